@@ -1,0 +1,56 @@
+# Palabre: `make run` for the demo, `make test` for the whole suite.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test test-sqlite test-postgres lint fmt typecheck bench messages clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null || { echo "Palabre needs Python 3.11 ($(PY) not found)."; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/palabre migrate --verbosity 0
+	$(BIN)/palabre collectstatic --noinput --verbosity 0
+	$(BIN)/palabre demo --if-missing
+	$(BIN)/palabre start
+
+# Debian's Chromium for the browser tests (root on CI); never a browser download.
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi
+
+test: $(DEV_STAMP) /usr/bin/chromium
+	bash scripts/test.sh
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy palabre
+
+fmt: $(DEV_STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# Refresh the French catalogue after changing strings (needs GNU gettext).
+messages: $(DEV_STAMP)
+	cd palabre && ../$(BIN)/palabre makemessages --locale fr --no-obsolete --ignore 'static/*'
+	cd palabre && ../$(BIN)/palabre compilemessages --locale fr
+
+clean:
+	rm -rf $(VENV) build *.egg-info

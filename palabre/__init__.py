@@ -1,0 +1,1 @@
+"""Palabre: talk with your community, not at it."""

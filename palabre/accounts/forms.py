@@ -1,0 +1,118 @@
+"""Forms for people and workspaces: every field bounded, every error in the person's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from palabre.accounts.models import Role, validate_timezone
+
+COMMON_TIMEZONES = [
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Zurich",
+    "Europe/Luxembourg",
+    "Europe/London",
+    "America/Montreal",
+    "America/Toronto",
+    "America/New_York",
+    "Africa/Casablanca",
+    "Africa/Dakar",
+    "Africa/Abidjan",
+    "Indian/Reunion",
+    "America/Martinique",
+    "Pacific/Noumea",
+    "UTC",
+]
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
+
+
+class TotpForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code from your app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class TimezoneField(forms.CharField):
+    """Free text with suggestions, so any IANA zone works and a typo gets a clear message."""
+
+    default_validators = [validate_timezone]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Time zone"))
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("initial", settings.DEFAULT_WORKSPACE_TIMEZONE)
+        kwargs.setdefault("help_text", _("Every date is shown in this zone, e.g. Europe/Paris."))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"list": "timezones"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip()
+
+
+class WorkspaceForm(forms.Form):
+    name = forms.CharField(label=_("Workspace name"), max_length=100)
+    timezone = TimezoneField()
+
+
+class WorkspaceSettingsForm(WorkspaceForm):
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor login for every member"), required=False
+    )
+
+
+class SetupForm(WorkspaceForm):
+    """The very first account of a new installation, and its first workspace."""
+
+    field_order = ["your_name", "email", "password", "name", "timezone"]
+    your_name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
+    password_again = forms.CharField(
+        label=_("Password again"), max_length=128, widget=forms.PasswordInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password, again = data.get("password"), data.get("password_again")
+        if password and again and password != again:
+            self.add_error("password_again", _("The two passwords differ."))
+        elif password:
+            try:
+                password_validation.validate_password(password)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

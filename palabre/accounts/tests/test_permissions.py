@@ -1,0 +1,99 @@
+"""Every view × every role, and an outsider: who gets the page, who gets 403, who 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from palabre.accounts.models import Invitation, Membership
+from palabre.channels.services import channel_create_demo
+
+ROLES = ["alice", "bob", "erin", "carl", "anna", "nina"]  # owner … analyst
+
+# view → the roles (by cast name) that may open it; everyone else in the workspace: 403.
+READERS = {"alice", "bob", "erin", "anna", "nina"}
+EXPECTED_GET = {
+    "dashboard": set(ROLES),
+    "strategy": READERS,
+    "calendar": READERS,
+    "compose": {"alice", "bob", "erin"},
+    "media": {"alice", "bob", "erin", "carl"},
+    "inbox": {"alice", "bob", "erin", "nina"},
+    "community": {"alice", "bob", "nina"},
+    "reports": {"alice", "bob", "anna", "nina"},
+    "workspace_settings": {"alice", "bob"},
+    "members": {"alice"},
+    "channel_list": {"alice", "bob"},
+}
+
+
+def _login(client: Client, name: str) -> None:
+    client.login(email=f"{name}@example.com", password="correct horse battery")
+
+
+@pytest.mark.parametrize("view", sorted(EXPECTED_GET))
+@pytest.mark.parametrize("who", ROLES)
+def test_each_role_gets_exactly_its_pages(client: Client, cast, view: str, who: str) -> None:
+    _login(client, who)
+    response = client.get(f"/w/lumiere/{_path(view)}")
+    assert response.status_code == (200 if who in EXPECTED_GET[view] else 403)
+
+
+@pytest.mark.parametrize("view", sorted(EXPECTED_GET))
+def test_outsider_gets_404_everywhere(client: Client, cast, view: str) -> None:
+    _login(client, "charlie")
+    assert client.get(f"/w/lumiere/{_path(view)}").status_code == 404
+
+
+@pytest.mark.parametrize("view", sorted(EXPECTED_GET))
+def test_anonymous_gets_404_everywhere(client: Client, cast, view: str) -> None:
+    assert client.get(f"/w/lumiere/{_path(view)}").status_code == 404
+
+
+def _path(view: str) -> str:
+    return {
+        "dashboard": "",
+        "workspace_settings": "settings/",
+        "members": "settings/members/",
+        "channel_list": "settings/channels/",
+    }.get(view, f"{view}/")
+
+
+# Actions (POST): only the listed roles; others 403; the outsider 404 and nothing changes.
+def _post_targets(cast) -> dict[str, tuple[str, dict[str, str], set[str]]]:
+    bob = Membership.objects.get(workspace=cast.workspace, user=cast.bob)
+    channel = channel_create_demo(workspace=cast.workspace, network="x", name="X")
+    invitation = Invitation.objects.create(workspace=cast.workspace, email="z@example.com", role="editor")
+    return {
+        "settings": ("settings/", {"name": "L", "timezone": "Europe/Paris"}, {"alice"}),
+        "invite": ("settings/members/", {"email": "new@example.com", "role": "editor"}, {"alice"}),
+        "role": (f"settings/members/{bob.pk}/", {"role": "analyst"}, {"alice"}),
+        "revoke": (f"settings/invitations/{invitation.pk}/revoke/", {}, {"alice"}),
+        "add_channel": ("settings/channels/", {"network": "x", "name": "Y"}, {"alice", "bob"}),
+        "remove_channel": (f"settings/channels/{channel.pk}/remove/", {}, {"alice", "bob"}),
+    }
+
+
+ACTIONS = ["settings", "invite", "role", "revoke", "add_channel", "remove_channel"]
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("who", ROLES + ["charlie"])
+def test_each_role_may_act_exactly_as_allowed(client: Client, cast, action: str, who: str) -> None:
+    path, data, allowed = _post_targets(cast)[action]
+    _login(client, who)
+    response = client.post(f"/w/lumiere/{path}", data)
+    if who == "charlie":
+        assert response.status_code == 404
+    elif who in allowed:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 403
+
+
+def test_object_of_another_workspace_answers_404_even_to_its_owner_path(client: Client, cast) -> None:
+    theirs = channel_create_demo(workspace=cast.other_workspace, network="x", name="Theirs")
+    _login(client, "alice")
+    response = client.post(f"/w/lumiere/settings/channels/{theirs.pk}/remove/")
+    assert response.status_code == 404
+    assert type(theirs).objects.filter(pk=theirs.pk).exists()

@@ -1,0 +1,76 @@
+"""A person's own settings: language, two-factor login, password."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palabre.accounts import services
+from palabre.accounts.forms import LanguageForm, TotpForm
+from palabre.accounts.models import User
+
+NEW_SECRET = "palabre_new_totp_secret"
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Works signed out too (a cookie); signed in, the choice follows the person."""
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.user_update_language(user=cast(User, request.user), language=language)
+        translation.activate(language)
+        response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account.html", {"language_form": LanguageForm()})
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    secret = request.session.get(NEW_SECRET) or services.totp_new_secret()
+    request.session[NEW_SECRET] = secret
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_enable_totp(user=user, secret=secret, code=form.cleaned_data["code"])
+        except services.ServiceError as error:
+            form.add_error("code", str(error))
+        else:
+            del request.session[NEW_SECRET]
+            messages.success(request, _("Two-factor login is on."))
+            return redirect("account")
+    uri = services.totp_uri(user=user, secret=secret)
+    qr_svg = segno.make(uri).svg_inline(scale=4, title=_("QR code for your app"))
+    context = {"form": form, "secret": secret, "qr_svg": qr_svg}
+    return render(request, "accounts/two_factor.html", context)
+
+
+@require_POST
+@login_required
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    try:
+        services.user_disable_totp(user=cast(User, request.user))
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Two-factor login is off."))
+    return redirect("account")

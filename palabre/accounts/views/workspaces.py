@@ -1,0 +1,160 @@
+"""Workspaces, their settings and their members."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palabre.accounts import services
+from palabre.accounts.forms import (
+    COMMON_TIMEZONES,
+    InviteForm,
+    RoleForm,
+    SignupForm,
+    WorkspaceForm,
+    WorkspaceSettingsForm,
+)
+from palabre.accounts.models import Invitation, Membership, User
+from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    first = Membership.objects.filter(user=request.user).order_by("created_at").first()
+    if first is None:
+        return redirect("workspace_list")
+    return redirect("dashboard", slug=first.workspace.slug)
+
+
+@login_required
+def workspace_list(request: HttpRequest) -> HttpResponse:
+    form = WorkspaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workspace = services.workspace_create(
+            name=form.cleaned_data["name"],
+            owner=cast(User, request.user),
+            timezone_name=form.cleaned_data["timezone"],
+        )
+        return redirect("dashboard", slug=workspace.slug)
+    memberships = Membership.objects.filter(user=request.user).select_related("workspace")
+    context = {"form": form, "memberships": memberships, "timezones": COMMON_TIMEZONES}
+    return render(request, "accounts/workspace_list.html", context)
+
+
+def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_SETTINGS)
+    workspace = membership.workspace
+    initial = {
+        "name": workspace.name,
+        "timezone": workspace.timezone,
+        "require_two_factor": workspace.require_two_factor,
+    }
+    form = WorkspaceSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        membership = membership_for(request, slug, Action.MANAGE_WORKSPACE)
+        if form.is_valid():
+            services.workspace_update(
+                workspace=workspace,
+                name=form.cleaned_data["name"],
+                timezone_name=form.cleaned_data["timezone"],
+                require_two_factor=form.cleaned_data["require_two_factor"],
+            )
+            messages.success(request, _("Settings saved."))
+            return redirect("workspace_settings", slug=workspace.slug)
+    context = {"membership": membership, "form": form, "timezones": COMMON_TIMEZONES}
+    return render(request, "accounts/workspace_settings.html", context)
+
+
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_MEMBERS)
+    workspace = membership.workspace
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                workspace=workspace,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=cast(User, request.user),
+            )
+        except services.ServiceError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("members", slug=slug)
+    context = {
+        "membership": membership,
+        "form": form,
+        "members": workspace.memberships.select_related("user").order_by("created_at"),
+        "invitations": workspace.invitations.filter(accepted_at=None).order_by("-created_at"),
+        "role_form": RoleForm(),
+    }
+    return render(request, "accounts/members.html", context)
+
+
+@require_POST
+def member_update(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_MEMBERS)
+    target = get_scoped_or_404(Membership.objects.all(), membership.workspace, pk=member_id)
+    form = RoleForm(request.POST)
+    try:
+        if request.POST.get("remove"):
+            services.membership_remove(membership=target)
+            messages.success(request, _("%(person)s was removed.") % {"person": target.user})
+        elif form.is_valid():
+            services.membership_update_role(membership=target, role=form.cleaned_data["role"])
+            messages.success(request, _("Role changed."))
+        else:
+            messages.error(request, _("Choose one of the listed roles."))
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+    return redirect("members", slug=slug)
+
+
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_MEMBERS)
+    invitation = get_scoped_or_404(Invitation.objects.all(), membership.workspace, pk=invitation_id)
+    invitation.delete()
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("members", slug=slug)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("workspace"), token=token)
+    if not services.invitation_is_valid(invitation):
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    has_account = User.objects.filter(email=invitation.email).exists()
+    form = SignupForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                services.invitation_accept(invitation=invitation, user=cast(User, request.user))
+            elif not has_account and form.is_valid():
+                user = services.invitation_accept_as_new_user(
+                    invitation=invitation,
+                    name=form.cleaned_data["name"],
+                    password=form.cleaned_data["password"],
+                )
+                login(request, user, backend="palabre.accounts.backends.EmailBackend")
+            else:
+                return _invitation_page(request, invitation, form, has_account)
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return _invitation_page(request, invitation, form, has_account)
+        return redirect("dashboard", slug=invitation.workspace.slug)
+    return _invitation_page(request, invitation, form, has_account)
+
+
+def _invitation_page(
+    request: HttpRequest, invitation: Invitation, form: SignupForm, has_account: bool
+) -> HttpResponse:
+    context = {"invitation": invitation, "form": form, "has_account": has_account}
+    return render(request, "accounts/invitation.html", context)

@@ -1,0 +1,63 @@
+"""A channel is one account on one network, connected to one workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palabre.accounts.models import Workspace
+from palabre.lib import crypto
+from palabre.networks.base import Connector
+from palabre.networks.kinds import NETWORK_CHOICES, NETWORKS
+from palabre.networks.registry import connector_class
+
+
+class ChannelStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnecting")
+    DISABLED = "disabled", _("Disabled")
+
+
+class Channel(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="channels")
+    # `network` decides the rules a post must follow; `connector` how Palabre talks to it.
+    # The demo connector stands in for any network.
+    network = models.CharField(_("network"), max_length=16, choices=NETWORK_CHOICES)
+    connector = models.CharField(max_length=16, default="demo")
+    name = models.CharField(_("name"), max_length=100)
+    handle = models.CharField(_("account"), max_length=255, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE
+    )
+    status_reason = models.CharField(max_length=500, blank=True)
+    # Never rendered nor logged: only the connector reads it, decrypted.
+    credentials_encrypted = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["network", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.network_label})"
+
+    def __repr__(self) -> str:
+        # Keep credentials out of tracebacks and logs.
+        return f"<Channel {self.pk} {self.network}/{self.connector}>"
+
+    @property
+    def network_label(self) -> str:
+        return str(NETWORKS[self.network].label)
+
+    @property
+    def credentials(self) -> dict[str, Any]:
+        return crypto.decrypt_json(self.credentials_encrypted)
+
+    def save_credentials(self, credentials: dict[str, Any]) -> None:
+        self.credentials_encrypted = crypto.encrypt_json(credentials)
+        self.save(update_fields=["credentials_encrypted"])
+
+    def get_connector(self) -> Connector:
+        return connector_class(self.connector)(self)

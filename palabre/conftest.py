@@ -1,0 +1,74 @@
+"""The fixed cast every test can use.
+
+alice owns workspace "lumiere"; bob, erin, carl, anna and nina hold the other roles
+there; charlie owns another workspace and has no access to alice's.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from palabre.accounts.models import Membership, Role, User, Workspace
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from
+# fixtures there are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct horse battery"
+
+ROLE_USERS = {
+    Role.OWNER: "alice",
+    Role.MANAGER: "bob",
+    Role.EDITOR: "erin",
+    Role.CONTRIBUTOR: "carl",
+    Role.APPROVER: "anna",
+    Role.ANALYST: "nina",
+}
+
+
+@dataclass
+class Cast:
+    workspace: Workspace
+    other_workspace: Workspace
+    users: dict[str, User]
+
+    def __getattr__(self, name: str) -> User:
+        try:
+            return self.users[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    workspace = Workspace.objects.create(name="Lumière", slug="lumiere")
+    other = Workspace.objects.create(name="Ailleurs", slug="ailleurs")
+    users: dict[str, User] = {}
+    for role, name in ROLE_USERS.items():
+        users[name] = User.objects.create_user(f"{name}@example.com", PASSWORD, name=name.title())
+        Membership.objects.create(workspace=workspace, user=users[name], role=role)
+    users["charlie"] = User.objects.create_user("charlie@example.com", PASSWORD, name="Charlie")
+    Membership.objects.create(workspace=other, user=users["charlie"], role=Role.OWNER)
+    return Cast(workspace=workspace, other_workspace=other, users=users)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: make test runs it when a server answers at 127.0.0.1:5432"
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The real hasher spends ~0.3 s a password on purpose; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,1 @@
+"""Plain Python helpers: no models, no Django apps."""

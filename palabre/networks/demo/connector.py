@@ -1,0 +1,143 @@
+"""The demo network's connector: every capability, all in the database."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from palabre.networks.base import (
+    AccountMetrics,
+    Author,
+    Capability,
+    Connector,
+    IncomingInteraction,
+    InteractionKind,
+    InteractionPage,
+    Media,
+    MediaUpload,
+    OutgoingPost,
+    PostMetrics,
+    PublishedPost,
+    Rejected,
+)
+from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
+
+PAGE_SIZE = 50
+AUDIENCE_DELAY = timedelta(seconds=40)
+
+
+def _post_pk(remote_id: str) -> int:
+    kind, _, pk = remote_id.partition(":")
+    if kind != "post" or not pk.isdigit():
+        raise Rejected(f"unknown post {remote_id!r}")
+    return int(pk)
+
+
+def _activity_pk(remote_id: str) -> int:
+    kind, _, pk = remote_id.partition(":")
+    if kind != "act" or not pk.isdigit():
+        raise Rejected(f"unknown comment {remote_id!r}")
+    return int(pk)
+
+
+class DemoConnector(Connector):
+    key = "demo"
+    label = "Demo network"
+    capabilities = (
+        Capability.PUBLISH
+        | Capability.PUBLISH_MEDIA
+        | Capability.REPLY
+        | Capability.FETCH_COMMENTS
+        | Capability.FETCH_MENTIONS
+        | Capability.FETCH_MESSAGES
+        | Capability.HIDE
+        | Capability.POST_METRICS
+        | Capability.ACCOUNT_METRICS
+    )
+    idempotent = True
+
+    def publish(self, post: OutgoingPost) -> PublishedPost:
+        if not post.text.strip() and not post.media:
+            raise Rejected("A post needs text or media.")
+        return self._create(post.text, post.idempotency_key, post.reply_to or "", post.media)
+
+    def upload_media(self, upload: MediaUpload) -> Media:
+        digest = hashlib.sha256(upload.data).hexdigest()[:16]
+        return Media(remote_id=f"media:{digest}", alt_text=upload.alt_text)
+
+    def reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
+        if not text.strip():
+            raise Rejected("A reply needs text.")
+        return self._create(text, idempotency_key, to_remote_id, ())
+
+    def _create(
+        self, text: str, key: str, in_reply_to: str, media: tuple[Media, ...]
+    ) -> PublishedPost:
+        try:
+            with transaction.atomic():
+                post = DemoPost.objects.create(
+                    channel=self.channel,
+                    idempotency_key=key,
+                    text=text,
+                    in_reply_to=in_reply_to,
+                    media_ids=[m.remote_id for m in media],
+                    # The simulated audience notices a new post within a minute.
+                    next_attempt_at=None if in_reply_to else timezone.now() + AUDIENCE_DELAY,
+                )
+        except IntegrityError:
+            # Sent before: the network answers with the post it already has.
+            post = DemoPost.objects.get(channel=self.channel, idempotency_key=key)
+        return PublishedPost(remote_id=post.remote_id, url=f"demo://{self.channel.pk}/{post.pk}")
+
+    def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:
+        after = int(cursor) if cursor and cursor.isdigit() else 0
+        rows = list(
+            DemoActivity.objects.filter(channel=self.channel, pk__gt=after).order_by("pk")[
+                :PAGE_SIZE
+            ]
+        )
+        items = tuple(self._interaction(row) for row in rows)
+        next_cursor = str(rows[-1].pk) if rows else cursor
+        return InteractionPage(items=items, next_cursor=next_cursor)
+
+    def _interaction(self, row: DemoActivity) -> IncomingInteraction:
+        root = f"post:{row.post_id}" if row.post_id else None
+        return IncomingInteraction(
+            remote_id=row.remote_id,
+            kind=InteractionKind(row.kind),
+            author=Author(row.author_handle, row.author_handle, row.author_name),
+            created_at=row.created_at,
+            text=row.text,
+            in_reply_to=row.in_reply_to or root,
+            root=root,
+        )
+
+    def hide(self, *, remote_id: str) -> None:
+        self._set_hidden(remote_id, True)
+
+    def unhide(self, *, remote_id: str) -> None:
+        self._set_hidden(remote_id, False)
+
+    def _set_hidden(self, remote_id: str, hidden: bool) -> None:
+        found = DemoActivity.objects.filter(channel=self.channel, pk=_activity_pk(remote_id))
+        if not found.update(hidden=hidden):
+            raise Rejected(f"unknown comment {remote_id!r}")
+
+    def post_metrics(self, *, remote_ids: list[str]) -> dict[str, PostMetrics]:
+        result = {}
+        for remote_id in remote_ids:
+            counts = DemoActivity.objects.filter(channel=self.channel, post_id=_post_pk(remote_id))
+            result[remote_id] = PostMetrics(
+                likes=counts.filter(kind=InteractionKind.LIKE).count(),
+                reposts=counts.filter(kind=InteractionKind.REPOST).count(),
+                replies=counts.filter(kind=InteractionKind.COMMENT).count(),
+                quotes=counts.filter(kind=InteractionKind.QUOTE).count(),
+            )
+        return result
+
+    def account_metrics(self) -> AccountMetrics:
+        account, _created = DemoAccount.objects.get_or_create(channel=self.channel)
+        return AccountMetrics(followers=account.followers)

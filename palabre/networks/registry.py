@@ -1,0 +1,19 @@
+"""Connector key → class, imported on first use (a missing SDK breaks only its own network)."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+
+from palabre.networks.base import Connector
+
+CONNECTORS: dict[str, str] = {
+    "demo": "palabre.networks.demo.connector.DemoConnector",
+}
+
+
+@cache
+def connector_class(key: str) -> type[Connector]:
+    module_name, _, class_name = CONNECTORS[key].rpartition(".")
+    cls: type[Connector] = getattr(import_module(module_name), class_name)
+    return cls

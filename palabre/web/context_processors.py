@@ -1,0 +1,41 @@
+"""What every page's shell needs: the navigation the person's role allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from palabre.accounts.models import Membership
+from palabre.accounts.permissions import Action, can
+
+# (url name, label, action that shows it). The order is the product's loop.
+SECTIONS = [
+    ("strategy", _("Strategy"), Action.VIEW_STRATEGY),
+    ("calendar", _("Calendar"), Action.VIEW_CALENDAR),
+    ("compose", _("Compose"), Action.COMPOSE),
+    ("media", _("Media"), Action.MANAGE_MEDIA),
+    ("inbox", _("Inbox"), Action.VIEW_INBOX),
+    ("community", _("Community"), Action.VIEW_COMMUNITY),
+    ("reports", _("Reports"), Action.VIEW_REPORTS),
+    ("workspace_settings", _("Settings"), Action.VIEW_SETTINGS),
+]
+
+
+def navigation(membership: Membership, current: str) -> list[dict[str, Any]]:
+    slug = membership.workspace.slug
+    return [
+        {"name": name, "label": label, "url": reverse(name, args=[slug]), "current": name == current}
+        for name, label, action in SECTIONS
+        if can(membership, action)
+    ]
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    workspaces = Membership.objects.filter(user=user).select_related("workspace")
+    return {"my_memberships": workspaces}

@@ -1,0 +1,115 @@
+"""The demo: a French bakery's workspace with one member per role and one channel per network.
+
+Each feature adds its own realistic content here, so that `make run` shows it working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from palabre.accounts.models import Membership, Role, User, Workspace
+from palabre.accounts.services import workspace_create
+from palabre.channels.models import Channel
+from palabre.channels.services import channel_create_demo
+from palabre.networks.base import InteractionKind
+from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
+from palabre.networks.kinds import NETWORKS
+
+DEMO_SLUG = "boulangerie-lumiere"
+DEMO_PASSWORD = "demo-palabre"  # noqa: S105 (printed on purpose: it is the demo)
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    role: Role
+
+
+PEOPLE = [
+    DemoPerson("camille@lumiere.example", "Camille Moreau", Role.OWNER),
+    DemoPerson("lucas@lumiere.example", "Lucas Garnier", Role.MANAGER),
+    DemoPerson("ines@lumiere.example", "Inès Haddad", Role.EDITOR),
+    DemoPerson("paul@lumiere.example", "Paul Renard", Role.CONTRIBUTOR),
+    DemoPerson("helene@lumiere.example", "Hélène Bernard", Role.APPROVER),
+    DemoPerson("nora@lumiere.example", "Nora Vidal", Role.ANALYST),
+]
+
+CHANNEL_NAMES = {
+    "x": "Lumière sur X",
+    "mastodon": "Lumière sur Mastodon",
+    "bluesky": "Lumière sur Bluesky",
+    "threads": "Lumière sur Threads",
+    "linkedin": "Boulangerie Lumière (LinkedIn)",
+    "facebook": "Page Facebook Boulangerie Lumière",
+    "instagram": "@boulangerie.lumiere",
+}
+FOLLOWERS = {"x": 412, "mastodon": 138, "bluesky": 256, "threads": 301, "linkedin": 189,
+             "facebook": 1204, "instagram": 2310}
+
+POSTS = [
+    ("instagram", "Le pain au levain bio sort du four à 7 h chaque matin. Qui passe le chercher ?",
+     [("comment", "@claire.m", "Claire Martin", "Il est à quelle heure le dernier, le samedi ?"),
+      ("comment", "@yanis_b", "Yanis Benali", "Le meilleur pain du quartier, merci !")]),
+    ("facebook", "Cette semaine, atelier pain pour les enfants mercredi à 15 h. Places limitées.",
+     [("comment", "@sophie.lefevre", "Sophie Lefèvre",
+       "Dommage que ce soit toujours en semaine, on travaille nous…")]),
+    ("mastodon", "Nos farines viennent d'un moulin à 30 km. On vous raconte son histoire ?",
+     [("comment", "@hugo.cuisine@piaille.fr", "Hugo Petit", "Oui ! Quel moulin ?")]),
+]
+
+
+def demo_exists() -> bool:
+    return Workspace.objects.filter(slug=DEMO_SLUG).exists()
+
+
+@transaction.atomic
+def demo_create() -> Workspace:
+    people = [_person(p) for p in PEOPLE]
+    workspace = workspace_create(name="Boulangerie Lumière", owner=people[0])
+    assert workspace.slug == DEMO_SLUG, "a workspace already took the demo's short name"
+    for person, user in zip(PEOPLE[1:], people[1:], strict=True):
+        Membership.objects.create(workspace=workspace, user=user, role=person.role)
+    channels = {net: _channel(workspace, net) for net in NETWORKS}
+    _conversations(channels)
+    _other_workspace()
+    return workspace
+
+
+def _person(person: DemoPerson) -> User:
+    return User.objects.create_user(
+        person.email, DEMO_PASSWORD, name=person.name, language="fr"
+    )
+
+
+def _channel(workspace: Workspace, network: str) -> Channel:
+    channel = channel_create_demo(workspace=workspace, network=network, name=CHANNEL_NAMES[network])
+    DemoAccount.objects.create(channel=channel, followers=FOLLOWERS[network])
+    return channel
+
+
+def _conversations(channels: dict[str, Channel]) -> None:
+    now = timezone.now()
+    for hours_ago, (network, text, replies) in enumerate(POSTS, start=2):
+        at = now - timedelta(hours=hours_ago * 5)
+        post = DemoPost.objects.create(
+            channel=channels[network], idempotency_key=f"demo-{network}", text=text,
+            created_at=at, next_attempt_at=now,
+        )
+        for minutes, (kind, handle, name, reply) in enumerate(replies, start=1):
+            DemoActivity.objects.create(
+                channel=post.channel, kind=InteractionKind(kind), author_handle=handle,
+                author_name=name, text=reply, post=post, created_at=at + timedelta(minutes=minutes * 17),
+            )
+
+
+def _other_workspace() -> None:
+    """A second tenant, so that a person can see that another workspace stays invisible."""
+    owner = User.objects.create_user(
+        "jeanne@librairie.example", DEMO_PASSWORD, name="Jeanne Lambert", language="fr"
+    )
+    workspace_create(name="Librairie des Quais", owner=owner)

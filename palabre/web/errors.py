@@ -1,0 +1,33 @@
+"""Error pages in the person's language, inside the usual shell, never a traceback."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+
+
+def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    context = {"title": title, "text": text, "status": status}
+    return render(request, "web/error.html", context, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(request, 400, _("Bad request"), _("The request could not be understood."))
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    text = _("Your role in this workspace does not give access to this page.")
+    return _page(request, 403, _("Not allowed"), text)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    text = _("This page does not exist, or you do not have access to it.")
+    return _page(request, 404, _("Page not found"), text)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors here: whatever failed may fail again.
+    html = loader.get_template("web/error_500.html").render({})
+    return HttpResponse(html, status=500)

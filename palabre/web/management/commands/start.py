@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from palabre.web.management.commands.demo import demo_logins
+
+
+class Command(BaseCommand):
+    help = "Start the web server and one worker together; Ctrl-C stops both cleanly."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        bind = options["bind"]
+        web = [sys.executable, "-m", "gunicorn", "palabre.wsgi", "--bind", bind,
+               "--workers", "2", "--threads", "4", "--access-logfile", "-"]
+        worker = [sys.executable, "-m", "palabre", "worker"]
+        # Own sessions: Ctrl-C reaches this process only, which then stops each child in order.
+        children = [subprocess.Popen(cmd, start_new_session=True) for cmd in (web, worker)]
+        self.stdout.write(f"\nPalabre is running: http://{bind}/\n{demo_logins()}\nCtrl-C stops.\n")
+        stopping = False
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        self.stdout.write("Palabre stopped.")

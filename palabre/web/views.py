@@ -1,0 +1,72 @@
+"""The workspace dashboard and the sections still to come, each with an honest empty state."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from palabre.accounts.permissions import Action, membership_for, scoped
+from palabre.channels.models import Channel
+
+# section → (action, title, what it will do, issue that builds it)
+UPCOMING = {
+    "strategy": (
+        Action.VIEW_STRATEGY,
+        _("Strategy"),
+        _("Audiences, chosen networks and their weekly time budget, editorial guidelines and "
+          "objectives measured against real figures."),
+    ),
+    "calendar": (
+        Action.VIEW_CALENDAR,
+        _("Calendar"),
+        _("Month and week views of planned posts, approvals, and each channel's cadence goal."),
+    ),
+    "compose": (
+        Action.COMPOSE,
+        _("Compose"),
+        _("Write an idea once and adapt it for each network, counted exactly as that network "
+          "counts."),
+    ),
+    "media": (
+        Action.MANAGE_MEDIA,
+        _("Media"),
+        _("The workspace's images and short videos, with alt text and tags, reused across posts."),
+    ),
+    "inbox": (
+        Action.VIEW_INBOX,
+        _("Inbox"),
+        _("Every reply, mention and message in one place: questions and criticism first, with "
+          "their waiting time; abuse hidden with a logged, reversible reason."),
+    ),
+    "community": (
+        Action.VIEW_COMMUNITY,
+        _("Community"),
+        _("The people behind the numbers: engaged, members, advocates, and regulars drifting "
+          "away."),
+    ),
+    "reports": (
+        Action.VIEW_REPORTS,
+        _("Reports"),
+        _("Dialogue, community and return on time spent, with every definition written down."),
+    ),
+}
+
+
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
+    workspace = membership.workspace
+    context = {
+        "membership": membership,
+        "section": "dashboard",
+        "channels": scoped(Channel.objects.all(), workspace),
+        "member_count": workspace.memberships.count(),
+    }
+    return render(request, "web/dashboard.html", context)
+
+
+def upcoming(request: HttpRequest, slug: str, section: str) -> HttpResponse:
+    action, title, promise = UPCOMING[section]
+    membership = membership_for(request, slug, action)
+    context = {"membership": membership, "section": section, "title": title, "promise": promise}
+    return render(request, "web/upcoming.html", context)

@@ -1,0 +1,122 @@
+"""Job steps, and how a worker claims rows and records what happened.
+
+A step claims due rows of one model atomically, hands each to a service, and writes
+the outcome on the row: attempts, next attempt time, last error. On PostgreSQL the
+claim is `SELECT ... FOR UPDATE SKIP LOCKED`, so workers never wait on each other;
+elsewhere (SQLite) it is one conditional UPDATE, which SQLite runs alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+log = logging.getLogger("palabre.worker")
+
+
+class RetryAt(Exception):
+    """Raised by a handler that must wait (a rate limit): not counted as an error."""
+
+    def __init__(self, when: datetime, reason: str = "") -> None:
+        super().__init__(reason)
+        self.when = when
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    model: type[models.Model]
+    # Returns when the row is next due, or None when it has nothing more to do.
+    handle: Callable[[Any], datetime | None]
+    due: Q = field(default_factory=Q)
+    lease: timedelta = timedelta(minutes=5)
+    max_attempts: int = 8
+    backoff_base: timedelta = timedelta(seconds=30)
+    backoff_max: timedelta = timedelta(hours=6)
+
+
+def backoff(job: Job, attempts: int) -> timedelta:
+    """Exponential, capped, with ±20% jitter so that retries do not come in waves."""
+    delay = min(job.backoff_base * (2 ** max(attempts - 1, 0)), job.backoff_max)
+    return delay * random.uniform(0.8, 1.2)  # noqa: S311 (jitter, not security)
+
+
+def _due(job: Job, now: datetime) -> Q:
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    return Q(next_attempt_at__lte=now) & free & job.due
+
+
+def claim(job: Job, *, worker_id: str, limit: int) -> list[Any]:
+    now = timezone.now()
+    token = f"{worker_id}:{uuid.uuid4().hex[:8]}"
+    lease = {"claimed_by": token, "claimed_until": now + job.lease}
+    manager = job.model._default_manager
+    due = manager.filter(_due(job, now)).order_by("next_attempt_at", "pk")
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+            manager.filter(pk__in=ids).update(**lease)
+    else:
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        # Re-checking "due" inside the UPDATE makes it a compare-and-set: a row another
+        # worker claimed in between is left alone.
+        manager.filter(_due(job, now), pk__in=ids).update(**lease)
+    return list(manager.filter(claimed_by=token).order_by("next_attempt_at", "pk"))
+
+
+def run_claimed(job: Job, row: Any) -> None:
+    """Hand one claimed row to its service and record the outcome on the row."""
+    outcome: dict[str, Any] = {"attempts": F("attempts") + 1, "claimed_by": "", "claimed_until": None}
+    try:
+        next_at = job.handle(row)
+    except RetryAt as wait:
+        outcome.update(next_attempt_at=wait.when, last_error=wait.reason[:2000])
+    except Exception as error:
+        log.exception("job %s failed on %s #%s", job.name, job.model.__name__, row.pk)
+        attempts = row.attempts + 1
+        give_up = attempts >= job.max_attempts
+        retry_at = None if give_up else timezone.now() + backoff(job, attempts)
+        outcome.update(next_attempt_at=retry_at, last_error=f"{type(error).__name__}: {error}"[:2000])
+    else:
+        outcome.update(next_attempt_at=next_at, last_error="")
+    updated = job.model._default_manager.filter(pk=row.pk, claimed_by=row.claimed_by).update(
+        **outcome
+    )
+    if not updated:
+        log.warning("job %s: lease on %s #%s expired while working", job.name, row, row.pk)
+
+
+def release(job: Job, rows: list[Any]) -> None:
+    """Give back rows claimed but not started (a stopping worker), for others to take now."""
+    for row in rows:
+        job.model._default_manager.filter(pk=row.pk, claimed_by=row.claimed_by).update(
+            claimed_by="", claimed_until=None
+        )
+
+
+def all_jobs() -> list[Job]:
+    """Every `JOBS` list declared in a Palabre app's jobs.py."""
+    found: list[Job] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("palabre."):
+            continue
+        try:
+            module = import_module(f"{config.name}.jobs")
+        except ModuleNotFoundError as error:
+            if error.name == f"{config.name}.jobs":
+                continue
+            raise
+        found.extend(getattr(module, "JOBS", []))
+    return found

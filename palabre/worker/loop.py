@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from palabre.worker.jobs import Job, all_jobs, claim, release, run_claimed
 
@@ -44,7 +44,10 @@ def run(*, stop: threading.Event, until_idle: bool = False) -> Stats:
     jobs, ident, stats = all_jobs(), worker_id(), Stats()
     log.info("worker %s started with steps: %s", ident, ", ".join(j.name for j in jobs))
     while not stop.is_set():
-        close_old_connections()
+        # Drop connections the database may have closed (restarts, idle timeouts). Never
+        # inside a transaction: tests run the loop inside one.
+        if not connection.in_atomic_block:
+            close_old_connections()
         handled = run_round(jobs, stop=stop, ident=ident, batch=settings.WORKER_BATCH_SIZE)
         stats.handled += handled
         stats.rounds += 1

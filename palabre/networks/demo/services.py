@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import time
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -22,8 +24,16 @@ AUDIENCE = [
 ROUNDS = 3
 
 
+def _latency() -> None:
+    """A real network takes time to answer; tests and benchmarks can make the demo one slow."""
+    seconds = float(os.environ.get("PALABRE_DEMO_LATENCY_SECONDS", "0") or 0)
+    if seconds > 0:
+        time.sleep(seconds)
+
+
 def demo_post_react(post: DemoPost) -> datetime | None:
     """One member of the audience likes the post; returns when the next one might."""
+    _latency()
     handle, name = random.Random(post.pk * 31 + post.attempts).choice(AUDIENCE)  # noqa: S311
     DemoActivity.objects.create(
         channel_id=post.channel_id,

@@ -1,0 +1,91 @@
+"""Every form: empty, too long, invalid e-mail, wrong time zone → a clear message, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+LONG = "x" * 300
+
+
+def _errors(client: Client, path: str, data: dict[str, str]) -> str:
+    response = client.post(path, data)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+@pytest.fixture
+def owner(client: Client, cast) -> Client:
+    client.force_login(cast.alice)
+    return client
+
+
+CASES = [
+    # (path, data, expected French fragment, expected English fragment)
+    ("/w/lumiere/settings/", {"name": "", "timezone": "Europe/Paris"}, "Ce champ est obligatoire", "This field is required"),
+    ("/w/lumiere/settings/", {"name": LONG, "timezone": "Europe/Paris"}, "au plus 100 caractères", "at most 100 characters"),
+    ("/w/lumiere/settings/", {"name": "L", "timezone": "Mars/Olympus"}, "pas un fuseau horaire connu", "is not a known time zone"),
+    ("/workspaces/", {"name": "New", "timezone": "Paris"}, "pas un fuseau horaire connu", "is not a known time zone"),
+    ("/workspaces/", {"name": "", "timezone": ""}, "Ce champ est obligatoire", "This field is required"),
+    ("/w/lumiere/settings/members/", {"email": "not-an-email", "role": "editor"}, "adresse de courriel valide", "valid email address"),
+    ("/w/lumiere/settings/members/", {"email": "a@example.com", "role": "emperor"}, "Sélectionnez un choix valide", "Select a valid choice"),
+    ("/w/lumiere/settings/members/", {"email": LONG + "@example.com", "role": "editor"}, "au plus 254 caractères", "at most 254 characters"),
+    ("/w/lumiere/settings/channels/", {"network": "myspace", "name": "M"}, "Sélectionnez un choix valide", "Select a valid choice"),
+    ("/w/lumiere/settings/channels/", {"network": "x", "name": LONG}, "au plus 100 caractères", "at most 100 characters"),
+    ("/account/two-factor/", {"code": ""}, "Ce champ est obligatoire", "This field is required"),
+    ("/account/two-factor/", {"code": "12345678901"}, "au plus 10 caractères", "at most 10 characters"),
+    ("/account/two-factor/", {"code": "123456"}, "pas valide", "not valid"),
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(("path", "data", "fr", "en"), CASES)
+def test_bad_input_gets_a_clear_message(owner: Client, cast, language, path, data, fr, en) -> None:
+    cast.alice.language = language
+    cast.alice.save()
+    page = _errors(owner, path, data)
+    assert (fr if language == "fr" else en) in page
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/login/", {"email": "", "password": ""}),
+        ("/login/", {"email": "nope", "password": "x"}),
+        ("/login/", {"email": LONG, "password": LONG}),
+        ("/password-reset/", {"email": "nope"}),
+    ],
+)
+def test_anonymous_forms_refuse_bad_input_in_french(client: Client, cast, path, data) -> None:
+    page = _errors(client, path, data)
+    assert "errorlist" in page
+
+
+def test_setup_refuses_a_weak_password_and_keeps_what_was_typed(client: Client, db) -> None:
+    page = _errors(client, "/setup/", {
+        "your_name": "Camille", "email": "camille@example.com", "password": "123",
+        "name": "Fournil", "timezone": "Europe/Paris",
+    })
+    assert "trop court" in page
+    assert 'value="Fournil"' in page
+
+
+def test_invitation_signup_refuses_mismatched_passwords(client: Client, cast) -> None:
+    from palabre.accounts.models import Invitation
+
+    invitation = Invitation.objects.create(workspace=cast.workspace, email="z@example.com", role="editor")
+    page = _errors(client, f"/invitations/{invitation.token}/", {
+        "name": "", "password": "un pain au levain", "password_again": "autre chose encore",
+    })
+    assert "Ce champ est obligatoire" in page
+    assert "Les deux mots de passe diffèrent" in page
+
+
+def test_an_unknown_language_is_ignored(client: Client, cast) -> None:
+    client.force_login(cast.alice)
+    response = client.post("/language/", {"language": "klingon", "next": "/"})
+    assert response.status_code == 302
+
+
+def test_a_malformed_member_id_is_404(owner: Client) -> None:
+    assert owner.post("/w/lumiere/settings/members/99999/", {"role": "editor"}).status_code == 404

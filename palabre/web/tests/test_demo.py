@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from palabre.accounts.models import Membership, Role, Workspace
+from palabre.channels.models import Channel
+from palabre.networks.demo.models import DemoActivity
+from palabre.networks.kinds import NETWORKS
+from palabre.web import demo
+
+
+@pytest.mark.django_db
+def test_demo_creates_a_bakery_with_every_role_and_network() -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    workspace = Workspace.objects.get(slug=demo.DEMO_SLUG)
+    roles = set(Membership.objects.filter(workspace=workspace).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    assert set(Channel.objects.filter(workspace=workspace).values_list("network", flat=True)) == set(NETWORKS)
+    assert DemoActivity.objects.filter(kind="comment").count() >= 3
+    assert "camille@lumiere.example" in out.getvalue() and demo.DEMO_PASSWORD in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_if_missing_runs_once() -> None:
+    call_command("demo", "--if-missing", stdout=StringIO())
+    call_command("demo", "--if-missing", stdout=StringIO())
+    assert Workspace.objects.filter(slug=demo.DEMO_SLUG).count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_owner_sees_the_dashboard_in_french(client: Client) -> None:
+    call_command("demo", stdout=StringIO())
+    assert client.login(email="camille@lumiere.example", password=demo.DEMO_PASSWORD)
+    page = client.get(f"/w/{demo.DEMO_SLUG}/").content.decode()
+    assert "Boulangerie Lumière" in page and "Boîte de réception" in page
+    assert "Page Facebook Boulangerie Lumière" in page
+    assert client.get("/w/librairie-des-quais/").status_code == 404

@@ -1,0 +1,52 @@
+"""`palabre start` (what `make run` ends with): web server and worker up, Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_start_serves_pages_and_ctrl_c_stops_web_and_worker(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env["PALABRE_VAR_DIR"] = str(tmp_path)
+    palabre = [sys.executable, "-m", "palabre"]
+    subprocess.run([*palabre, "migrate", "-v0"], env=env, check=True, timeout=120)
+    port = _free_port()
+    proc = subprocess.Popen([*palabre, "start", "--bind", f"127.0.0.1:{port}"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        status = _wait_for(f"http://127.0.0.1:{port}/login/")
+        assert status == 200
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, out[-3000:]
+    assert f"http://127.0.0.1:{port}/" in out and "Palabre stopped." in out
+    assert "worker" in out and "stopped after" in out  # the worker said goodbye itself
+    leftovers = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True)
+    assert leftovers.stdout.strip() == ""
+
+
+def _wait_for(url: str, timeout: float = 60) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+                return int(response.status)
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} never answered")

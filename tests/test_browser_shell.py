@@ -1,0 +1,103 @@
+"""What a person does in the browser: log in, read the dashboard in French, switch to
+English, and meet a 404 on another workspace. Every page: axe-core finds no serious
+or critical violation, and nothing scrolls sideways at 375 px."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OWNER_PAGES = [
+    "/w/{slug}/",
+    "/w/{slug}/strategy/",
+    "/w/{slug}/calendar/",
+    "/w/{slug}/compose/",
+    "/w/{slug}/media/",
+    "/w/{slug}/inbox/",
+    "/w/{slug}/community/",
+    "/w/{slug}/reports/",
+    "/w/{slug}/settings/",
+    "/w/{slug}/settings/members/",
+    "/w/{slug}/settings/channels/",
+    "/workspaces/",
+    "/account/",
+    "/account/two-factor/",
+    "/account/password/",
+    "/w/librairie-des-quais/",  # the 404 page
+]
+ANONYMOUS_PAGES = ["/login/", "/password-reset/", "/password-reset/sent/"]
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("demo", stdout=StringIO())
+    return live_server.url
+
+
+def _log_in(page, base: str, email: str = "camille@lumiere.example") -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/w/{DEMO_SLUG}/")
+
+
+def test_owner_logs_in_reads_french_switches_to_english_and_meets_404(
+    browser, demo_site, screenshot_dir: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    _log_in(page, demo_site)
+    nav = page.get_by_role("navigation", name="Rubriques")
+    assert nav.get_by_role("link", name="Boîte de réception").is_visible()
+    assert page.get_by_role("heading", name="Boulangerie Lumière").is_visible()
+    page.screenshot(path=screenshot_dir / "dashboard-fr.png", full_page=True)
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    nav = page.get_by_role("navigation", name="Sections")
+    assert nav.get_by_role("link", name="Inbox").is_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.screenshot(path=screenshot_dir / "dashboard-en.png", full_page=True)
+
+    response = page.goto(f"{demo_site}/w/librairie-des-quais/")
+    assert response is not None and response.status == 404
+    assert page.get_by_role("heading", name="Page not found").is_visible()
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_page_is_accessible_and_fits(browser, demo_site, screenshot_dir: Path, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 800}, locale="fr-FR")
+    axe = Axe()
+    problems: dict[str, list[str]] = {}
+    for path in ANONYMOUS_PAGES:
+        _check(page, axe, f"{demo_site}{path}", problems, screenshot_dir, width)
+    _log_in(page, demo_site)
+    for path in OWNER_PAGES:
+        _check(page, axe, demo_site + path.format(slug=DEMO_SLUG), problems, screenshot_dir, width)
+    page.close()
+    assert problems == {}
+
+
+def _check(page, axe: Axe, url: str, problems: dict[str, list[str]], shots: Path, width: int) -> None:
+    page.goto(url)
+    found = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in axe.run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        found.append(f"scrolls sideways by {overflow}px")
+    if found:
+        problems[url] = found
+    name = url.split("://", 1)[1].split("/", 1)[1].strip("/").replace("/", "_") or "root"
+    page.screenshot(path=shots / f"{width}-{name}.png", full_page=True)

@@ -19,7 +19,7 @@ from palabre.accounts.models import Membership, Role, User, Workspace
 # fixtures there are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"  # noqa: S105
 
 ROLE_USERS = {
     Role.OWNER: "alice",

@@ -74,7 +74,9 @@ def test_owner_logs_in_reads_french_switches_to_english_and_meets_404(
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_every_page_is_accessible_and_fits(browser, demo_site, screenshot_dir: Path, width: int) -> None:
+def test_every_page_is_accessible_and_fits(
+    browser, demo_site, screenshot_dir: Path, width: int
+) -> None:
     page = browser.new_page(viewport={"width": width, "height": 800}, locale="fr-FR")
     axe = Axe()
     problems: dict[str, list[str]] = {}
@@ -87,7 +89,9 @@ def test_every_page_is_accessible_and_fits(browser, demo_site, screenshot_dir: P
     assert problems == {}
 
 
-def _check(page, axe: Axe, url: str, problems: dict[str, list[str]], shots: Path, width: int) -> None:
+def _check(
+    page, axe: Axe, url: str, problems: dict[str, list[str]], shots: Path, width: int
+) -> None:
     page.goto(url)
     found = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

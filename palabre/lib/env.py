@@ -29,7 +29,9 @@ def envint(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"Unexpected value {name}={value!r}: use a whole number.") from None
+        raise ImproperlyConfigured(
+            f"Unexpected value {name}={value!r}: use a whole number."
+        ) from None
 
 
 def envlist(name: str, default: str = "") -> list[str]:

@@ -24,7 +24,9 @@ class Network:
 NETWORKS: dict[str, Network] = {
     n.key: n
     for n in [
-        Network("x", "X", Limits(max_chars=280, max_images=4, max_videos=1, alt_text_required=False)),
+        Network(
+            "x", "X", Limits(max_chars=280, max_images=4, max_videos=1, alt_text_required=False)
+        ),
         Network(
             "mastodon",
             "Mastodon",

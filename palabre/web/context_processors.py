@@ -27,7 +27,12 @@ SECTIONS = [
 def navigation(membership: Membership, current: str) -> list[dict[str, Any]]:
     slug = membership.workspace.slug
     return [
-        {"name": name, "label": label, "url": reverse(name, args=[slug]), "current": name == current}
+        {
+            "name": name,
+            "label": label,
+            "url": reverse(name, args=[slug]),
+            "current": name == current,
+        }
         for name, label, action in SECTIONS
         if can(membership, action)
     ]

@@ -48,18 +48,47 @@ CHANNEL_NAMES = {
     "facebook": "Page Facebook Boulangerie Lumière",
     "instagram": "@boulangerie.lumiere",
 }
-FOLLOWERS = {"x": 412, "mastodon": 138, "bluesky": 256, "threads": 301, "linkedin": 189,
-             "facebook": 1204, "instagram": 2310}
+FOLLOWERS = {
+    "x": 412,
+    "mastodon": 138,
+    "bluesky": 256,
+    "threads": 301,
+    "linkedin": 189,
+    "facebook": 1204,
+    "instagram": 2310,
+}
 
 POSTS = [
-    ("instagram", "Le pain au levain bio sort du four à 7 h chaque matin. Qui passe le chercher ?",
-     [("comment", "@claire.m", "Claire Martin", "Il est à quelle heure le dernier, le samedi ?"),
-      ("comment", "@yanis_b", "Yanis Benali", "Le meilleur pain du quartier, merci !")]),
-    ("facebook", "Cette semaine, atelier pain pour les enfants mercredi à 15 h. Places limitées.",
-     [("comment", "@sophie.lefevre", "Sophie Lefèvre",
-       "Dommage que ce soit toujours en semaine, on travaille nous…")]),
-    ("mastodon", "Nos farines viennent d'un moulin à 30 km. On vous raconte son histoire ?",
-     [("comment", "@hugo.cuisine@piaille.fr", "Hugo Petit", "Oui ! Quel moulin ?")]),
+    (
+        "instagram",
+        "Le pain au levain bio sort du four à 7 h chaque matin. Qui passe le chercher ?",
+        [
+            (
+                "comment",
+                "@claire.m",
+                "Claire Martin",
+                "Il est à quelle heure le dernier, le samedi ?",
+            ),
+            ("comment", "@yanis_b", "Yanis Benali", "Le meilleur pain du quartier, merci !"),
+        ],
+    ),
+    (
+        "facebook",
+        "Cette semaine, atelier pain pour les enfants mercredi à 15 h. Places limitées.",
+        [
+            (
+                "comment",
+                "@sophie.lefevre",
+                "Sophie Lefèvre",
+                "Dommage que ce soit toujours en semaine, on travaille nous…",
+            )
+        ],
+    ),
+    (
+        "mastodon",
+        "Nos farines viennent d'un moulin à 30 km. On vous raconte son histoire ?",
+        [("comment", "@hugo.cuisine@piaille.fr", "Hugo Petit", "Oui ! Quel moulin ?")],
+    ),
 ]
 
 
@@ -81,9 +110,7 @@ def demo_create() -> Workspace:
 
 
 def _person(person: DemoPerson) -> User:
-    return User.objects.create_user(
-        person.email, DEMO_PASSWORD, name=person.name, language="fr"
-    )
+    return User.objects.create_user(person.email, DEMO_PASSWORD, name=person.name, language="fr")
 
 
 def _channel(workspace: Workspace, network: str) -> Channel:
@@ -97,13 +124,21 @@ def _conversations(channels: dict[str, Channel]) -> None:
     for hours_ago, (network, text, replies) in enumerate(POSTS, start=2):
         at = now - timedelta(hours=hours_ago * 5)
         post = DemoPost.objects.create(
-            channel=channels[network], idempotency_key=f"demo-{network}", text=text,
-            created_at=at, next_attempt_at=now,
+            channel=channels[network],
+            idempotency_key=f"demo-{network}",
+            text=text,
+            created_at=at,
+            next_attempt_at=now,
         )
         for minutes, (kind, handle, name, reply) in enumerate(replies, start=1):
             DemoActivity.objects.create(
-                channel=post.channel, kind=InteractionKind(kind), author_handle=handle,
-                author_name=name, text=reply, post=post, created_at=at + timedelta(minutes=minutes * 17),
+                channel=post.channel,
+                kind=InteractionKind(kind),
+                author_handle=handle,
+                author_name=name,
+                text=reply,
+                post=post,
+                created_at=at + timedelta(minutes=minutes * 17),
             )
 
 

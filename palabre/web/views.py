@@ -14,8 +14,10 @@ UPCOMING = {
     "strategy": (
         Action.VIEW_STRATEGY,
         _("Strategy"),
-        _("Audiences, chosen networks and their weekly time budget, editorial guidelines and "
-          "objectives measured against real figures."),
+        _(
+            "Audiences, chosen networks and their weekly time budget, editorial guidelines and "
+            "objectives measured against real figures."
+        ),
     ),
     "calendar": (
         Action.VIEW_CALENDAR,
@@ -25,8 +27,10 @@ UPCOMING = {
     "compose": (
         Action.COMPOSE,
         _("Compose"),
-        _("Write an idea once and adapt it for each network, counted exactly as that network "
-          "counts."),
+        _(
+            "Write an idea once and adapt it for each network, counted exactly as that network "
+            "counts."
+        ),
     ),
     "media": (
         Action.MANAGE_MEDIA,
@@ -36,14 +40,18 @@ UPCOMING = {
     "inbox": (
         Action.VIEW_INBOX,
         _("Inbox"),
-        _("Every reply, mention and message in one place: questions and criticism first, with "
-          "their waiting time; abuse hidden with a logged, reversible reason."),
+        _(
+            "Every reply, mention and message in one place: questions and criticism first, with "
+            "their waiting time; abuse hidden with a logged, reversible reason."
+        ),
     ),
     "community": (
         Action.VIEW_COMMUNITY,
         _("Community"),
-        _("The people behind the numbers: engaged, members, advocates, and regulars drifting "
-          "away."),
+        _(
+            "The people behind the numbers: engaged, members, advocates, and regulars drifting "
+            "away."
+        ),
     ),
     "reports": (
         Action.VIEW_REPORTS,

@@ -78,7 +78,11 @@ def claim(job: Job, *, worker_id: str, limit: int) -> list[Any]:
 
 def run_claimed(job: Job, row: Any) -> None:
     """Hand one claimed row to its service and record the outcome on the row."""
-    outcome: dict[str, Any] = {"attempts": F("attempts") + 1, "claimed_by": "", "claimed_until": None}
+    outcome: dict[str, Any] = {
+        "attempts": F("attempts") + 1,
+        "claimed_by": "",
+        "claimed_until": None,
+    }
     try:
         next_at = job.handle(row)
     except RetryAt as wait:
@@ -88,7 +92,9 @@ def run_claimed(job: Job, row: Any) -> None:
         attempts = row.attempts + 1
         give_up = attempts >= job.max_attempts
         retry_at = None if give_up else timezone.now() + backoff(job, attempts)
-        outcome.update(next_attempt_at=retry_at, last_error=f"{type(error).__name__}: {error}"[:2000])
+        outcome.update(
+            next_attempt_at=retry_at, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
     else:
         outcome.update(next_attempt_at=next_at, last_error="")
     updated = job.model._default_manager.filter(pk=row.pk, claimed_by=row.claimed_by).update(

@@ -97,7 +97,9 @@ def test_password_reset_sends_a_working_link(client: Client, cast) -> None:
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/password-reset/\S+/)", mail.outbox[0].body).group(1)
     form_url = client.get(link).url
-    response = client.post(form_url, {"new_password1": "a new long phrase", "new_password2": "a new long phrase"})
+    response = client.post(
+        form_url, {"new_password1": "a new long phrase", "new_password2": "a new long phrase"}
+    )
     assert response.status_code == 302
     assert _login(Client(), "alice@example.com", "a new long phrase").status_code == 302
 
@@ -125,7 +127,10 @@ def test_an_invitation_creates_an_account_and_membership(client: Client, cast) -
 
 def test_an_existing_user_accepts_when_logged_in_with_that_address(client: Client, cast) -> None:
     invitation = services.invitation_create(
-        workspace=cast.other_workspace, email="bob@example.com", role="analyst", invited_by=cast.charlie
+        workspace=cast.other_workspace,
+        email="bob@example.com",
+        role="analyst",
+        invited_by=cast.charlie,
     )
     client.force_login(cast.erin)
     client.post(f"/invitations/{invitation.token}/")
@@ -157,10 +162,16 @@ def test_the_last_owner_cannot_leave(cast) -> None:
 
 def test_first_run_setup_creates_account_and_workspace(client: Client, db) -> None:
     assert client.get("/login/").url == "/setup/"
-    response = client.post("/setup/", {
-        "your_name": "Camille", "email": "camille@example.com", "password": "pain de campagne",
-        "name": "Fournil", "timezone": "Europe/Brussels",
-    })
+    response = client.post(
+        "/setup/",
+        {
+            "your_name": "Camille",
+            "email": "camille@example.com",
+            "password": "pain de campagne",
+            "name": "Fournil",
+            "timezone": "Europe/Brussels",
+        },
+    )
     assert response.url == "/w/fournil/"
     assert client.get("/setup/").url == "/login/"
 

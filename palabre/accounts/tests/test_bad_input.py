@@ -22,18 +22,73 @@ def owner(client: Client, cast) -> Client:
 
 CASES = [
     # (path, data, expected French fragment, expected English fragment)
-    ("/w/lumiere/settings/", {"name": "", "timezone": "Europe/Paris"}, "Ce champ est obligatoire", "This field is required"),
-    ("/w/lumiere/settings/", {"name": LONG, "timezone": "Europe/Paris"}, "au plus 100 caractères", "at most 100 characters"),
-    ("/w/lumiere/settings/", {"name": "L", "timezone": "Mars/Olympus"}, "pas un fuseau horaire connu", "is not a known time zone"),
-    ("/workspaces/", {"name": "New", "timezone": "Paris"}, "pas un fuseau horaire connu", "is not a known time zone"),
-    ("/workspaces/", {"name": "", "timezone": ""}, "Ce champ est obligatoire", "This field is required"),
-    ("/w/lumiere/settings/members/", {"email": "not-an-email", "role": "editor"}, "adresse de courriel valide", "valid email address"),
-    ("/w/lumiere/settings/members/", {"email": "a@example.com", "role": "emperor"}, "Sélectionnez un choix valide", "Select a valid choice"),
-    ("/w/lumiere/settings/members/", {"email": LONG + "@example.com", "role": "editor"}, "au plus 254 caractères", "at most 254 characters"),
-    ("/w/lumiere/settings/channels/", {"network": "myspace", "name": "M"}, "Sélectionnez un choix valide", "Select a valid choice"),
-    ("/w/lumiere/settings/channels/", {"network": "x", "name": LONG}, "au plus 100 caractères", "at most 100 characters"),
+    (
+        "/w/lumiere/settings/",
+        {"name": "", "timezone": "Europe/Paris"},
+        "Ce champ est obligatoire",
+        "This field is required",
+    ),
+    (
+        "/w/lumiere/settings/",
+        {"name": LONG, "timezone": "Europe/Paris"},
+        "au plus 100 caractères",
+        "at most 100 characters",
+    ),
+    (
+        "/w/lumiere/settings/",
+        {"name": "L", "timezone": "Mars/Olympus"},
+        "pas un fuseau horaire connu",
+        "is not a known time zone",
+    ),
+    (
+        "/workspaces/",
+        {"name": "New", "timezone": "Paris"},
+        "pas un fuseau horaire connu",
+        "is not a known time zone",
+    ),
+    (
+        "/workspaces/",
+        {"name": "", "timezone": ""},
+        "Ce champ est obligatoire",
+        "This field is required",
+    ),
+    (
+        "/w/lumiere/settings/members/",
+        {"email": "not-an-email", "role": "editor"},
+        "adresse de courriel valide",
+        "valid email address",
+    ),
+    (
+        "/w/lumiere/settings/members/",
+        {"email": "a@example.com", "role": "emperor"},
+        "Sélectionnez un choix valide",
+        "Select a valid choice",
+    ),
+    (
+        "/w/lumiere/settings/members/",
+        {"email": LONG + "@example.com", "role": "editor"},
+        "au plus 254 caractères",
+        "at most 254 characters",
+    ),
+    (
+        "/w/lumiere/settings/channels/",
+        {"network": "myspace", "name": "M"},
+        "Sélectionnez un choix valide",
+        "Select a valid choice",
+    ),
+    (
+        "/w/lumiere/settings/channels/",
+        {"network": "x", "name": LONG},
+        "au plus 100 caractères",
+        "at most 100 characters",
+    ),
     ("/account/two-factor/", {"code": ""}, "Ce champ est obligatoire", "This field is required"),
-    ("/account/two-factor/", {"code": "12345678901"}, "au plus 10 caractères", "at most 10 characters"),
+    (
+        "/account/two-factor/",
+        {"code": "12345678901"},
+        "au plus 10 caractères",
+        "at most 10 characters",
+    ),
     ("/account/two-factor/", {"code": "123456"}, "pas valide", "not valid"),
 ]
 
@@ -62,10 +117,17 @@ def test_anonymous_forms_refuse_bad_input_in_french(client: Client, cast, path, 
 
 
 def test_setup_refuses_a_weak_password_and_keeps_what_was_typed(client: Client, db) -> None:
-    page = _errors(client, "/setup/", {
-        "your_name": "Camille", "email": "camille@example.com", "password": "123",
-        "name": "Fournil", "timezone": "Europe/Paris",
-    })
+    page = _errors(
+        client,
+        "/setup/",
+        {
+            "your_name": "Camille",
+            "email": "camille@example.com",
+            "password": "123",
+            "name": "Fournil",
+            "timezone": "Europe/Paris",
+        },
+    )
     assert "trop court" in page
     assert 'value="Fournil"' in page
 
@@ -73,10 +135,18 @@ def test_setup_refuses_a_weak_password_and_keeps_what_was_typed(client: Client, 
 def test_invitation_signup_refuses_mismatched_passwords(client: Client, cast) -> None:
     from palabre.accounts.models import Invitation
 
-    invitation = Invitation.objects.create(workspace=cast.workspace, email="z@example.com", role="editor")
-    page = _errors(client, f"/invitations/{invitation.token}/", {
-        "name": "", "password": "un pain au levain", "password_again": "autre chose encore",
-    })
+    invitation = Invitation.objects.create(
+        workspace=cast.workspace, email="z@example.com", role="editor"
+    )
+    page = _errors(
+        client,
+        f"/invitations/{invitation.token}/",
+        {
+            "name": "",
+            "password": "un pain au levain",
+            "password_again": "autre chose encore",
+        },
+    )
     assert "Ce champ est obligatoire" in page
     assert "Les deux mots de passe diffèrent" in page
 

@@ -63,7 +63,9 @@ def _path(view: str) -> str:
 def _post_targets(cast) -> dict[str, tuple[str, dict[str, str], set[str]]]:
     bob = Membership.objects.get(workspace=cast.workspace, user=cast.bob)
     channel = channel_create_demo(workspace=cast.workspace, network="x", name="X")
-    invitation = Invitation.objects.create(workspace=cast.workspace, email="z@example.com", role="editor")
+    invitation = Invitation.objects.create(
+        workspace=cast.workspace, email="z@example.com", role="editor"
+    )
     return {
         "settings": ("settings/", {"name": "L", "timezone": "Europe/Paris"}, {"alice"}),
         "invite": ("settings/members/", {"email": "new@example.com", "role": "editor"}, {"alice"}),
@@ -91,7 +93,9 @@ def test_each_role_may_act_exactly_as_allowed(client: Client, cast, action: str,
         assert response.status_code == 403
 
 
-def test_object_of_another_workspace_answers_404_even_to_its_owner_path(client: Client, cast) -> None:
+def test_object_of_another_workspace_answers_404_even_to_its_owner_path(
+    client: Client, cast
+) -> None:
     theirs = channel_create_demo(workspace=cast.other_workspace, network="x", name="Theirs")
     _login(client, "alice")
     response = client.post(f"/w/lumiere/settings/channels/{theirs.pk}/remove/")

@@ -55,7 +55,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("This e-mail address and password do not match."))
             elif isinstance(user, User) and user.has_totp:
                 request.session[PENDING] = user.pk
-                return redirect(f"{reverse('login_code')}?{urlencode({'next': _next_url(request)})}")
+                return redirect(
+                    f"{reverse('login_code')}?{urlencode({'next': _next_url(request)})}"
+                )
             else:
                 services.login_failures_clear(email=email)
                 login(request, user)
@@ -64,7 +66,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def login_code(request: HttpRequest) -> HttpResponse:
-    user = User.objects.filter(pk=request.session.get(PENDING)).first()
+    user = User.objects.filter(pk=request.session.get(PENDING, 0)).first()
     if user is None:
         return redirect("login")
     form = TotpForm(request.POST or None)

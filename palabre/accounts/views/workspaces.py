@@ -27,7 +27,7 @@ from palabre.accounts.permissions import Action, get_scoped_or_404, membership_f
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    first = Membership.objects.filter(user=request.user).order_by("created_at").first()
+    first = Membership.objects.filter(user=cast(User, request.user)).order_by("created_at").first()
     if first is None:
         return redirect("workspace_list")
     return redirect("dashboard", slug=first.workspace.slug)
@@ -43,7 +43,9 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
             timezone_name=form.cleaned_data["timezone"],
         )
         return redirect("dashboard", slug=workspace.slug)
-    memberships = Membership.objects.filter(user=request.user).select_related("workspace")
+    memberships = Membership.objects.filter(user=cast(User, request.user)).select_related(
+        "workspace"
+    )
     context = {"form": form, "memberships": memberships, "timezones": COMMON_TIMEZONES}
     return render(request, "accounts/workspace_list.html", context)
 
@@ -87,7 +89,9 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         except services.ServiceError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("members", slug=slug)
     context = {
         "membership": membership,
@@ -136,7 +140,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.user.is_authenticated:
-                services.invitation_accept(invitation=invitation, user=cast(User, request.user))
+                services.invitation_accept(invitation=invitation, user=request.user)
             elif not has_account and form.is_valid():
                 user = services.invitation_accept_as_new_user(
                     invitation=invitation,

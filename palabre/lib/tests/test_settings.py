@@ -26,7 +26,11 @@ def _palabre(*args: str, env: dict[str, str], var: Path) -> subprocess.Completed
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     full = clean | {"PALABRE_VAR_DIR": str(var)} | env
     return subprocess.run(
-        [sys.executable, "-m", "palabre", *args], env=full, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "palabre", *args],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -17,6 +17,9 @@ class DemoAccount(models.Model):
     channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="demo_account")
     followers = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"demo account of channel {self.channel_id}"
+
 
 class DemoPost(JobFields):
     """A post by the channel's own account. Its job: the simulated audience reacts."""
@@ -55,6 +58,9 @@ class DemoActivity(models.Model):
     in_reply_to = models.CharField(max_length=64, blank=True)
     hidden = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.author_handle}"
 
     @property
     def remote_id(self) -> str:

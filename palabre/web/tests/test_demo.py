@@ -20,7 +20,9 @@ def test_demo_creates_a_bakery_with_every_role_and_network() -> None:
     workspace = Workspace.objects.get(slug=demo.DEMO_SLUG)
     roles = set(Membership.objects.filter(workspace=workspace).values_list("role", flat=True))
     assert roles == set(Role.values)
-    assert set(Channel.objects.filter(workspace=workspace).values_list("network", flat=True)) == set(NETWORKS)
+    assert set(
+        Channel.objects.filter(workspace=workspace).values_list("network", flat=True)
+    ) == set(NETWORKS)
     assert DemoActivity.objects.filter(kind="comment").count() >= 3
     assert "camille@lumiere.example" in out.getvalue() and demo.DEMO_PASSWORD in out.getvalue()
 

@@ -19,13 +19,22 @@ def _free_port() -> int:
 
 
 def test_start_serves_pages_and_ctrl_c_stops_web_and_worker(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env["PALABRE_VAR_DIR"] = str(tmp_path)
     palabre = [sys.executable, "-m", "palabre"]
     subprocess.run([*palabre, "migrate", "-v0"], env=env, check=True, timeout=120)
     port = _free_port()
-    proc = subprocess.Popen([*palabre, "start", "--bind", f"127.0.0.1:{port}"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [*palabre, "start", "--bind", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         status = _wait_for(f"http://127.0.0.1:{port}/login/")
         assert status == 200

@@ -45,7 +45,9 @@ def _seed(n: int) -> None:
 def _race(workers: int, timeout: float = 240) -> list[subprocess.CompletedProcess[str]]:
     cmd = [sys.executable, "-m", "palabre", "worker", "--until-idle"]
     procs = [
-        subprocess.Popen(cmd, env=_worker_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            cmd, env=_worker_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         for _ in range(workers)
     ]
     results = []
@@ -97,4 +99,3 @@ def test_sigterm_finishes_the_row_in_hand_and_exits() -> None:
     assert DemoPost.objects.filter(attempts=1).count() == handled
     assert DemoPost.objects.exclude(claimed_by="").count() == 0
     assert DemoActivity.objects.count() == handled
-

@@ -22,7 +22,9 @@ def channel(cast):
 def _posts(channel, n: int, *, due_in: timedelta = timedelta(0)) -> list[DemoPost]:
     at = timezone.now() + due_in
     return [
-        DemoPost.objects.create(channel=channel, idempotency_key=f"k{i}", text="t", next_attempt_at=at)
+        DemoPost.objects.create(
+            channel=channel, idempotency_key=f"k{i}", text="t", next_attempt_at=at
+        )
         for i in range(n)
     ]
 
@@ -33,8 +35,12 @@ def _job(handle) -> Job:
 
 def test_it_claims_only_due_rows(channel) -> None:
     due = _posts(channel, 3)
-    DemoPost.objects.create(channel=channel, idempotency_key="later", text="t",
-                            next_attempt_at=timezone.now() + timedelta(hours=1))
+    DemoPost.objects.create(
+        channel=channel,
+        idempotency_key="later",
+        text="t",
+        next_attempt_at=timezone.now() + timedelta(hours=1),
+    )
     DemoPost.objects.create(channel=channel, idempotency_key="never", text="t")
     claimed = claim(_job(lambda row: None), worker_id="w1", limit=10)
     assert {row.pk for row in claimed} == {p.pk for p in due}

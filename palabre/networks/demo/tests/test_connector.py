@@ -49,8 +49,13 @@ def test_interactions_come_once_each_with_a_cursor(connector) -> None:
     post = connector.publish(OutgoingPost(text="Pain", idempotency_key="p"))
     row = DemoPost.objects.get()
     for i in range(3):
-        DemoActivity.objects.create(channel=connector.channel, kind="comment", author_handle=f"@p{i}",
-                                    text=f"Commentaire {i}", post=row)
+        DemoActivity.objects.create(
+            channel=connector.channel,
+            kind="comment",
+            author_handle=f"@p{i}",
+            text=f"Commentaire {i}",
+            post=row,
+        )
     page = connector.fetch_interactions(cursor=None)
     assert [i.text for i in page.items] == ["Commentaire 0", "Commentaire 1", "Commentaire 2"]
     assert page.items[0].kind is InteractionKind.COMMENT and page.items[0].root == post.remote_id
@@ -60,9 +65,12 @@ def test_interactions_come_once_each_with_a_cursor(connector) -> None:
 def test_reply_hide_unhide_and_metrics(connector) -> None:
     post = connector.publish(OutgoingPost(text="Pain", idempotency_key="p"))
     row = DemoPost.objects.get()
-    comment = DemoActivity.objects.create(channel=connector.channel, kind="comment",
-                                          author_handle="@a", text="Super", post=row)
-    DemoActivity.objects.create(channel=connector.channel, kind="like", author_handle="@b", post=row)
+    comment = DemoActivity.objects.create(
+        channel=connector.channel, kind="comment", author_handle="@a", text="Super", post=row
+    )
+    DemoActivity.objects.create(
+        channel=connector.channel, kind="like", author_handle="@b", post=row
+    )
     reply = connector.reply(to_remote_id=comment.remote_id, text="Merci !", idempotency_key="r")
     assert DemoPost.objects.get(pk=reply.remote_id.split(":")[1]).in_reply_to == comment.remote_id
     connector.hide(remote_id=comment.remote_id)

@@ -20,8 +20,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         bind = options["bind"]
-        web = [sys.executable, "-m", "gunicorn", "palabre.wsgi", "--bind", bind,
-               "--workers", "2", "--threads", "4", "--access-logfile", "-"]
+        web = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "palabre.wsgi",
+            "--bind",
+            bind,
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+        ]
         worker = [sys.executable, "-m", "palabre", "worker"]
         # Own sessions: Ctrl-C reaches this process only, which then stops each child in order.
         children = [subprocess.Popen(cmd, start_new_session=True) for cmd in (web, worker)]

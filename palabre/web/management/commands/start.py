@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from palabre.web.demo import demo_exists
 from palabre.web.management.commands.demo import demo_logins
 
 
@@ -37,7 +38,8 @@ class Command(BaseCommand):
         worker = [sys.executable, "-m", "palabre", "worker"]
         # Own sessions: Ctrl-C reaches this process only, which then stops each child in order.
         children = [subprocess.Popen(cmd, start_new_session=True) for cmd in (web, worker)]
-        self.stdout.write(f"\nPalabre is running: http://{bind}/\n{demo_logins()}\nCtrl-C stops.\n")
+        logins = f"{demo_logins()}\n" if demo_exists() else ""
+        self.stdout.write(f"\nPalabre is running: http://{bind}/\n{logins}Ctrl-C stops.\n")
         stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:

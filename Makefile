@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: run test test-sqlite test-postgres lint fmt typecheck bench messages clean
@@ -32,7 +33,12 @@ run: $(STAMP)
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi
 
-test: $(DEV_STAMP) /usr/bin/chromium
+# Node 22 and Bluesky's official client, pinned by package-lock.json (npm registry only).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+test: $(DEV_STAMP) $(NODE_STAMP) /usr/bin/chromium
 	bash scripts/test.sh
 
 lint: $(DEV_STAMP)
@@ -53,4 +59,4 @@ messages: $(DEV_STAMP)
 	cd palabre && ../$(BIN)/palabre compilemessages --locale fr
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules

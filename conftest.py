@@ -72,3 +72,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _fast_password_hashing(settings: Any) -> None:
     # The real hasher spends ~0.3 s a password on purpose; tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the conformance pass counts: the acceptance figure for the validators."""
+    try:
+        from palabre.publishing.tests.test_conformance import PASS_COUNTS
+    except ImportError:
+        return
+    if PASS_COUNTS:
+        terminalreporter.section("conformance pass counts")
+        for label, (passed, total) in sorted(PASS_COUNTS.items()):
+            terminalreporter.write_line(f"{label}: {passed}/{total} ({100 * passed // total}%)")

@@ -1,0 +1,82 @@
+"""The rules engine: each network's text checked exactly as that network counts it.
+
+`check_text` is the one entry point, shared by the composer, `palabre check-post` and the
+publisher. Bad input (lone surrogates, a megabyte of text) gets a clear error, never an
+exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from palabre.publishing.rules import bluesky, mastodon, messages, others, x
+from palabre.publishing.rules.base import MAX_CHECKED_LENGTH, TextCheck, has_lone_surrogates
+from palabre.publishing.rules.threads import MAX_PARTS, split_thread
+
+NETWORKS = ("x", "mastodon", "bluesky", "threads", "linkedin", "facebook", "instagram")
+THREADABLE = ("x", "mastodon", "bluesky", "threads")
+
+_CHECKERS: dict[str, Callable[[str], TextCheck]] = {
+    "x": x.check,
+    "bluesky": bluesky.check,
+    "threads": others.threads,
+    "linkedin": others.linkedin,
+    "facebook": others.facebook,
+    "instagram": others.instagram,
+}
+
+
+class UnknownNetwork(ValueError):
+    pass
+
+
+def check_text(
+    network: str,
+    text: str,
+    *,
+    content_warning: str = "",
+    max_chars: int | None = None,
+    suggest_thread: bool = True,
+) -> TextCheck:
+    if network not in NETWORKS:
+        raise UnknownNetwork(network)
+    if has_lone_surrogates(text + content_warning):
+        return _refused(network, text, messages.invalid_characters(network))
+    if len(text) + len(content_warning) > MAX_CHECKED_LENGTH:
+        return _refused(
+            network, text, messages.too_long(network, len(text), _limit(network), _("characters"))
+        )
+    if network == "mastodon":
+        result = mastodon.check(text, content_warning=content_warning, max_chars=max_chars)
+    else:
+        result = _CHECKERS[network](text)
+    too_long = any(e.code.endswith("too_long") for e in result.errors)
+    # Past 25 full parts no thread is offered; this also bounds the work on pasted books.
+    splittable = len(text) <= MAX_PARTS * _limit(network) * 2
+    if suggest_thread and network in THREADABLE and too_long and splittable:
+        parts = split_thread(network, text, max_chars=max_chars)
+        if parts:
+            result.warnings.append(messages.thread_possible(network, len(parts)))
+    return result
+
+
+def _refused(network: str, text: str, problem: messages.Problem) -> TextCheck:
+    result = TextCheck(network, len(text), _limit(network), _("characters"), errors=[problem])
+    if network == "bluesky":
+        size = len(text.encode("utf-8", "surrogatepass"))
+        result.extra = {"bytes": size, "max_bytes": bluesky.MAX_BYTES, "facets": []}
+    return result
+
+
+def _limit(network: str) -> int:
+    return {
+        "x": x.MAX,
+        "mastodon": mastodon.DEFAULT_MAX,
+        "bluesky": bluesky.MAX_GRAPHEMES,
+        "threads": 500,
+        "linkedin": 3000,
+        "facebook": 63206,
+        "instagram": 2200,
+    }[network]

@@ -1,0 +1,167 @@
+"""Media limits per network (docs/networks.md gives each source and what is uncertain)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from palabre.lib.mediainfo import MediaInfo
+from palabre.publishing.rules import messages
+from palabre.publishing.rules.base import Problem
+
+MB = 1_000_000
+JPEG_PNG = frozenset({"image/jpeg", "image/png"})
+WEB_IMAGES = JPEG_PNG | {"image/webp", "image/gif"}
+MP4_MOV = frozenset({"video/mp4", "video/quicktime"})
+
+
+@dataclass(frozen=True)
+class MediaRules:
+    image_types: frozenset[str]
+    max_image_bytes: int
+    max_images: int
+    video_types: frozenset[str] = MP4_MOV
+    max_video_bytes: int = 0
+    max_videos: int = 1
+    duration: tuple[float, float] | None = None
+    aspect: tuple[float, float] | None = None
+    mix: bool = False
+    min_items: int = 0
+    alt: str = "advised"  # required, advised or none
+    alt_max: int | None = None
+
+
+RULES: dict[str, MediaRules] = {
+    "x": MediaRules(
+        WEB_IMAGES,
+        5 * MB,
+        4,
+        max_video_bytes=512 * MB,
+        duration=(0.5, 140),
+        aspect=(1 / 3, 3),
+        alt_max=1000,
+    ),
+    "mastodon": MediaRules(
+        WEB_IMAGES | {"image/heif", "image/avif"},
+        16 * MB,
+        4,
+        video_types=MP4_MOV | {"video/webm"},
+        max_video_bytes=99 * MB,
+        alt_max=1500,
+    ),
+    "bluesky": MediaRules(
+        WEB_IMAGES,
+        2 * MB,
+        4,
+        video_types=frozenset({"video/mp4"}),
+        max_video_bytes=300 * MB,
+        alt="required",
+    ),
+    "threads": MediaRules(
+        JPEG_PNG,
+        8 * MB,
+        20,
+        max_video_bytes=1000 * MB,
+        max_videos=20,
+        duration=(0, 300),
+        aspect=(0.1, 10),
+        mix=True,
+    ),
+    "linkedin": MediaRules(
+        JPEG_PNG | {"image/gif"},
+        5 * MB,
+        20,
+        video_types=frozenset({"video/mp4"}),
+        max_video_bytes=500 * MB,
+        duration=(3, 1800),
+        aspect=(1 / 2.4, 2.4),
+        alt_max=4086,
+    ),
+    "facebook": MediaRules(
+        JPEG_PNG | {"image/gif"}, 4 * MB, 10, max_video_bytes=1000 * MB, alt="none"
+    ),
+    "instagram:feed": MediaRules(
+        frozenset({"image/jpeg"}), 8 * MB, 1, max_videos=0, aspect=(0.8, 1.91)
+    ),
+    "instagram:reel": MediaRules(
+        frozenset(), 0, 0, max_video_bytes=300 * MB, duration=(3, 900), alt="none"
+    ),
+    "instagram:carousel": MediaRules(
+        frozenset({"image/jpeg"}),
+        8 * MB,
+        10,
+        max_videos=10,
+        max_video_bytes=300 * MB,
+        duration=(3, 900),
+        aspect=(0.8, 1.91),
+        mix=True,
+        min_items=2,
+    ),
+}
+INSTAGRAM_FORMATS = ("feed", "reel", "carousel")
+
+
+def check_media(
+    network: str, items: list[tuple[str, MediaInfo]], *, instagram_format: str = "feed"
+) -> tuple[list[Problem], list[Problem]]:
+    """Errors and warnings for the (name, info) pairs attached to one variant."""
+    key = f"instagram:{instagram_format}" if network == "instagram" else network
+    rules = RULES[key]
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    videos = [(n, m) for n, m in items if m.kind == "video"]
+    images = [(n, m) for n, m in items if m.kind != "video"]
+    _check_counts(network, rules, len(images), len(videos), errors)
+    for name, info in items:
+        errors += _check_one(network, rules, name, info)
+        warnings += _check_alt(network, rules, name, info, errors)
+    return errors, warnings
+
+
+def _check_counts(
+    network: str, rules: MediaRules, images: int, videos: int, errors: list[Problem]
+) -> None:
+    if images > rules.max_images:
+        errors.append(messages.media_count(network, _("image"), images, rules.max_images))
+    if videos > rules.max_videos:
+        errors.append(messages.media_count(network, _("video"), videos, rules.max_videos))
+    if images and videos and not rules.mix:
+        errors.append(messages.media_mix(network))
+    if 0 < images + videos < rules.min_items:
+        errors.append(messages.media_min(network, images + videos, rules.min_items))
+
+
+def _check_one(network: str, rules: MediaRules, name: str, info: MediaInfo) -> list[Problem]:
+    video = info.kind == "video"
+    allowed = rules.video_types if video else rules.image_types
+    if info.content_type not in allowed:
+        return [messages.media_type(network, name, info.content_type)]
+    found = []
+    limit = rules.max_video_bytes if video else rules.max_image_bytes
+    if info.size > limit:
+        found.append(messages.media_size(network, name, info.size, limit))
+    if video and rules.duration and info.duration is not None:
+        low, high = rules.duration
+        if not low <= info.duration <= high:
+            found.append(messages.media_duration(network, name, info.duration, low, high))
+    if rules.aspect and info.height:
+        low, high = rules.aspect
+        if not low <= info.aspect <= high:
+            found.append(messages.media_aspect(network, name, info.aspect, low, high))
+    return found
+
+
+def _check_alt(
+    network: str, rules: MediaRules, name: str, info: MediaInfo, errors: list[Problem]
+) -> list[Problem]:
+    if info.kind == "video" or rules.alt == "none":
+        return []
+    if not info.alt_text.strip():
+        if rules.alt == "required":
+            errors.append(messages.alt_required(network, name))
+            return []
+        return [messages.alt_advised(network, name)]
+    if rules.alt_max and len(info.alt_text) > rules.alt_max:
+        errors.append(messages.alt_too_long(network, name, len(info.alt_text), rules.alt_max))
+    return []

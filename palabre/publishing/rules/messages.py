@@ -1,0 +1,193 @@
+"""Every message a check can give, translated when the check runs."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from palabre.publishing.rules.base import Problem
+
+
+def empty(network: str) -> Problem:
+    return Problem(f"{network}.empty", _("Write something: the text is empty."))
+
+
+def invalid_characters(network: str) -> Problem:
+    return Problem(
+        f"{network}.invalid_characters",
+        _("The text contains invalid characters (broken or reserved code points); retype it."),
+    )
+
+
+def too_long(network: str, length: int, maximum: int, unit: str) -> Problem:
+    return Problem(
+        f"{network}.too_long",
+        _("%(length)s %(unit)s, over the limit of %(max)s: remove %(over)s.")
+        % {"length": length, "unit": unit, "max": maximum, "over": length - maximum},
+    )
+
+
+def too_many_bytes(network: str, size: int, maximum: int) -> Problem:
+    return Problem(
+        f"{network}.too_many_bytes",
+        _("%(size)s bytes, over the limit of %(max)s bytes (accents and emoji take several).")
+        % {"size": size, "max": maximum},
+    )
+
+
+def thread_possible(network: str, parts: int) -> Problem:
+    return Problem(
+        f"{network}.thread_possible",
+        ngettext(
+            "Over the limit: this text can become a thread of %(parts)s post.",
+            "Over the limit: this text can become a thread of %(parts)s posts.",
+            parts,
+        )
+        % {"parts": parts},
+    )
+
+
+def too_many_hashtags(network: str, count: int, maximum: int) -> Problem:
+    return Problem(
+        f"{network}.too_many_hashtags",
+        _("%(count)s hashtags; this network takes at most %(max)s.")
+        % {"count": count, "max": maximum},
+    )
+
+
+def too_many_mentions(network: str, count: int, maximum: int) -> Problem:
+    return Problem(
+        f"{network}.too_many_mentions",
+        _("%(count)s mentions; this network takes at most %(max)s.")
+        % {"count": count, "max": maximum},
+    )
+
+
+def facebook_hashtags(count: int) -> Problem:
+    return Problem(
+        "facebook.many_hashtags",
+        _("%(count)s hashtags: on Facebook more than 2 reads as spam and rarely widens reach.")
+        % {"count": count},
+    )
+
+
+def instagram_links() -> Problem:
+    return Problem(
+        "instagram.links_not_clickable",
+        _("Links in an Instagram caption are not clickable: point to the link in your bio."),
+    )
+
+
+def instagram_hashtags(count: int) -> Problem:
+    return Problem(
+        "instagram.many_hashtags",
+        _("%(count)s hashtags: Instagram now favours a handful; above 5 may be cut or penalised.")
+        % {"count": count},
+    )
+
+
+def linkedin_hashtags(count: int) -> Problem:
+    return Problem(
+        "linkedin.hashtag_count",
+        _("%(count)s hashtags: LinkedIn posts are read best with 3 to 5.") % {"count": count},
+    )
+
+
+def threads_topics(count: int) -> Problem:
+    return Problem(
+        "threads.one_topic",
+        _("%(count)s hashtags: Threads makes only the first one the post's topic.")
+        % {"count": count},
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f}".rstrip("0").rstrip(".")
+
+
+def media_count(network: str, kind: str, count: int, maximum: int) -> Problem:
+    return Problem(
+        f"{network}.media_count",
+        _("%(count)s %(kind)s files; at most %(max)s per post here.")
+        % {"count": count, "kind": kind, "max": maximum},
+    )
+
+
+def media_type(network: str, name: str, content_type: str) -> Problem:
+    return Problem(
+        f"{network}.media_type",
+        _("%(name)s: the format %(type)s is not accepted here.")
+        % {"name": name, "type": content_type},
+    )
+
+
+def media_size(network: str, name: str, size: int, maximum: int) -> Problem:
+    return Problem(
+        f"{network}.media_size",
+        _("%(name)s weighs %(size)s MB; the limit here is %(max)s MB.")
+        % {"name": name, "size": _mb(size), "max": _mb(maximum)},
+    )
+
+
+def media_duration(network: str, name: str, seconds: float, low: float, high: float) -> Problem:
+    return Problem(
+        f"{network}.media_duration",
+        _("%(name)s lasts %(seconds)s s; this network takes %(low)s to %(high)s s.")
+        % {"name": name, "seconds": round(seconds, 1), "low": low, "high": high},
+    )
+
+
+def media_aspect(network: str, name: str, aspect: float, low: float, high: float) -> Problem:
+    return Problem(
+        f"{network}.media_aspect",
+        _("%(name)s has a width/height ratio of %(ratio)s; this network takes %(low)s to %(high)s.")
+        % {"name": name, "ratio": round(aspect, 2), "low": round(low, 2), "high": round(high, 2)},
+    )
+
+
+def media_mix(network: str) -> Problem:
+    return Problem(
+        f"{network}.media_mix", _("Images and videos cannot be mixed in one post on this network.")
+    )
+
+
+def media_min(network: str, count: int, minimum: int) -> Problem:
+    return Problem(
+        f"{network}.media_min",
+        _("%(count)s files: this format needs at least %(min)s.")
+        % {"count": count, "min": minimum},
+    )
+
+
+def alt_required(network: str, name: str) -> Problem:
+    return Problem(
+        f"{network}.alt_required",
+        _("%(name)s has no alt text: it is required here, for people who cannot see it.")
+        % {"name": name},
+    )
+
+
+def alt_advised(network: str, name: str) -> Problem:
+    return Problem(
+        f"{network}.alt_advised",
+        _("%(name)s has no alt text: add one so that everyone can follow.") % {"name": name},
+    )
+
+
+def alt_too_long(network: str, name: str, length: int, maximum: int) -> Problem:
+    return Problem(
+        f"{network}.alt_too_long",
+        _("The alt text of %(name)s is %(length)s characters; at most %(max)s here.")
+        % {"name": name, "length": length, "max": maximum},
+    )
+
+
+def same_text(similarity: int, first: str, second: str) -> Problem:
+    return Problem(
+        "post.same_text_everywhere",
+        _(
+            "Same text everywhere: %(first)s and %(second)s are %(similarity)s%% alike. "
+            "Each network has its own codes; adapt each variant."
+        )
+        % {"first": first, "second": second, "similarity": similarity},
+    )

@@ -1,0 +1,61 @@
+"""Threads, LinkedIn, Facebook Pages and Instagram: limits from each network's documentation
+(docs/networks.md says which are uncertain), plus the advice each audience warrants."""
+
+from __future__ import annotations
+
+import regex
+from django.utils.translation import gettext as _
+
+from palabre.publishing.rules import entities, messages
+from palabre.publishing.rules.base import TextCheck, grapheme_list
+
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
+
+
+def _base(network: str, text: str, length: int, maximum: int) -> TextCheck:
+    result = TextCheck(network, length, maximum, _("characters"))
+    result.hashtags = [e.value for e in entities.hashtags(text)]
+    result.mentions = [e.value for e in entities.mentions(text)]
+    result.urls = [e.value for e in entities.urls(text)]
+    if not text.strip():
+        result.errors.append(messages.empty(network))
+    elif length > maximum:
+        result.errors.append(messages.too_long(network, length, maximum, result.unit))
+    return result
+
+
+def threads(text: str) -> TextCheck:
+    # Meta: "Emojis are counted as the number of UTF-8 bytes"; everything else one each.
+    length = sum(len(g.encode()) if _EMOJI.search(g) else 1 for g in grapheme_list(text))
+    result = _base("threads", text, length, 500)
+    if len(result.hashtags) > 1:
+        result.warnings.append(messages.threads_topics(len(result.hashtags)))
+    return result
+
+
+def linkedin(text: str) -> TextCheck:
+    result = _base("linkedin", text, len(text), 3000)
+    if text.strip() and not 3 <= len(result.hashtags) <= 5:
+        result.warnings.append(messages.linkedin_hashtags(len(result.hashtags)))
+    return result
+
+
+def facebook(text: str) -> TextCheck:
+    result = _base("facebook", text, len(text), 63206)
+    if len(result.hashtags) > 2:
+        result.warnings.append(messages.facebook_hashtags(len(result.hashtags)))
+    return result
+
+
+def instagram(text: str) -> TextCheck:
+    result = _base("instagram", text, len(text), 2200)
+    tags, people = len(result.hashtags), len(result.mentions)
+    if tags > 30:
+        result.errors.append(messages.too_many_hashtags("instagram", tags, 30))
+    elif tags > 5:
+        result.warnings.append(messages.instagram_hashtags(tags))
+    if people > 20:
+        result.errors.append(messages.too_many_mentions("instagram", people, 20))
+    if result.urls:
+        result.warnings.append(messages.instagram_links())
+    return result

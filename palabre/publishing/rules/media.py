@@ -25,7 +25,8 @@ class MediaRules:
     max_video_bytes: int = 0
     max_videos: int = 1
     duration: tuple[float, float] | None = None
-    aspect: tuple[float, float] | None = None
+    aspect: tuple[float, float] | None = None  # images
+    video_aspect: tuple[float, float] | None = None
     mix: bool = False
     min_items: int = 0
     alt: str = "advised"  # required, advised or none
@@ -39,7 +40,7 @@ RULES: dict[str, MediaRules] = {
         4,
         max_video_bytes=512 * MB,
         duration=(0.5, 140),
-        aspect=(1 / 3, 3),
+        video_aspect=(1 / 3, 3),
         alt_max=1000,
     ),
     "mastodon": MediaRules(
@@ -75,7 +76,7 @@ RULES: dict[str, MediaRules] = {
         video_types=frozenset({"video/mp4"}),
         max_video_bytes=500 * MB,
         duration=(3, 1800),
-        aspect=(1 / 2.4, 2.4),
+        video_aspect=(1 / 2.4, 2.4),
         alt_max=4086,
     ),
     "facebook": MediaRules(
@@ -114,6 +115,8 @@ def check_media(
     images = [(n, m) for n, m in items if m.kind != "video"]
     _check_counts(network, rules, len(images), len(videos), errors)
     for name, info in items:
+        if (rules.max_videos if info.kind == "video" else rules.max_images) == 0:
+            continue  # not accepted at all here: the count error says so
         errors += _check_one(network, rules, name, info)
         warnings += _check_alt(network, rules, name, info, errors)
     return errors, warnings
@@ -145,8 +148,9 @@ def _check_one(network: str, rules: MediaRules, name: str, info: MediaInfo) -> l
         low, high = rules.duration
         if not low <= info.duration <= high:
             found.append(messages.media_duration(network, name, info.duration, low, high))
-    if rules.aspect and info.height:
-        low, high = rules.aspect
+    aspect = rules.video_aspect if video else rules.aspect
+    if aspect and info.height:
+        low, high = aspect
         if not low <= info.aspect <= high:
             found.append(messages.media_aspect(network, name, info.aspect, low, high))
     return found

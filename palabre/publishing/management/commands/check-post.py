@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import io
+import json
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
+
+from palabre.publishing.checkpost import check_lines, check_one, unknown_network
+from palabre.publishing.rules import NETWORKS
+
+
+class Command(BaseCommand):
+    help = (
+        "Check one post text (stdin) as NETWORK counts it and print a JSON object; with --batch, "
+        'read JSON lines {"network": …, "text": …} and print one JSON line each, in order.'
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--network", help=f"one of {', '.join(NETWORKS)}")
+        parser.add_argument("--batch", action="store_true")
+        parser.add_argument("--content-warning", default="", help="Mastodon: counts too")
+        parser.add_argument("--max-chars", type=int, help="Mastodon: the instance's own limit")
+        parser.add_argument(
+            "--lang",
+            choices=[c for c, _ in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="language of the messages",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        translation.activate(options["lang"])
+        # Undecodable bytes become lone surrogates, which the checks report as invalid.
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
+        if options["batch"]:
+            for result in check_lines(stdin):
+                self._print(result)
+            return
+        network = options["network"]
+        if network not in NETWORKS:
+            self._print(unknown_network(network))
+            sys.exit(2)
+        extra = {"content_warning": options["content_warning"]}
+        if options["max_chars"]:
+            extra["max_chars"] = options["max_chars"]
+        text = stdin.read().removesuffix("\n")
+        self._print(check_one(network, text, **extra))
+
+    def _print(self, result: dict[str, Any]) -> None:
+        self.stdout.write(json.dumps(result, ensure_ascii=False))

@@ -28,17 +28,20 @@ run: $(STAMP)
 	$(BIN)/palabre demo --if-missing
 	$(BIN)/palabre start
 
-# Debian's Chromium for the browser tests (root on CI); never a browser download.
-/usr/bin/chromium:
-	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi
+# Debian's Chromium for the browser tests (root on CI); never a browser download. The emoji
+# font makes screenshots show emoji as people see them.
+BROWSER_PACKAGES := chromium fonts-noto-color-emoji
+BROWSER_FILES := /usr/bin/chromium /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+$(BROWSER_FILES):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	else echo "Browser tests need Debian's packages: sudo apt-get install $(BROWSER_PACKAGES)"; fi
 
 # Node 22 and Bluesky's official client, pinned by package-lock.json (npm registry only).
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
-test: $(DEV_STAMP) $(NODE_STAMP) /usr/bin/chromium
+test: $(DEV_STAMP) $(NODE_STAMP) $(BROWSER_FILES)
 	bash scripts/test.sh
 
 lint: $(DEV_STAMP)

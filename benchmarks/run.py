@@ -21,6 +21,7 @@ REPORT = ROOT / "docs" / "benchmarks.md"
 PG_ADMIN = os.environ.get("PALABRE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_BENCH_DB = "palabre_bench"
 DATABASE_BENCHMARKS = ["bench_worker.py"]
+PLAIN_BENCHMARKS = ["bench_check_post.py"]
 
 
 def machine() -> str:
@@ -70,6 +71,8 @@ def main() -> None:
         for script in DATABASE_BENCHMARKS:
             for url in databases:
                 fresh += [r | stamp for r in run_script(script, url, var_dir)]
+        for script in PLAIN_BENCHMARKS:
+            fresh += [r | stamp for r in run_script(script, databases[0], var_dir)]
     write(merge(fresh))
     for result in fresh:
         print(f"{result['name']}: {result['value']} {result['unit']}")
@@ -107,6 +110,9 @@ DESCRIPTIONS = {
     "like written) and recorded per second by one `palabre worker` loop on SQLite, 5,000 due rows.",
     "worker_claims_per_s_postgres": "the same on PostgreSQL 15 at 127.0.0.1 "
     "(claims with SELECT … FOR UPDATE SKIP LOCKED).",
+    "check_post_per_s": "posts checked per second by one `palabre check-post --batch` process "
+    "(3,000 JSON lines cycling through the seven networks and five typical texts, process "
+    "start-up included).",
 }
 
 if __name__ == "__main__":

@@ -163,3 +163,14 @@ LOGGING = {
 
 # Behind a reverse proxy, REMOTE_ADDR is the proxy: read the client from X-Forwarded-For.
 TRUST_X_FORWARDED_FOR = envbool("PALABRE_TRUST_X_FORWARDED_FOR", False)
+
+# Media library: the largest upload accepted, and where files go. The default keeps them
+# under var/media; another Django storage backend can be named for production.
+PALABRE_MAX_UPLOAD_MB = envint("PALABRE_MAX_UPLOAD_MB", 300)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+STORAGES = {
+    "default": {
+        "BACKEND": envstr("PALABRE_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

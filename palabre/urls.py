@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("palabre.accounts.urls")),
     path("", include("palabre.channels.urls")),
+    path("", include("palabre.publishing.urls")),
     path("", include("palabre.web.urls")),
 ]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +72,12 @@ class Workspace(models.Model):
         _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_timezone]
     )
     require_two_factor = models.BooleanField(_("require two-factor login"), default=False)
+    # Variants of one post at least this alike are flagged "same text everywhere".
+    crosspost_threshold = models.FloatField(
+        _("similarity that flags the same text everywhere"),
+        default=0.9,
+        validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
+    )
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

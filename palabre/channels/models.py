@@ -33,6 +33,8 @@ class Channel(models.Model):
         max_length=16, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE
     )
     status_reason = models.CharField(max_length=500, blank=True)
+    # The network's own text limit for this account when it has one (a Mastodon instance).
+    max_chars = models.PositiveIntegerField(null=True, blank=True)
     # Never rendered nor logged: only the connector reads it, decrypted.
     credentials_encrypted = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

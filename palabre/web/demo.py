@@ -18,6 +18,7 @@ from palabre.channels.services import channel_create_demo
 from palabre.networks.base import InteractionKind
 from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
 from palabre.networks.kinds import NETWORKS
+from palabre.publishing.demo import demo_publishing
 
 DEMO_SLUG = "boulangerie-lumiere"
 DEMO_PASSWORD = "demo-palabre"  # noqa: S105 (printed on purpose: it is the demo)
@@ -105,6 +106,7 @@ def demo_create() -> Workspace:
         Membership.objects.create(workspace=workspace, user=user, role=person.role)
     channels = {net: _channel(workspace, net) for net in NETWORKS}
     _conversations(channels)
+    demo_publishing(workspace, people[2])  # Inès, the editor
     _other_workspace()
     return workspace
 

@@ -24,19 +24,6 @@ UPCOMING = {
         _("Calendar"),
         _("Month and week views of planned posts, approvals, and each channel's cadence goal."),
     ),
-    "compose": (
-        Action.COMPOSE,
-        _("Compose"),
-        _(
-            "Write an idea once and adapt it for each network, counted exactly as that network "
-            "counts."
-        ),
-    ),
-    "media": (
-        Action.MANAGE_MEDIA,
-        _("Media"),
-        _("The workspace's images and short videos, with alt text and tags, reused across posts."),
-    ),
     "inbox": (
         Action.VIEW_INBOX,
         _("Inbox"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from palabre.accounts.models import Invitation, Membership
 from palabre.channels.services import channel_create_demo
+from palabre.publishing.models import MediaItem, Post
 
 ROLES = ["alice", "bob", "erin", "carl", "anna", "nina"]  # owner … analyst
 
@@ -24,6 +26,8 @@ EXPECTED_GET = {
     "workspace_settings": {"alice", "bob"},
     "members": {"alice"},
     "channel_list": {"alice", "bob"},
+    "post_edit": {"alice", "bob", "erin"},
+    "media_file": set(ROLES),
 }
 
 
@@ -31,36 +35,57 @@ def _login(client: Client, name: str) -> None:
     client.login(email=f"{name}@example.com", password="correct horse battery")
 
 
+@pytest.fixture
+def objects(cast, settings, tmp_path) -> dict[str, int]:
+    settings.MEDIA_ROOT = tmp_path
+    post = Post.objects.create(
+        workspace=cast.workspace, author=cast.erin, idea="Pain", category="helpful"
+    )
+    media = MediaItem(
+        workspace=cast.workspace,
+        name="pain.jpg",
+        kind="image",
+        content_type="image/jpeg",
+        size=3,
+        width=1,
+        height=1,
+    )
+    media.file.save("pain.jpg", ContentFile(b"abc"))
+    return {"post": post.pk, "media": media.pk}
+
+
 @pytest.mark.parametrize("view", sorted(EXPECTED_GET))
 @pytest.mark.parametrize("who", ROLES)
-def test_each_role_gets_exactly_its_pages(client: Client, cast, view: str, who: str) -> None:
+def test_each_role_gets_exactly_its_pages(client: Client, objects, view: str, who: str) -> None:
     _login(client, who)
-    response = client.get(f"/w/lumiere/{_path(view)}")
+    response = client.get(f"/w/lumiere/{_path(view, objects)}")
     assert response.status_code == (200 if who in EXPECTED_GET[view] else 403)
 
 
 @pytest.mark.parametrize("view", sorted(EXPECTED_GET))
-def test_outsider_gets_404_everywhere(client: Client, cast, view: str) -> None:
+def test_outsider_gets_404_everywhere(client: Client, objects, view: str) -> None:
     _login(client, "charlie")
-    assert client.get(f"/w/lumiere/{_path(view)}").status_code == 404
+    assert client.get(f"/w/lumiere/{_path(view, objects)}").status_code == 404
 
 
 @pytest.mark.parametrize("view", sorted(EXPECTED_GET))
-def test_anonymous_gets_404_everywhere(client: Client, cast, view: str) -> None:
-    assert client.get(f"/w/lumiere/{_path(view)}").status_code == 404
+def test_anonymous_gets_404_everywhere(client: Client, objects, view: str) -> None:
+    assert client.get(f"/w/lumiere/{_path(view, objects)}").status_code == 404
 
 
-def _path(view: str) -> str:
+def _path(view: str, objects: dict[str, int]) -> str:
     return {
         "dashboard": "",
         "workspace_settings": "settings/",
         "members": "settings/members/",
         "channel_list": "settings/channels/",
+        "post_edit": f"posts/{objects['post']}/",
+        "media_file": f"media/{objects['media']}/file/",
     }.get(view, f"{view}/")
 
 
 # Actions (POST): only the listed roles; others 403; the outsider 404 and nothing changes.
-def _post_targets(cast) -> dict[str, tuple[str, dict[str, str], set[str]]]:
+def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str]]]:
     bob = Membership.objects.get(workspace=cast.workspace, user=cast.bob)
     channel = channel_create_demo(workspace=cast.workspace, network="x", name="X")
     invitation = Invitation.objects.create(
@@ -73,22 +98,53 @@ def _post_targets(cast) -> dict[str, tuple[str, dict[str, str], set[str]]]:
         "revoke": (f"settings/invitations/{invitation.pk}/revoke/", {}, {"alice"}),
         "add_channel": ("settings/channels/", {"network": "x", "name": "Y"}, {"alice", "bob"}),
         "remove_channel": (f"settings/channels/{channel.pk}/remove/", {}, {"alice", "bob"}),
+        "compose": (
+            "compose/",
+            {"idea": "Pain", "category": "helpful", "networks": ["x"]},
+            COMPOSERS,
+        ),
+        "check": (f"posts/{objects['post']}/check/", {}, COMPOSERS, 200),
+        "save_post": (
+            f"posts/{objects['post']}/",
+            {"post-idea": "Pain", "post-category": "helpful"},
+            COMPOSERS,
+            200,
+        ),
+        "upload": ("media/", {}, MEDIA, 200),
+        "edit_media": (f"media/{objects['media']}/", {"alt_text": "Un pain"}, MEDIA),
     }
 
 
-ACTIONS = ["settings", "invite", "role", "revoke", "add_channel", "remove_channel"]
+COMPOSERS = {"alice", "bob", "erin"}
+MEDIA = {"alice", "bob", "erin", "carl"}
+ACTIONS = [
+    "settings",
+    "invite",
+    "role",
+    "revoke",
+    "add_channel",
+    "remove_channel",
+    "compose",
+    "check",
+    "save_post",
+    "upload",
+    "edit_media",
+]
 
 
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("who", ROLES + ["charlie"])
-def test_each_role_may_act_exactly_as_allowed(client: Client, cast, action: str, who: str) -> None:
-    path, data, allowed = _post_targets(cast)[action]
+def test_each_role_may_act_exactly_as_allowed(
+    client: Client, cast, objects, action: str, who: str
+) -> None:
+    path, data, allowed, *success = _post_targets(cast, objects)[action]
     _login(client, who)
     response = client.post(f"/w/lumiere/{path}", data)
     if who == "charlie":
         assert response.status_code == 404
     elif who in allowed:
-        assert response.status_code == 302
+        # A form sent back with its errors (200) or done and redirected (302).
+        assert response.status_code == (success[0] if success else 302)
     else:
         assert response.status_code == 403
 

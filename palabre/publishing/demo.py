@@ -1,0 +1,123 @@
+"""The composer's part of the demo: a few photos in the library and two drafts."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw, ImageFont
+
+from palabre.accounts.models import User, Workspace
+from palabre.lib.mediainfo import inspect
+from palabre.publishing.models import MediaItem, PostVariant
+from palabre.publishing.services import post_create
+
+LAUNCH = (
+    "Nouveauté à la boulangerie Lumière : notre pain au levain bio, pétri chaque matin à la main, "
+    "arrive enfin en boutique ! Venez le goûter ce samedi avec toute la famille "
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466 et dites-nous ce que vous en "
+    "pensez. Réservation et horaires : https://lumiere.fr merci à tous nos clients " + "!" * 13
+)
+VARIANTS = {
+    "instagram": "Il est là 🥖 Notre pain au levain bio, pétri à la main chaque matin. "
+    "Venez le goûter samedi en famille et dites-nous ce que vous en pensez ! "
+    "Horaires sur https://lumiere.fr\n#boulangerie #levain #painbio #artisan",
+    "linkedin": "Après six mois d'essais avec notre meunier, notre pain au levain bio entre en "
+    "boutique. Merci à l'équipe du fournil qui se lève à 4 h pour le pétrir à la main. "
+    "#artisanat #boulangerie #circuitcourt",
+}
+KEEPING = (
+    "Comment garder votre pain frais plus longtemps ? Enveloppez-le dans un torchon, jamais "
+    "dans du plastique, et conservez-le à température ambiante. Il se congèle aussi très bien, "
+    "tranché. Et vous, quelle est votre astuce ?"
+)
+PHOTOS = [
+    (
+        "levain.jpg",
+        (1080, 1350),
+        "#c8a165",
+        "Levain",
+        "Une miche de pain au levain, croûte dorée, sur une planche en bois",
+        ["pain", "produit"],
+    ),
+    (
+        "vitrine.jpg",
+        (1600, 900),
+        "#2f5d50",
+        "Vitrine",
+        "La vitrine de la boulangerie Lumière au petit matin",
+        ["boutique"],
+    ),
+    ("atelier.png", (1080, 1080), "#e9d8b4", "Atelier", "", ["atelier", "enfants"]),
+]
+
+
+def demo_publishing(workspace: Workspace, author: User) -> None:
+    photos = [_photo(workspace, author, *spec) for spec in PHOTOS]
+    launch = post_create(
+        workspace=workspace,
+        author=author,
+        idea=LAUNCH,
+        category="promotional",
+        networks=["bluesky", "x", "mastodon", "instagram", "linkedin"],
+    )
+    for network, text in VARIANTS.items():
+        PostVariant.objects.filter(post=launch, network=network).update(text=text)
+    for variant in launch.variants.filter(network__in=["bluesky", "instagram"]):
+        variant.media.set([photos[0]])
+    post_create(
+        workspace=workspace,
+        author=author,
+        idea=KEEPING,
+        category="helpful",
+        networks=["facebook", "threads", "mastodon"],
+    )
+
+
+def _photo(
+    workspace: Workspace,
+    author: User,
+    name: str,
+    size: tuple[int, int],
+    color: str,
+    label: str,
+    alt: str,
+    tags: list[str],
+) -> MediaItem:
+    data = _illustration(size, color, label, "PNG" if name.endswith(".png") else "JPEG")
+    info = inspect(data)
+    item = MediaItem(
+        workspace=workspace,
+        name=name,
+        kind=info.kind,
+        content_type=info.content_type,
+        size=info.size,
+        width=info.width,
+        height=info.height,
+        alt_text=alt,
+        tags=tags,
+        uploaded_by=author,
+    )
+    item.file.save(name, ContentFile(data), save=False)
+    item.save()
+    return item
+
+
+def _illustration(size: tuple[int, int], color: str, label: str, fmt: str) -> bytes:
+    """A plain drawn picture: the demo ships no photographs."""
+    width, height = size
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    loaf = (width * 0.18, height * 0.35, width * 0.82, height * 0.7)
+    draw.ellipse(loaf, fill="#8a5a2b", outline="#5c3a1a", width=max(4, width // 200))
+    for step in range(3):
+        x = width * (0.35 + step * 0.12)
+        draw.line(
+            (x, height * 0.42, x + width * 0.08, height * 0.62), fill="#e8c99a", width=width // 90
+        )
+    font = ImageFont.load_default(size=max(24, width // 14))
+    left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+    draw.text(((width - right + left) / 2, height * 0.78), label, fill="#fffaf0", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, quality=85)
+    return buffer.getvalue()

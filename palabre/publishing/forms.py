@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from palabre.channels.models import Channel
+from palabre.networks.kinds import NETWORK_CHOICES
+from palabre.publishing.models import Category, InstagramFormat, MediaItem
+from palabre.publishing.rules.base import MAX_CHECKED_LENGTH
+
+TEXT_LIMIT = MAX_CHECKED_LENGTH
+
+
+class IdeaForm(forms.Form):
+    idea = forms.CharField(
+        label=_("The idea"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Write it once; Palabre prepares a variant for each network to adapt."),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    networks = forms.MultipleChoiceField(
+        label=_("Networks"), choices=NETWORK_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class VariantForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 7}),
+    )
+    content_warning = forms.CharField(label=_("Content warning"), max_length=500, required=False)
+    instagram_format = forms.ChoiceField(
+        label=_("Format"), choices=InstagramFormat.choices, initial="feed", required=False
+    )
+    channels = forms.ModelMultipleChoiceField(
+        label=_("Channels"),
+        queryset=Channel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    media_items = forms.ModelMultipleChoiceField(
+        label=_("Media"),
+        queryset=MediaItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self, *args: Any, channels: QuerySet[Channel], media: QuerySet[MediaItem], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field_channels = self.fields["channels"]
+        field_media = self.fields["media_items"]
+        assert isinstance(field_channels, forms.ModelMultipleChoiceField)
+        assert isinstance(field_media, forms.ModelMultipleChoiceField)
+        field_channels.queryset = channels
+        field_media.queryset = media
+
+    def clean_instagram_format(self) -> str:
+        return str(self.cleaned_data.get("instagram_format") or "feed")
+
+
+class MediaUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_("Images (JPEG, PNG, GIF, WebP) or MP4/MOV videos.")
+    )
+    alt_text = forms.CharField(
+        label=_("Alt text"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the image shows, for people who cannot see it. Required on Bluesky."),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        max_length=300,
+        required=False,
+        help_text=_("Separated by commas, e.g. bread, shop, team"),
+    )
+
+
+class MediaEditForm(forms.Form):
+    alt_text = forms.CharField(
+        label=_("Alt text"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    tags = forms.CharField(label=_("Tags"), max_length=300, required=False)

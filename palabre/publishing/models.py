@@ -1,0 +1,117 @@
+"""Posts: one idea, a variant per network; and the workspace's media library."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palabre.accounts.models import Workspace
+from palabre.channels.models import Channel
+from palabre.lib.mediainfo import MediaInfo
+from palabre.networks.kinds import NETWORK_CHOICES
+
+
+class Category(models.TextChoices):
+    """What a post gives the audience; feeds the content mix (give more than you take)."""
+
+    HELPFUL = "helpful", _("Helpful or informative")
+    ENTERTAINING = "entertaining", _("Entertaining")
+    CONVERSATION = "conversation", _("Conversation and community")
+    PROMOTIONAL = "promotional", _("Promotional")
+
+
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+
+
+class InstagramFormat(models.TextChoices):
+    FEED = "feed", _("Feed post")
+    REEL = "reel", _("Reel")
+    CAROUSEL = "carousel", _("Carousel")
+
+
+def _media_path(item: MediaItem, filename: str) -> str:
+    # Random names: an upload's original name never becomes a path on disk.
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"workspaces/{item.workspace_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class MediaItem(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="media")
+    file = models.FileField(upload_to=_media_path, max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(max_length=8)  # image, gif, video
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    duration = models.FloatField(null=True, blank=True)
+    alt_text = models.TextField(_("alt text"), blank=True, max_length=2000)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def info(self) -> MediaInfo:
+        return MediaInfo(
+            self.kind,
+            self.content_type,
+            self.size,
+            self.width,
+            self.height,
+            self.duration,
+            self.alt_text,
+        )
+
+
+class Post(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    idea = models.TextField(_("idea"), max_length=70_000)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    status = models.CharField(max_length=16, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.idea[:60]
+
+
+class PostVariant(models.Model):
+    """The post as written for one network, checked exactly as that network counts."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
+    network = models.CharField(_("network"), max_length=16, choices=NETWORK_CHOICES)
+    text = models.TextField(_("text"), blank=True, max_length=70_000)
+    content_warning = models.CharField(_("content warning"), max_length=500, blank=True)
+    instagram_format = models.CharField(
+        _("Instagram format"), max_length=10, choices=InstagramFormat.choices, default="feed"
+    )
+    channels = models.ManyToManyField(Channel, blank=True, related_name="variants")
+    media = models.ManyToManyField(MediaItem, blank=True, related_name="variants")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "network"], name="one_variant_per_network")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}: {self.text[:40]}"

@@ -1,0 +1,178 @@
+"""Writes for posts, their variants and the media library; checks that gather every rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import User, Workspace
+from palabre.channels.models import Channel
+from palabre.lib.mediainfo import UnreadableMedia, inspect
+from palabre.networks.kinds import NETWORKS
+from palabre.publishing.models import MediaItem, Post, PostVariant
+from palabre.publishing.rules import check_text
+from palabre.publishing.rules.base import Problem, TextCheck
+from palabre.publishing.rules.crosspost import same_text_everywhere
+from palabre.publishing.rules.media import check_media
+
+
+class MediaRefused(ValueError):
+    """The upload cannot be used; the message says why, for the person."""
+
+
+def media_upload(
+    *, workspace: Workspace, uploaded_by: User, upload: UploadedFile, alt_text: str, tags: list[str]
+) -> MediaItem:
+    limit = settings.PALABRE_MAX_UPLOAD_MB * 1_000_000
+    if (upload.size or 0) > limit:
+        raise MediaRefused(
+            _("This file is over %(max)s MB, the most Palabre accepts.")
+            % {"max": settings.PALABRE_MAX_UPLOAD_MB}
+        )
+    data = upload.read()
+    try:
+        info = inspect(data, filename=upload.name or "")
+    except UnreadableMedia:
+        raise MediaRefused(
+            _(
+                "This file is not a readable JPEG, PNG, GIF or WebP image or MP4/MOV video; it may be corrupt."
+            )
+        ) from None
+    item = MediaItem(
+        workspace=workspace,
+        name=(upload.name or "media")[:200],
+        kind=info.kind,
+        content_type=info.content_type,
+        size=info.size,
+        width=info.width,
+        height=info.height,
+        duration=info.duration,
+        alt_text=alt_text,
+        tags=tags,
+        uploaded_by=uploaded_by,
+    )
+    item.file.save(upload.name or "media", ContentFile(data), save=False)
+    item.save()
+    return item
+
+
+def media_update(*, item: MediaItem, alt_text: str, tags: list[str]) -> MediaItem:
+    item.alt_text, item.tags = alt_text, tags
+    item.save(update_fields=["alt_text", "tags"])
+    return item
+
+
+def media_delete(*, item: MediaItem) -> None:
+    item.file.delete(save=False)
+    item.delete()
+
+
+@transaction.atomic
+def post_create(
+    *, workspace: Workspace, author: User, idea: str, category: str, networks: list[str]
+) -> Post:
+    post = Post.objects.create(workspace=workspace, author=author, idea=idea, category=category)
+    for network in networks:
+        _variant_add(post, network)
+    return post
+
+
+def _variant_add(post: Post, network: str) -> PostVariant:
+    variant = PostVariant.objects.create(post=post, network=network, text=post.idea)
+    # Every channel of that network is proposed by default; none is fine for a draft.
+    variant.channels.set(Channel.objects.filter(workspace=post.workspace, network=network))
+    return variant
+
+
+@dataclass(frozen=True)
+class VariantData:
+    text: str
+    content_warning: str = ""
+    instagram_format: str = "feed"
+    channels: list[Channel] = field(default_factory=list)
+    media: list[MediaItem] = field(default_factory=list)
+
+
+@transaction.atomic
+def post_update(
+    *, post: Post, idea: str, category: str, networks: list[str], variants: dict[str, VariantData]
+) -> Post:
+    post.idea, post.category = idea, category
+    post.save(update_fields=["idea", "category", "updated_at"])
+    post.variants.exclude(network__in=networks).delete()
+    existing = {v.network: v for v in post.variants.all()}
+    for network in networks:
+        variant = existing.get(network) or _variant_add(post, network)
+        data = variants.get(network)
+        if data is None:
+            continue  # just added: prefilled from the idea
+        variant.text, variant.content_warning = data.text, data.content_warning
+        variant.instagram_format = data.instagram_format
+        variant.save()
+        variant.channels.set(data.channels)
+        variant.media.set(data.media)
+    return post
+
+
+@dataclass
+class VariantCheck:
+    network: str
+    data: VariantData
+    text: TextCheck
+    media_errors: list[Problem]
+    media_warnings: list[Problem]
+
+    @property
+    def valid(self) -> bool:
+        return self.text.valid and not self.media_errors
+
+
+def variant_check(*, network: str, data: VariantData) -> VariantCheck:
+    max_chars = _instance_limit(network, data.channels)
+    text = check_text(network, data.text, content_warning=data.content_warning, max_chars=max_chars)
+    media = [(m.name, m.info) for m in data.media]
+    if not data.text.strip() and media:
+        text.errors = [e for e in text.errors if not e.code.endswith(".empty")]
+    errors, warnings = check_media(network, media, instagram_format=data.instagram_format)
+    return VariantCheck(network, data, text, errors, warnings)
+
+
+def _instance_limit(network: str, channels: list[Channel]) -> int | None:
+    """A Mastodon instance can set its own limit; the strictest chosen channel wins."""
+    limits = [c.max_chars for c in channels if c.max_chars]
+    return min(limits) if limits else None
+
+
+def post_checks(
+    *, workspace: Workspace, variants: dict[str, VariantData]
+) -> tuple[dict[str, VariantCheck], list[Problem]]:
+    checks = {
+        network: variant_check(network=network, data=data) for network, data in variants.items()
+    }
+    labels = {str(NETWORKS[n].label): d.text for n, d in variants.items() if d.text.strip()}
+    crosspost = same_text_everywhere(labels, threshold=workspace.crosspost_threshold)
+    return checks, crosspost
+
+
+def variant_data(variant: PostVariant) -> VariantData:
+    return VariantData(
+        text=variant.text,
+        content_warning=variant.content_warning,
+        instagram_format=variant.instagram_format,
+        channels=list(variant.channels.all()),
+        media=list(variant.media.all()),
+    )
+
+
+def parse_tags(raw: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for tag in raw.split(","):
+        clean = tag.strip().lstrip("#")[:30]
+        if clean:
+            seen.setdefault(clean, None)
+    return list(seen)[:10]

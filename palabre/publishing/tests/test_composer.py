@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from palabre.channels.services import channel_create_demo
+from palabre.publishing.models import MediaItem, Post
+from palabre.publishing.tests import media_samples
+from palabre.publishing.tests.test_rules import EXAMPLE
+
+
+@pytest.fixture
+def editor(client: Client, cast, settings, tmp_path) -> Client:
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(cast.erin)
+    return client
+
+
+@pytest.fixture
+def channels(cast):
+    return {
+        n: channel_create_demo(workspace=cast.workspace, network=n, name=n.title())
+        for n in ("x", "bluesky", "mastodon")
+    }
+
+
+def _create(client: Client, idea: str = EXAMPLE, networks=("x", "bluesky", "mastodon")) -> Post:
+    response = client.post(
+        "/w/lumiere/compose/", {"idea": idea, "category": "promotional", "networks": list(networks)}
+    )
+    post = Post.objects.get()
+    assert response.url == f"/w/lumiere/posts/{post.pk}/"
+    return post
+
+
+def _form(post: Post, **variants: dict) -> dict:
+    data = {
+        "post-idea": post.idea,
+        "post-category": post.category,
+        "post-networks": [v.network for v in post.variants.all()],
+    }
+    for variant in post.variants.all():
+        values = {"text": variant.text, "channels": [c.pk for c in variant.channels.all()]}
+        values |= variants.get(variant.network, {})
+        data |= {f"{variant.network}-{k}": v for k, v in values.items()}
+    return data
+
+
+def test_an_idea_becomes_one_variant_per_network_with_its_channels(
+    editor: Client, channels
+) -> None:
+    post = _create(editor)
+    assert post.author.email == "erin@example.com"
+    variants = {v.network: v for v in post.variants.all()}
+    assert set(variants) == {"x", "bluesky", "mastodon"}
+    assert all(v.text == EXAMPLE for v in variants.values())
+    assert list(variants["x"].channels.all()) == [channels["x"]]
+
+
+def test_the_editor_shows_each_network_counted_its_own_way(editor: Client, channels) -> None:
+    post = _create(editor)
+    page = editor.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert "<strong data-length>290</strong> / <span data-max>300</span>" in page
+    assert "<strong data-bytes>322</strong> / 3000" in page
+    assert 'data-facet="link 264-282"' in page
+    assert "<strong data-length>296</strong> / <span data-max>280</span>" in page
+    assert "<strong data-length>295</strong> / <span data-max>500</span>" in page
+    assert 'data-code="x.too_long"' in page and 'data-code="x.thread_possible"' in page
+    assert "Same text everywhere" in page or "Même texte partout" in page
+
+
+def test_live_check_answers_out_of_band_fragments(editor: Client, channels) -> None:
+    post = _create(editor)
+    short, toot, warning = (
+        "Court et propre pour X #pain",
+        "Une version pour Mastodon.",
+        "nourriture",
+    )
+    data = _form(post, x={"text": short}, mastodon={"text": toot, "content_warning": warning})
+    response = editor.post(f"/w/lumiere/posts/{post.pk}/check/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('hx-swap-oob="true"') == 10  # 3 × (check, preview, status) + cross-post
+    assert f"<strong data-length>{len(short)}</strong> / <span data-max>280</span>" in html
+    # On Mastodon the content warning counts too.
+    assert f"<strong data-length>{len(toot + warning)}</strong> / <span data-max>500</span>" in html
+    assert "nourriture" in html
+    assert Post.objects.get().variants.get(network="x").text == EXAMPLE  # checking saves nothing
+
+
+def test_near_identical_variants_are_flagged_with_the_workspace_threshold(
+    editor: Client, cast, channels
+) -> None:
+    post = _create(
+        editor,
+        idea="Notre pain au levain arrive samedi, venez le goûter !",
+        networks=("x", "mastodon"),
+    )
+    url = f"/w/lumiere/posts/{post.pk}/check/"
+    assert 'data-code="post.same_text_everywhere"' in editor.post(url, _form(post)).content.decode()
+    reworded = "Notre pain au levain arrive ce samedi : venez vite le goûter en boutique avec vos enfants !"
+    different = _form(post, mastodon={"text": reworded})
+    assert "same_text_everywhere" not in editor.post(url, different).content.decode()
+    cast.workspace.crosspost_threshold = 0.7  # these two are 72% alike
+    cast.workspace.save()
+    assert "same_text_everywhere" in editor.post(url, different).content.decode()
+
+
+def test_a_mastodon_channel_with_its_own_limit_counts_against_it(editor: Client, channels) -> None:
+    channels["mastodon"].max_chars = 1000
+    channels["mastodon"].save()
+    post = _create(editor, idea="a" * 600, networks=("mastodon",))
+    page = editor.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert "<strong data-length>600</strong> / <span data-max>1000</span>" in page
+
+
+def test_saving_keeps_each_variant_and_adds_a_new_network(editor: Client, channels) -> None:
+    post = _create(editor, networks=("x", "bluesky"))
+    data = _form(post, x={"text": "Version X"}) | {"post-networks": ["x", "bluesky", "linkedin"]}
+    response = editor.post(f"/w/lumiere/posts/{post.pk}/", data)
+    assert response.status_code == 302
+    variants = {v.network: v.text for v in Post.objects.get().variants.all()}
+    assert variants == {"x": "Version X", "bluesky": EXAMPLE, "linkedin": EXAMPLE}
+
+
+def test_an_invalid_variant_can_still_be_saved_as_a_draft(editor: Client, channels) -> None:
+    post = _create(editor, networks=("x",))
+    response = editor.post(f"/w/lumiere/posts/{post.pk}/", _form(post, x={"text": "é" * 400}))
+    assert response.status_code == 302
+    assert Post.objects.get().variants.get().text == "é" * 400
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("text", "x" * 70_001, "70"), ("channels", [999_999], "choix valide")],
+)
+def test_bad_variant_input_gets_a_clear_message_and_loses_nothing(
+    editor: Client, channels, field, value, message
+) -> None:
+    post = _create(editor, networks=("x",))
+    data = _form(post, x={field: value}) | {"post-idea": "Une idée modifiée"}
+    response = editor.post(f"/w/lumiere/posts/{post.pk}/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert "Une idée modifiée" in page  # what was typed is kept on the page
+
+
+def test_channels_and_media_of_another_workspace_cannot_be_attached(
+    editor: Client, cast, channels
+) -> None:
+    theirs = channel_create_demo(workspace=cast.other_workspace, network="x", name="Theirs")
+    post = _create(editor, networks=("x",))
+    response = editor.post(f"/w/lumiere/posts/{post.pk}/", _form(post, x={"channels": [theirs.pk]}))
+    assert response.status_code == 200
+    assert not post.variants.get().channels.filter(pk=theirs.pk).exists()
+
+
+def test_user_text_is_escaped_in_previews(editor: Client, channels) -> None:
+    post = _create(
+        editor, idea="<script>alert(1)</script> <img src=x onerror=alert(2)> #pain", networks=("x",)
+    )
+    page = editor.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_bluesky_media_without_alt_text_is_an_error(editor: Client, cast, channels) -> None:
+    upload = SimpleUploadedFile(
+        "pain.jpg", media_samples.image(800, 600), content_type="image/jpeg"
+    )
+    editor.post("/w/lumiere/media/", {"file": upload, "alt_text": "", "tags": "pain"})
+    item = MediaItem.objects.get()
+    post = _create(editor, networks=("bluesky",))
+    html = editor.post(
+        f"/w/lumiere/posts/{post.pk}/check/", _form(post, bluesky={"media_items": [item.pk]})
+    ).content.decode()
+    assert 'data-code="bluesky.alt_required"' in html
+    assert f"/w/lumiere/media/{item.pk}/file/" in html  # shown in the preview
+
+
+def test_upload_inspects_and_stores_media(editor: Client, cast) -> None:
+    upload = SimpleUploadedFile(
+        "Boutique.JPG", media_samples.image(1080, 1350), content_type="image/jpeg"
+    )
+    response = editor.post(
+        "/w/lumiere/media/",
+        {"file": upload, "alt_text": "La boutique", "tags": "boutique, #équipe, boutique"},
+    )
+    assert response.status_code == 302
+    item = MediaItem.objects.get()
+    assert (item.kind, item.width, item.height, item.tags) == (
+        "image",
+        1080,
+        1350,
+        ["boutique", "équipe"],
+    )
+    assert item.file.name.startswith(
+        f"workspaces/{cast.workspace.pk}/"
+    ) and item.file.name.endswith(".jpg")
+    assert editor.get(f"/w/lumiere/media/{item.pk}/file/").getvalue() == item.file.open().read()
+    video = SimpleUploadedFile(
+        "reel.mp4", media_samples.mp4(15, 1080, 1920), content_type="video/mp4"
+    )
+    editor.post("/w/lumiere/media/", {"file": video, "tags": "reel"})
+    assert MediaItem.objects.get(kind="video").duration == 15
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"not an image", "illisible"), (media_samples.image()[:50], "illisible")],
+)
+def test_corrupt_uploads_are_refused_in_french(editor: Client, data: bytes, message: str) -> None:
+    response = editor.post("/w/lumiere/media/", {"file": SimpleUploadedFile("x.jpg", data)})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not MediaItem.objects.exists()
+
+
+def test_oversized_uploads_are_refused(editor: Client, settings) -> None:
+    settings.PALABRE_MAX_UPLOAD_MB = 0
+    response = editor.post(
+        "/w/lumiere/media/", {"file": SimpleUploadedFile("x.jpg", media_samples.image())}
+    )
+    assert "0 Mo" in response.content.decode() or "0 MB" in response.content.decode()
+    assert not MediaItem.objects.exists()
+
+
+def test_the_contributor_curates_the_library(client: Client, cast, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(cast.carl)
+    client.post(
+        "/w/lumiere/media/", {"file": SimpleUploadedFile("a.png", media_samples.image(fmt="PNG"))}
+    )
+    item = MediaItem.objects.get()
+    client.post(f"/w/lumiere/media/{item.pk}/", {"alt_text": "Une miche", "tags": "pain"})
+    item.refresh_from_db()
+    assert (item.alt_text, item.tags) == ("Une miche", ["pain"])
+    assert "pain" in client.get("/w/lumiere/media/?tag=pain").content.decode()
+    client.post(f"/w/lumiere/media/{item.pk}/", {"delete": "1"})
+    assert not MediaItem.objects.exists()
+    assert client.get("/w/lumiere/compose/").status_code == 403

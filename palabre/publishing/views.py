@@ -1,0 +1,201 @@
+"""The composer (one idea, a variant per network, checked live) and the media library."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palabre.accounts.models import User, Workspace
+from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for, scoped
+from palabre.channels.models import Channel
+from palabre.networks.kinds import NETWORKS
+from palabre.publishing import services
+from palabre.publishing.forms import IdeaForm, MediaEditForm, MediaUploadForm, VariantForm
+from palabre.publishing.models import MediaItem, Post
+
+
+def compose(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.COMPOSE)
+    workspace = membership.workspace
+    connected = sorted(
+        set(scoped(Channel.objects.all(), workspace).values_list("network", flat=True))
+    )
+    form = IdeaForm(request.POST or None, initial={"networks": connected or list(NETWORKS)})
+    if request.method == "POST" and form.is_valid():
+        post = services.post_create(
+            workspace=workspace,
+            author=cast(User, request.user),
+            idea=form.cleaned_data["idea"],
+            category=form.cleaned_data["category"],
+            networks=form.cleaned_data["networks"],
+        )
+        return redirect("post_edit", slug=slug, post_id=post.pk)
+    drafts = scoped(Post.objects.all(), workspace).prefetch_related("variants")[:20]
+    context = {"membership": membership, "form": form, "drafts": drafts}
+    return render(request, "publishing/compose.html", context)
+
+
+def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.COMPOSE)
+    workspace = membership.workspace
+    post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
+    networks = [v.network for v in post.variants.all()]
+    initial = {"idea": post.idea, "category": post.category, "networks": networks}
+    idea_form = IdeaForm(request.POST or None, initial=initial, prefix="post")
+    forms = _variant_forms(request.POST or None, post, workspace)
+    if (
+        request.method == "POST"
+        and idea_form.is_valid()
+        and all(f.is_valid() for f in forms.values())
+    ):
+        services.post_update(
+            post=post,
+            idea=idea_form.cleaned_data["idea"],
+            category=idea_form.cleaned_data["category"],
+            networks=idea_form.cleaned_data["networks"],
+            variants=_variant_data(forms),
+        )
+        messages.success(request, _("Draft saved."))
+        return redirect("post_edit", slug=slug, post_id=post.pk)
+    checks, crosspost = _checks(workspace, post, forms)
+    context = {
+        "membership": membership,
+        "post": post,
+        "idea_form": idea_form,
+        "panels": [(NETWORKS[n], forms[n], checks.get(n)) for n in forms],
+        "crosspost": crosspost,
+        "threshold": round(workspace.crosspost_threshold * 100),
+    }
+    return render(request, "publishing/post_edit.html", context)
+
+
+@require_POST
+def compose_check(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    """htmx: every variant checked as typed, answered with out-of-band fragments."""
+    membership = membership_for(request, slug, Action.COMPOSE)
+    workspace = membership.workspace
+    post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
+    forms = _variant_forms(request.POST, post, workspace)
+    checks, crosspost = _checks(workspace, post, forms)
+    panels = [(NETWORKS[n], forms[n], checks.get(n)) for n in forms]
+    context = {
+        "panels": panels,
+        "crosspost": crosspost,
+        "membership": membership,
+        "threshold": round(workspace.crosspost_threshold * 100),
+    }
+    return render(request, "publishing/_checks.html", context)
+
+
+def _variant_forms(
+    data: QueryDict | None, post: Post, workspace: Workspace
+) -> dict[str, VariantForm]:
+    media = scoped(MediaItem.objects.all(), workspace)
+    forms = {}
+    for variant in post.variants.all().order_by("network"):
+        channels = scoped(Channel.objects.all(), workspace).filter(network=variant.network)
+        initial: dict[str, Any] = {
+            "text": variant.text,
+            "content_warning": variant.content_warning,
+            "instagram_format": variant.instagram_format,
+            "channels": variant.channels.all(),
+            "media_items": variant.media.all(),
+        }
+        forms[variant.network] = VariantForm(
+            data, initial=initial, prefix=variant.network, channels=channels, media=media
+        )
+    return forms
+
+
+def _variant_data(forms: dict[str, VariantForm]) -> dict[str, services.VariantData]:
+    return {
+        network: services.VariantData(
+            text=form.cleaned_data["text"],
+            content_warning=form.cleaned_data["content_warning"],
+            instagram_format=form.cleaned_data["instagram_format"],
+            channels=list(form.cleaned_data["channels"]),
+            media=list(form.cleaned_data["media_items"]),
+        )
+        for network, form in forms.items()
+    }
+
+
+def _checks(workspace: Workspace, post: Post, forms: dict[str, VariantForm]):  # type: ignore[no-untyped-def]
+    if all(f.is_bound for f in forms.values()) and all(f.is_valid() for f in forms.values()):
+        data = _variant_data(forms)
+    else:
+        data = {v.network: services.variant_data(v) for v in post.variants.all()}
+    return services.post_checks(workspace=workspace, variants=data)
+
+
+def media_library(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_MEDIA)
+    workspace = membership.workspace
+    form = MediaUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.media_upload(
+                workspace=workspace,
+                uploaded_by=cast(User, request.user),
+                upload=form.cleaned_data["file"],
+                alt_text=form.cleaned_data["alt_text"],
+                tags=services.parse_tags(form.cleaned_data["tags"]),
+            )
+        except services.MediaRefused as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            messages.success(request, _("“%(name)s” added to the library.") % {"name": item.name})
+            return redirect("media", slug=slug)
+    items = scoped(MediaItem.objects.all(), workspace)
+    tag = request.GET.get("tag", "")[:30]
+    if tag:
+        items = items.filter(tags__icontains=tag)
+    all_tags = sorted(
+        {
+            t
+            for tags in scoped(MediaItem.objects.all(), workspace).values_list("tags", flat=True)
+            for t in tags
+        }
+    )
+    context = {
+        "membership": membership,
+        "form": form,
+        "items": items,
+        "tag": tag,
+        "all_tags": all_tags,
+    }
+    return render(request, "publishing/media_library.html", context)
+
+
+@require_POST
+def media_edit(request: HttpRequest, slug: str, media_id: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_MEDIA)
+    item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
+    if request.POST.get("delete"):
+        services.media_delete(item=item)
+        messages.success(request, _("“%(name)s” deleted.") % {"name": item.name})
+        return redirect("media", slug=slug)
+    form = MediaEditForm(request.POST)
+    if form.is_valid():
+        services.media_update(
+            item=item,
+            alt_text=form.cleaned_data["alt_text"],
+            tags=services.parse_tags(form.cleaned_data["tags"]),
+        )
+        messages.success(request, _("“%(name)s” saved.") % {"name": item.name})
+    else:
+        messages.error(
+            request, _("Not saved: the alt text is at most 2,000 characters, the tags 300.")
+        )
+    return redirect("media", slug=slug)
+
+
+def media_file(request: HttpRequest, slug: str, media_id: int) -> FileResponse:
+    membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
+    item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
+    return FileResponse(item.file.open("rb"), content_type=item.content_type)

@@ -1,0 +1,105 @@
+"""An editor types the issue's example text and reads each network's own count, live."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from palabre.publishing.tests.test_rules import EXAMPLE
+from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo", stdout=StringIO())
+    return live_server.url
+
+
+def _log_in(page, base: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Adresse e-mail").fill("ines@lumiere.example")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/w/{DEMO_SLUG}/")
+
+
+def _counter(page, network: str):
+    return page.locator(f'[data-counter="{network}"]')
+
+
+def test_typing_the_example_shows_each_networks_own_count(
+    browser, site, screenshot_dir: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    _log_in(page, site)
+    page.get_by_role("navigation", name="Rubriques").get_by_role("link", name="Rédiger").click()
+    page.get_by_label("L'idée").fill("Notre nouveau pain au levain")
+    for network in ("Threads", "LinkedIn", "Page Facebook", "Instagram"):
+        page.get_by_label(network, exact=True).uncheck()
+    page.get_by_label("Catégorie").select_option("promotional")
+    page.get_by_role("button", name="Préparer les variantes").click()
+    page.wait_for_url("**/posts/*/")
+
+    for label in ("Bluesky", "X", "Mastodon"):
+        page.get_by_role("tab", name=label).click()
+        box = page.get_by_label(f"Texte pour {label}")
+        box.fill("")
+        box.press_sequentially(EXAMPLE)
+    page.get_by_role("tab", name="Bluesky").click()
+    bluesky = _counter(page, "bluesky")
+    bluesky.locator("[data-length]").filter(has_text="290").wait_for()
+    assert bluesky.locator("[data-bytes]").inner_text() == "322"
+    assert page.locator('[data-facet="link 264-282"]').is_visible()
+    page.screenshot(path=screenshot_dir / "composer-bluesky.png", full_page=True)
+
+    page.get_by_role("tab", name="X").click()
+    x = _counter(page, "x")
+    assert x.locator("[data-length]").inner_text() == "296"
+    assert "over" in (x.get_attribute("class") or "")
+    assert page.locator('#check-x [data-code="x.too_long"]').is_visible()
+    assert page.locator("#preview-x mark.overflow").is_visible()
+    page.screenshot(path=screenshot_dir / "composer-x.png", full_page=True)
+
+    page.get_by_role("tab", name="Mastodon").click()
+    assert _counter(page, "mastodon").locator("[data-length]").inner_text() == "295"
+    assert page.locator('[data-code="post.same_text_everywhere"]').first.is_visible()
+
+    problems = [
+        v["id"]
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert problems == []
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.get_by_text("Brouillon enregistré.").wait_for()
+    page.close()
+
+
+def test_the_media_library_and_a_demo_draft_look_right(browser, site, screenshot_dir: Path) -> None:
+    for width in (1280, 375):
+        page = browser.new_page(viewport={"width": width, "height": 900}, locale="fr-FR")
+        _log_in(page, site)
+        for name, path in (("media", "media/"), ("compose", "compose/")):
+            page.goto(f"{site}/w/{DEMO_SLUG}/{path}")
+            problems = [
+                v["id"]
+                for v in Axe().run(page).response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert problems == [], (name, problems)
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, (
+                name
+            )
+            page.screenshot(path=screenshot_dir / f"{width}-{name}.png", full_page=True)
+        page.get_by_role("link", name="Nouveauté à la boulangerie").click()
+        page.wait_for_url("**/posts/*/")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        page.screenshot(path=screenshot_dir / f"{width}-demo-draft.png", full_page=True)
+        page.close()

@@ -69,6 +69,13 @@ class WorkspaceSettingsForm(WorkspaceForm):
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor login for every member"), required=False
     )
+    crosspost_percent = forms.IntegerField(
+        label=_("Flag “same text everywhere” from this similarity (%)"),
+        min_value=50,
+        max_value=100,
+        initial=90,
+        help_text=_("Variants of one post at least this alike are flagged in the composer."),
+    )
 
 
 class SetupForm(WorkspaceForm):

@@ -48,11 +48,17 @@ def workspace_create(*, name: str, owner: User, timezone_name: str = "Europe/Par
 
 
 def workspace_update(
-    *, workspace: Workspace, name: str, timezone_name: str, require_two_factor: bool
+    *,
+    workspace: Workspace,
+    name: str,
+    timezone_name: str,
+    require_two_factor: bool,
+    crosspost_threshold: float,
 ) -> Workspace:
     workspace.name = name
     workspace.timezone = timezone_name
     workspace.require_two_factor = require_two_factor
+    workspace.crosspost_threshold = crosspost_threshold
     workspace.full_clean()
     workspace.save()
     return workspace

@@ -183,3 +183,11 @@ def test_language_switch_follows_the_person(client: Client, cast) -> None:
     assert User.objects.get(pk=cast.alice.pk).language == "en"
     page = client.get("/w/lumiere/").content.decode()
     assert "Calendar" in page and 'lang="en"' in page
+
+
+def test_the_owner_sets_the_cross_post_threshold(client: Client, cast) -> None:
+    client.force_login(cast.alice)
+    data = {"name": "Lumière", "timezone": "Europe/Paris", "crosspost_percent": 75}
+    assert client.post("/w/lumiere/settings/", data).status_code == 302
+    cast.workspace.refresh_from_db()
+    assert cast.workspace.crosspost_threshold == 0.75

@@ -92,7 +92,11 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
         workspace=cast.workspace, email="z@example.com", role="editor"
     )
     return {
-        "settings": ("settings/", {"name": "L", "timezone": "Europe/Paris"}, {"alice"}),
+        "settings": (
+            "settings/",
+            {"name": "L", "timezone": "Europe/Paris", "crosspost_percent": 85},
+            {"alice"},
+        ),
         "invite": ("settings/members/", {"email": "new@example.com", "role": "editor"}, {"alice"}),
         "role": (f"settings/members/{bob.pk}/", {"role": "analyst"}, {"alice"}),
         "revoke": (f"settings/invitations/{invitation.pk}/revoke/", {}, {"alice"}),

@@ -57,6 +57,7 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "name": workspace.name,
         "timezone": workspace.timezone,
         "require_two_factor": workspace.require_two_factor,
+        "crosspost_percent": round(workspace.crosspost_threshold * 100),
     }
     form = WorkspaceSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -67,6 +68,7 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 timezone_name=form.cleaned_data["timezone"],
                 require_two_factor=form.cleaned_data["require_two_factor"],
+                crosspost_threshold=form.cleaned_data["crosspost_percent"] / 100,
             )
             messages.success(request, _("Settings saved."))
             return redirect("workspace_settings", slug=workspace.slug)

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -35,11 +36,13 @@ def test_start_serves_pages_and_ctrl_c_stops_web_and_worker(tmp_path: Path) -> N
         stderr=subprocess.STDOUT,
         text=True,
     )
+    output = _Output(proc)
     try:
-        status = _wait_for(f"http://127.0.0.1:{port}/login/")
-        assert status == 200
+        assert _wait_for(f"http://127.0.0.1:{port}/login/") == 200
+        output.wait_for("started with steps")  # the worker is looping too
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        out = output.text()
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -48,6 +51,30 @@ def test_start_serves_pages_and_ctrl_c_stops_web_and_worker(tmp_path: Path) -> N
     assert "worker" in out and "stopped after" in out  # the worker said goodbye itself
     leftovers = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True)
     assert leftovers.stdout.strip() == ""
+
+
+class _Output:
+    """Collects a process's output in a thread, so the test can wait for a line."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self.thread.start()
+
+    def _read(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, marker: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(marker in line for line in self.lines) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert any(marker in line for line in self.lines), "".join(self.lines)[-2000:]
+
+    def text(self) -> str:
+        self.thread.join(timeout=30)
+        return "".join(self.lines)
 
 
 def _wait_for(url: str, timeout: float = 60) -> int:

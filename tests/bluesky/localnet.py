@@ -7,8 +7,8 @@ one answers (CI), else a throwaway cluster in a temporary folder.
 from __future__ import annotations
 
 import json
-import queue
 import os
+import queue
 import shutil
 import signal
 import socket

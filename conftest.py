@@ -84,3 +84,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("conformance pass counts")
         for label, (passed, total) in sorted(PASS_COUNTS.items()):
             terminalreporter.write_line(f"{label}: {passed}/{total} ({100 * passed // total}%)")
+
+
+@pytest.fixture(scope="session")
+def bluesky_network() -> Any:
+    """The real local Bluesky network, started once per test run (CI=true: it must start)."""
+    from tests.bluesky import localnet
+
+    if not localnet.installed():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but @atproto/dev-env is not installed (make test runs npm ci)")
+        pytest.skip("the local Bluesky network is not installed: run `npm ci` (make test does)")
+    network = localnet.start()  # a network that fails to start fails the run
+    yield network
+    network.stop()

@@ -33,6 +33,7 @@ class Capability(enum.Flag):
     HIDE = enum.auto()
     POST_METRICS = enum.auto()
     ACCOUNT_METRICS = enum.auto()
+    DELETE = enum.auto()
 
 
 # The method a connector must override for each capability it declares.
@@ -46,6 +47,7 @@ REQUIRED_METHODS: dict[Capability, tuple[str, ...]] = {
     Capability.HIDE: ("hide", "unhide"),
     Capability.POST_METRICS: ("post_metrics",),
     Capability.ACCOUNT_METRICS: ("account_metrics",),
+    Capability.DELETE: ("delete",),
 }
 
 
@@ -77,6 +79,10 @@ class OutgoingPost:
     idempotency_key: str
     media: tuple[Media, ...] = ()
     reply_to: str | None = None
+    # Stable across retries (the post target's creation): networks that build their own
+    # record keys from time, like Bluesky, need the same one each time.
+    created_at: datetime | None = None
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,4 +211,7 @@ class Connector:
         raise NotSupported
 
     def account_metrics(self) -> AccountMetrics:
+        raise NotSupported
+
+    def delete(self, *, remote_id: str) -> None:
         raise NotSupported

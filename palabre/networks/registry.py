@@ -9,6 +9,7 @@ from palabre.networks.base import Connector
 
 CONNECTORS: dict[str, str] = {
     "demo": "palabre.networks.demo.connector.DemoConnector",
+    "bluesky": "palabre.networks.bluesky.connector.BlueskyConnector",
 }
 
 

@@ -56,6 +56,7 @@ class DemoConnector(Connector):
         | Capability.HIDE
         | Capability.POST_METRICS
         | Capability.ACCOUNT_METRICS
+        | Capability.DELETE
     )
     idempotent = True
 
@@ -137,6 +138,9 @@ class DemoConnector(Connector):
                 quotes=counts.filter(kind=InteractionKind.QUOTE).count(),
             )
         return result
+
+    def delete(self, *, remote_id: str) -> None:
+        DemoPost.objects.filter(channel=self.channel, pk=_post_pk(remote_id)).delete()
 
     def account_metrics(self) -> AccountMetrics:
         account, _created = DemoAccount.objects.get_or_create(channel=self.channel)

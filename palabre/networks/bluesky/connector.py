@@ -1,0 +1,331 @@
+"""Bluesky, through the maintained `atproto` SDK, on bsky.social or any PDS.
+
+Idempotency: a post's record key is a TID derived from Palabre's idempotency key and the
+post target's creation time (tid.py). A retry writes the same key: the record is found
+and returned instead of a second post being created.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+from urllib.parse import urlparse
+
+from atproto import Client, models
+from atproto_client.models.blob_ref import BlobRef
+
+from palabre.networks.base import (
+    AccountMetrics,
+    Author,
+    Capability,
+    Connector,
+    IncomingInteraction,
+    InteractionKind,
+    InteractionPage,
+    Media,
+    MediaUpload,
+    OutgoingPost,
+    PostMetrics,
+    PublishedPost,
+    Rejected,
+)
+from palabre.networks.bluesky.errors import call, translated
+from palabre.networks.bluesky.tid import tid_for
+from palabre.publishing.rules.bluesky import facets as detect_facets
+
+POST = "app.bsky.feed.post"
+THREADGATE = "app.bsky.feed.threadgate"
+DEFAULT_SERVICE = "https://bsky.social"
+KINDS = {
+    "reply": InteractionKind.COMMENT,
+    "mention": InteractionKind.MENTION,
+    "quote": InteractionKind.QUOTE,
+    "like": InteractionKind.LIKE,
+    "repost": InteractionKind.REPOST,
+    "follow": InteractionKind.FOLLOW,
+}
+MAX_PAGES = 10
+
+
+def split_uri(uri: str) -> tuple[str, str, str]:
+    """at://did/collection/rkey → (did, collection, rkey)."""
+    parts = uri.removeprefix("at://").split("/")
+    if len(parts) != 3:
+        raise Rejected(f"not a record address: {uri!r}")
+    return parts[0], parts[1], parts[2]
+
+
+def connect(*, service: str, handle: str, app_password: str) -> dict[str, Any]:
+    """Log in once to check the credentials; returns what the channel keeps (encrypted)."""
+    client = Client(base_url=service)
+    with translated():
+        client.login(handle, app_password, fetch_bsky_profile=False)
+        session = client.com.atproto.server.get_session()
+    return {
+        "service": service,
+        "handle": session.handle,
+        "did": session.did,
+        "app_password": app_password,
+        "session": client.export_session_string(),
+    }
+
+
+class BlueskyConnector(Connector):
+    key = "bluesky"
+    label = "Bluesky"
+    capabilities = (
+        Capability.PUBLISH
+        | Capability.PUBLISH_MEDIA
+        | Capability.REPLY
+        | Capability.FETCH_COMMENTS
+        | Capability.FETCH_MENTIONS
+        | Capability.HIDE
+        | Capability.POST_METRICS
+        | Capability.ACCOUNT_METRICS
+        | Capability.DELETE
+    )
+    idempotent = True
+    _client: Client | None = None
+
+    @property
+    def did(self) -> str:
+        return str(self.channel.credentials["did"])
+
+    def client(self) -> Client:
+        if self._client is None:
+            self._client = self._login()
+        return self._client
+
+    def _login(self) -> Client:
+        credentials = self.channel.credentials
+        client = Client(base_url=credentials["service"])
+
+        def keep(event: Any, session: Any) -> None:
+            # The SDK refreshed the session: keep it, so the next run needs no password.
+            self.channel.save_credentials(
+                self.channel.credentials | {"session": client.export_session_string()}
+            )
+
+        client.on_session_change(keep)
+        if credentials.get("session"):
+            try:
+                with translated():
+                    client.login(session_string=credentials["session"], fetch_bsky_profile=False)
+                return client
+            except Exception:  # noqa: BLE001,S110 (an old session: log in again with the password)
+                pass
+        with translated():
+            client.login(
+                credentials["handle"], credentials["app_password"], fetch_bsky_profile=False
+            )
+        self.channel.save_credentials(credentials | {"session": client.export_session_string()})
+        return client
+
+    def publish(self, post: OutgoingPost) -> PublishedPost:
+        created = post.created_at or datetime.now(UTC)
+        rkey = tid_for(post.idempotency_key, created)
+        existing = self._existing(rkey)
+        if existing:
+            return existing
+        record = models.AppBskyFeedPost.Record(
+            text=post.text,
+            created_at=created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            facets=self._facets(post.text) or None,
+            embed=self._embed(post),
+            reply=self._reply_ref(post.reply_to) if post.reply_to else None,
+            langs=list(post.languages) or None,
+        )
+        data = models.ComAtprotoRepoCreateRecord.Data(
+            repo=self.did, collection=POST, rkey=rkey, record=record
+        )
+        try:
+            created_record = call(lambda: self.client().com.atproto.repo.create_record(data))
+        except Rejected:
+            # Sent before and the answer lost: the record exists, so that is a success.
+            existing = self._existing(rkey)
+            if existing:
+                return existing
+            raise
+        return PublishedPost(remote_id=created_record.uri, url=self._web_url(rkey))
+
+    def _existing(self, rkey: str) -> PublishedPost | None:
+        params = {"repo": self.did, "collection": POST, "rkey": rkey}
+        try:
+            found = call(lambda: self.client().com.atproto.repo.get_record(params=params))
+        except Rejected:
+            return None  # RecordNotFound
+        return PublishedPost(remote_id=found.uri, url=self._web_url(rkey))
+
+    def _web_url(self, rkey: str) -> str:
+        return f"https://bsky.app/profile/{self.channel.credentials['handle']}/post/{rkey}"
+
+    def _facets(self, text: str) -> list[models.AppBskyRichtextFacet.Main]:
+        found = []
+        for facet in detect_facets(text):
+            index = models.AppBskyRichtextFacet.ByteSlice(
+                byte_start=facet["byteStart"], byte_end=facet["byteEnd"]
+            )
+            if facet["type"] == "link":
+                feature: Any = models.AppBskyRichtextFacet.Link(uri=facet["uri"])
+            elif facet["type"] == "tag":
+                feature = models.AppBskyRichtextFacet.Tag(tag=facet["tag"])
+            else:
+                did = self._resolve(facet["handle"])
+                if did is None:
+                    continue  # not an account: left as plain text, as the official app does
+                feature = models.AppBskyRichtextFacet.Mention(did=did)
+            found.append(models.AppBskyRichtextFacet.Main(index=index, features=[feature]))
+        return found
+
+    def _resolve(self, handle: str) -> str | None:
+        try:
+            return str(call(lambda: self.client().resolve_handle(handle)).did)
+        except Rejected:
+            return None
+
+    def _embed(self, post: OutgoingPost) -> Any:
+        if post.media:
+            images = [
+                models.AppBskyEmbedImages.Image(
+                    alt=m.alt_text, image=BlobRef.model_validate(json.loads(m.remote_id))
+                )
+                for m in post.media
+            ]
+            return models.AppBskyEmbedImages.Main(images=images)
+        links = [f["uri"] for f in detect_facets(post.text) if f["type"] == "link"]
+        if links:
+            # A card for the first link; its title is the site until pages are fetched.
+            external = models.AppBskyEmbedExternal.External(
+                uri=links[0], title=urlparse(links[0]).netloc, description=""
+            )
+            return models.AppBskyEmbedExternal.Main(external=external)
+        return None
+
+    def _reply_ref(self, parent_uri: str) -> models.AppBskyFeedPost.ReplyRef:
+        repo, collection, rkey = split_uri(parent_uri)
+        params = {"repo": repo, "collection": collection, "rkey": rkey}
+        parent = call(lambda: self.client().com.atproto.repo.get_record(params=params))
+        parent_ref = models.ComAtprotoRepoStrongRef.Main(uri=parent.uri, cid=parent.cid)
+        reply = getattr(parent.value, "reply", None)
+        root_ref = reply.root if reply else parent_ref
+        return models.AppBskyFeedPost.ReplyRef(root=root_ref, parent=parent_ref)
+
+    def upload_media(self, upload: MediaUpload) -> Media:
+        blob = call(lambda: self.client().upload_blob(upload.data)).blob
+        return Media(
+            remote_id=json.dumps(blob.model_dump(by_alias=True, mode="json")),
+            alt_text=upload.alt_text,
+        )
+
+    def reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
+        return self.publish(
+            OutgoingPost(text=text, idempotency_key=idempotency_key, reply_to=to_remote_id)
+        )
+
+    def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:
+        """Notifications newer than `cursor` (the last one's indexing time), oldest first."""
+        fresh: list[Any] = []
+        page_cursor = None
+        for _ in range(MAX_PAGES):
+            params = {"limit": 50} | ({"cursor": page_cursor} if page_cursor else {})
+            notifications = self.client().app.bsky.notification.list_notifications
+            page = call(partial(notifications, params=params))
+            newer = [n for n in page.notifications if cursor is None or n.indexed_at > cursor]
+            fresh += newer
+            if len(newer) < len(page.notifications) or not page.cursor:
+                break
+            page_cursor = page.cursor
+        fresh.sort(key=lambda n: n.indexed_at)
+        items = tuple(i for i in (self._interaction(n) for n in fresh) if i is not None)
+        return InteractionPage(items=items, next_cursor=fresh[-1].indexed_at if fresh else cursor)
+
+    def _interaction(self, notification: Any) -> IncomingInteraction | None:
+        kind = KINDS.get(notification.reason)
+        if kind is None:
+            return None
+        record = notification.record
+        reply = getattr(record, "reply", None)
+        author = notification.author
+        return IncomingInteraction(
+            remote_id=notification.uri,
+            kind=kind,
+            author=Author(author.did, author.handle, author.display_name or ""),
+            created_at=datetime.fromisoformat(notification.indexed_at.replace("Z", "+00:00")),
+            text=getattr(record, "text", "") or "",
+            in_reply_to=reply.parent.uri if reply else notification.reason_subject,
+            root=reply.root.uri if reply else notification.reason_subject,
+        )
+
+    def hide(self, *, remote_id: str) -> None:
+        self._set_hidden(remote_id, hidden=True)
+
+    def unhide(self, *, remote_id: str) -> None:
+        self._set_hidden(remote_id, hidden=False)
+
+    def _set_hidden(self, reply_uri: str, *, hidden: bool) -> None:
+        """Bluesky hides replies through the thread's threadgate (its key is the root's)."""
+        repo, collection, rkey = split_uri(reply_uri)
+        params = {"repo": repo, "collection": collection, "rkey": rkey}
+        reply = getattr(
+            call(lambda: self.client().com.atproto.repo.get_record(params=params)).value,
+            "reply",
+            None,
+        )
+        if reply is None:
+            raise Rejected("only replies can be hidden")
+        root_did, _, root_key = split_uri(reply.root.uri)
+        if root_did != self.did:
+            raise Rejected("only replies to this account's posts can be hidden")
+        gate = self._threadgate(root_key, reply.root.uri)
+        hidden_replies = [u for u in (gate.get("hiddenReplies") or []) if u != reply_uri]
+        if hidden:
+            hidden_replies.append(reply_uri)
+        gate["hiddenReplies"] = hidden_replies
+        data = models.ComAtprotoRepoPutRecord.Data(
+            repo=self.did, collection=THREADGATE, rkey=root_key, record=gate
+        )
+        call(lambda: self.client().com.atproto.repo.put_record(data))
+
+    def _threadgate(self, rkey: str, post_uri: str) -> dict[str, Any]:
+        params = {"repo": self.did, "collection": THREADGATE, "rkey": rkey}
+        try:
+            value = call(lambda: self.client().com.atproto.repo.get_record(params=params)).value
+        except Rejected:
+            return {
+                "$type": THREADGATE,
+                "post": post_uri,
+                "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            }
+        # Keep whatever the gate already says (who may reply), change only hiddenReplies.
+        gate: dict[str, Any] = value.model_dump(by_alias=True, exclude_none=True, mode="json")
+        gate["$type"] = THREADGATE
+        gate.pop("py_type", None)
+        return gate
+
+    def delete(self, *, remote_id: str) -> None:
+        _, collection, rkey = split_uri(remote_id)
+        data = models.ComAtprotoRepoDeleteRecord.Data(
+            repo=self.did, collection=collection, rkey=rkey
+        )
+        call(lambda: self.client().com.atproto.repo.delete_record(data))
+
+    def post_metrics(self, *, remote_ids: list[str]) -> dict[str, PostMetrics]:
+        result: dict[str, PostMetrics] = {}
+        for start in range(0, len(remote_ids), 25):
+            uris = remote_ids[start : start + 25]
+            for post in call(partial(self.client().get_posts, uris)).posts:
+                result[post.uri] = PostMetrics(
+                    likes=post.like_count or 0,
+                    reposts=post.repost_count or 0,
+                    replies=post.reply_count or 0,
+                    quotes=post.quote_count or 0,
+                )
+        return result
+
+    def account_metrics(self) -> AccountMetrics:
+        profile = call(lambda: self.client().get_profile(self.did))
+        return AccountMetrics(
+            followers=profile.followers_count or 0, following=profile.follows_count
+        )

@@ -1,0 +1,213 @@
+"""The Bluesky connector against a real Bluesky network running on loopback.
+
+Palabre publishes as one account; the other account (the official Python SDK) replies,
+mentions and likes. The AppView indexes asynchronously: reads are polled until they agree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import pytest
+from atproto import Client, models
+
+from palabre.channels.models import Channel
+from palabre.networks.base import InteractionKind, MediaUpload, OutgoingPost, Rejected
+from palabre.networks.bluesky import connector as bluesky
+from palabre.publishing.tests import media_samples
+
+pytestmark = [pytest.mark.network]
+T = TypeVar("T")
+
+
+def eventually(read: Callable[[], T], ok: Callable[[T], bool], timeout: float = 15) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if ok(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def channel(cast, bluesky_network) -> Channel:
+    account = bluesky_network.accounts[0]
+    credentials = bluesky.connect(
+        service=bluesky_network.pds, handle=account["handle"], app_password=account["appPassword"]
+    )
+    channel = Channel.objects.create(
+        workspace=cast.workspace,
+        network="bluesky",
+        connector="bluesky",
+        name="Lumière",
+        handle=credentials["handle"],
+    )
+    channel.save_credentials(credentials)
+    return channel
+
+
+@pytest.fixture
+def claire(bluesky_network) -> Client:
+    account = bluesky_network.accounts[1]
+    client = Client(base_url=bluesky_network.pds)
+    client.login(account["handle"], account["password"], fetch_bsky_profile=False)
+    client.me = models.AppBskyActorDefs.ProfileViewDetailed(
+        did=account["did"], handle=account["handle"]
+    )
+    return client
+
+
+def _posts_on_server(client: Client, did: str) -> list[Any]:
+    return client.com.atproto.repo.list_records(
+        params={"repo": did, "collection": "app.bsky.feed.post", "limit": 100}
+    ).records
+
+
+def test_connect_refuses_a_wrong_app_password(bluesky_network) -> None:
+    from palabre.networks.base import AuthExpired
+
+    with pytest.raises((AuthExpired, Rejected)):
+        bluesky.connect(
+            service=bluesky_network.pds,
+            handle=bluesky_network.accounts[0]["handle"],
+            app_password="wrong-wrong-wrong",
+        )
+
+
+def test_publishing_twice_with_one_key_leaves_one_post(channel, claire) -> None:
+    connector = channel.get_connector()
+    key, created = f"target-{time.time_ns()}", datetime.now(UTC)
+    post = OutgoingPost(
+        text="Le levain du jour #pain https://lumiere.fr", idempotency_key=key, created_at=created
+    )
+    first = connector.publish(post)
+    second = channel.get_connector().publish(post)
+    assert first.remote_id == second.remote_id
+    did = channel.credentials["did"]
+    ours = [r for r in _posts_on_server(claire, did) if r.uri == first.remote_id]
+    assert len(ours) == 1
+    record = ours[0].value
+    assert [f.features[0].py_type for f in record.facets] == [
+        "app.bsky.richtext.facet#tag",
+        "app.bsky.richtext.facet#link",
+    ]
+    assert record.embed.external.uri == "https://lumiere.fr"
+
+
+def test_mentions_resolve_to_dids_and_images_carry_alt_text(channel, bluesky_network) -> None:
+    connector = channel.get_connector()
+    claire_handle, claire_did = (
+        bluesky_network.accounts[1]["handle"],
+        bluesky_network.accounts[1]["did"],
+    )
+    media = connector.upload_media(
+        MediaUpload("pain.jpg", "image/jpeg", media_samples.image(64, 48), "Une miche")
+    )
+    published = connector.publish(
+        OutgoingPost(
+            text=f"Merci @{claire_handle} !",
+            idempotency_key=f"m-{time.time_ns()}",
+            media=(media,),
+            created_at=datetime.now(UTC),
+        )
+    )
+    _, _, rkey = bluesky.split_uri(published.remote_id)
+    record = (
+        connector.client()
+        .com.atproto.repo.get_record(
+            params={
+                "repo": channel.credentials["did"],
+                "collection": "app.bsky.feed.post",
+                "rkey": rkey,
+            }
+        )
+        .value
+    )
+    assert record.facets[0].features[0].did == claire_did
+    assert record.embed.images[0].alt == "Une miche"
+
+
+def test_replies_are_ingested_answered_hidden_and_counted(channel, claire) -> None:
+    connector = channel.get_connector()
+    ours = connector.publish(
+        OutgoingPost(
+            text="Qui goûte samedi ?",
+            idempotency_key=f"p-{time.time_ns()}",
+            created_at=datetime.now(UTC),
+        )
+    )
+    cursor = connector.fetch_interactions(cursor=None).next_cursor
+    parent = claire.com.atproto.repo.get_record(
+        params=dict(
+            zip(("repo", "collection", "rkey"), bluesky.split_uri(ours.remote_id), strict=True)
+        )
+    )
+    strong = models.ComAtprotoRepoStrongRef.Main(uri=parent.uri, cid=parent.cid)
+    reply = claire.send_post(
+        "Moi ! Il reste des places ?",
+        reply_to=models.AppBskyFeedPost.ReplyRef(root=strong, parent=strong),
+    )
+    claire.like(uri=parent.uri, cid=parent.cid)
+
+    wanted = {InteractionKind.COMMENT, InteractionKind.LIKE}
+    page = eventually(
+        lambda: connector.fetch_interactions(cursor=cursor),
+        lambda p: wanted <= {i.kind for i in p.items},
+    )
+    kinds = {i.kind: i for i in page.items}
+    assert kinds[InteractionKind.COMMENT].text == "Moi ! Il reste des places ?"
+    assert kinds[InteractionKind.COMMENT].root == ours.remote_id
+    assert InteractionKind.LIKE in kinds
+    assert connector.fetch_interactions(cursor=page.next_cursor).items == ()
+
+    answer = connector.reply(
+        to_remote_id=reply.uri, text="Oui, réservez vite !", idempotency_key=f"r-{time.time_ns()}"
+    )
+    thread = eventually(
+        lambda: claire.get_post_thread(ours.remote_id).thread,
+        lambda t: bool(t.replies and t.replies[0].replies),
+    )
+    assert thread.replies[0].replies[0].post.uri == answer.remote_id
+
+    connector.hide(remote_id=reply.uri)
+    gate = (
+        connector.client()
+        .com.atproto.repo.get_record(
+            params={
+                "repo": channel.credentials["did"],
+                "collection": "app.bsky.feed.threadgate",
+                "rkey": bluesky.split_uri(ours.remote_id)[2],
+            }
+        )
+        .value
+    )
+    assert gate.hidden_replies == [reply.uri]
+    connector.unhide(remote_id=reply.uri)
+    gate = (
+        connector.client()
+        .com.atproto.repo.get_record(
+            params={
+                "repo": channel.credentials["did"],
+                "collection": "app.bsky.feed.threadgate",
+                "rkey": bluesky.split_uri(ours.remote_id)[2],
+            }
+        )
+        .value
+    )
+    assert not gate.hidden_replies
+
+    metrics = eventually(
+        lambda: connector.post_metrics(remote_ids=[ours.remote_id]),
+        lambda m: m.get(ours.remote_id) is not None and m[ours.remote_id].likes == 1,
+    )
+    # replyCount counts direct replies: our answer is nested under Claire's.
+    assert (metrics[ours.remote_id].likes, metrics[ours.remote_id].replies) == (1, 1)
+    assert connector.account_metrics().followers == 0
+
+    connector.delete(remote_id=answer.remote_id)
+    assert answer.remote_id not in [
+        r.uri for r in _posts_on_server(claire, channel.credentials["did"])
+    ]

@@ -152,6 +152,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 WORKER_POLL_SECONDS = float(envstr("WORKER_POLL_SECONDS", "1"))
 WORKER_BATCH_SIZE = envint("WORKER_BATCH_SIZE", 20)
+# How long a claim lasts: a worker that dies holds its rows this long before another takes them.
+WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", 300)
 
 LOGGING = {
     "version": 1,

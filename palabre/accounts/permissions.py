@@ -27,6 +27,7 @@ class Action(enum.Enum):
     VIEW_STRATEGY = "view_strategy"
     VIEW_CALENDAR = "view_calendar"
     COMPOSE = "compose"
+    PUBLISH = "publish"
     MANAGE_MEDIA = "manage_media"
     APPROVE = "approve"
     VIEW_INBOX = "view_inbox"
@@ -48,6 +49,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_STRATEGY: _READERS,
     Action.VIEW_CALENDAR: _READERS,
     Action.COMPOSE: frozenset({R.OWNER, R.MANAGER, R.EDITOR}),
+    Action.PUBLISH: _COMMUNITY,
     # The photographer's whole job in Palabre is the media library.
     Action.MANAGE_MEDIA: frozenset({R.OWNER, R.MANAGER, R.EDITOR, R.CONTRIBUTOR}),
     Action.APPROVE: frozenset({R.OWNER, R.MANAGER, R.APPROVER}),

@@ -14,6 +14,7 @@ from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
 from palabre.lib.mediainfo import MediaInfo
 from palabre.networks.kinds import NETWORK_CHOICES
+from palabre.worker.models import JobFields
 
 
 class Category(models.TextChoices):
@@ -115,3 +116,43 @@ class PostVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network}: {self.text[:40]}"
+
+
+class TargetStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Unknown: check on the network")
+    HELD = "held", _("Held until the channel is reconnected")
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class PostTarget(JobFields):
+    """One variant going to one channel: the unit the publisher claims, retries and records."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="targets")
+    variant = models.ForeignKey(PostVariant, on_delete=models.CASCADE, related_name="targets")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="targets")
+    status = models.CharField(
+        max_length=16, choices=TargetStatus.choices, default=TargetStatus.SCHEDULED
+    )
+    publish_at = models.DateTimeField()
+    # Sent with every attempt: the network recognises a retry and creates nothing new.
+    idempotency_key = models.CharField(max_length=64, unique=True, default=_new_key, editable=False)
+    remote_id = models.CharField(max_length=300, blank=True)
+    remote_url = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "channel"], name="one_target_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} → {self.channel} ({self.status})"

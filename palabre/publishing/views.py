@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from palabre.accounts.models import User, Workspace
-from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for, scoped
+from palabre.accounts.models import Membership, User, Workspace
+from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing import services
+from palabre.publishing import publisher, services
 from palabre.publishing.forms import IdeaForm, MediaEditForm, MediaUploadForm, VariantForm
 from palabre.publishing.models import MediaItem, Post
 
@@ -60,7 +62,10 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
             networks=idea_form.cleaned_data["networks"],
             variants=_variant_data(forms),
         )
-        messages.success(request, _("Draft saved."))
+        if request.POST.get("action") == "publish":
+            _publish(request, membership, post)
+        else:
+            messages.success(request, _("Draft saved."))
         return redirect("post_edit", slug=slug, post_id=post.pk)
     checks, crosspost = _checks(workspace, post, forms)
     context = {
@@ -70,8 +75,28 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "panels": [(NETWORKS[n], forms[n], checks.get(n)) for n in forms],
         "crosspost": crosspost,
         "threshold": round(workspace.crosspost_threshold * 100),
+        "targets": post.targets.select_related("channel").order_by("channel__network"),
+        "can_publish": can(membership, Action.PUBLISH),
     }
     return render(request, "publishing/post_edit.html", context)
+
+
+def _publish(request: HttpRequest, membership: Membership, post: Post) -> None:
+    if not can(membership, Action.PUBLISH):
+        raise PermissionDenied
+    try:
+        targets = publisher.post_publish_now(post=post)
+    except publisher.PublishRefused as refusal:
+        problems = "; ".join(refusal.problems)
+        messages.error(request, _("Saved, not published: %(problems)s") % {"problems": problems})
+    else:
+        count = len(targets)
+        text = ngettext(
+            "Saved; publishing to %(count)s channel now.",
+            "Saved; publishing to %(count)s channels now.",
+            count,
+        )
+        messages.success(request, text % {"count": count})
 
 
 @require_POST

@@ -33,6 +33,8 @@ from palabre.networks.base import (
 )
 from palabre.networks.bluesky.errors import call, translated
 from palabre.networks.bluesky.tid import tid_for
+
+__all__ = ["BlueskyConnector", "connect", "split_uri", "tid_for"]
 from palabre.publishing.rules.bluesky import facets as detect_facets
 
 POST = "app.bsky.feed.post"

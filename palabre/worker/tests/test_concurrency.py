@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
 from palabre.channels.services import channel_create_demo
 from palabre.networks.demo.models import DemoActivity, DemoPost
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user = db["USER"] or "postgres"
-        return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    return f"sqlite:///{db['NAME']}"
-
-
-def _worker_env() -> dict[str, str]:
-    env = dict(os.environ, DATABASE_URL=_database_url(), WORKER_POLL_SECONDS="0.1")
-    env["PALABRE_VAR_DIR"] = str(settings.VAR_DIR)
-    return env
+from palabre.worker.tests.processes import WORKER, worker_env
 
 
 def _seed(n: int) -> None:
@@ -43,10 +27,10 @@ def _seed(n: int) -> None:
 
 
 def _race(workers: int, timeout: float = 240) -> list[subprocess.CompletedProcess[str]]:
-    cmd = [sys.executable, "-m", "palabre", "worker", "--until-idle"]
+    cmd = [*WORKER, "--until-idle"]
     procs = [
         subprocess.Popen(
-            cmd, env=_worker_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            cmd, env=worker_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         for _ in range(workers)
     ]
@@ -84,9 +68,10 @@ def test_four_workers_on_sqlite_handle_rows_exactly_once() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_sigterm_finishes_the_row_in_hand_and_exits() -> None:
     _seed(50)
-    env = _worker_env() | {"PALABRE_DEMO_LATENCY_SECONDS": "0.2"}
-    cmd = [sys.executable, "-m", "palabre", "worker"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = worker_env() | {"PALABRE_DEMO_LATENCY_SECONDS": "0.2"}
+    proc = subprocess.Popen(
+        WORKER, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while DemoPost.objects.filter(attempts=1).count() < 2 and time.monotonic() < deadline:
         time.sleep(0.1)

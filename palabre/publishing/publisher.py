@@ -1,0 +1,145 @@
+"""Publishing post targets through their channel's connector: exactly once, or a person decides.
+
+A target claimed while already `publishing` means a worker died mid-publish. On a network
+that takes an idempotency key the publish is resumed with the same key (the network
+returns the post it has); elsewhere it becomes `unknown` and waits for a person: a
+duplicate post is worse than a late one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palabre.channels.models import Channel, ChannelStatus
+from palabre.lib import faults
+from palabre.networks.base import (
+    AuthExpired,
+    Connector,
+    Media,
+    MediaUpload,
+    OutgoingPost,
+    RateLimited,
+    Rejected,
+    Unavailable,
+)
+from palabre.publishing.models import Post, PostTarget, PostVariant, TargetStatus
+from palabre.publishing.rules.base import Problem
+from palabre.publishing.services import variant_check, variant_data
+from palabre.worker.jobs import RetryAt
+
+
+class PublishRefused(ValueError):
+    """The post cannot go out as it is; the messages say why, for the person."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@transaction.atomic
+def post_publish_now(*, post: Post) -> list[PostTarget]:
+    """One target per variant × chosen channel, due now; refused while a variant is invalid."""
+    variants = list(post.variants.prefetch_related("channels", "media"))
+    problems = [
+        f"{v.get_network_display()}: {p.message}"
+        for v in variants
+        if v.channels.exists()
+        for p in _blocking(v)
+    ]
+    if not any(v.channels.exists() for v in variants):
+        problems.append(_("Choose at least one channel to publish to."))
+    if problems:
+        raise PublishRefused(problems)
+    now = timezone.now()
+    targets = []
+    for variant in variants:
+        for channel in variant.channels.all():
+            target, _created = PostTarget.objects.get_or_create(
+                variant=variant,
+                channel=channel,
+                defaults={"post": post, "publish_at": now, "next_attempt_at": now},
+            )
+            targets.append(target)
+    return targets
+
+
+def _blocking(variant: PostVariant) -> list[Problem]:
+    check = variant_check(network=variant.network, data=variant_data(variant))
+    return check.text.errors + check.media_errors
+
+
+def post_target_publish(target: PostTarget) -> datetime | None:
+    """The worker's step: returns when to try again, or None when the target is settled."""
+    channel = target.channel
+    connector = channel.get_connector()
+    if channel.status != ChannelStatus.ACTIVE:
+        _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
+        return None
+    if target.status == TargetStatus.PUBLISHING and not connector.idempotent:
+        _settle(
+            target,
+            TargetStatus.UNKNOWN,
+            _(
+                "Publishing was interrupted; this network cannot tell whether the post went out. Check it there."
+            ),
+        )
+        return None
+    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
+    try:
+        published = connector.publish(_outgoing(target, connector))
+    except RateLimited as error:
+        _settle(target, TargetStatus.SCHEDULED, error.reason)
+        wait = error.retry_after if error.retry_after is not None else 60
+        raise RetryAt(timezone.now() + timedelta(seconds=wait), error.reason) from None
+    except Unavailable as error:
+        _settle(target, TargetStatus.SCHEDULED, error.reason)
+        raise  # the worker retries with backoff
+    except Rejected as error:
+        _settle(
+            target,
+            TargetStatus.FAILED,
+            _("The network refused this post: %(reason)s") % {"reason": error.reason},
+        )
+        return None
+    except AuthExpired as error:
+        channel_mark_needs_reconnect(channel=channel, reason=error.reason)
+        _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
+        return None
+    faults.point("publish.after_network")
+    PostTarget.objects.filter(pk=target.pk).update(
+        status=TargetStatus.PUBLISHED,
+        remote_id=published.remote_id,
+        remote_url=published.url,
+        published_at=timezone.now(),
+        error="",
+    )
+    return None
+
+
+def _outgoing(target: PostTarget, connector: Connector) -> OutgoingPost:
+    variant = target.variant
+    media: tuple[Media, ...] = ()
+    for item in variant.media.all():
+        with item.file.open("rb") as f:
+            upload = MediaUpload(item.name, item.content_type, f.read(), item.alt_text)
+        media += (connector.upload_media(upload),)
+    return OutgoingPost(
+        text=variant.text,
+        idempotency_key=target.idempotency_key,
+        media=media,
+        created_at=target.created_at,
+    )
+
+
+def _settle(target: PostTarget, status: str, reason: str) -> None:
+    PostTarget.objects.filter(pk=target.pk).update(status=status, error=reason)
+
+
+def channel_mark_needs_reconnect(*, channel: Channel, reason: str) -> None:
+    Channel.objects.filter(pk=channel.pk).update(
+        status=ChannelStatus.NEEDS_RECONNECT, status_reason=reason[:500]
+    )

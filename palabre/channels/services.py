@@ -1,7 +1,18 @@
+"""Connecting, reconnecting and disconnecting channels."""
+
 from __future__ import annotations
 
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from palabre.accounts.models import Workspace
-from palabre.channels.models import Channel
+from palabre.channels.models import Channel, ChannelStatus
+from palabre.networks.base import AuthExpired, ConnectorError, Rejected, Unavailable
+
+
+class ConnectRefused(ValueError):
+    """The network refused or could not be reached; the message is for the person."""
 
 
 def channel_create_demo(*, workspace: Workspace, network: str, name: str) -> Channel:
@@ -10,6 +21,60 @@ def channel_create_demo(*, workspace: Workspace, network: str, name: str) -> Cha
     return Channel.objects.create(
         workspace=workspace, network=network, connector="demo", name=name, handle=handle
     )
+
+
+def channel_connect_bluesky(
+    *,
+    workspace: Workspace,
+    service: str,
+    handle: str,
+    app_password: str,
+    channel: Channel | None = None,
+) -> Channel:
+    """Checks the app password against the server, then creates (or reconnects) the channel."""
+    from palabre.networks.bluesky.connector import connect
+
+    try:
+        credentials = connect(service=service, handle=handle.lstrip("@"), app_password=app_password)
+    except (AuthExpired, Rejected):
+        raise ConnectRefused(
+            _("%(service)s refused this handle and app password.") % {"service": service}
+        ) from None
+    except (Unavailable, ConnectorError):
+        raise ConnectRefused(
+            _("%(service)s could not be reached; check the address and try again.")
+            % {"service": service}
+        ) from None
+    if channel is None:
+        channel = Channel(
+            workspace=workspace,
+            network="bluesky",
+            connector="bluesky",
+            name=f"Bluesky {credentials['handle']}",
+        )
+    channel.handle = "@" + credentials["handle"]
+    channel.save()
+    channel.save_credentials(credentials)
+    channel_reactivate(channel=channel)
+    return channel
+
+
+@transaction.atomic
+def channel_reactivate(*, channel: Channel) -> None:
+    """Working again: posts held while it needed reconnecting go out now."""
+    from palabre.publishing.models import PostTarget, TargetStatus
+
+    Channel.objects.filter(pk=channel.pk).update(status=ChannelStatus.ACTIVE, status_reason="")
+    PostTarget.objects.filter(channel=channel, status=TargetStatus.HELD).update(
+        status=TargetStatus.SCHEDULED, next_attempt_at=timezone.now(), error=""
+    )
+
+
+def channel_disconnect(*, channel: Channel) -> None:
+    """Forget the credentials; the channel and its history stay, disabled."""
+    channel.credentials_encrypted = ""
+    channel.status = ChannelStatus.DISABLED
+    channel.save(update_fields=["credentials_encrypted", "status"])
 
 
 def channel_remove(*, channel: Channel) -> None:

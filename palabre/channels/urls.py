@@ -5,6 +5,16 @@ from palabre.channels import views
 urlpatterns = [
     path("w/<slug:slug>/settings/channels/", views.channel_list, name="channel_list"),
     path(
+        "w/<slug:slug>/settings/channels/bluesky/",
+        views.channel_connect_bluesky,
+        name="channel_connect_bluesky",
+    ),
+    path(
+        "w/<slug:slug>/settings/channels/<int:channel_id>/disconnect/",
+        views.channel_disconnect,
+        name="channel_disconnect",
+    ),
+    path(
         "w/<slug:slug>/settings/channels/<int:channel_id>/remove/",
         views.channel_remove,
         name="channel_remove",

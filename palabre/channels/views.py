@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for, scoped
 from palabre.channels import services
-from palabre.channels.forms import DemoChannelForm
+from palabre.channels.forms import BlueskyConnectForm, DemoChannelForm
 from palabre.channels.models import Channel
 
 
@@ -24,8 +24,53 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Channel “%(name)s” added.") % {"name": channel.name})
         return redirect("channel_list", slug=slug)
     channels = scoped(Channel.objects.all(), membership.workspace)
-    context = {"membership": membership, "channels": channels, "form": form}
+    context = {
+        "membership": membership,
+        "channels": channels,
+        "form": form,
+        "bluesky_form": BlueskyConnectForm(),
+    }
     return render(request, "channels/channel_list.html", context)
+
+
+def channel_connect_bluesky(request: HttpRequest, slug: str) -> HttpResponse:
+    """Connect a new Bluesky account, or reconnect one (?channel=ID)."""
+    membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
+    workspace = membership.workspace
+    existing = None
+    if request.GET.get("channel", "").isdigit():
+        existing = get_scoped_or_404(
+            Channel.objects.all(), workspace, pk=request.GET["channel"], connector="bluesky"
+        )
+    initial = (
+        {"handle": existing.handle.lstrip("@"), "service": existing.credentials.get("service")}
+        if existing
+        else {}
+    )
+    form = BlueskyConnectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = services.channel_connect_bluesky(
+                workspace=workspace, channel=existing, **form.cleaned_data
+            )
+        except services.ConnectRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("%(handle)s is connected.") % {"handle": channel.handle})
+            return redirect("channel_list", slug=slug)
+    context = {"membership": membership, "form": form, "existing": existing}
+    return render(request, "channels/connect_bluesky.html", context)
+
+
+@require_POST
+def channel_disconnect(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
+    channel = get_scoped_or_404(Channel.objects.all(), membership.workspace, pk=channel_id)
+    services.channel_disconnect(channel=channel)
+    messages.success(
+        request, _("“%(name)s” is disconnected; its history stays.") % {"name": channel.name}
+    )
+    return redirect("channel_list", slug=slug)
 
 
 @require_POST

@@ -27,6 +27,7 @@ EXPECTED_GET = {
     "members": {"alice"},
     "channel_list": {"alice", "bob"},
     "post_edit": {"alice", "bob", "erin"},
+    "channel_connect_bluesky": {"alice", "bob"},
     "media_file": set(ROLES),
 }
 
@@ -81,6 +82,7 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "channel_list": "settings/channels/",
         "post_edit": f"posts/{objects['post']}/",
         "media_file": f"media/{objects['media']}/file/",
+        "channel_connect_bluesky": "settings/channels/bluesky/",
     }.get(view, f"{view}/")
 
 
@@ -102,6 +104,13 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
         "revoke": (f"settings/invitations/{invitation.pk}/revoke/", {}, {"alice"}),
         "add_channel": ("settings/channels/", {"network": "x", "name": "Y"}, {"alice", "bob"}),
         "remove_channel": (f"settings/channels/{channel.pk}/remove/", {}, {"alice", "bob"}),
+        "disconnect_channel": (f"settings/channels/{channel.pk}/disconnect/", {}, {"alice", "bob"}),
+        "connect_bluesky": (
+            "settings/channels/bluesky/",
+            {"handle": "bad handle"},
+            {"alice", "bob"},
+            200,
+        ),
         "compose": (
             "compose/",
             {"idea": "Pain", "category": "helpful", "networks": ["x"]},

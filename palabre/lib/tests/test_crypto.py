@@ -29,3 +29,52 @@ def test_keys_rotate_first_encrypts_all_decrypt(keys) -> None:
     assert crypto.decrypt(rotated) == "secret"
     with pytest.raises(crypto.DecryptionError):
         crypto.decrypt(token)
+
+
+def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from palabre.accounts import services
+    from palabre.channels.models import Channel
+    from palabre.channels.services import channel_create_demo
+
+    settings, old, new = keys
+    channel = channel_create_demo(workspace=cast.workspace, network="bluesky", name="B")
+    channel.save_credentials({"app_password": "abcd"})
+    services.user_enable_totp(
+        user=cast.alice,
+        secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        code=_code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+    )
+    settings.PALABRE_ENCRYPTION_KEYS = [new, old]
+    out = StringIO()
+    call_command("rotate-keys", stdout=out)
+    assert "1 channel(s) and 1 two-factor secret(s)" in out.getvalue()
+    settings.PALABRE_ENCRYPTION_KEYS = [new]  # the old key can go now
+    assert Channel.objects.get(pk=channel.pk).credentials == {"app_password": "abcd"}
+    assert (
+        type(cast.alice).objects.get(pk=cast.alice.pk).totp_secret
+        == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    )
+
+
+def test_rotate_keys_refuses_when_a_key_is_missing(keys, cast) -> None:
+    from django.core.management import CommandError, call_command
+
+    from palabre.channels.services import channel_create_demo
+
+    settings, old, new = keys
+    channel_create_demo(workspace=cast.workspace, network="x", name="X").save_credentials(
+        {"t": "1"}
+    )
+    settings.PALABRE_ENCRYPTION_KEYS = [new]
+    with pytest.raises(CommandError):
+        call_command("rotate-keys")
+
+
+def _code(secret: str) -> str:
+    import pyotp
+
+    return str(pyotp.TOTP(secret).now())

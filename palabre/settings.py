@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "palabre.accounts",
     "palabre.channels",
     "palabre.networks.demo",
+    "palabre.networks.mastodon",
     "palabre.publishing",
     "palabre.web",
     "palabre.worker",

@@ -40,3 +40,11 @@ class BlueskyConnectForm(forms.Form):
                 _("This is not a Bluesky handle, e.g. lumiere.bsky.social.")
             )
         return handle
+
+
+class MastodonConnectForm(forms.Form):
+    instance = forms.CharField(
+        label=_("Your instance"),
+        max_length=200,
+        help_text=_("e.g. piaille.fr or mastodon.social: Palabre sends you there to authorize it."),
+    )

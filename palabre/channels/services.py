@@ -59,6 +59,65 @@ def channel_connect_bluesky(
     return channel
 
 
+def channel_connect_mastodon_start(
+    *, instance: str, redirect_uri: str, state: str
+) -> tuple[int, str]:
+    """Registers Palabre on the instance (once) and returns (app id, the authorization URL)."""
+    from palabre.networks.mastodon import oauth
+
+    try:
+        address = oauth.normalize_instance(instance)
+        app = oauth.app_for(address, redirect_uri)
+        return app.pk, oauth.authorize_url(app, state=state)
+    except Rejected:
+        raise ConnectRefused(
+            _("“%(instance)s” is not a Mastodon instance Palabre can reach.")
+            % {"instance": instance}
+        ) from None
+    except (Unavailable, ConnectorError):
+        raise ConnectRefused(
+            _("%(service)s could not be reached; check the address and try again.")
+            % {"service": instance}
+        ) from None
+
+
+def channel_connect_mastodon_finish(*, workspace: Workspace, app_id: int, code: str) -> Channel:
+    from palabre.networks.mastodon import oauth
+    from palabre.networks.mastodon.models import MastodonApp
+
+    app = MastodonApp.objects.get(pk=app_id)
+    try:
+        account = oauth.exchange(app, code=code)
+    except (AuthExpired, Rejected):
+        raise ConnectRefused(
+            _("%(service)s did not accept this authorization; start again.")
+            % {"service": app.instance}
+        ) from None
+    except (Unavailable, ConnectorError):
+        raise ConnectRefused(
+            _("%(service)s could not be reached; check the address and try again.")
+            % {"service": app.instance}
+        ) from None
+    channel = Channel.objects.filter(
+        workspace=workspace, connector="mastodon", handle=account["acct"]
+    ).first()
+    if channel is None:
+        channel = Channel(
+            workspace=workspace,
+            network="mastodon",
+            connector="mastodon",
+            name=f"Mastodon {account['acct']}",
+            handle=account["acct"],
+        )
+    channel.max_chars = account["max_chars"]
+    channel.save()
+    channel.save_credentials(
+        {"instance": account["instance"], "access_token": account["access_token"]}
+    )
+    channel_reactivate(channel=channel)
+    return channel
+
+
 @transaction.atomic
 def channel_reactivate(*, channel: Channel) -> None:
     """Working again: posts held while it needed reconnecting go out now."""

@@ -10,6 +10,12 @@ urlpatterns = [
         name="channel_connect_bluesky",
     ),
     path(
+        "w/<slug:slug>/settings/channels/mastodon/",
+        views.channel_connect_mastodon,
+        name="channel_connect_mastodon",
+    ),
+    path("channels/mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
+    path(
         "w/<slug:slug>/settings/channels/<int:channel_id>/disconnect/",
         views.channel_disconnect,
         name="channel_disconnect",

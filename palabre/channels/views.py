@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for, scoped
 from palabre.channels import services
-from palabre.channels.forms import BlueskyConnectForm, DemoChannelForm
+from palabre.channels.forms import BlueskyConnectForm, DemoChannelForm, MastodonConnectForm
 from palabre.channels.models import Channel
 
 
@@ -60,6 +64,52 @@ def channel_connect_bluesky(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("channel_list", slug=slug)
     context = {"membership": membership, "form": form, "existing": existing}
     return render(request, "channels/connect_bluesky.html", context)
+
+
+OAUTH_SESSION = "palabre_mastodon_oauth"
+
+
+def channel_connect_mastodon(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
+    form = MastodonConnectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        state = secrets.token_urlsafe(24)
+        callback = settings.SITE_URL + reverse("mastodon_callback")
+        try:
+            app_id, url = services.channel_connect_mastodon_start(
+                instance=form.cleaned_data["instance"], redirect_uri=callback, state=state
+            )
+        except services.ConnectRefused as refusal:
+            form.add_error("instance", str(refusal))
+        else:
+            request.session[OAUTH_SESSION] = {"state": state, "slug": slug, "app": app_id}
+            return redirect(url)
+    return render(
+        request, "channels/connect_mastodon.html", {"membership": membership, "form": form}
+    )
+
+
+def mastodon_callback(request: HttpRequest) -> HttpResponse:
+    """Where the instance sends the person back, with a code (or an error) and our state."""
+    pending = request.session.pop(OAUTH_SESSION, None)
+    if not pending or request.GET.get("state") != pending["state"]:
+        messages.error(
+            request, _("This authorization is no longer valid; start again from the channels.")
+        )
+        return redirect("home")
+    membership = membership_for(request, pending["slug"], Action.MANAGE_CHANNELS)
+    if "code" not in request.GET:
+        messages.error(request, _("The instance did not authorize Palabre; nothing was connected."))
+        return redirect("channel_list", slug=pending["slug"])
+    try:
+        channel = services.channel_connect_mastodon_finish(
+            workspace=membership.workspace, app_id=pending["app"], code=request.GET["code"][:500]
+        )
+    except services.ConnectRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(handle)s is connected.") % {"handle": channel.handle})
+    return redirect("channel_list", slug=pending["slug"])
 
 
 @require_POST

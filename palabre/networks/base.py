@@ -83,6 +83,7 @@ class OutgoingPost:
     # record keys from time, like Bluesky, need the same one each time.
     created_at: datetime | None = None
     languages: tuple[str, ...] = ()
+    content_warning: str = ""  # Mastodon's spoiler text
 
 
 @dataclass(frozen=True)

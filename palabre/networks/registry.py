@@ -10,6 +10,7 @@ from palabre.networks.base import Connector
 CONNECTORS: dict[str, str] = {
     "demo": "palabre.networks.demo.connector.DemoConnector",
     "bluesky": "palabre.networks.bluesky.connector.BlueskyConnector",
+    "mastodon": "palabre.networks.mastodon.connector.MastodonConnector",
 }
 
 

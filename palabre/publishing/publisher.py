@@ -132,6 +132,7 @@ def _outgoing(target: PostTarget, connector: Connector) -> OutgoingPost:
         idempotency_key=target.idempotency_key,
         media=media,
         created_at=target.created_at,
+        content_warning=variant.content_warning,
     )
 
 

@@ -1,0 +1,251 @@
+"""Mastodon, through Mastodon.py, on any instance.
+
+No hide capability: Mastodon lets an account delete its own posts but not hide other
+people's replies, so Palabre declares it absent and the inbox says so.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+from mastodon import Mastodon
+from mastodon import errors as sdk
+
+from palabre.networks.base import (
+    AccountMetrics,
+    AuthExpired,
+    Author,
+    Capability,
+    Connector,
+    IncomingInteraction,
+    InteractionKind,
+    InteractionPage,
+    Media,
+    MediaUpload,
+    OutgoingPost,
+    PostMetrics,
+    PublishedPost,
+    RateLimited,
+    Rejected,
+    Unavailable,
+)
+
+SCOPES = ["read", "write"]
+TIMEOUT = 20
+KINDS = {
+    "favourite": InteractionKind.LIKE,
+    "reblog": InteractionKind.REPOST,
+    "follow": InteractionKind.FOLLOW,
+}
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class _Session(requests.Session):
+    """Remembers the last response's headers: Mastodon.py drops Retry-After on a 429."""
+
+    last_headers: dict[str, str] = {}
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        response = super().send(request, **kwargs)
+        self.last_headers = dict(response.headers)
+        return response
+
+
+def client(
+    instance: str,
+    *,
+    access_token: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+) -> Mastodon:
+    return Mastodon(
+        api_base_url=instance,
+        access_token=access_token,
+        client_id=client_id,
+        client_secret=client_secret,
+        ratelimit_method="throw",
+        version_check_mode="none",
+        request_timeout=TIMEOUT,
+        session=_Session(),
+    )
+
+
+def retry_after(headers: dict[str, str]) -> float | None:
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    if value:
+        if value.strip().isdigit():
+            return float(value)
+        try:
+            return max((parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds(), 0.0)
+        except (TypeError, ValueError):
+            return None
+    reset = headers.get("X-RateLimit-Reset")
+    if reset:
+        try:
+            moment = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return max((moment - datetime.now(UTC)).total_seconds(), 0.0)
+    return None
+
+
+@contextmanager
+def translated(api: Mastodon | None = None) -> Iterator[None]:
+    try:
+        yield
+    except sdk.MastodonRatelimitError:
+        headers = getattr(getattr(api, "session", None), "last_headers", {}) if api else {}
+        raise RateLimited("rate limited", retry_after=retry_after(headers)) from None
+    except sdk.MastodonUnauthorizedError as error:
+        raise AuthExpired(_message(error)) from None
+    except (sdk.MastodonServerError, sdk.MastodonNetworkError) as error:
+        raise Unavailable(_message(error)) from None
+    except (sdk.MastodonAPIError, sdk.MastodonIllegalArgumentError) as error:
+        raise Rejected(_message(error)) from None
+
+
+def _message(error: Exception) -> str:
+    # MastodonAPIError args: (text, status code, reason, the server's own message)
+    parts = [str(a) for a in error.args[1:] if a]
+    return (parts[-1] if parts else str(error))[:500]
+
+
+def plain_text(content: str) -> str:
+    """Statuses come as HTML; paragraphs and line breaks become newlines."""
+    content = re.sub(r"<br\s*/?>|</p>\s*<p>", "\n", content)
+    return html.unescape(_TAGS.sub("", content)).strip()
+
+
+class MastodonConnector(Connector):
+    key = "mastodon"
+    label = "Mastodon"
+    capabilities = (
+        Capability.PUBLISH
+        | Capability.PUBLISH_MEDIA
+        | Capability.REPLY
+        | Capability.FETCH_COMMENTS
+        | Capability.FETCH_MENTIONS
+        | Capability.FETCH_MESSAGES
+        | Capability.POST_METRICS
+        | Capability.ACCOUNT_METRICS
+        | Capability.DELETE
+    )
+    idempotent = True  # the Idempotency-Key header
+    _api: Mastodon | None = None
+
+    def api(self) -> Mastodon:
+        if self._api is None:
+            credentials = self.channel.credentials
+            self._api = client(credentials["instance"], access_token=credentials["access_token"])
+        return self._api
+
+    def publish(self, post: OutgoingPost) -> PublishedPost:
+        api = self.api()
+        with translated(api):
+            status = api.status_post(
+                post.text,
+                in_reply_to_id=post.reply_to,
+                media_ids=[m.remote_id for m in post.media] or None,
+                spoiler_text=post.content_warning or None,
+                idempotency_key=post.idempotency_key,
+                language=post.languages[0] if post.languages else None,
+            )
+        return PublishedPost(
+            remote_id=str(status["id"]), url=status.get("url") or status.get("uri") or ""
+        )
+
+    def upload_media(self, upload: MediaUpload) -> Media:
+        api = self.api()
+        with translated(api):
+            media = api.media_post(
+                io.BytesIO(upload.data),
+                mime_type=upload.content_type,
+                description=upload.alt_text or None,
+                synchronous=True,
+            )
+        return Media(remote_id=str(media["id"]), alt_text=upload.alt_text)
+
+    def reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
+        return self.publish(
+            OutgoingPost(text=text, idempotency_key=idempotency_key, reply_to=to_remote_id)
+        )
+
+    def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:
+        api = self.api()
+        with translated(api):
+            found = api.notifications(
+                since_id=cursor, limit=40, types=["mention", "favourite", "reblog", "follow"]
+            )
+        notes = sorted(found, key=lambda n: int(n["id"]))
+        items = tuple(i for i in (self._interaction(n) for n in notes) if i is not None)
+        return InteractionPage(items=items, next_cursor=str(notes[-1]["id"]) if notes else cursor)
+
+    def _interaction(self, note: Any) -> IncomingInteraction | None:
+        account = note["account"]
+        author = Author(
+            str(account["id"]), "@" + account["acct"], account.get("display_name") or ""
+        )
+        status = note.get("status")
+        created = _aware(note["created_at"])
+        if note["type"] == "mention" and status:
+            if status.get("visibility") == "direct":
+                kind = InteractionKind.MESSAGE
+            elif status.get("in_reply_to_id"):
+                kind = InteractionKind.COMMENT
+            else:
+                kind = InteractionKind.MENTION
+            parent = str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None
+            return IncomingInteraction(
+                str(status["id"]),
+                kind,
+                author,
+                created,
+                plain_text(status["content"]),
+                in_reply_to=parent,
+                root=parent,
+            )
+        reaction = KINDS.get(note["type"])
+        if reaction is None:
+            return None
+        target = str(status["id"]) if status else None
+        return IncomingInteraction(
+            f"{note['type']}:{note['id']}", reaction, author, created, in_reply_to=target, root=target
+        )
+
+    def post_metrics(self, *, remote_ids: list[str]) -> dict[str, PostMetrics]:
+        api = self.api()
+        result = {}
+        with translated(api):
+            for remote_id in remote_ids:
+                status = api.status(remote_id)
+                result[remote_id] = PostMetrics(
+                    likes=status["favourites_count"],
+                    reposts=status["reblogs_count"],
+                    replies=status["replies_count"],
+                )
+        return result
+
+    def account_metrics(self) -> AccountMetrics:
+        api = self.api()
+        with translated(api):
+            me = api.account_verify_credentials()
+        return AccountMetrics(followers=me["followers_count"], following=me["following_count"])
+
+    def delete(self, *, remote_id: str) -> None:
+        api = self.api()
+        with translated(api):
+            api.status_delete(remote_id)
+
+
+def _aware(moment: Any) -> datetime:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,78 @@
+"""Connecting a Mastodon account by OAuth: register the app, authorize, exchange the code."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from django.conf import settings
+from mastodon import Mastodon
+
+from palabre.lib import crypto
+from palabre.networks.base import Rejected
+from palabre.networks.mastodon.connector import SCOPES, TIMEOUT, client, translated
+from palabre.networks.mastodon.models import MastodonApp
+
+DEFAULT_LIMIT = 500
+
+
+def normalize_instance(value: str) -> str:
+    """'piaille.fr', 'https://piaille.fr/' and 'https://piaille.fr/@me' all mean https://piaille.fr."""
+    value = value.strip()
+    parsed = urlparse(value if "://" in value else f"https://{value}")
+    if parsed.scheme not in ("https", "http") or not parsed.hostname or "." not in parsed.hostname:
+        raise Rejected(f"not an instance address: {value!r}")
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.scheme}://{parsed.hostname.lower()}{port}"
+
+
+def app_for(instance: str, redirect_uri: str) -> MastodonApp:
+    found = MastodonApp.objects.filter(instance=instance, redirect_uri=redirect_uri).first()
+    if found:
+        return found
+    with translated():
+        client_id, client_secret = Mastodon.create_app(
+            "Palabre",
+            scopes=SCOPES,
+            redirect_uris=redirect_uri,
+            website=settings.SITE_URL,
+            api_base_url=instance,
+            request_timeout=TIMEOUT,
+        )
+    return MastodonApp.objects.create(
+        instance=instance,
+        redirect_uri=redirect_uri,
+        client_id=client_id,
+        client_secret_encrypted=crypto.encrypt(client_secret),
+    )
+
+
+def authorize_url(app: MastodonApp, *, state: str) -> str:
+    api = client(app.instance, client_id=app.client_id, client_secret=app.client_secret)
+    return str(api.auth_request_url(redirect_uris=app.redirect_uri, scopes=SCOPES, state=state))
+
+
+def exchange(app: MastodonApp, *, code: str) -> dict[str, Any]:
+    """The access token for `code`, and what the channel needs to know about the account."""
+    api = client(app.instance, client_id=app.client_id, client_secret=app.client_secret)
+    with translated(api):
+        token = api.log_in(code=code, redirect_uri=app.redirect_uri, scopes=SCOPES)
+        me = api.account_verify_credentials()
+        limit = instance_limit(api)
+    host = urlparse(app.instance).hostname
+    return {
+        "instance": app.instance,
+        "access_token": token,
+        "acct": f"@{me['acct']}@{host}",
+        "display_name": me.get("display_name") or me["acct"],
+        "max_chars": limit,
+    }
+
+
+def instance_limit(api: Mastodon) -> int:
+    """configuration.statuses.max_characters (Mastodon 4+, and most forks); 500 otherwise."""
+    try:
+        instance = api.instance_v2()
+        return int(instance["configuration"]["statuses"]["max_characters"])
+    except (KeyError, TypeError, ValueError):
+        return DEFAULT_LIMIT

@@ -83,6 +83,7 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "post_edit": f"posts/{objects['post']}/",
         "media_file": f"media/{objects['media']}/file/",
         "channel_connect_bluesky": "settings/channels/bluesky/",
+        "channel_connect_mastodon": "settings/channels/mastodon/",
     }.get(view, f"{view}/")
 
 

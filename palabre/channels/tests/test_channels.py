@@ -98,3 +98,46 @@ def test_connect_a_bluesky_account_from_the_channel_screen(
         "/w/lumiere/settings/channels/bluesky/", data | {"app_password": "nope-nope-nope"}
     )
     assert "a refusé cet identifiant" in html.unescape(wrong.content.decode())
+
+
+def test_connect_mastodon_by_oauth(owner: Client, cast, settings) -> None:
+    from palabre.networks.mastodon.tests.test_connector import replay
+
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    with replay.use_cassette("connect.yaml") as cassette:
+        start = owner.post("/w/lumiere/settings/channels/mastodon/", {"instance": "piaille.fr"})
+        assert start.status_code == 302 and start.url.startswith(
+            "https://piaille.fr/oauth/authorize?"
+        )
+        state = owner.session["palabre_mastodon_oauth"]["state"]
+        done = owner.get(
+            "/channels/mastodon/callback/", {"code": "qDFUEaYrRK5c", "state": state}, follow=True
+        )
+        assert cassette.all_played
+    channel = Channel.objects.get(connector="mastodon")
+    assert (channel.handle, channel.max_chars) == ("@lumiere@piaille.fr", 1000)
+    assert channel.credentials["access_token"].startswith("ZA-Yj3aB")
+    page = html.unescape(done.content.decode())
+    assert "@lumiere@piaille.fr est connecté." in page
+    assert "ne permet pas de masquer les réponses" in page  # the missing capability is said
+
+
+def test_a_forged_or_stale_oauth_callback_connects_nothing(owner: Client, cast) -> None:
+    response = owner.get(
+        "/channels/mastodon/callback/", {"code": "x", "state": "forged"}, follow=True
+    )
+    assert "n'est plus valable" in html.unescape(response.content.decode())
+    session = owner.session
+    session["palabre_mastodon_oauth"] = {"state": "s1", "slug": "lumiere", "app": 1}
+    session.save()
+    declined = owner.get(
+        "/channels/mastodon/callback/", {"error": "access_denied", "state": "s1"}, follow=True
+    )
+    assert "n'a pas autorisé" in html.unescape(declined.content.decode())
+    assert not Channel.objects.filter(connector="mastodon").exists()
+
+
+def test_an_unreachable_or_bogus_instance_gets_a_clear_message(owner: Client) -> None:
+    response = owner.post("/w/lumiere/settings/channels/mastodon/", {"instance": "pas une adresse"})
+    assert response.status_code == 200
+    assert "n'est pas une instance Mastodon" in html.unescape(response.content.decode())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,6 +41,9 @@ from palabre.networks.base import (
 
 SCOPES = ["read", "write"]
 TIMEOUT = 20
+API_VERSION = "4.3.0"
+MEDIA_POLLS = 30
+MEDIA_POLL_SECONDS = 2
 KINDS = {
     "favourite": InteractionKind.LIKE,
     "reblog": InteractionKind.REPOST,
@@ -72,7 +76,10 @@ def client(
         client_id=client_id,
         client_secret=client_secret,
         ratelimit_method="throw",
-        version_check_mode="none",
+        # The API this connector is written for, declared rather than probed (the probe is
+        # an extra request on every client, and with no version Mastodon.py loops).
+        mastodon_version=API_VERSION,
+        version_check_mode="created",
         request_timeout=TIMEOUT,
         session=_Session(),
     )
@@ -169,8 +176,15 @@ class MastodonConnector(Connector):
                 io.BytesIO(upload.data),
                 mime_type=upload.content_type,
                 description=upload.alt_text or None,
-                synchronous=True,
             )
+            # 202: the instance is still processing (videos); a status can attach it once it has a URL.
+            for _ in range(MEDIA_POLLS):
+                if media.get("url"):
+                    break
+                time.sleep(MEDIA_POLL_SECONDS)
+                media = api.media(media["id"])
+            else:
+                raise Unavailable("the instance is still processing the media")
         return Media(remote_id=str(media["id"]), alt_text=upload.alt_text)
 
     def reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
@@ -217,7 +231,12 @@ class MastodonConnector(Connector):
             return None
         target = str(status["id"]) if status else None
         return IncomingInteraction(
-            f"{note['type']}:{note['id']}", reaction, author, created, in_reply_to=target, root=target
+            f"{note['type']}:{note['id']}",
+            reaction,
+            author,
+            created,
+            in_reply_to=target,
+            root=target,
         )
 
     def post_metrics(self, *, remote_ids: list[str]) -> dict[str, PostMetrics]:

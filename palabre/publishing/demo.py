@@ -8,6 +8,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from palabre.accounts.models import User, Workspace
 from palabre.publishing.models import MediaItem, PostVariant
+from palabre.publishing.publisher import post_publish_now, post_target_publish
 from palabre.publishing.services import media_store, post_create
 
 LAUNCH = (
@@ -63,13 +64,16 @@ def demo_publishing(workspace: Workspace, author: User) -> None:
         PostVariant.objects.filter(post=launch, network=network).update(text=text)
     for variant in launch.variants.filter(network__in=["bluesky", "instagram"]):
         variant.media.set([photos[0]])
-    post_create(
+    keeping = post_create(
         workspace=workspace,
         author=author,
         idea=KEEPING,
         category="helpful",
         networks=["facebook", "threads", "mastodon"],
     )
+    # Published on the demo network, as the worker would, so its publication table shows.
+    for target in post_publish_now(post=keeping):
+        post_target_publish(target)
 
 
 def _photo(

@@ -42,3 +42,17 @@ def test_demo_owner_sees_the_dashboard_in_french(client: Client) -> None:
     assert "Boulangerie Lumière" in page and "Boîte de réception" in page
     assert "Page Facebook Boulangerie Lumière" in page
     assert client.get("/w/librairie-des-quais/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_demo_has_drafts_photos_and_a_published_post(settings, tmp_path) -> None:
+    from palabre.publishing.models import MediaItem, Post, PostTarget, TargetStatus
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo", stdout=StringIO())
+    assert Post.objects.count() == 2
+    assert (
+        MediaItem.objects.filter(alt_text="").count() == 1
+    )  # one photo shows the alt-text reminder
+    assert set(PostTarget.objects.values_list("status", flat=True)) == {TargetStatus.PUBLISHED}
+    assert PostTarget.objects.count() == 3

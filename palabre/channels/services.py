@@ -15,6 +15,13 @@ class ConnectRefused(ValueError):
     """The network refused or could not be reached; the message is for the person."""
 
 
+def _unreachable(service: str) -> ConnectRefused:
+    return ConnectRefused(
+        _("%(service)s could not be reached; check the address and try again.")
+        % {"service": service}
+    )
+
+
 def channel_create_demo(*, workspace: Workspace, network: str, name: str) -> Channel:
     """A channel on the built-in demo network, which follows `network`'s rules."""
     handle = "@" + workspace.slug + "." + network + ".demo"
@@ -41,10 +48,7 @@ def channel_connect_bluesky(
             _("%(service)s refused this handle and app password.") % {"service": service}
         ) from None
     except (Unavailable, ConnectorError):
-        raise ConnectRefused(
-            _("%(service)s could not be reached; check the address and try again.")
-            % {"service": service}
-        ) from None
+        raise _unreachable(service) from None
     if channel is None:
         channel = Channel(
             workspace=workspace,
@@ -75,10 +79,7 @@ def channel_connect_mastodon_start(
             % {"instance": instance}
         ) from None
     except (Unavailable, ConnectorError):
-        raise ConnectRefused(
-            _("%(service)s could not be reached; check the address and try again.")
-            % {"service": instance}
-        ) from None
+        raise _unreachable(instance) from None
 
 
 def channel_connect_mastodon_finish(*, workspace: Workspace, app_id: int, code: str) -> Channel:
@@ -94,10 +95,7 @@ def channel_connect_mastodon_finish(*, workspace: Workspace, app_id: int, code: 
             % {"service": app.instance}
         ) from None
     except (Unavailable, ConnectorError):
-        raise ConnectRefused(
-            _("%(service)s could not be reached; check the address and try again.")
-            % {"service": app.instance}
-        ) from None
+        raise _unreachable(app.instance) from None
     channel = Channel.objects.filter(
         workspace=workspace, connector="mastodon", handle=account["acct"]
     ).first()

@@ -66,6 +66,12 @@ def _posts_on_server(client: Client, did: str) -> list[Any]:
     ).records
 
 
+def _threadgate(connector, post_uri: str) -> Any:
+    did, _, rkey = bluesky.split_uri(post_uri)
+    params = {"repo": did, "collection": "app.bsky.feed.threadgate", "rkey": rkey}
+    return connector.client().com.atproto.repo.get_record(params=params).value
+
+
 def test_connect_refuses_a_wrong_app_password(bluesky_network) -> None:
     from palabre.networks.base import AuthExpired
 
@@ -173,31 +179,9 @@ def test_replies_are_ingested_answered_hidden_and_counted(channel, claire) -> No
     assert thread.replies[0].replies[0].post.uri == answer.remote_id
 
     connector.hide(remote_id=reply.uri)
-    gate = (
-        connector.client()
-        .com.atproto.repo.get_record(
-            params={
-                "repo": channel.credentials["did"],
-                "collection": "app.bsky.feed.threadgate",
-                "rkey": bluesky.split_uri(ours.remote_id)[2],
-            }
-        )
-        .value
-    )
-    assert gate.hidden_replies == [reply.uri]
+    assert _threadgate(connector, ours.remote_id).hidden_replies == [reply.uri]
     connector.unhide(remote_id=reply.uri)
-    gate = (
-        connector.client()
-        .com.atproto.repo.get_record(
-            params={
-                "repo": channel.credentials["did"],
-                "collection": "app.bsky.feed.threadgate",
-                "rkey": bluesky.split_uri(ours.remote_id)[2],
-            }
-        )
-        .value
-    )
-    assert not gate.hidden_replies
+    assert not _threadgate(connector, ours.remote_id).hidden_replies
 
     metrics = eventually(
         lambda: connector.post_metrics(remote_ids=[ours.remote_id]),

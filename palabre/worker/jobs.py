@@ -58,6 +58,14 @@ def _due(job: Job, now: datetime) -> Q:
     return Q(next_attempt_at__lte=now) & free & job.due
 
 
+def next_due(job: Job) -> datetime | None:
+    """When this step's next row falls due (unclaimed rows only)."""
+    unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now())
+    rows = job.model._default_manager.filter(unclaimed, job.due, next_attempt_at__isnull=False)
+    first = rows.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    return first
+
+
 def claim(job: Job, *, worker_id: str, limit: int) -> list[Any]:
     now = timezone.now()
     token = f"{worker_id}:{uuid.uuid4().hex[:8]}"

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
-from palabre.worker.jobs import Job, all_jobs, claim, release, run_claimed
+from palabre.worker.jobs import Job, all_jobs, claim, next_due, release, run_claimed
 
 log = logging.getLogger("palabre.worker")
 
@@ -40,6 +41,17 @@ def run_round(jobs: list[Job], *, stop: threading.Event, ident: str, batch: int)
     return handled
 
 
+def _idle_wait(jobs: list[Job]) -> float:
+    """Sleep until the next row falls due, at most WORKER_POLL_SECONDS: a post due at 9:00:00
+    should leave at 9:00:00, not a poll interval later."""
+    poll = settings.WORKER_POLL_SECONDS
+    upcoming = [next_due(job) for job in jobs]
+    soonest = min((t for t in upcoming if t is not None), default=None)
+    if soonest is None:
+        return poll
+    return min(max((soonest - timezone.now()).total_seconds(), 0.0), poll)
+
+
 def run(*, stop: threading.Event, until_idle: bool = False) -> Stats:
     jobs, ident, stats = all_jobs(), worker_id(), Stats()
     log.info("worker %s started with steps: %s", ident, ", ".join(j.name for j in jobs))
@@ -54,6 +66,6 @@ def run(*, stop: threading.Event, until_idle: bool = False) -> Stats:
         if handled == 0:
             if until_idle:
                 break
-            stop.wait(settings.WORKER_POLL_SECONDS)
+            stop.wait(_idle_wait(jobs))
     log.info("worker %s stopped after %d rows", ident, stats.handled)
     return stats

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from atproto import Client, models
 from atproto_client.models.blob_ref import BlobRef
+from atproto_client.request import Request
 
 from palabre.networks.base import (
     AccountMetrics,
@@ -30,6 +31,7 @@ from palabre.networks.base import (
     PostMetrics,
     PublishedPost,
     Rejected,
+    Unavailable,
 )
 from palabre.networks.bluesky.errors import call, translated
 from palabre.networks.bluesky.tid import tid_for
@@ -49,6 +51,7 @@ KINDS = {
     "follow": InteractionKind.FOLLOW,
 }
 MAX_PAGES = 10
+TIMEOUT = 15  # seconds; an unanswered request becomes Unavailable and is retried
 
 
 def split_uri(uri: str) -> tuple[str, str, str]:
@@ -61,7 +64,7 @@ def split_uri(uri: str) -> tuple[str, str, str]:
 
 def connect(*, service: str, handle: str, app_password: str) -> dict[str, Any]:
     """Log in once to check the credentials; returns what the channel keeps (encrypted)."""
-    client = Client(base_url=service)
+    client = Client(base_url=service, request=Request(timeout=TIMEOUT))
     with translated():
         client.login(handle, app_password, fetch_bsky_profile=False)
         session = client.com.atproto.server.get_session()
@@ -102,7 +105,7 @@ class BlueskyConnector(Connector):
 
     def _login(self) -> Client:
         credentials = self.channel.credentials
-        client = Client(base_url=credentials["service"])
+        client = Client(base_url=credentials["service"], request=Request(timeout=TIMEOUT))
 
         def keep(event: Any, session: Any) -> None:
             # The SDK refreshed the session: keep it, so the next run needs no password.
@@ -128,9 +131,6 @@ class BlueskyConnector(Connector):
     def publish(self, post: OutgoingPost) -> PublishedPost:
         created = post.created_at or datetime.now(UTC)
         rkey = tid_for(post.idempotency_key, created)
-        existing = self._existing(rkey)
-        if existing:
-            return existing
         record = models.AppBskyFeedPost.Record(
             text=post.text,
             created_at=created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
@@ -144,8 +144,9 @@ class BlueskyConnector(Connector):
         )
         try:
             created_record = call(lambda: self.client().com.atproto.repo.create_record(data))
-        except Rejected:
-            # Sent before and the answer lost: the record exists, so that is a success.
+        except (Rejected, Unavailable):
+            # Sent before and the answer lost? Then the record exists and that is a success.
+            # (The reference PDS answers 500, not 409, to a key that already exists.)
             existing = self._existing(rkey)
             if existing:
                 return existing

@@ -23,7 +23,10 @@ def _posts(channel, n: int, *, due_in: timedelta = timedelta(0)) -> list[DemoPos
     at = timezone.now() + due_in
     return [
         DemoPost.objects.create(
-            channel=channel, idempotency_key=f"k{i}", text="t", next_attempt_at=at
+            channel=channel,
+            idempotency_key=f"k{i}-{due_in.total_seconds()}",
+            text="t",
+            next_attempt_at=at,
         )
         for i in range(n)
     ]
@@ -135,3 +138,13 @@ def test_a_stopped_loop_gives_back_rows_it_did_not_start(channel) -> None:
     assert handled == 1 and len(seen) == 1
     assert DemoPost.objects.exclude(claimed_by="").count() == 0
     assert DemoPost.objects.filter(attempts=1).count() == 1
+
+
+def test_an_idle_worker_sleeps_only_until_the_next_due_row(channel, settings) -> None:
+    settings.WORKER_POLL_SECONDS = 5
+    job = _job(lambda row: None)
+    assert loop._idle_wait([job]) == 5  # nothing scheduled: the poll interval
+    _posts(channel, 1, due_in=timedelta(seconds=2))
+    assert 1.5 < loop._idle_wait([job]) <= 2
+    _posts(channel, 1, due_in=timedelta(seconds=-1))
+    assert loop._idle_wait([job]) == 0

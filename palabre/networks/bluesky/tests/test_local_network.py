@@ -146,6 +146,9 @@ def test_replies_are_ingested_answered_hidden_and_counted(channel, claire) -> No
         )
     )
     cursor = connector.fetch_interactions(cursor=None).next_cursor
+    # A reply reaching the AppView before the post it answers gets no notification there:
+    # wait until the AppView knows our post, as a real audience's timing would.
+    eventually(lambda: claire.get_posts([ours.remote_id]).posts, bool)
     parent = claire.com.atproto.repo.get_record(
         params=dict(
             zip(("repo", "collection", "rkey"), bluesky.split_uri(ours.remote_id), strict=True)

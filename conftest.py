@@ -98,3 +98,11 @@ def bluesky_network() -> Any:
     network = localnet.start()  # a network that fails to start fails the run
     yield network
     network.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_connectors() -> None:
+    # Workers keep one connector per channel; a test's channels are new each time.
+    from palabre.publishing import publisher
+
+    publisher._connectors.clear()

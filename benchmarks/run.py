@@ -22,6 +22,8 @@ PG_ADMIN = os.environ.get("PALABRE_BENCH_PG", "postgresql://postgres@127.0.0.1:5
 PG_BENCH_DB = "palabre_bench"
 DATABASE_BENCHMARKS = ["bench_worker.py"]
 PLAIN_BENCHMARKS = ["bench_check_post.py"]
+# Against the local Bluesky network, on PostgreSQL when it answers.
+NETWORK_BENCHMARKS = ["bench_publish.py"]
 
 
 def machine() -> str:
@@ -73,6 +75,8 @@ def main() -> None:
                 fresh += [r | stamp for r in run_script(script, url, var_dir)]
         for script in PLAIN_BENCHMARKS:
             fresh += [r | stamp for r in run_script(script, databases[0], var_dir)]
+        for script in NETWORK_BENCHMARKS:
+            fresh += [r | stamp for r in run_script(script, databases[-1], var_dir)]
     write(merge(fresh))
     for result in fresh:
         print(f"{result['name']}: {result['value']} {result['unit']}")
@@ -110,6 +114,13 @@ DESCRIPTIONS = {
     "like written) and recorded per second by one `palabre worker` loop on SQLite, 5,000 due rows.",
     "worker_claims_per_s_postgres": "the same on PostgreSQL 15 at 127.0.0.1 "
     "(claims with SELECT … FOR UPDATE SKIP LOCKED).",
+    "publish_lag_p50_s": "median delay from a post's due time to the network confirming it: 100 "
+    "posts due one per second, 1 worker, the local Bluesky network (PostgreSQL).",
+    "publish_lag_p99_s": "the same, 99th percentile (target: under 1 s).",
+    "publish_burst_per_s_4_workers": "posts confirmed per second when 500 fall due at the same "
+    "second, 4 workers (target: at least half of sdk_create_per_s).",
+    "sdk_create_per_s": "the ceiling: the official Python SDK creating 500 posts one after "
+    "another on the same local PDS, no Palabre involved.",
     "check_post_per_s": "posts checked per second by one `palabre check-post --batch` process "
     "(3,000 JSON lines cycling through the seven networks and five typical texts, process "
     "start-up included).",

@@ -72,10 +72,25 @@ def _blocking(variant: PostVariant) -> list[Problem]:
     return check.text.errors + check.media_errors
 
 
+# One connector per channel in each worker process: its HTTP connection and session are
+# reused from one post to the next. A change of credentials (reconnection, refreshed
+# session) makes a new one.
+_connectors: dict[int, tuple[str, Connector]] = {}
+
+
+def _connector(channel: Channel) -> Connector:
+    cached = _connectors.get(channel.pk)
+    if cached and cached[0] == channel.credentials_encrypted:
+        return cached[1]
+    connector = channel.get_connector()
+    _connectors[channel.pk] = (channel.credentials_encrypted, connector)
+    return connector
+
+
 def post_target_publish(target: PostTarget) -> datetime | None:
     """The worker's step: returns when to try again, or None when the target is settled."""
     channel = target.channel
-    connector = channel.get_connector()
+    connector = _connector(channel)
     if channel.status != ChannelStatus.ACTIVE:
         _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
         return None

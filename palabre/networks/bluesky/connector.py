@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
-from atproto import Client, models
+from atproto import Client, SessionEvent, models
 from atproto_client.models.blob_ref import BlobRef
 from atproto_client.request import Request
 
@@ -107,8 +107,10 @@ class BlueskyConnector(Connector):
         credentials = self.channel.credentials
         client = Client(base_url=credentials["service"], request=Request(timeout=TIMEOUT))
 
-        def keep(event: Any, session: Any) -> None:
-            # The SDK refreshed the session: keep it, so the next run needs no password.
+        def keep(event: SessionEvent, session: Any) -> None:
+            if event == SessionEvent.IMPORT:
+                return  # what we just read from the channel
+            # The SDK created or refreshed the session: keep it, so the next run needs no password.
             self.channel.save_credentials(
                 self.channel.credentials | {"session": client.export_session_string()}
             )

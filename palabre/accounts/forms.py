@@ -69,6 +69,9 @@ class WorkspaceSettingsForm(WorkspaceForm):
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor login for every member"), required=False
     )
+    approval_required = forms.BooleanField(
+        label=_("Posts need an approver's approval before they are published"), required=False
+    )
     crosspost_percent = forms.IntegerField(
         label=_("Flag “same text everywhere” from this similarity (%)"),
         min_value=50,

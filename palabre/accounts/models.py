@@ -72,6 +72,9 @@ class Workspace(models.Model):
         _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_timezone]
     )
     require_two_factor = models.BooleanField(_("require two-factor login"), default=False)
+    approval_required = models.BooleanField(
+        _("posts need approval before publishing"), default=False
+    )
     # Variants of one post at least this alike are flagged "same text everywhere".
     crosspost_threshold = models.FloatField(
         _("similarity that flags the same text everywhere"),

@@ -54,11 +54,13 @@ def workspace_update(
     timezone_name: str,
     require_two_factor: bool,
     crosspost_threshold: float,
+    approval_required: bool = False,
 ) -> Workspace:
     workspace.name = name
     workspace.timezone = timezone_name
     workspace.require_two_factor = require_two_factor
     workspace.crosspost_threshold = crosspost_threshold
+    workspace.approval_required = approval_required
     workspace.full_clean()
     workspace.save()
     return workspace

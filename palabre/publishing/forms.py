@@ -25,6 +25,12 @@ class IdeaForm(forms.Form):
     networks = forms.MultipleChoiceField(
         label=_("Networks"), choices=NETWORK_CHOICES, widget=forms.CheckboxSelectMultiple
     )
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the workspace's time zone."),
+    )
 
 
 class VariantForm(forms.Form):
@@ -93,3 +99,10 @@ class MediaEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     tags = forms.CharField(label=_("Tags"), max_length=300, required=False)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -28,6 +28,13 @@ class Category(models.TextChoices):
 
 class PostStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Unknown: check on the network")
 
 
 class InstagramFormat(models.TextChoices):
@@ -85,7 +92,8 @@ class Post(models.Model):
     )
     idea = models.TextField(_("idea"), max_length=70_000)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
-    status = models.CharField(max_length=16, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    status = models.CharField(max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -156,3 +164,63 @@ class PostTarget(JobFields):
 
     def __str__(self) -> str:
         return f"{self.variant} → {self.channel} ({self.status})"
+
+
+class PostTransition(models.Model):
+    """Every change of a post's status: who (None: Palabre itself), when, from, to."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=PostStatus.choices)
+    to_status = models.CharField(max_length=20, choices=PostStatus.choices)
+    note = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class PostComment(models.Model):
+    """Review comments, threaded: a reply points to the comment it answers."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    text = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Notice(models.Model):
+    """A message for one person in the app (a failed post, a review to do)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

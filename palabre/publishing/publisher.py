@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from palabre.accounts.models import User
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.lib import faults
 from palabre.networks.base import (
@@ -26,9 +26,8 @@ from palabre.networks.base import (
     Rejected,
     Unavailable,
 )
-from palabre.publishing.models import Post, PostTarget, PostVariant, TargetStatus
-from palabre.publishing.rules.base import Problem
-from palabre.publishing.services import variant_check, variant_data
+from palabre.publishing.models import Post, PostTarget, TargetStatus
+from palabre.publishing.workflow import post_settle
 from palabre.worker.jobs import RetryAt
 
 
@@ -40,36 +39,11 @@ class PublishRefused(ValueError):
         self.problems = problems
 
 
-@transaction.atomic
-def post_publish_now(*, post: Post) -> list[PostTarget]:
-    """One target per variant × chosen channel, due now; refused while a variant is invalid."""
-    variants = list(post.variants.prefetch_related("channels", "media"))
-    problems = [
-        f"{v.get_network_display()}: {p.message}"
-        for v in variants
-        if v.channels.exists()
-        for p in _blocking(v)
-    ]
-    if not any(v.channels.exists() for v in variants):
-        problems.append(_("Choose at least one channel to publish to."))
-    if problems:
-        raise PublishRefused(problems)
-    now = timezone.now()
-    targets = []
-    for variant in variants:
-        for channel in variant.channels.all():
-            target, _created = PostTarget.objects.get_or_create(
-                variant=variant,
-                channel=channel,
-                defaults={"post": post, "publish_at": now, "next_attempt_at": now},
-            )
-            targets.append(target)
-    return targets
+def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarget]:
+    """Schedule for now: the worker picks the targets up at once."""
+    from palabre.publishing.workflow import post_schedule
 
-
-def _blocking(variant: PostVariant) -> list[Problem]:
-    check = variant_check(network=variant.network, data=variant_data(variant))
-    return check.text.errors + check.media_errors
+    return post_schedule(post=post, actor=actor, publish_at=timezone.now())
 
 
 # One connector per channel in each worker process: its HTTP connection and session are
@@ -132,6 +106,7 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         published_at=timezone.now(),
         error="",
     )
+    post_settle(post=target.post)
     return None
 
 
@@ -153,6 +128,8 @@ def _outgoing(target: PostTarget, connector: Connector) -> OutgoingPost:
 
 def _settle(target: PostTarget, status: str, reason: str) -> None:
     PostTarget.objects.filter(pk=target.pk).update(status=status, error=reason)
+    if status != TargetStatus.SCHEDULED:
+        post_settle(post=target.post)
 
 
 def channel_mark_needs_reconnect(*, channel: Channel, reason: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -119,10 +120,16 @@ class VariantData:
 
 @transaction.atomic
 def post_update(
-    *, post: Post, idea: str, category: str, networks: list[str], variants: dict[str, VariantData]
+    *,
+    post: Post,
+    idea: str,
+    category: str,
+    networks: list[str],
+    variants: dict[str, VariantData],
+    publish_at: datetime | None = None,
 ) -> Post:
-    post.idea, post.category = idea, category
-    post.save(update_fields=["idea", "category", "updated_at"])
+    post.idea, post.category, post.publish_at = idea, category, publish_at
+    post.save(update_fields=["idea", "category", "publish_at", "updated_at"])
     post.variants.exclude(network__in=networks).delete()
     existing = {v.network: v for v in post.variants.all()}
     for network in networks:

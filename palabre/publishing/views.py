@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,8 +16,14 @@ from palabre.accounts.models import Membership, User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing import publisher, services
-from palabre.publishing.forms import IdeaForm, MediaEditForm, MediaUploadForm, VariantForm
+from palabre.publishing import publisher, services, workflow
+from palabre.publishing.forms import (
+    CommentForm,
+    IdeaForm,
+    MediaEditForm,
+    MediaUploadForm,
+    VariantForm,
+)
 from palabre.publishing.models import MediaItem, Post
 
 
@@ -47,7 +53,12 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     workspace = membership.workspace
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
     networks = [v.network for v in post.variants.all()]
-    initial = {"idea": post.idea, "category": post.category, "networks": networks}
+    initial = {
+        "idea": post.idea,
+        "category": post.category,
+        "networks": networks,
+        "publish_at": post.publish_at,
+    }
     idea_form = IdeaForm(request.POST or None, initial=initial, prefix="post")
     forms = _variant_forms(request.POST or None, post, workspace)
     if (
@@ -61,11 +72,10 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
             category=idea_form.cleaned_data["category"],
             networks=idea_form.cleaned_data["networks"],
             variants=_variant_data(forms),
+            publish_at=idea_form.cleaned_data["publish_at"],
         )
-        if request.POST.get("action") == "publish":
-            _publish(request, membership, post)
-        else:
-            messages.success(request, _("Draft saved."))
+        workflow.post_edited(post=post, actor=cast(User, request.user))
+        _after_save(request, membership, post, request.POST.get("action", "save"))
         return redirect("post_edit", slug=slug, post_id=post.pk)
     checks, crosspost = _checks(workspace, post, forms)
     context = {
@@ -75,28 +85,148 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "panels": [(NETWORKS[n], forms[n], checks.get(n)) for n in forms],
         "crosspost": crosspost,
         "threshold": round(workspace.crosspost_threshold * 100),
-        "targets": post.targets.select_related("channel").order_by("channel__network"),
         "can_publish": can(membership, Action.PUBLISH),
-    }
+    } | _workflow_context(membership, post)
     return render(request, "publishing/post_edit.html", context)
 
 
-def _publish(request: HttpRequest, membership: Membership, post: Post) -> None:
-    if not can(membership, Action.PUBLISH):
+def _workflow_context(membership: Membership, post: Post) -> dict[str, Any]:
+    return {
+        "targets": post.targets.select_related("channel").order_by("channel__network"),
+        "transitions": post.transitions.select_related("actor"),
+        "comments": post.comments.filter(parent=None)
+        .select_related("author")
+        .prefetch_related("replies__author"),
+        "can_approve": can(membership, Action.APPROVE),
+        "can_compose": can(membership, Action.COMPOSE),
+        "can_retry": can(membership, Action.PUBLISH),
+        "comment_form": CommentForm(),
+    }
+
+
+def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    """The approver's page (and the e-mailed link): the variants as they will look, and a decision."""
+    membership = membership_for(request, slug, Action.VIEW_CALENDAR)
+    workspace = membership.workspace
+    post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
+    data = {v.network: services.variant_data(v) for v in post.variants.all()}
+    checks, crosspost = services.post_checks(workspace=workspace, variants=data)
+    context = {
+        "membership": membership,
+        "post": post,
+        "panels": [(NETWORKS[n], None, checks[n]) for n in sorted(checks)],
+    } | _workflow_context(membership, post)
+    return render(request, "publishing/post_review.html", context)
+
+
+@require_POST
+def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    """Approve, request changes, comment, cancel, duplicate, retry or confirm a publication."""
+    membership = membership_for(request, slug, Action.VIEW_CALENDAR)
+    post = get_scoped_or_404(Post.objects.all(), membership.workspace, pk=post_id)
+    action, actor = request.POST.get("action", ""), cast(User, request.user)
+    needed = {
+        "approve": Action.APPROVE,
+        "request_changes": Action.APPROVE,
+        "cancel": Action.COMPOSE,
+        "duplicate": Action.COMPOSE,
+        "retry": Action.PUBLISH,
+        "confirm": Action.PUBLISH,
+    }
+    if action == "comment":
+        if not (can(membership, Action.COMPOSE) or can(membership, Action.APPROVE)):
+            raise PermissionDenied
+    elif action not in needed or not can(membership, needed[action]):
         raise PermissionDenied
+    back = "post_edit" if can(membership, Action.COMPOSE) else "post_review"
     try:
-        targets = publisher.post_publish_now(post=post)
+        result = _workflow_action(action, post, actor, request.POST, membership)
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    except publisher.PublishRefused as refusal:
+        messages.error(
+            request, _("Not scheduled: %(problems)s") % {"problems": "; ".join(refusal.problems)}
+        )
+    else:
+        if isinstance(result, Post):
+            messages.success(request, _("Duplicated: this is the copy."))
+            return redirect("post_edit", slug=slug, post_id=result.pk)
+        messages.success(request, WORKFLOW_DONE[action]())
+    return redirect(back, slug=slug, post_id=post.pk)
+
+
+WORKFLOW_DONE = {
+    "approve": lambda: _("Approved."),
+    "request_changes": lambda: _("Changes requested: the author is told."),
+    "comment": lambda: _("Comment added."),
+    "cancel": lambda: _("Cancelled: the post is a draft again."),
+    "retry": lambda: _("Publishing again."),
+    "confirm": lambda: _("Marked as published."),
+}
+
+
+def _workflow_action(
+    action: str, post: Post, actor: User, data: QueryDict, membership: Membership
+) -> Post | None:
+    if action == "approve":
+        workflow.post_approve(post=post, actor=actor)
+    elif action in ("request_changes", "comment"):
+        form = CommentForm(data)
+        if not form.is_valid():
+            raise workflow.TransitionRefused(_("Write a comment first (5,000 characters at most)."))
+        if action == "request_changes":
+            workflow.post_request_changes(post=post, actor=actor, comment=form.cleaned_data["text"])
+        else:
+            parent = post.comments.filter(pk=form.cleaned_data["parent"] or 0).first()
+            workflow.post_comment(
+                post=post, author=actor, text=form.cleaned_data["text"], parent=parent
+            )
+    elif action == "cancel":
+        workflow.post_cancel(post=post, actor=actor)
+    elif action == "duplicate":
+        return workflow.post_duplicate(post=post, actor=actor)
+    else:
+        target_id = str(data.get("target", ""))
+        # The post is already scoped to the workspace: its targets are too.
+        target = post.targets.filter(pk=int(target_id) if target_id.isdigit() else 0).first()
+        if target is None:
+            raise Http404
+        if action == "retry":
+            workflow.target_retry(target=target, actor=actor)
+        else:
+            workflow.target_confirm_published(target=target, actor=actor)
+    return None
+
+
+def _after_save(request: HttpRequest, membership: Membership, post: Post, action: str) -> None:
+    """The composer's buttons: save, submit for review, schedule, publish now."""
+    actor = cast(User, request.user)
+    try:
+        if action == "submit":
+            workflow.post_submit(post=post, actor=actor)
+            messages.success(request, _("Saved and sent for approval."))
+        elif action == "schedule":
+            if post.publish_at is None:
+                raise workflow.TransitionRefused(_("Choose when to publish first."))
+            workflow.post_schedule(post=post, actor=actor, publish_at=post.publish_at)
+            messages.success(request, _("Saved and scheduled."))
+        elif action == "publish":
+            if not can(membership, Action.PUBLISH):
+                raise PermissionDenied
+            targets = publisher.post_publish_now(post=post, actor=actor)
+            text = ngettext(
+                "Saved; publishing to %(count)s channel now.",
+                "Saved; publishing to %(count)s channels now.",
+                len(targets),
+            )
+            messages.success(request, text % {"count": len(targets)})
+        else:
+            messages.success(request, _("Draft saved."))
     except publisher.PublishRefused as refusal:
         problems = "; ".join(refusal.problems)
         messages.error(request, _("Saved, not published: %(problems)s") % {"problems": problems})
-    else:
-        count = len(targets)
-        text = ngettext(
-            "Saved; publishing to %(count)s channel now.",
-            "Saved; publishing to %(count)s channels now.",
-            count,
-        )
-        messages.success(request, text % {"count": count})
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, _("Saved. %(reason)s") % {"reason": refusal})
 
 
 @require_POST

@@ -84,6 +84,7 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "media_file": f"media/{objects['media']}/file/",
         "channel_connect_bluesky": "settings/channels/bluesky/",
         "channel_connect_mastodon": "settings/channels/mastodon/",
+        "post_review": f"posts/{objects['post']}/review/",
     }.get(view, f"{view}/")
 
 

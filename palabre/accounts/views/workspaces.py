@@ -58,6 +58,7 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "timezone": workspace.timezone,
         "require_two_factor": workspace.require_two_factor,
         "crosspost_percent": round(workspace.crosspost_threshold * 100),
+        "approval_required": workspace.approval_required,
     }
     form = WorkspaceSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -69,6 +70,7 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 timezone_name=form.cleaned_data["timezone"],
                 require_two_factor=form.cleaned_data["require_two_factor"],
                 crosspost_threshold=form.cleaned_data["crosspost_percent"] / 100,
+                approval_required=form.cleaned_data["approval_required"],
             )
             messages.success(request, _("Settings saved."))
             return redirect("workspace_settings", slug=workspace.slug)

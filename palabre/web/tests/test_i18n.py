@@ -21,3 +21,31 @@ def test_the_compiled_catalogue_is_up_to_date() -> None:
     assert {e.msgid: e.msgstr for e in compiled if not e.msgid_plural and e.msgid} == {
         k: v for k, v in source.items() if k
     }
+
+
+def test_every_translation_keeps_its_placeholders() -> None:
+    import re
+
+    placeholder = re.compile(r"%\((\w+)\)s")
+    for entry in polib.pofile(str(CATALOGUE)):
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        expected = set(placeholder.findall(entry.msgid + entry.msgid_plural))
+        for text in translations:
+            assert set(placeholder.findall(text)) <= expected, entry.msgid
+            assert not (expected - set(placeholder.findall(text))) or entry.msgid_plural, (
+                entry.msgid
+            )
+
+
+def test_notices_reach_each_person_in_their_own_language(cast) -> None:
+    from palabre.publishing import workflow
+    from palabre.publishing.models import Notice
+    from palabre.publishing.services import post_create
+
+    cast.anna.language = "en"
+    cast.anna.save()
+    post = post_create(
+        workspace=cast.workspace, author=cast.erin, idea="Pain", category="helpful", networks=["x"]
+    )
+    workflow.post_submit(post=post, actor=cast.erin)
+    assert Notice.objects.get(user=cast.anna).text == "A post waits for your approval: “Pain”."

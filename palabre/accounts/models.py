@@ -63,6 +63,10 @@ def validate_timezone(value: str) -> None:
         )
 
 
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Workspace(models.Model):
     """One brand, association or client: everything else belongs to exactly one."""
 
@@ -75,6 +79,8 @@ class Workspace(models.Model):
     approval_required = models.BooleanField(
         _("posts need approval before publishing"), default=False
     )
+    # The calendar's read-only iCal address contains this; resetting it revokes old links.
+    ical_token = models.CharField(max_length=64, default=_new_token, editable=False)
     # Variants of one post at least this alike are flagged "same text everywhere".
     crosspost_threshold = models.FloatField(
         _("similarity that flags the same text everywhere"),
@@ -113,10 +119,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.workspace} as {self.role}"
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 class Invitation(models.Model):

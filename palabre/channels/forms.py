@@ -48,3 +48,56 @@ class MastodonConnectForm(forms.Form):
         max_length=200,
         help_text=_("e.g. piaille.fr or mastodon.social: Palabre sends you there to authorize it."),
     )
+
+
+class PlanningForm(forms.Form):
+    cadence_per_week = forms.IntegerField(
+        label=_("Posts per week (goal)"), min_value=0, max_value=100, required=False
+    )
+    time_slots = forms.CharField(
+        label=_("Time slots"),
+        max_length=500,
+        required=False,
+        help_text=_("e.g. mon 09:00, wed 12:30, sat 10:00 (in the workspace's time zone)"),
+    )
+
+    def clean_time_slots(self) -> list[str]:
+        days = {
+            "mon": 0,
+            "tue": 1,
+            "wed": 2,
+            "thu": 3,
+            "fri": 4,
+            "sat": 5,
+            "sun": 6,
+            "lun": 0,
+            "mar": 1,
+            "mer": 2,
+            "jeu": 3,
+            "ven": 4,
+            "sam": 5,
+            "dim": 6,
+        }
+        slots = []
+        for part in str(self.cleaned_data["time_slots"]).split(","):
+            if not part.strip():
+                continue
+            words = part.strip().lower().split()
+            if len(words) != 2 or words[0][:3] not in days or not _is_time(words[1]):
+                raise forms.ValidationError(
+                    _("“%(slot)s” is not a day and a time, e.g. mon 09:00.")
+                    % {"slot": part.strip()[:40]}
+                )
+            slots.append(f"{days[words[0][:3]]} {words[1].zfill(5)}")
+        return slots
+
+
+def _is_time(value: str) -> bool:
+    hour, _sep, minute = value.partition(":")
+    return (
+        hour.isdigit()
+        and minute.isdigit()
+        and int(hour) < 24
+        and int(minute) < 60
+        and len(minute) == 2
+    )

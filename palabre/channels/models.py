@@ -35,6 +35,12 @@ class Channel(models.Model):
     status_reason = models.CharField(max_length=500, blank=True)
     # The network's own text limit for this account when it has one (a Mastodon instance).
     max_chars = models.PositiveIntegerField(null=True, blank=True)
+    # Planning: posts per week this channel aims for, and its usual times
+    # ("weekday HH:MM" in the workspace's time zone, Monday = 0).
+    cadence_per_week = models.PositiveSmallIntegerField(
+        _("posts per week (goal)"), null=True, blank=True
+    )
+    time_slots = models.JSONField(_("time slots"), default=list, blank=True)
     # Never rendered nor logged: only the connector reads it, decrypted.
     credentials_encrypted = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -136,3 +136,10 @@ def channel_disconnect(*, channel: Channel) -> None:
 
 def channel_remove(*, channel: Channel) -> None:
     channel.delete()
+
+
+def channel_set_planning(
+    *, channel: Channel, cadence_per_week: int | None, time_slots: list[str]
+) -> None:
+    channel.cadence_per_week, channel.time_slots = cadence_per_week, time_slots
+    channel.save(update_fields=["cadence_per_week", "time_slots"])

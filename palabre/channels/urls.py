@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("channels/mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
     path(
+        "w/<slug:slug>/settings/channels/<int:channel_id>/planning/",
+        views.channel_planning,
+        name="channel_planning",
+    ),
+    path(
         "w/<slug:slug>/settings/channels/<int:channel_id>/disconnect/",
         views.channel_disconnect,
         name="channel_disconnect",

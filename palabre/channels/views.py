@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST
 
 from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for, scoped
 from palabre.channels import services
-from palabre.channels.forms import BlueskyConnectForm, DemoChannelForm, MastodonConnectForm
+from palabre.channels.forms import (
+    BlueskyConnectForm,
+    DemoChannelForm,
+    MastodonConnectForm,
+    PlanningForm,
+)
 from palabre.channels.models import Channel
 
 
@@ -110,6 +115,24 @@ def mastodon_callback(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("%(handle)s is connected.") % {"handle": channel.handle})
     return redirect("channel_list", slug=pending["slug"])
+
+
+@require_POST
+def channel_planning(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
+    channel = get_scoped_or_404(Channel.objects.all(), membership.workspace, pk=channel_id)
+    form = PlanningForm(request.POST)
+    if form.is_valid():
+        services.channel_set_planning(
+            channel=channel,
+            cadence_per_week=form.cleaned_data["cadence_per_week"],
+            time_slots=form.cleaned_data["time_slots"],
+        )
+        messages.success(request, _("Planning of “%(name)s” saved.") % {"name": channel.name})
+    else:
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("Not saved: %(problems)s") % {"problems": problems})
+    return redirect("channel_list", slug=slug)
 
 
 @require_POST

@@ -8,6 +8,7 @@ scheduled or approved post sends it back to review.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from palabre.accounts.models import Membership, Role, User
+from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.publishing.models import (
     Notice,
     Post,
@@ -259,3 +260,19 @@ def _notify(
             name = "post_review" if review else "post_edit"
             link = settings.SITE_URL + reverse(name, args=[post.workspace.slug, post.pk])
             send_mail(f"Palabre · {post.workspace.name}", f"{text}\n\n{link}\n", None, [user.email])
+
+
+def post_reschedule(*, post: Post, actor: User, publish_at: datetime) -> None:
+    """A new date and time: a time is not content, so an approved post needs no new review."""
+    if post.status in {S.PUBLISHED, S.FAILED, S.UNKNOWN}:
+        raise TransitionRefused(_("This post has already gone out; duplicate it to publish again."))
+    if post.status == S.SCHEDULED:
+        post_schedule(post=post, actor=actor, publish_at=publish_at)
+        return
+    post.publish_at = publish_at
+    post.save(update_fields=["publish_at", "updated_at"])
+
+
+def workspace_reset_ical(*, workspace: Workspace) -> None:
+    workspace.ical_token = secrets.token_urlsafe(32)
+    workspace.save(update_fields=["ical_token"])

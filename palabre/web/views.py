@@ -19,11 +19,6 @@ UPCOMING = {
             "objectives measured against real figures."
         ),
     ),
-    "calendar": (
-        Action.VIEW_CALENDAR,
-        _("Calendar"),
-        _("Month and week views of planned posts, approvals, and each channel's cadence goal."),
-    ),
     "inbox": (
         Action.VIEW_INBOX,
         _("Inbox"),

@@ -85,6 +85,8 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "channel_connect_bluesky": "settings/channels/bluesky/",
         "channel_connect_mastodon": "settings/channels/mastodon/",
         "post_review": f"posts/{objects['post']}/review/",
+        "posts_export": "posts/export.csv",
+        "posts_import": "posts/import/",
     }.get(view, f"{view}/")
 
 

@@ -35,3 +35,11 @@ def reconnect_banner(context: template.Context) -> dict[str, Any]:
         "membership": membership,
         "can_fix": can(membership, Action.MANAGE_CHANNELS),
     }
+
+
+@register.filter
+def slot_label(slot: str) -> str:
+    """'0 09:00' → 'mon 09:00', as typed in the planning form."""
+    names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    day, _sep, at = slot.partition(" ")
+    return f"{names[int(day)]} {at}" if day.isdigit() and int(day) < 7 else slot

@@ -1,0 +1,185 @@
+"""The editorial calendar: month and week views, rescheduling, the iCal feed, CSV in and out."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palabre.accounts.models import User, Workspace
+from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
+from palabre.channels.models import Channel
+from palabre.publishing import csvio, planning, workflow
+from palabre.publishing.models import Category, Post, PostStatus
+
+
+def _day(value: str | None, today: date) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return today
+
+
+def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_CALENDAR)
+    workspace = membership.workspace
+    tz = workspace.tzinfo
+    today = timezone.now().astimezone(tz).date()
+    day = _day(request.GET.get("date"), today)
+    view = "week" if request.GET.get("view") == "week" else "month"
+    channel = request.GET.get("channel", "")
+    filters = planning.Filters(
+        channel=int(channel) if channel.isdigit() else None,
+        category=request.GET.get("category", "")
+        if request.GET.get("category") in Category.values
+        else "",
+        status=request.GET.get("status", "")
+        if request.GET.get("status") in PostStatus.values
+        else "",
+    )
+    if view == "week":
+        monday = day - timedelta(days=day.weekday())
+        weeks = [[monday + timedelta(days=i) for i in range(7)]]
+        previous, following = monday - timedelta(days=7), monday + timedelta(days=7)
+    else:
+        weeks = planning.month_weeks(day.year, day.month)
+        previous = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    start, end = planning.day_bounds(weeks[0][0], weeks[-1][-1], tz)
+    by_day: dict[date, list[Post]] = {}
+    for post in planning.posts_between(workspace, start, end, filters):
+        assert post.publish_at is not None
+        by_day.setdefault(post.publish_at.astimezone(tz).date(), []).append(post)
+    week_of = day - timedelta(days=day.weekday())
+    context = {
+        "membership": membership,
+        "view": view,
+        "day": day,
+        "today": today,
+        "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
+        "previous": previous,
+        "following": following,
+        "filters": filters,
+        "channels": scoped(Channel.objects.all(), workspace),
+        "categories": Category.choices,
+        "statuses": PostStatus.choices,
+        "cadence": planning.cadence(workspace, week_of, tz),
+        "week_of": week_of,
+        "can_move": can(membership, Action.COMPOSE),
+        "ical_url": request.build_absolute_uri(reverse("ical_feed", args=[workspace.ical_token])),
+        "can_reset": can(membership, Action.MANAGE_WORKSPACE),
+    }
+    htmx = getattr(request, "htmx", False)  # django-htmx middleware
+    template = "publishing/_calendar_grid.html" if htmx else "publishing/calendar.html"
+    return render(request, template, context)
+
+
+@require_POST
+def calendar_move(request: HttpRequest, slug: str) -> HttpResponse:
+    """Drag and drop: the post keeps its time of day and moves to the chosen day."""
+    membership = membership_for(request, slug, Action.COMPOSE)
+    workspace = membership.workspace
+    post_id = request.POST.get("post", "")
+    post = get_scoped_or_404(
+        Post.objects.all(), workspace, pk=int(post_id) if post_id.isdigit() else 0
+    )
+    target_day = _day(request.POST.get("date"), date.min)
+    if target_day == date.min or post.publish_at is None:
+        raise Http404
+    local = post.publish_at.astimezone(workspace.tzinfo)
+    moment = planning.local_moment(target_day, local.time().replace(tzinfo=None), workspace.tzinfo)
+    try:
+        workflow.post_reschedule(post=post, actor=cast(User, request.user), publish_at=moment)
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(f"{reverse('calendar', args=[slug])}?{request.POST.get('query', '')}")
+
+
+@require_POST
+def post_next_slot(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.COMPOSE)
+    workspace = membership.workspace
+    post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
+    channels = Channel.objects.filter(variants__post=post).distinct()
+    moments = [
+        planning.next_free_slot(c, after=timezone.now(), tz=workspace.tzinfo) for c in channels
+    ]
+    found = sorted(m for m in moments if m)
+    if not found:
+        messages.error(
+            request,
+            _(
+                "No free time slot in the next four weeks: set the channels' slots in Settings → Channels."
+            ),
+        )
+    else:
+        post.publish_at = found[0]
+        post.save(update_fields=["publish_at", "updated_at"])
+        local = found[0].astimezone(workspace.tzinfo)
+        messages.success(
+            request,
+            _("Set to the next free slot: %(when)s.") % {"when": local.strftime("%d/%m/%Y %H:%M")},
+        )
+    return redirect("post_edit", slug=slug, post_id=post.pk)
+
+
+def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Read-only, no login: the secret address is the key. Scheduled and published posts."""
+    workspace = get_object_or_404(Workspace, ical_token=token)
+    posts = Post.objects.filter(
+        workspace=workspace,
+        publish_at__isnull=False,
+        status__in=[PostStatus.SCHEDULED, PostStatus.PUBLISHED, PostStatus.APPROVED],
+    )
+    link = request.build_absolute_uri(
+        reverse("post_review", args=[workspace.slug, 0]).replace("/0/review/", "/")
+    )
+    body = planning.ical(workspace, posts.prefetch_related("variants").order_by("publish_at"), link)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@require_POST
+def ical_reset(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_WORKSPACE)
+    workflow.workspace_reset_ical(workspace=membership.workspace)
+    messages.success(request, _("New calendar address: the old one no longer works."))
+    return redirect("calendar", slug=slug)
+
+
+def posts_export(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_CALENDAR)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="palabre-{slug}-posts.csv"'
+    response.write(csvio.export_posts(membership.workspace))
+    return response
+
+
+def posts_import(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.COMPOSE)
+    report: list[dict[str, Any]] = []
+    imported = 0
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a CSV file."))
+        elif (upload.size or 0) > csvio.MAX_BYTES:
+            messages.error(request, _("This file is over 2 MB; split it."))
+        else:
+            text = upload.read().decode("utf-8-sig", errors="replace")
+            imported, report = csvio.import_posts(
+                membership.workspace, cast(User, request.user), io.StringIO(text)
+            )
+            if imported:
+                messages.success(
+                    request, _("%(count)s posts imported as drafts.") % {"count": imported}
+                )
+    context = {"membership": membership, "report": report, "columns": csvio.IMPORT_COLUMNS}
+    return render(request, "publishing/import.html", context)

@@ -1,0 +1,145 @@
+"""Posts in and out as CSV. An import is all or nothing: every row is checked first, and one
+bad row means nothing is imported and each problem is reported with its line."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import User, Workspace
+from palabre.channels.models import Channel
+from palabre.networks.kinds import NETWORKS
+from palabre.publishing.models import Category, Post, PostVariant
+from palabre.publishing.planning import local_moment
+from palabre.publishing.rules import check_text
+
+IMPORT_COLUMNS = ["publish_at", "category", "network", "channel", "text"]
+EXPORT_COLUMNS = ["id", "status", "category", "publish_at", "network", "channels", "text"]
+MAX_BYTES = 2_000_000
+MAX_ROWS = 1000
+DATE_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def export_posts(workspace: Workspace) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    tz = workspace.tzinfo
+    for post in (
+        Post.objects.filter(workspace=workspace)
+        .prefetch_related("variants__channels")
+        .order_by("pk")
+    ):
+        when = post.publish_at.astimezone(tz).strftime(DATE_FORMAT) if post.publish_at else ""
+        for variant in post.variants.all():
+            channels = "|".join(c.name for c in variant.channels.all())
+            writer.writerow(
+                [
+                    post.pk,
+                    post.status,
+                    post.category,
+                    when,
+                    variant.network,
+                    channels,
+                    _safe_cell(variant.text),
+                ]
+            )
+    return out.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheets: keep it text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def import_posts(
+    workspace: Workspace, author: User, stream: IO[str]
+) -> tuple[int, list[dict[str, Any]]]:
+    reader = csv.DictReader(stream)
+    missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        return 0, [
+            {
+                "line": 1,
+                "errors": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}],
+            }
+        ]
+    channels = {
+        (c.name.casefold(), c.network): c for c in Channel.objects.filter(workspace=workspace)
+    }
+    checked = []
+    for number, row in enumerate(reader, start=2):
+        if number - 1 > MAX_ROWS:
+            return 0, [
+                {
+                    "line": number,
+                    "errors": [_("More than %(max)s rows: split the file.") % {"max": MAX_ROWS}],
+                }
+            ]
+        checked.append(_check_row(number, row, workspace, channels))
+    report = [{"line": line, "errors": errors} for line, errors, _row in checked]
+    if not checked:
+        return 0, [{"line": 1, "errors": [_("The file has no rows.")]}]
+    if any(errors for _line, errors, _row in checked):
+        return 0, report
+    with transaction.atomic():
+        for _line, _errors, values in checked:
+            post = Post.objects.create(
+                workspace=workspace,
+                author=author,
+                idea=values["text"],
+                category=values["category"],
+                publish_at=values["publish_at"],
+            )
+            variant = PostVariant.objects.create(
+                post=post, network=values["network"], text=values["text"]
+            )
+            if values["channel"]:
+                variant.channels.set([values["channel"]])
+    return len(checked), report
+
+
+def _check_row(
+    number: int, row: dict[str, Any], workspace: Workspace, channels: dict[tuple[str, str], Channel]
+) -> tuple[int, list[str], dict[str, Any]]:
+    errors: list[str] = []
+    text = (row.get("text") or "").strip()
+    network = (row.get("network") or "").strip().lower()
+    category = (row.get("category") or "").strip().lower()
+    values: dict[str, Any] = {
+        "text": text,
+        "network": network,
+        "category": category,
+        "channel": None,
+        "publish_at": None,
+    }
+    if network not in NETWORKS:
+        errors.append(_("Unknown network “%(name)s”.") % {"name": network})
+    if category not in Category.values:
+        errors.append(
+            _("Unknown category “%(name)s”: use %(names)s.")
+            % {"name": category, "names": ", ".join(Category.values)}
+        )
+    when = (row.get("publish_at") or "").strip()
+    if when:
+        try:
+            parsed = datetime.strptime(when, DATE_FORMAT)
+            values["publish_at"] = local_moment(parsed.date(), parsed.time(), workspace.tzinfo)
+        except ValueError:
+            errors.append(_("Date “%(value)s” is not YYYY-MM-DD HH:MM.") % {"value": when[:40]})
+    name = (row.get("channel") or "").strip()
+    if name and network in NETWORKS:
+        values["channel"] = channels.get((name.casefold(), network))
+        if values["channel"] is None:
+            errors.append(
+                _("No %(network)s channel named “%(name)s”.")
+                % {"network": network, "name": name[:100]}
+            )
+    if network in NETWORKS:
+        errors += [p.message for p in check_text(network, text).errors]
+    return number, errors, values

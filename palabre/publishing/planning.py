@@ -1,0 +1,175 @@
+"""Calendar arithmetic in the workspace's time zone, daylight saving included.
+
+A local time that does not exist (02:30 on the night clocks go forward) moves forward by
+the gap, as a wall clock would; a local time that happens twice (the night they go back)
+is the first one.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+
+from palabre.accounts.models import Workspace
+from palabre.channels.models import Channel
+from palabre.publishing.models import Post, PostStatus
+
+WEEKDAYS = 7
+
+
+def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The instant (in UTC) of a wall-clock time in `tz`.
+
+    UTC, not local: Python compares a local time inside the autumn fold as unequal to any
+    other zone's (PEP 495), so local values would make "is this slot taken?" lie.
+    """
+    naive = datetime.combine(day, at)
+    # fold=0: the first of two; a skipped time converts as if the clock had not jumped yet,
+    # which lands after the gap.
+    return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+
+
+def parse_slot(slot: str) -> tuple[int, time] | None:
+    """'0 09:30' → (Monday, 09:30); None for anything else."""
+    try:
+        weekday, hhmm = slot.split()
+        hour, minute = hhmm.split(":")
+        value = (int(weekday), time(int(hour), int(minute)))
+    except ValueError:
+        return None
+    return value if 0 <= value[0] < WEEKDAYS else None
+
+
+def next_free_slot(
+    channel: Channel, *, after: datetime, tz: ZoneInfo, horizon_days: int = 28
+) -> datetime | None:
+    """The channel's first slot after `after` where it has no post planned yet."""
+    slots = sorted(s for s in (parse_slot(x) for x in channel.time_slots) if s)
+    if not slots:
+        return None
+    taken = set(
+        Post.objects.filter(variants__channels=channel, publish_at__gte=after)
+        .exclude(status__in=[PostStatus.DRAFT])
+        .values_list("publish_at", flat=True)
+    )
+    start = after.astimezone(tz).date()
+    for offset in range(horizon_days):
+        day = start + timedelta(days=offset)
+        for weekday, at in slots:
+            if weekday != day.weekday():
+                continue
+            moment = local_moment(day, at, tz)
+            if moment > after and moment not in taken:
+                return moment
+    return None
+
+
+def month_weeks(year: int, month: int) -> list[list[date]]:
+    """The Monday-to-Sunday weeks that show the whole month."""
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    day = first - timedelta(days=first.weekday())
+    weeks = []
+    while day <= last:
+        weeks.append([day + timedelta(days=i) for i in range(WEEKDAYS)])
+        day += timedelta(days=WEEKDAYS)
+    return weeks
+
+
+def day_bounds(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Aware [start, end) covering local days first..last, whatever the offsets in between."""
+    return local_moment(first, time(0), tz), local_moment(last + timedelta(days=1), time(0), tz)
+
+
+@dataclass(frozen=True)
+class Filters:
+    channel: int | None = None
+    category: str = ""
+    status: str = ""
+
+
+def posts_between(
+    workspace: Workspace, start: datetime, end: datetime, filters: Filters
+) -> QuerySet[Post]:
+    posts = Post.objects.filter(workspace=workspace, publish_at__gte=start, publish_at__lt=end)
+    if filters.channel:
+        posts = posts.filter(variants__channels=filters.channel)
+    if filters.category:
+        posts = posts.filter(category=filters.category)
+    if filters.status:
+        posts = posts.filter(status=filters.status)
+    return posts.distinct().order_by("publish_at").prefetch_related("variants")
+
+
+def cadence(workspace: Workspace, week_start: date, tz: ZoneInfo) -> list[dict[str, object]]:
+    """Posts planned this week per channel, against each channel's goal."""
+    start, end = day_bounds(week_start, week_start + timedelta(days=6), tz)
+    rows = []
+    for channel in Channel.objects.filter(workspace=workspace).order_by("network", "name"):
+        planned = (
+            Post.objects.filter(
+                variants__channels=channel, publish_at__gte=start, publish_at__lt=end
+            )
+            .filter(~Q(status=PostStatus.DRAFT))
+            .distinct()
+            .count()
+        )
+        rows.append(
+            {
+                "channel": channel,
+                "planned": planned,
+                "goal": channel.cadence_per_week,
+                "short": channel.cadence_per_week is not None
+                and planned < channel.cadence_per_week,
+            }
+        )
+    return rows
+
+
+def _ical_text(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return escaped.replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545: lines longer than 75 octets continue on the next, after a space."""
+    out, current = [], ""
+    for char in line:
+        if len((current + char).encode()) > 75:
+            out.append(current)
+            current = " " + char
+        else:
+            current += char
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def ical(workspace: Workspace, posts: QuerySet[Post], link: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Palabre//Calendar//FR",
+        f"X-WR-CALNAME:{_ical_text('Palabre · ' + workspace.name)}",
+    ]
+    for post in posts:
+        assert post.publish_at is not None
+        start = post.publish_at.astimezone(UTC)
+        networks = ", ".join(str(v.get_network_display()) for v in post.variants.all())
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:post-{post.pk}@palabre",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{start + timedelta(minutes=15):%Y%m%dT%H%M%SZ}",
+            f"SUMMARY:{_ical_text(post.idea[:80])}",
+            f"DESCRIPTION:{_ical_text(f'{post.get_status_display()} · {networks}')}",
+            f"URL:{link}{post.pk}/",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

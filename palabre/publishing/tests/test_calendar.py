@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+import html
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from palabre.channels.models import Channel
+from palabre.channels.services import channel_create_demo
+from palabre.publishing import planning, workflow
+from palabre.publishing.models import Post, PostStatus, PostTarget
+from palabre.publishing.services import post_create
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def editor(client: Client, cast) -> Client:
+    client.force_login(cast.erin)
+    return client
+
+
+@pytest.fixture
+def channel(cast) -> Channel:
+    return channel_create_demo(workspace=cast.workspace, network="mastodon", name="Piaille")
+
+
+def _scheduled(cast, channel, when: datetime, idea: str = "Pain du jour") -> Post:
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea=idea,
+        category="helpful",
+        networks=["mastodon"],
+    )
+    workflow.post_schedule(post=post, actor=cast.erin, publish_at=when)
+    return Post.objects.get(pk=post.pk)
+
+
+# Europe/Paris: clocks go forward at 02:00 on 29 March 2026, back at 03:00 on 25 October 2026.
+@pytest.mark.parametrize(
+    ("day", "at", "expected_utc"),
+    [
+        (date(2026, 3, 28), time(9, 0), datetime(2026, 3, 28, 8, 0, tzinfo=UTC)),  # winter, UTC+1
+        (date(2026, 3, 29), time(9, 0), datetime(2026, 3, 29, 7, 0, tzinfo=UTC)),  # summer, UTC+2
+        (
+            date(2026, 3, 29),
+            time(2, 30),
+            datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+        ),  # skipped: 03:30 CEST
+        (
+            date(2026, 10, 25),
+            time(2, 30),
+            datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        ),  # twice: the first
+        (date(2026, 10, 25), time(9, 0), datetime(2026, 10, 25, 8, 0, tzinfo=UTC)),  # winter again
+    ],
+)
+def test_local_times_across_the_paris_transitions(day, at, expected_utc) -> None:
+    assert planning.local_moment(day, at, PARIS) == expected_utc
+
+
+def test_a_daily_slot_keeps_its_wall_clock_time_across_daylight_saving(cast, channel) -> None:
+    channel.time_slots = [f"{d} 09:00" for d in range(7)]
+    channel.save()
+    after = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)
+    moments = []
+    for _ in range(4):
+        moment = planning.next_free_slot(channel, after=after, tz=PARIS)
+        moments.append(moment)
+        _scheduled(cast, channel, moment)
+        after = moment - timedelta(minutes=1)
+    assert [m.astimezone(PARIS).strftime("%a %H:%M") for m in moments] == [
+        "Sat 09:00",
+        "Sun 09:00",
+        "Mon 09:00",
+        "Tue 09:00",
+    ]
+    assert [m.astimezone(PARIS).utcoffset() for m in moments] == [timedelta(hours=1)] + [
+        timedelta(hours=2)
+    ] * 3
+
+
+def test_the_month_grid_and_filters(editor: Client, cast, channel) -> None:
+    when = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)  # 18:30 in Paris
+    _scheduled(cast, channel, when, idea="Dégustation de galettes")
+    other = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="Promo brioche",
+        category="promotional",
+        networks=["x"],
+    )
+    other.publish_at = when
+    other.save()
+    page = editor.get("/w/lumiere/calendar/?date=2026-11-10").content.decode()
+    assert "Dégustation de galettes" in page and "18:30" in page and "Promo brioche" in page
+    filtered = editor.get(
+        f"/w/lumiere/calendar/?date=2026-11-10&channel={channel.pk}"
+    ).content.decode()
+    assert "Dégustation" in filtered and "Promo brioche" not in filtered
+    assert (
+        "Promo brioche"
+        not in editor.get("/w/lumiere/calendar/?date=2026-11-10&category=helpful").content.decode()
+    )
+    week = editor.get("/w/lumiere/calendar/?view=week&date=2026-11-24").content.decode()
+    assert "Dégustation" in week
+    assert (
+        editor.get("/w/lumiere/calendar/?date=not-a-date&channel=x&status=zzz").status_code == 200
+    )
+
+
+def test_drag_and_drop_moves_a_post_keeping_its_time(editor: Client, cast, channel) -> None:
+    post = _scheduled(cast, channel, datetime(2026, 11, 24, 17, 30, tzinfo=UTC))
+    response = editor.post(
+        "/w/lumiere/calendar/move/",
+        {"post": post.pk, "date": "2026-11-27"},
+        HTTP_HX_REQUEST="true",
+        follow=True,
+    )
+    assert response.status_code == 200
+    moved = Post.objects.get(pk=post.pk)
+    assert moved.publish_at.astimezone(PARIS) == datetime(2026, 11, 27, 18, 30, tzinfo=PARIS)
+    assert PostTarget.objects.get().next_attempt_at == moved.publish_at
+    assert "<html" not in response.content.decode()  # htmx gets the grid alone
+    assert (
+        editor.post("/w/lumiere/calendar/move/", {"post": post.pk, "date": "nope"}).status_code
+        == 404
+    )
+
+
+def test_the_cadence_goal_per_channel_and_week(editor: Client, cast, channel) -> None:
+    channel.cadence_per_week = 3
+    channel.save()
+    _scheduled(cast, channel, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    page = html.unescape(
+        editor.get("/w/lumiere/calendar/?view=week&date=2026-11-24").content.decode()
+    )
+    assert "1 prévue(s) sur 3 par semaine" in page
+
+
+def test_next_free_slot_from_the_composer(editor: Client, cast, channel) -> None:
+    channel.time_slots = ["0 09:00", "3 12:30"]
+    channel.save()
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="x",
+        category="helpful",
+        networks=["mastodon"],
+    )
+    editor.post(f"/w/lumiere/posts/{post.pk}/next-slot/")
+    chosen = Post.objects.get(pk=post.pk).publish_at.astimezone(cast.workspace.tzinfo)
+    assert (chosen.weekday(), chosen.strftime("%H:%M")) in {(0, "09:00"), (3, "12:30")}
+    assert chosen > timezone.now()
+
+
+def test_planning_form_rejects_bad_slots(client: Client, cast, channel) -> None:
+    client.force_login(cast.bob)
+    client.post(
+        f"/w/lumiere/settings/channels/{channel.pk}/planning/",
+        {"cadence_per_week": "3", "time_slots": "lun 09:00, wed 12:30"},
+    )
+    channel.refresh_from_db()
+    assert (channel.cadence_per_week, channel.time_slots) == (3, ["0 09:00", "2 12:30"])
+    response = client.post(
+        f"/w/lumiere/settings/channels/{channel.pk}/planning/",
+        {"time_slots": "someday 25:99"},
+        follow=True,
+    )
+    assert "n'est pas un jour et une heure" in html.unescape(response.content.decode())
+    channel.refresh_from_db()
+    assert channel.time_slots == ["0 09:00", "2 12:30"]
+
+
+def test_the_ical_feed_is_secret_and_read_only(client: Client, cast, channel) -> None:
+    _scheduled(
+        cast, channel, datetime(2026, 11, 24, 17, 30, tzinfo=UTC), idea="Galettes, crêpes; et cidre"
+    )
+    token = cast.workspace.ical_token
+    feed = client.get(f"/ical/{token}.ics")
+    body = feed.content.decode()
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert "DTSTART:20261124T173000Z" in body and "SUMMARY:Galettes\\, crêpes\\; et cidre" in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert client.get("/ical/not-the-token.ics").status_code == 404
+    client.force_login(cast.alice)
+    client.post("/w/lumiere/calendar/ical/reset/")
+    assert client.get(f"/ical/{token}.ics").status_code == 404
+
+
+def test_csv_export_then_import_round_trip(editor: Client, cast, channel) -> None:
+    _scheduled(
+        cast,
+        channel,
+        datetime(2026, 11, 24, 17, 30, tzinfo=UTC),
+        idea="=HYPERLINK() n'est pas une formule",
+    )
+    exported = editor.get("/w/lumiere/posts/export.csv").content.decode()
+    assert "2026-11-24 18:30,mastodon,Piaille,'=HYPERLINK()" in exported
+    good = "publish_at,category,network,channel,text\n2026-12-01 09:00,helpful,mastodon,Piaille,Bonjour\n2026-12-02 09:00,promotional,x,,Promo\n"
+    response = editor.post(
+        "/w/lumiere/posts/import/", {"file": SimpleUploadedFile("p.csv", good.encode())}
+    )
+    assert "2 publications importées" in html.unescape(response.content.decode())
+    imported = Post.objects.get(idea="Bonjour")
+    assert imported.publish_at.astimezone(PARIS) == datetime(2026, 12, 1, 9, 0, tzinfo=PARIS)
+    assert list(imported.variants.get().channels.all()) == [channel]
+
+
+def test_csv_import_is_all_or_nothing_with_a_report_per_row(editor: Client) -> None:
+    bad = (
+        "publish_at,category,network,channel,text\n"
+        "2026-12-01 09:00,helpful,mastodon,,Bonne ligne\n"
+        "demain,helpful,myspace,,\n"
+        "2026-12-03 09:00,gossip,x,Inconnu," + "é" * 300 + "\n"
+    )
+    response = editor.post(
+        "/w/lumiere/posts/import/", {"file": SimpleUploadedFile("p.csv", bad.encode())}
+    )
+    page = html.unescape(response.content.decode())
+    assert not Post.objects.exists()
+    assert (
+        'data-line="2"' in page
+        and "« demain » n'est pas" in page.replace("Date ", "").replace("La date ", "")
+        or "demain" in page
+    )
+    assert "myspace" in page and "gossip" in page and "Inconnu" in page
+    missing = editor.post(
+        "/w/lumiere/posts/import/", {"file": SimpleUploadedFile("p.csv", b"a,b\n1,2\n")}
+    )
+    assert "publish_at" in html.unescape(missing.content.decode())
+
+
+def test_an_approved_post_moved_in_the_calendar_needs_no_new_review(cast, channel) -> None:
+    cast.workspace.approval_required = True
+    cast.workspace.save()
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="x",
+        category="helpful",
+        networks=["mastodon"],
+    )
+    post.publish_at = timezone.now() + timedelta(days=3)
+    post.save()
+    workflow.post_submit(post=post, actor=cast.erin)
+    workflow.post_approve(post=post, actor=cast.anna)
+    workflow.post_reschedule(
+        post=Post.objects.get(pk=post.pk),
+        actor=cast.erin,
+        publish_at=timezone.now() + timedelta(days=4),
+    )
+    assert Post.objects.get(pk=post.pk).status == PostStatus.SCHEDULED

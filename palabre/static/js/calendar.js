@@ -1,0 +1,28 @@
+// Drag a post onto another day to move it there (same time of day). Needs htmx.
+(function () {
+  const grid = document.getElementById('calendar-grid');
+  if (!grid || !window.htmx) return;
+  grid.addEventListener('dragstart', (event) => {
+    const entry = event.target.closest('[data-post]');
+    if (entry) event.dataTransfer.setData('text/plain', entry.dataset.post);
+  });
+  grid.addEventListener('dragover', (event) => {
+    const cell = event.target.closest('td[data-date]');
+    if (cell) { event.preventDefault(); cell.classList.add('drop'); }
+  });
+  grid.addEventListener('dragleave', (event) => {
+    const cell = event.target.closest('td[data-date]');
+    if (cell) cell.classList.remove('drop');
+  });
+  grid.addEventListener('drop', (event) => {
+    const cell = event.target.closest('td[data-date]');
+    const table = grid.querySelector('table[data-move-url]');
+    const post = event.dataTransfer.getData('text/plain');
+    if (!cell || !table || !table.dataset.moveUrl || !post) return;
+    event.preventDefault();
+    htmx.ajax('POST', table.dataset.moveUrl, {
+      target: '#calendar-grid', swap: 'innerHTML',
+      values: { post: post, date: cell.dataset.date, query: table.dataset.query },
+    });
+  });
+})();

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+from datetime import time, timedelta
 
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from palabre.accounts.models import User, Workspace
-from palabre.publishing.models import MediaItem, PostVariant
+from palabre.channels.models import Channel
+from palabre.publishing.models import MediaItem, Post, PostVariant
+from palabre.publishing.planning import local_moment
 from palabre.publishing.publisher import post_publish_now, post_target_publish
 from palabre.publishing.services import media_store, post_create
+from palabre.publishing.workflow import post_schedule, post_submit
 
 LAUNCH = (
     "Nouveauté à la boulangerie Lumière : notre pain au levain bio, pétri chaque matin à la main, "
@@ -74,6 +79,58 @@ def demo_publishing(workspace: Workspace, author: User) -> None:
     # Published on the demo network, as the worker would, so its publication table shows.
     for target in post_publish_now(post=keeping):
         post_target_publish(target)
+    _plan(workspace, author, launch, photos)
+
+
+GOALS = {
+    "instagram": (3, ["1 08:00", "3 12:30", "5 09:00"]),
+    "facebook": (2, ["2 17:00", "5 10:00"]),
+    "mastodon": (2, ["0 12:00", "3 12:00"]),
+    "bluesky": (2, ["1 12:00", "4 18:00"]),
+}
+WORKSHOP = (
+    "Mercredi, atelier pain pour les enfants de 6 à 10 ans : ils repartent avec leur petite "
+    "miche ! Places limitées, inscription en boutique."
+)
+BRIOCHE = "Nouvelle recette : la brioche au sucre perlé arrive vendredi. Vous la préférez tiède ou froide ?"
+
+
+def _plan(workspace: Workspace, author: User, launch: Post, photos: list[MediaItem]) -> None:
+    """The calendar's part: goals and slots, a scheduled workshop, a post awaiting approval."""
+    for network, (goal, slots) in GOALS.items():
+        Channel.objects.filter(workspace=workspace, network=network).update(
+            cadence_per_week=goal, time_slots=slots
+        )
+    tz = workspace.tzinfo
+    today = timezone.now().astimezone(tz).date()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    Post.objects.filter(pk=launch.pk).update(publish_at=local_moment(saturday, time(9, 0), tz))
+    workshop = post_create(
+        workspace=workspace,
+        author=author,
+        idea=WORKSHOP,
+        category="conversation",
+        networks=["facebook", "mastodon"],
+    )
+    post_schedule(
+        post=workshop,
+        actor=author,
+        publish_at=local_moment(saturday - timedelta(days=3), time(15, 0), tz),
+    )
+    brioche = post_create(
+        workspace=workspace,
+        author=author,
+        idea=BRIOCHE,
+        category="promotional",
+        networks=["instagram", "facebook"],
+    )
+    brioche.variants.get(network="instagram").media.set([photos[0]])
+    Post.objects.filter(pk=brioche.pk).update(
+        publish_at=local_moment(saturday - timedelta(days=1), time(8, 0), tz)
+    )
+    workspace.approval_required = True
+    workspace.save(update_fields=["approval_required"])
+    post_submit(post=Post.objects.get(pk=brioche.pk), actor=author)
 
 
 def _photo(

@@ -50,9 +50,10 @@ def test_demo_has_drafts_photos_and_a_published_post(settings, tmp_path) -> None
 
     settings.MEDIA_ROOT = tmp_path
     call_command("demo", stdout=StringIO())
-    assert Post.objects.count() == 2
-    assert (
-        MediaItem.objects.filter(alt_text="").count() == 1
-    )  # one photo shows the alt-text reminder
-    assert set(PostTarget.objects.values_list("status", flat=True)) == {TargetStatus.PUBLISHED}
-    assert PostTarget.objects.count() == 3
+    assert Post.objects.count() == 4
+    # One photo has no alt text, so that the library shows its reminder.
+    assert MediaItem.objects.filter(alt_text="").count() == 1
+    statuses = sorted(PostTarget.objects.values_list("status", flat=True))
+    assert statuses == [TargetStatus.PUBLISHED] * 3 + [TargetStatus.SCHEDULED] * 2
+    assert Post.objects.filter(status="in_review").count() == 1  # waiting for Hélène, the approver
+    assert Post.objects.filter(publish_at__isnull=False).count() == 4  # all in the calendar

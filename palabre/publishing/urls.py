@@ -19,6 +19,7 @@ urlpatterns = [
         name="post_next_slot",
     ),
     path("ical/<str:token>.ics", calendar_views.ical_feed, name="ical_feed"),
+    path("w/<slug:slug>/notices/", views.notices, name="notices"),
     path("w/<slug:slug>/media/", views.media_library, name="media"),
     path("w/<slug:slug>/media/<int:media_id>/", views.media_edit, name="media_edit"),
     path("w/<slug:slug>/media/<int:media_id>/file/", views.media_file, name="media_file"),

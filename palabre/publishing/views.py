@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,7 +25,7 @@ from palabre.publishing.forms import (
     MediaUploadForm,
     VariantForm,
 )
-from palabre.publishing.models import MediaItem, Post
+from palabre.publishing.models import MediaItem, Notice, Post
 
 
 def compose(request: HttpRequest, slug: str) -> HttpResponse:
@@ -354,3 +355,21 @@ def media_file(request: HttpRequest, slug: str, media_id: int) -> FileResponse:
     membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
     item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
     return FileResponse(item.file.open("rb"), content_type=item.content_type)
+
+
+def notices(request: HttpRequest, slug: str) -> HttpResponse:
+    """The person's notices in this workspace; opening the page marks them read."""
+    membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
+    mine = Notice.objects.filter(workspace=membership.workspace, user=membership.user).select_related(
+        "post"
+    )[:100]
+    items = list(mine)
+    Notice.objects.filter(pk__in=[n.pk for n in items if n.read_at is None]).update(
+        read_at=timezone.now()
+    )
+    context = {
+        "membership": membership,
+        "notices": items,
+        "can_compose": can(membership, Action.COMPOSE),
+    }
+    return render(request, "publishing/notices.html", context)

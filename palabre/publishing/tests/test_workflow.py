@@ -203,3 +203,13 @@ def test_a_bad_target_is_404_not_500(client: Client, cast, post) -> None:
         )
         assert response.status_code == 404
     assert not Channel.objects.filter(workspace=cast.other_workspace).exists()
+
+
+def test_notices_show_in_the_header_and_are_read_on_their_page(client: Client, cast, post) -> None:
+    workflow.post_submit(post=post, actor=cast.erin)
+    approver = _as(client, cast.anna)
+    assert 'class="small notices-link"' in approver.get("/w/lumiere/").content.decode()
+    page = html.unescape(approver.get("/w/lumiere/notices/").content.decode())
+    assert "Une publication attend votre validation" in page
+    assert f"/w/lumiere/posts/{post.pk}/review/" in page  # the approver's way in
+    assert not Notice.objects.filter(user=cast.anna, read_at=None).exists()

@@ -43,3 +43,15 @@ def slot_label(slot: str) -> str:
     names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     day, _sep, at = slot.partition(" ")
     return f"{names[int(day)]} {at}" if day.isdigit() and int(day) < 7 else slot
+
+
+@register.simple_tag(takes_context=True)
+def unread_notices(context: template.Context) -> int:
+    from palabre.publishing.models import Notice
+
+    membership = context.get("membership")
+    if membership is None:
+        return 0
+    return Notice.objects.filter(
+        workspace=membership.workspace, user=membership.user, read_at=None
+    ).count()

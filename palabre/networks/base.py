@@ -196,7 +196,14 @@ class Connector:
     def upload_media(self, upload: MediaUpload) -> Media:
         raise NotSupported
 
-    def reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
+    def reply(
+        self,
+        *,
+        to_remote_id: str,
+        text: str,
+        idempotency_key: str,
+        created_at: datetime | None = None,
+    ) -> PublishedPost:
         raise NotSupported
 
     def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -41,6 +42,22 @@ class VariantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 7}),
     )
     content_warning = forms.CharField(label=_("Content warning"), max_length=500, required=False)
+    thread = forms.CharField(
+        label=_("Thread: the posts that follow"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One post per block; separate them with a line holding only ---"),
+    )
+    first_comment = forms.CharField(
+        label=_("First comment"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Published as a reply right after the post (links work better there on some networks)."
+        ),
+    )
     instagram_format = forms.ChoiceField(
         label=_("Format"), choices=InstagramFormat.choices, initial="feed", required=False
     )
@@ -67,6 +84,10 @@ class VariantForm(forms.Form):
         assert isinstance(field_media, forms.ModelMultipleChoiceField)
         field_channels.queryset = channels
         field_media.queryset = media
+
+    def clean_thread(self) -> list[str]:
+        blocks = re.split(r"(?m)^\s*---\s*$", str(self.cleaned_data.get("thread") or ""))
+        return [block.strip() for block in blocks if block.strip()]
 
     def clean_instagram_format(self) -> str:
         return str(self.cleaned_data.get("instagram_format") or "feed")

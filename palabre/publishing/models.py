@@ -116,6 +116,9 @@ class PostVariant(models.Model):
     )
     channels = models.ManyToManyField(Channel, blank=True, related_name="variants")
     media = models.ManyToManyField(MediaItem, blank=True, related_name="variants")
+    # A thread: the posts that follow `text`, each answering the one before.
+    thread = models.JSONField(_("thread"), default=list, blank=True)
+    first_comment = models.TextField(_("first comment"), blank=True, max_length=5000)
 
     class Meta:
         constraints = [
@@ -153,6 +156,10 @@ class PostTarget(JobFields):
     idempotency_key = models.CharField(max_length=64, unique=True, default=_new_key, editable=False)
     remote_id = models.CharField(max_length=300, blank=True)
     remote_url = models.CharField(max_length=500, blank=True)
+    # The thread's following parts and the first comment, each with its own remote id,
+    # recorded as each goes out, so that a crash resumes where it stopped.
+    part_ids = models.JSONField(default=list, blank=True)
+    comment_id = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

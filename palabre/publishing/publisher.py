@@ -79,7 +79,7 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         return None
     PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
     try:
-        published = connector.publish(_outgoing(target, connector))
+        _send(target, connector)
     except RateLimited as error:
         _settle(target, TargetStatus.SCHEDULED, error.reason)
         wait = error.retry_after if error.retry_after is not None else 60
@@ -88,26 +88,52 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         _settle(target, TargetStatus.SCHEDULED, error.reason)
         raise  # the worker retries with backoff
     except Rejected as error:
-        _settle(
-            target,
-            TargetStatus.FAILED,
-            _("The network refused this post: %(reason)s") % {"reason": error.reason},
-        )
+        reason = _("The network refused this post: %(reason)s") % {"reason": error.reason}
+        _settle(target, TargetStatus.FAILED, reason)
         return None
     except AuthExpired as error:
         channel_mark_needs_reconnect(channel=channel, reason=error.reason)
         _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
         return None
-    faults.point("publish.after_network")
     PostTarget.objects.filter(pk=target.pk).update(
-        status=TargetStatus.PUBLISHED,
-        remote_id=published.remote_id,
-        remote_url=published.url,
-        published_at=timezone.now(),
-        error="",
+        status=TargetStatus.PUBLISHED, published_at=timezone.now(), error=""
     )
     post_settle(post=target.post)
     return None
+
+
+def _send(target: PostTarget, connector: Connector) -> None:
+    """The post, then its thread's parts, then the first comment; each recorded as it goes,
+    and each with its own idempotency key, so a resumed publish skips what already went out."""
+    variant, key = target.variant, target.idempotency_key
+    if not target.remote_id:
+        published = connector.publish(_outgoing(target, connector))
+        faults.point("publish.after_network")
+        target.remote_id, target.remote_url = published.remote_id, published.url
+        PostTarget.objects.filter(pk=target.pk).update(
+            remote_id=published.remote_id, remote_url=published.url
+        )
+    parent = target.remote_id
+    for index, text in enumerate(variant.thread, start=2):
+        if index - 2 < len(target.part_ids):
+            parent = target.part_ids[index - 2]
+            continue
+        moment = target.created_at + timedelta(microseconds=index)
+        part = connector.reply(
+            to_remote_id=parent, text=text, idempotency_key=f"{key}-{index}", created_at=moment
+        )
+        target.part_ids = [*target.part_ids, part.remote_id]
+        PostTarget.objects.filter(pk=target.pk).update(part_ids=target.part_ids)
+        parent = part.remote_id
+    if variant.first_comment and not target.comment_id:
+        moment = target.created_at + timedelta(milliseconds=1)
+        comment = connector.reply(
+            to_remote_id=target.remote_id,
+            text=variant.first_comment,
+            idempotency_key=f"{key}-comment",
+            created_at=moment,
+        )
+        PostTarget.objects.filter(pk=target.pk).update(comment_id=comment.remote_id)
 
 
 def _outgoing(target: PostTarget, connector: Connector) -> OutgoingPost:

@@ -116,6 +116,8 @@ class VariantData:
     instagram_format: str = "feed"
     channels: list[Channel] = field(default_factory=list)
     media: list[MediaItem] = field(default_factory=list)
+    thread: list[str] = field(default_factory=list)
+    first_comment: str = ""
 
 
 @transaction.atomic
@@ -139,6 +141,7 @@ def post_update(
             continue  # just added: prefilled from the idea
         variant.text, variant.content_warning = data.text, data.content_warning
         variant.instagram_format = data.instagram_format
+        variant.thread, variant.first_comment = data.thread, data.first_comment
         variant.save()
         variant.channels.set(data.channels)
         variant.media.set(data.media)
@@ -165,7 +168,45 @@ def variant_check(*, network: str, data: VariantData) -> VariantCheck:
     if not data.text.strip() and media:
         text.errors = [e for e in text.errors if not e.code.endswith(".empty")]
     errors, warnings = check_media(network, media, instagram_format=data.instagram_format)
+    text.errors += _extra_problems(network, data, max_chars)
     return VariantCheck(network, data, text, errors, warnings)
+
+
+def _extra_problems(network: str, data: VariantData, max_chars: int | None) -> list[Problem]:
+    """Each part of a thread, and the first comment, follow the network's rules too."""
+    found = []
+    for number, part in enumerate(data.thread, start=2):
+        for problem in check_text(network, part, max_chars=max_chars, suggest_thread=False).errors:
+            found.append(
+                Problem(
+                    f"{problem.code}.part{number}",
+                    _("Part %(n)s: %(message)s") % {"n": number, "message": problem.message},
+                )
+            )
+    if data.first_comment.strip():
+        for problem in check_text(
+            network, data.first_comment, max_chars=max_chars, suggest_thread=False
+        ).errors:
+            found.append(
+                Problem(
+                    f"{problem.code}.comment",
+                    _("First comment: %(message)s") % {"message": problem.message},
+                )
+            )
+    return found
+
+
+def variant_split(*, variant: PostVariant) -> bool:
+    """Replace an over-long text by a numbered thread whose parts each fit; False if none fits."""
+    from palabre.publishing.rules.threads import split_thread
+
+    max_chars = _instance_limit(variant.network, list(variant.channels.all()))
+    parts = split_thread(variant.network, variant.text, max_chars=max_chars)
+    if not parts:
+        return False
+    variant.text, variant.thread = parts[0], parts[1:]
+    variant.save(update_fields=["text", "thread"])
+    return True
 
 
 def _instance_limit(network: str, channels: list[Channel]) -> int | None:
@@ -192,6 +233,8 @@ def variant_data(variant: PostVariant) -> VariantData:
         instagram_format=variant.instagram_format,
         channels=list(variant.channels.all()),
         media=list(variant.media.all()),
+        thread=list(variant.thread),
+        first_comment=variant.first_comment,
     )
 
 

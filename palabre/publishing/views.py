@@ -221,6 +221,13 @@ def _after_save(request: HttpRequest, membership: Membership, post: Post, action
                 len(targets),
             )
             messages.success(request, text % {"count": len(targets)})
+        elif action.startswith("split-"):
+            variant = post.variants.filter(network=action.removeprefix("split-")).first()
+            if variant is None or not services.variant_split(variant=variant):
+                raise workflow.TransitionRefused(
+                    _("This text cannot be split into posts that each fit.")
+                )
+            messages.success(request, _("Split into a thread: check each part."))
         else:
             messages.success(request, _("Draft saved."))
     except publisher.PublishRefused as refusal:
@@ -259,6 +266,8 @@ def _variant_forms(
             "text": variant.text,
             "content_warning": variant.content_warning,
             "instagram_format": variant.instagram_format,
+            "thread": "\n---\n".join(variant.thread),
+            "first_comment": variant.first_comment,
             "channels": variant.channels.all(),
             "media_items": variant.media.all(),
         }
@@ -276,6 +285,8 @@ def _variant_data(forms: dict[str, VariantForm]) -> dict[str, services.VariantDa
             instagram_format=form.cleaned_data["instagram_format"],
             channels=list(form.cleaned_data["channels"]),
             media=list(form.cleaned_data["media_items"]),
+            thread=form.cleaned_data["thread"],
+            first_comment=form.cleaned_data["first_comment"],
         )
         for network, form in forms.items()
     }
@@ -360,9 +371,9 @@ def media_file(request: HttpRequest, slug: str, media_id: int) -> FileResponse:
 def notices(request: HttpRequest, slug: str) -> HttpResponse:
     """The person's notices in this workspace; opening the page marks them read."""
     membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
-    mine = Notice.objects.filter(workspace=membership.workspace, user=membership.user).select_related(
-        "post"
-    )[:100]
+    mine = Notice.objects.filter(
+        workspace=membership.workspace, user=membership.user
+    ).select_related("post")[:100]
     items = list(mine)
     Notice.objects.filter(pk__in=[n.pk for n in items if n.read_at is None]).update(
         read_at=timezone.now()

@@ -186,6 +186,8 @@ def post_duplicate(*, post: Post, actor: User) -> Post:
             text=variant.text,
             content_warning=variant.content_warning,
             instagram_format=variant.instagram_format,
+            thread=variant.thread,
+            first_comment=variant.first_comment,
         )
         twin.channels.set(variant.channels.all())
         twin.media.set(variant.media.all())

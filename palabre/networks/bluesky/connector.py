@@ -224,9 +224,21 @@ class BlueskyConnector(Connector):
             alt_text=upload.alt_text,
         )
 
-    def reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
+    def reply(
+        self,
+        *,
+        to_remote_id: str,
+        text: str,
+        idempotency_key: str,
+        created_at: datetime | None = None,
+    ) -> PublishedPost:
         return self.publish(
-            OutgoingPost(text=text, idempotency_key=idempotency_key, reply_to=to_remote_id)
+            OutgoingPost(
+                text=text,
+                idempotency_key=idempotency_key,
+                reply_to=to_remote_id,
+                created_at=created_at,
+            )
         )
 
     def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:

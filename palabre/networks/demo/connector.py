@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -69,7 +69,14 @@ class DemoConnector(Connector):
         digest = hashlib.sha256(upload.data).hexdigest()[:16]
         return Media(remote_id=f"media:{digest}", alt_text=upload.alt_text)
 
-    def reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
+    def reply(
+        self,
+        *,
+        to_remote_id: str,
+        text: str,
+        idempotency_key: str,
+        created_at: datetime | None = None,
+    ) -> PublishedPost:
         if not text.strip():
             raise Rejected("A reply needs text.")
         return self._create(text, idempotency_key, to_remote_id, ())

@@ -187,7 +187,14 @@ class MastodonConnector(Connector):
                 raise Unavailable("the instance is still processing the media")
         return Media(remote_id=str(media["id"]), alt_text=upload.alt_text)
 
-    def reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
+    def reply(
+        self,
+        *,
+        to_remote_id: str,
+        text: str,
+        idempotency_key: str,
+        created_at: datetime | None = None,
+    ) -> PublishedPost:
         return self.publish(
             OutgoingPost(text=text, idempotency_key=idempotency_key, reply_to=to_remote_id)
         )

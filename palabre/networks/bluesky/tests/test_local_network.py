@@ -198,3 +198,34 @@ def test_replies_are_ingested_answered_hidden_and_counted(channel, claire) -> No
     assert answer.remote_id not in [
         r.uri for r in _posts_on_server(claire, channel.credentials["did"])
     ]
+
+
+def test_a_thread_with_its_first_comment_on_the_real_network(cast, channel, claire) -> None:
+    from palabre.publishing import publisher
+    from palabre.publishing.models import PostTarget
+    from palabre.publishing.services import post_create
+
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.bob,
+        idea="1/2 Le fil du levain",
+        category="helpful",
+        networks=["bluesky"],
+    )
+    post.variants.get().channels.set([channel])
+    post.variants.update(thread=["2/2 La suite du fil"], first_comment="Le premier commentaire")
+    [target] = publisher.post_publish_now(post=post)
+    publisher.post_target_publish(PostTarget.objects.get(pk=target.pk))
+    target.refresh_from_db()
+    part = claire.com.atproto.repo.get_record(
+        params=dict(
+            zip(("repo", "collection", "rkey"), bluesky.split_uri(target.part_ids[0]), strict=True)
+        )
+    ).value
+    comment = claire.com.atproto.repo.get_record(
+        params=dict(
+            zip(("repo", "collection", "rkey"), bluesky.split_uri(target.comment_id), strict=True)
+        )
+    ).value
+    assert (part.reply.parent.uri, part.reply.root.uri) == (target.remote_id, target.remote_id)
+    assert (comment.text, comment.reply.parent.uri) == ("Le premier commentaire", target.remote_id)

@@ -130,6 +130,19 @@ def cadence(workspace: Workspace, week_start: date, tz: ZoneInfo) -> list[dict[s
     return rows
 
 
+def cadence_table(
+    workspace: Workspace, mondays: list[date], tz: ZoneInfo
+) -> list[dict[str, object]]:
+    """One row per channel, one cell per week: planned posts against the channel's goal."""
+    weeks = [cadence(workspace, monday, tz) for monday in mondays]
+    if not weeks:
+        return []
+    return [
+        {"channel": row["channel"], "goal": row["goal"], "weeks": [week[i] for week in weeks]}
+        for i, row in enumerate(weeks[0])
+    ]
+
+
 def _ical_text(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return escaped.replace("\r\n", "\\n").replace("\n", "\\n")

@@ -137,10 +137,12 @@ def test_the_cadence_goal_per_channel_and_week(editor: Client, cast, channel) ->
     channel.cadence_per_week = 3
     channel.save()
     _scheduled(cast, channel, datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
-    page = html.unescape(
-        editor.get("/w/lumiere/calendar/?view=week&date=2026-11-24").content.decode()
-    )
-    assert "1 prévue(s) sur 3 par semaine" in page
+    page = editor.get("/w/lumiere/calendar/?view=week&date=2026-11-24").content.decode()
+    row = page[page.index(f'data-cadence="{channel.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "<td>3</td>" in row and '<td class="short">1 <span class="sr-only">' in row
+    month = editor.get("/w/lumiere/calendar/?date=2026-11-24").content.decode()
+    assert month.count("Semaine du") >= 5  # one column per week of the month
 
 
 def test_next_free_slot_from_the_composer(editor: Client, cast, channel) -> None:

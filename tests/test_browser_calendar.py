@@ -1,0 +1,45 @@
+"""A person drags a post to another day in the calendar; it keeps its time of day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from palabre.accounts.models import Workspace
+from palabre.publishing.demo import WORKSHOP
+from palabre.publishing.models import Post
+from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_drag_a_post_to_another_day(
+    browser, live_server, settings, tmp_path, screenshot_dir: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo", stdout=StringIO())
+    tz = Workspace.objects.get(slug=DEMO_SLUG).tzinfo
+    post = Post.objects.get(idea=WORKSHOP)
+    before = post.publish_at.astimezone(tz)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Adresse e-mail").fill("lucas@lumiere.example")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/w/{DEMO_SLUG}/")
+    page.goto(
+        f"{live_server.url}/w/{DEMO_SLUG}/calendar/?view=week&date={before.date().isoformat()}"
+    )
+    target_day = before.date() + timedelta(days=1)
+    page.locator(f'[data-post="{post.pk}"]').drag_to(
+        page.locator(f'td[data-date="{target_day.isoformat()}"]')
+    )
+    page.locator(f'td[data-date="{target_day.isoformat()}"] [data-post="{post.pk}"]').wait_for()
+    after = Post.objects.get(pk=post.pk).publish_at.astimezone(tz)
+    assert (after.date(), after.time()) == (target_day, before.time())
+    page.screenshot(path=screenshot_dir / "calendar-dragged.png", full_page=True)
+    page.close()

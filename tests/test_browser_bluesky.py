@@ -11,6 +11,7 @@ import pytest
 from atproto import Client
 from django.core.management import call_command
 
+from palabre.accounts.models import Workspace
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
 from palabre.worker import loop
 
@@ -22,6 +23,8 @@ def test_connect_bluesky_then_publish_from_the_composer(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     call_command("demo", stdout=StringIO())
+    # This path is about the connector; the approval path has its own test.
+    Workspace.objects.filter(slug=DEMO_SLUG).update(approval_required=False)
     base, account = live_server.url, bluesky_network.accounts[0]
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     page.goto(f"{base}/login/")

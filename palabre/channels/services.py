@@ -116,6 +116,13 @@ def channel_connect_mastodon_finish(*, workspace: Workspace, app_id: int, code: 
     return channel
 
 
+def channel_mark_needs_reconnect(*, channel: Channel, reason: str) -> None:
+    """Credentials stopped working: posts hold until a person reconnects (channel_reactivate)."""
+    Channel.objects.filter(pk=channel.pk).update(
+        status=ChannelStatus.NEEDS_RECONNECT, status_reason=reason[:500]
+    )
+
+
 @transaction.atomic
 def channel_reactivate(*, channel: Channel) -> None:
     """Working again: posts held while it needed reconnecting go out now."""

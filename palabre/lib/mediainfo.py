@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
@@ -67,7 +68,7 @@ def _inspect_video(data: bytes, filename: str) -> MediaInfo:
     return MediaInfo("video", content_type, len(data), width, height, duration)
 
 
-def _boxes(data: bytes, start: int, end: int):  # type: ignore[no-untyped-def]
+def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
     position = start
     while position + 8 <= end:
         size, name = struct.unpack(">I4s", data[position : position + 8])

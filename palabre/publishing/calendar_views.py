@@ -140,9 +140,10 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
         publish_at__isnull=False,
         status__in=[PostStatus.SCHEDULED, PostStatus.PUBLISHED, PostStatus.APPROVED],
     )
-    link = request.build_absolute_uri(
-        reverse("post_review", args=[workspace.slug, 0]).replace("/0/review/", "/")
-    )
+
+    def link(post: Post) -> str:
+        return request.build_absolute_uri(reverse("post_review", args=[workspace.slug, post.pk]))
+
     body = planning.ical(workspace, posts.prefetch_related("variants").order_by("publish_at"), link)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 

@@ -8,6 +8,7 @@ is the first one.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -161,7 +162,7 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def ical(workspace: Workspace, posts: QuerySet[Post], link: str) -> str:
+def ical(workspace: Workspace, posts: QuerySet[Post], link: Callable[[Post], str]) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -181,7 +182,7 @@ def ical(workspace: Workspace, posts: QuerySet[Post], link: str) -> str:
             f"DTEND:{start + timedelta(minutes=15):%Y%m%dT%H%M%SZ}",
             f"SUMMARY:{_ical_text(post.idea[:80])}",
             f"DESCRIPTION:{_ical_text(f'{post.get_status_display()} · {networks}')}",
-            f"URL:{link}{post.pk}/",
+            f"URL:{link(post)}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

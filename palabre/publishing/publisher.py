@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User
 from palabre.channels.models import Channel, ChannelStatus
+from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.lib import faults
 from palabre.networks.base import (
     AuthExpired,
@@ -29,14 +30,6 @@ from palabre.networks.base import (
 from palabre.publishing.models import Post, PostTarget, TargetStatus
 from palabre.publishing.workflow import post_settle
 from palabre.worker.jobs import RetryAt
-
-
-class PublishRefused(ValueError):
-    """The post cannot go out as it is; the messages say why, for the person."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarget]:
@@ -156,9 +149,3 @@ def _settle(target: PostTarget, status: str, reason: str) -> None:
     PostTarget.objects.filter(pk=target.pk).update(status=status, error=reason)
     if status != TargetStatus.SCHEDULED:
         post_settle(post=target.post)
-
-
-def channel_mark_needs_reconnect(*, channel: Channel, reason: str) -> None:
-    Channel.objects.filter(pk=channel.pk).update(
-        status=ChannelStatus.NEEDS_RECONNECT, status_reason=reason[:500]
-    )

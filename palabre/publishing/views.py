@@ -26,6 +26,7 @@ from palabre.publishing.forms import (
     VariantForm,
 )
 from palabre.publishing.models import MediaItem, Notice, Post
+from palabre.publishing.rules.base import Problem
 
 
 def compose(request: HttpRequest, slug: str) -> HttpResponse:
@@ -144,7 +145,7 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
         result = _workflow_action(action, post, actor, request.POST, membership)
     except workflow.TransitionRefused as refusal:
         messages.error(request, str(refusal))
-    except publisher.PublishRefused as refusal:
+    except workflow.PublishRefused as refusal:
         messages.error(
             request, _("Not scheduled: %(problems)s") % {"problems": "; ".join(refusal.problems)}
         )
@@ -230,7 +231,7 @@ def _after_save(request: HttpRequest, membership: Membership, post: Post, action
             messages.success(request, _("Split into a thread: check each part."))
         else:
             messages.success(request, _("Draft saved."))
-    except publisher.PublishRefused as refusal:
+    except workflow.PublishRefused as refusal:
         problems = "; ".join(refusal.problems)
         messages.error(request, _("Saved, not published: %(problems)s") % {"problems": problems})
     except workflow.TransitionRefused as refusal:
@@ -292,7 +293,9 @@ def _variant_data(forms: dict[str, VariantForm]) -> dict[str, services.VariantDa
     }
 
 
-def _checks(workspace: Workspace, post: Post, forms: dict[str, VariantForm]):  # type: ignore[no-untyped-def]
+def _checks(
+    workspace: Workspace, post: Post, forms: dict[str, VariantForm]
+) -> tuple[dict[str, services.VariantCheck], list[Problem]]:
     if all(f.is_bound for f in forms.values()) and all(f.is_valid() for f in forms.values()):
         data = _variant_data(forms)
     else:

@@ -30,11 +30,18 @@ from palabre.publishing.models import (
     PostTransition,
     TargetStatus,
 )
-from palabre.publishing.rules.base import Problem
 from palabre.publishing.services import variant_check, variant_data
 
 S = PostStatus
 EDITABLE = {S.DRAFT, S.CHANGES_REQUESTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED}
+
+
+class PublishRefused(ValueError):
+    """The post cannot go out as it is; the messages say why, for the person."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 class TransitionRefused(ValueError):
@@ -111,15 +118,11 @@ def _blocking(post: Post) -> list[str]:
         check = variant_check(network=variant.network, data=variant_data(variant))
         problems += [
             f"{variant.get_network_display()}: {p.message}"
-            for p in _errors(check.text.errors, check.media_errors)
+            for p in check.text.errors + check.media_errors
         ]
     if not any(v.channels.exists() for v in post.variants.all()):
         problems.append(_("Choose at least one channel to publish to."))
     return problems
-
-
-def _errors(*groups: list[Problem]) -> list[Problem]:
-    return [p for group in groups for p in group]
 
 
 @transaction.atomic
@@ -134,8 +137,6 @@ def post_schedule(*, post: Post, actor: User | None, publish_at: datetime) -> li
         _require(post, allowed)
     problems = _blocking(post)
     if problems:
-        from palabre.publishing.publisher import PublishRefused
-
         raise PublishRefused(problems)
     targets = []
     for variant in post.variants.prefetch_related("channels"):

@@ -6,7 +6,11 @@ import pytest
 from django.test import Client
 
 from palabre.channels.models import Channel, ChannelStatus
-from palabre.channels.services import channel_create_demo, channel_reactivate
+from palabre.channels.services import (
+    channel_create_demo,
+    channel_mark_needs_reconnect,
+    channel_reactivate,
+)
 from palabre.publishing import publisher
 from palabre.publishing.models import PostTarget, TargetStatus
 from palabre.publishing.services import post_create
@@ -57,7 +61,7 @@ def test_a_channel_needing_reconnection_shows_a_banner_and_holds_posts(owner: Cl
         workspace=cast.workspace, author=cast.alice, idea="Pain", category="helpful", networks=["x"]
     )
     [target] = publisher.post_publish_now(post=post)
-    publisher.channel_mark_needs_reconnect(channel=channel, reason="token revoked")
+    channel_mark_needs_reconnect(channel=channel, reason="token revoked")
     publisher.post_target_publish(PostTarget.objects.get(pk=target.pk))
     assert PostTarget.objects.get(pk=target.pk).status == TargetStatus.HELD
     page = owner.get("/w/lumiere/").content.decode()

@@ -180,7 +180,7 @@ def test_planning_form_rejects_bad_slots(client: Client, cast, channel) -> None:
 
 
 def test_the_ical_feed_is_secret_and_read_only(client: Client, cast, channel) -> None:
-    _scheduled(
+    post = _scheduled(
         cast, channel, datetime(2026, 11, 24, 17, 30, tzinfo=UTC), idea="Galettes, crêpes; et cidre"
     )
     token = cast.workspace.ical_token
@@ -189,6 +189,7 @@ def test_the_ical_feed_is_secret_and_read_only(client: Client, cast, channel) ->
     assert feed["Content-Type"].startswith("text/calendar")
     assert "DTSTART:20261124T173000Z" in body and "SUMMARY:Galettes\\, crêpes\\; et cidre" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert f"URL:http://testserver/w/lumiere/posts/{post.pk}/review/\r\n" in body
     assert client.get("/ical/not-the-token.ics").status_code == 404
     client.force_login(cast.alice)
     client.post("/w/lumiere/calendar/ical/reset/")

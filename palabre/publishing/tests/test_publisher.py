@@ -18,7 +18,7 @@ from palabre.networks.base import (
 )
 from palabre.networks.demo.connector import DemoConnector
 from palabre.networks.demo.models import DemoPost
-from palabre.publishing import publisher
+from palabre.publishing import publisher, workflow
 from palabre.publishing.models import PostTarget, TargetStatus
 from palabre.publishing.services import post_create
 from palabre.worker import loop
@@ -57,7 +57,7 @@ def test_publish_now_creates_one_target_per_channel_and_the_worker_publishes_the
 
 def test_an_invalid_variant_is_not_published(post) -> None:
     post.variants.filter(network="bluesky").update(text="é" * 301)
-    with pytest.raises(publisher.PublishRefused) as refusal:
+    with pytest.raises(workflow.PublishRefused) as refusal:
         publisher.post_publish_now(post=post)
     assert "Bluesky" in refusal.value.problems[0]
     assert not PostTarget.objects.exists()
@@ -67,7 +67,7 @@ def test_publishing_needs_a_channel(cast) -> None:
     draft = post_create(
         workspace=cast.workspace, author=cast.bob, idea="x", category="helpful", networks=["x"]
     )
-    with pytest.raises(publisher.PublishRefused):
+    with pytest.raises(workflow.PublishRefused):
         publisher.post_publish_now(post=draft)
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from palabre.channels.services import channel_create_demo
 from palabre.networks.demo.models import DemoPost
-from palabre.publishing import publisher
+from palabre.publishing import publisher, workflow
 from palabre.publishing.models import PostTarget, TargetStatus
 from palabre.publishing.rules import check_text
 from palabre.publishing.services import post_create
@@ -63,7 +63,7 @@ def test_a_thread_interrupted_halfway_resumes_without_duplicates(post) -> None:
 
 def test_an_invalid_part_blocks_scheduling(post) -> None:
     post.variants.update(thread=["é" * 301])
-    with pytest.raises(publisher.PublishRefused) as refusal:
+    with pytest.raises(workflow.PublishRefused) as refusal:
         publisher.post_publish_now(post=post)
     assert "Partie 2" in refusal.value.problems[0]
 

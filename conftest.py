@@ -103,6 +103,6 @@ def bluesky_network() -> Any:
 @pytest.fixture(autouse=True)
 def _fresh_connectors() -> None:
     # Workers keep one connector per channel; a test's channels are new each time.
-    from palabre.publishing import publisher
+    from palabre.channels import connectors
 
-    publisher._connectors.clear()
+    connectors.forget_all()

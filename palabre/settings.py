@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "palabre.networks.demo",
     "palabre.networks.mastodon",
     "palabre.publishing",
+    "palabre.inbox",
     "palabre.web",
     "palabre.worker",
 ]
@@ -153,6 +154,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 WORKER_POLL_SECONDS = float(envstr("WORKER_POLL_SECONDS", "1"))
 WORKER_BATCH_SIZE = envint("WORKER_BATCH_SIZE", 20)
+# How often the inbox asks each network for news, in seconds. Bluesky answers cheaply and
+# fast, so replies reach the inbox within seconds; Mastodon servers are run by volunteers.
+INBOX_POLL_SECONDS = {
+    "bluesky": 2.0,
+    "mastodon": 60.0,
+    "demo": 5.0,
+    "default": 60.0,
+}
+if envstr("PALABRE_INBOX_POLL_SECONDS"):
+    INBOX_POLL_SECONDS = dict.fromkeys(
+        INBOX_POLL_SECONDS, float(envstr("PALABRE_INBOX_POLL_SECONDS"))
+    )
 # How long a claim lasts: a worker that dies holds its rows this long before another takes them.
 WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", 300)
 

@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("palabre.accounts.urls")),
     path("", include("palabre.channels.urls")),
     path("", include("palabre.publishing.urls")),
+    path("", include("palabre.inbox.urls")),
     path("", include("palabre.web.urls")),
 ]
 

@@ -87,6 +87,20 @@ class Workspace(models.Model):
         default=0.9,
         validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
     )
+    # Inbox: a question or criticism waiting this long alerts its assignee (twice as long:
+    # the managers); ingested content older than the retention period is erased.
+    answer_alert_hours = models.PositiveSmallIntegerField(
+        _("alert when a question waits (hours)"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep ingested content (months)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    netiquette = models.TextField(_("netiquette"), blank=True)
+    netiquette_public = models.BooleanField(_("publish the netiquette page"), default=False)
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

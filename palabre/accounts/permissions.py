@@ -32,6 +32,8 @@ class Action(enum.Enum):
     APPROVE = "approve"
     VIEW_INBOX = "view_inbox"
     ANSWER = "answer"
+    MODERATE = "moderate"
+    MANAGE_CONTACTS = "manage_contacts"
     VIEW_COMMUNITY = "view_community"
     VIEW_REPORTS = "view_reports"
     VIEW_SETTINGS = "view_settings"
@@ -55,6 +57,9 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.APPROVE: frozenset({R.OWNER, R.MANAGER, R.APPROVER}),
     Action.VIEW_INBOX: frozenset({R.OWNER, R.MANAGER, R.EDITOR, R.ANALYST}),
     Action.ANSWER: _COMMUNITY,
+    # Hiding, unhiding, rules and the inbox's settings; erasing or exporting a person.
+    Action.MODERATE: _COMMUNITY,
+    Action.MANAGE_CONTACTS: _COMMUNITY,
     Action.VIEW_COMMUNITY: frozenset({R.OWNER, R.MANAGER, R.ANALYST}),
     Action.VIEW_REPORTS: frozenset({R.OWNER, R.MANAGER, R.APPROVER, R.ANALYST}),
     Action.VIEW_SETTINGS: _COMMUNITY,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
+from palabre.lib.csvsafe import safe_cell
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostVariant
 from palabre.publishing.planning import local_moment
@@ -46,15 +47,10 @@ def export_posts(workspace: Workspace) -> str:
                     when,
                     variant.network,
                     channels,
-                    _safe_cell(variant.text),
+                    safe_cell(variant.text),
                 ]
             )
     return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets: keep it text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def import_posts(

@@ -223,6 +223,7 @@ class Notice(models.Model):
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     text = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True)  # where to go when it is not a post
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User
-from palabre.channels.models import Channel, ChannelStatus
+from palabre.channels.connectors import connector_for
+from palabre.channels.models import ChannelStatus
 from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.lib import faults
 from palabre.networks.base import (
@@ -39,25 +40,10 @@ def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarge
     return post_schedule(post=post, actor=actor, publish_at=timezone.now())
 
 
-# One connector per channel in each worker process: its HTTP connection and session are
-# reused from one post to the next. A change of credentials (reconnection, refreshed
-# session) makes a new one.
-_connectors: dict[int, tuple[str, Connector]] = {}
-
-
-def _connector(channel: Channel) -> Connector:
-    cached = _connectors.get(channel.pk)
-    if cached and cached[0] == channel.credentials_encrypted:
-        return cached[1]
-    connector = channel.get_connector()
-    _connectors[channel.pk] = (channel.credentials_encrypted, connector)
-    return connector
-
-
 def post_target_publish(target: PostTarget) -> datetime | None:
     """The worker's step: returns when to try again, or None when the target is settled."""
     channel = target.channel
-    connector = _connector(channel)
+    connector = connector_for(channel)
     if channel.status != ChannelStatus.ACTIVE:
         _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
         return None

@@ -31,7 +31,8 @@ def navigation(membership: Membership, current: str) -> list[dict[str, Any]]:
             "name": name,
             "label": label,
             "url": reverse(name, args=[slug]),
-            "current": name == current,
+            # The section's own pages ("inbox_item", "inbox_rules"…) light it up too.
+            "current": current == name or current.startswith(name + "_"),
         }
         for name, label, action in SECTIONS
         if can(membership, action)

@@ -15,6 +15,7 @@ from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.services import workspace_create
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_create_demo
+from palabre.inbox.demo import demo_inbox
 from palabre.networks.base import InteractionKind
 from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
 from palabre.networks.kinds import NETWORKS
@@ -107,6 +108,7 @@ def demo_create() -> Workspace:
     channels = {net: _channel(workspace, net) for net in NETWORKS}
     _conversations(channels)
     demo_publishing(workspace, people[2])  # Inès, the editor
+    demo_inbox(workspace)
     _other_workspace()
     return workspace
 

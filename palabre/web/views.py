@@ -19,14 +19,6 @@ UPCOMING = {
             "objectives measured against real figures."
         ),
     ),
-    "inbox": (
-        Action.VIEW_INBOX,
-        _("Inbox"),
-        _(
-            "Every reply, mention and message in one place: questions and criticism first, with "
-            "their waiting time; abuse hidden with a logged, reversible reason."
-        ),
-    ),
     "community": (
         Action.VIEW_COMMUNITY,
         _("Community"),

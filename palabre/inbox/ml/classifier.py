@@ -68,7 +68,9 @@ def classify(
     texts: list[str], *, model: AbuseModel | None = None, default_lang: str = "other"
 ) -> list[Prediction]:
     model = model or base_model()
-    abuse, hate = model.scores(texts) if texts else ([], [])
+    if not texts:
+        return []
+    abuse, hate = model.scores(texts)
     return [
         _predict(text, float(a), float(h), model, default_lang)
         for text, a, h in zip(texts, abuse, hate, strict=True)

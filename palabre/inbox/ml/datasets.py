@@ -57,7 +57,9 @@ def davidson(root: Path) -> list[Row]:
 
 def toxifrench(root: Path, name: str, *, column: str = "content", lang: str = "fr") -> list[Row]:
     path = root / "toxifrench_benchmarks" / name
-    return [Row(r[column], lang, int(r["label"]), "", name.removesuffix(".csv")) for r in _csv(path)]
+    return [
+        Row(r[column], lang, int(r["label"]), "", name.removesuffix(".csv")) for r in _csv(path)
+    ]
 
 
 def toxifrench_balanced(root: Path, *, training: bool) -> list[Row]:

@@ -82,10 +82,10 @@ def as_text(report: Report) -> str:
     for lang, f1 in report.macro_f1_by_lang.items():
         lines.append(f"macro-F1 {lang} (all held-out {lang} files pooled): {f1:.3f}")
     for s in report.sets:
-        f1 = f"{s.macro_f1:.3f}" if s.macro_f1 is not None else "n/a"
+        shown = f"{s.macro_f1:.3f}" if s.macro_f1 is not None else "n/a"
         civil = s.rows - s.abusive
         lines.append(
-            f"{s.name}: rows {s.rows}, macro-F1 {f1}, civil hidden {s.hidden_civil}/{civil}"
+            f"{s.name}: rows {s.rows}, macro-F1 {shown}, civil hidden {s.hidden_civil}/{civil}"
             f" ({_pct(s.hidden_civil, civil)}), abusive hidden {s.hidden_abusive}/{s.abusive}"
         )
     return "\n".join(lines)

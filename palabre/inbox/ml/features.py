@@ -49,7 +49,7 @@ _WORDS = HashingVectorizer(
     alternate_sign=False,
     norm=None,
     lowercase=False,
-    token_pattern=r"(?u)\b\w+\b",
+    token_pattern=r"(?u)\b\w+\b",  # noqa: S106 (a regular expression, not a password)
     dtype=np.float32,
 )
 

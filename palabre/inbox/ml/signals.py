@@ -11,8 +11,6 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 
-from palabre.inbox.ml.lexicon import fold
-
 
 @cache
 def _vader(lang: str):  # type: ignore[no-untyped-def]

@@ -19,11 +19,8 @@ from atproto_client.request import Request
 
 from palabre.networks.base import (
     AccountMetrics,
-    Author,
     Capability,
     Connector,
-    IncomingInteraction,
-    InteractionKind,
     InteractionPage,
     Media,
     MediaUpload,
@@ -33,6 +30,7 @@ from palabre.networks.base import (
     Rejected,
     Unavailable,
 )
+from palabre.networks.bluesky import parse
 from palabre.networks.bluesky.errors import call, translated
 from palabre.networks.bluesky.tid import tid_for
 
@@ -42,14 +40,7 @@ from palabre.publishing.rules.bluesky import facets as detect_facets
 POST = "app.bsky.feed.post"
 THREADGATE = "app.bsky.feed.threadgate"
 DEFAULT_SERVICE = "https://bsky.social"
-KINDS = {
-    "reply": InteractionKind.COMMENT,
-    "mention": InteractionKind.MENTION,
-    "quote": InteractionKind.QUOTE,
-    "like": InteractionKind.LIKE,
-    "repost": InteractionKind.REPOST,
-    "follow": InteractionKind.FOLLOW,
-}
+LIST_NOTIFICATIONS = "app.bsky.notification.listNotifications"
 MAX_PAGES = 10
 TIMEOUT = 15  # seconds; an unanswered request becomes Unavailable and is retried
 
@@ -243,37 +234,21 @@ class BlueskyConnector(Connector):
 
     def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:
         """Notifications newer than `cursor` (the last one's indexing time), oldest first."""
-        fresh: list[Any] = []
+        fresh: list[dict[str, Any]] = []
         page_cursor = None
         for _ in range(MAX_PAGES):
-            params = {"limit": 50} | ({"cursor": page_cursor} if page_cursor else {})
-            notifications = self.client().app.bsky.notification.list_notifications
-            page = call(partial(notifications, params=params))
-            newer = [n for n in page.notifications if cursor is None or n.indexed_at > cursor]
+            params = models.AppBskyNotificationListNotifications.Params(
+                limit=50, cursor=page_cursor
+            )
+            answer = call(partial(self.client().invoke_query, LIST_NOTIFICATIONS, params=params))
+            notifications, page_cursor = parse.page(answer.content)
+            newer = [n for n in notifications if cursor is None or _indexed(n) > cursor]
             fresh += newer
-            if len(newer) < len(page.notifications) or not page.cursor:
+            if len(newer) < len(notifications) or not page_cursor:
                 break
-            page_cursor = page.cursor
-        fresh.sort(key=lambda n: n.indexed_at)
-        items = tuple(i for i in (self._interaction(n) for n in fresh) if i is not None)
-        return InteractionPage(items=items, next_cursor=fresh[-1].indexed_at if fresh else cursor)
-
-    def _interaction(self, notification: Any) -> IncomingInteraction | None:
-        kind = KINDS.get(notification.reason)
-        if kind is None:
-            return None
-        record = notification.record
-        reply = getattr(record, "reply", None)
-        author = notification.author
-        return IncomingInteraction(
-            remote_id=notification.uri,
-            kind=kind,
-            author=Author(author.did, author.handle, author.display_name or ""),
-            created_at=datetime.fromisoformat(notification.indexed_at.replace("Z", "+00:00")),
-            text=getattr(record, "text", "") or "",
-            in_reply_to=reply.parent.uri if reply else notification.reason_subject,
-            root=reply.root.uri if reply else notification.reason_subject,
-        )
+        fresh.sort(key=_indexed)
+        items = tuple(i for i in map(parse.notification, fresh) if i is not None)
+        return InteractionPage(items=items, next_cursor=_indexed(fresh[-1]) if fresh else cursor)
 
     def hide(self, *, remote_id: str) -> None:
         self._set_hidden(remote_id, hidden=True)
@@ -346,3 +321,8 @@ class BlueskyConnector(Connector):
         return AccountMetrics(
             followers=profile.followers_count or 0, following=profile.follows_count
         )
+
+
+def _indexed(notification: dict[str, Any]) -> str:
+    value = notification.get("indexedAt")
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,27 @@
+"""One connector per channel in each worker process.
+
+Its HTTP connection and session are reused from one call to the next (publishing,
+polling the inbox, hiding a reply). A change of credentials (reconnection, refreshed
+session) makes a new one.
+"""
+
+from __future__ import annotations
+
+from palabre.channels.models import Channel
+from palabre.networks.base import Connector
+
+_connectors: dict[int, tuple[str, Connector]] = {}
+
+
+def connector_for(channel: Channel) -> Connector:
+    cached = _connectors.get(channel.pk)
+    if cached and cached[0] == channel.credentials_encrypted:
+        return cached[1]
+    connector = channel.get_connector()
+    _connectors[channel.pk] = (channel.credentials_encrypted, connector)
+    return connector
+
+
+def forget_all() -> None:
+    """Tests: channels are recreated with reused primary keys between them."""
+    _connectors.clear()

@@ -1,0 +1,162 @@
+"""The answer clock (product rule 2: never stay silent).
+
+A question or criticism waiting for an answer wakes the worker at each deadline: after
+the workspace's alert delay its assignee is told (the managers when nobody is assigned),
+after twice that the managers are; time rules ("unanswered for N hours") fire too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from palabre.accounts.models import Membership, Role, User
+from palabre.inbox.models import (
+    EventAction,
+    Interaction,
+    ModerationEvent,
+    ModerationRule,
+    RuleAction,
+)
+from palabre.publishing.models import Notice
+
+WAITING = gettext_noop("Waiting for an answer for %(hours)s h on %(channel)s: “%(text)s”")
+RULE_ALERT = gettext_noop("Rule “%(rule)s” on %(channel)s: “%(text)s”")
+
+
+def waiting(interaction: Interaction) -> bool:
+    return (
+        interaction.needs_answer
+        and interaction.answered_at is None
+        and interaction.done_at is None
+        and not interaction.hidden
+    )
+
+
+def _deadlines(interaction: Interaction) -> list[tuple[datetime, str]]:
+    hours = timedelta(hours=interaction.workspace.answer_alert_hours)
+    start = interaction.created_at
+    found = []
+    if interaction.alert_level < 1:
+        found.append((start + hours, "assignee"))
+    if interaction.alert_level < 2:
+        found.append((start + 2 * hours, "managers"))
+    for rule in _time_rules(interaction):
+        found.append((start + timedelta(hours=rule.unanswered_hours or 0), f"rule:{rule.pk}"))
+    return sorted(found)
+
+
+def _time_rules(interaction: Interaction) -> list[ModerationRule]:
+    from palabre.inbox.moderation import rule_matches
+
+    rules = ModerationRule.objects.filter(
+        workspace_id=interaction.workspace_id, enabled=True, unanswered_hours__isnull=False
+    ).exclude(pk__in=interaction.fired_rules or [])
+    return [r for r in rules if rule_matches(r, interaction)]
+
+
+def clock_next(interaction: Interaction) -> datetime | None:
+    found = _deadlines(interaction)
+    return found[0][0] if found else None
+
+
+def interaction_clock(interaction: Interaction) -> datetime | None:
+    """The worker's step: fire every deadline passed, then sleep until the next one."""
+    if not waiting(interaction):
+        return None
+    now = timezone.now()
+    for moment, what in _deadlines(interaction):
+        if moment > now:
+            return moment
+        if what == "assignee":
+            _alert_assignee(interaction)
+        elif what == "managers":
+            _alert_managers(interaction)
+        else:
+            _fire(interaction, ModerationRule.objects.get(pk=int(what.removeprefix("rule:"))))
+    return clock_next(interaction)
+
+
+def _alert_assignee(interaction: Interaction) -> None:
+    people = [interaction.assigned_to] if interaction.assigned_to else _managers(interaction)
+    _tell(interaction, people, WAITING, hours=interaction.workspace.answer_alert_hours)
+    Interaction.objects.filter(pk=interaction.pk).update(alert_level=1)
+    interaction.alert_level = 1
+
+
+def _alert_managers(interaction: Interaction) -> None:
+    if interaction.assigned_to:  # without an assignee, the managers were told already
+        hours = 2 * interaction.workspace.answer_alert_hours
+        _tell(interaction, _managers(interaction), WAITING, hours=hours)
+    Interaction.objects.filter(pk=interaction.pk).update(alert_level=2)
+    interaction.alert_level = 2
+
+
+def _managers(interaction: Interaction) -> list[User]:
+    roles = Q(role=Role.OWNER) | Q(role=Role.MANAGER)
+    members = Membership.objects.filter(roles, workspace_id=interaction.workspace_id)
+    return [m.user for m in members.select_related("user")]
+
+
+def _fire(interaction: Interaction, rule: ModerationRule) -> None:
+    from palabre.inbox.moderation import Decision, decision_apply
+
+    interaction.fired_rules = [*(interaction.fired_rules or []), rule.pk]
+    Interaction.objects.filter(pk=interaction.pk).update(fired_rules=interaction.fired_rules)
+    decision = Decision()
+    if rule.action in (RuleAction.REVIEW, RuleAction.HIDE):
+        # Waiting is no abuse: a time rule never hides, at most asks for a review.
+        decision.review, decision.review_by = _("rule “%(name)s”") % {"name": rule.name}, rule.name
+    elif rule.action == RuleAction.LABEL and rule.label:
+        decision.labels.append((rule.label, rule.name))
+    elif rule.action == RuleAction.ASSIGN and rule.assign_to:
+        decision.assign = (rule.assign_to, rule.name)
+    elif rule.action == RuleAction.ALERT:
+        decision.alerts.append(rule.name)
+    decision_apply(interaction=interaction, decision=decision)
+
+
+def interaction_alert(*, interaction: Interaction, reason: str) -> None:
+    """An "alert" rule: its assignee, or the managers, are told now."""
+    people = [interaction.assigned_to] if interaction.assigned_to else _managers(interaction)
+    _tell(interaction, people, RULE_ALERT, rule=reason)
+    ModerationEvent.objects.create(
+        workspace_id=interaction.workspace_id,
+        interaction=interaction,
+        action=EventAction.ALERT,
+        rule_name=reason,
+        reason=", ".join(str(p) for p in people)[:500],
+        model_version=interaction.model_version,
+        score=interaction.abuse,
+    )
+
+
+def _tell(
+    interaction: Interaction, people: list[User], template: str, *, rule: str = "", hours: int = 0
+) -> None:
+    slug = interaction.workspace.slug
+    link = reverse("inbox_item", args=[slug, interaction.pk])
+    for user in people:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = _(template) % {
+                "hours": hours,
+                "channel": interaction.channel.name,
+                "text": interaction.text[:120],
+                "rule": rule,
+            }
+        Notice.objects.create(
+            workspace_id=interaction.workspace_id, user=user, text=text[:500], url=link
+        )
+        send_mail(
+            f"Palabre · {interaction.workspace.name}",
+            f"{text}\n\n{settings.SITE_URL}{link}\n",
+            None,
+            [user.email],
+        )

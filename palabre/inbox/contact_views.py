@@ -1,0 +1,95 @@
+"""A person: their history in the workspace, merging, and their data rights."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
+from palabre.inbox.contacts import contact_erase, contact_export, contact_history, contact_merge
+from palabre.inbox.forms import ContactForm, MergeForm
+from palabre.inbox.models import Contact
+from palabre.inbox.views import rights
+
+
+def contacts(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_COMMUNITY)
+    rows = scoped(Contact.objects.all(), membership.workspace).annotate(
+        talks=Count("identities__interactions")
+    )
+    text = request.GET.get("text", "")[:200]
+    if text:
+        rows = rows.filter(Q(name__icontains=text) | Q(identities__handle__icontains=text))
+    page = Paginator(rows.order_by("-talks", "name").distinct(), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inbox/contacts.html",
+        {"membership": membership, "page": page, "text": text, **rights(membership)},
+    )
+
+
+def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_COMMUNITY)
+    contact = get_scoped_or_404(Contact.objects.all(), membership.workspace, pk=pk)
+    manage = can(membership, Action.MANAGE_CONTACTS)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and manage and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("contact_detail", slug=slug, pk=pk)
+    context = {
+        **rights(membership),
+        "membership": membership,
+        "contact": contact,
+        "identities": contact.identities.all(),
+        "history": contact_history(contact)[:200],
+        "form": form,
+        "merge_form": MergeForm(contact=contact),
+        "can_manage": manage,
+    }
+    return render(request, "inbox/contact.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def contact_merge_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_CONTACTS)
+    contact = get_scoped_or_404(Contact.objects.all(), membership.workspace, pk=pk)
+    form = MergeForm(request.POST, contact=contact)
+    if form.is_valid():
+        contact_merge(into=contact, other=form.cleaned_data["other"])
+        messages.success(request, _("Merged: one person, every account."))
+    else:
+        messages.error(request, _("Choose the other contact to merge with."))
+    return redirect("contact_detail", slug=slug, pk=pk)
+
+
+def contact_export_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_CONTACTS)
+    contact = get_scoped_or_404(Contact.objects.all(), membership.workspace, pk=pk)
+    data = json.dumps(contact_export(contact=contact), ensure_ascii=False, indent=2)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
+    return response
+
+
+@require_POST
+def contact_erase_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_CONTACTS)
+    contact = get_scoped_or_404(Contact.objects.all(), membership.workspace, pk=pk)
+    if request.POST.get("confirm") != "erase":
+        messages.error(request, _("Tick the box to confirm: erasing cannot be undone."))
+        return redirect("contact_detail", slug=slug, pk=pk)
+    count = contact_erase(contact=contact)
+    messages.success(
+        request, _("Erased. %(count)s interactions were anonymised.") % {"count": count}
+    )
+    return redirect("contacts", slug=slug)

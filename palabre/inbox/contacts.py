@@ -1,0 +1,125 @@
+"""People and their personal data: merge, export, erase, and the retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from palabre.accounts.models import Workspace
+from palabre.inbox.models import Contact, Identity, Interaction, Reply, WorkspaceSweep
+
+ERASED_TEXT = ""
+SWEEP_EVERY = timedelta(days=1)
+
+
+def contact_merge(*, into: Contact, other: Contact) -> Contact:
+    """One person with accounts on several networks: `other`'s identities move to `into`."""
+    if into.pk == other.pk or into.workspace_id != other.workspace_id:
+        return into
+    with transaction.atomic():
+        Identity.objects.filter(contact=other).update(contact=into)
+        into.tags = sorted(set(into.tags) | set(other.tags))
+        into.notes = "\n\n".join(n for n in (into.notes, other.notes) if n)
+        into.save(update_fields=["tags", "notes"])
+        other.delete()
+    return into
+
+
+def contact_history(contact: Contact) -> list[Interaction]:
+    return list(
+        Interaction.objects.filter(identity__contact=contact)
+        .select_related("channel", "identity")
+        .order_by("-created_at")
+    )
+
+
+def contact_export(*, contact: Contact) -> dict[str, Any]:
+    """Everything Palabre holds about one person, as JSON (a subject access request)."""
+    interactions = contact_history(contact)
+    return {
+        "contact": {
+            "name": contact.name,
+            "notes": contact.notes,
+            "tags": contact.tags,
+            "created_at": contact.created_at.isoformat(),
+        },
+        "identities": [
+            {
+                "network": i.network,
+                "account_id": i.remote_id,
+                "handle": i.handle,
+                "display_name": i.display_name,
+                "first_seen": i.first_seen.isoformat(),
+                "last_seen": i.last_seen.isoformat(),
+            }
+            for i in contact.identities.all()
+        ],
+        "interactions": [
+            {
+                "channel": i.channel.name,
+                "network": i.channel.network,
+                "kind": i.kind,
+                "remote_id": i.remote_id,
+                "text": i.text,
+                "created_at": i.created_at.isoformat(),
+                "language": i.lang,
+                "category": i.category,
+                "scores": i.scores,
+                "model_version": i.model_version,
+                "hidden": i.hidden,
+                "labels": i.labels,
+                "notes": [n.text for n in i.notes.all()],
+                "replies": [
+                    {"text": r.text, "sent_at": r.sent_at.isoformat() if r.sent_at else None}
+                    for r in i.replies.all()
+                ],
+            }
+            for i in interactions
+        ],
+    }
+
+
+def _anonymise(interactions: Any) -> int:
+    """Words and authorship go; the fact that something happened, and when, stays
+    (counts in reports do not change)."""
+    ids = list(interactions.values_list("pk", flat=True))
+    Reply.objects.filter(interaction_id__in=ids).update(text=ERASED_TEXT)
+    for interaction in Interaction.objects.filter(pk__in=ids):
+        interaction.notes.all().delete()
+    return Interaction.objects.filter(pk__in=ids).update(
+        text=ERASED_TEXT, identity=None, erased=True, scores={}, labels=[]
+    )
+
+
+def contact_erase(*, contact: Contact) -> int:
+    """Erase a person on request: their interactions anonymised, their identities deleted."""
+    with transaction.atomic():
+        count = _anonymise(Interaction.objects.filter(identity__contact=contact))
+        contact.delete()  # identities go with it
+    return count
+
+
+def workspace_retention_apply(*, workspace: Workspace, now: datetime | None = None) -> int:
+    """Anonymise ingested content older than the workspace's retention period."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=30 * workspace.retention_months)
+    old = Interaction.objects.filter(workspace=workspace, created_at__lt=limit, erased=False)
+    with transaction.atomic():
+        count = _anonymise(old)
+        # People with nothing left in the period are forgotten too.
+        Contact.objects.filter(workspace=workspace).exclude(
+            identities__interactions__isnull=False
+        ).filter(identities__last_seen__lt=limit).delete()
+    return count
+
+
+def workspace_sweep_run(sweep: WorkspaceSweep) -> datetime | None:
+    """The worker's daily step for one workspace."""
+    purged = workspace_retention_apply(workspace=sweep.workspace)
+    WorkspaceSweep.objects.filter(pk=sweep.pk).update(
+        last_run_at=timezone.now(), last_purged=purged
+    )
+    return timezone.now() + SWEEP_EVERY

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from palabre.accounts.models import User, Workspace
+from palabre.channels.models import Channel
+from palabre.inbox.models import Category, Contact, ModerationRule, RuleAction, SavedReply
+
+QUEUES = {
+    "answer": _("Answer first"),
+    "all": _("All"),
+    "review": _("To review"),
+    "hidden": _("Hidden"),
+    "mine": _("Assigned to me"),
+}
+
+
+class FilterForm(forms.Form):
+    q = forms.ChoiceField(choices=list(QUEUES.items()), required=False)
+    channel = forms.ModelChoiceField(queryset=Channel.objects.none(), required=False)
+    category = forms.ChoiceField(
+        choices=[("", _("All categories")), *Category.choices], required=False
+    )
+    lang = forms.ChoiceField(
+        choices=[
+            ("", _("All languages")),
+            ("fr", "Français"),
+            ("en", "English"),
+            ("other", _("Other")),
+        ],
+        required=False,
+    )
+    done = forms.ChoiceField(
+        choices=[("", _("Open")), ("yes", _("Done")), ("any", _("Open and done"))], required=False
+    )
+    text = forms.CharField(required=False, max_length=200, label=_("Search"))
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        channels = Channel.objects.filter(workspace=workspace)
+        field = self.fields["channel"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = channels
+        field.empty_label = _("All channels")
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("Assign to")
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(memberships__workspace=workspace).order_by("email")
+        field.empty_label = _("Nobody")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class SavedReplyForm(forms.ModelForm):
+    class Meta:
+        model = SavedReply
+        fields = ["title", "lang", "text", "for_thanks"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "text": _("{first_name}, {name} and {handle} are replaced by the person's details."),
+        }
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = ModerationRule
+        fields = [
+            "name",
+            "enabled",
+            "category",
+            "min_abuse",
+            "keywords",
+            "author",
+            "channel",
+            "lang",
+            "unanswered_hours",
+            "action",
+            "label",
+            "assign_to",
+            "position",
+        ]
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        channel = self.fields["channel"]
+        assignee = self.fields["assign_to"]
+        assert isinstance(channel, forms.ModelChoiceField)
+        assert isinstance(assignee, forms.ModelChoiceField)
+        channel.queryset = Channel.objects.filter(workspace=workspace)
+        assignee.queryset = User.objects.filter(memberships__workspace=workspace)
+        self.fields["min_abuse"].widget.attrs.update(min="0", max="1", step="0.05")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action = data.get("action")
+        if action == RuleAction.LABEL and not data.get("label"):
+            self.add_error("label", _("Name the label this rule adds."))
+        if action == RuleAction.ASSIGN and not data.get("assign_to"):
+            self.add_error("assign_to", _("Choose who this rule assigns to."))
+        if action == RuleAction.HIDE and data.get("unanswered_hours"):
+            self.add_error(
+                "action", _("Waiting is not abuse: a time rule can review, label, assign or alert.")
+            )
+        return data
+
+
+class InboxSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Workspace
+        fields = ["answer_alert_hours", "retention_months", "netiquette", "netiquette_public"]
+        widgets = {"netiquette": forms.Textarea(attrs={"rows": 8})}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class MergeForm(forms.Form):
+    other = forms.ModelChoiceField(
+        queryset=Contact.objects.none(), label=_("Same person as"), empty_label=None
+    )
+
+    def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["other"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Contact.objects.filter(workspace_id=contact.workspace_id).exclude(
+            pk=contact.pk
+        )

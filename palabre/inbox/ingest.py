@@ -1,0 +1,200 @@
+"""Ingestion: a channel's new interactions, fetched, deduplicated, threaded, classified
+and sorted, with the network's cursor saved in the same transaction (a crash re-reads
+the page; the unique (channel, remote id) keeps every item once)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from palabre.channels.connectors import connector_for
+from palabre.channels.models import Channel
+from palabre.channels.services import channel_mark_needs_reconnect
+from palabre.inbox.alerts import clock_next
+from palabre.inbox.models import (
+    CONVERSATION_KINDS,
+    AbuseKind,
+    Category,
+    ChannelSync,
+    Contact,
+    Identity,
+    Interaction,
+    ModerationRule,
+)
+from palabre.inbox.moderation import decide, decision_apply, interactions_classify, is_harassment
+from palabre.networks.base import (
+    AuthExpired,
+    Capability,
+    IncomingInteraction,
+    RateLimited,
+    Rejected,
+)
+from palabre.publishing.models import PostTarget
+from palabre.worker.jobs import RetryAt
+
+log = logging.getLogger("palabre.inbox")
+
+FETCH = Capability.FETCH_COMMENTS | Capability.FETCH_MENTIONS | Capability.FETCH_MESSAGES
+FULL_PAGE = 50  # a page this long may have more behind it: poll again at once
+MAX_TEXT = 100_000
+ANSWERABLE = (Category.QUESTION, Category.CRITICISM)
+
+
+def poll_interval(channel: Channel) -> timedelta:
+    intervals = settings.INBOX_POLL_SECONDS
+    return timedelta(seconds=intervals.get(channel.connector, intervals["default"]))
+
+
+def channel_sync_poll(sync: ChannelSync) -> datetime | None:
+    """The worker's step for one channel: fetch what is new, store it, say when to return."""
+    channel = sync.channel
+    connector = connector_for(channel)
+    if not connector.capabilities & FETCH:
+        return None
+    try:
+        page = connector.fetch_interactions(cursor=sync.cursor or None)
+    except RateLimited as error:
+        wait = error.retry_after if error.retry_after is not None else 60
+        raise RetryAt(timezone.now() + timedelta(seconds=wait), error.reason) from None
+    except AuthExpired as error:
+        channel_mark_needs_reconnect(channel=channel, reason=error.reason)
+        return timezone.now() + poll_interval(channel)  # not due until reconnected
+    except Rejected as error:
+        log.warning("inbox: channel %s refused a poll: %s", channel.pk, error.reason)
+        return timezone.now() + 10 * poll_interval(channel)
+    added = interactions_ingest(channel=channel, items=list(page.items), cursor=page.next_cursor)
+    ChannelSync.objects.filter(pk=sync.pk).update(last_polled_at=timezone.now(), last_count=added)
+    if len(page.items) >= FULL_PAGE:
+        return timezone.now()
+    return timezone.now() + poll_interval(channel)
+
+
+def _clip(value: str, limit: int) -> str:
+    """Fit a network's string in a column; PostgreSQL refuses NUL characters in text."""
+    value = (value or "").replace("\x00", "")
+    return value if len(value) <= limit else value[:limit]
+
+
+def _remote_id(value: str) -> str:
+    """Over-long ids keep their uniqueness: a prefix and a digest of the whole."""
+    value = (value or "").replace("\x00", "")
+    if len(value) <= 500:
+        return value
+    return value[:430] + "#" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+
+
+def _identity(channel: Channel, item: IncomingInteraction, seen: datetime) -> Identity:
+    author = item.author
+    remote = _remote_id(author.remote_id or author.handle or "unknown")
+    found = Identity.objects.filter(
+        workspace_id=channel.workspace_id, network=channel.network, remote_id=remote
+    ).first()
+    handle = _clip(author.handle or remote, 300)
+    name = _clip(author.display_name, 200)
+    if found:
+        found.handle, found.last_seen = handle, max(found.last_seen, seen)
+        found.display_name = name or found.display_name
+        found.save(update_fields=["handle", "display_name", "last_seen"])
+        return found
+    contact = Contact.objects.create(workspace_id=channel.workspace_id, name=name or handle)
+    return Identity.objects.create(
+        workspace_id=channel.workspace_id,
+        contact=contact,
+        network=channel.network,
+        remote_id=remote,
+        handle=handle,
+        display_name=name,
+        first_seen=seen,
+        last_seen=seen,
+    )
+
+
+def _target(channel: Channel, *remote_ids: str) -> PostTarget | None:
+    ids = [r for r in remote_ids if r]
+    if not ids:
+        return None
+    posts = PostTarget.objects.filter(channel=channel)
+    return posts.filter(Q(remote_id__in=ids) | Q(comment_id__in=ids)).first()
+
+
+def interactions_ingest(
+    *, channel: Channel, items: list[IncomingInteraction], cursor: str | None
+) -> int:
+    """Store the new items of one page and advance the cursor. Returns how many were new."""
+    with transaction.atomic():
+        ids = [_remote_id(i.remote_id) for i in items]
+        known = set(
+            Interaction.objects.filter(channel=channel, remote_id__in=ids).values_list(
+                "remote_id", flat=True
+            )
+        )
+        fresh: list[Interaction] = []
+        for item, remote in zip(items, ids, strict=True):
+            if not remote or remote in known:
+                continue
+            known.add(remote)
+            fresh.append(_build(channel, item, remote))
+        talk = [i for i in fresh if i.kind in CONVERSATION_KINDS]
+        if talk:
+            interactions_classify(workspace=channel.workspace, interactions=talk)
+        rules = list(ModerationRule.objects.filter(workspace_id=channel.workspace_id))
+        for interaction in fresh:
+            _store(interaction, rules)
+        ChannelSync.objects.filter(channel=channel).update(cursor=_clip(cursor or "", 500))
+    return len(fresh)
+
+
+def _build(channel: Channel, item: IncomingInteraction, remote: str) -> Interaction:
+    created = _aware(item.created_at)
+    parent_id = _remote_id(item.in_reply_to or "")
+    root_id = _remote_id(item.root or "")
+    return Interaction(
+        workspace_id=channel.workspace_id,
+        channel=channel,
+        remote_id=remote,
+        kind=item.kind.value,
+        identity=_identity(channel, item, created),
+        text=_clip(item.text, MAX_TEXT),
+        created_at=created,
+        in_reply_to=parent_id,
+        root=root_id,
+        target=_target(channel, root_id, parent_id),
+        parent=Interaction.objects.filter(channel=channel, remote_id=parent_id).first()
+        if parent_id
+        else None,
+    )
+
+
+def _store(interaction: Interaction, rules: list[ModerationRule]) -> None:
+    interaction.save()
+    if interaction.kind not in CONVERSATION_KINDS:
+        return  # a like, a repost, a follow: history, not a conversation
+    if interaction.category == Category.ABUSE and is_harassment(interaction):
+        interaction.abuse_kind = AbuseKind.HARASSMENT
+    interaction.needs_answer = interaction.category in ANSWERABLE
+    decision = decide(interaction, rules)
+    interaction.next_attempt_at = clock_next(interaction) if interaction.needs_answer else None
+    decision_apply(interaction=interaction, decision=decision)
+
+
+def channel_sync_ensure(channel: Channel) -> ChannelSync:
+    sync, _created = ChannelSync.objects.get_or_create(
+        channel=channel, defaults={"next_attempt_at": timezone.now()}
+    )
+    return sync
+
+
+def channel_sync_due_now(*, channel: Channel) -> None:
+    """Poll at once (a reconnected channel, the "refresh" button)."""
+    channel_sync_ensure(channel)
+    ChannelSync.objects.filter(channel=channel).update(next_attempt_at=timezone.now())

@@ -1,0 +1,155 @@
+"""The inbox's settings: rules, saved replies, the moderation log, the netiquette."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palabre.accounts.models import Workspace
+from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
+from palabre.inbox.forms import InboxSettingsForm, RuleForm, SavedReplyForm
+from palabre.inbox.models import ModerationEvent, ModerationRule, SavedReply
+from palabre.inbox.views import rights
+from palabre.lib.csvsafe import safe_cell
+
+
+def inbox_rules(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MODERATE)
+    workspace = membership.workspace
+    rule = get_scoped_or_404(ModerationRule.objects.all(), workspace, pk=pk) if pk else None
+    form = RuleForm(request.POST or None, instance=rule, workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.workspace = workspace
+        saved.save()
+        messages.success(request, _("Rule saved."))
+        return redirect("inbox_rules", slug=slug)
+    context = {
+        **rights(membership),
+        "membership": membership,
+        "rules": scoped(ModerationRule.objects.all(), workspace).select_related(
+            "channel", "assign_to"
+        ),
+        "form": form,
+        "editing": rule,
+    }
+    return render(request, "inbox/rules.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def inbox_rule_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MODERATE)
+    get_scoped_or_404(ModerationRule.objects.all(), membership.workspace, pk=pk).delete()
+    messages.success(request, _("Rule deleted."))
+    return redirect("inbox_rules", slug=slug)
+
+
+def inbox_saved_replies(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    membership = membership_for(request, slug, Action.ANSWER)
+    workspace = membership.workspace
+    saved = get_scoped_or_404(SavedReply.objects.all(), workspace, pk=pk) if pk else None
+    form = SavedReplyForm(request.POST or None, instance=saved)
+    if request.method == "POST" and form.is_valid():
+        reply = form.save(commit=False)
+        reply.workspace = workspace
+        reply.save()
+        messages.success(request, _("Saved reply saved."))
+        return redirect("inbox_saved_replies", slug=slug)
+    context = {
+        **rights(membership),
+        "membership": membership,
+        "replies": scoped(SavedReply.objects.all(), workspace),
+        "form": form,
+        "editing": saved,
+    }
+    return render(request, "inbox/saved_replies.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def inbox_saved_reply_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.ANSWER)
+    get_scoped_or_404(SavedReply.objects.all(), membership.workspace, pk=pk).delete()
+    return redirect("inbox_saved_replies", slug=slug)
+
+
+def inbox_log(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_INBOX)
+    events = scoped(ModerationEvent.objects.all(), membership.workspace).select_related(
+        "actor", "interaction__identity", "interaction__channel"
+    )
+    if request.GET.get("format") == "csv":
+        return _log_csv(membership.workspace, events)
+    context = {"membership": membership, "events": events[:300], **rights(membership)}
+    return render(request, "inbox/log.html", context)
+
+
+def _log_csv(workspace: Workspace, events: object) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="moderation-{workspace.slug}-{stamp}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "when",
+            "action",
+            "by",
+            "reason",
+            "model_version",
+            "score",
+            "network",
+            "channel",
+            "author",
+            "text",
+        ]
+    )
+    for e in events:  # type: ignore[attr-defined]
+        item = e.interaction
+        writer.writerow(
+            safe_cell(v)
+            for v in (
+                timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                e.action,
+                e.by,
+                e.reason,
+                e.model_version,
+                "" if e.score is None else f"{e.score:.4f}",
+                e.network_status,
+                item.channel.name,
+                item.author_name,
+                item.text,
+            )
+        )
+    return response
+
+
+def inbox_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MODERATE)
+    workspace = membership.workspace
+    form = InboxSettingsForm(request.POST or None, instance=workspace)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Inbox settings saved."))
+        return redirect("inbox_settings", slug=slug)
+    context = {
+        **rights(membership),
+        "membership": membership,
+        "form": form,
+        "can_manage": can(membership, Action.MODERATE),
+    }
+    return render(request, "inbox/settings.html", context, status=400 if form.errors else 200)
+
+
+def netiquette(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public, without an account: the house rules a moderated comment can be pointed to."""
+    workspace = Workspace.objects.filter(slug=slug, netiquette_public=True).first()
+    if workspace is None or not workspace.netiquette.strip():
+        raise Http404
+    return render(request, "inbox/netiquette.html", {"workspace": workspace})

@@ -1,0 +1,362 @@
+"""The inbox: people, what they said to a workspace, and what was done about it."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palabre.accounts.models import Workspace
+from palabre.channels.models import Channel
+from palabre.networks.base import InteractionKind
+from palabre.publishing.models import PostTarget
+from palabre.worker.models import JobFields
+
+# Kinds that carry words and may need an answer; the others (likes, reposts, follows)
+# are kept for the community's history, never queued.
+CONVERSATION_KINDS = (
+    InteractionKind.COMMENT,
+    InteractionKind.MENTION,
+    InteractionKind.QUOTE,
+    InteractionKind.MESSAGE,
+)
+
+
+class Category(models.TextChoices):
+    ABUSE = "abuse", _("Abuse")
+    SPAM = "spam", _("Spam")
+    CRITICISM = "criticism", _("Criticism")
+    QUESTION = "question", _("Question")
+    PRAISE = "praise", _("Praise")
+    OTHER = "other", _("Other")
+
+
+class AbuseKind(models.TextChoices):
+    INSULT = "insult", _("Insult")
+    HATE = "hate", _("Hate or racism")
+    HARASSMENT = "harassment", _("Harassment")
+    THREAT = "threat", _("Threat")
+
+
+class ChannelSync(JobFields):
+    """Where the inbox stands with one channel: the network's cursor and the next poll."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="sync")
+    cursor = models.CharField(max_length=500, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"inbox sync of channel {self.channel_id}"
+
+
+class WorkspaceSweep(JobFields):
+    """A workspace's daily housekeeping: the retention period is applied here."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="sweep")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_purged = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"housekeeping of workspace {self.workspace_id}"
+
+
+class Contact(models.Model):
+    """A person, as one workspace knows them, across every network they use."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    tags = models.JSONField(default=list, blank=True)  # e.g. ["customer"]
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else ""
+
+
+class Identity(models.Model):
+    """One account on one network. Several may belong to one contact (after a merge)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="identities")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="identities")
+    network = models.CharField(max_length=16)
+    remote_id = models.CharField(max_length=300)
+    handle = models.CharField(max_length=300)
+    display_name = models.CharField(max_length=200, blank=True)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "network", "remote_id"], name="one_identity_per_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.handle} ({self.network})"
+
+    @property
+    def at_handle(self) -> str:
+        return "@" + self.handle.lstrip("@")
+
+
+class Interaction(JobFields):
+    """Something a person did toward the workspace on a network: a comment, a mention…
+
+    Its job: the answer clock. While it waits for an answer, the worker wakes at each
+    deadline (the workspace's alert delay, then twice it, then any time rule's).
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="interactions")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="interactions")
+    remote_id = models.CharField(max_length=500)
+    kind = models.CharField(max_length=16, choices=[(k.value, k.value) for k in InteractionKind])
+    identity = models.ForeignKey(
+        Identity, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField()  # on the network
+    received_at = models.DateTimeField(default=timezone.now)
+    # The thread: the published post it hangs under, and the comment it answers.
+    target = models.ForeignKey(
+        PostTarget, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    in_reply_to = models.CharField(max_length=500, blank=True)
+    root = models.CharField(max_length=500, blank=True)
+    # What the classifier said, with the model that said it.
+    lang = models.CharField(max_length=8, blank=True)
+    category = models.CharField(max_length=16, choices=Category.choices, blank=True)
+    abuse_kind = models.CharField(max_length=16, choices=AbuseKind.choices, blank=True)
+    abuse = models.FloatField(null=True, blank=True)
+    scores = models.JSONField(default=dict, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+    suggested_action = models.CharField(max_length=16, blank=True)
+    # Where it stands.
+    needs_answer = models.BooleanField(default=False)  # the "answer first" queue
+    in_review = models.BooleanField(default=False)
+    hidden = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_interactions",
+    )
+    labels = models.JSONField(default=list, blank=True)
+    alert_level = models.PositiveSmallIntegerField(default=0)  # 1 assignee told, 2 manager
+    fired_rules = models.JSONField(default=list, blank=True)  # time rules already applied
+    erased = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "remote_id"], name="one_row_per_remote_item")
+        ]
+        indexes = [models.Index(fields=["workspace", "needs_answer", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.remote_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+    @property
+    def author_name(self) -> str:
+        if self.identity is None:
+            return str(_("(erased)")) if self.erased else ""
+        return self.identity.display_name or self.identity.handle
+
+
+class Note(models.Model):
+    """An internal note on an interaction: never sent to the network."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class SavedReply(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="saved_replies")
+    title = models.CharField(_("title"), max_length=100)
+    lang = models.CharField(
+        _("language"), max_length=2, choices=[("fr", "Français"), ("en", "English")]
+    )
+    # {first_name}, {name} and {handle} are filled in with the person's details.
+    text = models.TextField(_("text"))
+    for_thanks = models.BooleanField(_("used by “Thank”"), default=False)
+
+    class Meta:
+        ordering = ["lang", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReplyStatus(models.TextChoices):
+    QUEUED = "queued", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Reply(JobFields):
+    """The workspace's answer, posted into the thread on the network by the worker."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    idempotency_key = models.CharField(max_length=64, unique=True, default=_new_key, editable=False)
+    status = models.CharField(
+        max_length=16, choices=ReplyStatus.choices, default=ReplyStatus.QUEUED
+    )
+    remote_id = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class RuleAction(models.TextChoices):
+    HIDE = "hide", _("Hide on the network")
+    REVIEW = "review", _("Send to review")
+    LABEL = "label", _("Add a label")
+    ASSIGN = "assign", _("Assign")
+    ALERT = "alert", _("Alert")
+
+
+class ModerationRule(models.Model):
+    """If every condition set holds, do the action. Empty conditions match anything."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="rules")
+    name = models.CharField(_("name"), max_length=100)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    position = models.PositiveIntegerField(default=0)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
+    min_abuse = models.FloatField(
+        _("abuse score at least"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("From 0 to 1."),
+    )
+    keywords = models.CharField(_("keywords (comma-separated, any)"), max_length=500, blank=True)
+    author = models.CharField(_("author's account"), max_length=300, blank=True)
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("channel")
+    )
+    lang = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=[("fr", "Français"), ("en", "English"), ("other", _("Other"))],
+    )
+    unanswered_hours = models.PositiveIntegerField(
+        _("unanswered for (hours)"), null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=16, choices=RuleAction.choices)
+    label = models.CharField(_("label"), max_length=50, blank=True)
+    assign_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assign to"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventAction(models.TextChoices):
+    HIDE = "hide", _("Hidden")
+    UNHIDE = "unhide", _("Shown again")
+    REVIEW = "review", _("Sent to review")
+    NOT_ABUSE = "not_abuse", _("Marked “not abuse”")
+    IS_ABUSE = "is_abuse", _("Marked “abuse”")
+    LABEL = "label", _("Labelled")
+    ASSIGN = "assign", _("Assigned")
+    ALERT = "alert", _("Alert")
+    REFUSED = "refused", _("Automatic hiding refused")
+
+
+class NetworkStatus(models.TextChoices):
+    NOT_NEEDED = "", _("–")
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done on the network")
+    FAILED = "failed", _("Failed on the network")
+
+
+class ModerationEvent(JobFields):
+    """The moderation log: who or which rule did what, why, when, with which model and score.
+
+    Its job: hides and unhides are carried to the network by the worker, with retries.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mod_events")
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=EventAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rule_name = models.CharField(max_length=100, blank=True)  # "" with an actor; kept if deleted
+    reason = models.CharField(max_length=500, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    network_status = models.CharField(
+        max_length=16, choices=NetworkStatus.choices, blank=True, default=""
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.interaction_id}"
+
+    @property
+    def by(self) -> str:
+        if self.actor_id:
+            return str(self.actor)
+        return self.rule_name or "Palabre"

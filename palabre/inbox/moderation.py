@@ -1,0 +1,300 @@
+"""Classification, the workspace's rules and the moderation log.
+
+Every decision, a person's or a rule's, is a `ModerationEvent`: who, what, why, when,
+with the model version and score. Hiding and unhiding also reach the network, through
+the worker, so a passing network failure only delays them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import User, Workspace
+from palabre.channels.connectors import connector_for
+from palabre.inbox.ml.classifier import SPAM_HIDE, base_model, classify, model_at
+from palabre.inbox.ml.lexicon import fold
+from palabre.inbox.ml.model import META, AbuseModel
+from palabre.inbox.models import (
+    Category,
+    EventAction,
+    Interaction,
+    ModerationEvent,
+    ModerationRule,
+    NetworkStatus,
+    RuleAction,
+)
+from palabre.networks.base import AuthExpired, RateLimited, Rejected
+from palabre.worker.jobs import RetryAt
+
+HARASSMENT_WINDOW = timedelta(days=7)
+HARASSMENT_REPEATS = 2  # earlier abusive messages by the same person in the window
+
+
+def workspace_model_dir(workspace: Workspace) -> Path:
+    return Path(settings.VAR_DIR) / "moderation" / f"workspace-{workspace.pk}"
+
+
+def workspace_model(workspace: Workspace) -> AbuseModel:
+    """The workspace's own model once `train-moderation --workspace` made one, else the base."""
+    directory = workspace_model_dir(workspace)
+    if (directory / META).exists():
+        return model_at(directory)
+    return base_model()
+
+
+def interactions_classify(*, workspace: Workspace, interactions: list[Interaction]) -> None:
+    """Fill in the classifier's view of each (unsaved) interaction, in one batch."""
+    texts = [i.text for i in interactions]
+    predictions = classify(texts, model=workspace_model(workspace))
+    for interaction, prediction in zip(interactions, predictions, strict=True):
+        interaction.lang = prediction.lang
+        interaction.category = prediction.category
+        interaction.abuse_kind = prediction.abuse_kind
+        interaction.abuse = prediction.abuse
+        interaction.scores = prediction.scores() | {"reason": prediction.reason}
+        interaction.model_version = prediction.model_version
+        interaction.suggested_action = prediction.action
+
+
+def is_harassment(interaction: Interaction) -> bool:
+    if interaction.identity_id is None:
+        return False
+    since = interaction.created_at - HARASSMENT_WINDOW
+    earlier = Interaction.objects.filter(
+        identity_id=interaction.identity_id, category=Category.ABUSE, created_at__gte=since
+    ).exclude(pk=interaction.pk)
+    return earlier.count() >= HARASSMENT_REPEATS
+
+
+@dataclass
+class Decision:
+    """What the default policy and the workspace's rules want done with one interaction."""
+
+    hide: str = ""  # the reason, when it is to be hidden
+    hide_by: str = ""  # the rule's name
+    review: str = ""
+    review_by: str = ""
+    labels: list[tuple[str, str]] = field(default_factory=list)  # (label, rule)
+    assign: tuple[User, str] | None = None
+    alerts: list[str] = field(default_factory=list)  # rule names
+    refused: list[str] = field(default_factory=list)  # hides the invariants turned down
+
+
+def rule_matches(rule: ModerationRule, interaction: Interaction) -> bool:
+    """Every condition that is set must hold. Time conditions are checked by the clock."""
+    folded = fold(interaction.text)
+    handle = interaction.identity.handle if interaction.identity else ""
+    checks = [
+        not rule.category or interaction.category == rule.category,
+        rule.min_abuse is None or (interaction.abuse or 0) >= rule.min_abuse,
+        not rule.channel_id or interaction.channel_id == rule.channel_id,
+        not rule.lang or interaction.lang == rule.lang,
+        not rule.author or fold(rule.author).lstrip("@") in fold(handle),
+        not rule.keywords or any(k in folded for k in _keywords(rule)),
+    ]
+    return all(checks)
+
+
+def _keywords(rule: ModerationRule) -> list[str]:
+    return [fold(k).strip() for k in rule.keywords.split(",") if k.strip()]
+
+
+def may_hide_automatically(interaction: Interaction, rule: ModerationRule | None) -> bool:
+    """The built-in invariants (product rule 3).
+
+    Civil criticism is never hidden by a machine. Otherwise a machine hides only on
+    strong grounds: a lexicon hit, an abuse score above the model's high-precision
+    threshold, strong spam evidence, or one of the workspace's own keywords.
+    """
+    if interaction.category in (Category.CRITICISM, Category.QUESTION, Category.PRAISE):
+        return False
+    scores = interaction.scores or {}
+    grounds = [
+        bool(scores.get("lexicon")),
+        interaction.suggested_action == "hide",
+        float(scores.get("spam", 0)) >= SPAM_HIDE,
+        bool(rule and rule.keywords and rule_matches(rule, interaction)),
+    ]
+    return any(grounds)
+
+
+def decide(interaction: Interaction, rules: list[ModerationRule]) -> Decision:
+    decision = Decision()
+    reason = (interaction.scores or {}).get("reason", "")
+    if interaction.suggested_action == "hide":
+        decision.hide = reason
+    elif interaction.suggested_action == "review":
+        decision.review = reason
+    for rule in rules:
+        if not rule.enabled or rule.unanswered_hours or not rule_matches(rule, interaction):
+            continue
+        _apply_rule(decision, rule, interaction)
+    if decision.hide and not may_hide_automatically(interaction, None) and not decision.hide_by:
+        decision.refused.append(decision.hide)
+        decision.review, decision.hide = decision.hide, ""
+    return decision
+
+
+def _apply_rule(decision: Decision, rule: ModerationRule, interaction: Interaction) -> None:
+    why = _("rule “%(name)s”") % {"name": rule.name}
+    if rule.action == RuleAction.HIDE:
+        if may_hide_automatically(interaction, rule):
+            decision.hide, decision.hide_by = decision.hide or why, rule.name
+        else:
+            decision.refused.append(why)
+            decision.review, decision.review_by = why, rule.name
+    elif rule.action == RuleAction.REVIEW:
+        decision.review, decision.review_by = decision.review or why, rule.name
+    elif rule.action == RuleAction.LABEL and rule.label:
+        decision.labels.append((rule.label, rule.name))
+    elif rule.action == RuleAction.ASSIGN and rule.assign_to_id:
+        decision.assign = (rule.assign_to, rule.name)  # type: ignore[assignment]
+    elif rule.action == RuleAction.ALERT:
+        decision.alerts.append(rule.name)
+
+
+def _event(
+    interaction: Interaction,
+    action: str,
+    *,
+    actor: User | None = None,
+    rule: str = "",
+    reason: str = "",
+    network: bool = False,
+) -> ModerationEvent:
+    return ModerationEvent.objects.create(
+        workspace_id=interaction.workspace_id,
+        interaction=interaction,
+        action=action,
+        actor=actor,
+        rule_name=rule if actor is None else "",
+        reason=reason[:500],
+        model_version=interaction.model_version,
+        score=interaction.abuse,
+        network_status=NetworkStatus.PENDING if network else NetworkStatus.NOT_NEEDED,
+        next_attempt_at=timezone.now() if network else None,
+    )
+
+
+def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
+    """Record what was decided on a freshly ingested interaction, and log each part."""
+    from palabre.inbox.alerts import interaction_alert  # the clock's own notices
+
+    auto = _("default rules")
+    for refused in decision.refused:
+        _event(
+            interaction,
+            EventAction.REFUSED,
+            rule=auto,
+            reason=_("%(why)s: civil criticism and weak evidence are never hidden by a machine")
+            % {"why": refused},
+        )
+    if decision.hide:
+        interaction.hidden = True
+        interaction.needs_answer = False
+        _event(
+            interaction,
+            EventAction.HIDE,
+            rule=decision.hide_by or auto,
+            reason=decision.hide,
+            network=True,
+        )
+    elif decision.review:
+        interaction.in_review = True
+        _event(
+            interaction,
+            EventAction.REVIEW,
+            rule=decision.review_by or auto,
+            reason=decision.review,
+        )
+    for label, rule in decision.labels:
+        if label not in interaction.labels:
+            interaction.labels = [*interaction.labels, label]
+        _event(interaction, EventAction.LABEL, rule=rule, reason=label)
+    if decision.assign:
+        user, rule = decision.assign
+        interaction.assigned_to = user
+        _event(interaction, EventAction.ASSIGN, rule=rule, reason=str(user))
+    interaction.save()
+    for rule in decision.alerts:
+        interaction_alert(interaction=interaction, reason=rule)
+
+
+# A person's decisions. Each is also a label for the workspace's model.
+
+
+def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "") -> None:
+    with transaction.atomic():
+        interaction.hidden, interaction.in_review = True, False
+        interaction.save(update_fields=["hidden", "in_review"])
+        _event(interaction, EventAction.HIDE, actor=actor, reason=reason, network=True)
+
+
+def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "") -> None:
+    """Reverses a hide, on the network too: the reply shows again in the thread."""
+    with transaction.atomic():
+        interaction.hidden, interaction.in_review = False, False
+        interaction.save(update_fields=["hidden", "in_review"])
+        _event(interaction, EventAction.UNHIDE, actor=actor, reason=reason, network=True)
+
+
+def interaction_judge(*, interaction: Interaction, actor: User, abusive: bool) -> None:
+    """A reviewer's verdict on the grey zone: "abuse" (and hide) or "not abuse" (keep)."""
+    if abusive:
+        with transaction.atomic():
+            _event(interaction, EventAction.IS_ABUSE, actor=actor)
+            interaction_hide(interaction=interaction, actor=actor, reason=_("judged abusive"))
+        return
+    with transaction.atomic():
+        _event(interaction, EventAction.NOT_ABUSE, actor=actor)
+        interaction.in_review = False
+        if interaction.hidden:
+            interaction_unhide(interaction=interaction, actor=actor, reason=_("not abuse"))
+        else:
+            interaction.save(update_fields=["in_review"])
+
+
+def moderation_event_apply(event: ModerationEvent) -> datetime | None:
+    """The worker's step: carry a hide or unhide to the network."""
+    interaction = event.interaction
+    connector = connector_for(interaction.channel)
+    try:
+        if event.action == EventAction.HIDE:
+            connector.hide(remote_id=interaction.remote_id)
+        else:
+            connector.unhide(remote_id=interaction.remote_id)
+    except RateLimited as error:
+        wait = error.retry_after if error.retry_after is not None else 60
+        raise RetryAt(timezone.now() + timedelta(seconds=wait), error.reason) from None
+    except (Rejected, AuthExpired) as error:
+        ModerationEvent.objects.filter(pk=event.pk).update(
+            network_status=NetworkStatus.FAILED, last_error=error.reason[:2000]
+        )
+        return None
+    ModerationEvent.objects.filter(pk=event.pk).update(network_status=NetworkStatus.DONE)
+    return None
+
+
+def workspace_labels(workspace: Workspace) -> tuple[list[str], list[int]]:
+    """Every person's decision, the latest per interaction: 1 abusive, 0 not."""
+    positive = {EventAction.HIDE, EventAction.IS_ABUSE}
+    negative = {EventAction.UNHIDE, EventAction.NOT_ABUSE}
+    latest: dict[int, int] = {}
+    texts: dict[int, str] = {}
+    events = ModerationEvent.objects.filter(
+        workspace=workspace, actor__isnull=False, action__in=positive | negative
+    ).select_related("interaction")
+    for event in events.order_by("created_at", "pk"):
+        if event.interaction.erased:
+            continue
+        latest[event.interaction_id] = int(event.action in positive)
+        texts[event.interaction_id] = event.interaction.text
+    ids = sorted(latest)
+    return [texts[i] for i in ids], [latest[i] for i in ids]

@@ -1,0 +1,132 @@
+"""What people do in the inbox: assign, note, answer, thank, close."""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import User
+from palabre.channels.connectors import connector_for
+from palabre.channels.services import channel_mark_needs_reconnect
+from palabre.inbox.models import (
+    EventAction,
+    Interaction,
+    ModerationEvent,
+    Note,
+    Reply,
+    ReplyStatus,
+    SavedReply,
+)
+from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
+from palabre.worker.jobs import RetryAt
+
+DEFAULT_THANKS = {"fr": "Merci {first_name} !", "en": "Thank you {first_name}!"}
+
+
+class InboxRefused(Exception):
+    """The action cannot be done; the message says why, in the person's language."""
+
+
+def interaction_assign(*, interaction: Interaction, actor: User, assignee: User | None) -> None:
+    with transaction.atomic():
+        interaction.assigned_to = assignee
+        interaction.save(update_fields=["assigned_to"])
+        ModerationEvent.objects.create(
+            workspace_id=interaction.workspace_id,
+            interaction=interaction,
+            action=EventAction.ASSIGN,
+            actor=actor,
+            reason=str(assignee) if assignee else _("nobody"),
+        )
+
+
+def interaction_note(*, interaction: Interaction, actor: User, text: str) -> Note:
+    return Note.objects.create(interaction=interaction, author=actor, text=text)
+
+
+def interaction_done(*, interaction: Interaction, done: bool = True) -> None:
+    interaction.done_at = timezone.now() if done else None
+    interaction.save(update_fields=["done_at"])
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"  # an unknown variable stays visible, never an error
+
+
+def saved_reply_render(*, text: str, interaction: Interaction) -> str:
+    identity = interaction.identity
+    contact = identity.contact if identity else None
+    values = _Blank(
+        first_name=contact.first_name if contact else "",
+        name=contact.name if contact else "",
+        handle=identity.at_handle if identity else "",
+    )
+    # Only plain {name} fields: format_map would also evaluate {a.b} and {a[0]}.
+    fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    if any(not f.isidentifier() for f in fields):
+        return text
+    return text.format_map(values).replace("  ", " ")  # "Merci  !" without a first name
+
+
+def interaction_reply(*, interaction: Interaction, actor: User, text: str) -> Reply:
+    """Queue an answer; the worker posts it into the thread on the network."""
+    if not text.strip():
+        raise InboxRefused(_("Write an answer first."))
+    connector = connector_for(interaction.channel)
+    if Capability.REPLY not in connector.capabilities:
+        raise InboxRefused(_("This network does not let Palabre answer; answer there."))
+    if interaction.erased:
+        raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
+    return Reply.objects.create(
+        interaction=interaction, author=actor, text=text, next_attempt_at=timezone.now()
+    )
+
+
+def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
+    """For praise and for people who share: the workspace's thank-you, then done."""
+    lang = interaction.lang if interaction.lang in ("fr", "en") else "fr"
+    saved = SavedReply.objects.filter(
+        workspace_id=interaction.workspace_id, for_thanks=True, lang=lang
+    ).first()
+    template = saved.text if saved else DEFAULT_THANKS[lang]
+    text = saved_reply_render(text=template, interaction=interaction)
+    reply = interaction_reply(interaction=interaction, actor=actor, text=text)
+    interaction_done(interaction=interaction)
+    return reply
+
+
+def reply_send(reply: Reply) -> datetime | None:
+    """The worker's step. The idempotency key makes a retry find the reply sent before."""
+    interaction = reply.interaction
+    channel = interaction.channel
+    try:
+        published = connector_for(channel).reply(
+            to_remote_id=interaction.remote_id,
+            text=reply.text,
+            idempotency_key=reply.idempotency_key,
+            created_at=reply.created_at,
+        )
+    except RateLimited as error:
+        wait = error.retry_after if error.retry_after is not None else 60
+        raise RetryAt(timezone.now() + timedelta(seconds=wait), error.reason) from None
+    except (Rejected, AuthExpired) as error:
+        if isinstance(error, AuthExpired):
+            channel_mark_needs_reconnect(channel=channel, reason=error.reason)
+        Reply.objects.filter(pk=reply.pk).update(
+            status=ReplyStatus.FAILED, error=error.reason[:1000]
+        )
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        Reply.objects.filter(pk=reply.pk).update(
+            status=ReplyStatus.SENT, remote_id=published.remote_id, sent_at=now, error=""
+        )
+        Interaction.objects.filter(pk=interaction.pk, answered_at__isnull=True).update(
+            answered_at=now
+        )
+    return None

@@ -1,0 +1,244 @@
+"""The inbox: queues, one conversation, and what a person does with it."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palabre.accounts.models import Membership, User
+from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
+from palabre.inbox import moderation, services
+from palabre.inbox.forms import QUEUES, AssignForm, FilterForm, NoteForm, ReasonForm, ReplyForm
+from palabre.inbox.models import CONVERSATION_KINDS, Interaction, SavedReply
+
+PAGE = 50
+
+
+def rights(membership: Membership) -> dict[str, bool]:
+    """What the inbox's pages offer this person (the views check again on every action)."""
+    return {
+        "can_answer": can(membership, Action.ANSWER),
+        "can_moderate": can(membership, Action.MODERATE),
+        "can_contacts": can(membership, Action.VIEW_COMMUNITY),
+    }
+
+
+def _queue(rows: QuerySet[Interaction], queue: str, user: User) -> QuerySet[Interaction]:
+    if queue == "answer":
+        waiting = rows.filter(needs_answer=True, answered_at__isnull=True, hidden=False)
+        return waiting.order_by("created_at")  # the longest wait first
+    if queue == "review":
+        return rows.filter(in_review=True, hidden=False).order_by("created_at")
+    if queue == "hidden":
+        return rows.filter(hidden=True).order_by("-created_at")
+    if queue == "mine":
+        return rows.filter(assigned_to=user).order_by("created_at")
+    return rows.order_by("-created_at")
+
+
+def _filtered(rows: QuerySet[Interaction], form: FilterForm, queue: str) -> QuerySet[Interaction]:
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("channel"):
+        rows = rows.filter(channel=data["channel"])
+    if data.get("category"):
+        rows = rows.filter(category=data["category"])
+    if data.get("lang"):
+        rows = rows.filter(lang=data["lang"])
+    if data.get("text"):
+        words = data["text"]
+        rows = rows.filter(Q(text__icontains=words) | Q(identity__handle__icontains=words))
+    done = data.get("done") or ("any" if queue in ("all", "hidden") else "")
+    if done == "":
+        rows = rows.filter(done_at__isnull=True)
+    elif done == "yes":
+        rows = rows.filter(done_at__isnull=False)
+    return rows
+
+
+def inbox(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_INBOX)
+    workspace = membership.workspace
+    queue = request.GET.get("q", "answer")
+    queue = queue if queue in QUEUES else "answer"
+    form = FilterForm(request.GET or None, workspace=workspace)
+    talk = scoped(Interaction.objects.all(), workspace).filter(kind__in=CONVERSATION_KINDS)
+    user = cast(User, request.user)
+    rows = _filtered(_queue(talk, queue, user), form, queue)
+    page = Paginator(rows.select_related("identity", "channel", "assigned_to"), PAGE).get_page(
+        request.GET.get("page")
+    )
+    counts = {
+        "answer": _queue(talk, "answer", user).filter(done_at__isnull=True).count(),
+        "review": _queue(talk, "review", user).filter(done_at__isnull=True).count(),
+        "mine": _queue(talk, "mine", user).filter(done_at__isnull=True).count(),
+    }
+    context = {
+        "membership": membership,
+        "queue": queue,
+        "queues": QUEUES,
+        "counts": counts,
+        "form": form,
+        "page": page,
+        "query": _query(request),
+    } | rights(membership)
+    return render(request, "inbox/inbox.html", context)
+
+
+def _query(request: HttpRequest) -> str:
+    """The page's filters, without its page number (the pager adds its own)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _thread(interaction: Interaction) -> list[Interaction]:
+    """The comments above this one, oldest first (a few levels are enough to follow)."""
+    chain: list[Interaction] = []
+    current = interaction.parent
+    while current is not None and len(chain) < 6:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+def _item_context(membership: Membership, interaction: Interaction) -> dict[str, object]:
+    workspace = membership.workspace
+    saved = SavedReply.objects.filter(workspace=workspace)
+    return {
+        "membership": membership,
+        "item": interaction,
+        "thread": _thread(interaction),
+        "children": interaction.children.select_related("identity").order_by("created_at"),
+        "replies": interaction.replies.select_related("author"),
+        "notes": interaction.notes.select_related("author"),
+        "events": interaction.events.select_related("actor")[:50],
+        "saved_replies": [
+            (s, services.saved_reply_render(text=s.text, interaction=interaction)) for s in saved
+        ],
+        "reply_form": ReplyForm(),
+        "note_form": NoteForm(),
+        "assign_form": AssignForm(
+            workspace=workspace, initial={"assignee": interaction.assigned_to_id}
+        ),
+        "reason_form": ReasonForm(),
+    } | rights(membership)
+
+
+def inbox_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_INBOX)
+    interaction = get_scoped_or_404(
+        Interaction.objects.select_related("identity__contact", "channel", "target__variant"),
+        membership.workspace,
+        pk=pk,
+    )
+    return render(request, "inbox/item.html", _item_context(membership, interaction))
+
+
+def _acting(
+    request: HttpRequest, slug: str, pk: int, action: Action
+) -> tuple[Membership, Interaction]:
+    membership = membership_for(request, slug, action)
+    interaction = get_scoped_or_404(Interaction.objects.all(), membership.workspace, pk=pk)
+    return membership, interaction
+
+
+def _back(slug: str, interaction: Interaction) -> HttpResponse:
+    return redirect("inbox_item", slug=slug, pk=interaction.pk)
+
+
+@require_POST
+def inbox_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership, interaction = _acting(request, slug, pk, Action.ANSWER)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.interaction_reply(
+                interaction=interaction,
+                actor=cast(User, request.user),
+                text=form.cleaned_data["text"],
+            )
+        except services.InboxRefused as refused:
+            form.add_error("text", str(refused))
+        else:
+            messages.success(request, _("Your answer is on its way to the thread."))
+            return _back(slug, interaction)
+    context = _item_context(membership, interaction) | {"reply_form": form}
+    return render(request, "inbox/item.html", context, status=400)
+
+
+@require_POST
+def inbox_thank(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _membership, interaction = _acting(request, slug, pk, Action.ANSWER)
+    try:
+        services.interaction_thank(interaction=interaction, actor=cast(User, request.user))
+    except services.InboxRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Thanked."))
+    return _back(slug, interaction)
+
+
+@require_POST
+def inbox_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership, interaction = _acting(request, slug, pk, Action.ANSWER)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        context = _item_context(membership, interaction) | {"note_form": form}
+        return render(request, "inbox/item.html", context, status=400)
+    services.interaction_note(
+        interaction=interaction, actor=cast(User, request.user), text=form.cleaned_data["text"]
+    )
+    return _back(slug, interaction)
+
+
+@require_POST
+def inbox_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership, interaction = _acting(request, slug, pk, Action.ANSWER)
+    if request.POST.get("me"):
+        assignee: User | None = cast(User, request.user)
+    else:
+        form = AssignForm(request.POST, workspace=membership.workspace)
+        if not form.is_valid():
+            context = _item_context(membership, interaction) | {"assign_form": form}
+            return render(request, "inbox/item.html", context, status=400)
+        assignee = form.cleaned_data["assignee"]
+    services.interaction_assign(
+        interaction=interaction, actor=cast(User, request.user), assignee=assignee
+    )
+    return _back(slug, interaction)
+
+
+@require_POST
+def inbox_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _membership, interaction = _acting(request, slug, pk, Action.ANSWER)
+    done = request.POST.get("done", "1") == "1"
+    services.interaction_done(interaction=interaction, done=done)
+    if done and request.POST.get("next") == "queue":
+        return redirect("inbox", slug=slug)
+    return _back(slug, interaction)
+
+
+@require_POST
+def inbox_moderate(request: HttpRequest, slug: str, pk: int, verb: str) -> HttpResponse:
+    _membership, interaction = _acting(request, slug, pk, Action.MODERATE)
+    user = cast(User, request.user)
+    reason = request.POST.get("reason", "")[:500]
+    if verb == "hide":
+        moderation.interaction_hide(interaction=interaction, actor=user, reason=reason)
+        messages.success(request, _("Hidden here and on the network; “Show again” undoes it."))
+    elif verb == "unhide":
+        moderation.interaction_unhide(interaction=interaction, actor=user, reason=reason)
+        messages.success(request, _("Shown again, here and on the network."))
+    elif verb in ("abuse", "not-abuse"):
+        moderation.interaction_judge(interaction=interaction, actor=user, abusive=verb == "abuse")
+        messages.success(request, _("Noted: this decision also teaches the workspace's model."))
+    else:
+        raise Http404
+    return _back(slug, interaction)

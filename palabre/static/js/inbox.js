@@ -1,0 +1,54 @@
+// Inbox keyboard shortcuts and saved replies. Everything also works with the mouse.
+(function () {
+  "use strict";
+
+  function typing(event) {
+    var el = event.target;
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
+  // The queue: j / k move the selection, Enter opens it.
+  var list = document.querySelector("[data-inbox-list]");
+  if (list) {
+    var rows = Array.prototype.slice.call(list.querySelectorAll("[data-href]"));
+    var current = -1;
+    function select(index) {
+      if (!rows.length) return;
+      current = Math.max(0, Math.min(rows.length - 1, index));
+      rows.forEach(function (row, i) { row.classList.toggle("selected", i === current); });
+      rows[current].querySelector("a").focus();
+    }
+    document.addEventListener("keydown", function (event) {
+      if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === "j") { select(current + 1); event.preventDefault(); }
+      if (event.key === "k") { select(current - 1); event.preventDefault(); }
+    });
+  }
+
+  // One conversation: r answer, a assign to me, d done, t thank, h hide, u show again.
+  var item = document.querySelector("[data-inbox-item]");
+  if (item) {
+    document.addEventListener("keydown", function (event) {
+      if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === "r") {
+        var box = item.querySelector(".reply-form textarea");
+        if (box) { box.focus(); event.preventDefault(); }
+        return;
+      }
+      if (event.key === "Escape") {
+        var back = document.querySelector("main > p > a");
+        if (back) window.location.href = back.href;
+        return;
+      }
+      var form = item.querySelector('form[data-shortcut="' + event.key + '"]');
+      if (form) { event.preventDefault(); form.requestSubmit(); }
+    });
+    var saved = item.querySelector("[data-saved-replies]");
+    if (saved) {
+      saved.addEventListener("change", function () {
+        var box = item.querySelector(".reply-form textarea");
+        if (box && saved.value) { box.value = saved.value; box.focus(); }
+      });
+    }
+  }
+})();

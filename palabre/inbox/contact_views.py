@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -41,8 +42,10 @@ def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_COMMUNITY)
     contact = get_scoped_or_404(Contact.objects.all(), membership.workspace, pk=pk)
     manage = can(membership, Action.MANAGE_CONTACTS)
+    if request.method == "POST" and not manage:
+        raise PermissionDenied
     form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and manage and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))
         return redirect("contact_detail", slug=slug, pk=pk)

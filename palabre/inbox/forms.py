@@ -102,7 +102,6 @@ class RuleForm(forms.ModelForm):
             "action",
             "label",
             "assign_to",
-            "position",
         ]
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 
 from palabre.accounts.models import Invitation, Membership
 from palabre.channels.services import channel_create_demo
+from palabre.inbox.models import Contact, Identity, Interaction
 from palabre.publishing.models import MediaItem, Post
 
 ROLES = ["alice", "bob", "erin", "carl", "anna", "nina"]  # owner … analyst
@@ -29,6 +31,15 @@ EXPECTED_GET = {
     "post_edit": {"alice", "bob", "erin"},
     "channel_connect_bluesky": {"alice", "bob"},
     "media_file": set(ROLES),
+    "inbox_item": {"alice", "bob", "erin", "nina"},
+    "inbox_log": {"alice", "bob", "erin", "nina"},
+    "inbox_log_csv": {"alice", "bob", "erin", "nina"},
+    "inbox_rules": {"alice", "bob"},
+    "inbox_saved_replies": {"alice", "bob"},
+    "inbox_settings": {"alice", "bob"},
+    "contacts": {"alice", "bob", "nina"},
+    "contact_detail": {"alice", "bob", "nina"},
+    "contact_export": {"alice", "bob"},
 }
 
 
@@ -52,7 +63,30 @@ def objects(cast, settings, tmp_path) -> dict[str, int]:
         height=1,
     )
     media.file.save("pain.jpg", ContentFile(b"abc"))
-    return {"post": post.pk, "media": media.pk}
+    channel = channel_create_demo(workspace=cast.workspace, network="mastodon", name="M")
+    contact = Contact.objects.create(workspace=cast.workspace, name="Claire")
+    other = Contact.objects.create(workspace=cast.workspace, name="Claire M.")
+    identity = Identity.objects.create(
+        workspace=cast.workspace, contact=contact, network="mastodon", remote_id="1", handle="c"
+    )
+    item = Interaction.objects.create(
+        workspace=cast.workspace,
+        channel=channel,
+        remote_id="act:1",
+        kind="comment",
+        identity=identity,
+        text="Vous êtes ouverts ?",
+        created_at=timezone.now(),
+        category="question",
+        needs_answer=True,
+    )
+    return {
+        "post": post.pk,
+        "media": media.pk,
+        "item": item.pk,
+        "contact": contact.pk,
+        "other_contact": other.pk,
+    }
 
 
 @pytest.mark.parametrize("view", sorted(EXPECTED_GET))
@@ -87,6 +121,14 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "post_review": f"posts/{objects['post']}/review/",
         "posts_export": "posts/export.csv",
         "posts_import": "posts/import/",
+        "inbox_item": f"inbox/{objects.get('item')}/",
+        "inbox_log": "inbox/log/",
+        "inbox_log_csv": "inbox/log/?format=csv",
+        "inbox_rules": "inbox/rules/",
+        "inbox_saved_replies": "inbox/replies/",
+        "inbox_settings": "inbox/settings/",
+        "contact_detail": f"contacts/{objects.get('contact')}/",
+        "contact_export": f"contacts/{objects.get('contact')}/export/",
     }.get(view, f"{view}/")
 
 
@@ -97,6 +139,7 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
     invitation = Invitation.objects.create(
         workspace=cast.workspace, email="z@example.com", role="editor"
     )
+    item, contact = objects["item"], objects["contact"]
     return {
         "settings": (
             "settings/",
@@ -129,12 +172,49 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
         ),
         "upload": ("media/", {}, MEDIA, 200),
         "edit_media": (f"media/{objects['media']}/", {"alt_text": "Un pain"}, MEDIA),
+        "reply": (f"inbox/{item}/reply/", {"text": "Oui, de 7 h à 19 h."}, ANSWER),
+        "thank": (f"inbox/{item}/thank/", {}, ANSWER),
+        "note": (f"inbox/{item}/note/", {"text": "Client fidèle"}, ANSWER),
+        "assign": (f"inbox/{item}/assign/", {"me": "1"}, ANSWER),
+        "done": (f"inbox/{item}/done/", {}, ANSWER),
+        "hide": (f"inbox/{item}/hide/", {"reason": "test"}, ANSWER),
+        "unhide": (f"inbox/{item}/unhide/", {}, ANSWER),
+        "judge": (f"inbox/{item}/not-abuse/", {}, ANSWER),
+        "add_rule": ("inbox/rules/", {"name": "R", "action": "review", "enabled": "on"}, ANSWER),
+        "saved_reply": (
+            "inbox/replies/",
+            {"title": "Horaires", "lang": "fr", "text": "Bonjour {first_name}"},
+            ANSWER,
+        ),
+        "inbox_settings": (
+            "inbox/settings/",
+            {"answer_alert_hours": 4, "retention_months": 24, "netiquette": ""},
+            ANSWER,
+        ),
+        "contact_edit": (f"contacts/{contact}/", {"name": "Claire", "notes": ""}, ANSWER),
+        "merge": (f"contacts/{contact}/merge/", {"other": objects["other_contact"]}, ANSWER),
+        "erase": (f"contacts/{contact}/erase/", {"confirm": "erase"}, ANSWER),
     }
 
 
 COMPOSERS = {"alice", "bob", "erin"}
 MEDIA = {"alice", "bob", "erin", "carl"}
+ANSWER = {"alice", "bob"}  # answering, moderating and people's data: owner and manager
 ACTIONS = [
+    "reply",
+    "thank",
+    "note",
+    "assign",
+    "done",
+    "hide",
+    "unhide",
+    "judge",
+    "add_rule",
+    "saved_reply",
+    "inbox_settings",
+    "contact_edit",
+    "merge",
+    "erase",
     "settings",
     "invite",
     "role",

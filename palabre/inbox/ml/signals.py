@@ -108,13 +108,16 @@ def is_complaint(folded: str) -> bool:
 
 
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
-_SPAM_WORDS = _any(
-    r"\b(crypto|bitcoin|btc|nft|forex|airdrop|casino|onlyfans|viagra)\b",
-    r"\b(dm me|check my (bio|profile)|link in (my )?bio|follow back|follow me|free followers)\b",
-    r"\b(earn \$?\d+|make money|work from home and earn|investment opportunity|giveaway winner)\b",
-    r"\b(gagne[rz]? \d+|argent facile|clique[rz]? sur le lien|lien dans (ma )?bio|abonne[- ]toi)\b",
-    r"\b(promo code|code promo .{0,20}(chez|sur) mon|whatsapp|telegram)\b",
-)
+_SPAM_WORDS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(crypto|bitcoin|btc|nft|forex|airdrop|casino|onlyfans|viagra)\b",
+        r"\b(dm me|check my (bio|profile)|link in (my )?bio|follow back|free followers)\b",
+        r"\b(earn \$?\d+|make money|investment opportunity|giveaway winner)\b",
+        r"\b(gagne[rz]? \d+|argent facile|clique[rz]? sur le lien|lien dans (ma )?bio)\b",
+        r"\b(promo code|code promo .{0,20}(chez|sur) mon|whatsapp|telegram)\b",
+    )
+]
 _PHONE = re.compile(r"(?:\+\d{1,3}[ .-]?)?(?:\d[ .-]?){9,}")
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 _REPEAT = re.compile(r"(.)\1{6,}")
@@ -131,8 +134,11 @@ def spam(text: str, folded: str) -> Spam:
     found: list[tuple[str, float]] = []
     if _LINK.search(text):
         found.append(("link", 0.3))
-    if _SPAM_WORDS.search(folded):
-        found.append(("spam words", 0.5))
+    # Each family of spam vocabulary adds evidence: "DM me", "earn $500" and "crypto"
+    # together are spam beyond doubt; one of them alone is only suspicious.
+    families = sum(bool(p.search(folded)) for p in _SPAM_WORDS)
+    if families:
+        found.append(("spam words", 0.5 + 0.3 * (families - 1)))
     if _PHONE.search(text):
         found.append(("phone number", 0.3))
     if len(_EMOJI.findall(text)) >= 8 or _REPEAT.search(text):

@@ -78,7 +78,7 @@ def choose_thresholds(p: np.ndarray, rows: list[Row]) -> dict[str, dict[str, flo
     hide = {}
     for lang in ("fr", "en"):
         mine = [i for i, r in enumerate(rows) if r.lang == lang]
-        hide[lang] = _hide_threshold(p[mine], [rows[i] for i in mine])
+        hide[lang] = _hide_threshold(p[mine], [rows[i] for i in mine]) if mine else 0.995
     hide["other"] = max(hide.values())
     review = dict.fromkeys(("fr", "en", "other"), REVIEW_THRESHOLD)
     return {"review": review, "hide": hide}
@@ -95,9 +95,12 @@ def train_base(rows: list[Row], *, version: str, progress: Progress = log.info) 
     held = [r for r in rows if bucket("validation:" + r.text) < 15]
     rest = [r for r in rows if bucket("validation:" + r.text) >= 15]
     progress(f"validation fit: {len(rest)} rows, {len(held)} kept aside")
-    idf, abuse, _hate = fit(rest)
-    p = sigmoid(abuse.logits(features.tfidf(features.counts([r.text for r in held]), idf)))
-    thresholds = choose_thresholds(p, held)
+    if held and len({r.abusive for r in rest}) == 2:
+        idf, abuse, _hate = fit(rest)
+        p = sigmoid(abuse.logits(features.tfidf(features.counts([r.text for r in held]), idf)))
+        thresholds = choose_thresholds(p, held)
+    else:  # too little data to measure: the most careful thresholds
+        thresholds = choose_thresholds(np.zeros(0), [])
     progress(f"thresholds: {thresholds}")
     progress(f"final fit: {len(rows)} rows")
     idf, abuse, hate = fit(rows)

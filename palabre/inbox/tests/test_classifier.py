@@ -1,0 +1,189 @@
+"""The classifier: the shipped base model, the default policy, and its acceptance figures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from palabre.inbox.ml import datasets, language
+from palabre.inbox.ml.classifier import base_model, classify
+from palabre.inbox.ml.datasets import Row
+from palabre.inbox.ml.model import AbuseModel
+from palabre.inbox.ml.training import adjust, fit, train_base
+
+ROOT = datasets.find_root()
+needs_datasets = pytest.mark.skipif(
+    ROOT is None,
+    reason="the datasets live in ../shared/datasets, beside the project (not in a clone)",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "action"),
+    [
+        ("T'es qu'un connard", "abuse", "hide"),
+        ("Go kill yourself", "abuse", "hide"),
+        ("sale bougnoule, rentre dans ton pays", "abuse", "hide"),
+        (
+            "Votre service client est vraiment décevant, j'attends depuis 3 semaines.",
+            "criticism",
+            "answer_first",
+        ),
+        (
+            "Very disappointed, my order never arrived and nobody answers.",
+            "criticism",
+            "answer_first",
+        ),
+        ("Vous êtes ouverts le dimanche matin ?", "question", "answer_first"),
+        ("How do I cancel my subscription?", "question", "answer_first"),
+        ("Merci pour l'accueil, c'était parfait !", "praise", "none"),
+        ("DM me to earn $500 a day with crypto https://spam.example", "spam", "hide"),
+        ("On y était l'an dernier avec les enfants.", "other", "none"),
+    ],
+)
+def test_the_default_policy_sorts_typical_comments(text: str, category: str, action: str) -> None:
+    [prediction] = classify([text])
+    assert (prediction.category, prediction.action) == (category, action), prediction
+
+
+def test_kinds_of_abuse_come_from_the_lexicon_and_the_hate_head() -> None:
+    threat, slur, insult = classify(
+        [
+            "je vais te retrouver et te tuer",
+            "go back to your country you wetback",
+            "you are such an idiot",
+        ]
+    )
+    assert threat.abuse_kind == "threat"
+    assert slur.abuse_kind == "hate"
+    assert insult.abuse_kind == "insult"
+
+
+def test_a_complaint_in_the_grey_zone_is_answered_not_hidden() -> None:
+    """Product rule 3: a civil complaint is never hidden, whatever its abuse score."""
+    complaints = [
+        "C'est honteux, scandaleux, la pire commande de ma vie, remboursez-moi.",
+        "Worst service ever, totally unacceptable, I want a refund now.",
+    ]
+    for prediction in classify(complaints):
+        assert prediction.action != "hide"
+        assert prediction.category in ("criticism", "abuse")
+
+
+def test_language_detection_handles_short_comments() -> None:
+    assert language.detect("Merci beaucoup !") == "fr"
+    assert language.detect("Thanks!") == "en"
+    assert language.detect("Danke schön für alles, das war wirklich toll") == "other"
+    assert language.detect("👍👍", default="fr") == "fr"
+
+
+def test_every_prediction_names_its_model_and_scores() -> None:
+    [p] = classify(["Bonjour, une question sur ma commande ?"])
+    assert p.model_version == base_model().version
+    assert set(p.scores()) >= {"abuse", "spam", "sentiment", "question"}
+
+
+def test_a_saved_model_loads_back_identical(tmp_path: Path) -> None:
+    model = base_model()
+    model.save(tmp_path)
+    again = AbuseModel.load(tmp_path)
+    texts = ["tu es vraiment nul", "merci beaucoup", "shut up"]
+    assert np.allclose(model.scores(texts)[0], again.scores(texts)[0], atol=1e-6)
+    assert again.thresholds == model.thresholds
+
+
+TINY = [
+    Row("t'es qu'un abruti", "fr", 1, "insult"),
+    Row("espèce d'imbécile", "fr", 1, "insult"),
+    Row("sale race de voleurs", "fr", 1, "hate"),
+    Row("merci pour tout", "fr", 0),
+    Row("à quelle heure ouvrez-vous ?", "fr", 0),
+    Row("you stupid idiot", "en", 1, "insult"),
+    Row("those people are vermin", "en", 1, "hate"),
+    Row("thanks a lot", "en", 0),
+    Row("what time do you open?", "en", 0),
+] * 3
+
+
+def test_training_learns_from_rows_and_chooses_thresholds() -> None:
+    trained = train_base(TINY, version="tiny", progress=lambda _message: None)
+    model = trained.model
+    abusive, civil = model.scores(["t'es qu'un abruti", "merci pour tout"])[0]
+    assert abusive > 0.5 > civil
+    assert set(model.thresholds["hide"]) == {"fr", "en", "other"}
+    assert all(0.8 <= t <= 0.995 for t in model.thresholds["hide"].values())
+
+
+def test_workspace_decisions_move_the_model_toward_them() -> None:
+    idf, abuse, hate = fit(TINY)
+    base = AbuseModel("tiny", idf, abuse, hate, {"review": {"other": 0.5}, "hide": {"other": 0.9}})
+    text = "what time do you open"
+    before = base.scores([text])[0][0]
+    adjusted = adjust(base, [text] * 5, [1] * 5, version="ws")
+    after = adjusted.scores([text])[0][0]
+    assert after > before + 0.1
+    # What the workspace did not judge keeps its side of the line.
+    assert adjusted.scores(["thanks a lot"])[0][0] < 0.5
+
+
+def test_classify_command_answers_each_line_in_order() -> None:
+    lines = [
+        json.dumps({"text": "Vous livrez à Lyon ?"}),
+        "not json",
+        json.dumps({"text": "Ferme ta gueule"}),
+        json.dumps({"nope": 1}),
+        json.dumps({"text": "Merci !"}),
+    ]
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "palabre"), "classify"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"DJANGO_SETTINGS_MODULE": "palabre.settings", **__import__("os").environ},
+    )
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 5
+    assert out[0]["category"] == "question" and out[0]["action"] == "answer_first"
+    assert out[0]["lang"] == "fr"
+    assert "error" in out[1] and "error" in out[3]
+    assert out[2]["category"] == "abuse" and out[2]["action"] == "hide"
+    assert out[4]["category"] == "praise" and out[4]["action"] == "none"
+    assert set(out[0]["scores"]) >= {"abuse", "spam", "sentiment"}
+
+
+@needs_datasets
+def test_held_out_acceptance_figures() -> None:
+    """The issue's acceptance: ≤ 1% of civil held-out rows hidden; macro-F1 floors a little
+    under what docs/moderation.md reports, so a worse retrained model fails here."""
+    from palabre.inbox.ml.evaluation import evaluate
+
+    assert ROOT is not None
+    report = evaluate(ROOT, base_model())
+    by_name = {s.name: s for s in report.sets}
+    for name in (
+        "ToxiFrenchBalanced (30% held out)",
+        "Civil comments fr (30% held out)",
+        "Civil comments en (30% held out)",
+    ):
+        s = by_name[name]
+        assert s.hidden_civil <= 0.01 * (s.rows - s.abusive), name
+    assert report.macro_f1_by_lang["fr"] >= 0.62
+    assert report.macro_f1_by_lang["en"] >= 0.78
+
+
+@needs_datasets
+def test_the_lexicon_never_fires_on_the_civil_comments() -> None:
+    rows = datasets.civil("fr", training=True) + datasets.civil("en", training=True)
+    rows += datasets.civil("fr", training=False) + datasets.civil("en", training=False)
+    hits = [
+        (r.text, p.lexicon)
+        for r, p in zip(rows, classify([r.text for r in rows]), strict=True)
+        if p.lexicon
+    ]
+    assert hits == []

@@ -1,0 +1,215 @@
+"""Ingestion, classification and the rules, on the demo network (all in the database)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from palabre.inbox.alerts import interaction_clock
+from palabre.inbox.ingest import interactions_ingest
+from palabre.inbox.models import (
+    ChannelSync,
+    Contact,
+    EventAction,
+    Identity,
+    Interaction,
+    ModerationEvent,
+    ModerationRule,
+    NetworkStatus,
+    RuleAction,
+)
+from palabre.inbox.tests.helpers import comment, ingested, poll, published
+from palabre.networks.base import Author, IncomingInteraction, InteractionKind
+from palabre.networks.demo.models import DemoActivity
+from palabre.publishing.models import Notice
+from palabre.worker import loop
+
+
+@pytest.fixture
+def target(cast):
+    return published(cast.workspace, cast.bob)
+
+
+def test_a_poll_stores_each_item_once_threaded_under_its_post(target) -> None:
+    question = comment(target, "Vous êtes ouverts dimanche ?")
+    poll(target.channel)
+    poll(target.channel)  # nothing new: nothing doubled
+    answer = comment(target, "Oui, jusqu'à midi je crois", in_reply_to=question.remote_id)
+    poll(target.channel)
+    first, second = ingested(question), ingested(answer)
+    assert Interaction.objects.filter(kind="comment").count() == 2
+    assert first.target == target and second.target == target
+    assert second.parent == first
+    sync = ChannelSync.objects.get(channel=target.channel)
+    assert sync.cursor == str(answer.pk)
+
+
+def test_the_same_page_twice_adds_nothing(target) -> None:
+    item = IncomingInteraction(
+        "act:999", InteractionKind.COMMENT, Author("u1", "@u1"), timezone.now(), "Salut"
+    )
+    assert interactions_ingest(channel=target.channel, items=[item, item], cursor="1") == 1
+    assert interactions_ingest(channel=target.channel, items=[item], cursor="1") == 0
+
+
+def test_classification_is_stored_with_its_model_and_queues_follow(target) -> None:
+    question = comment(target, "Vous livrez à Villeurbanne ?")
+    complaint = comment(target, "Très déçue, ma commande n'est jamais arrivée.", handle="@nadia")
+    insult = comment(target, "Ferme ta gueule sale con", handle="@troll")
+    praise = comment(target, "Merci, le meilleur pain du quartier !", handle="@lea")
+    poll(target.channel)
+    q, c, i, p = (ingested(a) for a in (question, complaint, insult, praise))
+    assert (q.category, q.needs_answer, q.hidden) == ("question", True, False)
+    assert (c.category, c.needs_answer, c.hidden) == ("criticism", True, False)
+    assert (i.category, i.hidden, i.needs_answer) == ("abuse", True, False)
+    assert (p.category, p.needs_answer) == ("praise", False)
+    assert q.model_version.startswith("base-") and "abuse" in q.scores
+    hide = ModerationEvent.objects.get(interaction=i, action=EventAction.HIDE)
+    assert hide.network_status == NetworkStatus.PENDING and hide.score == i.abuse
+    assert hide.model_version == i.model_version and "lexicon" in hide.reason
+
+
+def test_hiding_reaches_the_network_through_the_worker(target) -> None:
+    insult = comment(target, "T'es qu'un connard", handle="@troll")
+    poll(target.channel)
+    loop.run(stop=__import__("threading").Event(), until_idle=True)
+    insult.refresh_from_db()
+    assert insult.hidden  # on the (demo) network
+    event = ModerationEvent.objects.get(action=EventAction.HIDE)
+    assert event.network_status == NetworkStatus.DONE
+
+
+def test_people_become_contacts_once_per_account(target) -> None:
+    comment(target, "Bonjour !", handle="@claire")
+    comment(target, "Encore moi", handle="@claire")
+    comment(target, "Et moi", handle="@paul", name="Paul")
+    poll(target.channel)
+    assert Identity.objects.count() == 2 and Contact.objects.count() == 2
+    claire = Identity.objects.get(remote_id="@claire")
+    assert claire.interactions.count() == 2 and claire.contact.name == "Claire Martin"
+
+
+def test_repeated_abuse_by_one_person_is_harassment(target) -> None:
+    for text in ("T'es qu'un connard", "Espèce de connasse", "Ferme ta gueule sale con"):
+        comment(target, text, handle="@stalker")
+    poll(target.channel)
+    kinds = list(
+        Interaction.objects.filter(identity__handle="@stalker")
+        .order_by("pk")
+        .values_list("abuse_kind", flat=True)
+    )
+    assert kinds == ["insult", "insult", "harassment"]
+
+
+def test_a_rule_may_not_hide_civil_criticism_and_says_so(cast, target) -> None:
+    ModerationRule.objects.create(
+        workspace=cast.workspace, name="Pas de retard", keywords="retard", action=RuleAction.HIDE
+    )
+    complaint = comment(target, "Encore un retard de livraison, je suis très déçu.")
+    spam = comment(target, "retard ? gagnez 500 € ici https://x.example", handle="@spam")
+    poll(target.channel)
+    c, s = ingested(complaint), ingested(spam)
+    assert c.category == "criticism" and not c.hidden and c.in_review and c.needs_answer
+    refused = ModerationEvent.objects.get(interaction=c, action=EventAction.REFUSED)
+    assert "never hidden" in refused.reason
+    assert s.hidden  # a keyword of the workspace's own may hide what is not criticism
+    assert ModerationEvent.objects.get(interaction=s, action=EventAction.HIDE).rule_name == (
+        "Pas de retard"
+    )
+
+
+def test_label_assign_and_alert_rules(cast, target) -> None:
+    ModerationRule.objects.create(
+        workspace=cast.workspace,
+        name="Commandes",
+        keywords="commande",
+        action=RuleAction.LABEL,
+        label="commande",
+    )
+    ModerationRule.objects.create(
+        workspace=cast.workspace,
+        name="Questions à Bob",
+        category="question",
+        action=RuleAction.ASSIGN,
+        assign_to=cast.bob,
+    )
+    ModerationRule.objects.create(
+        workspace=cast.workspace, name="Critique", category="criticism", action=RuleAction.ALERT
+    )
+    question = comment(target, "Où en est ma commande ?")
+    complaint = comment(target, "Inadmissible, ma commande est arrivée froide.", handle="@n")
+    poll(target.channel)
+    q, c = ingested(question), ingested(complaint)
+    assert q.labels == ["commande"] and q.assigned_to == cast.bob
+    assert (
+        Notice.objects.filter(user__in=[cast.alice, cast.bob], url__contains=str(c.pk)).count() == 2
+    )
+
+
+def test_an_unanswered_question_alerts_the_assignee_then_the_managers(cast, target) -> None:
+    cast.workspace.answer_alert_hours = 4
+    cast.workspace.save()
+    asked = comment(target, "Vous êtes ouverts lundi ?", at=timezone.now() - timedelta(hours=5))
+    poll(target.channel)
+    question = ingested(asked)
+    question.assigned_to = cast.erin
+    question.save()
+    due = interaction_clock(question)
+    assert Notice.objects.filter(user=cast.erin).count() == 1
+    assert due is not None and abs(due - (question.created_at + timedelta(hours=8))) < timedelta(
+        seconds=1
+    )
+    question.refresh_from_db()
+    question.created_at -= timedelta(hours=4)  # now 9 hours
+    question.save()
+    assert interaction_clock(question) is None
+    managers = set(Notice.objects.exclude(user=cast.erin).values_list("user__email", flat=True))
+    assert managers == {"alice@example.com", "bob@example.com"}
+    assert len(mail.outbox) == 3
+
+
+def test_an_answered_question_stops_the_clock(cast, target) -> None:
+    asked = comment(target, "Une question ?", at=timezone.now() - timedelta(hours=5))
+    poll(target.channel)
+    question = ingested(asked)
+    question.answered_at = timezone.now()
+    question.save()
+    assert interaction_clock(question) is None
+    assert not Notice.objects.exists()
+
+
+def test_a_time_rule_fires_once_when_its_hours_pass(cast, target) -> None:
+    ModerationRule.objects.create(
+        workspace=cast.workspace,
+        name="Une heure",
+        unanswered_hours=1,
+        action=RuleAction.LABEL,
+        label="en retard",
+    )
+    asked = comment(target, "Ouvert demain ?", at=timezone.now() - timedelta(minutes=90))
+    poll(target.channel)
+    question = ingested(asked)
+    interaction_clock(question)
+    interaction_clock(question)
+    question.refresh_from_db()
+    assert question.labels == ["en retard"]
+    assert ModerationEvent.objects.filter(action=EventAction.LABEL).count() == 1
+
+
+def test_likes_are_history_not_conversation(target) -> None:
+    comment(target, "", kind="like")
+    poll(target.channel)
+    like = Interaction.objects.get(kind="like")
+    assert not like.needs_answer and like.category == "" and like.model_version == ""
+
+
+def test_long_and_strange_content_is_stored_whole(target) -> None:
+    text = ("Très long " * 5000) + "\x00 fin"
+    activity = comment(target, text)
+    poll(target.channel)
+    stored = ingested(activity)
+    assert stored.text.endswith("fin") and "\x00" not in stored.text
+    assert DemoActivity.objects.count() == 1

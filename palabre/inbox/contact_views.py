@@ -59,7 +59,7 @@ def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "merge_form": MergeForm(contact=contact),
         "can_manage": manage,
     }
-    return render(request, "inbox/contact.html", context, status=400 if form.errors else 200)
+    return render(request, "inbox/contact.html", context)
 
 
 @require_POST

@@ -39,7 +39,7 @@ def inbox_rules(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
         "form": form,
         "editing": rule,
     }
-    return render(request, "inbox/rules.html", context, status=400 if form.errors else 200)
+    return render(request, "inbox/rules.html", context)
 
 
 @require_POST
@@ -68,7 +68,7 @@ def inbox_saved_replies(request: HttpRequest, slug: str, pk: int | None = None) 
         "form": form,
         "editing": saved,
     }
-    return render(request, "inbox/saved_replies.html", context, status=400 if form.errors else 200)
+    return render(request, "inbox/saved_replies.html", context)
 
 
 @require_POST
@@ -144,7 +144,7 @@ def inbox_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "can_manage": can(membership, Action.MODERATE),
     }
-    return render(request, "inbox/settings.html", context, status=400 if form.errors else 200)
+    return render(request, "inbox/settings.html", context)
 
 
 def netiquette(request: HttpRequest, slug: str) -> HttpResponse:

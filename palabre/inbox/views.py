@@ -170,7 +170,7 @@ def inbox_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Your answer is on its way to the thread."))
             return _back(slug, interaction)
     context = _item_context(membership, interaction) | {"reply_form": form}
-    return render(request, "inbox/item.html", context, status=400)
+    return render(request, "inbox/item.html", context)
 
 
 @require_POST
@@ -191,7 +191,7 @@ def inbox_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         context = _item_context(membership, interaction) | {"note_form": form}
-        return render(request, "inbox/item.html", context, status=400)
+        return render(request, "inbox/item.html", context)
     services.interaction_note(
         interaction=interaction, actor=cast(User, request.user), text=form.cleaned_data["text"]
     )
@@ -207,7 +207,7 @@ def inbox_assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form = AssignForm(request.POST, workspace=membership.workspace)
         if not form.is_valid():
             context = _item_context(membership, interaction) | {"assign_form": form}
-            return render(request, "inbox/item.html", context, status=400)
+            return render(request, "inbox/item.html", context)
         assignee = form.cleaned_data["assignee"]
     services.interaction_assign(
         interaction=interaction, actor=cast(User, request.user), assignee=assignee

@@ -90,6 +90,36 @@ CASES = [
         "at most 10 characters",
     ),
     ("/account/two-factor/", {"code": "123456"}, "pas valide", "not valid"),
+    (
+        "/w/lumiere/inbox/rules/",
+        {"name": "R", "action": "review", "min_abuse": "2"},
+        "inférieure ou égale à 1",
+        "less than or equal to 1",
+    ),
+    (
+        "/w/lumiere/inbox/rules/",
+        {"name": "R", "action": "label"},
+        "Nommez l’étiquette",
+        "Name the label",
+    ),
+    (
+        "/w/lumiere/inbox/rules/",
+        {"name": "R", "action": "hide", "unanswered_hours": "3"},
+        "Attendre n’est pas un abus",
+        "Waiting is not abuse",
+    ),
+    (
+        "/w/lumiere/inbox/replies/",
+        {"title": LONG, "lang": "fr", "text": ""},
+        "au plus 100 caractères",
+        "at most 100 characters",
+    ),
+    (
+        "/w/lumiere/inbox/settings/",
+        {"answer_alert_hours": "0", "retention_months": "500"},
+        "supérieure ou égale à 1",
+        "greater than or equal to 1",
+    ),
 ]
 
 

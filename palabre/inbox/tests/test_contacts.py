@@ -1,0 +1,107 @@
+"""People's data: merge, export, erase, retention; and a workspace's own model."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.utils import timezone
+
+from palabre.inbox.contacts import contact_erase, contact_merge, workspace_retention_apply
+from palabre.inbox.models import Contact, Interaction, Note, WorkspaceSweep
+from palabre.inbox.moderation import interaction_hide, workspace_model, workspace_model_dir
+from palabre.inbox.tests.helpers import comment, ingested, poll, published
+
+
+@pytest.fixture
+def target(cast):
+    return published(cast.workspace, cast.bob)
+
+
+def test_merge_gives_one_person_every_account(cast, target) -> None:
+    comment(target, "Bonjour", handle="@claire", name="Claire Martin")
+    bluesky = published(cast.workspace, cast.bob, network="bluesky")
+    comment(bluesky, "Hello", handle="claire.bsky.social", name="Claire M.")
+    poll(target.channel)
+    poll(bluesky.channel)
+    first, second = Contact.objects.order_by("pk")
+    contact_merge(into=first, other=second)
+    assert Contact.objects.count() == 1
+    assert sorted(first.identities.values_list("network", flat=True)) == ["bluesky", "mastodon"]
+    assert Interaction.objects.filter(identity__contact=first, kind="comment").count() == 2
+
+
+def test_export_holds_everything_about_a_person(cast, client: Client, target) -> None:
+    asked = comment(target, "Vous livrez ?", handle="@claire")
+    poll(target.channel)
+    item = ingested(asked)
+    Note.objects.create(interaction=item, author=cast.bob, text="cliente fidèle")
+    client.login(email="bob@example.com", password="correct horse battery")
+    contact = item.identity.contact
+    response = client.get(f"/w/lumiere/contacts/{contact.pk}/export/")
+    data = json.loads(response.content)
+    assert response["Content-Disposition"].startswith("attachment")
+    assert data["identities"][0]["handle"] == "@claire"
+    assert data["interactions"][0]["text"] == "Vous livrez ?"
+    assert data["interactions"][0]["notes"] == ["cliente fidèle"]
+
+
+def test_erasing_a_person_anonymises_their_words_and_keeps_the_counts(cast, target) -> None:
+    mine = comment(target, "Mon adresse est 3 rue des Lilas", handle="@claire")
+    other = comment(target, "Bonjour", handle="@paul")
+    poll(target.channel)
+    contact = ingested(mine).identity.contact
+    assert contact_erase(contact=contact) == 1
+    erased, kept = ingested(mine), ingested(other)
+    assert erased.text == "" and erased.identity is None and erased.erased
+    assert kept.text == "Bonjour"
+    assert Interaction.objects.filter(kind="comment").count() == 2
+    poll(target.channel)  # the network still has it: it does not come back
+    assert ingested(mine).text == ""
+
+
+def test_the_retention_job_anonymises_what_is_older_than_the_period(cast, target) -> None:
+    old = comment(target, "Vieux message", at=timezone.now() - timedelta(days=30 * 25))
+    new = comment(target, "Message récent")
+    poll(target.channel)
+    sweep = WorkspaceSweep.objects.get(workspace=cast.workspace)
+    from palabre.inbox.contacts import workspace_sweep_run
+
+    next_run = workspace_sweep_run(sweep)
+    assert ingested(old).erased and ingested(old).text == ""
+    assert ingested(new).text == "Message récent"
+    assert next_run is not None and next_run > timezone.now() + timedelta(hours=23)
+    cast.workspace.retention_months = 1
+    assert workspace_retention_apply(workspace=cast.workspace) == 0  # recent stays
+
+
+def test_a_workspace_model_learns_from_its_moderators(cast, target, settings, tmp_path) -> None:
+    settings.VAR_DIR = tmp_path
+    with pytest.raises(CommandError, match="needs at least"):
+        call_command("train-moderation", workspace="lumiere")
+    for text in (
+        "Les boulangers industriels sont des vautours",
+        "Allez voir ailleurs, bande de rapaces",
+    ):
+        comment(target, text, handle="@x")
+    comment(target, "Ce pain est une tuerie", handle="@y")
+    poll(target.channel)
+    from palabre.inbox.moderation import interaction_judge
+
+    for item in Interaction.objects.filter(identity__handle="@x"):
+        interaction_hide(interaction=item, actor=cast.bob, reason="insulte")
+    interaction_judge(
+        interaction=Interaction.objects.get(identity__handle="@y"), actor=cast.bob, abusive=False
+    )
+    before = workspace_model(cast.workspace)
+    call_command("train-moderation", workspace="lumiere")
+    assert (Path(workspace_model_dir(cast.workspace)) / "model.npz").exists()
+    after = workspace_model(cast.workspace)
+    assert after.version.startswith("lumiere-") and after.version != before.version
+    text = "bande de rapaces"
+    assert after.scores([text])[0][0] > before.scores([text])[0][0]

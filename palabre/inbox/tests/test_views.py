@@ -1,0 +1,193 @@
+"""What a person does in the inbox, through the pages, and what reaches the network."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+
+import pytest
+from django.test import Client
+
+from palabre.inbox.models import EventAction, Interaction, ModerationEvent, Note, Reply, SavedReply
+from palabre.inbox.tests.helpers import comment, ingested, poll, published
+from palabre.networks.demo.models import DemoActivity, DemoPost
+from palabre.worker import loop
+
+
+@pytest.fixture
+def bob(client: Client, cast) -> Client:
+    client.login(email="bob@example.com", password="correct horse battery")
+    return client
+
+
+@pytest.fixture
+def target(cast):
+    return published(cast.workspace, cast.bob)
+
+
+def _run_worker() -> None:
+    loop.run(stop=threading.Event(), until_idle=True)
+
+
+def test_the_answer_first_queue_lists_questions_and_criticism_oldest_first(bob, target) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    comment(target, "Merci, super pain !", at=now - timedelta(hours=3))
+    comment(target, "Déçu, la commande était froide.", at=now - timedelta(hours=1))
+    comment(target, "Ouvert dimanche ?", at=now - timedelta(hours=2))
+    comment(target, "T'es qu'un connard", at=now - timedelta(hours=4), handle="@troll")
+    poll(target.channel)
+    page = bob.get("/w/lumiere/inbox/").content.decode()
+    assert page.index("Ouvert dimanche") < page.index("Déçu, la commande")
+    assert "Merci, super pain" not in page and "connard" not in page
+    hidden = bob.get("/w/lumiere/inbox/?q=hidden").content.decode()
+    assert "connard" in hidden
+    everything = bob.get("/w/lumiere/inbox/?q=all&category=praise").content.decode()
+    assert "Merci, super pain" in everything and "Ouvert dimanche" not in everything
+
+
+def test_answering_posts_into_the_thread_on_the_network(bob, target) -> None:
+    asked = comment(target, "Vous livrez à Lyon ?")
+    poll(target.channel)
+    question = ingested(asked)
+    response = bob.post(f"/w/lumiere/inbox/{question.pk}/reply/", {"text": "Oui, le mardi."})
+    assert response.status_code == 302
+    _run_worker()
+    reply = Reply.objects.get()
+    assert reply.status == "sent" and reply.remote_id.startswith("post:")
+    on_network = DemoPost.objects.get(pk=int(reply.remote_id.removeprefix("post:")))
+    assert on_network.in_reply_to == asked.remote_id and on_network.text == "Oui, le mardi."
+    question.refresh_from_db()
+    assert question.answered_at is not None
+    queue = bob.get("/w/lumiere/inbox/").content.decode()
+    assert "Vous livrez à Lyon" not in queue
+
+
+def test_a_retried_reply_is_not_posted_twice(bob, target) -> None:
+    asked = comment(target, "Une question ?")
+    poll(target.channel)
+    question = ingested(asked)
+    bob.post(f"/w/lumiere/inbox/{question.pk}/reply/", {"text": "Une réponse."})
+    reply = Reply.objects.get()
+    from palabre.inbox.services import reply_send
+
+    reply_send(reply)
+    reply_send(reply)  # the worker died before recording success, and tries again
+    assert DemoPost.objects.filter(text="Une réponse.").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("fr", "Ce champ est obligatoire."), ("en", "This field is required.")],
+)
+def test_an_empty_answer_is_refused_in_the_persons_language(
+    cast, bob, target, language: str, message: str
+) -> None:
+    cast.bob.language = language
+    cast.bob.save()
+    comment(target, "Une question ?")
+    poll(target.channel)
+    question = Interaction.objects.get(kind="comment")
+    response = bob.post(f"/w/lumiere/inbox/{question.pk}/reply/", {"text": "  "})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Reply.objects.exists()
+
+
+def test_thank_uses_the_saved_thank_you_with_the_first_name(cast, bob, target) -> None:
+    SavedReply.objects.create(
+        workspace=cast.workspace,
+        title="Merci",
+        lang="fr",
+        text="Merci beaucoup {first_name} !",
+        for_thanks=True,
+    )
+    praise = comment(target, "Merci, le meilleur pain du quartier !", name="Léa Vasseur")
+    poll(target.channel)
+    item = ingested(praise)
+    bob.post(f"/w/lumiere/inbox/{item.pk}/thank/")
+    _run_worker()
+    assert Reply.objects.get().text == "Merci beaucoup Léa !"
+    item.refresh_from_db()
+    assert item.done_at is not None
+
+
+def test_notes_assignment_and_done(cast, bob, target) -> None:
+    comment(target, "Ouvert lundi ?")
+    poll(target.channel)
+    item = Interaction.objects.get(kind="comment")
+    bob.post(f"/w/lumiere/inbox/{item.pk}/note/", {"text": "Client fidèle depuis 2019"})
+    bob.post(f"/w/lumiere/inbox/{item.pk}/assign/", {"assignee": cast.erin.pk})
+    bob.post(f"/w/lumiere/inbox/{item.pk}/done/", {"done": "1"})
+    item.refresh_from_db()
+    assert Note.objects.get().text == "Client fidèle depuis 2019"
+    assert item.assigned_to == cast.erin and item.done_at is not None
+    mine = Client()
+    mine.login(email="erin@example.com", password="correct horse battery")
+    assert "Ouvert lundi" in mine.get("/w/lumiere/inbox/?q=mine&done=any").content.decode()
+
+
+def test_unhide_reverses_a_hide_on_the_network_and_in_the_log(bob, target) -> None:
+    insult = comment(target, "Ferme ta gueule sale con", handle="@troll")
+    poll(target.channel)
+    _run_worker()
+    insult.refresh_from_db()
+    assert insult.hidden
+    item = ingested(insult)
+    bob.post(f"/w/lumiere/inbox/{item.pk}/unhide/", {"reason": "c'était de l'humour"})
+    _run_worker()
+    insult.refresh_from_db()
+    assert not insult.hidden
+    actions = list(ModerationEvent.objects.order_by("pk").values_list("action", "network_status"))
+    assert actions == [(EventAction.HIDE, "done"), (EventAction.UNHIDE, "done")]
+    log = bob.get("/w/lumiere/inbox/log/?format=csv").content.decode()
+    rows = list(csv.reader(io.StringIO(log)))
+    assert rows[0][:3] == ["when", "action", "by"]
+    assert {r[1] for r in rows[1:]} == {"hide", "unhide"}
+    assert any("humour" in r[3] for r in rows[1:])
+
+
+def test_a_review_verdict_is_logged_as_a_label(bob, cast, target) -> None:
+    comment(target, "t'es vraiment nul, dégage", handle="@rude")
+    poll(target.channel)
+    item = Interaction.objects.get(kind="comment")
+    bob.post(f"/w/lumiere/inbox/{item.pk}/not-abuse/")
+    item.refresh_from_db()
+    assert not item.in_review and not item.hidden
+    from palabre.inbox.moderation import workspace_labels
+
+    assert workspace_labels(cast.workspace) == ([item.text], [0])
+
+
+def test_user_content_is_escaped_and_links_are_marked(bob, target) -> None:
+    comment(target, '<script>alert(1)</script> voir https://example.com/a?b=1 "ok"')
+    poll(target.channel)
+    item = Interaction.objects.get(kind="comment")
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="https://example.com/a?b=1" rel="nofollow noopener ugc"' in page
+
+
+def test_the_netiquette_page_is_public_only_when_published(cast, client: Client) -> None:
+    cast.workspace.netiquette = "Soyez courtois."
+    cast.workspace.save()
+    assert client.get("/n/lumiere/").status_code == 404
+    cast.workspace.netiquette_public = True
+    cast.workspace.save()
+    page = client.get("/n/lumiere/")
+    assert page.status_code == 200 and "Soyez courtois." in page.content.decode()
+
+
+def test_another_workspaces_conversation_answers_404(cast, bob) -> None:
+    theirs = published(cast.other_workspace, cast.charlie, network="x")
+    comment(theirs, "secret")
+    poll(theirs.channel)
+    item = Interaction.objects.get(kind="comment")
+    assert bob.get(f"/w/lumiere/inbox/{item.pk}/").status_code == 404
+    assert bob.post(f"/w/lumiere/inbox/{item.pk}/hide/").status_code == 404
+    assert not DemoActivity.objects.filter(hidden=True).exists()

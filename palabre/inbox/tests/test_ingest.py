@@ -114,7 +114,7 @@ def test_a_rule_may_not_hide_civil_criticism_and_says_so(cast, target) -> None:
     c, s = ingested(complaint), ingested(spam)
     assert c.category == "criticism" and not c.hidden and c.in_review and c.needs_answer
     refused = ModerationEvent.objects.get(interaction=c, action=EventAction.REFUSED)
-    assert "never hidden" in refused.reason
+    assert "Pas de retard" in refused.reason
     assert s.hidden  # a keyword of the workspace's own may hide what is not criticism
     assert ModerationEvent.objects.get(interaction=s, action=EventAction.HIDE).rule_name == (
         "Pas de retard"

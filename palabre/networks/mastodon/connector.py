@@ -6,9 +6,7 @@ people's replies, so Palabre declares it absent and the inbox says so.
 
 from __future__ import annotations
 
-import html
 import io
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,11 +21,8 @@ from mastodon import errors as sdk
 from palabre.networks.base import (
     AccountMetrics,
     AuthExpired,
-    Author,
     Capability,
     Connector,
-    IncomingInteraction,
-    InteractionKind,
     InteractionPage,
     Media,
     MediaUpload,
@@ -38,18 +33,13 @@ from palabre.networks.base import (
     Rejected,
     Unavailable,
 )
+from palabre.networks.mastodon import parse
 
 SCOPES = ["read", "write"]
 TIMEOUT = 20
 API_VERSION = "4.3.0"
 MEDIA_POLLS = 30
 MEDIA_POLL_SECONDS = 2
-KINDS = {
-    "favourite": InteractionKind.LIKE,
-    "reblog": InteractionKind.REPOST,
-    "follow": InteractionKind.FOLLOW,
-}
-_TAGS = re.compile(r"<[^>]+>")
 
 
 class _Session(requests.Session):
@@ -123,12 +113,6 @@ def _message(error: Exception) -> str:
     # MastodonAPIError args: (text, status code, reason, the server's own message)
     parts = [str(a) for a in error.args[1:] if a]
     return (parts[-1] if parts else str(error))[:500]
-
-
-def plain_text(content: str) -> str:
-    """Statuses come as HTML; paragraphs and line breaks become newlines."""
-    content = re.sub(r"<br\s*/?>|</p>\s*<p>", "\n", content)
-    return html.unescape(_TAGS.sub("", content)).strip()
 
 
 class MastodonConnector(Connector):
@@ -205,46 +189,10 @@ class MastodonConnector(Connector):
             found = api.notifications(
                 since_id=cursor, limit=40, types=["mention", "favourite", "reblog", "follow"]
             )
-        notes = sorted(found, key=lambda n: int(n["id"]))
-        items = tuple(i for i in (self._interaction(n) for n in notes) if i is not None)
-        return InteractionPage(items=items, next_cursor=str(notes[-1]["id"]) if notes else cursor)
-
-    def _interaction(self, note: Any) -> IncomingInteraction | None:
-        account = note["account"]
-        author = Author(
-            str(account["id"]), "@" + account["acct"], account.get("display_name") or ""
-        )
-        status = note.get("status")
-        created = _aware(note["created_at"])
-        if note["type"] == "mention" and status:
-            if status.get("visibility") == "direct":
-                kind = InteractionKind.MESSAGE
-            elif status.get("in_reply_to_id"):
-                kind = InteractionKind.COMMENT
-            else:
-                kind = InteractionKind.MENTION
-            parent = str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None
-            return IncomingInteraction(
-                str(status["id"]),
-                kind,
-                author,
-                created,
-                plain_text(status["content"]),
-                in_reply_to=parent,
-                root=parent,
-            )
-        reaction = KINDS.get(note["type"])
-        if reaction is None:
-            return None
-        target = str(status["id"]) if status else None
-        return IncomingInteraction(
-            f"{note['type']}:{note['id']}",
-            reaction,
-            author,
-            created,
-            in_reply_to=target,
-            root=target,
-        )
+        notes = sorted(found, key=parse.sort_key)
+        items = tuple(i for i in map(parse.notification, notes) if i is not None)
+        newest = parse.sort_key(notes[-1]) if notes else 0
+        return InteractionPage(items=items, next_cursor=str(newest) if newest else cursor)
 
     def post_metrics(self, *, remote_ids: list[str]) -> dict[str, PostMetrics]:
         api = self.api()
@@ -269,9 +217,3 @@ class MastodonConnector(Connector):
         api = self.api()
         with translated(api):
             api.status_delete(remote_id)
-
-
-def _aware(moment: Any) -> datetime:
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -106,3 +106,38 @@ def _fresh_connectors() -> None:
     from palabre.channels import connectors
 
     connectors.forget_all()
+
+
+@pytest.fixture
+def bluesky_channel(cast: Cast, bluesky_network: Any) -> Any:
+    """A Bluesky channel of workspace \"lumiere\", connected to the local network's first account."""
+    from palabre.channels.models import Channel
+    from palabre.networks.bluesky import connector as bluesky
+
+    account = bluesky_network.accounts[0]
+    credentials = bluesky.connect(
+        service=bluesky_network.pds, handle=account["handle"], app_password=account["appPassword"]
+    )
+    channel = Channel.objects.create(
+        workspace=cast.workspace,
+        network="bluesky",
+        connector="bluesky",
+        name="Lumière",
+        handle=credentials["handle"],
+    )
+    channel.save_credentials(credentials)
+    return channel
+
+
+@pytest.fixture
+def bluesky_peer(bluesky_network: Any) -> Any:
+    """The local network's second account (Claire), through the official SDK."""
+    from atproto import Client, models
+
+    account = bluesky_network.accounts[1]
+    client = Client(base_url=bluesky_network.pds)
+    client.login(account["handle"], account["password"], fetch_bsky_profile=False)
+    client.me = models.AppBskyActorDefs.ProfileViewDetailed(
+        did=account["did"], handle=account["handle"]
+    )
+    return client

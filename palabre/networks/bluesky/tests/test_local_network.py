@@ -33,31 +33,13 @@ def eventually(read: Callable[[], T], ok: Callable[[T], bool], timeout: float = 
 
 
 @pytest.fixture
-def channel(cast, bluesky_network) -> Channel:
-    account = bluesky_network.accounts[0]
-    credentials = bluesky.connect(
-        service=bluesky_network.pds, handle=account["handle"], app_password=account["appPassword"]
-    )
-    channel = Channel.objects.create(
-        workspace=cast.workspace,
-        network="bluesky",
-        connector="bluesky",
-        name="Lumière",
-        handle=credentials["handle"],
-    )
-    channel.save_credentials(credentials)
-    return channel
+def channel(bluesky_channel: Channel) -> Channel:
+    return bluesky_channel
 
 
 @pytest.fixture
-def claire(bluesky_network) -> Client:
-    account = bluesky_network.accounts[1]
-    client = Client(base_url=bluesky_network.pds)
-    client.login(account["handle"], account["password"], fetch_bsky_profile=False)
-    client.me = models.AppBskyActorDefs.ProfileViewDetailed(
-        did=account["did"], handle=account["handle"]
-    )
-    return client
+def claire(bluesky_peer: Client) -> Client:
+    return bluesky_peer
 
 
 def _posts_on_server(client: Client, did: str) -> list[Any]:

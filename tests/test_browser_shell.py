@@ -22,6 +22,15 @@ OWNER_PAGES = [
     "/w/{slug}/compose/",
     "/w/{slug}/media/",
     "/w/{slug}/inbox/",
+    "/w/{slug}/inbox/?q=all",
+    "/w/{slug}/inbox/{item}/",
+    "/w/{slug}/inbox/log/",
+    "/w/{slug}/inbox/rules/",
+    "/w/{slug}/inbox/replies/",
+    "/w/{slug}/inbox/settings/",
+    "/w/{slug}/contacts/",
+    "/w/{slug}/contacts/{contact}/",
+    "/n/{slug}/",
     "/w/{slug}/community/",
     "/w/{slug}/reports/",
     "/w/{slug}/settings/",
@@ -83,8 +92,13 @@ def test_every_page_is_accessible_and_fits(
     for path in ANONYMOUS_PAGES:
         _check(page, axe, f"{demo_site}{path}", problems, screenshot_dir, width)
     _log_in(page, demo_site)
+    from palabre.inbox.models import Interaction
+
+    item = Interaction.objects.filter(category="criticism").order_by("pk").first()
+    assert item is not None and item.identity is not None
+    ids = {"slug": DEMO_SLUG, "item": item.pk, "contact": item.identity.contact_id}
     for path in OWNER_PAGES:
-        _check(page, axe, demo_site + path.format(slug=DEMO_SLUG), problems, screenshot_dir, width)
+        _check(page, axe, demo_site + path.format(**ids), problems, screenshot_dir, width)
     page.close()
     assert problems == {}
 

@@ -45,6 +45,10 @@ class FilterForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = channels
         field.empty_label = _("All channels")
+        labels = {"channel": _("Channel"), "category": _("Category"), "lang": _("Language")}
+        labels["done"] = _("Open or done")
+        for name, label in labels.items():
+            self.fields[name].widget.attrs["aria-label"] = label
 
 
 class ReplyForm(forms.Form):

@@ -1,0 +1,148 @@
+"""The inbox in the browser: hostile comments stay inert, and a community manager works
+the queue with the keyboard, answers with a saved reply and undoes a hide."""
+
+from __future__ import annotations
+
+import threading
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from palabre.inbox.ingest import channel_sync_poll
+from palabre.inbox.models import ChannelSync, Interaction, Reply
+from palabre.networks.demo.models import DemoActivity, DemoPost
+from palabre.publishing.models import PostTarget
+from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
+from palabre.worker import loop
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAYLOADS = [
+    "<script>window.__xss = 1</script>Bonjour",
+    '<img src=x onerror="window.__xss = 1"> une image ?',
+    '"><svg onload="window.__xss = 1"> et encore',
+    "javascript:window.__xss=1 cliquez",
+    'voir https://example.com/"onmouseover="window.__xss=1" merci',
+    '<a href="javascript:window.__xss=1">lien</a>',
+    "x" * 20000,  # one endless word: the page must not scroll sideways
+]
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("demo", stdout=StringIO())
+    return live_server.url
+
+
+def _log_in(page, base: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Adresse e-mail").fill("lucas@lumiere.example")  # the community manager
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/w/{DEMO_SLUG}/")
+
+
+def _ingest_payloads() -> list[Interaction]:
+    target = PostTarget.objects.filter(status="published").select_related("channel").first()
+    assert target is not None
+    post = DemoPost.objects.get(pk=int(target.remote_id.removeprefix("post:")))
+    rows = [
+        DemoActivity.objects.create(
+            channel=target.channel,
+            kind="comment",
+            author_handle=f"@hostile{n}",
+            author_name='<b onmouseover="window.__xss=1">Mallory</b>',
+            text=text,
+            post=post,
+        )
+        for n, text in enumerate(PAYLOADS)
+    ]
+    channel_sync_poll(ChannelSync.objects.get(channel=target.channel))
+    return [Interaction.objects.get(remote_id=r.remote_id) for r in rows]
+
+
+def test_hostile_comments_are_shown_as_text_and_never_run(
+    browser, demo_site, screenshot_dir: Path
+) -> None:
+    items = _ingest_payloads()
+    dialogs: list[str] = []
+
+    def record(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    for width in (1280, 375):
+        page = browser.new_page(viewport={"width": width, "height": 900}, locale="fr-FR")
+        page.on("dialog", record)
+        _log_in(page, demo_site)
+        page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/?q=all")
+        page.screenshot(path=screenshot_dir / f"inbox-hostile-{width}.png", full_page=True)
+        for item in items:
+            page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{item.pk}/")
+            page.hover(".item-text")
+            page.hover(".comment.focus header")
+            assert page.evaluate("window.__xss") is None
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (item.text[:40], overflow)
+        page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{items[0].pk}/")
+        assert "<script>window.__xss = 1</script>Bonjour" in page.locator(".item-text").inner_text()
+        page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{items[4].pk}/")
+        link = page.locator(".item-text a")
+        assert link.get_attribute("rel") == "nofollow noopener ugc"
+        assert link.get_attribute("href") == "https://example.com/"
+        page.screenshot(path=screenshot_dir / f"inbox-item-hostile-{width}.png", full_page=True)
+        assert dialogs == []
+        assert page.evaluate("window.__xss") is None
+        page.close()
+
+
+def test_a_community_manager_works_the_queue_with_the_keyboard(
+    browser, demo_site, screenshot_dir: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    _log_in(page, demo_site)
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/")
+    assert (
+        page.get_by_role("link", name="À répondre d’abord").get_attribute("aria-current") == "page"
+    )
+    page.screenshot(path=screenshot_dir / "inbox-answer-first.png", full_page=True)
+    first = (
+        Interaction.objects.filter(needs_answer=True, hidden=False).order_by("created_at").first()
+    )
+    assert first is not None
+
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/inbox/{first.pk}/")
+    page.keyboard.press("r")
+    assert page.evaluate("document.activeElement.name") == "text"
+    page.get_by_label("Réponse type").select_option(label="Horaires (fr)")
+    assert "nous sommes ouverts" in page.get_by_label("Votre réponse").input_value()
+    page.get_by_role("button", name="Répondre dans le fil").click()
+    assert page.get_by_text("Votre réponse part dans le fil.").is_visible()
+    page.screenshot(path=screenshot_dir / "inbox-item-answered.png", full_page=True)
+
+    loop.run(stop=threading.Event(), until_idle=True)
+    reply = Reply.objects.get()
+    assert reply.status == "sent"
+    assert (
+        DemoPost.objects.get(pk=int(reply.remote_id.removeprefix("post:"))).in_reply_to
+        == first.remote_id
+    )
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/")
+    assert first.text[:30] not in page.locator("[data-inbox-list]").inner_text()
+
+    # Undo an automatic hide: the reply shows again on the network.
+    insult = Interaction.objects.get(hidden=True, category="abuse")
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{insult.pk}/")
+    with page.expect_navigation():
+        page.keyboard.press("u")
+    assert page.get_by_text("Réaffiché, ici et sur le réseau.").is_visible()
+    loop.run(stop=threading.Event(), until_idle=True)
+    assert not DemoActivity.objects.get(pk=int(insult.remote_id.removeprefix("act:"))).hidden
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/log/")
+    page.screenshot(path=screenshot_dir / "inbox-log.png", full_page=True)
+    assert page.get_by_role("cell", name="Réaffiché").first.is_visible()
+    page.close()

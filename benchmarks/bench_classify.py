@@ -1,0 +1,53 @@
+"""Moderation classifier throughput on one core, in batches: comments per second.
+
+Run by benchmarks/run.py; prints JSON lines. The corpus is the project's civil comments
+plus insults, spam and long comments, 10,000 in all, classified 512 at a time, the
+process pinned to one CPU with single-threaded numeric libraries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[name] = "1"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COMMENTS = 10_000
+BATCH = 512
+EXTRA = [
+    "Ferme ta gueule, espèce de connard.",
+    "Shut up you stupid idiot",
+    "Gagnez 500 € par jour ! Cliquez sur le lien dans ma bio https://spam.example",
+    "Le pain était bon mais la file d'attente beaucoup trop longue samedi matin. " * 4,
+]
+
+
+def main() -> None:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
+    import django
+
+    django.setup()
+    from palabre.inbox.ml import datasets
+    from palabre.inbox.ml.classifier import classify
+
+    pool = [r.text for lang in ("fr", "en") for r in datasets.civil(lang, training=True)]
+    pool += [r.text for lang in ("fr", "en") for r in datasets.civil(lang, training=False)]
+    pool += EXTRA
+    texts = [pool[i % len(pool)] for i in range(COMMENTS)]
+    classify(texts[:BATCH])  # load the model and the language detector
+    started = time.perf_counter()
+    for start in range(0, COMMENTS, BATCH):
+        classify(texts[start : start + BATCH])
+    rate = COMMENTS / (time.perf_counter() - started)
+    print(json.dumps({"name": "classify_per_s", "value": round(rate, 1), "unit": "comments/s"}))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

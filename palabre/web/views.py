@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from palabre.accounts.permissions import Action, membership_for, scoped
+from palabre.accounts.models import Workspace
+from palabre.accounts.permissions import Action, can, membership_for, scoped
 from palabre.channels.models import Channel
 
 # section → (action, title, what it will do, issue that builds it)
@@ -43,7 +44,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "section": "dashboard",
         "channels": scoped(Channel.objects.all(), workspace),
         "member_count": workspace.memberships.count(),
-    }
+        "can_inbox": can(membership, Action.VIEW_INBOX),
+    } | _unanswered(workspace)
     return render(request, "web/dashboard.html", context)
 
 
@@ -52,3 +54,13 @@ def upcoming(request: HttpRequest, slug: str, section: str) -> HttpResponse:
     membership = membership_for(request, slug, action)
     context = {"membership": membership, "section": section, "title": title, "promise": promise}
     return render(request, "web/upcoming.html", context)
+
+
+def _unanswered(workspace: Workspace) -> dict[str, object]:
+    """Product rule 2: the number we fight, on the first page everyone sees."""
+    from palabre.inbox.models import Interaction
+
+    waiting = scoped(Interaction.objects.all(), workspace).filter(
+        needs_answer=True, answered_at__isnull=True, done_at__isnull=True, hidden=False
+    )
+    return {"waiting": waiting.count(), "oldest": waiting.order_by("created_at").first()}

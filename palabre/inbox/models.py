@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
@@ -310,7 +311,7 @@ class ModerationRule(models.Model):
 
 
 class EventAction(models.TextChoices):
-    HIDE = "hide", _("Hidden")
+    HIDE = "hide", pgettext_lazy("moderation event", "Hidden")
     UNHIDE = "unhide", _("Shown again")
     REVIEW = "review", _("Sent to review")
     NOT_ABUSE = "not_abuse", _("Marked “not abuse”")

@@ -17,10 +17,15 @@ def test_the_french_catalogue_is_complete() -> None:
 
 def test_the_compiled_catalogue_is_up_to_date() -> None:
     compiled = polib.mofile(str(CATALOGUE.with_suffix(".mo")))
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(CATALOGUE)) if not e.msgid_plural}
-    assert {e.msgid: e.msgstr for e in compiled if not e.msgid_plural and e.msgid} == {
-        k: v for k, v in source.items() if k
+    # Keyed by context and text: "Comment" the verb and "Comment" the thing are two entries.
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in polib.pofile(str(CATALOGUE))
+        if not e.msgid_plural and e.msgid
     }
+    assert {
+        (e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural and e.msgid
+    } == source
 
 
 def test_every_translation_keeps_its_placeholders() -> None:

@@ -23,7 +23,6 @@ from palabre.inbox.models import (
 )
 from palabre.inbox.tests.helpers import comment, ingested, poll, published
 from palabre.networks.base import Author, IncomingInteraction, InteractionKind
-from palabre.networks.demo.models import DemoActivity
 from palabre.publishing.models import Notice
 from palabre.worker import loop
 
@@ -207,9 +206,19 @@ def test_likes_are_history_not_conversation(target) -> None:
 
 
 def test_long_and_strange_content_is_stored_whole(target) -> None:
+    """A network may send what no database column takes: a NUL, an endless id."""
     text = ("Très long " * 5000) + "\x00 fin"
-    activity = comment(target, text)
-    poll(target.channel)
-    stored = ingested(activity)
+    strange = IncomingInteraction(
+        "at://" + "x" * 900,
+        InteractionKind.COMMENT,
+        Author("did:plc:\x00odd", "odd\x00.handle", "N" * 500),
+        timezone.now(),
+        text,
+    )
+    assert interactions_ingest(channel=target.channel, items=[strange], cursor="\x00" * 600) == 1
+    stored = Interaction.objects.get(kind="comment")
     assert stored.text.endswith("fin") and "\x00" not in stored.text
-    assert DemoActivity.objects.count() == 1
+    assert len(stored.text) == len(text) - 1
+    assert len(stored.remote_id) <= 500 and "\x00" not in stored.identity.handle
+    # The same over-long id again is recognised: nothing doubled.
+    assert interactions_ingest(channel=target.channel, items=[strange], cursor=None) == 0

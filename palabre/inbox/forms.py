@@ -116,6 +116,12 @@ class RuleForm(forms.ModelForm):
         assert isinstance(assignee, forms.ModelChoiceField)
         channel.queryset = Channel.objects.filter(workspace=workspace)
         assignee.queryset = User.objects.filter(memberships__workspace=workspace)
+        channel.empty_label = _("Any channel")
+        assignee.empty_label = "—"
+        for name, anything in (("category", _("Any category")), ("lang", _("Any language"))):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", anything), *list(field.choices)[1:]]
         self.fields["min_abuse"].widget.attrs.update(min="0", max="1", step="0.05")
 
     def clean(self) -> dict[str, Any]:

@@ -7,8 +7,15 @@ session) makes a new one.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from palabre.channels.models import Channel
-from palabre.networks.base import Connector
+from palabre.networks.base import Connector, RateLimited
+from palabre.worker.jobs import RetryAt
+
+RATE_LIMIT_WAIT = timedelta(seconds=60)  # when the network does not say how long
 
 _connectors: dict[int, tuple[str, Connector]] = {}
 
@@ -20,6 +27,14 @@ def connector_for(channel: Channel) -> Connector:
     connector = channel.get_connector()
     _connectors[channel.pk] = (channel.credentials_encrypted, connector)
     return connector
+
+
+def wait_out(error: RateLimited) -> RetryAt:
+    """A worker step's answer to a rate limit: come back when the network says."""
+    wait = RATE_LIMIT_WAIT
+    if error.retry_after is not None:
+        wait = timedelta(seconds=error.retry_after)
+    return RetryAt(timezone.now() + wait, error.reason)
 
 
 def forget_all() -> None:

@@ -21,9 +21,14 @@ from palabre.accounts.models import Membership, Role, User
 from palabre.inbox.models import (
     EventAction,
     Interaction,
-    ModerationEvent,
     ModerationRule,
-    RuleAction,
+)
+from palabre.inbox.moderation import (
+    Decision,
+    decision_apply,
+    event_record,
+    rule_apply,
+    rule_matches,
 )
 from palabre.publishing.models import Notice
 
@@ -54,8 +59,6 @@ def _deadlines(interaction: Interaction) -> list[tuple[datetime, str]]:
 
 
 def _time_rules(interaction: Interaction) -> list[ModerationRule]:
-    from palabre.inbox.moderation import rule_matches
-
     rules = ModerationRule.objects.filter(
         workspace_id=interaction.workspace_id, enabled=True, unanswered_hours__isnull=False
     ).exclude(pk__in=interaction.fired_rules or [])
@@ -106,20 +109,10 @@ def _managers(interaction: Interaction) -> list[User]:
 
 
 def _fire(interaction: Interaction, rule: ModerationRule) -> None:
-    from palabre.inbox.moderation import Decision, decision_apply
-
     interaction.fired_rules = [*(interaction.fired_rules or []), rule.pk]
     Interaction.objects.filter(pk=interaction.pk).update(fired_rules=interaction.fired_rules)
     decision = Decision()
-    if rule.action in (RuleAction.REVIEW, RuleAction.HIDE):
-        # Waiting is no abuse: a time rule never hides, at most asks for a review.
-        decision.review, decision.review_by = _("rule “%(name)s”") % {"name": rule.name}, rule.name
-    elif rule.action == RuleAction.LABEL and rule.label:
-        decision.labels.append((rule.label, rule.name))
-    elif rule.action == RuleAction.ASSIGN and rule.assign_to:
-        decision.assign = (rule.assign_to, rule.name)
-    elif rule.action == RuleAction.ALERT:
-        decision.alerts.append(rule.name)
+    rule_apply(decision, rule, interaction)
     decision_apply(interaction=interaction, decision=decision)
 
 
@@ -127,14 +120,8 @@ def interaction_alert(*, interaction: Interaction, reason: str) -> None:
     """An "alert" rule: its assignee, or the managers, are told now."""
     people = [interaction.assigned_to] if interaction.assigned_to else _managers(interaction)
     _tell(interaction, people, RULE_ALERT, rule=reason)
-    ModerationEvent.objects.create(
-        workspace_id=interaction.workspace_id,
-        interaction=interaction,
-        action=EventAction.ALERT,
-        rule_name=reason,
-        reason=", ".join(str(p) for p in people)[:500],
-        model_version=interaction.model_version,
-        score=interaction.abuse,
+    event_record(
+        interaction, EventAction.ALERT, rule=reason, reason=", ".join(str(p) for p in people)
     )
 
 

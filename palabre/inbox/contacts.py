@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
-from palabre.inbox.models import Contact, Identity, Interaction, Reply, WorkspaceSweep
+from palabre.inbox.models import Contact, Identity, Interaction, Note, Reply, WorkspaceSweep
 
 ERASED_TEXT = ""
 SWEEP_EVERY = timedelta(days=1)
@@ -87,8 +87,7 @@ def _anonymise(interactions: Any) -> int:
     (counts in reports do not change)."""
     ids = list(interactions.values_list("pk", flat=True))
     Reply.objects.filter(interaction_id__in=ids).update(text=ERASED_TEXT)
-    for interaction in Interaction.objects.filter(pk__in=ids):
-        interaction.notes.all().delete()
+    Note.objects.filter(interaction_id__in=ids).delete()
     return Interaction.objects.filter(pk__in=ids).update(
         text=ERASED_TEXT, identity=None, erased=True, scores={}, labels=[]
     )

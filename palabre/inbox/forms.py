@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
-from palabre.inbox.models import Category, Contact, ModerationRule, RuleAction, SavedReply
+from palabre.inbox.models import (
+    LANGUAGES,
+    Category,
+    Contact,
+    ModerationRule,
+    RuleAction,
+    SavedReply,
+)
 
 QUEUES = {
     "answer": _("Answer first"),
@@ -24,15 +31,7 @@ class FilterForm(forms.Form):
     category = forms.ChoiceField(
         choices=[("", _("All categories")), *Category.choices], required=False
     )
-    lang = forms.ChoiceField(
-        choices=[
-            ("", _("All languages")),
-            ("fr", "Français"),
-            ("en", "English"),
-            ("other", _("Other")),
-        ],
-        required=False,
-    )
+    lang = forms.ChoiceField(choices=[("", _("All languages")), *LANGUAGES], required=False)
     done = forms.ChoiceField(
         choices=[("", _("Open")), ("yes", _("Done")), ("any", _("Open and done"))], required=False
     )
@@ -118,10 +117,14 @@ class RuleForm(forms.ModelForm):
         assignee.queryset = User.objects.filter(memberships__workspace=workspace)
         channel.empty_label = _("Any channel")
         assignee.empty_label = "—"
-        for name, anything in (("category", _("Any category")), ("lang", _("Any language"))):
+        anything: dict[str, tuple[Any, list[tuple[str, Any]]]] = {
+            "category": (_("Any category"), Category.choices),
+            "lang": (_("Any language"), LANGUAGES),
+        }
+        for name, (label, choices) in anything.items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = [("", anything), *list(field.choices)[1:]]
+            field.choices = [("", label), *choices]
         self.fields["min_abuse"].widget.attrs.update(min="0", max="1", step="0.05")
 
     def clean(self) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from palabre.channels.connectors import connector_for
+from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.inbox.alerts import clock_next
@@ -36,7 +36,6 @@ from palabre.networks.base import (
     Rejected,
 )
 from palabre.publishing.models import PostTarget
-from palabre.worker.jobs import RetryAt
 
 log = logging.getLogger("palabre.inbox")
 
@@ -60,8 +59,7 @@ def channel_sync_poll(sync: ChannelSync) -> datetime | None:
     try:
         page = connector.fetch_interactions(cursor=sync.cursor or None)
     except RateLimited as error:
-        wait = error.retry_after if error.retry_after is not None else 60
-        raise RetryAt(timezone.now() + timedelta(seconds=wait), error.reason) from None
+        raise wait_out(error) from None
     except AuthExpired as error:
         channel_mark_needs_reconnect(channel=channel, reason=error.reason)
         return timezone.now() + poll_interval(channel)  # not due until reconnected
@@ -77,8 +75,7 @@ def channel_sync_poll(sync: ChannelSync) -> datetime | None:
 
 def _clip(value: str, limit: int) -> str:
     """Fit a network's string in a column; PostgreSQL refuses NUL characters in text."""
-    value = (value or "").replace("\x00", "")
-    return value if len(value) <= limit else value[:limit]
+    return (value or "").replace("\x00", "")[:limit]
 
 
 def _remote_id(value: str) -> str:
@@ -192,9 +189,3 @@ def channel_sync_ensure(channel: Channel) -> ChannelSync:
         channel=channel, defaults={"next_attempt_at": timezone.now()}
     )
     return sync
-
-
-def channel_sync_due_now(*, channel: Channel) -> None:
-    """Poll at once (a reconnected channel, the "refresh" button)."""
-    channel_sync_ensure(channel)
-    ChannelSync.objects.filter(channel=channel).update(next_attempt_at=timezone.now())

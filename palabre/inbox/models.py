@@ -27,6 +27,16 @@ CONVERSATION_KINDS = (
 )
 
 
+# The languages the classifier tells apart; saved replies are written in the first two.
+REPLY_LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGES = [*REPLY_LANGUAGES, ("other", _("Other"))]
+
+
+# Product rule 2's number: a question or criticism nobody has answered or closed yet.
+# (alerts.waiting says the same of one interaction in memory.)
+WAITING = models.Q(needs_answer=True, answered_at__isnull=True, done_at__isnull=True, hidden=False)
+
+
 class Category(models.TextChoices):
     ABUSE = "abuse", _("Abuse")
     SPAM = "spam", _("Spam")
@@ -206,9 +216,7 @@ class Note(models.Model):
 class SavedReply(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="saved_replies")
     title = models.CharField(_("title"), max_length=100)
-    lang = models.CharField(
-        _("language"), max_length=2, choices=[("fr", "Français"), ("en", "English")]
-    )
+    lang = models.CharField(_("language"), max_length=2, choices=REPLY_LANGUAGES)
     # {first_name}, {name} and {handle} are filled in with the person's details.
     text = models.TextField(_("text"))
     for_thanks = models.BooleanField(_("used by “Thank”"), default=False)
@@ -286,7 +294,7 @@ class ModerationRule(models.Model):
         _("language"),
         max_length=8,
         blank=True,
-        choices=[("fr", "Français"), ("en", "English"), ("other", _("Other"))],
+        choices=LANGUAGES,
     )
     unanswered_hours = models.PositiveIntegerField(
         _("unanswered for (hours)"), null=True, blank=True

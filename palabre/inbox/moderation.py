@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
-from palabre.channels.connectors import connector_for
+from palabre.channels.connectors import connector_for, wait_out
 from palabre.inbox.ml.classifier import SPAM_HIDE, base_model, classify, model_at
 from palabre.inbox.ml.lexicon import fold
 from palabre.inbox.ml.model import META, AbuseModel
@@ -31,7 +31,6 @@ from palabre.inbox.models import (
     RuleAction,
 )
 from palabre.networks.base import AuthExpired, RateLimited, Rejected
-from palabre.worker.jobs import RetryAt
 
 HARASSMENT_WINDOW = timedelta(days=7)
 HARASSMENT_REPEATS = 2  # earlier abusive messages by the same person in the window
@@ -107,7 +106,7 @@ def _keywords(rule: ModerationRule) -> list[str]:
 
 
 def may_hide_automatically(interaction: Interaction, rule: ModerationRule | None) -> bool:
-    """The built-in invariants (product rule 3).
+    """The built-in invariants (product rule 3); `rule` is one that matched, if any.
 
     Civil criticism is never hidden by a machine. Otherwise a machine hides only on
     strong grounds: a lexicon hit, an abuse score above the model's high-precision
@@ -120,7 +119,7 @@ def may_hide_automatically(interaction: Interaction, rule: ModerationRule | None
         bool(scores.get("lexicon")),
         interaction.suggested_action == "hide",
         float(scores.get("spam", 0)) >= SPAM_HIDE,
-        bool(rule and rule.keywords and rule_matches(rule, interaction)),
+        bool(rule and rule.keywords),  # a rule is only applied once it matched
     ]
     return any(grounds)
 
@@ -135,16 +134,20 @@ def decide(interaction: Interaction, rules: list[ModerationRule]) -> Decision:
     for rule in rules:
         if not rule.enabled or rule.unanswered_hours or not rule_matches(rule, interaction):
             continue
-        _apply_rule(decision, rule, interaction)
+        rule_apply(decision, rule, interaction)
     if decision.hide and not may_hide_automatically(interaction, None) and not decision.hide_by:
         decision.refused.append(decision.hide)
         decision.review, decision.hide = decision.hide, ""
     return decision
 
 
-def _apply_rule(decision: Decision, rule: ModerationRule, interaction: Interaction) -> None:
+def rule_apply(decision: Decision, rule: ModerationRule, interaction: Interaction) -> None:
+    """Add what one matching rule asks for; the invariants may turn a hide into a review."""
     why = _("rule “%(name)s”") % {"name": rule.name}
-    if rule.action == RuleAction.HIDE:
+    if rule.action == RuleAction.HIDE and rule.unanswered_hours:
+        # Waiting is no abuse: a time rule never hides, at most asks for a review.
+        decision.review, decision.review_by = decision.review or why, rule.name
+    elif rule.action == RuleAction.HIDE:
         if may_hide_automatically(interaction, rule):
             decision.hide, decision.hide_by = decision.hide or why, rule.name
         else:
@@ -160,7 +163,7 @@ def _apply_rule(decision: Decision, rule: ModerationRule, interaction: Interacti
         decision.alerts.append(rule.name)
 
 
-def _event(
+def event_record(
     interaction: Interaction,
     action: str,
     *,
@@ -189,7 +192,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
 
     auto = _("default rules")
     for refused in decision.refused:
-        _event(
+        event_record(
             interaction,
             EventAction.REFUSED,
             rule=auto,
@@ -199,7 +202,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
     if decision.hide:
         interaction.hidden = True
         interaction.needs_answer = False
-        _event(
+        event_record(
             interaction,
             EventAction.HIDE,
             rule=decision.hide_by or auto,
@@ -208,7 +211,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
         )
     elif decision.review:
         interaction.in_review = True
-        _event(
+        event_record(
             interaction,
             EventAction.REVIEW,
             rule=decision.review_by or auto,
@@ -217,11 +220,11 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
     for label, rule in decision.labels:
         if label not in interaction.labels:
             interaction.labels = [*interaction.labels, label]
-        _event(interaction, EventAction.LABEL, rule=rule, reason=label)
+        event_record(interaction, EventAction.LABEL, rule=rule, reason=label)
     if decision.assign:
         user, rule = decision.assign
         interaction.assigned_to = user
-        _event(interaction, EventAction.ASSIGN, rule=rule, reason=str(user))
+        event_record(interaction, EventAction.ASSIGN, rule=rule, reason=str(user))
     interaction.save()
     for rule in decision.alerts:
         interaction_alert(interaction=interaction, reason=rule)
@@ -234,7 +237,7 @@ def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "")
     with transaction.atomic():
         interaction.hidden, interaction.in_review = True, False
         interaction.save(update_fields=["hidden", "in_review"])
-        _event(interaction, EventAction.HIDE, actor=actor, reason=reason, network=True)
+        event_record(interaction, EventAction.HIDE, actor=actor, reason=reason, network=True)
 
 
 def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "") -> None:
@@ -242,18 +245,18 @@ def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "
     with transaction.atomic():
         interaction.hidden, interaction.in_review = False, False
         interaction.save(update_fields=["hidden", "in_review"])
-        _event(interaction, EventAction.UNHIDE, actor=actor, reason=reason, network=True)
+        event_record(interaction, EventAction.UNHIDE, actor=actor, reason=reason, network=True)
 
 
 def interaction_judge(*, interaction: Interaction, actor: User, abusive: bool) -> None:
     """A reviewer's verdict on the grey zone: "abuse" (and hide) or "not abuse" (keep)."""
     if abusive:
         with transaction.atomic():
-            _event(interaction, EventAction.IS_ABUSE, actor=actor)
+            event_record(interaction, EventAction.IS_ABUSE, actor=actor)
             interaction_hide(interaction=interaction, actor=actor, reason=_("judged abusive"))
         return
     with transaction.atomic():
-        _event(interaction, EventAction.NOT_ABUSE, actor=actor)
+        event_record(interaction, EventAction.NOT_ABUSE, actor=actor)
         interaction.in_review = False
         if interaction.hidden:
             interaction_unhide(interaction=interaction, actor=actor, reason=_("not abuse"))
@@ -271,8 +274,7 @@ def moderation_event_apply(event: ModerationEvent) -> datetime | None:
         else:
             connector.unhide(remote_id=interaction.remote_id)
     except RateLimited as error:
-        wait = error.retry_after if error.retry_after is not None else 60
-        raise RetryAt(timezone.now() + timedelta(seconds=wait), error.reason) from None
+        raise wait_out(error) from None
     except (Rejected, AuthExpired) as error:
         ModerationEvent.objects.filter(pk=event.pk).update(
             network_status=NetworkStatus.FAILED, last_error=error.reason[:2000]

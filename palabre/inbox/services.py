@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import string
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User
-from palabre.channels.connectors import connector_for
+from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.inbox.models import (
     EventAction,
     Interaction,
-    ModerationEvent,
     Note,
     Reply,
     ReplyStatus,
     SavedReply,
 )
+from palabre.inbox.moderation import event_record
 from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
-from palabre.worker.jobs import RetryAt
+from palabre.networks.registry import connector_class
 
 DEFAULT_THANKS = {"fr": "Merci {first_name} !", "en": "Thank you {first_name}!"}
 
@@ -35,10 +35,9 @@ def interaction_assign(*, interaction: Interaction, actor: User, assignee: User 
     with transaction.atomic():
         interaction.assigned_to = assignee
         interaction.save(update_fields=["assigned_to"])
-        ModerationEvent.objects.create(
-            workspace_id=interaction.workspace_id,
-            interaction=interaction,
-            action=EventAction.ASSIGN,
+        event_record(
+            interaction,
+            EventAction.ASSIGN,
             actor=actor,
             reason=str(assignee) if assignee else _("nobody"),
         )
@@ -77,8 +76,8 @@ def interaction_reply(*, interaction: Interaction, actor: User, text: str) -> Re
     """Queue an answer; the worker posts it into the thread on the network."""
     if not text.strip():
         raise InboxRefused(_("Write an answer first."))
-    connector = connector_for(interaction.channel)
-    if Capability.REPLY not in connector.capabilities:
+    # The class says what it can do: no connection is opened in the web request.
+    if Capability.REPLY not in connector_class(interaction.channel.connector).capabilities:
         raise InboxRefused(_("This network does not let Palabre answer; answer there."))
     if interaction.erased:
         raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
@@ -112,8 +111,7 @@ def reply_send(reply: Reply) -> datetime | None:
             created_at=reply.created_at,
         )
     except RateLimited as error:
-        wait = error.retry_after if error.retry_after is not None else 60
-        raise RetryAt(timezone.now() + timedelta(seconds=wait), error.reason) from None
+        raise wait_out(error) from None
     except (Rejected, AuthExpired) as error:
         if isinstance(error, AuthExpired):
             channel_mark_needs_reconnect(channel=channel, reason=error.reason)

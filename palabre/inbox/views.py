@@ -16,7 +16,7 @@ from palabre.accounts.models import Membership, User
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.inbox import moderation, services
 from palabre.inbox.forms import QUEUES, AssignForm, FilterForm, NoteForm, ReasonForm, ReplyForm
-from palabre.inbox.models import CONVERSATION_KINDS, Interaction, SavedReply
+from palabre.inbox.models import CONVERSATION_KINDS, WAITING, Interaction, SavedReply
 
 PAGE = 50
 
@@ -75,7 +75,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         request.GET.get("page")
     )
     counts = {
-        "answer": _queue(talk, "answer", user).filter(done_at__isnull=True).count(),
+        "answer": talk.filter(WAITING).count(),
         "review": _queue(talk, "review", user).filter(done_at__isnull=True).count(),
         "mine": _queue(talk, "mine", user).filter(done_at__isnull=True).count(),
     }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User
-from palabre.channels.connectors import connector_for
+from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import ChannelStatus
 from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.lib import faults
@@ -30,7 +30,6 @@ from palabre.networks.base import (
 )
 from palabre.publishing.models import Post, PostTarget, TargetStatus
 from palabre.publishing.workflow import post_settle
-from palabre.worker.jobs import RetryAt
 
 
 def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarget]:
@@ -61,8 +60,7 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         _send(target, connector)
     except RateLimited as error:
         _settle(target, TargetStatus.SCHEDULED, error.reason)
-        wait = error.retry_after if error.retry_after is not None else 60
-        raise RetryAt(timezone.now() + timedelta(seconds=wait), error.reason) from None
+        raise wait_out(error) from None
     except Unavailable as error:
         _settle(target, TargetStatus.SCHEDULED, error.reason)
         raise  # the worker retries with backoff

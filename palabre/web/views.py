@@ -58,9 +58,7 @@ def upcoming(request: HttpRequest, slug: str, section: str) -> HttpResponse:
 
 def _unanswered(workspace: Workspace) -> dict[str, object]:
     """Product rule 2: the number we fight, on the first page everyone sees."""
-    from palabre.inbox.models import Interaction
+    from palabre.inbox.models import WAITING, Interaction
 
-    waiting = scoped(Interaction.objects.all(), workspace).filter(
-        needs_answer=True, answered_at__isnull=True, done_at__isnull=True, hidden=False
-    )
+    waiting = scoped(Interaction.objects.all(), workspace).filter(WAITING)
     return {"waiting": waiting.count(), "oldest": waiting.order_by("created_at").first()}

@@ -4,7 +4,7 @@ default rules take. Everything runs offline on the CPU, in batches."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,9 @@ def base_model() -> AbuseModel:
     return AbuseModel.load(BASE_DIR)
 
 
-@cache
+# Bounded: each retraining makes a new (directory, stamp) key; old models must not pile up
+# in a long-running worker (each holds ~12 MB of weights).
+@lru_cache(maxsize=16)
 def _model_at(directory: Path, stamp: float) -> AbuseModel:
     return AbuseModel.load(directory)
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "palabre.networks.mastodon",
     "palabre.publishing",
     "palabre.inbox",
+    "palabre.analytics",
     "palabre.web",
     "palabre.worker",
 ]

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("palabre.channels.urls")),
     path("", include("palabre.publishing.urls")),
     path("", include("palabre.inbox.urls")),
+    path("", include("palabre.analytics.urls")),
     path("", include("palabre.web.urls")),
 ]
 

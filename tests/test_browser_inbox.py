@@ -45,7 +45,11 @@ def _log_in(page, base: str) -> None:
 
 
 def _ingest_payloads() -> list[Interaction]:
-    target = PostTarget.objects.filter(status="published").select_related("channel").first()
+    target = (
+        PostTarget.objects.filter(status="published", remote_id__startswith="post:")
+        .select_related("channel")
+        .first()
+    )
     assert target is not None
     post = DemoPost.objects.get(pk=int(target.remote_id.removeprefix("post:")))
     rows = [

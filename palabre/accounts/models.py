@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import zoneinfo
 from typing import Any
@@ -98,6 +99,17 @@ class Workspace(models.Model):
         _("keep ingested content (months)"),
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    # Analytics: response times may be counted in business hours only; the content mix is
+    # measured against this share of promotional posts (the strategy sets it).
+    business_hours = models.BooleanField(_("count response times in business hours"), default=False)
+    business_start = models.TimeField(_("business hours start"), default=datetime.time(9, 0))
+    business_end = models.TimeField(_("business hours end"), default=datetime.time(18, 0))
+    business_days = models.CharField(_("business days"), max_length=7, default="01234")
+    max_promotional_percent = models.PositiveSmallIntegerField(
+        _("maximum share of promotional posts (%)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
     )
     netiquette = models.TextField(_("netiquette"), blank=True)
     netiquette_public = models.BooleanField(_("publish the netiquette page"), default=False)

@@ -36,6 +36,7 @@ class Action(enum.Enum):
     MANAGE_CONTACTS = "manage_contacts"
     VIEW_COMMUNITY = "view_community"
     VIEW_REPORTS = "view_reports"
+    MANAGE_REPORTS = "manage_reports"
     VIEW_SETTINGS = "view_settings"
     MANAGE_CHANNELS = "manage_channels"
     MANAGE_WORKSPACE = "manage_workspace"
@@ -62,6 +63,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CONTACTS: _COMMUNITY,
     Action.VIEW_COMMUNITY: frozenset({R.OWNER, R.MANAGER, R.ANALYST}),
     Action.VIEW_REPORTS: frozenset({R.OWNER, R.MANAGER, R.APPROVER, R.ANALYST}),
+    # How response times are counted and whom the monthly report goes to.
+    Action.MANAGE_REPORTS: _COMMUNITY,
     Action.VIEW_SETTINGS: _COMMUNITY,
     Action.MANAGE_CHANNELS: _COMMUNITY,
     Action.MANAGE_WORKSPACE: frozenset({R.OWNER}),

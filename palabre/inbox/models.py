@@ -76,17 +76,33 @@ class WorkspaceSweep(JobFields):
         return f"housekeeping of workspace {self.workspace_id}"
 
 
+class Stage(models.TextChoices):
+    """A contact's relationship with the workspace, highest first (docs/metrics.md)."""
+
+    ADVOCATE = "advocate", _("Advocate")
+    MEMBER = "member", _("Member")
+    ENGAGED = "engaged", _("Engaged")
+    NONE = "none", pgettext_lazy("relationship stage", "Past or silent")
+
+
 class Contact(models.Model):
     """A person, as one workspace knows them, across every network they use."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
-    tags = models.JSONField(default=list, blank=True)  # e.g. ["customer"]
+    tags = models.JSONField(default=list, blank=True)  # "customer", "advocate" (by hand)
     created_at = models.DateTimeField(default=timezone.now)
+    # The relationship, recomputed hourly by analytics.community from the interactions.
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.NONE)
+    drifting = models.BooleanField(default=False)
+    interactions_12m = models.PositiveIntegerField(default=0)
+    months_active = models.PositiveSmallIntegerField(default=0)  # of the last 12
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["workspace", "stage"])]
 
     def __str__(self) -> str:
         return self.name
@@ -174,13 +190,37 @@ class Interaction(JobFields):
     alert_level = models.PositiveSmallIntegerField(default=0)  # 1 assignee told, 2 manager
     fired_rules = models.JSONField(default=list, blank=True)  # time rules already applied
     erased = models.BooleanField(default=False)
+    # Time to the brand's first reply, fixed when it is sent (analytics reads these).
+    response_seconds = models.PositiveIntegerField(null=True, blank=True)
+    response_business_seconds = models.PositiveIntegerField(null=True, blank=True)
+    replies_sent = models.PositiveSmallIntegerField(default=0)  # by the brand, through Palabre
 
     class Meta:
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(fields=["channel", "remote_id"], name="one_row_per_remote_item")
         ]
-        indexes = [models.Index(fields=["workspace", "needs_answer", "created_at"])]
+        indexes = [
+            models.Index(fields=["workspace", "needs_answer", "created_at"]),
+            # The reports read only this index for the period's dialogue figures and people.
+            models.Index(
+                fields=[
+                    "workspace",
+                    "created_at",
+                    "kind",
+                    "category",
+                    "erased",
+                    "channel",
+                    "identity",
+                    "target",
+                    "answered_at",
+                    "replies_sent",
+                    "response_seconds",
+                    "response_business_seconds",
+                ],
+                name="interaction_report_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.remote_id}"

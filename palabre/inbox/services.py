@@ -6,10 +6,11 @@ import string
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palabre.accounts.models import User
+from palabre.accounts.models import User, Workspace
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.inbox.models import (
@@ -21,6 +22,7 @@ from palabre.inbox.models import (
     SavedReply,
 )
 from palabre.inbox.moderation import event_record
+from palabre.lib.businesshours import business_seconds
 from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
 from palabre.networks.registry import connector_class
 
@@ -120,11 +122,27 @@ def reply_send(reply: Reply) -> datetime | None:
         )
         return None
     now = timezone.now()
+    wall, business = response_times(interaction.workspace, interaction.created_at, now)
     with transaction.atomic():
         Reply.objects.filter(pk=reply.pk).update(
             status=ReplyStatus.SENT, remote_id=published.remote_id, sent_at=now, error=""
         )
+        Interaction.objects.filter(pk=interaction.pk).update(replies_sent=F("replies_sent") + 1)
         Interaction.objects.filter(pk=interaction.pk, answered_at__isnull=True).update(
-            answered_at=now
+            answered_at=now, response_seconds=wall, response_business_seconds=business
         )
     return None
+
+
+def response_times(workspace: Workspace, asked: datetime, answered: datetime) -> tuple[int, int]:
+    """Seconds to the first reply: on the clock, and within the workspace's business hours."""
+    wall = max(int((answered - asked).total_seconds()), 0)
+    business = business_seconds(
+        asked,
+        answered,
+        tz=workspace.tzinfo,
+        opens=workspace.business_start,
+        closes=workspace.business_end,
+        days=workspace.business_days,
+    )
+    return wall, business

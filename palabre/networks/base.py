@@ -140,6 +140,7 @@ class PostMetrics:
 class AccountMetrics:
     followers: int
     following: int | None = None
+    reach: int | None = None  # people reached over the last day, where the network says
 
 
 class ConnectorError(Exception):

@@ -28,6 +28,7 @@ from palabre.networks.base import (
     Rejected,
     Unavailable,
 )
+from palabre.publishing.signals import target_published
 from palabre.publishing.models import Post, PostTarget, TargetStatus
 from palabre.publishing.workflow import post_settle
 
@@ -76,6 +77,7 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         status=TargetStatus.PUBLISHED, published_at=timezone.now(), error=""
     )
     post_settle(post=target.post)
+    target_published.send(sender=PostTarget, target=target)
     return None
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import Membership, Role, User, Workspace
+from palabre.publishing.signals import target_published
 from palabre.publishing.models import (
     Notice,
     Post,
@@ -250,6 +251,7 @@ def target_confirm_published(*, target: PostTarget, actor: User) -> None:
         status=TargetStatus.PUBLISHED, published_at=timezone.now()
     )
     post_settle(post=target.post)
+    target_published.send(sender=PostTarget, target=target)
 
 
 def _notify(

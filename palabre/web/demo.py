@@ -15,6 +15,7 @@ from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.services import workspace_create
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_create_demo
+from palabre.analytics.demo import demo_analytics
 from palabre.inbox.demo import demo_inbox
 from palabre.networks.base import InteractionKind
 from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
@@ -109,6 +110,7 @@ def demo_create() -> Workspace:
     _conversations(channels)
     demo_publishing(workspace, people[2])  # Inès, the editor
     demo_inbox(workspace)
+    demo_analytics(workspace, people[2], recipients=[people[0], people[4]])  # Camille, Hélène
     _other_workspace()
     return workspace
 

@@ -20,19 +20,6 @@ UPCOMING = {
             "objectives measured against real figures."
         ),
     ),
-    "community": (
-        Action.VIEW_COMMUNITY,
-        _("Community"),
-        _(
-            "The people behind the numbers: engaged, members, advocates, and regulars drifting "
-            "away."
-        ),
-    ),
-    "reports": (
-        Action.VIEW_REPORTS,
-        _("Reports"),
-        _("Dialogue, community and return on time spent, with every definition written down."),
-    ),
 }
 
 

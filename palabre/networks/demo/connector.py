@@ -138,11 +138,20 @@ class DemoConnector(Connector):
         result = {}
         for remote_id in remote_ids:
             counts = DemoActivity.objects.filter(channel=self.channel, post_id=_post_pk(remote_id))
+            likes = counts.filter(kind=InteractionKind.LIKE).count()
+            reposts = counts.filter(kind=InteractionKind.REPOST).count()
+            replies = counts.filter(kind=InteractionKind.COMMENT).count()
+            quotes = counts.filter(kind=InteractionKind.QUOTE).count()
+            # The demo network tells everything, reach included: a fifth of the followers
+            # plus what the engagements carry further.
+            reach = self._followers() // 5 + 15 * (likes + reposts + replies + quotes)
             result[remote_id] = PostMetrics(
-                likes=counts.filter(kind=InteractionKind.LIKE).count(),
-                reposts=counts.filter(kind=InteractionKind.REPOST).count(),
-                replies=counts.filter(kind=InteractionKind.COMMENT).count(),
-                quotes=counts.filter(kind=InteractionKind.QUOTE).count(),
+                likes=likes,
+                reposts=reposts,
+                replies=replies,
+                quotes=quotes,
+                reach=reach,
+                impressions=reach * 13 // 10,
             )
         return result
 
@@ -150,5 +159,9 @@ class DemoConnector(Connector):
         DemoPost.objects.filter(channel=self.channel, pk=_post_pk(remote_id)).delete()
 
     def account_metrics(self) -> AccountMetrics:
+        followers = self._followers()
+        return AccountMetrics(followers=followers, reach=followers // 3)
+
+    def _followers(self) -> int:
         account, _created = DemoAccount.objects.get_or_create(channel=self.channel)
-        return AccountMetrics(followers=account.followers)
+        return account.followers

@@ -1,0 +1,222 @@
+"""Reading figures from the networks: post counts on a decaying schedule, account figures
+daily, and the reach alert that watches the daily series."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime, timedelta
+
+import numpy as np
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import Membership, Role
+from palabre.analytics.models import ChannelDaily, ChannelDay, PostStat, ReachAlert
+from palabre.channels.connectors import connector_for, wait_out
+from palabre.channels.models import Channel
+from palabre.channels.services import channel_mark_needs_reconnect
+from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
+from palabre.publishing.models import Notice, PostTarget
+
+log = logging.getLogger("palabre.analytics")
+
+# Counts move fast in the first hours and hardly at all after a month.
+COLLECT_AFTER = (
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(days=1),
+    timedelta(days=3),
+    timedelta(days=7),
+    timedelta(days=30),
+)
+URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+# The reach alert: 3 days running under the 10th percentile of the 28 days before them.
+ALERT_DAYS, BASELINE_DAYS, BASELINE_MIN = 3, 28, 21
+
+
+def media_format(target: PostTarget) -> str:
+    """video, image, thread, link or text: the shape a reader sees first."""
+    variant = target.variant
+    kinds = {m.kind for m in variant.media.all()}
+    if "video" in kinds:
+        return "video"
+    if kinds:
+        return "image"
+    if variant.thread:
+        return "thread"
+    if URL.search(variant.text):
+        return "link"
+    return "text"
+
+
+def followers_on(channel_id: int, day: date) -> int | None:
+    row = ChannelDay.objects.filter(channel_id=channel_id, day__lte=day).order_by("-day").first()
+    return row.followers if row else None
+
+
+def post_stat_ensure(*, target: PostTarget) -> PostStat:
+    """The stat row of a post now live, with its features; first read an hour later."""
+    target = PostTarget.objects.select_related("post", "variant", "channel__workspace").get(
+        pk=target.pk
+    )
+    published = target.published_at or timezone.now()
+    local = published.astimezone(target.channel.workspace.tzinfo)
+    stat, _created = PostStat.objects.get_or_create(
+        target=target,
+        defaults={
+            "workspace_id": target.post.workspace_id,
+            "channel": target.channel,
+            "published_at": published,
+            "followers": followers_on(target.channel_id, local.date()),
+            "weekday": local.weekday(),
+            "hour": local.hour,
+            "media_format": media_format(target),
+            "length": len(target.variant.text),
+            "category": target.post.category,
+            "next_attempt_at": published + COLLECT_AFTER[0],
+        },
+    )
+    return stat
+
+
+def post_stat_collect(stat: PostStat) -> datetime | None:
+    """The worker's step: read the post's counts, then say when to read them next."""
+    channel = stat.channel
+    connector = connector_for(channel)
+    if not connector.supports(Capability.POST_METRICS):
+        return None
+    remote_id = stat.target.remote_id
+    try:
+        found = connector.post_metrics(remote_ids=[remote_id]).get(remote_id)
+    except RateLimited as error:
+        raise wait_out(error) from None
+    except AuthExpired as error:
+        channel_mark_needs_reconnect(channel=channel, reason=error.reason)
+        return timezone.now() + timedelta(days=1)
+    except Rejected as error:  # deleted on the network: its last counts stay
+        log.info("analytics: post %s no longer readable: %s", remote_id, error.reason)
+        return None
+    done = stat.collections + 1
+    if found is not None:
+        PostStat.objects.filter(pk=stat.pk).update(
+            likes=found.likes,
+            reposts=found.reposts,
+            replies=found.replies,
+            quotes=found.quotes,
+            impressions=found.impressions,
+            reach=found.reach,
+            collections=done,
+            collected_at=timezone.now(),
+        )
+    return _next_collection(stat.published_at, done)
+
+
+def _next_collection(published: datetime, done: int) -> datetime | None:
+    now = timezone.now()
+    for after in COLLECT_AFTER[done:]:
+        if published + after > now:
+            return published + after
+    return None
+
+
+def channel_daily_ensure(channel: Channel) -> ChannelDaily:
+    daily, _created = ChannelDaily.objects.get_or_create(
+        channel=channel, defaults={"next_attempt_at": timezone.now()}
+    )
+    return daily
+
+
+def channel_daily_collect(daily: ChannelDaily) -> datetime | None:
+    """The worker's step: today's followers (and reach, where given), then tomorrow."""
+    channel = daily.channel
+    connector = connector_for(channel)
+    if not connector.supports(Capability.ACCOUNT_METRICS):
+        return None
+    try:
+        figures = connector.account_metrics()
+    except RateLimited as error:
+        raise wait_out(error) from None
+    except AuthExpired as error:
+        channel_mark_needs_reconnect(channel=channel, reason=error.reason)
+        return timezone.now() + timedelta(days=1)
+    today = timezone.now().astimezone(channel.workspace.tzinfo).date()
+    channel_day_record(
+        channel=channel,
+        day=today,
+        followers=figures.followers,
+        following=figures.following,
+        reach=figures.reach,
+    )
+    return timezone.now() + timedelta(days=1)
+
+
+def channel_day_record(
+    *, channel: Channel, day: date, followers: int, following: int | None, reach: int | None
+) -> ChannelDay:
+    row, _created = ChannelDay.objects.update_or_create(
+        channel=channel,
+        day=day,
+        defaults={"followers": followers, "following": following, "reach": reach},
+    )
+    if reach is not None:
+        reach_alert_check(channel=channel, day=day)
+    return row
+
+
+def reach_threshold(values: list[int]) -> float | None:
+    """The 10th percentile of the baseline, or None when too few days are known."""
+    if len(values) < BASELINE_MIN:
+        return None
+    return float(np.percentile(values, 10))
+
+
+def reach_alert_check(*, channel: Channel, day: date) -> ReachAlert | None:
+    """Raise the alert on the third low day in a row; one alert per low spell."""
+    start = day - timedelta(days=ALERT_DAYS + BASELINE_DAYS - 1)
+    series = dict(
+        ChannelDay.objects.filter(
+            channel=channel, day__gte=start, day__lte=day, reach__isnull=False
+        ).values_list("day", "reach")
+    )
+    recent = [series.get(day - timedelta(days=n)) for n in range(ALERT_DAYS)]
+    baseline = [v for d, v in series.items() if d <= day - timedelta(days=ALERT_DAYS)]
+    threshold = reach_threshold(baseline)
+    if threshold is None or any(v is None or v >= threshold for v in recent):
+        return None
+    if ReachAlert.objects.filter(channel=channel, day__gte=day - timedelta(days=ALERT_DAYS)).exists():
+        return None  # the same spell, already told
+    alert = ReachAlert.objects.create(
+        channel=channel, day=day, reach=recent[0] or 0, threshold=threshold
+    )
+    _tell_managers(alert)
+    return alert
+
+
+def _tell_managers(alert: ReachAlert) -> None:
+    channel = alert.channel
+    workspace = channel.workspace
+    link = reverse("reports", args=[workspace.slug]) + f"?channel={channel.pk}"
+    managers = Membership.objects.filter(
+        workspace=workspace, role__in=[Role.OWNER, Role.MANAGER]
+    ).select_related("user")
+    for membership in managers:
+        user = membership.user
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = _(
+                "Reach on %(channel)s has stayed under its usual level for 3 days "
+                "(%(reach)s against a 10th percentile of %(threshold)s over the 28 days "
+                "before). The network may have changed how it shows posts."
+            ) % {
+                "channel": channel.name,
+                "reach": alert.reach,
+                "threshold": round(alert.threshold),
+            }
+        Notice.objects.create(workspace=workspace, user=user, text=text[:500], url=link)
+        send_mail(
+            f"Palabre · {workspace.name}", f"{text}\n\n{settings.SITE_URL}{link}\n", None, [user.email]
+        )

@@ -1,0 +1,194 @@
+"""Relationship stages: who is engaged, a member, an advocate, or drifting away.
+
+Definitions (docs/metrics.md, "Community"), counted over the interactions the inbox
+collected, follows excepted, at a reference moment:
+- engaged: at least one interaction (follows, abuse and spam aside) in the last 90 days;
+- member: engaged, and 3+ interactions spread over 2+ calendar months in the last 12;
+- advocate: a member who shared us (a repost or a quote in the last 12 months) or whom a
+  person tagged "recommends us";
+- drifting: a regular (3+ interactions over 2+ months in the last 12) silent for 45+ days;
+- customer: tagged by hand, or by an imported conversion.
+Stages are nested, so the funnel reads from the top down.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from palabre.accounts.models import Workspace
+from palabre.analytics.models import ChannelDay, CommunityDay, CommunityRefresh
+from palabre.inbox.models import Category, Contact, Interaction, Stage
+from palabre.networks.base import InteractionKind
+
+ENGAGED_DAYS = 90
+YEAR_DAYS = 365
+MEMBER_INTERACTIONS, MEMBER_MONTHS = 3, 2
+DRIFT_DAYS = 45
+SHARE_KINDS = (InteractionKind.REPOST, InteractionKind.QUOTE)
+NOT_COUNTED = (Category.ABUSE, Category.SPAM)
+TAG_CUSTOMER, TAG_ADVOCATE = "customer", "advocate"
+
+
+@dataclass
+class Activity:
+    total: int = 0
+    shares: int = 0
+    months: int = 0
+    last: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    stage: str
+    drifting: bool
+
+
+def relationship(activity: Activity, *, recommends: bool, now: datetime) -> Relationship:
+    """One contact's stage from their last 12 months of activity."""
+    last = activity.last
+    regular = activity.total >= MEMBER_INTERACTIONS and activity.months >= MEMBER_MONTHS
+    engaged = last is not None and last >= now - timedelta(days=ENGAGED_DAYS)
+    drifting = regular and last is not None and last < now - timedelta(days=DRIFT_DAYS)
+    if not engaged:
+        return Relationship(Stage.NONE, drifting)
+    if not regular:
+        return Relationship(Stage.ENGAGED, drifting)
+    if activity.shares or recommends:
+        return Relationship(Stage.ADVOCATE, drifting)
+    return Relationship(Stage.MEMBER, drifting)
+
+
+def counted_interactions(workspace: Workspace, since: datetime) -> Q:
+    """What makes a relationship: anything but a follow, abuse or spam."""
+    return (
+        Q(workspace=workspace, created_at__gte=since, identity__isnull=False, erased=False)
+        & ~Q(kind=InteractionKind.FOLLOW)
+        & ~Q(category__in=NOT_COUNTED)
+    )
+
+
+def activities(workspace: Workspace, *, now: datetime) -> dict[int, Activity]:
+    """Per contact: interactions, shares, distinct months and last moment, over 12 months."""
+    rows = (
+        Interaction.objects.filter(counted_interactions(workspace, now - timedelta(days=YEAR_DAYS)))
+        .filter(created_at__lte=now)
+        .annotate(month=TruncMonth("created_at", tzinfo=workspace.tzinfo))
+        .values("identity__contact_id", "month")
+        .annotate(
+            n=Count("id"),
+            shares=Count("id", filter=Q(kind__in=SHARE_KINDS)),
+            last=Max("created_at"),
+        )
+        .order_by()
+    )
+    found: dict[int, Activity] = defaultdict(Activity)
+    for row in rows.iterator(chunk_size=5000):
+        activity = found[row["identity__contact_id"]]
+        activity.total += row["n"]
+        activity.shares += row["shares"]
+        activity.months += 1
+        if activity.last is None or row["last"] > activity.last:
+            activity.last = row["last"]
+    return found
+
+
+def community_refresh(*, workspace: Workspace, now: datetime | None = None) -> CommunityDay:
+    """Recompute every contact's stage, then record today's funnel."""
+    now = now or timezone.now()
+    found = activities(workspace, now=now)
+    changed: list[tuple[object, ...]] = []
+    fields = ["stage", "drifting", "interactions_12m", "months_active", "last_seen_at"]
+    contacts = Contact.objects.filter(workspace=workspace).values_list("pk", "tags", *fields)
+    for pk, tags, *old in contacts.iterator(chunk_size=5000):
+        activity = found.get(pk, Activity())
+        rel = relationship(activity, recommends=TAG_ADVOCATE in (tags or []), now=now)
+        new = (rel.stage, rel.drifting, activity.total, min(activity.months, 12), activity.last)
+        if new != tuple(old):
+            changed.append((*new, pk))
+    _contacts_update(changed)
+    return community_day_record(workspace=workspace, day=now.astimezone(workspace.tzinfo).date())
+
+
+def _contacts_update(rows: list[tuple[object, ...]]) -> None:
+    """One prepared UPDATE per changed contact: Django's bulk_update builds a CASE per
+    field and row, which takes minutes for a hundred thousand people."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [(*row[:4], adapt(row[4]), row[5]) for row in rows]
+    table = Contact._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET stage = %s, drifting = %s, interactions_12m = %s, "  # noqa: S608
+            "months_active = %s, last_seen_at = %s WHERE id = %s",
+            params,
+        )
+
+
+def followers_total(workspace: Workspace, day: date) -> int:
+    """The sum of each channel's latest follower count on or before `day`."""
+    latest = (
+        ChannelDay.objects.filter(channel__workspace=workspace, day__lte=day)
+        .values("channel_id")
+        .annotate(last=Max("day"))
+        .order_by()
+    )
+    days = {row["channel_id"]: row["last"] for row in latest}
+    if not days:
+        return 0
+    keys = Q()
+    for channel_id, last in days.items():
+        keys |= Q(channel_id=channel_id, day=last)
+    total = ChannelDay.objects.filter(keys).aggregate(n=Sum("followers"))["n"]
+    return int(total or 0)
+
+
+def funnel_counts(workspace: Workspace) -> dict[str, int]:
+    contacts = Contact.objects.filter(workspace=workspace)
+    by_stage = dict(
+        contacts.values_list("stage").annotate(n=Count("id")).order_by().values_list("stage", "n")
+    )
+    advocates = by_stage.get(Stage.ADVOCATE, 0)
+    members = advocates + by_stage.get(Stage.MEMBER, 0)
+    return {
+        "engaged": members + by_stage.get(Stage.ENGAGED, 0),
+        "members": members,
+        "advocates": advocates,
+        "customers": contacts.filter(tags__contains=TAG_CUSTOMER).count()
+        if _json_contains_supported()
+        else sum(TAG_CUSTOMER in (t or []) for t in contacts.values_list("tags", flat=True)),
+        "drifting": contacts.filter(drifting=True).count(),
+    }
+
+
+def _json_contains_supported() -> bool:
+    return connection.features.supports_json_field_contains
+
+
+def community_day_record(*, workspace: Workspace, day: date) -> CommunityDay:
+    counts = funnel_counts(workspace)
+    row, _created = CommunityDay.objects.update_or_create(
+        workspace=workspace,
+        day=day,
+        defaults={"followers": followers_total(workspace, day), **counts},
+    )
+    return row
+
+
+def community_refresh_run(row: CommunityRefresh) -> datetime:
+    """The worker's step, hourly: stages, today's funnel, and this month's and last
+    month's totals (a late answer can still change last month)."""
+    from palabre.analytics.rollup import month_stats_refresh
+
+    community_refresh(workspace=row.workspace)
+    today = timezone.now().astimezone(row.workspace.tzinfo).date()
+    month_stats_refresh(
+        workspace=row.workspace, since=(today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    )
+    CommunityRefresh.objects.filter(pk=row.pk).update(last_run_at=timezone.now())
+    return timezone.now() + timedelta(hours=1)

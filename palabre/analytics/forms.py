@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palabre.accounts.models import Workspace
+from palabre.analytics.metrics import Scope
+from palabre.channels.models import Channel
+
+PERIODS = [
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("365", _("Last 12 months")),
+]
+
+
+def month_bounds(month: date, workspace: Workspace) -> tuple[datetime, datetime]:
+    tz = workspace.tzinfo
+    start = datetime.combine(month.replace(day=1), datetime.min.time(), tzinfo=tz)
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start, datetime.combine(following, datetime.min.time(), tzinfo=tz)
+
+
+class ScopeForm(forms.Form):
+    """What a report covers; anything unreadable falls back to the last 30 days."""
+
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    month = forms.DateField(
+        label=_("or a month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    channel = forms.ModelChoiceField(
+        label=_("Channel"),
+        queryset=Channel.objects.none(),
+        required=False,
+        empty_label=_("All channels"),
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+        field = self.fields["channel"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Channel.objects.filter(workspace=workspace).order_by("name")
+
+    def scope(self) -> Scope:
+        data = self.cleaned_data if self.is_valid() else {}
+        channel = data.get("channel")
+        ids = (channel.pk,) if channel else ()
+        month = data.get("month")
+        if month:
+            start, end = month_bounds(month, self.workspace)
+        else:
+            end = timezone.now()
+            start = end - timedelta(days=int(data.get("period") or 30))
+        return Scope(self.workspace, start, end, ids)
+
+
+class ReportSettingsForm(forms.Form):
+    business_hours = forms.BooleanField(
+        label=_("Count response times in business hours only"), required=False
+    )
+    business_start = forms.TimeField(label=_("Business hours start"), widget=forms.TimeInput(attrs={"type": "time"}))
+    business_end = forms.TimeField(label=_("Business hours end"), widget=forms.TimeInput(attrs={"type": "time"}))
+    business_days = forms.MultipleChoiceField(
+        label=_("Business days"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("0", _("Monday")),
+            ("1", _("Tuesday")),
+            ("2", _("Wednesday")),
+            ("3", _("Thursday")),
+            ("4", _("Friday")),
+            ("5", _("Saturday")),
+            ("6", _("Sunday")),
+        ],
+        required=False,
+    )
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Send the monthly PDF report to"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Sent on the 1st of each month, for the month before."),
+    )
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from palabre.accounts.models import User
+
+        field = self.fields["recipients"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = User.objects.filter(memberships__workspace=workspace).order_by("name")
+        field.label_from_instance = lambda user: f"{user.name} ({user.email})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("business_start"), data.get("business_end")
+        if start and end and end <= start:
+            self.add_error("business_end", _("Business hours must end after they start."))
+        if data.get("business_hours") and not data.get("business_days"):
+            self.add_error("business_days", _("Choose at least one business day."))
+        return data

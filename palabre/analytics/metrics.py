@@ -1,0 +1,524 @@
+"""Every figure of the reports, computed from stored rows for a scope (workspace, period,
+channels). Definitions: docs/metrics.md and definitions.py; each ratio keeps its
+numerator and denominator so that the denominator is always stated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from palabre.accounts.models import Workspace
+from palabre.analytics.models import ChannelDay, MonthStat, PostStat
+from palabre.channels.models import Channel
+from palabre.inbox.models import (
+    CONVERSATION_KINDS,
+    WAITING,
+    Category,
+    Contact,
+    Identity,
+    Interaction,
+)
+from palabre.networks.base import InteractionKind
+from palabre.publishing.models import Category as PostCategory
+
+NOT_TO_ANSWER = (Category.ABUSE, Category.SPAM)
+SUPPORT_KINDS = (InteractionKind.LIKE, InteractionKind.REPOST, InteractionKind.QUOTE)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: one workspace, [start, end), and optionally some channels."""
+
+    workspace: Workspace
+    start: datetime
+    end: datetime
+    channel_ids: tuple[int, ...] = ()
+
+    def channels(self) -> QuerySet[Channel]:
+        rows = Channel.objects.filter(workspace=self.workspace)
+        return rows.filter(pk__in=self.channel_ids) if self.channel_ids else rows
+
+    def on_channels(self, lookup: str = "channel_id") -> Q:
+        return Q(**{f"{lookup}__in": self.channel_ids}) if self.channel_ids else Q()
+
+    @property
+    def end_day(self) -> date:
+        return (self.end - timedelta(microseconds=1)).astimezone(self.workspace.tzinfo).date()
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: float
+    denominator: float
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+def per_thousand(rate: float | None, followers: int | None) -> float | None:
+    """A per-post rate per 1,000 followers, to compare accounts of different sizes."""
+    if rate is None or not followers:
+        return None
+    return rate / followers * 1000
+
+
+# --- Posts and channels ------------------------------------------------------------------
+
+
+def post_stats(scope: Scope) -> QuerySet[PostStat]:
+    return PostStat.objects.filter(
+        scope.on_channels(),
+        workspace=scope.workspace,
+        published_at__gte=scope.start,
+        published_at__lt=scope.end,
+    )
+
+
+@dataclass(frozen=True)
+class PostRow:
+    target_id: int
+    post_id: int
+    channel: str
+    network: str
+    published_at: datetime
+    idea: str
+    likes: int
+    reposts: int
+    replies: int
+    quotes: int
+    impressions: int | None
+    reach: int | None
+    followers: int | None
+
+    @property
+    def engagements(self) -> int:
+        return self.likes + self.reposts + self.replies + self.quotes
+
+    @property
+    def rate_by_followers(self) -> float | None:
+        return self.engagements / self.followers if self.followers else None
+
+    @property
+    def rate_by_reach(self) -> float | None:
+        return self.engagements / self.reach if self.reach else None
+
+
+def post_rows(scope: Scope, *, limit: int | None = None) -> list[PostRow]:
+    """Posts of the period, most engaging first."""
+    rows = (
+        post_stats(scope)
+        .annotate(engaged=F("likes") + F("reposts") + F("replies") + F("quotes"))
+        .order_by("-engaged", "-published_at")
+        .values(
+            "target_id",
+            "target__post_id",
+            "channel__name",
+            "channel__network",
+            "published_at",
+            "target__post__idea",
+            "likes",
+            "reposts",
+            "replies",
+            "quotes",
+            "impressions",
+            "reach",
+            "followers",
+        )
+    )
+    if limit:
+        rows = rows[:limit]
+    return [
+        PostRow(
+            target_id=r["target_id"],
+            post_id=r["target__post_id"],
+            channel=r["channel__name"],
+            network=r["channel__network"],
+            published_at=r["published_at"],
+            idea=r["target__post__idea"][:120],
+            likes=r["likes"],
+            reposts=r["reposts"],
+            replies=r["replies"],
+            quotes=r["quotes"],
+            impressions=r["impressions"],
+            reach=r["reach"],
+            followers=r["followers"],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel_id: int
+    name: str
+    network: str
+    followers: int | None
+    posts: int
+    likes: int
+    reposts: int
+    replies: int
+    quotes: int
+    impressions: int | None
+    reach: int | None
+    reach_engagements: int  # engagements of the posts whose reach is known
+    followers_sum: int  # sum over posts of the followers when each was published
+    followers_engagements: int  # engagements of the posts whose followers are known
+
+    @property
+    def engagements(self) -> int:
+        return self.likes + self.reposts + self.replies + self.quotes
+
+    @property
+    def rate_by_followers(self) -> Ratio:
+        """Engagements per post divided by followers, averaged over posts (sum over sum)."""
+        return Ratio(self.followers_engagements, self.followers_sum)
+
+    @property
+    def rate_by_reach(self) -> Ratio:
+        return Ratio(self.reach_engagements, self.reach or 0)
+
+    @property
+    def conversation(self) -> Ratio:
+        return Ratio(self.replies, self.posts)
+
+    @property
+    def amplification(self) -> Ratio:
+        return Ratio(self.reposts + self.quotes, self.posts)
+
+    @property
+    def applause(self) -> Ratio:
+        return Ratio(self.likes, self.posts)
+
+
+def latest_followers(scope: Scope) -> dict[int, int]:
+    """Each channel's follower count on the period's last known day."""
+    latest = (
+        ChannelDay.objects.filter(scope.on_channels(), channel__workspace=scope.workspace)
+        .filter(day__lte=scope.end_day)
+        .values("channel_id")
+        .annotate(last=Max("day"))
+        .order_by()
+    )
+    keys = Q(pk__in=[])
+    for row in latest:
+        keys |= Q(channel_id=row["channel_id"], day=row["last"])
+    return dict(ChannelDay.objects.filter(keys).values_list("channel_id", "followers"))
+
+
+def channel_rows(scope: Scope) -> list[ChannelRow]:
+    sums = {
+        row["channel_id"]: row
+        for row in post_stats(scope)
+        .values("channel_id")
+        .annotate(
+            posts=Count("id"),
+            s_likes=Sum("likes"),
+            s_reposts=Sum("reposts"),
+            s_replies=Sum("replies"),
+            s_quotes=Sum("quotes"),
+            s_impressions=Sum("impressions"),
+            s_reach=Sum("reach"),
+            reach_eng=Sum(
+                F("likes") + F("reposts") + F("replies") + F("quotes"),
+                filter=Q(reach__isnull=False),
+            ),
+            s_followers=Sum("followers"),
+            followers_eng=Sum(
+                F("likes") + F("reposts") + F("replies") + F("quotes"),
+                filter=Q(followers__gt=0),
+            ),
+        )
+        .order_by()
+    }
+    followers = latest_followers(scope)
+    rows = []
+    for channel in scope.channels().order_by("name"):
+        s = sums.get(channel.pk, {})
+        rows.append(
+            ChannelRow(
+                channel_id=channel.pk,
+                name=channel.name,
+                network=channel.network,
+                followers=followers.get(channel.pk),
+                posts=s.get("posts", 0),
+                likes=s.get("s_likes") or 0,
+                reposts=s.get("s_reposts") or 0,
+                replies=s.get("s_replies") or 0,
+                quotes=s.get("s_quotes") or 0,
+                impressions=s.get("s_impressions"),
+                reach=s.get("s_reach"),
+                reach_engagements=s.get("reach_eng") or 0,
+                followers_sum=s.get("s_followers") or 0,
+                followers_engagements=s.get("followers_eng") or 0,
+            )
+        )
+    return rows
+
+
+# --- Dialogue ------------------------------------------------------------------------------
+
+
+def inbound(scope: Scope) -> QuerySet[Interaction]:
+    """Comments, mentions, quotes and messages people sent us, abuse and spam aside."""
+    return Interaction.objects.filter(
+        scope.on_channels(),
+        workspace=scope.workspace,
+        kind__in=CONVERSATION_KINDS,
+        created_at__gte=scope.start,
+        created_at__lt=scope.end,
+        erased=False,
+    ).exclude(category__in=NOT_TO_ANSWER)
+
+
+@dataclass(frozen=True)
+class Response:
+    rate: Ratio  # answered / inbound
+    median_seconds: float | None
+    p90_seconds: float | None
+    business_hours: bool
+    answered_times: int  # how many first responses the times are taken from
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    threads: Ratio  # threads with a brand reply / threads with an inbound comment
+    replies_per_comment: Ratio  # brand replies / inbound comments
+    unanswered_now: int
+
+
+def talk_figures(scope: Scope) -> tuple[Response, Dialogue]:
+    counts = _talk_counts(scope)
+    return response(scope, counts), dialogue(scope, counts)
+
+
+def _talk_counts(scope: Scope) -> dict[str, int]:
+    """Every count of the dialogue in one pass over the reports index."""
+    answered = Q(answered_at__isnull=False)
+    found = inbound(scope).aggregate(
+        total=Count("id"),
+        answered=Count("id", filter=answered),
+        replies=Sum("replies_sent"),
+        threads=Count("target_id", distinct=True),
+        answered_threads=Count("target_id", distinct=True, filter=answered),
+    )
+    return {key: int(value or 0) for key, value in found.items()}
+
+
+def response(scope: Scope, counts: dict[str, int] | None = None) -> Response:
+    counts = counts or _talk_counts(scope)
+    column = "response_business_seconds" if scope.workspace.business_hours else "response_seconds"
+    answered = inbound(scope).filter(**{f"{column}__isnull": False})
+    times = np.fromiter(answered.values_list(column, flat=True).iterator(), dtype=float)
+    median = p90 = None
+    if times.size:
+        median, p90 = (float(v) for v in np.percentile(times, [50, 90]))
+    return Response(
+        rate=Ratio(counts["answered"], counts["total"]),
+        median_seconds=median,
+        p90_seconds=p90,
+        business_hours=scope.workspace.business_hours,
+        answered_times=int(times.size),
+    )
+
+
+def dialogue(scope: Scope, counts: dict[str, int] | None = None) -> Dialogue:
+    counts = counts or _talk_counts(scope)
+    waiting = Interaction.objects.filter(scope.on_channels(), WAITING, workspace=scope.workspace)
+    return Dialogue(
+        threads=Ratio(counts["answered_threads"], counts["threads"]),
+        replies_per_comment=Ratio(counts["replies"], counts["total"]),
+        unanswered_now=waiting.count(),
+    )
+
+
+# --- Content mix ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContentMix:
+    counts: dict[str, int]
+    max_promotional_percent: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def promotional(self) -> Ratio:
+        return Ratio(self.counts.get(PostCategory.PROMOTIONAL, 0), self.total)
+
+    @property
+    def over_target(self) -> bool:
+        share = self.promotional.value
+        return share is not None and share * 100 > self.max_promotional_percent
+
+
+def content_mix(scope: Scope) -> ContentMix:
+    """Posts (not variants) with at least one publication in the period, by category."""
+    posts = (
+        post_stats(scope)
+        .values("category")
+        .annotate(n=Count("target__post_id", distinct=True))
+        .order_by()
+    )
+    counts = {c.value: 0 for c in PostCategory}
+    for row in posts:
+        if row["category"] in counts:
+            counts[row["category"]] = row["n"]
+    return ContentMix(counts=counts, max_promotional_percent=scope.workspace.max_promotional_percent)
+
+
+# --- People --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    contact_id: int
+    name: str
+    count: int
+    stage: str
+
+
+def _people(scope: Scope, kinds: tuple[str, ...], limit: int) -> list[PersonRow]:
+    """The most active people. Counted per account on the reports index, then the accounts
+    of one person (merged contacts) added up; a person whose accounts each rank below the
+    first PEOPLE_POOL could be missed, which takes several very active accounts."""
+    per_account = (
+        Interaction.objects.filter(
+            scope.on_channels(),
+            workspace=scope.workspace,
+            kind__in=kinds,
+            created_at__gte=scope.start,
+            created_at__lt=scope.end,
+            identity__isnull=False,
+            erased=False,
+        )
+        .exclude(category__in=NOT_TO_ANSWER)
+        .values("identity_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")[: max(PEOPLE_POOL, limit * 4)]
+    )
+    counts = {row["identity_id"]: row["n"] for row in per_account}
+    people: dict[int, PersonRow] = {}
+    owners = Identity.objects.filter(pk__in=counts).values_list(
+        "pk", "contact_id", "contact__name", "contact__stage"
+    )
+    for identity_id, contact_id, name, stage in owners:
+        known = people.get(contact_id)
+        total = counts[identity_id] + (known.count if known else 0)
+        people[contact_id] = PersonRow(contact_id, name, total, stage)
+    return sorted(people.values(), key=lambda p: (-p.count, p.name))[:limit]
+
+
+PEOPLE_POOL = 200
+
+
+def top_contributors(scope: Scope, *, limit: int = 10) -> list[PersonRow]:
+    """Who talked with us most in the period (comments, mentions, quotes, messages)."""
+    return _people(scope, tuple(CONVERSATION_KINDS), limit)
+
+
+def top_supporters(scope: Scope, *, limit: int = 10) -> list[PersonRow]:
+    """Who liked and shared us most in the period: people to thank."""
+    return _people(scope, SUPPORT_KINDS, limit)
+
+
+def drifting(workspace: Workspace, *, limit: int = 10) -> QuerySet[Contact]:
+    """Regulars gone quiet for 45 days or more, most active first (community.py)."""
+    return Contact.objects.filter(workspace=workspace, drifting=True).order_by(
+        "-interactions_12m", "name"
+    )[:limit]
+
+
+# --- Trends --------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthRow:
+    month: date
+    posts: int = 0
+    engagements: int = 0
+    followers: int | None = None
+    inbound: int = 0
+    answered: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def response(self) -> Ratio:
+        return Ratio(self.answered, self.inbound)
+
+
+def months_back(end_day: date, count: int) -> list[date]:
+    first = end_day.replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def monthly_trend(scope: Scope, *, months: int = 12) -> list[MonthRow]:
+    """Posts, engagements, followers and answered share, month by month up to the end.
+    Messages come from the hourly monthly totals (rollup.py), not from the interactions."""
+    tz = scope.workspace.tzinfo
+    keys = months_back(scope.end_day, months)
+    start = datetime.combine(keys[0], datetime.min.time(), tzinfo=tz)
+    rows = {m: MonthRow(month=m) for m in keys}
+    posted = (
+        PostStat.objects.filter(
+            scope.on_channels(), workspace=scope.workspace, published_at__gte=start
+        )
+        .filter(published_at__lt=scope.end)
+        .annotate(month=TruncMonth("published_at", tzinfo=tz))
+        .values("month")
+        .annotate(n=Count("id"), e=Sum(F("likes") + F("reposts") + F("replies") + F("quotes")))
+        .order_by()
+    )
+    for row in posted:
+        month = _month_key(row["month"])
+        if month in rows:
+            rows[month].posts, rows[month].engagements = row["n"], row["e"] or 0
+    talk = (
+        MonthStat.objects.filter(scope.on_channels(), workspace=scope.workspace, month__in=keys)
+        .values("month")
+        .annotate(n=Sum("inbound"), a=Sum("answered"))
+        .order_by()
+    )
+    for row in talk:
+        rows[row["month"]].inbound, rows[row["month"]].answered = row["n"], row["a"]
+    for month, total in followers_by_month(scope, keys).items():
+        rows[month].followers = total
+    return list(rows.values())
+
+
+def _month_key(value: date | datetime) -> date:
+    return (value.date() if isinstance(value, datetime) else value).replace(day=1)
+
+
+def followers_by_month(scope: Scope, months: list[date]) -> dict[date, int]:
+    """Total followers at each month's last recorded day (per channel, then summed)."""
+    days = ChannelDay.objects.filter(
+        scope.on_channels(),
+        channel__workspace=scope.workspace,
+        day__gte=months[0],
+        day__lte=scope.end_day,
+    )
+    last_days = (
+        days.annotate(month=TruncMonth("day"))
+        .values("channel_id", "month")
+        .annotate(last=Max("day"))
+        .order_by()
+    )
+    keys = Q(pk__in=[])
+    for row in last_days:
+        keys |= Q(channel_id=row["channel_id"], day=row["last"])
+    totals: dict[date, int] = {}
+    for day, followers in ChannelDay.objects.filter(keys).values_list("day", "followers"):
+        month = day.replace(day=1)
+        totals[month] = totals.get(month, 0) + followers
+    return totals

@@ -1,0 +1,135 @@
+"""What the networks said about our posts and accounts, kept as history.
+
+Counts are copied from the networks on a schedule (see collect.py); everything else
+in analytics is computed from these rows and from the inbox.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from palabre.accounts.models import Workspace
+from palabre.channels.models import Channel
+from palabre.publishing.models import PostTarget
+from palabre.worker.models import JobFields
+
+
+class PostStat(JobFields):
+    """The latest counts of one published post, re-read on a decaying schedule.
+
+    The post's features (weekday, hour, format, length, category) are copied here once,
+    so that insights read one narrow table instead of joining five.
+    """
+
+    target = models.OneToOneField(PostTarget, on_delete=models.CASCADE, related_name="stat")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="post_stats")
+    published_at = models.DateTimeField()
+    likes = models.PositiveIntegerField(default=0)
+    reposts = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    quotes = models.PositiveIntegerField(default=0)
+    impressions = models.PositiveIntegerField(null=True, blank=True)  # None: not given
+    reach = models.PositiveIntegerField(null=True, blank=True)
+    followers = models.PositiveIntegerField(null=True, blank=True)  # the channel's, at publishing
+    collections = models.PositiveSmallIntegerField(default=0)
+    collected_at = models.DateTimeField(null=True, blank=True)
+    # Features, in the workspace's time zone.
+    weekday = models.PositiveSmallIntegerField(default=0)  # Monday 0
+    hour = models.PositiveSmallIntegerField(default=0)
+    media_format = models.CharField(max_length=10, default="text")
+    length = models.PositiveIntegerField(default=0)
+    category = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "published_at"])]
+
+    @property
+    def engagements(self) -> int:
+        return self.likes + self.reposts + self.replies + self.quotes
+
+
+class ChannelDaily(JobFields):
+    """The job row that reads a channel's account figures once a day."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="daily")
+
+
+class ChannelDay(models.Model):
+    """One channel's account figures on one day (the workspace's calendar day)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    followers = models.PositiveIntegerField()
+    following = models.PositiveIntegerField(null=True, blank=True)
+    reach = models.PositiveIntegerField(null=True, blank=True)  # that day's, where given
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "day"], name="one_row_per_day")]
+        ordering = ["day"]
+
+
+class ReachAlert(models.Model):
+    """Daily reach stayed under the 10th percentile of the 28 days before, 3 days running."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="reach_alerts")
+    day = models.DateField()  # the third low day
+    reach = models.PositiveIntegerField()
+    threshold = models.FloatField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day"]
+
+
+class CommunityRefresh(JobFields):
+    """The job row that recomputes a workspace's relationship stages, hourly."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+
+class CommunityDay(models.Model):
+    """The funnel as it stood on one day, so that it can be drawn over months."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    followers = models.PositiveIntegerField(default=0)
+    engaged = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    advocates = models.PositiveIntegerField(default=0)
+    customers = models.PositiveIntegerField(default=0)
+    drifting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "day"], name="one_funnel_per_day")
+        ]
+        ordering = ["day"]
+
+
+class MonthlyReport(JobFields):
+    """Who receives the monthly PDF report by e-mail, and which month went last."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="report")
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    last_month_sent = models.CharField(max_length=7, blank=True)  # "2026-10"
+
+
+class MonthStat(models.Model):
+    """Messages received and answered per channel and month, so that twelve months of
+    trend do not re-read millions of interactions (rollup.py keeps it current, hourly)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day, in the workspace's time zone
+    inbound = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "month"], name="one_row_per_month")
+        ]

@@ -1,0 +1,181 @@
+"""The monthly report as a PDF, drawn on the server with ReportLab (no browser needed).
+
+It shows the same sections as the reports page (dashboard.SECTIONS) for one calendar
+month, in the reader's language, and ends with the definitions of every figure.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
+from reportlab.platypus import Table as PdfTable
+from reportlab.platypus import TableStyle
+
+from palabre.analytics import dashboard
+from palabre.analytics.charts import Chart
+from palabre.analytics.definitions import DEFINITIONS
+from palabre.analytics.metrics import Scope
+from palabre.analytics.tables import Table, display
+
+FONT, BOLD = "Vera", "VeraBd"
+ACCENT = colors.HexColor("#2b6cb0")
+# Wide tables keep only the columns that fit on a landscape page; the CSV has the rest.
+PDF_COLUMNS = {
+    "channels": ["name", "followers", "posts", "engagements", "reach", "rate_followers",
+                 "conversation", "amplification", "applause"],
+    "posts": ["published", "channel", "idea", "engagements", "reach", "rate_followers"],
+    "insights": ["channel", "dimension", "best", "n", "mean", "low", "high", "verdict"],
+}
+_fonts_ready = False
+
+
+def _fonts() -> None:
+    global _fonts_ready
+    if not _fonts_ready:
+        # Bitstream Vera ships with ReportLab and covers French; the 14 standard PDF fonts
+        # do not embed and miss characters such as the typographic apostrophe.
+        pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
+        pdfmetrics.registerFont(TTFont(BOLD, "VeraBd.ttf"))
+        _fonts_ready = True
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("t", parent=base["Title"], fontName=BOLD, fontSize=20),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=BOLD, textColor=ACCENT),
+        "body": ParagraphStyle("b", parent=base["BodyText"], fontName=FONT, fontSize=9),
+        "cell": ParagraphStyle("c", parent=base["BodyText"], fontName=FONT, fontSize=7.5,
+                               leading=9),
+    }
+
+
+def monthly_pdf(scope: Scope, month: date) -> bytes:
+    """The report for `scope` (one month), as PDF bytes, in the active language."""
+    _fonts()
+    styles = _styles()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.2 * cm,
+        bottomMargin=1.2 * cm,
+        title=_("Palabre report"),
+        author="Palabre",
+    )
+    story: list[object] = [
+        Paragraph(
+            _("%(workspace)s: report for %(month)s")
+            % {
+                "workspace": _escape(scope.workspace.name),
+                "month": formats.date_format(month, "YEAR_MONTH_FORMAT"),
+            },
+            styles["title"],
+        ),
+        Paragraph(
+            _("All figures are defined at the end of this report and in docs/metrics.md."),
+            styles["body"],
+        ),
+    ]
+    for section in dashboard.build(scope, full=False):
+        for chart in section.charts:
+            story.append(KeepTogether([Paragraph(_escape(chart.title), styles["h2"]), _drawing(chart)]))
+        for table in section.tables:
+            story.append(KeepTogether(_table(table, styles)))
+    story += [PageBreak(), Paragraph(_("Definitions"), styles["h2"])]
+    for name, text in DEFINITIONS.values():
+        story.append(Paragraph(f"<b>{_escape(str(name))}</b>: {_escape(str(text))}", styles["body"]))
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return out.getvalue()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _footer(canvas: object, doc: object) -> None:
+    canvas.saveState()  # type: ignore[attr-defined]
+    canvas.setFont(FONT, 7)  # type: ignore[attr-defined]
+    canvas.drawRightString(  # type: ignore[attr-defined]
+        landscape(A4)[0] - 1.5 * cm, 0.6 * cm, f"Palabre · {doc.page}"  # type: ignore[attr-defined]
+    )
+    canvas.restoreState()  # type: ignore[attr-defined]
+
+
+def _table(table: Table, styles: dict[str, ParagraphStyle]) -> list[object]:
+    keep = PDF_COLUMNS.get(table.key)
+    indexes = [i for i, c in enumerate(table.columns) if keep is None or c.key in keep]
+    header = [Paragraph(f"<b>{_escape(table.columns[i].label)}</b>", styles["cell"]) for i in indexes]
+    body = [
+        [Paragraph(_escape(display(table.columns[i].kind, row[i])), styles["cell"]) for i in indexes]
+        for row in table.rows
+    ]
+    parts: list[object] = [Paragraph(_escape(table.title), styles["h2"])]
+    if not body:
+        parts.append(Paragraph(_escape(table.empty or "–"), styles["body"]))
+        return parts
+    grid = PdfTable([header, *body], repeatRows=1, hAlign="LEFT")
+    grid.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#c8d0d9")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    parts += [grid, Spacer(1, 0.3 * cm)]
+    return parts
+
+
+def _drawing(chart: Chart) -> Drawing:
+    width, height = 24 * cm, 6 * cm
+    drawing = Drawing(width, height)
+    values = [v if v is not None else 0 for v in chart.values] or [0]
+    scale = 100 if chart.percent else 1
+    data = [[v * scale for v in values]]
+    if chart.kind == "hbars":
+        plot = HorizontalBarChart()
+        plot.x, plot.y, plot.width, plot.height = 5 * cm, 0.4 * cm, width - 6 * cm, height - 0.8 * cm
+    elif chart.kind == "bars":
+        plot = VerticalBarChart()
+        plot.x, plot.y, plot.width, plot.height = 1.8 * cm, 0.9 * cm, width - 2.2 * cm, height - 1.2 * cm
+    else:
+        plot = HorizontalLineChart()
+        plot.x, plot.y, plot.width, plot.height = 1.8 * cm, 0.9 * cm, width - 2.2 * cm, height - 1.2 * cm
+        plot.lines[0].strokeColor = ACCENT
+        plot.lines[0].strokeWidth = 2
+    plot.data = data
+    plot.categoryAxis.categoryNames = list(chart.labels) or [""]
+    plot.categoryAxis.labels.fontName = FONT
+    plot.categoryAxis.labels.fontSize = 7
+    plot.valueAxis.labels.fontName = FONT
+    plot.valueAxis.labels.fontSize = 7
+    plot.valueAxis.valueMin = 0
+    if chart.kind != "line":
+        plot.bars[0].fillColor = ACCENT
+    drawing.add(plot)
+    if chart.percent:
+        drawing.add(String(0, height - 8, "%", fontName=FONT, fontSize=7))
+    return drawing

@@ -1,0 +1,75 @@
+"""The monthly report: sent on the 1st, for the month before, to the chosen members."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import User, Workspace
+from palabre.analytics.forms import month_bounds
+from palabre.analytics.metrics import Scope
+from palabre.analytics.models import MonthlyReport
+from palabre.analytics.pdf import monthly_pdf
+
+SEND_AT = time(7, 0)  # workspace time, on the 1st
+
+
+def next_first_of_month(moment: datetime, workspace: Workspace) -> datetime:
+    local = moment.astimezone(workspace.tzinfo)
+    first = (local.date().replace(day=28) + timedelta(days=4)).replace(day=1)
+    return datetime.combine(first, SEND_AT, tzinfo=workspace.tzinfo)
+
+
+def first_report_time(workspace: Workspace) -> datetime:
+    return next_first_of_month(timezone.now(), workspace)
+
+
+def previous_month(moment: datetime, workspace: Workspace) -> date:
+    local = moment.astimezone(workspace.tzinfo).date()
+    return (local.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def report_pdf(*, workspace: Workspace, month: date, language: str) -> bytes:
+    start, end = month_bounds(month, workspace)
+    with translation.override(language):
+        return monthly_pdf(Scope(workspace, start, end), month)
+
+
+def report_filename(workspace: Workspace, month: date) -> str:
+    return f"palabre-{workspace.slug}-{month:%Y-%m}.pdf"
+
+
+def monthly_report_send(row: MonthlyReport) -> datetime | None:
+    """The worker's step: last month's PDF to each recipient, in their language, once."""
+    workspace = row.workspace
+    month = previous_month(timezone.now(), workspace)
+    key = f"{month:%Y-%m}"
+    if row.last_month_sent != key:
+        for user in row.recipients.filter(memberships__workspace=workspace).distinct():
+            report_email(workspace=workspace, month=month, user=user)
+        MonthlyReport.objects.filter(pk=row.pk).update(last_month_sent=key)
+    return next_first_of_month(timezone.now(), workspace)
+
+
+def report_email(*, workspace: Workspace, month: date, user: User) -> None:
+    language = user.language or settings.LANGUAGE_CODE
+    pdf = report_pdf(workspace=workspace, month=month, language=language)
+    link = settings.SITE_URL + reverse("reports", args=[workspace.slug])
+    with translation.override(language):
+        name = formats.date_format(month, "YEAR_MONTH_FORMAT")
+        subject = _("Palabre · %(workspace)s: report for %(month)s") % {
+            "workspace": workspace.name,
+            "month": name,
+        }
+        body = _(
+            "Hello,\n\nThe report for %(month)s is attached. Every figure, with its "
+            "definition and a CSV export, is on the reports page:\n%(link)s\n"
+        ) % {"month": name, "link": link}
+    message = EmailMessage(subject, body, None, [user.email])
+    message.attach(report_filename(workspace, month), pdf, "application/pdf")
+    message.send()

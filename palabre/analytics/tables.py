@@ -1,0 +1,406 @@
+"""The reports' tables, built once and shown three ways: on the page, as CSV, in the PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from palabre.analytics import metrics
+from palabre.analytics.definitions import label
+from palabre.analytics.insights import Insight
+from palabre.analytics.metrics import Ratio, Scope
+from palabre.inbox.models import Contact, Stage
+from palabre.lib.csvsafe import safe_cell
+from palabre.publishing.models import Category
+
+# How a column's values are written: text, a whole number, a share (0.25 → 25%), a
+# number with decimals, a duration in seconds, a date.
+KINDS = ("text", "int", "pct", "num", "duration", "date")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"
+    definition: str = ""  # a key of definitions.DEFINITIONS, for the tooltip
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[object]] = field(default_factory=list)
+    definition: str = ""
+    empty: str = ""
+    row_definitions: list[str] = field(default_factory=list)  # a key per row, where rows are figures
+
+    def displayed(self) -> list[list[tuple[Column, str, str]]]:
+        """Rows as people read them: (column, text, the row's definition key or "")."""
+        keys = self.row_definitions + [""] * (len(self.rows) - len(self.row_definitions))
+        return [
+            [(c, display(c.kind, v), key) for c, v in zip(self.columns, row, strict=True)]
+            for row, key in zip(self.rows, keys, strict=True)
+        ]
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([c.label for c in self.columns])
+        for row in self.rows:
+            writer.writerow([_csv_value(c, v) for c, v in zip(self.columns, row, strict=True)])
+        return out.getvalue()
+
+
+def _csv_value(column: Column, value: object) -> object:
+    if value is None:
+        return ""
+    if column.kind == "text":
+        return safe_cell(value)
+    if column.kind == "date" and isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def display(kind: str, value: object) -> str:
+    """A cell as people read it, in the active language."""
+    if value is None or value == "":
+        return "–"
+    if kind == "int":
+        return formats.number_format(value, 0, force_grouping=True)
+    if kind == "pct":
+        return formats.number_format(float(value) * 100, 1) + " %"  # type: ignore[arg-type]
+    if kind == "num":
+        places = 0 if float(value).is_integer() else 2  # type: ignore[arg-type]
+        return formats.number_format(value, places, force_grouping=True)
+    if kind == "duration":
+        return duration(float(value))  # type: ignore[arg-type]
+    if kind == "date":
+        if isinstance(value, datetime):
+            return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+        if isinstance(value, date):
+            return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return _("%(n)s min") % {"n": minutes}
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return _("%(h)s h %(m)02d") % {"h": hours, "m": rest}
+    return _("%(d)s d %(h)s h") % {"d": hours // 24, "h": hours % 24}
+
+
+def _v(ratio: Ratio) -> float | None:
+    return ratio.value
+
+
+# --- Builders ------------------------------------------------------------------------------
+
+
+def channels_table(scope: Scope) -> Table:
+    rows = metrics.channel_rows(scope)
+    table = Table(
+        "channels",
+        _("Channels"),
+        [
+            Column("name", _("Channel")),
+            Column("network", _("Network")),
+            Column("followers", label("followers"), "int", "followers"),
+            Column("posts", _("Posts"), "int"),
+            Column("engagements", label("engagements"), "int", "engagements"),
+            Column("reach", label("reach"), "int", "reach"),
+            Column("impressions", label("impressions"), "int", "impressions"),
+            Column("rate_followers", label("rate_followers"), "pct", "rate_followers"),
+            Column("rate_reach", label("rate_reach"), "pct", "rate_reach"),
+            Column("conversation", label("conversation"), "num", "conversation"),
+            Column("conversation_k", _("Comments per post per 1,000 followers"), "num", "conversation"),
+            Column("amplification", label("amplification"), "num", "amplification"),
+            Column("amplification_k", _("Shares per post per 1,000 followers"), "num", "amplification"),
+            Column("applause", label("applause"), "num", "applause"),
+            Column("applause_k", _("Likes per post per 1,000 followers"), "num", "applause"),
+        ],
+        empty=_("No channel yet."),
+    )
+    for r in rows:
+        table.rows.append(
+            [
+                r.name,
+                r.network,
+                r.followers,
+                r.posts,
+                r.engagements,
+                r.reach,
+                r.impressions,
+                _v(r.rate_by_followers),
+                _v(r.rate_by_reach),
+                _v(r.conversation),
+                metrics.per_thousand(_v(r.conversation), r.followers),
+                _v(r.amplification),
+                metrics.per_thousand(_v(r.amplification), r.followers),
+                _v(r.applause),
+                metrics.per_thousand(_v(r.applause), r.followers),
+            ]
+        )
+    return table
+
+
+def posts_table(scope: Scope, *, limit: int | None = None) -> Table:
+    table = Table(
+        "posts",
+        _("Posts"),
+        [
+            Column("published", _("Published on"), "date"),
+            Column("channel", _("Channel")),
+            Column("idea", _("Idea")),
+            Column("likes", _("Likes"), "int"),
+            Column("shares", _("Shares"), "int"),
+            Column("comments", _("Comments"), "int"),
+            Column("engagements", label("engagements"), "int", "engagements"),
+            Column("reach", label("reach"), "int", "reach"),
+            Column("impressions", label("impressions"), "int", "impressions"),
+            Column("followers", label("followers"), "int", "followers"),
+            Column("rate_followers", label("rate_followers"), "pct", "rate_followers"),
+            Column("rate_reach", label("rate_reach"), "pct", "rate_reach"),
+        ],
+        empty=_("No post published in this period."),
+    )
+    for r in metrics.post_rows(scope, limit=limit):
+        table.rows.append(
+            [
+                r.published_at,
+                r.channel,
+                r.idea,
+                r.likes,
+                r.reposts + r.quotes,
+                r.replies,
+                r.engagements,
+                r.reach,
+                r.impressions,
+                r.followers,
+                r.rate_by_followers,
+                r.rate_by_reach,
+            ]
+        )
+    return table
+
+
+def dialogue_table(scope: Scope) -> Table:
+    answer, talk = metrics.talk_figures(scope)
+    table = Table(
+        "dialogue",
+        _("Dialogue"),
+        [
+            Column("figure", _("Figure")),
+            Column("value", _("Value")),
+            Column("numerator", _("Numerator"), "num"),
+            Column("denominator", _("Denominator"), "num"),
+        ],
+    )
+    time_note = _(" (business hours)") if answer.business_hours else ""
+    table.rows = [
+        [label("response_rate"), display("pct", answer.rate.value), *_nd(answer.rate)],
+        [
+            label("response_time") + " – " + _("median") + time_note,
+            display("duration", answer.median_seconds),
+            None,
+            answer.answered_times,
+        ],
+        [
+            label("response_time") + " – " + _("90th percentile") + time_note,
+            display("duration", answer.p90_seconds),
+            None,
+            answer.answered_times,
+        ],
+        [label("dialogue_threads"), display("pct", talk.threads.value), *_nd(talk.threads)],
+        [
+            label("dialogue_replies"),
+            display("num", talk.replies_per_comment.value),
+            *_nd(talk.replies_per_comment),
+        ],
+        [label("unanswered"), display("int", talk.unanswered_now), None, None],
+    ]
+    table.row_definitions = [
+        "response_rate",
+        "response_time",
+        "response_time",
+        "dialogue_threads",
+        "dialogue_replies",
+        "unanswered",
+    ]
+    return table
+
+
+def _nd(ratio: Ratio) -> list[object]:
+    return [ratio.numerator, ratio.denominator]
+
+
+def mix_table(scope: Scope) -> Table:
+    mix = metrics.content_mix(scope)
+    table = Table(
+        "content_mix",
+        label("content_mix"),
+        [
+            Column("category", _("Category")),
+            Column("posts", _("Posts"), "int"),
+            Column("share", _("Share"), "pct"),
+        ],
+        definition="content_mix",
+    )
+    for value, name in Category.choices:
+        count = mix.counts.get(value, 0)
+        table.rows.append([str(name), count, count / mix.total if mix.total else None])
+    return table
+
+
+def funnel_table(workspace_scope: Scope) -> Table:
+    from palabre.analytics.community import followers_total, funnel_counts
+
+    counts = funnel_counts(workspace_scope.workspace)
+    followers = followers_total(workspace_scope.workspace, workspace_scope.end_day)
+    table = Table(
+        "funnel",
+        _("Community funnel"),
+        [
+            Column("stage", _("Stage")),
+            Column("people", _("People"), "int"),
+            Column("of_previous", _("Share of the stage above"), "pct"),
+        ],
+    )
+    steps = [
+        ("followers", followers),
+        ("engaged", counts["engaged"]),
+        ("members", counts["members"]),
+        ("advocates", counts["advocates"]),
+        ("customers", counts["customers"]),
+    ]
+    previous: int | None = None
+    for key, value in steps:
+        share = value / previous if previous else None
+        table.rows.append([label(key), value, share])
+        table.row_definitions.append(key)
+        previous = value
+    table.rows.append([label("drifting"), counts["drifting"], None])
+    table.row_definitions.append("drifting")
+    return table
+
+
+def people_table(key: str, rows: list[metrics.PersonRow]) -> Table:
+    stages = dict(Stage.choices)
+    table = Table(
+        key,
+        label(key),
+        [
+            Column("name", _("Person")),
+            Column("count", _("Interactions"), "int"),
+            Column("stage", _("Relationship")),
+        ],
+        definition=key,
+        empty=_("Nobody in this period."),
+    )
+    table.rows = [[r.name, r.count, str(stages.get(r.stage, r.stage))] for r in rows]
+    return table
+
+
+def drifting_table(contacts: list[Contact]) -> Table:
+    table = Table(
+        "drifting",
+        label("drifting"),
+        [
+            Column("name", _("Person")),
+            Column("count", _("Interactions in 12 months"), "int"),
+            Column("months", _("Months active"), "int"),
+            Column("last", _("Last seen"), "date"),
+        ],
+        definition="drifting",
+        empty=_("No regular has drifted away."),
+    )
+    table.rows = [[c.name, c.interactions_12m, c.months_active, c.last_seen_at] for c in contacts]
+    return table
+
+
+def trend_table(rows: list[metrics.MonthRow]) -> Table:
+    table = Table(
+        "trend",
+        _("Month by month"),
+        [
+            Column("month", _("Month")),
+            Column("followers", label("followers"), "int", "followers"),
+            Column("posts", _("Posts"), "int"),
+            Column("engagements", label("engagements"), "int", "engagements"),
+            Column("inbound", _("Messages received"), "int"),
+            Column("response", label("response_rate"), "pct", "response_rate"),
+        ],
+    )
+    table.rows = [
+        [
+            formats.date_format(r.month, "YEAR_MONTH_FORMAT"),
+            r.followers,
+            r.posts,
+            r.engagements,
+            r.inbound,
+            r.response.value,
+        ]
+        for r in rows
+    ]
+    return table
+
+
+def insights_table(found: list[Insight]) -> Table:
+    table = Table(
+        "insights",
+        label("insights"),
+        [
+            Column("channel", _("Channel")),
+            Column("dimension", _("What")),
+            Column("best", _("Best")),
+            Column("n", _("Posts (group)"), "int"),
+            Column("mean", label("rate_followers"), "pct", "rate_followers"),
+            Column("low", _("95% CI low"), "pct"),
+            Column("high", _("95% CI high"), "pct"),
+            Column("posts", _("Posts (channel)"), "int"),
+            Column("average", _("Channel average"), "pct"),
+            Column("verdict", _("Verdict")),
+        ],
+        definition="insights",
+        empty=_("No published post with known followers in the last 12 months."),
+    )
+    for i in found:
+        best = i.best
+        if best is None:
+            verdict = _("Not enough data yet (%(n)s posts)") % {"n": i.posts}
+            table.rows.append(
+                [i.channel, i.dimension_label, None, None, None, None, None, i.posts, i.average, verdict]
+            )
+            continue
+        verdict = (
+            _("Clearly better")
+            if i.clearly_better
+            else pgettext("insight verdict", "Could be chance")
+        )
+        table.rows.append(
+            [
+                i.channel,
+                i.dimension_label,
+                best.label,
+                best.n,
+                best.mean,
+                best.low,
+                best.high,
+                i.posts,
+                i.average,
+                verdict,
+            ]
+        )
+    return table

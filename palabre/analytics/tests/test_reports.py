@@ -1,0 +1,176 @@
+"""The reports pages, their CSV, the monthly PDF and its e-mail."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pypdfium2
+import pytest
+from django.core import mail
+from django.test import Client
+from PIL import ImageStat
+
+from palabre.analytics.dashboard import TABLE_SECTION
+from palabre.analytics.models import MonthlyReport
+from palabre.analytics.report import monthly_report_send, report_pdf
+from palabre.analytics.tests.handmade import build
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery"
+
+
+def _client(name: str) -> Client:
+    client = Client()
+    client.login(email=f"{name}@example.com", password=PASSWORD)
+    return client
+
+
+def pdf_pages(data: bytes) -> list:
+    document = pypdfium2.PdfDocument(data)
+    return [document[i].render(scale=1).to_pil() for i in range(len(document))]
+
+
+def test_the_monthly_pdf_has_pages_with_ink(cast) -> None:
+    build(cast.workspace)
+    data = report_pdf(workspace=cast.workspace, month=date(2026, 6, 1), language="fr")
+    assert data.startswith(b"%PDF")
+    pages = pdf_pages(data)
+    assert len(pages) >= 2
+    first = pages[0].convert("L")
+    assert ImageStat.Stat(first).stddev[0] > 10  # not a blank page
+    dark = sum(first.histogram()[:128])
+    assert dark > 0.005 * first.width * first.height  # text and charts, not a stray line
+
+
+def test_the_monthly_email_goes_to_the_chosen_members_once(cast) -> None:
+    build(cast.workspace)
+    cast.anna.language = "en"
+    cast.anna.save()
+    report = MonthlyReport.objects.get(workspace=cast.workspace)
+    report.recipients.set([cast.alice, cast.anna])  # the owner and the client's approver
+    monthly_report_send(report)
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "anna@example.com"]
+    english = next(m for m in mail.outbox if m.to == ["anna@example.com"])
+    assert "report for" in english.subject
+    [(name, content, kind)] = english.attachments
+    assert name.endswith(".pdf") and kind == "application/pdf" and content.startswith(b"%PDF")
+    french = next(m for m in mail.outbox if m.to == ["alice@example.com"])
+    assert "rapport" in french.subject.lower()
+    report.refresh_from_db()
+    monthly_report_send(report)  # the same month again: nothing more
+    assert len(mail.outbox) == 2
+
+
+def test_a_recipient_who_left_gets_nothing(cast) -> None:
+    report = MonthlyReport.objects.get(workspace=cast.workspace)
+    report.recipients.set([cast.anna])
+    cast.anna.memberships.all().delete()
+    monthly_report_send(report)
+    assert mail.outbox == []
+
+
+def test_reports_page_shows_every_section(cast) -> None:
+    build(cast.workspace)
+    page = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
+    for key in TABLE_SECTION:
+        assert f'id="table-{key}"' in page
+    assert "60,0 %" in page  # the response rate, 3 of 5, in French
+    assert "<svg" in page and "Taux de réponse" in page
+
+
+@pytest.mark.parametrize("table", sorted(TABLE_SECTION))
+def test_every_table_has_its_csv(cast, table: str) -> None:
+    build(cast.workspace)
+    response = _client("anna").get(f"/w/lumiere/reports/{table}.csv?month=2026-06")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows and len(rows[0]) >= 2
+
+
+def test_csv_values_are_numbers_and_cells_cannot_run(cast) -> None:
+    history = build(cast.workspace)
+    history.people["Wanda"].name = "=HYPERLINK(\"http://x\")"
+    history.people["Wanda"].save()
+    text = _client("alice").get("/w/lumiere/reports/contributors.csv?month=2026-06").content.decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][0].startswith("'=")
+    channels = list(csv.reader(io.StringIO(
+        _client("alice").get("/w/lumiere/reports/channels.csv?month=2026-06").content.decode()
+    )))
+    a = dict(zip(channels[0], channels[1], strict=True))
+    assert float(a["Taux d’engagement (abonnés)"]) == pytest.approx(0.021)
+
+
+def test_unknown_table_and_other_workspace_answer_404(cast) -> None:
+    assert _client("alice").get("/w/lumiere/reports/nope.csv").status_code == 404
+    assert _client("charlie").get("/w/lumiere/reports/channels.csv").status_code == 404
+
+
+def test_pdf_download_and_an_unreadable_month(cast) -> None:
+    build(cast.workspace)
+    client = _client("anna")
+    good = client.get("/w/lumiere/reports/report.pdf?month=2026-06")
+    assert good.status_code == 200 and good["Content-Type"] == "application/pdf"
+    assert "2026-06" in good["Content-Disposition"]
+    for bad in ["garbage", "2026-13", "9999-01", "", "2026-06-01-x"]:
+        response = client.get(f"/w/lumiere/reports/report.pdf?month={bad}")
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_scope_form_bad_input_falls_back_to_30_days(cast) -> None:
+    for query in ["period=abc", "month=2026-99", "channel=999999", "channel=x&period=7"]:
+        response = _client("alice").get(f"/w/lumiere/reports/?{query}")
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("language, message", [("fr", "doivent finir après"), ("en", "must end after")])
+def test_settings_refuse_hours_that_end_before_they_start(cast, language: str, message: str) -> None:
+    cast.bob.language = language
+    cast.bob.save()
+    response = _client("bob").post(
+        "/w/lumiere/reports/settings/",
+        {"business_hours": "on", "business_start": "18:00", "business_end": "09:00", "business_days": ["0"]},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    cast.workspace.refresh_from_db()
+    assert not cast.workspace.business_hours
+
+
+def test_settings_save_hours_and_recipients(cast) -> None:
+    response = _client("bob").post(
+        "/w/lumiere/reports/settings/",
+        {
+            "business_hours": "on",
+            "business_start": "08:30",
+            "business_end": "17:00",
+            "business_days": ["0", "1", "2", "3", "4", "5"],
+            "recipients": [cast.anna.pk, cast.alice.pk],
+        },
+    )
+    assert response.status_code == 302
+    cast.workspace.refresh_from_db()
+    assert cast.workspace.business_hours and cast.workspace.business_days == "012345"
+    report = MonthlyReport.objects.get(workspace=cast.workspace)
+    assert set(report.recipients.all()) == {cast.anna, cast.alice}
+
+
+def test_community_page_ranks_by_relationship(cast) -> None:
+    from palabre.analytics.community import community_refresh
+    from palabre.analytics.tests.handmade import NOW
+
+    build(cast.workspace)
+    community_refresh(workspace=cast.workspace, now=NOW)
+    page = _client("nina").get("/w/lumiere/community/").content.decode()
+    assert page.index("Paula") < page.index("Quentin") < page.index("Rémi")  # advocate, member, engaged
+    assert "Théo" not in page  # a follow only: not in a relationship
+    drifting = _client("nina").get("/w/lumiere/community/?show=drifting").content.decode()
+    assert "Sacha" in drifting and "Paula" not in drifting
+    customers = _client("nina").get("/w/lumiere/community/?show=customer").content.decode()
+    assert "Ugo" in customers
+    text = _client("nina").get("/w/lumiere/community.csv?show=advocate").content.decode()
+    names = [row[0] for row in csv.reader(io.StringIO(text))][1:]
+    assert names == ["Paula", "Vera"]

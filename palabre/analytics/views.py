@@ -1,0 +1,117 @@
+"""Reports: the dashboard, its CSV exports and PDF, its settings, and the definitions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palabre.accounts.permissions import Action, can, membership_for
+from palabre.analytics import dashboard
+from palabre.analytics.definitions import DEFINITIONS
+from palabre.analytics.forms import ReportSettingsForm, ScopeForm, month_bounds
+from palabre.analytics.metrics import Scope
+from palabre.analytics.models import MonthlyReport, ReachAlert
+from palabre.analytics.report import previous_month, report_filename
+from palabre.analytics.services import report_settings_update
+
+
+def reports(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_REPORTS)
+    workspace = membership.workspace
+    form = ScopeForm(request.GET or None, workspace=workspace)
+    scope = form.scope()
+    context = {
+        "membership": membership,
+        "section": "reports",
+        "form": form,
+        "scope": scope,
+        "sections": {s.key: s for s in dashboard.build(scope)},
+        "alerts": ReachAlert.objects.filter(channel__workspace=workspace).select_related(
+            "channel"
+        )[:5],
+        "query": request.GET.urlencode(),
+        "last_month": previous_month(timezone.now(), workspace),
+        "can_manage": can(membership, Action.MANAGE_REPORTS),
+        "can_people": can(membership, Action.VIEW_COMMUNITY),
+    }
+    return render(request, "analytics/reports.html", context)
+
+
+def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_REPORTS)
+    scope = ScopeForm(request.GET or None, workspace=membership.workspace).scope()
+    found = dashboard.find_table(scope, table)
+    if found is None:
+        raise Http404
+    response = HttpResponse(found.csv(), content_type="text/csv; charset=utf-8")
+    name = f"palabre-{slug}-{table}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """One month's report; a missing or unreadable month means last month."""
+    membership = membership_for(request, slug, Action.VIEW_REPORTS)
+    workspace = membership.workspace
+    month = _month(request.GET.get("month", "")) or previous_month(timezone.now(), workspace)
+    start, end = month_bounds(month, workspace)
+    from palabre.analytics.pdf import monthly_pdf
+
+    pdf = monthly_pdf(Scope(workspace, start, end), month)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(workspace, month)}"'
+    return response
+
+
+def _month(text: str) -> date | None:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1) if 2000 <= year <= 2100 else None
+    except ValueError:
+        return None
+
+
+def report_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_REPORTS)
+    workspace = membership.workspace
+    report, _created = MonthlyReport.objects.get_or_create(workspace=workspace)
+    initial = {
+        "business_hours": workspace.business_hours,
+        "business_start": workspace.business_start,
+        "business_end": workspace.business_end,
+        "business_days": list(workspace.business_days),
+        "recipients": list(report.recipients.all()),
+    }
+    form = ReportSettingsForm(request.POST or None, initial=initial, workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report_settings_update(
+            workspace=workspace,
+            business_hours=data["business_hours"],
+            business_start=data["business_start"],
+            business_end=data["business_end"],
+            business_days="".join(sorted(data["business_days"])),
+            recipients=list(data["recipients"]),
+        )
+        messages.success(request, _("Report settings saved."))
+        return redirect("reports", slug=slug)
+    return render(
+        request,
+        "analytics/settings.html",
+        {"membership": membership, "section": "reports", "form": form},
+    )
+
+
+def definitions(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_REPORTS)
+    rows = [(key, str(name), str(text)) for key, (name, text) in DEFINITIONS.items()]
+    return render(
+        request,
+        "analytics/definitions.html",
+        {"membership": membership, "section": "reports", "definitions": rows},
+    )

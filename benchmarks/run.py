@@ -20,7 +20,7 @@ RESULTS = ROOT / "benchmarks" / "results.json"
 REPORT = ROOT / "docs" / "benchmarks.md"
 PG_ADMIN = os.environ.get("PALABRE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_BENCH_DB = "palabre_bench"
-DATABASE_BENCHMARKS = ["bench_worker.py"]
+DATABASE_BENCHMARKS = ["bench_worker.py", "bench_dashboard.py"]
 PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py"]
 # Against the local Bluesky network, on PostgreSQL when it answers.
 NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py"]
@@ -128,6 +128,19 @@ DESCRIPTIONS = {
     "sentiment, question, praise, and the default action) by the shipped base model, in "
     "batches of 512, the process pinned to one CPU with single-threaded numeric libraries "
     "(target: at least 1,000).",
+    "dashboard_p95_ms_sqlite": "the reports page on a generated history (`palabre bench seed`: "
+    "20 channels, 12 months, 5 million interactions, 1 million brand replies, 400,000 people): "
+    "each part of the page (dialogue, channels, posts, content mix, funnel, contributors, "
+    "supporters, drifting regulars, twelve-month trend, insights) built 20 times for the "
+    "default view (last 30 days, all channels); the 95th percentile of the slowest part, on "
+    "SQLite (target: under 500 ms).",
+    "dashboard_p95_ms_postgres": "the same on PostgreSQL 15, after VACUUM ANALYZE (target: "
+    "under 500 ms).",
+    "dashboard_page_p95_sum_ms_sqlite": "the sum of every part's 95th percentile: the whole "
+    "page's queries, on SQLite.",
+    "dashboard_page_p95_sum_ms_postgres": "the same on PostgreSQL.",
+    "bench_seed_s_sqlite": "how long `palabre bench seed` takes to write that history on SQLite.",
+    "bench_seed_s_postgres": "the same on PostgreSQL (COPY).",
     "ingest_to_inbox_p95_s": "95th percentile of the delay from a reply being accepted by the "
     "local Bluesky network to its row being stored, classified, in the inbox: 40 replies 0.7 s "
     "apart, one `palabre worker` with the default 2 s Bluesky poll (PostgreSQL).",

@@ -63,15 +63,16 @@ def svg(chart: Chart) -> SafeString:
     count = max(len(chart.values), 1)
     slot = plot_w / count
     points = []
-    for index, (name, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
+    for index, (name, known) in enumerate(zip(chart.labels, chart.values, strict=True)):
         x = PAD_LEFT + slot * index + slot / 2
         if index % max(count // 12, 1) == 0:
             parts.append(
                 f'<text x="{x:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" '
                 f'font-size="11" fill="{INK}">{escape(name)}</text>'
             )
-        if value is None:
+        if known is None:
             continue
+        value = known
         height = plot_h * value / top
         y = PAD_TOP + plot_h - height
         if chart.kind == "bars":

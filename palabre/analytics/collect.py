@@ -184,11 +184,15 @@ def reach_alert_check(*, channel: Channel, day: date) -> ReachAlert | None:
         ).values_list("day", "reach")
     )
     recent = [series.get(day - timedelta(days=n)) for n in range(ALERT_DAYS)]
-    baseline = [v for d, v in series.items() if d <= day - timedelta(days=ALERT_DAYS)]
+    baseline = [
+        v for d, v in series.items() if v is not None and d <= day - timedelta(days=ALERT_DAYS)
+    ]
     threshold = reach_threshold(baseline)
     if threshold is None or any(v is None or v >= threshold for v in recent):
         return None
-    if ReachAlert.objects.filter(channel=channel, day__gte=day - timedelta(days=ALERT_DAYS)).exists():
+    if ReachAlert.objects.filter(
+        channel=channel, day__gte=day - timedelta(days=ALERT_DAYS)
+    ).exists():
         return None  # the same spell, already told
     alert = ReachAlert.objects.create(
         channel=channel, day=day, reach=recent[0] or 0, threshold=threshold
@@ -218,5 +222,8 @@ def _tell_managers(alert: ReachAlert) -> None:
             }
         Notice.objects.create(workspace=workspace, user=user, text=text[:500], url=link)
         send_mail(
-            f"Palabre · {workspace.name}", f"{text}\n\n{settings.SITE_URL}{link}\n", None, [user.email]
+            f"Palabre · {workspace.name}",
+            f"{text}\n\n{settings.SITE_URL}{link}\n",
+            None,
+            [user.email],
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max, Q, Sum
@@ -103,7 +104,7 @@ def community_refresh(*, workspace: Workspace, now: datetime | None = None) -> C
     """Recompute every contact's stage, then record today's funnel."""
     now = now or timezone.now()
     found = activities(workspace, now=now)
-    changed: list[tuple[object, ...]] = []
+    changed: list[tuple[Any, ...]] = []
     fields = ["stage", "drifting", "interactions_12m", "months_active", "last_seen_at"]
     contacts = Contact.objects.filter(workspace=workspace).values_list("pk", "tags", *fields)
     for pk, tags, *old in contacts.iterator(chunk_size=5000):
@@ -116,7 +117,7 @@ def community_refresh(*, workspace: Workspace, now: datetime | None = None) -> C
     return community_day_record(workspace=workspace, day=now.astimezone(workspace.tzinfo).date())
 
 
-def _contacts_update(rows: list[tuple[object, ...]]) -> None:
+def _contacts_update(rows: list[tuple[Any, ...]]) -> None:
     """One prepared UPDATE per changed contact: Django's bulk_update builds a CASE per
     field and row, which takes minutes for a hundred thousand people."""
     adapt = connection.ops.adapt_datetimefield_value

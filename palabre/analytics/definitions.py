@@ -20,7 +20,9 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
     ),
     "engagements": (
         _("Engagements"),
-        _("Likes + shares (reposts and quotes) + comments on the post, as the network counts them."),
+        _(
+            "Likes + shares (reposts and quotes) + comments on the post, as the network counts them."
+        ),
     ),
     "rate_followers": (
         _("Engagement rate (by followers)"),
@@ -85,11 +87,15 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
     ),
     "engaged": (
         _("Engaged"),
-        _("People with at least one interaction (follows, abuse and spam aside) in the last 90 days."),
+        _(
+            "People with at least one interaction (follows, abuse and spam aside) in the last 90 days."
+        ),
     ),
     "members": (
         _("Members"),
-        _("Engaged people with 3 or more interactions spread over 2 or more months in the last 12."),
+        _(
+            "Engaged people with 3 or more interactions spread over 2 or more months in the last 12."
+        ),
     ),
     "advocates": (
         _("Advocates"),

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from palabre.accounts.models import Workspace
+from palabre.accounts.models import User, Workspace
 from palabre.analytics.metrics import Scope
 from palabre.channels.models import Channel
 
@@ -62,12 +62,21 @@ class ScopeForm(forms.Form):
         return Scope(self.workspace, start, end, ids)
 
 
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.email})"
+
+
 class ReportSettingsForm(forms.Form):
     business_hours = forms.BooleanField(
         label=_("Count response times in business hours only"), required=False
     )
-    business_start = forms.TimeField(label=_("Business hours start"), widget=forms.TimeInput(attrs={"type": "time"}))
-    business_end = forms.TimeField(label=_("Business hours end"), widget=forms.TimeInput(attrs={"type": "time"}))
+    business_start = forms.TimeField(
+        label=_("Business hours start"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    business_end = forms.TimeField(
+        label=_("Business hours end"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
     business_days = forms.MultipleChoiceField(
         label=_("Business days"),
         widget=forms.CheckboxSelectMultiple,
@@ -82,9 +91,9 @@ class ReportSettingsForm(forms.Form):
         ],
         required=False,
     )
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = MemberChoiceField(
         label=_("Send the monthly PDF report to"),
-        queryset=None,
+        queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Sent on the 1st of each month, for the month before."),
@@ -92,12 +101,9 @@ class ReportSettingsForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from palabre.accounts.models import User
-
         field = self.fields["recipients"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
+        assert isinstance(field, MemberChoiceField)
         field.queryset = User.objects.filter(memberships__workspace=workspace).order_by("name")
-        field.label_from_instance = lambda user: f"{user.name} ({user.email})"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -89,9 +89,11 @@ def mean_interval(values: list[float], confidence: float = 0.95) -> tuple[float,
     mean = float(array.mean())
     if len(array) < 2:
         return mean, mean, mean
-    half = float(stats.t.ppf((1 + confidence) / 2, len(array) - 1)) * float(
-        array.std(ddof=1)
-    ) / sqrt(len(array))
+    half = (
+        float(stats.t.ppf((1 + confidence) / 2, len(array) - 1))
+        * float(array.std(ddof=1))
+        / sqrt(len(array))
+    )
     return mean, mean - half, mean + half
 
 
@@ -141,7 +143,7 @@ def channel_insights(scope: Scope) -> list[Insight]:
     )
     by_channel: dict[tuple[int, str], list[dict[str, object]]] = defaultdict(list)
     for row in rows:
-        by_channel[(int(row["channel_id"]), str(row["channel__name"]))].append(row)
+        by_channel[(int(row["channel_id"]), str(row["channel__name"]))].append(dict(row))
     found = []
     for (channel_id, name), posts in sorted(by_channel.items(), key=lambda item: item[0][1]):
         rates = [_rate(p) for p in posts]

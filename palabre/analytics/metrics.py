@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
@@ -238,7 +239,7 @@ def channel_rows(scope: Scope) -> list[ChannelRow]:
     followers = latest_followers(scope)
     rows = []
     for channel in scope.channels().order_by("name"):
-        s = sums.get(channel.pk, {})
+        s: dict[str, Any] = dict(sums.get(channel.pk, {}))
         rows.append(
             ChannelRow(
                 channel_id=channel.pk,
@@ -370,7 +371,9 @@ def content_mix(scope: Scope) -> ContentMix:
     for row in posts:
         if row["category"] in counts:
             counts[row["category"]] = row["n"]
-    return ContentMix(counts=counts, max_promotional_percent=scope.workspace.max_promotional_percent)
+    return ContentMix(
+        counts=counts, max_promotional_percent=scope.workspace.max_promotional_percent
+    )
 
 
 # --- People --------------------------------------------------------------------------------
@@ -489,8 +492,8 @@ def monthly_trend(scope: Scope, *, months: int = 12) -> list[MonthRow]:
         .annotate(n=Sum("inbound"), a=Sum("answered"))
         .order_by()
     )
-    for row in talk:
-        rows[row["month"]].inbound, rows[row["month"]].answered = row["n"], row["a"]
+    for totals in talk:
+        rows[totals["month"]].inbound, rows[totals["month"]].answered = totals["n"], totals["a"]
     for month, total in followers_by_month(scope, keys).items():
         rows[month].followers = total
     return list(rows.values())

@@ -70,6 +70,9 @@ class ChannelDay(models.Model):
         constraints = [models.UniqueConstraint(fields=["channel", "day"], name="one_row_per_day")]
         ordering = ["day"]
 
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.day}: {self.followers} followers"
+
 
 class ReachAlert(models.Model):
     """Daily reach stayed under the 10th percentile of the 28 days before, 3 days running."""
@@ -82,6 +85,9 @@ class ReachAlert(models.Model):
 
     class Meta:
         ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"reach alert {self.channel_id} {self.day}"
 
 
 class CommunityRefresh(JobFields):
@@ -109,6 +115,9 @@ class CommunityDay(models.Model):
         ]
         ordering = ["day"]
 
+    def __str__(self) -> str:
+        return f"funnel {self.workspace_id} {self.day}"
+
 
 class MonthlyReport(JobFields):
     """Who receives the monthly PDF report by e-mail, and which month went last."""
@@ -133,3 +142,6 @@ class MonthStat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "month"], name="one_row_per_month")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.month:%Y-%m}: {self.answered}/{self.inbound}"

@@ -26,9 +26,9 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Table as PdfTable
-from reportlab.platypus import TableStyle
 
 from palabre.analytics import dashboard
 from palabre.analytics.charts import Chart
@@ -40,8 +40,17 @@ FONT, BOLD = "Vera", "VeraBd"
 ACCENT = colors.HexColor("#2b6cb0")
 # Wide tables keep only the columns that fit on a landscape page; the CSV has the rest.
 PDF_COLUMNS = {
-    "channels": ["name", "followers", "posts", "engagements", "reach", "rate_followers",
-                 "conversation", "amplification", "applause"],
+    "channels": [
+        "name",
+        "followers",
+        "posts",
+        "engagements",
+        "reach",
+        "rate_followers",
+        "conversation",
+        "amplification",
+        "applause",
+    ],
     "posts": ["published", "channel", "idea", "engagements", "reach", "rate_followers"],
     "insights": ["channel", "dimension", "best", "n", "mean", "low", "high", "verdict"],
 }
@@ -64,8 +73,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("t", parent=base["Title"], fontName=BOLD, fontSize=20),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=BOLD, textColor=ACCENT),
         "body": ParagraphStyle("b", parent=base["BodyText"], fontName=FONT, fontSize=9),
-        "cell": ParagraphStyle("c", parent=base["BodyText"], fontName=FONT, fontSize=7.5,
-                               leading=9),
+        "cell": ParagraphStyle(
+            "c", parent=base["BodyText"], fontName=FONT, fontSize=7.5, leading=9
+        ),
     }
 
 
@@ -98,14 +108,17 @@ def monthly_pdf(scope: Scope, month: date) -> bytes:
             styles["body"],
         ),
     ]
-    for section in dashboard.build(scope, full=False):
+    for section in dashboard.build(scope, full=False).values():
         for chart in section.charts:
-            story.append(KeepTogether([Paragraph(_escape(chart.title), styles["h2"]), _drawing(chart)]))
-        for table in section.tables:
-            story.append(KeepTogether(_table(table, styles)))
+            story.append(
+                KeepTogether([Paragraph(_escape(chart.title), styles["h2"]), _drawing(chart)])
+            )
+        story.append(KeepTogether(_table(section.table, styles)))
     story += [PageBreak(), Paragraph(_("Definitions"), styles["h2"])]
     for name, text in DEFINITIONS.values():
-        story.append(Paragraph(f"<b>{_escape(str(name))}</b>: {_escape(str(text))}", styles["body"]))
+        story.append(
+            Paragraph(f"<b>{_escape(str(name))}</b>: {_escape(str(text))}", styles["body"])
+        )
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()
 
@@ -118,7 +131,9 @@ def _footer(canvas: object, doc: object) -> None:
     canvas.saveState()  # type: ignore[attr-defined]
     canvas.setFont(FONT, 7)  # type: ignore[attr-defined]
     canvas.drawRightString(  # type: ignore[attr-defined]
-        landscape(A4)[0] - 1.5 * cm, 0.6 * cm, f"Palabre · {doc.page}"  # type: ignore[attr-defined]
+        landscape(A4)[0] - 1.5 * cm,
+        0.6 * cm,
+        f"Palabre · {doc.page}",  # type: ignore[attr-defined]
     )
     canvas.restoreState()  # type: ignore[attr-defined]
 
@@ -126,9 +141,14 @@ def _footer(canvas: object, doc: object) -> None:
 def _table(table: Table, styles: dict[str, ParagraphStyle]) -> list[object]:
     keep = PDF_COLUMNS.get(table.key)
     indexes = [i for i, c in enumerate(table.columns) if keep is None or c.key in keep]
-    header = [Paragraph(f"<b>{_escape(table.columns[i].label)}</b>", styles["cell"]) for i in indexes]
+    header = [
+        Paragraph(f"<b>{_escape(table.columns[i].label)}</b>", styles["cell"]) for i in indexes
+    ]
     body = [
-        [Paragraph(_escape(display(table.columns[i].kind, row[i])), styles["cell"]) for i in indexes]
+        [
+            Paragraph(_escape(display(table.columns[i].kind, row[i])), styles["cell"])
+            for i in indexes
+        ]
         for row in table.rows
     ]
     parts: list[object] = [Paragraph(_escape(table.title), styles["h2"])]
@@ -157,13 +177,28 @@ def _drawing(chart: Chart) -> Drawing:
     data = [[v * scale for v in values]]
     if chart.kind == "hbars":
         plot = HorizontalBarChart()
-        plot.x, plot.y, plot.width, plot.height = 5 * cm, 0.4 * cm, width - 6 * cm, height - 0.8 * cm
+        plot.x, plot.y, plot.width, plot.height = (
+            5 * cm,
+            0.4 * cm,
+            width - 6 * cm,
+            height - 0.8 * cm,
+        )
     elif chart.kind == "bars":
         plot = VerticalBarChart()
-        plot.x, plot.y, plot.width, plot.height = 1.8 * cm, 0.9 * cm, width - 2.2 * cm, height - 1.2 * cm
+        plot.x, plot.y, plot.width, plot.height = (
+            1.8 * cm,
+            0.9 * cm,
+            width - 2.2 * cm,
+            height - 1.2 * cm,
+        )
     else:
         plot = HorizontalLineChart()
-        plot.x, plot.y, plot.width, plot.height = 1.8 * cm, 0.9 * cm, width - 2.2 * cm, height - 1.2 * cm
+        plot.x, plot.y, plot.width, plot.height = (
+            1.8 * cm,
+            0.9 * cm,
+            width - 2.2 * cm,
+            height - 1.2 * cm,
+        )
         plot.lines[0].strokeColor = ACCENT
         plot.lines[0].strokeWidth = 2
     plot.data = data

@@ -10,8 +10,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
-from palabre.analytics.models import MonthStat
 from palabre.analytics.metrics import NOT_TO_ANSWER
+from palabre.analytics.models import MonthStat
 from palabre.inbox.models import CONVERSATION_KINDS, Interaction
 
 

@@ -24,7 +24,7 @@ from palabre.analytics.community import community_refresh
 from palabre.analytics.models import ChannelDay, PostStat
 from palabre.analytics.rollup import month_stats_refresh
 from palabre.channels.models import Channel
-from palabre.inbox.models import Category, Contact, Identity, Interaction, Reply, ReplyStatus
+from palabre.inbox.models import Contact, Identity, Interaction, Reply, ReplyStatus
 from palabre.lib.businesshours import business_seconds
 from palabre.publishing.models import Category as PostCategory
 from palabre.publishing.models import Post, PostStatus, PostTarget, PostVariant, TargetStatus
@@ -64,10 +64,48 @@ TEXTS = {
     "abuse": ["Bande de nuls."],
     "spam": ["Gagnez 500 € par jour, lien en bio"],
 }
-FIRST = ["Maëlle", "Léa", "Hugo", "Nadia", "Yanis", "Sophie", "Marc", "Inès", "Louis", "Emma",
-         "Sam", "Joanna", "Paul", "Chloé", "Karim", "Julie", "Tom", "Zoé", "Malik", "Anna"]
-LAST = ["Martin", "Bernard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Kaci",
-        "Lefèvre", "Roux", "Fournier", "Benali", "Rivers", "Baker", "Vidal", "Garnier", "Faure"]
+FIRST = [
+    "Maëlle",
+    "Léa",
+    "Hugo",
+    "Nadia",
+    "Yanis",
+    "Sophie",
+    "Marc",
+    "Inès",
+    "Louis",
+    "Emma",
+    "Sam",
+    "Joanna",
+    "Paul",
+    "Chloé",
+    "Karim",
+    "Julie",
+    "Tom",
+    "Zoé",
+    "Malik",
+    "Anna",
+]
+LAST = [
+    "Martin",
+    "Bernard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Kaci",
+    "Lefèvre",
+    "Roux",
+    "Fournier",
+    "Benali",
+    "Rivers",
+    "Baker",
+    "Vidal",
+    "Garnier",
+    "Faure",
+]
 
 
 @dataclass(frozen=True)
@@ -109,7 +147,9 @@ def history_seed(
     counts["interactions"] = counts["replies"] = counts["contacts"] = 0
     for channel, n in zip(channels, per_channel, strict=True):
         with transaction.atomic():
-            made = _interactions(workspace, channel, int(n), posts[channel.pk], start, now, plan, rng)
+            made = _interactions(
+                workspace, channel, int(n), posts[channel.pk], start, now, plan, rng
+            )
         for key, value in made.items():
             counts[key] += value
         progress(f"{channel.name}: {made['interactions']} interactions")
@@ -121,7 +161,10 @@ def history_seed(
 
 
 def _channel_days(
-    channels: Sequence[Channel], followers: dict[int, int], start: datetime, now: datetime,
+    channels: Sequence[Channel],
+    followers: dict[int, int],
+    start: datetime,
+    now: datetime,
     rng: np.random.Generator,
 ) -> int:
     rows = []
@@ -140,8 +183,14 @@ def _channel_days(
 
 
 def _posts(
-    workspace: Workspace, channels: Sequence[Channel], author: User, followers: dict[int, int],
-    start: datetime, now: datetime, plan: Plan, rng: np.random.Generator,
+    workspace: Workspace,
+    channels: Sequence[Channel],
+    author: User,
+    followers: dict[int, int],
+    start: datetime,
+    now: datetime,
+    plan: Plan,
+    rng: np.random.Generator,
 ) -> dict[int, list[tuple[datetime, int]]]:
     """Published posts, one per channel each, with their counts; (time, target id) sorted."""
     tz = workspace.tzinfo
@@ -245,8 +294,14 @@ def _idea(category: str) -> str:
 
 
 def _interactions(
-    workspace: Workspace, channel: Channel, n: int, posts: list[tuple[datetime, int]],
-    start: datetime, now: datetime, plan: Plan, rng: np.random.Generator,
+    workspace: Workspace,
+    channel: Channel,
+    n: int,
+    posts: list[tuple[datetime, int]],
+    start: datetime,
+    now: datetime,
+    plan: Plan,
+    rng: np.random.Generator,
 ) -> dict[str, int]:
     """One channel's people and their interactions, in bulk, vectorised where it counts."""
     people = max(n // plan.per_person, 5)
@@ -268,7 +323,7 @@ def _interactions(
     template = Template(Interaction)
     rows: list[list[Any]] = []
     replies: list[list[Any]] = []
-    reply_template = Template(Reply)
+    reply_template = Template(Reply, with_id=False)
     tz = workspace.tzinfo
     hours = (workspace.business_start, workspace.business_end, workspace.business_days)
     horizon = now.timestamp()
@@ -327,7 +382,12 @@ TARGETED = {"like", "repost", "quote", "comment"}
 
 
 def _talk(
-    template: Template, row: list[Any], i: int, category: str, plan: Plan, horizon: float,
+    template: Template,
+    row: list[Any],
+    i: int,
+    category: str,
+    plan: Plan,
+    horizon: float,
     moment: float,
 ) -> None:
     texts = TEXTS[category]
@@ -345,7 +405,11 @@ def _talk(
 
 
 def _people(
-    workspace: Workspace, channel: Channel, people: int, start: datetime, now: datetime,
+    workspace: Workspace,
+    channel: Channel,
+    people: int,
+    start: datetime,
+    now: datetime,
     rng: np.random.Generator,
 ) -> list[int]:
     contact_ids = _next_ids(Contact, people)
@@ -392,10 +456,12 @@ def _stamps(seconds: np.ndarray) -> list[str]:
 class Template:
     """Rows of one model as lists in column order, defaults filled in once."""
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], *, with_id: bool = True) -> None:
+        """with_id: the rows carry their primary key (reserved by _next_ids); without it
+        the database numbers them."""
         self.model = model
-        fields = [f for f in model._meta.concrete_fields]
-        self.columns = [f.column for f in fields]
+        fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+        self.columns = [str(f.column) for f in fields]
         self.index = {f.attname: n for n, f in enumerate(fields)}
         self.defaults = [_default(f) for f in fields]
 

@@ -42,9 +42,9 @@ def report_settings_update(
 
 def response_times_recount(*, workspace: Workspace) -> int:
     """Business hours changed: count every recorded first response again."""
-    answered = Interaction.objects.filter(
-        workspace=workspace, answered_at__isnull=False
-    ).only("created_at", "answered_at")
+    answered = Interaction.objects.filter(workspace=workspace, answered_at__isnull=False).only(
+        "created_at", "answered_at"
+    )
     changed = []
     for interaction in answered.iterator(chunk_size=2000):
         assert interaction.answered_at is not None

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -40,7 +41,9 @@ class Table:
     rows: list[list[object]] = field(default_factory=list)
     definition: str = ""
     empty: str = ""
-    row_definitions: list[str] = field(default_factory=list)  # a key per row, where rows are figures
+    row_definitions: list[str] = field(
+        default_factory=list
+    )  # a key per row, where rows are figures
 
     def displayed(self) -> list[list[tuple[Column, str, str]]]:
         """Rows as people read them: (column, text, the row's definition key or "")."""
@@ -71,19 +74,19 @@ def _csv_value(column: Column, value: object) -> object:
     return value
 
 
-def display(kind: str, value: object) -> str:
+def display(kind: str, value: Any) -> str:
     """A cell as people read it, in the active language."""
     if value is None or value == "":
         return "–"
     if kind == "int":
         return formats.number_format(value, 0, force_grouping=True)
     if kind == "pct":
-        return formats.number_format(float(value) * 100, 1) + " %"  # type: ignore[arg-type]
+        return formats.number_format(float(value) * 100, 1) + " %"
     if kind == "num":
-        places = 0 if float(value).is_integer() else 2  # type: ignore[arg-type]
+        places = 0 if float(value).is_integer() else 2
         return formats.number_format(value, places, force_grouping=True)
     if kind == "duration":
-        return duration(float(value))  # type: ignore[arg-type]
+        return duration(float(value))
     if kind == "date":
         if isinstance(value, datetime):
             return formats.date_format(value, "SHORT_DATETIME_FORMAT")
@@ -125,9 +128,13 @@ def channels_table(scope: Scope) -> Table:
             Column("rate_followers", label("rate_followers"), "pct", "rate_followers"),
             Column("rate_reach", label("rate_reach"), "pct", "rate_reach"),
             Column("conversation", label("conversation"), "num", "conversation"),
-            Column("conversation_k", _("Comments per post per 1,000 followers"), "num", "conversation"),
+            Column(
+                "conversation_k", _("Comments per post per 1,000 followers"), "num", "conversation"
+            ),
             Column("amplification", label("amplification"), "num", "amplification"),
-            Column("amplification_k", _("Shares per post per 1,000 followers"), "num", "amplification"),
+            Column(
+                "amplification_k", _("Shares per post per 1,000 followers"), "num", "amplification"
+            ),
             Column("applause", label("applause"), "num", "applause"),
             Column("applause_k", _("Likes per post per 1,000 followers"), "num", "applause"),
         ],
@@ -264,11 +271,19 @@ def mix_table(scope: Scope) -> Table:
     return table
 
 
-def funnel_table(workspace_scope: Scope) -> Table:
+def funnel_table(scope: Scope) -> Table:
+    """The funnel as the hourly refresh recorded it on the period's last day (or now,
+    computed on the spot, for a workspace never refreshed yet)."""
     from palabre.analytics.community import followers_total, funnel_counts
+    from palabre.analytics.models import CommunityDay
 
-    counts = funnel_counts(workspace_scope.workspace)
-    followers = followers_total(workspace_scope.workspace, workspace_scope.end_day)
+    day = CommunityDay.objects.filter(workspace=scope.workspace, day__lte=scope.end_day).last()
+    if day is not None:
+        counts = {k: getattr(day, k) for k in ("engaged", "members", "advocates", "customers")}
+        counts["drifting"], followers = day.drifting, day.followers
+    else:
+        counts = funnel_counts(scope.workspace)
+        followers = followers_total(scope.workspace, scope.end_day)
     table = Table(
         "funnel",
         _("Community funnel"),
@@ -381,7 +396,18 @@ def insights_table(found: list[Insight]) -> Table:
         if best is None:
             verdict = _("Not enough data yet (%(n)s posts)") % {"n": i.posts}
             table.rows.append(
-                [i.channel, i.dimension_label, None, None, None, None, None, i.posts, i.average, verdict]
+                [
+                    i.channel,
+                    i.dimension_label,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    i.posts,
+                    i.average,
+                    verdict,
+                ]
             )
             continue
         verdict = (

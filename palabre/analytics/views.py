@@ -30,10 +30,10 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
         "section": "reports",
         "form": form,
         "scope": scope,
-        "sections": {s.key: s for s in dashboard.build(scope)},
-        "alerts": ReachAlert.objects.filter(channel__workspace=workspace).select_related(
-            "channel"
-        )[:5],
+        "sections": dashboard.build(scope),
+        "alerts": ReachAlert.objects.filter(channel__workspace=workspace).select_related("channel")[
+            :5
+        ],
         "query": request.GET.urlencode(),
         "last_month": previous_month(timezone.now(), workspace),
         "can_manage": can(membership, Action.MANAGE_REPORTS),

@@ -149,10 +149,34 @@ class InboxSettingsForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
+    """Name and notes, and the two things only a person knows: a customer, a recommender."""
+
+    customer = forms.BooleanField(label=_("Customer"), required=False)
+    recommends = forms.BooleanField(
+        label=_("Recommends us"),
+        required=False,
+        help_text=_("A member who recommends you counts as an advocate in the reports."),
+    )
+
     class Meta:
         model = Contact
         fields = ["name", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tags = self.instance.tags or []
+        self.fields["customer"].initial = "customer" in tags
+        self.fields["recommends"].initial = "advocate" in tags
+
+    def save(self, commit: bool = True) -> Contact:
+        tags = [t for t in (self.instance.tags or []) if t not in ("customer", "advocate")]
+        if self.cleaned_data.get("customer"):
+            tags.append("customer")
+        if self.cleaned_data.get("recommends"):
+            tags.append("advocate")
+        self.instance.tags = tags
+        return super().save(commit)
 
 
 class MergeForm(forms.Form):

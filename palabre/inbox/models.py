@@ -220,6 +220,12 @@ class Interaction(JobFields):
                 ],
                 name="interaction_report_idx",
             ),
+            # "Unanswered now" is counted on every dashboard: only the waiting rows.
+            models.Index(
+                fields=["workspace", "created_at"],
+                condition=WAITING,
+                name="interaction_waiting_idx",
+            ),
         ]
 
     def __str__(self) -> str:

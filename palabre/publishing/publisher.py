@@ -28,8 +28,8 @@ from palabre.networks.base import (
     Rejected,
     Unavailable,
 )
-from palabre.publishing.signals import target_published
 from palabre.publishing.models import Post, PostTarget, TargetStatus
+from palabre.publishing.signals import target_published
 from palabre.publishing.workflow import post_settle
 
 

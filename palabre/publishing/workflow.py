@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import Membership, Role, User, Workspace
-from palabre.publishing.signals import target_published
 from palabre.publishing.models import (
     Notice,
     Post,
@@ -32,6 +31,7 @@ from palabre.publishing.models import (
     TargetStatus,
 )
 from palabre.publishing.services import variant_check, variant_data
+from palabre.publishing.signals import target_published
 
 S = PostStatus
 EDITABLE = {S.DRAFT, S.CHANGES_REQUESTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED}

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.services import workspace_create
+from palabre.analytics.demo import demo_analytics
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_create_demo
-from palabre.analytics.demo import demo_analytics
 from palabre.inbox.demo import demo_inbox
 from palabre.networks.base import InteractionKind
 from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost

@@ -120,6 +120,24 @@ CASES = [
         "supérieure ou égale à 1",
         "greater than or equal to 1",
     ),
+    (
+        "/w/lumiere/reports/settings/",
+        {"business_start": "25:99", "business_end": "", "business_days": ["9"]},
+        "Saisissez une heure valide",
+        "Enter a valid time",
+    ),
+    (
+        "/w/lumiere/reports/settings/",
+        {"business_hours": "on", "business_start": "09:00", "business_end": "18:00"},
+        "Choisissez au moins un jour ouvré",
+        "Choose at least one business day",
+    ),
+    (
+        "/w/lumiere/reports/settings/",
+        {"business_start": "09:00", "business_end": "18:00", "recipients": ["99999"]},
+        "Sélectionnez un choix valide",
+        "Select a valid choice",
+    ),
 ]
 
 

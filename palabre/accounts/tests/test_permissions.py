@@ -40,6 +40,11 @@ EXPECTED_GET = {
     "contacts": {"alice", "bob", "nina"},
     "contact_detail": {"alice", "bob", "nina"},
     "contact_export": {"alice", "bob"},
+    "report_pdf": {"alice", "bob", "anna", "nina"},
+    "report_csv": {"alice", "bob", "anna", "nina"},
+    "report_definitions": {"alice", "bob", "anna", "nina"},
+    "report_settings": {"alice", "bob"},
+    "community_csv": {"alice", "bob", "nina"},
 }
 
 
@@ -129,6 +134,11 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "inbox_settings": "inbox/settings/",
         "contact_detail": f"contacts/{objects.get('contact')}/",
         "contact_export": f"contacts/{objects.get('contact')}/export/",
+        "report_pdf": "reports/report.pdf",
+        "report_csv": "reports/channels.csv",
+        "report_definitions": "reports/definitions/",
+        "report_settings": "reports/settings/",
+        "community_csv": "community.csv",
     }.get(view, f"{view}/")
 
 
@@ -194,6 +204,11 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
         "contact_edit": (f"contacts/{contact}/", {"name": "Claire", "notes": ""}, ANSWER),
         "merge": (f"contacts/{contact}/merge/", {"other": objects["other_contact"]}, ANSWER),
         "erase": (f"contacts/{contact}/erase/", {"confirm": "erase"}, ANSWER),
+        "report_settings": (
+            "reports/settings/",
+            {"business_start": "09:00", "business_end": "18:00", "business_days": ["0"]},
+            ANSWER,
+        ),
     }
 
 
@@ -215,6 +230,7 @@ ACTIONS = [
     "contact_edit",
     "merge",
     "erase",
+    "report_settings",
     "settings",
     "invite",
     "role",

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import template
-
 from django.utils.safestring import SafeString
 
 from palabre.analytics import charts

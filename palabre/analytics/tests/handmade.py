@@ -30,7 +30,9 @@ class History:
     people: dict[str, Contact]
 
 
-def _post(ws: Workspace, channel: Channel, when: datetime, category: str, **counts: int | None) -> PostTarget:
+def _post(
+    ws: Workspace, channel: Channel, when: datetime, category: str, **counts: int | None
+) -> PostTarget:
     post = Post.objects.create(workspace=ws, idea=f"post {when:%m-%d}", category=category)
     variant = PostVariant.objects.create(post=post, network=channel.network, text="texte")
     target = PostTarget.objects.create(
@@ -57,15 +59,36 @@ def build(ws: Workspace) -> History:
     ChannelDay.objects.create(channel=a, day=date(2026, 7, 2), followers=5000)  # after the period
     targets = {
         "A0": _post(ws, a, at(5, 20), "helpful", likes=99, followers=900),
-        "A1": _post(ws, a, at(6, 5), "helpful", likes=10, reposts=2, replies=5, quotes=1,
-                    reach=400, impressions=600, followers=1000),
+        "A1": _post(
+            ws,
+            a,
+            at(6, 5),
+            "helpful",
+            likes=10,
+            reposts=2,
+            replies=5,
+            quotes=1,
+            reach=400,
+            impressions=600,
+            followers=1000,
+        ),
         "A2": _post(ws, a, at(6, 8), "promotional", likes=20, replies=3, quotes=1, followers=1000),
         "B1": _post(ws, b, at(6, 9), "helpful", likes=4, reposts=1, reach=100, followers=500),
     }
     people = {
         name: Contact.objects.create(workspace=ws, name=name)
-        for name in ["Paula", "Quentin", "Rémi", "Sacha", "Théo", "Ugo", "Vera", "Wanda",
-                     "Xavier", "Yves"]
+        for name in [
+            "Paula",
+            "Quentin",
+            "Rémi",
+            "Sacha",
+            "Théo",
+            "Ugo",
+            "Vera",
+            "Wanda",
+            "Xavier",
+            "Yves",
+        ]
     }
     people["Ugo"].tags = ["customer"]
     people["Ugo"].save()
@@ -79,25 +102,65 @@ def build(ws: Workspace) -> History:
     }
     n = iter(range(1000))
 
-    def add(who: str, kind: str, when: datetime, channel: Channel = a, **extra: object) -> Interaction:
+    def add(
+        who: str, kind: str, when: datetime, channel: Channel = a, **extra: object
+    ) -> Interaction:
         return Interaction.objects.create(
-            workspace=ws, channel=channel, remote_id=f"i{next(n)}", kind=kind,
-            identity=ids[who], created_at=when, **extra,
+            workspace=ws,
+            channel=channel,
+            remote_id=f"i{next(n)}",
+            kind=kind,
+            identity=ids[who],
+            created_at=when,
+            **extra,
         )
 
     t = targets
     # The dialogue of June: Wanda and Xavier write; Yves insults.
-    add("Wanda", "comment", at(6, 10), target=t["A1"], category="question", needs_answer=True,
-        answered_at=at(6, 10, 11), response_seconds=3600, replies_sent=1)
-    add("Wanda", "comment", at(6, 11), target=t["A1"], category="criticism", needs_answer=True,
-        answered_at=at(6, 11, 13), response_seconds=10800, replies_sent=2)
+    add(
+        "Wanda",
+        "comment",
+        at(6, 10),
+        target=t["A1"],
+        category="question",
+        needs_answer=True,
+        answered_at=at(6, 10, 11),
+        response_seconds=3600,
+        replies_sent=1,
+    )
+    add(
+        "Wanda",
+        "comment",
+        at(6, 11),
+        target=t["A1"],
+        category="criticism",
+        needs_answer=True,
+        answered_at=at(6, 11, 13),
+        response_seconds=10800,
+        replies_sent=2,
+    )
     add("Wanda", "comment", at(6, 12), target=t["A2"], category="praise")
-    add("Xavier", "mention", at(6, 13), category="question", needs_answer=True,
-        answered_at=at(6, 13, 10, 10), response_seconds=600, replies_sent=1)
+    add(
+        "Xavier",
+        "mention",
+        at(6, 13),
+        category="question",
+        needs_answer=True,
+        answered_at=at(6, 13, 10, 10),
+        response_seconds=600,
+        replies_sent=1,
+    )
     add("Yves", "comment", at(6, 14), target=t["A2"], category="abuse", hidden=True)
     add("Wanda", "like", at(6, 12), target=t["A1"])
-    add("Xavier", "comment", at(6, 14), channel=b, target=t["B1"], category="question",
-        needs_answer=True)
+    add(
+        "Xavier",
+        "comment",
+        at(6, 14),
+        channel=b,
+        target=t["B1"],
+        category="question",
+        needs_answer=True,
+    )
     # Relationships over the months.
     add("Paula", "comment", at(3, 10), category="other")
     add("Paula", "like", at(4, 5))

@@ -27,7 +27,11 @@ def test_a_published_post_gets_its_counts_read_on_a_decaying_schedule(cast) -> N
     target = published(cast.workspace, cast.bob, network="instagram")
     stat = PostStat.objects.get(target=target)
     assert stat.next_attempt_at == target.published_at + COLLECT_AFTER[0]
-    assert (stat.media_format, stat.category, stat.length) == ("text", "helpful", len(target.variant.text))
+    assert (stat.media_format, stat.category, stat.length) == (
+        "text",
+        "helpful",
+        len(target.variant.text),
+    )
     comment(target, "Superbe !")
     comment(target, "J'aime", kind="like", handle="@leo")
     next_at = post_stat_collect(stat)
@@ -54,7 +58,9 @@ def test_followers_are_read_daily(cast) -> None:
 
 def _series(channel, start: date, values: list[int]) -> None:
     for n, value in enumerate(values):
-        ChannelDay.objects.create(channel=channel, day=start + timedelta(days=n), followers=1000, reach=value)
+        ChannelDay.objects.create(
+            channel=channel, day=start + timedelta(days=n), followers=1000, reach=value
+        )
 
 
 def test_reach_alert_after_three_low_days(cast) -> None:
@@ -63,17 +69,23 @@ def test_reach_alert_after_three_low_days(cast) -> None:
     _series(channel, start, list(range(100, 128)))  # 28 days; p10 = 102.7
     low = start + timedelta(days=28)
     channel_day_record(channel=channel, day=low, followers=1000, following=None, reach=50)
-    channel_day_record(channel=channel, day=low + timedelta(days=1), followers=1000, following=None, reach=50)
+    channel_day_record(
+        channel=channel, day=low + timedelta(days=1), followers=1000, following=None, reach=50
+    )
     assert not ReachAlert.objects.exists()  # two days are not three
     third = low + timedelta(days=2)
     channel_day_record(channel=channel, day=third, followers=1000, following=None, reach=102)
     [alert] = ReachAlert.objects.all()
     assert (alert.day, alert.reach) == (third, 102)
     assert alert.threshold == pytest.approx(102.7)
-    told = set(Notice.objects.filter(url__contains="/reports/").values_list("user__email", flat=True))
+    told = set(
+        Notice.objects.filter(url__contains="/reports/").values_list("user__email", flat=True)
+    )
     assert told == {"alice@example.com", "bob@example.com"}  # owner and manager
     assert len(mail.outbox) == 2
-    channel_day_record(channel=channel, day=third + timedelta(days=1), followers=1000, following=None, reach=40)
+    channel_day_record(
+        channel=channel, day=third + timedelta(days=1), followers=1000, following=None, reach=40
+    )
     assert ReachAlert.objects.count() == 1  # the same low spell: told once
 
 

@@ -35,7 +35,9 @@ def test_mean_interval_by_hand() -> None:
 def _posts(ws, channel, formats: list[tuple[str, int]]) -> None:
     when = END - timedelta(days=200)
     for n, (fmt, likes) in enumerate(formats):
-        target = _post(ws, channel, when + timedelta(days=n), "helpful", likes=likes, followers=1000)
+        target = _post(
+            ws, channel, when + timedelta(days=n), "helpful", likes=likes, followers=1000
+        )
         PostStat.objects.filter(target=target).update(media_format=fmt)
 
 

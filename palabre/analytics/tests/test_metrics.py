@@ -102,7 +102,9 @@ def test_content_mix(history, june) -> None:
 
 def test_stages_and_funnel(history, cast) -> None:
     community_refresh(workspace=cast.workspace, now=NOW)
-    stage = {c.name: (c.stage, c.drifting) for c in Contact.objects.filter(workspace=cast.workspace)}
+    stage = {
+        c.name: (c.stage, c.drifting) for c in Contact.objects.filter(workspace=cast.workspace)
+    }
     assert stage["Paula"] == (Stage.ADVOCATE, False)  # 3 over 3 months, shared in June
     assert stage["Quentin"] == (Stage.MEMBER, False)  # 3 over 2 months
     assert stage["Rémi"] == (Stage.ENGAGED, False)

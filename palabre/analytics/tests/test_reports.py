@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 from PIL import ImageStat
 
-from palabre.analytics.dashboard import TABLE_SECTION
+from palabre.analytics.dashboard import SECTIONS
 from palabre.analytics.models import MonthlyReport
 from palabre.analytics.report import monthly_report_send, report_pdf
 from palabre.analytics.tests.handmade import build
@@ -74,13 +74,13 @@ def test_a_recipient_who_left_gets_nothing(cast) -> None:
 def test_reports_page_shows_every_section(cast) -> None:
     build(cast.workspace)
     page = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
-    for key in TABLE_SECTION:
+    for key in SECTIONS:
         assert f'id="table-{key}"' in page
     assert "60,0 %" in page  # the response rate, 3 of 5, in French
     assert "<svg" in page and "Taux de réponse" in page
 
 
-@pytest.mark.parametrize("table", sorted(TABLE_SECTION))
+@pytest.mark.parametrize("table", sorted(SECTIONS))
 def test_every_table_has_its_csv(cast, table: str) -> None:
     build(cast.workspace)
     response = _client("anna").get(f"/w/lumiere/reports/{table}.csv?month=2026-06")
@@ -92,14 +92,22 @@ def test_every_table_has_its_csv(cast, table: str) -> None:
 
 def test_csv_values_are_numbers_and_cells_cannot_run(cast) -> None:
     history = build(cast.workspace)
-    history.people["Wanda"].name = "=HYPERLINK(\"http://x\")"
+    history.people["Wanda"].name = '=HYPERLINK("http://x")'
     history.people["Wanda"].save()
-    text = _client("alice").get("/w/lumiere/reports/contributors.csv?month=2026-06").content.decode()
+    text = (
+        _client("alice").get("/w/lumiere/reports/contributors.csv?month=2026-06").content.decode()
+    )
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][0].startswith("'=")
-    channels = list(csv.reader(io.StringIO(
-        _client("alice").get("/w/lumiere/reports/channels.csv?month=2026-06").content.decode()
-    )))
+    channels = list(
+        csv.reader(
+            io.StringIO(
+                _client("alice")
+                .get("/w/lumiere/reports/channels.csv?month=2026-06")
+                .content.decode()
+            )
+        )
+    )
     a = dict(zip(channels[0], channels[1], strict=True))
     assert float(a["Taux d’engagement (abonnés)"]) == pytest.approx(0.021)
 
@@ -126,13 +134,22 @@ def test_scope_form_bad_input_falls_back_to_30_days(cast) -> None:
         assert response.status_code == 200
 
 
-@pytest.mark.parametrize("language, message", [("fr", "doivent finir après"), ("en", "must end after")])
-def test_settings_refuse_hours_that_end_before_they_start(cast, language: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "language, message", [("fr", "doivent finir après"), ("en", "must end after")]
+)
+def test_settings_refuse_hours_that_end_before_they_start(
+    cast, language: str, message: str
+) -> None:
     cast.bob.language = language
     cast.bob.save()
     response = _client("bob").post(
         "/w/lumiere/reports/settings/",
-        {"business_hours": "on", "business_start": "18:00", "business_end": "09:00", "business_days": ["0"]},
+        {
+            "business_hours": "on",
+            "business_start": "18:00",
+            "business_end": "09:00",
+            "business_days": ["0"],
+        },
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -165,7 +182,9 @@ def test_community_page_ranks_by_relationship(cast) -> None:
     build(cast.workspace)
     community_refresh(workspace=cast.workspace, now=NOW)
     page = _client("nina").get("/w/lumiere/community/").content.decode()
-    assert page.index("Paula") < page.index("Quentin") < page.index("Rémi")  # advocate, member, engaged
+    assert (
+        page.index("Paula") < page.index("Quentin") < page.index("Rémi")
+    )  # advocate, member, engaged
     assert "Théo" not in page  # a follow only: not in a relationship
     drifting = _client("nina").get("/w/lumiere/community/?show=drifting").content.decode()
     assert "Sacha" in drifting and "Paula" not in drifting

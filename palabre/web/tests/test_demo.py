@@ -50,10 +50,31 @@ def test_demo_has_drafts_photos_and_a_published_post(settings, tmp_path) -> None
 
     settings.MEDIA_ROOT = tmp_path
     call_command("demo", stdout=StringIO())
-    assert Post.objects.count() == 4
+    # The year of history the reports read is set aside: its targets are marked "seed:".
+    history = Post.objects.filter(targets__remote_id__startswith="seed:")
+    posts = Post.objects.exclude(pk__in=history)
+    assert posts.count() == 4
     # One photo has no alt text, so that the library shows its reminder.
     assert MediaItem.objects.filter(alt_text="").count() == 1
-    statuses = sorted(PostTarget.objects.values_list("status", flat=True))
+    targets = PostTarget.objects.exclude(remote_id__startswith="seed:")
+    statuses = sorted(targets.values_list("status", flat=True))
     assert statuses == [TargetStatus.PUBLISHED] * 3 + [TargetStatus.SCHEDULED] * 2
-    assert Post.objects.filter(status="in_review").count() == 1  # waiting for Hélène, the approver
-    assert Post.objects.filter(publish_at__isnull=False).count() == 4  # all in the calendar
+    assert posts.filter(status="in_review").count() == 1  # waiting for Hélène, the approver
+    assert posts.filter(publish_at__isnull=False).count() == 4  # all in the calendar
+
+
+@pytest.mark.django_db
+def test_demo_has_a_year_of_history_for_the_reports() -> None:
+    from palabre.analytics.models import ChannelDay, MonthlyReport, MonthStat, PostStat, ReachAlert
+    from palabre.inbox.models import Contact, Stage
+
+    call_command("demo", stdout=StringIO())
+    assert ChannelDay.objects.count() >= 7 * 365
+    assert PostStat.objects.count() > 500
+    assert MonthStat.objects.count() >= 7 * 12
+    assert Contact.objects.filter(stage=Stage.ADVOCATE).exists()
+    [alert] = ReachAlert.objects.all()
+    assert alert.channel.network == "instagram"
+    report = MonthlyReport.objects.get(workspace__slug=demo.DEMO_SLUG)
+    roles = sorted(report.recipients.values_list("memberships__role", flat=True))
+    assert roles == ["approver", "owner"]

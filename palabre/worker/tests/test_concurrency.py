@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from palabre.accounts.models import Workspace
 from palabre.channels.services import channel_create_demo
-from palabre.inbox.models import ChannelSync, WorkspaceSweep
 from palabre.networks.demo.models import DemoActivity, DemoPost
+from palabre.worker.housekeeping import set_aside_housekeeping
 from palabre.worker.tests.processes import WORKER, worker_env
 
 
@@ -27,8 +27,7 @@ def _seed(n: int) -> None:
     )
     # Only the posts race here: the channel's inbox polls and the workspace's housekeeping
     # (due at creation, then every few seconds) would add rows to the counts.
-    ChannelSync.objects.update(next_attempt_at=None)
-    WorkspaceSweep.objects.update(next_attempt_at=None)
+    set_aside_housekeeping()
 
 
 def _race(workers: int, timeout: float = 240) -> list[subprocess.CompletedProcess[str]]:

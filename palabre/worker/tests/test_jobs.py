@@ -118,12 +118,11 @@ def test_retry_at_waits_without_counting_as_error(channel) -> None:
 
 
 def test_the_loop_runs_the_demo_audience_until_idle(channel) -> None:
-    from palabre.inbox.models import ChannelSync, WorkspaceSweep
+    from palabre.worker.housekeeping import set_aside_housekeeping
 
     posts = _posts(channel, 4)
-    # Only the demo audience here: the inbox's own steps are tested in palabre/inbox.
-    ChannelSync.objects.update(next_attempt_at=None)
-    WorkspaceSweep.objects.update(next_attempt_at=None)
+    # Only the demo audience here: the inbox's and analytics' steps are tested in their apps.
+    set_aside_housekeeping()
     stats = loop.run(stop=threading.Event(), until_idle=True)
     assert stats.handled == 4
     for post in posts:

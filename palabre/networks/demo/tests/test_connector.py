@@ -78,7 +78,9 @@ def test_reply_hide_unhide_and_metrics(connector) -> None:
     connector.unhide(remote_id=comment.remote_id)
     assert not DemoActivity.objects.get(pk=comment.pk).hidden
     metrics = connector.post_metrics(remote_ids=[post.remote_id])[post.remote_id]
-    assert (metrics.likes, metrics.replies, metrics.impressions) == (1, 1, None)
+    assert (metrics.likes, metrics.replies) == (1, 1)
+    # No followers: the reach is what the two engagements carry (15 each).
+    assert (metrics.reach, metrics.impressions) == (30, 39)
 
 
 def test_hiding_something_unknown_is_rejected(connector) -> None:
@@ -91,6 +93,7 @@ def test_hiding_something_unknown_is_rejected(connector) -> None:
 def test_account_metrics(connector) -> None:
     DemoAccount.objects.create(channel=connector.channel, followers=42)
     assert connector.account_metrics().followers == 42
+    assert connector.account_metrics().reach == 14  # a third of the followers, every day
 
 
 def test_credentials_never_show_in_repr(connector) -> None:

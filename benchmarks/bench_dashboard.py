@@ -1,0 +1,67 @@
+"""Reports on a large history: `palabre bench seed` (20 channels, 12 months, 5 million
+interactions), then every part of the reports page timed on the page's default view
+(the last 30 days, all channels). The figure is the slowest part's 95th percentile.
+
+Run by benchmarks/run.py with DATABASE_URL and PALABRE_VAR_DIR set; prints JSON lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import timedelta
+
+import django
+
+RUNS = 20
+SLUG = "history"
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from palabre.accounts.models import Workspace
+    from palabre.analytics.dashboard import SECTIONS
+    from palabre.analytics.metrics import Scope
+
+    call_command("migrate", verbosity=0)
+    vendor = connection.vendor.replace("postgresql", "postgres")
+    started = time.monotonic()
+    interactions = os.environ.get("PALABRE_BENCH_INTERACTIONS", "5000000")
+    call_command("bench", "seed", "--slug", SLUG, "--interactions", interactions, verbosity=0)
+    seeded = time.monotonic() - started
+    with connection.cursor() as cursor:  # what autovacuum (or SQLite's optimize) leaves
+        cursor.execute("VACUUM ANALYZE" if vendor == "postgres" else "ANALYZE")
+    workspace = Workspace.objects.get(slug=SLUG)
+    now = timezone.now()
+    scope = Scope(workspace, now - timedelta(days=30), now)
+    p95: dict[str, float] = {}
+    for name, make in SECTIONS.items():
+        make(scope, False)  # warm the caches once, as a second visitor would find them
+        times = []
+        for _ in range(RUNS):
+            begin = time.perf_counter()
+            make(scope, False)
+            times.append((time.perf_counter() - begin) * 1000)
+        times.sort()
+        p95[name] = times[int(0.95 * (RUNS - 1))]
+        print(f"{name}: p95 {p95[name]:.0f} ms", file=sys.stderr)
+    slowest = max(p95, key=lambda k: p95[k])
+    page = sum(p95.values())
+    rows = [
+        (f"dashboard_p95_ms_{vendor}", round(p95[slowest], 1), f"ms (slowest part: {slowest})"),
+        (f"dashboard_page_p95_sum_ms_{vendor}", round(page, 1), "ms (all parts)"),
+        (f"bench_seed_s_{vendor}", round(seeded, 1), f"s ({int(interactions):,} interactions)"),
+    ]
+    for name, value, unit in rows:
+        print(json.dumps({"name": name, "value": value, "unit": unit}))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

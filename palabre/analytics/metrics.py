@@ -301,8 +301,10 @@ def _talk_counts(scope: Scope) -> dict[str, int]:
     """Every count of the dialogue in one pass over the reports index."""
     answered = Q(answered_at__isnull=False)
     found = inbound(scope).aggregate(
-        total=Count("id"),
-        answered=Count("id", filter=answered),
+        # Counting a column of the reports index (not the id) lets PostgreSQL answer
+        # from the index alone.
+        total=Count("created_at"),
+        answered=Count("created_at", filter=answered),
         replies=Sum("replies_sent"),
         threads=Count("target_id", distinct=True),
         answered_threads=Count("target_id", distinct=True, filter=answered),
@@ -403,7 +405,7 @@ def _people(scope: Scope, kinds: tuple[str, ...], limit: int) -> list[PersonRow]
         )
         .exclude(category__in=NOT_TO_ANSWER)
         .values("identity_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("created_at"))  # index-only, as in _talk_counts
         .order_by("-n")[: max(PEOPLE_POOL, limit * 4)]
     )
     counts = {row["identity_id"]: row["n"] for row in per_account}

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from palabre.inbox.ingest import channel_sync_poll
-from palabre.inbox.models import ChannelSync, Interaction, Reply
+from palabre.inbox.models import WAITING, ChannelSync, Interaction, Reply
 from palabre.networks.demo.models import DemoActivity, DemoPost
 from palabre.publishing.models import PostTarget
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
@@ -112,9 +112,7 @@ def test_a_community_manager_works_the_queue_with_the_keyboard(
         page.get_by_role("link", name="À répondre d’abord").get_attribute("aria-current") == "page"
     )
     page.screenshot(path=screenshot_dir / "inbox-answer-first.png", full_page=True)
-    first = (
-        Interaction.objects.filter(needs_answer=True, hidden=False).order_by("created_at").first()
-    )
+    first = Interaction.objects.filter(WAITING).order_by("created_at").first()
     assert first is not None
 
     page.keyboard.press("j")
@@ -129,7 +127,7 @@ def test_a_community_manager_works_the_queue_with_the_keyboard(
     page.screenshot(path=screenshot_dir / "inbox-item-answered.png", full_page=True)
 
     loop.run(stop=threading.Event(), until_idle=True)
-    reply = Reply.objects.get()
+    reply = Reply.objects.get(interaction=first)
     assert reply.status == "sent"
     assert (
         DemoPost.objects.get(pk=int(reply.remote_id.removeprefix("post:"))).in_reply_to
@@ -139,7 +137,8 @@ def test_a_community_manager_works_the_queue_with_the_keyboard(
     assert first.text[:30] not in page.locator("[data-inbox-list]").inner_text()
 
     # Undo an automatic hide: the reply shows again on the network.
-    insult = Interaction.objects.get(hidden=True, category="abuse")
+    # The demo's own thread, not its year of history (whose remote ids start with "seed-").
+    insult = Interaction.objects.get(hidden=True, category="abuse", remote_id__startswith="act:")
     page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{insult.pk}/")
     with page.expect_navigation():
         page.keyboard.press("u")

@@ -25,7 +25,7 @@ from palabre.publishing.forms import (
     MediaUploadForm,
     VariantForm,
 )
-from palabre.publishing.models import MediaItem, Notice, Post
+from palabre.publishing.models import MediaItem, Notice, Post, PostStatus
 from palabre.publishing.rules.base import Problem
 
 
@@ -45,7 +45,12 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
             networks=form.cleaned_data["networks"],
         )
         return redirect("post_edit", slug=slug, post_id=post.pk)
-    drafts = scoped(Post.objects.all(), workspace).prefetch_related("variants")[:20]
+    # What is still being worked on: published posts live in the calendar and the reports.
+    drafts = (
+        scoped(Post.objects.all(), workspace)
+        .exclude(status=PostStatus.PUBLISHED)
+        .prefetch_related("variants")[:20]
+    )
     context = {"membership": membership, "form": form, "drafts": drafts}
     return render(request, "publishing/compose.html", context)
 

@@ -136,6 +136,9 @@ DESCRIPTIONS = {
     "SQLite (target: under 500 ms).",
     "dashboard_p95_ms_postgres": "the same on PostgreSQL 15, after VACUUM ANALYZE (target: "
     "under 500 ms).",
+    "dashboard_month_p95_ms_sqlite": "the same page for last calendar month (people tables "
+    "counted on the spot rather than read from the hourly rankings), on SQLite.",
+    "dashboard_month_p95_ms_postgres": "the same on PostgreSQL.",
     "dashboard_page_p95_sum_ms_sqlite": "the sum of every part's 95th percentile: the whole "
     "page's queries, on SQLite.",
     "dashboard_page_p95_sum_ms_postgres": "the same on PostgreSQL.",

@@ -182,11 +182,13 @@ def community_day_record(*, workspace: Workspace, day: date) -> CommunityDay:
 
 
 def community_refresh_run(row: CommunityRefresh) -> datetime:
-    """The worker's step, hourly: stages, today's funnel, and this month's and last
-    month's totals (a late answer can still change last month)."""
+    """The worker's step, hourly: stages, today's funnel, the people rankings, and this
+    month's and last month's totals (a late answer can still change last month)."""
+    from palabre.analytics.metrics import people_ranks_refresh
     from palabre.analytics.rollup import month_stats_refresh
 
     community_refresh(workspace=row.workspace)
+    people_ranks_refresh(workspace=row.workspace, now=timezone.now())
     today = timezone.now().astimezone(row.workspace.tzinfo).date()
     month_stats_refresh(
         workspace=row.workspace, since=(today.replace(day=1) - timedelta(days=1)).replace(day=1)

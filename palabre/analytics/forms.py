@@ -56,10 +56,10 @@ class ScopeForm(forms.Form):
         month = data.get("month")
         if month:
             start, end = month_bounds(month, self.workspace)
-        else:
-            end = timezone.now()
-            start = end - timedelta(days=int(data.get("period") or 30))
-        return Scope(self.workspace, start, end, ids)
+            return Scope(self.workspace, start, end, ids)
+        days = int(data.get("period") or 30)
+        end = timezone.now()
+        return Scope(self.workspace, end - timedelta(days=days), end, ids, rolling_days=days)
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):

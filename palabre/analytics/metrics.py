@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db import connection, transaction
+from django.db.models import Aggregate, Count, F, Field, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from palabre.accounts.models import Workspace
-from palabre.analytics.models import ChannelDay, MonthStat, PostStat
+from palabre.analytics.models import ChannelDay, MonthStat, PeopleRank, PostStat
 from palabre.channels.models import Channel
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
@@ -38,6 +39,7 @@ class Scope:
     start: datetime
     end: datetime
     channel_ids: tuple[int, ...] = ()
+    rolling_days: int | None = None  # "the last N days" up to now, rather than fixed dates
 
     def channels(self) -> QuerySet[Channel]:
         rows = Channel.objects.filter(workspace=self.workspace)
@@ -297,39 +299,64 @@ def talk_figures(scope: Scope) -> tuple[Response, Dialogue]:
     return response(scope, counts), dialogue(scope, counts)
 
 
-def _talk_counts(scope: Scope) -> dict[str, int]:
-    """Every count of the dialogue in one pass over the reports index."""
+class Percentiles(Aggregate):
+    """PostgreSQL's median and 90th percentile (linear, as numpy's default) in one pass."""
+
+    template = "percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = Field()  # no conversion: psycopg hands back a list of two floats, or None
+
+
+def _time_column(scope: Scope) -> str:
+    return "response_business_seconds" if scope.workspace.business_hours else "response_seconds"
+
+
+def _talk_counts(scope: Scope) -> dict[str, Any]:
+    """Every figure of the dialogue in one pass over the reports index (the response
+    times too, on PostgreSQL; SQLite has no percentile function, see response())."""
     answered = Q(answered_at__isnull=False)
-    found = inbound(scope).aggregate(
+    column = _time_column(scope)
+    timed = Q(**{f"{column}__isnull": False})
+    figures: dict[str, Any] = {
         # Counting a column of the reports index (not the id) lets PostgreSQL answer
         # from the index alone.
-        total=Count("created_at"),
-        answered=Count("created_at", filter=answered),
-        replies=Sum("replies_sent"),
-        threads=Count("target_id", distinct=True),
-        answered_threads=Count("target_id", distinct=True, filter=answered),
-    )
-    return {key: int(value or 0) for key, value in found.items()}
+        "total": Count("created_at"),
+        "answered": Count("created_at", filter=answered),
+        "replies": Sum("replies_sent"),
+        "threads": Count("target_id", distinct=True),
+        "answered_threads": Count("target_id", distinct=True, filter=answered),
+        "timed": Count(column, filter=timed),
+    }
+    if connection.vendor == "postgresql":
+        figures["percentiles"] = Percentiles(column, filter=timed)
+    found = inbound(scope).aggregate(**figures)
+    percentiles = found.pop("percentiles", None)
+    counts: dict[str, Any] = {key: int(value or 0) for key, value in found.items()}
+    counts["percentiles"] = percentiles
+    return counts
 
 
-def response(scope: Scope, counts: dict[str, int] | None = None) -> Response:
+def response(scope: Scope, counts: dict[str, Any] | None = None) -> Response:
     counts = counts or _talk_counts(scope)
-    column = "response_business_seconds" if scope.workspace.business_hours else "response_seconds"
-    answered = inbound(scope).filter(**{f"{column}__isnull": False})
-    times = np.fromiter(answered.values_list(column, flat=True).iterator(), dtype=float)
     median = p90 = None
-    if times.size:
-        median, p90 = (float(v) for v in np.percentile(times, [50, 90]))
+    if connection.vendor == "postgresql":
+        if counts["percentiles"]:
+            median, p90 = (float(v) for v in counts["percentiles"])
+    else:
+        column = _time_column(scope)
+        answered = inbound(scope).filter(**{f"{column}__isnull": False})
+        times = np.fromiter(answered.values_list(column, flat=True).iterator(), dtype=float)
+        if times.size:
+            median, p90 = (float(v) for v in np.percentile(times, [50, 90]))
     return Response(
         rate=Ratio(counts["answered"], counts["total"]),
         median_seconds=median,
         p90_seconds=p90,
         business_hours=scope.workspace.business_hours,
-        answered_times=int(times.size),
+        answered_times=counts["timed"],
     )
 
 
-def dialogue(scope: Scope, counts: dict[str, int] | None = None) -> Dialogue:
+def dialogue(scope: Scope, counts: dict[str, Any] | None = None) -> Dialogue:
     counts = counts or _talk_counts(scope)
     waiting = Interaction.objects.filter(scope.on_channels(), WAITING, workspace=scope.workspace)
     return Dialogue(
@@ -425,12 +452,59 @@ PEOPLE_POOL = 200
 
 def top_contributors(scope: Scope, *, limit: int = 10) -> list[PersonRow]:
     """Who talked with us most in the period (comments, mentions, quotes, messages)."""
-    return _people(scope, tuple(CONVERSATION_KINDS), limit)
+    return _ranked(scope, "contributors", limit) or _people(scope, tuple(CONVERSATION_KINDS), limit)
 
 
 def top_supporters(scope: Scope, *, limit: int = 10) -> list[PersonRow]:
     """Who liked and shared us most in the period: people to thank."""
-    return _people(scope, SUPPORT_KINDS, limit)
+    return _ranked(scope, "supporters", limit) or _people(scope, SUPPORT_KINDS, limit)
+
+
+RANKED_DAYS = (30, 90, 365)
+RANKED_LIMIT = 100
+RANK_FRESH = timedelta(hours=2)
+
+
+def _ranked(scope: Scope, kind: str, limit: int) -> list[PersonRow]:
+    """The hourly ranking, when it answers this scope (all channels, the last 30 or 90
+    days or 12 months) and is fresh; [] otherwise, and the caller counts."""
+    if scope.channel_ids or scope.rolling_days not in RANKED_DAYS or limit > RANKED_LIMIT:
+        return []
+    rows = PeopleRank.objects.filter(
+        workspace=scope.workspace,
+        days=scope.rolling_days,
+        kind=kind,
+        computed_at__gte=scope.end - RANK_FRESH,
+    ).order_by("rank")[:limit]
+    found = rows.values_list("contact_id", "contact__name", "count", "contact__stage")
+    return [PersonRow(*row) for row in found]
+
+
+def people_ranks_refresh(*, workspace: Workspace, now: datetime) -> int:
+    """The hourly rankings for the standard periods; returns the rows written."""
+    fresh = []
+    for days in RANKED_DAYS:
+        scope = Scope(workspace, now - timedelta(days=days), now)
+        for kind, kinds in (
+            ("contributors", tuple(CONVERSATION_KINDS)),
+            ("supporters", SUPPORT_KINDS),
+        ):
+            fresh += [
+                PeopleRank(
+                    workspace=workspace,
+                    days=days,
+                    kind=kind,
+                    rank=rank,
+                    contact_id=person.contact_id,
+                    count=person.count,
+                    computed_at=now,
+                )
+                for rank, person in enumerate(_people(scope, kinds, RANKED_LIMIT), start=1)
+            ]
+    with transaction.atomic():
+        PeopleRank.objects.filter(workspace=workspace).delete()
+        PeopleRank.objects.bulk_create(fresh)
+    return len(fresh)
 
 
 def drifting(workspace: Workspace, *, limit: int = 10) -> QuerySet[Contact]:

@@ -145,3 +145,22 @@ class MonthStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id} {self.month:%Y-%m}: {self.answered}/{self.inbound}"
+
+
+class PeopleRank(models.Model):
+    """Who talked with us and who supported us most over the last 30 or 90 days or 12
+    months, ranked hourly: counting a busy workspace's likes takes longer than a page may."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    days = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12)  # "contributors" or "supporters"
+    rank = models.PositiveSmallIntegerField()
+    contact = models.ForeignKey("inbox.Contact", on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "days", "kind", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.days} d #{self.rank}"

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from palabre.accounts.models import User, Workspace
 from palabre.analytics.community import community_refresh
+from palabre.analytics.metrics import people_ranks_refresh
 from palabre.analytics.models import ChannelDay, PostStat
 from palabre.analytics.rollup import month_stats_refresh
 from palabre.channels.models import Channel
@@ -157,6 +158,7 @@ def history_seed(
     progress("monthly totals and community stages")
     month_stats_refresh(workspace=workspace, since=start.astimezone(workspace.tzinfo).date())
     community_refresh(workspace=workspace, now=now)
+    people_ranks_refresh(workspace=workspace, now=now)
     return counts
 
 

@@ -157,3 +157,32 @@ def test_business_seconds_by_hand() -> None:
     assert business_seconds(saturday, saturday.replace(hour=16), **hours) == 0
     utc_start = datetime(2026, 3, 30, 6, 30, tzinfo=UTC)  # 08:30 in Paris (summer time)
     assert business_seconds(utc_start, utc_start.replace(hour=8, minute=0), **hours) == 3600
+
+
+def test_hourly_rankings_answer_the_rolling_periods(history, cast) -> None:
+    from datetime import timedelta
+
+    from palabre.analytics.metrics import people_ranks_refresh
+
+    scope = Scope(cast.workspace, NOW - timedelta(days=30), NOW, rolling_days=30)
+    live = metrics.top_supporters(scope)  # nothing ranked yet: counted on the spot
+    assert people_ranks_refresh(workspace=cast.workspace, now=NOW) > 0
+    assert metrics.top_supporters(scope) == live
+    assert metrics.top_contributors(scope) == [
+        metrics.PersonRow(history.people["Wanda"].pk, "Wanda", 3, "none"),
+        metrics.PersonRow(history.people["Xavier"].pk, "Xavier", 2, "none"),
+    ]
+    # Wanda writes again; the ranking says so only at its next hourly refresh.
+    from palabre.inbox.models import Interaction
+
+    Interaction.objects.create(
+        workspace=cast.workspace,
+        channel=history.a,
+        remote_id="late",
+        kind="like",
+        identity=history.people["Wanda"].identities.get(),
+        created_at=NOW - timedelta(hours=1),
+    )
+    assert metrics.top_supporters(scope)[-1].count == 1
+    stale = Scope(cast.workspace, NOW, NOW + timedelta(hours=3), rolling_days=30)
+    assert metrics.top_supporters(stale) == []  # too old a ranking: counted, and empty here

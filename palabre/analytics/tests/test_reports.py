@@ -193,3 +193,14 @@ def test_community_page_ranks_by_relationship(cast) -> None:
     text = _client("nina").get("/w/lumiere/community.csv?show=advocate").content.decode()
     names = [row[0] for row in csv.reader(io.StringIO(text))][1:]
     assert names == ["Paula", "Vera"]
+
+
+def test_reports_page_in_english(cast) -> None:
+    build(cast.workspace)
+    cast.nina.language = "en"
+    cast.nina.save()
+    page = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
+    assert "Response rate" in page and "60.0 %" in page
+    assert "Engagement rate (by followers)" in page and "Community funnel" in page
+    definitions = _client("nina").get("/w/lumiere/reports/definitions/").content.decode()
+    assert "Engaged people with 3 or more interactions" in definitions

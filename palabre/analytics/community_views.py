@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from palabre.accounts.permissions import Action, membership_for, scoped
-from palabre.analytics.community import TAG_CUSTOMER
+from palabre.analytics.community import TAG_CUSTOMER, tagged
 from palabre.analytics.tables import Column, Table
 from palabre.inbox.models import Contact, Stage
 
@@ -31,8 +31,7 @@ def _people(request: HttpRequest, workspace: object) -> tuple[QuerySet[Contact],
     elif show == "drifting":
         rows = rows.filter(drifting=True)
     elif show == "customer":
-        ids = [c.pk for c in rows.only("tags") if TAG_CUSTOMER in (c.tags or [])]
-        rows = rows.filter(pk__in=ids)
+        rows = tagged(rows, TAG_CUSTOMER)
     else:
         show = ""
         rows = rows.exclude(stage=Stage.NONE, drifting=False)

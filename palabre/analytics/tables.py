@@ -277,16 +277,19 @@ def funnel_table(scope: Scope) -> Table:
     from palabre.analytics.community import followers_total, funnel_counts
     from palabre.analytics.models import CommunityDay
 
-    day = CommunityDay.objects.filter(workspace=scope.workspace, day__lte=scope.end_day).last()
+    days = CommunityDay.objects.filter(workspace=scope.workspace)
+    # The period's last recorded day; for a period older than the records, the first one.
+    day = days.filter(day__lte=scope.end_day).last() or days.first()
     if day is not None:
         counts = {k: getattr(day, k) for k in ("engaged", "members", "advocates", "customers")}
-        counts["drifting"], followers = day.drifting, day.followers
-    else:
+        counts["drifting"], followers, on = day.drifting, day.followers, day.day
+    else:  # a workspace not refreshed yet
         counts = funnel_counts(scope.workspace)
-        followers = followers_total(scope.workspace, scope.end_day)
+        on = scope.end_day
+        followers = followers_total(scope.workspace, on)
     table = Table(
         "funnel",
-        _("Community funnel"),
+        _("Community funnel on %(day)s") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")},
         [
             Column("stage", _("Stage")),
             Column("people", _("People"), "int"),

@@ -24,6 +24,8 @@ DATABASE_BENCHMARKS = ["bench_worker.py", "bench_dashboard.py"]
 PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py"]
 # Against the local Bluesky network, on PostgreSQL when it answers.
 NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py"]
+# Served by gunicorn on loopback, on PostgreSQL when it answers.
+SERVER_BENCHMARKS = ["bench_shortlink.py"]
 
 
 def machine() -> str:
@@ -75,7 +77,7 @@ def main() -> None:
                 fresh += [r | stamp for r in run_script(script, url, var_dir)]
         for script in PLAIN_BENCHMARKS:
             fresh += [r | stamp for r in run_script(script, databases[0], var_dir)]
-        for script in NETWORK_BENCHMARKS:
+        for script in NETWORK_BENCHMARKS + SERVER_BENCHMARKS:
             fresh += [r | stamp for r in run_script(script, databases[-1], var_dir)]
     write(merge(fresh))
     for result in fresh:
@@ -144,6 +146,12 @@ DESCRIPTIONS = {
     "dashboard_page_p95_sum_ms_postgres": "the same on PostgreSQL.",
     "bench_seed_s_sqlite": "how long `palabre bench seed` takes to write that history on SQLite.",
     "bench_seed_s_postgres": "the same on PostgreSQL (COPY).",
+    "shortlink_rps": "tracked-link redirects answered per second (/l/<code>, each counted as a "
+    "click): gunicorn as `palabre start` runs it (2 workers × 4 threads, persistent "
+    "PostgreSQL connections), 32 requests kept in flight for 15 s by an httpx load generator "
+    "on loopback sharing the 2 cores.",
+    "shortlink_p99_ms": "the same run's 99th-percentile latency, queueing behind 8 server "
+    "threads included.",
     "ingest_to_inbox_p95_s": "95th percentile of the delay from a reply being accepted by the "
     "local Bluesky network to its row being stored, classified, in the inbox: 40 replies 0.7 s "
     "apart, one `palabre worker` with the default 2 s Bluesky poll (PostgreSQL).",

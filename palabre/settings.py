@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "palabre.publishing",
     "palabre.inbox",
     "palabre.analytics",
+    "palabre.strategy",
     "palabre.web",
     "palabre.worker",
 ]

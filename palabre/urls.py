@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("palabre.publishing.urls")),
     path("", include("palabre.inbox.urls")),
     path("", include("palabre.analytics.urls")),
+    path("", include("palabre.strategy.urls")),
     path("", include("palabre.web.urls")),
 ]
 

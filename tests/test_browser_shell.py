@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OWNER_PAGES = [
     "/w/{slug}/",
     "/w/{slug}/strategy/",
+    "/w/{slug}/strategy/links/",
     "/w/{slug}/calendar/",
     "/w/{slug}/compose/",
     "/w/{slug}/media/",

@@ -21,6 +21,7 @@ from palabre.networks.base import InteractionKind
 from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.demo import demo_publishing
+from palabre.strategy.demo import demo_strategy
 
 DEMO_SLUG = "boulangerie-lumiere"
 DEMO_PASSWORD = "demo-palabre"  # noqa: S105 (printed on purpose: it is the demo)
@@ -111,6 +112,7 @@ def demo_create() -> Workspace:
     demo_publishing(workspace, people[2])  # Inès, the editor
     demo_inbox(workspace)
     demo_analytics(workspace, people[2], recipients=[people[0], people[4]])  # Camille, Hélène
+    demo_strategy(workspace, people[1])  # Lucas, the community manager
     _other_workspace()
     return workspace
 

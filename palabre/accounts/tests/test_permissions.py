@@ -45,6 +45,7 @@ EXPECTED_GET = {
     "report_definitions": {"alice", "bob", "anna", "nina"},
     "report_settings": {"alice", "bob"},
     "community_csv": {"alice", "bob", "nina"},
+    "strategy_links": READERS,
 }
 
 
@@ -139,6 +140,7 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "report_definitions": "reports/definitions/",
         "report_settings": "reports/settings/",
         "community_csv": "community.csv",
+        "strategy_links": "strategy/links/",
     }.get(view, f"{view}/")
 
 
@@ -204,6 +206,11 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
         "contact_edit": (f"contacts/{contact}/", {"name": "Claire", "notes": ""}, ANSWER),
         "merge": (f"contacts/{contact}/merge/", {"other": objects["other_contact"]}, ANSWER),
         "erase": (f"contacts/{contact}/erase/", {"confirm": "erase"}, ANSWER),
+        "add_link": (
+            "strategy/links/",
+            {"destination": "https://lumiere.example/", "label": "L"},
+            COMPOSERS,
+        ),
         "report_settings": (
             "reports/settings/",
             {"business_start": "09:00", "business_end": "18:00", "business_days": ["0"]},
@@ -231,6 +238,7 @@ ACTIONS = [
     "merge",
     "erase",
     "report_settings",
+    "add_link",
     "settings",
     "invite",
     "role",

@@ -78,3 +78,12 @@ def test_demo_has_a_year_of_history_for_the_reports() -> None:
     report = MonthlyReport.objects.get(workspace__slug=demo.DEMO_SLUG)
     roles = sorted(report.recipients.values_list("memberships__role", flat=True))
     assert roles == ["approver", "owner"]
+
+
+@pytest.mark.django_db
+def test_demo_has_tracked_links_with_clicks() -> None:
+    from palabre.strategy.models import Click, ShortLink
+
+    call_command("demo", stdout=StringIO())
+    assert ShortLink.objects.filter(workspace__slug=demo.DEMO_SLUG).count() == 2
+    assert Click.objects.count() == 69

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.accounts.models import User, Workspace
 from palabre.analytics.metrics import Scope
 from palabre.channels.models import Channel
+from palabre.lib.months import parse_month
 
 PERIODS = [
     ("30", _("Last 30 days")),
@@ -29,11 +30,11 @@ class ScopeForm(forms.Form):
     """What a report covers; anything unreadable falls back to the last 30 days."""
 
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    month = forms.DateField(
+    month = forms.CharField(
         label=_("or a month"),
         required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        max_length=7,
+        widget=forms.DateInput(attrs={"type": "month"}),
     )
     channel = forms.ModelChoiceField(
         label=_("Channel"),
@@ -48,6 +49,13 @@ class ScopeForm(forms.Form):
         field = self.fields["channel"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Channel.objects.filter(workspace=workspace).order_by("name")
+
+    def clean_month(self) -> date | None:
+        text = self.cleaned_data.get("month") or ""
+        month = parse_month(text)
+        if text and month is None:
+            raise forms.ValidationError(_("Choose a month between 2000 and 2100."))
+        return month
 
     def scope(self) -> Scope:
         data = self.cleaned_data if self.is_valid() else {}

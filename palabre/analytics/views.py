@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport, ReachAlert
 from palabre.analytics.report import previous_month, report_filename
 from palabre.analytics.services import report_settings_update
+from palabre.lib.months import parse_month
 
 
 def reports(request: HttpRequest, slug: str) -> HttpResponse:
@@ -58,7 +57,7 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """One month's report; a missing or unreadable month means last month."""
     membership = membership_for(request, slug, Action.VIEW_REPORTS)
     workspace = membership.workspace
-    month = _month(request.GET.get("month", "")) or previous_month(timezone.now(), workspace)
+    month = parse_month(request.GET.get("month", "")) or previous_month(timezone.now(), workspace)
     start, end = month_bounds(month, workspace)
     from palabre.analytics.pdf import monthly_pdf
 
@@ -66,14 +65,6 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(workspace, month)}"'
     return response
-
-
-def _month(text: str) -> date | None:
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1) if 2000 <= year <= 2100 else None
-    except ValueError:
-        return None
 
 
 def report_settings(request: HttpRequest, slug: str) -> HttpResponse:

@@ -135,6 +135,18 @@ def test_scope_form_bad_input_falls_back_to_30_days(cast) -> None:
 
 
 @pytest.mark.parametrize(
+    "language, message", [("fr", "entre 2000 et 2100"), ("en", "between 2000 and 2100")]
+)
+def test_a_month_out_of_range_is_refused_with_a_message(cast, language: str, message: str) -> None:
+    cast.alice.language = language
+    cast.alice.save()
+    for month in ["9999-12", "0001-01", "juin"]:
+        response = _client("alice").get(f"/w/lumiere/reports/?month={month}")
+        assert response.status_code == 200
+        assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
     "language, message", [("fr", "doivent finir après"), ("en", "must end after")]
 )
 def test_settings_refuse_hours_that_end_before_they_start(

@@ -30,6 +30,7 @@ def main() -> None:
     from palabre.accounts.models import Workspace
     from palabre.analytics.forms import month_bounds
     from palabre.analytics.metrics import Scope
+    from palabre.lib.months import month_before
 
     call_command("migrate", verbosity=0)
     vendor = connection.vendor.replace("postgresql", "postgres")
@@ -44,8 +45,7 @@ def main() -> None:
     default = Scope(workspace, now - timedelta(days=30), now, rolling_days=30)
     p95 = timed(default)
     slowest = max(p95, key=lambda k: p95[k])
-    first = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
-    start, end = month_bounds(first, workspace)
+    start, end = month_bounds(month_before(now.date()), workspace)
     month = timed(Scope(workspace, start, end))
     month_slowest = max(month, key=lambda k: month[k])
     rows = [

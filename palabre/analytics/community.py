@@ -26,6 +26,7 @@ from django.utils import timezone
 from palabre.accounts.models import Workspace
 from palabre.analytics.models import ChannelDay, CommunityDay, CommunityRefresh
 from palabre.inbox.models import Category, Contact, Interaction, Stage
+from palabre.lib.months import month_before
 from palabre.networks.base import InteractionKind
 
 ENGAGED_DAYS = 90
@@ -187,11 +188,10 @@ def community_refresh_run(row: CommunityRefresh) -> datetime:
     from palabre.analytics.metrics import people_ranks_refresh
     from palabre.analytics.rollup import month_stats_refresh
 
-    community_refresh(workspace=row.workspace)
-    people_ranks_refresh(workspace=row.workspace, now=timezone.now())
-    today = timezone.now().astimezone(row.workspace.tzinfo).date()
-    month_stats_refresh(
-        workspace=row.workspace, since=(today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    )
-    CommunityRefresh.objects.filter(pk=row.pk).update(last_run_at=timezone.now())
-    return timezone.now() + timedelta(hours=1)
+    now = timezone.now()
+    community_refresh(workspace=row.workspace, now=now)
+    people_ranks_refresh(workspace=row.workspace, now=now)
+    today = now.astimezone(row.workspace.tzinfo).date()
+    month_stats_refresh(workspace=row.workspace, since=month_before(today))
+    CommunityRefresh.objects.filter(pk=row.pk).update(last_run_at=now)
+    return now + timedelta(hours=1)

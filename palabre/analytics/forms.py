@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.accounts.models import User, Workspace
 from palabre.analytics.metrics import Scope
 from palabre.channels.models import Channel
-from palabre.lib.months import parse_month
+from palabre.lib.months import month_after, parse_month
 
 PERIODS = [
     ("30", _("Last 30 days")),
@@ -22,8 +22,7 @@ PERIODS = [
 def month_bounds(month: date, workspace: Workspace) -> tuple[datetime, datetime]:
     tz = workspace.tzinfo
     start = datetime.combine(month.replace(day=1), datetime.min.time(), tzinfo=tz)
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return start, datetime.combine(following, datetime.min.time(), tzinfo=tz)
+    return start, datetime.combine(month_after(month), datetime.min.time(), tzinfo=tz)
 
 
 class ScopeForm(forms.Form):

@@ -24,6 +24,7 @@ from palabre.inbox.models import (
     Identity,
     Interaction,
 )
+from palabre.lib.months import first_of_month, month_before
 from palabre.networks.base import InteractionKind
 from palabre.publishing.models import Category as PostCategory
 
@@ -537,7 +538,7 @@ def months_back(end_day: date, count: int) -> list[date]:
     months = []
     for _ in range(count):
         months.append(first)
-        first = (first - timedelta(days=1)).replace(day=1)
+        first = month_before(first)
     return months[::-1]
 
 
@@ -559,7 +560,7 @@ def monthly_trend(scope: Scope, *, months: int = 12) -> list[MonthRow]:
         .order_by()
     )
     for row in posted:
-        month = _month_key(row["month"])
+        month = first_of_month(row["month"])
         if month in rows:
             rows[month].posts, rows[month].engagements = row["n"], row["e"] or 0
     talk = (
@@ -573,10 +574,6 @@ def monthly_trend(scope: Scope, *, months: int = 12) -> list[MonthRow]:
     for month, total in followers_by_month(scope, keys).items():
         rows[month].followers = total
     return list(rows.values())
-
-
-def _month_key(value: date | datetime) -> date:
-    return (value.date() if isinstance(value, datetime) else value).replace(day=1)
 
 
 def followers_by_month(scope: Scope, months: list[date]) -> dict[date, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -15,14 +15,14 @@ from palabre.analytics.forms import month_bounds
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport
 from palabre.analytics.pdf import monthly_pdf
+from palabre.lib.months import month_after, month_before
 
 SEND_AT = time(7, 0)  # workspace time, on the 1st
 
 
 def next_first_of_month(moment: datetime, workspace: Workspace) -> datetime:
     local = moment.astimezone(workspace.tzinfo)
-    first = (local.date().replace(day=28) + timedelta(days=4)).replace(day=1)
-    return datetime.combine(first, SEND_AT, tzinfo=workspace.tzinfo)
+    return datetime.combine(month_after(local.date()), SEND_AT, tzinfo=workspace.tzinfo)
 
 
 def first_report_time(workspace: Workspace) -> datetime:
@@ -30,8 +30,7 @@ def first_report_time(workspace: Workspace) -> datetime:
 
 
 def previous_month(moment: datetime, workspace: Workspace) -> date:
-    local = moment.astimezone(workspace.tzinfo).date()
-    return (local.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return month_before(moment.astimezone(workspace.tzinfo).date())
 
 
 def report_pdf(*, workspace: Workspace, month: date, language: str) -> bytes:

@@ -13,6 +13,7 @@ from palabre.accounts.models import Workspace
 from palabre.analytics.metrics import NOT_TO_ANSWER
 from palabre.analytics.models import MonthStat
 from palabre.inbox.models import CONVERSATION_KINDS, Interaction
+from palabre.lib.months import first_of_month
 
 
 def month_stats_refresh(*, workspace: Workspace, since: date) -> int:
@@ -34,7 +35,7 @@ def month_stats_refresh(*, workspace: Workspace, since: date) -> int:
         MonthStat(
             workspace=workspace,
             channel_id=row["channel_id"],
-            month=_first_day(row["month"]),
+            month=first_of_month(row["month"]),
             inbound=row["n"],
             answered=row["answered"],
             updated_at=now,
@@ -45,7 +46,3 @@ def month_stats_refresh(*, workspace: Workspace, since: date) -> int:
         MonthStat.objects.filter(workspace=workspace, month__gte=start.date()).delete()
         MonthStat.objects.bulk_create(fresh, batch_size=1000)
     return len(fresh)
-
-
-def _first_day(value: date | datetime) -> date:
-    return (value.date() if isinstance(value, datetime) else value).replace(day=1)

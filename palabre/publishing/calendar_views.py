@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
+from palabre.lib.months import month_after, month_before
 from palabre.publishing import csvio, planning, workflow
 from palabre.publishing.models import Category, Post, PostStatus
 
@@ -51,8 +52,7 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         previous, following = monday - timedelta(days=7), monday + timedelta(days=7)
     else:
         weeks = planning.month_weeks(day.year, day.month)
-        previous = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
-        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        previous, following = month_before(day), month_after(day)
     start, end = planning.day_bounds(weeks[0][0], weeks[-1][-1], tz)
     by_day: dict[date, list[Post]] = {}
     for post in planning.posts_between(workspace, start, end, filters):

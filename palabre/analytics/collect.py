@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Membership, Role
+from palabre.analytics.metrics import followers_by_channel
 from palabre.analytics.models import ChannelDaily, ChannelDay, PostStat, ReachAlert
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import Channel
@@ -54,9 +55,8 @@ def media_format(target: PostTarget) -> str:
     return "text"
 
 
-def followers_on(channel_id: int, day: date) -> int | None:
-    row = ChannelDay.objects.filter(channel_id=channel_id, day__lte=day).order_by("-day").first()
-    return row.followers if row else None
+def followers_on(channel: Channel, day: date) -> int | None:
+    return followers_by_channel(channel.workspace, day, (channel.pk,)).get(channel.pk)
 
 
 def post_stat_ensure(*, target: PostTarget) -> PostStat:
@@ -72,7 +72,7 @@ def post_stat_ensure(*, target: PostTarget) -> PostStat:
             "workspace_id": target.post.workspace_id,
             "channel": target.channel,
             "published_at": published,
-            "followers": followers_on(target.channel_id, local.date()),
+            "followers": followers_on(target.channel, local.date()),
             "weekday": local.weekday(),
             "hour": local.hour,
             "media_format": media_format(target),

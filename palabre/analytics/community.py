@@ -19,12 +19,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
-from palabre.analytics.models import ChannelDay, CommunityDay, CommunityRefresh
+from palabre.analytics.metrics import followers_by_channel
+from palabre.analytics.models import CommunityDay, CommunityRefresh
 from palabre.inbox.models import Category, Contact, Interaction, Stage
 from palabre.lib.months import month_before
 from palabre.networks.base import InteractionKind
@@ -134,20 +135,7 @@ def _contacts_update(rows: list[tuple[Any, ...]]) -> None:
 
 def followers_total(workspace: Workspace, day: date) -> int:
     """The sum of each channel's latest follower count on or before `day`."""
-    latest = (
-        ChannelDay.objects.filter(channel__workspace=workspace, day__lte=day)
-        .values("channel_id")
-        .annotate(last=Max("day"))
-        .order_by()
-    )
-    days = {row["channel_id"]: row["last"] for row in latest}
-    if not days:
-        return 0
-    keys = Q()
-    for channel_id, last in days.items():
-        keys |= Q(channel_id=channel_id, day=last)
-    total = ChannelDay.objects.filter(keys).aggregate(n=Sum("followers"))["n"]
-    return int(total or 0)
+    return sum(followers_by_channel(workspace, day).values())
 
 
 def funnel_counts(workspace: Workspace) -> dict[str, int]:

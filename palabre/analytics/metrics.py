@@ -199,11 +199,13 @@ class ChannelRow:
         return Ratio(self.likes, self.posts)
 
 
-def latest_followers(scope: Scope) -> dict[int, int]:
-    """Each channel's follower count on the period's last known day."""
+def followers_by_channel(
+    workspace: Workspace, day: date, channel_ids: tuple[int, ...] = ()
+) -> dict[int, int]:
+    """Each channel's follower count on its last day read on or before `day`."""
+    channels = Q(channel_id__in=channel_ids) if channel_ids else Q()
     latest = (
-        ChannelDay.objects.filter(scope.on_channels(), channel__workspace=scope.workspace)
-        .filter(day__lte=scope.end_day)
+        ChannelDay.objects.filter(channels, channel__workspace=workspace, day__lte=day)
         .values("channel_id")
         .annotate(last=Max("day"))
         .order_by()
@@ -239,7 +241,7 @@ def channel_rows(scope: Scope) -> list[ChannelRow]:
         )
         .order_by()
     }
-    followers = latest_followers(scope)
+    followers = followers_by_channel(scope.workspace, scope.end_day, scope.channel_ids)
     rows = []
     for channel in scope.channels().order_by("name"):
         s: dict[str, Any] = dict(sums.get(channel.pk, {}))

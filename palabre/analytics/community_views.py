@@ -12,6 +12,7 @@ from palabre.accounts.permissions import Action, membership_for, scoped
 from palabre.analytics.community import TAG_CUSTOMER, tagged
 from palabre.analytics.tables import Column, Table
 from palabre.inbox.models import Contact, Stage
+from palabre.lib.downloads import download
 
 RANK = Case(
     When(stage=Stage.ADVOCATE, then=Value(0)),
@@ -88,6 +89,4 @@ def community_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 ", ".join(f"{i.network}: {i.handle}" for i in c.identities.all()),
             ]
         )
-    response = HttpResponse(table.csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="palabre-{slug}-community.csv"'
-    return response
+    return download(f"palabre-{slug}-community.csv", table.csv())

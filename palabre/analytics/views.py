@@ -16,6 +16,7 @@ from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport, ReachAlert
 from palabre.analytics.report import previous_month, report_filename
 from palabre.analytics.services import report_settings_update
+from palabre.lib.downloads import download
 from palabre.lib.months import parse_month
 
 
@@ -47,10 +48,8 @@ def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     found = dashboard.find_table(scope, table)
     if found is None:
         raise Http404
-    response = HttpResponse(found.csv(), content_type="text/csv; charset=utf-8")
     name = f"palabre-{slug}-{table}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(name, found.csv())
 
 
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
@@ -62,9 +61,7 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     from palabre.analytics.pdf import monthly_pdf
 
     pdf = monthly_pdf(Scope(workspace, start, end), month)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(workspace, month)}"'
-    return response
+    return download(report_filename(workspace, month), pdf, content_type="application/pdf")
 
 
 def report_settings(request: HttpRequest, slug: str) -> HttpResponse:

@@ -18,6 +18,7 @@ from palabre.inbox.contacts import contact_erase, contact_export, contact_histor
 from palabre.inbox.forms import ContactForm, MergeForm
 from palabre.inbox.models import Contact
 from palabre.inbox.views import rights
+from palabre.lib.downloads import download
 
 
 def contacts(request: HttpRequest, slug: str) -> HttpResponse:
@@ -79,9 +80,9 @@ def contact_export_view(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     membership = membership_for(request, slug, Action.MANAGE_CONTACTS)
     contact = get_scoped_or_404(Contact.objects.all(), membership.workspace, pk=pk)
     data = json.dumps(contact_export(contact=contact), ensure_ascii=False, indent=2)
-    response = HttpResponse(data, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
-    return response
+    return download(
+        f"contact-{contact.pk}.json", data, content_type="application/json; charset=utf-8"
+    )
 
 
 @require_POST

@@ -17,6 +17,7 @@ from palabre.inbox.forms import InboxSettingsForm, RuleForm, SavedReplyForm
 from palabre.inbox.models import ModerationEvent, ModerationRule, SavedReply
 from palabre.inbox.views import rights
 from palabre.lib.csvsafe import safe_cell
+from palabre.lib.downloads import download
 
 
 def inbox_rules(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
@@ -90,11 +91,8 @@ def inbox_log(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _log_csv(workspace: Workspace, events: object) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f'attachment; filename="moderation-{workspace.slug}-{stamp}.csv"'
-    )
+    response = download(f"moderation-{workspace.slug}-{stamp}.csv")
     writer = csv.writer(response)
     writer.writerow(
         [

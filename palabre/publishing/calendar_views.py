@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
+from palabre.lib.downloads import download
 from palabre.lib.months import month_after, month_before
 from palabre.publishing import csvio, planning, workflow
 from palabre.publishing.models import Category, Post, PostStatus
@@ -158,10 +159,7 @@ def ical_reset(request: HttpRequest, slug: str) -> HttpResponse:
 
 def posts_export(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_CALENDAR)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="palabre-{slug}-posts.csv"'
-    response.write(csvio.export_posts(membership.workspace))
-    return response
+    return download(f"palabre-{slug}-posts.csv", csvio.export_posts(membership.workspace))
 
 
 def posts_import(request: HttpRequest, slug: str) -> HttpResponse:

@@ -118,6 +118,11 @@ class Workspace(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def managers(self) -> list[User]:
+        """Owners and community managers: who is told when something needs a decision."""
+        members = self.memberships.filter(role__in=[Role.OWNER, Role.MANAGER])
+        return [m.user for m in members.select_related("user")]
+
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)

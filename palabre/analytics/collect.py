@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from palabre.accounts.models import Membership, Role
 from palabre.analytics.metrics import followers_by_channel
 from palabre.analytics.models import ChannelDaily, ChannelDay, PostStat, ReachAlert
 from palabre.channels.connectors import connector_for, wait_out
@@ -205,11 +204,7 @@ def _tell_managers(alert: ReachAlert) -> None:
     channel = alert.channel
     workspace = channel.workspace
     link = reverse("reports", args=[workspace.slug]) + f"?channel={channel.pk}"
-    managers = Membership.objects.filter(
-        workspace=workspace, role__in=[Role.OWNER, Role.MANAGER]
-    ).select_related("user")
-    for membership in managers:
-        user = membership.user
+    for user in workspace.managers():
         with translation.override(user.language or settings.LANGUAGE_CODE):
             text = _(
                 "Reach on %(channel)s has stayed under its usual level for 3 days "

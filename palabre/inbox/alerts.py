@@ -11,13 +11,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from palabre.accounts.models import Membership, Role, User
+from palabre.accounts.models import User
 from palabre.inbox.models import (
     EventAction,
     Interaction,
@@ -88,7 +87,9 @@ def interaction_clock(interaction: Interaction) -> datetime | None:
 
 
 def _alert_assignee(interaction: Interaction) -> None:
-    people = [interaction.assigned_to] if interaction.assigned_to else _managers(interaction)
+    people = (
+        [interaction.assigned_to] if interaction.assigned_to else interaction.workspace.managers()
+    )
     _tell(interaction, people, WAITING, hours=interaction.workspace.answer_alert_hours)
     Interaction.objects.filter(pk=interaction.pk).update(alert_level=1)
     interaction.alert_level = 1
@@ -97,15 +98,9 @@ def _alert_assignee(interaction: Interaction) -> None:
 def _alert_managers(interaction: Interaction) -> None:
     if interaction.assigned_to:  # without an assignee, the managers were told already
         hours = 2 * interaction.workspace.answer_alert_hours
-        _tell(interaction, _managers(interaction), WAITING, hours=hours)
+        _tell(interaction, interaction.workspace.managers(), WAITING, hours=hours)
     Interaction.objects.filter(pk=interaction.pk).update(alert_level=2)
     interaction.alert_level = 2
-
-
-def _managers(interaction: Interaction) -> list[User]:
-    roles = Q(role=Role.OWNER) | Q(role=Role.MANAGER)
-    members = Membership.objects.filter(roles, workspace_id=interaction.workspace_id)
-    return [m.user for m in members.select_related("user")]
 
 
 def _fire(interaction: Interaction, rule: ModerationRule) -> None:
@@ -118,7 +113,9 @@ def _fire(interaction: Interaction, rule: ModerationRule) -> None:
 
 def interaction_alert(*, interaction: Interaction, reason: str) -> None:
     """An "alert" rule: its assignee, or the managers, are told now."""
-    people = [interaction.assigned_to] if interaction.assigned_to else _managers(interaction)
+    people = (
+        [interaction.assigned_to] if interaction.assigned_to else interaction.workspace.managers()
+    )
     _tell(interaction, people, RULE_ALERT, rule=reason)
     event_record(
         interaction, EventAction.ALERT, rule=reason, reason=", ".join(str(p) for p in people)

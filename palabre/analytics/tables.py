@@ -18,6 +18,7 @@ from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
 from palabre.inbox.models import Contact, Stage
 from palabre.lib.csvsafe import safe_cell
+from palabre.lib.durations import duration_text
 from palabre.publishing.models import Category
 
 # How a column's values are written: text, a whole number, a share (0.25 → 25%), a
@@ -86,23 +87,13 @@ def display(kind: str, value: Any) -> str:
         places = 0 if float(value).is_integer() else 2
         return formats.number_format(value, places, force_grouping=True)
     if kind == "duration":
-        return duration(float(value))
+        return duration_text(float(value))
     if kind == "date":
         if isinstance(value, datetime):
             return formats.date_format(value, "SHORT_DATETIME_FORMAT")
         if isinstance(value, date):
             return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
-
-
-def duration(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return _("%(n)s min") % {"n": minutes}
-    hours, rest = divmod(minutes, 60)
-    if hours < 48:
-        return _("%(h)s h %(m)02d") % {"h": hours, "m": rest}
-    return _("%(d)s d %(h)s h") % {"d": hours // 24, "h": hours % 24}
 
 
 def _v(ratio: Ratio) -> float | None:

@@ -9,8 +9,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+
+from palabre.lib.durations import duration_text
 
 register = template.Library()
 
@@ -45,13 +45,7 @@ def ugc(text: str) -> SafeString:
 @register.filter
 def waiting(since: datetime) -> str:
     """ "3 h 20 min", "2 d 4 h": how long someone has been waiting."""
-    seconds = max(0, int((timezone.now() - since).total_seconds()))
-    minutes, hours, days = seconds // 60 % 60, seconds // 3600 % 24, seconds // 86400
-    if days:
-        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
-    return ngettext("%(m)s min", "%(m)s min", minutes) % {"m": minutes}
+    return duration_text((timezone.now() - since).total_seconds())
 
 
 @register.filter

@@ -1,0 +1,16 @@
+"""How long something took or has been waiting, as people say it: "3 h 20 min", "2 d 4 h"."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def duration_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    minutes, hours, days = seconds // 60 % 60, seconds // 3600 % 24, seconds // 86400
+    if days:
+        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+    return ngettext("%(m)s min", "%(m)s min", minutes) % {"m": minutes}

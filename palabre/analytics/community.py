@@ -24,8 +24,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
-from palabre.analytics.metrics import followers_by_channel
+from palabre.analytics.metrics import followers_by_channel, people_ranks_refresh
 from palabre.analytics.models import CommunityDay, CommunityRefresh
+from palabre.analytics.rollup import month_stats_refresh
 from palabre.inbox.models import Category, Contact, Interaction, Stage
 from palabre.lib.months import month_before
 from palabre.networks.base import InteractionKind
@@ -173,9 +174,6 @@ def community_day_record(*, workspace: Workspace, day: date) -> CommunityDay:
 def community_refresh_run(row: CommunityRefresh) -> datetime:
     """The worker's step, hourly: stages, today's funnel, the people rankings, and this
     month's and last month's totals (a late answer can still change last month)."""
-    from palabre.analytics.metrics import people_ranks_refresh
-    from palabre.analytics.rollup import month_stats_refresh
-
     now = timezone.now()
     community_refresh(workspace=row.workspace, now=now)
     people_ranks_refresh(workspace=row.workspace, now=now)

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from palabre.analytics import metrics
+from palabre.analytics.community import followers_total, funnel_counts
 from palabre.analytics.definitions import label
 from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
+from palabre.analytics.models import CommunityDay
 from palabre.inbox.models import Contact, Stage
 from palabre.lib.csvsafe import safe_cell
 from palabre.lib.durations import duration_text
@@ -265,9 +267,6 @@ def mix_table(scope: Scope) -> Table:
 def funnel_table(scope: Scope) -> Table:
     """The funnel as the hourly refresh recorded it on the period's last day (or now,
     computed on the spot, for a workspace never refreshed yet)."""
-    from palabre.analytics.community import followers_total, funnel_counts
-    from palabre.analytics.models import CommunityDay
-
     days = CommunityDay.objects.filter(workspace=scope.workspace)
     # The period's last recorded day; for a period older than the records, the first one.
     day = days.filter(day__lte=scope.end_day).last() or days.first()

@@ -14,6 +14,7 @@ from palabre.analytics.definitions import DEFINITIONS
 from palabre.analytics.forms import ReportSettingsForm, ScopeForm, month_bounds
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport, ReachAlert
+from palabre.analytics.pdf import monthly_pdf
 from palabre.analytics.report import previous_month, report_filename
 from palabre.analytics.services import report_settings_update
 from palabre.lib.downloads import download
@@ -58,8 +59,6 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = membership.workspace
     month = parse_month(request.GET.get("month", "")) or previous_month(timezone.now(), workspace)
     start, end = month_bounds(month, workspace)
-    from palabre.analytics.pdf import monthly_pdf
-
     pdf = monthly_pdf(Scope(workspace, start, end), month)
     return download(report_filename(workspace, month), pdf, content_type="application/pdf")
 

@@ -19,6 +19,8 @@ OWNER_PAGES = [
     "/w/{slug}/",
     "/w/{slug}/strategy/",
     "/w/{slug}/strategy/links/",
+    "/w/{slug}/strategy/return/",
+    "/w/{slug}/time/",
     "/w/{slug}/calendar/",
     "/w/{slug}/compose/",
     "/w/{slug}/media/",

@@ -25,6 +25,8 @@ R = Role
 class Action(enum.Enum):
     VIEW_WORKSPACE = "view_workspace"
     VIEW_STRATEGY = "view_strategy"
+    MANAGE_STRATEGY = "manage_strategy"
+    LOG_TIME = "log_time"
     VIEW_CALENDAR = "view_calendar"
     COMPOSE = "compose"
     PUBLISH = "publish"
@@ -50,6 +52,10 @@ _COMMUNITY = frozenset({R.OWNER, R.MANAGER})
 ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_WORKSPACE: _EVERYONE,
     Action.VIEW_STRATEGY: _READERS,
+    # The plan, its costs, ad spend, conversions and the webhook's secret.
+    Action.MANAGE_STRATEGY: _COMMUNITY,
+    # Everyone who works on the accounts logs their time; the client (approver) does not.
+    Action.LOG_TIME: frozenset({R.OWNER, R.MANAGER, R.EDITOR, R.CONTRIBUTOR, R.ANALYST}),
     Action.VIEW_CALENDAR: _READERS,
     Action.COMPOSE: frozenset({R.OWNER, R.MANAGER, R.EDITOR}),
     Action.PUBLISH: _COMMUNITY,

@@ -14,3 +14,11 @@ def duration_text(seconds: float) -> str:
     if hours:
         return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
     return ngettext("%(m)s min", "%(m)s min", minutes) % {"m": minutes}
+
+
+def minutes_text(minutes: int) -> str:
+    """Time spent, in hours and minutes however long: a week's 1,500 minutes are "25 h 0 min"."""
+    hours, rest = divmod(max(0, int(minutes)), 60)
+    if hours:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": rest}
+    return ngettext("%(m)s min", "%(m)s min", rest) % {"m": rest}

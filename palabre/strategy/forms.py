@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.strategy.links import check_destination
+from palabre.strategy.models import Activity, Address, Metric
+
+WEEK_MINUTES = 7 * 24 * 60
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _amount(label: Any, **extra: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_digits=10, decimal_places=2, localize=True, **extra
+    )
 
 
 class LinkForm(forms.Form):
@@ -24,3 +39,122 @@ class LinkForm(forms.Form):
 
     def clean_destination(self) -> str:
         return check_destination(self.cleaned_data["destination"])
+
+
+class GuidelinesForm(forms.Form):
+    tone = forms.CharField(
+        label=_("Tone"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How we sound: warm, expert, playful…"),
+    )
+    address = forms.ChoiceField(
+        label=_("In French, address people as"),
+        choices=[("", _("No rule")), *Address.choices],
+        required=False,
+    )
+    words_to_avoid = forms.CharField(
+        label=_("Words to avoid"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line; the composer warns when a variant uses one."),
+    )
+    max_promotional_percent = forms.IntegerField(
+        label=_("Maximum share of promotional posts (percent)"), min_value=0, max_value=100
+    )
+    weekly_minimum_minutes = forms.IntegerField(
+        label=_("Minimum time a week, all networks (minutes)"),
+        min_value=0,
+        max_value=WEEK_MINUTES,
+        help_text=_("At least 30 to 60 minutes a week, or a presence fades."),
+    )
+    hourly_cost = _amount(
+        _("Hourly cost of the time spent"),
+        max_value=100_000,
+        help_text=_("What an hour of the team’s time costs: it turns time into money."),
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        min_length=3,
+        validators=[RegexValidator(r"^[A-Za-z]{3}$", _("Three letters, such as EUR or USD."))],
+    )
+
+
+class AudienceForm(forms.Form):
+    name = forms.CharField(label=_("Audience"), max_length=100)
+    description = forms.CharField(
+        label=_("Who they are, what they come for"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NetworkPlanForm(forms.Form):
+    network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES)
+    reason = forms.CharField(
+        label=_("Why this network"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    weekly_budget_minutes = forms.IntegerField(
+        label=_("Weekly time budget (minutes)"), min_value=1, max_value=WEEK_MINUTES
+    )
+    max_hashtags = forms.IntegerField(
+        label=_("Hashtags per post, at most"),
+        min_value=0,
+        max_value=30,
+        required=False,
+        help_text=_("Leave empty for no limit."),
+    )
+    hashtag_note = forms.CharField(label=_("Hashtag policy"), max_length=300, required=False)
+
+
+class ObjectiveForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
+    target = _amount(_("Target"))
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+
+
+class TimerForm(forms.Form):
+    network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES)
+    activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
+
+
+class TimeEntryForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES)
+    activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_day(self) -> Any:
+        day = self.cleaned_data["day"]
+        if day > timezone.localdate() + timedelta(days=1):
+            raise forms.ValidationError(_("Time cannot be logged in the future."))
+        return day
+
+
+class AdSpendForm(forms.Form):
+    network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES)
+    spent_on = forms.DateField(label=_("Date"), widget=DATE)
+    amount = _amount(_("Amount"), max_value=10**8)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ConversionImportForm(forms.Form):
+    MAX_BYTES = 2 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("CSV file of conversions"),
+        help_text=_(
+            "Columns: id, date, value, network, link, contact, customer. Only id and date are "
+            "required; a row already imported (same id) is not counted twice."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB: split it."))
+        return upload

@@ -1,22 +1,62 @@
-"""Tracked links: the list with their clicks, creating one, and the public redirect."""
+"""Strategy and return: the strategy page, time spent, return per network, the conversions
+webhook, tracked links and the public redirect."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
+from palabre.accounts.models import Membership, User, Workspace
 from palabre.accounts.permissions import Action, can, membership_for, scoped
-from palabre.strategy.forms import LinkForm
+from palabre.lib.durations import minutes_text
+from palabre.lib.months import FIRST_YEAR, LAST_YEAR
+from palabre.strategy import services, timesheet
+from palabre.strategy.conversions import (
+    Invalid,
+    conversion_parse,
+    conversion_record,
+    conversions_import,
+    webhook_token_new,
+    webhook_token_valid,
+)
+from palabre.strategy.forms import (
+    AdSpendForm,
+    AudienceForm,
+    ConversionImportForm,
+    GuidelinesForm,
+    LinkForm,
+    NetworkPlanForm,
+    ObjectiveForm,
+    TimeEntryForm,
+    TimerForm,
+)
 from palabre.strategy.links import link_create, link_follow
-from palabre.strategy.models import ShortLink
+from palabre.strategy.models import (
+    AdSpend,
+    Audience,
+    Conversion,
+    NetworkPlan,
+    ShortLink,
+    Strategy,
+    TimeEntry,
+)
+from palabre.strategy.objectives import objectives_progress
+from palabre.strategy.returns import network_returns
 
 
 def links(request: HttpRequest, slug: str) -> HttpResponse:
@@ -60,3 +100,284 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer-when-downgrade"
     return response
+
+
+# --- The strategy page -----------------------------------------------------------------------
+
+PLAN_FORMS: dict[str, tuple[type[forms.Form], Callable[..., object], Any]] = {
+    "guidelines": (GuidelinesForm, services.guidelines_save, gettext_lazy("Guidelines saved.")),
+    "audience": (AudienceForm, services.audience_add, gettext_lazy("Audience added.")),
+    "network": (NetworkPlanForm, services.network_plan_save, gettext_lazy("Network saved.")),
+    "objective": (ObjectiveForm, services.objective_add, gettext_lazy("Objective added.")),
+}
+
+
+def strategy(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.VIEW_STRATEGY)
+    workspace = membership.workspace
+    manage = can(membership, Action.MANAGE_STRATEGY)
+    plan = services.strategy_for(workspace)
+    kind = request.POST.get("kind", "")
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        if kind not in PLAN_FORMS:
+            return redirect("strategy", slug=slug)
+    forms_by_kind = {
+        name: form_class(
+            request.POST if name == kind else None,
+            prefix=name,
+            initial=_initial(plan) if name == "guidelines" else None,
+        )
+        for name, (form_class, _service, _done) in PLAN_FORMS.items()
+    }
+    if request.method == "POST":
+        form = forms_by_kind[kind]
+        if form.is_valid():
+            _form_class, service, done = PLAN_FORMS[kind]
+            service(workspace=workspace, **form.cleaned_data)
+            messages.success(request, done)
+            return redirect(reverse("strategy", args=[slug]) + f"#{kind}")
+    context = {
+        "membership": membership,
+        "section": "strategy",
+        "strategy": plan,
+        "forms": forms_by_kind,
+        "audiences": Audience.objects.filter(workspace=workspace),
+        "plans": NetworkPlan.objects.filter(workspace=workspace),
+        "progress": objectives_progress(workspace=workspace),
+        "can_manage": manage,
+    }
+    return render(request, "strategy/strategy.html", context)
+
+
+def _initial(plan: Strategy) -> dict[str, object]:
+    return {
+        "tone": plan.tone,
+        "address": plan.address,
+        "words_to_avoid": plan.words_to_avoid,
+        "max_promotional_percent": plan.workspace.max_promotional_percent,
+        "weekly_minimum_minutes": plan.weekly_minimum_minutes,
+        "hourly_cost": plan.hourly_cost,
+        "currency": plan.currency,
+    }
+
+
+@require_POST
+def strategy_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_STRATEGY)
+    kind, pk = request.POST.get("kind", ""), request.POST.get("id", "")
+    if not pk.isdigit() or not services.strategy_item_remove(
+        workspace=membership.workspace, kind=kind, pk=int(pk)
+    ):
+        raise Http404
+    messages.success(request, _("Removed."))
+    return redirect("strategy", slug=slug)
+
+
+# --- Time spent ----------------------------------------------------------------------------
+
+
+def time_spent(request: HttpRequest, slug: str) -> HttpResponse:
+    """The timer, manual entries, and the week against the budgets."""
+    membership = membership_for(request, slug, Action.LOG_TIME)
+    workspace, user = membership.workspace, cast(User, request.user)
+    kind = request.POST.get("kind", "")
+    # The first chosen network comes first: most time goes to the networks of the plan.
+    first = NetworkPlan.objects.filter(workspace=workspace).values_list("network", flat=True)
+    network = {"network": first.first()}
+    timer_form = TimerForm(
+        request.POST if kind == "start" else None, prefix="timer", initial=network
+    )
+    entry_form = TimeEntryForm(
+        request.POST if kind == "entry" else None,
+        prefix="entry",
+        initial={"day": timezone.localdate()} | network,
+    )
+    running = timesheet.running_timer(workspace=workspace, user=user)
+    if request.method == "POST":
+        done = _time_post(kind, workspace, user, running, timer_form, entry_form)
+        if done:
+            messages.success(request, done)
+            return redirect("time_spent", slug=slug)
+    monday = _week(request, workspace)
+    week = timesheet.week_summary(
+        workspace=workspace, strategy=services.strategy_for(workspace), monday=monday
+    )
+    context = {
+        "membership": membership,
+        "timer_form": timer_form,
+        "entry_form": entry_form,
+        "running": running,
+        "week": week,
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7) if monday < _this_monday(workspace) else None,
+        "entries": TimeEntry.objects.filter(
+            workspace=workspace, user=user, minutes__isnull=False
+        ).order_by("-started_at")[:20],
+        "can_plan": can(membership, Action.VIEW_STRATEGY),
+    }
+    return render(request, "strategy/time.html", context)
+
+
+def _time_post(
+    kind: str,
+    workspace: Workspace,
+    user: User,
+    running: TimeEntry | None,
+    timer_form: TimerForm,
+    entry_form: TimeEntryForm,
+) -> str | None:
+    """Carry out the posted action; its message, or None when a form has errors to show."""
+    if kind == "start" and timer_form.is_valid():
+        timesheet.timer_start(workspace=workspace, user=user, **timer_form.cleaned_data)
+        return _("Timer started.")
+    if kind == "stop":
+        if running is None:
+            return _("No timer was running.")
+        entry = timesheet.timer_stop(entry=running)
+        return _("Timer stopped: %(time)s logged.") % {"time": minutes_text(entry.minutes or 0)}
+    if kind == "entry" and entry_form.is_valid():
+        timesheet.time_entry_add(workspace=workspace, user=user, **entry_form.cleaned_data)
+        return _("Time logged.")
+    return None
+
+
+def _this_monday(workspace: Workspace) -> date:
+    return timesheet.week_start(timezone.now().astimezone(workspace.tzinfo).date())
+
+
+def _week(request: HttpRequest, workspace: Workspace) -> date:
+    """?week=YYYY-MM-DD (any day of it); this week when absent or unreadable."""
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        return _this_monday(workspace)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return _this_monday(workspace)
+    return timesheet.week_start(day)
+
+
+# --- Return ------------------------------------------------------------------------------
+
+PERIODS = (30, 90, 365)
+
+
+def return_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Return per network, the networks compared; ad spend, conversions and the webhook."""
+    membership = membership_for(request, slug, Action.VIEW_STRATEGY)
+    workspace = membership.workspace
+    manage = can(membership, Action.MANAGE_STRATEGY)
+    plan = services.strategy_for(workspace)
+    kind = request.POST.get("kind", "")
+    if request.method == "POST" and not manage:
+        raise PermissionDenied
+    spend_form = AdSpendForm(request.POST if kind == "spend" else None, prefix="spend")
+    import_form = ConversionImportForm(
+        request.POST if kind == "import" else None,
+        request.FILES if kind == "import" else None,
+        prefix="import",
+    )
+    import_errors: list[str] = []
+    if request.method == "POST":
+        if kind == "spend" and spend_form.is_valid():
+            AdSpend.objects.create(workspace=workspace, **spend_form.cleaned_data)
+            messages.success(request, _("Ad spend recorded."))
+            return redirect("strategy_return", slug=slug)
+        if kind == "import" and import_form.is_valid():
+            result = conversions_import(
+                workspace=workspace, raw=import_form.cleaned_data["file"].read()
+            )
+            import_errors = result.errors or []
+            if not import_errors:
+                messages.success(request, _import_message(result.added, result.already))
+                return redirect("strategy_return", slug=slug)
+        if kind == "token":
+            token = webhook_token_new(strategy=plan)
+            return _return_render(request, membership, plan, spend_form, import_form, [], token)
+    return _return_render(request, membership, plan, spend_form, import_form, import_errors, "")
+
+
+def _return_render(
+    request: HttpRequest,
+    membership: Membership,
+    plan: Strategy,
+    spend_form: AdSpendForm,
+    import_form: ConversionImportForm,
+    import_errors: list[str],
+    new_token: str,
+) -> HttpResponse:
+    workspace = membership.workspace
+    days = int(request.GET["days"]) if request.GET.get("days") in {str(p) for p in PERIODS} else 30
+    # Whole days in the workspace's time zone, today included: time logged for today
+    # counts at noon, and ad spend is by day.
+    today = timezone.now().astimezone(workspace.tzinfo).date()
+    start = timesheet.local_midnight(today - timedelta(days=days - 1), workspace)
+    end = timesheet.local_midnight(today + timedelta(days=1), workspace)
+    returns = network_returns(workspace=workspace, strategy=plan, start=start, end=end)
+    context = {
+        "membership": membership,
+        "section": "strategy",
+        "returns": returns,
+        "periods": PERIODS,
+        "days": days,
+        "spend_form": spend_form,
+        "import_form": import_form,
+        "import_errors": import_errors,
+        "new_token": new_token,
+        "has_token": bool(plan.webhook_token_hash),
+        "webhook_url": request.build_absolute_uri(
+            reverse("conversions_webhook", args=[workspace.slug])
+        ),
+        "can_manage": can(membership, Action.MANAGE_STRATEGY),
+        "recent": Conversion.objects.filter(workspace=workspace).select_related("contact")[:10],
+    }
+    return render(request, "strategy/return.html", context)
+
+
+def _import_message(added: int, already: int) -> str:
+    text = ngettext("%(count)s conversion imported.", "%(count)s conversions imported.", added) % {
+        "count": added
+    }
+    if already:
+        text += " " + ngettext(
+            "%(count)s was already recorded.", "%(count)s were already recorded.", already
+        ) % {"count": already}
+    return text
+
+
+# --- The conversions webhook -------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def conversions_webhook(request: HttpRequest, slug: str) -> JsonResponse:
+    """POST one conversion as JSON with `Authorization: Bearer <secret>` (docs/strategy.md).
+
+    An unknown workspace and a wrong secret answer the same 401, so the secret cannot be
+    guessed workspace by workspace and a workspace's existence does not leak."""
+    plan = Strategy.objects.filter(workspace__slug=slug).select_related("workspace").first()
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if (
+        plan is None
+        or scheme.lower() != "bearer"
+        or not webhook_token_valid(strategy=plan, token=token.strip())
+    ):
+        return JsonResponse({"error": "unauthorized"}, status=401)
+    workspace = plan.workspace
+    try:
+        data = json.loads(request.body or b"")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return JsonResponse({"error": "The body must be one JSON object."}, status=400)
+    with translation.override("en"):
+        try:
+            item = conversion_parse(workspace=workspace, data=data)
+        except Invalid as problem:
+            return JsonResponse({"error": str(problem)}, status=400)
+    created = conversion_record(workspace=workspace, item=item, source="webhook")
+    return JsonResponse(
+        {"status": "recorded" if created else "already recorded", "id": item.external_id},
+        status=201 if created else 200,
+    )

@@ -20,6 +20,7 @@ SECTIONS = [
     ("inbox", _("Inbox"), Action.VIEW_INBOX),
     ("community", _("Community"), Action.VIEW_COMMUNITY),
     ("reports", _("Reports"), Action.VIEW_REPORTS),
+    ("time_spent", _("Time spent"), Action.LOG_TIME),
     ("workspace_settings", _("Settings"), Action.VIEW_SETTINGS),
 ]
 

@@ -138,6 +138,65 @@ CASES = [
         "Sélectionnez un choix valide",
         "Select a valid choice",
     ),
+    (
+        "/w/lumiere/strategy/",
+        {"kind": "network", "network-network": "x", "network-weekly_budget_minutes": "0"},
+        "Ce champ est obligatoire",
+        "This field is required",
+    ),
+    (
+        "/w/lumiere/strategy/",
+        {
+            "kind": "guidelines",
+            "guidelines-max_promotional_percent": "150",
+            "guidelines-weekly_minimum_minutes": "30",
+            "guidelines-hourly_cost": "20",
+            "guidelines-currency": "EUR",
+        },
+        "inférieure ou égale à 100",
+        "less than or equal to 100",
+    ),
+    (
+        "/w/lumiere/strategy/",
+        {
+            "kind": "guidelines",
+            "guidelines-max_promotional_percent": "20",
+            "guidelines-weekly_minimum_minutes": "30",
+            "guidelines-hourly_cost": "20",
+            "guidelines-currency": "€€€",
+        },
+        "Trois lettres",
+        "Three letters",
+    ),
+    (
+        "/w/lumiere/time/",
+        {
+            "kind": "entry",
+            "entry-day": "2026-02-31",
+            "entry-network": "x",
+            "entry-activity": "ads",
+            "entry-minutes": "10",
+        },
+        "Saisissez une date valide",
+        "Enter a valid date",
+    ),
+    (
+        "/w/lumiere/strategy/return/",
+        {
+            "kind": "spend",
+            "spend-network": "x",
+            "spend-spent_on": "2026-11-01",
+            "spend-amount": "abc",
+        },
+        "Saisissez un nombre",
+        "Enter a number",
+    ),
+    (
+        "/w/lumiere/strategy/return/",
+        {"kind": "import"},
+        "Ce champ est obligatoire",
+        "This field is required",
+    ),
 ]
 
 

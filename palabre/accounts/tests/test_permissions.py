@@ -11,6 +11,7 @@ from palabre.accounts.models import Invitation, Membership
 from palabre.channels.services import channel_create_demo
 from palabre.inbox.models import Contact, Identity, Interaction
 from palabre.publishing.models import MediaItem, Post
+from palabre.strategy.models import Audience
 
 ROLES = ["alice", "bob", "erin", "carl", "anna", "nina"]  # owner … analyst
 
@@ -46,6 +47,8 @@ EXPECTED_GET = {
     "report_settings": {"alice", "bob"},
     "community_csv": {"alice", "bob", "nina"},
     "strategy_links": READERS,
+    "strategy_return": READERS,
+    "time_spent": {"alice", "bob", "erin", "carl", "nina"},
 }
 
 
@@ -141,6 +144,8 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "report_settings": "reports/settings/",
         "community_csv": "community.csv",
         "strategy_links": "strategy/links/",
+        "strategy_return": "strategy/return/",
+        "time_spent": "time/",
     }.get(view, f"{view}/")
 
 
@@ -152,6 +157,7 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
         workspace=cast.workspace, email="z@example.com", role="editor"
     )
     item, contact = objects["item"], objects["contact"]
+    audience = Audience.objects.create(workspace=cast.workspace, name="Parents", description="d")
     return {
         "settings": (
             "settings/",
@@ -211,6 +217,32 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
             {"destination": "https://lumiere.example/", "label": "L"},
             COMPOSERS,
         ),
+        "plan": (
+            "strategy/",
+            {"kind": "audience", "audience-name": "Voisins", "audience-description": "d"},
+            ANSWER,
+        ),
+        "remove_plan_item": (
+            "strategy/remove/",
+            {"kind": "audience", "id": str(audience.pk)},
+            ANSWER,
+        ),
+        "log_time": (
+            "time/",
+            {"kind": "start", "timer-network": "x", "timer-activity": "writing"},
+            {"alice", "bob", "erin", "carl", "nina"},
+        ),
+        "ad_spend": (
+            "strategy/return/",
+            {
+                "kind": "spend",
+                "spend-network": "x",
+                "spend-spent_on": "2026-11-02",
+                "spend-amount": "12",
+            },
+            ANSWER,
+        ),
+        "webhook_secret": ("strategy/return/", {"kind": "token"}, ANSWER, 200),
         "report_settings": (
             "reports/settings/",
             {"business_start": "09:00", "business_end": "18:00", "business_days": ["0"]},
@@ -239,6 +271,11 @@ ACTIONS = [
     "erase",
     "report_settings",
     "add_link",
+    "plan",
+    "remove_plan_item",
+    "log_time",
+    "ad_spend",
+    "webhook_secret",
     "settings",
     "invite",
     "role",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from palabre.lib.durations import minutes_text
 from palabre.web.context_processors import navigation
 
 register = template.Library()
@@ -55,3 +56,9 @@ def unread_notices(context: template.Context) -> int:
     return Notice.objects.filter(
         workspace=membership.workspace, user=membership.user, read_at=None
     ).count()
+
+
+@register.filter
+def minutes(value: int | None) -> str:
+    """Minutes as time spent reads: '1 h 30 min'."""
+    return minutes_text(value or 0)

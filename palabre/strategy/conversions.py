@@ -1,0 +1,226 @@
+"""Conversions: imported from a CSV file or sent by the shop's own system to a webhook.
+
+Both go through `conversion_parse` and `conversion_record`, so a row means the same thing
+whichever way it came, and a reference seen before is recorded once.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import Workspace
+from palabre.analytics.community import TAG_CUSTOMER
+from palabre.inbox.models import Contact, Identity
+from palabre.networks.kinds import NETWORKS
+from palabre.strategy.models import Conversion, ShortLink, Strategy
+
+COLUMNS = ("id", "date", "value", "network", "link", "contact", "customer")
+MAX_ROWS = 10_000
+YES = {"1", "yes", "oui", "true", "vrai", "y", "o", "x"}
+
+
+class Invalid(ValueError):
+    """One row that cannot be recorded, with the reason in the reader's language."""
+
+
+@dataclass(frozen=True)
+class ConversionInput:
+    external_id: str
+    occurred_at: datetime
+    value: Decimal
+    network: str
+    link: ShortLink | None
+    contact: Contact | None
+    customer: bool
+
+
+def conversion_parse(*, workspace: Workspace, data: dict[str, Any]) -> ConversionInput:
+    """One conversion from a CSV row or a webhook's JSON, checked; raises Invalid."""
+    text = {key: str(data.get(key) or "").strip() for key in COLUMNS}
+    if not text["id"] or len(text["id"]) > 200:
+        raise Invalid(
+            _("“id” is required: your own reference for this conversion (200 characters at most).")
+        )
+    link = _link(workspace, text["link"])
+    network = text["network"].lower()
+    if network and network not in NETWORKS:
+        raise Invalid(
+            _("Unknown network “%(name)s”: use one of %(names)s.")
+            % {"name": text["network"][:40], "names": ", ".join(NETWORKS)}
+        )
+    return ConversionInput(
+        external_id=text["id"],
+        occurred_at=_moment(workspace, text["date"]),
+        value=_amount(text["value"]),
+        network=network or (link.network if link else ""),
+        link=link,
+        contact=_contact(workspace, text["contact"], network),
+        customer=_yes(data.get("customer")),
+    )
+
+
+def _moment(workspace: Workspace, text: str) -> datetime:
+    moment = parse_datetime(text) if "T" in text or ":" in text else None
+    if moment is None:
+        try:
+            day = parse_date(text)
+        except ValueError:
+            day = None
+        if day is None:
+            raise Invalid(
+                _("“date” must read like 2026-11-21 or 2026-11-21T14:30 (got “%(value)s”).")
+                % {"value": text[:40]}
+            )
+        moment = datetime.combine(day, time(12, 0))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=workspace.tzinfo)
+    return moment
+
+
+def _amount(text: str) -> Decimal:
+    if not text:
+        return Decimal(0)
+    try:
+        value = Decimal(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+        raise Invalid(
+            _("“value” must be an amount such as 24.50 (got “%(value)s”).") % {"value": text[:40]}
+        )
+    return value.quantize(Decimal("0.01"))
+
+
+def _link(workspace: Workspace, text: str) -> ShortLink | None:
+    if not text:
+        return None
+    code = text.rstrip("/").rsplit("/", 1)[-1]  # a code, or the whole short link
+    link = ShortLink.objects.filter(workspace=workspace, code=code).first()
+    if link is None:
+        raise Invalid(_("No tracked link “%(value)s” in this workspace.") % {"value": text[:60]})
+    return link
+
+
+def _contact(workspace: Workspace, handle: str, network: str) -> Contact | None:
+    """The person with this handle, if the inbox knows them; an unknown handle is no error."""
+    if not handle:
+        return None
+    identities = Identity.objects.filter(workspace=workspace, handle__iexact=handle.lstrip("@"))
+    if network:
+        identities = identities.filter(network=network)
+    identity = identities.select_related("contact").first()
+    return identity.contact if identity else None
+
+
+def _yes(value: object) -> bool:
+    return value is True or str(value or "").strip().lower() in YES
+
+
+def conversion_record(*, workspace: Workspace, item: ConversionInput, source: str) -> bool:
+    """Record it (False when this reference was already recorded) and tag the customer."""
+    try:
+        with transaction.atomic():
+            Conversion.objects.create(
+                workspace=workspace,
+                external_id=item.external_id,
+                occurred_at=item.occurred_at,
+                value=item.value,
+                network=item.network,
+                link=item.link,
+                contact=item.contact,
+                source=source,
+            )
+    except IntegrityError:
+        return False
+    if item.customer and item.contact and TAG_CUSTOMER not in item.contact.tags:
+        item.contact.tags = [*item.contact.tags, TAG_CUSTOMER]
+        item.contact.save(update_fields=["tags"])
+    return True
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    already: int = 0
+    errors: list[str] | None = None
+
+
+def conversions_import(*, workspace: Workspace, raw: bytes) -> ImportResult:
+    """A CSV file with a header row. All rows are checked first: if any is wrong, nothing is
+    recorded and every wrong line is listed, so the file can be fixed and sent again."""
+    rows, errors = _csv_rows(raw)
+    items = []
+    for line, row in rows:
+        try:
+            items.append(conversion_parse(workspace=workspace, data=row))
+        except Invalid as problem:
+            errors.append(_("Line %(line)s: %(problem)s") % {"line": line, "problem": problem})
+    if errors:
+        return ImportResult(errors=errors)
+    result = ImportResult()
+    for item in items:
+        if conversion_record(workspace=workspace, item=item, source="csv"):
+            result.added += 1
+        else:
+            result.already += 1
+    return result
+
+
+def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.")]
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","  # French spreadsheets use ;
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in ("id", "date") if name not in header]
+    if missing:
+        return [], [
+            _("The first line must name the columns; missing: %(names)s. Expected: %(all)s.")
+            % {"names": ", ".join(missing), "all": ", ".join(COLUMNS)}
+        ]
+    reader.fieldnames = header
+    rows = [
+        (reader.line_num, row)
+        for row in reader
+        if any((v or "").strip() for v in row.values() if isinstance(v, str))
+    ]
+    if len(rows) > MAX_ROWS:
+        return [], [
+            _("At most %(n)s rows per file: split it and import each part.") % {"n": MAX_ROWS}
+        ]
+    return rows, []
+
+
+# --- The webhook's secret ------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def webhook_token_new(*, strategy: Strategy) -> str:
+    """A new secret for the webhook; only its hash is kept, so it is shown once."""
+    token = secrets.token_urlsafe(32)
+    strategy.webhook_token_hash = _digest(token)
+    strategy.save(update_fields=["webhook_token_hash"])
+    return token
+
+
+def webhook_token_valid(*, strategy: Strategy, token: str) -> bool:
+    stored = strategy.webhook_token_hash
+    return bool(stored and token) and hmac.compare_digest(stored, _digest(token))

@@ -1,0 +1,92 @@
+"""The strategy page's services: guidelines and costs, audiences, chosen networks, objectives."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from palabre.accounts.models import Workspace
+from palabre.strategy.models import Audience, NetworkPlan, Objective, Strategy
+from palabre.strategy.timesheet import next_review_time
+
+
+def strategy_for(workspace: Workspace) -> Strategy:
+    """The workspace's strategy row, made on first use with the default minimum and cost."""
+    strategy, _created = Strategy.objects.get_or_create(
+        workspace=workspace,
+        defaults={"next_attempt_at": next_review_time(workspace, timezone.now())},
+    )
+    return strategy
+
+
+@transaction.atomic
+def guidelines_save(
+    *,
+    workspace: Workspace,
+    tone: str,
+    address: str,
+    words_to_avoid: str,
+    max_promotional_percent: int,
+    weekly_minimum_minutes: int,
+    hourly_cost: Decimal,
+    currency: str,
+) -> Strategy:
+    strategy = strategy_for(workspace)
+    strategy.tone, strategy.address, strategy.words_to_avoid = tone, address, words_to_avoid
+    strategy.weekly_minimum_minutes = weekly_minimum_minutes
+    strategy.hourly_cost, strategy.currency = hourly_cost, currency.upper()
+    strategy.save()
+    # The content mix's maximum already lives on the workspace (reports read it there).
+    workspace.max_promotional_percent = max_promotional_percent
+    workspace.save(update_fields=["max_promotional_percent"])
+    return strategy
+
+
+def audience_add(*, workspace: Workspace, name: str, description: str) -> Audience:
+    return Audience.objects.create(workspace=workspace, name=name, description=description)
+
+
+def network_plan_save(
+    *,
+    workspace: Workspace,
+    network: str,
+    reason: str,
+    weekly_budget_minutes: int,
+    max_hashtags: int | None,
+    hashtag_note: str,
+) -> NetworkPlan:
+    """Choose a network, or change what was said about it (one plan per network)."""
+    plan, _created = NetworkPlan.objects.update_or_create(
+        workspace=workspace,
+        network=network,
+        defaults={
+            "reason": reason,
+            "weekly_budget_minutes": weekly_budget_minutes,
+            "max_hashtags": max_hashtags,
+            "hashtag_note": hashtag_note,
+        },
+    )
+    return plan
+
+
+def objective_add(
+    *, workspace: Workspace, metric: str, target: Decimal, deadline: date
+) -> Objective:
+    return Objective.objects.create(
+        workspace=workspace, metric=metric, target=target, deadline=deadline
+    )
+
+
+REMOVABLE = {"audience": Audience, "network": NetworkPlan, "objective": Objective}
+
+
+def strategy_item_remove(*, workspace: Workspace, kind: str, pk: int) -> bool:
+    """Remove an audience, a chosen network or an objective; False if this workspace has none."""
+    model = REMOVABLE.get(kind)
+    if model is None:
+        return False
+    deleted, _rows = model._default_manager.filter(workspace=workspace, pk=pk).delete()
+    return deleted > 0

@@ -1,0 +1,222 @@
+"""The strategy page: guidelines, audiences, chosen networks, objectives and their progress;
+and the guidelines applied in the composer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from palabre.channels.services import channel_create_demo
+from palabre.inbox.models import Contact
+from palabre.publishing.models import Post
+from palabre.strategy.guidelines import words_found
+from palabre.strategy.links import link_create
+from palabre.strategy.models import Audience, Click, NetworkPlan, Objective, Strategy
+from palabre.strategy.objectives import objectives_progress
+
+pytestmark = pytest.mark.django_db
+PAGE = "/w/lumiere/strategy/"
+
+
+@pytest.fixture
+def manager(client: Client, cast) -> Client:
+    client.force_login(cast.bob)
+    return client
+
+
+def test_every_workspace_has_its_strategy_with_sane_defaults(cast) -> None:
+    strategy = Strategy.objects.get(workspace=cast.workspace)
+    assert strategy.weekly_minimum_minutes == 30
+    assert cast.workspace.max_promotional_percent == 20
+    assert strategy.next_attempt_at is not None
+    local = strategy.next_attempt_at.astimezone(cast.workspace.tzinfo)
+    assert (local.weekday(), local.hour) == (0, 8)  # Monday morning, the week's review
+
+
+def test_guidelines_are_saved_and_the_maximum_lives_on_the_workspace(manager: Client, cast) -> None:
+    response = manager.post(
+        PAGE,
+        {
+            "kind": "guidelines",
+            "guidelines-tone": "Chaleureux",
+            "guidelines-address": "vous",
+            "guidelines-words_to_avoid": "pas cher\npromo",
+            "guidelines-max_promotional_percent": "15",
+            "guidelines-weekly_minimum_minutes": "45",
+            "guidelines-hourly_cost": "32.50",
+            "guidelines-currency": "eur",
+        },
+    )
+    assert response.status_code == 302 and response.url.endswith("#guidelines")
+    strategy = Strategy.objects.get(workspace=cast.workspace)
+    assert strategy.avoided_words() == ["pas cher", "promo"]
+    assert (strategy.address, strategy.weekly_minimum_minutes) == ("vous", 45)
+    assert (strategy.hourly_cost, strategy.currency) == (Decimal("32.50"), "EUR")
+    cast.workspace.refresh_from_db()
+    assert cast.workspace.max_promotional_percent == 15
+
+
+def test_a_french_decimal_comma_is_understood(manager: Client, cast) -> None:
+    manager.cookies["django_language"] = "fr"
+    manager.post(
+        PAGE,
+        {
+            "kind": "guidelines",
+            "guidelines-max_promotional_percent": "20",
+            "guidelines-weekly_minimum_minutes": "30",
+            "guidelines-hourly_cost": "27,40",
+            "guidelines-currency": "EUR",
+        },
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert Strategy.objects.get(workspace=cast.workspace).hourly_cost == Decimal("27.40")
+
+
+def test_audiences_networks_and_objectives_are_added_and_removed(manager: Client, cast) -> None:
+    manager.post(
+        PAGE, {"kind": "audience", "audience-name": "Parents", "audience-description": "Ateliers"}
+    )
+    manager.post(
+        PAGE,
+        {
+            "kind": "network",
+            "network-network": "instagram",
+            "network-reason": "Photos du fournil",
+            "network-weekly_budget_minutes": "90",
+            "network-max_hashtags": "5",
+        },
+    )
+    # Choosing the same network again changes it rather than adding a second one.
+    manager.post(
+        PAGE,
+        {
+            "kind": "network",
+            "network-network": "instagram",
+            "network-reason": "Photos",
+            "network-weekly_budget_minutes": "60",
+        },
+    )
+    manager.post(
+        PAGE,
+        {
+            "kind": "objective",
+            "objective-metric": "clicks",
+            "objective-target": "40",
+            "objective-deadline": "2030-01-31",
+        },
+    )
+    plan = NetworkPlan.objects.get(workspace=cast.workspace)
+    assert (plan.reason, plan.weekly_budget_minutes, plan.max_hashtags) == ("Photos", 60, None)
+    page = manager.get(PAGE).content.decode()
+    assert "Parents" in page and "Photos" in page and "<progress" in page
+    audience = Audience.objects.get()
+    manager.post("/w/lumiere/strategy/remove/", {"kind": "audience", "id": audience.pk})
+    assert not Audience.objects.exists()
+    # Another workspace's item, or an unknown kind, is not found.
+    other = Audience.objects.create(workspace=cast.other_workspace, name="x", description="y")
+    assert (
+        manager.post(
+            "/w/lumiere/strategy/remove/", {"kind": "audience", "id": other.pk}
+        ).status_code
+        == 404
+    )
+    assert manager.post("/w/lumiere/strategy/remove/", {"kind": "user", "id": 1}).status_code == 404
+    assert Audience.objects.filter(pk=other.pk).exists()
+
+
+def test_a_bad_objective_re_renders_with_a_message_and_keeps_the_rest(manager: Client) -> None:
+    response = manager.post(
+        PAGE,
+        {
+            "kind": "objective",
+            "objective-metric": "clicks",
+            "objective-target": "-3",
+            "objective-deadline": "soon",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "supérieure ou égale à 0" in html and "Saisissez une date valide" in html
+    assert not Objective.objects.exists()
+
+
+def test_readers_see_the_plan_but_cannot_change_it(client: Client, cast) -> None:
+    client.force_login(cast.erin)  # an editor
+    assert client.get(PAGE).status_code == 200
+    response = client.post(
+        PAGE, {"kind": "audience", "audience-name": "x", "audience-description": "y"}
+    )
+    assert response.status_code == 403
+    assert not Audience.objects.exists()
+
+
+def test_objective_progress_reads_the_measured_figures(cast) -> None:
+    ws = cast.workspace
+    today = timezone.localdate()
+    link = link_create(workspace=ws, actor=cast.erin, destination="https://lumiere.example/")
+    now = timezone.now()
+    Click.objects.bulk_create(Click(link=link, at=now - timedelta(days=d)) for d in (1, 2, 3, 40))
+    for name, stage in [("A", "member"), ("B", "advocate"), ("C", "engaged")]:
+        Contact.objects.create(workspace=ws, name=name, stage=stage)
+    clicks = Objective.objects.create(
+        workspace=ws, metric="clicks", target=6, deadline=today + timedelta(days=10)
+    )
+    members = Objective.objects.create(workspace=ws, metric="members", target=2, deadline=today)
+    late = Objective.objects.create(
+        workspace=ws, metric="conversions", target=5, deadline=today - timedelta(days=1)
+    )
+    answer = Objective.objects.create(
+        workspace=ws, metric="median_response", target=60, deadline=today
+    )
+    progress = {p.objective.pk: p for p in objectives_progress(workspace=ws)}
+    assert (progress[clicks.pk].current, progress[clicks.pk].percent) == (
+        3,
+        50,
+    )  # 3 of 6 in 30 days
+    assert progress[clicks.pk].days_left == 10 and not progress[clicks.pk].reached
+    assert (progress[members.pk].current, progress[members.pk].reached) == (2, True)
+    assert (progress[late.pk].current, progress[late.pk].overdue) == (0, True)
+    assert progress[answer.pk].current is None and progress[answer.pk].percent == 0  # no reply yet
+
+
+def test_words_to_avoid_match_whole_words_whatever_the_case() -> None:
+    assert words_found("Nos PROMOS et du pain Pas  cher", ["promo", "pas cher", "pain"]) == ["pain"]
+    assert words_found("Une PROMO ! Pas cher.", ["promo", "pas cher"]) == ["promo", "pas cher"]
+
+
+def test_the_composer_warns_against_the_guidelines(client: Client, cast) -> None:
+    ws = cast.workspace
+    client.force_login(cast.erin)
+    strategy = Strategy.objects.get(workspace=ws)
+    strategy.words_to_avoid = "pas cher"
+    strategy.save()
+    NetworkPlan.objects.create(
+        workspace=ws, network="mastodon", reason="r", weekly_budget_minutes=60, max_hashtags=2
+    )
+    channel_create_demo(workspace=ws, network="mastodon", name="M")
+    # Four promotional posts of five in the coming weeks, above the 20 percent maximum.
+    soon = timezone.now() + timedelta(days=3)
+    for category in ("promotional", "promotional", "promotional", "helpful"):
+        Post.objects.create(workspace=ws, idea="i", category=category, publish_at=soon)
+    client.post(
+        "/w/lumiere/compose/",
+        {"idea": "Du pain pas cher #a #b #c", "category": "promotional", "networks": ["mastodon"]},
+    )
+    post = Post.objects.get(idea__startswith="Du pain")
+    html = client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert 'data-code="guidelines.word"' in html and "pas cher" in html
+    assert 'data-code="guidelines.hashtags"' in html
+    assert 'data-code="guidelines.promotional_share"' in html and "(80 pour cent)" in html
+    # Typed as helpful in the live check, the post no longer tips the mix.
+    data = {
+        "post-idea": post.idea,
+        "post-category": "helpful",
+        "post-networks": ["mastodon"],
+        "mastodon-text": "Du bon pain",
+    }
+    live = client.post(f"/w/lumiere/posts/{post.pk}/check/", data).content.decode()
+    assert "guidelines." not in live

@@ -1,0 +1,203 @@
+"""Time spent: the timer, manual entries, each week against the budgets, and the reminder
+when a week ends under a network's budget or under the workspace's minimum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import User, Workspace
+from palabre.lib.durations import minutes_text
+from palabre.networks.kinds import NETWORKS
+from palabre.publishing.models import Notice
+from palabre.strategy.models import NetworkPlan, Strategy, TimeEntry
+
+REVIEW_AT = time(8, 0)  # Monday morning, workspace time: the week before is over
+TIMER_CAP_MINUTES = 600  # a timer forgotten overnight counts 10 hours, not 16
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def local_midnight(day: date, workspace: Workspace) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=workspace.tzinfo)
+
+
+def next_review_time(workspace: Workspace, moment: datetime) -> datetime:
+    """The next Monday 08:00 in the workspace's time zone, strictly after `moment`."""
+    local = moment.astimezone(workspace.tzinfo)
+    monday = week_start(local.date())
+    review = datetime.combine(monday, REVIEW_AT, tzinfo=workspace.tzinfo)
+    return review if review > moment else review + timedelta(days=7)
+
+
+# --- Logging time --------------------------------------------------------------------------
+
+
+def running_timer(*, workspace: Workspace, user: User) -> TimeEntry | None:
+    return TimeEntry.objects.filter(workspace=workspace, user=user, minutes__isnull=True).first()
+
+
+@transaction.atomic
+def timer_start(*, workspace: Workspace, user: User, network: str, activity: str) -> TimeEntry:
+    """Start counting; a timer already running for this person is stopped first."""
+    running = running_timer(workspace=workspace, user=user)
+    if running is not None:
+        timer_stop(entry=running)
+    return TimeEntry.objects.create(
+        workspace=workspace, user=user, network=network, activity=activity
+    )
+
+
+def timer_stop(*, entry: TimeEntry) -> TimeEntry:
+    elapsed = (timezone.now() - entry.started_at).total_seconds() / 60
+    entry.minutes = min(max(round(elapsed), 1), TIMER_CAP_MINUTES)
+    entry.save(update_fields=["minutes"])
+    return entry
+
+
+def time_entry_add(
+    *,
+    workspace: Workspace,
+    user: User,
+    day: date,
+    network: str,
+    activity: str,
+    minutes: int,
+    note: str = "",
+) -> TimeEntry:
+    """Time logged afterwards, counted on `day` (at noon, so no time zone moves it)."""
+    return TimeEntry.objects.create(
+        workspace=workspace,
+        user=user,
+        network=network,
+        activity=activity,
+        minutes=minutes,
+        note=note,
+        started_at=datetime.combine(day, time(12, 0), tzinfo=workspace.tzinfo),
+    )
+
+
+# --- Weeks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NetworkWeek:
+    network: str
+    label: str
+    minutes: int
+    budget: int | None  # None: a network we did not choose, yet spent time on
+
+    @property
+    def under_budget(self) -> bool:
+        return self.budget is not None and self.minutes < self.budget
+
+    @property
+    def percent(self) -> int | None:
+        return round(self.minutes * 100 / self.budget) if self.budget else None
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    rows: list[NetworkWeek]
+    minimum: int
+
+    @property
+    def total(self) -> int:
+        return sum(row.minutes for row in self.rows)
+
+    @property
+    def under_minimum(self) -> bool:
+        return self.total < self.minimum
+
+    @property
+    def short(self) -> list[NetworkWeek]:
+        return [row for row in self.rows if row.under_budget]
+
+
+def minutes_by_network(workspace: Workspace, start: datetime, end: datetime) -> dict[str, int]:
+    rows = (
+        TimeEntry.objects.filter(
+            workspace=workspace, started_at__gte=start, started_at__lt=end, minutes__isnull=False
+        )
+        .values("network")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    return {row["network"]: row["total"] for row in rows}
+
+
+def week_summary(*, workspace: Workspace, strategy: Strategy, monday: date) -> Week:
+    """One week's time per network against its budget, and in all against the minimum."""
+    start = local_midnight(monday, workspace)
+    spent = minutes_by_network(
+        workspace, start, local_midnight(monday + timedelta(days=7), workspace)
+    )
+    budgets = dict(
+        NetworkPlan.objects.filter(workspace=workspace).values_list(
+            "network", "weekly_budget_minutes"
+        )
+    )
+    keys = sorted(set(budgets) | set(spent), key=lambda k: (k not in budgets, k))
+    rows = [
+        NetworkWeek(key, str(NETWORKS[key].label), spent.get(key, 0), budgets.get(key))
+        for key in keys
+        if key in NETWORKS
+    ]
+    return Week(monday, rows, strategy.weekly_minimum_minutes)
+
+
+def week_review(strategy: Strategy) -> datetime | None:
+    """The worker's step, on Monday morning: tell the managers if last week fell short."""
+    workspace = strategy.workspace
+    now = timezone.now()
+    last_monday = week_start(now.astimezone(workspace.tzinfo).date()) - timedelta(days=7)
+    if strategy.last_week_reviewed != last_monday:
+        week = week_summary(workspace=workspace, strategy=strategy, monday=last_monday)
+        if week.under_minimum or week.short:
+            for user in workspace.managers():
+                _remind(workspace, user, week)
+        Strategy.objects.filter(pk=strategy.pk).update(last_week_reviewed=last_monday)
+    return next_review_time(workspace, now)
+
+
+def shortfall_text(week: Week) -> str:
+    parts = []
+    if week.under_minimum:
+        parts.append(
+            _("%(spent)s in all, under the minimum of %(minimum)s.")
+            % {"spent": minutes_text(week.total), "minimum": minutes_text(week.minimum)}
+        )
+    for row in week.short:
+        parts.append(
+            _("%(network)s: %(spent)s of its %(budget)s budget.")
+            % {
+                "network": row.label,
+                "spent": minutes_text(row.minutes),
+                "budget": minutes_text(row.budget or 0),
+            }
+        )
+    return " ".join(parts)
+
+
+def _remind(workspace: Workspace, user: User, week: Week) -> None:
+    link = reverse("time_spent", args=[workspace.slug]) + f"?week={week.monday:%Y-%m-%d}"
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = _("The week of %(day)s ended under the time planned. %(details)s") % {
+            "day": f"{week.monday:%Y-%m-%d}",
+            "details": shortfall_text(week),
+        }
+    Notice.objects.create(workspace=workspace, user=user, text=text[:500], url=link)
+    send_mail(
+        f"Palabre · {workspace.name}", f"{text}\n\n{settings.SITE_URL}{link}\n", None, [user.email]
+    )

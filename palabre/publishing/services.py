@@ -20,6 +20,7 @@ from palabre.publishing.rules import check_text
 from palabre.publishing.rules.base import Problem, TextCheck
 from palabre.publishing.rules.crosspost import same_text_everywhere
 from palabre.publishing.rules.media import check_media
+from palabre.strategy.guidelines import variants_guideline_problems
 
 
 class MediaRefused(ValueError):
@@ -221,6 +222,10 @@ def post_checks(
     checks = {
         network: variant_check(network=network, data=data) for network, data in variants.items()
     }
+    texts = {n: [d.text, *d.thread, d.first_comment] for n, d in variants.items()}
+    guidelines = variants_guideline_problems(workspace=workspace, variants=texts)
+    for network, problems in guidelines.items():
+        checks[network].text.warnings += problems
     labels = {str(NETWORKS[n].label): d.text for n, d in variants.items() if d.text.strip()}
     crosspost = same_text_everywhere(labels, threshold=workspace.crosspost_threshold)
     return checks, crosspost

@@ -27,6 +27,7 @@ from palabre.publishing.forms import (
 )
 from palabre.publishing.models import MediaItem, Notice, Post, PostStatus
 from palabre.publishing.rules.base import Problem
+from palabre.strategy.guidelines import promotional_share_problem
 
 
 def compose(request: HttpRequest, slug: str) -> HttpResponse:
@@ -91,6 +92,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "idea_form": idea_form,
         "panels": [(NETWORKS[n], forms[n], checks.get(n)) for n in forms],
         "crosspost": crosspost,
+        "promotional": _promotional(request, workspace, post),
         "threshold": round(workspace.crosspost_threshold * 100),
         "can_publish": can(membership, Action.PUBLISH),
     } | _workflow_context(membership, post)
@@ -255,6 +257,7 @@ def compose_check(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
     context = {
         "panels": panels,
         "crosspost": crosspost,
+        "promotional": _promotional(request, workspace, post),
         "membership": membership,
         "threshold": round(workspace.crosspost_threshold * 100),
     }
@@ -296,6 +299,12 @@ def _variant_data(forms: dict[str, VariantForm]) -> dict[str, services.VariantDa
         )
         for network, form in forms.items()
     }
+
+
+def _promotional(request: HttpRequest, workspace: Workspace, post: Post) -> Problem | None:
+    """The guideline on the coming weeks' mix, for the category as typed (or as saved)."""
+    category = request.POST.get("post-category", post.category)
+    return promotional_share_problem(workspace=workspace, post=post, category=category)
 
 
 def _checks(

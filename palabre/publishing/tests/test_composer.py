@@ -81,7 +81,7 @@ def test_live_check_answers_out_of_band_fragments(editor: Client, channels) -> N
     response = editor.post(f"/w/lumiere/posts/{post.pk}/check/", data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('hx-swap-oob="true"') == 10  # 3 × (check, preview, status) + cross-post
+    assert html.count('hx-swap-oob="true"') == 11  # 3 × (check, preview, status) + cross-post + mix
     assert f"<strong data-length>{len(short)}</strong> / <span data-max>280</span>" in html
     # On Mastodon the content warning counts too.
     assert f"<strong data-length>{len(toot + warning)}</strong> / <span data-max>500</span>" in html

@@ -1,0 +1,108 @@
+"""The workspace's editorial guidelines, applied in the composer as warnings (a person may
+still decide to publish): words to avoid, hashtags per network, and the promotional share
+of the coming weeks against the workspace's maximum."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import regex
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from palabre.accounts.models import Workspace
+from palabre.publishing.models import Category, Post, PostStatus
+from palabre.publishing.rules.base import Problem
+from palabre.publishing.rules.entities import hashtags
+from palabre.strategy.models import NetworkPlan, Strategy
+
+COMING_DAYS = 28  # "the coming weeks" whose mix a new promotional post changes
+
+
+def words_found(text: str, words: list[str]) -> list[str]:
+    """The words to avoid that `text` holds as whole words, whatever their case."""
+    folded = text.casefold()
+    return [
+        word
+        for word in words
+        if regex.search(rf"(?<!\w){regex.escape(word.casefold())}(?!\w)", folded)
+    ]
+
+
+def variant_guideline_problems(
+    *, words: list[str], plan: NetworkPlan | None, texts: list[str]
+) -> list[Problem]:
+    """What one variant (its text, thread parts and first comment) does against the guidelines."""
+    found = []
+    joined = "\n".join(texts)
+    for word in words_found(joined, words):
+        found.append(
+            Problem(
+                "guidelines.word",
+                _("Guidelines: “%(word)s” is on the workspace’s list of words to avoid.")
+                % {"word": word},
+            )
+        )
+    if plan is not None and plan.max_hashtags is not None:
+        count = max((len(hashtags(text)) for text in texts), default=0)
+        if count > plan.max_hashtags:
+            found.append(
+                Problem(
+                    "guidelines.hashtags",
+                    ngettext(
+                        "Guidelines: %(count)s hashtags where the policy for this network "
+                        "allows %(max)s.",
+                        "Guidelines: %(count)s hashtags where the policy for this network "
+                        "allows %(max)s.",
+                        count,
+                    )
+                    % {"count": count, "max": plan.max_hashtags},
+                )
+            )
+    return found
+
+
+def variants_guideline_problems(
+    *, workspace: Workspace, variants: dict[str, list[str]]
+) -> dict[str, list[Problem]]:
+    """network → the guideline warnings of its variant's texts."""
+    strategy = Strategy.objects.filter(workspace=workspace).first()
+    words = strategy.avoided_words() if strategy else []
+    plans = {p.network: p for p in NetworkPlan.objects.filter(workspace=workspace)}
+    return {
+        network: variant_guideline_problems(words=words, plan=plans.get(network), texts=texts)
+        for network, texts in variants.items()
+    }
+
+
+def promotional_share_problem(*, workspace: Workspace, post: Post, category: str) -> Problem | None:
+    """When this post is promotional: would the coming weeks' planned posts, it included, be
+    more promotional than the workspace's maximum?"""
+    if category != Category.PROMOTIONAL:
+        return None
+    now = timezone.now()
+    planned = (
+        Post.objects.filter(
+            workspace=workspace,
+            publish_at__gte=now,
+            publish_at__lt=now + timedelta(days=COMING_DAYS),
+        )
+        .exclude(status=PostStatus.FAILED)
+        .exclude(pk=post.pk)
+    )
+    total = planned.count() + 1
+    promotional = planned.filter(category=Category.PROMOTIONAL).count() + 1
+    share = promotional * 100 / total
+    maximum = workspace.max_promotional_percent
+    if share <= maximum:
+        return None
+    return Problem(
+        "guidelines.promotional_share",
+        _(
+            "Guidelines: with this post, %(promo)s of the %(total)s posts planned for the next "
+            "4 weeks are promotional (%(share)s percent), above the workspace’s maximum of "
+            "%(max)s percent. Give more than you take: plan a helpful or conversational post."
+        )
+        % {"promo": promotional, "total": total, "share": round(share), "max": maximum},
+    )

@@ -112,7 +112,7 @@ def demo_create() -> Workspace:
     demo_publishing(workspace, people[2])  # Inès, the editor
     demo_inbox(workspace)
     demo_analytics(workspace, people[2], recipients=[people[0], people[4]])  # Camille, Hélène
-    demo_strategy(workspace, people[1])  # Lucas, the community manager
+    demo_strategy(workspace, people)
     _other_workspace()
     return workspace
 

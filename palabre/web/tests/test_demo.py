@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from palabre.accounts.models import Membership, Role, Workspace
 from palabre.channels.models import Channel
@@ -98,3 +100,25 @@ def test_demo_has_tracked_links_with_clicks() -> None:
     call_command("demo", stdout=StringIO())
     assert ShortLink.objects.filter(workspace__slug=demo.DEMO_SLUG).count() == 2
     assert Click.objects.count() == 69
+
+
+@pytest.mark.django_db
+def test_demo_has_a_strategy_time_spent_and_a_return_per_network(client: Client) -> None:
+    from palabre.strategy.models import Conversion, NetworkPlan, Objective, TimeEntry
+
+    call_command("demo", stdout=StringIO())
+    workspace = Workspace.objects.get(slug=demo.DEMO_SLUG)
+    assert NetworkPlan.objects.filter(workspace=workspace).count() == 4
+    assert Objective.objects.filter(workspace=workspace).count() == 4
+    assert (
+        TimeEntry.objects.filter(workspace=workspace).count() == 6 * 8 - 1
+    )  # Bluesky skipped once
+    assert Conversion.objects.filter(workspace=workspace).count() == 14
+    assert client.login(email="camille@lumiere.example", password=demo.DEMO_PASSWORD)
+    page = client.get(f"/w/{demo.DEMO_SLUG}/strategy/return/").content.decode()
+    # Instagram's eight conversions through its link pay for its time and ads.
+    assert 'data-verdict="pays"' in page and 'data-verdict="too_few"' in page
+    today = timezone.now().astimezone(workspace.tzinfo).date()
+    last_week = today - timedelta(days=7)
+    week = client.get(f"/w/{demo.DEMO_SLUG}/time/?week={last_week:%Y-%m-%d}").content.decode()
+    assert "sous le budget" in week  # Bluesky got none of its time last week

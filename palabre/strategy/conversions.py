@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import Workspace
 from palabre.analytics.community import TAG_CUSTOMER
 from palabre.inbox.models import Contact, Identity
+from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.strategy.models import Conversion, ShortLink, Strategy
 
@@ -72,18 +73,18 @@ def conversion_parse(*, workspace: Workspace, data: dict[str, Any]) -> Conversio
 
 
 def _moment(workspace: Workspace, text: str) -> datetime:
-    moment = parse_datetime(text) if "T" in text or ":" in text else None
-    if moment is None:
-        try:
-            day = parse_date(text)
-        except ValueError:
-            day = None
-        if day is None:
-            raise Invalid(
-                _("“date” must read like 2026-11-21 or 2026-11-21T14:30 (got “%(value)s”).")
-                % {"value": text[:40]}
-            )
+    try:
+        moment = parse_datetime(text) if "T" in text or ":" in text else None
+        day = None if moment else parse_date(text)
+    except ValueError:  # well formed but impossible, such as 2026-02-31
+        moment = day = None
+    if moment is None and day is not None:
         moment = datetime.combine(day, time(12, 0))
+    if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Invalid(
+            _("“date” must read like 2026-11-21 or 2026-11-21T14:30 (got “%(value)s”).")
+            % {"value": text[:40]}
+        )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=workspace.tzinfo)
     return moment

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,7 +19,8 @@ from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
-from palabre.publishing.models import Notice, PostTarget
+from palabre.publishing.models import PostTarget
+from palabre.publishing.notices import notice_send
 
 log = logging.getLogger("palabre.analytics")
 
@@ -215,10 +215,4 @@ def _tell_managers(alert: ReachAlert) -> None:
                 "reach": alert.reach,
                 "threshold": round(alert.threshold),
             }
-        Notice.objects.create(workspace=workspace, user=user, text=text[:500], url=link)
-        send_mail(
-            f"Palabre · {workspace.name}",
-            f"{text}\n\n{settings.SITE_URL}{link}\n",
-            None,
-            [user.email],
-        )
+        notice_send(workspace=workspace, user=user, text=text, url=link)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from palabre.inbox.moderation import (
     rule_apply,
     rule_matches,
 )
-from palabre.publishing.models import Notice
+from palabre.publishing.notices import notice_send
 
 WAITING = gettext_noop("Waiting for an answer for %(hours)s h on %(channel)s: “%(text)s”")
 RULE_ALERT = gettext_noop("Rule “%(rule)s” on %(channel)s: “%(text)s”")
@@ -135,12 +134,4 @@ def _tell(
                 "text": interaction.text[:120],
                 "rule": rule,
             }
-        Notice.objects.create(
-            workspace_id=interaction.workspace_id, user=user, text=text[:500], url=link
-        )
-        send_mail(
-            f"Palabre · {interaction.workspace.name}",
-            f"{text}\n\n{settings.SITE_URL}{link}\n",
-            None,
-            [user.email],
-        )
+        notice_send(workspace=interaction.workspace, user=user, text=text, url=link)

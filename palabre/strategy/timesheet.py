@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import User, Workspace
 from palabre.lib.durations import minutes_text
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import Notice
+from palabre.publishing.notices import notice_send
 from palabre.strategy.models import NetworkPlan, Strategy, TimeEntry
 
 REVIEW_AT = time(8, 0)  # Monday morning, workspace time: the week before is over
@@ -197,7 +196,4 @@ def _remind(workspace: Workspace, user: User, week: Week) -> None:
             "day": f"{week.monday:%Y-%m-%d}",
             "details": shortfall_text(week),
         }
-    Notice.objects.create(workspace=workspace, user=user, text=text[:500], url=link)
-    send_mail(
-        f"Palabre · {workspace.name}", f"{text}\n\n{settings.SITE_URL}{link}\n", None, [user.email]
-    )
+    notice_send(workspace=workspace, user=user, text=text, url=link)

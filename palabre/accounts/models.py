@@ -127,6 +127,10 @@ class Workspace(models.Model):
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def local_date(self, moment: datetime.datetime | None = None) -> datetime.date:
+        """The day it is (or was at `moment`) in the workspace's time zone."""
+        return (moment or now()).astimezone(self.tzinfo).date()
+
 
 class Role(models.TextChoices):
     OWNER = "owner", _("Owner")

@@ -143,7 +143,7 @@ def channel_daily_collect(daily: ChannelDaily) -> datetime | None:
     except AuthExpired as error:
         channel_mark_needs_reconnect(channel=channel, reason=error.reason)
         return timezone.now() + timedelta(days=1)
-    today = timezone.now().astimezone(channel.workspace.tzinfo).date()
+    today = channel.workspace.local_date()
     channel_day_record(
         channel=channel,
         day=today,

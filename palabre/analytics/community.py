@@ -117,7 +117,7 @@ def community_refresh(*, workspace: Workspace, now: datetime | None = None) -> C
         if new != tuple(old):
             changed.append((*new, pk))
     _contacts_update(changed)
-    return community_day_record(workspace=workspace, day=now.astimezone(workspace.tzinfo).date())
+    return community_day_record(workspace=workspace, day=workspace.local_date(now))
 
 
 def _contacts_update(rows: list[tuple[Any, ...]]) -> None:
@@ -177,7 +177,7 @@ def community_refresh_run(row: CommunityRefresh) -> datetime:
     now = timezone.now()
     community_refresh(workspace=row.workspace, now=now)
     people_ranks_refresh(workspace=row.workspace, now=now)
-    today = now.astimezone(row.workspace.tzinfo).date()
+    today = row.workspace.local_date(now)
     month_stats_refresh(workspace=row.workspace, since=month_before(today))
     CommunityRefresh.objects.filter(pk=row.pk).update(last_run_at=now)
     return now + timedelta(hours=1)

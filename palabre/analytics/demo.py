@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from palabre.accounts.models import User, Workspace
 from palabre.analytics.collect import channel_day_record
 from palabre.analytics.models import ChannelDay, MonthlyReport
@@ -32,7 +30,7 @@ def demo_analytics(workspace: Workspace, author: User, recipients: list[User]) -
 
 def _reach_drop(channel: Channel) -> None:
     """The last three days at a third of their usual reach: the alert fires on the third."""
-    today = timezone.now().astimezone(channel.workspace.tzinfo).date()
+    today = channel.workspace.local_date()
     for back in (2, 1, 0):
         day = today - timedelta(days=back)
         usual = ChannelDay.objects.filter(channel=channel, day__lt=day).order_by("-day").first()

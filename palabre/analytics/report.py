@@ -30,7 +30,7 @@ def first_report_time(workspace: Workspace) -> datetime:
 
 
 def previous_month(moment: datetime, workspace: Workspace) -> date:
-    return month_before(moment.astimezone(workspace.tzinfo).date())
+    return month_before(workspace.local_date(moment))
 
 
 def report_pdf(*, workspace: Workspace, month: date, language: str) -> bytes:

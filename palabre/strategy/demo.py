@@ -3,7 +3,7 @@ tracked links with their clicks, and conversions, some of them from known custom
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -75,11 +75,10 @@ CONVERSIONS = (
 
 def demo_strategy(workspace: Workspace, people: list[User]) -> None:
     lucas, ines, paul = people[1], people[2], people[3]  # manager, editor, photographer
-    _plan(workspace)
+    today = workspace.local_date()
+    _plan(workspace, today)
     links = _links(workspace, lucas)
-    _time(workspace, [lucas, ines, paul])
-    now = timezone.now()
-    today = now.astimezone(workspace.tzinfo).date()
+    _time(workspace, [lucas, ines, paul], today)
     for days in (5, 19):
         AdSpend.objects.create(
             workspace=workspace,
@@ -91,7 +90,7 @@ def demo_strategy(workspace: Workspace, people: list[User]) -> None:
     _conversions(workspace, links)
 
 
-def _plan(workspace: Workspace) -> None:
+def _plan(workspace: Workspace, today: date) -> None:
     guidelines_save(
         workspace=workspace,
         tone="Chaleureux et gourmand, jamais pressant ; on parle du métier avec simplicité.",
@@ -113,7 +112,6 @@ def _plan(workspace: Workspace) -> None:
             max_hashtags=hashtags,
             hashtag_note=note,
         )
-    today = timezone.localdate()
     for metric, target, days in [
         (Metric.RESPONSE_RATE, 90, 60),
         (Metric.MEMBERS, 500, 90),
@@ -144,9 +142,9 @@ def _links(workspace: Workspace, author: User) -> dict[str, ShortLink]:
     return links
 
 
-def _time(workspace: Workspace, team: list[User]) -> None:
+def _time(workspace: Workspace, team: list[User], today: date) -> None:
     """Six weeks: the plan kept, except Bluesky, which last week got none of its time."""
-    this_monday = week_start(timezone.now().astimezone(workspace.tzinfo).date())
+    this_monday = week_start(today)
     entries = []
     for weeks_ago in range(1, 7):
         monday = this_monday - timedelta(weeks=weeks_ago)

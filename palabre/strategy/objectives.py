@@ -85,7 +85,7 @@ class Progress:
 
 def objectives_progress(*, workspace: Workspace) -> list[Progress]:
     now = timezone.now()
-    today = now.astimezone(workspace.tzinfo).date()
+    today = workspace.local_date(now)
     values: dict[str, float | None] = {}
     found = []
     for objective in Objective.objects.filter(workspace=workspace):

@@ -160,7 +160,7 @@ def week_review(strategy: Strategy) -> datetime | None:
     """The worker's step, on Monday morning: tell the managers if last week fell short."""
     workspace = strategy.workspace
     now = timezone.now()
-    last_monday = week_start(now.astimezone(workspace.tzinfo).date()) - timedelta(days=7)
+    last_monday = week_start(workspace.local_date(now)) - timedelta(days=7)
     if strategy.last_week_reviewed != last_monday:
         week = week_summary(workspace=workspace, strategy=strategy, monday=last_monday)
         if week.under_minimum or week.short:

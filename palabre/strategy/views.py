@@ -192,7 +192,7 @@ def time_spent(request: HttpRequest, slug: str) -> HttpResponse:
     entry_form = TimeEntryForm(
         request.POST if kind == "entry" else None,
         prefix="entry",
-        initial={"day": timezone.localdate()} | network,
+        initial={"day": workspace.local_date()} | network,
     )
     running = timesheet.running_timer(workspace=workspace, user=user)
     if request.method == "POST":
@@ -244,7 +244,7 @@ def _time_post(
 
 
 def _this_monday(workspace: Workspace) -> date:
-    return timesheet.week_start(timezone.now().astimezone(workspace.tzinfo).date())
+    return timesheet.week_start(workspace.local_date())
 
 
 def _week(request: HttpRequest, workspace: Workspace) -> date:
@@ -311,7 +311,7 @@ def _return_render(
     days = int(request.GET["days"]) if request.GET.get("days") in {str(p) for p in PERIODS} else 30
     # Whole days in the workspace's time zone, today included: time logged for today
     # counts at noon, and ad spend is by day.
-    today = timezone.now().astimezone(workspace.tzinfo).date()
+    today = workspace.local_date()
     start = timesheet.local_midnight(today - timedelta(days=days - 1), workspace)
     end = timesheet.local_midnight(today + timedelta(days=1), workspace)
     returns = network_returns(workspace=workspace, strategy=plan, start=start, end=end)

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import io
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -155,7 +155,7 @@ def conversion_record(*, workspace: Workspace, item: ConversionInput, source: st
 class ImportResult:
     added: int = 0
     already: int = 0
-    errors: list[str] | None = None
+    errors: list[str] = field(default_factory=list)
 
 
 def conversions_import(*, workspace: Workspace, raw: bytes) -> ImportResult:

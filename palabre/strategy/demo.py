@@ -12,8 +12,9 @@ from palabre.accounts.models import User, Workspace
 from palabre.inbox.models import Identity
 from palabre.strategy.conversions import ConversionInput, conversion_record
 from palabre.strategy.links import link_create
-from palabre.strategy.models import AdSpend, Click, Metric, Objective, ShortLink, TimeEntry
+from palabre.strategy.models import Click, Metric, Objective, ShortLink, TimeEntry
 from palabre.strategy.services import (
+    ad_spend_add,
     audience_add,
     guidelines_save,
     network_plan_save,
@@ -80,7 +81,7 @@ def demo_strategy(workspace: Workspace, people: list[User]) -> None:
     links = _links(workspace, lucas)
     _time(workspace, [lucas, ines, paul], today)
     for days in (5, 19):
-        AdSpend.objects.create(
+        ad_spend_add(
             workspace=workspace,
             network="instagram",
             spent_on=today - timedelta(days=days),

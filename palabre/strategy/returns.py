@@ -22,8 +22,8 @@ from palabre.analytics.community import counted_interactions
 from palabre.channels.models import Channel
 from palabre.inbox.models import Interaction
 from palabre.networks.kinds import NETWORKS
-from palabre.strategy.models import AdSpend, Click, Conversion, NetworkPlan, Strategy
-from palabre.strategy.timesheet import minutes_by_network
+from palabre.strategy.models import AdSpend, Click, Conversion, Strategy
+from palabre.strategy.timesheet import minutes_by_network, weekly_budgets
 
 FEW_CONVERSIONS = 5  # under this, a return on investment is told as too early to judge
 ZERO = Decimal(0)
@@ -88,7 +88,6 @@ class Returns:
     rows: list[NetworkReturn]
     hourly_cost: Decimal
     currency: str
-    days: int
     unattributed_conversions: int
     unattributed_revenue: Decimal
 
@@ -130,11 +129,7 @@ def network_returns(
         .order_by()
         .values_list("network", "n", "value")
     }
-    budgets = dict(
-        NetworkPlan.objects.filter(workspace=workspace).values_list(
-            "network", "weekly_budget_minutes"
-        )
-    )
+    budgets = weekly_budgets(workspace)
     used = set(Channel.objects.filter(workspace=workspace).values_list("network", flat=True))
     keys = set(budgets) | used | set(minutes) | set(spend) | {k for k in conversions if k}
     weeks = Decimal((end - start).total_seconds()) / Decimal(7 * 86400)
@@ -158,4 +153,4 @@ def network_returns(
             )
         )
     lost_n, lost_value = conversions.get("", (0, ZERO))
-    return Returns(rows, hourly, strategy.currency, round((end - start).days), lost_n, lost_value)
+    return Returns(rows, hourly, strategy.currency, lost_n, lost_value)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
-from palabre.strategy.models import Audience, NetworkPlan, Objective, Strategy
+from palabre.strategy.models import AdSpend, Audience, NetworkPlan, Objective, Strategy
 from palabre.strategy.timesheet import next_review_time
 
 
@@ -77,6 +77,14 @@ def objective_add(
 ) -> Objective:
     return Objective.objects.create(
         workspace=workspace, metric=metric, target=target, deadline=deadline
+    )
+
+
+def ad_spend_add(
+    *, workspace: Workspace, network: str, spent_on: date, amount: Decimal, note: str = ""
+) -> AdSpend:
+    return AdSpend.objects.create(
+        workspace=workspace, network=network, spent_on=spent_on, amount=amount, note=note
     )
 
 

@@ -136,17 +136,19 @@ def minutes_by_network(workspace: Workspace, start: datetime, end: datetime) -> 
     return {row["network"]: row["total"] for row in rows}
 
 
+def weekly_budgets(workspace: Workspace) -> dict[str, int]:
+    """network → its weekly time budget in minutes, for the networks of the plan."""
+    plans = NetworkPlan.objects.filter(workspace=workspace)
+    return dict(plans.values_list("network", "weekly_budget_minutes"))
+
+
 def week_summary(*, workspace: Workspace, strategy: Strategy, monday: date) -> Week:
     """One week's time per network against its budget, and in all against the minimum."""
     start = local_midnight(monday, workspace)
     spent = minutes_by_network(
         workspace, start, local_midnight(monday + timedelta(days=7), workspace)
     )
-    budgets = dict(
-        NetworkPlan.objects.filter(workspace=workspace).values_list(
-            "network", "weekly_budget_minutes"
-        )
-    )
+    budgets = weekly_budgets(workspace)
     keys = sorted(set(budgets) | set(spent), key=lambda k: (k not in budgets, k))
     rows = [
         NetworkWeek(key, str(NETWORKS[key].label), spent.get(key, 0), budgets.get(key))

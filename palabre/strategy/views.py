@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from palabre.accounts.models import Membership, User, Workspace
+from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, can, membership_for, scoped
 from palabre.lib.durations import minutes_text
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
@@ -47,7 +47,6 @@ from palabre.strategy.forms import (
 )
 from palabre.strategy.links import link_create, link_follow
 from palabre.strategy.models import (
-    AdSpend,
     Audience,
     Conversion,
     NetworkPlan,
@@ -56,7 +55,7 @@ from palabre.strategy.models import (
     TimeEntry,
 )
 from palabre.strategy.objectives import objectives_progress
-from palabre.strategy.returns import network_returns
+from palabre.strategy.returns import Returns, network_returns
 
 
 def links(request: HttpRequest, slug: str) -> HttpResponse:
@@ -279,46 +278,27 @@ def return_page(request: HttpRequest, slug: str) -> HttpResponse:
         prefix="import",
     )
     import_errors: list[str] = []
+    new_token = ""
     if request.method == "POST":
         if kind == "spend" and spend_form.is_valid():
-            AdSpend.objects.create(workspace=workspace, **spend_form.cleaned_data)
+            services.ad_spend_add(workspace=workspace, **spend_form.cleaned_data)
             messages.success(request, _("Ad spend recorded."))
             return redirect("strategy_return", slug=slug)
         if kind == "import" and import_form.is_valid():
             result = conversions_import(
                 workspace=workspace, raw=import_form.cleaned_data["file"].read()
             )
-            import_errors = result.errors or []
+            import_errors = result.errors
             if not import_errors:
                 messages.success(request, _import_message(result.added, result.already))
                 return redirect("strategy_return", slug=slug)
         if kind == "token":
-            token = webhook_token_new(strategy=plan)
-            return _return_render(request, membership, plan, spend_form, import_form, [], token)
-    return _return_render(request, membership, plan, spend_form, import_form, import_errors, "")
-
-
-def _return_render(
-    request: HttpRequest,
-    membership: Membership,
-    plan: Strategy,
-    spend_form: AdSpendForm,
-    import_form: ConversionImportForm,
-    import_errors: list[str],
-    new_token: str,
-) -> HttpResponse:
-    workspace = membership.workspace
+            new_token = webhook_token_new(strategy=plan)
     days = int(request.GET["days"]) if request.GET.get("days") in {str(p) for p in PERIODS} else 30
-    # Whole days in the workspace's time zone, today included: time logged for today
-    # counts at noon, and ad spend is by day.
-    today = workspace.local_date()
-    start = timesheet.local_midnight(today - timedelta(days=days - 1), workspace)
-    end = timesheet.local_midnight(today + timedelta(days=1), workspace)
-    returns = network_returns(workspace=workspace, strategy=plan, start=start, end=end)
     context = {
         "membership": membership,
         "section": "strategy",
-        "returns": returns,
+        "returns": _returns(plan, days),
         "periods": PERIODS,
         "days": days,
         "spend_form": spend_form,
@@ -329,10 +309,20 @@ def _return_render(
         "webhook_url": request.build_absolute_uri(
             reverse("conversions_webhook", args=[workspace.slug])
         ),
-        "can_manage": can(membership, Action.MANAGE_STRATEGY),
+        "can_manage": manage,
         "recent": Conversion.objects.filter(workspace=workspace).select_related("contact")[:10],
     }
     return render(request, "strategy/return.html", context)
+
+
+def _returns(plan: Strategy, days: int) -> Returns:
+    """The last `days` whole days in the workspace's time zone, today included: time logged
+    for today counts at noon, and ad spend is by day."""
+    workspace = plan.workspace
+    today = workspace.local_date()
+    start = timesheet.local_midnight(today - timedelta(days=days - 1), workspace)
+    end = timesheet.local_midnight(today + timedelta(days=1), workspace)
+    return network_returns(workspace=workspace, strategy=plan, start=start, end=end)
 
 
 def _import_message(added: int, already: int) -> str:

@@ -1,0 +1,33 @@
+"""Optimistic concurrency: a save based on a version someone else has moved past is refused.
+
+A model that two people edit carries `version = models.PositiveIntegerField(default=0)`.
+Its form sends back the version it was opened at (a hidden field); the service calls
+`version_advance` first, in the same transaction as its writes. One conditional UPDATE
+both checks and moves the version, so two saves racing on the same version cannot both
+pass. The view answers `StaleVersion` by showing the person's own input again, beside what
+the other person saved: nothing is lost.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F
+
+
+class StaleVersion(Exception):
+    """Someone saved this object since the form was opened; nothing was written."""
+
+
+def version_advance(instance: models.Model, *, seen: int | None) -> int:
+    """Move `instance` from version `seen` to the next, or raise StaleVersion.
+
+    `seen` None (a caller with no form, such as a job or the demo) skips the check but
+    still moves the version, so an open form based on the old one is refused later.
+    """
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    if seen is not None:
+        rows = rows.filter(version=seen)
+    if rows.update(version=F("version") + 1) != 1:
+        raise StaleVersion
+    instance.refresh_from_db(fields=["version"])
+    return int(instance.version)  # type: ignore[attr-defined]

@@ -1,0 +1,133 @@
+"""Saved replies and Thank: what the brand says in its own voice, and who edits it."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.test import Client
+
+from palabre.inbox.models import Interaction, ModerationRule, Reply, SavedReply
+from palabre.inbox.tests.helpers import comment, ingested, poll, published
+from palabre.worker import loop
+
+
+@pytest.fixture
+def bob(client: Client, cast) -> Client:
+    client.login(email="bob@example.com", password="correct horse battery")
+    return client
+
+
+@pytest.fixture
+def target(cast):
+    return published(cast.workspace, cast.bob)
+
+
+def _thanked(cast, bob: Client, target, name: str, template: str = "Merci {first_name} !") -> str:
+    SavedReply.objects.create(
+        workspace=cast.workspace, title="Merci", lang="fr", text=template, for_thanks=True
+    )
+    praise = comment(target, "Merci, le meilleur pain du quartier !", name=name)
+    poll(target.channel)
+    bob.post(f"/w/lumiere/inbox/{ingested(praise).pk}/thank/")
+    loop.run(stop=threading.Event(), until_idle=True)
+    return Reply.objects.get().text
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14, observation 15: a format specification is accepted and run"
+)
+def test_observation_15_a_saved_reply_with_a_format_spec_is_refused_and_never_run(
+    cast, bob, target
+) -> None:
+    """Observation 15 (saved replies): fields only; a stored format spec renders as text."""
+    response = bob.post(
+        "/w/lumiere/inbox/replies/",
+        {"title": "Long", "lang": "fr", "text": "Bonjour {first_name:>30000000} !"},
+    )
+    assert response.status_code == 200
+    assert "{first_name}, {name}" in response.content.decode()  # the message says what works
+    assert not SavedReply.objects.exists()
+    # A row stored before the rule: the conversation page stays small.
+    SavedReply.objects.create(
+        workspace=cast.workspace, title="Long", lang="fr", text="Bonjour {first_name:>2000000} !"
+    )
+    comment(target, "Vous livrez ?")
+    poll(target.channel)
+    item = Interaction.objects.get(kind="comment")
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/")
+    assert page.status_code == 200
+    assert len(page.content) < 200_000
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14, observation 15: Thank writes links from a display name"
+)
+@pytest.mark.parametrize(
+    ("display_name", "template", "expected"),
+    [
+        ("Léa https://evil.example/promo", "Merci {name} !", "Merci Léa !"),
+        ("www.evil.example Léa", "Merci {first_name} !", "Merci Léa !"),
+        ("@spammer Léa", "Merci {first_name} !", "Merci Léa !"),
+        ("<b>Léa</b> <script>x</script>", "Merci {name} !", "Merci Léa x !"),
+        ("evil.example", "Merci {first_name} !", "Merci !"),
+    ],
+)
+def test_observation_15_thank_never_writes_links_handles_or_markup_from_a_name(
+    cast, bob, target, display_name: str, template: str, expected: str
+) -> None:
+    """Observation 15 (Thank): the commenter's display name is sanitised in the brand's voice."""
+    assert _thanked(cast, bob, target, display_name, template) == expected
+
+
+STALE = "Someone else saved this since you opened it"
+
+
+def _english(cast, client: Client, who: str) -> Client:
+    user = cast.users[who]
+    user.language = "en"
+    user.save()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14, observation 8: the last rule save wins silently")
+def test_observation_8_a_stale_rule_save_is_refused_and_both_versions_shown(cast) -> None:
+    """Observation 8 (rules): two people edit one rule; the second save is refused, kept."""
+    rule = ModerationRule.objects.create(workspace=cast.workspace, name="Spam", action="review")
+    alice, bob = _english(cast, Client(), "alice"), _english(cast, Client(), "bob")
+    url = f"/w/lumiere/inbox/rules/{rule.pk}/"
+    form = {"action": "review", "enabled": "on", "version": "0"}
+    assert alice.post(url, {**form, "name": "Spam, by Alice"}).status_code == 302
+    response = bob.post(url, {**form, "name": "Spam, by Bob", "keywords": "promo"})
+    page = response.content.decode()
+    assert response.status_code == 200 and STALE in page
+    assert 'value="Spam, by Bob"' in page and 'value="promo"' in page  # Bob's input kept
+    assert "Spam, by Alice" in page  # what Alice saved, shown
+    rule.refresh_from_db()
+    assert rule.name == "Spam, by Alice" and rule.keywords == ""
+    # Bob saves again from the page he was shown: it is now based on Alice's version.
+    again = bob.post(url, {**form, "name": "Spam, by Bob", "version": "1"})
+    assert again.status_code == 302
+    rule.refresh_from_db()
+    assert rule.name == "Spam, by Bob"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14, observation 8: the last saved-reply save wins silently"
+)
+def test_observation_8_a_stale_saved_reply_save_is_refused_and_both_versions_shown(cast) -> None:
+    """Observation 8 (saved replies): the second of two saves on one version is refused."""
+    saved = SavedReply.objects.create(
+        workspace=cast.workspace, title="Horaires", lang="fr", text="De 7 h à 19 h."
+    )
+    alice, bob = _english(cast, Client(), "alice"), _english(cast, Client(), "bob")
+    url = f"/w/lumiere/inbox/replies/{saved.pk}/"
+    form = {"title": "Horaires", "lang": "fr", "version": "0"}
+    assert alice.post(url, {**form, "text": "De 8 h à 19 h."}).status_code == 302
+    response = bob.post(url, {**form, "text": "Fermé le lundi."})
+    page = response.content.decode()
+    assert response.status_code == 200 and STALE in page
+    assert "Fermé le lundi." in page and "De 8 h à 19 h." in page
+    saved.refresh_from_db()
+    assert saved.text == "De 8 h à 19 h."

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +17,7 @@ from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
 from palabre.analytics.models import CommunityDay
 from palabre.inbox.models import Contact, Stage
-from palabre.lib.csvsafe import safe_cell
+from palabre.lib.csvsafe import csv_text
 from palabre.lib.durations import duration_text
 from palabre.publishing.models import Category
 
@@ -57,19 +55,20 @@ class Table:
         ]
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([c.label for c in self.columns])
-        for row in self.rows:
-            writer.writerow([_csv_value(c, v) for c, v in zip(self.columns, row, strict=True)])
-        return out.getvalue()
+        return csv_text(
+            [c.label for c in self.columns],
+            (
+                [_csv_value(c, v) for c, v in zip(self.columns, row, strict=True)]
+                for row in self.rows
+            ),
+        )
 
 
 def _csv_value(column: Column, value: object) -> object:
     if value is None:
         return ""
     if column.kind == "text":
-        return safe_cell(value)
+        return str(value)  # a name such as "-1" stays text; csv_text keeps it from running
     if column.kind == "date" and isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, float):

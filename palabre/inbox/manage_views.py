@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +14,7 @@ from palabre.accounts.permissions import Action, can, get_scoped_or_404, members
 from palabre.inbox.forms import InboxSettingsForm, RuleForm, SavedReplyForm
 from palabre.inbox.models import ModerationEvent, ModerationRule, SavedReply
 from palabre.inbox.views import rights
-from palabre.lib.csvsafe import safe_cell
+from palabre.lib.csvsafe import csv_writer
 from palabre.lib.downloads import download
 
 
@@ -93,7 +91,7 @@ def inbox_log(request: HttpRequest, slug: str) -> HttpResponse:
 def _log_csv(workspace: Workspace, events: object) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d")
     response = download(f"moderation-{workspace.slug}-{stamp}.csv")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "when",
@@ -111,14 +109,13 @@ def _log_csv(workspace: Workspace, events: object) -> HttpResponse:
     for e in events:  # type: ignore[attr-defined]
         item = e.interaction
         writer.writerow(
-            safe_cell(v)
-            for v in (
+            (
                 timezone.localtime(e.created_at).isoformat(timespec="seconds"),
                 e.action,
                 e.by,
                 e.reason,
                 e.model_version,
-                "" if e.score is None else f"{e.score:.4f}",
+                "" if e.score is None else round(e.score, 4),
                 e.network_status,
                 item.channel.name,
                 item.author_name,

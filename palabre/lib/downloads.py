@@ -8,7 +8,7 @@ CSV = "text/csv; charset=utf-8"
 
 
 def download(filename: str, content: bytes | str = b"", *, content_type: str = CSV) -> HttpResponse:
-    """`content` now, or written into the response afterwards (a csv.writer can take it)."""
+    """`content` now, or written into the response afterwards (lib.csvsafe.csv_writer can take it)."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
-from palabre.lib.csvsafe import safe_cell
+from palabre.lib.csvsafe import csv_writer
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostVariant
 from palabre.publishing.planning import local_moment
@@ -28,7 +28,7 @@ DATE_FORMAT = "%Y-%m-%d %H:%M"
 
 def export_posts(workspace: Workspace) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # every cell kept text, numbers kept numbers
     writer.writerow(EXPORT_COLUMNS)
     tz = workspace.tzinfo
     for post in (
@@ -47,7 +47,7 @@ def export_posts(workspace: Workspace) -> str:
                     when,
                     variant.network,
                     channels,
-                    safe_cell(variant.text),
+                    variant.text,
                 ]
             )
     return out.getvalue()

@@ -204,7 +204,7 @@ def test_csv_export_then_import_round_trip(editor: Client, cast, channel) -> Non
         idea="=HYPERLINK() n'est pas une formule",
     )
     exported = editor.get("/w/lumiere/posts/export.csv").content.decode()
-    assert "2026-11-24 18:30,mastodon,Piaille,'=HYPERLINK()" in exported
+    assert '"2026-11-24 18:30","mastodon","Piaille","\'=HYPERLINK()' in exported
     good = "publish_at,category,network,channel,text\n2026-12-01 09:00,helpful,mastodon,Piaille,Bonjour\n2026-12-02 09:00,promotional,x,,Promo\n"
     response = editor.post(
         "/w/lumiere/posts/import/", {"file": SimpleUploadedFile("p.csv", good.encode())}

@@ -8,6 +8,7 @@ is the first one.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -144,9 +145,18 @@ def cadence_table(
     ]
 
 
+# Every way text says "new line": CRLF first, then a lone CR or LF, and the Unicode ones
+# (NEL, line and paragraph separators, vertical tab, form feed) a reader may also break on.
+_NEWLINES = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+# RFC 5545 TEXT allows no other control character (a tab is fine).
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def _ical_text(value: str) -> str:
+    """A TEXT value (RFC 5545, 3.3.11): \\ ; , escaped and every line break written \\n,
+    so a post's text can never end the line it is on and start a property of its own."""
     escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return escaped.replace("\r\n", "\\n").replace("\n", "\\n")
+    return _CONTROLS.sub("", _NEWLINES.sub(r"\\n", escaped))
 
 
 def _fold(line: str) -> str:

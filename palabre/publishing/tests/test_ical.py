@@ -27,14 +27,9 @@ def _unfolded(body: str) -> list[str]:
     return body.replace("\r\n ", "").split("\r\n")
 
 
-RAW = pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 16: a lone CR reaches the feed raw"
-)
-
-
 @pytest.mark.parametrize(
     "newline",
-    [pytest.param("\r", marks=RAW), "\n", "\r\n", pytest.param("\u2028", marks=RAW)],
+    ["\r", "\n", "\r\n", "\u2028"],
 )
 def test_observation_16_a_line_break_in_a_post_stays_inside_its_event(cast, newline: str) -> None:
     """Observation 16: CR alone, LF, CRLF (and a Unicode line separator) become \\n."""
@@ -47,3 +42,8 @@ def test_observation_16_a_line_break_in_a_post_stays_inside_its_event(cast, newl
     assert "SUMMARY:Ligne un\\nDTSTART:19700101T000000Z\\nfin" in lines
     assert sum(line.startswith("DTSTART") for line in lines) == 1
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def test_control_characters_never_reach_the_feed(cast) -> None:
+    body = _feed(cast, "Pain\x00 du\x1b jour\x7f,\tchaud; \\ frais")
+    assert "SUMMARY:Pain du jour\\,\tchaud\\; \\\\ frais" in _unfolded(body)

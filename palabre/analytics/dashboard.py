@@ -131,8 +131,26 @@ SECTIONS: dict[str, Callable[[Scope, bool], Section]] = {
 }
 
 
-def build(scope: Scope, *, full: bool = False) -> dict[str, Section]:
-    return {key: make(scope, full) for key, make in SECTIONS.items()}
+# The tables that name people: shown, exported and e-mailed only to those who may open
+# the Community page (Action.VIEW_COMMUNITY); the others see that they are withheld.
+PEOPLE = frozenset({"contributors", "supporters", "drifting"})
+
+
+def build(scope: Scope, *, full: bool = False, people: bool = True) -> dict[str, Section]:
+    return {
+        key: make(scope, full) if people or key not in PEOPLE else _withheld(key)
+        for key, make in SECTIONS.items()
+    }
+
+
+def _withheld(key: str) -> Section:
+    table = tables.drifting_table([]) if key == "drifting" else tables.people_table(key, [])
+    table.withheld = True
+    table.empty = _(
+        "Names are shown to those who may open the Community page: the owner, the "
+        "community managers and the analysts."
+    )
+    return Section(table)
 
 
 def find_table(scope: Scope, key: str) -> Table | None:

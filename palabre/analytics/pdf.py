@@ -79,8 +79,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def monthly_pdf(scope: Scope, month: date) -> bytes:
-    """The report for `scope` (one month), as PDF bytes, in the active language."""
+def monthly_pdf(scope: Scope, month: date, *, people: bool) -> bytes:
+    """The report for `scope` (one month), as PDF bytes, in the active language; the
+    tables naming people are withheld unless `people` (see dashboard.PEOPLE)."""
     _fonts()
     styles = _styles()
     out = io.BytesIO()
@@ -108,7 +109,7 @@ def monthly_pdf(scope: Scope, month: date) -> bytes:
             styles["body"],
         ),
     ]
-    for section in dashboard.build(scope, full=False).values():
+    for section in dashboard.build(scope, full=False, people=people).values():
         for chart in section.charts:
             story.append(
                 KeepTogether([Paragraph(_escape(chart.title), styles["h2"]), _drawing(chart)])

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from palabre.accounts.models import User, Workspace
+from palabre.accounts.models import Membership, User, Workspace
+from palabre.accounts.permissions import Action, can
 from palabre.analytics.forms import month_bounds
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport
@@ -33,10 +34,10 @@ def previous_month(moment: datetime, workspace: Workspace) -> date:
     return month_before(workspace.local_date(moment))
 
 
-def report_pdf(*, workspace: Workspace, month: date, language: str) -> bytes:
+def report_pdf(*, workspace: Workspace, month: date, language: str, people: bool) -> bytes:
     start, end = month_bounds(month, workspace)
     with translation.override(language):
-        return monthly_pdf(Scope(workspace, start, end), month)
+        return monthly_pdf(Scope(workspace, start, end), month, people=people)
 
 
 def report_filename(workspace: Workspace, month: date) -> str:
@@ -57,7 +58,10 @@ def monthly_report_send(row: MonthlyReport) -> datetime | None:
 
 def report_email(*, workspace: Workspace, month: date, user: User) -> None:
     language = user.language or settings.LANGUAGE_CODE
-    pdf = report_pdf(workspace=workspace, month=month, language=language)
+    # The client's approver gets the report too, without the people lists.
+    membership = Membership.objects.filter(workspace=workspace, user=user).first()
+    people = can(membership, Action.VIEW_COMMUNITY)
+    pdf = report_pdf(workspace=workspace, month=month, language=language, people=people)
     link = settings.SITE_URL + reverse("reports", args=[workspace.slug])
     with translation.override(language):
         name = formats.date_format(month, "YEAR_MONTH_FORMAT")

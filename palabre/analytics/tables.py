@@ -45,6 +45,7 @@ class Table:
     row_definitions: list[str] = field(
         default_factory=list
     )  # a key per row, where rows are figures
+    withheld: bool = False  # people's names this reader may not see (dashboard.PEOPLE)
 
     def displayed(self) -> list[list[tuple[Column, str, str]]]:
         """Rows as people read them: (column, text, the row's definition key or "")."""

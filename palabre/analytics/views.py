@@ -31,7 +31,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
         "section": "reports",
         "form": form,
         "scope": scope,
-        "sections": dashboard.build(scope),
+        "sections": dashboard.build(scope, people=can(membership, Action.VIEW_COMMUNITY)),
         "alerts": ReachAlert.objects.filter(channel__workspace=workspace).select_related("channel")[
             :5
         ],
@@ -44,7 +44,9 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
-    membership = membership_for(request, slug, Action.VIEW_REPORTS)
+    # A list of named people follows the Community page's permission, not the reports'.
+    action = Action.VIEW_COMMUNITY if table in dashboard.PEOPLE else Action.VIEW_REPORTS
+    membership = membership_for(request, slug, action)
     scope = ScopeForm(request.GET or None, workspace=membership.workspace).scope()
     found = dashboard.find_table(scope, table)
     if found is None:
@@ -59,7 +61,8 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = membership.workspace
     month = parse_month(request.GET.get("month", "")) or previous_month(timezone.now(), workspace)
     start, end = month_bounds(month, workspace)
-    pdf = monthly_pdf(Scope(workspace, start, end), month)
+    people = can(membership, Action.VIEW_COMMUNITY)
+    pdf = monthly_pdf(Scope(workspace, start, end), month, people=people)
     return download(report_filename(workspace, month), pdf, content_type="application/pdf")
 
 

@@ -43,6 +43,8 @@ EXPECTED_GET = {
     "contact_export": {"alice", "bob"},
     "report_pdf": {"alice", "bob", "anna", "nina"},
     "report_csv": {"alice", "bob", "anna", "nina"},
+    # Named people (contributors, supporters, drifting): the Community page's permission.
+    "report_csv_people": {"alice", "bob", "nina"},
     "report_definitions": {"alice", "bob", "anna", "nina"},
     "report_settings": {"alice", "bob"},
     "community_csv": {"alice", "bob", "nina"},
@@ -140,6 +142,7 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "contact_export": f"contacts/{objects.get('contact')}/export/",
         "report_pdf": "reports/report.pdf",
         "report_csv": "reports/channels.csv",
+        "report_csv_people": "reports/contributors.csv",
         "report_definitions": "reports/definitions/",
         "report_settings": "reports/settings/",
         "community_csv": "community.csv",

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pypdfium2
 import pytest
+from django.core import mail
 from django.test import Client
 
+from palabre.analytics.report import report_email
 from palabre.analytics.tests.handmade import build
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +22,6 @@ def _client(name: str) -> Client:
     return client
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 14: the approver downloads named people as CSV"
-)
 @pytest.mark.parametrize("table", PEOPLE_TABLES)
 def test_observation_14_people_csv_follows_the_community_permission(cast, table: str) -> None:
     """Observation 14: the client (approver) is refused the people lists, as on Community."""
@@ -29,3 +31,32 @@ def test_observation_14_people_csv_follows_the_community_permission(cast, table:
     assert _client("anna").get(url).status_code == 403
     assert _client("nina").get(url).status_code == 200
     assert _client("anna").get("/w/lumiere/reports/channels.csv?month=2026-06").status_code == 200
+
+
+def _pdf_text(data: bytes) -> str:
+    document = pypdfium2.PdfDocument(data)
+    return "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+def test_the_reports_page_and_pdf_withhold_names_from_the_approver(cast) -> None:
+    build(cast.workspace)
+    anna = _client("anna").get("/w/lumiere/reports/?month=2026-06").content.decode()
+    nina = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
+    assert "Wanda" in nina and "/reports/contributors.csv" in nina
+    assert "Wanda" not in anna and "/reports/contributors.csv" not in anna
+    assert 'id="table-contributors"' in anna  # the section says why it is empty
+    assert "/reports/channels.csv" in anna
+    pdf = _client("anna").get("/w/lumiere/reports/report.pdf?month=2026-06")
+    assert pdf.status_code == 200 and "Wanda" not in _pdf_text(pdf.content)
+    assert "Wanda" in _pdf_text(
+        _client("nina").get("/w/lumiere/reports/report.pdf?month=2026-06").content
+    )
+
+
+def test_the_monthly_email_to_the_approver_names_nobody(cast) -> None:
+    build(cast.workspace)
+    for user in (cast.alice, cast.anna):
+        report_email(workspace=cast.workspace, month=date(2026, 6, 1), user=user)
+    pdfs = {m.to[0]: _pdf_text(m.attachments[0][1]) for m in mail.outbox}
+    assert "Wanda" in pdfs["alice@example.com"]
+    assert "Wanda" not in pdfs["anna@example.com"]

@@ -34,7 +34,7 @@ def pdf_pages(data: bytes) -> list:
 
 def test_the_monthly_pdf_has_pages_with_ink(cast) -> None:
     build(cast.workspace)
-    data = report_pdf(workspace=cast.workspace, month=date(2026, 6, 1), language="fr")
+    data = report_pdf(workspace=cast.workspace, month=date(2026, 6, 1), language="fr", people=True)
     assert data.startswith(b"%PDF")
     pages = pdf_pages(data)
     assert len(pages) >= 2
@@ -83,7 +83,7 @@ def test_reports_page_shows_every_section(cast) -> None:
 @pytest.mark.parametrize("table", sorted(SECTIONS))
 def test_every_table_has_its_csv(cast, table: str) -> None:
     build(cast.workspace)
-    response = _client("anna").get(f"/w/lumiere/reports/{table}.csv?month=2026-06")
+    response = _client("nina").get(f"/w/lumiere/reports/{table}.csv?month=2026-06")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import User, Workspace
@@ -15,6 +16,7 @@ from palabre.inbox.models import (
     RuleAction,
     SavedReply,
 )
+from palabre.inbox.saved_replies import TEXT_MAX, saved_reply_text_problem
 
 QUEUES = {
     "answer": _("Answer first"),
@@ -87,6 +89,21 @@ class SavedReplyForm(forms.ModelForm):
         help_texts = {
             "text": _("{first_name}, {name} and {handle} are replaced by the person's details."),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        text = self.fields["text"]
+        assert isinstance(text, forms.CharField)
+        text.max_length = TEXT_MAX
+        text.validators.append(MaxLengthValidator(TEXT_MAX))
+        text.widget.attrs["maxlength"] = str(TEXT_MAX)
+
+    def clean_text(self) -> str:
+        text = str(self.cleaned_data["text"])
+        problem = saved_reply_text_problem(text)
+        if problem:
+            raise forms.ValidationError(problem)
+        return text
 
 
 class RuleForm(forms.ModelForm):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from datetime import datetime
 
 from django.db import transaction
@@ -22,6 +21,7 @@ from palabre.inbox.models import (
     SavedReply,
 )
 from palabre.inbox.moderation import event_record
+from palabre.inbox.saved_replies import saved_reply_render
 from palabre.lib.businesshours import business_seconds
 from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
 from palabre.networks.registry import connector_class
@@ -52,26 +52,6 @@ def interaction_note(*, interaction: Interaction, actor: User, text: str) -> Not
 def interaction_done(*, interaction: Interaction, done: bool = True) -> None:
     interaction.done_at = timezone.now() if done else None
     interaction.save(update_fields=["done_at"])
-
-
-class _Blank(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"  # an unknown variable stays visible, never an error
-
-
-def saved_reply_render(*, text: str, interaction: Interaction) -> str:
-    identity = interaction.identity
-    contact = identity.contact if identity else None
-    values = _Blank(
-        first_name=contact.first_name if contact else "",
-        name=contact.name if contact else "",
-        handle=identity.at_handle if identity else "",
-    )
-    # Only plain {name} fields: format_map would also evaluate {a.b} and {a[0]}.
-    fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-    if any(not f.isidentifier() for f in fields):
-        return text
-    return text.format_map(values).replace("  ", " ")  # "Merci  !" without a first name
 
 
 def interaction_reply(*, interaction: Interaction, actor: User, text: str) -> Reply:

@@ -17,6 +17,7 @@ from palabre.accounts.permissions import Action, can, get_scoped_or_404, members
 from palabre.inbox import moderation, services
 from palabre.inbox.forms import QUEUES, AssignForm, FilterForm, NoteForm, ReasonForm, ReplyForm
 from palabre.inbox.models import CONVERSATION_KINDS, WAITING, Interaction, SavedReply
+from palabre.inbox.saved_replies import saved_reply_render
 
 PAGE = 50
 
@@ -120,7 +121,7 @@ def _item_context(membership: Membership, interaction: Interaction) -> dict[str,
         "notes": interaction.notes.select_related("author"),
         "events": interaction.events.select_related("actor")[:50],
         "saved_replies": [
-            (s, services.saved_reply_render(text=s.text, interaction=interaction)) for s in saved
+            (s, saved_reply_render(text=s.text, interaction=interaction)) for s in saved
         ],
         "reply_form": ReplyForm(),
         "note_form": NoteForm(),

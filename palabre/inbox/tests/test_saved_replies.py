@@ -34,9 +34,6 @@ def _thanked(cast, bob: Client, target, name: str, template: str = "Merci {first
     return Reply.objects.get().text
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 15: a format specification is accepted and run"
-)
 def test_observation_15_a_saved_reply_with_a_format_spec_is_refused_and_never_run(
     cast, bob, target
 ) -> None:
@@ -46,7 +43,7 @@ def test_observation_15_a_saved_reply_with_a_format_spec_is_refused_and_never_ru
         {"title": "Long", "lang": "fr", "text": "Bonjour {first_name:>30000000} !"},
     )
     assert response.status_code == 200
-    assert "{first_name}, {name}" in response.content.decode()  # the message says what works
+    assert "peuvent être remplis" in response.content.decode()  # what works, and why not
     assert not SavedReply.objects.exists()
     # A row stored before the rule: the conversation page stays small.
     SavedReply.objects.create(
@@ -60,9 +57,6 @@ def test_observation_15_a_saved_reply_with_a_format_spec_is_refused_and_never_ru
     assert len(page.content) < 200_000
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 15: Thank writes links from a display name"
-)
 @pytest.mark.parametrize(
     ("display_name", "template", "expected"),
     [
@@ -71,6 +65,8 @@ def test_observation_15_a_saved_reply_with_a_format_spec_is_refused_and_never_ru
         ("@spammer Léa", "Merci {first_name} !", "Merci Léa !"),
         ("<b>Léa</b> <script>x</script>", "Merci {name} !", "Merci Léa x !"),
         ("evil.example", "Merci {first_name} !", "Merci !"),
+        ("ＥＶＩＬ．ＣＯＭ Léa #promo 0612345678 🍞", "Thanks {first_name}!", "Thanks Léa!"),
+        ("Jean-Pierre O’Neil", "Merci {name}, {handle} !", "Merci Jean-Pierre O’Neil, @claire !"),
     ],
 )
 def test_observation_15_thank_never_writes_links_handles_or_markup_from_a_name(
@@ -78,6 +74,26 @@ def test_observation_15_thank_never_writes_links_handles_or_markup_from_a_name(
 ) -> None:
     """Observation 15 (Thank): the commenter's display name is sanitised in the brand's voice."""
     assert _thanked(cast, bob, target, display_name, template) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{first_name!r}", "{name.__class__}", "{handle[0]}", "{0}", "{}", "{prénom}", "{name:x}"],
+)
+def test_a_saved_reply_takes_the_three_fields_only(cast, bob, text: str) -> None:
+    response = bob.post(
+        "/w/lumiere/inbox/replies/", {"title": "T", "lang": "fr", "text": f"Bonjour {text}"}
+    )
+    assert response.status_code == 200 and not SavedReply.objects.exists()
+
+
+def test_a_saved_reply_is_bounded_and_a_good_one_is_saved(cast, bob) -> None:
+    form = {"title": "T", "lang": "fr"}
+    assert bob.post("/w/lumiere/inbox/replies/", {**form, "text": "x" * 1001}).status_code == 200
+    assert not SavedReply.objects.exists()
+    good = "Bonjour {first_name} ({name}, {handle}) :-}"
+    assert bob.post("/w/lumiere/inbox/replies/", {**form, "text": good}).status_code == 302
+    assert SavedReply.objects.get().text == good
 
 
 STALE = "Someone else saved this since you opened it"

@@ -81,7 +81,27 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
-class SavedReplyForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """A form two people may have open at once: it carries the version it was opened at."""
+
+    # Text, read by seen_version: a mangled value is a stale edit, never a hidden error.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["version"] = self.instance.version
+
+    def seen_version(self) -> int | None:
+        """The version this edit is based on; an edit that sent none is based on none
+        (-1 matches no row), so it is refused and shown again rather than saved blind."""
+        if self.instance.pk is None:
+            return None
+        seen = str(self.cleaned_data.get("version") or "")
+        return int(seen) if seen.isascii() and seen.isdigit() and len(seen) <= 9 else -1
+
+
+class SavedReplyForm(VersionedForm):
     class Meta:
         model = SavedReply
         fields = ["title", "lang", "text", "for_thanks"]
@@ -106,7 +126,7 @@ class SavedReplyForm(forms.ModelForm):
         return text
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(VersionedForm):
     class Meta:
         model = ModerationRule
         fields = [

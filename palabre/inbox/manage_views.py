@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.contrib import messages
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,9 +14,11 @@ from django.views.decorators.http import require_POST
 
 from palabre.accounts.models import Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
-from palabre.inbox.forms import InboxSettingsForm, RuleForm, SavedReplyForm
+from palabre.inbox import services
+from palabre.inbox.forms import InboxSettingsForm, RuleForm, SavedReplyForm, VersionedForm
 from palabre.inbox.models import ModerationEvent, ModerationRule, SavedReply
 from palabre.inbox.views import rights
+from palabre.lib.concurrency import StaleVersion
 from palabre.lib.csvsafe import csv_writer
 from palabre.lib.downloads import download
 
@@ -23,12 +28,17 @@ def inbox_rules(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
     workspace = membership.workspace
     rule = get_scoped_or_404(ModerationRule.objects.all(), workspace, pk=pk) if pk else None
     form = RuleForm(request.POST or None, instance=rule, workspace=workspace)
+    theirs: list[tuple[str, object]] = []
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.workspace = workspace
-        saved.save()
-        messages.success(request, _("Rule saved."))
-        return redirect("inbox_rules", slug=slug)
+        try:
+            services.moderation_rule_save(rule=saved, seen=form.seen_version())
+        except StaleVersion:
+            form, theirs = _stale(request, form, RuleForm, workspace=workspace)
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("inbox_rules", slug=slug)
     context = {
         **rights(membership),
         "membership": membership,
@@ -37,6 +47,7 @@ def inbox_rules(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
         ),
         "form": form,
         "editing": rule,
+        "theirs": theirs,
     }
     return render(request, "inbox/rules.html", context)
 
@@ -54,20 +65,56 @@ def inbox_saved_replies(request: HttpRequest, slug: str, pk: int | None = None) 
     workspace = membership.workspace
     saved = get_scoped_or_404(SavedReply.objects.all(), workspace, pk=pk) if pk else None
     form = SavedReplyForm(request.POST or None, instance=saved)
+    theirs: list[tuple[str, object]] = []
     if request.method == "POST" and form.is_valid():
         reply = form.save(commit=False)
         reply.workspace = workspace
-        reply.save()
-        messages.success(request, _("Saved reply saved."))
-        return redirect("inbox_saved_replies", slug=slug)
+        try:
+            services.saved_reply_save(reply=reply, seen=form.seen_version())
+        except StaleVersion:
+            form, theirs = _stale(request, form, SavedReplyForm)
+        else:
+            messages.success(request, _("Saved reply saved."))
+            return redirect("inbox_saved_replies", slug=slug)
     context = {
         **rights(membership),
         "membership": membership,
         "replies": scoped(SavedReply.objects.all(), workspace),
         "form": form,
         "editing": saved,
+        "theirs": theirs,
     }
     return render(request, "inbox/saved_replies.html", context)
+
+
+F = TypeVar("F", RuleForm, SavedReplyForm)
+
+
+def _stale(
+    request: HttpRequest, form: F, form_class: type[F], **kwargs: Any
+) -> tuple[F, list[tuple[str, object]]]:
+    """Someone saved since this form was opened: the person's input again, now based on
+    what was saved (so saving once more keeps theirs knowingly), and what was saved."""
+    model = type(form.instance)
+    current = model._default_manager.get(pk=form.instance.pk)
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    again = form_class(data, instance=model._default_manager.get(pk=current.pk), **kwargs)
+    return again, _values(again, current)
+
+
+def _values(form: VersionedForm, instance: Model) -> list[tuple[str, object]]:
+    """Each of the form's fields as `instance` holds it, in words."""
+    rows: list[tuple[str, object]] = []
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        display = getattr(instance, f"get_{name}_display", None)
+        value = display() if display else getattr(instance, name)
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        rows.append((str(field.label), "" if value is None else value))
+    return rows
 
 
 @require_POST

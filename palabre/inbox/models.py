@@ -266,6 +266,7 @@ class SavedReply(models.Model):
     # {first_name}, {name} and {handle} are filled in with the person's details.
     text = models.TextField(_("text"))
     for_thanks = models.BooleanField(_("used by “Thank”"), default=False)
+    version = models.PositiveIntegerField(default=0)  # lib.concurrency: two managers editing
 
     class Meta:
         ordering = ["lang", "title"]
@@ -356,6 +357,7 @@ class ModerationRule(models.Model):
         verbose_name=_("assign to"),
     )
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=0)  # lib.concurrency: two managers editing
 
     class Meta:
         ordering = ["position", "pk"]

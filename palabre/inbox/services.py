@@ -1,8 +1,10 @@
-"""What people do in the inbox: assign, note, answer, thank, close."""
+"""What people do in the inbox: assign, note, answer, thank, close; edit rules and saved
+replies."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import F
@@ -15,6 +17,7 @@ from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.inbox.models import (
     EventAction,
     Interaction,
+    ModerationRule,
     Note,
     Reply,
     ReplyStatus,
@@ -23,9 +26,11 @@ from palabre.inbox.models import (
 from palabre.inbox.moderation import event_record
 from palabre.inbox.saved_replies import saved_reply_render
 from palabre.lib.businesshours import business_seconds
+from palabre.lib.concurrency import version_advance
 from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
 from palabre.networks.registry import connector_class
 
+V = TypeVar("V", ModerationRule, SavedReply)
 DEFAULT_THANKS = {"fr": "Merci {first_name} !", "en": "Thank you {first_name}!"}
 
 
@@ -52,6 +57,25 @@ def interaction_note(*, interaction: Interaction, actor: User, text: str) -> Not
 def interaction_done(*, interaction: Interaction, done: bool = True) -> None:
     interaction.done_at = timezone.now() if done else None
     interaction.save(update_fields=["done_at"])
+
+
+def moderation_rule_save(*, rule: ModerationRule, seen: int | None) -> ModerationRule:
+    """Create, or update from version `seen` (StaleVersion if someone saved since)."""
+    return _versioned_save(rule, seen=seen)
+
+
+def saved_reply_save(*, reply: SavedReply, seen: int | None) -> SavedReply:
+    """Create, or update from version `seen` (StaleVersion if someone saved since)."""
+    return _versioned_save(reply, seen=seen)
+
+
+def _versioned_save(instance: V, *, seen: int | None) -> V:
+    with transaction.atomic():
+        if instance.pk is not None:
+            # Checks and moves the version in one statement, before anything is written.
+            instance.version = version_advance(instance, seen=seen)
+        instance.save()
+    return instance
 
 
 def interaction_reply(*, interaction: Interaction, actor: User, text: str) -> Reply:

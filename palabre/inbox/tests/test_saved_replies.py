@@ -107,7 +107,6 @@ def _english(cast, client: Client, who: str) -> Client:
     return client
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 8: the last rule save wins silently")
 def test_observation_8_a_stale_rule_save_is_refused_and_both_versions_shown(cast) -> None:
     """Observation 8 (rules): two people edit one rule; the second save is refused, kept."""
     rule = ModerationRule.objects.create(workspace=cast.workspace, name="Spam", action="review")
@@ -129,9 +128,6 @@ def test_observation_8_a_stale_rule_save_is_refused_and_both_versions_shown(cast
     assert rule.name == "Spam, by Bob"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 8: the last saved-reply save wins silently"
-)
 def test_observation_8_a_stale_saved_reply_save_is_refused_and_both_versions_shown(cast) -> None:
     """Observation 8 (saved replies): the second of two saves on one version is refused."""
     saved = SavedReply.objects.create(
@@ -147,3 +143,28 @@ def test_observation_8_a_stale_saved_reply_save_is_refused_and_both_versions_sho
     assert "Fermé le lundi." in page and "De 8 h à 19 h." in page
     saved.refresh_from_db()
     assert saved.text == "De 8 h à 19 h."
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999999999999999", "5"])
+def test_an_edit_based_on_no_or_a_wrong_version_is_shown_again_not_saved(
+    cast, version: str
+) -> None:
+    saved = SavedReply.objects.create(
+        workspace=cast.workspace, title="Horaires", lang="fr", text="De 7 h à 19 h."
+    )
+    bob = _english(cast, Client(), "bob")
+    form = {"title": "Horaires", "lang": "fr", "text": "Fermé le lundi.", "version": version}
+    response = bob.post(f"/w/lumiere/inbox/replies/{saved.pk}/", form)
+    assert response.status_code == 200 and STALE in response.content.decode()
+    saved.refresh_from_db()
+    assert saved.text == "De 7 h à 19 h." and saved.version == 0
+
+
+def test_the_edit_form_carries_its_version_and_a_new_rule_starts_at_zero(cast, bob) -> None:
+    rule = ModerationRule.objects.create(
+        workspace=cast.workspace, name="Spam", action="review", version=3
+    )
+    page = bob.get(f"/w/lumiere/inbox/rules/{rule.pk}/").content.decode()
+    assert 'name="version" value="3"' in page
+    bob.post("/w/lumiere/inbox/rules/", {"name": "Neuf", "action": "review", "enabled": "on"})
+    assert ModerationRule.objects.get(name="Neuf").version == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -130,6 +131,9 @@ def inbox_log(request: HttpRequest, slug: str) -> HttpResponse:
         "actor", "interaction__identity", "interaction__channel"
     )
     if request.GET.get("format") == "csv":
+        # A file of named authors leaves the server: the Community page's permission.
+        if not can(membership, Action.VIEW_COMMUNITY):
+            raise PermissionDenied
         return _log_csv(membership.workspace, events)
     context = {"membership": membership, "events": events[:300], **rights(membership)}
     return render(request, "inbox/log.html", context)

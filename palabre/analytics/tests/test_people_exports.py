@@ -60,3 +60,11 @@ def test_the_monthly_email_to_the_approver_names_nobody(cast) -> None:
     pdfs = {m.to[0]: _pdf_text(m.attachments[0][1]) for m in mail.outbox}
     assert "Wanda" in pdfs["alice@example.com"]
     assert "Wanda" not in pdfs["anna@example.com"]
+
+
+def test_the_moderation_log_csv_names_authors_only_for_community_readers(cast) -> None:
+    """The editor reads the log in the inbox, but its file of named authors is not hers."""
+    page = _client("erin").get("/w/lumiere/inbox/log/")
+    assert page.status_code == 200 and "format=csv" not in page.content.decode()
+    assert _client("erin").get("/w/lumiere/inbox/log/?format=csv").status_code == 403
+    assert _client("nina").get("/w/lumiere/inbox/log/?format=csv").status_code == 200

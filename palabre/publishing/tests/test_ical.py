@@ -45,5 +45,7 @@ def test_observation_16_a_line_break_in_a_post_stays_inside_its_event(cast, newl
 
 
 def test_control_characters_never_reach_the_feed(cast) -> None:
-    body = _feed(cast, "Pain\x00 du\x1b jour\x7f,\tchaud; \\ frais")
+    body = _feed(cast, "Pain\x01 du\x1b jour\x7f,\tchaud; \\ frais")
     assert "SUMMARY:Pain du jour\\,\tchaud\\; \\\\ frais" in _unfolded(body)
+    # PostgreSQL stores no NUL; SQLite does, and it goes too.
+    assert planning._ical_text("a\x00b") == "ab"

@@ -96,11 +96,14 @@ def _stale(
 ) -> tuple[F, list[tuple[str, object]]]:
     """Someone saved since this form was opened: the person's input again, now based on
     what was saved (so saving once more keeps theirs knowingly), and what was saved."""
-    model = type(form.instance)
-    current = model._default_manager.get(pk=form.instance.pk)
+    rows = type(form.instance)._default_manager.filter(pk=form.instance.pk)
+    current = rows.first()
+    if current is None:  # deleted meanwhile
+        raise Http404
     data = request.POST.copy()
     data["version"] = str(current.version)
-    again = form_class(data, instance=model._default_manager.get(pk=current.pk), **kwargs)
+    # Its own copy of the row: validating the person's input must not change `current`.
+    again = form_class(data, instance=rows.get(), **kwargs)
     return again, _values(again, current)
 
 

@@ -95,7 +95,7 @@ def _stale(
     request: HttpRequest, form: F, form_class: type[F], **kwargs: Any
 ) -> tuple[F, list[tuple[str, object]]]:
     """Someone saved since this form was opened: the person's input again, now based on
-    what was saved (so saving once more keeps theirs knowingly), and what was saved."""
+    what was saved (so saving once more replaces it knowingly), and what was saved."""
     rows = type(form.instance)._default_manager.filter(pk=form.instance.pk)
     current = rows.first()
     if current is None:  # deleted meanwhile

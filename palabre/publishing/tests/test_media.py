@@ -1,0 +1,177 @@
+"""The media library keeps its promises: what an approver saw is what goes out, what went
+out is never lost, and no file, however hostile, answers 500."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from palabre.channels.services import channel_create_demo
+from palabre.publishing import workflow
+from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.services import post_create
+from palabre.publishing.tests import media_samples
+
+S = PostStatus
+
+
+@pytest.fixture
+def contributor(client: Client, cast, settings, tmp_path) -> Client:
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(cast.carl)
+    return client
+
+
+@pytest.fixture
+def photo(contributor: Client) -> MediaItem:
+    upload = SimpleUploadedFile("miche.jpg", media_samples.image(800, 600))
+    contributor.post("/w/lumiere/media/", {"file": upload, "alt_text": "Une miche", "tags": "pain"})
+    return MediaItem.objects.get()
+
+
+def _scheduled_post(cast, photo: MediaItem, idea: str = "Atelier pain samedi à 10 h.") -> Post:
+    """An approved post using the photo, scheduled in two days in a workspace needing approval."""
+    cast.workspace.approval_required = True
+    cast.workspace.save()
+    if not cast.workspace.channels.exists():
+        channel_create_demo(workspace=cast.workspace, network="mastodon", name="M")
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea=idea,
+        category="conversation",
+        networks=["mastodon"],
+    )
+    post.variants.get().media.add(photo)
+    post.publish_at = timezone.now() + timedelta(days=2)
+    post.save()
+    workflow.post_submit(post=post, actor=cast.erin)
+    workflow.post_approve(post=post, actor=cast.anna)
+    assert Post.objects.get(pk=post.pk).status == S.SCHEDULED
+    return post
+
+
+def _published(post: Post) -> None:
+    post.targets.update(status=TargetStatus.PUBLISHED, published_at=timezone.now())
+    Post.objects.filter(pk=post.pk).update(status=S.PUBLISHED)
+
+
+def _status(post: Post) -> str:
+    return Post.objects.get(pk=post.pk).status
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14, observation 5: alt text changed unreviewed")
+def test_observation_5_new_alt_text_sends_the_approved_posts_back_to_review(
+    contributor: Client, cast, photo: MediaItem
+) -> None:
+    first = _scheduled_post(cast, photo, "Atelier pain samedi à 10 h.")
+    second = _scheduled_post(cast, photo, "Brioche du dimanche.")
+    before = contributor.get("/w/lumiere/media/").content.decode()
+    response = contributor.post(
+        f"/w/lumiere/media/{photo.pk}/", {"alt_text": "Deux miches", "tags": "pain"}, follow=True
+    )
+    photo.refresh_from_db()
+    assert photo.alt_text == "Deux miches"
+    assert (_status(first), _status(second)) == (S.IN_REVIEW, S.IN_REVIEW)
+    assert not PostTarget.objects.filter(status=TargetStatus.SCHEDULED).exists()
+    after = response.content.decode()
+    assert "retournent en validation" in after
+    for page in (before, after):  # the person sees which posts, before and after
+        assert "Atelier pain samedi" in page and "Brioche du dimanche" in page
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14, observation 5: media deleted unreviewed")
+def test_observation_5_deleting_media_sends_the_approved_posts_back_to_review(
+    contributor: Client, cast, photo: MediaItem
+) -> None:
+    post = _scheduled_post(cast, photo)
+    response = contributor.post(f"/w/lumiere/media/{photo.pk}/", {"delete": "1"}, follow=True)
+    assert not MediaItem.objects.exists()
+    assert _status(post) == S.IN_REVIEW
+    assert not PostTarget.objects.exists()
+    assert "retourne en validation" in response.content.decode()
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14, observation 5: published media deleted")
+def test_observation_5_media_that_went_out_is_never_deleted_nor_rewritten(
+    contributor: Client, cast, photo: MediaItem
+) -> None:
+    post = _scheduled_post(cast, photo)
+    _published(post)
+    response = contributor.post(f"/w/lumiere/media/{photo.pk}/", {"delete": "1"}, follow=True)
+    assert MediaItem.objects.filter(pk=photo.pk).exists()
+    assert photo.file.storage.exists(photo.file.name)
+    assert "publiée" in response.content.decode()
+    contributor.post(f"/w/lumiere/media/{photo.pk}/", {"alt_text": "Autre", "tags": "pain, 2025"})
+    photo.refresh_from_db()
+    assert (photo.alt_text, photo.tags) == ("Une miche", ["pain", "2025"])  # tags are not content
+    assert _status(post) == S.PUBLISHED
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares a size and holds almost nothing: a decompression bomb's header."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _upload(client: Client, name: str, data: bytes):
+    return client.post("/w/lumiere/media/", {"file": SimpleUploadedFile(name, data)})
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14, observation 17: a PNG bomb answers 500")
+def test_observation_17_a_png_declaring_50000_pixels_square_is_refused_clearly(
+    cast, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = Client(raise_request_exception=False)
+    client.force_login(cast.carl)
+    response = _upload(client, "bombe.png", _png_header(50_000, 50_000))
+    assert response.status_code == 200
+    assert "trop de pixels" in response.content.decode()
+    assert not MediaItem.objects.exists()
+
+
+def _box(name: bytes, body: bytes) -> bytes:
+    return struct.pack(">I4s", 8 + len(body), name) + body
+
+
+FTYP = _box(b"ftyp", b"isom" + bytes(4) + b"isommp41")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14, observation 17: a truncated MP4 answers 500")
+@pytest.mark.parametrize(
+    "data",
+    [
+        FTYP + _box(b"moov", _box(b"mvhd", bytes(10))),  # the movie header cut short
+        FTYP + _box(b"moov", _box(b"mvhd", b"")),
+        b"\x00\x00\x00\x01ftypisom",  # a 64-bit box size cut off
+        FTYP + b"\x00\x00\x00\x01moov\x00\x00",
+    ],
+    ids=["mvhd-cut", "mvhd-empty", "ftyp-64bit-cut", "moov-64bit-cut"],
+)
+def test_observation_17_a_truncated_mp4_header_is_refused_clearly(
+    cast, settings, tmp_path, data: bytes
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = Client(raise_request_exception=False)
+    client.force_login(cast.carl)
+    response = _upload(client, "coupe.mp4", data)
+    assert response.status_code == 200
+    assert "illisible" in response.content.decode()
+    assert not MediaItem.objects.exists()

@@ -25,6 +25,13 @@ from palabre.publishing.forms import (
     MediaUploadForm,
     VariantForm,
 )
+from palabre.publishing.media import (
+    MediaRefused,
+    media_delete,
+    media_update,
+    media_upload,
+    parse_tags,
+)
 from palabre.publishing.models import MediaItem, Notice, Post, PostStatus
 from palabre.publishing.rules.base import Problem
 from palabre.strategy.guidelines import promotional_share_problem
@@ -323,14 +330,14 @@ def media_library(request: HttpRequest, slug: str) -> HttpResponse:
     form = MediaUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.media_upload(
+            item = media_upload(
                 workspace=workspace,
                 uploaded_by=cast(User, request.user),
                 upload=form.cleaned_data["file"],
                 alt_text=form.cleaned_data["alt_text"],
-                tags=services.parse_tags(form.cleaned_data["tags"]),
+                tags=parse_tags(form.cleaned_data["tags"]),
             )
-        except services.MediaRefused as refusal:
+        except MediaRefused as refusal:
             form.add_error("file", str(refusal))
         else:
             messages.success(request, _("“%(name)s” added to the library.") % {"name": item.name})
@@ -361,15 +368,15 @@ def media_edit(request: HttpRequest, slug: str, media_id: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_MEDIA)
     item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
     if request.POST.get("delete"):
-        services.media_delete(item=item)
+        media_delete(item=item)
         messages.success(request, _("“%(name)s” deleted.") % {"name": item.name})
         return redirect("media", slug=slug)
     form = MediaEditForm(request.POST)
     if form.is_valid():
-        services.media_update(
+        media_update(
             item=item,
             alt_text=form.cleaned_data["alt_text"],
-            tags=services.parse_tags(form.cleaned_data["tags"]),
+            tags=parse_tags(form.cleaned_data["tags"]),
         )
         messages.success(request, _("“%(name)s” saved.") % {"name": item.name})
     else:

@@ -3,17 +3,26 @@ out is never lost, and no file, however hostile, answers 500."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import struct
+import tracemalloc
 import zlib
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import (
+    InMemoryUploadedFile,
+    SimpleUploadedFile,
+    TemporaryUploadedFile,
+)
 from django.test import Client
 from django.utils import timezone
 
 from palabre.channels.services import channel_create_demo
+from palabre.lib.mediainfo import TooManyPixels, UnreadableMedia, inspect
 from palabre.publishing import workflow
+from palabre.publishing.media import MediaRefused, media_upload
 from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, TargetStatus
 from palabre.publishing.services import post_create
 from palabre.publishing.tests import media_samples
@@ -178,4 +187,111 @@ def test_observation_17_a_truncated_mp4_header_is_refused_clearly(
     response = _upload(client, "coupe.mp4", data)
     assert response.status_code == 200
     assert "illisible" in response.content.decode()
+    assert not MediaItem.objects.exists()
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize("side", [9_500, 50_000])  # above Pillow's warning, above its refusal
+def test_an_image_with_too_many_pixels_is_refused_before_decoding(side: int) -> None:
+    with pytest.raises(TooManyPixels):
+        inspect(_png_header(side, side))
+
+
+SAMPLES = {
+    "mp4": media_samples.mp4(),
+    "jpeg": media_samples.image(),
+    "png": media_samples.image(fmt="PNG"),
+    "gif": media_samples.image(fmt="GIF"),
+    "webp": media_samples.image(fmt="WEBP"),
+}
+# PNG's IEND chunk, GIF's last block terminator and trailer: every pixel is there without them
+END_MARKERS = {"png": 12, "gif": 2}
+
+
+@pytest.mark.parametrize("kind", SAMPLES)
+def test_media_cut_at_any_offset_is_unreadable_never_a_crash(kind: str) -> None:
+    data = SAMPLES[kind]
+    whole = inspect(data)
+    for end in range(len(data)):
+        try:
+            info = inspect(data[:end])
+        except UnreadableMedia:
+            continue
+        # Only a file missing nothing but its end marker may pass, and then as itself.
+        assert end >= len(data) - END_MARKERS.get(kind, 0), (kind, end)
+        assert (info.kind, info.width, info.height) == (whole.kind, whole.width, whole.height)
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize("kind", SAMPLES)
+def test_media_with_any_byte_changed_is_read_or_unreadable_never_a_crash(kind: str) -> None:
+    data = SAMPLES[kind]
+    for position in range(len(data)):
+        for value in (0x00, 0x01, 0x7F, 0xFF):
+            changed = data[:position] + bytes([value]) + data[position + 1 :]
+            try:
+                inspect(changed)
+            except UnreadableMedia:
+                pass
+
+
+class _ReadInPieces(TemporaryUploadedFile):
+    """An upload on disk that fails the test if anything reads it whole."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        assert size is not None and size >= 0, "the upload was read whole into memory"
+        return self.file.read(size)
+
+
+def _on_disk(name: str, data: bytes) -> _ReadInPieces:
+    upload = _ReadInPieces(name, "application/octet-stream", len(data), None)
+    upload.file.write(data)
+    upload.file.seek(0)
+    return upload
+
+
+def _mp4_with_media_data(megabytes: int) -> bytes:
+    """A camera's layout: ftyp, the media data, then the moov box at the end."""
+    sample = media_samples.mp4(30, 1920, 1080)
+    ftyp_size = struct.unpack(">I", sample[:4])[0]
+    mdat = _box(b"mdat", bytes(megabytes * 1_000_000))
+    return sample[:ftyp_size] + mdat + sample[ftyp_size:]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [
+        ("camera.mp4", _mp4_with_media_data(20), "video"),
+        ("photo.jpg", media_samples.image(2400, 1600), "image"),
+    ],
+    ids=["mp4-20MB", "jpeg"],
+)
+def test_a_large_upload_is_inspected_and_kept_without_reading_it_whole(
+    cast, settings, tmp_path, name: str, data: bytes, kind: str
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    upload = _on_disk(name, data)
+    tracemalloc.start()
+    item = media_upload(
+        workspace=cast.workspace, uploaded_by=cast.carl, upload=upload, alt_text="", tags=[]
+    )
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    upload.close()  # as Django does after the request: the file was moved into place
+    assert (item.kind, item.size) == (kind, len(data))
+    with item.file.open("rb") as kept:
+        assert hashlib.sha256(kept.read()).digest() == hashlib.sha256(data).digest()
+    if kind == "video":
+        assert item.duration == 30 and peak < 5_000_000  # 20 MB never sat in memory
+
+
+def test_the_size_limit_reads_the_stream_not_the_declared_size(cast, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.PALABRE_MAX_UPLOAD_MB = 1
+    data = _mp4_with_media_data(2)
+    lying = InMemoryUploadedFile(io.BytesIO(data), "file", "x.mp4", "video/mp4", 10, None)
+    with pytest.raises(MediaRefused):
+        media_upload(
+            workspace=cast.workspace, uploaded_by=cast.carl, upload=lying, alt_text="", tags=[]
+        )
     assert not MediaItem.objects.exists()

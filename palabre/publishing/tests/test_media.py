@@ -20,10 +20,11 @@ from django.test import Client
 from django.utils import timezone
 
 from palabre.channels.services import channel_create_demo
-from palabre.lib.mediainfo import TooManyPixels, UnreadableMedia, inspect
+from palabre.lib.mediainfo import MediaInfo, TooManyPixels, UnreadableMedia, inspect
 from palabre.publishing import workflow
 from palabre.publishing.media import MediaRefused, media_upload
 from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.rules.media import check_media
 from palabre.publishing.services import post_create
 from palabre.publishing.tests import media_samples
 
@@ -295,3 +296,33 @@ def test_the_size_limit_reads_the_stream_not_the_declared_size(cast, settings, t
             workspace=cast.workspace, uploaded_by=cast.carl, upload=lying, alt_text="", tags=[]
         )
     assert not MediaItem.objects.exists()
+
+
+def _picture(width: int, height: int, kind: str = "image") -> MediaInfo:
+    content_type = "video/mp4" if kind == "video" else "image/jpeg"
+    return MediaInfo(kind, content_type, 100_000, width, height, 10.0, alt_text="Une miche")
+
+
+@pytest.mark.parametrize(
+    ("network", "fits", "too_many"),
+    [
+        ("x", (8192, 8192), (8192, 8193)),  # 8192 a side
+        ("mastodon", (7680, 4320), (7681, 4320)),  # the image matrix limit
+        ("linkedin", (6000, 6025), (6016, 6016)),  # under 36,152,320 pixels
+        ("bluesky", (7680, 4320), (7681, 4320)),  # none documented: the strictest figure
+        ("facebook", (7680, 4320), (7681, 4320)),
+    ],
+)
+def test_each_network_has_a_pixel_limit(network: str, fits: tuple, too_many: tuple) -> None:
+    errors, _warnings = check_media(network, [("a.jpg", _picture(*fits))])
+    assert not errors
+    errors, _warnings = check_media(network, [("a.jpg", _picture(*too_many))])
+    assert [e.code.split(".")[1] for e in errors] in (["media_pixels"], ["media_side"])
+    assert f"{too_many[0]} × {too_many[1]}" in errors[0].message
+
+
+def test_mastodon_takes_videos_up_to_3840_by_2160() -> None:
+    assert not check_media("mastodon", [("v.mp4", _picture(3840, 2160, "video"))])[0]
+    errors = check_media("mastodon", [("v.mp4", _picture(3840, 2161, "video"))])[0]
+    assert [e.code for e in errors] == ["mastodon.media_pixels"]
+    assert "8,3 millions de pixels" in errors[0].message

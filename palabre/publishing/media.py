@@ -60,7 +60,7 @@ def media_upload(
     size = stream.seek(0, io.SEEK_END)  # measured from the stream, not the client's word
     stream.seek(0)
     limit = settings.PALABRE_MAX_UPLOAD_MB * 1_000_000
-    if size > limit:
+    if size > limit or getattr(upload, "over_limit", False):  # see lib/uploads.py
         raise MediaRefused(
             _("This file is over %(max)s MB, the most Palabre accepts.")
             % {"max": settings.PALABRE_MAX_UPLOAD_MB}

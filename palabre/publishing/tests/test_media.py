@@ -9,6 +9,7 @@ import struct
 import tracemalloc
 import zlib
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import (
@@ -16,6 +17,7 @@ from django.core.files.uploadedfile import (
     SimpleUploadedFile,
     TemporaryUploadedFile,
 )
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.test import Client
 from django.utils import timezone
 
@@ -326,3 +328,22 @@ def test_mastodon_takes_videos_up_to_3840_by_2160() -> None:
     errors = check_media("mastodon", [("v.mp4", _picture(3840, 2161, "video"))])[0]
     assert [e.code for e in errors] == ["mastodon.media_pixels"]
     assert "8,3 millions de pixels" in errors[0].message
+
+
+def test_an_upload_past_the_limit_stops_being_kept_while_it_arrives(
+    contributor: Client, settings
+) -> None:
+    settings.PALABRE_MAX_UPLOAD_MB = 1
+    kept = []
+    original = TemporaryFileUploadHandler.receive_data_chunk
+
+    def spy(self, raw_data: bytes, start: int):
+        kept.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    data = _mp4_with_media_data(12)  # past FILE_UPLOAD_MAX_MEMORY_SIZE: a temporary file
+    with mock.patch.object(TemporaryFileUploadHandler, "receive_data_chunk", spy):
+        response = _upload(contributor, "long.mp4", data)
+    assert "1 Mo" in response.content.decode()
+    assert not MediaItem.objects.exists()
+    assert 0 < sum(kept) <= 1_000_000  # not 12 MB written to disk first

@@ -13,6 +13,7 @@ the inspection reads its header there, and saving it moves or streams that file.
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import IO, cast
 
@@ -145,23 +146,27 @@ def media_uses(*, items: list[MediaItem]) -> dict[int, MediaUse]:
     """For each item, the posts using it, in three queries whatever the number of items."""
     through = MediaItem.variants.through.objects.filter(mediaitem__in=items)
     pairs = set(through.values_list("mediaitem_id", "postvariant__post_id"))
-    posts = Post.objects.in_bulk({post_id for _item, post_id in pairs})
+    posts = Post.objects.select_related("workspace").in_bulk({p for _i, p in pairs})
     gone = set(
         PostTarget.objects.filter(variant__media__in=items, status__in=GONE_OUT).values_list(
             "variant__media", "post_id"
         )
     )
-    uses = {}
-    for item in items:
-        mine = sorted(
-            (posts[p] for i, p in pairs if i == item.pk), key=lambda p: p.pk, reverse=True
+    by_item: dict[int, list[Post]] = defaultdict(list)
+    for item_id, post_id in sorted(pairs, key=lambda pair: -pair[1]):
+        by_item[item_id].append(posts[post_id])
+    return {
+        item.pk: MediaUse(
+            posts=by_item[item.pk],
+            approved=[p for p in by_item[item.pk] if _needs_new_approval(p)],
+            went_out=[p for p in by_item[item.pk] if (item.pk, p.pk) in gone],
         )
-        uses[item.pk] = MediaUse(
-            posts=mine,
-            approved=[p for p in mine if p.status in APPROVED],
-            went_out=[p for p in mine if (item.pk, p.pk) in gone],
-        )
-    return uses
+        for item in items
+    }
+
+
+def _needs_new_approval(post: Post) -> bool:
+    return post.workspace.approval_required and post.status in APPROVED
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ class MediaChange:
 @transaction.atomic
 def media_update(*, item: MediaItem, alt_text: str, tags: list[str], actor: User) -> MediaChange:
     """New tags always; a new alt text unless the item went out, and then to review again."""
-    users, went_out = _users(item)
+    users, went_out = _posts_using(item)
     new_alt = alt_text != item.alt_text
     if not new_alt or went_out:
         item.tags = tags
@@ -187,7 +192,7 @@ def media_update(*, item: MediaItem, alt_text: str, tags: list[str], actor: User
 @transaction.atomic
 def media_delete(*, item: MediaItem, actor: User) -> MediaChange:
     """Delete an item no post went out with; the approved posts that used it go to review."""
-    users, went_out = _users(item)
+    users, went_out = _posts_using(item)
     if went_out:
         raise MediaWentOut(went_out)
     storage, name = item.file.storage, item.file.name
@@ -197,7 +202,7 @@ def media_delete(*, item: MediaItem, actor: User) -> MediaChange:
     return MediaChange(back_to_review=_back_to_review(users, actor))
 
 
-def _users(item: MediaItem) -> tuple[list[Post], list[Post]]:
+def _posts_using(item: MediaItem) -> tuple[list[Post], list[Post]]:
     """The posts using the item, and those it went out with (or may have)."""
     # Lock the item's targets first, so the publisher cannot claim one meanwhile (PostgreSQL;
     # SQLite writes one transaction at a time anyway).

@@ -130,6 +130,24 @@ def test_observation_5_media_that_went_out_is_never_deleted_nor_rewritten(
     photo.refresh_from_db()
     assert (photo.alt_text, photo.tags) == ("Une miche", ["pain", "2025"])  # tags are not content
     assert _status(post) == S.PUBLISHED
+    page = contributor.get("/w/lumiere/media/").content.decode()
+    assert "conservé tel que publié" in page
+    assert 'name="delete"' not in page and "readonly" in page
+
+
+def test_without_approval_a_new_alt_text_moves_no_post(
+    contributor: Client, cast, photo: MediaItem
+) -> None:
+    post = _scheduled_post(cast, photo)
+    cast.workspace.approval_required = False
+    cast.workspace.save()
+    page = contributor.get("/w/lumiere/media/").content.decode()
+    assert "Utilisé par 1 publication" in page and "renvoie" not in page
+    response = contributor.post(
+        f"/w/lumiere/media/{photo.pk}/", {"alt_text": "Deux miches", "tags": ""}, follow=True
+    )
+    assert _status(post) == S.SCHEDULED and PostTarget.objects.exists()
+    assert "validation" not in response.content.decode().split("<main")[-1]
 
 
 def _png_header(width: int, height: int) -> bytes:

@@ -3,7 +3,8 @@
 Images are opened with Pillow; MP4/MOV videos are read from their `moov` boxes, so no
 external tool (ffprobe) is needed. The file is read through a file object, a header at a
 time, never whole: an upload is inspected where it lies on disk. Whatever the bytes, the
-only error raised is `UnreadableMedia` (`TooManyPixels` for an image too big to open).
+only error raised is `UnreadableMedia` (`TooManyPixels` or `ImageTooHeavy` for an image too
+big to open).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ MAX_PIXELS = 89_478_485
 # decoded at 1/8 scale, other images only up to this size, to bound the memory spent.
 DECODE_CHECK_PIXELS = 16_777_216
 MAX_BOXES = 10_000  # per level of an MP4: a real file has a handful
+# No network takes an image over 16 MB; Pillow reads a WebP whole into memory, so an
+# "image" this heavy is refused before it is opened.
+MAX_IMAGE_BYTES = 50_000_000
 
 
 class UnreadableMedia(ValueError):
@@ -33,6 +37,10 @@ class UnreadableMedia(ValueError):
 
 class TooManyPixels(UnreadableMedia):
     """An image declaring more pixels than can be opened safely (a decompression bomb)."""
+
+
+class ImageTooHeavy(UnreadableMedia):
+    """An image file over MAX_IMAGE_BYTES."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,11 @@ def inspect_file(fp: IO[bytes], *, filename: str = "") -> MediaInfo:
 
 
 def _inspect_image(fp: IO[bytes], size: int) -> MediaInfo:
+    if size > MAX_IMAGE_BYTES:
+        raise ImageTooHeavy(f"{size} bytes")
     try:
-        with Image.open(fp) as image:
+        # Only the four formats the networks take: no other Pillow plugin reads the bytes.
+        with Image.open(fp, formats=list(IMAGE_TYPES)) as image:
             kind_name, width, height = image.format, image.width, image.height
             if width * height > MAX_PIXELS:
                 raise TooManyPixels(f"{width}×{height} pixels")
@@ -97,7 +108,7 @@ def _decode(fp: IO[bytes], kind_name: str | None, pixels: int) -> None:
     if kind_name != "JPEG" and pixels > DECODE_CHECK_PIXELS:
         return
     fp.seek(0)
-    with Image.open(fp) as image:
+    with Image.open(fp, formats=list(IMAGE_TYPES)) as image:
         if kind_name == "JPEG":
             image.draft("RGB", (1, 1))  # the smallest scale the decoder offers
         image.load()

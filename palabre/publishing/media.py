@@ -27,7 +27,9 @@ from django.utils.translation import ngettext
 
 from palabre.accounts.models import User, Workspace
 from palabre.lib.mediainfo import (
+    MAX_IMAGE_BYTES,
     MAX_PIXELS,
+    ImageTooHeavy,
     MediaInfo,
     TooManyPixels,
     UnreadableMedia,
@@ -94,6 +96,11 @@ def _inspect(stream: IO[bytes], name: str) -> MediaInfo:
                 "make it smaller and try again."
             )
             % {"max": MAX_PIXELS // 1_000_000}
+        ) from None
+    except ImageTooHeavy:
+        raise MediaRefused(
+            _("This image weighs over %(max)s MB: no network takes an image that heavy.")
+            % {"max": MAX_IMAGE_BYTES // 1_000_000}
         ) from None
     except UnreadableMedia:
         raise MediaRefused(

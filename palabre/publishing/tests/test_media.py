@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import (
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.test import Client
 from django.utils import timezone
+from PIL import Image as PILImage
 
 from palabre.channels.services import channel_create_demo
 from palabre.lib.mediainfo import MediaInfo, TooManyPixels, UnreadableMedia, inspect
@@ -365,3 +366,23 @@ def test_an_upload_past_the_limit_stops_being_kept_while_it_arrives(
     assert "1 Mo" in response.content.decode()
     assert not MediaItem.objects.exists()
     assert 0 < sum(kept) <= 1_000_000  # not 12 MB written to disk first
+
+
+def test_an_image_too_heavy_for_any_network_is_refused_before_it_is_opened(
+    cast, settings, tmp_path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    webp = media_samples.image(fmt="WEBP")
+    heavy = _on_disk("lourd.webp", webp + bytes(51_000_000))  # Pillow reads a WebP whole
+    with pytest.raises(MediaRefused, match="plus de 50 Mo"):
+        media_upload(
+            workspace=cast.workspace, uploaded_by=cast.carl, upload=heavy, alt_text="", tags=[]
+        )
+    heavy.close()
+
+
+def test_only_the_four_image_formats_are_opened() -> None:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30)).save(buffer, "TIFF")
+    with pytest.raises(UnreadableMedia):
+        inspect(buffer.getvalue())

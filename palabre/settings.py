@@ -185,7 +185,13 @@ TRUST_X_FORWARDED_FOR = envbool("PALABRE_TRUST_X_FORWARDED_FOR", False)
 # Media library: the largest upload accepted, and where files go. The default keeps them
 # under var/media; another Django storage backend can be named for production.
 PALABRE_MAX_UPLOAD_MB = envint("PALABRE_MAX_UPLOAD_MB", 300)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # larger files wait in a temporary file
+# Counts the bytes received and stops keeping an upload past PALABRE_MAX_UPLOAD_MB.
+FILE_UPLOAD_HANDLERS = [
+    "palabre.lib.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {
         "BACKEND": envstr("PALABRE_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")

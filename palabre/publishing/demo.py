@@ -10,10 +10,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
+from palabre.publishing.media import media_store
 from palabre.publishing.models import MediaItem, Post, PostVariant
 from palabre.publishing.planning import local_moment
 from palabre.publishing.publisher import post_publish_now, post_target_publish
-from palabre.publishing.services import media_store, post_create
+from palabre.publishing.services import post_create
 from palabre.publishing.workflow import post_schedule, post_submit
 
 LAUNCH = (

@@ -25,6 +25,17 @@ from palabre.publishing.forms import (
     MediaUploadForm,
     VariantForm,
 )
+from palabre.publishing.media import (
+    MediaRefused,
+    MediaWentOut,
+    media_delete,
+    media_review_message,
+    media_update,
+    media_upload,
+    media_uses,
+    media_went_out_message,
+    parse_tags,
+)
 from palabre.publishing.models import MediaItem, Notice, Post, PostStatus
 from palabre.publishing.rules.base import Problem
 from palabre.strategy.guidelines import promotional_share_problem
@@ -323,14 +334,14 @@ def media_library(request: HttpRequest, slug: str) -> HttpResponse:
     form = MediaUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.media_upload(
+            item = media_upload(
                 workspace=workspace,
                 uploaded_by=cast(User, request.user),
                 upload=form.cleaned_data["file"],
                 alt_text=form.cleaned_data["alt_text"],
-                tags=services.parse_tags(form.cleaned_data["tags"]),
+                tags=parse_tags(form.cleaned_data["tags"]),
             )
-        except services.MediaRefused as refusal:
+        except MediaRefused as refusal:
             form.add_error("file", str(refusal))
         else:
             messages.success(request, _("“%(name)s” added to the library.") % {"name": item.name})
@@ -346,12 +357,15 @@ def media_library(request: HttpRequest, slug: str) -> HttpResponse:
             for t in tags
         }
     )
+    uses = media_uses(items=list(items))
     context = {
         "membership": membership,
         "form": form,
-        "items": items,
+        "cards": [(item, uses[item.pk]) for item in items],
         "tag": tag,
         "all_tags": all_tags,
+        # Which posts use an item is shown by title to those who may read the posts.
+        "titles": can(membership, Action.VIEW_CALENDAR),
     }
     return render(request, "publishing/media_library.html", context)
 
@@ -360,22 +374,32 @@ def media_library(request: HttpRequest, slug: str) -> HttpResponse:
 def media_edit(request: HttpRequest, slug: str, media_id: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_MEDIA)
     item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
-    if request.POST.get("delete"):
-        services.media_delete(item=item)
-        messages.success(request, _("“%(name)s” deleted.") % {"name": item.name})
-        return redirect("media", slug=slug)
+    actor, titles = cast(User, request.user), can(membership, Action.VIEW_CALENDAR)
     form = MediaEditForm(request.POST)
-    if form.is_valid():
-        services.media_update(
-            item=item,
-            alt_text=form.cleaned_data["alt_text"],
-            tags=services.parse_tags(form.cleaned_data["tags"]),
-        )
-        messages.success(request, _("“%(name)s” saved.") % {"name": item.name})
-    else:
-        messages.error(
-            request, _("Not saved: the alt text is at most 2,000 characters, the tags 300.")
-        )
+    try:
+        if request.POST.get("delete"):
+            change = media_delete(item=item, actor=actor)
+            messages.success(request, _("“%(name)s” deleted.") % {"name": item.name})
+        elif form.is_valid():
+            change = media_update(
+                item=item,
+                alt_text=form.cleaned_data["alt_text"],
+                tags=parse_tags(form.cleaned_data["tags"]),
+                actor=actor,
+            )
+            messages.success(request, _("“%(name)s” saved.") % {"name": item.name})
+        else:
+            messages.error(
+                request, _("Not saved: the alt text is at most 2,000 characters, the tags 300.")
+            )
+            return redirect("media", slug=slug)
+    except MediaWentOut as kept:
+        messages.error(request, media_went_out_message(item, kept.posts, titles=titles))
+        return redirect("media", slug=slug)
+    if change.alt_kept:
+        messages.warning(request, media_went_out_message(item, change.alt_kept, titles=titles))
+    if change.back_to_review:
+        messages.warning(request, media_review_message(change.back_to_review, titles=titles))
     return redirect("media", slug=slug)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from palabre.lib.mediainfo import MediaInfo
@@ -14,6 +15,10 @@ MB = 1_000_000
 JPEG_PNG = frozenset({"image/jpeg", "image/png"})
 WEB_IMAGES = JPEG_PNG | {"image/webp", "image/gif"}
 MP4_MOV = frozenset({"video/mp4", "video/quicktime"})
+# Pixel limits (shared/reference/platform-rules.md). Where a network documents none, the
+# strictest figure any network documents: Mastodon's image matrix limit, 7680 × 4320
+# (mastodon.social's /api/v2/instance, media_attachments.image_matrix_limit).
+DEFAULT_MAX_PIXELS = 33_177_600
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,9 @@ class MediaRules:
     min_items: int = 0
     alt: str = "advised"  # required, advised or none
     alt_max: int | None = None
+    max_pixels: int = DEFAULT_MAX_PIXELS  # width × height, images
+    max_video_pixels: int = DEFAULT_MAX_PIXELS
+    max_side: int | None = None  # pixels, images
 
 
 RULES: dict[str, MediaRules] = {
@@ -42,6 +50,9 @@ RULES: dict[str, MediaRules] = {
         duration=(0.5, 140),
         video_aspect=(1 / 3, 3),
         alt_max=1000,
+        # "images from 4×4 to 8192×8192" [3p] ayrshare.com/docs/media-guidelines/x-twitter
+        max_pixels=8192 * 8192,
+        max_side=8192,
     ),
     "mastodon": MediaRules(
         WEB_IMAGES | {"image/heif", "image/avif"},
@@ -50,6 +61,10 @@ RULES: dict[str, MediaRules] = {
         video_types=MP4_MOV | {"video/webm"},
         max_video_bytes=99 * MB,
         alt_max=1500,
+        # image_matrix_limit and video_matrix_limit of mastodon.social's instance API
+        # (7680 × 4320 and 3840 × 2160) [3p] github.com/mastodon/mastodon/discussions/26709
+        max_pixels=33_177_600,
+        max_video_pixels=8_294_400,
     ),
     "bluesky": MediaRules(
         WEB_IMAGES,
@@ -78,6 +93,8 @@ RULES: dict[str, MediaRules] = {
         duration=(3, 1800),
         video_aspect=(1 / 2.4, 2.4),
         alt_max=4086,
+        # Images API: "< 36,152,320 pixels" [3p] ayrshare.com/docs/media-guidelines/linkedin
+        max_pixels=36_152_319,
     ),
     "facebook": MediaRules(
         JPEG_PNG | {"image/gif"}, 4 * MB, 10, max_video_bytes=1000 * MB, alt="none"
@@ -153,7 +170,35 @@ def _check_one(network: str, rules: MediaRules, name: str, info: MediaInfo) -> l
         low, high = aspect
         if not low <= info.aspect <= high:
             found.append(messages.media_aspect(network, name, info.aspect, low, high))
-    return found
+    return found + _check_pixels(network, rules, name, info)
+
+
+def _check_pixels(network: str, rules: MediaRules, name: str, info: MediaInfo) -> list[Problem]:
+    size = {"name": name, "width": info.width, "height": info.height}
+    limit = rules.max_video_pixels if info.kind == "video" else rules.max_pixels
+    if info.pixels > limit:
+        return [
+            Problem(
+                f"{network}.media_pixels",
+                _(
+                    "%(name)s is %(width)s × %(height)s pixels; this network takes at most "
+                    "%(max)s million pixels."
+                )
+                % {**size, "max": number_format(round(limit / 1_000_000, 1), 1)},
+            )
+        ]
+    if info.kind != "video" and rules.max_side and max(info.width, info.height) > rules.max_side:
+        return [
+            Problem(
+                f"{network}.media_side",
+                _(
+                    "%(name)s is %(width)s × %(height)s pixels; this network takes at most "
+                    "%(max)s pixels a side."
+                )
+                % {**size, "max": rules.max_side},
+            )
+        ]
+    return []
 
 
 def _check_alt(

@@ -1,0 +1,260 @@
+"""The media library: uploads inspected and kept, alt text and tags, deletion.
+
+A media item is part of the content of every post that uses it. So changing its alt text,
+or deleting it, sends each approved or scheduled post that uses it back to review (the
+approver approved that picture with that description); and once it went out with a post,
+it is kept as published: it cannot be deleted and its alt text cannot change (what went
+out is never lost; a new description is a new upload). Tags only sort the library.
+
+Uploads are never read whole into memory: Django keeps a large upload in a temporary file,
+the inspection reads its header there, and saving it moves or streams that file.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import IO, cast
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from palabre.accounts.models import User, Workspace
+from palabre.lib.mediainfo import (
+    MAX_IMAGE_BYTES,
+    MAX_PIXELS,
+    ImageTooHeavy,
+    MediaInfo,
+    TooManyPixels,
+    UnreadableMedia,
+    inspect_file,
+)
+from palabre.publishing import workflow
+from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, TargetStatus
+
+# A target in these states went out, or may have (publishing, unknown): its media is kept.
+GONE_OUT = (TargetStatus.PUBLISHED, TargetStatus.PUBLISHING, TargetStatus.UNKNOWN)
+APPROVED = (PostStatus.APPROVED, PostStatus.SCHEDULED)
+
+
+class MediaRefused(ValueError):
+    """The upload or change cannot be made; the message says why, for the person."""
+
+
+class MediaWentOut(ValueError):
+    """The item went out with these posts: it is kept as published."""
+
+    def __init__(self, posts: list[Post]) -> None:
+        super().__init__(f"went out with {len(posts)} post(s)")
+        self.posts = posts
+
+
+def media_upload(
+    *, workspace: Workspace, uploaded_by: User, upload: UploadedFile, alt_text: str, tags: list[str]
+) -> MediaItem:
+    """Inspect the upload where it lies and keep it, streamed, without reading it whole."""
+    stream = cast(IO[bytes], upload)  # an UploadedFile reads, seeks and tells like a file
+    size = stream.seek(0, io.SEEK_END)  # measured from the stream, not the client's word
+    stream.seek(0)
+    limit = settings.PALABRE_MAX_UPLOAD_MB * 1_000_000
+    if size > limit or getattr(upload, "over_limit", False):  # see lib/uploads.py
+        raise MediaRefused(
+            _("This file is over %(max)s MB, the most Palabre accepts.")
+            % {"max": settings.PALABRE_MAX_UPLOAD_MB}
+        )
+    info = _inspect(stream, upload.name or "")
+    return _keep(workspace, uploaded_by, upload.name or "media", info, upload, alt_text, tags)
+
+
+def media_store(
+    *,
+    workspace: Workspace,
+    uploaded_by: User,
+    name: str,
+    data: bytes,
+    alt_text: str,
+    tags: list[str],
+) -> MediaItem:
+    """Inspect the bytes (refusing what no network would take) and keep them in the library."""
+    info = _inspect(io.BytesIO(data), name)
+    return _keep(workspace, uploaded_by, name, info, ContentFile(data), alt_text, tags)
+
+
+def _inspect(stream: IO[bytes], name: str) -> MediaInfo:
+    try:
+        return inspect_file(stream, filename=name)
+    except TooManyPixels:
+        raise MediaRefused(
+            _(
+                "This image has too many pixels to be opened safely (%(max)s million at most): "
+                "make it smaller and try again."
+            )
+            % {"max": MAX_PIXELS // 1_000_000}
+        ) from None
+    except ImageTooHeavy:
+        raise MediaRefused(
+            _("This image weighs over %(max)s MB: no network takes an image that heavy.")
+            % {"max": MAX_IMAGE_BYTES // 1_000_000}
+        ) from None
+    except UnreadableMedia:
+        raise MediaRefused(
+            _(
+                "This file is not a readable JPEG, PNG, GIF or WebP image or MP4/MOV video; it may be corrupt."
+            )
+        ) from None
+    finally:
+        stream.seek(0)
+
+
+def _keep(
+    workspace: Workspace,
+    uploaded_by: User,
+    name: str,
+    info: MediaInfo,
+    content: File[bytes],
+    alt_text: str,
+    tags: list[str],
+) -> MediaItem:
+    item = MediaItem(
+        workspace=workspace,
+        name=name[:200],
+        kind=info.kind,
+        content_type=info.content_type,
+        size=info.size,
+        width=info.width,
+        height=info.height,
+        duration=info.duration,
+        alt_text=alt_text,
+        tags=tags,
+        uploaded_by=uploaded_by,
+    )
+    # The storage moves a temporary upload into place, or copies it chunk by chunk.
+    item.file.save(name, content, save=False)
+    item.save()
+    return item
+
+
+@dataclass(frozen=True)
+class MediaUse:
+    """The posts that use a media item, as the library shows them before any change."""
+
+    posts: list[Post] = field(default_factory=list)
+    approved: list[Post] = field(default_factory=list)  # a change sends them back to review
+    went_out: list[Post] = field(default_factory=list)  # it stays as published
+
+
+def media_uses(*, items: list[MediaItem]) -> dict[int, MediaUse]:
+    """For each item, the posts using it, in three queries whatever the number of items."""
+    through = MediaItem.variants.through.objects.filter(mediaitem__in=items)
+    pairs = set(through.values_list("mediaitem_id", "postvariant__post_id"))
+    posts = Post.objects.select_related("workspace").in_bulk({p for _i, p in pairs})
+    gone = set(
+        PostTarget.objects.filter(variant__media__in=items, status__in=GONE_OUT).values_list(
+            "variant__media", "post_id"
+        )
+    )
+    by_item: dict[int, list[Post]] = defaultdict(list)
+    for item_id, post_id in sorted(pairs, key=lambda pair: -pair[1]):
+        by_item[item_id].append(posts[post_id])
+    return {
+        item.pk: MediaUse(
+            posts=by_item[item.pk],
+            approved=[p for p in by_item[item.pk] if _needs_new_approval(p)],
+            went_out=[p for p in by_item[item.pk] if (item.pk, p.pk) in gone],
+        )
+        for item in items
+    }
+
+
+def _needs_new_approval(post: Post) -> bool:
+    return post.workspace.approval_required and post.status in APPROVED
+
+
+@dataclass(frozen=True)
+class MediaChange:
+    back_to_review: list[Post] = field(default_factory=list)
+    alt_kept: list[Post] = field(default_factory=list)  # the alt text went out with these
+
+
+@transaction.atomic
+def media_update(*, item: MediaItem, alt_text: str, tags: list[str], actor: User) -> MediaChange:
+    """New tags always; a new alt text unless the item went out, and then to review again."""
+    users, went_out = _posts_using(item)
+    new_alt = alt_text != item.alt_text
+    if not new_alt or went_out:
+        item.tags = tags
+        item.save(update_fields=["tags"])
+        return MediaChange(alt_kept=went_out if new_alt else [])
+    item.alt_text, item.tags = alt_text, tags
+    item.save(update_fields=["alt_text", "tags"])
+    return MediaChange(back_to_review=_back_to_review(users, actor))
+
+
+@transaction.atomic
+def media_delete(*, item: MediaItem, actor: User) -> MediaChange:
+    """Delete an item no post went out with; the approved posts that used it go to review."""
+    users, went_out = _posts_using(item)
+    if went_out:
+        raise MediaWentOut(went_out)
+    storage, name = item.file.storage, item.file.name
+    item.delete()
+    # The file goes once the row is gone for good: a rollback keeps both.
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
+    return MediaChange(back_to_review=_back_to_review(users, actor))
+
+
+def _posts_using(item: MediaItem) -> tuple[list[Post], list[Post]]:
+    """The posts using the item, and those it went out with (or may have)."""
+    # Lock the item's targets first, so the publisher cannot claim one meanwhile (PostgreSQL;
+    # SQLite writes one transaction at a time anyway).
+    list(PostTarget.objects.select_for_update(of=("self",)).filter(variant__media=item))
+    users = Post.objects.filter(variants__media=item).distinct().order_by("-pk")
+    went_out = users.filter(targets__variant__media=item, targets__status__in=GONE_OUT)
+    return list(users), list(went_out.distinct())
+
+
+def _back_to_review(posts: list[Post], actor: User) -> list[Post]:
+    """The workflow decides, post by post (and tells the approver); report those it moved."""
+    before = {post.pk: post.status for post in posts}
+    for post in posts:
+        workflow.post_edited(post=post, actor=actor)
+    now = dict(Post.objects.filter(pk__in=before).values_list("pk", "status"))
+    return [p for p in posts if now.get(p.pk) == PostStatus.IN_REVIEW != before[p.pk]]
+
+
+def media_post_names(posts: list[Post], *, titles: bool = True, most: int = 5) -> str:
+    """“Idea…”, “Idea…” (or post numbers for someone who may not read the posts)."""
+    names = [f"“{p.idea[:40]}”" if titles else f"#{p.pk}" for p in posts[:most]]
+    if len(posts) > most:
+        names.append("…")
+    return ", ".join(names)
+
+
+def media_went_out_message(item: MediaItem, posts: list[Post], *, titles: bool) -> str:
+    return _(
+        "“%(name)s” went out with %(posts)s: what was published is kept, so it cannot be "
+        "deleted, and its alt text stays as published (upload it again for another one)."
+    ) % {"name": item.name, "posts": media_post_names(posts, titles=titles)}
+
+
+def media_review_message(posts: list[Post], *, titles: bool) -> str:
+    return ngettext(
+        "%(count)s approved post used it and goes back to review: %(posts)s.",
+        "%(count)s approved posts used it and go back to review: %(posts)s.",
+        len(posts),
+    ) % {"count": len(posts), "posts": media_post_names(posts, titles=titles)}
+
+
+def parse_tags(raw: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for tag in raw.split(","):
+        clean = tag.strip().lstrip("#")[:30]
+        if clean:
+            seen.setdefault(clean, None)
+    return list(seen)[:10]

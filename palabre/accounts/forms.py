@@ -43,6 +43,17 @@ class TotpForm(forms.Form):
     )
 
 
+class TotpDisableForm(forms.Form):
+    """Turning two-factor login off asks for what only the person has: both factors."""
+
+    password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
+    code = forms.CharField(
+        label=_("Six-digit code from your app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
 class TimezoneField(forms.CharField):
     """Free text with suggestions, so any IANA zone works and a typo gets a clear message."""
 

@@ -37,6 +37,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=now)
     # Encrypted with PALABRE_ENCRYPTION_KEYS; empty while two-factor login is off.
     totp_secret_encrypted = models.TextField(blank=True, editable=False)
+    # The time step (30 s) of the last code accepted: a code is good once (RFC 6238, 5.2).
+    totp_last_step = models.BigIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -169,12 +171,23 @@ class Invitation(models.Model):
         return f"{self.email} → {self.workspace}"
 
 
-class LoginFailure(models.Model):
-    """One failed password or code; recent rows throttle further attempts."""
+class LoginThrottle(models.Model):
+    """Attempts counted for one key (an e-mail address, an IP address) in one window of time.
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip = models.GenericIPAddressField(null=True)
-    at = models.DateTimeField(default=now, db_index=True)
+    The count is raised by a conditional UPDATE that also checks the limit (services.
+    login_attempt_count): parallel requests cannot both take the last place.
+    """
+
+    key = models.CharField(max_length=300)
+    window = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window"], name="one_throttle_per_key_and_window"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.key}: {self.count} from {self.window:%Y-%m-%d %H:%M}"

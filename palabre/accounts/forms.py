@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import Role, validate_timezone
+from palabre.lib.oneline import validate_one_line
 
 COMMON_TIMEZONES = [
     "Europe/Paris",
@@ -72,7 +73,9 @@ class TimezoneField(forms.CharField):
 
 
 class WorkspaceForm(forms.Form):
-    name = forms.CharField(label=_("Workspace name"), max_length=100)
+    name = forms.CharField(
+        label=_("Workspace name"), max_length=100, validators=[validate_one_line]
+    )
     timezone = TimezoneField()
 
 

@@ -15,6 +15,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from palabre.lib import crypto
+from palabre.lib.oneline import validate_one_line
 
 
 class UserManager(BaseUserManager["User"]):
@@ -73,7 +74,7 @@ def _new_token() -> str:
 class Workspace(models.Model):
     """One brand, association or client: everything else belongs to exactly one."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_one_line])
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_timezone]

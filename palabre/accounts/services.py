@@ -26,6 +26,7 @@ from palabre.accounts.models import (
     Workspace,
 )
 from palabre.lib import crypto
+from palabre.lib.oneline import has_control_characters, one_line
 
 
 class ServiceError(Exception):
@@ -41,8 +42,17 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _check_name(name: str) -> None:
+    # A workspace's name reaches e-mail subjects, where a line break stops the mail.
+    if has_control_characters(name):
+        raise ServiceError(
+            _("A name cannot contain a line break, a tab or another control character.")
+        )
+
+
 @transaction.atomic
 def workspace_create(*, name: str, owner: User, timezone_name: str = "Europe/Paris") -> Workspace:
+    _check_name(name)
     workspace = Workspace(name=name, slug=_unique_slug(name), timezone=timezone_name)
     workspace.full_clean()
     workspace.save()
@@ -59,6 +69,7 @@ def workspace_update(
     crosspost_threshold: float,
     approval_required: bool = False,
 ) -> Workspace:
+    _check_name(name)
     workspace.name = name
     workspace.timezone = timezone_name
     workspace.require_two_factor = require_two_factor
@@ -86,7 +97,7 @@ def _invitation_send(invitation: Invitation) -> None:
     link = settings.SITE_URL + reverse("invitation_accept", args=[invitation.token])
     context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALID_DAYS}
     subject = _("You are invited to %(workspace)s on Palabre") % {
-        "workspace": invitation.workspace.name
+        "workspace": one_line(invitation.workspace.name)
     }
     body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])

@@ -139,9 +139,6 @@ def test_observation_11_turning_two_factor_off_needs_the_password_and_a_code(
     assert not User.objects.get(pk=cast.bob.pk).has_totp
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 17: a line break in a workspace name breaks mail"
-)
 def test_observation_17_a_line_break_in_a_workspace_name_is_refused(
     client: Client, cast: Any
 ) -> None:
@@ -158,9 +155,6 @@ def test_observation_17_a_line_break_in_a_workspace_name_is_refused(
         services.workspace_create(name="Nouvel\tespace", owner=cast.alice)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 17: a line break in a workspace name breaks mail"
-)
 def test_observation_17_an_old_name_with_a_line_break_still_sends_the_invitation(
     client: Client, cast: Any
 ) -> None:

@@ -45,7 +45,6 @@ def _mastodon_error(client: Client, instance: str) -> str:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 12: loopback is reached")
 def test_observation_12_bluesky_connect_reaches_no_loopback_and_tells_no_port(
     owner: Client, settings: Any
 ) -> None:
@@ -61,7 +60,6 @@ def test_observation_12_bluesky_connect_reaches_no_loopback_and_tells_no_port(
     assert "a refusé" not in opened
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 12: loopback is reached")
 def test_observation_12_mastodon_connect_reaches_no_loopback_and_tells_no_port(
     owner: Client, settings: Any
 ) -> None:
@@ -73,7 +71,6 @@ def test_observation_12_mastodon_connect_reaches_no_loopback_and_tells_no_port(
     assert opened == _mastodon_error(owner, f"http://127.0.0.1:{closed_port()}")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 12: the answer tells the port")
 def test_observation_12_an_allowed_host_still_tells_nothing_of_what_answered(
     owner: Client, settings: Any
 ) -> None:
@@ -93,7 +90,6 @@ def test_observation_12_an_allowed_host_still_tells_nothing_of_what_answered(
     assert len(mastodon_messages) == 1, mastodon_messages
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 12: redirects are followed")
 def test_observation_12_a_redirect_to_a_refused_address_is_not_followed(
     owner: Client, settings: Any
 ) -> None:
@@ -107,7 +103,6 @@ def test_observation_12_a_redirect_to_a_refused_address_is_not_followed(
         assert inside.paths == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 12: the worker reaches loopback")
 def test_observation_12_the_worker_does_not_reach_a_stored_loopback_address(
     cast: Any, settings: Any
 ) -> None:

@@ -178,7 +178,7 @@ def _totp_step(secret: str, code: str) -> int | None:
     """The time step whose code this is, one step of drift either way (phones' clocks are
     rarely exact); None when it matches none."""
     code = code.replace(" ", "")
-    if not secret or not code.isdigit():
+    if not secret or not (code.isascii() and code.isdigit()):
         return None
     totp, now = pyotp.TOTP(secret), int(time.time()) // TOTP_STEP
     # The newest first: should two steps share a code, the later one is recorded.

@@ -170,3 +170,11 @@ def test_observation_17_an_old_name_with_a_line_break_still_sends_the_invitation
     [message] = mail.outbox
     assert "\n" not in message.subject and "\r" not in message.subject
     assert "Lumière Bcc: x@example.com" in message.subject
+
+
+def test_a_code_in_other_digits_is_refused_plainly(client: Client, cast: Any) -> None:
+    _enable_totp(cast.alice)
+    client.post("/login/", {"email": "alice@example.com", "password": PASSWORD})
+    response = client.post("/login/code/", {"code": "١٢٣٤٥٦"})
+    assert response.status_code == 200
+    assert "n'est pas valide" in html.unescape(response.content.decode())

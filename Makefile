@@ -45,6 +45,7 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 # A local Bluesky network to explore by hand: prints its PDS URL and two ready accounts.
+# Palabre reaches it when started with PALABRE_OUTBOUND_ALLOWED_HOSTS=localhost (it says so).
 bluesky-local: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m tests.bluesky.localnet
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from palabre.accounts.models import Membership, Role, User, Workspace
@@ -96,7 +97,13 @@ def bluesky_network() -> Any:
             pytest.fail("CI=true but @atproto/dev-env is not installed (make test runs npm ci)")
         pytest.skip("the local Bluesky network is not installed: run `npm ci` (make test does)")
     network = localnet.start()  # a network that fails to start fails the run
-    yield network
+    # Its services are on localhost, which the outbound guard refuses unless listed: here
+    # for this process, in the environment for the workers tests start.
+    with pytest.MonkeyPatch.context() as patch:
+        listed = [*getattr(settings, "PALABRE_OUTBOUND_ALLOWED_HOSTS", []), *localnet.HOSTS]
+        patch.setattr(settings, "PALABRE_OUTBOUND_ALLOWED_HOSTS", listed)
+        patch.setenv("PALABRE_OUTBOUND_ALLOWED_HOSTS", ",".join(listed))
+        yield network
     network.stop()
 
 

@@ -28,6 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
+    # The local network answers on localhost, refused by the outbound guard unless listed
+    # (here and in the worker this starts).
+    os.environ.setdefault("PALABRE_OUTBOUND_ALLOWED_HOSTS", "localhost")
     django.setup()
     from django.core.management import call_command
 

@@ -179,6 +179,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Requests to addresses people type (a Bluesky service, a Mastodon instance) never reach
+# loopback, private or metadata addresses, except the hosts listed here (lib/outbound.py):
+# host names, IP addresses or networks (CIDR), comma-separated.
+PALABRE_OUTBOUND_ALLOWED_HOSTS = envlist("PALABRE_OUTBOUND_ALLOWED_HOSTS")
+
 # Behind a reverse proxy, REMOTE_ADDR is the proxy: read the client from X-Forwarded-For.
 TRUST_X_FORWARDED_FOR = envbool("PALABRE_TRUST_X_FORWARDED_FOR", False)
 

@@ -10,6 +10,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import Role, validate_timezone
+from palabre.lib.oneline import validate_one_line
 
 COMMON_TIMEZONES = [
     "Europe/Paris",
@@ -43,6 +44,17 @@ class TotpForm(forms.Form):
     )
 
 
+class TotpDisableForm(forms.Form):
+    """Turning two-factor login off asks for what only the person has: both factors."""
+
+    password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
+    code = forms.CharField(
+        label=_("Six-digit code from your app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
 class TimezoneField(forms.CharField):
     """Free text with suggestions, so any IANA zone works and a typo gets a clear message."""
 
@@ -61,7 +73,9 @@ class TimezoneField(forms.CharField):
 
 
 class WorkspaceForm(forms.Form):
-    name = forms.CharField(label=_("Workspace name"), max_length=100)
+    name = forms.CharField(
+        label=_("Workspace name"), max_length=100, validators=[validate_one_line]
+    )
     timezone = TimezoneField()
 
 

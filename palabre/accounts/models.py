@@ -15,6 +15,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from palabre.lib import crypto
+from palabre.lib.oneline import validate_one_line
 
 
 class UserManager(BaseUserManager["User"]):
@@ -37,6 +38,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=now)
     # Encrypted with PALABRE_ENCRYPTION_KEYS; empty while two-factor login is off.
     totp_secret_encrypted = models.TextField(blank=True, editable=False)
+    # The time step (30 s) of the last code accepted: a code is good once (RFC 6238, 5.2).
+    totp_last_step = models.BigIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -71,7 +74,7 @@ def _new_token() -> str:
 class Workspace(models.Model):
     """One brand, association or client: everything else belongs to exactly one."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_one_line])
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_timezone]
@@ -169,12 +172,23 @@ class Invitation(models.Model):
         return f"{self.email} → {self.workspace}"
 
 
-class LoginFailure(models.Model):
-    """One failed password or code; recent rows throttle further attempts."""
+class LoginThrottle(models.Model):
+    """Attempts counted for one key (an e-mail address, an IP address) in one window of time.
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip = models.GenericIPAddressField(null=True)
-    at = models.DateTimeField(default=now, db_index=True)
+    The count is raised by a conditional UPDATE that also checks the limit (services.
+    login_attempt_count): parallel requests cannot both take the last place.
+    """
+
+    key = models.CharField(max_length=300)
+    window = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window"], name="one_throttle_per_key_and_window"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.key}: {self.count} from {self.window:%Y-%m-%d %H:%M}"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,13 +19,14 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import (
     Invitation,
-    LoginFailure,
+    LoginThrottle,
     Membership,
     Role,
     User,
     Workspace,
 )
 from palabre.lib import crypto
+from palabre.lib.oneline import has_control_characters, one_line
 
 
 class ServiceError(Exception):
@@ -38,8 +42,17 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _check_name(name: str) -> None:
+    # A workspace's name reaches e-mail subjects, where a line break stops the mail.
+    if has_control_characters(name):
+        raise ServiceError(
+            _("A name cannot contain a line break, a tab or another control character.")
+        )
+
+
 @transaction.atomic
 def workspace_create(*, name: str, owner: User, timezone_name: str = "Europe/Paris") -> Workspace:
+    _check_name(name)
     workspace = Workspace(name=name, slug=_unique_slug(name), timezone=timezone_name)
     workspace.full_clean()
     workspace.save()
@@ -56,6 +69,7 @@ def workspace_update(
     crosspost_threshold: float,
     approval_required: bool = False,
 ) -> Workspace:
+    _check_name(name)
     workspace.name = name
     workspace.timezone = timezone_name
     workspace.require_two_factor = require_two_factor
@@ -83,7 +97,7 @@ def _invitation_send(invitation: Invitation) -> None:
     link = settings.SITE_URL + reverse("invitation_accept", args=[invitation.token])
     context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALID_DAYS}
     subject = _("You are invited to %(workspace)s on Palabre") % {
-        "workspace": invitation.workspace.name
+        "workspace": one_line(invitation.workspace.name)
     }
     body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
@@ -157,43 +171,126 @@ def totp_uri(*, user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="Palabre")
 
 
-def totp_verify(*, secret: str, code: str) -> bool:
+TOTP_STEP = 30  # seconds: the authenticator apps' period
+
+
+def _totp_step(secret: str, code: str) -> int | None:
+    """The time step whose code this is, one step of drift either way (phones' clocks are
+    rarely exact); None when it matches none."""
     code = code.replace(" ", "")
-    # One step of drift either way: phones' clocks are rarely exact.
-    return bool(secret) and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not (code.isascii() and code.isdigit()):
+        return None
+    totp, now = pyotp.TOTP(secret), int(time.time()) // TOTP_STEP
+    # The newest first: should two steps share a code, the later one is recorded.
+    for step in (now + 1, now, now - 1):
+        if secrets.compare_digest(totp.at(step * TOTP_STEP), code):
+            return step
+    return None
+
+
+def totp_verify(*, secret: str, code: str) -> bool:
+    return _totp_step(secret, code) is not None
+
+
+def _totp_consume(*, user: User, secret: str, code: str) -> None:
+    """Accepts a code once: its step must be newer than the last one used, checked and
+    recorded by one conditional UPDATE (two sessions typing the same code: one wins)."""
+    step = _totp_step(secret, code)
+    if step is None:
+        raise ServiceError(_("This code is not valid. Check your phone's clock and try again."))
+    used = User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(totp_last_step=step)
+    if not used:
+        raise ServiceError(_("This code was already used: wait for the next one in your app."))
+    user.totp_last_step = step
+
+
+def totp_consume(*, user: User, code: str) -> None:
+    """The second step of logging in: raises ServiceError with the reason for the person."""
+    _totp_consume(user=user, secret=user.totp_secret, code=code)
 
 
 def user_enable_totp(*, user: User, secret: str, code: str) -> None:
-    if not totp_verify(secret=secret, code=code):
-        raise ServiceError(_("This code is not valid. Check your phone's clock and try again."))
+    _totp_consume(user=user, secret=secret, code=code)
     user.totp_secret_encrypted = crypto.encrypt(secret)
     user.save(update_fields=["totp_secret_encrypted"])
 
 
-def user_disable_totp(*, user: User) -> None:
+def user_disable_totp(*, user: User, password: str, code: str, ip: str | None = None) -> None:
+    """Only the person, not merely a session left open: the password and a current code.
+    The attempts count against the same limit as logging in."""
     if Membership.objects.filter(user=user, workspace__require_two_factor=True).exists():
         raise ServiceError(_("A workspace you belong to requires two-factor login."))
+    if not login_attempt_count(email=user.email, ip=ip):
+        raise ServiceError(throttled_message())
+    if not user.check_password(password):
+        raise ServiceError(_("This password is not the right one."))
+    totp_consume(user=user, code=code)
+    login_attempts_clear(email=user.email, ip=ip)
     user.totp_secret_encrypted = ""
     user.save(update_fields=["totp_secret_encrypted"])
 
 
-def _window_start() -> datetime:
-    return timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+def throttled_message() -> str:
+    return _("Too many failed attempts. Wait %(minutes)s minutes, or reset your password.") % {
+        "minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES
+    }
 
 
-def login_is_throttled(*, email: str, ip: str | None) -> bool:
-    recent = LoginFailure.objects.filter(at__gte=_window_start())
-    if recent.filter(email=email.lower()).count() >= settings.LOGIN_MAX_FAILURES:
-        return True
-    # Per address as well, so one machine cannot try many accounts.
-    limit = settings.LOGIN_MAX_FAILURES * 4
-    return ip is not None and recent.filter(ip=ip).count() >= limit
+def _window() -> datetime:
+    """The start of the current window: fixed windows, so that a key has one row in each."""
+    seconds = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
+    start = int(timezone.now().timestamp()) // seconds * seconds
+    return datetime.fromtimestamp(start, tz=UTC)
 
 
-def login_failure_record(*, email: str, ip: str | None) -> None:
-    LoginFailure.objects.create(email=email.lower()[:254], ip=ip)
-    LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+def _throttle_keys(email: str, ip: str | None) -> list[tuple[str, int]]:
+    keys = [(f"email:{email.lower()[:254]}", settings.LOGIN_MAX_FAILURES)]
+    if ip:
+        # Per address as well, so one machine cannot try many accounts.
+        keys.insert(0, (f"ip:{ip}", settings.LOGIN_MAX_FAILURES * 4))
+    return keys
 
 
-def login_failures_clear(*, email: str) -> None:
-    LoginFailure.objects.filter(email=email.lower()).delete()
+def _throttle_take(key: str, limit: int, window: datetime) -> bool:
+    LoginThrottle.objects.bulk_create(
+        [LoginThrottle(key=key, window=window)], ignore_conflicts=True
+    )
+    # The check and the count in one statement: no request can pass between them.
+    taken = LoginThrottle.objects.filter(key=key, window=window, count__lt=limit).update(
+        count=F("count") + 1
+    )
+    return taken == 1
+
+
+def _throttle_give_back(key: str, window: datetime) -> None:
+    LoginThrottle.objects.filter(key=key, window=window, count__gt=0).update(count=F("count") - 1)
+
+
+def login_attempt_count(*, email: str, ip: str | None) -> bool:
+    """Counts one attempt (a password, a code) before it is checked; False when the limit is
+    reached, and then nothing is counted and nothing may be checked."""
+    window = _window()
+    taken: list[str] = []
+    for key, limit in _throttle_keys(email, ip):
+        if not _throttle_take(key, limit, window):
+            for earlier in taken:
+                _throttle_give_back(earlier, window)
+            return False
+        taken.append(key)
+    LoginThrottle.objects.filter(window__lt=timezone.now() - timedelta(days=1)).delete()
+    return True
+
+
+def login_attempt_refund(*, email: str, ip: str | None) -> None:
+    """The password was right and a code is asked next: that attempt was not a failure."""
+    window = _window()
+    for key, _limit in _throttle_keys(email, ip):
+        _throttle_give_back(key, window)
+
+
+def login_attempts_clear(*, email: str, ip: str | None) -> None:
+    """Logged in: the address starts afresh; the machine gets this attempt back only."""
+    keys = _throttle_keys(email, ip)
+    LoginThrottle.objects.filter(key=keys[-1][0]).delete()
+    if ip:
+        _throttle_give_back(keys[0][0], _window())

@@ -71,15 +71,17 @@ def channel_connect_mastodon_start(
 
     try:
         address = oauth.normalize_instance(instance)
-        app = oauth.app_for(address, redirect_uri)
-        return app.pk, oauth.authorize_url(app, state=state)
     except Rejected:
         raise ConnectRefused(
             _("“%(instance)s” is not a Mastodon instance Palabre can reach.")
             % {"instance": instance}
         ) from None
-    except (Unavailable, ConnectorError):
+    try:
+        app = oauth.app_for(address, redirect_uri)
+    except ConnectorError:
+        # Whatever happened there, one message: it must not tell which addresses answer.
         raise _unreachable(instance) from None
+    return app.pk, oauth.authorize_url(app, state=state)
 
 
 def channel_connect_mastodon_finish(*, workspace: Workspace, app_id: int, code: str) -> Channel:

@@ -25,6 +25,9 @@ NODE = NODE_DIR / "bin" / "node"
 HERE = Path(__file__).resolve().parent
 SERVER_URL = os.environ.get("PALABRE_BSKY_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "palabre_bluesky"
+# Where its services answer: Palabre reaches them only with these listed in
+# PALABRE_OUTBOUND_ALLOWED_HOSTS (the outbound guard refuses loopback otherwise).
+HOSTS = ["localhost"]
 START_TIMEOUT = 180
 
 
@@ -177,6 +180,8 @@ def main() -> None:
     """`make bluesky-local`: start it, print where it is, wait for Ctrl-C."""
     network = start()
     print(f"Local Bluesky network ready. PDS: {network.pds}  (AppView: {network.appview})")
+    hosts = ",".join(HOSTS)
+    print(f"Start Palabre with PALABRE_OUTBOUND_ALLOWED_HOSTS={hosts} to connect to it.")
     for account in network.accounts:
         print(f"  {account['handle']}  app password: {account['appPassword']}  ({account['did']})")
     print("Ctrl-C stops it.")

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.accounts import services
-from palabre.accounts.forms import LanguageForm, TotpForm
+from palabre.accounts.forms import LanguageForm, TotpDisableForm, TotpForm
 from palabre.accounts.models import User
+from palabre.accounts.views.auth import client_ip
 
 NEW_SECRET = "palabre_new_totp_secret"  # noqa: S105 (a session key, not a secret)
 
@@ -38,9 +39,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _account_page(request: HttpRequest, disable_form: TotpDisableForm) -> HttpResponse:
+    context = {"language_form": LanguageForm(), "disable_form": disable_form}
+    return render(request, "accounts/account.html", context)
+
+
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html", {"language_form": LanguageForm()})
+    return _account_page(request, TotpDisableForm())
 
 
 @login_required
@@ -67,10 +73,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
-    try:
-        services.user_disable_totp(user=cast(User, request.user))
-    except services.ServiceError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Two-factor login is off."))
-    return redirect("account")
+    form = TotpDisableForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_disable_totp(
+                user=cast(User, request.user),
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+                ip=client_ip(request),
+            )
+        except services.ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Two-factor login is off."))
+            return redirect("account")
+    return _account_page(request, form)

@@ -34,32 +34,27 @@ def _next_url(request: HttpRequest) -> str:
     return str(settings.LOGIN_REDIRECT_URL)
 
 
-def _throttled_message() -> str:
-    return _("Too many failed attempts. Wait %(minutes)s minutes, or reset your password.") % {
-        "minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES
-    }
-
-
 def login_view(request: HttpRequest) -> HttpResponse:
     if not User.objects.exists():
         return redirect("setup")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email, ip = form.cleaned_data["email"], client_ip(request)
-        if services.login_is_throttled(email=email, ip=ip):
-            form.add_error(None, _throttled_message())
+        # Counted before the password is checked, in the statement that checks the limit.
+        if not services.login_attempt_count(email=email, ip=ip):
+            form.add_error(None, services.throttled_message())
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
-                services.login_failure_record(email=email, ip=ip)
                 form.add_error(None, _("This e-mail address and password do not match."))
             elif isinstance(user, User) and user.has_totp:
+                services.login_attempt_refund(email=email, ip=ip)
                 request.session[PENDING] = user.pk
                 return redirect(
                     f"{reverse('login_code')}?{urlencode({'next': _next_url(request)})}"
                 )
             else:
-                services.login_failures_clear(email=email)
+                services.login_attempts_clear(email=email, ip=ip)
                 login(request, user)
                 return redirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
@@ -72,16 +67,18 @@ def login_code(request: HttpRequest) -> HttpResponse:
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
-        if services.login_is_throttled(email=user.email, ip=ip):
-            form.add_error(None, _throttled_message())
-        elif services.totp_verify(secret=user.totp_secret, code=form.cleaned_data["code"]):
-            del request.session[PENDING]
-            services.login_failures_clear(email=user.email)
-            login(request, user, backend="palabre.accounts.backends.EmailBackend")
-            return redirect(_next_url(request))
+        if not services.login_attempt_count(email=user.email, ip=ip):
+            form.add_error(None, services.throttled_message())
         else:
-            services.login_failure_record(email=user.email, ip=ip)
-            form.add_error("code", _("This code is not valid. Check your phone's clock."))
+            try:
+                services.totp_consume(user=user, code=form.cleaned_data["code"])
+            except services.ServiceError as error:
+                form.add_error("code", str(error))
+            else:
+                del request.session[PENDING]
+                services.login_attempts_clear(email=user.email, ip=ip)
+                login(request, user, backend="palabre.accounts.backends.EmailBackend")
+                return redirect(_next_url(request))
     return render(request, "accounts/login_code.html", {"form": form, "next": _next_url(request)})
 
 

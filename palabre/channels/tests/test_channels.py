@@ -108,6 +108,7 @@ def test_connect_mastodon_by_oauth(owner: Client, cast, settings) -> None:
     from palabre.networks.mastodon.tests.test_connector import replay
 
     settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = ["piaille.fr"]  # see mastodon/tests
     with replay.use_cassette("connect.yaml") as cassette:
         start = owner.post("/w/lumiere/settings/channels/mastodon/", {"instance": "piaille.fr"})
         assert start.status_code == 302 and start.url.startswith(

@@ -17,8 +17,10 @@ from atproto import Client, SessionEvent, models
 from atproto_client.models.blob_ref import BlobRef
 from atproto_client.request import Request
 
+from palabre.lib import outbound
 from palabre.networks.base import (
     AccountMetrics,
+    AuthExpired,
     Capability,
     Connector,
     InteractionPage,
@@ -31,7 +33,7 @@ from palabre.networks.base import (
     Unavailable,
 )
 from palabre.networks.bluesky import parse
-from palabre.networks.bluesky.errors import call, translated
+from palabre.networks.bluesky.errors import call, is_refusal, translated
 from palabre.networks.bluesky.tid import tid_for
 
 __all__ = ["BlueskyConnector", "connect", "split_uri", "tid_for"]
@@ -53,12 +55,27 @@ def split_uri(uri: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
+def _request() -> Request:
+    """Every request to the service goes through the outbound guard (lib/outbound.py):
+    the address was typed by a person, and so is, later, the PDS its DID document names."""
+    return Request(timeout=TIMEOUT, **outbound.httpx_options())
+
+
 def connect(*, service: str, handle: str, app_password: str) -> dict[str, Any]:
-    """Log in once to check the credentials; returns what the channel keeps (encrypted)."""
-    client = Client(base_url=service, request=Request(timeout=TIMEOUT))
-    with translated():
+    """Log in once to check the credentials; returns what the channel keeps (encrypted).
+
+    AuthExpired when the service itself refused them; Unavailable, with the same neutral
+    reason, for everything else (refused address, closed port, no answer, not an API), so
+    that the answer tells nothing of what is at an address.
+    """
+    try:
+        client = Client(base_url=outbound.check_url(service), request=_request())
         client.login(handle, app_password, fetch_bsky_profile=False)
         session = client.com.atproto.server.get_session()
+    except Exception as error:  # noqa: BLE001 (whatever answered, or did not, reads the same)
+        if is_refusal(error):
+            raise AuthExpired(str(error)[:500]) from None
+        raise Unavailable(outbound.UNREACHABLE) from None
     return {
         "service": service,
         "handle": session.handle,
@@ -96,7 +113,7 @@ class BlueskyConnector(Connector):
 
     def _login(self) -> Client:
         credentials = self.channel.credentials
-        client = Client(base_url=credentials["service"], request=Request(timeout=TIMEOUT))
+        client = Client(base_url=credentials["service"], request=_request())
 
         def keep(event: SessionEvent, session: Any) -> None:
             if event == SessionEvent.IMPORT:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from atproto_client import exceptions as sdk
+from atproto_client.models.common import XrpcError
 
 from palabre.networks.base import AuthExpired, RateLimited, Rejected, Unavailable
 
@@ -39,6 +40,15 @@ def translated() -> Iterator[None]:
         if 400 <= status < 500 and status not in (408, 409, 429):
             raise Rejected(_reason(error)) from None
         raise Unavailable(_reason(error) or "network unreachable") from None
+
+
+def is_refusal(error: BaseException) -> bool:
+    """The service itself answered no (an XRPC error in JSON, 400, 401 or 403): wrong
+    credentials, not an address that leads nowhere."""
+    response = getattr(error, "response", None) if isinstance(error, sdk.RequestErrorBase) else None
+    if response is None or response.status_code not in (400, 401, 403):
+        return False
+    return isinstance(response.content, XrpcError) and bool(response.content.error)
 
 
 def call(fn: Callable[[], T]) -> T:

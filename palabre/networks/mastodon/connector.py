@@ -7,6 +7,7 @@ people's replies, so Palabre declares it absent and the inbox says so.
 from __future__ import annotations
 
 import io
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ import requests
 from mastodon import Mastodon
 from mastodon import errors as sdk
 
+from palabre.lib import outbound
 from palabre.networks.base import (
     AccountMetrics,
     AuthExpired,
@@ -40,6 +42,7 @@ TIMEOUT = 20
 API_VERSION = "4.3.0"
 MEDIA_POLLS = 30
 MEDIA_POLL_SECONDS = 2
+log = logging.getLogger(__name__)
 
 
 class _Session(requests.Session):
@@ -71,8 +74,13 @@ def client(
         mastodon_version=API_VERSION,
         version_check_mode="created",
         request_timeout=TIMEOUT,
-        session=_Session(),
+        # The instance's address was typed by a person: every request is guarded.
+        session=guarded_session(),
     )
+
+
+def guarded_session() -> _Session:
+    return outbound.guard_session(_Session())
 
 
 def retry_after(headers: dict[str, str]) -> float | None:
@@ -103,7 +111,12 @@ def translated(api: Mastodon | None = None) -> Iterator[None]:
         raise RateLimited("rate limited", retry_after=retry_after(headers)) from None
     except sdk.MastodonUnauthorizedError as error:
         raise AuthExpired(_message(error)) from None
-    except (sdk.MastodonServerError, sdk.MastodonNetworkError) as error:
+    except sdk.MastodonNetworkError as error:
+        # Its text tells a closed port from a refused address or a web page: kept for the
+        # operator's log, not for the person.
+        log.info("Mastodon instance unreachable: %s", error)
+        raise Unavailable(outbound.UNREACHABLE) from None
+    except sdk.MastodonServerError as error:
         raise Unavailable(_message(error)) from None
     except (sdk.MastodonAPIError, sdk.MastodonIllegalArgumentError) as error:
         raise Rejected(_message(error)) from None

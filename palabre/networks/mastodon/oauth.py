@@ -8,9 +8,15 @@ from urllib.parse import urlparse
 from django.conf import settings
 from mastodon import Mastodon
 
-from palabre.lib import crypto
-from palabre.networks.base import Rejected
-from palabre.networks.mastodon.connector import SCOPES, TIMEOUT, client, translated
+from palabre.lib import crypto, outbound
+from palabre.networks.base import Rejected, Unavailable
+from palabre.networks.mastodon.connector import (
+    SCOPES,
+    TIMEOUT,
+    client,
+    guarded_session,
+    translated,
+)
 from palabre.networks.mastodon.models import MastodonApp
 
 DEFAULT_LIMIT = 500
@@ -30,15 +36,21 @@ def app_for(instance: str, redirect_uri: str) -> MastodonApp:
     found = MastodonApp.objects.filter(instance=instance, redirect_uri=redirect_uri).first()
     if found:
         return found
-    with translated():
-        client_id, client_secret = Mastodon.create_app(
-            "Palabre",
-            scopes=SCOPES,
-            redirect_uris=redirect_uri,
-            website=settings.SITE_URL,
-            api_base_url=instance,
-            request_timeout=TIMEOUT,
-        )
+    try:
+        with translated():
+            client_id, client_secret = Mastodon.create_app(
+                "Palabre",
+                scopes=SCOPES,
+                redirect_uris=redirect_uri,
+                website=settings.SITE_URL,
+                api_base_url=outbound.check_url(instance),
+                request_timeout=TIMEOUT,
+                session=guarded_session(),
+            )
+    except Exception:  # noqa: BLE001 (whatever answered, or did not, reads the same)
+        # A refused address, a closed port, no answer, an error or a page that is not this
+        # API: one answer, so that the form tells nothing of what is at an address.
+        raise Unavailable(outbound.UNREACHABLE) from None
     return MastodonApp.objects.create(
         instance=instance,
         redirect_uri=redirect_uri,
@@ -60,13 +72,16 @@ def exchange(app: MastodonApp, *, code: str) -> dict[str, Any]:
         me = api.account_verify_credentials()
         limit = instance_limit(api)
     host = urlparse(app.instance).hostname
-    return {
-        "instance": app.instance,
-        "access_token": token,
-        "acct": f"@{me['acct']}@{host}",
-        "display_name": me.get("display_name") or me["acct"],
-        "max_chars": limit,
-    }
+    try:
+        return {
+            "instance": app.instance,
+            "access_token": token,
+            "acct": f"@{me['acct']}@{host}",
+            "display_name": me.get("display_name") or me["acct"],
+            "max_chars": limit,
+        }
+    except (KeyError, TypeError, AttributeError):
+        raise Unavailable(outbound.UNREACHABLE) from None  # an answer that is not this API
 
 
 def instance_limit(api: Mastodon) -> int:

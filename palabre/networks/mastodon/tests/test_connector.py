@@ -38,6 +38,13 @@ replay = vcr.VCR(
 replay.register_matcher("idempotency", _same_idempotency_key)
 
 
+@pytest.fixture(autouse=True)
+def _piaille_is_listed(settings) -> None:
+    # The cassettes stand for piaille.fr: listed, its connections use urllib3's own classes,
+    # which vcrpy replaces. The guard is tested against real servers (channels/tests).
+    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = ["piaille.fr"]
+
+
 @pytest.fixture
 def connector(cast) -> MastodonConnector:
     channel = Channel.objects.create(

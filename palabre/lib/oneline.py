@@ -1,0 +1,34 @@
+"""Text that must stay on one line: names, and anything that reaches an e-mail header.
+
+A line break in an e-mail subject is refused by Django (BadHeaderError): the mail is not
+sent. Names are refused with control characters in them (validate_one_line); text from
+elsewhere goes through one_line() before it becomes a header.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# C0 and C1 control characters (tab, line feed, carriage return among them) and the Unicode
+# line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def has_control_characters(value: str) -> bool:
+    return bool(_CONTROL.search(value))
+
+
+def one_line(value: str) -> str:
+    """`value` with every control character or run of them made one space."""
+    return re.sub(r" {2,}", " ", _CONTROL.sub(" ", value)).strip()
+
+
+def validate_one_line(value: str) -> None:
+    if has_control_characters(value):
+        raise ValidationError(
+            _("A name cannot contain a line break, a tab or another control character."),
+            code="control_characters",
+        )

@@ -1,0 +1,294 @@
+"""The one guard for every request the server makes to an address a person typed.
+
+A Bluesky service, a Mastodon instance: any account may type one, and the server then
+connects to it, at once (the connection form) and later (the worker, with the stored
+address). Without a guard, that reaches the server's own loopback, the private network
+and the cloud's metadata service, and the error text tells which ports answer.
+
+The rules, for every connection (redirects included, since each hop opens its own):
+- http and https only;
+- the host name is resolved once, every address it resolves to is checked, and the
+  connection is made to a checked address: no second lookup can answer differently
+  (DNS rebinding) between the check and the connection;
+- loopback, private, link-local, CGNAT, multicast, reserved and unspecified addresses,
+  cloud metadata addresses and IPv6 forms that embed an IPv4 address (IPv4-mapped, 6to4,
+  NAT64) are refused, unless PALABRE_OUTBOUND_ALLOWED_HOSTS lists them;
+- a refusal says nothing of what is there (OutboundRefused, always the same text).
+
+PALABRE_OUTBOUND_ALLOWED_HOSTS (settings.PALABRE_OUTBOUND_ALLOWED_HOSTS, a list) holds host
+names (exact, any letter case: the name is then trusted whatever it resolves to), IP
+addresses and networks (CIDR: an address in them is allowed). Tests and the local Bluesky
+network list `localhost`.
+
+Use: `httpx_options()` for an httpx client (the atproto SDK: Request(**httpx_options())),
+`guard_session(session)` for a requests session (Mastodon.py), `check_url(url)` before
+storing an address, `resolve(host, port)` for anything else that opens a socket.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpcore
+import httpx
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3 import PoolManager
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.connection import create_connection
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+S = TypeVar("S", bound=requests.Session)
+
+# Neutral on purpose: the same text whether the address was refused here, the port was
+# closed, nothing answered in time or something that is not the expected API answered.
+UNREACHABLE = "the server could not be reached"
+
+SCHEMES = ("http", "https")
+# Ranges `is_global` lets through that still lead inside or nowhere useful.
+_ALSO_REFUSED = [
+    ipaddress.ip_network(n)
+    for n in (
+        "100.64.0.0/10",  # CGNAT (also: Alibaba Cloud's metadata, 100.100.100.200)
+        "192.0.0.0/24",  # IETF protocol assignments (Oracle Cloud's 192.0.0.192)
+        "198.18.0.0/15",  # benchmarking
+        "168.63.129.16/32",  # Azure's wire server
+        "fd00:ec2::254/128",  # AWS's metadata over IPv6 (a unique local address anyway)
+    )
+]
+_NAT64 = [ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48")]
+
+
+class OutboundRefused(OSError):
+    """The address may not be reached from this server; the text tells nothing more."""
+
+    def __init__(self) -> None:
+        super().__init__(UNREACHABLE)
+
+
+def _allowed() -> tuple[frozenset[str], list[Network]]:
+    names: set[str] = set()
+    networks: list[Network] = []
+    for entry in getattr(settings, "PALABRE_OUTBOUND_ALLOWED_HOSTS", []):
+        entry = entry.strip().lower()
+        try:
+            networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
+        except ValueError:
+            names.add(entry.rstrip("."))
+    return frozenset(names), networks
+
+
+def host_is_listed(host: str) -> bool:
+    """The operator trusts this host name (PALABRE_OUTBOUND_ALLOWED_HOSTS), as it resolves."""
+    names, _networks = _allowed()
+    return host.strip("[]").lower().rstrip(".") in names
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if any(address in network for network in _NAT64):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def address_is_public(address: IPAddress) -> bool:
+    """Whether an address is one the Internet routes to someone else's server."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        if embedded is not None and not address_is_public(embedded):
+            return False
+        if address.teredo:
+            return False
+    return not (
+        not address.is_global
+        or address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or any(address in network for network in _ALSO_REFUSED)
+    )
+
+
+def address_is_allowed(address: IPAddress) -> bool:
+    _names, networks = _allowed()
+    if any(address.version == n.version and address in n for n in networks):
+        return True
+    return address_is_public(address)
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """The addresses to connect to, resolved once and each checked: connect to these, never
+    to `host` again. Raises OutboundRefused when the name does not resolve or when any
+    address it resolves to may not be reached (one inside is reason enough)."""
+    host = host.strip("[]")
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise OutboundRefused() from None
+    addresses: list[str] = []
+    for _family, _type, _proto, _name, sockaddr in found:
+        text = str(sockaddr[0])
+        try:
+            address = ipaddress.ip_address(text.partition("%")[0])
+        except ValueError:
+            raise OutboundRefused() from None
+        if not address_is_allowed(address):
+            raise OutboundRefused()
+        if text not in addresses:
+            addresses.append(text)
+    if not addresses:
+        raise OutboundRefused()
+    return addresses
+
+
+def check_url(url: str) -> str:
+    """`url` when it is an http(s) address with a host and no credentials in it; the host is
+    not resolved here (the connection checks it, each time)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port out of range raises here)
+    except ValueError:
+        raise OutboundRefused() from None
+    if parts.scheme not in SCHEMES or not parts.hostname or parts.username or parts.password:
+        raise OutboundRefused()
+    return url
+
+
+# --- httpx (the atproto SDK) ---------------------------------------------------------
+
+
+class _GuardedBackend(httpcore.SyncBackend):
+    """httpcore opens every TCP connection here: resolved, checked, then connected by
+    address (TLS still checks the certificate against the host name)."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        if host_is_listed(host):
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        try:
+            addresses = resolve(host, port)
+        except OutboundRefused:
+            raise httpcore.ConnectError(UNREACHABLE) from None
+        error: Exception = httpcore.ConnectError(UNREACHABLE)
+        for address in addresses:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as failed:
+                error = failed
+        raise error
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    def __init__(self) -> None:
+        super().__init__()
+        # httpx.HTTPTransport takes no network backend: its pool is made again with one and
+        # httpx 0.28's default settings (never a proxy: see httpx_options).
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=_GuardedBackend(),
+        )
+
+
+def httpx_options() -> dict[str, Any]:
+    """Keyword arguments for an httpx.Client (atproto's Request) that make it guarded. No
+    proxy from the environment: a proxy would resolve the name itself, unchecked."""
+    return {"transport": GuardedTransport(), "trust_env": False}
+
+
+# --- requests (Mastodon.py) ----------------------------------------------------------
+
+
+class _GuardedConnectionMixin:
+    _dns_host: str
+    port: int
+    timeout: Any
+    source_address: tuple[str, int] | None
+    socket_options: Any
+
+    def _new_conn(self) -> socket.socket:
+        try:
+            addresses = resolve(self._dns_host, self.port)
+        except OutboundRefused:
+            raise NewConnectionError(self, UNREACHABLE) from None  # type: ignore[arg-type]
+        error: OSError = OutboundRefused()
+        for address in addresses:
+            try:
+                return create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError as failed:
+                raise ConnectTimeoutError(self, UNREACHABLE) from failed
+            except OSError as failed:
+                error = failed
+        raise NewConnectionError(self, UNREACHABLE) from error  # type: ignore[arg-type]
+
+
+class GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
+    pass
+
+
+class GuardedHTTPSConnection(_GuardedConnectionMixin, HTTPSConnection):
+    pass
+
+
+class _GuardedPoolManager(PoolManager):
+    def _new_pool(
+        self,
+        scheme: str,
+        host: str,
+        port: int,
+        request_context: dict[str, Any] | None = None,
+    ) -> HTTPConnectionPool:
+        if scheme not in SCHEMES:
+            raise OutboundRefused()
+        pool = super()._new_pool(scheme, host, port, request_context)
+        if not host_is_listed(host):
+            pool.ConnectionCls = (
+                GuardedHTTPSConnection if scheme == "https" else GuardedHTTPConnection
+            )
+        return pool
+
+
+class GuardedAdapter(HTTPAdapter):
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        self.poolmanager = _GuardedPoolManager(
+            num_pools=connections, maxsize=maxsize, block=block, **pool_kwargs
+        )
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        raise OutboundRefused()  # a proxy would resolve the name itself, unchecked
+
+
+def guard_session(session: S) -> S:
+    """`session`, its http and https connections guarded; no proxy or .netrc from the
+    environment."""
+    session.trust_env = False
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, GuardedAdapter())
+    return session

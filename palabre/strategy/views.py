@@ -3,7 +3,6 @@ webhook, tracked links and the public redirect."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, cast
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, can, membership_for, scoped
+from palabre.lib.boundedjson import MAX_DEPTH, TooDeep, json_loads_bounded
 from palabre.lib.durations import minutes_text
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.strategy import services, timesheet
@@ -338,6 +338,20 @@ def _import_message(added: int, already: int) -> str:
 
 # --- The conversions webhook -------------------------------------------------------------
 
+WEBHOOK_MAX_BYTES = 64 * 1024  # one conversion is a few hundred bytes
+
+
+def _bounded_body(request: HttpRequest, limit: int) -> bytes | None:
+    """The body, read no further than `limit` bytes; None when it is longer."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return None
+    raw = request.read(limit + 1)
+    return None if len(raw) > limit else raw
+
 
 @csrf_exempt
 @require_POST
@@ -355,8 +369,18 @@ def conversions_webhook(request: HttpRequest, slug: str) -> JsonResponse:
     ):
         return JsonResponse({"error": "unauthorized"}, status=401)
     workspace = plan.workspace
+    raw = _bounded_body(request, WEBHOOK_MAX_BYTES)
+    if raw is None:
+        return JsonResponse(
+            {"error": "The body is larger than 64 KB: send one conversion per request."},
+            status=413,
+        )
     try:
-        data = json.loads(request.body or b"")
+        data = json_loads_bounded(raw)
+    except TooDeep:
+        return JsonResponse(
+            {"error": f"The body is nested too deeply: {MAX_DEPTH} levels at most."}, status=400
+        )
     except ValueError:
         data = None
     if not isinstance(data, dict):

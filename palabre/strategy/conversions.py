@@ -161,13 +161,14 @@ class ImportResult:
 def conversions_import(*, workspace: Workspace, raw: bytes) -> ImportResult:
     """A CSV file with a header row. All rows are checked first: if any is wrong, nothing is
     recorded and every wrong line is listed, so the file can be fixed and sent again."""
-    rows, errors = _csv_rows(raw)
-    items = []
+    rows, unread = _csv_rows(raw)
+    items, errors = [], []
     for line, row in rows:
         try:
             items.append(conversion_parse(workspace=workspace, data=row))
         except Invalid as problem:
-            errors.append(_("Line %(line)s: %(problem)s") % {"line": line, "problem": problem})
+            errors.append(_line_error(line, problem))
+    errors += unread
     if errors:
         return ImportResult(errors=errors)
     result = ImportResult()
@@ -179,7 +180,19 @@ def conversions_import(*, workspace: Workspace, raw: bytes) -> ImportResult:
     return result
 
 
+def _line_error(line: int, problem: object) -> str:
+    return _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+
+
+def _unreadable() -> str:
+    return _(
+        "A field is longer than 128 KB, or a quote is left open: this line cannot be read, "
+        "nor the ones after it."
+    )
+
+
 def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """The rows read (with their line), and what stopped the reading, if anything."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -187,7 +200,10 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","  # French spreadsheets use ;
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+    except csv.Error:  # the reader's own limit: a field over 128 KB
+        return [], [_line_error(1, _unreadable())]
     missing = [name for name in ("id", "date") if name not in header]
     if missing:
         return [], [
@@ -195,11 +211,14 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
             % {"names": ", ".join(missing), "all": ", ".join(COLUMNS)}
         ]
     reader.fieldnames = header
-    rows = [
-        (reader.line_num, row)
-        for row in reader
-        if any((v or "").strip() for v in row.values() if isinstance(v, str))
-    ]
+    rows = []
+    try:
+        for row in reader:
+            if any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                rows.append((reader.line_num, row))
+    except csv.Error:  # the reader stops there; the rows before it are still checked
+        # The line it stopped on: DictReader's own count moves only after a good row.
+        return rows, [_line_error(reader.reader.line_num, _unreadable())]
     if len(rows) > MAX_ROWS:
         return [], [
             _("At most %(n)s rows per file: split it and import each part.") % {"n": MAX_ROWS}

@@ -139,7 +139,6 @@ def test_observation_17_the_webhook_refuses_deep_or_large_bodies(hook: Client) -
     assert hook.post(HOOK, _nested(20), content_type="application/json").status_code == 201
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 17: a CSV field over 128 KB")
 def test_observation_17_a_conversions_csv_field_over_128_kb_is_a_line_error(
     manager: Client,
 ) -> None:
@@ -147,7 +146,12 @@ def test_observation_17_a_conversions_csv_field_over_128_kb_is_a_line_error(
     response = _import(manager, text)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Line 3: a field is longer than 128 KB" in html
+    assert "Line 3: A field is longer than 128 KB" in html
+    assert not Conversion.objects.exists()
+    # The lines before it are still checked, and told.
+    text = "id,date,value,network\nA1,hier,1,\n" + "x" * 140_000 + "\nA3,2026-11-02,1,\n"
+    html = _import(manager, text).content.decode()
+    assert "Line 2: “date”" in html and "Line 3: A field is longer than 128 KB" in html
     assert not Conversion.objects.exists()
 
 

@@ -12,11 +12,12 @@ import hmac
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -87,6 +88,9 @@ def _moment(workspace: Workspace, text: str) -> datetime:
         )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=workspace.tzinfo)
+    # A day's grace: the sender's clock, or its time zone, may run ahead of ours.
+    if moment > timezone.now() + timedelta(days=1):
+        raise Invalid(_("“date” cannot be in the future (got “%(value)s”).") % {"value": text[:40]})
     return moment
 
 

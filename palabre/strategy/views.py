@@ -38,6 +38,7 @@ from palabre.strategy.forms import (
     AdSpendForm,
     AudienceForm,
     ConversionImportForm,
+    DatedForm,
     GuidelinesForm,
     LinkForm,
     NetworkPlanForm,
@@ -122,11 +123,13 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied
         if kind not in PLAN_FORMS:
             return redirect("strategy", slug=slug)
+    today = workspace.local_date()
     forms_by_kind = {
         name: form_class(
             request.POST if name == kind else None,
             prefix=name,
             initial=_initial(plan) if name == "guidelines" else None,
+            **({"today": today} if issubclass(form_class, DatedForm) else {}),
         )
         for name, (form_class, _service, _done) in PLAN_FORMS.items()
     }
@@ -271,7 +274,9 @@ def return_page(request: HttpRequest, slug: str) -> HttpResponse:
     kind = request.POST.get("kind", "")
     if request.method == "POST" and not manage:
         raise PermissionDenied
-    spend_form = AdSpendForm(request.POST if kind == "spend" else None, prefix="spend")
+    spend_form = AdSpendForm(
+        request.POST if kind == "spend" else None, prefix="spend", today=workspace.local_date()
+    )
     import_form = ConversionImportForm(
         request.POST if kind == "import" else None,
         request.FILES if kind == "import" else None,

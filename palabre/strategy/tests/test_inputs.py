@@ -57,7 +57,6 @@ def _import(client: Client, text: str):
     return client.post(RETURN, {"kind": "import", "import-file": upload})
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 6: an objective due in 2020")
 def test_observation_6_an_objective_deadline_is_between_today_and_ten_years(
     manager: Client, cast
 ) -> None:
@@ -78,7 +77,6 @@ def test_observation_6_an_objective_deadline_is_between_today_and_ten_years(
     assert Objective.objects.count() == 2
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 6: ad spend dated 2030")
 def test_observation_6_ad_spend_is_not_in_the_future_nor_before_2000(manager: Client, cast) -> None:
     today = cast.workspace.local_date()
     for day, message in [
@@ -103,7 +101,6 @@ def test_observation_6_ad_spend_is_not_in_the_future_nor_before_2000(manager: Cl
     assert not AdSpend.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 6: a conversion dated 2030")
 def test_observation_6_a_conversion_is_not_dated_in_the_future(
     manager: Client, hook: Client, cast
 ) -> None:

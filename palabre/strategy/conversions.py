@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, ExpressionWrapper, F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -26,11 +27,13 @@ from palabre.analytics.community import TAG_CUSTOMER
 from palabre.inbox.models import Contact, Identity
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
-from palabre.strategy.models import Conversion, ShortLink, Strategy
+from palabre.strategy.models import Conversion, ShortLink, Strategy, largest_amount
 
 COLUMNS = ("id", "date", "value", "network", "link", "contact", "customer")
 MAX_ROWS = 10_000
 YES = {"1", "yes", "oui", "true", "vrai", "y", "o", "x"}
+VALUE_MAX = largest_amount(Conversion, "value")
+CENT = Decimal("0.01")
 
 
 class Invalid(ValueError):
@@ -101,11 +104,16 @@ def _amount(text: str) -> Decimal:
         value = Decimal(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+    if not value.is_finite() or value < 0:
         raise Invalid(
             _("“value” must be an amount such as 24.50 (got “%(value)s”).") % {"value": text[:40]}
         )
-    return value.quantize(Decimal("0.01"))
+    if value > VALUE_MAX:  # the column's limit: beyond it a row could be written, not read
+        raise Invalid(
+            _("“value” must be at most %(max)s (got “%(value)s”).")
+            % {"max": VALUE_MAX, "value": text[:40]}
+        )
+    return value.quantize(CENT)
 
 
 def _link(workspace: Workspace, text: str) -> ShortLink | None:
@@ -153,6 +161,28 @@ def conversion_record(*, workspace: Workspace, item: ConversionInput, source: st
         item.contact.tags = [*item.contact.tags, TAG_CUSTOMER]
         item.contact.save(update_fields=["tags"])
     return True
+
+
+def conversions_recent(*, workspace: Workspace, limit: int = 20) -> list[Conversion]:
+    """The latest conversions, each with `amount`, its value.
+
+    The value is read through an expression, not as the column: SQLite stored amounts too
+    large for the column before they were bounded, and Django reads such a column value by
+    rounding it into the column's digits, which fails; the page must show them, to delete
+    them."""
+    return list(
+        Conversion.objects.filter(workspace=workspace)
+        .select_related("contact")
+        .defer("value")
+        .annotate(amount=ExpressionWrapper(F("value"), output_field=DecimalField()))[:limit]
+    )
+
+
+def conversion_delete(*, workspace: Workspace, pk: int) -> bool:
+    """Delete one of the workspace's conversions; False when it has none by that id."""
+    # Only the key is read, so a row whose value overflows its column goes all the same.
+    deleted, _by_model = Conversion.objects.filter(workspace=workspace, pk=pk).only("pk").delete()
+    return deleted > 0
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.lib.months import FIRST_YEAR
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.strategy.links import check_destination
-from palabre.strategy.models import Activity, Address, Metric
+from palabre.strategy.models import Activity, Address, AdSpend, Metric, largest_amount
 
 WEEK_MINUTES = 7 * 24 * 60
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -176,7 +176,7 @@ class TimeEntryForm(forms.Form):
 class AdSpendForm(DatedForm):
     network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES)
     spent_on = forms.DateField(label=_("Date"), widget=DATE)
-    amount = _amount(_("Amount"), max_value=10**8)
+    amount = _amount(_("Amount"), max_value=largest_amount(AdSpend, "amount"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def clean_spent_on(self) -> date:

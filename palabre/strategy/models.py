@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,15 @@ from palabre.worker.models import JobFields
 
 CODE_ALPHABET = string.ascii_letters + string.digits
 CODE_LENGTH = 7  # 62^7: guessing a live code is hopeless, and it stays short in a post
+
+
+def largest_amount(model: type[models.Model], name: str) -> Decimal:
+    """The largest amount a DecimalField column holds: 9999999999.99 for 12 digits, 2 after
+    the point. Forms, imports and the webhook refuse more, so no row can overflow."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.DecimalField)
+    places = field.decimal_places
+    return Decimal(10) ** (field.max_digits - places) - Decimal(10) ** -places
 
 
 def new_code() -> str:

@@ -28,9 +28,11 @@ from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.strategy import services, timesheet
 from palabre.strategy.conversions import (
     Invalid,
+    conversion_delete,
     conversion_parse,
     conversion_record,
     conversions_import,
+    conversions_recent,
     webhook_token_new,
     webhook_token_valid,
 )
@@ -49,7 +51,6 @@ from palabre.strategy.forms import (
 from palabre.strategy.links import link_create, link_follow
 from palabre.strategy.models import (
     Audience,
-    Conversion,
     NetworkPlan,
     ShortLink,
     Strategy,
@@ -315,9 +316,22 @@ def return_page(request: HttpRequest, slug: str) -> HttpResponse:
             reverse("conversions_webhook", args=[workspace.slug])
         ),
         "can_manage": manage,
-        "recent": Conversion.objects.filter(workspace=workspace).select_related("contact")[:10],
+        "recent": conversions_recent(workspace=workspace),
     }
     return render(request, "strategy/return.html", context)
+
+
+@require_POST
+def conversion_delete_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_STRATEGY)
+    back = reverse("strategy_return", args=[slug]) + "#recent"
+    if request.POST.get("confirm") != "delete":
+        messages.error(request, _("Confirm to delete the conversion: this cannot be undone."))
+        return redirect(back)
+    if not conversion_delete(workspace=membership.workspace, pk=pk):
+        raise Http404
+    messages.success(request, _("Conversion deleted."))
+    return redirect(back)
 
 
 def _returns(plan: Strategy, days: int) -> Returns:

@@ -152,9 +152,6 @@ def test_observation_17_a_conversions_csv_field_over_128_kb_is_a_line_error(
     assert not Conversion.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 17: a conversion of 9,999,999,999.999"
-)
 def test_observation_17_money_fits_its_column_and_a_conversion_can_be_deleted(
     manager: Client, hook: Client, cast
 ) -> None:

@@ -36,6 +36,21 @@ def not_before_2000(day: date) -> date:
     return day
 
 
+def version_field(*, required: bool) -> forms.IntegerField:
+    """The hidden version a form was opened at (optimistic concurrency, lib/concurrency.py).
+    Missing or tampered with, it says the form is out of date rather than failing."""
+    out_of_date = _("This form is out of date: reload the page and try again.")
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=required,
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages={
+            key: out_of_date for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+
+
 class DatedForm(forms.Form):
     """A form whose dates are checked against the workspace's today (the view passes it)."""
 
@@ -70,6 +85,7 @@ class LinkForm(forms.Form):
 
 
 class GuidelinesForm(forms.Form):
+    version = version_field(required=True)
     tone = forms.CharField(
         label=_("Tone"),
         max_length=2000,
@@ -121,6 +137,7 @@ class AudienceForm(forms.Form):
 
 
 class NetworkPlanForm(forms.Form):
+    version = version_field(required=False)  # empty: the form was opened to choose a network
     network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES)
     reason = forms.CharField(
         label=_("Why this network"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

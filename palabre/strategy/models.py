@@ -93,6 +93,7 @@ class Strategy(JobFields):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     webhook_token_hash = models.CharField(max_length=64, blank=True)  # sha256 of the token
     last_week_reviewed = models.DateField(null=True, blank=True)  # the Monday of that week
+    version = models.PositiveIntegerField(default=0)  # of the guidelines: lib/concurrency.py
 
     def __str__(self) -> str:
         return f"strategy of {self.workspace_id}"
@@ -128,6 +129,7 @@ class NetworkPlan(models.Model):
         _("hashtags per post, at most"), null=True, blank=True
     )
     hashtag_note = models.CharField(_("hashtag policy"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=0)  # lib/concurrency.py
 
     class Meta:
         ordering = ["network"]

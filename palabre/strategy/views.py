@@ -11,7 +11,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, can, membership_for, scoped
 from palabre.lib.boundedjson import MAX_DEPTH, TooDeep, json_loads_bounded
+from palabre.lib.concurrency import StaleVersion
 from palabre.lib.durations import minutes_text
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.strategy import services, timesheet
@@ -124,28 +132,31 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied
         if kind not in PLAN_FORMS:
             return redirect("strategy", slug=slug)
-    today = workspace.local_date()
-    forms_by_kind = {
-        name: form_class(
-            request.POST if name == kind else None,
-            prefix=name,
-            initial=_initial(plan) if name == "guidelines" else None,
-            **({"today": today} if issubclass(form_class, DatedForm) else {}),
-        )
-        for name, (form_class, _service, _done) in PLAN_FORMS.items()
-    }
+    # ?network=<name> opens that chosen network's form, filled in, at its version.
+    editing = NetworkPlan.objects.filter(
+        workspace=workspace, network=request.GET.get("network", "")
+    ).first()
+    forms_by_kind = _plan_forms(request.POST if kind else None, kind, plan, editing)
+    stale: list[tuple[str, str]] = []
     if request.method == "POST":
         form = forms_by_kind[kind]
         if form.is_valid():
             _form_class, service, done = PLAN_FORMS[kind]
-            service(workspace=workspace, **form.cleaned_data)
-            messages.success(request, done)
-            return redirect(reverse("strategy", args=[slug]) + f"#{kind}")
+            try:
+                service(workspace=workspace, **form.cleaned_data)
+            except StaleVersion:
+                stale = _stale(kind, form, workspace)
+            else:
+                messages.success(request, done)
+                return redirect(reverse("strategy", args=[slug]) + f"#{kind}")
     context = {
         "membership": membership,
         "section": "strategy",
         "strategy": plan,
         "forms": forms_by_kind,
+        "editing": editing,
+        "stale": stale,
+        "stale_kind": kind if stale else "",
         "audiences": Audience.objects.filter(workspace=workspace),
         "plans": NetworkPlan.objects.filter(workspace=workspace),
         "progress": objectives_progress(workspace=workspace),
@@ -154,8 +165,24 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "strategy/strategy.html", context)
 
 
+def _plan_forms(
+    data: Any, kind: str, plan: Strategy, editing: NetworkPlan | None
+) -> dict[str, forms.Form]:
+    """The page's four forms; the posted one bound. The guidelines and a chosen network
+    carry the version they were opened at (optimistic concurrency)."""
+    initial = {"guidelines": _initial(plan), "network": _plan_initial(editing)}
+    today = plan.workspace.local_date()
+    found = {}
+    for name, (form_class, _service, _done) in PLAN_FORMS.items():
+        extra: dict[str, Any] = {"today": today} if issubclass(form_class, DatedForm) else {}
+        bound = data if name == kind else None
+        found[name] = form_class(bound, prefix=name, initial=initial.get(name), **extra)
+    return found
+
+
 def _initial(plan: Strategy) -> dict[str, object]:
     return {
+        "version": plan.version,
         "tone": plan.tone,
         "address": plan.address,
         "words_to_avoid": plan.words_to_avoid,
@@ -164,6 +191,55 @@ def _initial(plan: Strategy) -> dict[str, object]:
         "hourly_cost": plan.hourly_cost,
         "currency": plan.currency,
     }
+
+
+def _plan_initial(plan: NetworkPlan | None) -> dict[str, object] | None:
+    if plan is None:
+        return None
+    return {
+        "version": plan.version,
+        "network": plan.network,
+        "reason": plan.reason,
+        "weekly_budget_minutes": plan.weekly_budget_minutes,
+        "max_hashtags": plan.max_hashtags,
+        "hashtag_note": plan.hashtag_note,
+    }
+
+
+def _stale(kind: str, form: forms.Form, workspace: Workspace) -> list[tuple[str, str]]:
+    """A save refused because someone saved meanwhile: the form keeps this person's input,
+    moves to the version now saved (so saving again, having seen it, keeps theirs), and says
+    so; the values now saved are returned, label by label, to be shown beside it."""
+    if kind == "guidelines":
+        saved: dict[str, object] | None = _initial(services.strategy_for(workspace))
+    else:
+        saved = _plan_initial(
+            NetworkPlan.objects.filter(
+                workspace=workspace, network=form.cleaned_data["network"]
+            ).first()
+        )
+    saved = saved or {}  # a network removed meanwhile: nothing to show
+    data = cast(QueryDict, form.data).copy()
+    data[form.add_prefix("version")] = str(saved.get("version", ""))
+    form.data = data
+    form.add_error(
+        None,
+        _(
+            "Someone saved this meanwhile: your input is kept below, and what they saved is "
+            "shown beside it. Save again to keep yours."
+        ),
+    )
+    return [
+        (str(form.fields[name].label), _shown(form.fields[name], value))
+        for name, value in saved.items()
+        if name != "version" and name in form.fields
+    ]
+
+
+def _shown(field: forms.Field, value: object) -> str:
+    if isinstance(field, forms.ChoiceField):
+        value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
+    return "—" if value in (None, "") else str(value)
 
 
 @require_POST

@@ -50,7 +50,6 @@ def _guidelines(tone: str, version: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 8: the last save erases the other")
 def test_observation_8_guidelines_saved_meanwhile_are_not_erased(cast) -> None:
     alice, bob = _client(cast.alice), _client(cast.bob)
     seen_by_alice = _version(alice.get(PAGE).content.decode(), "guidelines")
@@ -66,6 +65,11 @@ def test_observation_8_guidelines_saved_meanwhile_are_not_erased(cast) -> None:
     again = bob.post(PAGE, _guidelines("Espiègle", _version(page, "guidelines")))
     assert again.status_code == 302
     assert Strategy.objects.get(workspace=cast.workspace).tone == "Espiègle"
+    # A form without its version, or with a forged one, is told to reload; nothing is saved.
+    for forged in ("", "x", "-1", "99999999999999999999"):
+        page = bob.post(PAGE, _guidelines("Forgé", forged)).content.decode()
+        assert "This form is out of date" in page
+    assert Strategy.objects.get(workspace=cast.workspace).tone == "Espiègle"
 
 
 def _network(reason: str, version: str) -> dict[str, str]:
@@ -78,7 +82,6 @@ def _network(reason: str, version: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 8: the last save erases the other")
 def test_observation_8_a_network_chosen_or_changed_meanwhile_is_not_erased(cast) -> None:
     alice, bob = _client(cast.alice), _client(cast.bob)
     # Both choose Instagram from the empty form: the second learns it was chosen meanwhile.

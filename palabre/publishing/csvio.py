@@ -125,6 +125,8 @@ def _check_row(
         "channel": None,
         "publish_at": None,
     }
+    if any("\x00" in value for value in row.values() if isinstance(value, str)):
+        errors.append(_("This line contains a NUL character: remove it."))  # PostgreSQL refuses
     if network not in NETWORKS:
         errors.append(_("Unknown network “%(name)s”.") % {"name": network})
     if category not in Category.values:

@@ -54,6 +54,9 @@ class ConversionInput:
 def conversion_parse(*, workspace: Workspace, data: dict[str, Any]) -> ConversionInput:
     """One conversion from a CSV row or a webhook's JSON, checked; raises Invalid."""
     text = {key: str(data.get(key) or "").strip() for key in COLUMNS}
+    for key, value in text.items():
+        if "\x00" in value:  # PostgreSQL stores no NUL, nor compares with one
+            raise Invalid(_("“%(name)s” contains a NUL character: remove it.") % {"name": key})
     if not text["id"] or len(text["id"]) > 200:
         raise Invalid(
             _("“id” is required: your own reference for this conversion (200 characters at most).")

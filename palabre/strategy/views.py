@@ -33,6 +33,7 @@ from palabre.lib.boundedjson import MAX_DEPTH, TooDeep, json_loads_bounded
 from palabre.lib.concurrency import StaleVersion
 from palabre.lib.durations import minutes_text
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
+from palabre.networks.kinds import NETWORKS
 from palabre.strategy import services, timesheet
 from palabre.strategy.conversions import (
     Invalid,
@@ -133,9 +134,12 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
         if kind not in PLAN_FORMS:
             return redirect("strategy", slug=slug)
     # ?network=<name> opens that chosen network's form, filled in, at its version.
-    editing = NetworkPlan.objects.filter(
-        workspace=workspace, network=request.GET.get("network", "")
-    ).first()
+    network = request.GET.get("network", "")
+    editing = (
+        NetworkPlan.objects.filter(workspace=workspace, network=network).first()
+        if network in NETWORKS
+        else None
+    )
     forms_by_kind = _plan_forms(request.POST if kind else None, kind, plan, editing)
     stale: list[tuple[str, str]] = []
     if request.method == "POST":

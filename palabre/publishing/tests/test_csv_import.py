@@ -60,3 +60,11 @@ def test_observation_17_a_posts_import_date_is_between_2000_and_2100(editor: Cli
         assert f"Date “{value}” must be between 2000 and 2100." in _line(page, line)
     assert "errorlist" not in _line(page, 2)
     assert not Post.objects.exists()
+
+
+def test_a_nul_character_in_a_posts_import_is_a_line_error(editor: Client) -> None:
+    """PostgreSQL stores no NUL character: it answered 500."""
+    text = HEADER + "2026-12-20 09:00,helpful,mastodon,,Bon\x00jour\n"
+    status, page = _import(editor, text)
+    assert status == 200 and "This line contains a NUL character" in _line(page, 2)
+    assert not Post.objects.exists()

@@ -206,3 +206,17 @@ def test_observation_17_money_fits_its_column_and_a_conversion_can_be_deleted(
         == 403
     )
     assert Conversion.objects.count() == 3
+
+
+def test_a_nul_character_is_refused_not_stored(manager: Client, hook: Client) -> None:
+    """PostgreSQL stores no NUL character: it answered 500 in the import, the webhook, and
+    the strategy page's ?network=."""
+    html = _import(manager, "id,date,contact\nA\x001,2026-11-02,\nB,2026-11-02,x\x00y\n")
+    page = html.content.decode()
+    assert "Line 2: “id” contains a NUL character" in page
+    assert "Line 3: “contact” contains a NUL character" in page
+    body = json.dumps({"id": "W\u00001", "date": "2026-11-02"})
+    response = hook.post(HOOK, body, content_type="application/json")
+    assert response.status_code == 400 and "NUL" in response.json()["error"]
+    assert not Conversion.objects.exists()
+    assert manager.get(PLAN + "?network=a%00b").status_code == 200

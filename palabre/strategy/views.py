@@ -250,7 +250,8 @@ def _shown(field: forms.Field, value: object) -> str:
 def strategy_remove(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_STRATEGY)
     kind, pk = request.POST.get("kind", ""), request.POST.get("id", "")
-    if not pk.isdigit() or not services.strategy_item_remove(
+    # isdigit() alone takes "²", which int() refuses.
+    if not (pk.isascii() and pk.isdigit()) or not services.strategy_item_remove(
         workspace=membership.workspace, kind=kind, pk=int(pk)
     ):
         raise Http404

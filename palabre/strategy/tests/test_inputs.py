@@ -220,3 +220,9 @@ def test_a_nul_character_is_refused_not_stored(manager: Client, hook: Client) ->
     assert response.status_code == 400 and "NUL" in response.json()["error"]
     assert not Conversion.objects.exists()
     assert manager.get(PLAN + "?network=a%00b").status_code == 200
+
+
+@pytest.mark.parametrize("malformed", ["²", "", "-1", "1.5", "9" * 23])
+def test_a_malformed_id_to_remove_is_not_found(manager: Client, malformed: str) -> None:
+    response = manager.post(PLAN + "remove/", {"kind": "audience", "id": malformed})
+    assert response.status_code == 404

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from palabre.strategy.conversions import webhook_token_new
 from palabre.strategy.models import AdSpend, Conversion, Objective, Strategy
@@ -226,3 +227,25 @@ def test_a_nul_character_is_refused_not_stored(manager: Client, hook: Client) ->
 def test_a_malformed_id_to_remove_is_not_found(manager: Client, malformed: str) -> None:
     response = manager.post(PLAN + "remove/", {"kind": "audience", "id": malformed})
     assert response.status_code == 404
+
+
+def test_ad_spend_fits_its_column(manager: Client, cast) -> None:
+    """Money is bounded by its column in every form too (ad spend: 10 digits, 2 after the
+    point), with a message and the rest of the input kept."""
+    today = str(cast.workspace.local_date())
+    data = {"kind": "spend", "spend-network": "x", "spend-spent_on": today, "spend-note": "Boost"}
+    page = manager.post(RETURN, data | {"spend-amount": "100000000"}).content.decode()
+    assert "less than or equal to 99999999.99" in page and 'value="Boost"' in page
+    assert manager.post(RETURN, data | {"spend-amount": "99999999.99"}).status_code == 302
+    assert AdSpend.objects.get().amount == Decimal("99999999.99")
+
+
+def test_the_delete_confirmation_speaks_french(client: Client, cast) -> None:
+    Conversion.objects.create(
+        workspace=cast.workspace, external_id="CMD-1", occurred_at=timezone.now(), source="csv"
+    )
+    cast.bob.language = "fr"
+    cast.bob.save()
+    client.force_login(cast.bob)
+    page = client.get(RETURN).content.decode()
+    assert "Supprimer la conversion « CMD-1 » ?" in page and "Supprimer…" in page

@@ -181,6 +181,8 @@ def _plan_forms(
         extra: dict[str, Any] = {"today": today} if issubclass(form_class, DatedForm) else {}
         bound = data if name == kind else None
         found[name] = form_class(bound, prefix=name, initial=initial.get(name), **extra)
+    if editing is not None:  # its version is this network's: the form saves no other
+        found["network"].fields["network"].disabled = True
     return found
 
 

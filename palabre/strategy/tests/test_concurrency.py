@@ -102,3 +102,7 @@ def test_observation_8_a_network_chosen_or_changed_meanwhile_is_not_erased(cast)
     assert NetworkPlan.objects.get().reason == "Le fournil"
     assert bob.post(PAGE, _network("Les reels", _version(page, "network"))).status_code == 302
     assert NetworkPlan.objects.get().reason == "Les reels"
+    # The form opened to change Instagram saves Instagram, whatever network is sent with it.
+    seen = _version(bob.get(edit).content.decode(), "network")
+    bob.post(edit, _network("Ailleurs", seen) | {"network-network": "facebook"})
+    assert [(p.network, p.reason) for p in NetworkPlan.objects.all()] == [("instagram", "Ailleurs")]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
 from palabre.lib.csvsafe import csv_writer
+from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostVariant
 from palabre.publishing.planning import local_moment
@@ -57,7 +58,11 @@ def import_posts(
     workspace: Workspace, author: User, stream: IO[str]
 ) -> tuple[int, list[dict[str, Any]]]:
     reader = csv.DictReader(stream)
-    missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error:
+        return 0, [{"line": 1, "errors": [_unreadable()]}]
+    missing = [c for c in IMPORT_COLUMNS if c not in (fieldnames or [])]
     if missing:
         return 0, [
             {
@@ -69,15 +74,21 @@ def import_posts(
         (c.name.casefold(), c.network): c for c in Channel.objects.filter(workspace=workspace)
     }
     checked = []
-    for number, row in enumerate(reader, start=2):
-        if number - 1 > MAX_ROWS:
-            return 0, [
-                {
-                    "line": number,
-                    "errors": [_("More than %(max)s rows: split the file.") % {"max": MAX_ROWS}],
-                }
-            ]
-        checked.append(_check_row(number, row, workspace, channels))
+    number = 1
+    try:
+        for number, row in enumerate(reader, start=2):
+            if number - 1 > MAX_ROWS:
+                return 0, [
+                    {
+                        "line": number,
+                        "errors": [
+                            _("More than %(max)s rows: split the file.") % {"max": MAX_ROWS}
+                        ],
+                    }
+                ]
+            checked.append(_check_row(number, row, workspace, channels))
+    except csv.Error:  # the reader stops there: the lines after it cannot be read either
+        checked.append((number + 1, [_unreadable()], {}))
     report = [{"line": line, "errors": errors} for line, errors, _row in checked]
     if not checked:
         return 0, [{"line": 1, "errors": [_("The file has no rows.")]}]
@@ -114,6 +125,8 @@ def _check_row(
         "channel": None,
         "publish_at": None,
     }
+    if any("\x00" in value for value in row.values() if isinstance(value, str)):
+        errors.append(_("This line contains a NUL character: remove it."))  # PostgreSQL refuses
     if network not in NETWORKS:
         errors.append(_("Unknown network “%(name)s”.") % {"name": network})
     if category not in Category.values:
@@ -125,9 +138,17 @@ def _check_row(
     if when:
         try:
             parsed = datetime.strptime(when, DATE_FORMAT)
-            values["publish_at"] = local_moment(parsed.date(), parsed.time(), workspace.tzinfo)
         except ValueError:
             errors.append(_("Date “%(value)s” is not YYYY-MM-DD HH:MM.") % {"value": when[:40]})
+        else:
+            # Outside these years a calendar cannot show it, and year 1 overflows in UTC.
+            if FIRST_YEAR <= parsed.year <= LAST_YEAR:
+                values["publish_at"] = local_moment(parsed.date(), parsed.time(), workspace.tzinfo)
+            else:
+                errors.append(
+                    _("Date “%(value)s” must be between %(first)s and %(last)s.")
+                    % {"value": when, "first": FIRST_YEAR, "last": LAST_YEAR}
+                )
     name = (row.get("channel") or "").strip()
     if name and network in NETWORKS:
         values["channel"] = channels.get((name.casefold(), network))
@@ -139,3 +160,10 @@ def _check_row(
     if network in NETWORKS:
         errors += [p.message for p in check_text(network, text).errors]
     return number, errors, values
+
+
+def _unreadable() -> str:
+    return _(
+        "A field is longer than 128 KB, or a quote is left open: this line cannot be read, "
+        "nor the ones after it."
+    )

@@ -12,11 +12,13 @@ import hmac
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, ExpressionWrapper, F
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -25,11 +27,13 @@ from palabre.analytics.community import TAG_CUSTOMER
 from palabre.inbox.models import Contact, Identity
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
-from palabre.strategy.models import Conversion, ShortLink, Strategy
+from palabre.strategy.models import Conversion, ShortLink, Strategy, largest_amount
 
 COLUMNS = ("id", "date", "value", "network", "link", "contact", "customer")
 MAX_ROWS = 10_000
 YES = {"1", "yes", "oui", "true", "vrai", "y", "o", "x"}
+VALUE_MAX = largest_amount(Conversion, "value")
+CENT = Decimal("0.01")
 
 
 class Invalid(ValueError):
@@ -50,6 +54,9 @@ class ConversionInput:
 def conversion_parse(*, workspace: Workspace, data: dict[str, Any]) -> ConversionInput:
     """One conversion from a CSV row or a webhook's JSON, checked; raises Invalid."""
     text = {key: str(data.get(key) or "").strip() for key in COLUMNS}
+    for key, value in text.items():
+        if "\x00" in value:  # PostgreSQL stores no NUL, nor compares with one
+            raise Invalid(_("“%(name)s” contains a NUL character: remove it.") % {"name": key})
     if not text["id"] or len(text["id"]) > 200:
         raise Invalid(
             _("“id” is required: your own reference for this conversion (200 characters at most).")
@@ -87,6 +94,9 @@ def _moment(workspace: Workspace, text: str) -> datetime:
         )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=workspace.tzinfo)
+    # A day's grace: the sender's clock, or its time zone, may run ahead of ours.
+    if moment > timezone.now() + timedelta(days=1):
+        raise Invalid(_("“date” cannot be in the future (got “%(value)s”).") % {"value": text[:40]})
     return moment
 
 
@@ -97,11 +107,16 @@ def _amount(text: str) -> Decimal:
         value = Decimal(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+    if not value.is_finite() or value < 0:
         raise Invalid(
             _("“value” must be an amount such as 24.50 (got “%(value)s”).") % {"value": text[:40]}
         )
-    return value.quantize(Decimal("0.01"))
+    if value > VALUE_MAX:  # the column's limit: beyond it a row could be written, not read
+        raise Invalid(
+            _("“value” must be at most %(max)s (got “%(value)s”).")
+            % {"max": VALUE_MAX, "value": text[:40]}
+        )
+    return value.quantize(CENT)
 
 
 def _link(workspace: Workspace, text: str) -> ShortLink | None:
@@ -151,6 +166,28 @@ def conversion_record(*, workspace: Workspace, item: ConversionInput, source: st
     return True
 
 
+def conversions_recent(*, workspace: Workspace, limit: int = 20) -> list[Conversion]:
+    """The latest conversions, each with `amount`, its value.
+
+    The value is read through an expression, not as the column: SQLite stored amounts too
+    large for the column before they were bounded, and Django reads such a column value by
+    rounding it into the column's digits, which fails; the page must show them, to delete
+    them."""
+    return list(
+        Conversion.objects.filter(workspace=workspace)
+        .select_related("contact")
+        .defer("value")
+        .annotate(amount=ExpressionWrapper(F("value"), output_field=DecimalField()))[:limit]
+    )
+
+
+def conversion_delete(*, workspace: Workspace, pk: int) -> bool:
+    """Delete one of the workspace's conversions; False when it has none by that id."""
+    # Only the key is read, so a row whose value overflows its column goes all the same.
+    deleted, _by_model = Conversion.objects.filter(workspace=workspace, pk=pk).only("pk").delete()
+    return deleted > 0
+
+
 @dataclass
 class ImportResult:
     added: int = 0
@@ -161,13 +198,14 @@ class ImportResult:
 def conversions_import(*, workspace: Workspace, raw: bytes) -> ImportResult:
     """A CSV file with a header row. All rows are checked first: if any is wrong, nothing is
     recorded and every wrong line is listed, so the file can be fixed and sent again."""
-    rows, errors = _csv_rows(raw)
-    items = []
+    rows, unread = _csv_rows(raw)
+    items, errors = [], []
     for line, row in rows:
         try:
             items.append(conversion_parse(workspace=workspace, data=row))
         except Invalid as problem:
-            errors.append(_("Line %(line)s: %(problem)s") % {"line": line, "problem": problem})
+            errors.append(_line_error(line, problem))
+    errors += unread
     if errors:
         return ImportResult(errors=errors)
     result = ImportResult()
@@ -179,7 +217,19 @@ def conversions_import(*, workspace: Workspace, raw: bytes) -> ImportResult:
     return result
 
 
+def _line_error(line: int, problem: object) -> str:
+    return _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+
+
+def _unreadable() -> str:
+    return _(
+        "A field is longer than 128 KB, or a quote is left open: this line cannot be read, "
+        "nor the ones after it."
+    )
+
+
 def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """The rows read (with their line), and what stopped the reading, if anything."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -187,7 +237,10 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","  # French spreadsheets use ;
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    try:
+        header = [name.strip().lower() for name in reader.fieldnames or []]
+    except csv.Error:  # the reader's own limit: a field over 128 KB
+        return [], [_line_error(1, _unreadable())]
     missing = [name for name in ("id", "date") if name not in header]
     if missing:
         return [], [
@@ -195,11 +248,14 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
             % {"names": ", ".join(missing), "all": ", ".join(COLUMNS)}
         ]
     reader.fieldnames = header
-    rows = [
-        (reader.line_num, row)
-        for row in reader
-        if any((v or "").strip() for v in row.values() if isinstance(v, str))
-    ]
+    rows = []
+    try:
+        for row in reader:
+            if any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                rows.append((reader.line_num, row))
+    except csv.Error:  # the reader stops there; the rows before it are still checked
+        # The line it stopped on: DictReader's own count moves only after a good row.
+        return rows, [_line_error(reader.reader.line_num, _unreadable())]
     if len(rows) > MAX_ROWS:
         return [], [
             _("At most %(n)s rows per file: split it and import each part.") % {"n": MAX_ROWS}

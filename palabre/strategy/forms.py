@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -8,12 +8,55 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palabre.lib.months import FIRST_YEAR
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.strategy.links import check_destination
-from palabre.strategy.models import Activity, Address, Metric
+from palabre.strategy.models import Activity, Address, AdSpend, Metric, largest_amount
 
 WEEK_MINUTES = 7 * 24 * 60
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Dates typed on these pages: nothing before 2000 (reports and calendars start there), no
+# time or money spent in the future, and an objective due within the next ten years.
+EARLIEST = date(FIRST_YEAR, 1, 1)
+OBJECTIVE_YEARS = 10
+
+
+def years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, into a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def not_before_2000(day: date) -> date:
+    if day < EARLIEST:
+        raise forms.ValidationError(
+            _("The date must be in %(year)s or later.") % {"year": FIRST_YEAR}
+        )
+    return day
+
+
+def version_field(*, required: bool) -> forms.IntegerField:
+    """The hidden version a form was opened at (optimistic concurrency, lib/concurrency.py).
+    Missing or tampered with, it says the form is out of date rather than failing."""
+    out_of_date = _("This form is out of date: reload the page and try again.")
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=required,
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages={
+            key: out_of_date for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+
+
+class DatedForm(forms.Form):
+    """A form whose dates are checked against the workspace's today (the view passes it)."""
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
 
 
 def _amount(label: Any, **extra: Any) -> forms.DecimalField:
@@ -42,6 +85,7 @@ class LinkForm(forms.Form):
 
 
 class GuidelinesForm(forms.Form):
+    version = version_field(required=True)
     tone = forms.CharField(
         label=_("Tone"),
         max_length=2000,
@@ -93,6 +137,7 @@ class AudienceForm(forms.Form):
 
 
 class NetworkPlanForm(forms.Form):
+    version = version_field(required=False)  # empty: the form was opened to choose a network
     network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES)
     reason = forms.CharField(
         label=_("Why this network"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -110,10 +155,20 @@ class NetworkPlanForm(forms.Form):
     hashtag_note = forms.CharField(label=_("Hashtag policy"), max_length=300, required=False)
 
 
-class ObjectiveForm(forms.Form):
+class ObjectiveForm(DatedForm):
     metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
     target = _amount(_("Target"))
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+
+    def clean_deadline(self) -> date:
+        deadline: date = self.cleaned_data["deadline"]
+        if deadline < self.today:
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        if deadline > years_later(self.today, OBJECTIVE_YEARS):
+            raise forms.ValidationError(
+                _("The deadline must be within %(years)s years.") % {"years": OBJECTIVE_YEARS}
+            )
+        return deadline
 
 
 class TimerForm(forms.Form):
@@ -132,14 +187,20 @@ class TimeEntryForm(forms.Form):
         day = self.cleaned_data["day"]
         if day > timezone.localdate() + timedelta(days=1):
             raise forms.ValidationError(_("Time cannot be logged in the future."))
-        return day
+        return not_before_2000(day)
 
 
-class AdSpendForm(forms.Form):
+class AdSpendForm(DatedForm):
     network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES)
     spent_on = forms.DateField(label=_("Date"), widget=DATE)
-    amount = _amount(_("Amount"), max_value=10**8)
+    amount = _amount(_("Amount"), max_value=largest_amount(AdSpend, "amount"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_spent_on(self) -> date:
+        day: date = self.cleaned_data["spent_on"]
+        if day > self.today:
+            raise forms.ValidationError(_("Ad spend cannot be recorded in the future."))
+        return not_before_2000(day)
 
 
 class ConversionImportForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,15 @@ from palabre.worker.models import JobFields
 
 CODE_ALPHABET = string.ascii_letters + string.digits
 CODE_LENGTH = 7  # 62^7: guessing a live code is hopeless, and it stays short in a post
+
+
+def largest_amount(model: type[models.Model], name: str) -> Decimal:
+    """The largest amount a DecimalField column holds: 9999999999.99 for 12 digits, 2 after
+    the point. Forms, imports and the webhook refuse more, so no row can overflow."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.DecimalField)
+    places = field.decimal_places
+    return Decimal(10) ** (field.max_digits - places) - Decimal(10) ** -places
 
 
 def new_code() -> str:
@@ -83,6 +93,7 @@ class Strategy(JobFields):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     webhook_token_hash = models.CharField(max_length=64, blank=True)  # sha256 of the token
     last_week_reviewed = models.DateField(null=True, blank=True)  # the Monday of that week
+    version = models.PositiveIntegerField(default=0)  # of the guidelines: lib/concurrency.py
 
     def __str__(self) -> str:
         return f"strategy of {self.workspace_id}"
@@ -118,6 +129,7 @@ class NetworkPlan(models.Model):
         _("hashtags per post, at most"), null=True, blank=True
     )
     hashtag_note = models.CharField(_("hashtag policy"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=0)  # lib/concurrency.py
 
     class Meta:
         ordering = ["network"]

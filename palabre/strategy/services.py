@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
+from palabre.lib.concurrency import StaleVersion, version_advance
 from palabre.strategy.models import AdSpend, Audience, NetworkPlan, Objective, Strategy
 from palabre.strategy.timesheet import next_review_time
 
@@ -33,12 +34,26 @@ def guidelines_save(
     weekly_minimum_minutes: int,
     hourly_cost: Decimal,
     currency: str,
+    version: int | None = None,
 ) -> Strategy:
+    """Save the guidelines and costs; StaleVersion when someone saved them since `version`
+    (the version the form was opened at; None, for the demo, skips the check)."""
     strategy = strategy_for(workspace)
+    version_advance(strategy, seen=version)
     strategy.tone, strategy.address, strategy.words_to_avoid = tone, address, words_to_avoid
     strategy.weekly_minimum_minutes = weekly_minimum_minutes
     strategy.hourly_cost, strategy.currency = hourly_cost, currency.upper()
-    strategy.save()
+    # These fields only: the worker writes the same row (its weekly review's schedule).
+    strategy.save(
+        update_fields=[
+            "tone",
+            "address",
+            "words_to_avoid",
+            "weekly_minimum_minutes",
+            "hourly_cost",
+            "currency",
+        ]
+    )
     # The content mix's maximum already lives on the workspace (reports read it there).
     workspace.max_promotional_percent = max_promotional_percent
     workspace.save(update_fields=["max_promotional_percent"])
@@ -49,6 +64,7 @@ def audience_add(*, workspace: Workspace, name: str, description: str) -> Audien
     return Audience.objects.create(workspace=workspace, name=name, description=description)
 
 
+@transaction.atomic
 def network_plan_save(
     *,
     workspace: Workspace,
@@ -57,18 +73,32 @@ def network_plan_save(
     weekly_budget_minutes: int,
     max_hashtags: int | None,
     hashtag_note: str,
+    version: int | None = None,
 ) -> NetworkPlan:
-    """Choose a network, or change what was said about it (one plan per network)."""
-    plan, _created = NetworkPlan.objects.update_or_create(
-        workspace=workspace,
-        network=network,
-        defaults={
-            "reason": reason,
-            "weekly_budget_minutes": weekly_budget_minutes,
-            "max_hashtags": max_hashtags,
-            "hashtag_note": hashtag_note,
-        },
-    )
+    """Choose a network, or change what was said about it (one plan per network).
+
+    `version` is the version of this network's plan the form was opened at; None when it
+    was opened to choose a new network. Either way, a plan someone saved since is not
+    overwritten: StaleVersion. (A plan removed since is simply made again.)"""
+    values = {
+        "reason": reason,
+        "weekly_budget_minutes": weekly_budget_minutes,
+        "max_hashtags": max_hashtags,
+        "hashtag_note": hashtag_note,
+    }
+    plan = NetworkPlan.objects.filter(workspace=workspace, network=network).first()
+    if plan is None:
+        try:
+            with transaction.atomic():
+                return NetworkPlan.objects.create(workspace=workspace, network=network, **values)
+        except IntegrityError:  # chosen by someone else a moment ago
+            raise StaleVersion from None
+    if version is None:  # chosen by someone else since the page was opened
+        raise StaleVersion
+    version_advance(plan, seen=version)
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.save(update_fields=list(values))
     return plan
 
 

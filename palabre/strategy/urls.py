@@ -9,5 +9,10 @@ urlpatterns = [
     path("w/<slug:slug>/strategy/remove/", views.strategy_remove, name="strategy_remove"),
     path("w/<slug:slug>/strategy/links/", views.links, name="strategy_links"),
     path("w/<slug:slug>/strategy/return/", views.return_page, name="strategy_return"),
+    path(
+        "w/<slug:slug>/strategy/conversions/<int:pk>/delete/",
+        views.conversion_delete_view,
+        name="conversion_delete",
+    ),
     path("w/<slug:slug>/time/", views.time_spent, name="time_spent"),
 ]

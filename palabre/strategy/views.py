@@ -3,7 +3,6 @@ webhook, tracked links and the public redirect."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, cast
@@ -12,7 +11,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,14 +29,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, can, membership_for, scoped
+from palabre.lib.boundedjson import MAX_DEPTH, TooDeep, json_loads_bounded
+from palabre.lib.concurrency import StaleVersion
 from palabre.lib.durations import minutes_text
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
+from palabre.networks.kinds import NETWORKS
 from palabre.strategy import services, timesheet
 from palabre.strategy.conversions import (
     Invalid,
+    conversion_delete,
     conversion_parse,
     conversion_record,
     conversions_import,
+    conversions_recent,
     webhook_token_new,
     webhook_token_valid,
 )
@@ -38,6 +49,7 @@ from palabre.strategy.forms import (
     AdSpendForm,
     AudienceForm,
     ConversionImportForm,
+    DatedForm,
     GuidelinesForm,
     LinkForm,
     NetworkPlanForm,
@@ -48,7 +60,6 @@ from palabre.strategy.forms import (
 from palabre.strategy.links import link_create, link_follow
 from palabre.strategy.models import (
     Audience,
-    Conversion,
     NetworkPlan,
     ShortLink,
     Strategy,
@@ -122,26 +133,34 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied
         if kind not in PLAN_FORMS:
             return redirect("strategy", slug=slug)
-    forms_by_kind = {
-        name: form_class(
-            request.POST if name == kind else None,
-            prefix=name,
-            initial=_initial(plan) if name == "guidelines" else None,
-        )
-        for name, (form_class, _service, _done) in PLAN_FORMS.items()
-    }
+    # ?network=<name> opens that chosen network's form, filled in, at its version.
+    network = request.GET.get("network", "")
+    editing = (
+        NetworkPlan.objects.filter(workspace=workspace, network=network).first()
+        if network in NETWORKS
+        else None
+    )
+    forms_by_kind = _plan_forms(request.POST if kind else None, kind, plan, editing)
+    stale: list[tuple[str, str]] = []
     if request.method == "POST":
         form = forms_by_kind[kind]
         if form.is_valid():
             _form_class, service, done = PLAN_FORMS[kind]
-            service(workspace=workspace, **form.cleaned_data)
-            messages.success(request, done)
-            return redirect(reverse("strategy", args=[slug]) + f"#{kind}")
+            try:
+                service(workspace=workspace, **form.cleaned_data)
+            except StaleVersion:
+                stale = _stale(kind, form, workspace)
+            else:
+                messages.success(request, done)
+                return redirect(reverse("strategy", args=[slug]) + f"#{kind}")
     context = {
         "membership": membership,
         "section": "strategy",
         "strategy": plan,
         "forms": forms_by_kind,
+        "editing": editing,
+        "stale": stale,
+        "stale_kind": kind if stale else "",
         "audiences": Audience.objects.filter(workspace=workspace),
         "plans": NetworkPlan.objects.filter(workspace=workspace),
         "progress": objectives_progress(workspace=workspace),
@@ -150,8 +169,26 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "strategy/strategy.html", context)
 
 
+def _plan_forms(
+    data: Any, kind: str, plan: Strategy, editing: NetworkPlan | None
+) -> dict[str, forms.Form]:
+    """The page's four forms; the posted one bound. The guidelines and a chosen network
+    carry the version they were opened at (optimistic concurrency)."""
+    initial = {"guidelines": _initial(plan), "network": _plan_initial(editing)}
+    today = plan.workspace.local_date()
+    found = {}
+    for name, (form_class, _service, _done) in PLAN_FORMS.items():
+        extra: dict[str, Any] = {"today": today} if issubclass(form_class, DatedForm) else {}
+        bound = data if name == kind else None
+        found[name] = form_class(bound, prefix=name, initial=initial.get(name), **extra)
+    if editing is not None:  # its version is this network's: the form saves no other
+        found["network"].fields["network"].disabled = True
+    return found
+
+
 def _initial(plan: Strategy) -> dict[str, object]:
     return {
+        "version": plan.version,
         "tone": plan.tone,
         "address": plan.address,
         "words_to_avoid": plan.words_to_avoid,
@@ -162,11 +199,61 @@ def _initial(plan: Strategy) -> dict[str, object]:
     }
 
 
+def _plan_initial(plan: NetworkPlan | None) -> dict[str, object] | None:
+    if plan is None:
+        return None
+    return {
+        "version": plan.version,
+        "network": plan.network,
+        "reason": plan.reason,
+        "weekly_budget_minutes": plan.weekly_budget_minutes,
+        "max_hashtags": plan.max_hashtags,
+        "hashtag_note": plan.hashtag_note,
+    }
+
+
+def _stale(kind: str, form: forms.Form, workspace: Workspace) -> list[tuple[str, str]]:
+    """A save refused because someone saved meanwhile: the form keeps this person's input,
+    moves to the version now saved (so saving again, having seen it, keeps theirs), and says
+    so; the values now saved are returned, label by label, to be shown beside it."""
+    if kind == "guidelines":
+        saved: dict[str, object] | None = _initial(services.strategy_for(workspace))
+    else:
+        saved = _plan_initial(
+            NetworkPlan.objects.filter(
+                workspace=workspace, network=form.cleaned_data["network"]
+            ).first()
+        )
+    saved = saved or {}  # a network removed meanwhile: nothing to show
+    data = cast(QueryDict, form.data).copy()
+    data[form.add_prefix("version")] = str(saved.get("version", ""))
+    form.data = data
+    form.add_error(
+        None,
+        _(
+            "Someone saved this meanwhile: your input is kept below, and what they saved is "
+            "shown beside it. Save again to keep yours."
+        ),
+    )
+    return [
+        (str(form.fields[name].label), _shown(form.fields[name], value))
+        for name, value in saved.items()
+        if name != "version" and name in form.fields
+    ]
+
+
+def _shown(field: forms.Field, value: object) -> str:
+    if isinstance(field, forms.ChoiceField):
+        value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
+    return "—" if value in (None, "") else str(value)
+
+
 @require_POST
 def strategy_remove(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_STRATEGY)
     kind, pk = request.POST.get("kind", ""), request.POST.get("id", "")
-    if not pk.isdigit() or not services.strategy_item_remove(
+    # isdigit() alone takes "²", which int() refuses.
+    if not (pk.isascii() and pk.isdigit()) or not services.strategy_item_remove(
         workspace=membership.workspace, kind=kind, pk=int(pk)
     ):
         raise Http404
@@ -271,7 +358,9 @@ def return_page(request: HttpRequest, slug: str) -> HttpResponse:
     kind = request.POST.get("kind", "")
     if request.method == "POST" and not manage:
         raise PermissionDenied
-    spend_form = AdSpendForm(request.POST if kind == "spend" else None, prefix="spend")
+    spend_form = AdSpendForm(
+        request.POST if kind == "spend" else None, prefix="spend", today=workspace.local_date()
+    )
     import_form = ConversionImportForm(
         request.POST if kind == "import" else None,
         request.FILES if kind == "import" else None,
@@ -310,9 +399,22 @@ def return_page(request: HttpRequest, slug: str) -> HttpResponse:
             reverse("conversions_webhook", args=[workspace.slug])
         ),
         "can_manage": manage,
-        "recent": Conversion.objects.filter(workspace=workspace).select_related("contact")[:10],
+        "recent": conversions_recent(workspace=workspace),
     }
     return render(request, "strategy/return.html", context)
+
+
+@require_POST
+def conversion_delete_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_STRATEGY)
+    back = reverse("strategy_return", args=[slug]) + "#recent"
+    if request.POST.get("confirm") != "delete":
+        messages.error(request, _("Confirm to delete the conversion: this cannot be undone."))
+        return redirect(back)
+    if not conversion_delete(workspace=membership.workspace, pk=pk):
+        raise Http404
+    messages.success(request, _("Conversion deleted."))
+    return redirect(back)
 
 
 def _returns(plan: Strategy, days: int) -> Returns:
@@ -338,6 +440,20 @@ def _import_message(added: int, already: int) -> str:
 
 # --- The conversions webhook -------------------------------------------------------------
 
+WEBHOOK_MAX_BYTES = 64 * 1024  # one conversion is a few hundred bytes
+
+
+def _bounded_body(request: HttpRequest, limit: int) -> bytes | None:
+    """The body, read no further than `limit` bytes; None when it is longer."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return None
+    raw = request.read(limit + 1)
+    return None if len(raw) > limit else raw
+
 
 @csrf_exempt
 @require_POST
@@ -355,8 +471,18 @@ def conversions_webhook(request: HttpRequest, slug: str) -> JsonResponse:
     ):
         return JsonResponse({"error": "unauthorized"}, status=401)
     workspace = plan.workspace
+    raw = _bounded_body(request, WEBHOOK_MAX_BYTES)
+    if raw is None:
+        return JsonResponse(
+            {"error": "The body is larger than 64 KB: send one conversion per request."},
+            status=413,
+        )
     try:
-        data = json.loads(request.body or b"")
+        data = json_loads_bounded(raw)
+    except TooDeep:
+        return JsonResponse(
+            {"error": f"The body is nested too deeply: {MAX_DEPTH} levels at most."}, status=400
+        )
     except ValueError:
         data = None
     if not isinstance(data, dict):

@@ -11,7 +11,7 @@ from palabre.accounts.models import Invitation, Membership
 from palabre.channels.services import channel_create_demo
 from palabre.inbox.models import Contact, Identity, Interaction
 from palabre.publishing.models import MediaItem, Post
-from palabre.strategy.models import Audience
+from palabre.strategy.models import Audience, Conversion
 
 ROLES = ["alice", "bob", "erin", "carl", "anna", "nina"]  # owner … analyst
 
@@ -162,6 +162,9 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
     )
     item, contact = objects["item"], objects["contact"]
     audience = Audience.objects.create(workspace=cast.workspace, name="Parents", description="d")
+    conversion = Conversion.objects.create(
+        workspace=cast.workspace, external_id="C1", occurred_at=timezone.now(), source="csv"
+    )
     return {
         "settings": (
             "settings/",
@@ -247,6 +250,11 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
             ANSWER,
         ),
         "webhook_secret": ("strategy/return/", {"kind": "token"}, ANSWER, 200),
+        "delete_conversion": (
+            f"strategy/conversions/{conversion.pk}/delete/",
+            {"confirm": "delete"},
+            ANSWER,
+        ),
         "report_settings": (
             "reports/settings/",
             {"business_start": "09:00", "business_end": "18:00", "business_days": ["0"]},
@@ -280,6 +288,7 @@ ACTIONS = [
     "log_time",
     "ad_spend",
     "webhook_secret",
+    "delete_conversion",
     "settings",
     "invite",
     "role",

@@ -42,6 +42,7 @@ def test_guidelines_are_saved_and_the_maximum_lives_on_the_workspace(manager: Cl
         PAGE,
         {
             "kind": "guidelines",
+            "guidelines-version": "0",
             "guidelines-tone": "Chaleureux",
             "guidelines-address": "vous",
             "guidelines-words_to_avoid": "pas cher\npromo",
@@ -66,6 +67,7 @@ def test_a_french_decimal_comma_is_understood(manager: Client, cast) -> None:
         PAGE,
         {
             "kind": "guidelines",
+            "guidelines-version": "0",
             "guidelines-max_promotional_percent": "20",
             "guidelines-weekly_minimum_minutes": "30",
             "guidelines-hourly_cost": "27,40",
@@ -90,11 +92,12 @@ def test_audiences_networks_and_objectives_are_added_and_removed(manager: Client
             "network-max_hashtags": "5",
         },
     )
-    # Choosing the same network again changes it rather than adding a second one.
+    # Changing a chosen network (its form opened at version 0) changes it: one per network.
     manager.post(
         PAGE,
         {
             "kind": "network",
+            "network-version": "0",
             "network-network": "instagram",
             "network-reason": "Photos",
             "network-weekly_budget_minutes": "60",

@@ -1,0 +1,315 @@
+"""Issue 14, approval and publishing: what the client approved is exactly what goes out, and
+what went out is never lost. One test per observation (see docs/security.md)."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from palabre.channels.models import Channel, ChannelStatus
+from palabre.channels.services import channel_create_demo
+from palabre.networks.demo.models import DemoPost
+from palabre.publishing import publisher, workflow
+from palabre.publishing.models import Notice, Post, PostStatus, PostTarget
+from palabre.publishing.services import post_create
+from palabre.worker import loop
+
+S = PostStatus
+APPROVED_TEXT = "Atelier pain samedi à 10 h."
+NEW_TEXT = "Atelier pain samedi à 10 h, et soldes à -70 % !"
+
+
+def _run_worker() -> None:
+    loop.run(stop=threading.Event(), until_idle=True)
+
+
+def _as(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def approval(cast):
+    cast.workspace.approval_required = True
+    cast.workspace.save()
+    return cast
+
+
+def _post(cast, networks=("mastodon",), when=timedelta(days=2)) -> Post:
+    for network in networks:
+        if not Channel.objects.filter(workspace=cast.workspace, network=network).exists():
+            channel_create_demo(workspace=cast.workspace, network=network, name=network.title())
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea=APPROVED_TEXT,
+        category="conversation",
+        networks=list(networks),
+    )
+    post.publish_at = timezone.now() + when if when is not None else None
+    post.save()
+    return Post.objects.get(pk=post.pk)
+
+
+def _approved(cast) -> Post:
+    post = _post(cast)
+    workflow.post_submit(post=post, actor=cast.erin)
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=cast.anna)
+    return Post.objects.get(pk=post.pk)
+
+
+def _form(post: Post, action: str = "save", **changes) -> dict:
+    """The composer's fields as the page would send them, with the version it was opened at."""
+    page = _as(post.author).get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    version = re.search(r'name="post-version" value="(\d+)"', page)
+    data: dict = {
+        "post-idea": post.idea,
+        "post-category": post.category,
+        "post-networks": [v.network for v in post.variants.all()],
+        "post-publish_at": timezone.localtime(post.publish_at, post.workspace.tzinfo).strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+        if post.publish_at
+        else "",
+        "action": action,
+    }
+    if version:
+        data["post-version"] = version.group(1)
+    for variant in post.variants.all():
+        data[f"{variant.network}-text"] = variant.text
+        data[f"{variant.network}-channels"] = [c.pk for c in variant.channels.all()]
+    return data | changes
+
+
+def _page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+# Observation 1 -------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14, observation 1: a failed approved post edited then retried goes out unapproved",
+)
+def test_observation_1_an_edited_failed_post_is_not_retried_with_unapproved_text(approval) -> None:
+    post = _approved(approval)
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    Channel.objects.update(status=ChannelStatus.NEEDS_RECONNECT)
+    _run_worker()  # the token expired: held
+    assert Post.objects.get(pk=post.pk).status == S.FAILED
+    _as(approval.erin).post(
+        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": NEW_TEXT})
+    )
+    Channel.objects.update(status=ChannelStatus.ACTIVE)
+    for target in PostTarget.objects.all():
+        _as(approval.bob).post(
+            f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "retry", "target": target.pk}
+        )
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    assert not DemoPost.objects.filter(text=NEW_TEXT).exists()
+    post = Post.objects.get(pk=post.pk)
+    assert post.status == S.IN_REVIEW
+    assert post.transitions.filter(to_status=S.IN_REVIEW, actor=approval.erin).exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14, observation 1: the worker publishes content changed after approval",
+)
+def test_observation_1_the_worker_refuses_content_changed_after_approval(approval) -> None:
+    post = _approved(approval)
+    post.variants.update(text=NEW_TEXT)  # any path at all, even one that forgot the rule
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    assert not DemoPost.objects.exists()
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    assert Notice.objects.filter(user=approval.anna, post=post).count() == 2  # submit, then this
+
+
+# Observation 2 -------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14, observation 2: an edit deletes a published target and rewrites the idea",
+)
+def test_observation_2_a_published_post_keeps_its_targets_and_idea(cast) -> None:
+    post = _post(cast, networks=("mastodon", "bluesky"))
+    publisher.post_publish_now(post=post, actor=cast.bob)
+    _run_worker()
+    assert Post.objects.get(pk=post.pk).status == S.PUBLISHED
+    before = set(PostTarget.objects.values_list("pk", "remote_id"))
+    response = _as(cast.erin).post(
+        f"/w/lumiere/posts/{post.pk}/",
+        _form(post, "save", **{"post-networks": ["mastodon"], "post-idea": "Réécrit"}),
+        follow=True,
+    )
+    assert set(PostTarget.objects.values_list("pk", "remote_id")) == before
+    post = Post.objects.get(pk=post.pk)
+    assert post.idea == APPROVED_TEXT and post.variants.count() == 2
+    assert "Bluesky" in _page(response)  # the refusal names the published network
+
+
+# Observation 3 -------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14, observation 3: an approval is not tied to the text seen"
+)
+def test_observation_3_an_approval_is_of_the_version_the_approver_saw(approval) -> None:
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    approver = _as(approval.anna)
+    page = approver.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
+    seen = re.search(r'name="seen" value="([0-9a-f]*)"', page)
+    _as(approval.erin).post(
+        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": NEW_TEXT})
+    )
+    response = approver.post(
+        f"/w/lumiere/posts/{post.pk}/workflow/",
+        {"action": "approve", "seen": seen.group(1) if seen else ""},
+        follow=True,
+    )
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    assert not PostTarget.objects.exists()
+    assert NEW_TEXT in _page(response)  # the current version is what the page shows now
+
+
+# Observation 4 -------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14, observation 4: an editor publishes by scheduling in the past"
+)
+def test_observation_4_an_editor_cannot_publish_by_scheduling_in_the_past(cast) -> None:
+    post = _post(cast, when=None)
+    past = timezone.localtime(timezone.now() - timedelta(hours=3), cast.workspace.tzinfo)
+    response = _as(cast.erin).post(
+        f"/w/lumiere/posts/{post.pk}/",
+        _form(post, "schedule", **{"post-publish_at": past.strftime("%Y-%m-%dT%H:%M")}),
+        follow=True,
+    )
+    _run_worker()
+    assert not PostTarget.objects.exists() and not DemoPost.objects.exists()
+    assert Post.objects.get(pk=post.pk).status == S.DRAFT
+    assert "passé" in _page(response)
+
+
+# Observation 6 (publish dates) --------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14, observation 6: a publish date in year 0002 is accepted"
+)
+@pytest.mark.parametrize("typed", ["0002-01-01T10:00", "9999-12-31T23:00"])
+def test_observation_6_a_publish_date_out_of_bounds_is_refused(cast, typed) -> None:
+    post = _post(cast, when=None)
+    response = _as(cast.bob).post(
+        f"/w/lumiere/posts/{post.pk}/",
+        _form(post, "schedule", **{"post-publish_at": typed, "mastodon-text": NEW_TEXT}),
+    )
+    assert response.status_code == 200  # the form again, with a message
+    assert NEW_TEXT in _page(response)  # the person's other input kept
+    post = Post.objects.get(pk=post.pk)
+    assert post.publish_at is None and not PostTarget.objects.exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14, observation 6: an approval after the planned time publishes into the past",
+)
+def test_observation_6_an_approval_after_the_planned_time_asks_for_a_new_time(approval) -> None:
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    Post.objects.filter(pk=post.pk).update(publish_at=timezone.now() - timedelta(hours=1))
+    approver = _as(approval.anna)
+    page = approver.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
+    seen = re.search(r'name="seen" value="([0-9a-f]*)"', page)
+    approver.post(
+        f"/w/lumiere/posts/{post.pk}/workflow/",
+        {"action": "approve", "seen": seen.group(1) if seen else ""},
+    )
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    assert not PostTarget.objects.exists()
+    assert (
+        'name="publish_at"' in approver.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
+    )
+
+
+# Observation 7 -------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14, observation 7: invalid variants are submitted and approved"
+)
+def test_observation_7_invalid_variants_block_submission_and_approval(approval) -> None:
+    post = _post(approval, when=None)
+    post.variants.update(text="é" * 600)  # over Mastodon's 500
+    with pytest.raises(workflow.PublishRefused):
+        workflow.post_submit(post=post, actor=approval.erin)
+    Post.objects.filter(pk=post.pk).update(status=S.IN_REVIEW)
+    with pytest.raises(workflow.PublishRefused):
+        workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna)
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+
+
+# Observation 8 (posts) ------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14, observation 8: the last save erases the other's change"
+)
+def test_observation_8_a_stale_save_is_refused_and_nothing_is_lost(cast) -> None:
+    post = _post(cast, when=None)
+    erins = _form(post, "save", **{"mastodon-text": "La version d'Erin"})
+    bobs = _form(post, "save", **{"mastodon-text": "La version de Bob"})
+    _as(cast.erin).post(f"/w/lumiere/posts/{post.pk}/", erins)
+    response = _as(cast.bob).post(f"/w/lumiere/posts/{post.pk}/", bobs)
+    assert post.variants.get().text == "La version d'Erin"
+    page = _page(response)
+    assert response.status_code == 200
+    assert "La version de Bob" in page and "La version d'Erin" in page  # both, side by side
+
+
+# Observation 9 -------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14, observation 9: the approver is not told of an edit after approval",
+)
+def test_observation_9_an_edit_after_approval_tells_the_approver(approval) -> None:
+    post = _approved(approval)
+    mail.outbox.clear()
+    before = Notice.objects.filter(user=approval.anna).count()
+    response = _as(approval.erin).post(
+        f"/w/lumiere/posts/{post.pk}/",
+        _form(post, "save", **{"mastodon-text": NEW_TEXT}),
+        follow=True,
+    )
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    assert Notice.objects.filter(user=approval.anna).count() == before + 1
+    assert [m.to for m in mail.outbox] == [[approval.anna.email]]
+    page = _page(response)
+    assert "Renvoyée en validation" in page and "Brouillon enregistré" not in page
+
+
+# Observation 17: the calendar's channel filter -----------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 14, observation 17: ?channel= with 23 digits answers 500"
+)
+def test_observation_17_a_huge_channel_filter_is_ignored(cast) -> None:
+    response = _as(cast.erin).get("/w/lumiere/calendar/?channel=12345678901234567890123")
+    assert response.status_code == 200

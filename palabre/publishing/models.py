@@ -96,6 +96,14 @@ class Post(models.Model):
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Moved by every write of the content (palabre.lib.concurrency): two people editing.
+    version = models.PositiveIntegerField(default=0)
+    # What was cleared to go out: approved where the workspace asks for approval, scheduled
+    # where it does not. The publisher sends a post only while its content has this digest
+    # (palabre.publishing.content); the content itself is kept to show what changed since.
+    approved_digest = models.CharField(max_length=64, blank=True)
+    approved_version = models.PositiveIntegerField(null=True, blank=True)
+    approved_content = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]

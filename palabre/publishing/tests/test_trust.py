@@ -17,7 +17,7 @@ from palabre.channels.models import Channel, ChannelStatus
 from palabre.channels.services import channel_create_demo
 from palabre.networks.demo.models import DemoPost
 from palabre.publishing import publisher, workflow
-from palabre.publishing.models import Notice, Post, PostStatus, PostTarget
+from palabre.publishing.models import Notice, Post, PostStatus, PostTarget, TargetStatus
 from palabre.publishing.services import post_create
 from palabre.worker import loop
 
@@ -96,10 +96,6 @@ def _page(response) -> str:
 # Observation 1 -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14, observation 1: a failed approved post edited then retried goes out unapproved",
-)
 def test_observation_1_an_edited_failed_post_is_not_retried_with_unapproved_text(approval) -> None:
     post = _approved(approval)
     PostTarget.objects.update(next_attempt_at=timezone.now())
@@ -122,10 +118,6 @@ def test_observation_1_an_edited_failed_post_is_not_retried_with_unapproved_text
     assert post.transitions.filter(to_status=S.IN_REVIEW, actor=approval.erin).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14, observation 1: the worker publishes content changed after approval",
-)
 def test_observation_1_the_worker_refuses_content_changed_after_approval(approval) -> None:
     post = _approved(approval)
     post.variants.update(text=NEW_TEXT)  # any path at all, even one that forgot the rule
@@ -139,10 +131,6 @@ def test_observation_1_the_worker_refuses_content_changed_after_approval(approva
 # Observation 2 -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14, observation 2: an edit deletes a published target and rewrites the idea",
-)
 def test_observation_2_a_published_post_keeps_its_targets_and_idea(cast) -> None:
     post = _post(cast, networks=("mastodon", "bluesky"))
     publisher.post_publish_now(post=post, actor=cast.bob)
@@ -163,9 +151,6 @@ def test_observation_2_a_published_post_keeps_its_targets_and_idea(cast) -> None
 # Observation 3 -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 3: an approval is not tied to the text seen"
-)
 def test_observation_3_an_approval_is_of_the_version_the_approver_saw(approval) -> None:
     post = _post(approval)
     workflow.post_submit(post=post, actor=approval.erin)
@@ -188,9 +173,6 @@ def test_observation_3_an_approval_is_of_the_version_the_approver_saw(approval) 
 # Observation 4 -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 4: an editor publishes by scheduling in the past"
-)
 def test_observation_4_an_editor_cannot_publish_by_scheduling_in_the_past(cast) -> None:
     post = _post(cast, when=None)
     past = timezone.localtime(timezone.now() - timedelta(hours=3), cast.workspace.tzinfo)
@@ -208,9 +190,6 @@ def test_observation_4_an_editor_cannot_publish_by_scheduling_in_the_past(cast) 
 # Observation 6 (publish dates) --------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 6: a publish date in year 0002 is accepted"
-)
 @pytest.mark.parametrize("typed", ["0002-01-01T10:00", "9999-12-31T23:00"])
 def test_observation_6_a_publish_date_out_of_bounds_is_refused(cast, typed) -> None:
     post = _post(cast, when=None)
@@ -224,10 +203,6 @@ def test_observation_6_a_publish_date_out_of_bounds_is_refused(cast, typed) -> N
     assert post.publish_at is None and not PostTarget.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14, observation 6: an approval after the planned time publishes into the past",
-)
 def test_observation_6_an_approval_after_the_planned_time_asks_for_a_new_time(approval) -> None:
     post = _post(approval)
     workflow.post_submit(post=post, actor=approval.erin)
@@ -249,9 +224,6 @@ def test_observation_6_an_approval_after_the_planned_time_asks_for_a_new_time(ap
 # Observation 7 -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 7: invalid variants are submitted and approved"
-)
 def test_observation_7_invalid_variants_block_submission_and_approval(approval) -> None:
     post = _post(approval, when=None)
     post.variants.update(text="é" * 600)  # over Mastodon's 500
@@ -266,9 +238,6 @@ def test_observation_7_invalid_variants_block_submission_and_approval(approval) 
 # Observation 8 (posts) ------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 8: the last save erases the other's change"
-)
 def test_observation_8_a_stale_save_is_refused_and_nothing_is_lost(cast) -> None:
     post = _post(cast, when=None)
     erins = _form(post, "save", **{"mastodon-text": "La version d'Erin"})
@@ -284,10 +253,6 @@ def test_observation_8_a_stale_save_is_refused_and_nothing_is_lost(cast) -> None
 # Observation 9 -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14, observation 9: the approver is not told of an edit after approval",
-)
 def test_observation_9_an_edit_after_approval_tells_the_approver(approval) -> None:
     post = _approved(approval)
     mail.outbox.clear()
@@ -307,9 +272,112 @@ def test_observation_9_an_edit_after_approval_tells_the_approver(approval) -> No
 # Observation 17: the calendar's channel filter -----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14, observation 17: ?channel= with 23 digits answers 500"
-)
 def test_observation_17_a_huge_channel_filter_is_ignored(cast) -> None:
     response = _as(cast.erin).get("/w/lumiere/calendar/?channel=12345678901234567890123")
     assert response.status_code == 200
+
+
+# Around the observations: the approval's details, media, the upgrade -------------------
+
+
+def test_an_owner_may_approve_invalid_variants_with_a_reason_kept_in_the_history(approval):
+    post = _post(approval, when=None)
+    workflow.post_submit(post=post, actor=approval.erin)
+    post.variants.update(text="é" * 600)
+    with pytest.raises(workflow.PublishRefused):  # a manager may not, even with a reason
+        workflow.post_approve(post=post, actor=approval.bob, override_reason="Urgent")
+    with pytest.raises(workflow.PublishRefused):  # the owner, only with a reason
+        workflow.post_approve(post=post, actor=approval.alice)
+    page = _page(_as(approval.alice).get(f"/w/lumiere/posts/{post.pk}/review/"))
+    assert "Valider quand même" in page and "500" in page  # the errors, shown to decide
+    workflow.post_approve(post=post, actor=approval.alice, override_reason="Le client insiste")
+    post = Post.objects.get(pk=post.pk)
+    assert post.status == S.APPROVED
+    assert "Le client insiste" in post.transitions.last().note
+
+
+def test_an_approval_after_the_planned_time_with_a_new_time_schedules_it(approval) -> None:
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    Post.objects.filter(pk=post.pk).update(publish_at=timezone.now() - timedelta(hours=1))
+    post = Post.objects.get(pk=post.pk)
+    new = timezone.now() + timedelta(hours=5)
+    workflow.post_approve(post=post, actor=approval.anna, seen=None, publish_at=new)
+    post = Post.objects.get(pk=post.pk)
+    assert post.status == S.SCHEDULED and post.publish_at == new and workflow.post_cleared(post)
+
+
+def test_a_media_alt_text_change_sends_a_held_post_back_to_review(approval, settings, tmp_path):
+    """The digest reads the alt text: h2's media library calls post_edited after an edit."""
+    from palabre.publishing.services import media_store
+    from palabre.publishing.tests.media_samples import image
+
+    settings.MEDIA_ROOT = tmp_path
+    item = media_store(
+        workspace=approval.workspace,
+        uploaded_by=approval.carl,
+        name="pain.png",
+        data=image(800, 600, "PNG"),
+        alt_text="Une miche",
+        tags=[],
+    )
+    post = _post(approval)
+    post.variants.get().media.set([item])
+    workflow.post_submit(post=post, actor=approval.erin)
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna)
+    PostTarget.objects.update(status=TargetStatus.HELD)
+    Post.objects.filter(pk=post.pk).update(status=S.FAILED)
+    item.alt_text = "Une miche brûlée"
+    item.save()
+    assert workflow.post_edited(post=post, actor=approval.carl, reason="Alt text changed.")
+    post = Post.objects.get(pk=post.pk)
+    assert post.status == S.IN_REVIEW and not PostTarget.objects.exists()
+    assert post.transitions.last().note == "Alt text changed."
+    assert not workflow.post_edited(post=post, actor=approval.carl)  # already in review
+
+
+def test_the_upgrade_records_what_was_already_approved(approval) -> None:
+    """The data migration's function, on rows as an older Palabre left them."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "palabre.publishing.migrations.0007_record_approved_content"
+    )
+    post = _approved(approval)  # scheduled
+    draft = _post(approval, when=None)
+    Post.objects.update(approved_digest="", approved_content=None, approved_version=None)
+    assert not workflow.post_may_go_out(Post.objects.get(pk=post.pk))
+    migration.record_approved_content(apps, None)
+    assert workflow.post_cleared(Post.objects.get(pk=post.pk))
+    assert Post.objects.get(pk=draft.pk).approved_digest == ""
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    assert Post.objects.get(pk=post.pk).status == S.PUBLISHED
+    assert DemoPost.objects.get().text == APPROVED_TEXT  # exactly the approved text
+
+
+def test_a_published_variant_cannot_be_rewritten_by_the_service(cast) -> None:
+    from palabre.publishing import services
+
+    post = _post(cast, networks=("mastodon", "bluesky"))
+    publisher.post_publish_now(post=post, actor=cast.bob)
+    _run_worker()
+    variants = {
+        v.network: services.variant_data(v) for v in Post.objects.get(pk=post.pk).variants.all()
+    }
+    variants["bluesky"] = services.VariantData(
+        text="Réécrit", channels=variants["bluesky"].channels
+    )
+    with pytest.raises(services.ContentLocked):
+        services.post_update(
+            post=Post.objects.get(pk=post.pk),
+            idea=APPROVED_TEXT,
+            category="conversation",
+            networks=["mastodon", "bluesky"],
+            variants=variants,
+            publish_at=Post.objects.get(pk=post.pk).publish_at,
+        )
+    assert set(DemoPost.objects.values_list("text", flat=True)) == {APPROVED_TEXT}
+    assert Post.objects.get(pk=post.pk).variants.get(network="bluesky").text == APPROVED_TEXT

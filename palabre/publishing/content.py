@@ -1,0 +1,46 @@
+"""A post's content, in one place: what an approver approves and what the publisher sends.
+
+Content is the idea, every variant's text, content warning, Instagram format, thread parts
+and first comment, its channels, its media (ids and alt text) and the publication time. It is
+read from the rows, never remembered by the paths that write them: an alt text edited in the
+media library changes the digest of every post that uses the picture, with nobody having to
+remember to bump anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any
+
+from palabre.publishing.models import Post
+
+
+def post_content(post: Post) -> dict[str, Any]:
+    """The canonical content as plain data (what the approver saw; also kept with the approval)."""
+    variants = []
+    for variant in sorted(post.variants.all(), key=lambda v: v.network):
+        variants.append(
+            {
+                "network": variant.network,
+                "text": variant.text,
+                "content_warning": variant.content_warning,
+                "instagram_format": variant.instagram_format,
+                "thread": list(variant.thread),
+                "first_comment": variant.first_comment,
+                "channels": sorted(c.pk for c in variant.channels.all()),
+                "media": sorted([m.pk, m.alt_text] for m in variant.media.all()),
+            }
+        )
+    publish_at = post.publish_at.astimezone(UTC).isoformat() if post.publish_at else None
+    return {"idea": post.idea, "publish_at": publish_at, "variants": variants}
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def post_digest(post: Post) -> str:
+    return content_digest(post_content(post))

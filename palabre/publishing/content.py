@@ -14,6 +14,10 @@ import json
 from datetime import UTC
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Post
 
 
@@ -44,3 +48,39 @@ def content_digest(content: dict[str, Any]) -> str:
 
 def post_digest(post: Post) -> str:
     return content_digest(post_content(post))
+
+
+def content_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """What changed since `before` (the approved content), named for the approver."""
+    if not before:
+        return []
+    changes = []
+    if before.get("idea") != after["idea"]:
+        changes.append(_("the idea"))
+    if before.get("publish_at") != after["publish_at"]:
+        changes.append(_("the publication time"))
+    old = {v["network"]: v for v in before.get("variants", [])}
+    new = {v["network"]: v for v in after["variants"]}
+    for network in sorted(old.keys() | new.keys()):
+        label = str(NETWORKS[network].label) if network in NETWORKS else network
+        if network not in new:
+            changes.append(_("%(network)s removed") % {"network": label})
+        elif network not in old:
+            changes.append(_("%(network)s added") % {"network": label})
+        else:
+            fields = [k for k in new[network] if new[network][k] != old[network].get(k)]
+            if fields:
+                names = ", ".join(str(FIELD_NAMES.get(k, k)) for k in fields)
+                changes.append(f"{label}: {names}")
+    return changes
+
+
+FIELD_NAMES = {
+    "text": gettext_lazy("text"),
+    "content_warning": gettext_lazy("content warning"),
+    "instagram_format": gettext_lazy("format"),
+    "thread": gettext_lazy("thread"),
+    "first_comment": gettext_lazy("first comment"),
+    "channels": gettext_lazy("channels"),
+    "media": gettext_lazy("media or alt text"),
+}

@@ -19,7 +19,7 @@ from palabre.channels.models import Channel
 from palabre.lib.concurrency import StaleVersion
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import publisher, services, workflow
-from palabre.publishing.content import post_content, post_digest
+from palabre.publishing.content import content_changes, post_content, post_digest
 from palabre.publishing.forms import (
     ApproveForm,
     CommentForm,
@@ -166,10 +166,12 @@ def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
     data = {v.network: services.variant_data(v) for v in post.variants.all()}
     checks, crosspost = services.post_checks(workspace=workspace, variants=data)
+    changes = content_changes(post.approved_content, post_content(post))
     context = {
         "membership": membership,
         "post": post,
         "panels": [(NETWORKS[n], None, checks[n]) for n in sorted(checks)],
+        "changes": changes if post.status == PostStatus.IN_REVIEW else [],
     } | _workflow_context(membership, post)
     return render(request, "publishing/post_review.html", context)
 

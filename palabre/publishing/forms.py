@@ -45,13 +45,17 @@ class IdeaForm(forms.Form):
         saved = self.initial.get("publish_at")
         if value is None:
             return None
-        if saved is not None and value == saved.replace(second=0, microsecond=0):
-            return saved  # unchanged: the form shows minutes only
+        if saved is not None and _minute(value) == _minute(saved):
+            return saved  # unchanged (the form shows minutes only; read-only once published)
         try:
             workflow.publish_at_check(value)
         except workflow.TransitionRefused as refusal:
             raise forms.ValidationError(str(refusal)) from None
         return value
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 class ApproveForm(forms.Form):

@@ -383,3 +383,35 @@ def test_a_published_variant_cannot_be_rewritten_by_the_service(cast) -> None:
         )
     assert set(DemoPost.objects.values_list("text", flat=True)) == {APPROVED_TEXT}
     assert Post.objects.get(pk=post.pk).variants.get(network="bluesky").text == APPROVED_TEXT
+
+
+def test_a_published_post_can_still_be_saved_a_day_later(cast) -> None:
+    """Its time has passed and is read-only: a save that changes nothing published goes
+    through (a network added for later, the category)."""
+    post = _post(cast, networks=("mastodon",))
+    publisher.post_publish_now(post=post, actor=cast.bob)
+    _run_worker()
+    Post.objects.filter(pk=post.pk).update(publish_at=timezone.now() - timedelta(days=1))
+    post = Post.objects.get(pk=post.pk)
+    response = _as(cast.erin).post(
+        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"post-category": "helpful"})
+    )
+    assert response.status_code == 302
+    assert Post.objects.get(pk=post.pk).category == "helpful"
+
+
+def test_a_retry_of_content_changed_after_approval_is_refused(approval) -> None:
+    post = _approved(approval)
+    PostTarget.objects.update(status=TargetStatus.FAILED)
+    Post.objects.filter(pk=post.pk).update(status=S.FAILED)
+    post.variants.update(text=NEW_TEXT)  # changed by a path that forgot to say so
+    target = PostTarget.objects.get()
+    response = _as(approval.bob).post(
+        f"/w/lumiere/posts/{post.pk}/workflow/",
+        {"action": "retry", "target": target.pk},
+        follow=True,
+    )
+    assert "de retour en validation" in _page(response)
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    _run_worker()
+    assert not DemoPost.objects.exists()

@@ -81,6 +81,8 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
             # Their save stays; this person's input is shown again beside it, nothing lost.
             post.refresh_from_db()
             theirs = post_content(post)
+            for variant in theirs["variants"]:
+                variant["label"] = NETWORKS[variant["network"]].label
             data["post-version"] = str(post.version)
             idea_form, forms = _composer_forms(data, post, workspace)
             messages.error(

@@ -248,6 +248,11 @@ def test_observation_8_a_stale_save_is_refused_and_nothing_is_lost(cast) -> None
     page = _page(response)
     assert response.status_code == 200
     assert "La version de Bob" in page and "La version d'Erin" in page  # both, side by side
+    assert "Non enregistré : quelqu'un a enregistré cette publication" in page
+    # Having seen Erin's, Bob saves again from the form as shown: his own text wins, knowingly.
+    version = re.search(r'name="post-version" value="(\d+)"', page).group(1)
+    again = _as(cast.bob).post(f"/w/lumiere/posts/{post.pk}/", bobs | {"post-version": version})
+    assert again.status_code == 302 and post.variants.get().text == "La version de Bob"
 
 
 # Observation 9 -------------------------------------------------------------------------

@@ -103,3 +103,53 @@ def test_the_approval_path_ends_in_the_calendar_and_on_the_network(
     )
     for page in (editor, approver):
         page.close()
+
+
+def test_an_approved_post_edited_goes_back_and_exactly_the_version_approved_goes_out(
+    browser, live_server, settings, tmp_path, screenshot_dir: Path
+) -> None:
+    """Issue 14, acceptance: on the demo, an editor edits an approved post; it returns to
+    review, the approver is told in the app and by e-mail, approves the version shown, and
+    exactly that version is published."""
+    from django.core import mail
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo", stdout=StringIO())
+    base = live_server.url
+    workshop = Post.objects.get(idea__startswith="Mercredi, atelier pain")
+    assert workshop.status == PostStatus.SCHEDULED
+    mail.outbox.clear()
+
+    editor = _log_in(browser, base, "ines@lumiere.example")
+    editor.goto(f"{base}/w/{DEMO_SLUG}/posts/{workshop.pk}/")
+    editor.get_by_role("tab", name="Mastodon").click()
+    edited = "Mercredi, atelier pain pour les 6-10 ans, de 14 h à 16 h : places limitées !"
+    editor.get_by_label("Texte pour Mastodon").fill(edited)
+    editor.get_by_role("button", name="Enregistrer le brouillon").click()
+    editor.get_by_text("Renvoyée en validation").wait_for()
+    assert editor.locator("[data-post-status]").inner_text() == "En validation"
+    editor.screenshot(path=screenshot_dir / "sent-back.png", full_page=True)
+
+    helene = "helene@lumiere.example"
+    assert any(m.to == [helene] and "/review/" in m.body for m in mail.outbox)
+    approver = _log_in(browser, base, helene)
+    approver.goto(f"{base}/w/{DEMO_SLUG}/notices/")
+    approver.get_by_text("Modifiée après votre validation").first.wait_for()
+    approver.goto(f"{base}/w/{DEMO_SLUG}/posts/{workshop.pk}/review/")
+    assert edited in approver.locator(".review-previews").inner_text()
+    approver.screenshot(path=screenshot_dir / "review-after-edit.png", full_page=True)
+    approver.get_by_role("button", name="Valider", exact=True).click()
+    approver.get_by_text("Validée.").wait_for()
+    assert approver.locator("[data-post-status]").inner_text() == "Programmée"
+
+    workshop.targets.update(next_attempt_at=timezone.now())  # its time has come
+    loop.run(stop=threading.Event(), until_idle=True)
+    published = Post.objects.get(pk=workshop.pk)
+    assert published.status == PostStatus.PUBLISHED
+    for target in published.targets.select_related("variant"):
+        sent = DemoPost.objects.get(idempotency_key=target.idempotency_key)
+        assert sent.text == target.variant.text  # exactly the approved text
+    mastodon = published.targets.get(channel__network="mastodon")
+    assert DemoPost.objects.get(idempotency_key=mastodon.idempotency_key).text == edited
+    for page in (editor, approver):
+        page.close()

@@ -39,7 +39,8 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
     view = "week" if request.GET.get("view") == "week" else "month"
     channel = request.GET.get("channel", "")
     filters = planning.Filters(
-        channel=int(channel) if channel.isdigit() else None,
+        # An id, or nothing: a 23-digit number fits no database column.
+        channel=int(channel) if channel.isdigit() and len(channel) <= 18 else None,
         category=request.GET.get("category", "")
         if request.GET.get("category") in Category.values
         else "",
@@ -91,13 +92,20 @@ def calendar_move(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = membership.workspace
     post_id = request.POST.get("post", "")
     post = get_scoped_or_404(
-        Post.objects.all(), workspace, pk=int(post_id) if post_id.isdigit() else 0
+        Post.objects.all(),
+        workspace,
+        pk=int(post_id) if post_id.isdigit() and len(post_id) <= 18 else 0,
     )
     target_day = _day(request.POST.get("date"), date.min)
     if target_day == date.min or post.publish_at is None:
         raise Http404
     local = post.publish_at.astimezone(workspace.tzinfo)
-    moment = planning.local_moment(target_day, local.time().replace(tzinfo=None), workspace.tzinfo)
+    try:
+        moment = planning.local_moment(
+            target_day, local.time().replace(tzinfo=None), workspace.tzinfo
+        )
+    except OverflowError:  # the first or last day Python knows: out of bounds anyway
+        moment = post.publish_at.replace(year=1 if target_day.year < 2 else 9999)
     try:
         workflow.post_reschedule(post=post, actor=cast(User, request.user), publish_at=moment)
     except workflow.TransitionRefused as refusal:
@@ -123,8 +131,11 @@ def post_next_slot(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
             ),
         )
     else:
-        post.publish_at = found[0]
-        post.save(update_fields=["publish_at", "updated_at"])
+        try:
+            workflow.post_reschedule(post=post, actor=cast(User, request.user), publish_at=found[0])
+        except workflow.TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("post_edit", slug=slug, post_id=post.pk)
         local = found[0].astimezone(workspace.tzinfo)
         messages.success(
             request,

@@ -113,11 +113,11 @@ def _plan(workspace: Workspace, author: User, launch: Post, photos: list[MediaIt
         category="conversation",
         networks=["facebook", "mastodon"],
     )
-    post_schedule(
-        post=workshop,
-        actor=author,
-        publish_at=local_moment(saturday - timedelta(days=3), time(15, 0), tz),
-    )
+    wednesday = local_moment(saturday - timedelta(days=3), time(15, 0), tz)
+    # Never in the past (a demo made on a Thursday): the next week's, then.
+    if wednesday < timezone.now():
+        wednesday += timedelta(days=7)
+    post_schedule(post=workshop, actor=author, publish_at=wednesday)
     brioche = post_create(
         workspace=workspace,
         author=author,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.channels.models import Channel
 from palabre.networks.kinds import NETWORK_CHOICES
+from palabre.publishing import workflow
 from palabre.publishing.models import Category, InstagramFormat, MediaItem
 from palabre.publishing.rules.base import MAX_CHECKED_LENGTH
 
@@ -31,6 +33,45 @@ class IdeaForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In the workspace's time zone."),
+    )
+    # The version the composer was opened at: a save based on an older one is refused.
+    version = forms.IntegerField(
+        required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+
+    def clean_publish_at(self) -> datetime | None:
+        """To come and within five years; a time already saved (a failed post's) may stay."""
+        value: datetime | None = self.cleaned_data.get("publish_at")
+        saved = self.initial.get("publish_at")
+        if value is None:
+            return None
+        if saved is not None and _minute(value) == _minute(saved):
+            return saved  # unchanged (the form shows minutes only; read-only once published)
+        try:
+            workflow.publish_at_check(value)
+        except workflow.TransitionRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        return value
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+class ApproveForm(forms.Form):
+    """The approval as the approver made it: of the content seen, at a time to come."""
+
+    seen = forms.CharField(max_length=64, required=False)
+    publish_at = forms.DateTimeField(
+        label=_("New publication time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(
+        label=_("Approve anyway: why?"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -36,10 +36,8 @@ from palabre.lib.mediainfo import (
     inspect_file,
 )
 from palabre.publishing import workflow
-from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.models import GONE_OUT, MediaItem, Post, PostStatus, PostTarget
 
-# A target in these states went out, or may have (publishing, unknown): its media is kept.
-GONE_OUT = (TargetStatus.PUBLISHED, TargetStatus.PUBLISHING, TargetStatus.UNKNOWN)
 APPROVED = (PostStatus.APPROVED, PostStatus.SCHEDULED)
 
 

@@ -96,6 +96,14 @@ class Post(models.Model):
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Moved by every write of the content (palabre.lib.concurrency): two people editing.
+    version = models.PositiveIntegerField(default=0)
+    # What was cleared to go out: approved where the workspace asks for approval, scheduled
+    # where it does not. The publisher sends a post only while its content has this digest
+    # (palabre.publishing.content); the content itself is kept to show what changed since.
+    approved_digest = models.CharField(max_length=64, blank=True)
+    approved_version = models.PositiveIntegerField(null=True, blank=True)
+    approved_content = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -136,6 +144,11 @@ class TargetStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     UNKNOWN = "unknown", _("Unknown: check on the network")
     HELD = "held", _("Held until the channel is reconnected")
+
+
+# A publication that went out, or may have (publishing, unknown): history, not a draft. Its
+# variant is never rewritten and its media never deleted.
+GONE_OUT = (TargetStatus.PUBLISHED, TargetStatus.PUBLISHING, TargetStatus.UNKNOWN)
 
 
 def _new_key() -> str:

@@ -30,7 +30,7 @@ from palabre.networks.base import (
 )
 from palabre.publishing.models import Post, PostTarget, TargetStatus
 from palabre.publishing.signals import target_published
-from palabre.publishing.workflow import post_settle
+from palabre.publishing.workflow import post_edited, post_may_go_out, post_settle
 
 
 def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarget]:
@@ -42,6 +42,12 @@ def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarge
 
 def post_target_publish(target: PostTarget) -> datetime | None:
     """The worker's step: returns when to try again, or None when the target is settled."""
+    if not target.remote_id and not post_may_go_out(target.post):
+        # Checked here, at the moment of publishing, whatever path changed the content.
+        reason = _("Changed since its approval: not published, back to review.")
+        post_edited(post=target.post, actor=None, reason=reason)
+        PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.FAILED, error=reason)
+        return None
     channel = target.channel
     connector = connector_for(channel)
     if channel.status != ChannelStatus.ACTIVE:

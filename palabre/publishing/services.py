@@ -1,4 +1,4 @@
-"""Writes for posts, their variants and the media library; checks that gather every rule."""
+"""Writes for posts and their variants; checks that gather every rule."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
+from palabre.lib.concurrency import version_advance
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import MediaItem, Post, PostVariant
+from palabre.publishing.models import GONE_OUT, MediaItem, Post, PostVariant
 from palabre.publishing.rules import check_text
 from palabre.publishing.rules.base import Problem, TextCheck
 from palabre.publishing.rules.crosspost import same_text_everywhere
@@ -47,6 +48,61 @@ class VariantData:
     first_comment: str = ""
 
 
+class ContentLocked(ValueError):
+    """The edit would change or remove what already went out; the message says what."""
+
+
+def post_locked_networks(*, post: Post) -> set[str]:
+    """The networks whose variant went out (or may have): read-only from then on."""
+    return set(post.targets.filter(status__in=GONE_OUT).values_list("variant__network", flat=True))
+
+
+def _same(variant: PostVariant, data: VariantData) -> bool:
+    def key(v: VariantData) -> tuple[object, ...]:
+        channels, media = {c.pk for c in v.channels}, {m.pk for m in v.media}
+        return (v.text, v.content_warning, v.instagram_format, v.thread, v.first_comment) + (
+            channels,
+            media,
+        )
+
+    return key(variant_data(variant)) == key(data)
+
+
+def _check_locked(
+    post: Post,
+    idea: str,
+    networks: list[str],
+    variants: dict[str, VariantData],
+    publish_at: datetime | None,
+) -> None:
+    """Once a variant went out, the idea, the time and the published variants stay as they
+    are; a correction is a new post (Duplicate)."""
+    locked = post_locked_networks(post=post)
+    if not locked:
+        return
+    names = ", ".join(sorted(str(NETWORKS[n].label) for n in locked))
+    if idea != post.idea or publish_at != post.publish_at:
+        raise ContentLocked(
+            _(
+                "Already published on %(networks)s: the idea and the time no longer change. "
+                "For a correction, duplicate the post."
+            )
+            % {"networks": names}
+        )
+    removed = locked - set(networks)
+    changed = {
+        n for n in locked & set(variants) if not _same(post.variants.get(network=n), variants[n])
+    }
+    if removed or changed:
+        raise ContentLocked(
+            _(
+                "Already published on %(networks)s: that variant stays as it went out. "
+                "For a correction, duplicate the post."
+            )
+            % {"networks": ", ".join(sorted(str(NETWORKS[n].label) for n in removed | changed))}
+        )
+
+
 @transaction.atomic
 def post_update(
     *,
@@ -56,7 +112,12 @@ def post_update(
     networks: list[str],
     variants: dict[str, VariantData],
     publish_at: datetime | None = None,
+    seen_version: int | None = None,
 ) -> Post:
+    """Save the composer. `seen_version`: the version the form was opened at (StaleVersion
+    if someone saved since; None skips the check). What went out stays (ContentLocked)."""
+    version_advance(post, seen=seen_version)
+    _check_locked(post, idea, networks, variants, publish_at)
     post.idea, post.category, post.publish_at = idea, category, publish_at
     post.save(update_fields=["idea", "category", "publish_at", "updated_at"])
     post.variants.exclude(network__in=networks).delete()
@@ -133,6 +194,7 @@ def variant_split(*, variant: PostVariant) -> bool:
         return False
     variant.text, variant.thread = parts[0], parts[1:]
     variant.save(update_fields=["text", "thread"])
+    version_advance(variant.post, seen=None)
     return True
 
 

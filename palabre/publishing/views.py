@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from palabre.accounts.models import Membership, User, Workspace
+from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
+from palabre.lib.concurrency import StaleVersion
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import publisher, services, workflow
+from palabre.publishing.content import content_changes, post_content, post_digest
 from palabre.publishing.forms import (
+    ApproveForm,
     CommentForm,
     IdeaForm,
     MediaEditForm,
@@ -71,31 +74,40 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.COMPOSE)
     workspace = membership.workspace
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
-    networks = [v.network for v in post.variants.all()]
-    initial = {
-        "idea": post.idea,
-        "category": post.category,
-        "networks": networks,
-        "publish_at": post.publish_at,
-    }
-    idea_form = IdeaForm(request.POST or None, initial=initial, prefix="post")
-    forms = _variant_forms(request.POST or None, post, workspace)
-    if (
-        request.method == "POST"
-        and idea_form.is_valid()
-        and all(f.is_valid() for f in forms.values())
-    ):
-        services.post_update(
-            post=post,
-            idea=idea_form.cleaned_data["idea"],
-            category=idea_form.cleaned_data["category"],
-            networks=idea_form.cleaned_data["networks"],
-            variants=_variant_data(forms),
-            publish_at=idea_form.cleaned_data["publish_at"],
-        )
-        workflow.post_edited(post=post, actor=cast(User, request.user))
-        _after_save(request, membership, post, request.POST.get("action", "save"))
-        return redirect("post_edit", slug=slug, post_id=post.pk)
+    data = request.POST.copy() if request.method == "POST" else None
+    idea_form, forms = _composer_forms(data, post, workspace)
+    theirs = None
+    if data is not None and idea_form.is_valid() and all(f.is_valid() for f in forms.values()):
+        try:
+            services.post_update(
+                post=post,
+                idea=idea_form.cleaned_data["idea"],
+                category=idea_form.cleaned_data["category"],
+                networks=idea_form.cleaned_data["networks"],
+                variants=_variant_data(forms),
+                publish_at=idea_form.cleaned_data["publish_at"],
+                seen_version=idea_form.cleaned_data["version"],
+            )
+        except StaleVersion:
+            # Their save stays; this person's input is shown again beside it, nothing lost.
+            post.refresh_from_db()
+            theirs = post_content(post)
+            for variant in theirs["variants"]:
+                variant["label"] = NETWORKS[variant["network"]].label
+            data["post-version"] = str(post.version)
+            idea_form, forms = _composer_forms(data, post, workspace)
+            messages.error(
+                request,
+                _(
+                    "Not saved: someone saved this post while you were editing it. Your text is in the form; what they saved is shown beside it. Save again to keep yours."
+                ),
+            )
+        except services.ContentLocked as refusal:
+            idea_form.add_error(None, str(refusal))
+        else:
+            sent_back = workflow.post_edited(post=post, actor=cast(User, request.user))
+            _after_save(request, membership, post, request.POST.get("action", "save"), sent_back)
+            return redirect("post_edit", slug=slug, post_id=post.pk)
     checks, crosspost = _checks(workspace, post, forms)
     context = {
         "membership": membership,
@@ -106,8 +118,34 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "promotional": _promotional(request, workspace, post),
         "threshold": round(workspace.crosspost_threshold * 100),
         "can_publish": can(membership, Action.PUBLISH),
+        "theirs": theirs,
+        "locked": services.post_locked_networks(post=post),
     } | _workflow_context(membership, post)
     return render(request, "publishing/post_edit.html", context)
+
+
+def _composer_forms(
+    data: QueryDict | None, post: Post, workspace: Workspace
+) -> tuple[IdeaForm, dict[str, VariantForm]]:
+    """The composer's forms; what already went out is shown read-only (disabled fields keep
+    their saved value whatever is sent)."""
+    initial = {
+        "idea": post.idea,
+        "category": post.category,
+        "networks": [v.network for v in post.variants.all()],
+        "publish_at": post.publish_at,
+        "version": post.version,
+    }
+    idea_form = IdeaForm(data, initial=initial, prefix="post")
+    locked = services.post_locked_networks(post=post)
+    forms = _variant_forms(data, post, workspace)
+    if locked:
+        for name in ("idea", "publish_at"):
+            idea_form.fields[name].disabled = True
+        for network in locked & set(forms):
+            for field in forms[network].fields.values():
+                field.disabled = True
+    return idea_form, forms
 
 
 def _workflow_context(membership: Membership, post: Post) -> dict[str, Any]:
@@ -121,6 +159,16 @@ def _workflow_context(membership: Membership, post: Post) -> dict[str, Any]:
         "can_compose": can(membership, Action.COMPOSE),
         "can_retry": can(membership, Action.PUBLISH),
         "comment_form": CommentForm(),
+        # The approval is of this content: the approve form sends its digest back.
+        "digest": post_digest(post),
+        "problems": workflow.post_problems(post, to_publish=False)
+        if post.status == PostStatus.IN_REVIEW
+        else [],
+        "can_override": membership.role == Role.OWNER,
+        "time_passed": post.status == PostStatus.IN_REVIEW
+        and post.publish_at is not None
+        and post.publish_at < timezone.now(),
+        "approve_form": ApproveForm(),
     }
 
 
@@ -131,10 +179,12 @@ def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
     data = {v.network: services.variant_data(v) for v in post.variants.all()}
     checks, crosspost = services.post_checks(workspace=workspace, variants=data)
+    changes = content_changes(post.approved_content, post_content(post))
     context = {
         "membership": membership,
         "post": post,
         "panels": [(NETWORKS[n], None, checks[n]) for n in sorted(checks)],
+        "changes": changes if post.status == PostStatus.IN_REVIEW else [],
     } | _workflow_context(membership, post)
     return render(request, "publishing/post_review.html", context)
 
@@ -164,9 +214,11 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
     except workflow.TransitionRefused as refusal:
         messages.error(request, str(refusal))
     except workflow.PublishRefused as refusal:
-        messages.error(
-            request, _("Not scheduled: %(problems)s") % {"problems": "; ".join(refusal.problems)}
-        )
+        problems = "; ".join(refusal.problems)
+        if action == "approve":
+            messages.error(request, _("Not approved: %(problems)s") % {"problems": problems})
+        else:
+            messages.error(request, _("Not scheduled: %(problems)s") % {"problems": problems})
     else:
         if isinstance(result, Post):
             messages.success(request, _("Duplicated: this is the copy."))
@@ -189,7 +241,7 @@ def _workflow_action(
     action: str, post: Post, actor: User, data: QueryDict, membership: Membership
 ) -> Post | None:
     if action == "approve":
-        workflow.post_approve(post=post, actor=actor)
+        _approve(post, actor, data)
     elif action in ("request_changes", "comment"):
         form = CommentForm(data)
         if not form.is_valid():
@@ -218,9 +270,32 @@ def _workflow_action(
     return None
 
 
-def _after_save(request: HttpRequest, membership: Membership, post: Post, action: str) -> None:
+def _approve(post: Post, actor: User, data: QueryDict) -> None:
+    """Of the content the approver saw (its digest, sent back by the review page)."""
+    form = ApproveForm(data)
+    if not form.is_valid():
+        problems = "; ".join(str(m) for errors in form.errors.values() for m in errors)
+        raise workflow.TransitionRefused(_("Not approved: %(problems)s") % {"problems": problems})
+    workflow.post_approve(
+        post=post,
+        actor=actor,
+        seen=form.cleaned_data["seen"],
+        publish_at=form.cleaned_data["publish_at"],
+        override_reason=form.cleaned_data["reason"],
+    )
+
+
+def _after_save(
+    request: HttpRequest, membership: Membership, post: Post, action: str, sent_back: bool
+) -> None:
     """The composer's buttons: save, submit for review, schedule, publish now."""
     actor = cast(User, request.user)
+    if sent_back:
+        messages.warning(
+            request,
+            _("Sent back for approval: it changed after its approval; the approvers are told."),
+        )
+        return
     try:
         if action == "submit":
             workflow.post_submit(post=post, actor=actor)
@@ -251,7 +326,14 @@ def _after_save(request: HttpRequest, membership: Membership, post: Post, action
             messages.success(request, _("Draft saved."))
     except workflow.PublishRefused as refusal:
         problems = "; ".join(refusal.problems)
-        messages.error(request, _("Saved, not published: %(problems)s") % {"problems": problems})
+        if action == "submit":
+            messages.error(
+                request, _("Saved, not sent for approval: %(problems)s") % {"problems": problems}
+            )
+        else:
+            messages.error(
+                request, _("Saved, not published: %(problems)s") % {"problems": problems}
+            )
     except workflow.TransitionRefused as refusal:
         messages.error(request, _("Saved. %(reason)s") % {"reason": refusal})
 
@@ -288,8 +370,8 @@ def _variant_forms(
             "instagram_format": variant.instagram_format,
             "thread": "\n---\n".join(variant.thread),
             "first_comment": variant.first_comment,
-            "channels": variant.channels.all(),
-            "media_items": variant.media.all(),
+            "channels": [c.pk for c in variant.channels.all()],
+            "media_items": [m.pk for m in variant.media.all()],
         }
         forms[variant.network] = VariantForm(
             data, initial=initial, prefix=variant.network, channels=channels, media=media

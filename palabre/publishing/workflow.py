@@ -2,15 +2,17 @@
 published, failed or unknown. Every transition is recorded (who, when, from, to).
 
 With approval required (a workspace setting), a post is scheduled only once approved; an
-approved post carrying a publication time is scheduled by the approval itself. Editing a
-scheduled or approved post sends it back to review.
+approved post carrying a publication time is scheduled by the approval itself. The approval
+records the content approved (palabre.publishing.content); any change after it, by anyone and
+by any path, sends the post back to review and tells the approvers, and the publisher sends
+nothing whose content is not the approved one. What went out is never deleted by an edit.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Set as AbstractSet
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -21,6 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import Membership, Role, User, Workspace
+from palabre.accounts.permissions import Action, can
+from palabre.lib.concurrency import version_advance
+from palabre.publishing.content import content_digest, post_content, post_digest
 from palabre.publishing.models import (
     Notice,
     Post,
@@ -34,7 +39,13 @@ from palabre.publishing.services import variant_check, variant_data
 from palabre.publishing.signals import target_published
 
 S = PostStatus
+T = TargetStatus
 EDITABLE = {S.DRAFT, S.CHANGES_REQUESTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED}
+# Publications that have not gone out: an edit may replace them. The others stay, always.
+NOT_OUT = [T.SCHEDULED, T.HELD, T.FAILED]
+# A publish time is "now" within this margin (the form's minute, the time to press the button).
+GRACE = timedelta(minutes=2)
+HORIZON_YEARS = 5
 
 
 class PublishRefused(ValueError):
@@ -47,6 +58,65 @@ class PublishRefused(ValueError):
 
 class TransitionRefused(ValueError):
     """Not possible from this status or by this rule; the message is for the person."""
+
+
+class ContentChanged(TransitionRefused):
+    """The post is no longer what the approver saw: nothing was approved."""
+
+
+class TimePassed(TransitionRefused):
+    """The planned time has passed: the approval needs a new one."""
+
+
+def publish_at_check(publish_at: datetime) -> None:
+    """A publication time is to come, and within five years; "publish now" is for now."""
+    now = timezone.now()
+    if publish_at < now - GRACE:
+        raise TransitionRefused(_("This time has passed: choose a time to come, or publish now."))
+    if publish_at.year > now.year + HORIZON_YEARS:
+        raise TransitionRefused(
+            _("Choose a time within the next %(years)s years.") % {"years": HORIZON_YEARS}
+        )
+
+
+def post_cleared(post: Post) -> bool:
+    """Is the content now the content that was approved (or scheduled, without approval)?"""
+    return bool(post.approved_digest) and post_digest(post) == post.approved_digest
+
+
+def post_may_go_out(post: Post) -> bool:
+    return not post.workspace.approval_required or post_cleared(post)
+
+
+def _clear(post: Post) -> None:
+    """Record the content as it is now as the content that may go out."""
+    content = post_content(post)
+    post.approved_content, post.approved_digest = content, content_digest(content)
+    post.approved_version = post.version
+    Post.objects.filter(pk=post.pk).update(
+        approved_content=content,
+        approved_digest=post.approved_digest,
+        approved_version=post.version,
+    )
+
+
+def post_content_written(*, post: Post) -> None:
+    """Every write of the content moves the version: a form opened before it is stale."""
+    version_advance(post, seen=None)
+
+
+def _may_approve(post: Post, actor: User | None) -> bool:
+    if actor is None:  # Palabre itself: the demo, a job
+        return True
+    membership = Membership.objects.filter(workspace=post.workspace, user=actor).first()
+    return can(membership, Action.APPROVE)
+
+
+def _approvers(workspace: Workspace) -> list[User]:
+    """The client's approvers; without any, the people who approve in their place."""
+    memberships = Membership.objects.filter(workspace=workspace).select_related("user")
+    found = [m.user for m in memberships if m.role == Role.APPROVER]
+    return found or [m.user for m in memberships if m.role in {Role.OWNER, Role.MANAGER}]
 
 
 def _move(post: Post, to: str, actor: User | None, note: str = "") -> None:
@@ -67,28 +137,66 @@ def _require(post: Post, allowed: AbstractSet[str]) -> None:
 
 @transaction.atomic
 def post_submit(*, post: Post, actor: User) -> None:
+    """For review; refused while a chosen variant breaks its network's rules."""
     _require(post, {S.DRAFT, S.CHANGES_REQUESTED})
+    problems = post_problems(post, to_publish=False)
+    if problems:
+        raise PublishRefused(problems)
     _move(post, S.IN_REVIEW, actor)
-    approvers = Membership.objects.filter(
-        workspace=post.workspace, role=Role.APPROVER
-    ).select_related("user")
-    for membership in approvers:
+    for user in _approvers(post.workspace):
         _notify(
-            membership.user,
-            post,
-            gettext_noop("A post waits for your approval: “%(idea)s”."),
-            review=True,
+            user, post, gettext_noop("A post waits for your approval: “%(idea)s”."), review=True
         )
 
 
 @transaction.atomic
-def post_approve(*, post: Post, actor: User) -> None:
+def post_approve(
+    *,
+    post: Post,
+    actor: User,
+    seen: str | None = None,
+    publish_at: datetime | None = None,
+    override_reason: str = "",
+) -> None:
+    """Approve the content the approver saw (`seen`, its digest; None: as it is now).
+
+    Refused if it changed since, while a variant has errors (a workspace owner may approve
+    anyway with a written reason, kept in the history), and when its time has passed without
+    a new `publish_at`.
+    """
     _require(post, {S.IN_REVIEW})
-    _move(post, S.APPROVED, actor)
+    if seen is not None and seen != post_digest(post):
+        raise ContentChanged(
+            _(
+                "This post changed while you were reading it: nothing was approved. Here is the "
+                "current version; read it again before approving."
+            )
+        )
+    problems = post_problems(post, to_publish=False)
+    note = ""
+    if problems:
+        owner = Membership.objects.filter(
+            workspace=post.workspace, user=actor, role=Role.OWNER
+        ).exists()
+        if not (owner and override_reason.strip()):
+            raise PublishRefused(problems)
+        note = _("Approved with errors (%(problems)s). Reason: %(reason)s") % {
+            "problems": "; ".join(problems),
+            "reason": override_reason.strip(),
+        }
+    if publish_at is not None:
+        publish_at_check(publish_at)
+        post.publish_at = publish_at
+        post.save(update_fields=["publish_at", "updated_at"])
+        post_content_written(post=post)
+    elif post.publish_at and post.publish_at < timezone.now() - GRACE:
+        raise TimePassed(_("The planned time has passed: choose a new time to approve it."))
+    _move(post, S.APPROVED, actor, note=note)
+    _clear(post)
     if post.author:
         _notify(post.author, post, gettext_noop("Approved: “%(idea)s”."))
     if post.publish_at:
-        post_schedule(post=post, actor=actor, publish_at=post.publish_at)
+        _schedule(post, actor, post.publish_at, check=not problems)
 
 
 @transaction.atomic
@@ -111,7 +219,9 @@ def post_comment(
     return PostComment.objects.create(post=post, author=author, text=text.strip(), parent=parent)
 
 
-def _blocking(post: Post) -> list[str]:
+def post_problems(post: Post, *, to_publish: bool = True) -> list[str]:
+    """What blocks submitting, approving and publishing: every chosen variant's errors; and,
+    to publish, a channel at least (a post may be reviewed before its channels exist)."""
     problems = []
     for variant in post.variants.prefetch_related("channels", "media"):
         if not variant.channels.exists():
@@ -121,22 +231,40 @@ def _blocking(post: Post) -> list[str]:
             f"{variant.get_network_display()}: {p.message}"
             for p in check.text.errors + check.media_errors
         ]
-    if not any(v.channels.exists() for v in post.variants.all()):
+    if to_publish and not any(v.channels.exists() for v in post.variants.all()):
         problems.append(_("Choose at least one channel to publish to."))
     return problems
 
 
 @transaction.atomic
 def post_schedule(*, post: Post, actor: User | None, publish_at: datetime) -> list[PostTarget]:
-    """One target per variant × chosen channel, due at `publish_at`; refused while invalid."""
-    allowed = {S.APPROVED, S.SCHEDULED} if post.workspace.approval_required else EDITABLE
+    """One target per variant × chosen channel, due at `publish_at`; refused while invalid,
+    in the past, or (with approval required) unapproved or changed since its approval.
+
+    Where approval is required, a new time set by someone who may approve is approved with
+    it; by anyone else it is refused (post_reschedule sends the post back to review)."""
+    required = post.workspace.approval_required
+    allowed = {S.APPROVED, S.SCHEDULED} if required else EDITABLE
     if post.status not in allowed:
-        if post.workspace.approval_required:
+        if required:
             raise TransitionRefused(
                 _("This workspace requires approval first: submit the post for review.")
             )
         _require(post, allowed)
-    problems = _blocking(post)
+    if required and not post_cleared(post):
+        raise TransitionRefused(
+            _("This post changed after its approval: it must be approved again.")
+        )
+    if required and publish_at != post.publish_at and not _may_approve(post, actor):
+        raise TransitionRefused(_("A new time must be approved: submit the post for review."))
+    return _schedule(post, actor, publish_at)
+
+
+def _schedule(
+    post: Post, actor: User | None, publish_at: datetime, *, check: bool = True
+) -> list[PostTarget]:
+    publish_at_check(publish_at)
+    problems = post_problems(post) if check else []
     if problems:
         raise PublishRefused(problems)
     targets = []
@@ -154,11 +282,16 @@ def post_schedule(*, post: Post, actor: User | None, publish_at: datetime) -> li
             targets.append(target)
     chosen = [t.pk for t in targets]
     post.targets.filter(status=TargetStatus.SCHEDULED).exclude(pk__in=chosen).delete()
+    moved = post.publish_at != publish_at
     post.publish_at = publish_at
     if post.status != S.SCHEDULED:
         _move(post, S.SCHEDULED, actor)
     else:
         post.save(update_fields=["publish_at", "updated_at"])
+    if moved:
+        post_content_written(post=post)
+    if moved or not post.workspace.approval_required:
+        _clear(post)  # checked above: whoever scheduled it may clear it
     return targets
 
 
@@ -169,11 +302,45 @@ def post_cancel(*, post: Post, actor: User) -> None:
     _move(post, S.DRAFT, actor)
 
 
-def post_edited(*, post: Post, actor: User) -> None:
-    """After an edit: with approval required, an approved or scheduled post goes back to review."""
-    if post.workspace.approval_required and post.status in {S.APPROVED, S.SCHEDULED}:
-        post.targets.filter(status__in=[TargetStatus.SCHEDULED, TargetStatus.HELD]).delete()
-        _move(post, S.IN_REVIEW, actor, note=_("Edited after approval."))
+def post_edited(*, post: Post, actor: User | None, reason: str = "") -> bool:
+    """The one entry point for "the content may have changed" (the composer, the calendar,
+    the media library, the publisher). True when the post went back to review.
+
+    With approval required, an approved, scheduled, failed or held post whose content is no
+    longer the approved one goes back to review: its publications not yet out are withdrawn
+    (those out stay), the approvers are told in the app and by e-mail. Without approval, the
+    editor's save of a scheduled post is what goes out.
+    """
+    post = Post.objects.select_related("workspace").get(pk=post.pk)
+    if post_cleared(post):
+        return False
+    if not post.workspace.approval_required:
+        if post.status == S.SCHEDULED:
+            _clear(post)
+        return False
+    waiting = post.targets.filter(status__in=NOT_OUT).exists()
+    if post.status not in {S.APPROVED, S.SCHEDULED} and not (
+        post.status in {S.FAILED, S.UNKNOWN} and waiting
+    ):
+        return False
+    post_send_back(post=post, actor=actor, reason=reason)
+    return True
+
+
+post_content_changed = post_edited  # the name the plan gives it; one function
+
+
+@transaction.atomic
+def post_send_back(*, post: Post, actor: User | None, reason: str = "") -> None:
+    post.targets.filter(status__in=NOT_OUT).delete()
+    _move(post, S.IN_REVIEW, actor, note=reason or _("Changed after approval: back to review."))
+    for user in _approvers(post.workspace):
+        _notify(
+            user,
+            post,
+            gettext_noop("Changed after your approval, to approve again: “%(idea)s”."),
+            review=True,
+        )
 
 
 @transaction.atomic
@@ -229,6 +396,11 @@ def post_settle(*, post: Post) -> None:
 def target_retry(*, target: PostTarget, actor: User) -> None:
     if target.status not in {TargetStatus.FAILED, TargetStatus.UNKNOWN, TargetStatus.HELD}:
         raise TransitionRefused(_("Only a failed, unknown or held publication can be retried."))
+    if not post_may_go_out(target.post):
+        post_edited(post=target.post, actor=actor)
+        raise TransitionRefused(
+            _("This post changed after its approval: it is back in review, not published.")
+        )
     now = timezone.now()
     PostTarget.objects.filter(pk=target.pk).update(
         status=TargetStatus.SCHEDULED, next_attempt_at=now, attempts=0, error=""
@@ -268,14 +440,24 @@ def _notify(
 
 
 def post_reschedule(*, post: Post, actor: User, publish_at: datetime) -> None:
-    """A new date and time: a time is not content, so an approved post needs no new review."""
+    """A new date and time (the calendar, the next free slot). The time is content: where
+    approval is required, an approved post moved by someone who may not approve goes back
+    to review; moved by an approver, it stays approved at its new time."""
     if post.status in {S.PUBLISHED, S.FAILED, S.UNKNOWN}:
         raise TransitionRefused(_("This post has already gone out; duplicate it to publish again."))
-    if post.status == S.SCHEDULED:
+    publish_at_check(publish_at)
+    approver = not post.workspace.approval_required or _may_approve(post, actor)
+    if post.status == S.SCHEDULED and approver and post_may_go_out(post):
         post_schedule(post=post, actor=actor, publish_at=publish_at)
         return
+    cleared = post_cleared(post)
     post.publish_at = publish_at
     post.save(update_fields=["publish_at", "updated_at"])
+    post_content_written(post=post)
+    if post.status == S.APPROVED and approver and cleared:
+        _clear(post)
+    else:
+        post_edited(post=post, actor=actor, reason=_("New time: back to review."))
 
 
 def workspace_reset_ical(*, workspace: Workspace) -> None:

@@ -37,7 +37,12 @@ def _scheduled(cast, channel, when: datetime, idea: str = "Pain du jour") -> Pos
         category="helpful",
         networks=["mastodon"],
     )
-    workflow.post_schedule(post=post, actor=cast.erin, publish_at=when)
+    # Scheduled for later, then placed at `when` (these tests read fixed, past dates).
+    workflow.post_schedule(
+        post=post, actor=cast.erin, publish_at=timezone.now() + timedelta(days=1)
+    )
+    Post.objects.filter(pk=post.pk).update(publish_at=when)
+    PostTarget.objects.filter(post=post).update(publish_at=when, next_attempt_at=when)
     return Post.objects.get(pk=post.pk)
 
 
@@ -115,16 +120,17 @@ def test_the_month_grid_and_filters(editor: Client, cast, channel) -> None:
 
 
 def test_drag_and_drop_moves_a_post_keeping_its_time(editor: Client, cast, channel) -> None:
-    post = _scheduled(cast, channel, datetime(2026, 11, 24, 17, 30, tzinfo=UTC))
+    year = timezone.now().year + 1  # a November to come: Paris is UTC+1 then
+    post = _scheduled(cast, channel, datetime(year, 11, 24, 17, 30, tzinfo=UTC))
     response = editor.post(
         "/w/lumiere/calendar/move/",
-        {"post": post.pk, "date": "2026-11-27"},
+        {"post": post.pk, "date": f"{year}-11-27"},
         HTTP_HX_REQUEST="true",
         follow=True,
     )
     assert response.status_code == 200
     moved = Post.objects.get(pk=post.pk)
-    assert moved.publish_at.astimezone(PARIS) == datetime(2026, 11, 27, 18, 30, tzinfo=PARIS)
+    assert moved.publish_at.astimezone(PARIS) == datetime(year, 11, 27, 18, 30, tzinfo=PARIS)
     assert PostTarget.objects.get().next_attempt_at == moved.publish_at
     assert "<html" not in response.content.decode()  # htmx gets the grid alone
     assert (
@@ -239,7 +245,9 @@ def test_csv_import_is_all_or_nothing_with_a_report_per_row(editor: Client) -> N
     assert "publish_at" in html.unescape(missing.content.decode())
 
 
-def test_an_approved_post_moved_in_the_calendar_needs_no_new_review(cast, channel) -> None:
+def test_an_approved_post_moved_by_an_editor_goes_back_to_review(cast, channel) -> None:
+    """Issue 14: the time is content. Moved by an approver, the post stays approved at its new
+    time; by anyone else, it goes back to review."""
     cast.workspace.approval_required = True
     cast.workspace.save()
     post = post_create(
@@ -253,9 +261,23 @@ def test_an_approved_post_moved_in_the_calendar_needs_no_new_review(cast, channe
     post.save()
     workflow.post_submit(post=post, actor=cast.erin)
     workflow.post_approve(post=post, actor=cast.anna)
-    workflow.post_reschedule(
-        post=Post.objects.get(pk=post.pk),
-        actor=cast.erin,
-        publish_at=timezone.now() + timedelta(days=4),
-    )
-    assert Post.objects.get(pk=post.pk).status == PostStatus.SCHEDULED
+    later = timezone.now() + timedelta(days=4)
+    workflow.post_reschedule(post=Post.objects.get(pk=post.pk), actor=cast.bob, publish_at=later)
+    moved = Post.objects.get(pk=post.pk)
+    assert moved.status == PostStatus.SCHEDULED and workflow.post_cleared(moved)
+    assert PostTarget.objects.get().next_attempt_at == later
+    workflow.post_reschedule(post=moved, actor=cast.erin, publish_at=later + timedelta(days=1))
+    assert Post.objects.get(pk=post.pk).status == PostStatus.IN_REVIEW
+    assert not PostTarget.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["2020-01-06", "0002-01-01", "2999-01-01"])
+def test_a_drag_out_of_bounds_is_refused_with_a_message(editor: Client, cast, channel, day) -> None:
+    """Issue 14, observation 6: no publication in the past or centuries ahead by the calendar."""
+    when = timezone.now() + timedelta(days=2)
+    post = _scheduled(cast, channel, when)
+    response = editor.post("/w/lumiere/calendar/move/", {"post": post.pk, "date": day}, follow=True)
+    assert response.status_code == 200
+    assert Post.objects.get(pk=post.pk).publish_at == when
+    page = html.unescape(response.content.decode())
+    assert "passée" in page or "prochaines années" in page

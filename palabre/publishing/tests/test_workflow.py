@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import threading
 from datetime import timedelta
 
@@ -85,7 +86,9 @@ def test_the_approval_path_from_draft_to_published(client: Client, cast, post) -
         "mastodon-text": "Atelier pain samedi de 10 h à 12 h, inscription en message."
     }
     editor.post(f"/w/lumiere/posts/{post.pk}/", form)
-    approver.post(f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "approve"})
+    page = approver.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
+    seen = re.search(r'name="seen" value="([0-9a-f]{64})"', page).group(1)  # what was read
+    approver.post(f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "approve", "seen": seen})
     assert _status(post) == S.SCHEDULED  # approved with a time: scheduled by the approval
     target = PostTarget.objects.get()
     assert target.next_attempt_at == Post.objects.get(pk=post.pk).publish_at
@@ -111,7 +114,10 @@ def test_editing_a_scheduled_post_sends_it_back_to_review(client: Client, cast, 
     workflow.post_submit(post=post, actor=cast.erin)
     workflow.post_approve(post=post, actor=cast.anna)
     assert PostTarget.objects.count() == 1
-    _as(client, cast.erin).post(f"/w/lumiere/posts/{post.pk}/", _form(post, "save"))
+    same = _as(client, cast.erin).post(f"/w/lumiere/posts/{post.pk}/", _form(post, "save"))
+    assert same.status_code == 302 and _status(post) == S.SCHEDULED  # saved unchanged: no change
+    changed = _form(post, "save") | {"mastodon-text": "Atelier pain samedi à 11 h."}
+    client.post(f"/w/lumiere/posts/{post.pk}/", changed)
     assert _status(post) == S.IN_REVIEW
     assert not PostTarget.objects.exists()
 

@@ -1,0 +1,86 @@
+"""A post's content, in one place: what an approver approves and what the publisher sends.
+
+Content is the idea, every variant's text, content warning, Instagram format, thread parts
+and first comment, its channels, its media (ids and alt text) and the publication time. It is
+read from the rows, never remembered by the paths that write them: an alt text edited in the
+media library changes the digest of every post that uses the picture, with nobody having to
+remember to bump anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from palabre.networks.kinds import NETWORKS
+from palabre.publishing.models import Post
+
+
+def post_content(post: Post) -> dict[str, Any]:
+    """The canonical content as plain data (what the approver saw; also kept with the approval)."""
+    variants = []
+    for variant in sorted(post.variants.all(), key=lambda v: v.network):
+        variants.append(
+            {
+                "network": variant.network,
+                "text": variant.text,
+                "content_warning": variant.content_warning,
+                "instagram_format": variant.instagram_format,
+                "thread": list(variant.thread),
+                "first_comment": variant.first_comment,
+                "channels": sorted(c.pk for c in variant.channels.all()),
+                "media": sorted([m.pk, m.alt_text] for m in variant.media.all()),
+            }
+        )
+    publish_at = post.publish_at.astimezone(UTC).isoformat() if post.publish_at else None
+    return {"idea": post.idea, "publish_at": publish_at, "variants": variants}
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def post_digest(post: Post) -> str:
+    return content_digest(post_content(post))
+
+
+def content_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """What changed since `before` (the approved content), named for the approver."""
+    if not before:
+        return []
+    changes = []
+    if before.get("idea") != after["idea"]:
+        changes.append(_("the idea"))
+    if before.get("publish_at") != after["publish_at"]:
+        changes.append(_("the publication time"))
+    old = {v["network"]: v for v in before.get("variants", [])}
+    new = {v["network"]: v for v in after["variants"]}
+    for network in sorted(old.keys() | new.keys()):
+        label = str(NETWORKS[network].label) if network in NETWORKS else network
+        if network not in new:
+            changes.append(_("%(network)s removed") % {"network": label})
+        elif network not in old:
+            changes.append(_("%(network)s added") % {"network": label})
+        else:
+            fields = [k for k in new[network] if new[network][k] != old[network].get(k)]
+            if fields:
+                names = ", ".join(str(FIELD_NAMES.get(k, k)) for k in fields)
+                changes.append(f"{label}: {names}")
+    return changes
+
+
+FIELD_NAMES = {
+    "text": gettext_lazy("text"),
+    "content_warning": gettext_lazy("content warning"),
+    "instagram_format": gettext_lazy("format"),
+    "thread": gettext_lazy("thread"),
+    "first_comment": gettext_lazy("first comment"),
+    "channels": gettext_lazy("channels"),
+    "media": gettext_lazy("media or alt text"),
+}

@@ -1,0 +1,422 @@
+"""Issue 14, approval and publishing: what the client approved is exactly what goes out, and
+what went out is never lost. One test per observation (see docs/security.md)."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from palabre.channels.models import Channel, ChannelStatus
+from palabre.channels.services import channel_create_demo
+from palabre.networks.demo.models import DemoPost
+from palabre.publishing import publisher, workflow
+from palabre.publishing.models import Notice, Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.services import post_create
+from palabre.worker import loop
+
+S = PostStatus
+APPROVED_TEXT = "Atelier pain samedi à 10 h."
+NEW_TEXT = "Atelier pain samedi à 10 h, et soldes à -70 % !"
+
+
+def _run_worker() -> None:
+    loop.run(stop=threading.Event(), until_idle=True)
+
+
+def _as(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def approval(cast):
+    cast.workspace.approval_required = True
+    cast.workspace.save()
+    return cast
+
+
+def _post(cast, networks=("mastodon",), when=timedelta(days=2)) -> Post:
+    for network in networks:
+        if not Channel.objects.filter(workspace=cast.workspace, network=network).exists():
+            channel_create_demo(workspace=cast.workspace, network=network, name=network.title())
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea=APPROVED_TEXT,
+        category="conversation",
+        networks=list(networks),
+    )
+    post.publish_at = timezone.now() + when if when is not None else None
+    post.save()
+    return Post.objects.get(pk=post.pk)
+
+
+def _approved(cast) -> Post:
+    post = _post(cast)
+    workflow.post_submit(post=post, actor=cast.erin)
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=cast.anna)
+    return Post.objects.get(pk=post.pk)
+
+
+def _form(post: Post, action: str = "save", **changes) -> dict:
+    """The composer's fields as the page would send them, with the version it was opened at."""
+    page = _as(post.author).get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    version = re.search(r'name="post-version" value="(\d+)"', page)
+    data: dict = {
+        "post-idea": post.idea,
+        "post-category": post.category,
+        "post-networks": [v.network for v in post.variants.all()],
+        "post-publish_at": timezone.localtime(post.publish_at, post.workspace.tzinfo).strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+        if post.publish_at
+        else "",
+        "action": action,
+    }
+    if version:
+        data["post-version"] = version.group(1)
+    for variant in post.variants.all():
+        data[f"{variant.network}-text"] = variant.text
+        data[f"{variant.network}-channels"] = [c.pk for c in variant.channels.all()]
+    return data | changes
+
+
+def _page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+# Observation 1 -------------------------------------------------------------------------
+
+
+def test_observation_1_an_edited_failed_post_is_not_retried_with_unapproved_text(approval) -> None:
+    post = _approved(approval)
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    Channel.objects.update(status=ChannelStatus.NEEDS_RECONNECT)
+    _run_worker()  # the token expired: held
+    assert Post.objects.get(pk=post.pk).status == S.FAILED
+    _as(approval.erin).post(
+        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": NEW_TEXT})
+    )
+    Channel.objects.update(status=ChannelStatus.ACTIVE)
+    for target in PostTarget.objects.all():
+        _as(approval.bob).post(
+            f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "retry", "target": target.pk}
+        )
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    assert not DemoPost.objects.filter(text=NEW_TEXT).exists()
+    post = Post.objects.get(pk=post.pk)
+    assert post.status == S.IN_REVIEW
+    assert post.transitions.filter(to_status=S.IN_REVIEW, actor=approval.erin).exists()
+
+
+def test_observation_1_the_worker_refuses_content_changed_after_approval(approval) -> None:
+    post = _approved(approval)
+    post.variants.update(text=NEW_TEXT)  # any path at all, even one that forgot the rule
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    assert not DemoPost.objects.exists()
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    assert Notice.objects.filter(user=approval.anna, post=post).count() == 2  # submit, then this
+
+
+# Observation 2 -------------------------------------------------------------------------
+
+
+def test_observation_2_a_published_post_keeps_its_targets_and_idea(cast) -> None:
+    post = _post(cast, networks=("mastodon", "bluesky"))
+    publisher.post_publish_now(post=post, actor=cast.bob)
+    _run_worker()
+    assert Post.objects.get(pk=post.pk).status == S.PUBLISHED
+    before = set(PostTarget.objects.values_list("pk", "remote_id"))
+    response = _as(cast.erin).post(
+        f"/w/lumiere/posts/{post.pk}/",
+        _form(post, "save", **{"post-networks": ["mastodon"], "post-idea": "Réécrit"}),
+        follow=True,
+    )
+    assert set(PostTarget.objects.values_list("pk", "remote_id")) == before
+    post = Post.objects.get(pk=post.pk)
+    assert post.idea == APPROVED_TEXT and post.variants.count() == 2
+    assert "Bluesky" in _page(response)  # the refusal names the published network
+
+
+# Observation 3 -------------------------------------------------------------------------
+
+
+def test_observation_3_an_approval_is_of_the_version_the_approver_saw(approval) -> None:
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    approver = _as(approval.anna)
+    page = approver.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
+    seen = re.search(r'name="seen" value="([0-9a-f]*)"', page)
+    _as(approval.erin).post(
+        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": NEW_TEXT})
+    )
+    response = approver.post(
+        f"/w/lumiere/posts/{post.pk}/workflow/",
+        {"action": "approve", "seen": seen.group(1) if seen else ""},
+        follow=True,
+    )
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    assert not PostTarget.objects.exists()
+    assert NEW_TEXT in _page(response)  # the current version is what the page shows now
+
+
+# Observation 4 -------------------------------------------------------------------------
+
+
+def test_observation_4_an_editor_cannot_publish_by_scheduling_in_the_past(cast) -> None:
+    post = _post(cast, when=None)
+    past = timezone.localtime(timezone.now() - timedelta(hours=3), cast.workspace.tzinfo)
+    response = _as(cast.erin).post(
+        f"/w/lumiere/posts/{post.pk}/",
+        _form(post, "schedule", **{"post-publish_at": past.strftime("%Y-%m-%dT%H:%M")}),
+        follow=True,
+    )
+    _run_worker()
+    assert not PostTarget.objects.exists() and not DemoPost.objects.exists()
+    assert Post.objects.get(pk=post.pk).status == S.DRAFT
+    assert "passé" in _page(response)
+
+
+# Observation 6 (publish dates) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["0002-01-01T10:00", "9999-12-31T23:00"])
+def test_observation_6_a_publish_date_out_of_bounds_is_refused(cast, typed) -> None:
+    post = _post(cast, when=None)
+    response = _as(cast.bob).post(
+        f"/w/lumiere/posts/{post.pk}/",
+        _form(post, "schedule", **{"post-publish_at": typed, "mastodon-text": NEW_TEXT}),
+    )
+    assert response.status_code == 200  # the form again, with a message
+    assert NEW_TEXT in _page(response)  # the person's other input kept
+    post = Post.objects.get(pk=post.pk)
+    assert post.publish_at is None and not PostTarget.objects.exists()
+
+
+def test_observation_6_an_approval_after_the_planned_time_asks_for_a_new_time(approval) -> None:
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    Post.objects.filter(pk=post.pk).update(publish_at=timezone.now() - timedelta(hours=1))
+    approver = _as(approval.anna)
+    page = approver.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
+    seen = re.search(r'name="seen" value="([0-9a-f]*)"', page)
+    approver.post(
+        f"/w/lumiere/posts/{post.pk}/workflow/",
+        {"action": "approve", "seen": seen.group(1) if seen else ""},
+    )
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    assert not PostTarget.objects.exists()
+    assert (
+        'name="publish_at"' in approver.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
+    )
+
+
+# Observation 7 -------------------------------------------------------------------------
+
+
+def test_observation_7_invalid_variants_block_submission_and_approval(approval) -> None:
+    post = _post(approval, when=None)
+    post.variants.update(text="é" * 600)  # over Mastodon's 500
+    with pytest.raises(workflow.PublishRefused):
+        workflow.post_submit(post=post, actor=approval.erin)
+    Post.objects.filter(pk=post.pk).update(status=S.IN_REVIEW)
+    with pytest.raises(workflow.PublishRefused):
+        workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna)
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+
+
+# Observation 8 (posts) ------------------------------------------------------------------
+
+
+def test_observation_8_a_stale_save_is_refused_and_nothing_is_lost(cast) -> None:
+    post = _post(cast, when=None)
+    erins = _form(post, "save", **{"mastodon-text": "La version d'Erin"})
+    bobs = _form(post, "save", **{"mastodon-text": "La version de Bob"})
+    _as(cast.erin).post(f"/w/lumiere/posts/{post.pk}/", erins)
+    response = _as(cast.bob).post(f"/w/lumiere/posts/{post.pk}/", bobs)
+    assert post.variants.get().text == "La version d'Erin"
+    page = _page(response)
+    assert response.status_code == 200
+    assert "La version de Bob" in page and "La version d'Erin" in page  # both, side by side
+    assert "Non enregistré : quelqu'un a enregistré cette publication" in page
+    # Having seen Erin's, Bob saves again from the form as shown: his own text wins, knowingly.
+    version = re.search(r'name="post-version" value="(\d+)"', page).group(1)
+    again = _as(cast.bob).post(f"/w/lumiere/posts/{post.pk}/", bobs | {"post-version": version})
+    assert again.status_code == 302 and post.variants.get().text == "La version de Bob"
+
+
+# Observation 9 -------------------------------------------------------------------------
+
+
+def test_observation_9_an_edit_after_approval_tells_the_approver(approval) -> None:
+    post = _approved(approval)
+    mail.outbox.clear()
+    before = Notice.objects.filter(user=approval.anna).count()
+    response = _as(approval.erin).post(
+        f"/w/lumiere/posts/{post.pk}/",
+        _form(post, "save", **{"mastodon-text": NEW_TEXT}),
+        follow=True,
+    )
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    assert Notice.objects.filter(user=approval.anna).count() == before + 1
+    assert [m.to for m in mail.outbox] == [[approval.anna.email]]
+    page = _page(response)
+    assert "Renvoyée en validation" in page and "Brouillon enregistré" not in page
+
+
+# Observation 17: the calendar's channel filter -----------------------------------------
+
+
+def test_observation_17_a_huge_channel_filter_is_ignored(cast) -> None:
+    response = _as(cast.erin).get("/w/lumiere/calendar/?channel=12345678901234567890123")
+    assert response.status_code == 200
+
+
+# Around the observations: the approval's details, media, the upgrade -------------------
+
+
+def test_an_owner_may_approve_invalid_variants_with_a_reason_kept_in_the_history(approval):
+    post = _post(approval, when=None)
+    workflow.post_submit(post=post, actor=approval.erin)
+    post.variants.update(text="é" * 600)
+    with pytest.raises(workflow.PublishRefused):  # a manager may not, even with a reason
+        workflow.post_approve(post=post, actor=approval.bob, override_reason="Urgent")
+    with pytest.raises(workflow.PublishRefused):  # the owner, only with a reason
+        workflow.post_approve(post=post, actor=approval.alice)
+    page = _page(_as(approval.alice).get(f"/w/lumiere/posts/{post.pk}/review/"))
+    assert "Valider quand même" in page and "500" in page  # the errors, shown to decide
+    workflow.post_approve(post=post, actor=approval.alice, override_reason="Le client insiste")
+    post = Post.objects.get(pk=post.pk)
+    assert post.status == S.APPROVED
+    assert "Le client insiste" in post.transitions.last().note
+
+
+def test_an_approval_after_the_planned_time_with_a_new_time_schedules_it(approval) -> None:
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    Post.objects.filter(pk=post.pk).update(publish_at=timezone.now() - timedelta(hours=1))
+    post = Post.objects.get(pk=post.pk)
+    new = timezone.now() + timedelta(hours=5)
+    workflow.post_approve(post=post, actor=approval.anna, seen=None, publish_at=new)
+    post = Post.objects.get(pk=post.pk)
+    assert post.status == S.SCHEDULED and post.publish_at == new and workflow.post_cleared(post)
+
+
+def test_a_media_alt_text_change_sends_a_held_post_back_to_review(approval, settings, tmp_path):
+    """The digest reads the alt text: h2's media library calls post_edited after an edit."""
+    from palabre.publishing.services import media_store
+    from palabre.publishing.tests.media_samples import image
+
+    settings.MEDIA_ROOT = tmp_path
+    item = media_store(
+        workspace=approval.workspace,
+        uploaded_by=approval.carl,
+        name="pain.png",
+        data=image(800, 600, "PNG"),
+        alt_text="Une miche",
+        tags=[],
+    )
+    post = _post(approval)
+    post.variants.get().media.set([item])
+    workflow.post_submit(post=post, actor=approval.erin)
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna)
+    PostTarget.objects.update(status=TargetStatus.HELD)
+    Post.objects.filter(pk=post.pk).update(status=S.FAILED)
+    item.alt_text = "Une miche brûlée"
+    item.save()
+    assert workflow.post_edited(post=post, actor=approval.carl, reason="Alt text changed.")
+    post = Post.objects.get(pk=post.pk)
+    assert post.status == S.IN_REVIEW and not PostTarget.objects.exists()
+    assert post.transitions.last().note == "Alt text changed."
+    review = _page(_as(approval.anna).get(f"/w/lumiere/posts/{post.pk}/review/"))
+    assert "Modifié depuis la dernière validation : Mastodon: médias ou texte alternatif" in review
+    assert not workflow.post_edited(post=post, actor=approval.carl)  # already in review
+
+
+def test_the_upgrade_records_what_was_already_approved(approval) -> None:
+    """The data migration's function, on rows as an older Palabre left them."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "palabre.publishing.migrations.0007_record_approved_content"
+    )
+    post = _approved(approval)  # scheduled
+    draft = _post(approval, when=None)
+    Post.objects.update(approved_digest="", approved_content=None, approved_version=None)
+    assert not workflow.post_may_go_out(Post.objects.get(pk=post.pk))
+    migration.record_approved_content(apps, None)
+    assert workflow.post_cleared(Post.objects.get(pk=post.pk))
+    assert Post.objects.get(pk=draft.pk).approved_digest == ""
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    assert Post.objects.get(pk=post.pk).status == S.PUBLISHED
+    assert DemoPost.objects.get().text == APPROVED_TEXT  # exactly the approved text
+
+
+def test_a_published_variant_cannot_be_rewritten_by_the_service(cast) -> None:
+    from palabre.publishing import services
+
+    post = _post(cast, networks=("mastodon", "bluesky"))
+    publisher.post_publish_now(post=post, actor=cast.bob)
+    _run_worker()
+    variants = {
+        v.network: services.variant_data(v) for v in Post.objects.get(pk=post.pk).variants.all()
+    }
+    variants["bluesky"] = services.VariantData(
+        text="Réécrit", channels=variants["bluesky"].channels
+    )
+    with pytest.raises(services.ContentLocked):
+        services.post_update(
+            post=Post.objects.get(pk=post.pk),
+            idea=APPROVED_TEXT,
+            category="conversation",
+            networks=["mastodon", "bluesky"],
+            variants=variants,
+            publish_at=Post.objects.get(pk=post.pk).publish_at,
+        )
+    assert set(DemoPost.objects.values_list("text", flat=True)) == {APPROVED_TEXT}
+    assert Post.objects.get(pk=post.pk).variants.get(network="bluesky").text == APPROVED_TEXT
+
+
+def test_a_published_post_can_still_be_saved_a_day_later(cast) -> None:
+    """Its time has passed and is read-only: a save that changes nothing published goes
+    through (a network added for later, the category)."""
+    post = _post(cast, networks=("mastodon",))
+    publisher.post_publish_now(post=post, actor=cast.bob)
+    _run_worker()
+    Post.objects.filter(pk=post.pk).update(publish_at=timezone.now() - timedelta(days=1))
+    post = Post.objects.get(pk=post.pk)
+    response = _as(cast.erin).post(
+        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"post-category": "helpful"})
+    )
+    assert response.status_code == 302
+    assert Post.objects.get(pk=post.pk).category == "helpful"
+
+
+def test_a_retry_of_content_changed_after_approval_is_refused(approval) -> None:
+    post = _approved(approval)
+    PostTarget.objects.update(status=TargetStatus.FAILED)
+    Post.objects.filter(pk=post.pk).update(status=S.FAILED)
+    post.variants.update(text=NEW_TEXT)  # changed by a path that forgot to say so
+    target = PostTarget.objects.get()
+    response = _as(approval.bob).post(
+        f"/w/lumiere/posts/{post.pk}/workflow/",
+        {"action": "retry", "target": target.pk},
+        follow=True,
+    )
+    assert "de retour en validation" in _page(response)
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+    _run_worker()
+    assert not DemoPost.objects.exists()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from palabre.publishing.rules.crosspost import same_text_everywhere, similarity
 
 SEVEN = ["X", "Mastodon", "Bluesky", "Threads", "LinkedIn", "Facebook", "Instagram"]
@@ -14,7 +12,6 @@ IDEA = (
 OTHER = "Un tout autre texte, pensé pour LinkedIn : trois leçons tirées de dix ans de fournil."
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 18: one warning per pair (21)")
 def test_observation_18_the_warning_names_each_pair_once() -> None:
     """Seven identical variants: one warning, naming every network, not 21 warnings."""
     warnings = same_text_everywhere(dict.fromkeys(SEVEN, IDEA))
@@ -25,7 +22,6 @@ def test_observation_18_the_warning_names_each_pair_once() -> None:
     assert message.count("100") == 1  # the similarity is said once for the group
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 18: one warning per pair")
 def test_observation_18_two_groups_of_alike_variants_make_one_warning() -> None:
     variants = {"X": IDEA, "Mastodon": IDEA + " #pain", "LinkedIn": OTHER, "Threads": OTHER}
     warnings = same_text_everywhere(variants)
@@ -41,7 +37,6 @@ def test_a_lone_pair_is_named_with_its_similarity() -> None:
     assert "LinkedIn" not in warnings[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 18: difflib reads order, not text")
 def test_observation_18_the_same_paragraphs_in_another_order_are_the_same_text() -> None:
     """Shuffling paragraphs is not adapting a text; the measure compares content, not order."""
     paragraphs = [f"Paragraphe {n} : {IDEA}{OTHER} fin {n}." for n in range(6)]

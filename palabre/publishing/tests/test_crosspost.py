@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from palabre.publishing.rules.crosspost import same_text_everywhere, similarity
 
 SEVEN = ["X", "Mastodon", "Bluesky", "Threads", "LinkedIn", "Facebook", "Instagram"]
@@ -61,3 +63,29 @@ def test_a_small_edit_in_a_long_text_keeps_it_the_same_text() -> None:
     long = IDEA * 60  # about 9,500 characters
     edited = long.replace("samedi", "dimanche", 3)
     assert similarity(long, edited) >= 0.9
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14, observation 18: splitting reads the rest again")
+def test_observation_18_splitting_a_long_idea_reads_it_a_bounded_number_of_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The characters checked while splitting grow with the text, not with its square: six
+    times the text costs six times the reading (it cost twelve times when every part was
+    searched for over the whole rest of the text)."""
+    import palabre.publishing.rules as rules
+    from palabre.publishing.rules.threads import split_thread
+
+    real, read = rules.check_text, [0]
+
+    def counting(network: str, text: str, **kwargs: object) -> object:
+        read[0] += len(text)
+        return real(network, text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rules, "check_text", counting)
+    costs = []
+    for repeat in (20, 120):
+        read[0] = 0
+        assert split_thread("mastodon", IDEA * repeat, max_chars=1000)
+        costs.append(read[0] / len(IDEA * repeat))
+    assert costs[1] < costs[0] * 1.2, costs  # per character of text: about constant
+    assert costs[1] < 4, costs  # each character read a few times, not once per part

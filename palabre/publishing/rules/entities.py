@@ -8,6 +8,7 @@ conformance suite. Checked against extract.yml at test time. Offsets are code po
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from twitter_text import extract_urls_with_indices
@@ -47,10 +48,17 @@ _CASHTAG = regex.compile(
 
 
 def urls(text: str, *, without_protocol: bool = True) -> list[Entity]:
-    return [
+    return list(_urls(text, without_protocol))
+
+
+# One page checks a text, its hashtags (which must not overlap a link) and its preview:
+# the same text's links are asked for several times, and the extractor reads it slowly.
+@lru_cache(maxsize=64)
+def _urls(text: str, without_protocol: bool) -> tuple[Entity, ...]:
+    return tuple(
         Entity("url", u["url"], u["indices"][0], u["indices"][1])
         for u in extract_urls_with_indices(text, extract_urls_without_protocol=without_protocol)
-    ]
+    )
 
 
 def mentions(text: str) -> list[Entity]:

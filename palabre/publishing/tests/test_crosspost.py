@@ -65,7 +65,6 @@ def test_a_small_edit_in_a_long_text_keeps_it_the_same_text() -> None:
     assert similarity(long, edited) >= 0.9
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 18: splitting reads the rest again")
 def test_observation_18_splitting_a_long_idea_reads_it_a_bounded_number_of_times(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
@@ -20,7 +19,6 @@ def _mode(path: Path) -> str:
     return oct(path.stat().st_mode & 0o777)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 19: database world-readable")
 def test_observation_19_the_database_and_var_dir_are_private(tmp_path: Path) -> None:
     """A first `palabre migrate`, as a self-hoster runs it, creates the SQLite files 0600."""
     var = tmp_path / "var"
@@ -52,7 +50,6 @@ def test_observation_19_the_database_and_var_dir_are_private(tmp_path: Path) -> 
             assert _mode(side) == "0o600", suffix
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 19: media files world-readable")
 def test_observation_19_media_files_and_folders_are_private(tmp_path: Path, settings) -> None:
     """A file stored the way the media library stores uploads, under a nested folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")

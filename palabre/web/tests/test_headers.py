@@ -6,7 +6,11 @@ no inline style, no eval), nothing may frame a page, forms post only to us.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 from palabre.strategy.links import link_create
@@ -40,7 +44,6 @@ def _assert_headers(response) -> None:
     assert response.headers.get("Referrer-Policy")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 19: no CSP, no Permissions-Policy")
 def test_observation_19_every_kind_of_page_sends_the_security_headers(client: Client, cast) -> None:
     """Observation 19: signed-in pages, the login page, error pages and public pages."""
     cast.workspace.netiquette = "Soyez courtois."
@@ -68,7 +71,6 @@ def test_observation_19_every_kind_of_page_sends_the_security_headers(client: Cl
     _assert_headers(forbidden)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, observation 19: no CSP on the 500 page")
 @override_settings(DEBUG=False)
 def test_observation_19_the_500_page_sends_the_headers_and_needs_no_inline_style(
     cast, monkeypatch: pytest.MonkeyPatch
@@ -96,3 +98,35 @@ def test_a_short_link_keeps_its_own_referrer_policy(client: Client, cast) -> Non
 
 def test_pages_keep_the_referrer_to_themselves(client: Client, cast) -> None:
     assert client.get("/login/").headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_mastodon_sign_in_form_may_lead_to_the_persons_instance(client: Client, cast) -> None:
+    """Its POST is answered by a redirect to the instance, which form-action governs too."""
+    client.force_login(cast.alice)
+    response = client.get("/w/lumiere/settings/channels/mastodon/")
+    assert response.status_code == 200
+    assert _directives(response)["form-action"] == "'self' https:"
+    assert _directives(client.get("/w/lumiere/"))["form-action"] == "'self'"
+
+
+TEMPLATE_DIRS = sorted(Path(settings.BASE_DIR).glob("**/templates"))
+FORBIDDEN = {
+    "a style= attribute": re.compile(r"\sstyle\s*=", re.IGNORECASE),
+    "a <style> element": re.compile(r"<style[\s>]", re.IGNORECASE),
+    "an inline <script>": re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE),
+    "an on…= handler": re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE),
+    "an hx-on attribute": re.compile(r"\shx-on[:-]", re.IGNORECASE),
+    "a javascript: link": re.compile(r"javascript:", re.IGNORECASE),
+}
+
+
+@pytest.mark.parametrize("kind", FORBIDDEN)
+def test_no_page_template_needs_what_the_policy_refuses(kind: str) -> None:
+    """E-mails are read elsewhere, without the policy: they may keep their inline styles."""
+    found = [
+        str(path.relative_to(settings.BASE_DIR))
+        for folder in TEMPLATE_DIRS
+        for path in folder.glob("**/*.html")
+        if "email" not in str(path.relative_to(folder)) and FORBIDDEN[kind].search(path.read_text())
+    ]
+    assert found == [], f"{kind} in {found}: use palabre/static/css or palabre/static/js"

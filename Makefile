@@ -61,8 +61,9 @@ fmt: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# `make bench BENCH=bench_compose.py` runs one benchmark and keeps the others' figures.
 bench: $(DEV_STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 # Refresh the French catalogue after changing strings (needs GNU gettext).
 messages: $(DEV_STAMP)

@@ -2,6 +2,9 @@
 
 Each benchmark is a script printing JSON lines {"name", "value", "unit"}; the database
 ones run once on SQLite and once on PostgreSQL (when a server answers).
+
+`benchmarks/run.py bench_compose.py …` (`make bench BENCH=bench_compose.py`) runs only the
+scripts named; the figures of the others are kept as they were.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py"]
 NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py"]
 # Served by gunicorn on loopback, on PostgreSQL when it answers.
 SERVER_BENCHMARKS = ["bench_shortlink.py"]
+# Pages through Django's test client on SQLite: the time is Palabre's, not the database's.
+PAGE_BENCHMARKS = ["bench_compose.py"]
 
 
 def machine() -> str:
@@ -64,20 +69,24 @@ def run_script(script: str, database_url: str, var_dir: str) -> list[dict[str, o
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
     stamp = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": machine()}
     fresh: list[dict[str, object]] = []
+
+    def chosen(scripts: list[str]) -> list[str]:
+        return [s for s in scripts if not only or s in only]
+
     with tempfile.TemporaryDirectory() as var_dir:
         databases = [f"sqlite:///{var_dir}/bench.sqlite3"]
-        pg = postgres_url()
+        pg = postgres_url() if chosen(DATABASE_BENCHMARKS + NETWORK_BENCHMARKS) else None
         if pg:
             databases.append(pg)
-        for script in DATABASE_BENCHMARKS:
+        for script in chosen(DATABASE_BENCHMARKS):
             for url in databases:
                 fresh += [r | stamp for r in run_script(script, url, var_dir)]
-        for script in PLAIN_BENCHMARKS:
+        for script in chosen(PLAIN_BENCHMARKS + PAGE_BENCHMARKS):
             fresh += [r | stamp for r in run_script(script, databases[0], var_dir)]
-        for script in NETWORK_BENCHMARKS + SERVER_BENCHMARKS:
+        for script in chosen(NETWORK_BENCHMARKS + SERVER_BENCHMARKS):
             fresh += [r | stamp for r in run_script(script, databases[-1], var_dir)]
     write(merge(fresh))
     for result in fresh:
@@ -152,10 +161,15 @@ DESCRIPTIONS = {
     "on loopback sharing the 2 cores.",
     "shortlink_p99_ms": "the same run's 99th-percentile latency, queueing behind 8 server "
     "threads included.",
+    "compose_prepare_10k_s": "a 10,000-character idea (links, mentions, hashtags, emoji, "
+    "accents) sent to the seven networks and the variants page shown, as a person does it "
+    "(the idea posted, the redirect to the variants followed: each variant checked, threads "
+    "proposed, previews drawn, same text everywhere compared); the median of 5 through "
+    "Django's test client on SQLite (target: under 1 s).",
     "ingest_to_inbox_p95_s": "95th percentile of the delay from a reply being accepted by the "
     "local Bluesky network to its row being stored, classified, in the inbox: 40 replies 0.7 s "
     "apart, one `palabre worker` with the default 2 s Bluesky poll (PostgreSQL).",
 }
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -12,6 +14,16 @@ from palabre.lib.keys import new_fernet_key, new_secret_key, read_or_create
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(envstr("PALABRE_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
+
+# What Palabre writes is its own user's alone: the SQLite database (and its -wal and -shm,
+# which SQLite creates with the database's mode), the keys, media, anything in var/.
+# Every process reads this file first (palabre, the WSGI server, the worker, tests), so a
+# mask set here covers files created by SQLite and libraries too, whatever the host's
+# umask; var/ itself is closed, which also covers files an older version left readable.
+os.umask(0o077)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+with contextlib.suppress(PermissionError):  # a var/ owned by someone else stays as it is
+    VAR_DIR.chmod(0o700)
 
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY") or read_or_create(VAR_DIR / "secret_key", new_secret_key)
@@ -44,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "palabre.web.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,6 +166,45 @@ if HTTPS:
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites learn nothing of Palabre's addresses (workspace names are in them). Short
+# links (/l/<code>) set their own policy: the destination may see which network sent
+# the click, as far as that network allowed.
+SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response by palabre/web/headers.py. Scripts and styles: our static files
+# only (no inline script or style, no eval: htmx's injected indicator style is turned off
+# in base.html, its rule is in palabre.css). Images: ours, and data: for the icons Pico's
+# stylesheet draws (checkboxes, selects). Nothing may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "media-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+# Powerful browser features no page of Palabre uses: off, for it and anything it embeds.
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 WORKER_POLL_SECONDS = float(envstr("WORKER_POLL_SECONDS", "1"))
 WORKER_BATCH_SIZE = envint("WORKER_BATCH_SIZE", 20)
@@ -197,6 +249,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Said explicitly too, for a MEDIA_ROOT outside var/: the storage sets these modes itself.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {
         "BACKEND": envstr("PALABRE_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")

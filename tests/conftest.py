@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but /usr/bin/chromium is missing (make test installs it)")
@@ -42,3 +43,43 @@ def browser() -> Iterator[object]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# Every page reports what the Content-Security-Policy refused (an inline style or script,
+# an eval, a resource from elsewhere); the report is written to the console, where the
+# test reads it. Injected by the browser itself, so the policy does not apply to it.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+class CspWatchingBrowser:
+    """The browser, whose pages record every Content-Security-Policy violation."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def new_page(self, **options: Any) -> Any:
+        page = self._browser.new_page(**options)
+        page.add_init_script(CSP_REPORTER)
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message: Any) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            self.violations.append(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[CspWatchingBrowser]:
+    """A browser test fails when anything a person did broke the Content-Security-Policy."""
+    watching = CspWatchingBrowser(chromium)
+    yield watching
+    assert watching.violations == [], "\n".join(watching.violations)

@@ -218,12 +218,9 @@ def _posts_using(item: MediaItem) -> tuple[list[Post], list[Post]]:
 
 
 def _back_to_review(posts: list[Post], actor: User) -> list[Post]:
-    """The workflow decides, post by post (and tells the approver); report those it moved."""
-    before = {post.pk: post.status for post in posts}
-    for post in posts:
-        workflow.post_edited(post=post, actor=actor)
-    now = dict(Post.objects.filter(pk__in=before).values_list("pk", "status"))
-    return [p for p in posts if now.get(p.pk) == PostStatus.IN_REVIEW != before[p.pk]]
+    """The workflow decides, post by post (and tells the approvers); report those it moved."""
+    reason = _("A media item it uses was changed or deleted in the library.")
+    return [p for p in posts if workflow.post_edited(post=p, actor=actor, reason=reason)]
 
 
 def media_post_names(posts: list[Post], *, titles: bool = True, most: int = 5) -> str:

@@ -327,9 +327,6 @@ def post_edited(*, post: Post, actor: User | None, reason: str = "") -> bool:
     return True
 
 
-post_content_changed = post_edited  # the name the plan gives it; one function
-
-
 @transaction.atomic
 def post_send_back(*, post: Post, actor: User | None, reason: str = "") -> None:
     post.targets.filter(status__in=NOT_OUT).delete()

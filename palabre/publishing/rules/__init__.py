@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from palabre.publishing.rules import bluesky, mastodon, messages, others, x
 from palabre.publishing.rules.base import MAX_CHECKED_LENGTH, TextCheck, has_lone_surrogates
-from palabre.publishing.rules.threads import MAX_PARTS, split_thread
+from palabre.publishing.rules.threads import MAX_PARTS, may_fit_in_a_thread, split_thread
 
 NETWORKS = ("x", "mastodon", "bluesky", "threads", "linkedin", "facebook", "instagram")
 THREADABLE = ("x", "mastodon", "bluesky", "threads")
@@ -54,7 +54,9 @@ def check_text(
         result = _CHECKERS[network](text)
     too_long = any(e.code.endswith("too_long") for e in result.errors)
     # Past 25 full parts no thread is offered; this also bounds the work on pasted books.
-    splittable = len(text) <= MAX_PARTS * _limit(network) * 2
+    splittable = len(text) <= MAX_PARTS * _limit(network) * 2 and may_fit_in_a_thread(
+        text, length=result.length, maximum=result.max
+    )
     if suggest_thread and network in THREADABLE and too_long and splittable:
         parts = split_thread(network, text, max_chars=max_chars)
         if parts:

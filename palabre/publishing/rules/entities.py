@@ -7,7 +7,9 @@ conformance suite. Checked against extract.yml at test time. Offsets are code po
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from twitter_text import extract_urls_with_indices
@@ -29,7 +31,9 @@ _MENTION = regex.compile(
     r"(^|[^a-zA-Z0-9_!#$%&*@＠]|(?:^|[^a-zA-Z0-9_+~.-])(?:rt|RT|rT|Rt):?)"
     r"([@＠])([a-zA-Z0-9_]{1,20})(/[a-zA-Z][a-zA-Z0-9_\-]{0,24})?"
 )
-_END_MENTION = regex.compile(rf"^(?:[@＠]|[{latin_accent_chars.pattern}]|://)")
+# Matched at a position (`.match(text, pos)`), not on a copy of the rest: a copy per entity
+# made long texts quadratic.
+_END_MENTION = regex.compile(rf"(?:[@＠]|[{latin_accent_chars.pattern}]|://)")
 
 _HASHTAG_SPECIAL = "_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7"
 _ALPHA = r"[\p{L}\p{M}]"
@@ -38,7 +42,7 @@ _HASHTAG = regex.compile(
     rf"(^|\uFE0E|\uFE0F|(?!{_ALNUM}|&).)([#＃])(?!\uFE0F|\u20E3)({_ALNUM}*{_ALPHA}{_ALNUM}*)",
     regex.DOTALL,
 )
-_END_HASHTAG = regex.compile(r"^(?:[#＃]|://)")
+_END_HASHTAG = regex.compile(r"(?:[#＃]|://)")
 
 _CASHTAG = regex.compile(
     rf"(^|[{spaces_group}])(\$)([a-z]{{1,6}}(?:[._][a-z]{{1,2}})?)(?=$|\s|[{punct}])",
@@ -47,10 +51,17 @@ _CASHTAG = regex.compile(
 
 
 def urls(text: str, *, without_protocol: bool = True) -> list[Entity]:
-    return [
+    return list(_urls(text, without_protocol))
+
+
+# One page checks a text, its hashtags (which must not overlap a link) and its preview:
+# the same text's links are asked for several times, and the extractor reads it slowly.
+@lru_cache(maxsize=64)
+def _urls(text: str, without_protocol: bool) -> tuple[Entity, ...]:
+    return tuple(
         Entity("url", u["url"], u["indices"][0], u["indices"][1])
         for u in extract_urls_with_indices(text, extract_urls_without_protocol=without_protocol)
-    ]
+    )
 
 
 def mentions(text: str) -> list[Entity]:
@@ -58,7 +69,7 @@ def mentions(text: str) -> list[Entity]:
         return []
     found = []
     for match in _MENTION.finditer(text):
-        if _END_MENTION.match(text[match.end() :]) or match.group(4):
+        if _END_MENTION.match(text, match.end()) or match.group(4):
             continue  # an e-mail address, a URL, or a list (@user/list)
         start = match.start(2)
         found.append(Entity("mention", match.group(3), start, start + 1 + len(match.group(3))))
@@ -70,13 +81,12 @@ def hashtags(text: str, *, check_url_overlap: bool = True) -> list[Entity]:
         return []
     found = []
     for match in _HASHTAG.finditer(text):
-        if _END_HASHTAG.match(text[match.end() :]):
+        if _END_HASHTAG.match(text, match.end()):
             continue
         start = match.start(2)
         found.append(Entity("hashtag", match.group(3), start, start + 1 + len(match.group(3))))
     if check_url_overlap and found:
-        links = urls(text)
-        found = [tag for tag in found if not any(_overlap(tag, link) for link in links)]
+        found = _outside_links(found, urls(text))
     return found
 
 
@@ -89,5 +99,14 @@ def cashtags(text: str) -> list[Entity]:
     ]
 
 
-def _overlap(a: Entity, b: Entity) -> bool:
-    return a.start < b.end and b.start < a.end
+def _outside_links(tags: list[Entity], links: list[Entity]) -> list[Entity]:
+    """The tags no link overlaps. Links never overlap each other: of those starting before
+    a tag ends, only the last can reach into it (a search per tag, not a scan of every link)."""
+    links = sorted(links, key=lambda link: link.start)
+    starts = [link.start for link in links]
+    kept = []
+    for tag in tags:
+        index = bisect_left(starts, tag.end) - 1
+        if index < 0 or links[index].end <= tag.start:
+            kept.append(tag)
+    return kept

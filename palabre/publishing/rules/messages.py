@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from palabre.publishing.rules.base import Problem
 
@@ -182,12 +183,29 @@ def alt_too_long(network: str, name: str, length: int, maximum: int) -> Problem:
     )
 
 
-def same_text(similarity: int, first: str, second: str) -> Problem:
+def same_text(groups: list[str]) -> Problem:
+    """One warning for every alike group: seven copies make one message, not 21."""
     return Problem(
         "post.same_text_everywhere",
-        _(
-            "Same text everywhere: %(first)s and %(second)s are %(similarity)s%% alike. "
-            "Each network has its own codes; adapt each variant."
-        )
-        % {"first": first, "second": second, "similarity": similarity},
+        _("Same text everywhere: %(groups)s. Each network has its own codes; adapt each variant.")
+        % {"groups": list_separator().join(groups)},
     )
+
+
+def alike(labels: list[str], percents: list[int]) -> str:
+    """ "X and Mastodon are 100% alike", "X, Bluesky and Threads are 91 to 97% alike"."""
+    networks = get_text_list(labels, _("and"))
+    if len(percents) == 1:
+        return _("%(networks)s are %(similarity)s%% alike") % {
+            "networks": networks,
+            "similarity": percents[0],
+        }
+    return _("%(networks)s are %(low)s to %(high)s%% alike") % {
+        "networks": networks,
+        "low": min(percents),
+        "high": max(percents),
+    }
+
+
+def list_separator() -> str:
+    return pgettext("between the items of a list", "; ")

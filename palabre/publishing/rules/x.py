@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from twitter_text import ParsedResult, parse_tweet
@@ -21,6 +22,13 @@ CONFIGS = {
 
 
 def parse(text: str, *, version: str = "v3") -> ParsedResult:
+    return _parse(text, version)
+
+
+# The check and the preview of one page parse the same text; twitter-text's emoji scan is
+# slow on long texts (0.2 s for 10,000 characters). Results are read, never changed.
+@lru_cache(maxsize=64)
+def _parse(text: str, version: str) -> ParsedResult:
     return parse_tweet(text, CONFIGS[version])
 
 

@@ -313,8 +313,8 @@ def test_an_approval_after_the_planned_time_with_a_new_time_schedules_it(approva
 
 
 def test_a_media_alt_text_change_sends_a_held_post_back_to_review(approval, settings, tmp_path):
-    """The digest reads the alt text: h2's media library calls post_edited after an edit."""
-    from palabre.publishing.services import media_store
+    """The digest reads the alt text, and the media library sends the post back itself."""
+    from palabre.publishing.media import media_store, media_update
     from palabre.publishing.tests.media_samples import image
 
     settings.MEDIA_ROOT = tmp_path
@@ -332,12 +332,13 @@ def test_a_media_alt_text_change_sends_a_held_post_back_to_review(approval, sett
     workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna)
     PostTarget.objects.update(status=TargetStatus.HELD)
     Post.objects.filter(pk=post.pk).update(status=S.FAILED)
-    item.alt_text = "Une miche brûlée"
-    item.save()
-    assert workflow.post_edited(post=post, actor=approval.carl, reason="Alt text changed.")
+    change = media_update(item=item, alt_text="Une miche brûlée", tags=[], actor=approval.carl)
+    assert [p.pk for p in change.back_to_review] == [post.pk]
     post = Post.objects.get(pk=post.pk)
     assert post.status == S.IN_REVIEW and not PostTarget.objects.exists()
-    assert post.transitions.last().note == "Alt text changed."
+    assert post.transitions.last().note == (
+        "A media item it uses was changed or deleted in the library."
+    )
     review = _page(_as(approval.anna).get(f"/w/lumiere/posts/{post.pk}/review/"))
     assert "Modifié depuis la dernière validation : Mastodon: médias ou texte alternatif" in review
     assert not workflow.post_edited(post=post, actor=approval.carl)  # already in review

@@ -45,9 +45,10 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 # A local Bluesky network to explore by hand: prints its PDS URL and two ready accounts.
-# Palabre reaches it when started with PALABRE_OUTBOUND_ALLOWED_HOSTS=localhost (it says so).
+# It runs on localhost, which the outbound guard refuses unless listed: this target lists it,
+# and a Palabre started beside it needs PALABRE_OUTBOUND_ALLOWED_HOSTS=localhost too (it says so).
 bluesky-local: $(DEV_STAMP) $(NODE_STAMP)
-	$(BIN)/python -m tests.bluesky.localnet
+	PALABRE_OUTBOUND_ALLOWED_HOSTS=localhost $(BIN)/python -m tests.bluesky.localnet
 
 test: $(DEV_STAMP) $(NODE_STAMP) $(BROWSER_FILES)
 	bash scripts/test.sh

@@ -15,7 +15,6 @@ from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,7 +26,6 @@ from palabre.accounts.permissions import Action, can
 from palabre.lib.concurrency import version_advance
 from palabre.publishing.content import content_digest, post_content, post_digest
 from palabre.publishing.models import (
-    Notice,
     Post,
     PostComment,
     PostStatus,
@@ -35,6 +33,7 @@ from palabre.publishing.models import (
     PostTransition,
     TargetStatus,
 )
+from palabre.publishing.notices import notice_send
 from palabre.publishing.services import variant_check, variant_data
 from palabre.publishing.signals import target_published
 
@@ -429,11 +428,15 @@ def _notify(
     """In the app always; by e-mail for reviews and failures. In the person's own language."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = _(template) % {"idea": post.idea[:80]}
-        Notice.objects.create(workspace=post.workspace, user=user, post=post, text=text[:500])
-        if review or email:
-            name = "post_review" if review else "post_edit"
-            link = settings.SITE_URL + reverse(name, args=[post.workspace.slug, post.pk])
-            send_mail(f"Palabre · {post.workspace.name}", f"{text}\n\n{link}\n", None, [user.email])
+        url = reverse("post_review" if review else "post_edit", args=[post.workspace.slug, post.pk])
+        notice_send(
+            workspace=post.workspace,
+            user=user,
+            text=text,
+            url=url,
+            post=post,
+            email=review or email,
+        )
 
 
 def post_reschedule(*, post: Post, actor: User, publish_at: datetime) -> None:

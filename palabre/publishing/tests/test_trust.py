@@ -337,7 +337,7 @@ def test_a_media_alt_text_change_sends_a_held_post_back_to_review(approval, sett
     post = Post.objects.get(pk=post.pk)
     assert post.status == S.IN_REVIEW and not PostTarget.objects.exists()
     assert post.transitions.last().note == (
-        "A media item it uses was changed or deleted in the library."
+        "Un média qu’elle utilise a été modifié ou supprimé dans la médiathèque."
     )
     review = _page(_as(approval.anna).get(f"/w/lumiere/posts/{post.pk}/review/"))
     assert "Modifié depuis la dernière validation : Mastodon: médias ou texte alternatif" in review

@@ -17,6 +17,7 @@ from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport
 from palabre.analytics.pdf import monthly_pdf
 from palabre.lib.months import month_after, month_before
+from palabre.lib.oneline import one_line
 
 SEND_AT = time(7, 0)  # workspace time, on the 1st
 
@@ -73,6 +74,6 @@ def report_email(*, workspace: Workspace, month: date, user: User) -> None:
             "Hello,\n\nThe report for %(month)s is attached. Every figure, with its "
             "definition and a CSV export, is on the reports page:\n%(link)s\n"
         ) % {"month": name, "link": link}
-    message = EmailMessage(subject, body, None, [user.email])
+    message = EmailMessage(one_line(subject), body, None, [user.email])
     message.attach(report_filename(workspace, month), pdf, "application/pdf")
     message.send()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 # The script a page must never give back unescaped. Its marker is searched for raw.
 SCRIPT = '"><script>hostile_sweep()</script><img src=x onerror=hostile_sweep()>'
-SCRIPT_MARKERS = ("<script>hostile_sweep()", "onerror=hostile_sweep()")
+SCRIPT_MARKERS = ("<script>hostile_sweep()", "<img src=x onerror=hostile_sweep()")
 
 TEXT: list[tuple[str, str]] = [
     ("empty", ""),

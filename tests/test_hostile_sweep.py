@@ -254,7 +254,7 @@ class _World:
                 "text": "Bonjour",
             }
             return values.csv_files(
-                row, {"publish_at": ["0001-01-01 10:00", "9999-12-31 23:59", "2020-01-01 10:00"]}
+                row, {"publish_at": ["0001-01-01 00:00", "9999-12-31 23:59", "2020-01-01 10:00"]}
             )
         if name == "strategy_return":
             row = {
@@ -397,6 +397,42 @@ def _people(sweep: Sweep, world: _World, run: Result) -> None:
         for who, client in clients.items():
             if who not in sweep.seen_by[key]:
                 sweep.replay(client, who, form)
+    _stored_state(sweep, world, clients["owner"])
+
+
+# A value stored by one form and read by another (the workspace's name in an invitation
+# e-mail's subject): the owner stores it, then sends every form they were shown.
+STORED = [("workspace_settings", "name", "line breaks", "Boulangerie\r\nBcc: x@example.com")]
+
+
+def _stored_state(sweep: Sweep, world: _World, owner: Client) -> None:
+    from tests.hostile.sweep import filled
+
+    mine = [f for k, f in sweep.forms.items() if "owner" in sweep.seen_by[k]]
+    for name, field_name, label, value in STORED:
+        form = next(f for f in mine if url_name(f.action) == name and field_name in f.names())
+        data = filled(form)
+        data[field_name] = [value]
+        with sweep.isolated(owner):
+            sweep.send(
+                owner,
+                "owner",
+                "post",
+                form.action,
+                {k: v[0] if len(v) == 1 else v for k, v in data.items()},
+                where=f"{name} field {field_name}",
+                value=label,
+            )
+            for other in mine:
+                if other is not form:
+                    sweep.submit(
+                        owner,
+                        "owner",
+                        other,
+                        filled(other),
+                        where=f"form {url_name(other.action)} after {name}'s {field_name} got {label}",
+                        value="plausible values",
+                    )
 
 
 def _get_only(sweep: Sweep, client: Client, pages: list[html.Page]) -> None:

@@ -7,6 +7,7 @@ drag-and-drop address (`data-move-url`), which no <form> carries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -232,13 +233,12 @@ def read(url: str, html: str) -> Page:
     reader = _Reader(url)
     reader.feed(html)
     reader.close()
-    return reader.finish()
-
-
-def drag_items(html: str) -> tuple[list[str], list[str]]:
-    """The calendar's draggable posts (data-post) and droppable days (data-date)."""
-    import re
-
-    posts = re.findall(r'data-post="(\d+)"', html)
-    days = re.findall(r'data-date="([0-9-]+)"', html)
-    return posts, days
+    page = reader.finish()
+    for form in page.forms:
+        if "\0move" in form.extra:  # what a drop sends: the first post, onto the last day
+            del form.extra["\0move"]
+            posts = re.findall(r'data-post="(\d+)"', html)
+            days = re.findall(r'data-date="([0-9-]+)"', html)
+            form.controls[0].value = posts[0] if posts else ""
+            form.controls[1].value = days[-1] if days else ""
+    return page

@@ -24,6 +24,7 @@ TEXT: list[tuple[str, str]] = [
     ("formula +", "+33 1 23 45 67 89"),
     ("formula -", "-2+3+cmd|' /C calc'!A0"),
     ("formula @", "@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("line breaks (CR, LF, a header)", "Lumière\r\nBcc: x@example.com\rfin"),
 ]
 NUMBERS: list[tuple[str, str]] = [
     ("huge number", "99999999999999999999999"),

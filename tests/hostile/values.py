@@ -112,6 +112,13 @@ def _mp4_truncated() -> bytes:
     return ftyp + struct.pack(">I", 1_000_000) + b"moov" + b"\x00" * 8
 
 
+def _mp4_mvhd_cut() -> bytes:
+    # Boxes whose sizes agree, but the movie header (mvhd) stops after its version field.
+    ftyp = struct.pack(">I", 24) + b"ftypisom" + b"\x00\x00\x02\x00" + b"isomiso2"
+    mvhd = struct.pack(">I", 12) + b"mvhd" + b"\x00\x00\x00\x00"
+    return ftyp + struct.pack(">I", 8 + len(mvhd)) + b"moov" + mvhd
+
+
 def _real_png() -> bytes:
     from PIL import Image
 
@@ -133,6 +140,7 @@ def media_files() -> list[HostileFile]:
             "image/png",
         ),
         HostileFile("truncated MP4 header", "coupe.mp4", _mp4_truncated(), "video/mp4"),
+        HostileFile("MP4 header cut inside mvhd", "mvhd.mp4", _mp4_mvhd_cut(), "video/mp4"),
         HostileFile(
             "script as SVG",
             "x.svg",

@@ -93,13 +93,19 @@ def url_name(path: str) -> str:
     return match.url_name or match.route
 
 
-def last_lines(response: HttpResponse, count: int = 4) -> str:
+def last_lines(response: HttpResponse) -> str:
+    """Where Palabre's own code failed (its last frame), and the exception."""
     info = getattr(response, "exc_info", None)
     if not info:
         return ""
-    lines = traceback.format_exception(*info)
-    text = "".join(lines).rstrip().splitlines()
-    return "\n      ".join(line[:300] for line in text[-count:])
+    frames = traceback.extract_tb(info[2])
+    ours = [f for f in frames if "/palabre/" in f.filename] or frames[-1:]
+    lines = [
+        f"{f.filename.split('/palabre/', 1)[-1]}:{f.lineno} in {f.name}: {(f.line or '')[:160]}"
+        for f in ours[-2:]
+    ]
+    last = traceback.format_exception_only(info[0], info[1])[-1].strip()
+    return "\n      ".join([*lines, last[:400]])
 
 
 def html_page(response: HttpResponse) -> bool:

@@ -73,3 +73,15 @@ def test_a_form_shown_again_must_keep_the_other_input() -> None:
     lost = HttpResponse('<input name="a" value=""><input name="b" value="">')
     sweep.check_kept("owner", form, data, "a", lost, "form", "empty")
     assert [f.kind for f in sweep.findings] == ["input lost"]
+
+
+def test_a_disabled_control_is_neither_sent_nor_typed_into() -> None:
+    # The composer shows what already went out read-only: disabled fields a browser skips.
+    page = html.read(
+        "/w/x/posts/3/",
+        '<form method="post"><input name="a" value="1"><input name="b" value="2" disabled>'
+        '<textarea name="c" disabled>out</textarea>'
+        '<select name="d" disabled><option>z</option></select></form>',
+    )
+    assert page.forms[0].data() == {"a": ["1"]}
+    assert page.forms[0].names() == ["a"]

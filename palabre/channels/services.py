@@ -88,7 +88,11 @@ def channel_connect_mastodon_finish(*, workspace: Workspace, app_id: int, code: 
     from palabre.networks.mastodon import oauth
     from palabre.networks.mastodon.models import MastodonApp
 
-    app = MastodonApp.objects.get(pk=app_id)
+    app = MastodonApp.objects.filter(pk=app_id).first()
+    if app is None:  # the session names an app since removed: the sign-in starts again
+        raise ConnectRefused(
+            _("This authorization is no longer valid; start again from the channels.")
+        )
     try:
         account = oauth.exchange(app, code=code)
     except (AuthExpired, Rejected):

@@ -230,7 +230,13 @@ def inbox_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def inbox_moderate(request: HttpRequest, slug: str, pk: int, verb: str) -> HttpResponse:
     _membership, interaction = _acting(request, slug, pk, Action.MODERATE)
     user = cast(User, request.user)
-    reason = request.POST.get("reason", "")[:500]
+    form = ReasonForm(request.POST)
+    if not form.is_valid():  # over 500 characters, or a character a database cannot keep
+        messages.error(
+            request, _("Not done: the reason must be plain text of 500 characters at most.")
+        )
+        return _back(slug, interaction)
+    reason = form.cleaned_data["reason"]
     if verb == "hide":
         moderation.interaction_hide(interaction=interaction, actor=user, reason=reason)
         messages.success(request, _("Hidden here and on the network; “Show again” undoes it."))

@@ -18,7 +18,7 @@ from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
 from palabre.lib.downloads import download
-from palabre.lib.months import month_after, month_before
+from palabre.lib.months import FIRST_YEAR, LAST_YEAR, month_after, month_before
 from palabre.publishing import csvio, planning, workflow
 from palabre.publishing.models import Category, Post, PostStatus
 
@@ -36,6 +36,8 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
     tz = workspace.tzinfo
     today = timezone.now().astimezone(tz).date()
     day = _day(request.GET.get("date"), today)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the month arithmetic would overflow
+        day = today
     view = "week" if request.GET.get("view") == "week" else "month"
     channel = request.GET.get("channel", "")
     filters = planning.Filters(

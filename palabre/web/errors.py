@@ -14,7 +14,11 @@ def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpRespo
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 400, _("Bad request"), _("The request could not be understood."))
+    return bad_request_saying(request, _("The request could not be understood."))
+
+
+def bad_request_saying(request: HttpRequest, text: str) -> HttpResponse:
+    return _page(request, 400, _("Bad request"), text)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

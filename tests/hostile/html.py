@@ -27,6 +27,7 @@ class Control:
     options: list[tuple[str, bool]] = field(default_factory=list)  # (value, selected)
     multiple: bool = False
     owner: str = ""  # the form="id" attribute, if any
+    disabled: bool = False  # shown read-only: a browser neither sends it nor lets one type
 
 
 @dataclass
@@ -121,10 +122,16 @@ class _Reader(HTMLParser):
         elif tag == "button":
             self._button(a)
         elif tag == "textarea":
-            self.textarea = Control(a.get("name", ""), "textarea", owner=a.get("form", ""))
+            self.textarea = Control(
+                a.get("name", ""), "textarea", owner=a.get("form", ""), disabled="disabled" in a
+            )
         elif tag == "select":
             self.select = Control(
-                a.get("name", ""), "select", multiple="multiple" in a, owner=a.get("form", "")
+                a.get("name", ""),
+                "select",
+                multiple="multiple" in a,
+                owner=a.get("form", ""),
+                disabled="disabled" in a,
             )
         elif tag == "option" and self.select is not None:
             self._close_option()
@@ -156,6 +163,7 @@ class _Reader(HTMLParser):
             a.get("value", ""),
             checked="checked" in a,
             owner=a.get("form", ""),
+            disabled="disabled" in a,
         )
         self._attach(control)
 
@@ -169,6 +177,8 @@ class _Reader(HTMLParser):
             self.current.buttons.append(pair)
 
     def _attach(self, control: Control) -> None:
+        if control.disabled:
+            return
         if control.owner or self.current is None:
             self.loose.append(control)
         else:

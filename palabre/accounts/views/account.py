@@ -7,7 +7,7 @@ from typing import cast
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from palabre.accounts import services
 from palabre.accounts.forms import LanguageForm, TotpDisableForm, TotpForm
 from palabre.accounts.models import User
 from palabre.accounts.views.auth import client_ip
+from palabre.lib.oneline import has_control_characters
 
 NEW_SECRET = "palabre_new_totp_secret"  # noqa: S105 (a session key, not a secret)
 
@@ -27,9 +28,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Works signed out too (a cookie); signed in, the choice follows the person."""
     form = LanguageForm(request.POST)
     target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path of this site only: redirect() would read any other word as a URL's name.
+    if (
+        not target.startswith("/")
+        or has_control_characters(target)
+        or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
         target = "/"
-    response = redirect(target)
+    response = HttpResponseRedirect(target)
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:

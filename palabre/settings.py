@@ -64,10 +64,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "palabre.web.nulbytes.NulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "palabre.accounts.middleware.UserPreferencesMiddleware",
+    # After the person's language is known: the refusal is in it.
+    "palabre.web.nulbytes.NulBytesMiddleware",
 ]
 
 ROOT_URLCONF = "palabre.urls"

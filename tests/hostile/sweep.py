@@ -196,44 +196,16 @@ class Sweep:
     ) -> None:
         info = getattr(response, "exc_info", None)
         if info and isinstance(info[1], TooSlow):
-            self.findings.append(
-                Finding(
-                    "slow",
-                    who,
-                    method,
-                    url,
-                    where,
-                    value,
-                    response.status_code,
-                    last_lines(response),
-                )
-            )
+            kind, detail = "slow", last_lines(response)
         elif response.status_code >= 500:
-            self.findings.append(
-                Finding(
-                    "500",
-                    who,
-                    method,
-                    url,
-                    where,
-                    value,
-                    response.status_code,
-                    last_lines(response),
-                )
-            )
+            kind, detail = "500", last_lines(response)
         elif html_page(response) and hostile_in(response.content):
-            self.findings.append(
-                Finding(
-                    "script",
-                    who,
-                    method,
-                    url,
-                    where,
-                    value,
-                    response.status_code,
-                    _around(response.content),
-                )
-            )
+            kind, detail = "script", _around(response.content)
+        else:
+            return
+        self.findings.append(
+            Finding(kind, who, method, url, where, value, response.status_code, detail)
+        )
 
     def follow(
         self, client: Client, who: str, response: HttpResponse, where: str, value: str

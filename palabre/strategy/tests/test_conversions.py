@@ -21,14 +21,6 @@ HOOK = "/hooks/lumiere/conversions/"
 
 
 @pytest.fixture
-def manager(client: Client, cast) -> Client:
-    cast.bob.language = "en"
-    cast.bob.save()
-    client.force_login(cast.bob)
-    return client
-
-
-@pytest.fixture
 def marie(cast) -> Contact:
     contact = Contact.objects.create(workspace=cast.workspace, name="Marie")
     Identity.objects.create(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -37,8 +37,16 @@ def post_content(post: Post) -> dict[str, Any]:
                 "media": sorted([m.pk, m.alt_text] for m in variant.media.all()),
             }
         )
-    publish_at = post.publish_at.astimezone(UTC).isoformat() if post.publish_at else None
-    return {"idea": post.idea, "publish_at": publish_at, "variants": variants}
+    return {"idea": post.idea, "publish_at": _moment(post.publish_at), "variants": variants}
+
+
+def content_at(content: dict[str, Any], publish_at: datetime) -> dict[str, Any]:
+    """The same content at another publication time."""
+    return content | {"publish_at": _moment(publish_at)}
+
+
+def _moment(publish_at: datetime | None) -> str | None:
+    return publish_at.astimezone(UTC).isoformat() if publish_at else None
 
 
 def content_digest(content: dict[str, Any]) -> str:

@@ -39,6 +39,12 @@ class IdeaForm(forms.Form):
         required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput
     )
 
+    def clean_version(self) -> int:
+        """A save that does not say which version it was based on is treated as stale: shown
+        again beside the saved one, never written blindly."""
+        value: int | None = self.cleaned_data.get("version")
+        return -1 if value is None else value
+
     def clean_publish_at(self) -> datetime | None:
         """To come and within five years; a time already saved (a failed post's) may stay."""
         value: datetime | None = self.cleaned_data.get("publish_at")

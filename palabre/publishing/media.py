@@ -36,7 +36,7 @@ from palabre.lib.mediainfo import (
     inspect_file,
 )
 from palabre.publishing import workflow
-from palabre.publishing.models import GONE_OUT, MediaItem, Post, PostStatus, PostTarget
+from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, gone_out
 
 APPROVED = (PostStatus.APPROVED, PostStatus.SCHEDULED)
 
@@ -153,7 +153,7 @@ def media_uses(*, items: list[MediaItem]) -> dict[int, MediaUse]:
     pairs = set(through.values_list("mediaitem_id", "postvariant__post_id"))
     posts = Post.objects.select_related("workspace").in_bulk({p for _i, p in pairs})
     gone = set(
-        PostTarget.objects.filter(variant__media__in=items, status__in=GONE_OUT).values_list(
+        PostTarget.objects.filter(gone_out(), variant__media__in=items).values_list(
             "variant__media", "post_id"
         )
     )
@@ -213,7 +213,7 @@ def _posts_using(item: MediaItem) -> tuple[list[Post], list[Post]]:
     # SQLite writes one transaction at a time anyway).
     list(PostTarget.objects.select_for_update(of=("self",)).filter(variant__media=item))
     users = Post.objects.filter(variants__media=item).distinct().order_by("-pk")
-    went_out = users.filter(targets__variant__media=item, targets__status__in=GONE_OUT)
+    went_out = users.filter(gone_out("targets__"), targets__variant__media=item)
     return list(users), list(went_out.distinct())
 
 

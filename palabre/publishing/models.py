@@ -151,6 +151,15 @@ class TargetStatus(models.TextChoices):
 GONE_OUT = (TargetStatus.PUBLISHED, TargetStatus.PUBLISHING, TargetStatus.UNKNOWN)
 
 
+def gone_out(prefix: str = "") -> models.Q:
+    """Targets that went out or may have: GONE_OUT, or a first post on the network (its remote
+    id recorded) whose thread part or first comment still waits to be sent. `prefix` reaches
+    them through a relation ("targets__")."""
+    return models.Q(**{f"{prefix}status__in": GONE_OUT}) | models.Q(
+        **{f"{prefix}remote_id__gt": ""}
+    )
+
+
 def _new_key() -> str:
     return uuid.uuid4().hex
 

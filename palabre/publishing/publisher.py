@@ -9,6 +9,7 @@ duplicate post is worse than a late one.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,8 @@ from palabre.networks.base import (
     Rejected,
     Unavailable,
 )
-from palabre.publishing.models import Post, PostTarget, TargetStatus
+from palabre.publishing.content import post_content
+from palabre.publishing.models import MediaItem, Post, PostTarget, TargetStatus
 from palabre.publishing.signals import target_published
 from palabre.publishing.workflow import post_edited, post_may_go_out, post_settle
 
@@ -42,7 +44,11 @@ def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarge
 
 def post_target_publish(target: PostTarget) -> datetime | None:
     """The worker's step: returns when to try again, or None when the target is settled."""
-    if not target.remote_id and not post_may_go_out(target.post):
+    # The content is read once, checked, and what is sent is that very content: a save
+    # that lands after the check does not reach the network (it sends the post back).
+    content = post_content(target.post)
+    checked = next((v for v in content["variants"] if v["network"] == target.variant.network), None)
+    if checked is None or (not target.remote_id and not post_may_go_out(target.post, content)):
         # Checked here, at the moment of publishing, whatever path changed the content.
         reason = _("Changed since its approval: not published, back to review.")
         post_edited(post=target.post, actor=None, reason=reason)
@@ -64,7 +70,7 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         return None
     PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
     try:
-        _send(target, connector)
+        _send(target, connector, checked)
     except RateLimited as error:
         _settle(target, TargetStatus.SCHEDULED, error.reason)
         raise wait_out(error) from None
@@ -87,19 +93,20 @@ def post_target_publish(target: PostTarget) -> datetime | None:
     return None
 
 
-def _send(target: PostTarget, connector: Connector) -> None:
-    """The post, then its thread's parts, then the first comment; each recorded as it goes,
-    and each with its own idempotency key, so a resumed publish skips what already went out."""
-    variant, key = target.variant, target.idempotency_key
+def _send(target: PostTarget, connector: Connector, checked: dict[str, Any]) -> None:
+    """The post, then its thread's parts, then the first comment (`checked`: the variant's
+    content as checked); each recorded as it goes, and each with its own idempotency key, so
+    a resumed publish skips what already went out."""
+    key = target.idempotency_key
     if not target.remote_id:
-        published = connector.publish(_outgoing(target, connector))
+        published = connector.publish(_outgoing(target, connector, checked))
         faults.point("publish.after_network")
         target.remote_id, target.remote_url = published.remote_id, published.url
         PostTarget.objects.filter(pk=target.pk).update(
             remote_id=published.remote_id, remote_url=published.url
         )
     parent = target.remote_id
-    for index, text in enumerate(variant.thread, start=2):
+    for index, text in enumerate(checked["thread"], start=2):
         if index - 2 < len(target.part_ids):
             parent = target.part_ids[index - 2]
             continue
@@ -110,30 +117,30 @@ def _send(target: PostTarget, connector: Connector) -> None:
         target.part_ids = [*target.part_ids, part.remote_id]
         PostTarget.objects.filter(pk=target.pk).update(part_ids=target.part_ids)
         parent = part.remote_id
-    if variant.first_comment and not target.comment_id:
+    if checked["first_comment"] and not target.comment_id:
         moment = target.created_at + timedelta(milliseconds=1)
         comment = connector.reply(
             to_remote_id=target.remote_id,
-            text=variant.first_comment,
+            text=checked["first_comment"],
             idempotency_key=f"{key}-comment",
             created_at=moment,
         )
         PostTarget.objects.filter(pk=target.pk).update(comment_id=comment.remote_id)
 
 
-def _outgoing(target: PostTarget, connector: Connector) -> OutgoingPost:
-    variant = target.variant
+def _outgoing(target: PostTarget, connector: Connector, checked: dict[str, Any]) -> OutgoingPost:
+    alt_texts = dict(checked["media"])  # {media id: the alt text checked}
     media: tuple[Media, ...] = ()
-    for item in variant.media.all():
+    for item in MediaItem.objects.filter(pk__in=alt_texts):  # the library's order
         with item.file.open("rb") as f:
-            upload = MediaUpload(item.name, item.content_type, f.read(), item.alt_text)
+            upload = MediaUpload(item.name, item.content_type, f.read(), alt_texts[item.pk])
         media += (connector.upload_media(upload),)
     return OutgoingPost(
-        text=variant.text,
+        text=checked["text"],
         idempotency_key=target.idempotency_key,
         media=media,
         created_at=target.created_at,
-        content_warning=variant.content_warning,
+        content_warning=checked["content_warning"],
     )
 
 

@@ -12,7 +12,7 @@ from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import version_advance
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import GONE_OUT, MediaItem, Post, PostVariant
+from palabre.publishing.models import MediaItem, Post, PostVariant, gone_out
 from palabre.publishing.rules import check_text
 from palabre.publishing.rules.base import Problem, TextCheck
 from palabre.publishing.rules.crosspost import same_text_everywhere
@@ -54,7 +54,7 @@ class ContentLocked(ValueError):
 
 def post_locked_networks(*, post: Post) -> set[str]:
     """The networks whose variant went out (or may have): read-only from then on."""
-    return set(post.targets.filter(status__in=GONE_OUT).values_list("variant__network", flat=True))
+    return set(post.targets.filter(gone_out()).values_list("variant__network", flat=True))
 
 
 def _same(variant: PostVariant, data: VariantData) -> bool:
@@ -94,13 +94,17 @@ def _check_locked(
         n for n in locked & set(variants) if not _same(post.variants.get(network=n), variants[n])
     }
     if removed or changed:
-        raise ContentLocked(
-            _(
-                "Already published on %(networks)s: that variant stays as it went out. "
-                "For a correction, duplicate the post."
-            )
-            % {"networks": ", ".join(sorted(str(NETWORKS[n].label) for n in removed | changed))}
+        raise _variant_locked(removed | changed)
+
+
+def _variant_locked(networks: set[str]) -> ContentLocked:
+    return ContentLocked(
+        _(
+            "Already published on %(networks)s: that variant stays as it went out. "
+            "For a correction, duplicate the post."
         )
+        % {"networks": ", ".join(sorted(str(NETWORKS[n].label) for n in networks))}
+    )
 
 
 @transaction.atomic
@@ -185,12 +189,15 @@ def _extra_problems(network: str, data: VariantData, max_chars: int | None) -> l
 
 
 def variant_split(*, variant: PostVariant) -> bool:
-    """Replace an over-long text by a numbered thread whose parts each fit; False if none fits."""
+    """Replace an over-long text by a numbered thread whose parts each fit; False if none fits
+    or the text needs no thread. A variant that went out stays as it is (ContentLocked)."""
     from palabre.publishing.rules.threads import split_thread
 
+    if variant.network in post_locked_networks(post=variant.post):
+        raise _variant_locked({variant.network})
     max_chars = _instance_limit(variant.network, list(variant.channels.all()))
     parts = split_thread(variant.network, variant.text, max_chars=max_chars)
-    if not parts:
+    if len(parts) < 2:
         return False
     variant.text, variant.thread = parts[0], parts[1:]
     variant.save(update_fields=["text", "thread"])

@@ -321,6 +321,8 @@ def _after_save(
                 raise workflow.TransitionRefused(
                     _("This text cannot be split into posts that each fit.")
                 )
+            if workflow.post_edited(post=post, actor=actor):
+                return _after_save(request, membership, post, action, sent_back=True)
             messages.success(request, _("Split into a thread: check each part."))
         else:
             messages.success(request, _("Draft saved."))
@@ -334,7 +336,7 @@ def _after_save(
             messages.error(
                 request, _("Saved, not published: %(problems)s") % {"problems": problems}
             )
-    except workflow.TransitionRefused as refusal:
+    except (workflow.TransitionRefused, services.ContentLocked) as refusal:
         messages.error(request, _("Saved. %(reason)s") % {"reason": refusal})
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from django.utils.translation import gettext_noop
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.permissions import Action, can
 from palabre.lib.concurrency import version_advance
-from palabre.publishing.content import content_digest, post_content, post_digest
+from palabre.publishing.content import content_at, content_digest, post_content, post_digest
 from palabre.publishing.models import (
     Post,
     PostComment,
@@ -32,6 +34,7 @@ from palabre.publishing.models import (
     PostTarget,
     PostTransition,
     TargetStatus,
+    gone_out,
 )
 from palabre.publishing.notices import notice_send
 from palabre.publishing.services import variant_check, variant_data
@@ -40,8 +43,19 @@ from palabre.publishing.signals import target_published
 S = PostStatus
 T = TargetStatus
 EDITABLE = {S.DRAFT, S.CHANGES_REQUESTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED}
-# Publications that have not gone out: an edit may replace them. The others stay, always.
+# Publications that have not gone out: an edit may replace them. The others stay, always
+# (nor does one whose first post went out while its thread or first comment waits).
 NOT_OUT = [T.SCHEDULED, T.HELD, T.FAILED]
+
+
+def _not_out(post: Post) -> QuerySet[PostTarget]:
+    return post.targets.filter(status__in=NOT_OUT, remote_id="")
+
+
+def _anything_out(post: Post) -> bool:
+    return post.targets.filter(gone_out()).exists()
+
+
 # A publish time is "now" within this margin (the form's minute, the time to press the button).
 GRACE = timedelta(minutes=2)
 HORIZON_YEARS = 5
@@ -78,18 +92,20 @@ def publish_at_check(publish_at: datetime) -> None:
         )
 
 
-def post_cleared(post: Post) -> bool:
-    """Is the content now the content that was approved (or scheduled, without approval)?"""
-    return bool(post.approved_digest) and post_digest(post) == post.approved_digest
+def post_cleared(post: Post, content: dict[str, Any] | None = None) -> bool:
+    """Is the content (as now, or as read by the caller) the content that was approved (or
+    scheduled, without approval)?"""
+    digest = content_digest(content) if content is not None else post_digest(post)
+    return bool(post.approved_digest) and digest == post.approved_digest
 
 
-def post_may_go_out(post: Post) -> bool:
-    return not post.workspace.approval_required or post_cleared(post)
+def post_may_go_out(post: Post, content: dict[str, Any] | None = None) -> bool:
+    return not post.workspace.approval_required or post_cleared(post, content)
 
 
-def _clear(post: Post) -> None:
-    """Record the content as it is now as the content that may go out."""
-    content = post_content(post)
+def _clear(post: Post, content: dict[str, Any] | None = None) -> None:
+    """Record the content (as now, or exactly as checked by the caller) as what may go out."""
+    content = content if content is not None else post_content(post)
     post.approved_content, post.approved_digest = content, content_digest(content)
     post.approved_version = post.version
     Post.objects.filter(pk=post.pk).update(
@@ -164,7 +180,10 @@ def post_approve(
     a new `publish_at`.
     """
     _require(post, {S.IN_REVIEW})
-    if seen is not None and seen != post_digest(post):
+    # Read once: what is checked against `seen` is exactly what is recorded as approved, even
+    # if someone saves (or edits an alt text) meanwhile; their change then sends it back.
+    content = post_content(post)
+    if seen is not None and seen != content_digest(content):
         raise ContentChanged(
             _(
                 "This post changed while you were reading it: nothing was approved. Here is the "
@@ -188,10 +207,11 @@ def post_approve(
         post.publish_at = publish_at
         post.save(update_fields=["publish_at", "updated_at"])
         post_content_written(post=post)
+        content = content_at(content, publish_at)
     elif post.publish_at and post.publish_at < timezone.now() - GRACE:
         raise TimePassed(_("The planned time has passed: choose a new time to approve it."))
     _move(post, S.APPROVED, actor, note=note)
-    _clear(post)
+    _clear(post, content)
     if post.author:
         _notify(post.author, post, gettext_noop("Approved: “%(idea)s”."))
     if post.publish_at:
@@ -280,7 +300,7 @@ def _schedule(
                 )
             targets.append(target)
     chosen = [t.pk for t in targets]
-    post.targets.filter(status=TargetStatus.SCHEDULED).exclude(pk__in=chosen).delete()
+    post.targets.filter(status=TargetStatus.SCHEDULED, remote_id="").exclude(pk__in=chosen).delete()
     moved = post.publish_at != publish_at
     post.publish_at = publish_at
     if post.status != S.SCHEDULED:
@@ -297,7 +317,11 @@ def _schedule(
 @transaction.atomic
 def post_cancel(*, post: Post, actor: User) -> None:
     _require(post, {S.SCHEDULED, S.APPROVED})
-    post.targets.filter(status__in=[TargetStatus.SCHEDULED, TargetStatus.HELD]).delete()
+    if _anything_out(post):
+        raise TransitionRefused(
+            _("Part of this post has already gone out: it cannot be cancelled.")
+        )
+    _not_out(post).delete()
     _move(post, S.DRAFT, actor)
 
 
@@ -317,7 +341,7 @@ def post_edited(*, post: Post, actor: User | None, reason: str = "") -> bool:
         if post.status == S.SCHEDULED:
             _clear(post)
         return False
-    waiting = post.targets.filter(status__in=NOT_OUT).exists()
+    waiting = _not_out(post).exists()
     if post.status not in {S.APPROVED, S.SCHEDULED} and not (
         post.status in {S.FAILED, S.UNKNOWN} and waiting
     ):
@@ -328,7 +352,7 @@ def post_edited(*, post: Post, actor: User | None, reason: str = "") -> bool:
 
 @transaction.atomic
 def post_send_back(*, post: Post, actor: User | None, reason: str = "") -> None:
-    post.targets.filter(status__in=NOT_OUT).delete()
+    _not_out(post).delete()
     _move(post, S.IN_REVIEW, actor, note=reason or _("Changed after approval: back to review."))
     for user in _approvers(post.workspace):
         _notify(
@@ -443,7 +467,7 @@ def post_reschedule(*, post: Post, actor: User, publish_at: datetime) -> None:
     """A new date and time (the calendar, the next free slot). The time is content: where
     approval is required, an approved post moved by someone who may not approve goes back
     to review; moved by an approver, it stays approved at its new time."""
-    if post.status in {S.PUBLISHED, S.FAILED, S.UNKNOWN}:
+    if post.status in {S.PUBLISHED, S.FAILED, S.UNKNOWN} or _anything_out(post):
         raise TransitionRefused(_("This post has already gone out; duplicate it to publish again."))
     publish_at_check(publish_at)
     approver = not post.workspace.approval_required or _may_approve(post, actor)

@@ -39,6 +39,7 @@ def _form(post: Post, **variants: dict) -> dict:
         "post-idea": post.idea,
         "post-category": post.category,
         "post-networks": [v.network for v in post.variants.all()],
+        "post-version": Post.objects.get(pk=post.pk).version,  # as the page sends it
     }
     for variant in post.variants.all():
         values = {"text": variant.text, "channels": [c.pk for c in variant.channels.all()]}

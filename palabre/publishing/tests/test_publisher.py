@@ -159,6 +159,7 @@ def test_publishing_from_the_composer(client, cast, post) -> None:
         "post-idea": post.idea,
         "post-category": "helpful",
         "post-networks": ["mastodon", "bluesky"],
+        "post-version": post.version,
         "action": "publish",
     }
     for variant in post.variants.all():
@@ -168,4 +169,5 @@ def test_publishing_from_the_composer(client, cast, post) -> None:
     assert "publication sur 2 canaux" in response.content.decode()
     assert PostTarget.objects.count() == 2
     client.force_login(cast.erin)  # an editor drafts; publishing is for the community team
+    data["post-version"] = type(post).objects.get(pk=post.pk).version
     assert client.post(f"/w/lumiere/posts/{post.pk}/", data).status_code == 403

@@ -86,6 +86,7 @@ def test_the_composer_splits_an_over_long_text(client: Client, cast) -> None:
         "post-networks": ["x"],
         "x-text": long_text,
         "x-channels": [c.pk for c in variant.channels.all()],
+        "post-version": draft.version,
         "action": "split-x",
     }
     response = client.post(f"/w/lumiere/posts/{draft.pk}/", data, follow=True)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.channels.services import channel_create_demo
 from palabre.networks.demo.models import DemoPost
-from palabre.publishing import publisher, workflow
+from palabre.publishing import publisher, services, workflow
 from palabre.publishing.models import Notice, Post, PostStatus, PostTarget, TargetStatus
-from palabre.publishing.services import post_create
+from palabre.publishing.services import ContentLocked, post_create
 from palabre.worker import loop
 
 S = PostStatus
@@ -421,3 +421,157 @@ def test_a_retry_of_content_changed_after_approval_is_refused(approval) -> None:
     assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
     _run_worker()
     assert not DemoPost.objects.exists()
+
+
+# Found by the attacker's review of issue 14 ----------------------------------------------
+
+
+def _half_published(cast, monkeypatch) -> Post:
+    """Approved with a first comment; the post went out, the comment did not (yet)."""
+    from palabre.networks.base import Unavailable
+    from palabre.networks.demo.connector import DemoConnector
+
+    post = _post(cast, when=timedelta(minutes=5))
+    post.variants.update(first_comment="Réservez au 01 23 45 67 89.")
+    if cast.workspace.approval_required:
+        workflow.post_submit(post=post, actor=cast.erin)
+        workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=cast.anna)
+    else:
+        workflow.post_schedule(post=post, actor=cast.bob, publish_at=post.publish_at)
+
+    def down(self, **kwargs):
+        raise Unavailable("the network is down")
+
+    monkeypatch.setattr(DemoConnector, "reply", down)
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    target = PostTarget.objects.get()
+    assert target.remote_id and target.status == TargetStatus.SCHEDULED
+    return Post.objects.get(pk=post.pk)
+
+
+def test_a_half_published_post_is_out_an_edit_keeps_its_target_and_sends_nothing_twice(
+    approval, monkeypatch
+) -> None:
+    post = _half_published(approval, monkeypatch)
+    target = PostTarget.objects.get()
+    page = _page(_as(approval.erin).get(f"/w/lumiere/posts/{post.pk}/"))
+    assert "Publiée : cette variante ne se modifie plus." in page
+    _as(approval.erin).post(  # the read-only fields keep what went out
+        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": NEW_TEXT})
+    )
+    assert post.variants.get().text == APPROVED_TEXT
+    with pytest.raises(ContentLocked):  # and the service refuses it whatever the page sent
+        services.post_update(
+            post=post,
+            idea=post.idea,
+            category=post.category,
+            networks=["mastodon"],
+            variants={"mastodon": services.VariantData(text=NEW_TEXT)},
+            publish_at=post.publish_at,
+        )
+    moved = _as(approval.erin).post(
+        "/w/lumiere/calendar/move/", {"post": post.pk, "date": "2031-01-01"}, follow=True
+    )
+    assert "déjà partie" in _page(moved)
+    cancel = _as(approval.erin).post(
+        f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "cancel"}, follow=True
+    )
+    assert "ne peut pas être annulée" in _page(cancel)
+    assert PostTarget.objects.get().pk == target.pk
+    assert Post.objects.get(pk=post.pk).publish_at == post.publish_at
+    monkeypatch.undo()
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    sent = DemoPost.objects.order_by("pk")
+    assert [p.text for p in sent] == [APPROVED_TEXT, "Réservez au 01 23 45 67 89."]
+
+
+def test_split_never_rewrites_a_published_variant_and_sends_a_changed_one_back(approval) -> None:
+    post = _post(approval)
+    post.variants.update(text=" ".join(["Le levain travaille toute la nuit, sans bruit."] * 20))
+    Post.objects.filter(pk=post.pk).update(status=S.IN_REVIEW)
+    workflow.post_approve(  # too long for Mastodon: only an owner's override approves it
+        post=Post.objects.get(pk=post.pk), actor=approval.alice, override_reason="Voulu ainsi."
+    )
+    post = Post.objects.get(pk=post.pk)
+    assert post.status == S.SCHEDULED
+    _as(approval.erin).post(f"/w/lumiere/posts/{post.pk}/", _form(post, "split-mastodon"))
+    post = Post.objects.get(pk=post.pk)
+    assert post.variants.get().thread and post.status == S.IN_REVIEW  # split, then to review
+    PostTarget.objects.all().delete()
+    published = _post(approval, when=None)
+    published.variants.update(text="Court.")
+    target = PostTarget.objects.create(
+        post=published,
+        variant=published.variants.get(),
+        channel=Channel.objects.get(network="mastodon"),
+        publish_at=timezone.now(),
+        status=TargetStatus.PUBLISHED,
+        remote_id="post:9",
+    )
+    response = _as(approval.erin).post(
+        f"/w/lumiere/posts/{published.pk}/", _form(published, "split-mastodon"), follow=True
+    )
+    assert published.variants.get().text == "Court." and PostTarget.objects.get(pk=target.pk)
+    assert "Déjà publiée sur Mastodon" in _page(response)
+
+
+def test_an_approval_records_exactly_what_was_checked_even_if_a_save_lands_meanwhile(
+    approval, monkeypatch
+) -> None:
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    seen = workflow.post_digest(Post.objects.get(pk=post.pk))
+    checked = workflow.post_problems
+
+    def meanwhile(post, **kwargs):  # the editor's save commits between check and record
+        post.variants.update(text=NEW_TEXT)
+        return checked(post, **kwargs)
+
+    monkeypatch.setattr(workflow, "post_problems", meanwhile)
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna, seen=seen)
+    monkeypatch.undo()
+    post = Post.objects.get(pk=post.pk)
+    assert post.approved_content["variants"][0]["text"] == APPROVED_TEXT
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    assert not DemoPost.objects.filter(text=NEW_TEXT).exists()
+    assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
+
+
+def test_the_worker_sends_the_content_it_checked_even_if_a_save_lands_meanwhile(
+    approval, monkeypatch
+) -> None:
+    post = _approved(approval)
+    connector_for = publisher.connector_for
+
+    def meanwhile(channel):  # the editor's save commits between the check and the send
+        post.variants.update(text=NEW_TEXT)
+        return connector_for(channel)
+
+    monkeypatch.setattr(publisher, "connector_for", meanwhile)
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    _run_worker()
+    assert [p.text for p in DemoPost.objects.all()] == [APPROVED_TEXT]
+
+
+def test_a_partly_published_post_keeps_its_time(cast, monkeypatch) -> None:
+    post = _half_published(cast, monkeypatch)
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.post_reschedule(
+            post=post, actor=cast.erin, publish_at=timezone.now() + timedelta(days=3)
+        )
+    assert Post.objects.get(pk=post.pk).publish_at == post.publish_at
+
+
+def test_a_save_that_does_not_say_its_version_is_refused_as_stale(cast) -> None:
+    post = _post(cast, when=None)
+    erins = _form(post, "save", **{"mastodon-text": "La version d'Erin"})
+    del erins["post-version"]
+    _as(cast.bob).post(
+        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": "Bob d'abord"})
+    )
+    response = _as(cast.erin).post(f"/w/lumiere/posts/{post.pk}/", erins)
+    assert response.status_code == 200 and "La version d'Erin" in _page(response)
+    assert post.variants.get().text == "Bob d'abord"

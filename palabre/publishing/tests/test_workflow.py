@@ -54,6 +54,7 @@ def _form(post: Post, action: str) -> dict:
         "post-publish_at": local.strftime("%Y-%m-%dT%H:%M"),
         "mastodon-text": variant.text,
         "mastodon-channels": [c.pk for c in variant.channels.all()],
+        "post-version": Post.objects.get(pk=post.pk).version,
         "action": action,
     }
 

@@ -79,7 +79,7 @@ def content_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> lis
             fields = [k for k in new[network] if new[network][k] != old[network].get(k)]
             if fields:
                 names = ", ".join(str(FIELD_NAMES.get(k, k)) for k in fields)
-                changes.append(f"{label}: {names}")
+                changes.append(_("%(network)s: %(fields)s") % {"network": label, "fields": names})
     return changes
 
 

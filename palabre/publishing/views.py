@@ -208,7 +208,9 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
             raise PermissionDenied
     elif action not in needed or not can(membership, needed[action]):
         raise PermissionDenied
-    back = "post_edit" if can(membership, Action.COMPOSE) else "post_review"
+    # The approver's decisions come back to the page they were made on, whoever makes them.
+    on_review = action in ("approve", "request_changes") or not can(membership, Action.COMPOSE)
+    back = "post_review" if on_review else "post_edit"
     try:
         result = _workflow_action(action, post, actor, request.POST, membership)
     except workflow.TransitionRefused as refusal:
@@ -217,6 +219,11 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
         problems = "; ".join(refusal.problems)
         if action == "approve":
             messages.error(request, _("Not approved: %(problems)s") % {"problems": problems})
+            if membership.role == Role.OWNER:
+                messages.info(
+                    request,
+                    _("As the owner, you may approve it anyway: write why under “Approve anyway”."),
+                )
         else:
             messages.error(request, _("Not scheduled: %(problems)s") % {"problems": problems})
     else:
@@ -324,8 +331,12 @@ def _after_save(
             if workflow.post_edited(post=post, actor=actor):
                 return _after_save(request, membership, post, action, sent_back=True)
             messages.success(request, _("Split into a thread: check each part."))
-        else:
+        elif post.status == PostStatus.DRAFT:
             messages.success(request, _("Draft saved."))
+        else:
+            messages.success(
+                request, _("Saved; still “%(status)s”.") % {"status": post.get_status_display()}
+            )
     except workflow.PublishRefused as refusal:
         problems = "; ".join(refusal.problems)
         if action == "submit":

@@ -247,7 +247,8 @@ def post_problems(post: Post, *, to_publish: bool = True) -> list[str]:
             continue
         check = variant_check(network=variant.network, data=variant_data(variant))
         problems += [
-            f"{variant.get_network_display()}: {p.message}"
+            _("%(network)s: %(problem)s")
+            % {"network": variant.get_network_display(), "problem": p.message}
             for p in check.text.errors + check.media_errors
         ]
     if to_publish and not any(v.channels.exists() for v in post.variants.all()):

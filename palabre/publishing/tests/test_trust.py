@@ -340,7 +340,7 @@ def test_a_media_alt_text_change_sends_a_held_post_back_to_review(approval, sett
         "Un média qu’elle utilise a été modifié ou supprimé dans la médiathèque."
     )
     review = _page(_as(approval.anna).get(f"/w/lumiere/posts/{post.pk}/review/"))
-    assert "Modifié depuis la dernière validation : Mastodon: médias ou texte alternatif" in review
+    assert "Modifié depuis la dernière validation : Mastodon : médias ou texte alternatif" in review
     assert not workflow.post_edited(post=post, actor=approval.carl)  # already in review
 
 

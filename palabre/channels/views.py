@@ -36,6 +36,7 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "membership": membership,
         "channels": channels,
+        "gone_out": set(services.channels_gone_out(channels).values_list("pk", flat=True)),
         "form": form,
         "bluesky_form": BlueskyConnectForm(),
     }
@@ -150,6 +151,10 @@ def channel_disconnect(request: HttpRequest, slug: str, channel_id: int) -> Http
 def channel_remove(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
     channel = get_scoped_or_404(Channel.objects.all(), membership.workspace, pk=channel_id)
-    services.channel_remove(channel=channel)
-    messages.success(request, _("Channel “%(name)s” removed.") % {"name": channel.name})
+    try:
+        services.channel_remove(channel=channel)
+    except services.RemoveRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Channel “%(name)s” removed.") % {"name": channel.name})
     return redirect("channel_list", slug=slug)

@@ -19,6 +19,7 @@ from palabre.channels.forms import (
     PlanningForm,
 )
 from palabre.channels.models import Channel
+from palabre.lib.ids import parse_id
 
 
 def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -48,9 +49,10 @@ def channel_connect_bluesky(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
     workspace = membership.workspace
     existing = None
-    if request.GET.get("channel", "").isdigit():
+    channel_id = parse_id(request.GET.get("channel", ""))
+    if channel_id is not None:
         existing = get_scoped_or_404(
-            Channel.objects.all(), workspace, pk=request.GET["channel"], connector="bluesky"
+            Channel.objects.all(), workspace, pk=channel_id, connector="bluesky"
         )
     initial = (
         {"handle": existing.handle.lstrip("@"), "service": existing.credentials.get("service")}

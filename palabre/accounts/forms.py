@@ -55,6 +55,18 @@ class TotpDisableForm(forms.Form):
     )
 
 
+class TotpReplaceForm(TotpForm):
+    """Two-factor login already on: moving it to another app asks for both factors too."""
+
+    password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
+    current_code = forms.CharField(
+        label=_("Current code from the app you use now"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    field_order = ["password", "current_code", "code"]
+
+
 class TimezoneField(forms.CharField):
     """Free text with suggestions, so any IANA zone works and a typo gets a clear message."""
 

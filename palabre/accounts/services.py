@@ -210,7 +210,33 @@ def totp_consume(*, user: User, code: str) -> None:
 
 
 def user_enable_totp(*, user: User, secret: str, code: str) -> None:
+    """Turns two-factor login on; once on, only user_replace_totp changes the secret."""
+    if user.has_totp:
+        raise ServiceError(_("Two-factor login is already on."))
     _totp_consume(user=user, secret=secret, code=code)
+    user.totp_secret_encrypted = crypto.encrypt(secret)
+    user.save(update_fields=["totp_secret_encrypted"])
+
+
+def user_replace_totp(
+    *, user: User, password: str, current_code: str, secret: str, code: str, ip: str | None = None
+) -> None:
+    """Another app in place of the one in use: as for turning it off, the password and a
+    current code of the app in use (a session left open is not the person), counted
+    against the login limit; then a code of the new app, to know it was set up."""
+    if not login_attempt_count(email=user.email, ip=ip):
+        raise ServiceError(throttled_message())
+    if not user.check_password(password):
+        raise ServiceError(_("This password is not the right one."))
+    new_step = _totp_step(secret, code)
+    if new_step is None:
+        raise ServiceError(
+            _("The code from your new app is not valid. Scan the QR code again and try again.")
+        )
+    totp_consume(user=user, code=current_code)
+    login_attempts_clear(email=user.email, ip=ip)
+    # The new app's code is used too: it does not log in a second time.
+    User.objects.filter(pk=user.pk, totp_last_step__lt=new_step).update(totp_last_step=new_step)
     user.totp_secret_encrypted = crypto.encrypt(secret)
     user.save(update_fields=["totp_secret_encrypted"])
 

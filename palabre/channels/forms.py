@@ -94,8 +94,11 @@ class PlanningForm(forms.Form):
 
 def _is_time(value: str) -> bool:
     hour, _sep, minute = value.partition(":")
+    # isascii(): "²".isdigit() is true, and int() refuses it.
     return (
-        hour.isdigit()
+        hour.isascii()
+        and hour.isdigit()
+        and minute.isascii()
         and minute.isdigit()
         and int(hour) < 24
         and int(minute) < 60

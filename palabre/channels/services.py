@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.networks.base import AuthExpired, ConnectorError, Rejected, Unavailable
+from palabre.publishing.models import GONE_OUT, PostTarget
 
 
 class ConnectRefused(ValueError):
@@ -147,8 +149,34 @@ def channel_disconnect(*, channel: Channel) -> None:
     channel.save(update_fields=["credentials_encrypted", "status"])
 
 
+class RemoveRefused(ValueError):
+    """The channel cannot be removed; the message is for the person."""
+
+
+def channels_gone_out(channels: QuerySet[Channel]) -> QuerySet[Channel]:
+    """The channels through which something went out: a target published (or maybe
+    published), or one the network gave an id. Removing them would delete that record."""
+    went_out = PostTarget.objects.filter(
+        Q(status__in=GONE_OUT) | ~Q(remote_id=""), channel=OuterRef("pk")
+    )
+    return channels.filter(Exists(went_out))
+
+
 def channel_remove(*, channel: Channel) -> None:
-    channel.delete()
+    """What went out is never lost: a channel that published anything is only disconnected
+    (channel_disconnect), its history kept."""
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().filter(pk=channel.pk)
+        if channels_gone_out(locked).exists():
+            raise RemoveRefused(
+                _(
+                    "“%(name)s” cannot be removed: posts went out through it, and removing it "
+                    "would erase them and their statistics. Use Disconnect instead: its "
+                    "history stays."
+                )
+                % {"name": channel.name}
+            )
+        channel.delete()
 
 
 def channel_set_planning(

@@ -19,6 +19,7 @@ from palabre.channels.forms import (
     PlanningForm,
 )
 from palabre.channels.models import Channel
+from palabre.lib.ids import parse_id
 
 
 def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -36,6 +37,7 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "membership": membership,
         "channels": channels,
+        "gone_out": set(services.channels_gone_out(channels).values_list("pk", flat=True)),
         "form": form,
         "bluesky_form": BlueskyConnectForm(),
     }
@@ -47,9 +49,10 @@ def channel_connect_bluesky(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
     workspace = membership.workspace
     existing = None
-    if request.GET.get("channel", "").isdigit():
+    channel_id = parse_id(request.GET.get("channel", ""))
+    if channel_id is not None:
         existing = get_scoped_or_404(
-            Channel.objects.all(), workspace, pk=request.GET["channel"], connector="bluesky"
+            Channel.objects.all(), workspace, pk=channel_id, connector="bluesky"
         )
     initial = (
         {"handle": existing.handle.lstrip("@"), "service": existing.credentials.get("service")}
@@ -150,6 +153,10 @@ def channel_disconnect(request: HttpRequest, slug: str, channel_id: int) -> Http
 def channel_remove(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
     channel = get_scoped_or_404(Channel.objects.all(), membership.workspace, pk=channel_id)
-    services.channel_remove(channel=channel)
-    messages.success(request, _("Channel “%(name)s” removed.") % {"name": channel.name})
+    try:
+        services.channel_remove(channel=channel)
+    except services.RemoveRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Channel “%(name)s” removed.") % {"name": channel.name})
     return redirect("channel_list", slug=slug)

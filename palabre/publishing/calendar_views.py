@@ -18,6 +18,7 @@ from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
 from palabre.lib.downloads import download
+from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR, month_after, month_before
 from palabre.publishing import csvio, planning, workflow
 from palabre.publishing.models import Category, Post, PostStatus
@@ -42,7 +43,7 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
     channel = request.GET.get("channel", "")
     filters = planning.Filters(
         # An id, or nothing: a 23-digit number fits no database column.
-        channel=int(channel) if channel.isdigit() and len(channel) <= 18 else None,
+        channel=parse_id(channel),
         category=request.GET.get("category", "")
         if request.GET.get("category") in Category.values
         else "",
@@ -96,7 +97,7 @@ def calendar_move(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_scoped_or_404(
         Post.objects.all(),
         workspace,
-        pk=int(post_id) if post_id.isdigit() and len(post_id) <= 18 else 0,
+        pk=parse_id(post_id) or 0,
     )
     target_day = _day(request.POST.get("date"), date.min)
     if target_day == date.min or post.publish_at is None:

@@ -17,6 +17,7 @@ from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import StaleVersion
+from palabre.lib.ids import parse_id
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import publisher, services, workflow
 from palabre.publishing.content import content_changes, post_content, post_digest
@@ -267,7 +268,7 @@ def _workflow_action(
     else:
         target_id = str(data.get("target", ""))
         # The post is already scoped to the workspace: its targets are too.
-        target = post.targets.filter(pk=int(target_id) if target_id.isdigit() else 0).first()
+        target = post.targets.filter(pk=parse_id(target_id) or 0).first()
         if target is None:
             raise Http404
         if action == "retry":

@@ -32,6 +32,7 @@ from palabre.accounts.permissions import Action, can, membership_for, scoped
 from palabre.lib.boundedjson import MAX_DEPTH, TooDeep, json_loads_bounded
 from palabre.lib.concurrency import StaleVersion
 from palabre.lib.durations import minutes_text
+from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.strategy import services, timesheet
@@ -252,9 +253,9 @@ def _shown(field: forms.Field, value: object) -> str:
 def strategy_remove(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_STRATEGY)
     kind, pk = request.POST.get("kind", ""), request.POST.get("id", "")
-    # isdigit() alone takes "²", which int() refuses.
-    if not (pk.isascii() and pk.isdigit()) or not services.strategy_item_remove(
-        workspace=membership.workspace, kind=kind, pk=int(pk)
+    item_id = parse_id(pk)
+    if item_id is None or not services.strategy_item_remove(
+        workspace=membership.workspace, kind=kind, pk=item_id
     ):
         raise Http404
     messages.success(request, _("Removed."))

@@ -178,3 +178,29 @@ def test_a_code_in_other_digits_is_refused_plainly(client: Client, cast: Any) ->
     response = client.post("/login/code/", {"code": "١٢٣٤٥٦"})
     assert response.status_code == 200
     assert "n'est pas valide" in html.unescape(response.content.decode())
+
+
+def test_a_logged_in_session_alone_cannot_replace_two_factor(client: Client, cast: Any) -> None:
+    """A session left open gets no new secret in place of the owner's: moving two-factor
+    login to another app needs the password and a current code of the app in use."""
+    old = _enable_totp(cast.alice)
+    client.force_login(cast.alice)
+    url = "/account/two-factor/"
+    assert client.get(url).status_code == 200
+    new = pyotp.TOTP(client.session["palabre_new_totp_secret"])
+    alone = client.post(url, {"code": new.now()})
+    assert alone.status_code == 200
+    assert User.objects.get(pk=cast.alice.pk).totp_secret == old.secret
+    assert "mot de passe" in html.unescape(alone.content.decode())
+    wrong = {"password": "nope", "current_code": old.now(), "code": new.now()}
+    refused = client.post(url, wrong)
+    assert "Ce mot de passe n'est pas le bon" in html.unescape(refused.content.decode())
+    assert User.objects.get(pk=cast.alice.pk).totp_secret == old.secret
+    right = {"password": PASSWORD, "current_code": old.now(), "code": new.now()}
+    assert client.post(url, right).status_code == 302
+    assert User.objects.get(pk=cast.alice.pk).totp_secret == new.secret
+    third = pyotp.TOTP(services.totp_new_secret())
+    with pytest.raises(services.ServiceError):
+        services.user_enable_totp(
+            user=cast.alice, secret=third.secret, code=third.at(time.time() + 30)
+        )

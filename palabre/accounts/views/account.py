@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.accounts import services
-from palabre.accounts.forms import LanguageForm, TotpDisableForm, TotpForm
+from palabre.accounts.forms import LanguageForm, TotpDisableForm, TotpForm, TotpReplaceForm
 from palabre.accounts.models import User
 from palabre.accounts.views.auth import client_ip
 from palabre.lib.oneline import has_control_characters
@@ -60,20 +60,35 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     secret = request.session.get(NEW_SECRET) or services.totp_new_secret()
     request.session[NEW_SECRET] = secret
-    form = TotpForm(request.POST or None)
+    replacing = user.has_totp
+    form = (TotpReplaceForm if replacing else TotpForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_enable_totp(user=user, secret=secret, code=form.cleaned_data["code"])
+            _enable_or_replace(request, user, secret, form.cleaned_data)
         except services.ServiceError as error:
-            form.add_error("code", str(error))
+            form.add_error(None if replacing else "code", str(error))
         else:
             del request.session[NEW_SECRET]
             messages.success(request, _("Two-factor login is on."))
             return redirect("account")
     uri = services.totp_uri(user=user, secret=secret)
     qr_svg = segno.make(uri).svg_inline(scale=4, title=_("QR code for your app"))
-    context = {"form": form, "secret": secret, "qr_svg": qr_svg}
+    context = {"form": form, "secret": secret, "qr_svg": qr_svg, "replacing": replacing}
     return render(request, "accounts/two_factor.html", context)
+
+
+def _enable_or_replace(request: HttpRequest, user: User, secret: str, data: dict[str, str]) -> None:
+    if not user.has_totp:
+        services.user_enable_totp(user=user, secret=secret, code=data["code"])
+        return
+    services.user_replace_totp(
+        user=user,
+        password=data["password"],
+        current_code=data["current_code"],
+        secret=secret,
+        code=data["code"],
+        ip=client_ip(request),
+    )
 
 
 @require_POST

@@ -146,3 +146,38 @@ def test_an_unreachable_or_bogus_instance_gets_a_clear_message(owner: Client) ->
     response = owner.post("/w/lumiere/settings/channels/mastodon/", {"instance": "pas une adresse"})
     assert response.status_code == 200
     assert "n'est pas une instance Mastodon" in html.unescape(response.content.decode())
+
+
+def test_a_channel_whose_posts_went_out_cannot_be_removed(owner: Client, cast) -> None:
+    """What went out is never lost: removing the channel would delete its published targets
+    (remote ids, statistics); the page offers Disconnect instead and says why."""
+    channel = channel_create_demo(workspace=cast.workspace, network="x", name="Lumière X")
+    post = post_create(
+        workspace=cast.workspace, author=cast.alice, idea="Pain", category="helpful", networks=["x"]
+    )
+    [target] = publisher.post_publish_now(post=post)
+    publisher.post_target_publish(PostTarget.objects.get(pk=target.pk))
+    assert PostTarget.objects.get(pk=target.pk).status == TargetStatus.PUBLISHED
+    url = f"/w/lumiere/settings/channels/{channel.pk}/remove/"
+    page = html.unescape(owner.post(url, follow=True).content.decode())
+    assert Channel.objects.filter(pk=channel.pk).exists()
+    assert PostTarget.objects.filter(pk=target.pk).exists()
+    assert "Déconnecter" in page and "ne peut pas être supprimé" in page
+    assert url not in page
+    assert f"/w/lumiere/settings/channels/{channel.pk}/disconnect/" in page
+
+
+def test_a_channel_with_a_remote_id_is_kept_and_one_that_sent_nothing_is_removed(
+    owner: Client, cast
+) -> None:
+    kept = channel_create_demo(workspace=cast.workspace, network="x", name="Kept")
+    gone = channel_create_demo(workspace=cast.workspace, network="x", name="Gone")
+    post = post_create(
+        workspace=cast.workspace, author=cast.alice, idea="Pain", category="helpful", networks=["x"]
+    )
+    publisher.post_publish_now(post=post)  # one target on each, neither out yet
+    PostTarget.objects.filter(channel=kept).update(status=TargetStatus.FAILED, remote_id="at://x/1")
+    owner.post(f"/w/lumiere/settings/channels/{kept.pk}/remove/")
+    owner.post(f"/w/lumiere/settings/channels/{gone.pk}/remove/")
+    assert Channel.objects.filter(pk=kept.pk).exists()
+    assert not Channel.objects.filter(pk=gone.pk).exists()

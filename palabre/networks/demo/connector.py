@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from palabre.lib.ids import parse_id
 from palabre.networks.base import (
     AccountMetrics,
     Author,
@@ -31,16 +32,18 @@ AUDIENCE_DELAY = timedelta(seconds=40)
 
 def _post_pk(remote_id: str) -> int:
     kind, _, pk = remote_id.partition(":")
-    if kind != "post" or not pk.isdigit():
+    number = parse_id(pk)
+    if kind != "post" or number is None:
         raise Rejected(f"unknown post {remote_id!r}")
-    return int(pk)
+    return number
 
 
 def _activity_pk(remote_id: str) -> int:
     kind, _, pk = remote_id.partition(":")
-    if kind != "act" or not pk.isdigit():
+    number = parse_id(pk)
+    if kind != "act" or number is None:
         raise Rejected(f"unknown comment {remote_id!r}")
-    return int(pk)
+    return number
 
 
 class DemoConnector(Connector):
@@ -101,7 +104,7 @@ class DemoConnector(Connector):
         return PublishedPost(remote_id=post.remote_id, url=f"demo://{self.channel.pk}/{post.pk}")
 
     def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:
-        after = int(cursor) if cursor and cursor.isdigit() else 0
+        after = parse_id(cursor or "") or 0
         rows = list(
             DemoActivity.objects.filter(channel=self.channel, pk__gt=after).order_by("pk")[
                 :PAGE_SIZE

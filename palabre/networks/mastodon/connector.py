@@ -86,7 +86,7 @@ def guarded_session() -> _Session:
 def retry_after(headers: dict[str, str]) -> float | None:
     value = headers.get("Retry-After") or headers.get("retry-after")
     if value:
-        if value.strip().isdigit():
+        if value.strip().isascii() and value.strip().isdigit():  # not "²"
             return float(value)
         try:
             return max((parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds(), 0.0)

@@ -93,4 +93,4 @@ def notification(raw: Any) -> IncomingInteraction | None:
 
 def sort_key(raw: Any) -> int:
     value = _id(_dict(raw).get("id"))
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isascii() and value.isdigit() else 0  # not "²"

@@ -43,7 +43,7 @@ def slot_label(slot: str) -> str:
     """'0 09:00' → 'mon 09:00', as typed in the planning form."""
     names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     day, _sep, at = slot.partition(" ")
-    return f"{names[int(day)]} {at}" if day.isdigit() and int(day) < 7 else slot
+    return f"{names[int(day)]} {at}" if day.isascii() and day.isdigit() and int(day) < 7 else slot
 
 
 @register.simple_tag(takes_context=True)

@@ -65,3 +65,23 @@ def test_a_mastodon_sign_in_whose_app_is_gone_starts_again(owner: Client) -> Non
     response = owner.get("/channels/mastodon/callback/?state=s&code=c", follow=True)
     assert response.status_code == 200
     assert "Cette autorisation n&#x27;est plus valable" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("post", "/w/lumiere/posts/{post}/workflow/", {"action": "retry", "target": "²"}),
+        ("post", "/w/lumiere/calendar/move/", {"post": "²", "date": "2030-01-01"}),
+        ("get", "/w/lumiere/calendar/", {"channel": "²"}),
+        ("get", "/w/lumiere/settings/channels/bluesky/", {"channel": "²"}),
+        ("post", "/w/lumiere/settings/channels/{channel}/planning/", {"time_slots": "mon ²:00"}),
+    ],
+)
+def test_a_superscript_digit_is_not_an_id_nor_a_time(
+    owner: Client, cast, method: str, path: str, data: dict[str, str]
+) -> None:
+    """ "²".isdigit() is true and int("²") raises: each of these answered 500."""
+    target = published(cast.workspace, cast.alice)
+    url = path.format(post=target.variant.post_id, channel=target.channel_id)
+    response = getattr(owner, method)(url, data)
+    assert response.status_code in (200, 302, 404)

@@ -125,7 +125,8 @@ def test_an_approved_post_edited_goes_back_and_exactly_the_version_approved_goes
     editor.get_by_role("tab", name="Mastodon").click()
     edited = "Mercredi, atelier pain pour les 6-10 ans, de 14 h à 16 h : places limitées !"
     editor.get_by_label("Texte pour Mastodon").fill(edited)
-    editor.get_by_role("button", name="Enregistrer le brouillon").click()
+    assert editor.locator("[data-edits-go-back]").is_visible()  # said before the save
+    editor.get_by_role("button", name="Enregistrer", exact=True).click()
     editor.get_by_text("Renvoyée en validation").wait_for()
     assert editor.locator("[data-post-status]").inner_text() == "En validation"
     editor.screenshot(path=screenshot_dir / "sent-back.png", full_page=True)

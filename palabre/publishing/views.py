@@ -121,6 +121,8 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "can_publish": can(membership, Action.PUBLISH),
         "theirs": theirs,
         "locked": services.post_locked_networks(post=post),
+        "edits_go_back": workspace.approval_required
+        and post.status in {PostStatus.APPROVED, PostStatus.SCHEDULED},
     } | _workflow_context(membership, post)
     return render(request, "publishing/post_edit.html", context)
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -452,7 +453,7 @@ def _notify(
 ) -> None:
     """In the app always; by e-mail for reviews and failures. In the person's own language."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        text = _(template) % {"idea": post.idea[:80]}
+        text = _(template) % {"idea": Truncator(" ".join(post.idea.split())).chars(80)}
         url = reverse("post_review" if review else "post_edit", args=[post.workspace.slug, post.pk])
         notice_send(
             workspace=post.workspace,

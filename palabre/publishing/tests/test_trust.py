@@ -575,3 +575,14 @@ def test_a_save_that_does_not_say_its_version_is_refused_as_stale(cast) -> None:
     response = _as(cast.erin).post(f"/w/lumiere/posts/{post.pk}/", erins)
     assert response.status_code == 200 and "La version d'Erin" in _page(response)
     assert post.variants.get().text == "Bob d'abord"
+
+
+def test_the_composer_says_before_a_save_that_an_approved_post_goes_back(approval) -> None:
+    post = _approved(approval)
+    page = _page(_as(approval.erin).get(f"/w/lumiere/posts/{post.pk}/"))
+    assert "une modification enregistrée ici la renvoie en validation" in page
+    assert "Enregistrer le brouillon" not in page  # it is not a draft
+    draft = _post(approval)
+    assert "renvoie en validation" not in _page(
+        _as(approval.erin).get(f"/w/lumiere/posts/{draft.pk}/")
+    )

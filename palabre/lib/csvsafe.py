@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 # The first characters that make a cell a formula; U+FF1D/FF0B/FF0D/FF20 are the
 # full-width = + - @ that some spreadsheets read as the ASCII ones.
 FORMULA_STARTS = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
@@ -67,3 +69,12 @@ def csv_text(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
+
+
+def unreadable_line() -> str:
+    """What both imports say when csv's reader gives up on a line (its 128 KB field limit, or
+    a quote left open): it reads nothing further either."""
+    return _(
+        "A field is longer than 128 KB, or a quote is left open: this line cannot be read, "
+        "nor the ones after it."
+    )

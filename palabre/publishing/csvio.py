@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
-from palabre.lib.csvsafe import csv_writer
+from palabre.lib.csvsafe import csv_writer, unreadable_line
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostVariant
@@ -61,7 +61,7 @@ def import_posts(
     try:
         fieldnames = reader.fieldnames
     except csv.Error:
-        return 0, [{"line": 1, "errors": [_unreadable()]}]
+        return 0, [{"line": 1, "errors": [unreadable_line()]}]
     missing = [c for c in IMPORT_COLUMNS if c not in (fieldnames or [])]
     if missing:
         return 0, [
@@ -88,7 +88,7 @@ def import_posts(
                 ]
             checked.append(_check_row(number, row, workspace, channels))
     except csv.Error:  # the reader stops there: the lines after it cannot be read either
-        checked.append((number + 1, [_unreadable()], {}))
+        checked.append((number + 1, [unreadable_line()], {}))
     report = [{"line": line, "errors": errors} for line, errors, _row in checked]
     if not checked:
         return 0, [{"line": 1, "errors": [_("The file has no rows.")]}]
@@ -160,10 +160,3 @@ def _check_row(
     if network in NETWORKS:
         errors += [p.message for p in check_text(network, text).errors]
     return number, errors, values
-
-
-def _unreadable() -> str:
-    return _(
-        "A field is longer than 128 KB, or a quote is left open: this line cannot be read, "
-        "nor the ones after it."
-    )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import Workspace
 from palabre.analytics.community import TAG_CUSTOMER
 from palabre.inbox.models import Contact, Identity
+from palabre.lib.csvsafe import unreadable_line
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.strategy.models import Conversion, ShortLink, Strategy, largest_amount
@@ -221,13 +222,6 @@ def _line_error(line: int, problem: object) -> str:
     return _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
 
 
-def _unreadable() -> str:
-    return _(
-        "A field is longer than 128 KB, or a quote is left open: this line cannot be read, "
-        "nor the ones after it."
-    )
-
-
 def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     """The rows read (with their line), and what stopped the reading, if anything."""
     try:
@@ -240,7 +234,7 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     try:
         header = [name.strip().lower() for name in reader.fieldnames or []]
     except csv.Error:  # the reader's own limit: a field over 128 KB
-        return [], [_line_error(1, _unreadable())]
+        return [], [_line_error(1, unreadable_line())]
     missing = [name for name in ("id", "date") if name not in header]
     if missing:
         return [], [
@@ -255,7 +249,7 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
                 rows.append((reader.line_num, row))
     except csv.Error:  # the reader stops there; the rows before it are still checked
         # The line it stopped on: DictReader's own count moves only after a good row.
-        return rows, [_line_error(reader.reader.line_num, _unreadable())]
+        return rows, [_line_error(reader.reader.line_num, unreadable_line())]
     if len(rows) > MAX_ROWS:
         return [], [
             _("At most %(n)s rows per file: split it and import each part.") % {"n": MAX_ROWS}

@@ -17,6 +17,7 @@ from palabre.inbox.models import (
     SavedReply,
 )
 from palabre.inbox.saved_replies import TEXT_MAX, saved_reply_text_problem
+from palabre.lib.concurrency import VersionField
 
 QUEUES = {
     "answer": _("Answer first"),
@@ -84,8 +85,7 @@ class ReasonForm(forms.Form):
 class VersionedForm(forms.ModelForm):
     """A form two people may have open at once: it carries the version it was opened at."""
 
-    # Text, read by seen_version: a mangled value is a stale edit, never a hidden error.
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,10 +95,7 @@ class VersionedForm(forms.ModelForm):
     def seen_version(self) -> int | None:
         """The version this edit is based on; an edit that sent none is based on none
         (-1 matches no row), so it is refused and shown again rather than saved blind."""
-        if self.instance.pk is None:
-            return None
-        seen = str(self.cleaned_data.get("version") or "")
-        return int(seen) if seen.isascii() and seen.isdigit() and len(seen) <= 9 else -1
+        return None if self.instance.pk is None else int(self.cleaned_data["version"])
 
 
 class SavedReplyForm(VersionedForm):

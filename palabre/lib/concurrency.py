@@ -10,6 +10,9 @@ the other person saved: nothing is lost.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.db import models
 from django.db.models import F
 
@@ -31,3 +34,17 @@ def version_advance(instance: models.Model, *, seen: int | None) -> int:
         raise StaleVersion
     instance.refresh_from_db(fields=["version"])
     return int(instance.version)  # type: ignore[attr-defined]
+
+
+class VersionField(forms.Field):
+    """The hidden version a form was opened at. Missing or mangled, it reads -1, which no row
+    has: the save is refused as stale and the person's input shown again, never saved blind."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> int:
+        text = str(value or "")
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else -1

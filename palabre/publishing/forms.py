@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from palabre.channels.models import Channel
+from palabre.lib.concurrency import VersionField
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.publishing import workflow
 from palabre.publishing.models import Category, InstagramFormat, MediaItem
@@ -35,15 +36,7 @@ class IdeaForm(forms.Form):
         help_text=_("In the workspace's time zone."),
     )
     # The version the composer was opened at: a save based on an older one is refused.
-    version = forms.IntegerField(
-        required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput
-    )
-
-    def clean_version(self) -> int:
-        """A save that does not say which version it was based on is treated as stale: shown
-        again beside the saved one, never written blindly."""
-        value: int | None = self.cleaned_data.get("version")
-        return -1 if value is None else value
+    version = VersionField()
 
     def clean_publish_at(self) -> datetime | None:
         """To come and within five years; a time already saved (a failed post's) may stay."""

@@ -35,6 +35,9 @@ class Channel(models.Model):
     status_reason = models.CharField(max_length=500, blank=True)
     # The network's own text limit for this account when it has one (a Mastodon instance).
     max_chars = models.PositiveIntegerField(null=True, blank=True)
+    # What the channel's server says of itself, where servers differ (Mastodon-compatible
+    # ones): software, version, limits, whether it honours idempotency keys, when checked.
+    server = models.JSONField(default=dict, blank=True, editable=False)
     # Planning: posts per week this channel aims for, and its usual times
     # ("weekday HH:MM" in the workspace's time zone, Monday = 0).
     cadence_per_week = models.PositiveSmallIntegerField(

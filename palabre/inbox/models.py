@@ -165,6 +165,8 @@ class Interaction(JobFields):
     )
     in_reply_to = models.CharField(max_length=500, blank=True)
     root = models.CharField(max_length=500, blank=True)
+    # Who can read it on the network (networks.base.Visibility): an answer keeps it.
+    visibility = models.CharField(max_length=10, default="public")
     # What the classifier said, with the model that said it.
     lang = models.CharField(max_length=8, blank=True)
     category = models.CharField(max_length=16, choices=Category.choices, blank=True)
@@ -301,6 +303,11 @@ class Reply(JobFields):
     error = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A narrower audience than what it answers, chosen by the person ("": the same).
+    visibility = models.CharField(max_length=10, blank=True)
+    # When a send that may have reached the network began: a retry on a network without
+    # idempotency keys first looks for it there (networks/reconcile.py).
+    attempted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -376,6 +383,12 @@ class EventAction(models.TextChoices):
     ASSIGN = "assign", _("Assigned")
     ALERT = "alert", _("Alert")
     REFUSED = "refused", _("Automatic hiding refused")
+    # Where replies cannot be hidden (Mastodon): what the brand's account can do instead.
+    MUTE = "mute", _("Author muted")
+    UNMUTE = "unmute", _("Author unmuted")
+    BLOCK = "block", _("Author blocked")
+    UNBLOCK = "unblock", _("Author unblocked")
+    REPORT = "report", _("Reported to the moderators")
 
 
 class NetworkStatus(models.TextChoices):

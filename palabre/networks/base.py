@@ -6,9 +6,14 @@ never models. Nothing but the four errors below escapes a connector.
 
 Duplicate posts: a connector whose network accepts an idempotency key (a record key,
 an Idempotency-Key header) must pass `OutgoingPost.idempotency_key` through, and a
-retry with the same key must return the post created the first time. A connector
-whose network takes none says so with `idempotent = False`; the publisher then never
-retries a publish that may have reached the network, and asks a person instead.
+retry with the same key must return the post created the first time. A connector whose
+network (or whose server: not every Mastodon-compatible server honours the header) takes
+none says so with `idempotent` False, and declares RECENT_POSTS instead: after an
+interrupted publish, Palabre reads the account's own recent posts back
+(`recent_posts(since=...)`) and matches what it was sending (text, media, time window,
+what it answers) to record the remote id rather than post twice (networks/reconcile.py).
+Only what cannot be decided that way (no way to read back, two candidates) waits for a
+person. A duplicate post is worse than a late one.
 """
 
 from __future__ import annotations
@@ -20,6 +25,25 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from palabre.channels.models import Channel
+
+
+class Visibility(enum.StrEnum):
+    """Who may read a post or a reply, from the widest audience to the narrowest."""
+
+    PUBLIC = "public"
+    UNLISTED = "unlisted"  # public, but kept off the public timelines
+    FOLLOWERS = "followers"
+    DIRECT = "direct"  # only the people it mentions: a private message
+
+    @property
+    def rank(self) -> int:
+        return list(Visibility).index(self)
+
+
+def narrowest(*visibilities: Visibility | None) -> Visibility | None:
+    """The narrowest audience of those given (None: nothing given)."""
+    given = [v for v in visibilities if v is not None]
+    return max(given, key=lambda v: v.rank) if given else None
 
 
 class Capability(enum.Flag):
@@ -34,6 +58,13 @@ class Capability(enum.Flag):
     POST_METRICS = enum.auto()
     ACCOUNT_METRICS = enum.auto()
     DELETE = enum.auto()
+    # Reads the account's own recent posts back: how an interrupted publish is settled on a
+    # network without idempotency keys.
+    RECENT_POSTS = enum.auto()
+    # What a brand can do about an abusive author where replies cannot be hidden.
+    MUTE_AUTHOR = enum.auto()
+    BLOCK_AUTHOR = enum.auto()
+    REPORT = enum.auto()
 
 
 # The method a connector must override for each capability it declares.
@@ -48,6 +79,10 @@ REQUIRED_METHODS: dict[Capability, tuple[str, ...]] = {
     Capability.POST_METRICS: ("post_metrics",),
     Capability.ACCOUNT_METRICS: ("account_metrics",),
     Capability.DELETE: ("delete",),
+    Capability.RECENT_POSTS: ("recent_posts",),
+    Capability.MUTE_AUTHOR: ("mute_author", "unmute_author"),
+    Capability.BLOCK_AUTHOR: ("block_author", "unblock_author"),
+    Capability.REPORT: ("report",),
 }
 
 
@@ -84,6 +119,19 @@ class OutgoingPost:
     created_at: datetime | None = None
     languages: tuple[str, ...] = ()
     content_warning: str = ""  # Mastodon's spoiler text
+    visibility: Visibility | None = None  # None: the account's own default
+
+
+@dataclass(frozen=True)
+class RecentPost:
+    """One of the account's own posts, read back from the network (reconciliation)."""
+
+    remote_id: str
+    text: str  # plain text, as near to what was sent as the network gives it back
+    created_at: datetime
+    url: str = ""
+    media_count: int = 0
+    in_reply_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +166,7 @@ class IncomingInteraction:
     text: str = ""
     in_reply_to: str | None = None  # remote id of the post or comment it answers
     root: str | None = None  # remote id of the post that started the thread
+    visibility: Visibility = Visibility.PUBLIC  # who can read it on the network
 
 
 @dataclass(frozen=True)
@@ -177,10 +226,17 @@ class Connector:
     key: ClassVar[str]
     label: ClassVar[str]
     capabilities: ClassVar[Capability]
-    idempotent: ClassVar[bool]
+    # The audiences a post or an answer can have there (the reply box offers these).
+    visibilities: ClassVar[tuple[Visibility, ...]] = (Visibility.PUBLIC,)
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
+
+    @property
+    def idempotent(self) -> bool:
+        """Whether a retry with the same idempotency key returns the first post instead of
+        making a second. It may depend on the channel's server; when in doubt, False."""
+        return False
 
     @property
     def limits(self) -> Limits:
@@ -204,7 +260,12 @@ class Connector:
         text: str,
         idempotency_key: str,
         created_at: datetime | None = None,
+        visibility: Visibility | None = None,
     ) -> PublishedPost:
+        """Answer `to_remote_id` in its thread. The answer never reaches more people than
+        what it answers: `visibility` None keeps that audience, a narrower one is kept, a
+        wider one is narrowed. Where a private answer is addressed by mention (Mastodon's
+        direct visibility), the connector makes sure the person answered is mentioned."""
         raise NotSupported
 
     def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:
@@ -223,4 +284,29 @@ class Connector:
         raise NotSupported
 
     def delete(self, *, remote_id: str) -> None:
+        raise NotSupported
+
+    def recent_posts(self, *, since: datetime, in_reply_to: str | None = None) -> list[RecentPost]:
+        """The account's own posts created since `since`, private and direct ones included
+        (all of them: a post missing here is taken as never sent). `in_reply_to`: only the
+        answers to that post."""
+        raise NotSupported
+
+    def mute_author(self, *, author_id: str) -> None:
+        """The account stops seeing the author (the author is not told); reversible."""
+        raise NotSupported
+
+    def unmute_author(self, *, author_id: str) -> None:
+        raise NotSupported
+
+    def block_author(self, *, author_id: str) -> None:
+        """The author can no longer see nor answer the account; reversible."""
+        raise NotSupported
+
+    def unblock_author(self, *, author_id: str) -> None:
+        raise NotSupported
+
+    def report(self, *, remote_id: str, author_id: str, reason: str) -> None:
+        """Report the post `remote_id` by `author_id` to the network's (or the
+        instance's) moderators, with the person's reason."""
         raise NotSupported

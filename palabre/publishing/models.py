@@ -184,6 +184,9 @@ class PostTarget(JobFields):
     comment_id = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # When a publish that may have reached the network began: a retry on a network without
+    # idempotency keys first looks for the post there (networks/reconcile.py).
+    attempted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -31,6 +31,7 @@ from palabre.networks.base import (
     PublishedPost,
     Rejected,
     Unavailable,
+    Visibility,
 )
 from palabre.networks.bluesky import parse
 from palabre.networks.bluesky.errors import call, is_refusal, translated
@@ -99,7 +100,11 @@ class BlueskyConnector(Connector):
         | Capability.ACCOUNT_METRICS
         | Capability.DELETE
     )
-    idempotent = True
+
+    @property
+    def idempotent(self) -> bool:
+        return True  # the record key is derived from the idempotency key
+
     _client: Client | None = None
 
     @property
@@ -239,6 +244,7 @@ class BlueskyConnector(Connector):
         text: str,
         idempotency_key: str,
         created_at: datetime | None = None,
+        visibility: Visibility | None = None,
     ) -> PublishedPost:
         return self.publish(
             OutgoingPost(

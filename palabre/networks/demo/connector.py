@@ -23,6 +23,7 @@ from palabre.networks.base import (
     PostMetrics,
     PublishedPost,
     Rejected,
+    Visibility,
 )
 from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
 
@@ -61,7 +62,12 @@ class DemoConnector(Connector):
         | Capability.ACCOUNT_METRICS
         | Capability.DELETE
     )
-    idempotent = True
+
+    visibilities = tuple(Visibility)
+
+    @property
+    def idempotent(self) -> bool:
+        return True  # the demo network keeps each key once
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         if not post.text.strip() and not post.media:
@@ -79,6 +85,7 @@ class DemoConnector(Connector):
         text: str,
         idempotency_key: str,
         created_at: datetime | None = None,
+        visibility: Visibility | None = None,
     ) -> PublishedPost:
         if not text.strip():
             raise Rejected("A reply needs text.")

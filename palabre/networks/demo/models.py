@@ -29,6 +29,7 @@ class DemoPost(JobFields):
     text = models.TextField()
     in_reply_to = models.CharField(max_length=64, blank=True)
     media_ids = models.JSONField(default=list, blank=True)
+    visibility = models.CharField(max_length=10, default="public")  # networks.base.Visibility
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -57,6 +58,7 @@ class DemoActivity(models.Model):
     )
     in_reply_to = models.CharField(max_length=64, blank=True)
     hidden = models.BooleanField(default=False)
+    visibility = models.CharField(max_length=10, default="public")  # networks.base.Visibility
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -34,6 +34,7 @@ from palabre.networks.base import (
     RateLimited,
     Rejected,
     Unavailable,
+    Visibility,
 )
 from palabre.networks.mastodon import parse
 
@@ -142,7 +143,13 @@ class MastodonConnector(Connector):
         | Capability.ACCOUNT_METRICS
         | Capability.DELETE
     )
-    idempotent = True  # the Idempotency-Key header
+
+    visibilities = tuple(Visibility)
+
+    @property
+    def idempotent(self) -> bool:
+        return True  # the Idempotency-Key header
+
     _api: Mastodon | None = None
 
     def api(self) -> Mastodon:
@@ -191,6 +198,7 @@ class MastodonConnector(Connector):
         text: str,
         idempotency_key: str,
         created_at: datetime | None = None,
+        visibility: Visibility | None = None,
     ) -> PublishedPost:
         return self.publish(
             OutgoingPost(text=text, idempotency_key=idempotency_key, reply_to=to_remote_id)

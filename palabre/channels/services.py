@@ -162,6 +162,23 @@ def channels_gone_out(channels: QuerySet[Channel]) -> QuerySet[Channel]:
     return channels.filter(Exists(went_out))
 
 
+def channel_recorded_ids(*, channel: Channel) -> set[str]:
+    """Every remote id Palabre recorded as its own on the channel: posts, thread parts, first
+    comments, answers. Reconciliation never takes one of them for an interrupted send."""
+    from palabre.inbox.models import Reply  # the inbox builds on channels, not the reverse
+
+    recorded: set[str] = set()
+    targets = PostTarget.objects.filter(channel=channel)
+    for remote_id, part_ids, comment_id in targets.values_list(
+        "remote_id", "part_ids", "comment_id"
+    ):
+        recorded.update([remote_id, comment_id, *part_ids])
+    replies = Reply.objects.filter(interaction__channel=channel).exclude(remote_id="")
+    recorded.update(replies.values_list("remote_id", flat=True))
+    recorded.discard("")
+    return recorded
+
+
 def channel_remove(*, channel: Channel) -> None:
     """What went out is never lost: a channel that published anything is only disconnected
     (channel_disconnect), its history kept."""

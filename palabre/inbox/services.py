@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.connectors import connector_for, wait_out
-from palabre.channels.services import channel_mark_needs_reconnect
+from palabre.channels.services import channel_mark_needs_reconnect, channel_recorded_ids
 from palabre.inbox.models import (
     EventAction,
     Interaction,
@@ -25,9 +25,18 @@ from palabre.inbox.models import (
 )
 from palabre.inbox.moderation import event_record
 from palabre.inbox.saved_replies import saved_reply_render
+from palabre.lib import faults
 from palabre.lib.businesshours import business_seconds
 from palabre.lib.concurrency import version_advance
-from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
+from palabre.networks.base import (
+    AuthExpired,
+    Capability,
+    Connector,
+    PublishedPost,
+    RateLimited,
+    Rejected,
+)
+from palabre.networks.reconcile import PersonDecides, Sent, already_sent
 from palabre.networks.registry import connector_class
 
 V = TypeVar("V", ModerationRule, SavedReply)
@@ -106,16 +115,31 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
 
 
 def reply_send(reply: Reply) -> datetime | None:
-    """The worker's step. The idempotency key makes a retry find the reply sent before."""
+    """The worker's step. A retry never answers twice: the idempotency key makes the network
+    return the answer sent before, or, on a network that takes none, Palabre looks there
+    for what an interrupted send left (`_left_behind`)."""
     interaction = reply.interaction
     channel = interaction.channel
+    connector = connector_for(channel)
     try:
-        published = connector_for(channel).reply(
-            to_remote_id=interaction.remote_id,
-            text=reply.text,
-            idempotency_key=reply.idempotency_key,
-            created_at=reply.created_at,
-        )
+        published = _left_behind(reply, connector)
+        if published is None:
+            Reply.objects.filter(pk=reply.pk).update(attempted_at=timezone.now())
+            faults.point("reply.before_network")
+            published = connector.reply(
+                to_remote_id=interaction.remote_id,
+                text=reply.text,
+                idempotency_key=reply.idempotency_key,
+                created_at=reply.created_at,
+            )
+            faults.point("reply.after_network")
+    except PersonDecides as undecided:
+        reason = _(
+            "Sending was interrupted and this answer may have gone out (%(why)s): check on "
+            "the network before answering again."
+        ) % {"why": undecided.reason}
+        Reply.objects.filter(pk=reply.pk).update(status=ReplyStatus.FAILED, error=reason[:1000])
+        return None
     except RateLimited as error:
         raise wait_out(error) from None
     except (Rejected, AuthExpired) as error:
@@ -136,6 +160,17 @@ def reply_send(reply: Reply) -> datetime | None:
             answered_at=now, response_seconds=wall, response_business_seconds=business
         )
     return None
+
+
+def _left_behind(reply: Reply, connector: Connector) -> PublishedPost | None:
+    """The answer an interrupted send left on a network without idempotency keys, or None
+    (nothing was interrupted, or it left nothing: send it)."""
+    if reply.attempted_at is None or connector.idempotent:
+        return None
+    sent = Sent(reply.text, reply.attempted_at, in_reply_to=reply.interaction.remote_id)
+    recorded = channel_recorded_ids(channel=reply.interaction.channel)
+    found = already_sent(connector, sent, recorded=recorded)
+    return PublishedPost(found.remote_id, found.url) if found else None
 
 
 def response_times(workspace: Workspace, asked: datetime, answered: datetime) -> tuple[int, int]:

@@ -9,18 +9,19 @@ an Idempotency-Key header) must pass `OutgoingPost.idempotency_key` through, and
 retry with the same key must return the post created the first time. A connector whose
 network (or whose server: not every Mastodon-compatible server honours the header) takes
 none says so with `idempotent` False, and declares RECENT_POSTS instead: after an
-interrupted publish, Palabre reads the account's own recent posts back
-(`recent_posts(since=...)`) and matches what it was sending (text, media, time window,
-what it answers) to record the remote id rather than post twice (networks/reconcile.py).
-Only what cannot be decided that way (no way to read back, two candidates) waits for a
-person. A duplicate post is worse than a late one.
+interrupted publish or answer, Palabre reads the account's own recent posts back
+(`recent_posts(since=..., in_reply_to=...)`) and matches what it was sending (text, media
+count, what it answers, time window, ids it has not recorded yet) to record the remote id
+rather than post twice (networks/reconcile.py). An absence is trusted only once the post
+would show (`read_back_within`); only what cannot be decided that way (no way to read
+back, two candidates) waits for a person. A duplicate post is worse than a late one.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -127,8 +128,11 @@ class RecentPost:
     """One of the account's own posts, read back from the network (reconciliation)."""
 
     remote_id: str
-    text: str  # plain text, as near to what was sent as the network gives it back
-    created_at: datetime
+    # Plain text, as near to what was sent as the network gives it back: links expanded,
+    # nothing the network appended; line breaks as whitespace, HTML entities and mentions
+    # put in front of an answer may stay (the matcher ignores them).
+    text: str
+    created_at: datetime  # the network's own clock
     url: str = ""
     media_count: int = 0
     in_reply_to: str | None = None
@@ -228,6 +232,9 @@ class Connector:
     capabilities: ClassVar[Capability]
     # The audiences a post or an answer can have there (the reply box offers these).
     visibilities: ClassVar[tuple[Visibility, ...]] = (Visibility.PUBLIC,)
+    # RECENT_POSTS: how soon the account's new post shows in `recent_posts`. An interrupted
+    # send found nowhere counts as not sent only once it began this long ago.
+    read_back_within: ClassVar[timedelta] = timedelta(minutes=2)
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
@@ -288,8 +295,9 @@ class Connector:
 
     def recent_posts(self, *, since: datetime, in_reply_to: str | None = None) -> list[RecentPost]:
         """The account's own posts created since `since`, private and direct ones included
-        (all of them: a post missing here is taken as never sent). `in_reply_to`: only the
-        answers to that post."""
+        (all of them: a post missing here, `read_back_within` after it was sent, is taken as
+        never sent, and sent again). `in_reply_to`: only the account's answers to that post
+        (its own thread parts and its answers to a comment or a private message)."""
         raise NotSupported
 
     def mute_author(self, *, author_id: str) -> None:

@@ -1,13 +1,19 @@
 """Publishing post targets through their channel's connector: exactly once, or a person decides.
 
-A target claimed while already `publishing` means a worker died mid-publish. On a network
-that takes an idempotency key the publish is resumed with the same key (the network
-returns the post it has); elsewhere it becomes `unknown` and waits for a person: a
-duplicate post is worse than a late one.
+`attempted_at` is set on the target just before each send that may reach the network (the
+post, each thread part, the first comment) and cleared once what came back is recorded. Set
+on a retry, a send was interrupted (a worker died, a request timed out). On a network that
+takes an idempotency key the send is resumed with the same key (the network returns the
+post it has); elsewhere Palabre looks for the piece on the network first
+(networks/reconcile.py), records it if it is there, and sends it only once it surely is
+not. What cannot be decided becomes `unknown` and waits for a person: a duplicate post is
+worse than a late one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +23,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import User
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import ChannelStatus
-from palabre.channels.services import channel_mark_needs_reconnect
+from palabre.channels.services import channel_mark_needs_reconnect, channel_recorded_ids
 from palabre.lib import faults
 from palabre.networks.base import (
     AuthExpired,
@@ -25,10 +31,12 @@ from palabre.networks.base import (
     Media,
     MediaUpload,
     OutgoingPost,
+    PublishedPost,
     RateLimited,
     Rejected,
     Unavailable,
 )
+from palabre.networks.reconcile import PersonDecides, Sent, already_sent
 from palabre.publishing.content import post_content
 from palabre.publishing.models import MediaItem, Post, PostTarget, TargetStatus
 from palabre.publishing.signals import target_published
@@ -48,34 +56,32 @@ def post_target_publish(target: PostTarget) -> datetime | None:
     # that lands after the check does not reach the network (it sends the post back).
     content = post_content(target.post)
     checked = next((v for v in content["variants"] if v["network"] == target.variant.network), None)
-    if checked is None or (not target.remote_id and not post_may_go_out(target.post, content)):
-        # Checked here, at the moment of publishing, whatever path changed the content.
-        reason = _("Changed since its approval: not published, back to review.")
-        post_edited(post=target.post, actor=None, reason=reason)
-        PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.FAILED, error=reason)
+    if checked is None:
+        _changed(target)
         return None
     channel = target.channel
     connector = connector_for(channel)
     if channel.status != ChannelStatus.ACTIVE:
         _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
         return None
-    if target.status == TargetStatus.PUBLISHING and not connector.idempotent:
-        _settle(
-            target,
-            TargetStatus.UNKNOWN,
-            _(
-                "Publishing was interrupted; this network cannot tell whether the post went out. Check it there."
-            ),
-        )
-        return None
     PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
     try:
-        _send(target, connector, checked)
+        _send(target, connector, content, checked)
+    except ContentChanged:
+        _changed(target)
+        return None
+    except PersonDecides as undecided:
+        reason = _(
+            "Publishing was interrupted and Palabre cannot tell whether the post went out "
+            "(%(why)s). Check it there."
+        ) % {"why": undecided.reason}
+        _settle(target, TargetStatus.UNKNOWN, reason)
+        return None
     except RateLimited as error:
-        _settle(target, TargetStatus.SCHEDULED, error.reason)
+        _settle(target, _waiting(target), error.reason)
         raise wait_out(error) from None
     except Unavailable as error:
-        _settle(target, TargetStatus.SCHEDULED, error.reason)
+        _settle(target, _waiting(target), error.reason)
         raise  # the worker retries with backoff
     except Rejected as error:
         reason = _("The network refused this post: %(reason)s") % {"reason": error.reason}
@@ -93,39 +99,116 @@ def post_target_publish(target: PostTarget) -> datetime | None:
     return None
 
 
-def _send(target: PostTarget, connector: Connector, checked: dict[str, Any]) -> None:
+class ContentChanged(Exception):
+    """The post is no longer the content cleared to go out."""
+
+
+def _changed(target: PostTarget) -> None:
+    # Checked here, at the moment of publishing, whatever path changed the content.
+    reason = _("Changed since its approval: not published, back to review.")
+    # Failed before the edit is told: a publication not out is withdrawn with the others.
+    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.FAILED, error=reason)
+    post_edited(post=target.post, actor=None, reason=reason)
+
+
+def _waiting(target: PostTarget) -> str:
+    """A send that began may be on the network: the target stays `publishing` (an edit cannot
+    replace it) and the retry looks for it first."""
+    return TargetStatus.PUBLISHING if target.attempted_at else TargetStatus.SCHEDULED
+
+
+def _send(
+    target: PostTarget, connector: Connector, content: dict[str, Any], checked: dict[str, Any]
+) -> None:
     """The post, then its thread's parts, then the first comment (`checked`: the variant's
-    content as checked); each recorded as it goes, and each with its own idempotency key, so
-    a resumed publish skips what already went out."""
+    content as checked); each recorded as it goes, so a resumed publish skips what already
+    went out. Each has its own idempotency key; on a network that takes none, what an
+    interrupted send may have left is looked for first (`_left_behind`)."""
     key = target.idempotency_key
     if not target.remote_id:
-        published = connector.publish(_outgoing(target, connector, checked))
-        faults.point("publish.after_network")
-        target.remote_id, target.remote_url = published.remote_id, published.url
-        PostTarget.objects.filter(pk=target.pk).update(
-            remote_id=published.remote_id, remote_url=published.url
-        )
+        sent = _left_behind(target, connector, checked["text"], len(checked["media"]))
+        if sent is None:
+            if not post_may_go_out(target.post, content):
+                raise ContentChanged
+            outgoing = _outgoing(target, connector, checked)  # uploads: no post yet
+            with _attempt(target):
+                sent = connector.publish(outgoing)
+            faults.point("publish.after_network")
+        target.remote_id, target.remote_url = sent.remote_id, sent.url
+        _record(target, remote_id=sent.remote_id, remote_url=sent.url)
     parent = target.remote_id
     for index, text in enumerate(checked["thread"], start=2):
         if index - 2 < len(target.part_ids):
             parent = target.part_ids[index - 2]
             continue
         moment = target.created_at + timedelta(microseconds=index)
-        part = connector.reply(
-            to_remote_id=parent, text=text, idempotency_key=f"{key}-{index}", created_at=moment
-        )
+        part = _left_behind(target, connector, text, 0, parent)
+        if part is None:
+            with _attempt(target):
+                part = connector.reply(
+                    to_remote_id=parent,
+                    text=text,
+                    idempotency_key=f"{key}-{index}",
+                    created_at=moment,
+                )
+            faults.point("publish.after_part")
         target.part_ids = [*target.part_ids, part.remote_id]
-        PostTarget.objects.filter(pk=target.pk).update(part_ids=target.part_ids)
+        _record(target, part_ids=target.part_ids)
         parent = part.remote_id
     if checked["first_comment"] and not target.comment_id:
-        moment = target.created_at + timedelta(milliseconds=1)
-        comment = connector.reply(
-            to_remote_id=target.remote_id,
-            text=checked["first_comment"],
-            idempotency_key=f"{key}-comment",
-            created_at=moment,
-        )
-        PostTarget.objects.filter(pk=target.pk).update(comment_id=comment.remote_id)
+        comment = _left_behind(target, connector, checked["first_comment"], 0, target.remote_id)
+        if comment is None:
+            with _attempt(target):
+                comment = connector.reply(
+                    to_remote_id=target.remote_id,
+                    text=checked["first_comment"],
+                    idempotency_key=f"{key}-comment",
+                    created_at=target.created_at + timedelta(milliseconds=1),
+                )
+            faults.point("publish.after_comment")
+        target.comment_id = comment.remote_id
+        _record(target, comment_id=comment.remote_id)
+
+
+def _left_behind(
+    target: PostTarget,
+    connector: Connector,
+    text: str,
+    media_count: int,
+    in_reply_to: str | None = None,
+) -> PublishedPost | None:
+    """What an interrupted send of this piece left on the network, where the network takes no
+    idempotency key (elsewhere the retry's key finds it). Only the first piece not recorded
+    can have been interrupted: pieces go out one after the other, each attempt recorded."""
+    if target.attempted_at is None or connector.idempotent:
+        return None
+    sent = Sent(text, target.attempted_at, media_count, in_reply_to)
+    found = already_sent(connector, sent, recorded=channel_recorded_ids(channel=target.channel))
+    return PublishedPost(found.remote_id, found.url) if found else None
+
+
+@contextmanager
+def _attempt(target: PostTarget) -> Iterator[None]:
+    """Around a send that may reach the network: when it began, for a retry to look. A send
+    the network refused (a refusal, a rate limit, revoked credentials) left nothing there."""
+    _set_attempted(target, timezone.now())
+    faults.point("publish.before_network")
+    try:
+        yield
+    except (Rejected, RateLimited, AuthExpired):
+        _set_attempted(target, None)
+        raise
+
+
+def _set_attempted(target: PostTarget, when: datetime | None) -> None:
+    target.attempted_at = when
+    PostTarget.objects.filter(pk=target.pk).update(attempted_at=when)
+
+
+def _record(target: PostTarget, **remote: Any) -> None:
+    """A piece is on the network and recorded: nothing is in flight any more."""
+    target.attempted_at = None
+    PostTarget.objects.filter(pk=target.pk).update(attempted_at=None, **remote)
 
 
 def _outgoing(target: PostTarget, connector: Connector, checked: dict[str, Any]) -> OutgoingPost:
@@ -146,5 +229,5 @@ def _outgoing(target: PostTarget, connector: Connector, checked: dict[str, Any])
 
 def _settle(target: PostTarget, status: str, reason: str) -> None:
     PostTarget.objects.filter(pk=target.pk).update(status=status, error=reason)
-    if status != TargetStatus.SCHEDULED:
+    if status not in (TargetStatus.SCHEDULED, TargetStatus.PUBLISHING):
         post_settle(post=target.post)

@@ -114,11 +114,16 @@ def test_rate_limited_waits_as_long_as_the_network_asks(target) -> None:
     assert target.status == TargetStatus.SCHEDULED
 
 
-def test_unavailable_goes_back_to_scheduled_for_a_retry(target) -> None:
+def test_unavailable_keeps_a_begun_publish_publishing_and_the_retry_sends_it_once(target) -> None:
+    # A 502 may come after the network took the post: no edit may replace the target now.
     with pytest.raises(Unavailable):
         _publish(target, Unavailable("502"))
     target.refresh_from_db()
-    assert target.status == TargetStatus.SCHEDULED
+    assert target.status == TargetStatus.PUBLISHING and target.attempted_at is not None
+    _publish(target)
+    target.refresh_from_db()
+    assert (target.status, target.attempted_at) == (TargetStatus.PUBLISHED, None)
+    assert DemoPost.objects.filter(channel=target.channel).count() == 1
 
 
 def test_auth_expired_marks_the_channel_and_holds_its_posts(target) -> None:
@@ -145,12 +150,28 @@ def test_an_interrupted_publish_resumes_with_the_same_key_where_the_network_take
     assert DemoPost.objects.filter(channel=target.channel).count() == 1
 
 
-def test_an_interrupted_publish_becomes_unknown_where_the_network_takes_no_key(target) -> None:
-    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
+def test_an_interrupted_publish_waits_for_a_person_where_the_network_cannot_show_its_posts(
+    target,
+) -> None:
+    # No idempotency key and no RECENT_POSTS: nothing can tell whether the post went out.
+    begun = timezone.now() - timedelta(hours=1)
+    PostTarget.objects.filter(pk=target.pk).update(
+        status=TargetStatus.PUBLISHING, attempted_at=begun
+    )
     assert _publish(target, idempotent=False) is None
     target.refresh_from_db()
     assert target.status == TargetStatus.UNKNOWN
+    assert "ne peut pas savoir si la publication est partie" in target.error
     assert not DemoPost.objects.filter(channel=target.channel).exists()
+
+
+def test_a_worker_that_died_before_the_send_began_leaves_nothing_to_look_for(target) -> None:
+    # `publishing` without `attempted_at`: it died before any send (uploading the media).
+    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
+    assert _publish(target, idempotent=False) is None
+    target.refresh_from_db()
+    assert target.status == TargetStatus.PUBLISHED
+    assert DemoPost.objects.filter(channel=target.channel).count() == 1
 
 
 def test_publishing_from_the_composer(client, cast, post) -> None:

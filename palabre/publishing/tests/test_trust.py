@@ -428,7 +428,7 @@ def test_a_retry_of_content_changed_after_approval_is_refused(approval) -> None:
 
 def _half_published(cast, monkeypatch) -> Post:
     """Approved with a first comment; the post went out, the comment did not (yet)."""
-    from palabre.networks.base import Unavailable
+    from palabre.networks.base import RateLimited
     from palabre.networks.demo.connector import DemoConnector
 
     post = _post(cast, when=timedelta(minutes=5))
@@ -439,10 +439,12 @@ def _half_published(cast, monkeypatch) -> Post:
     else:
         workflow.post_schedule(post=post, actor=cast.bob, publish_at=post.publish_at)
 
-    def down(self, **kwargs):
-        raise Unavailable("the network is down")
+    def wait(self, **kwargs):
+        # Refused before anything was created (unlike a 5xx, which may come after the network
+        # took the comment and keeps the target `publishing`): scheduled, its post out.
+        raise RateLimited("slow down")
 
-    monkeypatch.setattr(DemoConnector, "reply", down)
+    monkeypatch.setattr(DemoConnector, "reply", wait)
     PostTarget.objects.update(next_attempt_at=timezone.now())
     _run_worker()
     target = PostTarget.objects.get()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import connection
@@ -31,9 +32,13 @@ def worker_env(**extra: str) -> dict[str, str]:
     return env | extra
 
 
-def run_worker(timeout: float = 120, **extra: str) -> subprocess.CompletedProcess[str]:
+def run_worker(
+    timeout: float = 120, worker: Sequence[str] = WORKER, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """One worker until it finds nothing due; `worker`: the command (tests may register a
+    test network first), `extra`: environment variables."""
     return subprocess.run(
-        [*WORKER, "--until-idle"],
+        [*worker, "--until-idle"],
         env=worker_env(**extra),
         capture_output=True,
         text=True,

@@ -242,7 +242,8 @@ class Connector:
     @property
     def idempotent(self) -> bool:
         """Whether a retry with the same idempotency key returns the first post instead of
-        making a second. It may depend on the channel's server; when in doubt, False."""
+        making a second. It may depend on the channel's server; when in doubt, False, and
+        declare RECENT_POSTS so that an interrupted send can be found (reconcile.py)."""
         return False
 
     @property

@@ -126,16 +126,16 @@ def _send(
     interrupted send may have left is looked for first (`_left_behind`)."""
     key = target.idempotency_key
     if not target.remote_id:
-        sent = _left_behind(target, connector, checked["text"], len(checked["media"]))
-        if sent is None:
+        post = _left_behind(target, connector, checked["text"], len(checked["media"]))
+        if post is None:
             if not post_may_go_out(target.post, content):
                 raise ContentChanged
             outgoing = _outgoing(target, connector, checked)  # uploads: no post yet
             with _attempt(target):
-                sent = connector.publish(outgoing)
+                post = connector.publish(outgoing)
             faults.point("publish.after_network")
-        target.remote_id, target.remote_url = sent.remote_id, sent.url
-        _record(target, remote_id=sent.remote_id, remote_url=sent.url)
+        target.remote_id, target.remote_url = post.remote_id, post.url
+        _record(target, remote_id=post.remote_id, remote_url=post.url)
     parent = target.remote_id
     for index, text in enumerate(checked["thread"], start=2):
         if index - 2 < len(target.part_ids):

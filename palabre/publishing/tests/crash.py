@@ -7,8 +7,11 @@ person.
 
 `count(text)` says how many of the channel's posts on the network contain `text` (its
 answers included). The forgetful test network runs them in test_crash.py; a channel on any
-other network (Mastodon on Takahē or mastodon-mock) runs the same scenarios. The channel's
-workspace must not require approval.
+other network (Mastodon on Takahē or mastodon-mock) runs the same scenarios, giving the
+worker processes what they need in `env` (their environment is the test's, plus this:
+PALABRE_OUTBOUND_ALLOWED_HOSTS for a loopback server, its private CA…; settings changed
+inside the test process do not reach them). The channel's workspace must not require
+approval.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from __future__ import annotations
 import signal
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
@@ -44,6 +48,7 @@ def publish_through_a_kill(
     parts: int = 0,
     first_comment: bool = False,
     worker: Sequence[str] = WORKER,
+    env: Mapping[str, str] | None = None,
     timeout: float = 300,
 ) -> PostTarget:
     """A post (with `parts` thread parts and maybe a first comment) published on `channel`
@@ -51,14 +56,15 @@ def publish_through_a_kill(
     marker = uuid.uuid4().hex[:10]
     texts = [f"Fournée {marker} : le levain du jour."]
     texts += [f"Partie {n} de la fournée {marker}." for n in range(2, parts + 2)]
-    comment = f"Recettes de la fournée {marker} : https://lumiere.fr/levain"
+    comment = f"Recettes de la fournée {marker} : demandez-les en boutique."
     target = _scheduled(channel, texts, comment if first_comment else "")
 
-    _killed_at(fault, worker)
+    workers = _Workers(worker, dict(env or {}))
+    workers.killed_at(fault)
     target.refresh_from_db()
     assert target.status == TargetStatus.PUBLISHING and target.attempted_at, "killed mid-send"
     _lease_runs_out(target)
-    _work_until(target, lambda t: t.status != TargetStatus.PUBLISHING, worker, timeout)
+    workers.until(target, lambda t: t.status != TargetStatus.PUBLISHING, timeout)
 
     sent = texts + ([comment] if first_comment else [])
     assert {text: count(text) for text in sent} == dict.fromkeys(sent, 1)  # none twice, none lost
@@ -74,6 +80,7 @@ def answer_through_a_kill(
     *,
     fault: str = "reply.after_network",
     worker: Sequence[str] = WORKER,
+    env: Mapping[str, str] | None = None,
     timeout: float = 300,
 ) -> Reply:
     """An answer to `interaction` sent by a worker killed at `fault`, then by others until it
@@ -82,11 +89,12 @@ def answer_through_a_kill(
     author = User.objects.create_user(f"crash-{uuid.uuid4().hex[:10]}@example.com", "x")
     reply = interaction_reply(interaction=interaction, actor=author, text=text)
 
-    _killed_at(fault, worker)
+    workers = _Workers(worker, dict(env or {}))
+    workers.killed_at(fault)
     reply.refresh_from_db()
     assert reply.status == ReplyStatus.QUEUED and reply.attempted_at, "killed mid-send"
     _lease_runs_out(reply)
-    _work_until(reply, lambda r: r.status != ReplyStatus.QUEUED, worker, timeout)
+    workers.until(reply, lambda r: r.status != ReplyStatus.QUEUED, timeout)
 
     assert count(text) == 1  # not twice to the customer, nor never
     assert (reply.status, reply.error) == (ReplyStatus.SENT, "")
@@ -111,29 +119,33 @@ def _scheduled(channel: Channel, texts: list[str], comment: str) -> PostTarget:
     return target
 
 
-def _killed_at(fault: str, worker: Sequence[str]) -> None:
-    killed = run_worker(worker=worker, PALABRE_FAULT=fault)
-    assert killed.returncode == -signal.SIGKILL, f"not killed at {fault}: {killed.stderr[-2000:]}"
-
-
 def _lease_runs_out(row: Model) -> None:
     """What time does to a dead worker's claim, without waiting for it."""
     expired = timezone.now() - timedelta(seconds=1)
     type(row)._default_manager.filter(pk=row.pk).update(claimed_until=expired)
 
 
-def _work_until(
-    row: R, settled: Callable[[R], bool], worker: Sequence[str], timeout: float
-) -> None:
-    """Workers, one after another, until `row` is settled; between them, the wait the row
-    asked for (a read-back too soon to trust, a backoff)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        done = run_worker(worker=worker)
-        assert done.returncode == 0, done.stderr[-2000:]
-        row.refresh_from_db()
-        if settled(row):
-            return
-        assert time.monotonic() < deadline, f"not settled: {row.__dict__}"
-        due = getattr(row, "next_attempt_at", None) or timezone.now()
-        time.sleep(min(max((due - timezone.now()).total_seconds(), 0.2), 10))
+@dataclass(frozen=True)
+class _Workers:
+    command: Sequence[str]
+    env: dict[str, str]  # what the network needs (allowed hosts, a private CA)
+
+    def killed_at(self, fault: str) -> None:
+        killed = run_worker(worker=self.command, **self.env, PALABRE_FAULT=fault)
+        assert killed.returncode == -signal.SIGKILL, (
+            f"not killed at {fault}: {killed.stderr[-2000:]}"
+        )
+
+    def until(self, row: R, settled: Callable[[R], bool], timeout: float) -> None:
+        """Workers, one after another, until `row` is settled; between them, the wait the
+        row asked for (a read-back too soon to trust, a backoff)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            done = run_worker(worker=self.command, **self.env)
+            assert done.returncode == 0, done.stderr[-2000:]
+            row.refresh_from_db()
+            if settled(row):
+                return
+            assert time.monotonic() < deadline, f"not settled: {row.__dict__}"
+            due = row.next_attempt_at or timezone.now()
+            time.sleep(min(max((due - timezone.now()).total_seconds(), 0.2), 10))

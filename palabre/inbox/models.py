@@ -401,7 +401,8 @@ class NetworkStatus(models.TextChoices):
 class ModerationEvent(JobFields):
     """The moderation log: who or which rule did what, why, when, with which model and score.
 
-    Its job: hides and unhides are carried to the network by the worker, with retries.
+    Its job: hides and unhides, mutes, blocks and their undoing, and reports are carried to
+    the network by the worker, with retries (moderation.moderation_event_apply).
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mod_events")

@@ -418,6 +418,8 @@ class ModerationEvent(JobFields):
     network_status = models.CharField(
         max_length=16, choices=NetworkStatus.choices, blank=True, default=""
     )
+    # The network's own words when it refused (the worker clears last_error on every run).
+    network_error = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -376,7 +376,7 @@ def _carry(event: ModerationEvent, connector: Connector) -> None:
 
 def _network_failed(event: ModerationEvent, reason: str) -> None:
     ModerationEvent.objects.filter(pk=event.pk).update(
-        network_status=NetworkStatus.FAILED, last_error=reason[:2000]
+        network_status=NetworkStatus.FAILED, network_error=reason[:1000]
     )
 
 

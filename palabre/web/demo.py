@@ -94,7 +94,16 @@ POSTS = [
     (
         "mastodon",
         "Nos farines viennent d'un moulin à 30 km. On vous raconte son histoire ?",
-        [("comment", "@hugo.cuisine@piaille.fr", "Hugo Petit", "Oui ! Quel moulin ?")],
+        [
+            ("comment", "@hugo.cuisine@piaille.fr", "Hugo Petit", "Oui ! Quel moulin ?"),
+            # Mastodon cannot hide it: it waits for review, where mute, block and report are.
+            (
+                "comment",
+                "@rageux@mastodon.example",
+                "Rageux",
+                "On s'en fout de ton moulin, ferme ta gueule.",
+            ),
+        ],
     ),
 ]
 

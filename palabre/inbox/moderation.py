@@ -145,11 +145,16 @@ def decide(interaction: Interaction, rules: list[ModerationRule]) -> Decision:
     if decision.hide and not may_hide_automatically(interaction, None) and not decision.hide_by:
         decision.refused.append(decision.hide)
         decision.review, decision.hide = decision.hide, ""
+    return decision
+
+
+def _review_what_cannot_be_hidden(decision: Decision, interaction: Interaction) -> None:
+    """Where the network cannot hide replies, a hide decided by a machine becomes a review:
+    never a silent no-op, never a hide in Palabre that the network does not do."""
     if decision.hide and not network_hides(interaction):
         decision.cannot_hide = decision.hide
         decision.review, decision.review_by = decision.hide, decision.hide_by
         decision.hide = decision.hide_by = ""
-    return decision
 
 
 def network_hides(interaction: Interaction) -> bool:
@@ -211,6 +216,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
     from palabre.inbox.alerts import interaction_alert  # the clock's own notices
 
     auto = _("default rules")
+    _review_what_cannot_be_hidden(decision, interaction)
     for refused in decision.refused:
         event_record(
             interaction,

@@ -116,6 +116,7 @@ def _thread(interaction: Interaction) -> list[Interaction]:
 def _audience_context(interaction: Interaction, chosen: str = "") -> dict[str, object]:
     """Who reads what was written, who the answer can reach, and a private conversation."""
     own = audience.audience_of(interaction)
+    choices = [v.value for v in audience.answer_choices(interaction)]
     actions = authors.author_actions(interaction)
     return {
         "audience_label": audience.LABELS[own],
@@ -123,10 +124,9 @@ def _audience_context(interaction: Interaction, chosen: str = "") -> dict[str, o
         "private": own is Visibility.DIRECT,
         "conversation": audience.conversation(interaction) if own is Visibility.DIRECT else None,
         "answer_choices": [
-            (v.value, audience.answer_reaches(interaction, v))
-            for v in audience.answer_choices(interaction)
+            (value, audience.answer_reaches(interaction, Visibility(value))) for value in choices
         ],
-        "answer_chosen": chosen or own.value,
+        "answer_chosen": chosen if chosen in choices else own.value,
         "network_hides": moderation.network_hides(interaction),
         "can_mute": Capability.MUTE_AUTHOR in actions,
         "can_block": Capability.BLOCK_AUTHOR in actions,
@@ -204,7 +204,7 @@ def inbox_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             reaches = audience.reply_visibility(reply)
             messages.success(request, _sent(interaction, reaches))
             return _back(slug, interaction)
-    chosen = form.cleaned_data.get("visibility", "") if hasattr(form, "cleaned_data") else ""
+    chosen = form.cleaned_data.get("visibility", "")  # what the person picked, if valid
     context = _item_context(membership, interaction, chosen) | {"reply_form": form}
     return render(request, "inbox/item.html", context)
 

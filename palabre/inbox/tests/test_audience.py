@@ -117,12 +117,21 @@ def test_the_reply_box_of_a_public_comment_offers_every_narrower_audience(bob, t
     assert 'name="visibility" value="public" checked' in page
 
 
-def test_a_followers_only_comment_cannot_be_answered_to_everyone(target) -> None:
+def test_a_followers_only_comment_cannot_be_answered_to_everyone(bob, target) -> None:
     activity = comment(target, "Pour mes abonnés seulement", handle="@claire")
     activity.visibility = "followers"
     activity.save()
-    poll(target.channel)
-    assert answer_choices(ingested(activity)) == [Visibility.FOLLOWERS, Visibility.DIRECT]
+    item = _arrived(activity)
+    assert answer_choices(item) == [Visibility.FOLLOWERS, Visibility.DIRECT]
+    response = bob.post(
+        f"/w/lumiere/inbox/{item.pk}/reply/", {"text": "Bonjour", "visibility": "public"}
+    )
+    page = response.content.decode()
+    assert "“Followers only” is the widest audience it can have." in page
+    # Shown again with the widest allowed audience picked, never the refused one.
+    assert 'name="visibility" value="followers" checked' in page
+    assert 'value="public"' not in page
+    assert not Reply.objects.exists()
 
 
 def test_a_private_message_is_shown_as_a_conversation_and_answered_privately(

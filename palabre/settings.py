@@ -216,6 +216,7 @@ INBOX_POLL_SECONDS = {
     "bluesky": 2.0,
     "mastodon": 60.0,
     "demo": 5.0,
+    "demo_mastodon": 5.0,
     "default": 60.0,
 }
 if envstr("PALABRE_INBOX_POLL_SECONDS"):

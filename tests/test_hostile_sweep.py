@@ -160,6 +160,12 @@ def test_the_sweep_found_the_forms(result: Result) -> None:
     """A crawl that silently found nothing would pass everything above."""
     assert result.forms_by_person["owner"] >= 20, result.forms_by_person
     assert len(result.sweep.forms) >= 40, len(result.sweep.forms)
+    actions = {
+        url_name(f.action) + ":" + f.action.rstrip("/").rsplit("/", 1)[-1]
+        for f in result.sweep.forms.values()
+    }
+    for verb in ("mute", "block", "report"):  # a private message on the Mastodon stand-in
+        assert f"inbox_moderate:{verb}" in actions, sorted(actions)
 
 
 def test_the_sweep_stays_quick(result: Result) -> None:
@@ -335,11 +341,16 @@ def _complete(workspace: Workspace, people: dict[str, User]) -> None:
 
 
 def _extra_seeds(workspace: Workspace) -> list[str]:
-    """Pages the crawl's bound may not reach: a comment that can be thanked."""
+    """Pages the crawl's bound may not reach: a comment that can be thanked, and a private
+    message on the channel playing Mastodon (its reply audience, mute, block and report)."""
     from palabre.inbox.models import Interaction
 
-    praise = Interaction.objects.filter(workspace=workspace, category="praise").first()
-    return [f"/w/{workspace.slug}/inbox/{praise.pk}/"] if praise else []
+    rows = Interaction.objects.filter(workspace=workspace)
+    found = [
+        rows.filter(category="praise").first(),
+        rows.filter(visibility="direct", channel__connector="demo_mastodon").last(),
+    ]
+    return [f"/w/{workspace.slug}/inbox/{row.pk}/" for row in found if row]
 
 
 def _furnish(other: Workspace, owner: User) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import Workspace
 from palabre.lib import crypto
-from palabre.networks.base import Connector
+from palabre.networks.base import Capability, Connector
 from palabre.networks.kinds import NETWORK_CHOICES, NETWORKS
 from palabre.networks.registry import connector_class
 
@@ -61,6 +61,16 @@ class Channel(models.Model):
     @property
     def network_label(self) -> str:
         return str(NETWORKS[self.network].label)
+
+    @property
+    def on_demo_network(self) -> bool:
+        """The built-in demo network, whichever connector plays it ("demo", "demo_mastodon")."""
+        return self.connector.startswith("demo")
+
+    @property
+    def hides_replies(self) -> bool:
+        """Whether the network can hide other people's replies (Mastodon cannot)."""
+        return Capability.HIDE in connector_class(self.connector).capabilities
 
     @property
     def credentials(self) -> dict[str, Any]:

@@ -1,17 +1,28 @@
 """The inbox's part of the demo: a thread under a published post, with everything the
-inbox sorts (a question, civil criticism, praise, an insult, spam), saved replies, a
-rule and a public netiquette; then one poll, so the inbox is full on the first visit."""
+inbox sorts (a question, civil criticism, praise, an insult, spam), a private
+conversation on Mastodon (a message, the brand's private answer, the next message still
+waiting), saved replies, a rule and a public netiquette; then one poll, so the inbox is
+full on the first visit."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from palabre.accounts.models import Workspace
+from palabre.accounts.models import Membership, Role, User, Workspace
+from palabre.channels.models import Channel
 from palabre.inbox.ingest import channel_sync_poll
-from palabre.inbox.models import ChannelSync, ModerationRule, RuleAction, SavedReply
-from palabre.networks.base import InteractionKind
+from palabre.inbox.models import (
+    ChannelSync,
+    Interaction,
+    ModerationRule,
+    Reply,
+    RuleAction,
+    SavedReply,
+)
+from palabre.inbox.services import interaction_reply, reply_send, response_times
+from palabre.networks.base import InteractionKind, Visibility
 from palabre.networks.demo.models import DemoActivity, DemoPost
 from palabre.publishing.models import PostTarget, TargetStatus
 
@@ -51,6 +62,25 @@ THREAD = [
     (30, "mention", "@sam.rivers", "Sam Rivers", "Best sourdough in town, thanks @lumiere!"),
 ]
 
+# A private conversation on the Mastodon channel: Claire's message, the brand's private
+# answer, and her next message, still waiting. (minutes ago, text)
+PRIVATE_AUTHOR = ("@claire.m@piaille.fr", "Claire Martin")
+PRIVATE_FIRST = (
+    190,
+    "Bonjour ! Je suis allergique aux fruits à coque : est-ce que votre pain au levain en "
+    "contient ? Je préfère vous le demander en privé.",
+)
+PRIVATE_ANSWER = (
+    170,
+    "Bonjour Claire, notre pain au levain n'en contient pas. Il est fait dans un fournil où "
+    "nous travaillons aussi les noisettes : nous pouvons vous montrer la liste complète des "
+    "allergènes en boutique.",
+)
+PRIVATE_AGAIN = (
+    45,
+    "Super, merci ! Est-ce que la fougasse aux olives en contient aussi ?",
+)
+
 SAVED = [
     (
         "Horaires",
@@ -80,13 +110,16 @@ NETIQUETTE = (
 
 
 def demo_inbox(workspace: Workspace) -> None:
-    target = (
-        PostTarget.objects.filter(post__workspace=workspace, status=TargetStatus.PUBLISHED)
-        .select_related("channel")
-        .first()
-    )
+    published = PostTarget.objects.filter(
+        post__workspace=workspace, status=TargetStatus.PUBLISHED
+    ).select_related("channel")
+    # The thread shows hiding at work: on a channel whose network can hide replies.
+    target = next((t for t in published if t.channel.hides_replies), None)
     if target is not None:
         _thread(target)
+    mastodon = Channel.objects.filter(workspace=workspace, connector="demo_mastodon").first()
+    if mastodon is not None:
+        _private_conversation(mastodon)
     for title, lang, text, thanks in SAVED:
         SavedReply.objects.create(
             workspace=workspace, title=title, lang=lang, text=text, for_thanks=thanks
@@ -117,3 +150,48 @@ def _thread(target: PostTarget) -> None:
             post=post,
             created_at=now - timedelta(minutes=minutes),
         )
+
+
+def _private_conversation(channel: Channel) -> None:
+    """Claire writes privately, the manager answers privately, Claire writes again."""
+    manager = Membership.objects.filter(workspace_id=channel.workspace_id, role=Role.MANAGER)
+    member = manager.select_related("user").first()
+    if member is None:
+        return
+    now = timezone.now()
+    first = _private_message(channel, *PRIVATE_FIRST, now=now)
+    minutes, text = PRIVATE_ANSWER
+    answer = _answer_privately(first, member.user, text, at=now - timedelta(minutes=minutes))
+    _private_message(channel, *PRIVATE_AGAIN, now=now, in_reply_to=answer)
+
+
+def _private_message(
+    channel: Channel, minutes: int, text: str, *, now: datetime, in_reply_to: str = ""
+) -> DemoActivity:
+    handle, name = PRIVATE_AUTHOR
+    return DemoActivity.objects.create(
+        channel=channel,
+        kind=InteractionKind.MESSAGE,
+        author_handle=handle,
+        author_name=name,
+        text=text,
+        in_reply_to=in_reply_to,
+        visibility=Visibility.DIRECT,
+        created_at=now - timedelta(minutes=minutes),
+    )
+
+
+def _answer_privately(message: DemoActivity, author: User, text: str, *, at: datetime) -> str:
+    """The answer goes out as the worker sends it, dated `at`; returns its remote id."""
+    channel = message.channel
+    channel_sync_poll(ChannelSync.objects.get(channel=channel))
+    asked = Interaction.objects.get(channel=channel, remote_id=message.remote_id)
+    reply = interaction_reply(interaction=asked, actor=author, text=text)
+    reply_send(reply)
+    reply.refresh_from_db()
+    wall, business = response_times(channel.workspace, asked.created_at, at)
+    Reply.objects.filter(pk=reply.pk).update(created_at=at, sent_at=at)
+    Interaction.objects.filter(pk=asked.pk).update(
+        answered_at=at, response_seconds=wall, response_business_seconds=business
+    )
+    return reply.remote_id

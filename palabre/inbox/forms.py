@@ -18,6 +18,7 @@ from palabre.inbox.models import (
 )
 from palabre.inbox.saved_replies import TEXT_MAX, saved_reply_text_problem
 from palabre.lib.concurrency import VersionField
+from palabre.networks.base import Visibility
 
 QUEUES = {
     "answer": _("Answer first"),
@@ -56,6 +57,11 @@ class FilterForm(forms.Form):
 class ReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    # Who will read it: the page offers the audiences that fit (inbox/audience.py), in
+    # words; the service refuses a wider one than what it answers.
+    visibility = forms.ChoiceField(
+        choices=[("", "—"), *((v.value, v.value) for v in Visibility)], required=False
     )
 
 

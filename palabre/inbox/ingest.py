@@ -17,6 +17,7 @@ from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.inbox.alerts import clock_next
+from palabre.inbox.audience import incoming_visibility, is_private
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
     AbuseKind,
@@ -43,6 +44,7 @@ FETCH = Capability.FETCH_COMMENTS | Capability.FETCH_MENTIONS | Capability.FETCH
 FULL_PAGE = 50  # a page this long may have more behind it: poll again at once
 MAX_TEXT = 100_000
 ANSWERABLE = (Category.QUESTION, Category.CRITICISM)
+UNWANTED = (Category.ABUSE, Category.SPAM)
 
 
 def poll_interval(channel: Channel) -> timedelta:
@@ -165,6 +167,7 @@ def _build(channel: Channel, item: IncomingInteraction, remote: str) -> Interact
         created_at=created,
         in_reply_to=parent_id,
         root=root_id,
+        visibility=incoming_visibility(item.kind, item.visibility).value,
         target=_target(channel, root_id, parent_id),
         parent=Interaction.objects.filter(channel=channel, remote_id=parent_id).first()
         if parent_id
@@ -178,10 +181,18 @@ def _store(interaction: Interaction, rules: list[ModerationRule]) -> None:
         return  # a like, a repost, a follow: history, not a conversation
     if interaction.category == Category.ABUSE and is_harassment(interaction):
         interaction.abuse_kind = AbuseKind.HARASSMENT
-    interaction.needs_answer = interaction.category in ANSWERABLE
+    interaction.needs_answer = _needs_answer(interaction)
     decision = decide(interaction, rules)
     interaction.next_attempt_at = clock_next(interaction) if interaction.needs_answer else None
     decision_apply(interaction=interaction, decision=decision)
+
+
+def _needs_answer(interaction: Interaction) -> bool:
+    """Questions and criticism wait for an answer; so does a private message, whatever it
+    says (who writes privately expects an answer), unless it is abuse or spam."""
+    if interaction.category in ANSWERABLE:
+        return True
+    return is_private(interaction) and interaction.category not in UNWANTED
 
 
 def channel_sync_ensure(channel: Channel) -> ChannelSync:

@@ -401,7 +401,8 @@ class NetworkStatus(models.TextChoices):
 class ModerationEvent(JobFields):
     """The moderation log: who or which rule did what, why, when, with which model and score.
 
-    Its job: hides and unhides are carried to the network by the worker, with retries.
+    Its job: hides and unhides, mutes, blocks and their undoing, and reports are carried to
+    the network by the worker, with retries (moderation.moderation_event_apply).
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="mod_events")
@@ -417,6 +418,8 @@ class ModerationEvent(JobFields):
     network_status = models.CharField(
         max_length=16, choices=NetworkStatus.choices, blank=True, default=""
     )
+    # The network's own words when it refused (the worker clears last_error on every run).
+    network_error = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

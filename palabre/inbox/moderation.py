@@ -2,7 +2,12 @@
 
 Every decision, a person's or a rule's, is a `ModerationEvent`: who, what, why, when,
 with the model version and score. Hiding and unhiding also reach the network, through
-the worker, so a passing network failure only delays them.
+the worker, so a passing network failure only delays them; so do the mutes, blocks and
+reports of inbox/authors.py.
+
+Where the network cannot hide replies (Mastodon), nothing pretends it did: a rule's or
+the default policy's hide becomes a review, logged with that reason, and a person's hide
+is a hide in Palabre only, which says the reply stays visible on the network.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from palabre.inbox.models import (
     NetworkStatus,
     RuleAction,
 )
-from palabre.networks.base import AuthExpired, RateLimited, Rejected
+from palabre.networks.base import AuthExpired, Capability, Connector, RateLimited, Rejected
+from palabre.networks.registry import connector_class
 
 HARASSMENT_WINDOW = timedelta(days=7)
 HARASSMENT_REPEATS = 2  # earlier abusive messages by the same person in the window
@@ -84,6 +90,7 @@ class Decision:
     assign: tuple[User, str] | None = None
     alerts: list[str] = field(default_factory=list)  # rule names
     refused: list[str] = field(default_factory=list)  # hides the invariants turned down
+    cannot_hide: str = ""  # a hide the network cannot do, sent to review instead
 
 
 def rule_matches(rule: ModerationRule, interaction: Interaction) -> bool:
@@ -141,6 +148,24 @@ def decide(interaction: Interaction, rules: list[ModerationRule]) -> Decision:
     return decision
 
 
+def _review_what_cannot_be_hidden(decision: Decision, interaction: Interaction) -> None:
+    """Where the network cannot hide replies, a hide decided by a machine becomes a review:
+    never a silent no-op, never a hide in Palabre that the network does not do."""
+    if decision.hide and not network_hides(interaction):
+        decision.cannot_hide = decision.hide
+        decision.review, decision.review_by = decision.hide, decision.hide_by
+        decision.hide = decision.hide_by = ""
+
+
+def network_hides(interaction: Interaction) -> bool:
+    """Whether the interaction's network can hide it (the class says: no connection)."""
+    return Capability.HIDE in connector_class(interaction.channel.connector).capabilities
+
+
+def _network_name(interaction: Interaction) -> str:
+    return interaction.channel.network_label
+
+
 def rule_apply(decision: Decision, rule: ModerationRule, interaction: Interaction) -> None:
     """Add what one matching rule asks for; the invariants may turn a hide into a review."""
     why = _("rule “%(name)s”") % {"name": rule.name}
@@ -191,6 +216,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
     from palabre.inbox.alerts import interaction_alert  # the clock's own notices
 
     auto = _("default rules")
+    _review_what_cannot_be_hidden(decision, interaction)
     for refused in decision.refused:
         event_record(
             interaction,
@@ -198,6 +224,14 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
             rule=auto,
             reason=_("%(why)s: civil criticism and weak evidence are never hidden by a machine")
             % {"why": refused},
+        )
+    if decision.cannot_hide:
+        event_record(
+            interaction,
+            EventAction.REFUSED,
+            rule=decision.review_by or auto,
+            reason=_("%(why)s: %(network)s has no way to hide replies, so it goes to review")
+            % {"why": decision.cannot_hide, "network": _network_name(interaction)},
         )
     if decision.hide:
         interaction.hidden = True
@@ -233,19 +267,39 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
 # A person's decisions. Each is also a label for the workspace's model.
 
 
-def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "") -> None:
+def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
+    """Hides it in Palabre and on the network, or in Palabre only where the network cannot
+    hide replies (the log says so). Returns whether the network hides it too."""
+    on_network = network_hides(interaction)
+    if not on_network:
+        reason = _palabre_only(interaction, reason)
     with transaction.atomic():
         interaction.hidden, interaction.in_review = True, False
         interaction.save(update_fields=["hidden", "in_review"])
-        event_record(interaction, EventAction.HIDE, actor=actor, reason=reason, network=True)
+        event_record(interaction, EventAction.HIDE, actor=actor, reason=reason, network=on_network)
+    return on_network
 
 
-def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "") -> None:
-    """Reverses a hide, on the network too: the reply shows again in the thread."""
+def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
+    """Reverses a hide, on the network too: the reply shows again in the thread. Returns
+    whether the network is told (not where it cannot hide)."""
+    on_network = network_hides(interaction)
+    if not on_network:
+        reason = _palabre_only(interaction, reason)
     with transaction.atomic():
         interaction.hidden, interaction.in_review = False, False
         interaction.save(update_fields=["hidden", "in_review"])
-        event_record(interaction, EventAction.UNHIDE, actor=actor, reason=reason, network=True)
+        event_record(
+            interaction, EventAction.UNHIDE, actor=actor, reason=reason, network=on_network
+        )
+    return on_network
+
+
+def _palabre_only(interaction: Interaction, reason: str) -> str:
+    where = _("in Palabre only: %(network)s cannot hide replies") % {
+        "network": _network_name(interaction)
+    }
+    return f"{where} · {reason}" if reason else where
 
 
 def interaction_judge(*, interaction: Interaction, actor: User, abusive: bool) -> None:
@@ -264,24 +318,72 @@ def interaction_judge(*, interaction: Interaction, actor: User, abusive: bool) -
             interaction.save(update_fields=["in_review"])
 
 
+# What each event needs from the network, and what it asks of the connector.
+NETWORK_STEPS: dict[str, Capability] = {
+    EventAction.HIDE: Capability.HIDE,
+    EventAction.UNHIDE: Capability.HIDE,
+    EventAction.MUTE: Capability.MUTE_AUTHOR,
+    EventAction.UNMUTE: Capability.MUTE_AUTHOR,
+    EventAction.BLOCK: Capability.BLOCK_AUTHOR,
+    EventAction.UNBLOCK: Capability.BLOCK_AUTHOR,
+    EventAction.REPORT: Capability.REPORT,
+}
+
+
 def moderation_event_apply(event: ModerationEvent) -> datetime | None:
-    """The worker's step: carry a hide or unhide to the network."""
+    """The worker's step: carry a hide, unhide, mute, block (and their undoing) or report
+    to the network. One the network cannot do fails with that reason, never an error."""
     interaction = event.interaction
     connector = connector_for(interaction.channel)
+    problem = _not_carried(event, connector)
+    if problem:
+        _network_failed(event, problem)
+        return None
     try:
-        if event.action == EventAction.HIDE:
-            connector.hide(remote_id=interaction.remote_id)
-        else:
-            connector.unhide(remote_id=interaction.remote_id)
+        _carry(event, connector)
     except RateLimited as error:
         raise wait_out(error) from None
     except (Rejected, AuthExpired) as error:
-        ModerationEvent.objects.filter(pk=event.pk).update(
-            network_status=NetworkStatus.FAILED, last_error=error.reason[:2000]
-        )
+        _network_failed(event, error.reason)
         return None
     ModerationEvent.objects.filter(pk=event.pk).update(network_status=NetworkStatus.DONE)
     return None
+
+
+def _not_carried(event: ModerationEvent, connector: Connector) -> str:
+    """Why this event cannot reach the network at all ("" when it can)."""
+    needed = NETWORK_STEPS.get(event.action)
+    if needed is None or needed not in connector.capabilities:
+        return _("%(network)s does not allow this.") % {"network": _network_name(event.interaction)}
+    if needed != Capability.HIDE and event.interaction.identity is None:
+        return _("The author's data was erased.")
+    return ""
+
+
+def _carry(event: ModerationEvent, connector: Connector) -> None:
+    interaction = event.interaction
+    author = interaction.identity.remote_id if interaction.identity else ""
+    match event.action:
+        case EventAction.HIDE:
+            connector.hide(remote_id=interaction.remote_id)
+        case EventAction.UNHIDE:
+            connector.unhide(remote_id=interaction.remote_id)
+        case EventAction.MUTE:
+            connector.mute_author(author_id=author)
+        case EventAction.UNMUTE:
+            connector.unmute_author(author_id=author)
+        case EventAction.BLOCK:
+            connector.block_author(author_id=author)
+        case EventAction.UNBLOCK:
+            connector.unblock_author(author_id=author)
+        case EventAction.REPORT:
+            connector.report(remote_id=interaction.remote_id, author_id=author, reason=event.reason)
+
+
+def _network_failed(event: ModerationEvent, reason: str) -> None:
+    ModerationEvent.objects.filter(pk=event.pk).update(
+        network_status=NetworkStatus.FAILED, network_error=reason[:1000]
+    )
 
 
 def workspace_labels(workspace: Workspace) -> tuple[list[str], list[int]]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import User, Workspace
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.services import channel_mark_needs_reconnect, channel_recorded_ids
+from palabre.inbox import audience
 from palabre.inbox.models import (
     EventAction,
     Interaction,
@@ -35,6 +36,7 @@ from palabre.networks.base import (
     PublishedPost,
     RateLimited,
     Rejected,
+    Visibility,
 )
 from palabre.networks.reconcile import PersonDecides, Sent, already_sent
 from palabre.networks.registry import connector_class
@@ -87,8 +89,11 @@ def _versioned_save(instance: V, *, seen: int | None) -> V:
     return instance
 
 
-def interaction_reply(*, interaction: Interaction, actor: User, text: str) -> Reply:
-    """Queue an answer; the worker posts it into the thread on the network."""
+def interaction_reply(
+    *, interaction: Interaction, actor: User, text: str, visibility: str = ""
+) -> Reply:
+    """Queue an answer; the worker posts it into the thread on the network. `visibility`
+    narrows its audience ("": that of what it answers); a wider one is refused."""
     if not text.strip():
         raise InboxRefused(_("Write an answer first."))
     # The class says what it can do: no connection is opened in the web request.
@@ -97,8 +102,33 @@ def interaction_reply(*, interaction: Interaction, actor: User, text: str) -> Re
     if interaction.erased:
         raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
     return Reply.objects.create(
-        interaction=interaction, author=actor, text=text, next_attempt_at=timezone.now()
+        interaction=interaction,
+        author=actor,
+        text=text,
+        visibility=_reply_audience(interaction, visibility),
+        next_attempt_at=timezone.now(),
     )
+
+
+def _reply_audience(interaction: Interaction, visibility: str) -> str:
+    """What Reply.visibility keeps: "" for the audience of what it answers, else the
+    narrower one chosen, if the channel's network can address it."""
+    if not visibility:
+        return ""
+    choices = audience.answer_choices(interaction)
+    own = choices[0]
+    chosen = next((v for v in Visibility if v.value == visibility), None)
+    if chosen is not None and chosen.rank < own.rank:
+        raise InboxRefused(
+            _(
+                "An answer cannot reach more people than what it answers: “%(own)s” is the "
+                "widest audience it can have."
+            )
+            % {"own": audience.LABELS[own]}
+        )
+    if chosen not in choices:
+        raise InboxRefused(_("This network cannot address an answer to that audience."))
+    return "" if chosen is own else chosen.value
 
 
 def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
@@ -131,6 +161,7 @@ def reply_send(reply: Reply) -> datetime | None:
                 text=reply.text,
                 idempotency_key=reply.idempotency_key,
                 created_at=reply.created_at,
+                visibility=audience.visibility_of(reply.visibility) if reply.visibility else None,
             )
             faults.point("reply.after_network")
     except PersonDecides as undecided:

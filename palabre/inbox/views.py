@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
@@ -9,15 +10,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.models import Membership, User
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
-from palabre.inbox import moderation, services
+from palabre.inbox import audience, authors, moderation, services
 from palabre.inbox.forms import QUEUES, AssignForm, FilterForm, NoteForm, ReasonForm, ReplyForm
 from palabre.inbox.models import CONVERSATION_KINDS, WAITING, Interaction, SavedReply
 from palabre.inbox.saved_replies import saved_reply_render
+from palabre.networks.base import Capability, Visibility
 
 PAGE = 50
 
@@ -109,27 +113,55 @@ def _thread(interaction: Interaction) -> list[Interaction]:
     return list(reversed(chain))
 
 
-def _item_context(membership: Membership, interaction: Interaction) -> dict[str, object]:
+def _audience_context(interaction: Interaction, chosen: str = "") -> dict[str, object]:
+    """Who reads what was written, who the answer can reach, and a private conversation."""
+    own = audience.audience_of(interaction)
+    choices = [v.value for v in audience.answer_choices(interaction)]
+    actions = authors.author_actions(interaction)
+    return {
+        "audience_label": audience.LABELS[own],
+        "written_for": audience.written_for(interaction),
+        "private": own is Visibility.DIRECT,
+        "conversation": audience.conversation(interaction) if own is Visibility.DIRECT else None,
+        "answer_choices": [
+            (value, audience.answer_reaches(interaction, Visibility(value))) for value in choices
+        ],
+        "answer_chosen": chosen if chosen in choices else own.value,
+        "network_hides": moderation.network_hides(interaction),
+        "can_mute": Capability.MUTE_AUTHOR in actions,
+        "can_block": Capability.BLOCK_AUTHOR in actions,
+        "can_report": Capability.REPORT in actions,
+        "standing": authors.author_standing(interaction) if actions else None,
+    }
+
+
+def _item_context(
+    membership: Membership, interaction: Interaction, chosen: str = ""
+) -> dict[str, object]:
     workspace = membership.workspace
     saved = SavedReply.objects.filter(workspace=workspace)
-    return {
-        "membership": membership,
-        "item": interaction,
-        "thread": _thread(interaction),
-        "children": interaction.children.select_related("identity").order_by("created_at"),
-        "replies": interaction.replies.select_related("author"),
-        "notes": interaction.notes.select_related("author"),
-        "events": interaction.events.select_related("actor")[:50],
-        "saved_replies": [
-            (s, saved_reply_render(text=s.text, interaction=interaction)) for s in saved
-        ],
-        "reply_form": ReplyForm(),
-        "note_form": NoteForm(),
-        "assign_form": AssignForm(
-            workspace=workspace, initial={"assignee": interaction.assigned_to_id}
-        ),
-        "reason_form": ReasonForm(),
-    } | rights(membership)
+    return (
+        {
+            "membership": membership,
+            "item": interaction,
+            "thread": _thread(interaction),
+            "children": interaction.children.select_related("identity").order_by("created_at"),
+            "replies": interaction.replies.select_related("author"),
+            "notes": interaction.notes.select_related("author"),
+            "events": interaction.events.select_related("actor")[:50],
+            "saved_replies": [
+                (s, saved_reply_render(text=s.text, interaction=interaction)) for s in saved
+            ],
+            "reply_form": ReplyForm(),
+            "note_form": NoteForm(),
+            "assign_form": AssignForm(
+                workspace=workspace, initial={"assignee": interaction.assigned_to_id}
+            ),
+            "reason_form": ReasonForm(),
+        }
+        | _audience_context(interaction, chosen)
+        | rights(membership)
+    )
 
 
 def inbox_item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -160,18 +192,29 @@ def inbox_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            services.interaction_reply(
+            reply = services.interaction_reply(
                 interaction=interaction,
                 actor=cast(User, request.user),
                 text=form.cleaned_data["text"],
+                visibility=form.cleaned_data["visibility"],
             )
         except services.InboxRefused as refused:
-            form.add_error("text", str(refused))
+            form.add_error(None, str(refused))
         else:
-            messages.success(request, _("Your answer is on its way to the thread."))
+            reaches = audience.reply_visibility(reply)
+            messages.success(request, _sent(interaction, reaches))
             return _back(slug, interaction)
-    context = _item_context(membership, interaction) | {"reply_form": form}
+    chosen = form.cleaned_data.get("visibility", "")  # what the person picked, if valid
+    context = _item_context(membership, interaction, chosen) | {"reply_form": form}
     return render(request, "inbox/item.html", context)
+
+
+def _sent(interaction: Interaction, reaches: Visibility) -> str:
+    if reaches is Visibility.DIRECT:
+        return _("Your private answer is on its way. %(who)s") % {
+            "who": audience.answer_reaches(interaction, reaches)
+        }
+    return _("Your answer is on its way to the thread.")
 
 
 @require_POST
@@ -226,26 +269,81 @@ def inbox_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _back(slug, interaction)
 
 
+# A person's moderation verbs: hiding (and its undoing, and a review's verdict), and
+# where replies cannot be hidden, what the brand's account can do about their author.
+HIDING_VERBS = ("hide", "unhide", "abuse", "not-abuse")
+AUTHOR_VERBS: dict[str, tuple[Callable[..., object], Promise]] = {
+    "mute": (
+        authors.author_mute,
+        gettext_lazy(
+            "Muted for your account: you no longer see what they post. “Unmute” undoes it."
+        ),
+    ),
+    "unmute": (authors.author_unmute, gettext_lazy("Unmuted for your account.")),
+    "block": (
+        authors.author_block,
+        gettext_lazy(
+            "Blocked: they can no longer see nor answer your account. “Unblock” undoes it."
+        ),
+    ),
+    "unblock": (authors.author_unblock, gettext_lazy("Unblocked for your account.")),
+    "report": (
+        authors.interaction_report,
+        gettext_lazy("Reported to the moderators, with your reason."),
+    ),
+}
+
+
 @require_POST
 def inbox_moderate(request: HttpRequest, slug: str, pk: int, verb: str) -> HttpResponse:
     _membership, interaction = _acting(request, slug, pk, Action.MODERATE)
-    user = cast(User, request.user)
+    if verb not in HIDING_VERBS and verb not in AUTHOR_VERBS:
+        raise Http404
     form = ReasonForm(request.POST)
     if not form.is_valid():  # over 500 characters, or a character a database cannot keep
         messages.error(
             request, _("Not done: the reason must be plain text of 500 characters at most.")
         )
         return _back(slug, interaction)
-    reason = form.cleaned_data["reason"]
-    if verb == "hide":
-        moderation.interaction_hide(interaction=interaction, actor=user, reason=reason)
-        messages.success(request, _("Hidden here and on the network; “Show again” undoes it."))
-    elif verb == "unhide":
-        moderation.interaction_unhide(interaction=interaction, actor=user, reason=reason)
-        messages.success(request, _("Shown again, here and on the network."))
-    elif verb in ("abuse", "not-abuse"):
-        moderation.interaction_judge(interaction=interaction, actor=user, abusive=verb == "abuse")
-        messages.success(request, _("Noted: this decision also teaches the workspace's model."))
-    else:
-        raise Http404
+    user, reason = cast(User, request.user), form.cleaned_data["reason"]
+    if verb in AUTHOR_VERBS:
+        service, done = AUTHOR_VERBS[verb]
+        try:
+            service(interaction=interaction, actor=user, reason=reason)
+        except services.InboxRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, str(done))
+        return _back(slug, interaction)
+    _hiding(request, interaction, user, verb, reason)
     return _back(slug, interaction)
+
+
+def _hiding(
+    request: HttpRequest, interaction: Interaction, user: User, verb: str, reason: str
+) -> None:
+    network = interaction.channel.network_label
+    if verb == "hide":
+        if moderation.interaction_hide(interaction=interaction, actor=user, reason=reason):
+            messages.success(request, _("Hidden here and on the network; “Show again” undoes it."))
+        else:
+            messages.warning(request, _palabre_only_hidden(network))
+    elif verb == "unhide":
+        if moderation.interaction_unhide(interaction=interaction, actor=user, reason=reason):
+            messages.success(request, _("Shown again, here and on the network."))
+        else:
+            messages.success(request, _("Shown again in Palabre."))
+    else:
+        abusive = verb == "abuse"
+        moderation.interaction_judge(interaction=interaction, actor=user, abusive=abusive)
+        messages.success(request, _("Noted: this decision also teaches the workspace's model."))
+        if abusive and not moderation.network_hides(interaction):
+            messages.warning(request, _palabre_only_hidden(network))
+
+
+def _palabre_only_hidden(network: str) -> str:
+    return _(
+        "Hidden in Palabre only: %(network)s has no way to hide replies, so it stays visible "
+        "there. To act on the network, mute or block the author, or report it to the "
+        "moderators."
+    ) % {"network": network}

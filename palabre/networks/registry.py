@@ -9,6 +9,7 @@ from palabre.networks.base import Connector
 
 CONNECTORS: dict[str, str] = {
     "demo": "palabre.networks.demo.connector.DemoConnector",
+    "demo_mastodon": "palabre.networks.demo.connector.DemoMastodonConnector",
     "bluesky": "palabre.networks.bluesky.connector.BlueskyConnector",
     "mastodon": "palabre.networks.mastodon.connector.MastodonConnector",
 }

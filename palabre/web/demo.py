@@ -52,6 +52,9 @@ CHANNEL_NAMES = {
     "facebook": "Page Facebook Boulangerie Lumière",
     "instagram": "@boulangerie.lumiere",
 }
+# The demo network plays Mastodon as Mastodon is: replies cannot be hidden there, the
+# brand's account mutes, blocks or reports their author instead.
+CONNECTORS = {"mastodon": "demo_mastodon"}
 FOLLOWERS = {
     "x": 412,
     "mastodon": 138,
@@ -91,7 +94,16 @@ POSTS = [
     (
         "mastodon",
         "Nos farines viennent d'un moulin à 30 km. On vous raconte son histoire ?",
-        [("comment", "@hugo.cuisine@piaille.fr", "Hugo Petit", "Oui ! Quel moulin ?")],
+        [
+            ("comment", "@hugo.cuisine@piaille.fr", "Hugo Petit", "Oui ! Quel moulin ?"),
+            # Mastodon cannot hide it: it waits for review, where mute, block and report are.
+            (
+                "comment",
+                "@rageux@mastodon.example",
+                "Rageux",
+                "On s'en fout de ton moulin, ferme ta gueule.",
+            ),
+        ],
     ),
 ]
 
@@ -123,6 +135,9 @@ def _person(person: DemoPerson) -> User:
 
 def _channel(workspace: Workspace, network: str) -> Channel:
     channel = channel_create_demo(workspace=workspace, network=network, name=CHANNEL_NAMES[network])
+    if network in CONNECTORS:
+        channel.connector = CONNECTORS[network]
+        channel.save(update_fields=["connector"])
     DemoAccount.objects.create(channel=channel, followers=FOLLOWERS[network])
     return channel
 

@@ -33,6 +33,7 @@ EXPECTED_GET = {
     "channel_connect_bluesky": {"alice", "bob"},
     "media_file": set(ROLES),
     "inbox_item": {"alice", "bob", "erin", "nina"},
+    "inbox_item_private": {"alice", "bob", "erin", "nina"},
     "inbox_log": {"alice", "bob", "erin", "nina"},
     # A file of named authors: the Community page's permission (issue 14, observation 14).
     "inbox_log_csv": {"alice", "bob", "nina"},
@@ -92,10 +93,25 @@ def objects(cast, settings, tmp_path) -> dict[str, int]:
         category="question",
         needs_answer=True,
     )
+    # A private message on a channel playing Mastodon: mute, block and report are offered.
+    mastodon = channel_create_demo(workspace=cast.workspace, network="mastodon", name="M2")
+    type(mastodon).objects.filter(pk=mastodon.pk).update(connector="demo_mastodon")
+    private = Interaction.objects.create(
+        workspace=cast.workspace,
+        channel=mastodon,
+        remote_id="act:2",
+        kind="message",
+        visibility="direct",
+        identity=identity,
+        text="Une question privée",
+        created_at=timezone.now(),
+        needs_answer=True,
+    )
     return {
         "post": post.pk,
         "media": media.pk,
         "item": item.pk,
+        "private": private.pk,
         "contact": contact.pk,
         "other_contact": other.pk,
     }
@@ -134,6 +150,7 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "posts_export": "posts/export.csv",
         "posts_import": "posts/import/",
         "inbox_item": f"inbox/{objects.get('item')}/",
+        "inbox_item_private": f"inbox/{objects.get('private')}/",
         "inbox_log": "inbox/log/",
         "inbox_log_csv": "inbox/log/?format=csv",
         "inbox_rules": "inbox/rules/",
@@ -160,7 +177,7 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
     invitation = Invitation.objects.create(
         workspace=cast.workspace, email="z@example.com", role="editor"
     )
-    item, contact = objects["item"], objects["contact"]
+    item, contact, private = objects["item"], objects["contact"], objects["private"]
     audience = Audience.objects.create(workspace=cast.workspace, name="Parents", description="d")
     conversion = Conversion.objects.create(
         workspace=cast.workspace, external_id="C1", occurred_at=timezone.now(), source="csv"
@@ -205,6 +222,16 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
         "hide": (f"inbox/{item}/hide/", {"reason": "test"}, ANSWER),
         "unhide": (f"inbox/{item}/unhide/", {}, ANSWER),
         "judge": (f"inbox/{item}/not-abuse/", {}, ANSWER),
+        "private_reply": (
+            f"inbox/{private}/reply/",
+            {"text": "Bonjour", "visibility": "direct"},
+            ANSWER,
+        ),
+        "mute": (f"inbox/{private}/mute/", {"reason": "insistant"}, ANSWER),
+        "unmute": (f"inbox/{private}/unmute/", {}, ANSWER),
+        "block": (f"inbox/{private}/block/", {"reason": "menaces"}, ANSWER),
+        "unblock": (f"inbox/{private}/unblock/", {}, ANSWER),
+        "report": (f"inbox/{private}/report/", {"reason": "Insultes"}, ANSWER),
         "add_rule": ("inbox/rules/", {"name": "R", "action": "review", "enabled": "on"}, ANSWER),
         "saved_reply": (
             "inbox/replies/",
@@ -275,6 +302,12 @@ ACTIONS = [
     "hide",
     "unhide",
     "judge",
+    "private_reply",
+    "mute",
+    "unmute",
+    "block",
+    "unblock",
+    "report",
     "add_rule",
     "saved_reply",
     "inbox_settings",

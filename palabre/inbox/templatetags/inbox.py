@@ -10,7 +10,10 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from palabre.inbox import audience as audiences
+from palabre.inbox.models import Interaction, Reply
 from palabre.lib.durations import duration_text
+from palabre.networks.base import Visibility
 
 register = template.Library()
 
@@ -51,3 +54,17 @@ def waiting(since: datetime) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{round(100 * value)} %"
+
+
+@register.filter
+def audience(row: Interaction | Reply) -> str:
+    """Who can read an interaction or an answer: "public", "unlisted", "followers", "direct"."""
+    if isinstance(row, Reply):
+        return audiences.reply_visibility(row).value
+    return audiences.audience_of(row).value
+
+
+@register.filter
+def audience_label(row: Interaction | Reply) -> str:
+    """The same, in words: "Private message", "Followers only"…"""
+    return str(audiences.LABELS[Visibility(audience(row))])

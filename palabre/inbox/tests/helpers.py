@@ -1,4 +1,4 @@
-"""A published post on the demo network, and people commenting under it."""
+"""A published post on the demo network, people commenting under it or writing privately."""
 
 from __future__ import annotations
 
@@ -17,8 +17,12 @@ from palabre.publishing.publisher import post_publish_now, post_target_publish
 from palabre.publishing.services import post_create
 
 
-def published(workspace: Workspace, author: object, network: str = "mastodon") -> PostTarget:
-    channel_create_demo(workspace=workspace, network=network, name=f"{network} demo")
+def published(
+    workspace: Workspace, author: object, network: str = "mastodon", connector: str = "demo"
+) -> PostTarget:
+    """`connector`: "demo" can do everything, "demo_mastodon" cannot hide (as Mastodon)."""
+    channel = channel_create_demo(workspace=workspace, network=network, name=f"{network} demo")
+    Channel.objects.filter(pk=channel.pk).update(connector=connector)
     post = post_create(
         workspace=workspace,
         author=author,  # type: ignore[arg-type]
@@ -51,6 +55,28 @@ def comment(
         text=text,
         post=post,
         in_reply_to=in_reply_to,
+        created_at=at or timezone.now() - timedelta(minutes=1),
+    )
+
+
+def private_message(
+    channel: Channel,
+    text: str,
+    *,
+    handle: str = "@claire",
+    name: str = "Claire Martin",
+    at: datetime | None = None,
+    in_reply_to: str = "",
+) -> DemoActivity:
+    """A direct message to the channel's account (Mastodon's direct visibility)."""
+    return DemoActivity.objects.create(
+        channel=channel,
+        kind="message",
+        author_handle=handle,
+        author_name=name,
+        text=text,
+        in_reply_to=in_reply_to,
+        visibility="direct",
         created_at=at or timezone.now() - timedelta(minutes=1),
     )
 

@@ -1,4 +1,6 @@
-"""The demo network's connector: every capability, all in the database."""
+"""The demo network's connectors, all in the database: `DemoConnector` can do everything;
+`DemoMastodonConnector` stands in for Mastodon, which cannot hide replies and offers
+mute, block and report instead."""
 
 from __future__ import annotations
 
@@ -24,8 +26,15 @@ from palabre.networks.base import (
     PublishedPost,
     Rejected,
     Visibility,
+    narrowest,
 )
-from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
+from palabre.networks.demo.models import (
+    DemoAccount,
+    DemoActivity,
+    DemoAuthor,
+    DemoPost,
+    DemoReport,
+)
 
 PAGE_SIZE = 50
 AUDIENCE_DELAY = timedelta(seconds=40)
@@ -72,7 +81,10 @@ class DemoConnector(Connector):
     def publish(self, post: OutgoingPost) -> PublishedPost:
         if not post.text.strip() and not post.media:
             raise Rejected("A post needs text or media.")
-        return self._create(post.text, post.idempotency_key, post.reply_to or "", post.media)
+        visibility = post.visibility or Visibility.PUBLIC
+        return self._create(
+            post.text, post.idempotency_key, post.reply_to or "", post.media, visibility
+        )
 
     def upload_media(self, upload: MediaUpload) -> Media:
         digest = hashlib.sha256(upload.data).hexdigest()[:16]
@@ -89,10 +101,27 @@ class DemoConnector(Connector):
     ) -> PublishedPost:
         if not text.strip():
             raise Rejected("A reply needs text.")
-        return self._create(text, idempotency_key, to_remote_id, ())
+        # Never wider than what it answers, whatever was asked.
+        audience = narrowest(visibility, self._visibility_of(to_remote_id)) or Visibility.PUBLIC
+        return self._create(text, idempotency_key, to_remote_id, (), audience)
+
+    def _visibility_of(self, remote_id: str) -> Visibility | None:
+        """Who can read a post or an activity of this channel (None: not one of ours)."""
+        kind, _, pk = remote_id.partition(":")
+        rows = {"post": DemoPost.objects, "act": DemoActivity.objects}.get(kind)
+        number = parse_id(pk)
+        if rows is None or number is None:
+            return None
+        found = rows.filter(channel=self.channel, pk=number).values_list("visibility", flat=True)
+        return Visibility(found[0]) if found else None
 
     def _create(
-        self, text: str, key: str, in_reply_to: str, media: tuple[Media, ...]
+        self,
+        text: str,
+        key: str,
+        in_reply_to: str,
+        media: tuple[Media, ...],
+        visibility: Visibility,
     ) -> PublishedPost:
         try:
             with transaction.atomic():
@@ -102,6 +131,7 @@ class DemoConnector(Connector):
                     text=text,
                     in_reply_to=in_reply_to,
                     media_ids=[m.remote_id for m in media],
+                    visibility=visibility.value,
                     # The simulated audience notices a new post within a minute.
                     next_attempt_at=None if in_reply_to else timezone.now() + AUDIENCE_DELAY,
                 )
@@ -117,7 +147,13 @@ class DemoConnector(Connector):
                 :PAGE_SIZE
             ]
         )
-        items = tuple(self._interaction(row) for row in rows)
+        # A muted or blocked author's activity no longer reaches the account.
+        silenced = set(
+            DemoAuthor.objects.filter(channel=self.channel)
+            .exclude(muted=False, blocked=False)
+            .values_list("author_id", flat=True)
+        )
+        items = tuple(self._interaction(r) for r in rows if r.author_handle not in silenced)
         next_cursor = str(rows[-1].pk) if rows else cursor
         return InteractionPage(items=items, next_cursor=next_cursor)
 
@@ -131,6 +167,7 @@ class DemoConnector(Connector):
             text=row.text,
             in_reply_to=row.in_reply_to or root,
             root=root,
+            visibility=Visibility(row.visibility),
         )
 
     def hide(self, *, remote_id: str) -> None:
@@ -175,3 +212,46 @@ class DemoConnector(Connector):
     def _followers(self) -> int:
         account, _created = DemoAccount.objects.get_or_create(channel=self.channel)
         return account.followers
+
+
+class DemoMastodonConnector(DemoConnector):
+    """The demo network as Mastodon: replies cannot be hidden; the brand's account mutes or
+    blocks their author, or reports them to the instance's moderators."""
+
+    key = "demo_mastodon"
+    label = "Demo network (Mastodon)"
+    capabilities = (DemoConnector.capabilities & ~Capability.HIDE) | (
+        Capability.MUTE_AUTHOR | Capability.BLOCK_AUTHOR | Capability.REPORT
+    )
+
+    # Mastodon has no hide: calling one is a programming error, as it would be there.
+    hide = Connector.hide
+    unhide = Connector.unhide
+
+    def mute_author(self, *, author_id: str) -> None:
+        self._set(author_id, muted=True)
+
+    def unmute_author(self, *, author_id: str) -> None:
+        self._set(author_id, muted=False)
+
+    def block_author(self, *, author_id: str) -> None:
+        self._set(author_id, blocked=True)
+
+    def unblock_author(self, *, author_id: str) -> None:
+        self._set(author_id, blocked=False)
+
+    def _set(self, author_id: str, **standing: bool) -> None:
+        if not author_id:
+            raise Rejected("Record not found")  # Mastodon's words for an unknown account
+        DemoAuthor.objects.update_or_create(
+            channel=self.channel, author_id=author_id, defaults=standing
+        )
+
+    def report(self, *, remote_id: str, author_id: str, reason: str) -> None:
+        if not DemoActivity.objects.filter(
+            channel=self.channel, pk=_activity_pk(remote_id)
+        ).exists():
+            raise Rejected("Record not found")
+        DemoReport.objects.create(
+            channel=self.channel, remote_id=remote_id, author_id=author_id, reason=reason
+        )

@@ -67,3 +67,34 @@ class DemoActivity(models.Model):
     @property
     def remote_id(self) -> str:
         return f"act:{self.pk}"
+
+
+class DemoAuthor(models.Model):
+    """Where the channel's account stands with one author: the demo's mutes and blocks
+    (the Mastodon stand-in offers them instead of hiding replies)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="demo_authors")
+    author_id = models.CharField(max_length=300)
+    muted = models.BooleanField(default=False)
+    blocked = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "author_id"], name="demo_author_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} for channel {self.channel_id}"
+
+
+class DemoReport(models.Model):
+    """A report to the demo network's moderators."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="demo_reports")
+    remote_id = models.CharField(max_length=64)
+    author_id = models.CharField(max_length=300)
+    reason = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"report of {self.remote_id}"

@@ -122,3 +122,29 @@ def test_demo_has_a_strategy_time_spent_and_a_return_per_network(client: Client)
     last_week = today - timedelta(days=7)
     week = client.get(f"/w/{demo.DEMO_SLUG}/time/?week={last_week:%Y-%m-%d}").content.decode()
     assert "sous le budget" in week  # Bluesky got none of its time last week
+
+
+@pytest.mark.django_db
+def test_demo_mastodon_cannot_hide_and_holds_a_private_conversation() -> None:
+    from palabre.inbox.models import EventAction, Interaction, ModerationEvent, Reply
+    from palabre.networks.demo.models import DemoPost
+
+    call_command("demo", stdout=StringIO())
+    mastodon = Channel.objects.get(workspace__slug=demo.DEMO_SLUG, network="mastodon")
+    assert mastodon.connector == "demo_mastodon" and not mastodon.hides_replies
+    private = Interaction.objects.filter(channel=mastodon, visibility="direct").order_by(
+        "created_at"
+    )
+    first, waiting = private
+    assert first.identity == waiting.identity and first.answered_at is not None
+    assert waiting.needs_answer and waiting.answered_at is None  # in "answer first"
+    answer = Reply.objects.get(interaction=first)
+    assert answer.status == "sent" and answer.author.email == "lucas@lumiere.example"
+    sent = DemoPost.objects.get(pk=int(answer.remote_id.removeprefix("post:")))
+    assert sent.visibility == "direct" and first.created_at < answer.sent_at < waiting.created_at
+    # The insult under the Mastodon post cannot be hidden there: it waits for review.
+    insult = Interaction.objects.get(
+        channel=mastodon, category="abuse", remote_id__startswith="act:"
+    )
+    assert insult.in_review and not insult.hidden
+    assert ModerationEvent.objects.filter(interaction=insult, action=EventAction.REFUSED).exists()

@@ -2,15 +2,24 @@ from __future__ import annotations
 
 import pytest
 
+from palabre.channels.models import Channel
 from palabre.channels.services import channel_create_demo
 from palabre.networks.base import (
     Capability,
     InteractionKind,
     MediaUpload,
+    NotSupported,
     OutgoingPost,
     Rejected,
+    Visibility,
 )
-from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
+from palabre.networks.demo.models import (
+    DemoAccount,
+    DemoActivity,
+    DemoAuthor,
+    DemoPost,
+    DemoReport,
+)
 
 
 @pytest.fixture
@@ -101,3 +110,97 @@ def test_credentials_never_show_in_repr(connector) -> None:
     assert "s3cret" not in repr(connector.channel) and "s3cret" not in str(connector.channel)
     assert "s3cret" not in connector.channel.credentials_encrypted
     assert connector.channel.credentials == {"app_password": "s3cret-pass"}
+
+
+def _activity(connector, text: str, visibility: str = "public", author: str = "@a") -> DemoActivity:
+    return DemoActivity.objects.create(
+        channel=connector.channel,
+        kind="message" if visibility == "direct" else "comment",
+        author_handle=author,
+        text=text,
+        visibility=visibility,
+    )
+
+
+def _audience(published) -> str:
+    return DemoPost.objects.get(pk=published.remote_id.split(":")[1]).visibility
+
+
+def test_posts_and_interactions_carry_who_can_read_them(connector) -> None:
+    assert _audience(connector.publish(OutgoingPost(text="Pain", idempotency_key="p"))) == "public"
+    quiet = OutgoingPost(text="Pain", idempotency_key="q", visibility=Visibility.UNLISTED)
+    assert _audience(connector.publish(quiet)) == "unlisted"
+    _activity(connector, "Pour mes abonnés", "followers")
+    _activity(connector, "En privé", "direct")
+    page = connector.fetch_interactions(cursor=None)
+    assert [i.visibility for i in page.items] == [Visibility.FOLLOWERS, Visibility.DIRECT]
+    assert page.items[1].kind is InteractionKind.MESSAGE
+
+
+def test_a_reply_never_reaches_more_people_than_what_it_answers(connector) -> None:
+    private = _activity(connector, "En privé", "direct")
+    friends = _activity(connector, "Pour mes abonnés", "followers")
+    public = _activity(connector, "Pour tous")
+
+    def answer(to: DemoActivity, key: str, visibility: Visibility | None = None) -> str:
+        return _audience(
+            connector.reply(
+                to_remote_id=to.remote_id, text="Merci", idempotency_key=key, visibility=visibility
+            )
+        )
+
+    assert answer(private, "1") == "direct"  # kept
+    assert answer(private, "2", Visibility.PUBLIC) == "direct"  # a wider one is narrowed
+    assert answer(friends, "3", Visibility.PUBLIC) == "followers"
+    assert answer(public, "4", Visibility.DIRECT) == "direct"  # a narrower one is kept
+    assert answer(public, "5") == "public"
+
+
+@pytest.fixture
+def mastodon(cast):
+    channel = channel_create_demo(workspace=cast.workspace, network="mastodon", name="M")
+    Channel.objects.filter(pk=channel.pk).update(connector="demo_mastodon")
+    channel.refresh_from_db()
+    return channel.get_connector()
+
+
+def test_the_mastodon_stand_in_cannot_hide_and_mutes_blocks_reports_instead(mastodon) -> None:
+    assert not mastodon.supports(Capability.HIDE)
+    assert mastodon.supports(Capability.MUTE_AUTHOR | Capability.BLOCK_AUTHOR | Capability.REPORT)
+    insult = _activity(mastodon, "Nul", author="@troll")
+    with pytest.raises(NotSupported):
+        mastodon.hide(remote_id=insult.remote_id)
+    mastodon.mute_author(author_id="@troll")
+    mastodon.block_author(author_id="@troll")
+    row = DemoAuthor.objects.get(channel=mastodon.channel, author_id="@troll")
+    assert (row.muted, row.blocked) == (True, True)
+    mastodon.unmute_author(author_id="@troll")
+    mastodon.unblock_author(author_id="@troll")
+    row.refresh_from_db()
+    assert (row.muted, row.blocked) == (False, False)
+    mastodon.report(remote_id=insult.remote_id, author_id="@troll", reason="Insulte")
+    report = DemoReport.objects.get()
+    assert (report.remote_id, report.author_id, report.reason) == (
+        insult.remote_id,
+        "@troll",
+        "Insulte",
+    )
+    with pytest.raises(Rejected):
+        mastodon.report(remote_id="act:999999", author_id="@troll", reason="x")
+    with pytest.raises(Rejected):
+        mastodon.mute_author(author_id="")
+
+
+def test_a_muted_or_blocked_author_no_longer_reaches_the_account(mastodon) -> None:
+    _activity(mastodon, "Avant", author="@troll")
+    first = mastodon.fetch_interactions(cursor=None)
+    mastodon.mute_author(author_id="@troll")
+    _activity(mastodon, "Pendant la sourdine", author="@troll")
+    _activity(mastodon, "Quelqu'un d'autre", author="@amie")
+    during = mastodon.fetch_interactions(cursor=first.next_cursor)
+    assert [i.text for i in during.items] == ["Quelqu'un d'autre"]
+    assert during.next_cursor != first.next_cursor  # the muted one is passed, not re-read
+    mastodon.unmute_author(author_id="@troll")
+    mastodon.block_author(author_id="@troll")
+    _activity(mastodon, "Bloqué", author="@troll")
+    assert mastodon.fetch_interactions(cursor=during.next_cursor).items == ()

@@ -1,0 +1,158 @@
+"""What the brand's account can do about an author where replies cannot be hidden
+(Mastodon): mute them, block them, undo either, report what they wrote to the network's
+moderators.
+
+Each is a `ModerationEvent` the worker carries to the network (moderation_event_apply),
+so the log says who did it, when and why, and every mute or block can be undone. Where an
+author stands is read from that log (`author_standing`), never kept elsewhere: the latest
+mute or unmute of this author on this channel says whether they are muted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from palabre.accounts.models import User
+from palabre.inbox.models import EventAction, Identity, Interaction, ModerationEvent, NetworkStatus
+from palabre.inbox.moderation import event_record
+from palabre.inbox.services import InboxRefused
+from palabre.networks.base import Capability
+from palabre.networks.registry import connector_class
+
+REASON_MAX = 500  # ModerationEvent.reason
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the brand's account stands with an author, from the log."""
+
+    mute: ModerationEvent | None = None  # the latest mute or unmute
+    block: ModerationEvent | None = None  # the latest block or unblock
+    report: ModerationEvent | None = None  # the latest report of this interaction
+
+    @property
+    def muted(self) -> bool:
+        return _holds(self.mute, EventAction.MUTE)
+
+    @property
+    def blocked(self) -> bool:
+        return _holds(self.block, EventAction.BLOCK)
+
+    @property
+    def reported(self) -> bool:
+        return _holds(self.report, EventAction.REPORT)
+
+
+def _holds(event: ModerationEvent | None, action: str) -> bool:
+    """The latest event is this action, and the network did not refuse it."""
+    return (
+        event is not None
+        and event.action == action
+        and event.network_status != NetworkStatus.FAILED
+    )
+
+
+def author_actions(interaction: Interaction) -> Capability:
+    """What the channel's network lets the brand do about an author (none: nothing)."""
+    offered = Capability.MUTE_AUTHOR | Capability.BLOCK_AUTHOR | Capability.REPORT
+    return connector_class(interaction.channel.connector).capabilities & offered
+
+
+def author_standing(interaction: Interaction) -> Standing:
+    if interaction.identity_id is None:
+        return Standing()
+    log = ModerationEvent.objects.select_related("actor").order_by("-created_at", "-pk")
+    about = log.filter(
+        interaction__channel_id=interaction.channel_id,
+        interaction__identity_id=interaction.identity_id,
+    )
+    return Standing(
+        mute=about.filter(action__in=[EventAction.MUTE, EventAction.UNMUTE]).first(),
+        block=about.filter(action__in=[EventAction.BLOCK, EventAction.UNBLOCK]).first(),
+        report=log.filter(interaction=interaction, action=EventAction.REPORT).first(),
+    )
+
+
+# action → (what the network must allow, the state it changes, the value it must have before)
+_CHANGES: dict[str, tuple[Capability, str, bool]] = {
+    EventAction.MUTE: (Capability.MUTE_AUTHOR, "muted", False),
+    EventAction.UNMUTE: (Capability.MUTE_AUTHOR, "muted", True),
+    EventAction.BLOCK: (Capability.BLOCK_AUTHOR, "blocked", False),
+    EventAction.UNBLOCK: (Capability.BLOCK_AUTHOR, "blocked", True),
+}
+
+
+def _refusal(action: str) -> str:
+    refusals: dict[str, str] = {
+        EventAction.MUTE: _("This author is already muted."),
+        EventAction.UNMUTE: _("This author is not muted."),
+        EventAction.BLOCK: _("This author is already blocked."),
+        EventAction.UNBLOCK: _("This author is not blocked."),
+    }
+    return refusals[action]
+
+
+def _unsupported(interaction: Interaction) -> str:
+    return _("%(network)s does not let Palabre do this.") % {
+        "network": interaction.channel.network_label
+    }
+
+
+def _author_change(
+    interaction: Interaction, actor: User, action: str, reason: str
+) -> ModerationEvent:
+    capability, state, needed = _CHANGES[action]
+    if capability not in author_actions(interaction):
+        raise InboxRefused(_unsupported(interaction))
+    if interaction.identity_id is None:
+        raise InboxRefused(_("This person's data was erased; there is nobody to act on."))
+    if len(reason) > REASON_MAX:
+        raise InboxRefused(_("The reason must be 500 characters at most."))
+    with transaction.atomic():
+        # Two managers clicking at once: the second sees the first's event.
+        Identity.objects.select_for_update().filter(pk=interaction.identity_id).first()
+        if getattr(author_standing(interaction), state) != needed:
+            raise InboxRefused(_refusal(action))
+        return event_record(interaction, action, actor=actor, reason=reason, network=True)
+
+
+def author_mute(*, interaction: Interaction, actor: User, reason: str = "") -> ModerationEvent:
+    """The brand's account stops seeing the author; they are not told."""
+    return _author_change(interaction, actor, EventAction.MUTE, reason)
+
+
+def author_unmute(*, interaction: Interaction, actor: User, reason: str = "") -> ModerationEvent:
+    return _author_change(interaction, actor, EventAction.UNMUTE, reason)
+
+
+def author_block(*, interaction: Interaction, actor: User, reason: str = "") -> ModerationEvent:
+    """The author can no longer see nor answer the brand's account."""
+    return _author_change(interaction, actor, EventAction.BLOCK, reason)
+
+
+def author_unblock(*, interaction: Interaction, actor: User, reason: str = "") -> ModerationEvent:
+    return _author_change(interaction, actor, EventAction.UNBLOCK, reason)
+
+
+def interaction_report(*, interaction: Interaction, actor: User, reason: str) -> ModerationEvent:
+    """Report what the author wrote to the network's moderators, with the person's reason
+    (the moderators read it: it is required)."""
+    if Capability.REPORT not in author_actions(interaction):
+        raise InboxRefused(_unsupported(interaction))
+    if interaction.identity_id is None:
+        raise InboxRefused(_("This person's data was erased; there is nobody to act on."))
+    reason = reason.strip()
+    if not reason:
+        raise InboxRefused(_("Say why you report it: the moderators read your reason."))
+    if len(reason) > REASON_MAX:
+        raise InboxRefused(_("The reason must be 500 characters at most."))
+    with transaction.atomic():
+        Identity.objects.select_for_update().filter(pk=interaction.identity_id).first()
+        if author_standing(interaction).reported:
+            raise InboxRefused(_("This message was already reported."))
+        return event_record(
+            interaction, EventAction.REPORT, actor=actor, reason=reason, network=True
+        )

@@ -1,0 +1,239 @@
+"""Who can read what was written, who will read the answer, and private conversations."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from palabre.inbox.audience import answer_choices, incoming_visibility
+from palabre.inbox.models import Interaction, Reply
+from palabre.inbox.services import InboxRefused, interaction_reply, reply_send
+from palabre.inbox.tests.helpers import comment, ingested, poll, private_message, published
+from palabre.networks.base import Visibility
+from palabre.networks.demo.connector import DemoConnector
+from palabre.networks.demo.models import DemoActivity, DemoPost
+from palabre.worker import loop
+
+
+@pytest.fixture
+def bob(client: Client, cast) -> Client:
+    cast.bob.language = "en"
+    cast.bob.save()
+    client.login(email="bob@example.com", password="correct horse battery")
+    return client
+
+
+@pytest.fixture
+def target(cast):
+    return published(cast.workspace, cast.bob, connector="demo_mastodon")
+
+
+def _run_worker() -> None:
+    loop.run(stop=threading.Event(), until_idle=True)
+
+
+def _arrived(activity: DemoActivity) -> Interaction:
+    """Polled into the inbox, as the worker would."""
+    poll(activity.channel)
+    return ingested(activity)
+
+
+def _sent_post(reply: Reply) -> DemoPost:
+    reply.refresh_from_db()
+    assert reply.status == "sent", reply.error
+    return DemoPost.objects.get(pk=int(reply.remote_id.removeprefix("post:")))
+
+
+def test_ingest_keeps_who_can_read_each_item(target) -> None:
+    quiet = comment(target, "Un avis discret", handle="@a")
+    quiet.visibility = "unlisted"
+    quiet.save()
+    friends = comment(target, "Pour mes abonnés", handle="@b")
+    friends.visibility = "followers"
+    friends.save()
+    public = comment(target, "Pour tout le monde", handle="@c")
+    private = private_message(target.channel, "Rien que pour vous", handle="@d")
+    poll(target.channel)
+    stored = {a.text: ingested(a).visibility for a in (quiet, friends, public, private)}
+    assert stored == {
+        "Un avis discret": "unlisted",
+        "Pour mes abonnés": "followers",
+        "Pour tout le monde": "public",
+        "Rien que pour vous": "direct",
+    }
+
+
+def test_a_message_is_private_whatever_its_network_says_and_an_unknown_audience_is_narrowest() -> (
+    None
+):
+    assert incoming_visibility("message", "public") is Visibility.DIRECT
+    assert incoming_visibility("comment", "public") is Visibility.PUBLIC
+    assert incoming_visibility("comment", "circle") is Visibility.DIRECT
+    assert incoming_visibility("comment", "followers") is Visibility.FOLLOWERS
+
+
+def test_a_private_message_waits_for_an_answer_unless_it_is_spam(target) -> None:
+    thanks = private_message(target.channel, "Merci beaucoup, votre pain est délicieux !")
+    spam = private_message(
+        target.channel,
+        "Gagnez 500 € par jour !!! Cliquez sur le lien dans ma bio 💰💰💰 https://example.com/x",
+        handle="@promo4u",
+    )
+    public_thanks = comment(target, "Merci beaucoup, votre pain est délicieux !", handle="@e")
+    poll(target.channel)
+    thanks_row, spam_row = ingested(thanks), ingested(spam)
+    assert thanks_row.category == "praise" and thanks_row.needs_answer
+    assert spam_row.category == "spam" and not spam_row.needs_answer
+    assert not ingested(public_thanks).needs_answer  # praise in public is thanked, not queued
+
+
+def test_private_messages_show_in_the_queues_and_the_filters(bob, target) -> None:
+    private_message(target.channel, "Pouvez-vous me rappeler ?")
+    poll(target.channel)
+    channel = target.channel.pk
+    for query in ["", "?q=all", f"?q=all&channel={channel}", "?q=answer&text=rappeler"]:
+        page = bob.get(f"/w/lumiere/inbox/{query}").content.decode()
+        assert "Pouvez-vous me rappeler ?" in page, query
+        assert "Private message" in page, query
+
+
+def test_the_reply_box_of_a_public_comment_offers_every_narrower_audience(bob, target) -> None:
+    item = _arrived(comment(target, "Vous êtes ouverts lundi ?", handle="@claire"))
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "Everyone can read it." in page
+    assert "Who will see your answer" in page
+    sentences = [
+        "Everyone will see this answer.",
+        "Everyone who opens the thread will see this answer; it stays off the public timelines.",
+        "Only your followers and @claire will see this answer.",
+        "Only @claire will see this answer.",
+    ]
+    positions = [page.index(s) for s in sentences]
+    assert positions == sorted(positions)
+    assert 'name="visibility" value="public" checked' in page
+
+
+def test_a_followers_only_comment_cannot_be_answered_to_everyone(bob, target) -> None:
+    activity = comment(target, "Pour mes abonnés seulement", handle="@claire")
+    activity.visibility = "followers"
+    activity.save()
+    item = _arrived(activity)
+    assert answer_choices(item) == [Visibility.FOLLOWERS, Visibility.DIRECT]
+    response = bob.post(
+        f"/w/lumiere/inbox/{item.pk}/reply/", {"text": "Bonjour", "visibility": "public"}
+    )
+    page = response.content.decode()
+    assert "“Followers only” is the widest audience it can have." in page
+    # Shown again with the widest allowed audience picked, never the refused one.
+    assert 'name="visibility" value="followers" checked' in page
+    assert 'value="public"' not in page
+    assert not Reply.objects.exists()
+
+
+def test_a_private_message_is_shown_as_a_conversation_and_answered_privately(
+    cast, bob, target
+) -> None:
+    now = timezone.now()
+    first = private_message(
+        target.channel, "Bonjour, une question privée.", at=now - timedelta(hours=3)
+    )
+    poll(target.channel)
+    answer = interaction_reply(
+        interaction=ingested(first), actor=cast.bob, text="Bonjour Claire, bien sûr."
+    )
+    reply_send(answer)
+    answer.refresh_from_db()
+    Reply.objects.filter(pk=answer.pk).update(sent_at=now - timedelta(hours=2))
+    again = private_message(
+        target.channel,
+        "Merci ! Et le dimanche ?",
+        at=now - timedelta(hours=1),
+        in_reply_to=answer.remote_id,
+    )
+    poll(target.channel)
+    item = ingested(again)
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "Private conversation with Claire Martin" in page
+    order = [
+        page.index("Bonjour, une question privée."),
+        page.index("Bonjour Claire, bien sûr."),
+        page.index("Merci ! Et le dimanche ?"),
+    ]
+    assert order == sorted(order)
+    assert "Only @claire will see this answer." in page
+    assert 'name="visibility"' not in page  # nothing narrower than private to choose
+    assert "Answer privately" in page
+
+    response = bob.post(f"/w/lumiere/inbox/{item.pk}/reply/", {"text": "Fermé le dimanche."})
+    assert response.status_code == 302
+    assert "Your private answer is on its way." in bob.get(response.url).content.decode()
+    reply = Reply.objects.get(text="Fermé le dimanche.")
+    assert reply.visibility == ""  # the same audience as what it answers
+    _run_worker()
+    assert _sent_post(reply).visibility == "direct"
+    assert _sent_post(answer).visibility == "direct"
+
+
+def test_a_narrower_audience_chosen_by_the_person_reaches_the_network(bob, target) -> None:
+    item = _arrived(comment(target, "Ma commande est perdue", handle="@claire"))
+    bob.post(
+        f"/w/lumiere/inbox/{item.pk}/reply/",
+        {"text": "Écrivez-nous, on regarde.", "visibility": "direct"},
+    )
+    reply = Reply.objects.get()
+    assert reply.visibility == "direct"
+    _run_worker()
+    assert _sent_post(reply).visibility == "direct"
+
+
+def test_choosing_the_same_audience_keeps_it_as_the_answered_ones(bob, target) -> None:
+    item = _arrived(comment(target, "Ouvert ?", handle="@claire"))
+    bob.post(f"/w/lumiere/inbox/{item.pk}/reply/", {"text": "Oui.", "visibility": "public"})
+    assert Reply.objects.get().visibility == ""
+
+
+def test_a_wider_audience_than_what_it_answers_is_refused_plainly(bob, target) -> None:
+    item = _arrived(private_message(target.channel, "Une question privée"))
+    response = bob.post(
+        f"/w/lumiere/inbox/{item.pk}/reply/", {"text": "À tout le monde !", "visibility": "public"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "An answer cannot reach more people than what it answers" in page
+    assert "“Private message” is the widest audience it can have." in page
+    assert "À tout le monde !" in page  # what the person wrote is kept
+    assert not Reply.objects.exists()
+
+
+def test_the_refusal_is_said_in_french_too(cast, client: Client, target) -> None:
+    client.login(email="bob@example.com", password="correct horse battery")
+    item = _arrived(private_message(target.channel, "Une question privée"))
+    response = client.post(
+        f"/w/lumiere/inbox/{item.pk}/reply/", {"text": "Bonjour", "visibility": "unlisted"}
+    )
+    assert "Une réponse ne peut pas toucher plus de monde" in response.content.decode()
+    page = client.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "Seul·e @claire verra cette réponse." in page
+
+
+@pytest.mark.parametrize("value", ["everyone", "x" * 300, "direct\x00"])
+def test_an_unknown_audience_is_refused_without_an_error(bob, target, value: str) -> None:
+    item = _arrived(comment(target, "Ouvert ?"))
+    response = bob.post(f"/w/lumiere/inbox/{item.pk}/reply/", {"text": "Oui", "visibility": value})
+    assert response.status_code == 200
+    assert not Reply.objects.exists()
+
+
+def test_an_audience_the_network_cannot_address_is_refused(monkeypatch, cast, target) -> None:
+    monkeypatch.setattr(DemoConnector, "visibilities", (Visibility.PUBLIC, Visibility.DIRECT))
+    item = _arrived(comment(target, "Ouvert ?"))
+    item = Interaction.objects.select_related("channel").get(pk=item.pk)
+    assert answer_choices(item) == [Visibility.PUBLIC, Visibility.DIRECT]
+    with pytest.raises(InboxRefused, match="cannot address"):
+        interaction_reply(interaction=item, actor=cast.bob, text="Oui", visibility="followers")
+    reply = interaction_reply(interaction=item, actor=cast.bob, text="Oui", visibility="direct")
+    assert reply.visibility == "direct"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
-from palabre.networks.base import Capability, Media, PublishedPost, RecentPost
+from palabre.networks.base import Capability, Media, PublishedPost, RecentPost, Visibility
 from palabre.networks.demo.connector import DemoConnector
 from palabre.networks.demo.models import DemoActivity, DemoPost
 from palabre.networks.registry import CONNECTORS
@@ -40,11 +40,17 @@ class ForgetfulConnector(DemoConnector):
         return False
 
     def _create(
-        self, text: str, key: str, in_reply_to: str, media: tuple[Media, ...]
+        self,
+        text: str,
+        key: str,
+        in_reply_to: str,
+        media: tuple[Media, ...],
+        visibility: Visibility,
     ) -> PublishedPost:
         # The key means nothing here: a second send is a second post.
         unique = f"{key}/{uuid.uuid4().hex}"
-        return super()._create(_mentioning(text, in_reply_to), unique, in_reply_to, media)
+        text = _mentioning(text, in_reply_to)
+        return super()._create(text, unique, in_reply_to, media, visibility)
 
     def recent_posts(self, *, since: datetime, in_reply_to: str | None = None) -> list[RecentPost]:
         rows = DemoPost.objects.filter(channel=self.channel, created_at__gte=since)

@@ -112,6 +112,9 @@ class NetworkServer:
     # The reports against an author the network's moderators see: (comment, post ids).
     reports_against: Callable[[str], list[tuple[str, tuple[str, ...]]]] | None = None
     faults: Faults | None = None  # None: a real server, which fails only by itself
+    # Returns once the server's background work on a new post of the brand is done: Takahē
+    # fans a post out in its worker, which puts the post back if it was deleted meanwhile.
+    settled: Callable[[str], None] = lambda remote_id: None
     # What the suite checks of the server's own description (Channel.server), if any.
     described_as: dict[str, Any] = field(default_factory=dict)
     honours_idempotency: bool = False

@@ -283,9 +283,10 @@ def test_metrics_count_what_people_did(connector: Any, peer: Any) -> None:
     assert connector.account_metrics().followers >= 0
 
 
-def test_delete_removes_the_post(connector: Any, peer: Any) -> None:
+def test_delete_removes_the_post(connector: Any, peer: Any, network_server: NetworkServer) -> None:
     post = _publish(connector, "Une erreur")
     assert peer.read(post) is not None
+    network_server.settled(post)
     connector.delete(remote_id=post)
     eventually(lambda: peer.read(post) is None)
 

@@ -24,7 +24,7 @@ from mastodon import errors as sdk
 
 from palabre.networks.mastodon.audience import visibility
 from palabre.networks.mastodon.parse import plain_text
-from tests.networks.harness import Account, NetworkServer, Seen
+from tests.networks.harness import Account, NetworkServer, Seen, eventually
 from tests.networks.mastodon.mock_server import MockServer
 
 if TYPE_CHECKING:
@@ -220,6 +220,18 @@ def _reports(base_url: str, brand: Account) -> Callable[[str], list[tuple[str, t
     return reports_against
 
 
+def _fanned_out(base_url: str, brand: Account) -> Callable[[str], None]:
+    """Takahē's worker fans a new post out (to the brand's home timeline among others) about
+    a second later, and then writes its state back without looking: a delete made meanwhile
+    is undone (seen under load). A person does not delete within that second; a test waits."""
+    api = sdk_client(base_url, brand.token)
+
+    def settled(remote_id: str) -> None:
+        eventually(lambda: remote_id in {str(s["id"]) for s in api.timeline_home(limit=40)})
+
+    return settled
+
+
 def takahe(info: dict[str, Any]) -> NetworkServer:
     import takahe_loopback  # ../shared/servers/takahe, put on sys.path by the fixture
 
@@ -245,6 +257,7 @@ def takahe(info: dict[str, Any]) -> NetworkServer:
         honours_idempotency=False,
         no_rate_limits="Takahē sends no rate-limit headers and no 429",
         no_reports="Takahē has no /api/v1/reports",
+        settled=_fanned_out(info["base_url"], accounts["brand"]),
         extra={"takahe": info},
     )
 

@@ -137,7 +137,9 @@ def channel_server_refresh(*, channel: Channel, force: bool = False) -> bool:
     if not force and not server.due(channel.server):
         return False
     credentials = channel.credentials
-    found = server.detect(credentials["instance"], access_token=credentials["access_token"])
+    if not credentials.get("instance"):
+        return False  # never connected
+    found = server.detect(credentials["instance"], access_token=credentials.get("access_token", ""))
     if found is None:
         return False
     changed = not server.same_server(found, channel.server)

@@ -73,9 +73,12 @@ def _collect(
     return seen, cursor
 
 
-def _newest_cursor(connector: Any) -> str | None:
+def _newest_cursor(connector: Any, peer: Any) -> str | None:
     """A cursor past everything the server already holds (other tests' notifications)."""
     cursor = connector.fetch_interactions(cursor=None).next_cursor
+    if cursor is None:  # nothing yet: a first poll reads only the newest page, so make one
+        first = peer.mention("Bonjour")
+        _found, cursor = _collect(connector, None, {first})
     while True:
         page = connector.fetch_interactions(cursor=cursor)
         if not page.items and page.next_cursor == cursor:
@@ -171,7 +174,7 @@ def test_a_reply_names_whom_it_answers_and_keeps_its_audience(connector: Any, pe
 
 
 def test_notifications_come_once_with_a_cursor(connector: Any, peer: Any) -> None:
-    cursor = _newest_cursor(connector)
+    cursor = _newest_cursor(connector, peer)
     post = _publish(connector, "Nouvelle fournée")
     peer.unfollow()  # a follow only notifies once
     comment = peer.reply(post, "Elle sent bon")
@@ -203,11 +206,21 @@ def test_notifications_come_once_with_a_cursor(connector: Any, peer: Any) -> Non
     assert connector.fetch_interactions(cursor=cursor).items == ()  # nothing twice
 
 
+def test_a_burst_longer_than_a_page_loses_nothing(connector: Any, peer: Any) -> None:
+    """Servers give at most 40 notifications a page: the cursor walks forward from the
+    oldest new one, so none between two polls is skipped."""
+    cursor = _newest_cursor(connector, peer)
+    burst = {peer.mention(f"Encore une question, la {n}e") for n in range(1, 46)}
+    found, cursor = _collect(connector, cursor, burst)
+    assert burst <= set(found)
+    assert connector.fetch_interactions(cursor=cursor).items == ()
+
+
 def test_a_private_message_is_answered_privately(
     connector: Any, peer: Any, network_server: NetworkServer
 ) -> None:
     """The point of issue 15: an answer to a private message stays private."""
-    cursor = _newest_cursor(connector)
+    cursor = _newest_cursor(connector, peer)
     question = peer.message("Vous livrez à domicile ?")
     found, cursor = _collect(connector, cursor, {question})
     message = found[question]

@@ -108,7 +108,9 @@ def translated(api: Mastodon | None = None, *, missing: str = "") -> Iterator[No
         raise Rejected(_not_found(error, missing)) from None
     except sdk.MastodonAPIError as error:
         raise _refusal(error, _session(api)) from None
-    except sdk.MastodonIllegalArgumentError as error:
+    except (sdk.MastodonIllegalArgumentError, sdk.MastodonError) as error:
+        # An argument Mastodon.py refuses, or a call it thinks the server too old for:
+        # trying again will not help.
         raise Rejected(_message(error)) from None
 
 

@@ -96,3 +96,8 @@ def test_a_rate_limit_takes_its_wait_from_the_last_answer() -> None:
     api = _Api(429, headers={"Retry-After": "30"})
     found = _raised(api, sdk.MastodonRatelimitError("Hit rate limit."))
     assert isinstance(found, RateLimited) and found.retry_after == 30
+
+
+def test_a_call_mastodon_py_will_not_make_is_refused_not_retried() -> None:
+    with pytest.raises(Rejected), translated():
+        raise sdk.MastodonVersionError("Version check failed (Need version 4.4.0)")

@@ -59,3 +59,16 @@ def test_a_description_is_read_again_after_a_day() -> None:
     assert server.due({"checked_at": (now - timedelta(hours=25)).isoformat()}, now=now)
     assert server.due({"checked_at": "yesterday"}, now=now)
     assert server.max_chars(server.unknown()) == server.DEFAULT_MAX_CHARS
+
+
+def test_only_connected_mastodon_channels_are_read_again(cast) -> None:
+    from palabre.channels.models import Channel
+    from palabre.channels.services import channel_create_demo, channel_server_refresh
+
+    demo = channel_create_demo(workspace=cast.workspace, network="mastodon", name="Démo")
+    never = Channel.objects.create(
+        workspace=cast.workspace, network="mastodon", connector="mastodon", name="Jamais"
+    )
+    assert channel_server_refresh(channel=demo) is False
+    assert channel_server_refresh(channel=never) is False
+    assert never.server == {} and demo.server == {}

@@ -17,7 +17,7 @@ from palabre.analytics.metrics import followers_by_channel
 from palabre.analytics.models import ChannelDaily, ChannelDay, PostStat, ReachAlert
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import Channel
-from palabre.channels.services import channel_mark_needs_reconnect
+from palabre.channels.services import channel_mark_needs_reconnect, channel_server_refresh
 from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
 from palabre.publishing.models import PostTarget
 from palabre.publishing.notices import notice_send
@@ -133,6 +133,9 @@ def channel_daily_ensure(channel: Channel) -> ChannelDaily:
 def channel_daily_collect(daily: ChannelDaily) -> datetime | None:
     """The worker's step: today's followers (and reach, where given), then tomorrow."""
     channel = daily.channel
+    # Once a day is also how often a channel's server is read again (an upgrade changes its
+    # limits, and whether it honours idempotency keys): before the connector is made.
+    channel_server_refresh(channel=channel)
     connector = connector_for(channel)
     if not connector.supports(Capability.ACCOUNT_METRICS):
         return None

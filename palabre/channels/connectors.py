@@ -2,12 +2,13 @@
 
 Its HTTP connection and session are reused from one call to the next (publishing,
 polling the inbox, hiding a reply). A change of credentials (reconnection, refreshed
-session) makes a new one.
+session) or of what the channel's server says of itself makes a new one.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -17,15 +18,18 @@ from palabre.worker.jobs import RetryAt
 
 RATE_LIMIT_WAIT = timedelta(seconds=60)  # when the network does not say how long
 
-_connectors: dict[int, tuple[str, Connector]] = {}
+_connectors: dict[int, tuple[tuple[str, Any], Connector]] = {}
 
 
 def connector_for(channel: Channel) -> Connector:
+    # What the connector was made from: new credentials, or a server read again (its limits,
+    # whether it honours idempotency keys), make a new one.
+    made_from = (channel.credentials_encrypted, channel.server)
     cached = _connectors.get(channel.pk)
-    if cached and cached[0] == channel.credentials_encrypted:
+    if cached and cached[0] == made_from:
         return cached[1]
     connector = channel.get_connector()
-    _connectors[channel.pk] = (channel.credentials_encrypted, connector)
+    _connectors[channel.pk] = (made_from, connector)
     return connector
 
 

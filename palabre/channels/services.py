@@ -116,12 +116,36 @@ def channel_connect_mastodon_finish(*, workspace: Workspace, app_id: int, code: 
             handle=account["acct"],
         )
     channel.max_chars = account["max_chars"]
+    channel.server = account["server"]
     channel.save()
     channel.save_credentials(
         {"instance": account["instance"], "access_token": account["access_token"]}
     )
     channel_reactivate(channel=channel)
     return channel
+
+
+def channel_server_refresh(*, channel: Channel, force: bool = False) -> bool:
+    """Read again what the channel's server says of itself, at most once a day (the worker's
+    daily step): an upgraded or replaced server changes the limits and whether it honours
+    idempotency keys. Whether anything changed; what cannot be read keeps what was known.
+    Only Mastodon-compatible servers differ from one channel to another."""
+    if channel.connector != "mastodon":
+        return False
+    from palabre.networks.mastodon import server
+
+    if not force and not server.due(channel.server):
+        return False
+    credentials = channel.credentials
+    if not credentials.get("instance"):
+        return False  # never connected
+    found = server.detect(credentials["instance"], access_token=credentials.get("access_token", ""))
+    if found is None:
+        return False
+    changed = not server.same_server(found, channel.server)
+    channel.server, channel.max_chars = found, server.max_chars(found)
+    Channel.objects.filter(pk=channel.pk).update(server=found, max_chars=channel.max_chars)
+    return changed
 
 
 def channel_mark_needs_reconnect(*, channel: Channel, reason: str) -> None:

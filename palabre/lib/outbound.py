@@ -28,6 +28,7 @@ storing an address, `resolve(host, port)` for anything else that opens a socket.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -287,8 +288,12 @@ class GuardedAdapter(HTTPAdapter):
 
 def guard_session(session: S) -> S:
     """`session`, its http and https connections guarded; no proxy or .netrc from the
-    environment."""
+    environment. The certificate authorities still come from it: an operator's (or a test
+    run's) private CA in REQUESTS_CA_BUNDLE, which requests reads only with trust_env."""
     session.trust_env = False
+    session.verify = (
+        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    )
     for prefix in ("http://", "https://"):
         session.mount(prefix, GuardedAdapter())
     return session

@@ -104,27 +104,32 @@ def test_connect_a_bluesky_account_from_the_channel_screen(
     assert "a refusé cet identifiant" in html.unescape(wrong.content.decode())
 
 
-def test_connect_mastodon_by_oauth(owner: Client, cast, settings) -> None:
-    from palabre.networks.mastodon.tests.test_connector import replay
+@pytest.mark.network
+def test_connect_mastodon_by_oauth(owner: Client, cast, mastodon_server, settings) -> None:
+    """The connect form, the server's own consent page, the callback: on Takahē and on
+    mastodon-mock (tests/networks/mastodon/)."""
+    from urllib.parse import urlsplit
 
     settings.SITE_URL = "http://127.0.0.1:8000"
-    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = ["piaille.fr"]  # see mastodon/tests
-    with replay.use_cassette("connect.yaml") as cassette:
-        start = owner.post("/w/lumiere/settings/channels/mastodon/", {"instance": "piaille.fr"})
-        assert start.status_code == 302 and start.url.startswith(
-            "https://piaille.fr/oauth/authorize?"
-        )
-        state = owner.session["palabre_mastodon_oauth"]["state"]
-        done = owner.get(
-            "/channels/mastodon/callback/", {"code": "qDFUEaYrRK5c", "state": state}, follow=True
-        )
-        assert cassette.all_played
+    start = owner.post(
+        "/w/lumiere/settings/channels/mastodon/", {"instance": mastodon_server.base_url}
+    )
+    assert start.status_code == 302
+    assert start.url.startswith(f"{mastodon_server.base_url}/oauth/authorize?")
+    back = mastodon_server.consent(start.url, mastodon_server.accounts["brand"])
+    done = owner.get(f"/channels/mastodon/callback/?{urlsplit(back).query}", follow=True)
     channel = Channel.objects.get(connector="mastodon")
-    assert (channel.handle, channel.max_chars) == ("@lumiere@piaille.fr", 1000)
-    assert channel.credentials["access_token"].startswith("ZA-Yj3aB")
+    host = urlsplit(mastodon_server.base_url).hostname
+    assert channel.handle == f"@brand@{host}"
+    assert (channel.max_chars, channel.server["software"]) == (
+        500,
+        mastodon_server.described_as["software"],
+    )
+    assert channel.credentials["access_token"] != mastodon_server.accounts["brand"].token
     page = html.unescape(done.content.decode())
-    assert "@lumiere@piaille.fr est connecté." in page
+    assert f"@brand@{host} est connecté." in page
     assert "ne permet pas de masquer les réponses" in page  # the missing capability is said
+    assert channel.credentials_encrypted not in page
 
 
 def test_a_forged_or_stale_oauth_callback_connects_nothing(owner: Client, cast) -> None:

@@ -164,6 +164,18 @@ def test_a_proxy_from_the_environment_is_not_used(
         assert proxy.paths == [] and server.paths == ["/b"]
 
 
+def test_the_certificate_authorities_still_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An operator's private CA (REQUESTS_CA_BUNDLE), which requests would not read once
+    the environment is not trusted for proxies; the loopback Mastodon servers rely on it."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/palabre/private-ca.pem")
+    assert outbound.guard_session(requests.Session()).verify == "/etc/palabre/private-ca.pem"
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.setenv("CURL_CA_BUNDLE", "")  # empty: still verified, with the default CAs
+    assert outbound.guard_session(requests.Session()).verify is True
+
+
 def _get(library: str, url: str) -> int:
     if library == "httpx":
         with httpx.Client(follow_redirects=True, timeout=5, **outbound.httpx_options()) as c:

@@ -1,60 +1,58 @@
-"""Mastodon, through Mastodon.py, on any instance.
+"""Mastodon, and any server speaking its API (Takahē, Pleroma, GoToSocial…), through
+Mastodon.py.
 
 No hide capability: Mastodon lets an account delete its own posts but not hide other
-people's replies, so Palabre declares it absent and the inbox says so.
+people's replies, so Palabre declares it absent and offers what the server allows instead:
+muting or blocking the author for the brand's account, and reporting to the instance's
+moderators. What differs from one server to another (docs/networks.md) is read from the
+server at connect time and daily (server.py): its limits, and whether it honours
+Idempotency-Key (`idempotent`).
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-import requests
 from mastodon import Mastodon
-from mastodon import errors as sdk
 
 from palabre.lib import outbound
 from palabre.networks.base import (
     AccountMetrics,
-    AuthExpired,
     Capability,
     Connector,
+    ConnectorError,
+    IncomingInteraction,
+    InteractionKind,
     InteractionPage,
     Media,
     MediaUpload,
     OutgoingPost,
     PostMetrics,
     PublishedPost,
-    RateLimited,
-    Rejected,
+    RecentPost,
     Unavailable,
     Visibility,
+    narrowest,
 )
-from palabre.networks.mastodon import parse
+from palabre.networks.mastodon import audience, parse, server
+from palabre.networks.mastodon.errors import RememberingSession, translated
 
 SCOPES = ["read", "write"]
 TIMEOUT = 20
 API_VERSION = "4.3.0"
 MEDIA_POLLS = 30
 MEDIA_POLL_SECONDS = 2
-log = logging.getLogger(__name__)
-
-
-class _Session(requests.Session):
-    """Remembers the last response's headers: Mastodon.py drops Retry-After on a 429."""
-
-    last_headers: dict[str, str] = {}
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        response = super().send(request, **kwargs)
-        self.last_headers = dict(response.headers)
-        return response
+PAGE = 40  # the most Takahē and Pleroma give in one page (Mastodon: 80 for notifications)
+NOTIFICATION_PAGES = 5  # per poll, when the inbox is behind
+RECENT_PAGES = 20  # how far back recent_posts reads each list, at most
+NOTIFIED = ["mention", "favourite", "reblog", "follow"]
+REPORT_LIMIT = 1000  # Mastodon's longest report comment
 
 
 def client(
@@ -70,8 +68,10 @@ def client(
         client_id=client_id,
         client_secret=client_secret,
         ratelimit_method="throw",
-        # The API this connector is written for, declared rather than probed (the probe is
-        # an extra request on every client, and with no version Mastodon.py loops).
+        # The API this connector is written for, declared rather than probed: the probe
+        # asks for /api/v1/instance/ (a 404 on Takahē), and with no version Mastodon.py
+        # recurses until RecursionError. instance(), instance_v2() and conversations() are
+        # never called, for the same trailing slash.
         mastodon_version=API_VERSION,
         version_check_mode="created",
         request_timeout=TIMEOUT,
@@ -80,53 +80,8 @@ def client(
     )
 
 
-def guarded_session() -> _Session:
-    return outbound.guard_session(_Session())
-
-
-def retry_after(headers: dict[str, str]) -> float | None:
-    value = headers.get("Retry-After") or headers.get("retry-after")
-    if value:
-        if value.strip().isascii() and value.strip().isdigit():  # not "²"
-            return float(value)
-        try:
-            return max((parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds(), 0.0)
-        except (TypeError, ValueError):
-            return None
-    reset = headers.get("X-RateLimit-Reset")
-    if reset:
-        try:
-            moment = datetime.fromisoformat(reset.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return max((moment - datetime.now(UTC)).total_seconds(), 0.0)
-    return None
-
-
-@contextmanager
-def translated(api: Mastodon | None = None) -> Iterator[None]:
-    try:
-        yield
-    except sdk.MastodonRatelimitError:
-        headers = getattr(getattr(api, "session", None), "last_headers", {}) if api else {}
-        raise RateLimited("rate limited", retry_after=retry_after(headers)) from None
-    except sdk.MastodonUnauthorizedError as error:
-        raise AuthExpired(_message(error)) from None
-    except sdk.MastodonNetworkError as error:
-        # Its text tells a closed port from a refused address or a web page: kept for the
-        # operator's log, not for the person.
-        log.info("Mastodon instance unreachable: %s", error)
-        raise Unavailable(outbound.UNREACHABLE) from None
-    except sdk.MastodonServerError as error:
-        raise Unavailable(_message(error)) from None
-    except (sdk.MastodonAPIError, sdk.MastodonIllegalArgumentError) as error:
-        raise Rejected(_message(error)) from None
-
-
-def _message(error: Exception) -> str:
-    # MastodonAPIError args: (text, status code, reason, the server's own message)
-    parts = [str(a) for a in error.args[1:] if a]
-    return (parts[-1] if parts else str(error))[:500]
+def guarded_session() -> RememberingSession:
+    return outbound.guard_session(RememberingSession())
 
 
 class MastodonConnector(Connector):
@@ -142,21 +97,43 @@ class MastodonConnector(Connector):
         | Capability.POST_METRICS
         | Capability.ACCOUNT_METRICS
         | Capability.DELETE
+        | Capability.RECENT_POSTS
+        | Capability.MUTE_AUTHOR
+        | Capability.BLOCK_AUTHOR
+        | Capability.REPORT
     )
 
     visibilities = tuple(Visibility)
 
+    _api: Mastodon | None = None
+    _me: str | None = None
+
     @property
     def idempotent(self) -> bool:
-        return True  # the Idempotency-Key header
-
-    _api: Mastodon | None = None
+        """Only a server known to be Mastodon honours Idempotency-Key (Takahē ignores it)."""
+        return server.honours_idempotency(self.channel.server)
 
     def api(self) -> Mastodon:
         if self._api is None:
             credentials = self.channel.credentials
             self._api = client(credentials["instance"], access_token=credentials["access_token"])
         return self._api
+
+    def me(self) -> str:
+        """The account's own id."""
+        if self._me is None:
+            api = self.api()
+            with translated(api):
+                self._me = str(api.account_verify_credentials()["id"])
+        return self._me
+
+    def local_domains(self) -> set[str]:
+        """How this instance names its own accounts' domain (its acct suffix)."""
+        domains = {
+            urlsplit(self.channel.credentials["instance"]).netloc,
+            str(self.channel.server.get("domain") or ""),
+        }
+        return {d.lower() for d in domains if d}
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         api = self.api()
@@ -166,6 +143,8 @@ class MastodonConnector(Connector):
                 in_reply_to_id=post.reply_to,
                 media_ids=[m.remote_id for m in post.media] or None,
                 spoiler_text=post.content_warning or None,
+                visibility=audience.TO_MASTODON[post.visibility] if post.visibility else None,
+                # Sent to every server; only those that honour it make a retry safe.
                 idempotency_key=post.idempotency_key,
                 language=post.languages[0] if post.languages else None,
             )
@@ -200,20 +179,55 @@ class MastodonConnector(Connector):
         created_at: datetime | None = None,
         visibility: Visibility | None = None,
     ) -> PublishedPost:
+        """Read what is answered first: its audience bounds the answer's, and its author
+        (and, for a private message, the others it addressed) must be mentioned."""
+        api = self.api()
+        with translated(api):
+            answered = api.status(to_remote_id)
+        domains = self.local_domains()
+        people = audience.to_answer(answered, me=self.me(), local_domains=domains)
         return self.publish(
-            OutgoingPost(text=text, idempotency_key=idempotency_key, reply_to=to_remote_id)
+            OutgoingPost(
+                text=audience.with_mentions(text, people, domains),
+                idempotency_key=idempotency_key,
+                reply_to=to_remote_id,
+                visibility=narrowest(audience.visibility(answered.get("visibility")), visibility),
+            )
         )
 
     def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:
+        """Notifications after the cursor, oldest first (min_id: none is skipped when more
+        came than one page holds). Private messages come as mentions whose status is
+        direct: Takahē's /api/v1/conversations is always empty."""
         api = self.api()
+        notes: list[Any] = []
         with translated(api):
-            found = api.notifications(
-                since_id=cursor, limit=40, types=["mention", "favourite", "reblog", "follow"]
-            )
-        notes = sorted(found, key=parse.sort_key)
-        items = tuple(i for i in map(parse.notification, notes) if i is not None)
+            for _ in range(NOTIFICATION_PAGES if cursor else 1):
+                page = api.notifications(min_id=cursor, limit=PAGE, types=NOTIFIED)
+                notes += page
+                newest = max(map(parse.sort_key, page), default=0)
+                if len(page) < PAGE or not newest:
+                    break
+                cursor = str(newest)
+        notes.sort(key=parse.sort_key)
+        items = [i for i in map(parse.notification, notes) if i is not None]
         newest = parse.sort_key(notes[-1]) if notes else 0
-        return InteractionPage(items=items, next_cursor=str(newest) if newest else cursor)
+        return InteractionPage(
+            items=tuple(self._in_conversation(api, i) for i in items),
+            next_cursor=str(newest) if newest else cursor,
+        )
+
+    def _in_conversation(self, api: Mastodon, item: IncomingInteraction) -> IncomingInteraction:
+        """A private message answering another: its root is the conversation's first one."""
+        if item.kind is not InteractionKind.MESSAGE or not item.in_reply_to:
+            return item
+        try:
+            with translated(api):
+                ancestors = api.status_context(item.remote_id).get("ancestors") or []
+        except ConnectorError:  # a thread unread is a thread by its parent only
+            return item
+        first = parse.sort_key(ancestors[0]) if ancestors else 0
+        return replace(item, root=str(ancestors[0]["id"])) if first else item
 
     def post_metrics(self, *, remote_ids: list[str]) -> dict[str, PostMetrics]:
         api = self.api()
@@ -238,3 +252,64 @@ class MastodonConnector(Connector):
         api = self.api()
         with translated(api):
             api.status_delete(remote_id)
+
+    def recent_posts(self, *, since: datetime, in_reply_to: str | None = None) -> list[RecentPost]:
+        """The account's statuses since `since`: its home timeline merged with its own list,
+        since neither has them all everywhere (Takahē's own list omits followers-only and
+        direct posts; Mastodon's home timeline omits the account's direct ones)."""
+        api, me = self.api(), self.me()
+        with translated(api):
+            if in_reply_to:
+                found = api.status_context(in_reply_to).get("descendants") or []
+                found = [s for s in found if str(s.get("in_reply_to_id")) == in_reply_to]
+            else:
+                found = self._back_to(api.timeline_home, since)
+                found += self._back_to(lambda **page: api.account_statuses(me, **page), since)
+        own = {
+            str(s["id"]): s
+            for s in found
+            if str((s.get("account") or {}).get("id")) == me and not s.get("reblog")
+        }
+        posts = [p for p in map(parse.recent_post, own.values()) if p and p.created_at >= since]
+        return sorted(posts, key=lambda p: p.created_at)
+
+    @staticmethod
+    def _back_to(read: Callable[..., list[Any]], since: datetime) -> list[Any]:
+        """Pages of a timeline, newest first, until one reaches back to `since`."""
+        found: list[Any] = []
+        max_id = None
+        for _ in range(RECENT_PAGES):
+            page = read(max_id=max_id, limit=PAGE)
+            found += page
+            if not page or min(parse.moment(s.get("created_at")) for s in page) < since:
+                break
+            max_id = page[-1]["id"]  # newest first: the oldest is last
+        return found
+
+    def mute_author(self, *, author_id: str) -> None:
+        api = self.api()
+        with translated(api, missing="muting accounts"):
+            api.account_mute(author_id)
+
+    def unmute_author(self, *, author_id: str) -> None:
+        api = self.api()
+        with translated(api, missing="muting accounts"):
+            api.account_unmute(author_id)
+
+    def block_author(self, *, author_id: str) -> None:
+        api = self.api()
+        with translated(api, missing="blocking accounts"):
+            api.account_block(author_id)
+
+    def unblock_author(self, *, author_id: str) -> None:
+        api = self.api()
+        with translated(api, missing="blocking accounts"):
+            api.account_unblock(author_id)
+
+    def report(self, *, remote_id: str, author_id: str, reason: str) -> None:
+        """To the moderators of the brand's own instance (not forwarded to the author's)."""
+        # A like or a follow has an id of Palabre's making ("favourite:12"), not a status.
+        statuses = [remote_id] if remote_id and ":" not in remote_id else None
+        api = self.api()
+        with translated(api, missing="reports to its moderators"):
+            api.report(author_id, status_ids=statuses, comment=reason[:REPORT_LIMIT])

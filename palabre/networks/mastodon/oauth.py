@@ -10,16 +10,10 @@ from mastodon import Mastodon
 
 from palabre.lib import crypto, outbound
 from palabre.networks.base import Rejected, Unavailable
-from palabre.networks.mastodon.connector import (
-    SCOPES,
-    TIMEOUT,
-    client,
-    guarded_session,
-    translated,
-)
+from palabre.networks.mastodon import server
+from palabre.networks.mastodon.connector import SCOPES, TIMEOUT, client, guarded_session
+from palabre.networks.mastodon.errors import translated
 from palabre.networks.mastodon.models import MastodonApp
-
-DEFAULT_LIMIT = 500
 
 
 def normalize_instance(value: str) -> str:
@@ -65,12 +59,13 @@ def authorize_url(app: MastodonApp, *, state: str) -> str:
 
 
 def exchange(app: MastodonApp, *, code: str) -> dict[str, Any]:
-    """The access token for `code`, and what the channel needs to know about the account."""
+    """The access token for `code`, what the channel needs to know about the account, and
+    what its server says of itself (server.py; unknown when it says nothing)."""
     api = client(app.instance, client_id=app.client_id, client_secret=app.client_secret)
     with translated(api):
         token = api.log_in(code=code, redirect_uri=app.redirect_uri, scopes=SCOPES)
         me = api.account_verify_credentials()
-        limit = instance_limit(api)
+    found = server.detect(app.instance, access_token=token) or server.unknown()
     host = urlparse(app.instance).hostname
     try:
         return {
@@ -78,16 +73,8 @@ def exchange(app: MastodonApp, *, code: str) -> dict[str, Any]:
             "access_token": token,
             "acct": f"@{me['acct']}@{host}",
             "display_name": me.get("display_name") or me["acct"],
-            "max_chars": limit,
+            "max_chars": server.max_chars(found),
+            "server": found,
         }
     except (KeyError, TypeError, AttributeError):
         raise Unavailable(outbound.UNREACHABLE) from None  # an answer that is not this API
-
-
-def instance_limit(api: Mastodon) -> int:
-    """configuration.statuses.max_characters (Mastodon 4+, and most forks); 500 otherwise."""
-    try:
-        instance = api.instance_v2()
-        return int(instance["configuration"]["statuses"]["max_characters"])
-    except (KeyError, TypeError, ValueError):
-        return DEFAULT_LIMIT

@@ -1,4 +1,4 @@
-"""Mastodon notifications (as Mastodon.py returns them: dicts, dates already parsed).
+"""Mastodon notifications and statuses (as Mastodon.py returns them: dicts, dates parsed).
 
 One malformed notification must not lose the page: whatever is missing gets a safe
 default; an item with no id, or of a kind the inbox does not know, is skipped alone.
@@ -11,7 +11,14 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from palabre.networks.base import Author, IncomingInteraction, InteractionKind
+from palabre.networks.base import (
+    Author,
+    IncomingInteraction,
+    InteractionKind,
+    RecentPost,
+    Visibility,
+)
+from palabre.networks.mastodon import audience
 
 KINDS = {
     "favourite": InteractionKind.LIKE,
@@ -80,6 +87,7 @@ def notification(raw: Any) -> IncomingInteraction | None:
             plain_text(status.get("content")),
             in_reply_to=parent,
             root=parent,
+            visibility=audience.visibility(status.get("visibility")),
         )
     reaction = KINDS.get(kind_name) if isinstance(kind_name, str) else None
     note_id = _id(note.get("id"))
@@ -87,7 +95,31 @@ def notification(raw: Any) -> IncomingInteraction | None:
         return None
     target = _id(status.get("id")) or None
     return IncomingInteraction(
-        f"{kind_name}:{note_id}", reaction, author, created, in_reply_to=target, root=target
+        f"{kind_name}:{note_id}",
+        reaction,
+        author,
+        created,
+        in_reply_to=target,
+        root=target,
+        visibility=audience.visibility(status.get("visibility")) if status else Visibility.PUBLIC,
+    )
+
+
+def recent_post(raw: Any) -> RecentPost | None:
+    """One of the account's own statuses, as reconciliation compares it; None without an id."""
+    status = _dict(raw)
+    status_id = _id(status.get("id"))
+    if not status_id:
+        return None
+    media = status.get("media_attachments")
+    url = status.get("url") or status.get("uri")
+    return RecentPost(
+        remote_id=status_id,
+        text=plain_text(status.get("content")),
+        created_at=moment(status.get("created_at")),
+        url=url if isinstance(url, str) else "",
+        media_count=len(media) if isinstance(media, list) else 0,
+        in_reply_to=_id(status.get("in_reply_to_id")) or None,
     )
 
 

@@ -1,0 +1,140 @@
+"""What the connector contract suite needs from a network's test server.
+
+A network plugs into tests/networks/test_contract.py by building a `NetworkServer` for
+each real server (or faithful double) it runs on loopback: Mastodon's are Takahē and
+mastodon-mock (tests/networks/mastodon/); the local Bluesky network, and later Meta's,
+X's and LinkedIn's doubles, would each add theirs. The suite then drives Palabre's
+connector as the brand, and checks what happened through the network's own client as a
+second person (the `Peer`: the brand's fan), never through the connector it tests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from palabre.networks.base import Visibility
+
+if TYPE_CHECKING:
+    from palabre.accounts.models import Workspace
+    from palabre.channels.models import Channel
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Account:
+    role: str  # "brand" (the channel Palabre connects) or "fan" (the peer)
+    id: str
+    username: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A post as another person sees it on the network."""
+
+    remote_id: str
+    text: str
+    visibility: Visibility
+    mentions: frozenset[str] = frozenset()  # usernames
+    in_reply_to: str | None = None
+    content_warning: str = ""
+    alt_texts: tuple[str, ...] = ()
+
+
+class Peer(Protocol):
+    """The brand's fan, acting and looking through the network's own client."""
+
+    account: Account
+
+    def post(self, text: str) -> str: ...
+    def reply(self, to: str, text: str) -> str: ...
+    def mention(self, text: str) -> str:
+        """A public post that names the brand."""
+        ...
+
+    def message(self, text: str, *, in_reply_to: str | None = None) -> str:
+        """A private message to the brand."""
+        ...
+
+    def like(self, remote_id: str) -> None: ...
+    def follow(self) -> None: ...
+    def unfollow(self) -> None: ...
+    def read(self, remote_id: str) -> Seen | None:
+        """The post as the fan sees it; None when the fan may not see it."""
+        ...
+
+    def public_timeline(self) -> set[str]:
+        """Ids on the timelines anyone may read, read by the fan and signed out."""
+        ...
+
+
+class Faults(Protocol):
+    """A double's fault injector: the next `count` requests to `path` fail that way."""
+
+    def status(
+        self, path: str, status: int, *, error: str = "", count: int = 1, method: str = ""
+    ) -> None: ...
+    def rate_limit(
+        self,
+        path: str,
+        *,
+        retry_after: int | None = None,
+        reset: datetime | None = None,
+        count: int = 1,
+    ) -> None: ...
+    def malformed(self, path: str, *, count: int = 1) -> None: ...
+    def timeout(self, path: str, *, count: int = 1) -> None: ...
+    def clear(self) -> None: ...
+
+
+@dataclass
+class NetworkServer:
+    name: str  # in test ids: "takahe", "mastodon-mock"
+    network: str  # Palabre's network and connector key
+    base_url: str
+    accounts: dict[str, Account]
+    # Play the person on the network's consent page: the authorize URL Palabre sent them
+    # to, and the account that says yes → the callback URL the browser is sent back to.
+    consent: Callable[[str, Account], str]
+    # Connect the brand's account to the workspace through Palabre's own connect path.
+    connect: Callable[[Workspace], Channel]
+    peer: Peer
+    # The brand's relationship to an author, as the network tells the brand's own client:
+    # a subset of {"muting", "blocking"}.
+    relationship: Callable[[str], set[str]]
+    # Revoke the channel's token at the network, as a person would from their settings.
+    revoke: Callable[[Channel], None]
+    # The reports against an author the network's moderators see: (comment, post ids).
+    reports_against: Callable[[str], list[tuple[str, tuple[str, ...]]]] | None = None
+    faults: Faults | None = None  # None: a real server, which fails only by itself
+    # Returns once the server's background work on a new post of the brand is done: Takahē
+    # fans a post out in its worker, which puts the post back if it was deleted meanwhile.
+    settled: Callable[[str], None] = lambda remote_id: None
+    # What the suite checks of the server's own description (Channel.server), if any.
+    described_as: dict[str, Any] = field(default_factory=dict)
+    honours_idempotency: bool = False
+    # Known differences, each a reason to skip what the server cannot show.
+    no_rate_limits: str = ""  # why no rate limit can be seen there, if none can
+    no_reports: str = ""  # why reports cannot be sent there, if they cannot
+    extra: dict[str, Any] = field(default_factory=dict)  # the network's own details
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def eventually(check: Callable[[], T], *, timeout: float = 15, every: float = 0.2) -> T:
+    """The first truthy answer of `check`, asked until `timeout` seconds: servers that do
+    their work in the background (Takahē's notifications come about a second later) are
+    polled, never waited for by a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found or time.monotonic() > deadline:
+            assert found, f"still {found!r} after {timeout} s"
+            return found
+        time.sleep(every)

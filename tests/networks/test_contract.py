@@ -1,0 +1,425 @@
+"""The connector contract, run against every real server a network has on loopback
+(conftest.py: Takahē and mastodon-mock for Mastodon).
+
+Palabre's connector acts as the brand; what happened is checked as the fan sees it, through
+the network's own client (`peer`), never through the connector under test. Servers do some
+of their work in the background (Takahē delivers notifications about a second later):
+`eventually` polls, nothing sleeps a fixed time. The declared capabilities are checked
+statically for every connector in palabre/networks/tests/test_contract.py.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from palabre.channels.models import ChannelStatus
+from palabre.networks.base import (
+    AuthExpired,
+    Capability,
+    InteractionKind,
+    MediaUpload,
+    OutgoingPost,
+    RateLimited,
+    Rejected,
+    Unavailable,
+    Visibility,
+)
+from tests.networks.harness import NetworkServer, eventually
+
+pytestmark = pytest.mark.network
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), (200, 120, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _key() -> str:
+    return uuid.uuid4().hex
+
+
+def _publish(connector: Any, text: str, **options: Any) -> str:
+    return str(
+        connector.publish(OutgoingPost(text=text, idempotency_key=_key(), **options)).remote_id
+    )
+
+
+def _requires(connector: Any, capability: Capability) -> None:
+    if not connector.supports(capability):
+        pytest.skip(f"{connector.key} does not declare {capability.name}")
+
+
+def _collect(
+    connector: Any, cursor: str | None, wanted: set[str]
+) -> tuple[dict[str, Any], str | None]:
+    """Fetch from `cursor` on until every remote id in `wanted` came; (items by id, cursor)."""
+    seen: dict[str, Any] = {}
+
+    def more() -> bool:
+        nonlocal cursor
+        page = connector.fetch_interactions(cursor=cursor)
+        seen.update({i.remote_id: i for i in page.items})
+        cursor = page.next_cursor
+        return wanted <= set(seen)
+
+    eventually(more)
+    return seen, cursor
+
+
+def _newest_cursor(connector: Any, peer: Any) -> str | None:
+    """A cursor past everything the server already holds (other tests' notifications)."""
+    cursor = connector.fetch_interactions(cursor=None).next_cursor
+    if cursor is None:  # nothing yet: a first poll reads only the newest page, so make one
+        first = peer.mention("Bonjour")
+        _found, cursor = _collect(connector, None, {first})
+    while True:
+        page = connector.fetch_interactions(cursor=cursor)
+        if not page.items and page.next_cursor == cursor:
+            return cursor
+        cursor = page.next_cursor
+
+
+# --- connecting -------------------------------------------------------------------
+
+
+def test_connect_by_oauth_reads_what_the_server_is(
+    channel: Any, network_server: NetworkServer
+) -> None:
+    brand = network_server.accounts["brand"]
+    assert channel.status == ChannelStatus.ACTIVE
+    assert channel.handle.startswith(f"@{brand.username}@")
+    # A token of its own, from the consent page, not one the test server made beforehand.
+    assert channel.credentials["access_token"] not in {
+        a.token for a in network_server.accounts.values()
+    }
+    for name, value in network_server.described_as.items():
+        assert channel.server[name] == value, channel.server
+    connector = channel.get_connector()
+    assert connector.idempotent is network_server.honours_idempotency
+    assert connector.account_metrics().followers >= 0
+
+
+def test_a_retry_with_the_same_key_is_one_post_only_where_the_server_honours_keys(
+    connector: Any, network_server: NetworkServer
+) -> None:
+    post = OutgoingPost(text=f"Une fois {_key()[:6]}", idempotency_key=_key())
+    first, again = connector.publish(post), connector.publish(post)
+    if network_server.honours_idempotency:
+        assert first == again
+    else:  # why `idempotent` is False there: the publisher reconciles instead of retrying
+        assert first.remote_id != again.remote_id and not connector.idempotent
+
+
+# --- publishing -------------------------------------------------------------------
+
+
+def test_publish_with_media_alt_text_and_content_warning(connector: Any, peer: Any) -> None:
+    _requires(connector, Capability.PUBLISH_MEDIA)
+    media = connector.upload_media(MediaUpload("miche.png", "image/png", _png(), "Une miche dorée"))
+    remote_id = _publish(
+        connector, "Le levain du jour #pain", media=(media,), content_warning="nourriture"
+    )
+    seen = peer.read(remote_id)
+    assert seen is not None
+    assert seen.text == "Le levain du jour #pain"
+    assert seen.content_warning == "nourriture"
+    assert seen.alt_texts == ("Une miche dorée",)
+    assert seen.visibility is Visibility.PUBLIC
+
+
+def test_a_thread_is_a_post_and_its_answers_chained(connector: Any, peer: Any) -> None:
+    root = _publish(connector, "1/ Pourquoi le levain")
+    second = connector.reply(to_remote_id=root, text="2/ Il lève lentement", idempotency_key=_key())
+    third = connector.reply(
+        to_remote_id=second.remote_id, text="3/ Et il se garde", idempotency_key=_key()
+    )
+    seen = [peer.read(root), peer.read(second.remote_id), peer.read(third.remote_id)]
+    assert [s.in_reply_to for s in seen] == [None, root, second.remote_id]
+    assert seen[2].text == "3/ Et il se garde"  # answering itself, the brand names no one
+    assert {s.visibility for s in seen} == {Visibility.PUBLIC}
+
+
+def test_a_reply_names_whom_it_answers_and_keeps_its_audience(connector: Any, peer: Any) -> None:
+    post = _publish(connector, "Qui veut goûter la fougasse ?")
+    comment = peer.reply(post, "Moi !")
+    answer = connector.reply(to_remote_id=comment, text="Venez samedi", idempotency_key=_key())
+    seen = peer.read(answer.remote_id)
+    assert seen is not None and seen.in_reply_to == comment
+    assert seen.mentions == {peer.account.username}  # Mastodon notifies only whom it names
+    assert seen.text.count(f"@{peer.account.username}") == 1
+    assert seen.visibility is Visibility.PUBLIC
+    narrower = connector.reply(
+        to_remote_id=comment,
+        text=f"@{peer.account.username} pour nos abonnés",  # named already: not twice
+        idempotency_key=_key(),
+        visibility=Visibility.FOLLOWERS,
+    )
+    peer.follow()  # followers-only: the fan reads it as a follower
+    try:
+        seen = eventually(lambda: peer.read(narrower.remote_id))
+        assert seen.visibility is Visibility.FOLLOWERS
+        assert seen.text.count(f"@{peer.account.username}") == 1
+    finally:
+        peer.unfollow()
+
+
+# --- the inbox --------------------------------------------------------------------
+
+
+def test_notifications_come_once_with_a_cursor(connector: Any, peer: Any) -> None:
+    cursor = _newest_cursor(connector, peer)
+    post = _publish(connector, "Nouvelle fournée")
+    peer.unfollow()  # a follow only notifies once
+    comment = peer.reply(post, "Elle sent bon")
+    mention = peer.mention("La meilleure boulangerie du quartier")
+    peer.like(post)
+    peer.follow()
+    try:
+        seen: dict[str, Any] = {}
+
+        def all_kinds() -> bool:
+            nonlocal cursor
+            page = connector.fetch_interactions(cursor=cursor)
+            seen.update({i.remote_id: i for i in page.items})
+            cursor = page.next_cursor
+            kinds = {i.kind for i in seen.values()}
+            return {InteractionKind.LIKE, InteractionKind.FOLLOW} <= kinds and {
+                comment,
+                mention,
+            } <= set(seen)
+
+        eventually(all_kinds)
+    finally:
+        peer.unfollow()
+    assert seen[comment].kind is InteractionKind.COMMENT
+    assert (seen[comment].in_reply_to, seen[comment].text) == (post, "@brand Elle sent bon")
+    assert seen[mention].kind is InteractionKind.MENTION
+    like = next(i for i in seen.values() if i.kind is InteractionKind.LIKE)
+    assert like.in_reply_to == post and like.author.remote_id == peer.account.id
+    assert connector.fetch_interactions(cursor=cursor).items == ()  # nothing twice
+
+
+def test_a_burst_longer_than_a_page_loses_nothing(connector: Any, peer: Any) -> None:
+    """Servers give at most 40 notifications a page: the cursor walks forward from the
+    oldest new one, so none between two polls is skipped."""
+    cursor = _newest_cursor(connector, peer)
+    burst = {peer.mention(f"Encore une question, la {n}e") for n in range(1, 46)}
+    found, cursor = _collect(connector, cursor, burst)
+    assert burst <= set(found)
+    assert connector.fetch_interactions(cursor=cursor).items == ()
+
+
+def test_a_private_message_is_answered_privately(
+    connector: Any, peer: Any, network_server: NetworkServer
+) -> None:
+    """The point of issue 15: an answer to a private message stays private."""
+    cursor = _newest_cursor(connector, peer)
+    question = peer.message("Vous livrez à domicile ?")
+    found, cursor = _collect(connector, cursor, {question})
+    message = found[question]
+    assert message.kind is InteractionKind.MESSAGE
+    assert message.visibility is Visibility.DIRECT
+    assert message.author.remote_id == peer.account.id
+
+    # The person asked for nothing narrower; a wider audience asked for is narrowed too.
+    for asked in (None, Visibility.PUBLIC):
+        answer = connector.reply(
+            to_remote_id=question,
+            text="Oui, le samedi matin.",
+            idempotency_key=_key(),
+            visibility=asked,
+        )
+        seen = peer.read(answer.remote_id)
+        assert seen is not None, "the person answered must be able to read the answer"
+        assert seen.visibility is Visibility.DIRECT
+        assert seen.mentions == {peer.account.username}
+        assert seen.in_reply_to == question
+        public = peer.public_timeline()
+        assert answer.remote_id not in public and question not in public
+
+    # The conversation goes on: the next message names its thread.
+    follow_up = peer.message("Parfait, merci !", in_reply_to=answer.remote_id)
+    found, _cursor = _collect(connector, cursor, {follow_up})
+    assert found[follow_up].kind is InteractionKind.MESSAGE
+    assert (found[follow_up].in_reply_to, found[follow_up].root) == (answer.remote_id, question)
+
+
+# --- reading back ---------------------------------------------------------------
+
+
+def test_recent_posts_include_followers_only_and_direct_ones(connector: Any, peer: Any) -> None:
+    _requires(connector, Capability.RECENT_POSTS)
+    since = datetime.now(UTC) - timedelta(seconds=2)
+    media = connector.upload_media(MediaUpload("pain.png", "image/png", _png(), "Du pain"))
+    public = _publish(connector, "Ouvert dimanche", media=(media,))
+    followers = _publish(connector, "Pour nos abonnés", visibility=Visibility.FOLLOWERS)
+    direct = _publish(
+        connector, f"@{peer.account.username} votre commande", visibility=Visibility.DIRECT
+    )
+    answer = connector.reply(to_remote_id=public, text="Et lundi aussi", idempotency_key=_key())
+    wanted = {public, followers, direct, answer.remote_id}
+
+    posts = eventually(
+        lambda: (
+            (found := {p.remote_id: p for p in connector.recent_posts(since=since)})
+            and wanted <= set(found)
+            and found
+        )
+    )
+    assert posts[public].text == "Ouvert dimanche" and posts[public].media_count == 1
+    assert posts[followers].text == "Pour nos abonnés"
+    assert posts[direct].text == f"@{peer.account.username} votre commande"
+    assert posts[answer.remote_id].in_reply_to == public
+    assert all(p.created_at >= since and p.url for p in posts.values())
+    answers = connector.recent_posts(since=since, in_reply_to=public)
+    assert [p.remote_id for p in answers] == [answer.remote_id]
+    assert connector.recent_posts(since=datetime.now(UTC) + timedelta(minutes=1)) == []
+
+
+def test_metrics_count_what_people_did(connector: Any, peer: Any) -> None:
+    post = _publish(connector, "Comptez-vous")
+    peer.like(post)
+    peer.reply(post, "Un")
+
+    def counted() -> Any:
+        metrics = connector.post_metrics(remote_ids=[post])[post]
+        return metrics if metrics.likes == 1 and metrics.replies == 1 else None
+
+    assert eventually(counted).reposts == 0
+    assert connector.account_metrics().followers >= 0
+
+
+def test_delete_removes_the_post(connector: Any, peer: Any, network_server: NetworkServer) -> None:
+    post = _publish(connector, "Une erreur")
+    assert peer.read(post) is not None
+    network_server.settled(post)
+    connector.delete(remote_id=post)
+    eventually(lambda: peer.read(post) is None)
+
+
+# --- what a brand can do about an author ------------------------------------------
+
+
+def test_mute_and_block_an_author_and_take_it_back(
+    connector: Any, peer: Any, network_server: NetworkServer
+) -> None:
+    _requires(connector, Capability.MUTE_AUTHOR | Capability.BLOCK_AUTHOR)
+    author = peer.account.id
+    try:
+        connector.mute_author(author_id=author)
+        assert network_server.relationship(author) == {"muting"}
+        connector.unmute_author(author_id=author)
+        connector.block_author(author_id=author)
+        assert network_server.relationship(author) == {"blocking"}
+    finally:
+        connector.unmute_author(author_id=author)
+        connector.unblock_author(author_id=author)
+    assert network_server.relationship(author) == set()
+
+
+def test_report_an_author_to_the_moderators(
+    connector: Any, peer: Any, network_server: NetworkServer
+) -> None:
+    _requires(connector, Capability.REPORT)
+    post = peer.post(f"Achetez mes montres {_key()[:6]}")
+    reason = f"Spam répété {_key()[:6]}"
+    if network_server.no_reports:
+        with pytest.raises(Rejected) as refused:
+            connector.report(remote_id=post, author_id=peer.account.id, reason=reason)
+        assert "does not offer reports" in refused.value.reason
+        return
+    connector.report(remote_id=post, author_id=peer.account.id, reason=reason)
+    assert network_server.reports_against is not None
+    assert (reason, (post,)) in network_server.reports_against(peer.account.id)
+
+
+# --- failures ---------------------------------------------------------------------
+
+
+def test_a_revoked_token_needs_reconnecting(channel: Any, network_server: NetworkServer) -> None:
+    connector = channel.get_connector()
+    connector.account_metrics()
+    network_server.revoke(channel)
+    fresh = channel.get_connector()
+    with pytest.raises(AuthExpired):
+        fresh.account_metrics()
+    with pytest.raises(AuthExpired):
+        fresh.publish(OutgoingPost(text="Encore là ?", idempotency_key=_key()))
+
+
+def test_content_the_server_refuses_is_rejected_in_its_words(connector: Any) -> None:
+    with pytest.raises(Rejected) as refused:
+        _publish(connector, "x" * 501)  # plain text: Takahē counts URLs in full
+    assert "long" in refused.value.reason
+
+
+def test_a_rate_limit_says_how_long_to_wait(connector: Any, network_server: NetworkServer) -> None:
+    if network_server.no_rate_limits:
+        pytest.skip(network_server.no_rate_limits)
+    assert network_server.faults is not None
+    network_server.faults.rate_limit("/api/v1/statuses", retry_after=120)
+    with pytest.raises(RateLimited) as limited:
+        _publish(connector, "Trop vite")
+    assert limited.value.retry_after == 120
+    # Without Retry-After, Mastodon's X-RateLimit-Reset says when.
+    reset = datetime.now(UTC) + timedelta(seconds=90)
+    network_server.faults.rate_limit("/api/v1/notifications", reset=reset)
+    with pytest.raises(RateLimited) as limited:
+        connector.fetch_interactions(cursor=None)
+    assert limited.value.retry_after is not None and 80 < limited.value.retry_after <= 90
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_errors_are_passing(
+    connector: Any, network_server: NetworkServer, status: int
+) -> None:
+    if network_server.faults is None:
+        pytest.skip(f"{network_server} fails only by itself (no fault injector)")
+    network_server.faults.status("/api/v1/statuses", status, method="POST")
+    with pytest.raises(Unavailable):
+        _publish(connector, "Le four est en panne")
+
+
+def test_unreadable_answers_and_timeouts_are_passing(
+    connector: Any, network_server: NetworkServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if network_server.faults is None:
+        pytest.skip(f"{network_server} fails only by itself (no fault injector)")
+    network_server.faults.malformed("/api/v1/accounts/verify_credentials")
+    with pytest.raises(Unavailable):
+        connector.account_metrics()
+    from palabre.networks.mastodon import connector as mastodon
+
+    monkeypatch.setattr(mastodon, "TIMEOUT", 1)
+    slow = connector.channel.get_connector()
+    network_server.faults.timeout("/api/v1/accounts/verify_credentials")
+    with pytest.raises(Unavailable):
+        slow.account_metrics()
+
+
+@pytest.mark.parametrize(
+    ("status", "said", "error"),
+    [
+        (403, "This action is not allowed", Rejected),
+        (403, "Your login is currently disabled", AuthExpired),
+        (422, "This method requires an authenticated user", AuthExpired),
+        (403, "Invalid credentials.", AuthExpired),  # Pleroma, Akkoma
+        (422, "Validation failed: Text can't be blank", Rejected),
+    ],
+)
+def test_a_token_problem_is_told_by_its_meaning_not_its_status(
+    connector: Any, network_server: NetworkServer, status: int, said: str, error: type
+) -> None:
+    if network_server.faults is None:
+        pytest.skip(f"{network_server} says only its own words (no fault injector)")
+    network_server.faults.status("/api/v1/statuses", status, error=said, method="POST")
+    with pytest.raises(error) as raised:
+        _publish(connector, "Bonjour")
+    assert raised.value.reason == said

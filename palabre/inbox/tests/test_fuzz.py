@@ -125,6 +125,7 @@ def test_ingesting_malformed_pages_stores_each_usable_item_once(
     interactions_ingest(channel=channel, items=items, cursor="x" * 900)
     interactions_ingest(channel=channel, items=items, cursor=None)  # the same page again
     stored = Interaction.objects.filter(channel=channel)
-    expected = {i.remote_id.replace("\x00", "") for i in items}
+    # An id that is nothing once NUL characters are dropped identifies nothing: skipped.
+    expected = {i.remote_id.replace("\x00", "") for i in items} - {""}
     assert stored.count() == len(expected)
     channel.delete()

@@ -66,7 +66,7 @@ def exchange(app: MastodonApp, *, code: str) -> dict[str, Any]:
         token = api.log_in(code=code, redirect_uri=app.redirect_uri, scopes=SCOPES)
         me = api.account_verify_credentials()
     found = server.detect(app.instance, access_token=token) or server.unknown()
-    host = urlparse(app.instance).hostname
+    host = urlparse(app.instance).netloc  # with its port, where it has one
     try:
         return {
             "instance": app.instance,

@@ -307,9 +307,10 @@ class MastodonConnector(Connector):
             api.account_unblock(author_id)
 
     def report(self, *, remote_id: str, author_id: str, reason: str) -> None:
-        """To the moderators of the brand's own instance (not forwarded to the author's)."""
+        """To the moderators of the brand's own instance, and forwarded to those of the
+        author's instance when it is another one: they are the ones who can act on it."""
         # A like or a follow has an id of Palabre's making ("favourite:12"), not a status.
         statuses = [remote_id] if remote_id and ":" not in remote_id else None
         api = self.api()
         with translated(api, missing="reports to its moderators"):
-            api.report(author_id, status_ids=statuses, comment=reason[:REPORT_LIMIT])
+            api.report(author_id, status_ids=statuses, comment=reason[:REPORT_LIMIT], forward=True)

@@ -36,6 +36,7 @@ from palabre.networks.base import (
     PostMetrics,
     PublishedPost,
     RecentPost,
+    Rejected,
     Unavailable,
     Visibility,
     narrowest,
@@ -275,16 +276,18 @@ class MastodonConnector(Connector):
 
     @staticmethod
     def _back_to(read: Callable[..., list[Any]], since: datetime) -> list[Any]:
-        """Pages of a timeline, newest first, until one reaches back to `since`."""
+        """Pages of a timeline, newest first, until one reaches back to `since`. A list
+        that does not reach it is not all there: a post missing from it may exist, and
+        taking it as never sent would post it twice, so a person decides instead."""
         found: list[Any] = []
         max_id = None
         for _ in range(RECENT_PAGES):
             page = read(max_id=max_id, limit=PAGE)
             found += page
             if not page or min(parse.moment(s.get("created_at")) for s in page) < since:
-                break
+                return found
             max_id = page[-1]["id"]  # newest first: the oldest is last
-        return found
+        raise Rejected(f"more than {RECENT_PAGES * PAGE} posts since then: cannot read back")
 
     def mute_author(self, *, author_id: str) -> None:
         api = self.api()

@@ -94,3 +94,24 @@ def test_mastodon_declares_no_hide_but_what_a_brand_can_do_instead() -> None:
     capabilities = MastodonConnector.capabilities
     assert not capabilities & Capability.HIDE
     assert Capability.MUTE_AUTHOR | Capability.BLOCK_AUTHOR | Capability.REPORT in capabilities
+
+
+def test_reading_back_that_cannot_reach_the_moment_is_refused_not_taken_as_complete() -> None:
+    """A home timeline busier than the pages read: a post missing from what was read may
+    exist, so reconciliation must not take it as never sent (it would post it twice)."""
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    pages: list[int] = []
+
+    def busy(*, max_id: str | None, limit: int) -> list[dict[str, object]]:
+        pages.append(1)
+        return [{"id": str(len(pages) * 100 + n), "created_at": now} for n in range(limit)]
+
+    with pytest.raises(Rejected, match="cannot read back"):
+        MastodonConnector._back_to(busy, now - timedelta(hours=1))
+
+    def quiet(*, max_id: str | None, limit: int) -> list[dict[str, object]]:
+        return [{"id": "1", "created_at": now - timedelta(hours=2)}]
+
+    assert len(MastodonConnector._back_to(quiet, now - timedelta(hours=1))) == 1

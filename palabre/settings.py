@@ -166,6 +166,11 @@ if HTTPS:
     # The header alone changes nothing until the domain is submitted to the preload list.
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_HTTPONLY = True
+# Palabre's own names: browsers keep cookies per host, not per port, so another Django site
+# on the same host (a Takahē instance beside a test or a small self-hosted setup) would
+# otherwise overwrite Palabre's session in the middle of connecting it.
+SESSION_COOKIE_NAME = "palabre_session"
+CSRF_COOKIE_NAME = "palabre_csrftoken"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Other sites learn nothing of Palabre's addresses (workspace names are in them). Short

@@ -67,6 +67,7 @@ def test_connect_takahe_by_oauth_then_answer_a_private_message(
     page.get_by_text(f"@{brand['acct']} est connecté.").wait_for()
     channel = Channel.objects.get(workspace=cast.workspace, connector="mastodon")
     assert channel.server["software"] == "takahe"
+    page.get_by_text("takahe 0.11.0 · 500 caractères · 4 médias").wait_for()  # what it said
     assert channel.credentials["access_token"] not in page.content()
     page.screenshot(path=screenshot_dir / "mastodon-connected.png", full_page=True)
 

@@ -113,7 +113,7 @@ def test_an_author_mastodon_cannot_hide_is_muted_unmuted_and_reported(
 
     page.get_by_label("Pourquoi mettre en sourdine (noté au journal)").fill("Insulte gratuite")
     page.get_by_role("button", name="Mettre en sourdine", exact=True).click()
-    assert page.get_by_text("En sourdine pour votre compte").is_visible()
+    assert page.get_by_text("Mise en sourdine en route vers le réseau.").is_visible()
     _run_worker()
     author = insult.identity.remote_id
     assert DemoAuthor.objects.get(author_id=author).muted
@@ -124,7 +124,7 @@ def test_an_author_mastodon_cannot_hide_is_muted_unmuted_and_reported(
     page.screenshot(path=screenshot_dir / "mastodon-muted.png", full_page=True)
 
     page.get_by_role("button", name="Lever la sourdine").click()
-    assert page.get_by_text("Sourdine levée pour votre compte.").is_visible()
+    assert page.get_by_text("Levée de la sourdine en route vers le réseau.").is_visible()
     _run_worker()
     assert not DemoAuthor.objects.get(author_id=author).muted
     page.reload()
@@ -132,7 +132,9 @@ def test_an_author_mastodon_cannot_hide_is_muted_unmuted_and_reported(
 
     page.get_by_label("Signaler aux modérateurs").fill("Insulte envers l'équipe, sans raison.")
     page.get_by_role("button", name="Signaler", exact=True).click()
-    assert page.get_by_text("Signalé aux modérateurs, avec votre raison.").is_visible()
+    assert page.get_by_text(
+        "Signalement en route vers les modérateurs, avec votre raison."
+    ).is_visible()
     _run_worker()
     report = DemoReport.objects.get()
     assert (report.remote_id, report.reason) == (

@@ -73,6 +73,21 @@ class Channel(models.Model):
         return Capability.HIDE in connector_class(self.connector).capabilities
 
     @property
+    def server_summary(self) -> str:
+        """What the channel's server said of itself, on one line ("" when it said nothing):
+        "takahe 0.11.0 · 500 characters · 4 media"."""
+        server = self.server if isinstance(self.server, dict) else {}
+        found = server.get("limits")
+        limits: dict[str, Any] = found if isinstance(found, dict) else {}
+        name = " ".join(str(server.get(k) or "") for k in ("software", "version")).strip()
+        parts = [name[:60]] if name else []
+        if isinstance(limits.get("characters"), int):
+            parts.append(_("%(count)s characters") % {"count": limits["characters"]})
+        if isinstance(limits.get("media_attachments"), int):
+            parts.append(_("%(count)s media") % {"count": limits["media_attachments"]})
+        return " · ".join(parts) if name else ""
+
+    @property
     def credentials(self) -> dict[str, Any]:
         return crypto.decrypt_json(self.credentials_encrypted)
 

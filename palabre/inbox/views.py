@@ -273,23 +273,21 @@ def inbox_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # where replies cannot be hidden, what the brand's account can do about their author.
 HIDING_VERBS = ("hide", "unhide", "abuse", "not-abuse")
 AUTHOR_VERBS: dict[str, tuple[Callable[..., object], Promise]] = {
+    # Said as on its way: the worker carries it to the network, the author's panel says
+    # when it is done (or why it failed).
     "mute": (
         authors.author_mute,
-        gettext_lazy(
-            "Muted for your account: you no longer see what they post. “Unmute” undoes it."
-        ),
+        gettext_lazy("Muting on its way to the network. “Unmute” undoes it."),
     ),
-    "unmute": (authors.author_unmute, gettext_lazy("Unmuted for your account.")),
+    "unmute": (authors.author_unmute, gettext_lazy("Unmuting on its way to the network.")),
     "block": (
         authors.author_block,
-        gettext_lazy(
-            "Blocked: they can no longer see nor answer your account. “Unblock” undoes it."
-        ),
+        gettext_lazy("Blocking on its way to the network. “Unblock” undoes it."),
     ),
-    "unblock": (authors.author_unblock, gettext_lazy("Unblocked for your account.")),
+    "unblock": (authors.author_unblock, gettext_lazy("Unblocking on its way to the network.")),
     "report": (
         authors.interaction_report,
-        gettext_lazy("Reported to the moderators, with your reason."),
+        gettext_lazy("Report on its way to the moderators, with your reason."),
     ),
 }
 

@@ -4,6 +4,7 @@ import html
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.channels.services import (
@@ -186,3 +187,19 @@ def test_a_channel_with_a_remote_id_is_kept_and_one_that_sent_nothing_is_removed
     owner.post(f"/w/lumiere/settings/channels/{gone.pk}/remove/")
     assert Channel.objects.filter(pk=kept.pk).exists()
     assert not Channel.objects.filter(pk=gone.pk).exists()
+
+
+def test_the_channel_list_says_what_the_server_said_of_itself(cast) -> None:
+    channel = Channel.objects.create(
+        workspace=cast.workspace, network="mastodon", connector="mastodon", name="M"
+    )
+    assert channel.server_summary == ""  # never read: nothing to say
+    channel.server = {
+        "software": "takahe",
+        "version": "0.11.0",
+        "limits": {"characters": 500, "media_attachments": 4, "poll_options": "x"},
+    }
+    with translation.override("en"):
+        assert channel.server_summary == "takahe 0.11.0 · 500 characters · 4 media"
+    channel.server = {"software": "", "limits": {"characters": 500}}
+    assert channel.server_summary == ""  # limits alone name no server

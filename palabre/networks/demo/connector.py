@@ -147,11 +147,12 @@ class DemoConnector(Connector):
                 :PAGE_SIZE
             ]
         )
-        # A muted or blocked author's activity no longer reaches the account.
+        # A blocked author's activity no longer reaches the account. A muted one's still
+        # does: Palabre mutes without muting notifications, as on Mastodon.
         silenced = set(
-            DemoAuthor.objects.filter(channel=self.channel)
-            .exclude(muted=False, blocked=False)
-            .values_list("author_id", flat=True)
+            DemoAuthor.objects.filter(channel=self.channel, blocked=True).values_list(
+                "author_id", flat=True
+            )
         )
         items = tuple(self._interaction(r) for r in rows if r.author_handle not in silenced)
         next_cursor = str(rows[-1].pk) if rows else cursor

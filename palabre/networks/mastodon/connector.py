@@ -292,7 +292,9 @@ class MastodonConnector(Connector):
     def mute_author(self, *, author_id: str) -> None:
         api = self.api()
         with translated(api, missing="muting accounts"):
-            api.account_mute(author_id)
+            # Their posts leave the account's timelines, but not their notifications: the
+            # inbox is read from those, and a muted person's next complaint must reach it.
+            api.account_mute(author_id, notifications=False)
 
     def unmute_author(self, *, author_id: str) -> None:
         api = self.api()

@@ -237,3 +237,44 @@ def test_an_audience_the_network_cannot_address_is_refused(monkeypatch, cast, ta
         interaction_reply(interaction=item, actor=cast.bob, text="Oui", visibility="followers")
     reply = interaction_reply(interaction=item, actor=cast.bob, text="Oui", visibility="direct")
     assert reply.visibility == "direct"
+
+
+# --- Review of issue 15 (r1) ---------------------------------------------------------------
+
+
+class _ServerOmittingVisibility:
+    """A Mastodon-compatible server whose status view leaves `visibility` out (or a field
+    renamed, or a proxy's cut answer): the only thing Palabre then knows of the answered
+    message's audience is what it stored at ingest."""
+
+    def __init__(self) -> None:
+        self.posted: list[dict] = []
+
+    def status(self, status_id: str) -> dict:
+        claire = {"id": "7", "username": "claire", "acct": "claire@framapiaf.org"}
+        return {"id": status_id, "account": claire, "mentions": []}
+
+    def account_verify_credentials(self) -> dict:
+        return {"id": "1"}
+
+    def status_post(self, text: str, **options) -> dict:
+        self.posted.append({"text": text, **options})
+        return {"id": "99", "url": "https://piaille.fr/@lumiere/99"}
+
+
+def test_a_private_message_is_answered_privately_whatever_the_network_shows_now(
+    cast, target, monkeypatch
+) -> None:
+    from palabre.channels.models import Channel
+    from palabre.networks.mastodon.connector import MastodonConnector
+
+    item = _arrived(private_message(target.channel, "Mon numéro de commande est 4411."))
+    assert item.visibility == "direct"
+    Channel.objects.filter(pk=target.channel_id).update(connector="mastodon")
+    target.channel.refresh_from_db()
+    target.channel.save_credentials({"instance": "https://piaille.fr", "access_token": "t"})
+    fake = _ServerOmittingVisibility()
+    monkeypatch.setattr(MastodonConnector, "api", lambda self: fake)
+    reply = interaction_reply(interaction=ingested(item), actor=cast.bob, text="Remboursé.")
+    reply_send(reply)
+    assert [p["visibility"] for p in fake.posted] == ["direct"]

@@ -161,7 +161,9 @@ def reply_send(reply: Reply) -> datetime | None:
                 text=reply.text,
                 idempotency_key=reply.idempotency_key,
                 created_at=reply.created_at,
-                visibility=audience.visibility_of(reply.visibility) if reply.visibility else None,
+                # Always given: a network that no longer shows what was answered as private
+                # must not make the answer public.
+                visibility=audience.reply_visibility(reply),
             )
             faults.point("reply.after_network")
     except PersonDecides as undecided:

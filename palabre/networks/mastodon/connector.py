@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext
 from mastodon import Mastodon
 
 from palabre.lib import outbound
@@ -185,14 +186,24 @@ class MastodonConnector(Connector):
         api = self.api()
         with translated(api):
             answered = api.status(to_remote_id)
-        domains = self.local_domains()
-        people = audience.to_answer(answered, me=self.me(), local_domains=domains)
+        domains, me = self.local_domains(), self.me()
+        people = audience.to_answer(answered, me=me, local_domains=domains)
+        reaches = narrowest(audience.visibility(answered.get("visibility")), visibility)
+        if reaches is Visibility.DIRECT and not audience.reaches_author(
+            answered, me=me, local_domains=domains
+        ):
+            raise Rejected(
+                gettext(
+                    "the author's name, as their server gives it, cannot be mentioned: a "
+                    "private answer would not reach them"
+                )
+            )
         return self.publish(
             OutgoingPost(
                 text=audience.with_mentions(text, people, domains),
                 idempotency_key=idempotency_key,
                 reply_to=to_remote_id,
-                visibility=narrowest(audience.visibility(answered.get("visibility")), visibility),
+                visibility=reaches,
             )
         )
 

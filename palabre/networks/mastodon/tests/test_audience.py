@@ -21,7 +21,8 @@ FAN = {"id": "9", "username": "fan", "acct": "fan@piaille.fr"}  # as Takahē wri
         ("private", Visibility.FOLLOWERS),
         ("direct", Visibility.DIRECT),
         ("limited", Visibility.DIRECT),  # unknown: the narrowest
-        (None, Visibility.PUBLIC),
+        (None, Visibility.DIRECT),  # left out: in doubt, the narrowest too
+        (5, Visibility.DIRECT),
     ],
 )
 def test_a_status_visibility_reads_as_palabre_s(value: object, visibility: Visibility) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palabre.inbox.audience import answer_choices, incoming_visibility
 from palabre.inbox.models import Interaction, Reply
@@ -278,3 +278,32 @@ def test_a_private_message_is_answered_privately_whatever_the_network_shows_now(
     reply = interaction_reply(interaction=ingested(item), actor=cast.bob, text="Remboursé.")
     reply_send(reply)
     assert [p["visibility"] for p in fake.posted] == ["direct"]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("disabled", "Le canal est déconnecté : reconnectez-le d'abord."),
+        ("needs_reconnect", "Le canal doit être reconnecté."),
+    ],
+)
+def test_an_answer_left_for_a_channel_not_connected_fails_with_a_reason(
+    cast, target, status: str, reason: str
+) -> None:
+    from palabre.channels.connectors import forget_all
+    from palabre.channels.models import Channel, ChannelStatus
+    from palabre.channels.services import channel_disconnect
+
+    item = _arrived(private_message(target.channel, "Ma commande ?"))
+    reply = interaction_reply(interaction=item, actor=cast.bob, text="Elle arrive.")
+    Channel.objects.filter(pk=target.channel_id).update(connector="mastodon")
+    target.channel.refresh_from_db()
+    if status == ChannelStatus.DISABLED:
+        channel_disconnect(channel=target.channel)
+    else:
+        Channel.objects.filter(pk=target.channel_id).update(status=status)
+    forget_all()  # a cached demo connector stood for this channel before
+    with translation.override("fr"):
+        reply_send(Reply.objects.get(pk=reply.pk))  # no KeyError on forgotten credentials
+    reply.refresh_from_db()
+    assert (reply.status, reply.error) == ("failed", reason)

@@ -25,6 +25,7 @@ from mastodon import Mastodon
 from palabre.lib import outbound
 from palabre.networks.base import (
     AccountMetrics,
+    AuthExpired,
     Capability,
     Connector,
     ConnectorError,
@@ -118,6 +119,9 @@ class MastodonConnector(Connector):
     def api(self) -> Mastodon:
         if self._api is None:
             credentials = self.channel.credentials
+            if not credentials.get("instance") or not credentials.get("access_token"):
+                # Disconnected (its credentials forgotten): a person must connect it again.
+                raise AuthExpired(gettext("this channel is not connected"))
             self._api = client(credentials["instance"], access_token=credentials["access_token"])
         return self._api
 
@@ -132,7 +136,7 @@ class MastodonConnector(Connector):
     def local_domains(self) -> set[str]:
         """How this instance names its own accounts' domain (its acct suffix)."""
         domains = {
-            urlsplit(self.channel.credentials["instance"]).netloc,
+            urlsplit(self.channel.credentials.get("instance", "")).netloc,
             str(self.channel.server.get("domain") or ""),
         }
         return {d.lower() for d in domains if d}

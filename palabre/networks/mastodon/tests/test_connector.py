@@ -18,6 +18,7 @@ import vcr
 
 from palabre.channels.models import Channel
 from palabre.networks.base import (
+    AuthExpired,
     Capability,
     MediaUpload,
     Rejected,
@@ -170,3 +171,9 @@ def test_a_public_answer_to_an_author_it_cannot_mention_goes_out_without_the_men
     monkeypatch.setattr(MastodonConnector, "api", lambda self: fake)
     connector.reply(to_remote_id="7", text="Merci !", idempotency_key="k")
     assert [(p["text"], p["visibility"]) for p in fake.posted] == [("Merci !", "public")]
+
+
+def test_a_disconnected_channel_asks_for_a_reconnection_not_a_key_error(connector) -> None:
+    connector.channel.save_credentials({})
+    with pytest.raises(AuthExpired):
+        connector.api()

@@ -388,3 +388,23 @@ def test_a_mute_left_for_a_disconnected_mastodon_channel_fails_with_a_reason(cas
     moderation_event_apply(event)  # KeyError: 'instance' today, retried then left pending
     event.refresh_from_db()
     assert event.network_status == NetworkStatus.FAILED
+
+
+def test_a_refused_unblock_says_why_beside_the_block_still_in_force(monkeypatch, bob, item) -> None:
+    bob.post(f"/w/lumiere/inbox/{item.pk}/block/", {"reason": "menaces"})
+    _run_worker()
+
+    def refuse(self, *, author_id: str) -> None:
+        raise Rejected("Record not found")
+
+    monkeypatch.setattr(DemoMastodonConnector, "unblock_author", refuse)
+    bob.post(f"/w/lumiere/inbox/{item.pk}/unblock/")
+    _run_worker()
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "The last unblock failed on the network: Record not found" in page
+    monkeypatch.undo()
+    bob.post(f"/w/lumiere/inbox/{item.pk}/unblock/")
+    _run_worker()
+    assert _demo_author(item) == (False, False)
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "failed on the network" not in page  # the latest attempt worked

@@ -148,6 +148,16 @@ def channel_server_refresh(*, channel: Channel, force: bool = False) -> bool:
     return changed
 
 
+def channel_inactive_reason(channel: Channel) -> str:
+    """Why nothing can be done on the network through this channel now ("" when it can):
+    its credentials stopped working, or were forgotten when it was disconnected."""
+    if channel.status == ChannelStatus.NEEDS_RECONNECT:
+        return _("The channel needs reconnecting.")
+    if channel.status != ChannelStatus.ACTIVE:
+        return _("The channel is disconnected: connect it again first.")
+    return ""
+
+
 def channel_mark_needs_reconnect(*, channel: Channel, reason: str) -> None:
     """Credentials stopped working: posts hold until a person reconnects (channel_reactivate)."""
     Channel.objects.filter(pk=channel.pk).update(

@@ -94,8 +94,10 @@ def answer_choices(interaction: Interaction) -> list[Visibility]:
 
 
 def reply_visibility(reply: Reply) -> Visibility:
-    """The audience an answer was sent to: its own, or that of what it answers."""
-    return visibility_of(reply.visibility) if reply.visibility else audience_of(reply.interaction)
+    """The audience an answer goes to: the narrower of the one chosen and that of what it
+    answers, as Palabre stored it (never wider, whatever the network shows later)."""
+    chosen = visibility_of(reply.visibility) if reply.visibility else None
+    return narrowest(audience_of(reply.interaction), chosen) or Visibility.DIRECT
 
 
 @dataclass(frozen=True)

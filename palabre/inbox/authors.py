@@ -5,7 +5,8 @@ moderators.
 Each is a `ModerationEvent` the worker carries to the network (moderation_event_apply),
 so the log says who did it, when and why, and every mute or block can be undone. Where an
 author stands is read from that log (`author_standing`), never kept elsewhere: the latest
-mute or unmute of this author on this channel says whether they are muted.
+mute or unmute of this author on this channel that the network did not refuse says
+whether they are muted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User
@@ -27,32 +29,28 @@ REASON_MAX = 500  # ModerationEvent.reason
 
 @dataclass(frozen=True)
 class Standing:
-    """Where the brand's account stands with an author, from the log."""
+    """Where the brand's account stands with an author, from the log: the latest event the
+    network did not refuse says it (a refused unblock leaves the author blocked there); the
+    latest attempt, when refused, is kept apart to say why."""
 
-    mute: ModerationEvent | None = None  # the latest mute or unmute
-    block: ModerationEvent | None = None  # the latest block or unblock
-    report: ModerationEvent | None = None  # the latest report of this interaction
+    mute: ModerationEvent | None = None  # the latest mute or unmute not refused
+    block: ModerationEvent | None = None  # the latest block or unblock not refused
+    report: ModerationEvent | None = None  # the latest report of this interaction not refused
+    mute_failed: ModerationEvent | None = None  # the latest mute or unmute, when refused
+    block_failed: ModerationEvent | None = None
+    report_failed: ModerationEvent | None = None
 
     @property
     def muted(self) -> bool:
-        return _holds(self.mute, EventAction.MUTE)
+        return self.mute is not None and self.mute.action == EventAction.MUTE
 
     @property
     def blocked(self) -> bool:
-        return _holds(self.block, EventAction.BLOCK)
+        return self.block is not None and self.block.action == EventAction.BLOCK
 
     @property
     def reported(self) -> bool:
-        return _holds(self.report, EventAction.REPORT)
-
-
-def _holds(event: ModerationEvent | None, action: str) -> bool:
-    """The latest event is this action, and the network did not refuse it."""
-    return (
-        event is not None
-        and event.action == action
-        and event.network_status != NetworkStatus.FAILED
-    )
+        return self.report is not None
 
 
 def author_actions(interaction: Interaction) -> Capability:
@@ -69,11 +67,20 @@ def author_standing(interaction: Interaction) -> Standing:
         interaction__channel_id=interaction.channel_id,
         interaction__identity_id=interaction.identity_id,
     )
-    return Standing(
-        mute=about.filter(action__in=[EventAction.MUTE, EventAction.UNMUTE]).first(),
-        block=about.filter(action__in=[EventAction.BLOCK, EventAction.UNBLOCK]).first(),
-        report=log.filter(interaction=interaction, action=EventAction.REPORT).first(),
-    )
+    mute, mute_failed = _latest(about.filter(action__in=[EventAction.MUTE, EventAction.UNMUTE]))
+    block, block_failed = _latest(about.filter(action__in=[EventAction.BLOCK, EventAction.UNBLOCK]))
+    report, report_failed = _latest(log.filter(interaction=interaction, action=EventAction.REPORT))
+    return Standing(mute, block, report, mute_failed, block_failed, report_failed)
+
+
+def _latest(
+    events: QuerySet[ModerationEvent],
+) -> tuple[ModerationEvent | None, ModerationEvent | None]:
+    """(the latest event the network did not refuse, the latest one if it was refused)."""
+    latest = events.first()
+    in_force = events.exclude(network_status=NetworkStatus.FAILED).first()
+    refused = latest if latest and latest.network_status == NetworkStatus.FAILED else None
+    return in_force, refused
 
 
 # action → (what the network must allow, the state it changes, the value it must have before)

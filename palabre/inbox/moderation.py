@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.connectors import connector_for, wait_out
+from palabre.channels.services import channel_inactive_reason, channel_mark_needs_reconnect
 from palabre.inbox.ml.classifier import SPAM_HIDE, base_model, classify, model_at
 from palabre.inbox.ml.lexicon import fold
 from palabre.inbox.ml.model import META, AbuseModel
@@ -333,8 +334,12 @@ NETWORK_STEPS: dict[str, Capability] = {
 def moderation_event_apply(event: ModerationEvent) -> datetime | None:
     """The worker's step: carry a hide, unhide, mute, block (and their undoing) or report
     to the network. One the network cannot do fails with that reason, never an error."""
-    interaction = event.interaction
-    connector = connector_for(interaction.channel)
+    channel = event.interaction.channel
+    inactive = channel_inactive_reason(channel)
+    if inactive:
+        _network_failed(event, inactive)
+        return None
+    connector = connector_for(channel)
     problem = _not_carried(event, connector)
     if problem:
         _network_failed(event, problem)
@@ -344,6 +349,8 @@ def moderation_event_apply(event: ModerationEvent) -> datetime | None:
     except RateLimited as error:
         raise wait_out(error) from None
     except (Rejected, AuthExpired) as error:
+        if isinstance(error, AuthExpired):  # as a reply or a publication does
+            channel_mark_needs_reconnect(channel=channel, reason=error.reason)
         _network_failed(event, error.reason)
         return None
     ModerationEvent.objects.filter(pk=event.pk).update(network_status=NetworkStatus.DONE)

@@ -13,7 +13,11 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.connectors import connector_for, wait_out
-from palabre.channels.services import channel_mark_needs_reconnect, channel_recorded_ids
+from palabre.channels.services import (
+    channel_inactive_reason,
+    channel_mark_needs_reconnect,
+    channel_recorded_ids,
+)
 from palabre.inbox import audience
 from palabre.inbox.models import (
     EventAction,
@@ -150,6 +154,10 @@ def reply_send(reply: Reply) -> datetime | None:
     for what an interrupted send left (`_left_behind`)."""
     interaction = reply.interaction
     channel = interaction.channel
+    inactive = channel_inactive_reason(channel)
+    if inactive:
+        Reply.objects.filter(pk=reply.pk).update(status=ReplyStatus.FAILED, error=inactive)
+        return None
     connector = connector_for(channel)
     try:
         published = _left_behind(reply, connector)
@@ -161,7 +169,9 @@ def reply_send(reply: Reply) -> datetime | None:
                 text=reply.text,
                 idempotency_key=reply.idempotency_key,
                 created_at=reply.created_at,
-                visibility=audience.visibility_of(reply.visibility) if reply.visibility else None,
+                # Always given: a network that no longer shows what was answered as private
+                # must not make the answer public.
+                visibility=audience.reply_visibility(reply),
             )
             faults.point("reply.after_network")
     except PersonDecides as undecided:

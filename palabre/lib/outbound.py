@@ -22,7 +22,8 @@ network list `localhost`.
 
 Use: `httpx_options()` for an httpx client (the atproto SDK: Request(**httpx_options())),
 `guard_session(session)` for a requests session (Mastodon.py), `check_url(url)` before
-storing an address, `resolve(host, port)` for anything else that opens a socket.
+storing an address, `resolve(host, port)` for anything else that opens a socket, and
+`read_bounded(response, …)` to read a body of unknown size and pace.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import time
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -72,6 +74,10 @@ class OutboundRefused(OSError):
 
     def __init__(self) -> None:
         super().__init__(UNREACHABLE)
+
+
+class OutboundCutShort(OSError):
+    """An answer longer than allowed, or not whole by the deadline: not read."""
 
 
 def _allowed() -> tuple[frozenset[str], list[Network]]:
@@ -297,3 +303,24 @@ def guard_session(session: S) -> S:
     for prefix in ("http://", "https://"):
         session.mount(prefix, GuardedAdapter())
     return session
+
+
+READ_CHUNK = 64 * 1024
+
+
+def read_bounded(response: requests.Response, *, limit: int, deadline: float) -> bytes:
+    """The body of `response` (requested with stream=True): at most `limit` bytes, read
+    whole before `deadline` (a time.monotonic() moment), else OutboundCutShort. Each step
+    reads the socket once, so a body trickled a byte at a time is cut at the deadline too
+    (a step waits at most the request's read timeout)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise OutboundCutShort(f"over {limit} bytes")
+    body = bytearray()
+    while chunk := response.raw.read1(READ_CHUNK, decode_content=True):
+        body += chunk
+        if len(body) > limit:
+            raise OutboundCutShort(f"over {limit} bytes")
+        if time.monotonic() > deadline:
+            raise OutboundCutShort("not whole in time")
+    return bytes(body)

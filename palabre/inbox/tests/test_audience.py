@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palabre.inbox.audience import answer_choices, incoming_visibility
 from palabre.inbox.models import Interaction, Reply
@@ -237,3 +237,73 @@ def test_an_audience_the_network_cannot_address_is_refused(monkeypatch, cast, ta
         interaction_reply(interaction=item, actor=cast.bob, text="Oui", visibility="followers")
     reply = interaction_reply(interaction=item, actor=cast.bob, text="Oui", visibility="direct")
     assert reply.visibility == "direct"
+
+
+# --- Review of issue 15 (r1) ---------------------------------------------------------------
+
+
+class _ServerOmittingVisibility:
+    """A Mastodon-compatible server whose status view leaves `visibility` out (or a field
+    renamed, or a proxy's cut answer): the only thing Palabre then knows of the answered
+    message's audience is what it stored at ingest."""
+
+    def __init__(self) -> None:
+        self.posted: list[dict] = []
+
+    def status(self, status_id: str) -> dict:
+        claire = {"id": "7", "username": "claire", "acct": "claire@framapiaf.org"}
+        return {"id": status_id, "account": claire, "mentions": []}
+
+    def account_verify_credentials(self) -> dict:
+        return {"id": "1"}
+
+    def status_post(self, text: str, **options) -> dict:
+        self.posted.append({"text": text, **options})
+        return {"id": "99", "url": "https://piaille.fr/@lumiere/99"}
+
+
+def test_a_private_message_is_answered_privately_whatever_the_network_shows_now(
+    cast, target, monkeypatch
+) -> None:
+    from palabre.channels.models import Channel
+    from palabre.networks.mastodon.connector import MastodonConnector
+
+    item = _arrived(private_message(target.channel, "Mon numéro de commande est 4411."))
+    assert item.visibility == "direct"
+    Channel.objects.filter(pk=target.channel_id).update(connector="mastodon")
+    target.channel.refresh_from_db()
+    target.channel.save_credentials({"instance": "https://piaille.fr", "access_token": "t"})
+    fake = _ServerOmittingVisibility()
+    monkeypatch.setattr(MastodonConnector, "api", lambda self: fake)
+    reply = interaction_reply(interaction=ingested(item), actor=cast.bob, text="Remboursé.")
+    reply_send(reply)
+    assert [p["visibility"] for p in fake.posted] == ["direct"]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("disabled", "Le canal est déconnecté : reconnectez-le d'abord."),
+        ("needs_reconnect", "Le canal doit être reconnecté."),
+    ],
+)
+def test_an_answer_left_for_a_channel_not_connected_fails_with_a_reason(
+    cast, target, status: str, reason: str
+) -> None:
+    from palabre.channels.connectors import forget_all
+    from palabre.channels.models import Channel, ChannelStatus
+    from palabre.channels.services import channel_disconnect
+
+    item = _arrived(private_message(target.channel, "Ma commande ?"))
+    reply = interaction_reply(interaction=item, actor=cast.bob, text="Elle arrive.")
+    Channel.objects.filter(pk=target.channel_id).update(connector="mastodon")
+    target.channel.refresh_from_db()
+    if status == ChannelStatus.DISABLED:
+        channel_disconnect(channel=target.channel)
+    else:
+        Channel.objects.filter(pk=target.channel_id).update(status=status)
+    forget_all()  # a cached demo connector stood for this channel before
+    with translation.override("fr"):
+        reply_send(Reply.objects.get(pk=reply.pk))  # no KeyError on forgotten credentials
+    reply.refresh_from_db()
+    assert (reply.status, reply.error) == ("failed", reason)

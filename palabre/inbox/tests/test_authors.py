@@ -329,3 +329,82 @@ def test_a_rate_limited_report_waits_as_the_network_asks(monkeypatch, cast, item
         moderation_event_apply(event)
     event.refresh_from_db()
     assert event.network_status == NetworkStatus.PENDING
+
+
+# --- Review of issue 15 (r1) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("do", "undo"), [("block", "unblock"), ("mute", "unmute")])
+def test_an_undo_the_network_refuses_leaves_the_author_as_they_are_on_the_network(
+    monkeypatch, bob, item, do: str, undo: str
+) -> None:
+    """An unblock that failed on the network leaves the author blocked there: Palabre must
+    keep saying so (and offer "Unblock" again), not show them unblocked with no error."""
+    bob.post(f"/w/lumiere/inbox/{item.pk}/{do}/", {"reason": "menaces"})
+    _run_worker()
+
+    def refuse(self, *, author_id: str) -> None:
+        raise Rejected("Record not found")
+
+    monkeypatch.setattr(DemoMastodonConnector, f"{undo}_author", refuse)
+    bob.post(f"/w/lumiere/inbox/{item.pk}/{undo}/")
+    _run_worker()
+    on_network = _demo_author(item)
+    assert on_network == ((True, False) if do == "mute" else (False, True))  # still in force
+    standing = authors.author_standing(item)
+    assert (standing.muted, standing.blocked) == on_network
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert f"/inbox/{item.pk}/{undo}/" in page  # the undo can be tried again
+
+
+def test_a_mute_that_finds_the_token_revoked_asks_for_a_reconnection(
+    monkeypatch, cast, item
+) -> None:
+    from palabre.channels.models import ChannelStatus
+    from palabre.networks.base import AuthExpired
+
+    def revoked(self, *, author_id: str) -> None:
+        raise AuthExpired("Invalid Bearer token")
+
+    monkeypatch.setattr(DemoMastodonConnector, "mute_author", revoked)
+    event = authors.author_mute(interaction=item, actor=cast.bob)
+    moderation_event_apply(event)
+    item.channel.refresh_from_db()
+    # As a reply or a publication that meets a revoked token does.
+    assert item.channel.status == ChannelStatus.NEEDS_RECONNECT
+
+
+def test_a_mute_left_for_a_disconnected_mastodon_channel_fails_with_a_reason(cast, item) -> None:
+    from palabre.channels.connectors import forget_all
+    from palabre.channels.models import Channel
+    from palabre.channels.services import channel_disconnect
+
+    event = authors.author_mute(interaction=item, actor=cast.bob)
+    Channel.objects.filter(pk=item.channel_id).update(connector="mastodon")
+    item.channel.refresh_from_db()
+    channel_disconnect(channel=item.channel)
+    forget_all()  # the worker's cached demo connector stood for this channel before
+    event = ModerationEvent.objects.get(pk=event.pk)
+    moderation_event_apply(event)  # KeyError: 'instance' today, retried then left pending
+    event.refresh_from_db()
+    assert event.network_status == NetworkStatus.FAILED
+
+
+def test_a_refused_unblock_says_why_beside_the_block_still_in_force(monkeypatch, bob, item) -> None:
+    bob.post(f"/w/lumiere/inbox/{item.pk}/block/", {"reason": "menaces"})
+    _run_worker()
+
+    def refuse(self, *, author_id: str) -> None:
+        raise Rejected("Record not found")
+
+    monkeypatch.setattr(DemoMastodonConnector, "unblock_author", refuse)
+    bob.post(f"/w/lumiere/inbox/{item.pk}/unblock/")
+    _run_worker()
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "The last unblock failed on the network: Record not found" in page
+    monkeypatch.undo()
+    bob.post(f"/w/lumiere/inbox/{item.pk}/unblock/")
+    _run_worker()
+    assert _demo_author(item) == (False, False)
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "failed on the network" not in page  # the latest attempt worked

@@ -19,11 +19,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext
 from mastodon import Mastodon
 
 from palabre.lib import outbound
 from palabre.networks.base import (
     AccountMetrics,
+    AuthExpired,
     Capability,
     Connector,
     ConnectorError,
@@ -117,6 +119,9 @@ class MastodonConnector(Connector):
     def api(self) -> Mastodon:
         if self._api is None:
             credentials = self.channel.credentials
+            if not credentials.get("instance") or not credentials.get("access_token"):
+                # Disconnected (its credentials forgotten): a person must connect it again.
+                raise AuthExpired(gettext("this channel is not connected"))
             self._api = client(credentials["instance"], access_token=credentials["access_token"])
         return self._api
 
@@ -131,7 +136,7 @@ class MastodonConnector(Connector):
     def local_domains(self) -> set[str]:
         """How this instance names its own accounts' domain (its acct suffix)."""
         domains = {
-            urlsplit(self.channel.credentials["instance"]).netloc,
+            urlsplit(self.channel.credentials.get("instance", "")).netloc,
             str(self.channel.server.get("domain") or ""),
         }
         return {d.lower() for d in domains if d}
@@ -185,14 +190,24 @@ class MastodonConnector(Connector):
         api = self.api()
         with translated(api):
             answered = api.status(to_remote_id)
-        domains = self.local_domains()
-        people = audience.to_answer(answered, me=self.me(), local_domains=domains)
+        domains, me = self.local_domains(), self.me()
+        people = audience.to_answer(answered, me=me, local_domains=domains)
+        reaches = narrowest(audience.visibility(answered.get("visibility")), visibility)
+        if reaches is Visibility.DIRECT and not audience.reaches_author(
+            answered, me=me, local_domains=domains
+        ):
+            raise Rejected(
+                gettext(
+                    "the author's name, as their server gives it, cannot be mentioned: a "
+                    "private answer would not reach them"
+                )
+            )
         return self.publish(
             OutgoingPost(
                 text=audience.with_mentions(text, people, domains),
                 idempotency_key=idempotency_key,
                 reply_to=to_remote_id,
-                visibility=narrowest(audience.visibility(answered.get("visibility")), visibility),
+                visibility=reaches,
             )
         )
 

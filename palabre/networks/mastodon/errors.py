@@ -28,14 +28,17 @@ from palabre.networks.base import AuthExpired, RateLimited, Rejected, Unavailabl
 
 log = logging.getLogger(__name__)
 
-# What servers say of a dead token or a login that no longer works (docs/networks.md).
+# What servers say of a dead token or of the account's own login (docs/networks.md): only
+# wording about the access token, or about "your login", the account the token speaks for.
+# A refusal about another account ("This account has been suspended", of the one muted or
+# reported) is no reason to ask for a reconnection.
 _AUTH_TROUBLE = re.compile(
-    r"(invalid|revoked|expired|unknown)\W+(\w+\W+)?(token|credentials)"  # "Invalid Bearer token"
-    r"|token[\W_]+(\w+\W+){0,2}(invalid|revoked|expired|required)"  # "…token was revoked"
-    r"|login is (currently )?(disabled|pending)"
-    r"|missing a confirmed e-?mail"
-    r"|requires an authenticated user"
-    r"|account (is|has been) (currently )?(disabled|suspended)",
+    r"(invalid|revoked|expired|unknown)\W+(access|bearer|oauth)\W+token"  # "Invalid Bearer token"
+    r"|access\W+token\W+((is|was|has\W+been)\W+)?(invalid|revoked|expired|required)"
+    r"|^\W*invalid\W+credentials\W*$"  # Pleroma's whole answer
+    r"|your login is (currently )?(disabled|pending)"
+    r"|your login is missing a confirmed e-?mail"
+    r"|this method requires an authenticated user",
     re.IGNORECASE,
 )
 READ_ALOUD = 500  # how much of an answer's body is kept to be read for its meaning

@@ -12,12 +12,20 @@ Never with a trailing slash (Takahē answers 404), never through Mastodon.py's i
 
 Only Mastodon itself, and its forks that report "mastodon", is trusted to honour
 Idempotency-Key; any other or unknown server is treated as not honouring it.
+
+Detection runs in the OAuth callback (a web request) and in the worker, against a server
+anyone may run: it never raises, reads at most MAX_BYTES per document and stops at
+DEADLINE, and whatever is malformed reads as unknown. The access token goes only to the
+instance document, over the instance's own address, and only when it would not answer an
+anonymous client (limited federation): never to nodeinfo, which is public.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +34,11 @@ import requests
 
 from palabre.lib import outbound
 
-TIMEOUT = 10
+TIMEOUT = 10  # each request
+DEADLINE = 20  # seconds, the whole detection
+MAX_BYTES = 1_000_000  # a document larger than this is not read
+MAX_LIMIT = 1_000_000  # the largest limit believed (a column holds it; a server may say 10**20)
+MAX_TEXT = 100  # a name, a version, a domain kept
 CHECK_EVERY = timedelta(days=1)
 DEFAULT_MAX_CHARS = 500
 NODEINFO_SCHEMA = re.compile(r"^https?://nodeinfo\.diaspora\.software/ns/schema/2\.\d+$")
@@ -44,8 +56,8 @@ def honours_idempotency(server: Document) -> bool:
 
 
 def max_chars(server: Document) -> int:
-    value = _dict(server.get("limits")).get("characters")
-    return value if isinstance(value, int) and value > 0 else DEFAULT_MAX_CHARS
+    value = _limit(_dict(server.get("limits")).get("characters"))
+    return value if value else DEFAULT_MAX_CHARS
 
 
 def due(server: Document, *, now: datetime | None = None) -> bool:
@@ -68,15 +80,26 @@ def unknown() -> Document:
     return {"software": "", "version": "", "limits": {}, "checked_at": _now()}
 
 
+class _Session(requests.Session):
+    """One detection's requests: guarded, and every read ends by the same deadline."""
+
+    def __init__(self, deadline: float, access_token: str = "") -> None:
+        super().__init__()
+        outbound.guard_session(self)
+        self.deadline = deadline
+        if access_token:
+            self.headers["Authorization"] = f"Bearer {access_token}"
+
+
 def detect(instance: str, *, access_token: str = "") -> Document | None:
     """What the server at `instance` (https://host[:port]) says of itself; None when none of
     its documents could be read (keep what was known; try again later)."""
-    session = outbound.guard_session(requests.Session())
-    if access_token:  # some instances answer only signed-in clients (limited federation)
-        session.headers["Authorization"] = f"Bearer {access_token}"
+    deadline = time.monotonic() + DEADLINE
     base = instance.rstrip("/")
-    found = _read(session, f"{base}/api/v2/instance") or _read(session, f"{base}/api/v1/instance")
-    software, software_version = _nodeinfo(session, base)
+    found = _instance(_Session(deadline), base)
+    if found is None and access_token:  # some instances answer only signed-in clients
+        found = _instance(_Session(deadline, access_token), base)
+    software, software_version = _nodeinfo(_Session(deadline), base)
     if found is None and not software:
         return None
     instance_doc = found or {}
@@ -84,10 +107,13 @@ def detect(instance: str, *, access_token: str = "") -> Document | None:
     if not software:
         software, software_version = _named(version)
     return {
-        "software": software,
-        "version": software_version or version,
-        "domain": _text(instance_doc.get("domain") or instance_doc.get("uri"))
-        or urlsplit(base).netloc,
+        "software": software[:MAX_TEXT],
+        "version": (software_version or version)[:MAX_TEXT],
+        "domain": (
+            _text(instance_doc.get("domain"))
+            or _text(instance_doc.get("uri"))
+            or urlsplit(base).netloc
+        )[:MAX_TEXT],
         "limits": _limits(instance_doc),
         "checked_at": _now(),
     }
@@ -97,33 +123,55 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _read(session: requests.Session, url: str) -> Document | None:
-    """The JSON object at `url`, or None: whatever fails here reads as "not there"."""
+def _instance(session: _Session, base: str) -> Document | None:
+    return _read(session, f"{base}/api/v2/instance") or _read(session, f"{base}/api/v1/instance")
+
+
+def _read(session: _Session, url: str) -> Document | None:
+    """The JSON object at `url`, or None: whatever fails here reads as "not there" (an
+    error, a body too large or too slow, JSON malformed or nested too deep)."""
     try:
-        answer = session.get(url, timeout=TIMEOUT, allow_redirects=False)
-        if answer.status_code != 200:
+        left = session.deadline - time.monotonic()
+        if left <= 0:
             return None
-        document = answer.json()
-    except (requests.RequestException, ValueError, OSError) as error:
-        log.info("Mastodon server detection: %s unreadable: %s", url, error)
+        with session.get(
+            url, timeout=min(TIMEOUT, left), allow_redirects=False, stream=True
+        ) as answer:
+            if answer.status_code != 200:
+                return None
+            body = outbound.read_bounded(answer, limit=MAX_BYTES, deadline=session.deadline)
+        document = json.loads(body)
+    except (requests.RequestException, ValueError, OSError, RecursionError) as error:
+        log.info("Mastodon server detection: %s unreadable: %s", url, type(error).__name__)
         return None
     return document if isinstance(document, dict) else None
 
 
-def _nodeinfo(session: requests.Session, base: str) -> tuple[str, str]:
+def _nodeinfo(session: _Session, base: str) -> tuple[str, str]:
     """(software name in lower case, its version) from the nodeinfo document, or ("", "")."""
     index = _read(session, f"{base}/.well-known/nodeinfo") or {}
-    links = [_dict(link) for link in index.get("links", []) if isinstance(link, dict)]
+    links = index.get("links")
     schemas = {
         _text(link.get("rel")): _text(link.get("href"))
-        for link in links
-        if NODEINFO_SCHEMA.match(_text(link.get("rel")))
-        # Only a document the instance itself serves: an address elsewhere is not its word.
-        and urlsplit(_text(link.get("href"))).netloc == urlsplit(base).netloc
+        for link in (links if isinstance(links, list) else [])
+        if isinstance(link, dict)
+        and NODEINFO_SCHEMA.match(_text(link.get("rel")))
+        and _same_origin(_text(link.get("href")), base)
     }
     document = _read(session, schemas[max(schemas)]) if schemas else None  # the newest 2.x
     software = _dict((document or {}).get("software"))
     return _text(software.get("name")).lower(), _text(software.get("version"))
+
+
+def _same_origin(url: str, base: str) -> bool:
+    """Only a document the instance itself serves, the way it serves its API: an address
+    elsewhere is not its word, and an http:// one under an https:// instance (a proxy that
+    does not say the scheme) would cross the Internet in clear."""
+    try:
+        there, here = urlsplit(url), urlsplit(base)
+    except ValueError:
+        return False
+    return (there.scheme, there.netloc) == (here.scheme, here.netloc)
 
 
 def _named(version: str) -> tuple[str, str]:
@@ -143,7 +191,15 @@ def _limits(document: Document) -> dict[str, int]:
         "media_attachments": statuses.get("max_media_attachments"),
         "poll_options": polls.get("max_options"),
     }
-    return {k: v for k, v in found.items() if isinstance(v, int) and not isinstance(v, bool)}
+    return {k: limit for k, v in found.items() if (limit := _limit(v)) is not None}
+
+
+def _limit(value: Any) -> int | None:
+    """A limit a server gave, within what Palabre believes (0 to MAX_LIMIT); None when it
+    is no whole number."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return None
+    return min(value, MAX_LIMIT)
 
 
 def _dict(value: Any) -> Document:

@@ -21,7 +21,8 @@ FAN = {"id": "9", "username": "fan", "acct": "fan@piaille.fr"}  # as Takahē wri
         ("private", Visibility.FOLLOWERS),
         ("direct", Visibility.DIRECT),
         ("limited", Visibility.DIRECT),  # unknown: the narrowest
-        (None, Visibility.PUBLIC),
+        (None, Visibility.DIRECT),  # left out: in doubt, the narrowest too
+        (5, Visibility.DIRECT),
     ],
 )
 def test_a_status_visibility_reads_as_palabre_s(value: object, visibility: Visibility) -> None:
@@ -67,3 +68,23 @@ def test_a_local_name_is_not_a_remote_one() -> None:
     assert audience.with_mentions("@fan@piaille.fr merci", [("fan", "")], LOCAL) == (
         "@fan@piaille.fr merci"
     )
+
+
+# --- Review of issue 15 (r1) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "account",
+    [
+        {"id": "8", "username": "eve @victim@other.example", "acct": "eve@evil.example"},
+        {"id": "8", "username": "eve", "acct": "eve@evil.example @victim@other.example"},
+        {"id": "8", "username": "eve", "acct": "eve@evil.example\n@victim@other.example"},
+    ],
+)
+def test_a_name_a_server_sent_cannot_add_someone_to_a_private_answer(account: dict) -> None:
+    """Usernames and acct come from other servers through federation: one with a space in it
+    must not make a direct answer mention (and so reach) another account."""
+    status = {"visibility": "direct", "account": account, "mentions": [BRAND]}
+    people = audience.to_answer(status, me="1", local_domains=LOCAL)
+    text = audience.with_mentions("Votre commande est remboursée.", people, LOCAL)
+    assert ("victim", "other.example") not in audience.mentioned(text, LOCAL)

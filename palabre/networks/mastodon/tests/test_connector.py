@@ -17,7 +17,14 @@ import pytest
 import vcr
 
 from palabre.channels.models import Channel
-from palabre.networks.base import Capability, MediaUpload, Rejected, Unavailable
+from palabre.networks.base import (
+    AuthExpired,
+    Capability,
+    MediaUpload,
+    Rejected,
+    Unavailable,
+    Visibility,
+)
 from palabre.networks.mastodon import connector as mastodon
 from palabre.networks.mastodon import oauth
 from palabre.networks.mastodon.connector import MastodonConnector
@@ -115,3 +122,58 @@ def test_reading_back_that_cannot_reach_the_moment_is_refused_not_taken_as_compl
         return [{"id": "1", "created_at": now - timedelta(hours=2)}]
 
     assert len(MastodonConnector._back_to(quiet, now - timedelta(hours=1))) == 1
+
+
+class _AnsweredBy:
+    """A server whose status view shows `author` as the author of status 7."""
+
+    def __init__(self, author: dict, visibility: str | None) -> None:
+        self.answered = {"id": "7", "account": author, "mentions": []}
+        if visibility is not None:
+            self.answered["visibility"] = visibility
+        self.posted: list[dict] = []
+
+    def status(self, status_id: str) -> dict:
+        return self.answered
+
+    def account_verify_credentials(self) -> dict:
+        return {"id": "1"}
+
+    def status_post(self, text: str, **options) -> dict:
+        self.posted.append({"text": text, **options})
+        return {"id": "99", "url": "https://piaille.fr/@lumiere/99"}
+
+
+EVE = {"id": "8", "username": "eve @victim@other.example", "acct": "eve@evil.example"}
+
+
+@pytest.mark.parametrize(
+    ("visibility", "chosen"),
+    [("direct", None), (None, None), ("public", Visibility.DIRECT)],
+    ids=["private-message", "visibility-left-out", "narrowed-to-private"],
+)
+def test_a_private_answer_to_an_author_it_cannot_mention_is_refused_not_sent(
+    connector, monkeypatch, visibility: str | None, chosen: Visibility | None
+) -> None:
+    """A direct answer reaches only whom it mentions: without its author, nobody (or
+    only whom the name smuggled in). A person answers on the network instead."""
+    fake = _AnsweredBy(EVE, visibility)
+    monkeypatch.setattr(MastodonConnector, "api", lambda self: fake)
+    with pytest.raises(Rejected):
+        connector.reply(to_remote_id="7", text="Remboursé.", idempotency_key="k", visibility=chosen)
+    assert fake.posted == []
+
+
+def test_a_public_answer_to_an_author_it_cannot_mention_goes_out_without_the_mention(
+    connector, monkeypatch
+) -> None:
+    fake = _AnsweredBy(EVE, "public")
+    monkeypatch.setattr(MastodonConnector, "api", lambda self: fake)
+    connector.reply(to_remote_id="7", text="Merci !", idempotency_key="k")
+    assert [(p["text"], p["visibility"]) for p in fake.posted] == [("Merci !", "public")]
+
+
+def test_a_disconnected_channel_asks_for_a_reconnection_not_a_key_error(connector) -> None:
+    connector.channel.save_credentials({})
+    with pytest.raises(AuthExpired):
+        connector.api()

@@ -49,6 +49,13 @@ def _api_error(status: int, said: str | None) -> sdk.MastodonAPIError:
         (403, "This action is not allowed", "", Rejected),
         (422, "Validation failed: Text character limit of 500 exceeded", "", Rejected),
         (400, "Status is too long", "", Rejected),  # Takahē
+        (400, "The access token is invalid", "", AuthExpired),
+        (403, "The access token expired", "", AuthExpired),
+        # About the account acted on, not the brand's own: the channel still works.
+        (403, "This account has been suspended", "", Rejected),
+        (422, "Invalid idempotency token", "", Rejected),
+        (422, "Validation failed: Account is disabled", "", Rejected),
+        (403, "The reported account's credentials are invalid here", "", Rejected),
     ],
 )
 def test_a_refusal_is_read_for_its_meaning(

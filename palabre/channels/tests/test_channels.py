@@ -120,7 +120,7 @@ def test_connect_mastodon_by_oauth(owner: Client, cast, mastodon_server, setting
     back = mastodon_server.consent(start.url, mastodon_server.accounts["brand"])
     done = owner.get(f"/channels/mastodon/callback/?{urlsplit(back).query}", follow=True)
     channel = Channel.objects.get(connector="mastodon")
-    host = urlsplit(mastodon_server.base_url).hostname
+    host = urlsplit(mastodon_server.base_url).netloc  # with the port
     assert channel.handle == f"@brand@{host}"
     assert (channel.max_chars, channel.server["software"]) == (
         500,

@@ -11,6 +11,7 @@ them (its home timeline and its own list), never through the connector under tes
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -95,11 +96,13 @@ def test_a_thread_killed_after_a_part(channel, mastodon_server) -> None:
 def test_a_private_answer_killed_after_the_server_accepted_it(
     channel, mastodon_server, mastodon_peer
 ) -> None:
-    mastodon_peer.message("Bonjour, ma commande 4411 n'est pas arrivée.")
+    order = uuid.uuid4().hex[:8]  # the servers are shared: earlier messages are there too
+    mastodon_peer.message(f"Bonjour, ma commande {order} n'est pas arrivée.")
 
     def arrived() -> Interaction | None:
         poll(channel)
-        return Interaction.objects.filter(channel=channel, kind=InteractionKind.MESSAGE).first()
+        said = Interaction.objects.filter(channel=channel, kind=InteractionKind.MESSAGE)
+        return said.filter(text__contains=order).first()
 
     message: Any = eventually(arrived)
     reply = answer_through_a_kill(message, _settled_count(mastodon_server))

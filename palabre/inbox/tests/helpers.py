@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -15,6 +16,7 @@ from palabre.networks.demo.models import DemoActivity, DemoPost
 from palabre.publishing.models import PostTarget
 from palabre.publishing.publisher import post_publish_now, post_target_publish
 from palabre.publishing.services import post_create
+from palabre.worker import loop
 
 
 def published(
@@ -87,3 +89,8 @@ def poll(channel: Channel) -> None:
 
 def ingested(activity: DemoActivity) -> Interaction:
     return Interaction.objects.get(channel=activity.channel, remote_id=activity.remote_id)
+
+
+def run_worker() -> None:
+    """What `palabre worker` does, until nothing is due."""
+    loop.run(stop=threading.Event(), until_idle=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,28 +11,30 @@ from django.utils import timezone, translation
 from palabre.inbox.audience import answer_choices, incoming_visibility
 from palabre.inbox.models import Interaction, Reply
 from palabre.inbox.services import InboxRefused, interaction_reply, reply_send
-from palabre.inbox.tests.helpers import comment, ingested, poll, private_message, published
+from palabre.inbox.tests.helpers import (
+    comment,
+    ingested,
+    poll,
+    private_message,
+    published,
+    run_worker,
+)
 from palabre.networks.base import Visibility
 from palabre.networks.demo.connector import DemoConnector
 from palabre.networks.demo.models import DemoActivity, DemoPost
-from palabre.worker import loop
 
 
 @pytest.fixture
-def bob(client: Client, cast) -> Client:
+def bob(bob: Client, cast) -> Client:
+    """The conftest's manager, reading English."""
     cast.bob.language = "en"
     cast.bob.save()
-    client.login(email="bob@example.com", password="correct horse battery")
-    return client
+    return bob
 
 
 @pytest.fixture
 def target(cast):
     return published(cast.workspace, cast.bob, connector="demo_mastodon")
-
-
-def _run_worker() -> None:
-    loop.run(stop=threading.Event(), until_idle=True)
 
 
 def _arrived(activity: DemoActivity) -> Interaction:
@@ -173,7 +174,7 @@ def test_a_private_message_is_shown_as_a_conversation_and_answered_privately(
     assert "Your private answer is on its way." in bob.get(response.url).content.decode()
     reply = Reply.objects.get(text="Fermé le dimanche.")
     assert reply.visibility == ""  # the same audience as what it answers
-    _run_worker()
+    run_worker()
     assert _sent_post(reply).visibility == "direct"
     assert _sent_post(answer).visibility == "direct"
 
@@ -186,7 +187,7 @@ def test_a_narrower_audience_chosen_by_the_person_reaches_the_network(bob, targe
     )
     reply = Reply.objects.get()
     assert reply.visibility == "direct"
-    _run_worker()
+    run_worker()
     assert _sent_post(reply).visibility == "direct"
 
 

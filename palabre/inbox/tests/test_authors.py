@@ -4,8 +4,6 @@ network by the worker."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.test import Client
 
@@ -20,22 +18,21 @@ from palabre.inbox.models import (
 )
 from palabre.inbox.moderation import event_record, moderation_event_apply
 from palabre.inbox.services import InboxRefused
-from palabre.inbox.tests.helpers import comment, ingested, poll, published
+from palabre.inbox.tests.helpers import comment, ingested, poll, published, run_worker
 from palabre.networks.base import RateLimited, Rejected
 from palabre.networks.demo.connector import DemoMastodonConnector
 from palabre.networks.demo.models import DemoActivity, DemoAuthor, DemoReport
-from palabre.worker import loop
 from palabre.worker.jobs import RetryAt
 
 INSULT = "Ferme ta gueule, espèce de connard."
 
 
 @pytest.fixture
-def bob(client: Client, cast) -> Client:
+def bob(bob: Client, cast) -> Client:
+    """The conftest's manager, reading English."""
     cast.bob.language = "en"
     cast.bob.save()
-    client.login(email="bob@example.com", password="correct horse battery")
-    return client
+    return bob
 
 
 @pytest.fixture
@@ -48,10 +45,6 @@ def item(target) -> Interaction:
     activity = comment(target, "Vos croissants sont trop chers.", handle="@grincheux")
     poll(target.channel)
     return ingested(activity)
-
-
-def _run_worker() -> None:
-    loop.run(stop=threading.Event(), until_idle=True)
 
 
 def _standing(item: Interaction) -> tuple[bool, bool, bool]:
@@ -110,7 +103,7 @@ def test_a_persons_hide_is_in_palabre_only_and_says_so(bob, item) -> None:
     assert event.action == EventAction.HIDE and event.network_status == ""
     assert event.reason == "in Palabre only: Mastodon cannot hide replies · hors sujet"
     assert event.next_attempt_at is None  # nothing for the worker
-    _run_worker()
+    run_worker()
     assert not DemoActivity.objects.filter(hidden=True).exists()
     response = bob.post(f"/w/lumiere/inbox/{item.pk}/unhide/")
     assert "Shown again in Palabre." in _flash(bob, response)
@@ -175,7 +168,7 @@ def test_mute_then_unmute_reaches_the_network_and_the_log(bob, item) -> None:
     response = bob.post(f"/w/lumiere/inbox/{item.pk}/mute/", {"reason": "harcèlement"})
     assert "Muting on its way to the network" in _flash(bob, response)
     assert _standing(item) == (True, False, False)
-    _run_worker()
+    run_worker()
     assert _demo_author(item) == (True, False)
     mute = ModerationEvent.objects.get(action=EventAction.MUTE)
     assert (mute.actor, mute.reason, mute.network_status) == (
@@ -187,7 +180,7 @@ def test_mute_then_unmute_reaches_the_network_and_the_log(bob, item) -> None:
     assert "Muted" in page and "harcèlement" in page and f"/inbox/{item.pk}/unmute/" in page
 
     bob.post(f"/w/lumiere/inbox/{item.pk}/unmute/", {"reason": "excuses reçues"})
-    _run_worker()
+    run_worker()
     assert _standing(item) == (False, False, False)
     assert _demo_author(item) == (False, False)
     log = list(ModerationEvent.objects.order_by("pk").values_list("action", "network_status"))
@@ -196,11 +189,11 @@ def test_mute_then_unmute_reaches_the_network_and_the_log(bob, item) -> None:
 
 def test_block_then_unblock_reaches_the_network(bob, item) -> None:
     bob.post(f"/w/lumiere/inbox/{item.pk}/block/", {"reason": "menaces"})
-    _run_worker()
+    run_worker()
     assert _standing(item) == (False, True, False)
     assert _demo_author(item) == (False, True)
     bob.post(f"/w/lumiere/inbox/{item.pk}/unblock/")
-    _run_worker()
+    run_worker()
     assert _standing(item) == (False, False, False)
     assert _demo_author(item) == (False, False)
 
@@ -245,7 +238,7 @@ def test_a_report_needs_a_reason_and_reaches_the_moderators_once(bob, item) -> N
     assert not ModerationEvent.objects.exists()
     response = bob.post(f"/w/lumiere/inbox/{item.pk}/report/", {"reason": "Insultes répétées"})
     assert "Report on its way to the moderators, with your reason." in _flash(bob, response)
-    _run_worker()
+    run_worker()
     report = DemoReport.objects.get()
     assert (report.remote_id, report.author_id, report.reason) == (
         item.remote_id,
@@ -308,13 +301,13 @@ def test_a_mute_the_network_refuses_is_shown_and_can_be_tried_again(monkeypatch,
 
     monkeypatch.setattr(DemoMastodonConnector, "mute_author", refuse)
     bob.post(f"/w/lumiere/inbox/{item.pk}/mute/")
-    _run_worker()
+    run_worker()
     assert _standing(item) == (False, False, False)
     page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
     assert "The last mute failed on the network: Record not found" in page
     monkeypatch.undo()
     bob.post(f"/w/lumiere/inbox/{item.pk}/mute/")
-    _run_worker()
+    run_worker()
     assert _standing(item) == (True, False, False)
     assert _demo_author(item) == (True, False)
 
@@ -341,14 +334,14 @@ def test_an_undo_the_network_refuses_leaves_the_author_as_they_are_on_the_networ
     """An unblock that failed on the network leaves the author blocked there: Palabre must
     keep saying so (and offer "Unblock" again), not show them unblocked with no error."""
     bob.post(f"/w/lumiere/inbox/{item.pk}/{do}/", {"reason": "menaces"})
-    _run_worker()
+    run_worker()
 
     def refuse(self, *, author_id: str) -> None:
         raise Rejected("Record not found")
 
     monkeypatch.setattr(DemoMastodonConnector, f"{undo}_author", refuse)
     bob.post(f"/w/lumiere/inbox/{item.pk}/{undo}/")
-    _run_worker()
+    run_worker()
     on_network = _demo_author(item)
     assert on_network == ((True, False) if do == "mute" else (False, True))  # still in force
     standing = authors.author_standing(item)
@@ -392,19 +385,19 @@ def test_a_mute_left_for_a_disconnected_mastodon_channel_fails_with_a_reason(cas
 
 def test_a_refused_unblock_says_why_beside_the_block_still_in_force(monkeypatch, bob, item) -> None:
     bob.post(f"/w/lumiere/inbox/{item.pk}/block/", {"reason": "menaces"})
-    _run_worker()
+    run_worker()
 
     def refuse(self, *, author_id: str) -> None:
         raise Rejected("Record not found")
 
     monkeypatch.setattr(DemoMastodonConnector, "unblock_author", refuse)
     bob.post(f"/w/lumiere/inbox/{item.pk}/unblock/")
-    _run_worker()
+    run_worker()
     page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
     assert "The last unblock failed on the network: Record not found" in page
     monkeypatch.undo()
     bob.post(f"/w/lumiere/inbox/{item.pk}/unblock/")
-    _run_worker()
+    run_worker()
     assert _demo_author(item) == (False, False)
     page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
     assert "failed on the network" not in page  # the latest attempt worked

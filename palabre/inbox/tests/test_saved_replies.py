@@ -13,12 +13,6 @@ from palabre.worker import loop
 
 
 @pytest.fixture
-def bob(client: Client, cast) -> Client:
-    client.login(email="bob@example.com", password="correct horse battery")
-    return client
-
-
-@pytest.fixture
 def target(cast):
     return published(cast.workspace, cast.bob)
 

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 
 import pytest
 from django.test import Client
 
 from palabre.inbox.models import EventAction, Interaction, ModerationEvent, Note, Reply, SavedReply
-from palabre.inbox.tests.helpers import comment, ingested, poll, published
+from palabre.inbox.tests.helpers import comment, ingested, poll, published, run_worker
 from palabre.networks.demo.models import DemoActivity, DemoPost
-from palabre.worker import loop
-
-
-@pytest.fixture
-def bob(client: Client, cast) -> Client:
-    client.login(email="bob@example.com", password="correct horse battery")
-    return client
 
 
 @pytest.fixture
 def target(cast):
     return published(cast.workspace, cast.bob)
-
-
-def _run_worker() -> None:
-    loop.run(stop=threading.Event(), until_idle=True)
 
 
 def test_the_answer_first_queue_lists_questions_and_criticism_oldest_first(bob, target) -> None:
@@ -56,7 +44,7 @@ def test_answering_posts_into_the_thread_on_the_network(bob, target) -> None:
     question = ingested(asked)
     response = bob.post(f"/w/lumiere/inbox/{question.pk}/reply/", {"text": "Oui, le mardi."})
     assert response.status_code == 302
-    _run_worker()
+    run_worker()
     reply = Reply.objects.get()
     assert reply.status == "sent" and reply.remote_id.startswith("post:")
     on_network = DemoPost.objects.get(pk=int(reply.remote_id.removeprefix("post:")))
@@ -110,7 +98,7 @@ def test_thank_uses_the_saved_thank_you_with_the_first_name(cast, bob, target) -
     poll(target.channel)
     item = ingested(praise)
     bob.post(f"/w/lumiere/inbox/{item.pk}/thank/")
-    _run_worker()
+    run_worker()
     assert Reply.objects.get().text == "Merci beaucoup Léa !"
     item.refresh_from_db()
     assert item.done_at is not None
@@ -134,12 +122,12 @@ def test_notes_assignment_and_done(cast, bob, target) -> None:
 def test_unhide_reverses_a_hide_on_the_network_and_in_the_log(bob, target) -> None:
     insult = comment(target, "Ferme ta gueule sale con", handle="@troll")
     poll(target.channel)
-    _run_worker()
+    run_worker()
     insult.refresh_from_db()
     assert insult.hidden
     item = ingested(insult)
     bob.post(f"/w/lumiere/inbox/{item.pk}/unhide/", {"reason": "c'était de l'humour"})
-    _run_worker()
+    run_worker()
     insult.refresh_from_db()
     assert not insult.hidden
     actions = list(ModerationEvent.objects.order_by("pk").values_list("action", "network_status"))

@@ -4,6 +4,7 @@ replies."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 
 from django.db import transaction
@@ -36,13 +37,11 @@ from palabre.lib.concurrency import version_advance
 from palabre.networks.base import (
     AuthExpired,
     Capability,
-    Connector,
-    PublishedPost,
     RateLimited,
     Rejected,
     Visibility,
 )
-from palabre.networks.reconcile import PersonDecides, Sent, already_sent
+from palabre.networks.reconcile import PersonDecides, left_behind
 from palabre.networks.registry import connector_class
 
 V = TypeVar("V", ModerationRule, SavedReply)
@@ -151,7 +150,7 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
 def reply_send(reply: Reply) -> datetime | None:
     """The worker's step. A retry never answers twice: the idempotency key makes the network
     return the answer sent before, or, on a network that takes none, Palabre looks there
-    for what an interrupted send left (`_left_behind`)."""
+    for what an interrupted send left (reconcile.left_behind)."""
     interaction = reply.interaction
     channel = interaction.channel
     inactive = channel_inactive_reason(channel)
@@ -160,7 +159,13 @@ def reply_send(reply: Reply) -> datetime | None:
         return None
     connector = connector_for(channel)
     try:
-        published = _left_behind(reply, connector)
+        published = left_behind(
+            connector,
+            attempted_at=reply.attempted_at,
+            text=reply.text,
+            in_reply_to=interaction.remote_id,
+            recorded=partial(channel_recorded_ids, channel=channel),
+        )
         if published is None:
             Reply.objects.filter(pk=reply.pk).update(attempted_at=timezone.now())
             faults.point("reply.before_network")
@@ -201,17 +206,6 @@ def reply_send(reply: Reply) -> datetime | None:
             answered_at=now, response_seconds=wall, response_business_seconds=business
         )
     return None
-
-
-def _left_behind(reply: Reply, connector: Connector) -> PublishedPost | None:
-    """The answer an interrupted send left on a network without idempotency keys, or None
-    (nothing was interrupted, or it left nothing: send it)."""
-    if reply.attempted_at is None or connector.idempotent:
-        return None
-    sent = Sent(reply.text, reply.attempted_at, in_reply_to=reply.interaction.remote_id)
-    recorded = channel_recorded_ids(channel=reply.interaction.channel)
-    found = already_sent(connector, sent, recorded=recorded)
-    return PublishedPost(found.remote_id, found.url) if found else None
 
 
 def response_times(workspace: Workspace, asked: datetime, answered: datetime) -> tuple[int, int]:

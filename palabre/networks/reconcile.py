@@ -19,14 +19,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palabre.networks.base import Capability, Connector, RecentPost, Rejected
+from palabre.networks.base import Capability, Connector, PublishedPost, RecentPost, Rejected
 from palabre.worker.jobs import RetryAt
 
 # Between Palabre's clock and the network's.
@@ -166,3 +166,24 @@ def already_sent(
     if isinstance(outcome, Undecidable):
         raise PersonDecides(outcome.reason)
     return outcome.post if isinstance(outcome, Found) else None
+
+
+def left_behind(
+    connector: Connector,
+    *,
+    attempted_at: datetime | None,
+    text: str,
+    media_count: int = 0,
+    in_reply_to: str | None = None,
+    recorded: Callable[[], Collection[str]],
+) -> PublishedPost | None:
+    """The worker's question before a send: did an interrupted send of this piece leave it
+    on the network? None when no send was interrupted (`attempted_at` None), where the
+    network's idempotency key finds it on a resend, or when it left nothing (send it).
+    `recorded` gives the remote ids Palabre already holds for the channel, read only when
+    the network has to be looked at."""
+    if attempted_at is None or connector.idempotent:
+        return None
+    sent = Sent(text, attempted_at, media_count, in_reply_to)
+    found = already_sent(connector, sent, recorded=recorded())
+    return PublishedPost(found.remote_id, found.url) if found else None

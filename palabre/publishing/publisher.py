@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -36,7 +37,7 @@ from palabre.networks.base import (
     Rejected,
     Unavailable,
 )
-from palabre.networks.reconcile import PersonDecides, Sent, already_sent
+from palabre.networks.reconcile import PersonDecides, left_behind
 from palabre.publishing.content import post_content
 from palabre.publishing.models import MediaItem, Post, PostTarget, TargetStatus
 from palabre.publishing.signals import target_published
@@ -177,14 +178,17 @@ def _left_behind(
     media_count: int,
     in_reply_to: str | None = None,
 ) -> PublishedPost | None:
-    """What an interrupted send of this piece left on the network, where the network takes no
-    idempotency key (elsewhere the retry's key finds it). Only the first piece not recorded
-    can have been interrupted: pieces go out one after the other, each attempt recorded."""
-    if target.attempted_at is None or connector.idempotent:
-        return None
-    sent = Sent(text, target.attempted_at, media_count, in_reply_to)
-    found = already_sent(connector, sent, recorded=channel_recorded_ids(channel=target.channel))
-    return PublishedPost(found.remote_id, found.url) if found else None
+    """What an interrupted send of this piece left on the network (reconcile.left_behind).
+    Only the first piece not recorded can have been interrupted: pieces go out one after the
+    other, each attempt recorded."""
+    return left_behind(
+        connector,
+        attempted_at=target.attempted_at,
+        text=text,
+        media_count=media_count,
+        in_reply_to=in_reply_to,
+        recorded=partial(channel_recorded_ids, channel=target.channel),
+    )
 
 
 @contextmanager

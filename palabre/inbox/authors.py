@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User
 from palabre.inbox.models import EventAction, Identity, Interaction, ModerationEvent, NetworkStatus
-from palabre.inbox.moderation import event_record
+from palabre.inbox.moderation import NETWORK_STEPS, event_record
 from palabre.inbox.services import InboxRefused
 from palabre.networks.base import Capability
 from palabre.networks.registry import connector_class
@@ -83,12 +83,13 @@ def _latest(
     return in_force, refused
 
 
-# action → (what the network must allow, the state it changes, the value it must have before)
-_CHANGES: dict[str, tuple[Capability, str, bool]] = {
-    EventAction.MUTE: (Capability.MUTE_AUTHOR, "muted", False),
-    EventAction.UNMUTE: (Capability.MUTE_AUTHOR, "muted", True),
-    EventAction.BLOCK: (Capability.BLOCK_AUTHOR, "blocked", False),
-    EventAction.UNBLOCK: (Capability.BLOCK_AUTHOR, "blocked", True),
+# action → (the state it changes, the value that state must have before); what the network
+# must allow for it is moderation.NETWORK_STEPS's.
+_CHANGES: dict[str, tuple[str, bool]] = {
+    EventAction.MUTE: ("muted", False),
+    EventAction.UNMUTE: ("muted", True),
+    EventAction.BLOCK: ("blocked", False),
+    EventAction.UNBLOCK: ("blocked", True),
 }
 
 
@@ -108,19 +109,26 @@ def _unsupported(interaction: Interaction) -> str:
     }
 
 
-def _author_change(
-    interaction: Interaction, actor: User, action: str, reason: str
-) -> ModerationEvent:
-    capability, state, needed = _CHANGES[action]
-    if capability not in author_actions(interaction):
+def _may_act(interaction: Interaction, action: str, reason: str) -> int:
+    """The author's identity, once the network allows the action, there is an author to act
+    on and the reason fits the log."""
+    if NETWORK_STEPS[action] not in author_actions(interaction):
         raise InboxRefused(_unsupported(interaction))
     if interaction.identity_id is None:
         raise InboxRefused(_("This person's data was erased; there is nobody to act on."))
     if len(reason) > REASON_MAX:
         raise InboxRefused(_("The reason must be 500 characters at most."))
+    return interaction.identity_id
+
+
+def _author_change(
+    interaction: Interaction, actor: User, action: str, reason: str
+) -> ModerationEvent:
+    state, needed = _CHANGES[action]
+    identity = _may_act(interaction, action, reason)
     with transaction.atomic():
         # Two managers clicking at once: the second sees the first's event.
-        Identity.objects.select_for_update().filter(pk=interaction.identity_id).first()
+        Identity.objects.select_for_update().filter(pk=identity).first()
         if getattr(author_standing(interaction), state) != needed:
             raise InboxRefused(_refusal(action))
         return event_record(interaction, action, actor=actor, reason=reason, network=True)
@@ -147,17 +155,12 @@ def author_unblock(*, interaction: Interaction, actor: User, reason: str = "") -
 def interaction_report(*, interaction: Interaction, actor: User, reason: str) -> ModerationEvent:
     """Report what the author wrote to the network's moderators, with the person's reason
     (the moderators read it: it is required)."""
-    if Capability.REPORT not in author_actions(interaction):
-        raise InboxRefused(_unsupported(interaction))
-    if interaction.identity_id is None:
-        raise InboxRefused(_("This person's data was erased; there is nobody to act on."))
     reason = reason.strip()
+    identity = _may_act(interaction, EventAction.REPORT, reason)
     if not reason:
         raise InboxRefused(_("Say why you report it: the moderators read your reason."))
-    if len(reason) > REASON_MAX:
-        raise InboxRefused(_("The reason must be 500 characters at most."))
     with transaction.atomic():
-        Identity.objects.select_for_update().filter(pk=interaction.identity_id).first()
+        Identity.objects.select_for_update().filter(pk=identity).first()
         if author_standing(interaction).reported:
             raise InboxRefused(_("This message was already reported."))
         return event_record(

@@ -37,7 +37,6 @@ from palabre.inbox.models import (
     RuleAction,
 )
 from palabre.networks.base import AuthExpired, Capability, Connector, RateLimited, Rejected
-from palabre.networks.registry import connector_class
 
 HARASSMENT_WINDOW = timedelta(days=7)
 HARASSMENT_REPEATS = 2  # earlier abusive messages by the same person in the window
@@ -152,19 +151,10 @@ def decide(interaction: Interaction, rules: list[ModerationRule]) -> Decision:
 def _review_what_cannot_be_hidden(decision: Decision, interaction: Interaction) -> None:
     """Where the network cannot hide replies, a hide decided by a machine becomes a review:
     never a silent no-op, never a hide in Palabre that the network does not do."""
-    if decision.hide and not network_hides(interaction):
+    if decision.hide and not interaction.channel.hides_replies:
         decision.cannot_hide = decision.hide
         decision.review, decision.review_by = decision.hide, decision.hide_by
         decision.hide = decision.hide_by = ""
-
-
-def network_hides(interaction: Interaction) -> bool:
-    """Whether the interaction's network can hide it (the class says: no connection)."""
-    return Capability.HIDE in connector_class(interaction.channel.connector).capabilities
-
-
-def _network_name(interaction: Interaction) -> str:
-    return interaction.channel.network_label
 
 
 def rule_apply(decision: Decision, rule: ModerationRule, interaction: Interaction) -> None:
@@ -232,7 +222,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
             EventAction.REFUSED,
             rule=decision.review_by or auto,
             reason=_("%(why)s: %(network)s has no way to hide replies, so it goes to review")
-            % {"why": decision.cannot_hide, "network": _network_name(interaction)},
+            % {"why": decision.cannot_hide, "network": interaction.channel.network_label},
         )
     if decision.hide:
         interaction.hidden = True
@@ -271,7 +261,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
 def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
     """Hides it in Palabre and on the network, or in Palabre only where the network cannot
     hide replies (the log says so). Returns whether the network hides it too."""
-    on_network = network_hides(interaction)
+    on_network = interaction.channel.hides_replies
     if not on_network:
         reason = _palabre_only(interaction, reason)
     with transaction.atomic():
@@ -284,7 +274,7 @@ def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "")
 def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
     """Reverses a hide, on the network too: the reply shows again in the thread. Returns
     whether the network is told (not where it cannot hide)."""
-    on_network = network_hides(interaction)
+    on_network = interaction.channel.hides_replies
     if not on_network:
         reason = _palabre_only(interaction, reason)
     with transaction.atomic():
@@ -298,7 +288,7 @@ def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "
 
 def _palabre_only(interaction: Interaction, reason: str) -> str:
     where = _("in Palabre only: %(network)s cannot hide replies") % {
-        "network": _network_name(interaction)
+        "network": interaction.channel.network_label
     }
     return f"{where} · {reason}" if reason else where
 
@@ -361,7 +351,9 @@ def _not_carried(event: ModerationEvent, connector: Connector) -> str:
     """Why this event cannot reach the network at all ("" when it can)."""
     needed = NETWORK_STEPS.get(event.action)
     if needed is None or needed not in connector.capabilities:
-        return _("%(network)s does not allow this.") % {"network": _network_name(event.interaction)}
+        return _("%(network)s does not allow this.") % {
+            "network": event.interaction.channel.network_label
+        }
     if needed != Capability.HIDE and event.interaction.identity is None:
         return _("The author's data was erased.")
     return ""

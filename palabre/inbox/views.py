@@ -127,7 +127,7 @@ def _audience_context(interaction: Interaction, chosen: str = "") -> dict[str, o
             (value, audience.answer_reaches(interaction, Visibility(value))) for value in choices
         ],
         "answer_chosen": chosen if chosen in choices else own.value,
-        "network_hides": moderation.network_hides(interaction),
+        "network_hides": interaction.channel.hides_replies,
         "can_mute": Capability.MUTE_AUTHOR in actions,
         "can_block": Capability.BLOCK_AUTHOR in actions,
         "can_report": Capability.REPORT in actions,
@@ -335,7 +335,7 @@ def _hiding(
         abusive = verb == "abuse"
         moderation.interaction_judge(interaction=interaction, actor=user, abusive=abusive)
         messages.success(request, _("Noted: this decision also teaches the workspace's model."))
-        if abusive and not moderation.network_hides(interaction):
+        if abusive and not interaction.channel.hides_replies:
             messages.warning(request, _palabre_only_hidden(network))
 
 

@@ -22,7 +22,6 @@ anonymous client (limited federation): never to nodeinfo, which is public.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -33,6 +32,7 @@ from urllib.parse import urlsplit
 import requests
 
 from palabre.lib import outbound
+from palabre.lib.boundedjson import json_loads_bounded
 
 TIMEOUT = 10  # each request
 DEADLINE = 20  # seconds, the whole detection
@@ -140,8 +140,8 @@ def _read(session: _Session, url: str) -> Document | None:
             if answer.status_code != 200:
                 return None
             body = outbound.read_bounded(answer, limit=MAX_BYTES, deadline=session.deadline)
-        document = json.loads(body)
-    except (requests.RequestException, ValueError, OSError, RecursionError) as error:
+        document = json_loads_bounded(body)  # TooDeep is a ValueError
+    except (requests.RequestException, ValueError, OSError) as error:
         log.info("Mastodon server detection: %s unreadable: %s", url, type(error).__name__)
         return None
     return document if isinstance(document, dict) else None

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 
 from palabre.web import demo
 
@@ -20,7 +22,10 @@ class Command(BaseCommand):
             if not options["if_missing"]:
                 self.stderr.write("The demo workspace already exists; nothing changed.")
             return
-        workspace = demo.demo_create()
+        # The demo is a French bakery, and what it records (the moderation log's reasons)
+        # is written in the instance's language, not in whatever a caller left active.
+        with translation.override(settings.LANGUAGE_CODE):
+            workspace = demo.demo_create()
         self.stdout.write(f"Demo workspace “{workspace.name}” created.")
         self.stdout.write(demo_logins())
 

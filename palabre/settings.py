@@ -244,6 +244,28 @@ LOGGING = {
 # host names, IP addresses or networks (CIDR), comma-separated.
 PALABRE_OUTBOUND_ALLOWED_HOSTS = envlist("PALABRE_OUTBOUND_ALLOWED_HOSTS")
 
+# Meta (Facebook Pages, Instagram): the instance's own Meta app, with Facebook Login for
+# Business and its login configuration (docs/networks/meta.md). The addresses are Meta's;
+# the tests point them at the Graph API double (tests/networks/meta/).
+PALABRE_META_APP_ID = envstr("PALABRE_META_APP_ID", "")
+PALABRE_META_APP_SECRET = envstr("PALABRE_META_APP_SECRET", "")
+PALABRE_META_CONFIG_ID = envstr("PALABRE_META_CONFIG_ID", "")
+# What Meta sends back in the webhook subscription handshake (hub.verify_token).
+PALABRE_META_WEBHOOK_TOKEN = envstr("PALABRE_META_WEBHOOK_TOKEN", "")
+PALABRE_META_API_VERSION = envstr("PALABRE_META_API_VERSION", "v26.0")
+PALABRE_META_GRAPH_URL = envstr("PALABRE_META_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
+PALABRE_META_LOGIN_URL = envstr("PALABRE_META_LOGIN_URL", "https://www.facebook.com").rstrip("/")
+# Threads has its own app settings and login.
+PALABRE_THREADS_APP_ID = envstr("PALABRE_THREADS_APP_ID", "")
+PALABRE_THREADS_APP_SECRET = envstr("PALABRE_THREADS_APP_SECRET", "")
+PALABRE_THREADS_API_VERSION = envstr("PALABRE_THREADS_API_VERSION", "v1.0")
+PALABRE_THREADS_GRAPH_URL = envstr("PALABRE_THREADS_GRAPH_URL", "https://graph.threads.net").rstrip(
+    "/"
+)
+PALABRE_THREADS_LOGIN_URL = envstr("PALABRE_THREADS_LOGIN_URL", "https://threads.net").rstrip("/")
+# How long a signed media URL given to a network (Instagram, Threads fetch files) works.
+PALABRE_PUBLIC_MEDIA_SECONDS = envint("PALABRE_PUBLIC_MEDIA_SECONDS", 3600)
+
 # Behind a reverse proxy, REMOTE_ADDR is the proxy: read the client from X-Forwarded-For.
 TRUST_X_FORWARDED_FOR = envbool("PALABRE_TRUST_X_FORWARDED_FOR", False)
 

@@ -33,6 +33,8 @@ class PostStat(JobFields):
     quotes = models.PositiveIntegerField(default=0)
     impressions = models.PositiveIntegerField(null=True, blank=True)  # None: not given
     reach = models.PositiveIntegerField(null=True, blank=True)
+    saves = models.PositiveIntegerField(null=True, blank=True)  # where the network says
+    video_views = models.PositiveIntegerField(null=True, blank=True)
     followers = models.PositiveIntegerField(null=True, blank=True)  # the channel's, at publishing
     collections = models.PositiveSmallIntegerField(default=0)
     collected_at = models.DateTimeField(null=True, blank=True)

@@ -46,10 +46,23 @@ class Channel(models.Model):
     time_slots = models.JSONField(_("time slots"), default=list, blank=True)
     # Never rendered nor logged: only the connector reads it, decrypted.
     credentials_encrypted = models.TextField(blank=True, editable=False)
+    # When the stored token stops working unless refreshed first (Threads' 60-day tokens);
+    # None: it does not expire, or the network does not say.
+    credentials_expire_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The network's own id for the account (a Facebook Page's, an Instagram or Threads
+    # user's): how a webhook finds its channel, and why an account is one workspace's only.
+    account_id = models.CharField(max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["network", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connector", "account_id"],
+                condition=~models.Q(account_id=""),
+                name="one_channel_per_account",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.network_label})"

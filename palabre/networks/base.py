@@ -66,6 +66,10 @@ class Capability(enum.Flag):
     MUTE_AUTHOR = enum.auto()
     BLOCK_AUTHOR = enum.auto()
     REPORT = enum.auto()
+    # One private answer to a public comment (Facebook's and Instagram's private replies).
+    PRIVATE_REPLY = enum.auto()
+    # A daily quota of published posts the network states (Instagram's, Threads').
+    PUBLISHING_LIMIT = enum.auto()
 
 
 # The method a connector must override for each capability it declares.
@@ -84,6 +88,8 @@ REQUIRED_METHODS: dict[Capability, tuple[str, ...]] = {
     Capability.MUTE_AUTHOR: ("mute_author", "unmute_author"),
     Capability.BLOCK_AUTHOR: ("block_author", "unblock_author"),
     Capability.REPORT: ("report",),
+    Capability.PRIVATE_REPLY: ("private_reply",),
+    Capability.PUBLISHING_LIMIT: ("publishing_limit",),
 }
 
 
@@ -97,8 +103,11 @@ class Limits:
 
 @dataclass(frozen=True)
 class Media:
+    # What `publish` needs to attach it: the network's id for an uploaded file, or, where the
+    # network fetches files itself (`fetches_media_by_url`), the public URL it will fetch.
     remote_id: str
     alt_text: str = ""
+    content_type: str = ""  # image/jpeg, video/mp4…: some networks need to know which
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,9 @@ class MediaUpload:
     content_type: str
     data: bytes
     alt_text: str = ""
+    # A signed, expiring URL where the network can fetch this file from the instance; given
+    # only to connectors that declare `fetches_media_by_url` (Instagram, Threads).
+    public_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,10 @@ class OutgoingPost:
     languages: tuple[str, ...] = ()
     content_warning: str = ""  # Mastodon's spoiler text
     visibility: Visibility | None = None  # None: the account's own default
+    media_format: str = ""  # Instagram: "feed", "reel" or "carousel" ("" = feed)
+    # Who may answer (Threads' reply_control: everyone, accounts_you_follow, mentioned_only,
+    # parent_post_author_only, followers_only); "" = the network's default.
+    reply_control: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,6 +190,15 @@ class IncomingInteraction:
 
 
 @dataclass(frozen=True)
+class WebhookItem:
+    """What a network's webhook delivered: an interaction, and the network's id of the
+    brand's account it concerns (`Channel.account_id`), by which its channel is found."""
+
+    account_id: str
+    interaction: IncomingInteraction
+
+
+@dataclass(frozen=True)
 class InteractionPage:
     items: tuple[IncomingInteraction, ...]
     next_cursor: str | None
@@ -187,6 +212,22 @@ class PostMetrics:
     quotes: int = 0
     impressions: int | None = None  # None: the network does not say
     reach: int | None = None
+    saves: int | None = None
+    video_views: int | None = None
+
+
+@dataclass(frozen=True)
+class PublishingLimit:
+    """The network's own quota of published posts over a rolling window (Instagram's and
+    Threads' content publishing limits), as the network states it now."""
+
+    total: int  # posts allowed in the window
+    used: int  # posts the account published in the window
+    window: timedelta = timedelta(hours=24)
+
+    @property
+    def left(self) -> int:
+        return max(0, self.total - self.used)
 
 
 @dataclass(frozen=True)
@@ -235,6 +276,9 @@ class Connector:
     # RECENT_POSTS: how soon the account's new post shows in `recent_posts`. An interrupted
     # send found nowhere counts as not sent only once it began this long ago.
     read_back_within: ClassVar[timedelta] = timedelta(minutes=2)
+    # The network fetches media from a public URL instead of taking an upload (Instagram,
+    # Threads): the publisher gives `upload_media` a signed, expiring `public_url`.
+    fetches_media_by_url: ClassVar[bool] = False
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
@@ -313,6 +357,16 @@ class Connector:
         raise NotSupported
 
     def unblock_author(self, *, author_id: str) -> None:
+        raise NotSupported
+
+    def private_reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
+        """Answer the author of the public comment `to_remote_id` in a private message (at
+        most once per comment, within the network's window: Facebook and Instagram allow
+        one, within 7 days). The remote id returned is the message's."""
+        raise NotSupported
+
+    def publishing_limit(self) -> PublishingLimit:
+        """The quota of published posts and how much of it the last 24 hours used."""
         raise NotSupported
 
     def report(self, *, remote_id: str, author_id: str, reason: str) -> None:

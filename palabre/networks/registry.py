@@ -12,6 +12,9 @@ CONNECTORS: dict[str, str] = {
     "demo_mastodon": "palabre.networks.demo.connector.DemoMastodonConnector",
     "bluesky": "palabre.networks.bluesky.connector.BlueskyConnector",
     "mastodon": "palabre.networks.mastodon.connector.MastodonConnector",
+    "facebook": "palabre.networks.facebook.connector.FacebookConnector",
+    "instagram": "palabre.networks.instagram.connector.InstagramConnector",
+    "threads": "palabre.networks.threads.connector.ThreadsConnector",
 }
 
 

@@ -37,6 +37,15 @@ class PostStatus(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown: check on the network")
 
 
+class ReplyControl(models.TextChoices):
+    """Who may answer a Threads post (Threads' own `reply_control` values)."""
+
+    EVERYONE = "everyone", _("Everyone")
+    ACCOUNTS_YOU_FOLLOW = "accounts_you_follow", _("Accounts you follow")
+    MENTIONED_ONLY = "mentioned_only", _("Only accounts mentioned")
+    FOLLOWERS_ONLY = "followers_only", _("Only followers")
+
+
 class InstagramFormat(models.TextChoices):
     FEED = "feed", _("Feed post")
     REEL = "reel", _("Reel")
@@ -127,6 +136,12 @@ class PostVariant(models.Model):
     # A thread: the posts that follow `text`, each answering the one before.
     thread = models.JSONField(_("thread"), default=list, blank=True)
     first_comment = models.TextField(_("first comment"), blank=True, max_length=5000)
+    reply_control = models.CharField(
+        _("who may answer"),
+        max_length=24,
+        choices=ReplyControl.choices,
+        default=ReplyControl.EVERYONE,
+    )
 
     class Meta:
         constraints = [

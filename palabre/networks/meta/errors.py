@@ -1,0 +1,141 @@
+"""Graph API errors (Facebook, Instagram, Threads) turned into the connector's four.
+
+The error body is documented at
+https://developers.facebook.com/docs/graph-api/guides/error-handling
+`{"error": {"message", "type", "code", "error_subcode", "is_transient", "error_user_title",
+"error_user_msg", "fbtrace_id"}}`; the codes handled here are the ones that page lists,
+with the rate-limit codes of https://developers.facebook.com/docs/graph-api/overview/rate-limiting
+and Instagram's publishing errors (2207xxx subcodes) of
+https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from palabre.lib import boundedjson
+from palabre.networks.base import (
+    AuthExpired,
+    ConnectorError,
+    RateLimited,
+    Rejected,
+    Unavailable,
+)
+
+# Access token expired, revoked, or the person changed their password (code 190 and its
+# subcodes 458, 459, 460, 463, 464, 467); 102: the session is no longer valid.
+TOKEN_CODES = frozenset({102, 190})
+# The app lacks a permission the person once granted (10) or never granted (200–299):
+# only connecting again, granting it, helps.
+PERMISSION_CODES = frozenset({10, *range(200, 300)})
+# Application (4), user (17), page (32), custom (613) and business-use-case (80001–80014)
+# rate limits.
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
+TRANSIENT_CODES = frozenset({1, 2})  # unknown error, service temporarily unavailable
+DEFAULT_WAIT = 600.0  # seconds, when a rate limit says nothing of when it ends
+
+
+def error_of(body: Any) -> dict[str, Any] | None:
+    """The `error` object of a Graph API answer, or None."""
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return body["error"]
+    return None
+
+
+def reason_of(error: dict[str, Any]) -> str:
+    """The network's words for the person: its message meant for users where it gives one."""
+    words = error.get("error_user_msg") or error.get("message") or ""
+    return str(words)[:500]
+
+
+def usage_wait(headers: httpx.Headers) -> float | None:
+    """Seconds until access comes back, read from the usage headers when they say.
+
+    X-Business-Use-Case-Usage: `{"<id>": [{"type", "call_count", "total_cputime",
+    "total_time", "estimated_time_to_regain_access"}]}` (minutes);
+    X-App-Usage / X-Ad-Account-Usage: `{"call_count", "total_cputime", "total_time"}`
+    (percentages; at 100 the app is throttled for up to an hour).
+    https://developers.facebook.com/docs/graph-api/overview/rate-limiting
+    """
+    waits: list[float] = []
+    for name in ("x-business-use-case-usage",):
+        value = _header_json(headers, name)
+        if isinstance(value, dict):
+            for entries in value.values():
+                for entry in entries if isinstance(entries, list) else []:
+                    minutes = (
+                        entry.get("estimated_time_to_regain_access")
+                        if isinstance(entry, dict)
+                        else None
+                    )
+                    if isinstance(minutes, int | float) and minutes > 0:
+                        waits.append(float(minutes) * 60)
+    app = _header_json(headers, "x-app-usage")
+    if isinstance(app, dict) and any(
+        isinstance(app.get(k), int | float) and app[k] >= 100
+        for k in ("call_count", "total_cputime", "total_time")
+    ):
+        waits.append(3600.0)
+    return max(waits) if waits else None
+
+
+def usage_percent(headers: httpx.Headers) -> float | None:
+    """The highest share of a quota used, in percent, that the usage headers state."""
+    found: list[float] = []
+    app = _header_json(headers, "x-app-usage")
+    if isinstance(app, dict):
+        found += [float(v) for v in app.values() if isinstance(v, int | float)]
+    buc = _header_json(headers, "x-business-use-case-usage")
+    if isinstance(buc, dict):
+        for entries in buc.values():
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict):
+                    found += [
+                        float(entry[k])
+                        for k in ("call_count", "total_cputime", "total_time")
+                        if isinstance(entry.get(k), int | float)
+                    ]
+    return max(found) if found else None
+
+
+def _header_json(headers: httpx.Headers, name: str) -> Any:
+    raw = headers.get(name)
+    if not raw or len(raw) > 10_000:
+        return None
+    try:
+        return boundedjson.json_loads_bounded(raw.encode())
+    except (ValueError, boundedjson.TooDeep):
+        return None
+
+
+def translate(status: int, body: Any, headers: httpx.Headers) -> ConnectorError:
+    """The connector error for a failed answer (`body`: its parsed JSON, or None)."""
+    error = error_of(body)
+    if error is None:
+        if status == 429:
+            return RateLimited("rate limited", retry_after=usage_wait(headers) or DEFAULT_WAIT)
+        if status in (401,):
+            return AuthExpired("the access token was refused")
+        if status >= 500 or status in (408, 425):
+            return Unavailable(f"the network answered {status}")
+        return Rejected(f"the network answered {status}")
+    code = error.get("code")
+    reason = reason_of(error)
+    if code in TOKEN_CODES or code in PERMISSION_CODES:
+        return AuthExpired(reason)
+    if code in RATE_LIMIT_CODES:
+        return RateLimited(reason, retry_after=usage_wait(headers) or DEFAULT_WAIT)
+    if error.get("is_transient") is True or code in TRANSIENT_CODES or status >= 500:
+        return Unavailable(reason)
+    return Rejected(reason)  # 100 invalid parameter, 368 blocked action, 506 duplicate, 2207xxx…
+
+
+def describe(body: Any) -> str:
+    """A short, safe description of an answer for a log line (never a token)."""
+    try:
+        return json.dumps(error_of(body) or {}, ensure_ascii=False)[:300]
+    except (TypeError, ValueError):
+        return ""

@@ -1,0 +1,162 @@
+"""One small client for Meta's Graph APIs: graph.facebook.com (Pages, Instagram) and
+graph.threads.net (Threads) speak the same conventions.
+
+- every request goes through the outbound guard (lib/outbound.py), with a timeout, and its
+  answer is read within a size bound and parsed within a depth bound;
+- the access token travels as a parameter with its `appsecret_proof` (HMAC-SHA256 of the
+  token keyed by the app secret), as Meta advises for server calls:
+  https://developers.facebook.com/docs/graph-api/securing-requests
+- lists follow `paging.cursors.after`
+  (https://developers.facebook.com/docs/graph-api/results), a bounded number of pages;
+- a failure becomes one of the connector's four errors (errors.py); nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from palabre.lib import boundedjson, outbound
+from palabre.networks.base import Unavailable
+from palabre.networks.meta import errors
+
+TIMEOUT = 20.0  # seconds; an unanswered request becomes Unavailable and is retried
+MAX_BODY = 5 * 1024 * 1024  # no Graph answer Palabre reads is anywhere near this
+MAX_PAGES = 10
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: dict[str, Any]
+    headers: httpx.Headers
+
+
+class Graph:
+    """The Graph API at `base_url` (+ `version`), acting with `token`."""
+
+    def __init__(self, *, base_url: str, version: str, token: str, app_secret: str = "") -> None:
+        self.base = f"{base_url.rstrip('/')}/{version}"
+        self.token = token
+        self.app_secret = app_secret
+        self.last_usage: float | None = None  # the highest usage header seen, in percent
+        self._client = httpx.Client(timeout=TIMEOUT, **outbound.httpx_options())
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(self, path: str, **params: Any) -> dict[str, Any]:
+        return self.call("GET", path, params=params).body
+
+    def post(
+        self, path: str, *, data: dict[str, Any] | None = None, files: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return self.call("POST", path, data=data or {}, files=files).body
+
+    def delete(self, path: str, **params: Any) -> dict[str, Any]:
+        return self.call("DELETE", path, params=params).body
+
+    def edge(
+        self, path: str, *, max_pages: int = MAX_PAGES, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """The items of a list (`{"data": [...], "paging": {...}}`), page after page."""
+        after = None
+        for _ in range(max_pages):
+            page = self.get(path, **params, **({"after": after} if after else {}))
+            data = page.get("data")
+            yield from (
+                (item for item in data if isinstance(item, dict)) if isinstance(data, list) else ()
+            )
+            after = next_cursor(page)
+            if not after:
+                return
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
+    ) -> Answer:
+        auth = self.auth()
+        url = f"{self.base}/{path.lstrip('/')}"
+        query = {**(params or {}), **(auth if method != "POST" else {})}
+        form = {**(data or {}), **auth} if method == "POST" else None
+        try:
+            with self._client.stream(
+                method, url, params=_plain(query), data=_plain(form), files=files
+            ) as response:
+                raw = _read(response)
+        except (httpx.HTTPError, outbound.OutboundRefused, OSError):
+            raise Unavailable(outbound.UNREACHABLE) from None
+        self.last_usage = errors.usage_percent(response.headers)
+        body = _parse(raw)
+        if response.status_code >= 400 or errors.error_of(body) is not None:
+            raise errors.translate(response.status_code, body, response.headers)
+        if not isinstance(body, dict):
+            raise Unavailable("the network's answer could not be read")
+        return Answer(body, response.headers)
+
+    def auth(self) -> dict[str, str]:
+        if not self.token:
+            return {}
+        found = {"access_token": self.token}
+        if self.app_secret:
+            found["appsecret_proof"] = appsecret_proof(self.token, self.app_secret)
+        return found
+
+
+def appsecret_proof(token: str, app_secret: str) -> str:
+    return hmac.new(app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def next_cursor(page: dict[str, Any]) -> str | None:
+    """`paging.cursors.after`, when the page says there is a next one."""
+    paging = page.get("paging")
+    if not isinstance(paging, dict) or not paging.get("next"):
+        return None
+    cursors = paging.get("cursors")
+    after = cursors.get("after") if isinstance(cursors, dict) else None
+    return after if isinstance(after, str) and after else None
+
+
+def _plain(values: dict[str, Any] | None) -> dict[str, str] | None:
+    """Graph parameters as text: lists and objects in JSON, booleans as true/false."""
+    if values is None:
+        return None
+    out = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, list | dict):
+            out[key] = json.dumps(value, separators=(",", ":"))
+        else:
+            out[key] = str(value)
+    return out
+
+
+def _read(response: httpx.Response) -> bytes:
+    deadline = time.monotonic() + TIMEOUT
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_BODY or time.monotonic() > deadline:
+            raise Unavailable("the network's answer was too long")
+    return bytes(body)
+
+
+def _parse(raw: bytes) -> Any:
+    try:
+        return boundedjson.json_loads_bounded(raw) if raw else {}
+    except (ValueError, boundedjson.TooDeep):
+        return None

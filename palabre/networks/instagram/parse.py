@@ -111,9 +111,7 @@ def comments_with_replies(raw: Any) -> list[dict[str, Any]]:
     if not found:
         return []
     replies = [as_dict(r) for r in as_list(as_dict(found.get("replies")).get("data"))]
-    for reply in replies:
-        reply.setdefault("parent_id", found.get("id"))
-    return [found, *(r for r in replies if r)]
+    return [found, *({"parent_id": found.get("id"), **r} for r in replies if r)]
 
 
 def tag(raw: Any) -> IncomingInteraction | None:

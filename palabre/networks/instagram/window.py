@@ -7,28 +7,37 @@ before it. An item is new when it is at or after `since` and not seen, so none i
 twice; `since` stays a few minutes behind the newest item given (OVERLAP), so that one that
 shows late, with an earlier timestamp, is still found.
 
-The cursor must fit the inbox's column (MAX_LENGTH): when the seen ids do not, the oldest
+Seen ids are kept as short digests (DIGEST characters, 36 bits: a new item is taken for a
+seen one about once in a billion polls) so that the cursor fits the inbox's column
+(MAX_LENGTH) with the ids of several minutes of a busy account. When they do not, the oldest
 moments are let go (`since` moves past them). Only an item showing more than OVERLAP after
 its own timestamp, or showing after a poll that had to let its second go, can be missed.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from palabre.networks.base import IncomingInteraction
 
-VERSION = "ig1"
+VERSION = "ig2"
 MAX_LENGTH = 500  # ChannelSync.cursor
 OVERLAP = timedelta(minutes=5)
+DIGEST = 6  # characters of URL-safe base64: 36 bits
+
+
+def digest(remote_id: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(remote_id.encode()).digest())[:DIGEST].decode()
 
 
 @dataclass(frozen=True)
 class Window:
     since: datetime
-    seen: frozenset[str] = frozenset()
+    seen: frozenset[str] = frozenset()  # digests
 
     @classmethod
     def load(cls, cursor: str | None, *, start: datetime) -> Window:
@@ -38,10 +47,11 @@ class Window:
         if version != VERSION or not seconds.isdigit():
             return cls(since=start)
         since = datetime.fromtimestamp(int(seconds), UTC)
-        return cls(since=since, seen=frozenset(i for i in ids.split(",") if i))
+        seen = (ids[i : i + DIGEST] for i in range(0, len(ids), DIGEST))
+        return cls(since=since, seen=frozenset(d for d in seen if len(d) == DIGEST))
 
     def is_new(self, item: IncomingInteraction) -> bool:
-        return item.created_at >= self.since and item.remote_id not in self.seen
+        return item.created_at >= self.since and digest(item.remote_id) not in self.seen
 
     def advance(
         self, given: Iterable[IncomingInteraction], read: Iterable[IncomingInteraction]
@@ -54,13 +64,16 @@ class Window:
             return self
         newest = max(i.created_at for i in given)
         since = max(self.since, _whole_second(newest - OVERLAP))
-        kept = {i.remote_id for i in given} | self.seen
-        moments = {i.remote_id: i.created_at for i in (*read, *given) if i.remote_id in kept}
+        kept = {digest(i.remote_id) for i in given} | self.seen
+        moments = {
+            digest(i.remote_id): i.created_at
+            for i in (*read, *given)
+            if digest(i.remote_id) in kept
+        }
         return _fitting(since, {k: m for k, m in moments.items() if m >= since})
 
     def dump(self) -> str:
-        ids = ",".join(sorted(self.seen))
-        return f"{VERSION}|{int(self.since.timestamp())}|{ids}"
+        return f"{VERSION}|{int(self.since.timestamp())}|{''.join(sorted(self.seen))}"
 
 
 def _whole_second(moment: datetime) -> datetime:
@@ -68,7 +81,7 @@ def _whole_second(moment: datetime) -> datetime:
 
 
 def _fitting(since: datetime, moments: dict[str, datetime]) -> Window:
-    """The window with as many of the most recent ids as the cursor holds: while they do not
+    """The window with as many of the most recent digests as the cursor holds: while they do not
     fit, `since` moves one second past the oldest moment kept."""
     window = Window(since, frozenset(moments))
     for moment in sorted(set(moments.values())):

@@ -542,3 +542,34 @@ def ig_comment_hide(call: Call, comment: IGComment) -> dict[str, Any]:
 def ig_comment_delete(call: Call, comment: IGComment) -> dict[str, Any]:
     call.double.delete_tree(comment.id)
     return {"success": True}
+
+
+@route(
+    "POST",
+    "ig_user",
+    "mentions",
+    returns="IGComment",
+    sdk="IGUser.create_mention",
+    doc="https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/mentions",
+)
+def ig_reply_to_mention(call: Call, user: IGUser) -> dict[str, Any]:
+    """An answer, as the account, to a comment (`comment_id`) or a caption (`media_id` alone)
+    that @mentions it on someone else's media."""
+    call.require("media_id", "message")
+    media = call.world.get(call.params["media_id"])
+    if not isinstance(media, IGMedia):
+        raise invalid_param("The media does not exist")
+    parent = None
+    if call.params.get("comment_id"):
+        parent = _mentioned_comment(call, user, {"comment_id": call.params["comment_id"]})
+        if parent is None or parent.media_id != media.id:
+            raise invalid_param("The comment is not on this media")
+        if parent.parent_id:  # one level of replies, as everywhere on Instagram
+            top = call.world.get(parent.parent_id)
+            parent = top if isinstance(top, IGComment) else parent
+    else:
+        _mentioned_media(call, user, {"media_id": media.id})
+    reply = call.double.new_ig_comment(
+        media, by=user.id, text=call.params["message"], parent=parent
+    )
+    return {"id": reply.id}

@@ -232,3 +232,19 @@ def test_recent_answers_to_an_answer_are_read_under_the_first_comment(
     assert [(p.remote_id, p.text, p.in_reply_to) for p in found] == [
         (answer.remote_id, "Both days", second.id)
     ]
+
+
+def test_more_comments_and_replies_than_a_page_holds_all_come_in(
+    connector: InstagramConnector, meta_double: MetaDouble, brand: Brand, fan: Fan
+) -> None:
+    media = brand_media(meta_double, brand, "Our busiest post")
+    comments = [fan.ig_comment(media.id, f"Comment {n}") for n in range(60)]
+    replies = [fan.ig_reply(comments[0].id, f"Reply {n}") for n in range(30)]
+    given: list[str] = []
+    cursor = None
+    for _ in range(3):
+        page = connector.fetch_interactions(cursor=cursor)
+        assert len(page.items) <= 50  # a full page: the inbox polls again at once
+        given += [i.remote_id for i in page.items]
+        cursor = page.next_cursor
+    assert sorted(given) == sorted(c.id for c in [*comments, *replies])

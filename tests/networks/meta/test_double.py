@@ -240,9 +240,19 @@ def test_rate_limit_carries_usage_headers(meta_double: MetaDouble, brand: dict[s
     )
     answer = graph(meta_double, "GET", brand["page"].id, brand["token"])
     assert error_of(answer)["code"] == 32
-    assert json.loads(answer.headers["x-app-usage"])["call_count"] == 100
+    assert (
+        json.loads(answer.headers["x-app-usage"])["call_count"] < 100
+    )  # the Page's limit, not the app's
     buc = json.loads(answer.headers["x-business-use-case-usage"])
     assert buc[brand["page"].id][0]["estimated_time_to_regain_access"] == 7
+
+
+def test_app_rate_limit_fills_app_usage(meta_double: MetaDouble, brand: dict[str, Any]) -> None:
+    meta_double.rate_limit(f"/{meta_double.version}/*", code=4)
+    answer = graph(meta_double, "GET", brand["page"].id, brand["token"])
+    assert error_of(answer)["code"] == 4
+    assert json.loads(answer.headers["x-app-usage"])["call_count"] == 100
+    assert "x-business-use-case-usage" not in answer.headers
 
 
 def test_malformed_body_and_hang(meta_double: MetaDouble, brand: dict[str, Any]) -> None:

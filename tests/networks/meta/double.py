@@ -566,6 +566,13 @@ class MetaDouble(DoubleServer):
         """Answer nothing for `seconds`, then close the connection (or answer, drop=False)."""
         return self.fail(pattern, times=times, delay=seconds, drop=drop)
 
+    def lose_answer(
+        self, pattern: str, *, times: int = 1, delay: float = 0.0, method: str | None = "POST"
+    ) -> Fault:
+        """The request is carried out (the post exists), then the connection closes with no
+        answer after `delay` seconds: an interrupted publish, for reconciliation tests."""
+        return self.fail(pattern, times=times, delay=delay, drop=True, after=True, method=method)
+
     # -- files and webhooks ------------------------------------------------------------
 
     def serve_media(self, body: bytes, content_type: str = "image/jpeg") -> str:

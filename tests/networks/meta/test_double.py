@@ -268,6 +268,18 @@ def test_malformed_body_and_hang(meta_double: MetaDouble, brand: dict[str, Any])
         )
 
 
+def test_a_lost_answer_still_did_the_thing(meta_double: MetaDouble, brand: dict[str, Any]) -> None:
+    page = brand["page"]
+    meta_double.lose_answer(f"/{meta_double.version}/{page.id}/feed")
+    with pytest.raises(httpx.HTTPError):
+        graph(meta_double, "POST", f"{page.id}/feed", brand["token"], message="Parti sans réponse")
+    assert [p.message for p in meta_double.posts(page)] == ["Parti sans réponse"]
+    listed = graph(
+        meta_double, "GET", f"{page.id}/published_posts", brand["token"], fields="message"
+    ).json()
+    assert [p["message"] for p in listed["data"]] == ["Parti sans réponse"]
+
+
 # --- Instagram containers ---------------------------------------------------------------
 
 

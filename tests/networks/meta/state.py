@@ -75,6 +75,7 @@ class Page(Node):
         default_factory=lambda: ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"]
     )
     follows_by_day: dict[str, int] = field(default_factory=dict)  # "2026-05-01" → new follows
+    subscribed_fields: list[str] = field(default_factory=list)  # webhooks the app gets
 
     @property
     def link(self) -> str:
@@ -169,6 +170,7 @@ class IGUser(Node):
     published_at: list[float] = field(default_factory=list)  # for the 24-hour quota
     quota_total: int = IG_QUOTA
     follower_count_by_day: dict[str, int] = field(default_factory=dict)
+    subscribed_fields: list[str] = field(default_factory=list)
 
     @property
     def owner(self) -> str:

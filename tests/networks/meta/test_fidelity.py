@@ -234,6 +234,12 @@ def _facebook(d: Driver, double: MetaDouble) -> list[tuple[str, dict[str, Any]]]
     assert d.call("DELETE", reply.id, token) == {"success": True}
     assert d.call("DELETE", link, token) == {"success": True}
     fan.read_page_posts(page)
+    d.call("GET", f"{pid}/subscribed_apps", token)
+    assert d.call("POST", f"{pid}/subscribed_apps", token, subscribed_fields="feed,mention") == {
+        "success": True
+    }
+    d.call("GET", f"{pid}/subscribed_apps", token)
+    assert d.call("DELETE", f"{pid}/subscribed_apps", token) == {"success": True}
 
     webhooks = [
         ("PageWebhook", double.webhook_for(comment)),
@@ -354,6 +360,10 @@ def _instagram(d: Driver, double: MetaDouble) -> list[tuple[str, dict[str, Any]]
     assert d.call("DELETE", brand_comment, token) == {"success": True}
     assert d.call("DELETE", reel_id, token) == {"success": True}
     d.call("GET", tag.id, token)
+    assert d.call(
+        "POST", f"{ig.id}/subscribed_apps", token, subscribed_fields="comments,mentions"
+    ) == {"success": True}
+    d.call("GET", f"{ig.id}/subscribed_apps", token)
     return [
         ("InstagramWebhook", double.webhook_for(comment)),
         ("InstagramWebhook", double.webhook_for(reply)),

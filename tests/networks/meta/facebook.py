@@ -558,55 +558,6 @@ def page_private_reply(call: Call, page: Page) -> dict[str, Any]:
     return {"recipient_id": target.by, "message_id": "m_" + call.world.new_id()}
 
 
-SUBSCRIBED_DOC = "https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps"
-
-
-@route(
-    "POST",
-    "page",
-    "subscribed_apps",
-    returns="Success",
-    sdk="Page.create_subscribed_app",
-    doc=SUBSCRIBED_DOC,
-)
-def page_subscribe(call: Call, page: Page) -> dict[str, Any]:
-    """The app subscribes to the Page's webhooks (`subscribed_fields=feed`)."""
-    fields = call.list_param("subscribed_fields")
-    if not fields:
-        raise invalid_param("The parameter subscribed_fields is required")
-    page.subscribed_fields = sorted(set(page.subscribed_fields) | set(fields))
-    return {"success": True}
-
-
-@route(
-    "GET", "page", "subscribed_apps", returns="list<Application>", sdk="Page.get_subscribed_apps"
-)
-def page_subscriptions(call: Call, page: Page) -> Many:
-    app = call.double.app
-    found = [
-        {
-            "id": app.id,
-            "name": app.name,
-            "link": f"https://www.facebook.com/games/?app_id={app.id}",
-            "category": "Business",
-        }
-    ]
-    return Many(found if page.subscribed_fields else [])
-
-
-@route(
-    "DELETE",
-    "page",
-    "subscribed_apps",
-    returns="Success",
-    sdk="Page.delete_subscribed_apps",
-    doc=SUBSCRIBED_DOC,
-)
-def page_unsubscribe(call: Call, page: Page) -> dict[str, Any]:
-    page.subscribed_fields = []
-    return {"success": True}
-
-
 # --- posts ----------------------------------------------------------------------------
 
 

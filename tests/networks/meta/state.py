@@ -75,7 +75,6 @@ class Page(Node):
         default_factory=lambda: ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"]
     )
     follows_by_day: dict[str, int] = field(default_factory=dict)  # "2026-05-01" → new follows
-    subscribed_fields: list[str] = field(default_factory=list)  # webhooks the app gets
 
     @property
     def link(self) -> str:

@@ -234,12 +234,6 @@ def _facebook(d: Driver, double: MetaDouble) -> list[tuple[str, dict[str, Any]]]
     assert d.call("DELETE", reply.id, token) == {"success": True}
     assert d.call("DELETE", link, token) == {"success": True}
     fan.read_page_posts(page)
-    d.call("GET", f"{pid}/subscribed_apps", token)
-    assert d.call("POST", f"{pid}/subscribed_apps", token, subscribed_fields="feed,mention") == {
-        "success": True
-    }
-    d.call("GET", f"{pid}/subscribed_apps", token)
-    assert d.call("DELETE", f"{pid}/subscribed_apps", token) == {"success": True}
 
     webhooks = [
         ("PageWebhook", double.webhook_for(comment)),

@@ -328,6 +328,15 @@ def _instagram(d: Driver, double: MetaDouble) -> list[tuple[str, dict[str, Any]]
         token,
         fields=f"mentioned_media.media_id({in_caption.id}){{id,caption,media_type,timestamp,permalink,username,like_count,comments_count}}",
     )
+    d.call(
+        "POST",
+        f"{ig.id}/mentions",
+        token,
+        media_id=mention.media_id,
+        comment_id=mention.id,
+        message="Merci !",
+    )
+    d.call("POST", f"{ig.id}/mentions", token, media_id=in_caption.id, message="Merci !")
     d.call("GET", f"{ig.id}/content_publishing_limit", token, fields="config,quota_usage")
     d.call(
         "GET",

@@ -5,7 +5,6 @@ as Instagram fetches them from the instance's signed URLs."""
 
 from __future__ import annotations
 
-import fnmatch
 import http.server
 import secrets
 import socket
@@ -14,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 
 from palabre.channels.models import Channel
@@ -134,29 +132,3 @@ def upload(connector: InstagramConnector, instance_files: InstanceFiles) -> Any:
         )
 
     return made
-
-
-class LosingAnswers(httpx.BaseTransport):
-    """The connector's own transport, except that the answer to the next request whose path
-    matches `pattern` is lost on its way back: the network carried the request out (a worker
-    killed, a connection cut after the request left)."""
-
-    def __init__(self, inner: httpx.BaseTransport, pattern: str) -> None:
-        self.inner, self.pattern, self.armed = inner, pattern, True
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self.inner.handle_request(request)
-        if self.armed and fnmatch.fnmatch(request.url.path, self.pattern):
-            self.armed = False
-            response.close()
-            raise httpx.ReadError("connection reset after the request was sent", request=request)
-        return response
-
-
-@pytest.fixture
-def lose_answer(connector: InstagramConnector) -> Any:
-    def arm(pattern: str) -> None:
-        client = connector.graph()._client
-        client._transport = LosingAnswers(client._transport, pattern)
-
-    return arm

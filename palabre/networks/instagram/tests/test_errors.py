@@ -37,15 +37,22 @@ def test_a_channel_without_credentials_needs_connecting(connector: InstagramConn
         InstagramConnector(connector.channel).publishing_limit()
 
 
-@pytest.mark.parametrize("code", [4, 17, 32, 613])
+@pytest.mark.parametrize(
+    ("code", "wait"),
+    [
+        (4, 3600),  # X-App-Usage at 100 %: the app is throttled for up to an hour
+        (17, 600),  # no header says when: ten minutes, then try again
+        (32, 7 * 60),  # X-Business-Use-Case-Usage: estimated_time_to_regain_access
+        (613, 600),
+    ],
+)
 def test_rate_limits_wait_as_long_as_the_usage_headers_say(
-    connector: InstagramConnector, meta_double: MetaDouble, code: int
+    connector: InstagramConnector, meta_double: MetaDouble, code: int, wait: int
 ) -> None:
     meta_double.rate_limit("/v26.0/*", code=code, regain_minutes=7)
     with pytest.raises(RateLimited) as limited:
         connector.account_metrics()
-    # X-App-Usage at 100 %: the app is throttled for up to an hour, whatever else says less.
-    assert limited.value.retry_after == 3600
+    assert limited.value.retry_after == wait
     assert f"(#{code})" in limited.value.reason
     assert connector.account_metrics().followers == 812  # and then it works again
 

@@ -243,13 +243,12 @@ def test_an_interrupted_publish_is_found_by_reconciliation(
     upload: Any,
     meta_double: MetaDouble,
     brand: Brand,
-    lose_answer: Any,
 ) -> None:
     """The answer to media_publish is lost: the post is there, and the publisher's
     reconciliation finds it (same caption, same number of media) instead of posting again."""
     began = timezone.now()
     items = [upload("image", "a"), upload("image", "b")]
-    lose_answer("/v26.0/*/media_publish")
+    meta_double.lose_answer("/v26.0/*/media_publish")  # carried out, the answer never comes
     with pytest.raises(Unavailable):
         connector.publish(post("Lost answer  \n twice", *items))
     [album] = published(meta_double, brand)  # it went out
@@ -270,12 +269,11 @@ def test_an_interrupted_first_comment_is_found_under_its_post(
     meta_double: MetaDouble,
     brand: Brand,
     fan: Any,
-    lose_answer: Any,
 ) -> None:
     began = timezone.now()
     result = connector.publish(post("With a comment", upload("image")))
     fan.ig_comment(result.remote_id, "Recipe in bio")  # someone else's, same words
-    lose_answer(f"/v26.0/{result.remote_id}/comments")
+    meta_double.lose_answer(f"/v26.0/{result.remote_id}/comments")
     with pytest.raises(Unavailable):
         connector.reply(to_remote_id=result.remote_id, text="Recipe in bio", idempotency_key="c")
 

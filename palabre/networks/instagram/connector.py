@@ -25,6 +25,7 @@ from palabre.networks.base import (
     AuthExpired,
     Capability,
     Connector,
+    ConnectorError,
     IncomingInteraction,
     InteractionPage,
     Media,
@@ -121,8 +122,10 @@ class InstagramConnector(Connector):
         media_id = publishing.publish(publishing.ready_container(post))
         try:
             permalink = graph.get(media_id, fields="permalink").get("permalink")
-        except (Unavailable, Rejected):
-            permalink = None  # the post exists: its address can wait, its id cannot be lost
+        except ConnectorError:
+            # The post exists: whatever happens now (a rate limit, a token revoked this
+            # second), its id must reach the publisher, or it would be published again.
+            permalink = None
         return PublishedPost(
             remote_id=media_id, url=permalink if isinstance(permalink, str) else ""
         )

@@ -282,3 +282,25 @@ def test_an_interrupted_first_comment_is_found_under_its_post(
     assert isinstance(outcome, reconcile.Found)
     mine = meta_double.get(outcome.post.remote_id)
     assert isinstance(mine, IGComment) and mine.by == brand.ig.id
+
+
+def test_a_failure_after_publishing_never_hides_the_new_posts_id(
+    connector: InstagramConnector,
+    upload: Any,
+    meta_double: MetaDouble,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The post is out, then reading its permalink is rate-limited: the id still reaches the
+    publisher (an error there would have it published again)."""
+    publish_container = meta_double.publish_container
+
+    def published_then_limited(container: Container) -> IGMedia:
+        media = publish_container(container)
+        meta_double.rate_limit(f"/v26.0/{media.id}", code=4)
+        return media
+
+    monkeypatch.setattr(meta_double, "publish_container", published_then_limited)
+    result = connector.publish(post("Out, then limited", upload("image")))
+    assert isinstance(meta_double.get(result.remote_id), IGMedia)
+    assert result.url == ""
+    assert meta_double.faults == []  # the permalink read did meet the limit

@@ -333,15 +333,14 @@ class InstagramConnector(Connector):
         if in_reply_to.startswith(TAG):
             return []  # nothing can answer it (reply refuses)
         if in_reply_to.startswith(MENTION):
-            media_id, comment_id = parse.split_mention(in_reply_to)
-            under = f"{comment_id}/replies" if comment_id else f"{media_id}/comments"
-        else:
-            comment = self._comment(in_reply_to)
-            if comment is None:
-                under = f"{in_reply_to}/comments"
-            else:  # an answer to an answer goes under the first comment of the thread
-                top = parse.remote_id(comment.get("parent_id")) or in_reply_to
-                under = f"{top}/replies"
+            # Someone else's media: the account may answer there, not list what is there.
+            raise Rejected(gettext("Instagram does not list an account's answers to a mention."))
+        comment = self._comment(in_reply_to)
+        if comment is None:
+            under = f"{in_reply_to}/comments"
+        else:  # an answer to an answer goes under the first comment of the thread
+            top = parse.remote_id(comment.get("parent_id")) or in_reply_to
+            under = f"{top}/replies"
         found = []
         for raw in self.graph().edge(under, max_pages=RECENT_PAGES, fields=parse.COMMENT_FIELDS):
             if under.endswith("/comments") and raw.get("parent_id"):

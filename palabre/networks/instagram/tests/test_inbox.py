@@ -10,7 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from palabre.networks import reconcile
 from palabre.networks.base import (
     IncomingInteraction,
     InteractionKind,
@@ -137,6 +139,14 @@ def test_answering_a_mention_goes_under_it_and_a_tag_cannot_be_answered(
     assert isinstance(made, IGComment)
     assert (made.by, made.parent_id, made.text) == (brand.ig.id, in_comment.id, "Thank you!")
 
+    # An interrupted answer there cannot be looked for: a person checks, the channel is fine.
+    sent = reconcile.Sent(
+        text="Thank you!",
+        attempted_at=timezone.now(),
+        in_reply_to=f"mention:{in_comment.media_id}:{in_comment.id}",
+    )
+    assert isinstance(reconcile.look_for(connector, sent, recorded=[]), reconcile.Undecidable)
+
     tagged = fan.ig_tag(brand.ig, "Look")
     with pytest.raises(Rejected):
         connector.reply(to_remote_id=f"tag:{tagged.id}", text="Hi", idempotency_key="k-t")
@@ -220,8 +230,6 @@ def test_delete_removes_a_comment_but_never_a_post(
 def test_recent_answers_to_an_answer_are_read_under_the_first_comment(
     connector: InstagramConnector, meta_double: MetaDouble, brand: Brand, fan: Fan
 ) -> None:
-    from django.utils import timezone
-
     since = timezone.now() - timedelta(minutes=1)
     first = fan.ig_comment(brand_media(meta_double, brand, "Brioche").id, "Open Monday?")
     second = fan.ig_reply(first.id, "And Tuesday?")

@@ -6,10 +6,12 @@ waits only a hundredth of a second between looks at a container being processed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from palabre.channels.models import Channel
 from palabre.networks.threads.connector import ThreadsConnector
@@ -22,6 +24,13 @@ PNG = (
     b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7"
     b"5\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Reasons are compared with the English text, whatever the instance's language."""
+    with translation.override("en"):
+        yield
 
 
 @dataclass

@@ -1005,6 +1005,9 @@ def _text(value: Any) -> str:
 def _handler_for(server: DoubleServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # One write per answer, sent at once: headers and body apart wait on delayed ACKs.
+        wbufsize = 1 << 16
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass  # quiet: tests read `requests` instead
@@ -1038,6 +1041,7 @@ def _handler_for(server: DoubleServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(out)
+            self.wfile.flush()
 
         do_GET = do_POST = do_DELETE = do_HEAD = _serve
 

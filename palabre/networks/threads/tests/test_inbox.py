@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import httpx
+import pytest
+
 from palabre.networks.base import (
     Author,
     IncomingInteraction,
     InteractionKind,
     OutgoingPost,
+    Rejected,
     WebhookItem,
 )
 from palabre.networks.threads import webhook
@@ -116,3 +120,37 @@ def test_hide_and_unhide_a_reply(meta_double: MetaDouble, brand: Brand, fan: Fan
 
     connector.unhide(remote_id=reply.id)
     assert reply.hide_status == "UNHUSHED"
+
+
+def test_hiding_a_reply_hides_what_is_nested_under_it(
+    meta_double: MetaDouble, brand: Brand, fan: Fan
+) -> None:
+    post = _brand_post(brand)
+    insult = fan.threads_reply(post, "Rude words")
+    below = meta_double.fan("Other").threads_reply(insult.id, "Ruder still")
+
+    brand.connector().hide(remote_id=insult.id)
+
+    seen_by_fan = fan_conversation(meta_double, fan, post)
+    assert insult.id not in seen_by_fan and below.id not in seen_by_fan
+
+
+def test_a_nested_reply_cannot_be_hidden_alone(
+    meta_double: MetaDouble, brand: Brand, fan: Fan
+) -> None:
+    top = fan.threads_reply(_brand_post(brand), "Fine words")
+    nested = fan.threads_reply(top.id, "Rude words")
+
+    with pytest.raises(Rejected) as refused:
+        brand.connector().hide(remote_id=nested.id)
+    assert "top-level" in refused.value.reason
+    assert nested.hide_status == "NOT_HUSHED"
+
+
+def fan_conversation(meta_double: MetaDouble, fan: Fan, post: str) -> set[str]:
+    """The ids in the post's conversation, as the fan reads it through the API."""
+    answer = httpx.get(
+        f"{meta_double.threads_graph_url}/{meta_double.threads_version}/{post}/conversation",
+        params={"access_token": meta_double.threads_token(fan.threads)},
+    )
+    return {item["id"] for item in answer.json()["data"]}

@@ -71,15 +71,20 @@ def test_it_publishes_an_image_with_its_alt_text(meta_double: MetaDouble, brand:
 
 
 def test_it_waits_for_the_container_to_be_processed(meta_double: MetaDouble, brand: Brand) -> None:
+    image = _image(meta_double, brand)
     meta_double.plan_containers(polls=3)
+    before = len(meta_double.requests)
 
-    published = brand.connector().publish(_post("Patience", _image(meta_double, brand)))
+    published = brand.connector().publish(_post("Patience", image))
 
     assert _published(meta_double, published.remote_id).media_type == "IMAGE"
-    status_reads = [
-        r for r in meta_double.requests if r[0] == "GET" and "status" in r[2].get("fields", "")
+    sent = [
+        "status" if params.get("fields") == "status,error_message" else path.rsplit("/", 1)[-1]
+        for method, path, params in meta_double.requests[before:]
+        if "/_media/" not in path  # the double fetching the image
     ]
-    assert len(status_reads) >= 4  # three IN_PROGRESS, then FINISHED
+    # Three reads while IN_PROGRESS, one FINISHED, then the publication, then the permalink.
+    assert sent[:6] == ["threads", "status", "status", "status", "status", "threads_publish"]
 
 
 def test_it_publishes_a_carousel_each_item_with_its_alt_text(

@@ -354,6 +354,10 @@ def _instagram(d: Driver, double: MetaDouble) -> list[tuple[str, dict[str, Any]]
     assert d.call("DELETE", brand_comment, token) == {"success": True}
     assert d.call("DELETE", reel_id, token) == {"success": True}
     d.call("GET", tag.id, token)
+    assert d.call(
+        "POST", f"{ig.id}/subscribed_apps", token, subscribed_fields="comments,mentions"
+    ) == {"success": True}
+    d.call("GET", f"{ig.id}/subscribed_apps", token)
     return [
         ("InstagramWebhook", double.webhook_for(comment)),
         ("InstagramWebhook", double.webhook_for(reply)),
@@ -886,13 +890,15 @@ def test_every_declared_shape_links_to_meta_and_resolves() -> None:
     )
     problems = []
     for name, fields in declared.SCHEMAS.items():
-        if name in sdk.classes():
+        if sdk.find(name) is not None:
             problems.append(f"{name} shadows an SDK class")
         for field, type_name in fields.items():
             problems += [f"{name}.{field}: {p}" for p in _unresolved(type_name)]
     for (owner, field), refined in declared.REFINEMENTS.items():
-        original = sdk.classes()[owner].field_types.get(field)
-        edge = sdk.classes()[owner].edge("GET", f"/{field}")
+        owner_class = sdk.find(owner)
+        assert owner_class is not None, owner
+        original = owner_class.field_types.get(field)
+        edge = owner_class.edge("GET", f"/{field}")
         if original not in validator.OPEN and not (edge and edge.target == "AbstractCrudObject"):
             problems.append(
                 f"{owner}.{field} is {original} in the SDK: a refinement may only narrow Object"

@@ -42,7 +42,7 @@ def fields_of(type_name: str) -> dict[str, str] | None:
     object type."""
     if type_name in declared.SCHEMAS:
         return dict(declared.SCHEMAS[type_name])
-    cls = sdk.classes().get(type_name)
+    cls = sdk.find(type_name)
     if cls is None:
         return None
     found = dict(cls.field_types)
@@ -60,9 +60,8 @@ def enum_values(type_name: str) -> list[str] | None:
     if type_name in declared.ENUMS:
         return declared.ENUMS[type_name]
     owner, _, nested = type_name.partition(".")
-    if nested and owner in sdk.classes():
-        return sdk.classes()[owner].enums.get(type_name)
-    return None
+    found = sdk.find(owner) if nested else None
+    return found.enums.get(type_name) if found else None
 
 
 def split_top(text: str, separator: str) -> list[str]:

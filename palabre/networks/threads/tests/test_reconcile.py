@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import timezone
 
 from palabre.networks import reconcile
-from palabre.networks.base import MediaUpload, OutgoingPost
+from palabre.networks.base import MediaUpload, OutgoingPost, Unavailable
 from palabre.networks.threads.tests.conftest import PNG, Brand
 from tests.networks.meta.double import MetaDouble
 
@@ -46,3 +47,21 @@ def test_what_did_not_go_out_is_looked_for_again_until_threads_would_show_it(
     outcome = reconcile.look_for(connector, reconcile.Sent("Never sent", began), recorded=set())
 
     assert outcome == reconcile.LookAgain(began + connector.read_back_within)
+
+
+def test_a_publish_whose_answer_was_lost_is_found_not_sent_again(
+    meta_double: MetaDouble, brand: Brand
+) -> None:
+    connector = brand.connector()
+    meta_double.lose_answer("/threads/v1.0/*/threads_publish")
+    began = timezone.now()
+
+    with pytest.raises(Unavailable):
+        connector.publish(OutgoingPost("Out, unanswered", "k"))
+
+    [posted] = meta_double.threads_posts(brand.user)
+    outcome = reconcile.look_for(
+        connector, reconcile.Sent("Out, unanswered", began), recorded=set()
+    )
+    assert isinstance(outcome, reconcile.Found)
+    assert outcome.post.remote_id == posted.id

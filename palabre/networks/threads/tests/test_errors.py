@@ -12,6 +12,7 @@ from palabre.networks.base import (
     Rejected,
     Unavailable,
 )
+from palabre.networks.meta import errors
 from palabre.networks.threads import publish
 from palabre.networks.threads.tests.conftest import PNG, Brand
 from tests.networks.meta.double import MetaDouble
@@ -45,15 +46,23 @@ def test_a_channel_without_credentials_needs_reconnecting(brand: Brand) -> None:
         brand.connector().publishing_limit()
 
 
-@pytest.mark.parametrize("code", [4, 17, 613])
+@pytest.mark.parametrize(
+    ("code", "wait"),
+    [
+        (4, 3600),  # X-App-Usage at 100 %: up to an hour
+        (17, errors.DEFAULT_WAIT),  # no header says when: the default wait
+        (613, errors.DEFAULT_WAIT),
+        (80001, 7 * 60),  # X-Business-Use-Case-Usage: estimated_time_to_regain_access
+    ],
+)
 def test_a_rate_limit_waits_as_the_usage_headers_say(
-    meta_double: MetaDouble, brand: Brand, code: int
+    meta_double: MetaDouble, brand: Brand, code: int, wait: float
 ) -> None:
-    meta_double.rate_limit(CREATE, code=code)
+    meta_double.rate_limit(CREATE, code=code, regain_minutes=7)
 
     with pytest.raises(RateLimited) as limited:
         brand.connector().publish(_post())
-    assert limited.value.retry_after == 3600  # X-App-Usage at 100%: up to an hour
+    assert limited.value.retry_after == wait
     assert f"(#{code})" in limited.value.reason
     assert meta_double.threads_posts(brand.user) == []
 

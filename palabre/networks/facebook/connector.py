@@ -205,28 +205,43 @@ class FacebookConnector(Connector):
         raise Unavailable(gettext("Facebook did not give the Page's number of followers"))
 
     def recent_posts(self, *, since: datetime, in_reply_to: str | None = None) -> list[RecentPost]:
-        """The Page's own posts (`/{page}/posts`), or its own comments directly under
-        `in_reply_to`, created since `since`, newest first until one is older."""
-        graph = self.graph()
+        """The Page's own posts, or its own comments answering `in_reply_to`, created since
+        `since`: newest first until one is older."""
         if in_reply_to:
-            rows = self._back_to(
-                f"{in_reply_to}/comments",
-                since,
-                fields="id,created_time,from,message,permalink_url",
-                filter="toplevel",
-                order="reverse_chronological",
-            )
-            own = [r for r in rows if parse.author_id(r) == self.page_id]
-            posts = [parse.recent_post(r, in_reply_to=in_reply_to) for r in own]
+            posts = self._own_answers(in_reply_to, since)
         else:
             rows = self._back_to(
-                f"{self.page_id}/posts", since, fields="id,created_time,message,permalink_url"
+                f"{self.page_id}/published_posts",
+                since,
+                fields="id,created_time,message,permalink_url,attachments",
             )
             posts = [
-                parse.recent_post(r, media=self._media_count(graph, str(r.get("id")))) for r in rows
+                parse.recent_post(r, media=parse.media_count(r.get("attachments"))) for r in rows
             ]
         found = [p for p in posts if p is not None and p.created_at >= since]
         return sorted(found, key=lambda p: p.created_at)
+
+    def _own_answers(self, answered: str, since: datetime) -> list[RecentPost | None]:
+        """Facebook threads comments two levels deep: an answer to a reply is filed under
+        the comment that reply answers. That is where it is looked for, and it is reported
+        as answering `answered`, as the publisher sent it. (Another answer of the Page's
+        under the same comment, of the same text and time, makes two candidates: a person
+        then decides, rather than Palabre posting twice.)"""
+        graph = self.graph()
+        try:
+            parent = parse.dict_of(graph.get(answered, fields="parent").get("parent"))
+        except Rejected:
+            parent = {}  # a post: it has no parent field
+        under = parse.node_id(parent.get("id")) or answered
+        rows = self._back_to(
+            f"{under}/comments",
+            since,
+            fields="id,created_time,from,message,permalink_url",
+            filter="toplevel",
+            order="reverse_chronological",
+        )
+        own = [r for r in rows if parse.author_id(r) == self.page_id]
+        return [parse.recent_post(r, in_reply_to=answered) for r in own]
 
     def _back_to(self, path: str, since: datetime, **params: Any) -> list[dict[str, Any]]:
         """A list, newest first, page after page until an item is older than `since`. A
@@ -249,12 +264,6 @@ class FacebookConnector(Connector):
             gettext("more than %(count)s posts since then: Palabre cannot read back that far")
             % {"count": RECENT_PAGES * RECENT_PAGE}
         )
-
-    @staticmethod
-    def _media_count(graph: Graph, post_id: str) -> int:
-        """https://developers.facebook.com/docs/graph-api/reference/story-attachment"""
-        attachments = graph.get(f"{post_id}/attachments", fields="media_type,type,subattachments")
-        return parse.media_count(attachments)
 
 
 def first_link(text: str) -> str:

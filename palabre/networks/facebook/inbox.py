@@ -56,7 +56,8 @@ def second(item: IncomingInteraction) -> int:
 @dataclass(frozen=True)
 class Cursor:
     at: int  # Unix second of the newest item delivered (or where the first poll began)
-    low: int  # every item delivered from this second to `at` is in `seen`
+    # Every item delivered from this second to `at` is in `seen` (`at` + 1: none is).
+    low: int
     seen: frozenset[str] = frozenset()
 
     @classmethod
@@ -74,7 +75,7 @@ class Cursor:
             at, back = int(parts[1]), int(parts[2])
         except ValueError:
             return cls.first(now)
-        if not 0 <= back <= OVERLAP.total_seconds() or at <= 0:
+        if not -1 <= back <= OVERLAP.total_seconds() or at <= 0:
             return cls.first(now)
         seen = frozenset(d for d in parts[3].split(",") if len(d) == 8)
         return cls(at=at, low=at - back, seen=seen)
@@ -123,18 +124,24 @@ def poll(graph: Graph, *, page_id: str, cursor: str | None, now: datetime) -> In
     current = Cursor.decode(cursor, now)
     posts, visitors = _feed(graph, page_id, current, now)
     reads = [visitors, *(_comments(graph, post, page_id, current) for post in posts)]
-    horizon = min(
-        (max(r.stopped_at, current.at + 1) for r in reads if r.stopped_at is not None),
-        default=None,
+    read = list({i.remote_id: i for r in reads for i in r.items}.values())
+    fresh = sorted(
+        (i for i in read if current.is_new(i)), key=lambda i: (i.created_at, i.remote_id)
     )
-    read = {i.remote_id: i for r in reads for i in r.items}.values()
-    delivered = sorted(
-        (i for i in read if current.is_new(i) and (horizon is None or second(i) < horizon)),
-        key=lambda i: (i.created_at, i.remote_id),
-    )
-    known = [i for i in read if current.known(i)]
-    next_one = current.after(delivered, known)
-    return InteractionPage(items=tuple(delivered), next_cursor=next_one.encode())
+    # Only what is before the first second a list stopped at is all there.
+    horizon = min((r.stopped_at for r in reads if r.stopped_at is not None), default=None)
+    if horizon is None:
+        delivered, following = fresh, current.after(fresh, [i for i in read if current.known(i)])
+    elif any(second(i) < horizon for i in fresh):
+        delivered = [i for i in fresh if second(i) < horizon]
+        following = current.after(delivered, [i for i in read if current.known(i)])
+    else:
+        # One post got more comments within one second than a poll reads: deliver what was
+        # read of that second and go past it, or every poll would stop there again.
+        delivered = [i for i in fresh if second(i) == horizon]
+        at = max(current.at, horizon)
+        following = Cursor(at=at, low=at + 1)
+    return InteractionPage(items=tuple(delivered), next_cursor=following.encode())
 
 
 def _feed(graph: Graph, page_id: str, cursor: Cursor, now: datetime) -> tuple[list[str], Read]:
@@ -182,7 +189,7 @@ def _comments(graph: Graph, post_id: str, page_id: str, cursor: Cursor) -> Read:
                 fields=COMMENT_FIELDS,
                 filter="stream",
                 order="chronological",
-                since=cursor.low - 1,
+                since=cursor.low,
                 limit=COMMENT_PAGE,
                 **({"after": after} if after else {}),
             )

@@ -17,7 +17,7 @@ from palabre.networks.base import PostMetrics, Rejected
 from palabre.networks.facebook import parse
 from palabre.networks.meta.graph import Graph
 
-POST_FIELDS = "status_type,shares,comments.filter(stream).limit(0).summary(total_count)"
+POST_FIELDS = "status_type,shares,comments.filter(stream).limit(0).summary(true)"
 INSIGHTS = ("post_impressions", "post_impressions_unique", "post_reactions_by_type_total")
 VIDEO_INSIGHTS = ("post_video_views",)
 

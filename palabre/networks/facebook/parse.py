@@ -18,9 +18,18 @@ from typing import Any
 
 from palabre.networks.base import Author, IncomingInteraction, InteractionKind, RecentPost
 
-# StoryAttachment.media_type values that are one medium each (an "album" counts its
-# subattachments; a "link" or a "share" is a preview, not a medium).
-MEDIA_TYPES = frozenset({"photo", "video", "animated_image_video", "animated_image_share"})
+# StoryAttachment `media_type` or `type` values that are one medium each (an "album" counts
+# its subattachments; a "link" or a "share" is a preview, not a medium).
+MEDIA_TYPES = frozenset(
+    {
+        "photo",
+        "video",
+        "video_inline",
+        "video_autoplay",
+        "animated_image_video",
+        "animated_image_share",
+    }
+)
 
 
 def text(value: Any) -> str:

@@ -20,6 +20,7 @@ from palabre.networks.meta.errors import PERMISSION_CODES, reason_of
 from palabre.networks.meta.graph import Graph
 
 ALREADY_REPLIED = 10900  # "Activity already replied to"
+TOO_OLD = 10903  # "This activity can't be replied to" (older than 7 days)
 NOT_REACHABLE = 551  # "This person isn't available right now"
 # Code 10 with these subcodes: the message falls outside the window Messenger allows.
 OUTSIDE_WINDOW = frozenset({2018278, 2018065, 2018108})
@@ -48,7 +49,7 @@ def _explained(error: dict[str, Any] | None) -> Rejected | None:
         return Rejected(
             gettext("Facebook allows one private reply per comment, and this one already has it.")
         )
-    if code == 10 and subcode in OUTSIDE_WINDOW:
+    if code == TOO_OLD or (code == 10 and subcode in OUTSIDE_WINDOW):
         return Rejected(
             gettext("Facebook allows a private reply only in the 7 days after the comment.")
         )

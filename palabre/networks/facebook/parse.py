@@ -127,10 +127,15 @@ def media_count(attachments: Any) -> int:
         attachment = dict_of(attachment)
         inner = dict_of(attachment.get("subattachments")).get("data")
         if isinstance(inner, list) and inner:
-            found += sum(1 for sub in inner if text(dict_of(sub).get("media_type")) in MEDIA_TYPES)
-        elif text(attachment.get("media_type")) in MEDIA_TYPES:
+            found += sum(1 for sub in inner if _is_medium(dict_of(sub)))
+        elif _is_medium(attachment):
             found += 1
     return found
+
+
+def _is_medium(attachment: dict[str, Any]) -> bool:
+    kind = text(attachment.get("media_type")) or text(attachment.get("type"))
+    return kind in MEDIA_TYPES
 
 
 def recent_post(raw: Any, *, in_reply_to: str | None = None, media: int = 0) -> RecentPost | None:

@@ -19,6 +19,7 @@ The inbox (inbox.py) and webhooks (webhook.py) share parse.py, hence the same re
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from palabre.networks.base import (
     OutgoingPost,
     PostMetrics,
     PublishedPost,
+    RateLimited,
     RecentPost,
     Rejected,
     Unavailable,
@@ -43,7 +45,8 @@ from palabre.networks.base import (
 )
 from palabre.networks.facebook import inbox, parse, private
 from palabre.networks.facebook.metrics import metrics_of
-from palabre.networks.meta.graph import Graph, next_cursor
+from palabre.networks.meta.errors import DEFAULT_WAIT
+from palabre.networks.meta.graph import Answer, Graph, next_cursor
 from palabre.publishing.rules.entities import urls
 
 RECENT_PAGE = 25
@@ -81,7 +84,7 @@ class FacebookConnector(Connector):
             if not credentials.get("page_id") or not credentials.get("page_token"):
                 # Disconnected (its credentials forgotten): a person must connect it again.
                 raise AuthExpired(gettext("this channel is not connected"))
-            self._graph = Graph(
+            self._graph = PageGraph(
                 base_url=settings.PALABRE_META_GRAPH_URL,
                 version=settings.PALABRE_META_API_VERSION,
                 token=str(credentials["page_token"]),
@@ -264,6 +267,33 @@ class FacebookConnector(Connector):
             gettext("more than %(count)s posts since then: Palabre cannot read back that far")
             % {"count": RECENT_PAGES * RECENT_PAGE}
         )
+
+
+class PageGraph(Graph):
+    """The Graph client, whose refusals read well on the channel's page: a person sees the
+    reason of a rate limit or of a lost connection there, next to what to do about it."""
+
+    def call(self, method: str, path: str, **request: Any) -> Answer:
+        try:
+            return super().call(method, path, **request)
+        except RateLimited as error:
+            wait = error.retry_after or DEFAULT_WAIT
+            raise RateLimited(
+                gettext(
+                    "Facebook limits how often Palabre may act for this Page (%(reason)s); "
+                    "Palabre tries again in about %(minutes)s minutes."
+                )
+                % {"reason": error.reason, "minutes": max(1, math.ceil(wait / 60))},
+                retry_after=error.retry_after,
+            ) from None
+        except AuthExpired as error:
+            raise AuthExpired(
+                gettext(
+                    "Facebook no longer accepts Palabre's access to this Page (%(reason)s). "
+                    "Connect the Page again."
+                )
+                % {"reason": error.reason}
+            ) from None
 
 
 def first_link(text: str) -> str:

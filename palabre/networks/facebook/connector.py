@@ -167,7 +167,9 @@ class FacebookConnector(Connector):
         return PublishedPost(remote_id=comment_id)
 
     def private_reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
-        return private.send(self.graph(), page_id=self.page_id, comment_id=to_remote_id, text=text)
+        return private.send(
+            self.graph(), page_id=self.page_id, to_remote_id=to_remote_id, text=text
+        )
 
     def hide(self, *, remote_id: str) -> None:
         self._set_hidden(remote_id, hidden=True)

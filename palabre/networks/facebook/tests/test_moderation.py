@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from palabre.networks.base import OutgoingPost, PostMetrics, Rejected
@@ -32,6 +34,9 @@ def test_a_private_reply_goes_once_per_comment(brand) -> None:
         to_remote_id=question.id, text="Je vous écris en privé.", idempotency_key="p"
     )
     assert sent.remote_id.startswith("m_") and question.private_reply_sent
+    sent_as = [p for m, path, p in brand.double.requests if path.endswith("/messages")][-1]
+    assert json.loads(sent_as["recipient"]) == {"comment_id": question.id}
+    assert json.loads(sent_as["message"]) == {"text": "Je vous écris en privé."}
     with pytest.raises(Rejected) as refused:
         brand.connector.private_reply(
             to_remote_id=question.id, text="Encore moi", idempotency_key="q"
@@ -39,6 +44,16 @@ def test_a_private_reply_goes_once_per_comment(brand) -> None:
     assert refused.value.reason == (
         "Facebook allows one private reply per comment, and this one already has it."
     )
+
+
+def test_a_private_reply_answers_a_visitors_post(brand) -> None:
+    visit = brand.fan().visitor_post(brand.page, "Vous faites des gâteaux sur commande ?")
+    sent = brand.connector.private_reply(
+        to_remote_id=visit.id, text="Oui, écrivez-nous", idempotency_key="v"
+    )
+    assert sent.remote_id.startswith("m_")
+    sent_as = [p for m, path, p in brand.double.requests if path.endswith("/messages")][-1]
+    assert json.loads(sent_as["recipient"]) == {"post_id": visit.id}
 
 
 def test_a_private_reply_to_an_old_comment_is_refused_in_plain_words(brand) -> None:

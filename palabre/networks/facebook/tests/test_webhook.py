@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from palabre.channels.connectors import forget_all
+from palabre.inbox.ingest import channel_sync_ensure, channel_sync_poll, interactions_ingest
+from palabre.inbox.models import Interaction
 from palabre.networks.base import OutgoingPost
 from palabre.networks.facebook.webhook import items
 
@@ -132,3 +135,30 @@ def test_a_comment_without_its_author_reads_as_unknown() -> None:
     }
     (item,) = items(entry)
     assert (item.interaction.author.handle, item.interaction.in_reply_to) == ("unknown", "1_2")
+
+
+def test_the_inbox_keeps_once_what_came_by_webhook_then_by_polling(brand) -> None:
+    forget_all()
+    post = brand.connector.publish(OutgoingPost(text="Galettes", idempotency_key="k")).remote_id
+    fan = brand.fan()
+    first = fan.comment(post, "Frangipane ?")
+    answer = brand.fan("Autre").reply(first.id, "Oui, et pomme")
+    pushed = [i.interaction for i in items(entry_of(brand.double.webhook_for(first)))]
+    assert interactions_ingest(channel=brand.channel, items=pushed, cursor=None) == 1
+
+    sync = channel_sync_ensure(brand.channel)
+    channel_sync_poll(sync)
+    stored = Interaction.objects.filter(channel=brand.channel)
+    assert sorted(stored.values_list("remote_id", flat=True)) == sorted([first.id, answer.id])
+    reply = stored.get(remote_id=answer.id)
+    assert reply.parent is not None and reply.parent.remote_id == first.id
+    sync.refresh_from_db()
+    assert sync.cursor.startswith("fb1:")
+    assert (
+        interactions_ingest(
+            channel=brand.channel,
+            items=[i.interaction for i in items(entry_of(brand.double.webhook_for(answer)))],
+            cursor=sync.cursor,
+        )
+        == 0
+    )

@@ -147,7 +147,7 @@ def ig_comment_view(call: Call, comment: IGComment) -> dict[str, Any]:
 
 @view("container", "IGContainer", defaults=("id",))
 def container_view(call: Call, container: Container) -> dict[str, Any]:
-    status_code = container_status(call, container, read=True)
+    status_code = call.context.get("status") or container_status(call, container, read=False)
     status = {
         "IN_PROGRESS": "In Progress",
         "FINISHED": "Finished",
@@ -187,7 +187,7 @@ def ig_user_tags(call: Call, user: IGUser) -> Many:
     "POST",
     "ig_user",
     "media",
-    returns="IGContainerCreated",
+    returns="IGMedia",
     sdk="IGUser.create_media",
     doc=PUBLISH_DOC,
 )
@@ -265,6 +265,8 @@ def ig_create_container(call: Call, user: IGUser) -> dict[str, Any]:
 
 @route("GET", "container", "", returns="IGContainer", params={}, doc=CONTAINER_DOC)
 def container_get(call: Call, container: Container) -> Container:
+    # This read counts as one poll; it answers the status as it was when it came.
+    call.context["status"] = container_status(call, container, read=True)
     return container
 
 
@@ -527,7 +529,14 @@ def ig_comment_reply(call: Call, comment: IGComment) -> dict[str, Any]:
     return {"id": reply.id}
 
 
-@route("POST", "ig_comment", "", returns="Success", sdk="IGComment.api_update")
+@route(
+    "POST",
+    "ig_comment",
+    "",
+    returns="Success",
+    sdk="IGComment.api_update",
+    doc="https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment#updating",
+)
 def ig_comment_hide(call: Call, comment: IGComment) -> dict[str, Any]:
     if "hide" not in call.params:
         raise invalid_param("The parameter hide is required")

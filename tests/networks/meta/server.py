@@ -593,6 +593,9 @@ class Fault:
     body: bytes | None = None  # a malformed body, sent as is
     delay: float = 0.0  # seconds before answering; with `drop`, the connection is closed
     drop: bool = False
+    # The request is carried out first (a post is made…), then the answer is lost or
+    # replaced: what a client sees when the network did the thing but the reply never came.
+    after: bool = False
 
     def error(self) -> GraphError:
         transient = self.transient if self.transient is not None else self.code in (1, 2)
@@ -692,6 +695,8 @@ class DoubleServer:
         with self.world.lock:
             self.requests.append((method, path, dict(params)))
         fault = self._fault(method, path)
+        if fault is not None and fault.after:
+            self._serve_call(method, path, parts.query, params, multi, files, headers)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -705,13 +710,25 @@ class DoubleServer:
                 )
             error = fault.error()
             return self._error(error)
+        return self._serve_call(method, path, parts.query, params, multi, files, headers)
+
+    def _serve_call(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        params: dict[str, str],
+        multi: dict[str, list[str]],
+        files: dict[str, bytes],
+        headers: dict[str, str],
+    ) -> tuple[int, dict[str, str], bytes]:
         base, rest = _split_base(path)
         call = Call(
             double=self,
             method=method,
             base=base,
             path=rest,
-            url=f"{self.url}{path}?{parts.query}" if parts.query else f"{self.url}{path}",
+            url=f"{self.url}{path}?{query}" if query else f"{self.url}{path}",
             params=params,
             files=files,
             headers=headers,
@@ -1005,6 +1022,9 @@ def _text(value: Any) -> str:
 def _handler_for(server: DoubleServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # One write per answer, sent at once: headers and body apart wait on delayed ACKs.
+        wbufsize = 1 << 16
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass  # quiet: tests read `requests` instead
@@ -1038,6 +1058,7 @@ def _handler_for(server: DoubleServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(out)
+            self.wfile.flush()
 
         do_GET = do_POST = do_DELETE = do_HEAD = _serve
 

@@ -77,7 +77,7 @@ def threads_user_view(call: Call, user: ThreadsUser) -> dict[str, Any]:
 
 @view("threads_container", "ThreadsContainer", defaults=("id",))
 def threads_container_view(call: Call, container: ThreadsContainer) -> dict[str, Any]:
-    status = container_status(call, container, read=True)
+    status = call.context.get("status") or container_status(call, container, read=False)
     return {
         "id": container.id,
         "status": status,
@@ -298,6 +298,8 @@ def threads_create_container(call: Call, user: ThreadsUser) -> dict[str, Any]:
     doc=PUBLISH_DOC,
 )
 def threads_container_get(call: Call, container: ThreadsContainer) -> ThreadsContainer:
+    # This read counts as one poll; it answers the status as it was when it came.
+    call.context["status"] = container_status(call, container, read=True)
     return container
 
 
@@ -318,7 +320,7 @@ def threads_publish(call: Call, user: ThreadsUser) -> dict[str, Any]:
     if not isinstance(container, ThreadsContainer) or container.user_id != user.id:
         raise GraphError("Media builder not found", code=24, subcode=4279009)
     with call.world.lock:
-        status = container_status(call, container, read=False)
+        status = call.context.get("status") or container_status(call, container, read=False)
         if status == "EXPIRED":
             raise GraphError(
                 "The media you are trying to access has expired. Please try to upload again.",

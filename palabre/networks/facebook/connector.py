@@ -96,6 +96,8 @@ class FacebookConnector(Connector):
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         if post.reply_to:  # a post's continuation on Facebook is a comment under it
+            if post.media:
+                raise Rejected(gettext("Palabre answers on Facebook with text only"))
             return self._comment(post.reply_to, post.text)
         videos = [m for m in post.media if m.content_type.startswith("video/")]
         if videos:
@@ -119,9 +121,8 @@ class FacebookConnector(Connector):
             fields["description"] = text
         graph.post(video.remote_id, data=fields)
         # The post that shows the video has an id of its own (comments and insights use it).
-        found = graph.get(video.remote_id, fields="post_id,permalink_url")
-        post_id = parse.node_id(found.get("post_id"))
-        return self._published(post_id or f"{self.page_id}_{video.remote_id}")
+        found = graph.get(video.remote_id, fields="post_id")
+        return self._published(found.get("post_id"))
 
     def _published(self, remote: Any) -> PublishedPost:
         post_id = parse.node_id(remote)
@@ -272,8 +273,9 @@ class FacebookConnector(Connector):
 
 
 class PageGraph(Graph):
-    """The Graph client, whose refusals read well on the channel's page: a person sees the
-    reason of a rate limit or of a lost connection there, next to what to do about it."""
+    """The Graph client, whose refusals read well where a person sees them (the channel's
+    page, a post's or an answer's failure): Facebook's words without the code in front of
+    them ("(#368) "), and for a rate limit or a lost connection, what happens next."""
 
     def call(self, method: str, path: str, **request: Any) -> Answer:
         try:
@@ -285,7 +287,7 @@ class PageGraph(Graph):
                     "Facebook limits how often Palabre may act for this Page (%(reason)s); "
                     "Palabre tries again in about %(minutes)s minutes."
                 )
-                % {"reason": error.reason, "minutes": max(1, math.ceil(wait / 60))},
+                % {"reason": parse.plain(error.reason), "minutes": max(1, math.ceil(wait / 60))},
                 retry_after=error.retry_after,
             ) from None
         except AuthExpired as error:
@@ -294,8 +296,10 @@ class PageGraph(Graph):
                     "Facebook no longer accepts Palabre's access to this Page (%(reason)s). "
                     "Connect the Page again."
                 )
-                % {"reason": error.reason}
+                % {"reason": parse.plain(error.reason)}
             ) from None
+        except (Rejected, Unavailable) as error:
+            raise type(error)(parse.plain(error.reason)) from None
 
 
 def first_link(text: str) -> str:

@@ -67,6 +67,6 @@ def _explained(error: dict[str, Any] | None) -> Rejected | None:
                 "Facebook does not let Palabre send messages for this Page (%(reason)s). "
                 "Connect the Page again and allow messaging."
             )
-            % {"reason": reason_of(error)}
+            % {"reason": parse.plain(reason_of(error))}
         )
     return None

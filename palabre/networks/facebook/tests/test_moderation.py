@@ -99,13 +99,14 @@ def test_post_metrics_read_insights_and_counts(brand) -> None:
         shares=4,
     )
     fan = brand.fan()
-    fan.comment(remote_id, "Miam")
+    first = fan.comment(remote_id, "Miam")
     fan.comment(remote_id, "Trop bon")
+    brand.fan("Autre Fan").reply(first.id, "Oui !")
 
     found = brand.connector.post_metrics(remote_ids=[remote_id])
     assert found == {
         remote_id: PostMetrics(
-            likes=15, reposts=4, replies=2, impressions=940, reach=610, video_views=None
+            likes=15, reposts=4, replies=3, impressions=940, reach=610, video_views=None
         )
     }
 

@@ -143,7 +143,9 @@ def poll(graph: Graph, *, page_id: str, cursor: str | None, now: datetime) -> In
         # The lists are fuller than a poll reads: the next one starts after what went out,
         # without the window of late comments, which would take its room.
         following = current.after(delivered, known).without_window()
-    elif any(second(i) <= current.at for i in read):
+    elif current.low <= current.at and any(
+        second(i) <= current.at for r in reads if r.stopped_at is not None for i in r.items
+    ):
         # The window of late comments took all the room of a list: read after it.
         delivered, following = [], current.without_window()
     else:

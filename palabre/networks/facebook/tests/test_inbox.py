@@ -169,6 +169,27 @@ def test_a_burst_bigger_than_a_poll_comes_over_several_polls_none_twice(brand, m
     assert ids(brand.connector.fetch_interactions(cursor=cursor).items) == [newer.id]
 
 
+def test_a_burst_after_a_quiet_poll_comes_once_though_the_window_fills_a_read(
+    brand, monkeypatch
+) -> None:
+    monkeypatch.setattr(inbox, "COMMENT_PAGE", 4)
+    monkeypatch.setattr(inbox, "COMMENT_PAGES", 2)
+    post = own_post(brand)
+    early = burst(brand, post, 6, per_second=1)
+    first, cursor = polls(brand, None)
+    assert [i for p in first for i in ids(p)] == [c.id for c in early]
+
+    start = early[-1].created + 1
+    fan = brand.fan("Vague")
+    wave = []
+    for n in range(12):
+        comment = fan.comment(post, f"Vague {n}")
+        comment.created = start + n // 2
+        wave.append(comment)
+    pages, _ = polls(brand, cursor)
+    assert [i for p in pages for i in ids(p)] == [c.id for c in wave]
+
+
 def test_more_comments_within_one_second_than_a_poll_reads_do_not_stop_the_inbox(
     brand, monkeypatch
 ) -> None:
@@ -177,6 +198,8 @@ def test_more_comments_within_one_second_than_a_poll_reads_do_not_stop_the_inbox
     monkeypatch.setattr(inbox, "COMMENT_PAGE", 5)
     monkeypatch.setattr(inbox, "COMMENT_PAGES", 2)
     post = own_post(brand)
+    visit = brand.fan().visitor_post(brand.page, "Un message d'avant")
+    visit.created -= 2 * 3600  # the feed is read back past it at every poll
     flood = burst(brand, post, 14, per_second=100)  # all within one second
     time.sleep(1.1)
     after = brand.fan().comment(post, "Et moi ?")
@@ -184,7 +207,7 @@ def test_more_comments_within_one_second_than_a_poll_reads_do_not_stop_the_inbox
     delivered = [i for p in pages for i in ids(p)]
     assert after.id in delivered
     assert len(delivered) == len(set(delivered))
-    assert set(delivered) <= {c.id for c in flood} | {after.id}
+    assert set(delivered) <= {c.id for c in flood} | {after.id, visit.id}
 
 
 def test_a_busy_page_still_fits_its_cursor(brand) -> None:

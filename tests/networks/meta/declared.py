@@ -236,7 +236,6 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "permalink": "string",
         "shortcode": "string",
         "timestamp": "datetime",
-        "is_reply": "bool",
         "replied_to": "IdRef",
         "root_post": "ThreadsWebhookRoot",
     },

@@ -666,7 +666,6 @@ class MetaDouble(DoubleServer):
                 "permalink": f"https://www.threads.net/@{getattr(author, 'username', '')}/post/{node.shortcode}",
                 "shortcode": node.shortcode,
                 "timestamp": time_text(node.created),
-                "is_reply": node.reply_to_id is not None,
             }
             if node.reply_to_id:
                 value["replied_to"] = {"id": node.reply_to_id}

@@ -436,6 +436,38 @@ def ig_private_reply(call: Call, user: IGUser) -> dict[str, Any]:
     return {"recipient_id": comment.by, "message_id": "m_" + call.world.new_id()}
 
 
+@route(
+    "POST",
+    "ig_user",
+    "subscribed_apps",
+    returns="Success",
+    sdk="IGUser.create_subscribed_app",
+    doc="https://developers.facebook.com/docs/instagram-platform/webhooks#enable-subscriptions",
+)
+def ig_subscribe(call: Call, user: IGUser) -> dict[str, Any]:
+    fields = call.list_param("subscribed_fields")
+    if not fields:
+        raise invalid_param("The parameter subscribed_fields is required")
+    user.subscribed_fields = sorted(set(user.subscribed_fields) | set(fields))
+    return {"success": True}
+
+
+@route(
+    "GET",
+    "ig_user",
+    "subscribed_apps",
+    returns="list<IGUserSubscribedAppsData>",
+    sdk="IGUser.get_subscribed_apps",
+)
+def ig_subscriptions(call: Call, user: IGUser) -> Many:
+    app = call.double.app
+    return Many(
+        [{"app_id": app.id, "subscribed_fields": user.subscribed_fields}]
+        if user.subscribed_fields
+        else []
+    )
+
+
 # --- media and comments -------------------------------------------------------------
 
 

@@ -55,6 +55,7 @@ import socket
 import threading
 import time
 import urllib.parse
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -66,6 +67,7 @@ from tests.networks.meta.state import App, Node, Token, World
 
 GRAPH_VERSION = "v26.0"
 THREADS_VERSION = "v1.0"
+MAX_KEPT = 50_000
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 # Parameters any Graph request may carry, beyond its endpoint's own: the token and its
@@ -622,6 +624,7 @@ class Record:
     returns: str  # the declared type of `body`
     status: int
     body: Any
+    params: dict[str, str] = field(default_factory=dict)  # what the request carried
 
 
 class DoubleServer:
@@ -633,9 +636,10 @@ class DoubleServer:
         self.threads_app = threads_app
         self.world.apps = {app.id: app, threads_app.id: threads_app}
         self.faults: list[Fault] = []
-        self.records: list[Record] = []
+        # The latest answers and requests (bounded: a session or `make meta-local` runs long).
+        self.records: deque[Record] = deque(maxlen=MAX_KEPT)
         self.record = True
-        self.requests: list[tuple[str, str, dict[str, str]]] = []  # method, path, params
+        self.requests: deque[tuple[str, str, dict[str, str]]] = deque(maxlen=MAX_KEPT)
         self.usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
         self.require_proof = False
         self.media: dict[str, Raw] = {}
@@ -931,7 +935,9 @@ class DoubleServer:
             return self._error(error)
         if self.record and route_ is not None:
             with self.world.lock:
-                self.records.append(Record(route_.key, route_.returns, 200, body))
+                self.records.append(
+                    Record(route_.key, route_.returns, 200, body, dict(call.params))
+                )
         return (
             200,
             {"Content-Type": "application/json; charset=UTF-8", **headers},

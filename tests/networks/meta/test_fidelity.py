@@ -26,7 +26,17 @@ import pytest
 
 from tests.networks.meta import declared, sdk, validator
 from tests.networks.meta.double import MetaDouble
-from tests.networks.meta.server import ROUTES, VIEWS, Call, Many, Modified, Record, Route
+from tests.networks.meta.server import (
+    COMMON_PARAMS,
+    ROUTES,
+    VIEWS,
+    Call,
+    Many,
+    Modified,
+    Record,
+    Route,
+    param_problem,
+)
 from tests.networks.meta.state import (
     Container,
     IGMedia,
@@ -357,6 +367,10 @@ def _instagram(d: Driver, double: MetaDouble) -> list[tuple[str, dict[str, Any]]
     assert d.call("DELETE", brand_comment, token) == {"success": True}
     assert d.call("DELETE", reel_id, token) == {"success": True}
     d.call("GET", tag.id, token)
+    assert d.call(
+        "POST", f"{ig.id}/subscribed_apps", token, subscribed_fields="comments,mentions"
+    ) == {"success": True}
+    d.call("GET", f"{ig.id}/subscribed_apps", token)
     return [
         ("InstagramWebhook", double.webhook_for(comment)),
         ("InstagramWebhook", double.webhook_for(reply)),
@@ -601,6 +615,29 @@ def test_every_answer_is_what_its_route_declares(scenario: Scenario) -> None:
         for problem in validator.validate(validator.route_type(record.returns), record.body)
     ]
     assert problems == []
+
+
+def test_every_request_carried_parameters_of_the_declared_types(scenario: Scenario) -> None:
+    """What the scenario sent, route by route, against the SDK's param_types (or the
+    route's declared ones): the double enforces it at run time; this proves the scenario
+    used parameters at all, and of the declared types."""
+    routes = {r.key: r for r in ROUTES}
+    problems, checked = [], 0
+    for record in scenario.records:
+        if record.route not in routes:
+            continue
+        declared_params, method = routes[record.route].declared_params()
+        for name, raw in record.params.items():
+            type_name = declared_params.get(name) or COMMON_PARAMS.get(name)
+            enum = sdk.enum_values(method, type_name) if method and type_name else None
+            problem = (
+                "undeclared" if type_name is None else param_problem(type_name, raw, enum, method)
+            )
+            checked += 1
+            if problem:
+                problems.append(f"{record.route} {name}={raw!r}: {problem}")
+    assert problems == []
+    assert checked > 300
 
 
 def test_every_webhook_payload_is_what_meta_documents(scenario: Scenario) -> None:

@@ -188,6 +188,9 @@ def _facebook(d: Driver, double: MetaDouble) -> list[tuple[str, dict[str, Any]]]
     video_id = d.call(
         "POST", f"{pid}/videos", token, file_url=video, description="Four", title="Four"
     )["id"]
+    draft = d.call("POST", f"{pid}/videos", token, file_url=video, published="false")["id"]
+    published = d.call("POST", draft, token, published="true", description="Four, publié")
+    assert published == {"success": True}
     visitor = fan.visitor_post(page, "Ouvert dimanche ?")
     fan.tag_page(page, "Merci")
     for post_id in (text, link, single["post_id"], album, visitor.id):

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import httpx
+from django.utils.translation import gettext as _
 
 from palabre.lib import boundedjson
 from palabre.networks.base import (
@@ -28,8 +29,10 @@ from palabre.networks.base import (
 # Access token expired, revoked, or the person changed their password (code 190 and its
 # subcodes 458, 459, 460, 463, 464, 467); 102: the session is no longer valid.
 TOKEN_CODES = frozenset({102, 190})
-# The app lacks a permission the person once granted (10) or never granted (200–299):
-# only connecting again, granting it, helps.
+# The app lacks a permission for this action (10, 200–299). Refused, not "needs
+# reconnecting": the same codes answer an action on one object the account may not touch
+# (hiding a reply in someone else's thread), and a stranger's comment must never be able to
+# stop a channel. The reason tells the person that connecting again may grant it.
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
 # Application (4), user (17), page (32), custom (613) and business-use-case (80001–80014)
 # rate limits.
@@ -142,8 +145,15 @@ def translate(status: int, body: Any, headers: httpx.Headers) -> ConnectorError:
         return Rejected(reason)
     if subcode in IG_TRY_AGAIN:
         return Unavailable(reason)
-    if code in TOKEN_CODES or code in PERMISSION_CODES:
+    if code in TOKEN_CODES:
         return AuthExpired(reason)
+    if code in PERMISSION_CODES:
+        return Rejected(
+            _(
+                "Not allowed by the network (%(reason)s). If Palabre lacks a permission, connect the account again and allow it."
+            )
+            % {"reason": reason.rstrip(".")}
+        )
     if code in RATE_LIMIT_CODES:
         return RateLimited(reason, retry_after=usage_wait(headers) or DEFAULT_WAIT)
     if error.get("is_transient") is True or code in TRANSIENT_CODES or status >= 500:

@@ -31,7 +31,7 @@ from palabre.accounts.models import User
 from palabre.channels.models import Channel
 from palabre.inbox.models import Interaction, Reply, ReplyStatus
 from palabre.inbox.services import interaction_reply
-from palabre.publishing.models import PostTarget, TargetStatus
+from palabre.publishing.models import MediaItem, PostTarget, TargetStatus
 from palabre.publishing.publisher import post_publish_now
 from palabre.publishing.services import post_create
 from palabre.worker.tests.processes import WORKER, run_worker
@@ -47,17 +47,19 @@ def publish_through_a_kill(
     fault: str,
     parts: int = 0,
     first_comment: bool = False,
+    media: Sequence[MediaItem] = (),
     worker: Sequence[str] = WORKER,
     env: Mapping[str, str] | None = None,
     timeout: float = 300,
 ) -> PostTarget:
-    """A post (with `parts` thread parts and maybe a first comment) published on `channel`
-    by a worker killed at `fault`, then by others until it is settled."""
+    """A post (with `parts` thread parts, maybe a first comment, and `media` from the
+    channel's workspace library) published on `channel` by a worker killed at `fault`, then
+    by others until it is settled."""
     marker = uuid.uuid4().hex[:10]
     texts = [f"Fournée {marker} : le levain du jour."]
     texts += [f"Partie {n} de la fournée {marker}." for n in range(2, parts + 2)]
     comment = f"Recettes de la fournée {marker} : demandez-les en boutique."
-    target = _scheduled(channel, texts, comment if first_comment else "")
+    target = _scheduled(channel, texts, comment if first_comment else "", media)
 
     workers = _Workers(worker, dict(env or {}))
     workers.killed_at(fault)
@@ -102,7 +104,9 @@ def answer_through_a_kill(
     return reply
 
 
-def _scheduled(channel: Channel, texts: list[str], comment: str) -> PostTarget:
+def _scheduled(
+    channel: Channel, texts: list[str], comment: str, media: Sequence[MediaItem] = ()
+) -> PostTarget:
     author = User.objects.create_user(f"crash-{uuid.uuid4().hex[:10]}@example.com", "x")
     post = post_create(
         workspace=channel.workspace,
@@ -114,7 +118,9 @@ def _scheduled(channel: Channel, texts: list[str], comment: str) -> PostTarget:
     variant = post.variants.get()
     variant.channels.set([channel])  # this channel only, whatever others the workspace has
     variant.thread, variant.first_comment = texts[1:], comment
-    variant.save(update_fields=["thread", "first_comment"])
+    variant.instagram_format = "carousel" if len(media) > 1 else "feed"
+    variant.save(update_fields=["thread", "first_comment", "instagram_format"])
+    variant.media.set(media)
     [target] = post_publish_now(post=post)
     return target
 

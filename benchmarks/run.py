@@ -25,8 +25,8 @@ PG_ADMIN = os.environ.get("PALABRE_BENCH_PG", "postgresql://postgres@127.0.0.1:5
 PG_BENCH_DB = "palabre_bench"
 DATABASE_BENCHMARKS = ["bench_worker.py", "bench_dashboard.py"]
 PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py"]
-# Against the local Bluesky network, on PostgreSQL when it answers.
-NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py"]
+# Against the local Bluesky network and the Graph API double, on PostgreSQL when it answers.
+NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py", "bench_meta.py"]
 # Served by gunicorn on loopback, on PostgreSQL when it answers.
 SERVER_BENCHMARKS = ["bench_shortlink.py"]
 # Pages through Django's test client on SQLite: the time is Palabre's, not the database's.
@@ -130,6 +130,16 @@ DESCRIPTIONS = {
     "publish_lag_p99_s": "the same, 99th percentile (target: under 1 s).",
     "publish_burst_per_s_4_workers": "posts confirmed per second when 500 fall due at the same "
     "second, 4 workers (target: at least half of sdk_create_per_s).",
+    "meta_interrupted_duplicates": "posts on the network twice after 100 publishes (Facebook, "
+    "Instagram with an image, Threads in turn) each by a `palabre worker` killed (SIGKILL) right "
+    "after the Graph API double accepted it, settled by other workers reading the accounts back "
+    "(target: 0).",
+    "meta_interrupted_lost": "the same 100: posts missing on the network or whose id Palabre did "
+    "not record (target: 0).",
+    "meta_interrupted_for_a_person": "the same 100: posts left for a person to check (target: 0).",
+    "meta_publish_lag_p50_s": "median delay from a post's due time to Palabre recording the "
+    "double's confirmation: 100 Facebook posts due one per second, 1 worker (PostgreSQL).",
+    "meta_publish_lag_p99_s": "the same, 99th percentile (target: under 1 s).",
     "sdk_create_per_s": "the ceiling: the official Python SDK creating 500 posts one after "
     "another on the same local PDS, no Palabre involved.",
     "check_post_per_s": "posts checked per second by one `palabre check-post --batch` process "

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -86,19 +88,20 @@ def threads_webhook(request: HttpRequest) -> HttpResponse:
 
 
 def _signed_user(request: HttpRequest, app: GrantApp) -> str | None:
-    raw = _bounded_body(request, MAX_SIGNED_REQUEST_BODY)
-    if raw is None:
-        return None
-    from urllib.parse import parse_qs
-
+    """The person a valid `signed_request` names (a form field, as Meta posts it); None for
+    anything else, a body too large to be one included."""
     try:
-        fields = parse_qs(raw.decode("ascii"), max_num_fields=10)
-    except (UnicodeDecodeError, ValueError):
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if declared > MAX_SIGNED_REQUEST_BODY:
         return None
     try:
-        return signed_request_user(
-            (fields.get("signed_request") or [""])[0], app_secret=_app_secret(app)
-        )
+        raw = request.POST.get("signed_request", "")
+    except (MultiPartParserError, SuspiciousOperation, UnicodeDecodeError, ValueError):
+        return None
+    try:
+        return signed_request_user(raw, app_secret=_app_secret(app))
     except Invalid as problem:
         log.warning("%s callback refused: %s", app.value, problem)
         return None

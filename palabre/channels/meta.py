@@ -265,7 +265,10 @@ class Picked:
 def pending_connect(*, pending: ConnectPending, user: User, keys: set[str]) -> Picked:
     """Connect the accounts picked (`keys`, as in Choice.key); nothing picked connects
     nothing. The pending row goes either way: its tokens are not kept a moment longer."""
+    from palabre.networks.meta import login
+
     outcome = Picked([], [])
+    subscribed: dict[str, bool] = {}  # page id → whether its webhooks are on
     for account in pending_accounts(pending):
         if f"{account.connector}:{account.account_id}" not in keys:
             continue
@@ -285,6 +288,13 @@ def pending_connect(*, pending: ConnectPending, user: User, keys: set[str]) -> P
             outcome.refused.append(held_elsewhere_text(holder=held.holder, user=user, label=label))
         else:
             outcome.connected.append(channel)
+            if account.page_id not in subscribed:
+                subscribed[account.page_id] = login.page_subscribe(
+                    page_id=account.page_id, page_token=account.page_token
+                )
+            ChannelGrant.objects.filter(channel=channel).update(
+                webhook_subscribed=subscribed[account.page_id]
+            )
     pending.delete()
     return outcome
 
@@ -418,6 +428,7 @@ FETCHES_IMAGES = ("instagram", "threads")
 class MetaNotes:
     webhook_url: str  # to register in the app dashboard
     webhook_at: datetime | None  # when a delivery for this account last arrived
+    subscribed: bool | None  # the Page's subscription at connection (None: not per account)
     poll_minutes: int  # how often the inbox asks instead
     unreachable: str  # why the internet cannot reach this instance ("" when it may)
     fetches_images: bool  # the network fetches images from Palabre (Instagram, Threads)
@@ -438,6 +449,7 @@ def channel_meta_notes(channel: Channel) -> MetaNotes | None:
     return MetaNotes(
         webhook_url=settings.SITE_URL + reverse(hook),
         webhook_at=grant.webhook_received_at if grant else None,
+        subscribed=grant.webhook_subscribed if grant else None,
         poll_minutes=max(1, round(poll_interval(channel).total_seconds() / 60)),
         unreachable=site_unreachable_reason(settings.SITE_URL),
         fetches_images=channel.connector in FETCHES_IMAGES,

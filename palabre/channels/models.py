@@ -131,6 +131,10 @@ class ChannelGrant(JobFields):
     granted_by = models.CharField(max_length=100, db_index=True)
     granted_at = models.DateTimeField(default=timezone.now)
     webhook_received_at = models.DateTimeField(null=True, blank=True)
+    # Whether the account's Page was subscribed to the app's webhooks at connection
+    # (Facebook, Instagram: POST /{page-id}/subscribed_apps); None where the subscription is
+    # the app's alone (Threads).
+    webhook_subscribed = models.BooleanField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"grant of channel {self.channel_id}"

@@ -12,6 +12,8 @@ professional accounts) the person manages, with a token for each.
    and their Pages: /me/accounts?fields=id,name,access_token,instagram_business_account{id,username}
    https://developers.facebook.com/docs/graph-api/reference/user/accounts
    https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/page
+5. Each Page picked (or whose Instagram account is picked) is subscribed to the app's
+   webhooks with its Page token (page_subscribe).
 
 The user token is used for steps 3 and 4 and then dropped: nothing keeps it.
 """
@@ -24,7 +26,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from palabre.lib import outbound
-from palabre.networks.base import Unavailable
+from palabre.networks.base import ConnectorError, Unavailable
 from palabre.networks.meta.graph import Graph
 
 PAGE_FIELDS = "id,name,access_token,instagram_business_account{id,username}"
@@ -145,3 +147,20 @@ def _accounts(pages: list[dict[str, object]]) -> list[Account]:
             username = str(ig.get("username") or ig["id"])[:100]
             found.append(Account("instagram", ig["id"], username, "@" + username, page_id, token))
     return found
+
+
+def page_subscribe(*, page_id: str, page_token: str) -> bool:
+    """Subscribe the Page to the app's webhooks (its `feed`; the Instagram account linked to
+    it then gets the app's Instagram fields too). Needs `pages_manage_metadata`; whether it
+    worked: when not, nothing is lost, the inbox polls.
+    https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps#Creating
+    https://developers.facebook.com/docs/graph-api/webhooks/getting-started/webhooks-for-instagram
+    """
+    graph = _graph(page_token)
+    try:
+        answer = graph.post(f"{page_id}/subscribed_apps", data={"subscribed_fields": ["feed"]})
+    except ConnectorError:
+        return False
+    finally:
+        graph.close()
+    return answer.get("success") is True

@@ -16,8 +16,9 @@ from django.db import connection
 
 from palabre.accounts.models import Membership, Role, User, Workspace
 
-# Mastodon's loopback servers (Takahē, mastodon-mock) for any test that asks for them.
-pytest_plugins = ["tests.networks.mastodon.fixtures"]
+# Mastodon's loopback servers (Takahē, mastodon-mock) and the Graph API double (Facebook,
+# Instagram, Threads) for any test that asks for them.
+pytest_plugins = ["tests.networks.mastodon.fixtures", "tests.networks.meta.fixtures"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from
 # fixtures there are still plain synchronous calls.

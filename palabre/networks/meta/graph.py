@@ -48,6 +48,9 @@ class Graph:
         self.token = token
         self.app_secret = app_secret
         self.last_usage: float | None = None  # the highest usage header seen, in percent
+        # The `error` object of the last refused request: a connector that must tell one
+        # refusal from another (a private reply already sent) reads its code here.
+        self.last_error: dict[str, Any] | None = None
         self._client = httpx.Client(timeout=TIMEOUT, **outbound.httpx_options())
 
     def close(self) -> None:
@@ -88,6 +91,7 @@ class Graph:
         data: dict[str, Any] | None = None,
         files: dict[str, Any] | None = None,
     ) -> Answer:
+        self.last_error = None
         auth = self.auth()
         url = f"{self.base}/{path.lstrip('/')}"
         query = {**(params or {}), **(auth if method != "POST" else {})}
@@ -101,7 +105,8 @@ class Graph:
             raise Unavailable(outbound.UNREACHABLE) from None
         self.last_usage = errors.usage_percent(response.headers)
         body = _parse(raw)
-        if response.status_code >= 400 or errors.error_of(body) is not None:
+        self.last_error = errors.error_of(body)
+        if response.status_code >= 400 or self.last_error is not None:
             raise errors.translate(response.status_code, body, response.headers)
         if not isinstance(body, dict):
             raise Unavailable("the network's answer could not be read")

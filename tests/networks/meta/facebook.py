@@ -310,7 +310,7 @@ def video_view(call: Call, video: Video) -> dict[str, Any]:
         "title": video.title or None,
         "permalink_url": f"/{video.page_id}/videos/{video.id}/",
         "post_id": video.post_id,
-        "published": True,
+        "published": _video_published(call, video),
         "from": name_of(call, video.page_id),
     }
 
@@ -714,3 +714,31 @@ def photo_get(call: Call, photo: Photo) -> Photo:
 @route("GET", "video", "", returns="AdVideo", sdk="AdVideo.api_get", auth="any")
 def video_get(call: Call, video: Video) -> Video:
     return video
+
+
+def _video_published(call: Call, video: Video) -> bool:
+    post = call.world.get(video.post_id) if video.post_id else None
+    return not isinstance(post, Post) or post.published
+
+
+@route(
+    "POST",
+    "video",
+    "",
+    returns="Success",
+    sdk="AdVideo.api_update",
+    doc="https://developers.facebook.com/docs/video-api/guides/publishing",
+)
+def video_update(call: Call, video: Video) -> dict[str, Any]:
+    """An unpublished video published (`published=true`: its post shows from now on), or
+    its description (the post's text) changed."""
+    post = call.world.get(video.post_id) if video.post_id else None
+    if "description" in call.params:
+        video.description = call.params["description"]
+        if isinstance(post, Post):
+            post.message = video.description
+    if "published" in call.params and isinstance(post, Post):
+        if call.flag("published") and not post.published:
+            post.created = call.world.now()
+        post.published = call.flag("published")
+    return {"success": True}

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from palabre.channels import meta
 from palabre.channels.models import DataDeletion, GrantApp
 from palabre.lib.boundedjson import TooDeep, json_loads_bounded
+from palabre.networks.base import RateLimited, Unavailable
 from palabre.networks.meta import webhooks
 from palabre.networks.meta.signed_request import Invalid, signed_request_user
 
@@ -70,7 +71,12 @@ def _webhook(request: HttpRequest, app: GrantApp) -> HttpResponse:
         return HttpResponse("not JSON", status=400, content_type="text/plain")
     from palabre.inbox.webhooks import webhook_delivery_ingest
 
-    added = webhook_delivery_ingest(delivery=webhooks.delivery_read(payload, app=app.value))
+    try:
+        delivery = webhooks.delivery_read(payload, app=app.value)
+    except (Unavailable, RateLimited):
+        # Meta retries a delivery that was not answered 200, for up to a day or so.
+        return HttpResponse("try again later", status=503, content_type="text/plain")
+    added = webhook_delivery_ingest(delivery=delivery)
     log.info("webhook %s: %s new interactions", app.value, added)
     return HttpResponse("ok", content_type="text/plain")
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from palabre.networks.base import WebhookItem
+from palabre.networks.base import RateLimited, Unavailable, WebhookItem
 
 log = logging.getLogger("palabre.networks.meta")
 
@@ -79,7 +79,9 @@ class Delivery:
 def delivery_read(payload: Any, *, app: str) -> Delivery:
     """What a verified delivery carries. Objects this endpoint does not take, entries that
     are not objects and items a parser cannot read are left out: what is unknown is ignored,
-    never an error (Meta would only send it again)."""
+    never an error (Meta would only send it again). Unavailable or RateLimited, from a reader
+    that must ask the network (an Instagram mention is delivered as ids only), is raised:
+    the delivery is then refused, and Meta delivers it again later."""
     if not isinstance(payload, dict):
         return Delivery()
     obj, entries = _object_and_entries(payload, app=app)
@@ -100,6 +102,8 @@ def delivery_read(payload: Any, *, app: str) -> Delivery:
             continue
         try:
             found = parser(entry)
+        except (Unavailable, RateLimited):
+            raise  # a reader that had to ask the network and could not: Meta sends it again
         except Exception:  # noqa: BLE001 (a payload the parser did not foresee: skip it)
             log.warning("webhook: a %s entry could not be read", obj, exc_info=True)
             continue

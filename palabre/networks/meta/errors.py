@@ -36,6 +36,13 @@ PERMISSION_CODES = frozenset({10, *range(200, 300)})
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
 TRANSIENT_CODES = frozenset({1, 2})  # unknown error, service temporarily unavailable
 DEFAULT_WAIT = 600.0  # seconds, when a rate limit says nothing of when it ends
+# Instagram's publishing errors come as codes (-2, -1, 4, 9, 36000…) whose meaning is in their
+# 2207xxx subcode: server errors and failed downloads to try again with a new container; the
+# 24-hour publishing limit reached (a wait, not a refusal); activity restricted as spam (code
+# 4 there is no rate limit). Every other 2207xxx is a refusal, in the network's own words.
+IG_TRY_AGAIN = frozenset({2207001, 2207003, 2207020, 2207032, 2207053})
+IG_LIMIT_REACHED = 2207042
+IG_RESTRICTED = 2207051
 
 
 def error_of(body: Any) -> dict[str, Any] | None:
@@ -123,7 +130,14 @@ def translate(status: int, body: Any, headers: httpx.Headers) -> ConnectorError:
             return Unavailable(f"the network answered {status}")
         return Rejected(f"the network answered {status}")
     code = error.get("code")
+    subcode = error.get("error_subcode")
     reason = reason_of(error)
+    if subcode == IG_LIMIT_REACHED:
+        return RateLimited(reason, retry_after=usage_wait(headers) or DEFAULT_WAIT)
+    if subcode == IG_RESTRICTED:
+        return Rejected(reason)
+    if subcode in IG_TRY_AGAIN:
+        return Unavailable(reason)
     if code in TOKEN_CODES or code in PERMISSION_CODES:
         return AuthExpired(reason)
     if code in RATE_LIMIT_CODES:

@@ -140,3 +140,126 @@ def test_the_double_s_handshake_is_answered(client: Client, meta_double: Any) ->
         {"hub.mode": "subscribe", "hub.verify_token": WEBHOOK_TOKEN, "hub.challenge": "4242"},
     )
     assert answer.content == b"4242"
+
+
+# --- Instagram and Threads, through their own readers -------------------------------------
+
+
+def _channel(
+    workspace: Any, connector: str, account_id: str, credentials: dict[str, str]
+) -> Channel:
+    channel = Channel.objects.create(
+        workspace=workspace,
+        network=connector,
+        connector=connector,
+        name=f"{connector} {account_id}",
+        account_id=account_id,
+    )
+    channel.save_credentials(credentials)
+    return channel
+
+
+def test_an_instagram_comment_arrives_once_either_way(
+    client: Client, meta_double: Any, cast: Any
+) -> None:
+    from tests.networks.meta.double import _shortcode
+    from tests.networks.meta.state import IGMedia
+
+    page = meta_double.page(meta_double.person("Brigitte Boulanger"), "Boulangerie Lumière")
+    ig = meta_double.instagram(page, "lumiere.boulangerie")
+    token = meta_double.page_token(page)
+    channel = _channel(
+        cast.workspace,
+        "instagram",
+        ig.id,
+        {"ig_user_id": ig.id, "page_id": page.id, "page_token": token},
+    )
+    media = meta_double.world.add(
+        IGMedia(
+            id=meta_double.world.new_id(),
+            user_id=ig.id,
+            page_id=page.id,
+            caption="Seigle et noix",
+            media_url="https://scontent.example/ig/1.jpg",
+            created=meta_double.world.now(),
+            shortcode=_shortcode(),
+        )
+    )
+    fan = meta_double.fan("Fanny Fan")
+    first = fan.ig_comment(media.id, "Trop beau !")
+    assert deliver(client, meta_double, meta_double.webhook_for(first)).status_code == 200
+    assert Interaction.objects.count() == 1
+    second = fan.ig_comment(media.id, "Vous livrez ?")
+    poll(channel)  # reads both: the first is already there, the second is new
+    deliver(client, meta_double, meta_double.webhook_for(second))
+    assert sorted(Interaction.objects.values_list("remote_id", "kind", "channel")) == sorted(
+        [(first.id, "comment", channel.pk), (second.id, "comment", channel.pk)]
+    )
+
+
+def test_a_threads_reply_arrives_once_either_way(
+    client: Client, meta_double: Any, cast: Any
+) -> None:
+    from tests.networks.meta.double import _shortcode
+    from tests.networks.meta.state import ThreadsMedia
+
+    brand = meta_double.threads_user("lumiere.threads")
+    channel = _channel(
+        cast.workspace,
+        "threads",
+        brand.id,
+        {"threads_user_id": brand.id, "access_token": meta_double.threads_token(brand)},
+    )
+    post = meta_double.world.add(
+        ThreadsMedia(
+            id=meta_double.world.new_id(),
+            user_id=brand.id,
+            text="Le pain du jour",
+            created=meta_double.world.now(),
+            shortcode=_shortcode(),
+        )
+    )
+    reply = meta_double.fan("Fanny Fan").threads_reply(post.id, "Miam")
+    payload = meta_double.webhook_for(reply)
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    # Signed with the Meta app's secret, the Threads endpoint refuses it.
+    forged = client.generic(
+        "POST",
+        "/hooks/threads/",
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=signature(body, meta_double.app.secret),
+    )
+    assert forged.status_code == 403
+    poll(channel)
+    assert list(Interaction.objects.values_list("remote_id", flat=True)) == [reply.id]
+    answer = client.generic(
+        "POST",
+        "/hooks/threads/",
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=signature(body, meta_double.threads_app.secret),
+    )
+    assert answer.status_code == 200
+    assert list(Interaction.objects.values_list("remote_id", "channel")) == [(reply.id, channel.pk)]
+
+
+def test_a_mention_that_cannot_be_read_back_yet_is_refused_and_taken_when_sent_again(
+    client: Client, meta_double: Any, cast: Any
+) -> None:
+    page = meta_double.page(meta_double.person("Brigitte Boulanger"), "Boulangerie Lumière")
+    ig = meta_double.instagram(page, "lumiere.boulangerie")
+    channel = _channel(
+        cast.workspace,
+        "instagram",
+        ig.id,
+        {"ig_user_id": ig.id, "page_id": page.id, "page_token": meta_double.page_token(page)},
+    )
+    mention = meta_double.fan("Fanny Fan").ig_mention(ig, "Le meilleur pain chez")
+    payload = meta_double.webhook_for(mention)
+    assert payload["entry"][0]["changes"][0]["field"] == "mentions"
+    meta_double.fail(f"/{meta_double.version}/{ig.id}", code=2, times=1)
+    assert deliver(client, meta_double, payload).status_code == 503
+    assert not Interaction.objects.exists()
+    assert deliver(client, meta_double, payload).status_code == 200  # Meta's next try
+    assert list(Interaction.objects.values_list("kind", "channel")) == [("mention", channel.pk)]

@@ -131,6 +131,22 @@ def test_connect_a_page_and_its_instagram_account(
     assert not Channel.objects.filter(account_id=bakery.other.id).exists()
     assert not ConnectPending.objects.exists()
     assert "Connected: Boulangerie Lumière, lumiere.boulangerie." in messages_of(owner)
+    # The Page is subscribed to the app's webhooks (for itself and its Instagram account).
+    assert bakery.page.subscribed_fields == ["feed"]
+    assert bakery.other.subscribed_fields == []
+    assert set(ChannelGrant.objects.values_list("webhook_subscribed", flat=True)) == {True}
+
+
+def test_a_page_meta_will_not_subscribe_is_connected_all_the_same(
+    owner: Client, meta_double: Any, bakery: Any
+) -> None:
+    picker(owner, meta_double, bakery.person)
+    meta_double.fail(f"/{meta_double.version}/{bakery.page.id}/subscribed_apps", code=200)
+    owner.post(PICK, {"account": [f"facebook:{bakery.page.id}"]})
+    channel = Channel.objects.get()
+    assert channel.status == ChannelStatus.ACTIVE  # a refused subscription is no refused token
+    assert ChannelGrant.objects.get().webhook_subscribed is False
+    assert "pages_manage_metadata" in messages_of(owner)
 
 
 def test_the_user_token_is_never_kept(owner: Client, meta_double: Any, bakery: Any) -> None:

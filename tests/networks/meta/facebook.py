@@ -345,8 +345,7 @@ def page_subscribe_app(call: Call, page: Page) -> dict[str, Any]:
     """The app subscribed to the Page's webhooks: it needs pages_manage_metadata."""
     if call.token is None or "pages_manage_metadata" not in call.token.scopes:
         raise GraphError(
-            "(#200) The user must be an administrator of the Page and grant "
-            "pages_manage_metadata",
+            "(#200) The user must be an administrator of the Page and grant pages_manage_metadata",
             code=200,
             type="OAuthException",
         )

@@ -212,20 +212,26 @@ def meta_login_finish(
 
 
 def pending_for(*, pending_id: object, workspace: Workspace, user: User) -> ConnectPending | None:
-    """The person's own pending pick in this workspace, while it lasts."""
+    """The person's own pending pick in this workspace, while it lasts and can be read."""
     if not isinstance(pending_id, int):
         return None
-    return ConnectPending.objects.filter(
+    pending = ConnectPending.objects.filter(
         pk=pending_id, workspace=workspace, user=user, expires_at__gt=timezone.now()
     ).first()
+    if pending is None or pending_accounts(pending) is None:
+        return None
+    return pending
 
 
-def pending_accounts(pending: ConnectPending) -> list[Account]:
+def pending_accounts(pending: ConnectPending) -> list[Account] | None:
+    """The accounts found; None when they can no longer be read (the encryption key was
+    rotated away within these minutes: `rotate-keys` leaves these rows to expire), and the
+    person logs in again."""
     try:
         rows = json.loads(crypto.decrypt(pending.accounts_encrypted))
         return [Account(**row) for row in rows]
     except (crypto.DecryptionError, ValueError, TypeError):
-        return []  # a key rotated away meanwhile: the person logs in again
+        return None
 
 
 @dataclass(frozen=True)
@@ -245,7 +251,7 @@ def account_label(account: Account) -> str:
 
 def pending_choices(*, pending: ConnectPending, user: User) -> list[Choice]:
     choices = []
-    for account in pending_accounts(pending):
+    for account in pending_accounts(pending) or []:
         holder = account_holder(connector=account.connector, account_id=account.account_id)
         here = holder if holder and holder.workspace_id == pending.workspace_id else None
         elsewhere = ""
@@ -269,7 +275,7 @@ def pending_connect(*, pending: ConnectPending, user: User, keys: set[str]) -> P
 
     outcome = Picked([], [])
     subscribed: dict[str, bool] = {}  # page id → whether its webhooks are on
-    for account in pending_accounts(pending):
+    for account in pending_accounts(pending) or []:
         if f"{account.connector}:{account.account_id}" not in keys:
             continue
         try:

@@ -340,3 +340,17 @@ def test_without_a_meta_app_the_button_says_what_to_set(owner: Client, settings:
     answer = owner.post(f"{CHANNELS}meta/")
     assert answer.status_code == 302 and answer["Location"] == CHANNELS
     assert not Channel.objects.exists()
+
+
+def test_a_list_that_can_no_longer_be_read_asks_to_log_in_again(
+    owner: Client, meta_double: Any, bakery: Any
+) -> None:
+    from cryptography.fernet import Fernet
+
+    picker(owner, meta_double, bakery.person)
+    # Encrypted with a key the instance no longer has (rotated away meanwhile).
+    other = Fernet(Fernet.generate_key()).encrypt(b"[]").decode()
+    ConnectPending.objects.update(accounts_encrypted=other)
+    answer = owner.get(PICK)
+    assert answer.status_code == 302
+    assert "expired" in messages_of(owner)

@@ -248,7 +248,9 @@ def test_a_mention_that_cannot_be_read_back_yet_is_refused_and_taken_when_sent_a
     client: Client, meta_double: Any, cast: Any
 ) -> None:
     page = meta_double.page(meta_double.person("Brigitte Boulanger"), "Boulangerie Lumière")
-    ig = meta_double.instagram(page, "lumiere.boulangerie")
+    # A username of its own: the double finds who a comment mentions by username, on a
+    # server other tests share.
+    ig = meta_double.instagram(page, "lumiere.mentionnee")
     channel = _channel(
         cast.workspace,
         "instagram",
@@ -257,6 +259,7 @@ def test_a_mention_that_cannot_be_read_back_yet_is_refused_and_taken_when_sent_a
     )
     mention = meta_double.fan("Fanny Fan").ig_mention(ig, "Le meilleur pain chez")
     payload = meta_double.webhook_for(mention)
+    assert payload["entry"][0]["id"] == ig.id
     assert payload["entry"][0]["changes"][0]["field"] == "mentions"
     meta_double.fail(f"/{meta_double.version}/{ig.id}", code=2, times=1)
     assert deliver(client, meta_double, payload).status_code == 503

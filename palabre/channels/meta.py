@@ -95,8 +95,8 @@ def held_elsewhere_text(*, holder: Channel, user: User, label: str) -> str:
     if member:
         return _(
             "%(account)s is already a channel of the workspace “%(workspace)s”: an account "
-            "belongs to one workspace only. Disconnect and remove it there first, or work "
-            "from there."
+            "belongs to one workspace only. Work with it from there, or remove it there "
+            "first (possible while nothing was published through it)."
         ) % {"account": label, "workspace": holder.workspace.name}
     return _(
         "%(account)s is already a channel of another workspace on this Palabre: an account "

@@ -4,6 +4,7 @@ picker) and Threads accounts (Threads' login). Services: channels/meta.py."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,11 +31,10 @@ def _callback_url(name: str) -> str:
 
 
 def _start(
-    request: HttpRequest, slug: str, *, key: str, callback: str, network: str
+    request: HttpRequest, slug: str, *, key: str, callback: str, starts: Callable[..., str]
 ) -> HttpResponse:
     membership_for(request, slug, Action.MANAGE_CHANNELS)
     state = secrets.token_urlsafe(24)
-    starts = meta.meta_connect_start if network == "meta" else meta.threads_connect_start
     try:
         url = starts(redirect_uri=_callback_url(callback), state=state)
     except ConnectRefused as refusal:
@@ -47,14 +47,20 @@ def _start(
 @require_POST
 def channel_connect_meta(request: HttpRequest, slug: str) -> HttpResponse:
     """Off to Facebook's login dialog; back at meta_callback."""
-    return _start(request, slug, key=META_SESSION, callback="meta_callback", network="meta")
+    return _start(
+        request, slug, key=META_SESSION, callback="meta_callback", starts=meta.meta_connect_start
+    )
 
 
 @require_POST
 def channel_connect_threads(request: HttpRequest, slug: str) -> HttpResponse:
     """Off to Threads' authorization window; back at threads_callback."""
     return _start(
-        request, slug, key=THREADS_SESSION, callback="threads_callback", network="threads"
+        request,
+        slug,
+        key=THREADS_SESSION,
+        callback="threads_callback",
+        starts=meta.threads_connect_start,
     )
 
 

@@ -101,3 +101,16 @@ def test_other_networks_say_nothing_of_webhooks(owner: Client, cast: Any) -> Non
         workspace=cast.workspace, network="bluesky", connector="bluesky", name="B"
     )
     assert "/hooks/" not in row(page(owner), made)
+
+
+def test_the_channel_list_lets_its_forms_lead_to_the_login_pages(
+    owner: Client, settings: Any
+) -> None:
+    # Its buttons post to Palabre, which redirects to Facebook's or Threads' login, along
+    # their own redirects: form-action governs all of them. Tests' login pages are http.
+    settings.PALABRE_META_LOGIN_URL = "http://127.0.0.1:4321/www"
+    settings.PALABRE_THREADS_LOGIN_URL = "https://threads.net"
+    policy = owner.get("/w/lumiere/settings/channels/")["Content-Security-Policy"]
+    assert "form-action 'self' https: http://127.0.0.1:4321;" in policy + ";"
+    elsewhere = owner.get("/w/lumiere/")["Content-Security-Policy"]
+    assert "form-action 'self';" in elsewhere + ";"

@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint fmt bench messages clean bluesky-local
+.PHONY: run test lint fmt bench messages clean bluesky-local meta-local
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null || { echo "Palabre needs Python 3.11 ($(PY) not found)."; exit 1; }
@@ -49,6 +49,11 @@ $(NODE_STAMP): package.json package-lock.json
 # and a Palabre started beside it needs PALABRE_OUTBOUND_ALLOWED_HOSTS=localhost too (it says so).
 bluesky-local: $(DEV_STAMP) $(NODE_STAMP)
 	PALABRE_OUTBOUND_ALLOWED_HOSTS=localhost $(BIN)/python -m tests.bluesky.localnet
+
+# The Graph API double (Facebook Pages, Instagram, Threads) by hand: prints its addresses,
+# the PALABRE_* settings for a Palabre beside it (127.0.0.1 allowed) and ready accounts.
+meta-local: $(DEV_STAMP)
+	$(BIN)/python -m tests.networks.meta.localnet
 
 test: $(DEV_STAMP) $(NODE_STAMP) $(BROWSER_FILES)
 	bash scripts/test.sh

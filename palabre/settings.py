@@ -236,7 +236,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # httpx logs each request's URL at INFO, and the Graph API's access token travels in
+        # the query string (palabre/networks/meta/graph.py): credentials are never logged.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 # Requests to addresses people type (a Bluesky service, a Mastodon instance) never reach

@@ -19,6 +19,7 @@ The inbox (inbox.py) and webhooks (webhook.py) share parse.py, hence the same re
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from palabre.networks.base import (
     OutgoingPost,
     PostMetrics,
     PublishedPost,
+    RateLimited,
     RecentPost,
     Rejected,
     Unavailable,
@@ -43,7 +45,8 @@ from palabre.networks.base import (
 )
 from palabre.networks.facebook import inbox, parse, private
 from palabre.networks.facebook.metrics import metrics_of
-from palabre.networks.meta.graph import Graph, next_cursor
+from palabre.networks.meta.errors import DEFAULT_WAIT
+from palabre.networks.meta.graph import Answer, Graph, next_cursor
 from palabre.publishing.rules.entities import urls
 
 RECENT_PAGE = 25
@@ -81,7 +84,7 @@ class FacebookConnector(Connector):
             if not credentials.get("page_id") or not credentials.get("page_token"):
                 # Disconnected (its credentials forgotten): a person must connect it again.
                 raise AuthExpired(gettext("this channel is not connected"))
-            self._graph = Graph(
+            self._graph = PageGraph(
                 base_url=settings.PALABRE_META_GRAPH_URL,
                 version=settings.PALABRE_META_API_VERSION,
                 token=str(credentials["page_token"]),
@@ -93,6 +96,8 @@ class FacebookConnector(Connector):
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         if post.reply_to:  # a post's continuation on Facebook is a comment under it
+            if post.media:
+                raise Rejected(gettext("Palabre answers on Facebook with text only"))
             return self._comment(post.reply_to, post.text)
         videos = [m for m in post.media if m.content_type.startswith("video/")]
         if videos:
@@ -116,9 +121,8 @@ class FacebookConnector(Connector):
             fields["description"] = text
         graph.post(video.remote_id, data=fields)
         # The post that shows the video has an id of its own (comments and insights use it).
-        found = graph.get(video.remote_id, fields="post_id,permalink_url")
-        post_id = parse.node_id(found.get("post_id"))
-        return self._published(post_id or f"{self.page_id}_{video.remote_id}")
+        found = graph.get(video.remote_id, fields="post_id")
+        return self._published(found.get("post_id"))
 
     def _published(self, remote: Any) -> PublishedPost:
         post_id = parse.node_id(remote)
@@ -164,7 +168,9 @@ class FacebookConnector(Connector):
         return PublishedPost(remote_id=comment_id)
 
     def private_reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
-        return private.send(self.graph(), page_id=self.page_id, comment_id=to_remote_id, text=text)
+        return private.send(
+            self.graph(), page_id=self.page_id, to_remote_id=to_remote_id, text=text
+        )
 
     def hide(self, *, remote_id: str) -> None:
         self._set_hidden(remote_id, hidden=True)
@@ -264,6 +270,36 @@ class FacebookConnector(Connector):
             gettext("more than %(count)s posts since then: Palabre cannot read back that far")
             % {"count": RECENT_PAGES * RECENT_PAGE}
         )
+
+
+class PageGraph(Graph):
+    """The Graph client, whose refusals read well where a person sees them (the channel's
+    page, a post's or an answer's failure): Facebook's words without the code in front of
+    them ("(#368) "), and for a rate limit or a lost connection, what happens next."""
+
+    def call(self, method: str, path: str, **request: Any) -> Answer:
+        try:
+            return super().call(method, path, **request)
+        except RateLimited as error:
+            wait = error.retry_after or DEFAULT_WAIT
+            raise RateLimited(
+                gettext(
+                    "Facebook limits how often Palabre may act for this Page (%(reason)s); "
+                    "Palabre tries again in about %(minutes)s minutes."
+                )
+                % {"reason": parse.plain(error.reason), "minutes": max(1, math.ceil(wait / 60))},
+                retry_after=error.retry_after,
+            ) from None
+        except AuthExpired as error:
+            raise AuthExpired(
+                gettext(
+                    "Facebook no longer accepts Palabre's access to this Page (%(reason)s). "
+                    "Connect the Page again."
+                )
+                % {"reason": parse.plain(error.reason)}
+            ) from None
+        except (Rejected, Unavailable) as error:
+            raise type(error)(parse.plain(error.reason)) from None
 
 
 def first_link(text: str) -> str:

@@ -12,12 +12,15 @@ https://developers.facebook.com/docs/graph-api/reference/object/comments
 Comments on older posts reach the inbox by webhook only.
 
 The cursor (at most 500 characters, what ChannelSync keeps): the second of the newest item
-delivered (`at`), and a short digest of every item delivered since `low` (a few minutes
-before `at`). An item is new when it is after `at`, or from `low` on and not among those
-digests: a comment Facebook shows a little late (Meta times are whole seconds, and several
-items share one) is still delivered once, and none is delivered twice. When one post's
-comments are more than one poll reads, only what is before the last second read is
-delivered; the rest comes at the next poll.
+delivered (`at`), and a short digest of every item delivered since `low`, a few minutes
+before `at`. An item is new when it is after `at`, or from `low` on and not among those
+digests: Meta's times are whole seconds that several items share, and a comment Facebook
+shows a little late is still delivered, once. When a post has more new comments than one
+poll reads, only what comes before the last second read goes out, and the next poll starts
+there. Two limits: a Page too busy for the cursor's digests waits less long for late
+comments (nothing Facebook already showed is lost); and more comments on one post within
+one second than a poll reads (COMMENT_PAGES × COMMENT_PAGE, 300) are delivered as far as
+read, the rest of that second left to webhooks, rather than polling that second for ever.
 """
 
 from __future__ import annotations
@@ -83,6 +86,9 @@ class Cursor:
     def encode(self) -> str:
         return f"{PREFIX}:{self.at}:{self.at - self.low}:{','.join(sorted(self.seen))}"
 
+    def without_window(self) -> Cursor:
+        return Cursor(at=self.at, low=self.at + 1)
+
     def is_new(self, item: IncomingInteraction) -> bool:
         moment = second(item)
         return moment > self.at or (moment >= self.low and digest(item.remote_id) not in self.seen)
@@ -102,12 +108,11 @@ class Cursor:
         held = {i.remote_id: i for i in [*known, *delivered] if second(i) >= low}
         kept = sorted(held.values(), key=second, reverse=True)
         if len(kept) > MAX_SEEN:
-            # A busy Page: the window narrows to the whole seconds the cursor can hold (more
-            # than MAX_SEEN items in one second: some of them may be delivered again, which
-            # the inbox ignores; none is skipped).
+            # A busy Page: the window narrows to the whole seconds the cursor can hold; only
+            # a comment Facebook would show late, before them, is no longer waited for.
             cut = second(kept[MAX_SEEN])
-            narrower = [i for i in kept if second(i) > cut]
-            kept, low = (narrower, cut + 1) if narrower else (kept[:MAX_SEEN], at)
+            kept = [i for i in kept if second(i) > cut]
+            low = cut + 1
         return Cursor(at=at, low=low, seen=frozenset(digest(i.remote_id) for i in kept))
 
 
@@ -130,17 +135,24 @@ def poll(graph: Graph, *, page_id: str, cursor: str | None, now: datetime) -> In
     )
     # Only what is before the first second a list stopped at is all there.
     horizon = min((r.stopped_at for r in reads if r.stopped_at is not None), default=None)
+    known = [i for i in read if current.known(i)]
     if horizon is None:
-        delivered, following = fresh, current.after(fresh, [i for i in read if current.known(i)])
+        delivered, following = fresh, current.after(fresh, known)
     elif any(second(i) < horizon for i in fresh):
         delivered = [i for i in fresh if second(i) < horizon]
-        following = current.after(delivered, [i for i in read if current.known(i)])
+        # The lists are fuller than a poll reads: the next one starts after what went out,
+        # without the window of late comments, which would take its room.
+        following = current.after(delivered, known).without_window()
+    elif current.low <= current.at and any(
+        second(i) <= current.at for r in reads if r.stopped_at is not None for i in r.items
+    ):
+        # The window of late comments took all the room of a list: read after it.
+        delivered, following = [], current.without_window()
     else:
         # One post got more comments within one second than a poll reads: deliver what was
         # read of that second and go past it, or every poll would stop there again.
         delivered = [i for i in fresh if second(i) == horizon]
-        at = max(current.at, horizon)
-        following = Cursor(at=at, low=at + 1)
+        following = Cursor(at=max(current.at, horizon), low=max(current.at, horizon) + 1)
     return InteractionPage(items=tuple(delivered), next_cursor=following.encode())
 
 

@@ -4,7 +4,8 @@ Insights https://developers.facebook.com/docs/graph-api/reference/insights#page-
 `GET /{post}/insights?metric=...` answers `{"data": [{"name", "period", "values": [{"value"}]}]}`;
 post_impressions (times shown), post_impressions_unique (people reached),
 post_reactions_by_type_total (`{"like": 3, "love": 1}`), post_video_views (videos only).
-Comments and shares come from the post itself (its `comments` summary and `shares.count`).
+Shares come from the post itself (`shares.count`), comments and replies from the summary
+of its comments (https://developers.facebook.com/docs/graph-api/reference/object/comments).
 Meta computes insights once a day and only for Pages with enough followers: what it does
 not give stays None (not said), never 0.
 """
@@ -17,7 +18,7 @@ from palabre.networks.base import PostMetrics, Rejected
 from palabre.networks.facebook import parse
 from palabre.networks.meta.graph import Graph
 
-POST_FIELDS = "status_type,shares,comments.filter(stream).limit(0).summary(true)"
+POST_FIELDS = "status_type,shares"
 INSIGHTS = ("post_impressions", "post_impressions_unique", "post_reactions_by_type_total")
 VIDEO_INSIGHTS = ("post_video_views",)
 
@@ -35,11 +36,16 @@ def metrics_of(graph: Graph, post_id: str) -> PostMetrics | None:
         found = {}  # no insights for this Page (too few followers, or not yet computed)
     values = _values(found)
     reactions = values.get("post_reactions_by_type_total")
+    # Comments and their replies (filter=stream), counted by the edge's summary.
+    try:
+        comments = graph.get(
+            f"{post_id}/comments", filter="stream", summary=True, limit=1, fields="id"
+        )
+    except Rejected:
+        comments = {}
     return PostMetrics(
         likes=_total(reactions),
-        replies=_count(
-            parse.dict_of(parse.dict_of(post.get("comments")).get("summary")), "total_count"
-        ),
+        replies=_count(parse.dict_of(comments.get("summary")), "total_count"),
         reposts=_count(parse.dict_of(post.get("shares")), "count"),
         impressions=_number(values.get("post_impressions")),
         reach=_number(values.get("post_impressions_unique")),

@@ -13,6 +13,7 @@ Story Attachment https://developers.facebook.com/docs/graph-api/reference/story-
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,14 @@ MEDIA_TYPES = frozenset(
         "animated_image_share",
     }
 )
+
+# The error code Facebook puts in front of its words: "(#368) The action attempted…".
+ERROR_CODE = re.compile(r"^\(#\d+\)\s*")
+
+
+def plain(reason: str) -> str:
+    """Facebook's words for a person, without the error code in front of them."""
+    return ERROR_CODE.sub("", reason, count=1).strip() or reason
 
 
 def text(value: Any) -> str:

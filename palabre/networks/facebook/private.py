@@ -1,6 +1,8 @@
-"""A private reply: one Messenger message from the Page to the author of a comment.
+"""A private reply: one Messenger message from the Page to the author of a comment or of a
+visitor's post on the Page.
 
-`POST /{page}/messages` with `recipient={"comment_id": ...}` and `message={"text": ...}`;
+`POST /{page}/messages` with `recipient={"comment_id" or "post_id": ...}` and
+`message={"text": ...}`;
 Facebook allows one per comment, within 7 days of it, and needs the pages_messaging
 permission. https://developers.facebook.com/docs/messenger-platform/discovery/private-replies
 Its refusals (https://developers.facebook.com/docs/messenger-platform/error-codes) are told
@@ -26,8 +28,11 @@ NOT_REACHABLE = 551  # "This person isn't available right now"
 OUTSIDE_WINDOW = frozenset({2018278, 2018065, 2018108})
 
 
-def send(graph: Graph, *, page_id: str, comment_id: str, text: str) -> PublishedPost:
-    message = {"recipient": {"comment_id": comment_id}, "message": {"text": text}}
+def send(graph: Graph, *, page_id: str, to_remote_id: str, text: str) -> PublishedPost:
+    # A visitor's post on the Page (its id is "<page id>_<post>") is answered by `post_id`,
+    # a comment by `comment_id`.
+    key = "post_id" if to_remote_id.startswith(f"{page_id}_") else "comment_id"
+    message = {"recipient": {key: to_remote_id}, "message": {"text": text}}
     try:
         sent = graph.post(f"{page_id}/messages", data=message)
     except (AuthExpired, Rejected) as error:
@@ -62,6 +67,6 @@ def _explained(error: dict[str, Any] | None) -> Rejected | None:
                 "Facebook does not let Palabre send messages for this Page (%(reason)s). "
                 "Connect the Page again and allow messaging."
             )
-            % {"reason": reason_of(error)}
+            % {"reason": parse.plain(reason_of(error))}
         )
     return None

@@ -25,6 +25,7 @@ from palabre.networks.base import (
     AuthExpired,
     Capability,
     Connector,
+    ConnectorError,
     IncomingInteraction,
     InteractionPage,
     Media,
@@ -45,6 +46,7 @@ from palabre.networks.instagram.window import Window
 from palabre.networks.meta.graph import Graph, next_cursor
 
 MEDIA_SCANNED = 25  # the recent media whose comments each poll reads
+COMMENTS_PAGE = 50
 BACKFILL = timedelta(days=7)  # what a first poll brings in
 PAGE = 50  # items given to the inbox at most per poll (it polls again at once when full)
 RECENT_PAGES = 20  # how far back recent_posts reads, in pages of 50
@@ -71,10 +73,12 @@ class InstagramConnector(Connector):
     fetches_media_by_url = True
 
     _graph: Graph | None = None
+    _ig_user_id = ""
 
     @property
     def ig_user_id(self) -> str:
-        return str(self.channel.credentials.get("ig_user_id") or "")
+        self.graph()  # read once with the credentials, which are decrypted only there
+        return self._ig_user_id
 
     @property
     def username(self) -> str:
@@ -85,6 +89,7 @@ class InstagramConnector(Connector):
             credentials = self.channel.credentials
             if not credentials.get("ig_user_id") or not credentials.get("page_token"):
                 raise AuthExpired(gettext("this channel is not connected"))
+            self._ig_user_id = str(credentials["ig_user_id"])
             self._graph = Graph(
                 base_url=settings.PALABRE_META_GRAPH_URL,
                 version=settings.PALABRE_META_API_VERSION,
@@ -117,8 +122,10 @@ class InstagramConnector(Connector):
         media_id = publishing.publish(publishing.ready_container(post))
         try:
             permalink = graph.get(media_id, fields="permalink").get("permalink")
-        except (Unavailable, Rejected):
-            permalink = None  # the post exists: its address can wait, its id cannot be lost
+        except ConnectorError:
+            # The post exists: whatever happens now (a rate limit, a token revoked this
+            # second), its id must reach the publisher, or it would be published again.
+            permalink = None
         return PublishedPost(
             remote_id=media_id, url=permalink if isinstance(permalink, str) else ""
         )
@@ -187,19 +194,31 @@ class InstagramConnector(Connector):
         )
 
     def _comments(self) -> list[IncomingInteraction]:
+        """Comments and replies on the account's recent media, in one request (the comments
+        nested in the media list, field expansion); a media with more than one page of
+        comments has them read from its own edge."""
         graph, found = self.graph(), []
-        recent = graph.edge(
+        nested = f"comments.limit({COMMENTS_PAGE}){{{parse.COMMENTS_FIELDS}}}"
+        recent = graph.get(
             f"{self.ig_user_id}/media",
-            max_pages=1,
-            fields="id,timestamp,comments_count",
+            fields=f"id,timestamp,comments_count,{nested}",
             limit=MEDIA_SCANNED,
         )
-        for media in list(recent):
+        for media in parse.as_list(recent.get("data")):
+            media = parse.as_dict(media)
             media_id = parse.remote_id(media.get("id"))
-            if not media_id or media.get("comments_count") == 0:
+            comments = parse.as_dict(media.get("comments"))
+            if not media_id:
                 continue
-            for raw in graph.edge(f"{media_id}/comments", fields=parse.COMMENTS_FIELDS, limit=50):
-                for comment in self._with_replies(raw):
+            listed = parse.as_list(comments.get("data"))
+            if next_cursor(comments):
+                listed = list(
+                    graph.edge(
+                        f"{media_id}/comments", fields=parse.COMMENTS_FIELDS, limit=COMMENTS_PAGE
+                    )
+                )
+            for raw in listed:
+                for comment in self._with_replies(parse.as_dict(raw)):
                     if parse.is_own(comment, account_id=self.ig_user_id, username=self.username):
                         continue
                     item = parse.comment(comment, media_id=media_id)
@@ -213,7 +232,9 @@ class InstagramConnector(Connector):
         replies = parse.as_dict(raw.get("replies"))
         comment_id = parse.remote_id(raw.get("id"))
         if comment_id and next_cursor(replies):
-            edge = self.graph().edge(f"{comment_id}/replies", fields=parse.COMMENT_FIELDS, limit=50)
+            edge = self.graph().edge(
+                f"{comment_id}/replies", fields=parse.COMMENT_FIELDS, limit=COMMENTS_PAGE
+            )
             raw = {**raw, "replies": {"data": list(edge)}}
         return parse.comments_with_replies(raw)
 
@@ -312,15 +333,14 @@ class InstagramConnector(Connector):
         if in_reply_to.startswith(TAG):
             return []  # nothing can answer it (reply refuses)
         if in_reply_to.startswith(MENTION):
-            media_id, comment_id = parse.split_mention(in_reply_to)
-            under = f"{comment_id}/replies" if comment_id else f"{media_id}/comments"
-        else:
-            comment = self._comment(in_reply_to)
-            if comment is None:
-                under = f"{in_reply_to}/comments"
-            else:  # an answer to an answer goes under the first comment of the thread
-                top = parse.remote_id(comment.get("parent_id")) or in_reply_to
-                under = f"{top}/replies"
+            # Someone else's media: the account may answer there, not list what is there.
+            raise Rejected(gettext("Instagram does not list an account's answers to a mention."))
+        comment = self._comment(in_reply_to)
+        if comment is None:
+            under = f"{in_reply_to}/comments"
+        else:  # an answer to an answer goes under the first comment of the thread
+            top = parse.remote_id(comment.get("parent_id")) or in_reply_to
+            under = f"{top}/replies"
         found = []
         for raw in self.graph().edge(under, max_pages=RECENT_PAGES, fields=parse.COMMENT_FIELDS):
             if under.endswith("/comments") and raw.get("parent_id"):

@@ -64,7 +64,8 @@ def usage_wait(headers: httpx.Headers) -> float | None:
     X-Business-Use-Case-Usage: `{"<id>": [{"type", "call_count", "total_cputime",
     "total_time", "estimated_time_to_regain_access"}]}` (minutes);
     X-App-Usage / X-Ad-Account-Usage: `{"call_count", "total_cputime", "total_time"}`
-    (percentages; at 100 the app is throttled for up to an hour).
+    (percentages; at 100 the app is throttled for up to an hour): read only when no
+    estimate is given.
     https://developers.facebook.com/docs/graph-api/overview/rate-limiting
     """
     waits: list[float] = []
@@ -80,13 +81,16 @@ def usage_wait(headers: httpx.Headers) -> float | None:
                     )
                     if isinstance(minutes, int | float) and minutes > 0:
                         waits.append(float(minutes) * 60)
+    if waits:
+        # Meta's own estimate for the throttled business use case (the Page, the account).
+        return max(waits)
     app = _header_json(headers, "x-app-usage")
     if isinstance(app, dict) and any(
         isinstance(app.get(k), int | float) and app[k] >= 100
         for k in ("call_count", "total_cputime", "total_time")
     ):
-        waits.append(3600.0)
-    return max(waits) if waits else None
+        return 3600.0
+    return None
 
 
 def usage_percent(headers: httpx.Headers) -> float | None:

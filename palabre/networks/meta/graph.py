@@ -3,8 +3,11 @@ graph.threads.net (Threads) speak the same conventions.
 
 - every request goes through the outbound guard (lib/outbound.py), with a timeout, and its
   answer is read within a size bound and parsed within a depth bound;
-- the access token travels as a parameter with its `appsecret_proof` (HMAC-SHA256 of the
-  token keyed by the app secret), as Meta advises for server calls:
+- the access token travels in the Authorization header (`Bearer`, as Meta's own examples
+  send it: https://developers.facebook.com/docs/instagram-platform/private-replies), never in
+  a URL, where request logs (httpx logs each URL at INFO) and proxies would keep it; its
+  `appsecret_proof` (HMAC-SHA256 of the token keyed by the app secret, not a secret itself)
+  goes as a parameter, as Meta advises for server calls:
   https://developers.facebook.com/docs/graph-api/securing-requests
 - lists follow `paging.cursors.after`
   (https://developers.facebook.com/docs/graph-api/results), a bounded number of pages;
@@ -92,13 +95,14 @@ class Graph:
         files: dict[str, Any] | None = None,
     ) -> Answer:
         self.last_error = None
-        auth = self.auth()
+        proof = self.proof()
         url = f"{self.base}/{path.lstrip('/')}"
-        query = {**(params or {}), **(auth if method != "POST" else {})}
-        form = {**(data or {}), **auth} if method == "POST" else None
+        query = {**(params or {}), **(proof if method != "POST" else {})}
+        form = {**(data or {}), **proof} if method == "POST" else None
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
             with self._client.stream(
-                method, url, params=_plain(query), data=_plain(form), files=files
+                method, url, params=_plain(query), data=_plain(form), files=files, headers=headers
             ) as response:
                 raw = _read(response)
         except (httpx.HTTPError, outbound.OutboundRefused, OSError):
@@ -112,13 +116,10 @@ class Graph:
             raise Unavailable("the network's answer could not be read")
         return Answer(body, response.headers)
 
-    def auth(self) -> dict[str, str]:
-        if not self.token:
+    def proof(self) -> dict[str, str]:
+        if not self.token or not self.app_secret:
             return {}
-        found = {"access_token": self.token}
-        if self.app_secret:
-            found["appsecret_proof"] = appsecret_proof(self.token, self.app_secret)
-        return found
+        return {"appsecret_proof": appsecret_proof(self.token, self.app_secret)}
 
 
 def appsecret_proof(token: str, app_secret: str) -> str:

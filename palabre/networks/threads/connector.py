@@ -189,7 +189,7 @@ class ThreadsConnector(Connector):
         ]
         if in_reply_to:
             found = [p for p in found if p.in_reply_to == in_reply_to]
-        return sorted(found, key=lambda p: p.created_at)
+        return sorted(found, key=lambda p: (p.created_at, len(p.remote_id), p.remote_id))
 
     def _back_to(self, edge: str, since: datetime) -> list[dict[str, Any]]:
         """Every item of the account's list since `since`. A list not read to its end is not

@@ -55,17 +55,22 @@ def poll(graph: Graph, user_id: str, cursor: str | None) -> InteractionPage:
         after = (int(first.timestamp()), 0, "")
     found: dict[str, IncomingInteraction] = {}
     for raw in _mentions(graph, user_id, after[0]):
-        item = parse.interaction(raw, InteractionKind.MENTION)
-        if item is not None:
-            found[item.remote_id] = item
+        _keep(found, raw, InteractionKind.MENTION)
     for post_id in _posts_with_replies(graph, user_id):
         for raw in _conversation(graph, post_id, after[0]):
-            item = parse.interaction(raw, InteractionKind.COMMENT)
-            if item is not None:
-                found[item.remote_id] = item  # a reply that also names the account: a reply
+            _keep(found, raw, InteractionKind.COMMENT)  # one naming the account stays a reply
     fresh = sorted((i for i in found.values() if position(i) > after), key=position)
     newest = position(fresh[-1]) if fresh else after
     return InteractionPage(items=tuple(fresh), next_cursor=write_cursor(newest))
+
+
+def _keep(
+    found: dict[str, IncomingInteraction], raw: dict[str, Any], kind: InteractionKind
+) -> None:
+    # Without its date an item has no place behind the cursor (Threads always dates them).
+    item = parse.interaction(raw, kind)
+    if item is not None and parse.moment(raw.get("timestamp")) is not None:
+        found[item.remote_id] = item
 
 
 def _mentions(graph: Graph, user_id: str, since: int) -> Iterator[dict[str, Any]]:

@@ -511,18 +511,24 @@ class MetaDouble(DoubleServer):
         regain_minutes: int = 5,
         business_id: str = "",
     ) -> Fault:
-        """A rate-limit error with the usage headers that explain it
-        (https://developers.facebook.com/docs/graph-api/overview/rate-limiting)."""
+        """A rate-limit error with the usage headers that explain it: the app's
+        (X-App-Usage at 100 %) for code 4, the business use case's (X-Business-Use-Case-Usage
+        at 100 %, with estimated_time_to_regain_access) for Page limits (32, 80001…).
+        https://developers.facebook.com/docs/graph-api/overview/rate-limiting"""
         messages = {
             4: "(#4) Application request limit reached",
             17: "(#17) User request limit reached",
             32: "(#32) Page request limit reached",
             613: "(#613) Calls to this api have exceeded the rate limit.",
         }
+        business = code == 32 or code >= 80000 or bool(business_id)
+        app_usage = 100 if code == 4 else 35
         headers = {
-            "X-App-Usage": json.dumps({"call_count": 100, "total_cputime": 30, "total_time": 45})
+            "X-App-Usage": json.dumps(
+                {"call_count": app_usage, "total_cputime": 20, "total_time": 25}
+            )
         }
-        if business_id or code in (32, 80001, 80002, 80006):
+        if business:
             headers["X-Business-Use-Case-Usage"] = json.dumps(
                 {
                     business_id or "0": [
@@ -559,6 +565,13 @@ class MetaDouble(DoubleServer):
     def hang(self, pattern: str, *, seconds: float, times: int = 1, drop: bool = True) -> Fault:
         """Answer nothing for `seconds`, then close the connection (or answer, drop=False)."""
         return self.fail(pattern, times=times, delay=seconds, drop=drop)
+
+    def lose_answer(
+        self, pattern: str, *, times: int = 1, delay: float = 0.0, method: str | None = "POST"
+    ) -> Fault:
+        """The request is carried out (the post exists), then the connection closes with no
+        answer after `delay` seconds: an interrupted publish, for reconciliation tests."""
+        return self.fail(pattern, times=times, delay=delay, drop=True, after=True, method=method)
 
     # -- files and webhooks ------------------------------------------------------------
 
@@ -653,7 +666,6 @@ class MetaDouble(DoubleServer):
                 "permalink": f"https://www.threads.net/@{getattr(author, 'username', '')}/post/{node.shortcode}",
                 "shortcode": node.shortcode,
                 "timestamp": time_text(node.created),
-                "is_reply": node.reply_to_id is not None,
             }
             if node.reply_to_id:
                 value["replied_to"] = {"id": node.reply_to_id}

@@ -595,7 +595,14 @@ def post_delete(call: Call, post: Post) -> dict[str, Any]:
     return {"success": True}
 
 
-@route("POST", "post", "", returns="Success", sdk="PagePost.api_update")
+@route(
+    "POST",
+    "post",
+    "",
+    returns="Success",
+    sdk="PagePost.api_update",
+    doc="https://developers.facebook.com/docs/graph-api/reference/post#updating",
+)
 def post_update(call: Call, post: Post) -> dict[str, Any]:
     """Editing the message, or hiding a visitor post (is_hidden)."""
     if "message" in call.params:
@@ -709,7 +716,14 @@ def comment_reply(call: Call, comment: Comment) -> dict[str, Any]:
     return _create_comment(call, post, top)
 
 
-@route("POST", "comment", "", returns="Success", sdk="Comment.api_update")
+@route(
+    "POST",
+    "comment",
+    "",
+    returns="Success",
+    sdk="Comment.api_update",
+    doc="https://developers.facebook.com/docs/graph-api/reference/comment#updating",
+)
 def comment_update(call: Call, comment: Comment) -> dict[str, Any]:
     """Hide or unhide (`is_hidden`), or edit the Page's own comment (`message`)."""
     if "is_hidden" in call.params:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.networks.meta import sdk
 from tests.networks.meta.double import MetaDouble
 
 HOSTS = ["127.0.0.1"]
@@ -26,6 +27,7 @@ HOSTS = ["127.0.0.1"]
 
 @pytest.fixture(scope="session")
 def meta_double_server() -> Iterator[MetaDouble]:
+    sdk.adobjects_dir()  # the double checks requests against the SDK: without it, say so now
     double = MetaDouble().start()
     with pytest.MonkeyPatch.context() as patch:
         for name, value in double.settings().items():

@@ -147,7 +147,7 @@ def ig_comment_view(call: Call, comment: IGComment) -> dict[str, Any]:
 
 @view("container", "IGContainer", defaults=("id",))
 def container_view(call: Call, container: Container) -> dict[str, Any]:
-    status_code = container_status(call, container, read=True)
+    status_code = call.context.get("status") or container_status(call, container, read=False)
     status = {
         "IN_PROGRESS": "In Progress",
         "FINISHED": "Finished",
@@ -187,7 +187,7 @@ def ig_user_tags(call: Call, user: IGUser) -> Many:
     "POST",
     "ig_user",
     "media",
-    returns="IGContainerCreated",
+    returns="IGMedia",
     sdk="IGUser.create_media",
     doc=PUBLISH_DOC,
 )
@@ -265,6 +265,8 @@ def ig_create_container(call: Call, user: IGUser) -> dict[str, Any]:
 
 @route("GET", "container", "", returns="IGContainer", params={}, doc=CONTAINER_DOC)
 def container_get(call: Call, container: Container) -> Container:
+    # This read counts as one poll; it answers the status as it was when it came.
+    call.context["status"] = container_status(call, container, read=True)
     return container
 
 
@@ -434,6 +436,38 @@ def ig_private_reply(call: Call, user: IGUser) -> dict[str, Any]:
     return {"recipient_id": comment.by, "message_id": "m_" + call.world.new_id()}
 
 
+@route(
+    "POST",
+    "ig_user",
+    "subscribed_apps",
+    returns="Success",
+    sdk="IGUser.create_subscribed_app",
+    doc="https://developers.facebook.com/docs/instagram-platform/webhooks#enable-subscriptions",
+)
+def ig_subscribe(call: Call, user: IGUser) -> dict[str, Any]:
+    fields = call.list_param("subscribed_fields")
+    if not fields:
+        raise invalid_param("The parameter subscribed_fields is required")
+    user.subscribed_fields = sorted(set(user.subscribed_fields) | set(fields))
+    return {"success": True}
+
+
+@route(
+    "GET",
+    "ig_user",
+    "subscribed_apps",
+    returns="list<IGUserSubscribedAppsData>",
+    sdk="IGUser.get_subscribed_apps",
+)
+def ig_subscriptions(call: Call, user: IGUser) -> Many:
+    app = call.double.app
+    return Many(
+        [{"app_id": app.id, "subscribed_fields": user.subscribed_fields}]
+        if user.subscribed_fields
+        else []
+    )
+
+
 # --- media and comments -------------------------------------------------------------
 
 
@@ -527,7 +561,14 @@ def ig_comment_reply(call: Call, comment: IGComment) -> dict[str, Any]:
     return {"id": reply.id}
 
 
-@route("POST", "ig_comment", "", returns="Success", sdk="IGComment.api_update")
+@route(
+    "POST",
+    "ig_comment",
+    "",
+    returns="Success",
+    sdk="IGComment.api_update",
+    doc="https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment#updating",
+)
 def ig_comment_hide(call: Call, comment: IGComment) -> dict[str, Any]:
     if "hide" not in call.params:
         raise invalid_param("The parameter hide is required")
@@ -542,3 +583,34 @@ def ig_comment_hide(call: Call, comment: IGComment) -> dict[str, Any]:
 def ig_comment_delete(call: Call, comment: IGComment) -> dict[str, Any]:
     call.double.delete_tree(comment.id)
     return {"success": True}
+
+
+@route(
+    "POST",
+    "ig_user",
+    "mentions",
+    returns="IGComment",
+    sdk="IGUser.create_mention",
+    doc="https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/mentions",
+)
+def ig_reply_to_mention(call: Call, user: IGUser) -> dict[str, Any]:
+    """An answer, as the account, to a comment (`comment_id`) or a caption (`media_id` alone)
+    that @mentions it on someone else's media."""
+    call.require("media_id", "message")
+    media = call.world.get(call.params["media_id"])
+    if not isinstance(media, IGMedia):
+        raise invalid_param("The media does not exist")
+    parent = None
+    if call.params.get("comment_id"):
+        parent = _mentioned_comment(call, user, {"comment_id": call.params["comment_id"]})
+        if parent is None or parent.media_id != media.id:
+            raise invalid_param("The comment is not on this media")
+        if parent.parent_id:  # one level of replies, as everywhere on Instagram
+            top = call.world.get(parent.parent_id)
+            parent = top if isinstance(top, IGComment) else parent
+    else:
+        _mentioned_media(call, user, {"media_id": media.id})
+    reply = call.double.new_ig_comment(
+        media, by=user.id, text=call.params["message"], parent=parent
+    )
+    return {"id": reply.id}

@@ -168,16 +168,13 @@ def _read(path: Path) -> SdkClass | None:
 
 
 @functools.cache
-def classes() -> dict[str, SdkClass]:
-    """Every class the SDK declares, by name (Page, PagePost, IGMedia…)."""
-    out: dict[str, SdkClass] = {}
-    for path in sorted(adobjects_dir().glob("*.py")):
-        if path.name.startswith("_"):
-            continue
-        found = _read(path)
-        if found is not None:
-            out[found.name] = found
-    return out
+def find(name: str) -> SdkClass | None:
+    """One class by name, read from its own module (adobjects/<name in lower case>.py)."""
+    path = adobjects_dir() / f"{name.lower()}.py"
+    if not name.isidentifier() or not path.exists():
+        return None
+    found = _read(path)
+    return found if found is not None and found.name == name else None
 
 
 def enum_values(method: Method, name: str) -> list[str] | None:
@@ -185,11 +182,15 @@ def enum_values(method: Method, name: str) -> list[str] | None:
     values = method.enums.get(name)
     if values and len(values) == 1 and values[0].startswith("@"):
         cls, _, nested = values[0][1:].partition(".")
-        return classes()[cls].enums.get(f"{cls}.{nested}", [])
+        owner = find(cls)
+        return owner.enums.get(f"{cls}.{nested}", []) if owner else []
     return values
 
 
 def method(ref: str) -> Method:
     """`"Page.get_feed"` → that method's declaration (KeyError when the SDK has none)."""
     cls, name = ref.split(".", 1)
-    return classes()[cls].methods[name]
+    owner = find(cls)
+    if owner is None:
+        raise KeyError(ref)
+    return owner.methods[name]

@@ -55,6 +55,7 @@ import socket
 import threading
 import time
 import urllib.parse
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -66,6 +67,7 @@ from tests.networks.meta.state import App, Node, Token, World
 
 GRAPH_VERSION = "v26.0"
 THREADS_VERSION = "v1.0"
+MAX_KEPT = 50_000
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 # Parameters any Graph request may carry, beyond its endpoint's own: the token and its
@@ -593,6 +595,9 @@ class Fault:
     body: bytes | None = None  # a malformed body, sent as is
     delay: float = 0.0  # seconds before answering; with `drop`, the connection is closed
     drop: bool = False
+    # The request is carried out first (a post is made…), then the answer is lost or
+    # replaced: what a client sees when the network did the thing but the reply never came.
+    after: bool = False
 
     def error(self) -> GraphError:
         transient = self.transient if self.transient is not None else self.code in (1, 2)
@@ -619,6 +624,7 @@ class Record:
     returns: str  # the declared type of `body`
     status: int
     body: Any
+    params: dict[str, str] = field(default_factory=dict)  # what the request carried
 
 
 class DoubleServer:
@@ -630,9 +636,10 @@ class DoubleServer:
         self.threads_app = threads_app
         self.world.apps = {app.id: app, threads_app.id: threads_app}
         self.faults: list[Fault] = []
-        self.records: list[Record] = []
+        # The latest answers and requests (bounded: a session or `make meta-local` runs long).
+        self.records: deque[Record] = deque(maxlen=MAX_KEPT)
         self.record = True
-        self.requests: list[tuple[str, str, dict[str, str]]] = []  # method, path, params
+        self.requests: deque[tuple[str, str, dict[str, str]]] = deque(maxlen=MAX_KEPT)
         self.usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
         self.require_proof = False
         self.media: dict[str, Raw] = {}
@@ -692,6 +699,8 @@ class DoubleServer:
         with self.world.lock:
             self.requests.append((method, path, dict(params)))
         fault = self._fault(method, path)
+        if fault is not None and fault.after:
+            self._serve_call(method, path, parts.query, params, multi, files, headers)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -705,13 +714,25 @@ class DoubleServer:
                 )
             error = fault.error()
             return self._error(error)
+        return self._serve_call(method, path, parts.query, params, multi, files, headers)
+
+    def _serve_call(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        params: dict[str, str],
+        multi: dict[str, list[str]],
+        files: dict[str, bytes],
+        headers: dict[str, str],
+    ) -> tuple[int, dict[str, str], bytes]:
         base, rest = _split_base(path)
         call = Call(
             double=self,
             method=method,
             base=base,
             path=rest,
-            url=f"{self.url}{path}?{parts.query}" if parts.query else f"{self.url}{path}",
+            url=f"{self.url}{path}?{query}" if query else f"{self.url}{path}",
             params=params,
             files=files,
             headers=headers,
@@ -914,7 +935,9 @@ class DoubleServer:
             return self._error(error)
         if self.record and route_ is not None:
             with self.world.lock:
-                self.records.append(Record(route_.key, route_.returns, 200, body))
+                self.records.append(
+                    Record(route_.key, route_.returns, 200, body, dict(call.params))
+                )
         return (
             200,
             {"Content-Type": "application/json; charset=UTF-8", **headers},
@@ -1005,6 +1028,9 @@ def _text(value: Any) -> str:
 def _handler_for(server: DoubleServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # One write per answer, sent at once: headers and body apart wait on delayed ACKs.
+        wbufsize = 1 << 16
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass  # quiet: tests read `requests` instead
@@ -1038,6 +1064,7 @@ def _handler_for(server: DoubleServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(out)
+            self.wfile.flush()
 
         do_GET = do_POST = do_DELETE = do_HEAD = _serve
 

@@ -171,6 +171,7 @@ class IGUser(Node):
     published_at: list[float] = field(default_factory=list)  # for the 24-hour quota
     quota_total: int = IG_QUOTA
     follower_count_by_day: dict[str, int] = field(default_factory=dict)
+    subscribed_fields: list[str] = field(default_factory=list)
 
     @property
     def owner(self) -> str:

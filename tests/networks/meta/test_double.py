@@ -240,9 +240,19 @@ def test_rate_limit_carries_usage_headers(meta_double: MetaDouble, brand: dict[s
     )
     answer = graph(meta_double, "GET", brand["page"].id, brand["token"])
     assert error_of(answer)["code"] == 32
-    assert json.loads(answer.headers["x-app-usage"])["call_count"] == 100
+    assert (
+        json.loads(answer.headers["x-app-usage"])["call_count"] < 100
+    )  # the Page's limit, not the app's
     buc = json.loads(answer.headers["x-business-use-case-usage"])
     assert buc[brand["page"].id][0]["estimated_time_to_regain_access"] == 7
+
+
+def test_app_rate_limit_fills_app_usage(meta_double: MetaDouble, brand: dict[str, Any]) -> None:
+    meta_double.rate_limit(f"/{meta_double.version}/*", code=4)
+    answer = graph(meta_double, "GET", brand["page"].id, brand["token"])
+    assert error_of(answer)["code"] == 4
+    assert json.loads(answer.headers["x-app-usage"])["call_count"] == 100
+    assert "x-business-use-case-usage" not in answer.headers
 
 
 def test_malformed_body_and_hang(meta_double: MetaDouble, brand: dict[str, Any]) -> None:
@@ -256,6 +266,18 @@ def test_malformed_body_and_hang(meta_double: MetaDouble, brand: dict[str, Any])
             params={"access_token": brand["token"]},
             timeout=0.2,
         )
+
+
+def test_a_lost_answer_still_did_the_thing(meta_double: MetaDouble, brand: dict[str, Any]) -> None:
+    page = brand["page"]
+    meta_double.lose_answer(f"/{meta_double.version}/{page.id}/feed")
+    with pytest.raises(httpx.HTTPError):
+        graph(meta_double, "POST", f"{page.id}/feed", brand["token"], message="Parti sans réponse")
+    assert [p.message for p in meta_double.posts(page)] == ["Parti sans réponse"]
+    listed = graph(
+        meta_double, "GET", f"{page.id}/published_posts", brand["token"], fields="message"
+    ).json()
+    assert [p["message"] for p in listed["data"]] == ["Parti sans réponse"]
 
 
 # --- Instagram containers ---------------------------------------------------------------

@@ -77,7 +77,7 @@ def threads_user_view(call: Call, user: ThreadsUser) -> dict[str, Any]:
 
 @view("threads_container", "ThreadsContainer", defaults=("id",))
 def threads_container_view(call: Call, container: ThreadsContainer) -> dict[str, Any]:
-    status = container_status(call, container, read=True)
+    status = call.context.get("status") or container_status(call, container, read=False)
     return {
         "id": container.id,
         "status": status,
@@ -298,6 +298,8 @@ def threads_create_container(call: Call, user: ThreadsUser) -> dict[str, Any]:
     doc=PUBLISH_DOC,
 )
 def threads_container_get(call: Call, container: ThreadsContainer) -> ThreadsContainer:
+    # This read counts as one poll; it answers the status as it was when it came.
+    call.context["status"] = container_status(call, container, read=True)
     return container
 
 
@@ -318,7 +320,7 @@ def threads_publish(call: Call, user: ThreadsUser) -> dict[str, Any]:
     if not isinstance(container, ThreadsContainer) or container.user_id != user.id:
         raise GraphError("Media builder not found", code=24, subcode=4279009)
     with call.world.lock:
-        status = container_status(call, container, read=False)
+        status = call.context.get("status") or container_status(call, container, read=False)
         if status == "EXPIRED":
             raise GraphError(
                 "The media you are trying to access has expired. Please try to upload again.",
@@ -452,10 +454,22 @@ def _thread_of(call: Call, media: ThreadsMedia, *, deep: bool) -> list[ThreadsMe
     root_node = call.world.get(media.root_id or media.id)
     root_owner = root_node.user_id if isinstance(root_node, ThreadsMedia) else None
     if viewer != root_owner:
-        found = [m for m in found if m.hide_status != "HIDDEN"]
+        # Hiding a top-level reply hides what is nested under it (REPLIES_DOC#hide-replies).
+        found = [m for m in found if not _hidden(call, m)]
     if call.params.get("reverse", "true") == "true":
         found = list(reversed(found))
     return found
+
+
+def _hidden(call: Call, media: ThreadsMedia) -> bool:
+    """Hidden itself, or nested under a hidden top-level reply."""
+    node: ThreadsMedia | None = media
+    while node is not None:
+        if node.hide_status == "HIDDEN":
+            return True
+        parent = call.world.get(node.reply_to_id or "")
+        node = parent if isinstance(parent, ThreadsMedia) and parent.reply_to_id else None
+    return False
 
 
 REPLY_LIST_PARAMS = {"reverse": "bool", **LIST_PARAMS}
@@ -506,6 +520,10 @@ def threads_manage_reply(call: Call, media: ThreadsMedia) -> dict[str, Any]:
         raise invalid_param("Only replies can be hidden")
     if call.token is None or call.token.subject != root.user_id:
         raise GraphError("(#200) Permissions error", code=200, status=403)
+    if media.reply_to_id != root.id:
+        # "Replies nested deeper than the top-level reply cannot be targeted in isolation to
+        # be hidden/unhidden" (REPLIES_DOC#hide-replies); the error's words are not documented.
+        raise invalid_param("Only top-level replies can be hidden or unhidden")
     if "hide" not in call.params:
         raise invalid_param("The parameter hide is required")
     media.hide_status = "HIDDEN" if call.flag("hide") else "UNHUSHED"

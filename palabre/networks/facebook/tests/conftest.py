@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from palabre.channels.models import Channel
 from palabre.networks.facebook.connector import FacebookConnector
@@ -41,3 +42,11 @@ def brand(meta_double: MetaDouble, cast) -> Brand:
     connector = channel.get_connector()
     assert isinstance(connector, FacebookConnector)
     return Brand(meta_double, admin, page, token, channel, connector)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Reasons are asserted as written; the instance's language (French) would translate
+    them once the catalogue has them."""
+    with translation.override("en"):
+        yield

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from palabre.networks import reconcile
-from palabre.networks.base import MediaUpload, OutgoingPost, Rejected
+from palabre.networks.base import MediaUpload, OutgoingPost, Rejected, Unavailable
 from tests.networks.meta.state import Comment, Photo, Post
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -169,11 +169,67 @@ def test_recent_answers_are_read_where_facebook_files_them(brand) -> None:
 def test_an_interrupted_publish_is_found_rather_than_sent_again(brand) -> None:
     attempted = datetime.now(UTC)
     photo = brand.connector.upload_media(MediaUpload("pain.jpg", "image/jpeg", JPEG))
-    sent = brand.connector.publish(post("Publié, réponse perdue", photo))
+    before = {p.id for p in brand.double.posts(brand.page)}
+    brand.double.lose_answer(f"/v26.0/{brand.page.id}/feed")
+    with pytest.raises(Unavailable):
+        brand.connector.publish(post("Publié, réponse perdue", photo))
+    (made,) = [p for p in brand.double.posts(brand.page) if p.id not in before]
+
+    found = reconcile.left_behind(
+        brand.connector,
+        attempted_at=attempted,
+        text="Publié, réponse perdue",
+        media_count=1,
+        recorded=lambda: [],
+    )
+    assert found is not None and found.remote_id == made.id
+
+
+def test_an_interrupted_video_publish_is_found_rather_than_sent_again(brand) -> None:
+    attempted = datetime.now(UTC)
+    video = brand.connector.upload_media(MediaUpload("four.mp4", "video/mp4", MP4))
+    brand.double.lose_answer(f"/v26.0/{video.remote_id}")
+    with pytest.raises(Unavailable):
+        brand.connector.publish(post("Le four, réponse perdue", video))
     outcome = reconcile.look_for(
         brand.connector,
-        reconcile.Sent("Publié, réponse perdue", attempted, media_count=1),
+        reconcile.Sent("Le four, réponse perdue", attempted, media_count=1),
         recorded=[],
     )
     assert isinstance(outcome, reconcile.Found)
-    assert outcome.post.remote_id == sent.remote_id
+    assert brand.double.get(outcome.post.remote_id).video_id == video.remote_id
+
+
+def test_an_interrupted_answer_is_found_rather_than_sent_again(brand) -> None:
+    own = brand.connector.publish(post("Bûche au praliné")).remote_id
+    question = brand.fan().comment(own, "Il en reste ?")
+    follow_up = brand.fan("Autre").reply(question.id, "Moi aussi j'en veux")
+    attempted = datetime.now(UTC)
+    brand.double.lose_answer(f"/v26.0/{follow_up.id}/comments")
+    with pytest.raises(Unavailable):
+        brand.connector.reply(to_remote_id=follow_up.id, text="Encore deux", idempotency_key="r")
+
+    found = reconcile.left_behind(
+        brand.connector,
+        attempted_at=attempted,
+        text="Encore deux",
+        in_reply_to=follow_up.id,
+        recorded=lambda: [],
+    )
+    assert found is not None
+    made = brand.double.get(found.remote_id)
+    assert isinstance(made, Comment) and made.by == brand.page.id
+    assert made.message == "Encore deux"
+
+
+def test_a_publish_that_never_left_is_sent_again_once_facebook_would_show_it(brand) -> None:
+    attempted = datetime.now(UTC) - brand.connector.read_back_within - timedelta(seconds=1)
+    brand.double.hang(f"/v26.0/{brand.page.id}/feed", seconds=0, drop=True)
+    with pytest.raises(Unavailable):
+        brand.connector.publish(post("Jamais parti"))
+    assert (
+        reconcile.left_behind(
+            brand.connector, attempted_at=attempted, text="Jamais parti", recorded=lambda: []
+        )
+        is None
+    )

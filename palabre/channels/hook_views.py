@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from palabre.channels import meta
+from palabre.channels import grants
 from palabre.channels.models import DataDeletion, GrantApp
 from palabre.lib.boundedjson import TooDeep, json_loads_bounded
 from palabre.networks.base import RateLimited, Unavailable
@@ -117,7 +117,7 @@ def _deauthorize(request: HttpRequest, app: GrantApp) -> HttpResponse:
     user_id = _signed_user(request, app)
     if user_id is None:
         return JsonResponse({"error": "invalid signed_request"}, status=400)
-    meta.grants_deauthorize(app=app, user_id=user_id)
+    grants.grants_deauthorize(app=app, user_id=user_id)
     return JsonResponse({"status": "ok"})
 
 
@@ -125,7 +125,7 @@ def _data_deletion(request: HttpRequest, app: GrantApp) -> HttpResponse:
     user_id = _signed_user(request, app)
     if user_id is None:
         return JsonResponse({"error": "invalid signed_request"}, status=400)
-    deletion = meta.grants_delete_data(app=app, user_id=user_id)
+    deletion = grants.grants_delete_data(app=app, user_id=user_id)
     url = settings.SITE_URL + reverse("data_deletion_status", args=[deletion.code])
     return JsonResponse({"url": url, "confirmation_code": deletion.code})
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from django.db.models import Q
 
-from palabre.channels.meta import connect_pending_expire, grant_token_refresh
+from palabre.channels.grants import grant_token_refresh
+from palabre.channels.meta import connect_pending_expire
 from palabre.channels.models import ChannelGrant, ChannelStatus, ConnectPending
 from palabre.worker.jobs import Job
 

@@ -9,14 +9,13 @@ Meta tells Palabre afterwards about the person who connected them.
   and the pick, the Page tokens wait encrypted in a ConnectPending row for PENDING_FOR; the
   session only holds the row's id, and the user token is never kept (meta/login.py).
 - Who connected each channel (their app-scoped id) is kept in its ChannelGrant: Meta's
-  deauthorize and data-deletion callbacks name that person, not the Pages.
+  deauthorize and data-deletion callbacks name that person, not the Pages (grants.py).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -25,21 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Membership, User, Workspace
-from palabre.channels.models import (
-    Channel,
-    ChannelGrant,
-    ChannelStatus,
-    ConnectPending,
-    DataDeletion,
-    GrantApp,
-)
-from palabre.channels.services import (
-    ConnectRefused,
-    channel_disconnect,
-    channel_mark_needs_reconnect,
-    channel_owners_tell,
-    channel_reactivate,
-)
+from palabre.channels.grants import refresh_due
+from palabre.channels.models import Channel, ChannelGrant, ConnectPending, GrantApp
+from palabre.channels.services import ConnectRefused, channel_reactivate
 from palabre.lib import crypto
 from palabre.networks.base import AuthExpired, ConnectorError, Rejected
 from palabre.networks.meta.login import Account
@@ -47,10 +34,6 @@ from palabre.networks.meta.login import Account
 log = logging.getLogger("palabre.channels")
 
 PENDING_FOR = timedelta(minutes=15)
-# Threads tokens live 60 days: refreshing two weeks ahead leaves room for a network down
-# for days, and for a person to reconnect if refreshing keeps failing.
-REFRESH_AHEAD = timedelta(days=14)
-MIN_TOKEN_AGE = timedelta(hours=24)  # Threads refuses to refresh a younger token
 
 
 class HeldElsewhere(Exception):
@@ -151,13 +134,6 @@ def channel_connect_account(
     channel_reactivate(channel=channel)
     channel.refresh_from_db()
     return channel
-
-
-def refresh_due(expires_at: datetime | None) -> datetime | None:
-    """When a token that expires at `expires_at` is refreshed (None: it does not expire)."""
-    if expires_at is None:
-        return None
-    return max(expires_at - REFRESH_AHEAD, timezone.now() + MIN_TOKEN_AGE)
 
 
 # --- Facebook Login for Business ---------------------------------------------------------
@@ -343,120 +319,4 @@ def threads_connect_finish(*, workspace: Workspace, code: str, redirect_uri: str
         app=GrantApp.THREADS,
         granted_by=account.user_id,
         expires_at=account.token.expires_at,
-    )
-
-
-# --- What Meta says afterwards -----------------------------------------------------------
-
-
-def _grants(*, app: GrantApp, user_id: str) -> list[ChannelGrant]:
-    rows = ChannelGrant.objects.filter(app=app, granted_by=user_id)
-    return list(rows.select_related("channel", "channel__workspace"))
-
-
-def grants_deauthorize(*, app: GrantApp, user_id: str) -> int:
-    """The person removed Palabre from their Facebook (or Threads) account: the tokens they
-    gave stopped working. Their channels need reconnecting, and their owners are told (the
-    needs-reconnecting path does). How many channels."""
-    ConnectPending.objects.filter(granted_by=user_id).delete()
-    grants = _grants(app=app, user_id=user_id)
-    for grant in grants:
-        if grant.channel.status != ChannelStatus.DISABLED:
-            channel_mark_needs_reconnect(
-                channel=grant.channel,
-                reason=_("the person who connected it removed Palabre from their account"),
-            )
-    return len(grants)
-
-
-def grants_delete_data(*, app: GrantApp, user_id: str) -> DataDeletion:
-    """The person asked Meta that Palabre forget what it holds of theirs: the access they
-    gave (each channel's token: the channel is disconnected, its history stays, as after
-    Disconnect) and their id. The owners are told, so that someone else can reconnect."""
-    ConnectPending.objects.filter(granted_by=user_id).delete()
-    grants = _grants(app=app, user_id=user_id)
-    for grant in grants:
-        channel_disconnect(channel=grant.channel)
-        channel_owners_tell(channel=grant.channel, message=_forgotten_text)
-    ChannelGrant.objects.filter(pk__in=[g.pk for g in grants]).delete()
-    return DataDeletion.objects.create(
-        code=secrets.token_hex(10), app=app, channels_forgotten=len(grants)
-    )
-
-
-def _forgotten_text(channel: Channel, _reason: str) -> str:
-    return _(
-        "“%(name)s” (%(network)s) is disconnected: the person who connected it asked the "
-        "network that Palabre forget their access. Its history stays; connect it again to go on."
-    ) % {"name": channel.name, "network": channel.network_label}
-
-
-# --- Token refresh (the worker) ----------------------------------------------------------
-
-
-def grant_token_refresh(grant: ChannelGrant) -> datetime | None:
-    """The worker's step: a Threads token refreshed before it expires. A token the network
-    refuses, or one already expired, marks the channel as needing reconnecting."""
-    from palabre.channels.connectors import wait_out
-    from palabre.networks.base import RateLimited
-    from palabre.networks.meta import threads_login
-
-    channel = grant.channel
-    token = channel.credentials.get("access_token")
-    if channel.connector != "threads" or not token:
-        return None
-    expired = channel.credentials_expire_at and channel.credentials_expire_at <= timezone.now()
-    if expired:
-        channel_mark_needs_reconnect(channel=channel, reason=_("the Threads access expired"))
-        return None
-    try:
-        fresh = threads_login.token_refresh(access_token=token)
-    except AuthExpired as error:
-        channel_mark_needs_reconnect(channel=channel, reason=error.reason)
-        return None
-    except RateLimited as error:
-        raise wait_out(error) from None
-    except Rejected as error:
-        # Refused without saying the token is bad: try again tomorrow, until it expires.
-        log.warning("channel %s: Threads refused a token refresh: %s", channel.pk, error.reason)
-        return timezone.now() + timedelta(days=1)
-    channel.save_credentials({**channel.credentials, "access_token": fresh.value})
-    Channel.objects.filter(pk=channel.pk).update(credentials_expire_at=fresh.expires_at)
-    return refresh_due(fresh.expires_at)
-
-
-# --- What the channel list says of a Meta channel ----------------------------------------
-
-FETCHES_IMAGES = ("instagram", "threads")
-
-
-@dataclass(frozen=True)
-class MetaNotes:
-    webhook_url: str  # to register in the app dashboard
-    webhook_at: datetime | None  # when a delivery for this account last arrived
-    subscribed: bool | None  # the Page's subscription at connection (None: not per account)
-    poll_minutes: int  # how often the inbox asks instead
-    unreachable: str  # why the internet cannot reach this instance ("" when it may)
-    fetches_images: bool  # the network fetches images from Palabre (Instagram, Threads)
-
-
-def channel_meta_notes(channel: Channel) -> MetaNotes | None:
-    """Webhooks and published images for a Facebook, Instagram or Threads channel."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    from palabre.inbox.ingest import poll_interval  # the inbox builds on channels
-    from palabre.lib.reachable import site_unreachable_reason
-
-    if channel.connector not in ("facebook", "instagram", "threads"):
-        return None
-    hook = "threads_webhook" if channel.connector == "threads" else "meta_webhook"
-    grant = ChannelGrant.objects.filter(channel=channel).first()
-    return MetaNotes(
-        webhook_url=settings.SITE_URL + reverse(hook),
-        webhook_at=grant.webhook_received_at if grant else None,
-        subscribed=grant.webhook_subscribed if grant else None,
-        poll_minutes=max(1, round(poll_interval(channel).total_seconds() / 60)),
-        unreachable=site_unreachable_reason(settings.SITE_URL),
-        fetches_images=channel.connector in FETCHES_IMAGES,
     )

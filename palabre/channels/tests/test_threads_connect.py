@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from palabre.accounts.models import User
+from palabre.channels.grants import REFRESH_AHEAD
 from palabre.channels.jobs import JOBS
-from palabre.channels.meta import REFRESH_AHEAD
 from palabre.channels.models import Channel, ChannelGrant, ChannelStatus
 from palabre.publishing.models import Notice
 from palabre.worker.jobs import claim, run_claimed
@@ -207,6 +207,6 @@ def test_a_network_down_is_retried_without_losing_the_token(
 
 
 def test_facebook_page_tokens_are_never_due(cast: Any) -> None:
-    from palabre.channels.meta import refresh_due
+    from palabre.channels.grants import refresh_due
 
     assert refresh_due(None) is None

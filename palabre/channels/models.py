@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from palabre.lib import crypto
 from palabre.networks.base import Capability, Connector
 from palabre.networks.kinds import NETWORK_CHOICES, NETWORKS
 from palabre.networks.registry import connector_class
+from palabre.worker.models import JobFields
 
 
 class ChannelStatus(models.TextChoices):
@@ -110,3 +112,59 @@ class Channel(models.Model):
 
     def get_connector(self) -> Connector:
         return connector_class(self.connector)(self)
+
+
+class GrantApp(models.TextChoices):
+    META = "meta", "Meta"  # Facebook Login for Business: Pages and Instagram accounts
+    THREADS = "threads", "Threads"
+
+
+class ChannelGrant(JobFields):
+    """How Palabre was let in to a channel's account through a network's login (Meta's,
+    Threads'): the app-scoped id of the person who logged in, so that their deauthorization
+    or data-deletion request (channels/meta.py) finds the channels they connected; when the
+    token is next refreshed (the job's `next_attempt_at`; None: it does not expire); and when
+    the network last pushed news to the webhook."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="grant")
+    app = models.CharField(max_length=16, choices=GrantApp.choices)
+    granted_by = models.CharField(max_length=100, db_index=True)
+    granted_at = models.DateTimeField(default=timezone.now)
+    webhook_received_at = models.DateTimeField(null=True, blank=True)
+    # Whether the account's Page was subscribed to the app's webhooks at connection
+    # (Facebook, Instagram: POST /{page-id}/subscribed_apps); None where the subscription is
+    # the app's alone (Threads).
+    webhook_subscribed = models.BooleanField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"grant of channel {self.channel_id}"
+
+
+class ConnectPending(JobFields):
+    """The accounts a Facebook login found, while the person picks which become channels.
+
+    Their Page tokens are kept encrypted here, on the server, for a few minutes; the session
+    holds only this row's id. The row goes when the person has picked, and otherwise the
+    worker deletes it when it expires (its job is due at `expires_at`)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.CharField(max_length=100)
+    accounts_encrypted = models.TextField(editable=False)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"accounts found for workspace {self.workspace_id}"
+
+
+class DataDeletion(models.Model):
+    """A data-deletion request a network sent for a person, with what it did: the status page
+    (its confirmation code in the address) shows this and nothing about the person."""
+
+    code = models.CharField(max_length=40, unique=True)
+    app = models.CharField(max_length=16, choices=GrantApp.choices)
+    received_at = models.DateTimeField(default=timezone.now)
+    channels_forgotten = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"data deletion {self.code}"

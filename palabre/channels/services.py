@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from palabre.accounts.models import Workspace
+from palabre.accounts.models import Membership, Workspace
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.networks.base import AuthExpired, ConnectorError, Rejected, Unavailable
 from palabre.publishing.models import GONE_OUT, PostTarget
@@ -159,10 +162,46 @@ def channel_inactive_reason(channel: Channel) -> str:
 
 
 def channel_mark_needs_reconnect(*, channel: Channel, reason: str) -> None:
-    """Credentials stopped working: posts hold until a person reconnects (channel_reactivate)."""
-    Channel.objects.filter(pk=channel.pk).update(
-        status=ChannelStatus.NEEDS_RECONNECT, status_reason=reason[:500]
-    )
+    """Credentials stopped working: posts hold until a person reconnects (channel_reactivate).
+    The people who can reconnect it are told once, when a working channel stops working: the
+    publisher, the inbox and the statistics all end here, and a second failure while it
+    waits for them tells no one again."""
+    rows = Channel.objects.filter(pk=channel.pk)
+    change = {"status": ChannelStatus.NEEDS_RECONNECT, "status_reason": reason[:500]}
+    with transaction.atomic():
+        stopped = rows.filter(status=ChannelStatus.ACTIVE).update(**change)
+        if not stopped:
+            rows.update(**change)
+    if stopped:
+        channel_owners_tell(channel=channel, message=_needs_reconnect_text, reason=reason)
+
+
+def _needs_reconnect_text(channel: Channel, reason: str) -> str:
+    text = _(
+        "“%(name)s” (%(network)s) needs reconnecting: the network no longer accepts Palabre's "
+        "access. Posts for it wait until someone reconnects it in Settings → Channels."
+    ) % {"name": channel.name, "network": channel.network_label}
+    return f"{text} ({reason[:200]})" if reason else text
+
+
+def channel_owners_tell(
+    *, channel: Channel, message: Callable[[Channel, str], str], reason: str = ""
+) -> None:
+    """A notice, and an e-mail, to each person of the workspace who may connect channels,
+    in their own language, with a link to the channel in Settings → Channels."""
+    from palabre.accounts.permissions import ALLOWED, Action
+    from palabre.publishing.notices import notice_send
+
+    roles = [role.value for role in ALLOWED[Action.MANAGE_CHANNELS]]
+    members = Membership.objects.filter(
+        workspace_id=channel.workspace_id, role__in=roles, user__is_active=True
+    ).select_related("user", "workspace")
+    for member in members:
+        url = reverse("channel_list", args=[member.workspace.slug]) + f"#channel-{channel.pk}"
+        with translation.override(member.user.language):
+            notice_send(
+                workspace=member.workspace, user=member.user, text=message(channel, reason), url=url
+            )
 
 
 @transaction.atomic

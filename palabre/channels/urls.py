@@ -1,6 +1,6 @@
 from django.urls import path
 
-from palabre.channels import views
+from palabre.channels import hook_views, meta_views, views
 
 urlpatterns = [
     path("w/<slug:slug>/settings/channels/", views.channel_list, name="channel_list"),
@@ -15,6 +15,35 @@ urlpatterns = [
         name="channel_connect_mastodon",
     ),
     path("channels/mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
+    path(
+        "w/<slug:slug>/settings/channels/meta/",
+        meta_views.channel_connect_meta,
+        name="channel_connect_meta",
+    ),
+    path(
+        "w/<slug:slug>/settings/channels/meta/pick/",
+        meta_views.channel_pick_meta,
+        name="channel_pick_meta",
+    ),
+    path("channels/meta/callback/", meta_views.meta_callback, name="meta_callback"),
+    path(
+        "w/<slug:slug>/settings/channels/threads/",
+        meta_views.channel_connect_threads,
+        name="channel_connect_threads",
+    ),
+    path("channels/threads/callback/", meta_views.threads_callback, name="threads_callback"),
+    # What Meta calls (docs/networks/meta.md lists them for the app dashboard).
+    path("hooks/meta/", hook_views.meta_webhook, name="meta_webhook"),
+    path("hooks/meta/deauthorize/", hook_views.meta_deauthorize, name="meta_deauthorize"),
+    path("hooks/meta/deletion/", hook_views.meta_data_deletion, name="meta_data_deletion"),
+    path("hooks/threads/", hook_views.threads_webhook, name="threads_webhook"),
+    path("hooks/threads/deauthorize/", hook_views.threads_deauthorize, name="threads_deauthorize"),
+    path("hooks/threads/deletion/", hook_views.threads_data_deletion, name="threads_data_deletion"),
+    path(
+        "data-deletion/<slug:code>/",
+        hook_views.data_deletion_status,
+        name="data_deletion_status",
+    ),
     path(
         "w/<slug:slug>/settings/channels/<int:channel_id>/planning/",
         views.channel_planning,

@@ -131,6 +131,15 @@ def interactions_ingest(
 ) -> int:
     """Store the new items of one page and advance the cursor. Returns how many were new."""
     with transaction.atomic():
+        added = interactions_store(channel=channel, items=items)
+        ChannelSync.objects.filter(channel=channel).update(cursor=_clip(cursor or "", 500))
+    return added
+
+
+def interactions_store(*, channel: Channel, items: list[IncomingInteraction]) -> int:
+    """Store the items not stored yet, whichever way they came (a poll, a webhook: the same
+    remote id is one interaction), leaving the polling cursor alone. How many were new."""
+    with transaction.atomic():
         ids = [_remote_id(i.remote_id) for i in items]
         known = set(
             Interaction.objects.filter(channel=channel, remote_id__in=ids).values_list(
@@ -149,7 +158,6 @@ def interactions_ingest(
         rules = list(ModerationRule.objects.filter(workspace_id=channel.workspace_id))
         for interaction in fresh:
             _store(interaction, rules)
-        ChannelSync.objects.filter(channel=channel).update(cursor=_clip(cursor or "", 500))
     return len(fresh)
 
 

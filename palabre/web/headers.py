@@ -12,13 +12,27 @@ in palabre/static/js/.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 # Pages whose form leads to another site on purpose: signing in on the person's Mastodon
-# instance (a POST answered by a redirect to it, which form-action also governs).
-FORMS_TO_OTHER_SITES = frozenset({"channel_connect_mastodon"})
+# instance, or on Facebook or Threads from Settings → Channels (a POST answered by a
+# redirect there, which form-action also governs, along the login pages' own redirects).
+FORMS_TO_OTHER_SITES = frozenset({"channel_connect_mastodon", "channel_list"})
+
+
+def _login_origins() -> str:
+    """Facebook's and Threads' login addresses as configured: https ones are allowed anyway;
+    these name them when they are not (the Graph API double, in tests), read at each request
+    because tests point them elsewhere."""
+    found = []
+    for url in (settings.PALABRE_META_LOGIN_URL, settings.PALABRE_THREADS_LOGIN_URL):
+        parts = urlsplit(str(url))
+        if parts.scheme == "http" and parts.netloc:
+            found.append(f"http://{parts.netloc}")
+    return "".join(f" {origin}" for origin in dict.fromkeys(found))
 
 
 def policy_text(directives: dict[str, str]) -> str:
@@ -30,7 +44,7 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
         directives = dict(settings.CONTENT_SECURITY_POLICY)
         self.csp = policy_text(directives)
-        self.csp_forms_out = policy_text(directives | {"form-action": "'self' https:"})
+        self.directives = directives
         self.permissions = ", ".join(
             f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DISABLED
         )
@@ -40,8 +54,11 @@ class SecurityHeadersMiddleware:
         match = getattr(request, "resolver_match", None)
         forms_out = match is not None and match.url_name in FORMS_TO_OTHER_SITES
         # setdefault: a view that needs another policy sets its own header.
-        response.headers.setdefault(
-            "Content-Security-Policy", self.csp_forms_out if forms_out else self.csp
-        )
+        if forms_out:
+            outward = {"form-action": "'self' https:" + _login_origins()}
+            policy = policy_text(self.directives | outward)
+        else:
+            policy = self.csp
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         return response

@@ -42,10 +42,12 @@ class Answer:
 
 
 class Graph:
-    """The Graph API at `base_url` (+ `version`), acting with `token`."""
+    """The Graph API at `base_url` (+ `version`), acting with `token`. An empty `version`
+    reaches the unversioned paths (Threads' token endpoints: /oauth/access_token,
+    /access_token, /refresh_access_token)."""
 
     def __init__(self, *, base_url: str, version: str, token: str, app_secret: str = "") -> None:
-        self.base = f"{base_url.rstrip('/')}/{version}"
+        self.base = "/".join(part for part in (base_url.rstrip("/"), version.strip("/")) if part)
         self.token = token
         self.app_secret = app_secret
         self.last_usage: float | None = None  # the highest usage header seen, in percent

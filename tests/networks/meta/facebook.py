@@ -333,6 +333,29 @@ def _since_until(call: Call, posts: list[Post]) -> list[Post]:
     ]
 
 
+@route(
+    "POST",
+    "page",
+    "subscribed_apps",
+    returns="Success",
+    sdk="Page.create_subscribed_app",
+    doc="https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps#Creating",
+)
+def page_subscribe_app(call: Call, page: Page) -> dict[str, Any]:
+    """The app subscribed to the Page's webhooks: it needs pages_manage_metadata."""
+    if call.token is None or "pages_manage_metadata" not in call.token.scopes:
+        raise GraphError(
+            "(#200) The user must be an administrator of the Page and grant pages_manage_metadata",
+            code=200,
+            type="OAuthException",
+        )
+    fields = call.list_param("subscribed_fields")
+    if not fields:
+        raise invalid_param("subscribed_fields is required")
+    page.subscribed_fields = sorted(set(page.subscribed_fields) | set(fields))
+    return {"success": True}
+
+
 @route("GET", "page", "feed", returns="list<PagePost>", sdk="Page.get_feed", auth="any")
 def page_feed(call: Call, page: Page) -> Many:
     include_hidden = (

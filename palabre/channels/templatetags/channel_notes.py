@@ -1,0 +1,50 @@
+"""What Settings → Channels says of a Facebook, Instagram or Threads channel: whether images
+can be published there, the webhook address to register, whether webhooks arrive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+
+from palabre.channels.models import Channel, ChannelGrant
+from palabre.lib.reachable import site_unreachable_reason
+from palabre.networks.registry import connector_class
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class MetaNotes:
+    webhook_url: str  # to register in the app dashboard
+    webhook_at: datetime | None  # when a delivery for this account last arrived
+    subscribed: bool | None  # the Page's subscription at connection (None: not per account)
+    poll_minutes: int  # how often the inbox asks instead
+    unreachable: str  # why the internet cannot reach this instance ("" when it may)
+    fetches_images: bool  # the network fetches images from Palabre's address (Instagram, Threads)
+
+
+def channel_meta_notes(channel: Channel) -> MetaNotes | None:
+    """Webhooks and published images for a Facebook, Instagram or Threads channel."""
+    from palabre.inbox.ingest import poll_interval  # the inbox builds on channels
+
+    if channel.connector not in ("facebook", "instagram", "threads"):
+        return None
+    hook = "threads_webhook" if channel.connector == "threads" else "meta_webhook"
+    grant = ChannelGrant.objects.filter(channel=channel).first()
+    return MetaNotes(
+        webhook_url=settings.SITE_URL + reverse(hook),
+        webhook_at=grant.webhook_received_at if grant else None,
+        subscribed=grant.webhook_subscribed if grant else None,
+        poll_minutes=max(1, round(poll_interval(channel).total_seconds() / 60)),
+        unreachable=site_unreachable_reason(settings.SITE_URL),
+        fetches_images=connector_class(channel.connector).fetches_media_by_url,
+    )
+
+
+@register.filter
+def meta_notes(channel: Channel) -> MetaNotes | None:
+    return channel_meta_notes(channel)

@@ -61,6 +61,8 @@ def test_the_authorization_window_asks_for_the_threads_scopes(
         "threads_read_replies",
         "threads_manage_insights",
         "threads_keyword_search",
+        "threads_manage_mentions",
+        "threads_delete",
     ]
 
 

@@ -36,6 +36,10 @@ SCOPES = (
     "threads_read_replies",
     "threads_manage_insights",
     "threads_keyword_search",
+    # Beyond the list: mentions are polled (threads_manage_mentions) and posts
+    # deleted (threads_delete) by the connector.
+    "threads_manage_mentions",
+    "threads_delete",
 )
 # Refreshing is refused before a token is a day old.
 MIN_AGE_FOR_REFRESH = timedelta(hours=24)

@@ -73,6 +73,7 @@ THREADS_SCOPES = [
     "threads_manage_insights",
     "threads_keyword_search",
     "threads_manage_mentions",
+    "threads_delete",
 ]
 
 

@@ -7,6 +7,7 @@ there; charlie owns another workspace and has no access to alice's.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +110,18 @@ def bluesky_network() -> Any:
         patch.setenv("PALABRE_OUTBOUND_ALLOWED_HOSTS", ",".join(listed))
         yield network
     network.stop()
+
+
+@pytest.fixture(autouse=True)
+def _instance_language() -> Iterator[None]:
+    # Each test starts in the instance's language, as a worker process does: a request
+    # through the test client leaves its user's language active after it (the middleware
+    # activates it), and a later test reading a worker's message would depend on the order.
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -58,7 +58,6 @@ def test_the_address_names_nothing_guessable(item, cast) -> None:
     assert f"/{item.pk}/" not in path and cast.workspace.slug not in path
 
 
-
 def test_forging_an_address_takes_the_instances_secret(item, settings) -> None:
     # The same payload and salt, signed with another key: what an outsider can make.
     real = settings.SECRET_KEY

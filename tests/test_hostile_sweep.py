@@ -343,16 +343,22 @@ def _complete(workspace: Workspace, people: dict[str, User]) -> None:
 
 
 def _extra_seeds(workspace: Workspace) -> list[str]:
-    """Pages the crawl's bound may not reach: a comment that can be thanked, a private
-    message on the channel playing Mastodon (its reply audience, mute, block and report),
-    and an Instagram comment (its private reply)."""
+    """Pages the crawl's bound (two pages of a shape) may not reach: a comment that can be
+    thanked and answered privately (a recent one on Instagram), and a private message on
+    the channel playing Mastodon (its reply audience, mute, block and report)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from palabre.inbox.models import Interaction
 
     rows = Interaction.objects.filter(workspace=workspace)
+    recent = timezone.now() - timedelta(days=6)
     found = [
-        rows.filter(category="praise").first(),
+        rows.filter(category="praise", channel__connector="demo_instagram", created_at__gte=recent)
+        .order_by("-created_at")
+        .first(),
         rows.filter(visibility="direct", channel__connector="demo_mastodon").last(),
-        rows.filter(kind="comment", channel__connector="demo_instagram").first(),
     ]
     return [f"/w/{workspace.slug}/inbox/{row.pk}/" for row in found if row]
 

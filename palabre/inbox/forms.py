@@ -67,7 +67,7 @@ class ReplyForm(forms.Form):
 
 class PrivateReplyForm(forms.Form):
     text = forms.CharField(
-        label=_("Your private answer"),
+        label=_("Your private message"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,  # Messenger's and Instagram's limit for a text message
     )

@@ -153,6 +153,10 @@ def private_reply_offered(interaction: Interaction) -> bool:
     )
 
 
+def private_reply_too_late(interaction: Interaction) -> bool:
+    return interaction.created_at < timezone.now() - PRIVATE_REPLY_WINDOW
+
+
 def private_reply_taken(interaction: Interaction) -> Reply | None:
     """The comment's private reply, sent or on its way (a failed one leaves room)."""
     return interaction.replies.filter(private=True).exclude(status=ReplyStatus.FAILED).first()
@@ -167,7 +171,7 @@ def interaction_private_reply(*, interaction: Interaction, actor: User, text: st
         raise InboxRefused(_("This network offers no private reply to this; answer in the thread."))
     if interaction.erased:
         raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
-    if interaction.created_at < timezone.now() - PRIVATE_REPLY_WINDOW:
+    if private_reply_too_late(interaction):
         raise InboxRefused(
             _("The network takes a private reply only within 7 days of the comment.")
         )
@@ -206,7 +210,8 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
 def reply_send(reply: Reply) -> datetime | None:
     """The worker's step. A retry never answers twice: the idempotency key makes the network
     return the answer sent before, or, on a network that takes none, Palabre looks there
-    for what an interrupted send left (reconcile.left_behind)."""
+    for what an interrupted send left (reconcile.left_behind); a private reply, which cannot
+    be looked for, goes to a person instead (_private_reply_send)."""
     interaction = reply.interaction
     channel = interaction.channel
     inactive = channel_inactive_reason(channel)

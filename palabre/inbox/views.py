@@ -165,6 +165,7 @@ def _item_context(
             # "Reply privately": offered once per comment, where the network has it.
             "private_reply": services.private_reply_offered(interaction),
             "private_reply_taken": services.private_reply_taken(interaction),
+            "private_reply_too_late": services.private_reply_too_late(interaction),
             "note_form": NoteForm(),
             "assign_form": AssignForm(
                 workspace=workspace, initial={"assignee": interaction.assigned_to_id}

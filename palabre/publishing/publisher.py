@@ -8,6 +8,10 @@ post it has); elsewhere Palabre looks for the piece on the network first
 (networks/reconcile.py), records it if it is there, and sends it only once it surely is
 not. What cannot be decided becomes `unknown` and waits for a person: a duplicate post is
 worse than a late one.
+
+A new post on a channel whose network sets a daily quota waits while the quota is used up
+(limits.py); media for a network that fetches files itself go as signed addresses
+(public_media.py).
 """
 
 from __future__ import annotations

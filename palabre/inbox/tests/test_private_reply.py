@@ -244,6 +244,18 @@ def test_an_empty_or_overlong_private_reply_is_refused_without_a_500(cast, bob: 
     assert not Reply.objects.exists()
 
 
+def test_a_comment_older_than_7_days_says_so_instead_of_a_form(cast, bob: Client) -> None:
+    interaction = _facebook_comment(cast)
+    Interaction.objects.filter(pk=interaction.pk).update(
+        created_at=timezone.now() - timedelta(days=7, minutes=1)
+    )
+    page = _page(bob, interaction)
+    assert "data-private-reply-too-late" in page and 'name="private-text"' not in page
+    page = _post(bob, interaction).content.decode()
+    assert 'name="private-text"' in page  # refused with its reason, the text kept
+    assert not Reply.objects.exists()
+
+
 def test_no_private_reply_form_where_the_network_has_none(cast, bob: Client) -> None:
     target = published(cast.workspace, cast.alice, network="mastodon", connector="demo")
     activity = comment(target, "Bonjour")

@@ -63,10 +63,12 @@ def post_locked_networks(*, post: Post) -> set[str]:
 
 
 def _same(variant: PostVariant, data: VariantData) -> bool:
+    threads = variant.network == "threads"  # the only network whose reply control is sent
+
     def key(v: VariantData) -> tuple[object, ...]:
         channels, media = {c.pk for c in v.channels}, {m.pk for m in v.media}
         return (v.text, v.content_warning, v.instagram_format, v.thread, v.first_comment) + (
-            v.reply_control,
+            v.reply_control if threads else "",
             channels,
             media,
         )
@@ -140,7 +142,8 @@ def post_update(
         variant.text, variant.content_warning = data.text, data.content_warning
         variant.instagram_format = data.instagram_format
         variant.thread, variant.first_comment = data.thread, data.first_comment
-        variant.reply_control = data.reply_control
+        if network == "threads":  # the only network that has it (the form shows it there)
+            variant.reply_control = data.reply_control
         variant.save()
         variant.channels.set(data.channels)
         variant.media.set(data.media)

@@ -4,6 +4,7 @@ sent, the quota respected (the post waits) and read at most every few minutes.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -440,3 +441,25 @@ def test_the_composer_warns_when_this_post_would_overfill_the_day(client: Client
     # The channel's own post is itself one of the day's: saving it does not double-count.
     Post.objects.filter(pk=post.pk).update(status="scheduled", publish_at=day + timedelta(days=2))
     assert "over_daily_limit" not in client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+
+
+def test_who_may_answer_a_published_threads_post_stays_as_it_went_out(cast, fetching) -> None:
+    from palabre.publishing.services import ContentLocked, post_update, variant_data
+
+    _channel(cast, "threads")
+    post = _post(cast, ["threads"])
+    post.variants.update(reply_control="followers_only")
+    _publish(post)
+    post = Post.objects.get(pk=post.pk)
+    same = variant_data(post.variants.get())
+    changed = {"threads": replace(same, reply_control="everyone")}
+    arguments = {
+        "idea": post.idea,
+        "category": post.category,
+        "networks": ["threads"],
+        "publish_at": post.publish_at,
+    }
+    with pytest.raises(ContentLocked):
+        post_update(post=Post.objects.get(pk=post.pk), variants=changed, **arguments)
+    post_update(post=Post.objects.get(pk=post.pk), variants={"threads": same}, **arguments)
+    assert post.variants.get().reply_control == "followers_only"

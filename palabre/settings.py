@@ -222,6 +222,9 @@ INBOX_POLL_SECONDS = {
     "mastodon": 60.0,
     "demo": 5.0,
     "demo_mastodon": 5.0,
+    "demo_facebook": 5.0,
+    "demo_instagram": 5.0,
+    "demo_threads": 5.0,
     "default": 60.0,
 }
 if envstr("PALABRE_INBOX_POLL_SECONDS"):

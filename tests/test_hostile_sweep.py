@@ -56,6 +56,7 @@ GET_ONLY = {
     "dashboard": "a page",
     "notices": "a page (opening it marks the notices read)",
     "media_file": "a download",
+    "public_media": "a file fetched by Instagram and Threads at its signed address (GET, HEAD)",
     "posts_export": "a download",
     "ical_feed": "a read-only feed, opened by calendar applications",
     "calendar": "a page and its htmx grid, filtered by GET parameters",
@@ -166,6 +167,7 @@ def test_the_sweep_found_the_forms(result: Result) -> None:
     }
     for verb in ("mute", "block", "report"):  # a private message on the Mastodon stand-in
         assert f"inbox_moderate:{verb}" in actions, sorted(actions)
+    assert "inbox_private_reply:private-reply" in actions, sorted(actions)  # Instagram
 
 
 def test_the_sweep_stays_quick(result: Result) -> None:
@@ -341,13 +343,21 @@ def _complete(workspace: Workspace, people: dict[str, User]) -> None:
 
 
 def _extra_seeds(workspace: Workspace) -> list[str]:
-    """Pages the crawl's bound may not reach: a comment that can be thanked, and a private
-    message on the channel playing Mastodon (its reply audience, mute, block and report)."""
+    """Pages the crawl's bound (two pages of a shape) may not reach: a comment that can be
+    thanked and answered privately (a recent one on Instagram), and a private message on
+    the channel playing Mastodon (its reply audience, mute, block and report)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from palabre.inbox.models import Interaction
 
     rows = Interaction.objects.filter(workspace=workspace)
+    recent = timezone.now() - timedelta(days=6)
     found = [
-        rows.filter(category="praise").first(),
+        rows.filter(category="praise", channel__connector="demo_instagram", created_at__gte=recent)
+        .order_by("-created_at")
+        .first(),
         rows.filter(visibility="direct", channel__connector="demo_mastodon").last(),
     ]
     return [f"/w/{workspace.slug}/inbox/{row.pk}/" for row in found if row]
@@ -637,6 +647,8 @@ def _addresses(sweep: Sweep, world: _World) -> None:
     for label, text in texts:
         for who, client, method, url in [
             ("visitor", visitor, "get", f"/ical/{text}.ics"),
+            ("visitor", visitor, "get", f"/public/media/{text}"),
+            ("visitor", visitor, "post", f"/public/media/{text}"),
             ("visitor", visitor, "get", f"/l/{text[:16]}"),
             ("visitor", visitor, "get", f"/n/{text}/"),
             ("visitor", visitor, "get", f"/invitations/{text}/"),
@@ -657,6 +669,14 @@ def _addresses(sweep: Sweep, world: _World) -> None:
             value="as found",
         )
         sweep.send(visitor, "visitor", "get", f"/l/{code}", where="short link", value="as found")
+        sweep.send(
+            visitor,
+            "visitor",
+            "get",
+            _public_media_path(world.workspace),
+            where="public media address",
+            value="as signed",
+        )
     # The Mastodon instance sends the person back with a state and a code of its choosing.
     for label, state, code_value in [
         ("no session", "x", "y"),
@@ -687,6 +707,16 @@ def _addresses(sweep: Sweep, world: _World) -> None:
             where="Mastodon callback, pending",
             value="an app that does not exist",
         )
+
+
+def _public_media_path(workspace: Workspace) -> str:
+    from urllib.parse import urlsplit
+
+    from palabre.publishing.models import MediaItem
+    from palabre.publishing.public_media import media_public_url
+
+    item = MediaItem.objects.filter(workspace=workspace).first()
+    return urlsplit(media_public_url(item)).path
 
 
 # --- Keeping the sweep inside the machine -------------------------------------------------

@@ -18,7 +18,15 @@ from palabre.analytics.models import ChannelDaily, ChannelDay, PostStat, ReachAl
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_mark_needs_reconnect, channel_server_refresh
-from palabre.networks.base import AuthExpired, Capability, RateLimited, Rejected
+from palabre.networks.base import (
+    AuthExpired,
+    Capability,
+    Connector,
+    ConnectorError,
+    RateLimited,
+    Rejected,
+)
+from palabre.publishing.limits import channel_publishing_limit_refresh
 from palabre.publishing.models import PostTarget
 from palabre.publishing.notices import notice_send
 
@@ -109,6 +117,9 @@ def post_stat_collect(stat: PostStat) -> datetime | None:
             quotes=found.quotes,
             impressions=found.impressions,
             reach=found.reach,
+            # None where the network does not say (shown as such, never as 0).
+            saves=found.saves,
+            video_views=found.video_views,
             collections=done,
             collected_at=timezone.now(),
         )
@@ -137,6 +148,7 @@ def channel_daily_collect(daily: ChannelDaily) -> datetime | None:
     # limits, and whether it honours idempotency keys): before the connector is made.
     channel_server_refresh(channel=channel)
     connector = connector_for(channel)
+    _publishing_limit_refresh(channel, connector)
     if not connector.supports(Capability.ACCOUNT_METRICS):
         return None
     try:
@@ -155,6 +167,16 @@ def channel_daily_collect(daily: ChannelDaily) -> datetime | None:
         reach=figures.reach,
     )
     return timezone.now() + timedelta(days=1)
+
+
+def _publishing_limit_refresh(channel: Channel, connector: Connector) -> None:
+    """The daily quota read again once a day even when nothing is published, so that the
+    calendar's warnings know it (publishing/limits.py). Its failure stops nothing here: the
+    account's figures are read next, and say whether the credentials still work."""
+    try:
+        channel_publishing_limit_refresh(channel=channel, connector=connector, force=True)
+    except ConnectorError as error:
+        log.info("analytics: publishing limit of channel %s not read: %s", channel.pk, error)
 
 
 def channel_day_record(

@@ -98,6 +98,8 @@ class PostRow:
     impressions: int | None
     reach: int | None
     followers: int | None
+    saves: int | None = None  # where the network gives them (Facebook, Instagram)
+    video_views: int | None = None
 
     @property
     def engagements(self) -> int:
@@ -132,6 +134,8 @@ def post_rows(scope: Scope, *, limit: int | None = None) -> list[PostRow]:
             "impressions",
             "reach",
             "followers",
+            "saves",
+            "video_views",
         )
     )
     if limit:
@@ -151,6 +155,8 @@ def post_rows(scope: Scope, *, limit: int | None = None) -> list[PostRow]:
             impressions=r["impressions"],
             reach=r["reach"],
             followers=r["followers"],
+            saves=r["saves"],
+            video_views=r["video_views"],
         )
         for r in rows
     ]
@@ -172,6 +178,8 @@ class ChannelRow:
     reach_engagements: int  # engagements of the posts whose reach is known
     followers_sum: int  # sum over posts of the followers when each was published
     followers_engagements: int  # engagements of the posts whose followers are known
+    saves: int | None = None  # None: no post of the channel has them
+    video_views: int | None = None
 
     @property
     def engagements(self) -> int:
@@ -229,6 +237,8 @@ def channel_rows(scope: Scope) -> list[ChannelRow]:
             s_quotes=Sum("quotes"),
             s_impressions=Sum("impressions"),
             s_reach=Sum("reach"),
+            s_saves=Sum("saves"),
+            s_video_views=Sum("video_views"),
             reach_eng=Sum(
                 F("likes") + F("reposts") + F("replies") + F("quotes"),
                 filter=Q(reach__isnull=False),
@@ -261,6 +271,8 @@ def channel_rows(scope: Scope) -> list[ChannelRow]:
                 reach_engagements=s.get("reach_eng") or 0,
                 followers_sum=s.get("s_followers") or 0,
                 followers_engagements=s.get("followers_eng") or 0,
+                saves=s.get("s_saves"),
+                video_views=s.get("s_video_views"),
             )
         )
     return rows

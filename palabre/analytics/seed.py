@@ -271,6 +271,7 @@ def _posts(
                     quotes=int(rng.poisson(engaged * 0.05)),
                     reach=reach,
                     impressions=int(reach * 1.3),
+                    **_meta_counts(channel.network, fmt, reach),
                     followers=base,
                     collections=6,
                     collected_at=now,
@@ -284,6 +285,16 @@ def _posts(
         PostStat.objects.bulk_create(stats, batch_size=1000)
         found[channel.pk] = sorted((t.published_at, t.pk) for t in targets)  # type: ignore[misc]
     return found
+
+
+def _meta_counts(network: str, fmt: str, reach: int) -> dict[str, int | None]:
+    """Saves and video views, where the network gives them (Facebook's and Instagram's
+    insights): drawn from the reach, with no random draw, so that every other figure of a
+    seeded history stays what it was."""
+    if network not in ("facebook", "instagram"):
+        return {"saves": None, "video_views": None}
+    saves = reach // (25 if network == "instagram" else 60)
+    return {"saves": saves, "video_views": int(reach * 1.6) if fmt == "video" else None}
 
 
 def _idea(category: str) -> str:

@@ -24,13 +24,21 @@ _connectors: dict[int, tuple[tuple[str, Any], Connector]] = {}
 def connector_for(channel: Channel) -> Connector:
     # What the connector was made from: new credentials, or a server read again (its limits,
     # whether it honours idempotency keys), make a new one.
-    made_from = (channel.credentials_encrypted, channel.server)
+    made_from = (channel.credentials_encrypted, _server_said(channel.server))
     cached = _connectors.get(channel.pk)
     if cached and cached[0] == made_from:
         return cached[1]
     connector = channel.get_connector()
     _connectors[channel.pk] = (made_from, connector)
     return connector
+
+
+def _server_said(server: Any) -> Any:
+    """What the server says of itself, without the publishing quota Palabre keeps beside it
+    (publishing/limits.py): a quota read again every few minutes changes no connector."""
+    if not isinstance(server, dict):
+        return server
+    return {k: v for k, v in server.items() if k != "publishing_limit"}
 
 
 def wait_out(error: RateLimited) -> RetryAt:

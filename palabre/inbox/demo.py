@@ -2,7 +2,7 @@
 inbox sorts (a question, civil criticism, praise, an insult, spam), a private
 conversation on Mastodon (a message, the brand's private answer, the next message still
 waiting), saved replies, a rule and a public netiquette; then one poll, so the inbox is
-full on the first visit."""
+full on the first visit; and a comment on Facebook answered with a private reply."""
 
 from __future__ import annotations
 
@@ -21,7 +21,12 @@ from palabre.inbox.models import (
     RuleAction,
     SavedReply,
 )
-from palabre.inbox.services import interaction_reply, reply_send, response_times
+from palabre.inbox.services import (
+    interaction_private_reply,
+    interaction_reply,
+    reply_send,
+    response_times,
+)
 from palabre.networks.base import InteractionKind, Visibility
 from palabre.networks.demo.models import DemoActivity, DemoPost
 from palabre.publishing.models import PostTarget, TargetStatus
@@ -135,6 +140,27 @@ def demo_inbox(workspace: Workspace) -> None:
     workspace.save(update_fields=["netiquette", "netiquette_public"])
     for sync in ChannelSync.objects.filter(channel__workspace=workspace):
         channel_sync_poll(sync)
+    _private_reply(workspace)
+
+
+# On Facebook, a comment answered with the one private reply the network allows: the
+# comment's author would rather not discuss her week in public. (The comment starts so.)
+PRIVATE_REPLY_TO = "Dommage que ce soit toujours en semaine"
+PRIVATE_REPLY = (
+    "Bonjour Sophie, nous préparons justement un atelier le samedi matin : voulez-vous que "
+    "nous vous prévenions dès que la date est fixée ?"
+)
+
+
+def _private_reply(workspace: Workspace) -> None:
+    comment = Interaction.objects.filter(
+        workspace=workspace, channel__connector="demo_facebook", text__startswith=PRIVATE_REPLY_TO
+    ).first()
+    manager = Membership.objects.filter(workspace=workspace, role=Role.MANAGER).first()
+    if comment is None or manager is None:
+        return
+    reply = interaction_private_reply(interaction=comment, actor=manager.user, text=PRIVATE_REPLY)
+    reply_send(reply)
 
 
 def _thread(target: PostTarget) -> None:

@@ -65,6 +65,14 @@ class ReplyForm(forms.Form):
     )
 
 
+class PrivateReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your private message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,  # Messenger's and Instagram's limit for a text message
+    )
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000

@@ -288,7 +288,9 @@ def _new_key() -> str:
 
 
 class Reply(JobFields):
-    """The workspace's answer, posted into the thread on the network by the worker."""
+    """The workspace's answer, posted into the thread on the network by the worker; or, with
+    `private`, sent to the comment's author as a private message (Facebook's and Instagram's
+    private replies: one per comment)."""
 
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(
@@ -308,9 +310,19 @@ class Reply(JobFields):
     # When a send that may have reached the network began: a retry on a network without
     # idempotency keys first looks for it there (networks/reconcile.py).
     attempted_at = models.DateTimeField(null=True, blank=True)
+    private = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            # The network takes one private reply per comment; one that failed leaves room
+            # for another try.
+            models.UniqueConstraint(
+                fields=["interaction"],
+                condition=models.Q(private=True) & ~models.Q(status="failed"),
+                name="one_private_reply_per_comment",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -389,6 +401,8 @@ class EventAction(models.TextChoices):
     BLOCK = "block", _("Author blocked")
     UNBLOCK = "unblock", _("Author unblocked")
     REPORT = "report", _("Reported to the moderators")
+    # Not moderation, but an action on the comment people want to see who took.
+    PRIVATE_REPLY = "private_reply", _("Answered privately")
 
 
 class NetworkStatus(models.TextChoices):

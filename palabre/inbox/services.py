@@ -3,11 +3,11 @@ replies."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,9 @@ from palabre.lib.concurrency import version_advance
 from palabre.networks.base import (
     AuthExpired,
     Capability,
+    Connector,
+    InteractionKind,
+    PublishedPost,
     RateLimited,
     Rejected,
     Visibility,
@@ -134,6 +137,63 @@ def _reply_audience(interaction: Interaction, visibility: str) -> str:
     return "" if chosen is own else chosen.value
 
 
+# Facebook and Instagram take a private reply within 7 days of the comment.
+# https://developers.facebook.com/docs/messenger-platform/discovery/private-replies/
+PRIVATE_REPLY_WINDOW = timedelta(days=7)
+
+
+def private_reply_offered(interaction: Interaction) -> bool:
+    """Whether "Reply privately" fits this interaction: a public comment, on a network that
+    lets the brand answer its author in one private message."""
+    capabilities = connector_class(interaction.channel.connector).capabilities
+    return (
+        Capability.PRIVATE_REPLY in capabilities
+        and interaction.kind == InteractionKind.COMMENT
+        and not audience.is_private(interaction)
+    )
+
+
+def private_reply_too_late(interaction: Interaction) -> bool:
+    return interaction.created_at < timezone.now() - PRIVATE_REPLY_WINDOW
+
+
+def private_reply_taken(interaction: Interaction) -> Reply | None:
+    """The comment's private reply, sent or on its way (a failed one leaves room)."""
+    return interaction.replies.filter(private=True).exclude(status=ReplyStatus.FAILED).first()
+
+
+def interaction_private_reply(*, interaction: Interaction, actor: User, text: str) -> Reply:
+    """Queue the one private answer the network allows to a public comment: a message to
+    its author, sent by the worker like an answer, logged with who wrote it."""
+    if not text.strip():
+        raise InboxRefused(_("Write an answer first."))
+    if not private_reply_offered(interaction):
+        raise InboxRefused(_("This network offers no private reply to this; answer in the thread."))
+    if interaction.erased:
+        raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
+    if private_reply_too_late(interaction):
+        raise InboxRefused(
+            _("The network takes a private reply only within 7 days of the comment.")
+        )
+    taken = _("This comment already has its private reply: the network allows only one.")
+    if private_reply_taken(interaction):
+        raise InboxRefused(taken)
+    try:
+        with transaction.atomic():
+            reply = Reply.objects.create(
+                interaction=interaction,
+                author=actor,
+                text=text,
+                private=True,
+                visibility=Visibility.DIRECT.value,
+                next_attempt_at=timezone.now(),
+            )
+            event_record(interaction, EventAction.PRIVATE_REPLY, actor=actor)
+    except IntegrityError:  # someone else's, a moment before (one_private_reply_per_comment)
+        raise InboxRefused(taken) from None
+    return reply
+
+
 def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
     """For praise and for people who share: the workspace's thank-you, then done."""
     lang = interaction.lang if interaction.lang in ("fr", "en") else "fr"
@@ -150,7 +210,8 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
 def reply_send(reply: Reply) -> datetime | None:
     """The worker's step. A retry never answers twice: the idempotency key makes the network
     return the answer sent before, or, on a network that takes none, Palabre looks there
-    for what an interrupted send left (reconcile.left_behind)."""
+    for what an interrupted send left (reconcile.left_behind); a private reply, which cannot
+    be looked for, goes to a person instead (_private_reply_send)."""
     interaction = reply.interaction
     channel = interaction.channel
     inactive = channel_inactive_reason(channel)
@@ -159,26 +220,10 @@ def reply_send(reply: Reply) -> datetime | None:
         return None
     connector = connector_for(channel)
     try:
-        published = left_behind(
-            connector,
-            attempted_at=reply.attempted_at,
-            text=reply.text,
-            in_reply_to=interaction.remote_id,
-            recorded=partial(channel_recorded_ids, channel=channel),
-        )
-        if published is None:
-            Reply.objects.filter(pk=reply.pk).update(attempted_at=timezone.now())
-            faults.point("reply.before_network")
-            published = connector.reply(
-                to_remote_id=interaction.remote_id,
-                text=reply.text,
-                idempotency_key=reply.idempotency_key,
-                created_at=reply.created_at,
-                # Always given: a network that no longer shows what was answered as private
-                # must not make the answer public.
-                visibility=audience.reply_visibility(reply),
-            )
-            faults.point("reply.after_network")
+        if reply.private:
+            published = _private_reply_send(reply, connector)
+        else:
+            published = _reply_send(reply, connector)
     except PersonDecides as undecided:
         reason = _(
             "Sending was interrupted and this answer may have gone out (%(why)s): check on "
@@ -206,6 +251,53 @@ def reply_send(reply: Reply) -> datetime | None:
             answered_at=now, response_seconds=wall, response_business_seconds=business
         )
     return None
+
+
+def _reply_send(reply: Reply, connector: Connector) -> PublishedPost:
+    interaction = reply.interaction
+    published = left_behind(
+        connector,
+        attempted_at=reply.attempted_at,
+        text=reply.text,
+        in_reply_to=interaction.remote_id,
+        recorded=partial(channel_recorded_ids, channel=interaction.channel),
+    )
+    if published is None:
+        Reply.objects.filter(pk=reply.pk).update(attempted_at=timezone.now())
+        faults.point("reply.before_network")
+        published = connector.reply(
+            to_remote_id=interaction.remote_id,
+            text=reply.text,
+            idempotency_key=reply.idempotency_key,
+            created_at=reply.created_at,
+            # Always given: a network that no longer shows what was answered as private
+            # must not make the answer public.
+            visibility=audience.reply_visibility(reply),
+        )
+        faults.point("reply.after_network")
+    return published
+
+
+def _private_reply_send(reply: Reply, connector: Connector) -> PublishedPost:
+    """A private message cannot be looked for afterwards (the account's recent posts do not
+    show it): an interrupted send is resumed only where the network takes the same key
+    again; elsewhere a person checks, since a second message is worse than a late one."""
+    if reply.attempted_at is not None and not connector.idempotent:
+        raise PersonDecides(_("a private message cannot be looked for on the network"))
+    Reply.objects.filter(pk=reply.pk).update(attempted_at=timezone.now())
+    faults.point("reply.before_network")
+    try:
+        published = connector.private_reply(
+            to_remote_id=reply.interaction.remote_id,
+            text=reply.text,
+            idempotency_key=reply.idempotency_key,
+        )
+    except RateLimited:
+        # Refused, so nothing went out: the retry sends it without asking anyone.
+        Reply.objects.filter(pk=reply.pk).update(attempted_at=None)
+        raise
+    faults.point("reply.after_network")
+    return published
 
 
 def response_times(workspace: Workspace, asked: datetime, answered: datetime) -> tuple[int, int]:

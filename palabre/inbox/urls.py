@@ -8,6 +8,11 @@ urlpatterns = [
     path(f"{W}/inbox/", views.inbox, name="inbox"),
     path(f"{W}/inbox/<int:pk>/", views.inbox_item, name="inbox_item"),
     path(f"{W}/inbox/<int:pk>/reply/", views.inbox_reply, name="inbox_reply"),
+    path(
+        f"{W}/inbox/<int:pk>/private-reply/",
+        views.inbox_private_reply,
+        name="inbox_private_reply",
+    ),
     path(f"{W}/inbox/<int:pk>/thank/", views.inbox_thank, name="inbox_thank"),
     path(f"{W}/inbox/<int:pk>/note/", views.inbox_note, name="inbox_note"),
     path(f"{W}/inbox/<int:pk>/assign/", views.inbox_assign, name="inbox_assign"),

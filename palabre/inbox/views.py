@@ -18,7 +18,15 @@ from django.views.decorators.http import require_POST
 from palabre.accounts.models import Membership, User
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.inbox import audience, authors, moderation, services
-from palabre.inbox.forms import QUEUES, AssignForm, FilterForm, NoteForm, ReasonForm, ReplyForm
+from palabre.inbox.forms import (
+    QUEUES,
+    AssignForm,
+    FilterForm,
+    NoteForm,
+    PrivateReplyForm,
+    ReasonForm,
+    ReplyForm,
+)
 from palabre.inbox.models import CONVERSATION_KINDS, WAITING, Interaction, SavedReply
 from palabre.inbox.saved_replies import saved_reply_render
 from palabre.networks.base import Capability, Visibility
@@ -153,6 +161,11 @@ def _item_context(
                 (s, saved_reply_render(text=s.text, interaction=interaction)) for s in saved
             ],
             "reply_form": ReplyForm(),
+            "private_reply_form": PrivateReplyForm(prefix="private"),
+            # "Reply privately": offered once per comment, where the network has it.
+            "private_reply": services.private_reply_offered(interaction),
+            "private_reply_taken": services.private_reply_taken(interaction),
+            "private_reply_too_late": services.private_reply_too_late(interaction),
             "note_form": NoteForm(),
             "assign_form": AssignForm(
                 workspace=workspace, initial={"assignee": interaction.assigned_to_id}
@@ -206,6 +219,31 @@ def inbox_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return _back(slug, interaction)
     chosen = form.cleaned_data.get("visibility", "")  # what the person picked, if valid
     context = _item_context(membership, interaction, chosen) | {"reply_form": form}
+    return render(request, "inbox/item.html", context)
+
+
+@require_POST
+def inbox_private_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The one private message a network lets the brand send a comment's author."""
+    membership, interaction = _acting(request, slug, pk, Action.ANSWER)
+    form = PrivateReplyForm(request.POST, prefix="private")
+    if form.is_valid():
+        try:
+            services.interaction_private_reply(
+                interaction=interaction,
+                actor=cast(User, request.user),
+                text=form.cleaned_data["text"],
+            )
+        except services.InboxRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _("Your private answer is on its way. %(who)s")
+                % {"who": audience.answer_reaches(interaction, Visibility.DIRECT)},
+            )
+            return _back(slug, interaction)
+    context = _item_context(membership, interaction) | {"private_reply_form": form}
     return render(request, "inbox/item.html", context)
 
 

@@ -10,6 +10,9 @@ from palabre.networks.base import Connector
 CONNECTORS: dict[str, str] = {
     "demo": "palabre.networks.demo.connector.DemoConnector",
     "demo_mastodon": "palabre.networks.demo.connector.DemoMastodonConnector",
+    "demo_facebook": "palabre.networks.demo.meta.DemoFacebookConnector",
+    "demo_instagram": "palabre.networks.demo.meta.DemoInstagramConnector",
+    "demo_threads": "palabre.networks.demo.meta.DemoThreadsConnector",
     "bluesky": "palabre.networks.bluesky.connector.BlueskyConnector",
     "mastodon": "palabre.networks.mastodon.connector.MastodonConnector",
     "facebook": "palabre.networks.facebook.connector.FacebookConnector",

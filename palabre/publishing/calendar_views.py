@@ -20,7 +20,7 @@ from palabre.channels.models import Channel
 from palabre.lib.downloads import download
 from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR, month_after, month_before
-from palabre.publishing import csvio, planning, workflow
+from palabre.publishing import csvio, limits, planning, workflow
 from palabre.publishing.models import Category, Post, PostStatus
 
 
@@ -77,6 +77,10 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         "categories": Category.choices,
         "statuses": PostStatus.choices,
         "cadence": planning.cadence_table(workspace, [week[0] for week in weeks], tz),
+        # Days with more posts planned on a channel than its network's daily quota.
+        "over_limit": limits.days_over_limit(
+            workspace=workspace, first=weeks[0][0], last=weeks[-1][-1]
+        ),
         "mondays": [week[0] for week in weeks],
         "week_of": week_of,
         "can_move": can(membership, Action.COMPOSE),

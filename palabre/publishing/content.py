@@ -1,10 +1,10 @@
 """A post's content, in one place: what an approver approves and what the publisher sends.
 
-Content is the idea, every variant's text, content warning, Instagram format, thread parts
-and first comment, its channels, its media (ids and alt text) and the publication time. It is
-read from the rows, never remembered by the paths that write them: an alt text edited in the
-media library changes the digest of every post that uses the picture, with nobody having to
-remember to bump anything.
+Content is the idea, every variant's text, content warning, Instagram format, thread parts,
+first comment and (Threads) who may answer, its channels, its media (ids and alt text) and
+the publication time. It is read from the rows, never remembered by the paths that write
+them: an alt text edited in the media library changes the digest of every post that uses
+the picture, with nobody having to remember to bump anything.
 """
 
 from __future__ import annotations
@@ -18,26 +18,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import Post
+from palabre.publishing.models import Post, PostVariant, ReplyControl
 
 
 def post_content(post: Post) -> dict[str, Any]:
     """The canonical content as plain data (what the approver saw; also kept with the approval)."""
     variants = []
     for variant in sorted(post.variants.all(), key=lambda v: v.network):
-        variants.append(
-            {
-                "network": variant.network,
-                "text": variant.text,
-                "content_warning": variant.content_warning,
-                "instagram_format": variant.instagram_format,
-                "thread": list(variant.thread),
-                "first_comment": variant.first_comment,
-                "channels": sorted(c.pk for c in variant.channels.all()),
-                "media": sorted([m.pk, m.alt_text] for m in variant.media.all()),
-            }
-        )
+        content = {
+            "network": variant.network,
+            "text": variant.text,
+            "content_warning": variant.content_warning,
+            "instagram_format": variant.instagram_format,
+            "thread": list(variant.thread),
+            "first_comment": variant.first_comment,
+            "channels": sorted(c.pk for c in variant.channels.all()),
+            "media": sorted([m.pk, m.alt_text] for m in variant.media.all()),
+        }
+        variants.append(content | _reply_control(variant))
     return {"idea": post.idea, "publish_at": _moment(post.publish_at), "variants": variants}
+
+
+def _reply_control(variant: PostVariant) -> dict[str, str]:
+    """Who may answer a Threads post, where it is not the network's default (everyone).
+    Left out otherwise, so that what was approved before Palabre knew this choice keeps
+    its digest (and still goes out) after an upgrade."""
+    if variant.network != "threads" or variant.reply_control == ReplyControl.EVERYONE:
+        return {}
+    return {"reply_control": variant.reply_control}
 
 
 def content_at(content: dict[str, Any], publish_at: datetime) -> dict[str, Any]:
@@ -76,7 +84,8 @@ def content_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> lis
         elif network not in old:
             changes.append(_("%(network)s added") % {"network": label})
         else:
-            fields = [k for k in new[network] if new[network][k] != old[network].get(k)]
+            keys = list(new[network]) + [k for k in old[network] if k not in new[network]]
+            fields = [k for k in keys if new[network].get(k) != old[network].get(k)]
             if fields:
                 names = ", ".join(str(FIELD_NAMES.get(k, k)) for k in fields)
                 changes.append(_("%(network)s: %(fields)s") % {"network": label, "fields": names})
@@ -91,4 +100,5 @@ FIELD_NAMES = {
     "first_comment": gettext_lazy("first comment"),
     "channels": gettext_lazy("channels"),
     "media": gettext_lazy("media or alt text"),
+    "reply_control": gettext_lazy("who may answer"),
 }

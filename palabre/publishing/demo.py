@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
 from palabre.publishing.media import media_store
-from palabre.publishing.models import MediaItem, Post, PostVariant
+from palabre.publishing.models import MediaItem, Post, PostVariant, ReplyControl
 from palabre.publishing.planning import local_moment
 from palabre.publishing.publisher import post_publish_now, post_target_publish
 from palabre.publishing.services import post_create
@@ -76,6 +76,10 @@ def demo_publishing(workspace: Workspace, author: User) -> None:
         idea=KEEPING,
         category="helpful",
         networks=["facebook", "threads", "mastodon"],
+    )
+    # On Threads, only the accounts the bakery follows may answer: spam stays out.
+    keeping.variants.filter(network="threads").update(
+        reply_control=ReplyControl.ACCOUNTS_YOU_FOLLOW
     )
     # Published on the demo network, as the worker would, so its publication table shows.
     for target in post_publish_now(post=keeping):

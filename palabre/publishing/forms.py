@@ -12,7 +12,7 @@ from palabre.channels.models import Channel
 from palabre.lib.concurrency import VersionField
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.publishing import workflow
-from palabre.publishing.models import Category, InstagramFormat, MediaItem
+from palabre.publishing.models import Category, InstagramFormat, MediaItem, ReplyControl
 from palabre.publishing.rules.base import MAX_CHECKED_LENGTH
 
 TEXT_LIMIT = MAX_CHECKED_LENGTH
@@ -101,6 +101,12 @@ class VariantForm(forms.Form):
     instagram_format = forms.ChoiceField(
         label=_("Format"), choices=InstagramFormat.choices, initial="feed", required=False
     )
+    reply_control = forms.ChoiceField(
+        label=_("Who may answer"),
+        choices=ReplyControl.choices,
+        initial=ReplyControl.EVERYONE,
+        required=False,
+    )
     channels = forms.ModelMultipleChoiceField(
         label=_("Channels"),
         queryset=Channel.objects.none(),
@@ -131,6 +137,9 @@ class VariantForm(forms.Form):
 
     def clean_instagram_format(self) -> str:
         return str(self.cleaned_data.get("instagram_format") or "feed")
+
+    def clean_reply_control(self) -> str:
+        return str(self.cleaned_data.get("reply_control") or ReplyControl.EVERYONE)
 
 
 class MediaUploadForm(forms.Form):

@@ -8,6 +8,10 @@ post it has); elsewhere Palabre looks for the piece on the network first
 (networks/reconcile.py), records it if it is there, and sends it only once it surely is
 not. What cannot be decided becomes `unknown` and waits for a person: a duplicate post is
 worse than a late one.
+
+A new post on a channel whose network sets a daily quota waits while the quota is used up
+(limits.py); media for a network that fetches files itself go as signed addresses
+(public_media.py).
 """
 
 from __future__ import annotations
@@ -39,9 +43,12 @@ from palabre.networks.base import (
 )
 from palabre.networks.reconcile import PersonDecides, left_behind
 from palabre.publishing.content import post_content
+from palabre.publishing.limits import LimitReached, publishing_limit_check
 from palabre.publishing.models import MediaItem, Post, PostTarget, TargetStatus
+from palabre.publishing.public_media import media_public_url
 from palabre.publishing.signals import target_published
 from palabre.publishing.workflow import post_edited, post_may_go_out, post_settle
+from palabre.worker.jobs import RetryAt
 
 
 def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarget]:
@@ -71,6 +78,9 @@ def post_target_publish(target: PostTarget) -> datetime | None:
     except ContentChanged:
         _changed(target)
         return None
+    except LimitReached as full:
+        _settle(target, _waiting(target), full.reason)
+        raise RetryAt(full.when, full.reason) from None
     except PersonDecides as undecided:
         reason = _(
             "Publishing was interrupted and Palabre cannot tell whether the post went out "
@@ -131,6 +141,8 @@ def _send(
         if post is None:
             if not post_may_go_out(target.post, content):
                 raise ContentChanged
+            # A new post: within the channel's daily quota, or it waits (limits.py).
+            publishing_limit_check(target=target, connector=connector)
             outgoing = _outgoing(target, connector, checked)  # uploads: no post yet
             with _attempt(target):
                 post = connector.publish(outgoing)
@@ -219,16 +231,29 @@ def _outgoing(target: PostTarget, connector: Connector, checked: dict[str, Any])
     alt_texts = dict(checked["media"])  # {media id: the alt text checked}
     media: tuple[Media, ...] = ()
     for item in MediaItem.objects.filter(pk__in=alt_texts):  # the library's order
-        with item.file.open("rb") as f:
-            upload = MediaUpload(item.name, item.content_type, f.read(), alt_texts[item.pk])
-        media += (connector.upload_media(upload),)
+        media += (connector.upload_media(_upload(connector, item, alt_texts[item.pk])),)
+    network = checked["network"]
     return OutgoingPost(
         text=checked["text"],
         idempotency_key=target.idempotency_key,
         media=media,
         created_at=target.created_at,
         content_warning=checked["content_warning"],
+        media_format=checked["instagram_format"] if network == "instagram" else "",
+        # Absent from the content where it is the network's default (content.py).
+        reply_control=checked.get("reply_control", "") if network == "threads" else "",
     )
+
+
+def _upload(connector: Connector, item: MediaItem, alt_text: str) -> MediaUpload:
+    """The file for the connector: its bytes, or, for a network that fetches media itself,
+    the signed address it fetches it from (the file is then never read here: a reel may
+    weigh hundreds of MB)."""
+    if connector.fetches_media_by_url:
+        url = media_public_url(item)
+        return MediaUpload(item.name, item.content_type, b"", alt_text, public_url=url)
+    with item.file.open("rb") as f:
+        return MediaUpload(item.name, item.content_type, f.read(), alt_text)
 
 
 def _settle(target: PostTarget, status: str, reason: str) -> None:

@@ -12,7 +12,7 @@ from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import version_advance
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import MediaItem, Post, PostVariant, gone_out
+from palabre.publishing.models import MediaItem, Post, PostVariant, ReplyControl, gone_out
 from palabre.publishing.rules import check_text
 from palabre.publishing.rules.base import Problem, TextCheck
 from palabre.publishing.rules.crosspost import same_text_everywhere
@@ -46,6 +46,11 @@ class VariantData:
     media: list[MediaItem] = field(default_factory=list)
     thread: list[str] = field(default_factory=list)
     first_comment: str = ""
+    reply_control: str = ReplyControl.EVERYONE  # Threads: who may answer
+
+    @property
+    def reply_control_label(self) -> str:
+        return str(dict(ReplyControl.choices).get(self.reply_control, ""))
 
 
 class ContentLocked(ValueError):
@@ -58,9 +63,12 @@ def post_locked_networks(*, post: Post) -> set[str]:
 
 
 def _same(variant: PostVariant, data: VariantData) -> bool:
+    threads = variant.network == "threads"  # the only network whose reply control is sent
+
     def key(v: VariantData) -> tuple[object, ...]:
         channels, media = {c.pk for c in v.channels}, {m.pk for m in v.media}
         return (v.text, v.content_warning, v.instagram_format, v.thread, v.first_comment) + (
+            v.reply_control if threads else "",
             channels,
             media,
         )
@@ -134,6 +142,8 @@ def post_update(
         variant.text, variant.content_warning = data.text, data.content_warning
         variant.instagram_format = data.instagram_format
         variant.thread, variant.first_comment = data.thread, data.first_comment
+        if network == "threads":  # the only network that has it (the form shows it there)
+            variant.reply_control = data.reply_control
         variant.save()
         variant.channels.set(data.channels)
         variant.media.set(data.media)
@@ -235,4 +245,5 @@ def variant_data(variant: PostVariant) -> VariantData:
         media=list(variant.media.all()),
         thread=list(variant.thread),
         first_comment=variant.first_comment,
+        reply_control=variant.reply_control,
     )

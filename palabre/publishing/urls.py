@@ -23,4 +23,6 @@ urlpatterns = [
     path("w/<slug:slug>/media/", views.media_library, name="media"),
     path("w/<slug:slug>/media/<int:media_id>/", views.media_edit, name="media_edit"),
     path("w/<slug:slug>/media/<int:media_id>/file/", views.media_file, name="media_file"),
+    # Fetched by Instagram and Threads: a signed, expiring address (public_media.py).
+    path("public/media/<str:token>", views.public_media, name="public_media"),
 ]

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import StaleVersion
 from palabre.lib.ids import parse_id
+from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import publisher, services, workflow
 from palabre.publishing.content import content_changes, post_content, post_digest
@@ -29,6 +31,7 @@ from palabre.publishing.forms import (
     MediaUploadForm,
     VariantForm,
 )
+from palabre.publishing.limits import post_limit_problems
 from palabre.publishing.media import (
     MediaRefused,
     MediaWentOut,
@@ -41,6 +44,7 @@ from palabre.publishing.media import (
     parse_tags,
 )
 from palabre.publishing.models import MediaItem, Notice, Post, PostStatus
+from palabre.publishing.public_media import media_for_public_token
 from palabre.publishing.rules.base import Problem
 from palabre.strategy.guidelines import promotional_share_problem
 
@@ -109,7 +113,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
             sent_back = workflow.post_edited(post=post, actor=cast(User, request.user))
             _after_save(request, membership, post, request.POST.get("action", "save"), sent_back)
             return redirect("post_edit", slug=slug, post_id=post.pk)
-    checks, crosspost = _checks(workspace, post, forms)
+    checks, crosspost = _checks(workspace, post, forms, post.publish_at)
     context = {
         "membership": membership,
         "post": post,
@@ -361,7 +365,7 @@ def compose_check(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
     workspace = membership.workspace
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
     forms = _variant_forms(request.POST, post, workspace)
-    checks, crosspost = _checks(workspace, post, forms)
+    checks, crosspost = _checks(workspace, post, forms, _typed_publish_at(request, post))
     panels = [(NETWORKS[n], forms[n], checks.get(n)) for n in forms]
     context = {
         "panels": panels,
@@ -384,6 +388,7 @@ def _variant_forms(
             "text": variant.text,
             "content_warning": variant.content_warning,
             "instagram_format": variant.instagram_format,
+            "reply_control": variant.reply_control,
             "thread": "\n---\n".join(variant.thread),
             "first_comment": variant.first_comment,
             "channels": [c.pk for c in variant.channels.all()],
@@ -405,6 +410,7 @@ def _variant_data(forms: dict[str, VariantForm]) -> dict[str, services.VariantDa
             media=list(form.cleaned_data["media_items"]),
             thread=form.cleaned_data["thread"],
             first_comment=form.cleaned_data["first_comment"],
+            reply_control=form.cleaned_data["reply_control"],
         )
         for network, form in forms.items()
     }
@@ -416,14 +422,33 @@ def _promotional(request: HttpRequest, workspace: Workspace, post: Post) -> Prob
     return promotional_share_problem(workspace=workspace, post=post, category=category)
 
 
+def _typed_publish_at(request: HttpRequest, post: Post) -> datetime | None:
+    """The publication time as typed in the composer (None if cleared or not a time)."""
+    if "post-publish_at" not in request.POST:
+        return post.publish_at
+    try:
+        value = IdeaForm.base_fields["publish_at"].clean(request.POST["post-publish_at"])
+    except ValidationError:
+        return None
+    if not isinstance(value, datetime) or not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return None  # no calendar arithmetic at the ends of time (the save refuses it anyway)
+    return value
+
+
 def _checks(
-    workspace: Workspace, post: Post, forms: dict[str, VariantForm]
+    workspace: Workspace, post: Post, forms: dict[str, VariantForm], publish_at: datetime | None
 ) -> tuple[dict[str, services.VariantCheck], list[Problem]]:
     if all(f.is_bound for f in forms.values()) and all(f.is_valid() for f in forms.values()):
         data = _variant_data(forms)
     else:
         data = {v.network: services.variant_data(v) for v in post.variants.all()}
-    return services.post_checks(workspace=workspace, variants=data)
+    checks, crosspost = services.post_checks(workspace=workspace, variants=data)
+    for network, variant in data.items():
+        # The day's posts on each channel against its daily quota, where the network has one.
+        checks[network].text.warnings += post_limit_problems(
+            post=post, channels=variant.channels, publish_at=publish_at
+        )
+    return checks, crosspost
 
 
 def media_library(request: HttpRequest, slug: str) -> HttpResponse:
@@ -505,6 +530,24 @@ def media_file(request: HttpRequest, slug: str, media_id: int) -> FileResponse:
     membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
     item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
     return FileResponse(item.file.open("rb"), content_type=item.content_type)
+
+
+@require_safe
+def public_media(request: HttpRequest, token: str) -> FileResponse:
+    """A media file at its signed, expiring address, for a network that fetches it
+    (public_media.py): no login, no session; a bad or expired address is a 404."""
+    item = media_for_public_token(token)
+    if item is None:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except OSError:  # the file is gone from the disk: nothing to serve
+        raise Http404 from None
+    # Streamed from the disk (a reel may weigh hundreds of MB), its length said up front.
+    response = FileResponse(handle, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def notices(request: HttpRequest, slug: str) -> HttpResponse:

@@ -379,6 +379,7 @@ def post_duplicate(*, post: Post, actor: User) -> Post:
             instagram_format=variant.instagram_format,
             thread=variant.thread,
             first_comment=variant.first_comment,
+            reply_control=variant.reply_control,
         )
         twin.channels.set(variant.channels.all())
         twin.media.set(variant.media.all())

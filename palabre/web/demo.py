@@ -53,8 +53,15 @@ CHANNEL_NAMES = {
     "instagram": "@boulangerie.lumiere",
 }
 # The demo network plays Mastodon as Mastodon is: replies cannot be hidden there, the
-# brand's account mutes, blocks or reports their author instead.
-CONNECTORS = {"mastodon": "demo_mastodon"}
+# brand's account mutes, blocks or reports their author instead. It plays Meta's networks
+# with what only they offer: private replies (Facebook, Instagram) and a daily quota of
+# published posts (Instagram, Threads).
+CONNECTORS = {
+    "mastodon": "demo_mastodon",
+    "facebook": "demo_facebook",
+    "instagram": "demo_instagram",
+    "threads": "demo_threads",
+}
 FOLLOWERS = {
     "x": 412,
     "mastodon": 138,

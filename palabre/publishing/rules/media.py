@@ -34,6 +34,7 @@ class MediaRules:
     video_aspect: tuple[float, float] | None = None
     mix: bool = False
     min_items: int = 0
+    max_items: int | None = None  # images and videos together (a carousel's items)
     alt: str = "advised"  # required, advised or none
     alt_max: int | None = None
     max_pixels: int = DEFAULT_MAX_PIXELS  # width × height, images
@@ -83,6 +84,9 @@ RULES: dict[str, MediaRules] = {
         duration=(0, 300),
         aspect=(0.1, 10),
         mix=True,
+        # A carousel holds up to 20 items, images and videos together (uncertain: ayrshare
+        # says 20, Zernio 10; Meta's media specifications page was not at hand).
+        max_items=20,
     ),
     "linkedin": MediaRules(
         JPEG_PNG | {"image/gif"},
@@ -115,6 +119,7 @@ RULES: dict[str, MediaRules] = {
         aspect=(0.8, 1.91),
         mix=True,
         min_items=2,
+        max_items=10,  # images and videos together
     ),
 }
 INSTAGRAM_FORMATS = ("feed", "reel", "carousel")
@@ -150,6 +155,8 @@ def _check_counts(
         errors.append(messages.media_mix(network))
     if 0 < images + videos < rules.min_items:
         errors.append(messages.media_min(network, images + videos, rules.min_items))
+    if rules.max_items is not None and images + videos > rules.max_items:
+        errors.append(messages.media_max(network, images + videos, rules.max_items))
 
 
 def _check_one(network: str, rules: MediaRules, name: str, info: MediaInfo) -> list[Problem]:

@@ -160,6 +160,24 @@ def media_min(network: str, count: int, minimum: int) -> Problem:
     )
 
 
+def media_max(network: str, count: int, maximum: int) -> Problem:
+    return Problem(
+        f"{network}.media_max",
+        _("%(count)s files: one post here holds at most %(max)s, images and videos together.")
+        % {"count": count, "max": maximum},
+    )
+
+
+def threads_links(count: int) -> Problem:
+    return Problem(
+        "threads.many_links",
+        _(
+            "%(count)s links: Threads is reported to take at most 5 per post; the post may be refused."
+        )
+        % {"count": count},
+    )
+
+
 def alt_required(network: str, name: str) -> Problem:
     return Problem(
         f"{network}.alt_required",

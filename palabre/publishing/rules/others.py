@@ -10,6 +10,7 @@ from palabre.publishing.rules import entities, messages
 from palabre.publishing.rules.base import TextCheck, grapheme_list
 
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
+THREADS_MAX_LINKS = 5
 
 
 def _base(network: str, text: str, length: int, maximum: int) -> TextCheck:
@@ -30,6 +31,10 @@ def threads(text: str) -> TextCheck:
     result = _base("threads", text, length, 500)
     if len(result.hashtags) > 1:
         result.warnings.append(messages.threads_topics(len(result.hashtags)))
+    # Up to 5 links a post (uncertain: not found in Meta's pages at hand), so a warning.
+    links = len(result.urls)
+    if links > THREADS_MAX_LINKS:
+        result.warnings.append(messages.threads_links(links))
     return result
 
 

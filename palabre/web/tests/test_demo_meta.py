@@ -1,0 +1,86 @@
+"""The demo's Facebook, Instagram and Threads channels work with no account anywhere and
+show what only those networks offer."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from palabre.analytics.models import PostStat
+from palabre.channels.models import Channel
+from palabre.inbox.models import Interaction, Reply, ReplyStatus
+from palabre.inbox.services import private_reply_offered
+from palabre.publishing.limits import known_limit, used_now
+from palabre.publishing.models import PostTarget, PostVariant, TargetStatus
+from palabre.web import demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bakery(settings, tmp_path) -> dict[str, Channel]:
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo", stdout=StringIO())
+    channels = Channel.objects.filter(workspace__slug=demo.DEMO_SLUG)
+    return {c.network: c for c in channels}
+
+
+def test_meta_channels_are_played_by_the_demo_network_as_meta_behaves(bakery) -> None:
+    assert {n: bakery[n].connector for n in ("facebook", "instagram", "threads")} == {
+        "facebook": "demo_facebook",
+        "instagram": "demo_instagram",
+        "threads": "demo_threads",
+    }
+    # Published there without any account, as elsewhere.
+    for network in ("facebook", "threads"):
+        published = PostTarget.objects.exclude(remote_id__startswith="seed:").filter(
+            channel=bakery[network], status=TargetStatus.PUBLISHED
+        )
+        assert published.count() == 1
+    # Threads' quota was read just before publishing, and is known to the calendar.
+    threads = Channel.objects.get(pk=bakery["threads"].pk)
+    limit = known_limit(threads)
+    assert limit is not None and limit.total == 250 and used_now(threads, limit) == 1
+    variant = (
+        PostVariant.objects.filter(network="threads", targets__channel=bakery["threads"])
+        .exclude(targets__remote_id__startswith="seed:")
+        .get()
+    )
+    assert variant.reply_control == "accounts_you_follow"
+
+
+def test_a_facebook_comment_was_answered_privately_and_instagram_offers_it(bakery) -> None:
+    [reply] = Reply.objects.filter(private=True)
+    assert reply.interaction.channel == bakery["facebook"]
+    assert reply.status == ReplyStatus.SENT
+    instagram = Interaction.objects.filter(channel=bakery["instagram"], kind="comment").first()
+    threads = Interaction.objects.filter(channel=bakery["threads"]).first()
+    assert instagram is not None and private_reply_offered(instagram)
+    assert threads is None or not private_reply_offered(threads)
+    client = Client()
+    assert client.login(email="lucas@lumiere.example", password=demo.DEMO_PASSWORD)
+    page = client.get(f"/w/{demo.DEMO_SLUG}/inbox/{instagram.pk}/").content.decode()
+    assert f"/inbox/{instagram.pk}/private-reply/" in page
+    page = client.get(f"/w/{demo.DEMO_SLUG}/inbox/{reply.interaction_id}/").content.decode()
+    assert "data-private-reply-taken" in page and reply.text in page
+
+
+def test_saves_and_video_views_only_on_facebook_and_instagram(bakery) -> None:
+    from palabre.analytics.collect import post_stat_collect
+
+    stats = PostStat.objects.filter(channel__workspace__slug=demo.DEMO_SLUG)
+    meta = stats.filter(channel__network__in=["facebook", "instagram"])
+    history = meta.filter(target__remote_id__startswith="seed:")
+    assert history.exists() and not history.filter(saves__isnull=True).exists()
+    # The post published today: its saves come with its first reading, as on Facebook.
+    fresh = meta.exclude(target__remote_id__startswith="seed:").get()
+    post_stat_collect(fresh)
+    fresh.refresh_from_db()
+    assert fresh.saves is not None
+    assert meta.filter(media_format="video", video_views__gt=0).exists()
+    others = stats.exclude(channel__network__in=["facebook", "instagram"])
+    assert not others.filter(saves__isnull=False).exists()
+    assert not others.filter(video_views__isnull=False).exists()

@@ -207,8 +207,10 @@ def _posts(
             moment = start + timedelta(seconds=float(offset))
             local = moment.astimezone(tz)
             # People post in the day; shift night times to the evening.
+            # (Never into the future: a night near now moves to the evening before.)
             if local.hour < 7:
-                moment += timedelta(hours=12)
+                later = moment + timedelta(hours=12)
+                moment = later if later < now - timedelta(hours=2) else moment - timedelta(hours=12)
             category = str(rng.choice(categories, p=[0.4, 0.2, 0.2, 0.2]))
             fmt = str(rng.choice(FORMATS, p=[0.25, 0.15, 0.35, 0.15, 0.1]))
             length = int(rng.integers(30, 400))

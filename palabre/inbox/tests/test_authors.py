@@ -4,8 +4,11 @@ network by the worker."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from palabre.inbox import authors
 from palabre.inbox.models import (
@@ -25,6 +28,13 @@ from palabre.networks.demo.models import DemoActivity, DemoAuthor, DemoReport
 from palabre.worker.jobs import RetryAt
 
 INSULT = "Ferme ta gueule, espèce de connard."
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The reasons are asserted as written in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

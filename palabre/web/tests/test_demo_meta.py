@@ -8,11 +8,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from palabre.analytics.models import PostStat
 from palabre.channels.models import Channel
 from palabre.inbox.models import Interaction, Reply, ReplyStatus
-from palabre.inbox.services import private_reply_offered
+from palabre.inbox.services import PRIVATE_REPLY_WINDOW, private_reply_offered
 from palabre.publishing.limits import known_limit, used_now
 from palabre.publishing.models import PostTarget, PostVariant, TargetStatus
 from palabre.web import demo
@@ -56,7 +57,10 @@ def test_a_facebook_comment_was_answered_privately_and_instagram_offers_it(baker
     [reply] = Reply.objects.filter(private=True)
     assert reply.interaction.channel == bakery["facebook"]
     assert reply.status == ReplyStatus.SENT
-    instagram = Interaction.objects.filter(channel=bakery["instagram"], kind="comment").first()
+    recent = timezone.now() - PRIVATE_REPLY_WINDOW  # the history's old comments are too late
+    instagram = Interaction.objects.filter(
+        channel=bakery["instagram"], kind="comment", created_at__gte=recent
+    ).first()
     threads = Interaction.objects.filter(channel=bakery["threads"]).first()
     assert instagram is not None and private_reply_offered(instagram)
     assert threads is None or not private_reply_offered(threads)

@@ -163,6 +163,7 @@ def _facebook(d: Driver, double: MetaDouble) -> list[tuple[str, dict[str, Any]]]
     pid = page.id
 
     d.read_all(pid, token)
+    d.call("POST", f"{pid}/subscribed_apps", token, subscribed_fields="feed")
     text = d.call("POST", f"{pid}/feed", token, message="Bonjour", published="true")["id"]
     link = d.call("POST", f"{pid}/feed", token, message="Lisez", link="https://example.org/a")["id"]
     single = d.call(

@@ -53,7 +53,7 @@ def test_deauthorizing_marks_that_persons_channels_and_tells_their_owners(
     for channel in (page, ig):
         channel.refresh_from_db()
         assert channel.status == ChannelStatus.NEEDS_RECONNECT
-        assert "removed Palabre" in channel.status_reason
+        assert "a retiré Palabre" in channel.status_reason
         assert channel.credentials  # kept: reconnecting replaces them
     someone_elses.refresh_from_db()
     assert someone_elses.status == ChannelStatus.ACTIVE
@@ -108,7 +108,7 @@ def test_data_deletion_forgets_the_access_and_answers_a_status_page(client: Clie
     assert page.status == ChannelStatus.DISABLED
     assert page.credentials_encrypted == ""
     assert not ChannelGrant.objects.filter(granted_by="555").exists()
-    assert Notice.objects.filter(user=cast.alice, text__contains="is disconnected").exists()
+    assert Notice.objects.filter(user=cast.alice, text__contains="est déconnecté").exists()
     status = client.get(f"/data-deletion/{code}/")
     assert status.status_code == 200
     text = status.content.decode()

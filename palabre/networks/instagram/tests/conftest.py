@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from palabre.channels.models import Channel
 from palabre.networks.base import Media, MediaUpload
@@ -69,6 +70,13 @@ class InstanceFiles:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         return f"http://127.0.0.1:{port}/media/public/{secrets.token_urlsafe(16)}"
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """Reasons are asserted as written in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -182,10 +182,11 @@ def posts_table(scope: Scope, *, limit: int | None = None) -> Table:
         ],
         empty=_("No post published in this period."),
     )
+    tz = scope.workspace.tzinfo  # the PDF is made by the worker, where no request set it
     for r in metrics.post_rows(scope, limit=limit):
         table.rows.append(
             [
-                r.published_at,
+                r.published_at.astimezone(tz),
                 r.channel,
                 r.idea,
                 r.likes,

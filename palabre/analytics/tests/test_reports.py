@@ -17,7 +17,7 @@ from palabre.analytics.dashboard import SECTIONS
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport, PostStat
 from palabre.analytics.report import monthly_report_send, report_pdf
-from palabre.analytics.tables import posts_table
+from palabre.analytics.tables import channels_table, posts_table
 from palabre.analytics.tests.handmade import build
 from palabre.inbox.tests.helpers import published
 
@@ -235,3 +235,15 @@ def test_a_posts_publication_time_is_read_in_the_workspaces_time_zone(cast) -> N
     assert row[0][1] == "01/07/2026 08:27"
     _header, line = list(csv.reader(io.StringIO(table.csv())))
     assert line[0] == "2026-07-01T08:27:00+02:00"
+
+
+def test_the_channels_table_names_each_network_in_words(cast) -> None:
+    published(cast.workspace, cast.bob, network="facebook")
+    now = datetime.now(UTC)
+    with translation.override("fr"):
+        table = channels_table(Scope(cast.workspace, now - timedelta(days=1), now))
+        [row] = table.displayed()
+        cells = {column.key: text for column, text, _key in row}
+        csv_line = list(csv.reader(io.StringIO(table.csv())))[1]
+    assert cells["network"] == "Page Facebook"  # not its key, "facebook"
+    assert "Page Facebook" in csv_line

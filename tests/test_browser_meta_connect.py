@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from conftest import PASSWORD
 from palabre.channels.models import Channel, ChannelGrant, ChannelStatus
+from tests.networks.meta.browser import connect_ticked, log_in, open_meta_picker
 
 pytestmark = [pytest.mark.browser, pytest.mark.network, pytest.mark.django_db(transaction=True)]
 
@@ -27,29 +27,13 @@ def test_connect_a_page_and_its_instagram_account(
     other = meta_double.page(person, "Lumière Traiteur")
 
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page.goto(f"{base}/login/")
-    page.get_by_label("Adresse e-mail").fill("alice@example.com")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{base}/w/lumiere/")
-
-    page.goto(f"{base}/w/lumiere/settings/channels/")
-    page.locator('form[action="/w/lumiere/settings/channels/meta/"] button').click()
-
-    # The double's login dialog: who logs in, and the Pages they let Palabre reach.
-    page.wait_for_url(f"{meta_double.login_url}/**")
-    page.locator(f'input[name="person"][value="{person.id}"]').check()
-    page.locator('button[value="allow"]').click()
-
-    page.wait_for_url(f"{base}/w/lumiere/settings/channels/meta/pick/")
+    log_in(page, base)
+    open_meta_picker(page, base, meta_double, person)
     for value in (f"facebook:{fb.id}", f"instagram:{ig.id}", f"facebook:{other.id}"):
         assert not page.locator(f'input[value="{value}"]').is_checked()
     page.screenshot(path=screenshot_dir / "meta-pick.png", full_page=True)
-    page.locator(f'input[value="facebook:{fb.id}"]').check()
-    page.locator(f'input[value="instagram:{ig.id}"]').check()
-    page.locator("main form button[type=submit]").click()
+    connect_ticked(page, base, [f"facebook:{fb.id}", f"instagram:{ig.id}"])
 
-    page.wait_for_url(f"{base}/w/lumiere/settings/channels/")
     connected = Channel.objects.filter(workspace=cast.workspace).order_by("connector")
     assert [(c.connector, c.account_id, c.status) for c in connected] == [
         ("facebook", fb.id, ChannelStatus.ACTIVE),

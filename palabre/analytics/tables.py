@@ -19,6 +19,7 @@ from palabre.analytics.models import CommunityDay
 from palabre.inbox.models import Contact, Stage
 from palabre.lib.csvsafe import csv_text
 from palabre.lib.durations import duration_text
+from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category
 
 # How a column's values are written: text, a whole number, a share (0.25 → 25%), a
@@ -139,7 +140,7 @@ def channels_table(scope: Scope) -> Table:
         table.rows.append(
             [
                 r.name,
-                r.network,
+                str(NETWORKS[r.network].label) if r.network in NETWORKS else r.network,
                 r.followers,
                 r.posts,
                 r.engagements,
@@ -182,10 +183,11 @@ def posts_table(scope: Scope, *, limit: int | None = None) -> Table:
         ],
         empty=_("No post published in this period."),
     )
+    tz = scope.workspace.tzinfo  # the PDF is made by the worker, where no request set it
     for r in metrics.post_rows(scope, limit=limit):
         table.rows.append(
             [
-                r.published_at,
+                r.published_at.astimezone(tz),
                 r.channel,
                 r.idea,
                 r.likes,

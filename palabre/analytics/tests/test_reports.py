@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pypdfium2
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 from PIL import ImageStat
 
 from palabre.analytics.dashboard import SECTIONS
-from palabre.analytics.models import MonthlyReport
+from palabre.analytics.metrics import Scope
+from palabre.analytics.models import MonthlyReport, PostStat
 from palabre.analytics.report import monthly_report_send, report_pdf
+from palabre.analytics.tables import channels_table, posts_table
 from palabre.analytics.tests.handmade import build
+from palabre.inbox.tests.helpers import published
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery"
@@ -216,3 +220,30 @@ def test_reports_page_in_english(cast) -> None:
     assert "Engagement rate (by followers)" in page and "Community funnel" in page
     definitions = _client("nina").get("/w/lumiere/reports/definitions/").content.decode()
     assert "Engaged people with 3 or more interactions" in definitions
+
+
+def test_a_posts_publication_time_is_read_in_the_workspaces_time_zone(cast) -> None:
+    """As everywhere else in Palabre: on the page, in the CSV, and in the monthly PDF, which
+    the worker makes outside any request (no time zone of the reader is active there)."""
+    target = published(cast.workspace, cast.bob, network="instagram")
+    moment = datetime(2026, 7, 1, 6, 27, tzinfo=UTC)  # 08:27 in Paris, the workspace's
+    PostStat.objects.filter(target=target).update(published_at=moment)
+    scope = Scope(cast.workspace, moment - timedelta(days=1), moment + timedelta(days=1))
+    with translation.override("fr"):
+        table = posts_table(scope)
+        [row] = table.displayed()
+    assert row[0][1] == "01/07/2026 08:27"
+    _header, line = list(csv.reader(io.StringIO(table.csv())))
+    assert line[0] == "2026-07-01T08:27:00+02:00"
+
+
+def test_the_channels_table_names_each_network_in_words(cast) -> None:
+    published(cast.workspace, cast.bob, network="facebook")
+    now = datetime.now(UTC)
+    with translation.override("fr"):
+        table = channels_table(Scope(cast.workspace, now - timedelta(days=1), now))
+        [row] = table.displayed()
+        cells = {column.key: text for column, text, _key in row}
+        csv_line = list(csv.reader(io.StringIO(table.csv())))[1]
+    assert cells["network"] == "Page Facebook"  # not its key, "facebook"
+    assert "Page Facebook" in csv_line

@@ -9,13 +9,25 @@ from django import template
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from palabre.inbox import audience as audiences
 from palabre.inbox.models import Interaction, Reply
 from palabre.lib.durations import duration_text
-from palabre.networks.base import Visibility
+from palabre.networks.base import InteractionKind, Visibility
 
 register = template.Library()
+
+# What someone did, as people read it (Interaction.kind stores the key).
+KIND_LABELS = {
+    InteractionKind.COMMENT: _("comment"),
+    InteractionKind.MENTION: _("mention"),
+    InteractionKind.QUOTE: _("quote"),
+    InteractionKind.MESSAGE: _("message"),
+    InteractionKind.LIKE: _("like"),
+    InteractionKind.REPOST: _("repost"),
+    InteractionKind.FOLLOW: _("follow"),
+}
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}»"
@@ -68,3 +80,12 @@ def audience(row: Interaction | Reply) -> str:
 def audience_label(row: Interaction | Reply) -> str:
     """The same, in words: "Private message", "Followers only"…"""
     return str(audiences.LABELS[Visibility(audience(row))])
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """ "comment", "mention"… in the reader's language, never the stored key."""
+    try:
+        return str(KIND_LABELS[InteractionKind(kind)])
+    except ValueError:
+        return ""

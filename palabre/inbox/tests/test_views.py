@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -179,3 +180,26 @@ def test_another_workspaces_conversation_answers_404(cast, bob) -> None:
     assert bob.get(f"/w/lumiere/inbox/{item.pk}/").status_code == 404
     assert bob.post(f"/w/lumiere/inbox/{item.pk}/hide/").status_code == 404
     assert not DemoActivity.objects.filter(hidden=True).exists()
+
+
+def test_what_someone_did_is_said_in_words_not_by_its_key(bob, target) -> None:
+    asked = comment(target, "Vous ouvrez dimanche ?")
+    poll(target.channel)
+    said = ingested(asked)
+    for address in ("/w/lumiere/inbox/?q=all", f"/w/lumiere/inbox/{said.pk}/"):
+        page = bob.get(address).content.decode()  # bob reads Palabre in French
+        assert "· commentaire" in page and not re.search(r"· comment\b", page), address
+
+
+def test_a_handle_is_not_repeated_beside_a_name_that_is_that_handle(bob, target) -> None:
+    """Instagram gives a commenter's username only: it is their name, shown once."""
+    asked = comment(target, "Vous ouvrez dimanche ?", handle="@fanny", name="")
+    named = comment(target, "Et samedi ?", handle="@claire", name="Claire Martin")
+    poll(target.channel)
+    said = ingested(asked)
+    page = bob.get(f"/w/lumiere/inbox/{said.pk}/").content.decode()
+    header = page[page.index('<article class="comment focus') :]
+    header = header[: header.index("</header>")]
+    assert header.count("@fanny") == 1
+    page = bob.get(f"/w/lumiere/inbox/{ingested(named).pk}/").content.decode()
+    assert "Claire Martin" in page and "@claire" in page

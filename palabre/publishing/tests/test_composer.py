@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from palabre.channels.services import channel_create_demo
+from palabre.inbox.tests.helpers import published
 from palabre.publishing.models import MediaItem, Post
 from palabre.publishing.tests import media_samples
 from palabre.publishing.tests.test_rules import EXAMPLE
@@ -242,3 +243,17 @@ def test_the_contributor_curates_the_library(client: Client, cast, settings, tmp
     client.post(f"/w/lumiere/media/{item.pk}/", {"delete": "1"})
     assert not MediaItem.objects.exists()
     assert client.get("/w/lumiere/compose/").status_code == 403
+
+
+def test_a_published_post_is_not_offered_for_publishing_again(editor: Client, cast) -> None:
+    target = published(cast.workspace, cast.bob)
+    page = editor.get(f"/w/lumiere/posts/{target.post_id}/").content.decode()
+    assert 'value="publish"' not in page and 'value="schedule"' not in page
+
+
+def test_a_published_posts_link_says_where_it_leads(editor: Client, cast) -> None:
+    target = published(cast.workspace, cast.bob)
+    assert target.remote_url and target.remote_id
+    page = editor.get(f"/w/lumiere/posts/{target.post_id}/").content.decode()
+    link = page[page.index(f'href="{target.remote_url}"') :]
+    assert target.remote_id not in link[: link.index("</a>")]

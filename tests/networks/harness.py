@@ -2,10 +2,14 @@
 
 A network plugs into tests/networks/test_contract.py by building a `NetworkServer` for
 each real server (or faithful double) it runs on loopback: Mastodon's are Takahē and
-mastodon-mock (tests/networks/mastodon/); the local Bluesky network, and later Meta's,
-X's and LinkedIn's doubles, would each add theirs. The suite then drives Palabre's
-connector as the brand, and checks what happened through the network's own client as a
-second person (the `Peer`: the brand's fan), never through the connector it tests.
+mastodon-mock (tests/networks/mastodon/), Facebook's, Instagram's and Threads' the Graph
+API double (tests/networks/meta/contract.py); the local Bluesky network, and later X's and
+LinkedIn's, would each add theirs. The suite then drives Palabre's connector as the brand,
+and checks what happened through the network's own API as a second person (the `Peer`:
+the brand's fan), never through the connector it tests.
+
+What a network does not have is said, never silently passed: a capability the connector
+does not declare skips its test, and so does each `no_*` field below, with its reason.
 """
 
 from __future__ import annotations
@@ -53,6 +57,11 @@ class Peer(Protocol):
 
     def post(self, text: str) -> str: ...
     def reply(self, to: str, text: str) -> str: ...
+    def reply_text(self, text: str) -> str:
+        """What an answer of the fan's saying `text` holds: on Mastodon, the fan's app
+        names whom it answers in front (only those named are notified)."""
+        ...
+
     def mention(self, text: str) -> str:
         """A public post that names the brand."""
         ...
@@ -94,10 +103,11 @@ class Faults(Protocol):
 
 @dataclass
 class NetworkServer:
-    name: str  # in test ids: "takahe", "mastodon-mock"
+    name: str  # in test ids: "takahe", "mastodon-mock", "graph-double-facebook"…
     network: str  # Palabre's network and connector key
     base_url: str
     accounts: dict[str, Account]
+    handle: str  # the channel's handle once the brand's account is connected
     # Play the person on the network's consent page: the authorize URL Palabre sent them
     # to, and the account that says yes → the callback URL the browser is sent back to.
     consent: Callable[[str, Account], str]
@@ -118,9 +128,31 @@ class NetworkServer:
     # What the suite checks of the server's own description (Channel.server), if any.
     described_as: dict[str, Any] = field(default_factory=dict)
     honours_idempotency: bool = False
+    # Where the channel's token is in its credentials.
+    token_field: str = "access_token"
+    # The paths the fault injector aims at, in its own syntax: "publish" (what publishing a
+    # text post sends last), "notifications" (what the inbox reads), "account" (what
+    # account_metrics reads).
+    fault_paths: dict[str, str] = field(default_factory=dict)
+    # The module attribute holding the connector's HTTP timeout, which the timeout test
+    # shortens: "palabre.networks.mastodon.connector.TIMEOUT".
+    client_timeout: str = ""
+    # Every post carries an image or a video there (Instagram): the suite adds one.
+    media_required: bool = False
+    # The account's answers are posts of its own (Mastodon's statuses), which
+    # `recent_posts(since=)` lists with the others; where they are comments (Meta), only
+    # `recent_posts(in_reply_to=)` lists them, which is what reconciliation asks for.
+    answers_listed_with_posts: bool = True
     # Known differences, each a reason to skip what the server cannot show.
     no_rate_limits: str = ""  # why no rate limit can be seen there, if none can
+    no_rate_limit_reset: str = ""  # why a limit without a wait cannot say when it ends
     no_reports: str = ""  # why reports cannot be sent there, if they cannot
+    no_content_warnings: str = ""  # why a post cannot carry a content warning there
+    no_likes_or_follows: str = ""  # why likes and follows do not reach the inbox there
+    no_length_refusal: str = ""  # why no text is refused as too long there
+    # Why a post cannot be deleted there, when only what answers it can (the suite then
+    # checks the refusal, and deletes an answer of the brand's instead).
+    no_post_deletion: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # the network's own details
 
     def __str__(self) -> str:

@@ -46,6 +46,7 @@ from palabre.networks.instagram.window import Window
 from palabre.networks.meta.graph import Graph, next_cursor
 
 MEDIA_SCANNED = 25  # the recent media whose comments each poll reads
+TAG_PAGES = 10  # of 25: how far back a poll reads the media the account is tagged in
 COMMENTS_PAGE = 50
 BACKFILL = timedelta(days=7)  # what a first poll brings in
 PAGE = 50  # items given to the inbox at most per poll (it polls again at once when full)
@@ -184,7 +185,7 @@ class InstagramConnector(Connector):
 
     def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:
         window = Window.load(cursor, start=datetime.now(UTC) - BACKFILL)
-        read = {i.remote_id: i for i in [*self._comments(), *self._tags()]}
+        read = {i.remote_id: i for i in [*self._comments(), *self._tags(window.since)]}
         fresh = sorted(
             (i for i in read.values() if window.is_new(i)),
             key=lambda i: (i.created_at, i.remote_id),
@@ -238,11 +239,23 @@ class InstagramConnector(Connector):
             raw = {**raw, "replies": {"data": list(edge)}}
         return parse.comments_with_replies(raw)
 
-    def _tags(self) -> list[IncomingInteraction]:
-        tagged = self.graph().edge(
-            f"{self.ig_user_id}/tags", max_pages=1, fields=parse.MEDIA_FIELDS, limit=25
-        )
-        return [i for i in map(parse.tag, tagged) if i is not None]
+    def _tags(self, since: datetime) -> list[IncomingInteraction]:
+        """The media the account is tagged in, newest first, page after page back to the
+        cursor's window: more tags than a page holds between two polls are all read."""
+        graph, found, after = self.graph(), [], None
+        for _ in range(TAG_PAGES):
+            page = graph.get(
+                f"{self.ig_user_id}/tags",
+                fields=parse.MEDIA_FIELDS,
+                limit=25,
+                **({"after": after} if after else {}),
+            )
+            tags = [i for i in map(parse.tag, parse.as_list(page.get("data"))) if i is not None]
+            found += tags
+            after = next_cursor(page)
+            if not after or any(t.created_at < since for t in tags):
+                break
+        return found
 
     def mention(self, *, media_id: str, comment_id: str = "") -> IncomingInteraction | None:
         """A mention a webhook announced (only its ids come), read back.

@@ -33,6 +33,18 @@ if TYPE_CHECKING:
 
 API_VERSION = "4.3.0"
 STATE = "contract-state"
+# What the fault injector aims at (mastodon-mock's paths): harness.py, NetworkServer.
+FAULT_PATHS = {
+    "publish": "/api/v1/statuses",
+    "notifications": "/api/v1/notifications",
+    "account": "/api/v1/accounts/verify_credentials",
+}
+TIMEOUT = "palabre.networks.mastodon.connector.TIMEOUT"
+
+
+def _handle(base_url: str, brand: Account) -> str:
+    """What connecting names the channel: the account's acct at the server's host and port."""
+    return f"@{brand.username}@{urllib.parse.urlsplit(base_url).netloc}"
 
 
 def sdk_client(base_url: str, token: str | None) -> Mastodon:
@@ -62,8 +74,11 @@ class MastodonPeer:
         return self._post(text)
 
     def reply(self, to: str, text: str) -> str:
+        return self._post(self.reply_text(text), in_reply_to_id=to)
+
+    def reply_text(self, text: str) -> str:
         # As a person's app does: it names whom it answers (Mastodon notifies no one else).
-        return self._post(f"@{self.brand.username} {text}", in_reply_to_id=to)
+        return f"@{self.brand.username} {text}"
 
     def mention(self, text: str) -> str:
         return self._post(f"@{self.brand.username} {text}")
@@ -248,6 +263,7 @@ def takahe(info: dict[str, Any]) -> NetworkServer:
         network="mastodon",
         base_url=info["base_url"],
         accounts=accounts,
+        handle=_handle(info["base_url"], accounts["brand"]),
         consent=consent,
         connect=_connector(info["base_url"], consent, accounts["brand"]),
         peer=MastodonPeer(info["base_url"], accounts["fan"], accounts["brand"]),
@@ -255,6 +271,7 @@ def takahe(info: dict[str, Any]) -> NetworkServer:
         revoke=_revoke,
         described_as={"software": "takahe", "version": "0.11.0"},
         honours_idempotency=False,
+        client_timeout=TIMEOUT,
         no_rate_limits="Takahē sends no rate-limit headers and no 429",
         no_reports="Takahē has no /api/v1/reports",
         settled=_fanned_out(info["base_url"], accounts["brand"]),
@@ -276,6 +293,7 @@ def mastodon_mock(mock: MockServer) -> NetworkServer:
         network="mastodon",
         base_url=mock.base_url,
         accounts=accounts,
+        handle=_handle(mock.base_url, accounts["brand"]),
         consent=consent,
         connect=_connector(mock.base_url, consent, accounts["brand"]),
         peer=MastodonPeer(mock.base_url, accounts["fan"], accounts["brand"]),
@@ -285,6 +303,8 @@ def mastodon_mock(mock: MockServer) -> NetworkServer:
         faults=MockFaults(mock),
         described_as={"software": "mastodon", "version": "4.6.0"},
         honours_idempotency=True,
+        fault_paths=FAULT_PATHS,
+        client_timeout=TIMEOUT,
         extra={"mock": mock},
     )
 

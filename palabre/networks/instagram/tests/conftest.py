@@ -1,14 +1,12 @@
 """The Instagram connector's tests run against the Graph API double (tests/networks/meta):
 a brand's Page and its Instagram professional account there, a channel connected to it as
 connecting stores it, and this instance's files served on loopback for the double to fetch,
-as Instagram fetches them from the instance's signed URLs."""
+as Instagram fetches them from the instance's signed URLs (`instance_files`, a fixture of
+tests/networks/meta/fixtures.py)."""
 
 from __future__ import annotations
 
-import http.server
 import secrets
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +18,7 @@ from palabre.channels.models import Channel
 from palabre.networks.base import Media, MediaUpload
 from palabre.networks.instagram.connector import InstagramConnector
 from palabre.publishing.tests import media_samples
+from tests.networks.files import InstanceFiles
 from tests.networks.meta.double import Fan, MetaDouble
 from tests.networks.meta.state import IGUser, Page
 
@@ -31,59 +30,11 @@ class Brand:
     token: str
 
 
-class InstanceFiles:
-    """Files this instance serves to the network, each at an unguessable path, as the
-    publisher's signed URLs are; `unreachable` is an address where nothing answers."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, tuple[bytes, str]] = {}
-        files = self.files
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
-                found = files.get(self.path)
-                if found is None:
-                    self.send_error(404)
-                    return
-                body, content_type = found
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def add(self, body: bytes, content_type: str) -> str:
-        path = f"/media/public/{secrets.token_urlsafe(16)}"
-        self.files[path] = (body, content_type)
-        return self.url + path
-
-    @property
-    def unreachable(self) -> str:
-        with socket.socket() as probe:  # a port just closed: nothing listens there
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        return f"http://127.0.0.1:{port}/media/public/{secrets.token_urlsafe(16)}"
-
-
 @pytest.fixture(autouse=True)
 def _in_english() -> Iterator[None]:
     """Reasons are asserted as written in English."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(scope="session")
-def instance_files() -> Iterator[InstanceFiles]:
-    files = InstanceFiles()
-    yield files
-    files.server.shutdown()
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ import math
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext
 
 from palabre.networks.base import (
@@ -46,7 +45,7 @@ from palabre.networks.base import (
 from palabre.networks.facebook import inbox, parse, private
 from palabre.networks.facebook.metrics import metrics_of
 from palabre.networks.meta.errors import DEFAULT_WAIT
-from palabre.networks.meta.graph import Answer, Graph, next_cursor
+from palabre.networks.meta.graph import Answer, Graph, meta_graph, next_cursor
 from palabre.publishing.rules.entities import urls
 
 RECENT_PAGE = 25
@@ -84,12 +83,7 @@ class FacebookConnector(Connector):
             if not credentials.get("page_id") or not credentials.get("page_token"):
                 # Disconnected (its credentials forgotten): a person must connect it again.
                 raise AuthExpired(gettext("this channel is not connected"))
-            self._graph = PageGraph(
-                base_url=settings.PALABRE_META_GRAPH_URL,
-                version=settings.PALABRE_META_API_VERSION,
-                token=str(credentials["page_token"]),
-                app_secret=settings.PALABRE_META_APP_SECRET,
-            )
+            self._graph = meta_graph(str(credentials["page_token"]), kind=PageGraph)
         return self._graph
 
     # Publishing

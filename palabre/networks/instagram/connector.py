@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext
 
 from palabre.networks.base import (
@@ -43,7 +42,7 @@ from palabre.networks.instagram import parse
 from palabre.networks.instagram.containers import Publishing
 from palabre.networks.instagram.parse import MENTION, TAG
 from palabre.networks.instagram.window import Window
-from palabre.networks.meta.graph import Graph, next_cursor
+from palabre.networks.meta.graph import Graph, media_by_url, meta_graph, next_cursor
 
 MEDIA_SCANNED = 25  # the recent media whose comments each poll reads
 TAG_PAGES = 10  # of 25: how far back a poll reads the media the account is tagged in
@@ -91,12 +90,7 @@ class InstagramConnector(Connector):
             if not credentials.get("ig_user_id") or not credentials.get("page_token"):
                 raise AuthExpired(gettext("this channel is not connected"))
             self._ig_user_id = str(credentials["ig_user_id"])
-            self._graph = Graph(
-                base_url=settings.PALABRE_META_GRAPH_URL,
-                version=settings.PALABRE_META_API_VERSION,
-                token=credentials["page_token"],
-                app_secret=settings.PALABRE_META_APP_SECRET,
-            )
+            self._graph = meta_graph(str(credentials["page_token"]))
         return self._graph
 
     # Publishing
@@ -104,18 +98,7 @@ class InstagramConnector(Connector):
     def upload_media(self, upload: MediaUpload) -> Media:
         """Nothing is sent: Instagram fetches the file from the signed URL when it makes the
         post's container."""
-        if not upload.public_url:
-            raise Rejected(
-                gettext(
-                    "Instagram fetches each image or video from a public address, and this "
-                    "instance gave it none: it must be reachable from the internet."
-                )
-            )
-        return Media(
-            remote_id=upload.public_url,
-            alt_text=upload.alt_text,
-            content_type=upload.content_type,
-        )
+        return media_by_url(upload, network=self.label)
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         graph = self.graph()

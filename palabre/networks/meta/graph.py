@@ -22,12 +22,14 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from django.conf import settings
+from django.utils.translation import gettext
 
 from palabre.lib import boundedjson, outbound
-from palabre.networks.base import Unavailable
+from palabre.networks.base import Media, MediaUpload, Rejected, Unavailable
 from palabre.networks.meta import errors
 
 TIMEOUT = 20.0  # seconds; an unanswered request becomes Unavailable and is retried
@@ -168,3 +170,42 @@ def _parse(raw: bytes) -> Any:
         return boundedjson.json_loads_bounded(raw) if raw else {}
     except (ValueError, boundedjson.TooDeep):
         return None
+
+
+G = TypeVar("G", bound=Graph)
+
+
+def meta_graph(token: str, *, kind: type[G] = Graph) -> G:  # type: ignore[assignment]
+    """graph.facebook.com (Pages, Instagram) with the instance's Meta app, acting with `token`."""
+    return kind(
+        base_url=settings.PALABRE_META_GRAPH_URL,
+        version=settings.PALABRE_META_API_VERSION,
+        token=token,
+        app_secret=settings.PALABRE_META_APP_SECRET,
+    )
+
+
+def threads_graph(token: str) -> Graph:
+    """graph.threads.net with the instance's Threads app, acting with `token`."""
+    return Graph(
+        base_url=settings.PALABRE_THREADS_GRAPH_URL,
+        version=settings.PALABRE_THREADS_API_VERSION,
+        token=token,
+        app_secret=settings.PALABRE_THREADS_APP_SECRET,
+    )
+
+
+def media_by_url(upload: MediaUpload, *, network: str) -> Media:
+    """`upload_media` where the network fetches each file itself (Instagram, Threads):
+    nothing is sent, the signed public URL is what the post will name."""
+    if not upload.public_url:
+        raise Rejected(
+            gettext(
+                "%(network)s fetches each image or video from a public address, and this "
+                "instance gave it none: it must be reachable from the internet."
+            )
+            % {"network": network}
+        )
+    return Media(
+        remote_id=upload.public_url, alt_text=upload.alt_text, content_type=upload.content_type
+    )

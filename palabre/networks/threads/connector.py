@@ -19,7 +19,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext
 
 from palabre.networks.base import (
@@ -39,13 +38,12 @@ from palabre.networks.base import (
     Unavailable,
     Visibility,
 )
-from palabre.networks.meta.graph import Graph
+from palabre.networks.meta.graph import Graph, media_by_url, threads_graph
 from palabre.networks.threads import inbox, lists, parse
 from palabre.networks.threads.publish import PAUSES, PUBLISH_DEADLINE, Publisher
 
 # https://developers.facebook.com/docs/threads/insights#media-insights
 POST_METRICS = "views,likes,replies,reposts,quotes,shares"
-NO_PUBLIC_URL = "Threads fetches images and videos from a public address, and this one has none."
 
 
 class ThreadsConnector(Connector):
@@ -83,23 +81,12 @@ class ThreadsConnector(Connector):
             if not self.user_id or not token:
                 # Disconnected (its credentials forgotten): a person must connect it again.
                 raise AuthExpired(gettext("this channel is not connected"))
-            self._graph = Graph(
-                base_url=settings.PALABRE_THREADS_GRAPH_URL,
-                version=settings.PALABRE_THREADS_API_VERSION,
-                token=str(token),
-                app_secret=settings.PALABRE_THREADS_APP_SECRET,
-            )
+            self._graph = threads_graph(str(token))
         return self._graph
 
     def upload_media(self, upload: MediaUpload) -> Media:
         """Nothing to send: Threads fetches the file from its signed public URL itself."""
-        if not upload.public_url:
-            raise Rejected(gettext(NO_PUBLIC_URL))
-        return Media(
-            remote_id=upload.public_url,
-            alt_text=upload.alt_text,
-            content_type=upload.content_type,
-        )
+        return media_by_url(upload, network=self.label)
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         return Publisher(self.graph(), self.user_id, self.container_pauses).publish(post)

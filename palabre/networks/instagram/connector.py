@@ -322,7 +322,12 @@ class InstagramConnector(Connector):
         seconds = config.get("quota_duration")
         if not isinstance(total, int) or not isinstance(used, int):
             raise Unavailable(gettext("Instagram did not give its publishing limit."))
-        window = timedelta(seconds=seconds) if isinstance(seconds, int) and seconds > 0 else None
+        # A day, documented; a window beyond a week is no quota (and may hold no timedelta).
+        window = (
+            timedelta(seconds=seconds)
+            if isinstance(seconds, int) and 0 < seconds <= 7 * 86400
+            else None
+        )
         return PublishingLimit(total=total, used=used, window=window or timedelta(hours=24))
 
     # Reconciliation

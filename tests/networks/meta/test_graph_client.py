@@ -132,3 +132,18 @@ def test_a_rate_limits_wait_is_never_beyond_a_day(
         graph.get(page.id)
     retry = wait_out(limited.value)
     assert timezone.now() < retry.when <= timezone.now() + timedelta(days=1, seconds=5)
+
+
+def test_an_answer_slow_to_check_is_read_at_once(
+    page_graph: tuple[Graph, Any, MetaDouble],
+) -> None:
+    """A string left open full of escaped quotes (the JSON depth check took quadratic time:
+    a few megabytes held a worker for days): unreadable, said at once."""
+    import time
+
+    graph, page, double = page_graph
+    double.malformed(f"/{double.version}/{page.id}", body=b'{"a": "' + b'\\"' * 40_000, status=200)
+    started = time.monotonic()
+    with pytest.raises(Unavailable):
+        graph.get(page.id)
+    assert time.monotonic() - started < 3

@@ -212,3 +212,40 @@ def test_every_step_ends_in_a_value_or_a_connector_error(
             finally:
                 meta_double.reset()
     assert not crashed, "\n".join(crashed)
+
+
+# --- Ids are ids, never paths -------------------------------------------------------------
+
+
+def test_an_id_that_is_a_path_reaches_no_other_graph_object(
+    meta_double: MetaDouble, cast: Any
+) -> None:
+    """An interaction's remote id comes from a webhook or a Graph answer. One that is a path
+    (`..`, `/`, `?`, `#`) made the connector act on another object: deleting or hiding "a
+    comment" deleted the brand's own post. Refused instead, and nothing reaches the network."""
+    from palabre.networks.base import Rejected
+
+    fb = channels.facebook(meta_double, cast.workspace)
+    post = meta_double.new_post(fb.page, by=fb.page.id, message="Notre pain du jour")
+    comment = meta_double.fan("Fanny Fan").comment(post.id, "Miam")
+    connector = connector_class("facebook")(fb.channel)
+    hostile = [
+        f"{comment.id}/../{post.id}",
+        f"{post.id}#",
+        f"{post.id}?fields=message",
+        f"{comment.id}/..",
+        f"../{post.id}",
+        f"{post.id} ",
+        "",
+    ]
+    meta_double.requests.clear()
+    for remote_id in hostile:
+        with pytest.raises(Rejected):
+            connector.delete(remote_id=remote_id)
+        with pytest.raises(Rejected):
+            connector.hide(remote_id=remote_id)
+        with pytest.raises(Rejected):
+            connector.reply(to_remote_id=remote_id, text="Merci", idempotency_key="k")
+    assert list(meta_double.requests) == []
+    assert meta_double.get(post.id) is not None  # the brand's post is still there
+    assert meta_double.get(comment.id) is not None

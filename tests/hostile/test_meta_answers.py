@@ -249,3 +249,17 @@ def test_an_id_that_is_a_path_reaches_no_other_graph_object(
     assert list(meta_double.requests) == []
     assert meta_double.get(post.id) is not None  # the brand's post is still there
     assert meta_double.get(comment.id) is not None
+
+
+def test_a_mentions_ids_are_never_read_as_fields(meta_double: MetaDouble, cast: Any) -> None:
+    """An Instagram mention is read back with its ids inside the `fields` parameter (field
+    expansion): an id holding `)` or `{` would ask for other fields of the account."""
+    from palabre.networks.base import Rejected
+
+    ig = channels.instagram(meta_double, cast.workspace)
+    connector = connector_class("instagram")(ig.channel)
+    meta_double.requests.clear()
+    for media_id, comment_id in (("1){id},name{", ""), ("17841400000000001", "2){id},name{")):
+        with pytest.raises(Rejected):
+            connector.mention(media_id=media_id, comment_id=comment_id)
+    assert list(meta_double.requests) == []

@@ -43,7 +43,7 @@ from palabre.networks.instagram import parse
 from palabre.networks.instagram.containers import Publishing
 from palabre.networks.instagram.parse import MENTION, TAG
 from palabre.networks.instagram.window import Window
-from palabre.networks.meta.graph import Graph, next_cursor
+from palabre.networks.meta.graph import ID, Graph, next_cursor
 
 MEDIA_SCANNED = 25  # the recent media whose comments each poll reads
 COMMENTS_PAGE = 50
@@ -248,6 +248,9 @@ class InstagramConnector(Connector):
         """A mention a webhook announced (only its ids come), read back.
         https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/mentions
         """
+        if not ID.fullmatch(media_id) or comment_id and not ID.fullmatch(comment_id):
+            # They go inside `fields` (field expansion): nothing but an id may.
+            raise Rejected(gettext("This is not an identifier the network gives."))
         if comment_id:
             name = "mentioned_comment"
             fields = f"{name}.comment_id({comment_id}){{id,text,timestamp,username,like_count}}"

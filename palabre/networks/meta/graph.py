@@ -40,6 +40,7 @@ TIMEOUT = 20.0  # seconds; an unanswered request becomes Unavailable and is retr
 MAX_BODY = 5 * 1024 * 1024  # no Graph answer Palabre reads is anywhere near this
 MAX_PAGES = 10
 # Graph ids ("1234", "1234_5678") and edge names ("me/accounts", "oauth/access_token").
+ID = re.compile(r"[A-Za-z0-9_]+")
 PATH = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
 
 

@@ -326,6 +326,7 @@ def test_a_stored_quota_is_kept_when_reading_again_fails(cast, fetching) -> None
             "checked_at": "2026-01-01T00:00:00+00:00",
         },
         {"total": 25, "used": 1, "window_seconds": 0, "checked_at": "2026-01-01T00:00:00+00:00"},
+        {"total": 0, "used": 0, "window_seconds": 86400, "checked_at": "2026-01-01T00:00:00+00:00"},
         {"total": 25, "used": 1, "window_seconds": 86400, "checked_at": "yesterday"},
         {"total": 25, "used": 1, "window_seconds": 86400, "checked_at": "2026-01-01T00:00:00"},
     ],
@@ -502,3 +503,15 @@ def test_a_posts_web_address_is_kept(cast, fetching) -> None:
     Fetching.url = "https://www.threads.net/@lumiere/post/C0ffee"
     [target] = _publish(_post(cast, ["threads"]))
     assert target.remote_url == "https://www.threads.net/@lumiere/post/C0ffee"
+
+
+@pytest.mark.parametrize("total", [0, -3])
+def test_a_quota_of_no_post_at_all_is_not_believed(cast, fetching, total: int) -> None:
+    """A network answering a quota of 0 (or less) posts a day held every post of the channel
+    for good, looked at again each hour: it is read as no quota known, and the network
+    itself refuses a post if it really is over."""
+    channel = _channel(cast, "instagram")
+    Fetching.quota = PublishingLimit(total=total, used=0)
+    [target] = _publish(_post(cast, ["instagram"]))
+    assert target.status == TargetStatus.PUBLISHED
+    assert limits.known_limit(Channel.objects.get(pk=channel.pk)) is None

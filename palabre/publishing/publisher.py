@@ -222,17 +222,22 @@ def _set_attempted(target: PostTarget, when: datetime | None) -> None:
     PostTarget.objects.filter(pk=target.pk).update(attempted_at=when)
 
 
+# Where a post's page may link to: the web, and the demo network's own addresses (which
+# no browser opens). A `javascript:` address would run on the post's page.
+LINKABLE = ("http", "https", "demo")
+
+
 def _web_address(url: str) -> str:
-    """The post's address as the network gave it, kept when it is one a link may lead to
-    (http or https; a `javascript:` address would run on the post's page) and fits its
-    column (else recording a post that went out would fail, and each retry with it)."""
+    """The post's address as the network gave it, kept when a link may lead there
+    (LINKABLE) and it fits its column (else recording a post that went out would fail,
+    and each retry with it)."""
     url = url.strip()
     try:
         scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return ""
     limit = PostTarget._meta.get_field("remote_url").max_length or 0
-    return url if scheme in ("http", "https") and len(url) <= limit else ""
+    return url if scheme in LINKABLE and len(url) <= limit else ""
 
 
 def _record(target: PostTarget, **remote: Any) -> None:

@@ -402,3 +402,19 @@ def test_a_page_listed_with_an_id_that_is_no_id_is_left_out(
     keys = ["facebook:../me", "facebook:12\x0034", "instagram:99/../1"]
     assert owner.post(PICK, {"account": keys}).status_code == 302
     assert not Channel.objects.exists()
+
+
+@pytest.mark.parametrize("user_id", ["12\x0034", "../me", ""])
+def test_a_person_whose_id_is_no_id_connects_nothing_without_a_500(
+    owner: Client, meta_double: Any, bakery: Any, user_id: str
+) -> None:
+    """Who logged in (their app-scoped id) is kept for Meta's callbacks: an id that is no
+    Graph id (a NUL character: PostgreSQL refuses it) answered the callback with a 500."""
+    import json
+
+    body = json.dumps({"id": user_id}).encode()
+    meta_double.fail(f"/{meta_double.version}/me", body=body, status=200)
+    answer = login(owner, meta_double, bakery.person)
+    assert answer.status_code == 302 and answer["Location"] == CHANNELS
+    assert not ConnectPending.objects.exists()
+    assert "could not be reached" in messages_of(owner)

@@ -120,7 +120,7 @@ def login_finish(*, code: str, redirect_uri: str) -> Login:
     finally:
         graph.close()
     user_id = me.get("id")
-    if not isinstance(user_id, str) or not user_id:
+    if not isinstance(user_id, str) or not ID.fullmatch(user_id):  # kept for the callbacks
         raise Unavailable(outbound.UNREACHABLE)
     return Login(user_id=user_id, accounts=tuple(_accounts(pages)))
 

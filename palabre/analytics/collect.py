@@ -110,20 +110,25 @@ def post_stat_collect(stat: PostStat) -> datetime | None:
         return None
     done = stat.collections + 1
     if found is not None:
+        # None where the network does not say (saves, video views: shown as such, never as
+        # 0). A figure no count can be leaves the last one in place.
+        counts = {name: getattr(found, name) for name in COUNTS}
         PostStat.objects.filter(pk=stat.pk).update(
-            likes=found.likes,
-            reposts=found.reposts,
-            replies=found.replies,
-            quotes=found.quotes,
-            impressions=found.impressions,
-            reach=found.reach,
-            # None where the network does not say (shown as such, never as 0).
-            saves=found.saves,
-            video_views=found.video_views,
+            **{name: n for name, n in counts.items() if n is None or _count(n) is not None},
             collections=done,
             collected_at=timezone.now(),
         )
     return _next_collection(stat.published_at, done)
+
+
+COUNTS = ("likes", "reposts", "replies", "quotes", "impressions", "reach", "saves", "video_views")
+MAX_COUNT = 2**31 - 1  # PostgreSQL's integer, the counts' columns
+
+
+def _count(value: int | None) -> int | None:
+    """A count as a network gave it, or None when it can be none (negative, or beyond any
+    column: believed, it failed the job at the database each time)."""
+    return value if value is not None and 0 <= value <= MAX_COUNT else None
 
 
 def _next_collection(published: datetime, done: int) -> datetime | None:
@@ -158,13 +163,17 @@ def channel_daily_collect(daily: ChannelDaily) -> datetime | None:
     except AuthExpired as error:
         channel_mark_needs_reconnect(channel=channel, reason=error.reason)
         return timezone.now() + timedelta(days=1)
+    followers = _count(figures.followers)
+    if followers is None:
+        log.info("analytics: channel %s: %r followers is no count", channel.pk, figures.followers)
+        return timezone.now() + timedelta(days=1)
     today = channel.workspace.local_date()
     channel_day_record(
         channel=channel,
         day=today,
-        followers=figures.followers,
-        following=figures.following,
-        reach=figures.reach,
+        followers=followers,
+        following=_count(figures.following),
+        reach=_count(figures.reach),
     )
     return timezone.now() + timedelta(days=1)
 

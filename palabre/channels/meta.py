@@ -109,7 +109,8 @@ def channel_connect_account(
     channel = holder or Channel(
         workspace=workspace, network=connector, connector=connector, account_id=account_id
     )
-    channel.name, channel.handle = name[:100], handle[:255]
+    # The network's text: PostgreSQL refuses a NUL character in it.
+    channel.name, channel.handle = name.replace("\x00", "")[:100], handle.replace("\x00", "")[:255]
     channel.credentials_expire_at = expires_at
     try:
         with transaction.atomic():  # another workspace may have taken it a moment ago

@@ -89,7 +89,14 @@ def _remote_id(value: str) -> str:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+    """The network's time in UTC. PostgreSQL refuses offsets beyond ±15:59, which Python
+    reads (up to ±23:59); a time that no date holds once in UTC (year 1 or 9999 with such
+    an offset) reads as now, when it arrived."""
+    moment = moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return timezone.now()
 
 
 def _identity(channel: Channel, item: IncomingInteraction, seen: datetime) -> Identity:

@@ -59,7 +59,7 @@ def known_limit(channel: Channel) -> KnownLimit | None:
     if not isinstance(found, dict):
         return None
     total, used, seconds = (_count(found.get(k)) for k in ("total", "used", "window_seconds"))
-    if total is None or used is None or not seconds:
+    if not total or used is None or not seconds:  # a quota of no post is none (see below)
         return None
     try:
         checked_at = datetime.fromisoformat(str(found.get("checked_at")))
@@ -91,6 +91,9 @@ def channel_publishing_limit_refresh(
     try:
         found = connector.publishing_limit()
     except (Rejected, Unavailable, RateLimited):
+        return known
+    if found.total < 1:
+        # No network allows no post at all: believed, it would hold every post for good.
         return known
     return _record(channel, found)
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,8 +148,8 @@ def _send(
             with _attempt(target):
                 post = connector.publish(outgoing)
             faults.point("publish.after_network")
-        target.remote_id, target.remote_url = post.remote_id, post.url
-        _record(target, remote_id=post.remote_id, remote_url=post.url)
+        target.remote_id, target.remote_url = post.remote_id, _web_address(post.url)
+        _record(target, remote_id=post.remote_id, remote_url=target.remote_url)
     parent = target.remote_id
     for index, text in enumerate(checked["thread"], start=2):
         if index - 2 < len(target.part_ids):
@@ -219,6 +220,24 @@ def _attempt(target: PostTarget) -> Iterator[None]:
 def _set_attempted(target: PostTarget, when: datetime | None) -> None:
     target.attempted_at = when
     PostTarget.objects.filter(pk=target.pk).update(attempted_at=when)
+
+
+# Where a post's page may link to: the web, and the demo network's own addresses (which
+# no browser opens). A `javascript:` address would run on the post's page.
+LINKABLE = ("http", "https", "demo")
+
+
+def _web_address(url: str) -> str:
+    """The post's address as the network gave it, kept when a link may lead there
+    (LINKABLE) and it fits its column (else recording a post that went out would fail,
+    and each retry with it)."""
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+    limit = PostTarget._meta.get_field("remote_url").max_length or 0
+    return url if scheme in LINKABLE and len(url) <= limit else ""
 
 
 def _record(target: PostTarget, **remote: Any) -> None:

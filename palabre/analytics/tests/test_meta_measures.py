@@ -189,3 +189,40 @@ def test_no_alert_without_a_baseline_of_known_reach(cast, measured) -> None:
     Measured.account_figures = AccountMetrics(followers=1000, reach=1)
     _daily(channel)
     assert not ReachAlert.objects.exists()
+
+
+# --- Figures no count can be -------------------------------------------------------------
+
+BEYOND = 2**31  # one more than PostgreSQL's integer, the counts' columns, holds
+
+
+def test_figures_no_count_can_be_leave_the_last_counts_in_place(cast, measured) -> None:
+    """A network answering -7 or 10^30 failed the job at the database (a check constraint,
+    an integer out of range), every time: the counts it gave in range are recorded, the
+    others stay as they were."""
+    stat = _stat(cast, connector="measured")
+    Measured.post_figures = PostMetrics(likes=4, replies=2, reach=300, saves=12)
+    post_stat_collect(stat)
+    stat.refresh_from_db()  # as the worker reads it, each time
+    Measured.post_figures = PostMetrics(
+        likes=10**30, replies=-3, reposts=5, reach=-7, saves=BEYOND, video_views=845
+    )
+    post_stat_collect(stat)
+    stat.refresh_from_db()
+    assert (stat.likes, stat.replies, stat.reposts) == (4, 2, 5)
+    assert (stat.reach, stat.saves, stat.video_views) == (300, 12, 845)
+    assert stat.collections == 2
+
+
+@pytest.mark.parametrize("followers", [-5, BEYOND, 10**40])
+def test_a_follower_count_no_count_can_be_records_no_day(cast, measured, followers) -> None:
+    stat = _stat(cast, connector="measured")
+    daily = ChannelDaily.objects.get(channel=stat.channel)
+    Measured.account_figures = AccountMetrics(followers=followers, following=-1, reach=BEYOND)
+    next_at = channel_daily_collect(daily)
+    assert next_at is not None  # tomorrow, as on any day
+    assert not ChannelDay.objects.filter(channel=stat.channel).exists()
+    Measured.account_figures = AccountMetrics(followers=1200, following=-1, reach=BEYOND)
+    channel_daily_collect(daily)
+    [day] = ChannelDay.objects.filter(channel=stat.channel)
+    assert (day.followers, day.following, day.reach) == (1200, None, None)

@@ -354,3 +354,67 @@ def test_a_list_that_can_no_longer_be_read_asks_to_log_in_again(
     answer = owner.get(PICK)
     assert answer.status_code == 302
     assert "expired" in messages_of(owner)
+
+
+# --- What the network lists is not believed blindly --------------------------------------
+
+
+def test_names_with_a_nul_character_connect_without_it(owner: Client, meta_double: Any) -> None:
+    """A Page's or an account's name is the network's text: a NUL character in it (which
+    PostgreSQL refuses in text) answered the pick with a 500, and connected nothing."""
+    person = meta_double.person("Brigitte Boulanger")
+    page = meta_double.page(person, "Boulan\x00gerie")
+    ig = meta_double.instagram(page, "lumi\x00ere")
+    picker(owner, meta_double, person)
+    done = owner.post(PICK, {"account": [f"facebook:{page.id}", f"instagram:{ig.id}"]})
+    assert done.status_code == 302
+    assert sorted(Channel.objects.values_list("name", "handle")) == [
+        ("Boulangerie", "Boulangerie"),
+        ("lumiere", "@lumiere"),
+    ]
+
+
+def test_a_page_listed_with_an_id_that_is_no_id_is_left_out(
+    owner: Client, meta_double: Any, bakery: Any
+) -> None:
+    """The Page's id becomes the channel's account and a Graph path (its webhooks'
+    subscription): one that is a path, or holds a NUL character, is no Page."""
+    import json
+
+    listed = {
+        "data": [
+            {"id": "../me", "name": "Chemin", "access_token": "t1"},
+            {"id": "12\x0034", "name": "Nul", "access_token": "t2"},
+            {
+                "id": bakery.page.id,
+                "name": "Boulangerie Lumière",
+                "access_token": "t3",
+                "instagram_business_account": {"id": "99/../1", "username": "chemin"},
+            },
+        ]
+    }
+    meta_double.fail(
+        f"/{meta_double.version}/me/accounts", body=json.dumps(listed).encode(), status=200
+    )
+    text = picker(owner, meta_double, bakery.person)
+    assert "Chemin" not in text and "Nul" not in text and "chemin" not in text
+    assert "Boulangerie Lumière" in text
+    keys = ["facebook:../me", "facebook:12\x0034", "instagram:99/../1"]
+    assert owner.post(PICK, {"account": keys}).status_code == 302
+    assert not Channel.objects.exists()
+
+
+@pytest.mark.parametrize("user_id", ["12\x0034", "../me", ""])
+def test_a_person_whose_id_is_no_id_connects_nothing_without_a_500(
+    owner: Client, meta_double: Any, bakery: Any, user_id: str
+) -> None:
+    """Who logged in (their app-scoped id) is kept for Meta's callbacks: an id that is no
+    Graph id (a NUL character: PostgreSQL refuses it) answered the callback with a 500."""
+    import json
+
+    body = json.dumps({"id": user_id}).encode()
+    meta_double.fail(f"/{meta_double.version}/me", body=body, status=200)
+    answer = login(owner, meta_double, bakery.person)
+    assert answer.status_code == 302 and answer["Location"] == CHANNELS
+    assert not ConnectPending.objects.exists()
+    assert "could not be reached" in messages_of(owner)

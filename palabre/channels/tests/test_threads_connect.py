@@ -212,3 +212,12 @@ def test_facebook_page_tokens_are_never_due(cast: Any) -> None:
     from palabre.channels.grants import refresh_due
 
     assert refresh_due(None) is None
+
+
+def test_a_name_with_a_nul_character_connects_without_it(owner: Client, meta_double: Any) -> None:
+    """The account's name is the network's text: a NUL character in it (which PostgreSQL
+    refuses in text) answered the callback with a 500, and connected nothing."""
+    account = meta_double.threads_user("lumiere\x00.threads", name="Lumi\x00ère")
+    assert threads_login(owner, meta_double, account)["Location"] == CHANNELS
+    channel = Channel.objects.get()
+    assert (channel.handle, channel.name) == ("@lumiere.threads", "Lumière")

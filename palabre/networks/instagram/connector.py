@@ -42,7 +42,7 @@ from palabre.networks.instagram import parse
 from palabre.networks.instagram.containers import Publishing
 from palabre.networks.instagram.parse import MENTION, TAG
 from palabre.networks.instagram.window import Window
-from palabre.networks.meta.graph import Graph, media_by_url, meta_graph, next_cursor
+from palabre.networks.meta.graph import ID, Graph, media_by_url, meta_graph, next_cursor
 
 MEDIA_SCANNED = 25  # the recent media whose comments each poll reads
 TAG_PAGES = 10  # of 25: how far back a poll reads the media the account is tagged in
@@ -244,6 +244,9 @@ class InstagramConnector(Connector):
         """A mention a webhook announced (only its ids come), read back.
         https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/mentions
         """
+        if not ID.fullmatch(media_id) or comment_id and not ID.fullmatch(comment_id):
+            # They go inside `fields` (field expansion): nothing but an id may.
+            raise Rejected(gettext("This is not an identifier the network gives."))
         if comment_id:
             name = "mentioned_comment"
             fields = f"{name}.comment_id({comment_id}){{id,text,timestamp,username,like_count}}"
@@ -318,7 +321,12 @@ class InstagramConnector(Connector):
         seconds = config.get("quota_duration")
         if not isinstance(total, int) or not isinstance(used, int):
             raise Unavailable(gettext("Instagram did not give its publishing limit."))
-        window = timedelta(seconds=seconds) if isinstance(seconds, int) and seconds > 0 else None
+        # A day, documented; a window beyond a week is no quota (and may hold no timedelta).
+        window = (
+            timedelta(seconds=seconds)
+            if isinstance(seconds, int) and 0 < seconds <= 7 * 86400
+            else None
+        )
         return PublishingLimit(total=total, used=used, window=window or timedelta(hours=24))
 
     # Reconciliation

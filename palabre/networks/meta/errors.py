@@ -12,6 +12,7 @@ https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/refe
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import httpx
@@ -39,6 +40,9 @@ PERMISSION_CODES = frozenset({10, *range(200, 300)})
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
 TRANSIENT_CODES = frozenset({1, 2})  # unknown error, service temporarily unavailable
 DEFAULT_WAIT = 600.0  # seconds, when a rate limit says nothing of when it ends
+# The longest wait believed: Meta's throttling lasts an hour or so; a header saying years
+# (or a number no date can hold) would stop a channel, or the worker's arithmetic.
+MAX_WAIT = 24 * 3600.0
 # Instagram's publishing errors come as codes (-2, -1, 4, 9, 36000…) whose meaning is in their
 # 2207xxx subcode: server errors and failed downloads to try again with a new container; the
 # 24-hour publishing limit reached (a wait, not a refusal); activity restricted as spam (code
@@ -49,10 +53,16 @@ IG_RESTRICTED = 2207051
 
 
 def error_of(body: Any) -> dict[str, Any] | None:
-    """The `error` object of a Graph API answer, or None."""
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return body["error"]
-    return None
+    """The `error` object of a Graph API answer, or None. Its `code` and `error_subcode`
+    are whole numbers or None, whatever the answer held: every reader compares them with
+    sets of codes, where a list or an object would raise TypeError."""
+    if not (isinstance(body, dict) and isinstance(body.get("error"), dict)):
+        return None
+    error = dict(body["error"])
+    for key in ("code", "error_subcode"):
+        value = error.get(key)
+        error[key] = value if isinstance(value, int) and not isinstance(value, bool) else None
+    return error
 
 
 def reason_of(error: dict[str, Any]) -> str:
@@ -77,20 +87,19 @@ def usage_wait(headers: httpx.Headers) -> float | None:
         if isinstance(value, dict):
             for entries in value.values():
                 for entry in entries if isinstance(entries, list) else []:
-                    minutes = (
+                    minutes = _number(
                         entry.get("estimated_time_to_regain_access")
                         if isinstance(entry, dict)
                         else None
                     )
-                    if isinstance(minutes, int | float) and minutes > 0:
-                        waits.append(float(minutes) * 60)
+                    if minutes is not None and minutes > 0:
+                        waits.append(min(minutes * 60, MAX_WAIT))
     if waits:
         # Meta's own estimate for the throttled business use case (the Page, the account).
         return max(waits)
     app = _header_json(headers, "x-app-usage")
     if isinstance(app, dict) and any(
-        isinstance(app.get(k), int | float) and app[k] >= 100
-        for k in ("call_count", "total_cputime", "total_time")
+        (_number(app.get(k)) or 0) >= 100 for k in ("call_count", "total_cputime", "total_time")
     ):
         return 3600.0
     return None
@@ -101,18 +110,30 @@ def usage_percent(headers: httpx.Headers) -> float | None:
     found: list[float] = []
     app = _header_json(headers, "x-app-usage")
     if isinstance(app, dict):
-        found += [float(v) for v in app.values() if isinstance(v, int | float)]
+        found += [n for n in map(_number, app.values()) if n is not None]
     buc = _header_json(headers, "x-business-use-case-usage")
     if isinstance(buc, dict):
         for entries in buc.values():
             for entry in entries if isinstance(entries, list) else []:
                 if isinstance(entry, dict):
                     found += [
-                        float(entry[k])
+                        n
                         for k in ("call_count", "total_cputime", "total_time")
-                        if isinstance(entry.get(k), int | float)
+                        if (n := _number(entry.get(k))) is not None
                     ]
     return max(found) if found else None
+
+
+def _number(value: Any) -> float | None:
+    """A finite number from a header's JSON; None for anything else (an integer too large
+    for a float included: float() raises OverflowError on it)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _header_json(headers: httpx.Headers, name: str) -> Any:

@@ -11,7 +11,11 @@ graph.threads.net (Threads) speak the same conventions.
   https://developers.facebook.com/docs/graph-api/securing-requests
 - lists follow `paging.cursors.after`
   (https://developers.facebook.com/docs/graph-api/results), a bounded number of pages;
-- a failure becomes one of the connector's four errors (errors.py); nothing else escapes.
+- a failure becomes one of the connector's four errors (errors.py); nothing else escapes;
+- a path is ids and edge names joined by slashes, nothing else: ids come from webhooks and
+  answers, and one holding `..`, `?` or `#` would make the request act on another object
+  (deleting "a comment" deleted the brand's post). Such a path is refused (Rejected), sent
+  nowhere.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +40,9 @@ from palabre.networks.meta import errors
 TIMEOUT = 20.0  # seconds; an unanswered request becomes Unavailable and is retried
 MAX_BODY = 5 * 1024 * 1024  # no Graph answer Palabre reads is anywhere near this
 MAX_PAGES = 10
+# Graph ids ("1234", "1234_5678") and edge names ("me/accounts", "oauth/access_token").
+ID = re.compile(r"[A-Za-z0-9_]+")
+PATH = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
 
 
 @dataclass(frozen=True)
@@ -97,8 +105,12 @@ class Graph:
         files: dict[str, Any] | None = None,
     ) -> Answer:
         self.last_error = None
+        if not PATH.fullmatch(path):
+            raise Rejected(
+                gettext("This is not an identifier the network gives; nothing was sent.")
+            )
         proof = self.proof()
-        url = f"{self.base}/{path.lstrip('/')}"
+        url = f"{self.base}/{path}"
         query = {**(params or {}), **(proof if method != "POST" else {})}
         form = {**(data or {}), **proof} if method == "POST" else None
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}

@@ -27,7 +27,7 @@ from django.conf import settings
 
 from palabre.lib import outbound
 from palabre.networks.base import ConnectorError, Unavailable
-from palabre.networks.meta.graph import Graph
+from palabre.networks.meta.graph import ID, Graph
 
 PAGE_FIELDS = "id,name,access_token,instagram_business_account{id,username}"
 MAX_PAGES = 20  # of 100 Pages each: an agency's person rarely manages more than 2,000
@@ -120,7 +120,7 @@ def login_finish(*, code: str, redirect_uri: str) -> Login:
     finally:
         graph.close()
     user_id = me.get("id")
-    if not isinstance(user_id, str) or not user_id:
+    if not isinstance(user_id, str) or not ID.fullmatch(user_id):  # kept for the callbacks
         raise Unavailable(outbound.UNREACHABLE)
     return Login(user_id=user_id, accounts=tuple(_accounts(pages)))
 
@@ -138,12 +138,15 @@ def _accounts(pages: list[dict[str, object]]) -> list[Account]:
     found: list[Account] = []
     for page in pages:
         page_id, name, token = page.get("id"), page.get("name"), page.get("access_token")
-        if not (isinstance(page_id, str) and isinstance(token, str) and page_id and token):
+        # An id becomes a channel's account and a Graph path: anything else is no Page.
+        if not (isinstance(page_id, str) and ID.fullmatch(page_id) and isinstance(token, str)):
+            continue
+        if not token:
             continue
         name = str(name or page_id)[:100]
         found.append(Account("facebook", page_id, name, name, page_id, token))
         ig = page.get("instagram_business_account")
-        if isinstance(ig, dict) and isinstance(ig.get("id"), str) and ig["id"]:
+        if isinstance(ig, dict) and isinstance(ig.get("id"), str) and ID.fullmatch(ig["id"]):
             username = str(ig.get("username") or ig["id"])[:100]
             found.append(Account("instagram", ig["id"], username, "@" + username, page_id, token))
     return found

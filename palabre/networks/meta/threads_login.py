@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from palabre.lib import outbound
 from palabre.networks.base import Unavailable
-from palabre.networks.meta.graph import Graph
+from palabre.networks.meta.graph import ID, Graph
 
 SCOPES = (
     "threads_basic",
@@ -117,6 +117,8 @@ def login_finish(*, code: str, redirect_uri: str) -> ThreadsAccount:
     finally:
         graph.close()
     user_id = _text(me.get("id"))
+    if not ID.fullmatch(user_id):  # the channel's account, and a Graph path
+        raise Unavailable(outbound.UNREACHABLE)
     username = str(me.get("username") or user_id)[:100]
     return ThreadsAccount(user_id, username, str(me.get("name") or username)[:100], token)
 

@@ -30,6 +30,7 @@ from importlib import import_module
 from typing import Any
 
 from palabre.networks.base import RateLimited, Unavailable, WebhookItem
+from palabre.networks.meta.graph import ID
 
 log = logging.getLogger("palabre.networks.meta")
 
@@ -96,7 +97,7 @@ def delivery_read(payload: Any, *, app: str) -> Delivery:
         if not isinstance(entry, dict):
             continue
         account = entry.get("id") if obj != "threads" else entry.get("target_id")
-        if isinstance(account, str | int) and not isinstance(account, bool):
+        if isinstance(account, str | int) and not isinstance(account, bool) and _is_id(account):
             accounts.add((connector, str(account)))
         if parser is None:
             continue
@@ -108,10 +109,16 @@ def delivery_read(payload: Any, *, app: str) -> Delivery:
             log.warning("webhook: a %s entry could not be read", obj, exc_info=True)
             continue
         for item in found if isinstance(found, list) else []:
-            if isinstance(item, WebhookItem) and item.account_id:
+            if isinstance(item, WebhookItem) and _is_id(item.account_id):
                 items.append((connector, item))
                 accounts.add((connector, item.account_id))
     return Delivery(tuple(items), frozenset(accounts))
+
+
+def _is_id(value: str | int) -> bool:
+    """A Graph id: the channel is looked for by it (a NUL character, refused by PostgreSQL
+    in a query, or any other text names no account)."""
+    return bool(ID.fullmatch(str(value)))
 
 
 def _object_and_entries(payload: dict[str, Any], *, app: str) -> tuple[str, list[Any]]:

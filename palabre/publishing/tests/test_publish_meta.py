@@ -51,6 +51,7 @@ class Fetching(DemoConnector):
     quota = PublishingLimit(total=100, used=0)
     quota_reads = 0
     quota_error: Exception | None = None
+    url: str | None = None  # the post's address as the network answers it
 
     def upload_media(self, upload: MediaUpload) -> Media:
         Fetching.uploads.append(upload)
@@ -58,7 +59,8 @@ class Fetching(DemoConnector):
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         Fetching.posts.append(post)
-        return super().publish(post)
+        published = super().publish(post)
+        return published if Fetching.url is None else replace(published, url=Fetching.url)
 
     def publishing_limit(self) -> PublishingLimit:
         Fetching.quota_reads += 1
@@ -74,6 +76,7 @@ def fetching(monkeypatch, settings, tmp_path):
     monkeypatch.setitem(CONNECTORS, Fetching.key, f"{__name__}.Fetching")
     Fetching.uploads, Fetching.posts = [], []
     Fetching.quota, Fetching.quota_reads, Fetching.quota_error = PublishingLimit(100, 0), 0, None
+    Fetching.url = None
 
 
 def _channel(cast, network: str, name: str = "") -> Channel:
@@ -323,6 +326,7 @@ def test_a_stored_quota_is_kept_when_reading_again_fails(cast, fetching) -> None
             "checked_at": "2026-01-01T00:00:00+00:00",
         },
         {"total": 25, "used": 1, "window_seconds": 0, "checked_at": "2026-01-01T00:00:00+00:00"},
+        {"total": 0, "used": 0, "window_seconds": 86400, "checked_at": "2026-01-01T00:00:00+00:00"},
         {"total": 25, "used": 1, "window_seconds": 86400, "checked_at": "yesterday"},
         {"total": 25, "used": 1, "window_seconds": 86400, "checked_at": "2026-01-01T00:00:00"},
     ],
@@ -464,3 +468,51 @@ def test_who_may_answer_a_published_threads_post_stays_as_it_went_out(cast, fetc
         post_update(post=Post.objects.get(pk=post.pk), variants=changed, **arguments)
     post_update(post=Post.objects.get(pk=post.pk), variants={"threads": same}, **arguments)
     assert post.variants.get().reply_control == "followers_only"
+
+
+# --- What the network answers is not believed blindly ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",  # a link on the post's page, run on a click
+        " JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "https://www.instagram.com/p/" + "x" * 600,  # longer than the column holds
+    ],
+)
+def test_a_posts_address_is_kept_only_when_it_is_a_web_address_that_fits(
+    client: Client, cast, fetching, url: str
+) -> None:
+    """The network gives the post's address (its permalink); the post's page links to it.
+    A script there ran on a click; one too long for its column failed the recording of a
+    post that had gone out (PostgreSQL), and every retry after it."""
+    _channel(cast, "threads")
+    Fetching.url = url
+    post = _post(cast, ["threads"])
+    [target] = _publish(post)
+    assert target.status == TargetStatus.PUBLISHED and target.remote_id
+    assert target.remote_url == ""
+    client.force_login(cast.bob)
+    page = client.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
+    assert "alert(" not in page and "x" * 600 not in page
+
+
+def test_a_posts_web_address_is_kept(cast, fetching) -> None:
+    _channel(cast, "threads")
+    Fetching.url = "https://www.threads.net/@lumiere/post/C0ffee"
+    [target] = _publish(_post(cast, ["threads"]))
+    assert target.remote_url == "https://www.threads.net/@lumiere/post/C0ffee"
+
+
+@pytest.mark.parametrize("total", [0, -3])
+def test_a_quota_of_no_post_at_all_is_not_believed(cast, fetching, total: int) -> None:
+    """A network answering a quota of 0 (or less) posts a day held every post of the channel
+    for good, looked at again each hour: it is read as no quota known, and the network
+    itself refuses a post if it really is over."""
+    channel = _channel(cast, "instagram")
+    Fetching.quota = PublishingLimit(total=total, used=0)
+    [target] = _publish(_post(cast, ["instagram"]))
+    assert target.status == TargetStatus.PUBLISHED
+    assert limits.known_limit(Channel.objects.get(pk=channel.pk)) is None

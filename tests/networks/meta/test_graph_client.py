@@ -104,3 +104,46 @@ def test_threads_through_the_same_client(meta_double: MetaDouble) -> None:
         published["id"]
     ]
     assert json.loads(json.dumps(limits))["data"][0]["config"]["quota_total"] == 250
+
+
+@pytest.mark.parametrize("minutes", ["1e308", "1e999", "99999999999", "-5", '"soon"'])
+def test_a_rate_limits_wait_is_never_beyond_a_day(
+    page_graph: tuple[Graph, Any, MetaDouble], minutes: str
+) -> None:
+    """Whatever wait the usage header states, the worker can date the next attempt, and a
+    channel is never put off for more than a day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from palabre.channels.connectors import wait_out
+
+    graph, page, double = page_graph
+    entry = '{"type": "pages", "estimated_time_to_regain_access": ' + minutes + "}"
+    usage = f'{{"{page.id}": [{entry}]}}'
+    double.fail(
+        f"/{double.version}/{page.id}",
+        code=32,
+        message="(#32) Page request limit reached",
+        headers={"X-Business-Use-Case-Usage": usage},
+        status=400,
+    )
+    with pytest.raises(RateLimited) as limited:
+        graph.get(page.id)
+    retry = wait_out(limited.value)
+    assert timezone.now() < retry.when <= timezone.now() + timedelta(days=1, seconds=5)
+
+
+def test_an_answer_slow_to_check_is_read_at_once(
+    page_graph: tuple[Graph, Any, MetaDouble],
+) -> None:
+    """A string left open full of escaped quotes (the JSON depth check took quadratic time:
+    a few megabytes held a worker for days): unreadable, said at once."""
+    import time
+
+    graph, page, double = page_graph
+    double.malformed(f"/{double.version}/{page.id}", body=b'{"a": "' + b'\\"' * 40_000, status=200)
+    started = time.monotonic()
+    with pytest.raises(Unavailable):
+        graph.get(page.id)
+    assert time.monotonic() - started < 3

@@ -196,3 +196,73 @@ def test_a_delivery_records_when_webhooks_last_arrived(client: Client, cast) -> 
     assert post(client, json.dumps(payload).encode()).status_code == 200
     grant.refresh_from_db()
     assert grant.webhook_received_at is not None
+
+
+# --- Signed, and still hostile (a network that misbehaves, or its app secret leaked) -------
+
+
+def _threads_reply(timestamp: str, owner: str = "7890") -> bytes:
+    reply = {
+        "id": f"reply-{len(timestamp)}",
+        "username": "fan",
+        "text": "Vous ouvrez dimanche ?",
+        "timestamp": timestamp,
+        "replied_to": {"id": "555"},
+        "root_post": {"id": "555", "owner_id": owner, "username": "lumiere"},
+    }
+    notification = {"app_id": "1", "topic": "moderate", "target_id": owner, "time": 1}
+    return json.dumps({**notification, "values": {"field": "replies", "value": reply}}).encode()
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "instant"),
+    [
+        # An offset PostgreSQL refuses (it takes ±15:59 at most): the same instant in UTC.
+        ("2026-03-01T10:00:00+2000", "2026-02-28T14:00:00+00:00"),
+        ("2026-03-01T10:00:00-2359", "2026-03-02T09:59:00+00:00"),
+        # An instant no date holds once in UTC: read as unknown (the time it arrived).
+        ("9999-12-31T23:59:59-2359", None),
+        ("0001-01-01T00:00:00+2359", None),
+    ],
+)
+def test_a_time_with_any_offset_is_stored_in_utc(
+    client: Client, cast, timestamp: str, instant: str | None
+) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    Channel.objects.create(
+        workspace=cast.workspace,
+        network="threads",
+        connector="threads",
+        name="T",
+        account_id="7890",
+    )
+    before = timezone.now()
+    body = _threads_reply(timestamp)
+    response = post(client, body, path="/hooks/threads/", secret=THREADS_SECRET)
+    assert response.status_code == 200
+    stored = Interaction.objects.get().created_at
+    if instant is None:
+        assert before <= stored <= timezone.now()
+    else:
+        assert stored == datetime.fromisoformat(instant)
+
+
+@pytest.mark.parametrize("account", ["78\x0090", "7890\x00", "../7890", "7890/x"])
+def test_an_account_id_that_is_no_id_is_ignored(client: Client, cast, account: str) -> None:
+    """A NUL character in an entry's id reached a database query (PostgreSQL refuses it in
+    text: a 500, and Meta delivering the same again for hours)."""
+    Channel.objects.create(
+        workspace=cast.workspace,
+        network="threads",
+        connector="threads",
+        name="T",
+        account_id="7890",
+    )
+    page = {"object": "page", "entry": [{"id": account, "time": 1, "changes": []}]}
+    assert post(client, json.dumps(page).encode()).status_code == 200
+    body = _threads_reply("2026-03-01T10:00:00+0000", owner=account)
+    assert post(client, body, path="/hooks/threads/", secret=THREADS_SECRET).status_code == 200
+    assert not Interaction.objects.exists()

@@ -241,8 +241,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # httpx logs each request's URL at INFO, and the Graph API's access token travels in
-        # the query string (palabre/networks/meta/graph.py): credentials are never logged.
+        # httpx logs each request's URL at INFO. Graph calls carry their token in a header,
+        # but Meta's token exchanges take the app secret and tokens in the query string, as
+        # Meta documents them: kept at WARNING, credentials are never logged
+        # (tests/hostile/test_meta_secrets.py).
         "httpx": {"level": "WARNING"},
     },
 }

@@ -97,9 +97,12 @@ def _photo(cast, name: str = "levain.jpg") -> object:
 
 
 def _post(cast, networks: list[str], idea: str = "Le pain du jour est prêt.") -> Post:
-    return post_create(
+    post = post_create(
         workspace=cast.workspace, author=cast.bob, idea=idea, category="helpful", networks=networks
     )
+    for variant in post.variants.filter(network="instagram"):
+        variant.media.set([_photo(cast)])  # Instagram publishes nothing without one
+    return post
 
 
 def _publish(post: Post) -> list[PostTarget]:

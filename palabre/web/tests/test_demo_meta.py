@@ -88,3 +88,16 @@ def test_saves_and_video_views_only_on_facebook_and_instagram(bakery) -> None:
     others = stats.exclude(channel__network__in=["facebook", "instagram"])
     assert not others.filter(saves__isnull=False).exists()
     assert not others.filter(video_views__isnull=False).exists()
+
+
+def test_answers_on_meta_channels_are_public_as_on_those_networks(bakery) -> None:
+    """No "followers only" or "only them" answer on Facebook, Instagram or Threads: those
+    networks have none (a private reply is its own action); Mastodon's demo keeps them."""
+    client = Client()
+    assert client.login(email="lucas@lumiere.example", password=demo.DEMO_PASSWORD)
+    for network in ("facebook", "instagram", "mastodon"):
+        comment = Interaction.objects.filter(channel=bakery[network], kind="comment").first()
+        assert comment is not None
+        page = client.get(f"/w/{demo.DEMO_SLUG}/inbox/{comment.pk}/").content.decode()
+        narrower = 'name="visibility" value="direct"' in page
+        assert narrower is (network == "mastodon"), network

@@ -95,6 +95,7 @@ class InstagramConnector(Connector):
                 version=settings.PALABRE_META_API_VERSION,
                 token=credentials["page_token"],
                 app_secret=settings.PALABRE_META_APP_SECRET,
+                network="Instagram",
             )
         return self._graph
 

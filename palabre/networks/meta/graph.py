@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from django.utils.translation import gettext
 
 from palabre.lib import boundedjson, outbound
-from palabre.networks.base import Unavailable
+from palabre.networks.base import AuthExpired, ConnectorError, Unavailable
 from palabre.networks.meta import errors
 
 TIMEOUT = 20.0  # seconds; an unanswered request becomes Unavailable and is retried
@@ -46,10 +47,16 @@ class Graph:
     reaches the unversioned paths (Threads' token endpoints: /oauth/access_token,
     /access_token, /refresh_access_token)."""
 
-    def __init__(self, *, base_url: str, version: str, token: str, app_secret: str = "") -> None:
+    def __init__(
+        self, *, base_url: str, version: str, token: str, app_secret: str = "", network: str = ""
+    ) -> None:
         self.base = "/".join(part for part in (base_url.rstrip("/"), version.strip("/")) if part)
         self.token = token
         self.app_secret = app_secret
+        # The network's name for people ("Instagram"): a token it no longer accepts then
+        # says so in their language, with Meta's English words in brackets, on the channel's
+        # row and in its owners' notice.
+        self.network = network
         self.last_usage: float | None = None  # the highest usage header seen, in percent
         # The `error` object of the last refused request: a connector that must tell one
         # refusal from another (a private reply already sent) reads its code here.
@@ -111,10 +118,21 @@ class Graph:
         body = _parse(raw)
         self.last_error = errors.error_of(body)
         if response.status_code >= 400 or self.last_error is not None:
-            raise errors.translate(response.status_code, body, response.headers)
+            raise self._for_people(errors.translate(response.status_code, body, response.headers))
         if not isinstance(body, dict):
             raise Unavailable("the network's answer could not be read")
         return Answer(body, response.headers)
+
+    def _for_people(self, error: ConnectorError) -> ConnectorError:
+        if isinstance(error, AuthExpired) and self.network:
+            return AuthExpired(
+                gettext(
+                    "%(network)s no longer accepts Palabre's access to this account "
+                    "(%(reason)s). Connect the account again."
+                )
+                % {"network": self.network, "reason": error.reason.rstrip(".")}
+            )
+        return error
 
     def proof(self) -> dict[str, str]:
         if not self.token or not self.app_secret:

@@ -88,6 +88,7 @@ class ThreadsConnector(Connector):
                 version=settings.PALABRE_THREADS_API_VERSION,
                 token=str(token),
                 app_secret=settings.PALABRE_THREADS_APP_SECRET,
+                network="Threads",
             )
         return self._graph
 

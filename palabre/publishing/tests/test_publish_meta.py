@@ -391,8 +391,10 @@ def test_the_calendar_warns_of_a_day_over_a_channels_quota(client: Client, cast)
     day = (timezone.now() + timedelta(days=3)).astimezone(tz).replace(hour=9, minute=0)
     for hours in (0, 2, 4):
         _planned(cast, day + timedelta(hours=hours))
-    _planned(cast, day + timedelta(days=1))  # the next day: one, under the quota
+    _planned(cast, day + timedelta(days=1))  # the next day: two, at the quota
+    _planned(cast, day + timedelta(days=1, hours=3))
     _planned(cast, day + timedelta(days=1, hours=1), status="draft")  # drafts do not count
+    _planned(cast, day + timedelta(days=1, hours=2), status="failed")  # nor failures
     cast.anna.language = "en"  # the words asserted below are the English ones
     cast.anna.save(update_fields=["language"])
     client.force_login(cast.anna)  # the approver reads the calendar

@@ -122,7 +122,9 @@ def channel_pick_meta(request: HttpRequest, slug: str) -> HttpResponse:
         _say_picked(request, picked)
         return redirect("channel_list", slug=slug)
     choices = meta.pending_choices(pending=pending, user=request.user)
-    context = {"membership": membership, "choices": choices}
+    # When every account is another workspace's, there is nothing to press "Connect" for.
+    tickable = any(not choice.elsewhere for choice in choices)
+    context = {"membership": membership, "choices": choices, "tickable": tickable}
     return render(request, "channels/pick_meta.html", context)
 
 

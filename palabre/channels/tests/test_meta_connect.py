@@ -289,7 +289,10 @@ def test_connecting_again_reconnects_the_same_channel(
     channel_mark_needs_reconnect(channel=channel, reason="Error validating access token")
     assert "Reconnect" in messages_of(owner)
     text = picker(owner, meta_double, bakery.person)
-    assert "Already a channel of this workspace" in text
+    # Ticked already: "Reconnect" was what the person asked for; the other Page is not.
+    assert "needs reconnecting: ticked, it is reconnected" in text
+    assert f'value="facebook:{bakery.page.id}" checked' in text
+    assert f'value="facebook:{bakery.other.id}">' in text
     owner.post(PICK, {"account": [f"facebook:{bakery.page.id}"]})
     channel.refresh_from_db()
     assert Channel.objects.count() == 1
@@ -354,3 +357,21 @@ def test_a_list_that_can_no_longer_be_read_asks_to_log_in_again(
     answer = owner.get(PICK)
     assert answer.status_code == 302
     assert "expired" in messages_of(owner)
+
+
+def test_a_list_of_other_workspaces_accounts_only_has_nothing_to_connect(
+    owner: Client, cast: Any, meta_double: Any, bakery: Any
+) -> None:
+    Channel.objects.create(
+        workspace=cast.other_workspace,
+        network="facebook",
+        connector="facebook",
+        name="Boulangerie Lumière",
+        account_id=bakery.other.id,
+    )
+    alone = picker(owner, meta_double, bakery.person, pages=[bakery.other])
+    assert "already a channel of another workspace" in alone
+    assert "Connect the ticked accounts" not in alone
+    assert "None of these accounts can be connected here" in alone
+    both = picker(owner, meta_double, bakery.person)  # with Pages that can be connected
+    assert "Connect the ticked accounts" in both

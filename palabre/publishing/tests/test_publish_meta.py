@@ -469,3 +469,23 @@ def test_who_may_answer_a_published_threads_post_stays_as_it_went_out(cast, fetc
         post_update(post=Post.objects.get(pk=post.pk), variants=changed, **arguments)
     post_update(post=Post.objects.get(pk=post.pk), variants={"threads": same}, **arguments)
     assert post.variants.get().reply_control == "followers_only"
+
+
+def test_the_composer_warns_that_photos_cannot_reach_instagram_from_here(
+    client: Client, cast, fetching, settings
+) -> None:
+    """Said where the post is written, not only in Settings → Channels: Instagram would fail
+    to fetch the photo at publishing time."""
+    _channel(cast, "instagram")
+    post = _post(cast, ["instagram"])  # with a photo
+    client.force_login(cast.erin)
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    page = client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert 'data-code="publishing.media_unreachable"' in page
+    settings.SITE_URL = "https://palabre.example.org"
+    page = client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert "media_unreachable" not in page
+    # A network that takes uploads is not concerned.
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    Channel.objects.update(connector="demo")
+    assert "media_unreachable" not in client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()

@@ -213,8 +213,14 @@ def test_cancelling_on_facebook_connects_nothing(
 ) -> None:
     answer = login(owner, meta_double, bakery.person, allow=False)
     assert answer.status_code == 302 and answer["Location"] == CHANNELS
-    assert "did not authorize" in messages_of(owner)
+    # The person's own choice, said as one: not "Facebook did not authorize Palabre".
+    assert "Cancelled in the Facebook window; nothing was connected." in messages_of(owner)
     assert not ConnectPending.objects.exists()
+    # Facebook's refusal for another reason is said as a refusal.
+    owner.post(f"{CHANNELS}meta/")
+    state = owner.session["palabre_meta_oauth"]["state"]
+    owner.get("/channels/meta/callback/", {"error": "server_error", "state": state})
+    assert "Facebook did not authorize Palabre" in messages_of(owner)
 
 
 def test_a_forged_or_replayed_callback_connects_nothing(

@@ -83,7 +83,7 @@ def meta_callback(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
     if "code" not in request.GET:
-        messages.error(request, _("Facebook did not authorize Palabre; nothing was connected."))
+        _say_not_authorized(request, network="Facebook")
         return redirect("channel_list", slug=slug)
     assert isinstance(request.user, User)
     try:
@@ -122,8 +122,25 @@ def channel_pick_meta(request: HttpRequest, slug: str) -> HttpResponse:
         _say_picked(request, picked)
         return redirect("channel_list", slug=slug)
     choices = meta.pending_choices(pending=pending, user=request.user)
-    context = {"membership": membership, "choices": choices}
+    # When every account is another workspace's, there is nothing to press "Connect" for.
+    tickable = any(not choice.elsewhere for choice in choices)
+    context = {"membership": membership, "choices": choices, "tickable": tickable}
     return render(request, "channels/pick_meta.html", context)
+
+
+def _say_not_authorized(request: HttpRequest, *, network: str) -> None:
+    """The person cancelled in the network's window (`error_reason=user_denied`, as Meta's
+    login redirects: https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow):
+    what they chose, not a failure; anything else is the network's refusal."""
+    if request.GET.get("error_reason") == "user_denied":
+        messages.info(
+            request,
+            _("Cancelled in the %(network)s window; nothing was connected.") % {"network": network},
+        )
+    elif network == "Threads":
+        messages.error(request, _("Threads did not authorize Palabre; nothing was connected."))
+    else:
+        messages.error(request, _("Facebook did not authorize Palabre; nothing was connected."))
 
 
 def _say_picked(request: HttpRequest, picked: meta.Picked) -> None:
@@ -147,7 +164,7 @@ def threads_callback(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
     if "code" not in request.GET:
-        messages.error(request, _("Threads did not authorize Palabre; nothing was connected."))
+        _say_not_authorized(request, network="Threads")
         return redirect("channel_list", slug=slug)
     assert isinstance(request.user, User)
     try:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Membership, Workspace
@@ -181,7 +182,8 @@ def _needs_reconnect_text(channel: Channel, reason: str) -> str:
         "“%(name)s” (%(network)s) needs reconnecting: the network no longer accepts Palabre's "
         "access. Posts for it wait until someone reconnects it in Settings → Channels."
     ) % {"name": channel.name, "network": channel.network_label}
-    return f"{text} ({reason[:200]})" if reason else text
+    # Cut at a word, and marked as cut: Meta's reasons run to 250 characters.
+    return f"{text} ({Truncator(reason).chars(300)})" if reason else text
 
 
 def channel_owners_tell(

@@ -136,6 +136,10 @@ class Identity(models.Model):
 
     @property
     def at_handle(self) -> str:
+        """ "@handle"; where the network gives a name and no handle (Facebook), the name, as
+        it is: "@Fanny Fan" names no one."""
+        if self.display_name and self.handle == self.display_name:
+            return self.handle
         return "@" + self.handle.lstrip("@")
 
 

@@ -68,8 +68,12 @@ def demo_publishing(workspace: Workspace, author: User) -> None:
     )
     for network, text in VARIANTS.items():
         PostVariant.objects.filter(post=launch, network=network).update(text=text)
-    for variant in launch.variants.filter(network__in=["bluesky", "instagram"]):
-        variant.media.set([photos[0]])
+    launch.variants.get(network="bluesky").media.set([photos[0]])
+    # On Instagram, a carousel: the loaf, then the shop window.
+    instagram = launch.variants.get(network="instagram")
+    instagram.instagram_format = "carousel"
+    instagram.save(update_fields=["instagram_format"])
+    instagram.media.set([photos[0], photos[1]])
     keeping = post_create(
         workspace=workspace,
         author=author,

@@ -205,11 +205,12 @@ def _limited(channels: list[Channel]) -> list[tuple[Channel, KnownLimit]]:
 def _planned_by_day(
     channel: Channel, start: datetime, end: datetime, *, leave_out: int | None = None
 ) -> dict[date, int]:
-    """Posts planned on the channel between start and end (drafts aside), per local day."""
+    """Posts planned on the channel between start and end, per local day: drafts aside, and
+    failed ones, which took no place in the quota."""
     tz = channel.workspace.tzinfo
     posts = (
         Post.objects.filter(variants__channels=channel, publish_at__gte=start, publish_at__lt=end)
-        .exclude(status=PostStatus.DRAFT)
+        .exclude(status__in=[PostStatus.DRAFT, PostStatus.FAILED])
         .exclude(pk=leave_out or 0)
         .values_list("pk", "publish_at")
         .distinct()  # a post with two variants on the channel is still one post

@@ -14,8 +14,13 @@ import hashlib
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from palabre.channels.models import Channel
+from palabre.lib.reachable import site_unreachable_reason
+from palabre.networks.registry import connector_class
 from palabre.publishing.models import MediaItem
+from palabre.publishing.rules.base import Problem
 
 # A signature made for these addresses is good for nothing else (django.core.signing).
 SALT = "palabre.publishing.public_media"
@@ -53,3 +58,24 @@ def media_for_public_token(token: str) -> MediaItem | None:
     if item is None or _file_mark(item) != mark:
         return None
     return item
+
+
+def unreachable_media_problems(*, channels: list[Channel], media: list[MediaItem]) -> list[Problem]:
+    """The composer's warning when files are to go to a network that fetches them, from an
+    instance the internet cannot reach: the network would fail to, at publishing time.
+    Settings → Channels says it too, but the person writing the post is here."""
+    reason = site_unreachable_reason(settings.SITE_URL) if media else ""
+    fetching = [c for c in channels if connector_class(c.connector).fetches_media_by_url]
+    if not reason or not fetching:
+        return []
+    return [
+        Problem(
+            "publishing.media_unreachable",
+            _(
+                "%(network)s fetches each photo and video from this instance's address, which "
+                "the internet cannot reach (%(reason)s): publishing them there will fail. The "
+                "administrator sets SITE_URL to the instance's public https address."
+            )
+            % {"network": fetching[0].network_label, "reason": reason},
+        )
+    ]

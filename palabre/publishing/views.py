@@ -44,7 +44,7 @@ from palabre.publishing.media import (
     parse_tags,
 )
 from palabre.publishing.models import MediaItem, Notice, Post, PostStatus
-from palabre.publishing.public_media import media_for_public_token
+from palabre.publishing.public_media import media_for_public_token, unreachable_media_problems
 from palabre.publishing.rules.base import Problem
 from palabre.strategy.guidelines import promotional_share_problem
 
@@ -447,6 +447,9 @@ def _checks(
         # The day's posts on each channel against its daily quota, where the network has one.
         checks[network].text.warnings += post_limit_problems(
             post=post, channels=variant.channels, publish_at=publish_at
+        )
+        checks[network].text.warnings += unreachable_media_problems(
+            channels=variant.channels, media=variant.media
         )
     return checks, crosspost
 

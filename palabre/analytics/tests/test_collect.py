@@ -28,7 +28,7 @@ def test_a_published_post_gets_its_counts_read_on_a_decaying_schedule(cast) -> N
     stat = PostStat.objects.get(target=target)
     assert stat.next_attempt_at == target.published_at + COLLECT_AFTER[0]
     assert (stat.media_format, stat.category, stat.length) == (
-        "text",
+        "image",  # an Instagram post holds a photo at least
         "helpful",
         len(target.variant.text),
     )

@@ -1,5 +1,6 @@
 """What Settings → Channels says of a Facebook, Instagram or Threads channel: whether images
-can be published there, the webhook address to register, whether webhooks arrive."""
+can be published there, the webhook address to register, whether webhooks arrive, and how
+much of its daily publishing quota is used."""
 
 from __future__ import annotations
 
@@ -48,3 +49,25 @@ def channel_meta_notes(channel: Channel) -> MetaNotes | None:
 @register.filter
 def meta_notes(channel: Channel) -> MetaNotes | None:
     return channel_meta_notes(channel)
+
+
+@dataclass(frozen=True)
+class QuotaNote:
+    used: int  # posts in the network's window, as last read plus Palabre's since
+    total: int
+    hours: int  # the window
+
+
+@register.filter
+def daily_quota(channel: Channel) -> QuotaNote | None:
+    """The channel's publishing quota as last read (Instagram's, Threads'), or None: never
+    read, or the network has none. Read from what is stored: the page asks nothing."""
+    from palabre.publishing.limits import known_limit, used_now  # publishing builds on channels
+
+    known = known_limit(channel)
+    if known is None:
+        return None
+    hours = max(1, round(known.window.total_seconds() / 3600))
+    return QuotaNote(
+        used=min(used_now(channel, known), known.total), total=known.total, hours=hours
+    )

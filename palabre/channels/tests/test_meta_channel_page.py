@@ -114,3 +114,17 @@ def test_the_channel_list_lets_its_forms_lead_to_the_login_pages(
     assert "form-action 'self' https: http://127.0.0.1:4321;" in policy + ";"
     elsewhere = owner.get("/w/lumiere/")["Content-Security-Policy"]
     assert "form-action 'self';" in elsewhere + ";"
+
+
+def test_the_daily_quota_is_shown_where_the_network_has_one(owner: Client, cast: Any) -> None:
+    """As last read from the network, plus what Palabre published since: no request."""
+    ig = channel(cast, "instagram", "1784")
+    fb = channel(cast, "facebook", "101")
+    read = {"total": 100, "used": 7, "window_seconds": 86400, "checked_at": timezone.now()}
+    Channel.objects.filter(pk=ig.pk).update(
+        server={"publishing_limit": {**read, "checked_at": read["checked_at"].isoformat()}}
+    )
+    text = page(owner)
+    assert 'data-quota="7/100"' in row(text, ig)
+    assert "Daily quota: 7 of 100 posts in 24 hours" in row(text, ig)
+    assert "data-quota" not in row(text, fb)  # Facebook has none

@@ -213,8 +213,14 @@ def test_cancelling_on_facebook_connects_nothing(
 ) -> None:
     answer = login(owner, meta_double, bakery.person, allow=False)
     assert answer.status_code == 302 and answer["Location"] == CHANNELS
-    assert "did not authorize" in messages_of(owner)
+    # The person's own choice, said as one: not "Facebook did not authorize Palabre".
+    assert "Cancelled in the Facebook window; nothing was connected." in messages_of(owner)
     assert not ConnectPending.objects.exists()
+    # Facebook's refusal for another reason is said as a refusal.
+    owner.post(f"{CHANNELS}meta/")
+    state = owner.session["palabre_meta_oauth"]["state"]
+    owner.get("/channels/meta/callback/", {"error": "server_error", "state": state})
+    assert "Facebook did not authorize Palabre" in messages_of(owner)
 
 
 def test_a_forged_or_replayed_callback_connects_nothing(
@@ -289,7 +295,10 @@ def test_connecting_again_reconnects_the_same_channel(
     channel_mark_needs_reconnect(channel=channel, reason="Error validating access token")
     assert "Reconnect" in messages_of(owner)
     text = picker(owner, meta_double, bakery.person)
-    assert "Already a channel of this workspace" in text
+    # Ticked already: "Reconnect" was what the person asked for; the other Page is not.
+    assert "needs reconnecting: ticked, it is reconnected" in text
+    assert f'value="facebook:{bakery.page.id}" checked' in text
+    assert f'value="facebook:{bakery.other.id}">' in text
     owner.post(PICK, {"account": [f"facebook:{bakery.page.id}"]})
     channel.refresh_from_db()
     assert Channel.objects.count() == 1
@@ -418,3 +427,21 @@ def test_a_person_whose_id_is_no_id_connects_nothing_without_a_500(
     assert answer.status_code == 302 and answer["Location"] == CHANNELS
     assert not ConnectPending.objects.exists()
     assert "could not be reached" in messages_of(owner)
+
+
+def test_a_list_of_other_workspaces_accounts_only_has_nothing_to_connect(
+    owner: Client, cast: Any, meta_double: Any, bakery: Any
+) -> None:
+    Channel.objects.create(
+        workspace=cast.other_workspace,
+        network="facebook",
+        connector="facebook",
+        name="Boulangerie Lumière",
+        account_id=bakery.other.id,
+    )
+    alone = picker(owner, meta_double, bakery.person, pages=[bakery.other])
+    assert "already a channel of another workspace" in alone
+    assert "Connect the ticked accounts" not in alone
+    assert "None of these accounts can be connected here" in alone
+    both = picker(owner, meta_double, bakery.person)  # with Pages that can be connected
+    assert "Connect the ticked accounts" in both

@@ -114,7 +114,7 @@ def test_a_threads_account_of_another_workspace_is_not_connected(
 def test_cancelling_on_threads_connects_nothing(owner: Client, meta_double: Any) -> None:
     account = meta_double.threads_user("shy.threads")
     threads_login(owner, meta_double, account, allow=False)
-    assert "Threads did not authorize" in said(owner)
+    assert "Cancelled in the Threads window; nothing was connected." in said(owner)
     assert not Channel.objects.exists()
 
 

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from palabre.inbox import audience as audiences
-from palabre.inbox.models import Interaction, Reply
+from palabre.inbox.models import AbuseKind, Category, Interaction, Reply
 from palabre.lib.durations import duration_text
 from palabre.networks.base import InteractionKind, Visibility
 
@@ -89,3 +90,62 @@ def kind_label(kind: str) -> str:
         return str(KIND_LABELS[InteractionKind(kind)])
     except ValueError:
         return ""
+
+
+# The classifier's reasons are stored as it wrote them ("abuse score 0.52 in the grey zone",
+# "lexicon: insult", "spam: link, spam words", "criticism"): the moderation log's CSV keeps
+# them so; a page says them in the reader's language.
+_SPAM_SIGNS = {
+    "link": _("a link"),
+    "spam words": _("spam words"),
+    "phone number": _("a phone number"),
+    "flood": _("a flood of emoji or repeated characters"),
+}
+_GREY = re.compile(r"abuse score (\d\.\d+) in the grey zone")
+_ABOVE = re.compile(r"abuse score (\d\.\d+) ≥ (\d\.\d+)")
+_LEXICON = re.compile(r"lexicon: (\w+)")
+_SPAM = re.compile(
+    r"spam: ((?:link|spam words|phone number|flood)(?:, (?:link|spam words|phone number|flood))*)"
+)
+
+
+def _score(text: str) -> str:
+    return number_format(float(text), 2)
+
+
+def _kind(key: str) -> str:
+    try:
+        return str(AbuseKind(key).label).lower()
+    except ValueError:
+        return key
+
+
+@register.filter
+def machine_words(reason: str) -> str:
+    """A classifier's reason, wherever it stands in `reason`, in the reader's language."""
+    if reason in Category.values and reason != Category.OTHER:
+        return str(Category(reason).label)
+    reason = _GREY.sub(
+        lambda m: (
+            str(_("abuse score %(score)s, in the grey zone: a person decides"))
+            % {"score": _score(m.group(1))}
+        ),
+        reason,
+    )
+    reason = _ABOVE.sub(
+        lambda m: (
+            str(_("abuse score %(score)s, above the threshold of %(threshold)s"))
+            % {"score": _score(m.group(1)), "threshold": _score(m.group(2))}
+        ),
+        reason,
+    )
+    reason = _LEXICON.sub(
+        lambda m: str(_("word list: %(kind)s")) % {"kind": _kind(m.group(1))}, reason
+    )
+    return _SPAM.sub(
+        lambda m: (
+            str(_("spam: %(signs)s"))
+            % {"signs": ", ".join(str(_SPAM_SIGNS[s]) for s in m.group(1).split(", "))}
+        ),
+        reason,
+    )

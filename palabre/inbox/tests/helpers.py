@@ -13,9 +13,11 @@ from palabre.channels.services import channel_create_demo
 from palabre.inbox.ingest import channel_sync_poll
 from palabre.inbox.models import ChannelSync, Interaction
 from palabre.networks.demo.models import DemoActivity, DemoPost
+from palabre.publishing.media import media_store
 from palabre.publishing.models import PostTarget
 from palabre.publishing.publisher import post_publish_now, post_target_publish
 from palabre.publishing.services import post_create
+from palabre.publishing.tests.media_samples import image
 from palabre.worker import loop
 
 
@@ -32,6 +34,16 @@ def published(
         category="helpful",
         networks=[network],
     )
+    if network == "instagram":  # which publishes nothing without a photo or a video
+        photo = media_store(
+            workspace=workspace,
+            uploaded_by=author,  # type: ignore[arg-type]
+            name="pain.jpg",
+            data=image(1080, 1080),
+            alt_text="Un pain au levain",
+            tags=[],
+        )
+        post.variants.get().media.set([photo])
     [target] = post_publish_now(post=post)
     post_target_publish(target)
     target.refresh_from_db()

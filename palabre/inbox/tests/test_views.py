@@ -203,3 +203,29 @@ def test_a_handle_is_not_repeated_beside_a_name_that_is_that_handle(bob, target)
     assert header.count("@fanny") == 1
     page = bob.get(f"/w/lumiere/inbox/{ingested(named).pk}/").content.decode()
     assert "Claire Martin" in page and "@claire" in page
+
+
+def test_a_facebook_name_is_not_shown_as_a_handle(bob, target) -> None:
+    """Facebook gives a commenter's name and no handle: "@Fanny Fan" would name no one."""
+    asked = comment(target, "Ouvert dimanche ?", handle="Fanny Fan", name="Fanny Fan")
+    poll(target.channel)
+    said = ingested(asked)
+    assert said.identity is not None and said.identity.at_handle == "Fanny Fan"
+    page = bob.get(f"/w/lumiere/inbox/{said.pk}/").content.decode()
+    header = page[page.index('<article class="comment focus') :]
+    header = header[: header.index("</header>")]
+    assert "@Fanny" not in header and header.count("Fanny Fan") == 1
+
+
+def test_one_conversations_badges_are_in_the_singular(bob, target) -> None:
+    """The queue's names ("Hidden", "Done": "Masqués", "Traités" in French) are plural; the
+    badge on one conversation is not."""
+    insult = comment(target, "Ferme ta gueule sale con", handle="@troll")
+    poll(target.channel)
+    run_worker()
+    item = ingested(insult)
+    assert item.hidden
+    bob.post(f"/w/lumiere/inbox/{item.pk}/done/", {"done": "1"})
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()  # bob reads French
+    badges = re.findall(r'<span class="badge (?:failed|published)">([^<]*)</span>', page)
+    assert "Masqué" in badges and "Masqués" not in badges and "Traités" not in badges

@@ -3,7 +3,9 @@ and Threads channels show what only they offer, with no account anywhere:
 
 - a private reply to a comment (Facebook, Instagram): one per comment, as the networks
   allow; a second is refused in Facebook's own words;
-- a daily quota of published posts (Instagram, Threads), counted on the demo's own posts.
+- a daily quota of published posts (Instagram, Threads), counted on the demo's own posts;
+- answers that are public, as on those networks: none offers an answer only some may read
+  (the private reply is its own action).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class DemoFacebookConnector(DemoConnector):
     key = "demo_facebook"
     label = "Demo network (Facebook)"
     capabilities = DemoConnector.capabilities | Capability.PRIVATE_REPLY
+    visibilities = (Visibility.PUBLIC,)
 
     def post_metrics(self, *, remote_ids: list[str]) -> dict[str, PostMetrics]:
         """Saves too, as Facebook's and Instagram's insights give them: one reader in 25
@@ -94,6 +97,7 @@ class DemoThreadsConnector(DemoConnector):
     key = "demo_threads"
     label = "Demo network (Threads)"
     capabilities = DemoConnector.capabilities | Capability.PUBLISHING_LIMIT
+    visibilities = (Visibility.PUBLIC,)
     daily_posts: ClassVar[int] = 250  # Threads' documented quota
 
     def publishing_limit(self) -> PublishingLimit:

@@ -90,7 +90,7 @@ class InstagramConnector(Connector):
             if not credentials.get("ig_user_id") or not credentials.get("page_token"):
                 raise AuthExpired(gettext("this channel is not connected"))
             self._ig_user_id = str(credentials["ig_user_id"])
-            self._graph = meta_graph(str(credentials["page_token"]))
+            self._graph = meta_graph(str(credentials["page_token"]), network=self.label)
         return self._graph
 
     # Publishing

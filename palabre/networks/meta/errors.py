@@ -161,7 +161,15 @@ def translate(status: int, body: Any, headers: httpx.Headers) -> ConnectorError:
     subcode = error.get("error_subcode")
     reason = reason_of(error)
     if subcode == IG_LIMIT_REACHED:
-        return RateLimited(reason, retry_after=usage_wait(headers) or DEFAULT_WAIT)
+        # Meta's words ("You reached the maximum number of posts…") say less than this, and
+        # in English only: the person needs to know that the post waits, not that it failed.
+        return RateLimited(
+            _(
+                "The account has published as many posts as the network allows in 24 hours: "
+                "this post waits and goes out once the quota frees."
+            ),
+            retry_after=usage_wait(headers) or DEFAULT_WAIT,
+        )
     if subcode == IG_RESTRICTED:
         return Rejected(reason)
     if subcode in IG_TRY_AGAIN:

@@ -34,7 +34,14 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from palabre.lib import boundedjson, outbound
-from palabre.networks.base import Media, MediaUpload, Rejected, Unavailable
+from palabre.networks.base import (
+    AuthExpired,
+    ConnectorError,
+    Media,
+    MediaUpload,
+    Rejected,
+    Unavailable,
+)
 from palabre.networks.meta import errors
 
 TIMEOUT = 20.0  # seconds; an unanswered request becomes Unavailable and is retried
@@ -56,10 +63,16 @@ class Graph:
     reaches the unversioned paths (Threads' token endpoints: /oauth/access_token,
     /access_token, /refresh_access_token)."""
 
-    def __init__(self, *, base_url: str, version: str, token: str, app_secret: str = "") -> None:
+    def __init__(
+        self, *, base_url: str, version: str, token: str, app_secret: str = "", network: str = ""
+    ) -> None:
         self.base = "/".join(part for part in (base_url.rstrip("/"), version.strip("/")) if part)
         self.token = token
         self.app_secret = app_secret
+        # The network's name for people ("Instagram"): a token it no longer accepts then
+        # says so in their language, with Meta's English words in brackets, on the channel's
+        # row and in its owners' notice.
+        self.network = network
         self.last_usage: float | None = None  # the highest usage header seen, in percent
         # The `error` object of the last refused request: a connector that must tell one
         # refusal from another (a private reply already sent) reads its code here.
@@ -125,10 +138,21 @@ class Graph:
         body = _parse(raw)
         self.last_error = errors.error_of(body)
         if response.status_code >= 400 or self.last_error is not None:
-            raise errors.translate(response.status_code, body, response.headers)
+            raise self._for_people(errors.translate(response.status_code, body, response.headers))
         if not isinstance(body, dict):
             raise Unavailable("the network's answer could not be read")
         return Answer(body, response.headers)
+
+    def _for_people(self, error: ConnectorError) -> ConnectorError:
+        if isinstance(error, AuthExpired) and self.network:
+            return AuthExpired(
+                gettext(
+                    "%(network)s no longer accepts Palabre's access to this account "
+                    "(%(reason)s). Connect the account again."
+                )
+                % {"network": self.network, "reason": error.reason.rstrip(".")}
+            )
+        return error
 
     def proof(self) -> dict[str, str]:
         if not self.token or not self.app_secret:
@@ -187,13 +211,15 @@ def _parse(raw: bytes) -> Any:
 G = TypeVar("G", bound=Graph)
 
 
-def meta_graph(token: str, *, kind: type[G] = Graph) -> G:  # type: ignore[assignment]
-    """graph.facebook.com (Pages, Instagram) with the instance's Meta app, acting with `token`."""
+def meta_graph(token: str, *, kind: type[G] = Graph, network: str = "") -> G:  # type: ignore[assignment]
+    """graph.facebook.com (Pages, Instagram) with the instance's Meta app, acting with `token`
+    (`network`: the name its refusals give, "Instagram")."""
     return kind(
         base_url=settings.PALABRE_META_GRAPH_URL,
         version=settings.PALABRE_META_API_VERSION,
         token=token,
         app_secret=settings.PALABRE_META_APP_SECRET,
+        network=network,
     )
 
 
@@ -204,6 +230,7 @@ def threads_graph(token: str) -> Graph:
         version=settings.PALABRE_THREADS_API_VERSION,
         token=token,
         app_secret=settings.PALABRE_THREADS_APP_SECRET,
+        network="Threads",
     )
 
 

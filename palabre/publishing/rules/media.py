@@ -135,6 +135,8 @@ def check_media(
     warnings: list[Problem] = []
     videos = [(n, m) for n, m in items if m.kind == "video"]
     images = [(n, m) for n, m in items if m.kind != "video"]
+    if network == "instagram":
+        _check_instagram_counts(instagram_format, len(images), len(videos), errors)
     _check_counts(network, rules, len(images), len(videos), errors)
     for name, info in items:
         if (rules.max_videos if info.kind == "video" else rules.max_images) == 0:
@@ -144,9 +146,26 @@ def check_media(
     return errors, warnings
 
 
+def _check_instagram_counts(
+    instagram_format: str, images: int, videos: int, errors: list[Problem]
+) -> None:
+    """What each Instagram format holds, said as the format to choose instead: "at most 0
+    images" would tell a person nothing."""
+    if images + videos == 0:
+        errors.append(messages.instagram_media_required())
+    elif instagram_format == "feed" and images > 1:
+        errors.append(messages.instagram_one_image(images))
+    elif instagram_format == "feed" and videos:
+        errors.append(messages.instagram_feed_video())
+    elif instagram_format == "reel" and images:
+        errors.append(messages.instagram_reel_images())
+
+
 def _check_counts(
     network: str, rules: MediaRules, images: int, videos: int, errors: list[Problem]
 ) -> None:
+    if network == "instagram" and any(e.code.startswith("instagram.media_") for e in errors):
+        return  # the format to choose was said: counts against it would only repeat it
     if images > rules.max_images:
         errors.append(messages.media_count(network, _("image"), images, rules.max_images))
     if videos > rules.max_videos:

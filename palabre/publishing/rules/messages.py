@@ -155,8 +155,46 @@ def media_mix(network: str) -> Problem:
 def media_min(network: str, count: int, minimum: int) -> Problem:
     return Problem(
         f"{network}.media_min",
-        _("%(count)s files: this format needs at least %(min)s.")
+        ngettext(
+            "%(count)s file: this format needs at least %(min)s.",
+            "%(count)s files: this format needs at least %(min)s.",
+            count,
+        )
         % {"count": count, "min": minimum},
+    )
+
+
+def instagram_media_required() -> Problem:
+    # The connector's own words when Instagram refuses a post without media.
+    return Problem(
+        "instagram.media_required",
+        _("Instagram publishes an image, a video or a carousel: add one."),
+    )
+
+
+def instagram_one_image(count: int) -> Problem:
+    """Several images in a feed post: what the person most likely wants is a carousel."""
+    return Problem(
+        "instagram.media_count",
+        _(
+            "%(count)s images: a feed post holds one. Choose the Carousel format to publish "
+            "2 to 10 together."
+        )
+        % {"count": count},
+    )
+
+
+def instagram_feed_video() -> Problem:
+    return Problem(
+        "instagram.media_count",
+        _("A video goes out as a reel (or inside a carousel): choose the Reel format."),
+    )
+
+
+def instagram_reel_images() -> Problem:
+    return Problem(
+        "instagram.media_count",
+        _("A reel is one video: choose a video, or the Feed post or Carousel format for images."),
     )
 
 

@@ -100,9 +100,12 @@ def _photo(cast, name: str = "levain.jpg") -> object:
 
 
 def _post(cast, networks: list[str], idea: str = "Le pain du jour est prêt.") -> Post:
-    return post_create(
+    post = post_create(
         workspace=cast.workspace, author=cast.bob, idea=idea, category="helpful", networks=networks
     )
+    for variant in post.variants.filter(network="instagram"):
+        variant.media.set([_photo(cast)])  # Instagram publishes nothing without one
+    return post
 
 
 def _publish(post: Post) -> list[PostTarget]:
@@ -392,8 +395,10 @@ def test_the_calendar_warns_of_a_day_over_a_channels_quota(client: Client, cast)
     day = (timezone.now() + timedelta(days=3)).astimezone(tz).replace(hour=9, minute=0)
     for hours in (0, 2, 4):
         _planned(cast, day + timedelta(hours=hours))
-    _planned(cast, day + timedelta(days=1))  # the next day: one, under the quota
+    _planned(cast, day + timedelta(days=1))  # the next day: two, at the quota
+    _planned(cast, day + timedelta(days=1, hours=3))
     _planned(cast, day + timedelta(days=1, hours=1), status="draft")  # drafts do not count
+    _planned(cast, day + timedelta(days=1, hours=2), status="failed")  # nor failures
     cast.anna.language = "en"  # the words asserted below are the English ones
     cast.anna.save(update_fields=["language"])
     client.force_login(cast.anna)  # the approver reads the calendar
@@ -516,3 +521,23 @@ def test_a_quota_of_no_post_at_all_is_not_believed(cast, fetching, total: int) -
     [target] = _publish(_post(cast, ["instagram"]))
     assert target.status == TargetStatus.PUBLISHED
     assert limits.known_limit(Channel.objects.get(pk=channel.pk)) is None
+
+
+def test_the_composer_warns_that_photos_cannot_reach_instagram_from_here(
+    client: Client, cast, fetching, settings
+) -> None:
+    """Said where the post is written, not only in Settings → Channels: Instagram would fail
+    to fetch the photo at publishing time."""
+    _channel(cast, "instagram")
+    post = _post(cast, ["instagram"])  # with a photo
+    client.force_login(cast.erin)
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    page = client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert 'data-code="publishing.media_unreachable"' in page
+    settings.SITE_URL = "https://palabre.example.org"
+    page = client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert "media_unreachable" not in page
+    # A network that takes uploads is not concerned.
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    Channel.objects.update(connector="demo")
+    assert "media_unreachable" not in client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()

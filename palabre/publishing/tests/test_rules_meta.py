@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from palabre.lib.mediainfo import MediaInfo
 from palabre.publishing.rules import check_text
@@ -106,3 +107,25 @@ def test_threads_carousel_up_to_20_items_mixed() -> None:
 def test_threads_advises_alt_text() -> None:
     _errors, warnings = check_media("threads", [("p.jpg", _image(alt=""))])
     assert _codes(warnings) == ["threads.alt_advised"]
+
+
+@pytest.mark.parametrize("instagram_format", ["feed", "reel", "carousel"])
+def test_instagram_publishes_nothing_without_a_photo_or_a_video(instagram_format: str) -> None:
+    # Said in the composer, before Instagram refuses it at publishing time.
+    errors, _warnings = check_media("instagram", [], instagram_format=instagram_format)
+    assert _codes(errors) == ["instagram.media_required"]
+    assert check_media("facebook", [])[0] == []  # a Page posts text alone
+
+
+def test_instagram_says_which_format_fits_the_media_chosen() -> None:
+    three = [(f"{i}.jpg", _image()) for i in range(3)]
+    with translation.override("en"):
+        [feed] = check_media("instagram", three)[0]
+        assert "Carousel" in feed.message and "3 images" in feed.message
+        [reel] = check_media("instagram", three, instagram_format="reel")[0]
+        assert "reel is one video" in reel.message and "at most 0" not in reel.message
+        [video] = check_media("instagram", [("r.mp4", _video())])[0]
+        assert "Reel" in video.message
+        [one] = check_media("instagram", three[:1], instagram_format="carousel")[0]
+        assert one.message.startswith("1 file:")
+    assert check_media("instagram", three, instagram_format="carousel")[0] == []

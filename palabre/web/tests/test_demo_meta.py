@@ -16,6 +16,7 @@ from palabre.inbox.models import Interaction, Reply, ReplyStatus
 from palabre.inbox.services import PRIVATE_REPLY_WINDOW, private_reply_offered
 from palabre.publishing.limits import known_limit, used_now
 from palabre.publishing.models import PostTarget, PostVariant, TargetStatus
+from palabre.publishing.services import variant_check, variant_data
 from palabre.web import demo
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,25 @@ def test_saves_and_video_views_only_on_facebook_and_instagram(bakery) -> None:
     others = stats.exclude(channel__network__in=["facebook", "instagram"])
     assert not others.filter(saves__isnull=False).exists()
     assert not others.filter(video_views__isnull=False).exists()
+
+
+def test_answers_on_meta_channels_are_public_as_on_those_networks(bakery) -> None:
+    """No "followers only" or "only them" answer on Facebook, Instagram or Threads: those
+    networks have none (a private reply is its own action); Mastodon's demo keeps them."""
+    client = Client()
+    assert client.login(email="lucas@lumiere.example", password=demo.DEMO_PASSWORD)
+    for network in ("facebook", "instagram", "mastodon"):
+        comment = Interaction.objects.filter(channel=bakery[network], kind="comment").first()
+        assert comment is not None
+        page = client.get(f"/w/{demo.DEMO_SLUG}/inbox/{comment.pk}/").content.decode()
+        narrower = 'name="visibility" value="direct"' in page
+        assert narrower is (network == "mastodon"), network
+
+
+def test_the_demo_has_an_instagram_carousel_ready_to_check(bakery) -> None:
+    carousel = PostVariant.objects.get(
+        post__workspace__slug=demo.DEMO_SLUG, network="instagram", instagram_format="carousel"
+    )
+    assert [m.name for m in carousel.media.order_by("name")] == ["levain.jpg", "vitrine.jpg"]
+    check = variant_check(network="instagram", data=variant_data(carousel))
+    assert check.media_errors == []  # 2 JPEG photos, each within Instagram's ratios

@@ -24,9 +24,11 @@ def test_a_dead_token_asks_for_reconnecting(
         meta_double.expire(brand.token)
     else:
         meta_double.revoke(brand.token, subcode=458 if how == "revoked" else 460)
-    with pytest.raises(AuthExpired) as dead:
+    with translation.override("en"), pytest.raises(AuthExpired) as dead:
         connector.account_metrics()
-    assert dead.value.reason  # Meta's words, shown to the channel's owners
+    # Shown to the channel's owners: in their words, Meta's own (English) in brackets.
+    assert dead.value.reason.startswith("Instagram no longer accepts Palabre's access")
+    assert "(Error validating access token" in dead.value.reason
     with pytest.raises(AuthExpired):
         connector.fetch_interactions(cursor=None)
 

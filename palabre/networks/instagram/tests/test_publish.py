@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palabre.networks import reconcile
 from palabre.networks.base import MediaUpload, OutgoingPost, RateLimited, Rejected, Unavailable
@@ -231,10 +231,10 @@ def test_the_publishing_limit_is_read_and_reaching_it_is_a_wait(
     assert (limit.total, limit.used, limit.left, limit.window) == (2, 1, 1, timedelta(hours=24))
 
     connector.publish(post("Two", upload("image")))
-    with pytest.raises(RateLimited) as waiting:
+    with translation.override("en"), pytest.raises(RateLimited) as waiting:
         connector.publish(post("Three", upload("image")))
     assert waiting.value.retry_after and waiting.value.retry_after > 0
-    assert "maximum number of posts" in waiting.value.reason
+    assert "as many posts as the network allows in 24 hours" in waiting.value.reason
     assert connector.publishing_limit().left == 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from palabre.networks.base import (
     AuthExpired,
@@ -35,8 +36,12 @@ def test_an_expired_or_revoked_token_needs_reconnecting(
 
     with pytest.raises(AuthExpired):
         brand.connector().publish(_post())
-    with pytest.raises(AuthExpired):
+    with translation.override("en"), pytest.raises(AuthExpired) as dead:
         brand.connector().fetch_interactions(cursor=None)
+    # Said to the channel's owners in their words, Meta's own (English) in brackets.
+    assert dead.value.reason.startswith("Threads no longer accepts Palabre's access")
+    assert "(Error validating access token" in dead.value.reason
+    assert dead.value.reason.endswith("Connect the account again.")
 
 
 def test_a_channel_without_credentials_needs_reconnecting(brand: Brand) -> None:

@@ -46,6 +46,7 @@ from palabre.networks.facebook import inbox, parse, private
 from palabre.networks.facebook.metrics import metrics_of
 from palabre.networks.meta.errors import DEFAULT_WAIT
 from palabre.networks.meta.graph import Answer, Graph, meta_graph, next_cursor
+from palabre.networks.meta.insights import day_reach
 from palabre.publishing.rules.entities import urls
 
 RECENT_PAGE = 25
@@ -201,7 +202,8 @@ class FacebookConnector(Connector):
         for key in ("followers_count", "fan_count"):
             value = page.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
-                return AccountMetrics(followers=max(0, value))
+                reach = day_reach(self.graph(), self.page_id, metric="page_impressions_unique")
+                return AccountMetrics(followers=max(0, value), reach=reach)
         raise Unavailable(gettext("Facebook did not give the Page's number of followers"))
 
     def recent_posts(self, *, since: datetime, in_reply_to: str | None = None) -> list[RecentPost]:

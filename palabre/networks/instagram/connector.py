@@ -43,6 +43,7 @@ from palabre.networks.instagram.containers import Publishing
 from palabre.networks.instagram.parse import MENTION, TAG
 from palabre.networks.instagram.window import Window
 from palabre.networks.meta.graph import ID, Graph, media_by_url, meta_graph, next_cursor
+from palabre.networks.meta.insights import day_reach
 
 MEDIA_SCANNED = 25  # the recent media whose comments each poll reads
 TAG_PAGES = 10  # of 25: how far back a poll reads the media the account is tagged in
@@ -307,6 +308,7 @@ class InstagramConnector(Connector):
             following=follows
             if isinstance(follows, int) and not isinstance(follows, bool)
             else None,
+            reach=day_reach(self.graph(), self.ig_user_id, metric="reach"),
         )
 
     def publishing_limit(self) -> PublishingLimit:

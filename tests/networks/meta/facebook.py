@@ -535,6 +535,8 @@ def page_insights(call: Call, page: Page) -> Many:
         for day in days:
             key = time.strftime("%Y-%m-%d", time.gmtime(day))
             value = page.follows_by_day.get(key, 0) if metric != "page_fans" else page.fan_count
+            if metric == "page_impressions_unique":
+                value = page.reach_by_day.get(key, 0)
             if metric == "page_follows":
                 value = page.followers_count
             values.append({"value": value, "end_time": graph_time(day + 86400 - 8 * 3600)})

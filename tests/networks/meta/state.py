@@ -75,6 +75,7 @@ class Page(Node):
         default_factory=lambda: ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"]
     )
     follows_by_day: dict[str, int] = field(default_factory=dict)  # "2026-05-01" → new follows
+    reach_by_day: dict[str, int] = field(default_factory=dict)  # "2026-05-01" → people reached
     # The fields the app is subscribed to for this Page's webhooks (subscribed_apps).
     subscribed_fields: list[str] = field(default_factory=list)
 

@@ -707,6 +707,31 @@ def _addresses(sweep: Sweep, world: _World) -> None:
             where="Mastodon callback, pending",
             value="an app that does not exist",
         )
+    # Meta's and Threads' connect steps, callbacks and webhooks: hostile bodies, never a 500.
+    from django.urls import reverse
+
+    meta_urls = [
+        reverse("channel_connect_meta", args=[slug]),
+        reverse("channel_connect_threads", args=[slug]),
+        reverse("channel_pick_meta", args=[slug]),
+        reverse("meta_callback"),
+        reverse("threads_callback"),
+        reverse("meta_webhook"),
+        reverse("threads_webhook"),
+        reverse("meta_deauthorize"),
+        reverse("threads_deauthorize"),
+        reverse("meta_data_deletion"),
+        reverse("threads_data_deletion"),
+        reverse("data_deletion_status", args=["a" * 20]),
+    ]
+    for url in meta_urls:
+        for label, body in [
+            ("HTML and script", {"signed_request": values.SCRIPT, "account": values.SCRIPT}),
+            ("NUL", {"signed_request": "a\x00.b", "account": "facebook:1\x002"}),
+            ("100 KB", {"signed_request": "x." + "c" * 100_000}),
+        ]:
+            with sweep.isolated(owner):
+                sweep.send(owner, "owner", "post", url, body, where="Meta", value=label)
 
 
 def _public_media_path(workspace: Workspace) -> str:

@@ -44,6 +44,7 @@ from palabre.networks.instagram.parse import MENTION, TAG
 from palabre.networks.instagram.window import Window
 from palabre.networks.meta.graph import ID, Graph, media_by_url, meta_graph, next_cursor
 from palabre.networks.meta.insights import day_reach
+from palabre.networks.meta.quota import publishing_limit_of
 
 MEDIA_SCANNED = 25  # the recent media whose comments each poll reads
 TAG_PAGES = 10  # of 25: how far back a poll reads the media the account is tagged in
@@ -316,20 +317,7 @@ class InstagramConnector(Connector):
         answer = self.graph().get(
             f"{self.ig_user_id}/content_publishing_limit", fields="config,quota_usage"
         )
-        entries = parse.as_list(answer.get("data"))
-        entry = parse.as_dict(entries[0] if entries else None)
-        config = parse.as_dict(entry.get("config"))
-        total, used = config.get("quota_total"), entry.get("quota_usage")
-        seconds = config.get("quota_duration")
-        if not isinstance(total, int) or not isinstance(used, int):
-            raise Unavailable(gettext("Instagram did not give its publishing limit."))
-        # A day, documented; a window beyond a week is no quota (and may hold no timedelta).
-        window = (
-            timedelta(seconds=seconds)
-            if isinstance(seconds, int) and 0 < seconds <= 7 * 86400
-            else None
-        )
-        return PublishingLimit(total=total, used=used, window=window or timedelta(hours=24))
+        return publishing_limit_of(answer, network=self.label)
 
     # Reconciliation
 

@@ -39,6 +39,7 @@ from palabre.networks.base import (
     Visibility,
 )
 from palabre.networks.meta.graph import Graph, media_by_url, threads_graph
+from palabre.networks.meta.quota import publishing_limit_of
 from palabre.networks.threads import inbox, lists, parse
 from palabre.networks.threads.publish import PAUSES, PUBLISH_DEADLINE, Publisher
 
@@ -153,23 +154,7 @@ class ThreadsConnector(Connector):
         answer = self.graph().get(
             f"{self.user_id}/threads_publishing_limit", fields="quota_usage,config"
         )
-        data = answer.get("data")
-        first: dict[str, Any] = (
-            data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
-        )
-        config = first.get("config")
-        config = config if isinstance(config, dict) else {}
-        used, total = first.get("quota_usage"), config.get("quota_total")
-        seconds = config.get("quota_duration")
-        if not isinstance(used, int) or not isinstance(total, int):
-            raise Unavailable(gettext("Threads did not give its publishing limit."))
-        # A day, documented; a window beyond a week is no quota (and may hold no timedelta).
-        window = (
-            timedelta(seconds=seconds)
-            if isinstance(seconds, int) and 0 < seconds <= 7 * 86400
-            else None
-        )
-        return PublishingLimit(total=total, used=used, window=window or timedelta(hours=24))
+        return publishing_limit_of(answer, network=self.label)
 
     def recent_posts(self, *, since: datetime, in_reply_to: str | None = None) -> list[RecentPost]:
         """The account's posts (`/{user}/threads`) or, for `in_reply_to`, its replies

@@ -109,6 +109,15 @@ class Workspace(models.Model):
     business_start = models.TimeField(_("business hours start"), default=datetime.time(9, 0))
     business_end = models.TimeField(_("business hours end"), default=datetime.time(18, 0))
     business_days = models.CharField(_("business days"), max_length=7, default="01234")
+    # X bills each API request: polling stops (with a notice) before the month's estimated
+    # spending of the workspace's X channels passes this, in US dollars. None: no cap.
+    x_monthly_cap_usd = models.DecimalField(
+        _("monthly cap on X API spending (USD)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
     max_promotional_percent = models.PositiveSmallIntegerField(
         _("maximum share of promotional posts (%)"),
         default=20,

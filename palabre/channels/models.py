@@ -54,6 +54,11 @@ class Channel(models.Model):
     # The network's own id for the account (a Facebook Page's, an Instagram or Threads
     # user's): how a webhook finds its channel, and why an account is one workspace's only.
     account_id = models.CharField(max_length=100, blank=True, editable=False)
+    # How often the inbox asks the network for news, in minutes; None: the network's default
+    # (settings.INBOX_POLL_SECONDS). X bills each request: there it is the brand's choice.
+    poll_minutes = models.PositiveIntegerField(
+        _("look for replies every (minutes)"), null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -117,6 +122,8 @@ class Channel(models.Model):
 class GrantApp(models.TextChoices):
     META = "meta", "Meta"  # Facebook Login for Business: Pages and Instagram accounts
     THREADS = "threads", "Threads"
+    X = "x", "X"
+    LINKEDIN = "linkedin", "LinkedIn"
 
 
 class ChannelGrant(JobFields):
@@ -168,3 +175,21 @@ class DataDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"data deletion {self.code}"
+
+
+class ApiUsage(models.Model):
+    """The requests Palabre made to a network for one channel in one calendar month (UTC),
+    by kind of request (X bills each: channels/usage.py sets them against its price table)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="usage")
+    month = models.DateField()  # the month's first day
+    requests = models.PositiveIntegerField(default=0)
+    by_kind = models.JSONField(default=dict, blank=True)  # {"post_create": 3, "read": 120}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "month"], name="one_usage_per_channel_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"usage of channel {self.channel_id} in {self.month:%Y-%m}"

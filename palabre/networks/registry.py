@@ -18,6 +18,8 @@ CONNECTORS: dict[str, str] = {
     "facebook": "palabre.networks.facebook.connector.FacebookConnector",
     "instagram": "palabre.networks.instagram.connector.InstagramConnector",
     "threads": "palabre.networks.threads.connector.ThreadsConnector",
+    "x": "palabre.networks.x.connector.XConnector",
+    "linkedin": "palabre.networks.linkedin.connector.LinkedInConnector",
 }
 
 

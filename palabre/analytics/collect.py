@@ -121,7 +121,17 @@ def post_stat_collect(stat: PostStat) -> datetime | None:
     return _next_collection(stat.published_at, done)
 
 
-COUNTS = ("likes", "reposts", "replies", "quotes", "impressions", "reach", "saves", "video_views")
+COUNTS = (
+    "likes",
+    "reposts",
+    "replies",
+    "quotes",
+    "impressions",
+    "reach",
+    "saves",
+    "video_views",
+    "clicks",
+)
 MAX_COUNT = 2**31 - 1  # PostgreSQL's integer, the counts' columns
 
 

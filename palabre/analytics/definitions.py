@@ -18,6 +18,23 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
         _("Impressions"),
         _("Times the post was shown, repeats included, where the network gives it."),
     ),
+    "saves": (
+        _("Saves"),
+        _(
+            "People who kept the post to come back to it, where the network gives it "
+            "(Facebook, Instagram)."
+        ),
+    ),
+    "video_views": (
+        _("Video views"),
+        _("Times the post's video was played, as the network counts a view (Facebook, Instagram)."),
+    ),
+    "clicks": (
+        _("Clicks"),
+        _(
+            "Clicks on the post's content, link or company name, where the network gives them (LinkedIn)."
+        ),
+    ),
     "engagements": (
         _("Engagements"),
         _(

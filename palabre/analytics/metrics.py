@@ -100,6 +100,7 @@ class PostRow:
     followers: int | None
     saves: int | None = None  # where the network gives them (Facebook, Instagram)
     video_views: int | None = None
+    clicks: int | None = None  # LinkedIn
 
     @property
     def engagements(self) -> int:
@@ -136,6 +137,7 @@ def post_rows(scope: Scope, *, limit: int | None = None) -> list[PostRow]:
             "followers",
             "saves",
             "video_views",
+            "clicks",
         )
     )
     if limit:
@@ -157,6 +159,7 @@ def post_rows(scope: Scope, *, limit: int | None = None) -> list[PostRow]:
             followers=r["followers"],
             saves=r["saves"],
             video_views=r["video_views"],
+            clicks=r["clicks"],
         )
         for r in rows
     ]
@@ -180,6 +183,7 @@ class ChannelRow:
     followers_engagements: int  # engagements of the posts whose followers are known
     saves: int | None = None  # None: no post of the channel has them
     video_views: int | None = None
+    clicks: int | None = None
 
     @property
     def engagements(self) -> int:
@@ -239,6 +243,7 @@ def channel_rows(scope: Scope) -> list[ChannelRow]:
             s_reach=Sum("reach"),
             s_saves=Sum("saves"),
             s_video_views=Sum("video_views"),
+            s_clicks=Sum("clicks"),
             reach_eng=Sum(
                 F("likes") + F("reposts") + F("replies") + F("quotes"),
                 filter=Q(reach__isnull=False),
@@ -273,6 +278,7 @@ def channel_rows(scope: Scope) -> list[ChannelRow]:
                 followers_engagements=s.get("followers_eng") or 0,
                 saves=s.get("s_saves"),
                 video_views=s.get("s_video_views"),
+                clicks=s.get("s_clicks"),
             )
         )
     return rows

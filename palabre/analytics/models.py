@@ -35,6 +35,7 @@ class PostStat(JobFields):
     reach = models.PositiveIntegerField(null=True, blank=True)
     saves = models.PositiveIntegerField(null=True, blank=True)  # where the network says
     video_views = models.PositiveIntegerField(null=True, blank=True)
+    clicks = models.PositiveIntegerField(null=True, blank=True)  # LinkedIn's
     followers = models.PositiveIntegerField(null=True, blank=True)  # the channel's, at publishing
     collections = models.PositiveSmallIntegerField(default=0)
     collected_at = models.DateTimeField(null=True, blank=True)

@@ -273,7 +273,7 @@ def _posts(
                     quotes=int(rng.poisson(engaged * 0.05)),
                     reach=reach,
                     impressions=int(reach * 1.3),
-                    **_meta_counts(channel.network, fmt, reach),
+                    **_network_counts(channel.network, fmt, reach),
                     followers=base,
                     collections=6,
                     collected_at=now,
@@ -289,14 +289,17 @@ def _posts(
     return found
 
 
-def _meta_counts(network: str, fmt: str, reach: int) -> dict[str, int | None]:
-    """Saves and video views, where the network gives them (Facebook's and Instagram's
-    insights): drawn from the reach, with no random draw, so that every other figure of a
-    seeded history stays what it was."""
-    if network not in ("facebook", "instagram"):
-        return {"saves": None, "video_views": None}
-    saves = reach // (25 if network == "instagram" else 60)
-    return {"saves": saves, "video_views": int(reach * 1.6) if fmt == "video" else None}
+def _network_counts(network: str, fmt: str, reach: int) -> dict[str, int | None]:
+    """Saves and video views (Facebook's and Instagram's insights), clicks (LinkedIn's share
+    statistics), where the network gives them: drawn from the reach, with no random draw, so
+    that every other figure of a seeded history stays what it was."""
+    counts: dict[str, int | None] = {"saves": None, "video_views": None, "clicks": None}
+    if network == "linkedin":
+        counts["clicks"] = reach // 40
+    if network in ("facebook", "instagram"):
+        counts["saves"] = reach // (25 if network == "instagram" else 60)
+        counts["video_views"] = int(reach * 1.6) if fmt == "video" else None
+    return counts
 
 
 def _idea(category: str) -> str:

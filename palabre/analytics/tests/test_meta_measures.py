@@ -112,7 +112,8 @@ def test_the_reports_page_shows_the_columns(client: Client, cast) -> None:
     cast.nina.save(update_fields=["language"])
     client.force_login(cast.nina)  # the analyst
     page = client.get("/w/lumiere/reports/").content.decode()
-    assert ">Saves</th>" in page and ">Video views</th>" in page
+    assert '>Saves <span class="tip"' in page and '>Video views <span class="tip"' in page
+    assert "People who kept the post" in page  # what the figure means, beside it
     assert ">33</td>" in page and ">4,321</td>" in page
 
 
@@ -226,3 +227,16 @@ def test_a_follower_count_no_count_can_be_records_no_day(cast, measured, followe
     channel_daily_collect(daily)
     [day] = ChannelDay.objects.filter(channel=stat.channel)
     assert (day.followers, day.following, day.reach) == (1200, None, None)
+
+
+def test_clicks_are_collected_and_shown_where_the_network_gives_them(cast, measured) -> None:
+    linkedin = _stat(cast, network="linkedin", connector="measured")
+    Measured.post_figures = PostMetrics(likes=3, impressions=900, clicks=41)
+    post_stat_collect(linkedin)
+    bluesky = _stat(cast, network="bluesky")
+    post_stat_collect(bluesky)
+    with translation.override("en"):
+        rows = posts_table(_scope(cast)).displayed()
+    by_channel = {row[1][1]: {c.key: text for c, text, _d in row} for row in rows}
+    assert by_channel[linkedin.channel.name]["clicks"] == "41"
+    assert by_channel[bluesky.channel.name]["clicks"] == "–"  # unknown, not 0

@@ -56,6 +56,11 @@ urlpatterns = [
         name="channel_planning",
     ),
     path(
+        "w/<slug:slug>/settings/channels/<int:channel_id>/poll/",
+        views.channel_poll,
+        name="channel_poll",
+    ),
+    path(
         "w/<slug:slug>/settings/channels/<int:channel_id>/disconnect/",
         views.channel_disconnect,
         name="channel_disconnect",

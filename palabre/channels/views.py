@@ -17,6 +17,7 @@ from palabre.channels.forms import (
     DemoChannelForm,
     MastodonConnectForm,
     PlanningForm,
+    PollForm,
 )
 from palabre.channels.models import Channel
 from palabre.lib.ids import parse_id
@@ -138,6 +139,22 @@ def channel_planning(request: HttpRequest, slug: str, channel_id: int) -> HttpRe
             time_slots=form.cleaned_data["time_slots"],
         )
         messages.success(request, _("Planning of “%(name)s” saved.") % {"name": channel.name})
+    else:
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("Not saved: %(problems)s") % {"problems": problems})
+    return redirect("channel_list", slug=slug)
+
+
+@require_POST
+def channel_poll(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
+    channel = get_scoped_or_404(Channel.objects.all(), membership.workspace, pk=channel_id)
+    form = PollForm(request.POST)
+    if form.is_valid():
+        services.channel_set_poll_minutes(
+            channel=channel, poll_minutes=form.cleaned_data["poll_minutes"]
+        )
+        messages.success(request, _("Polling of “%(name)s” saved.") % {"name": channel.name})
     else:
         problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
         messages.error(request, _("Not saved: %(problems)s") % {"problems": problems})

@@ -47,7 +47,7 @@ class XDouble(DoubleServer):
     def settings(self) -> dict[str, Any]:
         return {
             "PALABRE_X_API_URL": self.url,
-            "PALABRE_X_AUTHORIZE_URL": f"{self.url}/i/oauth2/authorize",
+            "PALABRE_X_AUTHORIZE_URL": self.url,  # oauth.py adds /i/oauth2/authorize
             "PALABRE_X_CLIENT_ID": self.app.client_id,
             "PALABRE_X_CLIENT_SECRET": self.app.client_secret,
         }

@@ -2,7 +2,7 @@
 answers as api.x.com and x.com's OAuth 2.0 page do, from one port:
 
     /2/...                   api.x.com   (PALABRE_X_API_URL = <url>)
-    /i/oauth2/authorize      x.com       (PALABRE_X_AUTHORIZE_URL = <url>/i/oauth2/authorize)
+    /i/oauth2/authorize      x.com       (PALABRE_X_AUTHORIZE_URL = <url>)
 
 How a module adds an endpoint (api.py, oauth.py):
 

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from palabre.channels.models import ApiUsage, Channel
 from palabre.networks.x.connector import XConnector
+from palabre.networks.x.tests.tokenserver import CLIENT_ID, CLIENT_SECRET, TokenServer
 from tests.networks.x.double import XDouble
 from tests.networks.x.state import User
 
@@ -73,3 +74,15 @@ def brand(x_double: XDouble, cast: Any) -> Brand:
 @pytest.fixture
 def fan(x_double: XDouble) -> User:
     return x_double.user("fanny", "Fanny Fan")
+
+
+@pytest.fixture
+def token_server(settings: Any) -> Iterator[TokenServer]:
+    server = TokenServer()
+    settings.PALABRE_X_CLIENT_ID, settings.PALABRE_X_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
+    settings.PALABRE_X_API_URL = server.url
+    settings.PALABRE_X_AUTHORIZE_URL = server.url
+    listed = list(getattr(settings, "PALABRE_OUTBOUND_ALLOWED_HOSTS", []) or [])
+    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = [*listed, "127.0.0.1"]
+    yield server
+    server.close()

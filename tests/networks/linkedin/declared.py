@@ -329,6 +329,13 @@ ENDPOINTS: dict[str, dict[str, Any]] = {
         "query": {"count?": "int", "start?": "int"},
         "doc": f"{COMMENTS_DOC}#get-comments-on-shares",
     },
+    "comments.get": {
+        "method": "GET",
+        "path": "/rest/socialActions/{urn}/comments/{id}",
+        "request": None,
+        "response": COMMENT,
+        "doc": f"{COMMENTS_DOC}#get-a-comment",
+    },
     "comments.create": {
         "method": "POST",
         "path": "/rest/socialActions/{urn}/comments",

@@ -253,7 +253,7 @@ class DoubleServer:
         raw = handler.rfile.read(min(length, MAX_BODY)) if length else b""
         headers = {k.lower(): v for k, v in handler.headers.items()}
         query = _query(split.query)
-        key, args = self._match(method, split.path)
+        key, args = self._match(method, split.path, query.get("action"))
         request_body: Any = None
         try:
             if key is None:
@@ -299,10 +299,11 @@ class DoubleServer:
         self._record(key or "?", method, split.path, query, request_body, answer)
         self._send(handler, answer)
 
-    def _match(self, method: str, path: str) -> tuple[str | None, list[str]]:
+    def _match(self, method: str, path: str, action: str | None) -> tuple[str | None, list[str]]:
         for key, wanted, pattern in ROUTES:
             found = pattern.match(path)
-            if found and wanted == method:
+            declared_action = declared.ENDPOINTS[key]["path"].partition("?action=")[2] or None
+            if found and wanted == method and declared_action in (None, action):
                 return key, [_path_arg(part) for part in found.groups()]
         return None, []
 
@@ -462,6 +463,34 @@ def rest_list(value: str) -> list[str]:
 
 # --- posts (declared.POSTS_DOC) --------------------------------------------------------
 
+# The little text format (https://learn.microsoft.com/en-us/linkedin/marketing/
+# community-management/shares/little-text-format): reserved characters must be escaped;
+# LinkedIn loses the text from an unescaped one on. Templates kept: mentions, hashtags.
+LITTLE_RESERVED = set("|{}@[]()<>#\\*_~")
+LITTLE_TEMPLATES = re.compile(
+    r"@\[[^\[\]\n]+\]\(urn:li:(?:organization|person):[A-Za-z0-9_-]+\)"
+    r"|\{hashtag\|\\#\|\w+\}"
+)
+
+
+def shown(commentary: str) -> str:
+    """What LinkedIn keeps of a commentary: up to its first unescaped reserved character
+    that starts no template."""
+    at = 0
+    while at < len(commentary):
+        char = commentary[at]
+        if char == "\\":
+            at += 2
+            continue
+        if char in LITTLE_RESERVED:
+            template = LITTLE_TEMPLATES.match(commentary, at)
+            if template is None:
+                return commentary[:at]
+            at = template.end()
+            continue
+        at += 1
+    return commentary
+
 
 def post_view(post: Post) -> dict[str, Any]:
     body = post.body
@@ -525,7 +554,9 @@ def posts_create(double: DoubleServer, call: Call) -> Answer:
         media_post = bool(ids) and (len(ids) > 1 or not ids[0].startswith("urn:li:image:"))
         kind = "ugcPost" if media_post else "share"
         urn = f"urn:li:{kind}:{big_id()}"
-        world.posts[urn] = Post(urn, body["author"], body["commentary"], body, world.now_ms())
+        world.posts[urn] = Post(
+            urn, body["author"], shown(body["commentary"]), body, world.now_ms()
+        )
     if double.posted_hook:
         double.posted_hook(urn)
     return Answer(201, None, {"x-restli-id": urn})
@@ -785,6 +816,18 @@ def comments_list(double: DoubleServer, call: Call) -> Answer:
         start, count = int(call.query.get("start", 0)), min(int(call.query.get("count", 10)), 100)
         page = [comment_view(double.world, c) for c in found[start : start + count]]
     return Answer(200, {"paging": _paging(start, count, len(found)), "elements": page})
+
+
+@route("comments.get")
+def comments_get(double: DoubleServer, call: Call) -> Answer:
+    world = double.world
+    with world.lock:
+        post, _ = _thread_post(double, call.args[0])
+        double.need(call, READ_SCOPE, post.author, READING_ROLES)
+        comment = world.comments.get(f"urn:li:comment:({post.urn},{call.args[1]})")
+        if comment is None or comment.deleted:
+            raise not_found("Comment does not exist")
+        return Answer(200, comment_view(world, comment))
 
 
 @route("comments.create")

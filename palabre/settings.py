@@ -273,6 +273,19 @@ PALABRE_THREADS_GRAPH_URL = envstr("PALABRE_THREADS_GRAPH_URL", "https://graph.t
     "/"
 )
 PALABRE_THREADS_LOGIN_URL = envstr("PALABRE_THREADS_LOGIN_URL", "https://threads.net").rstrip("/")
+# LinkedIn: the instance's own LinkedIn app, with the Community Management API product
+# (docs/networks/linkedin.md). The addresses are LinkedIn's; the tests and
+# `make linkedin-local` point them at the LinkedIn double (tests/networks/linkedin/).
+PALABRE_LINKEDIN_CLIENT_ID = envstr("PALABRE_LINKEDIN_CLIENT_ID", "")
+PALABRE_LINKEDIN_CLIENT_SECRET = envstr("PALABRE_LINKEDIN_CLIENT_SECRET", "")
+PALABRE_LINKEDIN_API_URL = envstr("PALABRE_LINKEDIN_API_URL", "https://api.linkedin.com").rstrip(
+    "/"
+)
+PALABRE_LINKEDIN_LOGIN_URL = envstr(
+    "PALABRE_LINKEDIN_LOGIN_URL", "https://www.linkedin.com"
+).rstrip("/")
+# Sent as LinkedIn-Version (YYYYMM); empty: the version the connector was written for.
+PALABRE_LINKEDIN_API_VERSION = envstr("PALABRE_LINKEDIN_API_VERSION", "")
 # How long a signed media URL given to a network (Instagram, Threads fetch files) works.
 PALABRE_PUBLIC_MEDIA_SECONDS = envint("PALABRE_PUBLIC_MEDIA_SECONDS", 3600)
 

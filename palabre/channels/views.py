@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for, scoped
-from palabre.channels import meta, services
+from palabre.channels import linkedin, meta, services
 from palabre.channels.forms import (
     BlueskyConnectForm,
     DemoChannelForm,
@@ -20,6 +20,7 @@ from palabre.channels.forms import (
 )
 from palabre.channels.models import Channel
 from palabre.lib.ids import parse_id
+from palabre.networks.linkedin import oauth as linkedin_oauth
 from palabre.networks.meta import login, threads_login
 
 
@@ -44,6 +45,9 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         # What the administrator must set first, instead of a button that fails.
         "meta_missing": "" if login.configured() else meta.meta_not_configured_text(),
         "threads_missing": "" if threads_login.configured() else meta.threads_not_configured_text(),
+        "linkedin_missing": ""
+        if linkedin_oauth.configured()
+        else linkedin.linkedin_not_configured_text(),
     }
     return render(request, "channels/channel_list.html", context)
 

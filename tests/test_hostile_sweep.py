@@ -168,6 +168,7 @@ def test_the_sweep_found_the_forms(result: Result) -> None:
     for verb in ("mute", "block", "report"):  # a private message on the Mastodon stand-in
         assert f"inbox_moderate:{verb}" in actions, sorted(actions)
     assert "inbox_private_reply:private-reply" in actions, sorted(actions)  # Instagram
+    assert "inbox_moderate:delete" in actions, sorted(actions)  # a comment on LinkedIn
 
 
 def test_the_sweep_stays_quick(result: Result) -> None:
@@ -345,7 +346,8 @@ def _complete(workspace: Workspace, people: dict[str, User]) -> None:
 def _extra_seeds(workspace: Workspace) -> list[str]:
     """Pages the crawl's bound (two pages of a shape) may not reach: a comment that can be
     thanked and answered privately (a recent one on Instagram), and a private message on
-    the channel playing Mastodon (its reply audience, mute, block and report)."""
+    the channel playing Mastodon (its reply audience, mute, block and report), and a comment
+    on the channel playing LinkedIn (delete)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -359,6 +361,7 @@ def _extra_seeds(workspace: Workspace) -> list[str]:
         .order_by("-created_at")
         .first(),
         rows.filter(visibility="direct", channel__connector="demo_mastodon").last(),
+        rows.filter(kind="comment", channel__connector="demo_linkedin").last(),
     ]
     return [f"/w/{workspace.slug}/inbox/{row.pk}/" for row in found if row]
 

@@ -68,8 +68,27 @@ def cast(db: None) -> Cast:
     return Cast(workspace=workspace, other_workspace=other, users=users)
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "cast"}
+
+
+def _touches_the_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(names & DB_FIXTURES)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if connection.vendor == "postgresql":
+        # `make test`'s second pass (scripts/test.sh) runs what the database changes: a test
+        # that never touches it already passed on SQLite, and would only spend minutes again.
+        if os.environ.get("PALABRE_DATABASE_TESTS_ONLY") == "1":
+            kept = [
+                item
+                for item in items
+                if _touches_the_database(item)
+                or {"browser", "network", "postgres"} & set(item.keywords)
+            ]
+            config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+            items[:] = kept
         return
     skip = pytest.mark.skip(
         reason="needs PostgreSQL: make test runs it when a server answers at 127.0.0.1:5432"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: database tests on SQLite, then everything again on PostgreSQL
-# (browser tests included). Outside CI, PostgreSQL is skipped with a reason when no
+# The whole suite: every test on SQLite (but the browser and network ones), then those that
+# touch the database again on PostgreSQL, browser and network tests included. Outside CI, PostgreSQL is skipped with a reason when no
 # server answers; with CI=true it must answer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +19,9 @@ echo "== SQLite: models, services, jobs, views"
 $BIN/pytest -m "not browser and not network" "$@"
 
 if pg_answers; then
-  echo "== PostgreSQL ($PG_URL): the same, plus PostgreSQL-only and browser tests"
-  DATABASE_URL=$PG_URL $BIN/pytest "$@"
+  echo "== PostgreSQL ($PG_URL): the tests that touch the database, plus PostgreSQL-only and browser tests"
+  # Those that never touch it passed above already (conftest.py).
+  DATABASE_URL=$PG_URL PALABRE_DATABASE_TESTS_ONLY=1 $BIN/pytest "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI=true but PostgreSQL does not answer at $PG_URL: failing." >&2
   exit 1

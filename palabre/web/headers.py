@@ -18,17 +18,22 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 # Pages whose form leads to another site on purpose: signing in on the person's Mastodon
-# instance, or on Facebook or Threads from Settings → Channels (a POST answered by a
+# instance, or on Facebook, Threads, X or LinkedIn from Settings → Channels (a POST answered by a
 # redirect there, which form-action also governs, along the login pages' own redirects).
 FORMS_TO_OTHER_SITES = frozenset({"channel_connect_mastodon", "channel_list"})
 
 
 def _login_origins() -> str:
-    """Facebook's and Threads' login addresses as configured: https ones are allowed anyway;
-    these name them when they are not (the Graph API double, in tests), read at each request
-    because tests point them elsewhere."""
+    """Facebook's, Threads', X's and LinkedIn's login addresses as configured: https ones are
+    allowed anyway; these name them when they are not (the networks' doubles, in tests), read
+    at each request because tests point them elsewhere."""
     found = []
-    for url in (settings.PALABRE_META_LOGIN_URL, settings.PALABRE_THREADS_LOGIN_URL):
+    for url in (
+        settings.PALABRE_META_LOGIN_URL,
+        settings.PALABRE_THREADS_LOGIN_URL,
+        settings.PALABRE_X_AUTHORIZE_URL,
+        settings.PALABRE_LINKEDIN_LOGIN_URL,
+    ):
         parts = urlsplit(str(url))
         if parts.scheme == "http" and parts.netloc:
             found.append(f"http://{parts.netloc}")

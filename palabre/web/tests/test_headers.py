@@ -109,6 +109,20 @@ def test_the_mastodon_sign_in_form_may_lead_to_the_persons_instance(client: Clie
     assert _directives(client.get("/w/lumiere/"))["form-action"] == "'self'"
 
 
+def test_the_channel_list_may_lead_to_x_and_linkedin_sign_in(client: Client, cast) -> None:
+    """Connect X and Connect LinkedIn post to Palabre, answered by a redirect to the
+    network's sign-in page: form-action allows it, also at the http address of a double."""
+    client.force_login(cast.alice)
+    with override_settings(
+        PALABRE_X_AUTHORIZE_URL="http://127.0.0.1:4401",
+        PALABRE_LINKEDIN_LOGIN_URL="http://127.0.0.1:4402",
+    ):
+        response = client.get("/w/lumiere/settings/channels/")
+    allowed = _directives(response)["form-action"].split()
+    assert allowed[:2] == ["'self'", "https:"]
+    assert {"http://127.0.0.1:4401", "http://127.0.0.1:4402"} <= set(allowed)
+
+
 TEMPLATE_DIRS = sorted(Path(settings.BASE_DIR).glob("**/templates"))
 FORBIDDEN = {
     "a style= attribute": re.compile(r"\sstyle\s*=", re.IGNORECASE),

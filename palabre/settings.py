@@ -273,6 +273,11 @@ PALABRE_THREADS_GRAPH_URL = envstr("PALABRE_THREADS_GRAPH_URL", "https://graph.t
     "/"
 )
 PALABRE_THREADS_LOGIN_URL = envstr("PALABRE_THREADS_LOGIN_URL", "https://threads.net").rstrip("/")
+# X: where its API (api.x.com: posts, media, /2/oauth2/token) and its authorize page are;
+# the tests point them at the X double (tests/networks/x/). The app's own client id and
+# secret are PALABRE_X_CLIENT_ID / PALABRE_X_CLIENT_SECRET (the connect flow).
+PALABRE_X_API_URL = envstr("PALABRE_X_API_URL", "https://api.x.com").rstrip("/")
+PALABRE_X_AUTHORIZE_URL = envstr("PALABRE_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
 # How long a signed media URL given to a network (Instagram, Threads fetch files) works.
 PALABRE_PUBLIC_MEDIA_SECONDS = envint("PALABRE_PUBLIC_MEDIA_SECONDS", 3600)
 

@@ -19,7 +19,11 @@ from palabre.accounts.models import Membership, Role, User, Workspace
 
 # Mastodon's loopback servers (Takahē, mastodon-mock) and the Graph API double (Facebook,
 # Instagram, Threads) for any test that asks for them.
-pytest_plugins = ["tests.networks.mastodon.fixtures", "tests.networks.meta.fixtures"]
+pytest_plugins = [
+    "tests.networks.mastodon.fixtures",
+    "tests.networks.meta.fixtures",
+    "tests.networks.x.fixtures",
+]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from
 # fixtures there are still plain synchronous calls.

@@ -107,9 +107,11 @@ def poll_estimate() -> Decimal:
 def x_poll_over_cap(channel: Channel) -> bool:
     """Whether polling this X channel now could take the workspace past its monthly cap.
     The first time in a month, the people who manage channels are told."""
+    if channel.connector != "x":
+        return False
     workspace = channel.workspace
     cap = workspace.x_monthly_cap_usd
-    if channel.connector != "x" or cap is None:
+    if cap is None:
         return False
     spent = workspace_x_month(workspace).usd
     if spent + poll_estimate() <= cap:

@@ -137,6 +137,8 @@ class OutgoingPost:
     # Who may answer (Threads' reply_control: everyone, accounts_you_follow, mentioned_only,
     # parent_post_author_only, followers_only); "" = the network's default.
     reply_control: str = ""
+    # The remote id of a post this one quotes (X's quote posts); None: it quotes nothing.
+    quote_of: str | None = None
 
 
 @dataclass(frozen=True)

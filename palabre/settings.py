@@ -225,6 +225,9 @@ INBOX_POLL_SECONDS = {
     "demo_facebook": 5.0,
     "demo_instagram": 5.0,
     "demo_threads": 5.0,
+    # X bills each request (docs/networks/x.md): every 30 minutes is 1,440 polls a month per
+    # channel. A channel's own setting (poll_minutes) overrides it.
+    "x": 1800.0,
     "default": 60.0,
 }
 if envstr("PALABRE_INBOX_POLL_SECONDS"):
@@ -273,11 +276,16 @@ PALABRE_THREADS_GRAPH_URL = envstr("PALABRE_THREADS_GRAPH_URL", "https://graph.t
     "/"
 )
 PALABRE_THREADS_LOGIN_URL = envstr("PALABRE_THREADS_LOGIN_URL", "https://threads.net").rstrip("/")
-# X: where its API (api.x.com: posts, media, /2/oauth2/token) and its authorize page are;
-# the tests point them at the X double (tests/networks/x/). The app's own client id and
-# secret are PALABRE_X_CLIENT_ID / PALABRE_X_CLIENT_SECRET (the connect flow).
+# X: the instance's own X app, with OAuth 2.0 (docs/networks/x.md). The addresses are X's;
+# the tests and `make x-local` point them at the X double (tests/networks/x/).
+PALABRE_X_CLIENT_ID = envstr("PALABRE_X_CLIENT_ID", "")
+PALABRE_X_CLIENT_SECRET = envstr("PALABRE_X_CLIENT_SECRET", "")
 PALABRE_X_API_URL = envstr("PALABRE_X_API_URL", "https://api.x.com").rstrip("/")
 PALABRE_X_AUTHORIZE_URL = envstr("PALABRE_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
+# What X charges per request, in US dollars, by kind of request (channels/x_cost.py holds
+# the default table and what each kind means); a JSON object overrides some or all of them:
+# PALABRE_X_PRICES='{"read": 0.005, "post_create": 0.01}'.
+PALABRE_X_PRICES = envstr("PALABRE_X_PRICES", "")
 # How long a signed media URL given to a network (Instagram, Threads fetch files) works.
 PALABRE_PUBLIC_MEDIA_SECONDS = envint("PALABRE_PUBLIC_MEDIA_SECONDS", 3600)
 

@@ -707,7 +707,7 @@ def _addresses(sweep: Sweep, world: _World) -> None:
             where="Mastodon callback, pending",
             value="an app that does not exist",
         )
-    # Meta's and Threads' connect steps, callbacks and webhooks: hostile bodies, never a 500.
+    # Meta's, Threads' and X's connect steps, callbacks and webhooks: hostile bodies, never a 500.
     from django.urls import reverse
 
     meta_urls = [
@@ -723,6 +723,8 @@ def _addresses(sweep: Sweep, world: _World) -> None:
         reverse("meta_data_deletion"),
         reverse("threads_data_deletion"),
         reverse("data_deletion_status", args=["a" * 20]),
+        reverse("channel_connect_x", args=[slug]),
+        reverse("x_callback"),
     ]
     for url in meta_urls:
         for label, body in [

@@ -105,6 +105,18 @@ class WorkspaceSettingsForm(WorkspaceForm):
         initial=90,
         help_text=_("Variants of one post at least this alike are flagged in the composer."),
     )
+    x_monthly_cap_usd = forms.DecimalField(
+        label=_("Monthly cap on X API spending (USD)"),
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        help_text=_(
+            "X bills each request. Before the month's estimate for this workspace's X "
+            "channels would pass this, their replies and mentions stop being collected and "
+            "the owners are told. Empty: no cap."
+        ),
+    )
 
 
 class SetupForm(WorkspaceForm):

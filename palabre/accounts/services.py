@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pyotp
 from django.conf import settings
@@ -68,6 +69,7 @@ def workspace_update(
     require_two_factor: bool,
     crosspost_threshold: float,
     approval_required: bool = False,
+    x_monthly_cap_usd: Decimal | None = None,
 ) -> Workspace:
     _check_name(name)
     workspace.name = name
@@ -75,6 +77,7 @@ def workspace_update(
     workspace.require_two_factor = require_two_factor
     workspace.crosspost_threshold = crosspost_threshold
     workspace.approval_required = approval_required
+    workspace.x_monthly_cap_usd = x_monthly_cap_usd
     workspace.full_clean()
     workspace.save()
     return workspace

@@ -50,6 +50,13 @@ class MastodonConnectForm(forms.Form):
     )
 
 
+class PollForm(forms.Form):
+    # Empty: the network's default (settings.INBOX_POLL_SECONDS). At most a day.
+    poll_minutes = forms.IntegerField(
+        label=_("Look for replies every (minutes)"), min_value=1, max_value=1440, required=False
+    )
+
+
 class PlanningForm(forms.Form):
     cadence_per_week = forms.IntegerField(
         label=_("Posts per week (goal)"), min_value=0, max_value=100, required=False

@@ -193,3 +193,20 @@ class ApiUsage(models.Model):
 
     def __str__(self) -> str:
         return f"usage of channel {self.channel_id} in {self.month:%Y-%m}"
+
+
+class XCapNotice(models.Model):
+    """The workspace's people were told that X polling stopped for the month at its cap
+    (channels/x_cost.py): once a month, whichever worker got there first."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the month's first day
+    told_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "month"], name="one_x_cap_notice_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"X cap notice of workspace {self.workspace_id} for {self.month:%Y-%m}"

@@ -271,6 +271,13 @@ def channel_remove(*, channel: Channel) -> None:
         channel.delete()
 
 
+def channel_set_poll_minutes(*, channel: Channel, poll_minutes: int | None) -> None:
+    """How often the inbox polls the channel; None: the network's default. The next poll
+    keeps its time: the new interval counts from then."""
+    channel.poll_minutes = poll_minutes
+    channel.save(update_fields=["poll_minutes"])
+
+
 def channel_set_planning(
     *, channel: Channel, cadence_per_week: int | None, time_slots: list[str]
 ) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from palabre.channels import hook_views, meta_views, views
+from palabre.channels import hook_views, meta_views, views, x_views
 
 urlpatterns = [
     path("w/<slug:slug>/settings/channels/", views.channel_list, name="channel_list"),
@@ -32,6 +32,12 @@ urlpatterns = [
         name="channel_connect_threads",
     ),
     path("channels/threads/callback/", meta_views.threads_callback, name="threads_callback"),
+    path(
+        "w/<slug:slug>/settings/channels/x/",
+        x_views.channel_connect_x,
+        name="channel_connect_x",
+    ),
+    path("channels/x/callback/", x_views.x_callback, name="x_callback"),
     # What Meta calls (docs/networks/meta.md lists them for the app dashboard).
     path("hooks/meta/", hook_views.meta_webhook, name="meta_webhook"),
     path("hooks/meta/deauthorize/", hook_views.meta_deauthorize, name="meta_deauthorize"),
@@ -48,6 +54,11 @@ urlpatterns = [
         "w/<slug:slug>/settings/channels/<int:channel_id>/planning/",
         views.channel_planning,
         name="channel_planning",
+    ),
+    path(
+        "w/<slug:slug>/settings/channels/<int:channel_id>/poll/",
+        views.channel_poll,
+        name="channel_poll",
     ),
     path(
         "w/<slug:slug>/settings/channels/<int:channel_id>/disconnect/",

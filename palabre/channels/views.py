@@ -11,16 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for, scoped
-from palabre.channels import meta, services
+from palabre.channels import meta, services, x
 from palabre.channels.forms import (
     BlueskyConnectForm,
     DemoChannelForm,
     MastodonConnectForm,
     PlanningForm,
+    PollForm,
 )
 from palabre.channels.models import Channel
 from palabre.lib.ids import parse_id
 from palabre.networks.meta import login, threads_login
+from palabre.networks.x import oauth as x_oauth
 
 
 def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -44,6 +46,7 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         # What the administrator must set first, instead of a button that fails.
         "meta_missing": "" if login.configured() else meta.meta_not_configured_text(),
         "threads_missing": "" if threads_login.configured() else meta.threads_not_configured_text(),
+        "x_missing": "" if x_oauth.configured() else x.x_not_configured_text(),
     }
     return render(request, "channels/channel_list.html", context)
 
@@ -136,6 +139,22 @@ def channel_planning(request: HttpRequest, slug: str, channel_id: int) -> HttpRe
             time_slots=form.cleaned_data["time_slots"],
         )
         messages.success(request, _("Planning of “%(name)s” saved.") % {"name": channel.name})
+    else:
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("Not saved: %(problems)s") % {"problems": problems})
+    return redirect("channel_list", slug=slug)
+
+
+@require_POST
+def channel_poll(request: HttpRequest, slug: str, channel_id: int) -> HttpResponse:
+    membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
+    channel = get_scoped_or_404(Channel.objects.all(), membership.workspace, pk=channel_id)
+    form = PollForm(request.POST)
+    if form.is_valid():
+        services.channel_set_poll_minutes(
+            channel=channel, poll_minutes=form.cleaned_data["poll_minutes"]
+        )
+        messages.success(request, _("Polling of “%(name)s” saved.") % {"name": channel.name})
     else:
         problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
         messages.error(request, _("Not saved: %(problems)s") % {"problems": problems})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_mark_needs_reconnect
+from palabre.channels.x_cost import x_poll_over_cap
 from palabre.inbox.alerts import clock_next
 from palabre.inbox.audience import incoming_visibility, is_private
 from palabre.inbox.models import (
@@ -48,6 +49,10 @@ UNWANTED = (Category.ABUSE, Category.SPAM)
 
 
 def poll_interval(channel: Channel) -> timedelta:
+    """The channel's own interval when its people chose one (Channel.poll_minutes), else its
+    network's (settings.INBOX_POLL_SECONDS: X's is long, each request is billed)."""
+    if channel.poll_minutes:
+        return timedelta(minutes=channel.poll_minutes)
     intervals = settings.INBOX_POLL_SECONDS
     return timedelta(seconds=intervals.get(channel.connector, intervals["default"]))
 
@@ -58,6 +63,8 @@ def channel_sync_poll(sync: ChannelSync) -> datetime | None:
     connector = connector_for(channel)
     if not connector.capabilities & FETCH:
         return None
+    if x_poll_over_cap(channel):  # X bills each request: the workspace's cap is reached
+        return timezone.now() + poll_interval(channel)
     try:
         page = connector.fetch_interactions(cursor=sync.cursor or None)
     except RateLimited as error:

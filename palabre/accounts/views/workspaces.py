@@ -59,6 +59,7 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "require_two_factor": workspace.require_two_factor,
         "crosspost_percent": round(workspace.crosspost_threshold * 100),
         "approval_required": workspace.approval_required,
+        "x_monthly_cap_usd": workspace.x_monthly_cap_usd,
     }
     form = WorkspaceSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -71,6 +72,7 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 require_two_factor=form.cleaned_data["require_two_factor"],
                 crosspost_threshold=form.cleaned_data["crosspost_percent"] / 100,
                 approval_required=form.cleaned_data["approval_required"],
+                x_monthly_cap_usd=form.cleaned_data["x_monthly_cap_usd"],
             )
             messages.success(request, _("Settings saved."))
             return redirect("workspace_settings", slug=workspace.slug)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django import template
 from django.conf import settings
@@ -71,3 +72,20 @@ def daily_quota(channel: Channel) -> QuotaNote | None:
     return QuotaNote(
         used=min(used_now(channel, known), known.total), total=known.total, hours=hours
     )
+
+
+@register.filter
+def x_month(channel: Channel) -> Any:
+    """An X channel's requests this month and their estimated cost (channels/x_cost.py)."""
+    from palabre.channels.x_cost import channel_x_month
+
+    return channel_x_month(channel) if channel.connector == "x" else None
+
+
+@register.filter
+def network_poll_minutes(channel: Channel) -> int:
+    """How often the inbox polls the channel when its people chose nothing, in minutes."""
+    from palabre.inbox.ingest import poll_interval
+
+    channel_default = Channel(connector=channel.connector, poll_minutes=None)
+    return max(1, round(poll_interval(channel_default).total_seconds() / 60))

@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.networks.mastodon.fixtures",
     "tests.networks.meta.fixtures",
     "tests.networks.x.fixtures",
+    "tests.networks.linkedin.fixtures",
 ]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from

@@ -286,6 +286,19 @@ PALABRE_X_AUTHORIZE_URL = envstr("PALABRE_X_AUTHORIZE_URL", "https://x.com/i/oau
 # the default table and what each kind means); a JSON object overrides some or all of them:
 # PALABRE_X_PRICES='{"read": 0.005, "post_create": 0.01}'.
 PALABRE_X_PRICES = envstr("PALABRE_X_PRICES", "")
+# LinkedIn: the instance's own LinkedIn app, with the Community Management API product
+# (docs/networks/linkedin.md). The addresses are LinkedIn's; the tests and
+# `make linkedin-local` point them at the LinkedIn double (tests/networks/linkedin/).
+PALABRE_LINKEDIN_CLIENT_ID = envstr("PALABRE_LINKEDIN_CLIENT_ID", "")
+PALABRE_LINKEDIN_CLIENT_SECRET = envstr("PALABRE_LINKEDIN_CLIENT_SECRET", "")
+PALABRE_LINKEDIN_API_URL = envstr("PALABRE_LINKEDIN_API_URL", "https://api.linkedin.com").rstrip(
+    "/"
+)
+PALABRE_LINKEDIN_LOGIN_URL = envstr(
+    "PALABRE_LINKEDIN_LOGIN_URL", "https://www.linkedin.com"
+).rstrip("/")
+# Sent as LinkedIn-Version (YYYYMM); empty: the version the connector was written for.
+PALABRE_LINKEDIN_API_VERSION = envstr("PALABRE_LINKEDIN_API_VERSION", "")
 # How long a signed media URL given to a network (Instagram, Threads fetch files) works.
 PALABRE_PUBLIC_MEDIA_SECONDS = envint("PALABRE_PUBLIC_MEDIA_SECONDS", 3600)
 

@@ -168,6 +168,7 @@ def test_the_sweep_found_the_forms(result: Result) -> None:
     for verb in ("mute", "block", "report"):  # a private message on the Mastodon stand-in
         assert f"inbox_moderate:{verb}" in actions, sorted(actions)
     assert "inbox_private_reply:private-reply" in actions, sorted(actions)  # Instagram
+    assert "inbox_moderate:delete" in actions, sorted(actions)  # a comment on LinkedIn
 
 
 def test_the_sweep_stays_quick(result: Result) -> None:
@@ -345,7 +346,8 @@ def _complete(workspace: Workspace, people: dict[str, User]) -> None:
 def _extra_seeds(workspace: Workspace) -> list[str]:
     """Pages the crawl's bound (two pages of a shape) may not reach: a comment that can be
     thanked and answered privately (a recent one on Instagram), and a private message on
-    the channel playing Mastodon (its reply audience, mute, block and report)."""
+    the channel playing Mastodon (its reply audience, mute, block and report), and a comment
+    on the channel playing LinkedIn (delete)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -359,6 +361,7 @@ def _extra_seeds(workspace: Workspace) -> list[str]:
         .order_by("-created_at")
         .first(),
         rows.filter(visibility="direct", channel__connector="demo_mastodon").last(),
+        rows.filter(kind="comment", channel__connector="demo_linkedin").last(),
     ]
     return [f"/w/{workspace.slug}/inbox/{row.pk}/" for row in found if row]
 
@@ -707,7 +710,8 @@ def _addresses(sweep: Sweep, world: _World) -> None:
             where="Mastodon callback, pending",
             value="an app that does not exist",
         )
-    # Meta's, Threads' and X's connect steps, callbacks and webhooks: hostile bodies, never a 500.
+    # Meta's, Threads', X's and LinkedIn's connect steps, callbacks and webhooks: hostile
+    # bodies, never a 500.
     from django.urls import reverse
 
     meta_urls = [
@@ -725,10 +729,21 @@ def _addresses(sweep: Sweep, world: _World) -> None:
         reverse("data_deletion_status", args=["a" * 20]),
         reverse("channel_connect_x", args=[slug]),
         reverse("x_callback"),
+        # LinkedIn's connect step, pick and callback.
+        reverse("channel_connect_linkedin", args=[slug]),
+        reverse("channel_pick_linkedin", args=[slug]),
+        reverse("linkedin_callback"),
     ]
     for url in meta_urls:
         for label, body in [
-            ("HTML and script", {"signed_request": values.SCRIPT, "account": values.SCRIPT}),
+            (
+                "HTML and script",
+                {
+                    "signed_request": values.SCRIPT,
+                    "account": values.SCRIPT,
+                    "organization": values.SCRIPT,
+                },
+            ),
             ("NUL", {"signed_request": "a\x00.b", "account": "facebook:1\x002"}),
             ("100 KB", {"signed_request": "x." + "c" * 100_000}),
         ]:

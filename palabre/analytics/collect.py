@@ -48,11 +48,13 @@ ALERT_DAYS, BASELINE_DAYS, BASELINE_MIN = 3, 28, 21
 
 
 def media_format(target: PostTarget) -> str:
-    """video, image, thread, link or text: the shape a reader sees first."""
+    """video, document, image, thread, link or text: the shape a reader sees first."""
     variant = target.variant
     kinds = {m.kind for m in variant.media.all()}
     if "video" in kinds:
         return "video"
+    if "document" in kinds:  # a LinkedIn PDF carousel
+        return "document"
     if kinds:
         return "image"
     if variant.thread:

@@ -44,6 +44,7 @@ FORMATS = {
     "link": pgettext_lazy("post format", "Link"),
     "image": pgettext_lazy("post format", "Image"),
     "video": pgettext_lazy("post format", "Video"),
+    "document": pgettext_lazy("post format", "Document (PDF)"),
     "thread": pgettext_lazy("post format", "Thread"),
 }
 DIMENSIONS = {

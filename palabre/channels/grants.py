@@ -1,6 +1,8 @@
 """What Meta (or Threads) says after a channel was connected through its login, and keeping
 the token alive: the person who connected it removed Palabre (deauthorize), or asked that
-Palabre forget their data (data deletion); a Threads token refreshed before it expires.
+Palabre forget their data (data deletion); a Threads token refreshed before it expires; a
+LinkedIn token refreshed before its 60 days where LinkedIn granted a refresh token, and
+otherwise its channel's owners told TELL_AHEAD before it expires.
 
 Those callbacks name the person (their app-scoped id, kept in each channel's ChannelGrant),
 never the Pages: their channels are found through it.
@@ -43,6 +45,10 @@ def refresh_due(expires_at: datetime | None) -> datetime | None:
     if expires_at is None:
         return None
     return max(expires_at - REFRESH_AHEAD, timezone.now() + MIN_TOKEN_AGE)
+
+
+# LinkedIn without a refresh token: a week is time enough for an owner to reconnect.
+TELL_AHEAD = timedelta(days=7)
 
 
 def _grants(*, app: GrantApp, user_id: str) -> list[ChannelGrant]:
@@ -99,6 +105,8 @@ def grant_token_refresh(grant: ChannelGrant) -> datetime | None:
 
     channel = grant.channel
     token = channel.credentials.get("access_token")
+    if channel.connector == "linkedin" and token:
+        return _linkedin_keep_alive(channel)
     if channel.connector != "threads" or not token:
         return None
     expired = channel.credentials_expire_at and channel.credentials_expire_at <= timezone.now()
@@ -119,3 +127,88 @@ def grant_token_refresh(grant: ChannelGrant) -> datetime | None:
     channel.save_credentials({**channel.credentials, "access_token": fresh.value})
     Channel.objects.filter(pk=channel.pk).update(credentials_expire_at=fresh.expires_at)
     return refresh_due(fresh.expires_at)
+
+
+# --- LinkedIn: refresh where granted, otherwise tell the owners --------------------------
+
+
+def _linkedin_refresh_expires(credentials: dict[str, str]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(credentials.get("refresh_expires_at", ""))
+    except ValueError:
+        return None
+
+
+def linkedin_can_refresh(channel: Channel) -> bool:
+    """LinkedIn granted a refresh token (only some apps get them) and refreshing would
+    lengthen the access: a refresh token keeps its first 365 days, and an access token it
+    gives never outlives it (https://learn.microsoft.com/en-us/linkedin/shared/authentication/
+    programmatic-refresh-tokens). In its last days the owners are told instead."""
+    credentials = channel.credentials
+    if not credentials.get("refresh_token"):
+        return False
+    until = _linkedin_refresh_expires(credentials)
+    expires = channel.credentials_expire_at or timezone.now()
+    return until is None or until > expires + timedelta(days=1)
+
+
+def linkedin_next_step(channel: Channel) -> datetime | None:
+    """When the worker next looks at a LinkedIn channel's token: REFRESH_AHEAD of its expiry
+    where it can be refreshed; otherwise TELL_AHEAD of it to tell the owners, then at the
+    expiry itself to mark the channel as needing reconnecting."""
+    expires = channel.credentials_expire_at
+    if expires is None:
+        return None
+    now = timezone.now()
+    if linkedin_can_refresh(channel):
+        return max(expires - REFRESH_AHEAD, now)
+    if channel.credentials.get("expiry_told") == expires.isoformat():
+        return max(expires, now)
+    return max(expires - TELL_AHEAD, now)
+
+
+def _linkedin_keep_alive(channel: Channel) -> datetime | None:
+    from palabre.channels.connectors import wait_out
+    from palabre.networks.base import RateLimited
+    from palabre.networks.linkedin import oauth
+
+    expires = channel.credentials_expire_at
+    if expires is None:
+        return None
+    if expires <= timezone.now():
+        channel_mark_needs_reconnect(channel=channel, reason=_("the LinkedIn access expired"))
+        return None
+    credentials = channel.credentials
+    if linkedin_can_refresh(channel) and expires - timezone.now() <= REFRESH_AHEAD:
+        try:
+            fresh = oauth.token_refresh(refresh_token=credentials["refresh_token"])
+        except AuthExpired as error:
+            # The refresh token no longer works: the access still does, until it expires.
+            log.warning("channel %s: LinkedIn refused a refresh: %s", channel.pk, error.reason)
+            credentials = {k: v for k, v in credentials.items() if not k.startswith("refresh_")}
+            channel.save_credentials(credentials)
+        except RateLimited as error:
+            raise wait_out(error) from None
+        except Rejected as error:
+            log.warning("channel %s: LinkedIn refused a refresh: %s", channel.pk, error.reason)
+            return timezone.now() + timedelta(days=1)
+        else:
+            channel.save_credentials({**credentials, **fresh.credentials()})
+            Channel.objects.filter(pk=channel.pk).update(credentials_expire_at=fresh.expires_at)
+            channel.credentials_expire_at = fresh.expires_at
+            return linkedin_next_step(channel)
+    told = credentials.get("expiry_told") == expires.isoformat()
+    if not told and expires - timezone.now() <= TELL_AHEAD:
+        channel_owners_tell(channel=channel, message=_linkedin_expiry_text)
+        channel.save_credentials({**credentials, "expiry_told": expires.isoformat()})
+    return linkedin_next_step(channel)
+
+
+def _linkedin_expiry_text(channel: Channel, _reason: str) -> str:
+    expires = channel.credentials_expire_at
+    day = timezone.localdate(expires).isoformat() if expires else "?"
+    return _(
+        "“%(name)s” (LinkedIn): Palabre's access to this page ends on %(day)s, and LinkedIn "
+        "gives this instance's app no way to renew it. Reconnect the page before then "
+        "(Settings → Channels), or it stops publishing and collecting comments."
+    ) % {"name": channel.name, "day": day}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from palabre.channels import hook_views, meta_views, views, x_views
+from palabre.channels import hook_views, linkedin_views, meta_views, views, x_views
 
 urlpatterns = [
     path("w/<slug:slug>/settings/channels/", views.channel_list, name="channel_list"),
@@ -38,6 +38,17 @@ urlpatterns = [
         name="channel_connect_x",
     ),
     path("channels/x/callback/", x_views.x_callback, name="x_callback"),
+    path(
+        "w/<slug:slug>/settings/channels/linkedin/",
+        linkedin_views.channel_connect_linkedin,
+        name="channel_connect_linkedin",
+    ),
+    path(
+        "w/<slug:slug>/settings/channels/linkedin/pick/",
+        linkedin_views.channel_pick_linkedin,
+        name="channel_pick_linkedin",
+    ),
+    path("channels/linkedin/callback/", linkedin_views.linkedin_callback, name="linkedin_callback"),
     # What Meta calls (docs/networks/meta.md lists them for the app dashboard).
     path("hooks/meta/", hook_views.meta_webhook, name="meta_webhook"),
     path("hooks/meta/deauthorize/", hook_views.meta_deauthorize, name="meta_deauthorize"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for, scoped
-from palabre.channels import meta, services, x
+from palabre.channels import linkedin, meta, services, x
 from palabre.channels.forms import (
     BlueskyConnectForm,
     DemoChannelForm,
@@ -21,6 +21,7 @@ from palabre.channels.forms import (
 )
 from palabre.channels.models import Channel
 from palabre.lib.ids import parse_id
+from palabre.networks.linkedin import oauth as linkedin_oauth
 from palabre.networks.meta import login, threads_login
 from palabre.networks.x import oauth as x_oauth
 
@@ -47,6 +48,9 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         "meta_missing": "" if login.configured() else meta.meta_not_configured_text(),
         "threads_missing": "" if threads_login.configured() else meta.threads_not_configured_text(),
         "x_missing": "" if x_oauth.configured() else x.x_not_configured_text(),
+        "linkedin_missing": ""
+        if linkedin_oauth.configured()
+        else linkedin.linkedin_not_configured_text(),
     }
     return render(request, "channels/channel_list.html", context)
 

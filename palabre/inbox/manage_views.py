@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from palabre.accounts.models import Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
+from palabre.channels.models import Channel
 from palabre.inbox import services
 from palabre.inbox.forms import InboxSettingsForm, RuleForm, SavedReplyForm, VersionedForm
 from palabre.inbox.models import ModerationEvent, ModerationRule, SavedReply
@@ -49,6 +50,14 @@ def inbox_rules(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
         "form": form,
         "editing": rule,
         "theirs": theirs,
+        # Where a rule's "hide" can only be a review (Mastodon, LinkedIn).
+        "cannot_hide": sorted(
+            {
+                c.network_label
+                for c in scoped(Channel.objects.all(), workspace)
+                if not c.hides_replies
+            }
+        ),
     }
     return render(request, "inbox/rules.html", context)
 

@@ -405,6 +405,8 @@ class EventAction(models.TextChoices):
     BLOCK = "block", _("Author blocked")
     UNBLOCK = "unblock", _("Author unblocked")
     REPORT = "report", _("Reported to the moderators")
+    # Where comments cannot be hidden but the brand may delete them (LinkedIn).
+    DELETE = "delete", _("Deleted on the network")
     # Not moderation, but an action on the comment people want to see who took.
     PRIVATE_REPLY = "private_reply", _("Answered privately")
 

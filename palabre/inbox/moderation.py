@@ -5,9 +5,11 @@ with the model version and score. Hiding and unhiding also reach the network, th
 the worker, so a passing network failure only delays them; so do the mutes, blocks and
 reports of inbox/authors.py.
 
-Where the network cannot hide replies (Mastodon), nothing pretends it did: a rule's or
-the default policy's hide becomes a review, logged with that reason, and a person's hide
-is a hide in Palabre only, which says the reply stays visible on the network.
+Where the network cannot hide replies (Mastodon, LinkedIn), nothing pretends it did: a
+rule's or the default policy's hide becomes a review, logged with that reason, and a
+person's hide is a hide in Palabre only, which says the reply stays visible on the network.
+Where the brand may delete a comment instead (LinkedIn, on the organization's own posts), a
+person can: a deletion is for everyone and cannot be undone, so no machine ever does it.
 """
 
 from __future__ import annotations
@@ -36,7 +38,14 @@ from palabre.inbox.models import (
     NetworkStatus,
     RuleAction,
 )
-from palabre.networks.base import AuthExpired, Capability, Connector, RateLimited, Rejected
+from palabre.networks.base import (
+    AuthExpired,
+    Capability,
+    Connector,
+    InteractionKind,
+    RateLimited,
+    Rejected,
+)
 
 HARASSMENT_WINDOW = timedelta(days=7)
 HARASSMENT_REPEATS = 2  # earlier abusive messages by the same person in the window
@@ -221,8 +230,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
             interaction,
             EventAction.REFUSED,
             rule=decision.review_by or auto,
-            reason=_("%(why)s: %(network)s has no way to hide replies, so it goes to review")
-            % {"why": decision.cannot_hide, "network": interaction.channel.network_label},
+            reason=_cannot_hide_reason(interaction, decision.cannot_hide),
         )
     if decision.hide:
         interaction.hidden = True
@@ -287,10 +295,54 @@ def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "
 
 
 def _palabre_only(interaction: Interaction, reason: str) -> str:
-    where = _("in Palabre only: %(network)s cannot hide replies") % {
-        "network": interaction.channel.network_label
-    }
+    network = {"network": interaction.channel.network_label}
+    if interaction.channel.deletes_comments:
+        where = _("in Palabre only: hiding is not possible on %(network)s") % network
+    else:
+        where = _("in Palabre only: %(network)s cannot hide replies") % network
     return f"{where} · {reason}" if reason else where
+
+
+def _cannot_hide_reason(interaction: Interaction, why: str) -> str:
+    said = {"why": why, "network": interaction.channel.network_label}
+    if interaction.channel.deletes_comments:
+        return _("%(why)s: hiding is not possible on %(network)s, so it goes to review") % said
+    return _("%(why)s: %(network)s has no way to hide replies, so it goes to review") % said
+
+
+def comment_deletable(interaction: Interaction) -> bool:
+    """Whether the brand may delete this comment on the network: where replies cannot be
+    hidden and the network lets the account delete comments on its own posts (LinkedIn)."""
+    if interaction.kind != InteractionKind.COMMENT or interaction.erased:
+        return False
+    return not interaction.channel.hides_replies and interaction.channel.deletes_comments
+
+
+def comment_deleted(interaction: Interaction) -> bool:
+    """A deletion is done or on its way (a failed one may be tried again)."""
+    return ModerationEvent.objects.filter(
+        interaction=interaction,
+        action=EventAction.DELETE,
+        network_status__in=[NetworkStatus.PENDING, NetworkStatus.DONE],
+    ).exists()
+
+
+def interaction_delete(*, interaction: Interaction, actor: User, reason: str = "") -> None:
+    """A person deletes a comment on the network (the worker carries it there); it leaves
+    every queue here. Refused where the network does not allow it."""
+    from palabre.inbox.services import InboxRefused
+
+    if not comment_deletable(interaction):
+        raise InboxRefused(
+            _("Not done: %(network)s does not let your account delete this.")
+            % {"network": interaction.channel.network_label}
+        )
+    if comment_deleted(interaction):
+        raise InboxRefused(_("Already deleted, or on its way to the network."))
+    with transaction.atomic():
+        interaction.hidden, interaction.in_review, interaction.needs_answer = True, False, False
+        interaction.save(update_fields=["hidden", "in_review", "needs_answer"])
+        event_record(interaction, EventAction.DELETE, actor=actor, reason=reason, network=True)
 
 
 def interaction_judge(*, interaction: Interaction, actor: User, abusive: bool) -> None:
@@ -318,6 +370,7 @@ NETWORK_STEPS: dict[str, Capability] = {
     EventAction.BLOCK: Capability.BLOCK_AUTHOR,
     EventAction.UNBLOCK: Capability.BLOCK_AUTHOR,
     EventAction.REPORT: Capability.REPORT,
+    EventAction.DELETE: Capability.DELETE,
 }
 
 
@@ -354,7 +407,11 @@ def _not_carried(event: ModerationEvent, connector: Connector) -> str:
         return _("%(network)s does not allow this.") % {
             "network": event.interaction.channel.network_label
         }
-    if needed != Capability.HIDE and event.interaction.identity is None:
+    if event.action == EventAction.DELETE and not connector.deletes_comments:
+        return _("%(network)s does not allow this.") % {
+            "network": event.interaction.channel.network_label
+        }
+    if needed not in (Capability.HIDE, Capability.DELETE) and event.interaction.identity is None:
         return _("The author's data was erased.")
     return ""
 
@@ -377,6 +434,8 @@ def _carry(event: ModerationEvent, connector: Connector) -> None:
             connector.unblock_author(author_id=author)
         case EventAction.REPORT:
             connector.report(remote_id=interaction.remote_id, author_id=author, reason=event.reason)
+        case EventAction.DELETE:
+            connector.delete(remote_id=interaction.remote_id)
 
 
 def _network_failed(event: ModerationEvent, reason: str) -> None:

@@ -139,6 +139,8 @@ def _audience_context(interaction: Interaction, chosen: str = "") -> dict[str, o
         "can_mute": Capability.MUTE_AUTHOR in actions,
         "can_block": Capability.BLOCK_AUTHOR in actions,
         "can_report": Capability.REPORT in actions,
+        "can_delete": moderation.comment_deletable(interaction),
+        "deleted": moderation.comment_deleted(interaction),
         "standing": authors.author_standing(interaction) if actions else None,
     }
 
@@ -327,6 +329,11 @@ AUTHOR_VERBS: dict[str, tuple[Callable[..., object], Promise]] = {
         authors.interaction_report,
         gettext_lazy("Report on its way to the moderators, with your reason."),
     ),
+    # Where comments cannot be hidden but the brand may delete them (LinkedIn).
+    "delete": (
+        moderation.interaction_delete,
+        gettext_lazy("Deletion on its way to the network: the comment is removed for everyone."),
+    ),
 }
 
 
@@ -363,7 +370,7 @@ def _hiding(
         if moderation.interaction_hide(interaction=interaction, actor=user, reason=reason):
             messages.success(request, _("Hidden here and on the network; “Show again” undoes it."))
         else:
-            messages.warning(request, _palabre_only_hidden(network))
+            messages.warning(request, _palabre_only_hidden(interaction, network))
     elif verb == "unhide":
         if moderation.interaction_unhide(interaction=interaction, actor=user, reason=reason):
             messages.success(request, _("Shown again, here and on the network."))
@@ -374,10 +381,15 @@ def _hiding(
         moderation.interaction_judge(interaction=interaction, actor=user, abusive=abusive)
         messages.success(request, _("Noted: this decision also teaches the workspace's model."))
         if abusive and not interaction.channel.hides_replies:
-            messages.warning(request, _palabre_only_hidden(network))
+            messages.warning(request, _palabre_only_hidden(interaction, network))
 
 
-def _palabre_only_hidden(network: str) -> str:
+def _palabre_only_hidden(interaction: Interaction, network: str) -> str:
+    if interaction.channel.deletes_comments:
+        return _(
+            "Hidden in Palabre only: hiding is not possible on %(network)s, so it stays visible "
+            "there. To remove it from %(network)s, delete it (for everyone, no undoing)."
+        ) % {"network": network}
     return _(
         "Hidden in Palabre only: %(network)s has no way to hide replies, so it stays visible "
         "there. To act on the network, mute or block the author, or report it to the "

@@ -35,6 +35,10 @@ class UnreadableMedia(ValueError):
     pass
 
 
+class UnreadablePdf(UnreadableMedia):
+    """A file starting as a PDF that is cut short."""
+
+
 class TooManyPixels(UnreadableMedia):
     """An image declaring more pixels than can be opened safely (a decompression bomb)."""
 
@@ -74,7 +78,23 @@ def inspect_file(fp: IO[bytes], *, filename: str = "") -> MediaInfo:
     fp.seek(0)
     if head[4:8] == b"ftyp":
         return _inspect_video(fp, size, head[8:12])
+    if head.startswith(b"%PDF-"):
+        return _inspect_pdf(fp, size)
     return _inspect_image(fp, size)
+
+
+# A PDF ends with "%%EOF" (ISO 32000-1, 7.5.5), possibly followed by a line end or a few
+# bytes of padding: looked for in the last kilobyte, which proves the file was not cut.
+PDF_TAIL = 1024
+
+
+def _inspect_pdf(fp: IO[bytes], size: int) -> MediaInfo:
+    """A document (LinkedIn's carousels): only its kind, size and wholeness are read; its
+    pages are not counted (LinkedIn's 300-page limit is left to LinkedIn)."""
+    fp.seek(max(0, size - PDF_TAIL))
+    if b"%%EOF" not in fp.read(PDF_TAIL):
+        raise UnreadablePdf("PDF cut short (no %%EOF at its end)")
+    return MediaInfo("document", "application/pdf", size, 0, 0)
 
 
 def _inspect_image(fp: IO[bytes], size: int) -> MediaInfo:

@@ -282,6 +282,10 @@ class Connector:
     # The network fetches media from a public URL instead of taking an upload (Instagram,
     # Threads): the publisher gives `upload_media` a signed, expiring `public_url`.
     fetches_media_by_url: ClassVar[bool] = False
+    # DELETE also takes other people's comments on the account's own posts (LinkedIn: an
+    # organization deletes comments on its posts), `delete(remote_id=<the comment's id>)`.
+    # Where replies cannot be hidden, the inbox offers this instead.
+    deletes_comments: ClassVar[bool] = False
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
@@ -339,6 +343,8 @@ class Connector:
         raise NotSupported
 
     def delete(self, *, remote_id: str) -> None:
+        """Deletes the account's own post or answer, and, where `deletes_comments`, someone
+        else's comment on the account's post (its id as `fetch_interactions` gave it)."""
         raise NotSupported
 
     def recent_posts(self, *, since: datetime, in_reply_to: str | None = None) -> list[RecentPost]:

@@ -33,6 +33,7 @@ from palabre.lib.mediainfo import (
     MediaInfo,
     TooManyPixels,
     UnreadableMedia,
+    UnreadablePdf,
     inspect_file,
 )
 from palabre.publishing import workflow
@@ -99,6 +100,10 @@ def _inspect(stream: IO[bytes], name: str) -> MediaInfo:
         raise MediaRefused(
             _("This image weighs over %(max)s MB: no network takes an image that heavy.")
             % {"max": MAX_IMAGE_BYTES // 1_000_000}
+        ) from None
+    except UnreadablePdf:
+        raise MediaRefused(
+            _("This PDF is cut short or corrupt: export it again and upload it whole.")
         ) from None
     except UnreadableMedia:
         raise MediaRefused(

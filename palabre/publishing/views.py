@@ -532,7 +532,13 @@ def media_edit(request: HttpRequest, slug: str, media_id: int) -> HttpResponse:
 def media_file(request: HttpRequest, slug: str, media_id: int) -> FileResponse:
     membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
     item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
-    return FileResponse(item.file.open("rb"), content_type=item.content_type)
+    # A PDF is downloaded, never shown inside Palabre's own pages (it may carry scripts).
+    document = item.kind == "document"
+    response = FileResponse(
+        item.file.open("rb"), content_type=item.content_type, as_attachment=document
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_safe

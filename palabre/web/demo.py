@@ -55,12 +55,14 @@ CHANNEL_NAMES = {
 # The demo network plays Mastodon as Mastodon is: replies cannot be hidden there, the
 # brand's account mutes, blocks or reports their author instead. It plays Meta's networks
 # with what only they offer: private replies (Facebook, Instagram) and a daily quota of
-# published posts (Instagram, Threads).
+# published posts (Instagram, Threads). LinkedIn cannot hide comments either: the
+# organization may delete those on its own posts.
 CONNECTORS = {
     "mastodon": "demo_mastodon",
     "facebook": "demo_facebook",
     "instagram": "demo_instagram",
     "threads": "demo_threads",
+    "linkedin": "demo_linkedin",
 }
 FOLLOWERS = {
     "x": 412,
@@ -109,6 +111,20 @@ POSTS = [
                 "@rageux@mastodon.example",
                 "Rageux",
                 "On s'en fout de ton moulin, ferme ta gueule.",
+            ),
+        ],
+    ),
+    (
+        "linkedin",
+        "Nous recrutons un·e boulanger·ère en CDI à Lyon. Formation au levain assurée.",
+        [
+            ("comment", "marc-dubois", "Marc Dubois", "Quels horaires pour ce poste ?"),
+            # LinkedIn cannot hide it either: it waits for review, where "delete" is.
+            (
+                "comment",
+                "promo-credit",
+                "Crédit Express",
+                "Crédit rapide sans justificatif, écrivez-moi en privé !!! bit.ly/xx",
             ),
         ],
     ),

@@ -1,6 +1,7 @@
 """The demo network's connectors, all in the database: `DemoConnector` can do everything;
 `DemoMastodonConnector` stands in for Mastodon, which cannot hide replies and offers
-mute, block and report instead."""
+mute, block and report instead; `DemoLinkedInConnector` stands in for LinkedIn, which
+cannot hide comments either and lets the organization delete those on its own posts."""
 
 from __future__ import annotations
 
@@ -256,3 +257,28 @@ class DemoMastodonConnector(DemoConnector):
         DemoReport.objects.create(
             channel=self.channel, remote_id=remote_id, author_id=author_id, reason=reason
         )
+
+
+class DemoLinkedInConnector(DemoConnector):
+    """The demo network as LinkedIn: comments cannot be hidden; the organization deletes
+    a comment on its own post instead (for everyone, no undoing)."""
+
+    key = "demo_linkedin"
+    label = "Demo network (LinkedIn)"
+    capabilities = DemoConnector.capabilities & ~Capability.HIDE
+    deletes_comments = True
+
+    hide = Connector.hide
+    unhide = Connector.unhide
+
+    def delete(self, *, remote_id: str) -> None:
+        if not remote_id.startswith("act:"):
+            super().delete(remote_id=remote_id)
+            return
+        # Only a comment under one of the organization's posts is the organization's to
+        # delete (LinkedIn answers 403 otherwise).
+        found = DemoActivity.objects.filter(
+            channel=self.channel, pk=_activity_pk(remote_id), post__isnull=False
+        )
+        if not found.delete()[0]:
+            raise Rejected(f"not allowed to delete {remote_id!r}")

@@ -82,6 +82,9 @@ class LinkedInConnector(Connector):
         | Capability.RECENT_POSTS
     )
     visibilities = (Visibility.PUBLIC,)
+    # No hide on LinkedIn: the organization deletes a comment on its own post instead
+    # (the inbox offers it, inbox/moderation.py).
+    deletes_comments = True
 
     _api: LinkedIn | None = None
 

@@ -78,7 +78,7 @@ def _limit(network: str) -> int:
         "mastodon": mastodon.DEFAULT_MAX,
         "bluesky": bluesky.MAX_GRAPHEMES,
         "threads": 500,
-        "linkedin": 3000,
+        "linkedin": others.LINKEDIN_MAX,
         "facebook": 63206,
         "instagram": 2200,
     }[network]

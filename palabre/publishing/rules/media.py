@@ -40,6 +40,9 @@ class MediaRules:
     max_pixels: int = DEFAULT_MAX_PIXELS  # width × height, images
     max_video_pixels: int = DEFAULT_MAX_PIXELS
     max_side: int | None = None  # pixels, images
+    # Documents (PDF carousels): LinkedIn only, one a post and nothing else with it.
+    max_documents: int = 0
+    max_document_bytes: int = 0
 
 
 RULES: dict[str, MediaRules] = {
@@ -99,6 +102,13 @@ RULES: dict[str, MediaRules] = {
         alt_max=4086,
         # Images API: "< 36,152,320 pixels" [3p] ayrshare.com/docs/media-guidelines/linkedin
         max_pixels=36_152_319,
+        # "A MultiImage post is a post containing multiple images (minimum of 2 images and
+        # maximum of 20 images)" [official] learn.microsoft.com/en-us/linkedin/marketing/
+        # community-management/shares/multiimage-post-api; one image is a single-image post.
+        # Documents API: PDF (PPT/DOC too, not taken here), up to 100 MB and 300 pages
+        # (the pages are not counted; uncertain) [3p] ayrshare.com/docs/media-guidelines/linkedin
+        max_documents=1,
+        max_document_bytes=100 * MB,
     ),
     "facebook": MediaRules(
         JPEG_PNG | {"image/gif"}, 4 * MB, 10, max_video_bytes=1000 * MB, alt="none"
@@ -133,6 +143,9 @@ def check_media(
     rules = RULES[key]
     errors: list[Problem] = []
     warnings: list[Problem] = []
+    documents = [(n, m) for n, m in items if m.kind == "document"]
+    if documents:
+        return _check_documents(network, rules, items, documents), []
     videos = [(n, m) for n, m in items if m.kind == "video"]
     images = [(n, m) for n, m in items if m.kind != "video"]
     if network == "instagram":
@@ -144,6 +157,23 @@ def check_media(
         errors += _check_one(network, rules, name, info)
         warnings += _check_alt(network, rules, name, info, errors)
     return errors, warnings
+
+
+def _check_documents(
+    network: str,
+    rules: MediaRules,
+    items: list[tuple[str, MediaInfo]],
+    documents: list[tuple[str, MediaInfo]],
+) -> list[Problem]:
+    """A PDF: LinkedIn's document post, alone; refused by name on every other network."""
+    if not rules.max_documents:
+        return [messages.media_document_elsewhere(network, name) for name, _info in documents]
+    if len(items) > rules.max_documents:
+        return [messages.media_document_alone(network)]
+    name, info = documents[0]
+    if info.size > rules.max_document_bytes:
+        return [messages.media_size(network, name, info.size, rules.max_document_bytes)]
+    return []
 
 
 def _check_instagram_counts(

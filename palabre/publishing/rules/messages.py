@@ -94,6 +94,44 @@ def linkedin_hashtags(count: int) -> Problem:
     )
 
 
+def linkedin_plain_mention(handle: str) -> Problem:
+    return Problem(
+        "linkedin.plain_mention",
+        _(
+            "%(handle)s will be published as plain text: LinkedIn mentions someone only as "
+            "@[Name](urn:li:organization:…) or @[Name](urn:li:person:…)."
+        )
+        % {"handle": handle},
+    )
+
+
+def linkedin_mention_syntax(found: str) -> Problem:
+    return Problem(
+        "linkedin.mention_syntax",
+        _(
+            "%(found)s looks like a LinkedIn mention but is not one LinkedIn reads: it takes "
+            "@[Name](urn:li:organization:12345) or @[Name](urn:li:person:…), and will show "
+            "this as plain text."
+        )
+        % {"found": found},
+    )
+
+
+def media_document_elsewhere(network: str, name: str) -> Problem:
+    return Problem(
+        f"{network}.media_document",
+        _("%(name)s is a PDF document: only LinkedIn publishes documents (as a carousel).")
+        % {"name": name},
+    )
+
+
+def media_document_alone(network: str) -> Problem:
+    return Problem(
+        f"{network}.media_document_alone",
+        _("A document is published on its own: one PDF, without images or a video."),
+    )
+
+
 def threads_topics(count: int) -> Problem:
     return Problem(
         "threads.one_topic",

@@ -38,8 +38,35 @@ def threads(text: str) -> TextCheck:
     return result
 
 
+# LinkedIn's "little text format": a mention is @[Name](urn:li:organization:123) or
+# (urn:li:person:AbC-12), and LinkedIn shows only the name [official] learn.microsoft.com/
+# en-us/linkedin/marketing/community-management/shares/little-text-format. The connector escapes the
+# reserved characters around these; the 3,000 are counted on the text as written, before
+# escaping (uncertain whether LinkedIn counts before or after: docs/networks.md).
+LINKEDIN_MAX = 3000
+LINKEDIN_MENTION = regex.compile(
+    r"@\[(?P<name>[^\[\]\n]{1,200})\]\((?P<urn>urn:li:(?:organization|person):[A-Za-z0-9_-]{1,100})\)"
+)
+# Written like a mention, not one LinkedIn reads (another URN type, a missing part).
+_LINKEDIN_ALMOST = regex.compile(r"@\[[^\[\]\n]{0,200}\]\([^()\n]{0,200}\)?")
+
+
+def linkedin_shown(text: str) -> str:
+    """The text as LinkedIn shows it: each mention as its name."""
+    return LINKEDIN_MENTION.sub(lambda m: m["name"], text)
+
+
 def linkedin(text: str) -> TextCheck:
-    result = _base("linkedin", text, len(text), 3000)
+    shown = linkedin_shown(text)
+    result = _base("linkedin", shown, len(shown), LINKEDIN_MAX)
+    found = list(LINKEDIN_MENTION.finditer(text))
+    result.mentions = [m["name"] for m in found]
+    result.extra = {"mention_urns": [m["urn"] for m in found]}
+    rest = LINKEDIN_MENTION.sub("", text)
+    for almost in _LINKEDIN_ALMOST.finditer(rest):
+        result.warnings.append(messages.linkedin_mention_syntax(almost.group()[:80]))
+    for plain in entities.mentions(_LINKEDIN_ALMOST.sub("", rest)):
+        result.warnings.append(messages.linkedin_plain_mention("@" + plain.value))
     if text.strip() and not 3 <= len(result.hashtags) <= 5:
         result.warnings.append(messages.linkedin_hashtags(len(result.hashtags)))
     return result

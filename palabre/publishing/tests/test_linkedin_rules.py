@@ -1,0 +1,186 @@
+"""LinkedIn in the composer: 3,000 characters counted as LinkedIn shows the text (a mention
+@[Name](urn:li:…) as its name, before the connector's escaping), and its media: up to 20
+images, one video, or one PDF document on its own, a PDF that only LinkedIn accepts."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from palabre.channels.services import channel_create_demo
+from palabre.lib.mediainfo import MediaInfo, UnreadableMedia, inspect
+from palabre.publishing.models import MediaItem, Post
+from palabre.publishing.rules import check_text
+from palabre.publishing.rules.media import check_media
+from palabre.publishing.rules.others import linkedin_shown
+
+ORG = "@[Moulin Dupré](urn:li:organization:2414183)"
+PERSON = "@[Inès Haddad](urn:li:person:8675309AbC-_)"
+
+
+def pdf(pages: int = 2, *, cut: bool = False) -> bytes:
+    body = b"%PDF-1.7\n" + b"1 0 obj << /Type /Catalog >> endobj\n" * pages
+    return body if cut else body + b"trailer << >>\n%%EOF\n"
+
+
+def _image(size: int = 10_000) -> MediaInfo:
+    return MediaInfo("image", "image/jpeg", size, 1200, 800, alt_text="Une miche")
+
+
+def _document(size: int = 2_000_000) -> MediaInfo:
+    return MediaInfo("document", "application/pdf", size, 0, 0)
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+
+def test_a_mention_counts_as_the_name_linkedin_shows() -> None:
+    text = f"Merci à {ORG} et {PERSON} ! #pain #levain #bio"
+    result = check_text("linkedin", text)
+    shown = "Merci à Moulin Dupré et Inès Haddad ! #pain #levain #bio"
+    assert linkedin_shown(text) == shown
+    assert result.length == len(shown) < len(text)
+    assert result.mentions == ["Moulin Dupré", "Inès Haddad"]
+    assert result.extra["mention_urns"] == [
+        "urn:li:organization:2414183",
+        "urn:li:person:8675309AbC-_",
+    ]
+    assert result.hashtags == ["pain", "levain", "bio"]
+    assert result.valid and result.warnings == []
+
+
+def test_3000_characters_as_shown_pass_and_3001_do_not() -> None:
+    filler = "a" * (3000 - len("Moulin Dupré") - 1)
+    at_limit = f"{filler} {ORG}"
+    assert len(at_limit) > 3000  # as written, with its URN
+    assert check_text("linkedin", at_limit).length == 3000
+    assert check_text("linkedin", at_limit).valid
+    over = check_text("linkedin", at_limit + "!")
+    assert [e.code for e in over.errors] == ["linkedin.too_long"]
+    assert over.length == 3001
+
+
+def test_reserved_characters_count_once_before_escaping() -> None:
+    # The connector escapes ( ) [ ] * _ … with a backslash; the person wrote one character.
+    text = "Prix (TTC) : 3 € *promo* [lot] <pain> ~levain~ {cuit} | ok #a #b #c"
+    assert check_text("linkedin", text).length == len(text)
+
+
+def test_a_plain_at_handle_is_no_mention_on_linkedin() -> None:
+    warnings = check_text("linkedin", "Merci @moulin_dupre ! #a #b #c").warnings
+    assert [w.code for w in warnings] == ["linkedin.plain_mention"]
+    assert "@moulin_dupre" in warnings[0].message
+
+
+@pytest.mark.parametrize(
+    "almost",
+    [
+        "@[Moulin](urn:li:company:2414183)",  # the old URN type
+        "@[Moulin](2414183)",
+        "@[Moulin](urn:li:organization:)",
+    ],
+)
+def test_a_mention_linkedin_would_not_read_is_flagged(almost: str) -> None:
+    result = check_text("linkedin", f"Merci {almost} #a #b #c")
+    assert [w.code for w in result.warnings] == ["linkedin.mention_syntax"]
+    assert result.mentions == []
+
+
+# --- Media rules --------------------------------------------------------------------------------
+
+
+def test_twenty_images_pass_and_twenty_one_do_not() -> None:
+    assert check_media("linkedin", [(f"{i}.jpg", _image()) for i in range(20)]) == ([], [])
+    errors, _warnings = check_media("linkedin", [(f"{i}.jpg", _image()) for i in range(21)])
+    assert [e.code for e in errors] == ["linkedin.media_count"]
+
+
+def test_one_video_and_no_mix() -> None:
+    video = MediaInfo("video", "video/mp4", 5_000_000, 1080, 1920, duration=20)
+    assert check_media("linkedin", [("v.mp4", video)])[0] == []
+    errors, _warnings = check_media("linkedin", [("v.mp4", video), ("w.mp4", video)])
+    assert [e.code for e in errors] == ["linkedin.media_count"]
+    errors, _warnings = check_media("linkedin", [("v.mp4", video), ("a.jpg", _image())])
+    assert [e.code for e in errors] == ["linkedin.media_mix"]
+
+
+def test_a_pdf_is_a_linkedin_document_post_on_its_own() -> None:
+    assert check_media("linkedin", [("offre.pdf", _document())]) == ([], [])
+    errors, _warnings = check_media("linkedin", [("offre.pdf", _document()), ("a.jpg", _image())])
+    assert [e.code for e in errors] == ["linkedin.media_document_alone"]
+    errors, _warnings = check_media("linkedin", [("a.pdf", _document()), ("b.pdf", _document())])
+    assert [e.code for e in errors] == ["linkedin.media_document_alone"]
+    errors, _warnings = check_media("linkedin", [("offre.pdf", _document(101_000_000))])
+    assert [e.code for e in errors] == ["linkedin.media_size"]
+
+
+@pytest.mark.parametrize(
+    "network", ["x", "mastodon", "bluesky", "threads", "facebook", "instagram"]
+)
+def test_every_other_network_refuses_a_pdf_by_name(network: str) -> None:
+    errors, _warnings = check_media(network, [("offre.pdf", _document())])
+    assert [e.code for e in errors] == [f"{network}.media_document"]
+    assert "offre.pdf" in errors[0].message and "LinkedIn" in errors[0].message
+
+
+def test_a_pdf_is_read_as_a_document_and_a_cut_one_refused() -> None:
+    info = inspect(pdf(3))
+    assert (info.kind, info.content_type, info.size) == ("document", "application/pdf", len(pdf(3)))
+    with pytest.raises(UnreadableMedia):
+        inspect(pdf(3, cut=True))
+
+
+# --- Through the library and the composer -------------------------------------------------------
+
+
+@pytest.fixture
+def editor(client: Client, cast, settings, tmp_path) -> Client:
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(cast.erin)
+    return client
+
+
+def test_the_library_takes_a_pdf_only_linkedin_variants_can_use(editor: Client, cast) -> None:
+    for network in ("linkedin", "x"):
+        channel_create_demo(workspace=cast.workspace, network=network, name=network)
+    upload = SimpleUploadedFile("offre.pdf", pdf(), content_type="application/pdf")
+    assert (
+        editor.post("/w/lumiere/media/", {"file": upload, "tags": "recrutement"}).status_code == 302
+    )
+    item = MediaItem.objects.get()
+    assert (item.kind, item.content_type) == ("document", "application/pdf")
+    cut = SimpleUploadedFile("coupé.pdf", pdf(cut=True), content_type="application/pdf")
+    refused = editor.post("/w/lumiere/media/", {"file": cut}).content.decode()
+    assert "PDF" in refused and MediaItem.objects.count() == 1
+    library = editor.get("/w/lumiere/media/").content.decode()
+    assert "For LinkedIn only" in library
+    download = editor.get(f"/w/lumiere/media/{item.pk}/file/")
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+    editor.post(
+        "/w/lumiere/compose/",
+        {
+            "idea": "Nous recrutons #a #b #c",
+            "category": "promotional",
+            "networks": ["linkedin", "x"],
+        },
+    )
+    post = Post.objects.get()
+    data = {
+        "post-idea": post.idea,
+        "post-category": post.category,
+        "post-networks": ["linkedin", "x"],
+        "post-version": post.version,
+    }
+    for variant in post.variants.all():
+        data |= {
+            f"{variant.network}-text": variant.text,
+            f"{variant.network}-channels": [c.pk for c in variant.channels.all()],
+            f"{variant.network}-media_items": [item.pk],
+        }
+    html = editor.post(f"/w/lumiere/posts/{post.pk}/check/", data).content.decode()
+    assert 'data-code="x.media_document"' in html
+    assert "<span data-max>3000</span>" in html  # the LinkedIn variant was checked too
+    assert 'data-code="linkedin.media_document' not in html

@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint fmt bench messages clean bluesky-local meta-local
+.PHONY: run test lint fmt bench messages clean bluesky-local meta-local linkedin-local
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null || { echo "Palabre needs Python 3.11 ($(PY) not found)."; exit 1; }
@@ -54,6 +54,10 @@ bluesky-local: $(DEV_STAMP) $(NODE_STAMP)
 # the PALABRE_* settings for a Palabre beside it (127.0.0.1 allowed) and ready accounts.
 meta-local: $(DEV_STAMP)
 	$(BIN)/python -m tests.networks.meta.localnet
+
+# The LinkedIn double (versioned REST API and its OAuth pages) by hand, the same way.
+linkedin-local: $(DEV_STAMP)
+	$(BIN)/python -m tests.networks.linkedin.localnet
 
 test: $(DEV_STAMP) $(NODE_STAMP) $(BROWSER_FILES)
 	bash scripts/test.sh

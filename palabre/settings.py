@@ -281,7 +281,7 @@ PALABRE_THREADS_LOGIN_URL = envstr("PALABRE_THREADS_LOGIN_URL", "https://threads
 PALABRE_X_CLIENT_ID = envstr("PALABRE_X_CLIENT_ID", "")
 PALABRE_X_CLIENT_SECRET = envstr("PALABRE_X_CLIENT_SECRET", "")
 PALABRE_X_API_URL = envstr("PALABRE_X_API_URL", "https://api.x.com").rstrip("/")
-PALABRE_X_AUTHORIZE_URL = envstr("PALABRE_X_AUTHORIZE_URL", "https://x.com").rstrip("/")
+PALABRE_X_AUTHORIZE_URL = envstr("PALABRE_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
 # What X charges per request, in US dollars, by kind of request (channels/x_cost.py holds
 # the default table and what each kind means); a JSON object overrides some or all of them:
 # PALABRE_X_PRICES='{"read": 0.005, "post_create": 0.01}'.

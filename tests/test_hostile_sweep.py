@@ -710,7 +710,8 @@ def _addresses(sweep: Sweep, world: _World) -> None:
             where="Mastodon callback, pending",
             value="an app that does not exist",
         )
-    # Meta's, Threads' and X's connect steps, callbacks and webhooks: hostile bodies, never a 500.
+    # Meta's, Threads', X's and LinkedIn's connect steps, callbacks and webhooks: hostile
+    # bodies, never a 500.
     from django.urls import reverse
 
     meta_urls = [
@@ -728,10 +729,21 @@ def _addresses(sweep: Sweep, world: _World) -> None:
         reverse("data_deletion_status", args=["a" * 20]),
         reverse("channel_connect_x", args=[slug]),
         reverse("x_callback"),
+        # LinkedIn's connect step, pick and callback.
+        reverse("channel_connect_linkedin", args=[slug]),
+        reverse("channel_pick_linkedin", args=[slug]),
+        reverse("linkedin_callback"),
     ]
     for url in meta_urls:
         for label, body in [
-            ("HTML and script", {"signed_request": values.SCRIPT, "account": values.SCRIPT}),
+            (
+                "HTML and script",
+                {
+                    "signed_request": values.SCRIPT,
+                    "account": values.SCRIPT,
+                    "organization": values.SCRIPT,
+                },
+            ),
             ("NUL", {"signed_request": "a\x00.b", "account": "facebook:1\x002"}),
             ("100 KB", {"signed_request": "x." + "c" * 100_000}),
         ]:

@@ -140,12 +140,16 @@ def _linkedin_refresh_expires(credentials: dict[str, str]) -> datetime | None:
 
 
 def linkedin_can_refresh(channel: Channel) -> bool:
-    """LinkedIn granted a refresh token (only some apps get them) and it still works."""
+    """LinkedIn granted a refresh token (only some apps get them) and refreshing would
+    lengthen the access: a refresh token keeps its first 365 days, and an access token it
+    gives never outlives it (https://learn.microsoft.com/en-us/linkedin/shared/authentication/
+    programmatic-refresh-tokens). In its last days the owners are told instead."""
     credentials = channel.credentials
     if not credentials.get("refresh_token"):
         return False
     until = _linkedin_refresh_expires(credentials)
-    return until is None or until > timezone.now()
+    expires = channel.credentials_expire_at or timezone.now()
+    return until is None or until > expires + timedelta(days=1)
 
 
 def linkedin_next_step(channel: Channel) -> datetime | None:

@@ -93,6 +93,13 @@ class Channel(models.Model):
         return Capability.HIDE in connector_class(self.connector).capabilities
 
     @property
+    def deletes_comments(self) -> bool:
+        """Whether the brand may delete other people's comments on its posts (LinkedIn):
+        where replies cannot be hidden, what the inbox offers instead."""
+        cls = connector_class(self.connector)
+        return cls.deletes_comments and Capability.DELETE in cls.capabilities
+
+    @property
     def server_summary(self) -> str:
         """What the channel's server said of itself, on one line ("" when it said nothing):
         "takahe 0.11.0 · 500 characters · 4 media"."""

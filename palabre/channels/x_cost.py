@@ -3,8 +3,10 @@
 the workspace's monthly cap, which stops the inbox's polling before it is passed.
 
 X bills pay-per-use (https://docs.x.com/x-api/getting-started/pricing): reads per resource
-returned (each post, each user), writes per request. The connector counts reads as the
-resources an answer held and writes as requests, under the kinds of DEFAULT_PRICES. The
+returned (each post, each user), writes per request. The X connector (networks/x/client.py)
+records each request under one of the kinds of DEFAULT_PRICES; a read recorded as one
+request may return many posts, each billed: where the connector records a read page with
+`count=` its posts, the estimate follows the bill, otherwise it is a lower bound. The
 prices change: PALABRE_X_PRICES (a JSON object, US dollars) overrides any of them; a kind
 nobody priced costs `default`. The estimate is Palabre's count, not X's bill: the X
 developer console has the real figure.
@@ -30,15 +32,12 @@ log = logging.getLogger("palabre.channels")
 
 # US dollars, from X's pricing page (December 2026); docs/networks/x.md lists them.
 DEFAULT_PRICES: dict[str, Decimal] = {
-    "post_read": Decimal("0.005"),  # each post an answer holds (mentions, search, lookup)
-    "user_read": Decimal("0.010"),  # each user an answer holds (the account, followers count)
-    "analytics_read": Decimal("0.005"),  # each post's metrics
-    "post_create": Decimal("0.015"),  # a post, a reply, a quote
-    "post_create_url": Decimal("0.200"),  # a post holding a link
-    "post_delete": Decimal("0.010"),
-    "post_hide": Decimal("0.005"),  # hiding or unhiding a reply ("Content: Manage")
-    "media_upload": Decimal("0.000"),  # not on X's price list (uncertain)
-    "media_metadata": Decimal("0.005"),  # alt text
+    "post_read": Decimal("0.005"),  # a post read (mentions, conversation search, lookups)
+    "user_read": Decimal("0.010"),  # a user read (the account, its followers count)
+    "post_create": Decimal("0.015"),  # a post, a thread's part, a reply, a quote
+    "post_delete": Decimal("0.010"),  # "Interaction: Delete"
+    "reply_hide": Decimal("0.005"),  # hiding or unhiding a reply ("Content: Manage")
+    "media_upload": Decimal("0.005"),  # each upload request, alt text ("Media Metadata")
     "default": Decimal("0.015"),  # any other kind: the price of an ordinary write
 }
 # A poll reads at most one page of the inbox's (inbox/ingest.py FULL_PAGE): the next poll is
@@ -108,9 +107,11 @@ def poll_estimate() -> Decimal:
 def x_poll_over_cap(channel: Channel) -> bool:
     """Whether polling this X channel now could take the workspace past its monthly cap.
     The first time in a month, the people who manage channels are told."""
+    if channel.connector != "x":
+        return False
     workspace = channel.workspace
     cap = workspace.x_monthly_cap_usd
-    if channel.connector != "x" or cap is None:
+    if cap is None:
         return False
     spent = workspace_x_month(workspace).usd
     if spent + poll_estimate() <= cap:

@@ -46,7 +46,6 @@ from palabre.networks.base import (
     RateLimited,
     Rejected,
 )
-from palabre.networks.registry import connector_class
 
 HARASSMENT_WINDOW = timedelta(days=7)
 HARASSMENT_REPEATS = 2  # earlier abusive messages by the same person in the window
@@ -231,11 +230,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
             interaction,
             EventAction.REFUSED,
             rule=decision.review_by or auto,
-            reason=_(
-                "%(why)s: hiding is not possible on %(network)s (it has no way to hide replies), "
-                "so it goes to review"
-            )
-            % {"why": decision.cannot_hide, "network": interaction.channel.network_label},
+            reason=_cannot_hide_reason(interaction, decision.cannot_hide),
         )
     if decision.hide:
         interaction.hidden = True
@@ -300,10 +295,19 @@ def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "
 
 
 def _palabre_only(interaction: Interaction, reason: str) -> str:
-    where = _("in Palabre only: hiding is not possible on %(network)s") % {
-        "network": interaction.channel.network_label
-    }
+    network = {"network": interaction.channel.network_label}
+    if interaction.channel.deletes_comments:
+        where = _("in Palabre only: hiding is not possible on %(network)s") % network
+    else:
+        where = _("in Palabre only: %(network)s cannot hide replies") % network
     return f"{where} · {reason}" if reason else where
+
+
+def _cannot_hide_reason(interaction: Interaction, why: str) -> str:
+    said = {"why": why, "network": interaction.channel.network_label}
+    if interaction.channel.deletes_comments:
+        return _("%(why)s: hiding is not possible on %(network)s, so it goes to review") % said
+    return _("%(why)s: %(network)s has no way to hide replies, so it goes to review") % said
 
 
 def comment_deletable(interaction: Interaction) -> bool:
@@ -311,12 +315,7 @@ def comment_deletable(interaction: Interaction) -> bool:
     hidden and the network lets the account delete comments on its own posts (LinkedIn)."""
     if interaction.kind != InteractionKind.COMMENT or interaction.erased:
         return False
-    connector = connector_class(interaction.channel.connector)
-    return (
-        not interaction.channel.hides_replies
-        and connector.deletes_comments
-        and Capability.DELETE in connector.capabilities
-    )
+    return not interaction.channel.hides_replies and interaction.channel.deletes_comments
 
 
 def comment_deleted(interaction: Interaction) -> bool:

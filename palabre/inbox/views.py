@@ -385,15 +385,13 @@ def _hiding(
 
 
 def _palabre_only_hidden(interaction: Interaction, network: str) -> str:
-    said = _(
-        "Hidden in Palabre only: hiding is not possible on %(network)s, so it stays visible there."
+    if interaction.channel.deletes_comments:
+        return _(
+            "Hidden in Palabre only: hiding is not possible on %(network)s, so it stays visible "
+            "there. To remove it from %(network)s, delete it (for everyone, no undoing)."
+        ) % {"network": network}
+    return _(
+        "Hidden in Palabre only: %(network)s has no way to hide replies, so it stays visible "
+        "there. To act on the network, mute or block the author, or report it to the "
+        "moderators."
     ) % {"network": network}
-    if moderation.comment_deletable(interaction):
-        more = _("To remove it from %(network)s, delete it (for everyone, no undoing).") % {
-            "network": network
-        }
-    elif authors.author_actions(interaction):
-        more = _("To act on the network, mute or block the author, or report it to the moderators.")
-    else:
-        return said
-    return f"{said} {more}"

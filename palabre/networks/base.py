@@ -216,7 +216,7 @@ class PostMetrics:
     reach: int | None = None
     saves: int | None = None
     video_views: int | None = None
-    clicks: int | None = None  # clicks on the post's content (LinkedIn's share statistics)
+    clicks: int | None = None  # clicks on the post's content or link (LinkedIn's)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 # Pages whose form leads to another site on purpose: signing in on the person's Mastodon
-# instance, or on Facebook, Threads, X or LinkedIn from Settings → Channels (a POST answered by a
-# redirect there, which form-action also governs, along the login pages' own redirects).
+# instance, or on Facebook, Threads, X or LinkedIn from Settings → Channels (a POST answered
+# by a redirect there, which form-action also governs, along the login pages' own redirects).
 FORMS_TO_OTHER_SITES = frozenset({"channel_connect_mastodon", "channel_list"})
 
 

@@ -22,6 +22,7 @@ SERVERS = {
     "graph-double-facebook": ("graph_double_facebook_server", "meta_double"),
     "graph-double-instagram": ("graph_double_instagram_server", "meta_double"),
     "graph-double-threads": ("graph_double_threads_server", "meta_double"),
+    "linkedin-double": ("linkedin_double_contract_server", "linkedin_contract"),
 }
 
 

@@ -282,3 +282,21 @@ def test_reconnecting_gives_a_fresh_token_and_clears_the_notice_state(
     assert channel.status == ChannelStatus.ACTIVE
     assert "expiry_told" not in channel.credentials
     assert Channel.objects.count() == 1
+
+
+def test_a_refresh_token_in_its_last_days_is_not_used_and_the_owners_are_told(
+    owner: Client, cast: Any, linkedin_double: Any
+) -> None:
+    """A refresh token keeps its first 365 days: near their end, the access it would give
+    ends with it, so refreshing gains nothing and the owners are told instead."""
+    channel = _connected(owner, linkedin_double, "Fin de bail")
+    ends = timezone.now() + timedelta(days=5)
+    channel.save_credentials({**channel.credentials, "refresh_expires_at": ends.isoformat()})
+    Channel.objects.filter(pk=channel.pk).update(credentials_expire_at=ends)
+    old = channel.credentials["access_token"]
+    ChannelGrant.objects.update(next_attempt_at=timezone.now())
+    assert run_refresh() == 1
+    channel.refresh_from_db()
+    assert channel.credentials["access_token"] == old
+    assert Notice.objects.filter(user=cast.alice, text__contains="Fin de bail SAS").count() == 1
+    assert ChannelGrant.objects.get().next_attempt_at == ends

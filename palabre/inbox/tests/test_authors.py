@@ -76,7 +76,7 @@ def _flash(client: Client, response) -> str:
 
 def test_the_page_says_mastodon_cannot_hide_and_offers_mute_block_report(bob, item) -> None:
     page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
-    assert "Hiding is not possible on Mastodon" in page
+    assert "Mastodon has no way to hide replies" in page
     assert "Hide in Palabre" in page
     for verb in ("mute", "block", "report"):
         assert f"/inbox/{item.pk}/{verb}/" in page
@@ -88,7 +88,7 @@ def test_a_network_that_hides_offers_no_mute(bob, cast) -> None:
     activity = comment(target, "Bonjour")
     poll(target.channel)
     page = bob.get(f"/w/lumiere/inbox/{ingested(activity).pk}/").content.decode()
-    assert "Hiding is not possible" not in page
+    assert "has no way to hide replies" not in page
     assert "/mute/" not in page and "/report/" not in page
 
 
@@ -106,12 +106,12 @@ def test_an_editor_sees_nothing_to_moderate_and_may_not_post(cast, client: Clien
 
 def test_a_persons_hide_is_in_palabre_only_and_says_so(bob, item) -> None:
     response = bob.post(f"/w/lumiere/inbox/{item.pk}/hide/", {"reason": "hors sujet"})
-    assert "Hidden in Palabre only: hiding is not possible on Mastodon" in _flash(bob, response)
+    assert "Hidden in Palabre only: Mastodon has no way to hide replies" in _flash(bob, response)
     item.refresh_from_db()
     assert item.hidden
     event = ModerationEvent.objects.get()
     assert event.action == EventAction.HIDE and event.network_status == ""
-    assert event.reason == "in Palabre only: hiding is not possible on Mastodon · hors sujet"
+    assert event.reason == "in Palabre only: Mastodon cannot hide replies · hors sujet"
     assert event.next_attempt_at is None  # nothing for the worker
     run_worker()
     assert not DemoActivity.objects.filter(hidden=True).exists()
@@ -148,10 +148,7 @@ def test_the_default_policy_reviews_an_insult_it_cannot_hide(cast, target) -> No
     assert item.category == "abuse"
     assert item.in_review and not item.hidden
     refused = ModerationEvent.objects.get(interaction=item, action=EventAction.REFUSED)
-    assert (
-        "hiding is not possible on Mastodon (it has no way to hide replies), so it goes to review"
-        in refused.reason
-    )
+    assert "Mastodon has no way to hide replies, so it goes to review" in refused.reason
     assert ModerationEvent.objects.filter(interaction=item, action=EventAction.REVIEW).exists()
     assert not ModerationEvent.objects.filter(action=EventAction.HIDE).exists()
     # The same insult on a network that hides is hidden, as before.
@@ -171,7 +168,7 @@ def test_a_rules_hide_becomes_a_review_with_the_rules_name(cast, target) -> None
     assert item.in_review and not item.hidden
     refused = ModerationEvent.objects.get(interaction=item, action=EventAction.REFUSED)
     assert refused.rule_name == "Concurrents"
-    assert refused.reason.startswith("rule “Concurrents”: hiding is not possible on Mastodon")
+    assert refused.reason.startswith("rule “Concurrents”: Mastodon has no way to hide replies")
 
 
 # --- Mute, block, report ----------------------------------------------------------------------

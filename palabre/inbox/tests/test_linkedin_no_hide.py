@@ -173,7 +173,7 @@ def test_the_default_policy_reviews_an_insult_it_cannot_hide(target) -> None:
     assert item.in_review and not item.hidden
     refused = ModerationEvent.objects.get(interaction=item, action=EventAction.REFUSED)
     assert "hiding is not possible on LinkedIn" in refused.reason
-    assert refused.reason.endswith("so it goes to review")
+    assert refused.reason.endswith("hiding is not possible on LinkedIn, so it goes to review")
     assert ModerationEvent.objects.filter(interaction=item, action=EventAction.REVIEW).exists()
     assert not ModerationEvent.objects.filter(action=EventAction.HIDE).exists()
     # Nothing was asked of the network, and nothing is deleted by a machine.

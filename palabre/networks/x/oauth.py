@@ -1,7 +1,7 @@
 """X's OAuth 2.0 Authorization Code flow with PKCE, with the instance's own X app.
 
 https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token
-- GET {authorize}/i/oauth2/authorize?response_type=code&client_id&redirect_uri&scope&state
+- GET {authorize} (https://x.com/i/oauth2/authorize)?response_type=code&client_id&redirect_uri&scope&state
   &code_challenge&code_challenge_method=S256
 - POST {api}/2/oauth2/token, form-encoded (grant_type=authorization_code, code, redirect_uri,
   code_verifier; or grant_type=refresh_token, refresh_token), with the client id and secret
@@ -96,7 +96,7 @@ def authorize_url(*, redirect_uri: str, state: str, code_challenge: str) -> str:
             "code_challenge_method": "S256",
         }
     )
-    return f"{settings.PALABRE_X_AUTHORIZE_URL}/i/oauth2/authorize?{query}"
+    return f"{settings.PALABRE_X_AUTHORIZE_URL}?{query}"
 
 
 def code_exchange(*, code: str, redirect_uri: str, code_verifier: str) -> Token:

@@ -42,3 +42,19 @@ def linkedin_double(
     settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = list(dict.fromkeys([*listed, *HOSTS]))
     yield linkedin_double_server
     linkedin_double_server.reset()
+
+
+@pytest.fixture
+def linkedin_contract(linkedin_double: LinkedInDouble) -> LinkedInDouble:
+    """The double for one contract test: the suite's retry test sends the same post twice
+    to see two posts where keys are not honoured; LinkedIn refuses a duplicate instead (a
+    refusal test_connector.py checks), so that refusal is off here."""
+    linkedin_double.refuse_duplicates = False
+    return linkedin_double
+
+
+@pytest.fixture(scope="session")
+def linkedin_double_contract_server(linkedin_double_server: LinkedInDouble) -> Any:
+    from tests.networks.linkedin import contract  # imports Palabre's code: once Django is set up
+
+    return contract.servers(linkedin_double_server)["linkedin-double"]

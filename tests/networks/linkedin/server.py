@@ -30,6 +30,7 @@ import re
 import secrets
 import socket
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -106,6 +107,14 @@ class Fault:
     times: int
     message: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    # "status": an error answer; "malformed": 200 with a body that is not JSON; "hang": the
+    # answer waits `hang` seconds first (a client's timeout).
+    kind: str = "status"
+    hang: float = 0.0
+
+
+class Malformed(Exception):
+    pass
 
 
 @dataclass
@@ -232,18 +241,32 @@ class DoubleServer:
         times: int = 1,
         message: str = "",
         headers: dict[str, str] | None = None,
+        kind: str = "status",
+        hang: float = 0.0,
     ) -> None:
-        """The next `times` requests to the endpoints matching `pattern` answer `status`."""
+        """The next `times` requests to the endpoints matching `pattern` answer `status`
+        (or, `kind` "malformed", an unreadable body; "hang", late)."""
         with self.world.lock:
-            self.faults.append(Fault(pattern, status, times, message, headers or {}))
+            self.faults.append(
+                Fault(pattern, status, times, message, headers or {}, kind=kind, hang=hang)
+            )
 
     def _fault(self, key: str) -> ApiError | None:
         with self.world.lock:
+            found = None
             for fault in self.faults:
                 if fault.times > 0 and fnmatch.fnmatch(key, fault.pattern):
                     fault.times -= 1
-                    return _injected(fault)
-        return None
+                    found = fault
+                    break
+        if found is None:
+            return None
+        if found.kind == "hang":
+            time.sleep(found.hang)
+            return None
+        if found.kind == "malformed":
+            raise Malformed
+        return _injected(found)
 
     # -- serving --------------------------------------------------------------------------
 
@@ -292,6 +315,9 @@ class DoubleServer:
             if fault:
                 raise fault
             answer: Answer = HANDLERS[key](self, call)
+        except Malformed:
+            self._send_raw(handler, 200, b"{not json", "application/json")
+            return
         except ApiError as error:
             answer = Answer(error.status, error.body(), error.headers)
             if key == "oauth.token" and error.code:
@@ -366,6 +392,15 @@ class DoubleServer:
                 )
             )
             del self.records[:-20_000]
+
+    def _send_raw(
+        self, handler: BaseHTTPRequestHandler, status: int, data: bytes, content_type: str
+    ) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
 
     def _send(self, handler: BaseHTTPRequestHandler, answer: Answer) -> None:
         if answer.html is not None:
@@ -538,7 +573,10 @@ def posts_create(double: DoubleServer, call: Call) -> Answer:
             if asset.status != "AVAILABLE":
                 raise unprocessable(f"ERROR :: /content :: {urn} is {asset.status}")
         if len(body["commentary"]) > 3000:
-            raise unprocessable("ERROR :: /commentary :: length must be at most 3000")
+            raise unprocessable(
+                f"ERROR :: /commentary :: String is too long. Length: "
+                f"{len(body['commentary'])}. Max length: 3000"
+            )
         if double.refuse_duplicates:
             for post in world.posts.values():
                 if (
@@ -844,7 +882,7 @@ def comments_create(double: DoubleServer, call: Call) -> Answer:
             raise unprocessable("ERROR :: /parentComment :: replies are one level deep")
         if body["actor"].startswith("urn:li:organization:"):
             double.need(call, WRITE_SCOPE, body["actor"], POSTING_ROLES)
-        elif body["actor"] != call.member:
+        elif body["actor"] != call.member or "w_member_social" not in call.token.scope.split():  # type: ignore[union-attr]
             raise denied("Not enough permissions to comment as this actor")
         if not body["message"]["text"].strip():
             raise unprocessable("ERROR :: /message/text :: must not be empty")

@@ -10,6 +10,7 @@
     double.expire(token); double.revoke(token)
     double.fail("/2/tweets", status=503); double.rate_limit("/2/tweets", reset_in=60)
     double.plan_media(polls=2, outcome="failed")  # the next video's processing
+    double.tweet_names = True                     # answer in X's documented tweet names
     double.posts_by(brand)                        # what the account holds, newest first
     double.settings()                             # the PALABRE_* values pointing at it
 
@@ -47,7 +48,7 @@ class XDouble(DoubleServer):
     def settings(self) -> dict[str, Any]:
         return {
             "PALABRE_X_API_URL": self.url,
-            "PALABRE_X_AUTHORIZE_URL": self.url,  # oauth.py adds /i/oauth2/authorize
+            "PALABRE_X_AUTHORIZE_URL": f"{self.url}/i/oauth2/authorize",
             "PALABRE_X_CLIENT_ID": self.app.client_id,
             "PALABRE_X_CLIENT_SECRET": self.app.client_secret,
         }
@@ -59,6 +60,7 @@ class XDouble(DoubleServer):
             self.limits.clear()
             self.spent.clear()
             self.world.offset = 0.0
+            self.tweet_names = False
 
     # -- accounts and tokens -------------------------------------------------------------
 

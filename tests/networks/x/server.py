@@ -2,7 +2,7 @@
 answers as api.x.com and x.com's OAuth 2.0 page do, from one port:
 
     /2/...                   api.x.com   (PALABRE_X_API_URL = <url>)
-    /i/oauth2/authorize      x.com       (PALABRE_X_AUTHORIZE_URL = <url>)
+    /i/oauth2/authorize      x.com       (PALABRE_X_AUTHORIZE_URL = <url>/i/oauth2/authorize)
 
 How a module adds an endpoint (api.py, oauth.py):
 
@@ -239,6 +239,9 @@ class DoubleServer:
         self.spent: dict[tuple[str, str, int], int] = {}  # (route, user, window) → count
         # How the next videos and GIFs are processed: (STATUS polls in progress, outcome).
         self.media_plans: deque[tuple[int, str]] = deque()
+        # Answer with the tweet names of X's documentation instead of xdk's (a test of the
+        # connector's reading of both; the fidelity test never sets it).
+        self.tweet_names = False
         self.http = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self.http.daemon_threads = True
         self.port = self.http.server_address[1]
@@ -304,6 +307,8 @@ class DoubleServer:
             return answer.status, {"Content-Type": "text/html; charset=utf-8"}, answer.text.encode()
         if isinstance(answer, Redirect):
             return 302, {"Location": answer.location}, b""
+        if self.tweet_names:
+            answer = tweet_names(answer)
         body = json.dumps(answer).encode()
         return status, {"Content-Type": "application/json; charset=utf-8", **extra}, body
 
@@ -405,6 +410,29 @@ class DoubleServer:
                 return "", ""
             return urllib.parse.unquote(client_id), urllib.parse.unquote(secret)
         return call.form().get("client_id", ""), ""
+
+
+# xdk's names → the tweet names X's documentation shows:
+# https://docs.x.com/x-api/fundamentals/data-dictionary
+OLD_NAMES = {
+    "referenced_posts": "referenced_tweets",
+    "edit_history_post_ids": "edit_history_tweet_ids",
+    "repost_count": "retweet_count",
+}
+
+
+def tweet_names(value: Any, *, key: str = "") -> Any:
+    if isinstance(value, dict):
+        renamed = {}
+        for name, inner in value.items():
+            if key == "includes" and name == "posts":
+                name = "tweets"
+            new = OLD_NAMES.get(name, name)
+            renamed[new] = tweet_names(inner, key=name)
+        return renamed
+    if isinstance(value, list):
+        return [tweet_names(item) for item in value]
+    return value
 
 
 def _handler_for(server: DoubleServer) -> type[BaseHTTPRequestHandler]:

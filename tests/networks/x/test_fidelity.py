@@ -337,3 +337,54 @@ def test_declared_shapes_name_their_documentation() -> None:
     for route in ROUTES:
         if route.sdk is None and route.returns is not None:
             assert route.returns.__module__ == declared.__name__, route.key
+
+
+# --- the connector's own traffic -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_connector_traffic_is_xdk_shaped(x_double: XDouble, cast: Any) -> None:
+    """Everything Palabre's X connector sends, and every answer it reads, through a whole
+    scenario, validated strictly; every route the connector uses is in it."""
+    from palabre.networks.base import MediaUpload, OutgoingPost
+    from palabre.networks.x.tests.conftest import JPEG, MP4
+    from tests.networks.x.channels import connect
+
+    start = len(x_double.records)
+    brand = connect(x_double, cast.workspace)
+    fan = x_double.user("fan")
+    connector = brand.connector()
+    image = connector.upload_media(MediaUpload("p.jpg", "image/jpeg", JPEG, alt_text="Pain"))
+    x_double.plan_media(polls=1)
+    video = connector.upload_media(MediaUpload("f.mp4", "video/mp4", MP4))
+    root = connector.publish(OutgoingPost(text="Pain", idempotency_key="a", media=(image,)))
+    connector.publish(OutgoingPost(text="Film", idempotency_key="b", media=(video,)))
+    part = connector.publish(OutgoingPost(text="2/2", idempotency_key="c", reply_to=root.remote_id))
+    connector.publish(OutgoingPost(text="Vu", idempotency_key="d", quote_of=root.remote_id))
+    reply = x_double.post(fan, "Miam", reply_to=root.remote_id)
+    x_double.post(fan, f"@{brand.user.username} hello", quote_of=root.remote_id)
+    page = connector.fetch_interactions(cursor=None)
+    connector.fetch_interactions(cursor=page.next_cursor)
+    connector.hide(remote_id=reply.id)
+    connector.unhide(remote_id=reply.id)
+    connector.reply(to_remote_id=reply.id, text="Merci", idempotency_key="e")
+    connector.post_metrics(remote_ids=[root.remote_id, "1"])
+    connector.account_metrics()
+    from datetime import UTC, datetime, timedelta
+
+    connector.recent_posts(since=datetime.now(UTC) - timedelta(minutes=1))
+    connector.delete(remote_id=part.remote_id)
+
+    records = list(x_double.records)[start:]
+    problems = [
+        f"{r.method} {r.path} {r.status}: {p}"
+        for r in records
+        for p in answer_problems(r) + request_problems(r)
+    ]
+    assert problems == []
+    assert all(r.status < 400 for r in records), [
+        (r.path, r.status) for r in records if r.status >= 400
+    ]
+    used = {r.route for r in records}
+    api_routes = {r.key for r in ROUTES if r.sdk is not None}
+    assert api_routes - used == set()

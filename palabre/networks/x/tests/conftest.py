@@ -7,15 +7,12 @@ waits only a hundredth of a second between looks at a video being processed.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.utils import translation
 
-from palabre.channels.models import ApiUsage, Channel
-from palabre.networks.x.connector import XConnector
-from palabre.networks.x.tests.tokenserver import CLIENT_ID, CLIENT_SECRET, TokenServer
+from tests.networks.x.channels import Brand, connect
 from tests.networks.x.double import XDouble
 from tests.networks.x.state import User
 
@@ -29,43 +26,6 @@ def in_english() -> Iterator[None]:
         yield
 
 
-@dataclass
-class Brand:
-    user: User
-    token: str
-    channel: Channel
-
-    def connector(self) -> XConnector:
-        connector = XConnector(self.channel)
-        connector.media_pauses = (0.01,)
-        return connector
-
-    def requests(self) -> dict[str, int]:
-        usage = ApiUsage.objects.filter(channel=self.channel).first()
-        return dict(usage.by_kind) if usage else {}
-
-
-def connect(double: XDouble, workspace: Any, *, followers: int = 1200) -> Brand:
-    user = double.user("lumiere", "Boulangerie Lumière", followers=followers)
-    answer = double.token(user, refresh=True)
-    channel = Channel.objects.create(
-        workspace=workspace,
-        network="x",
-        connector="x",
-        name="Lumière on X",
-        handle=user.username,
-        account_id=user.id,
-    )
-    channel.save_credentials(
-        {
-            "user_id": user.id,
-            "access_token": answer["access_token"],
-            "refresh_token": answer["refresh_token"],
-        }
-    )
-    return Brand(user, answer["access_token"], channel)
-
-
 @pytest.fixture
 def brand(x_double: XDouble, cast: Any) -> Brand:
     return connect(x_double, cast.workspace)
@@ -74,15 +34,3 @@ def brand(x_double: XDouble, cast: Any) -> Brand:
 @pytest.fixture
 def fan(x_double: XDouble) -> User:
     return x_double.user("fanny", "Fanny Fan")
-
-
-@pytest.fixture
-def token_server(settings: Any) -> Iterator[TokenServer]:
-    server = TokenServer()
-    settings.PALABRE_X_CLIENT_ID, settings.PALABRE_X_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
-    settings.PALABRE_X_API_URL = server.url
-    settings.PALABRE_X_AUTHORIZE_URL = server.url
-    listed = list(getattr(settings, "PALABRE_OUTBOUND_ALLOWED_HOSTS", []) or [])
-    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = [*listed, "127.0.0.1"]
-    yield server
-    server.close()

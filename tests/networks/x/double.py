@@ -64,10 +64,13 @@ class XDouble(DoubleServer):
 
     # -- accounts and tokens -------------------------------------------------------------
 
-    def user(self, username: str = "", name: str = "", *, followers: int = 0) -> User:
-        """A new account; `username` is made unique for the server's life (a suffix)."""
+    def user(
+        self, username: str = "", name: str = "", *, followers: int = 0, exact: bool = False
+    ) -> User:
+        """A new account; `username` is made unique for the server's life (a suffix), unless
+        `exact` (make x-local's ready accounts)."""
         base = (username or "account")[:10]
-        unique = f"{base}{next(_names)}"
+        unique = username if exact else f"{base}{next(_names)}"
         with self.world.lock:
             user = User(new_id(), unique, name or unique, followers=followers)
             self.world.users[user.id] = user

@@ -146,6 +146,16 @@ class XDouble(DoubleServer):
         with self.world.lock:
             self.faults.append(Fault(method, path, 429, times, reset_in=reset_in))
 
+    def malformed(self, path: str, *, times: int = 1) -> None:
+        """The next `times` requests to `path` get a 200 whose JSON is cut short."""
+        with self.world.lock:
+            self.faults.append(Fault("*", path, 200, times, kind="malformed"))
+
+    def hang(self, path: str, *, seconds: float, times: int = 1) -> None:
+        """The next `times` requests to `path` wait `seconds` before any answer."""
+        with self.world.lock:
+            self.faults.append(Fault("*", path, 503, times, kind="hang", seconds=seconds))
+
     def limit(self, route_glob: str, per_window: int) -> None:
         """Requests per 15 minutes allowed on routes matching `route_glob` ("GET /2/users/*")."""
         with self.world.lock:

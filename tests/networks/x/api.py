@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 import time
 from datetime import UTC, datetime
@@ -45,13 +46,16 @@ VIDEO_BYTES = 512 * 1024 * 1024
 ALT_TEXT_CHARS = 1000
 MAX_IMAGES = 4
 MAX_WEIGHTED = 280  # accounts without X Premium
-# twitter-text v3: these code points weigh 1, every other 2 (URLs and emoji sequences, which
-# it counts specially, are not needed by the double: texts here are plain).
+# twitter-text v3: these code points weigh 1, every other 2, a link 23 (emoji sequences,
+# which it counts specially, are not needed by the double).
 LIGHT = ((0, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
 
 
 def weighted_length(text: str) -> int:
-    return sum(1 if any(a <= ord(c) <= b for a, b in LIGHT) else 2 for c in text)
+    """A link counts 23, whatever its length (t.co)."""
+    links = URL.findall(text)
+    rest = URL.sub("", text)
+    return 23 * len(links) + sum(1 if any(a <= ord(c) <= b for a, b in LIGHT) else 2 for c in rest)
 
 
 def x_time(moment: float) -> str:
@@ -74,7 +78,10 @@ def parse_time(value: str, name: str) -> float:
 
 def render_post(call: Call, post: Post) -> dict[str, Any]:
     fields, expansions = call.fields("post"), call.fields("expansions")
-    out: dict[str, Any] = {"id": post.id, "text": post.text, "edit_history_post_ids": [post.id]}
+    text, urls = shortened(post)
+    out: dict[str, Any] = {"id": post.id, "text": text, "edit_history_post_ids": [post.id]}
+    if "entities" in fields and urls:
+        out["entities"] = {"urls": urls}
     if "created_at" in fields:
         out["created_at"] = x_time(post.created_at)
     if "conversation_id" in fields:
@@ -99,6 +106,35 @@ def render_post(call: Call, post: Post) -> dict[str, Any]:
             "repost_count": post.reposts,
         }
     return out
+
+
+URL = re.compile(r"https?://[^\s]+")
+
+
+def shortened(post: Post) -> tuple[str, list[dict[str, Any]]]:
+    """The text as X gives it back: each link replaced by a t.co address, the original in
+    `entities.urls` (`start`/`end` in code points, `url`, `expanded_url`, `display_url`):
+    https://docs.x.com/x-api/fundamentals/data-dictionary#entities"""
+    out, urls, last = "", [], 0
+    for match in URL.finditer(post.text):
+        short = (
+            "https://t.co/" + hashlib.sha256(f"{post.id}{match.group()}".encode()).hexdigest()[:10]
+        )
+        out += post.text[last : match.start()]
+        start = len(out)
+        out += short
+        full = match.group()
+        urls.append(
+            {
+                "start": start,
+                "end": start + len(short),
+                "url": short,
+                "expanded_url": full,
+                "display_url": full.split("://", 1)[1][:26],
+            }
+        )
+        last = match.end()
+    return out + post.text[last:], urls
 
 
 def references(post: Post) -> list[dict[str, str]]:
@@ -276,7 +312,8 @@ def create_post(call: Call) -> dict[str, Any]:
         quote_of=quote,
         media_keys=[m.media_key for m in attached],
     )
-    return {"data": {"id": post.id, "text": post.text, "edit_history_post_ids": [post.id]}}
+    text, _urls = shortened(post)
+    return {"data": {"id": post.id, "text": text, "edit_history_post_ids": [post.id]}}
 
 
 def add_post(

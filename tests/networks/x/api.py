@@ -446,6 +446,15 @@ def search_recent(call: Call) -> dict[str, Any]:
         raise invalid(
             "start_time", start, "Invalid 'start_time': it must be within the last 7 days."
         )
+    since = call.params.get("since_id")
+    known = call.world.posts.get(since or "")
+    if known is not None and known.created_at < oldest:
+        raise invalid(
+            "since_id",
+            since or "",
+            f"Invalid 'since_id':'{since}'. 'since_id' must be a tweet id created after "
+            f"{x_time(oldest)}.",
+        )
     posts = [p for p in call.world.live_posts() if p.created_at >= oldest and matches(p)]
     return listing(call, _window(call, posts), token_param="next_token")
 

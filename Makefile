@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint fmt bench messages clean bluesky-local meta-local linkedin-local
+.PHONY: run test lint fmt bench messages clean bluesky-local meta-local linkedin-local x-local
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null || { echo "Palabre needs Python 3.11 ($(PY) not found)."; exit 1; }
@@ -58,6 +58,10 @@ meta-local: $(DEV_STAMP)
 # The LinkedIn double (versioned REST API and its OAuth pages) by hand, the same way.
 linkedin-local: $(DEV_STAMP)
 	$(BIN)/python -m tests.networks.linkedin.localnet
+
+# The X API double by hand, the same way.
+x-local: $(DEV_STAMP)
+	$(BIN)/python -m tests.networks.x.localnet
 
 test: $(DEV_STAMP) $(NODE_STAMP) $(BROWSER_FILES)
 	bash scripts/test.sh

@@ -25,8 +25,9 @@ PG_ADMIN = os.environ.get("PALABRE_BENCH_PG", "postgresql://postgres@127.0.0.1:5
 PG_BENCH_DB = "palabre_bench"
 DATABASE_BENCHMARKS = ["bench_worker.py", "bench_dashboard.py"]
 PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py"]
-# Against the local Bluesky network and the Graph API double, on PostgreSQL when it answers.
-NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py", "bench_meta.py"]
+# Against the local Bluesky network, the Graph API double and the X double, on PostgreSQL when
+# it answers.
+NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py", "bench_meta.py", "bench_x.py"]
 # Served by gunicorn on loopback, on PostgreSQL when it answers.
 SERVER_BENCHMARKS = ["bench_shortlink.py"]
 # Pages through Django's test client on SQLite: the time is Palabre's, not the database's.
@@ -137,6 +138,13 @@ DESCRIPTIONS = {
     "meta_interrupted_lost": "the same 100: posts missing on the network or whose id Palabre did "
     "not record (target: 0).",
     "meta_interrupted_for_a_person": "the same 100: posts left for a person to check (target: 0).",
+    "x_interrupted_duplicates": "posts on X twice after 100 publishes (a text post, a post with "
+    "an image and its alt text, a two-part thread, in turn) each by a `palabre worker` killed "
+    "(SIGKILL) right after the X double accepted it, settled by other workers reading the "
+    "account back (target: 0).",
+    "x_interrupted_lost": "the same 100: posts or thread parts missing on X, or posts whose id "
+    "Palabre did not record (target: 0).",
+    "x_interrupted_for_a_person": "the same 100: posts left for a person to check (target: 0).",
     "meta_publish_lag_p50_s": "median delay from a post's due time to Palabre recording the "
     "double's confirmation: 100 Facebook posts due one per second, 1 worker (PostgreSQL).",
     "meta_publish_lag_p99_s": "the same, 99th percentile (target: under 1 s).",

@@ -12,8 +12,10 @@ conversations its posts started.
 X bills each request: a poll makes 1 + 1 + ⌈conversations / CONVERSATIONS_PER_QUERY⌉ of
 them (more when a list runs to more pages), and asks for MAX_RESULTS at a time.
 
-The cursor is the newest post id handed over: X's ids grow with time, so `since_id` asks
-only for what came after it, in both lists.
+The cursor is the newest post id handed over and when it was made, "<id>@<unix seconds>":
+X's ids grow with time, so `since_id` asks only for what came after it, in both lists. The
+recent search refuses a `since_id` older than its 7 days (a channel whose polling was paused
+for longer): it then asks from 7 days back, and what is not after the cursor is dropped.
 """
 
 from __future__ import annotations

@@ -210,3 +210,19 @@ def test_a_missing_scope_is_refused(double: XDouble) -> None:
     headers = {"Authorization": f"Bearer {double.token(brand, scope='tweet.read users.read')}"}
     answer = httpx.post(f"{double.url}/2/tweets", json={"text": "a"}, headers=headers)
     assert answer.status_code == 403
+
+
+def test_links_come_back_shortened_with_their_entities(double: XDouble) -> None:
+    brand = double.user("brand")
+    headers = {"Authorization": f"Bearer {double.token(brand)}"}
+    text = "Horaires https://lumiere.example/horaires ici"
+    made = httpx.post(f"{double.url}/2/tweets", json={"text": text}, headers=headers).json()
+    assert "https://t.co/" in made["data"]["text"] and "lumiere.example" not in made["data"]["text"]
+    read = httpx.get(
+        f"{double.url}/2/tweets",
+        params={"ids": made["data"]["id"], "post.fields": "entities"},
+        headers=headers,
+    ).json()["data"][0]
+    [url] = read["entities"]["urls"]
+    assert url["expanded_url"] == "https://lumiere.example/horaires"
+    assert read["text"][url["start"] : url["end"]] == url["url"]

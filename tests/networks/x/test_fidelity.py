@@ -37,7 +37,7 @@ pytestmark = pytest.mark.network
 
 JPEG = b"\xff\xd8\xff\xe0" + b"1" * 300
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"2" * 3000
-POST_FIELDS = "created_at,conversation_id,public_metrics,attachments,text,id"
+POST_FIELDS = "created_at,conversation_id,public_metrics,attachments,entities,text,id"
 EXPANSIONS = "author_id,referenced_posts,in_reply_to_user_id,attachments.media_keys"
 
 
@@ -97,7 +97,12 @@ def scenario(double: XDouble) -> None:
         json={"text": "part 2", "reply": {"in_reply_to_tweet_id": root}},
         expect=201,
     )
-    drive.call("POST", "/2/tweets", json={"text": "look", "quote_tweet_id": root}, expect=201)
+    drive.call(
+        "POST",
+        "/2/tweets",
+        json={"text": "look https://lumiere.example/pain", "quote_tweet_id": root},
+        expect=201,
+    )
     drive.call(
         "POST", "/2/tweets", json={"text": "film", "media": {"media_ids": [video]}}, expect=201
     )

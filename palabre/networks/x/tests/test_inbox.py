@@ -34,7 +34,8 @@ def test_mentions_and_replies_arrive_threaded_and_once(
     assert by_id[mention.id].kind == InteractionKind.MENTION and by_id[mention.id].root is None
     assert by_id[quote.id].kind == InteractionKind.QUOTE
     assert by_id[reply.id].author.handle == fan.username
-    assert page.next_cursor == max(by_id, key=int)
+    assert page.next_cursor is not None
+    assert page.next_cursor.partition("@")[0] == max(by_id, key=int)
 
     again = connector.fetch_interactions(cursor=page.next_cursor)
     assert again.items == () and again.next_cursor == page.next_cursor
@@ -88,3 +89,20 @@ def test_delete_removes_the_post_and_twice_is_harmless(x_double: XDouble, brand:
     connector.delete(remote_id=post.id)
     assert x_double.get(post.id).deleted
     connector.delete(remote_id=post.id)
+
+
+def test_a_cursor_older_than_the_search_reaches_still_polls(
+    x_double: XDouble, brand: Brand, fan: User
+) -> None:
+    """Polling paused for more than 7 days: the recent search refuses that since_id; the
+    poll asks from 7 days back instead and hands over only what is after the cursor."""
+    root = x_double.post(brand.user, "Nos horaires")
+    old = x_double.post(fan, "il y a longtemps", reply_to=root.id)
+    eight_days = 8 * 86400
+    x_double.world.posts[old.id].created_at -= eight_days
+    cursor = f"{old.id}@{int(x_double.world.posts[old.id].created_at)}"
+    new = x_double.post(fan, "Et aujourd'hui ?", reply_to=root.id)
+
+    page = brand.connector().fetch_interactions(cursor=cursor)
+
+    assert [i.remote_id for i in page.items] == [new.id]

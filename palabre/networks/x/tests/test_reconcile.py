@@ -19,13 +19,16 @@ pytestmark = [pytest.mark.network, pytest.mark.django_db]
 def test_recent_posts_give_posts_and_answers(x_double: XDouble, brand: Brand, fan: User) -> None:
     since = datetime.now(UTC) - timedelta(seconds=5)
     connector = brand.connector()
-    first = connector.publish(OutgoingPost(text="Bonjour  le\nmonde", idempotency_key="a"))
+    text = "Bonjour  le\nmonde https://lumiere.example/horaires"
+    first = connector.publish(OutgoingPost(text=text, idempotency_key="a"))
     question = x_double.post(fan, "?", reply_to=first.remote_id)
     answer = connector.reply(to_remote_id=question.id, text="Oui", idempotency_key="b")
 
     every = connector.recent_posts(since=since)
     assert [p.remote_id for p in every] == [first.remote_id, answer.remote_id]
-    assert every[0].text == "Bonjour  le\nmonde" and every[0].in_reply_to is None
+    # X shortens links (t.co); read back, they are as they were sent.
+    assert x_double.get(first.remote_id).text == text
+    assert every[0].text == text and every[0].in_reply_to is None
     assert every[0].url.endswith(f"/status/{first.remote_id}")
     only = connector.recent_posts(since=since, in_reply_to=question.id)
     assert [p.remote_id for p in only] == [answer.remote_id]

@@ -20,6 +20,7 @@ from palabre.channels.forms import (
     PollForm,
 )
 from palabre.channels.models import Channel
+from palabre.channels.x_cost import workspace_x_month
 from palabre.lib.ids import parse_id
 from palabre.networks.meta import login, threads_login
 from palabre.networks.x import oauth as x_oauth
@@ -47,6 +48,11 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         "meta_missing": "" if login.configured() else meta.meta_not_configured_text(),
         "threads_missing": "" if threads_login.configured() else meta.threads_not_configured_text(),
         "x_missing": "" if x_oauth.configured() else x.x_not_configured_text(),
+        "x_month": (
+            workspace_x_month(membership.workspace)
+            if channels.filter(connector="x").exists()
+            else None
+        ),
     }
     return render(request, "channels/channel_list.html", context)
 

@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint fmt bench messages clean bluesky-local meta-local
+.PHONY: run test lint fmt bench messages clean bluesky-local meta-local x-local
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null || { echo "Palabre needs Python 3.11 ($(PY) not found)."; exit 1; }
@@ -54,6 +54,9 @@ bluesky-local: $(DEV_STAMP) $(NODE_STAMP)
 # the PALABRE_* settings for a Palabre beside it (127.0.0.1 allowed) and ready accounts.
 meta-local: $(DEV_STAMP)
 	$(BIN)/python -m tests.networks.meta.localnet
+
+x-local: $(DEV_STAMP)
+	$(BIN)/python -m tests.networks.x.localnet
 
 test: $(DEV_STAMP) $(NODE_STAMP) $(BROWSER_FILES)
 	bash scripts/test.sh

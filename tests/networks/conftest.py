@@ -22,6 +22,8 @@ SERVERS = {
     "graph-double-facebook": ("graph_double_facebook_server", "meta_double"),
     "graph-double-instagram": ("graph_double_instagram_server", "meta_double"),
     "graph-double-threads": ("graph_double_threads_server", "meta_double"),
+    # x_double: Django's settings point at the X double for this test (x/fixtures.py).
+    "x-double": ("x_double_contract_server", "x_double"),
 }
 
 

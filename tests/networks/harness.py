@@ -146,6 +146,9 @@ class NetworkServer:
     # Known differences, each a reason to skip what the server cannot show.
     no_rate_limits: str = ""  # why no rate limit can be seen there, if none can
     no_rate_limit_reset: str = ""  # why a limit without a wait cannot say when it ends
+    no_retry_after: str = ""  # why a limit never says how long to wait (X: only its reset)
+    # Why the same text twice is refused there rather than posted twice (X's duplicate rule).
+    refuses_duplicates: str = ""
     no_reports: str = ""  # why reports cannot be sent there, if they cannot
     no_content_warnings: str = ""  # why a post cannot carry a content warning there
     no_likes_or_follows: str = ""  # why likes and follows do not reach the inbox there

@@ -64,10 +64,13 @@ class XDouble(DoubleServer):
 
     # -- accounts and tokens -------------------------------------------------------------
 
-    def user(self, username: str = "", name: str = "", *, followers: int = 0) -> User:
-        """A new account; `username` is made unique for the server's life (a suffix)."""
+    def user(
+        self, username: str = "", name: str = "", *, followers: int = 0, exact: bool = False
+    ) -> User:
+        """A new account; `username` is made unique for the server's life (a suffix), unless
+        `exact` (make x-local's ready accounts)."""
         base = (username or "account")[:10]
-        unique = f"{base}{next(_names)}"
+        unique = username if exact else f"{base}{next(_names)}"
         with self.world.lock:
             user = User(new_id(), unique, name or unique, followers=followers)
             self.world.users[user.id] = user
@@ -142,6 +145,16 @@ class XDouble(DoubleServer):
         `reset_in` seconds."""
         with self.world.lock:
             self.faults.append(Fault(method, path, 429, times, reset_in=reset_in))
+
+    def malformed(self, path: str, *, times: int = 1) -> None:
+        """The next `times` requests to `path` get a 200 whose JSON is cut short."""
+        with self.world.lock:
+            self.faults.append(Fault("*", path, 200, times, kind="malformed"))
+
+    def hang(self, path: str, *, seconds: float, times: int = 1) -> None:
+        """The next `times` requests to `path` wait `seconds` before any answer."""
+        with self.world.lock:
+            self.faults.append(Fault("*", path, 503, times, kind="hang", seconds=seconds))
 
     def limit(self, route_glob: str, per_window: int) -> None:
         """Requests per 15 minutes allowed on routes matching `route_glob` ("GET /2/users/*")."""

@@ -3,6 +3,7 @@
 - `x_double_server`: one XDouble for the whole run (session), on a free 127.0.0.1 port; the
   environment points PALABRE_X_* at it and lists 127.0.0.1 in
   PALABRE_OUTBOUND_ALLOWED_HOSTS, for the processes tests start (`palabre worker`);
+- `x_double_contract_server`: the double as the contract suite's `NetworkServer`;
 - `x_double`: the same server for one test, Django's settings pointed at it for that test
   and its behaviour (faults, limits, media plans, clock) reset when the test ends.
 """
@@ -40,3 +41,12 @@ def x_double(x_double_server: XDouble, settings: Any) -> Iterator[XDouble]:
     settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = list(dict.fromkeys([*listed, *HOSTS]))
     yield x_double_server
     x_double_server.reset()
+
+
+@pytest.fixture(scope="session")
+def x_double_contract_server(x_double_server: XDouble) -> Any:
+    """The double as the contract suite's `NetworkServer` (contract.py), one brand and one
+    fan for the run."""
+    from tests.networks.x import contract  # imports Palabre's code: once Django is set up
+
+    return contract.server(x_double_server)

@@ -31,6 +31,7 @@ import fnmatch
 import json
 import re
 import threading
+import time
 import urllib.parse
 from collections import deque
 from collections.abc import Callable
@@ -199,6 +200,8 @@ class Fault:
     times: int
     detail: str = ""
     reset_in: int = 900
+    kind: str = "status"  # or "malformed" (an answer cut short), "hang" (no answer in time)
+    seconds: float = 0.0  # how long a "hang" holds the request
 
     def error(self, server: DoubleServer) -> XError:
         if self.status == 429:
@@ -285,6 +288,13 @@ class DoubleServer:
             route_, call.path_params = found
             model = route_.returns
             with self.world.lock:
+                odd = self._fault(method, split.path, kinds=("malformed", "hang"))
+            if odd is not None and odd.kind == "malformed":
+                return 200, {"Content-Type": "application/json"}, b'{"data": {"id": "1'
+            if odd is not None:  # hang: hold the request past the client's timeout
+                time.sleep(odd.seconds)
+                raise XError(503, "Service Unavailable", "Service Unavailable")
+            with self.world.lock:
                 answer = self._serve(call, route_, extra)
             status = route_.status
         except XError as error:
@@ -349,9 +359,15 @@ class DoubleServer:
                 raise invalid("body", "", problems[0])
         return route_.handler(call)
 
-    def _fault(self, method: str, path: str) -> Fault | None:
+    def _fault(
+        self, method: str, path: str, *, kinds: tuple[str, ...] = ("status",)
+    ) -> Fault | None:
         for fault in self.faults:
-            if fault.method in ("*", method) and fnmatch.fnmatchcase(path, fault.path):
+            if (
+                fault.kind in kinds
+                and fault.method in ("*", method)
+                and fnmatch.fnmatchcase(path, fault.path)
+            ):
                 fault.times -= 1
                 if fault.times <= 0:
                     self.faults.remove(fault)

@@ -347,7 +347,8 @@ def test_connector_traffic_is_xdk_shaped(x_double: XDouble, cast: Any) -> None:
     """Everything Palabre's X connector sends, and every answer it reads, through a whole
     scenario, validated strictly; every route the connector uses is in it."""
     from palabre.networks.base import MediaUpload, OutgoingPost
-    from palabre.networks.x.tests.conftest import JPEG, MP4, connect
+    from palabre.networks.x.tests.conftest import JPEG, MP4
+    from tests.networks.x.channels import connect
 
     start = len(x_double.records)
     brand = connect(x_double, cast.workspace)

@@ -7,14 +7,12 @@ waits only a hundredth of a second between looks at a video being processed.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.utils import translation
 
-from palabre.channels.models import ApiUsage, Channel
-from palabre.networks.x.connector import XConnector
+from tests.networks.x.channels import Brand, connect
 from tests.networks.x.double import XDouble
 from tests.networks.x.state import User
 
@@ -26,43 +24,6 @@ MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x01" * (2 * 1024 * 1024 + 100)  # three c
 def in_english() -> Iterator[None]:
     with translation.override("en"):
         yield
-
-
-@dataclass
-class Brand:
-    user: User
-    token: str
-    channel: Channel
-
-    def connector(self) -> XConnector:
-        connector = XConnector(self.channel)
-        connector.media_pauses = (0.01,)
-        return connector
-
-    def requests(self) -> dict[str, int]:
-        usage = ApiUsage.objects.filter(channel=self.channel).first()
-        return dict(usage.by_kind) if usage else {}
-
-
-def connect(double: XDouble, workspace: Any, *, followers: int = 1200) -> Brand:
-    user = double.user("lumiere", "Boulangerie Lumière", followers=followers)
-    answer = double.token(user, refresh=True)
-    channel = Channel.objects.create(
-        workspace=workspace,
-        network="x",
-        connector="x",
-        name="Lumière on X",
-        handle=user.username,
-        account_id=user.id,
-    )
-    channel.save_credentials(
-        {
-            "user_id": user.id,
-            "access_token": answer["access_token"],
-            "refresh_token": answer["refresh_token"],
-        }
-    )
-    return Brand(user, answer["access_token"], channel)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from palabre.channels.forms import (
     PollForm,
 )
 from palabre.channels.models import Channel
+from palabre.channels.x_cost import workspace_x_month
 from palabre.lib.ids import parse_id
 from palabre.networks.linkedin import oauth as linkedin_oauth
 from palabre.networks.meta import login, threads_login
@@ -51,6 +52,11 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         "linkedin_missing": ""
         if linkedin_oauth.configured()
         else linkedin.linkedin_not_configured_text(),
+        "x_month": (
+            workspace_x_month(membership.workspace)
+            if channels.filter(connector="x").exists()
+            else None
+        ),
     }
     return render(request, "channels/channel_list.html", context)
 

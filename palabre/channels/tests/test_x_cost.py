@@ -126,6 +126,8 @@ def test_the_channel_screen_shows_the_month_and_sets_the_interval(owner: Client,
     usage_record(channel_id=channel.pk, kind="post_read", count=40)
     page = html.unescape(owner.get(CHANNELS).content.decode())
     assert "40 requests to X this month, about $0.20" in page
+    assert "X this month for this workspace: 40 requests, about $0.20." in page
+    assert "No monthly cap" in page
     assert "every 30 minutes (default)" in page
     answer = owner.post(f"{CHANNELS}{channel.pk}/poll/", {"poll_minutes": "90"})
     assert answer["Location"] == CHANNELS

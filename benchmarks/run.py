@@ -25,9 +25,15 @@ PG_ADMIN = os.environ.get("PALABRE_BENCH_PG", "postgresql://postgres@127.0.0.1:5
 PG_BENCH_DB = "palabre_bench"
 DATABASE_BENCHMARKS = ["bench_worker.py", "bench_dashboard.py"]
 PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py"]
-# Against the local Bluesky network, the Graph API double and the X double, on PostgreSQL when
-# it answers.
-NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py", "bench_meta.py", "bench_x.py"]
+# Against the local Bluesky network, the Graph API double, the X and LinkedIn doubles, on
+# PostgreSQL when it answers.
+NETWORK_BENCHMARKS = [
+    "bench_publish.py",
+    "bench_ingest.py",
+    "bench_meta.py",
+    "bench_x.py",
+    "bench_linkedin.py",
+]
 # Served by gunicorn on loopback, on PostgreSQL when it answers.
 SERVER_BENCHMARKS = ["bench_shortlink.py"]
 # Pages through Django's test client on SQLite: the time is Palabre's, not the database's.

@@ -300,3 +300,24 @@ def test_a_refresh_token_in_its_last_days_is_not_used_and_the_owners_are_told(
     assert channel.credentials["access_token"] == old
     assert Notice.objects.filter(user=cast.alice, text__contains="Fin de bail SAS").count() == 1
     assert ChannelGrant.objects.get().next_attempt_at == ends
+
+
+def test_what_connecting_and_refreshing_send_fits_linkedins_documented_shapes(
+    owner: Client, linkedin_double: Any
+) -> None:
+    """Palabre's own OAuth exchange, refresh and pick step (networks/linkedin/oauth.py),
+    checked strictly by the double's fidelity check against LinkedIn's documented shapes."""
+    from tests.networks.linkedin.test_fidelity import fidelity_problems
+
+    start = len(linkedin_double.records)
+    channel = _connected(owner, linkedin_double, "Fidèle")
+    Channel.objects.filter(pk=channel.pk).update(
+        credentials_expire_at=timezone.now() + timedelta(days=10)
+    )
+    ChannelGrant.objects.update(next_attempt_at=timezone.now())
+    assert run_refresh() == 1
+    records = [r for r in linkedin_double.records[start:] if r.key != "oauth.consent"]
+    keys = [r.key for r in records]
+    assert keys.count("oauth.token") == 2  # the code, then the refresh
+    assert {"organization_acls", "organizations.get"} <= set(keys)
+    assert fidelity_problems(records) == []

@@ -321,3 +321,35 @@ def test_what_connecting_and_refreshing_send_fits_linkedins_documented_shapes(
     assert keys.count("oauth.token") == 2  # the code, then the refresh
     assert {"organization_acls", "organizations.get"} <= set(keys)
     assert fidelity_problems(records) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "status", "kind"),
+    [
+        ("oauth.token", 503, "status"),
+        ("oauth.token", 200, "malformed"),
+        ("organization_acls", 500, "status"),
+    ],
+)
+def test_linkedin_unavailable_while_connecting_says_try_again(
+    owner: Client, linkedin_double: Any, key: str, status: int, kind: str
+) -> None:
+    admin = linkedin_double.member("Patient")
+    linkedin_double.organization(admin, "Patient SAS")
+    linkedin_double.fail(key, status, kind=kind)
+    sign_in(owner, linkedin_double, admin)
+    assert "LinkedIn could not be reached; try again in a moment." in said(owner)
+    assert not ConnectPending.objects.exists() and not Channel.objects.exists()
+
+
+def test_a_token_answer_without_its_lifetime_is_not_taken() -> None:
+    from palabre.networks.base import Unavailable
+    from palabre.networks.linkedin.oauth import _grant
+
+    with pytest.raises(Unavailable):
+        _grant({"access_token": "AQV1"})
+    with pytest.raises(Unavailable):
+        _grant({"access_token": "AQV1", "expires_in": "5184000"})
+    grant = _grant({"access_token": "AQV1", "expires_in": 5184000, "refresh_token": "AQX"})
+    assert grant.refresh_token == "AQX" and grant.refresh_expires_at is None
+    assert grant.credentials() == {"access_token": "AQV1", "refresh_token": "AQX"}

@@ -71,3 +71,19 @@ def daily_quota(channel: Channel) -> QuotaNote | None:
     return QuotaNote(
         used=min(used_now(channel, known), known.total), total=known.total, hours=hours
     )
+
+
+@dataclass(frozen=True)
+class AccessNote:
+    ends: datetime
+    refreshed: bool  # LinkedIn granted a refresh token: the worker renews it ahead
+
+
+@register.filter
+def linkedin_access(channel: Channel) -> AccessNote | None:
+    """A LinkedIn channel's access: when it ends, and whether Palabre renews it."""
+    from palabre.channels.grants import linkedin_can_refresh
+
+    if channel.connector != "linkedin" or channel.credentials_expire_at is None:
+        return None
+    return AccessNote(channel.credentials_expire_at, linkedin_can_refresh(channel))

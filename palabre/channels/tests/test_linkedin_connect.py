@@ -116,7 +116,9 @@ def test_pick_which_administered_pages_become_channels(
     grant = ChannelGrant.objects.get()
     assert (grant.app, grant.granted_by) == ("linkedin", admin.urn)
     assert grant.next_attempt_at == expires - REFRESH_AHEAD
-    assert "Connected: Boulangerie Lumière." in said(owner)
+    page = said(owner)
+    assert "Connected: Boulangerie Lumière." in page
+    assert "LinkedIn access until" in page and "renewed by Palabre two weeks before" in page
     assert not Channel.objects.filter(account_id=school.urn).exists()
     # The channel works: the connector reads the organization's followers with it.
     assert channel.get_connector().account_metrics().followers == 0
@@ -214,6 +216,7 @@ def test_without_a_refresh_token_the_owners_are_told_7_days_before(
     linkedin_double.grant_refresh_tokens = False  # most apps get none
     channel = _connected(owner, linkedin_double, "Sans refresh")
     assert "refresh_token" not in channel.credentials
+    assert "LinkedIn gives this instance's app no way to renew it" in said(owner)
     expires = channel.credentials_expire_at
     grant = ChannelGrant.objects.get()
     assert grant.next_attempt_at == expires - TELL_AHEAD

@@ -26,7 +26,7 @@ PG_BENCH_DB = "palabre_bench"
 DATABASE_BENCHMARKS = ["bench_worker.py", "bench_dashboard.py"]
 PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py"]
 # Against the local Bluesky network and the Graph API double, on PostgreSQL when it answers.
-NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py", "bench_meta.py"]
+NETWORK_BENCHMARKS = ["bench_publish.py", "bench_ingest.py", "bench_meta.py", "bench_linkedin.py"]
 # Served by gunicorn on loopback, on PostgreSQL when it answers.
 SERVER_BENCHMARKS = ["bench_shortlink.py"]
 # Pages through Django's test client on SQLite: the time is Palabre's, not the database's.

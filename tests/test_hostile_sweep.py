@@ -361,9 +361,16 @@ def _extra_seeds(workspace: Workspace) -> list[str]:
         .order_by("-created_at")
         .first(),
         rows.filter(visibility="direct", channel__connector="demo_mastodon").last(),
-        rows.filter(kind="comment", channel__connector="demo_linkedin").last(),
     ]
-    return [f"/w/{workspace.slug}/inbox/{row.pk}/" for row in found if row]
+    pages = [f"/w/{workspace.slug}/inbox/{row.pk}/" for row in found if row]
+    linkedin = rows.filter(
+        kind="comment", channel__connector="demo_linkedin", remote_id__startswith="act:"
+    ).last()
+    if linkedin is not None:
+        # A third page of the same shape would be over the crawl's bound: the inbox's own
+        # "back to the queue" parameter (which the item page ignores) makes it another shape.
+        pages.append(f"/w/{workspace.slug}/inbox/{linkedin.pk}/?q=review")
+    return pages
 
 
 def _furnish(other: Workspace, owner: User) -> None:

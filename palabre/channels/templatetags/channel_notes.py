@@ -89,3 +89,19 @@ def network_poll_minutes(channel: Channel) -> int:
 
     channel_default = Channel(connector=channel.connector, poll_minutes=None)
     return max(1, round(poll_interval(channel_default).total_seconds() / 60))
+
+
+@dataclass(frozen=True)
+class AccessNote:
+    ends: datetime
+    refreshed: bool  # LinkedIn granted a refresh token: the worker renews it ahead
+
+
+@register.filter
+def linkedin_access(channel: Channel) -> AccessNote | None:
+    """A LinkedIn channel's access: when it ends, and whether Palabre renews it."""
+    from palabre.channels.grants import linkedin_can_refresh
+
+    if channel.connector != "linkedin" or channel.credentials_expire_at is None:
+        return None
+    return AccessNote(channel.credentials_expire_at, linkedin_can_refresh(channel))

@@ -116,7 +116,9 @@ def test_pick_which_administered_pages_become_channels(
     grant = ChannelGrant.objects.get()
     assert (grant.app, grant.granted_by) == ("linkedin", admin.urn)
     assert grant.next_attempt_at == expires - REFRESH_AHEAD
-    assert "Connected: Boulangerie Lumière." in said(owner)
+    page = said(owner)
+    assert "Connected: Boulangerie Lumière." in page
+    assert "LinkedIn access until" in page and "renewed by Palabre two weeks before" in page
     assert not Channel.objects.filter(account_id=school.urn).exists()
     # The channel works: the connector reads the organization's followers with it.
     assert channel.get_connector().account_metrics().followers == 0
@@ -214,6 +216,7 @@ def test_without_a_refresh_token_the_owners_are_told_7_days_before(
     linkedin_double.grant_refresh_tokens = False  # most apps get none
     channel = _connected(owner, linkedin_double, "Sans refresh")
     assert "refresh_token" not in channel.credentials
+    assert "LinkedIn gives this instance's app no way to renew it" in said(owner)
     expires = channel.credentials_expire_at
     grant = ChannelGrant.objects.get()
     assert grant.next_attempt_at == expires - TELL_AHEAD
@@ -300,3 +303,56 @@ def test_a_refresh_token_in_its_last_days_is_not_used_and_the_owners_are_told(
     assert channel.credentials["access_token"] == old
     assert Notice.objects.filter(user=cast.alice, text__contains="Fin de bail SAS").count() == 1
     assert ChannelGrant.objects.get().next_attempt_at == ends
+
+
+def test_what_connecting_and_refreshing_send_fits_linkedins_documented_shapes(
+    owner: Client, linkedin_double: Any
+) -> None:
+    """Palabre's own OAuth exchange, refresh and pick step (networks/linkedin/oauth.py),
+    checked strictly by the double's fidelity check against LinkedIn's documented shapes."""
+    from tests.networks.linkedin.test_fidelity import fidelity_problems
+
+    start = len(linkedin_double.records)
+    channel = _connected(owner, linkedin_double, "Fidèle")
+    Channel.objects.filter(pk=channel.pk).update(
+        credentials_expire_at=timezone.now() + timedelta(days=10)
+    )
+    ChannelGrant.objects.update(next_attempt_at=timezone.now())
+    assert run_refresh() == 1
+    records = [r for r in linkedin_double.records[start:] if r.key != "oauth.consent"]
+    keys = [r.key for r in records]
+    assert keys.count("oauth.token") == 2  # the code, then the refresh
+    assert {"organization_acls", "organizations.get"} <= set(keys)
+    assert fidelity_problems(records) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "status", "kind"),
+    [
+        ("oauth.token", 503, "status"),
+        ("oauth.token", 200, "malformed"),
+        ("organization_acls", 500, "status"),
+    ],
+)
+def test_linkedin_unavailable_while_connecting_says_try_again(
+    owner: Client, linkedin_double: Any, key: str, status: int, kind: str
+) -> None:
+    admin = linkedin_double.member("Patient")
+    linkedin_double.organization(admin, "Patient SAS")
+    linkedin_double.fail(key, status, kind=kind)
+    sign_in(owner, linkedin_double, admin)
+    assert "LinkedIn could not be reached; try again in a moment." in said(owner)
+    assert not ConnectPending.objects.exists() and not Channel.objects.exists()
+
+
+def test_a_token_answer_without_its_lifetime_is_not_taken() -> None:
+    from palabre.networks.base import Unavailable
+    from palabre.networks.linkedin.oauth import _grant
+
+    with pytest.raises(Unavailable):
+        _grant({"access_token": "AQV1"})
+    with pytest.raises(Unavailable):
+        _grant({"access_token": "AQV1", "expires_in": "5184000"})
+    grant = _grant({"access_token": "AQV1", "expires_in": 5184000, "refresh_token": "AQX"})
+    assert grant.refresh_token == "AQX" and grant.refresh_expires_at is None
+    assert grant.credentials() == {"access_token": "AQV1", "refresh_token": "AQX"}

@@ -123,6 +123,8 @@ def test_delete_reaches_linkedin_and_the_log(bob, item) -> None:
     assert DemoPost.objects.filter(channel=item.channel).exists()
     page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
     assert f"/inbox/{item.pk}/delete/" not in page
+    assert f"/inbox/{item.pk}/unhide/" not in page  # nothing to show again
+    assert "Deleted on LinkedIn" in page
     response = bob.post(f"/w/lumiere/inbox/{item.pk}/delete/")
     assert "Already deleted" in _flash(bob, response)
     assert ModerationEvent.objects.filter(action=EventAction.DELETE).count() == 1

@@ -146,22 +146,26 @@ def _token_refusal(status: int, body: Any, headers: httpx.Headers) -> ConnectorE
 def _grant(body: Any) -> Grant:
     if not isinstance(body, dict):
         raise Unavailable(gettext("LinkedIn's token answer could not be read"))
-    token, lifetime = body.get("access_token"), body.get("expires_in")
-    if not isinstance(token, str) or not token or not _seconds(lifetime):
+    token, lifetime = body.get("access_token"), _seconds(body.get("expires_in"))
+    if not isinstance(token, str) or not token or lifetime is None:
         raise Unavailable(gettext("LinkedIn's token answer could not be read"))
     now = timezone.now()
+    expires_at = now + timedelta(seconds=lifetime)
     refresh = body.get("refresh_token")
-    refresh_lifetime = body.get("refresh_token_expires_in")
     if not isinstance(refresh, str) or not refresh:
-        return Grant(token, now + timedelta(seconds=lifetime))
+        return Grant(token, expires_at)
+    refresh_lifetime = _seconds(body.get("refresh_token_expires_in"))
     refresh_expires = (
-        now + timedelta(seconds=refresh_lifetime) if _seconds(refresh_lifetime) else None
+        None if refresh_lifetime is None else now + timedelta(seconds=refresh_lifetime)
     )
-    return Grant(token, now + timedelta(seconds=lifetime), refresh, refresh_expires)
+    return Grant(token, expires_at, refresh, refresh_expires)
 
 
-def _seconds(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+def _seconds(value: object) -> int | None:
+    """A positive whole number of seconds, or None."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
 
 
 def administered(*, access_token: str) -> tuple[str, list[Organization]]:

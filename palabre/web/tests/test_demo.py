@@ -148,3 +148,21 @@ def test_demo_mastodon_cannot_hide_and_holds_a_private_conversation() -> None:
     )
     assert insult.in_review and not insult.hidden
     assert ModerationEvent.objects.filter(interaction=insult, action=EventAction.REFUSED).exists()
+
+
+@pytest.mark.django_db
+def test_demo_linkedin_cannot_hide_and_offers_delete(client) -> None:
+    from palabre.inbox.models import Interaction
+
+    call_command("demo", stdout=StringIO())
+    linkedin = Channel.objects.get(workspace__slug=demo.DEMO_SLUG, network="linkedin")
+    assert linkedin.connector == "demo_linkedin" and not linkedin.hides_replies
+    comments = Interaction.objects.filter(
+        channel=linkedin, kind="comment", remote_id__startswith="act:"
+    )
+    assert comments.count() == 2
+    client.login(email="camille@lumiere.example", password=demo.DEMO_PASSWORD)
+    spam = comments.get(text__startswith="Crédit rapide")
+    page = client.get(f"/w/{demo.DEMO_SLUG}/inbox/{spam.pk}/").content.decode()
+    assert f"/inbox/{spam.pk}/delete/" in page
+    assert "Hiding is not possible on LinkedIn" in page

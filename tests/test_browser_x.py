@@ -283,6 +283,9 @@ def test_connect_x_publish_a_thread_then_hide_answer_measure_and_count(
         usd = floatformat(month.usd, 2)
     said = counted.inner_text()
     assert str(usage.requests) in said and f"{usd}" in said and "$" in said
+    # The workspace's month, all its X channels together (one here), above the list.
+    workspace_month = page.locator("[data-x-workspace-month]")
+    assert workspace_month.get_attribute("data-x-workspace-month") == str(usage.requests)
     # The poll interval, cheap by default, is the channel's own setting.
     assert page.locator(f"#poll-{channel.pk}").get_attribute("placeholder") == "30"
     _no_sideways_scroll(page)

@@ -77,6 +77,7 @@ class LinkedInDouble(DoubleServer):
             self.refuse_duplicates = True
             self.grant_refresh_tokens = True
             self.video_polls = 0
+            self.video_fails = False
             self.posted_hook = None
 
     # -- the world ----------------------------------------------------------------------

@@ -185,6 +185,7 @@ class DoubleServer:
         self.refuse_duplicates = True
         self.grant_refresh_tokens = True
         self.video_polls = 0  # GET /rest/videos answers PROCESSING this many times
+        self.video_fails = False  # then PROCESSING_FAILED
         self.posted_hook: Any = None  # called after a post is created (crash tests)
         self._port = port
         self._server: ThreadingHTTPServer | None = None
@@ -769,6 +770,7 @@ def videos_finalize(double: DoubleServer, call: Call) -> Answer:
             raise ApiError(400, "uploadedPartIds do not match the uploaded parts")
         asset.finalized = True
         asset.polls_left = double.video_polls
+        asset.failed = double.video_fails
     return Answer(200)
 
 

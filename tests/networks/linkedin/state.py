@@ -83,6 +83,7 @@ class Asset:
     finalized: bool = False
     upload_token: str = ""
     polls_left: int = 0  # GET answers PROCESSING this many more times
+    failed: bool = False  # then PROCESSING_FAILED (a video LinkedIn could not process)
 
     @property
     def status(self) -> str:
@@ -90,7 +91,9 @@ class Asset:
             return "WAITING_UPLOAD"
         if self.kind == "video" and not self.finalized:
             return "WAITING_UPLOAD"
-        return "PROCESSING" if self.polls_left > 0 else "AVAILABLE"
+        if self.polls_left > 0:
+            return "PROCESSING"
+        return "PROCESSING_FAILED" if self.failed else "AVAILABLE"
 
 
 @dataclass

@@ -142,6 +142,26 @@ def test_a_video_in_parts(
     assert published.remote_id.startswith("urn:li:ugcPost:")
 
 
+def test_media_failures_say_so(
+    linkedin_double: LinkedInDouble, connector: LinkedInConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linkedin_connector, "VIDEO_POLL", 0.01)
+    linkedin_double.video_fails = True
+    with pytest.raises(Rejected) as failed:
+        connector.upload_media(MediaUpload("v.mp4", "video/mp4", b"\0" * 5000))
+    assert "could not process this video" in failed.value.reason
+    linkedin_double.video_fails = False
+    linkedin_double.fail("upload.put", 503)
+    with pytest.raises(Unavailable):
+        connector.upload_media(MediaUpload("a.jpg", "image/jpeg", jpeg()))
+    linkedin_double.fail("images.initialize", 422, message="ERROR :: image too large")
+    with pytest.raises(Rejected) as refused:
+        connector.upload_media(MediaUpload("a.jpg", "image/jpeg", jpeg()))
+    assert "image too large" in refused.value.reason
+    with pytest.raises(Rejected):
+        connector.upload_media(MediaUpload("a.txt", "text/plain", b"x"))
+
+
 def test_comments_and_replies_threaded_and_answered_as_the_organization(
     linkedin_double: LinkedInDouble, connected: channels.Connected, connector: LinkedInConnector
 ) -> None:

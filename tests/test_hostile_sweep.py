@@ -357,7 +357,12 @@ def _extra_seeds(workspace: Workspace) -> list[str]:
     rows = Interaction.objects.filter(workspace=workspace)
     recent = timezone.now() - timedelta(days=6)
     found = [
-        rows.filter(category="praise", channel__connector="demo_instagram", created_at__gte=recent)
+        rows.filter(
+            category="praise",
+            kind="comment",  # the demo's latest Instagram praise may be a message
+            channel__connector="demo_instagram",
+            created_at__gte=recent,
+        )
         .order_by("-created_at")
         .first(),
         rows.filter(visibility="direct", channel__connector="demo_mastodon").last(),

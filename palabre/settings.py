@@ -225,6 +225,8 @@ INBOX_POLL_SECONDS = {
     "demo_facebook": 5.0,
     "demo_instagram": 5.0,
     "demo_threads": 5.0,
+    # The demo's X channel counts each poll as X would bill it: once a minute, not every 5 s.
+    "demo_x": 60.0,
     # X bills each request (docs/networks/x.md): every 30 minutes is 1,440 polls a month per
     # channel. A channel's own setting (poll_minutes) overrides it.
     "x": 1800.0,

@@ -16,6 +16,8 @@ from palabre.networks.kinds import NETWORK_CHOICES, NETWORKS
 from palabre.networks.registry import connector_class
 from palabre.worker.models import JobFields
 
+BILLED_CONNECTORS = ("x", "demo_x")
+
 
 class ChannelStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -121,6 +123,12 @@ class Channel(models.Model):
     def save_credentials(self, credentials: dict[str, Any]) -> None:
         self.credentials_encrypted = crypto.encrypt_json(credentials)
         self.save(update_fields=["credentials_encrypted"])
+
+    @property
+    def bills_requests(self) -> bool:
+        """X bills each API request: its channels (and the demo's, which plays X) count them
+        and stop polling at the workspace's cap (channels/x_cost.py)."""
+        return self.connector in BILLED_CONNECTORS
 
     def get_connector(self) -> Connector:
         return connector_class(self.connector)(self)

@@ -19,7 +19,7 @@ from palabre.channels.forms import (
     PlanningForm,
     PollForm,
 )
-from palabre.channels.models import Channel
+from palabre.channels.models import BILLED_CONNECTORS, Channel
 from palabre.channels.x_cost import workspace_x_month
 from palabre.lib.ids import parse_id
 from palabre.networks.linkedin import oauth as linkedin_oauth
@@ -54,7 +54,7 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         else linkedin.linkedin_not_configured_text(),
         "x_month": (
             workspace_x_month(membership.workspace)
-            if channels.filter(connector="x").exists()
+            if channels.filter(connector__in=BILLED_CONNECTORS).exists()
             else None
         ),
     }

@@ -25,7 +25,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
-from palabre.channels.models import ApiUsage, Channel, XCapNotice
+from palabre.channels.models import BILLED_CONNECTORS, ApiUsage, Channel, XCapNotice
 from palabre.channels.usage import this_month
 
 log = logging.getLogger("palabre.channels")
@@ -91,7 +91,9 @@ def channel_x_month(channel: Channel) -> Month:
 def workspace_x_month(workspace: Workspace) -> Month:
     """The same for all the workspace's X channels."""
     rows = ApiUsage.objects.filter(
-        channel__workspace=workspace, channel__connector="x", month=this_month()
+        channel__workspace=workspace,
+        channel__connector__in=BILLED_CONNECTORS,
+        month=this_month(),
     )
     prices = x_prices()
     usd = sum((price_of(row.by_kind or {}, prices) for row in rows), Decimal(0))
@@ -107,7 +109,7 @@ def poll_estimate() -> Decimal:
 def x_poll_over_cap(channel: Channel) -> bool:
     """Whether polling this X channel now could take the workspace past its monthly cap.
     The first time in a month, the people who manage channels are told."""
-    if channel.connector != "x":
+    if not channel.bills_requests:
         return False
     workspace = channel.workspace
     cap = workspace.x_monthly_cap_usd

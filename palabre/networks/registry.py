@@ -13,6 +13,7 @@ CONNECTORS: dict[str, str] = {
     "demo_facebook": "palabre.networks.demo.meta.DemoFacebookConnector",
     "demo_instagram": "palabre.networks.demo.meta.DemoInstagramConnector",
     "demo_threads": "palabre.networks.demo.meta.DemoThreadsConnector",
+    "demo_x": "palabre.networks.demo.x.DemoXConnector",
     "demo_linkedin": "palabre.networks.demo.connector.DemoLinkedInConnector",
     "bluesky": "palabre.networks.bluesky.connector.BlueskyConnector",
     "mastodon": "palabre.networks.mastodon.connector.MastodonConnector",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,8 +15,9 @@ from django.utils import timezone
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.services import workspace_create
 from palabre.analytics.demo import demo_analytics
-from palabre.channels.models import Channel
+from palabre.channels.models import ApiUsage, Channel
 from palabre.channels.services import channel_create_demo
+from palabre.channels.usage import this_month
 from palabre.inbox.demo import demo_inbox
 from palabre.networks.base import InteractionKind
 from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
@@ -56,8 +58,10 @@ CHANNEL_NAMES = {
 # brand's account mutes, blocks or reports their author instead. It plays Meta's networks
 # with what only they offer: private replies (Facebook, Instagram) and a daily quota of
 # published posts (Instagram, Threads). LinkedIn cannot hide comments either: the
-# organization may delete those on its own posts.
+# organization may delete those on its own posts. X bills each request: the demo counts
+# them as the X connector does, for the channel's cost estimate.
 CONNECTORS = {
+    "x": "demo_x",
     "mastodon": "demo_mastodon",
     "facebook": "demo_facebook",
     "instagram": "demo_instagram",
@@ -144,6 +148,7 @@ def demo_create() -> Workspace:
         Membership.objects.create(workspace=workspace, user=user, role=person.role)
     channels = {net: _channel(workspace, net) for net in NETWORKS}
     _conversations(channels)
+    _x_month(workspace, channels["x"])
     demo_publishing(workspace, people[2])  # Inès, the editor
     demo_inbox(workspace)
     demo_analytics(workspace, people[2], recipients=[people[0], people[4]])  # Camille, Hélène
@@ -163,6 +168,17 @@ def _channel(workspace: Workspace, network: str) -> Channel:
         channel.save(update_fields=["connector"])
     DemoAccount.objects.create(channel=channel, followers=FOLLOWERS[network])
     return channel
+
+
+def _x_month(workspace: Workspace, channel: Channel) -> None:
+    """The X channel's requests so far this month (the demo counts each new one as X bills
+    it) and a monthly cap on the workspace, so that the channels screen shows both."""
+    by_kind = {"post_read": 240, "user_read": 2, "post_create": 6, "media_upload": 2}
+    ApiUsage.objects.create(
+        channel=channel, month=this_month(), requests=sum(by_kind.values()), by_kind=by_kind
+    )
+    workspace.x_monthly_cap_usd = Decimal("25.00")
+    workspace.save(update_fields=["x_monthly_cap_usd"])
 
 
 def _conversations(channels: dict[str, Channel]) -> None:

@@ -79,7 +79,7 @@ def x_month(channel: Channel) -> Any:
     """An X channel's requests this month and their estimated cost (channels/x_cost.py)."""
     from palabre.channels.x_cost import channel_x_month
 
-    return channel_x_month(channel) if channel.connector == "x" else None
+    return channel_x_month(channel) if channel.bills_requests else None
 
 
 @register.filter

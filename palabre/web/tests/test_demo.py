@@ -166,3 +166,28 @@ def test_demo_linkedin_cannot_hide_and_offers_delete(client) -> None:
     page = client.get(f"/w/{demo.DEMO_SLUG}/inbox/{spam.pk}/").content.decode()
     assert f"/inbox/{spam.pk}/delete/" in page
     assert "Hiding is not possible on LinkedIn" in page
+
+
+@pytest.mark.django_db
+def test_demo_x_counts_its_requests_and_shows_their_cost_under_the_workspace_cap() -> None:
+    from palabre.channels.connectors import connector_for
+    from palabre.channels.x_cost import channel_x_month
+
+    call_command("demo", stdout=StringIO())
+    x = Channel.objects.get(workspace__slug=demo.DEMO_SLUG, network="x")
+    assert x.connector == "demo_x" and x.bills_requests
+    before = channel_x_month(x)
+    assert before.requests > 0 and before.usd > 0
+    connector_for(x).fetch_interactions(cursor=None)  # one poll, billed as X bills it
+    after = channel_x_month(x)
+    assert after.requests > before.requests and after.usd > before.usd
+    owner = x.workspace.memberships.get(role="owner").user
+    client = Client()
+    client.force_login(owner)
+    page = client.get(f"/w/{demo.DEMO_SLUG}/settings/channels/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f'data-x-month="{after.requests}"' in text
+    assert f'data-x-workspace-month="{after.requests}"' in text
+    workspace_line = text.split("data-x-workspace-month=")[1].split("</p>")[0]
+    assert "25,00" in workspace_line  # the workspace's cap beside its X month (in French)

@@ -136,6 +136,14 @@ def demo_inbox(workspace: Workspace) -> None:
         action=RuleAction.LABEL,
         label="commande",
     )
+    # Hides loan scams where the network can; on LinkedIn, which cannot, they wait for
+    # review instead, and the log says why (the demo's LinkedIn post has one).
+    ModerationRule.objects.create(
+        workspace=workspace,
+        name="Arnaques au crédit",
+        keywords="crédit rapide, sans justificatif",
+        action=RuleAction.HIDE,
+    )
     workspace.netiquette, workspace.netiquette_public = NETIQUETTE, True
     workspace.save(update_fields=["netiquette", "netiquette_public"])
     for sync in ChannelSync.objects.filter(channel__workspace=workspace):

@@ -163,6 +163,9 @@ def test_demo_linkedin_cannot_hide_and_offers_delete(client) -> None:
     assert comments.count() == 2
     client.login(email="camille@lumiere.example", password=demo.DEMO_PASSWORD)
     spam = comments.get(text__startswith="Crédit rapide")
+    # The demo's rule would hide it; LinkedIn cannot: it waits for review, logged, not hidden.
+    assert spam.in_review and not spam.hidden
+    assert spam.events.filter(rule_name="Arnaques au crédit").exists()
     page = client.get(f"/w/{demo.DEMO_SLUG}/inbox/{spam.pk}/").content.decode()
     assert f"/inbox/{spam.pk}/delete/" in page
     assert "Hiding is not possible on LinkedIn" in page

@@ -199,7 +199,8 @@ class ApiUsage(models.Model):
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="usage")
     month = models.DateField()  # the month's first day
     requests = models.PositiveIntegerField(default=0)
-    by_kind = models.JSONField(default=dict, blank=True)  # {"post_create": 3, "read": 120}
+    # What the network bills, by kind: requests, or posts read ({"post_create": 3, "post_read": 120})
+    by_kind = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

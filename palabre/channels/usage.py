@@ -14,9 +14,12 @@ def this_month() -> date:
     return timezone.now().date().replace(day=1)
 
 
-def usage_record(*, channel_id: int, kind: str, count: int = 1) -> None:
-    """Add `count` requests of `kind` to the channel's month. A row lock keeps two workers'
-    counts from overwriting each other."""
+def usage_record(
+    *, channel_id: int, kind: str, count: int = 1, requests: int | None = None
+) -> None:
+    """Add `count` units of `kind` (what the network bills: a request, or a post read) and
+    `requests` requests (`count` when not given) to the channel's month. A row lock keeps two
+    workers' counts from overwriting each other."""
     month = this_month()
     for _attempt in range(2):
         try:
@@ -24,7 +27,7 @@ def usage_record(*, channel_id: int, kind: str, count: int = 1) -> None:
                 usage, _created = ApiUsage.objects.select_for_update().get_or_create(
                     channel_id=channel_id, month=month
                 )
-                usage.requests += count
+                usage.requests += count if requests is None else requests
                 usage.by_kind[kind] = usage.by_kind.get(kind, 0) + count
                 usage.save(update_fields=["requests", "by_kind"])
                 return

@@ -4,9 +4,8 @@ the workspace's monthly cap, which stops the inbox's polling before it is passed
 
 X bills pay-per-use (https://docs.x.com/x-api/getting-started/pricing): reads per resource
 returned (each post, each user), writes per request. The X connector (networks/x/client.py)
-records each request under one of the kinds of DEFAULT_PRICES; a read recorded as one
-request may return many posts, each billed: where the connector records a read page with
-`count=` its posts, the estimate follows the bill, otherwise it is a lower bound. The
+records each request under one of the kinds of DEFAULT_PRICES, and a page of posts read as
+its posts (each billed). The
 prices change: PALABRE_X_PRICES (a JSON object, US dollars) overrides any of them; a kind
 nobody priced costs `default`. The estimate is Palabre's count, not X's bill: the X
 developer console has the real figure.
@@ -35,6 +34,7 @@ DEFAULT_PRICES: dict[str, Decimal] = {
     "post_read": Decimal("0.005"),  # a post read (mentions, conversation search, lookups)
     "user_read": Decimal("0.010"),  # a user read (the account, its followers count)
     "post_create": Decimal("0.015"),  # a post, a thread's part, a reply, a quote
+    "post_create_url": Decimal("0.200"),  # the same holding a link ("Content: Create (with URL)")
     "post_delete": Decimal("0.010"),  # "Interaction: Delete"
     "reply_hide": Decimal("0.005"),  # hiding or unhiding a reply ("Content: Manage")
     "media_upload": Decimal("0.005"),  # each upload request, alt text ("Media Metadata")

@@ -19,6 +19,7 @@ from palabre.networks.base import (
     Visibility,
 )
 from palabre.networks.demo.connector import DemoConnector
+from palabre.publishing.rules import entities
 
 
 class DemoXConnector(DemoConnector):
@@ -29,7 +30,7 @@ class DemoXConnector(DemoConnector):
         usage_record(channel_id=self.channel.pk, kind=kind, count=count)
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
-        self._count("post_create")
+        self._count("post_create_url" if entities.urls(post.text) else "post_create")
         return super().publish(post)
 
     def upload_media(self, upload: MediaUpload) -> Media:

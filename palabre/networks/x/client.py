@@ -6,6 +6,8 @@
   the Authorization header, never in a URL nor a log;
 - X bills each request: each one is counted for the channel's month (channels/usage.py)
   under its kind (KINDS), before it is sent: a request whose answer is lost was billed too;
+  X bills reads per post returned, so a page of posts read counts as its posts;
+- a 401 on a token that looked fresh is retried once with a renewed one (tokens.py);
 - an id that goes into a path is digits only (X's ids are): anything else is refused, sent
   nowhere;
 - a failure becomes one of the connector's four errors (errors.py); nothing else escapes.
@@ -37,10 +39,19 @@ ID = re.compile(r"[0-9]{1,25}")
 POST_READ = "post_read"  # mentions, conversation search, the account's posts, posts by id
 USER_READ = "user_read"  # the account itself (followers)
 POST_CREATE = "post_create"  # a post, a thread's part, an answer, a quote
+POST_CREATE_URL = "post_create_url"  # the same holding a link: X bills it more
 POST_DELETE = "post_delete"
 REPLY_HIDE = "reply_hide"  # hiding and unhiding a reply
 MEDIA_UPLOAD = "media_upload"  # each upload request (chunks, status, alt text)
-KINDS = (POST_READ, USER_READ, POST_CREATE, POST_DELETE, REPLY_HIDE, MEDIA_UPLOAD)
+KINDS = (
+    POST_READ,
+    USER_READ,
+    POST_CREATE,
+    POST_CREATE_URL,
+    POST_DELETE,
+    REPLY_HIDE,
+    MEDIA_UPLOAD,
+)
 
 
 def check_id(value: str) -> str:
@@ -79,8 +90,32 @@ class XClient:
         if not token:
             # Disconnected (its credentials forgotten): a person must connect it again.
             raise AuthExpired(gettext("this channel is not connected"))
-        usage_record(channel_id=self.channel.pk, kind=kind)
         query = {k: str(v) for k, v in (params or {}).items() if v is not None and v != ""}
+        response, parsed = self._send(method, path, kind, query, body, token)
+        if response.status_code == 401 and self.channel.credentials.get("refresh_token"):
+            # Refused before its announced end (revoked, X's clock): one renewal, once.
+            token = tokens.access_token_renew(self.channel, rejected=token)
+            response, parsed = self._send(method, path, kind, query, body, token)
+        if response.status_code >= 400:
+            raise errors.translate(response.status_code, parsed, response.headers)
+        if not isinstance(parsed, dict):
+            raise Unavailable(gettext("X's answer could not be read."))
+        if kind == POST_READ and isinstance(parsed.get("data"), list) and len(parsed["data"]) > 1:
+            # X bills a read per post returned: the request counted one already.
+            extra = len(parsed["data"]) - 1
+            usage_record(channel_id=self.channel.pk, kind=kind, count=extra, requests=0)
+        return parsed
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        kind: str,
+        query: dict[str, str],
+        body: dict[str, Any] | None,
+        token: str,
+    ) -> tuple[httpx.Response, Any]:
+        usage_record(channel_id=self.channel.pk, kind=kind)
         try:
             with self._client.stream(
                 method,
@@ -93,12 +128,7 @@ class XClient:
         except (httpx.HTTPError, outbound.OutboundRefused, OSError):
             raise Unavailable(outbound.UNREACHABLE) from None
         self.last_limit = _limits(response.headers)
-        parsed = _parse(raw)
-        if response.status_code >= 400:
-            raise errors.translate(response.status_code, parsed, response.headers)
-        if not isinstance(parsed, dict):
-            raise Unavailable(gettext("X's answer could not be read."))
-        return parsed
+        return response, _parse(raw)
 
 
 def _limits(headers: httpx.Headers) -> tuple[int, int, int] | None:

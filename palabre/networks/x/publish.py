@@ -36,6 +36,7 @@ from palabre.networks.base import (
 )
 from palabre.networks.x import client as api
 from palabre.networks.x.client import XClient
+from palabre.publishing.rules import entities
 
 CHUNK = 1024 * 1024  # bytes per APPEND (X takes up to 5 MB; base64 adds a third)
 ONE_REQUEST_BYTES = 5 * 1024 * 1024  # images up to 5 MB go in one request
@@ -61,7 +62,10 @@ def publish(client: XClient, post: OutgoingPost, *, handle: str) -> PublishedPos
         body["reply"] = {"in_reply_to_tweet_id": api.check_id(post.reply_to)}
     if post.quote_of:
         body["quote_tweet_id"] = api.check_id(post.quote_of)
-    answer = client.post("/2/tweets", kind=api.POST_CREATE, body=body)
+    # X bills a post holding a link at its own price ("Content: Create (with URL)"); a link
+    # is what X itself would count as one (twitter-text, as the composer counts).
+    kind = api.POST_CREATE_URL if entities.urls(post.text) else api.POST_CREATE
+    answer = client.post("/2/tweets", kind=kind, body=body)
     data = answer.get("data")
     post_id = data.get("id") if isinstance(data, dict) else None
     if not isinstance(post_id, str) or not post_id:

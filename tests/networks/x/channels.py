@@ -24,8 +24,13 @@ class Brand:
         return connector
 
     def requests(self) -> dict[str, int]:
+        """What X bills this month, by kind (requests, and posts read)."""
         usage = ApiUsage.objects.filter(channel=self.channel).first()
         return dict(usage.by_kind) if usage else {}
+
+    def request_count(self) -> int:
+        usage = ApiUsage.objects.filter(channel=self.channel).first()
+        return usage.requests if usage else 0
 
 
 def connect(double: XDouble, workspace: Any, *, followers: int = 1200) -> Brand:

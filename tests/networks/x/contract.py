@@ -240,7 +240,7 @@ def server(double: XDouble) -> NetworkServer:
 
     def revoke(channel: Channel) -> None:
         """The person removed the app from their X settings."""
-        double.revoke(channel.credentials["access_token"])
+        double.revoke_app(channel.account_id)
 
     return NetworkServer(
         name="x-double",

@@ -94,6 +94,14 @@ class XDouble(DoubleServer):
         with self.world.lock:
             self.world.tokens[token].revoked = True
 
+    def revoke_app(self, user_id: str) -> None:
+        """The person removed the app in X's "Connected apps": every token of theirs dies,
+        refresh tokens included."""
+        with self.world.lock:
+            for grant in [*self.world.tokens.values(), *self.world.refreshes.values()]:
+                if grant.user_id == user_id:
+                    grant.revoked = True
+
     def later(self, seconds: float = ACCESS_SECONDS + 1) -> None:
         """Move the double's clock on (tokens expire)."""
         with self.world.lock:

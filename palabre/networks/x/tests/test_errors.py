@@ -19,7 +19,16 @@ def _post(text: str = "Bonjour") -> OutgoingPost:
     return OutgoingPost(text=text, idempotency_key="k")
 
 
+def test_a_token_refused_before_its_end_is_renewed_once(x_double: XDouble, brand: Brand) -> None:
+    x_double.expire(brand.token)  # X refuses it though Palabre thinks it has hours left
+    published = brand.connector().publish(_post())
+    assert x_double.get(published.remote_id) is not None
+    assert brand.channel.credentials["access_token"] != brand.token  # renewed, kept
+    assert brand.request_count() == 2  # the refused request, then the one that went through
+
+
 def test_an_expired_token_needs_reconnecting(x_double: XDouble, brand: Brand) -> None:
+    brand.channel.save_credentials({**brand.channel.credentials, "refresh_token": ""})
     x_double.expire(brand.token)
     with pytest.raises(AuthExpired) as dead:
         brand.connector().publish(_post())

@@ -26,7 +26,7 @@ def test_post_metrics(x_double: XDouble, brand: Brand, fan: User) -> None:
     assert (mine.likes, mine.reposts, mine.replies, mine.quotes) == (12, 3, 1, 1)
     assert mine.impressions == 480
     assert found[theirs.id].impressions is None
-    assert brand.requests() == {"post_read": 1}
+    assert brand.request_count() == 1 and brand.requests() == {"post_read": 2}  # 2 posts read
 
 
 def test_account_metrics(brand: Brand) -> None:

@@ -26,6 +26,13 @@ def test_a_text_post_goes_out_and_is_counted(x_double: XDouble, brand: Brand) ->
     assert brand.requests() == {"post_create": 1}
 
 
+def test_a_post_with_a_link_is_counted_at_xs_price_for_links(
+    x_double: XDouble, brand: Brand
+) -> None:
+    brand.connector().publish(_post("Notre carte : lumiere.fr/carte"))  # a bare domain
+    assert brand.requests() == {"post_create_url": 1}
+
+
 def test_images_carry_their_alt_text(x_double: XDouble, brand: Brand) -> None:
     connector = brand.connector()
     media = [

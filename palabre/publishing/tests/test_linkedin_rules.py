@@ -154,7 +154,7 @@ def test_the_library_takes_a_pdf_only_linkedin_variants_can_use(editor: Client, 
     refused = editor.post("/w/lumiere/media/", {"file": cut}).content.decode()
     assert "PDF" in refused and MediaItem.objects.count() == 1
     library = editor.get("/w/lumiere/media/").content.decode()
-    assert "For LinkedIn only" in library
+    assert "Pour LinkedIn uniquement" in library  # Erin reads French
     download = editor.get(f"/w/lumiere/media/{item.pk}/file/")
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"

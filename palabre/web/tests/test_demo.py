@@ -168,7 +168,7 @@ def test_demo_linkedin_cannot_hide_and_offers_delete(client) -> None:
     assert spam.events.filter(rule_name="Arnaques au crédit").exists()
     page = client.get(f"/w/{demo.DEMO_SLUG}/inbox/{spam.pk}/").content.decode()
     assert f"/inbox/{spam.pk}/delete/" in page
-    assert "Hiding is not possible on LinkedIn" in page
+    assert "Le masquage est impossible sur LinkedIn" in page  # Camille reads French
 
 
 @pytest.mark.django_db

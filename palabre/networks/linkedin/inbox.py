@@ -43,7 +43,10 @@ def moment(stamp: Any) -> datetime | None:
     if isinstance(stamp, dict):
         stamp = stamp.get("time")
     if isinstance(stamp, int) and not isinstance(stamp, bool) and stamp > 0:
-        return datetime.fromtimestamp(stamp / 1000, tz=UTC)
+        try:
+            return datetime.fromtimestamp(stamp / 1000, tz=UTC)
+        except (OverflowError, ValueError, OSError):  # past year 9999: not a moment
+            return None
     return None
 
 

@@ -161,10 +161,14 @@ def _grant(body: Any) -> Grant:
     return Grant(token, expires_at, refresh, refresh_expires)
 
 
+MAX_LIFETIME = 2 * 366 * 86400  # a token said to live longer is taken to live this long
+
+
 def _seconds(value: object) -> int | None:
-    """A positive whole number of seconds, or None."""
+    """A positive whole number of seconds (at most MAX_LIFETIME: a huge one would overflow
+    the date), or None."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
+        return min(value, MAX_LIFETIME)
     return None
 
 

@@ -242,3 +242,41 @@ def test_every_step_ends_in_a_value_or_a_connector_error(
                 f"({where.filename.rsplit('/palabre/', 1)[-1]}:{where.lineno})"
             )
     assert not crashed, "\n".join(crashed)
+
+
+# --- LinkedIn's upload addresses ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "gets_token"),
+    [
+        ("https://www.linkedin.com/dms-uploads/1", True),
+        ("https://api.linkedin.com/mediaUpload/1", True),
+        ("http://www.linkedin.com/dms-uploads/1", False),  # in clear: anyone on the path reads it
+        ("https://evil.example/upload", False),
+        ("https://linkedin.com.evil.example/upload", False),
+        ("https://evil.example\\@www.linkedin.com/upload", False),
+        ("ftp://www.linkedin.com/upload", False),
+    ],
+)
+def test_the_token_goes_only_to_linkedin_over_https(
+    url: str, gets_token: bool, monkeypatch: Any, settings: Any
+) -> None:
+    """The upload URL is LinkedIn's answer: the member's token goes with the file only to
+    LinkedIn's own hosts, and only encrypted."""
+    from palabre.networks.linkedin import client
+
+    settings.PALABRE_LINKEDIN_API_URL = "https://api.linkedin.com"
+    sent: list[dict[str, str]] = []
+
+    def _send(self: Any, method: str, url: str, *, headers: dict[str, str], **_: Any) -> Any:
+        sent.append(headers)
+        return client.Answer(201, None, None)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(client.LinkedIn, "_send", _send)
+    api = client.LinkedIn(token="member-token")  # noqa: S106
+    try:
+        api.upload(url, b"file", "image/png")
+    finally:
+        api.close()
+    assert ("Authorization" in sent[0]) is gets_token

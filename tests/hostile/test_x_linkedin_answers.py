@@ -280,3 +280,25 @@ def test_the_token_goes_only_to_linkedin_over_https(
     finally:
         api.close()
     assert ("Authorization" in sent[0]) is gets_token
+
+
+# --- A LinkedIn "comment" that is a post ------------------------------------------------
+
+
+def test_a_comment_whose_urn_is_a_post_never_reaches_the_inbox() -> None:
+    """The inbox offers "delete" on a LinkedIn comment, and the connector's delete deletes a
+    post when the URN is not a comment's: an answer naming the brand's own post as a
+    comment's URN would make that button delete the post. Such an item is not read."""
+    from palabre.networks.linkedin import inbox
+
+    base = {
+        "actor": "urn:li:person:9",
+        "created": {"time": 1_764_000_000_000},
+        "message": {"text": "Bonjour"},
+    }
+    post = "urn:li:share:1"
+    for key in ("commentUrn", "$URN"):
+        for urn in ("urn:li:share:1", "urn:li:ugcPost:1", "urn:li:activity:1"):
+            assert inbox.interaction({**base, key: urn}, post) is None
+    good = inbox.interaction({**base, "commentUrn": "urn:li:comment:(urn:li:share:1,2)"}, post)
+    assert good is not None and good.remote_id == "urn:li:comment:(urn:li:share:1,2)"

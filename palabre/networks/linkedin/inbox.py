@@ -99,6 +99,9 @@ def interaction(comment: dict[str, Any], post: str) -> IncomingInteraction | Non
     text = message.get("text") if isinstance(message, dict) else None
     if not isinstance(urn, str) or not isinstance(actor, str) or created is None:
         return None
+    if not urn.startswith("urn:li:comment:"):
+        # Not a comment's URN: the inbox's "delete" would delete whatever it names (a post).
+        return None
     parent = comment.get("parentComment")
     # LinkedIn gives the author's URN only; their name needs a profile read Palabre's scopes
     # do not grant (uncertain): the inbox shows the member's id.

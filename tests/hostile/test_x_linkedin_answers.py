@@ -302,3 +302,20 @@ def test_a_comment_whose_urn_is_a_post_never_reaches_the_inbox() -> None:
             assert inbox.interaction({**base, key: urn}, post) is None
     good = inbox.interaction({**base, "commentUrn": "urn:li:comment:(urn:li:share:1,2)"}, post)
     assert good is not None and good.remote_id == "urn:li:comment:(urn:li:share:1,2)"
+
+
+def test_only_numeric_organization_urns_become_choices(hostile: type[_Handler]) -> None:
+    """An organization URN becomes a channel's account id (100 characters, no NUL in
+    PostgreSQL): a URN LinkedIn never gives would fail the pick with a 500. LinkedIn's
+    organization ids are numbers; anything else is not offered."""
+    elements = [
+        {"organization": "urn:li:organization:" + "1" * 200, "roleAssignee": "urn:li:person:a"},
+        {"organization": "urn:li:organization:1\x00", "roleAssignee": "urn:li:person:a"},
+        {"organization": "urn:li:organization:../../me", "roleAssignee": "urn:li:person:a"},
+        {"organization": "urn:li:organization:", "roleAssignee": "urn:li:person:a"},
+        {"organization": "urn:li:organization:\u0661\u0662", "roleAssignee": "urn:li:person:a"},
+        {"organization": "urn:li:organization:12", "roleAssignee": "urn:li:person:a"},
+    ]
+    hostile.answer = (200, json.dumps({"elements": elements}).encode(), {})
+    _member, organizations = linkedin_oauth.administered(access_token="t")  # noqa: S106
+    assert [o.urn for o in organizations] == ["urn:li:organization:12"]

@@ -22,6 +22,7 @@ Tokens travel in the form body or the Authorization header, never in a URL, neve
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,9 @@ from palabre.networks.linkedin import api, client, errors
 SCOPES = ("w_organization_social", "r_organization_social", "rw_organization_admin")
 MAX_ORGANIZATIONS = 200  # pages of ACLs read; a member administering more is not Palabre's case
 ACL_PAGE = 50
+# LinkedIn's organization ids are numbers; the URN becomes a channel's account id (at most
+# 100 characters): anything else is not one LinkedIn gives, and is not offered.
+ORGANIZATION = re.compile(r"urn:li:organization:[0-9]{1,30}")
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,7 @@ def administered(*, access_token: str) -> tuple[str, list[Organization]]:
                 raise Unavailable(gettext("LinkedIn's list of organizations could not be read"))
             for acl in elements:
                 found = acl.get("organization") if isinstance(acl, dict) else None
-                if isinstance(found, str) and found.startswith("urn:li:organization:"):
+                if isinstance(found, str) and ORGANIZATION.fullmatch(found):
                     urns.append(found)
                     member = member or str(acl.get("roleAssignee") or "")
             if len(elements) < ACL_PAGE:

@@ -319,3 +319,21 @@ def test_only_numeric_organization_urns_become_choices(hostile: type[_Handler]) 
     hostile.answer = (200, json.dumps({"elements": elements}).encode(), {})
     _member, organizations = linkedin_oauth.administered(access_token="t")  # noqa: S106
     assert [o.urn for o in organizations] == ["urn:li:organization:12"]
+
+
+@pytest.mark.parametrize("post_id", ["1\x00", "../2", "1" * 40, "\u0661"])
+def test_a_post_id_x_never_gives_is_not_kept(
+    post_id: str, hostile: type[_Handler], cast: Any
+) -> None:
+    """The id X answers a post with is stored as the post's remote id (no NUL in
+    PostgreSQL) and later put in paths: one that is not digits is not believed (the
+    publish is settled by reading the account's posts back)."""
+    from palabre.networks.base import Unavailable
+
+    hostile.answer = (201, json.dumps({"data": {"id": post_id, "text": "t"}}).encode(), {})
+    x = Channel.objects.create(
+        workspace=cast.workspace, network="x", connector="x", name="X", account_id="42"
+    )
+    x.save_credentials({"user_id": "42", "access_token": "t"})
+    with pytest.raises(Unavailable):
+        XConnector(x).publish(OutgoingPost(text="Pain", idempotency_key="k"))

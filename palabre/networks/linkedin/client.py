@@ -126,9 +126,18 @@ class LinkedIn:
 
 
 def _ours(url: str, base: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    mine = (urlsplit(base).hostname or "").lower()
-    return host == mine or host == "linkedin.com" or host.endswith(".linkedin.com")
+    """Whether the token may go to `url`: LinkedIn's own hosts over https, or the configured
+    API itself (its scheme and host: the double, in tests); never with credentials in it."""
+    try:
+        parts, mine = urlsplit(url), urlsplit(base)
+        if parts.username is not None or parts.password is not None:
+            return False
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    if parts.scheme == mine.scheme and host == (mine.hostname or "").lower():
+        return True
+    return parts.scheme == "https" and (host == "linkedin.com" or host.endswith(".linkedin.com"))
 
 
 def _json(body: dict[str, Any]) -> bytes:

@@ -207,6 +207,7 @@ class LinkedInConnector(Connector):
             raise Unavailable(gettext("LinkedIn did not say where to upload the video"))
         etags = []
         for part in instructions:
+            part = part if isinstance(part, dict) else {}
             first, last, url = part.get("firstByte"), part.get("lastByte"), part.get("uploadUrl")
             if not isinstance(first, int) or not isinstance(last, int) or not isinstance(url, str):
                 raise Unavailable(gettext("LinkedIn did not say where to upload the video"))
@@ -225,7 +226,8 @@ class LinkedInConnector(Connector):
         )
         deadline = time.monotonic() + VIDEO_WAIT
         while True:
-            status = (api.get(client.path("videos", urn)) or {}).get("status")
+            found = api.get(client.path("videos", urn))
+            status = found.get("status") if isinstance(found, dict) else None
             if status == "AVAILABLE":
                 return urn
             if status == "PROCESSING_FAILED":

@@ -31,6 +31,7 @@ from palabre.networks.base import (
 )
 
 DEFAULT_WAIT = 60.0
+MAX_WAIT = 24 * 3600.0  # a day limit resets at midnight UTC: a longer wait is not believed
 
 
 def message_of(body: Any) -> str:
@@ -92,9 +93,9 @@ def translate(
 
 
 def retry_after(headers: httpx.Headers, reason: str, *, now: datetime | None = None) -> float:
-    raw = headers.get("retry-after", "")
-    if raw.strip().isdigit():
-        return float(raw.strip())
+    raw = headers.get("retry-after", "").strip()
+    if raw.isascii() and raw.isdigit():  # not "²", which int() and float() refuse
+        return float(min(int(raw), int(MAX_WAIT)))
     if " DAY " in f" {reason.upper()} ":
         now = now or datetime.now(UTC)
         midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)

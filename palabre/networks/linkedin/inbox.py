@@ -43,7 +43,10 @@ def moment(stamp: Any) -> datetime | None:
     if isinstance(stamp, dict):
         stamp = stamp.get("time")
     if isinstance(stamp, int) and not isinstance(stamp, bool) and stamp > 0:
-        return datetime.fromtimestamp(stamp / 1000, tz=UTC)
+        try:
+            return datetime.fromtimestamp(stamp / 1000, tz=UTC)
+        except (OverflowError, ValueError, OSError):  # past year 9999: not a moment
+            return None
     return None
 
 
@@ -95,6 +98,9 @@ def interaction(comment: dict[str, Any], post: str) -> IncomingInteraction | Non
     message = comment.get("message")
     text = message.get("text") if isinstance(message, dict) else None
     if not isinstance(urn, str) or not isinstance(actor, str) or created is None:
+        return None
+    if not urn.startswith("urn:li:comment:"):
+        # Not a comment's URN: the inbox's "delete" would delete whatever it names (a post).
         return None
     parent = comment.get("parentComment")
     # LinkedIn gives the author's URN only; their name needs a profile read Palabre's scopes

@@ -22,6 +22,7 @@ Tokens travel in the form body or the Authorization header, never in a URL, neve
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +40,9 @@ from palabre.networks.linkedin import api, client, errors
 SCOPES = ("w_organization_social", "r_organization_social", "rw_organization_admin")
 MAX_ORGANIZATIONS = 200  # pages of ACLs read; a member administering more is not Palabre's case
 ACL_PAGE = 50
+# LinkedIn's organization ids are numbers; the URN becomes a channel's account id (at most
+# 100 characters): anything else is not one LinkedIn gives, and is not offered.
+ORGANIZATION = re.compile(r"urn:li:organization:[0-9]{1,30}")
 
 
 @dataclass(frozen=True)
@@ -161,10 +165,14 @@ def _grant(body: Any) -> Grant:
     return Grant(token, expires_at, refresh, refresh_expires)
 
 
+MAX_LIFETIME = 2 * 366 * 86400  # a token said to live longer is taken to live this long
+
+
 def _seconds(value: object) -> int | None:
-    """A positive whole number of seconds, or None."""
+    """A positive whole number of seconds (at most MAX_LIFETIME: a huge one would overflow
+    the date), or None."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
+        return min(value, MAX_LIFETIME)
     return None
 
 
@@ -189,7 +197,7 @@ def administered(*, access_token: str) -> tuple[str, list[Organization]]:
                 raise Unavailable(gettext("LinkedIn's list of organizations could not be read"))
             for acl in elements:
                 found = acl.get("organization") if isinstance(acl, dict) else None
-                if isinstance(found, str) and found.startswith("urn:li:organization:"):
+                if isinstance(found, str) and ORGANIZATION.fullmatch(found):
                     urns.append(found)
                     member = member or str(acl.get("roleAssignee") or "")
             if len(elements) < ACL_PAGE:

@@ -140,7 +140,7 @@ class XConnector(Connector):
                 ids=",".join(ids[start : start + MAX_IDS]),
                 **{parse.FIELDS_PARAM: "public_metrics", "expansions": "author_id"},
             )
-            for raw in page.get("data") or []:
+            for raw in parse._list(page.get("data")):
                 found = parse.post(raw)
                 if found is not None:
                     own = found.author_id in ("", self.account_id)
@@ -152,7 +152,7 @@ class XConnector(Connector):
         answer = self.client().get(
             "/2/users/me", kind=api.USER_READ, **{"user.fields": "public_metrics"}
         )
-        public = (answer.get("data") or {}).get("public_metrics") or {}
+        public = parse._dict(parse._dict(answer.get("data")).get("public_metrics"))
         followers = public.get("followers_count")
         if not isinstance(followers, int) or isinstance(followers, bool):
             raise Unavailable(gettext("X did not give the number of followers."))

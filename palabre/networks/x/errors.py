@@ -33,8 +33,9 @@ def retry_after(headers: httpx.Headers) -> float:
     """Seconds until the window resets, from `x-rate-limit-reset` (Unix seconds)."""
     raw = headers.get("x-rate-limit-reset", "")
     if raw.isascii() and raw.isdigit():
-        wait = int(raw) - time.time()
-        return min(max(wait, 1.0), MAX_WAIT)
+        # In whole seconds: a reset of 400 digits is past any float (OverflowError).
+        wait = int(raw) - int(time.time())
+        return float(min(max(wait, 1), int(MAX_WAIT)))
     return DEFAULT_WAIT
 
 

@@ -86,7 +86,7 @@ def _pages(
             path, kind=api.POST_READ, **params, **({token_name: token} if token else {})
         )
         authors = parse.authors(page)
-        for raw in page.get("data") or []:
+        for raw in parse._list(page.get("data")):
             if isinstance(raw, dict):
                 yield raw, authors
         token = parse.next_token(page)

@@ -36,6 +36,7 @@ from django.utils.translation import gettext
 
 from palabre.lib import boundedjson, outbound
 from palabre.networks.base import AuthExpired, RateLimited, Rejected, Unavailable
+from palabre.networks.x import errors
 
 SCOPES = (
     "tweet.read",
@@ -166,8 +167,9 @@ def _error(response: httpx.Response, body: Any) -> Exception:
     code = str(body.get("error") or "")[:60]
     said = str(body.get("error_description") or body.get("detail") or code)[:200]
     if status == 429:
-        reset = response.headers.get("x-rate-limit-reset", "")
-        wait = max(0.0, int(reset) - time.time()) if reset.isdigit() else None
+        # errors.retry_after reads the reset header within bounds ("²" is a digit to
+        # str.isdigit, not to int(); a reset of 400 digits overflows a float).
+        wait = errors.retry_after(response.headers)
         return RateLimited(gettext("X's request limit was reached"), retry_after=wait)
     if status >= 500:
         return Unavailable(gettext("X is not answering right now"))

@@ -68,7 +68,8 @@ def publish(client: XClient, post: OutgoingPost, *, handle: str) -> PublishedPos
     answer = client.post("/2/tweets", kind=kind, body=body)
     data = answer.get("data")
     post_id = data.get("id") if isinstance(data, dict) else None
-    if not isinstance(post_id, str) or not post_id:
+    if not isinstance(post_id, str) or not api.ID.fullmatch(post_id):
+        # No id X gives (digits): sent, perhaps; reconciliation (recent_posts) settles it.
         raise Unavailable(gettext("X answered without the post's id."))
     return PublishedPost(remote_id=post_id, url=post_url(handle, post_id))
 

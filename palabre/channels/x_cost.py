@@ -43,6 +43,8 @@ DEFAULT_PRICES: dict[str, Decimal] = {
 # A poll reads at most one page of the inbox's (inbox/ingest.py FULL_PAGE): the next poll is
 # estimated at that many posts read, so polling stops while the cap still covers it.
 POLL_POSTS = 50
+# No request costs more: a price beyond is a typing slip (and would overflow the sums).
+MAX_PRICE = Decimal(1000)
 
 
 def x_prices() -> dict[str, Decimal]:
@@ -58,7 +60,7 @@ def x_prices() -> dict[str, Decimal]:
             raise ValueError("not an object")
         for kind, price in given.items():
             value = Decimal(str(price))
-            if not value.is_finite() or value < 0:
+            if not value.is_finite() or not 0 <= value <= MAX_PRICE:
                 raise ValueError(f"{kind}: {price}")
             prices[str(kind)] = value
     except (ValueError, InvalidOperation) as error:

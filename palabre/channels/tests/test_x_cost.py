@@ -63,7 +63,9 @@ def test_the_instance_overrides_prices(cast: Any, settings: Any) -> None:
     assert x_prices()["post_create"] == Decimal("0.015")  # the rest stays
 
 
-@pytest.mark.parametrize("raw", ["[1, 2]", "{not json", '{"post_read": -1}', '{"a": "NaN"}'])
+@pytest.mark.parametrize(
+    "raw", ["[1, 2]", "{not json", '{"post_read": -1}', '{"a": "NaN"}', '{"a": 1e999999999}']
+)
 def test_a_malformed_price_table_keeps_the_defaults(raw: str, settings: Any) -> None:
     settings.PALABRE_X_PRICES = raw
     assert x_prices()["post_read"] == Decimal("0.005")

@@ -77,6 +77,18 @@ def test_the_page_says_hiding_is_not_possible_and_offers_delete(bob, item) -> No
         assert f"/inbox/{item.pk}/{verb}/" not in page
 
 
+def test_deleting_on_linkedin_takes_a_second_click(bob, item) -> None:
+    """Deletion cannot be undone: the button that deletes sits behind a confirm step, so a
+    stray click (or Enter in the reason field of the wrong form) removes nothing."""
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    start = page.index('<details class="confirm">')
+    block = page[start : page.index("</details>", start)]
+    assert "Delete on LinkedIn…</summary>" in block
+    assert f"/inbox/{item.pk}/delete/" in block
+    assert "Delete for everyone" in block
+    assert page.count(f"/inbox/{item.pk}/delete/") == 1
+
+
 def test_a_private_message_is_not_offered_delete(bob, target) -> None:
     message = private_message(target.channel, "Bonjour, une question privée")
     poll(target.channel)

@@ -215,3 +215,11 @@ def test_a_rules_hide_becomes_a_review_shown_in_the_queue(bob, cast, target) -> 
 def test_the_rules_page_names_the_networks_that_cannot_hide(bob, target) -> None:
     page = bob.get("/w/lumiere/inbox/rules/").content.decode()
     assert "Hiding is not possible on LinkedIn: there, a rule that hides sends to review" in page
+
+
+def test_the_inbox_names_the_network_beside_the_channel(bob, item) -> None:
+    """A brand's X account and LinkedIn page are often both named after it: the inbox's row
+    and the conversation's page say which network each comment is on."""
+    label = f"{item.channel.name} (LinkedIn) · "
+    assert label in bob.get("/w/lumiere/inbox/?q=all").content.decode()
+    assert label in bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()

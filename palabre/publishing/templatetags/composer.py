@@ -13,7 +13,7 @@ from palabre.publishing.rules import entities
 from palabre.publishing.rules.base import grapheme_list
 from palabre.publishing.rules.bluesky import MAX_GRAPHEMES
 from palabre.publishing.rules.mastodon import _MENTION as MASTODON_MENTION
-from palabre.publishing.rules.others import LINKEDIN_MENTION
+from palabre.publishing.rules.others import LINKEDIN_MAX, LINKEDIN_MENTION
 from palabre.publishing.rules.x import parse
 
 register = template.Library()
@@ -97,6 +97,8 @@ def _overflow_index(text: str, network: str) -> int:
     if network == "bluesky":
         clusters = grapheme_list(text)
         return sum(len(g) for g in clusters[:MAX_GRAPHEMES])
+    if network == "linkedin":  # the text as shown (mentions as names), as the rule counts it
+        return min(len(text), LINKEDIN_MAX)
     return len(text)
 
 

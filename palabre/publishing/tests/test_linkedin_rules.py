@@ -205,3 +205,13 @@ def test_the_preview_folds_linkedin_after_210_shown_characters() -> None:
     before, after = html.split('<span class="fold">')
     assert before.startswith('<span class="mention">Moulin Dupré</span> aaa')
     assert "la suite" in after and "la suite" not in before
+
+
+def test_the_preview_marks_what_passes_linkedins_3000_characters_as_shown() -> None:
+    from palabre.publishing.templatetags.composer import preview_html
+
+    html = str(preview_html(f"{ORG} " + "a" * 2987 + "bcdef", "linkedin"))  # 3005 as shown
+    assert html.endswith('">bcdef</mark>') and '<mark class="overflow"' in html
+    assert '<span class="fold">' not in html  # over the limit: shown whole, as X's is
+    fits = str(preview_html(f"{ORG} " + "a" * 2987, "linkedin"))  # 3000 as shown
+    assert "overflow" not in fits

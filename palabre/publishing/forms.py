@@ -144,7 +144,10 @@ class VariantForm(forms.Form):
 
 class MediaUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("File"), help_text=_("Images (JPEG, PNG, GIF, WebP) or MP4/MOV videos.")
+        label=_("File"),
+        help_text=_(
+            "Images (JPEG, PNG, GIF, WebP), MP4/MOV videos, or a PDF document (LinkedIn only)."
+        ),
     )
     alt_text = forms.CharField(
         label=_("Alt text"),

@@ -77,6 +77,18 @@ def test_the_page_says_hiding_is_not_possible_and_offers_delete(bob, item) -> No
         assert f"/inbox/{item.pk}/{verb}/" not in page
 
 
+def test_deleting_on_linkedin_takes_a_second_click(bob, item) -> None:
+    """Deletion cannot be undone: the button that deletes sits behind a confirm step, so a
+    stray click (or Enter in the reason field of the wrong form) removes nothing."""
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    start = page.index('<details class="confirm">')
+    block = page[start : page.index("</details>", start)]
+    assert "Delete on LinkedIn…</summary>" in block
+    assert f"/inbox/{item.pk}/delete/" in block
+    assert "Delete for everyone" in block
+    assert page.count(f"/inbox/{item.pk}/delete/") == 1
+
+
 def test_a_private_message_is_not_offered_delete(bob, target) -> None:
     message = private_message(target.channel, "Bonjour, une question privée")
     poll(target.channel)
@@ -203,3 +215,11 @@ def test_a_rules_hide_becomes_a_review_shown_in_the_queue(bob, cast, target) -> 
 def test_the_rules_page_names_the_networks_that_cannot_hide(bob, target) -> None:
     page = bob.get("/w/lumiere/inbox/rules/").content.decode()
     assert "Hiding is not possible on LinkedIn: there, a rule that hides sends to review" in page
+
+
+def test_the_inbox_names_the_network_beside_the_channel(bob, item) -> None:
+    """A brand's X account and LinkedIn page are often both named after it: the inbox's row
+    and the conversation's page say which network each comment is on."""
+    label = f"{item.channel.name} (LinkedIn) · "
+    assert label in bob.get("/w/lumiere/inbox/?q=all").content.decode()
+    assert label in bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()

@@ -13,6 +13,7 @@ from palabre.publishing.rules import entities
 from palabre.publishing.rules.base import grapheme_list
 from palabre.publishing.rules.bluesky import MAX_GRAPHEMES
 from palabre.publishing.rules.mastodon import _MENTION as MASTODON_MENTION
+from palabre.publishing.rules.others import LINKEDIN_MAX, LINKEDIN_MENTION
 from palabre.publishing.rules.x import parse
 
 register = template.Library()
@@ -25,25 +26,52 @@ FOLD_AT = {"instagram": 125, "linkedin": 210, "facebook": 480, "threads": 500}
 def preview_html(text: str, network: str) -> SafeString:
     if network == "x":
         text = unicodedata.normalize("NFC", text)
+    names: list[tuple[int, int]] = []  # LinkedIn's mentions, shown as their names
+    if network == "linkedin":
+        text, names = _linkedin_shown(text)
     cut = _overflow_index(text, network)
     fold = FOLD_AT.get(network)
     shown, overflow = text[:cut], text[cut:]
-    html = _highlighted(shown, network)
+    html = _highlighted(shown, network, names)
     if fold and len(shown) > fold and not overflow:
         more = escape(_("more"))
-        html = _highlighted(shown[:fold], network) + f'<span class="fold">… {more}</span>'
-        html += f'<span class="folded">{_highlighted(shown[fold:], network)}</span>'
+        html = _highlighted(shown[:fold], network, names) + f'<span class="fold">… {more}</span>'
+        folded = _highlighted(shown[fold:], network, names, offset=fold)
+        html += f'<span class="folded">{folded}</span>'
     if overflow:
         title = escape(_("over the limit"))
         html += f'<mark class="overflow" title="{title}">{escape(overflow)}</mark>'
     return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 (every piece escaped above)
 
 
-def _highlighted(text: str, network: str) -> str:
+def _linkedin_shown(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text as LinkedIn shows it (each @[Name](urn:li:…) as its name), and where the
+    names are in it."""
+    out, names, position, length = [], [], 0, 0
+    for match in LINKEDIN_MENTION.finditer(text):
+        before = text[position : match.start()]
+        out += [before, match["name"]]
+        length += len(before)
+        names.append((length, length + len(match["name"])))
+        length += len(match["name"])
+        position = match.end()
+    out.append(text[position:])
+    return "".join(out), names
+
+
+def _highlighted(
+    text: str, network: str, names: list[tuple[int, int]] | None = None, offset: int = 0
+) -> str:
     spans = [(e.start, e.end, "link") for e in entities.urls(text)]
     spans += [(e.start, e.end, "tag") for e in entities.hashtags(text)]
     if network == "mastodon":
         spans += [(m.start(), m.end(), "mention") for m in MASTODON_MENTION.finditer(text)]
+    elif network == "linkedin":  # only @[Name](urn:li:…) is a mention there, not @word
+        spans += [
+            (start - offset, min(end - offset, len(text)), "mention")
+            for start, end in names or []
+            if offset <= start < offset + len(text)
+        ]
     else:
         spans += [(e.start, e.end, "mention") for e in entities.mentions(text)]
     out, position = [], 0
@@ -69,6 +97,8 @@ def _overflow_index(text: str, network: str) -> int:
     if network == "bluesky":
         clusters = grapheme_list(text)
         return sum(len(g) for g in clusters[:MAX_GRAPHEMES])
+    if network == "linkedin":  # the text as shown (mentions as names), as the rule counts it
+        return min(len(text), LINKEDIN_MAX)
     return len(text)
 
 

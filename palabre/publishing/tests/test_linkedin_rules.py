@@ -184,3 +184,34 @@ def test_the_library_takes_a_pdf_only_linkedin_variants_can_use(editor: Client, 
     assert 'data-code="x.media_document"' in html
     assert "<span data-max>3000</span>" in html  # the LinkedIn variant was checked too
     assert 'data-code="linkedin.media_document' not in html
+
+
+def test_the_preview_shows_a_mention_as_linkedin_does_its_name() -> None:
+    from palabre.publishing.templatetags.composer import preview_html
+
+    html = str(preview_html(f"Merci {ORG} et {PERSON} ! @word <b>", "linkedin"))
+    assert '<span class="mention">Moulin Dupré</span>' in html
+    assert '<span class="mention">Inès Haddad</span>' in html
+    assert "urn:li:" not in html and "@[" not in html
+    assert '<span class="mention">@word</span>' not in html  # not a mention on LinkedIn
+    assert "&lt;b&gt;" in html
+
+
+def test_the_preview_folds_linkedin_after_210_shown_characters() -> None:
+    from palabre.publishing.templatetags.composer import preview_html
+
+    text = f"{ORG} " + "a" * 205 + " la suite"  # 227 characters as shown, more as written
+    html = str(preview_html(text, "linkedin"))
+    before, after = html.split('<span class="fold">')
+    assert before.startswith('<span class="mention">Moulin Dupré</span> aaa')
+    assert "la suite" in after and "la suite" not in before
+
+
+def test_the_preview_marks_what_passes_linkedins_3000_characters_as_shown() -> None:
+    from palabre.publishing.templatetags.composer import preview_html
+
+    html = str(preview_html(f"{ORG} " + "a" * 2987 + "bcdef", "linkedin"))  # 3005 as shown
+    assert html.endswith('">bcdef</mark>') and '<mark class="overflow"' in html
+    assert '<span class="fold">' not in html  # over the limit: shown whole, as X's is
+    fits = str(preview_html(f"{ORG} " + "a" * 2987, "linkedin"))  # 3000 as shown
+    assert "overflow" not in fits

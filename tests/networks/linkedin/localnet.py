@@ -1,7 +1,7 @@
 """`make linkedin-local`: the LinkedIn double by hand, for a Palabre started beside it.
 
-Starts the double on 127.0.0.1 (PALABRE_LINKEDIN_DOUBLE_PORT, else 8791), makes a ready world
-(a page administrator with an organization page, a post, a fan who comments now and then),
+Starts the double on 127.0.0.1 (PALABRE_LINKEDIN_DOUBLE_PORT, else 8792, so that it runs beside
+`make x-local` on 8791), makes a ready world (a page administrator with an organization page, a post, a fan who comments now and then),
 prints the addresses, the environment a Palabre needs to use it, and the accounts; Ctrl-C
 stops it. Connect through Palabre's own "Connect" button: the double's consent page lets
 you pick the member who signs in.
@@ -16,7 +16,7 @@ import time
 from tests.networks.linkedin.double import LinkedInDouble
 from tests.networks.linkedin.state import Member, Organization
 
-PORT = int(os.environ.get("PALABRE_LINKEDIN_DOUBLE_PORT", "8791"))
+PORT = int(os.environ.get("PALABRE_LINKEDIN_DOUBLE_PORT", "8792"))
 FAN_EVERY = 60  # seconds between the fan's comments, so polling has something to find
 
 

@@ -1,10 +1,10 @@
 """A post's content, in one place: what an approver approves and what the publisher sends.
 
 Content is the idea, every variant's text, content warning, Instagram format, thread parts,
-first comment and (Threads) who may answer, its channels, its media (ids and alt text) and
-the publication time. It is read from the rows, never remembered by the paths that write
-them: an alt text edited in the media library changes the digest of every post that uses
-the picture, with nobody having to remember to bump anything.
+first comment, (Threads) who may answer and (X) the quoted post, its channels, its media
+(ids and alt text) and the publication time. It is read from the rows, never remembered by
+the paths that write them: an alt text edited in the media library changes the digest of
+every post that uses the picture, with nobody having to remember to bump anything.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def post_content(post: Post) -> dict[str, Any]:
             "channels": sorted(c.pk for c in variant.channels.all()),
             "media": sorted([m.pk, m.alt_text] for m in variant.media.all()),
         }
-        variants.append(content | _reply_control(variant))
+        variants.append(content | _reply_control(variant) | _quote(variant))
     return {"idea": post.idea, "publish_at": _moment(post.publish_at), "variants": variants}
 
 
@@ -46,6 +46,13 @@ def _reply_control(variant: PostVariant) -> dict[str, str]:
     if variant.network != "threads" or variant.reply_control == ReplyControl.EVERYONE:
         return {}
     return {"reply_control": variant.reply_control}
+
+
+def _quote(variant: PostVariant) -> dict[str, str]:
+    """The post an X variant quotes; left out where there is none (as `_reply_control`)."""
+    if variant.network != "x" or not variant.quote_url:
+        return {}
+    return {"quote_url": variant.quote_url}
 
 
 def content_at(content: dict[str, Any], publish_at: datetime) -> dict[str, Any]:
@@ -101,4 +108,5 @@ FIELD_NAMES = {
     "channels": gettext_lazy("channels"),
     "media": gettext_lazy("media or alt text"),
     "reply_control": gettext_lazy("who may answer"),
+    "quote_url": gettext_lazy("quoted post"),
 }

@@ -13,6 +13,7 @@ from palabre.lib.concurrency import VersionField
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.publishing import workflow
 from palabre.publishing.models import Category, InstagramFormat, MediaItem, ReplyControl
+from palabre.publishing.quotes import quote_address
 from palabre.publishing.rules.base import MAX_CHECKED_LENGTH
 
 TEXT_LIMIT = MAX_CHECKED_LENGTH
@@ -107,6 +108,12 @@ class VariantForm(forms.Form):
         initial=ReplyControl.EVERYONE,
         required=False,
     )
+    quote_url = forms.CharField(
+        label=_("Quote a post"),
+        max_length=300,
+        required=False,
+        help_text=_("The address of the post on X, e.g. https://x.com/name/status/1234567890"),
+    )
     channels = forms.ModelMultipleChoiceField(
         label=_("Channels"),
         queryset=Channel.objects.none(),
@@ -140,6 +147,22 @@ class VariantForm(forms.Form):
 
     def clean_reply_control(self) -> str:
         return str(self.cleaned_data.get("reply_control") or ReplyControl.EVERYONE)
+
+    def clean_quote_url(self) -> str:
+        """The quoted post's canonical address on X ("" for none)."""
+        value = str(self.cleaned_data.get("quote_url") or "")
+        if not value:
+            return ""
+        address = quote_address(value)
+        if not address:
+            raise forms.ValidationError(QUOTE_REFUSED)
+        return address
+
+
+QUOTE_REFUSED = _(
+    "This is not the address of a post on X. Copy it from X "
+    "(https://x.com/name/status/1234567890, or twitter.com) or give the post's number."
+)
 
 
 class MediaUploadForm(forms.Form):

@@ -142,6 +142,9 @@ class PostVariant(models.Model):
         choices=ReplyControl.choices,
         default=ReplyControl.EVERYONE,
     )
+    # X: the post this one quotes, as its address on X (palabre.publishing.quotes); the
+    # publisher sends its id with the first post of a thread only.
+    quote_url = models.CharField(_("quoted post"), max_length=100, blank=True)
 
     class Meta:
         constraints = [

@@ -47,6 +47,7 @@ from palabre.publishing.content import post_content
 from palabre.publishing.limits import LimitReached, publishing_limit_check
 from palabre.publishing.models import MediaItem, Post, PostTarget, TargetStatus
 from palabre.publishing.public_media import media_public_url
+from palabre.publishing.quotes import quoted_post_id
 from palabre.publishing.signals import target_published
 from palabre.publishing.workflow import post_edited, post_may_go_out, post_settle
 from palabre.worker.jobs import RetryAt
@@ -247,11 +248,12 @@ def _record(target: PostTarget, **remote: Any) -> None:
 
 
 def _outgoing(target: PostTarget, connector: Connector, checked: dict[str, Any]) -> OutgoingPost:
+    network = checked["network"]
+    quote_of = _quoted(checked) if network == "x" else None  # before any upload
     alt_texts = dict(checked["media"])  # {media id: the alt text checked}
     media: tuple[Media, ...] = ()
     for item in MediaItem.objects.filter(pk__in=alt_texts):  # the library's order
         media += (connector.upload_media(_upload(connector, item, alt_texts[item.pk])),)
-    network = checked["network"]
     return OutgoingPost(
         text=checked["text"],
         idempotency_key=target.idempotency_key,
@@ -261,7 +263,23 @@ def _outgoing(target: PostTarget, connector: Connector, checked: dict[str, Any])
         media_format=checked["instagram_format"] if network == "instagram" else "",
         # Absent from the content where it is the network's default (content.py).
         reply_control=checked.get("reply_control", "") if network == "threads" else "",
+        quote_of=quote_of,
     )
+
+
+def _quoted(checked: dict[str, Any]) -> str | None:
+    """The id of the post an X variant quotes (absent from the content: none). Only the
+    first post of a thread quotes: its parts go out as answers (`_send`)."""
+    address = checked.get("quote_url", "")
+    if not address:
+        return None
+    post_id = quoted_post_id(address)
+    if post_id is None:  # the composer refuses such an address; another path may not
+        raise Rejected(
+            _("The quoted post's address is not one of X's: %(address)s")
+            % {"address": address[:100]}
+        )
+    return post_id
 
 
 def _upload(connector: Connector, item: MediaItem, alt_text: str) -> MediaUpload:

@@ -13,6 +13,7 @@ from palabre.channels.models import Channel
 from palabre.lib.concurrency import version_advance
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import MediaItem, Post, PostVariant, ReplyControl, gone_out
+from palabre.publishing.quotes import quote_address
 from palabre.publishing.rules import check_text
 from palabre.publishing.rules.base import Problem, TextCheck
 from palabre.publishing.rules.crosspost import same_text_everywhere
@@ -47,10 +48,16 @@ class VariantData:
     thread: list[str] = field(default_factory=list)
     first_comment: str = ""
     reply_control: str = ReplyControl.EVERYONE  # Threads: who may answer
+    quote_url: str = ""  # X: the address of the post it quotes
 
     @property
     def reply_control_label(self) -> str:
         return str(dict(ReplyControl.choices).get(self.reply_control, ""))
+
+    @property
+    def quote_link(self) -> str:
+        """Where the preview links the quoted post ("" if the address names none)."""
+        return quote_address(self.quote_url)
 
 
 class ContentLocked(ValueError):
@@ -64,11 +71,13 @@ def post_locked_networks(*, post: Post) -> set[str]:
 
 def _same(variant: PostVariant, data: VariantData) -> bool:
     threads = variant.network == "threads"  # the only network whose reply control is sent
+    x = variant.network == "x"  # the only network whose quote is sent
 
     def key(v: VariantData) -> tuple[object, ...]:
         channels, media = {c.pk for c in v.channels}, {m.pk for m in v.media}
         return (v.text, v.content_warning, v.instagram_format, v.thread, v.first_comment) + (
             v.reply_control if threads else "",
+            v.quote_url if x else "",
             channels,
             media,
         )
@@ -144,6 +153,8 @@ def post_update(
         variant.thread, variant.first_comment = data.thread, data.first_comment
         if network == "threads":  # the only network that has it (the form shows it there)
             variant.reply_control = data.reply_control
+        if network == "x":  # likewise
+            variant.quote_url = data.quote_url
         variant.save()
         variant.channels.set(data.channels)
         variant.media.set(data.media)
@@ -246,4 +257,5 @@ def variant_data(variant: PostVariant) -> VariantData:
         thread=list(variant.thread),
         first_comment=variant.first_comment,
         reply_control=variant.reply_control,
+        quote_url=variant.quote_url,
     )

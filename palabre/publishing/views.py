@@ -389,6 +389,7 @@ def _variant_forms(
             "content_warning": variant.content_warning,
             "instagram_format": variant.instagram_format,
             "reply_control": variant.reply_control,
+            "quote_url": variant.quote_url,
             "thread": "\n---\n".join(variant.thread),
             "first_comment": variant.first_comment,
             "channels": [c.pk for c in variant.channels.all()],
@@ -411,6 +412,7 @@ def _variant_data(forms: dict[str, VariantForm]) -> dict[str, services.VariantDa
             thread=form.cleaned_data["thread"],
             first_comment=form.cleaned_data["first_comment"],
             reply_control=form.cleaned_data["reply_control"],
+            quote_url=form.cleaned_data["quote_url"],
         )
         for network, form in forms.items()
     }

@@ -380,6 +380,7 @@ def post_duplicate(*, post: Post, actor: User) -> Post:
             thread=variant.thread,
             first_comment=variant.first_comment,
             reply_control=variant.reply_control,
+            quote_url=variant.quote_url,
         )
         twin.channels.set(variant.channels.all())
         twin.media.set(variant.media.all())

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
 from palabre.networks.base import InteractionKind
+from palabre.networks.registry import connector_class
 from palabre.publishing.models import PostTarget
 from palabre.worker.models import JobFields
 
@@ -240,6 +241,16 @@ class Interaction(JobFields):
     @property
     def is_open(self) -> bool:
         return self.done_at is None
+
+    @property
+    def hides_on_network(self) -> bool:
+        """Whether hiding it hides it on the network too: the network hides replies, and
+        this kind (X hides only the replies in the account's own conversations)."""
+        channel = self.channel
+        if not channel.hides_replies:
+            return False
+        kinds = connector_class(channel.connector).hides_kinds
+        return kinds is None or self.kind in kinds
 
     @property
     def author_name(self) -> str:

@@ -160,7 +160,7 @@ def decide(interaction: Interaction, rules: list[ModerationRule]) -> Decision:
 def _review_what_cannot_be_hidden(decision: Decision, interaction: Interaction) -> None:
     """Where the network cannot hide replies, a hide decided by a machine becomes a review:
     never a silent no-op, never a hide in Palabre that the network does not do."""
-    if decision.hide and not interaction.channel.hides_replies:
+    if decision.hide and not interaction.hides_on_network:
         decision.cannot_hide = decision.hide
         decision.review, decision.review_by = decision.hide, decision.hide_by
         decision.hide = decision.hide_by = ""
@@ -269,7 +269,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
 def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
     """Hides it in Palabre and on the network, or in Palabre only where the network cannot
     hide replies (the log says so). Returns whether the network hides it too."""
-    on_network = interaction.channel.hides_replies
+    on_network = interaction.hides_on_network
     if not on_network:
         reason = _palabre_only(interaction, reason)
     with transaction.atomic():
@@ -282,7 +282,7 @@ def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "")
 def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
     """Reverses a hide, on the network too: the reply shows again in the thread. Returns
     whether the network is told (not where it cannot hide)."""
-    on_network = interaction.channel.hides_replies
+    on_network = interaction.hides_on_network
     if not on_network:
         reason = _palabre_only(interaction, reason)
     with transaction.atomic():
@@ -298,6 +298,10 @@ def _palabre_only(interaction: Interaction, reason: str) -> str:
     network = {"network": interaction.channel.network_label}
     if interaction.channel.deletes_comments:
         where = _("in Palabre only: hiding is not possible on %(network)s") % network
+    elif interaction.channel.hides_replies:
+        where = (
+            _("in Palabre only: %(network)s hides only replies to the account's posts") % network
+        )
     else:
         where = _("in Palabre only: %(network)s cannot hide replies") % network
     return f"{where} · {reason}" if reason else where
@@ -307,6 +311,13 @@ def _cannot_hide_reason(interaction: Interaction, why: str) -> str:
     said = {"why": why, "network": interaction.channel.network_label}
     if interaction.channel.deletes_comments:
         return _("%(why)s: hiding is not possible on %(network)s, so it goes to review") % said
+    if interaction.channel.hides_replies:
+        return (
+            _(
+                "%(why)s: %(network)s hides only replies to the account's posts, so it goes to review"
+            )
+            % said
+        )
     return _("%(why)s: %(network)s has no way to hide replies, so it goes to review") % said
 
 

@@ -135,7 +135,7 @@ def _audience_context(interaction: Interaction, chosen: str = "") -> dict[str, o
             (value, audience.answer_reaches(interaction, Visibility(value))) for value in choices
         ],
         "answer_chosen": chosen if chosen in choices else own.value,
-        "network_hides": interaction.channel.hides_replies,
+        "network_hides": interaction.hides_on_network,
         "can_mute": Capability.MUTE_AUTHOR in actions,
         "can_block": Capability.BLOCK_AUTHOR in actions,
         "can_report": Capability.REPORT in actions,
@@ -380,11 +380,16 @@ def _hiding(
         abusive = verb == "abuse"
         moderation.interaction_judge(interaction=interaction, actor=user, abusive=abusive)
         messages.success(request, _("Noted: this decision also teaches the workspace's model."))
-        if abusive and not interaction.channel.hides_replies:
+        if abusive and not interaction.hides_on_network:
             messages.warning(request, _palabre_only_hidden(interaction, network))
 
 
 def _palabre_only_hidden(interaction: Interaction, network: str) -> str:
+    if interaction.channel.hides_replies:  # but not this kind (X: a mention, a quote)
+        return _(
+            "Hidden in Palabre only: %(network)s hides only replies to the account's own "
+            "posts, so this stays visible there."
+        ) % {"network": network}
     if interaction.channel.deletes_comments:
         return _(
             "Hidden in Palabre only: hiding is not possible on %(network)s, so it stays visible "

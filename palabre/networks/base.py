@@ -282,6 +282,9 @@ class Connector:
     # The network fetches media from a public URL instead of taking an upload (Instagram,
     # Threads): the publisher gives `upload_media` a signed, expiring `public_url`.
     fetches_media_by_url: ClassVar[bool] = False
+    # HIDE: the kinds of interaction the network hides; None: any it brings. X hides only the
+    # replies in the account's own conversations, never a mention or a quote elsewhere.
+    hides_kinds: ClassVar[frozenset[str] | None] = None
     # DELETE also takes other people's comments on the account's own posts (LinkedIn: an
     # organization deletes comments on its posts), `delete(remote_id=<the comment's id>)`.
     # Where replies cannot be hidden, the inbox offers this instead.

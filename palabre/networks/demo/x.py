@@ -10,6 +10,7 @@ from datetime import datetime
 from palabre.channels.usage import usage_record
 from palabre.networks.base import (
     AccountMetrics,
+    InteractionKind,
     InteractionPage,
     Media,
     MediaUpload,
@@ -25,6 +26,7 @@ from palabre.publishing.rules import entities
 class DemoXConnector(DemoConnector):
     key = "demo_x"
     label = "Demo network (X)"
+    hides_kinds = frozenset({InteractionKind.COMMENT})  # as X: replies to its own posts
 
     def _count(self, kind: str, count: int = 1) -> None:
         usage_record(channel_id=self.channel.pk, kind=kind, count=count)

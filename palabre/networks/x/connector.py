@@ -27,6 +27,7 @@ from palabre.networks.base import (
     AccountMetrics,
     Capability,
     Connector,
+    InteractionKind,
     InteractionPage,
     Media,
     MediaUpload,
@@ -48,6 +49,9 @@ RECENT_PAGES = 5
 
 class XConnector(Connector):
     key = "x"
+    # PUT /2/tweets/:id/hidden: "You can only hide or unhide replies to conversations you
+    # authored" (a mention or a quote elsewhere is not the brand's to hide).
+    hides_kinds = frozenset({InteractionKind.COMMENT})
     label = "X"
     capabilities = (
         Capability.PUBLISH

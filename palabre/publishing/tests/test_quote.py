@@ -130,7 +130,7 @@ def test_the_composer_offers_a_quote_on_x_only_and_keeps_the_canonical_address(
     for path in ("", "review/"):
         page = client.get(f"/w/lumiere/posts/{post.pk}/{path}").content.decode()
         assert f'data-quote-url="https://x.com/fanny/status/{ID}"' in page
-        assert f'Quotes <a href="https://x.com/fanny/status/{ID}"' in page
+        assert f'Cite <a href="https://x.com/fanny/status/{ID}"' in page  # in French
     # Emptied: quotes nothing.
     client.post(f"/w/lumiere/posts/{post.pk}/", _composer(post, **{"x-quote_url": ""}))
     assert post.variants.get(network="x").quote_url == ""

@@ -5,10 +5,12 @@ followers, reading back, and each refusal as one of the four errors."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from palabre.networks.base import (
@@ -28,6 +30,13 @@ from tests.networks.linkedin.double import LinkedInDouble
 from tests.networks.linkedin.state import Post
 
 pytestmark = [pytest.mark.network, pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The refusals are read in English here (the instance's language is French)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

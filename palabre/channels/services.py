@@ -272,10 +272,20 @@ def channel_remove(*, channel: Channel) -> None:
 
 
 def channel_set_poll_minutes(*, channel: Channel, poll_minutes: int | None) -> None:
-    """How often the inbox polls the channel; None: the network's default. The next poll
-    keeps its time: the new interval counts from then."""
+    """How often the inbox polls the channel; None: the network's default. A shorter
+    interval brings the next poll forward (at most that long after the last one); a longer
+    one counts from the poll already planned."""
+    from palabre.inbox.ingest import poll_interval  # the inbox builds on channels
+    from palabre.inbox.models import ChannelSync
+
     channel.poll_minutes = poll_minutes
     channel.save(update_fields=["poll_minutes"])
+    sync = ChannelSync.objects.filter(channel=channel).first()
+    if sync is None or sync.next_attempt_at is None:
+        return
+    soonest = (sync.last_polled_at or timezone.now()) + poll_interval(channel)
+    if soonest < sync.next_attempt_at:
+        ChannelSync.objects.filter(pk=sync.pk).update(next_attempt_at=soonest)
 
 
 def channel_set_planning(

@@ -155,3 +155,20 @@ def test_the_owner_sets_the_cap_in_workspace_settings(owner: Client, cast: Any) 
     owner.post("/w/lumiere/settings/", {**form, "x_monthly_cap_usd": ""})
     cast.workspace.refresh_from_db()
     assert cast.workspace.x_monthly_cap_usd is None
+
+
+def test_a_shorter_interval_brings_the_next_poll_forward(cast: Any) -> None:
+    from palabre.channels.services import channel_set_poll_minutes
+    from palabre.inbox.models import ChannelSync
+
+    channel = _x(cast.workspace)
+    polled = timezone.now() - timedelta(minutes=5)
+    sync = ChannelSync.objects.get(channel=channel)  # made with the channel
+    sync.last_polled_at, sync.next_attempt_at = polled, polled + timedelta(minutes=30)
+    sync.save()
+    channel_set_poll_minutes(channel=channel, poll_minutes=10)
+    sync.refresh_from_db()
+    assert sync.next_attempt_at == polled + timedelta(minutes=10)  # not 25 minutes from now
+    channel_set_poll_minutes(channel=channel, poll_minutes=120)  # longer: the plan stays
+    sync.refresh_from_db()
+    assert sync.next_attempt_at == polled + timedelta(minutes=10)

@@ -126,6 +126,7 @@ def _audience_context(interaction: Interaction, chosen: str = "") -> dict[str, o
     own = audience.audience_of(interaction)
     choices = [v.value for v in audience.answer_choices(interaction)]
     actions = authors.author_actions(interaction)
+    deleted = moderation.comment_deleted(interaction)  # on the network: nothing to answer
     return {
         "audience_label": audience.LABELS[own],
         "written_for": audience.written_for(interaction),
@@ -139,8 +140,8 @@ def _audience_context(interaction: Interaction, chosen: str = "") -> dict[str, o
         "can_mute": Capability.MUTE_AUTHOR in actions,
         "can_block": Capability.BLOCK_AUTHOR in actions,
         "can_report": Capability.REPORT in actions,
-        "can_delete": moderation.comment_deletable(interaction),
-        "deleted": moderation.comment_deleted(interaction),
+        "can_delete": moderation.comment_deletable(interaction) and not deleted,
+        "deleted": deleted,
         "standing": authors.author_standing(interaction) if actions else None,
     }
 

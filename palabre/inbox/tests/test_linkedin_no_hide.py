@@ -137,6 +137,8 @@ def test_delete_reaches_linkedin_and_the_log(bob, item) -> None:
     assert f"/inbox/{item.pk}/delete/" not in page
     assert f"/inbox/{item.pk}/unhide/" not in page  # nothing to show again
     assert "Deleted on LinkedIn" in page
+    assert f"/inbox/{item.pk}/reply/" not in page  # nothing left to answer
+    assert "Your account may delete this comment" not in page
     response = bob.post(f"/w/lumiere/inbox/{item.pk}/delete/")
     assert "Already deleted" in _flash(bob, response)
     assert ModerationEvent.objects.filter(action=EventAction.DELETE).count() == 1

@@ -151,6 +151,14 @@ DESCRIPTIONS = {
     "x_interrupted_lost": "the same 100: posts or thread parts missing on X, or posts whose id "
     "Palabre did not record (target: 0).",
     "x_interrupted_for_a_person": "the same 100: posts left for a person to check (target: 0).",
+    "linkedin_interrupted_duplicates": "posts on LinkedIn twice after 100 publishes on an "
+    "organization page (text, one image with alt text, three images, in turn) each by a "
+    "`palabre worker` killed (SIGKILL) right after the LinkedIn double accepted it, settled by "
+    "other workers reading the page back (target: 0).",
+    "linkedin_interrupted_lost": "the same 100: posts missing on LinkedIn, or posts whose id "
+    "Palabre did not record (target: 0).",
+    "linkedin_interrupted_for_a_person": "the same 100: posts left for a person to check "
+    "(target: 0).",
     "meta_publish_lag_p50_s": "median delay from a post's due time to Palabre recording the "
     "double's confirmation: 100 Facebook posts due one per second, 1 worker (PostgreSQL).",
     "meta_publish_lag_p99_s": "the same, 99th percentile (target: under 1 s).",

@@ -230,6 +230,12 @@ class Record:
     status: int
     answer: Any  # the answer's JSON, or None (HTML, redirects)
     model: type[BaseModel] | None  # what the answer must be
+    bearer: str = ""  # the access token it came with: whose request it was
+
+
+def _bearer(headers: dict[str, str]) -> str:
+    value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    return value.removeprefix("Bearer ").strip()
 
 
 class DoubleServer:
@@ -311,6 +317,7 @@ class DoubleServer:
                 status,
                 answer if isinstance(answer, dict) else None,
                 model if isinstance(answer, dict) else None,
+                _bearer(call.headers),
             )
         )
         if isinstance(answer, Html):

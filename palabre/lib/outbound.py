@@ -324,3 +324,14 @@ def read_bounded(response: requests.Response, *, limit: int, deadline: float) ->
         if time.monotonic() > deadline:
             raise OutboundCutShort("not whole in time")
     return bytes(body)
+
+
+def read_httpx_bounded(response: httpx.Response, *, limit: int, deadline: float) -> bytes:
+    """The same for an httpx response read in a `stream(...)` block: at most `limit` bytes,
+    read whole before `deadline` (a time.monotonic() moment), else OutboundCutShort."""
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > limit or time.monotonic() > deadline:
+            raise OutboundCutShort(f"over {limit} bytes or not whole in time")
+    return bytes(body)

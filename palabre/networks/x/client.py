@@ -140,12 +140,10 @@ def _limits(headers: httpx.Headers) -> tuple[int, int, int] | None:
 
 def _read(response: httpx.Response) -> bytes:
     deadline = time.monotonic() + TIMEOUT
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > MAX_BODY or time.monotonic() > deadline:
-            raise Unavailable(gettext("X's answer was too long."))
-    return bytes(body)
+    try:
+        return outbound.read_httpx_bounded(response, limit=MAX_BODY, deadline=deadline)
+    except outbound.OutboundCutShort:
+        raise Unavailable(gettext("X's answer was too long.")) from None
 
 
 def _parse(raw: bytes) -> Any:

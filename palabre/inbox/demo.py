@@ -1,5 +1,6 @@
 """The inbox's part of the demo: a thread under a published post, with everything the
-inbox sorts (a question, civil criticism, praise, an insult, spam), a private
+inbox sorts (a question, civil criticism, praise, an insult, spam, and what only the second
+stage reads: a veiled threat, hate without a slur, body-shaming, calm criticism), a private
 conversation on Mastodon (a message, the brand's private answer, the next message still
 waiting), saved replies, a rule and a public netiquette; then one poll, so the inbox is
 full on the first visit; and a comment on Facebook answered with a private reply."""
@@ -57,6 +58,36 @@ THREAD = [
     ),
     (180, "comment", "@lea.v", "Léa Vasseur", "Bravo pour le levain, il est incroyable 👏"),
     (120, "comment", "@troll_du_69", "Kévin", "Ferme ta gueule, espèce de connard."),
+    # What only the second stage sees: a threat and hate with none of the lexicon's words,
+    # body-shaming of an employee, and criticism said calmly, with no negative word.
+    (
+        110,
+        "comment",
+        "@fab.rice",
+        "Fabrice",
+        "Ce serait bête qu'un soir votre jolie vitrine finisse en mille morceaux. Réfléchissez.",
+    ),
+    (
+        100,
+        "comment",
+        "@jp_patriote",
+        "Jean-Pierre",
+        "Depuis que vous embauchez ces gens-là, ce quartier n'est plus chez nous.",
+    ),
+    (
+        90,
+        "comment",
+        "@mimi.lyon",
+        "Mimi",
+        "La vendeuse du samedi devrait goûter un peu moins vos viennoiseries 🐷",
+    ),
+    (
+        75,
+        "comment",
+        "@odile.f",
+        "Odile Fournier",
+        "Cliente depuis dix ans, et samedi je me suis sentie transparente dans votre boutique.",
+    ),
     (
         60,
         "comment",

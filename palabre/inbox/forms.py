@@ -10,6 +10,7 @@ from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
 from palabre.inbox.models import (
     LANGUAGES,
+    AbuseKind,
     Category,
     Contact,
     ModerationRule,
@@ -144,6 +145,7 @@ class RuleForm(VersionedForm):
             "name",
             "enabled",
             "category",
+            "abuse_kind",
             "min_abuse",
             "keywords",
             "author",
@@ -167,6 +169,7 @@ class RuleForm(VersionedForm):
         assignee.empty_label = "—"
         anything: dict[str, tuple[Any, list[tuple[str, Any]]]] = {
             "category": (_("Any category"), Category.choices),
+            "abuse_kind": (_("Any kind"), AbuseKind.choices),
             "lang": (_("Any language"), LANGUAGES),
         }
         for name, (label, choices) in anything.items():

@@ -201,7 +201,14 @@ def _store(interaction: Interaction, rules: list[ModerationRule]) -> None:
     interaction.save()
     if interaction.kind not in CONVERSATION_KINDS:
         return  # a like, a repost, a follow: history, not a conversation
-    if interaction.category == Category.ABUSE and is_harassment(interaction):
+    # Repeated abuse from one person is harassment; a threat, hate or sexual remark keeps its
+    # graver kind.
+    repeatable = (AbuseKind.INSULT, "")
+    if (
+        interaction.category == Category.ABUSE
+        and interaction.abuse_kind in repeatable
+        and is_harassment(interaction)
+    ):
         interaction.abuse_kind = AbuseKind.HARASSMENT
     interaction.needs_answer = _needs_answer(interaction)
     decision = decide(interaction, rules)

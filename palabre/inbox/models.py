@@ -52,6 +52,7 @@ class AbuseKind(models.TextChoices):
     HATE = "hate", _("Hate or racism")
     HARASSMENT = "harassment", _("Harassment")
     THREAT = "threat", _("Threat")
+    SEXUAL = "sexual", _("Sexual harassment")
 
 
 class ChannelSync(JobFields):
@@ -359,6 +360,9 @@ class ModerationRule(models.Model):
     enabled = models.BooleanField(_("enabled"), default=True)
     position = models.PositiveIntegerField(default=0)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
+    abuse_kind = models.CharField(
+        _("kind of abuse"), max_length=16, choices=AbuseKind.choices, blank=True
+    )
     min_abuse = models.FloatField(
         _("abuse score at least"),
         null=True,

@@ -26,8 +26,17 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import User, Workspace
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.services import channel_inactive_reason, channel_mark_needs_reconnect
-from palabre.inbox.ml.classifier import SPAM_HIDE, base_model, classify, model_at
+from palabre.inbox.ml import meaning
+from palabre.inbox.ml.classifier import (
+    SPAM_HIDE,
+    base_meaning,
+    base_model,
+    classify,
+    meaning_at,
+    model_at,
+)
 from palabre.inbox.ml.lexicon import fold
+from palabre.inbox.ml.meaning import MeaningModel
 from palabre.inbox.ml.model import META, AbuseModel
 from palabre.inbox.models import (
     Category,
@@ -63,10 +72,33 @@ def workspace_model(workspace: Workspace) -> AbuseModel:
     return base_model()
 
 
+def workspace_meaning(workspace: Workspace) -> MeaningModel:
+    """The second stage, moved by the workspace's decisions once it was retrained."""
+    directory = workspace_model_dir(workspace)
+    if (directory / meaning.META).exists():
+        return meaning_at(directory)
+    return base_meaning()
+
+
+def workspace_usual_language(workspace: Workspace) -> str:
+    """The language most of the workspace's recent comments are in ("other" at first)."""
+    recent = Interaction.objects.filter(workspace=workspace).exclude(lang="")
+    langs = list(recent.order_by("-created_at").values_list("lang", flat=True)[:200])
+    usual = max(("fr", "en"), key=langs.count) if langs else "other"
+    return usual if langs.count(usual) else "other"
+
+
 def interactions_classify(*, workspace: Workspace, interactions: list[Interaction]) -> None:
     """Fill in the classifier's view of each (unsaved) interaction, in one batch."""
     texts = [i.text for i in interactions]
-    predictions = classify(texts, model=workspace_model(workspace))
+    # A comment with nothing to tell its language by (emoji, a tag) is in the workspace's
+    # usual language.
+    predictions = classify(
+        texts,
+        model=workspace_model(workspace),
+        meaning_model=workspace_meaning(workspace),
+        default_lang=workspace_usual_language(workspace),
+    )
     for interaction, prediction in zip(interactions, predictions, strict=True):
         interaction.lang = prediction.lang
         interaction.category = prediction.category
@@ -108,6 +140,7 @@ def rule_matches(rule: ModerationRule, interaction: Interaction) -> bool:
     handle = interaction.identity.handle if interaction.identity else ""
     checks = [
         not rule.category or interaction.category == rule.category,
+        not rule.abuse_kind or interaction.abuse_kind == rule.abuse_kind,
         rule.min_abuse is None or (interaction.abuse or 0) >= rule.min_abuse,
         not rule.channel_id or interaction.channel_id == rule.channel_id,
         not rule.lang or interaction.lang == rule.lang,
@@ -132,7 +165,7 @@ def may_hide_automatically(interaction: Interaction, rule: ModerationRule | None
         return False
     scores = interaction.scores or {}
     grounds = [
-        bool(scores.get("lexicon")),
+        scores.get("lexicon") in ("threat", "hate"),  # an insult on the list is reviewed
         interaction.suggested_action == "hide",
         float(scores.get("spam", 0)) >= SPAM_HIDE,
         bool(rule and rule.keywords),  # a rule is only applied once it matched

@@ -1,15 +1,23 @@
-"""One comment in, one `Prediction` out: language, category, scores and the action the
-default rules take. Everything runs offline on the CPU, in batches."""
+"""One comment in, one `Prediction` out: language, kind, scores and the action the default
+rules take. Everything runs offline on the CPU, in batches, in two stages:
+
+1. the fast model (hashed n-grams, the lexicon, readable rules) reads every comment;
+2. the comments it is not sure about (about one in five of a real inbox) are read again
+   for their meaning, from a sentence embedding (meaning.py), which decides their kind.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from palabre.inbox.ml import language, lexicon, signals
-from palabre.inbox.ml.model import BASE_DIR, AbuseModel
+import numpy as np
+
+from palabre.inbox.ml import language, lexicon, meaning, signals
+from palabre.inbox.ml.meaning import ABUSE_KINDS, CIVIL_KINDS, KINDS, MeaningModel
+from palabre.inbox.ml.model import BASE_DIR, AbuseModel, sigmoid
 
 CATEGORIES = ("abuse", "spam", "criticism", "question", "praise", "other")
 ACTIONS = ("hide", "review", "answer_first", "none")
@@ -17,17 +25,34 @@ SPAM_REVIEW = 0.6
 SPAM_HIDE = 0.9
 NEGATIVE = -0.4  # VADER compound at or below which a comment reads as a complaint
 # Up to this abuse score, a comment that reads as a complaint is criticism to answer; above
-# it, a person reviews it (still never hidden by a machine below the hide threshold).
+# it, a person reviews it (still never hidden by a machine).
 CRITICISM_CEILING = 0.8
+# The fast model is sure of a comment (and the second stage is skipped) only when it is
+# plainly civil: its kinds head gives a question, praise or a plain remark together at
+# least SURE_SAFE, with an abuse score under SURE_ABUSE. On benchmarks/inbox_mix.csv (a
+# real inbox's mix) about one comment in four reaches the second stage: a lower bar would
+# send fewer there, but lets abuse and criticism through (docs/moderation.md).
+SAFE_KINDS = ("question", "praise", "other")
+SAFE = [KINDS.index(k) for k in SAFE_KINDS]
+SURE_SAFE = 0.5
+SURE_ABUSE = 0.5
+# The second stage reads the kinds: an abuse kind this likely goes to review at least.
+KIND_REVIEW = 0.5
+# A machine hides a threat or identity hate only when both stages agree it is abuse: the
+# mean of their abuse scores at least this, besides the kind's own high-precision threshold.
+HIDE_ABUSE = 0.7
+THREAT_REVIEW = 0.3  # threats must never be missed: a lower bar, a person decides
+FAST_WEIGHT = 0.6  # in the blend of the two stages' kinds (see _blend_kinds)
+BLEND = 0.5  # the abuse score of a comment both stages read: the mean of their two scores
 
 
 @dataclass(frozen=True)
 class Prediction:
     lang: str
-    category: str
+    category: str  # the queue: abuse, spam, criticism, question, praise, other
     action: str
     abuse: float
-    abuse_kind: str  # insult, hate, threat ("" when not abuse); harassment is added later
+    abuse_kind: str  # threat, hate, insult, harassment, sexual ("" when not abuse)
     hate: float
     spam: float
     sentiment: float
@@ -36,9 +61,15 @@ class Prediction:
     lexicon: str  # the kind of lexicon entry that matched, or ""
     reason: str  # why, in a few words, for the moderation log
     model_version: str
+    kinds: dict[str, float] = field(default_factory=dict)  # the second stage's, when it read it
+
+    @property
+    def kind(self) -> str:
+        """The one thing a person acts on: an abuse kind, or the category."""
+        return self.abuse_kind or self.category
 
     def scores(self) -> dict[str, Any]:
-        return {
+        found = {
             "abuse": round(self.abuse, 4),
             "hate": round(self.hate, 4),
             "spam": round(self.spam, 4),
@@ -47,11 +78,19 @@ class Prediction:
             "praise": self.is_praise,
             "lexicon": self.lexicon,
         }
+        if self.kinds:
+            found["kinds"] = {k: round(v, 4) for k, v in self.kinds.items()}
+        return found
 
 
 @cache
 def base_model() -> AbuseModel:
     return AbuseModel.load(BASE_DIR)
+
+
+@cache
+def base_meaning() -> MeaningModel:
+    return MeaningModel.load(BASE_DIR)
 
 
 # Bounded: each retraining makes a new (directory, stamp) key; old models must not pile up
@@ -61,92 +100,218 @@ def _model_at(directory: Path, stamp: float) -> AbuseModel:
     return AbuseModel.load(directory)
 
 
+@lru_cache(maxsize=16)
+def _meaning_at(directory: Path, stamp: float) -> MeaningModel:
+    return MeaningModel.load(directory)
+
+
 def model_at(directory: Path) -> AbuseModel:
     """A stored model, reloaded when its file changes (a retrained workspace model)."""
     return _model_at(directory, (directory / "model.json").stat().st_mtime)
 
 
+def meaning_at(directory: Path) -> MeaningModel:
+    return _meaning_at(directory, (directory / meaning.META).stat().st_mtime)
+
+
 def classify(
-    texts: list[str], *, model: AbuseModel | None = None, default_lang: str = "other"
+    texts: list[str],
+    *,
+    model: AbuseModel | None = None,
+    meaning_model: MeaningModel | None = None,
+    default_lang: str = "other",
+    second_stage: bool = True,
 ) -> list[Prediction]:
+    """`second_stage=False` gives the fast model's reading alone (for the evaluation)."""
     model = model or base_model()
     if not texts:
         return []
-    abuse, hate = model.scores(texts)
-    return [
-        _predict(text, float(a), float(h), model, default_lang)
-        for text, a, h in zip(texts, abuse, hate, strict=True)
+    x = model.vectors(texts)
+    abuse, hate = sigmoid(model.abuse.logits(x)), sigmoid(model.hate.logits(x))
+    guesses = model.kinds.probabilities(x) if model.kinds else np.zeros((len(texts), 0))
+    readings = [
+        _read(text, float(a), float(h), model, default_lang, guess)
+        for text, a, h, guess in zip(texts, abuse, hate, guesses, strict=True)
     ]
+    unsure = [i for i, r in enumerate(readings) if not r.sure] if second_stage else []
+    for r in readings:
+        r.fast_only = not second_stage
+    if unsure:
+        stage2 = meaning_model or base_meaning()
+        x = meaning.features([texts[i] for i in unsure], [readings[i].lang for i in unsure])
+        a2, own = stage2.abuse(x), stage2.kinds(x)
+        kinds = _blend_kinds(own, guesses[unsure]) if model.kinds is not None else own
+        for row, i in enumerate(unsure):
+            readings[i].second = (
+                float(a2[row]),
+                dict(zip(KINDS, map(float, kinds[row]), strict=True)),
+            )
+            readings[i].own = dict(zip(KINDS, map(float, own[row]), strict=True))
+            readings[i].stage2 = stage2
+    return [r.predict() for r in readings]
 
 
-def _predict(text: str, abuse: float, hate: float, model: AbuseModel, default: str) -> Prediction:
+def _blend_kinds(meaning_kinds: np.ndarray, fast_kinds: np.ndarray) -> np.ndarray:
+    """Both stages' views of the kind, a weighted geometric mean: the words the fast
+    head knows and the meaning the embedding carries correct each other's mistakes."""
+    logs = (1 - FAST_WEIGHT) * np.log(meaning_kinds + 1e-9) + FAST_WEIGHT * np.log(
+        fast_kinds + 1e-9
+    )
+    return meaning.softmax(logs)
+
+
+@dataclass
+class _Reading:
+    """What the fast model saw in one comment; the second stage may add its view."""
+
+    text: str
+    lang: str
+    abuse: float
+    hate: float
+    hit: lexicon.Entry | None
+    spam: signals.Spam
+    mood: float
+    question: bool
+    praise: bool
+    complaint: bool
+    model: AbuseModel
+    guess: np.ndarray  # the fast kinds head's probabilities (empty without one)
+    second: tuple[float, dict[str, float]] | None = None  # abuse score, blended kinds
+    own: dict[str, float] = field(default_factory=dict)  # the second stage's kinds alone
+    stage2: MeaningModel | None = None
+    fast_only: bool = False  # no second stage: the fast stage's abuse score decides alone
+
+    @property
+    def sure(self) -> bool:
+        """Sure enough to skip the second stage: a lexicon hit, strong spam, or plainly civil."""
+        if self.hit or self.spam.score >= SPAM_HIDE or not self.text.strip():
+            return True
+        if not len(self.guess) or self.abuse >= SURE_ABUSE:
+            return False
+        return float(self.guess[SAFE].sum()) >= SURE_SAFE
+
+    @property
+    def fast_kind(self) -> str:
+        """The fast kinds head's likeliest plain kind: question, praise or other."""
+        return SAFE_KINDS[int(np.argmax(self.guess[SAFE]))]
+
+    def predict(self) -> Prediction:
+        if self.second is None:
+            category, action, reason, kind = _decide_fast(self)
+            kinds: dict[str, float] = {}
+            abuse = self.abuse
+        else:
+            abuse = BLEND * self.abuse + (1 - BLEND) * self.second[0]
+            kinds = self.second[1]
+            category, action, reason, kind = _decide_meaning(self, abuse, kinds)
+        version = self.model.version
+        if self.stage2 is not None:
+            version = f"{version}+{self.stage2.version}"
+        return Prediction(
+            lang=self.lang,
+            category=category,
+            action=action,
+            abuse=abuse,
+            abuse_kind=kind,
+            hate=self.hate,
+            spam=self.spam.score,
+            sentiment=self.mood,
+            is_question=self.question,
+            is_praise=self.praise,
+            lexicon=self.hit.kind if self.hit else "",
+            reason=reason,
+            model_version=version,
+            kinds=kinds,
+        )
+
+
+def _read(
+    text: str, abuse: float, hate: float, model: AbuseModel, default: str, guess: np.ndarray
+) -> _Reading:
     folded = lexicon.fold(text)
     lang = language.detect(text, default=default)
-    hit = lexicon.match(folded)
     mood = signals.sentiment(text, lang)
     question = signals.is_question(folded)
     cue = signals.is_complaint(folded)
     praise = signals.is_praise(folded) and not cue
     # A negative tone alone makes a complaint only when nothing else explains it.
     complaint = cue or (mood <= NEGATIVE and not question and not praise)
-    spam = signals.spam(text, folded)
-    category, action, reason = _decide(
+    return _Reading(
+        text=text,
+        lang=lang,
         abuse=abuse,
-        hit=hit,
-        spam=spam,
-        complaint=complaint,
+        hate=hate,
+        hit=lexicon.match(folded),
+        spam=signals.spam(text, folded),
+        mood=mood,
         question=question,
         praise=praise,
-        review_at=model.threshold("review", lang),
-        hide_at=model.threshold("hide", lang),
-    )
-    kind = ""
-    if category == "abuse":
-        kind = hit.kind if hit else ("hate" if hate >= 0.5 else "insult")
-    return Prediction(
-        lang=lang,
-        category=category,
-        action=action,
-        abuse=abuse,
-        abuse_kind=kind,
-        hate=hate,
-        spam=spam.score,
-        sentiment=mood,
-        is_question=question,
-        is_praise=praise,
-        lexicon=hit.kind if hit else "",
-        reason=reason,
-        model_version=model.version,
+        complaint=complaint,
+        model=model,
+        guess=guess,
     )
 
 
-def _decide(
-    *,
-    abuse: float,
-    hit: lexicon.Entry | None,
-    spam: signals.Spam,
-    complaint: bool,
-    question: bool,
-    praise: bool,
-    review_at: float,
-    hide_at: float,
-) -> tuple[str, str, str]:
-    """The built-in policy (product rule 3): hide only on a lexicon hit or above the
-    high-precision threshold; the grey zone goes to review, unless the comment reads as a
-    complaint: civil criticism is answered first, never hidden by a machine."""
-    if hit:
-        return "abuse", "hide", f"lexicon: {hit.kind}"
-    if abuse >= hide_at:
-        return "abuse", "hide", f"abuse score {abuse:.2f} ≥ {hide_at:.2f}"
-    if spam.score >= SPAM_REVIEW:
-        action = "hide" if spam.score >= SPAM_HIDE else "review"
-        return "spam", action, "spam: " + ", ".join(spam.reasons)
-    if abuse >= review_at and not (complaint and abuse < CRITICISM_CEILING):
-        return "abuse", "review", f"abuse score {abuse:.2f} in the grey zone"
-    if complaint:
-        return "criticism", "answer_first", "criticism"
-    if question:
-        return "question", "answer_first", "question"
-    if praise:
-        return "praise", "none", "praise"
-    return "other", "none", ""
+Decided = tuple[str, str, str, str]  # category, action, reason, abuse kind
+
+
+def _lexicon(hit: lexicon.Entry) -> Decided:
+    """Threats and slurs (the lexicon's hate entries) are hidden; an insult is reviewed:
+    only threats, identity hate and slurs may be hidden by a machine."""
+    action = "hide" if hit.kind in ("threat", "hate") else "review"
+    return "abuse", action, f"lexicon: {hit.kind}", hit.kind
+
+
+def _spam(score: float, reasons: tuple[str, ...]) -> Decided:
+    action = "hide" if score >= SPAM_HIDE else "review"
+    return "spam", action, "spam: " + ", ".join(reasons), ""
+
+
+def _decide_fast(r: _Reading) -> Decided:
+    """A comment the fast model is sure of: a lexicon hit, strong spam or plainly civil."""
+    if not r.text.strip():
+        return "other", "none", "no text to read", ""
+    if r.hit:
+        return _lexicon(r.hit)
+    if r.spam.score >= SPAM_REVIEW:
+        return _spam(r.spam.score, r.spam.reasons)
+    if r.fast_only and r.abuse >= r.model.threshold("review", r.lang):
+        return "abuse", "review", f"abuse score {r.abuse:.2f} in the grey zone", "insult"
+    if not len(r.guess):
+        return "other", "none", "", ""
+    kind = r.fast_kind
+    if kind == "question":
+        return "question", "answer_first", "question", ""
+    return kind, "none", "praise" if kind == "praise" else "", ""
+
+
+def _decide_meaning(r: _Reading, abuse: float, kinds: dict[str, float]) -> Decided:
+    """The policy (product rule 3) on both stages' reading: only a threat or identity hate
+    the second stage is very sure of is hidden; every other abuse goes to a person; civil
+    criticism is answered first, never hidden."""
+    assert r.stage2 is not None
+    abuse_kind = max(ABUSE_KINDS, key=kinds.__getitem__)
+    abusive = sum(kinds[k] for k in ABUSE_KINDS)
+    # Its thresholds were chosen on the second stage's own probabilities: compared to them.
+    for kind in ("threat", "hate"):
+        if abuse >= HIDE_ABUSE and r.own[kind] >= r.stage2.hide_threshold(kind, r.lang):
+            return "abuse", "hide", f"{kind} {r.own[kind]:.2f}, abuse score {abuse:.2f}", kind
+    if r.spam.score >= SPAM_REVIEW or kinds["spam"] >= max(KIND_REVIEW, abusive):
+        # Hidden only with concrete evidence (a link, a number, spam words) behind the
+        # meaning; the meaning alone sends it to a person.
+        evidence = r.spam.score >= SPAM_HIDE or (kinds["spam"] >= SPAM_HIDE and r.spam.score > 0)
+        score = (
+            max(r.spam.score, kinds["spam"]) if evidence else min(kinds["spam"], SPAM_HIDE - 0.01)
+        )
+        return _spam(score, (*r.spam.reasons, "meaning"))
+    civil_kind = max(CIVIL_KINDS, key=kinds.__getitem__)
+    if civil_kind == "criticism" and kinds["criticism"] >= abusive and abuse < CRITICISM_CEILING:
+        return "criticism", "answer_first", "criticism", ""
+    if kinds["threat"] >= THREAT_REVIEW:
+        return "abuse", "review", f"threat {kinds['threat']:.2f}", "threat"
+    if abusive >= KIND_REVIEW or abuse >= r.model.threshold("review", r.lang):
+        reason = f"{abuse_kind} {kinds[abuse_kind]:.2f}, abuse score {abuse:.2f}"
+        return "abuse", "review", reason, abuse_kind
+    if civil_kind in ("criticism", "question"):
+        return civil_kind, "answer_first", civil_kind, ""
+    return civil_kind, "none", civil_kind if civil_kind == "praise" else "", ""

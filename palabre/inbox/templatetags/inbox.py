@@ -100,13 +100,27 @@ _SPAM_SIGNS = {
     "spam words": _("spam words"),
     "phone number": _("a phone number"),
     "flood": _("a flood of emoji or repeated characters"),
+    "meaning": _("what it says"),
 }
 _GREY = re.compile(r"abuse score (\d\.\d+) in the grey zone")
 _ABOVE = re.compile(r"abuse score (\d\.\d+) ≥ (\d\.\d+)")
 _LEXICON = re.compile(r"lexicon: (\w+)")
-_SPAM = re.compile(
-    r"spam: ((?:link|spam words|phone number|flood)(?:, (?:link|spam words|phone number|flood))*)"
+_SIGN = "(?:link|spam words|phone number|flood|meaning)"
+_SPAM = re.compile(rf"spam: ({_SIGN}(?:, {_SIGN})*)")
+# The second stage's reasons: "threat 0.93, abuse score 0.81", "insult 0.62".
+_MEANING = re.compile(
+    r"\b(threat|hate|insult|harassment|sexual) (\d\.\d+)(?:, abuse score (\d\.\d+))?"
 )
+
+
+def _meaning_reason(m: re.Match[str]) -> str:
+    said = str(_("read as %(kind)s (%(score)s)")) % {
+        "kind": _kind(m.group(1)),
+        "score": _score(m.group(2)),
+    }
+    if m.group(3):
+        said += ", " + str(_("abuse score %(score)s")) % {"score": _score(m.group(3))}
+    return said
 
 
 def _score(text: str) -> str:
@@ -142,6 +156,7 @@ def machine_words(reason: str) -> str:
     reason = _LEXICON.sub(
         lambda m: str(_("word list: %(kind)s")) % {"kind": _kind(m.group(1))}, reason
     )
+    reason = _MEANING.sub(_meaning_reason, reason)
     return _SPAM.sub(
         lambda m: (
             str(_("spam: %(signs)s"))
@@ -149,3 +164,24 @@ def machine_words(reason: str) -> str:
         ),
         reason,
     )
+
+
+@register.filter
+def kinds_read(scores: dict | None) -> str:
+    """The second stage's likeliest kinds, "Threat 81 %, Insult 12 %" (those ≥ 10 %)."""
+    kinds = (scores or {}).get("kinds") or {}
+    if not isinstance(kinds, dict):
+        return ""
+    shown = []
+    for key, value in sorted(kinds.items(), key=lambda kv: -float(kv[1])):
+        if float(value) < 0.1:
+            break
+        shown.append(f"{_kind_name(key)} {percent(float(value))}")
+    return ", ".join(shown)
+
+
+def _kind_name(key: str) -> str:
+    for choices in (AbuseKind, Category):
+        if key in choices.values:
+            return str(choices(key).label)
+    return key

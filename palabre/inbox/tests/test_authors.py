@@ -27,7 +27,7 @@ from palabre.networks.demo.connector import DemoMastodonConnector
 from palabre.networks.demo.models import DemoActivity, DemoAuthor, DemoReport
 from palabre.worker.jobs import RetryAt
 
-INSULT = "Ferme ta gueule, espèce de connard."
+THREAT = "Je vais te retrouver et te tuer."  # the lexicon hides a threat (an insult is reviewed)
 
 
 @pytest.fixture(autouse=True)
@@ -141,8 +141,8 @@ def test_a_hide_left_for_a_network_that_cannot_hide_fails_with_a_reason(item) ->
     assert event.network_error == "Mastodon does not allow this."
 
 
-def test_the_default_policy_reviews_an_insult_it_cannot_hide(cast, target) -> None:
-    insult = comment(target, INSULT, handle="@troll")
+def test_the_default_policy_reviews_a_threat_it_cannot_hide(cast, target) -> None:
+    insult = comment(target, THREAT, handle="@troll")
     poll(target.channel)
     item = ingested(insult)
     assert item.category == "abuse"
@@ -151,9 +151,9 @@ def test_the_default_policy_reviews_an_insult_it_cannot_hide(cast, target) -> No
     assert "Mastodon has no way to hide replies, so it goes to review" in refused.reason
     assert ModerationEvent.objects.filter(interaction=item, action=EventAction.REVIEW).exists()
     assert not ModerationEvent.objects.filter(action=EventAction.HIDE).exists()
-    # The same insult on a network that hides is hidden, as before.
+    # The same threat on a network that hides is hidden, as before.
     other = published(cast.workspace, cast.bob, network="bluesky")
-    there = comment(other, INSULT, handle="@troll2")
+    there = comment(other, THREAT, handle="@troll2")
     poll(other.channel)
     assert ingested(there).hidden
 
@@ -162,7 +162,7 @@ def test_a_rules_hide_becomes_a_review_with_the_rules_name(cast, target) -> None
     ModerationRule.objects.create(
         workspace=cast.workspace, name="Concurrents", keywords="painmax", action=RuleAction.HIDE
     )
-    activity = comment(target, "Allez plutôt chez PainMax, c'est mieux", handle="@pub")
+    activity = comment(target, "Chez PainMax la baguette est à 80 centimes", handle="@pub")
     poll(target.channel)
     item = ingested(activity)
     assert item.in_review and not item.hidden

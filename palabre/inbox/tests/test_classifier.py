@@ -26,7 +26,7 @@ needs_datasets = pytest.mark.skipif(
 @pytest.mark.parametrize(
     ("text", "category", "action"),
     [
-        ("T'es qu'un connard", "abuse", "hide"),
+        ("T'es qu'un connard", "abuse", "review"),  # an insult: a person decides
         ("Go kill yourself", "abuse", "hide"),
         ("sale bougnoule, rentre dans ton pays", "abuse", "hide"),
         (
@@ -84,7 +84,7 @@ def test_language_detection_handles_short_comments() -> None:
 
 def test_every_prediction_names_its_model_and_scores() -> None:
     [p] = classify(["Bonjour, une question sur ma commande ?"])
-    assert p.model_version == base_model().version
+    assert p.model_version.startswith(base_model().version)
     assert set(p.scores()) >= {"abuse", "spam", "sentiment", "question"}
 
 
@@ -131,14 +131,8 @@ def test_workspace_decisions_move_the_model_toward_them() -> None:
     assert adjusted.scores(["thanks a lot"])[0][0] < 0.5
 
 
-def test_classify_command_answers_each_line_in_order() -> None:
-    lines = [
-        json.dumps({"text": "Vous livrez à Lyon ?"}),
-        "not json",
-        json.dumps({"text": "Ferme ta gueule"}),
-        json.dumps({"nope": 1}),
-        json.dumps({"text": "Merci !"}),
-    ]
+def classify_command(lines: list[str]) -> list[dict]:
+    """`palabre classify`, run as a person runs it: JSON lines in, JSON lines out."""
     result = subprocess.run(
         [str(Path(sys.executable).parent / "palabre"), "classify"],
         input="\n".join(lines) + "\n",
@@ -147,34 +141,52 @@ def test_classify_command_answers_each_line_in_order() -> None:
         check=True,
         env={"DJANGO_SETTINGS_MODULE": "palabre.settings", **__import__("os").environ},
     )
-    out = [json.loads(line) for line in result.stdout.splitlines()]
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_classify_command_answers_each_line_in_order() -> None:
+    lines = [
+        json.dumps({"text": "Vous livrez à Lyon ?"}),
+        "not json",
+        json.dumps({"text": "Ferme ta gueule"}),
+        json.dumps({"nope": 1}),
+        json.dumps({"text": "Merci !"}),
+    ]
+    out = classify_command(lines)
     assert len(out) == 5
     assert out[0]["category"] == "question" and out[0]["action"] == "answer_first"
     assert out[0]["lang"] == "fr"
     assert "error" in out[1] and "error" in out[3]
-    assert out[2]["category"] == "abuse" and out[2]["action"] == "hide"
+    assert out[2]["category"] == "abuse" and out[2]["action"] == "review"
     assert out[4]["category"] == "praise" and out[4]["action"] == "none"
     assert set(out[0]["scores"]) >= {"abuse", "spam", "sentiment"}
 
 
-@needs_datasets
-def test_held_out_acceptance_figures() -> None:
-    """The issue's acceptance: ≤ 1% of civil held-out rows hidden; macro-F1 floors a little
-    under what docs/moderation.md reports, so a worse retrained model fails here."""
+@pytest.fixture(scope="module")
+def held_out():  # type: ignore[no-untyped-def]
+    from palabre.inbox.ml.classifier import base_meaning
     from palabre.inbox.ml.evaluation import evaluate
 
     assert ROOT is not None
-    report = evaluate(ROOT, base_model())
-    by_name = {s.name: s for s in report.sets}
-    for name in (
-        "ToxiFrenchBalanced (30% held out)",
-        "Civil comments fr (30% held out)",
-        "Civil comments en (30% held out)",
-    ):
-        s = by_name[name]
-        assert s.hidden_civil <= 0.01 * (s.rows - s.abusive), name
-    assert report.macro_f1_by_lang["fr"] >= 0.62
-    assert report.macro_f1_by_lang["en"] >= 0.78
+    return evaluate(ROOT, base_model(), base_meaning())
+
+
+@needs_datasets
+def test_held_out_figures_hold_their_floors(held_out) -> None:  # type: ignore[no-untyped-def]
+    """At most 1% of civil rows hidden on every held-out file; macro-F1 floors a little
+    under what docs/moderation.md reports, so a worse retrained model fails here."""
+    for s in held_out.sets:
+        assert s.hidden_civil <= 0.01 * (s.rows - s.abusive), s.name
+    assert held_out.macro_f1_by_lang["fr"] >= 0.73
+    assert held_out.macro_f1_by_lang["en"] >= 0.79
+
+
+@needs_datasets
+@pytest.mark.xfail(strict=True, reason="issue 18 asks en ≥ 0.85: not met (docs/moderation.md)")
+def test_held_out_acceptance_figures(held_out) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18's acceptance: macro-F1 (abusive vs not) fr ≥ 0.75 and en ≥ 0.85."""
+    assert held_out.macro_f1_by_lang["fr"] >= 0.75
+    assert held_out.macro_f1_by_lang["en"] >= 0.85
 
 
 @needs_datasets

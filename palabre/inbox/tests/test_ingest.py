@@ -57,7 +57,7 @@ def test_the_same_page_twice_adds_nothing(target) -> None:
 def test_classification_is_stored_with_its_model_and_queues_follow(target) -> None:
     question = comment(target, "Vous livrez à Villeurbanne ?")
     complaint = comment(target, "Très déçue, ma commande n'est jamais arrivée.", handle="@nadia")
-    insult = comment(target, "Ferme ta gueule sale con", handle="@troll")
+    insult = comment(target, "Je vais te tuer, sale con", handle="@troll")  # a threat: hidden
     praise = comment(target, "Merci, le meilleur pain du quartier !", handle="@lea")
     poll(target.channel)
     q, c, i, p = (ingested(a) for a in (question, complaint, insult, praise))
@@ -72,7 +72,7 @@ def test_classification_is_stored_with_its_model_and_queues_follow(target) -> No
 
 
 def test_hiding_reaches_the_network_through_the_worker(target) -> None:
-    insult = comment(target, "T'es qu'un connard", handle="@troll")
+    insult = comment(target, "Je vais te retrouver et te tuer", handle="@troll")
     poll(target.channel)
     loop.run(stop=__import__("threading").Event(), until_idle=True)
     insult.refresh_from_db()
@@ -222,3 +222,41 @@ def test_long_and_strange_content_is_stored_whole(target) -> None:
     assert len(stored.remote_id) <= 500 and "\x00" not in stored.identity.handle
     # The same over-long id again is recognised: nothing doubled.
     assert interactions_ingest(channel=target.channel, items=[strange], cursor=None) == 0
+
+
+def test_a_rule_can_name_the_kind_of_abuse(target) -> None:
+    """Issue 18: the kinds a person acts on; a rule may send threats to a person by name."""
+    ModerationRule.objects.create(
+        workspace=target.post.workspace,
+        name="Threats to the owner",
+        category="abuse",
+        abuse_kind="threat",
+        action=RuleAction.LABEL,
+        label="threat",
+    )
+    threat = comment(target, "Ce serait dommage que ta vitrine explose un soir, fais gaffe à toi.")
+    praise = comment(target, "Merci pour l'accueil, c'était parfait !")
+    poll(target.channel)
+    threat, praise = (ingested(c) for c in (threat, praise))
+    assert threat.category == "abuse" and threat.abuse_kind == "threat"
+    assert threat.labels == ["threat"] and praise.labels == []
+    assert set(threat.scores["kinds"]) >= {"threat", "criticism"}
+
+
+def test_the_migration_gives_every_older_abuse_a_kind(target) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("palabre.inbox.migrations.0009_abuse_kinds")
+    rows = [comment(target, text) for text in ("Bande de nuls.", "Sale race de voleurs")]
+    poll(target.channel)
+    old = [ingested(c) for c in rows]
+    Interaction.objects.filter(pk=old[0].pk).update(
+        category="abuse", abuse_kind="", scores={"hate": 0.2}
+    )
+    Interaction.objects.filter(pk=old[1].pk).update(
+        category="abuse", abuse_kind="", scores={"hate": 0.9}
+    )
+    migration.give_every_abuse_a_kind(apps, None)
+    assert [Interaction.objects.get(pk=i.pk).abuse_kind for i in old] == ["insult", "hate"]

@@ -29,7 +29,7 @@ from palabre.inbox.tests.helpers import (
 )
 from palabre.networks.demo.models import DemoActivity, DemoPost
 
-INSULT = "Ferme ta gueule, espèce de connard."
+INSULT = "Je vais te retrouver et te tuer."  # a threat: the lexicon hides it where it can
 
 
 @pytest.fixture(autouse=True)
@@ -201,7 +201,7 @@ def test_a_rules_hide_becomes_a_review_shown_in_the_queue(bob, cast, target) -> 
     ModerationRule.objects.create(
         workspace=cast.workspace, name="Concurrents", keywords="painmax", action=RuleAction.HIDE
     )
-    activity = comment(target, "Allez plutôt chez PainMax, c'est mieux", handle="pub")
+    activity = comment(target, "Chez PainMax la baguette est à 80 centimes", handle="pub")
     poll(target.channel)
     item = ingested(activity)
     assert item.in_review and not item.hidden

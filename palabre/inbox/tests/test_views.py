@@ -28,13 +28,13 @@ def test_the_answer_first_queue_lists_questions_and_criticism_oldest_first(bob, 
     comment(target, "Merci, super pain !", at=now - timedelta(hours=3))
     comment(target, "Déçu, la commande était froide.", at=now - timedelta(hours=1))
     comment(target, "Ouvert dimanche ?", at=now - timedelta(hours=2))
-    comment(target, "T'es qu'un connard", at=now - timedelta(hours=4), handle="@troll")
+    comment(target, "Je vais te retrouver et te tuer", at=now - timedelta(hours=4), handle="@troll")
     poll(target.channel)
     page = bob.get("/w/lumiere/inbox/").content.decode()
     assert page.index("Ouvert dimanche") < page.index("Déçu, la commande")
-    assert "Merci, super pain" not in page and "connard" not in page
+    assert "Merci, super pain" not in page and "te tuer" not in page
     hidden = bob.get("/w/lumiere/inbox/?q=hidden").content.decode()
-    assert "connard" in hidden
+    assert "te tuer" in hidden
     everything = bob.get("/w/lumiere/inbox/?q=all&category=praise").content.decode()
     assert "Merci, super pain" in everything and "Ouvert dimanche" not in everything
 
@@ -121,7 +121,7 @@ def test_notes_assignment_and_done(cast, bob, target) -> None:
 
 
 def test_unhide_reverses_a_hide_on_the_network_and_in_the_log(bob, target) -> None:
-    insult = comment(target, "Ferme ta gueule sale con", handle="@troll")
+    insult = comment(target, "Je vais te tuer, sale con", handle="@troll")  # a threat: hidden
     poll(target.channel)
     run_worker()
     insult.refresh_from_db()
@@ -220,7 +220,7 @@ def test_a_facebook_name_is_not_shown_as_a_handle(bob, target) -> None:
 def test_one_conversations_badges_are_in_the_singular(bob, target) -> None:
     """The queue's names ("Hidden", "Done": "Masqués", "Traités" in French) are plural; the
     badge on one conversation is not."""
-    insult = comment(target, "Ferme ta gueule sale con", handle="@troll")
+    insult = comment(target, "Je vais te tuer, sale con", handle="@troll")  # a threat: hidden
     poll(target.channel)
     run_worker()
     item = ingested(insult)

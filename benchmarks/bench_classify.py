@@ -48,10 +48,10 @@ def main() -> None:
     pool += [r.text for lang in ("fr", "en") for r in datasets.civil(lang, training=False)]
     pool += EXTRA
     texts = [pool[i % len(pool)] for i in range(COMMENTS)]
-    classify(texts[:BATCH])  # load the model and the language detector
+    classify(texts[:BATCH], second_stage=False)  # load the model and the language detector
     started = time.perf_counter()
     for start in range(0, COMMENTS, BATCH):
-        classify(texts[start : start + BATCH])
+        classify(texts[start : start + BATCH], second_stage=False)
     rate = COMMENTS / (time.perf_counter() - started)
     print(json.dumps({"name": "classify_per_s", "value": round(rate, 1), "unit": "comments/s"}))
     full_rate()

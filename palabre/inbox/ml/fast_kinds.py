@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
+from palabre.inbox.ml import features
 from palabre.inbox.ml.meaning import KINDS, softmax
 
 ARRAYS = "fast_kinds.npz"
@@ -27,8 +28,15 @@ class FastKinds:
     coef: sp.csr_matrix  # (len(columns), len(KINDS))
     bias: np.ndarray
 
+    def __post_init__(self) -> None:
+        # The same weights placed at their feature rows: a product with the comments' sparse
+        # n-grams then costs what the comments hold (a column slice would cost every column).
+        full = sp.coo_matrix(self.coef)
+        shape = (features.N_FEATURES, len(KINDS))
+        self._full = sp.csr_matrix((full.data, (self.columns[full.row], full.col)), shape=shape)
+
     def probabilities(self, x: sp.csr_matrix) -> np.ndarray:
-        return softmax(np.asarray((x[:, self.columns] @ self.coef).todense()) + self.bias)
+        return softmax((x @ self._full).toarray() + self.bias)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -149,3 +149,24 @@ def test_a_community_manager_works_the_queue_with_the_keyboard(
     page.screenshot(path=screenshot_dir / "inbox-log.png", full_page=True)
     assert page.get_by_role("cell", name="Réaffiché").first.is_visible()
     page.close()
+
+
+def test_the_review_queue_names_each_kind_of_abuse_and_why(
+    browser, demo_site, screenshot_dir: Path
+) -> None:
+    """Issue 18: what only the second stage reads (a veiled threat, hate without a slur,
+    body-shaming) waits for a person, each with its kind and the scores behind it."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    _log_in(page, demo_site)
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/?q=review")
+    for badge in ("Abus · Menace", "Abus · Haine ou racisme", "Abus · Insulte"):
+        assert page.get_by_text(badge).first.is_visible(), badge
+    page.screenshot(path=screenshot_dir / "inbox-review-kinds.png", full_page=True)
+    threat = Interaction.objects.get(text__startswith="Ce serait bête qu'un soir")
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{threat.pk}/")
+    meaning = page.locator("dt", has_text="Sens").locator("xpath=following-sibling::dd[1]")
+    assert meaning.inner_text().startswith("Menace")
+    why = page.locator("dt", has_text="Pourquoi").locator("xpath=following-sibling::dd[1]")
+    assert "lu comme menace" in why.inner_text()
+    page.screenshot(path=screenshot_dir / "inbox-item-threat.png", full_page=True)
+    page.close()

@@ -19,6 +19,7 @@ from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.channels.x_cost import x_poll_over_cap
 from palabre.inbox.alerts import clock_next
 from palabre.inbox.audience import incoming_visibility, is_private
+from palabre.inbox.ml.classifier import Prediction
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
     AbuseKind,
@@ -29,7 +30,14 @@ from palabre.inbox.models import (
     Interaction,
     ModerationRule,
 )
-from palabre.inbox.moderation import decide, decision_apply, interactions_classify, is_harassment
+from palabre.inbox.moderation import (
+    decide,
+    decision_apply,
+    interaction_take_reading,
+    interactions_classify,
+    is_harassment,
+    texts_classify,
+)
 from palabre.networks.base import (
     AuthExpired,
     Capability,
@@ -144,15 +152,42 @@ def interactions_ingest(
     *, channel: Channel, items: list[IncomingInteraction], cursor: str | None
 ) -> int:
     """Store the new items of one page and advance the cursor. Returns how many were new."""
+    readings = _read_ahead(channel, items)
     with transaction.atomic():
-        added = interactions_store(channel=channel, items=items)
+        added = interactions_store(channel=channel, items=items, readings=readings)
         ChannelSync.objects.filter(channel=channel).update(cursor=_clip(cursor or "", 500))
     return added
 
 
-def interactions_store(*, channel: Channel, items: list[IncomingInteraction]) -> int:
+def _read_ahead(channel: Channel, items: list[IncomingInteraction]) -> dict[str, Prediction]:
+    """The classifier's reading of the conversation items not stored yet, by remote id,
+    taken before any transaction: the second stage is slow, and SQLite's write lock (or a
+    PostgreSQL transaction) must not wait on it."""
+    ids = [_remote_id(i.remote_id) for i in items]
+    known = set(
+        Interaction.objects.filter(channel=channel, remote_id__in=ids).values_list(
+            "remote_id", flat=True
+        )
+    )
+    fresh = {
+        remote: _clip(item.text, MAX_TEXT)
+        for item, remote in zip(items, ids, strict=True)
+        if remote and remote not in known and item.kind in CONVERSATION_KINDS
+    }
+    predictions = texts_classify(workspace=channel.workspace, texts=list(fresh.values()))
+    return dict(zip(fresh, predictions, strict=True))
+
+
+def interactions_store(
+    *,
+    channel: Channel,
+    items: list[IncomingInteraction],
+    readings: dict[str, Prediction] | None = None,
+) -> int:
     """Store the items not stored yet, whichever way they came (a poll, a webhook: the same
     remote id is one interaction), leaving the polling cursor alone. How many were new."""
+    if readings is None:
+        readings = _read_ahead(channel, items)
     with transaction.atomic():
         ids = [_remote_id(i.remote_id) for i in items]
         known = set(
@@ -167,8 +202,12 @@ def interactions_store(*, channel: Channel, items: list[IncomingInteraction]) ->
             known.add(remote)
             fresh.append(_build(channel, item, remote))
         talk = [i for i in fresh if i.kind in CONVERSATION_KINDS]
-        if talk:
-            interactions_classify(workspace=channel.workspace, interactions=talk)
+        for interaction in talk:
+            if interaction.remote_id in readings:
+                interaction_take_reading(interaction, readings[interaction.remote_id])
+        unread = [i for i in talk if i.remote_id not in readings]  # arrived meanwhile
+        if unread:
+            interactions_classify(workspace=channel.workspace, interactions=unread)
         rules = list(ModerationRule.objects.filter(workspace_id=channel.workspace_id))
         for interaction in fresh:
             _store(interaction, rules)

@@ -5,11 +5,20 @@ from django.db import migrations, models
 
 def give_every_abuse_a_kind(apps, schema_editor):
     """Issue 18: every abusive interaction names its kind. Those classified before it with
-    no kind take the one the old model's hate head said (hate above 0.5, else insult)."""
+    no kind take the lexicon's kind when a list entry matched, else the one the old model's
+    hate head said (hate above 0.5, else insult)."""
     Interaction = apps.get_model("inbox", "Interaction")
     for interaction in Interaction.objects.filter(category="abuse", abuse_kind="").iterator():
-        hate = float((interaction.scores or {}).get("hate", 0) or 0)
-        interaction.abuse_kind = "hate" if hate >= 0.5 else "insult"
+        scores = interaction.scores if isinstance(interaction.scores, dict) else {}
+        listed = scores.get("lexicon")
+        try:
+            hate = float(scores.get("hate") or 0)
+        except (TypeError, ValueError):
+            hate = 0.0
+        if listed in ("threat", "hate", "insult"):
+            interaction.abuse_kind = listed
+        else:
+            interaction.abuse_kind = "hate" if hate >= 0.5 else "insult"
         interaction.save(update_fields=["abuse_kind"])
 
 

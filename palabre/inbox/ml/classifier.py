@@ -126,6 +126,7 @@ def classify(
     model = model or base_model()
     if not texts:
         return []
+    texts = [_readable(t) for t in texts]
     x = model.vectors(texts)
     abuse, hate = sigmoid(model.abuse.logits(x)), sigmoid(model.hate.logits(x))
     guesses = model.kinds.probabilities(x) if model.kinds else np.zeros((len(texts), 0))
@@ -139,7 +140,7 @@ def classify(
     if unsure:
         stage2 = meaning_model or base_meaning()
         x = meaning.features([texts[i] for i in unsure], [readings[i].lang for i in unsure])
-        a2, own = stage2.abuse(x), stage2.kinds(x)
+        a2, own, shipped = stage2.abuse(x), stage2.kinds(x), stage2.base_abuse(x)
         kinds = _blend_kinds(own, guesses[unsure]) if model.kinds is not None else own
         for row, i in enumerate(unsure):
             readings[i].second = (
@@ -147,8 +148,15 @@ def classify(
                 dict(zip(KINDS, map(float, kinds[row]), strict=True)),
             )
             readings[i].own = dict(zip(KINDS, map(float, own[row]), strict=True))
+            readings[i].shipped_abuse = float(shipped[row])
             readings[i].stage2 = stage2
     return [r.predict() for r in readings]
+
+
+def _readable(text: str) -> str:
+    """What the engines can read: no NUL (the embedding engine stops at one), no lone
+    surrogate (it cannot be encoded), whatever a network or a JSON line sent."""
+    return text.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
 
 
 def _blend_kinds(meaning_kinds: np.ndarray, fast_kinds: np.ndarray) -> np.ndarray:
@@ -178,12 +186,15 @@ class _Reading:
     guess: np.ndarray  # the fast kinds head's probabilities (empty without one)
     second: tuple[float, dict[str, float]] | None = None  # abuse score, blended kinds
     own: dict[str, float] = field(default_factory=dict)  # the second stage's kinds alone
+    shipped_abuse: float = 0.0  # its abuse head as shipped, unmoved by a workspace
     stage2: MeaningModel | None = None
     fast_only: bool = False  # no second stage: the fast stage's abuse score decides alone
 
     @property
     def sure(self) -> bool:
         """Sure enough to skip the second stage: a lexicon hit, strong spam, or plainly civil."""
+        if self.hit and self.hit.kind in ("threat", "hate"):
+            return False  # hidden only if the meaning agrees: "they told me 'go back…'"
         if self.hit or self.spam.score >= SPAM_HIDE or not self.text.strip():
             return True
         if not len(self.guess) or self.abuse >= SURE_ABUSE:
@@ -292,9 +303,17 @@ def _decide_meaning(r: _Reading, abuse: float, kinds: dict[str, float]) -> Decid
     assert r.stage2 is not None
     abuse_kind = max(ABUSE_KINDS, key=kinds.__getitem__)
     abusive = sum(kinds[k] for k in ABUSE_KINDS)
+    civil_kind = max(CIVIL_KINDS, key=kinds.__getitem__)
+    agreed = min(abuse, r.shipped_abuse) >= HIDE_ABUSE  # no workspace can move this bar
+    if r.hit:  # a threat or a slur on the list: hidden when the meaning agrees it is abuse
+        # Quoted by the people it hurts ("my son was told 'kys'"), it reads as a complaint:
+        # a person decides.
+        if agreed or (abusive >= KIND_REVIEW and abusive > kinds[civil_kind]):
+            return _lexicon(r.hit)
+        return "abuse", "review", f"lexicon: {r.hit.kind}", r.hit.kind
     # Its thresholds were chosen on the second stage's own probabilities: compared to them.
     for kind in ("threat", "hate"):
-        if abuse >= HIDE_ABUSE and r.own[kind] >= r.stage2.hide_threshold(kind, r.lang):
+        if agreed and r.own[kind] >= r.stage2.hide_threshold(kind, r.lang):
             return "abuse", "hide", f"{kind} {r.own[kind]:.2f}, abuse score {abuse:.2f}", kind
     if r.spam.score >= SPAM_REVIEW or kinds["spam"] >= max(KIND_REVIEW, abusive):
         # Hidden only with concrete evidence (a link, a number, spam words) behind the
@@ -304,7 +323,6 @@ def _decide_meaning(r: _Reading, abuse: float, kinds: dict[str, float]) -> Decid
             max(r.spam.score, kinds["spam"]) if evidence else min(kinds["spam"], SPAM_HIDE - 0.01)
         )
         return _spam(score, (*r.spam.reasons, "meaning"))
-    civil_kind = max(CIVIL_KINDS, key=kinds.__getitem__)
     if civil_kind == "criticism" and kinds["criticism"] >= abusive and abuse < CRITICISM_CEILING:
         return "criticism", "answer_first", "criticism", ""
     if kinds["threat"] >= THREAT_REVIEW:

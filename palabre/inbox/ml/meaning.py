@@ -90,6 +90,11 @@ class MeaningModel:
     def abuse(self, x: np.ndarray) -> np.ndarray:
         return sigmoid(self.abuse_logits(x))
 
+    def base_abuse(self, x: np.ndarray) -> np.ndarray:
+        """The abuse head as shipped, whatever a workspace's decisions moved: hiding is
+        decided on it, so no workspace's training can make a machine hide more."""
+        return sigmoid(x @ self.abuse_coef + self.abuse_bias)
+
     def abuse_logits(self, x: np.ndarray) -> np.ndarray:
         z = x @ self.abuse_coef + self.abuse_bias
         if self.shift_coef is not None:

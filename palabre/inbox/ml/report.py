@@ -93,9 +93,10 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         "sexual (harassment), spam, criticism, question, praise, other. Each comment read by "
         "the second stage keeps the score of every kind (`scores.kinds`).",
         "- **Hide automatically** only threats and identity hate: on a lexicon hit (threats "
-        "and slurs, `palabre/inbox/ml/data/lexicon.tsv`), or when the second stage gives the "
+        "and slurs, `palabre/inbox/ml/data/lexicon.tsv`) that the second stage also reads "
+        "as abuse, or when the second stage gives the "
         "kind a probability at or above its high-precision threshold and both stages agree it "
-        f"is abuse (the mean of their abuse scores ≥ 0.7; thresholds: {_thresholds(report)}), or on strong spam evidence. Every hide is logged "
+        f"is abuse (the mean of their abuse scores, and the shipped second stage's own, ≥ 0.7; thresholds: {_thresholds(report)}), or on strong spam evidence. Every hide is logged "
         "with its reason, model version and scores, and can be undone.",
         "- **Review** (a person decides) every other abuse: insults (a lexicon insult too), "
         "harassment, sexual remarks, and any comment whose abuse kinds together reach 0.5, "
@@ -158,7 +159,8 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         "sublinear TF-IDF, logistic regression, one French-and-English model, plus the "
         "lexicon and readable rules for questions, praise, complaints and spam "
         "(`palabre/inbox/ml/signals.py`) with VADER sentiment. It is sure of a comment (and "
-        "the second stage is skipped) only on a lexicon hit, strong spam, or a plainly civil "
+        "the second stage is skipped) only on an insult from the list (reviewed), strong "
+        "spam, or a plainly civil "
         "comment: its kinds head (the same n-grams, trained on the project's comments) gives "
         "question, praise and other together at least 0.5, with an abuse score under 0.5.",
         "- **Second stage**, the others: multilingual-e5-small sentence embeddings (the 4-bit "
@@ -190,6 +192,12 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         "real inbox. Each workspace's decisions improve its own model.",
         "- The ten kinds are learnt from the project's comments only; the datasets teach "
         "abusive or not.",
+        "- A list hit (a threat, a slur, a hate slogan) is read again for its meaning: "
+        "quoted in a complaint and read as one, it goes to a person. But both stages often "
+        "read a quoted hate slogan (\"he told my wife 'go back to your country'\") as hate, "
+        "and it is then hidden: the reviewer can unhide it, and the log says why.",
+        "- Hiding is decided on the shipped abuse heads: a workspace's retraining moves what "
+        "goes to review, never what a machine hides.",
         "- The second stage costs ~30 ms a comment on one core; `make bench` measures "
         "`classify_full_per_s` on the inbox mix.",
         "",

@@ -137,6 +137,8 @@ def _kind(key: str) -> str:
 @register.filter
 def machine_words(reason: str) -> str:
     """A classifier's reason, wherever it stands in `reason`, in the reader's language."""
+    if not isinstance(reason, str):
+        return ""
     if reason in Category.values and reason != Category.OTHER:
         return str(Category(reason).label)
     reason = _GREY.sub(
@@ -169,15 +171,18 @@ def machine_words(reason: str) -> str:
 @register.filter
 def kinds_read(scores: dict | None) -> str:
     """The second stage's likeliest kinds, "Threat 81 %, Insult 12 %" (those ≥ 10 %)."""
-    kinds = (scores or {}).get("kinds") or {}
+    kinds = scores.get("kinds") if isinstance(scores, dict) else None
     if not isinstance(kinds, dict):
         return ""
-    shown = []
-    for key, value in sorted(kinds.items(), key=lambda kv: -float(kv[1])):
-        if float(value) < 0.1:
-            break
-        shown.append(f"{_kind_name(key)} {percent(float(value))}")
-    return ", ".join(shown)
+    read = []
+    for key, value in kinds.items():
+        try:
+            read.append((str(key), float(value)))
+        except (TypeError, ValueError):
+            continue  # a stored score that is not a number says nothing
+    read = [(k, v) for k, v in read if v >= 0.1]  # NaN fails this too
+    read.sort(key=lambda kv: -kv[1])
+    return ", ".join(f"{_kind_name(k)} {percent(v)}" for k, v in read)
 
 
 def _kind_name(key: str) -> str:

@@ -27,7 +27,7 @@ from palabre.networks.demo.connector import DemoMastodonConnector
 from palabre.networks.demo.models import DemoActivity, DemoAuthor, DemoReport
 from palabre.worker.jobs import RetryAt
 
-THREAT = "Je vais te retrouver et te tuer."  # the lexicon hides a threat (an insult is reviewed)
+THREAT = "Je vais te tuer."  # the lexicon hides a threat (an insult is reviewed)
 
 
 @pytest.fixture(autouse=True)

@@ -72,7 +72,7 @@ def test_classification_is_stored_with_its_model_and_queues_follow(target) -> No
 
 
 def test_hiding_reaches_the_network_through_the_worker(target) -> None:
-    insult = comment(target, "Je vais te retrouver et te tuer", handle="@troll")
+    insult = comment(target, "Je vais te tuer, pauvre type", handle="@troll")
     poll(target.channel)
     loop.run(stop=__import__("threading").Event(), until_idle=True)
     insult.refresh_from_db()

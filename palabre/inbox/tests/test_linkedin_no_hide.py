@@ -29,7 +29,7 @@ from palabre.inbox.tests.helpers import (
 )
 from palabre.networks.demo.models import DemoActivity, DemoPost
 
-INSULT = "Je vais te retrouver et te tuer."  # a threat: the lexicon hides it where it can
+INSULT = "Je vais te tuer."  # a threat: the lexicon hides it where it can
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ def test_the_answer_first_queue_lists_questions_and_criticism_oldest_first(bob, 
     comment(target, "Merci, super pain !", at=now - timedelta(hours=3))
     comment(target, "Déçu, la commande était froide.", at=now - timedelta(hours=1))
     comment(target, "Ouvert dimanche ?", at=now - timedelta(hours=2))
-    comment(target, "Je vais te retrouver et te tuer", at=now - timedelta(hours=4), handle="@troll")
+    comment(target, "Je vais te tuer, pauvre type", at=now - timedelta(hours=4), handle="@troll")
     poll(target.channel)
     page = bob.get("/w/lumiere/inbox/").content.decode()
     assert page.index("Ouvert dimanche") < page.index("Déçu, la commande")

@@ -1,5 +1,5 @@
 """The inbox's part of the demo: a thread under a published post, with everything the
-inbox sorts (a question, civil criticism, praise, an insult, spam, and what only the second
+inbox sorts (a question, civil criticism, praise, an insult, a threat, spam, and what only the second
 stage reads: a veiled threat, hate without a slur, body-shaming, calm criticism), a private
 conversation on Mastodon (a message, the brand's private answer, the next message still
 waiting), saved replies, a rule and a public netiquette; then one poll, so the inbox is
@@ -58,6 +58,14 @@ THREAD = [
     ),
     (180, "comment", "@lea.v", "Léa Vasseur", "Bravo pour le levain, il est incroyable 👏"),
     (120, "comment", "@troll_du_69", "Kévin", "Ferme ta gueule, espèce de connard."),
+    # A threat from the word list, which the meaning confirms: hidden on the network.
+    (
+        115,
+        "comment",
+        "@anon.lyon",
+        "Anonyme",
+        "Je vais te casser la gueule à la fermeture, compte là-dessus.",
+    ),
     # What only the second stage sees: a threat and hate with none of the lexicon's words,
     # body-shaming of an employee, and criticism said calmly, with no negative word.
     (

@@ -109,12 +109,13 @@ POSTS = [
         "Nos farines viennent d'un moulin à 30 km. On vous raconte son histoire ?",
         [
             ("comment", "@hugo.cuisine@piaille.fr", "Hugo Petit", "Oui ! Quel moulin ?"),
-            # Mastodon cannot hide it: it waits for review, where mute, block and report are.
+            # A threat: hidden where the network can; Mastodon cannot, so it waits for
+            # review, where mute, block and report are.
             (
                 "comment",
                 "@rageux@mastodon.example",
                 "Rageux",
-                "On s'en fout de ton moulin, ferme ta gueule.",
+                "On s'en fout de ton moulin. Je vais te casser la gueule à la fermeture.",
             ),
         ],
     ),

@@ -1,7 +1,7 @@
 """The issue's acceptance, end to end against the real local Bluesky network.
 
 Claire (the other account, through the official SDK) replies under a post Palabre
-published: an insult is hidden on the network and logged; a civil complaint lands first
+published: a threat is hidden on the network and logged; a civil complaint lands first
 in "answer first"; a question answered from the inbox shows up in the thread.
 """
 
@@ -74,7 +74,7 @@ def test_the_inbox_on_the_real_network(cast, bluesky_channel, bluesky_peer) -> N
     )
     question = _reply(claire, target.remote_id, "Vous êtes ouverts dimanche matin ?")
     posted = time.monotonic()
-    insult = _reply(claire, target.remote_id, "Ferme ta gueule, espèce de connard.")
+    insult = _reply(claire, target.remote_id, "Je vais te tuer, sale con.")  # a threat
 
     found = _ingested(channel, insult.uri, timeout=5)
     assert found is not None, "the reply was not in the inbox within 5 seconds"
@@ -96,7 +96,7 @@ def test_the_inbox_on_the_real_network(cast, bluesky_channel, bluesky_peer) -> N
     bob.force_login(cast.bob)
     queue = bob.get("/w/lumiere/inbox/").content.decode()
     assert queue.index("Très déçue") < queue.index("ouverts dimanche")
-    assert "connard" not in queue
+    assert "te tuer" not in queue
     criticism = Interaction.objects.get(remote_id=complaint.uri)
     assert criticism.category == "criticism" and not criticism.hidden
 

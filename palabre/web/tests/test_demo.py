@@ -126,7 +126,7 @@ def test_demo_has_a_strategy_time_spent_and_a_return_per_network(client: Client)
 
 @pytest.mark.django_db
 def test_demo_mastodon_cannot_hide_and_holds_a_private_conversation() -> None:
-    from palabre.inbox.models import Interaction, Reply
+    from palabre.inbox.models import EventAction, Interaction, ModerationEvent, Reply
     from palabre.networks.demo.models import DemoPost
 
     call_command("demo", stdout=StringIO())
@@ -142,19 +142,21 @@ def test_demo_mastodon_cannot_hide_and_holds_a_private_conversation() -> None:
     assert answer.status == "sent" and answer.author.email == "lucas@lumiere.example"
     sent = DemoPost.objects.get(pk=int(answer.remote_id.removeprefix("post:")))
     assert sent.visibility == "direct" and first.created_at < answer.sent_at < waiting.created_at
-    # The insult under the Mastodon post waits for a person (an insult is never hidden by
-    # a machine, and Mastodon could not hide it anyway).
-    insult = Interaction.objects.get(
+    # The threat under the Mastodon post cannot be hidden there: it waits for review.
+    threat = Interaction.objects.get(
         channel=mastodon, category="abuse", remote_id__startswith="act:"
     )
-    assert insult.abuse_kind == "insult" and insult.in_review and not insult.hidden
+    assert threat.abuse_kind == "threat" and threat.in_review and not threat.hidden
+    assert ModerationEvent.objects.filter(interaction=threat, action=EventAction.REFUSED).exists()
     # Under the thread, what only the second stage reads: a veiled threat, hate without a
     # slur, body-shaming, each for review with its kind; calm criticism answered first.
     from palabre.inbox.demo import THREAD
 
     thread = Interaction.objects.filter(category="abuse", text__in=[t[4] for t in THREAD])
     assert {a.abuse_kind for a in thread} >= {"insult", "threat", "hate"}
-    assert all(a.in_review for a in thread)
+    assert all(a.in_review or a.hidden for a in thread)
+    hidden = thread.get(text__startswith="Je vais te casser la gueule")
+    assert hidden.hidden and hidden.abuse_kind == "threat"  # on the list, and meant
     calm = Interaction.objects.get(text__startswith="Cliente depuis dix ans")
     assert calm.category == "criticism" and calm.needs_answer
 

@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 
 from palabre.inbox.ml import language, lexicon, meaning, signals
-from palabre.inbox.ml.meaning import ABUSE_KINDS, CIVIL_KINDS, KINDS, MeaningModel
+from palabre.inbox.ml.meaning import (
+    ABUSE_KINDS,
+    CIVIL_KINDS,
+    HIDING_KINDS,
+    KINDS,
+    MeaningModel,
+)
 from palabre.inbox.ml.model import BASE_DIR, AbuseModel, sigmoid
 
 CATEGORIES = ("abuse", "spam", "criticism", "question", "praise", "other")
@@ -95,23 +101,21 @@ def base_meaning() -> MeaningModel:
 
 # Bounded: each retraining makes a new (directory, stamp) key; old models must not pile up
 # in a long-running worker (each holds ~12 MB of weights).
-@lru_cache(maxsize=16)
-def _model_at(directory: Path, stamp: float) -> AbuseModel:
-    return AbuseModel.load(directory)
-
-
-@lru_cache(maxsize=16)
-def _meaning_at(directory: Path, stamp: float) -> MeaningModel:
-    return MeaningModel.load(directory)
+@lru_cache(maxsize=32)
+def _stored(kind: type[AbuseModel] | type[MeaningModel], directory: Path, stamp: float) -> Any:
+    return kind.load(directory)
 
 
 def model_at(directory: Path) -> AbuseModel:
     """A stored model, reloaded when its file changes (a retrained workspace model)."""
-    return _model_at(directory, (directory / "model.json").stat().st_mtime)
+    stamp = (directory / "model.json").stat().st_mtime
+    return _stored(AbuseModel, directory, stamp)
 
 
 def meaning_at(directory: Path) -> MeaningModel:
-    return _meaning_at(directory, (directory / meaning.META).stat().st_mtime)
+    """A workspace's second stage, reloaded when its file changes."""
+    stamp = (directory / meaning.META).stat().st_mtime
+    return _stored(MeaningModel, directory, stamp)
 
 
 def classify(
@@ -131,26 +135,32 @@ def classify(
     abuse, hate = sigmoid(model.abuse.logits(x)), sigmoid(model.hate.logits(x))
     guesses = model.kinds.probabilities(x) if model.kinds else np.zeros((len(texts), 0))
     readings = [
-        _read(text, float(a), float(h), model, default_lang, guess)
+        _read(text, float(a), float(h), model, default_lang, guess, fast_only=not second_stage)
         for text, a, h, guess in zip(texts, abuse, hate, guesses, strict=True)
     ]
     unsure = [i for i, r in enumerate(readings) if not r.sure] if second_stage else []
-    for r in readings:
-        r.fast_only = not second_stage
     if unsure:
-        stage2 = meaning_model or base_meaning()
-        x = meaning.features([texts[i] for i in unsure], [readings[i].lang for i in unsure])
-        a2, own, shipped = stage2.abuse(x), stage2.kinds(x), stage2.base_abuse(x)
-        kinds = _blend_kinds(own, guesses[unsure]) if model.kinds is not None else own
-        for row, i in enumerate(unsure):
-            readings[i].second = (
-                float(a2[row]),
-                dict(zip(KINDS, map(float, kinds[row]), strict=True)),
-            )
-            readings[i].own = dict(zip(KINDS, map(float, own[row]), strict=True))
-            readings[i].shipped_abuse = float(shipped[row])
-            readings[i].stage2 = stage2
+        _read_again([readings[i] for i in unsure], guesses[unsure], meaning_model or base_meaning())
     return [r.predict() for r in readings]
+
+
+def _read_again(readings: list[_Reading], guesses: np.ndarray, stage2: MeaningModel) -> None:
+    """The second stage's reading of the comments the fast model is unsure of."""
+    x = meaning.features(
+        [r.text for r in readings],
+        [r.lang for r in readings],
+        cues=np.stack([r.cues() for r in readings]),
+    )
+    a2, own, shipped = stage2.abuse(x), stage2.kinds(x), stage2.base_abuse(x)
+    kinds = _blend_kinds(own, guesses) if guesses.shape[1] else own
+    for row, r in enumerate(readings):
+        r.second = _SecondReading(
+            model=stage2,
+            abuse=float(a2[row]),
+            shipped_abuse=float(shipped[row]),
+            kinds=dict(zip(KINDS, map(float, kinds[row]), strict=True)),
+            own=dict(zip(KINDS, map(float, own[row]), strict=True)),
+        )
 
 
 def _readable(text: str) -> str:
@@ -168,6 +178,17 @@ def _blend_kinds(meaning_kinds: np.ndarray, fast_kinds: np.ndarray) -> np.ndarra
     return meaning.softmax(logs)
 
 
+@dataclass(frozen=True)
+class _SecondReading:
+    """What the second stage read in one comment."""
+
+    model: MeaningModel
+    abuse: float  # its abuse head, as the workspace's decisions moved it
+    shipped_abuse: float  # its abuse head as shipped: what hiding is decided on
+    kinds: dict[str, float]  # blended with the fast kinds head
+    own: dict[str, float]  # its kinds alone (its hiding thresholds were chosen on them)
+
+
 @dataclass
 class _Reading:
     """What the fast model saw in one comment; the second stage may add its view."""
@@ -180,20 +201,39 @@ class _Reading:
     spam: signals.Spam
     mood: float
     question: bool
-    praise: bool
-    complaint: bool
+    complaint_cue: bool  # the words of a complaint (signals.is_complaint)
+    praise_cue: bool  # the words of praise (signals.is_praise)
     model: AbuseModel
     guess: np.ndarray  # the fast kinds head's probabilities (empty without one)
-    second: tuple[float, dict[str, float]] | None = None  # abuse score, blended kinds
-    own: dict[str, float] = field(default_factory=dict)  # the second stage's kinds alone
-    shipped_abuse: float = 0.0  # its abuse head as shipped, unmoved by a workspace
-    stage2: MeaningModel | None = None
-    fast_only: bool = False  # no second stage: the fast stage's abuse score decides alone
+    fast_only: bool  # no second stage: the fast stage's abuse score decides alone
+    second: _SecondReading | None = None
+
+    @property
+    def praise(self) -> bool:
+        return self.praise_cue and not self.complaint_cue
+
+    @property
+    def complaint(self) -> bool:
+        # A negative tone alone makes a complaint only when nothing else explains it.
+        return self.complaint_cue or (
+            self.mood <= NEGATIVE and not self.question and not self.praise
+        )
+
+    def cues(self) -> np.ndarray:
+        """The readable cues the second stage weighs, as the fast stage already read them."""
+        return meaning.cue_vector(
+            text=self.text,
+            question=self.question,
+            complaint_cue=self.complaint_cue,
+            praise_cue=self.praise_cue,
+            spam=self.spam,
+            sentiment=self.mood,
+        )
 
     @property
     def sure(self) -> bool:
         """Sure enough to skip the second stage: a lexicon hit, strong spam, or plainly civil."""
-        if self.hit and self.hit.kind in ("threat", "hate"):
+        if self.hit and self.hit.kind in HIDING_KINDS:
             return False  # hidden only if the meaning agrees: "they told me 'go back…'"
         if self.hit or self.spam.score >= SPAM_HIDE or not self.text.strip():
             return True
@@ -212,12 +252,12 @@ class _Reading:
             kinds: dict[str, float] = {}
             abuse = self.abuse
         else:
-            abuse = BLEND * self.abuse + (1 - BLEND) * self.second[0]
-            kinds = self.second[1]
-            category, action, reason, kind = _decide_meaning(self, abuse, kinds)
+            abuse = BLEND * self.abuse + (1 - BLEND) * self.second.abuse
+            kinds = self.second.kinds
+            category, action, reason, kind = _decide_meaning(self, self.second, abuse)
         version = self.model.version
-        if self.stage2 is not None:
-            version = f"{version}+{self.stage2.version}"
+        if self.second is not None:
+            version = f"{version}+{self.second.model.version}"
         return Prediction(
             lang=self.lang,
             category=category,
@@ -237,16 +277,17 @@ class _Reading:
 
 
 def _read(
-    text: str, abuse: float, hate: float, model: AbuseModel, default: str, guess: np.ndarray
+    text: str,
+    abuse: float,
+    hate: float,
+    model: AbuseModel,
+    default: str,
+    guess: np.ndarray,
+    *,
+    fast_only: bool,
 ) -> _Reading:
     folded = lexicon.fold(text)
     lang = language.detect(text, default=default)
-    mood = signals.sentiment(text, lang)
-    question = signals.is_question(folded)
-    cue = signals.is_complaint(folded)
-    praise = signals.is_praise(folded) and not cue
-    # A negative tone alone makes a complaint only when nothing else explains it.
-    complaint = cue or (mood <= NEGATIVE and not question and not praise)
     return _Reading(
         text=text,
         lang=lang,
@@ -254,12 +295,13 @@ def _read(
         hate=hate,
         hit=lexicon.match(folded),
         spam=signals.spam(text, folded),
-        mood=mood,
-        question=question,
-        praise=praise,
-        complaint=complaint,
+        mood=signals.sentiment(text, lang),
+        question=signals.is_question(folded),
+        complaint_cue=signals.is_complaint(folded),
+        praise_cue=signals.is_praise(folded),
         model=model,
         guess=guess,
+        fast_only=fast_only,
     )
 
 
@@ -269,7 +311,7 @@ Decided = tuple[str, str, str, str]  # category, action, reason, abuse kind
 def _lexicon(hit: lexicon.Entry) -> Decided:
     """Threats and slurs (the lexicon's hate entries) are hidden; an insult is reviewed:
     only threats, identity hate and slurs may be hidden by a machine."""
-    action = "hide" if hit.kind in ("threat", "hate") else "review"
+    action = "hide" if hit.kind in HIDING_KINDS else "review"
     return "abuse", action, f"lexicon: {hit.kind}", hit.kind
 
 
@@ -296,15 +338,15 @@ def _decide_fast(r: _Reading) -> Decided:
     return kind, "none", "praise" if kind == "praise" else "", ""
 
 
-def _decide_meaning(r: _Reading, abuse: float, kinds: dict[str, float]) -> Decided:
+def _decide_meaning(r: _Reading, second: _SecondReading, abuse: float) -> Decided:
     """The policy (product rule 3) on both stages' reading: only a threat or identity hate
     the second stage is very sure of is hidden; every other abuse goes to a person; civil
     criticism is answered first, never hidden."""
-    assert r.stage2 is not None
+    kinds = second.kinds
     abuse_kind = max(ABUSE_KINDS, key=kinds.__getitem__)
     abusive = sum(kinds[k] for k in ABUSE_KINDS)
     civil_kind = max(CIVIL_KINDS, key=kinds.__getitem__)
-    agreed = min(abuse, r.shipped_abuse) >= HIDE_ABUSE  # no workspace can move this bar
+    agreed = min(abuse, second.shipped_abuse) >= HIDE_ABUSE  # no workspace can move this bar
     if r.hit:  # a threat or a slur on the list: hidden when the meaning agrees it is abuse
         # Quoted by the people it hurts ("my son was told 'kys'"), it reads as a complaint:
         # a person decides.
@@ -312,9 +354,10 @@ def _decide_meaning(r: _Reading, abuse: float, kinds: dict[str, float]) -> Decid
             return _lexicon(r.hit)
         return "abuse", "review", f"lexicon: {r.hit.kind}", r.hit.kind
     # Its thresholds were chosen on the second stage's own probabilities: compared to them.
-    for kind in ("threat", "hate"):
-        if agreed and r.own[kind] >= r.stage2.hide_threshold(kind, r.lang):
-            return "abuse", "hide", f"{kind} {r.own[kind]:.2f}, abuse score {abuse:.2f}", kind
+    for kind in HIDING_KINDS:
+        own = second.own[kind]
+        if agreed and own >= second.model.hide_threshold(kind, r.lang):
+            return "abuse", "hide", f"{kind} {own:.2f}, abuse score {abuse:.2f}", kind
     if r.spam.score >= SPAM_REVIEW or kinds["spam"] >= max(KIND_REVIEW, abusive):
         # Hidden only with concrete evidence (a link, a number, spam words) behind the
         # meaning; the meaning alone sends it to a person.

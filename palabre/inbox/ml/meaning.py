@@ -42,29 +42,56 @@ ARRAYS = "meaning.npz"
 META = "meaning.json"
 
 
-def signal_features(text: str, lang: str) -> np.ndarray:
+def cue_vector(
+    *,
+    text: str,
+    question: bool,
+    complaint_cue: bool,
+    praise_cue: bool,
+    spam: signals.Spam,
+    sentiment: float,
+) -> np.ndarray:
     """The readable cues, as numbers the heads can weigh beside the embedding."""
+    values = [
+        "?" in text,
+        question,
+        complaint_cue,
+        praise_cue,
+        spam.score,
+        "link" in spam.reasons,
+        sentiment,
+    ]
+    return np.asarray(values, dtype=np.float32)
+
+
+def signal_features(text: str, lang: str) -> np.ndarray:
+    """The cues of a text nothing has read yet (a training row)."""
     folded = lexicon.fold(text)
-    spam = signals.spam(text, folded)
-    return np.asarray(
-        [
-            "?" in text,
-            signals.is_question(folded),
-            signals.is_complaint(folded),
-            signals.is_praise(folded),
-            spam.score,
-            "link" in spam.reasons,
-            signals.sentiment(text, lang),
-        ],
-        dtype=np.float32,
+    return cue_vector(
+        text=text,
+        question=signals.is_question(folded),
+        complaint_cue=signals.is_complaint(folded),
+        praise_cue=signals.is_praise(folded),
+        spam=signals.spam(text, folded),
+        sentiment=signals.sentiment(text, lang),
     )
 
 
-def features(texts: list[str], langs: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
+def features(
+    texts: list[str],
+    langs: list[str],
+    *,
+    vectors: np.ndarray | None = None,
+    cues: np.ndarray | None = None,
+) -> np.ndarray:
+    """The heads' input: the scaled embedding, then the cues (read here unless given)."""
     if vectors is None:
         vectors = embeddings.embed(texts)
-    pairs = zip(texts, langs, strict=True)
-    cues = np.stack([signal_features(t, lang) for t, lang in pairs]) if texts else np.zeros((0, 7))
+    if cues is None:
+        pairs = zip(texts, langs, strict=True)
+        cues = (
+            np.stack([signal_features(t, lang) for t, lang in pairs]) if texts else np.zeros((0, 7))
+        )
     return np.hstack([vectors * SCALE, cues]).astype(np.float32)
 
 

@@ -87,7 +87,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Second stage: embedding {len(second)} texts (cached in var/)…")
         texts = [r.text for r in second]
         vectors = embeddings.embed_cached(texts, Path(settings.VAR_DIR) / "moderation-cache")
-        x = meaning.features(texts, [r.lang for r in second], vectors)
+        x = meaning.features(texts, [r.lang for r in second], vectors=vectors)
         stage2 = train_meaning(x, second, version=f"e5-{stamp}", progress=self.stdout.write)
         stage2.version = f"e5-{stamp}-{_fingerprint_meaning(stage2)}"
         target = Path(output) if output else BASE_DIR

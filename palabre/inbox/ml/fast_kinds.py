@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 from palabre.inbox.ml import features
 from palabre.inbox.ml.meaning import KINDS, softmax
+from palabre.inbox.ml.meaning_training import fit_kinds
 
 ARRAYS = "fast_kinds.npz"
 C = 4.0
@@ -55,14 +55,8 @@ class FastKinds:
 
 def fit_fast_kinds(x: sp.csr_matrix, labels: list[str], weights: np.ndarray) -> FastKinds:
     columns = np.unique(x.indices).astype(np.int64)
-    xs = x[:, columns]
-    y = np.asarray([KINDS.index(label) for label in labels])
-    model = LogisticRegression(C=C, max_iter=3000)
-    model.fit(xs, y, sample_weight=weights)
-    coef = np.zeros((len(columns), len(KINDS)), dtype=np.float32)
-    bias = np.full(len(KINDS), -30.0, dtype=np.float32)
-    coef[:, model.classes_] = model.coef_.T
-    bias[model.classes_] = model.intercept_
+    by_kind, bias = fit_kinds(x[:, columns], labels, weights, c=C)
+    coef = by_kind.T.copy()
     # Tiny weights change nothing a person would see: dropping them keeps the file small.
     coef[np.abs(coef) < 1e-3] = 0
     return FastKinds(columns, sp.csr_matrix(coef), bias)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from palabre.inbox.ml.datasets import Row, bucket
 from palabre.inbox.ml.meaning import HIDING_KINDS, KINDS, MeaningModel
-from palabre.inbox.ml.model import sigmoid
-from palabre.inbox.ml.training import Progress, weights
+from palabre.inbox.ml.training import Progress, prior_shift, weights
 
 C = 1.0
 FOLDS = 5
@@ -35,18 +34,10 @@ def meaning_rows(rows: list[Row]) -> list[Row]:
 
 
 def kind_weights(rows: list[Row]) -> np.ndarray:
-    """Each (language, kind) weighs the same; within one, the project's own comments weigh
-    as much as all the datasets' rows together, so tweets do not define what a kind is."""
-    groups: dict[tuple[str, str], Counter[bool]] = defaultdict(Counter)
-    for r in rows:
-        groups[(r.lang, r.label)][r.source.startswith(PROJECT)] += 1
+    """Each (language, kind) weighs the same, however many comments it has."""
+    groups = Counter((r.lang, r.label) for r in rows)
     share = len(rows) / len(groups)
-    w = []
-    for r in rows:
-        counts = groups[(r.lang, r.label)]
-        sides = len(counts)
-        w.append(share / (sides * counts[r.source.startswith(PROJECT)]))
-    return np.asarray(w)
+    return np.asarray([share / groups[(r.lang, r.label)] for r in rows])
 
 
 def _fit_binary(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
@@ -55,9 +46,12 @@ def _fit_binary(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray
     return model.coef_.ravel().astype(np.float32), float(model.intercept_[0])
 
 
-def _fit_kinds(x: np.ndarray, labels: list[str], w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def fit_kinds(
+    x: np.ndarray | sp.csr_matrix, labels: list[str], w: np.ndarray, *, c: float = C
+) -> tuple[np.ndarray, np.ndarray]:
+    """A multinomial head over KINDS: weights (len(KINDS), features) and biases."""
     y = np.asarray([KINDS.index(label) for label in labels])
-    model = LogisticRegression(C=C, max_iter=3000)
+    model = LogisticRegression(C=c, max_iter=3000)
     model.fit(x, y, sample_weight=w)
     coef = np.zeros((len(KINDS), x.shape[1]), dtype=np.float32)
     bias = np.full(len(KINDS), -30.0, dtype=np.float32)  # a kind never seen stays impossible
@@ -93,7 +87,7 @@ def fit_heads(x: np.ndarray, rows: list[Row]) -> Heads:
     known = [i for i, r in enumerate(rows) if r.label in KINDS and r.source.startswith(PROJECT)]
     kind_rows = [rows[i] for i in known]
     labels = [r.label for r in kind_rows]
-    kind_coef, kind_bias = _fit_kinds(x[known], labels, kind_weights(kind_rows))
+    kind_coef, kind_bias = fit_kinds(x[known], labels, kind_weights(kind_rows))
     return Heads(abuse_coef, abuse_bias, kind_coef, kind_bias)
 
 
@@ -162,21 +156,11 @@ def adjust_meaning(
     base: MeaningModel, x: np.ndarray, labels: list[int], *, version: str
 ) -> MeaningModel:
     """A workspace's stage 2: a shift of the abuse head learnt from its decisions, with a
-    penalty on its size (the same Gaussian prior as the fast model's `adjust`)."""
-    y = np.asarray(labels, dtype=np.float64) * 2 - 1
+    penalty on its size (training.prior_shift, as the fast model's `adjust`)."""
     base_logits = x @ base.abuse_coef + base.abuse_bias
-
-    def loss(delta: np.ndarray) -> tuple[float, np.ndarray]:
-        shift, bias = delta[:-1], delta[-1]
-        margin = y * (base_logits + x @ shift + bias)
-        value = np.logaddexp(0, -margin).sum() + 0.5 / C * (shift @ shift + bias * bias)
-        g = -y * sigmoid(-margin)
-        return float(value), np.concatenate([x.T @ g + shift / C, [g.sum() + bias / C]])
-
-    found = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B")
+    shift, bias = prior_shift(x, base_logits, labels, c=C)
     meta = base.meta | {"base_version": base.version, "workspace_labels": len(labels)}
     heads = Heads(base.abuse_coef, base.abuse_bias, base.kind_coef, base.kind_bias)
-    shift = found.x[:-1].astype(np.float32)
     return heads.model(
-        version, base.thresholds, shift_coef=shift, shift_bias=float(found.x[-1]), meta=meta
+        version, base.thresholds, shift_coef=shift.astype(np.float32), shift_bias=bias, meta=meta
     )

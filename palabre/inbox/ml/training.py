@@ -110,31 +110,36 @@ def train_base(rows: list[Row], *, version: str, progress: Progress = log.info) 
     return Trained(model, len(held))
 
 
-def adjust(base: AbuseModel, texts: list[str], labels: list[int], *, version: str) -> AbuseModel:
-    """A workspace's model: the base weights moved by its own decisions.
-
-    It minimises the logistic loss on the workspace's labels plus a penalty on the
-    distance from the base weights (a Gaussian prior centred on the base model), so a few
-    dozen decisions nudge the model without making it forget what the datasets taught.
-    """
-    x = base.vectors(texts)
+def prior_shift(
+    x: np.ndarray | sp.csr_matrix, base_logits: np.ndarray, labels: list[int], *, c: float
+) -> tuple[np.ndarray, float]:
+    """How a workspace's decisions move a logistic head: the weights and bias added to the
+    base ones that minimise the logistic loss on its labels plus a penalty on their size (a
+    Gaussian prior centred on the base model), so a few dozen decisions nudge the model
+    without making it forget what the datasets taught."""
     y = np.asarray(labels, dtype=np.float64) * 2 - 1  # ±1
-    columns = np.unique(x.indices)
-    xs = x[:, columns]
-    base_logits = base.abuse.logits(x)
-    strength = 1.0 / C
+    strength = 1.0 / c
 
     def loss(delta: np.ndarray) -> tuple[float, np.ndarray]:
         shift, bias = delta[:-1], delta[-1]
-        margin = y * (base_logits + xs @ shift + bias)
+        margin = y * (base_logits + x @ shift + bias)
         value = np.logaddexp(0, -margin).sum() + 0.5 * strength * (shift @ shift + bias * bias)
         g = -y * sigmoid(-margin)
-        grad = np.concatenate([xs.T @ g + strength * shift, [g.sum() + strength * bias]])
+        grad = np.concatenate([x.T @ g + strength * shift, [g.sum() + strength * bias]])
         return float(value), grad
 
-    found = minimize(loss, np.zeros(len(columns) + 1), jac=True, method="L-BFGS-B")
+    found = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B")
+    return found.x[:-1], float(found.x[-1])
+
+
+def adjust(base: AbuseModel, texts: list[str], labels: list[int], *, version: str) -> AbuseModel:
+    """A workspace's model: the base weights moved by its own decisions (prior_shift), on
+    the n-grams its decisions contain."""
+    x = base.vectors(texts)
+    columns = np.unique(x.indices)
+    shift, bias = prior_shift(x[:, columns], base.abuse.logits(x), labels, c=C)
     coef = base.abuse.coef.copy()
-    coef[columns] += found.x[:-1].astype(np.float32)
-    abuse = Head(coef, base.abuse.bias + float(found.x[-1]))
+    coef[columns] += shift.astype(np.float32)
+    abuse = Head(coef, base.abuse.bias + bias)
     meta = base.meta | {"base_version": base.version, "workspace_labels": len(labels)}
     return AbuseModel(version, base.idf, abuse, base.hate, base.thresholds, meta, base.kinds)

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from palabre.inbox.ml.meaning import ABUSE_KINDS
+
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_DATASETS = Path(__file__).resolve().parents[4] / "shared" / "datasets"
 
@@ -28,14 +30,7 @@ class Row:
     @property
     def label(self) -> str:
         """The kind a person would act on, when the source says it ("" when it does not)."""
-        if self.abusive:
-            return self.kind
-        return self.civil_kind or ("other" if self.source in KNOWN_CIVIL else "")
-
-
-# Sources whose non-abusive rows are ordinary talk (no question, praise or spam mixed in
-# unlabelled): their label-0 rows may teach the "other" kind.
-KNOWN_CIVIL = ("davidson",)
+        return self.kind if self.abusive else self.civil_kind
 
 
 def bucket(key: str) -> int:
@@ -56,11 +51,9 @@ def _split(key: str, training: bool | None) -> bool:
     return training is None or (bucket(key) >= HELD_OUT) == training
 
 
-def mlma(root: Path, lang: str, *, training: bool | None = None) -> list[Row]:
+def mlma(root: Path, lang: str) -> list[Row]:
     rows = []
     for record in _csv(root / "mlma_hate_speech" / f"{lang}_dataset.csv"):
-        if not _split(record["HITId"] + record["tweet"], training):
-            continue
         label = record["sentiment"].strip()
         abusive = int(label != "normal")
         kind = ("hate" if "hateful" in label else "insult") if abusive else ""
@@ -68,13 +61,12 @@ def mlma(root: Path, lang: str, *, training: bool | None = None) -> list[Row]:
     return rows
 
 
-def davidson(root: Path, *, training: bool | None = None) -> list[Row]:
+def davidson(root: Path) -> list[Row]:
     path = root / "davidson_hate_offensive" / "labeled_data.csv"
     kinds = {"0": "hate", "1": "insult", "2": ""}
     return [
         Row(r["tweet"], "en", int(r["class"] != "2"), kinds[r["class"]], "davidson")
         for r in _csv(path)
-        if _split("davidson:" + r[""], training)
     ]
 
 
@@ -138,7 +130,6 @@ def _kinds_file(path: Path, lang: str) -> list[Row]:
     return rows
 
 
-ABUSE_KINDS = ("threat", "hate", "insult", "harassment", "sexual")
 SHARED_FILES = ("HateDay-french.csv", "RTP-LX-french.csv", "ToxiFrenchBalanced.csv")
 
 

@@ -112,6 +112,26 @@ class Report:
     mix_second_stage: Rate = Rate(0, 0)
 
 
+def frozen_measures(r: FrozenResult) -> list[tuple[str, str, Rate]]:
+    """What the frozen set says of one language, with the issue's target ("–": none)."""
+    n = sum(r.total.values())
+    return [
+        ("threats caught (hidden or reviewed)", "≥ 95%", r.rate(("threat",))),
+        ("identity hate caught", "≥ 90%", r.rate(("hate",))),
+        ("insults caught (staff, collective, body-shaming)", "≥ 90%", r.rate(INSULTS)),
+        ("harassment caught", "–", r.rate(("harassment",))),
+        ("sexual harassment caught", "–", r.rate(("sexual",))),
+        ("spam caught", "≥ 90%", r.rate(("spam",))),
+        ("civil criticism hidden", "0", r.action_rate("criticism", "hide")),
+        ("civil criticism answered first", "≥ 90%", r.rate(("criticism",))),
+        ("questions sorted as questions", "≥ 95%", r.rate(("question",))),
+        ("praise sorted as praise", "–", r.rate(("praise",))),
+        ("neutral sorted as other", "–", r.rate(("neutral",))),
+        ("language right", "≥ 98%", Rate(r.language_right, n)),
+        ("read by the second stage", "–", Rate(r.second_stage, n)),
+    ]
+
+
 def _family_caught(comment: frozen.Comment, p: Prediction) -> bool:
     """Abuse is caught when it is hidden or sent to review, whatever kind it is given."""
     expected = frozen.EXPECTED[comment.written_as]
@@ -210,19 +230,8 @@ def evaluate(
 def as_text(report: Report) -> str:
     lines = [f"model {report.model_version}", f"frozen set sha256 {report.digest}"]
     for lang, r in report.frozen.items():
-        lines.append(f"frozen {lang}: threats caught {r.rate(('threat',))}")
-        lines.append(f"frozen {lang}: identity hate caught {r.rate(('hate',))}")
-        lines.append(f"frozen {lang}: insults caught {r.rate(INSULTS)}")
-        lines.append(f"frozen {lang}: harassment caught {r.rate(('harassment',))}")
-        lines.append(f"frozen {lang}: sexual caught {r.rate(('sexual',))}")
-        lines.append(f"frozen {lang}: spam caught {r.rate(('spam',))}")
-        lines.append(f"frozen {lang}: criticism hidden {r.action_rate('criticism', 'hide')}")
-        lines.append(f"frozen {lang}: criticism answered first {r.rate(('criticism',))}")
-        lines.append(f"frozen {lang}: questions {r.rate(('question',))}")
-        lines.append(f"frozen {lang}: praise {r.rate(('praise',))}, neutral {r.rate(('neutral',))}")
-        n = sum(r.total.values())
-        lines.append(f"frozen {lang}: language {Rate(r.language_right, n)}")
-        lines.append(f"frozen {lang}: second stage read {Rate(r.second_stage, n)}")
+        for label, target, rate in frozen_measures(r):
+            lines.append(f"frozen {lang}: {label} {rate} (target {target})")
     if report.mix_second_stage.n:
         lines.append(f"inbox mix: second stage read {report.mix_second_stage}")
     for lang, f1 in report.macro_f1_by_lang.items():
@@ -235,7 +244,3 @@ def as_text(report: Report) -> str:
             f", precision {s.precision}, recall {s.recall}"
         )
     return "\n".join(lines)
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "–"

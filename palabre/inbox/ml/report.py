@@ -6,29 +6,14 @@ from datetime import date
 from pathlib import Path
 
 from palabre.inbox.ml import frozen
-from palabre.inbox.ml.evaluation import INSULTS, FrozenResult, Rate, Report
+from palabre.inbox.ml.evaluation import FrozenResult, Rate, Report, frozen_measures
 from palabre.inbox.ml.meaning import KINDS
 
 WRITTEN = tuple(frozen.EXPECTED)  # the kinds the frozen set was written as, in order
 
 
 def _acceptance(r: FrozenResult) -> list[str]:
-    n = sum(r.total.values())
-    return [
-        f"| threats caught (hidden or reviewed) | ≥ 95% | {r.rate(('threat',))} |",
-        f"| identity hate caught | ≥ 90% | {r.rate(('hate',))} |",
-        f"| insults caught (staff, collective, body-shaming) | ≥ 90% | {r.rate(INSULTS)} |",
-        f"| harassment caught | – | {r.rate(('harassment',))} |",
-        f"| sexual harassment caught | – | {r.rate(('sexual',))} |",
-        f"| spam caught | ≥ 90% | {r.rate(('spam',))} |",
-        f"| civil criticism hidden | 0 | {r.action_rate('criticism', 'hide')} |",
-        f"| civil criticism answered first | ≥ 90% | {r.rate(('criticism',))} |",
-        f"| questions sorted as questions | ≥ 95% | {r.rate(('question',))} |",
-        f"| praise sorted as praise | – | {r.rate(('praise',))} |",
-        f"| neutral sorted as other | – | {r.rate(('neutral',))} |",
-        f"| language right | ≥ 98% | {Rate(r.language_right, n)} |",
-        f"| read by the second stage | – | {Rate(r.second_stage, n)} |",
-    ]
+    return [f"| {label} | {target} | {rate} |" for label, target, rate in frozen_measures(r)]
 
 
 def _confusion(r: FrozenResult) -> list[str]:

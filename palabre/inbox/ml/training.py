@@ -25,7 +25,7 @@ REVIEW_THRESHOLD = 0.5
 HIDE_PRECISION = 0.95
 HIDE_CIVIL_SHARE = 0.005
 HIDE_FLOOR = 0.8
-CIVIL_SOURCES = ("civil-fr", "civil-en", "toxifrench-balanced")
+CIVIL_SOURCES = ("civil-fr", "civil-en", "toxifrenchbalanced")  # datasets.toxifrench names
 
 Progress = Callable[[str], None]
 

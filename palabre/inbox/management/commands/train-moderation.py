@@ -15,6 +15,7 @@ from palabre.accounts.models import Workspace
 from palabre.inbox.ml import datasets, embeddings, meaning
 from palabre.inbox.ml.classifier import base_meaning, base_model
 from palabre.inbox.ml.fast_kinds import fit_fast_kinds
+from palabre.inbox.ml.language import detect
 from palabre.inbox.ml.meaning_training import (
     PROJECT,
     adjust_meaning,
@@ -36,12 +37,6 @@ def _fingerprint_meaning(model: meaning.MeaningModel) -> str:
     thresholds = json.dumps(model.thresholds, sort_keys=True).encode()
     digest = hashlib.sha256(model.abuse_coef.tobytes() + model.kind_coef.tobytes() + thresholds)
     return digest.hexdigest()[:8]
-
-
-def _lang(text: str) -> str:
-    from palabre.inbox.ml.language import detect
-
-    return detect(text)
 
 
 class Command(BaseCommand):
@@ -111,7 +106,7 @@ class Command(BaseCommand):
         stamp = timezone.now().strftime("%Y%m%d%H%M")
         model = adjust(base, texts, labels, version=f"{slug}-{stamp}")
         model.version = f"{slug}-{stamp}-{_fingerprint(model)}"
-        langs = [_lang(t) for t in texts]
+        langs = [detect(t) for t in texts]
         x = meaning.features(texts, langs)
         stage2 = adjust_meaning(base_meaning(), x, labels, version=f"{slug}-e5-{stamp}")
         model.save(workspace_model_dir(workspace))

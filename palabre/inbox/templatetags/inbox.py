@@ -128,10 +128,8 @@ def _score(text: str) -> str:
 
 
 def _kind(key: str) -> str:
-    try:
-        return str(AbuseKind(key).label).lower()
-    except ValueError:
-        return key
+    """A kind inside a sentence: "menace", "insulte"."""
+    return _kind_name(key).lower()
 
 
 @register.filter
@@ -186,6 +184,7 @@ def kinds_read(scores: dict | None) -> str:
 
 
 def _kind_name(key: str) -> str:
+    """A kind as a label: an abuse kind's or a category's, else the key itself."""
     for choices in (AbuseKind, Category):
         if key in choices.values:
             return str(choices(key).label)

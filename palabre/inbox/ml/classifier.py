@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from palabre.inbox.ml import language, lexicon, meaning, signals
+from palabre.inbox.ml import combiner, language, lexicon, meaning, signals
 from palabre.inbox.ml.meaning import (
     ABUSE_KINDS,
     CIVIL_KINDS,
@@ -42,13 +42,16 @@ SAFE_KINDS = ("question", "praise", "other")
 SAFE = [KINDS.index(k) for k in SAFE_KINDS]
 SURE_SAFE = 0.5
 SURE_ABUSE = 0.5
-# The second stage reads the kinds: an abuse kind this likely goes to review at least.
+# The second stage reads the kinds: an abuse kind this likely goes to review at least
+# (models trained before the combination of both stages, and list hits).
 KIND_REVIEW = 0.5
+# Both stages' readings combined (combiner.py, fitted with both classes weighing the same):
+# at least this, a person reviews the comment as abuse.
+COMBINED_REVIEW = 0.5
 # A machine hides a threat or identity hate only when both stages agree it is abuse: the
 # mean of their abuse scores at least this, besides the kind's own high-precision threshold.
 HIDE_ABUSE = 0.7
 THREAT_REVIEW = 0.3  # threats must never be missed: a lower bar, a person decides
-FAST_WEIGHT = 0.6  # in the blend of the two stages' kinds (see _blend_kinds)
 BLEND = 0.5  # the abuse score of a comment both stages read: the mean of their two scores
 
 
@@ -152,7 +155,12 @@ def _read_again(readings: list[_Reading], guesses: np.ndarray, stage2: MeaningMo
         cues=np.stack([r.cues() for r in readings]),
     )
     a2, own, shipped = stage2.abuse(x), stage2.kinds(x), stage2.base_abuse(x)
-    kinds = _blend_kinds(own, guesses) if guesses.shape[1] else own
+    kinds = meaning.blend_kinds(own, guesses) if guesses.shape[1] else own
+    combined = np.full(len(readings), np.nan)
+    if stage2.combiner:
+        fast = np.asarray([r.abuse for r in readings])
+        z = combiner.inputs(fast, a2, kinds)
+        combined = combiner.abusive(stage2.combiner, z, [r.lang for r in readings])
     for row, r in enumerate(readings):
         r.second = _SecondReading(
             model=stage2,
@@ -160,6 +168,7 @@ def _read_again(readings: list[_Reading], guesses: np.ndarray, stage2: MeaningMo
             shipped_abuse=float(shipped[row]),
             kinds=dict(zip(KINDS, map(float, kinds[row]), strict=True)),
             own=dict(zip(KINDS, map(float, own[row]), strict=True)),
+            combined=None if np.isnan(combined[row]) else float(combined[row]),
         )
 
 
@@ -167,15 +176,6 @@ def _readable(text: str) -> str:
     """What the engines can read: no NUL (the embedding engine stops at one), no lone
     surrogate (it cannot be encoded), whatever a network or a JSON line sent."""
     return text.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
-
-
-def _blend_kinds(meaning_kinds: np.ndarray, fast_kinds: np.ndarray) -> np.ndarray:
-    """Both stages' views of the kind, a weighted geometric mean: the words the fast
-    head knows and the meaning the embedding carries correct each other's mistakes."""
-    logs = (1 - FAST_WEIGHT) * np.log(meaning_kinds + 1e-9) + FAST_WEIGHT * np.log(
-        fast_kinds + 1e-9
-    )
-    return meaning.softmax(logs)
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,7 @@ class _SecondReading:
     shipped_abuse: float  # its abuse head as shipped: what hiding is decided on
     kinds: dict[str, float]  # blended with the fast kinds head
     own: dict[str, float]  # its kinds alone (its hiding thresholds were chosen on them)
+    combined: float | None  # p(abusive) from both stages (combiner.py), None in older models
 
 
 @dataclass
@@ -370,9 +371,17 @@ def _decide_meaning(r: _Reading, second: _SecondReading, abuse: float) -> Decide
         return "criticism", "answer_first", "criticism", ""
     if kinds["threat"] >= THREAT_REVIEW:
         return "abuse", "review", f"threat {kinds['threat']:.2f}", "threat"
-    if abusive >= KIND_REVIEW or abuse >= r.model.threshold("review", r.lang):
+    if _reads_as_abuse(r, second, abusive, abuse):
         reason = f"{abuse_kind} {kinds[abuse_kind]:.2f}, abuse score {abuse:.2f}"
         return "abuse", "review", reason, abuse_kind
     if civil_kind in ("criticism", "question"):
         return civil_kind, "answer_first", civil_kind, ""
     return civil_kind, "none", civil_kind if civil_kind == "praise" else "", ""
+
+
+def _reads_as_abuse(r: _Reading, second: _SecondReading, abusive: float, abuse: float) -> bool:
+    """Abuse a person should see: both stages' readings combined as training fitted them;
+    a model trained before the combination keeps the fixed rule."""
+    if second.combined is None:
+        return abusive >= KIND_REVIEW or abuse >= r.model.threshold("review", r.lang)
+    return second.combined >= COMBINED_REVIEW

@@ -16,6 +16,7 @@ from palabre.inbox.ml.meaning import ABUSE_KINDS
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_DATASETS = Path(__file__).resolve().parents[4] / "shared" / "datasets"
+PROJECT = ("kinds-", "civil-")  # sources the project wrote: they set the kinds' meaning
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from palabre.inbox.ml import features
 from palabre.inbox.ml.meaning import KINDS, softmax
-from palabre.inbox.ml.meaning_training import fit_kinds
+from palabre.inbox.ml.training import fit_kinds
 
 ARRAYS = "fast_kinds.npz"
 C = 4.0

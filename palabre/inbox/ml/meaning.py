@@ -3,8 +3,8 @@
 Two logistic heads on the e5 vector plus a few readable signals (a question mark, the
 complaint and praise cues, the spam evidence, the tone):
 - `abuse`: is it abusive at all (trained on every dataset, like the fast model);
-- `kinds`: which of the ten kinds a person acts on (trained on the rows whose kind is
-  known: the project's own comments, MLMA's and Davidson's hate/offensive labels).
+- `kinds`: which of the ten kinds a person acts on (trained on the project's own comments,
+  the only rows whose kind is known for every kind).
 A workspace's decisions move the abuse head through `shift` (see training.adjust_meaning).
 Stored as arrays and JSON only, like the fast model.
 """
@@ -37,6 +37,7 @@ ABUSE_KINDS = KINDS[:5]
 CIVIL_KINDS = ("criticism", "question", "praise", "other")
 # Only these may be hidden by a machine, and only at high precision (issue 18, rule 3).
 HIDING_KINDS = ("threat", "hate")
+FAST_WEIGHT = 0.6  # the fast kinds head's share in the blend of both stages' kinds
 SCALE = 10.0  # e5 vectors are unit length: scaled so one regularisation fits both parts
 ARRAYS = "meaning.npz"
 META = "meaning.json"
@@ -101,6 +102,15 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def blend_kinds(meaning_kinds: np.ndarray, fast_kinds: np.ndarray) -> np.ndarray:
+    """Both stages' views of the kind, a weighted geometric mean: the words the fast
+    head knows and the meaning the embedding carries correct each other's mistakes."""
+    logs = (1 - FAST_WEIGHT) * np.log(meaning_kinds + 1e-9) + FAST_WEIGHT * np.log(
+        fast_kinds + 1e-9
+    )
+    return softmax(logs)
+
+
 @dataclass
 class MeaningModel:
     version: str
@@ -113,6 +123,9 @@ class MeaningModel:
     shift_coef: np.ndarray | None = None  # a workspace's move of the abuse head
     shift_bias: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+    # Per language, how both stages' readings combine into "abuse, to review" (combiner.py);
+    # None in a model trained before it existed: the fixed rule then decides.
+    combiner: dict[str, Any] | None = None
 
     def abuse(self, x: np.ndarray) -> np.ndarray:
         return sigmoid(self.abuse_logits(x))
@@ -152,6 +165,7 @@ class MeaningModel:
             "shift_bias": self.shift_bias,
             "kinds": list(KINDS),
             "thresholds": self.thresholds,
+            "combiner": self.combiner,
         }
         (directory / META).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
 
@@ -171,4 +185,5 @@ class MeaningModel:
                 shift_coef=arrays["shift"] if "shift" in arrays.files else None,
                 shift_bias=float(meta.get("shift_bias", 0.0)),
                 meta=meta,
+                combiner=meta.get("combiner"),
             )

@@ -10,9 +10,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from palabre.inbox.ml.datasets import Row, bucket
-from palabre.inbox.ml.meaning import HIDING_KINDS, KINDS, MeaningModel
-from palabre.inbox.ml.training import Progress, prior_shift, weights
+from palabre.inbox.ml import combiner, features
+from palabre.inbox.ml.datasets import PROJECT, Row, bucket
+from palabre.inbox.ml.fast_kinds import fit_fast_kinds
+from palabre.inbox.ml.meaning import HIDING_KINDS, KINDS, MeaningModel, blend_kinds
+from palabre.inbox.ml.model import sigmoid
+from palabre.inbox.ml.training import Progress, fit_abuse, fit_kinds, prior_shift, weights
 
 C = 1.0
 FOLDS = 5
@@ -22,7 +25,6 @@ HIDE_PRECISION = 0.99
 HIDE_CIVIL_SHARE = 0.002
 HIDE_FLOOR = 0.7
 MIN_HIDDEN = 10
-PROJECT = ("kinds-", "civil-")  # sources the project wrote: they set the kinds' meaning
 # Davidson is large: a fixed third of its training rows is enough for the embedding heads.
 DAVIDSON_SHARE = 30
 
@@ -44,20 +46,6 @@ def _fit_binary(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray
     model = LogisticRegression(C=C, max_iter=3000)
     model.fit(x, y, sample_weight=w)
     return model.coef_.ravel().astype(np.float32), float(model.intercept_[0])
-
-
-def fit_kinds(
-    x: np.ndarray | sp.csr_matrix, labels: list[str], w: np.ndarray, *, c: float = C
-) -> tuple[np.ndarray, np.ndarray]:
-    """A multinomial head over KINDS: weights (len(KINDS), features) and biases."""
-    y = np.asarray([KINDS.index(label) for label in labels])
-    model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(x, y, sample_weight=w)
-    coef = np.zeros((len(KINDS), x.shape[1]), dtype=np.float32)
-    bias = np.full(len(KINDS), -30.0, dtype=np.float32)  # a kind never seen stays impossible
-    coef[model.classes_] = model.coef_
-    bias[model.classes_] = model.intercept_
-    return coef, bias
 
 
 @dataclass(frozen=True)
@@ -87,24 +75,58 @@ def fit_heads(x: np.ndarray, rows: list[Row]) -> Heads:
     known = [i for i, r in enumerate(rows) if r.label in KINDS and r.source.startswith(PROJECT)]
     kind_rows = [rows[i] for i in known]
     labels = [r.label for r in kind_rows]
-    kind_coef, kind_bias = fit_kinds(x[known], labels, kind_weights(kind_rows))
+    kind_coef, kind_bias = fit_kinds(x[known], labels, kind_weights(kind_rows), c=C)
     return Heads(abuse_coef, abuse_bias, kind_coef, kind_bias)
 
 
-def _out_of_fold(
-    x: np.ndarray, rows: list[Row], progress: Progress
-) -> tuple[np.ndarray, np.ndarray]:
-    """Kind probabilities for every row from a model that never saw it (5 folds)."""
+@dataclass(frozen=True)
+class OutOfFold:
+    """Every row's reading by models that never saw it (5 folds): both stages."""
+
+    kinds: np.ndarray  # the second stage's own kinds
+    abuse: np.ndarray  # the second stage's abuse head
+    fast_abuse: np.ndarray  # the fast stage's abuse head
+    fast_kinds: np.ndarray  # the fast stage's kinds head
+
+    def combiner_inputs(self) -> np.ndarray:
+        blended = blend_kinds(self.kinds, self.fast_kinds)
+        return combiner.inputs(self.fast_abuse, self.abuse, blended)
+
+
+def _out_of_fold(x: np.ndarray, rows: list[Row], progress: Progress) -> OutOfFold:
     fold = np.asarray([bucket("fold:" + r.text) % FOLDS for r in rows])
-    kinds = np.zeros((len(rows), len(KINDS)))
-    abuse = np.zeros(len(rows))
+    n = len(rows)
+    found = OutOfFold(
+        np.zeros((n, len(KINDS))), np.zeros(n), np.zeros(n), np.zeros((n, len(KINDS)))
+    )
+    counts = features.counts([r.text for r in rows])
     for k in range(FOLDS):
         train, test = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         progress(f"fold {k + 1}/{FOLDS}: {len(train)} rows")
-        model = fit_heads(x[train], [rows[i] for i in train]).model("fold", {"hide": {}})
-        kinds[test] = model.kinds(x[test])
-        abuse[test] = model.abuse(x[test])
-    return kinds, abuse
+        train_rows = [rows[i] for i in train]
+        model = fit_heads(x[train], train_rows).model("fold", {"hide": {}})
+        found.kinds[test] = model.kinds(x[test])
+        found.abuse[test] = model.abuse(x[test])
+        found.fast_abuse[test], found.fast_kinds[test] = _fast_stage(counts, train, test, rows)
+    return found
+
+
+def _fast_stage(
+    counts: sp.csr_matrix, train: np.ndarray, test: np.ndarray, rows: list[Row]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The fast stage fitted on `train` (its abuse head, and its kinds head on the
+    project's rows), read on `test`."""
+    train_rows = [rows[i] for i in train]
+    idf = features.fit_idf(counts[train])
+    x_train, x_test = features.tfidf(counts[train], idf), features.tfidf(counts[test], idf)
+    y = np.asarray([r.abusive for r in train_rows])
+    abuse = fit_abuse(x_train, y, weights(train_rows))
+    known = [
+        i for i, r in enumerate(train_rows) if r.label in KINDS and r.source.startswith(PROJECT)
+    ]
+    kind_rows = [train_rows[i] for i in known]
+    kinds = fit_fast_kinds(x_train[known], [r.label for r in kind_rows], kind_weights(kind_rows))
+    return sigmoid(abuse.logits(x_test)), kinds.probabilities(x_test)
 
 
 def _hide_threshold(
@@ -144,12 +166,16 @@ def choose_hide_thresholds(kinds: np.ndarray, abuse: np.ndarray, rows: list[Row]
 def train_meaning(
     x: np.ndarray, rows: list[Row], *, version: str, progress: Progress
 ) -> MeaningModel:
-    kinds, abuse = _out_of_fold(x, rows, progress)
-    thresholds = choose_hide_thresholds(kinds, abuse, rows)
+    found = _out_of_fold(x, rows, progress)
+    thresholds = choose_hide_thresholds(found.kinds, found.abuse, rows)
     progress(f"hiding thresholds: {thresholds}")
+    y = np.asarray([r.abusive for r in rows])
+    langs = [r.lang for r in rows]
+    combination = combiner.fit(found.combiner_inputs(), y, weights(rows), langs)
+    progress(f"combination of both stages: {combination}")
     sources = Counter(r.source for r in rows)
     meta = {"training_rows": dict(sorted(sources.items()))}
-    return fit_heads(x, rows).model(version, thresholds, meta=meta)
+    return fit_heads(x, rows).model(version, thresholds, meta=meta, combiner=combination)
 
 
 def adjust_meaning(
@@ -162,5 +188,10 @@ def adjust_meaning(
     meta = base.meta | {"base_version": base.version, "workspace_labels": len(labels)}
     heads = Heads(base.abuse_coef, base.abuse_bias, base.kind_coef, base.kind_bias)
     return heads.model(
-        version, base.thresholds, shift_coef=shift.astype(np.float32), shift_bias=bias, meta=meta
+        version,
+        base.thresholds,
+        shift_coef=shift.astype(np.float32),
+        shift_bias=bias,
+        meta=meta,
+        combiner=base.combiner,
     )

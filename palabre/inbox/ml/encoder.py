@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 Floats = npt.NDArray[np.float32]
 
@@ -47,7 +48,16 @@ def encode(texts: list[str]) -> Floats:
         return np.zeros((0, DIM), dtype=np.float32)
     with _loading:  # functools.cache alone may build the model twice under threads
         model = _model()
-    return model.encode(texts)
+    # One BLAS thread: with OpenBLAS's own threads on a machine whose other core is busy
+    # (a worker beside the web server), the same products took twice the time for comments
+    # and ten times for a 1,000-token text. Workers scale by processes instead.
+    with _blas().limit(limits=1, user_api="blas"):
+        return model.encode(texts)
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 @cache

@@ -9,7 +9,7 @@ rules take. Everything runs offline on the CPU, in batches, in two stages:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,6 @@ CATEGORIES = ("abuse", "spam", "criticism", "question", "praise", "other")
 ACTIONS = ("hide", "review", "answer_first", "none")
 SPAM_REVIEW = 0.6
 SPAM_HIDE = 0.9
-NEGATIVE = -0.4  # VADER compound at or below which a comment reads as a complaint
 # Up to this abuse score, a comment that reads as a complaint is criticism to answer; above
 # it, a person reviews it (still never hidden by a machine).
 CRITICISM_CEILING = 0.8
@@ -64,7 +63,7 @@ class Prediction:
     abuse_kind: str  # threat, hate, insult, harassment, sexual ("" when not abuse)
     hate: float
     spam: float
-    sentiment: float
+    sentiment: float | None  # VADER's tone, read only where a decision needs it
     is_question: bool
     is_praise: bool
     lexicon: str  # the kind of lexicon entry that matched, or ""
@@ -82,11 +81,12 @@ class Prediction:
             "abuse": round(self.abuse, 4),
             "hate": round(self.hate, 4),
             "spam": round(self.spam, 4),
-            "sentiment": round(self.sentiment, 4),
             "question": self.is_question,
             "praise": self.is_praise,
             "lexicon": self.lexicon,
         }
+        if self.sentiment is not None:
+            found["sentiment"] = round(self.sentiment, 4)
         if self.kinds:
             found["kinds"] = {k: round(v, 4) for k, v in self.kinds.items()}
         return found
@@ -200,7 +200,6 @@ class _Reading:
     hate: float
     hit: lexicon.Entry | None
     spam: signals.Spam
-    mood: float
     question: bool
     complaint_cue: bool  # the words of a complaint (signals.is_complaint)
     praise_cue: bool  # the words of praise (signals.is_praise)
@@ -209,16 +208,15 @@ class _Reading:
     fast_only: bool  # no second stage: the fast stage's abuse score decides alone
     second: _SecondReading | None = None
 
+    @cached_property
+    def mood(self) -> float:
+        """The tone, read only for the comments the second stage reads (one of its cues):
+        VADER costs as much as the rest of the fast stage together."""
+        return signals.sentiment(self.text, self.lang)
+
     @property
     def praise(self) -> bool:
         return self.praise_cue and not self.complaint_cue
-
-    @property
-    def complaint(self) -> bool:
-        # A negative tone alone makes a complaint only when nothing else explains it.
-        return self.complaint_cue or (
-            self.mood <= NEGATIVE and not self.question and not self.praise
-        )
 
     def cues(self) -> np.ndarray:
         """The readable cues the second stage weighs, as the fast stage already read them."""
@@ -267,7 +265,7 @@ class _Reading:
             abuse_kind=kind,
             hate=self.hate,
             spam=self.spam.score,
-            sentiment=self.mood,
+            sentiment=None if self.second is None else self.mood,
             is_question=self.question,
             is_praise=self.praise,
             lexicon=self.hit.kind if self.hit else "",
@@ -296,7 +294,6 @@ def _read(
         hate=hate,
         hit=lexicon.match(folded),
         spam=signals.spam(text, folded),
-        mood=signals.sentiment(text, lang),
         question=signals.is_question(folded),
         complaint_cue=signals.is_complaint(folded),
         praise_cue=signals.is_praise(folded),

@@ -28,14 +28,6 @@ def sentiment(text: str, lang: str) -> float:
     return float(_vader("fr" if lang == "fr" else "en").polarity_scores(text)["compound"])
 
 
-def sentiment_label(score: float) -> str:
-    if score <= -0.05:
-        return "negative"
-    if score >= 0.05:
-        return "positive"
-    return "neutral"
-
-
 def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 

@@ -85,7 +85,14 @@ def test_language_detection_handles_short_comments() -> None:
 def test_every_prediction_names_its_model_and_scores() -> None:
     [p] = classify(["Bonjour, une question sur ma commande ?"])
     assert p.model_version.startswith(base_model().version)
-    assert set(p.scores()) >= {"abuse", "spam", "sentiment", "question"}
+    assert set(p.scores()) >= {"abuse", "spam", "question"}
+
+
+def test_the_tone_is_read_where_the_second_stage_reads() -> None:
+    """VADER's tone is one of the second stage's cues, read only for the comments it reads."""
+    [sure, unsure] = classify(["Merci beaucoup, c'était délicieux !", "Je suis déçue, vraiment."])
+    assert not sure.kinds and "sentiment" not in sure.scores()
+    assert unsure.kinds and unsure.scores()["sentiment"] < 0
 
 
 def test_a_saved_model_loads_back_identical(tmp_path: Path) -> None:
@@ -159,7 +166,7 @@ def test_classify_command_answers_each_line_in_order() -> None:
     assert "error" in out[1] and "error" in out[3]
     assert out[2]["category"] == "abuse" and out[2]["action"] == "review"
     assert out[4]["category"] == "praise" and out[4]["action"] == "none"
-    assert set(out[0]["scores"]) >= {"abuse", "spam", "sentiment"}
+    assert set(out[0]["scores"]) >= {"abuse", "spam"}
 
 
 @pytest.fixture(scope="module")

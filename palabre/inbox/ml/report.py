@@ -184,7 +184,12 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         "different writers from the same brief: figures on it are likely better than on a "
         "real inbox. Each workspace's decisions improve its own model.",
         "- The ten kinds are learnt from the project's comments only; the datasets teach "
-        "abusive or not.",
+        "abusive or not. Out of fold (5 folds) the kinds head sorts about 87% of those "
+        "comments right in each language. A bigger head does not do better (a one-layer "
+        "network of 256 or 512 units, three seeds averaged: 87.3–87.4% fr, 86.5–86.7% en, "
+        "against 87.6% and 86.8%), nor does fine-tuning e5's top two layers with the head "
+        "(one fold, three epochs: 86.8–88.0% fr, 86.4–87.0% en, against 88.5% and 86.3%): "
+        "neither is shipped.",
         "- A list hit (a threat, a slur, a hate slogan) is read again for its meaning: "
         "quoted in a complaint and read as one, it goes to a person. But both stages often "
         "read a quoted hate slogan (\"he told my wife 'go back to your country'\") as hate, "

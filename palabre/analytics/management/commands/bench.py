@@ -15,7 +15,7 @@ from palabre.networks.kinds import NETWORKS
 
 
 class Command(BaseCommand):
-    help = "Benchmark data. `seed` builds a workspace with months of history (see docs/metrics.md)."
+    help = "Build the benchmarks' data. `seed` builds a workspace with months of history (see docs/metrics.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -11,8 +11,9 @@ from palabre.lib import crypto
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt stored credentials and two-factor secrets with the first key of "
-        "PALABRE_ENCRYPTION_KEYS. Put the new key first, run this, then remove the old key."
+        "Re-encrypt stored secrets with the newest key. Credentials and two-factor secrets "
+        "are encrypted again with the first key of PALABRE_ENCRYPTION_KEYS. Put the new key "
+        "first, run this, then remove the old key."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -16,7 +16,7 @@ BATCH = 512
 
 class Command(BaseCommand):
     help = (
-        'Read JSON lines {"text": ...} on stdin; write one JSON line per input, in order, with '
+        'Classify comments as the inbox does. Reads JSON lines {"text": ...} on stdin; write one JSON line per input, in order, with '
         "lang, category, scores and the action the default rules take with the base model."
     )
 

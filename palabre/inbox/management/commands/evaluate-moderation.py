@@ -16,7 +16,7 @@ from palabre.inbox.ml.report import write_markdown
 
 class Command(BaseCommand):
     help = (
-        "Measure the shipped model on the frozen evaluation set (data/eval/) and on the "
+        "Measure the moderation model. The shipped model, on the frozen evaluation set (data/eval/) and on the "
         "held-out part of the shared datasets: per language and kind, precision and recall "
         "with 95% intervals, and how much civil content would be hidden. --write updates "
         "docs/moderation.md."

@@ -41,7 +41,7 @@ def _fingerprint_meaning(model: meaning.MeaningModel) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Train the moderation model: the base model from the datasets (shipped in the "
+        "Train the moderation model. The base model from the datasets (shipped in the "
         "package), or with --workspace, that workspace's model from its moderators' decisions."
     )
 

@@ -15,7 +15,7 @@ from palabre.publishing.rules import NETWORKS
 
 class Command(BaseCommand):
     help = (
-        "Check one post text (stdin) as NETWORK counts it and print a JSON object; with --batch, "
+        "Check a post's text as its network counts it. One text (stdin) as NETWORK counts it and print a JSON object; with --batch, "
         'read JSON lines {"network": …, "text": …} and print one JSON line each, in order.'
     )
 

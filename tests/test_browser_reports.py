@@ -69,7 +69,8 @@ def test_the_client_reads_the_reports_and_downloads_the_pdf(
     with page.expect_download() as info:
         page.locator("#table-channels a[download]").click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
-    rows = list(csv.reader(StringIO(text)))
+    assert text.startswith("\ufeff")  # so that Excel reads the accents right
+    rows = list(csv.reader(StringIO(text.removeprefix("\ufeff")), delimiter=";"))  # French
     assert rows[0][:3] == ["Canal", "Réseau", "Abonnés"]  # text cells quoted, read back as text
     assert len(rows) == 8  # a header and the demo's seven channels
     page.close()

@@ -89,4 +89,4 @@ def community_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 ", ".join(f"{i.network}: {i.handle}" for i in c.identities.all()),
             ]
         )
-    return download(f"palabre-{slug}-community.csv", table.csv())
+    return download(f"palabre-{slug}-community.csv", table.csv(tz=membership.workspace.tzinfo))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.utils import formats
@@ -17,7 +17,7 @@ from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
 from palabre.analytics.models import CommunityDay
 from palabre.inbox.models import Contact, Stage
-from palabre.lib.csvsafe import csv_text
+from palabre.lib.csvsafe import csv_text, date_cell
 from palabre.lib.durations import duration_text
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category
@@ -56,23 +56,24 @@ class Table:
             for row, key in zip(self.rows, keys, strict=True)
         ]
 
-    def csv(self) -> str:
+    def csv(self, *, tz: tzinfo) -> str:
+        """The whole table in the reader's spreadsheet style, dates in `tz` (the workspace's)."""
         return csv_text(
             [c.label for c in self.columns],
             (
-                [_csv_value(c, v) for c, v in zip(self.columns, row, strict=True)]
+                [_csv_value(c, v, tz) for c, v in zip(self.columns, row, strict=True)]
                 for row in self.rows
             ),
         )
 
 
-def _csv_value(column: Column, value: object) -> object:
+def _csv_value(column: Column, value: object, tz: tzinfo) -> object:
     if value is None:
         return ""
     if column.kind == "text":
         return str(value)  # a name such as "-1" stays text; csv_text keeps it from running
     if column.kind == "date" and isinstance(value, datetime | date):
-        return value.isoformat()
+        return date_cell(value, tz)
     if isinstance(value, float):
         return round(value, 6)
     return value

@@ -52,7 +52,7 @@ def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     if found is None:
         raise Http404
     name = f"palabre-{slug}-{table}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.csv"
-    return download(name, found.csv())
+    return download(name, found.csv(tz=membership.workspace.tzinfo))
 
 
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:

@@ -21,7 +21,7 @@ from palabre.inbox.forms import InboxSettingsForm, RuleForm, SavedReplyForm, Ver
 from palabre.inbox.models import ModerationEvent, ModerationRule, SavedReply
 from palabre.inbox.views import rights
 from palabre.lib.concurrency import StaleVersion
-from palabre.lib.csvsafe import csv_writer
+from palabre.lib.csvsafe import csv_writer, date_cell
 from palabre.lib.downloads import download
 
 
@@ -173,7 +173,7 @@ def _log_csv(workspace: Workspace, events: object) -> HttpResponse:
         item = e.interaction
         writer.writerow(
             (
-                timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                date_cell(e.created_at, workspace.tzinfo),
                 e.action,
                 e.by,
                 e.reason,

@@ -10,16 +10,24 @@ drop before reading the cell, and at the full-width forms of the four signs.
 
 Numbers (int, float, Decimal) are written as numbers, unquoted, so a sheet can add them
 up; a negative number is a number, not a formula. Everything else is text.
+
+A file opens cleanly in the reader's spreadsheet: in French, cells split on `;` and
+decimals written with a comma (what a French Excel or LibreOffice expects); in English, `,`
+and a point. Files start with a UTF-8 byte order mark (lib.downloads), without which Excel
+reads "Léa" as "LÃ©a"; dates are written by `date_cell`, in the workspace's time zone.
 """
 
 from __future__ import annotations
 
-import csv
 import io
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 # The first characters that make a cell a formula; U+FF1D/FF0B/FF0D/FF20 are the
@@ -42,33 +50,80 @@ def safe_cell(value: object) -> Cell:
     return "'" + text if stripped[:1] in FORMULA_STARTS else text
 
 
-class CsvWriter:
-    """csv.writer's `writerow`/`writerows`, each cell through `safe_cell`, text quoted."""
+@dataclass(frozen=True)
+class CsvStyle:
+    delimiter: str
+    decimal: str
 
-    def __init__(self, out: _Writable) -> None:
-        # QUOTE_NONNUMERIC quotes every str and leaves the numbers bare.
-        self._writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
+
+FRENCH = CsvStyle(";", ",")
+ENGLISH = CsvStyle(",", ".")
+
+
+def style_for(lang: str | None = None) -> CsvStyle:
+    """The spreadsheet conventions of `lang`, by default the active language (the reader's)."""
+    lang = lang or translation.get_language() or "en"
+    return FRENCH if lang.startswith("fr") else ENGLISH
+
+
+def date_cell(value: datetime | date, tz: tzinfo) -> str:
+    """A date or a moment as spreadsheets read it: in `tz`, to the second, no offset."""
+    if isinstance(value, datetime):
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+    return value.isoformat()
+
+
+class CsvWriter:
+    """`writerow`/`writerows` as csv.writer's: each cell through `safe_cell`, text quoted,
+    numbers bare in the style's decimals. Written by hand because the csv module can
+    neither write a decimal comma unquoted nor quote text and leave such numbers bare."""
+
+    def __init__(self, out: _Writable, style: CsvStyle) -> None:
+        self._out = out
+        self._style = style
 
     def writerow(self, row: Iterable[object]) -> None:
-        self._writer.writerow([safe_cell(value) for value in row])
+        cells = [self._cell(safe_cell(value)) for value in row]
+        self._out.write(self._style.delimiter.join(cells) + "\r\n")
 
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)
 
+    def _cell(self, value: Cell) -> str:
+        if isinstance(value, str):
+            return '"' + value.replace('"', '""') + '"'
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            return f'"{value}"'  # nan and inf: no spreadsheet reads them as numbers
+        digits = format(Decimal(str(value)), "f")  # 1e-05 -> 0.00001: no exponent
+        return digits.replace(".", self._style.decimal)
 
-def csv_writer(out: _Writable) -> CsvWriter:
-    """A writer into `out` (a StringIO, or an HttpResponse from lib.downloads.download)."""
-    return CsvWriter(out)
+
+def csv_writer(out: _Writable, style: CsvStyle | None = None) -> CsvWriter:
+    """A writer into `out` (a StringIO, or an HttpResponse from lib.downloads.download), in
+    the reader's style unless one is given."""
+    return CsvWriter(out, style or style_for())
 
 
-def csv_text(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
+def csv_text(
+    header: Iterable[object], rows: Iterable[Iterable[object]], style: CsvStyle | None = None
+) -> str:
     """A whole CSV as text: the header line, then the rows."""
     out = io.StringIO()
-    writer = csv_writer(out)
+    writer = csv_writer(out, style)
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
+
+
+def detect_delimiter(first_line: str) -> str:
+    """The delimiter of a file people send: `;` (French spreadsheets), a tab, or `,`: the
+    one its header line holds most of (quoted parts aside)."""
+    unquoted = first_line.split('"')[::2]
+    counts = {d: sum(part.count(d) for part in unquoted) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
 
 
 def unreadable_line() -> str:

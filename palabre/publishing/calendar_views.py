@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.models import User, Workspace
@@ -196,8 +197,11 @@ def posts_import(request: HttpRequest, slug: str) -> HttpResponse:
                 membership.workspace, cast(User, request.user), io.StringIO(text)
             )
             if imported:
-                messages.success(
-                    request, _("%(count)s posts imported as drafts.") % {"count": imported}
+                done = ngettext(
+                    "%(count)s post imported as a draft.",
+                    "%(count)s posts imported as drafts.",
+                    imported,
                 )
+                messages.success(request, done % {"count": imported})
     context = {"membership": membership, "report": report, "columns": csvio.IMPORT_COLUMNS}
     return render(request, "publishing/import.html", context)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
-from palabre.lib.csvsafe import csv_writer, unreadable_line
+from palabre.lib.csvsafe import csv_writer, detect_delimiter, unreadable_line
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostVariant
@@ -57,7 +57,9 @@ def export_posts(workspace: Workspace) -> str:
 def import_posts(
     workspace: Workspace, author: User, stream: IO[str]
 ) -> tuple[int, list[dict[str, Any]]]:
-    reader = csv.DictReader(stream)
+    text = stream.read().lstrip("\ufeff")
+    delimiter = detect_delimiter(text.split("\n", 1)[0])
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     try:
         fieldnames = reader.fieldnames
     except csv.Error:

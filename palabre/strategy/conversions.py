@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import Workspace
 from palabre.analytics.community import TAG_CUSTOMER
 from palabre.inbox.models import Contact, Identity
-from palabre.lib.csvsafe import unreadable_line
+from palabre.lib.csvsafe import detect_delimiter, unreadable_line
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.strategy.models import Conversion, ShortLink, Strategy, largest_amount
@@ -229,8 +229,7 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     except UnicodeDecodeError:
         return [], [_("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.")]
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","  # French spreadsheets use ;
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text), delimiter=detect_delimiter(first))
     try:
         header = [name.strip().lower() for name in reader.fieldnames or []]
     except csv.Error:  # the reader's own limit: a field over 128 KB

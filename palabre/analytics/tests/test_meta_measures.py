@@ -4,8 +4,6 @@ those that give none."""
 
 from __future__ import annotations
 
-import csv as csv_module
-import io
 from datetime import timedelta
 
 import pytest
@@ -19,6 +17,7 @@ from palabre.analytics.tables import channels_table, posts_table
 from palabre.channels import connectors
 from palabre.channels.models import Channel
 from palabre.inbox.tests.helpers import published
+from palabre.lib.tests.csvfiles import csv_rows
 from palabre.networks.base import AccountMetrics, PostMetrics
 from palabre.networks.demo.connector import DemoConnector
 from palabre.networks.registry import CONNECTORS
@@ -88,7 +87,7 @@ def test_the_reports_show_saves_and_video_views_and_a_dash_where_unknown(cast) -
     assert by_channel[instagram.channel.name]["video_views"] == "1,500"
     assert by_channel[bluesky.channel.name]["saves"] == "–"  # not 0
     assert by_channel[bluesky.channel.name]["video_views"] == "–"
-    header, *lines = list(csv_module.reader(io.StringIO(table.csv())))
+    header, *lines = csv_rows(table.csv(tz=cast.workspace.tzinfo))
     saves, views = header.index("Saves"), header.index("Video views")
     assert sorted((line[saves], line[views]) for line in lines) == [("", ""), ("12", "1500")]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import pytest
@@ -11,6 +9,7 @@ from django.test import Client
 
 from palabre.inbox.models import EventAction, Interaction, ModerationEvent, Note, Reply, SavedReply
 from palabre.inbox.tests.helpers import comment, ingested, poll, published, run_worker
+from palabre.lib.tests.csvfiles import csv_rows
 from palabre.networks.demo.models import DemoActivity, DemoPost
 
 
@@ -134,7 +133,7 @@ def test_unhide_reverses_a_hide_on_the_network_and_in_the_log(bob, target) -> No
     actions = list(ModerationEvent.objects.order_by("pk").values_list("action", "network_status"))
     assert actions == [(EventAction.HIDE, "done"), (EventAction.UNHIDE, "done")]
     log = bob.get("/w/lumiere/inbox/log/?format=csv").content.decode()
-    rows = list(csv.reader(io.StringIO(log)))
+    rows = csv_rows(log)
     assert rows[0][:3] == ["when", "action", "by"]
     assert {r[1] for r in rows[1:]} == {"hide", "unhide"}
     assert any("humour" in r[3] for r in rows[1:])

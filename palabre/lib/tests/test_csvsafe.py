@@ -8,11 +8,22 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from palabre.channels.services import channel_create_demo
-from palabre.lib.csvsafe import csv_text, safe_cell
+from palabre.lib.csvsafe import (
+    ENGLISH,
+    FRENCH,
+    csv_text,
+    date_cell,
+    detect_delimiter,
+    safe_cell,
+)
+from palabre.lib.downloads import download
+from palabre.lib.tests.csvfiles import csv_dicts
 from palabre.publishing.csvio import export_posts
 from palabre.publishing.models import Post, PostStatus, PostVariant
 
@@ -32,7 +43,7 @@ def test_observation_13_posts_csv_channel_names_cannot_run(cast) -> None:
         channel = channel_create_demo(workspace=cast.workspace, network="mastodon", name=name)
         variant = PostVariant.objects.create(post=post, network="mastodon", text="Pain")
         variant.channels.set([channel])
-    rows = list(csv.DictReader(io.StringIO(export_posts(cast.workspace))))
+    rows = csv_dicts(export_posts(cast.workspace))
     assert sorted(r["channels"] for r in rows) == sorted("'" + n for n in names)
 
 
@@ -56,21 +67,84 @@ def test_a_text_cell_that_could_run_is_kept_text(text: str) -> None:
     assert safe_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", [-3, 0, 2.5, -0.25, Decimal("-12.30")])
-def test_numbers_stay_numbers(value: object) -> None:
+@pytest.mark.parametrize(
+    ("value", "english", "french"),
+    [
+        (-3, "-3", "-3"),
+        (0, "0", "0"),
+        (2.5, "2.5", "2,5"),
+        (-0.25, "-0.25", "-0,25"),
+        (Decimal("-12.30"), "-12.30", "-12,30"),
+        (1e-05, "0.00001", "0,00001"),  # never an exponent a spreadsheet reads as text
+        (1234567.0, "1234567.0", "1234567,0"),
+    ],
+)
+def test_numbers_stay_numbers_in_each_languages_decimals(
+    value: object, english: str, french: str
+) -> None:
     assert safe_cell(value) == value
-    line = csv_text(["n"], [[value]]).splitlines()[1]
-    assert line == str(value)  # unquoted, no apostrophe: a spreadsheet adds it up
+    # unquoted, no apostrophe: a spreadsheet adds them up
+    assert csv_text(["n"], [[value]], ENGLISH).splitlines()[1] == english
+    assert csv_text(["n"], [[value]], FRENCH).splitlines()[1] == french
 
 
 def test_text_is_quoted_so_another_separator_cannot_start_a_cell() -> None:
-    text = csv_text(["name", "n"], [["Léa;=1+1", 3], [None, True], ['a"b', -1]])
-    assert text.splitlines() == ['"name","n"', '"Léa;=1+1",3', '"","True"', '"a""b",-1']
-    assert list(csv.reader(io.StringIO(text)))[1:] == [
-        ["Léa;=1+1", "3"],
-        ["", "True"],
-        ['a"b', "-1"],
+    rows = [["Léa;=1+1", 3], [None, True], ['a"b', -1], ["x,y", 2.5]]
+    english = csv_text(["name", "n"], rows, ENGLISH)
+    french = csv_text(["name", "n"], rows, FRENCH)
+    assert english.splitlines() == [
+        '"name","n"',
+        '"Léa;=1+1",3',
+        '"","True"',
+        '"a""b",-1',
+        '"x,y",2.5',
     ]
+    assert french.splitlines() == [
+        '"name";"n"',
+        '"Léa;=1+1";3',
+        '"";"True"',
+        '"a""b";-1',
+        '"x,y";2,5',
+    ]
+    expected = [["Léa;=1+1", "3"], ["", "True"], ['a"b', "-1"]]
+    assert list(csv.reader(io.StringIO(english)))[1:4] == expected
+    assert list(csv.reader(io.StringIO(french), delimiter=";"))[1:4] == expected
+
+
+def test_the_readers_language_chooses_the_style() -> None:
+    with translation.override("fr"):
+        assert csv_text(["a", "b"], [[1.5, "x"]]) == '"a";"b"\r\n1,5;"x"\r\n'
+    with translation.override("en"):
+        assert csv_text(["a", "b"], [[1.5, "x"]]) == '"a","b"\r\n1.5,"x"\r\n'
+
+
+def test_a_date_is_written_in_the_workspaces_time_zone_to_the_second() -> None:
+    moment = datetime(2026, 7, 1, 6, 27, 13, 512_000, tzinfo=UTC)
+    assert date_cell(moment, ZoneInfo("Europe/Paris")) == "2026-07-01 08:27:13"
+    assert date_cell(moment.date(), ZoneInfo("Europe/Paris")) == "2026-07-01"
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [
+        ("publish_at,category,network", ","),
+        ("publish_at;category;network", ";"),
+        ("publish_at\tcategory\tnetwork", "\t"),
+        ('"date;heure",id', ","),  # a delimiter inside quotes does not count
+        ("id", ","),
+    ],
+)
+def test_an_imports_delimiter_is_the_one_its_header_uses(header: str, delimiter: str) -> None:
+    assert detect_delimiter(header) == delimiter
+
+
+def test_a_downloaded_csv_starts_with_a_byte_order_mark_for_excel() -> None:
+    response = download("x.csv", '"name"\r\n"Léa"\r\n')
+    assert response.content.startswith("\ufeff".encode())
+    assert response.content.decode("utf-8-sig") == '"name"\r\n"Léa"\r\n'
+    assert not download("x.json", "{}", content_type="application/json").content.startswith(
+        "\ufeff".encode()
+    )
 
 
 def test_every_csv_goes_through_the_one_writer() -> None:

@@ -210,7 +210,8 @@ def test_csv_export_then_import_round_trip(editor: Client, cast, channel) -> Non
         idea="=HYPERLINK() n'est pas une formule",
     )
     exported = editor.get("/w/lumiere/posts/export.csv").content.decode()
-    assert '"2026-11-24 18:30","mastodon","Piaille","\'=HYPERLINK()' in exported
+    assert exported.startswith("\ufeff")  # Excel reads the accents right
+    assert '"2026-11-24 18:30";"mastodon";"Piaille";"\'=HYPERLINK()' in exported  # French: ;
     good = "publish_at,category,network,channel,text\n2026-12-01 09:00,helpful,mastodon,Piaille,Bonjour\n2026-12-02 09:00,promotional,x,,Promo\n"
     response = editor.post(
         "/w/lumiere/posts/import/", {"file": SimpleUploadedFile("p.csv", good.encode())}
@@ -219,6 +220,18 @@ def test_csv_export_then_import_round_trip(editor: Client, cast, channel) -> Non
     imported = Post.objects.get(idea="Bonjour")
     assert imported.publish_at.astimezone(PARIS) == datetime(2026, 12, 1, 9, 0, tzinfo=PARIS)
     assert list(imported.variants.get().channels.all()) == [channel]
+
+
+def test_a_french_spreadsheets_csv_imports_as_it_is_saved(editor: Client, channel) -> None:
+    """Excel in French saves "CSV UTF-8" with a byte order mark and semicolons."""
+    saved = "\ufeffpublish_at;category;network;channel;text\r\n"
+    saved += '2026-12-01 09:00;helpful;mastodon;Piaille;"Pain, beurre; confiture"\r\n'
+    response = editor.post(
+        "/w/lumiere/posts/import/",
+        {"file": SimpleUploadedFile("p.csv", saved.encode("utf-8"))},
+    )
+    assert "1 publication importée" in html.unescape(response.content.decode())
+    assert Post.objects.get().variants.get().text == "Pain, beurre; confiture"
 
 
 def test_csv_import_is_all_or_nothing_with_a_report_per_row(editor: Client) -> None:

@@ -74,3 +74,25 @@ def test_every_text_an_entry_matches_holds_one_of_its_strings(
     if entry.pattern.search(text):  # lookarounds may make a drawn text miss after all
         assert any(s in text for s in needs) or not needs, (text, sorted(needs))
         assert index in lexicon.lexicon().candidates(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "threat"),
+    [
+        ("Ce serait dommage qu'il arrive quelque chose à ta jolie vitrine.", True),
+        ("ça serait bête qu'il vous arrive un malheur en rentrant", True),
+        ("surveille tes arrières ce soir", True),
+        ("It'd be a shame if something happened to that shop of yours", True),
+        ("watch ur back mate", True),
+        ("shame if your van got torched", True),
+        # the same words, said kindly
+        ("Dommage qu'il arrive si tard, le pain de 7 h", False),
+        ("watch your back on the deadlift, the new coach is strict about form", False),
+        ("what a shame if the weather is bad for the market", False),
+    ],
+)
+def test_veiled_threats_said_the_usual_way_are_on_the_list(text: str, threat: bool) -> None:
+    """Idioms every community manager reads as a threat, whatever the model makes of them:
+    a hit goes at least to review (hidden when the meaning agrees it is abuse)."""
+    hit = lexicon.match(lexicon.fold(text))
+    assert (hit is not None and hit.kind == "threat") == threat, hit

@@ -4,6 +4,7 @@ or critical violation, and nothing scrolls sideways at 375 px."""
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 from pathlib import Path
 
@@ -125,3 +126,14 @@ def _check(
         problems[url] = found
     name = url.split("://", 1)[1].split("/", 1)[1].strip("/").replace("/", "_") or "root"
     page.screenshot(path=shots / f"{width}-{name}.png", full_page=True)
+
+
+def test_chromium_reads_the_manifest_a_phone_installs_palabre_from(browser, live_server) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 800}, locale="fr-FR")
+    page.goto(f"{live_server.url}/login/")
+    cdp = page.context.new_cdp_session(page)
+    found = cdp.send("Page.getAppManifest")
+    assert found["url"].endswith("/manifest.webmanifest")
+    assert found["errors"] == [], found["errors"]
+    assert json.loads(found["data"])["display"] == "standalone"
+    page.close()

@@ -67,6 +67,7 @@ GET_ONLY = {
     "contacts": "a page, searched by GET parameters",
     "contact_export": "a download (JSON)",
     "netiquette": "a public page",
+    "web_manifest": "a public JSON file browsers fetch to install the app",
     "reports": "a page, filtered by GET parameters",
     "report_pdf": "a download",
     "report_csv": "a download",

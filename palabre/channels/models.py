@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -74,6 +75,11 @@ class Channel(models.Model):
         ]
 
     def __str__(self) -> str:
+        # "Lumière sur Mastodon", not "Lumière sur Mastodon (Mastodon)"; "Boxe X" is not on X
+        # because of its name, but "Boxe (X)" is
+        label = re.escape(str(self.network_label))
+        if re.search(rf"(?<!\w){label}(?!\w)", self.name, re.IGNORECASE):
+            return self.name
         return f"{self.name} ({self.network_label})"
 
     def __repr__(self) -> str:

@@ -67,7 +67,7 @@ def test_a_channel_needing_reconnection_shows_a_banner_and_holds_posts(owner: Cl
     assert PostTarget.objects.get(pk=target.pk).status == TargetStatus.HELD
     page = owner.get("/w/lumiere/").content.decode()
     # Named with its network: a Page and a Threads account often share the brand's name.
-    assert "banner-reconnect" in page and "Lumière X (X)" in page
+    assert "banner-reconnect" in page and "Lumière X" in page
     channel_reactivate(channel=channel)
     target.refresh_from_db()
     assert (target.status, target.channel.status) == (TargetStatus.SCHEDULED, ChannelStatus.ACTIVE)
@@ -204,3 +204,21 @@ def test_the_channel_list_says_what_the_server_said_of_itself(cast) -> None:
         assert channel.server_summary == "takahe 0.11.0 · 500 characters · 4 media"
     channel.server = {"software": "", "limits": {"characters": 500}}
     assert channel.server_summary == ""  # limits alone name no server
+
+
+@pytest.mark.parametrize(
+    ("network", "name", "shown"),
+    [
+        ("mastodon", "Lumière sur Mastodon", "Lumière sur Mastodon"),
+        ("linkedin", "Boulangerie Lumière (LinkedIn)", "Boulangerie Lumière (LinkedIn)"),
+        ("linkedin", "Boulangerie Lumière", "Boulangerie Lumière (LinkedIn)"),
+        ("x", "Lumière", "Lumière (X)"),
+        ("x", "Boxe Lumière", "Boxe Lumière (X)"),  # an X inside a word is not the network
+        ("x", "Lumière X", "Lumière X"),
+    ],
+)
+def test_a_channel_names_its_network_once(cast, network: str, name: str, shown: str) -> None:
+    """Issue 19: no "Boulangerie Lumière (LinkedIn) (LinkedIn)" in the inbox."""
+    channel = channel_create_demo(workspace=cast.workspace, network=network, name=name)
+    with translation.override("en"):
+        assert str(channel) == shown

@@ -6,14 +6,19 @@ from __future__ import annotations
 import os
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
+
 HELP_ARGUMENTS: tuple[set[str], ...] = ({"help"}, {"--help"}, {"-h"}, set())
 
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
     if set(sys.argv[1:]) in HELP_ARGUMENTS:
-        sys.stdout.write(help_text())
-        return
+        try:
+            sys.stdout.write(help_text())
+            return
+        except (ImportError, ImproperlyConfigured):
+            pass  # broken settings: Django's own help says so without a traceback
     from django.core.management import execute_from_command_line
 
     # "palabre worker --help" says "usage: palabre worker", also under `python -m palabre`

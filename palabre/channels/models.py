@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.conf import settings
@@ -75,10 +74,10 @@ class Channel(models.Model):
         ]
 
     def __str__(self) -> str:
-        # "Lumière sur Mastodon", not "Lumière sur Mastodon (Mastodon)"; "Boxe X" is not on X
-        # because of its name, but "Boxe (X)" is
-        label = re.escape(str(self.network_label))
-        if re.search(rf"(?<!\w){label}(?!\w)", self.name, re.IGNORECASE):
+        # "Lumière sur Mastodon", "Page Facebook Lumière", "Lumière (LinkedIn)": the name
+        # already says where; "X-Men fans" or "Boxe x 2" on X do not.
+        label = str(self.network_label)
+        if self.name.startswith(label + " ") or self.name.endswith((" " + label, f"({label})")):
             return self.name
         return f"{self.name} ({self.network_label})"
 

@@ -95,8 +95,8 @@ class CsvWriter:
             return '"' + value.replace('"', '""') + '"'
         if isinstance(value, int):
             return str(value)
-        if isinstance(value, float) and not math.isfinite(value):
-            return f'"{value}"'  # nan and inf: no spreadsheet reads them as numbers
+        if not math.isfinite(value):  # nan, -inf, Decimal('-Infinity'): text that cannot run
+            return self._cell(safe_cell(str(value)))
         digits = format(Decimal(str(value)), "f")  # 1e-05 -> 0.00001: no exponent
         return digits.replace(".", self._style.decimal)
 

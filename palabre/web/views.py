@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from palabre.accounts.models import Workspace
 from palabre.accounts.permissions import Action, can, membership_for, scoped
@@ -39,7 +39,7 @@ def _unanswered(workspace: Workspace) -> dict[str, object]:
 GREEN, CREAM = "#2f5d50", "#f7f5f0"  # the favicon's
 
 
-@require_GET
+@require_safe
 def web_manifest(request: HttpRequest) -> HttpResponse:
     """ "Add to home screen": Palabre opens full screen, on the person's first workspace.
     Public: browsers fetch it without the session's cookies."""

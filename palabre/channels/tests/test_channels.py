@@ -215,6 +215,8 @@ def test_the_channel_list_says_what_the_server_said_of_itself(cast) -> None:
         ("x", "Lumière", "Lumière (X)"),
         ("x", "Boxe Lumière", "Boxe Lumière (X)"),  # an X inside a word is not the network
         ("x", "Lumière X", "Lumière X"),
+        ("x", "X-Men fans", "X-Men fans (X)"),
+        ("facebook", "Facebook Page Lumière", "Facebook Page Lumière"),
     ],
 )
 def test_a_channel_names_its_network_once(cast, network: str, name: str, shown: str) -> None:

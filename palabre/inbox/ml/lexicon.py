@@ -17,13 +17,14 @@ from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
 LEXICON_FILE = Path(__file__).parent / "data" / "lexicon.tsv"
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'"})
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, straight apostrophes: "Tu es MORT’" → "tu es mort'"."""
-    text = text.translate(_APOSTROPHES).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case, no accents, straight apostrophes: "Tu es MORT’" → "tu es mort'". The
+    compatibility forms first, so that "𝐈 𝐊𝐍𝐎𝐖 𝐖𝐇𝐄𝐑𝐄" or full-width letters read as the
+    plain ones (they are how people slip past word lists)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES)).lower()
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

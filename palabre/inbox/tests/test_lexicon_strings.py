@@ -82,6 +82,10 @@ def test_every_text_an_entry_matches_holds_one_of_its_strings(
         ("Ce serait dommage qu'il arrive quelque chose à ta jolie vitrine.", True),
         ("ça serait bête qu'il vous arrive un malheur en rentrant", True),
         ("surveille tes arrières ce soir", True),
+        ("Ce serait dommage s'il vous arrivait quelque chose.", True),
+        ("surveille bien tes arrières", True),
+        ("Watch your back when you close tonight.", True),
+        ("𝐈 𝐊𝐍𝐎𝐖 𝐖𝐇𝐄𝐑𝐄 𝐘𝐎𝐔 𝐋𝐈𝐕𝐄", True),  # letters that only look like the plain ones
         ("It'd be a shame if something happened to that shop of yours", True),
         ("watch ur back mate", True),
         ("shame if your van got torched", True),

@@ -111,6 +111,19 @@ def test_text_is_quoted_so_another_separator_cannot_start_a_cell() -> None:
     assert list(csv.reader(io.StringIO(french), delimiter=";"))[1:4] == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        (float("nan"), '"nan"'),
+        (float("-inf"), '"\'-inf"'),
+        (Decimal("-Infinity"), '"\'-Infinity"'),
+        (Decimal("NaN"), '"NaN"'),
+    ],
+)
+def test_a_number_that_is_not_finite_is_text_that_cannot_run(value: object, cell: str) -> None:
+    assert csv_text(["n"], [[value]], FRENCH).splitlines()[1] == cell
+
+
 def test_the_readers_language_chooses_the_style() -> None:
     with translation.override("fr"):
         assert csv_text(["a", "b"], [[1.5, "x"]]) == '"a";"b"\r\n1,5;"x"\r\n'

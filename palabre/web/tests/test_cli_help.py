@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -37,3 +38,15 @@ def test_a_command_still_runs_and_its_own_help_is_whole() -> None:
     )
     assert done.stdout.startswith("usage: palabre worker")
     assert "Run background jobs" in done.stdout and "--until-idle" in done.stdout
+
+
+def test_help_with_broken_settings_says_so_without_a_traceback() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "palabre", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "no_such_settings"},
+    )
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "no_such_settings" in done.stdout + done.stderr

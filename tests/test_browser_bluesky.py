@@ -50,7 +50,9 @@ def test_connect_bluesky_then_publish_from_the_composer(
         page.get_by_label(network, exact=True).uncheck()
     page.get_by_role("button", name="Préparer les variantes").click()
     page.wait_for_url("**/posts/*/")
-    page.get_by_label("Lumière sur Bluesky (Bluesky)").uncheck()  # the demo channel: not this time
+    page.get_by_label(
+        "Lumière sur Bluesky", exact=True
+    ).uncheck()  # the demo channel: not this time
     page.get_by_role("button", name="Publier maintenant").click()
     page.get_by_text("publication sur 1 canal en cours").wait_for()
 

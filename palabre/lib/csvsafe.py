@@ -60,10 +60,9 @@ FRENCH = CsvStyle(";", ",")
 ENGLISH = CsvStyle(",", ".")
 
 
-def style_for(lang: str | None = None) -> CsvStyle:
-    """The spreadsheet conventions of `lang`, by default the active language (the reader's)."""
-    lang = lang or translation.get_language() or "en"
-    return FRENCH if lang.startswith("fr") else ENGLISH
+def style_for_reader() -> CsvStyle:
+    """The spreadsheet conventions of the active language (the reader's)."""
+    return FRENCH if (translation.get_language() or "en").startswith("fr") else ENGLISH
 
 
 def date_cell(value: datetime | date, tz: tzinfo) -> str:
@@ -104,7 +103,7 @@ class CsvWriter:
 def csv_writer(out: _Writable, style: CsvStyle | None = None) -> CsvWriter:
     """A writer into `out` (a StringIO, or an HttpResponse from lib.downloads.download), in
     the reader's style unless one is given."""
-    return CsvWriter(out, style or style_for())
+    return CsvWriter(out, style or style_for_reader())
 
 
 def csv_text(
@@ -118,10 +117,10 @@ def csv_text(
     return out.getvalue()
 
 
-def detect_delimiter(first_line: str) -> str:
+def detect_delimiter(text: str) -> str:
     """The delimiter of a file people send: `;` (French spreadsheets), a tab, or `,`: the
-    one its header line holds most of (quoted parts aside)."""
-    unquoted = first_line.split('"')[::2]
+    one its first (header) line holds most of (quoted parts aside)."""
+    unquoted = text.split("\n", 1)[0].split('"')[::2]
     counts = {d: sum(part.count(d) for part in unquoted) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
 

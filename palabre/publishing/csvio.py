@@ -57,9 +57,8 @@ def export_posts(workspace: Workspace) -> str:
 def import_posts(
     workspace: Workspace, author: User, stream: IO[str]
 ) -> tuple[int, list[dict[str, Any]]]:
-    text = stream.read().lstrip("\ufeff")
-    delimiter = detect_delimiter(text.split("\n", 1)[0])
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    text = stream.read()  # decoded by the view, byte order mark and all ("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text), delimiter=detect_delimiter(text))
     try:
         fieldnames = reader.fieldnames
     except csv.Error:

@@ -228,8 +228,7 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [_("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.")]
-    first = text.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text), delimiter=detect_delimiter(first))
+    reader = csv.DictReader(io.StringIO(text), delimiter=detect_delimiter(text))
     try:
         header = [name.strip().lower() for name in reader.fieldnames or []]
     except csv.Error:  # the reader's own limit: a field over 128 KB

@@ -13,8 +13,7 @@ def csv_rows(content: str | bytes) -> list[list[str]]:
     delimiter of the reader's language (`;` in French, `,` in English)."""
     text = content.decode("utf-8") if isinstance(content, bytes) else content
     text = text.removeprefix("\ufeff")
-    delimiter = detect_delimiter(text.split("\n", 1)[0])
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return list(csv.reader(io.StringIO(text), delimiter=detect_delimiter(text)))
 
 
 def csv_dicts(content: str | bytes) -> list[dict[str, str]]:

@@ -145,6 +145,7 @@ def test_a_date_is_written_in_the_workspaces_time_zone_to_the_second() -> None:
         ("publish_at\tcategory\tnetwork", "\t"),
         ('"date;heure",id', ","),  # a delimiter inside quotes does not count
         ("id", ","),
+        ("id;amount\n1;2,5\n2;3,5", ";"),  # the header line decides, not the decimals
     ],
 )
 def test_an_imports_delimiter_is_the_one_its_header_uses(header: str, delimiter: str) -> None:

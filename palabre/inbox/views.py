@@ -29,6 +29,7 @@ from palabre.inbox.forms import (
 )
 from palabre.inbox.models import CONVERSATION_KINDS, WAITING, Interaction, SavedReply
 from palabre.inbox.saved_replies import saved_reply_render
+from palabre.lib.home_return import back_home
 from palabre.networks.base import Capability, Visibility
 
 PAGE = 50
@@ -219,7 +220,7 @@ def inbox_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             reaches = audience.reply_visibility(reply)
             messages.success(request, _sent(interaction, reaches))
-            return _back(slug, interaction)
+            return back_home(request, slug) or _back(slug, interaction)
     chosen = form.cleaned_data.get("visibility", "")  # what the person picked, if valid
     context = _item_context(membership, interaction, chosen) | {"reply_form": form}
     return render(request, "inbox/item.html", context)

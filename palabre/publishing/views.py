@@ -18,6 +18,7 @@ from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import StaleVersion
+from palabre.lib.home_return import back_home
 from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
@@ -238,6 +239,7 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
             messages.success(request, _("Duplicated: this is the copy."))
             return redirect("post_edit", slug=slug, post_id=result.pk)
         messages.success(request, WORKFLOW_DONE[action]())
+        return back_home(request, slug) or redirect(back, slug=slug, post_id=post.pk)
     return redirect(back, slug=slug, post_id=post.pk)
 
 

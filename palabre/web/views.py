@@ -2,38 +2,53 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from palabre.accounts.models import Workspace
+from palabre.accounts.models import User
 from palabre.accounts.permissions import Action, can, membership_for, scoped
+from palabre.analytics.figures import key_figures
 from palabre.channels.models import Channel
+from palabre.web import home
 
 
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Home: what needs this person now, in the parts their role may see."""
     membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
     workspace = membership.workspace
-    context = {
+    context: dict[str, object] = {
         "membership": membership,
         "section": "dashboard",
         "channels": scoped(Channel.objects.all(), workspace),
-        "member_count": workspace.memberships.count(),
+        "lead": home.role_sees(membership),
+        "can_answer": can(membership, Action.ANSWER),
+        "can_approve": can(membership, Action.APPROVE),
+        "can_publish": can(membership, Action.PUBLISH),
+        "can_compose": can(membership, Action.COMPOSE),
         "can_inbox": can(membership, Action.VIEW_INBOX),
-    } | _unanswered(workspace)
+        "can_time": can(membership, Action.LOG_TIME),
+        "can_reports": can(membership, Action.VIEW_REPORTS),
+    }
+    if context["can_inbox"]:
+        context["waiting"], context["waiting_count"] = home.waiting_items(workspace)
+    if context["can_approve"]:
+        context["approvals"], context["approvals_count"] = home.approvals(workspace)
+    if can(membership, Action.VIEW_CALENDAR):
+        context["upcoming"] = home.upcoming(workspace)
+        context["trouble"] = home.trouble(workspace)
+    if context["can_time"]:
+        context |= home.time_week(workspace, cast(User, request.user))
+    if context["can_reports"]:
+        context["figures"] = key_figures(workspace, timezone.now())
     return render(request, "web/dashboard.html", context)
-
-
-def _unanswered(workspace: Workspace) -> dict[str, object]:
-    """Product rule 2: the number we fight, on the first page everyone sees."""
-    from palabre.inbox.models import WAITING, Interaction
-
-    waiting = scoped(Interaction.objects.all(), workspace).filter(WAITING)
-    return {"waiting": waiting.count(), "oldest": waiting.order_by("created_at").first()}
 
 
 GREEN, CREAM = "#2f5d50", "#f7f5f0"  # the favicon's

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from palabre.lib.durations import minutes_text
 from palabre.web.context_processors import navigation
@@ -58,7 +60,25 @@ def unread_notices(context: template.Context) -> int:
     ).count()
 
 
+@register.simple_tag(takes_context=True)
+def header_timer(context: template.Context) -> object:
+    """The person's running timer, shown in every page's header while it runs."""
+    from palabre.strategy.timesheet import running_timer
+
+    membership = context.get("membership")
+    if membership is None:
+        return None
+    return running_timer(workspace=membership.workspace, user=membership.user)
+
+
 @register.filter
 def minutes(value: int | None) -> str:
     """Minutes as time spent reads: '1 h 30 min'."""
     return minutes_text(value or 0)
+
+
+@register.filter
+def elapsed(since: datetime) -> str:
+    """Time since `since` as a running clock reads: '0:07', '1:42' (hours:minutes)."""
+    seconds = max(0, int((timezone.now() - since).total_seconds()))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}"

@@ -1,0 +1,195 @@
+"""The four figures of the home page, each with its change over the previous period and
+a small weekly trend: response rate, median first response, engaged people, reach.
+
+A period is the last 28 days up to now; the trend is the eight weeks that cover this period
+and the one before. Each figure says how many cases it rests on (product rule 7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
+
+from django.db.models import Sum
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from palabre.accounts.models import Workspace
+from palabre.analytics.definitions import DEFINITIONS
+from palabre.analytics.metrics import Scope, response
+from palabre.analytics.models import CommunityDay, PostStat
+from palabre.lib.durations import duration_text
+
+PERIOD_DAYS = 28
+WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: str  # as shown; "–" when there is nothing to measure
+    change: str  # against the previous period; "" when either is missing
+    better: bool | None  # did it move the right way? None: unchanged or unknown
+    basis: str  # what it rests on: "38 answered of 45"
+    points: tuple[float | None, ...]  # one per week, oldest first
+
+    @property
+    def label(self) -> str:
+        if self.key == "response_time":  # the home page shows its median only
+            return _("Median first response")
+        return str(DEFINITIONS[self.key][0])
+
+    @property
+    def definition(self) -> str:
+        return str(DEFINITIONS[self.key][1])
+
+    @property
+    def sparkline(self) -> SafeString:
+        return sparkline(self.points, self.label)
+
+
+def key_figures(workspace: Workspace, now: datetime) -> list[Figure]:
+    weeks = [now - timedelta(days=7 * (WEEKS - i)) for i in range(WEEKS + 1)]
+    period = Scope(workspace, now - timedelta(days=PERIOD_DAYS), now)
+    before = Scope(workspace, period.start - timedelta(days=PERIOD_DAYS), period.start)
+    return [
+        _response_rate(period, before, weeks),
+        _median_response(period, before, weeks),
+        _engaged(workspace, now, weeks),
+        _reach(workspace, period, before, weeks),
+    ]
+
+
+def _response_rate(period: Scope, before: Scope, weeks: list[datetime]) -> Figure:
+    now, then = response(period).rate, response(before).rate
+    points = tuple(response(Scope(period.workspace, a, b)).rate.value for a, b in pairwise(weeks))
+    change, better = "", None
+    if now.value is not None and then.value is not None:
+        delta = round((now.value - then.value) * 100)
+        change = _("%(n)s pts") % {"n": _signed(delta)}
+        better = None if delta == 0 else delta > 0
+    basis = _("%(a)s answered of %(n)s") % {
+        "a": formats.number_format(now.numerator, force_grouping=True),
+        "n": formats.number_format(now.denominator, force_grouping=True),
+    }
+    shown = _percent(now.value)
+    return Figure("response_rate", shown, change, better, basis, points)
+
+
+def _median_response(period: Scope, before: Scope, weeks: list[datetime]) -> Figure:
+    now, then = response(period), response(before)
+    points = tuple(
+        response(Scope(period.workspace, a, b)).median_seconds for a, b in pairwise(weeks)
+    )
+    change, better = "", None
+    if now.median_seconds is not None and then.median_seconds is not None:
+        delta = now.median_seconds - then.median_seconds
+        sign = "−" if delta < 0 else "+"
+        change = sign + duration_text(abs(delta)) if round(delta / 60) else _("unchanged")
+        better = None if not round(delta / 60) else delta < 0  # faster is better
+    shown = duration_text(now.median_seconds) if now.median_seconds is not None else "–"
+    basis = ngettext("from %(n)s answer", "from %(n)s answers", now.answered_times) % {
+        "n": formats.number_format(now.answered_times, force_grouping=True)
+    }
+    return Figure("response_time", shown, change, better, basis, points)
+
+
+def _engaged(workspace: Workspace, now: datetime, weeks: list[datetime]) -> Figure:
+    days = CommunityDay.objects.filter(workspace=workspace, day__lte=workspace.local_date(now))
+    recorded = dict(days.order_by("day").values_list("day", "engaged"))
+
+    def on(moment: datetime) -> int | None:
+        day = workspace.local_date(moment)
+        known = [d for d in recorded if d <= day]
+        return recorded[max(known)] if known else None
+
+    current, previous = on(now), on(now - timedelta(days=PERIOD_DAYS))
+    points = tuple(float(v) if (v := on(w)) is not None else None for w in weeks[1:])
+    change, better = _count_change(current, previous)
+    shown = formats.number_format(current, force_grouping=True) if current is not None else "–"
+    basis = _("people active in the last 90 days")
+    return Figure("engaged", shown, change, better, basis, points)
+
+
+def _reach(workspace: Workspace, period: Scope, before: Scope, weeks: list[datetime]) -> Figure:
+    def between(start: datetime, end: datetime) -> tuple[int | None, int]:
+        stats = PostStat.objects.filter(
+            workspace=workspace, reach__isnull=False, published_at__gte=start, published_at__lt=end
+        )
+        found = stats.aggregate(total=Sum("reach"))
+        return found["total"], stats.count()
+
+    (current, posts), (previous, _n) = (
+        between(period.start, period.end),
+        between(before.start, before.end),
+    )
+    totals = [between(a, b)[0] for a, b in pairwise(weeks)]
+    # A week without a post reached nobody through posts: 0, unless no post ever said.
+    known = any(total is not None for total in totals)
+    points = tuple(float(total or 0) if known else None for total in totals)
+    change, better = "", None
+    if current is not None and previous:
+        delta = round((current - previous) * 100 / previous)
+        change = f"{_signed(delta)} %"
+        better = None if delta == 0 else delta > 0
+    shown = formats.number_format(current, force_grouping=True) if current is not None else "–"
+    basis = ngettext(
+        "over %(n)s post whose network gives it",
+        "over %(n)s posts whose network gives it",
+        posts,
+    ) % {"n": formats.number_format(posts, force_grouping=True)}
+    return Figure("reach", shown, change, better, basis, points)
+
+
+def _count_change(current: int | None, previous: int | None) -> tuple[str, bool | None]:
+    if current is None or previous is None:
+        return "", None
+    delta = current - previous
+    return _signed(delta), None if delta == 0 else delta > 0
+
+
+def _signed(number: int) -> str:
+    shown = formats.number_format(abs(number), force_grouping=True)
+    return ("+" if number > 0 else "−" if number < 0 else "±") + shown
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else formats.number_format(round(value * 100)) + " %"
+
+
+SPARK_W, SPARK_H = 96, 28
+
+
+def sparkline(points: tuple[float | None, ...], title: str) -> SafeString:
+    """A line over the weeks, gaps where a week has nothing; decorative (the figure and its
+    change are written beside it), so hidden from screen readers."""
+    known = [p for p in points if p is not None]
+    if len(known) < 2:
+        return mark_safe("")  # noqa: S308
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    step = SPARK_W / max(1, len(points) - 1)
+    segments: list[list[str]] = []
+    current: list[str] = []
+    for index, value in enumerate(points):
+        if value is None:
+            segments.append(current)
+            current = []
+            continue
+        y = SPARK_H - 3 - (value - low) * (SPARK_H - 6) / span
+        current.append(f"{index * step:.1f},{y:.1f}")
+    segments.append(current)
+    lines = "".join(
+        f'<polyline points="{" ".join(s)}" fill="none" stroke="#2b6cb0" stroke-width="2"/>'
+        for s in segments
+        if len(s) > 1
+    )
+    return mark_safe(  # noqa: S308 (numbers, and the escaped title)
+        f'<svg class="sparkline" viewBox="0 0 {SPARK_W} {SPARK_H}" width="{SPARK_W}" '
+        f'height="{SPARK_H}" aria-hidden="true" focusable="false"><title>{escape(title)}</title>'
+        f"{lines}</svg>"
+    )

@@ -1,0 +1,118 @@
+"""The home page's four figures against hand-counted values."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from palabre.analytics.figures import key_figures, sparkline
+from palabre.analytics.models import CommunityDay, PostStat
+from palabre.channels.services import channel_create_demo
+from palabre.inbox.models import Interaction
+from palabre.publishing.models import Post, PostTarget, PostVariant
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def _message(channel, days_ago: float, answered_after: int | None) -> None:
+    created = NOW - timedelta(days=days_ago)
+    Interaction.objects.create(
+        workspace=channel.workspace,
+        channel=channel,
+        remote_id=f"m{days_ago}-{answered_after}",
+        kind="comment",
+        created_at=created,
+        category="question",
+        needs_answer=True,
+        answered_at=created + timedelta(seconds=answered_after) if answered_after else None,
+        response_seconds=answered_after,
+    )
+
+
+def _post(channel, days_ago: float, reach: int | None) -> None:
+    when = NOW - timedelta(days=days_ago)
+    post = Post.objects.create(workspace=channel.workspace, idea="p", category="helpful")
+    variant = PostVariant.objects.create(post=post, network=channel.network, text="t")
+    target = PostTarget.objects.create(
+        post=post,
+        variant=variant,
+        channel=channel,
+        status="published",
+        publish_at=when,
+        published_at=when,
+        remote_id=f"r{post.pk}",
+    )
+    PostStat.objects.create(
+        target=target, workspace=channel.workspace, channel=channel, published_at=when, reach=reach
+    )
+
+
+@pytest.fixture
+def figures(cast) -> dict[str, object]:
+    channel = channel_create_demo(workspace=cast.workspace, network="mastodon", name="A")
+    # This period: 3 of 4 answered, in 10, 20 and 60 minutes (median 20 min).
+    for days, after in ((2, 600), (5, 1200), (9, 3600), (12, None)):
+        _message(channel, days, after)
+    # The 28 days before: 1 of 2 answered, in 2 hours.
+    for days, after in ((30, 7200), (40, None)):
+        _message(channel, days, after)
+    _post(channel, 3, 1000)
+    _post(channel, 20, 500)
+    _post(channel, 25, None)  # the network gave no reach
+    _post(channel, 35, 2000)
+    for day, engaged in (
+        (date(2026, 11, 1), 40),
+        (date(2026, 11, 2), 44),
+        (date(2026, 11, 29), 50),
+    ):
+        CommunityDay.objects.create(workspace=cast.workspace, day=day, engaged=engaged)
+    return {f.key: f for f in key_figures(cast.workspace, NOW)}
+
+
+def test_response_rate_and_its_change_in_points(figures) -> None:
+    rate = figures["response_rate"]
+    assert rate.value == "75 %"
+    assert rate.change == "+25 pts" and rate.better is True  # 75 % against 50 %
+    assert "3" in rate.basis and "4" in rate.basis
+
+
+def test_median_first_response_is_better_when_it_falls(figures) -> None:
+    median = figures["response_time"]
+    assert median.value == "20 min"
+    assert median.change == "−1 h 40 min" and median.better is True
+
+
+def test_engaged_people_against_the_funnel_recorded_28_days_before(figures) -> None:
+    engaged = figures["engaged"]
+    assert engaged.value == "50"
+    # 50 on 29 November; 44 on 2 November, the last record 28 days before noon on the 30th.
+    assert engaged.change == "+6" and engaged.better is True
+
+
+def test_reach_counts_only_posts_whose_network_gives_it(figures) -> None:
+    reach = figures["reach"]
+    assert reach.value.replace("\u202f", " ").replace("\xa0", " ") == "1 500"
+    assert reach.change == "−25 %" and reach.better is False  # 1,500 against 2,000
+    assert "2" in reach.basis
+
+
+def test_each_figure_has_a_weekly_trend_of_eight_points(figures) -> None:
+    for figure in figures.values():
+        assert len(figure.points) == 8
+    assert figures["reach"].points == (0, 0, 0, 2000, 0, 500, 0, 1000)  # weeks without a post: 0
+    assert "<polyline" in figures["reach"].sparkline
+
+
+def test_a_workspace_without_history_shows_dashes_not_errors(cast) -> None:
+    for figure in key_figures(cast.workspace, NOW):
+        assert figure.value == "–" or figure.value == "0 %" or figure.value == "0"
+        assert figure.change == "" and figure.better is None
+        assert str(figure.sparkline) == ""
+
+
+def test_a_sparkline_breaks_where_a_week_has_nothing() -> None:
+    drawn = str(sparkline((1.0, 2.0, None, 3.0, 4.0), "t"))
+    assert drawn.count("<polyline") == 2

@@ -1,0 +1,111 @@
+"""The home page's parts: what needs this person now, as far as their role lets them see.
+
+Each function reads one part; the view puts together the parts the role allows. Nothing
+here writes: answering and approving go through the inbox's and the workflow's views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from palabre.accounts.models import Membership, User, Workspace
+from palabre.accounts.permissions import scoped
+from palabre.inbox.models import WAITING, Interaction
+from palabre.networks.kinds import NETWORKS
+from palabre.publishing import services
+from palabre.publishing.content import post_digest
+from palabre.publishing.models import Post, PostStatus, PostTarget, TargetStatus
+from palabre.strategy import timesheet
+from palabre.strategy.services import strategy_for
+from palabre.strategy.timesheet import local_midnight
+
+WAITING_SHOWN = 5
+APPROVALS_SHOWN = 5
+NEXT_SHOWN = 6
+
+
+def waiting_items(workspace: Workspace) -> tuple[list[Interaction], int]:
+    """The questions and criticisms nobody answered yet, oldest first, and how many in all."""
+    rows = scoped(Interaction.objects.all(), workspace).filter(WAITING)
+    shown = rows.select_related("channel", "identity__contact", "assigned_to")
+    return list(shown.order_by("created_at")[:WAITING_SHOWN]), rows.count()
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A post in review as the approver will see it: each network's preview and the digest
+    of exactly that content, which the one-click approval sends back."""
+
+    post: Post
+    digest: str
+    panels: list[tuple[object, None, object]]  # (network, no form, its check)
+    problems: bool
+    time_passed: bool
+
+
+def approvals(workspace: Workspace) -> tuple[list[Approval], int]:
+    rows = scoped(Post.objects.all(), workspace).filter(status=PostStatus.IN_REVIEW)
+    found = []
+    now = timezone.now()
+    for post in rows.select_related("author").order_by("publish_at", "pk")[:APPROVALS_SHOWN]:
+        data = {v.network: services.variant_data(v) for v in post.variants.all()}
+        checks, _crosspost = services.post_checks(workspace=workspace, variants=data)
+        panels = [(NETWORKS[n], None, checks[n]) for n in sorted(checks)]
+        found.append(
+            Approval(
+                post=post,
+                digest=post_digest(post),
+                panels=panels,  # type: ignore[arg-type]
+                problems=any(not check.valid for check in checks.values()),
+                time_passed=post.publish_at is not None and post.publish_at < now,
+            )
+        )
+    return found, rows.count()
+
+
+TROUBLE = (TargetStatus.FAILED, TargetStatus.HELD, TargetStatus.UNKNOWN)
+
+
+def trouble(workspace: Workspace) -> QuerySet[PostTarget]:
+    """Publications that failed, are held for a reconnection, or may have gone out."""
+    rows = PostTarget.objects.filter(post__workspace=workspace, status__in=TROUBLE)
+    return rows.select_related("post", "channel").order_by("-post__publish_at")[:10]
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    today: list[Post]
+    later: list[Post]
+
+
+def upcoming(workspace: Workspace, now: datetime | None = None) -> Upcoming:
+    """What goes out today (still to come) and the next few posts after today."""
+    now = now or timezone.now()
+    midnight = local_midnight(workspace.local_date(now) + timedelta(days=1), workspace)
+    planned = scoped(Post.objects.all(), workspace).filter(
+        status__in=(PostStatus.SCHEDULED, PostStatus.APPROVED, PostStatus.IN_REVIEW),
+        publish_at__gte=now,
+    )
+    planned = planned.prefetch_related("targets__channel").order_by("publish_at")
+    return Upcoming(
+        today=list(planned.filter(publish_at__lt=midnight)[:NEXT_SHOWN]),
+        later=list(planned.filter(publish_at__gte=midnight)[:NEXT_SHOWN]),
+    )
+
+
+def role_sees(membership: Membership) -> str:
+    """Which part leads: the approver's are the posts to approve, everyone else's the people."""
+    return "approvals" if membership.role == "approver" else "waiting"
+
+
+def time_week(workspace: Workspace, user: User) -> dict[str, object]:
+    """This week's minutes per network against the budgets, and the person's running timer."""
+    monday = timesheet.week_start(workspace.local_date())
+    week = timesheet.week_summary(
+        workspace=workspace, strategy=strategy_for(workspace), monday=monday
+    )
+    return {"week": week, "running": timesheet.running_timer(workspace=workspace, user=user)}

@@ -1,0 +1,168 @@
+"""Home: what needs each role now, answered and approved in place."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from palabre.channels.services import channel_create_demo
+from palabre.inbox.models import Interaction, Reply
+from palabre.inbox.tests.helpers import comment, poll, published
+from palabre.publishing import workflow
+from palabre.publishing.models import Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.services import post_create
+from palabre.strategy.timesheet import timer_start
+
+HOME = "/w/lumiere/"
+
+
+def _as(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def in_review(cast) -> Post:
+    channel_create_demo(workspace=cast.workspace, network="mastodon", name="M")
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="Atelier pain samedi à 10 h.",
+        category="conversation",
+        networks=["mastodon"],
+    )
+    variant = post.variants.get()
+    variant.text = "Atelier pain samedi à 10 h, inscription en message."
+    variant.save()
+    post.publish_at = timezone.now() + timedelta(days=2)
+    post.save()
+    workflow.post_submit(post=post, actor=cast.erin)
+    return post
+
+
+@pytest.fixture
+def waiting(cast) -> list[Interaction]:
+    target = published(cast.workspace, cast.alice, network="bluesky")
+    old = timezone.now() - timedelta(hours=5)
+    comment(target, "Vous ouvrez le dimanche ?", handle="@hugo", name="Hugo", at=old)
+    comment(target, "Toujours pas de réponse à mon message, c'est dommage.", name="Claire")
+    poll(target.channel)
+    return list(Interaction.objects.filter(needs_answer=True).order_by("created_at"))
+
+
+def _parts(page: str) -> set[str]:
+    return set(re.findall(r'data-home="(\w+)"', page))
+
+
+def test_each_role_sees_only_the_parts_its_rights_allow(cast, in_review, waiting) -> None:
+    expected = {
+        "alice": {"figures", "waiting", "approvals", "upcoming", "time"},
+        "bob": {"figures", "waiting", "approvals", "upcoming", "time"},
+        "erin": {"waiting", "upcoming", "time"},  # the editor has no reports
+        "carl": {"time"},  # the photographer: the media library, and their time
+        "anna": {"figures", "approvals", "upcoming"},  # the client
+        "nina": {"figures", "waiting", "upcoming", "time"},
+    }
+    for name, parts in expected.items():
+        page = _as(cast.users[name]).get(HOME).content.decode()
+        assert _parts(page) == parts, name
+
+
+def test_the_approver_lands_on_the_posts_to_approve_with_each_preview(cast, in_review) -> None:
+    page = _as(cast.anna).get(HOME).content.decode()
+    assert page.index('data-home="approvals"') < page.index('data-home="upcoming"')
+    assert "Atelier pain samedi à 10 h, inscription en message." in page  # the preview
+    assert re.search(r'name="seen" value="[0-9a-f]{64}"', page)
+
+
+def test_one_click_approves_the_version_shown_and_comes_back_home(cast, in_review) -> None:
+    approver = _as(cast.anna)
+    page = approver.get(HOME).content.decode()
+    seen = re.search(r'name="seen" value="([0-9a-f]{64})"', page).group(1)
+    answer = approver.post(
+        f"/w/lumiere/posts/{in_review.pk}/workflow/",
+        {"action": "approve", "seen": seen, "back": "home"},
+    )
+    assert answer.status_code == 302 and answer["Location"] == HOME
+    assert Post.objects.get(pk=in_review.pk).status == PostStatus.SCHEDULED
+    assert 'data-approval="' not in approver.get(HOME).content.decode()
+
+
+def test_an_approval_of_a_version_that_changed_meanwhile_approves_nothing(cast, in_review) -> None:
+    approver = _as(cast.anna)
+    page = approver.get(HOME).content.decode()
+    seen = re.search(r'name="seen" value="([0-9a-f]{64})"', page).group(1)
+    variant = in_review.variants.get()
+    variant.text = "Atelier annulé."
+    variant.save()
+    workflow.post_content_written(post=in_review)
+    answer = approver.post(
+        f"/w/lumiere/posts/{in_review.pk}/workflow/",
+        {"action": "approve", "seen": seen, "back": "home"},
+        follow=True,
+    )
+    assert Post.objects.get(pk=in_review.pk).status == PostStatus.IN_REVIEW
+    assert "rien n&#x27;a été validé" in answer.content.decode()  # the French interface
+
+
+def test_the_manager_answers_the_oldest_question_from_home(cast, waiting) -> None:
+    manager = _as(cast.bob)
+    page = manager.get(HOME).content.decode()
+    oldest, newest = waiting
+    assert page.index(f'data-waiting="{oldest.pk}"') < page.index(f'data-waiting="{newest.pk}"')
+    answer = manager.post(
+        f"/w/lumiere/inbox/{oldest.pk}/reply/",
+        {"text": "Oui, de 8 h à 13 h !", "back": "home"},
+    )
+    assert answer.status_code == 302 and answer["Location"] == HOME
+    assert Reply.objects.get().interaction == oldest
+
+
+def test_back_is_home_or_nothing_never_an_address_from_the_form(cast, waiting) -> None:
+    manager = _as(cast.bob)
+    answer = manager.post(
+        f"/w/lumiere/inbox/{waiting[0].pk}/reply/",
+        {"text": "Bonjour !", "back": "https://evil.example/"},
+    )
+    assert answer["Location"] == f"/w/lumiere/inbox/{waiting[0].pk}/"
+
+
+def test_an_editor_reads_the_waiting_items_but_cannot_answer_them_from_home(cast, waiting) -> None:
+    page = _as(cast.erin).get(HOME).content.decode()
+    assert "Vous ouvrez le dimanche" in page and "/reply/" not in page
+
+
+def test_failed_and_held_publications_come_with_their_fix(cast) -> None:
+    target = published(cast.workspace, cast.alice, network="bluesky")
+    PostTarget.objects.filter(pk=target.pk).update(
+        status=TargetStatus.FAILED, error="The network refused the image."
+    )
+    page = _as(cast.bob).get(HOME).content.decode()
+    assert 'data-home="trouble"' in page and "The network refused the image." in page
+    assert 'value="retry"' in page
+    assert 'value="retry"' not in _as(cast.erin).get(HOME).content.decode()  # no PUBLISH
+
+
+def test_the_running_timer_shows_in_every_pages_header(cast) -> None:
+    timer_start(workspace=cast.workspace, user=cast.erin, network="mastodon", activity="reply")
+    client = _as(cast.erin)
+    for path in (HOME, "/w/lumiere/calendar/"):
+        page = client.get(path).content.decode()
+        assert "data-timer-since" in page and "0:00" in page, path
+    assert "data-timer-since" not in _as(cast.bob).get(HOME).content.decode()  # erin's own
+
+
+def test_empty_states_say_what_to_do_next(cast) -> None:
+    page = _as(cast.bob).get(HOME).content.decode()
+    assert "Personne n’attend de réponse." in page  # the instance speaks French
+    assert "Rien à valider." in page
+    assert "Rien de prévu." in page and "/compose/" in page
+
+
+def test_another_workspaces_home_is_not_found(cast) -> None:
+    assert _as(cast.charlie).get(HOME).status_code == 404

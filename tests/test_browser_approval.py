@@ -48,7 +48,9 @@ def test_the_approval_path_ends_in_the_calendar_and_on_the_network(
     editor.get_by_label("L'idée").fill("Portes ouvertes du fournil dimanche matin")
     for network in ("X", "Bluesky", "Threads", "LinkedIn", "Page Facebook", "Instagram"):
         editor.get_by_label(network, exact=True).uncheck()
-    editor.get_by_role("button", name="Préparer les variantes").click()
+    editor.get_by_role(
+        "button", name="Enregistrer le brouillon"
+    ).click()  # the idea on every network
     editor.wait_for_url("**/posts/*/")
     post_url = editor.url
     editor.locator("details.idea summary").click()

@@ -48,7 +48,7 @@ def test_connect_bluesky_then_publish_from_the_composer(
     page.get_by_label("L'idée").fill(text)
     for network in ("X", "Mastodon", "Threads", "LinkedIn", "Page Facebook", "Instagram"):
         page.get_by_label(network, exact=True).uncheck()
-    page.get_by_role("button", name="Préparer les variantes").click()
+    page.get_by_role("button", name="Enregistrer le brouillon").click()  # the idea on every network
     page.wait_for_url("**/posts/*/")
     page.get_by_label(
         "Lumière sur Bluesky", exact=True

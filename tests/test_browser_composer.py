@@ -44,7 +44,7 @@ def test_typing_the_example_shows_each_networks_own_count(
     for network in ("Threads", "LinkedIn", "Page Facebook", "Instagram"):
         page.get_by_label(network, exact=True).uncheck()
     page.get_by_label("Catégorie").select_option("promotional")
-    page.get_by_role("button", name="Préparer les variantes").click()
+    page.get_by_role("button", name="Enregistrer le brouillon").click()  # the idea on every network
     page.wait_for_url("**/posts/*/")
 
     for label in ("Bluesky", "X", "Mastodon"):

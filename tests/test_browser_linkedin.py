@@ -100,11 +100,11 @@ def _upload_photo(page: Any, base: str, tmp_path: Path) -> MediaItem:
 def _compose(page: Any, base: str, channel: Channel, photo: MediaItem) -> Post:
     """The composer: the idea for LinkedIn alone, then its variant with the photo."""
     page.goto(f"{base}/w/{SLUG}/compose/")
-    page.locator("textarea[name=idea]").fill(TEXT)
-    page.locator("select[name=category]").select_option("conversation")
-    for box in page.locator("input[name=networks]").all():
+    page.locator("textarea[name=post-idea]").fill(TEXT)
+    page.locator("select[name=post-category]").select_option("conversation")
+    for box in page.locator("input[name=post-networks]").all():
         box.set_checked(box.get_attribute("value") == "linkedin")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form button[value=save]").click()
     page.wait_for_url(f"{base}/w/{SLUG}/posts/*/")
     post = Post.objects.get(workspace__slug=SLUG)
 

@@ -89,11 +89,11 @@ def _compose_carousel(
     photos as a carousel, the first comment. Returns the post and the alt texts in the order
     the composer shows the photos (the library's, newest first), the carousel's order."""
     page.goto(f"{base}/w/{SLUG}/compose/")
-    page.locator("textarea[name=idea]").fill(CAPTION)
-    page.locator("select[name=category]").select_option("promotional")
-    for box in page.locator("input[name=networks]").all():
+    page.locator("textarea[name=post-idea]").fill(CAPTION)
+    page.locator("select[name=post-category]").select_option("promotional")
+    for box in page.locator("input[name=post-networks]").all():
         box.set_checked(box.get_attribute("value") == "instagram")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form button[value=save]").click()
     page.wait_for_url(f"{base}/w/{SLUG}/posts/*/")
     post = Post.objects.get(workspace__slug=SLUG)
 

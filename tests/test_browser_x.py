@@ -97,11 +97,11 @@ def _compose_thread(page: Any, base: str, channel: Channel, photo: MediaItem) ->
     """The composer: the idea for X alone, then its variant: the first post with the photo,
     the two that follow as the thread."""
     page.goto(f"{base}/w/{SLUG}/compose/")
-    page.locator("textarea[name=idea]").fill(FIRST)
-    page.locator("select[name=category]").select_option("promotional")
-    for box in page.locator("input[name=networks]").all():
+    page.locator("textarea[name=post-idea]").fill(FIRST)
+    page.locator("select[name=post-category]").select_option("promotional")
+    for box in page.locator("input[name=post-networks]").all():
         box.set_checked(box.get_attribute("value") == "x")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form button[value=save]").click()
     page.wait_for_url(f"{base}/w/{SLUG}/posts/*/")
     post = Post.objects.get(workspace__slug=SLUG)
 

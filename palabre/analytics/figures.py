@@ -1,8 +1,9 @@
-"""The four figures of the home page, each with its change over the previous period and
-a small weekly trend: response rate, median first response, engaged people, reach.
+"""Four key figures, each with its change over the period before and a small trend:
+response rate, median first response, engaged people, reach. The home page shows them for
+the last 28 days, the reports page for the period it shows.
 
-A period is the last 28 days up to now; the trend is the eight weeks that cover this period
-and the one before. Each figure says how many cases it rests on (product rule 7).
+The trend is eight equal steps over the period before and this one. Each figure says how
+many cases it rests on (product rule 7).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from palabre.analytics.metrics import Scope, response
 from palabre.analytics.models import CommunityDay, PostStat
 from palabre.lib.durations import duration_text
 
-PERIOD_DAYS = 28
-WEEKS = 8
+HOME_DAYS = 28
+STEPS = 8
 
 
 @dataclass(frozen=True)
@@ -52,21 +53,30 @@ class Figure:
         return sparkline(self.points, self.label)
 
 
-def key_figures(workspace: Workspace, now: datetime) -> list[Figure]:
-    weeks = [now - timedelta(days=7 * (WEEKS - i)) for i in range(WEEKS + 1)]
-    period = Scope(workspace, now - timedelta(days=PERIOD_DAYS), now)
-    before = Scope(workspace, period.start - timedelta(days=PERIOD_DAYS), period.start)
+def key_figures(scope: Scope) -> list[Figure]:
+    """The figures of `scope`, compared with the period of the same length just before."""
+    length = scope.end - scope.start
+    before = Scope(scope.workspace, scope.start - length, scope.start, scope.channel_ids)
+    steps = [before.start + length * 2 * i / STEPS for i in range(STEPS + 1)]
     return [
-        _response_rate(period, before, weeks),
-        _median_response(period, before, weeks),
-        _engaged(workspace, now, weeks),
-        _reach(workspace, period, before, weeks),
+        _response_rate(scope, before, steps),
+        _median_response(scope, before, steps),
+        _engaged(scope, before, steps),
+        _reach(scope, before, steps),
     ]
 
 
-def _response_rate(period: Scope, before: Scope, weeks: list[datetime]) -> Figure:
+def home_figures(workspace: Workspace, now: datetime) -> list[Figure]:
+    return key_figures(Scope(workspace, now - timedelta(days=HOME_DAYS), now))
+
+
+def _step(scope: Scope, start: datetime, end: datetime) -> Scope:
+    return Scope(scope.workspace, start, end, scope.channel_ids)
+
+
+def _response_rate(period: Scope, before: Scope, steps: list[datetime]) -> Figure:
     now, then = response(period).rate, response(before).rate
-    points = tuple(response(Scope(period.workspace, a, b)).rate.value for a, b in pairwise(weeks))
+    points = tuple(response(_step(period, a, b)).rate.value for a, b in pairwise(steps))
     change, better = "", None
     if now.value is not None and then.value is not None:
         delta = round((now.value - then.value) * 100)
@@ -80,11 +90,9 @@ def _response_rate(period: Scope, before: Scope, weeks: list[datetime]) -> Figur
     return Figure("response_rate", shown, change, better, basis, points)
 
 
-def _median_response(period: Scope, before: Scope, weeks: list[datetime]) -> Figure:
+def _median_response(period: Scope, before: Scope, steps: list[datetime]) -> Figure:
     now, then = response(period), response(before)
-    points = tuple(
-        response(Scope(period.workspace, a, b)).median_seconds for a, b in pairwise(weeks)
-    )
+    points = tuple(response(_step(period, a, b)).median_seconds for a, b in pairwise(steps))
     change, better = "", None
     if now.median_seconds is not None and then.median_seconds is not None:
         delta = now.median_seconds - then.median_seconds
@@ -98,8 +106,12 @@ def _median_response(period: Scope, before: Scope, weeks: list[datetime]) -> Fig
     return Figure("response_time", shown, change, better, basis, points)
 
 
-def _engaged(workspace: Workspace, now: datetime, weeks: list[datetime]) -> Figure:
-    days = CommunityDay.objects.filter(workspace=workspace, day__lte=workspace.local_date(now))
+def _engaged(period: Scope, before: Scope, steps: list[datetime]) -> Figure:
+    """Stages cover all channels: the funnel as recorded at the end of each step."""
+    workspace = period.workspace
+    days = CommunityDay.objects.filter(
+        workspace=workspace, day__lte=workspace.local_date(period.end)
+    )
     recorded = dict(days.order_by("day").values_list("day", "engaged"))
 
     def on(moment: datetime) -> int | None:
@@ -107,18 +119,22 @@ def _engaged(workspace: Workspace, now: datetime, weeks: list[datetime]) -> Figu
         known = [d for d in recorded if d <= day]
         return recorded[max(known)] if known else None
 
-    current, previous = on(now), on(now - timedelta(days=PERIOD_DAYS))
-    points = tuple(float(v) if (v := on(w)) is not None else None for w in weeks[1:])
+    current, previous = on(period.end), on(before.end)
+    points = tuple(float(v) if (v := on(step)) is not None else None for step in steps[1:])
     change, better = _count_change(current, previous)
     shown = formats.number_format(current, force_grouping=True) if current is not None else "–"
     basis = _("people active in the last 90 days")
     return Figure("engaged", shown, change, better, basis, points)
 
 
-def _reach(workspace: Workspace, period: Scope, before: Scope, weeks: list[datetime]) -> Figure:
+def _reach(period: Scope, before: Scope, steps: list[datetime]) -> Figure:
     def between(start: datetime, end: datetime) -> tuple[int | None, int]:
         stats = PostStat.objects.filter(
-            workspace=workspace, reach__isnull=False, published_at__gte=start, published_at__lt=end
+            period.on_channels(),
+            workspace=period.workspace,
+            reach__isnull=False,
+            published_at__gte=start,
+            published_at__lt=end,
         )
         found = stats.aggregate(total=Sum("reach"))
         return found["total"], stats.count()
@@ -127,7 +143,7 @@ def _reach(workspace: Workspace, period: Scope, before: Scope, weeks: list[datet
         between(period.start, period.end),
         between(before.start, before.end),
     )
-    totals = [between(a, b)[0] for a, b in pairwise(weeks)]
+    totals = [between(a, b)[0] for a, b in pairwise(steps)]
     # A week without a post reached nobody through posts: 0, unless no post ever said.
     known = any(total is not None for total in totals)
     points = tuple(float(total or 0) if known else None for total in totals)
@@ -165,7 +181,7 @@ SPARK_W, SPARK_H = 96, 28
 
 
 def sparkline(points: tuple[float | None, ...], title: str) -> SafeString:
-    """A line over the weeks, gaps where a week has nothing; decorative (the figure and its
+    """A line over the steps, with gaps where a step has nothing; decorative (the figure and its
     change are written beside it), so hidden from screen readers."""
     known = [p for p in points if p is not None]
     if len(known) < 2:

@@ -47,14 +47,36 @@ class Table:
         default_factory=list
     )  # a key per row, where rows are figures
     withheld: bool = False  # people's names this reader may not see (dashboard.PEOPLE)
+    # The columns the page shows, so that the table fits a 1280 px screen (all if empty);
+    # the CSV and the PDF keep every column.
+    page_columns: tuple[str, ...] = ()
+    row_links: list[str] = field(default_factory=list)  # a query string per row: drill down
+
+    @property
+    def shown_columns(self) -> list[Column]:
+        return [c for c in self.columns if not self.page_columns or c.key in self.page_columns]
+
+    @property
+    def hidden_columns(self) -> int:
+        return len(self.columns) - len(self.shown_columns)
 
     def displayed(self) -> list[list[tuple[Column, str, str]]]:
         """Rows as people read them: (column, text, the row's definition key or "")."""
         keys = self.row_definitions + [""] * (len(self.rows) - len(self.row_definitions))
+        shown = {c.key for c in self.shown_columns}
         return [
-            [(c, display(c.kind, v), key) for c, v in zip(self.columns, row, strict=True)]
+            [
+                (c, display(c.kind, v), key)
+                for c, v in zip(self.columns, row, strict=True)
+                if c.key in shown
+            ]
             for row, key in zip(self.rows, keys, strict=True)
         ]
+
+    def page_rows(self) -> list[tuple[list[tuple[Column, str, str]], str]]:
+        """Displayed rows with each one's drill-down query ("" for none)."""
+        links = self.row_links + [""] * (len(self.rows) - len(self.row_links))
+        return list(zip(self.displayed(), links, strict=True))
 
     def csv(self, *, tz: tzinfo) -> str:
         """The whole table in the reader's spreadsheet style, dates in `tz` (the workspace's)."""
@@ -137,8 +159,19 @@ def channels_table(scope: Scope) -> Table:
             Column("applause_k", _("Likes per post per 1,000 followers"), "num", "applause"),
         ],
         empty=_("No channel yet."),
+        page_columns=(
+            "name",
+            "followers",
+            "posts",
+            "engagements",
+            "reach",
+            "rate_followers",
+            "conversation",
+            "amplification",
+        ),
     )
     for r in rows:
+        table.row_links.append(f"channel={r.channel_id}")
         table.rows.append(
             [
                 r.name,
@@ -186,6 +219,7 @@ def posts_table(scope: Scope, *, limit: int | None = None) -> Table:
             Column("rate_reach", label("rate_reach"), "pct", "rate_reach"),
         ],
         empty=_("No post published in this period."),
+        page_columns=("published", "channel", "idea", "engagements", "reach", "rate_followers"),
     )
     tz = scope.workspace.tzinfo  # the PDF is made by the worker, where no request set it
     for r in metrics.post_rows(scope, limit=limit):
@@ -398,6 +432,7 @@ def insights_table(found: list[Insight]) -> Table:
         ],
         definition="insights",
         empty=_("No published post with known followers in the last 12 months."),
+        page_columns=("channel", "dimension", "best", "n", "mean", "low", "high", "verdict"),
     )
     for i in found:
         best = i.best

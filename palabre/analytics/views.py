@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.permissions import Action, can, membership_for
 from palabre.analytics import dashboard
 from palabre.analytics.definitions import DEFINITIONS
+from palabre.analytics.figures import key_figures
 from palabre.analytics.forms import ReportSettingsForm, ScopeForm, month_bounds
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport, ReachAlert
@@ -26,12 +27,18 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = membership.workspace
     form = ScopeForm(request.GET or None, workspace=workspace)
     scope = form.scope()
+    sections = dashboard.build(scope, people=can(membership, Action.VIEW_COMMUNITY))
     context = {
         "membership": membership,
         "section": "reports",
         "form": form,
         "scope": scope,
-        "sections": dashboard.build(scope, people=can(membership, Action.VIEW_COMMUNITY)),
+        # The story first: the key figures, then the charts, then the tables.
+        "figures": key_figures(scope),
+        "charts": [chart for part in sections.values() for chart in part.charts],
+        "sections": sections,
+        # The drill-down links replace the channel and keep the period.
+        "scope_query": _without(request, "channel"),
         "alerts": ReachAlert.objects.filter(channel__workspace=workspace).select_related("channel")[
             :5
         ],
@@ -41,6 +48,12 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
         "can_people": can(membership, Action.VIEW_COMMUNITY),
     }
     return render(request, "analytics/reports.html", context)
+
+
+def _without(request: HttpRequest, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
 
 
 def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:

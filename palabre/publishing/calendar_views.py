@@ -71,6 +71,12 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         "day": day,
         "today": today,
         "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
+        # The phone's agenda: the days of the period that have posts, in order.
+        "agenda": [
+            (d, by_day[d])
+            for d in sorted(by_day)
+            if view == "week" or (d.year, d.month) == (day.year, day.month)
+        ],
         "previous": previous,
         "following": following,
         "filters": filters,
@@ -127,11 +133,8 @@ def post_next_slot(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
     workspace = membership.workspace
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
     channels = Channel.objects.filter(variants__post=post).distinct()
-    moments = [
-        planning.next_free_slot(c, after=timezone.now(), tz=workspace.tzinfo) for c in channels
-    ]
-    found = sorted(m for m in moments if m)
-    if not found:
+    slot = planning.first_free_slot(channels, after=timezone.now(), tz=workspace.tzinfo)
+    if slot is None:
         messages.error(
             request,
             _(
@@ -140,11 +143,11 @@ def post_next_slot(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
         )
     else:
         try:
-            workflow.post_reschedule(post=post, actor=cast(User, request.user), publish_at=found[0])
+            workflow.post_reschedule(post=post, actor=cast(User, request.user), publish_at=slot)
         except workflow.TransitionRefused as refusal:
             messages.error(request, str(refusal))
             return redirect("post_edit", slug=slug, post_id=post.pk)
-        local = found[0].astimezone(workspace.tzinfo)
+        local = slot.astimezone(workspace.tzinfo)
         messages.success(
             request,
             _("Set to the next free slot: %(when)s.") % {"when": local.strftime("%d/%m/%Y %H:%M")},

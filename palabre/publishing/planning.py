@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -68,6 +68,14 @@ def next_free_slot(
             if moment > after and moment not in taken:
                 return moment
     return None
+
+
+def first_free_slot(
+    channels: Iterable[Channel], *, after: datetime, tz: ZoneInfo
+) -> datetime | None:
+    """The earliest of the channels' next free slots (None: no slot in four weeks)."""
+    found = [next_free_slot(c, after=after, tz=tz) for c in channels]
+    return min((moment for moment in found if moment), default=None)
 
 
 def month_weeks(year: int, month: int) -> list[list[date]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -29,6 +29,38 @@ def post_create(
     for network in networks:
         _variant_add(post, network)
     return post
+
+
+@transaction.atomic
+def post_compose(
+    *,
+    workspace: Workspace,
+    author: User,
+    idea: str,
+    category: str,
+    networks: list[str],
+    variants: dict[str, VariantData],
+    publish_at: datetime | None = None,
+) -> Post:
+    """A new post written on one page: the idea, each network's variant (an empty one
+    takes the idea) and its time, saved at once."""
+    post = post_create(
+        workspace=workspace, author=author, idea=idea, category=category, networks=networks
+    )
+    filled = {
+        network: data if data.text.strip() else replace(data, text=idea)
+        for network, data in variants.items()
+        if network in networks
+    }
+    return post_update(
+        post=post,
+        idea=idea,
+        category=category,
+        networks=networks,
+        variants=filled,
+        publish_at=publish_at,
+        seen_version=post.version,
+    )
 
 
 def _variant_add(post: Post, network: str) -> PostVariant:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -22,7 +23,7 @@ from palabre.lib.home_return import back_home
 from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing import publisher, services, workflow
+from palabre.publishing import planning, publisher, services, workflow
 from palabre.publishing.content import content_changes, post_content, post_digest
 from palabre.publishing.forms import (
     ApproveForm,
@@ -51,29 +52,126 @@ from palabre.strategy.guidelines import promotional_share_problem
 
 
 def compose(request: HttpRequest, slug: str) -> HttpResponse:
+    """A new post on one page: the idea, each network's variant with its counter and
+    preview, the time (the next free slot in view), and what to do with it."""
     membership = membership_for(request, slug, Action.COMPOSE)
     workspace = membership.workspace
+    data = request.POST.copy() if request.method == "POST" else None
+    action = request.POST.get("action", "save")
+    slot = _free_slot(workspace, scoped(Channel.objects.all(), workspace))
+    if data is not None and action == "use-slot" and slot is not None:
+        # Without JavaScript the "use it" button comes here: the form again, time filled.
+        data["post-publish_at"] = slot.astimezone(workspace.tzinfo).strftime("%Y-%m-%dT%H:%M")
+    idea_form, forms = _new_composer_forms(data, workspace)
+    if data is not None and action != "use-slot" and idea_form.is_valid():
+        chosen = idea_form.cleaned_data["networks"]
+        if all(forms[n].is_valid() for n in chosen):
+            post = services.post_compose(
+                workspace=workspace,
+                author=cast(User, request.user),
+                idea=idea_form.cleaned_data["idea"],
+                category=idea_form.cleaned_data["category"],
+                networks=chosen,
+                # A network whose fields were not sent keeps the defaults: the idea, and
+                # every channel of that network.
+                variants=_variant_data({n: forms[n] for n in chosen if f"{n}-text" in data}),
+                publish_at=idea_form.cleaned_data["publish_at"],
+            )
+            _after_save(request, membership, post, action, sent_back=False)
+            return redirect("post_edit", slug=slug, post_id=post.pk)
+    context = _new_composer_context(request, membership, idea_form, forms) | {
+        "next_slot": slot,
+        # What is still being worked on: published posts live in the calendar and reports.
+        "drafts": scoped(Post.objects.all(), workspace)
+        .exclude(status=PostStatus.PUBLISHED)
+        .prefetch_related("variants")[:20],
+    }
+    return render(request, "publishing/post_edit.html", context)
+
+
+@require_POST
+def compose_check_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """htmx: the new post's variants checked as typed (an empty one reads as the idea)."""
+    membership = membership_for(request, slug, Action.COMPOSE)
+    idea_form, forms = _new_composer_forms(request.POST, membership.workspace)
+    context = _new_composer_context(request, membership, idea_form, forms)
+    return render(request, "publishing/_checks.html", context)
+
+
+def _free_slot(workspace: Workspace, channels: Any) -> datetime | None:
+    return planning.first_free_slot(channels, after=timezone.now(), tz=workspace.tzinfo)
+
+
+def _new_composer_forms(
+    data: QueryDict | None, workspace: Workspace
+) -> tuple[IdeaForm, dict[str, VariantForm]]:
+    """The idea and a variant form for every network; the networks of the connected
+    channels are ticked (every network before any is connected)."""
     connected = sorted(
         set(scoped(Channel.objects.all(), workspace).values_list("network", flat=True))
     )
-    form = IdeaForm(request.POST or None, initial={"networks": connected or list(NETWORKS)})
-    if request.method == "POST" and form.is_valid():
-        post = services.post_create(
-            workspace=workspace,
-            author=cast(User, request.user),
-            idea=form.cleaned_data["idea"],
-            category=form.cleaned_data["category"],
-            networks=form.cleaned_data["networks"],
+    initial = {"networks": connected or list(NETWORKS), "version": 0}
+    idea_form = IdeaForm(data, initial=initial, prefix="post")
+    media = scoped(MediaItem.objects.all(), workspace)
+    forms = {}
+    for network in sorted(NETWORKS):
+        channels = scoped(Channel.objects.all(), workspace).filter(network=network)
+        forms[network] = VariantForm(
+            data,
+            initial={"channels": [c.pk for c in channels]},
+            prefix=network,
+            channels=channels,
+            media=media,
         )
-        return redirect("post_edit", slug=slug, post_id=post.pk)
-    # What is still being worked on: published posts live in the calendar and the reports.
-    drafts = (
-        scoped(Post.objects.all(), workspace)
-        .exclude(status=PostStatus.PUBLISHED)
-        .prefetch_related("variants")[:20]
+        forms[network].fields["text"].widget.attrs["placeholder"] = _(
+            "Empty: the idea as it is. Adapt it to this network."
+        )
+    return idea_form, forms
+
+
+def _new_composer_context(
+    request: HttpRequest,
+    membership: Membership,
+    idea_form: IdeaForm,
+    forms: dict[str, VariantForm],
+) -> dict[str, Any]:
+    workspace = membership.workspace
+    idea = request.POST.get("post-idea", "")
+    chosen = set(request.POST.getlist("post-networks")) if request.method == "POST" else None
+    chosen = chosen if chosen is not None else set(idea_form.initial["networks"])
+    data = {network: _typed(form, idea) for network, form in forms.items()}
+    checks = {n: services.variant_check(network=n, data=d) for n, d in data.items()}
+    _crosschecks, crosspost = services.post_checks(
+        workspace=workspace, variants={n: d for n, d in data.items() if n in chosen}
     )
-    context = {"membership": membership, "form": form, "drafts": drafts}
-    return render(request, "publishing/compose.html", context)
+    draft = Post(workspace=workspace, category=request.POST.get("post-category", ""))
+    return {
+        "membership": membership,
+        "new": True,
+        # Nothing typed yet: counters show, "the text is empty" does not.
+        "pristine": not idea.strip() and not any(f.data.get(f"{n}-text") for n, f in forms.items()),
+        "post": draft,
+        "idea_form": idea_form,
+        "panels": [(NETWORKS[n], forms[n], checks[n]) for n in forms],
+        "chosen": chosen,
+        "crosspost": crosspost,
+        "promotional": promotional_share_problem(
+            workspace=workspace, post=draft, category=draft.category
+        )
+        if draft.category
+        else None,
+        "threshold": round(workspace.crosspost_threshold * 100),
+        "can_publish": can(membership, Action.PUBLISH),
+        "locked": set(),
+    }
+
+
+def _typed(form: VariantForm, idea: str) -> services.VariantData:
+    """A variant as typed: an empty text (or one not readable yet) reads as the idea."""
+    if form.is_bound and form.is_valid():
+        data = _variant_data({"_": form})["_"]
+        return data if data.text.strip() else replace(data, text=idea)
+    return services.VariantData(text=idea)
 
 
 def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
@@ -126,6 +224,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "can_publish": can(membership, Action.PUBLISH),
         "theirs": theirs,
         "locked": services.post_locked_networks(post=post),
+        "next_slot": _free_slot(workspace, Channel.objects.filter(variants__post=post).distinct()),
         "edits_go_back": workspace.approval_required
         and post.status in {PostStatus.APPROVED, PostStatus.SCHEDULED},
     } | _workflow_context(membership, post)

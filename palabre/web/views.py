@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from palabre.accounts.models import User
 from palabre.accounts.permissions import Action, can, membership_for, scoped
-from palabre.analytics.figures import key_figures
+from palabre.analytics.figures import home_figures
 from palabre.channels.models import Channel
 from palabre.web import home
 
@@ -47,7 +47,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if context["can_time"]:
         context |= home.time_week(workspace, cast(User, request.user))
     if context["can_reports"]:
-        context["figures"] = key_figures(workspace, timezone.now())
+        context["figures"] = home_figures(workspace, timezone.now())
     return render(request, "web/dashboard.html", context)
 
 

@@ -202,10 +202,11 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
         ),
         "compose": (
             "compose/",
-            {"idea": "Pain", "category": "helpful", "networks": ["x"]},
+            {"post-idea": "Pain", "post-category": "helpful", "post-networks": ["x"]},
             COMPOSERS,
         ),
         "check": (f"posts/{objects['post']}/check/", {}, COMPOSERS, 200),
+        "check_new": ("compose/check/", {"post-idea": "Pain"}, COMPOSERS, 200),
         "save_post": (
             f"posts/{objects['post']}/",
             {"post-idea": "Pain", "post-category": "helpful"},

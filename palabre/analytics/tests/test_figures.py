@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from palabre.analytics.figures import key_figures, sparkline
+from palabre.analytics.figures import home_figures, sparkline
 from palabre.analytics.models import CommunityDay, PostStat
 from palabre.channels.services import channel_create_demo
 from palabre.inbox.models import Interaction
@@ -69,7 +69,7 @@ def figures(cast) -> dict[str, object]:
         (date(2026, 11, 29), 50),
     ):
         CommunityDay.objects.create(workspace=cast.workspace, day=day, engaged=engaged)
-    return {f.key: f for f in key_figures(cast.workspace, NOW)}
+    return {f.key: f for f in home_figures(cast.workspace, NOW)}
 
 
 def test_response_rate_and_its_change_in_points(figures) -> None:
@@ -107,7 +107,7 @@ def test_each_figure_has_a_weekly_trend_of_eight_points(figures) -> None:
 
 
 def test_a_workspace_without_history_shows_dashes_not_errors(cast) -> None:
-    for figure in key_figures(cast.workspace, NOW):
+    for figure in home_figures(cast.workspace, NOW):
         assert figure.value == "–" or figure.value == "0 %" or figure.value == "0"
         assert figure.change == "" and figure.better is None
         assert str(figure.sparkline) == ""

@@ -34,6 +34,7 @@ def preview_html(text: str, network: str) -> SafeString:
     shown, overflow = text[:cut], text[cut:]
     html = _highlighted(shown, network, names)
     if fold and len(shown) > fold and not overflow:
+        fold = fold_index(shown, fold)
         more = escape(_("more"))
         html = _highlighted(shown[:fold], network, names) + f'<span class="fold">… {more}</span>'
         folded = _highlighted(shown[fold:], network, names, offset=fold)
@@ -42,6 +43,16 @@ def preview_html(text: str, network: str) -> SafeString:
         title = escape(_("over the limit"))
         html += f'<mark class="overflow" title="{title}">{escape(overflow)}</mark>'
     return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 (every piece escaped above)
+
+
+def fold_index(text: str, fold: int) -> int:
+    """Where the feed's "… more" goes: at `fold`, or back at the space before the word,
+    hashtag or link it would cut, as the networks do. A word longer than half the
+    visible text is cut where it stands."""
+    if fold >= len(text) or text[fold].isspace() or text[fold - 1].isspace():
+        return fold
+    space = max(text.rfind(" ", 0, fold), text.rfind("\n", 0, fold))
+    return space + 1 if space + 1 > fold // 2 else fold
 
 
 def _linkedin_shown(text: str) -> tuple[str, list[tuple[int, int]]]:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from palabre.channels.services import channel_create_demo
 from palabre.inbox.tests.helpers import published
@@ -28,7 +32,8 @@ def channels(cast):
 
 def _create(client: Client, idea: str = EXAMPLE, networks=("x", "bluesky", "mastodon")) -> Post:
     response = client.post(
-        "/w/lumiere/compose/", {"idea": idea, "category": "promotional", "networks": list(networks)}
+        "/w/lumiere/compose/",
+        {"post-idea": idea, "post-category": "promotional", "post-networks": list(networks)},
     )
     post = Post.objects.get()
     assert response.url == f"/w/lumiere/posts/{post.pk}/"
@@ -257,3 +262,82 @@ def test_a_published_posts_link_says_where_it_leads(editor: Client, cast) -> Non
     page = editor.get(f"/w/lumiere/posts/{target.post_id}/").content.decode()
     link = page[page.index(f'href="{target.remote_url}"') :]
     assert target.remote_id not in link[: link.index("</a>")]
+
+
+def test_one_page_writes_the_idea_each_variant_and_its_time_at_once(client: Client, cast) -> None:
+    client.force_login(cast.erin)
+    for network in ("x", "bluesky"):
+        channel_create_demo(workspace=cast.workspace, network=network, name=network)
+    when = (timezone.now() + timedelta(days=3)).astimezone(cast.workspace.tzinfo)
+    response = client.post(
+        "/w/lumiere/compose/",
+        {
+            "post-idea": "Pain aux figues samedi.",
+            "post-category": "helpful",
+            "post-networks": ["x", "bluesky"],
+            "post-publish_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "x-text": "Pain aux figues samedi 🥖 #boulangerie",
+            "bluesky-text": "",  # empty: the idea as it is
+            "mastodon-text": "not ticked: never written",
+            "action": "save",
+        },
+    )
+    post = Post.objects.get()
+    assert response.url == f"/w/lumiere/posts/{post.pk}/"
+    texts = dict(post.variants.values_list("network", "text"))
+    assert texts == {
+        "x": "Pain aux figues samedi 🥖 #boulangerie",
+        "bluesky": "Pain aux figues samedi.",
+    }
+    local = timezone.localtime(post.publish_at, cast.workspace.tzinfo)
+    assert local.strftime("%Y-%m-%dT%H:%M") == when.strftime("%Y-%m-%dT%H:%M")
+    assert post.status == "draft" and post.author == cast.erin
+
+
+def test_a_refused_form_keeps_everything_typed_and_saves_nothing(client: Client, cast) -> None:
+    client.force_login(cast.erin)
+    response = client.post(
+        "/w/lumiere/compose/",
+        {
+            "post-idea": "",
+            "post-category": "helpful",
+            "x-text": "Mon texte pour X",
+            "action": "save",
+        },
+    )
+    assert response.status_code == 200 and not Post.objects.exists()
+    page = response.content.decode()
+    assert "Mon texte pour X" in page and 'class="errorlist' in page
+
+
+def test_the_next_free_slot_is_in_view_and_use_it_fills_the_time_without_saving(
+    client: Client, cast
+) -> None:
+    client.force_login(cast.erin)
+    channel = channel_create_demo(workspace=cast.workspace, network="x", name="x")
+    channel.time_slots = ["0 09:00", "2 09:00", "4 09:00"]  # Monday, Wednesday, Friday
+    channel.save()
+    page = client.get("/w/lumiere/compose/").content.decode()
+    assert "data-next-slot" in page and 'data-fill-slot="' in page
+    slot = re.search(r'data-fill-slot="([^"]+)"', page).group(1)
+    again = client.post(
+        "/w/lumiere/compose/",
+        {"post-idea": "Une idée", "post-category": "helpful", "action": "use-slot"},
+    ).content.decode()
+    assert f'value="{slot}"' in again and not Post.objects.exists()
+    assert "Une idée" in again
+
+
+def test_the_check_answers_each_networks_counter_for_the_text_as_typed(
+    client: Client, cast
+) -> None:
+    client.force_login(cast.erin)
+    answer = client.post(
+        "/w/lumiere/compose/check/",
+        {"post-idea": "Bonjour", "post-networks": ["x", "mastodon"], "x-text": "a" * 300},
+    ).content.decode()
+    assert 'id="check-x"' in answer and 'id="check-mastodon"' in answer
+    x = answer[answer.index('id="check-x"') :]
+    assert "<strong data-length>300</strong>" in x and "x.too_long" in x
+    mastodon = answer[answer.index('id="check-mastodon"') :]
+    assert "<strong data-length>7</strong>" in mastodon  # empty: the idea, "Bonjour"

@@ -162,9 +162,9 @@ def test_the_library_takes_a_pdf_only_linkedin_variants_can_use(editor: Client, 
     editor.post(
         "/w/lumiere/compose/",
         {
-            "idea": "Nous recrutons #a #b #c",
-            "category": "promotional",
-            "networks": ["linkedin", "x"],
+            "post-idea": "Nous recrutons #a #b #c",
+            "post-category": "promotional",
+            "post-networks": ["linkedin", "x"],
         },
     )
     post = Post.objects.get()
@@ -215,3 +215,14 @@ def test_the_preview_marks_what_passes_linkedins_3000_characters_as_shown() -> N
     assert '<span class="fold">' not in html  # over the limit: shown whole, as X's is
     fits = str(preview_html(f"{ORG} " + "a" * 2987, "linkedin"))  # 3000 as shown
     assert "overflow" not in fits
+
+
+def test_the_fold_never_splits_a_hashtag_or_a_word() -> None:
+    from palabre.publishing.templatetags.composer import fold_index, preview_html
+
+    text = "Pain au levain " * 8 + "#boulangerie du quartier, à demain."  # 120 + 36
+    html = str(preview_html(text, "instagram"))  # Instagram folds after 125 characters
+    before, after = html.split('<span class="fold">')
+    assert '<span class="tag">#boulangerie</span>' in after and "#boul" not in before
+    assert fold_index("aaa bbbbbb", 6) == 4 and fold_index("aaa bbbbbb", 3) == 3
+    assert fold_index("a" * 300, 125) == 125  # one endless word: cut where it stands

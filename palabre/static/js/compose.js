@@ -25,3 +25,43 @@
   document.querySelectorAll('.variant-title').forEach((h) => h.classList.add('sr-only'));
   show(tabs.find((t) => t.getAttribute('aria-selected') === 'true') || tabs[0]);
 })();
+
+// "Use it": the next free slot goes into the time field, without leaving the page.
+(function () {
+  document.querySelectorAll('[data-fill-slot]').forEach((button) => {
+    button.addEventListener('click', (event) => {
+      const field = document.querySelector('input[name="post-publish_at"]');
+      if (!field) return;
+      event.preventDefault();
+      field.value = button.getAttribute('data-fill-slot');
+      field.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  });
+})();
+
+// A new post: only the ticked networks' variants show (each one is written only if ticked).
+(function () {
+  const boxes = Array.from(document.querySelectorAll('input[name="post-networks"]'));
+  const panels = document.querySelectorAll('section.variant[data-network]');
+  if (!boxes.length || !panels.length) return;
+  const sync = () => {
+    const ticked = new Set(boxes.filter((b) => b.checked).map((b) => b.value));
+    document.querySelectorAll('[role="tab"][data-network]').forEach((tab) => {
+      const shown = ticked.has(tab.getAttribute('data-network'));
+      tab.hidden = !shown;
+      if (!shown && tab.getAttribute('aria-selected') === 'true') {
+        const first = document.querySelector('[role="tab"][data-network]:not([hidden])');
+        if (first) first.click();
+      }
+    });
+    panels.forEach((panel) => {
+      if (!ticked.has(panel.getAttribute('data-network'))) panel.hidden = true;
+    });
+  };
+  boxes.forEach((box) => box.addEventListener('change', () => {
+    sync();
+    const tab = document.getElementById('tab-' + box.value);
+    if (box.checked && tab) tab.click();
+  }));
+  sync();
+})();

@@ -23,7 +23,32 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // Narrow screens show each table row as a small card (palabre.css): every cell carries
+  // its column's name, read from the table's header. Calendars have their own agenda.
+  function labelCells() {
+    document.querySelectorAll("table").forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head || table.classList.contains("calendar")) return;
+      var names = [];
+      Array.prototype.forEach.call(head.cells, function (cell) {
+        for (var i = 0; i < (cell.colSpan || 1); i++) names.push(cell.textContent.trim());
+      });
+      table.classList.add("cards-on-phone");
+      var bodies = Array.prototype.slice.call(table.tBodies);
+      if (table.tFoot) bodies.push(table.tFoot);
+      bodies.forEach(function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (!cell.hasAttribute("data-label") && names[column]) cell.setAttribute("data-label", names[column]);
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    labelCells();
     menu();
     tick();
     setInterval(tick, 30000);

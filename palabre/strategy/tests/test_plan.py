@@ -207,7 +207,11 @@ def test_the_composer_warns_against_the_guidelines(client: Client, cast) -> None
         Post.objects.create(workspace=ws, idea="i", category=category, publish_at=soon)
     client.post(
         "/w/lumiere/compose/",
-        {"idea": "Du pain pas cher #a #b #c", "category": "promotional", "networks": ["mastodon"]},
+        {
+            "post-idea": "Du pain pas cher #a #b #c",
+            "post-category": "promotional",
+            "post-networks": ["mastodon"],
+        },
     )
     post = Post.objects.get(idea__startswith="Du pain")
     html = client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()

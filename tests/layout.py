@@ -1,0 +1,110 @@
+"""What the layout tests walk and measure: every page a role can open, and the elements
+that stick out of the viewport."""
+
+from __future__ import annotations
+
+# Every page of the demo a person opens, as paths with {slug}, {item} (a criticism in the
+# inbox), {contact}, {post} (a draft) and {review} (a post in review). Pages a
+# role may not open answer 403 and are skipped.
+PAGES = [
+    "/w/{slug}/",
+    "/w/{slug}/strategy/",
+    "/w/{slug}/strategy/links/",
+    "/w/{slug}/strategy/return/",
+    "/w/{slug}/time/",
+    "/w/{slug}/calendar/",
+    "/w/{slug}/calendar/?view=week",
+    "/w/{slug}/compose/",
+    "/w/{slug}/posts/{post}/",
+    "/w/{slug}/posts/{review}/review/",
+    "/w/{slug}/posts/import/",
+    "/w/{slug}/notices/",
+    "/w/{slug}/media/",
+    "/w/{slug}/inbox/",
+    "/w/{slug}/inbox/?q=all",
+    "/w/{slug}/inbox/{item}/",
+    "/w/{slug}/inbox/log/",
+    "/w/{slug}/inbox/rules/",
+    "/w/{slug}/inbox/replies/",
+    "/w/{slug}/inbox/settings/",
+    "/w/{slug}/contacts/",
+    "/w/{slug}/contacts/{contact}/",
+    "/n/{slug}/",
+    "/w/{slug}/community/",
+    "/w/{slug}/community/?show=drifting",
+    "/w/{slug}/reports/",
+    "/w/{slug}/reports/definitions/",
+    "/w/{slug}/reports/settings/",
+    "/w/{slug}/settings/",
+    "/w/{slug}/settings/members/",
+    "/w/{slug}/settings/channels/",
+    "/w/{slug}/settings/channels/mastodon/",
+    "/workspaces/",
+    "/account/",
+    "/account/two-factor/",
+    "/account/password/",
+]
+
+# The outermost visible elements whose box goes past the viewport's right or left edge
+# (an element inside a scrolling box counts too: scrolling a table sideways is still
+# scrolling sideways). Visually hidden helpers (the skip link, .sr-only) are left out.
+OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  const sticks = (el) => {
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.display === "none") return false;
+    if (style.position === "absolute" && (style.clip !== "auto" || el.classList.contains("skip-link"))) return false;
+    const box = el.getBoundingClientRect();
+    if (box.width < 1 || box.height < 1) return false;
+    return box.right > width + 1 || box.left < -1;
+  };
+  for (const el of document.querySelectorAll("body *")) {
+    if (!sticks(el) || (el.parentElement && sticks(el.parentElement))) continue;
+    if (el.closest(".sr-only, .skip-link")) continue;
+    const box = el.getBoundingClientRect();
+    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+    out.push(`${name} ${Math.round(box.left)}..${Math.round(box.right)}`);
+  }
+  return out;
+}
+"""
+
+DEMO_PEOPLE = {
+    "owner": "camille@lumiere.example",
+    "manager": "lucas@lumiere.example",
+    "editor": "ines@lumiere.example",
+    "contributor": "paul@lumiere.example",
+    "approver": "helene@lumiere.example",
+    "analyst": "nora@lumiere.example",
+}
+
+
+def log_in(page, base: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Through the login form, as a person does; lands on the person's home."""
+    page.goto(f"{base}/login/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("form:has(#id_email) button[type=submit]").click()
+    page.wait_for_url(f"{base}/w/**")
+
+
+def demo_ids() -> dict[str, object]:
+    """The demo's objects the page paths name."""
+    from palabre.inbox.models import Interaction
+    from palabre.publishing.models import Post, PostStatus
+    from palabre.web.demo import DEMO_SLUG
+
+    item = Interaction.objects.filter(category="criticism").order_by("pk").first()
+    draft = Post.objects.filter(status=PostStatus.DRAFT).order_by("pk").first()
+    review = Post.objects.filter(status=PostStatus.IN_REVIEW).order_by("pk").first()
+    assert item and item.identity and draft and review, "the demo changed"
+    return {
+        "slug": DEMO_SLUG,
+        "item": item.pk,
+        "contact": item.identity.contact_id,
+        "post": draft.pk,
+        "review": review.pk,
+    }

@@ -1,0 +1,53 @@
+"""Every page of the demo, as every role, at 1280 and 375 px: no element wider than the
+screen (so nothing scrolls sideways), and a screenshot of each to look at."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from palabre.web.demo import DEMO_PASSWORD
+from tests.layout import DEMO_PEOPLE, OVERFLOW_JS, PAGES, demo_ids, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("demo", stdout=StringIO())
+    return live_server.url
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_no_page_is_wider_than_the_screen_for_any_role(
+    browser, demo_site, screenshot_dir: Path, width: int
+) -> None:
+    ids = demo_ids()
+    problems: dict[str, list[str]] = {}
+    opened = 0
+    for role, email in DEMO_PEOPLE.items():
+        page = browser.new_page(viewport={"width": width, "height": 800}, locale="fr-FR")
+        log_in(page, demo_site, email, DEMO_PASSWORD)
+        for path in PAGES:
+            response = page.goto(demo_site + path.format(**ids))
+            assert response is not None
+            if response.status == 403:  # not this role's page
+                continue
+            assert response.status == 200, (role, path, response.status)
+            opened += 1
+            found = page.evaluate(OVERFLOW_JS)
+            scroll = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if scroll > 0:
+                found.append(f"the page scrolls sideways by {scroll}px")
+            if found:
+                problems[f"{role} {path}"] = found
+            name = path.format(**ids).strip("/").replace("/", "_").replace("?", "-") or "root"
+            page.screenshot(
+                path=screenshot_dir / f"layout-{width}-{role}-{name}.png", full_page=True
+            )
+        page.close()
+    assert opened > 100  # every role opened its pages: the walk itself did not go wrong
+    assert problems == {}

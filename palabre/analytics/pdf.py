@@ -33,27 +33,12 @@ from reportlab.platypus import Table as PdfTable
 from palabre.analytics import dashboard
 from palabre.analytics.charts import Chart
 from palabre.analytics.definitions import DEFINITIONS
+from palabre.analytics.figures import key_figures
 from palabre.analytics.metrics import Scope
 from palabre.analytics.tables import Table, display
 
 FONT, BOLD = "Vera", "VeraBd"
 ACCENT = colors.HexColor("#2b6cb0")
-# Wide tables keep only the columns that fit on a landscape page; the CSV has the rest.
-PDF_COLUMNS = {
-    "channels": [
-        "name",
-        "followers",
-        "posts",
-        "engagements",
-        "reach",
-        "rate_followers",
-        "conversation",
-        "amplification",
-        "applause",
-    ],
-    "posts": ["published", "channel", "idea", "engagements", "reach", "rate_followers"],
-    "insights": ["channel", "dimension", "best", "n", "mean", "low", "high", "verdict"],
-}
 _fonts_ready = False
 
 
@@ -73,6 +58,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("t", parent=base["Title"], fontName=BOLD, fontSize=20),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=BOLD, textColor=ACCENT),
         "body": ParagraphStyle("b", parent=base["BodyText"], fontName=FONT, fontSize=9),
+        "lead": ParagraphStyle(
+            "l", parent=base["BodyText"], fontName=FONT, fontSize=11, leading=15, spaceAfter=4
+        ),
         "cell": ParagraphStyle(
             "c", parent=base["BodyText"], fontName=FONT, fontSize=7.5, leading=9
         ),
@@ -104,10 +92,8 @@ def monthly_pdf(scope: Scope, month: date, *, people: bool) -> bytes:
             },
             styles["title"],
         ),
-        Paragraph(
-            _("All figures are defined at the end of this report and in docs/metrics.md."),
-            styles["body"],
-        ),
+        *[Paragraph(_escape(line), styles["lead"]) for line in month_in_words(scope, month)],
+        Paragraph(_("Every figure is defined at the end of this report."), styles["body"]),
     ]
     for section in dashboard.build(scope, full=False, people=people).values():
         for chart in section.charts:
@@ -122,6 +108,34 @@ def monthly_pdf(scope: Scope, month: date, *, people: bool) -> bytes:
         )
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()
+
+
+def month_in_words(scope: Scope, month: date) -> list[str]:
+    """The month told in plain sentences, each figure with its change over the month
+    before, as the report's opening."""
+    name = formats.date_format(month, "YEAR_MONTH_FORMAT")
+    figures = {f.key: f for f in key_figures(scope)}
+    lines = []
+    for key in ("response_rate", "response_time", "engaged", "reach"):
+        figure = figures[key]
+        if figure.value == "–":
+            continue
+        change = (
+            _(" (%(change)s against the month before)") % {"change": figure.change}
+            if figure.change
+            else ""
+        )
+        lines.append(
+            _("%(label)s in %(month)s: %(value)s%(change)s, %(basis)s.")
+            % {
+                "label": figure.label,
+                "month": name,
+                "value": figure.value,
+                "change": change,
+                "basis": figure.basis,
+            }
+        )
+    return lines or [_("Nothing was measured in %(month)s.") % {"month": name}]
 
 
 def _escape(text: str) -> str:
@@ -140,8 +154,9 @@ def _footer(canvas: object, doc: object) -> None:
 
 
 def _table(table: Table, styles: dict[str, ParagraphStyle]) -> list[object]:
-    keep = PDF_COLUMNS.get(table.key)
-    indexes = [i for i, c in enumerate(table.columns) if keep is None or c.key in keep]
+    # Wide tables keep the columns the page shows (they fit a landscape page); the CSV has all.
+    shown = {c.key for c in table.shown_columns}
+    indexes = [i for i, c in enumerate(table.columns) if c.key in shown]
     header = [
         Paragraph(f"<b>{_escape(table.columns[i].label)}</b>", styles["cell"]) for i in indexes
     ]

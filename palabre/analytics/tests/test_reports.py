@@ -241,3 +241,19 @@ def test_the_channels_table_names_each_network_in_words(cast) -> None:
         csv_line = csv_rows(table.csv(tz=cast.workspace.tzinfo))[1]
     assert cells["network"] == "Page Facebook"  # not its key, "facebook"
     assert "Page Facebook" in csv_line
+
+
+def test_the_pdf_opens_with_the_month_in_plain_words(cast) -> None:
+    from palabre.analytics.forms import month_bounds
+    from palabre.analytics.pdf import month_in_words
+
+    build(cast.workspace)
+    start, end = month_bounds(date(2026, 6, 1), cast.workspace)
+    with translation.override("en"):
+        lines = month_in_words(Scope(cast.workspace, start, end), date(2026, 6, 1))
+    # Wanda ×3 and Xavier ×2 wrote in June, 3 were answered (test_metrics' figures); in
+    # May, nobody was.
+    assert lines[0] == (
+        "Response rate in June 2026: 60 % (+60 pts against the month before), 3 answered of 5."
+    )
+    assert any(line.startswith("Median first response in June 2026: 1 h 0 min") for line in lines)

@@ -12,7 +12,6 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 $(BIN)/python:
 	@command -v $(PY) >/dev/null || { echo "Palabre needs Python 3.11 ($(PY) not found)."; exit 1; }
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import Role, validate_timezone
@@ -29,6 +31,30 @@ COMMON_TIMEZONES = [
     "Pacific/Noumea",
     "UTC",
 ]
+
+
+class PasswordResetInTheirLanguageForm(PasswordResetForm):
+    """The reset e-mail in the account's language, not in the browser's that asked for it:
+    whoever asks, the message reaches the account's owner."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with translation.override(context["user"].language or settings.LANGUAGE_CODE):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 class LoginForm(forms.Form):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from palabre.accounts.models import (
     Invitation,
@@ -99,11 +100,19 @@ def invitation_create(
 def _invitation_send(invitation: Invitation) -> None:
     link = settings.SITE_URL + reverse("invitation_accept", args=[invitation.token])
     context = {"invitation": invitation, "link": link, "days": settings.INVITATION_VALID_DAYS}
-    subject = _("You are invited to %(workspace)s on Palabre") % {
-        "workspace": one_line(invitation.workspace.name)
-    }
-    body = render_to_string("accounts/email/invitation.txt", context)
+    with translation.override(recipient_language(invitation.email)):
+        subject = _("You are invited to %(workspace)s on Palabre") % {
+            "workspace": one_line(invitation.workspace.name)
+        }
+        body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
+
+
+def recipient_language(email: str) -> str:
+    """The language of an e-mail to this address: its account's choice, else the instance's
+    (not the sender's: an invitation from someone reading English may reach a French team)."""
+    user = User.objects.filter(email=email.strip().lower()).first()
+    return (user.language if user else "") or settings.LANGUAGE_CODE
 
 
 def invitation_is_valid(invitation: Invitation) -> bool:
@@ -260,9 +269,12 @@ def user_disable_totp(*, user: User, password: str, code: str, ip: str | None = 
 
 
 def throttled_message() -> str:
-    return _("Too many failed attempts. Wait %(minutes)s minutes, or reset your password.") % {
-        "minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES
-    }
+    minutes = settings.LOGIN_FAILURE_WINDOW_MINUTES
+    return ngettext(
+        "Too many failed attempts. Wait %(minutes)s minute, or reset your password.",
+        "Too many failed attempts. Wait %(minutes)s minutes, or reset your password.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _window() -> datetime:

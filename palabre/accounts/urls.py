@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from palabre.accounts.forms import PasswordResetInTheirLanguageForm
 from palabre.accounts.views import account, auth, workspaces
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",
+            form_class=PasswordResetInTheirLanguageForm,
         ),
         name="password_reset",
     ),

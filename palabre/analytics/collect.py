@@ -8,10 +8,9 @@ import re
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from palabre.analytics.metrics import followers_by_channel
 from palabre.analytics.models import ChannelDaily, ChannelDay, PostStat, ReachAlert
@@ -45,6 +44,11 @@ URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 # The reach alert: 3 days running under the 10th percentile of the 28 days before them.
 ALERT_DAYS, BASELINE_DAYS, BASELINE_MIN = 3, 28, 21
+REACH_LOW = gettext_noop(
+    "Reach on %(channel)s has stayed under its usual level for 3 days "
+    "(%(reach)s against a 10th percentile of %(threshold)s over the 28 days "
+    "before). The network may have changed how it shows posts."
+)
 
 
 def media_format(target: PostTarget) -> str:
@@ -250,15 +254,6 @@ def _tell_managers(alert: ReachAlert) -> None:
     channel = alert.channel
     workspace = channel.workspace
     link = reverse("reports", args=[workspace.slug]) + f"?channel={channel.pk}"
+    params = {"channel": channel.name, "reach": alert.reach, "threshold": round(alert.threshold)}
     for user in workspace.managers():
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            text = _(
-                "Reach on %(channel)s has stayed under its usual level for 3 days "
-                "(%(reach)s against a 10th percentile of %(threshold)s over the 28 days "
-                "before). The network may have changed how it shows posts."
-            ) % {
-                "channel": channel.name,
-                "reach": alert.reach,
-                "threshold": round(alert.threshold),
-            }
-        notice_send(workspace=workspace, user=user, text=text, url=link)
+        notice_send(workspace=workspace, user=user, message=REACH_LOW, params=params, url=link)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from palabre.channels.models import (
     Channel,
@@ -29,6 +30,7 @@ from palabre.channels.services import (
     channel_disconnect,
     channel_mark_needs_reconnect,
     channel_owners_tell,
+    channel_said,
 )
 from palabre.networks.base import AuthExpired, Rejected
 
@@ -66,7 +68,9 @@ def grants_deauthorize(*, app: GrantApp, user_id: str) -> int:
         if grant.channel.status != ChannelStatus.DISABLED:
             channel_mark_needs_reconnect(
                 channel=grant.channel,
-                reason=_("the person who connected it removed Palabre from their account"),
+                reason=gettext_noop(
+                    "the person who connected it removed Palabre from their account"
+                ),
             )
     return len(grants)
 
@@ -79,18 +83,23 @@ def grants_delete_data(*, app: GrantApp, user_id: str) -> DataDeletion:
     grants = _grants(app=app, user_id=user_id)
     for grant in grants:
         channel_disconnect(channel=grant.channel)
-        channel_owners_tell(channel=grant.channel, message=_forgotten_text)
+        channel_owners_tell(
+            channel=grant.channel, message=FORGOTTEN, params=_forgotten_params(grant.channel)
+        )
     ChannelGrant.objects.filter(pk__in=[g.pk for g in grants]).delete()
     return DataDeletion.objects.create(
         code=secrets.token_hex(10), app=app, channels_forgotten=len(grants)
     )
 
 
-def _forgotten_text(channel: Channel, _reason: str) -> str:
-    return _(
-        "“%(name)s” (%(network)s) is disconnected: the person who connected it asked the "
-        "network that Palabre forget their access. Its history stays; connect it again to go on."
-    ) % {"name": channel.name, "network": channel.network_label}
+FORGOTTEN = gettext_noop(
+    "%(channel)s is disconnected: the person who connected it asked the network that Palabre "
+    "forget their access. Its history stays; connect it again to go on."
+)
+
+
+def _forgotten_params(channel: Channel) -> dict[str, Any]:
+    return {"channel": channel_said(channel)}
 
 
 # --- Token refresh (the worker) ----------------------------------------------------------
@@ -111,7 +120,9 @@ def grant_token_refresh(grant: ChannelGrant) -> datetime | None:
         return None
     expired = channel.credentials_expire_at and channel.credentials_expire_at <= timezone.now()
     if expired:
-        channel_mark_needs_reconnect(channel=channel, reason=_("the Threads access expired"))
+        channel_mark_needs_reconnect(
+            channel=channel, reason=gettext_noop("the Threads access expired")
+        )
         return None
     try:
         fresh = threads_login.token_refresh(access_token=token)
@@ -176,7 +187,9 @@ def _linkedin_keep_alive(channel: Channel) -> datetime | None:
     if expires is None:
         return None
     if expires <= timezone.now():
-        channel_mark_needs_reconnect(channel=channel, reason=_("the LinkedIn access expired"))
+        channel_mark_needs_reconnect(
+            channel=channel, reason=gettext_noop("the LinkedIn access expired")
+        )
         return None
     credentials = channel.credentials
     if linkedin_can_refresh(channel) and expires - timezone.now() <= REFRESH_AHEAD:
@@ -199,16 +212,21 @@ def _linkedin_keep_alive(channel: Channel) -> datetime | None:
             return linkedin_next_step(channel)
     told = credentials.get("expiry_told") == expires.isoformat()
     if not told and expires - timezone.now() <= TELL_AHEAD:
-        channel_owners_tell(channel=channel, message=_linkedin_expiry_text)
+        channel_owners_tell(
+            channel=channel, message=LINKEDIN_EXPIRES, params=_linkedin_expiry_params(channel)
+        )
         channel.save_credentials({**credentials, "expiry_told": expires.isoformat()})
     return linkedin_next_step(channel)
 
 
-def _linkedin_expiry_text(channel: Channel, _reason: str) -> str:
+LINKEDIN_EXPIRES = gettext_noop(
+    "%(channel)s: Palabre's access to this page ends on %(day)s, and LinkedIn gives this "
+    "instance's app no way to renew it. Reconnect the page before then (Settings → "
+    "Channels), or it stops publishing and collecting comments."
+)
+
+
+def _linkedin_expiry_params(channel: Channel) -> dict[str, Any]:
     expires = channel.credentials_expire_at
     day = timezone.localdate(expires).isoformat() if expires else "?"
-    return _(
-        "“%(name)s” (LinkedIn): Palabre's access to this page ends on %(day)s, and LinkedIn "
-        "gives this instance's app no way to renew it. Reconnect the page before then "
-        "(Settings → Channels), or it stops publishing and collecting comments."
-    ) % {"name": channel.name, "day": day}
+    return {"channel": channel_said(channel), "day": day}

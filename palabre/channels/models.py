@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from palabre.accounts.models import Workspace
 from palabre.lib import crypto
@@ -17,6 +19,30 @@ from palabre.networks.registry import connector_class
 from palabre.worker.models import JobFields
 
 BILLED_CONNECTORS = ("x", "demo_x")
+
+
+def channel_title(name: str, network: str) -> str:
+    """A channel as people read it: "Lumière sur Mastodon", "Page Facebook Lumière",
+    "Lumière (LinkedIn)". The network's label is added unless the name already says where,
+    in any language of the interface: "Page Facebook Lumière" read in English gains no
+    "(Facebook Page)". "X-Men fans" or "Boxe x 2" on X do not say where."""
+    labels = network_labels_in_every_language(network)
+    if any(
+        name.startswith(f"{label} ") or name.endswith((f" {label}", f"({label})"))
+        for label in labels
+    ):
+        return name
+    return f"{name} ({NETWORKS[network].label})"
+
+
+@functools.cache
+def network_labels_in_every_language(network: str) -> frozenset[str]:
+    label = NETWORKS[network].label
+    labels = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.add(str(label))
+    return frozenset(labels)
 
 
 class ChannelStatus(models.TextChoices):
@@ -74,12 +100,7 @@ class Channel(models.Model):
         ]
 
     def __str__(self) -> str:
-        # "Lumière sur Mastodon", "Page Facebook Lumière", "Lumière (LinkedIn)": the name
-        # already says where; "X-Men fans" or "Boxe x 2" on X do not.
-        label = str(self.network_label)
-        if self.name.startswith(label + " ") or self.name.endswith((" " + label, f"({label})")):
-            return self.name
-        return f"{self.name} ({self.network_label})"
+        return channel_title(self.name, self.network)
 
     def __repr__(self) -> str:
         # Keep credentials out of tracebacks and logs.
@@ -116,9 +137,13 @@ class Channel(models.Model):
         name = " ".join(str(server.get(k) or "") for k in ("software", "version")).strip()
         parts = [name[:60]] if name else []
         if isinstance(limits.get("characters"), int):
-            parts.append(_("%(count)s characters") % {"count": limits["characters"]})
+            count = limits["characters"]
+            parts.append(
+                ngettext("%(count)s character", "%(count)s characters", count) % {"count": count}
+            )
         if isinstance(limits.get("media_attachments"), int):
-            parts.append(_("%(count)s media") % {"count": limits["media_attachments"]})
+            count = limits["media_attachments"]
+            parts.append(ngettext("%(count)s media", "%(count)s media", count) % {"count": count})
         return " · ".join(parts) if name else ""
 
     @property

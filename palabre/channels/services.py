@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.text import Truncator
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import Membership, Workspace
 from palabre.channels.models import Channel, ChannelStatus
+from palabre.lib.excerpt import excerpt
 from palabre.networks.base import AuthExpired, ConnectorError, Rejected, Unavailable
 from palabre.publishing.models import GONE_OUT, PostTarget
 
@@ -166,7 +167,8 @@ def channel_mark_needs_reconnect(*, channel: Channel, reason: str) -> None:
     """Credentials stopped working: posts hold until a person reconnects (channel_reactivate).
     The people who can reconnect it are told once, when a working channel stops working: the
     publisher, the inbox and the statistics all end here, and a second failure while it
-    waits for them tells no one again."""
+    waits for them tells no one again. `reason` is the network's words, or Palabre's own as
+    a gettext_noop msgid: each reader reads that in their language."""
     rows = Channel.objects.filter(pk=channel.pk)
     change = {"status": ChannelStatus.NEEDS_RECONNECT, "status_reason": reason[:500]}
     with transaction.atomic():
@@ -174,21 +176,37 @@ def channel_mark_needs_reconnect(*, channel: Channel, reason: str) -> None:
         if not stopped:
             rows.update(**change)
     if stopped:
-        channel_owners_tell(channel=channel, message=_needs_reconnect_text, reason=reason)
+        channel_owners_tell(channel=channel, **_needs_reconnect_notice(channel, reason))
 
 
-def _needs_reconnect_text(channel: Channel, reason: str) -> str:
-    text = _(
-        "“%(name)s” (%(network)s) needs reconnecting: the network no longer accepts Palabre's "
-        "access. Posts for it wait until someone reconnects it in Settings → Channels."
-    ) % {"name": channel.name, "network": channel.network_label}
-    # Cut at a word, and marked as cut: Meta's reasons run to 250 characters.
-    return f"{text} ({Truncator(reason).chars(300)})" if reason else text
+NEEDS_RECONNECT = gettext_noop(
+    "%(channel)s needs reconnecting: the network no longer accepts Palabre's access. Posts "
+    "for it wait until someone reconnects it in Settings → Channels."
+)
+NEEDS_RECONNECT_WHY = gettext_noop(
+    "%(channel)s needs reconnecting: the network no longer accepts Palabre's access "
+    "(%(reason)s). Posts for it wait until someone reconnects it in Settings → Channels."
+)
+REASON_QUOTED = 300  # Meta's reasons run to 250 characters
 
 
-def channel_owners_tell(
-    *, channel: Channel, message: Callable[[Channel, str], str], reason: str = ""
-) -> None:
+def _needs_reconnect_notice(channel: Channel, reason: str) -> dict[str, Any]:
+    params: dict[str, Any] = {"channel": channel_said(channel)}
+    if not reason.strip():
+        return {"message": NEEDS_RECONNECT, "params": params}
+    # Palabre's own reasons are msgids (grants.py), said in the reader's language; a
+    # network's own words are not in the catalogue and stay as the network wrote them.
+    params["reason"] = {"message": excerpt(reason, REASON_QUOTED)}
+    return {"message": NEEDS_RECONNECT_WHY, "params": params}
+
+
+def channel_said(channel: Channel) -> dict[str, str]:
+    """A channel, in a notice: its name, and its network's label in the reader's language
+    unless the name says where already."""
+    return {"channel": channel.name, "network": channel.network}
+
+
+def channel_owners_tell(*, channel: Channel, message: str, params: dict[str, Any]) -> None:
     """A notice, and an e-mail, to each person of the workspace who may connect channels,
     in their own language, with a link to the channel in Settings → Channels."""
     from palabre.accounts.permissions import ALLOWED, Action
@@ -200,10 +218,9 @@ def channel_owners_tell(
     ).select_related("user", "workspace")
     for member in members:
         url = reverse("channel_list", args=[member.workspace.slug]) + f"#channel-{channel.pk}"
-        with translation.override(member.user.language):
-            notice_send(
-                workspace=member.workspace, user=member.user, text=message(channel, reason), url=url
-            )
+        notice_send(
+            workspace=member.workspace, user=member.user, message=message, params=params, url=url
+        )
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import BILLED_CONNECTORS, ApiUsage, Channel, XCapNotice
@@ -45,6 +45,12 @@ DEFAULT_PRICES: dict[str, Decimal] = {
 POLL_POSTS = 50
 # No request costs more: a price beyond is a typing slip (and would overflow the sums).
 MAX_PRICE = Decimal(1000)
+X_POLLING_PAUSED = gettext_noop(
+    "X polling is paused for this workspace until next month: its X requests this "
+    "month are estimated at $%(spent)s, and the next poll could pass the monthly cap "
+    "of $%(cap)s. Replies and mentions on X are not collected meanwhile; publishing "
+    "goes on. Raise the cap in Settings → General to resume now."
+)
 
 
 def x_prices() -> dict[str, Decimal]:
@@ -133,12 +139,5 @@ def _tell_once(channel: Channel, *, spent: Decimal, cap: Decimal) -> None:
     except IntegrityError:
         return
 
-    def text(channel: Channel, _reason: str) -> str:
-        return _(
-            "X polling is paused for this workspace until next month: its X requests this "
-            "month are estimated at $%(spent)s, and the next poll could pass the monthly cap "
-            "of $%(cap)s. Replies and mentions on X are not collected meanwhile; publishing "
-            "goes on. Raise the cap in Settings → General to resume now."
-        ) % {"spent": f"{spent:.2f}", "cap": f"{cap:.2f}"}
-
-    channel_owners_tell(channel=channel, message=text)
+    params = {"spent": f"{spent:.2f}", "cap": f"{cap:.2f}"}
+    channel_owners_tell(channel=channel, message=X_POLLING_PAUSED, params=params)

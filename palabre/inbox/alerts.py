@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import User
@@ -28,10 +26,12 @@ from palabre.inbox.moderation import (
     rule_apply,
     rule_matches,
 )
+from palabre.lib.excerpt import excerpt
 from palabre.publishing.notices import notice_send
 
 WAITING = gettext_noop("Waiting for an answer for %(hours)s h on %(channel)s: “%(text)s”")
 RULE_ALERT = gettext_noop("Rule “%(rule)s” on %(channel)s: “%(text)s”")
+TEXT_QUOTED = 120  # characters of what the person wrote, in the notice and its e-mail
 
 
 def waiting(interaction: Interaction) -> bool:
@@ -126,12 +126,13 @@ def _tell(
 ) -> None:
     slug = interaction.workspace.slug
     link = reverse("inbox_item", args=[slug, interaction.pk])
+    params = {
+        "hours": hours,
+        "channel": interaction.channel.name,
+        "text": excerpt(interaction.text, TEXT_QUOTED),
+        "rule": rule,
+    }
     for user in people:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            text = _(template) % {
-                "hours": hours,
-                "channel": interaction.channel.name,
-                "text": interaction.text[:120],
-                "rule": rule,
-            }
-        notice_send(workspace=interaction.workspace, user=user, text=text, url=link)
+        notice_send(
+            workspace=interaction.workspace, user=user, message=template, params=params, url=link
+        )

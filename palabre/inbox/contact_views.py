@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
@@ -93,7 +94,10 @@ def contact_erase_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         messages.error(request, _("Tick the box to confirm: erasing cannot be undone."))
         return redirect("contact_detail", slug=slug, pk=pk)
     count = contact_erase(contact=contact)
-    messages.success(
-        request, _("Erased. %(count)s interactions were anonymised.") % {"count": count}
+    erased = ngettext(
+        "Erased. %(count)s interaction was anonymised.",
+        "Erased. %(count)s interactions were anonymised.",
+        count,
     )
+    messages.success(request, erased % {"count": count})
     return redirect("contacts", slug=slug)

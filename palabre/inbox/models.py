@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
+from palabre.inbox import reasons
 from palabre.networks.base import InteractionKind
 from palabre.networks.registry import connector_class
 from palabre.publishing.models import PostTarget
@@ -29,7 +30,7 @@ CONVERSATION_KINDS = (
 
 
 # The languages the classifier tells apart; saved replies are written in the first two.
-REPLY_LANGUAGES = [("fr", "Français"), ("en", "English")]
+REPLY_LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LANGUAGES = [*REPLY_LANGUAGES, ("other", _("Other"))]
 
 
@@ -145,6 +146,18 @@ class Identity(models.Model):
         return "@" + self.handle.lstrip("@")
 
 
+# What someone did, as people read it: `kind` stores the key, a page shows the label.
+KIND_LABELS = {
+    InteractionKind.COMMENT.value: _("comment"),
+    InteractionKind.MENTION.value: _("mention"),
+    InteractionKind.QUOTE.value: _("quote"),
+    InteractionKind.MESSAGE.value: _("message"),
+    InteractionKind.LIKE.value: _("like"),
+    InteractionKind.REPOST.value: _("repost"),
+    InteractionKind.FOLLOW.value: _("follow"),
+}
+
+
 class Interaction(JobFields):
     """Something a person did toward the workspace on a network: a comment, a mention…
 
@@ -155,7 +168,7 @@ class Interaction(JobFields):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="interactions")
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="interactions")
     remote_id = models.CharField(max_length=500)
-    kind = models.CharField(max_length=16, choices=[(k.value, k.value) for k in InteractionKind])
+    kind = models.CharField(max_length=16, choices=list(KIND_LABELS.items()))
     identity = models.ForeignKey(
         Identity, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
     )
@@ -327,6 +340,7 @@ class Reply(JobFields):
     # idempotency keys first looks for it there (networks/reconcile.py).
     attempted_at = models.DateTimeField(null=True, blank=True)
     private = models.BooleanField(default=False)
+    thanks = models.BooleanField(default=False)  # the "Thank" button's, for the history
 
     class Meta:
         ordering = ["created_at"]
@@ -467,4 +481,4 @@ class ModerationEvent(JobFields):
     def by(self) -> str:
         if self.actor_id:
             return str(self.actor)
-        return self.rule_name or "Palabre"
+        return reasons.rule_name_said(self.rule_name) if self.rule_name else "Palabre"

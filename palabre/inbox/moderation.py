@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import User, Workspace
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.services import channel_inactive_reason, channel_mark_needs_reconnect
+from palabre.inbox import reasons
 from palabre.inbox.ml import meaning
 from palabre.inbox.ml.classifier import (
     SPAM_HIDE,
@@ -213,7 +214,7 @@ def _review_what_cannot_be_hidden(decision: Decision, interaction: Interaction) 
 
 def rule_apply(decision: Decision, rule: ModerationRule, interaction: Interaction) -> None:
     """Add what one matching rule asks for; the invariants may turn a hide into a review."""
-    why = _("rule “%(name)s”") % {"name": rule.name}
+    why = reasons.RULE % {"name": rule.name}
     if rule.action == RuleAction.HIDE and rule.unanswered_hours:
         # Waiting is no abuse: a time rule never hides, at most asks for a review.
         decision.review, decision.review_by = decision.review or why, rule.name
@@ -260,15 +261,14 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
     """Record what was decided on a freshly ingested interaction, and log each part."""
     from palabre.inbox.alerts import interaction_alert  # the clock's own notices
 
-    auto = _("default rules")
+    auto = reasons.DEFAULT_RULES
     _review_what_cannot_be_hidden(decision, interaction)
     for refused in decision.refused:
         event_record(
             interaction,
             EventAction.REFUSED,
             rule=auto,
-            reason=_("%(why)s: civil criticism and weak evidence are never hidden by a machine")
-            % {"why": refused},
+            reason=reasons.REFUSED % {"why": refused},
         )
     if decision.cannot_hide:
         event_record(
@@ -340,30 +340,23 @@ def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "
 
 
 def _palabre_only(interaction: Interaction, reason: str) -> str:
-    network = {"network": interaction.channel.network_label}
+    network = {"network": reasons.network_as_stored(interaction.channel)}
     if interaction.channel.deletes_comments:
-        where = _("in Palabre only: hiding is not possible on %(network)s") % network
+        where = reasons.PALABRE_ONLY_DELETES % network
     elif interaction.channel.hides_replies:
-        where = (
-            _("in Palabre only: %(network)s hides only replies to the account's posts") % network
-        )
+        where = reasons.PALABRE_ONLY_OWN_POSTS % network
     else:
-        where = _("in Palabre only: %(network)s cannot hide replies") % network
+        where = reasons.PALABRE_ONLY % network
     return f"{where} · {reason}" if reason else where
 
 
 def _cannot_hide_reason(interaction: Interaction, why: str) -> str:
-    said = {"why": why, "network": interaction.channel.network_label}
+    said = {"why": why, "network": reasons.network_as_stored(interaction.channel)}
     if interaction.channel.deletes_comments:
-        return _("%(why)s: hiding is not possible on %(network)s, so it goes to review") % said
+        return reasons.CANNOT_HIDE_DELETES % said
     if interaction.channel.hides_replies:
-        return (
-            _(
-                "%(why)s: %(network)s hides only replies to the account's posts, so it goes to review"
-            )
-            % said
-        )
-    return _("%(why)s: %(network)s has no way to hide replies, so it goes to review") % said
+        return reasons.CANNOT_HIDE_OWN_POSTS % said
+    return reasons.CANNOT_HIDE % said
 
 
 def comment_deletable(interaction: Interaction) -> bool:
@@ -406,13 +399,13 @@ def interaction_judge(*, interaction: Interaction, actor: User, abusive: bool) -
     if abusive:
         with transaction.atomic():
             event_record(interaction, EventAction.IS_ABUSE, actor=actor)
-            interaction_hide(interaction=interaction, actor=actor, reason=_("judged abusive"))
+            interaction_hide(interaction=interaction, actor=actor, reason=reasons.JUDGED_ABUSIVE)
         return
     with transaction.atomic():
         event_record(interaction, EventAction.NOT_ABUSE, actor=actor)
         interaction.in_review = False
         if interaction.hidden:
-            interaction_unhide(interaction=interaction, actor=actor, reason=_("not abuse"))
+            interaction_unhide(interaction=interaction, actor=actor, reason=reasons.NOT_ABUSE)
         else:
             interaction.save(update_fields=["in_review"])
 
@@ -459,16 +452,15 @@ def moderation_event_apply(event: ModerationEvent) -> datetime | None:
 def _not_carried(event: ModerationEvent, connector: Connector) -> str:
     """Why this event cannot reach the network at all ("" when it can)."""
     needed = NETWORK_STEPS.get(event.action)
+    not_allowed = reasons.NOT_ALLOWED % {
+        "network": reasons.network_as_stored(event.interaction.channel)
+    }
     if needed is None or needed not in connector.capabilities:
-        return _("%(network)s does not allow this.") % {
-            "network": event.interaction.channel.network_label
-        }
+        return not_allowed
     if event.action == EventAction.DELETE and not connector.deletes_comments:
-        return _("%(network)s does not allow this.") % {
-            "network": event.interaction.channel.network_label
-        }
+        return not_allowed
     if needed not in (Capability.HIDE, Capability.DELETE) and event.interaction.identity is None:
-        return _("The author's data was erased.")
+        return reasons.AUTHOR_ERASED
     return ""
 
 

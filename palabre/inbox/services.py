@@ -19,7 +19,7 @@ from palabre.channels.services import (
     channel_mark_needs_reconnect,
     channel_recorded_ids,
 )
-from palabre.inbox import audience
+from palabre.inbox import audience, reasons
 from palabre.inbox.models import (
     EventAction,
     Interaction,
@@ -63,7 +63,7 @@ def interaction_assign(*, interaction: Interaction, actor: User, assignee: User 
             interaction,
             EventAction.ASSIGN,
             actor=actor,
-            reason=str(assignee) if assignee else _("nobody"),
+            reason=str(assignee) if assignee else reasons.NOBODY,
         )
 
 
@@ -96,7 +96,7 @@ def _versioned_save(instance: V, *, seen: int | None) -> V:
 
 
 def interaction_reply(
-    *, interaction: Interaction, actor: User, text: str, visibility: str = ""
+    *, interaction: Interaction, actor: User, text: str, visibility: str = "", thanks: bool = False
 ) -> Reply:
     """Queue an answer; the worker posts it into the thread on the network. `visibility`
     narrows its audience ("": that of what it answers); a wider one is refused."""
@@ -112,6 +112,7 @@ def interaction_reply(
         author=actor,
         text=text,
         visibility=_reply_audience(interaction, visibility),
+        thanks=thanks,
         next_attempt_at=timezone.now(),
     )
 
@@ -202,7 +203,7 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
     ).first()
     template = saved.text if saved else DEFAULT_THANKS[lang]
     text = saved_reply_render(text=template, interaction=interaction)
-    reply = interaction_reply(interaction=interaction, actor=actor, text=text)
+    reply = interaction_reply(interaction=interaction, actor=actor, text=text, thanks=True)
     interaction_done(interaction=interaction)
     return reply
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import cast
 
 from django.contrib import messages
@@ -147,6 +148,15 @@ def _audience_context(interaction: Interaction, chosen: str = "") -> dict[str, o
     }
 
 
+def _history(interaction: Interaction) -> list[tuple[datetime, str, object]]:
+    """What was done with this message, newest first: moderation, answers and thanks."""
+    entries: list[tuple[datetime, str, object]] = [
+        (e.created_at, "event", e) for e in interaction.events.select_related("actor")[:50]
+    ]
+    entries += [(r.created_at, "reply", r) for r in interaction.replies.select_related("author")]
+    return sorted(entries, key=lambda entry: entry[0], reverse=True)
+
+
 def _item_context(
     membership: Membership, interaction: Interaction, chosen: str = ""
 ) -> dict[str, object]:
@@ -160,7 +170,7 @@ def _item_context(
             "children": interaction.children.select_related("identity").order_by("created_at"),
             "replies": interaction.replies.select_related("author"),
             "notes": interaction.notes.select_related("author"),
-            "events": interaction.events.select_related("actor")[:50],
+            "history": _history(interaction),
             "saved_replies": [
                 (s, saved_reply_render(text=s.text, interaction=interaction)) for s in saved
             ],

@@ -256,7 +256,9 @@ class PostComment(models.Model):
 
 
 class Notice(models.Model):
-    """A message for one person in the app (a failed post, a review to do)."""
+    """A message for one person in the app (a failed post, a review to do): its message and
+    values, said in the reader's language when shown (publishing/notices.py), and its text
+    as first sent, in the recipient's language then."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="notices")
     user = models.ForeignKey(
@@ -265,6 +267,8 @@ class Notice(models.Model):
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    message = models.CharField(max_length=500, blank=True)  # a gettext_noop msgid
+    params = models.JSONField(default=dict, blank=True)
     text = models.CharField(max_length=500)
     url = models.CharField(max_length=500, blank=True)  # where to go when it is not a post
     created_at = models.DateTimeField(default=timezone.now)
@@ -275,3 +279,10 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def reader_text(self) -> str:
+        """The notice in the active language: the reader's, in a request."""
+        from palabre.publishing.notices import notice_text
+
+        return notice_text(self)

@@ -15,18 +15,17 @@ from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.text import Truncator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.permissions import Action, can
 from palabre.lib.concurrency import version_advance
+from palabre.lib.excerpt import excerpt
 from palabre.publishing.content import content_at, content_digest, post_content, post_digest
 from palabre.publishing.models import (
     Post,
@@ -47,6 +46,7 @@ EDITABLE = {S.DRAFT, S.CHANGES_REQUESTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED}
 # Publications that have not gone out: an edit may replace them. The others stay, always
 # (nor does one whose first post went out while its thread or first comment waits).
 NOT_OUT = [T.SCHEDULED, T.HELD, T.FAILED]
+IDEA_QUOTED = 80  # characters of a post's idea quoted in a notice
 
 
 def _not_out(post: Post) -> QuerySet[PostTarget]:
@@ -454,17 +454,16 @@ def _notify(
     user: User, post: Post, template: str, *, review: bool = False, email: bool = False
 ) -> None:
     """In the app always; by e-mail for reviews and failures. In the person's own language."""
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        text = _(template) % {"idea": Truncator(" ".join(post.idea.split())).chars(80)}
-        url = reverse("post_review" if review else "post_edit", args=[post.workspace.slug, post.pk])
-        notice_send(
-            workspace=post.workspace,
-            user=user,
-            text=text,
-            url=url,
-            post=post,
-            email=review or email,
-        )
+    url = reverse("post_review" if review else "post_edit", args=[post.workspace.slug, post.pk])
+    notice_send(
+        workspace=post.workspace,
+        user=user,
+        message=template,
+        params={"idea": excerpt(post.idea, IDEA_QUOTED)},
+        url=url,
+        post=post,
+        email=review or email,
+    )
 
 
 def post_reschedule(*, post: Post, actor: User, publish_at: datetime) -> None:

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import User, Workspace
-from palabre.lib.durations import minutes_text
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.notices import notice_send
+from palabre.publishing.notices import notice_send, sentence
 from palabre.strategy.models import NetworkPlan, Strategy, TimeEntry
 
 REVIEW_AT = time(8, 0)  # Monday morning, workspace time: the week before is over
 TIMER_CAP_MINUTES = 600  # a timer forgotten overnight counts 10 hours, not 16
+WEEK_SHORT = gettext_noop("The week of %(day)s ended under the time planned. %(details)s")
 
 
 def week_start(day: date) -> date:
@@ -172,30 +172,30 @@ def week_review(strategy: Strategy) -> datetime | None:
     return next_review_time(workspace, now)
 
 
-def shortfall_text(week: Week) -> str:
+def shortfall_said(week: Week) -> list[dict[str, Any]]:
+    """What fell short, one sentence each, to be said in the reader's language."""
     parts = []
     if week.under_minimum:
         parts.append(
-            _("%(spent)s in all, under the minimum of %(minimum)s.")
-            % {"spent": minutes_text(week.total), "minimum": minutes_text(week.minimum)}
+            sentence(
+                gettext_noop("%(spent)s in all, under the minimum of %(minimum)s."),
+                spent={"minutes": week.total},
+                minimum={"minutes": week.minimum},
+            )
         )
     for row in week.short:
         parts.append(
-            _("%(network)s: %(spent)s of its %(budget)s budget.")
-            % {
-                "network": row.label,
-                "spent": minutes_text(row.minutes),
-                "budget": minutes_text(row.budget or 0),
-            }
+            sentence(
+                gettext_noop("%(network)s: %(spent)s of its %(budget)s budget."),
+                network={"network": row.network},
+                spent={"minutes": row.minutes},
+                budget={"minutes": row.budget or 0},
+            )
         )
-    return " ".join(parts)
+    return parts
 
 
 def _remind(workspace: Workspace, user: User, week: Week) -> None:
     link = reverse("time_spent", args=[workspace.slug]) + f"?week={week.monday:%Y-%m-%d}"
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        text = _("The week of %(day)s ended under the time planned. %(details)s") % {
-            "day": f"{week.monday:%Y-%m-%d}",
-            "details": shortfall_text(week),
-        }
-    notice_send(workspace=workspace, user=user, text=text, url=link)
+    params = {"day": f"{week.monday:%Y-%m-%d}", "details": shortfall_said(week)}
+    notice_send(workspace=workspace, user=user, message=WEEK_SHORT, params=params, url=link)

@@ -53,7 +53,10 @@ def test_deauthorizing_marks_that_persons_channels_and_tells_their_owners(
     for channel in (page, ig):
         channel.refresh_from_db()
         assert channel.status == ChannelStatus.NEEDS_RECONNECT
-        assert "a retiré Palabre" in channel.status_reason
+        # Stored as Palabre's msgid, said in each reader's language (the channels page, notices).
+        assert channel.status_reason == (
+            "the person who connected it removed Palabre from their account"
+        )
         assert channel.credentials  # kept: reconnecting replaces them
     someone_elses.refresh_from_db()
     assert someone_elses.status == ChannelStatus.ACTIVE
@@ -63,6 +66,7 @@ def test_deauthorizing_marks_that_persons_channels_and_tells_their_owners(
     urls = {n.url for n in Notice.objects.all()}
     assert urls == {f"/w/lumiere/settings/channels/#channel-{c.pk}" for c in (page, ig)}
     assert len(mail.outbox) == 4
+    assert "a retiré Palabre" in Notice.objects.filter(user=cast.alice).first().text
 
 
 def test_meta_posts_a_urlencoded_form(client: Client, cast) -> None:

@@ -13,22 +13,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from palabre.inbox import audience as audiences
-from palabre.inbox.models import AbuseKind, Category, Interaction, Reply
+from palabre.inbox import reasons
+from palabre.inbox.models import KIND_LABELS, AbuseKind, Category, Interaction, Reply
 from palabre.lib.durations import duration_text
-from palabre.networks.base import InteractionKind, Visibility
+from palabre.networks.base import Visibility
 
 register = template.Library()
-
-# What someone did, as people read it (Interaction.kind stores the key).
-KIND_LABELS = {
-    InteractionKind.COMMENT: _("comment"),
-    InteractionKind.MENTION: _("mention"),
-    InteractionKind.QUOTE: _("quote"),
-    InteractionKind.MESSAGE: _("message"),
-    InteractionKind.LIKE: _("like"),
-    InteractionKind.REPOST: _("repost"),
-    InteractionKind.FOLLOW: _("follow"),
-}
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}»"
@@ -86,10 +76,8 @@ def audience_label(row: Interaction | Reply) -> str:
 @register.filter
 def kind_label(kind: str) -> str:
     """ "comment", "mention"… in the reader's language, never the stored key."""
-    try:
-        return str(KIND_LABELS[InteractionKind(kind)])
-    except ValueError:
-        return ""
+    label = KIND_LABELS.get(kind)
+    return "" if label is None else str(label)
 
 
 # The classifier's reasons are stored as it wrote them ("abuse score 0.52 in the grey zone",
@@ -134,11 +122,18 @@ def _kind(key: str) -> str:
 
 @register.filter
 def machine_words(reason: str) -> str:
-    """A classifier's reason, wherever it stands in `reason`, in the reader's language."""
+    """A logged reason in the reader's language: Palabre's sentences (inbox/reasons.py) and
+    the classifier's words, wherever they stand in `reason`; a person's words stay."""
     if not isinstance(reason, str):
         return ""
+    return reasons.reason_said(reason, _classifier_words)
+
+
+def _classifier_words(reason: str) -> str:
     if reason in Category.values and reason != Category.OTHER:
         return str(Category(reason).label)
+    if reason == "no text to read":
+        return str(_("no text to read"))
     reason = _GREY.sub(
         lambda m: (
             str(_("abuse score %(score)s, in the grey zone: a person decides"))

@@ -51,7 +51,7 @@ def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
     settings.PALABRE_ENCRYPTION_KEYS = [new, old]
     out = StringIO()
     call_command("rotate-keys", stdout=out)
-    assert "1 channel(s) and 1 two-factor secret(s)" in out.getvalue()
+    assert "1 channel re-encrypted. 1 two-factor secret re-encrypted." in out.getvalue()
     settings.PALABRE_ENCRYPTION_KEYS = [new]  # the old key can go now
     assert Channel.objects.get(pk=channel.pk).credentials == {"app_password": "abcd"}
     assert (

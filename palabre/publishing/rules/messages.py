@@ -90,7 +90,12 @@ def instagram_hashtags(count: int) -> Problem:
 def linkedin_hashtags(count: int) -> Problem:
     return Problem(
         "linkedin.hashtag_count",
-        _("%(count)s hashtags: LinkedIn posts are read best with 3 to 5.") % {"count": count},
+        ngettext(
+            "%(count)s hashtag: LinkedIn posts are read best with 3 to 5.",
+            "%(count)s hashtags: LinkedIn posts are read best with 3 to 5.",
+            count,
+        )
+        % {"count": count},
     )
 
 
@@ -147,7 +152,11 @@ def _mb(size: int) -> str:
 def media_count(network: str, kind: str, count: int, maximum: int) -> Problem:
     return Problem(
         f"{network}.media_count",
-        _("%(count)s %(kind)s files; at most %(max)s per post here.")
+        ngettext(
+            "%(count)s %(kind)s file; at most %(max)s per post here.",
+            "%(count)s %(kind)s files; at most %(max)s per post here.",
+            count,
+        )
         % {"count": count, "kind": kind, "max": maximum},
     )
 

@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from palabre.accounts.models import User
 from palabre.channels.models import Channel
 from palabre.lib import crypto
+from palabre.lib.command import PalabreCommand
 
 
-class Command(BaseCommand):
-    help = (
+class Command(PalabreCommand):
+    help = gettext_noop(
         "Re-encrypt stored secrets with the newest key. Credentials and two-factor secrets "
         "are encrypted again with the first key of PALABRE_ENCRYPTION_KEYS. Put the new key "
         "first, run this, then remove the old key."
@@ -22,10 +25,24 @@ class Command(BaseCommand):
             users = _rotate(User, "totp_secret_encrypted")
         except crypto.DecryptionError:
             raise CommandError(
-                "A stored value opens with none of PALABRE_ENCRYPTION_KEYS: "
-                "keep the old key in the list until this command succeeds."
+                _(
+                    "A stored value opens with none of PALABRE_ENCRYPTION_KEYS: "
+                    "keep the old key in the list until this command succeeds."
+                )
             ) from None
-        self.stdout.write(f"Re-encrypted {channels} channel(s) and {users} two-factor secret(s).")
+        said = [
+            ngettext(
+                "%(count)s channel re-encrypted.", "%(count)s channels re-encrypted.", channels
+            )
+            % {"count": channels},
+            ngettext(
+                "%(count)s two-factor secret re-encrypted.",
+                "%(count)s two-factor secrets re-encrypted.",
+                users,
+            )
+            % {"count": users},
+        ]
+        self.stdout.write(" ".join(said))
 
 
 def _rotate(model: Any, field: str) -> int:

@@ -7,21 +7,25 @@ import sys
 from itertools import islice
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from palabre.inbox.ml.classifier import classify
+from palabre.lib.command import PalabreCommand
 
 BATCH = 512
 
 
-class Command(BaseCommand):
-    help = (
-        'Classify comments as the inbox does. Reads JSON lines {"text": ...} on stdin; write one JSON line per input, in order, with '
-        "lang, category, scores and the action the default rules take with the base model."
+class Command(PalabreCommand):
+    help = gettext_noop(
+        'Classify comments as the inbox does. Reads JSON lines {"text": ...} on stdin; write '
+        "one JSON line per input, in order, with lang, category, scores and the action the "
+        "default rules take with the base model."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--batch", type=int, default=BATCH, help="texts classified at once")
+        parser.add_argument("--batch", type=int, default=BATCH, help=_("texts classified at once"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         lines = iter(sys.stdin)
@@ -53,9 +57,9 @@ def _parse(line: str) -> tuple[str | None, str]:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as error:
-        return None, f"not JSON: {error.msg}"
+        return None, _("not JSON: %(error)s") % {"error": error.msg}
     if not isinstance(value, dict) or not isinstance(value.get("text"), str):
-        return None, 'expected an object with a "text" string'
+        return None, _('expected an object with a "text" string')
     if not value["text"].strip():
-        return None, "empty text: there is nothing to classify"
+        return None, _("empty text: there is nothing to classify")
     return value["text"], ""

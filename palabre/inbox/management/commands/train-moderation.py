@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from palabre.accounts.models import Workspace
 from palabre.inbox.ml import datasets, embeddings, meaning
@@ -26,6 +28,7 @@ from palabre.inbox.ml.meaning_training import (
 from palabre.inbox.ml.model import BASE_DIR, AbuseModel
 from palabre.inbox.ml.training import adjust, train_base
 from palabre.inbox.moderation import workspace_labels, workspace_model_dir
+from palabre.lib.command import PalabreCommand
 
 
 def _fingerprint(model: AbuseModel) -> str:
@@ -39,17 +42,21 @@ def _fingerprint_meaning(model: meaning.MeaningModel) -> str:
     return digest.hexdigest()[:8]
 
 
-class Command(BaseCommand):
-    help = (
+class Command(PalabreCommand):
+    help = gettext_noop(
         "Train the moderation model. The base model from the datasets (shipped in the "
         "package), or with --workspace, that workspace's model from its moderators' decisions."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--workspace", metavar="SLUG", help="adjust the model to a workspace")
-        parser.add_argument("--datasets", metavar="PATH", help="default: ../shared/datasets")
         parser.add_argument(
-            "--output", metavar="DIR", help=f"where the base model goes (default: {BASE_DIR})"
+            "--workspace", metavar="SLUG", help=_("adjust the model to a workspace")
+        )
+        parser.add_argument("--datasets", metavar="PATH", help=_("default: ../shared/datasets"))
+        parser.add_argument(
+            "--output",
+            metavar="DIR",
+            help=_("where the base model goes (default: %(path)s)") % {"path": BASE_DIR},
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,24 +69,42 @@ class Command(BaseCommand):
         root = datasets.find_root(path)
         if root is None:
             raise CommandError(
-                "The training datasets were not found (expected ../shared/datasets, or give "
-                "--datasets PATH). The shipped base model keeps working without them."
+                _(
+                    "The training datasets were not found (expected ../shared/datasets, or "
+                    "give --datasets PATH). The shipped base model keeps working without them."
+                )
             )
         rows = datasets.training_rows(root)
-        self.stdout.write(f"Fast stage: training on {len(rows)} texts from {root}…")
+        self.stdout.write(
+            ngettext(
+                "Fast stage: training on %(count)s text from %(path)s…",
+                "Fast stage: training on %(count)s texts from %(path)s…",
+                len(rows),
+            )
+            % {"count": len(rows), "path": root}
+        )
         stamp = timezone.now().strftime("%Y%m%d")
         trained = train_base(rows, version=f"base-{stamp}", progress=self.stdout.write)
         model = trained.model
         model.version = f"base-{stamp}-{_fingerprint(model)}"
         project = [r for r in rows if r.source.startswith(PROJECT)]
-        self.stdout.write(f"Fast kinds head: {len(project)} of the project's comments…")
+        self.stdout.write(
+            _("Fast kinds head: %(count)s of the project's comments…") % {"count": len(project)}
+        )
         model.kinds = fit_fast_kinds(
             model.vectors([r.text for r in project]),
             [r.label for r in project],
             kind_weights(project),
         )
         second = meaning_rows(rows)
-        self.stdout.write(f"Second stage: embedding {len(second)} texts (cached in var/)…")
+        self.stdout.write(
+            ngettext(
+                "Second stage: embedding %(count)s text (cached in var/)…",
+                "Second stage: embedding %(count)s texts (cached in var/)…",
+                len(second),
+            )
+            % {"count": len(second)}
+        )
         texts = [r.text for r in second]
         vectors = embeddings.embed_cached(texts, Path(settings.VAR_DIR) / "moderation-cache")
         x = meaning.features(texts, [r.lang for r in second], vectors=vectors)
@@ -89,18 +114,29 @@ class Command(BaseCommand):
         model.save(target)
         model.kinds.save(target)
         stage2.save(target)
-        self.stdout.write(self.style.SUCCESS(f"Saved {model.version}+{stage2.version} to {target}"))
+        saved = _("Saved %(version)s to %(path)s") % {
+            "version": f"{model.version}+{stage2.version}",
+            "path": target,
+        }
+        self.stdout.write(self.style.SUCCESS(saved))
 
     def _workspace(self, slug: str) -> None:
         workspace = Workspace.objects.filter(slug=slug).first()
         if workspace is None:
-            raise CommandError(f"No workspace “{slug}”.")
+            raise CommandError(_("No workspace “%(slug)s”.") % {"slug": slug})
         texts, labels = workspace_labels(workspace)
         if len(set(labels)) < 2:
             raise CommandError(
-                f"{workspace.name} has {len(labels)} moderator decisions; training needs at "
-                "least one “abuse” (hide) and one “not abuse” (unhide) decision. The base "
-                "model keeps serving meanwhile."
+                ngettext(
+                    "%(workspace)s has %(count)s moderator decision; training needs at least "
+                    "one “abuse” (hide) and one “not abuse” (unhide) decision. The base model "
+                    "keeps serving meanwhile.",
+                    "%(workspace)s has %(count)s moderator decisions; training needs at least "
+                    "one “abuse” (hide) and one “not abuse” (unhide) decision. The base model "
+                    "keeps serving meanwhile.",
+                    len(labels),
+                )
+                % {"workspace": workspace.name, "count": len(labels)}
             )
         base = base_model()
         stamp = timezone.now().strftime("%Y%m%d%H%M")
@@ -111,9 +147,14 @@ class Command(BaseCommand):
         stage2 = adjust_meaning(base_meaning(), x, labels, version=f"{slug}-e5-{stamp}")
         model.save(workspace_model_dir(workspace))
         stage2.save(workspace_model_dir(workspace))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Saved {model.version} ({len(labels)} decisions on top of {base.version}) "
-                f"to {workspace_model_dir(workspace)}"
-            )
-        )
+        saved = ngettext(
+            "Saved %(version)s (%(count)s decision on top of %(base)s) to %(path)s",
+            "Saved %(version)s (%(count)s decisions on top of %(base)s) to %(path)s",
+            len(labels),
+        ) % {
+            "version": model.version,
+            "count": len(labels),
+            "base": base.version,
+            "path": workspace_model_dir(workspace),
+        }
+        self.stdout.write(self.style.SUCCESS(saved))

@@ -5,34 +5,32 @@ import json
 import sys
 from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from palabre.lib.command import PalabreCommand
 from palabre.publishing.checkpost import check_lines, check_one, unknown_network
 from palabre.publishing.rules import NETWORKS
 
 
-class Command(BaseCommand):
-    help = (
-        "Check a post's text as its network counts it. One text (stdin) as NETWORK counts it and print a JSON object; with --batch, "
-        'read JSON lines {"network": …, "text": …} and print one JSON line each, in order.'
+class Command(PalabreCommand):
+    help = gettext_noop(
+        "Check a post's text as its network counts it. One text (stdin) as NETWORK counts it "
+        'and print a JSON object; with --batch, read JSON lines {"network": …, "text": …} '
+        "and print one JSON line each, in order. Messages are in the language of palabre's "
+        "--lang option."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--network", help=f"one of {', '.join(NETWORKS)}")
-        parser.add_argument("--batch", action="store_true")
-        parser.add_argument("--content-warning", default="", help="Mastodon: counts too")
-        parser.add_argument("--max-chars", type=int, help="Mastodon: the instance's own limit")
         parser.add_argument(
-            "--lang",
-            choices=[c for c, _ in settings.LANGUAGES],
-            default=settings.LANGUAGE_CODE,
-            help="language of the messages",
+            "--network", help=_("one of %(networks)s") % {"networks": ", ".join(NETWORKS)}
         )
+        parser.add_argument("--batch", action="store_true", help=_("JSON lines on stdin"))
+        parser.add_argument("--content-warning", default="", help=_("Mastodon: counts too"))
+        parser.add_argument("--max-chars", type=int, help=_("Mastodon: the instance's own limit"))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        translation.activate(options["lang"])
         # Undecodable bytes become lone surrogates, which the checks report as invalid.
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
         if options["batch"]:

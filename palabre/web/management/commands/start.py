@@ -7,17 +7,20 @@ import time
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from palabre.lib.command import PalabreCommand
 from palabre.web.demo import demo_exists
 from palabre.web.management.commands.demo import demo_logins
 
 
-class Command(BaseCommand):
-    help = "Start the web server and one worker together; Ctrl-C stops both cleanly."
+class Command(PalabreCommand):
+    help = gettext_noop("Start the web server and one worker together; Ctrl-C stops both cleanly.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--bind", default="127.0.0.1:8000", help=_("address and port to serve"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         bind = options["bind"]
@@ -39,7 +42,9 @@ class Command(BaseCommand):
         # Own sessions: Ctrl-C reaches this process only, which then stops each child in order.
         children = [subprocess.Popen(cmd, start_new_session=True) for cmd in (web, worker)]
         logins = f"{demo_logins()}\n" if demo_exists() else ""
-        self.stdout.write(f"\nPalabre is running: http://{bind}/\n{logins}Ctrl-C stops.\n")
+        running = _("Palabre is running: %(address)s") % {"address": f"http://{bind}/"}
+        stops = _("Ctrl-C stops.")
+        self.stdout.write(f"\n{running}\n{logins}{stops}\n")
         stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -58,4 +63,4 @@ class Command(BaseCommand):
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
-        self.stdout.write("Palabre stopped.")
+        self.stdout.write(_("Palabre stopped."))

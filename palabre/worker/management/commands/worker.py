@@ -5,17 +5,24 @@ import threading
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
+from palabre.lib.command import PalabreCommand
 from palabre.worker import loop
 
 
-class Command(BaseCommand):
-    help = "Run background jobs (publishing, inbox polling, metrics). Run as many as you like."
+class Command(PalabreCommand):
+    help = gettext_noop(
+        "Run background jobs (publishing, inbox polling, metrics). Run as many as you like."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--until-idle", action="store_true", help="Exit once no job step finds due work."
+            "--until-idle", action="store_true", help=_("Exit once no job step finds due work.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,5 +34,10 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
-        stats = loop.run(stop=stop, until_idle=options["until_idle"])
-        self.stdout.write(f"handled {stats.handled} rows")
+        # What the jobs write (notices, the moderation log) is in the instance's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            stats = loop.run(stop=stop, until_idle=options["until_idle"])
+        count = stats.handled
+        self.stdout.write(
+            ngettext("handled %(count)s row", "handled %(count)s rows", count) % {"count": count}
+        )

@@ -1,0 +1,24 @@
+"""Quoting a person in a notice or an e-mail: cut between two words, with an ellipsis."""
+
+from __future__ import annotations
+
+import pytest
+
+from palabre.lib.excerpt import excerpt
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "quoted"),
+    [
+        ("Je vais te casser la gueule", 20, "Je vais te casser…"),
+        ("Je vais te casser la gueule", 18, "Je vais te casser…"),  # the cut falls on a space
+        ("Je vais te casser la gueule", 17, "Je vais te…"),  # never "Je vais te casse…"
+        ("short", 20, "short"),
+        ("  on\nseveral\tlines  ", 40, "on several lines"),
+        ("Bonjour, merci beaucoup", 10, "Bonjour…"),  # no dangling comma before the ellipsis
+        ("https://example.org/a/very/long/address", 12, "https://exa…"),  # one word: cut inside
+    ],
+)
+def test_it_cuts_at_a_word_with_an_ellipsis(text: str, limit: int, quoted: str) -> None:
+    assert excerpt(text, limit) == quoted
+    assert len(excerpt(text, limit)) <= limit

@@ -144,16 +144,19 @@ def _links(workspace: Workspace, author: User) -> dict[str, ShortLink]:
 
 
 def _time(workspace: Workspace, team: list[User], today: date) -> None:
-    """Six weeks: the plan kept, except Bluesky, which last week got none of its time."""
+    """Six weeks: the plan kept, except Bluesky, which last week got none of its time; this
+    week's days so far; and the manager's timer, running on Instagram since 25 minutes."""
     this_monday = week_start(today)
     entries = []
-    for weeks_ago in range(1, 7):
+    for weeks_ago in range(0, 7):
         monday = this_monday - timedelta(weeks=weeks_ago)
         for n, (network, work) in enumerate(WEEKLY.items()):
             if network == "bluesky" and weeks_ago == 1:
                 continue
             for activity, minutes in work:
                 day = monday + timedelta(days=n)
+                if day >= today:  # this week: only the days gone by
+                    continue
                 started = datetime.combine(day, time(9, 0), tzinfo=workspace.tzinfo)
                 entries.append(
                     TimeEntry(
@@ -165,6 +168,16 @@ def _time(workspace: Workspace, team: list[User], today: date) -> None:
                         started_at=started,
                     )
                 )
+    entries.append(
+        TimeEntry(
+            workspace=workspace,
+            user=team[0],
+            network="instagram",
+            activity="answering",
+            minutes=None,
+            started_at=timezone.now() - timedelta(minutes=25),
+        )
+    )
     TimeEntry.objects.bulk_create(entries)
 
 

@@ -48,17 +48,18 @@ def test_demo_owner_sees_the_dashboard_in_french(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_demo_has_drafts_photos_and_a_published_post(settings, tmp_path) -> None:
+    from palabre.analytics.seed import history_marked
     from palabre.publishing.models import MediaItem, Post, PostTarget, TargetStatus
 
     settings.MEDIA_ROOT = tmp_path
     call_command("demo", stdout=StringIO())
-    # The year of history the reports read is set aside: its targets are marked "seed:".
-    history = Post.objects.filter(targets__remote_id__startswith="seed:")
+    # The year of history the reports read is set aside: its targets are marked.
+    history = Post.objects.filter(history_marked("targets__"))
     posts = Post.objects.exclude(pk__in=history)
     assert posts.count() == 4
     # One photo has no alt text, so that the library shows its reminder.
     assert MediaItem.objects.filter(alt_text="").count() == 1
-    targets = PostTarget.objects.exclude(remote_id__startswith="seed:")
+    targets = PostTarget.objects.exclude(history_marked())
     statuses = sorted(targets.values_list("status", flat=True))
     assert statuses == [TargetStatus.PUBLISHED] * 3 + [TargetStatus.SCHEDULED] * 2
     assert posts.filter(status="in_review").count() == 1  # waiting for Hélène, the approver

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from palabre.analytics.models import PostStat
+from palabre.analytics.seed import history_marked
 from palabre.channels.models import Channel
 from palabre.inbox.models import Interaction, Reply, ReplyStatus
 from palabre.inbox.services import PRIVATE_REPLY_WINDOW, private_reply_offered
@@ -38,7 +39,7 @@ def test_meta_channels_are_played_by_the_demo_network_as_meta_behaves(bakery) ->
     }
     # Published there without any account, as elsewhere.
     for network in ("facebook", "threads"):
-        published = PostTarget.objects.exclude(remote_id__startswith="seed:").filter(
+        published = PostTarget.objects.exclude(history_marked()).filter(
             channel=bakery[network], status=TargetStatus.PUBLISHED
         )
         assert published.count() == 1
@@ -48,7 +49,7 @@ def test_meta_channels_are_played_by_the_demo_network_as_meta_behaves(bakery) ->
     assert limit is not None and limit.total == 250 and used_now(threads, limit) == 1
     variant = (
         PostVariant.objects.filter(network="threads", targets__channel=bakery["threads"])
-        .exclude(targets__remote_id__startswith="seed:")
+        .exclude(history_marked("targets__"))
         .get()
     )
     assert variant.reply_control == "accounts_you_follow"
@@ -78,10 +79,10 @@ def test_saves_and_video_views_only_on_facebook_and_instagram(bakery) -> None:
 
     stats = PostStat.objects.filter(channel__workspace__slug=demo.DEMO_SLUG)
     meta = stats.filter(channel__network__in=["facebook", "instagram"])
-    history = meta.filter(target__remote_id__startswith="seed:")
+    history = meta.filter(history_marked("target__"))
     assert history.exists() and not history.filter(saves__isnull=True).exists()
     # The post published today: its saves come with its first reading, as on Facebook.
-    fresh = meta.exclude(target__remote_id__startswith="seed:").get()
+    fresh = meta.exclude(history_marked("target__")).get()
     post_stat_collect(fresh)
     fresh.refresh_from_db()
     assert fresh.saves is not None

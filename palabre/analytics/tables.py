@@ -60,23 +60,24 @@ class Table:
     def hidden_columns(self) -> int:
         return len(self.columns) - len(self.shown_columns)
 
-    def displayed(self) -> list[list[tuple[Column, str, str]]]:
-        """Rows as people read them: (column, text, the row's definition key or "")."""
+    def displayed(self, columns: list[Column] | None = None) -> list[list[tuple[Column, str, str]]]:
+        """Rows as people read them: (column, text, the row's definition key or ""), of
+        every column or of `columns`."""
         keys = self.row_definitions + [""] * (len(self.rows) - len(self.row_definitions))
-        shown = {c.key for c in self.shown_columns}
+        wanted = {c.key for c in (columns or self.columns)}
         return [
             [
                 (c, display(c.kind, v), key)
                 for c, v in zip(self.columns, row, strict=True)
-                if c.key in shown
+                if c.key in wanted
             ]
             for row, key in zip(self.rows, keys, strict=True)
         ]
 
     def page_rows(self) -> list[tuple[list[tuple[Column, str, str]], str]]:
-        """Displayed rows with each one's drill-down query ("" for none)."""
+        """The page's rows (its chosen columns), each with its drill-down query ("" for none)."""
         links = self.row_links + [""] * (len(self.rows) - len(self.row_links))
-        return list(zip(self.displayed(), links, strict=True))
+        return list(zip(self.displayed(self.shown_columns), links, strict=True))
 
     def csv(self, *, tz: tzinfo) -> str:
         """The whole table in the reader's spreadsheet style, dates in `tz` (the workspace's)."""

@@ -80,7 +80,7 @@ def _response_rate(period: Scope, before: Scope, steps: list[datetime]) -> Figur
     change, better = "", None
     if now.value is not None and then.value is not None:
         delta = round((now.value - then.value) * 100)
-        change = _("%(n)s pts") % {"n": _signed(delta)}
+        change = ngettext("%(n)s pt", "%(n)s pts", abs(delta)) % {"n": _signed(delta)}
         better = None if delta == 0 else delta > 0
     basis = _("%(a)s answered of %(n)s") % {
         "a": formats.number_format(now.numerator, force_grouping=True),

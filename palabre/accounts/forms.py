@@ -190,3 +190,10 @@ class RoleForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo"),
+        help_text=_("PNG, JPEG, WebP or GIF, 2 MB at most; it heads the monthly report."),
+    )

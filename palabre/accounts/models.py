@@ -83,6 +83,8 @@ class Workspace(models.Model):
     approval_required = models.BooleanField(
         _("posts need approval before publishing"), default=False
     )
+    # The owner's logo, re-drawn as a small PNG (accounts/logo.py), for the monthly report.
+    logo_png = models.BinaryField(blank=True, default=b"", editable=False)
     # The calendar's read-only iCal address contains this; resetting it revokes old links.
     ical_token = models.CharField(max_length=64, default=_new_token, editable=False)
     # Variants of one post at least this alike are flagged "same text everywhere".

@@ -55,6 +55,7 @@ urlpatterns = [
     path("invitations/<str:token>/", workspaces.invitation_accept, name="invitation_accept"),
     path("workspaces/", workspaces.workspace_list, name="workspace_list"),
     path("w/<slug:slug>/settings/", workspaces.workspace_settings, name="workspace_settings"),
+    path("w/<slug:slug>/settings/logo/", workspaces.workspace_logo, name="workspace_logo"),
     path("w/<slug:slug>/settings/members/", workspaces.members, name="members"),
     path(
         "w/<slug:slug>/settings/members/<int:member_id>/",

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from PIL import Image as PILImage
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
@@ -20,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image as PdfImage
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
@@ -84,6 +86,7 @@ def monthly_pdf(scope: Scope, month: date, *, people: bool) -> bytes:
         author="Palabre",
     )
     story: list[object] = [
+        *_logo(scope.workspace.logo_png),
         Paragraph(
             _("%(workspace)s: report for %(month)s")
             % {
@@ -136,6 +139,17 @@ def month_in_words(scope: Scope, month: date) -> list[str]:
             }
         )
     return lines or [_("Nothing was measured in %(month)s.") % {"month": name}]
+
+
+def _logo(png: bytes | memoryview) -> list[object]:
+    """The workspace's logo (already a small PNG Palabre drew), left, 1.6 cm high."""
+    if not png:
+        return []
+    data = bytes(png)
+    with PILImage.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    tall = 1.6 * cm
+    return [PdfImage(io.BytesIO(data), width=tall * width / height, height=tall, hAlign="LEFT")]
 
 
 def _escape(text: str) -> str:

@@ -152,13 +152,13 @@ def _photo(
     alt: str,
     tags: list[str],
 ) -> MediaItem:
-    data = _illustration(size, color, label, "PNG" if name.endswith(".png") else "JPEG")
+    data = illustration(size, color, label, "PNG" if name.endswith(".png") else "JPEG")
     return media_store(
         workspace=workspace, uploaded_by=author, name=name, data=data, alt_text=alt, tags=tags
     )
 
 
-def _illustration(size: tuple[int, int], color: str, label: str, fmt: str) -> bytes:
+def illustration(size: tuple[int, int], color: str, label: str, fmt: str) -> bytes:
     """A plain drawn picture: the demo ships no photographs."""
     width, height = size
     image = Image.new("RGB", size, color)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from palabre.accounts.logo import workspace_logo_set
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.services import workspace_create
 from palabre.analytics.demo import demo_analytics
@@ -22,7 +23,7 @@ from palabre.inbox.demo import demo_inbox
 from palabre.networks.base import InteractionKind
 from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.demo import demo_publishing
+from palabre.publishing.demo import demo_publishing, illustration
 from palabre.strategy.demo import demo_strategy
 
 DEMO_SLUG = "boulangerie-lumiere"
@@ -154,6 +155,11 @@ def demo_create() -> Workspace:
     demo_inbox(workspace)
     demo_analytics(workspace, people[2], recipients=[people[0], people[4]])  # Camille, Hélène
     demo_strategy(workspace, people)
+    # The owner's logo heads the monthly report: the bakery's loaf, drawn.
+    workspace_logo_set(
+        workspace=workspace,
+        data=illustration((600, 200), "#2f5d50", "Boulangerie Lumière", "PNG"),
+    )
     _other_workspace()
     return workspace
 

@@ -7,15 +7,17 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palabre.accounts import services
+from palabre.accounts import logo, services
 from palabre.accounts.forms import (
     COMMON_TIMEZONES,
     InviteForm,
+    LogoForm,
     RoleForm,
     SignupForm,
     WorkspaceForm,
@@ -76,8 +78,42 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
             )
             messages.success(request, _("Settings saved."))
             return redirect("workspace_settings", slug=workspace.slug)
-    context = {"membership": membership, "form": form, "timezones": COMMON_TIMEZONES}
+    context = {
+        "membership": membership,
+        "form": form,
+        "timezones": COMMON_TIMEZONES,
+        "logo_form": LogoForm(),
+    }
     return render(request, "accounts/workspace_settings.html", context)
+
+
+def workspace_logo(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: the logo, for the members. POST: the owner uploads or removes it."""
+    if request.method != "POST":
+        workspace = membership_for(request, slug, Action.VIEW_WORKSPACE).workspace
+        if not workspace.logo_png:
+            raise Http404
+        response = HttpResponse(bytes(workspace.logo_png), content_type="image/png")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+    membership = membership_for(request, slug, Action.MANAGE_WORKSPACE)
+    if request.POST.get("remove"):
+        logo.workspace_logo_remove(workspace=membership.workspace)
+        messages.success(request, _("Logo removed."))
+        return redirect("workspace_settings", slug=slug)
+    form = LogoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            logo.workspace_logo_set(
+                workspace=membership.workspace, data=form.cleaned_data["logo"].read()
+            )
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, _("Logo saved: it heads the monthly report."))
+    else:
+        messages.error(request, _("Choose an image file first."))
+    return redirect("workspace_settings", slug=slug)
 
 
 def members(request: HttpRequest, slug: str) -> HttpResponse:

@@ -106,14 +106,17 @@ def test_demo_has_tracked_links_with_clicks() -> None:
 @pytest.mark.django_db
 def test_demo_has_a_strategy_time_spent_and_a_return_per_network(client: Client) -> None:
     from palabre.strategy.models import Conversion, NetworkPlan, Objective, TimeEntry
+    from palabre.strategy.timesheet import local_midnight, week_start
 
     call_command("demo", stdout=StringIO())
     workspace = Workspace.objects.get(slug=demo.DEMO_SLUG)
     assert NetworkPlan.objects.filter(workspace=workspace).count() == 4
     assert Objective.objects.filter(workspace=workspace).count() == 4
-    assert (
-        TimeEntry.objects.filter(workspace=workspace).count() == 6 * 8 - 1
-    )  # Bluesky skipped once
+    entries = TimeEntry.objects.filter(workspace=workspace)
+    monday = local_midnight(week_start(workspace.local_date()), workspace)
+    assert entries.filter(started_at__lt=monday).count() == 6 * 8 - 1  # Bluesky skipped once
+    assert entries.filter(minutes=None).count() == 1  # the manager's timer, running
+    assert all(e.started_at.date() < workspace.local_date() for e in entries.exclude(minutes=None))
     assert Conversion.objects.filter(workspace=workspace).count() == 14
     assert client.login(email="camille@lumiere.example", password=demo.DEMO_PASSWORD)
     page = client.get(f"/w/{demo.DEMO_SLUG}/strategy/return/").content.decode()
@@ -206,3 +209,12 @@ def test_demo_x_counts_its_requests_and_shows_their_cost_under_the_workspace_cap
     assert f'data-x-workspace-month="{after.requests}"' in text
     workspace_line = text.split("data-x-workspace-month=")[1].split("</p>")[0]
     assert "25,00" in workspace_line  # the workspace's cap beside its X month (in French)
+
+
+@pytest.mark.django_db
+def test_the_demo_workspace_has_a_logo_for_its_reports() -> None:
+    from palabre.accounts.models import Workspace
+
+    call_command("demo", stdout=StringIO())
+    workspace = Workspace.objects.get(slug=demo.DEMO_SLUG)
+    assert bytes(workspace.logo_png).startswith(b"\x89PNG")

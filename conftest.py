@@ -149,6 +149,15 @@ def _instance_language() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The home page keeps its figures a few minutes per workspace id; ids repeat from one
+    # test to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_connectors() -> None:
     # Workers keep one connector per channel; a test's channels are new each time.
     from palabre.channels import connectors

@@ -108,3 +108,26 @@ def demo_ids() -> dict[str, object]:
         "post": draft.pk,
         "review": review.pk,
     }
+
+
+# The posts table's columns as its CSV names them in French (the page shows fewer).
+POST_COLUMNS = {
+    "channel": "Canal",
+    "likes": "J’aime",
+    "shares": "Partages",
+    "comments": "Commentaires",
+    "reach": "Portée",
+    "impressions": "Impressions",
+    "saves": "Enregistrements",
+    "clicks": "Clics",
+}
+
+
+def post_figures(page, base: str, slug: str, idea: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A post's row of the reports, every column, from the posts table's CSV as the person
+    downloads it (with the page's session)."""
+    from palabre.lib.tests.csvfiles import csv_dicts
+
+    rows = csv_dicts(page.request.get(f"{base}/w/{slug}/reports/posts.csv").body())
+    row = next(r for r in rows if r["Idée"].startswith(idea))
+    return {key: row[label] for key, label in POST_COLUMNS.items()}

@@ -53,7 +53,6 @@ def test_the_approval_path_ends_in_the_calendar_and_on_the_network(
     ).click()  # the idea on every network
     editor.wait_for_url("**/posts/*/")
     post_url = editor.url
-    editor.locator("details.idea summary").click()
     editor.get_by_label("Publier le").fill(due.strftime("%Y-%m-%dT%H:%M"))
     editor.get_by_role("button", name="Soumettre à validation").click()
     editor.get_by_text("Enregistrée et envoyée pour validation.").wait_for()

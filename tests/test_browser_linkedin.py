@@ -26,6 +26,7 @@ from palabre.channels.models import Channel, ChannelStatus
 from palabre.inbox.models import ChannelSync, Interaction
 from palabre.inbox.tests.helpers import run_worker
 from palabre.publishing.models import MediaItem, Post, PostStatus, TargetStatus
+from tests.layout import post_figures
 from tests.networks.linkedin.double import LinkedInDouble
 from tests.networks.linkedin.state import Member, Organization
 from tests.networks.linkedin.state import Post as LinkedInPost
@@ -129,10 +130,6 @@ def _published(double: LinkedInDouble, org: Organization) -> LinkedInPost:
     return published
 
 
-def _cell(row: Any, column: str) -> str:
-    return str(row.locator(f'[data-column="{column}"]').inner_text()).strip()
-
-
 def test_connect_linkedin_publish_an_image_then_answer_a_comment_and_measure(
     browser: Any,
     live_server: Any,
@@ -227,11 +224,9 @@ def test_connect_linkedin_publish_an_image_then_answer_a_comment_and_measure(
     )
     run_worker()
     page.goto(f"{base}/w/{SLUG}/reports/")
-    row = page.locator("#table-posts tbody tr", has_text=TEXT[:40])
-    figures = {
-        column: _cell(row, column)
-        for column in ("likes", "shares", "comments", "impressions", "clicks")
-    }
+    assert page.locator("#table-posts tbody tr", has_text=TEXT[:40]).is_visible()
+    found = post_figures(page, base, SLUG, TEXT[:40])
+    figures = {c: found[c] for c in ("likes", "shares", "comments", "impressions", "clicks")}
     assert figures == {
         "likes": "52",
         "shares": "4",
@@ -239,7 +234,7 @@ def test_connect_linkedin_publish_an_image_then_answer_a_comment_and_measure(
         "impressions": "640",
         "clicks": "37",
     }
-    assert channel.name in _cell(row, "channel")
+    assert channel.name in found["channel"]
     _no_sideways_scroll(page)
     _shot(page, screenshot_dir, "6-reports")
     page.close()

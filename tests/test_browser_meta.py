@@ -25,6 +25,7 @@ from palabre.channels.models import Channel
 from palabre.inbox.models import ChannelSync, EventAction, Interaction, ModerationEvent
 from palabre.inbox.tests.helpers import run_worker
 from palabre.publishing.models import MediaItem, Post, PostStatus, TargetStatus
+from tests.layout import post_figures
 from tests.networks.meta.browser import SLUG, connect_ticked, log_in, open_meta_picker
 from tests.networks.meta.double import MetaDouble
 from tests.networks.meta.state import IGComment, IGMedia
@@ -142,10 +143,6 @@ def _in_inbox(page: Any, base: str, item: Interaction) -> None:
     assert item.text in page.locator(".item-text").inner_text()
 
 
-def _cell(row: Any, column: str) -> str:
-    return str(row.locator(f'[data-column="{column}"]').inner_text()).strip()
-
-
 def test_publish_a_carousel_then_collect_answer_moderate_and_measure(
     browser: Any,
     live_server: Any,
@@ -245,7 +242,7 @@ def test_publish_a_carousel_then_collect_answer_moderate_and_measure(
         has=page.locator(f'a[href="/w/{SLUG}/inbox/{hidden.pk}/"]'),
     )
     assert RULE in logged.inner_text()
-    assert event.reason in logged.inner_text()
+    assert f"règle « {RULE} »" in logged.inner_text()  # the stored reason, read in French
     _no_sideways_scroll(page)
     _shot(page, screenshot_dir, "5-log")
     # It can be undone: shown again, here and on Instagram.
@@ -270,10 +267,10 @@ def test_publish_a_carousel_then_collect_answer_moderate_and_measure(
     )
     run_worker()
     page.goto(f"{base}/w/{SLUG}/reports/")
-    row = page.locator("#table-posts tbody tr", has_text=CAPTION[:40])
+    assert page.locator("#table-posts tbody tr", has_text=CAPTION[:40]).is_visible()
+    found = post_figures(page, base, SLUG, CAPTION[:40])
     figures = {
-        column: _cell(row, column)
-        for column in ("likes", "shares", "comments", "reach", "impressions", "saves")
+        c: found[c] for c in ("likes", "shares", "comments", "reach", "impressions", "saves")
     }
     assert figures == {
         "likes": "58",

@@ -38,7 +38,7 @@ def test_the_client_reads_the_reports_and_downloads_the_pdf(
         viewport={"width": 1280, "height": 900}, locale="fr-FR", accept_downloads=True
     )
     _log_in(page, demo_site, "helene@lumiere.example")  # the approver
-    page.get_by_role("link", name="Rapports").click()
+    page.get_by_role("link", name="Rapports", exact=True).click()
     page.wait_for_url(f"{demo_site}/w/{DEMO_SLUG}/reports/")
     dialogue = page.locator("#table-dialogue")
     assert "Taux de réponse" in dialogue.inner_text()

@@ -68,6 +68,10 @@ def test_plan_time_links_conversions_and_return(
 
     # Time: the timer, then an entry logged afterwards.
     page.get_by_role("link", name="Temps passé").first.click()
+    # The demo's manager left a timer running on Instagram; its elapsed time is in the header.
+    assert "Instagram" in page.locator(".header-timer").inner_text()
+    page.get_by_role("button", name="Arrêter le chronomètre").click()
+    assert page.locator(".header-timer").count() == 0
     page.locator("#id_timer-network").select_option("linkedin")
     page.locator("#id_timer-activity").select_option("visuals")
     page.get_by_role("button", name="Démarrer le chronomètre").click()

@@ -28,6 +28,7 @@ from palabre.channels.x_cost import channel_x_month
 from palabre.inbox.models import ChannelSync, EventAction, Interaction, ModerationEvent
 from palabre.inbox.tests.helpers import run_worker
 from palabre.publishing.models import MediaItem, Post, PostStatus, TargetStatus
+from tests.layout import post_figures
 from tests.networks.meta.browser import SLUG, log_in
 from tests.networks.x.double import XDouble
 from tests.networks.x.state import Post as XPost
@@ -145,10 +146,6 @@ def _in_inbox(page: Any, base: str, item: Interaction) -> None:
     assert item.text in page.locator(".item-text").inner_text()
 
 
-def _cell(row: Any, column: str) -> str:
-    return str(row.locator(f'[data-column="{column}"]').inner_text()).strip()
-
-
 def test_connect_x_publish_a_thread_then_hide_answer_measure_and_count(
     browser: Any,
     live_server: Any,
@@ -259,16 +256,20 @@ def test_connect_x_publish_a_thread_then_hide_answer_measure_and_count(
     run_worker()
     replies = sum(1 for p in x_double.world.live_posts() if p.in_reply_to == first.id)
     page.goto(f"{base}/w/{SLUG}/reports/")
-    row = page.locator("#table-posts tbody tr", has_text=FIRST[:40])
-    figures = {c: _cell(row, c) for c in ("likes", "shares", "comments", "impressions", "saves")}
-    assert figures == {
-        "likes": "34",
-        "shares": "6",  # 5 reposts and a quote
-        "comments": str(replies),  # as X counts them: the thread's next part, the fans' replies
-        "impressions": "2\u00a0150",  # in French; X shows them to the account's own posts only
-        "saves": "3",
-    }
-    assert channel.name in _cell(row, "channel")
+    assert page.locator("#table-posts tbody tr", has_text=FIRST[:40]).is_visible()
+    found = post_figures(page, base, SLUG, FIRST[:40])
+    figures = {c: found[c] for c in ("likes", "shares", "comments", "impressions", "saves")}
+    assert (
+        figures
+        == {
+            "likes": "34",
+            "shares": "6",  # 5 reposts and a quote
+            "comments": str(replies),  # as X counts them: the thread's next part, the fans' replies
+            "impressions": "2150",  # a number, as a spreadsheet reads it; X shows them to the account only
+            "saves": "3",
+        }
+    )
+    assert channel.name in found["channel"]
     _no_sideways_scroll(page)
     _shot(page, screenshot_dir, "6-reports")
 

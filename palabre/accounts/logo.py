@@ -17,10 +17,14 @@ BOX = (600, 200)  # the most a report header shows
 FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 
 
+def logo_size_check(size: int) -> None:
+    if size > MAX_UPLOAD:
+        raise ValidationError(_("The logo is too large: 2 MB at most."))
+
+
 def logo_png(data: bytes) -> bytes:
     """The uploaded image as a PNG at most BOX, or ValidationError saying why not."""
-    if len(data) > MAX_UPLOAD:
-        raise ValidationError(_("The logo is too large: 2 MB at most."))
+    logo_size_check(len(data))
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in FORMATS:

@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from palabre.accounts.models import Workspace
 from palabre.analytics.definitions import DEFINITIONS
-from palabre.analytics.metrics import Scope, response
+from palabre.analytics.metrics import Response, Scope, response
 from palabre.analytics.models import CommunityDay, PostStat
 from palabre.lib.durations import duration_text
 
@@ -53,30 +54,54 @@ class Figure:
         return sparkline(self.points, self.label)
 
 
-def key_figures(scope: Scope) -> list[Figure]:
-    """The figures of `scope`, compared with the period of the same length just before."""
+def key_figures(scope: Scope, before: Scope | None = None) -> list[Figure]:
+    """The figures of `scope`, compared with `before` (by default the period of the same
+    length just before; the monthly report passes the calendar month before)."""
     length = scope.end - scope.start
-    before = Scope(scope.workspace, scope.start - length, scope.start, scope.channel_ids)
-    steps = [before.start + length * 2 * i / STEPS for i in range(STEPS + 1)]
+    before = before or Scope(scope.workspace, scope.start - length, scope.start, scope.channel_ids)
+    steps = [before.start + (scope.end - before.start) * i / STEPS for i in range(STEPS + 1)]
+    # One reading of the answers per range, shared by the rate and the median.
+    answers = Answers(
+        now=response(scope),
+        then=response(before),
+        steps=[response(_step(scope, a, b)) for a, b in pairwise(steps)],
+    )
     return [
-        _response_rate(scope, before, steps),
-        _median_response(scope, before, steps),
+        _response_rate(answers),
+        _median_response(answers),
         _engaged(scope, before, steps),
         _reach(scope, before, steps),
     ]
 
 
+HOME_CACHE_SECONDS = 300
+
+
 def home_figures(workspace: Workspace, now: datetime) -> list[Figure]:
-    return key_figures(Scope(workspace, now - timedelta(days=HOME_DAYS), now))
+    """The last 28 days, kept five minutes per workspace and language: the home page is
+    opened many times a day, and these figures move slowly."""
+    key = f"home-figures:{workspace.pk}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = key_figures(Scope(workspace, now - timedelta(days=HOME_DAYS), now))
+        cache.set(key, found, HOME_CACHE_SECONDS)
+    return found
 
 
 def _step(scope: Scope, start: datetime, end: datetime) -> Scope:
     return Scope(scope.workspace, start, end, scope.channel_ids)
 
 
-def _response_rate(period: Scope, before: Scope, steps: list[datetime]) -> Figure:
-    now, then = response(period).rate, response(before).rate
-    points = tuple(response(_step(period, a, b)).rate.value for a, b in pairwise(steps))
+@dataclass(frozen=True)
+class Answers:
+    now: Response
+    then: Response
+    steps: list[Response]
+
+
+def _response_rate(answers: Answers) -> Figure:
+    now, then = answers.now.rate, answers.then.rate
+    points = tuple(step.rate.value for step in answers.steps)
     change, better = "", None
     if now.value is not None and then.value is not None:
         delta = round((now.value - then.value) * 100)
@@ -90,9 +115,9 @@ def _response_rate(period: Scope, before: Scope, steps: list[datetime]) -> Figur
     return Figure("response_rate", shown, change, better, basis, points)
 
 
-def _median_response(period: Scope, before: Scope, steps: list[datetime]) -> Figure:
-    now, then = response(period), response(before)
-    points = tuple(response(_step(period, a, b)).median_seconds for a, b in pairwise(steps))
+def _median_response(answers: Answers) -> Figure:
+    now, then = answers.now, answers.then
+    points = tuple(step.median_seconds for step in answers.steps)
     change, better = "", None
     if now.median_seconds is not None and then.median_seconds is not None:
         delta = now.median_seconds - then.median_seconds

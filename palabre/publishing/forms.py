@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import VersionField
+from palabre.lib.ids import parse_id
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.publishing import workflow
 from palabre.publishing.models import Category, InstagramFormat, MediaItem, ReplyControl
@@ -38,6 +39,10 @@ class IdeaForm(forms.Form):
     )
     # The version the composer was opened at: a save based on an older one is refused.
     version = VersionField()
+
+    def clean_networks(self) -> list[str]:
+        """Each network once, whatever a hand-made request repeats."""
+        return list(dict.fromkeys(self.cleaned_data.get("networks") or []))
 
     def clean_publish_at(self) -> datetime | None:
         """To come and within five years; a time already saved (a failed post's) may stay."""
@@ -73,6 +78,21 @@ class ApproveForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Rows picked by id: a value that is no id any column can hold is refused as a wrong
+    choice before it reaches the database (SQLite overflows on it)."""
+
+    def clean(self, value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if any(parse_id(str(v)) is None for v in values):
+            raise forms.ValidationError(
+                self.error_messages["invalid_pk_value"],
+                code="invalid_pk_value",
+                params={"pk": next(v for v in values if parse_id(str(v)) is None)},
+            )
+        return super().clean(value)
 
 
 class VariantForm(forms.Form):
@@ -114,13 +134,13 @@ class VariantForm(forms.Form):
         required=False,
         help_text=_("The address of the post on X, e.g. https://x.com/name/status/1234567890"),
     )
-    channels = forms.ModelMultipleChoiceField(
+    channels = IdsField(
         label=_("Channels"),
         queryset=Channel.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    media_items = forms.ModelMultipleChoiceField(
+    media_items = IdsField(
         label=_("Media"),
         queryset=MediaItem.objects.none(),
         required=False,

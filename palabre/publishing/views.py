@@ -26,6 +26,7 @@ from palabre.networks.kinds import NETWORKS
 from palabre.publishing import planning, publisher, services, workflow
 from palabre.publishing.content import content_changes, post_content, post_digest
 from palabre.publishing.forms import (
+    TEXT_LIMIT,
     ApproveForm,
     CommentForm,
     IdeaForm,
@@ -59,11 +60,8 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST.copy() if request.method == "POST" else None
     action = request.POST.get("action", "save")
     slot = _free_slot(workspace, scoped(Channel.objects.all(), workspace))
-    if data is not None and action == "use-slot" and slot is not None:
-        # Without JavaScript the "use it" button comes here: the form again, time filled.
-        data["post-publish_at"] = slot.astimezone(workspace.tzinfo).strftime("%Y-%m-%dT%H:%M")
     idea_form, forms = _new_composer_forms(data, workspace)
-    if data is not None and action != "use-slot" and idea_form.is_valid():
+    if data is not None and idea_form.is_valid():
         chosen = idea_form.cleaned_data["networks"]
         if all(forms[n].is_valid() for n in chosen):
             post = services.post_compose(
@@ -136,14 +134,14 @@ def _new_composer_context(
     forms: dict[str, VariantForm],
 ) -> dict[str, Any]:
     workspace = membership.workspace
-    idea = request.POST.get("post-idea", "")
+    # The idea as the form takes it (no longer than it allows), and only the ticked
+    # networks checked: the others' panels are hidden until ticked, which checks again.
+    idea = request.POST.get("post-idea", "")[:TEXT_LIMIT]
     chosen = set(request.POST.getlist("post-networks")) if request.method == "POST" else None
-    chosen = chosen if chosen is not None else set(idea_form.initial["networks"])
-    data = {network: _typed(form, idea) for network, form in forms.items()}
+    chosen = (chosen if chosen is not None else set(idea_form.initial["networks"])) & set(forms)
+    data = {network: _typed(forms[network], idea) for network in sorted(chosen)}
     checks = {n: services.variant_check(network=n, data=d) for n, d in data.items()}
-    _crosschecks, crosspost = services.post_checks(
-        workspace=workspace, variants={n: d for n, d in data.items() if n in chosen}
-    )
+    _crosschecks, crosspost = services.post_checks(workspace=workspace, variants=data)
     draft = Post(workspace=workspace, category=request.POST.get("post-category", ""))
     return {
         "membership": membership,
@@ -152,7 +150,7 @@ def _new_composer_context(
         "pristine": not idea.strip() and not any(f.data.get(f"{n}-text") for n, f in forms.items()),
         "post": draft,
         "idea_form": idea_form,
-        "panels": [(NETWORKS[n], forms[n], checks[n]) for n in forms],
+        "panels": [(NETWORKS[n], forms[n], checks.get(n)) for n in forms],
         "chosen": chosen,
         "crosspost": crosspost,
         "promotional": promotional_share_problem(

@@ -103,10 +103,10 @@ def workspace_logo(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("workspace_settings", slug=slug)
     form = LogoForm(request.POST, request.FILES)
     if form.is_valid():
+        upload = form.cleaned_data["logo"]
         try:
-            logo.workspace_logo_set(
-                workspace=membership.workspace, data=form.cleaned_data["logo"].read()
-            )
+            logo.logo_size_check(upload.size)  # before reading: it may be 300 MB
+            logo.workspace_logo_set(workspace=membership.workspace, data=upload.read())
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
         else:

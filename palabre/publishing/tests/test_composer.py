@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -310,22 +310,17 @@ def test_a_refused_form_keeps_everything_typed_and_saves_nothing(client: Client,
     assert "Mon texte pour X" in page and 'class="errorlist' in page
 
 
-def test_the_next_free_slot_is_in_view_and_use_it_fills_the_time_without_saving(
-    client: Client, cast
-) -> None:
+def test_the_next_free_slot_is_in_view_from_the_start(client: Client, cast) -> None:
     client.force_login(cast.erin)
     channel = channel_create_demo(workspace=cast.workspace, network="x", name="x")
     channel.time_slots = ["0 09:00", "2 09:00", "4 09:00"]  # Monday, Wednesday, Friday
     channel.save()
     page = client.get("/w/lumiere/compose/").content.decode()
-    assert "data-next-slot" in page and 'data-fill-slot="' in page
     slot = re.search(r'data-fill-slot="([^"]+)"', page).group(1)
-    again = client.post(
-        "/w/lumiere/compose/",
-        {"post-idea": "Une idée", "post-category": "helpful", "action": "use-slot"},
-    ).content.decode()
-    assert f'value="{slot}"' in again and not Post.objects.exists()
-    assert "Une idée" in again
+    moment = timezone.make_aware(datetime.strptime(slot, "%Y-%m-%dT%H:%M"), cast.workspace.tzinfo)
+    assert moment > timezone.now() and moment.weekday() in (0, 2, 4) and moment.hour == 9
+    # A plain button the page's script fills the time with: Enter in a field saves.
+    assert re.search(r'<button type="button"[^>]*data-fill-slot', page)
 
 
 def test_the_check_answers_each_networks_counter_for_the_text_as_typed(
@@ -341,3 +336,19 @@ def test_the_check_answers_each_networks_counter_for_the_text_as_typed(
     assert "<strong data-length>300</strong>" in x and "x.too_long" in x
     mastodon = answer[answer.index('id="check-mastodon"') :]
     assert "<strong data-length>7</strong>" in mastodon  # empty: the idea, "Bonjour"
+
+
+def test_hand_made_composer_requests_are_refused_cleanly(client: Client, cast) -> None:
+    client.force_login(cast.erin)
+    channel_create_demo(workspace=cast.workspace, network="x", name="x")
+    base = {"post-idea": "Une idée", "post-category": "helpful", "action": "save"}
+    twice = client.post("/w/lumiere/compose/", base | {"post-networks": ["x", "x"]})
+    assert twice.status_code == 302 and Post.objects.get().variants.count() == 1
+    for field in ("x-channels", "x-media_items"):
+        for path in ("/w/lumiere/compose/", "/w/lumiere/compose/check/"):
+            huge = base | {"post-networks": ["x"], field: "99999999999999999999999"}
+            assert client.post(path, huge).status_code == 200, (field, path)
+    answer = client.post(
+        "/w/lumiere/compose/check/", {"post-idea": "#a " * 200_000, "post-networks": ["x"]}
+    )
+    assert answer.status_code == 200

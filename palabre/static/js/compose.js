@@ -28,7 +28,9 @@
 
 // "Use it": the next free slot goes into the time field, without leaving the page.
 (function () {
+  // A plain button (Enter in a field must still save, never take the slot): shown with JS.
   document.querySelectorAll('[data-fill-slot]').forEach((button) => {
+    button.hidden = false;
     button.addEventListener('click', (event) => {
       const field = document.querySelector('input[name="post-publish_at"]');
       if (!field) return;

@@ -56,6 +56,7 @@ def test_typing_the_example_shows_each_networks_own_count(
     bluesky = _counter(page, "bluesky")
     bluesky.locator("[data-length]").filter(has_text="290").wait_for()
     assert bluesky.locator("[data-bytes]").inner_text() == "322"
+    page.locator("#check-bluesky .facets-details summary").click()  # folded: a detail
     assert page.locator('[data-facet="link 264-282"]').is_visible()
     page.screenshot(path=screenshot_dir / "composer-bluesky.png", full_page=True)
 

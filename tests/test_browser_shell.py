@@ -13,42 +13,11 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
+from tests.layout import PAGES, demo_ids
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-OWNER_PAGES = [
-    "/w/{slug}/",
-    "/w/{slug}/strategy/",
-    "/w/{slug}/strategy/links/",
-    "/w/{slug}/strategy/return/",
-    "/w/{slug}/time/",
-    "/w/{slug}/calendar/",
-    "/w/{slug}/compose/",
-    "/w/{slug}/media/",
-    "/w/{slug}/inbox/",
-    "/w/{slug}/inbox/?q=all",
-    "/w/{slug}/inbox/{item}/",
-    "/w/{slug}/inbox/log/",
-    "/w/{slug}/inbox/rules/",
-    "/w/{slug}/inbox/replies/",
-    "/w/{slug}/inbox/settings/",
-    "/w/{slug}/contacts/",
-    "/w/{slug}/contacts/{contact}/",
-    "/n/{slug}/",
-    "/w/{slug}/community/",
-    "/w/{slug}/reports/",
-    "/w/{slug}/reports/definitions/",
-    "/w/{slug}/reports/settings/",
-    "/w/{slug}/community/?show=drifting",
-    "/w/{slug}/settings/",
-    "/w/{slug}/settings/members/",
-    "/w/{slug}/settings/channels/",
-    "/workspaces/",
-    "/account/",
-    "/account/two-factor/",
-    "/account/password/",
-    "/w/librairie-des-quais/",  # the 404 page
-]
+OWNER_PAGES = [*PAGES, "/w/librairie-des-quais/"]  # every page, and the 404 page
 ANONYMOUS_PAGES = ["/login/", "/password-reset/", "/password-reset/sent/"]
 
 
@@ -99,11 +68,7 @@ def test_every_page_is_accessible_and_fits(
     for path in ANONYMOUS_PAGES:
         _check(page, axe, f"{demo_site}{path}", problems, screenshot_dir, width)
     _log_in(page, demo_site)
-    from palabre.inbox.models import Interaction
-
-    item = Interaction.objects.filter(category="criticism").order_by("pk").first()
-    assert item is not None and item.identity is not None
-    ids = {"slug": DEMO_SLUG, "item": item.pk, "contact": item.identity.contact_id}
+    ids = demo_ids()
     for path in OWNER_PAGES:
         _check(page, axe, demo_site + path.format(**ids), problems, screenshot_dir, width)
     page.close()

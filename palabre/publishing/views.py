@@ -79,9 +79,9 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("post_edit", slug=slug, post_id=post.pk)
     context = _new_composer_context(request, membership, idea_form, forms) | {
         "next_slot": slot,
-        # What is still being worked on: published posts live in the calendar and reports.
+        # What is still being written; what is approved or planned lives in the calendar.
         "drafts": scoped(Post.objects.all(), workspace)
-        .exclude(status=PostStatus.PUBLISHED)
+        .filter(status__in=(PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED))
         .prefetch_related("variants")[:20],
     }
     return render(request, "publishing/post_edit.html", context)

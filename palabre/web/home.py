@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from palabre.accounts.models import Membership, User, Workspace
 from palabre.accounts.permissions import scoped
-from palabre.inbox.models import WAITING, Interaction
+from palabre.inbox.models import WAITING, Interaction, ReplyStatus
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import services
 from palabre.publishing.content import post_digest
@@ -30,7 +30,13 @@ NEXT_SHOWN = 6
 
 def waiting_items(workspace: Workspace) -> tuple[list[Interaction], int]:
     """The questions and criticisms nobody answered yet, oldest first, and how many in all."""
-    rows = scoped(Interaction.objects.all(), workspace).filter(WAITING)
+    # An answer on its way (the worker sends it within seconds) is not waiting any more:
+    # it stays off the list, so nobody answers twice.
+    rows = (
+        scoped(Interaction.objects.all(), workspace)
+        .filter(WAITING)
+        .exclude(replies__status=ReplyStatus.QUEUED)
+    )
     shown = rows.select_related("channel", "identity__contact", "assigned_to")
     return list(shown.order_by("created_at")[:WAITING_SHOWN]), rows.count()
 

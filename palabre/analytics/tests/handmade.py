@@ -30,7 +30,7 @@ class History:
     people: dict[str, Contact]
 
 
-def _post(
+def published_post(
     ws: Workspace, channel: Channel, when: datetime, category: str, **counts: int | None
 ) -> PostTarget:
     post = Post.objects.create(workspace=ws, idea=f"post {when:%m-%d}", category=category)
@@ -58,8 +58,8 @@ def build(ws: Workspace) -> History:
     ChannelDay.objects.create(channel=b, day=date(2026, 6, 30), followers=500)
     ChannelDay.objects.create(channel=a, day=date(2026, 7, 2), followers=5000)  # after the period
     targets = {
-        "A0": _post(ws, a, at(5, 20), "helpful", likes=99, followers=900),
-        "A1": _post(
+        "A0": published_post(ws, a, at(5, 20), "helpful", likes=99, followers=900),
+        "A1": published_post(
             ws,
             a,
             at(6, 5),
@@ -72,8 +72,12 @@ def build(ws: Workspace) -> History:
             impressions=600,
             followers=1000,
         ),
-        "A2": _post(ws, a, at(6, 8), "promotional", likes=20, replies=3, quotes=1, followers=1000),
-        "B1": _post(ws, b, at(6, 9), "helpful", likes=4, reposts=1, reach=100, followers=500),
+        "A2": published_post(
+            ws, a, at(6, 8), "promotional", likes=20, replies=3, quotes=1, followers=1000
+        ),
+        "B1": published_post(
+            ws, b, at(6, 9), "helpful", likes=4, reposts=1, reach=100, followers=500
+        ),
     }
     people = {
         name: Contact.objects.create(workspace=ws, name=name)

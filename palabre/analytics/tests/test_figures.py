@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from palabre.analytics.figures import home_figures, sparkline
-from palabre.analytics.models import CommunityDay, PostStat
+from palabre.analytics.models import CommunityDay
+from palabre.analytics.tests.handmade import published_post
 from palabre.channels.services import channel_create_demo
 from palabre.inbox.models import Interaction
-from palabre.publishing.models import Post, PostTarget, PostVariant
 
 pytestmark = pytest.mark.django_db
 
@@ -33,20 +33,8 @@ def _message(channel, days_ago: float, answered_after: int | None) -> None:
 
 
 def _post(channel, days_ago: float, reach: int | None) -> None:
-    when = NOW - timedelta(days=days_ago)
-    post = Post.objects.create(workspace=channel.workspace, idea="p", category="helpful")
-    variant = PostVariant.objects.create(post=post, network=channel.network, text="t")
-    target = PostTarget.objects.create(
-        post=post,
-        variant=variant,
-        channel=channel,
-        status="published",
-        publish_at=when,
-        published_at=when,
-        remote_id=f"r{post.pk}",
-    )
-    PostStat.objects.create(
-        target=target, workspace=channel.workspace, channel=channel, published_at=when, reach=reach
+    published_post(
+        channel.workspace, channel, NOW - timedelta(days=days_ago), "helpful", reach=reach
     )
 
 

@@ -16,7 +16,7 @@ from palabre.analytics.insights import (
 )
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import PostStat
-from palabre.analytics.tests.handmade import _post
+from palabre.analytics.tests.handmade import published_post as _post
 from palabre.channels.services import channel_create_demo
 
 pytestmark = pytest.mark.django_db

@@ -128,3 +128,59 @@ def test_the_reader_finds_foreign_text_nodes_and_leaves_user_content_alone() -> 
     assert texts(page) == ["Brouillons", "Save the draft", "x"]
     assert _pattern("Waiting %(time)s here").fullmatch("Waiting 3 h here")  # type: ignore[union-attr]
     assert _pattern("OK") is None
+
+
+@pytest.mark.django_db
+def test_every_email_speaks_only_its_readers_language() -> None:
+    """A post waiting for approval (a notice by e-mail) and the monthly report, to the
+    approver reading English, then French."""
+    from datetime import date
+
+    from django.core import mail
+
+    from palabre.accounts.models import Workspace
+    from palabre.analytics.report import report_email
+    from palabre.publishing.models import Post
+    from palabre.publishing.notices import notice_send
+
+    call_command("demo", stdout=StringIO())
+    other = _strings()
+    workspace = Workspace.objects.get(slug=demo_ids()["slug"])
+    approver = User.objects.get(email=DEMO_PEOPLE["approver"])
+    editor = User.objects.get(email=DEMO_PEOPLE["editor"])
+    WAITS_FOR_APPROVAL = "A post waits for your approval: “%(idea)s”."
+    problems: dict[str, set[str]] = {}
+    for language in ("en", "fr"):
+        for person in (approver, editor):
+            person.language = language
+            person.save(update_fields=["language"])
+        mail.outbox.clear()
+        post = Post.objects.filter(workspace=workspace).first()
+        assert post is not None
+        notice_send(  # what post_submit sends the approver, by e-mail
+            workspace=workspace,
+            user=approver,
+            message=WAITS_FOR_APPROVAL,
+            params={"idea": post.idea},
+            url=f"/w/{workspace.slug}/posts/{post.pk}/review/",
+            post=post,
+        )
+        report_email(workspace=workspace, month=date(2026, 11, 1), user=approver)
+        assert len(mail.outbox) >= 2
+        said = {"en": "waits for your approval", "fr": "attend votre validation"}[language]
+        assert any(said in m.subject + m.body for m in mail.outbox), language
+        for message in mail.outbox:
+            lines = [message.subject, *message.body.splitlines()]
+            found = {
+                line.strip() for line in lines for p in other[language] if p.fullmatch(line.strip())
+            }
+            found |= {
+                part.strip()
+                for line in lines
+                for part in line.split(":")
+                for p in other[language]
+                if part.strip() and p.fullmatch(part.strip())
+            }
+            if found:
+                problems[f"{language} {message.subject}"] = found
+    assert problems == {}

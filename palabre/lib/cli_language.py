@@ -56,10 +56,13 @@ def cli_language() -> str:
 
 
 def terminal_language() -> str:
+    """The first variable set decides, as in gettext; LANGUAGE may list several languages
+    ("de:fr"): the first Palabre speaks wins."""
     for name in _TERMINAL:
         value = os.environ.get(name, "")
         if value:
-            return language_of(value.split(":")[0]) or SOURCE
+            spoken = (language_of(part) for part in value.split(":") if part)
+            return next((code for code in spoken if code), SOURCE)
     return SOURCE
 
 

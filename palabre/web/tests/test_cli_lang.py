@@ -134,3 +134,14 @@ def test_a_commands_own_help_is_in_french() -> None:
     said = " ".join(done.stdout.split())  # argparse wraps its lines
     assert "Exécute les tâches de fond" in said
     assert "S’arrêter dès qu’aucune étape ne trouve de travail à faire." in said
+
+
+def test_a_list_of_languages_takes_the_first_palabre_speaks(monkeypatch) -> None:
+    from palabre.lib.cli_language import terminal_language
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANGUAGE", "de:fr")
+    assert terminal_language() == "fr"
+    monkeypatch.setenv("LANGUAGE", "de_DE:it")
+    assert terminal_language() == "en"

@@ -279,6 +279,11 @@ def post_checks(
     return checks, crosspost
 
 
+def post_variants_data(post: Post) -> dict[str, VariantData]:
+    """Each of the post's variants as saved, by network: what the checks and previews read."""
+    return {v.network: variant_data(v) for v in post.variants.all()}
+
+
 def variant_data(variant: PostVariant) -> VariantData:
     return VariantData(
         text=variant.text,

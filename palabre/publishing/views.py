@@ -282,7 +282,7 @@ def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_CALENDAR)
     workspace = membership.workspace
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
-    data = {v.network: services.variant_data(v) for v in post.variants.all()}
+    data = services.post_variants_data(post)
     checks, crosspost = services.post_checks(workspace=workspace, variants=data)
     changes = content_changes(post.approved_content, post_content(post))
     context = {
@@ -542,7 +542,7 @@ def _checks(
     if all(f.is_bound for f in forms.values()) and all(f.is_valid() for f in forms.values()):
         data = _variant_data(forms)
     else:
-        data = {v.network: services.variant_data(v) for v in post.variants.all()}
+        data = services.post_variants_data(post)
     checks, crosspost = services.post_checks(workspace=workspace, variants=data)
     for network, variant in data.items():
         # The day's posts on each channel against its daily quota, where the network has one.

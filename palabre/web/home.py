@@ -58,7 +58,7 @@ def approvals(workspace: Workspace) -> tuple[list[Approval], int]:
     found = []
     now = timezone.now()
     for post in rows.select_related("author").order_by("publish_at", "pk")[:APPROVALS_SHOWN]:
-        data = {v.network: services.variant_data(v) for v in post.variants.all()}
+        data = services.post_variants_data(post)
         checks, _crosspost = services.post_checks(workspace=workspace, variants=data)
         panels = [(NETWORKS[n], None, checks[n]) for n in sorted(checks)]
         found.append(

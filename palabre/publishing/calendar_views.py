@@ -133,7 +133,9 @@ def post_next_slot(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
     workspace = membership.workspace
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
     channels = Channel.objects.filter(variants__post=post).distinct()
-    slot = planning.first_free_slot(channels, after=timezone.now(), tz=workspace.tzinfo)
+    slot = planning.first_free_slot(
+        channels, after=timezone.now(), tz=workspace.tzinfo, leave_out=post.pk
+    )
     if slot is None:
         messages.error(
             request,

@@ -46,36 +46,60 @@ def parse_slot(slot: str) -> tuple[int, time] | None:
     return value if 0 <= value[0] < WEEKDAYS else None
 
 
+def _slot_moments(
+    channel: Channel, *, after: datetime, tz: ZoneInfo, horizon_days: int
+) -> list[datetime]:
+    """The instants of the channel's weekly slots after `after`, within the horizon."""
+    slots = sorted(s for s in (parse_slot(x) for x in channel.time_slots) if s)
+    start = after.astimezone(tz).date()
+    moments = []
+    for offset in range(horizon_days):
+        day = start + timedelta(days=offset)
+        for weekday, at in slots:
+            if weekday == day.weekday():
+                moments.append(local_moment(day, at, tz))
+    return [moment for moment in moments if moment > after]
+
+
+def _taken(channels: list[Channel], *, after: datetime, leave_out: int | None) -> set[datetime]:
+    """When the channels already have a post, drafts with a time included: two editors
+    composing at once would otherwise both be offered the same slot."""
+    planned = Post.objects.filter(variants__channels__in=channels, publish_at__gte=after)
+    if leave_out is not None:
+        planned = planned.exclude(pk=leave_out)
+    return set(planned.values_list("publish_at", flat=True))
+
+
 def next_free_slot(
     channel: Channel, *, after: datetime, tz: ZoneInfo, horizon_days: int = 28
 ) -> datetime | None:
     """The channel's first slot after `after` where it has no post planned yet."""
-    slots = sorted(s for s in (parse_slot(x) for x in channel.time_slots) if s)
-    if not slots:
-        return None
-    taken = set(
-        Post.objects.filter(variants__channels=channel, publish_at__gte=after)
-        .exclude(status__in=[PostStatus.DRAFT])
-        .values_list("publish_at", flat=True)
-    )
-    start = after.astimezone(tz).date()
-    for offset in range(horizon_days):
-        day = start + timedelta(days=offset)
-        for weekday, at in slots:
-            if weekday != day.weekday():
-                continue
-            moment = local_moment(day, at, tz)
-            if moment > after and moment not in taken:
-                return moment
-    return None
+    return first_free_slot([channel], after=after, tz=tz, horizon_days=horizon_days)
 
 
 def first_free_slot(
-    channels: Iterable[Channel], *, after: datetime, tz: ZoneInfo
+    channels: Iterable[Channel],
+    *,
+    after: datetime,
+    tz: ZoneInfo,
+    horizon_days: int = 28,
+    leave_out: int | None = None,
 ) -> datetime | None:
-    """The earliest of the channels' next free slots (None: no slot in four weeks)."""
-    found = [next_free_slot(c, after=after, tz=tz) for c in channels]
-    return min((moment for moment in found if moment), default=None)
+    """The earliest slot of any of the channels that is free on every one of them (the
+    post goes out on all of them at once); None: no such slot in four weeks. `leave_out`
+    is the post being planned, whose own time does not count as taken."""
+    channels = list(channels)
+    candidates = sorted(
+        {
+            m
+            for c in channels
+            for m in _slot_moments(c, after=after, tz=tz, horizon_days=horizon_days)
+        }
+    )
+    if not candidates:
+        return None
+    taken = _taken(channels, after=after, leave_out=leave_out)
+    return next((moment for moment in candidates if moment not in taken), None)
 
 
 def month_weeks(year: int, month: int) -> list[list[date]]:

@@ -96,8 +96,10 @@ def compose_check_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "publishing/_checks.html", context)
 
 
-def _free_slot(workspace: Workspace, channels: Any) -> datetime | None:
-    return planning.first_free_slot(channels, after=timezone.now(), tz=workspace.tzinfo)
+def _free_slot(workspace: Workspace, channels: Any, *, post: Post | None = None) -> datetime | None:
+    return planning.first_free_slot(
+        channels, after=timezone.now(), tz=workspace.tzinfo, leave_out=post.pk if post else None
+    )
 
 
 def _new_composer_forms(
@@ -222,7 +224,9 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "can_publish": can(membership, Action.PUBLISH),
         "theirs": theirs,
         "locked": services.post_locked_networks(post=post),
-        "next_slot": _free_slot(workspace, Channel.objects.filter(variants__post=post).distinct()),
+        "next_slot": _free_slot(
+            workspace, Channel.objects.filter(variants__post=post).distinct(), post=post
+        ),
         "edits_go_back": workspace.approval_required
         and post.status in {PostStatus.APPROVED, PostStatus.SCHEDULED},
     } | _workflow_context(membership, post)

@@ -167,6 +167,30 @@ def test_next_free_slot_from_the_composer(editor: Client, cast, channel) -> None
     assert chosen > timezone.now()
 
 
+def test_the_next_free_slot_is_free_on_every_ticked_channel(cast, channel) -> None:
+    other = channel_create_demo(workspace=cast.workspace, network="bluesky", name="Ciel")
+    after = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # a Monday, 07:00 in Paris
+    channel.time_slots = ["0 09:00", "0 12:00"]
+    channel.save()
+    other.time_slots = ["0 09:00", "0 18:00"]
+    other.save()
+    nine = planning.local_moment(date(2026, 11, 23), time(9, 0), PARIS)
+    noon = planning.local_moment(date(2026, 11, 23), time(12, 0), PARIS)
+    busy = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="x",
+        category="helpful",
+        networks=["bluesky"],
+    )
+    Post.objects.filter(pk=busy.pk).update(publish_at=nine)  # a draft with a time counts
+    both = [channel, other]
+    assert planning.first_free_slot(both, after=after, tz=PARIS) == noon
+    # The post being planned does not stand in its own way.
+    assert planning.first_free_slot(both, after=after, tz=PARIS, leave_out=busy.pk) == nine
+    assert planning.first_free_slot([channel], after=after, tz=PARIS) == nine
+
+
 def test_planning_form_rejects_bad_slots(client: Client, cast, channel) -> None:
     client.force_login(cast.bob)
     client.post(

@@ -61,7 +61,9 @@ def _slot_moments(
     return [moment for moment in moments if moment > after]
 
 
-def _taken(channels: list[Channel], *, after: datetime, leave_out: int | None) -> set[datetime]:
+def _taken(
+    channels: list[Channel], *, after: datetime, leave_out: int | None
+) -> set[datetime | None]:
     """When the channels already have a post, drafts with a time included: two editors
     composing at once would otherwise both be offered the same slot."""
     planned = Post.objects.filter(variants__channels__in=channels, publish_at__gte=after)

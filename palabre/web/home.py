@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from palabre.accounts.models import Membership, User, Workspace
@@ -18,7 +18,7 @@ from palabre.inbox.models import WAITING, Interaction, ReplyStatus
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import services
 from palabre.publishing.content import post_digest
-from palabre.publishing.models import Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, TargetStatus
 from palabre.strategy import timesheet
 from palabre.strategy.services import strategy_for
 from palabre.strategy.timesheet import local_midnight
@@ -26,6 +26,8 @@ from palabre.strategy.timesheet import local_midnight
 WAITING_SHOWN = 5
 APPROVALS_SHOWN = 5
 NEXT_SHOWN = 6
+MEDIA_SHOWN = 6
+PLANNED = (PostStatus.IN_REVIEW, PostStatus.APPROVED, PostStatus.SCHEDULED)
 
 
 def waiting_items(workspace: Workspace) -> tuple[list[Interaction], int]:
@@ -57,7 +59,10 @@ def approvals(workspace: Workspace) -> tuple[list[Approval], int]:
     rows = scoped(Post.objects.all(), workspace).filter(status=PostStatus.IN_REVIEW)
     found = []
     now = timezone.now()
-    for post in rows.select_related("author").order_by("publish_at", "pk")[:APPROVALS_SHOWN]:
+    # One read of the variants (prefetched) feeds both the previews and the digest, so
+    # the click approves exactly what was drawn, even if someone saves in between.
+    shown = rows.select_related("author").prefetch_related("variants__channels", "variants__media")
+    for post in shown.order_by("publish_at", "pk")[:APPROVALS_SHOWN]:
         data = services.post_variants_data(post)
         checks, _crosspost = services.post_checks(workspace=workspace, variants=data)
         panels = [(NETWORKS[n], None, checks[n]) for n in sorted(checks)]
@@ -101,6 +106,20 @@ def upcoming(workspace: Workspace, now: datetime | None = None) -> Upcoming:
         today=list(planned.filter(publish_at__lt=midnight)[:NEXT_SHOWN]),
         later=list(planned.filter(publish_at__gte=midnight)[:NEXT_SHOWN]),
     )
+
+
+def media_without_alt(workspace: Workspace) -> tuple[list[MediaItem], int]:
+    """Images and videos still without a description for blind readers, those a planned
+    post carries first: they go out soon (and Mastodon's and Bluesky's readers expect one)."""
+    planned = Post.objects.filter(variants__media=OuterRef("pk"), status__in=PLANNED)
+    rows = (
+        scoped(MediaItem.objects.all(), workspace)
+        .filter(alt_text="")
+        .exclude(kind="document")
+        .annotate(planned=Exists(planned))
+    )
+    shown = rows.order_by("-planned", "-created_at")[:MEDIA_SHOWN]
+    return list(shown), rows.count()
 
 
 def role_sees(membership: Membership) -> str:

@@ -36,6 +36,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "can_inbox": can(membership, Action.VIEW_INBOX),
         "can_time": can(membership, Action.LOG_TIME),
         "can_reports": can(membership, Action.VIEW_REPORTS),
+        "can_media": can(membership, Action.MANAGE_MEDIA),
     }
     if context["can_inbox"]:
         context["waiting"], context["waiting_count"] = home.waiting_items(workspace)
@@ -46,6 +47,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         context["trouble"] = home.trouble(workspace)
     if context["can_time"]:
         context |= home.time_week(workspace, cast(User, request.user))
+    if context["can_media"]:
+        context["media"], context["media_count"] = home.media_without_alt(workspace)
     if context["can_reports"]:
         context["figures"] = home_figures(workspace, timezone.now())
     return render(request, "web/dashboard.html", context)

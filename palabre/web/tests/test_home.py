@@ -13,8 +13,10 @@ from palabre.channels.services import channel_create_demo
 from palabre.inbox.models import Interaction, Reply
 from palabre.inbox.tests.helpers import comment, poll, published
 from palabre.publishing import workflow
+from palabre.publishing.media import media_store
 from palabre.publishing.models import Post, PostStatus, PostTarget, TargetStatus
 from palabre.publishing.services import post_create
+from palabre.publishing.tests.media_samples import image
 from palabre.strategy.timesheet import timer_start
 
 HOME = "/w/lumiere/"
@@ -64,7 +66,7 @@ def test_each_role_sees_only_the_parts_its_rights_allow(cast, in_review, waiting
         "alice": {"figures", "waiting", "approvals", "upcoming", "time"},
         "bob": {"figures", "waiting", "approvals", "upcoming", "time"},
         "erin": {"waiting", "upcoming", "time"},  # the editor has no reports
-        "carl": {"time"},  # the photographer: the media library, and their time
+        "carl": {"media", "time"},  # the photographer: the media library, and their time
         "anna": {"figures", "approvals", "upcoming"},  # the client
         "nina": {"figures", "waiting", "upcoming", "time"},
     }
@@ -166,3 +168,33 @@ def test_empty_states_say_what_to_do_next(cast) -> None:
 
 def test_another_workspaces_home_is_not_found(cast) -> None:
     assert _as(cast.charlie).get(HOME).status_code == 404
+
+
+def test_media_without_a_description_shows_those_a_planned_post_carries_first(
+    cast, in_review
+) -> None:
+    def stored(name: str, alt: str = ""):
+        return media_store(
+            workspace=cast.workspace,
+            uploaded_by=cast.carl,
+            name=name,
+            data=image(),
+            alt_text=alt,
+            tags=[],
+        )
+
+    planned, _described = stored("four.jpg"), stored("vitrine.jpg", "La vitrine")
+    in_review.variants.get().media.set([planned])
+    newest = stored("pétrin.jpg")
+    page = _as(cast.carl).get(HOME).content.decode()
+    part = page[page.index('data-home="media"') :]
+    assert part.index("four.jpg") < part.index("pétrin.jpg")
+    assert "vitrine.jpg" not in part
+    # Described, it leaves the list; with nothing left the editor's home has no such part.
+    for item in (planned, newest):
+        item.alt_text = "Le four à bois"
+        item.save()
+    page = _as(cast.carl).get(HOME).content.decode()
+    part = page[page.index('data-home="media"') :]
+    assert 'class="empty-state"' in part[: part.index("</section>")]
+    assert 'data-home="media"' not in _as(cast.erin).get(HOME).content.decode()

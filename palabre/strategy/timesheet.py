@@ -101,6 +101,12 @@ class NetworkWeek:
         return self.budget is not None and self.minutes < self.budget
 
     @property
+    def over_by(self) -> int:
+        """Minutes beyond the budget: time is the cost, so an overrun is said, not hidden
+        behind a full bar."""
+        return max(0, self.minutes - self.budget) if self.budget is not None else 0
+
+    @property
     def percent(self) -> int | None:
         return round(self.minutes * 100 / self.budget) if self.budget else None
 

@@ -109,6 +109,7 @@ def test_a_week_against_the_budgets_and_the_minimum(cast) -> None:
     week = week_summary(workspace=cast.workspace, strategy=strategy, monday=monday)
     rows = {row.network: row for row in week.rows}
     assert (rows["bluesky"].minutes, rows["bluesky"].under_budget) == (25, False)
+    assert (rows["bluesky"].over_by, rows["mastodon"].over_by) == (5, 0)
     assert (rows["mastodon"].minutes, rows["mastodon"].under_budget) == (
         15,
         True,

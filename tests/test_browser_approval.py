@@ -140,7 +140,7 @@ def test_an_approved_post_edited_goes_back_and_exactly_the_version_approved_goes
     approver.goto(f"{base}/w/{DEMO_SLUG}/posts/{workshop.pk}/review/")
     assert edited in approver.locator(".review-previews").inner_text()
     approver.screenshot(path=screenshot_dir / "review-after-edit.png", full_page=True)
-    approver.get_by_role("button", name="Valider", exact=True).click()
+    approver.get_by_role("button", name="Valider cette version", exact=True).click()
     approver.get_by_text("Validée.").wait_for()
     assert approver.locator("[data-post-status]").inner_text() == "Programmée"
 

@@ -8,8 +8,9 @@ many cases it rests on (product rule 7).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from django.core.cache import cache
@@ -28,6 +29,7 @@ from palabre.lib.durations import duration_text
 
 HOME_DAYS = 28
 STEPS = 8
+STALE_DAYS = 2  # the community is counted every night: older than this, it is said
 
 
 @dataclass(frozen=True)
@@ -139,17 +141,35 @@ def _engaged(period: Scope, before: Scope, steps: list[datetime]) -> Figure:
     )
     recorded = dict(days.order_by("day").values_list("day", "engaged"))
 
-    def on(moment: datetime) -> int | None:
+    def last_day(moment: datetime) -> date | None:
         day = workspace.local_date(moment)
-        known = [d for d in recorded if d <= day]
-        return recorded[max(known)] if known else None
+        return max((d for d in recorded if d <= day), default=None)
+
+    def on(moment: datetime) -> int | None:
+        day = last_day(moment)
+        return recorded[day] if day else None
 
     current, previous = on(period.end), on(before.end)
     points = tuple(float(v) if (v := on(step)) is not None else None for step in steps[1:])
     change, better = _count_change(current, previous)
     shown = formats.number_format(current, force_grouping=True) if current is not None else "–"
+    return Figure("engaged", shown, change, better, _engaged_basis(period, last_day), points)
+
+
+def _engaged_basis(period: Scope, last_day: Callable[[datetime], date | None]) -> str:
+    """What the figure rests on, saying when it is not today's (the nightly count did not
+    run) and that it counts every channel even where the page shows one."""
     basis = _("people active in the last 90 days")
-    return Figure("engaged", shown, change, better, basis, points)
+    day = last_day(period.end)
+    if day is not None and day < period.workspace.local_date(period.end) - timedelta(
+        days=STALE_DAYS
+    ):
+        basis = _("people active in the 90 days before %(day)s (not counted since)") % {
+            "day": formats.date_format(day, "SHORT_DATE_FORMAT")
+        }
+    if period.channel_ids:
+        basis += " · " + _("all channels")
+    return basis
 
 
 def _reach(period: Scope, before: Scope, steps: list[datetime]) -> Figure:

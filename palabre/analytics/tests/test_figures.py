@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import translation
 
-from palabre.analytics.figures import home_figures, sparkline
+from palabre.analytics.figures import home_figures, key_figures, sparkline
+from palabre.analytics.metrics import Scope
 from palabre.analytics.models import CommunityDay
 from palabre.analytics.tests.handmade import published_post
 from palabre.channels.services import channel_create_demo
@@ -104,3 +106,18 @@ def test_a_workspace_without_history_shows_dashes_not_errors(cast) -> None:
 def test_a_sparkline_breaks_where_a_week_has_nothing() -> None:
     drawn = str(sparkline((1.0, 2.0, None, 3.0, 4.0), "t"))
     assert drawn.count("<polyline") == 2
+
+
+def test_engaged_people_say_when_they_were_last_counted_and_that_they_span_every_channel(
+    cast,
+) -> None:
+    CommunityDay.objects.create(workspace=cast.workspace, day=date(2026, 11, 10), engaged=12)
+    channel = channel_create_demo(workspace=cast.workspace, network="mastodon", name="A")
+    stale = {f.key: f for f in home_figures(cast.workspace, NOW)}["engaged"]
+    assert stale.value == "12"
+    assert "10/11/2026" in stale.basis  # not today's count, and said so
+    CommunityDay.objects.create(workspace=cast.workspace, day=date(2026, 11, 30), engaged=15)
+    one_channel = Scope(cast.workspace, NOW - timedelta(days=28), NOW, (channel.pk,))
+    with translation.override("en"):
+        engaged = {f.key: f for f in key_figures(one_channel)}["engaged"]
+    assert engaged.basis == "people active in the last 90 days · all channels"

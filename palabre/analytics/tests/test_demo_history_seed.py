@@ -12,7 +12,7 @@ import pytest
 
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.services import workspace_create
-from palabre.analytics import seed
+from palabre.analytics import seed_texts
 from palabre.analytics.community import activities, relationship
 from palabre.analytics.models import CommunityDay, PostStat
 from palabre.analytics.seed import HISTORY_KEY, Plan, history_marked, history_seed
@@ -89,7 +89,7 @@ def test_the_texts_have_their_own_draws_so_every_figure_stays(monkeypatch) -> No
 
     first, again = _seeded("Premier", networks), _seeded("Encore", networks)
     assert texts(first) == texts(again)
-    monkeypatch.setattr(seed, "TEXT_STREAM", 2)
+    monkeypatch.setattr(seed_texts, "TEXT_STREAM", 2)
     other = _seeded("Autre", networks)
     assert texts(other) != texts(first)
     assert figures(other) == figures(first)

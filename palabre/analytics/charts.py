@@ -26,17 +26,22 @@ class Chart:
     target_label: str = ""
 
 
-WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 56, 40, 12
+# The drawing's own units are close to the pixels it is shown at (a grid cell of 22 to
+# 24 rem, about 350 to 380 px, at 375 and at 1280 px wide): a text of FONT units stays
+# over 11 px on screen. A wide drawing scaled down to fit shrank its labels to 6 px.
+WIDTH, HEIGHT, FONT = 360, 210, 12
+PAD_LEFT, PAD_RIGHT, PAD_BOTTOM, PAD_TOP = 48, 16, 28, 10
 INK, ACCENT, GRID, WARN = "#1f2933", "#2b6cb0", "#d9dee4", "#b7410e"
+CHAR_WIDTH = 0.6  # of FONT: a generous average for system-ui, to keep labels apart
 
 
-def _number(value: float, percent: bool) -> str:
+def value_text(value: float, percent: bool) -> str:
     if percent:
         return formats.number_format(value * 100, 0) + " %"
     return formats.number_format(round(value), 0, force_grouping=True)
 
 
-def _top(chart: Chart) -> float:
+def axis_top(chart: Chart) -> float:
     """A round top for the axis: 1, 2 or 5 times a power of ten, over the highest value."""
     known = [v for v in chart.values if v is not None]
     top = max([*known, chart.target or 0, 0])
@@ -46,30 +51,49 @@ def _top(chart: Chart) -> float:
     return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= top)
 
 
+def axis_ticks(chart: Chart) -> list[float]:
+    """The value axis's marks, from 0 to the round top, at round steps (a top of 5 000
+    is marked every 1 000, not every 1 250)."""
+    top = axis_top(chart)
+    steps = 4 if round(top / 10 ** math.floor(math.log10(top)), 6) == 2 else 5
+    return [top * step / steps for step in range(steps + 1)]
+
+
+def text_width(text: str) -> float:
+    """About how wide `text` is drawn, in the drawing's units."""
+    return len(text) * FONT * CHAR_WIDTH
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", fill: str = INK) -> str:
+    # A white halo keeps a label readable where the target line crosses it.
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{FONT}" '
+        f'fill="{fill}" stroke="#fff" stroke-width="3" paint-order="stroke">{escape(text)}</text>'
+    )
+
+
 def svg(chart: Chart) -> SafeString:
     if chart.kind == "hbars":
         return _hbars(chart)
-    top = _top(chart)
-    plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_BOTTOM - PAD_TOP
+    ticks = axis_ticks(chart)
+    top = ticks[-1]
+    plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_BOTTOM - PAD_TOP
     parts = [_open(chart, WIDTH, HEIGHT)]
-    for step in range(5):
-        value = top * step / 4
-        y = PAD_TOP + plot_h - plot_h * step / 4
+    for value in ticks:
+        y = PAD_TOP + plot_h - plot_h * value / top
         parts.append(
-            f'<line x1="{PAD_LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-            f'<text x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{INK}">{escape(_number(value, chart.percent))}</text>'
+            f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{GRID}"/>'
+            + _text(PAD_LEFT - 6, y + 4, value_text(value, chart.percent), anchor="end")
         )
     count = max(len(chart.values), 1)
     slot = plot_w / count
+    every = _label_step(chart.labels, slot)
     points = []
     for index, (name, known) in enumerate(zip(chart.labels, chart.values, strict=True)):
         x = PAD_LEFT + slot * index + slot / 2
-        if index % max(count // 12, 1) == 0:
-            parts.append(
-                f'<text x="{x:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" '
-                f'font-size="11" fill="{INK}">{escape(name)}</text>'
-            )
+        if (count - 1 - index) % every == 0:  # the last month always named
+            parts.append(_text(x, HEIGHT - PAD_BOTTOM + 18, name, anchor="middle"))
         if known is None:
             continue
         value = known
@@ -79,13 +103,13 @@ def svg(chart: Chart) -> SafeString:
             parts.append(
                 f'<rect x="{x - slot * 0.35:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
                 f'height="{height:.1f}" fill="{ACCENT}"><title>{escape(name)}: '
-                f"{escape(_number(value, chart.percent))}</title></rect>"
+                f"{escape(value_text(value, chart.percent))}</title></rect>"
             )
         else:
             points.append(f"{x:.1f},{y:.1f}")
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{ACCENT}"><title>{escape(name)}: '
-                f"{escape(_number(value, chart.percent))}</title></circle>"
+                f"{escape(value_text(value, chart.percent))}</title></circle>"
             )
     if points:
         parts.append(
@@ -96,38 +120,64 @@ def svg(chart: Chart) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
 
+def _label_step(labels: tuple[str, ...], slot: float) -> int:
+    """Name every n-th category, so that the names along the axis never touch."""
+    widest = max((text_width(name) for name in labels), default=0.0) + FONT / 2
+    return max(math.ceil(widest / slot), 1) if slot else 1
+
+
 def _hbars(chart: Chart) -> SafeString:
-    row_h, label_w = 28, 190
-    height = PAD_TOP + row_h * len(chart.values) + 24
-    plot_w = WIDTH - label_w - 70
-    top = _top(chart)
+    """One row a category: its name on a line of its own (a long name has the whole
+    width), its bar under it, the value after the bar. The target's label sits in a
+    band above the rows, where no other text is."""
+    name_h, bar_h, gap = FONT + 4, 14, 8
+    row_h = name_h + bar_h + gap
+    band = FONT + 8 if chart.target is not None else 0
+    height = PAD_TOP + band + row_h * len(chart.values)
+    widest_value = max(
+        (text_width(value_text(v or 0, chart.percent)) for v in chart.values), default=0
+    )
+    left, plot_w = 4, WIDTH - 4 - widest_value - 10
+    top = axis_top(chart)
     parts = [_open(chart, WIDTH, height)]
+    texts = []
     for index, (name, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
-        y = PAD_TOP + row_h * index
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" font-size="12" '
-            f'fill="{INK}">{escape(name)}</text>'
-        )
+        y = PAD_TOP + band + row_h * index
         width = plot_w * (value or 0) / top
         parts.append(
-            f'<rect x="{label_w}" y="{y + 4}" width="{width:.1f}" height="{row_h - 8}" '
-            f'fill="{ACCENT}"/><text x="{label_w + width + 6:.1f}" y="{y + 17}" font-size="12" '
-            f'fill="{INK}">{escape(_number(value or 0, chart.percent))}</text>'
+            f'<rect x="{left}" y="{y + name_h}" width="{width:.1f}" height="{bar_h}" '
+            f'fill="{ACCENT}"/>'
+        )
+        texts.append(_text(left, y + FONT, name))
+        texts.append(
+            _text(left + width + 6, y + name_h + bar_h - 3, value_text(value or 0, chart.percent))
         )
     if chart.target is not None:
-        x = label_w + plot_w * chart.target / top
+        x = left + plot_w * chart.target / top
+        label_y = PAD_TOP + FONT
+        # The label runs rightwards from the line, or leftwards if it would leave the drawing.
+        fits = x + 4 + text_width(chart.target_label) <= WIDTH
         parts.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{PAD_TOP}" y2="{height - 20}" stroke="{WARN}" '
-            f'stroke-dasharray="4 3" stroke-width="2"/><text x="{x:.1f}" y="{height - 6}" '
-            f'text-anchor="middle" font-size="11" fill="{WARN}">{escape(chart.target_label)}</text>'
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{label_y + 4}" y2="{height}" stroke="{WARN}" '
+            f'stroke-dasharray="4 3" stroke-width="2"/>'
         )
+        texts.append(
+            _text(
+                x + 4 if fits else x - 4,
+                label_y,
+                chart.target_label,
+                anchor="start" if fits else "end",
+                fill=WARN,
+            )
+        )
+    parts += texts  # over the bars and the line
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
 
 def _open(chart: Chart, width: int, height: int) -> str:
     described = ", ".join(
-        f"{name}: {_number(v, chart.percent) if v is not None else '–'}"
+        f"{name}: {value_text(v, chart.percent) if v is not None else '–'}"
         for name, v in zip(chart.labels, chart.values, strict=True)
     )
     return (

@@ -23,8 +23,10 @@ from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category
 
 # How a column's values are written: text, a whole number, a share (0.25 → 25%), a
-# number with decimals, a duration in seconds, a date.
-KINDS = ("text", "int", "pct", "num", "duration", "date")
+# number with decimals, a duration in seconds, a date, or "row": each row says which
+# (Table.row_kinds), for a table whose rows are different figures.
+KINDS = ("text", "int", "pct", "num", "duration", "date", "row")
+NUMERIC = frozenset({"int", "pct", "num", "duration"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Table:
     # the CSV and the PDF keep every column.
     page_columns: tuple[str, ...] = ()
     row_links: list[str] = field(default_factory=list)  # a query string per row: drill down
+    row_kinds: list[str] = field(default_factory=list)  # a kind per row, for "row" columns
 
     @property
     def shown_columns(self) -> list[Column]:
@@ -60,6 +63,10 @@ class Table:
     def hidden_columns(self) -> int:
         return len(self.columns) - len(self.shown_columns)
 
+    def kind(self, column: Column, row: int) -> str:
+        """How the cell of `column` in row number `row` is written."""
+        return self.row_kinds[row] if column.kind == "row" else column.kind
+
     def displayed(self, columns: list[Column] | None = None) -> list[list[tuple[Column, str, str]]]:
         """Rows as people read them: (column, text, the row's definition key or ""), of
         every column or of `columns`."""
@@ -67,11 +74,11 @@ class Table:
         wanted = {c.key for c in (columns or self.columns)}
         return [
             [
-                (c, display(c.kind, v), key)
+                (c, display(self.kind(c, index), v), key)
                 for c, v in zip(self.columns, row, strict=True)
                 if c.key in wanted
             ]
-            for row, key in zip(self.rows, keys, strict=True)
+            for index, (row, key) in enumerate(zip(self.rows, keys, strict=True))
         ]
 
     def page_rows(self) -> list[tuple[list[tuple[Column, str, str]], str]]:
@@ -84,18 +91,21 @@ class Table:
         return csv_text(
             [c.label for c in self.columns],
             (
-                [_csv_value(c, v, tz) for c, v in zip(self.columns, row, strict=True)]
-                for row in self.rows
+                [
+                    _csv_value(self.kind(c, index), v, tz)
+                    for c, v in zip(self.columns, row, strict=True)
+                ]
+                for index, row in enumerate(self.rows)
             ),
         )
 
 
-def _csv_value(column: Column, value: object, tz: tzinfo) -> object:
+def _csv_value(kind: str, value: object, tz: tzinfo) -> object:
     if value is None:
         return ""
-    if column.kind == "text":
+    if kind == "text":
         return str(value)  # a name such as "-1" stays text; csv_text keeps it from running
-    if column.kind == "date" and isinstance(value, datetime | date):
+    if kind == "date" and isinstance(value, datetime | date):
         return date_cell(value, tz)
     if isinstance(value, float):
         return round(value, 6)
@@ -247,49 +257,52 @@ def posts_table(scope: Scope, *, limit: int | None = None) -> Table:
 
 
 def dialogue_table(scope: Scope) -> Table:
+    """The dialogue's figures, one a row. Values stay numbers (a share as 0.25, a time in
+    seconds) so that the CSV adds up; the page and the PDF write them per row."""
     answer, talk = metrics.talk_figures(scope)
     table = Table(
         "dialogue",
         _("Dialogue"),
         [
             Column("figure", _("Figure")),
-            Column("value", _("Value")),
+            Column("value", _("Value"), "row"),
             Column("numerator", _("Numerator"), "num"),
             Column("denominator", _("Denominator"), "num"),
+            Column("unit", _("Unit")),  # the CSV's reader sees seconds, not "1 h 3 min"
         ],
+        page_columns=("figure", "value", "numerator", "denominator"),
     )
     time_note = _(" (business hours)") if answer.business_hours else ""
-    table.rows = [
-        [label("response_rate"), display("pct", answer.rate.value), *_nd(answer.rate)],
-        [
-            label("response_time") + " – " + _("median") + time_note,
-            display("duration", answer.median_seconds),
-            None,
-            answer.answered_times,
-        ],
-        [
-            label("response_time") + " – " + _("90th percentile") + time_note,
-            display("duration", answer.p90_seconds),
-            None,
-            answer.answered_times,
-        ],
-        [label("dialogue_threads"), display("pct", talk.threads.value), *_nd(talk.threads)],
-        [
-            label("dialogue_replies"),
-            display("num", talk.replies_per_comment.value),
-            *_nd(talk.replies_per_comment),
-        ],
-        [label("unanswered"), display("int", talk.unanswered_now), None, None],
+    rows: list[tuple[str, str, object, list[object]]] = [
+        ("response_rate", "pct", answer.rate.value, _nd(answer.rate)),
+        ("response_time", "duration", answer.median_seconds, [None, answer.answered_times]),
+        ("response_time", "duration", answer.p90_seconds, [None, answer.answered_times]),
+        ("dialogue_threads", "pct", talk.threads.value, _nd(talk.threads)),
+        ("dialogue_replies", "num", talk.replies_per_comment.value, _nd(talk.replies_per_comment)),
+        ("unanswered", "int", talk.unanswered_now, [None, None]),
     ]
-    table.row_definitions = [
-        "response_rate",
-        "response_time",
-        "response_time",
-        "dialogue_threads",
-        "dialogue_replies",
-        "unanswered",
+    names = [
+        label("response_rate"),
+        label("response_time") + " – " + _("median") + time_note,
+        label("response_time") + " – " + _("90th percentile") + time_note,
+        label("dialogue_threads"),
+        label("dialogue_replies"),
+        label("unanswered"),
     ]
+    for name, (key, kind, value, counts) in zip(names, rows, strict=True):
+        table.rows.append([name, value, *counts, _unit(kind)])
+        table.row_kinds.append(kind)
+        table.row_definitions.append(key)
     return table
+
+
+def _unit(kind: str) -> str:
+    """What a number of `kind` counts, said in the CSV beside a column of mixed figures."""
+    if kind == "pct":
+        return _("share, from 0 to 1")
+    if kind == "duration":
+        return _("seconds")
+    return ""
 
 
 def _nd(ratio: Ratio) -> list[object]:

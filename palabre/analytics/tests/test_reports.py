@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pypdfium2
@@ -257,3 +258,30 @@ def test_the_pdf_opens_with_the_month_in_plain_words(cast) -> None:
         "Response rate in June 2026: 60 % (+60 pts against the month before), 3 answered of 5."
     )
     assert any(line.startswith("Median first response in June 2026: 1 h 0 min") for line in lines)
+
+
+# A number written as text: a share with its sign, a number grouped by thousands (in
+# French with a space, in English with a comma), a duration in words.
+FORMATTED = {
+    "fr": re.compile(r"\d\s*%$|^-?\d{1,3}([ \u00a0\u202f]\d{3})+(,\d+)?$|^\d+ (h|min|s)\b"),
+    "en": re.compile(r"\d\s*%$|^-?\d{1,3}(,\d{3})+(\.\d+)?$|^\d+ (h|min|s)\b"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_csv_writes_numbers_as_numbers(cast, language: str) -> None:
+    build(cast.workspace)
+    cast.alice.language = language
+    cast.alice.save()
+    client = _client("alice")
+    for table in SECTIONS:
+        rows = csv_rows(client.get(f"/w/lumiere/reports/{table}.csv?month=2026-06").content)
+        assert rows, table
+        for row in rows[1:]:
+            for cell in row:
+                assert not FORMATTED[language].search(cell), (table, cell)
+    # The response rate, 3 of 5, written as the other shares are; its median time in seconds.
+    dialogue = csv_rows(client.get("/w/lumiere/reports/dialogue.csv?month=2026-06").content)
+    rate, median = (row[1] for row in dialogue[1:3])
+    assert rate == ("0,6" if language == "fr" else "0.6")
+    assert float(median.replace(",", ".")) == 3600

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 from datetime import time, timedelta
+from pathlib import Path
 
+import reportlab
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
@@ -158,6 +160,12 @@ def _photo(
     )
 
 
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    """Bitstream Vera, which ReportLab ships: Pillow's own default font has no accented
+    letters, and drew "Lumière" with a box for the è."""
+    return ImageFont.truetype(str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"), size)
+
+
 def illustration(size: tuple[int, int], color: str, label: str, fmt: str) -> bytes:
     """A plain drawn picture: the demo ships no photographs."""
     width, height = size
@@ -170,9 +178,10 @@ def illustration(size: tuple[int, int], color: str, label: str, fmt: str) -> byt
         draw.line(
             (x, height * 0.42, x + width * 0.08, height * 0.62), fill="#e8c99a", width=width // 90
         )
-    font = ImageFont.load_default(size=max(24, width // 14))
+    font = _font(size=max(24, width // 14))
     left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
-    draw.text(((width - right + left) / 2, height * 0.78), label, fill="#fffaf0", font=font)
+    y = min(height * 0.78, height * 0.97 - bottom)  # a wide, low logo: keep the letters in
+    draw.text(((width - right + left) / 2, y), label, fill="#fffaf0", font=font)
     buffer = io.BytesIO()
     image.save(buffer, fmt, quality=85)
     return buffer.getvalue()

@@ -340,9 +340,12 @@ def funnel_table(scope: Scope) -> Table:
         counts = funnel_counts(scope.workspace)
         on = scope.end_day
         followers = followers_total(scope.workspace, on)
+    title = _("Community funnel on %(day)s") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")}
+    if scope.channel_ids:  # people are counted across channels: one channel's page says so
+        title += " · " + _("all channels")
     table = Table(
         "funnel",
-        _("Community funnel on %(day)s") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")},
+        title,
         [
             Column("stage", _("Stage")),
             Column("people", _("People"), "int"),

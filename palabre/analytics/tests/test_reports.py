@@ -217,6 +217,17 @@ def test_reports_page_in_english(cast) -> None:
     assert "Engaged people with 3 or more interactions" in definitions
 
 
+def test_one_channels_page_says_the_funnel_counts_people_across_channels(cast) -> None:
+    build(cast.workspace)
+    cast.nina.language = "en"
+    cast.nina.save()
+    channel = cast.workspace.channels.get(name="A")
+    whole = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
+    one = _client("nina").get(f"/w/lumiere/reports/?month=2026-06&channel={channel.pk}")
+    assert re.search(r"Community funnel on [\d/]+ · all channels", one.content.decode())
+    assert "· all channels" not in whole
+
+
 def test_a_posts_publication_time_is_read_in_the_workspaces_time_zone(cast) -> None:
     """As everywhere else in Palabre: on the page, in the CSV, and in the monthly PDF, which
     the worker makes outside any request (no time zone of the reader is active there)."""

@@ -72,6 +72,50 @@ OVERFLOW_JS = """
 }
 """
 
+# The words of letters the browser cut across two lines ("Mercre|di"): a word is broken
+# when its Range's boxes sit on two lines. URLs, @handles, #hashtags, addresses and words
+# over 24 letters may be cut (they would stick out otherwise); visually hidden text (one
+# pixel wide, like .sr-only or a stacked table's head) is never seen, so it does not count.
+BROKEN_WORDS_JS = r"""
+() => {
+  const hiddenCache = new Map();
+  const isHidden = (el) => {
+    if (!el || el === document.body) return false;
+    if (!hiddenCache.has(el)) {
+      const style = getComputedStyle(el);
+      const clipped = style.position === "absolute" &&
+        (style.clip !== "auto" || el.getBoundingClientRect().width <= 1);
+      hiddenCache.set(el, style.visibility === "hidden" || clipped || isHidden(el.parentElement));
+    }
+    return hiddenCache.get(el);
+  };
+  const onTwoLines = (range) => {
+    const tops = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0).map((r) => r.top);
+    return tops.length > 1 && Math.max(...tops) - Math.min(...tops) > 3;
+  };
+  const nameOf = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\s+/).join(".") : "");
+  const out = [];
+  const range = document.createRange();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!/\p{L}{2}/u.test(node.data) || el.closest("script, style, noscript, template, textarea, select") || isHidden(el)) continue;
+    for (const token of node.data.matchAll(/\S+/g)) {
+      if (/[/@#]|www\.|\.\p{L}/u.test(token[0])) continue;  // a URL, a handle, a hashtag, an address
+      for (const word of token[0].matchAll(/\p{L}{2,}/gu)) {
+        if (word[0].length > 24) continue;
+        const start = token.index + word.index;
+        range.setStart(node, start);
+        range.setEnd(node, start + word[0].length);
+        if (onTwoLines(range)) out.push(`"${word[0]}" in ${nameOf(el)}`);
+      }
+    }
+  }
+  return out;
+}
+"""
+
 DEMO_PEOPLE = {
     "owner": "camille@lumiere.example",
     "manager": "lucas@lumiere.example",

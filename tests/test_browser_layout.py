@@ -1,5 +1,6 @@
 """Every page of the demo, as every role, at 1280 and 375 px: no element wider than the
-screen (so nothing scrolls sideways), and a screenshot of each to look at."""
+screen (so nothing scrolls sideways), no word cut across two lines, and a screenshot of
+each to look at."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from palabre.web.demo import DEMO_PASSWORD
-from tests.layout import DEMO_PEOPLE, OVERFLOW_JS, PAGES, demo_ids, log_in
+from tests.layout import BROKEN_WORDS_JS, DEMO_PEOPLE, OVERFLOW_JS, PAGES, demo_ids, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,11 +23,12 @@ def demo_site(live_server):
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_no_page_is_wider_than_the_screen_for_any_role(
+def test_no_page_is_wider_than_the_screen_or_cuts_a_word_for_any_role(
     browser, demo_site, screenshot_dir: Path, width: int
 ) -> None:
     ids = demo_ids()
     problems: dict[str, list[str]] = {}
+    broken_words: dict[str, list[str]] = {}
     opened = 0
     for role, email in DEMO_PEOPLE.items():
         page = browser.new_page(viewport={"width": width, "height": 800}, locale="fr-FR")
@@ -44,6 +46,9 @@ def test_no_page_is_wider_than_the_screen_for_any_role(
                 found.append(f"the page scrolls sideways by {scroll}px")
             if found:
                 problems[f"{role} {path}"] = found
+            # In the same visit: a column too narrow for a word shows as a cut word.
+            if broken := page.evaluate(BROKEN_WORDS_JS):
+                broken_words[f"{role} {path}"] = broken
             name = path.format(**ids).strip("/").replace("/", "_").replace("?", "-") or "root"
             page.screenshot(
                 path=screenshot_dir / f"layout-{width}-{role}-{name}.png", full_page=True
@@ -51,3 +56,4 @@ def test_no_page_is_wider_than_the_screen_for_any_role(
         page.close()
     assert opened > 100  # every role opened its pages: the walk itself did not go wrong
     assert problems == {}
+    assert broken_words == {}, "words cut across two lines"

@@ -128,6 +128,8 @@ INVITATION_VALID_DAYS = 7
 LANGUAGE_CODE = envstr("LANGUAGE_CODE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as Palabre writes them, in each language: palabre/formats/ names the few styles.
+FORMAT_MODULE_PATH = ["palabre.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -87,7 +87,7 @@ def drifting(scope: Scope, full: bool) -> Section:
 
 def trend(scope: Scope, full: bool) -> Section:
     rows = metrics.monthly_trend(scope)
-    names = tuple(formats.date_format(r.month, "M y") for r in rows)
+    names = tuple(formats.date_format(r.month, "MONTH_AXIS_FORMAT") for r in rows)
     followers = tuple(float(r.followers) if r.followers is not None else None for r in rows)
     return Section(
         tables.trend_table(rows),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -152,7 +152,8 @@ def post_next_slot(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
         local = slot.astimezone(workspace.tzinfo)
         messages.success(
             request,
-            _("Set to the next free slot: %(when)s.") % {"when": local.strftime("%d/%m/%Y %H:%M")},
+            _("Set to the next free slot: %(when)s.")
+            % {"when": formats.date_format(local, "LONG_DAY_TIME_FORMAT")},
         )
     return redirect("post_edit", slug=slug, post_id=post.pk)
 

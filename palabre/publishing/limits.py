@@ -149,7 +149,7 @@ def publishing_limit_check(*, target: PostTarget, connector: Connector) -> None:
         "channel": channel.name,
         "total": known.total,
         "network": channel.network_label,
-        "when": formats.date_format(local, "SHORT_DATETIME_FORMAT"),
+        "when": formats.date_format(local, "DAY_TIME_FORMAT"),
     }
     raise LimitReached(when, reason)
 
@@ -191,7 +191,7 @@ class DayOverLimit:
         ) % {
             "channel": self.channel.name,
             "planned": self.planned,
-            "day": formats.date_format(self.day, "SHORT_DATE_FORMAT"),
+            "day": formats.date_format(self.day, "DAY_FORMAT"),
             "limit": self.limit,
             "network": self.channel.network_label,
         }

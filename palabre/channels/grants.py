@@ -228,5 +228,6 @@ LINKEDIN_EXPIRES = gettext_noop(
 
 def _linkedin_expiry_params(channel: Channel) -> dict[str, Any]:
     expires = channel.credentials_expire_at
-    day = timezone.localdate(expires).isoformat() if expires else "?"
+    # Kept as {"day": ISO}: the notice writes it in its reader's language when read.
+    day = {"day": timezone.localdate(expires).isoformat()} if expires else "?"
     return {"channel": channel_said(channel), "day": day}

@@ -17,11 +17,12 @@ Notices written before they were stored so have no message: their text shows as 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext
 
 from palabre.accounts.models import User, Workspace
@@ -95,6 +96,8 @@ def _value_said(value: Any) -> Any:
         return said(value["message"], value["params"])
     if "minutes" in value:
         return minutes_text(value["minutes"])
+    if "day" in value:  # kept as an ISO date, written in the reader's style
+        return formats.date_format(date.fromisoformat(value["day"]), "DATE_FORMAT")
     if "channel" in value:
         return channel_title(value["channel"], value["network"])
     return str(NETWORKS[value["network"]].label)

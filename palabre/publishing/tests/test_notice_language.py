@@ -130,3 +130,18 @@ def test_a_message_its_values_no_longer_fill_falls_back_on_its_text(cast, params
     )
     with translation.override("en"):
         assert notice_text(notice) == "As sent"
+
+
+def test_a_day_in_a_notice_is_written_in_the_readers_language(cast) -> None:
+    from palabre.channels.grants import LINKEDIN_EXPIRES
+
+    notice = Notice.objects.create(
+        workspace=cast.workspace,
+        user=cast.alice,
+        message=LINKEDIN_EXPIRES,
+        params={"channel": "Lumière", "day": {"day": "2026-12-04"}},
+    )
+    with translation.override("fr"):
+        assert "le 4 décembre 2026" in notice_text(notice)
+    with translation.override("en"):
+        assert "ends on 4 December 2026" in notice_text(notice)

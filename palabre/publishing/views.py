@@ -59,6 +59,7 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = membership.workspace
     data = request.POST.copy() if request.method == "POST" else None
     action = request.POST.get("action", "save")
+    _refuse_before_saving(membership, action)
     slot = _free_slot(workspace, scoped(Channel.objects.all(), workspace))
     idea_form, forms = _new_composer_forms(data, workspace)
     if data is not None and idea_form.is_valid():
@@ -179,6 +180,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     workspace = membership.workspace
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
     data = request.POST.copy() if request.method == "POST" else None
+    _refuse_before_saving(membership, request.POST.get("action", "save"))
     idea_form, forms = _composer_forms(data, post, workspace)
     theirs = None
     if data is not None and idea_form.is_valid() and all(f.is_valid() for f in forms.values()):
@@ -285,7 +287,10 @@ def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     """The approver's page (and the e-mailed link): the variants as they will look, and a decision."""
     membership = membership_for(request, slug, Action.VIEW_CALENDAR)
     workspace = membership.workspace
-    post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
+    # One read of the variants feeds the previews, the changes and the digest the approval
+    # sends back: a save landing while the page is drawn cannot slip in unseen.
+    shown = Post.objects.prefetch_related("variants__channels", "variants__media")
+    post = get_scoped_or_404(shown, workspace, pk=post_id)
     data = services.post_variants_data(post)
     checks, crosspost = services.post_checks(workspace=workspace, variants=data)
     changes = content_changes(post.approved_content, post_content(post))
@@ -400,6 +405,13 @@ def _approve(post: Post, actor: User, data: QueryDict) -> None:
         publish_at=form.cleaned_data["publish_at"],
         override_reason=form.cleaned_data["reason"],
     )
+
+
+def _refuse_before_saving(membership: Membership, action: str) -> None:
+    """ "Publish now" from someone who may not publish is refused before anything is saved,
+    rather than after (a forged button would otherwise leave a draft behind its 403)."""
+    if action == "publish" and not can(membership, Action.PUBLISH):
+        raise PermissionDenied
 
 
 def _after_save(

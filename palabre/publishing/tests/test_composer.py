@@ -352,3 +352,19 @@ def test_hand_made_composer_requests_are_refused_cleanly(client: Client, cast) -
         "/w/lumiere/compose/check/", {"post-idea": "#a " * 200_000, "post-networks": ["x"]}
     )
     assert answer.status_code == 200
+
+
+def test_publish_now_from_someone_who_may_not_publish_saves_nothing(
+    editor: Client, channels
+) -> None:
+    answer = editor.post(
+        "/w/lumiere/compose/",
+        {
+            "post-idea": "Pain",
+            "post-category": "helpful",
+            "post-networks": ["x"],
+            "action": "publish",
+        },
+    )
+    assert answer.status_code == 403
+    assert not Post.objects.exists()

@@ -14,7 +14,7 @@ from palabre.inbox.models import Interaction, Reply
 from palabre.inbox.tests.helpers import comment, poll, published
 from palabre.publishing import workflow
 from palabre.publishing.media import media_store
-from palabre.publishing.models import Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.models import Post, PostStatus, PostTarget, PostVariant, TargetStatus
 from palabre.publishing.services import post_create
 from palabre.publishing.tests.media_samples import image
 from palabre.strategy.timesheet import timer_start
@@ -198,3 +198,48 @@ def test_media_without_a_description_shows_those_a_planned_post_carries_first(
     part = page[page.index('data-home="media"') :]
     assert 'class="empty-state"' in part[: part.index("</section>")]
     assert 'data-home="media"' not in _as(cast.erin).get(HOME).content.decode()
+
+
+def test_the_previews_show_everything_that_goes_out(cast, in_review) -> None:
+    """The thread's parts, the first comment, each image's description and every channel:
+    the approval covers them, so the approver sees them, on home and on the review page."""
+    other = channel_create_demo(workspace=cast.workspace, network="mastodon", name="Second")
+    photo = media_store(
+        workspace=cast.workspace,
+        uploaded_by=cast.carl,
+        name="four.jpg",
+        data=image(),
+        alt_text="Le four à bois allumé",
+        tags=[],
+    )
+    variant = in_review.variants.get()
+    variant.thread = ["Deuxième partie du fil."]
+    variant.first_comment = "Code promo PAIN10 en premier commentaire."
+    variant.save()
+    variant.channels.add(other)
+    variant.media.set([photo])
+    workflow.post_content_written(post=in_review)
+    for url in (HOME, f"/w/lumiere/posts/{in_review.pk}/review/"):
+        page = _as(cast.anna).get(url).content.decode()
+        for shown in ("Deuxième partie du fil.", "PAIN10", "Le four à bois allumé", "Second"):
+            assert shown in page, (url, shown)
+
+
+def test_a_save_landing_while_the_review_page_is_drawn_cannot_be_approved(
+    cast, in_review, monkeypatch
+) -> None:
+    from palabre.publishing import services
+
+    checks = services.post_checks
+
+    def a_save_lands_meanwhile(**kwargs):
+        PostVariant.objects.filter(post=in_review).update(text="Texte glissé en douce.")
+        return checks(**kwargs)
+
+    monkeypatch.setattr(services, "post_checks", a_save_lands_meanwhile)
+    approver = _as(cast.anna)
+    page = approver.get(f"/w/lumiere/posts/{in_review.pk}/review/").content.decode()
+    assert "glissé" not in page
+    seen = re.search(r'name="seen" value="([0-9a-f]{64})"', page).group(1)
+    approver.post(f"/w/lumiere/posts/{in_review.pk}/workflow/", {"action": "approve", "seen": seen})
+    assert Post.objects.get(pk=in_review.pk).status == PostStatus.IN_REVIEW

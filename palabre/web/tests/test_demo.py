@@ -4,6 +4,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -12,6 +13,7 @@ from palabre.accounts.models import Membership, Role, Workspace
 from palabre.channels.models import Channel
 from palabre.networks.demo.models import DemoActivity
 from palabre.networks.kinds import NETWORKS
+from palabre.publishing.models import Notice
 from palabre.web import demo
 
 
@@ -27,6 +29,9 @@ def test_demo_creates_a_bakery_with_every_role_and_network() -> None:
     ) == set(NETWORKS)
     assert DemoActivity.objects.filter(kind="comment").count() >= 3
     assert "camille@lumiere.example" in out.getvalue() and demo.DEMO_PASSWORD in out.getvalue()
+    # Made-up people: the story's notices stay in the app, no e-mail goes out.
+    assert mail.outbox == []
+    assert Notice.objects.filter(workspace=workspace).exists()
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandParser
+from django.test.utils import override_settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -27,7 +28,12 @@ class Command(PalabreCommand):
             return
         # The demo is a French bakery, and what it records (the moderation log's reasons)
         # is written in the instance's language, not in whatever a caller left active.
-        with translation.override(settings.LANGUAGE_CODE):
+        # Its people are made up (@lumiere.example): the notices the demo's story raises
+        # stay in the app, no e-mail goes out (nor floods the console before the logins).
+        with (
+            translation.override(settings.LANGUAGE_CODE),
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        ):
             workspace = demo.demo_create()
         self.stdout.write(_("Demo workspace “%(name)s” created.") % {"name": workspace.name})
         self.stdout.write(demo_logins())

@@ -13,6 +13,8 @@ from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from palabre.analytics.percent import share_text
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -37,7 +39,7 @@ CHAR_WIDTH = 0.6  # of FONT: a generous average for system-ui, to keep labels ap
 
 def value_text(value: float, percent: bool) -> str:
     if percent:
-        return formats.number_format(value * 100, 0) + " %"
+        return share_text(value)
     return formats.number_format(round(value), 0, force_grouping=True)
 
 

@@ -17,6 +17,7 @@ from palabre.analytics.charts import Chart
 from palabre.analytics.definitions import label
 from palabre.analytics.insights import channel_insights
 from palabre.analytics.metrics import Scope
+from palabre.analytics.percent import share_text
 from palabre.analytics.tables import Table
 
 PAGE_ROWS = 15  # rows of long tables on the page; the CSV has them all
@@ -52,7 +53,7 @@ def content_mix(scope: Scope, full: bool) -> Section:
         tuple(r[2] if isinstance(r[2], float) else 0.0 for r in table.rows),
         percent=True,
         target=mix_max,
-        target_label=_("promotional maximum %(n)s %%") % {"n": round(mix_max * 100)},
+        target_label=_("promotional maximum %(percent)s") % {"percent": share_text(mix_max)},
     )
     return Section(table, [chart])
 

@@ -58,7 +58,10 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
     ),
     "amplification": (
         _("Amplification rate"),
-        _("Shares (reposts and quotes) per post. Per 1,000 followers: ÷ followers × 1,000."),
+        _(
+            "Shares (reposts and quotes) per post. Per 1,000 followers: that rate ÷ followers "
+            "× 1,000."
+        ),
     ),
     "applause": (
         _("Applause rate"),

@@ -1,6 +1,7 @@
 """Four key figures, each with its change over the period before and a small trend:
 response rate, median first response, engaged people, reach. The home page shows them for
-the last 28 days, the reports page for the period it shows.
+the reports' default period (the last 30 days), so that both pages show the same numbers
+under the same heading; the reports page for the period it shows.
 
 The trend is eight equal steps over the period before and this one. Each figure says how
 many cases it rests on (product rule 7).
@@ -23,11 +24,12 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
 from palabre.analytics.definitions import DEFINITIONS
+from palabre.analytics.forms import DEFAULT_DAYS, last_days
 from palabre.analytics.metrics import Response, Scope, response
 from palabre.analytics.models import CommunityDay, PostStat
+from palabre.analytics.percent import percent_text, share_text
 from palabre.lib.durations import duration_text
 
-HOME_DAYS = 28
 STEPS = 8
 STALE_DAYS = 2  # the community is counted every night: older than this, it is said
 
@@ -45,6 +47,8 @@ class Figure:
     def label(self) -> str:
         if self.key == "response_time":  # the home page shows its median only
             return _("Median first response")
+        if self.key == "engaged":  # always 90 days, whatever the period it is shown under
+            return _("Engaged (90 days)")
         return str(DEFINITIONS[self.key][0])
 
     @property
@@ -80,12 +84,12 @@ HOME_CACHE_SECONDS = 300
 
 
 def home_figures(workspace: Workspace, now: datetime) -> list[Figure]:
-    """The last 28 days, kept five minutes per workspace and language: the home page is
-    opened many times a day, and these figures move slowly."""
+    """The reports' default period, kept five minutes per workspace and language: the home
+    page is opened many times a day, and these figures move slowly."""
     key = f"home-figures:{workspace.pk}:{get_language()}"
     found = cache.get(key)
     if found is None:
-        found = key_figures(Scope(workspace, now - timedelta(days=HOME_DAYS), now))
+        found = key_figures(last_days(workspace, DEFAULT_DAYS, now))
         cache.set(key, found, HOME_CACHE_SECONDS)
     return found
 
@@ -195,12 +199,12 @@ def _reach(period: Scope, before: Scope, steps: list[datetime]) -> Figure:
     change, better = "", None
     if current is not None and previous:
         delta = round((current - previous) * 100 / previous)
-        change = f"{_signed(delta)} %"
+        change = percent_text(delta, signed=True)
         better = None if delta == 0 else delta > 0
     shown = formats.number_format(current, force_grouping=True) if current is not None else "–"
     basis = ngettext(
-        "over %(n)s post whose network gives it",
-        "over %(n)s posts whose network gives it",
+        "from %(n)s post with reach data",
+        "from %(n)s posts with reach data",
         posts,
     ) % {"n": formats.number_format(posts, force_grouping=True)}
     return Figure("reach", shown, change, better, basis, points)
@@ -219,7 +223,7 @@ def _signed(number: int) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else formats.number_format(round(value * 100)) + " %"
+    return "–" if value is None else share_text(value)
 
 
 SPARK_W, SPARK_H = 96, 28

@@ -12,6 +12,7 @@ from palabre.analytics.metrics import Scope
 from palabre.channels.models import Channel
 from palabre.lib.months import month_after, parse_month
 
+DEFAULT_DAYS = 30  # the reports' period when none is chosen, and the home page's
 PERIODS = [
     ("30", _("Last 30 days")),
     ("90", _("Last 90 days")),
@@ -64,9 +65,15 @@ class ScopeForm(forms.Form):
         if month:
             start, end = month_bounds(month, self.workspace)
             return Scope(self.workspace, start, end, ids)
-        days = int(data.get("period") or 30)
-        end = timezone.now()
-        return Scope(self.workspace, end - timedelta(days=days), end, ids, rolling_days=days)
+        days = int(data.get("period") or DEFAULT_DAYS)
+        return last_days(self.workspace, days, timezone.now(), ids)
+
+
+def last_days(
+    workspace: Workspace, days: int, end: datetime, channel_ids: tuple[int, ...] = ()
+) -> Scope:
+    """The `days` days up to `end`: the reports' default period, and the home page's."""
+    return Scope(workspace, end - timedelta(days=days), end, channel_ids, rolling_days=days)
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):

@@ -23,6 +23,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     CondPageBreak,
@@ -65,6 +66,9 @@ def _fonts() -> None:
         # do not embed and miss characters such as the typographic apostrophe.
         pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
         pdfmetrics.registerFont(TTFont(BOLD, "VeraBd.ttf"))
+        # Without a family, a paragraph's <b> has no bold face to switch to: terms came
+        # out in the regular weight.
+        registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
         _fonts_ready = True
 
 
@@ -104,7 +108,8 @@ def monthly_pdf(scope: Scope, month: date, *, people: bool) -> bytes:
         rightMargin=MARGIN_X,
         topMargin=MARGIN_Y,
         bottomMargin=MARGIN_Y,
-        title=_("Palabre report"),
+        # What a PDF reader shows in its title bar and tab: whose report, for which month.
+        title=f"{scope.workspace.name} — {formats.date_format(month, 'YEAR_MONTH_FORMAT')}",
         author="Palabre",
     )
     story: list[Flowable] = [
@@ -126,9 +131,12 @@ def monthly_pdf(scope: Scope, month: date, *, people: bool) -> bytes:
     story.append(CondPageBreak(3 * cm))
     story.append(Paragraph(_("Definitions"), styles["h2"]))
     for name, text in DEFINITIONS.values():
-        story.append(
-            Paragraph(f"<b>{_escape(str(name))}</b>: {_escape(str(text))}", styles["body"])
-        )
+        # The colon is the language's: French writes "Portée : …", a space before it.
+        line = _("%(term)s: %(definition)s") % {
+            "term": f"<b>{_escape(str(name))}</b>",
+            "definition": _escape(str(text)),
+        }
+        story.append(Paragraph(line, styles["body"]))
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()
 
@@ -162,7 +170,7 @@ def month_in_words(scope: Scope, month: date) -> list[str]:
         if figure.value == "–":
             continue
         change = (
-            _(" (%(change)s against the month before)") % {"change": figure.change}
+            _(" (%(change)s vs the previous month)") % {"change": figure.change}
             if figure.change
             else ""
         )

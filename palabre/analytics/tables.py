@@ -16,6 +16,7 @@ from palabre.analytics.definitions import label
 from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
 from palabre.analytics.models import CommunityDay
+from palabre.analytics.percent import share_text
 from palabre.inbox.models import Contact, Stage
 from palabre.lib.csvsafe import csv_text, date_cell
 from palabre.lib.durations import duration_text
@@ -119,7 +120,7 @@ def display(kind: str, value: Any) -> str:
     if kind == "int":
         return formats.number_format(value, 0, force_grouping=True)
     if kind == "pct":
-        return formats.number_format(float(value) * 100, 1) + " %"
+        return share_text(float(value), 1)
     if kind == "num":
         places = 0 if float(value).is_integer() else 2
         return formats.number_format(value, places, force_grouping=True)
@@ -328,17 +329,22 @@ def mix_table(scope: Scope) -> Table:
 
 
 def funnel_table(scope: Scope) -> Table:
-    """The funnel as the hourly refresh recorded it on the period's last day (or now,
-    computed on the spot, for a workspace never refreshed yet)."""
+    """The funnel on the period's last day: as the hourly refresh recorded it for a past
+    day; counted now for a period that reaches today, or for a workspace never refreshed.
+
+    Today is counted, not read back: a person tagged customer (by hand or by an imported
+    conversion) is one at once on the Community page and in its CSV, while the day's
+    record waits for the next refresh; the funnel must count the same people."""
     days = CommunityDay.objects.filter(workspace=scope.workspace)
+    today = scope.workspace.local_date()
     # The period's last recorded day; for a period older than the records, the first one.
     day = days.filter(day__lte=scope.end_day).last() or days.first()
-    if day is not None:
+    if day is not None and scope.end_day < today:
         counts = {k: getattr(day, k) for k in ("engaged", "members", "advocates", "customers")}
         counts["drifting"], followers, on = day.drifting, day.followers, day.day
-    else:  # a workspace not refreshed yet
+    else:
         counts = funnel_counts(scope.workspace)
-        on = scope.end_day
+        on = min(scope.end_day, today)
         followers = followers_total(scope.workspace, on)
     title = _("Community funnel on %(day)s") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")}
     if scope.channel_ids:  # people are counted across channels: one channel's page says so

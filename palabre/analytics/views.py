@@ -69,10 +69,16 @@ def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """One month's report; a missing or unreadable month means last month."""
+    """One month's report; a missing or unreadable month means last month. A month to
+    come has nothing to report: it is refused, back on the reports page."""
     membership = membership_for(request, slug, Action.VIEW_REPORTS)
     workspace = membership.workspace
     month = parse_month(request.GET.get("month", "")) or previous_month(timezone.now(), workspace)
+    if month > workspace.local_date().replace(day=1):
+        messages.error(
+            request, _("That month has not begun yet: choose this month or an earlier one.")
+        )
+        return redirect("reports", slug=slug)
     start, end = month_bounds(month, workspace)
     people = can(membership, Action.VIEW_COMMUNITY)
     pdf = monthly_pdf(Scope(workspace, start, end), month, people=people)

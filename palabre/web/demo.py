@@ -15,6 +15,7 @@ from django.utils import timezone
 from palabre.accounts.logo import workspace_logo_set
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.services import workspace_create
+from palabre.analytics.community import community_refresh
 from palabre.analytics.demo import demo_analytics
 from palabre.channels.models import ApiUsage, Channel
 from palabre.channels.services import channel_create_demo
@@ -155,6 +156,8 @@ def demo_create() -> Workspace:
     demo_inbox(workspace)
     demo_analytics(workspace, people[2], recipients=[people[0], people[4]])  # Camille, Hélène
     demo_strategy(workspace, people)
+    # The strategy's conversions tag some people as customers: today's funnel counts them.
+    community_refresh(workspace=workspace)
     # The owner's logo heads the monthly report: the bakery's loaf, drawn.
     workspace_logo_set(
         workspace=workspace,

@@ -103,7 +103,8 @@ def test_numbers_line_up_on_the_right_in_the_pdf(cast) -> None:
 
 def _right_edges(page: pypdfium2.PdfTextPage, text: str) -> list[float]:
     """Where each occurrence of `text` on the page ends, in points from the left."""
-    search = page.search(text, match_whole_word=True)
+    # The PDF's text gives a no-break space (French "60,0 %") back as a plain one.
+    search = page.search(text.replace("\xa0", " "), match_whole_word=True)
     edges = []
     while found := search.get_next():
         index, count = found

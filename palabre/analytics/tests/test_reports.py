@@ -80,7 +80,7 @@ def test_reports_page_shows_every_section(cast) -> None:
     page = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
     for key in SECTIONS:
         assert f'id="table-{key}"' in page
-    assert "60,0 %" in page  # the response rate, 3 of 5, in French
+    assert "60,0\xa0%" in page  # the response rate, 3 of 5, in French
     assert "<svg" in page and "Taux de réponse" in page
 
 
@@ -211,7 +211,7 @@ def test_reports_page_in_english(cast) -> None:
     cast.nina.language = "en"
     cast.nina.save()
     page = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
-    assert "Response rate" in page and "60.0 %" in page
+    assert "Response rate" in page and "60.0%" in page
     assert "Engagement rate (by followers)" in page and "Community funnel" in page
     definitions = _client("nina").get("/w/lumiere/reports/definitions/").content.decode()
     assert "Engaged people with 3 or more interactions" in definitions
@@ -266,7 +266,7 @@ def test_the_pdf_opens_with_the_month_in_plain_words(cast) -> None:
     # Wanda ×3 and Xavier ×2 wrote in June, 3 were answered (test_metrics' figures); in
     # May, nobody was.
     assert lines[0] == (
-        "Response rate in June 2026: 60 % (+60 pts against the month before), 3 answered of 5."
+        "Response rate in June 2026: 60% (+60 pts vs the previous month), 3 answered of 5."
     )
     assert any(line.startswith("Median first response in June 2026: 1 h 0 min") for line in lines)
 

@@ -1,0 +1,25 @@
+"""A percentage written as the active language writes it: English "77%", French "77 %"."""
+
+from __future__ import annotations
+
+from django.utils import formats
+from django.utils.translation import get_language
+
+# French puts a no-break space before the sign, so that "%" never starts a line; the
+# regular no-break space (not the narrow one) because the PDF's font draws it.
+SPACE_BEFORE = {"fr": "\u00a0"}
+
+
+def percent_text(number: float, places: int = 0, *, signed: bool = False) -> str:
+    """`number` (already in percent: 77 for 77 %) with `places` decimals; `signed` writes
+    +3 % or −3 % (a minus sign, not a hyphen), as a change is written."""
+    shown = formats.number_format(abs(number) if signed else number, places)
+    if signed:
+        shown = ("+" if number > 0 else "−" if number < 0 else "±") + shown
+    language = (get_language() or "").split("-")[0]
+    return shown + SPACE_BEFORE.get(language, "") + "%"
+
+
+def share_text(share: float, places: int = 0) -> str:
+    """A share from 0 to 1, as a percentage: 0.773 → "77 %" (or "77.3%" with one place)."""
+    return percent_text(share * 100, places)

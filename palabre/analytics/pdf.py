@@ -187,15 +187,20 @@ def month_in_words(scope: Scope, month: date) -> list[str]:
     return lines or [_("Nothing was measured in %(month)s.") % {"month": name}]
 
 
+LOGO_MAX_WIDTH = 12 * cm  # under half the landscape page's frame
+
+
 def _logo(png: bytes | memoryview) -> list[Flowable]:
-    """The workspace's logo (already a small PNG Palabre drew), left, 1.6 cm high."""
+    """The workspace's logo (already a small PNG Palabre drew), left, 1.6 cm high, and
+    never wider than LOGO_MAX_WIDTH: a very wide upload is scaled down whole, not let run
+    off the page."""
     if not png:
         return []
     data = bytes(png)
     with PILImage.open(io.BytesIO(data)) as image:
         width, height = image.size
-    tall = 1.6 * cm
-    return [PdfImage(io.BytesIO(data), width=tall * width / height, height=tall, hAlign="LEFT")]
+    scale = min(1.6 * cm / height, LOGO_MAX_WIDTH / width)
+    return [PdfImage(io.BytesIO(data), width=width * scale, height=height * scale, hAlign="LEFT")]
 
 
 def _escape(text: str) -> str:

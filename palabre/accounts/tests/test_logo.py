@@ -92,3 +92,12 @@ def test_the_monthly_report_carries_the_logo(cast) -> None:
     first = pypdfium2.PdfDocument(data)[0]
     images = [o for o in first.get_objects() if o.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]
     assert len(images) == 1
+
+
+def test_a_very_wide_logo_stays_within_the_report_page() -> None:
+    from palabre.analytics.pdf import LOGO_MAX_WIDTH, _logo
+
+    (drawn,) = _logo(logo_png(_image(6000, 10)))
+    assert drawn.drawWidth == pytest.approx(LOGO_MAX_WIDTH)
+    (usual,) = _logo(logo_png(_image(600, 200)))
+    assert round(usual.drawHeight) == round(1.6 * 28.3465)  # 1.6 cm, in points

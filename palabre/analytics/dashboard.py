@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -90,6 +91,11 @@ def trend(scope: Scope, full: bool) -> Section:
     rows = metrics.monthly_trend(scope)
     names = tuple(formats.date_format(r.month, "MONTH_AXIS_FORMAT") for r in rows)
     followers = tuple(float(r.followers) if r.followers is not None else None for r in rows)
+    # A month still under way would chart as a collapse (three days of engagements, the
+    # week's questions not answered yet): the sums and rates chart whole months only; the
+    # table keeps it.
+    whole = rows[:-1] if rows and _under_way(rows[-1].month, scope) else rows
+    whole_names = names[: len(whole)]
     return Section(
         tables.trend_table(rows),
         [
@@ -98,19 +104,27 @@ def trend(scope: Scope, full: bool) -> Section:
                 "engagements",
                 _("Engagements, month by month"),
                 "bars",
-                names,
-                tuple(float(r.engagements) for r in rows),
+                whole_names,
+                tuple(float(r.engagements) for r in whole),
             ),
             Chart(
                 "response",
                 _("Response rate, month by month"),
                 "line",
-                names,
-                tuple(r.response.value for r in rows),
+                whole_names,
+                tuple(r.response.value for r in whole),
                 percent=True,
             ),
         ],
     )
+
+
+def _under_way(month: date, scope: Scope) -> bool:
+    """Does the period end inside this month, before its last day is over?"""
+    last = scope.workspace.local_date(scope.end - timedelta(microseconds=1))
+    return (last.year, last.month) == (month.year, month.month) and (
+        last + timedelta(days=1)
+    ).month == month.month
 
 
 def insights(scope: Scope, full: bool) -> Section:

@@ -186,3 +186,23 @@ def test_hourly_rankings_answer_the_rolling_periods(history, cast) -> None:
     assert metrics.top_supporters(scope)[-1].count == 1
     stale = Scope(cast.workspace, NOW, NOW + timedelta(hours=3), rolling_days=30)
     assert metrics.top_supporters(stale) == []  # too old a ranking: counted, and empty here
+
+
+def test_a_month_under_way_is_charted_only_as_a_level(history, june) -> None:
+    """Three days of June would chart as a collapse: the sums and rates chart whole months,
+    the table (and the followers' line, a level) keep it."""
+    from datetime import timedelta
+
+    from palabre.analytics.dashboard import trend
+
+    month_stats_refresh(workspace=june.workspace, since=date(2026, 1, 1))
+    early_june = Scope(
+        june.workspace, june.start - timedelta(days=60), june.start + timedelta(days=3)
+    )
+    section = trend(early_june, full=False)
+    charts = {chart.key: chart for chart in section.charts}
+    assert len(section.table.rows) == len(charts["followers"].values)
+    assert len(charts["engagements"].values) == len(charts["followers"].values) - 1
+    assert len(charts["response"].labels) == len(charts["followers"].labels) - 1
+    whole_june = trend(june, full=False)
+    assert len({len(chart.values) for chart in whole_june.charts}) == 1

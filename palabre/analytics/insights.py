@@ -112,7 +112,8 @@ def _label(dimension: str, row: dict[str, object]) -> str:
         return str(FORMATS.get(str(row["media_format"]), row["media_format"]))
     if dimension == "length":
         low, high = _band(int(row["length"]), LENGTH_BANDS)  # type: ignore[call-overload]
-        return f"{low}+" if high > 10**8 else f"{low}–{high - 1}"
+        span = f"{low}+" if high > 10**8 else f"{low}–{high - 1}"
+        return str(_("%(span)s characters") % {"span": span})
     return str(dict(Category.choices).get(str(row["category"]), row["category"]))
 
 

@@ -206,3 +206,13 @@ def test_a_month_under_way_is_charted_only_as_a_level(history, june) -> None:
     assert len(charts["response"].labels) == len(charts["followers"].labels) - 1
     whole_june = trend(june, full=False)
     assert len({len(chart.values) for chart in whole_june.charts}) == 1
+
+
+def test_a_length_band_says_its_unit() -> None:
+    from django.utils import translation
+
+    from palabre.analytics.insights import _label
+
+    with translation.override("en"):
+        assert _label("length", {"length": 120}) == "80–199 characters"
+        assert _label("length", {"length": 500}) == "200+ characters"

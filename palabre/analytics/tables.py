@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -17,7 +18,7 @@ from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
 from palabre.analytics.models import CommunityDay
 from palabre.analytics.percent import share_text
-from palabre.inbox.models import Contact, Stage
+from palabre.inbox.models import Contact, Identity, Stage
 from palabre.lib.csvsafe import csv_text, date_cell
 from palabre.lib.durations import duration_text
 from palabre.networks.kinds import NETWORKS
@@ -389,8 +390,24 @@ def people_table(key: str, rows: list[metrics.PersonRow]) -> Table:
         definition=key,
         empty=_("Nobody in this period."),
     )
-    table.rows = [[r.name, r.count, str(stages.get(r.stage, r.stage))] for r in rows]
+    names = _told_apart([(r.contact_id, r.name) for r in rows])
+    table.rows = [[names[r.contact_id], r.count, str(stages.get(r.stage, r.stage))] for r in rows]
     return table
+
+
+def _told_apart(people: list[tuple[int, str]]) -> dict[int, str]:
+    """Each person's name, with a handle where two people of the table share the name
+    (a client reading "Zoé Simon" twice cannot tell whom to thank)."""
+    counted = Counter(name for _pk, name in people)
+    shared = [pk for pk, name in people if counted[name] > 1]
+    handles: dict[int, str] = {}
+    for contact_id, handle in (
+        Identity.objects.filter(contact_id__in=shared)
+        .order_by("pk")
+        .values_list("contact_id", "handle")
+    ):
+        handles.setdefault(contact_id, handle)
+    return {pk: f"{name} ({handles[pk]})" if pk in handles else name for pk, name in people}
 
 
 def drifting_table(contacts: list[Contact]) -> Table:
@@ -406,7 +423,10 @@ def drifting_table(contacts: list[Contact]) -> Table:
         definition="drifting",
         empty=_("No regular has drifted away."),
     )
-    table.rows = [[c.name, c.interactions_12m, c.months_active, c.last_seen_at] for c in contacts]
+    names = _told_apart([(c.pk, c.name) for c in contacts])
+    table.rows = [
+        [names[c.pk], c.interactions_12m, c.months_active, c.last_seen_at] for c in contacts
+    ]
     return table
 
 

@@ -68,3 +68,25 @@ def test_the_moderation_log_csv_names_authors_only_for_community_readers(cast) -
     assert page.status_code == 200 and "format=csv" not in page.content.decode()
     assert _client("erin").get("/w/lumiere/inbox/log/?format=csv").status_code == 403
     assert _client("nina").get("/w/lumiere/inbox/log/?format=csv").status_code == 200
+
+
+def test_two_people_of_the_same_name_are_told_apart_by_a_handle(cast) -> None:
+    from palabre.analytics.metrics import PersonRow
+    from palabre.analytics.tables import people_table
+    from palabre.inbox.models import Contact, Identity
+
+    people = []
+    for handle in ("@zoe.s", "@zsimon"):
+        contact = Contact.objects.create(workspace=cast.workspace, name="Zoé Simon")
+        Identity.objects.create(
+            workspace=cast.workspace,
+            contact=contact,
+            network="bluesky",
+            remote_id=handle,
+            handle=handle,
+        )
+        people.append(PersonRow(contact.pk, "Zoé Simon", 3, "engaged"))
+    alone = Contact.objects.create(workspace=cast.workspace, name="Malik Benali")
+    people.append(PersonRow(alone.pk, "Malik Benali", 2, "engaged"))
+    names = [row[0] for row in people_table("supporters", people).rows]
+    assert names == ["Zoé Simon (@zoe.s)", "Zoé Simon (@zsimon)", "Malik Benali"]

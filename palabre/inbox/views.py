@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from palabre.accounts.models import Membership, User
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
-from palabre.inbox import audience, authors, moderation, services
+from palabre.inbox import audience, authors, moderation, services, waiting
 from palabre.inbox.forms import (
     QUEUES,
     AssignForm,
@@ -28,7 +28,7 @@ from palabre.inbox.forms import (
     ReasonForm,
     ReplyForm,
 )
-from palabre.inbox.models import CONVERSATION_KINDS, WAITING, Interaction, SavedReply
+from palabre.inbox.models import CONVERSATION_KINDS, Interaction, SavedReply
 from palabre.inbox.saved_replies import saved_reply_render
 from palabre.lib.home_return import back_home
 from palabre.networks.base import Capability, Visibility
@@ -47,8 +47,7 @@ def rights(membership: Membership) -> dict[str, bool]:
 
 def _queue(rows: QuerySet[Interaction], queue: str, user: User) -> QuerySet[Interaction]:
     if queue == "answer":
-        waiting = rows.filter(needs_answer=True, answered_at__isnull=True, hidden=False)
-        return waiting.order_by("created_at")  # the longest wait first
+        return waiting.waiting(rows).order_by("created_at")  # the longest wait first
     if queue == "review":
         return rows.filter(in_review=True, hidden=False).order_by("created_at")
     if queue == "hidden":
@@ -85,12 +84,12 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     form = FilterForm(request.GET or None, workspace=workspace)
     talk = scoped(Interaction.objects.all(), workspace).filter(kind__in=CONVERSATION_KINDS)
     user = cast(User, request.user)
-    rows = _filtered(_queue(talk, queue, user), form, queue)
+    rows = waiting.with_answer_state(_filtered(_queue(talk, queue, user), form, queue))
     page = Paginator(rows.select_related("identity", "channel", "assigned_to"), PAGE).get_page(
         request.GET.get("page")
     )
     counts = {
-        "answer": talk.filter(WAITING).count(),
+        "answer": waiting.waiting(talk).count(),
         "review": _queue(talk, "review", user).filter(done_at__isnull=True).count(),
         "mine": _queue(talk, "mine", user).filter(done_at__isnull=True).count(),
     }
@@ -171,6 +170,8 @@ def _item_context(
             "replies": interaction.replies.select_related("author"),
             "notes": interaction.notes.select_related("author"),
             "history": _history(interaction),
+            # Sent within seconds: meanwhile the item says so instead of "waiting".
+            "answer_queued": waiting.answer_queued(interaction),
             "saved_replies": [
                 (s, saved_reply_render(text=s.text, interaction=interaction)) for s in saved
             ],

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from palabre.accounts.models import Membership, User, Workspace
 from palabre.accounts.permissions import scoped
-from palabre.inbox.models import WAITING, Interaction, ReplyStatus
+from palabre.inbox.models import Interaction
+from palabre.inbox.waiting import waiting
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import services
 from palabre.publishing.content import post_digest
@@ -32,14 +33,11 @@ PLANNED = (PostStatus.IN_REVIEW, PostStatus.APPROVED, PostStatus.SCHEDULED)
 
 def waiting_items(workspace: Workspace) -> tuple[list[Interaction], int]:
     """The questions and criticisms nobody answered yet, oldest first, and how many in all."""
-    # An answer on its way (the worker sends it within seconds) is not waiting any more:
-    # it stays off the list, so nobody answers twice.
-    rows = (
-        scoped(Interaction.objects.all(), workspace)
-        .filter(WAITING)
-        .exclude(replies__status=ReplyStatus.QUEUED)
+    # An answer on its way is not waiting any more: the inbox says the same (inbox.waiting).
+    rows = waiting(scoped(Interaction.objects.all(), workspace))
+    shown = rows.select_related(
+        "channel", "identity__contact", "assigned_to", "target__variant", "parent"
     )
-    shown = rows.select_related("channel", "identity__contact", "assigned_to")
     return list(shown.order_by("created_at")[:WAITING_SHOWN]), rows.count()
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.inbox import audience as audiences
 from palabre.inbox import reasons
 from palabre.inbox.models import KIND_LABELS, AbuseKind, Category, Interaction, Reply
+from palabre.inbox.waiting import answered_post as answered_line
 from palabre.lib.durations import duration_text
 from palabre.networks.base import Visibility
 
@@ -52,6 +53,11 @@ def ugc(text: str) -> SafeString:
 def waiting(since: datetime) -> str:
     """ "3 h 20 min", "2 d 4 h": how long someone has been waiting."""
     return duration_text((timezone.now() - since).total_seconds())
+
+
+@register.filter
+def answered_post(interaction: Interaction) -> str:
+    return answered_line(interaction)
 
 
 @register.filter

@@ -266,6 +266,8 @@ class DemoLinkedInConnector(DemoConnector):
     key = "demo_linkedin"
     label = "Demo network (LinkedIn)"
     capabilities = DemoConnector.capabilities & ~Capability.HIDE
+    # As LinkedIn: a comment's answer is public, there is no narrower audience to pick.
+    visibilities = (Visibility.PUBLIC,)
     deletes_comments = True
 
     hide = Connector.hide

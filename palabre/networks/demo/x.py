@@ -27,6 +27,7 @@ class DemoXConnector(DemoConnector):
     key = "demo_x"
     label = "Demo network (X)"
     hides_kinds = frozenset({InteractionKind.COMMENT})  # as X: replies to its own posts
+    visibilities = (Visibility.PUBLIC,)  # as X: every reply is public
 
     def _count(self, kind: str, count: int = 1) -> None:
         usage_record(channel_id=self.channel.pk, kind=kind, count=count)

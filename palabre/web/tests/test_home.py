@@ -125,6 +125,25 @@ def test_the_manager_answers_the_oldest_question_from_home(cast, waiting) -> Non
     assert Reply.objects.get().interaction == oldest
 
 
+def test_an_answered_question_leaves_home_and_the_inbox_s_queue_together(cast, waiting) -> None:
+    manager = _as(cast.bob)
+    oldest, newest = waiting
+    manager.post(f"/w/lumiere/inbox/{oldest.pk}/reply/", {"text": "Oui !", "back": "home"})
+    page = manager.get(HOME).content.decode()
+    assert f'data-waiting="{oldest.pk}"' not in page and f'data-waiting="{newest.pk}"' in page
+    queue = manager.get("/w/lumiere/inbox/").content.decode()  # the reply is still queued
+    assert f"/inbox/{oldest.pk}/" not in queue and f"/inbox/{newest.pk}/" in queue
+
+
+def test_each_waiting_question_says_which_post_it_answers(cast, waiting) -> None:
+    cast.bob.language = "en"  # "sur : …" once the catalogue has the sentence
+    cast.bob.save()
+    page = _as(cast.bob).get(HOME).content.decode()
+    part = page[page.index('data-home="waiting"') :]
+    assert part.count("data-answered-post") == 2
+    assert "on: Le pain du jour est prêt." in part
+
+
 def test_back_is_home_or_nothing_never_an_address_from_the_form(cast, waiting) -> None:
     manager = _as(cast.bob)
     answer = manager.post(

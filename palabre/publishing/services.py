@@ -18,7 +18,7 @@ from palabre.publishing.rules import check_text
 from palabre.publishing.rules.base import Problem, TextCheck
 from palabre.publishing.rules.crosspost import same_text_everywhere
 from palabre.publishing.rules.media import check_media
-from palabre.strategy.guidelines import variants_guideline_problems
+from palabre.strategy.guidelines import grouped_guideline_problems, variants_guideline_problems
 
 
 @transaction.atomic
@@ -267,16 +267,38 @@ def _instance_limit(network: str, channels: list[Channel]) -> int | None:
 def post_checks(
     *, workspace: Workspace, variants: dict[str, VariantData]
 ) -> tuple[dict[str, VariantCheck], list[Problem]]:
+    """Each variant's checks, the guidelines among its warnings; and the cross-post warning."""
     checks = {
         network: variant_check(network=network, data=data) for network, data in variants.items()
     }
-    texts = {n: [d.text, *d.thread, d.first_comment] for n, d in variants.items()}
-    guidelines = variants_guideline_problems(workspace=workspace, variants=texts)
+    guidelines = variants_guideline_problems(workspace=workspace, variants=_texts(variants))
     for network, problems in guidelines.items():
         checks[network].text.warnings += problems
     labels = {str(NETWORKS[n].label): d.text for n, d in variants.items() if d.text.strip()}
     crosspost = same_text_everywhere(labels, threshold=workspace.crosspost_threshold)
     return checks, crosspost
+
+
+def post_review_checks(
+    *, workspace: Workspace, variants: dict[str, VariantData]
+) -> tuple[dict[str, VariantCheck], list[Problem]]:
+    """What an approver reads: each variant's own checks, and apart, each guideline breach
+    once, naming its networks (not the same line under every network)."""
+    # The same checks as everywhere else (home's approvals too), the guidelines moved out.
+    checks, _crosspost = post_checks(workspace=workspace, variants=variants)
+    for check in checks.values():
+        check.text.warnings = [w for w in check.text.warnings if not _is_guideline(w)]
+    grouped = grouped_guideline_problems(workspace=workspace, variants=_texts(variants))
+    return checks, grouped
+
+
+def _is_guideline(problem: Problem) -> bool:
+    return problem.code.startswith("guidelines.")
+
+
+def _texts(variants: dict[str, VariantData]) -> dict[str, list[str]]:
+    """Each variant's texts the guidelines read: the text, the thread and the first comment."""
+    return {n: [d.text, *d.thread, d.first_comment] for n, d in variants.items()}
 
 
 def post_variants_data(post: Post) -> dict[str, VariantData]:

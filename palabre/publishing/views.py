@@ -143,8 +143,8 @@ def _new_composer_context(
     chosen = set(request.POST.getlist("post-networks")) if request.method == "POST" else None
     chosen = (chosen if chosen is not None else set(idea_form.initial["networks"])) & set(forms)
     data = {network: _typed(forms[network], idea) for network in sorted(chosen)}
-    checks = {n: services.variant_check(network=n, data=d) for n, d in data.items()}
-    _crosschecks, crosspost = services.post_checks(workspace=workspace, variants=data)
+    # The saved post's checks, guidelines included: a breach shows while typing.
+    checks, crosspost = services.post_checks(workspace=workspace, variants=data)
     draft = Post(workspace=workspace, category=request.POST.get("post-category", ""))
     return {
         "membership": membership,
@@ -292,12 +292,13 @@ def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     shown = Post.objects.prefetch_related("variants__channels", "variants__media")
     post = get_scoped_or_404(shown, workspace, pk=post_id)
     data = services.post_variants_data(post)
-    checks, crosspost = services.post_checks(workspace=workspace, variants=data)
+    checks, guidelines = services.post_review_checks(workspace=workspace, variants=data)
     changes = content_changes(post.approved_content, post_content(post))
     context = {
         "membership": membership,
         "post": post,
         "panels": [(NETWORKS[n], None, checks[n]) for n in sorted(checks)],
+        "guidelines": guidelines,
         "changes": changes if post.status == PostStatus.IN_REVIEW else [],
     } | _workflow_context(membership, post)
     return render(request, "publishing/post_review.html", context)

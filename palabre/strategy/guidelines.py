@@ -4,14 +4,17 @@ of the coming weeks against the workspace's maximum."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import regex
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from palabre.accounts.models import Workspace
+from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostStatus
 from palabre.publishing.rules.base import Problem
 from palabre.publishing.rules.entities import hashtags
@@ -30,50 +33,88 @@ def words_found(text: str, words: list[str]) -> list[str]:
     ]
 
 
-def variant_guideline_problems(
+@dataclass(frozen=True)
+class Breach:
+    """One guideline a variant breaks: a word to avoid, or more hashtags than allowed."""
+
+    code: str
+    word: str = ""
+    count: int = 0
+    maximum: int = 0
+
+
+def variant_breaches(
     *, words: list[str], plan: NetworkPlan | None, texts: list[str]
-) -> list[Problem]:
+) -> list[Breach]:
     """What one variant (its text, thread parts and first comment) does against the guidelines."""
-    found = []
-    joined = "\n".join(texts)
-    for word in words_found(joined, words):
-        found.append(
-            Problem(
-                "guidelines.word",
-                _("Guidelines: “%(word)s” is on the workspace’s list of words to avoid.")
-                % {"word": word},
-            )
-        )
+    found = [Breach("guidelines.word", word=word) for word in words_found("\n".join(texts), words)]
     if plan is not None and plan.max_hashtags is not None:
         count = max((len(hashtags(text)) for text in texts), default=0)
         if count > plan.max_hashtags:
-            found.append(
-                Problem(
-                    "guidelines.hashtags",
-                    ngettext(
-                        "Guidelines: %(count)s hashtags where the policy for this network "
-                        "allows %(max)s.",
-                        "Guidelines: %(count)s hashtags where the policy for this network "
-                        "allows %(max)s.",
-                        count,
-                    )
-                    % {"count": count, "max": plan.max_hashtags},
-                )
-            )
+            found.append(Breach("guidelines.hashtags", count=count, maximum=plan.max_hashtags))
     return found
+
+
+def _breach_problem(breach: Breach) -> Problem:
+    if breach.code == "guidelines.word":
+        message = _("Guidelines: “%(word)s” is on the workspace’s list of words to avoid.")
+        return Problem(breach.code, message % {"word": breach.word})
+    message = ngettext(
+        "Guidelines: %(count)s hashtags where the policy for this network allows %(max)s.",
+        "Guidelines: %(count)s hashtags where the policy for this network allows %(max)s.",
+        breach.count,
+    )
+    return Problem(breach.code, message % {"count": breach.count, "max": breach.maximum})
+
+
+def _breaches_by_network(
+    workspace: Workspace, variants: dict[str, list[str]]
+) -> dict[str, list[Breach]]:
+    strategy = Strategy.objects.filter(workspace=workspace).first()
+    words = strategy.avoided_words() if strategy else []
+    plans = {p.network: p for p in NetworkPlan.objects.filter(workspace=workspace)}
+    return {
+        network: variant_breaches(words=words, plan=plans.get(network), texts=texts)
+        for network, texts in variants.items()
+    }
 
 
 def variants_guideline_problems(
     *, workspace: Workspace, variants: dict[str, list[str]]
 ) -> dict[str, list[Problem]]:
     """network → the guideline warnings of its variant's texts."""
-    strategy = Strategy.objects.filter(workspace=workspace).first()
-    words = strategy.avoided_words() if strategy else []
-    plans = {p.network: p for p in NetworkPlan.objects.filter(workspace=workspace)}
     return {
-        network: variant_guideline_problems(words=words, plan=plans.get(network), texts=texts)
-        for network, texts in variants.items()
+        network: [_breach_problem(breach) for breach in breaches]
+        for network, breaches in _breaches_by_network(workspace, variants).items()
     }
+
+
+def grouped_guideline_problems(
+    *, workspace: Workspace, variants: dict[str, list[str]]
+) -> list[Problem]:
+    """Each breach once, naming the networks whose variant makes it: an approver reading
+    every network at once would otherwise read the same line under each of them."""
+    networks_of: dict[Breach, list[str]] = {}
+    for network, breaches in sorted(_breaches_by_network(workspace, variants).items()):
+        for breach in breaches:
+            networks_of.setdefault(breach, []).append(str(NETWORKS[network].label))
+    return [_grouped_problem(breach, sorted(labels)) for breach, labels in networks_of.items()]
+
+
+def _grouped_problem(breach: Breach, labels: list[str]) -> Problem:
+    networks = get_text_list(labels, _("and"))
+    if breach.code == "guidelines.word":
+        message = _(
+            "Guidelines: “%(word)s” is on the workspace’s list of words to avoid (%(networks)s)."
+        )
+        return Problem(breach.code, message % {"word": breach.word, "networks": networks})
+    message = ngettext(
+        "Guidelines: %(count)s hashtag on %(networks)s, where the policy allows %(max)s.",
+        "Guidelines: %(count)s hashtags on %(networks)s, where the policy allows %(max)s.",
+        breach.count,
+    )
+    values = {"count": breach.count, "networks": networks, "max": breach.maximum}
+    return Problem(breach.code, message % values)
 
 
 def promotional_share_problem(*, workspace: Workspace, post: Post, category: str) -> Problem | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -36,13 +37,21 @@ def preview_html(text: str, network: str) -> SafeString:
     if fold and len(shown) > fold and not overflow:
         fold = fold_index(shown, fold)
         more = escape(_("more"))
-        html = _highlighted(shown[:fold], network, names) + f'<span class="fold">… {more}</span>'
+        marker = f'<span class="fold">…&nbsp;{more}</span>'  # "… more" never split over 2 lines
+        html = _highlighted(shown[:fold], network, names) + marker
         folded = _highlighted(shown[fold:], network, names, offset=fold)
-        html += f'<span class="folded">{folded}</span>'
+        # The space keeps "… more" from reading as glued to the next word of the hidden part.
+        html += f' <span class="folded">{folded}</span>'
     if overflow:
         title = escape(_("over the limit"))
         html += f'<mark class="overflow" title="{title}">{escape(overflow)}</mark>'
     return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 (every piece escaped above)
+
+
+@register.filter
+def grouped(number: int) -> str:
+    """A count or a limit with the language's thousands separator: "63 206", "63,206"."""
+    return number_format(number, force_grouping=True)
 
 
 def fold_index(text: str, fold: int) -> int:

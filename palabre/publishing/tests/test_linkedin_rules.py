@@ -182,7 +182,7 @@ def test_the_library_takes_a_pdf_only_linkedin_variants_can_use(editor: Client, 
         }
     html = editor.post(f"/w/lumiere/posts/{post.pk}/check/", data).content.decode()
     assert 'data-code="x.media_document"' in html
-    assert "<span data-max>3000</span>" in html  # the LinkedIn variant was checked too
+    assert "<span data-max>3\xa0000</span>" in html  # the LinkedIn variant was checked too
     assert 'data-code="linkedin.media_document' not in html
 
 

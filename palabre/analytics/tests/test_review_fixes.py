@@ -117,11 +117,11 @@ def test_the_pdf_is_titled_with_the_workspace_and_the_month(cast) -> None:
 
 
 def test_a_month_to_come_is_refused_with_a_message(cast) -> None:
-    client = _client("alice", "en")
+    client = _client("alice")  # Alice reads French: her own language, not the browser's
     response = client.get("/w/lumiere/reports/report.pdf?month=2030-01", follow=True)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
-    assert "has not begun yet" in response.content.decode()
+    assert "Ce mois n’a pas encore commencé" in response.content.decode()
     this_month = f"{cast.workspace.local_date():%Y-%m}"
     current = client.get(f"/w/lumiere/reports/report.pdf?month={this_month}")
     assert current["Content-Type"] == "application/pdf"  # this month so far is a report

@@ -268,9 +268,7 @@ def post_checks(
     *, workspace: Workspace, variants: dict[str, VariantData]
 ) -> tuple[dict[str, VariantCheck], list[Problem]]:
     """Each variant's checks, the guidelines among its warnings; and the cross-post warning."""
-    checks = {
-        network: variant_check(network=network, data=data) for network, data in variants.items()
-    }
+    checks = _variant_checks(variants)
     guidelines = variants_guideline_problems(workspace=workspace, variants=_texts(variants))
     for network, problems in guidelines.items():
         checks[network].text.warnings += problems
@@ -284,16 +282,14 @@ def post_review_checks(
 ) -> tuple[dict[str, VariantCheck], list[Problem]]:
     """What an approver reads: each variant's own checks, and apart, each guideline breach
     once, naming its networks (not the same line under every network)."""
-    # The same checks as everywhere else (home's approvals too), the guidelines moved out.
-    checks, _crosspost = post_checks(workspace=workspace, variants=variants)
-    for check in checks.values():
-        check.text.warnings = [w for w in check.text.warnings if not _is_guideline(w)]
     grouped = grouped_guideline_problems(workspace=workspace, variants=_texts(variants))
-    return checks, grouped
+    return _variant_checks(variants), grouped
 
 
-def _is_guideline(problem: Problem) -> bool:
-    return problem.code.startswith("guidelines.")
+def _variant_checks(variants: dict[str, VariantData]) -> dict[str, VariantCheck]:
+    return {
+        network: variant_check(network=network, data=data) for network, data in variants.items()
+    }
 
 
 def _texts(variants: dict[str, VariantData]) -> dict[str, list[str]]:

@@ -249,13 +249,13 @@ def test_a_save_landing_while_the_review_page_is_drawn_cannot_be_approved(
 ) -> None:
     from palabre.publishing import services
 
-    checks = services.post_checks
+    check = services.variant_check
 
     def a_save_lands_meanwhile(**kwargs):
         PostVariant.objects.filter(post=in_review).update(text="Texte glissé en douce.")
-        return checks(**kwargs)
+        return check(**kwargs)
 
-    monkeypatch.setattr(services, "post_checks", a_save_lands_meanwhile)
+    monkeypatch.setattr(services, "variant_check", a_save_lands_meanwhile)
     approver = _as(cast.anna)
     page = approver.get(f"/w/lumiere/posts/{in_review.pk}/review/").content.decode()
     assert "glissé" not in page

@@ -13,7 +13,7 @@ from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from palabre.analytics.percent import share_text
+from palabre.lib.percent import share_text
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from palabre.analytics.charts import Chart
 from palabre.analytics.definitions import label
 from palabre.analytics.insights import channel_insights
 from palabre.analytics.metrics import Scope
-from palabre.analytics.percent import share_text
 from palabre.analytics.tables import Table
+from palabre.lib.percent import share_text
 
 PAGE_ROWS = 15  # rows of long tables on the page; the CSV has them all
 CSV_ROWS = 100_000

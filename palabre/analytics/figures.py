@@ -27,8 +27,8 @@ from palabre.analytics.definitions import DEFINITIONS
 from palabre.analytics.forms import DEFAULT_DAYS, last_days
 from palabre.analytics.metrics import Response, Scope, response
 from palabre.analytics.models import CommunityDay, PostStat
-from palabre.analytics.percent import percent_text, share_text
 from palabre.lib.durations import duration_text
+from palabre.lib.percent import percent_text, share_text, signed_text
 
 STEPS = 8
 STALE_DAYS = 2  # the community is counted every night: older than this, it is said
@@ -111,7 +111,7 @@ def _response_rate(answers: Answers) -> Figure:
     change, better = "", None
     if now.value is not None and then.value is not None:
         delta = round((now.value - then.value) * 100)
-        change = ngettext("%(n)s pt", "%(n)s pts", abs(delta)) % {"n": _signed(delta)}
+        change = ngettext("%(n)s pt", "%(n)s pts", abs(delta)) % {"n": signed_text(delta)}
         better = None if delta == 0 else delta > 0
     basis = _("%(a)s answered of %(n)s") % {
         "a": formats.number_format(now.numerator, force_grouping=True),
@@ -214,12 +214,7 @@ def _count_change(current: int | None, previous: int | None) -> tuple[str, bool 
     if current is None or previous is None:
         return "", None
     delta = current - previous
-    return _signed(delta), None if delta == 0 else delta > 0
-
-
-def _signed(number: int) -> str:
-    shown = formats.number_format(abs(number), force_grouping=True)
-    return ("+" if number > 0 else "−" if number < 0 else "±") + shown
+    return signed_text(delta), None if delta == 0 else delta > 0
 
 
 def _percent(value: float | None) -> str:

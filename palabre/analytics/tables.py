@@ -17,10 +17,10 @@ from palabre.analytics.definitions import label
 from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
 from palabre.analytics.models import CommunityDay
-from palabre.analytics.percent import share_text
 from palabre.inbox.models import Contact, Identity, Stage
 from palabre.lib.csvsafe import csv_text, date_cell
 from palabre.lib.durations import duration_text
+from palabre.lib.percent import share_text
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category
 

@@ -14,9 +14,9 @@ from palabre.analytics.community import TAG_CUSTOMER, community_day_record
 from palabre.analytics.figures import home_figures, key_figures
 from palabre.analytics.forms import DEFAULT_DAYS, ScopeForm
 from palabre.analytics.models import CommunityDay
-from palabre.analytics.percent import percent_text, share_text
 from palabre.analytics.tables import display, funnel_table
 from palabre.inbox.models import Contact
+from palabre.lib.percent import percent_text, share_text
 from palabre.lib.tests.csvfiles import csv_rows
 
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,16 @@ from django.utils.translation import get_language
 SPACE_BEFORE = {"fr": "\u00a0"}
 
 
+def signed_text(number: float, places: int = 0) -> str:
+    """A change as it is written: +3, −1 234 (a minus sign, not a hyphen), ±0."""
+    shown = formats.number_format(abs(number), places, force_grouping=True)
+    return ("+" if number > 0 else "−" if number < 0 else "±") + shown
+
+
 def percent_text(number: float, places: int = 0, *, signed: bool = False) -> str:
     """`number` (already in percent: 77 for 77 %) with `places` decimals; `signed` writes
-    +3 % or −3 % (a minus sign, not a hyphen), as a change is written."""
-    shown = formats.number_format(abs(number) if signed else number, places)
-    if signed:
-        shown = ("+" if number > 0 else "−" if number < 0 else "±") + shown
+    +3 % or −3 %, as a change is written."""
+    shown = signed_text(number, places) if signed else formats.number_format(number, places)
     language = (get_language() or "").split("-")[0]
     return shown + SPACE_BEFORE.get(language, "") + "%"
 

@@ -72,13 +72,6 @@ def _taken(
     return set(planned.values_list("publish_at", flat=True))
 
 
-def next_free_slot(
-    channel: Channel, *, after: datetime, tz: ZoneInfo, horizon_days: int = 28
-) -> datetime | None:
-    """The channel's first slot after `after` where it has no post planned yet."""
-    return first_free_slot([channel], after=after, tz=tz, horizon_days=horizon_days)
-
-
 def first_free_slot(
     channels: Iterable[Channel],
     *,

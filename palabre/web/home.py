@@ -96,7 +96,7 @@ def upcoming(workspace: Workspace, now: datetime | None = None) -> Upcoming:
     now = now or timezone.now()
     midnight = local_midnight(workspace.local_date(now) + timedelta(days=1), workspace)
     planned = scoped(Post.objects.all(), workspace).filter(
-        status__in=(PostStatus.SCHEDULED, PostStatus.APPROVED, PostStatus.IN_REVIEW),
+        status__in=PLANNED,
         publish_at__gte=now,
     )
     planned = planned.prefetch_related("targets__channel").order_by("publish_at")

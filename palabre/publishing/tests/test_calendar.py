@@ -75,7 +75,7 @@ def test_a_daily_slot_keeps_its_wall_clock_time_across_daylight_saving(cast, cha
     after = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)
     moments = []
     for _ in range(4):
-        moment = planning.next_free_slot(channel, after=after, tz=PARIS)
+        moment = planning.first_free_slot([channel], after=after, tz=PARIS)
         moments.append(moment)
         _scheduled(cast, channel, moment)
         after = moment - timedelta(minutes=1)

@@ -38,7 +38,7 @@ from palabre.networks.bluesky.errors import call, is_refusal, translated
 from palabre.networks.bluesky.tid import tid_for
 
 __all__ = ["BlueskyConnector", "connect", "split_uri", "tid_for"]
-from palabre.publishing.rules.bluesky import facets as detect_facets
+from palabre.publishing.rules.facets import facets as detect_facets
 
 POST = "app.bsky.feed.post"
 THREADGATE = "app.bsky.feed.threadgate"

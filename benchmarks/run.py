@@ -85,7 +85,11 @@ def main(only: list[str]) -> None:
 
     with tempfile.TemporaryDirectory() as var_dir:
         databases = [f"sqlite:///{var_dir}/bench.sqlite3"]
-        pg = postgres_url() if chosen(DATABASE_BENCHMARKS + NETWORK_BENCHMARKS) else None
+        pg = (
+            postgres_url()
+            if chosen(DATABASE_BENCHMARKS + NETWORK_BENCHMARKS + SERVER_BENCHMARKS)
+            else None
+        )
         if pg:
             databases.append(pg)
         for script in chosen(DATABASE_BENCHMARKS):
@@ -194,12 +198,17 @@ DESCRIPTIONS = {
     "dashboard_page_p95_sum_ms_postgres": "the same on PostgreSQL.",
     "bench_seed_s_sqlite": "how long `palabre bench seed` takes to write that history on SQLite.",
     "bench_seed_s_postgres": "the same on PostgreSQL (COPY).",
-    "shortlink_rps": "tracked-link redirects answered per second (/l/<code>, each counted as a "
-    "click): gunicorn as `palabre start` runs it (2 workers × 4 threads, persistent "
-    "PostgreSQL connections), 32 requests kept in flight for 15 s by an httpx load generator "
-    "on loopback sharing the 2 cores.",
-    "shortlink_p99_ms": "the same run's 99th-percentile latency, queueing behind 8 server "
-    "threads included.",
+    "shortlink_rps": "tracked-link redirects answered per second (/l/<code>, each a browser's "
+    "GET counted as a click, the clicks written in batches once a second): gunicorn as "
+    "`palabre start` runs it (2 workers × 4 threads, its access log, persistent PostgreSQL "
+    "connections), loaded for 15 s by Debian's wrk keeping 32 connections busy on loopback, "
+    "sharing the 2 cores (target: at least 1,500).",
+    "shortlink_p99_ms": "the same run's 99th-percentile latency as wrk measures it, queueing "
+    "behind 8 server threads included (target: under 100 ms).",
+    "shortlink_clicks_lost": "after that run, gunicorn stopped as `palabre start` stops it "
+    "(SIGTERM): redirects its access log shows answered, less the Click rows written (target: "
+    "0). wrk's own count is lower by the requests in flight when its time ran out, which it "
+    "abandons but the server answers and counts.",
     "compose_prepare_10k_s": "a 10,000-character idea (links, mentions, hashtags, emoji, "
     "accents) sent to the seven networks and the variants page shown, as a person does it "
     "(the idea posted, the redirect to the variants followed: each variant checked, threads "

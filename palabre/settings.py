@@ -57,7 +57,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "palabre.web.headers.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /l/<code> answered here, with the headers above, without the session, CSRF, auth… below.
+    "palabre.strategy.redirect.ShortLinkMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: compressed once, ahead of time
+    # Pages go out compressed (6–66 KB uncompressed). Django's middleware pads each response
+    # with random bytes against BREACH; it compresses what every middleware below wrote.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

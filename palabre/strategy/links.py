@@ -2,19 +2,31 @@
 
 A short link redirects only to the destination stored with it, so /l/ is never an open
 redirect: there is no parameter to change where it goes.
+
+The redirect answers from this process's memory (code → address and link id) for
+CACHE_SECONDS. Links are never edited, but deleting a workspace deletes its links, and a
+process learns of it only when its copy expires: a deleted link may go on redirecting for
+up to a minute, its clicks no longer counted (clicks.py drops them). Unknown codes are not
+remembered, so a link works the moment it is created.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
+import time
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
-from palabre.strategy.models import Click, ShortLink
+from palabre.strategy.clicks import click_record
+from palabre.strategy.models import ShortLink
 
 # Link previews, crawlers and tools: they fetch links nobody clicked. (A list, so it is
 # incomplete by nature; docs/metrics.md says so.)
@@ -36,7 +48,13 @@ def is_person(request: HttpRequest) -> bool:
         value = request.META.get(header, "").lower()
         if "prefetch" in value or "preview" in value or "prerender" in value:
             return False
-    agent = request.META.get("HTTP_USER_AGENT", "")
+    return _is_browser(request.META.get("HTTP_USER_AGENT", ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_browser(agent: str) -> bool:
+    """Remembered: the pattern costs more than the rest of the redirect, and a campaign's
+    clicks come from a few hundred browsers' agents."""
     return bool(agent) and not BOTS.search(agent)
 
 
@@ -82,11 +100,53 @@ def link_create(
     )
 
 
-def link_follow(*, code: str, request: HttpRequest) -> str | None:
-    """Where /l/<code> sends this request (None: no such link); a person's click counts."""
+# How long a process trusts what it read of a link: how long a deleted one may go on
+# redirecting there (the module docstring; docs/metrics.md).
+CACHE_SECONDS = 60.0
+CACHE_SIZE = 10_000  # codes per process; past it, the oldest entry goes
+
+
+@dataclass(frozen=True)
+class _Target:
+    url: str
+    link_id: int
+    until: float  # time.monotonic()
+
+
+_targets: dict[str, _Target] = {}
+_targets_lock = threading.Lock()  # for changes; reads need none
+
+
+def _link_target(code: str) -> _Target | None:
+    """Where the code leads, from memory, or read (and remembered) if the link exists."""
+    now = time.monotonic()
+    found = _targets.get(code)
+    if found is not None and found.until > now:
+        return found
     link = ShortLink.objects.filter(code=code).first()
-    if link is None:
+    with _targets_lock:
+        _targets.pop(code, None)  # re-added last, so eviction takes the oldest first
+        if link is None:
+            return None
+        found = _Target(url=target_url(link), link_id=link.pk, until=now + CACHE_SECONDS)
+        while len(_targets) >= CACHE_SIZE:
+            del _targets[next(iter(_targets))]
+        _targets[code] = found
+    return found
+
+
+def links_cache_clear() -> None:
+    """Forget every remembered code (tests)."""
+    with _targets_lock:
+        _targets.clear()
+
+
+def link_follow(*, code: str, request: HttpRequest) -> str | None:
+    """Where /l/<code> sends this request (None: no such link); a person's click counts,
+    at the time of the request."""
+    found = _link_target(code)
+    if found is None:
         return None
     if is_person(request):
-        Click.objects.create(link=link)
-    return target_url(link)
+        click_record(link_id=found.link_id, at=timezone.now())
+    return found.url

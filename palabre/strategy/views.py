@@ -15,7 +15,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseRedirect,
     JsonResponse,
     QueryDict,
 )
@@ -67,6 +66,7 @@ from palabre.strategy.models import (
     TimeEntry,
 )
 from palabre.strategy.objectives import objectives_progress
+from palabre.strategy.redirect import short_link_response
 from palabre.strategy.returns import Returns, network_returns
 
 
@@ -102,15 +102,12 @@ def _short_url(request: HttpRequest, link: ShortLink) -> str:
 
 @require_http_methods(["GET", "HEAD"])
 def follow(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: /l/<code> → the stored destination. Unknown codes are 404, never a redirect."""
+    """Public: /l/<code> → the stored destination. Unknown codes are 404, never a redirect.
+    ShortLinkMiddleware (redirect.py) answers known codes before they get here."""
     target = link_follow(code=code, request=request)
     if target is None:
         raise Http404
-    response = HttpResponseRedirect(target)
-    response["Cache-Control"] = "no-store"  # each click reaches us, to be counted
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer-when-downgrade"
-    return response
+    return short_link_response(target)
 
 
 # --- The strategy page -----------------------------------------------------------------------

@@ -5,6 +5,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from palabre.strategy.links import links_cache_clear
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_links() -> None:
+    """Each test starts with the redirect's memory empty: it counts the queries."""
+    links_cache_clear()
+
 
 @pytest.fixture
 def manager(client: Client, cast) -> Client:

@@ -28,6 +28,12 @@ from palabre.lib.cli_language import (
 
 HELP_ARGUMENTS: tuple[set[str], ...] = ({"help"}, {"--help"}, {"-h"}, set())
 PACKAGE = Path(__file__).resolve().parent
+# Commands that need neither the database nor the apps: they start without loading every
+# model and view (a check in a pre-commit hook or a script should answer at once).
+STANDALONE = {
+    "check-post": "palabre.publishing.management.commands.check-post",
+    "classify": "palabre.inbox.management.commands.classify",
+}
 
 
 def gettext_noop(message: str) -> str:
@@ -59,10 +65,29 @@ def main() -> None:
     if set(arguments) in HELP_ARGUMENTS:
         sys.stdout.write(help_text(cli_language()))
         return
+    if arguments[0] in STANDALONE:
+        run_standalone(arguments)
+        return
     from django.core.management import execute_from_command_line
 
     # "palabre worker --help" says "usage: palabre worker", also under `python -m palabre`
     execute_from_command_line(["palabre", *arguments])
+
+
+def run_standalone(arguments: list[str]) -> None:
+    """Run a STANDALONE command with Palabre's settings but no app: translations and
+    formats work, nothing imports the models, the views or the database driver."""
+    import importlib
+
+    import django
+    from django.conf import settings
+
+    palabre = importlib.import_module("palabre.settings")
+    values = {name: getattr(palabre, name) for name in dir(palabre) if name.isupper()}
+    settings.configure(**(values | {"INSTALLED_APPS": []}))
+    django.setup()
+    command = importlib.import_module(STANDALONE[arguments[0]]).Command()
+    command.run_from_argv(["palabre", *arguments])
 
 
 def _refuse_language() -> NoReturn:

@@ -14,14 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from math import sqrt
+from statistics import fmean, stdev
 
-import numpy as np
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from scipy import stats
 
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import PostStat
+from palabre.lib.stats import t_quantile
 from palabre.publishing.models import Category
 
 MIN_POSTS = 30
@@ -86,15 +86,10 @@ class Insight:
 
 def mean_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float, float]:
     """Mean and its two-sided Student-t interval; a single value has no width to give."""
-    array = np.asarray(values, dtype=float)
-    mean = float(array.mean())
-    if len(array) < 2:
+    mean = fmean(values)
+    if len(values) < 2:
         return mean, mean, mean
-    half = (
-        float(stats.t.ppf((1 + confidence) / 2, len(array) - 1))
-        * float(array.std(ddof=1))
-        / sqrt(len(array))
-    )
+    half = t_quantile((1 + confidence) / 2, len(values) - 1) * stdev(values) / sqrt(len(values))
     return mean, mean - half, mean + half
 
 
@@ -149,7 +144,7 @@ def channel_insights(scope: Scope) -> list[Insight]:
     found = []
     for (channel_id, name), posts in sorted(by_channel.items(), key=lambda item: item[0][1]):
         rates = [_rate(p) for p in posts]
-        average = float(np.mean(rates)) if rates else None
+        average = fmean(rates) if rates else None
         for dimension in DIMENSIONS:
             found.append(_insight(channel_id, name, dimension, posts, rates, average))
     return found

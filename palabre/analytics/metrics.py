@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import numpy as np
 from django.db import connection, transaction
 from django.db.models import Aggregate, Count, F, Field, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -25,6 +24,7 @@ from palabre.inbox.models import (
     Interaction,
 )
 from palabre.lib.months import first_of_month, month_before
+from palabre.lib.stats import percentiles
 from palabre.networks.base import InteractionKind
 from palabre.publishing.models import Category as PostCategory
 
@@ -365,9 +365,9 @@ def response(scope: Scope, counts: dict[str, Any] | None = None) -> Response:
     else:
         column = _time_column(scope)
         answered = inbound(scope).filter(**{f"{column}__isnull": False})
-        times = np.fromiter(answered.values_list(column, flat=True).iterator(), dtype=float)
-        if times.size:
-            median, p90 = (float(v) for v in np.percentile(times, [50, 90]))
+        times = [float(t) for t in answered.values_list(column, flat=True).iterator()]
+        if times:
+            median, p90 = percentiles(times, [50, 90])
     return Response(
         rate=Ratio(counts["answered"], counts["total"]),
         median_seconds=median,

@@ -15,7 +15,6 @@ from palabre.accounts.permissions import Action, can
 from palabre.analytics.forms import month_bounds
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport
-from palabre.analytics.pdf import monthly_pdf
 from palabre.lib.months import month_after, month_before
 from palabre.lib.oneline import one_line
 
@@ -36,6 +35,10 @@ def previous_month(moment: datetime, workspace: Workspace) -> date:
 
 
 def report_pdf(*, workspace: Workspace, month: date, language: str, people: bool) -> bytes:
+    # ReportLab is imported here, by the worker that sends the report or the request that
+    # downloads it: not by every web process.
+    from palabre.analytics.pdf import monthly_pdf
+
     start, end = month_bounds(month, workspace)
     with translation.override(language):
         return monthly_pdf(Scope(workspace, start, end), month, people=people)

@@ -5,17 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from palabre.accounts.permissions import Action, can, membership_for
-from palabre.analytics import dashboard
+from palabre.analytics import dashboard, report
 from palabre.analytics.definitions import DEFINITIONS
 from palabre.analytics.figures import key_figures
-from palabre.analytics.forms import ReportSettingsForm, ScopeForm, month_bounds
-from palabre.analytics.metrics import Scope
+from palabre.analytics.forms import ReportSettingsForm, ScopeForm
 from palabre.analytics.models import MonthlyReport, ReachAlert
-from palabre.analytics.pdf import monthly_pdf
 from palabre.analytics.report import previous_month, report_filename
 from palabre.analytics.services import report_settings_update
 from palabre.lib.downloads import download
@@ -79,9 +77,10 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
             request, _("That month has not begun yet: choose this month or an earlier one.")
         )
         return redirect("reports", slug=slug)
-    start, end = month_bounds(month, workspace)
     people = can(membership, Action.VIEW_COMMUNITY)
-    pdf = monthly_pdf(Scope(workspace, start, end), month, people=people)
+    pdf = report.report_pdf(
+        workspace=workspace, month=month, language=translation.get_language(), people=people
+    )
     return download(report_filename(workspace, month), pdf, content_type="application/pdf")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -27,19 +28,7 @@ from palabre.accounts.models import User, Workspace
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.services import channel_inactive_reason, channel_mark_needs_reconnect
 from palabre.inbox import reasons
-from palabre.inbox.ml import meaning
-from palabre.inbox.ml.classifier import (
-    SPAM_HIDE,
-    Prediction,
-    base_meaning,
-    base_model,
-    classify,
-    meaning_at,
-    model_at,
-)
 from palabre.inbox.ml.lexicon import fold
-from palabre.inbox.ml.meaning import MeaningModel
-from palabre.inbox.ml.model import META, AbuseModel
 from palabre.inbox.models import (
     Category,
     EventAction,
@@ -58,6 +47,13 @@ from palabre.networks.base import (
     Rejected,
 )
 
+# The models (numpy, SciPy, scikit-learn, the sentence encoder) are imported by the functions
+# that classify: a web process that only shows the inbox never loads them (docs/scaling.md).
+if TYPE_CHECKING:
+    from palabre.inbox.ml.classifier import Prediction
+    from palabre.inbox.ml.meaning import MeaningModel
+    from palabre.inbox.ml.model import AbuseModel
+
 HARASSMENT_WINDOW = timedelta(days=7)
 HARASSMENT_REPEATS = 2  # earlier abusive messages by the same person in the window
 
@@ -68,6 +64,9 @@ def workspace_model_dir(workspace: Workspace) -> Path:
 
 def workspace_model(workspace: Workspace) -> AbuseModel:
     """The workspace's own model once `train-moderation --workspace` made one, else the base."""
+    from palabre.inbox.ml.classifier import base_model, model_at
+    from palabre.inbox.ml.model import META
+
     directory = workspace_model_dir(workspace)
     if (directory / META).exists():
         return model_at(directory)
@@ -76,6 +75,9 @@ def workspace_model(workspace: Workspace) -> AbuseModel:
 
 def workspace_meaning(workspace: Workspace) -> MeaningModel:
     """The second stage, moved by the workspace's decisions once it was retrained."""
+    from palabre.inbox.ml import meaning
+    from palabre.inbox.ml.classifier import base_meaning, meaning_at
+
     directory = workspace_model_dir(workspace)
     if (directory / meaning.META).exists():
         return meaning_at(directory)
@@ -93,6 +95,8 @@ def workspace_usual_language(workspace: Workspace) -> str:
 def texts_classify(*, workspace: Workspace, texts: list[str]) -> list[Prediction]:
     """The workspace's models' reading of some comments, in one batch. Slow (the second
     stage costs ~30 ms a comment): call it outside any transaction."""
+    from palabre.inbox.ml.classifier import classify
+
     # A comment with nothing to tell its language by (emoji, a tag) is in the workspace's
     # usual language.
     return classify(
@@ -175,6 +179,8 @@ def may_hide_automatically(interaction: Interaction, rule: ModerationRule | None
     agree on, a slur the meaning confirms), strong spam evidence, or one of the
     workspace's own keywords.
     """
+    from palabre.inbox.ml.classifier import SPAM_HIDE
+
     if interaction.category in (Category.CRITICISM, Category.QUESTION, Category.PRAISE):
         return False
     scores = interaction.scores or {}

@@ -18,6 +18,8 @@ BATCH = 512
 
 
 class Command(PalabreCommand):
+    # Run without the apps (palabre/cli.py STANDALONE): no system check, which loads every view.
+    requires_system_checks: list[str] = []
     help = gettext_noop(
         'Classify comments as the inbox does. Reads JSON lines {"text": ...} on stdin; write '
         "one JSON line per input, in order, with lang, category, scores and the action the "

@@ -15,6 +15,8 @@ from palabre.publishing.rules import NETWORKS
 
 
 class Command(PalabreCommand):
+    # Run without the apps (palabre/cli.py STANDALONE): no system check, which loads every view.
+    requires_system_checks: list[str] = []
     help = gettext_noop(
         "Check a post's text as its network counts it. One text (stdin) as NETWORK counts it "
         'and print a JSON object; with --batch, read JSON lines {"network": …, "text": …} '

@@ -149,12 +149,14 @@ def _instance_language() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
+def _empty_cache(request: pytest.FixtureRequest) -> None:
     # The home page keeps its figures a few minutes per workspace id; ids repeat from one
-    # test to the next.
-    from django.core.cache import cache
+    # test to the next. The cache is a table: only a test that may use the database has one.
+    if _touches_the_database(request.node):
+        from django.core.cache import cache
 
-    cache.clear()
+        request.getfixturevalue("db")  # before the test's own fixtures (`cast`) ask for it
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

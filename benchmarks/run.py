@@ -24,7 +24,7 @@ REPORT = ROOT / "docs" / "benchmarks.md"
 PG_ADMIN = os.environ.get("PALABRE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_BENCH_DB = "palabre_bench"
 DATABASE_BENCHMARKS = ["bench_worker.py", "bench_dashboard.py"]
-PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py"]
+PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py", "bench_cli.py"]
 # Against the local Bluesky network, the Graph API double, the X and LinkedIn doubles, on
 # PostgreSQL when it answers.
 NETWORK_BENCHMARKS = [
@@ -35,7 +35,7 @@ NETWORK_BENCHMARKS = [
     "bench_linkedin.py",
 ]
 # Served by gunicorn on loopback, on PostgreSQL when it answers.
-SERVER_BENCHMARKS = ["bench_shortlink.py"]
+SERVER_BENCHMARKS = ["bench_shortlink.py", "bench_web_memory.py"]
 # Pages through Django's test client on SQLite: the time is Palabre's, not the database's.
 PAGE_BENCHMARKS = ["bench_compose.py"]
 
@@ -209,6 +209,18 @@ DESCRIPTIONS = {
     "(SIGTERM): redirects its access log shows answered, less the Click rows written (target: "
     "0). wrk's own count is lower by the requests in flight when its time ran out, which it "
     "abandons but the server answers and counts.",
+    "cli_start_s": "`palabre check-post --network bluesky` on one line (a text with a mention, "
+    "a tag and a link), the whole process from start to exit, as a script or a pre-commit hook "
+    "runs it; the median of 9 runs after one that warms the disk cache (target: under 0.5 s).",
+    "cli_start_x_s": "the same for X, whose count needs twitter-text-parser (its import compiles "
+    "large patterns and loads pkg_resources).",
+    "classify_start_s": "`palabre classify` on one comment, the whole process, the same way: "
+    "it loads the fast model, and the second stage only if the comment needs it.",
+    "web_worker_rss_mib": "peak resident memory (VmHWM) of one gunicorn worker (4 threads) after "
+    "the demo's owner signed in and opened every page of the demo twice (tests/layout.py "
+    "PAGES), on PostgreSQL (target: under 130 MiB).",
+    "web_pages_sent_share": "the same pages' bytes as sent (gzip), as a share of the bytes "
+    "written.",
     "compose_prepare_10k_s": "a 10,000-character idea (links, mentions, hashtags, emoji, "
     "accents) sent to the seven networks and the variants page shown, as a person does it "
     "(the idea posted, the redirect to the variants followed: each variant checked, threads "

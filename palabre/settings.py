@@ -76,6 +76,15 @@ MIDDLEWARE = [
     "palabre.web.nulbytes.NulBytesMiddleware",
 ]
 
+# One cache for every web process and machine, in the database (created by a migration):
+# nothing more to run, and what one process caches another need not compute again.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "palabre_cache",
+    }
+}
+
 ROOT_URLCONF = "palabre.urls"
 WSGI_APPLICATION = "palabre.wsgi.application"
 

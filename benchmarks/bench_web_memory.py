@@ -1,0 +1,108 @@
+"""What one web process holds: gunicorn serving Palabre as `palabre start` runs it, but with
+one worker (4 threads) so that every request reaches it; the demo's owner signs in and
+opens every page of the demo (tests/layout.py PAGES), each twice; then the worker's peak
+resident memory (VmHWM) is read from /proc. The pages' sizes as sent (gzip) and as
+written are summed too.
+
+Run by benchmarks/run.py with DATABASE_URL and PALABRE_VAR_DIR set; prints JSON lines.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.layout: the pages every layout test opens
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "gunicorn", "palabre.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", "1", "--threads", "4"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def worker_of(master: int) -> int:
+    """gunicorn's one worker: the master's child process."""
+    for _ in range(100):
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.1)
+    raise RuntimeError("gunicorn has no worker")
+
+
+def peak_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    assert found, status
+    return int(found.group(1)) / 1024
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palabre.settings")
+    django.setup()
+    import httpx
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from palabre.web.demo import DEMO_PASSWORD
+    from tests.layout import DEMO_PEOPLE, PAGES, demo_ids
+
+    call_command("migrate", verbosity=0)
+    call_command("demo", "--if-missing", verbosity=0, stdout=io.StringIO())
+    ids = demo_ids()
+    port = free_port()
+    server = serve(port)
+    try:
+        worker = worker_of(server.pid)
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, timeout=60, follow_redirects=True) as client:
+            client.get("/login/")
+            form = {"email": DEMO_PEOPLE["owner"], "password": DEMO_PASSWORD}
+            form["csrfmiddlewaretoken"] = client.cookies[settings.CSRF_COOKIE_NAME]
+            signed_in = client.post("/login/", data=form, headers={"Referer": f"{base}/login/"})
+            assert "/w/" in str(signed_in.url), "the demo's owner could not sign in"
+            sent = written = 0
+            for _round in range(2):
+                for path in PAGES:
+                    page = client.get(path.format(**ids), headers={"Accept-Encoding": "gzip"})
+                    assert page.status_code == 200, (path, page.status_code)
+                    sent += int(page.headers.get("Content-Length") or len(page.content))
+                    written += len(page.content)
+        figures = [
+            ("web_worker_rss_mib", round(peak_mib(worker), 1), "MiB (peak, one worker)"),
+            ("web_pages_sent_share", round(100 * sent / written, 1), "% of the bytes written"),
+        ]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for name, value, unit in figures:
+        print(json.dumps({"name": name, "value": value, "unit": unit}))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from palabre.inbox.ml.meaning import ABUSE_KINDS, KINDS
 from palabre.inbox.ml.model import sigmoid
@@ -46,6 +45,8 @@ def abusive(weights: dict[str, Any], z: np.ndarray, langs: list[str]) -> np.ndar
 
 def fit(z: np.ndarray, y: np.ndarray, w: np.ndarray, langs: list[str]) -> dict[str, Any]:
     """Weights per language, and for any other language ("other") one fit on all rows."""
+    from sklearn.linear_model import LogisticRegression  # training only: classifying never needs it
+
     found: dict[str, Any] = {}
     lang_of = np.asarray(langs)
     for lang in ("fr", "en", "other"):

@@ -16,7 +16,6 @@ import scipy.sparse as sp
 
 from palabre.inbox.ml import features
 from palabre.inbox.ml.meaning import KINDS, softmax
-from palabre.inbox.ml.training import fit_kinds
 
 ARRAYS = "fast_kinds.npz"
 C = 4.0
@@ -54,6 +53,9 @@ class FastKinds:
 
 
 def fit_fast_kinds(x: sp.csr_matrix, labels: list[str], weights: np.ndarray) -> FastKinds:
+    # Training imports scikit-learn; classifying with the fitted heads never does.
+    from palabre.inbox.ml.training import fit_kinds
+
     columns = np.unique(x.indices).astype(np.int64)
     by_kind, bias = fit_kinds(x[:, columns], labels, weights, c=C)
     coef = by_kind.T.copy()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.lib.env import envbool, envint, envlist, envstr
 from palabre.lib.keys import new_fernet_key, new_secret_key, read_or_create
+from palabre.lib.media_storage import media_storage_options
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(envstr("PALABRE_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
@@ -267,6 +268,11 @@ LOGGING = {
         # Meta documents them: kept at WARNING, credentials are never logged
         # (tests/hostile/test_meta_secrets.py).
         "httpx": {"level": "WARNING"},
+        # The media bucket's client logs each request's headers at DEBUG, the access key id
+        # among them (docs/media.md): never below WARNING either.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
     },
 }
 
@@ -336,9 +342,15 @@ FILE_UPLOAD_HANDLERS = [
 # Said explicitly too, for a MEDIA_ROOT outside var/: the storage sets these modes itself.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+PALABRE_MEDIA_STORAGE = envstr(
+    "PALABRE_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+)
 STORAGES = {
     "default": {
-        "BACKEND": envstr("PALABRE_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
+        "BACKEND": PALABRE_MEDIA_STORAGE,
+        # The bucket's settings (lib/media_storage.py); the keys never show on a page or in
+        # a log (Django hides settings named like KEY or SECRET from its error reports).
+        "OPTIONS": media_storage_options(PALABRE_MEDIA_STORAGE),
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any, cast
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from palabre.channels.models import Channel
 from palabre.lib.concurrency import StaleVersion
 from palabre.lib.home_return import back_home
 from palabre.lib.ids import parse_id
+from palabre.lib.media_storage import storage_stream
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import planning, publisher, services, workflow
@@ -651,12 +653,7 @@ def media_file(request: HttpRequest, slug: str, media_id: int) -> FileResponse:
     membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
     item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
     # A PDF is downloaded, never shown inside Palabre's own pages (it may carry scripts).
-    document = item.kind == "document"
-    response = FileResponse(
-        item.file.open("rb"), content_type=item.content_type, as_attachment=document
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _media_response(item, as_attachment=item.kind == "document")
 
 
 @require_safe
@@ -666,14 +663,27 @@ def public_media(request: HttpRequest, token: str) -> FileResponse:
     item = media_for_public_token(token)
     if item is None:
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except OSError:  # the file is gone from the disk: nothing to serve
-        raise Http404 from None
-    # Streamed from the disk (a reel may weigh hundreds of MB), its length said up front.
-    response = FileResponse(handle, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = _media_response(item)
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _media_response(item: MediaItem, *, as_attachment: bool = False) -> FileResponse:
+    """The file streamed from the disk or the bucket (a reel may weigh hundreds of MB), its
+    length said up front; a file gone from the storage is a 404."""
+    name = item.file.name or ""
+    try:
+        stream, size = storage_stream(item.file.storage, name)
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(
+        stream,
+        content_type=item.content_type,
+        as_attachment=as_attachment,
+        filename=PurePath(name).name,  # the stored name, random: never the upload's own
+    )
+    response["Content-Length"] = str(size)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

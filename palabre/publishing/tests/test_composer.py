@@ -187,7 +187,7 @@ def test_bluesky_media_without_alt_text_is_an_error(editor: Client, cast, channe
     assert f"/w/lumiere/media/{item.pk}/file/" in html  # shown in the preview
 
 
-def test_upload_inspects_and_stores_media(editor: Client, cast) -> None:
+def test_upload_inspects_and_stores_media(editor: Client, cast, media_storage) -> None:
     upload = SimpleUploadedFile(
         "Boutique.JPG", media_samples.image(1080, 1350), content_type="image/jpeg"
     )
@@ -234,8 +234,7 @@ def test_oversized_uploads_are_refused(editor: Client, settings) -> None:
     assert not MediaItem.objects.exists()
 
 
-def test_the_contributor_curates_the_library(client: Client, cast, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def test_the_contributor_curates_the_library(client: Client, cast, media_storage) -> None:
     client.force_login(cast.carl)
     client.post(
         "/w/lumiere/media/", {"file": SimpleUploadedFile("a.png", media_samples.image(fmt="PNG"))}

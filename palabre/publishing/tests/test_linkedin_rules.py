@@ -141,7 +141,9 @@ def editor(client: Client, cast, settings, tmp_path) -> Client:
     return client
 
 
-def test_the_library_takes_a_pdf_only_linkedin_variants_can_use(editor: Client, cast) -> None:
+def test_the_library_takes_a_pdf_only_linkedin_variants_can_use(
+    editor: Client, cast, media_storage
+) -> None:
     for network in ("linkedin", "x"):
         channel_create_demo(workspace=cast.workspace, network=network, name=network)
     upload = SimpleUploadedFile("offre.pdf", pdf(), content_type="application/pdf")

@@ -35,8 +35,7 @@ S = PostStatus
 
 
 @pytest.fixture
-def contributor(client: Client, cast, settings, tmp_path) -> Client:
-    settings.MEDIA_ROOT = tmp_path
+def contributor(client: Client, cast, media_storage) -> Client:
     client.force_login(cast.carl)
     return client
 
@@ -172,9 +171,8 @@ def _upload(client: Client, name: str, data: bytes):
 
 
 def test_observation_17_a_png_declaring_50000_pixels_square_is_refused_clearly(
-    cast, settings, tmp_path
+    cast, media_storage
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     client = Client(raise_request_exception=False)
     client.force_login(cast.carl)
     response = _upload(client, "bombe.png", _png_header(50_000, 50_000))
@@ -201,9 +199,8 @@ FTYP = _box(b"ftyp", b"isom" + bytes(4) + b"isommp41")
     ids=["mvhd-cut", "mvhd-empty", "ftyp-64bit-cut", "moov-64bit-cut"],
 )
 def test_observation_17_a_truncated_mp4_header_is_refused_clearly(
-    cast, settings, tmp_path, data: bytes
+    cast, media_storage, data: bytes
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     client = Client(raise_request_exception=False)
     client.force_login(cast.carl)
     response = _upload(client, "coupe.mp4", data)
@@ -289,9 +286,8 @@ def _mp4_with_media_data(megabytes: int) -> bytes:
     ids=["mp4-20MB", "jpeg"],
 )
 def test_a_large_upload_is_inspected_and_kept_without_reading_it_whole(
-    cast, settings, tmp_path, name: str, data: bytes, kind: str
+    cast, media_storage, name: str, data: bytes, kind: str
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     upload = _on_disk(name, data)
     tracemalloc.start()
     item = media_upload(
@@ -307,8 +303,9 @@ def test_a_large_upload_is_inspected_and_kept_without_reading_it_whole(
         assert item.duration == 30 and peak < 5_000_000  # 20 MB never sat in memory
 
 
-def test_the_size_limit_reads_the_stream_not_the_declared_size(cast, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
+def test_the_size_limit_reads_the_stream_not_the_declared_size(
+    cast, settings, media_storage
+) -> None:
     settings.PALABRE_MAX_UPLOAD_MB = 1
     data = _mp4_with_media_data(2)
     lying = InMemoryUploadedFile(io.BytesIO(data), "file", "x.mp4", "video/mp4", 10, None)
@@ -369,9 +366,8 @@ def test_an_upload_past_the_limit_stops_being_kept_while_it_arrives(
 
 
 def test_an_image_too_heavy_for_any_network_is_refused_before_it_is_opened(
-    cast, settings, tmp_path
+    cast, media_storage
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     webp = media_samples.image(fmt="WEBP")
     heavy = _on_disk("lourd.webp", webp + bytes(51_000_000))  # Pillow reads a WebP whole
     with pytest.raises(MediaRefused, match="plus de 50 Mo"):

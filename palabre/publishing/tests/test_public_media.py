@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def item(cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def item(cast, settings, media_storage):
     settings.SITE_URL = "https://palabre.example"
     return media_store(
         workspace=cast.workspace,
@@ -125,7 +124,7 @@ def test_a_deleted_item_or_a_replaced_file_is_not_served(item) -> None:
     assert _get(path).status_code == 404
 
 
-def test_a_file_gone_from_the_disk_is_a_404(item) -> None:
+def test_a_file_gone_from_the_storage_is_a_404(item) -> None:
     path = _path(media_public_url(item))
     item.file.storage.delete(item.file.name)
     assert _get(path).status_code == 404

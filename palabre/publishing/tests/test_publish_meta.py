@@ -118,7 +118,9 @@ def _publish(post: Post) -> list[PostTarget]:
 # --- Media by URL, format, reply control ----------------------------------------------------
 
 
-def test_a_fetching_network_gets_signed_addresses_and_never_the_bytes(cast, fetching) -> None:
+def test_a_fetching_network_gets_signed_addresses_and_never_the_bytes(
+    cast, fetching, media_storage
+) -> None:
     _channel(cast, "instagram")
     photos = [_photo(cast, "a.jpg"), _photo(cast, "b.jpg")]
     post = _post(cast, ["instagram"])
@@ -142,9 +144,8 @@ def test_a_fetching_network_gets_signed_addresses_and_never_the_bytes(cast, fetc
 
 
 def test_a_network_taking_uploads_gets_the_bytes_and_no_address(
-    cast, settings, tmp_path, monkeypatch
+    cast, media_storage, monkeypatch
 ) -> None:
-    settings.MEDIA_ROOT = tmp_path
     uploads: list[MediaUpload] = []
 
     class Uploading(DemoConnector):

@@ -330,7 +330,8 @@ PALABRE_PUBLIC_MEDIA_SECONDS = envint("PALABRE_PUBLIC_MEDIA_SECONDS", 3600)
 TRUST_X_FORWARDED_FOR = envbool("PALABRE_TRUST_X_FORWARDED_FOR", False)
 
 # Media library: the largest upload accepted, and where files go. The default keeps them
-# under var/media; another Django storage backend can be named for production.
+# under MEDIA_ROOT (var/media); PALABRE_MEDIA_STORAGE=storages.backends.s3.S3Storage keeps
+# them in an S3-compatible bucket named by the AWS_* variables (docs/media.md).
 PALABRE_MAX_UPLOAD_MB = envint("PALABRE_MAX_UPLOAD_MB", 300)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # larger files wait in a temporary file
 # Counts the bytes received and stops keeping an upload past PALABRE_MAX_UPLOAD_MB.

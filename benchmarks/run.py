@@ -228,7 +228,19 @@ DESCRIPTIONS = {
     "Django's test client on SQLite (target: under 1 s).",
     "ingest_to_inbox_p95_s": "95th percentile of the delay from a reply being accepted by the "
     "local Bluesky network to its row being stored, classified, in the inbox: 40 replies 0.7 s "
-    "apart, one `palabre worker` with the default 2 s Bluesky poll (PostgreSQL).",
+    "apart, one `palabre stream` subscribed to the PDS's event stream beside one `palabre "
+    "worker` (PostgreSQL; target: under 0.5 s).",
+    "ingest_to_inbox_p95_s_polling": "the same with the worker alone, polling every 2 s (the "
+    "fallback when no stream runs).",
+    "firehose_arrival_p95_s": "for the same 40 replies as `ingest_to_inbox_p95_s`, the delay "
+    "to a bare subscriber of the PDS's event stream (the benchmark's recorder): the floor no "
+    "consumer can beat there, since the reference PDS reads its own event log with a backoff "
+    "of up to 1 s while idle.",
+    "firehose_events_per_s": "frames of the repository event stream read per second by the "
+    "stream's decoder (networks/bluesky/firehose.py), one pinned core: every frame the local "
+    "network's PDS sent during the benchmark (the replies, 150 unrelated posts and likes, "
+    "accounts' own events), recorded to a file and replayed for 5 s, the bench's channel "
+    "watched (target: at least 3,000, a relay's pace).",
 }
 
 if __name__ == "__main__":

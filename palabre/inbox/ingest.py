@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,7 +20,6 @@ from palabre.channels.services import channel_mark_needs_reconnect
 from palabre.channels.x_cost import x_poll_over_cap
 from palabre.inbox.alerts import clock_next
 from palabre.inbox.audience import incoming_visibility, is_private
-from palabre.inbox.ml.classifier import Prediction
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
     AbuseKind,
@@ -38,6 +38,7 @@ from palabre.inbox.moderation import (
     is_harassment,
     texts_classify,
 )
+from palabre.inbox.stream.leases import stream_is_live
 from palabre.networks.base import (
     AuthExpired,
     Capability,
@@ -52,8 +53,12 @@ log = logging.getLogger("palabre.inbox")
 FETCH = Capability.FETCH_COMMENTS | Capability.FETCH_MENTIONS | Capability.FETCH_MESSAGES
 FULL_PAGE = 50  # a page this long may have more behind it: poll again at once
 MAX_TEXT = 100_000
+STREAMED_POLL = timedelta(seconds=30)
 ANSWERABLE = (Category.QUESTION, Category.CRITICISM)
 UNWANTED = (Category.ABUSE, Category.SPAM)
+
+if TYPE_CHECKING:  # the classifier loads numpy and the models: only where it classifies
+    from palabre.inbox.ml.classifier import Prediction
 
 
 def poll_interval(channel: Channel) -> timedelta:
@@ -83,10 +88,22 @@ def channel_sync_poll(sync: ChannelSync) -> datetime | None:
     except Rejected as error:
         log.warning("inbox: channel %s refused a poll: %s", channel.pk, error.reason)
         return timezone.now() + 10 * poll_interval(channel)
-    added = interactions_ingest(channel=channel, items=list(page.items), cursor=page.next_cursor)
+    try:
+        added = interactions_ingest(
+            channel=channel, items=list(page.items), cursor=page.next_cursor
+        )
+    except IntegrityError:
+        # The stream stored one of these between our read and our write: read again.
+        added = interactions_ingest(
+            channel=channel, items=list(page.items), cursor=page.next_cursor
+        )
     ChannelSync.objects.filter(pk=sync.pk).update(last_polled_at=timezone.now(), last_count=added)
     if len(page.items) >= FULL_PAGE:
         return timezone.now()
+    if stream_is_live(sync):
+        # A stream brings replies, mentions and quotes as they come: polling is the safety
+        # net (likes, follows, what the stream missed), and resumes its pace when it stops.
+        return timezone.now() + max(poll_interval(channel), STREAMED_POLL)
     return timezone.now() + poll_interval(channel)
 
 

@@ -63,6 +63,13 @@ class ChannelSync(JobFields):
     cursor = models.CharField(max_length=500, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_count = models.PositiveIntegerField(default=0)
+    # The push channel (inbox/stream/): one `palabre stream` process holds it at a time, by a
+    # lease it renews while alive; `stream_live` while subscribed, when polling slows down to
+    # a safety net. The cursor is the network's (Bluesky's firehose sequence number).
+    stream_holder = models.CharField(max_length=100, blank=True)
+    stream_until = models.DateTimeField(null=True, blank=True)
+    stream_live = models.BooleanField(default=False)
+    stream_cursor = models.CharField(max_length=100, blank=True)
 
     def __str__(self) -> str:
         return f"inbox sync of channel {self.channel_id}"

@@ -21,6 +21,7 @@ from palabre.lib import outbound
 from palabre.networks.base import (
     AccountMetrics,
     AuthExpired,
+    Author,
     Capability,
     Connector,
     InteractionPage,
@@ -338,6 +339,15 @@ class BlueskyConnector(Connector):
                     quotes=post.quote_count or 0,
                 )
         return result
+
+    def authors(self, dids: list[str]) -> dict[str, Author]:
+        """Handles and names of accounts known by DID only (the event stream's authors)."""
+        found: dict[str, Author] = {}
+        for start in range(0, len(dids), 25):
+            answer = call(partial(self.client().get_profiles, dids[start : start + 25]))
+            for profile in answer.profiles:
+                found[profile.did] = Author(profile.did, profile.handle, profile.display_name or "")
+        return found
 
     def account_metrics(self) -> AccountMetrics:
         profile = call(lambda: self.client().get_profile(self.did))

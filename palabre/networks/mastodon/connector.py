@@ -233,6 +233,10 @@ class MastodonConnector(Connector):
             next_cursor=str(newest) if newest else cursor,
         )
 
+    def in_conversation(self, item: IncomingInteraction) -> IncomingInteraction:
+        """`item` with its conversation's root, as a poll gives it (the streaming API's)."""
+        return self._in_conversation(self.api(), item)
+
     def _in_conversation(self, api: Mastodon, item: IncomingInteraction) -> IncomingInteraction:
         """A private message answering another: its root is the conversation's first one."""
         if item.kind is not InteractionKind.MESSAGE or not item.in_reply_to:

@@ -17,7 +17,7 @@ from palabre.web.management.commands.demo import demo_logins
 
 
 class Command(PalabreCommand):
-    help = gettext_noop("Start the web server and one worker together; Ctrl-C stops both cleanly.")
+    help = gettext_noop("Start the web server, a worker and the stream; Ctrl-C stops them cleanly.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000", help=_("address and port to serve"))
@@ -39,8 +39,9 @@ class Command(PalabreCommand):
             "-",
         ]
         worker = [sys.executable, "-m", "palabre", "worker"]
+        stream = [sys.executable, "-m", "palabre", "stream"]  # replies as networks push them
         # Own sessions: Ctrl-C reaches this process only, which then stops each child in order.
-        children = [subprocess.Popen(cmd, start_new_session=True) for cmd in (web, worker)]
+        children = [subprocess.Popen(cmd, start_new_session=True) for cmd in (web, worker, stream)]
         logins = f"{demo_logins()}\n" if demo_exists() else ""
         running = _("Palabre is running: %(address)s") % {"address": f"http://{bind}/"}
         stops = _("Ctrl-C stops.")

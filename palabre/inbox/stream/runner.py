@@ -1,0 +1,191 @@
+"""The `palabre stream` loop.
+
+Every few seconds: renew our leases, take free ones, and arrange the subscriptions (one per
+source: a Bluesky relay carries every channel held there; a Mastodon stream is one account's).
+In between: store what the subscriptions delivered, save their cursors, note whether each
+is subscribed. Subscriptions run in their own threads and only read the network; every
+database write happens here, in this one thread, in the order things arrived: an item is
+stored before the cursor that passes it is saved, so a crash re-reads it (and ingestion keeps
+it once) rather than skips it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.db import IntegrityError, close_old_connections, connection
+from django.utils import timezone
+
+from palabre.channels.models import Channel
+from palabre.inbox.ingest import interactions_store
+from palabre.inbox.models import ChannelSync
+from palabre.inbox.moderation import texts_classify
+from palabre.inbox.stream.leases import (
+    stream_cursor_save,
+    stream_leases_claim,
+    stream_leases_release,
+    stream_leases_renew,
+    stream_live_set,
+)
+from palabre.networks.base import IncomingInteraction
+
+log = logging.getLogger("palabre.stream")
+
+# Connector → the module of its push channel (imported on first use: the SDKs stay out of
+# the web process and the command line).
+STREAMS = {
+    "bluesky": "palabre.networks.bluesky.stream",
+    "mastodon": "palabre.networks.mastodon.stream",
+}
+RENEW_EVERY = 5.0  # seconds; well within leases.LEASE
+MOST_CHANNELS = 1000  # per process
+# Read once at start: the second (the fast model is unsure of it) loads the second stage.
+WARM_UP = ["Bonjour, vous êtes ouverts ?", "Vous êtes vraiment nuls ou quoi ?"]
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class Source:
+    stream: Any
+    syncs: dict[int, int] = field(default_factory=dict)  # channel id → ChannelSync id
+
+
+class Runner:
+    def __init__(self, *, holder: str | None = None, limit: int = MOST_CHANNELS) -> None:
+        self.holder = holder or holder_id()
+        self.limit = limit
+        self.events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.sources: dict[str, Source] = {}
+        self.held: set[int] = set()
+        self._warm: set[int] = set()
+
+    def run(self, *, stop: threading.Event) -> None:
+        log.info("stream %s started", self.holder)
+        renew_at = 0.0
+        try:
+            while not stop.is_set():
+                if time.monotonic() >= renew_at:
+                    if not connection.in_atomic_block:
+                        close_old_connections()
+                    self.arrange()
+                    renew_at = time.monotonic() + RENEW_EVERY
+                self.drain(timeout=0.2)
+        finally:
+            self.shutdown()
+            connection.close()  # this thread's own (a test runs the loop in a thread)
+        log.info("stream %s stopped", self.holder)
+
+    def arrange(self) -> None:
+        """Renew, claim, and make the subscriptions match the channels held."""
+        stream_leases_renew(holder=self.holder, ids=self.held)
+        held = stream_leases_claim(holder=self.holder, connectors=STREAMS, limit=self.limit)
+        taken = set(held) - self.held
+        if taken:  # whatever came while no stream held them: polled now
+            ChannelSync.objects.filter(pk__in=taken).update(next_attempt_at=timezone.now())
+        self.held = set(held)
+        syncs = ChannelSync.objects.filter(pk__in=held).select_related(
+            "channel", "channel__workspace"
+        )
+        groups: dict[str, list[ChannelSync]] = defaultdict(list)
+        for sync in syncs:
+            module = import_module(STREAMS[sync.channel.connector])
+            groups[f"{sync.channel.connector} {module.source_for(sync.channel)}"].append(sync)
+        for key in set(self.sources) - set(groups):
+            self.sources.pop(key).stream.stop()
+        for key, group in groups.items():
+            self._subscribe(key, group)
+
+    def _subscribe(self, key: str, group: list[ChannelSync]) -> None:
+        channels = [s.channel for s in group]
+        for channel in channels:
+            self._warm_up(channel)
+        source = self.sources.get(key)
+        if source is None:
+            connector, address = key.split(" ", 1)
+            stream = import_module(STREAMS[connector]).Stream(
+                source=address,
+                cursor=_oldest([s.stream_cursor for s in group]),
+                deliver=lambda channel_id, items: self.events.put(("deliver", channel_id, items)),
+                advance=lambda cursor: self.events.put(("advance", key, cursor)),
+                live=lambda live: self.events.put(("live", key, live)),
+            )
+            source = self.sources[key] = Source(stream)
+            stream.watch(channels)
+            stream.start()
+        source.syncs = {s.channel_id: s.pk for s in group}
+        source.stream.watch(channels)
+
+    def _warm_up(self, channel: Channel) -> None:
+        """Load the workspace's classifier before the first reply comes: a second or more
+        the first time, which would otherwise be that reply's delay."""
+        if channel.workspace_id not in self._warm:
+            texts_classify(workspace=channel.workspace, texts=WARM_UP)
+            self._warm.add(channel.workspace_id)
+
+    def drain(self, *, timeout: float) -> None:
+        """Handle what the subscriptions sent, waiting up to `timeout` for the first."""
+        try:
+            event = self.events.get(timeout=timeout)
+        except queue.Empty:
+            return
+        while True:
+            self._handle(event)
+            try:
+                event = self.events.get_nowait()
+            except queue.Empty:
+                return
+
+    def _handle(self, event: tuple[Any, ...]) -> None:
+        kind = event[0]
+        if kind == "deliver":
+            _store(event[1], event[2])
+            return
+        source = self.sources.get(event[1])
+        if source is None:
+            return  # a subscription stopped since
+        ids = list(source.syncs.values())
+        if kind == "advance":
+            stream_cursor_save(holder=self.holder, ids=ids, cursor=event[2])
+        else:
+            stream_live_set(holder=self.holder, ids=ids, live=event[2])
+
+    def shutdown(self) -> None:
+        """Stop every subscription, store what they had delivered, give the leases back."""
+        for source in self.sources.values():
+            source.stream.stop()
+        self.drain(timeout=0)
+        self.sources.clear()
+        stream_leases_release(holder=self.holder, ids=self.held)
+        self.held = set()
+
+
+def _oldest(cursors: list[str]) -> str:
+    """Where a new subscription resumes: the furthest behind of its channels."""
+    numbers = [int(c) for c in cursors if c.isdigit()]
+    if numbers:
+        return str(min(numbers))
+    return next((c for c in cursors if c), "")
+
+
+def _store(channel_id: int, items: list[IncomingInteraction]) -> None:
+    channel = Channel.objects.select_related("workspace").filter(pk=channel_id).first()
+    if channel is None:
+        return  # removed meanwhile
+    try:
+        interactions_store(channel=channel, items=items)
+    except IntegrityError:
+        # The poller stored one of these between our read and our write: read again.
+        interactions_store(channel=channel, items=items)

@@ -1,0 +1,99 @@
+"""Which `palabre stream` process holds which channel: leases on ChannelSync."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from palabre.channels.models import Channel, ChannelStatus
+from palabre.inbox.ingest import channel_sync_ensure
+from palabre.inbox.models import ChannelSync
+from palabre.inbox.stream.leases import (
+    stream_cursor_save,
+    stream_is_live,
+    stream_leases_claim,
+    stream_leases_release,
+    stream_leases_renew,
+    stream_live_set,
+)
+
+STREAMED = ["bluesky", "mastodon"]
+
+
+def _channels(cast, count: int, connector: str = "bluesky") -> list[ChannelSync]:  # type: ignore[no-untyped-def]
+    return [
+        channel_sync_ensure(
+            Channel.objects.create(
+                workspace=cast.workspace, network="bluesky", connector=connector, name=f"c{i}"
+            )
+        )
+        for i in range(count)
+    ]
+
+
+def test_it_holds_each_channel_once_between_two_processes(cast) -> None:  # type: ignore[no-untyped-def]
+    syncs = _channels(cast, 3)
+    first = stream_leases_claim(holder="a", connectors=STREAMED, limit=2)
+    second = stream_leases_claim(holder="b", connectors=STREAMED, limit=10)
+    assert len(first) == 2 and len(second) == 1
+    assert set(first) | set(second) == {s.pk for s in syncs}
+    # Claiming again changes nothing: the leases are theirs.
+    assert stream_leases_claim(holder="b", connectors=STREAMED, limit=10) == second
+    assert stream_leases_claim(holder="a", connectors=STREAMED, limit=2) == first
+
+
+def test_it_leaves_channels_it_cannot_stream(cast) -> None:  # type: ignore[no-untyped-def]
+    _channels(cast, 1, connector="demo")
+    [paused] = _channels(cast, 1)
+    Channel.objects.filter(pk=paused.channel_id).update(status=ChannelStatus.NEEDS_RECONNECT)
+    assert stream_leases_claim(holder="a", connectors=STREAMED, limit=10) == []
+
+
+def test_an_expired_lease_is_taken_over(cast) -> None:  # type: ignore[no-untyped-def]
+    [sync] = _channels(cast, 1)
+    assert stream_leases_claim(holder="a", connectors=STREAMED, limit=10) == [sync.pk]
+    assert stream_leases_claim(holder="b", connectors=STREAMED, limit=10) == []
+    # "a" stalls past its lease: "b" takes the channel, and "a" learns it lost it.
+    ChannelSync.objects.filter(pk=sync.pk).update(
+        stream_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert stream_leases_claim(holder="b", connectors=STREAMED, limit=10) == [sync.pk]
+    assert stream_leases_renew(holder="a", ids=[sync.pk]) == set()
+    assert stream_leases_renew(holder="b", ids=[sync.pk]) == {sync.pk}
+
+
+def test_release_has_the_channel_polled_at_once(cast) -> None:  # type: ignore[no-untyped-def]
+    [sync] = _channels(cast, 1)
+    later = timezone.now() + timedelta(minutes=5)
+    ChannelSync.objects.filter(pk=sync.pk).update(next_attempt_at=later)
+    stream_leases_claim(holder="a", connectors=STREAMED, limit=10)
+    stream_live_set(holder="a", ids=[sync.pk], live=True)
+    stream_cursor_save(holder="a", ids=[sync.pk], cursor="42")
+    sync.refresh_from_db()
+    assert stream_is_live(sync) and sync.stream_cursor == "42"
+    stream_leases_release(holder="a", ids=[sync.pk])
+    sync.refresh_from_db()
+    assert not stream_is_live(sync) and sync.stream_holder == ""
+    assert sync.next_attempt_at is not None and sync.next_attempt_at <= timezone.now()
+    assert sync.stream_cursor == "42"  # the next holder resumes there
+
+
+def test_a_stream_going_down_has_the_channel_polled_at_once(cast) -> None:  # type: ignore[no-untyped-def]
+    [sync] = _channels(cast, 1)
+    stream_leases_claim(holder="a", connectors=STREAMED, limit=10)
+    stream_live_set(holder="a", ids=[sync.pk], live=True)
+    ChannelSync.objects.filter(pk=sync.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=5)
+    )
+    stream_live_set(holder="a", ids=[sync.pk], live=False)
+    sync.refresh_from_db()
+    assert not sync.stream_live and sync.next_attempt_at <= timezone.now()
+
+
+def test_only_the_holder_moves_the_cursor(cast) -> None:  # type: ignore[no-untyped-def]
+    [sync] = _channels(cast, 1)
+    stream_leases_claim(holder="a", connectors=STREAMED, limit=10)
+    stream_cursor_save(holder="b", ids=[sync.pk], cursor="99")
+    sync.refresh_from_db()
+    assert sync.stream_cursor == ""

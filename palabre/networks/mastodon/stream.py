@@ -1,0 +1,147 @@
+"""Mastodon's push channel: the streaming API's notifications for one account
+(`/api/v1/streaming/user/notification`, server-sent events), through Mastodon.py's
+`stream_user_notifications` on the connector's guarded session.
+
+Where the server offers it (its `/api/v1/streaming/health` answers OK: Mastodon,
+mastodon-mock); elsewhere (Takahē has no streaming API) nothing is subscribed and polling
+keeps its pace, the server asked again every STREAMLESS_RECHECK. The streaming API has no
+cursor: after a disconnection, the poll made at once (inbox/stream/leases.py) and polling's
+own cursor fill the gap. A notification is read by parse.py, as a polled one is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from palabre.networks.base import ConnectorError, IncomingInteraction
+from palabre.networks.mastodon import parse
+
+if TYPE_CHECKING:
+    from palabre.channels.models import Channel
+    from palabre.networks.mastodon.connector import MastodonConnector
+
+log = logging.getLogger("palabre.stream")
+
+STREAMLESS_RECHECK = 600.0  # seconds
+RECONNECT_WAIT = 5  # seconds, Mastodon.py's wait between reconnection attempts
+CHECK_EVERY = 1.0  # seconds: how often the subscription's state is looked at
+
+Deliver = Callable[[int, list[IncomingInteraction]], None]
+
+
+def source_for(channel: Channel) -> str:
+    """One subscription per account; new credentials make a new one."""
+    instance = str(channel.credentials.get("instance") or "")
+    made_from = hashlib.sha256(channel.credentials_encrypted.encode()).hexdigest()[:12]
+    return f"{instance}#{channel.pk}#{made_from}"
+
+
+def _listener_class() -> type[Any]:
+    from mastodon import StreamListener
+
+    class Listener(StreamListener):
+        def __init__(self, owner: MastodonStream) -> None:
+            self.owner = owner
+
+        def on_notification(self, notification: Any) -> None:
+            self.owner.received(notification)
+
+        def on_unknown_event(self, name: str, unknown_event: Any = None) -> None:
+            pass  # an event newer than Mastodon.py: not ours
+
+        def on_abort(self, err: Exception) -> None:
+            log.info("mastodon stream: %s", err)
+
+    return Listener
+
+
+class MastodonStream:
+    def __init__(
+        self,
+        *,
+        source: str,
+        cursor: str,
+        deliver: Deliver,
+        advance: Callable[[str], None],
+        live: Callable[[bool], None],
+    ) -> None:
+        self.source = source
+        self.deliver, self.advance, self.live = deliver, advance, live
+        self._channel: Channel | None = None
+        self._connector: MastodonConnector | None = None
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, channels: list[Channel]) -> None:
+        self._channel = channels[0] if channels else None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"stream {self.source}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def received(self, notification: Any) -> None:
+        item = parse.notification(notification)
+        if item is None or self._channel is None or self._connector is None:
+            return
+        try:
+            item = self._connector.in_conversation(item)
+        except ConnectorError:
+            pass  # a private message's thread unread: by its parent only, as a poll would
+        self.deliver(self._channel.pk, [item])
+
+    def _run(self) -> None:
+        try:
+            while not self._stopped.is_set():
+                handle = self._subscribe()
+                if handle is None:
+                    self._stopped.wait(STREAMLESS_RECHECK)
+                    continue
+                self._follow(handle)
+                handle.close()
+        finally:
+            self.live(False)
+            from django.db import connection
+
+            connection.close()  # a connector may read or save its channel from this thread
+
+    def _subscribe(self) -> Any:
+        if self._channel is None:
+            return None
+        self._connector = self._channel.get_connector()  # type: ignore[assignment]
+        assert self._connector is not None
+        try:
+            api = self._connector.api()
+            if not api.stream_healthy():
+                return None
+            return api.stream_user_notifications(
+                _listener_class()(self),
+                run_async=True,
+                reconnect_async=True,
+                reconnect_async_wait_sec=RECONNECT_WAIT,
+            )
+        except Exception as error:  # noqa: BLE001 (no streaming there, or not now)
+            log.info("mastodon stream %s unavailable: %s", self.source, error)
+            return None
+
+    def _follow(self, handle: Any) -> None:
+        """Report whether the subscription receives, until stopped or ended."""
+        receiving = None
+        while not self._stopped.is_set() and handle.is_alive():
+            now = bool(handle.is_receiving())
+            if now != receiving:
+                receiving = now
+                self.live(now)
+            self._stopped.wait(CHECK_EVERY)
+        self.live(False)
+
+
+Stream = MastodonStream

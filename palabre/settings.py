@@ -284,6 +284,11 @@ PALABRE_OUTBOUND_ALLOWED_HOSTS = envlist("PALABRE_OUTBOUND_ALLOWED_HOSTS")
 # Meta (Facebook Pages, Instagram): the instance's own Meta app, with Facebook Login for
 # Business and its login configuration (docs/networks/meta.md). The addresses are Meta's;
 # the tests point them at the Graph API double (tests/networks/meta/).
+# Where `palabre stream` reads Bluesky's repository event stream: a relay, which carries every
+# account's posts (a reply from another PDS is only there), or `pds` for each channel's own
+# PDS, enough when everyone who answers lives there (the local network).
+PALABRE_BLUESKY_RELAY = envstr("PALABRE_BLUESKY_RELAY", "https://bsky.network").rstrip("/")
+
 PALABRE_META_APP_ID = envstr("PALABRE_META_APP_ID", "")
 PALABRE_META_APP_SECRET = envstr("PALABRE_META_APP_SECRET", "")
 PALABRE_META_CONFIG_ID = envstr("PALABRE_META_CONFIG_ID", "")

@@ -23,8 +23,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
+
 from palabre.lib import outbound
-from palabre.lib.env import envstr
 from palabre.networks.base import Author, ConnectorError, IncomingInteraction
 from palabre.networks.bluesky.firehose import StreamRefused, frame_read
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("palabre.stream")
 
-RELAY = "https://bsky.network"
 CURSOR_EVERY = 1.0  # seconds: how often the position is handed back to be saved
 RESTART_DELAY = 2.0  # seconds after the server closed the stream, before subscribing again
 CONNECT_TIMEOUT = 10
@@ -44,9 +44,8 @@ Deliver = Callable[[int, list[IncomingInteraction]], None]
 
 
 def relay_for(service: str) -> str:
-    """Where a channel on `service` gets its stream from. (Read here rather than in
-    settings.py while the stream is new: PALABRE_BLUESKY_RELAY, `pds` for the channel's own.)"""
-    relay = envstr("PALABRE_BLUESKY_RELAY", RELAY).rstrip("/")
+    """Where a channel on `service` gets its stream from (settings.PALABRE_BLUESKY_RELAY)."""
+    relay = settings.PALABRE_BLUESKY_RELAY
     return service.rstrip("/") if relay == "pds" else relay
 
 

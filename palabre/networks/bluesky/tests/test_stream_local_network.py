@@ -32,8 +32,8 @@ POLL = next(job for job in JOBS if job.name == "inbox-poll")
 
 
 @pytest.fixture(autouse=True)
-def _subscribed_to_the_pds(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PALABRE_BLUESKY_RELAY", "pds")
+def _subscribed_to_the_pds(settings: Any) -> None:
+    settings.PALABRE_BLUESKY_RELAY = "pds"
 
 
 @pytest.fixture

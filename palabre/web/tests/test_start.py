@@ -1,8 +1,10 @@
-"""`palabre start` (what `make run` ends with): web server and worker up, Ctrl-C stops both."""
+"""`palabre start` (what `make run` ends with): web server, worker and stream up, Ctrl-C stops
+them all."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,7 +21,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_start_serves_pages_and_ctrl_c_stops_web_and_worker(tmp_path: Path) -> None:
+def test_start_serves_pages_and_ctrl_c_stops_web_worker_and_stream(tmp_path: Path) -> None:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -40,6 +42,7 @@ def test_start_serves_pages_and_ctrl_c_stops_web_and_worker(tmp_path: Path) -> N
     try:
         assert _wait_for(f"http://127.0.0.1:{port}/login/") == 200
         output.wait_for("started with steps")  # the worker is looping too
+        output.wait_for("stream ")  # and the stream process ("stream <holder> started")
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
         out = output.text()
@@ -49,6 +52,7 @@ def test_start_serves_pages_and_ctrl_c_stops_web_and_worker(tmp_path: Path) -> N
     assert proc.returncode == 0, out[-3000:]
     assert f"http://127.0.0.1:{port}/" in out and "Palabre stopped." in out
     assert "worker" in out and "stopped after" in out  # the worker said goodbye itself
+    assert re.search(r"stream \S+ stopped", out), out[-3000:]  # the stream gave its channels back
     leftovers = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True)
     assert leftovers.stdout.strip() == ""
 

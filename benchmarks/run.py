@@ -34,8 +34,8 @@ NETWORK_BENCHMARKS = [
     "bench_x.py",
     "bench_linkedin.py",
 ]
-# Served by gunicorn on loopback, on PostgreSQL when it answers.
-SERVER_BENCHMARKS = ["bench_shortlink.py", "bench_web_memory.py"]
+# Served by gunicorn on loopback, on PostgreSQL when it answers (bench_team_load.py: only then).
+SERVER_BENCHMARKS = ["bench_shortlink.py", "bench_web_memory.py", "bench_team_load.py"]
 # Pages through Django's test client on SQLite: the time is Palabre's, not the database's.
 PAGE_BENCHMARKS = ["bench_compose.py"]
 
@@ -236,6 +236,36 @@ DESCRIPTIONS = {
     "to a bare subscriber of the PDS's event stream (the benchmark's recorder): the floor no "
     "consumer can beat there, since the reference PDS reads its own event log with a backoff "
     "of up to 1 s while idle.",
+    "team_load_page_p95_ms": "95th percentile of a page's time (request sent to last byte) for "
+    "50 simulated team members (the demo's people, several sessions each) each opening the "
+    "inbox, calendar, composer or reports page their role may open every 2 s ± 0.5 s for 60 s, "
+    "one httpx.AsyncClient each, against gunicorn as `palabre start` runs it (2 workers × 4 "
+    "threads, persistent PostgreSQL connections) on the demo data, while 4 `palabre worker` "
+    "publish 500 approved posts falling due at the same second on the demo network's channels "
+    "of the demo workspace (not Instagram and Threads, which have daily quotas, nor X, polled "
+    "once a minute) and 1,000 replies to them arrive at a steady pace, all on the same 2 cores "
+    "(target: under 300 ms).",
+    "team_load_pages": "pages the 50 members opened in that window (at 2 s each, about 1,500 "
+    "when every page comes back at once).",
+    "team_load_errors": "pages answered other than 200, or not at all within 30 s (target: 0).",
+    "team_load_web_cpu_ms_per_page": "the web processes' CPU time during the window divided by "
+    "the pages opened: what one page costs the server under that load.",
+    "team_load_others_cpu_share": "the share of the machine's busy CPU time during the window "
+    "used by processes that are not the benchmark's (other work on a shared machine): a high "
+    "share means the other figures are a lower bound of what the machine can do. Its unit "
+    "gives the CPU seconds of each part: the web processes, the workers, PostgreSQL's server "
+    "processes for the database, the benchmark's own process, the whole machine.",
+    "team_load_db_connections": "the most connections to the database open at once during the "
+    "window (gunicorn keeps one per thread, each worker one, the benchmark's replies one).",
+    "team_load_worker_rss_mib": "peak resident memory (VmHWM) of the largest of the 4 workers "
+    "at the end (publishing, polling, both stages of the classifier loaded).",
+    "team_load_posts_published": "of the 500 posts, those published with their remote id "
+    "recorded, once the window closed and the workers caught up (at most 3 minutes).",
+    "team_load_replies_stored": "of the 1,000 replies, those in the inbox (one Interaction each).",
+    "team_load_lost": "posts not on the demo network with their id recorded, plus replies not "
+    "in the inbox (target: 0).",
+    "team_load_duplicated": "posts on the demo network more than once, plus replies stored more "
+    "than once (target: 0).",
     "firehose_events_per_s": "frames of the repository event stream read per second by the "
     "stream's decoder (networks/bluesky/firehose.py), one pinned core: every frame the local "
     "network's PDS sent during the benchmark (the replies, 150 unrelated posts and likes, "

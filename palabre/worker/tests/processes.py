@@ -1,16 +1,23 @@
-"""Running real `palabre worker` processes against the test database."""
+"""Running real `palabre worker` processes (and web servers) against the test database."""
 
 from __future__ import annotations
 
 import os
+import random
+import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
+from typing import IO
 
 from django.conf import settings
 from django.db import connection
 
 WORKER = [sys.executable, "-m", "palabre", "worker"]
+STREAM = [sys.executable, "-m", "palabre", "stream"]
+# The loopback ports servers started by tests and benchmarks take, clear of `make run`'s.
+PORTS = range(8600, 8700)
 
 
 def database_url() -> str:
@@ -44,3 +51,43 @@ def run_worker(
         text=True,
         timeout=timeout,
     )
+
+
+def free_port() -> int:
+    """A loopback port of PORTS nothing listens on."""
+    for port in random.sample(PORTS, len(PORTS)):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
+
+
+def web_server(
+    port: int,
+    *,
+    env: Mapping[str, str],
+    workers: int = 2,
+    threads: int = 4,
+    log: IO[str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving Palabre as `palabre start` runs it (2 workers × 4 threads unless
+    told), once it answers on `port`; its access log and errors go to `log`."""
+    command = [sys.executable, "-m", "gunicorn", "palabre.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--threads", str(threads)]
+    if log is not None:
+        command += ["--access-logfile", "-"]
+    out = log or subprocess.DEVNULL
+    server = subprocess.Popen(command, env=dict(env), stdout=out, stderr=out)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    server.wait()
+    raise RuntimeError(f"gunicorn did not start on port {port}")

@@ -19,10 +19,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import django
@@ -51,12 +49,6 @@ end
 GET_REDIRECTED = re.compile(r'"GET /l/\w+ HTTP/1\.1" 302 ')
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wrk(url: str, method: str, seconds: int, var_dir: Path) -> dict[str, float]:
     script = var_dir / f"shortlink-{method.lower()}.lua"
     script.write_text(SCRIPT % {"method": method, "agent": BROWSER})
@@ -67,22 +59,6 @@ def wrk(url: str, method: str, seconds: int, var_dir: Path) -> dict[str, float]:
     print(out, file=sys.stderr)
     figures: dict[str, float] = json.loads(out.strip().splitlines()[-1])
     return figures
-
-
-def serve(port: int, access_log: Path) -> subprocess.Popen[bytes]:
-    """gunicorn with `palabre start`'s arguments (its access log to a file, not stdout)."""
-    env = dict(os.environ, ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_CONN_MAX_AGE="60")
-    command = [sys.executable, "-m", "gunicorn", "palabre.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "2", "--threads", "4", "--access-logfile", str(access_log)]
-    server = subprocess.Popen(command, env=env)
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
 
 
 def main() -> None:
@@ -97,6 +73,7 @@ def main() -> None:
     from palabre.accounts.models import User, Workspace
     from palabre.strategy.links import link_create
     from palabre.strategy.models import Click
+    from palabre.worker.tests.processes import free_port, web_server
 
     call_command("migrate", verbosity=0)
     owner, _ = User.objects.get_or_create(email="links@bench.example")
@@ -109,7 +86,10 @@ def main() -> None:
     access_log.unlink(missing_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}/l/{link.code}"
-    server = serve(port, access_log)
+    # gunicorn as `palabre start` runs it, persistent connections as .env.example advises.
+    env = dict(os.environ, ALLOWED_HOSTS="127.0.0.1,localhost", DATABASE_CONN_MAX_AGE="60")
+    with access_log.open("w") as log:
+        server = web_server(port, env=env, log=log)
     try:
         # HEAD is answered, never counted: both workers booted and the code remembered.
         wrk(url, "HEAD", 3, var_dir)

@@ -13,8 +13,6 @@ import io
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,26 +21,6 @@ import django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.layout: the pages every layout test opens
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "gunicorn", "palabre.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "1", "--threads", "4"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
 
 
 def worker_of(master: int) -> int:
@@ -70,13 +48,14 @@ def main() -> None:
     from django.core.management import call_command
 
     from palabre.web.demo import DEMO_PASSWORD
+    from palabre.worker.tests.processes import free_port, web_server
     from tests.layout import DEMO_PEOPLE, PAGES, demo_ids
 
     call_command("migrate", verbosity=0)
     call_command("demo", "--if-missing", verbosity=0, stdout=io.StringIO())
     ids = demo_ids()
     port = free_port()
-    server = serve(port)
+    server = web_server(port, env=os.environ, workers=1)  # every request reaches it
     try:
         worker = worker_of(server.pid)
         base = f"http://127.0.0.1:{port}"

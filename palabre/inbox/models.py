@@ -86,6 +86,23 @@ class WorkspaceSweep(JobFields):
         return f"housekeeping of workspace {self.workspace_id}"
 
 
+class WorkspaceModel(models.Model):
+    """A workspace's retrained classifier (`palabre train-moderation --workspace`), kept in
+    the database so that every worker and stream process, on any machine, classifies the
+    workspace's comments with it. Each process unpacks it once into var/moderation/, a cache
+    named after its version (moderation.workspace_model_dir)."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="moderation_model"
+    )
+    version = models.CharField(max_length=200)
+    files = models.BinaryField()  # inbox/ml/bundle.py: the model's JSON and arrays, zipped
+    saved_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.version
+
+
 class Stage(models.TextChoices):
     """A contact's relationship with the workspace, highest first (docs/metrics.md)."""
 

@@ -14,6 +14,7 @@ person can: a deletion is for everyone and cannot be undone, so no machine ever 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,6 +38,7 @@ from palabre.inbox.models import (
     ModerationRule,
     NetworkStatus,
     RuleAction,
+    WorkspaceModel,
 )
 from palabre.networks.base import (
     AuthExpired,
@@ -58,30 +60,50 @@ HARASSMENT_WINDOW = timedelta(days=7)
 HARASSMENT_REPEATS = 2  # earlier abusive messages by the same person in the window
 
 
-def workspace_model_dir(workspace: Workspace) -> Path:
-    return Path(settings.VAR_DIR) / "moderation" / f"workspace-{workspace.pk}"
+def workspace_model_dir(workspace: Workspace) -> Path | None:
+    """Where this process reads the workspace's retrained model (None: it has none, the base
+    serves). The database holds the model (WorkspaceModel); var/moderation/ is this
+    machine's copy, unpacked once per version: another machine's retraining reaches it."""
+    from palabre.inbox.ml import bundle
+
+    stored = WorkspaceModel.objects.filter(workspace=workspace).values_list("version", flat=True)
+    version = stored.first()
+    if version is None:
+        return None
+    name = hashlib.sha256(version.encode()).hexdigest()[:16]
+    directory = Path(settings.VAR_DIR) / "moderation" / f"workspace-{workspace.pk}" / name
+    if not directory.exists():
+        row = WorkspaceModel.objects.filter(workspace=workspace, version=version).first()
+        if row is None:  # retrained again meanwhile: the next batch reads the newer one
+            return workspace_model_dir(workspace)
+        bundle.unpack(bytes(row.files), directory)
+    return directory
+
+
+def workspace_model_store(*, workspace: Workspace, directory: Path, version: str) -> None:
+    """Keep a retrained model (the files `train-moderation` wrote in `directory`) for every
+    process of every machine."""
+    from palabre.inbox.ml import bundle
+
+    WorkspaceModel.objects.update_or_create(
+        workspace=workspace, defaults={"version": version, "files": bundle.pack(directory)}
+    )
 
 
 def workspace_model(workspace: Workspace) -> AbuseModel:
     """The workspace's own model once `train-moderation --workspace` made one, else the base."""
     from palabre.inbox.ml.classifier import base_model, model_at
-    from palabre.inbox.ml.model import META
 
     directory = workspace_model_dir(workspace)
-    if (directory / META).exists():
-        return model_at(directory)
-    return base_model()
+    return model_at(directory) if directory else base_model()
 
 
 def workspace_meaning(workspace: Workspace) -> MeaningModel:
     """The second stage, moved by the workspace's decisions once it was retrained."""
-    from palabre.inbox.ml import meaning
     from palabre.inbox.ml.classifier import base_meaning, meaning_at
 
     directory = workspace_model_dir(workspace)
-    if (directory / meaning.META).exists():
-        return meaning_at(directory)
-    return base_meaning()
+    return meaning_at(directory) if directory else base_meaning()
 
 
 def workspace_usual_language(workspace: Workspace) -> str:

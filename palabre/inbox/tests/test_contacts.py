@@ -102,6 +102,10 @@ def test_a_workspace_model_learns_from_its_moderators(cast, target, settings, tm
     call_command("train-moderation", workspace="lumiere")
     assert (Path(workspace_model_dir(cast.workspace)) / "model.npz").exists()
     after = workspace_model(cast.workspace)
+    # Another machine (its own var/) finds the same model in the database.
+    settings.VAR_DIR = tmp_path / "another-machine"
+    assert workspace_model(cast.workspace).version == after.version
+    assert str(workspace_model_dir(cast.workspace)).startswith(str(tmp_path / "another-machine"))
     assert after.version.startswith("lumiere-") and after.version != before.version
     text = "bande de rapaces"
     assert after.scores([text])[0][0] > before.scores([text])[0][0]

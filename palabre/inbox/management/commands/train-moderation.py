@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from palabre.inbox.ml.meaning_training import (
 )
 from palabre.inbox.ml.model import BASE_DIR, AbuseModel
 from palabre.inbox.ml.training import adjust, train_base
-from palabre.inbox.moderation import workspace_labels, workspace_model_dir
+from palabre.inbox.moderation import workspace_labels, workspace_model_store
 from palabre.lib.command import PalabreCommand
 
 
@@ -145,16 +146,22 @@ class Command(PalabreCommand):
         langs = [detect(t) for t in texts]
         x = meaning.features(texts, langs)
         stage2 = adjust_meaning(base_meaning(), x, labels, version=f"{slug}-e5-{stamp}")
-        model.save(workspace_model_dir(workspace))
-        stage2.save(workspace_model_dir(workspace))
+        with tempfile.TemporaryDirectory() as written:
+            model.save(Path(written))
+            stage2.save(Path(written))
+            workspace_model_store(
+                workspace=workspace, directory=Path(written), version=model.version
+            )
         saved = ngettext(
-            "Saved %(version)s (%(count)s decision on top of %(base)s) to %(path)s",
-            "Saved %(version)s (%(count)s decisions on top of %(base)s) to %(path)s",
+            "Saved %(version)s (%(count)s decision on top of %(base)s) in the database: every "
+            "worker and stream process classifies %(workspace)s's comments with it from now on.",
+            "Saved %(version)s (%(count)s decisions on top of %(base)s) in the database: every "
+            "worker and stream process classifies %(workspace)s's comments with it from now on.",
             len(labels),
         ) % {
             "version": model.version,
             "count": len(labels),
             "base": base.version,
-            "path": workspace_model_dir(workspace),
+            "workspace": workspace.name,
         }
         self.stdout.write(self.style.SUCCESS(saved))

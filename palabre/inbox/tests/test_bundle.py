@@ -1,0 +1,45 @@
+"""A retrained model's files zipped for the database and unpacked on each machine."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from palabre.inbox.ml import bundle
+
+
+def test_a_model_directory_comes_back_file_for_file(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.json").write_text('{"version": "lumiere-1"}')
+    (model / "model.npz").write_bytes(b"\x00arrays")
+    (model / "notes.txt").write_text("not a model file")
+    copy = tmp_path / "machine-2" / "abc"
+    bundle.unpack(bundle.pack(model), copy)
+    assert sorted(p.name for p in copy.iterdir()) == ["model.json", "model.npz"]
+    assert (copy / "model.npz").read_bytes() == b"\x00arrays"
+    assert [p.name for p in copy.parent.iterdir()] == ["abc"]  # no work directory left
+
+
+def test_unpacking_writes_only_flat_model_files_inside_the_directory(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../escaped.json", "{}")
+        archive.writestr("/etc/evil.npz", "x")
+        archive.writestr("run.py", "print('no')")
+    target = tmp_path / "cache" / "v1"
+    bundle.unpack(buffer.getvalue(), target)
+    assert sorted(p.name for p in target.iterdir()) == ["escaped.json", "evil.npz"]
+    assert not (tmp_path / "escaped.json").exists()
+
+
+def test_a_directory_already_unpacked_is_left_as_it_is(tmp_path: Path) -> None:
+    target = tmp_path / "v1"
+    target.mkdir()
+    (target / "model.json").write_text("first")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "model.json").write_text("second")
+    bundle.unpack(bundle.pack(other), target)
+    assert (target / "model.json").read_text() == "first"

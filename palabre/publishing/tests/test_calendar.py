@@ -318,3 +318,24 @@ def test_a_drag_out_of_bounds_is_refused_with_a_message(editor: Client, cast, ch
     assert Post.objects.get(pk=post.pk).publish_at == when
     page = html.unescape(response.content.decode())
     assert "passée" in page or "prochaines années" in page
+
+
+def test_the_cadence_counts_each_post_once_per_channel_and_week_in_the_workspaces_time(
+    cast, channel
+) -> None:
+    other = channel_create_demo(workspace=cast.workspace, network="bluesky", name="Ciel")
+    paris = cast.workspace.tzinfo
+    monday = date(2026, 11, 23)
+    _scheduled(cast, channel, datetime(2026, 11, 23, 0, 30, tzinfo=paris))  # Monday, early
+    _scheduled(cast, channel, datetime(2026, 11, 29, 23, 30, tzinfo=paris))  # Sunday, late
+    _scheduled(cast, channel, datetime(2026, 11, 30, 0, 30, tzinfo=paris))  # next Monday
+    _scheduled(cast, channel, datetime(2026, 11, 22, 23, 30, tzinfo=paris))  # the Sunday before
+    draft = _scheduled(cast, channel, datetime(2026, 11, 25, 9, 0, tzinfo=paris))
+    Post.objects.filter(pk=draft.pk).update(status=PostStatus.DRAFT)
+    table = planning.cadence_table(cast.workspace, [monday, monday + timedelta(days=7)], paris)
+    cells = {row["channel"]: [cell["planned"] for cell in row["weeks"]] for row in table}
+    assert cells == {channel: [2, 1], other: [0, 0]}
+    [week] = [
+        row for row in planning.cadence(cast.workspace, monday, paris) if row["channel"] == channel
+    ]
+    assert week["planned"] == 2

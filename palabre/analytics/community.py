@@ -27,6 +27,7 @@ from palabre.accounts.models import Workspace
 from palabre.analytics.metrics import followers_by_channel, people_ranks_refresh
 from palabre.analytics.models import CommunityDay, CommunityRefresh
 from palabre.analytics.rollup import month_stats_refresh
+from palabre.analytics.talk import talk_hours_refresh
 from palabre.inbox.models import Category, Contact, Interaction, Stage
 from palabre.lib.months import month_before
 from palabre.networks.base import InteractionKind
@@ -117,7 +118,9 @@ def community_refresh(*, workspace: Workspace, now: datetime | None = None) -> C
         if new != tuple(old):
             changed.append((*new, pk))
     _contacts_update(changed)
-    return community_day_record(workspace=workspace, day=workspace.local_date(now))
+    day = community_day_record(workspace=workspace, day=workspace.local_date(now))
+    CommunityRefresh.objects.filter(workspace=workspace).update(stages_at=now)
+    return day
 
 
 def _contacts_update(rows: list[tuple[Any, ...]]) -> None:
@@ -140,25 +143,50 @@ def followers_total(workspace: Workspace, day: date) -> int:
 
 
 def funnel_counts(workspace: Workspace) -> dict[str, int]:
-    contacts = Contact.objects.filter(workspace=workspace)
-    by_stage = dict(
-        contacts.values_list("stage").annotate(n=Count("id")).order_by().values_list("stage", "n")
+    """Every stage, the customers and the drifting, in one pass over the contacts."""
+    members = (Stage.ADVOCATE, Stage.MEMBER)
+    counts = Contact.objects.filter(workspace=workspace).aggregate(
+        engaged=Count("pk", filter=Q(stage__in=(*members, Stage.ENGAGED))),
+        members=Count("pk", filter=Q(stage__in=members)),
+        advocates=Count("pk", filter=Q(stage=Stage.ADVOCATE)),
+        customers=Count("pk", filter=_tagged(TAG_CUSTOMER)),
+        drifting=Count("pk", filter=Q(drifting=True)),
     )
-    advocates = by_stage.get(Stage.ADVOCATE, 0)
-    members = advocates + by_stage.get(Stage.MEMBER, 0)
-    return {
-        "engaged": members + by_stage.get(Stage.ENGAGED, 0),
-        "members": members,
-        "advocates": advocates,
-        "customers": tagged(contacts, TAG_CUSTOMER).count(),
-        "drifting": contacts.filter(drifting=True).count(),
-    }
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def funnel_today(workspace: Workspace) -> dict[str, int]:
+    """funnel_counts, now. Only the hourly refresh writes stages: when it ran in the last
+    two hours, today's record holds its counts (a person erased or merged since leaves
+    them at the next refresh, as their stage does), and only the customers, whom a person
+    or a conversion tags at any time, are counted."""
+    refreshed = (
+        CommunityRefresh.objects.filter(workspace=workspace)
+        .values_list("stages_at", flat=True)
+        .first()
+    )
+    today = workspace.local_date()
+    fresh = refreshed is not None and refreshed >= timezone.now() - STAGES_FRESH
+    day = CommunityDay.objects.filter(workspace=workspace, day=today).first()
+    if not fresh or day is None or workspace.local_date(refreshed) != today:
+        return funnel_counts(workspace)
+    counts = {k: getattr(day, k) for k in ("engaged", "members", "advocates", "drifting")}
+    counts["customers"] = tagged(Contact.objects.filter(workspace=workspace), TAG_CUSTOMER).count()
+    return counts
+
+
+STAGES_FRESH = timedelta(hours=2)
 
 
 def tagged(contacts: QuerySet[Contact], tag: str) -> QuerySet[Contact]:
-    """Contacts whose tags list holds `tag`. The JSON text is searched for the quoted word:
-    one query on both databases (SQLite has no JSON containment)."""
-    return contacts.filter(tags__icontains=f'"{tag}"')
+    """Contacts whose tags list holds `tag`."""
+    return contacts.filter(_tagged(tag))
+
+
+def _tagged(tag: str) -> Q:
+    """The JSON text is searched for the quoted word: one query on both databases (SQLite
+    has no JSON containment); most people have no tag, and an empty list is not read."""
+    return ~Q(tags=[]) & Q(tags__icontains=f'"{tag}"')
 
 
 def community_day_record(*, workspace: Workspace, day: date) -> CommunityDay:
@@ -172,12 +200,14 @@ def community_day_record(*, workspace: Workspace, day: date) -> CommunityDay:
 
 
 def community_refresh_run(row: CommunityRefresh) -> datetime:
-    """The worker's step, hourly: stages, today's funnel, the people rankings, and this
-    month's and last month's totals (a late answer can still change last month)."""
+    """The worker's step, hourly: stages, today's funnel, the people rankings, this
+    month's and last month's totals (a late answer can still change last month), and the
+    dialogue's hourly totals."""
     now = timezone.now()
     community_refresh(workspace=row.workspace, now=now)
     people_ranks_refresh(workspace=row.workspace, now=now)
     today = row.workspace.local_date(now)
     month_stats_refresh(workspace=row.workspace, since=month_before(today))
+    talk_hours_refresh(workspace=row.workspace, now=now)
     CommunityRefresh.objects.filter(pk=row.pk).update(last_run_at=now)
     return now + timedelta(hours=1)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import Workspace
 from palabre.analytics.definitions import DEFINITIONS
 from palabre.analytics.forms import DEFAULT_DAYS, last_days
-from palabre.analytics.metrics import Response, Scope, response
+from palabre.analytics.metrics import Response, Scope, responses
 from palabre.analytics.models import CommunityDay, PostStat
 from palabre.lib.durations import duration_text
 from palabre.lib.percent import percent_text, share_text, signed_text
@@ -66,12 +66,11 @@ def key_figures(scope: Scope, before: Scope | None = None) -> list[Figure]:
     length = scope.end - scope.start
     before = before or Scope(scope.workspace, scope.start - length, scope.start, scope.channel_ids)
     steps = [before.start + (scope.end - before.start) * i / STEPS for i in range(STEPS + 1)]
-    # One reading of the answers per range, shared by the rate and the median.
-    answers = Answers(
-        now=response(scope),
-        then=response(before),
-        steps=[response(_step(scope, a, b)) for a, b in pairwise(steps)],
+    # One reading of the answers for every range, shared by the rate and the median.
+    now, then, *each_step = responses(
+        [scope, before, *(_step(scope, a, b) for a, b in pairwise(steps))], median_only=True
     )
+    answers = Answers(now=now, then=then, steps=each_step)
     return [
         _response_rate(answers),
         _median_response(answers),

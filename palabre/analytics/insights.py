@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
-from math import sqrt
-from statistics import fmean, stdev
+from math import isqrt, sqrt
+from statistics import fmean
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -89,8 +89,33 @@ def mean_interval(values: list[float], confidence: float = 0.95) -> tuple[float,
     mean = fmean(values)
     if len(values) < 2:
         return mean, mean, mean
-    half = t_quantile((1 + confidence) / 2, len(values) - 1) * stdev(values) / sqrt(len(values))
+    half = t_quantile((1 + confidence) / 2, len(values) - 1) * _stdev(values) / sqrt(len(values))
     return mean, mean - half, mean + half
+
+
+def _stdev(values: list[float]) -> float:
+    """statistics.stdev's result (the exact variance's square root, correctly rounded),
+    computed on integers: its fractions took most of the insights' time."""
+    ratios = [value.as_integer_ratio() for value in values]
+    scale = max(denominator for _n, denominator in ratios)  # a power of two
+    whole = [numerator * (scale // denominator) for numerator, denominator in ratios]
+    count = len(whole)
+    spread = count * sum(w * w for w in whole) - sum(whole) ** 2
+    return _sqrt_of_fraction(spread, count * (count - 1) * scale * scale)
+
+
+def _sqrt_of_fraction(n: int, m: int) -> float:
+    """The square root of n/m, correctly rounded, as statistics computes it: an integer
+    root with enough bits (2 × 53 + 3), rounded to odd, then one division."""
+    shift = (n.bit_length() - m.bit_length() - 109) // 2
+    if shift >= 0:
+        return (_root_to_odd(n, m << 2 * shift) << shift) / 1
+    return _root_to_odd(n << -2 * shift, m) / (1 << -shift)
+
+
+def _root_to_odd(n: int, m: int) -> int:
+    root = isqrt(n // m)
+    return root | (root * root * m != n)
 
 
 def _band(value: int, bands: list[tuple[int, int]]) -> tuple[int, int]:
@@ -110,6 +135,26 @@ def _label(dimension: str, row: dict[str, object]) -> str:
         span = f"{low}+" if high > 10**8 else f"{low}–{high - 1}"
         return str(_("%(span)s characters") % {"span": span})
     return str(dict(Category.choices).get(str(row["category"]), row["category"]))
+
+
+COLUMNS = {
+    "weekday": "weekday",
+    "hour": "hour",
+    "format": "media_format",
+    "length": "length",
+    "category": "category",
+}
+
+
+def _key(dimension: str, row: dict[str, object]) -> tuple[str, object]:
+    """What decides the post's group: its column and value, the band for hours and lengths."""
+    column = COLUMNS[dimension]
+    value = row[column]
+    if dimension == "hour":
+        value = _band(int(value), HOUR_BANDS)[0]  # type: ignore[call-overload]
+    elif dimension == "length":
+        value = _band(int(value), LENGTH_BANDS)[0]  # type: ignore[call-overload]
+    return column, value
 
 
 def channel_insights(scope: Scope) -> list[Insight]:
@@ -163,9 +208,13 @@ def _insight(
     rates: list[float],
     average: float | None,
 ) -> Insight:
-    grouped: dict[str, list[float]] = defaultdict(list)
+    by_key: dict[tuple[str, object], list[float]] = defaultdict(list)
     for post, rate in zip(posts, rates, strict=True):
-        grouped[_label(dimension, post)].append(rate)
+        by_key[_key(dimension, post)].append(rate)
+    # Labels are translated once a group, not once a post (thousands of posts).
+    grouped: dict[str, list[float]] = defaultdict(list)
+    for key, values in by_key.items():
+        grouped[_label(dimension, dict([key]))] += values
     groups = tuple(
         Group(label, len(values), *mean_interval(values))
         for label, values in sorted(grouped.items())

@@ -11,24 +11,25 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Aggregate, Count, F, Field, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from palabre.accounts.models import Workspace
+from palabre.analytics import talk
 from palabre.analytics.models import ChannelDay, MonthStat, PeopleRank, PostStat
 from palabre.channels.models import Channel
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
     WAITING,
-    Category,
     Contact,
     Identity,
     Interaction,
 )
-from palabre.lib.months import first_of_month, month_before
+from palabre.lib.months import first_of_month, month_after, month_before
 from palabre.lib.stats import percentiles
 from palabre.networks.base import InteractionKind
 from palabre.publishing.models import Category as PostCategory
 
-NOT_TO_ANSWER = (Category.ABUSE, Category.SPAM)
+NOT_TO_ANSWER = talk.NOT_TO_ANSWER
 SUPPORT_KINDS = (InteractionKind.LIKE, InteractionKind.REPOST, InteractionKind.QUOTE)
 
 
@@ -316,8 +317,16 @@ class Dialogue:
 
 
 def talk_figures(scope: Scope) -> tuple[Response, Dialogue]:
-    counts = _talk_counts(scope)
+    [counts] = _talk_counts([scope])
     return response(scope, counts), dialogue(scope, counts)
+
+
+def responses(scopes: list[Scope], *, median_only: bool = False) -> list[Response]:
+    """The response figures of several periods, read together (the key figures' steps,
+    which show the median only: their 90th percentiles are left out, None)."""
+    points = (50,) if median_only else (50, 90)
+    counted = _talk_counts(scopes, points=points)
+    return [response(s, c) for s, c in zip(scopes, counted, strict=True)]
 
 
 class Percentiles(Aggregate):
@@ -331,9 +340,35 @@ def _time_column(scope: Scope) -> str:
     return "response_business_seconds" if scope.workspace.business_hours else "response_seconds"
 
 
-def _talk_counts(scope: Scope) -> dict[str, Any]:
+def _talk_counts(
+    scopes: list[Scope], *, points: tuple[int, ...] = (50, 90)
+) -> list[dict[str, Any]]:
+    """Every figure of the dialogue, for each scope: from the hourly totals (talk.py) for
+    all channels, counted on the spot for some channels or when the totals are stale."""
+    workspace = scopes[0].workspace
+    found = None
+    if all(s.workspace == workspace and not s.channel_ids for s in scopes):
+        windows = [(s.start, s.end) for s in scopes]
+        found = talk.tallies(workspace, windows, business=workspace.business_hours)
+    if found is None:
+        return [_talk_counted(s) for s in scopes]
+    return [
+        {
+            "total": t.inbound,
+            "answered": t.answered,
+            "replies": t.replies,
+            "threads": len(t.threads),
+            "answered_threads": len(t.answered_threads),
+            "timed": t.timed,
+            "percentiles": t.percentiles(points),
+        }
+        for t in found
+    ]
+
+
+def _talk_counted(scope: Scope) -> dict[str, Any]:
     """Every figure of the dialogue in one pass over the reports index (the response
-    times too, on PostgreSQL; SQLite has no percentile function, see response())."""
+    times too, on PostgreSQL; SQLite has no percentile function: they are read)."""
     answered = Q(answered_at__isnull=False)
     column = _time_column(scope)
     timed = Q(**{f"{column}__isnull": False})
@@ -350,24 +385,21 @@ def _talk_counts(scope: Scope) -> dict[str, Any]:
     if connection.vendor == "postgresql":
         figures["percentiles"] = Percentiles(column, filter=timed)
     found = inbound(scope).aggregate(**figures)
-    percentiles = found.pop("percentiles", None)
+    found_percentiles = found.pop("percentiles", None)
     counts: dict[str, Any] = {key: int(value or 0) for key, value in found.items()}
-    counts["percentiles"] = percentiles
+    if connection.vendor != "postgresql":
+        rows = inbound(scope).filter(timed).values_list(column, flat=True)
+        times = [float(t) for t in rows.iterator()]
+        found_percentiles = percentiles(times, [50, 90]) if times else None
+    counts["percentiles"] = found_percentiles
     return counts
 
 
 def response(scope: Scope, counts: dict[str, Any] | None = None) -> Response:
-    counts = counts or _talk_counts(scope)
-    median = p90 = None
-    if connection.vendor == "postgresql":
-        if counts["percentiles"]:
-            median, p90 = (float(v) for v in counts["percentiles"])
-    else:
-        column = _time_column(scope)
-        answered = inbound(scope).filter(**{f"{column}__isnull": False})
-        times = [float(t) for t in answered.values_list(column, flat=True).iterator()]
-        if times:
-            median, p90 = percentiles(times, [50, 90])
+    counts = counts or _talk_counts([scope])[0]
+    found = [float(v) for v in counts["percentiles"] or []]  # the median, the 90th if asked
+    median = found[0] if found else None
+    p90 = found[1] if len(found) > 1 else None
     return Response(
         rate=Ratio(counts["answered"], counts["total"]),
         median_seconds=median,
@@ -378,7 +410,7 @@ def response(scope: Scope, counts: dict[str, Any] | None = None) -> Response:
 
 
 def dialogue(scope: Scope, counts: dict[str, Any] | None = None) -> Dialogue:
-    counts = counts or _talk_counts(scope)
+    counts = counts or _talk_counts([scope])[0]
     waiting = Interaction.objects.filter(scope.on_channels(), WAITING, workspace=scope.workspace)
     return Dialogue(
         threads=Ratio(counts["answered_threads"], counts["threads"]),
@@ -484,44 +516,82 @@ def top_supporters(scope: Scope, *, limit: int = 10) -> list[PersonRow]:
 RANKED_DAYS = (30, 90, 365)
 RANKED_LIMIT = 100
 RANK_FRESH = timedelta(hours=2)
+PEOPLE_KINDS = {"contributors": tuple(CONVERSATION_KINDS), "supporters": SUPPORT_KINDS}
 
 
 def _ranked(scope: Scope, kind: str, limit: int) -> list[PersonRow]:
-    """The hourly ranking, when it answers this scope (all channels, the last 30 or 90
-    days or 12 months) and is fresh; [] otherwise, and the caller counts."""
-    if scope.channel_ids or scope.rolling_days not in RANKED_DAYS or limit > RANKED_LIMIT:
+    """The hourly ranking, when it answers this scope (all channels; the last 30 or 90
+    days or 12 months, or this calendar month or the one before) and is fresh; []
+    otherwise, and the caller counts."""
+    if scope.channel_ids or limit > RANKED_LIMIT:
         return []
-    rows = PeopleRank.objects.filter(
-        workspace=scope.workspace,
-        days=scope.rolling_days,
-        kind=kind,
-        computed_at__gte=scope.end - RANK_FRESH,
-    ).order_by("rank")[:limit]
-    found = rows.values_list("contact_id", "contact__name", "count", "contact__stage")
+    rows = PeopleRank.objects.filter(workspace=scope.workspace, kind=kind)
+    if scope.rolling_days in RANKED_DAYS:
+        rows = rows.filter(days=scope.rolling_days, computed_at__gte=scope.end - RANK_FRESH)
+    elif (month := _calendar_month(scope)) is not None:
+        rows = rows.filter(days=0, month=month, computed_at__gte=timezone.now() - RANK_FRESH)
+    else:
+        return []
+    found = rows.order_by("rank")[:limit].values_list(
+        "contact_id", "contact__name", "count", "contact__stage"
+    )
     return [PersonRow(*row) for row in found]
 
 
+def _calendar_month(scope: Scope) -> date | None:
+    """The month the scope is, if it is exactly one calendar month (workspace time)."""
+    first = scope.workspace.local_date(scope.start)
+    if first.day != 1 or _month_start(scope.workspace, first) != scope.start:
+        return None
+    return first if _month_start(scope.workspace, month_after(first)) == scope.end else None
+
+
+def _month_start(workspace: Workspace, month: date) -> datetime:
+    return datetime.combine(month, datetime.min.time(), tzinfo=workspace.tzinfo)
+
+
 def people_ranks_refresh(*, workspace: Workspace, now: datetime) -> int:
-    """The hourly rankings for the standard periods; returns the rows written."""
-    fresh = []
-    for days in RANKED_DAYS:
-        scope = Scope(workspace, now - timedelta(days=days), now)
-        for kind, kinds in (
-            ("contributors", tuple(CONVERSATION_KINDS)),
-            ("supporters", SUPPORT_KINDS),
-        ):
-            fresh += [
-                PeopleRank(
-                    workspace=workspace,
-                    days=days,
-                    kind=kind,
-                    rank=rank,
-                    contact_id=person.contact_id,
-                    count=person.count,
-                    computed_at=now,
-                )
-                for rank, person in enumerate(_people(scope, kinds, RANKED_LIMIT), start=1)
-            ]
+    """The hourly rankings for the standard periods (the rolling ones, this calendar month
+    and the one before, where late messages still arrive); returns the rows written."""
+    this_month = workspace.local_date(now).replace(day=1)
+    scopes: list[tuple[int, date | None, Scope]] = [
+        (days, None, Scope(workspace, now - timedelta(days=days), now)) for days in RANKED_DAYS
+    ]
+    for month in (month_before(this_month), this_month):
+        start, end = _month_start(workspace, month), _month_start(workspace, month_after(month))
+        scopes.append((0, month, Scope(workspace, start, end)))
+    fresh = [
+        PeopleRank(
+            workspace=workspace,
+            days=days,
+            month=month,
+            kind=kind,
+            rank=rank,
+            contact_id=person.contact_id,
+            count=person.count,
+            computed_at=now,
+        )
+        for days, month, scope in scopes
+        for kind, kinds in PEOPLE_KINDS.items()
+        for rank, person in enumerate(_people(scope, kinds, RANKED_LIMIT), start=1)
+    ]
+    drifting = Contact.objects.filter(workspace=workspace, drifting=True).order_by(
+        "-interactions_12m", "name"
+    )
+    fresh += [
+        PeopleRank(
+            workspace=workspace,
+            days=365,
+            kind="drifting",
+            rank=rank,
+            contact_id=contact_id,
+            count=count,
+            computed_at=now,
+        )
+        for rank, (contact_id, count) in enumerate(
+            drifting.values_list("pk", "interactions_12m")[:RANKED_LIMIT], start=1
+        )
+    ]
     with transaction.atomic():
         PeopleRank.objects.filter(workspace=workspace).delete()
         PeopleRank.objects.bulk_create(fresh)
@@ -529,10 +599,17 @@ def people_ranks_refresh(*, workspace: Workspace, now: datetime) -> int:
 
 
 def drifting(workspace: Workspace, *, limit: int = 10) -> QuerySet[Contact]:
-    """Regulars gone quiet for 45 days or more, most active first (community.py)."""
-    return Contact.objects.filter(workspace=workspace, drifting=True).order_by(
-        "-interactions_12m", "name"
-    )[:limit]
+    """Regulars gone quiet for 45 days or more, most active first (community.py). Only
+    the hourly refresh changes who drifts and how much they did: its ranking (when fresh)
+    names the candidates, and they are sorted again, to read a few rows, not every person."""
+    regulars = Contact.objects.filter(workspace=workspace, drifting=True)
+    if limit <= RANKED_LIMIT:
+        ranked = PeopleRank.objects.filter(
+            workspace=workspace, kind="drifting", computed_at__gte=timezone.now() - RANK_FRESH
+        )
+        if ranked.exists():
+            regulars = regulars.filter(pk__in=ranked.values("contact_id"))
+    return regulars.order_by("-interactions_12m", "name")[:limit]
 
 
 # --- Trends --------------------------------------------------------------------------------
@@ -597,24 +674,21 @@ def monthly_trend(scope: Scope, *, months: int = 12) -> list[MonthRow]:
 
 
 def followers_by_month(scope: Scope, months: list[date]) -> dict[date, int]:
-    """Total followers at each month's last recorded day (per channel, then summed)."""
+    """Total followers at each month's last recorded day (per channel, then summed). The
+    year's few thousand daily rows are read in order and the last of each month kept:
+    grouping them by month in SQL, then fetching the rows found, took longer."""
     days = ChannelDay.objects.filter(
         scope.on_channels(),
         channel__workspace=scope.workspace,
         day__gte=months[0],
         day__lte=scope.end_day,
     )
-    last_days = (
-        days.annotate(month=TruncMonth("day"))
-        .values("channel_id", "month")
-        .annotate(last=Max("day"))
-        .order_by()
-    )
-    keys = Q(pk__in=[])
-    for row in last_days:
-        keys |= Q(channel_id=row["channel_id"], day=row["last"])
+    last: dict[tuple[int, date], int] = {}
+    for channel_id, day, followers in days.order_by("day").values_list(
+        "channel_id", "day", "followers"
+    ):
+        last[(channel_id, day.replace(day=1))] = followers
     totals: dict[date, int] = {}
-    for day, followers in ChannelDay.objects.filter(keys).values_list("day", "followers"):
-        month = day.replace(day=1)
+    for (_channel, month), followers in last.items():
         totals[month] = totals.get(month, 0) + followers
     return totals

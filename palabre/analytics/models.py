@@ -98,6 +98,11 @@ class CommunityRefresh(JobFields):
 
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
     last_run_at = models.DateTimeField(null=True, blank=True)
+    # When every contact's stage was last written, and that day's funnel recorded.
+    stages_at = models.DateTimeField(null=True, blank=True)
+    # TalkHour rows hold every hour before this one (talk.py); None: not counted yet, or
+    # to count again (business hours changed).
+    talk_until = models.DateTimeField(null=True, blank=True)
 
 
 class CommunityDay(models.Model):
@@ -152,11 +157,13 @@ class MonthStat(models.Model):
 
 class PeopleRank(models.Model):
     """Who talked with us and who supported us most over the last 30 or 90 days or 12
-    months, ranked hourly: counting a busy workspace's likes takes longer than a page may."""
+    months, or this calendar month and the one before, and the regulars drifting away,
+    ranked hourly: counting a busy workspace's likes takes longer than a page may."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    days = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=12)  # "contributors" or "supporters"
+    days = models.PositiveSmallIntegerField()  # 0 for a calendar month
+    month = models.DateField(null=True, blank=True)  # its first day, when days is 0
+    kind = models.CharField(max_length=12)  # "contributors", "supporters" or "drifting"
     rank = models.PositiveSmallIntegerField()
     contact = models.ForeignKey("inbox.Contact", on_delete=models.CASCADE, related_name="+")
     count = models.PositiveIntegerField()
@@ -167,3 +174,34 @@ class PeopleRank(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.days} d #{self.rank}"
+
+
+class TalkHour(models.Model):
+    """The inbound messages (metrics.inbound) of one hour, all channels together: their
+    counts, the first responses' times and the threads, so that a period's dialogue figures
+    read a few hundred rows rather than hundreds of thousands of interactions. talk.py keeps
+    them, hourly; the sums are the signature it compares to find the hours that changed."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()  # its start, on the hour in UTC
+    inbound = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    id_sum = models.BigIntegerField(default=0)
+    target_sum = models.BigIntegerField(default=0)
+    seconds_sum = models.BigIntegerField(default=0)
+    business_sum = models.BigIntegerField(default=0)
+    # Sorted arrays (talk.pack): response_seconds and response_business_seconds, and the
+    # ids of the posts commented on, and of those where a comment was answered.
+    times = models.BinaryField(default=b"")
+    business_times = models.BinaryField(default=b"")
+    threads = models.BinaryField(default=b"")
+    answered_threads = models.BinaryField(default=b"")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "hour"], name="one_talk_row_per_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id} {self.hour:%Y-%m-%d %H}h: {self.answered}/{self.inbound}"

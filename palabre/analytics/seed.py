@@ -41,6 +41,7 @@ from palabre.analytics.metrics import people_ranks_refresh
 from palabre.analytics.models import ChannelDay, CommunityDay, PostStat
 from palabre.analytics.rollup import month_stats_refresh
 from palabre.analytics.seed_texts import PostText, PostTexts
+from palabre.analytics.talk import talk_hours_refresh
 from palabre.channels.models import Channel
 from palabre.inbox.models import (
     Contact,
@@ -188,6 +189,7 @@ def history_seed(
     progress("monthly totals and community stages")
     counts["community_days"] = funnel.write(workspace, channels)
     month_stats_refresh(workspace=workspace, since=start.astimezone(workspace.tzinfo).date())
+    talk_hours_refresh(workspace=workspace, now=now)
     community_refresh(workspace=workspace, now=now)
     people_ranks_refresh(workspace=workspace, now=now)
     return counts

@@ -9,6 +9,7 @@ from django.db import transaction
 from palabre.accounts.models import User, Workspace
 from palabre.analytics.models import MonthlyReport
 from palabre.analytics.report import first_report_time
+from palabre.analytics.talk import talk_hours_forget
 from palabre.inbox.models import Interaction
 from palabre.inbox.services import response_times
 
@@ -37,6 +38,7 @@ def report_settings_update(
         report.recipients.set(recipients)
     if before != (business_start, business_end, business_days):
         response_times_recount(workspace=workspace)
+        talk_hours_forget(workspace=workspace)  # its business times are the old ones
     return workspace
 
 

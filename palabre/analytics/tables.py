@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from palabre.analytics import metrics
-from palabre.analytics.community import followers_total, funnel_counts
+from palabre.analytics.community import followers_total, funnel_today
 from palabre.analytics.definitions import label
 from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
@@ -344,7 +344,7 @@ def funnel_table(scope: Scope) -> Table:
         counts = {k: getattr(day, k) for k in ("engaged", "members", "advocates", "customers")}
         counts["drifting"], followers, on = day.drifting, day.followers, day.day
     else:
-        counts = funnel_counts(scope.workspace)
+        counts = funnel_today(scope.workspace)
         on = min(scope.end_day, today)
         followers = followers_total(scope.workspace, on)
     title = _("Community funnel on %(day)s") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")}

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import requests
 
+from palabre.worker.tests.processes import process_stop
+
 PORTS = range(8400, 8500)  # this suite's own range: other suites' servers use others
 START_TIMEOUT = 30
 
@@ -35,13 +37,7 @@ class MotoServer:
         requests.post(f"{self.endpoint}/moto-api/reset", timeout=10).raise_for_status()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        process_stop(self.process)
 
 
 def start(folder: Path) -> MotoServer:

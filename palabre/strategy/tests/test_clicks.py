@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,25 +19,9 @@ from django.utils import timezone
 
 from palabre.strategy import clicks
 from palabre.strategy.links import link_create
-from palabre.strategy.models import Click, ShortLink
+from palabre.strategy.models import Click
+from palabre.strategy.tests.conftest import BROWSER
 from palabre.worker.tests.processes import worker_env
-
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0"
-
-
-@pytest.fixture
-def link(cast) -> ShortLink:
-    return link_create(workspace=cast.workspace, actor=cast.erin, destination="https://a.example/")
-
-
-@pytest.fixture
-def batching(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Clicks kept as a web server keeps them, the background writer asleep unless the test
-    wakes it (FLUSH_SECONDS)."""
-    monkeypatch.setattr(clicks, "_batching", True)
-    monkeypatch.setattr(clicks, "FLUSH_SECONDS", 3600)
-    yield
-    clicks.clicks_stop()
 
 
 @pytest.mark.django_db

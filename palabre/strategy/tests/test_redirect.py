@@ -3,7 +3,6 @@ session, CSRF and auth middleware, with the security headers every page has."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -12,24 +11,9 @@ from django.test import Client
 from palabre.strategy import clicks, links
 from palabre.strategy.links import link_create
 from palabre.strategy.models import Click, ShortLink
+from palabre.strategy.tests.conftest import BROWSER
 
 pytestmark = pytest.mark.django_db
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0"
-
-
-@pytest.fixture
-def link(cast) -> ShortLink:
-    return link_create(workspace=cast.workspace, actor=cast.erin, destination="https://a.example/")
-
-
-@pytest.fixture
-def batching(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Clicks kept as a web server keeps them, the background writer asleep: the test says
-    when they are written."""
-    monkeypatch.setattr(clicks, "_batching", True)
-    monkeypatch.setattr(clicks, "FLUSH_SECONDS", 3600)
-    yield
-    clicks.clicks_stop()
 
 
 def test_a_known_code_is_answered_from_memory_without_a_query(

@@ -91,3 +91,14 @@ def web_server(
     server.kill()
     server.wait()
     raise RuntimeError(f"gunicorn did not start on port {port}")
+
+
+def process_stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL after 10 s: a server a test started is gone once this returns."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -18,6 +18,7 @@ from typing import Any
 
 import requests
 
+from palabre.worker.tests.processes import process_stop
 from tests.networks.mastodon.tls import ServerCertificate
 
 START_TIMEOUT = 30
@@ -56,13 +57,7 @@ class MockServer:
         return answer.json()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        process_stop(self.process)
 
 
 def _free_port() -> int:

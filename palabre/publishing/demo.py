@@ -136,9 +136,12 @@ def _plan(workspace: Workspace, author: User, launch: Post, photos: list[MediaIt
         networks=["instagram", "facebook"],
     )
     brioche.variants.get(network="instagram").media.set([photos[0]])
-    Post.objects.filter(pk=brioche.pk).update(
-        publish_at=local_moment(saturday - timedelta(days=1), time(8, 0), tz)
-    )
+    # The Friday before that Saturday, unless its 08:00 has passed (the demo made on a
+    # Friday morning or later): then the next one, so the approver can still approve it.
+    friday = local_moment(saturday - timedelta(days=1), time(8, 0), tz)
+    if friday <= timezone.now():
+        friday = local_moment(saturday + timedelta(days=6), time(8, 0), tz)
+    Post.objects.filter(pk=brioche.pk).update(publish_at=friday)
     workspace.approval_required = True
     workspace.save(update_fields=["approval_required"])
     post_submit(post=Post.objects.get(pk=brioche.pk), actor=author)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -13,7 +13,7 @@ from palabre.accounts.models import Membership, Role, Workspace
 from palabre.channels.models import Channel
 from palabre.networks.demo.models import DemoActivity
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import Notice
+from palabre.publishing.models import Notice, Post, PostStatus
 from palabre.web import demo
 
 
@@ -223,3 +223,15 @@ def test_the_demo_workspace_has_a_logo_for_its_reports() -> None:
     call_command("demo", stdout=StringIO())
     workspace = Workspace.objects.get(slug=demo.DEMO_SLUG)
     assert bytes(workspace.logo_png).startswith(b"\x89PNG")
+
+
+@pytest.mark.django_db
+def test_the_post_awaiting_approval_is_still_to_come_when_the_demo_is_made_on_a_friday_evening(
+    monkeypatch,
+) -> None:
+    friday_evening = datetime(2026, 12, 4, 19, 0, tzinfo=UTC)  # 20:00 in Paris
+    monkeypatch.setattr(timezone, "now", lambda: friday_evening)
+    call_command("demo", stdout=StringIO())
+    waiting = Post.objects.get(workspace__slug=demo.DEMO_SLUG, status=PostStatus.IN_REVIEW)
+    assert waiting.publish_at is not None and waiting.publish_at > friday_evening
+    assert waiting.publish_at.astimezone(waiting.workspace.tzinfo).weekday() == 4  # a Friday

@@ -61,9 +61,10 @@ MIDDLEWARE = [
     # /l/<code> answered here, with the headers above, without the session, CSRF, auth… below.
     "palabre.strategy.redirect.ShortLinkMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: compressed once, ahead of time
-    # Pages go out compressed (6–66 KB uncompressed). Django's middleware pads each response
-    # with random bytes against BREACH; it compresses what every middleware below wrote.
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages go out compressed (6–66 KB uncompressed), files as they are (web/compression.py).
+    # Django's middleware pads each response with random bytes against BREACH; it
+    # compresses what every middleware below wrote.
+    "palabre.web.compression.PageCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

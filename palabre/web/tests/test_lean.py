@@ -45,3 +45,22 @@ def test_pages_go_out_compressed_to_browsers_that_ask(client, cast) -> None:
     assert "Accept-Encoding" in packed["Vary"]
     assert len(packed.content) < len(plain.content) / 2
     assert gzip.decompress(packed.content).startswith(b"<!doctype html>")
+
+
+def test_files_go_out_as_they_are_with_their_length(client, cast) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from palabre.publishing.models import MediaItem
+    from palabre.publishing.tests import media_samples
+
+    client.force_login(cast.alice)
+    data = media_samples.image(fmt="PNG")
+    client.post(f"/w/{cast.workspace.slug}/media/", {"file": SimpleUploadedFile("Miche.png", data)})
+    item = MediaItem.objects.get(workspace=cast.workspace)
+    response = client.get(
+        f"/w/{cast.workspace.slug}/media/{item.pk}/file/", headers={"accept-encoding": "gzip"}
+    )
+    assert response.status_code == 200 and response.streaming
+    assert "Content-Encoding" not in response
+    assert response["Content-Length"] == str(len(data))
+    assert b"".join(response.streaming_content) == data

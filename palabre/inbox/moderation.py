@@ -93,17 +93,22 @@ def workspace_model_store(*, workspace: Workspace, directory: Path, version: str
 def workspace_model(workspace: Workspace) -> AbuseModel:
     """The workspace's own model once `train-moderation --workspace` made one, else the base."""
     from palabre.inbox.ml.classifier import base_model, model_at
+    from palabre.inbox.ml.model import META
 
     directory = workspace_model_dir(workspace)
-    return model_at(directory) if directory else base_model()
+    return model_at(directory) if directory and (directory / META).exists() else base_model()
 
 
 def workspace_meaning(workspace: Workspace) -> MeaningModel:
     """The second stage, moved by the workspace's decisions once it was retrained."""
+    from palabre.inbox.ml import meaning
     from palabre.inbox.ml.classifier import base_meaning, meaning_at
 
+    # A model retrained before the second stage existed has no meaning.json: the base's.
     directory = workspace_model_dir(workspace)
-    return meaning_at(directory) if directory else base_meaning()
+    if directory and (directory / meaning.META).exists():
+        return meaning_at(directory)
+    return base_meaning()
 
 
 def workspace_usual_language(workspace: Workspace) -> str:

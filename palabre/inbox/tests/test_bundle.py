@@ -6,6 +6,8 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from palabre.inbox.ml import bundle
 
 
@@ -43,3 +45,22 @@ def test_a_directory_already_unpacked_is_left_as_it_is(tmp_path: Path) -> None:
     (other / "model.json").write_text("second")
     bundle.unpack(bundle.pack(other), target)
     assert (target / "model.json").read_text() == "first"
+
+
+@pytest.mark.django_db
+def test_a_model_retrained_before_the_second_stage_keeps_the_base_second_stage(
+    cast, settings, tmp_path: Path
+) -> None:
+    from palabre.inbox.ml.classifier import base_meaning, base_model
+    from palabre.inbox.moderation import (
+        workspace_meaning,
+        workspace_model,
+        workspace_model_store,
+    )
+
+    settings.VAR_DIR = tmp_path
+    old = tmp_path / "old"
+    base_model().save(old)  # model.json and model.npz, no meaning.json
+    workspace_model_store(workspace=cast.workspace, directory=old, version="old-1")
+    assert workspace_model(cast.workspace).version == base_model().version
+    assert workspace_meaning(cast.workspace) is base_meaning()

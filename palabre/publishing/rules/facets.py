@@ -36,11 +36,12 @@ _LINK = regex.compile(
 )
 _TAG = regex.compile(
     f"(?:^|[{JS_SPACE}])[#＃](?P<tag>(?!{EMOJI_VARIATION})"  # noqa: RUF001 (the full-width sign is one)
-    f"[^{JS_SPACE}{INVISIBLE}]*[^0-9{JS_SPACE}\\p{{P}}{INVISIBLE}]+[^{JS_SPACE}{INVISIBLE}]*)?")
+    f"[^{JS_SPACE}{INVISIBLE}]*[^0-9{JS_SPACE}\\p{{P}}{INVISIBLE}]+[^{JS_SPACE}{INVISIBLE}]*)?"
+)
 _CASHTAG = regex.compile(
     f"{_BEFORE}\\$(?P<ticker>[A-Za-z][A-Za-z0-9]{{0,4}})(?=[{JS_SPACE}]|$|[.,;:!?)\"'\u2019])"
 )
-_TRAILING_PUNCTUATION = regex.compile(r"\p{P}+$")
+_PUNCTUATION = regex.compile(r"\p{P}")
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def _links(text: str) -> list[Facet]:
     found = []
     for match in _LINK.finditer(text):
         uri, start, end = match["uri"], match.start("uri"), match.end("uri")
-        if not uri.startswith("http"):  # sic: "HTTPS://…" and "httpbin.org" as the client reads them
+        if not uri.startswith(
+            "http"
+        ):  # sic: "HTTPS://…" and "httpbin.org" as the client reads them
             if not match["domain"] or not _known_domain(match["domain"]):
                 continue
             uri = "https://" + uri
@@ -107,11 +110,20 @@ def _links(text: str) -> list[Facet]:
 def _tags(text: str) -> list[Facet]:
     found = []
     for match in _TAG.finditer(text):
-        tag = _TRAILING_PUNCTUATION.sub("", match["tag"] or "")
+        tag = _without_trailing_punctuation(match["tag"] or "")
         if tag and graphemes(tag) <= MAX_TAG_GRAPHEMES:
             start = match.start("tag") - 1  # the "#"
             found.append(Facet("tag", start, start + 1 + len(tag), tag))
     return found
+
+
+def _without_trailing_punctuation(tag: str) -> str:
+    """The tag without the punctuation that ends it (the client's /\\p{P}+$/), read from the
+    end: the pattern, tried from each position, took seconds on a long hostile tag."""
+    end = len(tag)
+    while end and _PUNCTUATION.fullmatch(tag[end - 1]):
+        end -= 1
+    return tag[:end]
 
 
 def _cashtags(text: str) -> list[Facet]:

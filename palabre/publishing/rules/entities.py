@@ -51,7 +51,6 @@ _HASHTAG = regex.compile(
 _END_HASHTAG = regex.compile(r"(?:[#＃]|://)")
 
 
-
 @cache
 def _cashtag() -> regex.Pattern[str]:
     from twitter_text.regexp.punct import punct

@@ -63,6 +63,9 @@ class Source:
     syncs: dict[int, int] = field(default_factory=dict)  # channel id → ChannelSync id
 
 
+RETRY_AFTER = 5.0  # seconds after a failed step
+
+
 class Runner:
     def __init__(self, *, holder: str | None = None, limit: int = MOST_CHANNELS) -> None:
         self.holder = holder or holder_id()
@@ -77,12 +80,20 @@ class Runner:
         renew_at = 0.0
         try:
             while not stop.is_set():
-                if time.monotonic() >= renew_at:
-                    if not connection.in_atomic_block:
-                        close_old_connections()
-                    self.arrange()
-                    renew_at = time.monotonic() + RENEW_EVERY
-                self.drain(timeout=0.2)
+                try:
+                    if time.monotonic() >= renew_at:
+                        if not connection.in_atomic_block:
+                            close_old_connections()
+                        self.arrange()
+                        renew_at = time.monotonic() + RENEW_EVERY
+                    self.drain(timeout=0.2)
+                except Exception:
+                    # Whatever one channel, one event or a passing database error raises,
+                    # the process stays up (under `palabre start`, its exit would stop the
+                    # web server and the worker too): polling covers what is lost meanwhile.
+                    log.exception("stream %s: step failed; again in %s s", self.holder, RETRY_AFTER)
+                    renew_at = 0.0
+                    stop.wait(RETRY_AFTER)
         finally:
             self.shutdown()
             connection.close()  # this thread's own (a test runs the loop in a thread)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from django.utils import timezone
@@ -97,3 +98,23 @@ def test_only_the_holder_moves_the_cursor(cast) -> None:  # type: ignore[no-unty
     stream_cursor_save(holder="b", ids=[sync.pk], cursor="99")
     sync.refresh_from_db()
     assert sync.stream_cursor == ""
+
+
+def test_a_failing_step_is_logged_and_the_process_goes_on(cast, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from palabre.inbox.stream import runner as runner_module
+    from palabre.inbox.stream.runner import Runner
+
+    stop = threading.Event()
+    steps: list[str] = []
+
+    def arrange(self: Runner) -> None:
+        steps.append("arrange")
+        if len(steps) == 1:
+            raise RuntimeError("a credential that does not decrypt")
+        stop.set()  # the second attempt worked: the test ends the loop
+
+    monkeypatch.setattr(Runner, "arrange", arrange)
+    monkeypatch.setattr(runner_module, "RETRY_AFTER", 0.01)
+    Runner(holder="test-holder").run(stop=stop)
+    assert steps == ["arrange", "arrange"]
+    assert "step failed" in caplog.text and "does not decrypt" in caplog.text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +26,7 @@ from palabre.inbox.stream.runner import Runner
 from palabre.networks.base import InteractionKind, OutgoingPost
 from palabre.networks.bluesky import connector as bluesky
 from palabre.worker.loop import run_round
+from tests.networks.harness import eventually
 
 pytestmark = [pytest.mark.network]
 POLL = next(job for job in JOBS if job.name == "inbox-poll")
@@ -42,15 +43,6 @@ def channel(transactional_db: None, bluesky_channel: Channel) -> Channel:
     return bluesky_channel
 
 
-def _until(check: Callable[[], Any], timeout: float, step: float = 0.02) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(step)
-
-
 def _sync(channel: Channel) -> ChannelSync:
     return ChannelSync.objects.get(channel=channel)
 
@@ -62,8 +54,7 @@ def streaming(channel: Channel, holder: str) -> Iterator[Runner]:
     thread = threading.Thread(target=runner.run, kwargs={"stop": stop})
     thread.start()
     try:
-        live = _until(lambda: _sync(channel).stream_live, timeout=60, step=0.1)
-        assert live, "the stream did not subscribe"
+        eventually(lambda: _sync(channel).stream_live, timeout=60, every=0.1)  # subscribed
         yield runner
     finally:
         stop.set()
@@ -119,7 +110,7 @@ def test_replies_mentions_and_quotes_reach_the_inbox_within_a_second(
         for kind, send in sends.items():
             uri = send()
             accepted = time.monotonic()
-            assert _until(lambda uri=uri: _classified(channel, uri), timeout=5), kind
+            eventually(lambda uri=uri: _classified(channel, uri), timeout=5, every=0.02)
             delays[kind], uris[kind] = time.monotonic() - accepted, uri
     for kind, uri in uris.items():
         row = Interaction.objects.select_related("identity").get(channel=channel, remote_id=uri)
@@ -135,15 +126,14 @@ def test_it_resumes_from_its_cursor_after_a_disconnection(
     ref = _published(channel, bluesky_peer)
     with streaming(channel, "first"):
         before = _reply(bluesky_peer, ref, "Avant la coupure")
-        assert _until(lambda: _classified(channel, before), timeout=5)
+        eventually(lambda: _classified(channel, before), timeout=5, every=0.02)
     cursor = _sync(channel).stream_cursor
     assert cursor.isdigit()
     missed = [_reply(bluesky_peer, ref, f"Pendant la coupure {i}") for i in range(3)]
     with streaming(channel, "second"):
         # Not polled: only the stream read again from the cursor can bring these.
-        assert _until(lambda: all(_classified(channel, uri) for uri in missed), timeout=10), (
-            "replies sent while the stream was down were not caught"
-        )
+        # the replies sent while the stream was down
+        eventually(lambda: all(_classified(channel, uri) for uri in missed), timeout=10, every=0.02)
     stored = Interaction.objects.filter(channel=channel, remote_id__in=[before, *missed])
     assert stored.count() == 4
     assert int(_sync(channel).stream_cursor) > int(cursor)
@@ -155,7 +145,7 @@ def test_polling_fills_the_gap_when_the_stream_stops_mid_run(
     ref = _published(channel, bluesky_peer)
     with streaming(channel, "stream"):
         streamed = [_reply(bluesky_peer, ref, f"En direct {i}") for i in range(3)]
-        assert _until(lambda: all(_classified(channel, u) for u in streamed), timeout=5)
+        eventually(lambda: all(_classified(channel, u) for u in streamed), timeout=5, every=0.02)
     # Stopped: its channel is due for a poll now, which the worker takes.
     assert _sync(channel).next_attempt_at <= datetime.now(UTC)
     polled = [_reply(bluesky_peer, ref, f"Après l'arrêt {i}") for i in range(3)]
@@ -165,7 +155,7 @@ def test_polling_fills_the_gap_when_the_stream_stops_mid_run(
         run_round([POLL], stop=stop, ident="test-worker", batch=5)
         return all(_classified(channel, u) for u in polled)
 
-    assert _until(worker_found_all, timeout=30, step=0.5), "polling did not fill the gap"
+    eventually(worker_found_all, timeout=30, every=0.5)  # polling filled the gap
     ours = Interaction.objects.filter(channel=channel, remote_id__in=streamed + polled)
     assert ours.count() == 6  # each once: the stream's were not stored again by the poll
     assert _sync(channel).last_error == ""
@@ -184,5 +174,5 @@ def test_a_lease_left_by_a_dead_process_is_taken_over(
     with streaming(channel, "heir"):
         assert _sync(channel).stream_holder == "heir"
         uri = _reply(bluesky_peer, ref, "Quelqu'un ?")
-        assert _until(lambda: _classified(channel, uri), timeout=5)
+        eventually(lambda: _classified(channel, uri), timeout=5, every=0.02)
     assert dead.held and leases.stream_leases_renew(holder="dead", ids=dead.held) == set()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from palabre.inbox.models import ChannelSync, Interaction
 from palabre.inbox.stream.leases import stream_is_live
 from palabre.inbox.stream.runner import Runner
 from palabre.networks.base import InteractionKind
-from tests.networks.harness import NetworkServer
+from tests.networks.harness import NetworkServer, eventually
 from tests.networks.mastodon import mock_server, servers, tls
 
 pytestmark = [pytest.mark.network]
@@ -46,15 +46,6 @@ def streaming_server(
     mock.stop()
 
 
-def _until(check: Callable[[], Any], timeout: float, step: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(step)
-
-
 def _run(runner: Runner, stop: threading.Event) -> threading.Thread:
     thread = threading.Thread(target=runner.run, kwargs={"stop": stop})
     thread.start()
@@ -70,7 +61,9 @@ def test_replies_and_mentions_come_by_the_streaming_api(
     stop = threading.Event()
     thread = _run(Runner(holder="mastodon-test"), stop)
     try:
-        assert _until(lambda: ChannelSync.objects.get(channel=channel).stream_live, timeout=60)
+        eventually(
+            lambda: ChannelSync.objects.get(channel=channel).stream_live, timeout=60, every=0.05
+        )
         sends = {
             InteractionKind.MENTION: lambda: peer.mention("Vous livrez le dimanche ?"),
             InteractionKind.MESSAGE: lambda: peer.message("Une question privée"),
@@ -78,15 +71,15 @@ def test_replies_and_mentions_come_by_the_streaming_api(
         for kind, send in sends.items():
             remote_id = send()
             accepted = time.monotonic()
-            found = _until(
+            found = eventually(
                 lambda r=remote_id: (
                     Interaction.objects.filter(channel=channel, remote_id=r)
                     .exclude(model_version="")
                     .first()
                 ),
                 timeout=5,
+                every=0.05,
             )
-            assert found is not None, kind
             assert found.kind == kind.value
             assert time.monotonic() - accepted < 1.0
     finally:
@@ -104,7 +97,9 @@ def test_without_a_streaming_api_polling_keeps_its_pace(
     runner = Runner(holder="mastodon-test")
     thread = _run(runner, stop)
     try:
-        assert _until(lambda: ChannelSync.objects.get(channel=channel).stream_holder, timeout=30)
+        eventually(
+            lambda: ChannelSync.objects.get(channel=channel).stream_holder, timeout=30, every=0.05
+        )
         time.sleep(3)  # it asked the server, which has no streaming
         assert not stream_is_live(ChannelSync.objects.get(channel=channel))
     finally:

@@ -9,6 +9,8 @@ instance's language.
 
 from __future__ import annotations
 
+import signal
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -29,3 +31,12 @@ class PalabreCommand(BaseCommand):
     def execute(self, *args: Any, **options: Any) -> str | None:
         with translation.override(cli_language()):
             return super().execute(*args, **options)
+
+
+def stop_on_signals() -> threading.Event:
+    """An event that SIGTERM (a service manager, `palabre start`) or SIGINT (Ctrl-C) sets: a
+    long-running command finishes what it holds, then stops."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    return stop

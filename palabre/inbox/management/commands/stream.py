@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from palabre.lib.command import PalabreCommand
+from palabre.lib.command import PalabreCommand, stop_on_signals
 
 
 class Command(PalabreCommand):
@@ -22,14 +19,8 @@ class Command(PalabreCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from palabre.inbox.stream.runner import Runner
 
-        stop = threading.Event()
-
-        def on_signal(signum: int, frame: FrameType | None) -> None:
-            # Store what was received, save the cursors, give the channels back, exit.
-            stop.set()
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
+        # What was received is stored, the cursors saved, the channels given back.
+        stop = stop_on_signals()
         # What ingestion writes (the moderation log) is in the instance's language.
         with translation.override(settings.LANGUAGE_CODE):
             Runner().run(stop=stop)

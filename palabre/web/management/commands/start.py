@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-import time
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from palabre.lib.command import PalabreCommand
+from palabre.lib.command import PalabreCommand, stop_on_signals
 from palabre.web.demo import demo_exists
 from palabre.web.management.commands.demo import demo_logins
 
@@ -46,16 +43,9 @@ class Command(PalabreCommand):
         running = _("Palabre is running: %(address)s") % {"address": f"http://{bind}/"}
         stops = _("Ctrl-C stops.")
         self.stdout.write(f"\n{running}\n{logins}{stops}\n")
-        stopping = False
-
-        def stop(signum: int, frame: FrameType | None) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.2)
+        stop = stop_on_signals()
+        while not stop.wait(0.2) and all(child.poll() is None for child in children):
+            pass
         for child in children:
             if child.poll() is None:
                 child.terminate()

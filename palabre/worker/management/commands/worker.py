@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from palabre.lib.command import PalabreCommand
+from palabre.lib.command import PalabreCommand, stop_on_signals
 from palabre.worker import loop
 
 
@@ -26,14 +23,7 @@ class Command(PalabreCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stop = threading.Event()
-
-        def on_signal(signum: int, frame: FrameType | None) -> None:
-            # Finish the row in hand, give back the rest, then exit.
-            stop.set()
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
+        stop = stop_on_signals()  # the row in hand is finished, the rest given back
         # What the jobs write (notices, the moderation log) is in the instance's language.
         with translation.override(settings.LANGUAGE_CODE):
             stats = loop.run(stop=stop, until_idle=options["until_idle"])

@@ -135,12 +135,6 @@ def posts_between(
     return posts.distinct().order_by("publish_at").prefetch_related("variants")
 
 
-def cadence(workspace: Workspace, week_start: date, tz: ZoneInfo) -> list[dict[str, object]]:
-    """Posts planned this week per channel, against each channel's goal."""
-    rows = cadence_table(workspace, [week_start], tz)
-    return [{"channel": row["channel"], **row["weeks"][0]} for row in rows]  # type: ignore[index]
-
-
 def cadence_table(
     workspace: Workspace, mondays: list[date], tz: ZoneInfo
 ) -> list[dict[str, object]]:

@@ -98,7 +98,7 @@ def main() -> None:
     print(f"{POSTS} posts approved in {time.monotonic() - started:.0f} s", file=sys.stderr)
     connection.close()
 
-    from palabre.worker.tests.processes import free_port, web_server
+    from palabre.worker.tests.processes import children, free_port, peak_rss_mib, web_server
 
     env = dict(os.environ, DATABASE_CONN_MAX_AGE="60")
     port = free_port()
@@ -109,10 +109,10 @@ def main() -> None:
         for _ in range(4)
     ]
     try:
-        parts = {"web": _children(server.pid), "workers": [w.pid for w in workers]}
+        parts = {"web": children(server.pid), "workers": [w.pid for w in workers]}
         run = asyncio.run(_load(f"http://127.0.0.1:{port}", posts, marker, parts))
         drained = _drain(marker, run.replies)
-        run.worker_mib = max(_peak_mib(w.pid) for w in workers)
+        run.worker_mib = max(peak_rss_mib(w.pid) for w in workers)
     finally:
         for process in [*workers, server]:
             process.send_signal(signal.SIGTERM)
@@ -299,11 +299,6 @@ def _connections(end: float, run: Run) -> None:
         connection.close()
 
 
-def _children(pid: int) -> list[int]:
-    """gunicorn's workers: the master's child processes."""
-    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
 def _backends() -> list[int]:
     """The PostgreSQL server processes serving this database (on this machine)."""
     from django.db import connection
@@ -348,12 +343,6 @@ def _cpu_used(
         part: sum(t - before[part].get(pid, 0.0) for pid, t in pids.items())
         for part, pids in after.items()
     }
-
-
-def _peak_mib(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
-    return int(line.split()[1]) / 1024
 
 
 def _reply(post: Any, n: int, comments: list[str]) -> Any:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
 
 import django
+
+from palabre.worker.tests.processes import children, free_port, peak_rss_mib, web_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.layout: the pages every layout test opens
@@ -26,18 +27,10 @@ sys.path.insert(0, str(ROOT))  # tests.layout: the pages every layout test opens
 def worker_of(master: int) -> int:
     """gunicorn's one worker: the master's child process."""
     for _ in range(100):
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        if children:
-            return int(children[0])
+        if found := children(master):
+            return found[0]
         time.sleep(0.1)
     raise RuntimeError("gunicorn has no worker")
-
-
-def peak_mib(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    assert found, status
-    return int(found.group(1)) / 1024
 
 
 def main() -> None:
@@ -48,7 +41,6 @@ def main() -> None:
     from django.core.management import call_command
 
     from palabre.web.demo import DEMO_PASSWORD
-    from palabre.worker.tests.processes import free_port, web_server
     from tests.layout import DEMO_PEOPLE, PAGES, demo_ids
 
     call_command("migrate", verbosity=0)
@@ -73,7 +65,7 @@ def main() -> None:
                     sent += int(page.headers.get("Content-Length") or len(page.content))
                     written += len(page.content)
         figures = [
-            ("web_worker_rss_mib", round(peak_mib(worker), 1), "MiB (peak, one worker)"),
+            ("web_worker_rss_mib", round(peak_rss_mib(worker), 1), "MiB (peak, one worker)"),
             ("web_pages_sent_share", round(100 * sent / written, 1), "% of the bytes written"),
         ]
     finally:

@@ -29,6 +29,9 @@ log = logging.getLogger("palabre.stream")
 STREAMLESS_RECHECK = 600.0  # seconds
 RECONNECT_WAIT = 5  # seconds, Mastodon.py's wait between reconnection attempts
 CHECK_EVERY = 1.0  # seconds: how often the subscription's state is looked at
+# Mastodon.py keeps an event's bytes until the blank line that ends it: an instance that
+# never sends one would fill the memory. A notification with its post is a few KB.
+MAX_EVENT_BYTES = 1 << 20
 
 Deliver = Callable[[int, list[IncomingInteraction]], None]
 
@@ -56,7 +59,34 @@ def _listener_class() -> type[Any]:
         def on_abort(self, err: Exception) -> None:
             log.info("mastodon stream: %s", err)
 
+        def handle_stream(self, response: Any) -> None:
+            super().handle_stream(_Bounded(response, self))
+
     return Listener
+
+
+class _Bounded:
+    """The streaming response as Mastodon.py reads it, ended (the connection dropped, made
+    again after RECONNECT_WAIT) at an event longer than MAX_EVENT_BYTES."""
+
+    def __init__(self, response: Any, listener: Any) -> None:
+        self.response, self.listener = response, listener
+
+    def iter_content(self, chunk_size: int = 1) -> Any:
+        from mastodon.errors import MastodonMalformedEventError
+
+        since, tail = 0, b""  # bytes since the last blank line; the last byte read
+        for chunk in self.response.iter_content(chunk_size=chunk_size):
+            read = tail + chunk
+            end = read.rfind(b"\n\n")
+            since = len(read) - end - 2 if end >= 0 else since + len(chunk)
+            if since > MAX_EVENT_BYTES:
+                self.response.close()
+                error = MastodonMalformedEventError(f"an event over {MAX_EVENT_BYTES} bytes")
+                self.listener.on_abort(error)
+                raise error
+            tail = read[-1:]
+            yield chunk
 
 
 class MastodonStream:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,8 @@ from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR, month_after, month_before
 from palabre.publishing import csvio, limits, planning, workflow
 from palabre.publishing.models import Category, Post, PostStatus
+
+MONTH_DAY_SHOWN = 8  # posts listed in a day of the month view; the rest in its week
 
 
 def _day(value: str | None, today: date) -> date:
@@ -64,17 +67,23 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
     for post in planning.posts_between(workspace, start, end, filters):
         assert post.publish_at is not None
         by_day.setdefault(post.publish_at.astimezone(tz).date(), []).append(post)
+    # A month's day shows its first posts and how many more, linked to its week: a campaign
+    # of 500 posts in one day made an unreadable cell and the slowest page under load.
+    shown = MONTH_DAY_SHOWN if view == "month" else None
+    days = {d: planning.DayPosts(posts, shown) for d, posts in by_day.items()}
+    prefetch_related_objects([p for d in days.values() for p in d.posts], "variants")
+    empty = planning.DayPosts([], shown)
     week_of = day - timedelta(days=day.weekday())
     context = {
         "membership": membership,
         "view": view,
         "day": day,
         "today": today,
-        "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
+        "weeks": [[(d, days.get(d, empty)) for d in week] for week in weeks],
         # The phone's agenda: the days of the period that have posts, in order.
         "agenda": [
-            (d, by_day[d])
-            for d in sorted(by_day)
+            (d, days[d])
+            for d in sorted(days)
             if view == "week" or (d.year, d.month) == (day.year, day.month)
         ],
         "previous": previous,

@@ -132,7 +132,16 @@ def posts_between(
         posts = posts.filter(category=filters.category)
     if filters.status:
         posts = posts.filter(status=filters.status)
-    return posts.distinct().order_by("publish_at").prefetch_related("variants")
+    return posts.distinct().order_by("publish_at")
+
+
+class DayPosts:
+    """A calendar day's posts as listed: the first `shown` (every one when None), and how
+    many more the day holds."""
+
+    def __init__(self, posts: list[Post], shown: int | None) -> None:
+        self.posts = posts if shown is None else posts[:shown]
+        self.more = len(posts) - len(self.posts)
 
 
 def cadence_table(

@@ -288,6 +288,10 @@ PALABRE_OUTBOUND_ALLOWED_HOSTS = envlist("PALABRE_OUTBOUND_ALLOWED_HOSTS")
 # Where `palabre stream` reads Bluesky's repository event stream: a relay, which carries every
 # account's posts (a reply from another PDS is only there), or `pds` for each channel's own
 # PDS, enough when everyone who answers lives there (the local network).
+# `palabre worker` lowers its own CPU priority by this much (Unix niceness, 0 to 19; 0
+# leaves it as it is): on a machine the web processes share with workers, a member waiting
+# for a page goes before a background job, which can wait a second (docs/scaling.md).
+PALABRE_WORKER_NICE = min(max(envint("PALABRE_WORKER_NICE", 10), 0), 19)
 PALABRE_BLUESKY_RELAY = envstr("PALABRE_BLUESKY_RELAY", "https://bsky.network").rstrip("/")
 
 PALABRE_META_APP_ID = envstr("PALABRE_META_APP_ID", "")

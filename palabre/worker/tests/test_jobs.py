@@ -152,3 +152,20 @@ def test_an_idle_worker_sleeps_only_until_the_next_due_row(channel, settings) ->
     assert 1.5 < loop._idle_wait([job]) <= 2
     _posts(channel, 1, due_in=timedelta(seconds=-1))
     assert loop._idle_wait([job]) == 0
+
+
+@pytest.mark.django_db
+def test_the_worker_command_lowers_its_cpu_priority_so_pages_go_first(
+    settings, monkeypatch
+) -> None:
+    """`palabre worker` yields the CPU to the web processes on a shared machine by the
+    niceness PALABRE_WORKER_NICE sets (0 leaves it as it is)."""
+    from django.core.management import call_command
+
+    asked: list[int] = []
+    monkeypatch.setattr("os.nice", asked.append)  # the test process keeps its priority
+    settings.PALABRE_WORKER_NICE = 7
+    call_command("worker", until_idle=True)
+    settings.PALABRE_WORKER_NICE = 0
+    call_command("worker", until_idle=True)
+    assert asked == [7, 0]

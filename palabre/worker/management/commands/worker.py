@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ class Command(PalabreCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = stop_on_signals()  # the row in hand is finished, the rest given back
+        os.nice(settings.PALABRE_WORKER_NICE)  # people's pages first (settings.py)
         # What the jobs write (notices, the moderation log) is in the instance's language.
         with translation.override(settings.LANGUAGE_CODE):
             stats = loop.run(stop=stop, until_idle=options["until_idle"])

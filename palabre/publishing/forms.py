@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from palabre.channels.models import Channel
@@ -148,15 +149,33 @@ class VariantForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, channels: QuerySet[Channel], media: QuerySet[MediaItem], **kwargs: Any
+        self,
+        *args: Any,
+        channels: QuerySet[Channel],
+        media: QuerySet[MediaItem],
+        shown: tuple[list[Channel], list[MediaItem]] | None = None,
+        **kwargs: Any,
     ) -> None:
+        """`channels` and `media` check what is picked; `shown`, the same rows read once
+        for every variant of the page (read here when not given)."""
         super().__init__(*args, **kwargs)
-        field_channels = self.fields["channels"]
-        field_media = self.fields["media_items"]
-        assert isinstance(field_channels, forms.ModelMultipleChoiceField)
-        assert isinstance(field_media, forms.ModelMultipleChoiceField)
-        field_channels.queryset = channels
-        field_media.queryset = media
+        channel_rows, media_rows = shown or (list(channels), list(media))
+        for name, query, rows in (
+            ("channels", channels, channel_rows),
+            ("media_items", media, media_rows),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = query
+            # Django's choices read the query again at every rendering: seven variants'
+            # channels and media were a third of the composer's time.
+            field.widget.choices = [
+                (
+                    ModelChoiceIteratorValue(field.prepare_value(row), row),
+                    field.label_from_instance(row),
+                )
+                for row in rows
+            ]
 
     def clean_thread(self) -> list[str]:
         blocks = re.split(r"(?m)^\s*---\s*$", str(self.cleaned_data.get("thread") or ""))

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -116,15 +117,18 @@ def _new_composer_forms(
     initial = {"networks": connected or list(NETWORKS), "version": 0}
     idea_form = IdeaForm(data, initial=initial, prefix="post")
     media = scoped(MediaItem.objects.all(), workspace)
+    every_channel, media_rows = _offered(workspace, media)
     forms = {}
     for network in sorted(NETWORKS):
         channels = scoped(Channel.objects.all(), workspace).filter(network=network)
+        rows = [c for c in every_channel if c.network == network]
         forms[network] = VariantForm(
             data,
-            initial={"channels": [c.pk for c in channels]},
+            initial={"channels": [c.pk for c in rows]},
             prefix=network,
             channels=channels,
             media=media,
+            shown=(rows, media_rows),
         )
         forms[network].fields["text"].widget.attrs["placeholder"] = _(
             "Empty: the idea as it is. Adapt it to this network."
@@ -499,9 +503,11 @@ def _variant_forms(
     data: QueryDict | None, post: Post, workspace: Workspace
 ) -> dict[str, VariantForm]:
     media = scoped(MediaItem.objects.all(), workspace)
+    every_channel, media_rows = _offered(workspace, media)
     forms = {}
     for variant in post.variants.all().order_by("network"):
         channels = scoped(Channel.objects.all(), workspace).filter(network=variant.network)
+        rows = [c for c in every_channel if c.network == variant.network]
         initial: dict[str, Any] = {
             "text": variant.text,
             "content_warning": variant.content_warning,
@@ -514,9 +520,21 @@ def _variant_forms(
             "media_items": [m.pk for m in variant.media.all()],
         }
         forms[variant.network] = VariantForm(
-            data, initial=initial, prefix=variant.network, channels=channels, media=media
+            data,
+            initial=initial,
+            prefix=variant.network,
+            channels=channels,
+            media=media,
+            shown=(rows, media_rows),
         )
     return forms
+
+
+def _offered(
+    workspace: Workspace, media: QuerySet[MediaItem]
+) -> tuple[list[Channel], list[MediaItem]]:
+    """The workspace's channels and media, read once for every variant form of a page."""
+    return list(scoped(Channel.objects.all(), workspace)), list(media)
 
 
 def _variant_data(forms: dict[str, VariantForm]) -> dict[str, services.VariantData]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from palabre.lib.keys import new_fernet_key, new_secret_key, read_or_create
 from palabre.lib.media_storage import media_storage_options
 
 BASE_DIR = Path(__file__).resolve().parent
+PALABRE_VERSION = importlib.metadata.version("palabre")
 VAR_DIR = Path(envstr("PALABRE_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
 
 # What Palabre writes is its own user's alone: the SQLite database (and its -wal and -shm,
@@ -84,6 +86,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "palabre_cache",
+        # Entries are pickles of this version's objects: a new version reads none of an old
+        # one's (a web process still running the old code meanwhile reads none of the new).
+        "KEY_PREFIX": f"palabre-{PALABRE_VERSION}",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},  # then a third of them are dropped
     }
 }
 

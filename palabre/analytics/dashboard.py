@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cached_property
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from palabre.analytics import metrics, tables
 from palabre.analytics.charts import Chart
 from palabre.analytics.definitions import label
+from palabre.analytics.figures import Figure, key_figures
 from palabre.analytics.insights import channel_insights
 from palabre.analytics.metrics import Scope
 from palabre.analytics.tables import Table
@@ -149,6 +151,35 @@ SECTIONS: dict[str, Callable[[Scope, bool], Section]] = {
 # The tables that name people: shown, exported and e-mailed only to those who may open
 # the Community page (Action.VIEW_COMMUNITY); the others see that they are withheld.
 PEOPLE = frozenset({"contributors", "supporters", "drifting"})
+
+
+# The reports page keeps its figures this long, per workspace, period, channel, language and
+# whether people are named: a team opening it together computes them once a minute
+# (docs/scaling.md), and the page says when they were counted.
+REPORT_CACHE_SECONDS = 60
+
+
+class Report:
+    """The reports page's figures, computed on first use."""
+
+    def __init__(self, scope: Scope, *, people: bool) -> None:
+        self.scope, self.people = scope, people
+
+    @cached_property
+    def sections(self) -> dict[str, Section]:
+        return build(self.scope, people=self.people)
+
+    @cached_property
+    def figures(self) -> list[Figure]:
+        return key_figures(self.scope)
+
+    @cached_property
+    def charts(self) -> list[Chart]:
+        return [chart for part in self.sections.values() for chart in part.charts]
+
+    @cached_property
+    def counted_at(self) -> datetime:
+        return timezone.now()
 
 
 def build(scope: Scope, *, full: bool = False, people: bool = True) -> dict[str, Section]:

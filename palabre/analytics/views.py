@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from palabre.accounts.permissions import Action, can, membership_for
 from palabre.analytics import dashboard, report
 from palabre.analytics.definitions import DEFINITIONS
-from palabre.analytics.figures import key_figures
 from palabre.analytics.forms import ReportSettingsForm, ScopeForm
 from palabre.analytics.models import MonthlyReport, ReachAlert
 from palabre.analytics.report import previous_month, report_filename
@@ -25,16 +24,15 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = membership.workspace
     form = ScopeForm(request.GET or None, workspace=workspace)
     scope = form.scope()
-    sections = dashboard.build(scope, people=can(membership, Action.VIEW_COMMUNITY))
+    people = can(membership, Action.VIEW_COMMUNITY)
     context = {
         "membership": membership,
         "section": "reports",
         "form": form,
         "scope": scope,
-        # The story first: the key figures, then the charts, then the tables.
-        "figures": key_figures(scope),
-        "charts": [chart for part in sections.values() for chart in part.charts],
-        "sections": sections,
+        # Computed only when the page's cached figures are missing (reports.html).
+        "report": dashboard.Report(scope, people=people),
+        "report_cache": dashboard.REPORT_CACHE_SECONDS,
         # The drill-down links replace the channel and keep the period.
         "scope_query": _without(request, "channel"),
         "alerts": ReachAlert.objects.filter(channel__workspace=workspace).select_related("channel")[

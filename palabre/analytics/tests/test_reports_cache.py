@@ -1,0 +1,70 @@
+"""The reports page keeps its figures a minute (dashboard.REPORT_CACHE_SECONDS): a team
+opening it together counts them once; each kept page is for one workspace, period, language
+and permission to see people, and says when it was counted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from palabre.analytics.tests.handmade import build
+from palabre.inbox.models import Contact
+
+pytestmark = pytest.mark.django_db
+JUNE = "/w/lumiere/reports/?month=2026-06"
+
+
+def _client(name: str) -> Client:
+    client = Client()
+    client.login(email=f"{name}@example.com", password="correct horse battery")
+    return client
+
+
+def _counted_at(page: str) -> str:
+    found = re.search(r"<span data-counted-at>(.*?)</span>", page)
+    assert found, "the page says when it was counted"
+    return found.group(1)
+
+
+def test_the_figures_are_kept_a_minute_then_counted_again(cast) -> None:
+    build(cast.workspace)
+    nina = _client("nina")
+    first = nina.get(JUNE).content.decode()
+    assert "Wanda" in first
+    Contact.objects.filter(workspace=cast.workspace, name="Wanda").update(name="Wendy")
+    kept = nina.get(JUNE).content.decode()
+    assert "Wanda" in kept and "Wendy" not in kept
+    assert _counted_at(kept) == _counted_at(first)
+    cache.clear()  # as when the minute is over
+    assert "Wendy" in nina.get(JUNE).content.decode()
+
+
+def test_a_page_kept_for_those_who_see_people_is_not_shown_to_others(cast) -> None:
+    build(cast.workspace)
+    assert "Wanda" in _client("nina").get(JUNE).content.decode()  # the analyst: names
+    approver = _client("anna").get(JUNE).content.decode()
+    assert "Wanda" not in approver and 'id="table-contributors"' in approver
+
+
+def test_each_language_and_period_has_its_own_page(cast) -> None:
+    build(cast.workspace)
+    cast.nina.language = "en"
+    cast.nina.save()
+    nina = _client("nina")
+    english = nina.get(JUNE).content.decode()
+    cast.nina.language = "fr"
+    cast.nina.save()
+    french = nina.get(JUNE).content.decode()
+    assert "Counted at" in english and "Calculé à" in french
+    may = nina.get("/w/lumiere/reports/?month=2026-05").content.decode()
+    assert "Wanda" in english and "Wanda" not in may  # June's talk, not May's
+
+
+def test_another_workspace_never_sees_this_ones_page(cast) -> None:
+    build(cast.workspace)
+    assert "Wanda" in _client("nina").get(JUNE).content.decode()
+    charlie = _client("charlie").get(JUNE.replace("lumiere", cast.other_workspace.slug))
+    assert charlie.status_code == 200 and "Wanda" not in charlie.content.decode()

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -121,8 +121,9 @@ class BlueskyStream:
         self.source = source
         self.seq: int | None = int(cursor) if cursor.isdigit() else None
         self.deliver, self.advance, self.live = deliver, advance, live
-        self._watched: dict[str, Channel] = {}
-        self._connectors: dict[int, BlueskyConnector] = {}
+        self._watched: dict[str, list[Channel]] = {}  # by account (DID)
+        # Each channel's connector, with the credentials it was made from (_fresh_connectors).
+        self._connectors: dict[int, tuple[str, BlueskyConnector]] = {}
         self._authors: dict[str, Author] = {}
         self._stopped = threading.Event()
         self._client: Any = None
@@ -131,8 +132,26 @@ class BlueskyStream:
         self._saved_seq: int | None = self.seq
 
     def watch(self, channels: list[Channel]) -> None:
-        dids = {str(c.credentials.get("did") or ""): c for c in channels}
-        self._watched = {did: c for did, c in dids.items() if did.startswith("did:")}
+        """The channels to deliver to (read afresh by the runner every few seconds). One
+        account may be a channel of several workspaces: each gets its replies."""
+        watched: dict[str, list[Channel]] = {}
+        for channel in channels:
+            did = str(channel.credentials.get("did") or "")
+            if did.startswith("did:"):
+                watched.setdefault(did, []).append(channel)
+        self._watched = watched
+        self._fresh_connectors(channels)
+
+    def _fresh_connectors(self, channels: list[Channel]) -> None:
+        """Forget a connector whose channel's credentials changed since it was made (a
+        worker refreshed the session, a person reconnected): kept, it would go on with the
+        old session and could save it back over the new one."""
+        saved = {c.pk: c.credentials_encrypted for c in channels}
+        self._connectors = {
+            pk: (made_from, connector)
+            for pk, (made_from, connector) in self._connectors.items()
+            if saved.get(pk) == made_from
+        }
 
     def start(self) -> None:
         # A daemon: the SDK's wait before reconnecting cannot be interrupted.
@@ -169,7 +188,7 @@ class BlueskyStream:
         import libipld  # noqa: F401
         from atproto_core import cbor  # noqa: F401
 
-        for channel in list(self._watched.values()):
+        for channel in [c for channels in self._watched.values() for c in channels]:
             try:
                 self._connector(channel).client()
             except ConnectorError as error:
@@ -178,8 +197,7 @@ class BlueskyStream:
     def _on_frame(self, data: bytes) -> None:
         event = frame_read(data, frozenset(self._watched))
         for match in event.matches:
-            channel = self._watched.get(match.account)
-            if channel is not None:
+            for channel in self._watched.get(match.account, ()):
                 item = match.interaction
                 self.deliver(channel.pk, [replace(item, author=self._author(channel, item))])
         if event.seq is not None:
@@ -217,10 +235,14 @@ class BlueskyStream:
         return self._authors.get(did, item.author)
 
     def _connector(self, channel: Channel) -> BlueskyConnector:
-        if channel.pk not in self._connectors:
-            connector = channel.get_connector()
-            self._connectors[channel.pk] = connector  # type: ignore[assignment]
-        return self._connectors[channel.pk]
+        made = self._connectors.get(channel.pk)  # replaced whole by watch(), in another thread
+        if made is None:
+            made = (
+                channel.credentials_encrypted,
+                cast("BlueskyConnector", channel.get_connector()),
+            )
+            self._connectors[channel.pk] = made
+        return made[1]
 
 
 Stream = BlueskyStream

@@ -176,3 +176,24 @@ def test_a_lease_left_by_a_dead_process_is_taken_over(
         uri = _reply(bluesky_peer, ref, "Quelqu'un ?")
         eventually(lambda: _classified(channel, uri), timeout=5, every=0.02)
     assert dead.held and leases.stream_leases_renew(holder="dead", ids=dead.held) == set()
+
+
+def test_one_account_connected_in_two_workspaces_reaches_both_inboxes(
+    channel: Channel, bluesky_peer: Any, cast: Any
+) -> None:
+    """An agency and its client may both connect the brand's account: one subscription,
+    each channel its reply."""
+    twin = Channel.objects.create(
+        workspace=cast.other_workspace,
+        network="bluesky",
+        connector="bluesky",
+        name="La même",
+        credentials_encrypted=channel.credentials_encrypted,
+    )
+    channel_sync_ensure(twin)
+    ref = _published(channel, bluesky_peer)
+    with streaming(channel, "test-stream-twins"):
+        eventually(lambda: _sync(twin).stream_live, timeout=30, every=0.1)
+        uri = _reply(bluesky_peer, ref, "Et le pain aux noix, c'est quel jour ?")
+        eventually(lambda: _classified(channel, uri) and _classified(twin, uri), timeout=10)
+    assert Interaction.objects.filter(remote_id=uri).count() == 2

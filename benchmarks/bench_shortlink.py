@@ -1,5 +1,5 @@
 """The short-link redirect under load: gunicorn serving Palabre as `palabre start` does
-(2 workers × 4 threads, its access log, DATABASE_CONN_MAX_AGE=60 as .env.example advises
+(4 workers × 2 threads, its access log, DATABASE_CONN_MAX_AGE=60 as .env.example advises
 for PostgreSQL), loaded by Debian's wrk on loopback: 32 connections for 15 s, each request
 a browser's GET (a Lua script sets the User-Agent), so each is counted as a click. wrk
 shares the machine's 2 cores with the server.

@@ -1,5 +1,5 @@
 """A team at work while the workers are busy: the demo (`palabre demo`) served by gunicorn as
-`palabre start` runs it (2 workers × 4 threads, persistent PostgreSQL connections), four
+`palabre start` runs it (4 workers × 2 threads, persistent PostgreSQL connections), four
 `palabre worker` processes, and 50 simulated members of the team, each opening a page of
 the inbox, calendar, composer or reports every 2 s (with jitter) for 60 s. Meanwhile 500
 approved posts fall due at the same second on the demo network and 1,000 replies to them
@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -109,8 +110,12 @@ def main() -> None:
         for _ in range(4)
     ]
     try:
-        parts = {"web": children(server.pid), "workers": [w.pid for w in workers]}
-        run = asyncio.run(_load(f"http://127.0.0.1:{port}", posts, marker, parts))
+        parts = {"workers": [w.pid for w in workers]}
+
+        def web() -> list[int]:  # the master and its workers
+            return [server.pid, *children(server.pid)]
+
+        run = asyncio.run(_load(f"http://127.0.0.1:{port}", posts, marker, parts, web))
         drained = _drain(marker, run.replies)
         run.worker_mib = max(peak_rss_mib(w.pid) for w in workers)
     finally:
@@ -173,7 +178,13 @@ def _schedule(posts: list[Any]) -> float:
     return due.timestamp()
 
 
-async def _load(base: str, posts: list[Any], marker: str, parts: dict[str, list[int]]) -> Run:
+async def _load(
+    base: str,
+    posts: list[Any],
+    marker: str,
+    parts: dict[str, list[int]],
+    web: Callable[[], list[int]],
+) -> Run:
     import httpx
 
     from tests.layout import DEMO_PEOPLE
@@ -202,7 +213,8 @@ async def _load(base: str, posts: list[Any], marker: str, parts: dict[str, list[
         )
         await asyncio.sleep(max(start - time.time(), 0))
         end = time.time() + SECONDS
-        parts |= {"postgres": _backends(), "bench": [os.getpid()]}
+        # gunicorn's workers, read now: when it first answers, it may not have forked them all.
+        parts |= {"web": web(), "postgres": _backends(), "bench": [os.getpid()]}
         before, opened = _cpu(parts), time.monotonic()
         replies = asyncio.to_thread(_replies, marker, due + 2, end - 5, run)
         connections = asyncio.to_thread(_connections, end, run)

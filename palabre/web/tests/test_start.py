@@ -14,6 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from palabre.web.management.commands import start
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -21,7 +23,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_start_serves_pages_and_ctrl_c_stops_web_worker_and_stream(tmp_path: Path) -> None:
+def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -38,6 +40,11 @@ def test_start_serves_pages_and_ctrl_c_stops_web_worker_and_stream(tmp_path: Pat
         stderr=subprocess.STDOUT,
         text=True,
     )
+    return proc, port
+
+
+def test_start_serves_pages_and_ctrl_c_stops_web_worker_and_stream(tmp_path: Path) -> None:
+    proc, port = _start(tmp_path)
     output = _Output(proc)
     try:
         assert _wait_for(f"http://127.0.0.1:{port}/login/") == 200
@@ -55,6 +62,40 @@ def test_start_serves_pages_and_ctrl_c_stops_web_worker_and_stream(tmp_path: Pat
     assert re.search(r"stream \S+ stopped", out), out[-3000:]  # the stream gave its channels back
     leftovers = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True)
     assert leftovers.stdout.strip() == ""
+
+
+def test_a_process_that_dies_is_started_again_and_the_others_keep_running(
+    tmp_path: Path,
+) -> None:
+    proc, port = _start(tmp_path)
+    output = _Output(proc)
+    try:
+        assert _wait_for(f"http://127.0.0.1:{port}/login/") == 200
+        output.wait_for("started with steps")
+        time.sleep(start.QUICK_EXIT)  # a process that ends sooner stops them all
+        [worker] = [pid for pid in _children(proc.pid) if b" worker" in _cmdline(pid)]
+        os.kill(worker, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        output.wait_for("worker stopped (exit -9): started again.")
+        eventually = time.monotonic() + 60
+        while sum("started with steps" in line for line in output.lines) < 2:
+            assert time.monotonic() < eventually, output.text()[-2000:]
+            time.sleep(0.2)
+        assert _wait_for(f"http://127.0.0.1:{port}/login/") == 200  # the web server stayed
+        assert worker not in _children(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and "Palabre stopped." in output.text()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _cmdline(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
 
 
 class _Output:

@@ -70,11 +70,11 @@ def web_server(
     port: int,
     *,
     env: Mapping[str, str],
-    workers: int = 2,
-    threads: int = 4,
+    workers: int = 4,
+    threads: int = 2,
     log: IO[str] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """gunicorn serving Palabre as `palabre start` runs it (2 workers × 4 threads unless
+    """gunicorn serving Palabre as `palabre start` runs it (4 workers × 2 threads unless
     told), once it answers on `port`; its access log and errors go to `log`."""
     command = [sys.executable, "-m", "gunicorn", "palabre.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--threads", str(threads)]

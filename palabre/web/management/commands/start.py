@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -28,30 +29,61 @@ class Command(PalabreCommand):
             "palabre.wsgi",
             "--bind",
             bind,
+            # Processes rather than threads: a thread back from the database waits for the
+            # one computing a page to let go of Python's lock (docs/scaling.md, "Web").
             "--workers",
-            "2",
-            "--threads",
             "4",
+            "--threads",
+            "2",
             "--access-logfile",
             "-",
         ]
         worker = [sys.executable, "-m", "palabre", "worker"]
         stream = [sys.executable, "-m", "palabre", "stream"]  # replies as networks push them
-        # Own sessions: Ctrl-C reaches this process only, which then stops each child in order.
-        children = [subprocess.Popen(cmd, start_new_session=True) for cmd in (web, worker, stream)]
+        commands = {"web": web, "worker": worker, "stream": stream}
+        running = {name: _Child(command) for name, command in commands.items()}
         logins = f"{demo_logins()}\n" if demo_exists() else ""
-        running = _("Palabre is running: %(address)s") % {"address": f"http://{bind}/"}
+        address = _("Palabre is running: %(address)s") % {"address": f"http://{bind}/"}
         stops = _("Ctrl-C stops.")
-        self.stdout.write(f"\n{running}\n{logins}{stops}\n")
+        self.stdout.write(f"\n{address}\n{logins}{stops}\n")
         stop = stop_on_signals()
-        while not stop.wait(0.2) and all(child.poll() is None for child in children):
-            pass
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
+        failed = False
+        while not stop.wait(0.2) and not failed:
+            for name, child in running.items():
+                code = child.process.poll()
+                if code is None:
+                    continue
+                said = {"name": name, "code": code}
+                if child.age() < QUICK_EXIT:  # it cannot start (a port taken, a setting)
+                    self.stderr.write(_("%(name)s stopped at once (exit %(code)s).") % said)
+                    failed = True
+                    break
+                # One process gone (memory, a crash) need not take the others down.
+                self.stderr.write(_("%(name)s stopped (exit %(code)s): started again.") % said)
+                running[name] = _Child(commands[name])
+        for child in running.values():
+            if child.process.poll() is None:
+                child.process.terminate()
+        for child in running.values():
             try:
-                child.wait(timeout=15)
+                child.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                child.kill()
+                child.process.kill()
         self.stdout.write(_("Palabre stopped."))
+        if failed:
+            raise SystemExit(1)
+
+
+QUICK_EXIT = 5.0  # seconds: a process that ends sooner is not started again
+
+
+class _Child:
+    """One of the processes, started in its own session: Ctrl-C reaches `palabre start`
+    only, which then stops each in order."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(command, start_new_session=True)
+        self.started = time.monotonic()
+
+    def age(self) -> float:
+        return time.monotonic() - self.started

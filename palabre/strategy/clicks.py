@@ -18,7 +18,7 @@ import logging
 import threading
 from datetime import datetime
 
-from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
+from django.db import Error, IntegrityError, close_old_connections, transaction
 
 from palabre.strategy.models import Click, ShortLink
 
@@ -52,6 +52,8 @@ def click_record(*, link_id: int, at: datetime) -> None:
         return
     with _lock:
         _pending.append((link_id, at))
+        if len(_pending) > MAX_PENDING:  # the writer stuck on a database that does not answer
+            _drop_oldest()
         # Started here, not at import: under `gunicorn --preload` the module is imported in
         # the arbiter, and a thread does not survive the fork into each worker.
         if _flusher is None or not _flusher.is_alive():
@@ -67,7 +69,7 @@ def clicks_flush() -> int:
         return 0
     try:
         return _write(batch)
-    except DatabaseError:
+    except Error:  # any of the database's (a connection closed is not a DatabaseError)
         _put_back(batch)
         raise
 
@@ -80,7 +82,7 @@ def clicks_stop() -> None:
         _flusher.join(timeout=10)
     try:
         clicks_flush()
-    except DatabaseError:
+    except Error:
         log.exception("%d clicks not written at exit", len(_pending))
 
 
@@ -95,7 +97,7 @@ def _flush_every_second() -> None:
     while not _stopping.wait(FLUSH_SECONDS):
         try:
             clicks_flush()
-        except DatabaseError:
+        except Error:
             log.exception("Clicks not written; trying again in %s s", FLUSH_SECONDS)
         finally:
             close_old_connections()  # this thread's connection, as after a request
@@ -118,7 +120,13 @@ def _write(clicks: list[tuple[int, datetime]]) -> int:
 def _put_back(batch: list[tuple[int, datetime]]) -> None:
     with _lock:
         _pending[:0] = batch
-        dropped = len(_pending) - MAX_PENDING
-        if dropped > 0:
-            del _pending[:dropped]
-            log.error("%d clicks dropped: the database has been away too long", dropped)
+        _drop_oldest()
+
+
+def _drop_oldest() -> None:
+    """Past MAX_PENDING, the oldest clicks go rather than the process's memory (the lock
+    held)."""
+    dropped = len(_pending) - MAX_PENDING
+    if dropped > 0:
+        del _pending[:dropped]
+        log.error("%d clicks dropped: the database has been away too long", dropped)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import InterfaceError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -52,6 +52,37 @@ def test_a_clean_stop_writes_what_is_left(client: Client, link, batching) -> Non
         client.get(f"/l/{link.code}", HTTP_USER_AGENT=BROWSER)
     clicks.clicks_stop()  # what atexit calls
     assert Click.objects.filter(link=link).count() == 4
+
+
+@pytest.mark.django_db
+def test_a_closed_connection_keeps_the_batch_for_the_next_try(
+    client: Client, link, batching, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection the database closed raises InterfaceError, which is no DatabaseError:
+    the batch waits all the same."""
+    for _ in range(3):
+        client.get(f"/l/{link.code}", HTTP_USER_AGENT=BROWSER)
+    write = clicks._write
+
+    def closed(batch: list[object]) -> int:
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr(clicks, "_write", closed)
+    with pytest.raises(InterfaceError):
+        clicks.clicks_flush()
+    monkeypatch.setattr(clicks, "_write", write)
+    assert clicks.clicks_flush() == 3
+    assert Click.objects.filter(link=link).count() == 3
+
+
+@pytest.mark.django_db
+def test_clicks_kept_while_the_writer_is_stuck_stay_under_the_cap(
+    client: Client, link, batching, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clicks, "MAX_PENDING", 5)
+    for _ in range(8):  # no flush meanwhile: the writer waits on a database that hangs
+        client.get(f"/l/{link.code}", HTTP_USER_AGENT=BROWSER)
+    assert clicks.clicks_flush() == 5  # the newest five
 
 
 @pytest.mark.django_db(transaction=True)

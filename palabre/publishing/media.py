@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from palabre.accounts.models import User, Workspace
+from palabre.lib.media_storage import storage_error_reason, storage_errors
 from palabre.lib.mediainfo import (
     MAX_IMAGE_BYTES,
     MAX_PIXELS,
@@ -138,7 +139,17 @@ def _keep(
         uploaded_by=uploaded_by,
     )
     # The storage moves a temporary upload into place, or copies it chunk by chunk.
-    item.file.save(name, content, save=False)
+    try:
+        item.file.save(name, content, save=False)
+    except storage_errors() as error:  # a bucket refusing or away, a disk full
+        raise MediaRefused(
+            _(
+                "The media storage did not take the file (%(reason)s): nothing was added. "
+                "Try again in a moment; if it goes on, the administrator should check the "
+                "storage's settings."
+            )
+            % {"reason": storage_error_reason(error)}
+        ) from None
     item.save()
     return item
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 from pathlib import PurePath
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from palabre.channels.models import Channel
 from palabre.lib.concurrency import StaleVersion
 from palabre.lib.home_return import back_home
 from palabre.lib.ids import parse_id
-from palabre.lib.media_storage import storage_stream
+from palabre.lib.media_storage import storage_error_reason, storage_errors, storage_stream
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import planning, publisher, services, workflow
@@ -53,6 +55,8 @@ from palabre.publishing.models import MediaItem, Notice, Post, PostStatus
 from palabre.publishing.public_media import media_for_public_token, unreachable_media_problems
 from palabre.publishing.rules.base import Problem
 from palabre.strategy.guidelines import promotional_share_problem
+
+log = logging.getLogger("palabre.publishing")
 
 
 def compose(request: HttpRequest, slug: str) -> HttpResponse:
@@ -667,7 +671,7 @@ def media_edit(request: HttpRequest, slug: str, media_id: int) -> HttpResponse:
     return redirect("media", slug=slug)
 
 
-def media_file(request: HttpRequest, slug: str, media_id: int) -> FileResponse:
+def media_file(request: HttpRequest, slug: str, media_id: int) -> HttpResponseBase:
     membership = membership_for(request, slug, Action.VIEW_WORKSPACE)
     item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
     # A PDF is downloaded, never shown inside Palabre's own pages (it may carry scripts).
@@ -675,7 +679,7 @@ def media_file(request: HttpRequest, slug: str, media_id: int) -> FileResponse:
 
 
 @require_safe
-def public_media(request: HttpRequest, token: str) -> FileResponse:
+def public_media(request: HttpRequest, token: str) -> HttpResponseBase:
     """A media file at its signed, expiring address, for a network that fetches it
     (public_media.py): no login, no session; a bad or expired address is a 404."""
     item = media_for_public_token(token)
@@ -686,14 +690,22 @@ def public_media(request: HttpRequest, token: str) -> FileResponse:
     return response
 
 
-def _media_response(item: MediaItem, *, as_attachment: bool = False) -> FileResponse:
+def _media_response(item: MediaItem, *, as_attachment: bool = False) -> HttpResponseBase:
     """The file streamed from the disk or the bucket (a reel may weigh hundreds of MB), its
-    length said up front; a file gone from the storage is a 404."""
+    length said up front; a file gone from the storage is a 404, a storage that cannot be
+    read (a bucket refusing, unreachable) a 503, which a network fetching it tries again."""
     name = item.file.name or ""
     try:
         stream, size = storage_stream(item.file.storage, name)
-    except OSError:
+    except FileNotFoundError:
         raise Http404 from None
+    except storage_errors() as error:
+        log.error("media %s unreadable: %s", item.pk, storage_error_reason(error))
+        return HttpResponse(
+            _("The media storage cannot be read right now: try again in a moment."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     response = FileResponse(
         stream,
         content_type=item.content_type,

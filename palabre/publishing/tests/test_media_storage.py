@@ -136,3 +136,47 @@ def test_palabre_starts_with_the_s3_storage_and_says_what_is_missing(tmp_path: P
     env["AWS_STORAGE_BUCKET_NAME"] = BUCKET
     fine = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert fine.returncode == 0, fine.stderr
+
+
+def _bucket_gone(storage) -> None:
+    client = storage.connection.meta.client
+    for found in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+        client.delete_object(Bucket=BUCKET, Key=found["Key"])
+    client.delete_bucket(Bucket=BUCKET)
+
+
+def test_a_bucket_that_refuses_the_upload_is_a_message_not_a_500(
+    client: Client, cast, s3_storage
+) -> None:
+    _bucket_gone(s3_storage)  # NoSuchBucket: as a bucket renamed, or keys that lost the right
+    client.force_login(cast.erin)
+    data = media_samples.image(fmt="PNG")
+    page = client.post("/w/lumiere/media/", {"file": SimpleUploadedFile("Miche.png", data)})
+    assert page.status_code == 200
+    assert (
+        "NoSuchBucket" in page.content.decode() and "rien n’a été ajouté" in page.content.decode()
+    )
+    assert not MediaItem.objects.exists()
+
+
+def test_a_bucket_that_cannot_be_read_is_a_503_a_network_tries_again(
+    client: Client, cast, s3_storage
+) -> None:
+    item = _store(cast)
+    client.force_login(cast.erin)
+    # What a bucket answers when the keys lost the right to read (403 AccessDenied).
+    from botocore.exceptions import ClientError
+    from django.conf import settings
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise ClientError(
+            {"Error": {"Code": "AccessDenied"}, "ResponseMetadata": {"HTTPStatusCode": 403}},
+            "GetObject",
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("palabre.publishing.views.storage_stream", refused)
+        response = client.get(f"/w/lumiere/media/{item.pk}/file/")
+        public = client.get(media_public_url(item).removeprefix(settings.SITE_URL))
+    assert response.status_code == 503 and public.status_code == 503
+    assert "AccessDenied" not in response.content.decode()  # the reason is in the log

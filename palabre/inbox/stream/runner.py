@@ -86,7 +86,7 @@ class Runner:
                             close_old_connections()
                         self.arrange()
                         renew_at = time.monotonic() + RENEW_EVERY
-                    self.drain(timeout=0.2)
+                    self.drain(timeout=0.2, until=renew_at)
                 except Exception:
                     # Whatever one channel, one event or a passing database error raises,
                     # the process stays up (under `palabre start`, its exit would stop the
@@ -146,14 +146,18 @@ class Runner:
             texts_classify(workspace=channel.workspace, texts=WARM_UP)
             self._warm.add(channel.workspace_id)
 
-    def drain(self, *, timeout: float) -> None:
-        """Handle what the subscriptions sent, waiting up to `timeout` for the first."""
+    def drain(self, *, timeout: float, until: float | None = None) -> None:
+        """Handle what the subscriptions sent, waiting up to `timeout` for the first; the
+        rest waits in the queue once `until` (time.monotonic()) is reached, so that a flood
+        of replies does not keep the leases from being renewed in time."""
         try:
             event = self.events.get(timeout=timeout)
         except queue.Empty:
             return
         while True:
             self._handle(event)
+            if until is not None and time.monotonic() >= until:
+                return
             try:
                 event = self.events.get_nowait()
             except queue.Empty:

@@ -118,3 +118,27 @@ def test_a_failing_step_is_logged_and_the_process_goes_on(cast, monkeypatch, cap
     Runner(holder="test-holder").run(stop=stop)
     assert steps == ["arrange", "arrange"]
     assert "step failed" in caplog.text and "does not decrypt" in caplog.text
+
+
+def test_a_flood_of_replies_does_not_keep_the_leases_from_being_renewed(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Handling stops at the renewal time: the rest waits in the queue, the leases are
+    renewed, then handling goes on."""
+    import time
+
+    from palabre.inbox.stream.runner import Runner
+
+    runner = Runner(holder="test-holder")
+    handled: list[int] = []
+
+    def handle(self: Runner, event: tuple[object, ...]) -> None:
+        handled.append(int(str(event[1])))
+        time.sleep(0.01)  # storing and classifying a reply
+
+    monkeypatch.setattr(Runner, "_handle", handle)
+    for n in range(100):
+        runner.events.put(("deliver", n, []))
+    runner.drain(timeout=0, until=time.monotonic() + 0.1)
+    assert 5 <= len(handled) < 100  # stopped at the renewal time
+    assert runner.events.qsize() == 100 - len(handled)  # the rest kept, in order
+    runner.drain(timeout=0)
+    assert handled == list(range(100))

@@ -54,7 +54,9 @@ WARM_UP = ["Bonjour, vous êtes ouverts ?", "Vous êtes vraiment nuls ou quoi ?"
 
 
 def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    """This process, as its leases name it (ChannelSync.stream_holder, 100 characters): a
+    host's name may be longer (up to 253), its start is what a person reads."""
+    return f"{socket.gethostname()[:70]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 @dataclass

@@ -142,3 +142,17 @@ def test_a_flood_of_replies_does_not_keep_the_leases_from_being_renewed(monkeypa
     assert runner.events.qsize() == 100 - len(handled)  # the rest kept, in order
     runner.drain(timeout=0)
     assert handled == list(range(100))
+
+
+def test_a_long_host_name_still_makes_a_holder_the_lease_can_hold(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    from palabre.inbox.stream.runner import holder_id
+
+    monkeypatch.setattr(socket, "gethostname", lambda: "web-" + "x" * 249)  # 253, DNS's most
+    found = holder_id()
+    assert (
+        found.startswith("web-xxx")
+        and len(found) <= ChannelSync._meta.get_field("stream_holder").max_length
+    )
+    assert holder_id() != found  # two processes of one host never share a name

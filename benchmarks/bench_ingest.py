@@ -3,7 +3,11 @@ how many event-stream frames a second one core reads.
 
 1. `palabre stream` and `palabre worker` run (the stream subscribed to the PDS's event
    stream, PALABRE_BLUESKY_RELAY=pds); another account replies 40 times under a post Palabre
-   published, one reply every 0.7 s: `ingest_to_inbox_p95_s`.
+   published, one reply every 0.7 s, while a third posts about other things ten times a
+   second (a network in use: a relay carries thousands of events a second):
+   `ingest_to_inbox_p95_s`. The same on a network with no other traffic:
+   `ingest_to_inbox_p95_s_idle_network` (the reference PDS reads its own event log with a
+   backoff growing to 1 s while nothing happens, so there the PDS, not Palabre, sets it).
 2. The same with the worker alone, polling every 2 s: `ingest_to_inbox_p95_s_polling`.
 3. Meanwhile every frame of the PDS's event stream is recorded (var dir, firehose.frames);
    some unrelated traffic is added (posts, likes, follows: most of what a relay carries
@@ -66,19 +70,22 @@ def _measure(network: Any) -> list[dict[str, object]]:
     recorder = _Recorder(network.pds, frames)
     recorder.start()
     try:
-        streamed = bench.delays(processes=["stream", "worker"])
+        with _Chatter(network):
+            streamed = bench.delays(processes=["stream", "worker"])
+            streamed_floor = bench.floor(recorder)
+        idle = bench.delays(processes=["stream", "worker"])
+        idle_floor = bench.floor(recorder)
         polled = bench.delays(processes=["worker"])
         bench.unrelated_traffic()
         time.sleep(1)
     finally:
         recorder.stop()
-    # The same replies seen by a bare subscriber of the PDS: what no consumer can beat (the
-    # reference PDS reads its own event log with a backoff of up to 1 s while idle).
-    floor = [(recorder.arrivals[uri] - at).total_seconds() for uri, at in bench.posted.items()]
     return [
         {"name": "ingest_to_inbox_p95_s", "value": _p95(streamed), "unit": "s"},
+        {"name": "firehose_arrival_p95_s", "value": _p95(streamed_floor), "unit": "s"},
+        {"name": "ingest_to_inbox_p95_s_idle_network", "value": _p95(idle), "unit": "s"},
+        {"name": "firehose_arrival_p95_s_idle_network", "value": _p95(idle_floor), "unit": "s"},
         {"name": "ingest_to_inbox_p95_s_polling", "value": _p95(polled), "unit": "s"},
-        {"name": "firehose_arrival_p95_s", "value": _p95(floor), "unit": "s"},
         {"name": "firehose_events_per_s", "value": _replay(frames, bench.did), "unit": "events/s"},
     ]
 
@@ -130,7 +137,12 @@ class _Bench:
         )
         self.post = models.ComAtprotoRepoStrongRef.Main(uri=parent.uri, cid=parent.cid)
         self.reply_ref = models.AppBskyFeedPost.ReplyRef(root=self.post, parent=self.post)
-        self.posted: dict[str, datetime] = {}  # the streamed phase's replies
+        self.posted: dict[str, datetime] = {}  # the last streamed phase's replies
+
+    def floor(self, recorder: _Recorder) -> list[float]:
+        """The last streamed phase's replies as a bare subscriber of the PDS saw them: the
+        delay no consumer can beat."""
+        return [(recorder.arrivals[uri] - at).total_seconds() for uri, at in self.posted.items()]
 
     def delays(self, *, processes: list[str]) -> list[float]:
         """Replies sent while these `palabre` processes run: each one's delay to the inbox."""
@@ -183,6 +195,44 @@ class _Bench:
             sent = self.claire.send_post(f"Rien à voir {i} : il fait beau aujourd'hui.")
             self.claire.like(sent.uri, sent.cid)
         self.claire.follow(self.did)
+
+
+class _Chatter:
+    """A third account posting about other things every 0.1 s, in a thread, while in use."""
+
+    def __init__(self, network: Any) -> None:
+        from atproto import Client, models
+
+        name = f"chatter{time.time_ns() % 10**8}"
+        client = Client(base_url=network.pds)
+        created = client.com.atproto.server.create_account(
+            models.ComAtprotoServerCreateAccount.Data(
+                handle=f"{name}.test",
+                email=f"{name}@example.test",
+                password="chatter-pass",  # noqa: S106 (a throwaway account)
+            )
+        )
+        client.login(f"{name}.test", "chatter-pass", fetch_bsky_profile=False)  # noqa: S106
+        client.me = models.AppBskyActorDefs.ProfileViewDetailed(
+            did=created.did, handle=created.handle
+        )
+        self.client = client
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _Chatter:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=10)
+
+    def _run(self) -> None:
+        n = 0
+        while not self.stopped.wait(0.1):
+            self.client.send_post(f"Autre chose {n} : le marché de ce matin.")
+            n += 1
 
 
 class _Recorder:

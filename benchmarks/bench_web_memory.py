@@ -1,5 +1,5 @@
 """What one web process holds: gunicorn serving Palabre as `palabre start` runs it, but with
-one worker (4 threads) so that every request reaches it; the demo's owner signs in and
+one worker (2 threads) so that every request reaches it; the demo's owner signs in and
 opens every page of the demo (tests/layout.py PAGES), each twice; then the worker's peak
 resident memory (VmHWM) is read from /proc. The pages' sizes as sent (gzip) and as
 written are summed too.

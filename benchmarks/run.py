@@ -224,7 +224,7 @@ DESCRIPTIONS = {
     "large patterns and loads pkg_resources).",
     "classify_start_s": "`palabre classify` on one comment, the whole process, the same way: "
     "it loads the fast model, and the second stage only if the comment needs it.",
-    "web_worker_rss_mib": "peak resident memory (VmHWM) of one gunicorn worker (4 threads) after "
+    "web_worker_rss_mib": "peak resident memory (VmHWM) of one gunicorn worker (2 threads, as `palabre start` runs it) after "
     "the demo's owner signed in and opened every page of the demo twice (tests/layout.py "
     "PAGES), on PostgreSQL (target: under 130 MiB).",
     "web_pages_sent_share": "the same pages' bytes as sent (gzip), as a share of the bytes "

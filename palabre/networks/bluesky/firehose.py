@@ -49,6 +49,7 @@ class Match:
 class Event:
     seq: int | None
     matches: tuple[Match, ...] = ()
+    time: str = ""  # when the server sequenced it (ISO), as it says
 
 
 def frame_read(data: bytes, watched: frozenset[str]) -> Event:
@@ -63,9 +64,10 @@ def frame_read(data: bytes, watched: frozenset[str]) -> Event:
         raise StreamRefused(str(body.get("error") or ""), str(body.get("message") or ""))
     seq = body.get("seq")
     seq = seq if isinstance(seq, int) else None
+    time = body.get("time") if isinstance(body.get("time"), str) else ""
     if header.get("t") != "#commit" or not watched:
-        return Event(seq=seq)
-    return Event(seq=seq, matches=tuple(commit_matches(body, watched)))
+        return Event(seq=seq, time=time)
+    return Event(seq=seq, matches=tuple(commit_matches(body, watched)), time=time)
 
 
 def commit_matches(body: dict[str, Any], watched: frozenset[str]) -> list[Match]:

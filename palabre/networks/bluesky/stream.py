@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -27,7 +28,8 @@ from django.conf import settings
 
 from palabre.lib import outbound
 from palabre.networks.base import Author, ConnectorError, IncomingInteraction
-from palabre.networks.bluesky.firehose import StreamRefused, frame_read
+from palabre.networks.bluesky.firehose import Event, StreamRefused, frame_read
+from palabre.networks.bluesky.parse import moment
 
 if TYPE_CHECKING:
     from palabre.channels.models import Channel
@@ -39,6 +41,10 @@ CURSOR_EVERY = 1.0  # seconds: how often the position is handed back to be saved
 RESTART_DELAY = 2.0  # seconds after the server closed the stream, before subscribing again
 CONNECT_TIMEOUT = 10
 AUTHORS_KEPT = 10_000
+# A position older than this is not resumed from: a relay keeps days of every account's
+# commits, and reading them all would hold the stream back for hours. It starts from now;
+# the channels' polls, made at once when it resubscribes, fill what lies between.
+MAX_REPLAY = timedelta(hours=1)
 
 Deliver = Callable[[int, list[IncomingInteraction]], None]
 
@@ -91,6 +97,7 @@ def _subscription_class() -> type[Any]:
         def _before_connect(self) -> None:
             self.owner.live(False)
             seq = self.owner.seq
+            self.owner.resuming = seq is not None
             self.update_params({"cursor": seq} if seq is not None else {})
 
         def _get_client(self) -> Any:
@@ -130,6 +137,7 @@ class BlueskyStream:
         self._thread: threading.Thread | None = None
         self._saved_at = 0.0
         self._saved_seq: int | None = self.seq
+        self.resuming = False  # until the first frame after subscribing from a position
 
     def watch(self, channels: list[Channel]) -> None:
         """The channels to deliver to (read afresh by the runner every few seconds). One
@@ -196,6 +204,10 @@ class BlueskyStream:
 
     def _on_frame(self, data: bytes) -> None:
         event = frame_read(data, frozenset(self._watched))
+        if self.resuming and event.seq is not None:
+            self.resuming = False
+            if self._too_old(event):
+                return
         for match in event.matches:
             for channel in self._watched.get(match.account, ()):
                 item = match.interaction
@@ -203,6 +215,22 @@ class BlueskyStream:
         if event.seq is not None:
             self.seq = event.seq
         self._hand_back_position(force=bool(event.matches))
+
+    def _too_old(self, event: Event) -> bool:
+        """Whether the position resumed from lies over MAX_REPLAY back: then the position is
+        dropped and this subscription ended; the next one starts from now."""
+        if not event.time or moment(event.time) >= datetime.now(UTC) - MAX_REPLAY:
+            return False
+        log.warning(
+            "bluesky stream %s: position %s is from %s: starting from now, polls fill the gap",
+            self.source,
+            self.seq,
+            event.time,
+        )
+        self.seq = self._saved_seq = None
+        if self._client is not None:
+            self._client.stop()  # start() returns; _run subscribes again, from now
+        return True
 
     def _on_error(self, error: BaseException) -> None:
         if isinstance(error, StreamRefused) and error.error == "FutureCursor":

@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 from palabre.web.management.commands import start
+from palabre.worker.tests.processes import children
 
 
 def _free_port() -> int:
@@ -73,7 +74,7 @@ def test_a_process_that_dies_is_started_again_and_the_others_keep_running(
         assert _wait_for(f"http://127.0.0.1:{port}/login/") == 200
         output.wait_for("started with steps")
         time.sleep(start.QUICK_EXIT)  # a process that ends sooner stops them all
-        [worker] = [pid for pid in _children(proc.pid) if b" worker" in _cmdline(pid)]
+        [worker] = [pid for pid in children(proc.pid) if b" worker" in _cmdline(pid)]
         os.kill(worker, signal.SIGKILL)  # as the kernel's out-of-memory killer would
         output.wait_for("worker stopped (exit -9): started again.")
         eventually = time.monotonic() + 60
@@ -81,17 +82,13 @@ def test_a_process_that_dies_is_started_again_and_the_others_keep_running(
             assert time.monotonic() < eventually, output.text()[-2000:]
             time.sleep(0.2)
         assert _wait_for(f"http://127.0.0.1:{port}/login/") == 200  # the web server stayed
-        assert worker not in _children(proc.pid)
+        assert worker not in children(proc.pid)
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0 and "Palabre stopped." in output.text()
-
-
-def _children(pid: int) -> list[int]:
-    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def _cmdline(pid: int) -> bytes:

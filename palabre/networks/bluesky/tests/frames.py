@@ -53,8 +53,8 @@ def commit(seq: int, repo: str, records: dict[str, dict[str, Any]]) -> bytes:
     return libipld.encode_dag_cbor({"op": 1, "t": "#commit"}) + libipld.encode_dag_cbor(body)
 
 
-def other(seq: int, kind: str = "#identity") -> bytes:
-    body = {"seq": seq, "did": "did:plc:someone", "time": "2026-12-04T10:00:00.000Z"}
+def other(seq: int, kind: str = "#identity", time: str = "2026-12-04T10:00:00.000Z") -> bytes:
+    body = {"seq": seq, "did": "did:plc:someone", "time": time}
     return libipld.encode_dag_cbor({"op": 1, "t": kind}) + libipld.encode_dag_cbor(body)
 
 

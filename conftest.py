@@ -150,13 +150,15 @@ def _instance_language() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache(request: pytest.FixtureRequest) -> None:
-    # The home page keeps its figures a few minutes per workspace id; ids repeat from one
-    # test to the next. The cache is a table: only a test that may use the database has one.
-    if _touches_the_database(request.node):
-        from django.core.cache import cache
+    # The home page and the reports keep pages and figures a few minutes per workspace id
+    # (the "pages" cache, in memory); ids repeat from one test to the next. The shared cache
+    # is a table: only a test that may use the database has one.
+    from django.core.cache import caches
 
+    caches["pages"].clear()
+    if _touches_the_database(request.node):
         request.getfixturevalue("db")  # before the test's own fixtures (`cast`) ask for it
-        cache.clear()
+        caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import os
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from palabre.lib.keys import new_fernet_key, new_secret_key, read_or_create
 from palabre.lib.media_storage import media_storage_options
 
 BASE_DIR = Path(__file__).resolve().parent
-PALABRE_VERSION = importlib.metadata.version("palabre")
 VAR_DIR = Path(envstr("PALABRE_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
 
 # What Palabre writes is its own user's alone: the SQLite database (and its -wal and -shm,
@@ -86,11 +84,18 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "palabre_cache",
-        # Entries are pickles of this version's objects: a new version reads none of an old
-        # one's (a web process still running the old code meanwhile reads none of the new).
-        "KEY_PREFIX": f"palabre-{PALABRE_VERSION}",
-        "OPTIONS": {"MAX_ENTRIES": 20_000},  # then a third of them are dropped
-    }
+        # Small values only (counters, flags): then a third of them are dropped.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+    # Pages and figures kept a minute or five (the reports, the home's key figures): in each
+    # process's memory, never in the database, so that they hold no pickle a new version
+    # cannot read, no name a person's erasure leaves behind in a table or a backup, and
+    # take no room there. Each process counts them once per period.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "palabre-pages",
+        "OPTIONS": {"MAX_ENTRIES": 100},  # a reports page is 80 KB: 8 MB at most
+    },
 }
 
 ROOT_URLCONF = "palabre.urls"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Sum
 from django.utils import formats
 from django.utils.html import escape
@@ -86,10 +86,11 @@ def home_figures(workspace: Workspace, now: datetime) -> list[Figure]:
     """The reports' default period, kept five minutes per workspace and language: the home
     page is opened many times a day, and these figures move slowly."""
     key = f"home-figures:{workspace.pk}:{get_language()}"
-    found = cache.get(key)
+    pages = caches["pages"]  # settings.CACHES: in this process only
+    found = pages.get(key)
     if found is None:
         found = key_figures(last_days(workspace, DEFAULT_DAYS, now))
-        cache.set(key, found, HOME_CACHE_SECONDS)
+        pages.set(key, found, HOME_CACHE_SECONDS)
     return found
 
 

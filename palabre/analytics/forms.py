@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils import timezone
@@ -56,6 +57,17 @@ class ScopeForm(forms.Form):
         if text and month is None:
             raise forms.ValidationError(_("Choose a month between 2000 and 2100."))
         return month
+
+    def query(self) -> str:
+        """The report's query string as the form read it (what is unreadable dropped, in one
+        order): the links carry it, and the kept page is found by it."""
+        data = self.cleaned_data if self.is_valid() else {}
+        kept = {
+            "period": data.get("period") or "",
+            "month": f"{data['month']:%Y-%m}" if data.get("month") else "",
+            "channel": data["channel"].pk if data.get("channel") else "",
+        }
+        return urlencode({k: v for k, v in kept.items() if v})
 
     def scope(self) -> Scope:
         data = self.cleaned_data if self.is_valid() else {}

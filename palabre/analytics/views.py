@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_REPORTS)
     workspace = membership.workspace
     form = ScopeForm(request.GET or None, workspace=workspace)
-    scope = form.scope()
+    scope, query = form.scope(), form.query()
     people = can(membership, Action.VIEW_COMMUNITY)
     context = {
         "membership": membership,
@@ -34,11 +34,11 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
         "report": dashboard.Report(scope, people=people),
         "report_cache": dashboard.REPORT_CACHE_SECONDS,
         # The drill-down links replace the channel and keep the period.
-        "scope_query": _without(request, "channel"),
+        "scope_query": _without(query, "channel"),
         "alerts": ReachAlert.objects.filter(channel__workspace=workspace).select_related("channel")[
             :5
         ],
-        "query": request.GET.urlencode(),
+        "query": query,
         "last_month": previous_month(timezone.now(), workspace),
         "can_manage": can(membership, Action.MANAGE_REPORTS),
         "can_people": can(membership, Action.VIEW_COMMUNITY),
@@ -46,10 +46,10 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "analytics/reports.html", context)
 
 
-def _without(request: HttpRequest, name: str) -> str:
-    query = request.GET.copy()
-    query.pop(name, None)
-    return query.urlencode()
+def _without(query: str, name: str) -> str:
+    kept = QueryDict(query, mutable=True)
+    kept.pop(name, None)
+    return kept.urlencode()
 
 
 def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:

@@ -24,7 +24,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
+def _start(tmp_path: Path, port: int | None = None) -> tuple[subprocess.Popen[str], int]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -33,7 +33,7 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
     env["PALABRE_VAR_DIR"] = str(tmp_path)
     palabre = [sys.executable, "-m", "palabre"]
     subprocess.run([*palabre, "migrate", "-v0"], env=env, check=True, timeout=120)
-    port = _free_port()
+    port = port or _free_port()
     proc = subprocess.Popen(
         [*palabre, "start", "--bind", f"127.0.0.1:{port}"],
         env=env,
@@ -89,6 +89,25 @@ def test_a_process_that_dies_is_started_again_and_the_others_keep_running(
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0 and "Palabre stopped." in output.text()
+
+
+def test_a_port_already_taken_stops_palabre_with_an_error(tmp_path: Path) -> None:
+    """gunicorn gives up after 5 s of retries: that is no crash to restart forever, and a
+    service manager must hear the failure."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        proc, _port = _start(tmp_path, port=int(taken.getsockname()[1]))
+        output = _Output(proc)
+        try:
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    out = output.text()
+    assert proc.returncode == 1, out[-2000:]
+    assert "web stopped (exit 1): Palabre stops." in out
+    assert "started again" not in out
 
 
 def _cmdline(pid: int) -> bytes:

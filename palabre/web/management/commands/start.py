@@ -48,19 +48,23 @@ class Command(PalabreCommand):
         self.stdout.write(f"\n{address}\n{logins}{stops}\n")
         stop = stop_on_signals()
         failed = False
+        restarts: list[float] = []  # when each was started again
         while not stop.wait(0.2) and not failed:
             for name, child in running.items():
                 code = child.process.poll()
-                if code is None:
+                if code is None or stop.is_set():  # stopping: its exit is expected
                     continue
                 said = {"name": name, "code": code}
-                if child.age() < QUICK_EXIT:  # it cannot start (a port taken, a setting)
-                    self.stderr.write(_("%(name)s stopped at once (exit %(code)s).") % said)
+                restarts = [at for at in restarts if at > time.monotonic() - RESTARTS_WINDOW]
+                if child.age() < QUICK_EXIT or len(restarts) >= MOST_RESTARTS:
+                    # It cannot run (a port taken, a setting): a service manager should hear.
+                    self.stderr.write(_("%(name)s stopped (exit %(code)s): Palabre stops.") % said)
                     failed = True
                     break
                 # One process gone (memory, a crash) need not take the others down.
                 self.stderr.write(_("%(name)s stopped (exit %(code)s): started again.") % said)
                 running[name] = _Child(commands[name])
+                restarts.append(time.monotonic())
         for child in running.values():
             if child.process.poll() is None:
                 child.process.terminate()
@@ -74,7 +78,12 @@ class Command(PalabreCommand):
             raise SystemExit(1)
 
 
-QUICK_EXIT = 5.0  # seconds: a process that ends sooner is not started again
+# A process that ends sooner than QUICK_EXIT after its start, or beyond MOST_RESTARTS in
+# RESTARTS_WINDOW, is not started again: it stops them all (gunicorn gives up on a taken
+# port after 5 s of retries).
+QUICK_EXIT = 15.0  # seconds
+MOST_RESTARTS = 3
+RESTARTS_WINDOW = 300.0  # seconds
 
 
 class _Child:

@@ -12,6 +12,7 @@ the inspection reads its header there, and saving it moves or streams that file.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import IO, cast
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -138,10 +140,14 @@ def _keep(
         tags=tags,
         uploaded_by=uploaded_by,
     )
-    # The storage moves a temporary upload into place, or copies it chunk by chunk.
+    # The storage moves a temporary upload into place, or copies it chunk by chunk; a copy
+    # cut short (a full disk) leaves its part behind, which is removed here.
+    storage = item.file.storage
+    target = item.file.field.generate_filename(item, name)
     try:
-        item.file.save(name, content, save=False)
+        item.file.name = storage.save(target, content, max_length=item.file.field.max_length)
     except storage_errors() as error:  # a bucket refusing or away, a disk full
+        _forget(storage, target)
         raise MediaRefused(
             _(
                 "The media storage did not take the file (%(reason)s): nothing was added. "
@@ -150,8 +156,19 @@ def _keep(
             )
             % {"reason": storage_error_reason(error)}
         ) from None
-    item.save()
+    try:
+        item.save()
+    except BaseException:
+        _forget(storage, item.file.name)
+        raise
     return item
+
+
+def _forget(storage: Storage, name: str) -> None:
+    """Remove what a failed save left, if anything; a second failure changes nothing."""
+    with contextlib.suppress(*storage_errors()):
+        if storage.exists(name):
+            storage.delete(name)
 
 
 @dataclass(frozen=True)

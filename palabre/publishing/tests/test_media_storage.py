@@ -6,21 +6,24 @@ The library's behaviour on both storages is tested by the media tests themselves
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import subprocess
 import sys
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.views.debug import SafeExceptionReporterFilter
 
 from palabre.lib.media_storage import media_storage_options
-from palabre.publishing.media import media_store
+from palabre.publishing.media import MediaRefused, media_store
 from palabre.publishing.models import MediaItem
 from palabre.publishing.public_media import media_public_url
 from palabre.publishing.tests import media_samples
@@ -180,3 +183,19 @@ def test_a_bucket_that_cannot_be_read_is_a_503_a_network_tries_again(
         public = client.get(media_public_url(item).removeprefix(settings.SITE_URL))
     assert response.status_code == 503 and public.status_code == 503
     assert "AccessDenied" not in response.content.decode()  # the reason is in the log
+
+
+class _DiskFull(ContentFile):
+    """A copy that fills the disk after its first kilobyte."""
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        yield self.read(1000)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_disk_full_mid_copy_leaves_no_part_of_the_file(cast, disk_storage, monkeypatch) -> None:
+    monkeypatch.setattr("palabre.publishing.media.ContentFile", _DiskFull)
+    with pytest.raises(MediaRefused, match="No space left on device"):
+        _store(cast)
+    assert not MediaItem.objects.exists()
+    assert not [p for p in Path(disk_storage.location).rglob("*") if p.is_file()]

@@ -34,9 +34,11 @@ class PalabreCommand(BaseCommand):
 
 
 def stop_on_signals() -> threading.Event:
-    """An event that SIGTERM (a service manager, `palabre start`) or SIGINT (Ctrl-C) sets: a
-    long-running command finishes what it holds, then stops."""
+    """An event that SIGTERM (a service manager, `palabre start`), SIGINT (Ctrl-C) or SIGHUP
+    (the terminal or SSH session closed) sets: a long-running command finishes what it
+    holds, then stops, and `palabre start` stops the processes it started, which would
+    otherwise go on alone."""
     stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda _signum, _frame: stop.set())
     return stop

@@ -14,6 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from palabre.web.management.commands import start
 from palabre.worker.tests.processes import children
 
@@ -44,14 +46,18 @@ def _start(tmp_path: Path, port: int | None = None) -> tuple[subprocess.Popen[st
     return proc, port
 
 
-def test_start_serves_pages_and_ctrl_c_stops_web_worker_and_stream(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGHUP], ids=["ctrl-c", "hang-up"])
+def test_start_serves_pages_and_ctrl_c_stops_web_worker_and_stream(
+    tmp_path: Path, signum: int
+) -> None:
+    """Ctrl-C, or the terminal closed (SIGHUP): nothing is left running."""
     proc, port = _start(tmp_path)
     output = _Output(proc)
     try:
         assert _wait_for(f"http://127.0.0.1:{port}/login/") == 200
         output.wait_for("started with steps")  # the worker is looping too
         output.wait_for("stream ")  # and the stream process ("stream <holder> started")
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         proc.wait(timeout=30)
         out = output.text()
     finally:

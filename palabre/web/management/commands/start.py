@@ -41,12 +41,12 @@ class Command(PalabreCommand):
         worker = [sys.executable, "-m", "palabre", "worker"]
         stream = [sys.executable, "-m", "palabre", "stream"]  # replies as networks push them
         commands = {"web": web, "worker": worker, "stream": stream}
+        stop = stop_on_signals()  # before any child: none is left alone by an early Ctrl-C
         running = {name: _Child(command) for name, command in commands.items()}
         logins = f"{demo_logins()}\n" if demo_exists() else ""
         address = _("Palabre is running: %(address)s") % {"address": f"http://{bind}/"}
         stops = _("Ctrl-C stops.")
         self.stdout.write(f"\n{address}\n{logins}{stops}\n")
-        stop = stop_on_signals()
         failed = False
         restarts: list[float] = []  # when each was started again
         while not stop.wait(0.2) and not failed:
@@ -56,14 +56,14 @@ class Command(PalabreCommand):
                     continue
                 said = {"name": name, "code": code}
                 restarts = [at for at in restarts if at > time.monotonic() - RESTARTS_WINDOW]
-                if child.age() < QUICK_EXIT or len(restarts) >= MOST_RESTARTS:
+                if (child.first and child.age() < QUICK_EXIT) or len(restarts) >= MOST_RESTARTS:
                     # It cannot run (a port taken, a setting): a service manager should hear.
                     self.stderr.write(_("%(name)s stopped (exit %(code)s): Palabre stops.") % said)
                     failed = True
                     break
                 # One process gone (memory, a crash) need not take the others down.
                 self.stderr.write(_("%(name)s stopped (exit %(code)s): started again.") % said)
-                running[name] = _Child(commands[name])
+                running[name] = _Child(commands[name], first=False)
                 restarts.append(time.monotonic())
         for child in running.values():
             if child.process.poll() is None:
@@ -78,9 +78,9 @@ class Command(PalabreCommand):
             raise SystemExit(1)
 
 
-# A process that ends sooner than QUICK_EXIT after its start, or beyond MOST_RESTARTS in
-# RESTARTS_WINDOW, is not started again: it stops them all (gunicorn gives up on a taken
-# port after 5 s of retries).
+# A process that ends sooner than QUICK_EXIT after Palabre's start (it cannot run: gunicorn
+# gives up on a taken port after 5 s of retries), or beyond MOST_RESTARTS in RESTARTS_WINDOW,
+# is not started again: it stops them all.
 QUICK_EXIT = 15.0  # seconds
 MOST_RESTARTS = 3
 RESTARTS_WINDOW = 300.0  # seconds
@@ -90,9 +90,10 @@ class _Child:
     """One of the processes, started in its own session: Ctrl-C reaches `palabre start`
     only, which then stops each in order."""
 
-    def __init__(self, command: list[str]) -> None:
+    def __init__(self, command: list[str], *, first: bool = True) -> None:
         self.process = subprocess.Popen(command, start_new_session=True)
         self.started = time.monotonic()
+        self.first = first  # started by `palabre start` itself, not again after an exit
 
     def age(self) -> float:
         return time.monotonic() - self.started

@@ -25,7 +25,7 @@ from palabre.lib.months import FIRST_YEAR, LAST_YEAR, month_after, month_before
 from palabre.publishing import csvio, limits, planning, workflow
 from palabre.publishing.models import Category, Post, PostStatus
 
-MONTH_DAY_SHOWN = 8  # posts listed in a day of the month view; the rest in its week
+MONTH_DAY_SHOWN = 5  # posts listed in a day of the month view; the rest in its week
 
 
 def _day(value: str | None, today: date) -> date:

@@ -26,7 +26,7 @@ def _client(name: str) -> Client:
 
 
 def _counted_at(page: str) -> str:
-    found = re.search(r"<span data-counted-at>(.*?)</span>", page)
+    found = re.search(r"<p [^>]*data-counted-at>(.*?)</p>", page)
     assert found, "the page says when it was counted"
     return found.group(1)
 
@@ -60,7 +60,7 @@ def test_each_language_and_period_has_its_own_page(cast) -> None:
     cast.nina.language = "fr"
     cast.nina.save()
     french = nina.get(JUNE).content.decode()
-    assert "Counted at" in english and "Calculé à" in french
+    assert "Figures counted on" in english and "Chiffres calculés le" in french
     may = nina.get("/w/lumiere/reports/?month=2026-05").content.decode()
     assert "Wanda" in english and "Wanda" not in may  # June's talk, not May's
 

@@ -122,20 +122,20 @@ def test_the_month_grid_and_filters(editor: Client, cast, channel) -> None:
 def test_a_crowded_day_of_the_month_lists_its_first_posts_and_links_the_rest(
     editor: Client, cast, channel
 ) -> None:
-    """A campaign of a dozen posts in one day: the month's cell lists the first eight in
-    time order and says how many more, linked to that day's week, which lists them all (the
-    filters kept)."""
+    """A campaign of a dozen posts in one day: the month's cell lists the first five in
+    time order and says how many more, linked to that day in its week, which lists them all
+    (the filters kept)."""
     first = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     for n in range(12):
         _scheduled(cast, channel, first + timedelta(minutes=n), idea=f"Fournée numéro {n:02d}")
     month = editor.get(f"/w/lumiere/calendar/?date=2026-11-10&channel={channel.pk}")
     cell = html.unescape(month.content.decode()).split('data-date="2026-11-24"')[1]
     cell = cell.split("</td>")[0]
-    assert [n for n in range(12) if f"Fournée numéro {n:02d}" in cell] == list(range(8))
-    assert "+ 4 autres publications" in cell
-    assert f'href="?date=2026-11-24&channel={channel.pk}&view=week"' in cell
+    assert [n for n in range(12) if f"Fournée numéro {n:02d}" in cell] == list(range(5))
+    assert "+ 7 autres publications" in cell
+    assert f'href="?date=2026-11-24&channel={channel.pk}&view=week#day-2026-11-24"' in cell
     week = editor.get(f"/w/lumiere/calendar/?date=2026-11-24&channel={channel.pk}&view=week")
-    listed = html.unescape(week.content.decode()).split('data-date="2026-11-24"')[1]
+    listed = html.unescape(week.content.decode()).split('id="day-2026-11-24"')[1]
     assert all(f"Fournée numéro {n:02d}" in listed.split("</td>")[0] for n in range(12))
     assert "autres publications" not in week.content.decode()
 

@@ -4,6 +4,7 @@ second later, and what is left at a clean stop."""
 from __future__ import annotations
 
 import http.client
+import logging
 import signal
 import socket
 import subprocess
@@ -77,12 +78,18 @@ def test_a_closed_connection_keeps_the_batch_for_the_next_try(
 
 @pytest.mark.django_db
 def test_clicks_kept_while_the_writer_is_stuck_stay_under_the_cap(
-    client: Client, link, batching, monkeypatch: pytest.MonkeyPatch
+    client: Client, link, batching, monkeypatch: pytest.MonkeyPatch, caplog
 ) -> None:
-    monkeypatch.setattr(clicks, "MAX_PENDING", 5)
-    for _ in range(8):  # no flush meanwhile: the writer waits on a database that hangs
-        client.get(f"/l/{link.code}", HTTP_USER_AGENT=BROWSER)
-    assert clicks.clicks_flush() == 5  # the newest five
+    monkeypatch.setattr(clicks, "MAX_PENDING", 10)
+    with caplog.at_level(logging.ERROR, logger="palabre.strategy.clicks"):
+        for _ in range(25):  # no flush meanwhile: the writer waits on a database that hangs
+            client.get(f"/l/{link.code}", HTTP_USER_AGENT=BROWSER)
+        assert caplog.records == []  # not one line per click, under the lock
+        clicks._report_dropped()  # what the writer does each second
+    assert [r.getMessage() for r in caplog.records] == [
+        "16 clicks dropped: the database has been away too long"
+    ]
+    assert clicks.clicks_flush() == 9  # the newest, down to 90 % of the cap at each overflow
 
 
 @pytest.mark.django_db(transaction=True)

@@ -115,6 +115,8 @@ def storage_error_reason(error: Exception) -> str:
         code = response["Error"].get("Code", "")
         status = response.get("ResponseMetadata", {}).get("HTTPStatusCode", "")
         return f"{code} (HTTP {status})" if status else str(code)
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror  # without the file's path on the server
     return str(error)[:300] or type(error).__name__
 
 

@@ -701,11 +701,13 @@ def _media_response(item: MediaItem, *, as_attachment: bool = False) -> HttpResp
         raise Http404 from None
     except storage_errors() as error:
         log.error("media %s unreadable: %s", item.pk, storage_error_reason(error))
-        return HttpResponse(
+        unavailable = HttpResponse(
             _("The media storage cannot be read right now: try again in a moment."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )
+        unavailable["Retry-After"] = "30"
+        return unavailable
     response = FileResponse(
         stream,
         content_type=item.content_type,

@@ -182,6 +182,7 @@ def test_a_bucket_that_cannot_be_read_is_a_503_a_network_tries_again(
         response = client.get(f"/w/lumiere/media/{item.pk}/file/")
         public = client.get(media_public_url(item).removeprefix(settings.SITE_URL))
     assert response.status_code == 503 and public.status_code == 503
+    assert public["Retry-After"] == "30"
     assert "AccessDenied" not in response.content.decode()  # the reason is in the log
 
 
@@ -195,7 +196,8 @@ class _DiskFull(ContentFile):
 
 def test_a_disk_full_mid_copy_leaves_no_part_of_the_file(cast, disk_storage, monkeypatch) -> None:
     monkeypatch.setattr("palabre.publishing.media.ContentFile", _DiskFull)
-    with pytest.raises(MediaRefused, match="No space left on device"):
+    with pytest.raises(MediaRefused, match="No space left on device") as refused:
         _store(cast)
+    assert str(disk_storage.location) not in str(refused.value)  # no path of the server
     assert not MediaItem.objects.exists()
     assert not [p for p in Path(disk_storage.location).rglob("*") if p.is_file()]

@@ -153,13 +153,13 @@ class VariantForm(forms.Form):
         *args: Any,
         channels: QuerySet[Channel],
         media: QuerySet[MediaItem],
-        shown: tuple[list[Channel], list[MediaItem]] | None = None,
+        shown: tuple[list[Channel], list[MediaItem]],
         **kwargs: Any,
     ) -> None:
         """`channels` and `media` check what is picked; `shown`, the same rows read once
-        for every variant of the page (read here when not given)."""
+        for every variant of the page."""
         super().__init__(*args, **kwargs)
-        channel_rows, media_rows = shown or (list(channels), list(media))
+        channel_rows, media_rows = shown
         for name, query, rows in (
             ("channels", channels, channel_rows),
             ("media_items", media, media_rows),

@@ -53,8 +53,7 @@ def click_record(*, link_id: int, at: datetime) -> None:
         return
     with _lock:
         _pending.append((link_id, at))
-        if len(_pending) > MAX_PENDING:  # the writer stuck on a database that does not answer
-            _drop_oldest()
+        _drop_oldest()  # past the cap: the writer stuck on a database that does not answer
         # Started here, not at import: under `gunicorn --preload` the module is imported in
         # the arbiter, and a thread does not survive the fork into each worker.
         if _flusher is None or not _flusher.is_alive():

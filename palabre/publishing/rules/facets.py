@@ -91,9 +91,8 @@ def _links(text: str) -> list[Facet]:
     found = []
     for match in _LINK.finditer(text):
         uri, start, end = match["uri"], match.start("uri"), match.end("uri")
-        if not uri.startswith(
-            "http"
-        ):  # sic: "HTTPS://…" and "httpbin.org" as the client reads them
+        # sic: "HTTPS://…" and "httpbin.org" as the client reads them
+        if not uri.startswith("http"):
             if not match["domain"] or not _known_domain(match["domain"]):
                 continue
             uri = "https://" + uri

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "palabre.inbox",
     "palabre.analytics",
     "palabre.strategy",
+    "palabre.api",
+    "palabre.webhooks",
     "palabre.web",
     "palabre.worker",
 ]
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "palabre.accounts.middleware.UserPreferencesMiddleware",
     # After the person's language is known: the refusal is in it.
     "palabre.web.nulbytes.NulBytesMiddleware",
+    # /api/v1/: a retried POST answered from its first answer; the rate headers.
+    "palabre.api.middleware.ApiMiddleware",
 ]
 
 # One cache for every web process and machine, in the database (created by a migration):
@@ -376,3 +380,8 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The REST API (docs/api.md): calls a token may make per minute (a fixed window; 429 past it).
+PALABRE_API_RATE_PER_MINUTE = max(envint("PALABRE_API_RATE_PER_MINUTE", 300), 1)
+# ninja: no settings of its own beyond these; its docs page uses its bundled Swagger UI.
+NINJA_PAGINATION_MAX_LIMIT = 200

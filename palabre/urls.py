@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("palabre.api.urls")),
     path("", include("palabre.accounts.urls")),
     path("", include("palabre.channels.urls")),
     path("", include("palabre.publishing.urls")),

@@ -43,6 +43,8 @@ class Action(enum.Enum):
     MANAGE_CHANNELS = "manage_channels"
     MANAGE_WORKSPACE = "manage_workspace"
     MANAGE_MEMBERS = "manage_members"
+    # Workspace API tokens and outgoing webhooks (personal tokens: every member).
+    MANAGE_INTEGRATIONS = "manage_integrations"
 
 
 _EVERYONE = frozenset(Role)
@@ -75,6 +77,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CHANNELS: _COMMUNITY,
     Action.MANAGE_WORKSPACE: frozenset({R.OWNER}),
     Action.MANAGE_MEMBERS: frozenset({R.OWNER}),
+    Action.MANAGE_INTEGRATIONS: _COMMUNITY,
 }
 
 

@@ -244,6 +244,13 @@ class Interaction(JobFields):
     response_seconds = models.PositiveIntegerField(null=True, blank=True)
     response_business_seconds = models.PositiveIntegerField(null=True, blank=True)
     replies_sent = models.PositiveSmallIntegerField(default=0)  # by the brand, through Palabre
+    # An answer written for a person to check and send (an assistant's, through the API):
+    # it fills the page's answer box; sending it is a person's act (or a "publish" token's).
+    reply_draft = models.TextField(blank=True)
+    reply_draft_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reply_draft_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]

@@ -71,6 +71,16 @@ def interaction_note(*, interaction: Interaction, actor: User, text: str) -> Not
     return Note.objects.create(interaction=interaction, author=actor, text=text)
 
 
+def interaction_draft_reply(*, interaction: Interaction, actor: User, text: str) -> None:
+    """Keep an answer for a person to check and send ("" clears it); nothing goes out."""
+    if interaction.erased:
+        raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
+    interaction.reply_draft = text.strip()
+    interaction.reply_draft_by = actor if interaction.reply_draft else None
+    interaction.reply_draft_at = timezone.now() if interaction.reply_draft else None
+    interaction.save(update_fields=["reply_draft", "reply_draft_by", "reply_draft_at"])
+
+
 def interaction_done(*, interaction: Interaction, done: bool = True) -> None:
     interaction.done_at = timezone.now() if done else None
     interaction.save(update_fields=["done_at"])
@@ -107,7 +117,7 @@ def interaction_reply(
         raise InboxRefused(_("This network does not let Palabre answer; answer there."))
     if interaction.erased:
         raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
-    return Reply.objects.create(
+    reply = Reply.objects.create(
         interaction=interaction,
         author=actor,
         text=text,
@@ -115,6 +125,11 @@ def interaction_reply(
         thanks=thanks,
         next_attempt_at=timezone.now(),
     )
+    if interaction.reply_draft and not thanks:  # the draft was the starting point: it is used
+        Interaction.objects.filter(pk=interaction.pk).update(
+            reply_draft="", reply_draft_by=None, reply_draft_at=None
+        )
+    return reply
 
 
 def _reply_audience(interaction: Interaction, visibility: str) -> str:

@@ -8,7 +8,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
@@ -17,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.models import Membership, User
-from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
-from palabre.inbox import audience, authors, moderation, services, waiting
+from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for
+from palabre.inbox import audience, authors, moderation, queues, services, waiting
 from palabre.inbox.forms import (
     QUEUES,
     AssignForm,
@@ -28,7 +27,7 @@ from palabre.inbox.forms import (
     ReasonForm,
     ReplyForm,
 )
-from palabre.inbox.models import CONVERSATION_KINDS, Interaction, SavedReply
+from palabre.inbox.models import Interaction, SavedReply
 from palabre.inbox.saved_replies import saved_reply_render
 from palabre.lib.home_return import back_home
 from palabre.networks.base import Capability, Visibility
@@ -45,54 +44,22 @@ def rights(membership: Membership) -> dict[str, bool]:
     }
 
 
-def _queue(rows: QuerySet[Interaction], queue: str, user: User) -> QuerySet[Interaction]:
-    if queue == "answer":
-        return waiting.waiting(rows).order_by("created_at")  # the longest wait first
-    if queue == "review":
-        return rows.filter(in_review=True, hidden=False).order_by("created_at")
-    if queue == "hidden":
-        return rows.filter(hidden=True).order_by("-created_at")
-    if queue == "mine":
-        return rows.filter(assigned_to=user).order_by("created_at")
-    return rows.order_by("-created_at")
-
-
-def _filtered(rows: QuerySet[Interaction], form: FilterForm, queue: str) -> QuerySet[Interaction]:
-    data = form.cleaned_data if form.is_valid() else {}
-    if data.get("channel"):
-        rows = rows.filter(channel=data["channel"])
-    if data.get("category"):
-        rows = rows.filter(category=data["category"])
-    if data.get("lang"):
-        rows = rows.filter(lang=data["lang"])
-    if data.get("text"):
-        words = data["text"]
-        rows = rows.filter(Q(text__icontains=words) | Q(identity__handle__icontains=words))
-    done = data.get("done") or ("any" if queue in ("all", "hidden") else "")
-    if done == "":
-        rows = rows.filter(done_at__isnull=True)
-    elif done == "yes":
-        rows = rows.filter(done_at__isnull=False)
-    return rows
-
-
 def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_INBOX)
     workspace = membership.workspace
     queue = request.GET.get("q", "answer")
     queue = queue if queue in QUEUES else "answer"
     form = FilterForm(request.GET or None, workspace=workspace)
-    talk = scoped(Interaction.objects.all(), workspace).filter(kind__in=CONVERSATION_KINDS)
     user = cast(User, request.user)
-    rows = waiting.with_answer_state(_filtered(_queue(talk, queue, user), form, queue))
+    filters = form.cleaned_data if form.is_valid() else {}
+    talk = queues.conversations(workspace)
+    rows = waiting.with_answer_state(
+        queues.queue_filtered(queues.queue_rows(talk, queue, user), filters, queue)
+    )
     page = Paginator(rows.select_related("identity", "channel", "assigned_to"), PAGE).get_page(
         request.GET.get("page")
     )
-    counts = {
-        "answer": waiting.waiting(talk).count(),
-        "review": _queue(talk, "review", user).filter(done_at__isnull=True).count(),
-        "mine": _queue(talk, "mine", user).filter(done_at__isnull=True).count(),
-    }
+    counts = queues.queue_counts(workspace, user)
     context = {
         "membership": membership,
         "queue": queue,
@@ -175,7 +142,7 @@ def _item_context(
             "saved_replies": [
                 (s, saved_reply_render(text=s.text, interaction=interaction)) for s in saved
             ],
-            "reply_form": ReplyForm(),
+            "reply_form": ReplyForm(initial={"text": interaction.reply_draft}),
             "private_reply_form": PrivateReplyForm(prefix="private"),
             # "Reply privately": offered once per comment, where the network has it.
             "private_reply": services.private_reply_offered(interaction),

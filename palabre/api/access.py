@@ -1,0 +1,106 @@
+"""Who calls, and may they: the token, its scopes, its creator's role, its pace.
+
+Every operation declares the page action it mirrors and the scope it needs
+(`@allowed(Action.X, Scope.Y)`): the role check is the pages' own (`permissions.can`), so
+the API cannot grant what the pages refuse. The declarations are kept in `DECLARED`, which
+the permission-matrix test replays for every role.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
+
+from palabre.accounts.permissions import Action, can
+from palabre.api.errors import ApiError
+from palabre.api.models import Scope
+from palabre.api.tokens import Caller, TokenInvalid, token_authenticate
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# operation function (module.name) -> (action, scope): what the matrix test replays.
+DECLARED: dict[str, tuple[Action, Scope]] = {}
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Caller:
+        try:
+            caller = token_authenticate(token)
+        except TokenInvalid:
+            raise ApiError(
+                401,
+                "token_invalid",
+                _("This token is unknown, revoked or expired, or its creator left the workspace."),
+                headers={"WWW-Authenticate": 'Bearer realm="palabre", error="invalid_token"'},
+            ) from None
+        # Messages in the token owner's language; dates in the workspace's time zone.
+        translation.activate(caller.user.language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        timezone.activate(caller.workspace.tzinfo)
+        _pace(request, caller)
+        return caller
+
+
+def _pace(request: HttpRequest, caller: Caller) -> None:
+    """A fixed window per token and minute; the middleware writes the RateLimit headers."""
+    limit = settings.PALABRE_API_RATE_PER_MINUTE
+    now = time.time()
+    window = int(now // 60)
+    key = f"api-rate:{caller.token.pk}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # dropped from the cache between add and incr: count from here
+        cache.set(key, 1, timeout=120)
+        used = 1
+    reset = max(1, math.ceil((window + 1) * 60 - now))
+    request.palabre_rate = (limit, max(0, limit - used), reset)  # type: ignore[attr-defined]
+    if used > limit:
+        raise ApiError(
+            429,
+            "rate_limited",
+            _("Too many calls with this token: try again in %(seconds)s seconds.")
+            % {"seconds": reset},
+            headers={"Retry-After": str(reset)},
+        )
+
+
+def caller_of(request: HttpRequest) -> Caller:
+    return cast(Caller, request.auth)  # type: ignore[attr-defined]
+
+
+def check(caller: Caller, action: Action, scope: Scope) -> None:
+    if scope.value not in caller.token.scopes:
+        raise ApiError(
+            403,
+            "scope_missing",
+            _("This token does not have the “%(scope)s” scope.") % {"scope": scope.value},
+        )
+    if not can(caller.membership, action):
+        raise ApiError(403, "forbidden", _("Your role in this workspace does not allow this."))
+
+
+def allowed(action: Action, scope: Scope) -> Callable[[F], F]:
+    """Check the token's scope and its creator's current role before the operation runs."""
+
+    def decorate(view: F) -> F:
+        DECLARED[f"{view.__module__}.{view.__name__}"] = (action, scope)
+
+        @functools.wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            check(caller_of(request), action, scope)
+            return view(request, *args, **kwargs)
+
+        return cast(F, checked)
+
+    return decorate

@@ -1,0 +1,3 @@
+"""The pages where members make and revoke their API tokens."""
+
+urlpatterns: list = []

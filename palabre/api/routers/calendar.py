@@ -1,0 +1,5 @@
+"""The API's calendar operations (to be filled in)."""
+
+from ninja import Router
+
+router = Router(tags=["calendar"])

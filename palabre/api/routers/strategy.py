@@ -1,0 +1,5 @@
+"""The API's strategy operations (to be filled in)."""
+
+from ninja import Router
+
+router = Router(tags=["strategy"])

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: events sent, signed, to the addresses a workspace subscribes (docs/api.md)."""

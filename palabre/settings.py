@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its docs page with its bundled Swagger UI, never a CDN
     "palabre.accounts",
     "palabre.channels",
     "palabre.networks.demo",

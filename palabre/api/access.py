@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.constants import NOT_SET
 from ninja.security import HttpBearer
 
 from palabre.accounts.permissions import Action, can
@@ -28,11 +30,18 @@ from palabre.api.tokens import Caller, TokenInvalid, token_authenticate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# operation function (module.name) -> (action, scope): what the matrix test replays.
+# operation id (its function's name) -> (action, scope): what the matrix test replays.
 DECLARED: dict[str, tuple[Action, Scope]] = {}
 
 
 class TokenAuth(HttpBearer):
+    """The token; with `needs`, also its scope and its creator's role, checked before the
+    request's parameters are read (a caller refused learns nothing of what is expected)."""
+
+    def __init__(self, needs: tuple[Action, Scope] | None = None) -> None:
+        super().__init__()
+        self.needs = needs
+
     def authenticate(self, request: HttpRequest, token: str) -> Caller:
         try:
             caller = token_authenticate(token)
@@ -48,6 +57,8 @@ class TokenAuth(HttpBearer):
         request.LANGUAGE_CODE = translation.get_language()
         timezone.activate(caller.workspace.tzinfo)
         _pace(request, caller)
+        if self.needs is not None:
+            check(caller, *self.needs)
         return caller
 
 
@@ -91,16 +102,32 @@ def check(caller: Caller, action: Action, scope: Scope) -> None:
 
 
 def allowed(action: Action, scope: Scope) -> Callable[[F], F]:
-    """Check the token's scope and its creator's current role before the operation runs."""
+    """What the operation needs: `ApiRouter` checks it at authentication, and the
+    operation checks it again when it runs (a router that forgot it still refuses)."""
 
     def decorate(view: F) -> F:
-        DECLARED[f"{view.__module__}.{view.__name__}"] = (action, scope)
+        # The name is the operation's id in the OpenAPI document: one per API.
+        assert view.__name__ not in DECLARED, f"two API operations named {view.__name__}"
+        DECLARED[view.__name__] = (action, scope)
 
         @functools.wraps(view)
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             check(caller_of(request), action, scope)
             return view(request, *args, **kwargs)
 
+        checked.palabre_needs = (action, scope)  # type: ignore[attr-defined]
         return cast(F, checked)
 
     return decorate
+
+
+class ApiRouter(Router):
+    """A router whose operations authenticate with what `@allowed` says they need."""
+
+    def add_api_operation(
+        self, path: str, methods: list[str], view_func: Callable[..., Any], **kwargs: Any
+    ) -> None:
+        needs = getattr(view_func, "palabre_needs", None)
+        if needs is not None and kwargs.get("auth", NOT_SET) is NOT_SET:
+            kwargs["auth"] = TokenAuth(needs)
+        super().add_api_operation(path, methods, view_func, **kwargs)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import include, path
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from palabre.api import errors
 from palabre.api.access import TokenAuth
@@ -18,7 +22,26 @@ from palabre.api.routers import (
     workspace,
 )
 
-api = NinjaAPI(
+
+class PalabreApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__  # unique: access.allowed checks it
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Refusals are documented as what they are: application/problem+json."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if str(status).startswith(("4", "5")) and "application/json" in content:
+                        response["content"] = {errors.PROBLEM: content["application/json"]}
+        return schema
+
+
+api = PalabreApi(
     title="Palabre API",
     version="1",
     description=(

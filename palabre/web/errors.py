@@ -9,6 +9,12 @@ from django.utils.translation import gettext as _
 
 
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    if request.path.startswith("/api/"):  # a program reads problem+json, not a page
+        from palabre.api.errors import problem
+
+        return problem(
+            status, {400: "bad_request", 403: "forbidden"}.get(status, "not_found"), text
+        )
     context = {"title": title, "text": text, "status": status}
     return render(request, "web/error.html", context, status=status)
 
@@ -32,6 +38,12 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from palabre.api.errors import problem
+
+        return problem(
+            500, "server_error", _("Something went wrong on our side; nothing was lost.")
+        )
     # No context processors here: whatever failed may fail again.
     html = loader.get_template("web/error_500.html").render({})
     return HttpResponse(html, status=500)

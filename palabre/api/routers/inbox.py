@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Schema, Status
 from pydantic import Field
 
 from palabre.accounts.models import User
 from palabre.accounts.permissions import Action, get_scoped_or_404
-from palabre.api.access import allowed, caller_of
+from palabre.api.access import ApiRouter, allowed, caller_of
 from palabre.api.models import Scope
 from palabre.api.pagination import page
 from palabre.api.schemas import REFUSALS, Page, Ref, ShortText, Text, form_valid, refused
@@ -22,7 +22,7 @@ from palabre.inbox import moderation, queues, services
 from palabre.inbox.forms import AssignForm, FilterForm, NoteForm, ReplyForm
 from palabre.inbox.models import Interaction
 
-router = Router(tags=["inbox"])
+router = ApiRouter(tags=["inbox"])
 
 Queue = Literal["answer", "all", "review", "hidden", "mine"]
 
@@ -120,8 +120,8 @@ def conversation_out(row: Interaction) -> ConversationOut:
 class ConversationFilters(Schema):
     queue: Queue = "answer"
     channel: int | None = None
-    category: str = ""
-    lang: str = ""
+    category: Literal["", "question", "criticism", "praise", "abuse", "spam", "other"] = ""
+    lang: Literal["", "fr", "en", "other"] = ""
     text: ShortText = ""
     done: Literal["", "yes", "any"] = ""
     cursor: str | None = None

@@ -1,14 +1,14 @@
 """The token's workspace, and who the token acts as."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Schema
 
 from palabre.accounts.permissions import Action
-from palabre.api.access import allowed, caller_of
+from palabre.api.access import ApiRouter, allowed, caller_of
 from palabre.api.models import Scope
 from palabre.api.schemas import REFUSALS
 
-router = Router(tags=["workspace"])
+router = ApiRouter(tags=["workspace"])
 
 
 class WorkspaceOut(Schema):

@@ -37,7 +37,7 @@ NETWORK_BENCHMARKS = [
 # Served by gunicorn on loopback, on PostgreSQL when it answers (bench_team_load.py: only then).
 SERVER_BENCHMARKS = ["bench_shortlink.py", "bench_web_memory.py", "bench_team_load.py"]
 # Pages through Django's test client on SQLite: the time is Palabre's, not the database's.
-PAGE_BENCHMARKS = ["bench_compose.py"]
+PAGE_BENCHMARKS = ["bench_compose.py", "bench_api.py"]
 
 
 def machine() -> str:

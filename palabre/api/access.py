@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,10 +25,10 @@ from ninja.security import HttpBearer
 
 from palabre.accounts.permissions import Action, can
 from palabre.api.errors import ApiError
-from palabre.api.models import Scope
+from palabre.api.models import ApiToken, Scope
 from palabre.api.tokens import Caller, TokenInvalid, token_authenticate
 
-F = TypeVar("F", bound=Callable[..., Any])
+V = TypeVar("V", bound=Callable[..., Any])
 
 # operation id (its function's name) -> (action, scope): what the matrix test replays.
 DECLARED: dict[str, tuple[Action, Scope]] = {}
@@ -63,16 +63,18 @@ class TokenAuth(HttpBearer):
 
 
 def _pace(request: HttpRequest, caller: Caller) -> None:
-    """A fixed window per token and minute; the middleware writes the RateLimit headers."""
+    """A fixed window per token and minute, counted on the token's row by one UPDATE (which
+    also records its last use); the middleware writes the RateLimit headers."""
     limit = settings.PALABRE_API_RATE_PER_MINUTE
     now = time.time()
     window = int(now // 60)
-    key = f"api-rate:{caller.token.pk}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # dropped from the cache between add and incr: count from here
-        cache.set(key, 1, timeout=120)
+    token = caller.token
+    rows = ApiToken.objects.filter(pk=token.pk)
+    moment = timezone.now()
+    if rows.filter(rate_window=window).update(rate_calls=F("rate_calls") + 1, last_used_at=moment):
+        used = token.rate_calls + 1 if token.rate_window == window else 1
+    else:  # the first call of this minute (two at once may both count 1: a call's grace)
+        rows.update(rate_window=window, rate_calls=1, last_used_at=moment)
         used = 1
     reset = max(1, math.ceil((window + 1) * 60 - now))
     request.palabre_rate = (limit, max(0, limit - used), reset)  # type: ignore[attr-defined]
@@ -101,11 +103,11 @@ def check(caller: Caller, action: Action, scope: Scope) -> None:
         raise ApiError(403, "forbidden", _("Your role in this workspace does not allow this."))
 
 
-def allowed(action: Action, scope: Scope) -> Callable[[F], F]:
+def allowed(action: Action, scope: Scope) -> Callable[[V], V]:
     """What the operation needs: `ApiRouter` checks it at authentication, and the
     operation checks it again when it runs (a router that forgot it still refuses)."""
 
-    def decorate(view: F) -> F:
+    def decorate(view: V) -> V:
         # The name is the operation's id in the OpenAPI document: one per API.
         assert view.__name__ not in DECLARED, f"two API operations named {view.__name__}"
         DECLARED[view.__name__] = (action, scope)
@@ -116,7 +118,7 @@ def allowed(action: Action, scope: Scope) -> Callable[[F], F]:
             return view(request, *args, **kwargs)
 
         checked.palabre_needs = (action, scope)  # type: ignore[attr-defined]
-        return cast(F, checked)
+        return cast(V, checked)
 
     return decorate
 

@@ -46,6 +46,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The pace: calls in the current minute (access.py), kept on the row the call reads anyway.
+    rate_window = models.PositiveBigIntegerField(default=0)
+    rate_calls = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,17 +7,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Membership, User, Workspace
-from palabre.accounts.permissions import Action, can
+from palabre.accounts.permissions import Action, can, scoped
 from palabre.api.models import ApiToken, Scope
 
 PREFIX = "palabre_"
 LONGEST_LIFE = timedelta(days=366)
-# A token used many times a second writes its last use once a minute, not on every call.
-LAST_USE_EVERY = timedelta(minutes=1)
 
 
 class TokenRefused(ValueError):
@@ -102,17 +101,13 @@ def token_authenticate(secret: str) -> Caller:
         raise TokenInvalid  # its creator left the workspace: the token left with them
     if membership.workspace.require_two_factor and not membership.user.has_totp:
         raise TokenInvalid  # as the pages: no work in this workspace without two-factor login
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USE_EVERY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return Caller(token=token, membership=membership)
 
 
-def tokens_visible(*, membership: Membership) -> list[ApiToken]:
-    """A member sees their own tokens; owners and managers also the workspace's."""
-    rows = ApiToken.objects.filter(workspace=membership.workspace).select_related("created_by")
-    if can(membership, Action.MANAGE_INTEGRATIONS):
-        rows = rows.filter(created_by=membership.user) | rows.filter(kind=ApiToken.Kind.WORKSPACE)
-    else:
+def tokens_manageable(*, membership: Membership) -> QuerySet[ApiToken]:
+    """The tokens this member sees and may revoke: their own; owners and managers, every
+    token of the workspace (the workspace's and each member's personal ones)."""
+    rows = scoped(ApiToken.objects.select_related("created_by"), membership.workspace)
+    if not can(membership, Action.MANAGE_INTEGRATIONS):
         rows = rows.filter(created_by=membership.user)
-    return list(rows.order_by("-created_at"))
+    return rows.order_by("-created_at")

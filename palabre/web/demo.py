@@ -17,6 +17,7 @@ from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.services import workspace_create
 from palabre.analytics.community import community_refresh
 from palabre.analytics.demo import demo_analytics
+from palabre.api.demo import demo_api
 from palabre.channels.models import ApiUsage, Channel
 from palabre.channels.services import channel_create_demo
 from palabre.channels.usage import this_month
@@ -156,6 +157,7 @@ def demo_create() -> Workspace:
     demo_inbox(workspace)
     demo_analytics(workspace, people[2], recipients=[people[0], people[4]])  # Camille, Hélène
     demo_strategy(workspace, people)
+    demo_api(workspace, people)  # Camille's n8n token, Inès's revoked trial
     # The strategy's conversions tag some people as customers: today's funnel counts them.
     community_refresh(workspace=workspace)
     # The owner's logo heads the monthly report: the bakery's loaf, drawn.

@@ -53,6 +53,8 @@ EXPECTED_GET = {
     "strategy_links": READERS,
     "strategy_return": READERS,
     "time_spent": {"alice", "bob", "erin", "carl", "nina"},
+    # Every member makes personal API tokens (issue 21).
+    "api_tokens": set(ROLES),
 }
 
 
@@ -140,6 +142,7 @@ def _path(view: str, objects: dict[str, int]) -> str:
     return {
         "dashboard": "",
         "workspace_settings": "settings/",
+        "api_tokens": "settings/api/",
         "members": "settings/members/",
         "channel_list": "settings/channels/",
         "post_edit": f"posts/{objects['post']}/",

@@ -8,6 +8,7 @@ needs "publish"; writing a draft a person sends needs only "write".
 from datetime import datetime
 from typing import Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Schema, Status
 from pydantic import Field
@@ -17,7 +18,7 @@ from palabre.accounts.permissions import Action, get_scoped_or_404
 from palabre.api.access import ApiRouter, allowed, caller_of
 from palabre.api.models import Scope
 from palabre.api.pagination import page
-from palabre.api.schemas import REFUSALS, Page, Ref, ShortText, Text, form_valid, refused
+from palabre.api.schemas import REFUSALS, Out, Page, Ref, ShortText, Text, form_valid, refused
 from palabre.inbox import moderation, queues, services
 from palabre.inbox.forms import AssignForm, FilterForm, NoteForm, ReplyForm
 from palabre.inbox.models import Interaction
@@ -27,13 +28,13 @@ router = ApiRouter(tags=["inbox"])
 Queue = Literal["answer", "all", "review", "hidden", "mine"]
 
 
-class Author(Schema):
+class Author(Out):
     handle: str
     name: str
     contact_id: int | None
 
 
-class ConversationOut(Schema):
+class ConversationOut(Out):
     id: int
     kind: str
     channel: Ref
@@ -59,7 +60,7 @@ class ConversationPage(Page):
     items: list[ConversationOut]
 
 
-class ReplyOut(Schema):
+class ReplyOut(Out):
     id: int
     text: str
     status: str
@@ -69,14 +70,14 @@ class ReplyOut(Schema):
     author: Ref | None
 
 
-class NoteOut(Schema):
+class NoteOut(Out):
     id: int
     text: str
     created_at: datetime
     author: Ref | None
 
 
-class ThreadOut(Schema):
+class ThreadOut(Out):
     conversation: ConversationOut
     above: list[ConversationOut] = Field(description="The comments it answers, oldest first.")
     answers: list[ConversationOut] = Field(description="Comments that answer it.")
@@ -150,15 +151,29 @@ def conversations_list(
         queues.queue_rows(queues.conversations(caller.workspace), filters.queue, caller.user),
         data,
         filters.queue,
-    ).select_related("identity", "channel", "assigned_to")
+    )
     found, cursor = page(
-        rows,
+        _listed(rows),
         field="created_at",
         descending=filters.queue in ("all", "hidden"),
         cursor=filters.cursor,
         limit=filters.limit,
     )
     return ConversationPage(items=[conversation_out(r) for r in found], next_cursor=cursor)
+
+
+# What a list shows, and nothing else: the scores, labels and rules' JSON stay unread.
+LISTED = (
+    *("kind", "text", "created_at", "lang", "category", "abuse_kind", "abuse", "needs_answer"),
+    *("in_review", "hidden", "done_at", "answered_at", "parent", "reply_draft"),
+    *("channel__name", "channel__network"),
+    *("identity__handle", "identity__display_name", "identity__contact_id"),
+    *("assigned_to__name", "assigned_to__email"),
+)
+
+
+def _listed(rows: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    return rows.select_related("identity", "channel", "assigned_to").only(*LISTED)
 
 
 def _conversation(request: HttpRequest, pk: int) -> Interaction:
@@ -293,7 +308,7 @@ class ReasonIn(Schema):
     reason: ShortText = ""
 
 
-class HiddenOut(Schema):
+class HiddenOut(Out):
     conversation: ConversationOut
     on_network: bool = Field(
         description="False: hidden (or shown) in Palabre only; the network cannot do it."
@@ -321,7 +336,7 @@ def conversation_unhide(request: HttpRequest, pk: int, body: ReasonIn) -> Hidden
     return HiddenOut(conversation=conversation_out(row), on_network=on_network)
 
 
-class Counts(Schema):
+class Counts(Out):
     answer: int
     review: int
     mine: int

@@ -65,6 +65,11 @@ def main() -> None:
     if set(arguments) in HELP_ARGUMENTS:
         sys.stdout.write(help_text(cli_language()))
         return
+    if arguments[0] == "mcp":  # a client of a (remote) Palabre's API: no Django at all
+        from palabre.mcp.command import main as mcp_main
+
+        mcp_main(arguments[1:])
+        return
     if arguments[0] in STANDALONE:
         run_standalone(arguments)
         return

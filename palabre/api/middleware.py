@@ -98,7 +98,19 @@ def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     for part in (request.method or "", request.get_full_path()):
         digest.update(part.encode() + b"\n")
-    digest.update(request.body)
+    if request.content_type == "multipart/form-data":
+        # An upload is read from its parsed parts: `request.body` refuses what is over
+        # DATA_UPLOAD_MAX_MEMORY_SIZE, and a photo is.
+        for key, values in sorted(request.POST.lists()):
+            digest.update(repr((key, values)).encode())
+        for key, files in sorted(request.FILES.lists()):
+            for upload in files:
+                digest.update(repr((key, upload.name, upload.size)).encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
     return digest.hexdigest()
 
 

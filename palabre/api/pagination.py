@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from django.db import models
@@ -29,17 +29,39 @@ def _encode(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[Any, int]:
+def _unreadable() -> ApiError:
+    return ApiError(422, "cursor_invalid", _("This cursor is not one this API gave: start again."))
+
+
+def _decode(cursor: str, field: str) -> tuple[Any, int]:
+    """The cursor's sort value and id, of the types the database compares them with: a
+    forged cursor (a text for a date, a list, a number past 64 bits) is refused, not a 500."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, pk = json.loads(raw)
-        if not isinstance(pk, int) or isinstance(pk, bool):
-            raise ValueError
     except (ValueError, TypeError, UnicodeDecodeError):
-        raise ApiError(
-            422, "cursor_invalid", _("This cursor is not one this API gave: start again.")
-        ) from None
+        raise _unreadable() from None
+    if not _whole(pk):
+        raise _unreadable()
+    if field.endswith("_at"):
+        try:
+            moment = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well formed, but no such day or hour
+            moment = None
+        try:
+            moment = moment.astimezone(UTC) if moment and moment.tzinfo else None
+        except OverflowError:  # year 1 at +14:00: before time began
+            moment = None
+        if moment is None:
+            raise _unreadable()
+        return moment, pk
+    if not _whole(value):
+        raise _unreadable()
     return value, pk
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
 
 
 def page(
@@ -49,13 +71,7 @@ def page(
     sign = "-" if descending else ""
     rows = rows.order_by(f"{sign}{field}", f"{sign}pk")
     if cursor:
-        value, pk = _decode(cursor)
-        if field.endswith("_at") and isinstance(value, str):
-            value = parse_datetime(value)
-        if value is None and field.endswith("_at"):
-            raise ApiError(
-                422, "cursor_invalid", _("This cursor is not one this API gave: start again.")
-            )
+        value, pk = _decode(cursor, field)
         beyond = "lt" if descending else "gt"
         rows = rows.filter(
             Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, f"pk__{beyond}": pk})

@@ -7,15 +7,20 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
-from palabre.inbox.contacts import contact_erase, contact_export, contact_history, contact_merge
+from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for
+from palabre.inbox.contacts import (
+    contact_erase,
+    contact_export,
+    contact_history,
+    contact_merge,
+    contacts_found,
+)
 from palabre.inbox.forms import ContactForm, MergeForm
 from palabre.inbox.models import Contact
 from palabre.inbox.views import rights
@@ -24,15 +29,9 @@ from palabre.lib.downloads import download
 
 def contacts(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_COMMUNITY)
-    rows = scoped(Contact.objects.all(), membership.workspace).annotate(
-        talks=Count("identities__interactions")
-    )
     text = request.GET.get("text", "")[:200]
-    if text:
-        rows = rows.filter(Q(name__icontains=text) | Q(identities__handle__icontains=text))
-    page = Paginator(rows.order_by("-talks", "name").distinct(), 50).get_page(
-        request.GET.get("page")
-    )
+    rows = contacts_found(workspace=membership.workspace, text=text)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "inbox/contacts.html",

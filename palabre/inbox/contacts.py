@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
@@ -28,12 +29,30 @@ def contact_merge(*, into: Contact, other: Contact) -> Contact:
     return into
 
 
-def contact_history(contact: Contact) -> list[Interaction]:
-    return list(
+def contacts_found(*, workspace: Workspace, text: str = "", stage: str = "") -> QuerySet[Contact]:
+    """The contacts page's list (and the API's): each with `talks`, their interactions, the
+    most talkative first, found by name or handle. The handle is searched in a subquery:
+    a join would count each interaction once per account of a merged person."""
+    rows = Contact.objects.filter(workspace=workspace)
+    if text:
+        handles = Identity.objects.filter(workspace=workspace, handle__icontains=text)
+        rows = rows.filter(Q(name__icontains=text) | Q(pk__in=handles.values("contact_id")))
+    if stage:
+        rows = rows.filter(stage=stage)
+    return rows.annotate(talks=Count("identities__interactions")).order_by("-talks", "name")
+
+
+def contact_interactions(contact: Contact) -> QuerySet[Interaction]:
+    """What a person said and did in the workspace, newest first."""
+    return (
         Interaction.objects.filter(identity__contact=contact)
         .select_related("channel", "identity")
         .order_by("-created_at")
     )
+
+
+def contact_history(contact: Contact) -> list[Interaction]:
+    return list(contact_interactions(contact))
 
 
 def contact_export(*, contact: Contact) -> dict[str, Any]:

@@ -55,18 +55,13 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         if request.GET.get("status") in PostStatus.values
         else "",
     )
+    weeks = planning.period_weeks(day, view)
     if view == "week":
-        monday = day - timedelta(days=day.weekday())
-        weeks = [[monday + timedelta(days=i) for i in range(7)]]
+        monday = weeks[0][0]
         previous, following = monday - timedelta(days=7), monday + timedelta(days=7)
     else:
-        weeks = planning.month_weeks(day.year, day.month)
         previous, following = month_before(day), month_after(day)
-    start, end = planning.day_bounds(weeks[0][0], weeks[-1][-1], tz)
-    by_day: dict[date, list[Post]] = {}
-    for post in planning.posts_between(workspace, start, end, filters):
-        assert post.publish_at is not None
-        by_day.setdefault(post.publish_at.astimezone(tz).date(), []).append(post)
+    by_day = planning.posts_by_day(workspace, weeks[0][0], weeks[-1][-1], filters)
     # A month's day shows its first posts and how many more, linked to its week: a campaign
     # of 500 posts in one day made an unreadable cell and the slowest page under load.
     shown = MONTH_DAY_SHOWN if view == "month" else None
@@ -122,13 +117,7 @@ def calendar_move(request: HttpRequest, slug: str) -> HttpResponse:
     target_day = _day(request.POST.get("date"), date.min)
     if target_day == date.min or post.publish_at is None:
         raise Http404
-    local = post.publish_at.astimezone(workspace.tzinfo)
-    try:
-        moment = planning.local_moment(
-            target_day, local.time().replace(tzinfo=None), workspace.tzinfo
-        )
-    except OverflowError:  # the first or last day Python knows: out of bounds anyway
-        moment = post.publish_at.replace(year=1 if target_day.year < 2 else 9999)
+    moment = planning.same_time_on(post.publish_at, target_day, workspace.tzinfo)
     try:
         workflow.post_reschedule(post=post, actor=cast(User, request.user), publish_at=moment)
     except workflow.TransitionRefused as refusal:

@@ -98,6 +98,47 @@ def first_free_slot(
     return next((moment for moment in candidates if moment not in taken), None)
 
 
+@dataclass(frozen=True)
+class Slot:
+    channel: Channel
+    at: datetime
+    free: bool
+
+
+def slots_between(
+    channels: Iterable[Channel], *, start: datetime, end: datetime, tz: ZoneInfo
+) -> list[Slot]:
+    """Each channel's weekly slots in [start, end), free or taken as `first_free_slot`
+    counts them (a post with that time on the channel, drafts included)."""
+    days = (end - start).days + 2
+    found = []
+    for channel in channels:
+        moments = _slot_moments(
+            channel, after=start - timedelta(microseconds=1), tz=tz, horizon_days=days
+        )
+        moments = [m for m in moments if m < end]
+        taken = _taken([channel], after=start, leave_out=None) if moments else set()
+        found += [Slot(channel, m, m not in taken) for m in moments]
+    return sorted(found, key=lambda s: (s.at, s.channel.pk))
+
+
+def period_weeks(day: date, view: str) -> list[list[date]]:
+    """The weeks the calendar shows: the week of `day` ("week"), or those showing its month."""
+    if view == "week":
+        monday = day - timedelta(days=day.weekday())
+        return [[monday + timedelta(days=i) for i in range(WEEKDAYS)]]
+    return month_weeks(day.year, day.month)
+
+
+def same_time_on(moment: datetime, day: date, tz: ZoneInfo) -> datetime:
+    """`moment`'s local time of day on another day (the calendar's drag and drop)."""
+    local = moment.astimezone(tz)
+    try:
+        return local_moment(day, local.time().replace(tzinfo=None), tz)
+    except OverflowError:  # the first or last day Python knows: out of bounds anyway
+        return moment.replace(year=1 if day.year < 2 else 9999)
+
+
 def month_weeks(year: int, month: int) -> list[list[date]]:
     """The Monday-to-Sunday weeks that show the whole month."""
     first = date(year, month, 1)
@@ -133,6 +174,19 @@ def posts_between(
     if filters.status:
         posts = posts.filter(status=filters.status)
     return posts.distinct().order_by("publish_at")
+
+
+def posts_by_day(
+    workspace: Workspace, first: date, last: date, filters: Filters
+) -> dict[date, list[Post]]:
+    """The posts planned on each local day from `first` to `last`, in time order."""
+    tz = workspace.tzinfo
+    start, end = day_bounds(first, last, tz)
+    by_day: dict[date, list[Post]] = {}
+    for post in posts_between(workspace, start, end, filters):
+        assert post.publish_at is not None
+        by_day.setdefault(post.publish_at.astimezone(tz).date(), []).append(post)
+    return by_day
 
 
 class DayPosts:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -28,7 +26,7 @@ from palabre.lib.ids import parse_id
 from palabre.lib.media_storage import storage_error_reason, storage_errors, storage_stream
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing import planning, publisher, services, workflow
+from palabre.publishing import composer, planning, publisher, services, workflow
 from palabre.publishing.content import content_changes, post_content, post_digest
 from palabre.publishing.forms import (
     TEXT_LIMIT,
@@ -39,7 +37,6 @@ from palabre.publishing.forms import (
     MediaUploadForm,
     VariantForm,
 )
-from palabre.publishing.limits import post_limit_problems
 from palabre.publishing.media import (
     MediaRefused,
     MediaWentOut,
@@ -52,7 +49,7 @@ from palabre.publishing.media import (
     parse_tags,
 )
 from palabre.publishing.models import MediaItem, Notice, Post, PostStatus
-from palabre.publishing.public_media import media_for_public_token, unreachable_media_problems
+from palabre.publishing.public_media import media_for_public_token
 from palabre.publishing.rules.base import Problem
 from palabre.strategy.guidelines import promotional_share_problem
 
@@ -68,7 +65,7 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     action = request.POST.get("action", "save")
     _refuse_before_saving(membership, action)
     slot = _free_slot(workspace, scoped(Channel.objects.all(), workspace))
-    idea_form, forms = _new_composer_forms(data, workspace)
+    idea_form, forms = composer.new_composer_forms(data, workspace)
     if data is not None and idea_form.is_valid():
         chosen = idea_form.cleaned_data["networks"]
         if all(forms[n].is_valid() for n in chosen):
@@ -80,7 +77,9 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
                 networks=chosen,
                 # A network whose fields were not sent keeps the defaults: the idea, and
                 # every channel of that network.
-                variants=_variant_data({n: forms[n] for n in chosen if f"{n}-text" in data}),
+                variants=composer.forms_variant_data(
+                    {n: forms[n] for n in chosen if f"{n}-text" in data}
+                ),
                 publish_at=idea_form.cleaned_data["publish_at"],
             )
             _after_save(request, membership, post, action, sent_back=False)
@@ -99,7 +98,7 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
 def compose_check_new(request: HttpRequest, slug: str) -> HttpResponse:
     """htmx: the new post's variants checked as typed (an empty one reads as the idea)."""
     membership = membership_for(request, slug, Action.COMPOSE)
-    idea_form, forms = _new_composer_forms(request.POST, membership.workspace)
+    idea_form, forms = composer.new_composer_forms(request.POST, membership.workspace)
     context = _new_composer_context(request, membership, idea_form, forms)
     return render(request, "publishing/_checks.html", context)
 
@@ -108,36 +107,6 @@ def _free_slot(workspace: Workspace, channels: Any, *, post: Post | None = None)
     return planning.first_free_slot(
         channels, after=timezone.now(), tz=workspace.tzinfo, leave_out=post.pk if post else None
     )
-
-
-def _new_composer_forms(
-    data: QueryDict | None, workspace: Workspace
-) -> tuple[IdeaForm, dict[str, VariantForm]]:
-    """The idea and a variant form for every network; the networks of the connected
-    channels are ticked (every network before any is connected)."""
-    connected = sorted(
-        set(scoped(Channel.objects.all(), workspace).values_list("network", flat=True))
-    )
-    initial = {"networks": connected or list(NETWORKS), "version": 0}
-    idea_form = IdeaForm(data, initial=initial, prefix="post")
-    media = scoped(MediaItem.objects.all(), workspace)
-    every_channel, media_rows = _offered(workspace, media)
-    forms = {}
-    for network in sorted(NETWORKS):
-        channels = scoped(Channel.objects.all(), workspace).filter(network=network)
-        rows = [c for c in every_channel if c.network == network]
-        forms[network] = VariantForm(
-            data,
-            initial={"channels": [c.pk for c in rows]},
-            prefix=network,
-            channels=channels,
-            media=media,
-            shown=(rows, media_rows),
-        )
-        forms[network].fields["text"].widget.attrs["placeholder"] = _(
-            "Empty: the idea as it is. Adapt it to this network."
-        )
-    return idea_form, forms
 
 
 def _new_composer_context(
@@ -152,7 +121,7 @@ def _new_composer_context(
     idea = request.POST.get("post-idea", "")[:TEXT_LIMIT]
     chosen = set(request.POST.getlist("post-networks")) if request.method == "POST" else None
     chosen = (chosen if chosen is not None else set(idea_form.initial["networks"])) & set(forms)
-    data = {network: _typed(forms[network], idea) for network in sorted(chosen)}
+    data = {network: composer.typed_variant(forms[network], idea) for network in sorted(chosen)}
     # The saved post's checks, guidelines included: a breach shows while typing.
     checks, crosspost = services.post_checks(workspace=workspace, variants=data)
     draft = Post(workspace=workspace, category=request.POST.get("post-category", ""))
@@ -177,21 +146,13 @@ def _new_composer_context(
     }
 
 
-def _typed(form: VariantForm, idea: str) -> services.VariantData:
-    """A variant as typed: an empty text (or one not readable yet) reads as the idea."""
-    if form.is_bound and form.is_valid():
-        data = _variant_data({"_": form})["_"]
-        return data if data.text.strip() else replace(data, text=idea)
-    return services.VariantData(text=idea)
-
-
 def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.COMPOSE)
     workspace = membership.workspace
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
     data = request.POST.copy() if request.method == "POST" else None
     _refuse_before_saving(membership, request.POST.get("action", "save"))
-    idea_form, forms = _composer_forms(data, post, workspace)
+    idea_form, forms = composer.composer_forms(data, post, workspace)
     theirs = None
     if data is not None and idea_form.is_valid() and all(f.is_valid() for f in forms.values()):
         try:
@@ -200,7 +161,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
                 idea=idea_form.cleaned_data["idea"],
                 category=idea_form.cleaned_data["category"],
                 networks=idea_form.cleaned_data["networks"],
-                variants=_variant_data(forms),
+                variants=composer.forms_variant_data(forms),
                 publish_at=idea_form.cleaned_data["publish_at"],
                 seen_version=idea_form.cleaned_data["version"],
             )
@@ -211,7 +172,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
             for variant in theirs["variants"]:
                 variant["label"] = NETWORKS[variant["network"]].label
             data["post-version"] = str(post.version)
-            idea_form, forms = _composer_forms(data, post, workspace)
+            idea_form, forms = composer.composer_forms(data, post, workspace)
             messages.error(
                 request,
                 _(
@@ -243,30 +204,6 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         and post.status in {PostStatus.APPROVED, PostStatus.SCHEDULED},
     } | _workflow_context(membership, post)
     return render(request, "publishing/post_edit.html", context)
-
-
-def _composer_forms(
-    data: QueryDict | None, post: Post, workspace: Workspace
-) -> tuple[IdeaForm, dict[str, VariantForm]]:
-    """The composer's forms; what already went out is shown read-only (disabled fields keep
-    their saved value whatever is sent)."""
-    initial = {
-        "idea": post.idea,
-        "category": post.category,
-        "networks": [v.network for v in post.variants.all()],
-        "publish_at": post.publish_at,
-        "version": post.version,
-    }
-    idea_form = IdeaForm(data, initial=initial, prefix="post")
-    locked = services.post_locked_networks(post=post)
-    forms = _variant_forms(data, post, workspace)
-    if locked:
-        for name in ("idea", "publish_at"):
-            idea_form.fields[name].disabled = True
-        for network in locked & set(forms):
-            for field in forms[network].fields.values():
-                field.disabled = True
-    return idea_form, forms
 
 
 def _workflow_context(membership: Membership, post: Post) -> dict[str, Any]:
@@ -490,7 +427,7 @@ def compose_check(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
     membership = membership_for(request, slug, Action.COMPOSE)
     workspace = membership.workspace
     post = get_scoped_or_404(Post.objects.all(), workspace, pk=post_id)
-    forms = _variant_forms(request.POST, post, workspace)
+    forms = composer.variant_forms(request.POST, post, workspace)
     checks, crosspost = _checks(workspace, post, forms, _typed_publish_at(request, post))
     panels = [(NETWORKS[n], forms[n], checks.get(n)) for n in forms]
     context = {
@@ -501,61 +438,6 @@ def compose_check(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
         "threshold": round(workspace.crosspost_threshold * 100),
     }
     return render(request, "publishing/_checks.html", context)
-
-
-def _variant_forms(
-    data: QueryDict | None, post: Post, workspace: Workspace
-) -> dict[str, VariantForm]:
-    media = scoped(MediaItem.objects.all(), workspace)
-    every_channel, media_rows = _offered(workspace, media)
-    forms = {}
-    for variant in post.variants.all().order_by("network"):
-        channels = scoped(Channel.objects.all(), workspace).filter(network=variant.network)
-        rows = [c for c in every_channel if c.network == variant.network]
-        initial: dict[str, Any] = {
-            "text": variant.text,
-            "content_warning": variant.content_warning,
-            "instagram_format": variant.instagram_format,
-            "reply_control": variant.reply_control,
-            "quote_url": variant.quote_url,
-            "thread": "\n---\n".join(variant.thread),
-            "first_comment": variant.first_comment,
-            "channels": [c.pk for c in variant.channels.all()],
-            "media_items": [m.pk for m in variant.media.all()],
-        }
-        forms[variant.network] = VariantForm(
-            data,
-            initial=initial,
-            prefix=variant.network,
-            channels=channels,
-            media=media,
-            shown=(rows, media_rows),
-        )
-    return forms
-
-
-def _offered(
-    workspace: Workspace, media: QuerySet[MediaItem]
-) -> tuple[list[Channel], list[MediaItem]]:
-    """The workspace's channels and media, read once for every variant form of a page."""
-    return list(scoped(Channel.objects.all(), workspace)), list(media)
-
-
-def _variant_data(forms: dict[str, VariantForm]) -> dict[str, services.VariantData]:
-    return {
-        network: services.VariantData(
-            text=form.cleaned_data["text"],
-            content_warning=form.cleaned_data["content_warning"],
-            instagram_format=form.cleaned_data["instagram_format"],
-            channels=list(form.cleaned_data["channels"]),
-            media=list(form.cleaned_data["media_items"]),
-            thread=form.cleaned_data["thread"],
-            first_comment=form.cleaned_data["first_comment"],
-            reply_control=form.cleaned_data["reply_control"],
-            quote_url=form.cleaned_data["quote_url"],
-        )
-        for network, form in forms.items()
-    }
 
 
 def _promotional(request: HttpRequest, workspace: Workspace, post: Post) -> Problem | None:
@@ -581,19 +463,12 @@ def _checks(
     workspace: Workspace, post: Post, forms: dict[str, VariantForm], publish_at: datetime | None
 ) -> tuple[dict[str, services.VariantCheck], list[Problem]]:
     if all(f.is_bound for f in forms.values()) and all(f.is_valid() for f in forms.values()):
-        data = _variant_data(forms)
+        data = composer.forms_variant_data(forms)
     else:
         data = services.post_variants_data(post)
-    checks, crosspost = services.post_checks(workspace=workspace, variants=data)
-    for network, variant in data.items():
-        # The day's posts on each channel against its daily quota, where the network has one.
-        checks[network].text.warnings += post_limit_problems(
-            post=post, channels=variant.channels, publish_at=publish_at
-        )
-        checks[network].text.warnings += unreachable_media_problems(
-            channels=variant.channels, media=variant.media
-        )
-    return checks, crosspost
+    return composer.composer_checks(
+        workspace=workspace, post=post, variants=data, publish_at=publish_at
+    )
 
 
 def media_library(request: HttpRequest, slug: str) -> HttpResponse:

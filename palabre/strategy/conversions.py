@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, ExpressionWrapper, F
+from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -167,19 +167,24 @@ def conversion_record(*, workspace: Workspace, item: ConversionInput, source: st
     return True
 
 
-def conversions_recent(*, workspace: Workspace, limit: int = 20) -> list[Conversion]:
-    """The latest conversions, each with `amount`, its value.
+def conversions_listed(*, workspace: Workspace) -> QuerySet[Conversion]:
+    """The workspace's conversions, the latest first, each with `amount`, its value.
 
     The value is read through an expression, not as the column: SQLite stored amounts too
     large for the column before they were bounded, and Django reads such a column value by
     rounding it into the column's digits, which fails; the page must show them, to delete
     them."""
-    return list(
+    return (
         Conversion.objects.filter(workspace=workspace)
-        .select_related("contact")
+        .select_related("contact", "link")
         .defer("value")
-        .annotate(amount=ExpressionWrapper(F("value"), output_field=DecimalField()))[:limit]
+        .annotate(amount=ExpressionWrapper(F("value"), output_field=DecimalField()))
     )
+
+
+def conversions_recent(*, workspace: Workspace, limit: int = 20) -> list[Conversion]:
+    """The latest conversions, for the return page."""
+    return list(conversions_listed(workspace=workspace)[:limit])
 
 
 def conversion_delete(*, workspace: Workspace, pk: int) -> bool:

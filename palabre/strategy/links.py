@@ -17,9 +17,11 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,6 +100,21 @@ def link_create(
         utm_medium=utm_medium or "social",
         utm_campaign=utm_campaign,
     )
+
+
+def links_counted(*, workspace: Workspace, now: datetime) -> QuerySet[ShortLink]:
+    """The workspace's links, newest first, each with its clicks: `total`, and `recent`
+    (the last 30 days). Ordered here: a model's ordering does not apply to a count."""
+    month_ago = now - timedelta(days=30)
+    rows = ShortLink.objects.filter(workspace=workspace).annotate(
+        total=Count("clicks"), recent=Count("clicks", filter=Q(clicks__at__gte=month_ago))
+    )
+    return rows.order_by("-created_at", "-pk")
+
+
+def short_url(request: HttpRequest, link: ShortLink) -> str:
+    """The address to put in a post: this site's /l/<code>."""
+    return request.build_absolute_uri(f"/l/{link.code}")
 
 
 # How long a process trusts what it read of a link: how long a deleted one may go on

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -40,6 +40,13 @@ def next_review_time(workspace: Workspace, moment: datetime) -> datetime:
 
 
 # --- Logging time --------------------------------------------------------------------------
+
+
+def time_entries_logged(*, workspace: Workspace, user: User) -> QuerySet[TimeEntry]:
+    """A person's logged entries (a running timer is not one yet), the latest first."""
+    return TimeEntry.objects.filter(workspace=workspace, user=user, minutes__isnull=False).order_by(
+        "-started_at"
+    )
 
 
 def running_timer(*, workspace: Workspace, user: User) -> TimeEntry | None:

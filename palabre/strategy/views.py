@@ -10,7 +10,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import (
     Http404,
     HttpRequest,
@@ -27,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from palabre.accounts.models import User, Workspace
-from palabre.accounts.permissions import Action, can, membership_for, scoped
+from palabre.accounts.permissions import Action, can, membership_for
 from palabre.lib.boundedjson import MAX_DEPTH, TooDeep, json_loads_bounded
 from palabre.lib.concurrency import StaleVersion
 from palabre.lib.durations import minutes_text
@@ -57,11 +56,10 @@ from palabre.strategy.forms import (
     TimeEntryForm,
     TimerForm,
 )
-from palabre.strategy.links import link_create, link_follow
+from palabre.strategy.links import link_create, link_follow, links_counted, short_url
 from palabre.strategy.models import (
     Audience,
     NetworkPlan,
-    ShortLink,
     Strategy,
     TimeEntry,
 )
@@ -79,25 +77,18 @@ def links(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         link = link_create(workspace=membership.workspace, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         messages.success(
-            request, _("Tracked link created: %(url)s") % {"url": _short_url(request, link)}
+            request, _("Tracked link created: %(url)s") % {"url": short_url(request, link)}
         )
         return redirect("strategy_links", slug=slug)
-    month_ago = timezone.now() - timedelta(days=30)
-    rows = scoped(ShortLink.objects.all(), membership.workspace).annotate(
-        total=Count("clicks"), recent=Count("clicks", filter=Q(clicks__at__gte=month_ago))
-    )
+    rows = links_counted(workspace=membership.workspace, now=timezone.now())
     context = {
         "membership": membership,
         "section": "strategy",
         "form": form,
-        "links": [(link, _short_url(request, link)) for link in rows[:200]],
+        "links": [(link, short_url(request, link)) for link in rows[:200]],
         "can_manage": manage,
     }
     return render(request, "strategy/links.html", context)
-
-
-def _short_url(request: HttpRequest, link: ShortLink) -> str:
-    return request.build_absolute_uri(f"/l/{link.code}")
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -296,9 +287,7 @@ def time_spent(request: HttpRequest, slug: str) -> HttpResponse:
         "week": week,
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7) if monday < _this_monday(workspace) else None,
-        "entries": TimeEntry.objects.filter(
-            workspace=workspace, user=user, minutes__isnull=False
-        ).order_by("-started_at")[:20],
+        "entries": timesheet.time_entries_logged(workspace=workspace, user=user)[:20],
         "can_plan": can(membership, Action.VIEW_STRATEGY),
     }
     return render(request, "strategy/time.html", context)

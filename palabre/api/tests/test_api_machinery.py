@@ -190,3 +190,8 @@ def test_no_token_answers_401_with_how_to_send_one(db) -> None:
     answer = ApiClient("").client.get("/api/v1/workspace")
     assert answer.status_code == 401 and answer.json()["code"] == "unauthenticated"
     assert answer["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_null_character_in_the_address_is_refused_as_a_problem(cast, make_api: MakeApi) -> None:
+    answer = make_api(cast.bob, cast.workspace).get("/api/v1/conversations", text="a\x00b")
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/problem+json"

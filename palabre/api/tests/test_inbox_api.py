@@ -133,3 +133,26 @@ def test_another_workspace_answers_404_and_an_unknown_token_401(
     stranger = ApiClient("palabre_nothing")
     refused = stranger.get("/api/v1/conversations")
     assert refused.status_code == 401 and refused.json()["code"] == "token_invalid"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        12,
+        [1],
+        None,
+        "2026-99-99T00:00:00+00:00",
+        "2026-12-01T00:00:00",
+        "0001-01-01T00:00:00+14:00",
+    ],
+)
+def test_a_forged_cursor_is_refused_not_a_500(cast, make_api: MakeApi, value: object) -> None:
+    import base64
+    import json
+
+    api = make_api(cast.bob, cast.workspace, ["read"])
+    for pk in (1, 2**70, "1"):
+        raw = json.dumps([value, pk]).encode()
+        cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        answer = api.get("/api/v1/conversations", queue="all", cursor=cursor)
+        assert answer.status_code == 422 and answer.json()["code"] == "cursor_invalid"

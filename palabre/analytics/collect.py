@@ -28,6 +28,7 @@ from palabre.networks.base import (
 from palabre.publishing.limits import channel_publishing_limit_refresh
 from palabre.publishing.models import PostTarget
 from palabre.publishing.notices import notice_send
+from palabre.webhooks.emit import reach_alert_emit
 
 log = logging.getLogger("palabre.analytics")
 
@@ -247,6 +248,7 @@ def reach_alert_check(*, channel: Channel, day: date) -> ReachAlert | None:
         channel=channel, day=day, reach=recent[0] or 0, threshold=threshold
     )
     _tell_managers(alert)
+    reach_alert_emit(alert=alert)
     return alert
 
 

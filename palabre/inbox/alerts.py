@@ -28,6 +28,7 @@ from palabre.inbox.moderation import (
 )
 from palabre.lib.excerpt import excerpt
 from palabre.publishing.notices import notice_send
+from palabre.webhooks.emit import interaction_waiting_emit
 
 WAITING = gettext_noop("Waiting for an answer for %(hours)s h on %(channel)s: “%(text)s”")
 RULE_ALERT = gettext_noop("Rule “%(rule)s” on %(channel)s: “%(text)s”")
@@ -90,6 +91,9 @@ def _alert_assignee(interaction: Interaction) -> None:
         [interaction.assigned_to] if interaction.assigned_to else interaction.workspace.managers()
     )
     _tell(interaction, people, WAITING, hours=interaction.workspace.answer_alert_hours)
+    interaction_waiting_emit(
+        interaction=interaction, hours=interaction.workspace.answer_alert_hours
+    )
     Interaction.objects.filter(pk=interaction.pk).update(alert_level=1)
     interaction.alert_level = 1
 
@@ -98,6 +102,7 @@ def _alert_managers(interaction: Interaction) -> None:
     if interaction.assigned_to:  # without an assignee, the managers were told already
         hours = 2 * interaction.workspace.answer_alert_hours
         _tell(interaction, interaction.workspace.managers(), WAITING, hours=hours)
+        interaction_waiting_emit(interaction=interaction, hours=hours)
     Interaction.objects.filter(pk=interaction.pk).update(alert_level=2)
     interaction.alert_level = 2
 

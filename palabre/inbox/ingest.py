@@ -47,6 +47,8 @@ from palabre.networks.base import (
     Rejected,
 )
 from palabre.publishing.models import PostTarget
+from palabre.webhooks import events
+from palabre.webhooks.emit import interaction_event_emit
 
 log = logging.getLogger("palabre.inbox")
 
@@ -257,6 +259,7 @@ def _store(interaction: Interaction, rules: list[ModerationRule]) -> None:
     interaction.save()
     if interaction.kind not in CONVERSATION_KINDS:
         return  # a like, a repost, a follow: history, not a conversation
+    interaction_event_emit(interaction=interaction, event=events.INTERACTION_RECEIVED)
     # Repeated abuse from one person is harassment; a threat, hate or sexual remark keeps its
     # graver kind.
     repeatable = (AbuseKind.INSULT, "")
@@ -269,6 +272,7 @@ def _store(interaction: Interaction, rules: list[ModerationRule]) -> None:
     interaction.needs_answer = _needs_answer(interaction)
     decision = decide(interaction, rules)
     interaction.next_attempt_at = clock_next(interaction) if interaction.needs_answer else None
+    interaction_event_emit(interaction=interaction, event=events.INTERACTION_CLASSIFIED)
     decision_apply(interaction=interaction, decision=decision)
 
 

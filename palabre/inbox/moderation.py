@@ -48,6 +48,7 @@ from palabre.networks.base import (
     RateLimited,
     Rejected,
 )
+from palabre.webhooks.emit import interaction_hidden_emit
 
 # The models (numpy, SciPy, scikit-learn, the sentence encoder) are imported by the functions
 # that classify: a web process that only shows the inbox never loads them (docs/scaling.md).
@@ -276,6 +277,10 @@ def event_record(
     reason: str = "",
     network: bool = False,
 ) -> ModerationEvent:
+    if action == EventAction.HIDE:  # by a person, a rule or the default policy
+        interaction_hidden_emit(
+            interaction=interaction, actor=actor, rule=rule, reason=reason, on_network=network
+        )
     return ModerationEvent.objects.create(
         workspace_id=interaction.workspace_id,
         interaction=interaction,

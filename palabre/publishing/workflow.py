@@ -39,6 +39,7 @@ from palabre.publishing.models import (
 from palabre.publishing.notices import notice_send
 from palabre.publishing.services import variant_check, variant_data
 from palabre.publishing.signals import target_published
+from palabre.webhooks.emit import post_moved_emit
 
 S = PostStatus
 T = TargetStatus
@@ -141,6 +142,7 @@ def _move(post: Post, to: str, actor: User | None, note: str = "") -> None:
     )
     post.status = to
     post.save(update_fields=["status", "publish_at", "updated_at"])
+    post_moved_emit(post=post, status=to, actor=actor)  # webhooks: approval, approved, failed
 
 
 def _require(post: Post, allowed: AbstractSet[str]) -> None:

@@ -29,6 +29,7 @@ from palabre.lib.csvsafe import detect_delimiter, unreadable_line
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.strategy.models import Conversion, ShortLink, Strategy, largest_amount
+from palabre.webhooks.emit import conversion_recorded_emit
 
 COLUMNS = ("id", "date", "value", "network", "link", "contact", "customer")
 MAX_ROWS = 10_000
@@ -149,7 +150,7 @@ def conversion_record(*, workspace: Workspace, item: ConversionInput, source: st
     """Record it (False when this reference was already recorded) and tag the customer."""
     try:
         with transaction.atomic():
-            Conversion.objects.create(
+            conversion = Conversion.objects.create(
                 workspace=workspace,
                 external_id=item.external_id,
                 occurred_at=item.occurred_at,
@@ -159,6 +160,7 @@ def conversion_record(*, workspace: Workspace, item: ConversionInput, source: st
                 contact=item.contact,
                 source=source,
             )
+            conversion_recorded_emit(conversion=conversion, customer=item.customer)
     except IntegrityError:
         return False
     if item.customer and item.contact and TAG_CUSTOMER not in item.contact.tags:

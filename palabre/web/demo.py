@@ -27,6 +27,7 @@ from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.demo import demo_publishing, illustration
 from palabre.strategy.demo import demo_strategy
+from palabre.webhooks.demo import demo_webhooks
 
 DEMO_SLUG = "boulangerie-lumiere"
 DEMO_PASSWORD = "demo-palabre"  # noqa: S105 (printed on purpose: it is the demo)
@@ -158,6 +159,7 @@ def demo_create() -> Workspace:
     demo_analytics(workspace, people[2], recipients=[people[0], people[4]])  # Camille, Hélène
     demo_strategy(workspace, people)
     demo_api(workspace, people)  # Camille's n8n token, Inès's revoked trial
+    demo_webhooks(workspace, people[1])  # Lucas, the manager, connected the shop's n8n flow
     # The strategy's conversions tag some people as customers: today's funnel counts them.
     community_refresh(workspace=workspace)
     # The owner's logo heads the monthly report: the bakery's loaf, drawn.

@@ -55,6 +55,8 @@ EXPECTED_GET = {
     "time_spent": {"alice", "bob", "erin", "carl", "nina"},
     # Every member makes personal API tokens (issue 21).
     "api_tokens": set(ROLES),
+    # Outgoing webhooks: owners and managers (Action.MANAGE_INTEGRATIONS).
+    "workspace_settings_webhooks": {"alice", "bob"},
 }
 
 
@@ -143,6 +145,7 @@ def _path(view: str, objects: dict[str, int]) -> str:
         "dashboard": "",
         "workspace_settings": "settings/",
         "api_tokens": "settings/api/",
+        "workspace_settings_webhooks": "settings/webhooks/",
         "members": "settings/members/",
         "channel_list": "settings/channels/",
         "post_edit": f"posts/{objects['post']}/",

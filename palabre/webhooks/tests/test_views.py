@@ -1,0 +1,244 @@
+"""Settings → Webhooks: who may, what another workspace sees (nothing), the form's answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from palabre.accounts.models import User
+from palabre.webhooks.models import Delivery, DeliveryStatus, Subscription
+from palabre.webhooks.services import URL_REFUSED
+from palabre.webhooks.tests.helpers import subscribe
+
+PASSWORD = "correct horse battery"
+URL = "http://127.0.0.1:9/hook"
+
+
+@pytest.fixture
+def hooked(cast, settings) -> Subscription:
+    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1", "hooks.lumiere.test"]
+    subscription, _secret = subscribe(cast.workspace, cast.bob, URL)
+    return subscription
+
+
+def _delivery(subscription: Subscription, n: int = 0, **fields) -> Delivery:
+    return Delivery.objects.create(
+        subscription=subscription,
+        message_id=f"msg_{subscription.pk}_{n}",
+        event="post.published",
+        key=f"post:{n}",
+        payload={"type": "post.published", "timestamp": "2026-12-04T09:00:00Z", "data": {}},
+        **fields,
+    )
+
+
+def _as(client: Client, name: str) -> Client:
+    """Logged in as `name`, reading English (Django's own messages are asserted on)."""
+    User.objects.filter(email=f"{name}@example.com").update(language="en")
+    client.login(email=f"{name}@example.com", password=PASSWORD)
+    return client
+
+
+def _pages(subscription: Subscription) -> list[str]:
+    slug, pk = subscription.workspace.slug, subscription.pk
+    return [
+        reverse("workspace_settings_webhooks", args=[slug]),
+        reverse("workspace_settings_webhook_new", args=[slug]),
+        reverse("workspace_settings_webhook", args=[slug, pk]),
+    ]
+
+
+def _actions(subscription: Subscription, delivery: Delivery) -> list[str]:
+    slug, pk = subscription.workspace.slug, subscription.pk
+    return [
+        reverse("workspace_settings_webhook_disable", args=[slug, pk]),
+        reverse("workspace_settings_webhook_enable", args=[slug, pk]),
+        reverse("workspace_settings_webhook_send_again", args=[slug, pk, delivery.pk]),
+        reverse("workspace_settings_webhook_delete", args=[slug, pk]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("alice", 200), ("bob", 200), ("erin", 403), ("carl", 403), ("anna", 403), ("nina", 403)],
+)
+def test_owners_and_managers_only(client: Client, hooked, who: str, status: int) -> None:
+    _as(client, who)
+    for url in _pages(hooked):
+        assert client.get(url).status_code == status, url
+    expected = 302 if status == 200 else 403
+    for url in _actions(hooked, _delivery(hooked)):
+        assert client.post(url).status_code == expected, url
+
+
+def test_an_outsider_and_another_workspaces_owner_get_404(client: Client, cast, hooked) -> None:
+    delivery = _delivery(hooked)
+    anonymous = Client()
+    for url in _pages(hooked):
+        assert anonymous.get(url).status_code == 404, url
+    for url in _actions(hooked, delivery):
+        assert anonymous.post(url).status_code == 404, url
+    _as(client, "charlie")  # owner of "ailleurs"
+    for url in _pages(hooked):
+        assert client.get(url).status_code == 404, url
+    for url in _pages(hooked) + _actions(hooked, delivery):
+        assert client.post(url).status_code == 404, url
+    # Alice's own pages, another workspace's subscription and delivery in them: 404 too.
+    theirs, _secret = subscribe(cast.other_workspace, cast.charlie, URL)
+    mine = reverse("workspace_settings_webhook", args=["lumiere", theirs.pk])
+    other_delivery = _delivery(theirs, 1)
+    _as(client, "alice")
+    assert client.get(mine).status_code == 404
+    send = "workspace_settings_webhook_send_again"
+    assert (
+        client.post(reverse(send, args=["lumiere", hooked.pk, other_delivery.pk])).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("workspace_settings_webhook_delete", args=["lumiere", theirs.pk])
+        ).status_code
+        == 404
+    )
+    assert Subscription.objects.filter(pk=theirs.pk).exists()
+
+
+def test_writes_are_post_only_with_csrf(cast, hooked) -> None:
+    delivery = _delivery(hooked)
+    client = _as(Client(enforce_csrf_checks=True), "alice")
+    for url in _actions(hooked, delivery):
+        assert client.get(url).status_code == 405, url
+        assert client.post(url).status_code == 403, url  # no CSRF token
+    new = reverse("workspace_settings_webhook_new", args=["lumiere"])
+    assert client.post(new, {"url": URL, "events": ["post.published"]}).status_code == 403
+    assert Subscription.objects.count() == 1 and Subscription.objects.get().active
+
+
+def test_creating_shows_the_secret_once(client: Client, cast, hooked) -> None:
+    _as(client, "bob")
+    new = reverse("workspace_settings_webhook_new", args=["lumiere"])
+    answer = client.post(
+        new,
+        {
+            "url": "https://hooks.lumiere.test/palabre",
+            "description": "n8n",
+            "events": ["post.published", "interaction.received"],
+        },
+    )
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
+    created = Subscription.objects.get(description="n8n")
+    assert (created.created_by, created.events) == (
+        cast.bob,
+        ["post.published", "interaction.received"],
+    )
+    assert created.secret.startswith("whsec_") and created.secret in answer.content.decode()
+    assert created.secret not in created.secret_encrypted  # encrypted at rest
+    for url in _pages(created):
+        assert created.secret not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1/hook",  # private
+        "http://192.168.1.20:8080/",  # private
+        "http://169.254.169.254/latest/meta-data/",  # the cloud's metadata
+        "http://127.0.0.1:8000/",  # loopback
+        "http://[::1]:8000/",  # loopback
+        "http://localhost/hook",  # resolves to loopback
+        "http://[::ffff:10.0.0.1]/",  # a private IPv4 address in IPv6 clothing
+        "ftp://hooks.lumiere.test/",
+        "hooks.lumiere.test/palabre",  # no scheme
+        "https://user:password@hooks.lumiere.test/",
+        "https://hooks.lumiere.test/a b",
+        "https://nowhere.invalid/hook",  # does not resolve
+        "https://hooks.lumiere.test:99999/",
+        "javascript:alert(1)",
+    ],
+)
+def test_a_refused_address_is_answered_with_a_message(
+    client: Client, cast, hooked, settings, url
+) -> None:
+    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = ["hooks.lumiere.test"]
+    _as(client, "alice")
+    new = reverse("workspace_settings_webhook_new", args=["lumiere"])
+    answer = client.post(new, {"url": url, "events": ["post.published"]})
+    assert answer.status_code == 200
+    assert str(URL_REFUSED) in answer.content.decode().replace("&#x27;", "'")
+    assert Subscription.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"url": URL}, "Choose at least one event."),
+        ({"url": URL, "events": ["post.deleted"]}, "Select a valid choice."),
+        ({"url": "", "events": ["post.published"]}, "This field is required."),
+        ({"url": "https://a.test/" + "x" * 2100, "events": ["post.published"]}, "at most 2000"),
+        ({"url": "https://a.test/\x00", "events": ["post.published"]}, "Null characters"),
+        (
+            {"url": URL, "events": ["post.published"], "description": "a\nb"},
+            "line break",
+        ),
+    ],
+)
+def test_bad_input_is_answered_never_a_500(client: Client, cast, hooked, data, expected) -> None:
+    _as(client, "alice")
+    new = reverse("workspace_settings_webhook_new", args=["lumiere"])
+    answer = client.post(new, data)
+    assert answer.status_code == 200
+    assert expected in answer.content.decode()
+    assert Subscription.objects.count() == 1
+
+
+def test_the_log_is_newest_first_paginated_and_escaped(client: Client, hooked) -> None:
+    for n in range(30):
+        _delivery(hooked, n, status=DeliveryStatus.DELIVERED, response_status=200)
+    _delivery(
+        hooked,
+        99,
+        status=DeliveryStatus.FAILED,
+        response_status=500,
+        response_excerpt="<script>alert('x')</script>",
+        last_error="The receiver did not answer with a 2xx status.",
+        attempts=3,
+    )
+    _as(client, "alice")
+    url = reverse("workspace_settings_webhook", args=["lumiere", hooked.pk])
+    page = client.get(url).content.decode()
+    assert page.index(f"msg_{hooked.pk}_99") < page.index(f"msg_{hooked.pk}_29")
+    assert (
+        "<script>alert" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    )
+    assert "HTTP 500" in page and "did not answer with a 2xx status" in page
+    assert f"msg_{hooked.pk}_0<" not in page  # on page 2
+    second = client.get(url + "?page=2").content.decode()
+    assert f"msg_{hooked.pk}_0<" in second
+
+
+def test_disable_enable_send_again_and_delete(client: Client, hooked) -> None:
+    delivery = _delivery(hooked, status=DeliveryStatus.DELIVERED)
+    _as(client, "bob")
+    slug, pk = "lumiere", hooked.pk
+    client.post(reverse("workspace_settings_webhook_disable", args=[slug, pk]))
+    hooked.refresh_from_db()
+    assert not hooked.active and hooked.disabled_reason == "Disabled by a person."
+    answer = client.post(
+        reverse("workspace_settings_webhook_send_again", args=[slug, pk, delivery.pk]), follow=True
+    )
+    assert "once the webhook is enabled again" in answer.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
+    answer = client.post(reverse("workspace_settings_webhook_enable", args=[slug, pk]), follow=True)
+    assert "1 event waiting is sent now." in answer.content.decode()
+    hooked.refresh_from_db()
+    assert hooked.active and hooked.disabled_reason == ""
+    client.post(reverse("workspace_settings_webhook_delete", args=[slug, pk]))
+    assert not Subscription.objects.exists() and not Delivery.objects.exists()
+
+
+def test_the_settings_page_links_to_webhooks(client: Client, cast) -> None:
+    _as(client, "bob")
+    page = client.get(reverse("workspace_settings", args=["lumiere"])).content.decode()
+    assert reverse("workspace_settings_webhooks", args=["lumiere"]) in page

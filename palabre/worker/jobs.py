@@ -49,7 +49,9 @@ class Job:
 
 def backoff(job: Job, attempts: int) -> timedelta:
     """Exponential, capped, with ±20% jitter so that retries do not come in waves."""
-    delay = min(job.backoff_base * (2 ** max(attempts - 1, 0)), job.backoff_max)
+    # The exponent is bounded first: timedelta overflows past 2**45 × 30 s, and a job that
+    # runs for months (an inbox poll) counts every run among its attempts.
+    delay = min(job.backoff_base * (2 ** min(max(attempts - 1, 0), 32)), job.backoff_max)
     return delay * random.uniform(0.8, 1.2)  # noqa: S311 (jitter, not security)
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -24,7 +25,6 @@ from palabre.api.access import DECLARED
 from palabre.api.models import Scope
 from palabre.api.tokens import token_create
 from palabre.inbox.tests.helpers import comment, poll, published
-from palabre.wsgi import application
 
 
 @pytest.fixture
@@ -32,7 +32,9 @@ def api_schema(db):  # type: ignore[no-untyped-def]
     # As Django's test client does: the test's transaction must outlive each request.
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # Django's own WSGI handler, not palabre.wsgi: importing that turns on the web server's
+    # batching of clicks for the rest of the test process.
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     for signal in (request_started, request_finished):
         signal.connect(close_old_connections)
 

@@ -169,3 +169,15 @@ def test_the_worker_command_lowers_its_cpu_priority_so_pages_go_first(
     settings.PALABRE_WORKER_NICE = 0
     call_command("worker", until_idle=True)
     assert asked == [7, 0]
+
+
+def test_the_backoff_of_a_job_that_ran_for_months_stays_at_its_cap() -> None:
+    """An inbox poll counts every run among its attempts: past 45, an uncapped exponent
+    overflowed timedelta inside the worker's error handling."""
+    from datetime import timedelta
+
+    from palabre.worker.jobs import Job, backoff
+
+    job = Job(name="poll", model=object, handle=lambda row: None, max_attempts=1_000_000)  # type: ignore[arg-type]
+    for attempts in (1, 45, 50, 10_000):
+        assert timedelta(0) < backoff(job, attempts) <= job.backoff_max * 1.2

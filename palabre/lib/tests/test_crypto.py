@@ -39,6 +39,7 @@ def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
     from palabre.accounts import services
     from palabre.channels.models import Channel
     from palabre.channels.services import channel_create_demo
+    from palabre.webhooks.models import Subscription
 
     settings, old, new = keys
     channel = channel_create_demo(workspace=cast.workspace, network="bluesky", name="B")
@@ -48,11 +49,22 @@ def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
         secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
         code=_code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
     )
+    hook = Subscription.objects.create(
+        workspace=cast.workspace,
+        url="https://hooks.example/n8n",
+        events=["post.published"],
+        secret_encrypted=crypto.encrypt("whsec_c2VjcmV0"),
+        created_by=cast.alice,
+    )
     settings.PALABRE_ENCRYPTION_KEYS = [new, old]
     out = StringIO()
     call_command("rotate-keys", stdout=out)
-    assert "1 channel re-encrypted. 1 two-factor secret re-encrypted." in out.getvalue()
+    assert (
+        "1 channel re-encrypted. 1 two-factor secret re-encrypted. 1 webhook secret re-encrypted."
+        in out.getvalue()
+    )
     settings.PALABRE_ENCRYPTION_KEYS = [new]  # the old key can go now
+    assert Subscription.objects.get(pk=hook.pk).secret == "whsec_c2VjcmV0"
     assert Channel.objects.get(pk=channel.pk).credentials == {"app_password": "abcd"}
     assert (
         type(cast.alice).objects.get(pk=cast.alice.pk).totp_secret

@@ -10,12 +10,13 @@ from palabre.accounts.models import User
 from palabre.channels.models import Channel
 from palabre.lib import crypto
 from palabre.lib.command import PalabreCommand
+from palabre.webhooks.models import Subscription
 
 
 class Command(PalabreCommand):
     help = gettext_noop(
-        "Re-encrypt stored secrets with the newest key. Credentials and two-factor secrets "
-        "are encrypted again with the first key of PALABRE_ENCRYPTION_KEYS. Put the new key "
+        "Re-encrypt stored secrets with the newest key. Credentials, two-factor secrets and "
+        "webhook secrets are encrypted again with the first key of PALABRE_ENCRYPTION_KEYS. Put the new key "
         "first, run this, then remove the old key."
     )
 
@@ -23,6 +24,7 @@ class Command(PalabreCommand):
         try:
             channels = _rotate(Channel, "credentials_encrypted")
             users = _rotate(User, "totp_secret_encrypted")
+            hooks = _rotate(Subscription, "secret_encrypted")
         except crypto.DecryptionError:
             raise CommandError(
                 _(
@@ -41,6 +43,12 @@ class Command(PalabreCommand):
                 users,
             )
             % {"count": users},
+            ngettext(
+                "%(count)s webhook secret re-encrypted.",
+                "%(count)s webhook secrets re-encrypted.",
+                hooks,
+            )
+            % {"count": hooks},
         ]
         self.stdout.write(" ".join(said))
 

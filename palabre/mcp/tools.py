@@ -21,24 +21,12 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
+from palabre.api.vocabulary import Category, Network, PostStatus, Queue
 from palabre.mcp.client import ApiError, PalabreApi
 
 Result = dict[str, Any]
 F = TypeVar("F", bound=Callable[..., Awaitable[Result]])
 
-Queue = Literal["answer", "all", "review", "hidden", "mine"]
-Network = Literal["bluesky", "facebook", "instagram", "linkedin", "mastodon", "threads", "x"]
-Category = Literal["helpful", "entertaining", "conversation", "promotional"]
-PostStatus = Literal[
-    "draft",
-    "in_review",
-    "changes_requested",
-    "approved",
-    "scheduled",
-    "published",
-    "failed",
-    "unknown",
-]
 ConversationId = Annotated[int, Field(description="A conversation's id, from list_waiting.")]
 PostId = Annotated[int, Field(description="A post's id, from list_posts or draft_post.")]
 Limit = Annotated[int, Field(ge=1, le=200, description="How many to return (1 to 200).")]

@@ -157,6 +157,21 @@ def forms_variant_data(forms: dict[str, VariantForm]) -> dict[str, services.Vari
     }
 
 
+def composer_save(*, post: Post, idea_form: IdeaForm, forms: dict[str, VariantForm]) -> None:
+    """The composer's valid forms saved onto `post` (StaleVersion, ContentLocked as the
+    service raises them)."""
+    data = idea_form.cleaned_data
+    services.post_update(
+        post=post,
+        idea=data["idea"],
+        category=data["category"],
+        networks=data["networks"],
+        variants=forms_variant_data(forms),
+        publish_at=data["publish_at"],
+        seen_version=data["version"],
+    )
+
+
 def typed_variant(form: VariantForm, idea: str) -> services.VariantData:
     """A variant as typed: an empty text (or one not readable yet) reads as the idea."""
     if form.is_bound and form.is_valid():

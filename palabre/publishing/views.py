@@ -156,15 +156,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     theirs = None
     if data is not None and idea_form.is_valid() and all(f.is_valid() for f in forms.values()):
         try:
-            services.post_update(
-                post=post,
-                idea=idea_form.cleaned_data["idea"],
-                category=idea_form.cleaned_data["category"],
-                networks=idea_form.cleaned_data["networks"],
-                variants=composer.forms_variant_data(forms),
-                publish_at=idea_form.cleaned_data["publish_at"],
-                seen_version=idea_form.cleaned_data["version"],
-            )
+            composer.composer_save(post=post, idea_form=idea_form, forms=forms)
         except StaleVersion:
             # Their save stays; this person's input is shown again beside it, nothing lost.
             post.refresh_from_db()

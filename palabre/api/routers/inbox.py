@@ -19,13 +19,12 @@ from palabre.api.access import ApiRouter, allowed, caller_of
 from palabre.api.models import Scope
 from palabre.api.pagination import page
 from palabre.api.schemas import REFUSALS, Out, Page, Ref, ShortText, Text, form_valid, refused
+from palabre.api.vocabulary import Queue
 from palabre.inbox import moderation, queues, services
 from palabre.inbox.forms import AssignForm, FilterForm, NoteForm, ReplyForm
 from palabre.inbox.models import Interaction
 
 router = ApiRouter(tags=["inbox"])
-
-Queue = Literal["answer", "all", "review", "hidden", "mine"]
 
 
 class Author(Out):

@@ -35,6 +35,9 @@ from palabre.api.models import Scope
 from palabre.api.pagination import page
 from palabre.api.schemas import REFUSALS, Page, Problem, Ref, ShortText, Text, form_valid
 from palabre.api.tokens import Caller
+from palabre.api.vocabulary import Category as CategoryName
+from palabre.api.vocabulary import Network
+from palabre.api.vocabulary import PostStatus as StatusName
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import StaleVersion
 from palabre.lib.ids import parse_id
@@ -48,20 +51,6 @@ from palabre.strategy.guidelines import promotional_share_problem
 
 router = ApiRouter(tags=["posts"])
 
-# The networks (networks/kinds.py) and the choices of publishing/models.py, for the schema;
-# test_posts_api.py checks they stay the same.
-Network = Literal["bluesky", "facebook", "instagram", "linkedin", "mastodon", "threads", "x"]
-CategoryName = Literal["helpful", "entertaining", "conversation", "promotional"]
-StatusName = Literal[
-    "draft",
-    "in_review",
-    "changes_requested",
-    "approved",
-    "scheduled",
-    "published",
-    "failed",
-    "unknown",
-]
 CONFLICTS: dict[int, type[Problem]] = {**REFUSALS, 409: Problem}
 EDITS: dict[int, type[Problem]] = {**CONFLICTS, 412: Problem, 428: Problem}
 IF_MATCH = re.compile(r'\s*(?:W/)?"(\d{1,9})"\s*')
@@ -644,15 +633,7 @@ def post_edit(
     _valid(idea_form, forms, list(forms))
     try:
         with refusals():
-            services.post_update(
-                post=post,
-                idea=idea_form.cleaned_data["idea"],
-                category=idea_form.cleaned_data["category"],
-                networks=idea_form.cleaned_data["networks"],
-                variants=composer.forms_variant_data(forms),
-                publish_at=idea_form.cleaned_data["publish_at"],
-                seen_version=idea_form.cleaned_data["version"],
-            )
+            composer.composer_save(post=post, idea_form=idea_form, forms=forms)
     except StaleVersion:
         raise version_stale(post) from None
     workflow.post_edited(post=post, actor=caller.user)

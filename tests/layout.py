@@ -39,6 +39,8 @@ PAGES = [
     "/w/{slug}/settings/members/",
     "/w/{slug}/settings/channels/",
     "/w/{slug}/settings/channels/mastodon/",
+    "/w/{slug}/settings/api/",
+    "/w/{slug}/settings/webhooks/",
     "/workspaces/",
     "/account/",
     "/account/two-factor/",

@@ -56,15 +56,15 @@ class TokenAuth(HttpBearer):
         translation.activate(caller.user.language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
         timezone.activate(caller.workspace.tzinfo)
-        _pace(request, caller)
+        pace(request, caller)
         if self.needs is not None:
             check(caller, *self.needs)
         return caller
 
 
-def _pace(request: HttpRequest, caller: Caller) -> None:
-    """A fixed window per token and minute, counted on the token's row by one UPDATE (which
-    also records its last use); the middleware writes the RateLimit headers."""
+def pace(request: HttpRequest, caller: Caller) -> None:
+    """A fixed window per token and minute, counted on the token's row by an UPDATE (which
+    also records its last use) and read back; the middleware writes the RateLimit headers."""
     limit = settings.PALABRE_API_RATE_PER_MINUTE
     now = time.time()
     window = int(now // 60)
@@ -72,7 +72,8 @@ def _pace(request: HttpRequest, caller: Caller) -> None:
     rows = ApiToken.objects.filter(pk=token.pk)
     moment = timezone.now()
     if rows.filter(rate_window=window).update(rate_calls=F("rate_calls") + 1, last_used_at=moment):
-        used = token.rate_calls + 1 if token.rate_window == window else 1
+        # Read back: calls racing this one have counted themselves too.
+        used = rows.values_list("rate_calls", flat=True).first() or 1
     else:  # the first call of this minute (two at once may both count 1: a call's grace)
         rows.update(rate_window=window, rate_calls=1, last_used_at=moment)
         used = 1

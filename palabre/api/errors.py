@@ -10,8 +10,9 @@ import json
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -74,11 +75,51 @@ def invalid(errors: list[dict[str, Any]]) -> ApiError:
 
 
 def _validation_errors(exc: NinjaValidationError) -> list[dict[str, Any]]:
-    # pydantic's own wording and the input it refused stay out: the field and a short reason.
+    # The field and a short reason in the person's language; pydantic's English wording and
+    # the input it refused stay out.
     return [
-        {"field": ".".join(str(p) for p in e.get("loc", ())), "message": str(e.get("msg", ""))}
+        {
+            "field": _field(tuple(e.get("loc", ()))),
+            "message": _reason(str(e.get("type", "")), e.get("ctx") or {}),
+        }
         for e in exc.errors
     ]
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    """`text`, not ninja's `body.body.text`: where it was sent, then the operation's
+    parameter name, are left out."""
+    parts = list(loc)
+    if len(parts) > 1 and parts[0] in ("body", "query", "path", "form", "file", "header"):
+        parts = parts[1:]
+        if len(parts) > 1 and parts[0] in ("body", "filters", "paging", "data", "payload"):
+            parts = parts[1:]
+    return ".".join(str(p) for p in parts)
+
+
+def _reason(kind: str, ctx: dict[str, Any]) -> str:
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "literal_error":
+        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind.startswith("int_") or kind.startswith("float_") or kind.startswith("decimal_"):
+        return _("Enter a number.")
+    if kind.startswith("bool_"):
+        return _("Enter true or false.")
+    if kind.startswith(("datetime_", "date_", "time_")):
+        return _("Enter a date and time such as 2026-12-24T09:30:00+01:00.")
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = next(iter(ctx.values()), "")
+        return _("Out of range (%(bound)s).") % {"bound": bound}
+    if kind == "string_too_long":
+        return _("At most %(count)s characters.") % {"count": ctx.get("max_length", "")}
+    if kind.startswith("string_"):
+        return _("Enter text.")
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return _("Enter a list.")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("Enter an object.")
+    return _("This value is not valid.")
 
 
 def install(api: NinjaAPI) -> None:
@@ -111,6 +152,19 @@ def install(api: NinjaAPI) -> None:
         error = invalid(_validation_errors(exc))
         return problem(error.status, error.code, error.detail, errors=error.errors)
 
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(413, "too_large", _("This request is too large."))
+
+    @api.exception_handler(SuspiciousOperation)
+    def _unreadable(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Too many fields or files, a broken multipart boundary, a header too long.
+        return problem(400, "bad_request", _("This request cannot be read."))
+
+    @api.exception_handler(MultiPartParserError)
+    def _multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return problem(400, "bad_request", _("This request cannot be read."))
+
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(exc.status_code, "bad_request", _("This request cannot be read."))
@@ -124,7 +178,11 @@ def install(api: NinjaAPI) -> None:
 
 
 class BoundedParser(Parser):
-    """JSON bodies parsed within the project's nesting bound (lib/boundedjson.py)."""
+    """JSON bodies parsed within the project's nesting bound (lib/boundedjson.py), and
+    refused when a string holds a lone surrogate ("\\ud800"): valid JSON, but no database
+    can store it, and a page showing it later would fail for everyone."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return json_loads_bounded(request.body)
+        data = json_loads_bounded(request.body)
+        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError: a lone surrogate
+        return data

@@ -20,8 +20,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palabre.api.errors import problem
+from palabre.api.access import pace
+from palabre.api.errors import ApiError, problem
 from palabre.api.models import IdempotentAnswer
+from palabre.api.tokens import Caller, TokenInvalid, token_authenticate
 
 API_PREFIX = "/api/v1/"
 KEPT = timedelta(hours=24)
@@ -44,10 +46,10 @@ class ApiMiddleware:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         key = request.headers.get("Idempotency-Key")
-        bearer = request.headers.get("Authorization", "")
-        if request.method == "POST" and key is not None and bearer:
-            response = self._once(request, key, hashlib.sha256(bearer.encode()).hexdigest())
-        else:
+        caller = _caller(request) if request.method == "POST" and key is not None else None
+        if caller is not None and key is not None:
+            response = self._once(request, key, caller)
+        else:  # no key, or no valid token: the operation answers (401 before reading a body)
             response = self.get_response(request)
         rate = getattr(request, "palabre_rate", None)
         if rate is not None:
@@ -58,16 +60,23 @@ class ApiMiddleware:
             response["RateLimit-Reset"] = str(rate[2])
         return response
 
-    def _once(self, request: HttpRequest, key: str, token_digest: str) -> HttpResponse:
+    def _once(self, request: HttpRequest, key: str, caller: Caller) -> HttpResponse:
         if not key or len(key) > KEY_LONGEST or not key.isprintable():
             return problem(
                 400,
                 "idempotency_key_invalid",
                 _("An Idempotency-Key is 1 to 255 printable characters."),
             )
+        token_digest = caller.token.digest  # the token, however its header was written
         fingerprint = _fingerprint(request)
         kept = _kept(token_digest, key)
         if kept is not None:
+            try:
+                pace(request, caller)  # a replay is a call too
+            except ApiError as refusal:
+                return problem(
+                    refusal.status, refusal.code, refusal.detail, headers=refusal.headers
+                )
             return _replay(kept, fingerprint)
         try:
             with transaction.atomic():
@@ -92,6 +101,18 @@ class ApiMiddleware:
                 raise
             return _replay(kept, fingerprint)
         return response
+
+
+def _caller(request: HttpRequest) -> Caller | None:
+    """The bearer's token, checked as every call checks it: a revoked or expired token, or
+    one whose creator left, gets no kept answer back."""
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    try:
+        return token_authenticate(secret.strip())
+    except TokenInvalid:
+        return None
 
 
 def _fingerprint(request: HttpRequest) -> str:

@@ -6,7 +6,6 @@ the session, not in a URL, not in the database (only its digest). The page is ne
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,7 +45,8 @@ def api_tokens(request: HttpRequest, slug: str) -> HttpResponse:
         "tokens": tokens_manageable(membership=membership)[:500],
         "made": made,
         "secret": secret,
-        "example_url": settings.SITE_URL + reverse("api_v1:workspace_read"),
+        # The address this page was opened at, which works where SITE_URL was left as is.
+        "example_url": request.build_absolute_uri(reverse("api_v1:workspace_read")),
     }
     return render(request, "api/tokens.html", context)
 

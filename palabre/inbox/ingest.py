@@ -259,7 +259,6 @@ def _store(interaction: Interaction, rules: list[ModerationRule]) -> None:
     interaction.save()
     if interaction.kind not in CONVERSATION_KINDS:
         return  # a like, a repost, a follow: history, not a conversation
-    interaction_event_emit(interaction=interaction, event=events.INTERACTION_RECEIVED)
     # Repeated abuse from one person is harassment; a threat, hate or sexual remark keeps its
     # graver kind.
     repeatable = (AbuseKind.INSULT, "")
@@ -272,6 +271,8 @@ def _store(interaction: Interaction, rules: list[ModerationRule]) -> None:
     interaction.needs_answer = _needs_answer(interaction)
     decision = decide(interaction, rules)
     interaction.next_attempt_at = clock_next(interaction) if interaction.needs_answer else None
+    # Both once what a receiver filters on (needs_answer, the kind) is known.
+    interaction_event_emit(interaction=interaction, event=events.INTERACTION_RECEIVED)
     interaction_event_emit(interaction=interaction, event=events.INTERACTION_CLASSIFIED)
     decision_apply(interaction=interaction, decision=decision)
 

@@ -251,6 +251,7 @@ class Interaction(JobFields):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reply_draft_at = models.DateTimeField(null=True, blank=True)
+    reply_draft_via = models.CharField(max_length=100, blank=True)  # the API token's name
 
     class Meta:
         ordering = ["created_at"]

@@ -21,6 +21,7 @@ from palabre.channels.services import (
 )
 from palabre.inbox import audience, reasons
 from palabre.inbox.models import (
+    CONVERSATION_KINDS,
     EventAction,
     Interaction,
     ModerationRule,
@@ -71,14 +72,21 @@ def interaction_note(*, interaction: Interaction, actor: User, text: str) -> Not
     return Note.objects.create(interaction=interaction, author=actor, text=text)
 
 
-def interaction_draft_reply(*, interaction: Interaction, actor: User, text: str) -> None:
-    """Keep an answer for a person to check and send ("" clears it); nothing goes out."""
+def interaction_draft_reply(
+    *, interaction: Interaction, actor: User, text: str, via: str = ""
+) -> None:
+    """Keep an answer for a person to check and send ("" clears it); nothing goes out.
+    `via`: what wrote it for `actor` (an API token's name), shown beside it."""
+    if interaction.kind not in CONVERSATION_KINDS:
+        raise InboxRefused(_("A like, a repost or a follow has nothing to answer."))
     if interaction.erased:
         raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
     interaction.reply_draft = text.strip()
     interaction.reply_draft_by = actor if interaction.reply_draft else None
     interaction.reply_draft_at = timezone.now() if interaction.reply_draft else None
-    interaction.save(update_fields=["reply_draft", "reply_draft_by", "reply_draft_at"])
+    interaction.reply_draft_via = via[:100] if interaction.reply_draft else ""
+    fields = ["reply_draft", "reply_draft_by", "reply_draft_at", "reply_draft_via"]
+    interaction.save(update_fields=fields)
 
 
 def interaction_done(*, interaction: Interaction, done: bool = True) -> None:
@@ -112,6 +120,8 @@ def interaction_reply(
     narrows its audience ("": that of what it answers); a wider one is refused."""
     if not text.strip():
         raise InboxRefused(_("Write an answer first."))
+    if interaction.kind not in CONVERSATION_KINDS and not thanks:  # a sharer is thanked
+        raise InboxRefused(_("A like, a repost or a follow has nothing to answer."))
     # The class says what it can do: no connection is opened in the web request.
     if Capability.REPLY not in connector_class(interaction.channel.connector).capabilities:
         raise InboxRefused(_("This network does not let Palabre answer; answer there."))
@@ -127,7 +137,7 @@ def interaction_reply(
     )
     if interaction.reply_draft and not thanks:  # the draft was the starting point: it is used
         Interaction.objects.filter(pk=interaction.pk).update(
-            reply_draft="", reply_draft_by=None, reply_draft_at=None
+            reply_draft="", reply_draft_by=None, reply_draft_at=None, reply_draft_via=""
         )
     return reply
 

@@ -117,6 +117,13 @@ def _clear(post: Post, content: dict[str, Any] | None = None) -> None:
     )
 
 
+def post_edit_goes_out(*, post: Post) -> bool:
+    """An approved or scheduled post, in a workspace without approvals: an edit keeps it
+    cleared (post_edited), so what changes goes out as it is."""
+    cleared = post.status in (PostStatus.SCHEDULED, PostStatus.APPROVED)
+    return cleared and not post.workspace.approval_required
+
+
 def post_content_written(*, post: Post) -> None:
     """Every write of the content moves the version: a form opened before it is stale."""
     version_advance(post, seen=None)

@@ -28,7 +28,12 @@ from palabre.lib import outbound
 from palabre.lib.excerpt import excerpt
 from palabre.publishing.notices import notice_send
 from palabre.webhooks.models import EXCERPT_MAX, Delivery, DeliveryStatus, Subscription
-from palabre.webhooks.services import DISABLED_FAILING, subscription_disable
+from palabre.webhooks.services import (
+    DISABLED_CREATOR_LEFT,
+    DISABLED_FAILING,
+    subscription_disable,
+    subscriptions_managed,
+)
 from palabre.webhooks.signing import signed_headers
 from palabre.worker.jobs import RetryAt
 
@@ -74,6 +79,9 @@ def delivery_send(delivery: Delivery) -> datetime | None:
     subscription = delivery.subscription
     if not subscription.active:  # disabled after the claim: kept for when it is enabled
         return timezone.now()
+    if not subscriptions_managed(Subscription.objects.filter(pk=subscription.pk)).exists():
+        subscription_disable(subscription=subscription, reason=DISABLED_CREATOR_LEFT)
+        return timezone.now()  # kept: an owner who enables it again sends it
     answer = delivery_post(subscription=subscription, delivery=delivery)
     now = timezone.now()
     seen: dict[str, Any] = {

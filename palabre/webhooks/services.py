@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from palabre.accounts.models import User, Workspace
+from palabre.accounts.models import Role, User, Workspace
 from palabre.lib import crypto, outbound
 from palabre.lib.oneline import has_control_characters
 from palabre.webhooks.events import EVENT_NAMES, EVENT_TYPES
@@ -26,12 +27,26 @@ Data = dict[str, Any]
 URL_REFUSED = gettext_lazy(
     "Palabre cannot send webhooks to this address. Type a public address that starts with "
     "https:// (or http://): addresses on a local or private network, and names that do not "
-    "resolve, are refused."
+    "resolve, are refused. A receiver on your own network must first be listed by whoever "
+    "runs Palabre in PALABRE_OUTBOUND_ALLOWED_HOSTS, for the web server and the worker."
 )
 NO_EVENTS = gettext_lazy("Choose at least one event.")
 # Why a subscription is off: stored as msgids, said in the reader's language when shown.
 DISABLED_BY_PERSON = gettext_noop("Disabled by a person.")
 DISABLED_FAILING = gettext_noop("Disabled after 24 hours of failed deliveries.")
+DISABLED_CREATOR_LEFT = gettext_noop(
+    "Disabled: the member who created it no longer manages this workspace."
+)
+
+
+def subscriptions_managed(rows: QuerySet[Subscription]) -> QuerySet[Subscription]:
+    """Those whose creator is still an owner or manager of their workspace: as a token
+    never outlives its creator's role, a webhook does not keep sending the workspace's
+    conversations to someone who left or was moved to a smaller role."""
+    return rows.filter(
+        created_by__memberships__workspace=F("workspace"),
+        created_by__memberships__role__in=(Role.OWNER, Role.MANAGER),
+    )
 
 
 class SubscriptionRefused(ValueError):
@@ -140,7 +155,7 @@ def webhook_event_emit(
     Written in the caller's transaction: an event rolled back is never sent."""
     if event not in EVENT_NAMES:
         raise ValueError(f"unknown webhook event {event!r}")
-    active = Subscription.objects.filter(workspace=workspace, active=True)
+    active = subscriptions_managed(Subscription.objects.filter(workspace=workspace, active=True))
     wanted = [pk for pk, events in active.values_list("pk", "events") if event in events]
     if not wanted:
         return []

@@ -176,8 +176,10 @@ def _listed(rows: QuerySet[Interaction]) -> QuerySet[Interaction]:
 
 
 def _conversation(request: HttpRequest, pk: int) -> Interaction:
-    rows = Interaction.objects.select_related("identity", "channel", "assigned_to")
-    return get_scoped_or_404(rows, caller_of(request).workspace, pk=pk)
+    """One of the workspace's conversations (a like, a repost, a follow is not one: 404)."""
+    workspace = caller_of(request).workspace
+    rows = queues.conversations(workspace).select_related("identity", "channel", "assigned_to")
+    return get_scoped_or_404(rows, workspace, pk=pk)
 
 
 @router.get("/{int:pk}", response={200: ThreadOut, **REFUSALS})
@@ -259,7 +261,9 @@ def conversation_draft_reply(request: HttpRequest, pk: int, body: TextIn) -> Con
     if body.text.strip():
         form_valid(ReplyForm({"text": body.text}))
     try:
-        services.interaction_draft_reply(interaction=row, actor=caller.user, text=body.text)
+        services.interaction_draft_reply(
+            interaction=row, actor=caller.user, text=body.text, via=caller.token.name
+        )
     except services.InboxRefused as refusal:
         raise refused(409, "draft_refused", refusal) from None
     return conversation_out(row)

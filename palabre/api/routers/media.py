@@ -16,13 +16,14 @@ from ninja import File, Form, Query, Schema, Status, UploadedFile
 from pydantic import Field
 
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, scoped
-from palabre.api.access import ApiRouter, allowed, caller_of
+from palabre.api.access import ApiRouter, allowed, caller_of, check
 from palabre.api.errors import ApiError, invalid, not_found
 from palabre.api.models import Scope
 from palabre.api.pagination import page
 from palabre.api.schemas import REFUSALS, Page, Problem, Ref, ShortText, Text, form_valid
 from palabre.api.tokens import Caller
 from palabre.lib.ids import parse_id
+from palabre.publishing import workflow
 from palabre.publishing.forms import MediaEditForm, MediaUploadForm
 from palabre.publishing.media import (
     MediaChange,
@@ -191,6 +192,7 @@ def _change_out(caller: Caller, item: MediaItem | None, change: MediaChange) -> 
 def media_edit(request: HttpRequest, pk: int, body: MediaPatch) -> MediaChangeOut:
     """New tags always; a new alt text unless the item went out (see `alt_kept`)."""
     caller, item = caller_of(request), _item(request, pk)
+    _may_change_what_goes_out(caller, item)
     alt_text = body.alt_text if body.alt_text is not None else item.alt_text
     tags = body.tags if body.tags is not None else item.tags
     data = form_valid(MediaEditForm({"alt_text": alt_text, "tags": ", ".join(tags)}))
@@ -200,11 +202,20 @@ def media_edit(request: HttpRequest, pk: int, body: MediaPatch) -> MediaChangeOu
     return _change_out(caller, item, change)
 
 
+def _may_change_what_goes_out(caller: Caller, item: MediaItem) -> None:
+    """Media a cleared post carries, in a workspace without approvals: changing it changes
+    what goes out, which needs the "publish" scope (as editing the post itself does)."""
+    posts = media_uses(items=[item])[item.pk].posts
+    if any(workflow.post_edit_goes_out(post=post) for post in posts):
+        check(caller, Action.COMPOSE, Scope.PUBLISH)
+
+
 @router.delete("/{int:pk}", response={200: MediaChangeOut, **CONFLICTS})
 @allowed(Action.MANAGE_MEDIA, Scope.WRITE)
 def media_remove(request: HttpRequest, pk: int) -> MediaChangeOut:
     """Refused (409) once it went out with a post; approved posts using it go to review."""
     caller, item = caller_of(request), _item(request, pk)
+    _may_change_what_goes_out(caller, item)
     try:
         change = media_delete(item=item, actor=caller.user)
     except MediaWentOut as kept:

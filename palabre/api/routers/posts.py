@@ -45,7 +45,7 @@ from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.publishing import composer, planning, publisher, services, workflow
 from palabre.publishing.content import content_digest, post_content
 from palabre.publishing.forms import ApproveForm, CommentForm, IdeaForm, VariantForm
-from palabre.publishing.models import Post, PostComment
+from palabre.publishing.models import Post, PostComment, PostStatus
 from palabre.publishing.rules.base import Problem as RuleProblem
 from palabre.strategy.guidelines import promotional_share_problem
 
@@ -593,6 +593,10 @@ def version_stale(post: Post) -> ApiError:
     )
 
 
+def _moves(body: PostPatch, post: Post) -> bool:
+    return "publish_at" in body.model_fields_set and body.publish_at != post.publish_at
+
+
 @router.patch("/{int:pk}", response={200: PostOut, **EDITS})
 @allowed(Action.COMPOSE, Scope.WRITE)
 def post_edit(
@@ -606,6 +610,15 @@ def post_edit(
     approval sends the post back to review; what went out stays as it went (409)."""
     caller = caller_of(request)
     post = post_loaded(caller.workspace, pk)
+    if workflow.post_edit_goes_out(post=post):
+        check(caller, Action.COMPOSE, Scope.PUBLISH)  # the change would go out as it is
+    if post.status == PostStatus.SCHEDULED and _moves(body, post):
+        raise ApiError(
+            409,
+            "move_in_calendar",
+            _("A scheduled post is moved in the calendar: PATCH /api/v1/calendar/posts/%(id)s.")
+            % {"id": post.pk},
+        )
     seen = seen_version(if_match, post)
     saved = [v.network for v in post.variants.all()]
     networks: list[str] = list(body.networks) if body.networks is not None else saved

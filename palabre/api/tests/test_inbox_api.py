@@ -77,7 +77,8 @@ def test_a_read_token_cannot_answer_and_a_write_token_only_drafts(
     browser = Client()
     browser.force_login(cast.bob)
     page = browser.get(f"/w/lumiere/inbox/{question.pk}/").content.decode()
-    assert "Oui, le mardi." in page and "Draft written by Bob" in page
+    assert "Oui, le mardi." in page
+    assert "Brouillon écrit pour Bob par «\u00a0test\u00a0» (un jeton d’API)" in page
 
 
 def test_a_publish_token_answers_on_the_network(cast, target, make_api: MakeApi) -> None:
@@ -156,3 +157,20 @@ def test_a_forged_cursor_is_refused_not_a_500(cast, make_api: MakeApi, value: ob
         cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
         answer = api.get("/api/v1/conversations", queue="all", cursor=cursor)
         assert answer.status_code == 422 and answer.json()["code"] == "cursor_invalid"
+
+
+def test_a_like_is_no_conversation_to_draft_or_answer(cast, target, make_api: MakeApi) -> None:
+    like = comment(target, "", kind="like", handle="@sam")
+    poll(target.channel)
+    row = ingested(like)
+    api = make_api(cast.bob, cast.workspace)
+    assert api.get(f"/api/v1/conversations/{row.pk}").status_code == 404
+    assert api.post(f"/api/v1/conversations/{row.pk}/draft", {"text": "Merci"}).status_code == 404
+    assert api.post(f"/api/v1/conversations/{row.pk}/replies", {"text": "Merci"}).status_code == 404
+    from palabre.inbox import services
+
+    with pytest.raises(services.InboxRefused):
+        services.interaction_draft_reply(interaction=row, actor=cast.bob, text="Merci")
+    with pytest.raises(services.InboxRefused):
+        services.interaction_reply(interaction=row, actor=cast.bob, text="Merci")
+    assert Interaction.objects.get(pk=row.pk).reply_draft == ""

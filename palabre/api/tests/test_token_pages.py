@@ -69,12 +69,16 @@ def test_the_secret_is_shown_once_and_only_its_digest_is_kept(cast) -> None:
     assert "Mon script" in _row(again, token)
 
 
-def test_the_example_call_names_the_sites_address(cast, settings) -> None:
-    settings.SITE_URL = "https://palabre.example"
-    answer, secret = _make(_client(cast.alice))
+def test_the_example_call_names_the_address_the_page_was_opened_at(cast, settings) -> None:
+    """Not SITE_URL, which a server started on another port or name may have left as is."""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.ALLOWED_HOSTS = ["palabre.example"]
+    client = _client(cast.alice)
+    client.defaults["HTTP_HOST"] = "palabre.example"
+    answer, secret = _make(client)
     assert secret
     assert (
-        f'curl -H "Authorization: Bearer {secret}" https://palabre.example/api/v1/workspace'
+        f'curl -H "Authorization: Bearer {secret}" http://palabre.example/api/v1/workspace'
         in answer.content.decode()
     )
 

@@ -121,6 +121,8 @@ def test_an_interaction_is_received_then_classified_then_hidden_in_one_conversat
     received = rows[0].payload["data"]["interaction"]
     assert received["text"] == "Vous livrez le dimanche matin ?"
     assert received["author"]["handle"] == "@claire" and received["post_id"] == target.post_id
+    # Sent once it is known: a receiver filtering the questions to answer sees this one.
+    assert received["needs_answer"] is True
     assert rows[1].payload["data"]["interaction"]["classification"]["category"] == "question"
     assert rows[2].payload["data"]["hidden"]["by"] == {"id": cast.bob.pk, "name": "Bob"}
 

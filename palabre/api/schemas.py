@@ -51,6 +51,7 @@ class Page(Out):
 
 # The refusals every operation may answer with, for the OpenAPI document.
 REFUSALS: dict[int, type[Problem]] = {
+    400: Problem,  # a body that is not JSON, or nested too deep
     401: Problem,
     403: Problem,
     404: Problem,

@@ -19,11 +19,12 @@ from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from palabre.api.access import DECLARED
 from palabre.api.models import Scope
 from palabre.api.tokens import token_create
+from palabre.channels.services import channel_create_demo
 from palabre.inbox.tests.helpers import comment, poll, published
 
 
@@ -91,3 +92,52 @@ def test_the_api_answers_every_generated_call_as_documented(api_schema, tokens, 
     for operation in operations:
         needed = DECLARED[operation.definition.raw["operationId"]][1].value
         _calls_answer_as_documented(operation, needed, tokens)()
+
+
+def test_chains_of_calls_follow_the_links_schemathesis_finds(
+    api_schema, cast, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Stateful: what one call creates (a post, a media item, a note) the next reads, edits
+    or moves, along the links Schemathesis infers from the document (an id in a body, a
+    Location header). A token with every scope: the chains go as far as the rules allow."""
+    settings.PALABRE_API_RATE_PER_MINUTE = 100_000
+    settings.MEDIA_ROOT = (
+        settings.VAR_DIR / "stateful-media" if hasattr(settings, "VAR_DIR") else None
+    )
+    channel_create_demo(workspace=cast.workspace, network="mastodon", name="M")
+    _token, secret = token_create(
+        workspace=cast.workspace,
+        creator=cast.alice,
+        name="stateful",
+        kind="workspace",
+        scopes=list(Scope.values),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    base = api_schema.as_state_machine()
+
+    class Chains(base):  # type: ignore[misc,valid-type]
+        def before_call(self, case):  # type: ignore[no-untyped-def]
+            case.headers = {
+                **(case.headers or {}),
+                "Authorization": f"Bearer {secret}",
+                "Accept-Encoding": "identity",
+            }
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):  # type: ignore[no-untyped-def]
+            assert response.status_code < 500, (case.method, case.path, response.text[:300])
+            # The token is set on the case here, after Schemathesis made it: its check of
+            # "invalid auth accepted" would take ours for one it generated (test_api_machinery
+            # covers bad tokens).
+            case.validate_response(
+                response, excluded_checks=[positive_data_acceptance, ignored_auth]
+            )
+
+    Chains.run(
+        settings=hypothesis_settings(
+            max_examples=8,
+            stateful_step_count=4,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+    )

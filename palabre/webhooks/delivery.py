@@ -48,7 +48,14 @@ USER_AGENT = "Palabre-Webhooks/1"
 
 # Said in the reader's language when shown (msgids). One text for every way a receiver
 # cannot be reached: the guard tells nothing of what is, or is not, at an address.
-UNREACHABLE = gettext_noop("The receiver could not be reached.")
+UNREACHABLE = gettext_noop(
+    "The receiver could not be reached: its name is unknown, or nothing answered at that address."
+)
+TIMED_OUT = gettext_noop("The receiver took longer than 10 seconds to answer.")
+GUARDED = gettext_noop(
+    "Not sent: the address leads to a local or private network, which Palabre refuses unless "
+    "PALABRE_OUTBOUND_ALLOWED_HOSTS lists it."
+)
 NOT_2XX = gettext_noop("The receiver did not answer with a 2xx status.")
 TOLD = gettext_noop(
     "Webhook “%(name)s” was disabled: its deliveries failed for 24 hours. The events waiting "
@@ -135,11 +142,27 @@ def delivery_post(*, subscription: Subscription, delivery: Delivery) -> Answer:
         with httpx.Client(**outbound.httpx_options(), timeout=TIMEOUT) as client:
             with client.stream("POST", subscription.url, content=body, headers=headers) as response:
                 raw = _read(response)
-    except (httpx.HTTPError, OSError):  # the guard's refusal is an OSError
-        return Answer(status=None, excerpt="", error=UNREACHABLE)
+    except httpx.TimeoutException:
+        return Answer(status=None, excerpt="", error=TIMED_OUT)
+    except (httpx.HTTPError, OSError) as failure:
+        # The guard refuses before any connection (httpx wraps its refusal): saying so
+        # reveals nothing of what is at the address, and tells the operator what to change.
+        guarded = _caused_by(failure, outbound.OutboundRefused)
+        return Answer(status=None, excerpt="", error=GUARDED if guarded else UNREACHABLE)
     text = excerpt(raw.decode("utf-8", "replace").replace("\x00", ""), EXCERPT_MAX)
     delivered = 200 <= response.status_code < 300
     return Answer(status=response.status_code, excerpt=text, error="" if delivered else NOT_2XX)
+
+
+def _caused_by(failure: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = failure
+    for _depth in range(10):  # a chain is short; a cycle must not hang the worker
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _read(response: httpx.Response) -> bytes:

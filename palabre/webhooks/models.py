@@ -51,6 +51,12 @@ class Subscription(models.Model):
         return f"<Subscription {self.pk} workspace={self.workspace_id}>"
 
     @property
+    def event_labels(self) -> list[tuple[str, str]]:
+        """Each chosen event: its code (what a receiver sees) and its name in the reader's
+        language."""
+        return [(event, event_label(event)) for event in self.events]
+
+    @property
     def secret(self) -> str:
         return crypto.decrypt(self.secret_encrypted)
 

@@ -76,8 +76,17 @@ class NoteOut(Out):
     author: Ref | None
 
 
+class OnPost(Out):
+    post_id: int
+    text: str = Field(description="The variant this channel published.")
+    url: str = Field(description="The publication on the network ('' if unknown).")
+
+
 class ThreadOut(Out):
     conversation: ConversationOut
+    on_post: OnPost | None = Field(
+        description="The workspace's post it was written under, when Palabre published it."
+    )
     above: list[ConversationOut] = Field(description="The comments it answers, oldest first.")
     answers: list[ConversationOut] = Field(description="Comments that answer it.")
     replies: list[ReplyOut] = Field(description="The workspace's own answers.")
@@ -178,7 +187,9 @@ def _listed(rows: QuerySet[Interaction]) -> QuerySet[Interaction]:
 def _conversation(request: HttpRequest, pk: int) -> Interaction:
     """One of the workspace's conversations (a like, a repost, a follow is not one: 404)."""
     workspace = caller_of(request).workspace
-    rows = queues.conversations(workspace).select_related("identity", "channel", "assigned_to")
+    rows = queues.conversations(workspace).select_related(
+        "identity", "channel", "assigned_to", "target__variant"
+    )
     return get_scoped_or_404(rows, workspace, pk=pk)
 
 
@@ -193,8 +204,12 @@ def conversation_read(request: HttpRequest, pk: int) -> ThreadOut:
         above.append(current)
         current = current.parent
     answers = row.children.select_related("identity", "channel", "assigned_to")
+    target = row.target
     return ThreadOut(
         conversation=conversation_out(row),
+        on_post=OnPost(post_id=target.post_id, text=target.variant.text, url=target.remote_url)
+        if target is not None
+        else None,
         above=[conversation_out(r) for r in reversed(above)],
         answers=[conversation_out(r) for r in answers.order_by("created_at")[:200]],
         replies=[

@@ -96,6 +96,9 @@ def test_a_publish_token_answers_on_the_network(cast, target, make_api: MakeApi)
     )
     thread = api.get(f"/api/v1/conversations/{question.pk}").json()
     assert [r["text"] for r in thread["replies"]] == ["Oui, le mardi."]
+    # What it was asked under: an assistant cannot answer "Which one?" without it.
+    assert thread["on_post"]["post_id"] == target.post_id
+    assert thread["on_post"]["text"] == "Le pain du jour est prêt."
 
 
 def test_notes_assign_done_and_hiding(cast, target, make_api: MakeApi) -> None:

@@ -3,8 +3,9 @@
 Every operation is called with inputs generated from the document (and the links between
 operations where the document gives them), with tokens of each scope of a workspace that
 has data; each answer must not be a 5xx, must match the document (status, content type,
-body), and a token without an operation's scope never gets a 2xx. Another workspace's
-objects are checked by test_cross_workspace: ids generated at random would rarely hit them.
+body), and a token without an operation's scope never gets a 2xx; a token of the other
+workspace, with every scope, never sees this one's data nor gets a 2xx on an object.
+Ids generated at random rarely hit a real object: test_cross_workspace.py uses real ones.
 """
 
 from __future__ import annotations
@@ -57,7 +58,20 @@ def tokens(cast):  # type: ignore[no-untyped-def]
             expires_at=timezone.now() + timedelta(days=1),
         )
         made[scope] = secret
+    # The other workspace's owner, every scope: none of this workspace's data, ever.
+    _token, made[OUTSIDER] = token_create(
+        workspace=cast.other_workspace,
+        creator=cast.charlie,
+        name="outsider",
+        kind="workspace",
+        scopes=list(Scope.values),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
     return made
+
+
+OUTSIDER = "outsider"
+THEIRS = ("Ouvert dimanche", "Déçu par la commande", "Lumière")
 
 
 def _calls_answer_as_documented(operation, needed: str, tokens: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -75,7 +89,11 @@ def _calls_answer_as_documented(operation, needed: str, tokens: dict[str, str]):
             }
             response = case.call()
             assert response.status_code < 500, (case.method, case.path, response.text[:300])
-            if scope != needed:  # refused (403), or no such object or address (404)
+            if scope == OUTSIDER:  # another workspace's token: nothing of this one shows
+                assert not any(text in response.text for text in THEIRS), (case.method, case.path)
+                if "{pk}" in case.path:
+                    assert not 200 <= response.status_code < 300, (case.method, case.path)
+            elif scope != needed:  # refused (403), or no such object or address (404)
                 assert response.status_code in (403, 404), (scope, case.method, case.path)
             else:
                 # A cursor the document cannot describe better than "a string" is refused

@@ -52,7 +52,8 @@ def problem(
     headers: dict[str, str] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {
-        "type": f"/api/v1/docs/problems#{code}",
+        # A name, not a page to open (RFC 9457 allows it): the codes are listed in docs/api.md.
+        "type": f"urn:palabre:problem:{code}",
         "title": code.replace("_", " "),
         "status": status,
         "code": code,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Awaitable
+from importlib import metadata
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -48,11 +49,19 @@ class ScopedServer(MCPServer[dict[str, Any]]):
         return [t for t in await super().list_tools() if CATALOGUE[t.name].scope in self.scopes]
 
 
+def _version() -> str:
+    try:
+        return metadata.version("palabre")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return ""
+
+
 def palabre_server(api: PalabreApi, workspace: dict[str, Any]) -> ScopedServer:
     scopes = list(workspace["token_scopes"])
     server = ScopedServer(
         scopes=scopes,
         name="palabre",
+        version=_version(),
         title=f"Palabre: {workspace['name']}",
         instructions=INSTRUCTIONS.format(
             name=workspace["name"],

@@ -8,6 +8,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,8 @@ async def assistant(url: str, secret: str, log: Path) -> AsyncIterator[ClientSes
     with log.open("w") as errlog:
         async with stdio_client(server(url, secret), errlog=errlog) as (read, write):
             async with ClientSession(read, write) as session:
-                await session.initialize()
+                started = await session.initialize()
+                assert started.server_info.version == metadata.version("palabre")
                 yield session
 
 

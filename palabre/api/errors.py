@@ -42,6 +42,11 @@ class ApiError(Exception):
         self.status, self.code, self.detail = status, code, detail
         self.errors, self.headers = errors, headers or {}
 
+    def response(self) -> HttpResponse:
+        return problem(
+            self.status, self.code, self.detail, errors=self.errors, headers=self.headers
+        )
+
 
 def problem(
     status: int,
@@ -128,12 +133,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return problem(exc.status, exc.code, exc.detail, errors=exc.errors, headers=exc.headers)
+        return exc.response()
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        error = not_found()
-        return problem(error.status, error.code, error.detail)
+        return not_found().response()
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
@@ -150,21 +154,18 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        error = invalid(_validation_errors(exc))
-        return problem(error.status, error.code, error.detail, errors=error.errors)
+        return invalid(_validation_errors(exc)).response()
 
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return problem(413, "too_large", _("This request is too large."))
 
-    @api.exception_handler(SuspiciousOperation)
-    def _unreadable(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    def _unreadable(request: HttpRequest, exc: Any) -> HttpResponse:
         # Too many fields or files, a broken multipart boundary, a header too long.
         return problem(400, "bad_request", _("This request cannot be read."))
 
-    @api.exception_handler(MultiPartParserError)
-    def _multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
-        return problem(400, "bad_request", _("This request cannot be read."))
+    api.add_exception_handler(SuspiciousOperation, _unreadable)
+    api.add_exception_handler(MultiPartParserError, _unreadable)
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -74,9 +74,7 @@ class ApiMiddleware:
             try:
                 pace(request, caller)  # a replay is a call too
             except ApiError as refusal:
-                return problem(
-                    refusal.status, refusal.code, refusal.detail, headers=refusal.headers
-                )
+                return refusal.response()
             return _replay(kept, fingerprint)
         try:
             with transaction.atomic():

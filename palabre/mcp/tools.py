@@ -28,6 +28,10 @@ Result = dict[str, Any]
 F = TypeVar("F", bound=Callable[..., Awaitable[Result]])
 
 ConversationId = Annotated[int, Field(description="A conversation's id, from list_waiting.")]
+Idea = Annotated[str, Field(min_length=1, description="What the post says.")]
+PublishAt = Annotated[
+    datetime | None, Field(description="When; no offset: the workspace's time zone.")
+]
 PostId = Annotated[int, Field(description="A post's id, from list_posts or draft_post.")]
 Limit = Annotated[int, Field(ge=1, le=200, description="How many to return (1 to 200).")]
 Cursor = Annotated[
@@ -267,13 +271,11 @@ class PalabreTools:
     @tool("read", "Check a post's variants", calls=("POST /posts/validate",), reads=True)
     async def validate_post(
         self,
-        idea: Annotated[str, Field(min_length=1, description="What the post says.")],
+        idea: Idea,
         category: Category,
         networks: Annotated[list[Network], Field(min_length=1)],
         variants: Variants | None = None,
-        publish_at: Annotated[
-            datetime | None, Field(description="When; no offset: the workspace's time zone.")
-        ] = None,
+        publish_at: PublishAt = None,
     ) -> Result:
         """Check a post's text network by network as Palabre's composer does (length as each
         network counts it, links, mentions, hashtags, media), without saving anything. Fix
@@ -284,13 +286,11 @@ class PalabreTools:
     @tool("write", "Draft a post", calls=("POST /posts",))
     async def draft_post(
         self,
-        idea: Annotated[str, Field(min_length=1, description="What the post says.")],
+        idea: Idea,
         category: Category,
         networks: Annotated[list[Network], Field(min_length=1)],
         variants: Variants | None = None,
-        publish_at: Annotated[
-            datetime | None, Field(description="When; no offset: the workspace's time zone.")
-        ] = None,
+        publish_at: PublishAt = None,
     ) -> Result:
         """Save a new post as a draft, with a variant per network, for a person to check in
         Palabre's composer. Nothing is published or scheduled: submit_post sends it for

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "palabre.inbox",
     "palabre.analytics",
     "palabre.strategy",
+    "palabre.listening",
     "palabre.api",
     "palabre.webhooks",
     "palabre.web",
@@ -308,6 +309,8 @@ PALABRE_OUTBOUND_ALLOWED_HOSTS = envlist("PALABRE_OUTBOUND_ALLOWED_HOSTS")
 # leaves it as it is): on a machine the web processes share with workers, a member waiting
 # for a page goes before a background job, which can wait a second (docs/scaling.md).
 PALABRE_WORKER_NICE = min(max(envint("PALABRE_WORKER_NICE", 10), 0), 19)
+# Saved listening searches per workspace (each is matched against every public post streamed).
+PALABRE_LISTENING_MAX_SEARCHES = max(envint("PALABRE_LISTENING_MAX_SEARCHES", 20), 0)
 PALABRE_BLUESKY_RELAY = envstr("PALABRE_BLUESKY_RELAY", "https://bsky.network").rstrip("/")
 
 PALABRE_META_APP_ID = envstr("PALABRE_META_APP_ID", "")

@@ -184,7 +184,11 @@ KIND_LABELS = {
     InteractionKind.LIKE.value: _("like"),
     InteractionKind.REPOST.value: _("repost"),
     InteractionKind.FOLLOW.value: _("follow"),
+    # Someone's public post the brand answered from Listening (palabre/listening/): what
+    # carries that answer; not in the inbox's queues nor its response times.
+    "listened": _("post heard by listening"),
 }
+LISTENED = "listened"
 
 
 class Interaction(JobFields):

@@ -70,6 +70,8 @@ class Capability(enum.Flag):
     PRIVATE_REPLY = enum.auto()
     # A daily quota of published posts the network states (Instagram's, Threads').
     PUBLISHING_LIMIT = enum.auto()
+    # Reads other people's public posts by word or hashtag (listening: palabre/listening/).
+    SEARCH_POSTS = enum.auto()
 
 
 # The method a connector must override for each capability it declares.
@@ -90,6 +92,7 @@ REQUIRED_METHODS: dict[Capability, tuple[str, ...]] = {
     Capability.REPORT: ("report",),
     Capability.PRIVATE_REPLY: ("private_reply",),
     Capability.PUBLISHING_LIMIT: ("publishing_limit",),
+    Capability.SEARCH_POSTS: ("search_posts",),
 }
 
 
@@ -154,6 +157,19 @@ class RecentPost:
     url: str = ""
     media_count: int = 0
     in_reply_to: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicPost:
+    """Someone's public post, found by a search (listening): only what Palabre keeps."""
+
+    remote_id: str  # what `reply` answers
+    url: str
+    author: Author
+    text: str
+    created_at: datetime
+    langs: tuple[str, ...] = ()  # as the author or the network tagged it
+    reach: int | None = None  # the author's followers, where the network says
 
 
 @dataclass(frozen=True)
@@ -379,6 +395,12 @@ class Connector:
 
     def publishing_limit(self) -> PublishingLimit:
         """The quota of published posts and how much of it the last 24 hours used."""
+        raise NotSupported
+
+    def search_posts(self, *, query: str, since: datetime | None = None) -> list[PublicPost]:
+        """Public posts, newest first, that the network finds for `query`: one word, or a
+        hashtag when it starts with "#" (the network's own matching: Palabre applies phrases,
+        exclusions and languages itself). `since`: none older than that."""
         raise NotSupported
 
     def report(self, *, remote_id: str, author_id: str, reason: str) -> None:

@@ -1,0 +1,113 @@
+"""What a saved search looks for, read from what a person typed, with the reasons it is
+refused in their words. One term per line (or separated by commas):
+
+- a word: `levain` (accents and case do not matter: "Lumière" finds "lumiere");
+- several words: `pain levain lyon`: all of them, in any order;
+- an exact phrase, in quotes: `"pain au levain"`; a word written with punctuation inside
+  (`l'atelier`, `lumiere.fr`) is one too;
+- a hashtag: `#levain` (the word alone finds the hashtag too).
+
+Exclusions are written the same way: a post with any of them is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from palabre.listening.words import Reading, read
+
+MOST_TERMS = 50  # per list (terms, exclusions): a brand, its misspellings, its products
+MOST_WORDS = 10  # per term
+LONGEST_TERM = 100  # characters
+# Characters of regular expressions and search-engine operators: Palabre does not read
+# them, and a person who types them expects something it would not do.
+PATTERN = re.compile(r"[*?+\[\](){}\\^$|<>~]|^/.*/$|^-")
+QUOTES = '"“”«»„'
+SEPARATORS = re.compile(r"[\n,;]")
+
+
+class DefinitionError(ValueError):
+    """What is wrong with a definition, for the person who wrote it."""
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # as written, for the page
+    words: tuple[str, ...]  # folded
+    hashtag: str = ""  # "#levain" when the term is a hashtag
+    phrase: bool = False  # the words in this order, next to each other
+
+    def found_in(self, post: Reading) -> bool:
+        if self.hashtag:
+            return self.hashtag in post.hashtags
+        if self.phrase:
+            return f" {' '.join(self.words)} " in post.joined
+        vocabulary = post.vocabulary
+        return all(word in vocabulary for word in self.words)
+
+    @property
+    def key(self) -> str:
+        """The word a post must contain for this term to be worth checking (the longest:
+        usually the rarest); a hashtag's is the hashtag itself."""
+        return self.hashtag or max(self.words, key=len)
+
+    @property
+    def query(self) -> str:
+        """What a network's search is sent: one word or a hashtag (the local Bluesky
+        AppView matches a case-sensitive substring; Palabre checks the rest itself)."""
+        return self.hashtag or self.key
+
+
+def lines(typed: str) -> list[str]:
+    return [part.strip() for part in SEPARATORS.split(typed or "") if part.strip()]
+
+
+def term_read(text: str) -> Term:
+    if len(text) > LONGEST_TERM:
+        raise DefinitionError(
+            _("“%(term)s…” is too long: at most %(most)d characters per term.")
+            % {"term": text[:30], "most": LONGEST_TERM}
+        )
+    if PATTERN.search(text.strip(QUOTES)):
+        raise DefinitionError(
+            _(
+                "“%(term)s” looks like a pattern. Palabre looks for words, phrases and "
+                "hashtags as they are written: list each form you want (levain, levains)."
+            )
+            % {"term": text}
+        )
+    quoted = len(text) > 1 and text[0] in QUOTES and text[-1] in QUOTES
+    bare = text.strip(QUOTES).strip()
+    reading = read(bare)
+    if not reading.words:
+        raise DefinitionError(_("“%(term)s” has no word to look for.") % {"term": text})
+    if len(reading.words) > MOST_WORDS:
+        raise DefinitionError(
+            _("“%(term)s” has too many words: at most %(most)d per term.")
+            % {"term": text[:30], "most": MOST_WORDS}
+        )
+    if bare.startswith("#") and " " not in bare and len(reading.hashtags) == 1:
+        return Term(text=bare, words=reading.words, hashtag=next(iter(reading.hashtags)))
+    one_piece = " " not in bare and len(reading.words) > 1  # l'atelier, lumiere.fr
+    return Term(text=bare, words=reading.words, phrase=quoted or one_piece)
+
+
+def terms_read(typed: str, *, required: bool) -> tuple[Term, ...]:
+    """The terms of one list, in order, repeats dropped; DefinitionError names the first
+    thing wrong."""
+    found = lines(typed)
+    if required and not found:
+        raise DefinitionError(_("Give at least one word, phrase or hashtag to look for."))
+    if len(found) > MOST_TERMS:
+        raise DefinitionError(
+            _("%(count)d terms is too many: at most %(most)d per list.")
+            % {"count": len(found), "most": MOST_TERMS}
+        )
+    terms: dict[tuple[str, tuple[str, ...], bool], Term] = {}
+    for text in found:
+        term = term_read(text)
+        terms.setdefault((term.hashtag, term.words, term.phrase), term)
+    return tuple(terms.values())

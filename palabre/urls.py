@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("palabre.inbox.urls")),
     path("", include("palabre.analytics.urls")),
     path("", include("palabre.strategy.urls")),
+    path("", include("palabre.listening.urls")),
     path("", include("palabre.webhooks.urls")),
     path("", include("palabre.web.urls")),
 ]

@@ -45,6 +45,9 @@ class Action(enum.Enum):
     MANAGE_MEMBERS = "manage_members"
     # Workspace API tokens and outgoing webhooks (personal tokens: every member).
     MANAGE_INTEGRATIONS = "manage_integrations"
+    # Listening: reading what the saved searches heard, and writing the searches.
+    VIEW_LISTENING = "view_listening"
+    MANAGE_LISTENING = "manage_listening"
 
 
 _EVERYONE = frozenset(Role)
@@ -78,6 +81,10 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_WORKSPACE: frozenset({R.OWNER}),
     Action.MANAGE_MEMBERS: frozenset({R.OWNER}),
     Action.MANAGE_INTEGRATIONS: _COMMUNITY,
+    # Every member but the contributor (the photographer) reads it; answering from it needs
+    # ANSWER too.
+    Action.VIEW_LISTENING: _READERS,
+    Action.MANAGE_LISTENING: frozenset({R.OWNER, R.MANAGER, R.EDITOR}),
 }
 
 

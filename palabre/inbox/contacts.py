@@ -113,9 +113,14 @@ def _anonymise(interactions: Any) -> int:
 
 
 def contact_erase(*, contact: Contact) -> int:
-    """Erase a person on request: their interactions anonymised, their identities deleted."""
+    """Erase a person on request: their interactions anonymised, their identities deleted,
+    and their public posts that listening heard deleted too."""
+    from palabre.listening.services import heard_erase_accounts
+
     with transaction.atomic():
         count = _anonymise(Interaction.objects.filter(identity__contact=contact))
+        accounts = list(contact.identities.values_list("network", "remote_id"))
+        heard_erase_accounts(workspace=contact.workspace, accounts=accounts)
         contact.delete()  # identities go with it
     return count
 

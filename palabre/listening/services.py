@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,7 +99,8 @@ def heard_store(*, workspace: Workspace, network: str, found: list[Found], via: 
             remote_id__in=[f.post.remote_id for f in found],
         ).values_list("remote_id", flat=True)
     )
-    fresh = [f for f in found if f.post.remote_id not in known]
+    oldest = retention_start(workspace)
+    fresh = [f for f in found if f.post.remote_id not in known and f.post.created_at >= oldest]
     readings = texts_classify(workspace=workspace, texts=[f.post.text for f in fresh])
     languages = dict(Search.objects.filter(workspace=workspace).values_list("pk", "languages"))
     stored = []
@@ -158,11 +160,30 @@ def _also_matches(workspace: Workspace, network: str, item: Found) -> None:
 
 
 def heard_purge(*, workspace: Workspace, now: datetime | None = None) -> int:
-    """Delete what was heard longer ago than the workspace keeps it; how many."""
-    now = now or timezone.now()
-    keep = timedelta(days=listening_settings(workspace).retention_days)
-    deleted, _by_model = Heard.objects.filter(workspace=workspace, heard_at__lt=now - keep).delete()
+    """Delete the posts older than the workspace keeps them (by when they were posted); how
+    many."""
+    old = Heard.objects.filter(workspace=workspace, posted_at__lt=retention_start(workspace, now))
+    return _posts_deleted(old)
+
+
+def retention_start(workspace: Workspace, now: datetime | None = None) -> datetime:
+    """The oldest a heard post may be: older ones are neither stored nor kept."""
+    days = listening_settings(workspace).retention_days
+    return (now or timezone.now()) - timedelta(days=days)
+
+
+def heard_erase_accounts(*, workspace: Workspace, accounts: list[tuple[str, str]]) -> int:
+    """Delete the posts heard from these (network, author id) accounts (a contact erased)."""
+    deleted = 0
+    for network, author_id in accounts:
+        found = Heard.objects.filter(workspace=workspace, network=network, author_id=author_id)
+        deleted += _posts_deleted(found)
     return deleted
+
+
+def _posts_deleted(posts: QuerySet[Heard]) -> int:
+    """Delete; how many posts (delete() counts the links to their searches too)."""
+    return posts.delete()[1].get(Heard._meta.label, 0)
 
 
 def author_erase(*, workspace: Workspace, handle: str) -> int:
@@ -173,5 +194,4 @@ def author_erase(*, workspace: Workspace, handle: str) -> int:
         raise ListeningRefused(_("Give the handle of the person whose posts to erase."))
     posts = Heard.objects.filter(workspace=workspace, author_handle__iexact=wanted)
     ids = set(posts.values_list("author_id", flat=True))
-    deleted, _by_model = Heard.objects.filter(workspace=workspace, author_id__in=ids).delete()
-    return deleted
+    return _posts_deleted(Heard.objects.filter(workspace=workspace, author_id__in=ids))

@@ -156,6 +156,8 @@ class NetworkServer:
     # Why a post cannot be deleted there, when only what answers it can (the suite then
     # checks the refusal, and deletes an answer of the brand's instead).
     no_post_deletion: str = ""
+    # Why a word finds nothing there (a search by hashtag only: Takahē searches by address).
+    no_word_search: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # the network's own details
 
     def __str__(self) -> str:

@@ -37,6 +37,7 @@ from palabre.networks.base import (
     Visibility,
 )
 from tests.networks.harness import NetworkServer, eventually
+from tests.networks.search_contract import search_contract
 
 pytestmark = pytest.mark.network
 
@@ -424,6 +425,22 @@ def test_delete_removes_the_post(
     network_server.settled(doomed)
     connector.delete(remote_id=doomed)
     eventually(lambda: peer.read(doomed) is None)
+
+
+# --- listening ----------------------------------------------------------------------
+
+
+def test_search_finds_public_posts_by_hashtag_and_word(
+    connector: Any, peer: Any, network_server: NetworkServer
+) -> None:
+    """Listening's source (palabre/listening/polling.py): other people's public posts."""
+    _requires(connector, Capability.SEARCH_POSTS)
+    search_contract(
+        connector,
+        post=peer.post,
+        author_id=peer.account.id,
+        no_word_search=network_server.no_word_search,
+    )
 
 
 # --- what a brand can do about an author ------------------------------------------

@@ -29,6 +29,7 @@ from palabre.networks.base import (
     MediaUpload,
     OutgoingPost,
     PostMetrics,
+    PublicPost,
     PublishedPost,
     Rejected,
     Unavailable,
@@ -45,7 +46,10 @@ POST = "app.bsky.feed.post"
 THREADGATE = "app.bsky.feed.threadgate"
 DEFAULT_SERVICE = "https://bsky.social"
 LIST_NOTIFICATIONS = "app.bsky.notification.listNotifications"
+SEARCH_POSTS = "app.bsky.feed.searchPosts"
 MAX_PAGES = 10
+SEARCH_PAGES = 4  # a search reads at most this many pages of the newest posts
+SEARCH_PAGE = 100  # the most searchPosts gives in one page
 TIMEOUT = 15  # seconds; an unanswered request becomes Unavailable and is retried
 
 
@@ -100,6 +104,7 @@ class BlueskyConnector(Connector):
         | Capability.POST_METRICS
         | Capability.ACCOUNT_METRICS
         | Capability.DELETE
+        | Capability.SEARCH_POSTS
     )
 
     @property
@@ -274,6 +279,31 @@ class BlueskyConnector(Connector):
         items = tuple(i for i in map(parse.notification, fresh) if i is not None)
         return InteractionPage(items=items, next_cursor=_indexed(fresh[-1]) if fresh else cursor)
 
+    def search_posts(self, *, query: str, since: datetime | None = None) -> list[PublicPost]:
+        """searchPosts, newest first, at most SEARCH_PAGES pages. A hashtag is sent both as
+        the text and as the `tag` filter: the AppView of bsky.app filters by tag, the
+        reference one (the local network) ignores `tag`, `since` and `sort` and matches the
+        text as a case-sensitive substring. So `since` is applied here too."""
+        tag = query[1:] if query.startswith("#") else ""
+        found: dict[str, PublicPost] = {}
+        cursor = None
+        for _ in range(SEARCH_PAGES):
+            params = models.AppBskyFeedSearchPosts.Params(
+                q=query,
+                sort="latest",
+                limit=SEARCH_PAGE,
+                cursor=cursor,
+                since=_iso(since) if since else None,
+                tag=[tag] if tag else None,
+            )
+            answer = call(partial(self.client().invoke_query, SEARCH_POSTS, params=params))
+            posts, cursor = parse.searched(answer.content)
+            recent = [p for p in posts if since is None or p.created_at >= since]
+            found.update((p.remote_id, p) for p in recent)
+            if len(recent) < len(posts) or not cursor:
+                break  # newest first: what follows is older still
+        return sorted(found.values(), key=lambda p: p.created_at, reverse=True)
+
     def hide(self, *, remote_id: str) -> None:
         self._set_hidden(remote_id, hidden=True)
 
@@ -354,6 +384,10 @@ class BlueskyConnector(Connector):
         return AccountMetrics(
             followers=profile.followers_count or 0, following=profile.follows_count
         )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _indexed(notification: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""Bluesky notifications, read from the network's raw JSON.
+"""Bluesky notifications and searched posts, read from the network's raw JSON.
 
 Parsed by hand rather than through the SDK's models: one malformed notification must not
 lose the whole page. Whatever is missing gets a safe default; an item with no address
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from palabre.networks.base import Author, IncomingInteraction, InteractionKind
+from palabre.networks.base import Author, IncomingInteraction, InteractionKind, PublicPost
 
 KINDS = {
     "reply": InteractionKind.COMMENT,
@@ -74,3 +74,41 @@ def page(raw: Any) -> tuple[list[dict[str, Any]], str | None]:
     found = [n for n in items if isinstance(n, dict)] if isinstance(items, list) else []
     cursor = raw.get("cursor")
     return found, cursor if isinstance(cursor, str) and cursor else None
+
+
+def searched(raw: Any) -> tuple[list[PublicPost], str | None]:
+    """The posts of one searchPosts answer (those without an address skipped), and its
+    cursor."""
+    raw = _dict(raw)
+    items = raw.get("posts")
+    views = items if isinstance(items, list) else []
+    posts = [p for p in map(public_post, views) if p is not None]
+    cursor = raw.get("cursor")
+    return posts, cursor if isinstance(cursor, str) and cursor else None
+
+
+def public_post(raw: Any) -> PublicPost | None:
+    """A post view (app.bsky.feed.defs#postView) as listening keeps it."""
+    view = _dict(raw)
+    uri = _text(view.get("uri"))
+    parts = uri.removeprefix("at://").split("/")
+    if not uri.startswith("at://") or len(parts) != 3:
+        return None
+    author = _dict(view.get("author"))
+    did = _text(author.get("did")) or parts[0]
+    handle = _text(author.get("handle"))
+    if not handle or handle == "handle.invalid":
+        handle = did  # bsky.app opens a profile by its DID as well
+    record = _dict(view.get("record"))
+    return PublicPost(
+        remote_id=uri,
+        url=f"https://bsky.app/profile/{handle}/post/{parts[2]}",
+        author=Author(did, handle, _text(author.get("displayName"))),
+        text=_text(record.get("text")),
+        created_at=moment(record.get("createdAt") or view.get("indexedAt")),
+        langs=_languages(record.get("langs")),
+    )
+
+
+def _languages(value: Any) -> tuple[str, ...]:
+    return tuple(_text(v) for v in value if _text(v)) if isinstance(value, list) else ()

@@ -36,6 +36,7 @@ from palabre.networks.base import (
     MediaUpload,
     OutgoingPost,
     PostMetrics,
+    PublicPost,
     PublishedPost,
     RecentPost,
     Rejected,
@@ -54,6 +55,7 @@ MEDIA_POLL_SECONDS = 2
 PAGE = 40  # the most Takahē and Pleroma give in one page (Mastodon: 80 for notifications)
 NOTIFICATION_PAGES = 5  # per poll, when the inbox is behind
 RECENT_PAGES = 20  # how far back recent_posts reads each list, at most
+TAG_PAGES = 3  # how far back a search reads a hashtag timeline, at most
 NOTIFIED = ["mention", "favourite", "reblog", "follow"]
 REPORT_LIMIT = 1000  # Mastodon's longest report comment
 
@@ -104,6 +106,7 @@ class MastodonConnector(Connector):
         | Capability.MUTE_AUTHOR
         | Capability.BLOCK_AUTHOR
         | Capability.REPORT
+        | Capability.SEARCH_POSTS
     )
 
     visibilities = tuple(Visibility)
@@ -307,6 +310,46 @@ class MastodonConnector(Connector):
                 return found
             max_id = page[-1]["id"]  # newest first: the oldest is last
         raise Rejected(f"more than {RECENT_PAGES * PAGE} posts since then: cannot read back")
+
+    def search_posts(self, *, query: str, since: datetime | None = None) -> list[PublicPost]:
+        """Public statuses this instance knows, newest first. A hashtag reads its hashtag
+        timeline (GET /api/v1/timelines/tag/:hashtag) back to `since`, at most TAG_PAGES
+        pages. A word uses full-text search (/api/v2/search, statuses, without resolving),
+        one page, where the server allows it: Mastodon finds only the posts the account
+        interacted with and those whose authors opted in (4.2 and later, with a search
+        engine); Takahē searches by address only. There, a word finds nothing: an empty
+        list, not an error."""
+        api = self.api()
+        with translated(api, missing="searching posts"):
+            if query.startswith("#"):
+                statuses = self._tagged(api, query[1:], since)
+            else:
+                found = api.search_v2(query, resolve=False, result_type="statuses", limit=PAGE)
+                statuses = list(found.get("statuses") or [])
+        domain = (
+            str(self.channel.server.get("domain") or "")
+            or urlsplit(self.channel.credentials.get("instance", "")).netloc
+        )
+        posts = {
+            p.remote_id: p
+            for p in (parse.public_post(s, domain=domain) for s in statuses)
+            if p is not None and (since is None or p.created_at >= since)
+        }
+        return sorted(posts.values(), key=lambda p: p.created_at, reverse=True)
+
+    @staticmethod
+    def _tagged(api: Mastodon, tag: str, since: datetime | None) -> list[Any]:
+        found: list[Any] = []
+        max_id = None
+        for _ in range(TAG_PAGES):
+            page = api.timeline_hashtag(tag, max_id=max_id, limit=PAGE)
+            found += page
+            if len(page) < PAGE or since is None:
+                break
+            if min(parse.moment(s.get("created_at")) for s in page) < since:
+                break  # newest first: the rest is older still
+            max_id = page[-1]["id"]
+        return found
 
     def mute_author(self, *, author_id: str) -> None:
         api = self.api()

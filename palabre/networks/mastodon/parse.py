@@ -15,6 +15,7 @@ from palabre.networks.base import (
     Author,
     IncomingInteraction,
     InteractionKind,
+    PublicPost,
     RecentPost,
     Visibility,
 )
@@ -121,6 +122,37 @@ def recent_post(raw: Any) -> RecentPost | None:
         media_count=len(media) if isinstance(media, list) else 0,
         in_reply_to=_id(status.get("in_reply_to_id")) or None,
     )
+
+
+def public_post(raw: Any, *, domain: str) -> PublicPost | None:
+    """Someone's public status, found by a search: None without an id, or when it is not
+    public (listening keeps public posts only). `domain`: the instance's own, which its
+    local accounts' acct leaves out ("fan" is "fan@<domain>")."""
+    status = _dict(raw)
+    status_id = _id(status.get("id"))
+    if not status_id or status.get("visibility") != "public":
+        return None
+    account = _dict(status.get("account"))
+    author = _author(account)
+    acct = author.handle.removeprefix("@")
+    if "@" not in acct and domain:
+        acct = f"{acct}@{domain}"
+    url = status.get("url") or status.get("uri")
+    language = status.get("language")
+    followers = account.get("followers_count")
+    return PublicPost(
+        remote_id=status_id,
+        url=url if isinstance(url, str) else "",
+        author=Author(author.remote_id, acct, author.display_name),
+        text=plain_text(status.get("content")),
+        created_at=moment(status.get("created_at")),
+        langs=(language,) if isinstance(language, str) and language else (),
+        reach=followers if _count(followers) else None,
+    )
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def sort_key(raw: Any) -> int:

@@ -274,6 +274,7 @@ def takahe(info: dict[str, Any]) -> NetworkServer:
         client_timeout=TIMEOUT,
         no_rate_limits="Takahē sends no rate-limit headers and no 429",
         no_reports="Takahē has no /api/v1/reports",
+        no_word_search="Takahē's /api/v2/search finds statuses by address only",
         settled=_fanned_out(info["base_url"], accounts["brand"]),
         extra={"takahe": info},
     )

@@ -1,7 +1,8 @@
 """The `palabre stream` loop.
 
 Every few seconds: renew our leases, take free ones, and arrange the subscriptions (one per
-source: a Bluesky relay carries every channel held there; a Mastodon stream is one account's).
+source: a Bluesky relay carries every channel held there; a Mastodon stream is one account's),
+and listening's reading of the public stream when this process holds it (listening/stream.py).
 In between: store what the subscriptions delivered, save their cursors, note whether each
 is subscribed. Subscriptions run in their own threads and only read the network; every
 database write happens here, in this one thread, in the order things arrived: an item is
@@ -37,6 +38,7 @@ from palabre.inbox.stream.leases import (
     stream_leases_renew,
     stream_live_set,
 )
+from palabre.listening import stream as listening
 from palabre.networks.base import IncomingInteraction
 
 log = logging.getLogger("palabre.stream")
@@ -76,6 +78,8 @@ class Runner:
         self.sources: dict[str, Source] = {}
         self.held: set[int] = set()
         self._warm: set[int] = set()
+        # Listening's one reader of the public stream, when this process holds it.
+        self.listening = listening.Listening(holder=self.holder, events=self.events)
 
     def run(self, *, stop: threading.Event) -> None:
         log.info("stream %s started", self.holder)
@@ -120,6 +124,7 @@ class Runner:
             self.sources.pop(key).stream.stop()
         for key, group in groups.items():
             self._subscribe(key, group)
+        self.listening.arrange()
 
     def _subscribe(self, key: str, group: list[ChannelSync]) -> None:
         channels = [s.channel for s in group]
@@ -167,6 +172,9 @@ class Runner:
 
     def _handle(self, event: tuple[Any, ...]) -> None:
         kind = event[0]
+        if kind == listening.EVENT:
+            self.listening.handle(event)
+            return
         if kind == "deliver":
             _store(event[1], event[2])
             return
@@ -183,8 +191,10 @@ class Runner:
         """Stop every subscription, store what they had delivered, give the leases back."""
         for source in self.sources.values():
             source.stream.stop()
+        self.listening.stop()
         self.drain(timeout=0)
         self.sources.clear()
+        self.listening.release()
         stream_leases_release(holder=self.holder, ids=self.held)
         self.held = set()
 

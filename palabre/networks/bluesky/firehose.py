@@ -16,6 +16,7 @@ polling). The account's own posts are not its interactions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -164,3 +165,69 @@ def _mentions(record: dict[str, Any], account: str) -> bool:
             if feature.get("$type") == MENTION and feature.get("did") == account:
                 return True
     return False
+
+
+# Listening (palabre/listening/stream.py) reads every post created, whoever wrote it.
+
+
+@dataclass(frozen=True)
+class CreatedPost:
+    """A post a commit created, as listening reads it: its author known by DID only."""
+
+    uri: str
+    author: str  # DID
+    text: str
+    langs: tuple[str, ...]
+    created_at: datetime  # when the server sequenced the commit (its own clock, not the post's)
+
+
+def frame_posts(data: bytes) -> tuple[Event, list[CreatedPost]]:
+    """One frame of the stream: its position, and every post its commit created."""
+    from atproto_core.cbor import decode_dag_multi
+
+    parts = decode_dag_multi(data)
+    if len(parts) != 2 or not isinstance(parts[0], dict) or not isinstance(parts[1], dict):
+        return Event(seq=None), []
+    header, body = parts
+    if header.get("op") == -1:
+        raise StreamRefused(str(body.get("error") or ""), str(body.get("message") or ""))
+    seq = body.get("seq")
+    time = body.get("time") if isinstance(body.get("time"), str) else ""
+    event = Event(seq=seq if isinstance(seq, int) else None, time=time)
+    if header.get("t") != "#commit":
+        return event, []
+    return event, list(commit_posts(body))
+
+
+def commit_posts(body: dict[str, Any]) -> Iterator[CreatedPost]:
+    """Each post a commit creates (a malformed commit: none; the search endpoint may find
+    them later)."""
+    creates = [
+        op
+        for op in body.get("ops") or ()
+        if isinstance(op, dict)
+        and op.get("action") == "create"
+        and str(op.get("path") or "").startswith(POST_PATH)
+    ]
+    blocks, repo = body.get("blocks"), body.get("repo")
+    if not creates or not isinstance(blocks, bytes) or not isinstance(repo, str):
+        return
+    import libipld
+
+    try:
+        _header, records = libipld.decode_car(blocks)
+    except ValueError:
+        return
+    when = moment(body.get("time")) if body.get("time") else datetime.now(UTC)
+    for op in creates:
+        record = records.get(op.get("cid") or b"")
+        if not isinstance(record, dict) or record.get("$type") != POST:
+            continue
+        text, langs = record.get("text"), record.get("langs")
+        yield CreatedPost(
+            uri=f"at://{repo}/{op['path']}",
+            author=repo,
+            text=text if isinstance(text, str) else "",
+            langs=tuple(x for x in langs if isinstance(x, str)) if isinstance(langs, list) else (),
+            created_at=when,
+        )

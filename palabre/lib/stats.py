@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from math import exp, lgamma, log, pi
+from math import exp, lgamma, log, pi, sqrt
 from statistics import NormalDist
+
+
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% interval of a proportion (Wilson's score interval); honest for small n and
+    for 0% or 100%."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def percentiles(values: Sequence[float], points: Sequence[float]) -> list[float]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
+from palabre.channels.models import Channel
 from palabre.lib.concurrency import version_advance
 from palabre.listening.definitions import terms_read
 from palabre.listening.matcher import Matcher, Query
@@ -63,6 +64,9 @@ def search_save(*, search: Search, seen: int | None) -> Search:
                 _("Another search is already called that, or is already the brand’s.")
             ) from clash
     listening_settings(search.workspace)
+    from palabre.listening.polling import search_polls_arrange  # it imports this module
+
+    search_polls_arrange(workspace=search.workspace)
     return search
 
 
@@ -100,7 +104,14 @@ def heard_store(*, workspace: Workspace, network: str, found: list[Found], via: 
         ).values_list("remote_id", flat=True)
     )
     oldest = retention_start(workspace)
-    fresh = [f for f in found if f.post.remote_id not in known and f.post.created_at >= oldest]
+    own = _own_handles(workspace)  # the brand's own posts are not what people say of it
+    fresh = [
+        f
+        for f in found
+        if f.post.remote_id not in known
+        and f.post.created_at >= oldest
+        and _handle_key(f.post.author.handle) not in own
+    ]
     readings = texts_classify(workspace=workspace, texts=[f.post.text for f in fresh])
     languages = dict(Search.objects.filter(workspace=workspace).values_list("pk", "languages"))
     stored = []
@@ -115,6 +126,15 @@ def heard_store(*, workspace: Workspace, network: str, found: list[Found], via: 
         if item.post.remote_id in known:
             _also_matches(workspace, network, item)
     return stored
+
+
+def _handle_key(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def _own_handles(workspace: Workspace) -> set[str]:
+    handles = Channel.objects.filter(workspace=workspace).values_list("handle", flat=True)
+    return {_handle_key(h) for h in handles if h}
 
 
 def _speaks(languages: list[str] | None, lang: str) -> bool:

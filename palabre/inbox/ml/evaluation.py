@@ -9,7 +9,6 @@ Every rate comes with its count and a 95% Wilson interval (product rule 7).
 from __future__ import annotations
 
 import csv
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,19 +20,10 @@ from palabre.inbox.ml.classifier import Prediction, classify
 from palabre.inbox.ml.datasets import Row, heldout_sets
 from palabre.inbox.ml.meaning import KINDS, MeaningModel
 from palabre.inbox.ml.model import AbuseModel
+from palabre.lib.stats import wilson
 
 INBOX_MIX = Path(__file__).resolve().parents[3] / "benchmarks" / "inbox_mix.csv"
 INSULTS = ("insult_staff", "insult_collective", "body_shaming")
-
-
-def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The 95% interval of a proportion; honest for small n and for 0% or 100%."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = hits / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,18 @@ REPORT = ROOT / "docs" / "benchmarks.md"
 PG_ADMIN = os.environ.get("PALABRE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_BENCH_DB = "palabre_bench"
 DATABASE_BENCHMARKS = ["bench_worker.py", "bench_dashboard.py"]
-PLAIN_BENCHMARKS = ["bench_check_post.py", "bench_classify.py", "bench_cli.py"]
+PLAIN_BENCHMARKS = [
+    "bench_check_post.py",
+    "bench_classify.py",
+    "bench_cli.py",
+    "bench_listen_match.py",
+]
 # Against the local Bluesky network, the Graph API double, the X and LinkedIn doubles, on
 # PostgreSQL when it answers.
 NETWORK_BENCHMARKS = [
     "bench_publish.py",
     "bench_ingest.py",
+    "bench_listen_stream.py",
     "bench_meta.py",
     "bench_x.py",
     "bench_linkedin.py",
@@ -182,6 +188,13 @@ DESCRIPTIONS = {
     "in batches of 50, one CPU, single-threaded (target: at least 200).",
     "classify_second_stage_share": "the share of those comments the second stage read "
     "(aim: about one in five).",
+    "listen_match_per_s": "posts matched per second by Listening's matcher, one pinned core, "
+    "against 1,000 saved searches of 5 terms each (words, all-of-these words, exact phrases, "
+    "hashtags; three in five with exclusions, half kept to one network), as businesses and "
+    "topics write them: 4,000 French and English post texts generated with a fixed seed "
+    "(mostly about something else, about one in four naming a business, a place or a topic "
+    "some search follows), the fastest of five passes (target: at least 20,000; the public "
+    "Bluesky stream carries a few hundred posts a second).",
     "dashboard_p95_ms_sqlite": "the reports page on a generated history (`palabre bench seed`: "
     "20 channels, 12 months, 5 million interactions, 1 million brand replies, 400,000 people): "
     "each part of the page (dialogue, channels, posts, content mix, funnel, contributors, "
@@ -284,6 +297,11 @@ DESCRIPTIONS = {
     "network's PDS sent during the benchmark (the replies, 150 unrelated posts and likes, "
     "accounts' own events), recorded to a file and replayed for 5 s, the bench's channel "
     "watched (target: at least 3,000, a relay's pace).",
+    "listen_stream_lag_p95_s": "95th percentile of the delay from a post being accepted by the "
+    "local Bluesky network to Listening storing it, classified (a Heard row): `palabre stream` "
+    "listening through the PDS's event stream for a workspace's saved search, another account "
+    "posting its term 30 times, one post every 0.7 s, while a third posts about other things "
+    "ten times a second (target: under 1 s).",
 }
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -23,8 +24,9 @@ MOST_TERMS = 50  # per list (terms, exclusions): a brand, its misspellings, its 
 MOST_WORDS = 10  # per term
 LONGEST_TERM = 100  # characters
 # Characters of regular expressions and search-engine operators: Palabre does not read
-# them, and a person who types them expects something it would not do.
-PATTERN = re.compile(r"[*?+\[\](){}\\^$|<>~]|^/.*/$|^-")
+# them, and a person who types them expects something it would not do ("levain -lyon" is
+# not an exclusion here: exclusions have their own list).
+PATTERN = re.compile(r"[*?+\[\](){}\\^$|<>~]|^/.*/$|^-|\s-\w")
 QUOTES = '"“”«»„'
 SEPARATORS = re.compile(r"[\n,;]")
 
@@ -44,9 +46,19 @@ class Term:
         if self.hashtag:
             return self.hashtag in post.hashtags
         if self.phrase:
-            return f" {' '.join(self.words)} " in post.joined
+            return self.needle in post.joined
         vocabulary = post.vocabulary
         return all(word in vocabulary for word in self.words)
+
+    @cached_property
+    def needle(self) -> str:
+        """A phrase as it is found in Reading.joined (made once: the matcher asks often)."""
+        return f" {' '.join(self.words)} "
+
+    @property
+    def single(self) -> bool:
+        """Found wherever its key is: one word, or a hashtag."""
+        return bool(self.hashtag) or len(self.words) == 1
 
     @property
     def key(self) -> str:
@@ -89,10 +101,13 @@ def term_read(text: str) -> Term:
             _("“%(term)s” has too many words: at most %(most)d per term.")
             % {"term": text[:30], "most": MOST_WORDS}
         )
-    if bare.startswith("#") and " " not in bare and len(reading.hashtags) == 1:
+    if bare.startswith("#") and len(reading.words) == 1 and len(reading.hashtags) == 1:
         return Term(text=bare, words=reading.words, hashtag=next(iter(reading.hashtags)))
-    one_piece = " " not in bare and len(reading.words) > 1  # l'atelier, lumiere.fr
-    return Term(text=bare, words=reading.words, phrase=quoted or one_piece)
+    # "#l'atelier" is read like "l'atelier": a post's "#l'atelier" is the hashtag "#l".
+    one_piece = " " not in bare  # l'atelier, lumiere.fr
+    # A phrase of one word is that word: `"levain"` and `levain` are one term.
+    phrase = (quoted or one_piece) and len(reading.words) > 1
+    return Term(text=bare, words=reading.words, phrase=phrase)
 
 
 def terms_read(typed: str, *, required: bool) -> tuple[Term, ...]:

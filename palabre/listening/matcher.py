@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from palabre.listening.definitions import Term
-from palabre.listening.words import read
+from palabre.listening.words import Reading, read
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,23 @@ class Query:
 class Matcher:
     def __init__(self, queries: Iterable[Query]) -> None:
         self.queries = {q.search_id: q for q in queries}
-        self._filed: dict[str, list[tuple[Term, Query]]] = defaultdict(list)
+        # Under each word: the searches a post with that word matches for sure (a term of
+        # one word, a hashtag), and the terms that need a closer look (several words: all
+        # of them, or the phrase), each as (search id, its words, its phrase or "").
+        self._sure: dict[str, set[int]] = defaultdict(set)
+        self._check: dict[str, list[tuple[int, frozenset[str], str]]] = defaultdict(list)
         for query in self.queries.values():
             for term in query.terms:
-                self._filed[term.key].append((term, query))
+                if term.single:
+                    self._sure[term.key].add(query.search_id)
+                else:
+                    needle = term.needle if term.phrase else ""
+                    self._check[term.key].append((query.search_id, frozenset(term.words), needle))
+        self._keys = frozenset(self._sure) | frozenset(self._check)
+        # The searches kept to some networks or with exclusions (the others keep any match).
+        self._limited = {
+            q.search_id: q for q in self.queries.values() if q.networks or q.exclusions
+        }
 
     def __len__(self) -> int:
         return len(self.queries)
@@ -39,17 +52,27 @@ class Matcher:
     def match(self, text: str, *, network: str) -> list[int]:
         """The ids of the searches `text`, posted on `network`, matches (in no order)."""
         post = read(text)
-        found: dict[int, Query] = {}
-        for word in post.vocabulary & self._filed.keys():
-            for term, query in self._filed[word]:
-                if query.search_id in found:
+        keys = self._keys.intersection(post.vocabulary)
+        if not keys:
+            return []  # most posts: about something else
+        found: set[int] = set()
+        for key in keys:
+            if key in self._sure:
+                found.update(self._sure[key])
+        vocabulary, joined = post.vocabulary, post.joined
+        for key in keys:
+            for search_id, words, needle in self._check.get(key, ()):
+                if search_id in found:
                     continue
-                if query.networks and network not in query.networks:
-                    continue
-                if term.found_in(post):
-                    found[query.search_id] = query
-        return [
-            search_id
-            for search_id, query in found.items()
-            if not any(term.found_in(post) for term in query.exclusions)
-        ]
+                if (needle in joined) if needle else vocabulary.issuperset(words):
+                    found.add(search_id)
+        limited = self._limited
+        return [s for s in found if s not in limited or _kept(limited[s], post, network)]
+
+
+def _kept(query: Query, post: Reading, network: str) -> bool:
+    """Not filtered out by the search's networks or exclusions (checked after the terms:
+    most posts match no search)."""
+    if query.networks and network not in query.networks:
+        return False
+    return not any(term.found_in(post) for term in query.exclusions)

@@ -9,9 +9,19 @@ import unicodedata
 from dataclasses import dataclass
 
 
-def _fold_table() -> dict[int, str]:
+def _fold_table() -> dict[int, str | None]:
     """Each accented Latin letter to its base letters, built once (str.translate is C)."""
-    table = {ord("’"): "'", ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae"}
+    table: dict[int, str | None] = {
+        ord("’"): "'",
+        ord("œ"): "oe",
+        ord("Œ"): "oe",
+        ord("æ"): "ae",
+        ord("Æ"): "ae",
+    }
+    # Accents written as a letter and a combining mark (decomposed text, as some phones and
+    # macOS send it): the mark goes, or "lumière" would be read as "lumie" and "re".
+    for code in range(0x0300, 0x0370):
+        table[code] = None
     for code in range(0x00C0, 0x0250):
         base = unicodedata.normalize("NFKD", chr(code))[:1]
         if base.isascii() and base.isalpha() and base != chr(code):
@@ -20,9 +30,11 @@ def _fold_table() -> dict[int, str]:
 
 
 FOLD = _fold_table()
-# A word, or a hashtag ("#" and its word). Apostrophes, hyphens and dots cut words
-# ("l'atelier": "l", "atelier"); a search written that way is read as the same sequence.
-TOKEN = re.compile(r"#?\w+")
+# Words, and hashtags ("#" and its word), found in one pass each (the regex engine is C).
+# Apostrophes, hyphens and dots cut words ("l'atelier": "l", "atelier"); a search written
+# that way is read as the same sequence.
+WORD = re.compile(r"\w+")
+HASHTAG = re.compile(r"#\w+")
 
 
 def fold(text: str) -> str:
@@ -34,14 +46,16 @@ class Reading:
     words: tuple[str, ...]  # in order, hashtags as their bare word
     hashtags: frozenset[str]  # "#levain"
     joined: str  # " w1 w2 … ": a phrase is found as a substring " a b "
-
-    @property
-    def vocabulary(self) -> frozenset[str]:
-        return frozenset(self.words) | self.hashtags
+    vocabulary: frozenset[str]  # the words and the hashtags
 
 
 def read(text: str) -> Reading:
-    found = TOKEN.findall(fold(text))
-    words = tuple(t.lstrip("#") for t in found if t.lstrip("#"))
-    hashtags = frozenset(t for t in found if t.startswith("#") and len(t) > 1)
-    return Reading(words=words, hashtags=hashtags, joined=f" {' '.join(words)} ")
+    folded = fold(text)
+    words = tuple(WORD.findall(folded))
+    hashtags = frozenset(HASHTAG.findall(folded)) if "#" in folded else frozenset()
+    return Reading(
+        words=words,
+        hashtags=hashtags,
+        joined=f" {' '.join(words)} ",
+        vocabulary=hashtags.union(words),
+    )

@@ -22,6 +22,7 @@ from palabre.channels.models import ApiUsage, Channel
 from palabre.channels.services import channel_create_demo
 from palabre.channels.usage import this_month
 from palabre.inbox.demo import demo_inbox
+from palabre.listening.demo import demo_listening
 from palabre.networks.base import InteractionKind
 from palabre.networks.demo.models import DemoAccount, DemoActivity, DemoPost
 from palabre.networks.kinds import NETWORKS
@@ -160,6 +161,7 @@ def demo_create() -> Workspace:
     demo_strategy(workspace, people)
     demo_api(workspace, people)  # Camille's n8n token, Inès's revoked trial
     demo_webhooks(workspace, people[1])  # Lucas, the manager, connected the shop's n8n flow
+    demo_listening(workspace, people)  # Lucas's searches, a month heard, a spike
     # The strategy's conversions tag some people as customers: today's funnel counts them.
     community_refresh(workspace=workspace)
     # The owner's logo heads the monthly report: the bakery's loaf, drawn.

@@ -27,6 +27,9 @@ PAGES = [
     "/w/{slug}/inbox/rules/",
     "/w/{slug}/inbox/replies/",
     "/w/{slug}/inbox/settings/",
+    "/w/{slug}/listening/",
+    "/w/{slug}/listening/{heard}/",
+    "/w/{slug}/listening/searches/",
     "/w/{slug}/contacts/",
     "/w/{slug}/contacts/{contact}/",
     "/n/{slug}/",
@@ -140,19 +143,22 @@ def log_in(page, base: str, email: str, password: str) -> None:  # type: ignore[
 def demo_ids() -> dict[str, object]:
     """The demo's objects the page paths name."""
     from palabre.inbox.models import Interaction
+    from palabre.listening.models import Heard
     from palabre.publishing.models import Post, PostStatus
     from palabre.web.demo import DEMO_SLUG
 
     item = Interaction.objects.filter(category="criticism").order_by("pk").first()
     draft = Post.objects.filter(status=PostStatus.DRAFT).order_by("pk").first()
     review = Post.objects.filter(status=PostStatus.IN_REVIEW).order_by("pk").first()
-    assert item and item.identity and draft and review, "the demo changed"
+    heard = Heard.objects.filter(workspace__slug=DEMO_SLUG).order_by("pk").first()
+    assert item and item.identity and draft and review and heard, "the demo changed"
     return {
         "slug": DEMO_SLUG,
         "item": item.pk,
         "contact": item.identity.contact_id,
         "post": draft.pk,
         "review": review.pk,
+        "heard": heard.pk,
     }
 
 

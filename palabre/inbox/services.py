@@ -22,6 +22,7 @@ from palabre.channels.services import (
 from palabre.inbox import audience, reasons
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
+    LISTENED,
     EventAction,
     Interaction,
     ModerationRule,
@@ -120,7 +121,8 @@ def interaction_reply(
     narrows its audience ("": that of what it answers); a wider one is refused."""
     if not text.strip():
         raise InboxRefused(_("Write an answer first."))
-    if interaction.kind not in CONVERSATION_KINDS and not thanks:  # a sharer is thanked
+    # A sharer is thanked; a post heard by listening is answered from there.
+    if interaction.kind not in (*CONVERSATION_KINDS, LISTENED) and not thanks:
         raise InboxRefused(_("A like, a repost or a follow has nothing to answer."))
     # The class says what it can do: no connection is opened in the web request.
     if Capability.REPLY not in connector_class(interaction.channel.connector).capabilities:

@@ -18,6 +18,7 @@ SECTIONS = [
     ("compose", _("Compose"), Action.COMPOSE),
     ("media", _("Media"), Action.MANAGE_MEDIA),
     ("inbox", _("Inbox"), Action.VIEW_INBOX),
+    ("listening", _("Listening"), Action.VIEW_LISTENING),
     ("community", _("Community"), Action.VIEW_COMMUNITY),
     ("reports", _("Reports"), Action.VIEW_REPORTS),
     ("time_spent", _("Time spent"), Action.LOG_TIME),

@@ -101,7 +101,7 @@ def contact_export(*, contact: Contact) -> dict[str, Any]:
     }
 
 
-def _anonymise(interactions: Any) -> int:
+def interactions_anonymise(interactions: Any) -> int:
     """Words and authorship go; the fact that something happened, and when, stays
     (counts in reports do not change)."""
     ids = list(interactions.values_list("pk", flat=True))
@@ -118,8 +118,8 @@ def contact_erase(*, contact: Contact) -> int:
     from palabre.listening.services import heard_erase_accounts
 
     with transaction.atomic():
-        count = _anonymise(Interaction.objects.filter(identity__contact=contact))
-        accounts = list(contact.identities.values_list("network", "remote_id"))
+        count = interactions_anonymise(Interaction.objects.filter(identity__contact=contact))
+        accounts = list(contact.identities.values_list("network", "remote_id", "handle"))
         heard_erase_accounts(workspace=contact.workspace, accounts=accounts)
         contact.delete()  # identities go with it
     return count
@@ -131,7 +131,7 @@ def workspace_retention_apply(*, workspace: Workspace, now: datetime | None = No
     limit = now - timedelta(days=30 * workspace.retention_months)
     old = Interaction.objects.filter(workspace=workspace, created_at__lt=limit, erased=False)
     with transaction.atomic():
-        count = _anonymise(old)
+        count = interactions_anonymise(old)
         # People with nothing left in the period are forgotten too.
         Contact.objects.filter(workspace=workspace).exclude(
             identities__interactions__isnull=False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.db import IntegrityError, connections, transaction
@@ -29,7 +29,12 @@ from palabre.listening.definitions import DefinitionError, terms_read
 from palabre.listening.matcher import Matcher, Query
 from palabre.listening.models import Heard, Search
 from palabre.listening.polling import INTERVAL, search_polls_arrange
-from palabre.listening.services import ListeningRefused, listening_settings
+from palabre.listening.services import (
+    ListeningRefused,
+    heard_source,
+    listening_settings,
+    web_address,
+)
 from palabre.networks.base import (
     AuthExpired,
     Capability,
@@ -172,7 +177,8 @@ def _ask(channel: Channel, queries: tuple[str, ...]) -> list[PublicPost]:
     posts: dict[str, PublicPost] = {}
     for query in queries:
         for post in connector.search_posts(query=query):
-            posts.setdefault(post.remote_id, post)
+            # A hostile server's `javascript:` link never reaches the page.
+            posts.setdefault(post.remote_id, replace(post, url=web_address(post.url)))
     return sorted(posts.values(), key=lambda p: p.created_at, reverse=True)
 
 
@@ -294,7 +300,8 @@ def reply_channels(heard: Heard) -> list[Channel]:
     rows = Channel.objects.filter(
         workspace_id=heard.workspace_id, network=heard.network, status=ChannelStatus.ACTIVE
     )
-    return [c for c in rows if _answers_here(c)]
+    # A Mastodon status id means something only on its instance: answered from there.
+    return [c for c in rows if _answers_here(c) and heard_source(c) == heard.source]
 
 
 def heard_reply(*, heard: Heard, actor: User, channel: Channel, text: str) -> Reply:

@@ -18,7 +18,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from palabre.listening.words import Reading, read
+from palabre.listening.words import Reading, read, telling
 
 MOST_TERMS = 50  # per list (terms, exclusions): a brand, its misspellings, its products
 MOST_WORDS = 10  # per term
@@ -28,6 +28,9 @@ LONGEST_TERM = 100  # characters
 # not an exclusion here: exclusions have their own list).
 PATTERN = re.compile(r"[*?+\[\](){}\\^$|<>~]|^/.*/$|^-|\s-\w")
 QUOTES = '"“”«»„'
+MINUS = re.compile(r"^-|\s-\w")  # "-lyon", "levain -lyon": an exclusion, search-engine style
+# Search-engine operators, as people type them (in capitals): Palabre's lines are the "or".
+OPERATORS = frozenset({"OR", "AND", "NOT", "OU", "SAUF"})
 SEPARATORS = re.compile(r"[\n,;]")
 
 
@@ -77,11 +80,28 @@ def lines(typed: str) -> list[str]:
     return [part.strip() for part in SEPARATORS.split(typed or "") if part.strip()]
 
 
-def term_read(text: str) -> Term:
+def term_read(text: str, *, narrow: bool = True) -> Term:
+    """One term. `narrow`: it must say what a post is about (a search's terms; its
+    exclusions need not): a term of stop words and one- or two-letter words alone would
+    match nearly every public post, and fill the stream process and the workspace."""
     if len(text) > LONGEST_TERM:
         raise DefinitionError(
             _("“%(term)s…” is too long: at most %(most)d characters per term.")
             % {"term": text[:30], "most": LONGEST_TERM}
+        )
+    if MINUS.search(text):
+        raise DefinitionError(
+            _(
+                "“%(term)s”: write the words to leave out without the minus sign, under “Leave out posts with”."
+            )
+            % {"term": text}
+        )
+    if OPERATORS & set(text.split()):
+        raise DefinitionError(
+            _(
+                "“%(term)s”: write each alternative on its own line; a post is found when any line matches."
+            )
+            % {"term": text}
         )
     if PATTERN.search(text.strip(QUOTES)):
         raise DefinitionError(
@@ -103,6 +123,11 @@ def term_read(text: str) -> Term:
         )
     if bare.startswith("#") and len(reading.words) == 1 and len(reading.hashtags) == 1:
         return Term(text=bare, words=reading.words, hashtag=next(iter(reading.hashtags)))
+    if narrow and not any(telling(word) for word in reading.words):
+        raise DefinitionError(
+            _("“%(term)s” is in almost every post: add a word that says what it is about.")
+            % {"term": text}
+        )
     # "#l'atelier" is read like "l'atelier": a post's "#l'atelier" is the hashtag "#l".
     one_piece = " " not in bare  # l'atelier, lumiere.fr
     # A phrase of one word is that word: `"levain"` and `levain` are one term.
@@ -123,6 +148,6 @@ def terms_read(typed: str, *, required: bool) -> tuple[Term, ...]:
         )
     terms: dict[tuple[str, tuple[str, ...], bool], Term] = {}
     for text in found:
-        term = term_read(text)
+        term = term_read(text, narrow=required)
         terms.setdefault((term.hashtag, term.words, term.phrase), term)
     return tuple(terms.values())

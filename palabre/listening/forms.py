@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import User, Workspace
+from palabre.accounts.permissions import ALLOWED, Action
 from palabre.channels.models import Channel
 from palabre.inbox.forms import VersionedForm
 from palabre.inbox.models import LANGUAGES, REPLY_LANGUAGES, Category
@@ -70,6 +71,11 @@ class SearchForm(VersionedForm):
         networks = self.fields["networks"]
         assert isinstance(networks, forms.MultipleChoiceField)
         networks.choices = network_choices(searchable_networks())
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = Role.choices  # no blank "---------": every search follows something
+        if self.instance.pk is None:
+            self.initial.setdefault("role", Role.TOPIC)
         for name in ("terms", "exclusions"):
             field = self.fields[name]
             assert isinstance(field, forms.CharField)
@@ -117,7 +123,8 @@ class ListeningSettingsForm(forms.ModelForm):
         fields = ["retention_days", "x_requests_per_day"]
         help_texts = {
             "retention_days": _(
-                "Posts heard longer ago are deleted: from 1 to 365 days (90 by default)."
+                "Posts older than this are deleted at the next daily pass, and older ones "
+                "found later are not kept: from 1 to 365 days (90 by default)."
             ),
         }
 
@@ -162,7 +169,8 @@ class HeardFilterForm(forms.Form):
         search.empty_label = _("Every search")
         network = self.fields["network"]
         assert isinstance(network, forms.ChoiceField)
-        network.choices = [("", _("Every network")), *network_choices(list(NETWORKS))]
+        # Only the networks Palabre can listen to: the others would always show nothing.
+        network.choices = [("", _("Every network")), *network_choices(searchable_networks())]
         labels = {
             "search": _("Search"),
             "network": _("Network"),
@@ -193,7 +201,12 @@ class SendForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(memberships__workspace=workspace).order_by("email")
+        # Only those who may read what is sent (a contributor would get a notice of a post
+        # they cannot open).
+        readers = [role.value for role in ALLOWED[Action.VIEW_LISTENING]]
+        field.queryset = User.objects.filter(
+            memberships__workspace=workspace, memberships__role__in=readers
+        ).order_by("email")
         field.empty_label = _("Nobody")
 
 

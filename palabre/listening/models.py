@@ -61,7 +61,11 @@ class Heard(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="heard")
     searches = models.ManyToManyField(Search, related_name="heard")
     network = models.CharField(max_length=16)
-    remote_id = models.CharField(max_length=500)  # what a reply answers
+    # The server it was read from where ids are the server's own (a Mastodon instance's
+    # host): its ids, its authors' ids and the channels that can answer it are that
+    # server's. "" where ids are the network's (Bluesky's at:// addresses and DIDs).
+    source = models.CharField(max_length=255, blank=True)
+    remote_id = models.CharField(max_length=500)  # what a reply answers, on `source`
     url = models.URLField(max_length=500, blank=True)
     author_id = models.CharField(max_length=300)  # the network's (a DID, an account id)
     author_handle = models.CharField(max_length=300)
@@ -91,7 +95,7 @@ class Heard(models.Model):
         ordering = ["-posted_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["workspace", "network", "remote_id"], name="heard_once"
+                fields=["workspace", "network", "source", "remote_id"], name="heard_once"
             ),
         ]
         indexes = [

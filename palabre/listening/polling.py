@@ -28,6 +28,7 @@ from palabre.listening.matcher import Matcher
 from palabre.listening.models import Search, SearchPoll, StreamLease
 from palabre.listening.services import (
     Found,
+    heard_source,
     heard_store,
     listening_settings,
     matcher_build,
@@ -212,7 +213,13 @@ def _keep(channel: Channel, answers: dict[str, list[PublicPost]], matcher: Match
         if search_ids:
             found.append(Found(post=post, search_ids=tuple(sorted(search_ids))))
     if found:
-        heard_store(workspace=channel.workspace, network=channel.network, found=found, via="search")
+        heard_store(
+            workspace=channel.workspace,
+            network=channel.network,
+            source=heard_source(channel),
+            found=found,
+            via="search",
+        )
 
 
 def _advance(

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
+from palabre.inbox.models import LISTENED, Interaction
 from palabre.lib.concurrency import version_advance
 from palabre.listening.definitions import terms_read
 from palabre.listening.matcher import Matcher, Query
@@ -46,6 +48,9 @@ def search_save(*, search: Search, seen: int | None) -> Search:
     terms_read(search.exclusions, required=False)
     with transaction.atomic():
         if search.pk is None:
+            # Two creations at once are counted one after the other (PostgreSQL; SQLite
+            # writes one transaction at a time anyway).
+            Workspace.objects.select_for_update().filter(pk=search.workspace_id).first()
             most = settings.PALABRE_LISTENING_MAX_SEARCHES
             if Search.objects.filter(workspace=search.workspace).count() >= most:
                 raise ListeningRefused(
@@ -89,10 +94,13 @@ class Found:
     search_ids: tuple[int, ...]
 
 
-def heard_store(*, workspace: Workspace, network: str, found: list[Found], via: str) -> list[Heard]:
+def heard_store(
+    *, workspace: Workspace, network: str, found: list[Found], via: str, source: str = ""
+) -> list[Heard]:
     """Keep what the searches found (once per post: a post heard again only gains the
     searches it had not matched yet), read by the moderation model, within each search's
-    languages. Returns the posts heard for the first time. Classifies outside any
+    languages. `source`: the server the ids are from, where they are a server's own
+    (`heard_source`). Returns the posts heard for the first time. Classifies outside any
     transaction (slow); call it from a worker or the stream, never from a request."""
     from palabre.inbox.moderation import texts_classify
 
@@ -100,6 +108,7 @@ def heard_store(*, workspace: Workspace, network: str, found: list[Found], via: 
         Heard.objects.filter(
             workspace=workspace,
             network=network,
+            source=source,
             remote_id__in=[f.post.remote_id for f in found],
         ).values_list("remote_id", flat=True)
     )
@@ -118,13 +127,13 @@ def heard_store(*, workspace: Workspace, network: str, found: list[Found], via: 
     for item, reading in zip(fresh, readings, strict=True):
         search_ids = [s for s in item.search_ids if _speaks(languages.get(s), reading.lang)]
         if search_ids:
-            heard = _keep(workspace, network, item.post, reading, via)
+            heard = _keep(workspace, (network, source), item.post, reading, via)
             if heard is not None:
                 heard.searches.add(*search_ids)
                 stored.append(heard)
     for item in found:
         if item.post.remote_id in known:
-            _also_matches(workspace, network, item)
+            _also_matches(workspace, (network, source), item)
     return stored
 
 
@@ -143,16 +152,35 @@ def _speaks(languages: list[str] | None, lang: str) -> bool:
     return not languages or lang in languages
 
 
+def heard_source(channel: Channel) -> str:
+    """Where a channel's ids come from: its Mastodon instance's host (a status id or an
+    account id means something only there), "" on networks whose ids are global."""
+    instance = (
+        str(channel.credentials.get("instance") or "") if channel.network == "mastodon" else ""
+    )
+    return (urlsplit(instance).hostname or "").lower()
+
+
+def web_address(url: str) -> str:
+    """A link a network gave, if it is a web address: a hostile server's `javascript:` is
+    never put in a page's href."""
+    return url[:500] if urlsplit(url.strip()).scheme.lower() in ("http", "https") else ""
+
+
+Place = tuple[str, str]  # network, source
+
+
 def _keep(
-    workspace: Workspace, network: str, post: PublicPost, reading: Prediction, via: str
+    workspace: Workspace, place: Place, post: PublicPost, reading: Prediction, via: str
 ) -> Heard | None:
     try:
         with transaction.atomic():
             return Heard.objects.create(
                 workspace=workspace,
-                network=network,
+                network=place[0],
+                source=place[1],
                 remote_id=post.remote_id,
-                url=post.url[:500],
+                url=web_address(post.url),
                 author_id=post.author.remote_id[:300],
                 author_handle=post.author.handle[:300],
                 text=post.text[:TEXT_KEPT],
@@ -167,9 +195,9 @@ def _keep(
         return None  # the stream and a search stored it at once: kept by the other
 
 
-def _also_matches(workspace: Workspace, network: str, item: Found) -> None:
+def _also_matches(workspace: Workspace, place: Place, item: Found) -> None:
     heard = Heard.objects.filter(
-        workspace=workspace, network=network, remote_id=item.post.remote_id
+        workspace=workspace, network=place[0], source=place[1], remote_id=item.post.remote_id
     ).first()
     if heard is None:
         return
@@ -192,26 +220,59 @@ def retention_start(workspace: Workspace, now: datetime | None = None) -> dateti
     return (now or timezone.now()) - timedelta(days=days)
 
 
-def heard_erase_accounts(*, workspace: Workspace, accounts: list[tuple[str, str]]) -> int:
-    """Delete the posts heard from these (network, author id) accounts (a contact erased)."""
+def heard_erase_accounts(*, workspace: Workspace, accounts: list[tuple[str, str, str]]) -> int:
+    """Delete the posts heard from these (network, author id, handle) accounts (a contact
+    erased). Where ids are a server's own (Mastodon), by handle: another server's account
+    may have the same id."""
     deleted = 0
-    for network, author_id in accounts:
-        found = Heard.objects.filter(workspace=workspace, network=network, author_id=author_id)
-        deleted += _posts_deleted(found)
+    for network, author_id, handle in accounts:
+        posts = Heard.objects.filter(workspace=workspace, network=network)
+        by_id = posts.filter(source="", author_id=author_id)
+        by_handle = posts.exclude(source="").filter(author_handle__iexact=_handle_key(handle))
+        deleted += _posts_deleted(by_id) + (_posts_deleted(by_handle) if handle else 0)
     return deleted
 
 
 def _posts_deleted(posts: QuerySet[Heard]) -> int:
-    """Delete; how many posts (delete() counts the links to their searches too)."""
+    """Delete the posts, and the words of the answers' carriers they had (the "listened"
+    interactions: a copy of the post's text); how many posts (delete() counts the links
+    to their searches too)."""
+    from palabre.inbox.contacts import interactions_anonymise
+
+    carriers = posts.exclude(interaction=None).values_list("interaction_id", flat=True)
+    interactions_anonymise(Interaction.objects.filter(pk__in=list(carriers), kind=LISTENED))
     return posts.delete()[1].get(Heard._meta.label, 0)
+
+
+def handle_from(typed: str) -> str:
+    """A handle as requests give it: "@claire.bsky.social", or a profile's link
+    (https://bsky.app/profile/<handle>, https://<instance>/@<user>)."""
+    text = typed.strip()
+    parts = urlsplit(text) if "://" in text else None
+    if parts is None or not parts.hostname:
+        return text
+    path = [part for part in parts.path.split("/") if part]
+    if len(path) >= 2 and path[0] == "profile":
+        return path[1]
+    if path and path[0].startswith("@"):
+        user = path[0][1:]
+        return user if "@" in user else f"{user}@{parts.hostname}"
+    return text
 
 
 def author_erase(*, workspace: Workspace, handle: str) -> int:
     """An author's erasure request: every post heard from them, whether or not they are a
     contact (by handle, with or without its "@", case aside). How many posts were deleted."""
-    wanted = handle.strip().lstrip("@")
+    wanted = _handle_key(handle_from(handle))
     if not wanted:
         raise ListeningRefused(_("Give the handle of the person whose posts to erase."))
     posts = Heard.objects.filter(workspace=workspace, author_handle__iexact=wanted)
-    ids = set(posts.values_list("author_id", flat=True))
-    return _posts_deleted(Heard.objects.filter(workspace=workspace, author_id__in=ids))
+    deleted = 0
+    # Their other posts, heard under an older handle, by their account on its server.
+    for network, source, author_id in set(posts.values_list("network", "source", "author_id")):
+        deleted += _posts_deleted(
+            Heard.objects.filter(
+                workspace=workspace, network=network, source=source, author_id=author_id
+            )
+        )
+    return deleted

@@ -44,13 +44,13 @@ class Verdict:
     count: int
     expected: float  # the usual count
     spread: float  # how much it usually varies (floored)
-    threshold: float  # the count from which it is a spike (LEAST_COUNT aside)
+    threshold: float  # the count from which it is a spike (LEAST_COUNT included)
     basis: str  # "week": same hour of the week; "day": same hour of the day
     past: int  # how many past counts the usual level was read from
 
     @property
     def spike(self) -> bool:
-        return self.count >= self.threshold and self.count >= LEAST_COUNT
+        return self.count >= self.threshold
 
 
 def spike_judge(*, count: int, past: Sequence[int], basis: str) -> Verdict | None:
@@ -64,7 +64,7 @@ def spike_judge(*, count: int, past: Sequence[int], basis: str) -> Verdict | Non
         count=count,
         expected=expected,
         spread=spread,
-        threshold=expected + SPREADS * spread,
+        threshold=max(expected + SPREADS * spread, LEAST_COUNT),
         basis=basis,
         past=len(past),
     )

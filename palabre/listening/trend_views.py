@@ -15,9 +15,10 @@ from palabre.accounts.models import Workspace
 from palabre.accounts.permissions import Action, membership_for
 from palabre.analytics.charts import Chart
 from palabre.listening import spikes
+from palabre.listening.actions import searchable_networks
 from palabre.listening.models import Search
 from palabre.listening.trends import MIN_POSTS, Tone, Trends, Volume, trends_read
-from palabre.networks.kinds import NETWORK_CHOICES
+from palabre.networks.kinds import NETWORKS
 
 DEFAULT_DAYS = 30
 
@@ -42,7 +43,6 @@ class TrendsForm(forms.Form):
     )
     network = forms.ChoiceField(
         label=gettext_lazy("Network"),
-        choices=[("", gettext_lazy("All networks")), *NETWORK_CHOICES],
         required=False,
     )
 
@@ -51,6 +51,13 @@ class TrendsForm(forms.Form):
         field = self.fields["search"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Search.objects.filter(workspace=workspace)
+        network = self.fields["network"]
+        assert isinstance(network, forms.ChoiceField)
+        # Only the networks Palabre can listen to: the others would always show nothing.
+        network.choices = [
+            ("", gettext_lazy("All networks")),
+            *[(key, NETWORKS[key].label) for key in searchable_networks()],
+        ]
 
     def chosen(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -64,7 +71,9 @@ class TrendsForm(forms.Form):
 def listening_trends(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_LISTENING)
     workspace = membership.workspace
-    form = TrendsForm(request.GET or None, workspace=workspace)
+    query = request.GET.copy()
+    query.setdefault("days", str(DEFAULT_DAYS))  # the period chosen is the one shown
+    form = TrendsForm(query, workspace=workspace)
     trends = trends_read(workspace=workspace, **form.chosen())
     context = {
         "membership": membership,

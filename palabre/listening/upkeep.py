@@ -27,8 +27,8 @@ SETTLE = timedelta(minutes=10)
 HOUR = spikes.HOUR
 
 SPIKE_TOLD = gettext_noop(
-    "Listening: “%(search)s” heard %(count)s posts on %(day)s from %(hour)s, for about "
-    "%(expected)s usually (a spike from %(threshold)s)."
+    "Listening: a spike for “%(search)s”: %(count)s posts on %(day)s from %(hour)s, where "
+    "that hour usually brings %(expected)s (a spike from %(threshold)s)."
 )
 
 
@@ -73,7 +73,9 @@ def _search_spikes(
         if verdict is not None and verdict.spike:
             spike = _record(search, hour, verdict)
             if spike is not None:
-                _tell(spike)
+                # One notice for a spike that lasts several hours: its first.
+                if not Spike.objects.filter(search=search, hour=hour - HOUR).exists():
+                    _tell(spike)
                 found.append(spike)
         hour += HOUR
     return found

@@ -175,7 +175,7 @@ def test_too_many_words_are_refused() -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["levain.*", "/levain/", "[ab]", "a|b", "-levain", "levain -lyon", "lev?in", "(pain)", "^pain"],
+    ["levain.*", "/levain/", "[ab]", "a|b", "lev?in", "(pain)", "^pain"],
 )
 def test_patterns_are_refused(typed: str) -> None:
     assert refusal(typed) == (

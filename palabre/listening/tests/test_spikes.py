@@ -72,9 +72,9 @@ def test_fewer_than_three_weeks_fall_back_to_the_same_hour_of_past_days() -> Non
 
 def test_a_handful_of_posts_on_a_quiet_search_is_not_news() -> None:
     quiet = _steady(SATURDAY_6PM, weeks=4, per_hour=0)
-    # 0 → 3: the threshold is 0 + 3 × (√0 + 1) = 3, but 3 posts are under LEAST_COUNT.
+    # 0 → 3: 0 + 3 × (√0 + 1) = 3, but a spike takes LEAST_COUNT posts: the threshold is 5.
     verdict = spike_check({**quiet, SATURDAY_6PM: 3}, SATURDAY_6PM, since=SATURDAY_6PM - 4 * WEEK)
-    assert verdict is not None and verdict.threshold == 3 and not verdict.spike
+    assert verdict is not None and verdict.threshold == 5 and not verdict.spike
     verdict = spike_check({**quiet, SATURDAY_6PM: 5}, SATURDAY_6PM, since=SATURDAY_6PM - 4 * WEEK)
     assert verdict is not None and verdict.spike
 

@@ -15,6 +15,13 @@ PASSWORD = "correct horse battery"
 URL = "/w/lumiere/listening/trends/"
 
 
+@pytest.fixture(autouse=True)
+def _in_english(cast) -> None:
+    for user in cast.users.values():
+        user.language = "en"
+        user.save(update_fields=["language"])
+
+
 def _client(name: str) -> Client:
     client = Client()
     client.login(email=f"{name}@example.com", password=PASSWORD)

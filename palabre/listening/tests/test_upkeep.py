@@ -61,9 +61,10 @@ def brand(cast):
 
 def test_a_spike_is_told_once_to_the_owners_and_managers(cast, brand) -> None:
     [spike] = spikes_find(workspace=cast.workspace, now=NOW)
-    # Five weeks of silence: usual 0, spread √0 + 1 = 1, threshold 3; 8 posts ≥ 5.
+    # Five weeks of silence: usual 0, spread √0 + 1 = 1, 0 + 3 × 1 = 3 under the 5 posts a
+    # spike takes at least: threshold 5; 8 posts.
     assert (spike.search, spike.hour, spike.count) == (brand, HOUR, 8)
-    assert spike.expected == 0 and spike.threshold == 3
+    assert spike.expected == 0 and spike.threshold == 5
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "bob@example.com"]
     notices = Notice.objects.filter(workspace=cast.workspace)
     assert sorted(n.user.email for n in notices) == ["alice@example.com", "bob@example.com"]

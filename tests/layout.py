@@ -30,6 +30,7 @@ PAGES = [
     "/w/{slug}/listening/",
     "/w/{slug}/listening/{heard}/",
     "/w/{slug}/listening/searches/",
+    "/w/{slug}/listening/trends/",
     "/w/{slug}/contacts/",
     "/w/{slug}/contacts/{contact}/",
     "/n/{slug}/",

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.test import Client
 
+from palabre.accounts.models import User
 from palabre.channels.models import Channel
 from palabre.inbox.stream.runner import Runner
 from palabre.listening.models import Heard, Search, SearchPoll, StreamLease
@@ -82,6 +84,11 @@ def test_a_post_with_a_saved_term_is_heard_through_the_stream(
     lease = _lease()
     assert lease is not None and lease.holder == "" and not lease.live  # given back
     assert any(position.isdigit() for position in lease.cursors.values())
+    # And a person sees it on the Listening page (the analyst, who only reads).
+    reader = Client()
+    reader.force_login(User.objects.get(email="nina@example.com"))
+    page = reader.get(f"/w/{search.workspace.slug}/listening/").content.decode()
+    assert f"{search.terms} tiède" in page and f"@{bluesky_peer.me.handle}" in page
 
 
 def test_a_second_process_does_not_listen_while_the_first_holds_the_lease(

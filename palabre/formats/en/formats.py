@@ -7,3 +7,4 @@ from palabre.formats.shared import *  # noqa: F403 (what both languages write al
 DAY_FORMAT = "D j M"
 DAY_TIME_FORMAT = "D j M, H:i"
 MONTH_AXIS_FORMAT = "M y"  # a chart's months: "Dec 26"
+DAY_AXIS_FORMAT = "j M"  # a chart's days: "4 Dec"

@@ -31,7 +31,7 @@ log = logging.getLogger("palabre.channels")
 
 # US dollars, from X's pricing page (December 2026); docs/networks/x.md lists them.
 DEFAULT_PRICES: dict[str, Decimal] = {
-    "post_read": Decimal("0.005"),  # a post read (mentions, conversation search, lookups)
+    "post_read": Decimal("0.005"),  # a post read (mentions, searches, listening, lookups)
     "user_read": Decimal("0.010"),  # a user read (the account, its followers count)
     "post_create": Decimal("0.015"),  # a post, a thread's part, a reply, a quote
     "post_create_url": Decimal("0.200"),  # the same holding a link ("Content: Create (with URL)")

@@ -140,7 +140,10 @@ def _live(search: Search, matcher: Matcher, queries: tuple[str, ...]) -> list[Li
     channels = [
         c
         for c in Channel.objects.filter(workspace=search.workspace, status=ChannelStatus.ACTIVE)
-        if _searches_here(c) and (not search.networks or c.network in search.networks)
+        if _searches_here(c)
+        and (not search.networks or c.network in search.networks)
+        # X bills every post read: a preview never spends outside the daily budget.
+        and not c.bills_requests
     ]
     return [_sample(c, matcher, queries[:LIVE_QUERIES], search) for c in channels[:LIVE_CHANNELS]]
 

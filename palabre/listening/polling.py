@@ -55,6 +55,12 @@ FIRST_LOOK = timedelta(days=7)  # how far back a new search looks
 OVERLAP = timedelta(minutes=10)
 QUERIES_PER_RUN = 60  # at least a search's most terms (definitions.MOST_TERMS)
 BILLED_NETWORK = "x"  # each search request costs money there: a daily budget
+# Networks that allow so many searches a day per account, whatever app sends them: Threads'
+# keyword search, 2,200 queries in a rolling 24 hours
+# (https://developers.facebook.com/docs/threads/keyword-search); a margin is left for the
+# person's other apps.
+DAILY_QUERIES = {"threads": 2000}
+DAY = timedelta(days=1)
 
 
 def search_polls_arrange(*, workspace: Workspace, now_due: bool = True) -> None:
@@ -109,9 +115,9 @@ def search_poll_run(poll: SearchPoll) -> datetime | None:
     now = timezone.now()
     if poll.requests_day != now.date():
         poll.requests_day, poll.requests_made = now.date(), 0
-    budget = _budget_left(channel, now)
+    budget = _budget_left(channel, now, poll)
     plan = _plan(poll, searches, now=now, most=min(QUERIES_PER_RUN, budget))
-    if not plan.queries:  # the day's budget is spent (X)
+    if not plan.queries:  # the day's budget is spent (X, Threads)
         return datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
     answers, stopped = _send(poll, connector, plan.queries)
     _keep(channel, answers, matcher_build(readable))
@@ -129,14 +135,29 @@ def search_poll_run(poll: SearchPoll) -> datetime | None:
         return now + INTERVAL  # not due until reconnected
     if stopped is not None:
         raise stopped  # Unavailable: the worker tries again later
-    if plan.left_out and channel.network != BILLED_NETWORK:
+    daily = _daily_bound(channel)
+    if plan.left_out and daily is None:
         return now  # the searches that waited go first
-    return now + (STREAMED_INTERVAL if _streamed(channel.network) else INTERVAL)
+    pace = STREAMED_INTERVAL if _streamed(channel.network) else INTERVAL
+    if daily:  # spread the day's queries over the day rather than spend them by noon
+        pace = max(pace, DAY * len(plan.queries) / daily)
+    return now + pace
 
 
-def _budget_left(channel: Channel, now: datetime) -> int:
+def _daily_bound(channel: Channel) -> int | None:
+    """How many search requests a day this channel may send, where the network or the
+    person bounds them (None: only the run's bound)."""
+    if channel.network == BILLED_NETWORK:
+        return listening_settings(channel.workspace).x_requests_per_day
+    return DAILY_QUERIES.get(channel.network)
+
+
+def _budget_left(channel: Channel, now: datetime, poll: SearchPoll) -> int:
     """How many requests this channel may still send today: X's daily budget, shared by the
-    workspace's X channels; elsewhere no bound but the run's."""
+    workspace's X channels; a network's own daily bound per account (Threads'); elsewhere
+    no bound but the run's."""
+    if channel.network in DAILY_QUERIES:
+        return max(DAILY_QUERIES[channel.network] - poll.requests_made, 0)
     if channel.network != BILLED_NETWORK:
         return QUERIES_PER_RUN
     allowed = listening_settings(channel.workspace).x_requests_per_day

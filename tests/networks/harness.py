@@ -158,6 +158,9 @@ class NetworkServer:
     no_post_deletion: str = ""
     # Why a word finds nothing there (a search by hashtag only: Takahē searches by address).
     no_word_search: str = ""
+    # Why a post a search finds names its author by username only (Threads' search leaves
+    # the user id out): the suite then expects the username as the author's id.
+    search_authors_by_username: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # the network's own details
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """What a connector that declares SEARCH_POSTS must do, against a real server: shared by
-the contract suite (test_contract.py: Takahē, mastodon-mock) and the local Bluesky network
-(tests/bluesky/test_search.py), which is not one of its servers yet."""
+the contract suite (test_contract.py: Takahē, mastodon-mock, the X double) and the local
+Bluesky network (tests/bluesky/test_search.py), which is not one of its servers yet."""
 
 from __future__ import annotations
 

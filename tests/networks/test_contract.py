@@ -438,7 +438,9 @@ def test_search_finds_public_posts_by_hashtag_and_word(
     search_contract(
         connector,
         post=peer.post,
-        author_id=peer.account.id,
+        author_id=(
+            peer.account.username if network_server.search_authors_by_username else peer.account.id
+        ),
         no_word_search=network_server.no_word_search,
     )
 

@@ -215,8 +215,7 @@ def test_x_searches_stay_within_the_daily_budget(cast: Any, fake: FakeConnector)
     _search(cast, "Levain", "levain")
     _search(cast, "Fournil", "fournil, four")
     ListeningSettings.objects.filter(workspace=cast.workspace).update(x_requests_per_day=2)
-    # X's connector does not search yet: its row is made here, as if it declared it.
-    poll = SearchPoll.objects.create(channel=channel, next_attempt_at=timezone.now())
+    poll = SearchPoll.objects.get(channel=channel)  # X's connector searches: saving made it
     search_poll_run(poll)
     assert sorted(q for q, _ in fake.asked) == ["four", "fournil"]  # "levain" would be 3
     poll.refresh_from_db()
@@ -232,6 +231,25 @@ def test_x_searches_stay_within_the_daily_budget(cast: Any, fake: FakeConnector)
     assert len(fake.asked) == 3
     tomorrow = datetime.combine(timezone.now().date() + timedelta(days=1), datetime.min.time())
     assert due == tomorrow.replace(tzinfo=UTC)
+
+
+def test_threads_searches_are_spread_over_the_day_within_its_daily_bound(
+    cast: Any, fake: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(polling, "DAILY_QUERIES", {"threads": 4})  # Threads' is 2,000
+    channel = _channel(cast, "threads")
+    _search(cast, "Levain", "levain")
+    _search(cast, "Fournil", "fournil, four")
+    poll = SearchPoll.objects.get(channel=channel)
+    before = timezone.now()
+    due = search_poll_run(poll)
+    assert sorted(q for q, _ in fake.asked) == ["four", "fournil", "levain"]
+    # Three queries of the day's four: the next run comes 3/4 of a day later, not in 5 min.
+    assert due is not None and due - before >= timedelta(hours=18) - timedelta(seconds=5)
+    search_poll_run(poll)  # one query left today: only a search of one query fits
+    assert [q for q, _ in fake.asked[3:]] == ["levain"]
+    poll.refresh_from_db()
+    assert poll.requests_made == 4
 
 
 # --- on the real networks -----------------------------------------------------------

@@ -12,6 +12,8 @@ of the shapes it reads). The channel's credentials are `{"threads_user_id",
   posts and replies back (`recent_posts`, networks/reconcile.py).
 - The inbox (inbox.py): replies under the account's posts and posts that mention it.
 - Moderation: `manage_reply` hides a top-level reply (and what is nested under it).
+- Listening: `/keyword_search` finds other people's public posts by word or topic tag
+  (permission threads_keyword_search).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from palabre.networks.base import (
     MediaUpload,
     OutgoingPost,
     PostMetrics,
+    PublicPost,
     PublishedPost,
     PublishingLimit,
     RecentPost,
@@ -38,6 +41,7 @@ from palabre.networks.base import (
     Unavailable,
     Visibility,
 )
+from palabre.networks.meta import errors
 from palabre.networks.meta.graph import Graph, media_by_url, threads_graph
 from palabre.networks.meta.quota import publishing_limit_of
 from palabre.networks.threads import inbox, lists, parse
@@ -45,6 +49,8 @@ from palabre.networks.threads.publish import PAUSES, PUBLISH_DEADLINE, Publisher
 
 # https://developers.facebook.com/docs/threads/insights#media-insights
 POST_METRICS = "views,likes,replies,reposts,quotes,shares"
+# One page of a search: the most Threads' lists give (its search page states no maximum).
+SEARCH_PAGE = lists.PAGE
 
 
 class ThreadsConnector(Connector):
@@ -62,6 +68,7 @@ class ThreadsConnector(Connector):
         | Capability.DELETE
         | Capability.RECENT_POSTS
         | Capability.PUBLISHING_LIMIT
+        | Capability.SEARCH_POSTS
     )
     fetches_media_by_url = True
     # A publish waits for Threads to process its media, and publishes nothing past
@@ -187,3 +194,43 @@ class ThreadsConnector(Connector):
                 gettext("more than %(count)s posts since then: cannot read them all back")
                 % {"count": lists.MAX_PAGES * lists.PAGE}
             ) from None
+
+    def search_posts(self, *, query: str, since: datetime | None = None) -> list[PublicPost]:
+        """One page of the most recent public posts for a word (KEYWORD) or a "#tag" (TAG,
+        sent without its "#"). Every query counts against the 2,200 a user may send in 24
+        hours, across apps (those finding nothing do not):
+        https://developers.facebook.com/docs/threads/keyword-search"""
+        tag = query[1:] if query.startswith("#") else ""
+        params: dict[str, Any] = {
+            "q": tag or query,
+            "search_type": "RECENT",
+            "search_mode": "TAG" if tag else "KEYWORD",
+            "fields": parse.SEARCH_FIELDS,
+            "limit": SEARCH_PAGE,
+        }
+        if since is not None:
+            params["since"] = max(inbox.EARLIEST, int(since.timestamp()))
+        graph = self.graph()
+        try:
+            answer = graph.get("keyword_search", **params)
+        except Rejected:
+            if (graph.last_error or {}).get("code") in errors.PERMISSION_CODES:
+                # Connected before Palabre asked for the permission, or it was refused then.
+                raise Rejected(
+                    gettext(
+                        "Threads does not let Palabre search from this account: connect it "
+                        "again and allow keyword search."
+                    )
+                ) from None
+            raise
+        found = [post for post in map(parse.public_post, _data(answer)) if post is not None]
+        return sorted(
+            (p for p in found if since is None or p.created_at >= since),
+            key=lambda p: p.created_at,
+            reverse=True,
+        )
+
+
+def _data(answer: dict[str, Any]) -> list[Any]:
+    data = answer.get("data")
+    return data if isinstance(data, list) else []

@@ -11,6 +11,8 @@ The shapes, from Meta's documentation:
   https://developers.facebook.com/docs/threads/reference/user
 - insights (`data[] {name, values[{value}] | total_value {value}}`):
   https://developers.facebook.com/docs/threads/insights
+- keyword and topic tag search (media fields, without `owner`):
+  https://developers.facebook.com/docs/threads/keyword-search
 - timestamps: ISO 8601 with a `+0000` offset ("2024-08-07T10:33:16+0000").
 """
 
@@ -24,6 +26,7 @@ from palabre.networks.base import (
     IncomingInteraction,
     InteractionKind,
     PostMetrics,
+    PublicPost,
     RecentPost,
 )
 
@@ -33,6 +36,8 @@ INTERACTION_FIELDS = (
 )
 # The fields Palabre asks for on the account's own posts and replies: what `recent_post` reads.
 OWN_FIELDS = "id,text,timestamp,permalink,media_type,children,replied_to,root_post"
+# The fields Palabre asks for on someone's post a search found: what `public_post` reads.
+SEARCH_FIELDS = "id,text,media_type,permalink,timestamp,username"
 # Media types with no attached media, as the API names them on a published post.
 WITHOUT_MEDIA = {"TEXT_POST", "TEXT", "REPOST_FACADE", ""}
 
@@ -106,6 +111,25 @@ def recent_post(raw: Any) -> RecentPost | None:
         url=_text(raw.get("permalink")),
         media_count=media_count(raw),
         in_reply_to=ref(raw.get("replied_to")),
+    )
+
+
+def public_post(raw: Any) -> PublicPost | None:
+    """Someone's post a keyword search found (listening). The search gives no user id (it
+    leaves `owner` out): the username stands for both, as on replies. One without an id, a
+    time or an author is skipped: it could not be answered, dated or erased by author."""
+    raw = _dict(raw)
+    remote_id = _id(raw.get("id"))
+    created = moment(raw.get("timestamp"))
+    username = _text(raw.get("username"))
+    if not remote_id or created is None or not username:
+        return None
+    return PublicPost(
+        remote_id=remote_id,
+        url=_text(raw.get("permalink")),
+        author=Author(remote_id=username, handle=username),
+        text=_text(raw.get("text")),
+        created_at=created,
     )
 
 

@@ -36,7 +36,7 @@ ID = re.compile(r"[0-9]{1,25}")
 # The request kinds counted per channel and month (ApiUsage.by_kind), which the price table
 # (PALABRE_X_PRICES) prices: X's pay-per-use pricing bills reads of posts and users, the
 # creation of content, and managing it.
-POST_READ = "post_read"  # mentions, conversation search, the account's posts, posts by id
+POST_READ = "post_read"  # mentions, searches, the account's posts, posts by id
 USER_READ = "user_read"  # the account itself (followers)
 POST_CREATE = "post_create"  # a post, a thread's part, an answer, a quote
 POST_CREATE_URL = "post_create_url"  # the same holding a link: X bills it more

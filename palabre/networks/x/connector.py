@@ -14,12 +14,14 @@ the account's X user id, `Channel.handle` its username.
 - The inbox (inbox.py): mentions, and replies in the conversations of the account's posts.
 - Moderation: hiding a reply (`PUT /2/tweets/{id}/hidden`), only under the account's own
   conversations: https://docs.x.com/x-api/posts/hide-replies/introduction
+- Listening's search (`search_posts`): recent search, one page a call.
 - X bills each request: each is counted for the channel (client.py).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import gettext
 
@@ -33,6 +35,7 @@ from palabre.networks.base import (
     MediaUpload,
     OutgoingPost,
     PostMetrics,
+    PublicPost,
     PublishedPost,
     RecentPost,
     Rejected,
@@ -45,6 +48,14 @@ from palabre.networks.x.client import XClient
 
 MAX_IDS = 100  # posts per lookup (GET /2/tweets?ids=)
 RECENT_PAGES = 5
+# Listening's search: X bills each post returned, and the polling job counts each call as
+# one request of the workspace's daily budget, so a call reads one page. Its most posts (X
+# allows 10 to 100): a page too small would drop what a busy word brings in five minutes.
+SEARCH_PAGE = 100
+# Recent search reaches back seven days and refuses a `start_time` older than that; a little
+# margin for the clocks (listening's first look asks for a week and ten minutes).
+SEARCH_REACH = timedelta(days=7) - timedelta(minutes=5)
+SEARCHABLE = re.compile(r"#?\w+")  # what Term.query is: one word, or a hashtag
 
 
 class XConnector(Connector):
@@ -64,6 +75,7 @@ class XConnector(Connector):
         | Capability.ACCOUNT_METRICS
         | Capability.DELETE
         | Capability.RECENT_POSTS
+        | Capability.SEARCH_POSTS
     )
     # Media is processed before the post is created: the post shows at once, and a reading
     # two minutes after the send began trusts an absence.
@@ -209,3 +221,31 @@ class XConnector(Connector):
         if in_reply_to:
             found = [p for p in found if p.in_reply_to == in_reply_to]
         return sorted(found, key=lambda p: (p.created_at, int(p.remote_id)))
+
+    def search_posts(self, *, query: str, since: datetime | None = None) -> list[PublicPost]:
+        """Other people's posts for a word or a hashtag, newest first: one page of recent
+        search (https://docs.x.com/x-api/posts/search-recent-posts). X matches a word
+        against the post's words (a hashtag's included) and a hashtag exactly, both without
+        regard to case; reposts are left out (`-is:retweet`: their original is what was
+        written). A request, and each post it returns, is billed (client.py counts them)."""
+        if not SEARCHABLE.fullmatch(query):
+            raise Rejected(gettext("X searches one word or one hashtag; nothing was sent."))
+        now = datetime.now(UTC)
+        if since is not None and since >= now:
+            return []  # nothing is newer than now: X would refuse the time, and bill a request
+        start = now - SEARCH_REACH if since is None else max(now - SEARCH_REACH, since)
+        page = self.client().get(
+            "/2/tweets/search/recent",
+            kind=api.POST_READ,
+            query=f"{query} -is:retweet",
+            max_results=str(SEARCH_PAGE),
+            sort_order="recency",
+            start_time=inbox.x_time(start),
+            expansions="author_id",
+            **{
+                parse.FIELDS_PARAM: "created_at,lang,entities",
+                "user.fields": "username,name,public_metrics",
+            },
+        )
+        posts = [p for p in parse.public_posts(page) if since is None or p.created_at >= since]
+        return sorted(posts, key=lambda p: (p.created_at, int(p.remote_id)), reverse=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from palabre.networks.base import Author, PostMetrics
+from palabre.networks.base import Author, PostMetrics, PublicPost
 
 # What Palabre asks for: the post fields (xdk's `post.fields`; X's documentation calls the
 # parameter `tweet.fields`) and expansions the readers below use.
@@ -137,6 +137,55 @@ def authors(page: Any) -> dict[str, Author]:
                 remote_id=user_id, handle=username or user_id, display_name=_text(user.get("name"))
             )
     return found
+
+
+def public_posts(page: Any) -> list[PublicPost]:
+    """Someone's posts a search found (listening), with their author from `includes.users`
+    (username, name, `public_metrics.followers_count` as the reach). A post with no time or
+    no author is skipped: listening orders and bounds by the one, answers the other."""
+    users = {
+        _id(u.get("id")): u
+        for u in map(_dict, _list(_dict(_dict(page).get("includes")).get("users")))
+    }
+    found = []
+    for raw in map(_dict, _list(_dict(page).get("data"))):
+        post_id, author_id = _id(raw.get("id")), _id(raw.get("author_id"))
+        created_at = moment(raw.get("created_at"))
+        if not post_id or not author_id or created_at is None:
+            continue
+        user = users.get(author_id, {})
+        username = _text(user.get("username"))
+        found.append(
+            PublicPost(
+                remote_id=post_id,
+                url=(
+                    f"https://x.com/{username}/status/{post_id}"
+                    if username
+                    else f"https://x.com/i/web/status/{post_id}"
+                ),
+                author=Author(
+                    remote_id=author_id,
+                    handle=username or author_id,
+                    display_name=_text(user.get("name")),
+                ),
+                text=expanded_text(raw),
+                created_at=created_at,
+                langs=language(raw.get("lang")),
+                reach=_count(_dict(user.get("public_metrics")).get("followers_count")),
+            )
+        )
+    return found
+
+
+def language(value: Any) -> tuple[str, ...]:
+    """X's `lang` (BCP 47) as a post's languages: none for "und" (undetermined), "zxx" (no
+    text) and X's own codes in ISO 639's private range qaa–qtz ("qme": media links only,
+    "qht": hashtags only, "qam": mentions only…)."""
+    lang = _text(value).strip()
+    code = lang.split("-")[0].lower()
+    if not code or code in ("und", "zxx") or (len(code) == 3 and "qaa" <= code <= "qtz"):
+        return ()
+    return (lang,)
 
 
 def next_token(page: Any) -> str:

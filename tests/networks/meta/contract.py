@@ -552,6 +552,10 @@ def servers(double: MetaDouble) -> dict[str, NetworkServer]:
         },
         no_content_warnings=NO_CONTENT_WARNINGS.format("Threads"),
         no_likes_or_follows=NO_LIKES_OR_FOLLOWS["threads"],
+        search_authors_by_username=(
+            "Threads' keyword search leaves the owner out: the username says who "
+            "(https://developers.facebook.com/docs/threads/keyword-search)"
+        ),
         **common,
     )
     return {s.name: s for s in (facebook, instagram, threads_server)}

@@ -477,6 +477,23 @@ def _threads(d: Driver, double: MetaDouble) -> list[tuple[str, dict[str, Any]]]:
         threads=True,
         metric="views,likes,followers_count",
     )
+    tagged = fan.threads_post("Une fournée #Levain")
+    every = d.all_fields(tagged, token)
+    for mode, q in (("KEYWORD", "fournée"), ("TAG", "levain")):
+        found = d.call(
+            "GET",
+            "keyword_search",
+            token,
+            threads=True,
+            q=q,
+            search_mode=mode,
+            search_type="RECENT",
+            since=str(int(tagged.created) - 60),
+            limit="10",
+            fields=every,
+        )
+        assert [m["id"] for m in found["data"]] == [tagged.id], found
+        assert "owner" not in found["data"][0]
     assert d.call("DELETE", moving, token, threads=True) == {"success": True, "deleted_id": moving}
     return [
         ("ThreadsWebhook", double.webhook_for(reply)),

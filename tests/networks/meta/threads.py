@@ -15,10 +15,12 @@ declares them with the same links:
 - insights: https://developers.facebook.com/docs/threads/insights
 - mentions: https://developers.facebook.com/docs/threads/threads-mentions
 - deleting: https://developers.facebook.com/docs/threads/threads-media#delete-a-threads-post
+- keyword and topic tag search: https://developers.facebook.com/docs/threads/keyword-search
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.networks.meta.fetch import fetch
@@ -42,6 +44,7 @@ LIMITS_DOC = "https://developers.facebook.com/docs/threads/troubleshooting#rate-
 INSIGHTS_DOC = "https://developers.facebook.com/docs/threads/insights"
 MENTIONS_DOC = "https://developers.facebook.com/docs/threads/threads-mentions"
 DELETE_DOC = "https://developers.facebook.com/docs/threads/threads-media#delete-a-threads-post"
+SEARCH_DOC = "https://developers.facebook.com/docs/threads/keyword-search"
 TEXT_LIMIT = 500
 CAROUSEL_MIN, CAROUSEL_MAX = 2, 20
 MEDIA_TYPES = ("TEXT", "IMAGE", "VIDEO", "CAROUSEL")
@@ -102,7 +105,8 @@ def threads_media_view(call: Call, media: ThreadsMedia) -> dict[str, Any]:
         "media_type": _media_type(media),
         "media_url": media.media_url,
         "permalink": f"https://www.threads.net/@{getattr(owner, 'username', '')}/post/{media.shortcode}",
-        "owner": {"id": media.user_id},
+        # The keyword search leaves the owner out (SEARCH_DOC): only the username says who.
+        "owner": None if call.context.get("searched") else {"id": media.user_id},
         "username": getattr(owner, "username", ""),
         "text": media.text or None,
         "timestamp": graph_time(media.created),
@@ -576,3 +580,85 @@ def threads_media_insights(call: Call, media: ThreadsMedia) -> Many:
             }
         )
     return Many(out, paged=False)
+
+
+# --- keyword and topic tag search -------------------------------------------------------
+
+SEARCH_TYPES = ("TOP", "RECENT")
+SEARCH_MODES = ("KEYWORD", "TAG")
+SEARCH_MEDIA_TYPES = {"TEXT": "TEXT_POST", "IMAGE": "IMAGE", "VIDEO": "VIDEO"}
+SEARCH_PAGE, SEARCH_MOST = 25, 100  # the default and the most a page holds (unsure: see below)
+EARLIEST_SEARCH = 1688540400  # `since` before Threads' launch is refused
+WORD = re.compile(r"[#@]?\w+")
+
+
+def _words(text: str) -> set[str]:
+    """A post's words and hashtags, case folded: "#Levain" gives "#levain"."""
+    return set(WORD.findall(text.casefold()))
+
+
+def _searched(call: Call, media: ThreadsMedia) -> bool:
+    query = call.params["q"].casefold()
+    words = _words(media.text)
+    if call.params.get("search_mode", "KEYWORD") == "TAG":
+        return f"#{query.lstrip('#')}" in words
+    # Every word asked for, alone or as a hashtag (Meta's ranking is not documented).
+    return all(w in words or f"#{w}" in words for w in WORD.findall(query))
+
+
+@route(
+    "GET",
+    "/",
+    "keyword_search",
+    returns="list<ThreadsMedia>",
+    base="threads",
+    params={
+        "q": "string",
+        "search_type": "string",
+        "search_mode": "string",
+        "media_type": "string",
+        "author_username": "string",
+        "since": "datetime",
+        "until": "datetime",
+        "limit": "unsigned int",
+    },
+    doc=SEARCH_DOC,
+)
+def threads_keyword_search(call: Call, _: None) -> Many:
+    """Public posts and replies by keyword, or by topic tag (`search_mode=TAG`, the tag
+    without its "#"). It needs the threads_keyword_search permission: Meta's page does not
+    give the words of the refusal, these are Graph's for a permission missing (#10). The
+    2,200 queries a day per user (SEARCH_DOC#limitations) are not counted here. The page
+    gives no maximum for `limit`; threads-rs and others cap it at 100."""
+    call.require("q")
+    token = call.token
+    if token is None or "threads_keyword_search" not in token.scopes:
+        raise GraphError(
+            "(#10) Application does not have permission for this action", code=10, status=403
+        )
+    for name, allowed in (
+        ("search_type", SEARCH_TYPES),
+        ("search_mode", SEARCH_MODES),
+        ("media_type", tuple(SEARCH_MEDIA_TYPES)),
+    ):
+        if call.params.get(name, allowed[0]) not in allowed:
+            raise invalid_param(f"Param {name} must be one of {{{', '.join(allowed)}}}")
+    since = call.time_param("since")
+    if since is not None and since < EARLIEST_SEARCH:
+        raise invalid_param(f"Param since must be at least {EARLIEST_SEARCH}")
+    limit = int(call.params.get("limit", SEARCH_PAGE))
+    if not 1 <= limit <= SEARCH_MOST:
+        raise invalid_param(f"Param limit must be between 1 and {SEARCH_MOST}")
+    kind = SEARCH_MEDIA_TYPES.get(call.params.get("media_type", ""))
+    author = call.params.get("author_username")
+    found = [
+        m
+        for m in _recent(call, call.world.of(ThreadsMedia, parent_id=None))
+        if _searched(call, m)
+        and (kind is None or m.media_type == kind)
+        and (author is None or getattr(call.world.get(m.user_id), "username", "") == author)
+    ]
+    if call.params.get("search_type", "TOP") == "TOP":
+        found.sort(key=lambda m: int(m.stats.get("likes", 0)), reverse=True)  # stable: newest
+    call.context["searched"] = True
+    return Many(found[:limit], paged=False)

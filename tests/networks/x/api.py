@@ -7,8 +7,9 @@ still shows with their tweet names: `referenced_posts` (referenced_tweets),
 (tweet.fields). The double speaks xdk's names; Palabre's connector reads both.
 
 - posts: https://docs.x.com/x-api/posts/create-post, /delete-post, /hide-reply,
-  /get-posts-by-ids, /search-recent-posts (the query operators used: conversation_id:,
-  from:, to:, -, parentheses and OR: https://docs.x.com/x-api/posts/search/integrate/build-a-query)
+  /get-posts-by-ids, /search-recent-posts (the query operators used: keywords, #hashtags,
+  conversation_id:, from:, to:, is:, -, parentheses and OR:
+  https://docs.x.com/x-api/posts/search/integrate/build-a-query)
 - users: https://docs.x.com/x-api/users/get-my-user, /get-mentions, /get-posts
 - media: https://docs.x.com/x-api/media/upload-media (one request), /initialize-media-upload,
   /append-media-upload, /finalize-media-upload, /get-media-upload-status,
@@ -84,6 +85,8 @@ def render_post(call: Call, post: Post) -> dict[str, Any]:
         out["entities"] = {"urls": urls}
     if "created_at" in fields:
         out["created_at"] = x_time(post.created_at)
+    if "lang" in fields:
+        out["lang"] = post.lang
     if "conversation_id" in fields:
         out["conversation_id"] = post.conversation_id
     if "author_id" in expansions:
@@ -202,10 +205,10 @@ def includes(call: Call, posts: list[Post]) -> dict[str, Any]:
     return out
 
 
-def listing(call: Call, posts: list[Post], *, token_param: str) -> dict[str, Any]:
+def listing(call: Call, posts: list[Post], *, token_param: str, fewest: int = 5) -> dict[str, Any]:
     """A page of posts (newest first): `{data, includes, meta}`; `meta.result_count` 0 and
-    no `data` when there is none, as X answers."""
-    limit = _max_results(call)
+    no `data` when there is none, as X answers. `fewest`: the smallest `max_results`."""
+    limit = _max_results(call, low=fewest)
     start = 0
     token = call.params.get(token_param) or call.params.get("pagination_token")
     if token:
@@ -456,14 +459,19 @@ def search_recent(call: Call) -> dict[str, Any]:
             f"{x_time(oldest)}.",
         )
     posts = [p for p in call.world.live_posts() if p.created_at >= oldest and matches(p)]
-    return listing(call, _window(call, posts), token_param="next_token")
+    # Recent search's `max_results`: 10 to 100 (10 when not given).
+    return listing(call, _window(call, posts), token_param="next_token", fewest=10)
 
 
 class Query:
-    """The search operators Palabre uses: `conversation_id:`, `from:`, `to:`, `@name`,
-    `is:reply`, each negated by `-`, ANDed by spaces, ORed inside parentheses."""
+    """The search operators Palabre uses: a keyword (a tokenized match: the post's words,
+    a hashtag's included), `#hashtag` (exact: that hashtag, not a longer one), both without
+    regard to case; `conversation_id:`, `from:`, `to:`, `@name`, `is:reply`, `is:retweet`
+    (no post of the double is a repost), each negated by `-`, ANDed by spaces, ORed inside
+    parentheses."""
 
-    TOKEN = re.compile(r"\(|\)|\bOR\b|-?[\w:@.]+")
+    TOKEN = re.compile(r"\(|\)|\bOR\b|-?#?[\w:@.]+")
+    IS = ("reply", "retweet", "quote")
 
     def __init__(self, text: str, call: Call) -> None:
         self.call = call
@@ -487,10 +495,12 @@ class Query:
                 self._check(term)
 
     def _check(self, term: str) -> None:
-        name, _, _value = term.lstrip("-").partition(":")
-        if term.lstrip("-").startswith("@"):
+        name, colon, value = term.lstrip("-").partition(":")
+        if term.lstrip("-").startswith(("@", "#")) or not colon:
             return
-        if name not in ("conversation_id", "from", "to", "is"):
+        if name not in ("conversation_id", "from", "to", "is") or (
+            name == "is" and value not in self.IS
+        ):
             raise invalid("query", term, f"There were errors processing your request: {term}")
 
     def __call__(self, post: Post) -> bool:
@@ -503,6 +513,10 @@ class Query:
         world = self.call.world
         if term.startswith("@"):
             hit = f"@{term[1:].lower()}" in post.text.lower()
+        elif term.startswith("#"):
+            hit = term.lower() in {t.lower() for t in re.findall(r"#\w+", post.text)}
+        elif name == term:  # a keyword
+            hit = term.lower() in {w.lower() for w in re.findall(r"\w+", post.text)}
         elif name == "conversation_id":
             hit = post.conversation_id == value
         elif name == "from":
@@ -511,8 +525,10 @@ class Query:
         elif name == "to":
             target = world.users.get(post.in_reply_to_user_id or "")
             hit = target is not None and value.lower() in (target.username.lower(), target.id)
-        else:  # is:reply
-            hit = post.in_reply_to is not None if value == "reply" else False
+        elif value == "reply":  # is:
+            hit = post.in_reply_to is not None
+        else:
+            hit = post.quote_of is not None if value == "quote" else False
         return hit != negated
 
 

@@ -119,11 +119,13 @@ class XDouble(DoubleServer):
         likes: int = 0,
         reposts: int = 0,
         impressions: int = 0,
+        lang: str = "und",
     ) -> Post:
         with self.world.lock:
             parent = self.world.posts[reply_to] if reply_to else None
             post = api.add_post(self.world, author, text, parent=parent, quote_of=quote_of)
             post.likes, post.reposts, post.impressions = likes, reposts, impressions
+            post.lang = lang
         return post
 
     def get(self, post_id: str) -> Post | None:

@@ -49,6 +49,7 @@ class Post:
     reposts: int = 0
     bookmarks: int = 0
     impressions: int = 0
+    lang: str = "und"  # X's detected language (BCP 47); "und" when it could not tell
 
 
 @dataclass

@@ -127,6 +127,17 @@ def scenario(double: XDouble) -> None:
             "max_results": "10",
         },
     )
+    drive.call(
+        "GET",
+        "/2/tweets/search/recent",
+        params={
+            **fields,
+            "post.fields": "created_at,lang,entities",
+            "query": "lovely -is:retweet",
+            "max_results": "100",
+            "sort_order": "recency",
+        },
+    )
     drive.call("GET", f"/2/users/{brand.id}/tweets", params={**fields, "max_results": "5"})
     page = drive.call("GET", f"/2/users/{brand.id}/tweets", params={"max_results": "5"})
     drive.call(
@@ -378,6 +389,9 @@ def test_connector_traffic_is_xdk_shaped(x_double: XDouble, cast: Any) -> None:
     from datetime import UTC, datetime, timedelta
 
     connector.recent_posts(since=datetime.now(UTC) - timedelta(minutes=1))
+    x_double.post(fan, "Un #Levain qui chante", lang="fr")
+    connector.search_posts(query="#levain", since=datetime.now(UTC) - timedelta(minutes=1))
+    connector.search_posts(query="miam")
     connector.delete(remote_id=part.remote_id)
 
     # This brand's requests only: the double serves the whole run, and a worker another test

@@ -13,6 +13,9 @@ every post created instead of a few accounts' interactions. It matches each agai
 compiled matcher (matcher.py) and hands the matches over grouped by workspace, their author
 looked up once (handle, through one of that workspace's Bluesky channels) or left as a DID.
 It writes nothing.
+
+Mastodon's hashtag streams are arranged alongside, by mastodon_stream.py, under their own
+lease.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from django.db.models import Count, Max, Sum
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel, ChannelStatus
+from palabre.listening import mastodon_stream
 from palabre.listening.definitions import DefinitionError
 from palabre.listening.leases import (
     listening_cursor_save,
@@ -64,6 +68,7 @@ class Listening:
         self.searches: Searches = (Matcher(()), {})
         self._signature: tuple[Any, ...] | None = None
         self._warm: set[int] = set()
+        self.hashtags = mastodon_stream.HashtagListening(holder=holder, events=events)
 
     def arrange(self) -> None:
         """Hold the lease while some search wants Bluesky, and subscribe to its sources.
@@ -73,6 +78,10 @@ class Listening:
             self._arrange()
         except Exception:
             log.exception("stream %s: listening not arranged; again in a few seconds", self.holder)
+        try:
+            self.hashtags.arrange(self.searches)
+        except Exception:
+            log.exception("stream %s: Mastodon hashtags not arranged; again soon", self.holder)
 
     def _arrange(self) -> None:
         self._searches_read()
@@ -81,12 +90,12 @@ class Listening:
         channels = _channels() if wanted else []
         sources = _sources(channels) if wanted else set()
         if not sources:
-            self.release()
+            self._release_bluesky()
             return
         if not listening_lease_hold(holder=self.holder, network=NETWORK):
             # Another process listens (or took over while this one stalled): giving back
             # changes nothing of its lease, only holders write.
-            self.release()
+            self._release_bluesky()
             return
         self.held = True
         self._warm_up(set(self.searches[1].values()))
@@ -142,7 +151,9 @@ class Listening:
     def handle(self, event: tuple[Any, ...]) -> None:
         """One of this module's events, taken from the runner's queue."""
         _event, kind, source, *rest = event
-        if kind == "heard":
+        if kind == mastodon_stream.TAGGED:
+            self.hashtags.handle(event)
+        elif kind == "heard":
             _store(*rest)  # even from a subscription stopped since: it was heard
         elif source not in self.subscriptions:
             return
@@ -159,10 +170,16 @@ class Listening:
         """Stop the subscriptions; what they sent is still in the queue, to be handled."""
         for subscription in self.subscriptions.values():
             subscription.stop()
+        self.hashtags.stop()
 
     def release(self) -> None:
-        """Stop, and give the lease back (once the queue was handled: positions saved)."""
-        self.stop()
+        """Stop, and give the leases back (once the queue was handled: positions saved)."""
+        self._release_bluesky()
+        self.hashtags.release()
+
+    def _release_bluesky(self) -> None:
+        for subscription in self.subscriptions.values():
+            subscription.stop()
         self.subscriptions.clear()
         self.live.clear()
         if self.held:

@@ -14,10 +14,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from palabre.networks.base import ConnectorError, IncomingInteraction
+from palabre.networks.base import ConnectorError, IncomingInteraction, PublicPost
 from palabre.networks.mastodon import parse
 
 if TYPE_CHECKING:
@@ -175,3 +178,105 @@ class MastodonStream:
 
 
 Stream = MastodonStream
+
+
+CONNECT_WAIT = 30.0  # seconds for a hashtag stream to be received, or taken as refused
+
+
+class TagStream(MastodonStream):
+    """Listening's subscription to one hashtag on one instance: its public statuses as they
+    come (GET /api/v1/streaming/hashtag?tag=, through one of its channels' connectors),
+    each read as a search reads it (parse.public_post: public ones only) and handed to
+    `hear`. Where the server offers no streaming, or refuses this stream, nothing is
+    subscribed (polling reads the hashtag timeline), said once, and asked again every
+    STREAMLESS_RECHECK."""
+
+    def __init__(
+        self,
+        *,
+        source: str,
+        tag: str,
+        hear: Callable[[PublicPost], None],
+        live: Callable[[bool], None] = lambda _live: None,
+    ) -> None:
+        super().__init__(
+            source=source,
+            cursor="",
+            deliver=lambda _channel_id, _items: None,
+            advance=lambda _cursor: None,
+            live=live,
+        )
+        self.tag, self.hear = tag, hear
+        self._said = False  # that this stream is not offered: once
+
+    def received(self, notification: Any) -> None:
+        pass  # a hashtag stream sends statuses only
+
+    def updated(self, status: Any) -> None:
+        if self._channel is None:
+            return
+        post = parse.public_post(status, domain=_domain(self._channel))
+        if post is not None:
+            self.hear(post)
+
+    def _subscribe(self) -> Any:
+        if self._channel is None:
+            return None
+        self._connector = self._channel.get_connector()  # type: ignore[assignment]
+        assert self._connector is not None
+        try:
+            api = self._connector.api()
+            if not api.stream_healthy():
+                raise ConnectorError("no streaming API")
+            with warnings.catch_warnings():
+                # Mastodon.py warns where the hashtag timeline needs a login: the channel's.
+                warnings.simplefilter("ignore")
+                return api.stream_hashtag(
+                    self.tag,
+                    _tag_listener_class()(self),
+                    run_async=True,
+                    reconnect_async=True,
+                    reconnect_async_wait_sec=RECONNECT_WAIT,
+                )
+        except Exception as error:  # noqa: BLE001 (no streaming there, or not now)
+            self._say_once(str(error))
+            return None
+
+    def _follow(self, handle: Any) -> None:
+        """As the user stream does, once subscribed. Mastodon.py tries a refused stream
+        again every RECONNECT_WAIT, silently (its health check may answer OK where the
+        stream itself is off: mastodon-mock's): one not received within CONNECT_WAIT is
+        taken as not offered."""
+        deadline = time.monotonic() + CONNECT_WAIT
+        while not handle.is_receiving():
+            if self._stopped.is_set():
+                return
+            if time.monotonic() > deadline:
+                handle.close()
+                self._say_once(f"no answer in {CONNECT_WAIT:.0f} s")
+                self._stopped.wait(STREAMLESS_RECHECK)
+                return
+            self._stopped.wait(CHECK_EVERY / 4)
+        super()._follow(handle)
+
+    def _say_once(self, reason: str) -> None:
+        if not self._said:
+            log.info("mastodon #%s on %s not streamed: %s", self.tag, self.source, reason)
+            self._said = True
+
+
+def _tag_listener_class() -> type[Any]:
+    class TagListener(_listener_class()):  # type: ignore[misc]
+        def on_update(self, status: Any) -> None:
+            self.owner.updated(status)
+
+    return TagListener
+
+
+def _domain(channel: Channel) -> str:
+    """The instance's own domain, which its local accounts' acct leaves out (as the
+    connector's search_posts reads it)."""
+    return (
+        str(channel.server.get("domain") or "")
+        or urlsplit(str(channel.credentials.get("instance") or "")).netloc
+    )

@@ -4,8 +4,10 @@ shows them."""
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from palabre.inbox.models import AbuseKind, Category, Reply, ReplyStatus
+from palabre.listening.trends import tone_of
 from palabre.networks.kinds import NETWORKS
 
 register = template.Library()
@@ -25,6 +27,20 @@ def kind_said(kind: str) -> str:
     if kind in Category.values:
         return str(Category(kind).label)
     return ""
+
+
+TONES_SAID = {
+    "positive": _("positive tone"),
+    "neutral": _("neutral tone"),
+    "negative": _("negative tone"),
+}
+
+
+@register.filter
+def tone_said(kind: str) -> str:
+    """The post's tone as the trends count it, read from its kind ("" for spam)."""
+    tone = tone_of(kind) if kind else None
+    return str(TONES_SAID[tone]) if tone else ""
 
 
 @register.filter

@@ -5,11 +5,12 @@ post, a notice reaches only those who may open it, and the settings are the mana
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_create_demo
@@ -26,6 +27,17 @@ from palabre.publishing.models import Notice
 PASSWORD = "correct horse battery"  # noqa: S105 (the cast's, conftest.py)
 BASE = "/w/lumiere/listening"
 _ids = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _in_english(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Messages are checked in English: the people's pages, the refusals and the notices."""
+    if "cast" in request.fixturenames:
+        for user in request.getfixturevalue("cast").users.values():
+            user.language = "en"
+            user.save(update_fields=["language"])
+    with translation.override("en"):
+        yield
 
 
 def _as(name: str) -> Client:
@@ -242,3 +254,12 @@ def test_a_spike_of_several_hours_is_told_once(cast) -> None:
     assert all(s.threshold >= spikes.LEAST_COUNT for s in Spike.objects.all())
     told = Notice.objects.filter(user=cast.alice)
     assert told.count() == 1 and "a spike" in told.get().text
+
+
+def test_each_post_shows_its_tone_as_the_trends_count_it(cast) -> None:
+    _heard(cast.workspace, "Merci pour le levain", kind="praise")
+    _heard(cast.workspace, "Trop cher", kind="criticism")
+    _heard(cast.workspace, "Gagnez 500 €", kind="spam")
+    page = _as("nina").get(BASE + "/").content.decode()
+    assert page.count("positive tone") == 1 and page.count("negative tone") == 1
+    assert "neutral tone" not in page  # spam is left out of the tone

@@ -23,6 +23,7 @@ from palabre.accounts.models import Workspace
 from palabre.channels.connectors import connector_for, wait_out
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.channels.services import channel_mark_needs_reconnect
+from palabre.channels.x_cost import x_poll_over_cap
 from palabre.listening.definitions import DefinitionError
 from palabre.listening.matcher import Matcher
 from palabre.listening.models import Search, SearchPoll, StreamLease
@@ -74,15 +75,39 @@ def search_polls_arrange(*, workspace: Workspace, now_due: bool = True) -> None:
         channels = Channel.objects.filter(workspace=workspace).exclude(
             status=ChannelStatus.DISABLED
         )
-        wanted = [c.pk for c in channels if _searches(c.connector)]
+        wanted = [c.pk for c in channels.order_by("pk") if _searches(c.connector)]
+        wanted = _one_where_bounded(wanted)
     SearchPoll.objects.filter(channel__workspace=workspace).exclude(channel_id__in=wanted).delete()
     now = timezone.now()
     for channel_id in wanted:
         poll, created = SearchPoll.objects.get_or_create(
             channel_id=channel_id, defaults={"next_attempt_at": now}
         )
-        if not created and now_due:
+        if not created and now_due and not _bounded_network(poll.channel.network):
+            # Where each request counts against a day's bound (X, Threads), a saved search
+            # waits for the next run: a run now would send every search's queries again.
             SearchPoll.objects.filter(pk=poll.pk, claimed_by="").update(next_attempt_at=now)
+
+
+def _bounded_network(network: str) -> bool:
+    return network == BILLED_NETWORK or network in DAILY_QUERIES
+
+
+def _one_where_bounded(channel_ids: list[int]) -> list[int]:
+    """One channel per network where each request counts against a day's bound (X bills
+    it, Threads allows so many): a search's results are the same through any account, so
+    a second channel would only spend the budget twice."""
+    kept: list[int] = []
+    seen: set[str] = set()
+    networks = dict(Channel.objects.filter(pk__in=channel_ids).values_list("pk", "network"))
+    for channel_id in channel_ids:
+        network = networks[channel_id]
+        if _bounded_network(network):
+            if network in seen:
+                continue
+            seen.add(network)
+        kept.append(channel_id)
+    return kept
 
 
 def _searches(connector_key: str) -> bool:
@@ -113,12 +138,15 @@ def search_poll_run(poll: SearchPoll) -> datetime | None:
     if not searches:
         return None  # search_polls_arrange makes it due again when one is saved
     now = timezone.now()
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
+    if x_poll_over_cap(channel):  # the workspace's monthly X cap stops listening there too
+        return tomorrow
     if poll.requests_day != now.date():
         poll.requests_day, poll.requests_made = now.date(), 0
     budget = _budget_left(channel, now, poll)
     plan = _plan(poll, searches, now=now, most=min(QUERIES_PER_RUN, budget))
     if not plan.queries:  # the day's budget is spent (X, Threads)
-        return datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
+        return tomorrow
     answers, stopped = _send(poll, connector, plan.queries)
     _keep(channel, answers, matcher_build(readable))
     _advance(poll, plan, answers, now=now)
@@ -214,7 +242,11 @@ def _send(
     network refuses is left out alone. Every request is counted (X bills each)."""
     answers: dict[str, list[PublicPost]] = {}
     for query, since in queries.items():
+        # Counted before it is sent, on the row: whatever fails after, it was spent.
         poll.requests_made += 1
+        SearchPoll.objects.filter(pk=poll.pk).update(
+            requests_day=poll.requests_day, requests_made=poll.requests_made
+        )
         try:
             answers[query] = connector.search_posts(query=query, since=since)
         except Rejected as error:
@@ -222,6 +254,9 @@ def _send(
             answers[query] = []
         except ConnectorError as error:
             return answers, error
+        except Exception:  # a server's odd answer: that query is left out, not the run
+            log.exception("listening: channel %s could not read %r", poll.channel_id, query)
+            answers[query] = []
     return answers, None
 
 

@@ -26,6 +26,8 @@ from palabre.networks.base import PublicPost
 if TYPE_CHECKING:  # the classifier is loaded by workers and streams, never by a web process
     from palabre.inbox.ml.classifier import Prediction
 
+REMOTE_ID_MOST = 500  # Heard.remote_id
+REACH_MOST = 2**31 - 1  # Heard.reach: a server may claim any number of followers
 TEXT_KEPT = 3000  # characters of a heard post (Bluesky's 300 graphemes, Mastodon's 500…)
 
 
@@ -120,6 +122,7 @@ def heard_store(
         if f.post.remote_id not in known
         and f.post.created_at >= oldest
         and _handle_key(f.post.author.handle) not in own
+        and 0 < len(f.post.remote_id) <= REMOTE_ID_MOST  # a server's odd id: not answerable
     ]
     readings = texts_classify(workspace=workspace, texts=[f.post.text for f in fresh])
     languages = dict(Search.objects.filter(workspace=workspace).values_list("pk", "languages"))
@@ -184,9 +187,11 @@ def _keep(
                 author_id=post.author.remote_id[:300],
                 author_handle=post.author.handle[:300],
                 text=post.text[:TEXT_KEPT],
-                posted_at=post.created_at,
+                # A date in the future (a server's clock, a forged post) would stay at the top
+                # of the page and out of the retention's reach.
+                posted_at=min(post.created_at, timezone.now()),
                 via=via,
-                reach=post.reach,
+                reach=None if post.reach is None else min(max(post.reach, 0), REACH_MOST),
                 lang=reading.lang,
                 kind=reading.kind,
                 model_version=reading.model_version[:100],

@@ -18,7 +18,7 @@ from palabre.listening import polling
 from palabre.listening.jobs import JOBS
 from palabre.listening.models import Heard, ListeningSettings, Role, Search, SearchPoll, StreamLease
 from palabre.listening.polling import search_poll_run, search_polls_arrange
-from palabre.listening.services import search_save
+from palabre.listening.services import Found, heard_store, search_save
 from palabre.networks.base import (
     AuthExpired,
     Author,
@@ -250,6 +250,67 @@ def test_threads_searches_are_spread_over_the_day_within_its_daily_bound(
     assert [q for q, _ in fake.asked[3:]] == ["levain"]
     poll.refresh_from_db()
     assert poll.requests_made == 4
+
+
+def test_a_query_the_connector_cannot_read_is_left_out_and_every_request_counted(
+    cast: Any, fake: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = _channel(cast, "x")
+    _search(cast, "Levain", "levain, fournil")
+    ListeningSettings.objects.filter(workspace=cast.workspace).update(x_requests_per_day=10)
+    fake.fails["fournil"] = ValueError("an id X never sends")
+    fake.answers["levain"] = [_post("Du levain ?")]
+    poll = SearchPoll.objects.get(channel=channel)
+    search_poll_run(poll)
+    assert sorted(q for q, _ in fake.asked) == ["fournil", "levain"], fake.asked
+    assert Heard.objects.count() == 1
+    poll.refresh_from_db()
+    assert poll.requests_made == 2
+    # Whatever fails after the requests went out, they were counted on the row.
+    monkeypatch.setattr(polling, "heard_store", lambda **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        search_poll_run(poll)
+    poll.refresh_from_db()
+    assert poll.requests_made == 4
+
+
+def test_x_and_threads_are_searched_through_one_channel_each(cast: Any) -> None:
+    first, second = _channel(cast, "x"), _channel(cast, "x")
+    threads = [_channel(cast, "threads"), _channel(cast, "threads")]
+    bluesky = [_channel(cast, "bluesky"), _channel(cast, "bluesky")]
+    _search(cast, "Levain", "levain")
+    polled = set(SearchPoll.objects.values_list("channel_id", flat=True))
+    assert polled == {first.pk, threads[0].pk, bluesky[0].pk, bluesky[1].pk}
+    assert second.pk not in polled
+
+
+def test_the_workspaces_monthly_x_cap_stops_listening_there(
+    cast: Any, fake: FakeConnector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = _channel(cast, "x")
+    _search(cast, "Levain", "levain")
+    ListeningSettings.objects.filter(workspace=cast.workspace).update(x_requests_per_day=10)
+    monkeypatch.setattr(polling, "x_poll_over_cap", lambda channel: channel.network == "x")
+    due = search_poll_run(SearchPoll.objects.get(channel=channel))
+    assert fake.asked == [] and due is not None and due > timezone.now() + timedelta(minutes=5)
+
+
+def test_what_a_server_says_is_bounded_before_it_is_kept(cast: Any) -> None:
+    search = _search(cast, "Levain", "levain")
+    future = timezone.now() + timedelta(days=300)
+    posts = [
+        PublicPost("a" * 501, "", CLAIRE, "levain", timezone.now()),
+        PublicPost("ok", "", CLAIRE, "levain", future, reach=10**12),
+    ]
+    heard_store(
+        workspace=cast.workspace,
+        network="bluesky",
+        found=[Found(p, (search.pk,)) for p in posts],
+        via="search",
+    )
+    heard = Heard.objects.get()
+    assert heard.remote_id == "ok" and heard.posted_at <= timezone.now()
+    assert heard.reach == 2**31 - 1
 
 
 # --- on the real networks -----------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("palabre.stream")
 
 NETWORK = "mastodon"
+STOP_WAIT = 5.0  # seconds, for every subscription together (the leases last 20)
 EVENT, TAGGED = "listening", "mastodon-tagged"  # stream.EVENT: the runner hands it over
 
 Key = tuple[str, str, str]  # instance, hashtag (without "#"), the subscription's account
@@ -77,7 +79,7 @@ class HashtagListening:
             return
         self.held = True
         for key in set(self.subscriptions) - set(wanted):
-            self.subscriptions.pop(key).stop()
+            self.subscriptions.pop(key).stop(timeout=STOP_WAIT)
         for key, want in wanted.items():
             subscription = self.subscriptions.get(key)
             if subscription is None:
@@ -116,8 +118,13 @@ class HashtagListening:
                 )
 
     def stop(self) -> None:
+        """Every subscription told first, then waited for within STOP_WAIT in all: one stuck
+        in a slow request must not hold the runner (and its leases) for long."""
         for subscription in self.subscriptions.values():
-            subscription.stop()
+            subscription.halt()
+        deadline = time.monotonic() + STOP_WAIT
+        for subscription in self.subscriptions.values():
+            subscription.stop(timeout=max(deadline - time.monotonic(), 0))
 
     def release(self) -> None:
         self.stop()

@@ -36,7 +36,10 @@ class FakeTag:
     def start(self) -> None:
         self.started = True
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        pass
+
+    def stop(self, timeout: float = 10) -> None:
         self.stopped = True
 
 
@@ -204,3 +207,23 @@ def test_only_public_statuses_are_heard(db: None) -> None:
         "fan@social.example",
         "Du pain au #levain",
     )
+
+
+def test_stopping_tells_every_subscription_before_waiting_for_any() -> None:
+    said: list[str] = []
+
+    class Slow:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def halt(self) -> None:
+            said.append(f"halt {self.name}")
+
+        def stop(self, timeout: float = 10) -> None:
+            assert timeout <= mastodon_stream.STOP_WAIT
+            said.append(f"stop {self.name}")
+
+    listening = mastodon_stream.HashtagListening(holder="h", events=queue.Queue())
+    listening.subscriptions = {("a", "x"): Slow("a"), ("b", "y"): Slow("b")}  # type: ignore[dict-item]
+    listening.stop()
+    assert said == ["halt a", "halt b", "stop a", "stop b"]

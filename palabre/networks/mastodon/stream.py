@@ -116,10 +116,14 @@ class MastodonStream:
         self._thread = threading.Thread(target=self._run, name=f"stream {self.source}", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Tell the subscription to end, without waiting for it (stop() waits)."""
+        self._stopped.set()
+
+    def stop(self, timeout: float = 10) -> None:
         self._stopped.set()
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=timeout)
 
     def received(self, notification: Any) -> None:
         item = parse.notification(notification)

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from palabre.accounts.models import Workspace
-from palabre.channels.models import Channel, ChannelStatus
+from palabre.channels.models import Channel
 from palabre.listening.leases import listening_lease_hold, listening_lease_release
-from palabre.listening.services import Found, heard_source, heard_store
+from palabre.listening.services import Found, heard_source, heard_store, listening_channels
 from palabre.networks.base import PublicPost
 from palabre.networks.mastodon.stream import TagStream, source_for
 
@@ -179,13 +179,4 @@ def _instance(channel: Channel) -> str:
 
 
 def _channels() -> list[Channel]:
-    """The Mastodon channels of workspaces that have searches."""
-    return list(
-        Channel.objects.filter(
-            connector="mastodon",
-            status=ChannelStatus.ACTIVE,
-            workspace__searches__isnull=False,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return listening_channels(connector="mastodon")

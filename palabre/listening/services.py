@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
-from palabre.channels.models import Channel
+from palabre.channels.models import Channel, ChannelStatus
 from palabre.inbox.models import LISTENED, Interaction
 from palabre.lib.concurrency import version_advance
 from palabre.listening.definitions import terms_read
@@ -153,6 +153,18 @@ def _speaks(languages: list[str] | None, lang: str) -> bool:
     if languages is None:
         return False  # the search was deleted meanwhile
     return not languages or lang in languages
+
+
+def listening_channels(*, connector: str) -> list[Channel]:
+    """The active channels on `connector` of the workspaces that have searches (the stream
+    process's: authors looked up, hashtag streams subscribed through them)."""
+    return list(
+        Channel.objects.filter(
+            connector=connector, status=ChannelStatus.ACTIVE, workspace__searches__isnull=False
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def heard_source(channel: Channel) -> str:

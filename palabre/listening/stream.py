@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Sum
 
 from palabre.accounts.models import Workspace
-from palabre.channels.models import Channel, ChannelStatus
+from palabre.channels.models import Channel
 from palabre.listening import mastodon_stream
 from palabre.listening.definitions import DefinitionError
 from palabre.listening.leases import (
@@ -42,7 +42,7 @@ from palabre.listening.leases import (
 )
 from palabre.listening.matcher import Matcher, Query
 from palabre.listening.models import Search
-from palabre.listening.services import Found, heard_store, query_for
+from palabre.listening.services import Found, heard_store, listening_channels, query_for
 from palabre.networks.base import Author, PublicPost
 from palabre.networks.bluesky.firehose import CreatedPost, frame_posts
 from palabre.networks.bluesky.stream import AUTHORS_KEPT, BlueskyStream, relay_for
@@ -295,16 +295,7 @@ def _queries(searches: list[Search]) -> Iterable[Query]:
 
 
 def _channels() -> list[Channel]:
-    """The Bluesky channels of workspaces that have searches (to look up authors with)."""
-    return list(
-        Channel.objects.filter(
-            connector="bluesky",
-            status=ChannelStatus.ACTIVE,
-            workspace__searches__isnull=False,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return listening_channels(connector="bluesky")
 
 
 def _sources(channels: list[Channel]) -> set[str]:

@@ -31,6 +31,7 @@ from palabre.listening.models import Heard, Search
 from palabre.listening.polling import INTERVAL, search_polls_arrange
 from palabre.listening.services import (
     ListeningRefused,
+    author_posts,
     heard_source,
     listening_settings,
     web_address,
@@ -406,8 +407,4 @@ def heard_contact(*, heard: Heard) -> tuple[Contact, bool]:
 
 def author_heard_count(*, workspace: Workspace, handle: str) -> int:
     """How many posts an erasure request for `handle` would delete (services.author_erase)."""
-    wanted = handle.strip().lstrip("@")
-    ids = Heard.objects.filter(workspace=workspace, author_handle__iexact=wanted).values(
-        "author_id"
-    )
-    return Heard.objects.filter(workspace=workspace, author_id__in=ids).count() if wanted else 0
+    return author_posts(workspace=workspace, handle=handle).count()

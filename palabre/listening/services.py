@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -277,19 +277,22 @@ def handle_from(typed: str) -> str:
     return text
 
 
-def author_erase(*, workspace: Workspace, handle: str) -> int:
-    """An author's erasure request: every post heard from them, whether or not they are a
-    contact (by handle, with or without its "@", case aside). How many posts were deleted."""
+def author_posts(*, workspace: Workspace, handle: str) -> QuerySet[Heard]:
+    """Every post heard from the author an erasure request names (by handle, with or
+    without its "@", case aside, or by profile link), also those heard under an older
+    handle: by their account on its server. What the request would delete, and deletes."""
     wanted = _handle_key(handle_from(handle))
-    if not wanted:
+    named = Heard.objects.filter(workspace=workspace, author_handle__iexact=wanted)
+    accounts = set(named.values_list("network", "source", "author_id")) if wanted else set()
+    theirs = Q(pk__in=[])
+    for network, source, author_id in accounts:
+        theirs |= Q(network=network, source=source, author_id=author_id)
+    return Heard.objects.filter(theirs, workspace=workspace)
+
+
+def author_erase(*, workspace: Workspace, handle: str) -> int:
+    """An author's erasure request, whether or not they are a contact (author_posts). How
+    many posts were deleted."""
+    if not _handle_key(handle_from(handle)):
         raise ListeningRefused(_("Give the handle of the person whose posts to erase."))
-    posts = Heard.objects.filter(workspace=workspace, author_handle__iexact=wanted)
-    deleted = 0
-    # Their other posts, heard under an older handle, by their account on its server.
-    for network, source, author_id in set(posts.values_list("network", "source", "author_id")):
-        deleted += _posts_deleted(
-            Heard.objects.filter(
-                workspace=workspace, network=network, source=source, author_id=author_id
-            )
-        )
-    return deleted
+    return _posts_deleted(author_posts(workspace=workspace, handle=handle))

@@ -263,3 +263,9 @@ def test_each_post_shows_its_tone_as_the_trends_count_it(cast) -> None:
     page = _as("nina").get(BASE + "/").content.decode()
     assert page.count("positive tone") == 1 and page.count("negative tone") == 1
     assert "neutral tone" not in page  # spam is left out of the tone
+
+
+def test_an_erasure_by_profile_link_is_counted_as_it_is_erased(cast) -> None:
+    _heard(cast.workspace, "Un")
+    asked = _as("bob").post(BASE + "/erase/", {"handle": "https://bsky.app/profile/claire.test"})
+    assert "Delete the 1 post heard from" in asked.content.decode()

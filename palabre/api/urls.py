@@ -24,6 +24,12 @@ from palabre.api.routers import (
 
 
 class PalabreApi(NinjaAPI):
+    # The document is built once per address it is served under: building it takes a
+    # third of a second of CPU, and the routes cannot change while the process runs.
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._schemas: dict[tuple[Any, ...], OpenAPISchema] = {}
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return operation.view_func.__name__  # unique: access.allowed checks it
 
@@ -31,6 +37,10 @@ class PalabreApi(NinjaAPI):
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
         """Refusals are documented as what they are: application/problem+json."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cached = self._schemas.get(key)
+        if cached is not None:
+            return cached
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for item in schema["paths"].values():
             for operation in item.values():
@@ -38,6 +48,7 @@ class PalabreApi(NinjaAPI):
                     content = response.get("content", {})
                     if str(status).startswith(("4", "5")) and "application/json" in content:
                         response["content"] = {errors.PROBLEM: content["application/json"]}
+        self._schemas[key] = schema
         return schema
 
 

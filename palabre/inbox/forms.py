@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from django import forms
@@ -55,7 +57,25 @@ class FilterForm(forms.Form):
             self.fields[name].widget.attrs["aria-label"] = label
 
 
+ONCE = re.compile(r"[0-9a-f]{32}")
+
+
+class OnceField(forms.Field):
+    """The token an answer's page carries: sent twice (a double click, a page sent again),
+    it queues one answer (services.interaction_reply's `once`). A token that is not one
+    the page gave is dropped, not refused: the person could not correct a hidden field."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self) -> None:
+        super().__init__(required=False, initial=lambda: uuid.uuid4().hex)
+
+    def clean(self, value: Any) -> str:
+        return value if isinstance(value, str) and ONCE.fullmatch(value) else ""
+
+
 class ReplyForm(forms.Form):
+    once = OnceField()
     text = forms.CharField(
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )

@@ -3,6 +3,8 @@ replies."""
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
@@ -115,10 +117,18 @@ def _versioned_save(instance: V, *, seen: int | None) -> V:
 
 
 def interaction_reply(
-    *, interaction: Interaction, actor: User, text: str, visibility: str = "", thanks: bool = False
+    *,
+    interaction: Interaction,
+    actor: User,
+    text: str,
+    visibility: str = "",
+    thanks: bool = False,
+    once: str = "",
 ) -> Reply:
     """Queue an answer; the worker posts it into the thread on the network. `visibility`
-    narrows its audience ("": that of what it answers); a wider one is refused."""
+    narrows its audience ("": that of what it answers); a wider one is refused. `once`, the
+    token of the page it was written on: the same token again gives back the answer it
+    queued first instead of a second one."""
     if not text.strip():
         raise InboxRefused(_("Write an answer first."))
     # A sharer is thanked; a post heard by listening is answered from there.
@@ -129,19 +139,35 @@ def interaction_reply(
         raise InboxRefused(_("This network does not let Palabre answer; answer there."))
     if interaction.erased:
         raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
-    reply = Reply.objects.create(
-        interaction=interaction,
-        author=actor,
-        text=text,
-        visibility=_reply_audience(interaction, visibility),
-        thanks=thanks,
-        next_attempt_at=timezone.now(),
-    )
+    key = _once_key(interaction, actor, once) if once else uuid.uuid4().hex
+    queued = Reply.objects.filter(idempotency_key=key).first()
+    if queued is not None:
+        return queued
+    try:
+        with transaction.atomic():
+            reply = Reply.objects.create(
+                interaction=interaction,
+                author=actor,
+                text=text,
+                visibility=_reply_audience(interaction, visibility),
+                thanks=thanks,
+                next_attempt_at=timezone.now(),
+                idempotency_key=key,
+            )
+    except IntegrityError:  # the same page's other request queued it a moment before
+        return Reply.objects.get(idempotency_key=key)
     if interaction.reply_draft and not thanks:  # the draft was the starting point: it is used
         Interaction.objects.filter(pk=interaction.pk).update(
             reply_draft="", reply_draft_by=None, reply_draft_at=None, reply_draft_via=""
         )
     return reply
+
+
+def _once_key(interaction: Interaction, actor: User, once: str) -> str:
+    """The reply's idempotency key, from the page's token: bound to this conversation and
+    this person, so a token copied elsewhere finds nothing."""
+    bound = f"{interaction.pk}:{actor.pk}:{once}".encode()
+    return hashlib.sha256(bound).hexdigest()[:32]
 
 
 def _reply_audience(interaction: Interaction, visibility: str) -> str:

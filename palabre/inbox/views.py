@@ -192,6 +192,7 @@ def inbox_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 actor=cast(User, request.user),
                 text=form.cleaned_data["text"],
                 visibility=form.cleaned_data["visibility"],
+                once=form.cleaned_data["once"],
             )
         except services.InboxRefused as refused:
             form.add_error(None, str(refused))

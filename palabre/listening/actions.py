@@ -308,7 +308,7 @@ def reply_channels(heard: Heard) -> list[Channel]:
     return [c for c in rows if _answers_here(c) and heard_source(c) == heard.source]
 
 
-def heard_reply(*, heard: Heard, actor: User, channel: Channel, text: str) -> Reply:
+def heard_reply(*, heard: Heard, actor: User, channel: Channel, text: str, once: str = "") -> Reply:
     """Answer the post through `channel`: the inbox carries it (a "listened" interaction
     holds it, out of the inbox's queues; the worker sends it exactly once). InboxRefused
     says why not."""
@@ -321,7 +321,7 @@ def heard_reply(*, heard: Heard, actor: User, channel: Channel, text: str) -> Re
         if heard.interaction_id != interaction.pk:
             heard.interaction = interaction
             heard.save(update_fields=["interaction"])
-        return interaction_reply(interaction=interaction, actor=actor, text=text)
+        return interaction_reply(interaction=interaction, actor=actor, text=text, once=once)
 
 
 def _listened(heard: Heard, channel: Channel) -> Interaction:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import ALLOWED, Action
 from palabre.channels.models import Channel
-from palabre.inbox.forms import VersionedForm
+from palabre.inbox.forms import OnceField, VersionedForm
 from palabre.inbox.models import LANGUAGES, REPLY_LANGUAGES, Category
 from palabre.listening.actions import searchable_networks
 from palabre.listening.definitions import DefinitionError, terms_read
@@ -211,6 +211,7 @@ class SendForm(forms.Form):
 
 
 class HeardReplyForm(forms.Form):
+    once = OnceField()
     channel = forms.ModelChoiceField(
         queryset=Channel.objects.none(), label=_("Through"), empty_label=None
     )

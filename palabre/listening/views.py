@@ -206,6 +206,7 @@ def listening_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 actor=cast(User, request.user),
                 channel=form.cleaned_data["channel"],
                 text=form.cleaned_data["text"],
+                once=form.cleaned_data["once"],
             )
         except InboxRefused as refused:
             form.add_error(None, str(refused))

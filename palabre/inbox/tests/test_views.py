@@ -68,6 +68,32 @@ def test_a_retried_reply_is_not_posted_twice(bob, target) -> None:
     assert DemoPost.objects.filter(text="Une réponse.").count() == 1
 
 
+def test_the_answer_form_sent_twice_queues_one_answer(bob, target) -> None:
+    """A double click, or the page sent again: the form's token makes it one answer."""
+    asked = comment(target, "Vous êtes ouverts lundi ?")
+    poll(target.channel)
+    question = ingested(asked)
+    page = bob.get(f"/w/lumiere/inbox/{question.pk}/").content.decode()
+    token = re.search(r'name="once" value="([0-9a-f]{32})"', page)
+    assert token is not None
+    url = f"/w/lumiere/inbox/{question.pk}/reply/"
+    for _click in range(2):
+        sent = bob.post(url, {"text": "Non, le lundi on pétrit.", "once": token[1]})
+        assert sent.status_code == 302
+    run_worker()
+    assert Reply.objects.count() == 1
+    assert DemoPost.objects.filter(text="Non, le lundi on pétrit.").count() == 1
+    # A fresh page has a fresh token: a second answer, written on purpose, goes out.
+    again = bob.get(f"/w/lumiere/inbox/{question.pk}/").content.decode()
+    fresh = re.search(r'name="once" value="([0-9a-f]{32})"', again)
+    assert fresh is not None and fresh[1] != token[1]
+    bob.post(url, {"text": "Non, le lundi on pétrit.", "once": fresh[1]})
+    assert Reply.objects.count() == 2
+    # A token the page did not give is dropped, not refused: the answer still goes.
+    assert bob.post(url, {"text": "Et le mardi ?", "once": "x" * 100_000}).status_code == 302
+    assert Reply.objects.filter(text="Et le mardi ?").exists()
+
+
 @pytest.mark.parametrize(
     ("language", "message"),
     [("fr", "Ce champ est obligatoire."), ("en", "This field is required.")],

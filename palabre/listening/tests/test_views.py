@@ -4,6 +4,7 @@ refusals), and what a person does with what was heard."""
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from datetime import timedelta
 
@@ -390,6 +391,20 @@ def test_replying_goes_out_through_the_channel_of_that_network_exactly_once(cast
     assert not Identity.objects.exists() and not Contact.objects.exists()
     inbox = bob.get("/w/lumiere/inbox/?q=all").content.decode()
     assert "Une bonne boulangerie" not in inbox
+
+
+def test_the_answer_form_sent_twice_queues_one_answer(cast, bob) -> None:
+    channel = channel_create_demo(workspace=cast.workspace, network="bluesky", name="Lumière")
+    heard = _heard(cast.workspace, "Une bonne boulangerie à Lyon ?", kind="question")
+    page = bob.get(f"{BASE}/{heard.pk}/").content.decode()
+    token = re.search(r'name="once" value="([0-9a-f]{32})"', page)
+    assert token is not None
+    for _click in range(2):
+        data = {"channel": channel.pk, "text": "Rue Mercière !", "once": token[1]}
+        assert bob.post(f"{BASE}/{heard.pk}/reply/", data).status_code == 302
+    run_worker()
+    assert Reply.objects.count() == 1
+    assert DemoPost.objects.filter(text="Rue Mercière !").count() == 1
 
 
 def test_a_reply_needs_a_channel_of_that_network(cast, bob) -> None:

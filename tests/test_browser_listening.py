@@ -103,12 +103,20 @@ def test_a_community_manager_previews_a_search_then_works_what_was_heard(
     first.get_by_role("link", name="le meilleur de Lyon").click()
     page.wait_for_url("**/listening/*/")
     page.get_by_label("Your answer").fill("Merci ! Le levain sort du four à 7 h.")
-    page.get_by_role("button", name="Answer in the thread").click()
+    # A hurried double click: the form's token makes it one answer.
+    page.get_by_role("button", name="Answer in the thread").dblclick()
     page.get_by_text("Your answer is on its way to the post.").wait_for()
     assert page.get_by_text("Answer: Sending").first.is_visible()
     reply = Reply.objects.get(text="Merci ! Le levain sort du four à 7 h.")
     assert reply.status == "queued" and reply.interaction.kind == "listened"
     page.screenshot(path=screenshot_dir / "listening-heard.png", full_page=True)
+
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/listening/searches/")
+    page.get_by_role("button", name="Delete… Levain à Lyon", exact=True).click()
+    page.screenshot(path=screenshot_dir / "listening-search-delete.png", full_page=True)
+    page.get_by_role("button", name="Delete this search").click()  # the one shown
+    page.get_by_text("Search “Levain à Lyon” deleted.").wait_for()
+    assert not Search.objects.filter(name="Levain à Lyon").exists()
     page.close()
 
     phone = browser.new_page(viewport={"width": 375, "height": 800}, locale="fr-FR")

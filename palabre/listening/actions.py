@@ -229,14 +229,30 @@ def x_requests_estimate(*, workspace: Workspace) -> int:
     """Requests a day the searches would take on X, each term sent on its own
     POLLS_PER_DAY times (X charges per request)."""
     queries: set[str] = set()
-    for search in Search.objects.filter(workspace=workspace):
+    for asks in _x_queries(workspace).values():
+        queries |= asks
+    return len(queries) * POLLS_PER_DAY
+
+
+def x_searches_over_budget(*, workspace: Workspace, budget: int) -> list[tuple[str, int]]:
+    """(name, requests) of the searches X never reads: one read of each sends all its terms
+    at once, and they are more than the day's budget (a budget of 0 reads none, on purpose)."""
+    if budget <= 0:
+        return []
+    return [(name, len(asks)) for name, asks in _x_queries(workspace).items() if len(asks) > budget]
+
+
+def _x_queries(workspace: Workspace) -> dict[str, set[str]]:
+    """The queries each search sends X, by search name."""
+    found: dict[str, set[str]] = {}
+    for search in Search.objects.filter(workspace=workspace).order_by("name"):
         if search.networks and "x" not in search.networks:
             continue
         try:
-            queries |= {t.query for t in terms_read(search.terms, required=True)}
+            found[search.name] = {t.query for t in terms_read(search.terms, required=True)}
         except DefinitionError:
             continue  # saved before a rule changed: the stream and the polls skip it too
-    return len(queries) * POLLS_PER_DAY
+    return found
 
 
 def search_delete(*, search: Search) -> None:

@@ -257,6 +257,9 @@ def _searches_page(request: HttpRequest, membership: Membership, **shown: Any) -
         "settings_form": ListeningSettingsForm(instance=settings),
         "erase_form": EraseForm(),
         "x_estimate": actions.x_requests_estimate(workspace=workspace),
+        "x_too_big": actions.x_searches_over_budget(
+            workspace=workspace, budget=settings.x_requests_per_day
+        ),
         "searchable": actions.searchable_networks(),
     } | rights(membership)
     return render(request, "listening/searches.html", context | shown)

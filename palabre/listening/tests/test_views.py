@@ -16,7 +16,7 @@ from palabre.channels.models import Channel
 from palabre.channels.services import channel_create_demo
 from palabre.inbox.models import LISTENED, Contact, Identity, Interaction, Reply
 from palabre.inbox.tests.helpers import run_worker
-from palabre.listening import actions
+from palabre.listening import actions, services
 from palabre.listening.models import Heard, ListeningSettings, Search
 from palabre.networks.base import Author, PublicPost, RateLimited, Unavailable
 from palabre.networks.demo.models import DemoPost
@@ -453,6 +453,22 @@ def test_the_x_budget_comes_with_an_estimate(cast, bob) -> None:
     _search(cast.workspace, "Mastodon only", role="topic", terms="autre", networks=["mastodon"])
     page = bob.get(BASE + "/searches/").content.decode()
     assert f"about {2 * actions.POLLS_PER_DAY} requests a day" in page
+
+
+def test_a_search_with_more_terms_than_the_x_budget_is_named(cast, bob) -> None:
+    """A read of a search sends all its terms at once: past the day's budget, X never reads
+    it, and the page says so rather than stay quiet."""
+    _search(cast.workspace, terms="lumiere\n#lumiere")
+    _search(cast.workspace, "Levain", role="topic", terms="levain\nsourdough\npain bio")
+    settings = services.listening_settings(cast.workspace)
+    settings.x_requests_per_day = 2
+    settings.save()
+    page = bob.get(BASE + "/searches/").content.decode()
+    assert "X never reads “Levain”: each read sends its 3 terms at once" in page
+    assert "X never reads “Lumière”" not in page
+    settings.x_requests_per_day = 0  # X not searched at all, on purpose: nothing to warn of
+    settings.save()
+    assert "X never reads" not in bob.get(BASE + "/searches/").content.decode()
 
 
 def test_an_erasure_request_is_confirmed_then_deletes_the_authors_posts(cast, bob) -> None:

@@ -129,6 +129,9 @@ class SearchPoll(JobFields):
     last_polled_at = models.DateTimeField(null=True, blank=True)
     requests_day = models.DateField(null=True, blank=True)
     requests_made = models.PositiveIntegerField(default=0)  # on requests_day
+    # What the network said when it refused every query of the last run (a permission not
+    # given, an app not enrolled): shown on the searches page until a query is answered.
+    refused = models.CharField(max_length=500, blank=True)
 
 
 class StreamLease(models.Model):

@@ -147,14 +147,17 @@ def search_poll_run(poll: SearchPoll) -> datetime | None:
     plan = _plan(poll, searches, now=now, most=min(QUERIES_PER_RUN, budget))
     if not plan.queries:  # the day's budget is spent (X, Threads)
         return tomorrow
-    answers, stopped = _send(poll, connector, plan.queries)
+    answers, stopped, refusals = _send(poll, connector, plan.queries)
     _keep(channel, answers, matcher_build(readable))
     _advance(poll, plan, answers, now=now)
+    if answers:  # said until a run has a query answered
+        poll.refused = next(iter(refusals.values()))[:500] if len(refusals) == len(answers) else ""
     SearchPoll.objects.filter(pk=poll.pk).update(
         since=poll.since,
         last_polled_at=now,
         requests_day=poll.requests_day,
         requests_made=poll.requests_made,
+        refused=poll.refused,
     )
     if isinstance(stopped, RateLimited):
         raise wait_out(stopped)
@@ -237,10 +240,12 @@ def _since(poll: SearchPoll, search_id: int) -> datetime | None:
 
 def _send(
     poll: SearchPoll, connector: Connector, queries: dict[str, datetime]
-) -> tuple[dict[str, list[PublicPost]], ConnectorError | None]:
+) -> tuple[dict[str, list[PublicPost]], ConnectorError | None, dict[str, str]]:
     """Each query's posts, until the network stops answering (then the error); a query the
-    network refuses is left out alone. Every request is counted (X bills each)."""
+    network refuses is left out alone, with what it said. Every request is counted (X
+    bills each)."""
     answers: dict[str, list[PublicPost]] = {}
+    refusals: dict[str, str] = {}
     for query, since in queries.items():
         # Counted before it is sent, on the row: whatever fails after, it was spent.
         poll.requests_made += 1
@@ -251,13 +256,13 @@ def _send(
             answers[query] = connector.search_posts(query=query, since=since)
         except Rejected as error:
             log.warning("listening: channel %s refused %r: %s", poll.channel_id, query, error)
-            answers[query] = []
+            answers[query], refusals[query] = [], str(error)
         except ConnectorError as error:
-            return answers, error
+            return answers, error, refusals
         except Exception:  # a server's odd answer: that query is left out, not the run
             log.exception("listening: channel %s could not read %r", poll.channel_id, query)
             answers[query] = []
-    return answers, None
+    return answers, None, refusals
 
 
 def _keep(channel: Channel, answers: dict[str, list[PublicPost]], matcher: Matcher) -> None:

@@ -32,7 +32,7 @@ from palabre.listening.forms import (
     SendForm,
     TagForm,
 )
-from palabre.listening.models import Heard, Search
+from palabre.listening.models import Heard, Search, SearchPoll
 
 PAGE = 50
 
@@ -256,6 +256,9 @@ def _searches_page(request: HttpRequest, membership: Membership, **shown: Any) -
         "settings": settings,
         "settings_form": ListeningSettingsForm(instance=settings),
         "erase_form": EraseForm(),
+        "refusals": SearchPoll.objects.filter(channel__workspace=workspace)
+        .exclude(refused="")
+        .select_related("channel"),
         "x_estimate": actions.x_requests_estimate(workspace=workspace),
         "x_too_big": actions.x_searches_over_budget(
             workspace=workspace, budget=settings.x_requests_per_day

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,7 +44,7 @@ def _channel(cast: Any, network: str = "bluesky", **fields: Any) -> Channel:
         workspace=cast.workspace,
         network=network,
         connector=fields.pop("connector", network),
-        name=f"{network} {uuid.uuid4().hex[:4]}",
+        name=fields.pop("name", f"{network} {uuid.uuid4().hex[:4]}"),
         **fields,
     )
 
@@ -198,6 +199,31 @@ def test_a_refused_query_leaves_the_others_and_a_rate_limit_waits(
     search_poll_run(SearchPoll.objects.get(pk=poll.pk))
     channel.refresh_from_db()
     assert channel.status == ChannelStatus.NEEDS_RECONNECT
+
+
+def test_a_network_that_refuses_every_query_is_said_on_the_searches_page(
+    cast: Any, fake: FakeConnector
+) -> None:
+    """Threads without the keyword-search permission, X's app not enrolled: the person sees
+    what the network says until a query is answered, not only the logs."""
+    cast.bob.language = "en"
+    cast.bob.save(update_fields=["language"])
+    bob = Client()
+    bob.force_login(cast.bob)
+    channel = _channel(cast, name="Lumière")
+    _search(cast, "Levain", "levain, fournil")
+    said = "Bluesky does not let Palabre search from this account"
+    fake.fails = {"levain": Rejected(said), "fournil": Rejected(said)}
+    search_poll_run(SearchPoll.objects.get(channel=channel))
+    assert SearchPoll.objects.get(channel=channel).refused == said
+    page = bob.get(reverse("listening_searches", args=[cast.workspace.slug])).content.decode()
+    assert f"Bluesky refuses the searches sent through Lumière: “{said}”" in page
+
+    fake.fails = {"fournil": Rejected(said)}  # one query answered: it searches again
+    search_poll_run(SearchPoll.objects.get(channel=channel))
+    assert SearchPoll.objects.get(channel=channel).refused == ""
+    page = bob.get(reverse("listening_searches", args=[cast.workspace.slug])).content.decode()
+    assert "refuses the searches" not in page
 
 
 def test_a_search_saved_under_older_rules_is_left_out_alone(cast: Any, fake: FakeConnector) -> None:

@@ -82,7 +82,7 @@ def _answer_from_the_page(client: Client, heard: Heard, text: str) -> None:
     form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', page, re.S)
     assert form is not None, "the page offers no answer form"
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(0)))
-    assert set(fields) == {"csrfmiddlewaretoken", "channel"}
+    assert set(fields) == {"csrfmiddlewaretoken", "channel", "once"}
     without_token = {"channel": fields["channel"], "text": text}
     assert client.post(action, without_token).status_code == 403  # CSRF is enforced
     answered = client.post(action, fields | {"text": text})

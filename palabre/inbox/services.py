@@ -127,8 +127,8 @@ def interaction_reply(
 ) -> Reply:
     """Queue an answer; the worker posts it into the thread on the network. `visibility`
     narrows its audience ("": that of what it answers); a wider one is refused. `once`, the
-    token of the page it was written on: the same token again gives back the answer it
-    queued first instead of a second one."""
+    token of the page it was written on: the same token and text again give back the answer
+    they queued first instead of a second one."""
     if not text.strip():
         raise InboxRefused(_("Write an answer first."))
     # A sharer is thanked; a post heard by listening is answered from there.
@@ -139,7 +139,7 @@ def interaction_reply(
         raise InboxRefused(_("This network does not let Palabre answer; answer there."))
     if interaction.erased:
         raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
-    key = _once_key(interaction, actor, once) if once else uuid.uuid4().hex
+    key = _once_key(interaction, actor, once, text) if once else uuid.uuid4().hex
     queued = Reply.objects.filter(idempotency_key=key).first()
     if queued is not None:
         return queued
@@ -163,10 +163,11 @@ def interaction_reply(
     return reply
 
 
-def _once_key(interaction: Interaction, actor: User, once: str) -> str:
-    """The reply's idempotency key, from the page's token: bound to this conversation and
-    this person, so a token copied elsewhere finds nothing."""
-    bound = f"{interaction.pk}:{actor.pk}:{once}".encode()
+def _once_key(interaction: Interaction, actor: User, once: str, text: str) -> str:
+    """The reply's idempotency key, from the page's token: bound to this conversation, this
+    person and this text, so a token copied elsewhere finds nothing, and a page gone back to
+    and sent with other words is a new answer, not lost."""
+    bound = f"{interaction.pk}:{actor.pk}:{once}:{text}".encode()
     return hashlib.sha256(bound).hexdigest()[:32]
 
 

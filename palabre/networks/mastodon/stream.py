@@ -261,6 +261,7 @@ class TagStream(MastodonStream):
                 self._stopped.wait(STREAMLESS_RECHECK)
                 return
             self._stopped.wait(CHECK_EVERY / 4)
+        self._said = False  # streamed now: a later refusal is said again
         super()._follow(handle)
 
     def _say_once(self, reason: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.urls import include, path
@@ -28,7 +29,7 @@ class PalabreApi(NinjaAPI):
     # third of a second of CPU, and the routes cannot change while the process runs.
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._schemas: dict[tuple[Any, ...], OpenAPISchema] = {}
+        self._schemas: dict[str, OpenAPISchema] = {}
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return operation.view_func.__name__  # unique: access.allowed checks it
@@ -37,10 +38,11 @@ class PalabreApi(NinjaAPI):
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
         """Refusals are documented as what they are: application/problem+json."""
-        key = (path_prefix, tuple(sorted((path_params or {}).items())))
-        cached = self._schemas.get(key)
+        if path_prefix is None:  # the address it is served under (the script prefix's)
+            path_prefix = self.get_root_path(path_params or {})
+        cached = self._schemas.get(path_prefix)
         if cached is not None:
-            return cached
+            return copy.deepcopy(cached)  # the caller's to change
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for item in schema["paths"].values():
             for operation in item.values():
@@ -48,7 +50,7 @@ class PalabreApi(NinjaAPI):
                     content = response.get("content", {})
                     if str(status).startswith(("4", "5")) and "application/json" in content:
                         response["content"] = {errors.PROBLEM: content["application/json"]}
-        self._schemas[key] = schema
+        self._schemas[path_prefix] = copy.deepcopy(schema)
         return schema
 
 

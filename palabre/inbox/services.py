@@ -139,23 +139,28 @@ def interaction_reply(
         raise InboxRefused(_("This network does not let Palabre answer; answer there."))
     if interaction.erased:
         raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
-    key = _once_key(interaction, actor, once, text) if once else uuid.uuid4().hex
-    queued = Reply.objects.filter(idempotency_key=key).first()
-    if queued is not None:
-        return queued
+    reaching = _reply_audience(interaction, visibility)
+    key = uuid.uuid4().hex
+    if once:
+        key, queued = _once_key(interaction, actor, once, f"{reaching}:{text}")
+        if queued is not None:
+            return queued
     try:
         with transaction.atomic():
             reply = Reply.objects.create(
                 interaction=interaction,
                 author=actor,
                 text=text,
-                visibility=_reply_audience(interaction, visibility),
+                visibility=reaching,
                 thanks=thanks,
                 next_attempt_at=timezone.now(),
                 idempotency_key=key,
             )
     except IntegrityError:  # the same page's other request queued it a moment before
-        return Reply.objects.get(idempotency_key=key)
+        queued = Reply.objects.filter(idempotency_key=key, interaction=interaction).first()
+        if queued is None:
+            raise  # not that: the conversation went meanwhile
+        return queued
     if interaction.reply_draft and not thanks:  # the draft was the starting point: it is used
         Interaction.objects.filter(pk=interaction.pk).update(
             reply_draft="", reply_draft_by=None, reply_draft_at=None, reply_draft_via=""
@@ -163,12 +168,22 @@ def interaction_reply(
     return reply
 
 
-def _once_key(interaction: Interaction, actor: User, once: str, text: str) -> str:
-    """The reply's idempotency key, from the page's token: bound to this conversation, this
-    person and this text, so a token copied elsewhere finds nothing, and a page gone back to
-    and sent with other words is a new answer, not lost."""
-    bound = f"{interaction.pk}:{actor.pk}:{once}:{text}".encode()
-    return hashlib.sha256(bound).hexdigest()[:32]
+def _once_key(
+    interaction: Interaction, actor: User, once: str, said: str
+) -> tuple[str, Reply | None]:
+    """The reply's idempotency key from the page's token, and the answer already queued
+    under it. Bound to this conversation, this person and what is said to whom, so a token
+    copied elsewhere finds nothing, and a page gone back to and sent with other words (or
+    to a narrower audience) is a new answer, not lost. An answer that failed is never
+    given back: sent again, it goes out under the next key."""
+    base = hashlib.sha256(f"{interaction.pk}:{actor.pk}:{once}:{said}".encode()).hexdigest()
+    tried = Reply.objects.filter(interaction=interaction, idempotency_key__startswith=base[:32])
+    failed = 0
+    for reply in tried:
+        if reply.status != ReplyStatus.FAILED:
+            return reply.idempotency_key, reply
+        failed += 1
+    return (base[:32] if not failed else f"{base[:32]}-{failed}"), None
 
 
 def _reply_audience(interaction: Interaction, visibility: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palabre.accounts.models import Workspace
 from palabre.channels.connectors import connector_for, wait_out
@@ -62,6 +62,7 @@ BILLED_NETWORK = "x"  # each search request costs money there: a daily budget
 # person's other apps.
 DAILY_QUERIES = {"threads": 2000}
 DAY = timedelta(days=1)
+UNREAD: list[PublicPost] = []  # the answer of a query the connector could not read
 
 
 def search_polls_arrange(*, workspace: Workspace, now_due: bool = True) -> None:
@@ -136,6 +137,7 @@ def search_poll_run(poll: SearchPoll) -> datetime | None:
     readable = _readable(Search.objects.filter(workspace_id=channel.workspace_id))
     searches = [s for s in readable if not s.networks or channel.network in s.networks]
     if not searches:
+        SearchPoll.objects.filter(pk=poll.pk).update(refused="")  # nothing asked: no refusal
         return None  # search_polls_arrange makes it due again when one is saved
     now = timezone.now()
     tomorrow = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=UTC)
@@ -147,11 +149,15 @@ def search_poll_run(poll: SearchPoll) -> datetime | None:
     plan = _plan(poll, searches, now=now, most=min(QUERIES_PER_RUN, budget))
     if not plan.queries:  # the day's budget is spent (X, Threads)
         return tomorrow
-    answers, stopped, refusals = _send(poll, connector, plan.queries)
+    # A refusal is the network's words: read in English here, shown in the reader's language.
+    with translation.override("en"):
+        answers, stopped, refusals = _send(poll, connector, plan.queries)
     _keep(channel, answers, matcher_build(readable))
     _advance(poll, plan, answers, now=now)
-    if answers:  # said until a run has a query answered
-        poll.refused = next(iter(refusals.values()))[:500] if len(refusals) == len(answers) else ""
+    if any(answers[q] is not UNREAD for q in answers.keys() - refusals.keys()):
+        poll.refused = ""  # a query was answered
+    elif stopped is None and refusals and len(refusals) == len(answers):
+        poll.refused = next(iter(refusals.values()))[:500]
     SearchPoll.objects.filter(pk=poll.pk).update(
         since=poll.since,
         last_polled_at=now,
@@ -261,7 +267,7 @@ def _send(
             return answers, error, refusals
         except Exception:  # a server's odd answer: that query is left out, not the run
             log.exception("listening: channel %s could not read %r", poll.channel_id, query)
-            answers[query] = []
+            answers[query] = UNREAD
     return answers, None, refusals
 
 

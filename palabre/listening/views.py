@@ -256,9 +256,12 @@ def _searches_page(request: HttpRequest, membership: Membership, **shown: Any) -
         "settings": settings,
         "settings_form": ListeningSettingsForm(instance=settings),
         "erase_form": EraseForm(),
-        "refusals": SearchPoll.objects.filter(channel__workspace=workspace)
-        .exclude(refused="")
-        .select_related("channel"),
+        "refusals": [
+            (poll.channel, _(poll.refused))  # kept in English, as the network said it
+            for poll in SearchPoll.objects.filter(channel__workspace=workspace)
+            .exclude(refused="")
+            .select_related("channel")
+        ],
         "x_estimate": actions.x_requests_estimate(workspace=workspace),
         "x_too_big": actions.x_searches_over_budget(
             workspace=workspace, budget=settings.x_requests_per_day

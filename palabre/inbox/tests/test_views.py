@@ -86,12 +86,16 @@ def test_the_answer_form_sent_twice_queues_one_answer(bob, target) -> None:
     # Gone back to the page and sent with other words: a new answer, not lost.
     bob.post(url, {"text": "Mais le mardi, si.", "once": token[1]})
     assert Reply.objects.filter(text="Mais le mardi, si.").exists()
+    # An answer that failed is not given back: the same page sent again queues it anew.
+    Reply.objects.filter(text="Mais le mardi, si.").update(status="failed")
+    bob.post(url, {"text": "Mais le mardi, si.", "once": token[1]})
+    assert Reply.objects.filter(text="Mais le mardi, si.", status="queued").count() == 1
     # A fresh page has a fresh token: a second answer, written on purpose, goes out.
     again = bob.get(f"/w/lumiere/inbox/{question.pk}/").content.decode()
     fresh = re.search(r'name="once" value="([0-9a-f]{32})"', again)
     assert fresh is not None and fresh[1] != token[1]
     bob.post(url, {"text": "Non, le lundi on pétrit.", "once": fresh[1]})
-    assert Reply.objects.count() == 3
+    assert Reply.objects.count() == 4
     # A token the page did not give is dropped, not refused: the answer still goes.
     assert bob.post(url, {"text": "Et le mardi ?", "once": "x" * 100_000}).status_code == 302
     assert Reply.objects.filter(text="Et le mardi ?").exists()

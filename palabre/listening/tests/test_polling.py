@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.listening import polling
@@ -60,6 +61,12 @@ def _post(text: str, *, minutes_ago: int = 1) -> PublicPost:
     )
 
 
+THREADS_REFUSAL = (
+    "Threads does not let Palabre search from this account: connect it again and allow "
+    "keyword search."
+)
+
+
 class FakeConnector:
     """Answers each query with the posts given for it; remembers what it was asked."""
 
@@ -69,7 +76,7 @@ class FakeConnector:
     def __init__(self, answers: dict[str, list[PublicPost]]) -> None:
         self.answers = answers
         self.asked: list[tuple[str, datetime | None]] = []
-        self.fails: dict[str, Exception] = {}
+        self.fails: dict[str, Any] = {}
 
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities
@@ -77,7 +84,8 @@ class FakeConnector:
     def search_posts(self, *, query: str, since: datetime | None = None) -> list[PublicPost]:
         self.asked.append((query, since))
         if query in self.fails:
-            raise self.fails[query]
+            error = self.fails[query]  # or a function that makes it, as it is raised
+            raise error if isinstance(error, BaseException) else error()
         return [p for p in self.answers.get(query, []) if since is None or p.created_at >= since]
 
 
@@ -205,25 +213,42 @@ def test_a_network_that_refuses_every_query_is_said_on_the_searches_page(
     cast: Any, fake: FakeConnector
 ) -> None:
     """Threads without the keyword-search permission, X's app not enrolled: the person sees
-    what the network says until a query is answered, not only the logs."""
-    cast.bob.language = "en"
-    cast.bob.save(update_fields=["language"])
+    what the network says, in their language, until a query is answered, not only in the
+    logs."""
     bob = Client()
     bob.force_login(cast.bob)
+    page_url = reverse("listening_searches", args=[cast.workspace.slug])
     channel = _channel(cast, name="Lumière")
     _search(cast, "Levain", "levain, fournil")
-    said = "Bluesky does not let Palabre search from this account"
-    fake.fails = {"levain": Rejected(said), "fournil": Rejected(said)}
-    search_poll_run(SearchPoll.objects.get(channel=channel))
-    assert SearchPoll.objects.get(channel=channel).refused == said
-    page = bob.get(reverse("listening_searches", args=[cast.workspace.slug])).content.decode()
-    assert f"Bluesky refuses the searches sent through Lumière: “{said}”" in page
 
-    fake.fails = {"fournil": Rejected(said)}  # one query answered: it searches again
-    search_poll_run(SearchPoll.objects.get(channel=channel))
-    assert SearchPoll.objects.get(channel=channel).refused == ""
-    page = bob.get(reverse("listening_searches", args=[cast.workspace.slug])).content.decode()
-    assert "refuses the searches" not in page
+    def refusal() -> Rejected:  # as the Threads connector raises it, in the active language
+        return Rejected(gettext(THREADS_REFUSAL))
+
+    def run() -> str:
+        with translation.override("fr"):  # the worker's language
+            try:
+                search_poll_run(SearchPoll.objects.get(channel=channel))
+            except RetryAt:
+                pass
+        return SearchPoll.objects.get(channel=channel).refused
+
+    fake.fails = {"levain": refusal, "fournil": RateLimited("slow", retry_after=60)}
+    assert run() == ""  # stopped by a limit: that is not the network refusing the searches
+    fake.fails = {"levain": refusal, "fournil": refusal}
+    assert run() == THREADS_REFUSAL  # kept in English
+    for language, said in (
+        ("en", f"Bluesky refuses the searches sent through Lumière: “{THREADS_REFUSAL}”"),
+        ("fr", "Bluesky refuse les recherches envoyées par Lumière\u00a0: «\u00a0Threads ne"),
+    ):
+        cast.bob.language = language
+        cast.bob.save(update_fields=["language"])
+        assert said in bob.get(page_url).content.decode()
+
+    fake.fails = {"levain": refusal, "fournil": ValueError("an odd answer")}
+    assert run() == THREADS_REFUSAL  # a query not read is not a query answered
+    fake.fails = {"fournil": refusal}  # one query answered: it searches again
+    assert run() == ""
+    assert "refuse" not in bob.get(page_url).content.decode()
 
 
 def test_a_search_saved_under_older_rules_is_left_out_alone(cast: Any, fake: FakeConnector) -> None:

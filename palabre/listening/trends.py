@@ -15,6 +15,7 @@ percentage. Days and hours are the workspace's.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -29,7 +30,7 @@ from palabre.lib.percent import share_text
 from palabre.lib.stats import wilson
 from palabre.listening.definitions import DefinitionError, terms_read
 from palabre.listening.models import Heard, Role, Search, Spike
-from palabre.listening.words import read, telling
+from palabre.listening.words import WORD, fold, read, telling
 from palabre.networks.kinds import NETWORKS
 
 MIN_POSTS = 30  # posts: fewer, and a share is "not enough data"
@@ -326,10 +327,17 @@ def top_words(scope: Scope, most: int = TOP) -> tuple[list[Word], int]:
     own = _own_words(searches_in(scope))
     texts = list(heard_in(scope).order_by("-posted_at").values_list("text", flat=True)[:WORDS_READ])
     seen: Counter[str] = Counter()
+    written: dict[str, Counter[str]] = defaultdict(Counter)  # a folded word's spellings
     for text in texts:
-        seen.update({w for w in read(text).words if _telling(w) and w not in own})
+        counted = {w for w in read(text).words if _telling(w) and w not in own}
+        seen.update(counted)
+        for spelling in WORD.findall(unicodedata.normalize("NFC", text).lower()):
+            if (word := fold(spelling)) in counted:
+                written[word][spelling] += 1
     ranked = sorted(seen.items(), key=lambda item: (-item[1], item[0]))[:most]
-    return [Word(word, posts) for word, posts in ranked], len(texts)
+    # Shown as people write it most ("crème", not the folded "creme" it is counted as).
+    shown = [(written[w].most_common(1)[0][0] if written[w] else w, n) for w, n in ranked]
+    return [Word(word, posts) for word, posts in shown], len(texts)
 
 
 def _own_words(searches: list[Search]) -> frozenset[str]:

@@ -168,6 +168,16 @@ def test_top_authors_and_words(cast, heard) -> None:
     assert [(w.word, w.posts) for w in words] == [("croissant", 40), ("baguette", 20)]
 
 
+def test_top_words_are_shown_as_people_write_them(cast) -> None:
+    """Counted folded ("creme" and "crème" are one word), shown in the spelling most used,
+    decomposed accents (a letter and a combining mark) read as the letter."""
+    for text in ("La crème brûlée", "Une CRÈME glacée", "la creme", "Cre\u0300me fraîche"):
+        _heard(cast.workspace, [], kind="other", text=text)
+    words, read = top_words(scope_for(workspace=cast.workspace, days=7, now=NOW))
+    assert read == 4
+    assert (words[0].word, words[0].posts) == ("crème", 4)
+
+
 def test_a_network_filter(cast, heard) -> None:
     _heard(cast.workspace, [heard["brand"]], kind="praise", text="Lumière", network="mastodon")
     scope = scope_for(workspace=cast.workspace, days=7, network="mastodon", now=NOW)

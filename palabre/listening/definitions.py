@@ -13,12 +13,13 @@ Exclusions are written the same way: a post with any of them is left out.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from palabre.listening.words import Reading, read, telling
+from palabre.listening.words import WORD, Reading, fold, read, telling
 
 MOST_TERMS = 50  # per list (terms, exclusions): a brand, its misspellings, its products
 MOST_WORDS = 10  # per term
@@ -44,6 +45,9 @@ class Term:
     words: tuple[str, ...]  # folded
     hashtag: str = ""  # "#levain" when the term is a hashtag
     phrase: bool = False  # the words in this order, next to each other
+    # The words as written, in lower case with their accents, one for each of `words`
+    # (empty where folding changed how many there are): what a network is sent.
+    spellings: tuple[str, ...] = ()
 
     def found_in(self, post: Reading) -> bool:
         if self.hashtag:
@@ -71,9 +75,15 @@ class Term:
 
     @property
     def query(self) -> str:
-        """What a network's search is sent: one word or a hashtag (the local Bluesky
-        AppView matches a case-sensitive substring; Palabre checks the rest itself)."""
-        return self.hashtag or self.key
+        """What a network's search is sent: one word or a hashtag, as written in lower case
+        (the local Bluesky AppView matches a case-sensitive substring, and a network may
+        not fold accents: "lumière" and "lumiere", both written, are both sent; Palabre
+        checks the rest itself)."""
+        if not self.spellings:
+            return self.hashtag or self.key
+        if self.hashtag:
+            return f"#{self.spellings[0]}"
+        return self.spellings[self.words.index(self.key)]
 
 
 def lines(typed: str) -> list[str]:
@@ -121,8 +131,10 @@ def term_read(text: str, *, narrow: bool = True) -> Term:
             _("“%(term)s” has too many words: at most %(most)d per term.")
             % {"term": text[:30], "most": MOST_WORDS}
         )
+    spellings = _spellings(bare, reading.words)
     if bare.startswith("#") and len(reading.words) == 1 and len(reading.hashtags) == 1:
-        return Term(text=bare, words=reading.words, hashtag=next(iter(reading.hashtags)))
+        hashtag = next(iter(reading.hashtags))
+        return Term(text=bare, words=reading.words, hashtag=hashtag, spellings=spellings)
     if narrow and not any(telling(word) for word in reading.words):
         raise DefinitionError(
             _("“%(term)s” is in almost every post: add a word that says what it is about.")
@@ -132,7 +144,13 @@ def term_read(text: str, *, narrow: bool = True) -> Term:
     one_piece = " " not in bare  # l'atelier, lumiere.fr
     # A phrase of one word is that word: `"levain"` and `levain` are one term.
     phrase = (quoted or one_piece) and len(reading.words) > 1
-    return Term(text=bare, words=reading.words, phrase=phrase)
+    return Term(text=bare, words=reading.words, phrase=phrase, spellings=spellings)
+
+
+def _spellings(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    """`text`'s words in lower case with their accents, if they are `words` unfolded."""
+    written = tuple(WORD.findall(unicodedata.normalize("NFC", text).lower()))
+    return written if tuple(fold(w) for w in written) == words else ()
 
 
 def terms_read(typed: str, *, required: bool) -> tuple[Term, ...]:
@@ -146,8 +164,10 @@ def terms_read(typed: str, *, required: bool) -> tuple[Term, ...]:
             _("%(count)d terms is too many: at most %(most)d per list.")
             % {"count": len(found), "most": MOST_TERMS}
         )
-    terms: dict[tuple[str, tuple[str, ...], bool], Term] = {}
+    # A repeat matches the same posts and sends the same query; "Lumière" and "lumiere"
+    # match the same posts, but are two queries (a network may not fold accents).
+    terms: dict[tuple[str, tuple[str, ...], bool, str], Term] = {}
     for text in found:
         term = term_read(text, narrow=required)
-        terms.setdefault((term.hashtag, term.words, term.phrase), term)
+        terms.setdefault((term.hashtag, term.words, term.phrase, term.query), term)
     return tuple(terms.values())

@@ -64,10 +64,19 @@ def test_a_post_is_read_as_words_and_hashtags() -> None:
 # --- Terms --------------------------------------------------------------------------------
 
 
-def test_a_word_is_folded_and_sent_as_is() -> None:
+def test_a_word_is_matched_folded_and_sent_as_written() -> None:
     term = one("Lumière")
-    assert term == Term(text="Lumière", words=("lumiere",))
-    assert term.query == "lumiere"
+    assert term == Term(text="Lumière", words=("lumiere",), spellings=("lumière",))
+    assert term.found_in(read("LUMIERE")) and term.found_in(read("lumière"))
+    # A network may not fold accents: sent in lower case with them. Both spellings written,
+    # both are sent (one term for matching, two queries).
+    assert term.query == "lumière"
+    both = terms_read("Lumière\nlumiere\nLUMIÈRE", required=True)
+    assert [t.query for t in both] == ["lumière", "lumiere"]
+    assert one("#Lumière").query == "#lumière"
+    assert one("Boulangerie Lumière").query == "boulangerie"
+    # Decomposed accents (a letter, then a combining mark) are sent composed.
+    assert one("Lumie\u0300re").query == "lumière"
 
 
 def test_several_words_are_all_of_them_in_any_order() -> None:
@@ -91,7 +100,7 @@ def test_quotes_make_an_exact_phrase() -> None:
 
 
 def test_a_quoted_word_is_the_word() -> None:
-    assert one('"levain"') == Term(text="levain", words=("levain",))
+    assert one('"levain"') == Term(text="levain", words=("levain",), spellings=("levain",))
     assert len(terms_read('"levain"\nlevain\nLEVAIN', required=True)) == 1
 
 

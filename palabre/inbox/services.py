@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.connectors import connector_for, wait_out
+from palabre.channels.models import Channel
 from palabre.channels.services import (
     channel_inactive_reason,
     channel_mark_needs_reconnect,
@@ -48,8 +49,10 @@ from palabre.networks.base import (
     Rejected,
     Visibility,
 )
+from palabre.networks.kinds import NETWORKS
 from palabre.networks.reconcile import PersonDecides, left_behind
 from palabre.networks.registry import connector_class
+from palabre.publishing import rules
 
 V = TypeVar("V", ModerationRule, SavedReply)
 DEFAULT_THANKS = {"fr": "Merci {first_name} !", "en": "Thank you {first_name}!"}
@@ -139,6 +142,7 @@ def interaction_reply(
         raise InboxRefused(_("This network does not let Palabre answer; answer there."))
     if interaction.erased:
         raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
+    _refuse_what_the_network_would(interaction.channel, text)
     reaching = _reply_audience(interaction, visibility)
     key = uuid.uuid4().hex
     if once:
@@ -166,6 +170,28 @@ def interaction_reply(
             reply_draft="", reply_draft_by=None, reply_draft_at=None, reply_draft_via=""
         )
     return reply
+
+
+# What a network refuses outright, counted as it counts (the composer's rules).
+REFUSED_TEXT = ("too_long", "too_many_bytes", "invalid_characters")
+
+
+def _refuse_what_the_network_would(channel: Channel, text: str) -> None:
+    """An answer the network would refuse is refused now, while the person still has it in
+    hand. The mentions a network needs (Mastodon's) are added when it is sent: close to the
+    limit, it may still be refused then, and the failure is shown."""
+    if channel.network not in rules.NETWORKS:
+        return
+    check = rules.check_text(
+        channel.network, text, max_chars=channel.max_chars or None, suggest_thread=False
+    )
+    for problem in check.errors:
+        if problem.code.endswith(REFUSED_TEXT):
+            label = NETWORKS[channel.network].label if channel.network in NETWORKS else ""
+            raise InboxRefused(
+                _("%(network)s would refuse this answer: %(problem)s")
+                % {"network": label or channel.network, "problem": problem.message}
+            )
 
 
 def _once_key(

@@ -101,6 +101,26 @@ def test_the_answer_form_sent_twice_queues_one_answer(bob, target) -> None:
     assert Reply.objects.filter(text="Et le mardi ?").exists()
 
 
+def test_an_answer_is_counted_as_its_network_counts_before_it_is_queued(cast, bob) -> None:
+    """Bluesky takes 300 graphemes: an answer over them is refused on the page, kept in the
+    form, in the person's language, instead of failing on the network later."""
+    cast.bob.language = "en"
+    cast.bob.save(update_fields=["language"])
+    target = published(cast.workspace, cast.bob, network="bluesky")
+    asked = comment(target, "Vous faites des brioches ?")
+    poll(target.channel)
+    question = ingested(asked)
+    long = "Oui ! " + "🥐" * 297  # 303 graphemes (each croissant is one, and two UTF-16 units)
+    page = bob.post(f"/w/lumiere/inbox/{question.pk}/reply/", {"text": long})
+    assert page.status_code == 200
+    said = page.content.decode()
+    assert "Bluesky would refuse this answer: 303 characters, over the limit of 300" in said
+    assert "🥐" * 297 in said and not Reply.objects.exists()
+    fits = "Oui ! " + "🥐" * 294  # 300
+    assert bob.post(f"/w/lumiere/inbox/{question.pk}/reply/", {"text": fits}).status_code == 302
+    assert Reply.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("language", "message"),
     [("fr", "Ce champ est obligatoire."), ("en", "This field is required.")],

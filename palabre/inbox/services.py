@@ -187,10 +187,9 @@ def _refuse_what_the_network_would(channel: Channel, text: str) -> None:
     )
     for problem in check.errors:
         if problem.code.endswith(REFUSED_TEXT):
-            label = NETWORKS[channel.network].label if channel.network in NETWORKS else ""
             raise InboxRefused(
                 _("%(network)s would refuse this answer: %(problem)s")
-                % {"network": label or channel.network, "problem": problem.message}
+                % {"network": NETWORKS[channel.network].label, "problem": problem.message}
             )
 
 
@@ -202,14 +201,15 @@ def _once_key(
     copied elsewhere finds nothing, and a page gone back to and sent with other words (or
     to a narrower audience) is a new answer, not lost. An answer that failed is never
     given back: sent again, it goes out under the next key."""
-    base = hashlib.sha256(f"{interaction.pk}:{actor.pk}:{once}:{said}".encode()).hexdigest()
-    tried = Reply.objects.filter(interaction=interaction, idempotency_key__startswith=base[:32])
+    bound = f"{interaction.pk}:{actor.pk}:{once}:{said}".encode()
+    base = hashlib.sha256(bound).hexdigest()[:32]
+    tried = Reply.objects.filter(interaction=interaction, idempotency_key__startswith=base)
     failed = 0
     for reply in tried:
         if reply.status != ReplyStatus.FAILED:
             return reply.idempotency_key, reply
         failed += 1
-    return (base[:32] if not failed else f"{base[:32]}-{failed}"), None
+    return (f"{base}-{failed}" if failed else base), None
 
 
 def _reply_audience(interaction: Interaction, visibility: str) -> str:

@@ -225,24 +225,22 @@ def _tagged(languages: list[str], post: PublicPost) -> bool:
     return not languages or not tags or bool(tags & set(languages))
 
 
-def x_requests_estimate(*, workspace: Workspace) -> int:
-    """Requests a day the searches would take on X, each term sent on its own
-    POLLS_PER_DAY times (X charges per request)."""
-    queries: set[str] = set()
-    for asks in _x_queries(workspace).values():
-        queries |= asks
-    return len(queries) * POLLS_PER_DAY
+def x_requests_estimate(queries: dict[str, set[str]]) -> int:
+    """Requests a day the searches would take on X (`x_queries`), each term sent on its
+    own POLLS_PER_DAY times (X charges per request)."""
+    return len(set().union(*queries.values())) * POLLS_PER_DAY
 
 
-def x_searches_over_budget(*, workspace: Workspace, budget: int) -> list[tuple[str, int]]:
-    """(name, requests) of the searches X never reads: one read of each sends all its terms
-    at once, and they are more than the day's budget (a budget of 0 reads none, on purpose)."""
+def x_searches_over_budget(queries: dict[str, set[str]], budget: int) -> list[tuple[str, int]]:
+    """(name, requests) of the searches X never reads (`x_queries`): one read of each sends
+    all its terms at once, and they are more than the day's budget (a budget of 0 reads
+    none, on purpose)."""
     if budget <= 0:
         return []
-    return [(name, len(asks)) for name, asks in _x_queries(workspace).items() if len(asks) > budget]
+    return [(name, len(asks)) for name, asks in queries.items() if len(asks) > budget]
 
 
-def _x_queries(workspace: Workspace) -> dict[str, set[str]]:
+def x_queries(*, workspace: Workspace) -> dict[str, set[str]]:
     """The queries each search sends X, by search name."""
     found: dict[str, set[str]] = {}
     for search in Search.objects.filter(workspace=workspace).order_by("name"):

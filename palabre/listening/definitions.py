@@ -13,13 +13,12 @@ Exclusions are written the same way: a post with any of them is left out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from palabre.listening.words import WORD, Reading, fold, read, telling
+from palabre.listening.words import Reading, fold, read, spelled, telling
 
 MOST_TERMS = 50  # per list (terms, exclusions): a brand, its misspellings, its products
 MOST_WORDS = 10  # per term
@@ -149,7 +148,7 @@ def term_read(text: str, *, narrow: bool = True) -> Term:
 
 def _spellings(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
     """`text`'s words in lower case with their accents, if they are `words` unfolded."""
-    written = tuple(WORD.findall(unicodedata.normalize("NFC", text).lower()))
+    written = tuple(spelled(text))
     return written if tuple(fold(w) for w in written) == words else ()
 
 

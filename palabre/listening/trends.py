@@ -15,7 +15,6 @@ percentage. Days and hours are the workspace's.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -30,7 +29,7 @@ from palabre.lib.percent import share_text
 from palabre.lib.stats import wilson
 from palabre.listening.definitions import DefinitionError, terms_read
 from palabre.listening.models import Heard, Role, Search, Spike
-from palabre.listening.words import WORD, fold, read, telling
+from palabre.listening.words import fold, read, spelled, telling
 from palabre.networks.kinds import NETWORKS
 
 MIN_POSTS = 30  # posts: fewer, and a share is "not enough data"
@@ -331,7 +330,7 @@ def top_words(scope: Scope, most: int = TOP) -> tuple[list[Word], int]:
     for text in texts:
         counted = {w for w in read(text).words if _telling(w) and w not in own}
         seen.update(counted)
-        for spelling in WORD.findall(unicodedata.normalize("NFC", text).lower()):
+        for spelling in spelled(text):
             if (word := fold(spelling)) in counted:
                 written[word][spelling] += 1
     ranked = sorted(seen.items(), key=lambda item: (-item[1], item[0]))[:most]

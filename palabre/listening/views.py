@@ -243,6 +243,7 @@ def _searches_page(request: HttpRequest, membership: Membership, **shown: Any) -
     workspace = membership.workspace
     settings = services.listening_settings(workspace)
     searches = Search.objects.filter(workspace=workspace)
+    x_queries = actions.x_queries(workspace=workspace)  # read once for both figures
     context = {
         "membership": membership,
         "searches": searches,
@@ -262,10 +263,8 @@ def _searches_page(request: HttpRequest, membership: Membership, **shown: Any) -
             .exclude(refused="")
             .select_related("channel")
         ],
-        "x_estimate": actions.x_requests_estimate(workspace=workspace),
-        "x_too_big": actions.x_searches_over_budget(
-            workspace=workspace, budget=settings.x_requests_per_day
-        ),
+        "x_estimate": actions.x_requests_estimate(x_queries),
+        "x_too_big": actions.x_searches_over_budget(x_queries, settings.x_requests_per_day),
         "searchable": actions.searchable_networks(),
     } | rights(membership)
     return render(request, "listening/searches.html", context | shown)

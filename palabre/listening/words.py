@@ -41,6 +41,12 @@ def fold(text: str) -> str:
     return text.translate(FOLD).lower()
 
 
+def spelled(text: str) -> list[str]:
+    """The words as written, in lower case with their accents (composed: a letter and a
+    combining mark are one letter), each the unfolded form of one of read(text).words."""
+    return WORD.findall(unicodedata.normalize("NFC", text).lower())
+
+
 @dataclass(frozen=True)
 class Reading:
     words: tuple[str, ...]  # in order, hashtags as their bare word

@@ -14,7 +14,9 @@ person can: a deletion is for everyone and cannot be undone, so no machine ever 
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
     from palabre.inbox.ml.meaning import MeaningModel
     from palabre.inbox.ml.model import AbuseModel
 
+log = logging.getLogger("palabre.moderation")
 HARASSMENT_WINDOW = timedelta(days=7)
 HARASSMENT_REPEATS = 2  # earlier abusive messages by the same person in the window
 
@@ -105,11 +108,27 @@ def workspace_meaning(workspace: Workspace) -> MeaningModel:
     from palabre.inbox.ml import meaning
     from palabre.inbox.ml.classifier import base_meaning, meaning_at
 
-    # A model retrained before the second stage existed has no meaning.json: the base's.
+    # A model retrained before the second stage existed has no meaning.json, one retrained
+    # before the embedding's layout changed cannot read today's: the base's, until the
+    # workspace is retrained.
     directory = workspace_model_dir(workspace)
     if directory and (directory / meaning.META).exists():
-        return meaning_at(directory)
+        stage2 = meaning_at(directory)
+        if stage2.fits:
+            return stage2
+        _warn_stale_once(workspace.slug, stage2.version)
     return base_meaning()
+
+
+@functools.cache
+def _warn_stale_once(slug: str, version: str) -> None:
+    log.warning(
+        "Workspace %s: its retrained second stage (%s) reads an older embedding layout; the "
+        "base model serves until `palabre train-moderation --workspace %s` is run again.",
+        slug,
+        version,
+        slug,
+    )
 
 
 def workspace_usual_language(workspace: Workspace) -> str:

@@ -357,9 +357,12 @@ def _decide_meaning(r: _Reading, second: _SecondReading, abuse: float) -> Decide
         if agreed and own >= second.model.hide_threshold(kind, r.lang):
             return "abuse", "hide", f"{kind} {own:.2f}, abuse score {abuse:.2f}", kind
     if r.spam.score >= SPAM_REVIEW or kinds["spam"] >= max(KIND_REVIEW, abusive):
-        # Hidden only with concrete evidence (a link, a number, spam words) behind the
-        # meaning; the meaning alone sends it to a person.
-        evidence = r.spam.score >= SPAM_HIDE or (kinds["spam"] >= SPAM_HIDE and r.spam.score > 0)
+        # Hidden only with the words of selling behind the meaning: a link or a phone number
+        # alone is common in civil talk ("see the council's page", "call me back at…"), and
+        # held-out forum comments with one were hidden as spam on meaning. Without them, the
+        # meaning sends it to a person.
+        selling = "spam words" in r.spam.reasons
+        evidence = r.spam.score >= SPAM_HIDE or (kinds["spam"] >= SPAM_HIDE and selling)
         score = (
             max(r.spam.score, kinds["spam"]) if evidence else min(kinds["spam"], SPAM_HIDE - 0.01)
         )

@@ -20,7 +20,7 @@ import struct
 import threading
 from array import array
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -42,17 +42,22 @@ _float32 = struct.Struct("<f")
 _loading = threading.Lock()
 
 
-def encode(texts: list[str]) -> Floats:
-    """One L2-normalised vector per text, shape (len(texts), 384): `E5().query(texts)`."""
+FINAL = -1  # the last layer's output: the sentence embedding the model was trained to give
+
+
+def encode(texts: list[str], *, layers: tuple[int, ...] = (FINAL,)) -> Floats:
+    """One L2-normalised vector per text and layer, shape (len(texts), 384 × len(layers)):
+    the mean of that layer's output over the text's tokens, each part normalised on its own.
+    The default, the last layer alone, is `E5().query(texts)`."""
     if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
+        return np.zeros((0, DIM * len(layers)), dtype=np.float32)
     with _loading:  # functools.cache alone may build the model twice under threads
         model = _model()
     # One BLAS thread: with OpenBLAS's own threads on a machine whose other core is busy
     # (a worker beside the web server), the same products took twice the time for comments
     # and ten times for a 1,000-token text. Workers scale by processes instead.
     with _blas().limit(limits=1, user_api="blas"):
-        return model.encode(texts)
+        return model.encode(texts, layers)
 
 
 @cache
@@ -157,6 +162,12 @@ class _Tokenizer:
             unknown_score=float(scores.min() - np.float32(10)),
         )
 
+    @cached_property
+    def prefix_pieces(self) -> int:
+        """How many pieces PREFIX takes at the start of every text."""
+        one, other = self.content("a"), self.content("b")
+        return next(i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b)
+
     def content(self, text: str) -> list[int]:
         """The piece ids of PREFIX + text, without <s> and </s>."""
         text = text.split("\0", 1)[0]  # the engine reads a C string
@@ -229,6 +240,7 @@ class _Segment:
     text: int
     ids: list[int]
     weight: int  # its share of the text's mean: its number of pieces
+    skip: int  # the pieces before the text's own: <s>, and the prefix in a first window
 
 
 @dataclass(frozen=True)
@@ -308,7 +320,7 @@ class _Model:
             max_positions=int(max_positions),
         )
 
-    def encode(self, texts: list[str]) -> Floats:
+    def encode(self, texts: list[str], layers: tuple[int, ...]) -> Floats:
         # Texts longer than the model's 512 positions are cut, as the engine does, into
         # windows of 510 pieces; a text's vector is the mean of its windows' means weighted
         # by their pieces, which is the mean over all its tokens but for the attention.
@@ -318,26 +330,30 @@ class _Model:
             content = self.tokenizer.content(text)
             for start in range(0, max(len(content), 1), window):
                 piece = content[start : start + window]
-                segments.append(
-                    _Segment(index, [self.tokenizer.bos, *piece, self.tokenizer.eos], len(piece))
-                )
+                ids = [self.tokenizer.bos, *piece, self.tokenizer.eos]
+                skip = 1 + (self.tokenizer.prefix_pieces if start == 0 else 0)
+                segments.append(_Segment(index, ids, len(piece), min(skip, len(ids) - 2)))
         # sorted by length, segments of equal lengths are next to each other for attention
         segments.sort(key=lambda s: len(s.ids))
-        sums = np.zeros((len(texts), DIM), dtype=np.float64)
+        if not layers:
+            raise ValueError("no layer to read")
+        kept = [range(len(self.layers))[layer] for layer in layers]
+        sums = np.zeros((len(texts), DIM * len(kept)), dtype=np.float64)
         weights = np.zeros(len(texts))
         for batch in _passes(segments):
-            means = self._forward(batch)
+            means = self._forward(batch, kept)
             for segment, mean in zip(batch, means, strict=True):
                 sums[segment.text] += max(segment.weight, 1) * mean
                 weights[segment.text] += max(segment.weight, 1)
-        vectors = (sums / weights[:, None]).astype(np.float32)
-        norms = np.sqrt(np.maximum((vectors * vectors).sum(axis=1, keepdims=True), 1e-12))
-        return vectors / norms
+        parts = (sums / weights[:, None]).astype(np.float32).reshape(len(texts), len(kept), DIM)
+        norms = np.sqrt(np.maximum((parts * parts).sum(axis=2, keepdims=True), 1e-12))
+        return (parts / norms).reshape(len(texts), len(kept) * DIM)
 
-    def _forward(self, segments: list[_Segment]) -> Floats:
-        """Each segment's mean final hidden state. The tokens of all segments are packed one
-        after the other, without padding, so that each of a layer's products is one BLAS
-        call over them all; attention takes the segments of each length together."""
+    def _forward(self, segments: list[_Segment], kept: list[int]) -> Floats:
+        """Each segment's mean hidden state after each layer of `kept` (side by side). The
+        tokens of all segments are packed one after the other, without padding, so that each
+        of a layer's products is one BLAS call over them all; attention takes the segments
+        of each length together."""
         lengths = np.array([len(s.ids) for s in segments])
         ids = np.fromiter((i for s in segments for i in s.ids), dtype=np.intp)
         positions = np.concatenate([np.arange(n) for n in lengths])
@@ -346,7 +362,9 @@ class _Model:
         x += self.token_type
         _layer_norm(x, self.embedding_norm, self.eps)
         runs = _equal_lengths(lengths)
-        for layer in self.layers:
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        means: dict[int, Floats] = {}
+        for index, layer in enumerate(self.layers[: max(kept) + 1]):
             qkv = x @ layer.qkv
             qkv[:, :DIM] += layer.query_bias
             attended = self._attention(qkv, runs) @ layer.attention_out
@@ -360,10 +378,12 @@ class _Model:
             out += layer.down_bias
             x += out
             _layer_norm(x, layer.output_norm, self.eps)
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        means: Floats = np.add.reduceat(x, starts, axis=0)
-        means /= lengths[:, None].astype(np.float32)
-        return means
+            if index == len(self.layers) - 1:  # the sentence embedding: every token
+                means[index] = np.add.reduceat(x, starts, axis=0)
+                means[index] /= lengths[:, None].astype(np.float32)
+            elif index in kept:
+                means[index] = _content_means(x, segments, starts)
+        return np.hstack([means[index] for index in kept])
 
     def _attention(self, qkv: Floats, runs: list[tuple[int, int, int]]) -> Floats:
         """Each token attends to the tokens of its own segment (queries pre-scaled)."""
@@ -388,6 +408,18 @@ class _Model:
             heads_out = context[rows].reshape(count, length, heads, size).transpose(0, 2, 1, 3)
             np.matmul(weights.transpose(0, 1, 3, 2), v, out=heads_out)
         return context
+
+
+def _content_means(x: Floats, segments: list[_Segment], starts: npt.NDArray[np.int_]) -> Floats:
+    """Each segment's mean over its text's own pieces: an intermediate layer reads each
+    token with little of its context, so the pieces every text shares (<s>, the prefix,
+    </s>) would make up most of a short comment's mean and blur it ("Go kill yourself"
+    has 3 pieces of its own among 8)."""
+    totals = np.zeros((len(x) + 1, x.shape[1]), dtype=np.float64)
+    np.cumsum(x, axis=0, out=totals[1:])
+    first = starts + np.array([s.skip for s in segments])
+    last = starts + np.array([len(s.ids) - 1 for s in segments])  # </s> left out
+    return ((totals[last] - totals[first]) / (last - first)[:, None]).astype(np.float32)
 
 
 def _passes(segments: list[_Segment]) -> list[list[_Segment]]:

@@ -38,7 +38,10 @@ CIVIL_KINDS = ("criticism", "question", "praise", "other")
 # Only these may be hidden by a machine, and only at high precision (issue 18, rule 3).
 HIDING_KINDS = ("threat", "hate")
 FAST_WEIGHT = 0.6  # the fast kinds head's share in the blend of both stages' kinds
-SCALE = 10.0  # e5 vectors are unit length: scaled so one regularisation fits both parts
+SCALE = 10.0  # each layer's part is unit length: scaled so one regularisation fits it and the cues
+LAST_LAYER_ONLY = "e5-small:last"  # the layout of models trained before 2026-12-06
+CUES = 7  # the readable cues beside the embedding (cue_vector)
+WIDTH = embeddings.DIM + CUES  # what the heads read
 ARRAYS = "meaning.npz"
 META = "meaning.json"
 
@@ -91,7 +94,9 @@ def features(
     if cues is None:
         pairs = zip(texts, langs, strict=True)
         cues = (
-            np.stack([signal_features(t, lang) for t, lang in pairs]) if texts else np.zeros((0, 7))
+            np.stack([signal_features(t, lang) for t, lang in pairs])
+            if texts
+            else np.zeros((0, CUES))
         )
     return np.hstack([vectors * SCALE, cues]).astype(np.float32)
 
@@ -127,6 +132,13 @@ class MeaningModel:
     # None in a model trained before it existed: the fixed rule then decides.
     combiner: dict[str, Any] | None = None
 
+    @property
+    def fits(self) -> bool:
+        """Whether it reads today's features: a model trained on another embedding layout
+        (a workspace's, retrained before an upgrade) cannot."""
+        layout = self.meta.get("layout", LAST_LAYER_ONLY)
+        return layout == embeddings.LAYOUT and self.kind_coef.shape[1] == WIDTH
+
     def abuse(self, x: np.ndarray) -> np.ndarray:
         return sigmoid(self.abuse_logits(x))
 
@@ -160,6 +172,7 @@ class MeaningModel:
             arrays["shift"] = self.shift_coef
         np.savez_compressed(directory / ARRAYS, **arrays)
         meta = self.meta | {
+            "layout": embeddings.LAYOUT,
             "version": self.version,
             "abuse_bias": self.abuse_bias,
             "shift_bias": self.shift_bias,

@@ -64,3 +64,42 @@ def test_a_model_retrained_before_the_second_stage_keeps_the_base_second_stage(
     workspace_model_store(workspace=cast.workspace, directory=old, version="old-1")
     assert workspace_model(cast.workspace).version == base_model().version
     assert workspace_meaning(cast.workspace) is base_meaning()
+
+
+@pytest.mark.django_db
+def test_a_second_stage_retrained_on_another_embedding_layout_gives_way_to_the_base(
+    cast, settings, tmp_path: Path
+) -> None:
+    """After an upgrade that changes what the second stage reads, a workspace's stored
+    second stage cannot read the comments: the base's serves until it is retrained."""
+    import dataclasses
+    import json
+
+    import numpy as np
+
+    from palabre.inbox.ml import meaning
+    from palabre.inbox.ml.classifier import base_meaning, base_model
+    from palabre.inbox.moderation import workspace_meaning, workspace_model_store
+
+    settings.VAR_DIR = tmp_path
+    old = tmp_path / "old"
+    base_model().save(old)
+    base = base_meaning()
+    narrow = dataclasses.replace(
+        base,
+        version="e5-before",
+        abuse_coef=np.zeros(391, np.float32),
+        kind_coef=np.zeros((10, 391), np.float32),
+    )
+    assert base.fits and not narrow.fits
+    narrow.save(old)
+    workspace_model_store(workspace=cast.workspace, directory=old, version="old-2")
+    assert workspace_meaning(cast.workspace) is base_meaning()
+    # The same width, read from another layout (the last layer alone, say): refused too.
+    same = tmp_path / "same"
+    base_model().save(same)
+    base.save(same)
+    meta = json.loads((same / meaning.META).read_text())
+    (same / meaning.META).write_text(json.dumps(meta | {"layout": meaning.LAST_LAYER_ONLY}))
+    workspace_model_store(workspace=cast.workspace, directory=same, version="old-3")
+    assert workspace_meaning(cast.workspace) is base_meaning()

@@ -205,3 +205,35 @@ def test_the_lexicon_never_fires_on_the_civil_comments() -> None:
         if p.lexicon
     ]
     assert hits == []
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        # A link and a phone number are common in civil talk: the meaning alone reviews.
+        ("See https://council.example/notice or call 01 23 45 67 89", "review"),
+        # The words of selling behind the meaning: hidden.
+        ("Earn $500 a day from home", "hide"),
+    ],
+)
+def test_spam_is_hidden_on_its_meaning_only_with_the_words_of_selling(
+    text: str, action: str
+) -> None:
+    from palabre.inbox.ml import classifier
+    from palabre.inbox.ml.meaning import KINDS
+
+    reading = classifier._read(
+        text, 0.1, 0.0, base_model(), "en", np.full(len(KINDS), 0.1), fast_only=False
+    )
+    assert reading.spam.score < classifier.SPAM_HIDE  # the rules alone are not sure of it
+    kinds = dict.fromkeys(KINDS, 0.005) | {"spam": 0.955}
+    second = classifier._SecondReading(
+        model=classifier.base_meaning(),
+        abuse=0.1,
+        shipped_abuse=0.1,
+        kinds=kinds,
+        own=kinds,
+        combined=0.1,
+    )
+    category, decided, _reason, _kind = classifier._decide_meaning(reading, second, 0.1)
+    assert (category, decided) == ("spam", action)

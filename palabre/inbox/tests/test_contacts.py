@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from palabre.inbox.contacts import contact_erase, contact_merge, workspace_retention_apply
 from palabre.inbox.models import Contact, Interaction, Note, WorkspaceSweep
-from palabre.inbox.moderation import interaction_hide, workspace_model, workspace_model_dir
+from palabre.inbox.moderation import (
+    interaction_hide,
+    workspace_meaning,
+    workspace_model,
+    workspace_model_dir,
+)
 from palabre.inbox.tests.helpers import comment, ingested, poll, published
 
 
@@ -107,5 +112,7 @@ def test_a_workspace_model_learns_from_its_moderators(cast, target, settings, tm
     assert workspace_model(cast.workspace).version == after.version
     assert str(workspace_model_dir(cast.workspace)).startswith(str(tmp_path / "another-machine"))
     assert after.version.startswith("lumiere-") and after.version != before.version
+    stage2 = workspace_meaning(cast.workspace)  # its own second stage, not the base's
+    assert stage2.fits and stage2.version.startswith("lumiere-")
     text = "bande de rapaces"
     assert after.scores([text])[0][0] > before.scores([text])[0][0]

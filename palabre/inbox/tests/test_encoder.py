@@ -142,6 +142,44 @@ def test_vectors_are_normalised_float32(vectors: np.ndarray, texts: list[str]) -
     assert encoder.encode([]).shape == (0, encoder.DIM)
 
 
+def test_intermediate_layers_sit_beside_the_sentence_vector(
+    texts: list[str], vectors: np.ndarray
+) -> None:
+    chosen = texts[:40]
+    both = encoder.encode(chosen, layers=(encoder.FINAL, 5))
+    assert both.shape == (len(chosen), 2 * encoder.DIM)
+    np.testing.assert_allclose(both[:, : encoder.DIM], vectors[:40], atol=2e-6)
+    middle = both[:, encoder.DIM :]
+    np.testing.assert_allclose(np.linalg.norm(middle, axis=1), 1, atol=1e-5)
+    # The 6th layer reads differently from the last (else it would add nothing), and the
+    # same asked alone or counted from the end.
+    assert (middle * vectors[:40]).sum(axis=1).mean() < 0.95
+    np.testing.assert_allclose(encoder.encode(chosen, layers=(5,)), middle, atol=2e-6)
+    np.testing.assert_allclose(encoder.encode(chosen, layers=(-7,)), middle, atol=2e-6)
+    np.testing.assert_allclose(encoder.encode(chosen, layers=(11,)), vectors[:40], atol=2e-6)
+    assert encoder.encode([], layers=(encoder.FINAL, 5)).shape == (0, 2 * encoder.DIM)
+    with pytest.raises(ValueError, match="no layer"):
+        encoder.encode(chosen, layers=())
+
+
+def test_an_intermediate_layer_reads_the_texts_own_pieces() -> None:
+    """Its mean leaves out <s>, </s> and the prefix every text shares: what would otherwise
+    make up most of a short comment's mean."""
+    tokenizer = encoder._model().tokenizer
+    prefix = tokenizer.prefix_pieces
+    assert prefix >= 1
+    assert tokenizer.content("Go")[:prefix] == tokenizer.content("Merci")[:prefix]
+    assert tokenizer.content("Go")[prefix:] != tokenizer.content("Merci")[prefix:]
+    x = np.arange(12, dtype=np.float32).reshape(6, 2)
+    segments = [encoder._Segment(0, [0, 1, 2, 3, 4, 5], 4, 1 + 2)]  # <s>, 2 prefix, 2, </s>
+    np.testing.assert_allclose(
+        encoder._content_means(x, segments, np.array([0])), [x[3:5].mean(axis=0)]
+    )
+    short, other = encoder.encode(["Go kill yourself", "Merci beaucoup"], layers=(5,))
+    whole = encoder.encode(["Go kill yourself", "Merci beaucoup"], layers=(encoder.FINAL,))
+    assert float(short @ other) < float(whole[0] @ whole[1]) + 0.2
+
+
 def test_a_vector_does_not_depend_on_its_batch(texts: list[str], vectors: np.ndarray) -> None:
     for i in [0, 10, 21, 60, len(WRITTEN) - 2, len(WRITTEN) + 5]:
         np.testing.assert_allclose(encoder.encode([texts[i]])[0], vectors[i], atol=2e-6)

@@ -43,9 +43,8 @@ def test_the_frozen_set_holds_the_measured_floors(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 18's targets are not all met yet (threats in both languages, English "
-    "identity hate, French criticism answered first: each one comment short): see "
-    "docs/moderation.md",
+    reason="issue 18's targets are not all met yet (threats caught, 33 of 35 in each "
+    "language, the target asks 34): see docs/moderation.md",
 )
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_frozen_set_meets_the_issue_acceptance(

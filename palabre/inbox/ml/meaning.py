@@ -172,7 +172,9 @@ class MeaningModel:
             arrays["shift"] = self.shift_coef
         np.savez_compressed(directory / ARRAYS, **arrays)
         meta = self.meta | {
-            "layout": embeddings.LAYOUT,
+            # what it was trained on (train_meaning sets it; a workspace's shift inherits
+            # its base's), never what this code reads today
+            "layout": self.meta.get("layout", LAST_LAYER_ONLY),
             "version": self.version,
             "abuse_bias": self.abuse_bias,
             "shift_bias": self.shift_bias,

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from palabre.inbox.ml import combiner, features
+from palabre.inbox.ml import combiner, embeddings, features
 from palabre.inbox.ml.datasets import PROJECT, Row, bucket
 from palabre.inbox.ml.fast_kinds import fit_fast_kinds
 from palabre.inbox.ml.meaning import HIDING_KINDS, KINDS, MeaningModel, blend_kinds
@@ -174,7 +174,7 @@ def train_meaning(
     combination = combiner.fit(found.combiner_inputs(), y, weights(rows), langs)
     progress(f"combination of both stages: {combination}")
     sources = Counter(r.source for r in rows)
-    meta = {"training_rows": dict(sorted(sources.items()))}
+    meta = {"training_rows": dict(sorted(sources.items())), "layout": embeddings.LAYOUT}
     return fit_heads(x, rows).model(version, thresholds, meta=meta, combiner=combination)
 
 

@@ -49,6 +49,8 @@ def encode(texts: list[str], *, layers: tuple[int, ...] = (FINAL,)) -> Floats:
     """One L2-normalised vector per text and layer, shape (len(texts), 384 × len(layers)):
     the mean of that layer's output over the text's tokens, each part normalised on its own.
     The default, the last layer alone, is `E5().query(texts)`."""
+    if not layers:
+        raise ValueError("no layer to read")
     if not texts:
         return np.zeros((0, DIM * len(layers)), dtype=np.float32)
     with _loading:  # functools.cache alone may build the model twice under threads
@@ -335,8 +337,6 @@ class _Model:
                 segments.append(_Segment(index, ids, len(piece), min(skip, len(ids) - 2)))
         # sorted by length, segments of equal lengths are next to each other for attention
         segments.sort(key=lambda s: len(s.ids))
-        if not layers:
-            raise ValueError("no layer to read")
         kept = [range(len(self.layers))[layer] for layer in layers]
         sums = np.zeros((len(texts), DIM * len(kept)), dtype=np.float64)
         weights = np.zeros(len(texts))

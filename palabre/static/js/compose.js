@@ -67,3 +67,15 @@
   }));
   sync();
 })();
+
+// The live check replaces each network's panel as the person types (or leaves a field): a
+// detail they opened, such as Bluesky's facets, stays open instead of folding under the cursor.
+document.body.addEventListener('htmx:oobBeforeSwap', (event) => {
+  const opened = new Set(
+    Array.from(event.detail.target.querySelectorAll('details[open]')).map((d) => d.className),
+  );
+  if (!opened.size) return;
+  event.detail.fragment.querySelectorAll('details').forEach((d) => {
+    if (opened.has(d.className)) d.open = true;
+  });
+});

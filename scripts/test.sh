@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The whole suite: every test on SQLite (but the browser and network ones), then those that
-# touch the database again on PostgreSQL, browser and network tests included. Outside CI, PostgreSQL is skipped with a reason when no
-# server answers; with CI=true it must answer.
+# touch the database again on PostgreSQL, browser and network tests included. Outside CI,
+# PostgreSQL is skipped with a reason when no server answers; with CI=true it must answer.
+#
+# Tests run on every core (pytest-xdist; PALABRE_TEST_WORKERS=1 for one process), each
+# worker on its own test database. The network tests run in one process: they share the
+# servers they start (Bluesky's local network, Takahē), which are too heavy to start twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -15,18 +19,35 @@ psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_tim
 PY
 }
 
+WORKERS=${PALABRE_TEST_WORKERS:-auto}
+PARALLEL=(-n "$WORKERS" --maxprocesses 4)
+SLOWEST=()
+[ "${CI:-}" = "true" ] && SLOWEST=(--durations 15)  # where CI's time goes, in its log
+
+# A pass whose selection is empty (make test ARGS narrowed to other tests) is not a failure.
+pass() {
+  local code=0
+  "$@" || code=$?
+  [ "$code" = 5 ] && code=0
+  return "$code"
+}
+
 echo "== SQLite: models, services, jobs, views"
-$BIN/pytest -m "not browser and not network" "$@"
+pass $BIN/pytest "${PARALLEL[@]}" "${SLOWEST[@]}" -m "not browser and not network" "$@"
 
 if pg_answers; then
   echo "== PostgreSQL ($PG_URL): the tests that touch the database, plus PostgreSQL-only and browser tests"
   # Those that never touch it passed above already (conftest.py).
-  DATABASE_URL=$PG_URL PALABRE_DATABASE_TESTS_ONLY=1 $BIN/pytest "$@"
+  DATABASE_URL=$PG_URL PALABRE_DATABASE_TESTS_ONLY=1 pass $BIN/pytest "${PARALLEL[@]}" "${SLOWEST[@]}" -m "not network" "$@"
+  echo "== PostgreSQL: the network tests, against servers on loopback"
+  DATABASE_URL=$PG_URL PALABRE_DATABASE_TESTS_ONLY=1 pass $BIN/pytest "${SLOWEST[@]}" -m network "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI=true but PostgreSQL does not answer at $PG_URL: failing." >&2
   exit 1
 else
   echo "== PostgreSQL does not answer at $PG_URL: its tests are skipped."
   echo "== SQLite: browser tests"
-  $BIN/pytest -m "browser or network" "$@"
+  pass $BIN/pytest "${PARALLEL[@]}" "${SLOWEST[@]}" -m "browser and not network" "$@"
+  echo "== SQLite: the network tests, against servers on loopback"
+  pass $BIN/pytest "${SLOWEST[@]}" -m network "$@"
 fi

@@ -237,3 +237,59 @@ def test_spam_is_hidden_on_its_meaning_only_with_the_words_of_selling(
     )
     category, decided, _reason, _kind = classifier._decide_meaning(reading, second, 0.1)
     assert (category, decided) == ("spam", action)
+
+
+def _civil_guess(threat: float) -> np.ndarray:
+    """The fast kinds head's reading of a plain remark, with this much threat in it."""
+    from palabre.inbox.ml.meaning import KINDS
+
+    guess = np.zeros(len(KINDS))
+    guess[KINDS.index("other")] = 1 - threat
+    guess[KINDS.index("threat")] = threat
+    return guess
+
+
+@pytest.mark.parametrize(("threat", "sure"), [(0.05, True), (0.2, False)])
+def test_the_fast_stage_is_not_sure_of_a_plain_remark_that_may_be_a_threat(
+    threat: float, sure: bool
+) -> None:
+    """A veiled threat has a shop's plain words ("your window won't last long"): the
+    meaning reads it whenever the fast kinds head sees a threat at all likely."""
+    from palabre.inbox.ml import classifier
+
+    text = "Your window won't last long, I'm telling you"
+    reading = classifier._read(
+        text, 0.1, 0.0, base_model(), "en", _civil_guess(threat), fast_only=False
+    )
+    assert reading.hit is None and reading.spam.score < classifier.SPAM_HIDE
+    assert reading.sure is sure
+
+
+def test_a_possible_threat_that_reads_as_criticism_goes_to_a_person() -> None:
+    """Criticism is answered first unless a threat is possible: then a person reviews it
+    (never hidden on this reading)."""
+    from palabre.inbox.ml import classifier
+    from palabre.inbox.ml.meaning import KINDS
+
+    text = "Ten years I've been coming and you treat me like this. You'll regret it."
+    reading = classifier._read(
+        text, 0.3, 0.0, base_model(), "en", _civil_guess(0.2), fast_only=False
+    )
+
+    def decided(threat: float) -> tuple[str, str, str]:
+        # criticism the likeliest kind, likelier than every abuse kind together
+        kinds = dict.fromkeys(KINDS, 0.0) | {"criticism": 0.5, "threat": threat}
+        kinds["other"] = 1 - sum(kinds.values())
+        second = classifier._SecondReading(
+            model=classifier.base_meaning(),
+            abuse=0.3,
+            shipped_abuse=0.3,
+            kinds=kinds,
+            own=kinds,
+            combined=0.2,
+        )
+        category, action, _reason, kind = classifier._decide_meaning(reading, second, 0.3)
+        return category, action, kind
+
+    assert decided(0.1) == ("criticism", "answer_first", "")
+    assert decided(0.35) == ("abuse", "review", "threat")

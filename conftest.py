@@ -104,15 +104,23 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The conformance pass counts (palabre/publishing/tests/test_conformance.py), read from the
+# tests' reports: with pytest-xdist the tests run in workers, the summary here.
+CONFORMANCE: dict[str, tuple[int, int]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for name, value in report.user_properties:
+        if name == "conformance":
+            label, passed, total = value
+            CONFORMANCE[label] = (passed, total)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print the conformance pass counts: the acceptance figure for the validators."""
-    try:
-        from palabre.publishing.tests.test_conformance import PASS_COUNTS
-    except ImportError:
-        return
-    if PASS_COUNTS:
+    if CONFORMANCE:
         terminalreporter.section("conformance pass counts")
-        for label, (passed, total) in sorted(PASS_COUNTS.items()):
+        for label, (passed, total) in sorted(CONFORMANCE.items()):
             terminalreporter.write_line(f"{label}: {passed}/{total} ({100 * passed // total}%)")
 
 

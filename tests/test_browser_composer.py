@@ -30,9 +30,11 @@ def _log_in(page, base: str) -> None:
     page.wait_for_url(f"{base}/w/{DEMO_SLUG}/")
 
 
-# Sends the field's "change" (as leaving it does) and waits until htmx has swapped the answer in.
-_CHANGED_AND_SETTLED = """(field) => new Promise((settled) => {
+# Sends the field's "change" (as leaving it does) and waits until htmx has swapped the answer
+# in; an answer that never settles (an error) fails after 10 s instead of hanging.
+_CHANGED_AND_SETTLED = """(field) => new Promise((settled, failed) => {
     document.body.addEventListener("htmx:afterSettle", settled, { once: true });
+    setTimeout(() => failed(new Error("no check answer settled in 10 s")), 10000);
     field.dispatchEvent(new Event("change", { bubbles: true }));
 })"""
 

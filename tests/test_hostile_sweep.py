@@ -187,7 +187,9 @@ MAX_REQUESTS = 6_000
 
 
 def test_the_sweep_stays_bounded(result: Result) -> None:
-    """CI must stay well under 30 minutes: the sweep is one of its longest tests."""
+    """CI must stay well under 30 minutes and the sweep is one of its longest tests: its
+    number of requests is bounded here, its time only printed (CI's log shows the slowest
+    tests, scripts/test.sh); each request still stops at SLOW_SECONDS."""
     print(
         f"\nhostile sweep: {result.sweep.requests} requests, {len(result.sweep.forms)} forms, "
         f"{result.seconds:.0f} s ({result.cpu_seconds:.0f} s of CPU in this process)"

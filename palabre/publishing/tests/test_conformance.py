@@ -5,7 +5,7 @@ Each section asserts 100% and records its pass count, printed at the end of the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +15,15 @@ from palabre.publishing.rules import atproto_syntax, entities, x
 from palabre.publishing.tests.shared import shared_path
 
 PASS_COUNTS: dict[str, tuple[int, int]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _report_pass_counts(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The counts travel in the test's report, which pytest-xdist's workers send to the
+    process that prints the summary (conftest.py); a worker's own dict stays with it."""
+    yield
+    for label, counts in PASS_COUNTS.items():
+        request.node.user_properties.append(("conformance", (label, *counts)))
 
 
 def _run(label: str, cases: list[dict[str, Any]], actual: Callable[[str], Any]) -> None:

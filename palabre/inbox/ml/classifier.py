@@ -373,12 +373,10 @@ def _decide_meaning(r: _Reading, second: _SecondReading, abuse: float) -> Decide
             max(r.spam.score, kinds["spam"]) if evidence else min(kinds["spam"], SPAM_HIDE - 0.01)
         )
         return _spam(score, (*r.spam.reasons, "meaning"))
-    # Before criticism: a threat dressed as a complaint ("after ten years, you'll regret
-    # this") must reach a person, who answers it if it was only anger. Never hidden here.
-    if kinds["threat"] >= THREAT_REVIEW:
-        return "abuse", "review", f"threat {kinds['threat']:.2f}", "threat"
     if civil_kind == "criticism" and kinds["criticism"] >= abusive and abuse < CRITICISM_CEILING:
         return "criticism", "answer_first", "criticism", ""
+    if kinds["threat"] >= THREAT_REVIEW:
+        return "abuse", "review", f"threat {kinds['threat']:.2f}", "threat"
     if _reads_as_abuse(r, second, abusive, abuse):
         reason = f"{abuse_kind} {kinds[abuse_kind]:.2f}, abuse score {abuse:.2f}"
         return "abuse", "review", reason, abuse_kind

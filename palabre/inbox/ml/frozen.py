@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from palabre.inbox.ml import lexicon
 from palabre.inbox.ml.meaning import ABUSE_KINDS
 
 EVAL_DIR = Path(__file__).resolve().parents[3] / "data" / "eval"
@@ -74,3 +76,15 @@ def load(directory: Path = EVAL_DIR) -> list[Comment]:
             for r in csv.DictReader(handle):
                 comments.append(Comment(r["id"], lang, r["kind"], r["register"], r["text"]))
     return comments
+
+
+def same_text_key(text: str) -> str:
+    """Two comments are the same text when this is equal: letter case, accents, punctuation,
+    spacing and emoji variation marks aside ("Not impressed." is "not impressed"; "👍" stays
+    itself). Training comments must never be frozen ones (test_two_stage.py)."""
+    kept = (
+        " " if unicodedata.category(c).startswith("P") else c
+        for c in lexicon.fold(text)
+        if unicodedata.category(c) not in ("Mn", "Cf")
+    )
+    return " ".join("".join(kept).split())

@@ -263,33 +263,3 @@ def test_the_fast_stage_is_not_sure_of_a_plain_remark_that_may_be_a_threat(
     )
     assert reading.hit is None and reading.spam.score < classifier.SPAM_HIDE
     assert reading.sure is sure
-
-
-def test_a_possible_threat_that_reads_as_criticism_goes_to_a_person() -> None:
-    """Criticism is answered first unless a threat is possible: then a person reviews it
-    (never hidden on this reading)."""
-    from palabre.inbox.ml import classifier
-    from palabre.inbox.ml.meaning import KINDS
-
-    text = "Ten years I've been coming and you treat me like this. You'll regret it."
-    reading = classifier._read(
-        text, 0.3, 0.0, base_model(), "en", _civil_guess(0.2), fast_only=False
-    )
-
-    def decided(threat: float) -> tuple[str, str, str]:
-        # criticism the likeliest kind, likelier than every abuse kind together
-        kinds = dict.fromkeys(KINDS, 0.0) | {"criticism": 0.5, "threat": threat}
-        kinds["other"] = 1 - sum(kinds.values())
-        second = classifier._SecondReading(
-            model=classifier.base_meaning(),
-            abuse=0.3,
-            shipped_abuse=0.3,
-            kinds=kinds,
-            own=kinds,
-            combined=0.2,
-        )
-        category, action, _reason, kind = classifier._decide_meaning(reading, second, 0.3)
-        return category, action, kind
-
-    assert decided(0.1) == ("criticism", "answer_first", "")
-    assert decided(0.35) == ("abuse", "review", "threat")

@@ -59,6 +59,25 @@ def test_the_frozen_set_meets_the_issue_acceptance(
     assert r.rate(("question",)).value >= 0.95, r.rate(("question",))
 
 
+def test_no_training_comment_is_a_frozen_comment() -> None:
+    """The frozen set is never trained on: none of the project's comments (every
+    kinds_*.csv, both splits of the civil ones) repeats one of its comments
+    (frozen.same_text_key: letter case, accents and punctuation aside). Short common
+    comments ("not impressed", "👀") were written by both sides until 2026-12-06."""
+    from palabre.inbox.ml import datasets
+
+    frozen_texts = {frozen.same_text_key(c.text) for c in frozen.load()}
+    training = [
+        r.text
+        for lang in ("fr", "en")
+        for r in datasets.kinds(lang)
+        + datasets.civil(lang, training=True)
+        + datasets.civil(lang, training=False)
+    ]
+    assert len(training) > 9000
+    assert [t for t in training if frozen.same_text_key(t) in frozen_texts] == []
+
+
 def test_a_modified_frozen_set_is_refused(tmp_path: Path) -> None:
     copy = tmp_path / "eval"
     shutil.copytree(frozen.EVAL_DIR, copy)

@@ -26,13 +26,16 @@ PARALLEL=(-n "$WORKERS" --maxprocesses 4 --dist loadfile)
 SLOWEST=()
 [ "${CI:-}" = "true" ] && SLOWEST=(--durations 15)  # where CI's time goes, in its log
 
-# A pass that selects nothing fails, unless the arguments narrowed the run to tests of
-# another pass (`bash scripts/test.sh tests/test_browser_composer.py`).
-NARROWED=$#
+# A pass that selects nothing fails, unless arguments were given: they may narrow the run
+# to another pass's tests (`bash scripts/test.sh tests/test_browser_composer.py`). Even
+# then, a run where no pass selected anything (a mistyped -k) fails at the end.
+ARGUMENTS=$#
+SELECTED=0
 pass() {
   local code=0
   "$@" || code=$?
-  [ "$code" = 5 ] && [ "$NARROWED" -gt 0 ] && code=0
+  [ "$code" != 5 ] && SELECTED=1
+  [ "$code" = 5 ] && [ "$ARGUMENTS" -gt 0 ] && code=0
   return "$code"
 }
 
@@ -54,4 +57,9 @@ else
   pass $BIN/pytest "${PARALLEL[@]}" "${SLOWEST[@]}" -m "browser and not network" "$@"
   echo "== SQLite: the network tests, against servers on loopback"
   pass $BIN/pytest "${SLOWEST[@]}" -m network "$@"
+fi
+
+if [ "$SELECTED" = 0 ]; then
+  echo "No test was selected by: $*" >&2
+  exit 5
 fi

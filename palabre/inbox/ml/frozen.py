@@ -34,6 +34,9 @@ EXPECTED = {
 }
 
 
+SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")  # the five Fitzpatrick modifiers
+
+
 class ModifiedSet(Exception):
     pass
 
@@ -79,12 +82,15 @@ def load(directory: Path = EVAL_DIR) -> list[Comment]:
 
 
 def same_text_key(text: str) -> str:
-    """Two comments are the same text when this is equal: letter case, accents, punctuation,
-    spacing and emoji variation marks aside ("Not impressed." is "not impressed"; "👍" stays
-    itself). Training comments must never be frozen ones (test_two_stage.py)."""
-    kept = (
-        " " if unicodedata.category(c).startswith("P") else c
-        for c in lexicon.fold(text)
-        if unicodedata.category(c) not in ("Mn", "Cf")
+    """Two comments are the same text when this is equal: letter case, accents, spaces,
+    punctuation, emoji variation marks and skin tones aside ("Not impressed." is "not
+    impressed", "don't" is "dont", "👍🏽" is "👍"). A text of punctuation only keeps
+    itself. Training comments must never be frozen ones (test_two_stage.py)."""
+    kept = "".join(
+        c
+        for c in lexicon.fold(text).casefold()
+        if not unicodedata.category(c).startswith(("P", "Z", "C", "M"))
+        and not c.isspace()
+        and not SKIN_TONES[0] <= c <= SKIN_TONES[1]
     )
-    return " ".join("".join(kept).split())
+    return kept or text.strip()

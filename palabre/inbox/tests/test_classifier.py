@@ -263,3 +263,34 @@ def test_the_fast_stage_is_not_sure_of_a_plain_remark_that_may_be_a_threat(
     )
     assert reading.hit is None and reading.spam.score < classifier.SPAM_HIDE
     assert reading.sure is sure
+
+
+def test_criticism_keeps_its_place_even_with_a_possible_threat_in_it() -> None:
+    """Civil criticism is decided before the threat review: filed as a possible threat, a
+    complaint would lose the shield that stops a workspace rule from hiding it
+    (moderation.may_hide_automatically). Only when it reads as less criticism than abuse
+    does a threat of 0.3 send it to a person."""
+    from palabre.inbox.ml import classifier
+    from palabre.inbox.ml.meaning import KINDS
+
+    text = "Ten years I've been coming and you treat me like this. You'll regret it."
+    reading = classifier._read(
+        text, 0.3, 0.0, base_model(), "en", _civil_guess(0.2), fast_only=False
+    )
+
+    def decided(criticism: float) -> tuple[str, str, str]:
+        kinds = dict.fromkeys(KINDS, 0.0) | {"criticism": criticism, "threat": 0.35}
+        kinds["other"] = 1 - sum(kinds.values())
+        second = classifier._SecondReading(
+            model=classifier.base_meaning(),
+            abuse=0.3,
+            shipped_abuse=0.3,
+            kinds=kinds,
+            own=kinds,
+            combined=0.2,
+        )
+        category, action, _reason, kind = classifier._decide_meaning(reading, second, 0.3)
+        return category, action, kind
+
+    assert decided(0.5) == ("criticism", "answer_first", "")
+    assert decided(0.3) == ("abuse", "review", "threat")

@@ -59,6 +59,25 @@ def test_the_frozen_set_meets_the_issue_acceptance(
     assert r.rate(("question",)).value >= 0.95, r.rate(("question",))
 
 
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("Not impressed.", "not  impressed", True),
+        ("Je ne recommande pas", "je ne RECOMMANDE pas !", True),
+        ("don't", "dont", True),
+        ("👍🏽", "👍", True),
+        ("❤️", "❤", True),
+        ("?", "!!!", False),
+        ("👍", "👎", False),
+        ("not impressed", "impressed", False),
+    ],
+)
+def test_the_same_text_key_sets_aside_only_what_does_not_change_a_comment(
+    one: str, other: str, same: bool
+) -> None:
+    assert (frozen.same_text_key(one) == frozen.same_text_key(other)) is same
+
+
 def test_no_training_comment_is_a_frozen_comment() -> None:
     """The frozen set is never trained on: none of the project's comments (every
     kinds_*.csv, both splits of the civil ones) repeats one of its comments

@@ -89,8 +89,7 @@ def same_text_key(text: str) -> str:
     kept = "".join(
         c
         for c in lexicon.fold(text).casefold()
-        if not unicodedata.category(c).startswith(("P", "Z", "C", "M"))
-        and not c.isspace()
+        if not unicodedata.category(c).startswith(("P", "Z", "C", "M"))  # C: tabs, newlines
         and not SKIN_TONES[0] <= c <= SKIN_TONES[1]
     )
     return kept or text.strip()

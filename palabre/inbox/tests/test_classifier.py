@@ -207,6 +207,21 @@ def test_the_lexicon_never_fires_on_the_civil_comments() -> None:
     assert hits == []
 
 
+def _second_reading(kinds: dict[str, float], *, abuse: float, combined: float | None = None):
+    """The second stage's reading as a test sets it: these kinds (blended and its own alike),
+    this abuse score (shipped and as a workspace moved it alike)."""
+    from palabre.inbox.ml import classifier
+
+    return classifier._SecondReading(
+        model=classifier.base_meaning(),
+        abuse=abuse,
+        shipped_abuse=abuse,
+        kinds=kinds,
+        own=kinds,
+        combined=abuse if combined is None else combined,
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "action"),
     [
@@ -226,15 +241,7 @@ def test_spam_is_hidden_on_its_meaning_only_with_the_words_of_selling(
         text, 0.1, 0.0, base_model(), "en", np.full(len(KINDS), 0.1), fast_only=False
     )
     assert reading.spam.score < classifier.SPAM_HIDE  # the rules alone are not sure of it
-    kinds = dict.fromkeys(KINDS, 0.005) | {"spam": 0.955}
-    second = classifier._SecondReading(
-        model=classifier.base_meaning(),
-        abuse=0.1,
-        shipped_abuse=0.1,
-        kinds=kinds,
-        own=kinds,
-        combined=0.1,
-    )
+    second = _second_reading(dict.fromkeys(KINDS, 0.005) | {"spam": 0.955}, abuse=0.1)
     category, decided, _reason, _kind = classifier._decide_meaning(reading, second, 0.1)
     assert (category, decided) == ("spam", action)
 
@@ -281,14 +288,7 @@ def test_criticism_keeps_its_place_even_with_a_possible_threat_in_it() -> None:
     def decided(criticism: float) -> tuple[str, str, str]:
         kinds = dict.fromkeys(KINDS, 0.0) | {"criticism": criticism, "threat": 0.35}
         kinds["other"] = 1 - sum(kinds.values())
-        second = classifier._SecondReading(
-            model=classifier.base_meaning(),
-            abuse=0.3,
-            shipped_abuse=0.3,
-            kinds=kinds,
-            own=kinds,
-            combined=0.2,
-        )
+        second = _second_reading(kinds, abuse=0.3, combined=0.2)
         category, action, _reason, kind = classifier._decide_meaning(reading, second, 0.3)
         return category, action, kind
 

@@ -77,7 +77,7 @@ def test_plan_time_links_conversions_and_return(
     page.get_by_role("button", name="Démarrer le chronomètre").click()
     assert "En cours depuis" in page.locator("main").inner_text()
     page.get_by_role("button", name="Arrêter le chronomètre").click()
-    assert "Chronomètre arrêté : 1 min" in page.locator(".messages").inner_text()
+    assert "Chronomètre arrêté : 1 min" in page.locator(".messages").inner_text()
     page.locator("#id_entry-network").select_option("linkedin")
     page.locator("#id_entry-activity").select_option("writing")
     page.locator("#id_entry-minutes").fill("45")

@@ -60,6 +60,7 @@ STORED = (
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_SPACE = "[ \u00a0]"
 _SEPARATOR = " · "  # between a reason and the person's own words ("in Palabre only: … · spam")
 
 
@@ -138,11 +139,17 @@ def _written_everywhere(message: str) -> list[str]:
 
 def _pattern(text: str) -> re.Pattern[str]:
     parts = _PLACEHOLDER.split(text)  # text, name, text, name, …, text
-    regex = "".join(re.escape(part) if i % 2 == 0 else _group(part) for i, part in enumerate(parts))
+    regex = "".join(_literal(part) if i % 2 == 0 else _group(part) for i, part in enumerate(parts))
     # A sentence is a reason of its own, or one of those the log joins with " · ": never
     # words inside a person's ("nobody" in "nobody asked you").
     sep = re.escape(_SEPARATOR)
     return re.compile(rf"(?:^|(?<={sep})){regex}(?={sep}|$)")
+
+
+def _literal(text: str) -> str:
+    """`text` as a pattern where a space and a no-break space are one: French reasons were
+    logged with plain spaces before : and « » until the catalogue took no-break ones."""
+    return "".join(_SPACE if ch in " \u00a0" else re.escape(ch) for ch in text)
 
 
 def _group(name: str) -> str:

@@ -284,7 +284,7 @@ def test_a_private_message_is_answered_privately_whatever_the_network_shows_now(
 @pytest.mark.parametrize(
     ("status", "reason"),
     [
-        ("disabled", "Le canal est déconnecté : reconnectez-le d'abord."),
+        ("disabled", "Le canal est déconnecté : reconnectez-le d'abord."),
         ("needs_reconnect", "Le canal doit être reconnecté."),
     ],
 )

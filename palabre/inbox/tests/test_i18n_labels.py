@@ -46,7 +46,7 @@ def test_the_log_keeps_palabres_words_in_english_whatever_the_workers_language(t
 def test_a_french_log_shows_no_raw_reason(client: Client, cast, threat) -> None:
     page = _reader(client, cast.alice, "fr").get("/w/lumiere/inbox/log/").content.decode()
     assert not [raw for raw in RAW_REASONS if raw in page]
-    assert "liste de mots : menace : Mastodon ne permet pas de masquer les réponses" in page
+    assert "liste de mots : menace : Mastodon ne permet pas de masquer les réponses" in page
     assert "règles par défaut" in page
 
 
@@ -73,7 +73,7 @@ def test_a_conversations_history_says_it_in_the_readers_language(
 ) -> None:
     page = _reader(client, cast.alice, "fr").get(f"/w/lumiere/inbox/{threat.pk}/")
     text = page.content.decode()
-    assert "liste de mots : menace" in text
+    assert "liste de mots : menace" in text
     assert not [raw for raw in RAW_REASONS if raw in text]
 
 
@@ -111,7 +111,7 @@ def test_palabres_short_reasons_are_translated_when_they_stand_alone() -> None:
     with translation.override("fr"):
         assert machine_words("nobody") == "personne"
         assert machine_words("in Palabre only: Mastodon cannot hide replies · not abuse") == (
-            "dans Palabre seulement : Mastodon ne permet pas de masquer les réponses · pas un abus"
+            "dans Palabre seulement : Mastodon ne permet pas de masquer les réponses · pas un abus"
         )
 
 
@@ -121,3 +121,10 @@ def test_an_empty_comments_reason_is_said_too() -> None:
     # Needs the catalogue merge of /work/round6/i18n_fr_sweep.py ("aucun texte à lire").
     with translation.override("fr"):
         assert machine_words("no text to read") == "aucun texte à lire"
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0"])
+def test_a_french_reason_is_recognised_whichever_space_it_was_logged_with(space: str) -> None:
+    logged = f"dans Palabre seulement{space}: Mastodon ne permet pas de masquer les réponses"
+    with translation.override("en"):
+        assert machine_words(logged) == "in Palabre only: Mastodon cannot hide replies"

@@ -51,7 +51,7 @@ def test_and_back_in_french(client: Client, cast) -> None:
     cast.anna.language = "en"
     cast.anna.save()
     _submit(cast)
-    assert "Une publication attend votre validation : « Pain »." in _page(client, cast.anna, "fr")
+    assert "Une publication attend votre validation : « Pain »." in _page(client, cast.anna, "fr")
 
 
 def test_the_email_goes_in_the_recipients_language(cast) -> None:
@@ -95,7 +95,7 @@ def test_a_notices_sentences_and_values_are_said_in_the_readers_language(cast) -
     with translation.override("en"):
         assert notice_text(notice).endswith("Facebook Page: 40 min of its 1 h 30 min budget.")
     with translation.override("fr"):
-        assert "Page Facebook : 40 min" in notice_text(notice)
+        assert "Page Facebook : 40 min" in notice_text(notice)
 
 
 def test_a_channel_is_named_once_in_a_notice(cast) -> None:

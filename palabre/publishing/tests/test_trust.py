@@ -248,7 +248,7 @@ def test_observation_8_a_stale_save_is_refused_and_nothing_is_lost(cast) -> None
     page = _page(response)
     assert response.status_code == 200
     assert "La version de Bob" in page and "La version d'Erin" in page  # both, side by side
-    assert "Non enregistré : quelqu'un a enregistré cette publication" in page
+    assert "Non enregistré : quelqu'un a enregistré cette publication" in page
     # Having seen Erin's, Bob saves again from the form as shown: his own text wins, knowingly.
     version = re.search(r'name="post-version" value="(\d+)"', page).group(1)
     again = _as(cast.bob).post(f"/w/lumiere/posts/{post.pk}/", bobs | {"post-version": version})
@@ -340,7 +340,7 @@ def test_a_media_alt_text_change_sends_a_held_post_back_to_review(approval, sett
         "Un média qu’elle utilise a été modifié ou supprimé dans la médiathèque."
     )
     review = _page(_as(approval.anna).get(f"/w/lumiere/posts/{post.pk}/review/"))
-    assert "Modifié depuis la dernière validation : Mastodon : médias ou texte alternatif" in review
+    assert "Modifié depuis la dernière validation : Mastodon : médias ou texte alternatif" in review
     assert not workflow.post_edited(post=post, actor=approval.carl)  # already in review
 
 
@@ -458,7 +458,7 @@ def test_a_half_published_post_is_out_an_edit_keeps_its_target_and_sends_nothing
     post = _half_published(approval, monkeypatch)
     target = PostTarget.objects.get()
     page = _page(_as(approval.erin).get(f"/w/lumiere/posts/{post.pk}/"))
-    assert "Publiée : cette variante ne se modifie plus." in page
+    assert "Publiée : cette variante ne se modifie plus." in page
     _as(approval.erin).post(  # the read-only fields keep what went out
         f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": NEW_TEXT})
     )

@@ -241,4 +241,4 @@ def test_the_delete_confirmation_speaks_french(client: Client, cast) -> None:
     cast.bob.save()
     client.force_login(cast.bob)
     page = client.get(RETURN).content.decode()
-    assert "Supprimer la conversion « CMD-1 » ?" in page and "Supprimer…" in page
+    assert "Supprimer la conversion « CMD-1 » ?" in page and "Supprimer…" in page

@@ -63,7 +63,7 @@ def test_the_option_wins_over_the_terminal(monkeypatch) -> None:
 
 def test_a_commands_messages_follow_the_terminal() -> None:
     # The catalogue already holds these: the check's message in French, then in English.
-    empty = '"message": "Écrivez quelque chose : le texte est vide."'
+    empty = '"message": "Écrivez quelque chose : le texte est vide."'
     assert empty in _palabre("check-post", "--network", "x", LANG="fr_FR.UTF-8").stdout
     english = _palabre("check-post", "--network", "x", "--lang", "en", LANG="fr_FR.UTF-8")
     assert '"message": "Write something: the text is empty."' in english.stdout
@@ -95,7 +95,7 @@ def test_the_help_is_translated_from_a_compiled_catalogue(monkeypatch, tmp_path:
     catalogue = polib.POFile()
     catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fr"}
     for msgid, msgstr in [
-        (cli.OURS, "Commandes de Palabre :"),
+        (cli.OURS, "Commandes de Palabre :"),
         (
             "Run background jobs (publishing, inbox polling, metrics). Run as many as you like.",
             "Exécute les tâches de fond (publication, relève de la boîte de réception, "
@@ -107,7 +107,7 @@ def test_the_help_is_translated_from_a_compiled_catalogue(monkeypatch, tmp_path:
     catalogue.save_as_mofile(str(tmp_path / "fr" / "LC_MESSAGES" / "django.mo"))
     monkeypatch.setattr(cli_language, "LOCALE_DIR", tmp_path)
     text = cli.help_text("fr")
-    assert "Commandes de Palabre :" in text
+    assert "Commandes de Palabre :" in text
     assert "  worker                Exécute les tâches de fond (publication" in text
     assert "Django's commands:" in text  # not in that catalogue: as written
 
@@ -118,14 +118,14 @@ def test_the_help_is_translated_from_a_compiled_catalogue(monkeypatch, tmp_path:
 def test_help_with_the_lang_option_is_in_french() -> None:
     done = _palabre("--help", "--lang", "fr")
     assert done.returncode == 0, done.stderr
-    assert "Commandes de Palabre :" in done.stdout
+    assert "Commandes de Palabre :" in done.stdout
     assert "Exécute les tâches de fond" in done.stdout
     assert "Palabre's commands:" not in done.stdout
 
 
 def test_help_in_a_french_terminal_is_in_french() -> None:
     done = _palabre("--help", LANG="fr_FR.UTF-8")
-    assert "Commandes de Palabre :" in done.stdout
+    assert "Commandes de Palabre :" in done.stdout
 
 
 def test_a_commands_own_help_is_in_french() -> None:

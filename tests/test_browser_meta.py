@@ -242,7 +242,7 @@ def test_publish_a_carousel_then_collect_answer_moderate_and_measure(
         has=page.locator(f'a[href="/w/{SLUG}/inbox/{hidden.pk}/"]'),
     )
     assert RULE in logged.inner_text()
-    assert f"règle « {RULE} »" in logged.inner_text()  # the stored reason, read in French
+    assert f"règle «\u00a0{RULE}\u00a0»" in logged.inner_text()  # the stored reason, read in French
     _no_sideways_scroll(page)
     _shot(page, screenshot_dir, "5-log")
     # It can be undone: shown again, here and on Instagram.

@@ -7,14 +7,19 @@ written; a quote cut without a mark reads as the whole message.
 
 from __future__ import annotations
 
+import re
+
 ELLIPSIS = "…"
-_DANGLING = " ,;:-–—"  # left at the end of a cut, they read as a sentence that goes on
+_DANGLING = " \u00a0,;:-–—"  # left at the end of a cut, they read as a sentence that goes on
+# Runs of white space become one space, but for the no-break ones French puts before : ; ! ?
+# and inside « »: str.split() would take them for any other.
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 def excerpt(text: str, limit: int) -> str:
     """`text` on one line, at most `limit` characters with the ellipsis. Cut after the last
     whole word that fits; a single word longer than the limit (an address) is cut inside."""
-    text = " ".join(text.split())
+    text = _SPACES.sub(" ", text.strip())
     if len(text) <= limit:
         return text
     room = max(0, limit - len(ELLIPSIS))

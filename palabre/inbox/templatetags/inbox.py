@@ -17,6 +17,7 @@ from palabre.inbox import reasons
 from palabre.inbox.models import KIND_LABELS, AbuseKind, Category, Interaction, Reply
 from palabre.inbox.waiting import answered_post as answered_line
 from palabre.lib.durations import duration_text
+from palabre.lib.percent import share_text
 from palabre.networks.base import Visibility
 
 register = template.Library()
@@ -62,7 +63,7 @@ def answered_post(interaction: Interaction) -> str:
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{round(100 * value)} %"
+    return "–" if value is None else share_text(value)
 
 
 @register.filter
@@ -169,7 +170,7 @@ def _classifier_words(reason: str) -> str:
 
 @register.filter
 def kinds_read(scores: dict | None) -> str:
-    """The second stage's likeliest kinds, "Threat 81 %, Insult 12 %" (those ≥ 10 %)."""
+    """The second stage's likeliest kinds, "Threat 81%, Insult 12%" (those from 10%)."""
     kinds = scores.get("kinds") if isinstance(scores, dict) else None
     if not isinstance(kinds, dict):
         return ""

@@ -65,5 +65,8 @@ def test_stored_scores_of_any_shape_render() -> None:
         {"kinds": {"threat": None, "hate": {"x": 1}, "insult": 0.5}},
     ):
         kinds_read(scores)  # type: ignore[arg-type]
-    assert kinds_read({"kinds": {"threat": 0.8, "praise": 0.05}}) in ("Threat 80 %", "Menace 80 %")
+    assert kinds_read({"kinds": {"threat": 0.8, "praise": 0.05}}) in (
+        "Threat 80%",
+        "Menace 80\u00a0%",
+    )
     assert machine_words(None) == ""  # type: ignore[arg-type]

@@ -17,6 +17,13 @@ from palabre.lib.excerpt import excerpt
         ("  on\nseveral\tlines  ", 40, "on several lines"),
         ("Bonjour, merci beaucoup", 10, "Bonjour…"),  # no dangling comma before the ellipsis
         ("https://example.org/a/very/long/address", 12, "https://exa…"),  # one word: cut inside
+        # French's no-break spaces stay (a sign never starts a line), other spaces fold
+        (
+            "Le webhook\u00a0: désactivé  \n«\u00a0hook\u00a0»",
+            60,
+            "Le webhook\u00a0: désactivé «\u00a0hook\u00a0»",
+        ),
+        ("Attendez\u00a0: réparez le destinataire", 11, "Attendez…"),  # never "Attendez\u00a0…"
     ],
 )
 def test_it_cuts_at_a_word_with_an_ellipsis(text: str, limit: int, quoted: str) -> None:

@@ -67,7 +67,7 @@ def test_the_email_goes_in_the_recipients_language(cast) -> None:
 def test_an_email_quotes_what_people_wrote_cut_at_a_word(cast) -> None:
     _submit(cast, idea=LONG_IDEA)
     [email] = mail.outbox
-    quoted = email.body.split("« ")[1].split(" »")[0]
+    quoted = email.body.split("«\u00a0")[1].split("\u00a0»")[0]
     assert quoted.endswith("…") and len(quoted) <= workflow.IDEA_QUOTED
     assert LONG_IDEA.startswith(quoted.removesuffix("…"))
     assert LONG_IDEA[len(quoted) - 1] == " "  # the next character: the cut fell between words

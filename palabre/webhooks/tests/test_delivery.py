@@ -151,7 +151,7 @@ def test_after_24_hours_of_failures_it_is_disabled_and_the_owner_told(
     assert subscription.disabled_reason == DISABLED_FAILING
     told = Notice.objects.filter(workspace=cast.workspace)
     assert sorted(n.user.email for n in told) == ["alice@example.com", "bob@example.com"]
-    assert "échoué pendant 24 heures" in told.first().text  # in their language (French)
+    assert "échoué pendant 24\u00a0heures" in told.first().text  # in their language (French)
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "bob@example.com"]
     # Kept while disabled: nothing is sent, nothing is dropped.
     attempts = len(receiver.received)

@@ -10,6 +10,12 @@ from django.utils.translation import get_language
 SPACE_BEFORE = {"fr": "\u00a0"}
 
 
+def colon_text() -> str:
+    """A colon as the active language writes it after a label: "Bluesky:", "Bluesky :"."""
+    language = (get_language() or "").split("-")[0]
+    return SPACE_BEFORE.get(language, "") + ":"
+
+
 def signed_text(number: float, places: int = 0) -> str:
     """A change as it is written: +3, −1 234 (a minus sign, not a hyphen), ±0."""
     shown = formats.number_format(abs(number), places, force_grouping=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from palabre.publishing.rules.bluesky import MAX_GRAPHEMES
 from palabre.publishing.rules.mastodon import _MENTION as MASTODON_MENTION
 from palabre.publishing.rules.others import LINKEDIN_MAX, LINKEDIN_MENTION
 from palabre.publishing.rules.x import parse
+from palabre.web.templatetags.palabre import grouped
 
 register = template.Library()
 
@@ -48,10 +48,7 @@ def preview_html(text: str, network: str) -> SafeString:
     return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 (every piece escaped above)
 
 
-@register.filter
-def grouped(number: int) -> str:
-    """A count or a limit with the language's thousands separator: "63 206", "63,206"."""
-    return number_format(number, force_grouping=True)
+register.filter("grouped", grouped)  # the composer's counts and limits, as every page groups them
 
 
 def fold_index(text: str, fold: int) -> int:

@@ -4,9 +4,10 @@ from datetime import datetime
 from typing import Any
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from palabre.lib.durations import minutes_text
+from palabre.lib.percent import colon_text, percent_text
 from palabre.web.context_processors import navigation
 
 register = template.Library()
@@ -82,3 +83,27 @@ def elapsed(since: datetime) -> str:
     """Time since `since` as a running clock reads: '0:07', '1:42' (hours:minutes)."""
     seconds = max(0, int((timezone.now() - since).total_seconds()))
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}"
+
+
+@register.filter
+def grouped(number: float) -> str:
+    """A count with the language's thousands separator: "63 206", "63,206"."""
+    return formats.number_format(number, force_grouping=True)
+
+
+@register.filter
+def money(amount: float) -> str:
+    """An amount with two decimals, grouped as the language groups: "1 234,50", "1,234.50"."""
+    return formats.number_format(amount, 2, force_grouping=True)
+
+
+@register.filter
+def percent_figure(number: float) -> str:
+    """A figure already in percent (77 for 77 %) as the language writes it: "77%", "77 %"."""
+    return percent_text(number)
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label written outside a translated sentence ("Bluesky : …")."""
+    return colon_text()

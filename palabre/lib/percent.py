@@ -25,7 +25,11 @@ def signed_text(number: float, places: int = 0) -> str:
 def percent_text(number: float, places: int = 0, *, signed: bool = False) -> str:
     """`number` (already in percent: 77 for 77 %) with `places` decimals; `signed` writes
     +3 % or −3 %, as a change is written."""
-    shown = signed_text(number, places) if signed else formats.number_format(number, places)
+    shown = (
+        signed_text(number, places)
+        if signed
+        else formats.number_format(number, places, force_grouping=True)
+    )
     language = (get_language() or "").split("-")[0]
     return shown + SPACE_BEFORE.get(language, "") + "%"
 

@@ -17,14 +17,14 @@ PAGE = Template(
 @pytest.mark.parametrize(
     ("language", "shown"),
     [
-        ("en", "12,345 | 1,234.50 | 943%"),
-        ("fr", "12\u00a0345 | 1\u00a0234,50 | 943\u00a0%"),
+        ("en", "12,345 | 1,234.50 | 1,943%"),
+        ("fr", "12\u00a0345 | 1\u00a0234,50 | 1\u00a0943\u00a0%"),
     ],
 )
 def test_counts_amounts_and_percentages_are_written_as_the_reader_writes_them(
     language: str, shown: str
 ) -> None:
-    context = Context({"clicks": 12345, "amount": Decimal("1234.5"), "roi": 943})
+    context = Context({"clicks": 12345, "amount": Decimal("1234.5"), "roi": 1943})
     with translation.override(language):
         assert PAGE.render(context) == shown
 

@@ -119,9 +119,7 @@ def test_chains_of_calls_follow_the_links_schemathesis_finds(
     or moves, along the links Schemathesis infers from the document (an id in a body, a
     Location header). A token with every scope: the chains go as far as the rules allow."""
     settings.PALABRE_API_RATE_PER_MINUTE = 100_000
-    settings.MEDIA_ROOT = (
-        settings.VAR_DIR / "stateful-media" if hasattr(settings, "VAR_DIR") else None
-    )
+    settings.MEDIA_ROOT = tmp_path / "media"  # its own: parallel test workers share var/
     channel_create_demo(workspace=cast.workspace, network="mastodon", name="M")
     _token, secret = token_create(
         workspace=cast.workspace,

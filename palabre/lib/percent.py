@@ -1,4 +1,5 @@
-"""A percentage written as the active language writes it: English "77%", French "77 %"."""
+"""A percentage, or a label's colon, written as the active language writes it: English "77%"
+and "Bluesky:", French "77 %" and "Bluesky :"."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from django.utils.translation import get_language
 SPACE_BEFORE = {"fr": "\u00a0"}
 
 
+def _sign(sign: str) -> str:
+    """`sign` (% or :) with the space the active language puts before it, if any."""
+    language = (get_language() or "").split("-")[0]
+    return SPACE_BEFORE.get(language, "") + sign
+
+
 def colon_text() -> str:
     """A colon as the active language writes it after a label: "Bluesky:", "Bluesky :"."""
-    language = (get_language() or "").split("-")[0]
-    return SPACE_BEFORE.get(language, "") + ":"
+    return _sign(":")
 
 
 def signed_text(number: float, places: int = 0) -> str:
@@ -30,8 +36,7 @@ def percent_text(number: float, places: int = 0, *, signed: bool = False) -> str
         if signed
         else formats.number_format(number, places, force_grouping=True)
     )
-    language = (get_language() or "").split("-")[0]
-    return shown + SPACE_BEFORE.get(language, "") + "%"
+    return shown + _sign("%")
 
 
 def share_text(share: float, places: int = 0) -> str:

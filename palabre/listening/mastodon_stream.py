@@ -19,7 +19,6 @@ pace for Mastodon, since the streams cover hashtags only, and only where offered
 from __future__ import annotations
 
 import logging
-import queue
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
+from palabre.inbox.stream.events import Events
 from palabre.listening.leases import listening_lease_hold, listening_lease_release
 from palabre.listening.services import Found, heard_source, heard_store, listening_channels
 from palabre.networks.base import PublicPost
@@ -61,7 +61,7 @@ class HashtagListening:
 
     subscription_class: Any = TagStream  # a test's fake stands in for it
 
-    def __init__(self, *, holder: str, events: queue.Queue[tuple[Any, ...]]) -> None:
+    def __init__(self, *, holder: str, events: Events) -> None:
         self.holder, self.events = holder, events
         self.held = False
         self.subscriptions: dict[Key, Any] = {}
@@ -88,11 +88,13 @@ class HashtagListening:
         self.wanted = wanted
 
     def _subscribe(self, key: Key, want: Wanted) -> Any:
+        outlet = self.events.outlet()
         subscription = self.subscription_class(
             source=key[0],
             tag=want.tag,
-            hear=lambda post: self.events.put((EVENT, TAGGED, key, post)),
+            hear=lambda post: outlet.put((EVENT, TAGGED, key, post)),
         )
+        outlet.ends_when(lambda: subscription.stopping)
         subscription.watch([want.channel])
         subscription.start()
         return subscription

@@ -21,7 +21,6 @@ lease.
 from __future__ import annotations
 
 import logging
-import queue
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -31,6 +30,7 @@ from django.db.models import Count, Max, Sum
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
+from palabre.inbox.stream.events import Events
 from palabre.listening import mastodon_stream
 from palabre.listening.definitions import DefinitionError
 from palabre.listening.leases import (
@@ -60,7 +60,7 @@ class Listening:
     """The lease, the matcher and the subscriptions of one `palabre stream` process. Every
     method runs in the runner's thread."""
 
-    def __init__(self, *, holder: str, events: queue.Queue[tuple[Any, ...]]) -> None:
+    def __init__(self, *, holder: str, events: Events) -> None:
         self.holder, self.events = holder, events
         self.held = False
         self.subscriptions: dict[str, PostsStream] = {}  # by source
@@ -123,15 +123,17 @@ class Listening:
         self._signature = signature
 
     def _subscribe(self, source: str, cursor: str, channels: list[Channel]) -> PostsStream:
+        outlet = self.events.outlet()
         subscription = PostsStream(
             source=source,
             cursor=cursor,
-            hear=lambda workspace_id, found: self.events.put(
+            hear=lambda workspace_id, found: outlet.put(
                 (EVENT, "heard", source, workspace_id, found)
             ),
-            advance=lambda position: self.events.put((EVENT, "advance", source, position)),
-            live=lambda live: self.events.put((EVENT, "live", source, live)),
+            advance=lambda position: outlet.put((EVENT, "advance", source, position)),
+            live=lambda live: outlet.put((EVENT, "live", source, live)),
         )
+        outlet.ends_when(lambda: subscription.stopping)
         subscription.searches = self.searches
         subscription.watch(channels)
         subscription.start()

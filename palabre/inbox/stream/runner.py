@@ -31,6 +31,7 @@ from palabre.channels.models import Channel
 from palabre.inbox.ingest import interactions_store
 from palabre.inbox.models import ChannelSync
 from palabre.inbox.moderation import texts_classify
+from palabre.inbox.stream.events import Events
 from palabre.inbox.stream.leases import (
     stream_cursor_save,
     stream_leases_claim,
@@ -74,7 +75,7 @@ class Runner:
     def __init__(self, *, holder: str | None = None, limit: int = MOST_CHANNELS) -> None:
         self.holder = holder or holder_id()
         self.limit = limit
-        self.events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.events = Events()
         self.sources: dict[str, Source] = {}
         self.held: set[int] = set()
         self._warm: set[int] = set()
@@ -133,13 +134,15 @@ class Runner:
         source = self.sources.get(key)
         if source is None:
             connector, address = key.split(" ", 1)
+            outlet = self.events.outlet()
             stream = import_module(STREAMS[connector]).Stream(
                 source=address,
                 cursor=_oldest([s.stream_cursor for s in group]),
-                deliver=lambda channel_id, items: self.events.put(("deliver", channel_id, items)),
-                advance=lambda cursor: self.events.put(("advance", key, cursor)),
-                live=lambda live: self.events.put(("live", key, live)),
+                deliver=lambda channel_id, items: outlet.put(("deliver", channel_id, items)),
+                advance=lambda cursor: outlet.put(("advance", key, cursor)),
+                live=lambda live: outlet.put(("live", key, live)),
             )
+            outlet.ends_when(lambda: stream.stopping)
             source = self.sources[key] = Source(stream)
             stream.watch(channels)
             stream.start()
@@ -189,6 +192,7 @@ class Runner:
 
     def shutdown(self) -> None:
         """Stop every subscription, store what they had delivered, give the leases back."""
+        self.events.closing.set()  # none of them waits for room: nobody makes it meanwhile
         for source in self.sources.values():
             source.stream.stop()
         self.listening.stop()

@@ -5,7 +5,6 @@ subscription stands in for TagStream)."""
 
 from __future__ import annotations
 
-import queue
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel, ChannelStatus
+from palabre.inbox.stream.events import Events
 from palabre.listening import mastodon_stream, stream
 from palabre.listening.models import Heard, Search, StreamLease
 from palabre.listening.services import search_save
@@ -28,7 +28,7 @@ class FakeTag:
     def __init__(self, *, source: str, tag: str, hear: Any) -> None:
         self.source, self.tag, self.hear = source, tag, hear
         self.channel: Channel | None = None
-        self.started = self.stopped = False
+        self.started = self.stopped = self.stopping = False
 
     def watch(self, channels: list[Channel]) -> None:
         self.channel = channels[0]
@@ -107,7 +107,7 @@ def test_one_subscription_per_instance_and_hashtag_for_every_workspace_there(
     _search(mine, "#levain\npain")  # the word is polled, not streamed
     _search(mine, "#ciel", networks=["bluesky"])  # not looked for on Mastodon
     _search(other, "#levain, #Lyon")
-    listening = stream.Listening(holder="a", events=queue.Queue())
+    listening = stream.Listening(holder="a", events=Events())
     listening.arrange()
     made = _subscriptions(listening)
     assert set(made) == {(SOCIAL, "levain"), (SOCIAL, "lyon"), (OTHER, "levain")}
@@ -135,8 +135,8 @@ def test_one_subscription_per_instance_and_hashtag_for_every_workspace_there(
 
 
 def test_one_process_holds_the_mastodon_lease_its_own_row(cast: Any, quiet: None) -> None:
-    first = stream.Listening(holder="a", events=queue.Queue())
-    second = stream.Listening(holder="b", events=queue.Queue())
+    first = stream.Listening(holder="a", events=Events())
+    second = stream.Listening(holder="b", events=Events())
     _channel(cast.workspace, SOCIAL)
     first.arrange()
     assert not first.hashtags.held  # no search
@@ -166,7 +166,7 @@ def test_what_is_heard_is_matched_and_kept_with_its_instance(cast: Any, quiet: N
     levain = _search(mine, "#levain")
     lyon = _search(other, "#lyon")
     _search(other, "#levain", exclusions="bio")
-    events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+    events = Events()
     listening = stream.Listening(holder="a", events=events)
     listening.arrange()
     made = _subscriptions(listening)
@@ -187,7 +187,7 @@ def test_what_is_heard_is_matched_and_kept_with_its_instance(cast: Any, quiet: N
 def test_a_status_no_longer_wanted_is_not_kept(cast: Any, quiet: None) -> None:
     _channel(cast.workspace, SOCIAL)
     search = _search(cast.workspace, "#levain")
-    events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+    events = Events()
     listening = stream.Listening(holder="a", events=events)
     listening.arrange()
     [subscription] = listening.hashtags.subscriptions.values()
@@ -223,7 +223,7 @@ def test_stopping_tells_every_subscription_before_waiting_for_any() -> None:
             assert timeout <= mastodon_stream.STOP_WAIT
             said.append(f"stop {self.name}")
 
-    listening = mastodon_stream.HashtagListening(holder="h", events=queue.Queue())
+    listening = mastodon_stream.HashtagListening(holder="h", events=Events())
     listening.subscriptions = {("a", "x"): Slow("a"), ("b", "y"): Slow("b")}  # type: ignore[dict-item]
     listening.stop()
     assert said == ["halt a", "halt b", "stop a", "stop b"]

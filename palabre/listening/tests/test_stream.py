@@ -4,7 +4,6 @@ is not started)."""
 
 from __future__ import annotations
 
-import queue
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from palabre.channels.models import Channel
+from palabre.inbox.stream.events import Events
 from palabre.listening import stream
 from palabre.listening.definitions import terms_read
 from palabre.listening.leases import (
@@ -163,8 +163,8 @@ def _search(cast: Any, name: str, terms: str, **fields: Any) -> Search:
 
 
 def test_no_search_no_lease_then_one_process_listens(cast: Any, quiet: list[Any]) -> None:
-    first = stream.Listening(holder="a", events=queue.Queue())
-    second = stream.Listening(holder="b", events=queue.Queue())
+    first = stream.Listening(holder="a", events=Events())
+    second = stream.Listening(holder="b", events=Events())
     first.arrange()
     assert not first.held and not StreamLease.objects.filter(holder="a").exists()
     _search(cast, "Levain", "levain", networks=["mastodon"])
@@ -183,7 +183,7 @@ def test_no_search_no_lease_then_one_process_listens(cast: Any, quiet: list[Any]
 
 def test_the_matcher_is_built_again_when_a_search_changes(cast: Any, quiet: list[Any]) -> None:
     search = _search(cast, "Pain", "pain au levain")
-    listening = stream.Listening(holder="a", events=queue.Queue())
+    listening = stream.Listening(holder="a", events=Events())
     listening.arrange()
     matcher = listening.searches[0]
     listening.arrange()
@@ -201,7 +201,7 @@ def test_with_pds_each_channels_service_is_a_source(
 ) -> None:
     settings.PALABRE_BLUESKY_RELAY = "pds"
     _search(cast, "Pain", "pain")
-    listening = stream.Listening(holder="a", events=queue.Queue())
+    listening = stream.Listening(holder="a", events=Events())
     listening.arrange()
     assert not listening.held  # no channel, no service to read
     channel = Channel.objects.create(
@@ -214,7 +214,7 @@ def test_with_pds_each_channels_service_is_a_source(
 
 def test_heard_is_stored_before_the_position_past_it_is_saved(cast: Any, quiet: list[Any]) -> None:
     search = _search(cast, "Pain", "pain au levain")
-    events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+    events = Events()
     listening = stream.Listening(holder="a", events=events)
     listening.arrange()
     [subscription] = quiet

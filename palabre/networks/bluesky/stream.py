@@ -166,6 +166,10 @@ class BlueskyStream:
         self._thread = threading.Thread(target=self._run, name=f"stream {self.source}", daemon=True)
         self._thread.start()
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopped.is_set()
+
     def stop(self) -> None:
         self._stopped.set()
         if self._client is not None:

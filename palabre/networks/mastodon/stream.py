@@ -116,6 +116,10 @@ class MastodonStream:
         self._thread = threading.Thread(target=self._run, name=f"stream {self.source}", daemon=True)
         self._thread.start()
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopped.is_set()
+
     def halt(self) -> None:
         """Tell the subscription to end, without waiting for it (stop() waits)."""
         self._stopped.set()

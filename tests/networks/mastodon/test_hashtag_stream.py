@@ -9,7 +9,6 @@ case too (shared/servers/takahe/README.md).
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from palabre.inbox.stream.events import Events
 from palabre.listening import mastodon_stream, stream
 from palabre.listening.models import Heard, Search
 from palabre.listening.services import search_save
@@ -71,7 +71,7 @@ def _search(cast: Any) -> Search:
     return search_save(search=search, seen=None)
 
 
-def _next(events: queue.Queue[tuple[Any, ...]]) -> tuple[Any, ...]:
+def _next(events: Events) -> tuple[Any, ...]:
     return events.get(timeout=WAIT)
 
 
@@ -85,7 +85,7 @@ def test_a_public_status_with_the_hashtag_is_heard_as_it_is_posted(
     Watched.receiving.clear()
     streaming_mock.connect(cast.workspace)
     search = _search(cast)
-    events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+    events = Events()
     listening = stream.Listening(holder="a", events=events)
     try:
         listening.arrange()
@@ -118,7 +118,7 @@ def test_where_the_server_refuses_the_stream_nothing_is_subscribed_said_once(
     monkeypatch.setattr(tag_stream, "CONNECT_WAIT", 2.0)  # its 404 comes at once
     mastodon_mock_server.connect(cast.workspace)
     _search(cast)
-    events: queue.Queue[tuple[Any, ...]] = queue.Queue()
+    events = Events()
     listening = stream.Listening(holder="a", events=events)
     caplog.set_level(logging.INFO, logger="palabre.stream")
     try:

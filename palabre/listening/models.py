@@ -66,6 +66,9 @@ class Heard(models.Model):
     # server's. "" where ids are the network's (Bluesky's at:// addresses and DIDs).
     source = models.CharField(max_length=255, blank=True)
     remote_id = models.CharField(max_length=500)  # what a reply answers, on `source`
+    # Its address on every server that has a copy (Mastodon's ActivityPub uri): the same
+    # post heard through two instances is kept once. "" where ids are the network's.
+    canonical = models.CharField(max_length=500, blank=True, default="")
     url = models.URLField(max_length=500, blank=True)
     author_id = models.CharField(max_length=300)  # the network's (a DID, an account id)
     author_handle = models.CharField(max_length=300)
@@ -96,6 +99,11 @@ class Heard(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "network", "source", "remote_id"], name="heard_once"
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "network", "canonical"],
+                condition=~models.Q(canonical=""),
+                name="heard_once_everywhere",
             ),
         ]
         indexes = [

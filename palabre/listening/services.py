@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the classifier is loaded by workers and streams, never by a
     from palabre.inbox.ml.classifier import Prediction
 
 REMOTE_ID_MOST = 500  # Heard.remote_id
+CANONICAL_MOST = 500  # Heard.canonical
 REACH_MOST = 2**31 - 1  # Heard.reach: a server may claim any number of followers
 TEXT_KEPT = 3000  # characters of a heard post (Bluesky's 300 graphemes, Mastodon's 500…)
 
@@ -106,20 +107,14 @@ def heard_store(
     transaction (slow); call it from a worker or the stream, never from a request."""
     from palabre.inbox.moderation import texts_classify
 
-    known = set(
-        Heard.objects.filter(
-            workspace=workspace,
-            network=network,
-            source=source,
-            remote_id__in=[f.post.remote_id for f in found],
-        ).values_list("remote_id", flat=True)
-    )
+    known_ids, known_keys = _known(workspace, (network, source), found)
     oldest = retention_start(workspace)
     own = _own_handles(workspace)  # the brand's own posts are not what people say of it
     fresh = [
         f
         for f in found
-        if f.post.remote_id not in known
+        if f.post.remote_id not in known_ids
+        and _key(f.post) not in known_keys
         and f.post.created_at >= oldest
         and _handle_key(f.post.author.handle) not in own
         and 0 < len(f.post.remote_id) <= REMOTE_ID_MOST  # a server's odd id: not answerable
@@ -135,9 +130,30 @@ def heard_store(
                 heard.searches.add(*search_ids)
                 stored.append(heard)
     for item in found:
-        if item.post.remote_id in known:
+        if item.post.remote_id in known_ids or _key(item.post) in known_keys:
             _also_matches(workspace, (network, source), item)
     return stored
+
+
+def _key(post: PublicPost) -> str:
+    """The post's address everywhere, or "" (one that would not fit is not one)."""
+    return post.canonical if len(post.canonical) <= CANONICAL_MOST else ""
+
+
+def _known(workspace: Workspace, place: Place, found: list[Found]) -> tuple[set[str], set[str]]:
+    """What of `found` is kept already: the ids heard on this source, and the addresses
+    heard anywhere (a Mastodon status heard first through another instance)."""
+    ids = [f.post.remote_id for f in found]
+    keys = [k for k in (_key(f.post) for f in found) if k]
+    here = Q(source=place[1], remote_id__in=ids)
+    rows = Heard.objects.filter(here | Q(canonical__in=keys), workspace=workspace, network=place[0])
+    known_ids, known_keys = set(), set()
+    for remote_id, canonical, source in rows.values_list("remote_id", "canonical", "source"):
+        if source == place[1]:
+            known_ids.add(remote_id)
+        if canonical:
+            known_keys.add(canonical)
+    return known_ids, known_keys
 
 
 def _handle_key(handle: str) -> str:
@@ -195,6 +211,7 @@ def _keep(
                 network=place[0],
                 source=place[1],
                 remote_id=post.remote_id,
+                canonical=_key(post),
                 url=web_address(post.url),
                 author_id=post.author.remote_id[:300],
                 author_handle=post.author.handle[:300],
@@ -213,9 +230,13 @@ def _keep(
 
 
 def _also_matches(workspace: Workspace, place: Place, item: Found) -> None:
-    heard = Heard.objects.filter(
-        workspace=workspace, network=place[0], source=place[1], remote_id=item.post.remote_id
-    ).first()
+    here = Q(source=place[1], remote_id=item.post.remote_id)
+    key = _key(item.post)
+    heard = (
+        Heard.objects.filter(here | Q(canonical=key) if key else here)
+        .filter(workspace=workspace, network=place[0])
+        .first()
+    )
     if heard is None:
         return
     languages = dict(Search.objects.filter(workspace=workspace).values_list("pk", "languages"))

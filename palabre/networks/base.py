@@ -170,6 +170,9 @@ class PublicPost:
     created_at: datetime
     langs: tuple[str, ...] = ()  # as the author or the network tagged it
     reach: int | None = None  # the author's followers, where the network says
+    # The post's one address on every server that holds a copy (Mastodon's ActivityPub
+    # `uri`), where `remote_id` is one server's own: "" where ids are the network's.
+    canonical: str = ""
 
 
 @dataclass(frozen=True)

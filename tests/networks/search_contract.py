@@ -23,11 +23,18 @@ def _found(connector: Any, query: str, since: datetime, remote_id: str) -> Publi
 
 
 def search_contract(
-    connector: Any, *, post: Callable[[str], str], author_id: str, no_word_search: str = ""
+    connector: Any,
+    *,
+    post: Callable[[str], str],
+    author_id: str,
+    no_word_search: str = "",
+    copied: bool = False,
 ) -> None:
     """A public post found by its hashtag and, where the server searches words, by a word;
     nothing older than `since`. `post`: the peer publishes a text, returns its remote id.
-    Words and hashtags are sent folded (Term.query): lower case, as posted here."""
+    Words and hashtags are sent folded (Term.query): lower case, as posted here. `copied`:
+    the network copies posts across servers, each under its own id (Mastodon): a post found
+    says its one address everywhere, which listening keeps it once by."""
     mark = uuid.uuid4().hex[:8]
     tag, word = f"levain{mark}", f"fournil{mark}"
     since = datetime.now(UTC) - SKEW
@@ -39,6 +46,11 @@ def search_contract(
     assert found.author.remote_id == author_id and found.author.handle
     assert found.url.startswith("https://")
     assert found.created_at >= since - SKEW
+    if copied:
+        assert found.canonical.startswith(("https://", "http://")), found.canonical
+        assert found.canonical != found.remote_id
+    else:
+        assert found.canonical == "", "ids are the network's own: no other address"
     later = datetime.now(UTC) + timedelta(minutes=1)
     assert connector.search_posts(query=f"#{tag}", since=later) == []
 

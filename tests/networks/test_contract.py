@@ -444,6 +444,7 @@ def test_search_finds_public_posts_by_hashtag_and_word(
             peer.account.username if network_server.search_authors_by_username else peer.account.id
         ),
         no_word_search=network_server.no_word_search,
+        copied=connector.key == "mastodon",
     )
 
 

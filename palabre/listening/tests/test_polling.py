@@ -364,6 +364,41 @@ def test_what_a_server_says_is_bounded_before_it_is_kept(cast: Any) -> None:
     assert heard.reach == 2**31 - 1
 
 
+def _copy(instance: str, status_id: str, uri: str) -> PublicPost:
+    """A Mastodon status as one instance serves it: its own id, the one `uri` everywhere."""
+    fan = Author("7", "fan@origin.example", "Fan")
+    return PublicPost(status_id, uri, fan, "Le levain du jour", timezone.now(), canonical=uri)
+
+
+def test_a_mastodon_post_heard_through_two_instances_is_kept_once(cast: Any) -> None:
+    levain = _search(cast, "Levain", "levain")
+    bread = _search(cast, "Pain", "levain jour")
+    uri = "https://origin.example/users/fan/statuses/1"
+
+    def hear(source: str, status_id: str, search: Search) -> list[Heard]:
+        found = [Found(_copy(source, status_id, uri), (search.pk,))]
+        return heard_store(
+            workspace=cast.workspace, network="mastodon", found=found, via="search", source=source
+        )
+
+    first = hear("social.example", "110", levain)
+    assert len(first) == 1 and first[0].canonical == uri
+    assert hear("other.example", "990", bread) == []  # the same status, another server's id
+    heard = Heard.objects.get()
+    assert (heard.source, heard.remote_id) == ("social.example", "110")  # answerable there
+    assert set(heard.searches.all()) == {levain, bread}  # the second search's match is kept
+    assert hear("social.example", "110", levain) == []
+
+
+def test_posts_without_an_address_everywhere_are_told_apart_by_their_ids(cast: Any) -> None:
+    search = _search(cast, "Levain", "levain")
+    posts = [_post("Du levain ce matin"), _post("Encore du levain")]
+    assert all(p.canonical == "" for p in posts)  # Bluesky's ids are the network's already
+    found = [Found(p, (search.pk,)) for p in posts]
+    heard_store(workspace=cast.workspace, network="bluesky", found=found, via="search")
+    assert Heard.objects.count() == 2
+
+
 # --- on the real networks -----------------------------------------------------------
 
 

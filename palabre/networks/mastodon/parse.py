@@ -138,6 +138,7 @@ def public_post(raw: Any, *, domain: str) -> PublicPost | None:
     if "@" not in acct and domain:
         acct = f"{acct}@{domain}"
     url = status.get("url") or status.get("uri")
+    uri = status.get("uri")
     language = status.get("language")
     followers = account.get("followers_count")
     return PublicPost(
@@ -148,6 +149,7 @@ def public_post(raw: Any, *, domain: str) -> PublicPost | None:
         created_at=moment(status.get("created_at")),
         langs=(language,) if isinstance(language, str) and language else (),
         reach=followers if _count(followers) else None,
+        canonical=uri if isinstance(uri, str) else "",
     )
 
 

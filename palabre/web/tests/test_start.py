@@ -153,3 +153,24 @@ def _wait_for(url: str, timeout: float = 60) -> int:
         except OSError:
             time.sleep(0.3)
     raise AssertionError(f"{url} never answered")
+
+
+def test_links_follow_the_address_served_unless_the_administrator_set_them(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    env, hint = start.served_at("192.168.1.20:9000", {"PATH": "/bin"})
+    assert env["SITE_URL"] == "http://192.168.1.20:9000" and hint == ""
+    assert env["ALLOWED_HOSTS"] == "127.0.0.1,localhost,192.168.1.20"  # pages answer there
+    assert env["PATH"] == "/bin"
+    env, _hint = start.served_at("[::1]:9000", {})
+    assert env["SITE_URL"] == "http://[::1]:9000" and env["ALLOWED_HOSTS"].endswith(",::1")
+    chosen = {"SITE_URL": "https://palabre.example", "ALLOWED_HOSTS": "palabre.example"}
+    assert start.served_at("127.0.0.1:9000", chosen) == (chosen, "")
+    assert start.served_at("unix:/run/palabre.sock", {}) == ({}, "")
+
+
+def test_on_every_interface_palabre_says_to_set_the_address(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    for bind in ("0.0.0.0:8000", "[::]:8000"):
+        env, hint = start.served_at(bind, {})
+        assert "SITE_URL" not in env and "set SITE_URL" in hint and "127.0.0.1:8000" in hint
+    assert start.served_at("0.0.0.0:8000", {"SITE_URL": "https://palabre.example"})[1] == ""

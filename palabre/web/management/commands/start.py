@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -41,12 +44,13 @@ class Command(PalabreCommand):
         worker = [sys.executable, "-m", "palabre", "worker"]
         stream = [sys.executable, "-m", "palabre", "stream"]  # replies as networks push them
         commands = {"web": web, "worker": worker, "stream": stream}
+        env, hint = served_at(bind, os.environ)
         stop = stop_on_signals()  # before any child: none is left alone by an early Ctrl-C
-        running = {name: _Child(command) for name, command in commands.items()}
+        running = {name: _Child(command, env=env) for name, command in commands.items()}
         logins = f"{demo_logins()}\n" if demo_exists() else ""
         address = _("Palabre is running: %(address)s") % {"address": f"http://{bind}/"}
         stops = _("Ctrl-C stops.")
-        self.stdout.write(f"\n{address}\n{logins}{stops}\n")
+        self.stdout.write(f"\n{address}\n{hint}{logins}{stops}\n")
         failed = False
         restarts: list[float] = []  # when each was started again
         while not stop.wait(0.2) and not failed:
@@ -63,7 +67,7 @@ class Command(PalabreCommand):
                     break
                 # One process gone (memory, a crash) need not take the others down.
                 self.stderr.write(_("%(name)s stopped (exit %(code)s): started again.") % said)
-                running[name] = _Child(commands[name], first=False)
+                running[name] = _Child(commands[name], env=env, first=False)
                 restarts.append(time.monotonic())
         for child in running.values():
             if child.process.poll() is None:
@@ -86,12 +90,38 @@ MOST_RESTARTS = 3
 RESTARTS_WINDOW = 300.0  # seconds
 
 
+WILDCARDS = ("0.0.0.0", "::", "")  # noqa: S104 (every interface: what others call it is unknown)
+
+
+def served_at(bind: str, environ: Mapping[str, str]) -> tuple[dict[str, str], str]:
+    """The processes' environment, and a line to show. Left unset, SITE_URL (the address in
+    e-mails, the one networks fetch media from) and ALLOWED_HOSTS follow the address served,
+    not the default port; on every interface only the administrator knows the right name."""
+    env = dict(environ)
+    host, _sep, port = bind.rpartition(":")
+    if bind.startswith(("unix:", "fd://")) or not port.isdigit():
+        return env, ""
+    host = host.strip("[]")
+    if host in WILDCARDS:
+        if environ.get("SITE_URL"):
+            return env, ""
+        return env, _(
+            "Served on every interface: set SITE_URL (and ALLOWED_HOSTS) to the address people "
+            "open, or links in e-mails point to %(site)s."
+        ) % {"site": settings.SITE_URL} + "\n"
+    if not environ.get("SITE_URL"):
+        env["SITE_URL"] = f"http://{bind}"
+    if not environ.get("ALLOWED_HOSTS"):
+        env["ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*settings.ALLOWED_HOSTS, host]))
+    return env, ""
+
+
 class _Child:
     """One of the processes, started in its own session: Ctrl-C reaches `palabre start`
     only, which then stops each in order."""
 
-    def __init__(self, command: list[str], *, first: bool = True) -> None:
-        self.process = subprocess.Popen(command, start_new_session=True)
+    def __init__(self, command: list[str], *, env: dict[str, str], first: bool = True) -> None:
+        self.process = subprocess.Popen(command, start_new_session=True, env=env)
         self.started = time.monotonic()
         self.first = first  # started by `palabre start` itself, not again after an exit
 

@@ -52,6 +52,18 @@ def test_the_client_reads_the_reports_and_downloads_the_pdf(
     assert page.locator("#table-insights tbody tr").count() > 0
     page.screenshot(path=screenshot_dir / "reports.png", full_page=True)
 
+    scope = page.locator("form.report-scope")
+    scope.locator("[name=month]").fill("2026-10")
+    assert scope.locator("[name=period]").input_value() == ""  # the month, not a period too
+    scope.get_by_role("button", name="Afficher").click()
+    page.wait_for_url("**month=2026-10**")
+    assert "Du 01/10/2026 au 31/10/2026." in page.locator("main").inner_text()
+    scope.locator("[name=period]").select_option("90")
+    assert scope.locator("[name=month]").input_value() == ""  # a period empties the month
+    scope.get_by_role("button", name="Afficher").click()
+    page.wait_for_url("**period=90**")
+    assert scope.locator("[name=period]").input_value() == "90"
+
     with page.expect_download() as info:
         page.locator("#download-pdf").click()
     download = info.value

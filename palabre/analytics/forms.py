@@ -28,9 +28,13 @@ def month_bounds(month: date, workspace: Workspace) -> tuple[datetime, datetime]
 
 
 class ScopeForm(forms.Form):
-    """What a report covers; anything unreadable falls back to the last 30 days."""
+    """What a report covers; anything unreadable falls back to the last 30 days. A month
+    wins over a period (as the API says); the page shows the period empty then, so that the
+    form says what the report covers (and reports.js keeps the two apart as one is chosen)."""
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    period = forms.ChoiceField(
+        label=_("Period"), choices=[("", "—"), *PERIODS], required=False, initial=DEFAULT_DAYS
+    )
     month = forms.CharField(
         label=_("or a month"),
         required=False,
@@ -50,6 +54,11 @@ class ScopeForm(forms.Form):
         field = self.fields["channel"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Channel.objects.filter(workspace=workspace).order_by("name")
+        if self.is_bound and self.is_valid():  # shown as read: the month, or a period
+            shown = self.data.copy()
+            month = self.cleaned_data["month"]
+            shown["period"] = "" if month else self.cleaned_data["period"] or str(DEFAULT_DAYS)
+            self.data = shown
 
     def clean_month(self) -> date | None:
         text = self.cleaned_data.get("month") or ""
@@ -63,7 +72,7 @@ class ScopeForm(forms.Form):
         order): the links carry it, and the kept page is found by it."""
         data = self.cleaned_data if self.is_valid() else {}
         kept = {
-            "period": data.get("period") or "",
+            "period": "" if data.get("month") else data.get("period") or "",
             "month": f"{data['month']:%Y-%m}" if data.get("month") else "",
             "channel": data["channel"].pk if data.get("channel") else "",
         }

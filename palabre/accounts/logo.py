@@ -7,9 +7,10 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from palabre.accounts.models import Workspace
+from palabre.lib.mediainfo import CORRUPT, UNREADABLE
 
 MAX_UPLOAD = 2 * 1024 * 1024
 MAX_PIXELS = 25_000_000  # read before decoding: a small file can claim a huge image
@@ -32,7 +33,7 @@ def logo_png(data: bytes) -> bytes:
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError(_("The logo has too many pixels: 25 million at most."))
             drawn = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+    except (*UNREADABLE, *CORRUPT, Image.DecompressionBombError) as error:
         raise ValidationError(_("This file is not an image Palabre can read.")) from error
     drawn.thumbnail(BOX)
     out = io.BytesIO()

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -166,6 +167,9 @@ def install(api: NinjaAPI) -> None:
 
     api.add_exception_handler(SuspiciousOperation, _unreadable)
     api.add_exception_handler(MultiPartParserError, _unreadable)
+    # A form sent where JSON is read, with an Idempotency-Key: the key's fingerprint read
+    # it as a form first (an upload's way), and its body can no longer be read as JSON.
+    api.add_exception_handler(RawPostDataException, _unreadable)
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -39,6 +39,7 @@ from palabre.inbox.moderation import (
     texts_classify,
 )
 from palabre.inbox.stream.leases import stream_is_live
+from palabre.lib.storable import storable
 from palabre.networks.base import (
     AuthExpired,
     Capability,
@@ -110,13 +111,13 @@ def channel_sync_poll(sync: ChannelSync) -> datetime | None:
 
 
 def _clip(value: str, limit: int) -> str:
-    """Fit a network's string in a column; PostgreSQL refuses NUL characters in text."""
-    return (value or "").replace("\x00", "")[:limit]
+    """Fit a network's string in a column, storable (lib/storable.py)."""
+    return storable(value or "")[:limit]
 
 
 def _remote_id(value: str) -> str:
     """Over-long ids keep their uniqueness: a prefix and a digest of the whole."""
-    value = (value or "").replace("\x00", "")
+    value = storable(value or "")
     if len(value) <= 500:
         return value
     return value[:430] + "#" + hashlib.sha256(value.encode()).hexdigest()

@@ -18,6 +18,11 @@ from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
+# What Pillow raises on a file it cannot read: not an image, or a truncated one…
+UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError)
+# …and how its plugins stumble on hostile headers otherwise: still unreadable.
+CORRUPT = (IndexError, KeyError, TypeError, struct.error, MemoryError)
+
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 # Pillow's own decompression-bomb threshold (Image.MAX_IMAGE_PIXELS, about 89 megapixels):
 # above it Pillow warns, above twice it refuses. Palabre refuses from the first.
@@ -112,10 +117,9 @@ def _inspect_image(fp: IO[bytes], size: int) -> MediaInfo:
         raise TooManyPixels(str(error)) from None
     except UnreadableMedia:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+    except UNREADABLE as error:
         raise UnreadableMedia(str(error) or "not an image") from None
-    except (IndexError, KeyError, TypeError, struct.error, MemoryError) as error:
-        # Pillow's plugins can stumble on hostile headers in other ways: still unreadable.
+    except CORRUPT as error:
         raise UnreadableMedia(f"corrupt image ({type(error).__name__})") from None
     if kind_name not in IMAGE_TYPES:
         raise UnreadableMedia(f"unsupported image format {kind_name}")

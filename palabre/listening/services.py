@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -18,6 +18,7 @@ from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.inbox.models import LISTENED, Interaction
 from palabre.lib.concurrency import version_advance
+from palabre.lib.storable import storable
 from palabre.listening.definitions import terms_read
 from palabre.listening.matcher import Matcher, Query
 from palabre.listening.models import Heard, ListeningSettings, Search
@@ -107,6 +108,7 @@ def heard_store(
     transaction (slow); call it from a worker or the stream, never from a request."""
     from palabre.inbox.moderation import texts_classify
 
+    found = [replace(f, post=_storable(f.post)) for f in found]
     known_ids, known_keys = _known(workspace, (network, source), found)
     oldest = retention_start(workspace)
     own = _own_handles(workspace)  # the brand's own posts are not what people say of it
@@ -133,6 +135,25 @@ def heard_store(
         if item.post.remote_id in known_ids or _key(item.post) in known_keys:
             _also_matches(workspace, (network, source), item)
     return stored
+
+
+def _storable(post: PublicPost) -> PublicPost:
+    """A server's post as it can be stored and looked up (lib/storable.py): one post with a
+    NUL in it failed the whole batch on PostgreSQL, and the search stalled on it."""
+    author = post.author
+    return replace(
+        post,
+        remote_id=storable(post.remote_id),
+        url=storable(post.url),
+        text=storable(post.text),
+        canonical=storable(post.canonical),
+        author=replace(
+            author,
+            remote_id=storable(author.remote_id),
+            handle=storable(author.handle),
+            display_name=storable(author.display_name),
+        ),
+    )
 
 
 def _key(post: PublicPost) -> str:
@@ -195,7 +216,11 @@ def heard_source(channel: Channel) -> str:
 def web_address(url: str) -> str:
     """A link a network gave, if it is a web address: a hostile server's `javascript:` is
     never put in a page's href."""
-    return url[:500] if urlsplit(url.strip()).scheme.lower() in ("http", "https") else ""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:  # "https://[::1": a server's broken address is no link
+        return ""
+    return url[:500] if scheme in ("http", "https") else ""
 
 
 Place = tuple[str, str]  # network, source
@@ -286,15 +311,19 @@ def handle_from(typed: str) -> str:
     """A handle as requests give it: "@claire.bsky.social", or a profile's link
     (https://bsky.app/profile/<handle>, https://<instance>/@<user>)."""
     text = typed.strip()
-    parts = urlsplit(text) if "://" in text else None
-    if parts is None or not parts.hostname:
+    try:
+        parts = urlsplit(text) if "://" in text else None
+        host = parts.hostname if parts else None
+    except ValueError:  # "https://[::1": no link, the text as typed (it matches no one)
+        return text
+    if parts is None or not host:
         return text
     path = [part for part in parts.path.split("/") if part]
     if len(path) >= 2 and path[0] == "profile":
         return path[1]
     if path and path[0].startswith("@"):
         user = path[0][1:]
-        return user if "@" in user else f"{user}@{parts.hostname}"
+        return user if "@" in user else f"{user}@{host}"
     return text
 
 

@@ -136,7 +136,11 @@ def same_time_on(moment: datetime, day: date, tz: ZoneInfo) -> datetime:
     try:
         return local_moment(day, local.time().replace(tzinfo=None), tz)
     except OverflowError:  # the first or last day Python knows: out of bounds anyway
-        return moment.replace(year=1 if day.year < 2 else 9999)
+        # (Not moment.replace(year=…): a 29 February has no such day in year 1 or 9999.)
+        edge = (
+            datetime.min + timedelta(days=1) if day.year < 2 else datetime.max - timedelta(days=1)
+        )
+        return edge.replace(tzinfo=UTC)
 
 
 def month_weeks(year: int, month: int) -> list[list[date]]:

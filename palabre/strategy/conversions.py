@@ -27,6 +27,7 @@ from palabre.analytics.community import TAG_CUSTOMER
 from palabre.inbox.models import Contact, Identity
 from palabre.lib.csvsafe import detect_delimiter, unreadable_line
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
+from palabre.lib.storable import unstorable
 from palabre.networks.kinds import NETWORKS
 from palabre.strategy.models import Conversion, ShortLink, Strategy, largest_amount
 from palabre.webhooks.emit import conversion_recorded_emit
@@ -57,8 +58,13 @@ def conversion_parse(*, workspace: Workspace, data: dict[str, Any]) -> Conversio
     """One conversion from a CSV row or a webhook's JSON, checked; raises Invalid."""
     text = {key: str(data.get(key) or "").strip() for key in COLUMNS}
     for key, value in text.items():
-        if "\x00" in value:  # PostgreSQL stores no NUL, nor compares with one
-            raise Invalid(_("“%(name)s” contains a NUL character: remove it.") % {"name": key})
+        if unstorable(value):  # a NUL, or half of an emoji: no database stores either
+            raise Invalid(
+                _(
+                    "“%(name)s” contains a character that cannot be stored (NUL, or half of an emoji): remove it."
+                )
+                % {"name": key}
+            )
     if not text["id"] or len(text["id"]) > 200:
         raise Invalid(
             _("“id” is required: your own reference for this conversion (200 characters at most).")

@@ -19,10 +19,13 @@ from palabre.networks.mastodon.models import MastodonApp
 def normalize_instance(value: str) -> str:
     """'piaille.fr', 'https://piaille.fr/' and 'https://piaille.fr/@me' all mean https://piaille.fr."""
     value = value.strip()
-    parsed = urlparse(value if "://" in value else f"https://{value}")
+    try:
+        parsed = urlparse(value if "://" in value else f"https://{value}")
+        port = f":{parsed.port}" if parsed.port else ""  # ValueError: over 65535, not a number
+    except ValueError:  # also "[::1" and other broken hosts
+        raise Rejected(f"not an instance address: {value!r}") from None
     if parsed.scheme not in ("https", "http") or not parsed.hostname or "." not in parsed.hostname:
         raise Rejected(f"not an instance address: {value!r}")
-    port = f":{parsed.port}" if parsed.port else ""
     return f"{parsed.scheme}://{parsed.hostname.lower()}{port}"
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from palabre.lib.numbers import number_text
 from palabre.lib.percent import share_text
 
 
@@ -40,7 +40,7 @@ CHAR_WIDTH = 0.6  # of FONT: a generous average for system-ui, to keep labels ap
 def value_text(value: float, percent: bool) -> str:
     if percent:
         return share_text(value)
-    return formats.number_format(round(value), 0, force_grouping=True)
+    return number_text(value, 0)
 
 
 def axis_top(chart: Chart) -> float:

@@ -55,10 +55,9 @@ class ScopeForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Channel.objects.filter(workspace=workspace).order_by("name")
         if self.is_bound and self.is_valid():  # shown as read: the month, or a period
-            shown = self.data.copy()
-            month = self.cleaned_data["month"]
-            shown["period"] = "" if month else self.cleaned_data["period"] or str(DEFAULT_DAYS)
-            self.data = shown
+            month, period = self.cleaned_data["month"], self.cleaned_data["period"]
+            shown = dict(self.data.items())  # a QueryDict's items are its last values
+            self.data = {**shown, "period": "" if month else period or str(DEFAULT_DAYS)}
 
     def clean_month(self) -> date | None:
         text = self.cleaned_data.get("month") or ""

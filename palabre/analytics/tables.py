@@ -20,6 +20,7 @@ from palabre.analytics.models import CommunityDay
 from palabre.inbox.models import Contact, Identity, Stage
 from palabre.lib.csvsafe import csv_text, date_cell
 from palabre.lib.durations import duration_text
+from palabre.lib.numbers import number_text
 from palabre.lib.percent import share_text
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category
@@ -119,12 +120,12 @@ def display(kind: str, value: Any) -> str:
     if value is None or value == "":
         return "–"
     if kind == "int":
-        return formats.number_format(value, 0, force_grouping=True)
+        return number_text(value, 0)
     if kind == "pct":
         return share_text(float(value), 1)
     if kind == "num":
         places = 0 if float(value).is_integer() else 2
-        return formats.number_format(value, places, force_grouping=True)
+        return number_text(value, places)
     if kind == "duration":
         return duration_text(float(value))
     if kind == "date":

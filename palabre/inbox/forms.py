@@ -99,6 +99,11 @@ class NoteForm(forms.Form):
         label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the answer's form beside it has a `text` too, and one label
+        # must not lead to the other's box.
+        super().__init__(*args, **{"auto_id": "note_%s", **kwargs})
+
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
@@ -158,6 +163,12 @@ class SavedReplyForm(VersionedForm):
         return text
 
 
+def _looks_at_what_is_said(data: dict[str, Any]) -> bool:
+    """A rule that hides must: a channel or a language alone would hide every comment."""
+    said = ("category", "abuse_kind", "keywords", "author")
+    return any(data.get(f) for f in said) or data.get("min_abuse") is not None
+
+
 class RuleForm(VersionedForm):
     class Meta:
         model = ModerationRule
@@ -208,6 +219,15 @@ class RuleForm(VersionedForm):
         if action == RuleAction.HIDE and data.get("unanswered_hours"):
             self.add_error(
                 "action", _("Waiting is not abuse: a time rule can review, label, assign or alert.")
+            )
+        elif action == RuleAction.HIDE and not _looks_at_what_is_said(data):
+            self.add_error(
+                "action",
+                _(
+                    "A rule that hides needs a condition on what is said or who says it "
+                    "(category, kind of abuse, abuse score, keywords or author): without "
+                    "one it would hide every comment."
+                ),
             )
         return data
 

@@ -1,10 +1,11 @@
-"""A percentage, or a label's colon, written as the active language writes it: English "77%"
-and "Bluesky:", French "77 %" and "Bluesky :"."""
+"""A percentage, a label's colon or a quotation, written as the active language writes it:
+English "77%", "Bluesky:" and “pain”, French "77 %", "Bluesky :" and « pain »."""
 
 from __future__ import annotations
 
-from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+
+from palabre.lib.numbers import number_text
 
 # French puts a no-break space before the sign, so that "%" never starts a line; the
 # regular no-break space (not the narrow one) because the PDF's font draws it.
@@ -17,6 +18,11 @@ def _sign(sign: str) -> str:
     return SPACE_BEFORE.get(language, "") + sign
 
 
+def quoted_text(text: str) -> str:
+    """Someone's words in the language's quotation marks (French: « », spaced)."""
+    return gettext("“%(text)s”") % {"text": text}
+
+
 def colon_text() -> str:
     """A colon as the active language writes it after a label: "Bluesky:", "Bluesky :"."""
     return _sign(":")
@@ -24,18 +30,16 @@ def colon_text() -> str:
 
 def signed_text(number: float, places: int = 0) -> str:
     """A change as it is written: +3, −1 234 (a minus sign, not a hyphen), ±0."""
-    shown = formats.number_format(abs(number), places, force_grouping=True)
+    shown = number_text(abs(number), places)
+    if shown.strip("0.,") == "":  # −0.4 rounds to 0: no change is shown as one
+        return "±" + shown
     return ("+" if number > 0 else "−" if number < 0 else "±") + shown
 
 
 def percent_text(number: float, places: int = 0, *, signed: bool = False) -> str:
     """`number` (already in percent: 77 for 77 %) with `places` decimals; `signed` writes
     +3 % or −3 %, as a change is written."""
-    shown = (
-        signed_text(number, places)
-        if signed
-        else formats.number_format(number, places, force_grouping=True)
-    )
+    shown = signed_text(number, places) if signed else number_text(number, places)
     return shown + _sign("%")
 
 

@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -118,11 +120,31 @@ def calendar_move(request: HttpRequest, slug: str) -> HttpResponse:
     if target_day == date.min or post.publish_at is None:
         raise Http404
     moment = planning.same_time_on(post.publish_at, target_day, workspace.tzinfo)
+    before = post.status
     try:
         workflow.post_reschedule(post=post, actor=cast(User, request.user), publish_at=moment)
     except workflow.TransitionRefused as refusal:
         messages.error(request, str(refusal))
+    else:
+        messages.success(request, _moved(post, before, slug))
     return redirect(f"{reverse('calendar', args=[slug])}?{request.POST.get('query', '')}")
+
+
+def _moved(post: Post, before: str, slug: str) -> str:
+    """Said after a drop: the post may land in a day whose cell shows only its first posts
+    ("+ 3 more posts"), so the message names it, says when, and links to its week."""
+    post.refresh_from_db(fields=["status", "publish_at"])
+    assert post.publish_at is not None
+    local = timezone.localtime(post.publish_at, post.workspace.tzinfo)
+    said = _("“%(idea)s” moved to %(when)s.") % {
+        "idea": Truncator(post.idea).chars(60),
+        "when": formats.date_format(local, "LONG_DAY_TIME_FORMAT"),
+    }
+    if post.status == PostStatus.IN_REVIEW and before != PostStatus.IN_REVIEW:
+        said += " " + _("It awaits approval again.")
+    day = f"{local.date():%Y-%m-%d}"
+    week = f"{reverse('calendar', args=[slug])}?view=week&date={day}#day-{day}"
+    return format_html('{} <a href="{}">{}</a>', said, week, _("See its week"))
 
 
 @require_POST

@@ -270,7 +270,7 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
     except workflow.TransitionRefused as refusal:
         messages.error(request, str(refusal))
     except workflow.PublishRefused as refusal:
-        problems = "; ".join(refusal.problems)
+        problems = workflow.problems_text(refusal.problems)
         if action == "approve":
             messages.error(request, _("Not approved: %(problems)s") % {"problems": problems})
             if membership.role == Role.OWNER:
@@ -336,7 +336,9 @@ def _approve(post: Post, actor: User, data: QueryDict) -> None:
     """Of the content the approver saw (its digest, sent back by the review page)."""
     form = ApproveForm(data)
     if not form.is_valid():
-        problems = "; ".join(str(m) for errors in form.errors.values() for m in errors)
+        problems = workflow.problems_text(
+            [str(m) for errors in form.errors.values() for m in errors]
+        )
         raise workflow.TransitionRefused(_("Not approved: %(problems)s") % {"problems": problems})
     workflow.post_approve(
         post=post,
@@ -400,7 +402,7 @@ def _after_save(
                 request, _("Saved; still “%(status)s”.") % {"status": post.get_status_display()}
             )
     except workflow.PublishRefused as refusal:
-        problems = "; ".join(refusal.problems)
+        problems = workflow.problems_text(refusal.problems)
         if action == "submit":
             messages.error(
                 request, _("Saved, not sent for approval: %(problems)s") % {"problems": problems}

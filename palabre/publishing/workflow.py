@@ -63,11 +63,17 @@ GRACE = timedelta(minutes=2)
 HORIZON_YEARS = 5
 
 
+def problems_text(problems: list[str]) -> str:
+    """Several problems in one message: each a sentence (they end with a full stop: joined
+    with "; " they read "…remove 12.; Mastodon: …")."""
+    return " ".join(p if p.rstrip().endswith((".", "!", "?", "…")) else f"{p}." for p in problems)
+
+
 class PublishRefused(ValueError):
     """The post cannot go out as it is; the messages say why, for the person."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+        super().__init__(problems_text(problems))
         self.problems = problems
 
 
@@ -209,7 +215,7 @@ def post_approve(
         if not (owner and override_reason.strip()):
             raise PublishRefused(problems)
         note = _("Approved with errors (%(problems)s). Reason: %(reason)s") % {
-            "problems": "; ".join(problems),
+            "problems": problems_text(problems),
             "reason": override_reason.strip(),
         }
     if publish_at is not None:

@@ -7,20 +7,48 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from palabre.inbox import audience as audiences
 from palabre.inbox import reasons
-from palabre.inbox.models import KIND_LABELS, AbuseKind, Category, Interaction, Reply
+from palabre.inbox.models import (
+    KIND_LABELS,
+    AbuseKind,
+    Category,
+    Interaction,
+    ModerationRule,
+    Reply,
+)
 from palabre.inbox.waiting import answered_post as answered_line
 from palabre.lib.durations import duration_text
-from palabre.lib.percent import share_text
+from palabre.lib.numbers import number_text
+from palabre.lib.percent import quoted_text, share_text
 from palabre.networks.base import Visibility
 
 register = template.Library()
+
+
+@register.simple_tag
+def rule_conditions(rule: ModerationRule) -> str:
+    """What a rule looks for, in words (escaped where shown); "every comment" when nothing."""
+    parts = [
+        str(rule.get_category_display()) if rule.category else "",
+        str(rule.get_abuse_kind_display()) if rule.abuse_kind else "",
+        str(_("abuse ≥ %(score)s") % {"score": number_text(rule.min_abuse)})
+        if rule.min_abuse is not None
+        else "",
+        quoted_text(rule.keywords) if rule.keywords else "",
+        f"@{rule.author.lstrip('@')}" if rule.author else "",
+        rule.channel.name if rule.channel else "",
+        rule.lang,
+        str(_("unanswered %(hours)s h") % {"hours": rule.unanswered_hours})
+        if rule.unanswered_hours
+        else "",
+    ]
+    return " · ".join(p for p in parts if p) or str(_("Every comment"))
+
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}»"
@@ -119,7 +147,7 @@ def _meaning_reason(m: re.Match[str]) -> str:
 
 
 def _score(text: str) -> str:
-    return number_format(float(text), 2)
+    return number_text(float(text), 2)
 
 
 def _kind(key: str) -> str:

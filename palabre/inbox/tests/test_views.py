@@ -172,6 +172,19 @@ def test_notes_assignment_and_done(cast, bob, target) -> None:
     assert "Ouvert lundi" in mine.get("/w/lumiere/inbox/?q=mine&done=any").content.decode()
 
 
+def test_each_box_of_a_conversation_has_its_own_id_and_label(bob, target) -> None:
+    import re
+    from collections import Counter
+
+    comment(target, "Ouvert lundi ?")
+    poll(target.channel)
+    item = Interaction.objects.get(kind="comment")
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [i for i, n in ids.items() if n > 1] == []  # a label leads to its own box
+    assert 'for="note_text"' in page and 'id="note_text"' in page
+
+
 def test_unhide_reverses_a_hide_on_the_network_and_in_the_log(bob, target) -> None:
     insult = comment(target, "Je vais te tuer, sale con", handle="@troll")  # a threat: hidden
     poll(target.channel)

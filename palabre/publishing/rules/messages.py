@@ -6,6 +6,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from palabre.lib.numbers import number_text
 from palabre.publishing.rules.base import Problem
 
 
@@ -24,7 +25,12 @@ def too_long(network: str, length: int, maximum: int, unit: str) -> Problem:
     return Problem(
         f"{network}.too_long",
         _("%(length)s %(unit)s, over the limit of %(max)s: remove %(over)s.")
-        % {"length": length, "unit": unit, "max": maximum, "over": length - maximum},
+        % {
+            "length": number_text(length),
+            "unit": unit,
+            "max": number_text(maximum),
+            "over": number_text(length - maximum),
+        },
     )
 
 
@@ -32,7 +38,7 @@ def too_many_bytes(network: str, size: int, maximum: int) -> Problem:
     return Problem(
         f"{network}.too_many_bytes",
         _("%(size)s bytes, over the limit of %(max)s bytes (accents and emoji take several).")
-        % {"size": size, "max": maximum},
+        % {"size": number_text(size), "max": number_text(maximum)},
     )
 
 

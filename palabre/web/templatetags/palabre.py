@@ -4,10 +4,11 @@ from datetime import datetime
 from typing import Any
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from palabre.lib.durations import minutes_text
-from palabre.lib.percent import colon_text, percent_text
+from palabre.lib.numbers import number_text
+from palabre.lib.percent import colon_text, percent_text, quoted_text
 from palabre.web.context_processors import navigation
 
 register = template.Library()
@@ -88,13 +89,19 @@ def elapsed(since: datetime) -> str:
 @register.filter
 def grouped(number: float) -> str:
     """A count with the language's thousands separator: "63 206", "63,206"."""
-    return formats.number_format(number, force_grouping=True)
+    return number_text(number, 0) if isinstance(number, float) else number_text(number)
+
+
+@register.filter
+def quoted(text: str) -> str:
+    """Someone's words in the language's quotation marks: “pain”, « pain » (escaped)."""
+    return quoted_text(str(text))
 
 
 @register.filter
 def money(amount: float) -> str:
     """An amount with two decimals, grouped as the language groups: "1 234,50", "1,234.50"."""
-    return formats.number_format(amount, 2, force_grouping=True)
+    return number_text(amount, 2)
 
 
 @register.filter

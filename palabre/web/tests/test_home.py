@@ -52,7 +52,7 @@ def waiting(cast) -> list[Interaction]:
     target = published(cast.workspace, cast.alice, network="bluesky")
     old = timezone.now() - timedelta(hours=5)
     comment(target, "Vous ouvrez le dimanche ?", handle="@hugo", name="Hugo", at=old)
-    comment(target, "Toujours pas de réponse à mon message, c'est dommage.", name="Claire")
+    comment(target, "Toujours pas de réponse à mon message, c’est dommage.", name="Claire")
     poll(target.channel)
     return list(Interaction.objects.filter(needs_answer=True).order_by("created_at"))
 
@@ -109,7 +109,7 @@ def test_an_approval_of_a_version_that_changed_meanwhile_approves_nothing(cast, 
         follow=True,
     )
     assert Post.objects.get(pk=in_review.pk).status == PostStatus.IN_REVIEW
-    assert "rien n&#x27;a été validé" in answer.content.decode()  # the French interface
+    assert "rien n’a été validé" in answer.content.decode()  # the French interface
 
 
 def test_the_manager_answers_the_oldest_question_from_home(cast, waiting) -> None:
@@ -209,6 +209,11 @@ def test_media_without_a_description_shows_those_a_planned_post_carries_first(
     part = page[page.index('data-home="media"') :]
     assert part.index("four.jpg") < part.index("pétrin.jpg")
     assert "vitrine.jpg" not in part
+    # Each leads to its description's field in the library (a page, not a form's address).
+    link = f"/w/lumiere/media/#alt-{planned.pk}"
+    assert f'href="{link}"' in part
+    library = _as(cast.carl).get(link.split("#")[0]).content.decode()
+    assert f'id="alt-{planned.pk}"' in library
     # Described, it leaves the list; with nothing left the editor's home has no such part.
     for item in (planned, newest):
         item.alt_text = "Le four à bois"

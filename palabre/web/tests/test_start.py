@@ -169,8 +169,11 @@ def test_links_follow_the_address_served_unless_the_administrator_set_them(setti
 
 
 def test_on_every_interface_palabre_says_to_set_the_address(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
     settings.SITE_URL = "http://127.0.0.1:8000"
     for bind in ("0.0.0.0:8000", "[::]:8000"):
-        env, hint = start.served_at(bind, {})
+        with translation.override("en"):
+            env, hint = start.served_at(bind, {})
         assert "SITE_URL" not in env and "set SITE_URL" in hint and "127.0.0.1:8000" in hint
     assert start.served_at("0.0.0.0:8000", {"SITE_URL": "https://palabre.example"})[1] == ""

@@ -45,7 +45,7 @@ def test_the_approval_path_ends_in_the_calendar_and_on_the_network(
 
     editor = _log_in(browser, base, "ines@lumiere.example")
     editor.goto(f"{base}/w/{DEMO_SLUG}/compose/")
-    editor.get_by_label("L'idée").fill("Portes ouvertes du fournil dimanche matin")
+    editor.get_by_label("L’idée").fill("Portes ouvertes du fournil dimanche matin")
     for network in ("X", "Bluesky", "Threads", "LinkedIn", "Page Facebook", "Instagram"):
         editor.get_by_label(network, exact=True).uncheck()
     editor.get_by_role(
@@ -59,13 +59,13 @@ def test_the_approval_path_ends_in_the_calendar_and_on_the_network(
 
     approver = _log_in(browser, base, "helene@lumiere.example")
     approver.goto(post_url + "review/")
-    approver.get_by_label("Que faut-il changer ?").fill("Ajoutez l'horaire, s'il vous plaît.")
+    approver.get_by_label("Que faut-il changer ?").fill("Ajoutez l’horaire, s’il vous plaît.")
     approver.get_by_role("button", name="Demander des modifications").click()
-    approver.get_by_text("Modifications demandées : l'auteur·rice est prévenu·e.").wait_for()
+    approver.get_by_text("Modifications demandées : l’auteur·rice est prévenu·e.").wait_for()
 
     editor.goto(post_url)
     assert editor.locator("[data-post-status]").inner_text() == "Modifications demandées"
-    assert editor.locator(".comment", has_text="Ajoutez l'horaire, s'il vous plaît.").is_visible()
+    assert editor.locator(".comment", has_text="Ajoutez l’horaire, s’il vous plaît.").is_visible()
     editor.get_by_role("tab", name="Mastodon").click()
     editor.get_by_label("Texte pour Mastodon").fill(
         "Portes ouvertes du fournil dimanche de 8 h à 11 h !"

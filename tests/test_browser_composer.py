@@ -49,7 +49,7 @@ def test_typing_the_example_shows_each_networks_own_count(
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     _log_in(page, site)
     page.get_by_role("navigation", name="Rubriques").get_by_role("link", name="Rédiger").click()
-    page.get_by_label("L'idée").fill("Notre nouveau pain au levain")
+    page.get_by_label("L’idée").fill("Notre nouveau pain au levain")
     for network in ("Threads", "LinkedIn", "Page Facebook", "Instagram"):
         page.get_by_label(network, exact=True).uncheck()
     page.get_by_label("Catégorie").select_option("promotional")

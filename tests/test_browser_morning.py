@@ -81,7 +81,7 @@ def test_the_editor_writes_sees_each_counter_and_takes_the_next_free_slot(
     for network in ("Instagram", "Page Facebook", "LinkedIn", "Threads"):
         page.get_by_label(network, exact=True).uncheck()
     idea = "Pain aux figues ce samedi, sortie du four à 9 h !"
-    page.get_by_label("L'idée").press_sequentially(idea)
+    page.get_by_label("L’idée").press_sequentially(idea)
     for label, key in (("X", "x"), ("Bluesky", "bluesky"), ("Mastodon", "mastodon")):
         page.get_by_role("tab", name=label).click()  # every ticked network counts the idea
         counter = page.locator(f'[data-counter="{key}"] [data-length]')

@@ -62,12 +62,12 @@ def test_a_private_message_is_answered_privately(browser, demo_site, screenshot_
     first, answer = "allergique aux fruits à coque", "notre pain au levain n'en contient pas"
     assert said.index(first) < said.index(answer) < said.index("fougasse aux olives")
     assert conversation.locator(".dm.from-brand .badge", has_text="Message privé").is_visible()
-    assert page.get_by_text("Seuls votre compte et les comptes qu'il mentionne").is_visible()
+    assert page.get_by_text("Seuls votre compte et les comptes qu’il mentionne").is_visible()
     assert page.locator(".audience-note").inner_text() == f"Seul·e {CLAIRE} verra cette réponse."
     assert page.locator("input[name=visibility]").count() == 0  # nothing narrower to choose
     page.screenshot(path=screenshot_dir / "private-conversation.png", full_page=True)
 
-    page.get_by_label("Votre réponse").fill("Oui, la fougasse aux olives n'en contient pas.")
+    page.get_by_label("Votre réponse").fill("Oui, la fougasse aux olives n’en contient pas.")
     page.get_by_role("button", name="Répondre en privé").click()
     assert page.get_by_text("Votre réponse privée est en route.").is_visible()
     _run_worker()
@@ -106,7 +106,7 @@ def test_an_author_mastodon_cannot_hide_is_muted_unmuted_and_reported(
         .startswith("Mastodon ne permet pas de masquer les réponses")
     )
     history = page.locator(".events").inner_text()
-    assert "le message part donc à l'examen" in history
+    assert "le message part donc à l’examen" in history
     hide = page.locator('form[data-shortcut="h"] button')
     assert hide.inner_text().startswith("Masquer dans Palabre")
     page.screenshot(path=screenshot_dir / "mastodon-cannot-hide.png", full_page=True)
@@ -130,7 +130,7 @@ def test_an_author_mastodon_cannot_hide_is_muted_unmuted_and_reported(
     page.reload()
     assert page.get_by_role("button", name="Mettre en sourdine", exact=True).is_visible()
 
-    page.get_by_label("Signaler aux modérateurs").fill("Insulte envers l'équipe, sans raison.")
+    page.get_by_label("Signaler aux modérateurs").fill("Insulte envers l’équipe, sans raison.")
     page.get_by_role("button", name="Signaler", exact=True).click()
     assert page.get_by_text(
         "Signalement en route vers les modérateurs, avec votre raison."
@@ -139,7 +139,7 @@ def test_an_author_mastodon_cannot_hide_is_muted_unmuted_and_reported(
     report = DemoReport.objects.get()
     assert (report.remote_id, report.reason) == (
         insult.remote_id,
-        "Insulte envers l'équipe, sans raison.",
+        "Insulte envers l’équipe, sans raison.",
     )
     page.reload()
     assert "Signalé" in page.locator(".author-actions").inner_text()

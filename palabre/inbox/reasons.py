@@ -60,7 +60,7 @@ STORED = (
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-_SPACE = "[ \u00a0]"
+_LOOSE = {" ": "[ \u00a0]", "\u00a0": "[ \u00a0]", "'": "['’]", "’": "['’]"}
 _SEPARATOR = " · "  # between a reason and the person's own words ("in Palabre only: … · spam")
 
 
@@ -147,9 +147,10 @@ def _pattern(text: str) -> re.Pattern[str]:
 
 
 def _literal(text: str) -> str:
-    """`text` as a pattern where a space and a no-break space are one: French reasons were
-    logged with plain spaces before : and « » until the catalogue took no-break ones."""
-    return "".join(_SPACE if ch in " \u00a0" else re.escape(ch) for ch in text)
+    """`text` as a pattern where a space and a no-break space are one, and so are the two
+    apostrophes: French reasons were logged with plain spaces before : and « », and with
+    the typewriter's ', until the catalogue took no-break spaces and ’."""
+    return "".join(_LOOSE.get(ch, re.escape(ch)) for ch in text)
 
 
 def _group(name: str) -> str:

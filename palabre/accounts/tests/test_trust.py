@@ -131,10 +131,10 @@ def test_observation_11_turning_two_factor_off_needs_the_password_and_a_code(
     assert "mot de passe" in html.unescape(nothing.content.decode())
     wrong_password = client.post(url, {"password": "nope", "code": totp.now()}, follow=True)
     assert User.objects.get(pk=cast.bob.pk).has_totp
-    assert "Ce mot de passe n'est pas le bon" in html.unescape(wrong_password.content.decode())
+    assert "Ce mot de passe n’est pas le bon" in html.unescape(wrong_password.content.decode())
     wrong_code = client.post(url, {"password": PASSWORD, "code": "000000"}, follow=True)
     assert User.objects.get(pk=cast.bob.pk).has_totp
-    assert "code n'est pas valide" in html.unescape(wrong_code.content.decode())
+    assert "code n’est pas valide" in html.unescape(wrong_code.content.decode())
     client.post(url, {"password": PASSWORD, "code": totp.now()})
     assert not User.objects.get(pk=cast.bob.pk).has_totp
 
@@ -177,7 +177,7 @@ def test_a_code_in_other_digits_is_refused_plainly(client: Client, cast: Any) ->
     client.post("/login/", {"email": "alice@example.com", "password": PASSWORD})
     response = client.post("/login/code/", {"code": "١٢٣٤٥٦"})
     assert response.status_code == 200
-    assert "n'est pas valide" in html.unescape(response.content.decode())
+    assert "n’est pas valide" in html.unescape(response.content.decode())
 
 
 def test_a_logged_in_session_alone_cannot_replace_two_factor(client: Client, cast: Any) -> None:
@@ -194,7 +194,7 @@ def test_a_logged_in_session_alone_cannot_replace_two_factor(client: Client, cas
     assert "mot de passe" in html.unescape(alone.content.decode())
     wrong = {"password": "nope", "current_code": old.now(), "code": new.now()}
     refused = client.post(url, wrong)
-    assert "Ce mot de passe n'est pas le bon" in html.unescape(refused.content.decode())
+    assert "Ce mot de passe n’est pas le bon" in html.unescape(refused.content.decode())
     assert User.objects.get(pk=cast.alice.pk).totp_secret == old.secret
     right = {"password": PASSWORD, "current_code": old.now(), "code": new.now()}
     assert client.post(url, right).status_code == 302

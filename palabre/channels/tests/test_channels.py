@@ -40,7 +40,7 @@ def owner(client: Client, cast) -> Client:
         ),
         (
             {"service": "http://127.0.0.1:9", "handle": "a.bsky.social", "app_password": "x"},
-            "n'a pas pu être joint",
+            "n’a pas pu être joint",
         ),
     ],
 )
@@ -138,21 +138,21 @@ def test_a_forged_or_stale_oauth_callback_connects_nothing(owner: Client, cast) 
     response = owner.get(
         "/channels/mastodon/callback/", {"code": "x", "state": "forged"}, follow=True
     )
-    assert "n'est plus valable" in html.unescape(response.content.decode())
+    assert "n’est plus valable" in html.unescape(response.content.decode())
     session = owner.session
     session["palabre_mastodon_oauth"] = {"state": "s1", "slug": "lumiere", "app": 1}
     session.save()
     declined = owner.get(
         "/channels/mastodon/callback/", {"error": "access_denied", "state": "s1"}, follow=True
     )
-    assert "n'a pas autorisé" in html.unescape(declined.content.decode())
+    assert "n’a pas autorisé" in html.unescape(declined.content.decode())
     assert not Channel.objects.filter(connector="mastodon").exists()
 
 
 def test_an_unreachable_or_bogus_instance_gets_a_clear_message(owner: Client) -> None:
     response = owner.post("/w/lumiere/settings/channels/mastodon/", {"instance": "pas une adresse"})
     assert response.status_code == 200
-    assert "n'est pas une instance Mastodon" in html.unescape(response.content.decode())
+    assert "n’est pas une instance Mastodon" in html.unescape(response.content.decode())
 
 
 def test_a_channel_whose_posts_went_out_cannot_be_removed(owner: Client, cast) -> None:

@@ -82,7 +82,7 @@ def test_polling_stops_before_the_cap_and_the_owners_are_told_once(cast: Any) ->
     notices = Notice.objects.filter(workspace=cast.workspace)
     owners = {n.user for n in notices}
     assert cast.alice in owners and len(notices) == len(owners)  # once each, not per channel
-    assert "L'interrogation de X est suspendue" in notices[0].text  # the owners read French
+    assert "L’interrogation de X est suspendue" in notices[0].text  # the owners read French
     assert "0.80" in notices[0].text
     assert XCapNotice.objects.count() == 1
     # Another workspace's X channel is not held by this one's cap.

@@ -234,7 +234,7 @@ def test_an_audience_the_network_cannot_address_is_refused(monkeypatch, cast, ta
     item = _arrived(comment(target, "Ouvert ?"))
     item = Interaction.objects.select_related("channel").get(pk=item.pk)
     assert answer_choices(item) == [Visibility.PUBLIC, Visibility.DIRECT]
-    with pytest.raises(InboxRefused, match="ne permet pas d'adresser"):
+    with pytest.raises(InboxRefused, match="ne permet pas d’adresser"):
         interaction_reply(interaction=item, actor=cast.bob, text="Oui", visibility="followers")
     reply = interaction_reply(interaction=item, actor=cast.bob, text="Oui", visibility="direct")
     assert reply.visibility == "direct"
@@ -284,7 +284,7 @@ def test_a_private_message_is_answered_privately_whatever_the_network_shows_now(
 @pytest.mark.parametrize(
     ("status", "reason"),
     [
-        ("disabled", "Le canal est déconnecté : reconnectez-le d'abord."),
+        ("disabled", "Le canal est déconnecté : reconnectez-le d’abord."),
         ("needs_reconnect", "Le canal doit être reconnecté."),
     ],
 )

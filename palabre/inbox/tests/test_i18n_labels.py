@@ -57,11 +57,14 @@ def test_an_english_log_shows_no_french_reason(client: Client, cast, threat) -> 
     assert "règle" not in page and "masquer" not in page
 
 
-def test_reasons_logged_in_french_before_read_in_english(client: Client, cast, threat) -> None:
+@pytest.mark.parametrize("apostrophe", ["'", "’"])  # logged before 2026-12-06, and since
+def test_reasons_logged_in_french_before_read_in_english(
+    client: Client, cast, threat, apostrophe: str
+) -> None:
     ModerationEvent.objects.filter(interaction=threat).update(
         rule_name="règles par défaut",
         reason="règle « Arnaques » : le masquage est impossible sur Page Facebook, "
-        "le message part donc à l'examen",
+        f"le message part donc à l{apostrophe}examen",
     )
     page = _reader(client, cast.bob, "en").get("/w/lumiere/inbox/log/").content.decode()
     assert "rule “Arnaques”: hiding is not possible on Facebook Page, so it goes to review" in page

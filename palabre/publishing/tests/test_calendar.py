@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_create_demo
@@ -153,7 +153,13 @@ def test_drag_and_drop_moves_a_post_keeping_its_time(editor: Client, cast, chann
     moved = Post.objects.get(pk=post.pk)
     assert moved.publish_at.astimezone(PARIS) == datetime(year, 11, 27, 18, 30, tzinfo=PARIS)
     assert PostTarget.objects.get().next_attempt_at == moved.publish_at
-    assert "<html" not in response.content.decode()  # htmx gets the grid alone
+    grid = html.unescape(response.content.decode())
+    assert "<html" not in grid  # htmx gets the grid alone, with what happened
+    # Said, since the day's cell may show only its first posts; linked to the day's week.
+    with translation.override("fr"):
+        when = formats.date_format(datetime(year, 11, 27, 18, 30), "LONG_DAY_TIME_FORMAT")
+    assert f"Publication «\xa0Pain du jour\xa0» déplacée au {when}." in grid  # "samedi 27…"
+    assert f'href="/w/lumiere/calendar/?view=week&date={year}-11-27#day-{year}-11-27"' in grid
     assert (
         editor.post("/w/lumiere/calendar/move/", {"post": post.pk, "date": "nope"}).status_code
         == 404
@@ -225,7 +231,7 @@ def test_planning_form_rejects_bad_slots(client: Client, cast, channel) -> None:
         {"time_slots": "someday 25:99"},
         follow=True,
     )
-    assert "n'est pas un jour et une heure" in html.unescape(response.content.decode())
+    assert "n’est pas un jour et une heure" in html.unescape(response.content.decode())
     channel.refresh_from_db()
     assert channel.time_slots == ["0 09:00", "2 12:30"]
 
@@ -252,7 +258,7 @@ def test_csv_export_then_import_round_trip(editor: Client, cast, channel) -> Non
         cast,
         channel,
         datetime(2026, 11, 24, 17, 30, tzinfo=UTC),
-        idea="=HYPERLINK() n'est pas une formule",
+        idea="=HYPERLINK() n’est pas une formule",
     )
     exported = editor.get("/w/lumiere/posts/export.csv").content.decode()
     assert exported.startswith("\ufeff")  # Excel reads the accents right
@@ -291,7 +297,7 @@ def test_csv_import_is_all_or_nothing_with_a_report_per_row(editor: Client) -> N
     )
     page = html.unescape(response.content.decode())
     assert not Post.objects.exists()
-    assert 'data-line="2"' in page and "«\u00a0demain\u00a0» n'est pas au format" in page
+    assert 'data-line="2"' in page and "«\u00a0demain\u00a0» n’est pas au format" in page
     assert "myspace" in page and "gossip" in page and "Inconnu" in page
     missing = editor.post(
         "/w/lumiere/posts/import/", {"file": SimpleUploadedFile("p.csv", b"a,b\n1,2\n")}
@@ -323,6 +329,20 @@ def test_an_approved_post_moved_by_an_editor_goes_back_to_review(cast, channel) 
     workflow.post_reschedule(post=moved, actor=cast.erin, publish_at=later + timedelta(days=1))
     assert Post.objects.get(pk=post.pk).status == PostStatus.IN_REVIEW
     assert not PostTarget.objects.exists()
+
+
+def test_a_refused_drop_says_why_in_the_grid_it_swaps(editor: Client, cast, channel) -> None:
+    post = _scheduled(cast, channel, timezone.now() + timedelta(days=2))
+    response = editor.post(
+        "/w/lumiere/calendar/move/",
+        {"post": post.pk, "date": "2020-01-06"},
+        HTTP_HX_REQUEST="true",
+        follow=True,
+    )
+    grid = html.unescape(response.content.decode())
+    assert "<html" not in grid and 'class="message error"' in grid and "passée" in grid
+    page = editor.get("/w/lumiere/calendar/").content.decode()
+    assert 'class="message' not in page  # said once, not again on the next page
 
 
 @pytest.mark.parametrize("day", ["2020-01-06", "0002-01-01", "2999-01-01"])

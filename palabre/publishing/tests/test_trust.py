@@ -240,15 +240,15 @@ def test_observation_7_invalid_variants_block_submission_and_approval(approval) 
 
 def test_observation_8_a_stale_save_is_refused_and_nothing_is_lost(cast) -> None:
     post = _post(cast, when=None)
-    erins = _form(post, "save", **{"mastodon-text": "La version d'Erin"})
+    erins = _form(post, "save", **{"mastodon-text": "La version d’Erin"})
     bobs = _form(post, "save", **{"mastodon-text": "La version de Bob"})
     _as(cast.erin).post(f"/w/lumiere/posts/{post.pk}/", erins)
     response = _as(cast.bob).post(f"/w/lumiere/posts/{post.pk}/", bobs)
-    assert post.variants.get().text == "La version d'Erin"
+    assert post.variants.get().text == "La version d’Erin"
     page = _page(response)
     assert response.status_code == 200
-    assert "La version de Bob" in page and "La version d'Erin" in page  # both, side by side
-    assert "Non enregistré : quelqu'un a enregistré cette publication" in page
+    assert "La version de Bob" in page and "La version d’Erin" in page  # both, side by side
+    assert "Non enregistré : quelqu’un a enregistré cette publication" in page
     # Having seen Erin's, Bob saves again from the form as shown: his own text wins, knowingly.
     version = re.search(r'name="post-version" value="(\d+)"', page).group(1)
     again = _as(cast.bob).post(f"/w/lumiere/posts/{post.pk}/", bobs | {"post-version": version})
@@ -569,14 +569,14 @@ def test_a_partly_published_post_keeps_its_time(cast, monkeypatch) -> None:
 
 def test_a_save_that_does_not_say_its_version_is_refused_as_stale(cast) -> None:
     post = _post(cast, when=None)
-    erins = _form(post, "save", **{"mastodon-text": "La version d'Erin"})
+    erins = _form(post, "save", **{"mastodon-text": "La version d’Erin"})
     del erins["post-version"]
     _as(cast.bob).post(
-        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": "Bob d'abord"})
+        f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": "Bob d’abord"})
     )
     response = _as(cast.erin).post(f"/w/lumiere/posts/{post.pk}/", erins)
-    assert response.status_code == 200 and "La version d'Erin" in _page(response)
-    assert post.variants.get().text == "Bob d'abord"
+    assert response.status_code == 200 and "La version d’Erin" in _page(response)
+    assert post.variants.get().text == "Bob d’abord"
 
 
 def test_the_composer_says_before_a_save_that_an_approved_post_goes_back(approval) -> None:

@@ -54,6 +54,17 @@ def test_french_punctuation_is_kept_on_its_line() -> None:
             assert not loose.search(text), entry.msgid
 
 
+def test_french_apostrophes_are_typographic() -> None:
+    """One apostrophe throughout (’, as most of the catalogue had it), not a mix with the
+    typewriter's ' that a quick translation brings."""
+    import re
+
+    straight = re.compile(r"\w'\w")
+    for entry in polib.pofile(str(CATALOGUE)):
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            assert not straight.search(text), entry.msgid
+
+
 def test_notices_reach_each_person_in_their_own_language(cast) -> None:
     from palabre.publishing import workflow
     from palabre.publishing.models import Notice

@@ -64,7 +64,7 @@ def test_a_mastodon_sign_in_whose_app_is_gone_starts_again(owner: Client) -> Non
     session.save()
     response = owner.get("/channels/mastodon/callback/?state=s&code=c", follow=True)
     assert response.status_code == 200
-    assert "Cette autorisation n&#x27;est plus valable" in response.content.decode()
+    assert "Cette autorisation n’est plus valable" in response.content.decode()
 
 
 @pytest.mark.parametrize(

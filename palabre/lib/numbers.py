@@ -5,8 +5,11 @@ the strategy page, rounding, said 66, and a content mix add up to 99.9 %."""
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django import forms
 from django.utils import formats
 
 
@@ -17,3 +20,24 @@ def number_text(value: float | Decimal, places: int | None = None) -> str:
         exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
         value = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return formats.number_format(value, places, force_grouping=True)
+
+
+# "1,500" or "1,500.50": English grouping, read as 1500 where "," is not the decimal sign.
+_COMMA_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class AmountField(forms.DecimalField):
+    """A decimal as people type it in their language: "1 500,50" in French (spaces of any
+    width group thousands), "1,500.50" in English, "1500.5" everywhere. Django's own
+    localized field drops the grouping only with USE_THOUSAND_SEPARATOR, which this project
+    leaves off (it would group the numbers written into attributes and scripts too)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: int
+        if isinstance(value, str):
+            value = re.sub(r"\s", "", value)  # \s covers no-break spaces, narrow ones too
+            if formats.get_format("DECIMAL_SEPARATOR") == "." and _COMMA_GROUPED.match(value):
+                value = value.replace(",", "")
+        return super().to_python(value)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palabre.lib.months import FIRST_YEAR
+from palabre.lib.numbers import AmountField
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.strategy.links import check_destination
 from palabre.strategy.models import Activity, Address, AdSpend, Metric, largest_amount
@@ -60,9 +61,7 @@ class DatedForm(forms.Form):
 
 
 def _amount(label: Any, **extra: Any) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, min_value=0, max_digits=10, decimal_places=2, localize=True, **extra
-    )
+    return AmountField(label=label, min_value=0, max_digits=10, decimal_places=2, **extra)
 
 
 class LinkForm(forms.Form):

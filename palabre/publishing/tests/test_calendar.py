@@ -226,6 +226,13 @@ def test_planning_form_rejects_bad_slots(client: Client, cast, channel) -> None:
     )
     channel.refresh_from_db()
     assert (channel.cadence_per_week, channel.time_slots) == (3, ["0 09:00", "2 12:30"])
+    # Shown again as the reader writes them: French days in French, English in English.
+    page = client.get("/w/lumiere/settings/channels/").content.decode()
+    assert 'value="lun 09:00, mer 12:30"' in page and 'placeholder="lun 09:00' in page
+    client.post("/language/", {"language": "en", "next": "/"})
+    page = client.get("/w/lumiere/settings/channels/").content.decode()
+    assert 'value="mon 09:00, wed 12:30"' in page
+    client.post("/language/", {"language": "fr", "next": "/"})
     response = client.post(
         f"/w/lumiere/settings/channels/{channel.pk}/planning/",
         {"time_slots": "someday 25:99"},

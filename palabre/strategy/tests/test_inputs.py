@@ -205,8 +205,8 @@ def test_a_nul_character_is_refused_not_stored(manager: Client, hook: Client) ->
     the strategy page's ?network=."""
     html = _import(manager, "id,date,contact\nA\x001,2026-11-02,\nB,2026-11-02,x\x00y\n")
     page = html.content.decode()
-    assert "Line 2: “id” contains a NUL character" in page
-    assert "Line 3: “contact” contains a NUL character" in page
+    assert "Line 2: “id” contains a character that cannot be stored (NUL" in page
+    assert "Line 3: “contact” contains a character that cannot be stored (NUL" in page
     body = json.dumps({"id": "W\u00001", "date": "2026-11-02"})
     response = hook.post(HOOK, body, content_type="application/json")
     assert response.status_code == 400 and "NUL" in response.json()["error"]

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from palabre.lib.durations import minutes_text
 from palabre.lib.numbers import number_text
@@ -42,12 +43,25 @@ def reconnect_banner(context: template.Context) -> dict[str, Any]:
     }
 
 
+# The days as the planning form reads them, in the reader's language (it reads both).
+SLOT_DAYS = [
+    pgettext_lazy("a time slot's day", "mon"),
+    pgettext_lazy("a time slot's day", "tue"),
+    pgettext_lazy("a time slot's day", "wed"),
+    pgettext_lazy("a time slot's day", "thu"),
+    pgettext_lazy("a time slot's day", "fri"),
+    pgettext_lazy("a time slot's day", "sat"),
+    pgettext_lazy("a time slot's day", "sun"),
+]
+
+
 @register.filter
 def slot_label(slot: str) -> str:
-    """'0 09:00' → 'mon 09:00', as typed in the planning form."""
-    names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    """'0 09:00' → 'mon 09:00' ('lun 09:00' in French), as typed in the planning form."""
     day, _sep, at = slot.partition(" ")
-    return f"{names[int(day)]} {at}" if day.isascii() and day.isdigit() and int(day) < 7 else slot
+    if day.isascii() and day.isdigit() and int(day) < len(SLOT_DAYS):
+        return f"{SLOT_DAYS[int(day)]} {at}"
+    return slot
 
 
 @register.simple_tag(takes_context=True)

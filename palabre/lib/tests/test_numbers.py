@@ -1,0 +1,62 @@
+"""Numbers as people read and type them: rounded (never cut), grouped as their language
+groups, and read back whichever way they type the thousands."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from palabre.lib.numbers import AmountField, number_text
+from palabre.lib.percent import percent_text, share_text, signed_text
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "en", "fr"),
+    [
+        (65.58, 0, "66", "66"),  # Django's number_format alone says 65
+        (2.5, 0, "3", "3"),  # half up, as a person rounds (Python's round gives 2)
+        (9.86, 1, "9.9", "9,9"),
+        (1234.567, 2, "1,234.57", "1\u202f234,57"),
+        (Decimal("95.825"), 2, "95.83", "95,83"),
+        (1500, None, "1,500", "1\u202f500"),
+    ],
+)
+def test_a_number_is_rounded_and_grouped(value, places, en: str, fr: str) -> None:  # type: ignore[no-untyped-def]
+    with translation.override("en"):
+        assert number_text(value, places) == en
+    with translation.override("fr"):
+        assert number_text(value, places).replace("\xa0", "\u202f") == fr
+
+
+def test_shares_and_changes_round_too() -> None:
+    with translation.override("en"):
+        assert share_text(0.999) == "100%" and share_text(0.6558) == "66%"
+        assert percent_text(99.95, 1) == "100.0%"
+        assert signed_text(-0.4) == "±0"  # no change is shown as one
+        assert signed_text(-0.6) == "−1"
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "read"),
+    [
+        ("fr", "1 500", "1500"),
+        ("fr", "1\u00a0500,50", "1500.50"),
+        ("fr", "1\u202f500", "1500"),
+        ("fr", "12,5", "12.5"),
+        ("en", "1,500", "1500"),
+        ("en", "1,500.25", "1500.25"),
+        ("en", "1500.5", "1500.5"),
+    ],
+)
+def test_an_amount_is_read_as_its_language_types_it(language: str, typed: str, read: str) -> None:
+    with translation.override(language):
+        assert AmountField(decimal_places=2).clean(typed) == Decimal(read)
+
+
+def test_an_english_comma_that_is_no_grouping_is_not_guessed() -> None:
+    from django import forms
+
+    with translation.override("en"), pytest.raises(forms.ValidationError):
+        AmountField(decimal_places=2).clean("1,5")  # not 15: said, not read

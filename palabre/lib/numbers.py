@@ -15,11 +15,13 @@ from django.utils import formats
 
 def number_text(value: float | Decimal, places: int | None = None) -> str:
     """`value` with `places` decimals, rounded half up (as a person rounds: 2.5 → 3), grouped
-    as the language groups thousands; `places` None writes the decimals it has."""
+    as the language groups thousands, negative with a minus sign (−100, as signed_text
+    writes changes); `places` None writes the decimals it has."""
     if places is not None and not isinstance(value, int) and math.isfinite(value):
         exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
         value = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return formats.number_format(value, places, force_grouping=True)
+    text = formats.number_format(value, places, force_grouping=True)
+    return "−" + text[1:] if text.startswith("-") else text  # a minus sign, not a hyphen
 
 
 # "1,500" or "1,500.50": English grouping, read as 1500 where "," is not the decimal sign.

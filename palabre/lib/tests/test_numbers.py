@@ -21,6 +21,7 @@ from palabre.lib.percent import percent_text, share_text, signed_text
         (1234.567, 2, "1,234.57", "1\u202f234,57"),
         (Decimal("95.825"), 2, "95.83", "95,83"),
         (1500, None, "1,500", "1\u202f500"),
+        (-100, 0, "−100", "−100"),  # a minus sign, as changes are written
     ],
 )
 def test_a_number_is_rounded_and_grouped(value, places, en: str, fr: str) -> None:  # type: ignore[no-untyped-def]

@@ -32,7 +32,7 @@ def test_counts_amounts_and_percentages_are_written_as_the_reader_writes_them(
 def test_small_and_negative_figures_stay_plain() -> None:
     context = Context({"clicks": 7, "amount": Decimal("0"), "roi": -80})
     with translation.override("en"):
-        assert PAGE.render(context) == "7 | 0.00 | -80%"
+        assert PAGE.render(context) == "7 | 0.00 | −80%"  # a minus sign
 
 
 @pytest.mark.parametrize(("language", "shown"), [("en", "Bluesky: 3"), ("fr", "Bluesky\u00a0: 3")])

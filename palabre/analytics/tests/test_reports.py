@@ -268,7 +268,7 @@ def test_the_pdf_opens_with_the_month_in_plain_words(cast) -> None:
     assert lines[0] == (
         "Response rate in June 2026: 60% (+60 pts vs the previous month), 3 answered of 5."
     )
-    assert any(line.startswith("Median first response in June 2026: 1 h 0 min") for line in lines)
+    assert "Median first response in June 2026: 1 h, " in [line[:41] for line in lines]
 
 
 # A number written as text: a share with its sign, a number grouped by thousands (in

@@ -30,7 +30,7 @@ from palabre.lib.excerpt import excerpt
 from palabre.publishing.notices import notice_send
 from palabre.webhooks.emit import interaction_waiting_emit
 
-WAITING = gettext_noop("Waiting for an answer for %(hours)s h on %(channel)s: “%(text)s”")
+WAITING = gettext_noop("Unanswered for over %(hours)s h on %(channel)s: “%(text)s”")
 RULE_ALERT = gettext_noop("Rule “%(rule)s” on %(channel)s: “%(text)s”")
 TEXT_QUOTED = 120  # characters of what the person wrote, in the notice and its e-mail
 

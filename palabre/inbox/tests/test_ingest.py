@@ -158,6 +158,8 @@ def test_an_unanswered_question_alerts_the_assignee_then_the_managers(cast, targ
     question.save()
     due = interaction_clock(question)
     assert Notice.objects.filter(user=cast.erin).count() == 1
+    # The bar it crossed, not the wait (which grows after the notice): "over 4 h".
+    assert Notice.objects.get(user=cast.erin).text.startswith("Sans réponse depuis plus de 4 h")
     assert due is not None and abs(due - (question.created_at + timedelta(hours=8))) < timedelta(
         seconds=1
     )

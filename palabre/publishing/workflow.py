@@ -93,7 +93,7 @@ def publish_at_check(publish_at: datetime) -> None:
     """A publication time is to come, and within five years; "publish now" is for now."""
     now = timezone.now()
     if publish_at < now - GRACE:
-        raise TransitionRefused(_("This time has passed: choose a time to come, or publish now."))
+        raise TransitionRefused(_("This time has passed: choose a time to come."))
     if publish_at.year > now.year + HORIZON_YEARS:
         raise TransitionRefused(
             _("Choose a time within the next %(years)s years.") % {"years": HORIZON_YEARS}

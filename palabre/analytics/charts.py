@@ -57,6 +57,9 @@ def axis_ticks(chart: Chart) -> list[float]:
     """The value axis's marks, from 0 to the round top, at round steps (a top of 5 000
     is marked every 1 000, not every 1 250)."""
     top = axis_top(chart)
+    if not chart.percent and top < 5:
+        # Counts under 5 (or none yet): whole numbers, not "0, 0, 0, 1, 1, 1" rounded.
+        return [float(n) for n in range(max(1, math.ceil(top)) + 1)]
     steps = 4 if round(top / 10 ** math.floor(math.log10(top)), 6) == 2 else 5
     return [top * step / steps for step in range(steps + 1)]
 

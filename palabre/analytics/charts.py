@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from palabre.lib.numbers import number_text
-from palabre.lib.percent import share_text
+from palabre.lib.percent import colon_text, share_text
 
 
 @dataclass(frozen=True)
@@ -107,13 +107,13 @@ def svg(chart: Chart) -> SafeString:
         if chart.kind == "bars":
             parts.append(
                 f'<rect x="{x - slot * 0.35:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
-                f'height="{height:.1f}" fill="{ACCENT}"><title>{escape(name)}: '
+                f'height="{height:.1f}" fill="{ACCENT}"><title>{escape(name)}{colon_text()} '
                 f"{escape(value_text(value, chart.percent))}</title></rect>"
             )
         else:
             points.append(f"{x:.1f},{y:.1f}")
             parts.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{ACCENT}"><title>{escape(name)}: '
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{ACCENT}"><title>{escape(name)}{colon_text()} '
                 f"{escape(value_text(value, chart.percent))}</title></circle>"
             )
     if points:
@@ -182,7 +182,7 @@ def _hbars(chart: Chart) -> SafeString:
 
 def _open(chart: Chart, width: int, height: int) -> str:
     described = ", ".join(
-        f"{name}: {value_text(v, chart.percent) if v is not None else '–'}"
+        f"{name}{colon_text()} {value_text(v, chart.percent) if v is not None else '–'}"
         for name, v in zip(chart.labels, chart.values, strict=True)
     )
     return (

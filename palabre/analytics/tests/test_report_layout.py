@@ -208,7 +208,9 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-@pytest.mark.parametrize(("values", "marks"), [((0, 0), [0, 1]), ((1, 2), [0, 1, 2]), ((0, 3), None)])
+@pytest.mark.parametrize(
+    ("values", "marks"), [((0, 0), [0, 1]), ((1, 2), [0, 1, 2]), ((0, 3), None)]
+)
 def test_a_count_axis_is_marked_in_whole_numbers(values, marks) -> None:  # type: ignore[no-untyped-def]
     """An empty month's chart read "0, 0, 0, 1, 1, 1": 0.2, 0.4… rounded."""
     from palabre.analytics.charts import axis_ticks

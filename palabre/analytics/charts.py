@@ -144,6 +144,7 @@ def _hbars(chart: Chart) -> SafeString:
     )
     left, plot_w = 4, WIDTH - 4 - widest_value - 10
     top = axis_top(chart)
+    target_x = None if chart.target is None else left + plot_w * chart.target / top
     parts = [_open(chart, WIDTH, height)]
     texts = []
     for index, (name, value) in enumerate(zip(chart.labels, chart.values, strict=True)):
@@ -154,17 +155,25 @@ def _hbars(chart: Chart) -> SafeString:
             f'fill="{ACCENT}"/>'
         )
         texts.append(_text(left, y + FONT, name))
-        texts.append(
-            _text(left + width + 6, y + name_h + bar_h - 3, value_text(value or 0, chart.percent))
-        )
-    if chart.target is not None:
-        x = left + plot_w * chart.target / top
+        shown = value_text(value or 0, chart.percent)
+        value_x = left + width + 6
+        if target_x is not None and value_x - 3 <= target_x <= value_x + text_width(shown) + 3:
+            value_x = target_x + 6  # after the target's line, not across it
+        texts.append(_text(value_x, y + name_h + bar_h - 3, shown))
+        if target_x is not None:  # the line crosses the bars' rows only, never a name
+            parts.append(
+                f'<line x1="{target_x:.1f}" x2="{target_x:.1f}" y1="{y + name_h - 3}" '
+                f'y2="{y + name_h + bar_h + 3}" stroke="{WARN}" stroke-dasharray="4 3" '
+                f'stroke-width="2"/>'
+            )
+    if chart.target is not None and target_x is not None:
+        x = target_x
         label_y = PAD_TOP + FONT
         # The label runs rightwards from the line, or leftwards if it would leave the drawing.
         fits = x + 4 + text_width(chart.target_label) <= WIDTH
-        parts.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{label_y + 4}" y2="{height}" stroke="{WARN}" '
-            f'stroke-dasharray="4 3" stroke-width="2"/>'
+        parts.append(  # beside its label, in the band above the rows
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{PAD_TOP}" y2="{PAD_TOP + band}" '
+            f'stroke="{WARN}" stroke-dasharray="4 3" stroke-width="2"/>'
         )
         texts.append(
             _text(

@@ -69,7 +69,7 @@ class ScopeForm(forms.Form):
     def query(self) -> str:
         """The report's query string as the form read it (what is unreadable dropped, in one
         order): the links carry it, and the kept page is found by it."""
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self._readable()
         kept = {
             "period": "" if data.get("month") else data.get("period") or "",
             "month": f"{data['month']:%Y-%m}" if data.get("month") else "",
@@ -77,8 +77,16 @@ class ScopeForm(forms.Form):
         }
         return urlencode({k: v for k, v in kept.items() if v})
 
+    def _readable(self) -> dict[str, Any]:
+        """What the form could read: a bad month leaves a good period (and channel) in use,
+        as the form, which shows them, says."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
     def scope(self) -> Scope:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self._readable()
         channel = data.get("channel")
         ids = (channel.pk,) if channel else ()
         month = data.get("month")

@@ -31,6 +31,9 @@ from palabre.publishing.notices import notice_send
 from palabre.webhooks.emit import interaction_waiting_emit
 
 WAITING = gettext_noop("Unanswered for over %(hours)s h on %(channel)s: “%(text)s”")
+# What notices stored before 2026-12-06 name (a notice keeps its msgid and is translated when
+# read): kept in the catalogue so that they are still said in the reader's language.
+WAITING_BEFORE = gettext_noop("Waiting for an answer for %(hours)s h on %(channel)s: “%(text)s”")
 RULE_ALERT = gettext_noop("Rule “%(rule)s” on %(channel)s: “%(text)s”")
 TEXT_QUOTED = 120  # characters of what the person wrote, in the notice and its e-mail
 

@@ -165,8 +165,12 @@ class SavedReplyForm(VersionedForm):
 
 def _looks_at_what_is_said(data: dict[str, Any]) -> bool:
     """A rule that hides must: a channel or a language alone would hide every comment."""
-    said = ("category", "abuse_kind", "keywords", "author")
-    return any(data.get(f) for f in said) or data.get("min_abuse") is not None
+    author = str(data.get("author") or "").strip().lstrip("@")  # "@" alone names everyone
+    keywords = str(data.get("keywords") or "").replace(",", "").strip()
+    score = data.get("min_abuse")
+    return bool(
+        data.get("category") or data.get("abuse_kind") or keywords or author or (score or 0) > 0
+    )
 
 
 class RuleForm(VersionedForm):

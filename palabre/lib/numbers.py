@@ -4,9 +4,10 @@ the strategy page, rounding, said 66, and a content mix add up to 99.9 %."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -17,11 +18,20 @@ def number_text(value: float | Decimal, places: int | None = None) -> str:
     """`value` with `places` decimals, rounded half up (as a person rounds: 2.5 → 3), grouped
     as the language groups thousands, negative with a minus sign (−100, as signed_text
     writes changes); `places` None writes the decimals it has."""
-    if places is not None and not isinstance(value, int) and math.isfinite(value):
+    if places is not None and _roundable(value):
         exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-        value = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        with contextlib.suppress(InvalidOperation):  # over 28 digits: written as it is
+            value = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = formats.number_format(value, places, force_grouping=True)
     return "−" + text[1:] if text.startswith("-") else text  # a minus sign, not a hyphen
+
+
+def _roundable(value: Any) -> bool:
+    """A finite float or Decimal; anything else (an int, None, a string) goes to Django's
+    number_format as it is, as before."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, Decimal) and value.is_finite()
 
 
 # "1,500" or "1,500.50": English grouping, read as 1500 where "," is not the decimal sign.

@@ -131,6 +131,8 @@ def heard_store(
             if heard is not None:
                 heard.searches.add(*search_ids)
                 stored.append(heard)
+            else:  # kept meanwhile by another process, maybe as another server's copy
+                _also_matches(workspace, (network, source), item)
     for item in found:
         if item.post.remote_id in known_ids or _key(item.post) in known_keys:
             _also_matches(workspace, (network, source), item)

@@ -44,3 +44,9 @@ def test_the_page_shows_the_month_it_covers_with_its_last_day(cast) -> None:  # 
     assert _selected_period(page) == "" and 'value="2026-02"' in page
     page = client.get(url, {"period": "90"}).content.decode()
     assert _selected_period(page) == "90"
+
+
+def test_a_month_it_cannot_read_leaves_the_period_it_shows(cast) -> None:  # type: ignore[no-untyped-def]
+    form = ScopeForm({"period": "90", "month": "2026-13"}, workspace=cast.workspace)
+    assert form.scope().rolling_days == 90 and form["period"].value() == "90"
+    assert "month" in form.errors

@@ -158,7 +158,7 @@ def test_a_draft_over_the_limit_is_kept_and_refused_for_review_with_the_pages_wo
     assert submitted.status_code == 409
     with translation.override("fr"):
         problems = workflow.post_problems(post, to_publish=False)
-    assert submitted.json()["detail"] == "; ".join(problems)
+    assert submitted.json()["detail"] == workflow.problems_text(problems)  # as the page says it
     assert problems[0].startswith("Bluesky")
     assert Post.objects.get().status == PostStatus.DRAFT
 

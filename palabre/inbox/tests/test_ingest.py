@@ -262,3 +262,17 @@ def test_the_migration_gives_every_older_abuse_a_kind(target) -> None:
     )
     migration.give_every_abuse_a_kind(apps, None)
     assert [Interaction.objects.get(pk=i.pk).abuse_kind for i in old] == ["insult", "hate"]
+
+
+def test_a_waiting_notice_stored_under_its_former_words_is_still_said_in_french(cast) -> None:
+    from django.utils import translation
+
+    from palabre.inbox.alerts import WAITING_BEFORE
+    from palabre.publishing.notices import notice_text
+
+    params = {"hours": 4, "channel": "Piaille", "text": "Ouvert lundi ?"}
+    notice = Notice.objects.create(
+        workspace=cast.workspace, user=cast.erin, message=WAITING_BEFORE, params=params, text="…"
+    )
+    with translation.override("fr"):
+        assert notice_text(notice).startswith("En attente de réponse depuis 4 h sur Piaille")

@@ -36,3 +36,13 @@ def test_a_rule_that_hides_on_a_word_or_sends_everything_to_review_is_saved(mana
     page = manager.get(RULES).content.decode()
     assert "«\xa0crypto\xa0»" in page and "Chaque commentaire" in page  # said, in French
     assert "Supprimer cette règle" in page  # behind a confirmation
+
+
+@pytest.mark.parametrize(
+    "looks_at", [{"min_abuse": "0"}, {"author": "@"}, {"keywords": " , "}], ids=str
+)
+def test_a_condition_that_matches_everyone_is_no_condition(manager: Client, looks_at) -> None:  # type: ignore[no-untyped-def]
+    data = {"name": "Tout masquer", "action": "hide", "enabled": "on", **looks_at}
+    page = html.unescape(manager.post(RULES, data).content.decode())
+    assert "sans elle, elle masquerait chaque commentaire" in page
+    assert not ModerationRule.objects.exists()

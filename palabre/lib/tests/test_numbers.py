@@ -61,3 +61,11 @@ def test_an_english_comma_that_is_no_grouping_is_not_guessed() -> None:
 
     with translation.override("en"), pytest.raises(forms.ValidationError):
         AmountField(decimal_places=2).clean("1,5")  # not 15: said, not read
+
+
+@pytest.mark.parametrize("value", [None, "", float("nan"), float("inf"), 1e30])
+def test_what_is_not_a_plain_number_is_written_as_django_writes_it(value) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import formats
+
+    with translation.override("en"):
+        assert number_text(value, 2) == formats.number_format(value, 2, force_grouping=True)

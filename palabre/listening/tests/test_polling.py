@@ -390,6 +390,35 @@ def test_a_mastodon_post_heard_through_two_instances_is_kept_once(cast: Any) -> 
     assert hear("social.example", "110", levain) == []
 
 
+def test_a_copy_kept_meanwhile_by_another_process_still_gains_the_search(
+    cast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stream and a search poll store the same status through two instances at once:
+    the second write meets the first and only adds its search."""
+    from palabre.listening import services
+
+    levain, bread = _search(cast, "Levain", "levain"), _search(cast, "Pain", "levain jour")
+    uri = "https://origin.example/users/fan/statuses/2"
+    first = [Found(_copy("social.example", "110", uri), (levain.pk,))]
+    heard_store(
+        workspace=cast.workspace,
+        network="mastodon",
+        found=first,
+        via="stream",
+        source="social.example",
+    )
+    monkeypatch.setattr(services, "_known", lambda *args: (set(), set()))  # read before it
+    second = [Found(_copy("other.example", "990", uri), (bread.pk,))]
+    stored = heard_store(
+        workspace=cast.workspace,
+        network="mastodon",
+        found=second,
+        via="search",
+        source="other.example",
+    )
+    assert stored == [] and set(Heard.objects.get().searches.all()) == {levain, bread}
+
+
 def test_posts_without_an_address_everywhere_are_told_apart_by_their_ids(cast: Any) -> None:
     search = _search(cast, "Levain", "levain")
     posts = [_post("Du levain ce matin"), _post("Encore du levain")]

@@ -162,7 +162,7 @@ def test_links_follow_the_address_served_unless_the_administrator_set_them(setti
     assert env["ALLOWED_HOSTS"] == "127.0.0.1,localhost,192.168.1.20"  # pages answer there
     assert env["PATH"] == "/bin"
     env, _hint = start.served_at("[::1]:9000", {})
-    assert env["SITE_URL"] == "http://[::1]:9000" and env["ALLOWED_HOSTS"].endswith(",::1")
+    assert env["SITE_URL"] == "http://[::1]:9000" and env["ALLOWED_HOSTS"].endswith(",[::1]")
     chosen = {"SITE_URL": "https://palabre.example", "ALLOWED_HOSTS": "palabre.example"}
     assert start.served_at("127.0.0.1:9000", chosen) == (chosen, "")
     assert start.served_at("unix:/run/palabre.sock", {}) == ({}, "")

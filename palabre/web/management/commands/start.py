@@ -112,7 +112,8 @@ def served_at(bind: str, environ: Mapping[str, str]) -> tuple[dict[str, str], st
     if not environ.get("SITE_URL"):
         env["SITE_URL"] = f"http://{bind}"
     if not environ.get("ALLOWED_HOSTS"):
-        env["ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*settings.ALLOWED_HOSTS, host]))
+        named = f"[{host}]" if ":" in host else host  # Django compares an IPv6 host bracketed
+        env["ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*settings.ALLOWED_HOSTS, named]))
     return env, ""
 
 

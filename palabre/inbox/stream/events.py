@@ -10,8 +10,9 @@ stays flat instead of growing with the backlog.
 A subscription being stopped does not wait: the runner may be waiting for it to end, and
 only the runner makes room. What finds the queue full then is dropped, and so is everything
 that subscription sends after it, since a position saved past a dropped item would skip it.
-Its saved position stays behind the dropped items, so its successor reads them again (the
-stores keep an item once), and polling covers a channel nobody streams.
+Where the network keeps a position (Bluesky's sequence number), it stays behind the dropped
+items and the next subscription reads them again (the stores keep an item once); where it
+keeps none (Mastodon's streams), the channel's polls and the searches' polls bring them.
 """
 
 from __future__ import annotations

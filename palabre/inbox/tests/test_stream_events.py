@@ -93,3 +93,13 @@ def test_the_runner_stops_at_once_with_a_subscription_waiting_for_room(db, monke
     runner.shutdown()
     assert time.monotonic() - started < 5 and not waiting.thread.is_alive()
     assert runner.events.empty()  # what had come was handled
+
+
+def test_every_subscription_says_when_it_is_stopping() -> None:
+    """What Outlet.ends_when reads: without it, a full queue would hold a stop up."""
+    from palabre.listening.stream import PostsStream
+    from palabre.networks.bluesky.stream import BlueskyStream
+    from palabre.networks.mastodon.stream import MastodonStream, TagStream
+
+    for kind in (BlueskyStream, PostsStream, MastodonStream, TagStream):
+        assert isinstance(kind.__dict__.get("stopping") or kind.stopping, property), kind

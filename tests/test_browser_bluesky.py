@@ -37,7 +37,7 @@ def test_connect_bluesky_then_publish_from_the_composer(
     page.get_by_role("button", name="Connecter Bluesky").click()
     page.get_by_label("Adresse du service").fill(bluesky_network.pds)
     page.get_by_label("Identifiant").fill(account["handle"])
-    page.get_by_label("Mot de passe d'application").fill(account["appPassword"])
+    page.get_by_label("Mot de passe d’application").fill(account["appPassword"])
     page.screenshot(path=screenshot_dir / "connect-bluesky.png", full_page=True)
     page.get_by_role("button", name="Connecter", exact=True).click()
     page.get_by_text(f"@{account['handle']} est connecté.").wait_for()
@@ -45,7 +45,7 @@ def test_connect_bluesky_then_publish_from_the_composer(
 
     page.get_by_role("navigation", name="Rubriques").get_by_role("link", name="Rédiger").click()
     text = "Premier pain publié depuis Palabre sur un vrai réseau Bluesky #levain"
-    page.get_by_label("L'idée").fill(text)
+    page.get_by_label("L’idée").fill(text)
     for network in ("X", "Mastodon", "Threads", "LinkedIn", "Page Facebook", "Instagram"):
         page.get_by_label(network, exact=True).uncheck()
     page.get_by_role("button", name="Enregistrer le brouillon").click()  # the idea on every network

@@ -166,7 +166,7 @@ def _hbars(chart: Chart) -> SafeString:
                 f'y2="{y + name_h + bar_h + 3}" stroke="{WARN}" stroke-dasharray="4 3" '
                 f'stroke-width="2"/>'
             )
-    if chart.target is not None and target_x is not None:
+    if target_x is not None:
         x = target_x
         label_y = PAD_TOP + FONT
         # The label runs rightwards from the line, or leftwards if it would leave the drawing.

@@ -28,6 +28,7 @@ from palabre.channels.grants import refresh_due
 from palabre.channels.models import Channel, ChannelGrant, ConnectPending, GrantApp
 from palabre.channels.services import ConnectRefused, channel_reactivate
 from palabre.lib import crypto
+from palabre.lib.storable import storable
 from palabre.networks.base import AuthExpired, ConnectorError, Rejected
 from palabre.networks.meta.login import Account
 
@@ -109,8 +110,8 @@ def channel_connect_account(
     channel = holder or Channel(
         workspace=workspace, network=connector, connector=connector, account_id=account_id
     )
-    # The network's text: PostgreSQL refuses a NUL character in it.
-    channel.name, channel.handle = name.replace("\x00", "")[:100], handle.replace("\x00", "")[:255]
+    # The network's text, made storable (lib/storable.py).
+    channel.name, channel.handle = storable(name)[:100], storable(handle)[:255]
     channel.credentials_expire_at = expires_at
     try:
         with transaction.atomic():  # another workspace may have taken it a moment ago

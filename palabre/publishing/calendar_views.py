@@ -126,16 +126,16 @@ def calendar_move(request: HttpRequest, slug: str) -> HttpResponse:
     except workflow.TransitionRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, _moved(post, before, slug))
+        messages.success(request, _moved(post, before, workspace))
     return redirect(f"{reverse('calendar', args=[slug])}?{request.POST.get('query', '')}")
 
 
-def _moved(post: Post, before: str, slug: str) -> str:
+def _moved(post: Post, before: str, workspace: Workspace) -> str:
     """Said after a drop: the post may land in a day whose cell shows only its first posts
     ("+ 3 more posts"), so the message names it, says when, and links to its week."""
     post.refresh_from_db(fields=["status", "publish_at"])
     assert post.publish_at is not None
-    local = timezone.localtime(post.publish_at, post.workspace.tzinfo)
+    local = timezone.localtime(post.publish_at, workspace.tzinfo)
     said = _("“%(idea)s” moved to %(when)s.") % {
         "idea": Truncator(post.idea).chars(60),
         "when": formats.date_format(local, "LONG_DAY_TIME_FORMAT"),
@@ -143,7 +143,7 @@ def _moved(post: Post, before: str, slug: str) -> str:
     if post.status == PostStatus.IN_REVIEW and before != PostStatus.IN_REVIEW:
         said += " " + _("It awaits approval again.")
     day = f"{local.date():%Y-%m-%d}"
-    week = f"{reverse('calendar', args=[slug])}?view=week&date={day}#day-{day}"
+    week = f"{reverse('calendar', args=[workspace.slug])}?view=week&date={day}#day-{day}"
     return format_html('{} <a href="{}">{}</a>', said, week, _("See its week"))
 
 

@@ -270,7 +270,7 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
     except workflow.TransitionRefused as refusal:
         messages.error(request, str(refusal))
     except workflow.PublishRefused as refusal:
-        problems = workflow.problems_text(refusal.problems)
+        problems = str(refusal)  # its problems, as sentences (workflow.problems_text)
         if action == "approve":
             messages.error(request, _("Not approved: %(problems)s") % {"problems": problems})
             if membership.role == Role.OWNER:
@@ -402,7 +402,7 @@ def _after_save(
                 request, _("Saved; still “%(status)s”.") % {"status": post.get_status_display()}
             )
     except workflow.PublishRefused as refusal:
-        problems = workflow.problems_text(refusal.problems)
+        problems = str(refusal)  # its problems, as sentences (workflow.problems_text)
         if action == "submit":
             messages.error(
                 request, _("Saved, not sent for approval: %(problems)s") % {"problems": problems}

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from palabre.accounts.models import Membership, Role, User
 from palabre.lib import outbound
 from palabre.lib.excerpt import excerpt
+from palabre.lib.storable import storable
 from palabre.publishing.notices import notice_send
 from palabre.webhooks.models import EXCERPT_MAX, Delivery, DeliveryStatus, Subscription
 from palabre.webhooks.services import (
@@ -149,7 +150,7 @@ def delivery_post(*, subscription: Subscription, delivery: Delivery) -> Answer:
         # reveals nothing of what is at the address, and tells the operator what to change.
         guarded = _caused_by(failure, outbound.OutboundRefused)
         return Answer(status=None, excerpt="", error=GUARDED if guarded else UNREACHABLE)
-    text = excerpt(raw.decode("utf-8", "replace").replace("\x00", ""), EXCERPT_MAX)
+    text = excerpt(storable(raw.decode("utf-8", "replace")), EXCERPT_MAX)
     delivered = 200 <= response.status_code < 300
     return Answer(status=response.status_code, excerpt=text, error="" if delivered else NOT_2XX)
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -112,6 +113,10 @@ class Audience(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            # A second "Add" (a double click, another tab) would show the persona twice.
+            models.UniqueConstraint(Lower("name"), "workspace", name="audience_named_once")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -159,6 +164,12 @@ class Objective(models.Model):
 
     class Meta:
         ordering = ["deadline", "pk"]
+        constraints = [
+            # Two targets for one figure on one day contradict each other.
+            models.UniqueConstraint(
+                "workspace", "metric", "deadline", name="objective_once_per_metric_and_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.target} by {self.deadline}"

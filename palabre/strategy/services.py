@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
 from palabre.lib.concurrency import StaleVersion, version_advance
@@ -60,8 +61,23 @@ def guidelines_save(
     return strategy
 
 
+class AlreadyThere(Exception):
+    """The plan already holds this: the message says what, in the reader's language."""
+
+
 def audience_add(*, workspace: Workspace, name: str, description: str) -> Audience:
-    return Audience.objects.create(workspace=workspace, name=name, description=description)
+    """Add a persona; AlreadyThere when one has this name, whatever its case."""
+    taken = AlreadyThere(_("An audience is already named “%(name)s”.") % {"name": name})
+    # Compared here with casefold: the databases' lower() differ beyond ASCII (SQLite's
+    # leaves "É" as it is); the constraint catches a double click on any name.
+    names = Audience.objects.filter(workspace=workspace).values_list("name", flat=True)
+    if any(known.casefold() == name.casefold() for known in names):
+        raise taken
+    try:
+        with transaction.atomic():
+            return Audience.objects.create(workspace=workspace, name=name, description=description)
+    except IntegrityError:  # added a moment ago, by another tab or a double click
+        raise taken from None
 
 
 @transaction.atomic
@@ -105,9 +121,17 @@ def network_plan_save(
 def objective_add(
     *, workspace: Workspace, metric: str, target: Decimal, deadline: date
 ) -> Objective:
-    return Objective.objects.create(
-        workspace=workspace, metric=metric, target=target, deadline=deadline
-    )
+    """Add an objective; AlreadyThere when this metric has one for that day (two targets for
+    one figure on one day would contradict each other: remove the old one first)."""
+    try:
+        with transaction.atomic():
+            return Objective.objects.create(
+                workspace=workspace, metric=metric, target=target, deadline=deadline
+            )
+    except IntegrityError:
+        raise AlreadyThere(
+            _("This metric already has an objective for that day: remove it first to change it.")
+        ) from None
 
 
 def ad_spend_add(

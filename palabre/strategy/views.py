@@ -139,6 +139,8 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
                 service(workspace=workspace, **form.cleaned_data)
             except StaleVersion:
                 stale = _stale(kind, form, workspace)
+            except services.AlreadyThere as already:
+                form.add_error(None, str(already))
             else:
                 messages.success(request, done)
                 return redirect(reverse("strategy", args=[slug]) + f"#{kind}")

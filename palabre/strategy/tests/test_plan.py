@@ -227,3 +227,68 @@ def test_the_composer_warns_against_the_guidelines(client: Client, cast) -> None
     }
     live = client.post(f"/w/lumiere/posts/{post.pk}/check/", data).content.decode()
     assert "guidelines." not in live
+
+
+def test_an_objective_or_audience_added_twice_is_kept_once_with_a_message(
+    manager: Client, cast
+) -> None:
+    """A double click on "Add", or the same form sent from two tabs: the second says why it
+    was not added, in the reader's language (Bob reads French), and keeps what was typed."""
+    objective = {
+        "kind": "objective",
+        "objective-metric": "clicks",
+        "objective-target": "40",
+        "objective-deadline": "2030-01-31",
+    }
+    assert manager.post(PAGE, objective).status_code == 302
+    again = manager.post(PAGE, {**objective, "objective-target": "55"})
+    html = again.content.decode()
+    assert again.status_code == 200
+    assert "Cet indicateur a déjà un objectif à cette date" in html and 'value="55"' in html
+    assert list(Objective.objects.values_list("target", flat=True)) == [Decimal("40")]
+    # Another day for the same figure is a milestone, not a duplicate.
+    later = manager.post(PAGE, {**objective, "objective-deadline": "2030-06-30"})
+    assert later.status_code == 302 and Objective.objects.count() == 2
+
+    audience = {"kind": "audience", "audience-name": "Élèves", "audience-description": "Ateliers"}
+    assert manager.post(PAGE, audience).status_code == 302
+    again = manager.post(PAGE, {**audience, "audience-name": "élèves"})
+    assert again.status_code == 200
+    assert "Un public s’appelle déjà «\u00a0élèves\u00a0»." in again.content.decode()
+    assert list(Audience.objects.values_list("name", flat=True)) == ["Élèves"]
+
+
+def test_the_database_refuses_a_second_audience_of_the_same_name(cast) -> None:
+    """What a double click can slip past the check made before saving."""
+    from django.db import IntegrityError, transaction
+
+    Audience.objects.create(workspace=cast.workspace, name="Parents", description="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Audience.objects.create(workspace=cast.workspace, name="PARENTS", description="y")
+    # Each workspace names its own.
+    Audience.objects.create(workspace=cast.other_workspace, name="Parents", description="z")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_numbers_audiences_and_keeps_the_last_objective(cast) -> None:
+    """Rows added twice before the constraints existed: migrating keeps every audience (the
+    second numbered) and, of two objectives for one metric and day, the later one."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("strategy", "0003_versions")], [("strategy", "0004_named_once")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldAudience, OldObjective = (old.get_model("strategy", m) for m in ("Audience", "Objective"))
+    for name in ("Parents", "parents", "Parents (2)"):
+        OldAudience.objects.create(workspace_id=cast.workspace.pk, name=name, description="x")
+    for target in (10, 20):
+        OldObjective.objects.create(
+            workspace_id=cast.workspace.pk, metric="clicks", target=target, deadline="2030-01-31"
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    names = list(Audience.objects.order_by("pk").values_list("name", flat=True))
+    assert names == ["Parents", "parents (3)", "Parents (2)"]
+    assert list(Objective.objects.values_list("target", flat=True)) == [Decimal("20")]

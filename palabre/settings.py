@@ -119,6 +119,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "palabre.web.context_processors.shell",
             ],
+            # Its `date` filter replaces Django's: "1er décembre" (palabre/formats/filters.py).
+            "builtins": ["palabre.formats.filters"],
         },
     },
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.analytics import metrics, tables
@@ -21,6 +21,7 @@ from palabre.analytics.figures import Figure, key_figures
 from palabre.analytics.insights import channel_insights
 from palabre.analytics.metrics import Scope
 from palabre.analytics.tables import Table
+from palabre.formats.written import date_text
 from palabre.lib.percent import share_text
 
 PAGE_ROWS = 15  # rows of long tables on the page; the CSV has them all
@@ -91,7 +92,7 @@ def drifting(scope: Scope, full: bool) -> Section:
 
 def trend(scope: Scope, full: bool) -> Section:
     rows = metrics.monthly_trend(scope)
-    names = tuple(formats.date_format(r.month, "MONTH_AXIS_FORMAT") for r in rows)
+    names = tuple(date_text(r.month, "MONTH_AXIS_FORMAT") for r in rows)
     followers = tuple(float(r.followers) if r.followers is not None else None for r in rows)
     # A month still under way would chart as a collapse (three days of engagements, the
     # week's questions not answered yet): the sums and rates chart whole months only; the

@@ -27,6 +27,7 @@ from palabre.analytics.definitions import DEFINITIONS
 from palabre.analytics.forms import DEFAULT_DAYS, last_days
 from palabre.analytics.metrics import Response, Scope, responses
 from palabre.analytics.models import CommunityDay, PostStat
+from palabre.formats.written import date_text
 from palabre.lib.durations import duration_text
 from palabre.lib.percent import percent_text, share_text, signed_text
 
@@ -169,7 +170,7 @@ def _engaged_basis(period: Scope, last_day: Callable[[datetime], date | None]) -
         days=STALE_DAYS
     ):
         basis = _("people active in the 90 days before %(day)s (not counted since)") % {
-            "day": formats.date_format(day, "SHORT_DATE_FORMAT")
+            "day": date_text(day, "SHORT_DATE_FORMAT")
         }
     if period.channel_ids:
         basis += " · " + _("all channels")

@@ -10,7 +10,6 @@ import io
 from datetime import date
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -43,6 +42,7 @@ from palabre.analytics.figures import key_figures
 from palabre.analytics.forms import month_bounds
 from palabre.analytics.metrics import Scope
 from palabre.analytics.tables import NUMERIC, Column, Table
+from palabre.formats.written import date_text
 from palabre.lib.months import month_before
 
 FONT, BOLD = "Vera", "VeraBd"
@@ -109,7 +109,7 @@ def monthly_pdf(scope: Scope, month: date, *, people: bool) -> bytes:
         topMargin=MARGIN_Y,
         bottomMargin=MARGIN_Y,
         # What a PDF reader shows in its title bar and tab: whose report, for which month.
-        title=f"{scope.workspace.name} — {formats.date_format(month, 'YEAR_MONTH_FORMAT')}",
+        title=f"{scope.workspace.name} — {date_text(month, 'YEAR_MONTH_FORMAT')}",
         author="Palabre",
     )
     story: list[Flowable] = [
@@ -118,7 +118,7 @@ def monthly_pdf(scope: Scope, month: date, *, people: bool) -> bytes:
             _("%(workspace)s: report for %(month)s")
             % {
                 "workspace": _escape(scope.workspace.name),
-                "month": formats.date_format(month, "YEAR_MONTH_FORMAT"),
+                "month": date_text(month, "YEAR_MONTH_FORMAT"),
             },
             styles["title"],
         ),
@@ -160,7 +160,7 @@ def _section(section: dashboard.Section, styles: dict[str, ParagraphStyle]) -> l
 def month_in_words(scope: Scope, month: date) -> list[str]:
     """The month told in plain sentences, each figure with its change over the month
     before, as the report's opening."""
-    name = formats.date_format(month, "YEAR_MONTH_FORMAT")
+    name = date_text(month, "YEAR_MONTH_FORMAT")
     start, _end = month_bounds(month_before(month), scope.workspace)
     before = Scope(scope.workspace, start, scope.start, scope.channel_ids)  # the month before
     figures = {f.key: f for f in key_figures(scope, before)}

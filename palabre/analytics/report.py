@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Membership, User, Workspace
@@ -15,6 +15,7 @@ from palabre.accounts.permissions import Action, can
 from palabre.analytics.forms import month_bounds
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport
+from palabre.formats.written import date_text
 from palabre.lib.months import month_after, month_before
 from palabre.lib.oneline import one_line
 
@@ -68,7 +69,7 @@ def report_email(*, workspace: Workspace, month: date, user: User) -> None:
     pdf = report_pdf(workspace=workspace, month=month, language=language, people=people)
     link = settings.SITE_URL + reverse("reports", args=[workspace.slug])
     with translation.override(language):
-        name = formats.date_format(month, "YEAR_MONTH_FORMAT")
+        name = date_text(month, "YEAR_MONTH_FORMAT")
         subject = _("Palabre · %(workspace)s: report for %(month)s") % {
             "workspace": workspace.name,
             "month": name,

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -17,6 +16,7 @@ from palabre.analytics.definitions import label
 from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
 from palabre.analytics.models import CommunityDay
+from palabre.formats.written import date_text
 from palabre.inbox.models import Contact, Identity, Stage
 from palabre.lib.csvsafe import csv_text, date_cell
 from palabre.lib.durations import duration_text
@@ -130,9 +130,9 @@ def display(kind: str, value: Any) -> str:
         return duration_text(float(value))
     if kind == "date":
         if isinstance(value, datetime):
-            return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+            return date_text(value, "SHORT_DATETIME_FORMAT")
         if isinstance(value, date):
-            return formats.date_format(value, "SHORT_DATE_FORMAT")
+            return date_text(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 
@@ -348,7 +348,7 @@ def funnel_table(scope: Scope) -> Table:
         counts = funnel_today(scope.workspace)
         on = min(scope.end_day, today)
         followers = followers_total(scope.workspace, on)
-    title = _("Community funnel on %(day)s") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")}
+    title = _("Community funnel on %(day)s") % {"day": date_text(on, "SHORT_DATE_FORMAT")}
     if scope.channel_ids:  # people are counted across channels: one channel's page says so
         title += " · " + _("all channels")
     table = Table(
@@ -446,7 +446,7 @@ def trend_table(rows: list[metrics.MonthRow]) -> Table:
     )
     table.rows = [
         [
-            formats.date_format(r.month, "YEAR_MONTH_FORMAT"),
+            date_text(r.month, "YEAR_MONTH_FORMAT"),
             r.followers,
             r.posts,
             r.engagements,

@@ -6,12 +6,13 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import Workspace
 from palabre.api.models import ApiToken, Scope
 from palabre.api.tokens import LONGEST_LIFE
+from palabre.formats.written import date_text
 from palabre.lib.oneline import validate_one_line
 
 ON_A_DATE = "date"
@@ -103,7 +104,7 @@ class TokenForm(forms.Form):
             self.add_error("expires_on", _("Choose the date the token expires."))
             return
         if not self.workspace.local_date() < day <= self.last_day:
-            last = formats.date_format(self.last_day, "DATE_FORMAT")
+            last = date_text(self.last_day, "DATE_FORMAT")
             self.add_error(
                 "expires_on",
                 _("Choose a day after today and within a year: %(last)s at the latest.")

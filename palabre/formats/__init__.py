@@ -11,6 +11,7 @@ Two styles, each in a short and a long form, and a chart's short labels; nothing
   "Dec 26" (MONTH_AXIS_FORMAT).
 
 Templates name a format ({{ when|date:"DAY_TIME_FORMAT" }}), Python code passes the name to
-django.utils.formats.date_format. Every name is defined in every language: Django writes
+written.date_text(), which the templates' `date` filter calls too (filters.py): in French,
+the first of a month is an ordinal, "1er décembre". Every name is defined in every language: Django writes
 a name it cannot find as a literal format string, letter by letter.
 """

@@ -7,13 +7,13 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from palabre.accounts.models import Workspace
 from palabre.accounts.permissions import Action, membership_for
 from palabre.analytics.charts import Chart
+from palabre.formats.written import date_text
 from palabre.listening import spikes
 from palabre.listening.actions import searchable_networks
 from palabre.listening.models import Search
@@ -94,7 +94,7 @@ def listening_trends(request: HttpRequest, slug: str) -> HttpResponse:
 def _volume_chart(volume: Volume, step: str) -> Chart:
     if step == "day":
         title = _("%(search)s: posts a day") % {"search": volume.search.name}
-        labels = [formats.date_format(m, "DAY_AXIS_FORMAT") for m in volume.moments]
+        labels = [date_text(m, "DAY_AXIS_FORMAT") for m in volume.moments]
     else:
         title = _("%(search)s: posts an hour") % {"search": volume.search.name}
         labels = [f"{m:%H}:00" for m in volume.moments]
@@ -110,7 +110,7 @@ def _volume_chart(volume: Volume, step: str) -> Chart:
 def _tone_charts(trends: Trends) -> list[Chart]:
     """The positive and negative shares, step by step; a step under MIN_POSTS has no
     point: it is not drawn as a number it cannot support."""
-    labels = tuple(formats.date_format(t.first_day, "DAY_AXIS_FORMAT") for t in trends.tone_steps)
+    labels = tuple(date_text(t.first_day, "DAY_AXIS_FORMAT") for t in trends.tone_steps)
     titles = {"positive": _("Positive share"), "negative": _("Negative share")}
     return [
         Chart(

@@ -11,7 +11,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
+from palabre.formats.written import date_text
 from palabre.lib.downloads import download
 from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR, month_after, month_before
@@ -138,7 +139,7 @@ def _moved(post: Post, before: str, workspace: Workspace) -> str:
     local = timezone.localtime(post.publish_at, workspace.tzinfo)
     said = _("“%(idea)s” moved to %(when)s.") % {
         "idea": Truncator(post.idea).chars(60),
-        "when": formats.date_format(local, "LONG_DAY_TIME_FORMAT"),
+        "when": date_text(local, "LONG_DAY_TIME_FORMAT"),
     }
     if post.status == PostStatus.IN_REVIEW and before != PostStatus.IN_REVIEW:
         said += " " + _("It awaits approval again.")
@@ -173,7 +174,7 @@ def post_next_slot(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
         messages.success(
             request,
             _("Set to the next free slot: %(when)s.")
-            % {"when": formats.date_format(local, "LONG_DAY_TIME_FORMAT")},
+            % {"when": date_text(local, "LONG_DAY_TIME_FORMAT")},
         )
     return redirect("post_edit", slug=slug, post_id=post.pk)
 

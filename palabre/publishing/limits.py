@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
+from palabre.formats.written import date_text
 from palabre.networks.base import (
     Capability,
     Connector,
@@ -149,7 +150,7 @@ def publishing_limit_check(*, target: PostTarget, connector: Connector) -> None:
         "channel": channel.name,
         "total": known.total,
         "network": channel.network_label,
-        "when": formats.date_format(local, "DAY_TIME_FORMAT"),
+        "when": date_text(local, "DAY_TIME_FORMAT"),
     }
     raise LimitReached(when, reason)
 
@@ -191,7 +192,7 @@ class DayOverLimit:
         ) % {
             "channel": self.channel.name,
             "planned": self.planned,
-            "day": formats.date_format(self.day, "DAY_FORMAT"),
+            "day": date_text(self.day, "DAY_FORMAT"),
             "limit": self.limit,
             "network": self.channel.network_label,
         }

@@ -22,11 +22,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import channel_title
+from palabre.formats.written import date_text
 from palabre.lib.durations import minutes_text
 from palabre.lib.excerpt import excerpt
 from palabre.lib.oneline import one_line
@@ -97,7 +98,7 @@ def _value_said(value: Any) -> Any:
     if "minutes" in value:
         return minutes_text(value["minutes"])
     if "day" in value:  # kept as an ISO date, written in the reader's style
-        return formats.date_format(date.fromisoformat(value["day"]), "DATE_FORMAT")
+        return date_text(date.fromisoformat(value["day"]), "DATE_FORMAT")
     if "channel" in value:
         return channel_title(value["channel"], value["network"])
     return str(NETWORKS[value["network"]].label)

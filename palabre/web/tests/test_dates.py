@@ -63,7 +63,14 @@ EXPECTED = {
 PENDING: dict[str, str] = {}
 
 _WORDS = {"D": "D", "l": "l", "N": "N", "M": "M", "F": "F", "b": "b"}
-_DIGITS = {"j": r"\d{1,2}", "d": r"\d\d", "m": r"\d\d", "Y": r"\d{4}", "H": r"\d\d", "i": r"\d\d"}
+_DIGITS = {
+    "j": r"\d{1,2}(?:er)?",
+    "d": r"\d\d",
+    "m": r"\d\d",
+    "Y": r"\d{4}",
+    "H": r"\d\d",
+    "i": r"\d\d",
+}
 
 
 def style(name: str) -> re.Pattern[str]:
@@ -102,6 +109,34 @@ def test_french_and_english_write_a_day_each_their_way() -> None:
             ]
     assert said["fr"] == ["ven. 4 déc., 14:30", "vendredi 4 décembre", "4 décembre 2026"]
     assert said["en"] == ["Fri 4 Dec, 14:30", "Friday 4 December", "4 December 2026"]
+
+
+def test_the_first_of_a_month_is_an_ordinal_in_french_only() -> None:
+    from django.template import Context, Template
+
+    from palabre.formats.written import date_text
+
+    first, second = date(2026, 12, 1), datetime(2026, 12, 2, 9, 5)
+    names = ("DATE_FORMAT", "DAY_FORMAT", "LONG_DAY_FORMAT", "DAY_AXIS_FORMAT", "SHORT_DATE_FORMAT")
+    page = Template('{{ first|date:"DAY_FORMAT" }} / {{ first|date }} / {{ second|date:"j" }}')
+    said = {}
+    for language in ("fr", "en"):
+        with translation.override(language):
+            said[language] = [date_text(first, name) for name in names]
+            said[language] += [date_text(second, "DATE_FORMAT"), date_text(first, r"\j j")]
+            said[language].append(page.render(Context({"first": first, "second": second})))
+    assert said["fr"] == [
+        "1er décembre 2026",
+        "mar. 1er déc.",
+        "mardi 1er décembre",
+        "1er déc.",
+        "01/12/2026",
+        "2 décembre 2026",
+        "j 1er",  # an escaped letter stays a letter
+        "mar. 1er déc. / 1er décembre 2026 / 2",
+    ]
+    assert said["en"][:3] == ["1 December 2026", "Tue 1 Dec", "Tuesday 1 December"]
+    assert said["en"][-1] == "Tue 1 Dec / 1 December 2026 / 2"
 
 
 @pytest.mark.parametrize(

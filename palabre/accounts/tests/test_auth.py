@@ -46,9 +46,26 @@ def test_many_accounts_from_one_address_are_throttled(client: Client, cast, sett
     assert "Trop de tentatives" in response.content.decode()
 
 
-def test_next_cannot_send_people_to_another_site(client: Client, cast) -> None:
-    response = _login(client, "alice@example.com", next="https://evil.example/")
-    assert response.url == "/"
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "dashboard",  # a word redirect() would read as a URL's name: a 500
+        "logout",  # one it would follow
+        "/w/lumiere/\r\nSet-Cookie: x=1",
+    ],
+)
+def test_next_sends_people_only_to_a_path_of_this_site(client: Client, cast, target) -> None:
+    response = _login(client, "alice@example.com", next=target)
+    assert (response.status_code, response.url) == (302, "/")
+    assert client.session["_auth_user_id"] == str(cast.alice.pk)
+
+
+def test_next_keeps_a_path_of_this_site(client: Client, cast) -> None:
+    response = _login(client, "alice@example.com", next="/w/lumiere/inbox/?page=2")
+    assert response.url == "/w/lumiere/inbox/?page=2"
 
 
 def test_two_factor_login_asks_for_a_code(client: Client, cast) -> None:

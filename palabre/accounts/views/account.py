@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +17,7 @@ from palabre.accounts import services
 from palabre.accounts.forms import LanguageForm, TotpDisableForm, TotpForm, TotpReplaceForm
 from palabre.accounts.models import User
 from palabre.accounts.views.auth import client_ip
-from palabre.lib.oneline import has_control_characters
+from palabre.lib.paths import site_path
 
 NEW_SECRET = "palabre_new_totp_secret"  # noqa: S105 (a session key, not a secret)
 
@@ -27,15 +26,7 @@ NEW_SECRET = "palabre_new_totp_secret"  # noqa: S105 (a session key, not a secre
 def set_language(request: HttpRequest) -> HttpResponse:
     """Works signed out too (a cookie); signed in, the choice follows the person."""
     form = LanguageForm(request.POST)
-    target = request.POST.get("next", "/")
-    # A path of this site only: redirect() would read any other word as a URL's name.
-    if (
-        not target.startswith("/")
-        or has_control_characters(target)
-        or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-    ):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(site_path(request, request.POST.get("next", ""), default="/"))
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:

@@ -6,16 +6,16 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.accounts import services
 from palabre.accounts.forms import LoginForm, SetupForm, TotpForm
 from palabre.accounts.models import User
+from palabre.lib.paths import site_path
 
 PENDING = "palabre_pending_user"
 
@@ -29,9 +29,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return str(settings.LOGIN_REDIRECT_URL)
+    return site_path(request, target, default=reverse(settings.LOGIN_REDIRECT_URL))
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -56,7 +54,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 services.login_attempts_clear(email=email, ip=ip)
                 login(request, user)
-                return redirect(_next_url(request))
+                return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
 
@@ -78,7 +76,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
                 del request.session[PENDING]
                 services.login_attempts_clear(email=user.email, ip=ip)
                 login(request, user, backend="palabre.accounts.backends.EmailBackend")
-                return redirect(_next_url(request))
+                return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/login_code.html", {"form": form, "next": _next_url(request)})
 
 

@@ -81,6 +81,15 @@ def invalid(errors: list[dict[str, Any]]) -> ApiError:
     return ApiError(422, "invalid", _("Some fields are not valid: see “errors”."), errors=errors)
 
 
+def too_large() -> HttpResponse:
+    return problem(413, "too_large", _("This request is too large."))
+
+
+def unreadable() -> HttpResponse:
+    # Too many fields or files, a broken multipart boundary, a header too long.
+    return problem(400, "bad_request", _("This request cannot be read."))
+
+
 def _validation_errors(exc: NinjaValidationError) -> list[dict[str, Any]]:
     # The field and a short reason in the person's language; pydantic's English wording and
     # the input it refused stay out.
@@ -159,11 +168,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return problem(413, "too_large", _("This request is too large."))
+        return too_large()
 
     def _unreadable(request: HttpRequest, exc: Any) -> HttpResponse:
-        # Too many fields or files, a broken multipart boundary, a header too long.
-        return problem(400, "bad_request", _("This request cannot be read."))
+        return unreadable()
 
     api.add_exception_handler(SuspiciousOperation, _unreadable)
     api.add_exception_handler(MultiPartParserError, _unreadable)

@@ -15,13 +15,15 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.api.access import pace
-from palabre.api.errors import ApiError, problem
+from palabre.api.errors import ApiError, problem, too_large, unreadable
 from palabre.api.models import IdempotentAnswer
 from palabre.api.tokens import Caller, TokenInvalid, token_authenticate
 
@@ -68,7 +70,12 @@ class ApiMiddleware:
                 _("An Idempotency-Key is 1 to 255 printable characters."),
             )
         token_digest = caller.token.digest  # the token, however its header was written
-        fingerprint = _fingerprint(request)
+        try:
+            fingerprint = _fingerprint(request)
+        except RequestDataTooBig:  # read here first: answered as the API answers it
+            return too_large()
+        except (SuspiciousOperation, MultiPartParserError):
+            return unreadable()
         kept = _kept(token_digest, key)
         if kept is not None:
             try:

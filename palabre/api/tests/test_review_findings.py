@@ -133,16 +133,22 @@ def test_a_webhook_stops_when_its_creator_no_longer_manages(cast, settings) -> N
     assert not subscription.active and subscription.disabled_reason == DISABLED_CREATOR_LEFT
 
 
-def test_a_body_over_the_limit_is_refused_not_a_500(cast, make_api: MakeApi, settings) -> None:
+@pytest.mark.parametrize("key", [None, {"Idempotency-Key": "big-1"}])
+def test_a_body_over_the_limit_is_refused_as_too_large(
+    cast, make_api: MakeApi, settings, key
+) -> None:
+    """413, as documented, with an Idempotency-Key too (whose fingerprint reads the body
+    first): a client that waits for 413 to shrink its request gets one."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     api = make_api(cast.bob, cast.workspace)
     answer = api.client.post(
-        "/api/v1/posts/validate",
+        "/api/v1/posts",
         '{"idea": "' + "a" * 5000 + '"}',
         content_type="application/json",
-        headers=api._headers(None),
+        headers=api._headers(key),
     )
-    assert 400 <= answer.status_code < 500 and answer["Content-Type"] == "application/problem+json"
+    assert answer.status_code == 413 and answer["Content-Type"] == "application/problem+json"
+    assert answer.json()["type"].endswith("too_large")
     stranger = ApiClient("palabre_nothing")
     assert (
         stranger.post("/api/v1/posts", {"idea": "x"}, headers={"Idempotency-Key": "z"}).status_code

@@ -5,8 +5,9 @@ return, a line feed or a NUL before one) as a formula: `=HYPERLINK(...)` in a pe
 name becomes a link that sends the sheet away. OWASP's advice ("CSV Injection") is to
 make such a cell text with a leading `'`, and to quote every cell so that a `;` or a `,`
 inside a value cannot start a new cell in a spreadsheet that splits on the other one
-(French Excel splits on `;`). We also look past leading spaces, which some spreadsheets
-drop before reading the cell, and at the full-width forms of the four signs.
+(French Excel splits on `;`). We also look past what some spreadsheets drop before reading
+the cell (any space, a zero-width character, a byte order mark), and at the forms of the
+four signs that read as them (full-width "＝", small "﹦", the minus sign "−").
 
 Numbers (int, float, Decimal) are written as numbers, unquoted, so a sheet can add them
 up; a negative number is a number, not a formula. Everything else is text.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -30,9 +32,11 @@ from typing import Protocol
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-# The first characters that make a cell a formula; U+FF1D/FF0B/FF0D/FF20 are the
-# full-width = + - @ that some spreadsheets read as the ASCII ones.
-FORMULA_STARTS = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
+# What makes a cell a formula: a control character first, or one of four signs first
+# after any spaces and invisible characters, in any form that normalises to it (NFKC:
+# full-width "＝", small "﹦", superscript "⁺"), or the minus sign (which NFKC keeps).
+CONTROL_STARTS = frozenset("\t\r\n\0")
+FORMULA_SIGNS = frozenset("=+-@\u2212")
 
 Cell = str | int | float | Decimal
 
@@ -46,8 +50,17 @@ def safe_cell(value: object) -> Cell:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
     text = "" if value is None else str(value)
-    stripped = text.lstrip(" \u00a0")
-    return "'" + text if stripped[:1] in FORMULA_STARTS else text
+    return "'" + text if _runs(text) else text
+
+
+def _runs(text: str) -> bool:
+    if text[:1] in CONTROL_STARTS:
+        return True
+    for char in text:
+        if char.isspace() or unicodedata.category(char) == "Cf":  # Cf: zero-width, BOM
+            continue
+        return unicodedata.normalize("NFKC", char)[:1] in FORMULA_SIGNS
+    return False
 
 
 @dataclass(frozen=True)

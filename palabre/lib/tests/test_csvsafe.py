@@ -61,10 +61,25 @@ def test_observation_13_posts_csv_channel_names_cannot_run(cast) -> None:
         "  =1+1",
         "\u00a0@x",
         "\uff1dcmd",
+        "\ufe66cmd",  # small "﹦"
+        "\ufe62cmd",  # small "﹢"
+        "\ufe63cmd",  # small "﹣"
+        "\ufe6bcmd",  # small "﹫"
+        "\u2212A1",  # the minus sign
+        "\u207a1",  # superscript plus
+        "\u3000=1",  # ideographic space
+        "\u200b=1",  # zero-width space
+        "\ufeff=1",  # a byte order mark
+        "\u2003 \u200d@x",
     ],
 )
 def test_a_text_cell_that_could_run_is_kept_text(text: str) -> None:
     assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Léa = boulangère", "\u200bLéa", "3 - 2", "«=»"])
+def test_a_text_cell_that_cannot_run_is_left_as_it_is(text: str) -> None:
+    assert safe_cell(text) == text
 
 
 @pytest.mark.parametrize(

@@ -20,11 +20,12 @@ reads "Léa" as "LÃ©a"; dates are written by `date_cell`, in the workspace's t
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Protocol
@@ -136,6 +137,59 @@ def detect_delimiter(text: str) -> str:
     unquoted = text.split("\n", 1)[0].split('"')[::2]
     counts = {d: sum(part.count(d) for part in unquoted) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def cell_read(text: str) -> str:
+    """A text cell read back from a file Palabre wrote: the apostrophe safe_cell put before
+    a sign taken off, so that an exported file imports as it was written."""
+    return text[1:] if text.startswith("'") and _runs(text[1:]) else text
+
+
+def utf8_text(raw: bytes) -> str | None:
+    """A file's text, its byte order mark dropped; None when it is not UTF-8 (a file saved
+    as Windows-1252 or UTF-16 by an older spreadsheet, a workbook, an archive)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def not_utf8() -> str:
+    """What both imports say of a file utf8_text() cannot read."""
+    return _("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.")
+
+
+@dataclass
+class CsvRows:
+    """A file read as both imports read it. Rows are numbered as a spreadsheet numbers
+    them (the header is 1; a blank line counts, a cell over several lines is one row), so a
+    problem's line is the row a person sees."""
+
+    header: list[str]  # the names stripped and in lower case: "Publish_At " is publish_at
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # blank ones left out
+    stopped_at: int | None = None  # the row csv's reader gave up on: nothing after is read
+
+
+def csv_rows(text: str, *, most: int) -> CsvRows:
+    """The rows of `text` (a header line first), at most `most` + 1 of them: one more says
+    the file is over the limit. Each cell goes through cell_read()."""
+    reader = csv.reader(io.StringIO(text), delimiter=detect_delimiter(text))
+    try:
+        header = [cell_read(name).strip().lower() for name in next(reader, [])]
+    except csv.Error:  # the reader's own limit: a field over 128 KB
+        return CsvRows(header=[], stopped_at=1)
+    read = CsvRows(header=header)
+    number = 1
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if any(cell.strip() for cell in cells):
+                values = [cell_read(cell) for cell in cells] + [""] * len(header)
+                read.rows.append((number, dict(zip(header, values, strict=False))))
+                if len(read.rows) > most:
+                    break
+    except csv.Error:  # a quote left open, a field too long: the rows before it stand
+        read.stopped_at = number + 1  # `number` is the last row read whole
+    return read
 
 
 def unreadable_line() -> str:

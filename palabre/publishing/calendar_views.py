@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -219,9 +218,8 @@ def posts_import(request: HttpRequest, slug: str) -> HttpResponse:
         elif (upload.size or 0) > csvio.MAX_BYTES:
             messages.error(request, _("This file is over 2 MB; split it."))
         else:
-            text = upload.read().decode("utf-8-sig", errors="replace")
             imported, report = csvio.import_posts(
-                membership.workspace, cast(User, request.user), io.StringIO(text)
+                membership.workspace, cast(User, request.user), upload.read()
             )
             if imported:
                 done = ngettext(

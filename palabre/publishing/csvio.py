@@ -3,17 +3,16 @@ bad row means nothing is imported and each problem is reported with its line."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
-from typing import IO, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
-from palabre.lib.csvsafe import csv_writer, detect_delimiter, unreadable_line
+from palabre.lib.csvsafe import csv_rows, csv_writer, not_utf8, unreadable_line, utf8_text
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostVariant
@@ -21,6 +20,7 @@ from palabre.publishing.planning import local_moment
 from palabre.publishing.rules import check_text
 
 IMPORT_COLUMNS = ["publish_at", "category", "network", "channel", "text"]
+ALIASES = {"channel": "channels"}  # the export's name: an exported file imports as it is
 EXPORT_COLUMNS = ["id", "status", "category", "publish_at", "network", "channels", "text"]
 MAX_BYTES = 2_000_000
 MAX_ROWS = 1000
@@ -55,15 +55,18 @@ def export_posts(workspace: Workspace) -> str:
 
 
 def import_posts(
-    workspace: Workspace, author: User, stream: IO[str]
+    workspace: Workspace, author: User, raw: bytes
 ) -> tuple[int, list[dict[str, Any]]]:
-    text = stream.read()  # decoded by the view, byte order mark and all ("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text), delimiter=detect_delimiter(text))
-    try:
-        fieldnames = reader.fieldnames
-    except csv.Error:
+    """Import the rows of a CSV file as drafts: all of them, or none and each row's problems."""
+    text = utf8_text(raw)
+    if text is None:
+        return 0, [{"line": 1, "errors": [not_utf8()]}]
+    read = csv_rows(text, most=MAX_ROWS)
+    if read.stopped_at == 1:
         return 0, [{"line": 1, "errors": [unreadable_line()]}]
-    missing = [c for c in IMPORT_COLUMNS if c not in (fieldnames or [])]
+    missing = [
+        c for c in IMPORT_COLUMNS if c not in read.header and ALIASES.get(c) not in read.header
+    ]
     if missing:
         return 0, [
             {
@@ -71,28 +74,24 @@ def import_posts(
                 "errors": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}],
             }
         ]
+    if len(read.rows) > MAX_ROWS:
+        line = read.rows[-1][0]
+        return 0, [
+            {
+                "line": line,
+                "errors": [_("More than %(max)s rows: split the file.") % {"max": MAX_ROWS}],
+            }
+        ]
     channels = {
         (c.name.casefold(), c.network): c for c in Channel.objects.filter(workspace=workspace)
     }
-    checked = []
-    number = 1
-    try:
-        for number, row in enumerate(reader, start=2):
-            if number - 1 > MAX_ROWS:
-                return 0, [
-                    {
-                        "line": number,
-                        "errors": [
-                            _("More than %(max)s rows: split the file.") % {"max": MAX_ROWS}
-                        ],
-                    }
-                ]
-            checked.append(_check_row(number, row, workspace, channels))
-    except csv.Error:  # the reader stops there: the lines after it cannot be read either
-        checked.append((number + 1, [unreadable_line()], {}))
-    report = [{"line": line, "errors": errors} for line, errors, _row in checked]
+    checked = [_check_row(line, row, workspace, channels) for line, row in read.rows]
+    if read.stopped_at is not None:  # the reader stops there: the lines after it cannot be read
+        checked.append((read.stopped_at, [unreadable_line()], {}))
     if not checked:
         return 0, [{"line": 1, "errors": [_("The file has no rows.")]}]
+    _twice(checked, workspace)
+    report = [{"line": line, "errors": errors} for line, errors, _row in checked]
     if any(errors for _line, errors, _row in checked):
         return 0, report
     with transaction.atomic():
@@ -107,9 +106,36 @@ def import_posts(
             variant = PostVariant.objects.create(
                 post=post, network=values["network"], text=values["text"]
             )
-            if values["channel"]:
-                variant.channels.set([values["channel"]])
+            variant.channels.set(values["channels"])
     return len(checked), report
+
+
+def _twice(checked: list[tuple[int, list[str], dict[str, Any]]], workspace: Workspace) -> None:
+    """Add a problem to a row that repeats an earlier one, or a post the workspace has (the
+    same file sent twice): all or nothing, so the person removes it and sends the file again."""
+
+    def key(values: dict[str, Any]) -> tuple[Any, ...]:
+        return (values["publish_at"], values["network"], values["text"])
+
+    texts = {values["text"] for _line, _errors, values in checked if values}
+    known = {
+        (publish_at, network, text): post
+        for publish_at, network, text, post in PostVariant.objects.filter(
+            post__workspace=workspace, text__in=texts
+        ).values_list("post__publish_at", "network", "text", "post_id")
+    }
+    first: dict[tuple[Any, ...], int] = {}
+    for line, errors, values in checked:
+        if not values or errors:
+            continue
+        if key(values) in first:
+            errors.append(_("The same post as line %(line)s.") % {"line": first[key(values)]})
+        elif key(values) in known:
+            errors.append(
+                _("This post is already in the calendar (number %(id)s).")
+                % {"id": known[key(values)]}
+            )
+        first.setdefault(key(values), line)
 
 
 def _check_row(
@@ -123,7 +149,7 @@ def _check_row(
         "text": text,
         "network": network,
         "category": category,
-        "channel": None,
+        "channels": [],
         "publish_at": None,
     }
     if any("\x00" in value for value in row.values() if isinstance(value, str)):
@@ -150,10 +176,13 @@ def _check_row(
                     _("Date “%(value)s” must be between %(first)s and %(last)s.")
                     % {"value": when, "first": FIRST_YEAR, "last": LAST_YEAR}
                 )
-    name = (row.get("channel") or "").strip()
-    if name and network in NETWORKS:
-        values["channel"] = channels.get((name.casefold(), network))
-        if values["channel"] is None:
+    # One channel's name, or the export's "channels": names joined with "|".
+    names = (row.get("channel") or row.get(ALIASES["channel"]) or "").split("|")
+    for name in filter(None, (n.strip() for n in names)):
+        channel = channels.get((name.casefold(), network)) if network in NETWORKS else None
+        if channel is not None:
+            values["channels"].append(channel)
+        elif network in NETWORKS:
             errors.append(
                 _("No %(network)s channel named “%(name)s”.")
                 % {"network": network, "name": name[:100]}

@@ -6,10 +6,8 @@ whichever way it came, and a reference seen before is recorded once.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -25,7 +23,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import Workspace
 from palabre.analytics.community import TAG_CUSTOMER
 from palabre.inbox.models import Contact, Identity
-from palabre.lib.csvsafe import detect_delimiter, unreadable_line
+from palabre.lib.csvsafe import csv_rows, not_utf8, unreadable_line, utf8_text
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.lib.storable import unstorable
 from palabre.networks.kinds import NETWORKS
@@ -237,35 +235,25 @@ def _line_error(line: int, problem: object) -> str:
 
 def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     """The rows read (with their line), and what stopped the reading, if anything."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [_("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.")]
-    reader = csv.DictReader(io.StringIO(text), delimiter=detect_delimiter(text))
-    try:
-        header = [name.strip().lower() for name in reader.fieldnames or []]
-    except csv.Error:  # the reader's own limit: a field over 128 KB
+    text = utf8_text(raw)
+    if text is None:
+        return [], [not_utf8()]
+    read = csv_rows(text, most=MAX_ROWS)
+    if read.stopped_at == 1:
         return [], [_line_error(1, unreadable_line())]
-    missing = [name for name in ("id", "date") if name not in header]
+    missing = [name for name in ("id", "date") if name not in read.header]
     if missing:
         return [], [
             _("The first line must name the columns; missing: %(names)s. Expected: %(all)s.")
             % {"names": ", ".join(missing), "all": ", ".join(COLUMNS)}
         ]
-    reader.fieldnames = header
-    rows = []
-    try:
-        for row in reader:
-            if any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                rows.append((reader.line_num, row))
-    except csv.Error:  # the reader stops there; the rows before it are still checked
-        # The line it stopped on: DictReader's own count moves only after a good row.
-        return rows, [_line_error(reader.reader.line_num, unreadable_line())]
-    if len(rows) > MAX_ROWS:
+    if len(read.rows) > MAX_ROWS:
         return [], [
             _("At most %(n)s rows per file: split it and import each part.") % {"n": MAX_ROWS}
         ]
-    return rows, []
+    if read.stopped_at is not None:  # the rows before it are still checked
+        return read.rows, [_line_error(read.stopped_at, unreadable_line())]
+    return read.rows, []
 
 
 # --- The webhook's secret ------------------------------------------------------------------

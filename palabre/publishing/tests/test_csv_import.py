@@ -68,3 +68,77 @@ def test_a_nul_character_in_a_posts_import_is_a_line_error(editor: Client) -> No
     status, page = _import(editor, text)
     assert status == 200 and "This line contains a NUL character" in _line(page, 2)
     assert not Post.objects.exists()
+
+
+def _raw(client: Client, raw: bytes) -> str:
+    response = client.post(IMPORT, {"file": SimpleUploadedFile("p.csv", raw)})
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        (HEADER + "2026-12-20 09:00,helpful,mastodon,,Crème brûlée\n").encode("cp1252"),
+        (HEADER + "2026-12-20 09:00,helpful,mastodon,,Pain\n").encode("utf-16"),
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb8\x9a",  # a workbook (.xlsx)
+    ],
+    ids=["windows-1252", "utf-16", "xlsx"],
+)
+def test_a_file_that_is_not_utf8_is_refused_with_what_to_do(editor: Client, raw: bytes) -> None:
+    """An older French Excel saves Windows-1252: every accent became "�" in the posts."""
+    page = _raw(editor, raw)
+    assert "The file is not UTF-8 text: save it as “CSV UTF-8” and try again." in _line(page, 1)
+    assert not Post.objects.exists()
+
+
+def test_column_names_are_read_whatever_their_case_and_spaces(editor: Client) -> None:
+    text = " Publish_At ;CATEGORY;Network;Channel;Text\n2026-12-20 09:00;helpful;mastodon;;Pain\n"
+    assert "1 post imported as a draft." in _import(editor, text)[1]
+    assert Post.objects.get().idea == "Pain"
+
+
+def test_an_exported_file_imports_as_it_was_written(editor: Client, cast) -> None:
+    """The export's "channels" column (names joined with "|") reads as the channel, and the
+    apostrophe the export puts before a sign (a formula's guard) is taken off again."""
+    from palabre.channels.services import channel_create_demo
+
+    for name in ("Lumière", "Fournil"):
+        channel_create_demo(workspace=cast.workspace, network="mastodon", name=name)
+    text = HEADER.replace("channel,", "channels,")
+    text += "2026-12-20 09:00,helpful,mastodon,Lumière|Fournil,'@alice merci !\n"
+    page = _import(editor, text)[1]
+    assert "1 post imported as a draft." in page
+    variant = Post.objects.get().variants.get()
+    assert variant.text == "@alice merci !"
+    assert sorted(c.name for c in variant.channels.all()) == ["Fournil", "Lumière"]
+    exported = editor.get("/w/lumiere/posts/export.csv").content.decode("utf-8-sig")
+    Post.objects.all().delete()
+    page = _raw(editor, exported.encode())
+    assert "1 post imported as a draft." in page
+    again = Post.objects.get().variants.get()
+    assert again.text == "@alice merci !" and again.channels.count() == 2
+
+
+def test_a_row_given_twice_or_a_file_sent_twice_is_told_not_imported_again(
+    editor: Client,
+) -> None:
+    rows = "2026-12-20 09:00,helpful,mastodon,,Pain\n2026-12-21 09:00,helpful,mastodon,,Pain\n"
+    page = _import(editor, HEADER + rows + "2026-12-20 09:00,helpful,mastodon,,Pain\n")[1]
+    assert "The same post as line 2." in _line(page, 4)
+    assert "errorlist" not in _line(page, 3)  # another day: another post
+    assert not Post.objects.exists()
+    assert "2 posts imported as drafts." in _import(editor, HEADER + rows)[1]
+    page = _import(editor, HEADER + rows)[1]  # the same file, a second time
+    first = Post.objects.order_by("pk").first()
+    assert f"This post is already in the calendar (number {first.pk})." in _line(page, 2)
+    assert Post.objects.count() == 2
+
+
+def test_lines_are_numbered_as_a_spreadsheet_numbers_its_rows(editor: Client) -> None:
+    """A text over two lines is one row; a blank line is a row too."""
+    text = HEADER + '2026-12-20 09:00,helpful,mastodon,,"Pain\nau levain"\n\n'
+    text += "2026-12-21 09:00,nope,mastodon,,Pain\n"
+    page = _import(editor, text)[1]
+    assert "Unknown category “nope”" in _line(page, 4)
+    assert not Post.objects.exists()

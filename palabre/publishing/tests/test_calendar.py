@@ -12,7 +12,7 @@ from django.utils import formats, timezone, translation
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_create_demo
 from palabre.publishing import planning, workflow
-from palabre.publishing.models import Post, PostStatus, PostTarget
+from palabre.publishing.models import Notice, Post, PostStatus, PostTarget
 from palabre.publishing.services import post_create
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -313,8 +313,9 @@ def test_csv_import_is_all_or_nothing_with_a_report_per_row(editor: Client) -> N
 
 
 def test_an_approved_post_moved_by_an_editor_goes_back_to_review(cast, channel) -> None:
-    """Issue 14: the time is content. Moved by an approver, the post stays approved at its new
-    time; by anyone else, it goes back to review."""
+    """Issue 14: the time is content. Moved by the client's approver, the post stays approved
+    at its new time; by anyone else, a manager included, it goes back to review and the
+    approver is told."""
     cast.workspace.approval_required = True
     cast.workspace.save()
     post = post_create(
@@ -329,13 +330,42 @@ def test_an_approved_post_moved_by_an_editor_goes_back_to_review(cast, channel) 
     workflow.post_submit(post=post, actor=cast.erin)
     workflow.post_approve(post=post, actor=cast.anna)
     later = timezone.now() + timedelta(days=4)
-    workflow.post_reschedule(post=Post.objects.get(pk=post.pk), actor=cast.bob, publish_at=later)
+    workflow.post_reschedule(post=Post.objects.get(pk=post.pk), actor=cast.anna, publish_at=later)
     moved = Post.objects.get(pk=post.pk)
     assert moved.status == PostStatus.SCHEDULED and workflow.post_cleared(moved)
     assert PostTarget.objects.get().next_attempt_at == later
-    workflow.post_reschedule(post=moved, actor=cast.erin, publish_at=later + timedelta(days=1))
-    assert Post.objects.get(pk=post.pk).status == PostStatus.IN_REVIEW
-    assert not PostTarget.objects.exists()
+    for days, mover in enumerate((cast.erin, cast.bob), start=1):
+        workflow.post_reschedule(post=moved, actor=mover, publish_at=later + timedelta(days=days))
+        assert Post.objects.get(pk=post.pk).status == PostStatus.IN_REVIEW
+        assert not PostTarget.objects.exists()
+        assert Notice.objects.filter(user=cast.anna, post=post).exists()
+        Notice.objects.all().delete()
+        workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=cast.anna)
+        moved = Post.objects.get(pk=post.pk)
+
+
+def test_without_a_client_approver_a_manager_moves_an_approved_post_as_its_approver(
+    cast, channel
+) -> None:
+    from palabre.accounts.models import Membership, Role
+
+    Membership.objects.filter(role=Role.APPROVER).delete()
+    cast.workspace.approval_required = True
+    cast.workspace.save()
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="x",
+        category="helpful",
+        networks=["mastodon"],
+    )
+    post.publish_at = timezone.now() + timedelta(days=3)
+    post.save()
+    workflow.post_submit(post=post, actor=cast.erin)
+    workflow.post_approve(post=post, actor=cast.bob)
+    later = timezone.now() + timedelta(days=4)
+    workflow.post_reschedule(post=Post.objects.get(pk=post.pk), actor=cast.bob, publish_at=later)
+    assert Post.objects.get(pk=post.pk).status == PostStatus.SCHEDULED
 
 
 def test_a_refused_drop_says_why_in_the_grid_it_swaps(editor: Client, cast, channel) -> None:

@@ -159,6 +159,11 @@ def _move(post: Post, to: str, actor: User | None, note: str = "") -> None:
 
 
 def _require(post: Post, allowed: AbstractSet[str]) -> None:
+    """Refuse unless the post is in one of `allowed` now: its status is read again, locked
+    (SQLite's transactions take the lock as they begin), so of two people approving at the
+    same moment, or of two tabs, the second is refused instead of approving twice."""
+    current = Post.objects.select_for_update().filter(pk=post.pk).values_list("status", flat=True)
+    post.status = current.first() or post.status
     if post.status not in allowed:
         raise TransitionRefused(
             _("Not possible while the post is “%(status)s”.")

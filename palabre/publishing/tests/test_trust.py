@@ -17,7 +17,14 @@ from palabre.channels.models import Channel, ChannelStatus
 from palabre.channels.services import channel_create_demo
 from palabre.networks.demo.models import DemoPost
 from palabre.publishing import publisher, services, workflow
-from palabre.publishing.models import Notice, Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.models import (
+    Notice,
+    Post,
+    PostStatus,
+    PostTarget,
+    PostTransition,
+    TargetStatus,
+)
 from palabre.publishing.services import ContentLocked, post_create
 from palabre.worker import loop
 
@@ -168,6 +175,20 @@ def test_observation_3_an_approval_is_of_the_version_the_approver_saw(approval) 
     assert Post.objects.get(pk=post.pk).status == S.IN_REVIEW
     assert not PostTarget.objects.exists()
     assert NEW_TEXT in _page(response)  # the current version is what the page shows now
+
+
+def test_two_approvals_at_the_same_moment_approve_once(approval) -> None:
+    """Two approvers (or two tabs) each holding the post as it was in review: the second is
+    refused, and the history and the notices say approved once."""
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    first, second = Post.objects.get(pk=post.pk), Post.objects.get(pk=post.pk)
+    workflow.post_approve(post=first, actor=approval.anna)
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.post_approve(post=second, actor=approval.bob)
+    moves = PostTransition.objects.filter(post=post, to_status__in=[S.APPROVED, S.SCHEDULED])
+    assert [m.actor for m in moves.filter(to_status=S.APPROVED)] == [approval.anna]
+    assert PostTarget.objects.filter(post=post).count() == 1
 
 
 # Observation 4 -------------------------------------------------------------------------

@@ -76,7 +76,26 @@ def _touches_the_database(item: pytest.Item) -> bool:
     return item.get_closest_marker("django_db") is not None or bool(names & DB_FIXTURES)
 
 
+def _network_group(item: pytest.Item) -> str:
+    """Where a network test runs when they share two workers (scripts/test.sh: --dist
+    loadgroup): the tests of a heavy server all in one worker, which alone starts it; the
+    others with the rest of their file, as --dist loadfile does (a file's servers, started
+    by a module fixture, start once)."""
+    names = set(getattr(item, "fixturenames", ()))
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if "bluesky_network" in names:
+        return "bluesky"  # the local network: a PDS, an AppView, their PostgreSQL
+    if {"takahe", "takahe_server"} & names or "takahe" in params.values():
+        return "takahe"  # a Django server and its stator, on PostgreSQL
+    path = item.nodeid.split("::", 1)[0].removesuffix(".py").split("/")
+    return "/".join(path[-2:])  # "x/test_crash": xdist adds it to the test's name
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "network" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group(_network_group(item)))
     if connection.vendor == "postgresql":
         # `make test`'s second pass (scripts/test.sh) runs what the database changes: a test
         # that never touches it already passed on SQLite, and would only spend minutes again.

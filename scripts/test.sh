@@ -6,8 +6,8 @@
 # Tests run on every core, up to four (pytest-xdist; PALABRE_TEST_WORKERS=0 for one process,
 # as --pdb needs), each worker on its own test database and given whole files, so a module's
 # costly fixture (the hostile sweep's crawl, the frozen set's reading) is built once. The
-# network tests run in one process: they share the servers they start (Bluesky's local
-# network, Takahē), which are too heavy to start twice.
+# network tests share two workers at most: every test of a heavy server (Bluesky's local
+# network, Takahē) goes to the same one, which alone starts it (conftest.py, _network_group).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -23,6 +23,7 @@ PY
 
 WORKERS=${PALABRE_TEST_WORKERS:-auto}
 PARALLEL=(-n "$WORKERS" --maxprocesses 4 --dist loadfile)
+NETWORK=(-n "$WORKERS" --maxprocesses 2 --dist loadgroup)
 SLOWEST=()
 [ "${CI:-}" = "true" ] && SLOWEST=(--durations 15)  # where CI's time goes, in its log
 
@@ -47,7 +48,7 @@ if pg_answers; then
   # Those that never touch it passed above already (conftest.py).
   DATABASE_URL=$PG_URL PALABRE_DATABASE_TESTS_ONLY=1 pass $BIN/pytest "${PARALLEL[@]}" "${SLOWEST[@]}" -m "not network" "$@"
   echo "== PostgreSQL: the network tests, against servers on loopback"
-  DATABASE_URL=$PG_URL PALABRE_DATABASE_TESTS_ONLY=1 pass $BIN/pytest "${SLOWEST[@]}" -m network "$@"
+  DATABASE_URL=$PG_URL PALABRE_DATABASE_TESTS_ONLY=1 pass $BIN/pytest "${NETWORK[@]}" "${SLOWEST[@]}" -m network "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI=true but PostgreSQL does not answer at $PG_URL: failing." >&2
   exit 1
@@ -56,7 +57,7 @@ else
   echo "== SQLite: browser tests"
   pass $BIN/pytest "${PARALLEL[@]}" "${SLOWEST[@]}" -m "browser and not network" "$@"
   echo "== SQLite: the network tests, against servers on loopback"
-  pass $BIN/pytest "${SLOWEST[@]}" -m network "$@"
+  pass $BIN/pytest "${NETWORK[@]}" "${SLOWEST[@]}" -m network "$@"
 fi
 
 if [ "$SELECTED" = 0 ]; then

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CONFTEST = '''
+CONFTEST = """
 import pytest
 
 @pytest.fixture(scope="session")
@@ -24,9 +24,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         group = "heavy" if "heavy" in item.fixturenames else item.path.stem
         item.add_marker(pytest.mark.xdist_group(group))
-'''
+"""
 
-TESTS = '''
+TESTS = """
 import pytest
 
 @pytest.mark.parametrize("n", range(4))
@@ -36,7 +36,7 @@ def test_with_the_server(heavy, n):
 @pytest.mark.parametrize("n", range(4))
 def test_without(n):
     pass
-'''
+"""
 
 
 def test_a_heavy_servers_tests_all_run_in_one_worker(tmp_path: Path) -> None:

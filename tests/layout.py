@@ -122,6 +122,16 @@ BROKEN_WORDS_JS = r"""
 }
 """
 
+
+def serious_violations(axe, page) -> list[str]:  # type: ignore[no-untyped-def]
+    """What axe-core finds serious or critical on the page as it is now."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in axe.run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 DEMO_PEOPLE = {
     "owner": "camille@lumiere.example",
     "manager": "lucas@lumiere.example",

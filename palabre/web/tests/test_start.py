@@ -18,12 +18,7 @@ import pytest
 
 from palabre.web.management.commands import start
 from palabre.worker.tests.processes import children
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.ports import free_port
 
 
 def _start(tmp_path: Path, port: int | None = None) -> tuple[subprocess.Popen[str], int]:
@@ -35,7 +30,7 @@ def _start(tmp_path: Path, port: int | None = None) -> tuple[subprocess.Popen[st
     env["PALABRE_VAR_DIR"] = str(tmp_path)
     palabre = [sys.executable, "-m", "palabre"]
     subprocess.run([*palabre, "migrate", "-v0"], env=env, check=True, timeout=120)
-    port = port or _free_port()
+    port = port or free_port()
     proc = subprocess.Popen(
         [*palabre, "start", "--bind", f"127.0.0.1:{port}"],
         env=env,

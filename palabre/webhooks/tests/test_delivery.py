@@ -23,11 +23,11 @@ from palabre.webhooks.services import (
 from palabre.webhooks.tests.helpers import (
     Clock,
     Receiver,
-    free_port,
     run_worker_round,
     subscribe,
 )
 from palabre.worker.jobs import claim
+from tests.ports import free_port
 
 
 def _emit(workspace: Any, key: str, seq: int, event: str = "post.published") -> None:

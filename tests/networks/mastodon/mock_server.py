@@ -8,7 +8,6 @@ stop or crash cannot leave a thread inside the test run.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import requests
 
 from palabre.worker.tests.processes import process_stop
 from tests.networks.mastodon.tls import ServerCertificate
+from tests.ports import free_port
 
 START_TIMEOUT = 30
 # Faults on, nothing seeded (the accounts are made through its own API), no streaming:
@@ -60,12 +60,6 @@ class MockServer:
         process_stop(self.process)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _ready(url: str, ca: Path) -> bool:
     try:
         return requests.get(url, verify=str(ca), timeout=2).status_code == 200
@@ -78,7 +72,7 @@ def start(folder: Path, tls: ServerCertificate) -> MockServer:
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "mastodon_mock.toml"
     config.write_text(CONFIG)
-    port = _free_port()
+    port = free_port()
     base_url = f"https://127.0.0.1:{port}"
     log = folder / "mastodon-mock.log"
     # The interpreter running the tests has it installed (pyproject's dev extras).

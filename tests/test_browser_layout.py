@@ -73,6 +73,17 @@ def test_no_page_is_wider_than_the_screen_or_cuts_a_word_for_any_role(
                     path=screenshot_dir / f"layout-{width}-{role}-{name}.png", full_page=True
                 )
         page.close()
+    page = browser.new_page(viewport={"width": width, "height": 800}, locale="fr-FR")
+    log_in(page, demo_site, DEMO_PEOPLE["owner"], DEMO_PASSWORD)
+    response = page.goto(f"{demo_site}/w/librairie-des-quais/")  # another workspace's
+    assert response is not None and response.status == 404
+    if violations := serious_violations(axe, page):
+        inaccessible["404"] = violations
+    if page.evaluate("document.documentElement.scrollWidth - window.innerWidth") > 0:
+        problems["owner 404"] = ["the page scrolls sideways"]
+    page.screenshot(path=screenshot_dir / f"layout-{width}-owner-404.png", full_page=True)
+    page.close()
     assert opened > 100  # every role opened its pages: the walk itself did not go wrong
     assert problems == {}
     assert broken_words == {}, "words cut across two lines"
+    assert inaccessible == {}, "serious or critical accessibility violations"

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import Membership, Role, User, Workspace
-from palabre.accounts.permissions import Action, can
 from palabre.lib.concurrency import version_advance
 from palabre.lib.excerpt import excerpt
 from palabre.publishing.content import content_at, content_digest, post_content, post_digest
@@ -135,11 +134,11 @@ def post_content_written(*, post: Post) -> None:
     version_advance(post, seen=None)
 
 
-def _may_approve(post: Post, actor: User | None) -> bool:
-    if actor is None:  # Palabre itself: the demo, a job
-        return True
-    membership = Membership.objects.filter(workspace=post.workspace, user=actor).first()
-    return can(membership, Action.APPROVE)
+def _approves_again(post: Post, actor: User | None) -> bool:
+    """Whether a change `actor` makes keeps the post's approval: they are one of those who
+    would be asked to approve it again (the client's approver; the owners and managers where
+    the workspace has none), or Palabre itself (the demo, a job)."""
+    return actor is None or actor in _approvers(post.workspace)
 
 
 def _approvers(workspace: Workspace) -> list[User]:
@@ -158,12 +157,21 @@ def _move(post: Post, to: str, actor: User | None, note: str = "") -> None:
     post_moved_emit(post=post, status=to, actor=actor)  # webhooks: approval, approved, failed
 
 
+def _lock(post: Post) -> None:
+    """Read the post's status and time again, locked until the transaction ends (SQLite's
+    transactions take the lock as they begin): of two people approving at the same moment,
+    or of two tabs, the second sees the first's work (and is refused) instead of approving
+    twice, and an approval cannot write back a time someone changed meanwhile."""
+    row = Post.objects.select_for_update().filter(pk=post.pk).values("status", "publish_at")
+    found = row.first()
+    if found is None:
+        raise TransitionRefused(_("This post was deleted meanwhile."))
+    post.status, post.publish_at = found["status"], found["publish_at"]
+
+
 def _require(post: Post, allowed: AbstractSet[str]) -> None:
-    """Refuse unless the post is in one of `allowed` now: its status is read again, locked
-    (SQLite's transactions take the lock as they begin), so of two people approving at the
-    same moment, or of two tabs, the second is refused instead of approving twice."""
-    current = Post.objects.select_for_update().filter(pk=post.pk).values_list("status", flat=True)
-    post.status = current.first() or post.status
+    """Refuse unless the post is in one of `allowed` now (read again: _lock)."""
+    _lock(post)
     if post.status not in allowed:
         raise TransitionRefused(
             _("Not possible while the post is “%(status)s”.")
@@ -282,21 +290,28 @@ def post_schedule(*, post: Post, actor: User | None, publish_at: datetime) -> li
     """One target per variant × chosen channel, due at `publish_at`; refused while invalid,
     in the past, or (with approval required) unapproved or changed since its approval.
 
-    Where approval is required, a new time set by someone who may approve is approved with
-    it; by anyone else it is refused (post_reschedule sends the post back to review)."""
+    Where approval is required, a time other than the approved one (publishing now
+    included) set by one of those who would approve it again is approved with it
+    (_approves_again); by anyone else it is refused (post_reschedule sends the post back to
+    review). A post approved without a time goes out when whoever may publish says."""
     required = post.workspace.approval_required
     allowed = {S.APPROVED, S.SCHEDULED} if required else EDITABLE
-    if post.status not in allowed:
-        if required:
+    if required:
+        _lock(post)
+        if post.status not in allowed:
             raise TransitionRefused(
                 _("This workspace requires approval first: submit the post for review.")
             )
+    else:
         _require(post, allowed)
     if required and not post_cleared(post):
         raise TransitionRefused(
             _("This post changed after its approval: it must be approved again.")
         )
-    if required and publish_at != post.publish_at and not _may_approve(post, actor):
+    # A time other than the one approved; an approval without a time leaves it to whoever
+    # publishes.
+    moved = post.publish_at is not None and publish_at != post.publish_at
+    if required and moved and not _approves_again(post, actor):
         raise TransitionRefused(_("A new time must be approved: submit the post for review."))
     return _schedule(post, actor, publish_at)
 
@@ -494,11 +509,7 @@ def post_reschedule(*, post: Post, actor: User, publish_at: datetime) -> None:
     if post.status in {S.PUBLISHED, S.FAILED, S.UNKNOWN} or _anything_out(post):
         raise TransitionRefused(_("This post has already gone out; duplicate it to publish again."))
     publish_at_check(publish_at)
-    approver = (
-        not post.workspace.approval_required
-        or actor is None  # Palabre itself: the demo, a job
-        or actor in _approvers(post.workspace)
-    )
+    approver = not post.workspace.approval_required or _approves_again(post, actor)
     if post.status == S.SCHEDULED and approver and post_may_go_out(post):
         post_schedule(post=post, actor=actor, publish_at=publish_at)
         return

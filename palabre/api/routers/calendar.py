@@ -6,7 +6,8 @@ per channel and week, the days over a network's daily quota; plus each channel's
 time slots in the period, free or taken as the composer's "next free slot" counts them.
 Moving a post is the page's drag and drop (`workflow.post_reschedule`), with If-Match; a
 scheduled or approved post moves only with the "publish" scope (it stays cleared to go
-out at its new time when its mover may approve).
+out at its new time when its mover is one of those who would approve it again: the
+client's approver, or the owners and managers of a workspace without one).
 """
 
 from datetime import date, datetime, timedelta
@@ -219,7 +220,7 @@ def calendar_move(
     if_match: IfMatch = None,
 ) -> PostOut:
     """A new time for a post (with If-Match). Where approval is required, a post moved by
-    someone who may not approve goes back to review."""
+    anyone but those who would approve it again goes back to review."""
     caller = caller_of(request)
     post = post_loaded(caller.workspace, pk)
     if post.status in (PostStatus.SCHEDULED, PostStatus.APPROVED):

@@ -744,7 +744,8 @@ def post_schedule(
     request: HttpRequest, pk: int, body: ScheduleIn, response: HttpResponse
 ) -> PostOut:
     """To go out at a time; where approval is required, once approved (a new time needs
-    someone who may approve)."""
+    one of those who would approve it again: the client's approver, or the owners and
+    managers of a workspace without one)."""
     caller, post = caller_of(request), _post(request, pk)
     with refusals():
         _schedule(post, caller.user, _aware(body.publish_at))

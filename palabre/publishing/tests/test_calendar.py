@@ -344,6 +344,54 @@ def test_an_approved_post_moved_by_an_editor_goes_back_to_review(cast, channel) 
         moved = Post.objects.get(pk=post.pk)
 
 
+def test_a_manager_cannot_set_a_new_time_on_an_approved_post_by_scheduling_it(
+    cast, channel
+) -> None:
+    """Scheduling or publishing now at another time than the approved one is a move too:
+    refused to a manager where the client approves; the client's approver may."""
+    from palabre.publishing import publisher
+
+    cast.workspace.approval_required = True
+    cast.workspace.save()
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="x",
+        category="helpful",
+        networks=["mastodon"],
+    )
+    post.publish_at = timezone.now() + timedelta(days=3)
+    post.save()
+    workflow.post_submit(post=post, actor=cast.erin)
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=cast.anna)
+    later = timezone.now() + timedelta(days=5)
+    for attempt in (
+        lambda: workflow.post_schedule(
+            post=Post.objects.get(pk=post.pk), actor=cast.bob, publish_at=later
+        ),
+        lambda: publisher.post_publish_now(post=Post.objects.get(pk=post.pk), actor=cast.alice),
+    ):
+        with pytest.raises(workflow.TransitionRefused):
+            attempt()
+    assert PostTarget.objects.get().publish_at == post.publish_at
+    workflow.post_schedule(post=Post.objects.get(pk=post.pk), actor=cast.anna, publish_at=later)
+    assert PostTarget.objects.get().publish_at == later
+
+
+def test_a_transition_on_a_post_deleted_meanwhile_is_refused_not_a_500(cast, channel) -> None:
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="x",
+        category="helpful",
+        networks=["mastodon"],
+    )
+    stale = Post.objects.get(pk=post.pk)
+    Post.objects.filter(pk=post.pk).delete()
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.post_submit(post=stale, actor=cast.erin)
+
+
 def test_without_a_client_approver_a_manager_moves_an_approved_post_as_its_approver(
     cast, channel
 ) -> None:

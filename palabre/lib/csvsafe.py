@@ -51,7 +51,9 @@ def safe_cell(value: object) -> Cell:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
     text = "" if value is None else str(value)
-    return "'" + text if _runs(text) else text
+    # A text whose apostrophes already stand before a sign gets one more: reading the file
+    # back (cell_read) takes one off and finds it as it was.
+    return "'" + text if _runs(text.lstrip("'")) else text
 
 
 def _runs(text: str) -> bool:
@@ -142,7 +144,7 @@ def detect_delimiter(text: str) -> str:
 def cell_read(text: str) -> str:
     """A text cell read back from a file Palabre wrote: the apostrophe safe_cell put before
     a sign taken off, so that an exported file imports as it was written."""
-    return text[1:] if text.startswith("'") and _runs(text[1:]) else text
+    return text[1:] if text.startswith("'") and _runs(text.lstrip("'")) else text
 
 
 def utf8_text(raw: bytes) -> str | None:
@@ -168,12 +170,16 @@ class CsvRows:
     header: list[str]  # the names stripped and in lower case: "Publish_At " is publish_at
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # blank ones left out
     stopped_at: int | None = None  # the row csv's reader gave up on: nothing after is read
+    # Rows with more cells than the header has names: a text holding the separator without
+    # quotes ("Bonjour, à demain"), whose end would be lost.
+    overflowing: list[int] = field(default_factory=list)
 
 
 def csv_rows(text: str, *, most: int) -> CsvRows:
     """The rows of `text` (a header line first), at most `most` + 1 of them: one more says
     the file is over the limit. Each cell goes through cell_read()."""
-    reader = csv.reader(io.StringIO(text), delimiter=detect_delimiter(text))
+    # strict: a quote left open is an error, not the rest of the file read as one cell.
+    reader = csv.reader(io.StringIO(text), delimiter=detect_delimiter(text), strict=True)
     try:
         header = [cell_read(name).strip().lower() for name in next(reader, [])]
     except csv.Error:  # the reader's own limit: a field over 128 KB
@@ -183,6 +189,8 @@ def csv_rows(text: str, *, most: int) -> CsvRows:
     try:
         for number, cells in enumerate(reader, start=2):
             if any(cell.strip() for cell in cells):
+                if any(cell.strip() for cell in cells[len(header) :]):
+                    read.overflowing.append(number)
                 values = [cell_read(cell) for cell in cells] + [""] * len(header)
                 read.rows.append((number, dict(zip(header, values, strict=False))))
                 if len(read.rows) > most:
@@ -190,6 +198,14 @@ def csv_rows(text: str, *, most: int) -> CsvRows:
     except csv.Error:  # a quote left open, a field too long: the rows before it stand
         read.stopped_at = number + 1  # `number` is the last row read whole
     return read
+
+
+def overflowing_line() -> str:
+    """What both imports say of a row with more cells than the header has names."""
+    return _(
+        "This line has more cells than the first line has columns: put a text that holds "
+        "the separator between double quotes."
+    )
 
 
 def unreadable_line() -> str:

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
-from palabre.lib.csvsafe import csv_rows, csv_writer, not_utf8, unreadable_line, utf8_text
+from palabre.lib.csvsafe import (
+    csv_rows,
+    csv_writer,
+    not_utf8,
+    overflowing_line,
+    unreadable_line,
+    utf8_text,
+)
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostVariant
@@ -86,15 +93,21 @@ def import_posts(
         (c.name.casefold(), c.network): c for c in Channel.objects.filter(workspace=workspace)
     }
     checked = [_check_row(line, row, workspace, channels) for line, row in read.rows]
+    for line, errors, _values in checked:
+        if line in read.overflowing:
+            errors.insert(0, overflowing_line())
     if read.stopped_at is not None:  # the reader stops there: the lines after it cannot be read
         checked.append((read.stopped_at, [unreadable_line()], {}))
     if not checked:
         return 0, [{"line": 1, "errors": [_("The file has no rows.")]}]
-    _twice(checked, workspace)
-    report = [{"line": line, "errors": errors} for line, errors, _row in checked]
-    if any(errors for _line, errors, _row in checked):
-        return 0, report
     with transaction.atomic():
+        # One import at a time per workspace: the same file sent twice (a double click) finds
+        # the first one's posts.
+        list(Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk"))
+        _twice(checked, workspace)
+        report = [{"line": line, "errors": errors} for line, errors, _row in checked]
+        if any(errors for _line, errors, _row in checked):
+            return 0, report
         for _line, _errors, values in checked:
             post = Post.objects.create(
                 workspace=workspace,
@@ -112,30 +125,31 @@ def import_posts(
 
 def _twice(checked: list[tuple[int, list[str], dict[str, Any]]], workspace: Workspace) -> None:
     """Add a problem to a row that repeats an earlier one, or a post the workspace has (the
-    same file sent twice): all or nothing, so the person removes it and sends the file again."""
+    same file sent twice): all or nothing, so the person removes it and sends the file again.
+    The same text at the same time on other channels is another post."""
 
-    def key(values: dict[str, Any]) -> tuple[Any, ...]:
-        return (values["publish_at"], values["network"], values["text"])
+    def key(publish_at: Any, network: str, text: str, channels: Any) -> tuple[Any, ...]:
+        return (publish_at, network, text, frozenset(c.pk for c in channels))
 
-    texts = {values["text"] for _line, _errors, values in checked if values}
+    # Rows already refused are not looked up: a NUL in one is an error in PostgreSQL's query.
+    texts = {values["text"] for _line, errors, values in checked if values and not errors}
+    variants = PostVariant.objects.filter(post__workspace=workspace, text__in=texts)
     known = {
-        (publish_at, network, text): post
-        for publish_at, network, text, post in PostVariant.objects.filter(
-            post__workspace=workspace, text__in=texts
-        ).values_list("post__publish_at", "network", "text", "post_id")
+        key(v.post.publish_at, v.network, v.text, v.channels.all()): v.post_id
+        for v in variants.select_related("post").prefetch_related("channels")
     }
     first: dict[tuple[Any, ...], int] = {}
     for line, errors, values in checked:
         if not values or errors:
             continue
-        if key(values) in first:
-            errors.append(_("The same post as line %(line)s.") % {"line": first[key(values)]})
-        elif key(values) in known:
+        found = key(values["publish_at"], values["network"], values["text"], values["channels"])
+        if found in first:
+            errors.append(_("The same post as line %(line)s.") % {"line": first[found]})
+        elif found in known:
             errors.append(
-                _("This post is already in the calendar (number %(id)s).")
-                % {"id": known[key(values)]}
+                _("This post is already in the calendar (number %(id)s).") % {"id": known[found]}
             )
-        first.setdefault(key(values), line)
+        first.setdefault(found, line)
 
 
 def _check_row(
@@ -176,8 +190,10 @@ def _check_row(
                     _("Date “%(value)s” must be between %(first)s and %(last)s.")
                     % {"value": when, "first": FIRST_YEAR, "last": LAST_YEAR}
                 )
-    # One channel's name, or the export's "channels": names joined with "|".
-    names = (row.get("channel") or row.get(ALIASES["channel"]) or "").split("|")
+    # One channel's name, or the export's "channels": names joined with "|" (a name that
+    # holds "|" itself is read whole first).
+    cell = (row.get("channel") or row.get(ALIASES["channel"]) or "").strip()
+    names = [cell] if (cell.casefold(), network) in channels else cell.split("|")
     for name in filter(None, (n.strip() for n in names)):
         channel = channels.get((name.casefold(), network)) if network in NETWORKS else None
         if channel is not None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import Workspace
 from palabre.analytics.community import TAG_CUSTOMER
 from palabre.inbox.models import Contact, Identity
-from palabre.lib.csvsafe import csv_rows, not_utf8, unreadable_line, utf8_text
+from palabre.lib.csvsafe import csv_rows, not_utf8, overflowing_line, unreadable_line, utf8_text
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.lib.storable import unstorable
 from palabre.networks.kinds import NETWORKS
@@ -251,9 +251,10 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
         return [], [
             _("At most %(n)s rows per file: split it and import each part.") % {"n": MAX_ROWS}
         ]
+    problems = [_line_error(line, overflowing_line()) for line in read.overflowing]
     if read.stopped_at is not None:  # the rows before it are still checked
-        return read.rows, [_line_error(read.stopped_at, unreadable_line())]
-    return read.rows, []
+        problems.append(_line_error(read.stopped_at, unreadable_line()))
+    return read.rows, problems
 
 
 # --- The webhook's secret ------------------------------------------------------------------

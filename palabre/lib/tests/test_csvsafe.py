@@ -188,3 +188,10 @@ def test_every_csv_goes_through_the_one_writer() -> None:
         and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("text", ["=1+1", "'=1+1", "''@x", "@alice", "'quoted", "Léa", "−2"])
+def test_a_cell_read_back_is_the_text_written(text: str) -> None:
+    from palabre.lib.csvsafe import cell_read
+
+    assert cell_read(str(safe_cell(text))) == text

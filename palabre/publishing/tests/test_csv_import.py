@@ -142,3 +142,40 @@ def test_lines_are_numbered_as_a_spreadsheet_numbers_its_rows(editor: Client) ->
     page = _import(editor, text)[1]
     assert "Unknown category “nope”" in _line(page, 4)
     assert not Post.objects.exists()
+
+
+def test_the_same_text_at_the_same_time_on_another_channel_is_another_post(
+    editor: Client, cast
+) -> None:
+    from palabre.channels.services import channel_create_demo
+
+    for name in ("Lumière", "Fournil"):
+        channel_create_demo(workspace=cast.workspace, network="mastodon", name=name)
+    rows = "2026-12-20 09:00,helpful,mastodon,Lumière,Pain\n"
+    rows += "2026-12-20 09:00,helpful,mastodon,Fournil,Pain\n"
+    assert "2 posts imported as drafts." in _import(editor, HEADER + rows)[1]
+
+
+def test_a_text_holding_the_separator_without_quotes_is_told_not_cut(editor: Client) -> None:
+    """ "Bonjour, à demain" unquoted: the CSV reader sees two cells, and the text would have
+    been "Bonjour"."""
+    page = _import(editor, HEADER + "2026-12-20 09:00,helpful,mastodon,,Bonjour, à demain\n")[1]
+    assert "more cells than the first line has columns" in _line(page, 2)
+    assert not Post.objects.exists()
+
+
+def test_a_quote_left_open_is_told_not_read_as_one_long_text(editor: Client) -> None:
+    text = HEADER + '2026-12-20 09:00,helpful,mastodon,,"Pain\n'
+    text += "2026-12-21 09:00,helpful,mastodon,,Brioche\n"
+    page = _import(editor, text)[1]
+    assert "a quote is left open" in _line(page, 2)
+    assert not Post.objects.exists()
+
+
+def test_a_channel_whose_name_holds_the_export_separator_is_found(editor: Client, cast) -> None:
+    from palabre.channels.services import channel_create_demo
+
+    channel_create_demo(workspace=cast.workspace, network="mastodon", name="Pain | Levain")
+    text = HEADER + "2026-12-20 09:00,helpful,mastodon,Pain | Levain,Pain\n"
+    assert "1 post imported as a draft." in _import(editor, text)[1]
+    assert Post.objects.get().variants.get().channels.get().name == "Pain | Levain"

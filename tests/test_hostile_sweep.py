@@ -359,7 +359,9 @@ def _complete(workspace: Workspace, people: dict[str, User]) -> None:
     )  # fmt: skip
     channel.save_credentials({"service": "https://bsky.social", "handle": "lumiere.bsky.social"})
     secret = services.totp_new_secret()
-    services.user_enable_totp(user=people["analyst"], secret=secret, code=_totp(secret))
+    services.user_enable_totp(
+        user=people["analyst"], secret=secret, code=_totp(secret), password=demo.DEMO_PASSWORD
+    )
 
 
 def _extra_seeds(workspace: Workspace) -> list[str]:

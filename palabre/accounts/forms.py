@@ -81,6 +81,13 @@ class TotpDisableForm(forms.Form):
     )
 
 
+class TotpEnableForm(TotpForm):
+    """Turning two-factor login on asks for the password too (not only an open session)."""
+
+    password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
+    field_order = ["password", "code"]
+
+
 class TotpReplaceForm(TotpForm):
     """Two-factor login already on: moving it to another app asks for both factors too."""
 

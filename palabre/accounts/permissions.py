@@ -17,7 +17,7 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from palabre.accounts.models import Membership, Role, Workspace
+from palabre.accounts.models import Membership, Role, User, Workspace
 
 R = Role
 
@@ -97,6 +97,15 @@ class TwoFactorRequired(Exception):
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
+
+
+def members_who(workspace: Workspace, action: Action) -> models.QuerySet[User]:
+    """The workspace's people whose role allows `action` (whom a comment may be assigned
+    to, or a notice about it sent: never someone who could not open it)."""
+    roles = [role.value for role in ALLOWED[action]]
+    return User.objects.filter(
+        memberships__workspace=workspace, memberships__role__in=roles
+    ).order_by("email")
 
 
 def membership_for(request: HttpRequest, slug: str, action: Action) -> Membership:

@@ -27,6 +27,7 @@ from palabre.accounts.models import (
     User,
     Workspace,
 )
+from palabre.accounts.permissions import Action, members_who
 from palabre.lib import crypto
 from palabre.lib.oneline import has_control_characters, one_line
 
@@ -90,6 +91,9 @@ def invitation_create(
     email = email.strip().lower()
     if Membership.objects.filter(workspace=workspace, user__email=email).exists():
         raise ServiceError(_("%(email)s is already a member of this workspace.") % {"email": email})
+    # Inviting again (another role, a lost e-mail): the newest invitation is the one that
+    # counts; an older link says it was replaced, instead of giving its own role.
+    Invitation.objects.filter(workspace=workspace, email=email, accepted_at__isnull=True).delete()
     invitation = Invitation.objects.create(
         workspace=workspace, email=email, role=role, invited_by=invited_by
     )
@@ -129,8 +133,16 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             _("This invitation is for %(email)s; log in with that address to accept it.")
             % {"email": invitation.email}
         )
-    membership, _created = Membership.objects.get_or_create(
-        workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
+    member = Membership.objects.filter(workspace=invitation.workspace, user=user).first()
+    if member is not None:  # its role is not this invitation's: said, nothing changed
+        raise ServiceError(
+            _(
+                "You are already a member of this workspace, as %(role)s: an owner changes roles on the members page."
+            )
+            % {"role": member.get_role_display()}
+        )
+    membership = Membership.objects.create(
+        workspace=invitation.workspace, user=user, role=invitation.role
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
@@ -148,26 +160,48 @@ def invitation_accept_as_new_user(*, invitation: Invitation, name: str, password
     return user
 
 
+@transaction.atomic
 def membership_update_role(*, membership: Membership, role: str) -> Membership:
     if membership.role == Role.OWNER and role != Role.OWNER:
         _ensure_another_owner(membership)
     membership.role = role
     membership.save(update_fields=["role"])
+    _assignments_release(membership.workspace, membership.user)
     return membership
 
 
+@transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
     if membership.role == Role.OWNER:
         _ensure_another_owner(membership)
     membership.delete()
+    _assignments_release(membership.workspace, membership.user)
 
 
 def _ensure_another_owner(membership: Membership) -> None:
-    others = Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER).exclude(
-        pk=membership.pk
+    """Locked (SQLite's transactions take the lock as they begin): two owners demoting each
+    other at the same moment leave one, not none."""
+    owners = Membership.objects.select_for_update().filter(
+        workspace=membership.workspace, role=Role.OWNER
     )
-    if not others.exists():
+    if not [m for m in owners if m.pk != membership.pk]:
         raise ServiceError(_("A workspace keeps at least one owner."))
+
+
+def _assignments_release(workspace: Workspace, user: User) -> None:
+    """What was assigned to a person who left, or whose role no longer reads it, goes back
+    to nobody (the managers are told instead); a rule assigning to them stops (its page
+    shows it off). Otherwise notices would send them the comments' words."""
+    from palabre.inbox.models import Interaction, ModerationRule, RuleAction
+    from palabre.listening.models import Heard
+
+    if not members_who(workspace, Action.VIEW_INBOX).filter(pk=user.pk).exists():
+        Interaction.objects.filter(workspace=workspace, assigned_to=user).update(assigned_to=None)
+        rules = ModerationRule.objects.filter(workspace=workspace, assign_to=user)
+        rules.filter(action=RuleAction.ASSIGN).update(assign_to=None, enabled=False)
+        rules.update(assign_to=None)
+    if not members_who(workspace, Action.VIEW_LISTENING).filter(pk=user.pk).exists():
+        Heard.objects.filter(workspace=workspace, assigned_to=user).update(assigned_to=None)
 
 
 def user_update_language(*, user: User, language: str) -> None:
@@ -221,10 +255,19 @@ def totp_consume(*, user: User, code: str) -> None:
     _totp_consume(user=user, secret=user.totp_secret, code=code)
 
 
-def user_enable_totp(*, user: User, secret: str, code: str) -> None:
-    """Turns two-factor login on; once on, only user_replace_totp changes the secret."""
+def user_enable_totp(
+    *, user: User, secret: str, code: str, password: str, ip: str | None = None
+) -> None:
+    """Turns two-factor login on; once on, only user_replace_totp changes the secret. The
+    password first, counted against the login limit, as to replace it or turn it off: a
+    session left open is not the person, and whoever turned it on holds the only app."""
     if user.has_totp:
         raise ServiceError(_("Two-factor login is already on."))
+    if not login_attempt_count(email=user.email, ip=ip):
+        raise ServiceError(throttled_message())
+    if not user.check_password(password):
+        raise ServiceError(_("This password is not the right one."))
+    login_attempts_clear(email=user.email, ip=ip)
     _totp_consume(user=user, secret=secret, code=code)
     user.totp_secret_encrypted = crypto.encrypt(secret)
     user.save(update_fields=["totp_secret_encrypted"])

@@ -58,6 +58,8 @@ REFUSALS: dict[int, type[Problem]] = {
     422: Problem,
     429: Problem,
 }
+# What an operation may also answer when the service refuses in this state.
+CONFLICTS: dict[int, type[Problem]] = {**REFUSALS, 409: Problem}
 
 
 def form_valid(form: forms.Form) -> dict[str, Any]:

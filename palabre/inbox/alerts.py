@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import User
+from palabre.accounts.permissions import Action, members_who
 from palabre.inbox.models import (
     EventAction,
     Interaction,
@@ -89,10 +90,21 @@ def interaction_clock(interaction: Interaction) -> datetime | None:
     return clock_next(interaction)
 
 
+def _assignee(interaction: Interaction) -> User | None:
+    """Who the comment is assigned to, while they may still open it (not someone who left
+    the workspace, or whose role no longer reads the inbox: they are not told its words)."""
+    assignee = interaction.assigned_to
+    readers = members_who(interaction.workspace, Action.VIEW_INBOX)
+    return assignee if assignee and readers.filter(pk=assignee.pk).exists() else None
+
+
+def _assignee_or_managers(interaction: Interaction) -> list[User]:
+    assignee = _assignee(interaction)
+    return [assignee] if assignee else interaction.workspace.managers()
+
+
 def _alert_assignee(interaction: Interaction) -> None:
-    people = (
-        [interaction.assigned_to] if interaction.assigned_to else interaction.workspace.managers()
-    )
+    people = _assignee_or_managers(interaction)
     _tell(interaction, people, WAITING, hours=interaction.workspace.answer_alert_hours)
     interaction_waiting_emit(
         interaction=interaction, hours=interaction.workspace.answer_alert_hours
@@ -102,7 +114,7 @@ def _alert_assignee(interaction: Interaction) -> None:
 
 
 def _alert_managers(interaction: Interaction) -> None:
-    if interaction.assigned_to:  # without an assignee, the managers were told already
+    if _assignee(interaction):  # without an assignee, the managers were told already
         hours = 2 * interaction.workspace.answer_alert_hours
         _tell(interaction, interaction.workspace.managers(), WAITING, hours=hours)
         interaction_waiting_emit(interaction=interaction, hours=hours)
@@ -120,9 +132,7 @@ def _fire(interaction: Interaction, rule: ModerationRule) -> None:
 
 def interaction_alert(*, interaction: Interaction, reason: str) -> None:
     """An "alert" rule: its assignee, or the managers, are told now."""
-    people = (
-        [interaction.assigned_to] if interaction.assigned_to else interaction.workspace.managers()
-    )
+    people = _assignee_or_managers(interaction)
     _tell(interaction, people, RULE_ALERT, rule=reason)
     event_record(
         interaction, EventAction.ALERT, rule=reason, reason=", ".join(str(p) for p in people)

@@ -7,21 +7,37 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from palabre.accounts.models import Workspace
-from palabre.inbox.models import Contact, Identity, Interaction, Note, Reply, WorkspaceSweep
+from palabre.inbox import reasons
+from palabre.inbox.models import (
+    Contact,
+    EventAction,
+    Identity,
+    Interaction,
+    ModerationEvent,
+    Note,
+    Reply,
+    WorkspaceSweep,
+)
 
 ERASED_TEXT = ""
 SWEEP_EVERY = timedelta(days=1)
 
 
 def contact_merge(*, into: Contact, other: Contact) -> Contact:
-    """One person with accounts on several networks: `other`'s identities move to `into`."""
+    """One person with accounts on several networks: `other`'s identities, and the sales
+    or sign-ups attributed to them, move to `into`."""
+    from palabre.strategy.models import Conversion
+
     if into.pk == other.pk or into.workspace_id != other.workspace_id:
         return into
     with transaction.atomic():
         Identity.objects.filter(contact=other).update(contact=into)
+        Conversion.objects.filter(contact=other).update(contact=into)
         into.tags = sorted(set(into.tags) | set(other.tags))
         into.notes = "\n\n".join(n for n in (into.notes, other.notes) if n)
         into.save(update_fields=["tags", "notes"])
@@ -107,8 +123,39 @@ def interactions_anonymise(interactions: Any) -> int:
     ids = list(interactions.values_list("pk", flat=True))
     Reply.objects.filter(interaction_id__in=ids).update(text=ERASED_TEXT)
     Note.objects.filter(interaction_id__in=ids).delete()
+    _copies_forgotten(ids)
     return Interaction.objects.filter(pk__in=ids).update(
-        text=ERASED_TEXT, identity=None, erased=True, scores={}, labels=[]
+        text=ERASED_TEXT,
+        identity=None,
+        erased=True,
+        scores={},
+        labels=[],
+        reply_draft="",  # an answer drafted to the person, their name in it
+        reply_draft_by=None,
+        reply_draft_at=None,
+        reply_draft_via="",
+    )
+
+
+# Events whose reason a person typed (the others say who was assigned or told).
+TYPED_REASONS = [a for a in EventAction.values if a not in (EventAction.ASSIGN, EventAction.ALERT)]
+
+
+def _copies_forgotten(ids: list[int]) -> None:
+    """Where else the person's words or name were copied: a moderator's own reason, a
+    notice quoting the comment, a webhook's payload (waiting to be sent, or kept in the
+    delivery log, where "send again" would send it)."""
+    from palabre.publishing.models import Notice
+    from palabre.webhooks.models import Delivery
+
+    ModerationEvent.objects.filter(
+        interaction_id__in=ids, actor__isnull=False, action__in=TYPED_REASONS
+    ).exclude(reason="").update(reason=reasons.AUTHOR_ERASED)
+    Delivery.objects.filter(payload__data__interaction__id__in=ids).delete()
+    items = Interaction.objects.filter(pk__in=ids).values_list("pk", "workspace__slug")
+    links = [reverse("inbox_item", args=[slug, pk]) for pk, slug in items]
+    Notice.objects.filter(url__in=links).update(
+        message=reasons.AUTHOR_ERASED, params={}, text=gettext("The author's data was erased.")
     )
 
 

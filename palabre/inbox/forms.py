@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import User, Workspace
+from palabre.accounts.permissions import Action, members_who
 from palabre.channels.models import Channel
 from palabre.inbox.models import (
     LANGUAGES,
@@ -19,6 +20,7 @@ from palabre.inbox.models import (
     RuleAction,
     SavedReply,
 )
+from palabre.inbox.moderation import rule_author, rule_keywords
 from palabre.inbox.saved_replies import TEXT_MAX, saved_reply_text_problem
 from palabre.lib.concurrency import VersionField
 from palabre.networks.base import Visibility
@@ -114,7 +116,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(memberships__workspace=workspace).order_by("email")
+        field.queryset = members_who(workspace, Action.VIEW_INBOX)  # who can open it
         field.empty_label = _("Nobody")
 
 
@@ -164,9 +166,10 @@ class SavedReplyForm(VersionedForm):
 
 
 def _looks_at_what_is_said(data: dict[str, Any]) -> bool:
-    """A rule that hides must: a channel or a language alone would hide every comment."""
-    author = str(data.get("author") or "").strip().lstrip("@")  # "@" alone names everyone
-    keywords = str(data.get("keywords") or "").replace(",", "").strip()
+    """A rule that hides must: a channel or a language alone would hide every comment. Its
+    keywords and author are read as the matcher reads them ("@" or "´" alone say nothing)."""
+    author = rule_author(str(data.get("author") or ""))
+    keywords = rule_keywords(str(data.get("keywords") or ""))
     score = data.get("min_abuse")
     return bool(
         data.get("category") or data.get("abuse_kind") or keywords or author or (score or 0) > 0
@@ -199,7 +202,7 @@ class RuleForm(VersionedForm):
         assert isinstance(channel, forms.ModelChoiceField)
         assert isinstance(assignee, forms.ModelChoiceField)
         channel.queryset = Channel.objects.filter(workspace=workspace)
-        assignee.queryset = User.objects.filter(memberships__workspace=workspace)
+        assignee.queryset = members_who(workspace, Action.VIEW_INBOX)
         channel.empty_label = _("Any channel")
         assignee.empty_label = "—"
         anything: dict[str, tuple[Any, list[tuple[str, Any]]]] = {
@@ -212,6 +215,21 @@ class RuleForm(VersionedForm):
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", label), *choices]
         self.fields["min_abuse"].widget.attrs.update(min="0", max="1", step="0.05")
+
+    def clean_keywords(self) -> str:
+        typed = str(self.cleaned_data.get("keywords") or "")
+        for part in (p.strip() for p in typed.split(",")):
+            if part and not rule_keywords(part):
+                raise forms.ValidationError(
+                    _("“%(keyword)s” has no letter or digit to look for.") % {"keyword": part}
+                )
+        return typed
+
+    def clean_author(self) -> str:
+        typed = str(self.cleaned_data.get("author") or "").strip()
+        if typed and not rule_author(typed):
+            raise forms.ValidationError(_("Write the author's name or handle, not only “@”."))
+        return typed
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -208,14 +208,32 @@ def rule_matches(rule: ModerationRule, interaction: Interaction) -> bool:
         rule.min_abuse is None or (interaction.abuse or 0) >= rule.min_abuse,
         not rule.channel_id or interaction.channel_id == rule.channel_id,
         not rule.lang or interaction.lang == rule.lang,
-        not rule.author or fold(rule.author).lstrip("@") in fold(handle),
-        not rule.keywords or any(k in folded for k in _keywords(rule)),
+        not rule.author or _found(rule_author(rule.author), fold(handle)),
+        not rule.keywords or any(k in folded for k in rule_keywords(rule.keywords)),
     ]
     return all(checks)
 
 
-def _keywords(rule: ModerationRule) -> list[str]:
-    return [fold(k).strip() for k in rule.keywords.split(",") if k.strip()]
+def _found(needle: str, text: str) -> bool:
+    return bool(needle) and needle in text  # a condition that reads as nothing matches nothing
+
+
+def _readable(folded: str) -> bool:
+    """Holds a letter or a digit: an accent typed alone ("´"), "@" or "＠" folds to nothing
+    that says whom or what, and "" is in every text."""
+    return any(char.isalnum() for char in folded)
+
+
+def rule_keywords(typed: str) -> list[str]:
+    """A rule's keywords as the matcher reads them (accents and case folded), those that
+    say nothing left out."""
+    return [k for k in (fold(part).strip() for part in typed.split(",")) if _readable(k)]
+
+
+def rule_author(typed: str) -> str:
+    """A rule's author as the matcher reads it; "" when it names no one."""
+    author = fold(typed).strip().lstrip("@＠")
+    return author if _readable(author) else ""
 
 
 def may_hide_automatically(interaction: Interaction, rule: ModerationRule | None) -> bool:
@@ -234,7 +252,7 @@ def may_hide_automatically(interaction: Interaction, rule: ModerationRule | None
     grounds = [
         interaction.suggested_action == "hide",
         float(scores.get("spam", 0)) >= SPAM_HIDE,
-        bool(rule and rule.keywords),  # a rule is only applied once it matched
+        bool(rule and rule_keywords(rule.keywords)),  # a rule is only applied once it matched
     ]
     return any(grounds)
 
@@ -368,9 +386,36 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
 # A person's decisions. Each is also a label for the workspace's model.
 
 
+REACTIONS = {InteractionKind.LIKE, InteractionKind.REPOST, InteractionKind.FOLLOW}
+
+
+def moderation_refusal(interaction: Interaction, *, hidden: bool | None = None) -> str:
+    """Why a person cannot hide (`hidden` True), show again (False) or judge (None) this,
+    or "": a like has nothing to hide; a comment deleted on the network is gone; what is
+    already hidden (or shown) stays so, without a second request to the network."""
+    if interaction.kind in REACTIONS:
+        return _("A like, a repost or a follow has nothing to hide or show.")
+    if comment_deleted(interaction):
+        return _("Deleted on the network: there is nothing more to do with it here.")
+    if hidden is True and interaction.hidden:
+        return _("Already hidden.")
+    if hidden is False and not interaction.hidden:
+        return _("Already shown.")
+    return ""
+
+
+def _refuse(interaction: Interaction, *, hidden: bool | None) -> None:
+    from palabre.inbox.services import InboxRefused
+
+    if refusal := moderation_refusal(interaction, hidden=hidden):
+        raise InboxRefused(refusal)
+
+
 def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
     """Hides it in Palabre and on the network, or in Palabre only where the network cannot
-    hide replies (the log says so). Returns whether the network hides it too."""
+    hide replies (the log says so). Returns whether the network hides it too. InboxRefused
+    when there is nothing to hide (moderation_refusal)."""
+    _refuse(interaction, hidden=True)
     on_network = interaction.hides_on_network
     if not on_network:
         reason = _palabre_only(interaction, reason)
@@ -383,7 +428,9 @@ def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "")
 
 def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
     """Reverses a hide, on the network too: the reply shows again in the thread. Returns
-    whether the network is told (not where it cannot hide)."""
+    whether the network is told (not where it cannot hide). InboxRefused when there is
+    nothing to show again (moderation_refusal)."""
+    _refuse(interaction, hidden=False)
     on_network = interaction.hides_on_network
     if not on_network:
         reason = _palabre_only(interaction, reason)
@@ -453,10 +500,17 @@ def interaction_delete(*, interaction: Interaction, actor: User, reason: str = "
 
 def interaction_judge(*, interaction: Interaction, actor: User, abusive: bool) -> None:
     """A reviewer's verdict on the grey zone: "abuse" (and hide) or "not abuse" (keep)."""
+    _refuse(interaction, hidden=None)
     if abusive:
         with transaction.atomic():
             event_record(interaction, EventAction.IS_ABUSE, actor=actor)
-            interaction_hide(interaction=interaction, actor=actor, reason=reasons.JUDGED_ABUSIVE)
+            if not interaction.hidden:
+                interaction_hide(
+                    interaction=interaction, actor=actor, reason=reasons.JUDGED_ABUSIVE
+                )
+            else:
+                interaction.in_review = False
+                interaction.save(update_fields=["in_review"])
         return
     with transaction.atomic():
         event_record(interaction, EventAction.NOT_ABUSE, actor=actor)

@@ -34,7 +34,7 @@ from palabre.inbox.models import (
     ReplyStatus,
     SavedReply,
 )
-from palabre.inbox.moderation import event_record
+from palabre.inbox.moderation import comment_deleted, event_record
 from palabre.inbox.saved_replies import saved_reply_render
 from palabre.lib import faults
 from palabre.lib.businesshours import business_seconds
@@ -85,8 +85,7 @@ def interaction_draft_reply(
     `via`: what wrote it for `actor` (an API token's name), shown beside it."""
     if interaction.kind not in CONVERSATION_KINDS:
         raise InboxRefused(_("A like, a repost or a follow has nothing to answer."))
-    if interaction.erased:
-        raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
+    _refuse_gone(interaction)
     interaction.reply_draft = text.strip()
     interaction.reply_draft_by = actor if interaction.reply_draft else None
     interaction.reply_draft_at = timezone.now() if interaction.reply_draft else None
@@ -119,6 +118,14 @@ def _versioned_save(instance: V, *, seen: int | None) -> V:
     return instance
 
 
+def _refuse_gone(interaction: Interaction) -> None:
+    """Nothing is answered to a person erased, or to a comment deleted on the network."""
+    if interaction.erased:
+        raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
+    if comment_deleted(interaction):
+        raise InboxRefused(_("Deleted on the network: there is nothing to answer."))
+
+
 def interaction_reply(
     *,
     interaction: Interaction,
@@ -140,8 +147,7 @@ def interaction_reply(
     # The class says what it can do: no connection is opened in the web request.
     if Capability.REPLY not in connector_class(interaction.channel.connector).capabilities:
         raise InboxRefused(_("This network does not let Palabre answer; answer there."))
-    if interaction.erased:
-        raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
+    _refuse_gone(interaction)
     _refuse_what_the_network_would(interaction.channel, text)
     reaching = _reply_audience(interaction, visibility)
     key = uuid.uuid4().hex
@@ -265,8 +271,7 @@ def interaction_private_reply(*, interaction: Interaction, actor: User, text: st
         raise InboxRefused(_("Write an answer first."))
     if not private_reply_offered(interaction):
         raise InboxRefused(_("This network offers no private reply to this; answer in the thread."))
-    if interaction.erased:
-        raise InboxRefused(_("This person's data was erased; there is nothing to answer."))
+    _refuse_gone(interaction)
     if private_reply_too_late(interaction):
         raise InboxRefused(
             _("The network takes a private reply only within 7 days of the comment.")
@@ -298,7 +303,12 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
     ).first()
     template = saved.text if saved else DEFAULT_THANKS[lang]
     text = saved_reply_render(text=template, interaction=interaction)
-    reply = interaction_reply(interaction=interaction, actor=actor, text=text, thanks=True)
+    thanked = interaction.replies.filter(thanks=True).exclude(status=ReplyStatus.FAILED)
+    if thanked.exists():  # a second press of "t", a double click: thanked once in public
+        raise InboxRefused(_("Already thanked."))
+    reply = interaction_reply(
+        interaction=interaction, actor=actor, text=text, thanks=True, once="thanks"
+    )
     interaction_done(interaction=interaction)
     return reply
 

@@ -339,7 +339,10 @@ def inbox_moderate(request: HttpRequest, slug: str, pk: int, verb: str) -> HttpR
         else:
             messages.success(request, str(done))
         return _back(slug, interaction)
-    _hiding(request, interaction, user, verb, reason)
+    try:
+        _hiding(request, interaction, user, verb, reason)
+    except services.InboxRefused as refused:
+        messages.error(request, str(refused))
     return _back(slug, interaction)
 
 

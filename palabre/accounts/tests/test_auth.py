@@ -72,7 +72,7 @@ def test_two_factor_login_asks_for_a_code(client: Client, cast) -> None:
     secret = services.totp_new_secret()
     # Set up with the previous step's code: a code is good once, the current one is kept.
     previous = pyotp.TOTP(secret).at(time.time() - 30)
-    services.user_enable_totp(user=cast.alice, secret=secret, code=previous)
+    services.user_enable_totp(user=cast.alice, secret=secret, code=previous, password=PASSWORD)
     response = _login(client, "alice@example.com")
     assert response.url.startswith("/login/code/")
     assert "_auth_user_id" not in client.session
@@ -83,7 +83,9 @@ def test_two_factor_login_asks_for_a_code(client: Client, cast) -> None:
 
 def test_the_totp_secret_is_stored_encrypted(cast) -> None:
     secret = services.totp_new_secret()
-    services.user_enable_totp(user=cast.alice, secret=secret, code=pyotp.TOTP(secret).now())
+    services.user_enable_totp(
+        user=cast.alice, secret=secret, code=pyotp.TOTP(secret).now(), password=PASSWORD
+    )
     stored = User.objects.get(pk=cast.alice.pk).totp_secret_encrypted
     assert secret not in stored
     assert User.objects.get(pk=cast.alice.pk).totp_secret == secret
@@ -98,13 +100,20 @@ def test_a_workspace_can_require_two_factor(client: Client, cast) -> None:
     page = client.get(response.url)
     secret = client.session["palabre_new_totp_secret"]
     assert "<svg" in page.content.decode()
+    # An open session is not enough: the password too.
     client.post("/account/two-factor/", {"code": pyotp.TOTP(secret).now()})
+    assert client.get("/w/lumiere/").status_code == 302
+    client.post(
+        "/account/two-factor/", {"password": PASSWORD, "code": pyotp.TOTP(secret).now()}
+    )
     assert client.get("/w/lumiere/").status_code == 200
 
 
 def test_two_factor_cannot_be_turned_off_where_required(client: Client, cast) -> None:
     secret = services.totp_new_secret()
-    services.user_enable_totp(user=cast.bob, secret=secret, code=pyotp.TOTP(secret).now())
+    services.user_enable_totp(
+        user=cast.bob, secret=secret, code=pyotp.TOTP(secret).now(), password=PASSWORD
+    )
     cast.workspace.require_two_factor = True
     cast.workspace.save()
     client.force_login(cast.bob)

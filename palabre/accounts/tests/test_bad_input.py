@@ -89,7 +89,18 @@ CASES = [
         "au plus 10 caractères",
         "at most 10 characters",
     ),
-    ("/account/two-factor/", {"code": "123456"}, "pas valide", "not valid"),
+    (
+        "/account/two-factor/",
+        {"password": "correct horse battery", "code": "123456"},
+        "pas valide",
+        "not valid",
+    ),
+    (
+        "/account/two-factor/",
+        {"password": "wrong", "code": "123456"},
+        "pas le bon",
+        "not the right one",
+    ),
     (
         "/w/lumiere/inbox/rules/",
         {"name": "R", "action": "review", "min_abuse": "2"},

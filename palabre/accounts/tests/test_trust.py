@@ -24,7 +24,9 @@ def _enable_totp(user: User) -> pyotp.TOTP:
     """Two-factor login on, set up with the previous step's code (still valid): the current
     code stays unused for the test to log in with."""
     totp = pyotp.TOTP(services.totp_new_secret())
-    services.user_enable_totp(user=user, secret=totp.secret, code=totp.at(time.time() - 30))
+    services.user_enable_totp(
+        user=user, secret=totp.secret, code=totp.at(time.time() - 30), password=PASSWORD
+    )
     return totp
 
 
@@ -202,5 +204,8 @@ def test_a_logged_in_session_alone_cannot_replace_two_factor(client: Client, cas
     third = pyotp.TOTP(services.totp_new_secret())
     with pytest.raises(services.ServiceError):
         services.user_enable_totp(
-            user=cast.alice, secret=third.secret, code=third.at(time.time() + 30)
+            user=cast.alice,
+            secret=third.secret,
+            code=third.at(time.time() + 30),
+            password=PASSWORD,
         )

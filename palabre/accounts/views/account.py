@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palabre.accounts import services
-from palabre.accounts.forms import LanguageForm, TotpDisableForm, TotpForm, TotpReplaceForm
+from palabre.accounts.forms import (
+    LanguageForm,
+    TotpDisableForm,
+    TotpEnableForm,
+    TotpReplaceForm,
+)
 from palabre.accounts.models import User
 from palabre.accounts.views.auth import client_ip
 from palabre.lib.paths import site_path
@@ -52,7 +57,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     secret = request.session.get(NEW_SECRET) or services.totp_new_secret()
     request.session[NEW_SECRET] = secret
     replacing = user.has_totp
-    form = (TotpReplaceForm if replacing else TotpForm)(request.POST or None)
+    form = (TotpReplaceForm if replacing else TotpEnableForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             _enable_or_replace(request, user, secret, form.cleaned_data)
@@ -70,7 +75,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 def _enable_or_replace(request: HttpRequest, user: User, secret: str, data: dict[str, str]) -> None:
     if not user.has_totp:
-        services.user_enable_totp(user=user, secret=secret, code=data["code"])
+        services.user_enable_totp(
+            user=user,
+            secret=secret,
+            code=data["code"],
+            password=data["password"],
+            ip=client_ip(request),
+        )
         return
     services.user_replace_totp(
         user=user,

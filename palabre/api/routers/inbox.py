@@ -18,7 +18,17 @@ from palabre.accounts.permissions import Action, get_scoped_or_404
 from palabre.api.access import ApiRouter, allowed, caller_of
 from palabre.api.models import Scope
 from palabre.api.pagination import page
-from palabre.api.schemas import REFUSALS, Out, Page, Ref, ShortText, Text, form_valid, refused
+from palabre.api.schemas import (
+    CONFLICTS,
+    REFUSALS,
+    Out,
+    Page,
+    Ref,
+    ShortText,
+    Text,
+    form_valid,
+    refused,
+)
 from palabre.api.vocabulary import Queue
 from palabre.inbox import moderation, queues, services
 from palabre.inbox.forms import AssignForm, FilterForm, NoteForm, ReplyForm
@@ -242,7 +252,7 @@ class ReplyIn(Schema):
     )
 
 
-@router.post("/{int:pk}/replies", response={201: ReplyOut, **REFUSALS})
+@router.post("/{int:pk}/replies", response={201: ReplyOut, **CONFLICTS})
 @allowed(Action.ANSWER, Scope.PUBLISH)
 def conversation_reply(request: HttpRequest, pk: int, body: ReplyIn) -> Status:
     """Send an answer into the thread on the network (the worker posts it within seconds)."""
@@ -268,7 +278,7 @@ def conversation_reply(request: HttpRequest, pk: int, body: ReplyIn) -> Status:
     )
 
 
-@router.post("/{int:pk}/draft", response={200: ConversationOut, **REFUSALS})
+@router.post("/{int:pk}/draft", response={200: ConversationOut, **CONFLICTS})
 @allowed(Action.ANSWER, Scope.WRITE)
 def conversation_draft_reply(request: HttpRequest, pk: int, body: TextIn) -> ConversationOut:
     """Write an answer for a person to check and send from the inbox ("" clears it)."""
@@ -333,23 +343,31 @@ class HiddenOut(Out):
     )
 
 
-@router.post("/{int:pk}/hide", response={200: HiddenOut, **REFUSALS})
+@router.post("/{int:pk}/hide", response={200: HiddenOut, **CONFLICTS})
 @allowed(Action.MODERATE, Scope.MODERATE)
 def conversation_hide(request: HttpRequest, pk: int, body: ReasonIn) -> HiddenOut:
     """Hide, with a logged reason; `unhide` undoes it."""
     caller, row = caller_of(request), _conversation(request, pk)
-    on_network = moderation.interaction_hide(interaction=row, actor=caller.user, reason=body.reason)
+    try:
+        on_network = moderation.interaction_hide(
+            interaction=row, actor=caller.user, reason=body.reason
+        )
+    except services.InboxRefused as refusal:
+        raise refused(409, "moderation_refused", refusal) from None
     row.refresh_from_db()
     return HiddenOut(conversation=conversation_out(row), on_network=on_network)
 
 
-@router.post("/{int:pk}/unhide", response={200: HiddenOut, **REFUSALS})
+@router.post("/{int:pk}/unhide", response={200: HiddenOut, **CONFLICTS})
 @allowed(Action.MODERATE, Scope.MODERATE)
 def conversation_unhide(request: HttpRequest, pk: int, body: ReasonIn) -> HiddenOut:
     caller, row = caller_of(request), _conversation(request, pk)
-    on_network = moderation.interaction_unhide(
-        interaction=row, actor=caller.user, reason=body.reason
-    )
+    try:
+        on_network = moderation.interaction_unhide(
+            interaction=row, actor=caller.user, reason=body.reason
+        )
+    except services.InboxRefused as refusal:
+        raise refused(409, "moderation_refused", refusal) from None
     row.refresh_from_db()
     return HiddenOut(conversation=conversation_out(row), on_network=on_network)
 

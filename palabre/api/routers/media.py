@@ -20,7 +20,15 @@ from palabre.api.access import ApiRouter, allowed, caller_of, check
 from palabre.api.errors import ApiError, invalid, not_found
 from palabre.api.models import Scope
 from palabre.api.pagination import page
-from palabre.api.schemas import REFUSALS, Page, Problem, Ref, ShortText, Text, form_valid
+from palabre.api.schemas import (
+    CONFLICTS,
+    REFUSALS,
+    Page,
+    Ref,
+    ShortText,
+    Text,
+    form_valid,
+)
 from palabre.api.tokens import Caller
 from palabre.lib.ids import parse_id
 from palabre.publishing import workflow
@@ -41,8 +49,6 @@ from palabre.publishing.media import (
 from palabre.publishing.models import MediaItem
 
 router = ApiRouter(tags=["media"])
-
-CONFLICTS: dict[int, type[Problem]] = {**REFUSALS, 409: Problem}
 
 
 class MediaOut(Schema):

@@ -33,7 +33,16 @@ from palabre.api.access import ApiRouter, allowed, caller_of, check
 from palabre.api.errors import ApiError, invalid, not_found
 from palabre.api.models import Scope
 from palabre.api.pagination import page
-from palabre.api.schemas import REFUSALS, Page, Problem, Ref, ShortText, Text, form_valid
+from palabre.api.schemas import (
+    CONFLICTS,
+    REFUSALS,
+    Page,
+    Problem,
+    Ref,
+    ShortText,
+    Text,
+    form_valid,
+)
 from palabre.api.tokens import Caller
 from palabre.api.vocabulary import Category as CategoryName
 from palabre.api.vocabulary import Network
@@ -51,7 +60,6 @@ from palabre.strategy.guidelines import promotional_share_problem
 
 router = ApiRouter(tags=["posts"])
 
-CONFLICTS: dict[int, type[Problem]] = {**REFUSALS, 409: Problem}
 EDITS: dict[int, type[Problem]] = {**CONFLICTS, 412: Problem, 428: Problem}
 IF_MATCH = re.compile(r'\s*(?:W/)?"(\d{1,9})"\s*')
 # The variant form's fields under the names the API gives them.

@@ -48,6 +48,7 @@ def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
         user=cast.alice,
         secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
         code=_code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+        password="correct horse battery",
     )
     hook = Subscription.objects.create(
         workspace=cast.workspace,

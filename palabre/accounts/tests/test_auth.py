@@ -103,9 +103,7 @@ def test_a_workspace_can_require_two_factor(client: Client, cast) -> None:
     # An open session is not enough: the password too.
     client.post("/account/two-factor/", {"code": pyotp.TOTP(secret).now()})
     assert client.get("/w/lumiere/").status_code == 302
-    client.post(
-        "/account/two-factor/", {"password": PASSWORD, "code": pyotp.TOTP(secret).now()}
-    )
+    client.post("/account/two-factor/", {"password": PASSWORD, "code": pyotp.TOTP(secret).now()})
     assert client.get("/w/lumiere/").status_code == 200
 
 

@@ -312,10 +312,8 @@ def test_csv_import_is_all_or_nothing_with_a_report_per_row(editor: Client) -> N
     assert "publish_at" in html.unescape(missing.content.decode())
 
 
-def test_an_approved_post_moved_by_an_editor_goes_back_to_review(cast, channel) -> None:
-    """Issue 14: the time is content. Moved by the client's approver, the post stays approved
-    at its new time; by anyone else, a manager included, it goes back to review and the
-    approver is told."""
+def _approved(cast, *, approver) -> Post:
+    """A post in three days, approved by `approver`, in a workspace that requires approval."""
     cast.workspace.approval_required = True
     cast.workspace.save()
     post = post_create(
@@ -328,7 +326,15 @@ def test_an_approved_post_moved_by_an_editor_goes_back_to_review(cast, channel) 
     post.publish_at = timezone.now() + timedelta(days=3)
     post.save()
     workflow.post_submit(post=post, actor=cast.erin)
-    workflow.post_approve(post=post, actor=cast.anna)
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approver)
+    return Post.objects.get(pk=post.pk)
+
+
+def test_an_approved_post_moved_by_an_editor_goes_back_to_review(cast, channel) -> None:
+    """Issue 14: the time is content. Moved by the client's approver, the post stays approved
+    at its new time; by anyone else, a manager included, it goes back to review and the
+    approver is told."""
+    post = _approved(cast, approver=cast.anna)
     later = timezone.now() + timedelta(days=4)
     workflow.post_reschedule(post=Post.objects.get(pk=post.pk), actor=cast.anna, publish_at=later)
     moved = Post.objects.get(pk=post.pk)
@@ -351,19 +357,7 @@ def test_a_manager_cannot_set_a_new_time_on_an_approved_post_by_scheduling_it(
     refused to a manager where the client approves; the client's approver may."""
     from palabre.publishing import publisher
 
-    cast.workspace.approval_required = True
-    cast.workspace.save()
-    post = post_create(
-        workspace=cast.workspace,
-        author=cast.erin,
-        idea="x",
-        category="helpful",
-        networks=["mastodon"],
-    )
-    post.publish_at = timezone.now() + timedelta(days=3)
-    post.save()
-    workflow.post_submit(post=post, actor=cast.erin)
-    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=cast.anna)
+    post = _approved(cast, approver=cast.anna)
     later = timezone.now() + timedelta(days=5)
     for attempt in (
         lambda: workflow.post_schedule(
@@ -398,19 +392,7 @@ def test_without_a_client_approver_a_manager_moves_an_approved_post_as_its_appro
     from palabre.accounts.models import Membership, Role
 
     Membership.objects.filter(role=Role.APPROVER).delete()
-    cast.workspace.approval_required = True
-    cast.workspace.save()
-    post = post_create(
-        workspace=cast.workspace,
-        author=cast.erin,
-        idea="x",
-        category="helpful",
-        networks=["mastodon"],
-    )
-    post.publish_at = timezone.now() + timedelta(days=3)
-    post.save()
-    workflow.post_submit(post=post, actor=cast.erin)
-    workflow.post_approve(post=post, actor=cast.bob)
+    post = _approved(cast, approver=cast.bob)
     later = timezone.now() + timedelta(days=4)
     workflow.post_reschedule(post=Post.objects.get(pk=post.pk), actor=cast.bob, publish_at=later)
     assert Post.objects.get(pk=post.pk).status == PostStatus.SCHEDULED

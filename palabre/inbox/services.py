@@ -295,6 +295,12 @@ def interaction_private_reply(*, interaction: Interaction, actor: User, text: st
     return reply
 
 
+def interaction_thanked(interaction: Interaction) -> bool:
+    """A thank-you went out, or is on its way (one that failed may be sent again)."""
+    replies = interaction.replies.filter(thanks=True)
+    return replies.exclude(status=ReplyStatus.FAILED).exists()
+
+
 def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
     """For praise and for people who share: the workspace's thank-you, then done."""
     lang = interaction.lang if interaction.lang in ("fr", "en") else "fr"
@@ -303,8 +309,7 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
     ).first()
     template = saved.text if saved else DEFAULT_THANKS[lang]
     text = saved_reply_render(text=template, interaction=interaction)
-    thanked = interaction.replies.filter(thanks=True).exclude(status=ReplyStatus.FAILED)
-    if thanked.exists():  # a second press of "t", a double click: thanked once in public
+    if interaction_thanked(interaction):  # a second "t", a double click: thanked once
         raise InboxRefused(_("Already thanked."))
     reply = interaction_reply(
         interaction=interaction, actor=actor, text=text, thanks=True, once="thanks"

@@ -148,6 +148,7 @@ def _item_context(
             "private_reply": services.private_reply_offered(interaction),
             "private_reply_taken": services.private_reply_taken(interaction),
             "private_reply_too_late": services.private_reply_too_late(interaction),
+            "thanked": services.interaction_thanked(interaction),
             "note_form": NoteForm(),
             "assign_form": AssignForm(
                 workspace=workspace, initial={"assignee": interaction.assigned_to_id}

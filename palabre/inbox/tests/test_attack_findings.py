@@ -92,10 +92,14 @@ def test_hiding_twice_or_hiding_a_like_asks_the_network_nothing_more(cast, targe
         moderation.interaction_hide(interaction=like, actor=cast.bob)
 
 
-def test_thanking_twice_thanks_once(cast, target) -> None:
-    item = _item(target, "Merci, c'était délicieux !")
+def test_thanking_twice_thanks_once(cast, target, client) -> None:
+    item = _item(target, "Merci, c'était délicieux !", kind="mention")
+    client.force_login(cast.bob)
+    page = f"/w/lumiere/inbox/{item.pk}/"
+    assert f"/inbox/{item.pk}/thank/" in client.get(page).content.decode()
     services.interaction_thank(interaction=item, actor=cast.bob)
-    with pytest.raises(services.InboxRefused, match="Already thanked"):
+    assert f"/inbox/{item.pk}/thank/" not in client.get(page).content.decode()  # no second
+    with pytest.raises(services.InboxRefused, match="Already thanked|Déjà remercié"):
         services.interaction_thank(interaction=item, actor=cast.alice)
     assert Reply.objects.filter(interaction=item, thanks=True).count() == 1
 

@@ -75,14 +75,26 @@ class Table:
         every column or of `columns`."""
         keys = self.row_definitions + [""] * (len(self.rows) - len(self.row_definitions))
         wanted = {c.key for c in (columns or self.columns)}
+        places = self._num_places()
         return [
             [
-                (c, display(self.kind(c, index), v), key)
+                (c, display(self.kind(c, index), v, places.get(c.key)), key)
                 for c, v in zip(self.columns, row, strict=True)
                 if c.key in wanted
             ]
             for index, (row, key) in enumerate(zip(self.rows, keys, strict=True))
         ]
+
+    def _num_places(self) -> dict[str, int]:
+        """The decimals of each column's "num" cells: two for all of them as soon as one
+        needs them ("1,00" above "1,50", not "1"), none where every one is whole."""
+        found: dict[str, int] = {}
+        for index, row in enumerate(self.rows):
+            for column, value in zip(self.columns, row, strict=True):
+                if self.kind(column, index) == "num" and value not in (None, ""):
+                    whole = float(value).is_integer()  # type: ignore[arg-type]
+                    found[column.key] = max(found.get(column.key, 0), 0 if whole else 2)
+        return found
 
     def page_rows(self) -> list[tuple[list[tuple[Column, str, str]], str]]:
         """The page's rows (its chosen columns), each with its drill-down query ("" for none)."""
@@ -115,8 +127,9 @@ def _csv_value(kind: str, value: object, tz: tzinfo) -> object:
     return value
 
 
-def display(kind: str, value: Any) -> str:
-    """A cell as people read it, in the active language."""
+def display(kind: str, value: Any, places: int | None = None) -> str:
+    """A cell as people read it, in the active language; `places`: a "num" cell's decimals
+    (its column's, Table._num_places), else as many as it needs, none or two."""
     if value is None or value == "":
         return "–"
     if kind == "int":
@@ -124,7 +137,8 @@ def display(kind: str, value: Any) -> str:
     if kind == "pct":
         return share_text(float(value), 1)
     if kind == "num":
-        places = 0 if float(value).is_integer() else 2
+        if places is None:
+            places = 0 if float(value).is_integer() else 2
         return number_text(value, places)
     if kind == "duration":
         return duration_text(float(value))

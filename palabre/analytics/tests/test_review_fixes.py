@@ -125,3 +125,17 @@ def test_a_month_to_come_is_refused_with_a_message(cast) -> None:
     this_month = f"{cast.workspace.local_date():%Y-%m}"
     current = client.get(f"/w/lumiere/reports/report.pdf?month={this_month}")
     assert current["Content-Type"] == "application/pdf"  # this month so far is a report
+
+
+def test_a_column_of_ratios_writes_them_all_with_the_same_decimals() -> None:
+    """A "1" above "1,50" reads as a different kind of figure: a column of ratios takes two
+    decimals for all as soon as one needs them; a column of whole counts, none."""
+    from palabre.analytics.tables import Column, Table
+
+    table = Table(
+        "t", "T", [Column("ratio", "Ratio", "num"), Column("count", "Count", "num")], rows=[]
+    )
+    table.rows = [[1.0, 3.0], [1.5, 4.0], [None, 2.0]]
+    with translation.override("fr"):
+        cells = [[text for _c, text, _k in row] for row in table.displayed()]
+    assert cells == [["1,00", "3"], ["1,50", "4"], ["–", "2"]]

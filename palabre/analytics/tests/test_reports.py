@@ -204,6 +204,8 @@ def test_community_page_ranks_by_relationship(cast) -> None:
     text = _client("nina").get("/w/lumiere/community.csv?show=advocate").content.decode()
     names = [row[0] for row in csv_rows(text)][1:]
     assert names == ["Paula", "Vera"]
+    accounts = [row[-1] for row in csv_rows(text)][1:]
+    assert accounts == ["Paula (Mastodon)", "Vera (Mastodon)"]  # the network as people name it
 
 
 def test_reports_page_in_english(cast) -> None:

@@ -92,7 +92,7 @@ def invitation_create(
     if Membership.objects.filter(workspace=workspace, user__email=email).exists():
         raise ServiceError(_("%(email)s is already a member of this workspace.") % {"email": email})
     # Inviting again (another role, a lost e-mail): the newest invitation is the one that
-    # counts; an older link says it was replaced, instead of giving its own role.
+    # counts; an older link finds nothing (not found), instead of giving its own role.
     Invitation.objects.filter(workspace=workspace, email=email, accepted_at__isnull=True).delete()
     invitation = Invitation.objects.create(
         workspace=workspace, email=email, role=role, invited_by=invited_by

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -303,9 +304,16 @@ def _posts_deleted(posts: QuerySet[Heard]) -> int:
     interactions: a copy of the post's text); how many posts (delete() counts the links
     to their searches too)."""
     from palabre.inbox.contacts import interactions_anonymise
+    from palabre.publishing.models import Notice
 
     carriers = posts.exclude(interaction=None).values_list("interaction_id", flat=True)
     interactions_anonymise(Interaction.objects.filter(pk__in=list(carriers), kind=LISTENED))
+    # The notices that sent a post to a teammate quote it, and name its author.
+    links = [
+        reverse("listening_heard", args=[slug, pk])
+        for pk, slug in posts.values_list("pk", "workspace__slug")
+    ]
+    Notice.objects.filter(url__in=links).delete()
     return posts.delete()[1].get(Heard._meta.label, 0)
 
 

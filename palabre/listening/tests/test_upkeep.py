@@ -134,7 +134,14 @@ def test_an_author_is_erased_by_handle_in_one_workspace_only(cast) -> None:
     ]
     other = _heard(cast.workspace, None, at=NOW, handle="bea.example")
     elsewhere = _heard(cast.other_workspace, None, at=NOW, handle="ana.example")
+    # Sent to a teammate before: the notice quotes the post and names its author.
+    from palabre.listening.actions import heard_send
+
+    heard_send(heard=ana[0], actor=cast.alice, assignee=cast.bob)
+    heard_send(heard=other, actor=cast.alice, assignee=cast.bob)
+    assert Notice.objects.count() == 2
     assert author_erase(workspace=cast.workspace, handle="  @Ana.Example ") == 2
+    assert [n.params["author"] for n in Notice.objects.all()] == ["@bea.example"]
     assert not Heard.objects.filter(pk__in=[h.pk for h in ana]).exists()
     assert Heard.objects.filter(pk__in=[other.pk, elsewhere.pk]).count() == 2
     assert author_erase(workspace=cast.workspace, handle="ANA.example") == 0

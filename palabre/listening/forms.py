@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import User, Workspace
-from palabre.accounts.permissions import ALLOWED, Action
+from palabre.accounts.permissions import Action, members_who
 from palabre.channels.models import Channel
 from palabre.inbox.forms import OnceField, VersionedForm
 from palabre.inbox.models import LANGUAGES, REPLY_LANGUAGES, Category
@@ -203,10 +203,7 @@ class SendForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         # Only those who may read what is sent (a contributor would get a notice of a post
         # they cannot open).
-        readers = [role.value for role in ALLOWED[Action.VIEW_LISTENING]]
-        field.queryset = User.objects.filter(
-            memberships__workspace=workspace, memberships__role__in=readers
-        ).order_by("email")
+        field.queryset = members_who(workspace, Action.VIEW_LISTENING)
         field.empty_label = _("Nobody")
 
 

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from palabre.networks.kinds import NETWORK_CHOICES
@@ -69,34 +74,45 @@ class PlanningForm(forms.Form):
     )
 
     def clean_time_slots(self) -> list[str]:
-        days = {
-            "mon": 0,
-            "tue": 1,
-            "wed": 2,
-            "thu": 3,
-            "fri": 4,
-            "sat": 5,
-            "sun": 6,
-            "lun": 0,
-            "mar": 1,
-            "mer": 2,
-            "jeu": 3,
-            "ven": 4,
-            "sam": 5,
-            "dim": 6,
-        }
         slots = []
         for part in str(self.cleaned_data["time_slots"]).split(","):
             if not part.strip():
                 continue
-            words = part.strip().lower().split()
-            if len(words) != 2 or words[0][:3] not in days or not _is_time(words[1]):
+            words = part.strip().split()
+            day = _weekday(words[0]) if len(words) == 2 else None
+            if day is None or not _is_time(words[1]):
                 raise forms.ValidationError(
                     _("“%(slot)s” is not a day and a time, e.g. mon 09:00.")
                     % {"slot": part.strip()[:40]}
                 )
-            slots.append(f"{days[words[0][:3]]} {words[1].zfill(5)}")
+            slots.append(f"{day} {words[1].zfill(5)}")
         return slots
+
+
+def _weekday(word: str) -> int | None:
+    """Monday is 0. A day's name in any language of the site, whole or cut after three
+    letters or more ("wed", "Wednes.", "mer", "Mercredi", "MERC"), wherever the person
+    is reading: a slot typed in French by an English reader is still understood."""
+    typed = _folded(word.rstrip("."))
+    if len(typed) < 3:
+        return None
+    found = {day for day, name in _weekday_names() if name.startswith(typed)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _folded(word: str) -> str:
+    """Lower case, without accents: "Mercredi", "MERCREDI" and "mércredi" are one word."""
+    decomposed = unicodedata.normalize("NFKD", word).lower()
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _weekday_names() -> list[tuple[int, str]]:
+    names = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for day, name in WEEKDAYS.items():
+                names.append((day, _folded(str(name))))
+    return names
 
 
 def _is_time(value: str) -> bool:

@@ -243,6 +243,36 @@ def test_planning_form_rejects_bad_slots(client: Client, cast, channel) -> None:
     assert channel.time_slots == ["0 09:00", "2 12:30"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("Monday 9:00, Mer. 12:30, samedi 10:00", ["0 09:00", "2 12:30", "5 10:00"]),
+        ("thurs 08:15, MERCREDI 18:00, dim 11:00", ["3 08:15", "2 18:00", "6 11:00"]),
+        ("Tue 07:00, mardi 07:30, Wédnesday 12:00", ["1 07:00", "1 07:30", "2 12:00"]),
+    ],
+)
+def test_planning_days_are_read_in_either_language(client: Client, cast, channel, typed, read):
+    """Whole names or their first three letters or more, any case, accents or not: the
+    names the site already says in each language, not a list of its own."""
+    client.force_login(cast.bob)
+    client.post(f"/w/lumiere/settings/channels/{channel.pk}/planning/", {"time_slots": typed})
+    channel.refresh_from_db()
+    assert channel.time_slots == read
+
+
+@pytest.mark.parametrize("typed", ["monkey 09:00", "ma 09:00", "m 09:00", "sa. 10:00", "9:00"])
+def test_planning_refuses_what_is_not_one_day(client: Client, cast, channel, typed):
+    """A word that began with a day ("monkey") was read as that day; two letters are
+    never enough, and a lone time is not a slot."""
+    client.force_login(cast.bob)
+    response = client.post(
+        f"/w/lumiere/settings/channels/{channel.pk}/planning/", {"time_slots": typed}, follow=True
+    )
+    assert "n’est pas un jour et une heure" in html.unescape(response.content.decode())
+    channel.refresh_from_db()
+    assert channel.time_slots == []
+
+
 def test_the_ical_feed_is_secret_and_read_only(client: Client, cast, channel) -> None:
     post = _scheduled(
         cast, channel, datetime(2026, 11, 24, 17, 30, tzinfo=UTC), idea="Galettes, crêpes; et cidre"

@@ -44,9 +44,14 @@ def value_text(value: float, percent: bool) -> str:
 
 
 def axis_top(chart: Chart) -> float:
-    """A round top for the axis: 1, 2 or 5 times a power of ten, over the highest value."""
+    """A round top for the axis: 1, 2 or 5 times a power of ten, over the highest value;
+    a whole number for counts under 5. The last of axis_ticks, always: bars, target
+    lines and the axis's marks are all drawn against it."""
     known = [v for v in chart.values if v is not None]
     top = max([*known, chart.target or 0, 0])
+    if not chart.percent and top < 5:
+        # Counts under 5 (or none yet): whole numbers, not "0, 0, 0, 1, 1, 1" rounded.
+        return float(max(1, math.ceil(top)))
     if not top:
         return 1.0
     power = 10 ** math.floor(math.log10(top))
@@ -58,8 +63,7 @@ def axis_ticks(chart: Chart) -> list[float]:
     is marked every 1 000, not every 1 250)."""
     top = axis_top(chart)
     if not chart.percent and top < 5:
-        # Counts under 5 (or none yet): whole numbers, not "0, 0, 0, 1, 1, 1" rounded.
-        return [float(n) for n in range(max(1, math.ceil(top)) + 1)]
+        return [float(n) for n in range(int(top) + 1)]
     steps = 4 if round(top / 10 ** math.floor(math.log10(top)), 6) == 2 else 5
     return [top * step / steps for step in range(steps + 1)]
 

@@ -219,3 +219,35 @@ def test_a_count_axis_is_marked_in_whole_numbers(values, marks) -> None:  # type
     assert all(t == int(t) for t in ticks)
     if marks is not None:
         assert ticks == marks
+
+
+@pytest.mark.parametrize(
+    ("values", "target", "percent"),
+    [
+        ((2.2,), 2.0, False),
+        ((0.0,), 0.0, False),
+        ((3.4, 1.0), 4.5, False),
+        ((0.0,), None, True),
+        ((0.47, 0.15), 0.2, True),
+        ((4200.0, 17.0), None, False),
+        ((4.9,), None, False),
+    ],
+)
+def test_the_target_line_and_the_axis_share_one_top(values, target, percent) -> None:  # type: ignore[no-untyped-def]
+    """The PDF drew its target line against the round top (2.5 for a count of 2.2) while
+    its axis went to the last whole mark (3): the line stood at 80 % of the width, the
+    value it marks at 67 %."""
+    from palabre.analytics.charts import axis_ticks, axis_top
+
+    chart = Chart(
+        "t",
+        "t",
+        "hbars",
+        tuple("ab"[: len(values)]),
+        values,
+        percent=percent,
+        target=target,
+        target_label="t",
+    )
+    assert axis_top(chart) == axis_ticks(chart)[-1]
+    assert axis_top(chart) >= max([*values, target or 0])

@@ -85,10 +85,10 @@ def channel_connect_mastodon_start(
         ) from None
     try:
         app = oauth.app_for(address, redirect_uri)
+        return app.pk, oauth.authorize_url(app, state=state)
     except ConnectorError:
         # Whatever happened there, one message: it must not tell which addresses answer.
         raise _unreachable(instance) from None
-    return app.pk, oauth.authorize_url(app, state=state)
 
 
 def channel_connect_mastodon_finish(*, workspace: Workspace, app_id: int, code: str) -> Channel:

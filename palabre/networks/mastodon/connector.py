@@ -67,11 +67,8 @@ def client(
     client_id: str | None = None,
     client_secret: str | None = None,
 ) -> Mastodon:
-    return Mastodon(
+    api = Mastodon(
         api_base_url=instance,
-        access_token=access_token,
-        client_id=client_id,
-        client_secret=client_secret,
         ratelimit_method="throw",
         # The API this connector is written for, declared rather than probed: the probe
         # asks for /api/v1/instance/ (a 404 on Takahē), and with no version Mastodon.py
@@ -83,6 +80,12 @@ def client(
         # The instance's address was typed by a person: every request is guarded.
         session=guarded_session(),
     )
+    # Given to the constructor, a client id or a token that names a file is read from that
+    # file (Mastodon.py keeps its credentials in files so): an instance answering
+    # "/proc/self/environ" as its token had the process's secrets sent to it with every
+    # request. They are the instance's words, set as they are.
+    api.client_id, api.client_secret, api.access_token = client_id, client_secret, access_token
+    return api
 
 
 def guarded_session() -> RememberingSession:

@@ -51,14 +51,30 @@ def app_for(instance: str, redirect_uri: str) -> MastodonApp:
     return MastodonApp.objects.create(
         instance=instance,
         redirect_uri=redirect_uri,
-        client_id=client_id,
-        client_secret_encrypted=crypto.encrypt(client_secret),
+        client_id=_credential(client_id),
+        client_secret_encrypted=crypto.encrypt(_credential(client_secret)),
     )
 
 
 def authorize_url(app: MastodonApp, *, state: str) -> str:
+    """Where the person signs in. Asks the instance where its sign-in page is: an answer
+    Mastodon.py refuses (an http page, nonsense) is the instance not answering."""
     api = client(app.instance, client_id=app.client_id, client_secret=app.client_secret)
-    return str(api.auth_request_url(redirect_uris=app.redirect_uri, scopes=SCOPES, state=state))
+    try:
+        with translated(api):
+            url = api.auth_request_url(redirect_uris=app.redirect_uri, scopes=SCOPES, state=state)
+    except Exception:  # noqa: BLE001 (as in app_for: one answer, whatever went wrong)
+        raise Unavailable(outbound.UNREACHABLE) from None
+    return str(url)
+
+
+def _credential(value: Any) -> str:
+    """A client id, secret or token as an instance sends it: printable ASCII without spaces
+    (OAuth's token characters), within reason. Anything else is not this API answering."""
+    text = value if isinstance(value, str) else ""
+    if not 0 < len(text) <= 512 or not all("!" <= char <= "~" for char in text):
+        raise Unavailable(outbound.UNREACHABLE)
+    return text
 
 
 def exchange(app: MastodonApp, *, code: str) -> dict[str, Any]:
@@ -66,7 +82,7 @@ def exchange(app: MastodonApp, *, code: str) -> dict[str, Any]:
     what its server says of itself (server.py; unknown when it says nothing)."""
     api = client(app.instance, client_id=app.client_id, client_secret=app.client_secret)
     with translated(api):
-        token = api.log_in(code=code, redirect_uri=app.redirect_uri, scopes=SCOPES)
+        token = _credential(api.log_in(code=code, redirect_uri=app.redirect_uri, scopes=SCOPES))
         me = api.account_verify_credentials()
     found = server.detect(app.instance, access_token=token) or server.unknown()
     host = urlparse(app.instance).netloc  # with its port, where it has one

@@ -273,8 +273,10 @@ if envstr("PALABRE_INBOX_POLL_SECONDS"):
     INBOX_POLL_SECONDS = dict.fromkeys(
         INBOX_POLL_SECONDS, float(envstr("PALABRE_INBOX_POLL_SECONDS"))
     )
-# How long a claim lasts: a worker that dies holds its rows this long before another takes them.
-WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", 300)
+# How long a publication's claim lasts, renewed before each send: a worker that dies holds
+# its rows this long before another takes them. Longer than the longest send (Threads waits
+# up to 6 minutes for its containers), or another worker could send again meanwhile.
+WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", 600)
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,6 +81,8 @@ def post_target_publish(target: PostTarget) -> datetime | None:
     except ContentChanged:
         _changed(target)
         return None
+    except LeaseLost:
+        return None  # another worker has it, or it is gone: the outcome is theirs
     except LimitReached as full:
         _settle(target, _waiting(target), full.reason)
         raise RetryAt(full.when, full.reason) from None
@@ -205,17 +208,38 @@ def _left_behind(
     )
 
 
+class LeaseLost(Exception):
+    """The worker no longer holds the target (its lease ran out, the post was cancelled):
+    nothing is sent."""
+
+
 @contextmanager
 def _attempt(target: PostTarget) -> Iterator[None]:
     """Around a send that may reach the network: when it began, for a retry to look. A send
     the network refused (a refusal, a rate limit, revoked credentials) left nothing there."""
-    _set_attempted(target, timezone.now())
+    _begin_send(target)
     faults.point("publish.before_network")
     try:
         yield
     except (Rejected, RateLimited, AuthExpired):
         _set_attempted(target, None)
         raise
+
+
+def _begin_send(target: PostTarget) -> None:
+    """Record the attempt. A worker's target is sent only while that worker still holds
+    it, and is held a whole lease from now (longer than the longest send: Threads' 6
+    minutes) so that no other worker takes it while the send is under way."""
+    if not target.claimed_by:  # not a worker's (the demo publishes its posts at once)
+        _set_attempted(target, timezone.now())
+        return
+    now = timezone.now()
+    held = PostTarget.objects.filter(
+        pk=target.pk, claimed_by=target.claimed_by, claimed_until__gt=now
+    ).update(attempted_at=now, claimed_until=now + timedelta(seconds=settings.WORKER_LEASE_SECONDS))
+    if not held:
+        raise LeaseLost
+    target.attempted_at = now
 
 
 def _set_attempted(target: PostTarget, when: datetime | None) -> None:

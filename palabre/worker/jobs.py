@@ -88,6 +88,9 @@ def claim(job: Job, *, worker_id: str, limit: int) -> list[Any]:
 
 def run_claimed(job: Job, row: Any) -> None:
     """Hand one claimed row to its service and record the outcome on the row."""
+    if not _hold(job, row):
+        log.info("job %s: %s #%s no longer held or due, left alone", job.name, row, row.pk)
+        return
     outcome: dict[str, Any] = {
         "attempts": F("attempts") + 1,
         "claimed_by": "",
@@ -112,6 +115,22 @@ def run_claimed(job: Job, row: Any) -> None:
     )
     if not updated:
         log.warning("job %s: lease on %s #%s expired while working", job.name, row, row.pk)
+
+
+def _hold(job: Job, row: Any) -> bool:
+    """A row claimed in a batch waits its turn; meanwhile its lease may have run out and
+    another worker handled it, or its work may have gone (a post cancelled). Held again
+    here, for a whole lease from now, and read again: the service works from the row as
+    it is, never from the batch's copy (a post published by the other worker would have
+    been sent a second time from it)."""
+    now = timezone.now()
+    mine = job.model._default_manager.filter(
+        job.due, pk=row.pk, claimed_by=row.claimed_by, claimed_until__gt=now
+    )
+    if not mine.update(claimed_until=now + job.lease):
+        return False
+    row.refresh_from_db()
+    return True
 
 
 def release(job: Job, rows: list[Any]) -> None:

@@ -1,0 +1,112 @@
+"""A worker publishes a target only while it holds it, from the row as it is now: a batch's
+copy of a row, read minutes earlier, never sends anything (found by an attacker's review:
+a second post, or a cancelled post sent)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from palabre.networks.demo.connector import DemoConnector
+from palabre.networks.demo.models import DemoPost
+from palabre.publishing import publisher, workflow
+from palabre.publishing.jobs import JOBS
+from palabre.publishing.models import Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.tests.test_trust import _approved
+from palabre.worker.jobs import claim, run_claimed
+
+PUBLISH = JOBS[0]
+
+
+@pytest.fixture
+def approval(cast):
+    cast.workspace.approval_required = True
+    cast.workspace.save()
+    return cast
+
+
+@pytest.fixture
+def sends(monkeypatch) -> list[str]:
+    sent: list[str] = []
+    original = DemoConnector.publish
+
+    def counted(self, outgoing):  # type: ignore[no-untyped-def]
+        sent.append(outgoing.text)
+        return original(self, outgoing)
+
+    monkeypatch.setattr(DemoConnector, "publish", counted)
+    return sent
+
+
+def _due_now(approval) -> Post:  # type: ignore[no-untyped-def]
+    post = _approved(approval)
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    return post
+
+
+def _lease_runs_out() -> None:
+    PostTarget.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+
+
+def test_a_row_another_worker_published_is_not_sent_again(approval, sends) -> None:
+    _due_now(approval)
+    [stale] = claim(PUBLISH, worker_id="A", limit=20)
+    _lease_runs_out()  # A is still busy with the rows before it
+    [taken] = claim(PUBLISH, worker_id="B", limit=20)
+    run_claimed(PUBLISH, taken)
+    assert PostTarget.objects.get().status == TargetStatus.PUBLISHED
+    run_claimed(PUBLISH, stale)  # A's turn comes, with the copy it read before
+    assert len(sends) == 1 and DemoPost.objects.count() == 1
+    assert PostTarget.objects.get().status == TargetStatus.PUBLISHED
+
+
+def test_a_post_cancelled_after_the_claim_does_not_go_out(approval, sends) -> None:
+    post = _due_now(approval)
+    [row] = claim(PUBLISH, worker_id="A", limit=20)
+    workflow.post_cancel(post=Post.objects.get(pk=post.pk), actor=approval.erin)
+    run_claimed(PUBLISH, row)
+    assert sends == [] and not DemoPost.objects.exists()
+    assert Post.objects.get(pk=post.pk).status == PostStatus.DRAFT
+
+
+def test_a_lease_lost_during_the_preparation_sends_nothing(approval, sends, monkeypatch) -> None:
+    """Uploads can be long (a video X processes): the lease may run out before the post is
+    sent, and another worker take the row. The send checks that the row is still held."""
+    _due_now(approval)
+    [row] = claim(PUBLISH, worker_id="A", limit=20)
+    taken = []
+    original = publisher._outgoing
+
+    def slow_upload(target, connector, checked):  # type: ignore[no-untyped-def]
+        _lease_runs_out()
+        taken.extend(claim(PUBLISH, worker_id="B", limit=20))
+        return original(target, connector, checked)
+
+    monkeypatch.setattr(publisher, "_outgoing", slow_upload)
+    run_claimed(PUBLISH, row)
+    assert sends == [] and len(taken) == 1
+    monkeypatch.setattr(publisher, "_outgoing", original)
+    run_claimed(PUBLISH, taken[0])  # the worker holding it sends it, once
+    assert len(sends) == 1
+    assert PostTarget.objects.get().status == TargetStatus.PUBLISHED
+
+
+def test_each_send_holds_the_row_a_whole_lease(approval, sends, monkeypatch) -> None:
+    """Renewed just before the network is asked, so a send as long as Threads' (6 minutes
+    of container waits) ends before any other worker may take the row."""
+    _due_now(approval)
+    [row] = claim(PUBLISH, worker_id="A", limit=20)
+    held_until = []
+    original = DemoConnector.publish
+
+    def watching(self, outgoing):  # type: ignore[no-untyped-def]
+        held_until.append(PostTarget.objects.values_list("claimed_until", flat=True).get())
+        return original(self, outgoing)
+
+    monkeypatch.setattr(DemoConnector, "publish", watching)
+    before = timezone.now()
+    run_claimed(PUBLISH, row)
+    assert held_until[0] >= before + timedelta(minutes=9)
+    assert PUBLISH.lease >= timedelta(minutes=10)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from palabre.accounts.models import Membership, Workspace
+from palabre.accounts.models import Membership, User, Workspace
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.lib.excerpt import excerpt
 from palabre.networks.base import AuthExpired, ConnectorError, Rejected, Unavailable
@@ -43,9 +43,12 @@ def channel_connect_bluesky(
     service: str,
     handle: str,
     app_password: str,
+    user: User,
     channel: Channel | None = None,
 ) -> Channel:
-    """Checks the app password against the server, then creates (or reconnects) the channel."""
+    """Checks the app password against the server, then creates (or reconnects) the channel.
+    The account is its DID (a handle can change): a channel reconnects to its own account
+    only, or what was approved for it would go out on another (`_bluesky_channel`)."""
     from palabre.networks.bluesky.connector import connect
 
     try:
@@ -56,18 +59,57 @@ def channel_connect_bluesky(
         ) from None
     except (Unavailable, ConnectorError):
         raise _unreachable(service) from None
-    if channel is None:
-        channel = Channel(
-            workspace=workspace,
-            network="bluesky",
-            connector="bluesky",
-            name=f"Bluesky {credentials['handle']}",
-        )
+    channel = _bluesky_channel(workspace, channel, credentials, user)
     channel.handle = "@" + credentials["handle"]
-    channel.save()
+    channel.account_id = credentials["did"]
+    try:
+        with transaction.atomic():  # another workspace may have connected it a moment ago
+            channel.save()
+    except IntegrityError:
+        raise _bluesky_held(credentials, user) from None
     channel.save_credentials(credentials)
     channel_reactivate(channel=channel)
     return channel
+
+
+def _bluesky_channel(
+    workspace: Workspace, channel: Channel | None, credentials: dict[str, str], user: User
+) -> Channel:
+    """The channel these credentials are for: the one being reconnected, if they are its
+    account's; the account's channel here, if it has one; else a new one."""
+    from palabre.channels.meta import account_holder
+
+    did, handle = credentials["did"], credentials["handle"]
+    if channel is not None:
+        # Channels connected before the DID was kept know it from their credentials, until
+        # they are disconnected (then nothing is known, and the account connected is kept).
+        known = channel.account_id or channel.credentials.get("did", "")
+        if known and known != did:
+            raise ConnectRefused(
+                _(
+                    "@%(handle)s is not the account of this channel (%(channel)s). Connect it "
+                    "as a new channel: what was written and approved for this one must not "
+                    "go out on another account."
+                )
+                % {"handle": handle, "channel": channel.handle}
+            )
+        return channel
+    holder = account_holder(connector="bluesky", account_id=did)
+    if holder is not None and holder.workspace_id != workspace.pk:
+        raise _bluesky_held(credentials, user)
+    return holder or Channel(
+        workspace=workspace, network="bluesky", connector="bluesky", name=f"Bluesky {handle}"
+    )
+
+
+def _bluesky_held(credentials: dict[str, str], user: User) -> ConnectRefused:
+    from palabre.channels.meta import account_holder, held_elsewhere_text
+
+    holder = account_holder(connector="bluesky", account_id=credentials["did"])
+    if holder is None:  # gone meanwhile: the person tries again
+        return ConnectRefused(_("Something changed meanwhile; try again."))
+    label = "@" + credentials["handle"]
+    return ConnectRefused(held_elsewhere_text(holder=holder, user=user, label=label))
 
 
 def channel_connect_mastodon_start(

@@ -80,7 +80,7 @@ def channel_connect_bluesky(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             channel = services.channel_connect_bluesky(
-                workspace=workspace, channel=existing, **form.cleaned_data
+                workspace=workspace, channel=existing, user=membership.user, **form.cleaned_data
             )
         except services.ConnectRefused as refusal:
             form.add_error(None, str(refusal))

@@ -366,6 +366,9 @@ TRUST_X_FORWARDED_FOR = envbool("PALABRE_TRUST_X_FORWARDED_FOR", False)
 # under MEDIA_ROOT (var/media); PALABRE_MEDIA_STORAGE=storages.backends.s3.S3Storage keeps
 # them in an S3-compatible bucket named by the AWS_* variables (docs/media.md).
 PALABRE_MAX_UPLOAD_MB = envint("PALABRE_MAX_UPLOAD_MB", 300)
+# A publication this many hours past its time (its channel needed reconnecting, the network
+# did not answer, the workers were stopped) is not sent by Palabre itself: a person decides.
+PALABRE_PUBLISH_LATE_HOURS = max(envint("PALABRE_PUBLISH_LATE_HOURS", 6), 1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # larger files wait in a temporary file
 # Counts the bytes received and stops keeping an upload past PALABRE_MAX_UPLOAD_MB.
 FILE_UPLOAD_HANDLERS = [

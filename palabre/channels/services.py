@@ -15,7 +15,7 @@ from palabre.accounts.models import Membership, User, Workspace
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.lib.excerpt import excerpt
 from palabre.networks.base import AuthExpired, ConnectorError, Rejected, Unavailable
-from palabre.publishing.models import GONE_OUT, PostTarget
+from palabre.publishing.models import GONE_OUT, Post, PostTarget
 
 
 class ConnectRefused(ValueError):
@@ -316,6 +316,8 @@ def channel_recorded_ids(*, channel: Channel) -> set[str]:
 def channel_remove(*, channel: Channel) -> None:
     """What went out is never lost: a channel that published anything is only disconnected
     (channel_disconnect), its history kept."""
+    from palabre.publishing.workflow import post_edited  # the workflow builds on channels
+
     with transaction.atomic():
         locked = Channel.objects.select_for_update().filter(pk=channel.pk)
         if channels_gone_out(locked).exists():
@@ -327,7 +329,16 @@ def channel_remove(*, channel: Channel) -> None:
                 )
                 % {"name": channel.name}
             )
+        posts = list(Post.objects.filter(variants__channels=channel).distinct())
         channel.delete()
+        # Its approved posts now go out elsewhere than approved: they go back to review now,
+        # not at their time (the publisher would find the change then, too late to act).
+        for post in posts:
+            post_edited(
+                post=post,
+                actor=None,
+                reason=_("The channel “%(name)s” was removed.") % {"name": channel.name},
+            )
 
 
 def channel_set_poll_minutes(*, channel: Channel, poll_minutes: int | None) -> None:

@@ -203,6 +203,15 @@ def media_uses(*, items: list[MediaItem]) -> dict[int, MediaUse]:
     }
 
 
+def media_changes_what_goes_out(*, item: MediaItem) -> bool:
+    """Whether a cleared post carries it, in a workspace without approvals: changing its
+    alt text or deleting it changes what goes out, which only those who compose may do
+    (a contributor manages media, not posts)."""
+    return any(
+        workflow.post_edit_goes_out(post=post) for post in media_uses(items=[item])[item.pk].posts
+    )
+
+
 def _needs_new_approval(post: Post) -> bool:
     return post.workspace.approval_required and post.status in APPROVED
 

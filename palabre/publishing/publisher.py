@@ -75,6 +75,14 @@ def post_target_publish(target: PostTarget) -> datetime | None:
     if channel.status != ChannelStatus.ACTIVE:
         _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
         return None
+    if _too_late(target):
+        reason = _(
+            "Its time passed hours ago while it waited (its channel needed reconnecting, or "
+            "the network did not answer): Palabre does not publish it this late by itself. "
+            "Retry to publish it now, or give it a new time."
+        )
+        _settle(target, TargetStatus.FAILED, reason)
+        return None
     PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
     try:
         _send(target, connector, content, checked)
@@ -113,6 +121,15 @@ def post_target_publish(target: PostTarget) -> datetime | None:
     post_settle(post=target.post)
     target_published.send(sender=PostTarget, target=target)
     return None
+
+
+def _too_late(target: PostTarget) -> bool:
+    """A post not yet begun, long past its time: "tomorrow at 10" a week later would say
+    what nobody approved. A send already begun is finished (a thread's parts, a first
+    comment, an interrupted send looked for). Retrying sets the time to now (target_retry)."""
+    begun = target.remote_id or target.attempted_at
+    limit = timedelta(hours=settings.PALABRE_PUBLISH_LATE_HOURS)
+    return not begun and timezone.now() - target.publish_at > limit
 
 
 class ContentChanged(Exception):

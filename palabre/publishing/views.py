@@ -40,6 +40,7 @@ from palabre.publishing.forms import (
 from palabre.publishing.media import (
     MediaRefused,
     MediaWentOut,
+    media_changes_what_goes_out,
     media_delete,
     media_review_message,
     media_update,
@@ -513,6 +514,16 @@ def media_edit(request: HttpRequest, slug: str, media_id: int) -> HttpResponse:
     item = get_scoped_or_404(MediaItem.objects.all(), membership.workspace, pk=media_id)
     actor, titles = cast(User, request.user), can(membership, Action.VIEW_CALENDAR)
     form = MediaEditForm(request.POST)
+    if not can(membership, Action.COMPOSE) and media_changes_what_goes_out(item=item):
+        messages.error(
+            request,
+            _(
+                "Not changed: a scheduled post carries “%(name)s”, and a change would go out "
+                "with it. Ask someone who writes the posts."
+            )
+            % {"name": item.name},
+        )
+        return redirect("media", slug=slug)
     try:
         if request.POST.get("delete"):
             change = media_delete(item=item, actor=actor)

@@ -15,6 +15,7 @@ from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -460,11 +461,23 @@ def target_retry(*, target: PostTarget, actor: User) -> None:
         raise TransitionRefused(
             _("This post changed after its approval: it is back in review, not published.")
         )
-    now = timezone.now()
-    PostTarget.objects.filter(pk=target.pk).update(
-        status=TargetStatus.SCHEDULED, next_attempt_at=now, attempts=0, error=""
-    )
     post = target.post
+    now = timezone.now()
+    # Within the hours the publisher itself would still send it, a retry is the approved
+    # time, late; past them, it is another time.
+    limit = timedelta(hours=settings.PALABRE_PUBLISH_LATE_HOURS)
+    late = post.publish_at is not None and post.publish_at < now - limit
+    if late and post.workspace.approval_required and not _approves_again(post, actor):
+        raise TransitionRefused(
+            _(
+                "Its approved time has passed: publishing it now is a new time, which the "
+                "client approves. Give it a new time: it goes back to review."
+            )
+        )
+    # Now is its time: the publisher does not take it for one long past (_too_late).
+    PostTarget.objects.filter(pk=target.pk).update(
+        status=TargetStatus.SCHEDULED, next_attempt_at=now, publish_at=now, attempts=0, error=""
+    )
     if post.status != S.SCHEDULED:
         _move(
             post,

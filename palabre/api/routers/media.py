@@ -31,13 +31,13 @@ from palabre.api.schemas import (
 )
 from palabre.api.tokens import Caller
 from palabre.lib.ids import parse_id
-from palabre.publishing import workflow
 from palabre.publishing.forms import MediaEditForm, MediaUploadForm
 from palabre.publishing.media import (
     MediaChange,
     MediaRefused,
     MediaUse,
     MediaWentOut,
+    media_changes_what_goes_out,
     media_delete,
     media_review_message,
     media_update,
@@ -211,8 +211,7 @@ def media_edit(request: HttpRequest, pk: int, body: MediaPatch) -> MediaChangeOu
 def _may_change_what_goes_out(caller: Caller, item: MediaItem) -> None:
     """Media a cleared post carries, in a workspace without approvals: changing it changes
     what goes out, which needs the "publish" scope (as editing the post itself does)."""
-    posts = media_uses(items=[item])[item.pk].posts
-    if any(workflow.post_edit_goes_out(post=post) for post in posts):
+    if media_changes_what_goes_out(item=item):
         check(caller, Action.COMPOSE, Scope.PUBLISH)
 
 

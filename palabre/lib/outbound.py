@@ -64,6 +64,7 @@ _ALSO_REFUSED = [
         "198.18.0.0/15",  # benchmarking
         "168.63.129.16/32",  # Azure's wire server
         "fd00:ec2::254/128",  # AWS's metadata over IPv6 (a unique local address anyway)
+        "fec0::/10",  # IPv6 site-local: deprecated, but still a private network where used
     )
 ]
 _NAT64 = [ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48")]

@@ -39,6 +39,7 @@ def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
     from palabre.accounts import services
     from palabre.channels.models import Channel
     from palabre.channels.services import channel_create_demo
+    from palabre.networks.mastodon.models import MastodonApp
     from palabre.webhooks.models import Subscription
 
     settings, old, new = keys
@@ -57,6 +58,12 @@ def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
         secret_encrypted=crypto.encrypt("whsec_c2VjcmV0"),
         created_by=cast.alice,
     )
+    app = MastodonApp.objects.create(
+        instance="https://piaille.example",
+        redirect_uri="https://palabre.example/channels/mastodon/callback/",
+        client_id="abc",
+        client_secret_encrypted=crypto.encrypt("client-secret"),
+    )
     settings.PALABRE_ENCRYPTION_KEYS = [new, old]
     out = StringIO()
     call_command("rotate-keys", stdout=out)
@@ -66,6 +73,8 @@ def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
     )
     settings.PALABRE_ENCRYPTION_KEYS = [new]  # the old key can go now
     assert Subscription.objects.get(pk=hook.pk).secret == "whsec_c2VjcmV0"
+    # Palabre's registration on a Mastodon instance: lost, connecting there answered 500.
+    assert MastodonApp.objects.get(pk=app.pk).client_secret == "client-secret"
     assert Channel.objects.get(pk=channel.pk).credentials == {"app_password": "abcd"}
     assert (
         type(cast.alice).objects.get(pk=cast.alice.pk).totp_secret

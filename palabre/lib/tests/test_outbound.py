@@ -44,6 +44,7 @@ def _nothing_listed(settings: Any) -> None:
         "fe80::1",
         "fc00::1",
         "fd00:ec2::254",  # AWS metadata over IPv6
+        "fec0::1",  # site-local (deprecated, still private where used)
         "ff02::1",
         "::ffff:127.0.0.1",  # IPv4-mapped
         "::ffff:169.254.169.254",

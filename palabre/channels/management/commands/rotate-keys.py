@@ -10,13 +10,14 @@ from palabre.accounts.models import User
 from palabre.channels.models import Channel
 from palabre.lib import crypto
 from palabre.lib.command import PalabreCommand
+from palabre.networks.mastodon.models import MastodonApp
 from palabre.webhooks.models import Subscription
 
 
 class Command(PalabreCommand):
     help = gettext_noop(
-        "Re-encrypt stored secrets with the newest key. Credentials, two-factor secrets and "
-        "webhook secrets are encrypted again with the first key of PALABRE_ENCRYPTION_KEYS. Put the new key "
+        "Re-encrypt stored secrets with the newest key. Credentials, two-factor secrets, "
+        "webhook secrets and Mastodon apps' secrets are encrypted again with the first key of PALABRE_ENCRYPTION_KEYS. Put the new key "
         "first, run this, then remove the old key."
     )
 
@@ -25,6 +26,8 @@ class Command(PalabreCommand):
             channels = _rotate(Channel, "credentials_encrypted")
             users = _rotate(User, "totp_secret_encrypted")
             hooks = _rotate(Subscription, "secret_encrypted")
+            # Palabre's registration on each Mastodon instance: lost, connecting there fails.
+            _rotate(MastodonApp, "client_secret_encrypted")
         except crypto.DecryptionError:
             raise CommandError(
                 _(

@@ -376,6 +376,8 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Every form takes one file: a request with more is refused before they are kept.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # Said explicitly too, for a MEDIA_ROOT outside var/: the storage sets these modes itself.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

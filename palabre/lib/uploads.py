@@ -27,17 +27,28 @@ class UploadOverLimit(UploadedFile):
 
 
 class UploadLimitHandler(FileUploadHandler):
+    """The limit is the request's, all its files together: a file each under the limit,
+    a hundred times over, was 30 GB of temporary files (parsed before the login and the
+    CSRF check look at the request)."""
+
+    def handle_raw_input(self, *args: Any, **kwargs: Any) -> None:
+        self.limit = settings.PALABRE_MAX_UPLOAD_MB * 1_000_000
+        self.in_request = 0
+
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.received = 0
-        self.limit = settings.PALABRE_MAX_UPLOAD_MB * 1_000_000
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
-        return raw_data if self.received <= self.limit else None
+        self.in_request += len(raw_data)
+        return raw_data if self._within() else None
+
+    def _within(self) -> bool:
+        return self.received <= self.limit and self.in_request <= self.limit
 
     def file_complete(self, file_size: int) -> UploadedFile | None:
-        if self.received <= self.limit:
+        if self._within():
             return None  # the next handler hands over the file it kept
         return UploadOverLimit(
             name=self.file_name or "", size=self.received, content_type=self.content_type or ""

@@ -365,6 +365,33 @@ def test_an_upload_past_the_limit_stops_being_kept_while_it_arrives(
     assert 0 < sum(kept) <= 1_000_000  # not 12 MB written to disk first
 
 
+def test_the_limit_is_the_requests_not_each_files(contributor: Client, settings) -> None:
+    """Twelve files of 0.9 MB each passed a 1 MB limit, and were all kept in temporary files
+    before the login or the CSRF check looked (an attacker's review)."""
+    settings.PALABRE_MAX_UPLOAD_MB = 1
+    kept = []
+    original = TemporaryFileUploadHandler.receive_data_chunk
+
+    def spy(self, raw_data: bytes, start: int):  # type: ignore[no-untyped-def]
+        kept.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every part to a temporary file, as large ones go
+    files = {f"file{n}": SimpleUploadedFile(f"{n}.mp4", bytes(900_000)) for n in range(4)}
+    with mock.patch.object(TemporaryFileUploadHandler, "receive_data_chunk", spy):
+        contributor.post("/w/lumiere/media/", files)
+    assert 0 < sum(kept) <= 1_000_000
+    assert not MediaItem.objects.exists()
+
+
+def test_a_request_with_many_files_is_refused(contributor: Client) -> None:
+    files = {f"file{n}": SimpleUploadedFile(f"{n}.jpg", b"x") for n in range(6)}
+    contributor.raise_request_exception = False
+    response = contributor.post("/w/lumiere/media/", files)
+    assert response.status_code == 400
+    assert not MediaItem.objects.exists()
+
+
 def test_an_image_too_heavy_for_any_network_is_refused_before_it_is_opened(
     cast, media_storage
 ) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, cast
 
 from django.conf import settings
@@ -38,6 +38,11 @@ from palabre.lib.mediainfo import (
     UnreadableMedia,
     UnreadablePdf,
     inspect_file,
+)
+from palabre.lib.mediameta import (
+    image_has_metadata,
+    image_without_metadata,
+    video_blank_metadata,
 )
 from palabre.publishing import workflow
 from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, gone_out
@@ -71,7 +76,11 @@ def media_upload(
             % {"max": settings.PALABRE_MAX_UPLOAD_MB}
         )
     info = _inspect(stream, upload.name or "")
-    return _keep(workspace, uploaded_by, upload.name or "media", info, upload, alt_text, tags)
+    cleaned = _without_metadata(stream, info)
+    if cleaned is not None:
+        info = replace(info, size=len(cleaned))
+    content = upload if cleaned is None else ContentFile(cleaned)
+    return _keep(workspace, uploaded_by, upload.name or "media", info, content, alt_text, tags)
 
 
 def media_store(
@@ -84,8 +93,27 @@ def media_store(
     tags: list[str],
 ) -> MediaItem:
     """Inspect the bytes (refusing what no network would take) and keep them in the library."""
-    info = _inspect(io.BytesIO(data), name)
+    stream = io.BytesIO(data)
+    info = _inspect(stream, name)
+    cleaned = _without_metadata(stream, info)
+    data = stream.getvalue() if cleaned is None else cleaned
+    info = replace(info, size=len(data))
     return _keep(workspace, uploaded_by, name, info, ContentFile(data), alt_text, tags)
+
+
+def _without_metadata(stream: IO[bytes], info: MediaInfo) -> bytes | None:
+    """Where and with what it was taken, taken out (lib/mediameta.py): an image's bytes
+    without it (read whole, under MAX_IMAGE_BYTES, only when it has some), or None: kept
+    as it came, a video's boxes blanked where it lies (never read into memory)."""
+    try:
+        if info.kind == "image" and image_has_metadata(stream, info.content_type, info.size):
+            stream.seek(0)
+            return image_without_metadata(stream.read(info.size), info.content_type)
+        if info.kind == "video":
+            video_blank_metadata(stream, info.size)
+        return None
+    finally:
+        stream.seek(0)
 
 
 def _inspect(stream: IO[bytes], name: str) -> MediaInfo:

@@ -409,3 +409,21 @@ def test_only_the_four_image_formats_are_opened() -> None:
     PILImage.new("RGB", (40, 30)).save(buffer, "TIFF")
     with pytest.raises(UnreadableMedia):
         inspect(buffer.getvalue())
+
+
+def test_an_uploaded_photo_is_kept_without_where_it_was_taken(cast, media_storage) -> None:
+    """Served at its public address and sent to the networks as kept (lib/mediameta.py)."""
+    from palabre.lib.tests.test_mediameta import PLACE, _jpeg
+
+    photo = _jpeg(orientation=6)
+    item = media_upload(
+        workspace=cast.workspace,
+        uploaded_by=cast.carl,
+        upload=_on_disk("gps.jpg", photo),
+        alt_text="",
+        tags=[],
+    )
+    with item.file.open("rb") as kept:
+        stored = kept.read()
+    assert PLACE.encode() not in stored and item.size == len(stored)
+    assert (item.width, item.height) == (64, 48)

@@ -18,7 +18,7 @@ from typing import IO
 
 from PIL import Image
 
-from palabre.lib.mediainfo import MAX_BOXES, UNREADABLE
+from palabre.lib.mediainfo import CORRUPT, MAX_BOXES, UNREADABLE
 
 ORIENTATION = 0x0112
 # JPEG segments that describe rather than draw: Exif and XMP (APP1), Picture Info (APP12),
@@ -210,7 +210,7 @@ def _orientation_segment(data: bytes) -> bytes:
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
             orientation = image.getexif().get(ORIENTATION)
-    except UNREADABLE:
+    except (*UNREADABLE, *CORRUPT):
         return b""
     if not isinstance(orientation, int) or orientation in (0, 1) or orientation > 8:
         return b""

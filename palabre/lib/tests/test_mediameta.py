@@ -152,3 +152,19 @@ def test_the_headers_tell_whether_there_is_anything_to_take_out() -> None:
     assert said(media_samples.image(80, 60) + b"trailer", "image/jpeg")
     for fmt, kind in (("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")):
         assert not said(media_samples.image(80, 60, fmt=fmt), kind)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow reading a broken Exif says so
+@pytest.mark.parametrize("kind", ["image/jpeg", "image/png", "image/webp"])
+def test_any_byte_changed_is_cleaned_or_kept_never_a_crash(kind: str) -> None:
+    from palabre.lib.mediameta import image_has_metadata
+
+    fmt = kind.split("/")[1].upper()
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), "#c8a165").save(buffer, fmt, exif=_exif())
+    data = buffer.getvalue()
+    for position in range(len(data)):
+        for value in (0x00, 0xFF):
+            changed = data[:position] + bytes([value]) + data[position + 1 :]
+            image_has_metadata(io.BytesIO(changed), kind, len(changed))
+            assert isinstance(image_without_metadata(changed, kind), bytes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -52,9 +51,22 @@ class InstagramFormat(models.TextChoices):
     CAROUSEL = "carousel", _("Carousel")
 
 
+# The stored name's ending, from what the file was found to be: a GIF sent as "evil.html"
+# is kept as .gif, which is what a bucket, a CDN or a web server would serve it as.
+MEDIA_SUFFIXES = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "application/pdf": ".pdf",
+}
+
+
 def _media_path(item: MediaItem, filename: str) -> str:
     # Random names: an upload's original name never becomes a path on disk.
-    suffix = PurePath(filename).suffix.lower()[:8]
+    suffix = MEDIA_SUFFIXES.get(item.content_type, "")
     return f"workspaces/{item.workspace_id}/{uuid.uuid4().hex}{suffix}"
 
 

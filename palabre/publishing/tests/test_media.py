@@ -427,3 +427,17 @@ def test_an_uploaded_photo_is_kept_without_where_it_was_taken(cast, media_storag
         stored = kept.read()
     assert PLACE.encode() not in stored and item.size == len(stored)
     assert (item.width, item.height) == (64, 48)
+
+
+def test_a_file_is_stored_under_what_it_is_not_what_it_was_called(cast, media_storage) -> None:
+    """A GIF named "evil.html" was stored as ….html: a bucket or a CDN serving the files
+    directly would send it as a web page from the file's origin (an attacker's review)."""
+    gif = media_samples.image(fmt="GIF") + b"<script>alert(1)</script>"
+    item = media_upload(
+        workspace=cast.workspace,
+        uploaded_by=cast.carl,
+        upload=SimpleUploadedFile("evil.html", gif, "text/html"),
+        alt_text="",
+        tags=[],
+    )
+    assert item.file.name.endswith(".gif") and item.content_type == "image/gif"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import Membership, User, Workspace
 from palabre.channels.models import Channel, ChannelStatus
+from palabre.lib import outbound
 from palabre.lib.excerpt import excerpt
 from palabre.networks.base import AuthExpired, ConnectorError, Rejected, Unavailable
 from palabre.publishing.models import GONE_OUT, Post, PostTarget
@@ -37,6 +38,21 @@ def channel_create_demo(*, workspace: Workspace, network: str, name: str) -> Cha
     )
 
 
+def _over_https(address: str) -> None:
+    """Credentials travel over HTTPS only: a plain http address is refused in words (a
+    server the operator listed, a local one, is let through: lib/outbound.py)."""
+    try:
+        outbound.credentials_url_check(address)
+    except outbound.OutboundRefused:
+        raise ConnectRefused(
+            _(
+                "“%(address)s” is not an https:// address: Palabre sends an account's "
+                "password or authorization over HTTPS only."
+            )
+            % {"address": address[:200]}
+        ) from None
+
+
 def channel_connect_bluesky(
     *,
     workspace: Workspace,
@@ -51,6 +67,7 @@ def channel_connect_bluesky(
     only, or what was approved for it would go out on another (`_bluesky_channel`)."""
     from palabre.networks.bluesky.connector import connect
 
+    _over_https(service)
     try:
         credentials = connect(service=service, handle=handle.lstrip("@"), app_password=app_password)
     except (AuthExpired, Rejected):
@@ -125,6 +142,7 @@ def channel_connect_mastodon_start(
             _("“%(instance)s” is not a Mastodon instance Palabre can reach.")
             % {"instance": instance}
         ) from None
+    _over_https(address)
     try:
         app = oauth.app_for(address, redirect_uri)
         return app.pk, oauth.authorize_url(app, state=state)

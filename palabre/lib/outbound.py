@@ -129,6 +129,27 @@ def address_is_public(address: IPAddress) -> bool:
     )
 
 
+def host_is_trusted(host: str) -> bool:
+    """Listed by the operator (PALABRE_OUTBOUND_ALLOWED_HOSTS), by name or by address."""
+    if host_is_listed(host):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    _names, networks = _allowed()
+    return any(address.version == n.version and address in n for n in networks)
+
+
+def credentials_url_check(url: str) -> str:
+    """An address Palabre sends a person's credentials to (an app password, an OAuth
+    exchange): HTTPS, but for a server the operator listed (a local one, a test's)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not host_is_trusted(parts.hostname or ""):
+        raise OutboundRefused
+    return url
+
+
 def address_is_allowed(address: IPAddress) -> bool:
     _names, networks = _allowed()
     if any(address.version == n.version and address in n for n in networks):

@@ -142,3 +142,22 @@ def test_an_allowed_host_is_reached(owner: Client, settings: Any) -> None:
         message = _bluesky_error(owner, f"http://localhost:{pds.port}")
         assert pds.paths == ["/xrpc/com.atproto.server.createSession"]
     assert "a refusé cet identifiant" in message
+
+
+@pytest.mark.parametrize("address", ["http://bsky.example", "HTTP://piaille.example:8080"])
+def test_credentials_go_over_https_only(owner: Client, settings: Any, address: str) -> None:
+    """An app password or an OAuth exchange over plain http crosses the Internet readable
+    (an attacker's review): refused in words, before anything is sent."""
+    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = []
+    said = "n’est pas une adresse https://"
+    assert said in _bluesky_error(owner, address)
+    assert said in _mastodon_error(owner, address.replace("HTTP", "http"))
+
+
+def test_a_server_the_operator_listed_may_answer_over_http(owner: Client, settings: Any) -> None:
+    """A local instance, or a test's: PALABRE_OUTBOUND_ALLOWED_HOSTS trusts it."""
+    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
+    with http_server() as server:
+        error = _bluesky_error(owner, f"http://127.0.0.1:{server.port}")
+        assert server.paths  # it was asked
+    assert "https://" not in error

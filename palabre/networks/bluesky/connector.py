@@ -75,7 +75,8 @@ def connect(*, service: str, handle: str, app_password: str) -> dict[str, Any]:
     that the answer tells nothing of what is at an address.
     """
     try:
-        client = Client(base_url=outbound.check_url(service), request=_request())
+        address = outbound.check_url(outbound.credentials_url_check(service))
+        client = Client(base_url=address, request=_request())
         client.login(handle, app_password, fetch_bsky_profile=False)
         session = client.com.atproto.server.get_session()
     except Exception as error:  # noqa: BLE001 (whatever answered, or did not, reads the same)

@@ -40,7 +40,7 @@ def app_for(instance: str, redirect_uri: str) -> MastodonApp:
                 scopes=SCOPES,
                 redirect_uris=redirect_uri,
                 website=settings.SITE_URL,
-                api_base_url=outbound.check_url(instance),
+                api_base_url=outbound.check_url(outbound.credentials_url_check(instance)),
                 request_timeout=TIMEOUT,
                 session=guarded_session(),
             )

@@ -312,6 +312,10 @@ class Connector:
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
 
+    # How long the network remembers an idempotency key (None: as long as the post lives).
+    # A resend after that is looked for first, as on a network without keys (reconcile.py).
+    idempotency_lasts: ClassVar[timedelta | None] = None
+
     @property
     def idempotent(self) -> bool:
         """Whether a retry with the same idempotency key returns the first post instead of

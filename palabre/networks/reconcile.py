@@ -168,6 +168,9 @@ def already_sent(
     return outcome.post if isinstance(outcome, Found) else None
 
 
+KEY_MARGIN = timedelta(minutes=10)
+
+
 def left_behind(
     connector: Connector,
     *,
@@ -182,8 +185,18 @@ def left_behind(
     network's idempotency key finds it on a resend, or when it left nothing (send it).
     `recorded` gives the remote ids Palabre already holds for the channel, read only when
     the network has to be looked at."""
-    if attempted_at is None or connector.idempotent:
+    if attempted_at is None or _key_remembered(connector, attempted_at):
         return None
     sent = Sent(text, attempted_at, media_count, in_reply_to)
     found = already_sent(connector, sent, recorded=recorded())
     return PublishedPost(found.remote_id, found.url) if found else None
+
+
+def _key_remembered(connector: Connector, attempted_at: datetime) -> bool:
+    """Whether a resend with the same key is sure to be recognised: the network takes keys,
+    and, where it forgets them, the send began well within that time (a resend takes a
+    moment to arrive)."""
+    lasts = connector.idempotency_lasts
+    if not connector.idempotent:
+        return False
+    return lasts is None or timezone.now() - attempted_at < lasts - KEY_MARGIN

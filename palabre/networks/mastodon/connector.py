@@ -15,7 +15,7 @@ import io
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -116,6 +116,9 @@ class MastodonConnector(Connector):
 
     _api: Mastodon | None = None
     _me: str | None = None
+
+    # "Idempotency keys are stored for up to 1 hour" (Mastodon's API, POST /api/v1/statuses).
+    idempotency_lasts = timedelta(hours=1)
 
     @property
     def idempotent(self) -> bool:

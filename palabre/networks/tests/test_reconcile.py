@@ -203,3 +203,39 @@ def test_already_sent_answers_the_worker(shows) -> None:
     shows.posts = [post, _post("2", created_at=began)]
     with pytest.raises(PersonDecides):
         already_sent(shows, Sent(TEXT, began), recorded=())
+
+
+class _Remembering(DemoConnector):
+    """A network that takes idempotency keys and forgets them after an hour (Mastodon)."""
+
+    idempotency_lasts = timedelta(hours=1)
+    capabilities = DemoConnector.capabilities | Capability.RECENT_POSTS
+
+    def __init__(self, posts: list[RecentPost]) -> None:
+        self.posts = posts
+        self.asked = 0
+
+    @property
+    def idempotent(self) -> bool:
+        return True
+
+    def recent_posts(self, *, since: datetime, in_reply_to: str | None = None) -> list[RecentPost]:
+        self.asked += 1
+        return self.posts
+
+
+@pytest.mark.parametrize(
+    ("ago", "looked"), [(timedelta(minutes=30), False), (timedelta(hours=2), True)]
+)
+def test_a_resend_past_the_keys_memory_is_looked_for_first(ago: timedelta, looked: bool) -> None:
+    """Mastodon keeps an Idempotency-Key an hour: a resend two hours after an interrupted
+    send (a long rate limit, a person's retry) made a second post (an attacker's review)."""
+    from django.utils import timezone
+
+    from palabre.networks.reconcile import left_behind
+
+    began = timezone.now() - ago
+    connector = _Remembering([_post(created_at=began + timedelta(seconds=1))])
+    found = left_behind(connector, attempted_at=began, text=TEXT, recorded=lambda: set())
+    assert connector.asked == int(looked)
+    assert (found is not None) == looked

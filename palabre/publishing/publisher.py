@@ -292,8 +292,11 @@ def _outgoing(target: PostTarget, connector: Connector, checked: dict[str, Any])
     network = checked["network"]
     quote_of = _quoted(checked) if network == "x" else None  # before any upload
     alt_texts = dict(checked["media"])  # {media id: the alt text checked}
+    items = list(MediaItem.objects.filter(pk__in=alt_texts))  # the library's order
+    if len(items) != len(alt_texts):  # deleted since the content was checked
+        raise ContentChanged
     media: tuple[Media, ...] = ()
-    for item in MediaItem.objects.filter(pk__in=alt_texts):  # the library's order
+    for item in items:
         media += (connector.upload_media(_upload(connector, item, alt_texts[item.pk])),)
     return OutgoingPost(
         text=checked["text"],

@@ -110,3 +110,35 @@ def test_each_send_holds_the_row_a_whole_lease(approval, sends, monkeypatch) -> 
     run_claimed(PUBLISH, row)
     assert held_until[0] >= before + timedelta(minutes=9)
     assert PUBLISH.lease >= timedelta(minutes=10)
+
+
+def test_a_photo_deleted_after_the_check_is_not_left_out_silently(cast, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The content is checked, then the files are read: a photo deleted in between went
+    out as a post without it."""
+    from palabre.publishing.media import media_store
+    from palabre.publishing.models import MediaItem
+    from palabre.publishing.tests import media_samples
+    from palabre.publishing.tests.test_trust import _post
+
+    post = _post(cast)
+    photo = media_store(
+        workspace=cast.workspace,
+        uploaded_by=cast.erin,
+        name="miche.jpg",
+        data=media_samples.image(),
+        alt_text="Une miche",
+        tags=[],
+    )
+    post.variants.get().media.set([photo])
+    workflow.post_schedule(post=post, actor=cast.erin, publish_at=post.publish_at)
+    PostTarget.objects.update(next_attempt_at=timezone.now())
+    original = publisher.publishing_limit_check
+
+    def delete_meanwhile(**kwargs):  # type: ignore[no-untyped-def]
+        MediaItem.objects.filter(pk=photo.pk).delete()
+        return original(**kwargs)
+
+    monkeypatch.setattr(publisher, "publishing_limit_check", delete_meanwhile)
+    [row] = claim(PUBLISH, worker_id="A", limit=20)
+    run_claimed(PUBLISH, row)
+    assert not DemoPost.objects.exists()

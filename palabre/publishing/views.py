@@ -179,6 +179,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
             _after_save(request, membership, post, request.POST.get("action", "save"), sent_back)
             return redirect("post_edit", slug=slug, post_id=post.pk)
     checks, crosspost = _checks(workspace, post, forms, post.publish_at)
+    post_channels = Channel.objects.filter(variants__post=post).distinct()
     context = {
         "membership": membership,
         "post": post,
@@ -190,9 +191,8 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "can_publish": can(membership, Action.PUBLISH),
         "theirs": theirs,
         "locked": services.post_locked_networks(post=post),
-        "next_slot": _free_slot(
-            workspace, Channel.objects.filter(variants__post=post).distinct(), post=post
-        ),
+        "next_slot": _free_slot(workspace, post_channels, post=post),
+        "slot_needs_channel": not post_channels.exists(),
         "edits_go_back": workspace.approval_required
         and post.status in {PostStatus.APPROVED, PostStatus.SCHEDULED},
     } | _workflow_context(membership, post)

@@ -469,3 +469,23 @@ def test_the_cadence_counts_each_post_once_per_channel_and_week_in_the_workspace
     table = planning.cadence_table(cast.workspace, [monday, monday + timedelta(days=7)], paris)
     cells = {row["channel"]: [cell["planned"] for cell in row["weeks"]] for row in table}
     assert cells == {channel: [2, 1], other: [0, 0]}
+
+
+def test_a_post_without_channels_is_told_to_choose_them_not_to_set_slots(
+    client: Client, cast, channel
+) -> None:
+    """It read "set the slots of the accounts in Settings → Accounts" (no such place) while
+    slots were set: the post had no channel to take them from."""
+    channel.time_slots = ["0 09:00"]
+    channel.save()
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="Sans canal",
+        category="helpful",
+        networks=["mastodon"],
+    )
+    post.variants.get().channels.clear()
+    client.force_login(cast.erin)
+    page = html.unescape(client.get(f"/w/lumiere/posts/{post.pk}/").content.decode())
+    assert "Choisissez les canaux où elle part" in page and "Comptes" not in page

@@ -13,7 +13,6 @@ from palabre.analytics.community import TAG_CUSTOMER, tagged
 from palabre.analytics.tables import Column, Table
 from palabre.inbox.models import Contact, Stage
 from palabre.lib.downloads import download
-from palabre.networks.kinds import NETWORKS
 
 RANK = Case(
     When(stage=Stage.ADVOCATE, then=Value(0)),
@@ -87,8 +86,8 @@ def community_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 c.interactions_12m,
                 c.months_active,
                 c.last_seen_at,
-                # "@claire (Instagram)": the network as people name it, no colon to space
-                ", ".join(f"{i.handle} ({NETWORKS[i.network].label})" for i in c.identities.all()),
+                # "claire (Instagram)": a cell starting with "@" would read as a formula
+                ", ".join(f"{i.handle} ({i.network_label})" for i in c.identities.all()),
             ]
         )
     return download(f"palabre-{slug}-community.csv", table.csv(tz=membership.workspace.tzinfo))

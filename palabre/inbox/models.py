@@ -174,6 +174,19 @@ class Identity(models.Model):
             return self.handle
         return "@" + self.handle.lstrip("@")
 
+    @property
+    def network_label(self) -> str:
+        """The network as people name it ("Instagram"), not its key."""
+        from palabre.networks.kinds import NETWORKS
+
+        network = NETWORKS.get(self.network)
+        return str(network.label) if network else self.network
+
+    @property
+    def account_label(self) -> str:
+        """ "@claire (Instagram)", as a page shows the account."""
+        return f"{self.at_handle} ({self.network_label})"
+
 
 # What someone did, as people read it: `kind` stores the key, a page shows the label.
 KIND_LABELS = {

@@ -206,6 +206,8 @@ def test_community_page_ranks_by_relationship(cast) -> None:
     assert names == ["Paula", "Vera"]
     accounts = [row[-1] for row in csv_rows(text)][1:]
     assert accounts == ["Paula (Mastodon)", "Vera (Mastodon)"]  # the network as people name it
+    page = _client("nina").get("/w/lumiere/community/?show=advocate").content.decode()
+    assert "@Paula (Mastodon)" in page and "mastodon\u00a0:" not in page
 
 
 def test_reports_page_in_english(cast) -> None:

@@ -189,13 +189,14 @@ def _ensure_another_owner(membership: Membership) -> None:
 
 
 def _assignments_release(workspace: Workspace, user: User) -> None:
-    """What was assigned to a person who left, or whose role no longer reads it, goes back
-    to nobody (the managers are told instead); a rule assigning to them stops (its page
-    shows it off). Otherwise notices would send them the comments' words."""
+    """What was assigned to a person who left, or whose role no longer answers it, goes
+    back to nobody (the managers are told instead); a rule assigning to them stops (its
+    page shows it off). Otherwise it would wait on someone who cannot answer, and notices
+    send the comments' words to someone who may not read them."""
     from palabre.inbox.models import Interaction, ModerationRule, RuleAction
     from palabre.listening.models import Heard
 
-    if not members_who(workspace, Action.VIEW_INBOX).filter(pk=user.pk).exists():
+    if not members_who(workspace, Action.ANSWER).filter(pk=user.pk).exists():
         Interaction.objects.filter(workspace=workspace, assigned_to=user).update(assigned_to=None)
         rules = ModerationRule.objects.filter(workspace=workspace, assign_to=user)
         rules.filter(action=RuleAction.ASSIGN).update(assign_to=None, enabled=False)

@@ -116,7 +116,8 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = members_who(workspace, Action.VIEW_INBOX)  # who can open it
+        # Who can answer it: an item's owner who may only read it would leave it silent.
+        field.queryset = members_who(workspace, Action.ANSWER)
         field.empty_label = _("Nobody")
 
 
@@ -202,7 +203,7 @@ class RuleForm(VersionedForm):
         assert isinstance(channel, forms.ModelChoiceField)
         assert isinstance(assignee, forms.ModelChoiceField)
         channel.queryset = Channel.objects.filter(workspace=workspace)
-        assignee.queryset = members_who(workspace, Action.VIEW_INBOX)
+        assignee.queryset = members_who(workspace, Action.ANSWER)
         channel.empty_label = _("Any channel")
         assignee.empty_label = "—"
         anything: dict[str, tuple[Any, list[tuple[str, Any]]]] = {

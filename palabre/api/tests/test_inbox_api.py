@@ -110,8 +110,10 @@ def test_notes_assign_done_and_hiding(cast, target, make_api: MakeApi) -> None:
         api.post(f"/api/v1/conversations/{row.pk}/notes", {"text": "Rappeler"}).status_code == 201
     )
     assert Note.objects.get().text == "Rappeler"
-    assigned = api.post(f"/api/v1/conversations/{row.pk}/assign", {"assignee": cast.erin.pk})
-    assert assigned.json()["assigned_to"]["id"] == cast.erin.pk
+    assigned = api.post(f"/api/v1/conversations/{row.pk}/assign", {"assignee": cast.alice.pk})
+    assert assigned.json()["assigned_to"]["id"] == cast.alice.pk
+    reader = api.post(f"/api/v1/conversations/{row.pk}/assign", {"assignee": cast.erin.pk})
+    assert reader.status_code == 422  # an editor reads the inbox, and does not answer
     outsider = api.post(f"/api/v1/conversations/{row.pk}/assign", {"assignee": cast.charlie.pk})
     assert outsider.status_code == 422 and outsider.json()["errors"][0]["field"] == "assignee"
     assert api.post(f"/api/v1/conversations/{row.pk}/done", {"done": True}).json()["done"]

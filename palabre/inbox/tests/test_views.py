@@ -162,13 +162,13 @@ def test_notes_assignment_and_done(cast, bob, target) -> None:
     poll(target.channel)
     item = Interaction.objects.get(kind="comment")
     bob.post(f"/w/lumiere/inbox/{item.pk}/note/", {"text": "Client fidèle depuis 2019"})
-    bob.post(f"/w/lumiere/inbox/{item.pk}/assign/", {"assignee": cast.erin.pk})
+    bob.post(f"/w/lumiere/inbox/{item.pk}/assign/", {"assignee": cast.alice.pk})
     bob.post(f"/w/lumiere/inbox/{item.pk}/done/", {"done": "1"})
     item.refresh_from_db()
     assert Note.objects.get().text == "Client fidèle depuis 2019"
-    assert item.assigned_to == cast.erin and item.done_at is not None
+    assert item.assigned_to == cast.alice and item.done_at is not None
     mine = Client()
-    mine.login(email="erin@example.com", password="correct horse battery")
+    mine.login(email="alice@example.com", password="correct horse battery")
     assert "Ouvert lundi" in mine.get("/w/lumiere/inbox/?q=mine&done=any").content.decode()
 
 

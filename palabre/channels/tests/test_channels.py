@@ -39,7 +39,7 @@ def owner(client: Client, cast) -> Client:
             "Ce champ est obligatoire",
         ),
         (
-            {"service": "http://127.0.0.1:9", "handle": "a.bsky.social", "app_password": "x"},
+            {"service": "https://127.0.0.1:9", "handle": "a.bsky.social", "app_password": "x"},
             "n’a pas pu être joint",
         ),
     ],

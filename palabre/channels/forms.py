@@ -78,15 +78,34 @@ class PlanningForm(forms.Form):
         for part in str(self.cleaned_data["time_slots"]).split(","):
             if not part.strip():
                 continue
-            words = part.strip().split()
+            # "lundi 9h", "Monday at 9:00", "mer. à 18h30": a day, then a time.
+            words = [w for w in part.strip().split() if w.lower() not in FILLERS]
             day = _weekday(words[0]) if len(words) == 2 else None
-            if day is None or not _is_time(words[1]):
+            at = _clock(words[1]) if len(words) == 2 else None
+            if day is None or at is None:
                 raise forms.ValidationError(
                     _("“%(slot)s” is not a day and a time, e.g. mon 09:00.")
                     % {"slot": part.strip()[:40]}
                 )
-            slots.append(f"{day} {words[1].zfill(5)}")
+            slots.append(f"{day} {at}")
         return slots
+
+
+# Words between a day and its time, as people write them.
+FILLERS = {"à", "a", "at", "@"}
+
+
+def _clock(value: str) -> str | None:
+    """ "9:00", "09:30", "9h", "18h30", "18H30" → "HH:MM"; None for anything else."""
+    hour, separator, minute = value.lower().replace("h", ":", 1).partition(":")
+    minute = minute or ("00" if separator else "")
+    # isascii(): "²".isdigit() is true, and int() refuses it.
+    digits = hour.isascii() and hour.isdigit() and minute.isascii() and minute.isdigit()
+    if not digits or len(hour) > 2 or len(minute) != 2:
+        return None
+    if int(hour) > 23 or int(minute) > 59:
+        return None
+    return f"{int(hour):02d}:{minute}"
 
 
 def _weekday(word: str) -> int | None:
@@ -113,17 +132,3 @@ def _weekday_names() -> list[tuple[int, str]]:
             for day, name in WEEKDAYS.items():
                 names.append((day, _folded(str(name))))
     return names
-
-
-def _is_time(value: str) -> bool:
-    hour, _sep, minute = value.partition(":")
-    # isascii(): "²".isdigit() is true, and int() refuses it.
-    return (
-        hour.isascii()
-        and hour.isdigit()
-        and minute.isascii()
-        and minute.isdigit()
-        and int(hour) < 24
-        and int(minute) < 60
-        and len(minute) == 2
-    )

@@ -40,6 +40,7 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("channel_list", slug=slug)
     channels = scoped(Channel.objects.all(), membership.workspace)
     context = {
+        "typed": request.session.pop(PLANNING_TYPED, None),
         "membership": membership,
         "channels": channels,
         "gone_out": set(services.channels_gone_out(channels).values_list("pk", flat=True)),
@@ -149,10 +150,19 @@ def channel_planning(request: HttpRequest, slug: str, channel_id: int) -> HttpRe
             time_slots=form.cleaned_data["time_slots"],
         )
         messages.success(request, _("Planning of “%(name)s” saved.") % {"name": channel.name})
-    else:
-        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, _("Not saved: %(problems)s") % {"problems": problems})
-    return redirect("channel_list", slug=slug)
+        return redirect("channel_list", slug=slug)
+    # Shown again as typed, open, the problem beside the field: nothing typed is lost.
+    problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    request.session[PLANNING_TYPED] = {
+        "channel": channel.pk,
+        "cadence": request.POST.get("cadence_per_week", "")[:10],
+        "slots": request.POST.get("time_slots", "")[:500],
+        "problems": problems,
+    }
+    return redirect(f"{reverse('channel_list', args=[slug])}#planning-{channel.pk}")
+
+
+PLANNING_TYPED = "palabre_planning_typed"
 
 
 @require_POST

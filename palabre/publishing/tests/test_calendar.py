@@ -249,6 +249,8 @@ def test_planning_form_rejects_bad_slots(client: Client, cast, channel) -> None:
         ("Monday 9:00, Mer. 12:30, samedi 10:00", ["0 09:00", "2 12:30", "5 10:00"]),
         ("thurs 08:15, MERCREDI 18:00, dim 11:00", ["3 08:15", "2 18:00", "6 11:00"]),
         ("Tue 07:00, mardi 07:30, Wédnesday 12:00", ["1 07:00", "1 07:30", "2 12:00"]),
+        # As French is written: "lundi 9h", "mercredi à 18h30"; and "Sat at 7:05".
+        ("lundi 9h, mercredi à 18h30, Sat at 7:05", ["0 09:00", "2 18:30", "5 07:05"]),
     ],
 )
 def test_planning_days_are_read_in_either_language(client: Client, cast, channel, typed, read):
@@ -260,7 +262,10 @@ def test_planning_days_are_read_in_either_language(client: Client, cast, channel
     assert channel.time_slots == read
 
 
-@pytest.mark.parametrize("typed", ["monkey 09:00", "ma 09:00", "m 09:00", "sa. 10:00", "9:00"])
+@pytest.mark.parametrize(
+    "typed",
+    ["monkey 09:00", "ma 09:00", "m 09:00", "sa. 10:00", "9:00", "lundi 9", "lundi 24h", "lun 9:5"],
+)
 def test_planning_refuses_what_is_not_one_day(client: Client, cast, channel, typed):
     """A word that began with a day ("monkey") was read as that day; two letters are
     never enough, and a lone time is not a slot."""
@@ -268,7 +273,10 @@ def test_planning_refuses_what_is_not_one_day(client: Client, cast, channel, typ
     response = client.post(
         f"/w/lumiere/settings/channels/{channel.pk}/planning/", {"time_slots": typed}, follow=True
     )
-    assert "n’est pas un jour et une heure" in html.unescape(response.content.decode())
+    page = html.unescape(response.content.decode())
+    assert "n’est pas un jour et une heure" in page
+    # What was typed is shown again, the planning open, the problem beside the field.
+    assert f'value="{typed}"' in page and f'id="planning-{channel.pk}" open' in page
     channel.refresh_from_db()
     assert channel.time_slots == []
 

@@ -64,6 +64,12 @@ def slot_label(slot: str) -> str:
     return slot
 
 
+@register.filter
+def slot_labels(slots: list[str]) -> str:
+    """A channel's slots as the planning form reads them: "mon 09:00, wed 12:30"."""
+    return ", ".join(slot_label(slot) for slot in slots or [])
+
+
 @register.simple_tag(takes_context=True)
 def unread_notices(context: template.Context) -> int:
     from palabre.publishing.models import Notice
@@ -110,6 +116,16 @@ def grouped(number: float) -> str:
 def quoted(text: str) -> str:
     """Someone's words in the language's quotation marks: “pain”, « pain » (escaped)."""
     return quoted_text(str(text))
+
+
+# The signs people write after an amount ("16,67 €"); any other currency keeps its code.
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF"}
+
+
+@register.filter
+def currency_sign(code: str) -> str:
+    """ "EUR" → "€": the workspace's currency as it is written after an amount."""
+    return CURRENCY_SIGNS.get(str(code).upper(), str(code))
 
 
 @register.filter

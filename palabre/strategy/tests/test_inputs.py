@@ -242,3 +242,20 @@ def test_the_delete_confirmation_speaks_french(client: Client, cast) -> None:
     client.force_login(cast.bob)
     page = client.get(RETURN).content.decode()
     assert "Supprimer la conversion « CMD-1 » ?" in page and "Supprimer…" in page
+
+
+def test_amounts_are_written_with_the_currencys_sign(manager: Client, cast) -> None:
+    """ "16,67 EUR" everywhere, and "$25,00" in the French settings (a walk through the
+    demo): the sign after the amount, as French writes it."""
+    import html as html_text
+
+    Strategy.objects.update_or_create(
+        workspace=cast.workspace, defaults={"hourly_cost": Decimal("25"), "currency": "EUR"}
+    )
+    manager.post("/language/", {"language": "fr", "next": "/"})
+    page = html_text.unescape(manager.get(RETURN).content.decode())
+    assert "25,00\u00a0€" in page and " EUR" not in page
+    cast.workspace.x_monthly_cap_usd = Decimal("25")
+    cast.workspace.save()
+    settings_page = html_text.unescape(manager.get("/w/lumiere/settings/").content.decode())
+    assert "25,00\u00a0$" in settings_page and "$25" not in settings_page

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,7 @@ from palabre.networks.kinds import NETWORKS
 from palabre.networks.reconcile import PersonDecides, left_behind
 from palabre.networks.registry import connector_class
 from palabre.publishing import rules
+from palabre.publishing.notices import notices_settled
 
 V = TypeVar("V", ModerationRule, SavedReply)
 DEFAULT_THANKS = {"fr": "Merci {first_name} !", "en": "Thank you {first_name}!"}
@@ -97,6 +99,13 @@ def interaction_draft_reply(
 def interaction_done(*, interaction: Interaction, done: bool = True) -> None:
     interaction.done_at = timezone.now() if done else None
     interaction.save(update_fields=["done_at"])
+    if done:
+        notices_settled(url=_item_path(interaction))
+
+
+def _item_path(interaction: Interaction) -> str:
+    """Where its notices point (inbox/alerts.py)."""
+    return reverse("inbox_item", args=[interaction.workspace.slug, interaction.pk])
 
 
 def moderation_rule_save(*, rule: ModerationRule, seen: int | None) -> ModerationRule:
@@ -171,6 +180,8 @@ def interaction_reply(
         if queued is None:
             raise  # not that: the conversation went meanwhile
         return queued
+    # "Waiting for an answer for 4 h": answered now, for everyone who was told.
+    notices_settled(url=_item_path(interaction))
     if interaction.reply_draft and not thanks:  # the draft was the starting point: it is used
         Interaction.objects.filter(pk=interaction.pk).update(
             reply_draft="", reply_draft_by=None, reply_draft_at=None, reply_draft_via=""

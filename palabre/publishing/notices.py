@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from palabre.accounts.models import User, Workspace
@@ -35,6 +35,17 @@ from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Notice, Post
 
 TEXT_MAX = 500  # Notice.text
+
+
+def notices_settled(*, url: str = "", post: Post | None = None, user: User | None = None) -> int:
+    """Unread notices about what was just dealt with, marked read: a post someone acted on
+    (their notices about it), a comment answered (everyone's). The badge counts what is
+    still to do, not what was done from elsewhere."""
+    unread = Notice.objects.filter(read_at__isnull=True)
+    unread = unread.filter(post=post) if post is not None else unread.filter(url=url)
+    if user is not None:
+        unread = unread.filter(user=user)
+    return unread.update(read_at=timezone.now())
 
 
 def notice_send(

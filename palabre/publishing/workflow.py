@@ -36,7 +36,7 @@ from palabre.publishing.models import (
     TargetStatus,
     gone_out,
 )
-from palabre.publishing.notices import notice_send
+from palabre.publishing.notices import notice_send, notices_settled
 from palabre.publishing.services import variant_check, variant_data
 from palabre.publishing.signals import target_published
 from palabre.webhooks.emit import post_moved_emit
@@ -156,6 +156,8 @@ def _move(post: Post, to: str, actor: User | None, note: str = "") -> None:
     post.status = to
     post.save(update_fields=["status", "publish_at", "updated_at"])
     post_moved_emit(post=post, status=to, actor=actor)  # webhooks: approval, approved, failed
+    if actor is not None:  # what they were told about it, they have now dealt with
+        notices_settled(post=post, user=actor)
 
 
 def _lock(post: Post) -> None:

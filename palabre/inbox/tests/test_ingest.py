@@ -276,3 +276,24 @@ def test_a_waiting_notice_stored_under_its_former_words_is_still_said_in_french(
     )
     with translation.override("fr"):
         assert notice_text(notice).startswith("En attente de réponse depuis 4 h sur Piaille")
+
+
+def test_answering_a_question_settles_the_notices_that_it_was_waiting(cast, target) -> None:
+    """ "Unanswered for over 4 h" stayed unread after it was answered (a walk through the
+    demo): the badge counted what was already done."""
+    from palabre.inbox.services import interaction_done, interaction_reply
+
+    cast.workspace.answer_alert_hours = 4
+    cast.workspace.save()
+    asked = comment(target, "Vous êtes ouverts lundi ?", at=timezone.now() - timedelta(hours=5))
+    other = comment(target, "Vous êtes ouverts dimanche ?", at=timezone.now() - timedelta(hours=6))
+    poll(target.channel)
+    question, second = ingested(asked), ingested(other)
+    interaction_clock(question)
+    interaction_clock(second)
+    assert Notice.objects.filter(read_at__isnull=True).count() == 4  # two managers, twice
+    interaction_reply(interaction=question, actor=cast.bob, text="Oui, dès 7 h !")
+    unread = Notice.objects.filter(read_at__isnull=True)
+    assert unread.count() == 2 and all("dimanche" in n.text for n in unread)
+    interaction_done(interaction=second)
+    assert not Notice.objects.filter(read_at__isnull=True).exists()

@@ -162,3 +162,21 @@ def test_a_contributor_cannot_change_media_a_scheduled_post_sends(cast, disk_sto
     editor.post(page, {"alt_text": "Une miche dorée", "tags": ""})
     assert MediaItem.objects.get(pk=photo.pk).alt_text == "Une miche dorée"
     assert Post.objects.get(pk=post.pk).status == PostStatus.SCHEDULED
+
+
+def test_acting_on_a_post_settles_ones_own_notices_about_it(approval) -> None:
+    """ "A post waits for your approval" stayed unread after it was approved (a walk
+    through the demo); another approver's notice stays theirs."""
+    from palabre.accounts.models import Membership, Role
+    from palabre.publishing.models import Notice
+    from palabre.publishing.tests.test_trust import _post
+
+    Membership.objects.create(
+        workspace=approval.workspace, user=approval.charlie, role=Role.APPROVER
+    )
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    assert Notice.objects.filter(user=approval.anna, read_at__isnull=True).count() == 1
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna)
+    assert not Notice.objects.filter(user=approval.anna, read_at__isnull=True).exists()
+    assert Notice.objects.filter(user=approval.charlie, read_at__isnull=True).count() == 1

@@ -135,6 +135,13 @@ def test_a_community_manager_works_the_queue_with_the_keyboard(
     )
     page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/")
     assert first.text[:30] not in page.locator("[data-inbox-list]").inner_text()
+    # The whole row opens the conversation: its author's name too, not only its text.
+    row = page.locator("[data-inbox-list] li").first
+    opened = row.locator(".inbox-row-text").get_attribute("href")
+    name = row.locator("strong").bounding_box()
+    assert name is not None
+    page.mouse.click(name["x"] + 5, name["y"] + name["height"] / 2)  # where a person clicks
+    page.wait_for_url(f"**{opened}")
 
     # Undo an automatic hide: the reply shows again on the network.
     # The demo's own thread, not its year of history (whose remote ids start with "seed-").

@@ -58,7 +58,17 @@ def _person(interaction: Interaction) -> str:
 
 
 def written_for(interaction: Interaction) -> str:
-    """Who can read what this person wrote, on the network."""
+    """Who can read what this person wrote, on the network: hidden there, no longer those
+    it was written for (a hidden insult read "Everyone can read it")."""
+    if interaction.hidden and interaction.hides_on_network:
+        return _("Hidden on the network: its author still sees it, the others no longer do.")
+    readers = _readers(interaction)
+    if interaction.hidden:
+        return _("Hidden in Palabre only; on the network: %(readers)s") % {"readers": readers}
+    return readers
+
+
+def _readers(interaction: Interaction) -> str:
     person = _person(interaction)
     return {
         Visibility.PUBLIC: _("Everyone can read it."),

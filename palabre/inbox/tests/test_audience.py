@@ -308,3 +308,21 @@ def test_an_answer_left_for_a_channel_not_connected_fails_with_a_reason(
         reply_send(Reply.objects.get(pk=reply.pk))  # no KeyError on forgotten credentials
     reply.refresh_from_db()
     assert (reply.status, reply.error) == ("failed", reason)
+
+
+def test_a_hidden_comment_no_longer_says_everyone_reads_it(bob, cast, target, monkeypatch) -> None:
+    """A hidden insult read "Public — Everyone can read it." (a walk through the demo)."""
+    import html
+
+    from palabre.inbox import moderation
+
+    item = _arrived(comment(target, "Quelle arnaque, bande de voleurs", handle="@troll"))
+    moderation.interaction_hide(interaction=item, actor=cast.bob, reason="insulte")
+    page = html.unescape(bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode())
+    assert not item.hides_on_network  # Mastodon hides no reply: Palabre alone does
+    assert "Hidden in Palabre only; on the network: Everyone can read it." in page
+    # Where the network hides it (Facebook, Instagram, Threads, X, Bluesky):
+    monkeypatch.setattr(Interaction, "hides_on_network", property(lambda self: True))
+    page = html.unescape(bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode())
+    assert "Hidden on the network: its author still sees it" in page
+    assert "Everyone can read it." not in page

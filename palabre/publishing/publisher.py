@@ -68,14 +68,18 @@ def post_target_publish(target: PostTarget) -> datetime | None:
     content = post_content(target.post)
     checked = next((v for v in content["variants"] if v["network"] == target.variant.network), None)
     if checked is None:
-        _changed(target)
-        return None
+        return _changed(target)
     channel = target.channel
     connector = connector_for(channel)
     if channel.status != ChannelStatus.ACTIVE:
         _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
         return None
-    if _too_late(target):
+    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
+    try:
+        _send(target, connector, content, checked)
+    except ContentChanged:
+        return _changed(target)
+    except TooLate:
         reason = _(
             "Its time passed hours ago while it waited (its channel needed reconnecting, or "
             "the network did not answer): Palabre does not publish it this late by itself. "
@@ -83,16 +87,13 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         )
         _settle(target, TargetStatus.FAILED, reason)
         return None
-    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
-    try:
-        _send(target, connector, content, checked)
-    except ContentChanged:
-        _changed(target)
-        return None
     except LeaseLost:
-        return None  # another worker has it, or it is gone: the outcome is theirs
+        # Another worker has it (this outcome then writes nothing), or nobody does: it is
+        # taken again at once, from the row as it is then.
+        return timezone.now()
     except LimitReached as full:
         _settle(target, _waiting(target), full.reason)
+        _due_again(target, full.when)
         raise RetryAt(full.when, full.reason) from None
     except PersonDecides as undecided:
         reason = _(
@@ -103,7 +104,9 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         return None
     except RateLimited as error:
         _settle(target, _waiting(target), error.reason)
-        raise wait_out(error) from None
+        wait = wait_out(error)
+        _due_again(target, wait.when)
+        raise wait from None
     except Unavailable as error:
         _settle(target, _waiting(target), error.reason)
         raise  # the worker retries with backoff
@@ -124,24 +127,40 @@ def post_target_publish(target: PostTarget) -> datetime | None:
 
 
 def _too_late(target: PostTarget) -> bool:
-    """A post not yet begun, long past its time: "tomorrow at 10" a week later would say
-    what nobody approved. A send already begun is finished (a thread's parts, a first
-    comment, an interrupted send looked for). Retrying sets the time to now (target_retry)."""
-    begun = target.remote_id or target.attempted_at
+    """A post not on the network yet, long past its time: "tomorrow at 10" a week later
+    would say what nobody approved. Its time is the target's: the approved one, a
+    person's retry (target_retry), or the one Palabre itself made it wait for (a daily
+    quota, a rate limit: `_due_again`)."""
     limit = timedelta(hours=settings.PALABRE_PUBLISH_LATE_HOURS)
-    return not begun and timezone.now() - target.publish_at > limit
+    return not target.remote_id and timezone.now() - target.publish_at > limit
+
+
+def _due_again(target: PostTarget, when: datetime) -> None:
+    """Palabre makes it wait (a quota, a rate limit) and says when it goes: that is its time
+    now, from which lateness counts."""
+    target.publish_at = max(target.publish_at, when)
+    PostTarget.objects.filter(pk=target.pk).update(publish_at=target.publish_at)
 
 
 class ContentChanged(Exception):
     """The post is no longer the content cleared to go out."""
 
 
-def _changed(target: PostTarget) -> None:
-    # Checked here, at the moment of publishing, whatever path changed the content.
+class TooLate(Exception):
+    """Not on the network yet, and long past its time (`_too_late`)."""
+
+
+def _changed(target: PostTarget) -> datetime | None:
+    """Checked here, at the moment of publishing, whatever path changed the content. Where
+    the workspace approves, the post goes back to review; where it does not, the content
+    as it is now goes out, read again at once (a photo deleted meanwhile: without it)."""
+    if not target.post.workspace.approval_required:
+        return timezone.now()
     reason = _("Changed since its approval: not published, back to review.")
     # Failed before the edit is told: a publication not out is withdrawn with the others.
     PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.FAILED, error=reason)
     post_edited(post=target.post, actor=None, reason=reason)
+    return None
 
 
 def _waiting(target: PostTarget) -> str:
@@ -161,6 +180,8 @@ def _send(
     if not target.remote_id:
         post = _left_behind(target, connector, checked["text"], len(checked["media"]))
         if post is None:
+            if _too_late(target):
+                _late(target, connector)
             if not post_may_go_out(target.post, content):
                 raise ContentChanged
             # A new post: within the channel's daily quota, or it waits (limits.py).
@@ -203,6 +224,14 @@ def _send(
             faults.point("publish.after_comment")
         target.comment_id = comment.remote_id
         _record(target, comment_id=comment.remote_id)
+
+
+def _late(target: PostTarget, connector: Connector) -> None:
+    """Not sent this late. An interrupted send on a network that takes keys was not looked
+    for (a resend would have found it): it may be there, and a person decides."""
+    if target.attempted_at and connector.idempotent:
+        raise PersonDecides(_("its send began hours ago and it is too late to send it now"))
+    raise TooLate
 
 
 def _left_behind(

@@ -93,15 +93,41 @@ def test_without_approval_whoever_retries_publishes_it_now(cast, clock) -> None:
     assert DemoPost.objects.count() == 1
 
 
-def test_a_send_already_begun_is_finished_however_late(approval, clock) -> None:
-    """An interrupted send may be on the network: it is looked for and recorded, never
-    left half-done."""
+def test_an_interrupted_send_long_past_its_time_is_left_to_a_person(approval, clock) -> None:
+    """It may be on the network (the demo network takes keys, so it was not looked for):
+    neither sent again this late, nor called failed."""
     post = _approved(approval)
     clock(post.publish_at + timedelta(days=2))
     PostTarget.objects.update(attempted_at=post.publish_at, next_attempt_at=timezone.now())
     _work()
+    assert PostTarget.objects.get().status == TargetStatus.UNKNOWN
+    assert not DemoPost.objects.exists()
+
+
+def test_a_wait_palabre_itself_imposed_is_not_lateness(approval, clock, monkeypatch) -> None:
+    """A daily quota used up: the post waits for it, as the page says, and then goes out,
+    however many hours that took (a review: it failed as "too late")."""
+    from palabre.publishing import publisher
+    from palabre.publishing.limits import LimitReached
+
+    post = _approved(approval)
+    clock(post.publish_at + timedelta(seconds=5))
+    freed = post.publish_at + timedelta(hours=20)
+    original = publisher.publishing_limit_check
+    calls = []
+
+    def full_once(**kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise LimitReached(freed, "quota used up")
+        return original(**kwargs)
+
+    monkeypatch.setattr(publisher, "publishing_limit_check", full_once)
+    _work()
+    assert PostTarget.objects.get().status == TargetStatus.SCHEDULED
+    clock(freed + timedelta(minutes=1))
+    _work()
     assert PostTarget.objects.get().status == TargetStatus.PUBLISHED
-    assert DemoPost.objects.count() == 1
 
 
 def test_removing_a_channel_sends_its_approved_posts_back_to_review_at_once(approval) -> None:

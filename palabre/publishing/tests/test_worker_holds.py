@@ -105,10 +105,18 @@ def test_each_send_holds_the_row_a_whole_lease(approval, sends, monkeypatch) -> 
         held_until.append(PostTarget.objects.values_list("claimed_until", flat=True).get())
         return original(self, outgoing)
 
+    uploaded = publisher._outgoing
+
+    def lease_nearly_out(target, connector, checked):  # type: ignore[no-untyped-def]
+        # The uploads took nearly the whole lease: a second of it is left.
+        PostTarget.objects.update(claimed_until=timezone.now() + timedelta(seconds=1))
+        return uploaded(target, connector, checked)
+
     monkeypatch.setattr(DemoConnector, "publish", watching)
+    monkeypatch.setattr(publisher, "_outgoing", lease_nearly_out)
     before = timezone.now()
     run_claimed(PUBLISH, row)
-    assert held_until[0] >= before + timedelta(minutes=9)
+    assert held_until[0] >= before + timedelta(minutes=9)  # renewed as the send began
     assert PUBLISH.lease >= timedelta(minutes=10)
 
 
@@ -142,3 +150,33 @@ def test_a_photo_deleted_after_the_check_is_not_left_out_silently(cast, monkeypa
     [row] = claim(PUBLISH, worker_id="A", limit=20)
     run_claimed(PUBLISH, row)
     assert not DemoPost.objects.exists()
+    # Without approvals, the post goes out as it is now: read again, at once, without it.
+    monkeypatch.setattr(publisher, "publishing_limit_check", original)
+    target = PostTarget.objects.get()
+    assert target.next_attempt_at is not None and target.status != TargetStatus.FAILED
+    [row] = claim(PUBLISH, worker_id="A", limit=20)
+    run_claimed(PUBLISH, row)
+    assert DemoPost.objects.count() == 1 and DemoPost.objects.get().media_ids == []
+
+
+def test_a_lease_that_ran_out_with_nobody_taking_it_is_taken_again(
+    approval, sends, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The send found its lease gone and stopped; nobody else had taken the row: it was
+    left "publishing", due never again, the post "scheduled" for good (a review)."""
+    _due_now(approval)
+    [row] = claim(PUBLISH, worker_id="A", limit=20)
+    original = publisher._outgoing
+
+    def slow_upload(target, connector, checked):  # type: ignore[no-untyped-def]
+        _lease_runs_out()
+        return original(target, connector, checked)
+
+    monkeypatch.setattr(publisher, "_outgoing", slow_upload)
+    run_claimed(PUBLISH, row)
+    assert sends == []
+    assert PostTarget.objects.get().next_attempt_at is not None
+    monkeypatch.setattr(publisher, "_outgoing", original)
+    [again] = claim(PUBLISH, worker_id="B", limit=20)
+    run_claimed(PUBLISH, again)
+    assert len(sends) == 1 and PostTarget.objects.get().status == TargetStatus.PUBLISHED

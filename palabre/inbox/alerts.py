@@ -91,11 +91,11 @@ def interaction_clock(interaction: Interaction) -> datetime | None:
 
 
 def _assignee(interaction: Interaction) -> User | None:
-    """Who the comment is assigned to, while they may still open it (not someone who left
-    the workspace, or whose role no longer reads the inbox: they are not told its words)."""
+    """Who the comment is assigned to, while they may still answer it (not someone who left
+    the workspace, or whose role no longer answers: the managers are told instead)."""
     assignee = interaction.assigned_to
-    readers = members_who(interaction.workspace, Action.VIEW_INBOX)
-    return assignee if assignee and readers.filter(pk=assignee.pk).exists() else None
+    answering = members_who(interaction.workspace, Action.ANSWER)
+    return assignee if assignee and answering.filter(pk=assignee.pk).exists() else None
 
 
 def _assignee_or_managers(interaction: Interaction) -> list[User]:

@@ -255,3 +255,28 @@ def test_the_last_two_owners_cannot_both_step_down(cast) -> None:
     with pytest.raises(accounts.ServiceError, match="at least one owner"):
         accounts.membership_update_role(membership=stale_bob, role=Role.MANAGER)
     assert Membership.objects.filter(workspace=cast.workspace, role=Role.OWNER).count() == 1
+
+
+def test_the_upgrade_releases_what_waited_on_someone_who_cannot_answer(cast, target) -> None:
+    """Migration inbox 0017: assigned before the rule, to an editor or an analyst."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("palabre.inbox.migrations.0017_assigned_only_to_who_answers")
+    kept, released = _item(target), _item(target, "Et le dimanche ?")
+    Interaction.objects.filter(pk=kept.pk).update(assigned_to=cast.bob)
+    Interaction.objects.filter(pk=released.pk).update(assigned_to=cast.nina)
+    to_erin = ModerationRule.objects.create(
+        workspace=cast.workspace, name="to Erin", action=RuleAction.ASSIGN, assign_to=cast.erin
+    )
+    to_bob = ModerationRule.objects.create(
+        workspace=cast.workspace, name="to Bob", action=RuleAction.ASSIGN, assign_to=cast.bob
+    )
+    migration.release(apps, None)
+    assert Interaction.objects.get(pk=kept.pk).assigned_to == cast.bob
+    assert Interaction.objects.get(pk=released.pk).assigned_to is None
+    to_erin.refresh_from_db()
+    to_bob.refresh_from_db()
+    assert (to_erin.assign_to, to_erin.enabled) == (None, False)
+    assert (to_bob.assign_to, to_bob.enabled) == (cast.bob, True)

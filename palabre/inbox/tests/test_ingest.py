@@ -154,12 +154,12 @@ def test_an_unanswered_question_alerts_the_assignee_then_the_managers(cast, targ
     asked = comment(target, "Vous êtes ouverts lundi ?", at=timezone.now() - timedelta(hours=5))
     poll(target.channel)
     question = ingested(asked)
-    question.assigned_to = cast.erin
+    question.assigned_to = cast.bob
     question.save()
     due = interaction_clock(question)
-    assert Notice.objects.filter(user=cast.erin).count() == 1
+    assert Notice.objects.filter(user=cast.bob).count() == 1
     # The bar it crossed, not the wait (which grows after the notice): "over 4 h".
-    assert Notice.objects.get(user=cast.erin).text.startswith("Sans réponse depuis plus de 4 h")
+    assert Notice.objects.get(user=cast.bob).text.startswith("Sans réponse depuis plus de 4 h")
     assert due is not None and abs(due - (question.created_at + timedelta(hours=8))) < timedelta(
         seconds=1
     )
@@ -167,8 +167,8 @@ def test_an_unanswered_question_alerts_the_assignee_then_the_managers(cast, targ
     question.created_at -= timedelta(hours=4)  # now 9 hours
     question.save()
     assert interaction_clock(question) is None
-    managers = set(Notice.objects.exclude(user=cast.erin).values_list("user__email", flat=True))
-    assert managers == {"alice@example.com", "bob@example.com"}
+    told = list(Notice.objects.order_by("pk").values_list("user__email", flat=True))
+    assert told == ["bob@example.com", "alice@example.com", "bob@example.com"]  # then managers
     assert len(mail.outbox) == 3
 
 
@@ -297,3 +297,17 @@ def test_answering_a_question_settles_the_notices_that_it_was_waiting(cast, targ
     assert unread.count() == 2 and all("dimanche" in n.text for n in unread)
     interaction_done(interaction=second)
     assert not Notice.objects.filter(read_at__isnull=True).exists()
+
+
+def test_an_assignee_who_cannot_answer_is_not_the_one_alerted(cast, target) -> None:
+    """Assigned before the rule to an editor, who only reads: the managers are told."""
+    cast.workspace.answer_alert_hours = 4
+    cast.workspace.save()
+    asked = comment(target, "Vous êtes ouverts lundi ?", at=timezone.now() - timedelta(hours=5))
+    poll(target.channel)
+    question = ingested(asked)
+    Interaction.objects.filter(pk=question.pk).update(assigned_to=cast.erin)
+    question.refresh_from_db()
+    interaction_clock(question)
+    told = set(Notice.objects.values_list("user__email", flat=True))
+    assert told == {"alice@example.com", "bob@example.com"}

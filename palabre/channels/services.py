@@ -97,6 +97,9 @@ def _bluesky_channel(
     from palabre.channels.meta import account_holder
 
     did, handle = credentials["did"], credentials["handle"]
+    if len(did) > Channel._meta.get_field("account_id").max_length:  # type: ignore[operator]
+        # A did:web names a server the person chose: its name could be any length.
+        raise ConnectRefused(_("This account's identifier is too long for Palabre to keep."))
     if channel is not None:
         # Channels connected before the DID was kept know it from their credentials, until
         # they are disconnected (then nothing is known, and the account connected is kept).

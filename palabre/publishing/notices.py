@@ -39,8 +39,10 @@ TEXT_MAX = 500  # Notice.text
 
 def notices_settled(*, url: str = "", post: Post | None = None, user: User | None = None) -> int:
     """Unread notices about what was just dealt with, marked read: a post someone acted on
-    (their notices about it), a comment answered (everyone's). The badge counts what is
-    still to do, not what was done from elsewhere."""
+    (their notices about it), a comment answered or done (everyone's notices pointing at
+    it: it waited, a rule's alert). The badge counts what is still to do."""
+    if post is None and not url:  # a post's notices have no url: "" would be all of them
+        raise ValueError("notices_settled needs a post or a url")
     unread = Notice.objects.filter(read_at__isnull=True)
     unread = unread.filter(post=post) if post is not None else unread.filter(url=url)
     if user is not None:

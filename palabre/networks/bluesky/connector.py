@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from atproto import Client, SessionEvent, models
 from atproto_client.models.blob_ref import BlobRef
 from atproto_client.request import Request
+from django.utils.translation import gettext_noop
 
 from palabre.lib import outbound
 from palabre.networks.base import (
@@ -125,7 +126,14 @@ class BlueskyConnector(Connector):
 
     def _login(self) -> Client:
         credentials = self.channel.credentials
-        client = Client(base_url=credentials["service"], request=_request())
+        try:
+            # Connected before plain http was refused: its password is never sent so again.
+            service = outbound.credentials_url_check(credentials["service"])
+        except outbound.OutboundRefused:
+            raise AuthExpired(
+                gettext_noop("its service is not an https:// address: connect it again over HTTPS")
+            ) from None
+        client = Client(base_url=service, request=_request())
 
         def keep(event: SessionEvent, session: Any) -> None:
             if event == SessionEvent.IMPORT:

@@ -119,7 +119,7 @@ def quoted(text: str) -> str:
 
 
 # The signs people write after an amount ("16,67 €"); any other currency keeps its code.
-CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF"}
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
 
 @register.filter

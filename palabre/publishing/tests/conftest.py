@@ -66,3 +66,11 @@ def media_storage(request: pytest.FixtureRequest) -> Storage:
 
 def _storages(settings: Any, backend: str, options: dict[str, Any]) -> dict[str, Any]:
     return {**settings.STORAGES, "default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+@pytest.fixture
+def approval(cast):  # type: ignore[no-untyped-def]
+    """The cast's workspace, where posts are approved before they go out."""
+    cast.workspace.approval_required = True
+    cast.workspace.save()
+    return cast

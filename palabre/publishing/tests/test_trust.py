@@ -43,13 +43,6 @@ def _as(user) -> Client:
     return client
 
 
-@pytest.fixture
-def approval(cast):
-    cast.workspace.approval_required = True
-    cast.workspace.save()
-    return cast
-
-
 def _post(cast, networks=("mastodon",), when=timedelta(days=2)) -> Post:
     for network in networks:
         if not Channel.objects.filter(workspace=cast.workspace, network=network).exists():

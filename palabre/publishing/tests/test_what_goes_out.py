@@ -21,13 +21,6 @@ from palabre.worker import loop
 
 
 @pytest.fixture
-def approval(cast):
-    cast.workspace.approval_required = True
-    cast.workspace.save()
-    return cast
-
-
-@pytest.fixture
 def clock(monkeypatch):  # type: ignore[no-untyped-def]
     def at(moment: datetime) -> None:
         monkeypatch.setattr(timezone, "now", lambda: moment)

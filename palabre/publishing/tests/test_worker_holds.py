@@ -21,13 +21,6 @@ PUBLISH = JOBS[0]
 
 
 @pytest.fixture
-def approval(cast):
-    cast.workspace.approval_required = True
-    cast.workspace.save()
-    return cast
-
-
-@pytest.fixture
 def sends(monkeypatch) -> list[str]:
     sent: list[str] = []
     original = DemoConnector.publish

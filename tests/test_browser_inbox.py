@@ -177,3 +177,21 @@ def test_the_review_queue_names_each_kind_of_abuse_and_why(
     assert "lu comme menace" in why.inner_text()
     page.screenshot(path=screenshot_dir / "inbox-item-threat.png", full_page=True)
     page.close()
+
+
+def test_shortcut_letters_show_where_there_is_a_keyboard_only(browser, demo_site) -> None:
+    """On a phone, "Mark done d" named a key nobody has (a walk through the demo)."""
+    item = Interaction.objects.filter(WAITING).order_by("created_at").first()
+    assert item is not None
+    for touch, shown in ((False, True), (True, False)):
+        context = browser.new_context(
+            viewport={"width": 375 if touch else 1280, "height": 812},
+            has_touch=touch,
+            is_mobile=touch,
+            locale="fr-FR",
+        )
+        page = context.new_page()
+        _log_in(page, demo_site)
+        page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{item.pk}/")
+        assert page.locator("button kbd").first.is_visible() is shown
+        context.close()

@@ -43,3 +43,26 @@ def test_drag_a_post_to_another_day(
     assert (after.date(), after.time()) == (target_day, before.time())
     page.screenshot(path=screenshot_dir / "calendar-dragged.png", full_page=True)
     page.close()
+
+
+def test_the_phone_agenda_opens_at_today(browser, live_server, settings, tmp_path) -> None:
+    """It opened at the 1st of the month, a long scroll from today (a walk through the
+    demo)."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo", stdout=StringIO())
+    page = browser.new_page(viewport={"width": 375, "height": 812}, locale="fr-FR")
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Adresse e-mail").fill("lucas@lumiere.example")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/w/{DEMO_SLUG}/")
+    page.goto(f"{live_server.url}/w/{DEMO_SLUG}/calendar/")
+    today = page.locator(".agenda .agenda-day.today")
+    today.wait_for()
+    # Scrolled to it: its top at the window's top (or the page can scroll no further).
+    top, at_bottom = page.evaluate(
+        "() => [document.querySelector('.agenda-day.today').getBoundingClientRect().top,"
+        " window.innerHeight + window.scrollY >= document.body.scrollHeight - 2]"
+    )
+    assert abs(top) <= 5 or at_bottom
+    page.close()

@@ -26,3 +26,10 @@
     });
   });
 })();
+
+// Phones show the month as an agenda: it opens at today, not at the 1st.
+(function () {
+  const today = document.querySelector('.agenda .agenda-day.today');
+  if (!today || today.offsetParent === null || window.location.hash) return;
+  today.scrollIntoView({ block: 'start' });
+})();

@@ -117,10 +117,10 @@ def test_plan_time_links_conversions_and_return(
     # The return per network: LinkedIn's time, its click and its two conversions.
     spent = page.locator("#returns-in tr[data-network='linkedin'] td").all_inner_texts()
     assert spent[0] == "46 min"  # the timer's minute and the 45 logged
-    assert spent[3] == "0,00\u00a0EUR"  # no ads on LinkedIn; its time costs 46 min × 25 €/h
-    assert spent[2] == spent[4] == "19,17\u00a0EUR"
+    assert spent[3] == "0,00\u00a0€"  # no ads on LinkedIn; its time costs 46 min × 25 €/h
+    assert spent[2] == spent[4] == "19,17\u00a0€"
     results = page.locator("#returns tr[data-network='linkedin'] td").all_inner_texts()
-    assert results[1:4] == ["1", "2", "200,00\u00a0EUR"]  # a click, two conversions worth 200
+    assert results[1:4] == ["1", "2", "200,00\u00a0€"]  # a click, two conversions worth 200
     assert results[-1] == "943\u00a0%"  # (200 − 19.17) ÷ 19.17
     assert (
         "trop peu pour juger" in page.locator("li[data-verdict]", has_text="LinkedIn").inner_text()

@@ -157,7 +157,9 @@ def _read(fp: IO[bytes], position: int, length: int) -> bytes:
     return chunk
 
 
-def _boxes(fp: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+def boxes(fp: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int, int]]:
+    """Each box between `start` and `end`: its name, where it starts, where its body
+    starts, where it ends. A broken layout raises UnreadableMedia."""
     position, count = start, 0
     while position + 8 <= end:
         count += 1
@@ -172,12 +174,12 @@ def _boxes(fp: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, in
             size = end - position
         if size < header or position + size > end:
             raise UnreadableMedia("corrupt video box structure")
-        yield name, position + header, position + size
+        yield name, position, position + header, position + size
         position += size
 
 
 def _find_box(fp: IO[bytes], start: int, end: int, name: bytes) -> tuple[int, int] | None:
-    for box, body, box_end in _boxes(fp, start, end):
+    for box, _at, body, box_end in boxes(fp, start, end):
         if box == name:
             return body, box_end
     return None
@@ -203,7 +205,7 @@ def _duration(fp: IO[bytes], start: int, end: int) -> float:
 
 
 def _dimensions(fp: IO[bytes], start: int, end: int) -> tuple[int, int]:
-    for box, body, box_end in _boxes(fp, start, end):
+    for box, _at, body, box_end in boxes(fp, start, end):
         if box != b"trak":
             continue
         tkhd = _find_box(fp, body, box_end, b"tkhd")

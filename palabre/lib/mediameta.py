@@ -1,5 +1,5 @@
-"""What a photo or a video says of where, when and with what it was taken, taken out before
-it is kept. Phones write the place (GPS) into photos (Exif, XMP) and videos (QuickTime's
+"""What a photo or a video says of where and with what it was taken, taken out before it
+is kept. Phones write the place (GPS) into photos (Exif, XMP) and videos (QuickTime's
 location); the file goes to the networks, and through them to anyone.
 
 Nothing is re-encoded: a JPEG's metadata segments, a PNG's text chunks and a WebP's EXIF
@@ -12,13 +12,12 @@ and its Adobe colour transform. GIFs carry no location and are kept as they are.
 from __future__ import annotations
 
 import io
-import struct
 from collections.abc import Iterator
 from typing import IO
 
 from PIL import Image
 
-from palabre.lib.mediainfo import CORRUPT, MAX_BOXES, UNREADABLE
+from palabre.lib.mediainfo import CORRUPT, MAX_BOXES, UNREADABLE, UnreadableMedia, boxes
 
 ORIENTATION = 0x0112
 # JPEG segments that describe rather than draw: Exif and XMP (APP1), Picture Info (APP12),
@@ -141,22 +140,12 @@ def _free(fp: IO[bytes], position: int, body: int, end: int) -> None:
 
 
 def _boxes(fp: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int, int]]:
-    """(name, where the box starts, where its body starts, where it ends)."""
-    position = start
-    for _count in range(MAX_BOXES):
-        if position + 8 > end:
-            return
-        fp.seek(position)
-        size, name = struct.unpack(">I4s", fp.read(8))
-        header = 8
-        if size == 1:
-            size, header = struct.unpack(">Q", fp.read(8))[0], 16
-        elif size == 0:
-            size = end - position
-        if size < header or position + size > end:
-            return  # the inspection refused a broken layout; nothing more to find here
-        yield name, position, position + header, position + size
-        position += size
+    """mediainfo's boxes, up to a broken one (the inspection read only what it needed:
+    nothing past a broken box is blanked, and the file is kept as it is there)."""
+    try:
+        yield from boxes(fp, start, end)
+    except UnreadableMedia:
+        return
 
 
 def _jpeg(data: bytes) -> bytes:

@@ -139,11 +139,16 @@ def interaction_alert(*, interaction: Interaction, reason: str) -> None:
     )
 
 
+def item_path(interaction: Interaction) -> str:
+    """The comment's page: where its notices point, and how they are found again once it
+    is answered or done (inbox/services.py)."""
+    return reverse("inbox_item", args=[interaction.workspace.slug, interaction.pk])
+
+
 def _tell(
     interaction: Interaction, people: list[User], template: str, *, rule: str = "", hours: int = 0
 ) -> None:
-    slug = interaction.workspace.slug
-    link = reverse("inbox_item", args=[slug, interaction.pk])
+    link = item_path(interaction)
     params = {
         "hours": hours,
         "channel": interaction.channel.name,

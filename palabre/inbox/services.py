@@ -11,7 +11,6 @@ from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from palabre.channels.services import (
     channel_recorded_ids,
 )
 from palabre.inbox import audience, reasons
+from palabre.inbox.alerts import item_path
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
     LISTENED,
@@ -100,12 +100,7 @@ def interaction_done(*, interaction: Interaction, done: bool = True) -> None:
     interaction.done_at = timezone.now() if done else None
     interaction.save(update_fields=["done_at"])
     if done:
-        notices_settled(url=_item_path(interaction))
-
-
-def _item_path(interaction: Interaction) -> str:
-    """Where its notices point (inbox/alerts.py)."""
-    return reverse("inbox_item", args=[interaction.workspace.slug, interaction.pk])
+        notices_settled(url=item_path(interaction))
 
 
 def moderation_rule_save(*, rule: ModerationRule, seen: int | None) -> ModerationRule:
@@ -181,7 +176,7 @@ def interaction_reply(
             raise  # not that: the conversation went meanwhile
         return queued
     # "Waiting for an answer for 4 h": answered now, for everyone who was told.
-    notices_settled(url=_item_path(interaction))
+    notices_settled(url=item_path(interaction))
     if interaction.reply_draft and not thanks:  # the draft was the starting point: it is used
         Interaction.objects.filter(pk=interaction.pk).update(
             reply_draft="", reply_draft_by=None, reply_draft_at=None, reply_draft_via=""

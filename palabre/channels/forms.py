@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 from django import forms
 from django.conf import settings
@@ -125,10 +126,11 @@ def _folded(word: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def _weekday_names() -> list[tuple[int, str]]:
+@cache  # the same for the process's life: not read again for every slot of every form
+def _weekday_names() -> tuple[tuple[int, str], ...]:
     names = []
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             for day, name in WEEKDAYS.items():
                 names.append((day, _folded(str(name))))
-    return names
+    return tuple(names)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Dialog
 
 from palabre.accounts.models import Workspace
 from palabre.publishing.demo import WORKSHOP
-from palabre.publishing.models import Post
+from palabre.publishing.models import Post, PostStatus
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,12 +36,27 @@ def test_drag_a_post_to_another_day(
         f"{live_server.url}/w/{DEMO_SLUG}/calendar/?view=week&date={before.date().isoformat()}"
     )
     target_day = before.date() + timedelta(days=1)
-    page.locator(f'[data-post="{post.pk}"]').drag_to(
-        page.locator(f'td[data-date="{target_day.isoformat()}"]')
-    )
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:  # the first question refused, the second accepted
+        asked.append(dialog.message)
+        dialog.accept() if len(asked) > 1 else dialog.dismiss()
+
+    page.on("dialog", answer)
+    # The workshop is scheduled and Lucas (a manager) is not the client's approver: moved, it
+    # would go back for approval, so the calendar asks first. Refused, nothing moves.
+    drag = page.locator(f'[data-post="{post.pk}"]')
+    drag.drag_to(page.locator(f'td[data-date="{target_day.isoformat()}"]'))
+    assert asked and "validation" in asked[0]
+    page.wait_for_timeout(300)  # a request sent anyway would have landed by now
+    assert Post.objects.get(pk=post.pk).publish_at == post.publish_at
+    drag.drag_to(page.locator(f'td[data-date="{target_day.isoformat()}"]'))
     page.locator(f'td[data-date="{target_day.isoformat()}"] [data-post="{post.pk}"]').wait_for()
-    after = Post.objects.get(pk=post.pk).publish_at.astimezone(tz)
+    moved = Post.objects.get(pk=post.pk)
+    after = moved.publish_at.astimezone(tz)
     assert (after.date(), after.time()) == (target_day, before.time())
+    assert moved.status == PostStatus.IN_REVIEW and len(asked) == 2
+    assert "Elle retourne en validation" in page.locator(".messages").inner_text()
     page.screenshot(path=screenshot_dir / "calendar-dragged.png", full_page=True)
     page.close()
 

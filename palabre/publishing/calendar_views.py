@@ -97,6 +97,10 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         "mondays": [week[0] for week in weeks],
         "week_of": week_of,
         "can_move": can(membership, Action.COMPOSE),
+        # Posts whose drop would send them back for approval: the calendar asks first.
+        "move_unapproves": []
+        if workflow.approval_kept_by(workspace=workspace, actor=cast(User, request.user))
+        else [PostStatus.APPROVED, PostStatus.SCHEDULED],
         "ical_url": request.build_absolute_uri(reverse("ical_feed", args=[workspace.ical_token])),
         "can_reset": can(membership, Action.MANAGE_WORKSPACE),
     }

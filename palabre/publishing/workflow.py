@@ -142,6 +142,12 @@ def _approves_again(post: Post, actor: User | None) -> bool:
     return actor is None or actor in _approvers(post.workspace)
 
 
+def approval_kept_by(*, workspace: Workspace, actor: User | None) -> bool:
+    """Whether an approved post `actor` moves to another time stays approved (see
+    post_reschedule): the calendar asks first when it would not."""
+    return not workspace.approval_required or actor is None or actor in _approvers(workspace)
+
+
 def _approvers(workspace: Workspace) -> list[User]:
     """The client's approvers; without any, the people who approve in their place."""
     memberships = Membership.objects.filter(workspace=workspace).select_related("user")
@@ -524,7 +530,7 @@ def post_reschedule(*, post: Post, actor: User, publish_at: datetime) -> None:
     if post.status in {S.PUBLISHED, S.FAILED, S.UNKNOWN} or _anything_out(post):
         raise TransitionRefused(_("This post has already gone out; duplicate it to publish again."))
     publish_at_check(publish_at)
-    approver = not post.workspace.approval_required or _approves_again(post, actor)
+    approver = approval_kept_by(workspace=post.workspace, actor=actor)
     if post.status == S.SCHEDULED and approver and post_may_go_out(post):
         post_schedule(post=post, actor=actor, publish_at=publish_at)
         return

@@ -497,3 +497,25 @@ def test_a_post_without_channels_is_told_to_choose_them_not_to_set_slots(
     client.force_login(cast.erin)
     page = html.unescape(client.get(f"/w/lumiere/posts/{post.pk}/").content.decode())
     assert "Choisissez les canaux où elle part" in page and "Comptes" not in page
+
+
+@pytest.mark.parametrize(
+    ("who", "asked"), [("erin", True), ("bob", True), ("anna", False), ("alice", True)]
+)
+def test_the_calendar_asks_before_a_drop_sends_an_approved_post_back_for_approval(
+    client: Client, cast, channel, who, asked
+) -> None:
+    """A hurried drag lost the client's approval with only a message after it (a walk
+    through the demo): the post says so beforehand, to those whose move would undo it."""
+    post = _approved(cast, approver=cast.anna)
+    client.force_login(getattr(cast, who))
+    day = f"{post.publish_at:%Y-%m-%d}"
+    page = html.unescape(client.get(f"/w/lumiere/calendar/?view=week&date={day}").content.decode())
+    entry = page.split(f'data-post="{post.pk}"')[0].rsplit("<li", 1)[1]
+    assert ("data-move-confirm=" in entry) is asked
+    if asked:
+        assert "repart en validation" in entry  # in the reader's language
+    cast.workspace.approval_required = False  # nobody approves: nothing to lose
+    cast.workspace.save()
+    page = client.get(f"/w/lumiere/calendar/?view=week&date={day}").content.decode()
+    assert "data-move-confirm" not in page

@@ -20,6 +20,10 @@
     const post = event.dataTransfer.getData('text/plain');
     if (!cell || !table || !table.dataset.moveUrl || !post) return;
     event.preventDefault();
+    cell.classList.remove('drop');
+    // An approved post moved goes back for approval (unless one who approves moves it): ask.
+    const entry = grid.querySelector(`[data-post="${CSS.escape(post)}"]`);
+    if (entry && entry.dataset.moveConfirm && !window.confirm(entry.dataset.moveConfirm)) return;
     htmx.ajax('POST', table.dataset.moveUrl, {
       target: '#calendar-grid', swap: 'innerHTML',
       values: { post: post, date: cell.dataset.date, query: table.dataset.query },

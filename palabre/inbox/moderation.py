@@ -498,15 +498,20 @@ def interaction_delete(*, interaction: Interaction, actor: User, reason: str = "
         event_record(interaction, EventAction.DELETE, actor=actor, reason=reason, network=True)
 
 
-def interaction_judge(*, interaction: Interaction, actor: User, abusive: bool) -> None:
-    """A reviewer's verdict on the grey zone: "abuse" (and hide) or "not abuse" (keep)."""
+def interaction_judge(
+    *, interaction: Interaction, actor: User, abusive: bool, reason: str = ""
+) -> None:
+    """A reviewer's verdict on the grey zone: "abuse" (and hide, with their reason when they
+    gave one) or "not abuse" (keep)."""
     _refuse(interaction, hidden=None)
     if abusive:
         with transaction.atomic():
             event_record(interaction, EventAction.IS_ABUSE, actor=actor)
             if not interaction.hidden:
                 interaction_hide(
-                    interaction=interaction, actor=actor, reason=reasons.JUDGED_ABUSIVE
+                    interaction=interaction,
+                    actor=actor,
+                    reason=reason or reasons.JUDGED_ABUSIVE,
                 )
             else:
                 interaction.in_review = False

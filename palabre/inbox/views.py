@@ -67,16 +67,8 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": counts,
         "form": form,
         "page": page,
-        "query": _query(request),
     } | rights(membership)
     return render(request, "inbox/inbox.html", context)
-
-
-def _query(request: HttpRequest) -> str:
-    """The page's filters, without its page number (the pager adds its own)."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _thread(interaction: Interaction) -> list[Interaction]:
@@ -363,7 +355,9 @@ def _hiding(
             messages.success(request, _("Shown again in Palabre."))
     else:
         abusive = verb == "abuse"
-        moderation.interaction_judge(interaction=interaction, actor=user, abusive=abusive)
+        moderation.interaction_judge(
+            interaction=interaction, actor=user, abusive=abusive, reason=reason
+        )
         messages.success(request, _("Noted: this decision also teaches the workspace's model."))
         if abusive and not interaction.hides_on_network:
             messages.warning(request, _palabre_only_hidden(interaction, network))

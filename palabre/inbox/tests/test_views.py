@@ -217,6 +217,30 @@ def test_a_review_verdict_is_logged_as_a_label(bob, cast, target) -> None:
     assert workspace_labels(cast.workspace) == ([item.text], [0])
 
 
+def test_a_comment_in_review_has_one_way_to_hide_it_the_verdict_with_its_reason(
+    bob, cast, target
+) -> None:
+    """A walk through the demo found "Hide" and "Abuse: hide" side by side on a comment in
+    review: two buttons for one act, only one of which taught the model."""
+    comment(target, "t'es vraiment nul, dégage", handle="@rude")
+    poll(target.channel)
+    item = Interaction.objects.get(kind="comment")
+    assert item.in_review and not item.hidden
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert f"/inbox/{item.pk}/hide/" not in page
+    verdict = page.split("data-verdict>")[1].split("</form>")[0]
+    assert f'formaction="/w/lumiere/inbox/{item.pk}/not-abuse/"' in verdict
+    assert 'name="reason"' in verdict and "<kbd>h</kbd>" in verdict
+    bob.post(f"/w/lumiere/inbox/{item.pk}/abuse/", {"reason": "insulte la vendeuse"})
+    item.refresh_from_db()
+    assert item.hidden and not item.in_review
+    hide = ModerationEvent.objects.get(action=EventAction.HIDE)
+    assert hide.reason == "insulte la vendeuse"
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "data-verdict" not in page and f"/inbox/{item.pk}/unhide/" in page
+    assert f"/inbox/{item.pk}/not-abuse/" in page  # the verdict can still be turned around
+
+
 def test_user_content_is_escaped_and_links_are_marked(bob, target) -> None:
     comment(target, '<script>alert(1)</script> voir https://example.com/a?b=1 "ok"')
     poll(target.channel)

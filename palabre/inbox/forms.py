@@ -16,6 +16,7 @@ from palabre.inbox.models import (
     AbuseKind,
     Category,
     Contact,
+    EventAction,
     ModerationRule,
     RuleAction,
     SavedReply,
@@ -55,6 +56,33 @@ class FilterForm(forms.Form):
         field.empty_label = _("All channels")
         labels = {"channel": _("Channel"), "category": _("Category"), "lang": _("Language")}
         labels["done"] = _("Open or done")
+        for name, label in labels.items():
+            self.fields[name].widget.attrs["aria-label"] = label
+
+
+class LogFilterForm(forms.Form):
+    """The moderation log's filters: what was done, by whom, on which channel."""
+
+    action = forms.ChoiceField(
+        choices=[("", _("Every action")), *EventAction.choices], required=False
+    )
+    by = forms.ChoiceField(
+        choices=[
+            ("", _("By anyone")),
+            ("people", _("By a person")),
+            ("machine", _("By Palabre or a rule")),
+        ],
+        required=False,
+    )
+    channel = forms.ModelChoiceField(queryset=Channel.objects.none(), required=False)
+
+    def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["channel"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Channel.objects.filter(workspace=workspace)
+        field.empty_label = _("All channels")
+        labels = {"action": _("Action"), "by": _("By"), "channel": _("Channel")}
         for name, label in labels.items():
             self.fields[name].widget.attrs["aria-label"] = label
 

@@ -6,7 +6,8 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +18,13 @@ from palabre.accounts.models import Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
 from palabre.inbox import services
-from palabre.inbox.forms import InboxSettingsForm, RuleForm, SavedReplyForm, VersionedForm
+from palabre.inbox.forms import (
+    InboxSettingsForm,
+    LogFilterForm,
+    RuleForm,
+    SavedReplyForm,
+    VersionedForm,
+)
 from palabre.inbox.models import ModerationEvent, ModerationRule, SavedReply
 from palabre.inbox.views import rights
 from palabre.lib.concurrency import StaleVersion
@@ -137,18 +144,43 @@ def inbox_saved_reply_delete(request: HttpRequest, slug: str, pk: int) -> HttpRe
     return redirect("inbox_saved_replies", slug=slug)
 
 
+LOG_PAGE = 50
+
+
 def inbox_log(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_INBOX)
-    events = scoped(ModerationEvent.objects.all(), membership.workspace).select_related(
-        "actor", "interaction__identity", "interaction__channel"
-    )
+    form = LogFilterForm(request.GET or None, workspace=membership.workspace)
+    events = _log_filtered(
+        scoped(ModerationEvent.objects.all(), membership.workspace),
+        form.cleaned_data if form.is_valid() else {},
+    ).select_related("actor", "interaction__identity", "interaction__channel")
     if request.GET.get("format") == "csv":
         # A file of named authors leaves the server: the Community page's permission.
         if not can(membership, Action.VIEW_COMMUNITY):
             raise PermissionDenied
         return _log_csv(membership.workspace, events)
-    context = {"membership": membership, "events": events[:300], **rights(membership)}
+    context = {
+        "membership": membership,
+        "form": form,
+        "page": Paginator(events, LOG_PAGE).get_page(request.GET.get("page")),
+        "filtered": form.is_valid() and any(form.cleaned_data.values()),
+        **rights(membership),
+    }
     return render(request, "inbox/log.html", context)
+
+
+def _log_filtered(
+    events: QuerySet[ModerationEvent], filters: dict[str, Any]
+) -> QuerySet[ModerationEvent]:
+    if filters.get("action"):
+        events = events.filter(action=filters["action"])
+    if filters.get("by") == "people":
+        events = events.filter(actor__isnull=False)
+    elif filters.get("by") == "machine":  # Palabre's model, a rule, or a job: nobody signed
+        events = events.filter(actor__isnull=True)
+    if filters.get("channel"):
+        events = events.filter(interaction__channel=filters["channel"])
+    return events
 
 
 def _log_csv(workspace: Workspace, events: object) -> HttpResponse:

@@ -116,3 +116,16 @@ def test_a_workspace_model_learns_from_its_moderators(cast, target, settings, tm
     assert stage2.fits and stage2.version.startswith("lumiere-")
     text = "bande de rapaces"
     assert after.scores([text])[0][0] > before.scores([text])[0][0]
+
+
+def test_the_people_page_reaches_every_person_a_page_at_a_time(cast, client: Client) -> None:
+    """It listed the first 50 and had no pager: the 51st was found only by searching."""
+    Contact.objects.bulk_create(
+        Contact(workspace=cast.workspace, name=f"Personne {n:02d}") for n in range(53)
+    )
+    client.force_login(cast.bob)
+    first = client.get("/w/lumiere/contacts/?text=Personne").content.decode()
+    assert first.count("Personne ") == 50 and "Personne 52" not in first
+    assert 'href="?text=Personne&amp;page=2"' in first
+    second = client.get("/w/lumiere/contacts/?text=Personne&page=2").content.decode()
+    assert "Personne 52" in second and second.count("Personne ") == 3

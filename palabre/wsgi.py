@@ -10,3 +10,8 @@ application = get_wsgi_application()
 from palabre.strategy.clicks import clicks_batching_on  # noqa: E402 (needs django.setup())
 
 clicks_batching_on()
+
+# Each process loads its pages and the networks' SDKs now, not during a visitor's request.
+from palabre.web.warmup import warm_up  # noqa: E402
+
+warm_up()

@@ -9,6 +9,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
+from palabre.publishing.models import MediaItem, Post
+from palabre.publishing.tests import media_samples
 from palabre.publishing.tests.test_rules import EXAMPLE
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
 
@@ -117,3 +119,48 @@ def test_the_media_library_and_a_demo_draft_look_right(browser, site, screenshot
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         page.screenshot(path=screenshot_dir / f"{width}-demo-draft.png", full_page=True)
         page.close()
+
+
+def test_a_photo_added_from_the_composer_is_chosen_without_losing_the_text(
+    browser, site, tmp_path, screenshot_dir: Path
+) -> None:
+    """The composer could only pick what the library held: a photo meant leaving the post
+    being written. Added from the composer, it is ticked where it was added, offered to the
+    other variants, and the post's check reads it at once."""
+    photo = tmp_path / "vitrine.jpg"  # Instagram takes JPEG only
+    photo.write_bytes(media_samples.image(64, 48))
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    _log_in(page, site)
+    page.goto(f"{site}/w/{DEMO_SLUG}/compose/")
+    idea = "La vitrine de Noël est installée"
+    page.get_by_label("L’idée").fill(idea)
+    for network in ("Threads", "LinkedIn", "Page Facebook", "X", "Mastodon"):
+        page.get_by_label(network, exact=True).uncheck()
+    page.get_by_role("tab", name="Instagram").click()
+    panel = page.locator('section.variant[data-network="instagram"]')
+    required = page.locator('#check-instagram [data-code="instagram.media_required"]')
+    page.get_by_label("Texte pour Instagram").evaluate(_CHANGED_AND_SETTLED)
+    required.wait_for()
+    adding = panel.locator("[data-media-add]")
+    adding.get_by_label("Ajouter une photo, une vidéo ou un PDF").set_input_files(photo)
+    adding.get_by_label("Texte alternatif").fill("La vitrine décorée, des étoiles en papier")
+    with page.expect_response("**/compose/media/") as answer:
+        adding.get_by_role("button", name="L’ajouter à cette variante").click()
+    item = MediaItem.objects.get(pk=answer.value.json()["id"])
+    assert item.alt_text == "La vitrine décorée, des étoiles en papier"
+    chosen = panel.locator(f'[data-media-picker] input[value="{item.pk}"]')
+    chosen.wait_for()
+    assert chosen.is_checked()
+    required.wait_for(state="detached")  # checked again with the photo: no longer missing
+    assert "ajouté à la médiathèque" in adding.locator("[data-media-said]").inner_text()
+    assert page.get_by_label("L’idée").input_value() == idea  # nothing typed was lost
+    page.screenshot(path=screenshot_dir / "composer-photo-added.png", full_page=True)
+    page.get_by_role("tab", name="Bluesky").click()
+    offered = page.locator(f'section[data-network="bluesky"] input[value="{item.pk}"]')
+    assert offered.is_visible() and not offered.is_checked()
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.wait_for_url("**/posts/*/")
+    post = Post.objects.get(idea=idea)
+    media = {v.network: list(v.media.all()) for v in post.variants.all()}
+    assert media == {"instagram": [item], "bluesky": []}
+    page.close()

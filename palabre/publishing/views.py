@@ -9,9 +9,17 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -143,6 +151,7 @@ def _new_composer_context(
         else None,
         "threshold": round(workspace.crosspost_threshold * 100),
         "can_publish": can(membership, Action.PUBLISH),
+        "can_add_media": can(membership, Action.MANAGE_MEDIA),
         "locked": set(),
     }
 
@@ -189,6 +198,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "promotional": _promotional(request, workspace, post),
         "threshold": round(workspace.crosspost_threshold * 100),
         "can_publish": can(membership, Action.PUBLISH),
+        "can_add_media": can(membership, Action.MANAGE_MEDIA),
         "theirs": theirs,
         "locked": services.post_locked_networks(post=post),
         "next_slot": _free_slot(workspace, post_channels, post=post),
@@ -472,13 +482,7 @@ def media_library(request: HttpRequest, slug: str) -> HttpResponse:
     form = MediaUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = media_upload(
-                workspace=workspace,
-                uploaded_by=cast(User, request.user),
-                upload=form.cleaned_data["file"],
-                alt_text=form.cleaned_data["alt_text"],
-                tags=parse_tags(form.cleaned_data["tags"]),
-            )
+            item = _uploaded(request, workspace, form)
         except MediaRefused as refusal:
             form.add_error("file", str(refusal))
         else:
@@ -506,6 +510,42 @@ def media_library(request: HttpRequest, slug: str) -> HttpResponse:
         "titles": can(membership, Action.VIEW_CALENDAR),
     }
     return render(request, "publishing/media_library.html", context)
+
+
+def _uploaded(request: HttpRequest, workspace: Workspace, form: MediaUploadForm) -> MediaItem:
+    """The valid upload form's file kept in the library (MediaRefused: why not)."""
+    return media_upload(
+        workspace=workspace,
+        uploaded_by=cast(User, request.user),
+        upload=form.cleaned_data["file"],
+        alt_text=form.cleaned_data["alt_text"],
+        tags=parse_tags(form.cleaned_data["tags"]),
+    )
+
+
+@require_POST
+def compose_media_add(request: HttpRequest, slug: str) -> JsonResponse:
+    """The composer's "Add a photo or video": into the library, and back as a choice the
+    page ticks where it was added (its typed text stays: nothing reloads)."""
+    membership = membership_for(request, slug, Action.MANAGE_MEDIA)
+    form = MediaUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = [str(e) for field in form.errors.values() for e in field]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    try:
+        item = _uploaded(request, membership.workspace, form)
+    except MediaRefused as refusal:
+        return JsonResponse({"error": str(refusal)}, status=400)
+    return JsonResponse(
+        {
+            "id": item.pk,
+            "name": item.name,
+            "kind": item.kind,
+            "url": reverse("media_file", args=[slug, item.pk]),
+            "added": _("“%(name)s” added to the library and chosen here.") % {"name": item.name},
+        },
+        status=201,
+    )
 
 
 @require_POST

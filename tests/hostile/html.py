@@ -1,8 +1,9 @@
 """Forms and links as a browser reads them, with the standard library's HTML parser.
 
 Enough of the HTML form model for the sweep: inputs, textareas, selects, named submit
-buttons, controls tied to a form by `form="id"`, htmx's `hx-post`, and the calendar's
-drag-and-drop address (`data-move-url`), which no <form> carries.
+buttons, controls tied to a form by `form="id"`, htmx's `hx-post`, and the addresses
+scripts post to, which no <form> carries: the calendar's drag-and-drop (`data-move-url`)
+and the composer's "Add a photo" (`data-media-add`).
 """
 
 from __future__ import annotations
@@ -138,6 +139,8 @@ class _Reader(HTMLParser):
             self.option = [a.get("value", "\0none"), "", "selected" if "selected" in a else ""]
         elif tag == "table" and a.get("data-move-url"):
             self._move_form(a)
+        elif a.get("data-media-add"):
+            self._media_form(a)
 
     def _open_form(self, a: dict[str, str]) -> None:
         action = self._absolute(a.get("action") or self.url) or self.url
@@ -177,7 +180,7 @@ class _Reader(HTMLParser):
             self.current.buttons.append(pair)
 
     def _attach(self, control: Control) -> None:
-        if control.disabled:
+        if control.disabled or not control.name:  # a browser sends neither
             return
         if control.owner or self.current is None:
             self.loose.append(control)
@@ -222,6 +225,14 @@ class _Reader(HTMLParser):
                 Control("query", "hidden", a.get("data-query", "")),
             ]
             form.extra["\0move"] = "1"
+            self.forms.append(form)
+
+    def _media_form(self, a: dict[str, str]) -> None:
+        """compose.js posts {file, alt_text} to data-media-add (the composer's "Add a photo")."""
+        link = self._absolute(a["data-media-add"])
+        if link:
+            form = Form(self.url, link, "post", "multipart/form-data")
+            form.controls = [Control("file", "file"), Control("alt_text", "text")]
             self.forms.append(form)
 
     def finish(self) -> Page:

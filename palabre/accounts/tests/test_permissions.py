@@ -220,6 +220,7 @@ def _post_targets(cast, objects) -> dict[str, tuple[str, dict[str, str], set[str
             200,
         ),
         "upload": ("media/", {}, MEDIA, 200),
+        "compose_media": ("compose/media/", {}, MEDIA, 400),  # no file: said so, in JSON
         "edit_media": (f"media/{objects['media']}/", {"alt_text": "Un pain"}, MEDIA),
         "reply": (f"inbox/{item}/reply/", {"text": "Oui, de 7 h à 19 h."}, ANSWER),
         "thank": (f"inbox/{item}/thank/", {}, ANSWER),
@@ -339,6 +340,7 @@ ACTIONS = [
     "check",
     "save_post",
     "upload",
+    "compose_media",
     "edit_media",
 ]
 

@@ -79,3 +79,77 @@ document.body.addEventListener('htmx:oobBeforeSwap', (event) => {
     if (opened.has(d.className)) d.open = true;
   });
 });
+
+// "Add a photo, a video or a PDF" under a variant's media: the file goes to the library and
+// comes back as a choice, ticked in this variant and offered in the others; the page does
+// not reload, so nothing typed is lost. Without JavaScript, the media library does it.
+(function () {
+  const boxes = document.querySelectorAll('[data-media-add]');
+  if (!boxes.length) return;
+  const token = JSON.parse(document.body.getAttribute('hx-headers') || '{}')['X-CSRFToken'];
+  const choice = (name, item, ticked) => {
+    const label = document.createElement('label');
+    label.className = 'media-choice';
+    const box = document.createElement('input');
+    Object.assign(box, { type: 'checkbox', name: name, value: String(item.id), checked: ticked });
+    label.append(box);
+    if (item.kind === 'video' || item.kind === 'document') {  // as the page draws them
+      const mark = document.createElement('span');
+      mark.className = 'video-thumb';
+      mark.textContent = item.kind === 'video' ? '▶' : 'PDF';
+      if (item.kind === 'video') mark.setAttribute('aria-hidden', 'true');
+      label.append(mark);
+    } else {  // a photo or a GIF
+      const img = document.createElement('img');
+      Object.assign(img, { src: item.url, alt: '' });
+      label.append(img);
+    }
+    const title = document.createElement('span');
+    title.className = 'small';
+    title.textContent = item.name.length > 24 ? item.name.slice(0, 23) + '…' : item.name;
+    label.append(' ', title);
+    return label;
+  };
+  boxes.forEach((box) => {
+    box.hidden = false;
+    const file = box.querySelector('[data-media-file]');
+    const alt = box.querySelector('[data-media-alt]');
+    const send = box.querySelector('[data-media-send]');
+    const said = box.querySelector('[data-media-said]');
+    // (A variant that went out is read-only: its picker is not marked, nothing is added.)
+    const picker = box.parentElement.querySelector('[data-media-picker]');
+    const say = (text, error) => { said.textContent = text; said.classList.toggle('error', error); };
+    // Its fields are not the post's: typing in them does not check the post again.
+    ['input', 'change'].forEach((type) => box.addEventListener(type, (e) => e.stopPropagation()));
+    alt.addEventListener('keydown', (event) => {  // Enter adds the file, it does not save
+      if (event.key === 'Enter') { event.preventDefault(); send.click(); }
+    });
+    send.addEventListener('click', async () => {
+      if (!file.files.length) { say(box.dataset.noFile, true); return; }
+      const body = new FormData();
+      body.append('file', file.files[0]);
+      body.append('alt_text', alt.value);
+      send.disabled = true;
+      say(box.dataset.sending, false);
+      try {
+        const response = await fetch(box.dataset.mediaAdd, {
+          method: 'POST', body: body, headers: { 'X-CSRFToken': token }, credentials: 'same-origin',
+        });
+        const answer = await response.json();
+        if (!response.ok) { say(answer.error, true); return; }
+        document.querySelectorAll('[data-media-picker]').forEach((each) => {
+          each.append(choice(each.dataset.mediaPicker, answer, each === picker));
+        });
+        file.value = '';
+        alt.value = '';
+        say(answer.added, false);
+        // The post is checked again with it (Instagram's "a photo is required" goes away).
+        picker.lastElementChild.querySelector('input').dispatchEvent(new Event('change', { bubbles: true }));
+      } catch (error) {
+        say(box.dataset.failed, true);
+      } finally {
+        send.disabled = false;
+      }
+    });
+  });
+})();

@@ -515,7 +515,9 @@ class ModerationEvent(JobFields):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     rule_name = models.CharField(max_length=100, blank=True)  # "" with an actor; kept if deleted
-    reason = models.CharField(max_length=500, blank=True)
+    # A person's reason (500 characters at most) after what Palabre says of where it was done
+    # ("in Palabre only: Mastodon cannot hide replies · …"): room for both.
+    reason = models.CharField(max_length=700, blank=True)
     model_version = models.CharField(max_length=100, blank=True)
     score = models.FloatField(null=True, blank=True)
     network_status = models.CharField(

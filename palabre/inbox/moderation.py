@@ -324,7 +324,7 @@ def event_record(
         action=action,
         actor=actor,
         rule_name=rule if actor is None else "",
-        reason=reason[:500],
+        reason=reason[: ModerationEvent._meta.get_field("reason").max_length],
         model_version=interaction.model_version,
         score=interaction.abuse,
         network_status=NetworkStatus.PENDING if network else NetworkStatus.NOT_NEEDED,
@@ -501,12 +501,12 @@ def interaction_delete(*, interaction: Interaction, actor: User, reason: str = "
 def interaction_judge(
     *, interaction: Interaction, actor: User, abusive: bool, reason: str = ""
 ) -> None:
-    """A reviewer's verdict on the grey zone: "abuse" (and hide, with their reason when they
-    gave one) or "not abuse" (keep)."""
+    """A reviewer's verdict on the grey zone: "abuse" (and hide) or "not abuse" (keep),
+    logged with their reason when they gave one."""
     _refuse(interaction, hidden=None)
     if abusive:
         with transaction.atomic():
-            event_record(interaction, EventAction.IS_ABUSE, actor=actor)
+            event_record(interaction, EventAction.IS_ABUSE, actor=actor, reason=reason)
             if not interaction.hidden:
                 interaction_hide(
                     interaction=interaction,
@@ -518,10 +518,12 @@ def interaction_judge(
                 interaction.save(update_fields=["in_review"])
         return
     with transaction.atomic():
-        event_record(interaction, EventAction.NOT_ABUSE, actor=actor)
+        event_record(interaction, EventAction.NOT_ABUSE, actor=actor, reason=reason)
         interaction.in_review = False
         if interaction.hidden:
-            interaction_unhide(interaction=interaction, actor=actor, reason=reasons.NOT_ABUSE)
+            interaction_unhide(
+                interaction=interaction, actor=actor, reason=reason or reasons.NOT_ABUSE
+            )
         else:
             interaction.save(update_fields=["in_review"])
 

@@ -354,12 +354,12 @@ def _hiding(
         else:
             messages.success(request, _("Shown again in Palabre."))
     else:
-        abusive = verb == "abuse"
+        abusive, was_hidden = verb == "abuse", interaction.hidden
         moderation.interaction_judge(
             interaction=interaction, actor=user, abusive=abusive, reason=reason
         )
         messages.success(request, _("Noted: this decision also teaches the workspace's model."))
-        if abusive and not interaction.hides_on_network:
+        if abusive and not was_hidden and not interaction.hides_on_network:
             messages.warning(request, _palabre_only_hidden(interaction, network))
 
 

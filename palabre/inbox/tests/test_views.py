@@ -241,6 +241,25 @@ def test_a_comment_in_review_has_one_way_to_hide_it_the_verdict_with_its_reason(
     assert f"/inbox/{item.pk}/not-abuse/" in page  # the verdict can still be turned around
 
 
+def test_the_reviewers_reason_is_logged_with_either_verdict_whole(bob, cast) -> None:
+    """The reason field serves both buttons: "not abuse" dropped it, and where the network
+    cannot hide, Palabre's own words before it cut the end of a long one (two reviews)."""
+    target = published(cast.workspace, cast.bob, connector="demo_mastodon")
+    comment(target, "t'es vraiment nul, dégage", handle="@rude")
+    comment(target, "t'es vraiment nul toi aussi", handle="@rude2")
+    poll(target.channel)
+    first, second = Interaction.objects.filter(kind="comment").order_by("pk")
+    bob.post(f"/w/lumiere/inbox/{first.pk}/not-abuse/", {"reason": "de l'humour entre amis"})
+    said = ModerationEvent.objects.get(interaction=first, action=EventAction.NOT_ABUSE)
+    assert said.reason == "de l'humour entre amis"
+    long = "insulte " + "x" * 492
+    bob.post(f"/w/lumiere/inbox/{second.pk}/abuse/", {"reason": long})
+    judged = ModerationEvent.objects.get(interaction=second, action=EventAction.IS_ABUSE)
+    hidden = ModerationEvent.objects.get(interaction=second, action=EventAction.HIDE)
+    assert judged.reason == long and hidden.reason.endswith(long)
+    assert hidden.reason.startswith("in Palabre only")  # where it was done, said first
+
+
 def test_user_content_is_escaped_and_links_are_marked(bob, target) -> None:
     comment(target, '<script>alert(1)</script> voir https://example.com/a?b=1 "ok"')
     poll(target.channel)

@@ -49,15 +49,19 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        channels = Channel.objects.filter(workspace=workspace)
-        field = self.fields["channel"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = channels
-        field.empty_label = _("All channels")
-        labels = {"channel": _("Channel"), "category": _("Category"), "lang": _("Language")}
-        labels["done"] = _("Open or done")
-        for name, label in labels.items():
-            self.fields[name].widget.attrs["aria-label"] = label
+        labels = {"category": _("Category"), "lang": _("Language"), "done": _("Open or done")}
+        _filters_set(self, workspace, labels)
+
+
+def _filters_set(form: forms.Form, workspace: Workspace, labels: dict[str, Any]) -> None:
+    """A filter bar's channel choice (this workspace's only, "All channels" first) and each
+    select's name for screen readers (the bar shows no labels)."""
+    field = form.fields["channel"]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = Channel.objects.filter(workspace=workspace)
+    field.empty_label = _("All channels")
+    for name, label in (labels | {"channel": _("Channel")}).items():
+        form.fields[name].widget.attrs["aria-label"] = label
 
 
 class LogFilterForm(forms.Form):
@@ -78,13 +82,7 @@ class LogFilterForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["channel"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Channel.objects.filter(workspace=workspace)
-        field.empty_label = _("All channels")
-        labels = {"action": _("Action"), "by": _("By"), "channel": _("Channel")}
-        for name, label in labels.items():
-            self.fields[name].widget.attrs["aria-label"] = label
+        _filters_set(self, workspace, {"action": _("Action"), "by": _("By")})
 
 
 ONCE = re.compile(r"[0-9a-f]{32}")

@@ -149,10 +149,11 @@ LOG_PAGE = 50
 
 def inbox_log(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_INBOX)
-    form = LogFilterForm(request.GET or None, workspace=membership.workspace)
+    form = LogFilterForm(request.GET, workspace=membership.workspace)
+    form.is_valid()  # a filter that means nothing is left out, said by the page; not the others
+    filters = form.cleaned_data
     events = _log_filtered(
-        scoped(ModerationEvent.objects.all(), membership.workspace),
-        form.cleaned_data if form.is_valid() else {},
+        scoped(ModerationEvent.objects.all(), membership.workspace), filters
     ).select_related("actor", "interaction__identity", "interaction__channel")
     if request.GET.get("format") == "csv":
         # A file of named authors leaves the server: the Community page's permission.
@@ -163,7 +164,8 @@ def inbox_log(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "form": form,
         "page": Paginator(events, LOG_PAGE).get_page(request.GET.get("page")),
-        "filtered": form.is_valid() and any(form.cleaned_data.values()),
+        "filtered": any(filters.values()),
+        "ignored": [form.fields[name].widget.attrs["aria-label"] for name in form.errors],
         **rights(membership),
     }
     return render(request, "inbox/log.html", context)

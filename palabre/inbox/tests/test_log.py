@@ -93,14 +93,31 @@ def test_the_csv_holds_the_filtered_rows_all_of_them_not_a_page(bob: Client, log
 
 
 @pytest.mark.parametrize(
-    "query", ["action=nope", "by=robots", "channel=99999999999999999999999", "channel=abc"]
+    ("query", "ignored"),
+    [
+        ("action=nope", "Action"),
+        ("by=robots", "Par"),
+        ("channel=99999999999999999999999", "Canal"),
+        ("channel=abc", "Canal"),
+    ],
 )
-def test_a_filter_that_means_nothing_shows_the_whole_log_not_an_error(
-    bob: Client, logged, query
+def test_a_filter_that_means_nothing_is_said_and_left_out_not_an_error(
+    bob: Client, logged, query, ignored
 ) -> None:
     response = bob.get(f"/w/lumiere/inbox/log/?{query}")
     assert response.status_code == 200
-    assert len(_rows(response.content.decode())) == 50
+    page = html.unescape(response.content.decode())
+    assert len(_rows(page)) == 50
+    assert f"Non appliqué, car ce n’est pas l’un des choix\u00a0: {ignored}." in page
+
+
+def test_the_filters_that_mean_something_still_apply_beside_one_that_does_not(
+    bob: Client, logged
+) -> None:
+    page = html.unescape(bob.get("/w/lumiere/inbox/log/?by=people&action=nope").content.decode())
+    assert len(_rows(page)) == 1 and "humour" in page
+    csv = bob.get("/w/lumiere/inbox/log/?by=people&action=nope&format=csv").content.decode()
+    assert len(csv_rows(csv)) == 2  # the heading and the person's one decision
 
 
 def test_a_page_out_of_range_shows_the_last_one(bob: Client, logged) -> None:
@@ -109,7 +126,22 @@ def test_a_page_out_of_range_shows_the_last_one(bob: Client, logged) -> None:
         assert response.status_code == 200 and _rows(response.content.decode())
 
 
-def test_another_workspaces_channel_filters_nothing_in(client: Client, cast, logged) -> None:
+def test_another_workspaces_channel_is_no_choice_and_filters_nothing_in(
+    client: Client, cast, logged
+) -> None:
+    theirs = published(cast.other_workspace, cast.charlie)
+    comment(theirs, "Un avis ailleurs", handle="@ailleurs")
+    poll(theirs.channel)
+    item = Interaction.objects.get(channel=theirs.channel, kind="comment")
+    ModerationEvent.objects.create(
+        workspace=cast.other_workspace, interaction=item, action=EventAction.HIDE, reason="ici"
+    )
     client.force_login(cast.charlie)
-    page = client.get(f"/w/ailleurs/inbox/log/?channel={logged['bluesky'].channel_id}")
-    assert page.status_code == 200 and not _rows(page.content.decode())
+    lumiere = logged["bluesky"].channel
+    page = html.unescape(
+        client.get(f"/w/ailleurs/inbox/log/?channel={lumiere.pk}").content.decode()
+    )
+    options = page.split('name="channel"')[1].split("</select>")[0]
+    assert f'value="{lumiere.pk}"' not in options and lumiere.name not in options
+    assert [r for r in _rows(page) if "Un avis ailleurs" in r]  # their log, not filtered away
+    assert "Un avis sur" not in page  # nothing of lumière's

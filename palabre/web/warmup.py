@@ -18,5 +18,5 @@ def warm_up() -> None:
     for key in CONNECTORS:
         try:
             connector_class(key)
-        except ImportError as missing:  # its SDK missing: only that network is concerned
-            log.warning("The %s connector cannot be loaded: %s", key, missing)
+        except Exception:  # its SDK missing or broken: only that network is concerned
+            log.exception("The %s connector cannot be loaded", key)

@@ -32,7 +32,7 @@ def test_importing_the_wsgi_module_loads_every_page_and_connector(tmp_path: Path
     assert loaded == {"missing": [], "views": True, "atproto": True}
 
 
-def test_a_connector_whose_sdk_is_missing_is_only_logged(monkeypatch, caplog) -> None:
+def test_a_connector_whose_sdk_is_missing_or_broken_is_only_logged(monkeypatch, caplog) -> None:
     from palabre.web import warmup
 
     asked = []
@@ -41,10 +41,13 @@ def test_a_connector_whose_sdk_is_missing_is_only_logged(monkeypatch, caplog) ->
         asked.append(key)
         if key == "bluesky":
             raise ImportError("No module named 'atproto'")
+        if key == "x":  # an SDK of another version failing as it loads
+            raise RuntimeError("pydantic says no")
         return object
 
     monkeypatch.setattr(warmup, "connector_class", load)
     with caplog.at_level("WARNING", logger="palabre.web"):
         warmup.warm_up()
     assert "bluesky" in caplog.text and "atproto" in caplog.text
+    assert "The x connector" in caplog.text and "pydantic says no" in caplog.text
     assert asked == list(CONNECTORS)  # the ones after it were loaded too

@@ -99,7 +99,8 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         "can_move": can(membership, Action.COMPOSE),
         # Posts whose drop would send them back for approval: the calendar asks first.
         "move_unapproves": []
-        if workflow.approval_kept_by(workspace=workspace, actor=cast(User, request.user))
+        if not can(membership, Action.COMPOSE)
+        or workflow.approval_kept_by(workspace=workspace, actor=cast(User, request.user))
         else [PostStatus.APPROVED, PostStatus.SCHEDULED],
         "ical_url": request.build_absolute_uri(reverse("ical_feed", args=[workspace.ical_token])),
         "can_reset": can(membership, Action.MANAGE_WORKSPACE),

@@ -500,7 +500,8 @@ def test_a_post_without_channels_is_told_to_choose_them_not_to_set_slots(
 
 
 @pytest.mark.parametrize(
-    ("who", "asked"), [("erin", True), ("bob", True), ("anna", False), ("alice", True)]
+    ("who", "asked"),
+    [("erin", True), ("bob", True), ("anna", False), ("alice", True), ("nina", False)],
 )
 def test_the_calendar_asks_before_a_drop_sends_an_approved_post_back_for_approval(
     client: Client, cast, channel, who, asked

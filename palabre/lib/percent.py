@@ -46,3 +46,19 @@ def percent_text(number: float, places: int = 0, *, signed: bool = False) -> str
 def share_text(share: float, places: int = 0) -> str:
     """A share from 0 to 1, as a percentage: 0.773 → "77 %" (or "77.3%" with one place)."""
     return percent_text(share * 100, places)
+
+
+# The signs of the currencies written with one; any other currency keeps its code.
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+
+
+def money_text(amount: float, currency: str) -> str:
+    """An amount in its currency as the active language writes it: "16,67 €" in French,
+    "€16.67" and "-€5.00" in English; a currency without a sign after: "16.67 CHF"."""
+    shown = number_text(amount, 2)
+    code = str(currency).upper()
+    sign = CURRENCY_SIGNS.get(code)
+    if sign is None or (get_language() or "").split("-")[0] == "fr":
+        return f"{shown}\u00a0{sign or code}"  # never the sign alone on the next line
+    minus = shown[:1] if shown[:1] in "-−" else ""
+    return minus + sign + shown[len(minus) :]

@@ -69,3 +69,14 @@ def test_what_is_not_a_plain_number_is_written_as_django_writes_it(value) -> Non
 
     with translation.override("en"):
         assert number_text(value, 2) == formats.number_format(value, 2, force_grouping=True)
+
+
+def test_a_negative_amount_keeps_its_minus_before_the_sign() -> None:
+    from django.utils import translation
+
+    from palabre.lib.percent import money_text
+
+    with translation.override("en"):
+        assert money_text(-5, "EUR") in {"-€5.00", "−€5.00"}
+    with translation.override("fr"):
+        assert money_text(-5, "EUR").endswith("5,00\u00a0€")

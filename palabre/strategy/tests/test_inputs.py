@@ -259,3 +259,26 @@ def test_amounts_are_written_with_the_currencys_sign(manager: Client, cast) -> N
     cast.workspace.save()
     settings_page = html_text.unescape(manager.get("/w/lumiere/settings/").content.decode())
     assert "25,00\u00a0$" in settings_page and "$25" not in settings_page
+
+
+@pytest.mark.parametrize(
+    ("language", "currency", "written"),
+    [
+        ("fr", "EUR", "25,00\u00a0€"),
+        ("en", "EUR", "€25.00"),  # was "25.00 €" in English, beside X's "$25.00"
+        ("en", "USD", "$25.00"),
+        ("en", "CHF", "25.00\u00a0CHF"),  # no sign: its code, after
+        ("fr", "CHF", "25,00\u00a0CHF"),
+    ],
+)
+def test_an_amount_is_written_as_its_readers_language_writes_it(
+    manager: Client, cast, language, currency, written
+) -> None:
+    import html as html_text
+
+    Strategy.objects.update_or_create(
+        workspace=cast.workspace, defaults={"hourly_cost": Decimal("25"), "currency": currency}
+    )
+    manager.post("/language/", {"language": language, "next": "/"})
+    page = html_text.unescape(manager.get(RETURN).content.decode())
+    assert written in page  # "An hour of time costs …"

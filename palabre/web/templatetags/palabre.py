@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from palabre.lib.durations import minutes_text
 from palabre.lib.numbers import number_text
-from palabre.lib.percent import colon_text, percent_text, quoted_text
+from palabre.lib.percent import colon_text, money_text, percent_text, quoted_text
 from palabre.web.context_processors import navigation
 
 register = template.Library()
@@ -118,14 +118,10 @@ def quoted(text: str) -> str:
     return quoted_text(str(text))
 
 
-# The signs people write after an amount ("16,67 €"); any other currency keeps its code.
-CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
-
-
 @register.filter
-def currency_sign(code: str) -> str:
-    """ "EUR" → "€": the workspace's currency as it is written after an amount."""
-    return CURRENCY_SIGNS.get(str(code).upper(), str(code))
+def priced(amount: float, currency: str) -> str:
+    """An amount in the workspace's currency as the language writes it: "16,67 €", "€16.67"."""
+    return money_text(amount, currency)
 
 
 @register.filter

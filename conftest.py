@@ -159,6 +159,9 @@ def bluesky_network() -> Any:
         listed = [*getattr(settings, "PALABRE_OUTBOUND_ALLOWED_HOSTS", []), *localnet.HOSTS]
         patch.setattr(settings, "PALABRE_OUTBOUND_ALLOWED_HOSTS", listed)
         patch.setenv("PALABRE_OUTBOUND_ALLOWED_HOSTS", ",".join(listed))
+        # Its accounts' DID documents are in its own PLC directory (bluesky/identity.py).
+        patch.setattr(settings, "PALABRE_BLUESKY_PLC_URL", network.plc)
+        patch.setenv("PALABRE_BLUESKY_PLC_URL", network.plc)
         yield network
     network.stop()
 

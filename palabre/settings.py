@@ -316,6 +316,9 @@ PALABRE_WORKER_NICE = min(max(envint("PALABRE_WORKER_NICE", 10), 0), 19)
 # Saved listening searches per workspace (each is matched against every public post streamed).
 PALABRE_LISTENING_MAX_SEARCHES = max(envint("PALABRE_LISTENING_MAX_SEARCHES", 20), 0)
 PALABRE_BLUESKY_RELAY = envstr("PALABRE_BLUESKY_RELAY", "https://bsky.network").rstrip("/")
+# Where did:plc documents are read, to check that an account is the one a service claims
+# (palabre/networks/bluesky/identity.py).
+PALABRE_BLUESKY_PLC_URL = envstr("PALABRE_BLUESKY_PLC_URL", "https://plc.directory").rstrip("/")
 
 PALABRE_META_APP_ID = envstr("PALABRE_META_APP_ID", "")
 PALABRE_META_APP_SECRET = envstr("PALABRE_META_APP_SECRET", "")

@@ -65,11 +65,19 @@ def channel_connect_bluesky(
     """Checks the app password against the server, then creates (or reconnects) the channel.
     The account is its DID (a handle can change): a channel reconnects to its own account
     only, or what was approved for it would go out on another (`_bluesky_channel`)."""
-    from palabre.networks.bluesky.connector import connect
+    from palabre.networks.bluesky.connector import NotTheirAccount, connect
 
     _over_https(service)
     try:
         credentials = connect(service=service, handle=handle.lstrip("@"), app_password=app_password)
+    except NotTheirAccount:
+        raise ConnectRefused(
+            _(
+                "%(service)s answered for an account whose own server does not confirm it. "
+                "Connect through the account's own service (bsky.social for most accounts)."
+            )
+            % {"service": service}
+        ) from None
     except (AuthExpired, Rejected):
         raise ConnectRefused(
             _("%(service)s refused this handle and app password.") % {"service": service}

@@ -26,7 +26,7 @@ for (const name of ['lumiere', 'claire']) {
   accounts.push({ handle, did: agent.session.did, password, appPassword: app.data.password })
 }
 
-console.log(JSON.stringify({ ready: true, pds: network.pds.url, appview: network.bsky.url, accounts }))
+console.log(JSON.stringify({ ready: true, pds: network.pds.url, appview: network.bsky.url, plc: network.plc.url, accounts }))
 
 let closing = false
 const stop = async () => {

@@ -41,6 +41,7 @@ class LocalNetwork:
     pds: str
     appview: str
     accounts: list[dict[str, Any]]
+    plc: str  # where its accounts' DID documents are (PALABRE_BLUESKY_PLC_URL)
     process: subprocess.Popen[str]
     cleanup: list[Any] = field(default_factory=list)
     log: Path | None = None
@@ -153,7 +154,9 @@ def start() -> LocalNetwork:
     threading.Thread(target=_forward_ready, args=(process, ready), daemon=True).start()
     try:
         info = json.loads(ready.get(timeout=START_TIMEOUT))
-        return LocalNetwork(info["pds"], info["appview"], info["accounts"], process, cleanup, log)
+        return LocalNetwork(
+            info["pds"], info["appview"], info["accounts"], info["plc"], process, cleanup, log
+        )
     except (queue.Empty, ValueError):
         pass
     process.kill()
@@ -176,7 +179,10 @@ def main() -> None:
     network = start()
     print(f"Local Bluesky network ready. PDS: {network.pds}  (AppView: {network.appview})")
     hosts = ",".join(HOSTS)
-    print(f"Start Palabre with PALABRE_OUTBOUND_ALLOWED_HOSTS={hosts} to connect to it.")
+    print(
+        f"Start Palabre with PALABRE_OUTBOUND_ALLOWED_HOSTS={hosts} "
+        f"PALABRE_BLUESKY_PLC_URL={network.plc} to connect to it."
+    )
     for account in network.accounts:
         print(f"  {account['handle']}  app password: {account['appPassword']}  ({account['did']})")
     print("Ctrl-C stops it.")

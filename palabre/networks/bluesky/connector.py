@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
-from atproto import Client, SessionEvent, models
+from atproto import Client, Session, SessionEvent, models
 from atproto_client.models.blob_ref import BlobRef
 from atproto_client.request import Request
 from django.utils.translation import gettext_noop
@@ -36,11 +36,11 @@ from palabre.networks.base import (
     Unavailable,
     Visibility,
 )
-from palabre.networks.bluesky import parse
+from palabre.networks.bluesky import identity, parse
 from palabre.networks.bluesky.errors import call, is_refusal, translated
 from palabre.networks.bluesky.tid import tid_for
 
-__all__ = ["BlueskyConnector", "connect", "split_uri", "tid_for"]
+__all__ = ["BlueskyConnector", "NotTheirAccount", "connect", "split_uri", "tid_for"]
 from palabre.publishing.rules.facets import facets as detect_facets
 
 POST = "app.bsky.feed.post"
@@ -84,6 +84,10 @@ def connect(*, service: str, handle: str, app_password: str) -> dict[str, Any]:
         if is_refusal(error):
             raise AuthExpired(str(error)[:500]) from None
         raise Unavailable(outbound.UNREACHABLE) from None
+    try:  # the DID it answered with is this account's, where the DID is kept
+        identity.account_proven(did=session.did, access_jwt=_access_jwt(client))
+    except identity.NotTheirs:
+        raise NotTheirAccount(NOT_THEIRS) from None
     return {
         "service": service,
         "handle": session.handle,
@@ -91,6 +95,20 @@ def connect(*, service: str, handle: str, app_password: str) -> dict[str, Any]:
         "app_password": app_password,
         "session": client.export_session_string(),
     }
+
+
+class NotTheirAccount(AuthExpired):
+    """The service logged in an account whose DID document's server does not confirm it."""
+
+
+NOT_THEIRS = gettext_noop(
+    "this service answered for an account whose own server does not confirm it: connect "
+    "through the account's own service (bsky.social for most accounts)"
+)
+
+
+def _access_jwt(client: Client) -> str:
+    return str(Session.decode(client.export_session_string()).access_jwt)
 
 
 class BlueskyConnector(Connector):

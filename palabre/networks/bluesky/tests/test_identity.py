@@ -10,6 +10,8 @@ import html
 import json
 import threading
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +24,7 @@ from palabre.networks.bluesky import identity
 from palabre.networks.bluesky.connector import NOT_THEIRS, NotTheirAccount, connect
 
 VICTIM = "did:plc:victimvictimvictimvict"
+BOMB = zlib.compress(b" " * 50_000_000)  # 50 MB of spaces in ~50 KB
 
 
 def _jwt(did: str, server: str) -> str:
@@ -44,6 +47,8 @@ class Atproto(ThreadingHTTPServer):
         self.issued: set[str] = set()
         self.trusts: set[str] = set()  # tokens another server issued (an entryway's)
         self.forwards_to: Atproto | None = None  # an entryway: its PDS knows its tokens
+        self.token_suffix = ""  # what a rogue server adds to its tokens
+        self.compressed = False  # documents sent as a zlib bomb, whatever was asked
 
     @property
     def url(self) -> str:
@@ -56,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == "/xrpc/com.atproto.server.createSession":
-            token = _jwt(self.server.did, self.server.url)
+            token = _jwt(self.server.did, self.server.url) + self.server.token_suffix
             self.server.issued.add(token)
             if self.server.forwards_to is not None:
                 self.server.forwards_to.trusts.add(token)
@@ -71,6 +76,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(200, self._session())
             else:
                 self._json(401, {"error": "InvalidToken", "message": "Token could not be verified"})
+        elif self.path.lstrip("/") in self.server.documents and self.server.compressed:
+            bomb = BOMB
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "deflate")
+            self.send_header("Content-Length", str(len(bomb)))
+            self.end_headers()
+            self.wfile.write(bomb)
         elif self.path.lstrip("/") in self.server.documents:
             self._json(200, self.server.documents[self.path.lstrip("/")])
         else:
@@ -155,7 +168,14 @@ def test_a_server_claiming_someone_elses_did_is_refused(settings) -> None:
         {"id": "did:plc:someoneelse", "service": []},  # another DID's
         {"id": VICTIM, "service": [{"id": "#atproto_pds", "type": "Other"}]},  # no PDS
         {"id": VICTIM, "service": "nope"},
+        {"id": VICTIM, "service": 5},
+        {"id": VICTIM, "service": [5, None]},
         ["not", "a", "document"],
+        *(  # endpoints the outbound guard refuses, plain http to a host not listed included
+            _document(VICTIM, endpoint)
+            for endpoint in ("https://", "http://u:p@example.com", "https://a.example:99999")
+        ),
+        _document(VICTIM, "http://pds.example"),  # the token would travel unencrypted
     ],
 )
 def test_a_did_document_that_names_no_pds_for_it_is_refused(settings, document) -> None:
@@ -210,3 +230,37 @@ def test_the_person_is_told_why_in_their_language(settings, client, cast) -> Non
     said = html.unescape(page.content.decode())
     assert page.status_code == 200 and "que son propre serveur ne confirme pas" in said
     assert not Channel.objects.filter(account_id=VICTIM).exists()
+
+
+def test_a_compressed_answer_is_not_inflated(settings) -> None:
+    """A few kilobytes of deflate can be gigabytes once decoded (an attacker's review)."""
+    pds, plc = Atproto(did=VICTIM), Atproto()
+    plc.documents[VICTIM] = _document(VICTIM, pds.url)
+    plc.compressed = True
+    settings.PALABRE_BLUESKY_PLC_URL = plc.url
+    tracemalloc.start()
+    try:
+        with running(pds, plc), pytest.raises(NotTheirAccount):
+            connect(service=pds.url, handle="lumiere.test", app_password="a-b-c-d")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000
+
+
+def test_a_token_that_breaks_the_sdks_session_string_is_refused_not_a_500(
+    settings, client, cast
+) -> None:
+    """The SDK joins a session's parts with ":::": a server's token holding it broke the
+    session string Palabre read the token from (an attacker's review)."""
+    real, rogue, plc = Atproto(did=VICTIM), Atproto(did=VICTIM), Atproto()
+    rogue.token_suffix = ":::"
+    plc.documents[VICTIM] = _document(VICTIM, real.url)
+    settings.PALABRE_BLUESKY_PLC_URL = plc.url
+    client.force_login(cast.alice)
+    with running(real, rogue, plc):
+        page = client.post(
+            "/w/lumiere/settings/channels/bluesky/",
+            {"service": rogue.url, "handle": "victim.test", "app_password": "x"},
+        )
+    assert page.status_code == 200 and "ne confirme pas" in html.unescape(page.content.decode())

@@ -23,7 +23,9 @@ network list `localhost`.
 Use: `httpx_options()` for an httpx client (the atproto SDK: Request(**httpx_options())),
 `guard_session(session)` for a requests session (Mastodon.py), `check_url(url)` before
 storing an address, `resolve(host, port)` for anything else that opens a socket, and
-`read_bounded(response, …)` to read a body of unknown size and pace.
+`read_bounded(response, …)` to read a body of unknown size and pace. Answers come
+uncompressed or not at all (a compressed one raises): a small gzip body can inflate to
+gigabytes.
 """
 
 from __future__ import annotations
@@ -225,7 +227,24 @@ class _GuardedBackend(httpcore.SyncBackend):
         raise error
 
 
+# Answers are asked for as they are ("identity") and refused compressed, never inflated:
+# a few kilobytes of gzip or deflate from a server someone named can be gigabytes decoded.
+PLAIN = "identity"
+
+
+def _compressed(headers: Any) -> bool:
+    return str(headers.get("Content-Encoding") or PLAIN).strip().lower() != PLAIN
+
+
 class GuardedTransport(httpx.HTTPTransport):
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.headers["Accept-Encoding"] = PLAIN
+        response = super().handle_request(request)
+        if _compressed(response.headers):
+            response.close()
+            raise httpx.DecodingError("a compressed answer, refused", request=request)
+        return response
+
     def __init__(self) -> None:
         super().__init__()
         # httpx.HTTPTransport takes no network backend: its pool is made again with one and
@@ -312,6 +331,17 @@ class GuardedAdapter(HTTPAdapter):
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         raise OutboundRefused()  # a proxy would resolve the name itself, unchecked
+
+    # The same arguments as HTTPAdapter.send, passed on as they came.
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        request.headers["Accept-Encoding"] = PLAIN  # as GuardedTransport does
+        response = super().send(request, *args, **kwargs)
+        if _compressed(response.headers):
+            response.close()
+            raise requests.exceptions.ContentDecodingError("a compressed answer, refused")
+        return response
 
 
 def guard_session(session: S) -> S:

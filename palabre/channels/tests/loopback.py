@@ -60,15 +60,23 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
+def serving(*servers: ThreadingHTTPServer) -> Iterator[None]:
+    """Each server answering from its own thread while the block runs, closed after."""
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+@contextmanager
 def http_server(answer: str = "html", location: str = "") -> Iterator[Recorder]:
     server = Recorder(answer, location)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager

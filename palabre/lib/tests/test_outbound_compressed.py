@@ -4,7 +4,6 @@ attacker's review of the Bluesky identity check, true of every connector)."""
 
 from __future__ import annotations
 
-import threading
 import tracemalloc
 import zlib
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import httpx
 import pytest
 import requests
 
+from palabre.channels.tests.loopback import serving
 from palabre.lib import outbound
 
 BOMB = zlib.compress(b" " * 50_000_000)
@@ -49,12 +49,8 @@ class _Handler(BaseHTTPRequestHandler):
 def _serving() -> Iterator[_Server]:
     server = _Server(("127.0.0.1", 0), _Handler)
     server.asked = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager

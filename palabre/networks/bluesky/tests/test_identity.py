@@ -8,18 +8,16 @@ from __future__ import annotations
 import base64
 import html
 import json
-import threading
 import time
 import tracemalloc
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from palabre.channels.models import Channel
+from palabre.channels.tests.loopback import serving as running
 from palabre.networks.bluesky import identity
 from palabre.networks.bluesky.connector import NOT_THEIRS, NotTheirAccount, connect
 
@@ -102,19 +100,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
-
-
-@contextmanager
-def running(*servers: Atproto) -> Iterator[None]:
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
-    for thread in threads:
-        thread.start()
-    try:
-        yield
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
 
 
 def _document(did: str, pds: str) -> dict[str, Any]:

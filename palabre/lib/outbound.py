@@ -200,6 +200,46 @@ def check_url(url: str) -> str:
 # --- httpx (the atproto SDK) ---------------------------------------------------------
 
 
+# The longest an httpx request may go on answering, counted from the last byte Palabre
+# sent: a server trickling its headers a byte at a time, each within the read timeout,
+# held a web process or a worker for as long as it liked.
+ANSWER_SECONDS = 300
+
+
+class _Deadlined(httpcore.NetworkStream):
+    """A connection whose reads stop ANSWER_SECONDS after the request was last written."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+        self._deadline: float | None = None
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, timeout)
+        self._deadline = time.monotonic() + ANSWER_SECONDS
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if self._deadline is not None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise httpcore.ReadTimeout("the answer took too long")
+            timeout = left if timeout is None else min(timeout, left)
+        return self._stream.read(max_bytes, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _Deadlined(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.SyncBackend):
     """httpcore opens every TCP connection here: resolved, checked, then connected by
     address (TLS still checks the certificate against the host name)."""
@@ -213,7 +253,8 @@ class _GuardedBackend(httpcore.SyncBackend):
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
         if host_is_listed(host):
-            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+            stream = super().connect_tcp(host, port, timeout, local_address, socket_options)
+            return _Deadlined(stream)
         try:
             addresses = resolve(host, port)
         except OutboundRefused:
@@ -221,7 +262,8 @@ class _GuardedBackend(httpcore.SyncBackend):
         error: Exception = httpcore.ConnectError(UNREACHABLE)
         for address in addresses:
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(address, port, timeout, local_address, socket_options)
+                return _Deadlined(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as failed:
                 error = failed
         raise error

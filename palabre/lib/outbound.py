@@ -13,7 +13,9 @@ The rules, for every connection (redirects included, since each hop opens its ow
 - loopback, private, link-local, CGNAT, multicast, reserved and unspecified addresses,
   cloud metadata addresses and IPv6 forms that embed an IPv4 address (IPv4-mapped, 6to4,
   NAT64) are refused, unless PALABRE_OUTBOUND_ALLOWED_HOSTS lists them;
-- a refusal says nothing of what is there (OutboundRefused, always the same text).
+- a refusal says nothing of what is there (OutboundRefused, always the same text);
+- answers come uncompressed, and an httpx answer (every connector but Mastodon.py's, whose
+  event stream reads for hours) ends ANSWER_SECONDS after the request was sent.
 
 PALABRE_OUTBOUND_ALLOWED_HOSTS (settings.PALABRE_OUTBOUND_ALLOWED_HOSTS, a list) holds host
 names (exact, any letter case: the name is then trusted whatever it resolves to), IP
@@ -23,9 +25,8 @@ network list `localhost`.
 Use: `httpx_options()` for an httpx client (the atproto SDK: Request(**httpx_options())),
 `guard_session(session)` for a requests session (Mastodon.py), `check_url(url)` before
 storing an address, `resolve(host, port)` for anything else that opens a socket, and
-`read_bounded(response, …)` to read a body of unknown size and pace. Answers come
-uncompressed or not at all (a compressed one raises): a small gzip body can inflate to
-gigabytes.
+`read_bounded(response, …)` to read a body of unknown size and pace. A compressed
+answer raises (a small gzip body can inflate to gigabytes).
 """
 
 from __future__ import annotations

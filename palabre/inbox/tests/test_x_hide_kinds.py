@@ -48,7 +48,9 @@ def test_the_page_says_so_and_offers_hide_in_palabre(bob: Client, cast, target) 
     poll(target.channel)
     page = bob.get(f"/w/lumiere/inbox/{ingested(mention).pk}/").content.decode()
     assert "X hides only replies to the account's own posts" in page
-    assert "Hide in Palabre" in page
+    # The hide it offers (h: "Hide", or in review the verdict "Abuse: hide") says where.
+    offered = page.split('data-shortcut="h"')[1].split("</button>")[0]
+    assert "ide in Palabre" in offered
 
 
 def test_a_rule_that_would_hide_a_mention_sends_it_to_review(cast, target) -> None:

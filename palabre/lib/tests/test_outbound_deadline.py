@@ -73,3 +73,43 @@ def test_an_answer_within_the_deadline_is_read(monkeypatch) -> None:
         for _ in range(3):  # on one kept-alive connection: each request has its own time
             assert client.get(f"{base}/plain").json() == {"ok": True}
             time.sleep(0.6)
+
+
+def test_an_https_answer_is_read_through_the_deadline_too(monkeypatch, tmp_path) -> None:
+    """The deadline wraps the connection before TLS is set up on it: HTTPS (every real
+    network) goes through its start_tls."""
+    import ssl
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from palabre.channels.tests.loopback import serving
+    from tests.networks.mastodon import tls
+
+    paths = tls.make(tmp_path)
+    trusted = ssl.create_default_context(cafile=str(paths.ca))
+    monkeypatch.setattr(outbound.httpx, "create_ssl_context", lambda *a, **k: trusted)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(paths.certificate, paths.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    wrapped = outbound._Deadlined.start_tls
+    started: list[object] = []
+
+    def start_tls(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(self)
+        return wrapped(self, *args, **kwargs)
+
+    monkeypatch.setattr(outbound._Deadlined, "start_tls", start_tls)
+    with serving(server), httpx.Client(**outbound.httpx_options()) as client:
+        answer = client.get(f"https://127.0.0.1:{server.server_address[1]}/")
+    assert answer.text == "ok" and len(started) == 1

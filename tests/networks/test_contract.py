@@ -112,7 +112,11 @@ def _collect(
         cursor = page.next_cursor
         return wanted <= set(seen)
 
-    eventually(more, timeout=timeout)
+    try:
+        eventually(more, timeout=timeout)
+    except AssertionError:  # how many came says whether the server was slow or some were lost
+        came = len(wanted & set(seen))
+        raise AssertionError(f"{came} of {len(wanted)} came in {timeout} s") from None
     return seen, cursor
 
 

@@ -11,6 +11,7 @@ import json
 import time
 import tracemalloc
 import zlib
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -117,31 +118,37 @@ def _loopback(settings) -> None:
     settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
 
 
-def test_the_accounts_own_server_confirms_it(settings) -> None:
-    pds, plc = Atproto(did=VICTIM), Atproto()
+@pytest.fixture
+def plc(settings) -> Iterator[Atproto]:
+    """The PLC directory Palabre reads, answering for the test; its documents the test's."""
+    directory = Atproto()
+    settings.PALABRE_BLUESKY_PLC_URL = directory.url
+    with running(directory):
+        yield directory
+
+
+def test_the_accounts_own_server_confirms_it(plc) -> None:
+    pds = Atproto(did=VICTIM)
     plc.documents[VICTIM] = _document(VICTIM, pds.url)
-    settings.PALABRE_BLUESKY_PLC_URL = plc.url
-    with running(pds, plc):
+    with running(pds):
         kept = connect(service=pds.url, handle="lumiere.test", app_password="a-b-c-d")
     assert kept["did"] == VICTIM
 
 
-def test_a_service_that_forwards_to_the_accounts_server_is_confirmed(settings) -> None:
+def test_a_service_that_forwards_to_the_accounts_server_is_confirmed(plc) -> None:
     """bsky.social: the login is there, the account on another PDS, which knows its tokens."""
-    entryway, pds, plc = Atproto(did=VICTIM), Atproto(did=VICTIM), Atproto()
+    entryway, pds = Atproto(did=VICTIM), Atproto(did=VICTIM)
     plc.documents[VICTIM] = _document(VICTIM, pds.url)
-    settings.PALABRE_BLUESKY_PLC_URL = plc.url
     entryway.forwards_to = pds
-    with running(entryway, pds, plc):
+    with running(entryway, pds):
         kept = connect(service=entryway.url, handle="lumiere.test", app_password="a-b-c-d")
     assert kept["did"] == VICTIM
 
 
-def test_a_server_claiming_someone_elses_did_is_refused(settings) -> None:
-    real, rogue, plc = Atproto(did=VICTIM), Atproto(did=VICTIM), Atproto()
+def test_a_server_claiming_someone_elses_did_is_refused(plc) -> None:
+    real, rogue = Atproto(did=VICTIM), Atproto(did=VICTIM)
     plc.documents[VICTIM] = _document(VICTIM, real.url)
-    settings.PALABRE_BLUESKY_PLC_URL = plc.url
-    with running(real, rogue, plc), pytest.raises(NotTheirAccount) as refused:
+    with running(real, rogue), pytest.raises(NotTheirAccount) as refused:
         connect(service=rogue.url, handle="victim.test", app_password="x")
     assert refused.value.reason == NOT_THEIRS
 
@@ -163,21 +170,19 @@ def test_a_server_claiming_someone_elses_did_is_refused(settings) -> None:
         _document(VICTIM, "http://pds.example"),  # the token would travel unencrypted
     ],
 )
-def test_a_did_document_that_names_no_pds_for_it_is_refused(settings, document) -> None:
-    pds, plc = Atproto(did=VICTIM), Atproto()
+def test_a_did_document_that_names_no_pds_for_it_is_refused(plc, document) -> None:
+    pds = Atproto(did=VICTIM)
     if document is not None:
         plc.documents[VICTIM] = document
-    settings.PALABRE_BLUESKY_PLC_URL = plc.url
-    with running(pds, plc), pytest.raises(NotTheirAccount) as refused:
+    with running(pds), pytest.raises(NotTheirAccount) as refused:
         connect(service=pds.url, handle="lumiere.test", app_password="a-b-c-d")
     assert refused.value.reason == NOT_THEIRS
 
 
-def test_a_pds_the_outbound_guard_refuses_is_not_asked(settings) -> None:
-    pds, plc = Atproto(did=VICTIM), Atproto()
+def test_a_pds_the_outbound_guard_refuses_is_not_asked(plc) -> None:
+    pds = Atproto(did=VICTIM)
     plc.documents[VICTIM] = _document(VICTIM, "http://169.254.169.254")  # cloud metadata
-    settings.PALABRE_BLUESKY_PLC_URL = plc.url
-    with running(pds, plc), pytest.raises(NotTheirAccount):
+    with running(pds), pytest.raises(NotTheirAccount):
         connect(service=pds.url, handle="lumiere.test", app_password="a-b-c-d")
 
 
@@ -202,12 +207,11 @@ def test_a_did_atproto_does_not_take_is_refused(did) -> None:
         identity.did_document_url(did)
 
 
-def test_the_person_is_told_why_in_their_language(settings, client, cast) -> None:
-    real, rogue, plc = Atproto(did=VICTIM), Atproto(did=VICTIM), Atproto()
+def test_the_person_is_told_why_in_their_language(plc, client, cast) -> None:
+    real, rogue = Atproto(did=VICTIM), Atproto(did=VICTIM)
     plc.documents[VICTIM] = _document(VICTIM, real.url)
-    settings.PALABRE_BLUESKY_PLC_URL = plc.url
     client.force_login(cast.alice)
-    with running(real, rogue, plc):
+    with running(real, rogue):
         page = client.post(
             "/w/lumiere/settings/channels/bluesky/",
             {"service": rogue.url, "handle": "victim.test", "app_password": "x"},
@@ -217,15 +221,14 @@ def test_the_person_is_told_why_in_their_language(settings, client, cast) -> Non
     assert not Channel.objects.filter(account_id=VICTIM).exists()
 
 
-def test_a_compressed_answer_is_not_inflated(settings) -> None:
+def test_a_compressed_answer_is_not_inflated(plc) -> None:
     """A few kilobytes of deflate can be gigabytes once decoded (an attacker's review)."""
-    pds, plc = Atproto(did=VICTIM), Atproto()
+    pds = Atproto(did=VICTIM)
     plc.documents[VICTIM] = _document(VICTIM, pds.url)
     plc.compressed = True
-    settings.PALABRE_BLUESKY_PLC_URL = plc.url
     tracemalloc.start()
     try:
-        with running(pds, plc), pytest.raises(NotTheirAccount):
+        with running(pds), pytest.raises(NotTheirAccount):
             connect(service=pds.url, handle="lumiere.test", app_password="a-b-c-d")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -234,16 +237,15 @@ def test_a_compressed_answer_is_not_inflated(settings) -> None:
 
 
 def test_a_token_that_breaks_the_sdks_session_string_is_refused_not_a_500(
-    settings, client, cast
+    plc, client, cast
 ) -> None:
     """The SDK joins a session's parts with ":::": a server's token holding it broke the
     session string Palabre read the token from (an attacker's review)."""
-    real, rogue, plc = Atproto(did=VICTIM), Atproto(did=VICTIM), Atproto()
+    real, rogue = Atproto(did=VICTIM), Atproto(did=VICTIM)
     rogue.token_suffix = ":::"
     plc.documents[VICTIM] = _document(VICTIM, real.url)
-    settings.PALABRE_BLUESKY_PLC_URL = plc.url
     client.force_login(cast.alice)
-    with running(real, rogue, plc):
+    with running(real, rogue):
         page = client.post(
             "/w/lumiere/settings/channels/bluesky/",
             {"service": rogue.url, "handle": "victim.test", "app_password": "x"},

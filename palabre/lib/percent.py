@@ -12,10 +12,14 @@ from palabre.lib.numbers import number_text
 SPACE_BEFORE = {"fr": "\u00a0"}
 
 
+def _language() -> str:
+    """The active language without its region: "fr" for fr-CA."""
+    return (get_language() or "").split("-")[0]
+
+
 def _sign(sign: str) -> str:
     """`sign` (% or :) with the space the active language puts before it, if any."""
-    language = (get_language() or "").split("-")[0]
-    return SPACE_BEFORE.get(language, "") + sign
+    return SPACE_BEFORE.get(_language(), "") + sign
 
 
 def quoted_text(text: str) -> str:
@@ -58,7 +62,7 @@ def money_text(amount: float, currency: str) -> str:
     shown = number_text(amount, 2)
     code = str(currency).upper()
     sign = CURRENCY_SIGNS.get(code)
-    if sign is None or (get_language() or "").split("-")[0] == "fr":
+    if sign is None or _language() == "fr":
         return f"{shown}\u00a0{sign or code}"  # never the sign alone on the next line
     minus = shown[:1] if shown[:1] in "-−" else ""
     return minus + sign + shown[len(minus) :]

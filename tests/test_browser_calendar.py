@@ -14,6 +14,7 @@ from palabre.accounts.models import Workspace
 from palabre.publishing.demo import WORKSHOP
 from palabre.publishing.models import Post, PostStatus
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
+from tests.layout import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,11 +28,7 @@ def test_drag_a_post_to_another_day(
     post = Post.objects.get(idea=WORKSHOP)
     before = post.publish_at.astimezone(tz)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Adresse e-mail").fill("lucas@lumiere.example")
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/w/{DEMO_SLUG}/")
+    log_in(page, live_server.url, "lucas@lumiere.example", DEMO_PASSWORD)
     page.goto(
         f"{live_server.url}/w/{DEMO_SLUG}/calendar/?view=week&date={before.date().isoformat()}"
     )
@@ -67,11 +64,7 @@ def test_the_phone_agenda_opens_at_today(browser, live_server, settings, tmp_pat
     settings.MEDIA_ROOT = tmp_path
     call_command("demo", stdout=StringIO())
     page = browser.new_page(viewport={"width": 375, "height": 812}, locale="fr-FR")
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Adresse e-mail").fill("lucas@lumiere.example")
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/w/{DEMO_SLUG}/")
+    log_in(page, live_server.url, "lucas@lumiere.example", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/w/{DEMO_SLUG}/calendar/")
     today = page.locator(".agenda .agenda-day.today")
     today.wait_for()

@@ -15,7 +15,7 @@ import io
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,6 +54,11 @@ MEDIA_POLLS = 30
 MEDIA_POLL_SECONDS = 2
 PAGE = 40  # the most Takahē and Pleroma give in one page (Mastodon: 80 for notifications)
 NOTIFICATION_PAGES = 5  # per poll, when the inbox is behind
+# A server numbers a notification when it writes it and shows it once that write commits:
+# under load a later number can show first (Mastodon's web client meets them out of order),
+# and a cursor past it would skip the earlier one for good. Each poll reads the last two
+# minutes again (by the notifications' own times); ingestion keeps each one once.
+REREAD = timedelta(minutes=2)
 RECENT_PAGES = 20  # how far back recent_posts reads each list, at most
 TAG_PAGES = 3  # how far back a search reads a hashtag timeline, at most
 NOTIFIED = ["mention", "favourite", "reblog", "follow"]
@@ -222,24 +227,24 @@ class MastodonConnector(Connector):
 
     def fetch_interactions(self, *, cursor: str | None) -> InteractionPage:
         """Notifications after the cursor, oldest first (min_id: none is skipped when more
-        came than one page holds). Private messages come as mentions whose status is
-        direct: Takahē's /api/v1/conversations is always empty."""
+        came than one page holds), those of the last REREAD again. Private messages come as
+        mentions whose status is direct: Takahē's /api/v1/conversations is always empty."""
         api = self.api()
         notes: list[Any] = []
         with translated(api):
+            after = cursor
             for _ in range(NOTIFICATION_PAGES if cursor else 1):
-                page = api.notifications(min_id=cursor, limit=PAGE, types=NOTIFIED)
+                page = api.notifications(min_id=after, limit=PAGE, types=NOTIFIED)
                 notes += page
                 newest = max(map(parse.sort_key, page), default=0)
                 if len(page) < PAGE or not newest:
                     break
-                cursor = str(newest)
+                after = str(newest)
         notes.sort(key=parse.sort_key)
         items = [i for i in map(parse.notification, notes) if i is not None]
-        newest = parse.sort_key(notes[-1]) if notes else 0
         return InteractionPage(
             items=tuple(self._in_conversation(api, i) for i in items),
-            next_cursor=str(newest) if newest else cursor,
+            next_cursor=_settled(notes, cursor),
         )
 
     def in_conversation(self, item: IncomingInteraction) -> IncomingInteraction:
@@ -387,3 +392,19 @@ class MastodonConnector(Connector):
         api = self.api()
         with translated(api, missing="reports to its moderators"):
             api.report(author_id, status_ids=statuses, comment=reason[:REPORT_LIMIT], forward=True)
+
+
+def _settled(notes: list[Any], cursor: str | None) -> str | None:
+    """Where the next poll starts (`notes` in id order): after the last of those older than
+    REREAD that come before any younger one, so the younger are read again. With none, where
+    this poll started (on a first poll, just before its oldest: it read the newest page)."""
+    recent = datetime.now(UTC) - REREAD
+    settled = 0
+    for note in notes:
+        if parse.created_at(note) > recent:
+            break
+        settled = parse.sort_key(note) or settled
+    if settled:
+        return str(settled)
+    oldest = min(map(parse.sort_key, notes), default=0)
+    return cursor if cursor or not oldest else str(oldest - 1)

@@ -157,6 +157,11 @@ def _count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+def created_at(raw: Any) -> datetime:
+    """When the server says it made this notification or status (now, when it does not)."""
+    return moment(_dict(raw).get("created_at"))
+
+
 def sort_key(raw: Any) -> int:
     value = _id(_dict(raw).get("id"))
     return int(value) if value.isascii() and value.isdigit() else 0  # not "²"

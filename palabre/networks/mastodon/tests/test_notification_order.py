@@ -1,0 +1,136 @@
+"""Notifications that show out of their numbers' order. A server numbers a notification when
+it writes it, and shows it once the write commits: under load, number 11 can show before 10.
+Neither Takahē nor mastodon-mock can be made to do it on demand, so a small server on
+loopback answers /api/v1/notifications as Mastodon does (min_id: the page immediately after
+it, newest first) from a list the test fills in the order the commits land."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from palabre.channels.models import Channel
+from palabre.channels.tests.loopback import serving
+from palabre.networks.mastodon import connector as mastodon
+from palabre.networks.mastodon.connector import MastodonConnector
+
+
+class Notifications(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.committed: list[dict[str, Any]] = []
+
+    def commit(self, number: int, *, age: timedelta = timedelta(0)) -> str:
+        """Notification `number` (a mention) becomes visible; returns its status's id."""
+        created = (datetime.now(UTC) - age).isoformat()
+        fan = {"id": "7", "acct": "fan@example.org", "username": "fan", "display_name": "Fan"}
+        status = {
+            "id": f"9{number}",
+            "content": f"<p>question {number}</p>",
+            "visibility": "public",
+            "created_at": created,
+            "account": fan,
+        }
+        note = {"id": str(number), "type": "mention", "created_at": created}
+        self.committed.append(note | {"account": fan, "status": status})
+        return status["id"]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Notifications
+
+    def do_GET(self) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        if url.path != "/api/v1/notifications":
+            self._send(404, {"error": "Record not found"})
+            return
+        query = parse_qs(url.query)
+        after = int(query.get("min_id", ["0"])[0])
+        limit = int(query.get("limit", ["40"])[0])
+        newer = sorted(
+            (n for n in self.server.committed if int(n["id"]) > after), key=lambda n: int(n["id"])
+        )
+        page = newer[:limit] if "min_id" in query else newer[-limit:]
+        self._send(200, list(reversed(page)))
+
+    def _send(self, status: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def server(settings) -> Iterator[Notifications]:
+    settings.PALABRE_OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1"]
+    found = Notifications()
+    with serving(found):
+        yield found
+
+
+@pytest.fixture
+def connector(cast, server: Notifications) -> MastodonConnector:
+    channel = Channel.objects.create(
+        workspace=cast.workspace, network="mastodon", connector="mastodon", name="Loopback"
+    )
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    channel.save_credentials({"instance": address, "access_token": "token"})
+    return channel.get_connector()  # type: ignore[return-value]
+
+
+def _ids(connector: MastodonConnector, cursor: str | None) -> tuple[list[str], str | None]:
+    page = connector.fetch_interactions(cursor=cursor)
+    return [i.remote_id for i in page.items], page.next_cursor
+
+
+def test_a_notification_that_shows_after_a_newer_one_is_still_read(
+    connector: MastodonConnector, server: Notifications
+) -> None:
+    server.commit(1, age=timedelta(hours=1))
+    _seen, cursor = _ids(connector, None)
+    server.commit(2)
+    eleven = server.commit(11)  # 10's write has not committed yet
+    seen, cursor = _ids(connector, cursor)
+    ten = server.commit(10)
+    again, cursor = _ids(connector, cursor)
+    assert ten in again, "10 showed after 11 and must not be skipped"
+    assert eleven in seen + again
+
+
+def test_what_is_older_than_the_reread_is_read_once(
+    connector: MastodonConnector, server: Notifications, monkeypatch
+) -> None:
+    server.commit(1, age=timedelta(hours=1))
+    _seen, cursor = _ids(connector, None)
+    late = server.commit(5, age=timedelta(minutes=10))
+    recent = server.commit(6)
+    seen, cursor = _ids(connector, cursor)
+    assert seen == [late, recent]
+    assert cursor == "5"  # 6 is read again
+    assert _ids(connector, cursor)[0] == [recent]
+    monkeypatch.setattr(mastodon, "REREAD", timedelta(0))
+    assert _ids(connector, cursor) == ([recent], "6")
+    assert _ids(connector, "6") == ([], "6")
+
+
+def test_a_first_poll_of_recent_notifications_starts_just_before_them(
+    connector: MastodonConnector, server: Notifications
+) -> None:
+    first = server.commit(3)
+    seen, cursor = _ids(connector, None)
+    assert (seen, cursor) == ([first], "2")
+    second = server.commit(4)
+    assert _ids(connector, cursor) == ([first, second], "2")

@@ -54,7 +54,10 @@ from palabre.webhooks.emit import interaction_event_emit
 log = logging.getLogger("palabre.inbox")
 
 FETCH = Capability.FETCH_COMMENTS | Capability.FETCH_MENTIONS | Capability.FETCH_MESSAGES
-FULL_PAGE = 50  # a page this long may have more behind it: poll again at once
+# A poll that brought this many new items may have more behind it: poll again at once. New
+# ones only: a page can give again what the last gave (Mastodon's reads two minutes back),
+# and a busy account's repeats must not keep the worker polling it.
+FULL_PAGE = 50
 MAX_TEXT = 100_000
 STREAMED_POLL = timedelta(seconds=30)
 ANSWERABLE = (Category.QUESTION, Category.CRITICISM)
@@ -101,7 +104,7 @@ def channel_sync_poll(sync: ChannelSync) -> datetime | None:
             channel=channel, items=list(page.items), cursor=page.next_cursor
         )
     ChannelSync.objects.filter(pk=sync.pk).update(last_polled_at=timezone.now(), last_count=added)
-    if len(page.items) >= FULL_PAGE:
+    if added >= FULL_PAGE:
         return timezone.now()
     if stream_is_live(sync):
         # A stream brings replies, mentions and quotes as they come: polling is the safety

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from palabre.inbox.alerts import interaction_clock
-from palabre.inbox.ingest import interactions_ingest
+from palabre.inbox.ingest import (
+    FULL_PAGE,
+    channel_sync_ensure,
+    channel_sync_poll,
+    interactions_ingest,
+    poll_interval,
+)
 from palabre.inbox.models import (
     ChannelSync,
     Contact,
@@ -22,7 +29,13 @@ from palabre.inbox.models import (
     RuleAction,
 )
 from palabre.inbox.tests.helpers import comment, ingested, poll, published
-from palabre.networks.base import Author, IncomingInteraction, InteractionKind
+from palabre.networks.base import (
+    Author,
+    Capability,
+    IncomingInteraction,
+    InteractionKind,
+    InteractionPage,
+)
 from palabre.publishing.models import Notice
 from palabre.worker import loop
 
@@ -52,6 +65,26 @@ def test_the_same_page_twice_adds_nothing(target) -> None:
     )
     assert interactions_ingest(channel=target.channel, items=[item, item], cursor="1") == 1
     assert interactions_ingest(channel=target.channel, items=[item], cursor="1") == 0
+
+
+def test_a_poll_comes_back_at_once_for_new_items_only_not_for_repeats(target) -> None:
+    """Fifty new items may have more behind them; fifty given again (a poll rereads its last
+    minutes) are no reason to poll a busy account again and again."""
+    likes = tuple(
+        IncomingInteraction(
+            f"like:{n}", InteractionKind.LIKE, Author(f"u{n}", f"@u{n}"), timezone.now(), ""
+        )
+        for n in range(FULL_PAGE)
+    )
+    connector = mock.Mock(capabilities=Capability.FETCH_MENTIONS)
+    connector.fetch_interactions.return_value = InteractionPage(items=likes, next_cursor="1")
+    sync = channel_sync_ensure(target.channel)
+    with mock.patch("palabre.inbox.ingest.connector_for", return_value=connector):
+        assert channel_sync_poll(sync) <= timezone.now()
+        assert Interaction.objects.filter(kind="like").count() == FULL_PAGE
+        assert channel_sync_poll(sync) >= timezone.now() + poll_interval(
+            target.channel
+        ) - timedelta(seconds=5)
 
 
 def test_classification_is_stored_with_its_model_and_queues_follow(target) -> None:

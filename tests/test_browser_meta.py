@@ -102,6 +102,9 @@ def _compose_carousel(
     assert panel.locator("textarea[name=instagram-text]").input_value() == CAPTION
     assert panel.locator(f'input[name=instagram-channels][value="{instagram.pk}"]').is_checked()
     for photo in photos:
+        # Each tick checks the post again, and the check's answer above the photos changes
+        # their place ("a photo is required" goes): the next is ticked once it has landed.
+        page.wait_for_load_state("networkidle")
         panel.locator(f'input[name=instagram-media_items][value="{photo.pk}"]').check()
     panel.locator("select[name=instagram-instagram_format]").select_option("carousel")
     panel.locator("details.thread > summary").click()

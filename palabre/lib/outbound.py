@@ -14,8 +14,9 @@ The rules, for every connection (redirects included, since each hop opens its ow
   cloud metadata addresses and IPv6 forms that embed an IPv4 address (IPv4-mapped, 6to4,
   NAT64) are refused, unless PALABRE_OUTBOUND_ALLOWED_HOSTS lists them;
 - a refusal says nothing of what is there (OutboundRefused, always the same text);
-- answers come uncompressed, and an httpx answer (every connector but Mastodon.py's, whose
-  event stream reads for hours) ends ANSWER_SECONDS after the request was sent.
+- answers come uncompressed and end ANSWER_SECONDS after the request was sent (requests:
+  an event stream, which reads for hours, has that long for its headers), and a requests
+  answer read at once is at most ANSWER_BYTES.
 
 PALABRE_OUTBOUND_ALLOWED_HOSTS (settings.PALABRE_OUTBOUND_ALLOWED_HOSTS, a list) holds host
 names (exact, any letter case: the name is then trusted whatever it resolves to), IP
@@ -31,10 +32,15 @@ answer raises (a small gzip body can inflate to gigabytes).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import socket
+import ssl
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -48,6 +54,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util.connection import create_connection
+from urllib3.util.ssl_ import create_urllib3_context
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -201,10 +208,67 @@ def check_url(url: str) -> str:
 # --- httpx (the atproto SDK) ---------------------------------------------------------
 
 
-# The longest an httpx request may go on answering, counted from the last byte Palabre
-# sent: a server trickling its headers a byte at a time, each within the read timeout,
-# held a web process or a worker for as long as it liked.
+# The longest a request may go on answering, from the last byte Palabre sent (httpx) or
+# from its start (requests); a TLS handshake has as long. A server trickling its headers a
+# byte at a time, each within the read timeout, held a web process or a worker at will.
 ANSWER_SECONDS = 300
+
+
+# Where a deadline cannot be given to each read (requests' reads, a TLS handshake: each
+# socket read has its own timeout, and a server answering a byte at a time, each within it,
+# held a worker for as long as it liked), a timer's thread shuts the sockets down at the
+# deadline: the blocked read ends, and the request fails as any broken connection does.
+_watching = threading.local()
+
+
+class _Watch:
+    def __init__(self) -> None:
+        self.sockets: list[socket.socket] = []
+        self.cut = False
+
+    def add(self, sock: socket.socket | None) -> None:
+        if sock is not None:
+            self.sockets.append(sock)
+            if self.cut:  # a connection opened after the deadline
+                self.shut()
+
+    def shut(self) -> None:
+        self.cut = True
+        for sock in self.sockets:
+            # socket.socket's own shutdown: a TLS socket's would drop its state under the
+            # thread reading it. A socket wrapped in TLS since it was added is detached: skip.
+            with suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+@contextmanager
+def _watched(seconds: float) -> Iterator[_Watch]:
+    """Every socket the current thread's request uses while the block runs is shut down
+    `seconds` after the block began (then `cut`)."""
+    watch, outer = _Watch(), getattr(_watching, "current", None)
+    timer = threading.Timer(seconds, watch.shut)
+    timer.daemon = True
+    _watching.current = watch
+    timer.start()
+    try:
+        yield watch
+    finally:
+        timer.cancel()
+        _watching.current = outer
+
+
+def _watch(sock: socket.socket | None) -> None:
+    current = getattr(_watching, "current", None)
+    if current is not None:
+        current.add(sock)
+
+
+class _WatchedSSLSocket(ssl.SSLSocket):
+    """Joins the watch before its handshake, which a server can trickle too."""
+
+    def do_handshake(self, block: bool = False) -> None:
+        _watch(self)
+        super().do_handshake(block)
 
 
 class _Deadlined(httpcore.NetworkStream):
@@ -235,7 +299,8 @@ class _Deadlined(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        return _Deadlined(self._stream.start_tls(ssl_context, server_hostname, timeout))
+        with _watched(ANSWER_SECONDS):  # the handshake: ssl_context makes watched sockets
+            return _Deadlined(self._stream.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -292,8 +357,10 @@ class GuardedTransport(httpx.HTTPTransport):
         super().__init__()
         # httpx.HTTPTransport takes no network backend: its pool is made again with one and
         # httpx 0.28's default settings (never a proxy: see httpx_options).
+        context = httpx.create_ssl_context()
+        context.sslsocket_class = _WatchedSSLSocket
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=context,
             max_connections=100,
             max_keepalive_connections=20,
             keepalive_expiry=5.0,
@@ -308,6 +375,47 @@ def httpx_options() -> dict[str, Any]:
 
 
 # --- requests (Mastodon.py) ----------------------------------------------------------
+
+
+# A requests answer has ANSWER_SECONDS from the request's start to its last byte (to its
+# headers, for an event stream, which reads for hours), and one read at once ANSWER_BYTES.
+ANSWER_BYTES = 50 * 1024 * 1024
+
+
+_TLS: dict[str, ssl.SSLContext] = {}
+
+
+def _tls_context(bundle: str) -> ssl.SSLContext:
+    """One TLS context per trust bundle (urllib3's settings; its pools are keyed by it),
+    making watched sockets."""
+    if bundle not in _TLS:
+        context = create_urllib3_context()
+        if os.path.isdir(bundle):
+            context.load_verify_locations(capath=bundle)
+        else:
+            context.load_verify_locations(cafile=bundle)
+        context.sslsocket_class = _WatchedSSLSocket
+        _TLS[bundle] = context
+    return _TLS[bundle]
+
+
+class _WatchedConnectionMixin:
+    sock: socket.socket | None
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        _watch(sock)
+        return sock
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _watch(self.sock)  # a kept-alive connection: opened by an earlier request
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+@functools.cache
+def _watched_class(base: type[HTTPConnection]) -> type[HTTPConnection]:
+    """A listed host's connections, as urllib3 (or a test's recorder) makes them, watched."""
+    return type(f"Watched{base.__name__}", (_WatchedConnectionMixin, base), {})
 
 
 class _GuardedConnectionMixin:
@@ -325,12 +433,14 @@ class _GuardedConnectionMixin:
         error: OSError = OutboundRefused()
         for address in addresses:
             try:
-                return create_connection(
+                sock = create_connection(
                     (address, self.port),
                     self.timeout,
                     source_address=self.source_address,
                     socket_options=self.socket_options,
                 )
+                _watch(sock)
+                return sock
             except TimeoutError as failed:
                 raise ConnectTimeoutError(self, UNREACHABLE) from failed
             except OSError as failed:
@@ -338,11 +448,11 @@ class _GuardedConnectionMixin:
         raise NewConnectionError(self, UNREACHABLE) from error  # type: ignore[arg-type]
 
 
-class GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
+class GuardedHTTPConnection(_GuardedConnectionMixin, _WatchedConnectionMixin, HTTPConnection):
     pass
 
 
-class GuardedHTTPSConnection(_GuardedConnectionMixin, HTTPSConnection):
+class GuardedHTTPSConnection(_GuardedConnectionMixin, _WatchedConnectionMixin, HTTPSConnection):
     pass
 
 
@@ -357,7 +467,9 @@ class _GuardedPoolManager(PoolManager):
         if scheme not in SCHEMES:
             raise OutboundRefused()
         pool = super()._new_pool(scheme, host, port, request_context)
-        if not host_is_listed(host):
+        if host_is_listed(host):  # trusted wherever it leads, still on time
+            pool.ConnectionCls = _watched_class(pool.ConnectionCls)
+        else:
             pool.ConnectionCls = (
                 GuardedHTTPSConnection if scheme == "https" else GuardedHTTPConnection
             )
@@ -375,16 +487,57 @@ class GuardedAdapter(HTTPAdapter):
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         raise OutboundRefused()  # a proxy would resolve the name itself, unchecked
 
-    # The same arguments as HTTPAdapter.send, passed on as they came.
-    def send(
-        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    def send(  # HTTPAdapter.send's arguments, passed on
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Any = None,
     ) -> requests.Response:
         request.headers["Accept-Encoding"] = PLAIN  # as GuardedTransport does
-        response = super().send(request, *args, **kwargs)
-        if _compressed(response.headers):
-            response.close()
-            raise requests.exceptions.ContentDecodingError("a compressed answer, refused")
+        with _watched(ANSWER_SECONDS) as watch:
+            response = super().send(request, stream, timeout, verify, cert, proxies)
+            if _compressed(response.headers):
+                response.close()
+                raise requests.exceptions.ContentDecodingError("a compressed answer, refused")
+            if not stream:  # read here, on time and bounded (requests would read it after)
+                try:
+                    response._content = _whole(response, watch)
+                except BaseException:
+                    response.close()
+                    raise
         return response
+
+    def build_connection_pool_key_attributes(
+        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """HTTPS through a TLS context whose sockets are watched from their handshake
+        (requests' documented way to give its pools another context)."""
+        host, pool = super().build_connection_pool_key_attributes(request, verify, cert)
+        if host.get("scheme") == "https" and verify is not False and "cert_file" not in pool:
+            bundle = verify if isinstance(verify, str) else requests.certs.where()
+            for key in ("ca_certs", "ca_cert_dir"):
+                pool.pop(key, None)
+            pool["ssl_context"] = _tls_context(bundle)
+        return host, pool
+
+
+def _whole(response: requests.Response, watch: _Watch) -> bytes:
+    """The body, at most ANSWER_BYTES, read before the watch's cut (iter_content says a
+    broken connection as requests does, and gives the connection back once read)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > ANSWER_BYTES:
+        raise OutboundCutShort(f"over {ANSWER_BYTES} bytes")
+    body = bytearray()
+    for chunk in response.iter_content(READ_CHUNK):
+        body += chunk
+        if len(body) > ANSWER_BYTES:
+            raise OutboundCutShort(f"over {ANSWER_BYTES} bytes")
+    if watch.cut:  # its end was the cut, not the server's
+        raise OutboundCutShort("not whole in time")
+    return bytes(body)
 
 
 def guard_session(session: S) -> S:

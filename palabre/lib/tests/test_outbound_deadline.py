@@ -113,3 +113,18 @@ def test_an_https_answer_is_read_through_the_deadline_too(monkeypatch, tmp_path)
     with serving(server), httpx.Client(**outbound.httpx_options()) as client:
         answer = client.get(f"https://127.0.0.1:{server.server_address[1]}/")
     assert answer.text == "ok" and len(started) == 1
+
+
+def test_a_tls_handshake_never_answered_is_cut_off_at_the_deadline(monkeypatch) -> None:
+    """The server takes the connection and never answers the client's hello: each read of
+    the handshake has the whole timeout (30 s here), only the deadline ends it."""
+    monkeypatch.setattr(outbound, "ANSWER_SECONDS", 1.5)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    with listener, httpx.Client(timeout=30, **outbound.httpx_options()) as client:
+        began = time.monotonic()
+        with pytest.raises(httpx.HTTPError):
+            client.get(f"https://127.0.0.1:{listener.getsockname()[1]}/")
+        took = time.monotonic() - began
+    assert 1.4 < took < 5

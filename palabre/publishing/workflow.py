@@ -135,16 +135,11 @@ def post_content_written(*, post: Post) -> None:
     version_advance(post, seen=None)
 
 
-def _approves_again(post: Post, actor: User | None) -> bool:
-    """Whether a change `actor` makes keeps the post's approval: they are one of those who
-    would be asked to approve it again (the client's approver; the owners and managers where
-    the workspace has none), or Palabre itself (the demo, a job)."""
-    return actor is None or actor in _approvers(post.workspace)
-
-
 def approval_kept_by(*, workspace: Workspace, actor: User | None) -> bool:
-    """Whether an approved post `actor` moves to another time stays approved (see
-    post_reschedule): the calendar asks first when it would not."""
+    """Whether a change `actor` makes to an approved post's time keeps its approval: the
+    workspace approves nothing, or they are one of those who would be asked to approve it
+    again (the client's approver; the owners and managers where the workspace has none), or
+    Palabre itself (the demo, a job). The calendar asks first when it would not."""
     return not workspace.approval_required or actor is None or actor in _approvers(workspace)
 
 
@@ -301,7 +296,7 @@ def post_schedule(*, post: Post, actor: User | None, publish_at: datetime) -> li
 
     Where approval is required, a time other than the approved one (publishing now
     included) set by one of those who would approve it again is approved with it
-    (_approves_again); by anyone else it is refused (post_reschedule sends the post back to
+    (approval_kept_by); by anyone else it is refused (post_reschedule sends the post back to
     review). A post approved without a time goes out when whoever may publish says."""
     required = post.workspace.approval_required
     allowed = {S.APPROVED, S.SCHEDULED} if required else EDITABLE
@@ -320,7 +315,7 @@ def post_schedule(*, post: Post, actor: User | None, publish_at: datetime) -> li
     # A time other than the one approved; an approval without a time leaves it to whoever
     # publishes.
     moved = post.publish_at is not None and publish_at != post.publish_at
-    if required and moved and not _approves_again(post, actor):
+    if moved and not approval_kept_by(workspace=post.workspace, actor=actor):
         raise TransitionRefused(_("A new time must be approved: submit the post for review."))
     return _schedule(post, actor, publish_at)
 
@@ -475,7 +470,7 @@ def target_retry(*, target: PostTarget, actor: User) -> None:
     # time, late; past them, it is another time.
     limit = timedelta(hours=settings.PALABRE_PUBLISH_LATE_HOURS)
     late = post.publish_at is not None and post.publish_at < now - limit
-    if late and post.workspace.approval_required and not _approves_again(post, actor):
+    if late and not approval_kept_by(workspace=post.workspace, actor=actor):
         raise TransitionRefused(
             _(
                 "Its approved time has passed: publishing it now is a new time, which the "

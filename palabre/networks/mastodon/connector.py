@@ -15,7 +15,7 @@ import io
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,7 +45,7 @@ from palabre.networks.base import (
     narrowest,
 )
 from palabre.networks.mastodon import audience, parse, server
-from palabre.networks.mastodon.errors import RememberingSession, translated
+from palabre.networks.mastodon.errors import RememberingSession, server_now, translated
 
 SCOPES = ["read", "write"]
 TIMEOUT = 20
@@ -244,7 +244,7 @@ class MastodonConnector(Connector):
         items = [i for i in map(parse.notification, notes) if i is not None]
         return InteractionPage(
             items=tuple(self._in_conversation(api, i) for i in items),
-            next_cursor=_settled(notes, cursor),
+            next_cursor=_settled(notes, cursor, server_now(api)),
         )
 
     def in_conversation(self, item: IncomingInteraction) -> IncomingInteraction:
@@ -394,14 +394,17 @@ class MastodonConnector(Connector):
             api.report(author_id, status_ids=statuses, comment=reason[:REPORT_LIMIT], forward=True)
 
 
-def _settled(notes: list[Any], cursor: str | None) -> str | None:
+def _settled(notes: list[Any], cursor: str | None, now: datetime) -> str | None:
     """Where the next poll starts (`notes` in id order): after the last of those older than
-    REREAD that come before any younger one, so the younger are read again. With none, where
-    this poll started (on a first poll, just before its oldest: it read the newest page)."""
-    recent = datetime.now(UTC) - REREAD
+    REREAD (by the server's clock, `now`) that come before any younger one, so the younger
+    are read again; an undated one counts as old, or it would hold the cursor for good. With
+    none, where this poll started (on a first poll, just before its oldest: it read the
+    newest page)."""
+    recent = now - REREAD
     settled = 0
     for note in notes:
-        if parse.created_at(note) > recent:
+        made = parse.created_at(note)
+        if made is not None and made > recent:
             break
         settled = parse.sort_key(note) or settled
     if settled:

@@ -58,7 +58,10 @@ class RememberingSession(requests.Session):
         response = super().send(request, **kwargs)
         self.last_status = response.status_code
         self.last_headers = response.headers
-        self.last_text = "" if response.ok else response.text[:READ_ALOUD]
+        # An event stream's body is not read here: it has no end, nor any bound (the guard
+        # reads the others, bounded, before they come back).
+        streamed = kwargs.get("stream", False)
+        self.last_text = "" if response.ok or streamed else response.text[:READ_ALOUD]
         return response
 
 
@@ -82,6 +85,16 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
             return None
         return max((moment - datetime.now(UTC)).total_seconds(), 0.0)
     return None
+
+
+def server_now(api: Mastodon) -> datetime:
+    """The server's time, from its last answer's Date (its notifications' times are on its
+    clock, which may not be ours); ours when it did not say."""
+    try:
+        said = parsedate_to_datetime(_session(api).last_headers.get("Date", ""))
+    except (TypeError, ValueError):
+        return datetime.now(UTC)
+    return said if said.tzinfo else said.replace(tzinfo=UTC)
 
 
 def _session(api: Mastodon | None) -> RememberingSession:

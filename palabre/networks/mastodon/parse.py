@@ -157,9 +157,21 @@ def _count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def created_at(raw: Any) -> datetime:
-    """When the server says it made this notification or status (now, when it does not)."""
-    return moment(_dict(raw).get("created_at"))
+def created_at(raw: Any) -> datetime | None:
+    """When the server says it made this notification or status; None when it does not say
+    (or not as a date)."""
+    value = _dict(raw).get("created_at")
+    return moment(value) if isinstance(value, str | datetime) and _dated(value) else None
+
+
+def _dated(value: str | datetime) -> bool:
+    if isinstance(value, datetime):
+        return True
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def sort_key(raw: Any) -> int:

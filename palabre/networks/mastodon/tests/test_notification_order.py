@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -27,10 +28,14 @@ class Notifications(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.committed: list[dict[str, Any]] = []
+        self.skew = timedelta(0)  # how far the server's clock is from ours
 
-    def commit(self, number: int, *, age: timedelta = timedelta(0)) -> str:
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.skew
+
+    def commit(self, number: int, *, age: timedelta = timedelta(0), dated: bool = True) -> str:
         """Notification `number` (a mention) becomes visible; returns its status's id."""
-        created = (datetime.now(UTC) - age).isoformat()
+        created = (self.now() - age).isoformat() if dated else None
         fan = {"id": "7", "acct": "fan@example.org", "username": "fan", "display_name": "Fan"}
         status = {
             "id": f"9{number}",
@@ -68,6 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return format_datetime(self.server.now(), usegmt=True)  # its Date, on its clock
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
@@ -116,7 +124,7 @@ def test_what_is_older_than_the_reread_is_read_once(
     server.commit(1, age=timedelta(hours=1))
     _seen, cursor = _ids(connector, None)
     late = server.commit(5, age=timedelta(minutes=10))
-    recent = server.commit(6)
+    recent = server.commit(6, age=timedelta(seconds=2))  # Date says whole seconds
     seen, cursor = _ids(connector, cursor)
     assert seen == [late, recent]
     assert cursor == "5"  # 6 is read again
@@ -134,3 +142,25 @@ def test_a_first_poll_of_recent_notifications_starts_just_before_them(
     assert (seen, cursor) == ([first], "2")
     second = server.commit(4)
     assert _ids(connector, cursor) == ([first, second], "2")
+
+
+def test_a_notification_without_a_date_does_not_hold_the_cursor(
+    connector: MastodonConnector, server: Notifications
+) -> None:
+    server.commit(1, age=timedelta(hours=1))
+    _seen, cursor = _ids(connector, None)
+    server.commit(2, age=timedelta(minutes=10), dated=False)
+    server.commit(3, age=timedelta(minutes=10))
+    assert _ids(connector, cursor)[1] == "3"
+
+
+def test_the_reread_is_measured_on_the_servers_clock(
+    connector: MastodonConnector, server: Notifications
+) -> None:
+    """A server ten minutes behind: its notification of a moment ago is ten minutes old on
+    our clock, and would have been passed at once."""
+    server.skew = -timedelta(minutes=10)
+    server.commit(1, age=timedelta(hours=1))
+    _seen, cursor = _ids(connector, None)
+    recent = server.commit(5)
+    assert _ids(connector, cursor) == ([recent], "1")

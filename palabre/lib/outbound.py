@@ -222,45 +222,95 @@ _watching = threading.local()
 
 
 class _Watch:
+    """The sockets one request (or one block: `deadline`) uses, shut down when its time is
+    up. The lock keeps a cut from running once the request is over."""
+
     def __init__(self) -> None:
         self.sockets: list[socket.socket] = []
         self.cut = False
+        self._over = False
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def arm(self, seconds: float) -> None:
+        """The time left from now (again, once the request is sent: see GuardedAdapter)."""
+        with self._lock:
+            if self._timer:
+                self._timer.cancel()
+            if self._over or self.cut:
+                return
+            self._timer = threading.Timer(seconds, self.shut)
+            self._timer.daemon = True
+            self._timer.start()
 
     def add(self, sock: socket.socket | None) -> None:
-        if sock is not None:
-            self.sockets.append(sock)
-            if self.cut:  # a connection opened after the deadline
-                self.shut()
+        with self._lock:
+            if sock is not None and not self._over:
+                self.sockets.append(sock)
+                if self.cut:  # a connection opened after the cut
+                    _shut(sock)
 
     def shut(self) -> None:
-        self.cut = True
-        for sock in self.sockets:
-            # socket.socket's own shutdown: a TLS socket's would drop its state under the
-            # thread reading it. A socket wrapped in TLS since it was added is detached: skip.
-            with suppress(OSError):
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        with self._lock:
+            if self._over:
+                return
+            self.cut = True
+            for sock in self.sockets:
+                _shut(sock)
+
+    def end(self) -> None:
+        with self._lock:
+            self._over = True
+            if self._timer:
+                self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    # socket.socket's own shutdown: a TLS socket's would drop its state under the thread
+    # reading it. A socket wrapped in TLS since it was added is detached (no descriptor).
+    with suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _watches() -> list[_Watch]:
+    if not hasattr(_watching, "stack"):
+        _watching.stack = []
+    return _watching.stack
 
 
 @contextmanager
 def _watched(seconds: float) -> Iterator[_Watch]:
-    """Every socket the current thread's request uses while the block runs is shut down
-    `seconds` after the block began (then `cut`)."""
-    watch, outer = _Watch(), getattr(_watching, "current", None)
-    timer = threading.Timer(seconds, watch.shut)
-    timer.daemon = True
-    _watching.current = watch
-    timer.start()
+    """Every socket the current thread uses while the block runs is shut down `seconds`
+    after the block began (or after the watch is armed again), then `cut`. Blocks nest:
+    a socket joins every watch around it, and the first to end cuts it."""
+    watch = _Watch()
+    watch.arm(seconds)
+    _watches().append(watch)
     try:
         yield watch
     finally:
-        timer.cancel()
-        _watching.current = outer
+        watch.end()
+        _watches().remove(watch)
+
+
+def deadline(seconds: float) -> Any:
+    """A block whose requests (requests' and httpx's TLS handshakes, here, in this thread)
+    end `seconds` from now at the latest, however many there are: a detection of several
+    documents shares one deadline."""
+    return _watched(seconds)
 
 
 def _watch(sock: socket.socket | None) -> None:
-    current = getattr(_watching, "current", None)
-    if current is not None:
-        current.add(sock)
+    for watch in _watches():
+        watch.add(sock)
+
+
+def _sent() -> None:
+    """The request is written: its answer has ANSWER_SECONDS from now (the innermost watch
+    is the request's own; an outer `deadline` keeps its time)."""
+    stack = _watches()
+    if stack:
+        stack[-1].arm(ANSWER_SECONDS)
 
 
 class _WatchedSSLSocket(ssl.SSLSocket):
@@ -380,23 +430,30 @@ def httpx_options() -> dict[str, Any]:
 # A requests answer has ANSWER_SECONDS from the request's start to its last byte (to its
 # headers, for an event stream, which reads for hours), and one read at once ANSWER_BYTES.
 ANSWER_BYTES = 50 * 1024 * 1024
+UPLOAD_RATE = 4 * 1024 * 1024  # bytes: 300 s more for each (a 99 MB video: about 2 hours)
+MAX_REDIRECTS = 3  # each hop is a request with its own time
 
 
-_TLS: dict[str, ssl.SSLContext] = {}
+_TLS: dict[str, tuple[tuple[int, int], ssl.SSLContext]] = {}
 
 
 def _tls_context(bundle: str) -> ssl.SSLContext:
-    """One TLS context per trust bundle (urllib3's settings; its pools are keyed by it),
-    making watched sockets."""
-    if bundle not in _TLS:
-        context = create_urllib3_context()
-        if os.path.isdir(bundle):
-            context.load_verify_locations(capath=bundle)
-        else:
-            context.load_verify_locations(cafile=bundle)
-        context.sslsocket_class = _WatchedSSLSocket
-        _TLS[bundle] = context
-    return _TLS[bundle]
+    """One TLS context per trust bundle (urllib3's pools are keyed by it), whose sockets
+    are watched from their handshake; loaded again when the bundle's file changes (an
+    operator's update-ca-certificates, a test's new authority)."""
+    found = os.stat(bundle)
+    stamp = (found.st_mtime_ns, found.st_size)
+    known = _TLS.get(bundle)
+    if known and known[0] == stamp:
+        return known[1]
+    context = create_urllib3_context()
+    context.sslsocket_class = _WatchedSSLSocket
+    if os.path.isdir(bundle):
+        context.load_verify_locations(capath=bundle)
+    else:
+        context.load_verify_locations(cafile=bundle)
+    _TLS[bundle] = (stamp, context)
+    return context
 
 
 class _WatchedConnectionMixin:
@@ -410,6 +467,10 @@ class _WatchedConnectionMixin:
     def request(self, *args: Any, **kwargs: Any) -> None:
         _watch(self.sock)  # a kept-alive connection: opened by an earlier request
         super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _sent()
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
 
 @functools.cache
@@ -497,18 +558,29 @@ class GuardedAdapter(HTTPAdapter):
         proxies: Any = None,
     ) -> requests.Response:
         request.headers["Accept-Encoding"] = PLAIN  # as GuardedTransport does
-        with _watched(ANSWER_SECONDS) as watch:
+        # Sending has ANSWER_SECONDS, and as long again for each UPLOAD_RATE of its body (a
+        # video to Mastodon); the answer has ANSWER_SECONDS once it is sent (_sent).
+        size = len(request.body or b"") if isinstance(request.body, bytes | str) else 0
+        with _watched(ANSWER_SECONDS * (1 + size / UPLOAD_RATE)) as watch:
             response = super().send(request, stream, timeout, verify, cert, proxies)
             if _compressed(response.headers):
                 response.close()
                 raise requests.exceptions.ContentDecodingError("a compressed answer, refused")
-            if not stream:  # read here, on time and bounded (requests would read it after)
+            # Read here, on time and bounded: requests would read it after (a redirect's
+            # too, even for an event stream).
+            if not stream or response.is_redirect:
                 try:
                     response._content = _whole(response, watch)
                 except BaseException:
                     response.close()
                     raise
         return response
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        super().cert_verify(conn, url, verify, cert)
+        context = getattr(conn, "conn_kw", {}).get("ssl_context")  # the pool's connections'
+        if any(context is ours for _, ours in _TLS.values()):  # its bundle is loaded already
+            conn.ca_certs = conn.ca_cert_dir = None
 
     def build_connection_pool_key_attributes(
         self, request: requests.PreparedRequest, verify: Any, cert: Any = None
@@ -535,7 +607,7 @@ def _whole(response: requests.Response, watch: _Watch) -> bytes:
         body += chunk
         if len(body) > ANSWER_BYTES:
             raise OutboundCutShort(f"over {ANSWER_BYTES} bytes")
-    if watch.cut:  # its end was the cut, not the server's
+    if any(w.cut for w in (watch, *_watches())):  # its end was a cut, not the server's
         raise OutboundCutShort("not whole in time")
     return bytes(body)
 
@@ -545,6 +617,7 @@ def guard_session(session: S) -> S:
     environment. The certificate authorities still come from it: an operator's (or a test
     run's) private CA in REQUESTS_CA_BUNDLE, which requests reads only with trust_env."""
     session.trust_env = False
+    session.max_redirects = MAX_REDIRECTS
     session.verify = (
         os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     )

@@ -199,3 +199,63 @@ def test_an_event_stream_reads_past_the_deadline() -> None:
     with _http() as base, _session().get(f"{base}/stream", stream=True, timeout=5) as answer:
         lines = [line for line in answer.iter_lines() if line]
     assert lines == [f"data: {n}".encode() for n in range(6)]  # 2.4 s of it
+
+
+def test_an_upload_has_time_for_its_size(monkeypatch) -> None:
+    """A video sent to a slow server is not cut off for its size: sending has the deadline
+    and as long again for each UPLOAD_RATE bytes (the answer then has the deadline)."""
+    monkeypatch.setattr(outbound, "UPLOAD_RATE", 8_000_000)
+    body = b"v" * 32_000_000  # more than both ends' buffers hold: sending waits for the server
+
+    def late_reader(connection: socket.socket) -> None:
+        time.sleep(2.5)  # past the deadline (1.5 s), within the upload's (1.5 s × 5)
+        left = len(body)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += connection.recv(65536)
+        left -= len(received.split(b"\r\n\r\n", 1)[1])
+        while left > 0:
+            left -= len(connection.recv(min(left, 1 << 20)))
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+    with _raw_server(late_reader) as port:
+        began = time.monotonic()
+        answer = _session().post(f"http://127.0.0.1:{port}/", data=body, timeout=5)
+        took = time.monotonic() - began
+    assert answer.text == "ok" and took > 2.4
+
+
+def test_a_deadline_block_bounds_all_its_requests_together(monkeypatch) -> None:
+    """server.detect's documents share one deadline: the block's, not each request's."""
+    monkeypatch.setattr(outbound, "ANSWER_SECONDS", 100)
+    headers = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1000
+    with _raw_server(_trickle(headers, 0.2)) as port, outbound.deadline(1.5):
+        took = _took(lambda: _session().get(f"http://127.0.0.1:{port}/", timeout=5), OSError)
+    assert 1.4 < took < 4
+
+
+def test_an_event_stream_refused_with_an_endless_body_is_not_read() -> None:
+    """Mastodon.py's session remembers an error's text: not an event stream's, which would
+    read for as long as the server sends."""
+    from palabre.networks.mastodon.errors import RememberingSession
+
+    head = b"HTTP/1.1 500 Oops\r\nContent-Type: text/plain\r\n\r\n"
+    with _raw_server(_trickle(head + b"x" * 10_000, 0.001)) as port:
+        session = outbound.guard_session(RememberingSession())
+        began = time.monotonic()
+        answer = session.get(f"http://127.0.0.1:{port}/stream", stream=True, timeout=5)
+        took = time.monotonic() - began
+        answer.close()
+    assert session.last_status == 500 and session.last_text == ""
+    assert took < 1.4  # its headers, not its body
+
+
+def test_a_redirect_of_an_event_stream_is_read_on_time() -> None:
+    """requests reads a redirect's body before following it, stream or not."""
+    head = b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 100000\r\n\r\n"
+    with _raw_server(_trickle(head + b"x" * 1000, 0.01)) as port:
+        get = lambda: _session().get(  # noqa: E731
+            f"http://127.0.0.1:{port}/stream", stream=True, timeout=5
+        )
+        took = _took(get, OSError)
+    assert 1.4 < took < 4

@@ -93,7 +93,13 @@ class _Session(requests.Session):
 
 def detect(instance: str, *, access_token: str = "") -> Document | None:
     """What the server at `instance` (https://host[:port]) says of itself; None when none of
-    its documents could be read (keep what was known; try again later)."""
+    its documents could be read (keep what was known; try again later). All of it within
+    DEADLINE: a person's connection waits on it."""
+    with outbound.deadline(DEADLINE):
+        return _detect(instance, access_token)
+
+
+def _detect(instance: str, access_token: str) -> Document | None:
     deadline = time.monotonic() + DEADLINE
     base = instance.rstrip("/")
     found = _instance(_Session(deadline), base)

@@ -231,20 +231,22 @@ class MastodonConnector(Connector):
         mentions whose status is direct: Takahē's /api/v1/conversations is always empty."""
         api = self.api()
         notes: list[Any] = []
+        read_at: datetime | None = None  # the server's time at the first page: the earliest
         with translated(api):
             after = cursor
             for _ in range(NOTIFICATION_PAGES if cursor else 1):
                 page = api.notifications(min_id=after, limit=PAGE, types=NOTIFIED)
+                read_at = read_at or server_now(api)
                 notes += page
                 newest = max(map(parse.sort_key, page), default=0)
                 if len(page) < PAGE or not newest:
                     break
                 after = str(newest)
         notes.sort(key=parse.sort_key)
+        next_cursor = _settled(notes, cursor, read_at or server_now(api))
         items = [i for i in map(parse.notification, notes) if i is not None]
         return InteractionPage(
-            items=tuple(self._in_conversation(api, i) for i in items),
-            next_cursor=_settled(notes, cursor, server_now(api)),
+            items=tuple(self._in_conversation(api, i) for i in items), next_cursor=next_cursor
         )
 
     def in_conversation(self, item: IncomingInteraction) -> IncomingInteraction:

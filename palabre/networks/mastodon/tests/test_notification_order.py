@@ -33,14 +33,23 @@ class Notifications(ThreadingHTTPServer):
     def now(self) -> datetime:
         return datetime.now(UTC) + self.skew
 
-    def commit(self, number: int, *, age: timedelta = timedelta(0), dated: bool = True) -> str:
-        """Notification `number` (a mention) becomes visible; returns its status's id."""
+    def commit(
+        self,
+        number: int,
+        *,
+        age: timedelta = timedelta(0),
+        dated: bool = True,
+        private_answer: bool = False,
+    ) -> str:
+        """Notification `number` (a mention; `private_answer`: a private message answering
+        another) becomes visible; returns its status's id."""
         created = (self.now() - age).isoformat() if dated else None
         fan = {"id": "7", "acct": "fan@example.org", "username": "fan", "display_name": "Fan"}
         status = {
             "id": f"9{number}",
             "content": f"<p>question {number}</p>",
-            "visibility": "public",
+            "visibility": "direct" if private_answer else "public",
+            "in_reply_to_id": "80" if private_answer else None,
             "created_at": created,
             "account": fan,
         }
@@ -54,6 +63,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         url = urlsplit(self.path)
+        if url.path.endswith("/context"):  # a conversation read, answered much later
+            self.server.skew += timedelta(minutes=10)
+            self._send(200, {"ancestors": [], "descendants": []})
+            return
         if url.path != "/api/v1/notifications":
             self._send(404, {"error": "Record not found"})
             return
@@ -164,3 +177,13 @@ def test_the_reread_is_measured_on_the_servers_clock(
     _seen, cursor = _ids(connector, None)
     recent = server.commit(5)
     assert _ids(connector, cursor) == ([recent], "1")
+
+
+def test_the_reread_is_measured_when_the_notifications_were_read(
+    connector: MastodonConnector, server: Notifications
+) -> None:
+    """Not when the poll's later requests (a private answer's conversation) came back."""
+    server.commit(1, age=timedelta(hours=1))
+    _seen, cursor = _ids(connector, None)
+    server.commit(5, private_answer=True)
+    assert _ids(connector, cursor)[1] == "1"  # 5 is read again: 4 may still come

@@ -225,7 +225,8 @@ class _Watch:
     """The sockets one request (or one block: `deadline`) uses, shut down when its time is
     up. The lock keeps a cut from running once the request is over."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, request: bool) -> None:
+        self.request = request  # one request's (re-armed once it is sent), or a block's
         self.sockets: list[socket.socket] = []
         self.cut = False
         self._over = False
@@ -279,11 +280,11 @@ def _watches() -> list[_Watch]:
 
 
 @contextmanager
-def _watched(seconds: float) -> Iterator[_Watch]:
+def _watched(seconds: float, *, request: bool = True) -> Iterator[_Watch]:
     """Every socket the current thread uses while the block runs is shut down `seconds`
     after the block began (or after the watch is armed again), then `cut`. Blocks nest:
     a socket joins every watch around it, and the first to end cuts it."""
-    watch = _Watch()
+    watch = _Watch(request=request)
     watch.arm(seconds)
     _watches().append(watch)
     try:
@@ -297,7 +298,7 @@ def deadline(seconds: float) -> Any:
     """A block whose requests (requests' and httpx's TLS handshakes, here, in this thread)
     end `seconds` from now at the latest, however many there are: a detection of several
     documents shares one deadline."""
-    return _watched(seconds)
+    return _watched(seconds, request=False)
 
 
 def _watch(sock: socket.socket | None) -> None:
@@ -306,11 +307,11 @@ def _watch(sock: socket.socket | None) -> None:
 
 
 def _sent() -> None:
-    """The request is written: its answer has ANSWER_SECONDS from now (the innermost watch
-    is the request's own; an outer `deadline` keeps its time)."""
-    stack = _watches()
-    if stack:
-        stack[-1].arm(ANSWER_SECONDS)
+    """The request is written: its answer has ANSWER_SECONDS from now (an outer `deadline`
+    keeps its time)."""
+    requests_watched = [w for w in _watches() if w.request]
+    if requests_watched:
+        requests_watched[-1].arm(ANSWER_SECONDS)
 
 
 class _WatchedSSLSocket(ssl.SSLSocket):
@@ -434,15 +435,15 @@ UPLOAD_RATE = 4 * 1024 * 1024  # bytes: 300 s more for each (a 99 MB video: abou
 MAX_REDIRECTS = 3  # each hop is a request with its own time
 
 
-_TLS: dict[str, tuple[tuple[int, int], ssl.SSLContext]] = {}
+_TLS: dict[str, tuple[tuple[int, ...], ssl.SSLContext]] = {}
 
 
 def _tls_context(bundle: str) -> ssl.SSLContext:
     """One TLS context per trust bundle (urllib3's pools are keyed by it), whose sockets
     are watched from their handshake; loaded again when the bundle's file changes (an
     operator's update-ca-certificates, a test's new authority)."""
-    found = os.stat(bundle)
-    stamp = (found.st_mtime_ns, found.st_size)
+    found = os.stat(bundle)  # a file copied over it keeping its time still has a new ctime
+    stamp = (found.st_ino, found.st_ctime_ns, found.st_mtime_ns, found.st_size)
     known = _TLS.get(bundle)
     if known and known[0] == stamp:
         return known[1]
@@ -579,7 +580,7 @@ class GuardedAdapter(HTTPAdapter):
     def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
         super().cert_verify(conn, url, verify, cert)
         context = getattr(conn, "conn_kw", {}).get("ssl_context")  # the pool's connections'
-        if any(context is ours for _, ours in _TLS.values()):  # its bundle is loaded already
+        if any(context is ours for _, ours in list(_TLS.values())):  # its bundle is loaded
             conn.ca_certs = conn.ca_cert_dir = None
 
     def build_connection_pool_key_attributes(

@@ -194,3 +194,20 @@ def post_figures(page, base: str, slug: str, idea: str) -> dict[str, str]:  # ty
     rows = csv_dicts(page.request.get(f"{base}/w/{slug}/reports/posts.csv").body())
     row = next(r for r in rows if r["Idée"].startswith(idea))
     return {key: row[label] for key, label in POST_COLUMNS.items()}
+
+
+def check_answered(page) -> None:  # type: ignore[no-untyped-def]
+    """Waits until the composer's live check (htmx) has answered what was just done: htmx
+    marks the form while its request is out. wait_for_load_state("networkidle") does not
+    wait for it: the page's load went idle long before, so it returns at once."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("form.htmx-request")).to_have_count(0)
+
+
+def no_check_errors(page, network: str) -> None:  # type: ignore[no-untyped-def]
+    """The live check of `network`'s variant ends with no error (asked again until it
+    answers: an earlier answer may still be shown)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(f"#check-{network} .problems.errors")).to_have_count(0)

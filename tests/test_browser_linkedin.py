@@ -26,7 +26,7 @@ from palabre.channels.models import Channel, ChannelStatus
 from palabre.inbox.models import ChannelSync, Interaction
 from palabre.inbox.tests.helpers import run_worker
 from palabre.publishing.models import MediaItem, Post, PostStatus, TargetStatus
-from tests.layout import post_figures
+from tests.layout import no_check_errors, post_figures
 from tests.networks.linkedin.double import LinkedInDouble
 from tests.networks.linkedin.state import Member, Organization
 from tests.networks.linkedin.state import Post as LinkedInPost
@@ -113,8 +113,7 @@ def _compose(page: Any, base: str, channel: Channel, photo: MediaItem) -> Post:
     assert panel.locator("textarea[name=linkedin-text]").input_value() == TEXT
     assert panel.locator(f'input[name=linkedin-channels][value="{channel.pk}"]').is_checked()
     panel.locator(f'input[name=linkedin-media_items][value="{photo.pk}"]').check()
-    page.wait_for_load_state("networkidle")  # the live check, as typed
-    assert page.locator("#check-linkedin .problems.errors").count() == 0
+    no_check_errors(page, "linkedin")  # the live check, as typed
     return post
 
 

@@ -25,7 +25,7 @@ from palabre.channels.models import Channel
 from palabre.inbox.models import ChannelSync, EventAction, Interaction, ModerationEvent
 from palabre.inbox.tests.helpers import run_worker
 from palabre.publishing.models import MediaItem, Post, PostStatus, TargetStatus
-from tests.layout import post_figures
+from tests.layout import check_answered, no_check_errors, post_figures
 from tests.networks.meta.browser import SLUG, connect_ticked, log_in, open_meta_picker
 from tests.networks.meta.double import MetaDouble
 from tests.networks.meta.state import IGComment, IGMedia
@@ -104,13 +104,12 @@ def _compose_carousel(
     for photo in photos:
         # Each tick checks the post again, and the check's answer above the photos changes
         # their place ("a photo is required" goes): the next is ticked once it has landed.
-        page.wait_for_load_state("networkidle")
         panel.locator(f'input[name=instagram-media_items][value="{photo.pk}"]').check()
+        check_answered(page)
     panel.locator("select[name=instagram-instagram_format]").select_option("carousel")
     panel.locator("details.thread > summary").click()
     panel.locator("textarea[name=instagram-first_comment]").fill(FIRST_COMMENT)
-    page.wait_for_load_state("networkidle")  # the live check, as typed
-    assert page.locator("#check-instagram .problems.errors").count() == 0  # 3 ≤ 10 items
+    no_check_errors(page, "instagram")  # 3 ≤ 10 items
     shown = panel.locator("input[name=instagram-media_items]").evaluate_all(
         "boxes => boxes.map(box => box.value)"
     )

@@ -28,7 +28,7 @@ from palabre.channels.x_cost import channel_x_month
 from palabre.inbox.models import ChannelSync, EventAction, Interaction, ModerationEvent
 from palabre.inbox.tests.helpers import run_worker
 from palabre.publishing.models import MediaItem, Post, PostStatus, TargetStatus
-from tests.layout import post_figures
+from tests.layout import no_check_errors, post_figures
 from tests.networks.meta.browser import SLUG, log_in
 from tests.networks.x.double import XDouble
 from tests.networks.x.state import Post as XPost
@@ -112,8 +112,7 @@ def _compose_thread(page: Any, base: str, channel: Channel, photo: MediaItem) ->
     panel.locator(f'input[name=x-media_items][value="{photo.pk}"]').check()
     panel.locator("details.thread > summary").click()
     panel.locator("textarea[name=x-thread]").fill(f"{SECOND}\n---\n{THIRD}")
-    page.wait_for_load_state("networkidle")  # the live check, as typed
-    assert page.locator("#check-x .problems.errors").count() == 0
+    no_check_errors(page, "x")  # the live check, as typed
     return post
 
 

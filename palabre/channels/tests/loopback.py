@@ -47,16 +47,30 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, "text/html", b"<html><body>Not here</body></html>")
 
     def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer(self, status, body, content_type)
 
     do_GET = do_POST = _any
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
+
+
+def answer(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    content_type: str = "application/json",
+) -> None:
+    """A whole answer from a test server's handler: status, type, length, body."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def answer_json(handler: BaseHTTPRequestHandler, status: int, value: Any) -> None:
+    answer(handler, status, json.dumps(value).encode())
 
 
 @contextmanager

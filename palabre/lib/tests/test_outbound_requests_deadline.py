@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import requests
 
-from palabre.channels.tests.loopback import serving
+from palabre.channels.tests.loopback import answer, serving
 from palabre.lib import outbound
 from tests.networks.mastodon import tls
 
@@ -157,12 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(0.4)
             self.close_connection = True
             return
-        body = b"x" * 5000 if self.path == "/large" else b'{"ok": true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer(self, 200, b"x" * 5000 if self.path == "/large" else b'{"ok": true}')
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from palabre.channels.models import Channel
+from palabre.channels.tests.loopback import answer_json
 from palabre.channels.tests.loopback import serving as running
 from palabre.networks.bluesky import identity
 from palabre.networks.bluesky.connector import NOT_THEIRS, NotTheirAccount, connect
@@ -92,12 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
         return {"did": self.server.did, "handle": "lumiere.test", "active": True}
 
     def _json(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        answer_json(self, status, body)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass

@@ -6,7 +6,6 @@ it, newest first) from a list the test fills in the order the commits land."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -17,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from palabre.channels.models import Channel
-from palabre.channels.tests.loopback import serving
+from palabre.channels.tests.loopback import answer_json, serving
 from palabre.networks.mastodon import connector as mastodon
 from palabre.networks.mastodon.connector import MastodonConnector
 
@@ -65,10 +64,10 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path.endswith("/context"):  # a conversation read, answered much later
             self.server.skew += timedelta(minutes=10)
-            self._send(200, {"ancestors": [], "descendants": []})
+            answer_json(self, 200, {"ancestors": [], "descendants": []})
             return
         if url.path != "/api/v1/notifications":
-            self._send(404, {"error": "Record not found"})
+            answer_json(self, 404, {"error": "Record not found"})
             return
         query = parse_qs(url.query)
         after = int(query.get("min_id", ["0"])[0])
@@ -77,15 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
             (n for n in self.server.committed if int(n["id"]) > after), key=lambda n: int(n["id"])
         )
         page = newer[:limit] if "min_id" in query else newer[-limit:]
-        self._send(200, list(reversed(page)))
-
-    def _send(self, status: int, body: Any) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        answer_json(self, 200, list(reversed(page)))
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         return format_datetime(self.server.now(), usegmt=True)  # its Date, on its clock

@@ -88,6 +88,10 @@ def test_create_a_webhook_see_its_secret_once_and_read_the_demo_log(
     refused.get_by_role("button", name="Send again").click()
     assert "sent again in a moment" in page.locator(".messages").inner_text()
     assert page.locator("tr[data-status='pending']").count() == 1
+    page.get_by_role("button", name="Send a test event").click()
+    assert "Test event queued" in page.locator(".messages").inner_text()
+    assert page.locator("tr[data-status='pending']", has_text="webhook.test").count() == 1
+    page.screenshot(path=screenshot_dir / "webhook-log-test.png", full_page=True)
 
     # On a phone: the table becomes cards, nothing wider than the screen.
     phone = browser.new_page(viewport={"width": 375, "height": 800}, locale="en-GB")

@@ -32,8 +32,12 @@ EVENT_TYPES = (
     (REACH_ALERT, _("A channel’s reach dropped")),
 )
 EVENT_NAMES = frozenset(name for name, _label in EVENT_TYPES)
+# Sent to one webhook when a person asks ("Send a test event"), never subscribed to: the
+# receiving tool (n8n, Zapier) sees a signed event to build its flow on.
+WEBHOOK_TEST = "webhook.test"
+TEST_LABEL = _("A test event, sent when asked")
 
 
 def event_label(event: str) -> str:
     """The event as people read it; an unknown one (a type since removed) as written."""
-    return str(dict(EVENT_TYPES).get(event, event))
+    return str(dict((*EVENT_TYPES, (WEBHOOK_TEST, TEST_LABEL))).get(event, event))

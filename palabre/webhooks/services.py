@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from palabre.accounts.models import Role, User, Workspace
 from palabre.lib import crypto, outbound
 from palabre.lib.oneline import has_control_characters
-from palabre.webhooks.events import EVENT_NAMES, EVENT_TYPES
+from palabre.webhooks.events import EVENT_NAMES, EVENT_TYPES, WEBHOOK_TEST
 from palabre.webhooks.models import URL_MAX, Delivery, DeliveryStatus, Subscription
 from palabre.webhooks.signing import secret_new
 
@@ -137,6 +138,33 @@ def delivery_send_again(*, delivery: Delivery) -> None:
     )
 
 
+def subscription_test_send(*, subscription: Subscription) -> Delivery:
+    """A test event for this webhook alone, sent by the worker as any other (signed, logged,
+    retried): what the receiver shows of it tells the webhook works."""
+    now = timezone.now()
+    message_id = message_id_new()
+    data = {
+        "workspace": subscription.workspace.slug,
+        "webhook": subscription.pk,
+        "events": sorted(subscription.events),
+    }
+    return Delivery.objects.create(
+        subscription=subscription,
+        message_id=message_id,
+        event=WEBHOOK_TEST,
+        key=f"test:{message_id[-8:]}",  # its own: it waits behind nothing
+        payload=_payload(WEBHOOK_TEST, now, data),
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
+def _payload(event: str, now: datetime, data: Data) -> dict[str, Any]:
+    """What is sent, as JSON will read it back (dates and decimals as text)."""
+    body = {"type": event, "timestamp": now, "data": data}
+    return json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+
+
 def message_id_new() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
@@ -160,8 +188,7 @@ def webhook_event_emit(
     if not wanted:
         return []
     now = timezone.now()
-    body = {"type": event, "timestamp": now, "data": data() if callable(data) else data}
-    payload = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+    payload = _payload(event, now, data() if callable(data) else data)
     rows = [
         Delivery(
             subscription_id=pk,

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path(f"{W}/<int:pk>/enable/", views.webhook_enable, name="workspace_settings_webhook_enable"),
     path(f"{W}/<int:pk>/delete/", views.webhook_delete, name="workspace_settings_webhook_delete"),
+    path(f"{W}/<int:pk>/test/", views.webhook_send_test, name="workspace_settings_webhook_test"),
     path(
         f"{W}/<int:pk>/deliveries/<int:delivery_id>/send-again/",
         views.webhook_send_again,

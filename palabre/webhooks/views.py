@@ -105,6 +105,19 @@ def webhook_send_again(request: HttpRequest, slug: str, pk: int, delivery_id: in
     return redirect("workspace_settings_webhook", slug=slug, pk=pk)
 
 
+@require_POST
+def webhook_send_test(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _membership, subscription = _subscription(request, slug, pk)
+    services.subscription_test_send(subscription=subscription)
+    if subscription.active:
+        messages.success(request, _("Test event queued: it is sent in a moment, see below."))
+    else:
+        messages.success(
+            request, _("Test event queued: it is sent once the webhook is enabled again.")
+        )
+    return redirect("workspace_settings_webhook", slug=slug, pk=pk)
+
+
 def _subscription(request: HttpRequest, slug: str, pk: int) -> tuple[Membership, Subscription]:
     membership = membership_for(request, slug, Action.MANAGE_INTEGRATIONS)
     subscription = get_scoped_or_404(Subscription.objects.all(), membership.workspace, pk=pk)

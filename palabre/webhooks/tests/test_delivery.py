@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from standardwebhooks import Webhook
 
+from palabre.accounts.models import User
 from palabre.publishing.models import Notice
 from palabre.webhooks import delivery as sending
 from palabre.webhooks.jobs import JOBS
@@ -261,3 +263,33 @@ def test_the_log_forgets_what_was_delivered_30_days_ago_never_what_waits(
 )
 def test_retries_double_up_to_an_hour(attempts: int, low: int, high: int) -> None:
     assert low <= sending.retry_delay(attempts).total_seconds() <= high
+
+
+def test_a_test_event_asked_on_the_log_page_reaches_the_receiver_signed(
+    client, cast, receiver: Receiver
+) -> None:
+    """n8n or Zapier builds its flow on an event it received: "Send a test event" sends one
+    to this webhook alone, even one that wants no event yet, and logs what came back."""
+    subscription, secret = subscribe(cast.workspace, cast.bob, receiver.url, ["post.failed"])
+    other, _other_secret = subscribe(cast.workspace, cast.bob, receiver.url)
+    User.objects.filter(pk=cast.bob.pk).update(language="en")
+    client.login(email="bob@example.com", password="correct horse battery")
+    log = reverse("workspace_settings_webhook", args=["lumiere", subscription.pk])
+    assert "Send a test event" in client.get(log).content.decode()
+    answer = client.post(
+        reverse("workspace_settings_webhook_test", args=["lumiere", subscription.pk]), follow=True
+    )
+    assert answer.status_code == 200 and answer.redirect_chain[-1][0] == log
+    assert run_worker_round() == 1
+    [payload] = _verified(receiver, secret)
+    assert payload["type"] == "webhook.test"
+    assert payload["data"] == {
+        "workspace": "lumiere",
+        "webhook": subscription.pk,
+        "events": ["post.failed"],
+    }
+    [row] = subscription.deliveries.all()
+    assert (row.event, row.status, row.response_status) == ("webhook.test", "delivered", 200)
+    assert not other.deliveries.exists()
+    page = client.get(log).content.decode()
+    assert row.message_id in page and "webhook.test" in page

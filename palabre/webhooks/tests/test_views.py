@@ -55,7 +55,8 @@ def _actions(subscription: Subscription, delivery: Delivery) -> list[str]:
         reverse("workspace_settings_webhook_disable", args=[slug, pk]),
         reverse("workspace_settings_webhook_enable", args=[slug, pk]),
         reverse("workspace_settings_webhook_send_again", args=[slug, pk, delivery.pk]),
-        reverse("workspace_settings_webhook_delete", args=[slug, pk]),
+        reverse("workspace_settings_webhook_test", args=[slug, pk]),
+        reverse("workspace_settings_webhook_delete", args=[slug, pk]),  # last: it deletes
     ]
 
 

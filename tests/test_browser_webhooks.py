@@ -92,6 +92,16 @@ def test_create_a_webhook_see_its_secret_once_and_read_the_demo_log(
     assert "Test event queued" in page.locator(".messages").inner_text()
     assert page.locator("tr[data-status='pending']", has_text="webhook.test").count() == 1
     page.screenshot(path=screenshot_dir / "webhook-log-test.png", full_page=True)
+    page.get_by_role("button", name="New secret").click()
+    secret = page.locator("#webhook-secret").inner_text()
+    assert secret.startswith("whsec_") and "signed with the new secret and the one before" in (
+        page.locator("main").inner_text()
+    )
+    page.screenshot(path=screenshot_dir / "webhook-new-secret.png", full_page=True)
+    page.get_by_role("button", name="Open its delivery log").click()
+    assert "The previous secret still signs until" in page.locator("main").inner_text()
+    assert secret not in page.content()
+    page.screenshot(path=screenshot_dir / "webhook-log-two-secrets.png")
 
     # On a phone: the table becomes cards, nothing wider than the screen.
     phone = browser.new_page(viewport={"width": 375, "height": 800}, locale="en-GB")

@@ -133,7 +133,7 @@ def delivery_post(*, subscription: Subscription, delivery: Delivery) -> Answer:
     what the receiver compares it with."""
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
     headers = signed_headers(
-        secret=subscription.secret,
+        secrets=subscription.secrets_signing,
         message_id=delivery.message_id,
         timestamp=int(time.time()),
         body=body,

@@ -30,6 +30,10 @@ class Subscription(models.Model):
     events = models.JSONField(default=list)  # event types (events.py)
     # Never rendered after creation nor logged: only the signer reads it, decrypted.
     secret_encrypted = models.TextField(editable=False)
+    # After "New secret", the one before still signs until then (each event carries both
+    # signatures): the receiving tool has a day to take the new one, and nothing fails.
+    previous_secret_encrypted = models.TextField(editable=False, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -59,6 +63,18 @@ class Subscription(models.Model):
     @property
     def secret(self) -> str:
         return crypto.decrypt(self.secret_encrypted)
+
+    @property
+    def previous_secret_signs(self) -> bool:
+        until = self.previous_secret_until
+        return bool(self.previous_secret_encrypted) and until is not None and until > timezone.now()
+
+    @property
+    def secrets_signing(self) -> list[str]:
+        """The secret, and the one before it while it still signs."""
+        if self.previous_secret_signs:
+            return [self.secret, crypto.decrypt(self.previous_secret_encrypted)]
+        return [self.secret]
 
 
 class DeliveryStatus(models.TextChoices):

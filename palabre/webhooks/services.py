@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +32,7 @@ URL_REFUSED = gettext_lazy(
     "runs Palabre in PALABRE_OUTBOUND_ALLOWED_HOSTS, for the web server and the worker."
 )
 NO_EVENTS = gettext_lazy("Choose at least one event.")
+SECRET_OVERLAP = timedelta(days=1)  # the replaced secret still signs this long
 # Why a subscription is off: stored as msgids, said in the reader's language when shown.
 DISABLED_BY_PERSON = gettext_noop("Disabled by a person.")
 DISABLED_FAILING = gettext_noop("Disabled after 24 hours of failed deliveries.")
@@ -136,6 +137,23 @@ def delivery_send_again(*, delivery: Delivery) -> None:
         response_excerpt="",
         delivered_at=None,
     )
+
+
+def subscription_secret_replace(*, subscription: Subscription) -> str:
+    """A new secret, returned the only time it is given out; the one before still signs for
+    SECRET_OVERLAP (every event carries both signatures meanwhile). A secret replaced again
+    within the day ends the older one at once: only the last two ever sign."""
+    secret = secret_new()
+    with transaction.atomic():  # locked: of two at once, the second keeps the first's
+        current = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        current.previous_secret_encrypted = current.secret_encrypted
+        current.previous_secret_until = timezone.now() + SECRET_OVERLAP
+        current.secret_encrypted = crypto.encrypt(secret)
+        current.save(
+            update_fields=["previous_secret_encrypted", "previous_secret_until", "secret_encrypted"]
+        )
+    subscription.refresh_from_db()
+    return secret
 
 
 def subscription_test_send(*, subscription: Subscription) -> Delivery:

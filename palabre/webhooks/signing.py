@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
 PREFIX = "whsec_"
 SECRET_BYTES = 32
@@ -27,13 +28,19 @@ def signature(*, secret: str, message_id: str, timestamp: int, body: bytes) -> s
     return "v1," + base64.b64encode(digest).decode()
 
 
-def signed_headers(*, secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
-    """The three headers of one attempt. `timestamp` is the wall clock's Unix time: receivers
-    refuse a signature more than five minutes away from their own clock."""
+def signed_headers(
+    *, secrets: Sequence[str], message_id: str, timestamp: int, body: bytes
+) -> dict[str, str]:
+    """The three headers of one attempt, signed with each of `secrets` (space-separated, as
+    the specification has it while a secret is replaced: a receiver accepts any one it
+    knows). `timestamp` is the wall clock's Unix time: receivers refuse a signature more
+    than five minutes away from their own clock."""
+    signatures = (
+        signature(secret=secret, message_id=message_id, timestamp=timestamp, body=body)
+        for secret in secrets
+    )
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(
-            secret=secret, message_id=message_id, timestamp=timestamp, body=body
-        ),
+        "webhook-signature": " ".join(signatures),
     }

@@ -15,6 +15,11 @@ urlpatterns = [
     path(f"{W}/<int:pk>/delete/", views.webhook_delete, name="workspace_settings_webhook_delete"),
     path(f"{W}/<int:pk>/test/", views.webhook_send_test, name="workspace_settings_webhook_test"),
     path(
+        f"{W}/<int:pk>/secret/",
+        views.webhook_secret_replace,
+        name="workspace_settings_webhook_secret",
+    ),
+    path(
         f"{W}/<int:pk>/deliveries/<int:delivery_id>/send-again/",
         views.webhook_send_again,
         name="workspace_settings_webhook_send_again",

@@ -105,6 +105,16 @@ def webhook_send_again(request: HttpRequest, slug: str, pk: int, delivery_id: in
     return redirect("workspace_settings_webhook", slug=slug, pk=pk)
 
 
+@never_cache  # its answer holds the new secret: no cache keeps a copy
+@require_POST
+def webhook_secret_replace(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership, subscription = _subscription(request, slug, pk)
+    secret = services.subscription_secret_replace(subscription=subscription)
+    # Rendered, not redirected to: the secret is in this answer and nowhere else.
+    context = {"membership": membership, "subscription": subscription, "secret": secret}
+    return render(request, "webhooks/created.html", context | {"replaced": True})
+
+
 @require_POST
 def webhook_send_test(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _membership, subscription = _subscription(request, slug, pk)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.urls import reverse
-from standardwebhooks import Webhook
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from palabre.accounts.models import User
 from palabre.publishing.models import Notice
@@ -20,6 +20,7 @@ from palabre.webhooks.services import (
     DISABLED_FAILING,
     delivery_send_again,
     subscription_enable,
+    subscription_secret_replace,
     webhook_event_emit,
 )
 from palabre.webhooks.tests.helpers import (
@@ -293,3 +294,20 @@ def test_a_test_event_asked_on_the_log_page_reaches_the_receiver_signed(
     assert not other.deliveries.exists()
     page = client.get(log).content.decode()
     assert row.message_id in page and "webhook.test" in page
+
+
+def test_after_a_new_secret_the_receiver_verifies_with_either_for_a_day(
+    cast, receiver: Receiver
+) -> None:
+    subscription, old = subscribe(cast.workspace, cast.bob, receiver.url)
+    new = subscription_secret_replace(subscription=subscription)
+    _emit(cast.workspace, "post:1", 1)
+    assert run_worker_round() == 1
+    assert _verified(receiver, old) == _verified(receiver, new)  # both verify
+    Subscription.objects.filter(pk=subscription.pk).update(previous_secret_until=None)
+    receiver.received.clear()
+    _emit(cast.workspace, "post:2", 2)
+    assert run_worker_round() == 1
+    assert _verified(receiver, new)[0]["data"] == {"seq": 2}
+    with pytest.raises(WebhookVerificationError):
+        _verified(receiver, old)

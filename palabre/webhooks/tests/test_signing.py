@@ -28,10 +28,22 @@ def test_the_signature_is_the_reference_librarys() -> None:
 def test_the_headers_verify_and_a_changed_byte_does_not() -> None:
     secret, body = secret_new(), '{"texte":"Un café ?"}'.encode()
     headers = signed_headers(
-        secret=secret, message_id="msg_2", timestamp=int(time.time()), body=body
+        secrets=[secret], message_id="msg_2", timestamp=int(time.time()), body=body
     )
     assert Webhook(secret).verify(body, headers) == {"texte": "Un café ?"}
     with pytest.raises(WebhookVerificationError):
         Webhook(secret).verify(body.replace(b"?", b"!"), headers)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(secret_new()).verify(body, headers)
+
+
+def test_while_a_secret_is_replaced_either_one_verifies() -> None:
+    new, old, body = secret_new(), secret_new(), b'{"ok":true}'
+    headers = signed_headers(
+        secrets=[new, old], message_id="msg_3", timestamp=int(time.time()), body=body
+    )
+    assert headers["webhook-signature"].count("v1,") == 2
+    for secret in (new, old):
+        assert Webhook(secret).verify(body, headers) == {"ok": True}
     with pytest.raises(WebhookVerificationError):
         Webhook(secret_new()).verify(body, headers)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from palabre.accounts.models import User
 from palabre.webhooks.models import Delivery, DeliveryStatus, Subscription
@@ -243,3 +246,42 @@ def test_the_settings_page_links_to_webhooks(client: Client, cast) -> None:
     _as(client, "bob")
     page = client.get(reverse("workspace_settings", args=["lumiere"])).content.decode()
     assert reverse("workspace_settings_webhooks", args=["lumiere"]) in page
+
+
+def test_a_new_secret_is_shown_once_and_the_old_one_signs_for_a_day(client: Client, hooked) -> None:
+    old = hooked.secret
+    _as(client, "bob")
+    url = reverse("workspace_settings_webhook_secret", args=["lumiere", hooked.pk])
+    answer = client.post(url)
+    hooked.refresh_from_db()
+    new = hooked.secret
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
+    assert new != old and new in page and old not in page
+    assert hooked.secrets_signing == [new, old]
+    for shown in _pages(hooked):
+        text = client.get(shown).content.decode()
+        assert new not in text and old not in text
+    client.post(url)  # again within the day: the first new one is now the one before
+    hooked.refresh_from_db()
+    assert hooked.secrets_signing == [hooked.secret, new]
+    Subscription.objects.filter(pk=hooked.pk).update(
+        previous_secret_until=timezone.now() - timedelta(seconds=1)
+    )
+    hooked.refresh_from_db()
+    assert hooked.secrets_signing == [hooked.secret]
+
+
+def test_only_owners_and_managers_of_the_workspace_give_a_new_secret(
+    client: Client, cast, hooked
+) -> None:
+    url = reverse("workspace_settings_webhook_secret", args=["lumiere", hooked.pk])
+    before = hooked.secret_encrypted
+    for who, status in (("erin", 403), ("nina", 403), ("charlie", 404)):
+        assert _as(Client(), who).post(url).status_code == status, who
+    assert Client().post(url).status_code == 404
+    guarded = _as(Client(enforce_csrf_checks=True), "alice")
+    assert guarded.get(url).status_code == 405
+    assert guarded.post(url).status_code == 403  # no CSRF token
+    hooked.refresh_from_db()
+    assert hooked.secret_encrypted == before and hooked.previous_secret_encrypted == ""

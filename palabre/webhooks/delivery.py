@@ -34,6 +34,7 @@ from palabre.webhooks.services import (
     DISABLED_FAILING,
     subscription_disable,
     subscriptions_managed,
+    subscriptions_previous_secret_forget,
 )
 from palabre.webhooks.signing import signed_headers
 from palabre.worker.jobs import RetryAt
@@ -105,6 +106,8 @@ def delivery_send(delivery: Delivery) -> datetime | None:
             failing_since=None
         )
         _forget_delivered(subscription, now)
+        if subscription.previous_secret_encrypted and not subscription.previous_secret_signs:
+            subscriptions_previous_secret_forget()  # its day is over: not kept (leaked?)
         return None
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, **seen)
     _failure_record(subscription, now)

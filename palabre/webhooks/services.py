@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -140,14 +140,16 @@ def delivery_send_again(*, delivery: Delivery) -> None:
 
 
 def subscription_secret_replace(*, subscription: Subscription) -> str:
-    """A new secret, returned the only time it is given out; the one before still signs for
-    SECRET_OVERLAP (every event carries both signatures meanwhile). A secret replaced again
-    within the day ends the older one at once: only the last two ever sign."""
+    """A new secret, returned the only time it is given out. The one before still signs for
+    SECRET_OVERLAP (every event carries both signatures meanwhile). Asked again within that
+    day (a double click, a second tab), only the new one is replaced: the one before, which
+    the receiving tool may still hold, keeps signing until its day ends."""
     secret = secret_new()
-    with transaction.atomic():  # locked: of two at once, the second keeps the first's
+    with transaction.atomic():  # locked: of two at once, the second sees the first
         current = Subscription.objects.select_for_update().get(pk=subscription.pk)
-        current.previous_secret_encrypted = current.secret_encrypted
-        current.previous_secret_until = timezone.now() + SECRET_OVERLAP
+        if not current.previous_secret_signs:
+            current.previous_secret_encrypted = current.secret_encrypted
+            current.previous_secret_until = timezone.now() + SECRET_OVERLAP
         current.secret_encrypted = crypto.encrypt(secret)
         current.save(
             update_fields=["previous_secret_encrypted", "previous_secret_until", "secret_encrypted"]
@@ -156,25 +158,43 @@ def subscription_secret_replace(*, subscription: Subscription) -> str:
     return secret
 
 
+def subscriptions_previous_secret_forget() -> int:
+    """Replaced secrets whose day is over are not kept (one may have leaked)."""
+    over = Subscription.objects.exclude(previous_secret_encrypted="").filter(
+        Q(previous_secret_until__isnull=True) | Q(previous_secret_until__lte=timezone.now())
+    )
+    return int(over.update(previous_secret_encrypted="", previous_secret_until=None))
+
+
 def subscription_test_send(*, subscription: Subscription) -> Delivery:
     """A test event for this webhook alone, sent by the worker as any other (signed, logged,
-    retried): what the receiver shows of it tells the webhook works."""
+    retried): what the receiver shows of it tells the webhook works. One at a time: asked
+    again while one waits, that one is sent again rather than another added (a click held
+    down must not queue a thousand, nor bill the receiving tool for each)."""
     now = timezone.now()
-    message_id = message_id_new()
-    data = {
-        "workspace": subscription.workspace.slug,
-        "webhook": subscription.pk,
-        "events": sorted(subscription.events),
-    }
-    return Delivery.objects.create(
-        subscription=subscription,
-        message_id=message_id,
-        event=WEBHOOK_TEST,
-        key=f"test:{message_id[-8:]}",  # its own: it waits behind nothing
-        payload=_payload(WEBHOOK_TEST, now, data),
-        created_at=now,
-        next_attempt_at=now,
-    )
+    data = {"workspace": subscription.workspace.slug, "events": sorted(subscription.events)}
+    with transaction.atomic():
+        waiting = (
+            subscription.deliveries.select_for_update()
+            .filter(event=WEBHOOK_TEST)
+            .exclude(status=DeliveryStatus.DELIVERED)
+            .first()
+        )
+        if waiting:
+            Delivery.objects.filter(pk=waiting.pk).update(
+                payload=_payload(WEBHOOK_TEST, now, data), next_attempt_at=now
+            )
+            waiting.refresh_from_db()
+            return waiting
+        return Delivery.objects.create(
+            subscription=subscription,
+            message_id=message_id_new(),
+            event=WEBHOOK_TEST,
+            key="test",  # test events go one behind another
+            payload=_payload(WEBHOOK_TEST, now, data),
+            created_at=now,
+            next_attempt_at=now,
+        )
 
 
 def _payload(event: str, now: datetime, data: Data) -> dict[str, Any]:

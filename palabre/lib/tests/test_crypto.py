@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from cryptography.fernet import Fernet
+from django.utils import timezone
 
 from palabre.lib import crypto
 
@@ -56,6 +59,19 @@ def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
         url="https://hooks.example/n8n",
         events=["post.published"],
         secret_encrypted=crypto.encrypt("whsec_c2VjcmV0"),
+        # Replaced an hour ago: the one before still signs (rotated too), and another's
+        # day is over (forgotten: one may have leaked).
+        previous_secret_encrypted=crypto.encrypt("whsec_YXZhbnQ="),
+        previous_secret_until=timezone.now() + timedelta(hours=23),
+        created_by=cast.alice,
+    )
+    over = Subscription.objects.create(
+        workspace=cast.workspace,
+        url="https://hooks.example/zapier",
+        events=["post.published"],
+        secret_encrypted=crypto.encrypt("whsec_bm91dmVhdQ=="),
+        previous_secret_encrypted=crypto.encrypt("whsec_dmlldXg="),
+        previous_secret_until=timezone.now() - timedelta(hours=1),
         created_by=cast.alice,
     )
     app = MastodonApp.objects.create(
@@ -68,11 +84,15 @@ def test_rotate_keys_reencrypts_every_stored_secret(keys, cast) -> None:
     out = StringIO()
     call_command("rotate-keys", stdout=out)
     assert (
-        "1 channel re-encrypted. 1 two-factor secret re-encrypted. 1 webhook secret re-encrypted."
+        "1 channel re-encrypted. 1 two-factor secret re-encrypted. 2 webhook secrets re-encrypted."
         in out.getvalue()
     )
     settings.PALABRE_ENCRYPTION_KEYS = [new]  # the old key can go now
-    assert Subscription.objects.get(pk=hook.pk).secret == "whsec_c2VjcmV0"
+    assert Subscription.objects.get(pk=hook.pk).secrets_signing == [
+        "whsec_c2VjcmV0",
+        "whsec_YXZhbnQ=",
+    ]
+    assert Subscription.objects.get(pk=over.pk).previous_secret_encrypted == ""
     # Palabre's registration on a Mastodon instance: lost, connecting there answered 500.
     assert MastodonApp.objects.get(pk=app.pk).client_secret == "client-secret"
     assert Channel.objects.get(pk=channel.pk).credentials == {"app_password": "abcd"}

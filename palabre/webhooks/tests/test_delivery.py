@@ -21,6 +21,7 @@ from palabre.webhooks.services import (
     delivery_send_again,
     subscription_enable,
     subscription_secret_replace,
+    subscription_test_send,
     webhook_event_emit,
 )
 from palabre.webhooks.tests.helpers import (
@@ -284,16 +285,26 @@ def test_a_test_event_asked_on_the_log_page_reaches_the_receiver_signed(
     assert run_worker_round() == 1
     [payload] = _verified(receiver, secret)
     assert payload["type"] == "webhook.test"
-    assert payload["data"] == {
-        "workspace": "lumiere",
-        "webhook": subscription.pk,
-        "events": ["post.failed"],
-    }
+    assert payload["data"] == {"workspace": "lumiere", "events": ["post.failed"]}
     [row] = subscription.deliveries.all()
     assert (row.event, row.status, row.response_status) == ("webhook.test", "delivered", 200)
     assert not other.deliveries.exists()
     page = client.get(log).content.decode()
     assert row.message_id in page and "webhook.test" in page
+
+
+def test_test_events_wait_one_at_a_time(cast, receiver: Receiver) -> None:
+    """A click held down (or a thousand) queues one: the one waiting is sent again."""
+    subscription, _secret = subscribe(cast.workspace, cast.bob, receiver.url)
+    receiver.status = 500
+    first = subscription_test_send(subscription=subscription)
+    run_worker_round()  # refused: it waits for its retry
+    for _ in range(50):
+        assert subscription_test_send(subscription=subscription).pk == first.pk
+    assert subscription.deliveries.count() == 1
+    receiver.status = 200
+    assert run_worker_round() == 1
+    assert subscription_test_send(subscription=subscription).pk != first.pk  # delivered: anew
 
 
 def test_after_a_new_secret_the_receiver_verifies_with_either_for_a_day(

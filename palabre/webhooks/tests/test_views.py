@@ -262,9 +262,9 @@ def test_a_new_secret_is_shown_once_and_the_old_one_signs_for_a_day(client: Clie
     for shown in _pages(hooked):
         text = client.get(shown).content.decode()
         assert new not in text and old not in text
-    client.post(url)  # again within the day: the first new one is now the one before
-    hooked.refresh_from_db()
-    assert hooked.secrets_signing == [hooked.secret, new]
+    client.post(url)  # again within the day (a double click): the new one is replaced,
+    hooked.refresh_from_db()  # the one before (which the receiving tool holds) still signs
+    assert hooked.secrets_signing == [hooked.secret, old] and hooked.secret != new
     Subscription.objects.filter(pk=hooked.pk).update(
         previous_secret_until=timezone.now() - timedelta(seconds=1)
     )

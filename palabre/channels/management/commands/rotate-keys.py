@@ -12,6 +12,7 @@ from palabre.lib import crypto
 from palabre.lib.command import PalabreCommand
 from palabre.networks.mastodon.models import MastodonApp
 from palabre.webhooks.models import Subscription
+from palabre.webhooks.services import subscriptions_previous_secret_forget
 
 
 class Command(PalabreCommand):
@@ -26,6 +27,8 @@ class Command(PalabreCommand):
             channels = _rotate(Channel, "credentials_encrypted")
             users = _rotate(User, "totp_secret_encrypted")
             hooks = _rotate(Subscription, "secret_encrypted")
+            subscriptions_previous_secret_forget()  # no longer signing: nothing to keep
+            _rotate(Subscription, "previous_secret_encrypted")  # still signing for a day
             # Palabre's registration on each Mastodon instance: lost, connecting there fails.
             _rotate(MastodonApp, "client_secret_encrypted")
         except crypto.DecryptionError:

@@ -39,7 +39,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -600,17 +600,10 @@ class GuardedAdapter(HTTPAdapter):
 def _whole(response: requests.Response, watch: _Watch) -> bytes:
     """The body, at most ANSWER_BYTES, read before the watch's cut (iter_content says a
     broken connection as requests does, and gives the connection back once read)."""
-    declared = response.headers.get("Content-Length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > ANSWER_BYTES:
-        raise OutboundCutShort(f"over {ANSWER_BYTES} bytes")
-    body = bytearray()
-    for chunk in response.iter_content(READ_CHUNK):
-        body += chunk
-        if len(body) > ANSWER_BYTES:
-            raise OutboundCutShort(f"over {ANSWER_BYTES} bytes")
+    body = _gathered(response.headers, response.iter_content(READ_CHUNK), limit=ANSWER_BYTES)
     if any(w.cut for w in (watch, *_watches())):  # its end was a cut, not the server's
         raise OutboundCutShort("not whole in time")
-    return bytes(body)
+    return body
 
 
 def guard_session(session: S) -> S:
@@ -635,15 +628,24 @@ def read_bounded(response: requests.Response, *, limit: int, deadline: float) ->
     whole before `deadline` (a time.monotonic() moment), else OutboundCutShort. Each step
     reads the socket once, so a body trickled a byte at a time is cut at the deadline too
     (a step waits at most the request's read timeout)."""
-    declared = response.headers.get("Content-Length", "")
+    chunks = iter(lambda: response.raw.read1(READ_CHUNK, decode_content=True), b"")
+    return _gathered(response.headers, chunks, limit=limit, deadline=deadline)
+
+
+def _gathered(
+    headers: Any, chunks: Iterable[bytes], *, limit: int, deadline: float | None = None
+) -> bytes:
+    """A body from its chunks: none past `limit` bytes (declared or counted), nor past
+    `deadline` (a time.monotonic() moment), else OutboundCutShort."""
+    declared = headers.get("Content-Length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise OutboundCutShort(f"over {limit} bytes")
     body = bytearray()
-    while chunk := response.raw.read1(READ_CHUNK, decode_content=True):
+    for chunk in chunks:
         body += chunk
         if len(body) > limit:
             raise OutboundCutShort(f"over {limit} bytes")
-        if time.monotonic() > deadline:
+        if deadline is not None and time.monotonic() > deadline:
             raise OutboundCutShort("not whole in time")
     return bytes(body)
 

@@ -46,14 +46,19 @@ def _id(value: Any) -> str:
 
 
 def moment(value: Any) -> datetime:
+    """The date `value` says; now when it says none (the moment it arrived)."""
+    return _dated(value) or datetime.now(UTC)
+
+
+def _dated(value: Any) -> datetime | None:
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            value = None
+            return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.now(UTC)
+    return None
 
 
 def _author(account: dict[str, Any]) -> Author:
@@ -160,18 +165,7 @@ def _count(value: Any) -> bool:
 def created_at(raw: Any) -> datetime | None:
     """When the server says it made this notification or status; None when it does not say
     (or not as a date)."""
-    value = _dict(raw).get("created_at")
-    return moment(value) if isinstance(value, str | datetime) and _dated(value) else None
-
-
-def _dated(value: str | datetime) -> bool:
-    if isinstance(value, datetime):
-        return True
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
+    return _dated(_dict(raw).get("created_at"))
 
 
 def sort_key(raw: Any) -> int:

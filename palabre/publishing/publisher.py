@@ -16,6 +16,7 @@ A new post on a channel whose network sets a daily quota waits while the quota i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -53,6 +54,8 @@ from palabre.publishing.signals import target_published
 from palabre.publishing.workflow import post_edited, post_may_go_out, post_settle
 from palabre.worker.jobs import RetryAt
 
+log = logging.getLogger("palabre.publishing")
+
 
 def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarget]:
     """Schedule for now: the worker picks the targets up at once."""
@@ -63,6 +66,15 @@ def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarge
 
 def post_target_publish(target: PostTarget) -> datetime | None:
     """The worker's step: returns when to try again, or None when the target is settled."""
+    try:
+        return _publish(target)
+    except LeaseLost:
+        # Another worker has it (this outcome then writes nothing), or nobody does: it is
+        # taken again at once, from the row as it is then.
+        return timezone.now()
+
+
+def _publish(target: PostTarget) -> datetime | None:
     # The content is read once, checked, and what is sent is that very content: a save
     # that lands after the check does not reach the network (it sends the post back).
     content = post_content(target.post)
@@ -74,7 +86,7 @@ def post_target_publish(target: PostTarget) -> datetime | None:
     if channel.status != ChannelStatus.ACTIVE:
         _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
         return None
-    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.PUBLISHING)
+    _write(target, status=TargetStatus.PUBLISHING)
     try:
         _send(target, connector, content, checked)
     except ContentChanged:
@@ -87,10 +99,6 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         )
         _settle(target, TargetStatus.FAILED, reason)
         return None
-    except LeaseLost:
-        # Another worker has it (this outcome then writes nothing), or nobody does: it is
-        # taken again at once, from the row as it is then.
-        return timezone.now()
     except LimitReached as full:
         _settle(target, _waiting(target), full.reason)
         _due_again(target, full.when)
@@ -118,9 +126,7 @@ def post_target_publish(target: PostTarget) -> datetime | None:
         channel_mark_needs_reconnect(channel=channel, reason=error.reason)
         _settle(target, TargetStatus.HELD, _("The channel needs reconnecting."))
         return None
-    PostTarget.objects.filter(pk=target.pk).update(
-        status=TargetStatus.PUBLISHED, published_at=timezone.now(), error=""
-    )
+    _write(target, status=TargetStatus.PUBLISHED, published_at=timezone.now(), error="")
     post_settle(post=target.post)
     target_published.send(sender=PostTarget, target=target)
     return None
@@ -139,7 +145,7 @@ def _due_again(target: PostTarget, when: datetime) -> None:
     """Palabre makes it wait (a quota, a rate limit) and says when it goes: that is its time
     now, from which lateness counts."""
     target.publish_at = max(target.publish_at, when)
-    PostTarget.objects.filter(pk=target.pk).update(publish_at=target.publish_at)
+    _write(target, publish_at=target.publish_at)
 
 
 class ContentChanged(Exception):
@@ -158,7 +164,7 @@ def _changed(target: PostTarget) -> datetime | None:
         return timezone.now()
     reason = _("Changed since its approval: not published, back to review.")
     # Failed before the edit is told: a publication not out is withdrawn with the others.
-    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.FAILED, error=reason)
+    _write(target, status=TargetStatus.FAILED, error=reason)
     post_edited(post=target.post, actor=None, reason=reason)
     return None
 
@@ -289,8 +295,23 @@ def _begin_send(target: PostTarget) -> None:
 
 
 def _set_attempted(target: PostTarget, when: datetime | None) -> None:
+    _write(target, attempted_at=when)
     target.attempted_at = when
-    PostTarget.objects.filter(pk=target.pk).update(attempted_at=when)
+
+
+def _write(target: PostTarget, **fields: Any) -> None:
+    """Every write of a publish, made only while this worker still holds the target: one
+    whose send outlasted its lease, while another worker took the target and published it,
+    wrote its own late outcome over that one ("publishing" again, due never). Not held any
+    more is the end of this worker's turn (LeaseLost): the holder's outcome stands. A
+    target nobody claimed (the demo publishes at once) is written as it is."""
+    held = PostTarget.objects.filter(pk=target.pk, claimed_by=target.claimed_by)
+    if not held.update(**fields):
+        if fields.get("remote_id") or fields.get("part_ids") or fields.get("comment_id"):
+            # On the network, and another worker holds the target: it looks for what this
+            # send left (its attempt is recorded) unless it already sent its own.
+            log.warning("post target %s: sent %s after its lease was lost", target.pk, fields)
+        raise LeaseLost
 
 
 # Where a post's page may link to: the web, and the demo network's own addresses (which
@@ -313,8 +334,8 @@ def _web_address(url: str) -> str:
 
 def _record(target: PostTarget, **remote: Any) -> None:
     """A piece is on the network and recorded: nothing is in flight any more."""
+    _write(target, attempted_at=None, **remote)
     target.attempted_at = None
-    PostTarget.objects.filter(pk=target.pk).update(attempted_at=None, **remote)
 
 
 def _outgoing(target: PostTarget, connector: Connector, checked: dict[str, Any]) -> OutgoingPost:
@@ -367,6 +388,6 @@ def _upload(connector: Connector, item: MediaItem, alt_text: str) -> MediaUpload
 
 
 def _settle(target: PostTarget, status: str, reason: str) -> None:
-    PostTarget.objects.filter(pk=target.pk).update(status=status, error=reason)
+    _write(target, status=status, error=reason)
     if status not in (TargetStatus.SCHEDULED, TargetStatus.PUBLISHING):
         post_settle(post=target.post)

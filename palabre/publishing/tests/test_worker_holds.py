@@ -173,3 +173,32 @@ def test_a_lease_that_ran_out_with_nobody_taking_it_is_taken_again(
     [again] = claim(PUBLISH, worker_id="B", limit=20)
     run_claimed(PUBLISH, again)
     assert len(sends) == 1 and PostTarget.objects.get().status == TargetStatus.PUBLISHED
+
+
+def test_a_send_that_outlasted_its_lease_does_not_write_over_the_holder(
+    approval, sends, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A's send hangs past its lease; B takes the row and publishes it (the network takes
+    idempotency keys: once). A's request then times out: its outcome ("publishing, to retry")
+    wrote over B's "published", and the row was due never again (a review)."""
+    from palabre.networks.base import Unavailable
+
+    _due_now(approval)
+    [row] = claim(PUBLISH, worker_id="A", limit=20)
+    original = DemoConnector.publish
+
+    def hangs_then_times_out(self, outgoing):  # type: ignore[no-untyped-def]
+        if sends == []:  # A's send: B works meanwhile
+            sends.append(outgoing.text)
+            _lease_runs_out()
+            [taken] = claim(PUBLISH, worker_id="B", limit=20)
+            run_claimed(PUBLISH, taken)
+            raise Unavailable("timed out")
+        return original(self, outgoing)
+
+    monkeypatch.setattr(DemoConnector, "publish", hangs_then_times_out)
+    run_claimed(PUBLISH, row)
+    target = PostTarget.objects.get()
+    assert (target.status, target.error, target.attempted_at) == (TargetStatus.PUBLISHED, "", None)
+    assert target.claimed_by == "" and DemoPost.objects.count() == 1
+    assert Post.objects.get().status == PostStatus.PUBLISHED

@@ -456,8 +456,11 @@ def post_settle(*, post: Post) -> None:
         )
 
 
+RETRYABLE = (TargetStatus.FAILED, TargetStatus.UNKNOWN, TargetStatus.HELD)
+
+
 def target_retry(*, target: PostTarget, actor: User) -> None:
-    if target.status not in {TargetStatus.FAILED, TargetStatus.UNKNOWN, TargetStatus.HELD}:
+    if target.status not in RETRYABLE:
         raise TransitionRefused(_("Only a failed, unknown or held publication can be retried."))
     if not post_may_go_out(target.post):
         post_edited(post=target.post, actor=actor)
@@ -478,9 +481,11 @@ def target_retry(*, target: PostTarget, actor: User) -> None:
             )
         )
     # Now is its time: the publisher does not take it for one long past (_too_late).
-    PostTarget.objects.filter(pk=target.pk).update(
+    retried = PostTarget.objects.filter(pk=target.pk, status__in=RETRYABLE).update(
         status=TargetStatus.SCHEDULED, next_attempt_at=now, publish_at=now, attempts=0, error=""
     )
+    if not retried:  # a second tab's retry or confirmation came first
+        raise TransitionRefused(_("This publication changed meanwhile: see it as it is now."))
     if post.status != S.SCHEDULED:
         _move(
             post,
@@ -492,11 +497,11 @@ def target_retry(*, target: PostTarget, actor: User) -> None:
 
 def target_confirm_published(*, target: PostTarget, actor: User) -> None:
     """A person checked the network: an 'unknown' publication did go out."""
-    if target.status != TargetStatus.UNKNOWN:
-        raise TransitionRefused(_("Only an unknown publication can be confirmed."))
-    PostTarget.objects.filter(pk=target.pk).update(
+    confirmed = PostTarget.objects.filter(pk=target.pk, status=TargetStatus.UNKNOWN).update(
         status=TargetStatus.PUBLISHED, published_at=timezone.now()
     )
+    if not confirmed:  # retried meanwhile (a second tab): the worker may be sending it
+        raise TransitionRefused(_("Only an unknown publication can be confirmed."))
     post_settle(post=target.post)
     target_published.send(sender=PostTarget, target=target)
 

@@ -170,6 +170,27 @@ def test_an_unknown_publication_is_decided_by_a_person(client: Client, cast, pos
     assert _status(post) == S.PUBLISHED
 
 
+def test_two_tabs_deciding_an_unknown_publication_do_not_both_act(cast, post) -> None:
+    """One tab retries the publication, another, opened before, confirms it went out: the
+    confirmation wrote "published" over the retry the worker was about to send (and the
+    other way round, a retry over a confirmation sent the post again)."""
+    cast.workspace.approval_required = False
+    cast.workspace.save()
+    [target] = publisher.post_publish_now(post=post, actor=cast.bob)
+    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.UNKNOWN)
+    first_tab, second_tab = PostTarget.objects.get(), PostTarget.objects.get()
+    workflow.target_retry(target=first_tab, actor=cast.bob)
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.target_confirm_published(target=second_tab, actor=cast.bob)
+    assert PostTarget.objects.get().status == TargetStatus.SCHEDULED
+    PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.UNKNOWN)
+    first_tab, second_tab = PostTarget.objects.get(), PostTarget.objects.get()
+    workflow.target_confirm_published(target=first_tab, actor=cast.bob)
+    with pytest.raises(workflow.TransitionRefused, match="changed meanwhile"):
+        workflow.target_retry(target=second_tab, actor=cast.bob)
+    assert PostTarget.objects.get().status == TargetStatus.PUBLISHED
+
+
 def test_comments_are_threaded(client: Client, cast, post) -> None:
     approver = _as(client, cast.anna)
     approver.post(f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "comment", "text": "Joli !"})

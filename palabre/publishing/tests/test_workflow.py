@@ -186,7 +186,7 @@ def test_two_tabs_deciding_an_unknown_publication_do_not_both_act(cast, post) ->
     PostTarget.objects.filter(pk=target.pk).update(status=TargetStatus.UNKNOWN)
     first_tab, second_tab = PostTarget.objects.get(), PostTarget.objects.get()
     workflow.target_confirm_published(target=first_tab, actor=cast.bob)
-    with pytest.raises(workflow.TransitionRefused, match="changed meanwhile"):
+    with pytest.raises(workflow.TransitionRefused):
         workflow.target_retry(target=second_tab, actor=cast.bob)
     assert PostTarget.objects.get().status == TargetStatus.PUBLISHED
 

@@ -55,6 +55,7 @@ from palabre.networks.reconcile import PersonDecides, left_behind
 from palabre.networks.registry import connector_class
 from palabre.publishing import rules
 from palabre.publishing.notices import notices_settled
+from palabre.worker.jobs import held_for_send, held_write
 
 V = TypeVar("V", ModerationRule, SavedReply)
 DEFAULT_THANKS = {"fr": "Merci {first_name} !", "en": "Thank you {first_name}!"}
@@ -333,7 +334,7 @@ def reply_send(reply: Reply) -> datetime | None:
     channel = interaction.channel
     inactive = channel_inactive_reason(channel)
     if inactive:
-        Reply.objects.filter(pk=reply.pk).update(status=ReplyStatus.FAILED, error=inactive)
+        held_write(reply, status=ReplyStatus.FAILED, error=inactive)
         return None
     connector = connector_for(channel)
     try:
@@ -346,22 +347,22 @@ def reply_send(reply: Reply) -> datetime | None:
             "Sending was interrupted and this answer may have gone out (%(why)s): check on "
             "the network before answering again."
         ) % {"why": undecided.reason}
-        Reply.objects.filter(pk=reply.pk).update(status=ReplyStatus.FAILED, error=reason[:1000])
+        held_write(reply, status=ReplyStatus.FAILED, error=reason[:1000])
         return None
     except RateLimited as error:
         raise wait_out(error) from None
     except (Rejected, AuthExpired) as error:
+        # Only while this worker holds the reply: a late refusal written over the answer
+        # another worker sent would offer to send it again.
+        held_write(reply, status=ReplyStatus.FAILED, error=error.reason[:1000])
         if isinstance(error, AuthExpired):
             channel_mark_needs_reconnect(channel=channel, reason=error.reason)
-        Reply.objects.filter(pk=reply.pk).update(
-            status=ReplyStatus.FAILED, error=error.reason[:1000]
-        )
         return None
     now = timezone.now()
     wall, business = response_times(interaction.workspace, interaction.created_at, now)
     with transaction.atomic():
-        Reply.objects.filter(pk=reply.pk).update(
-            status=ReplyStatus.SENT, remote_id=published.remote_id, sent_at=now, error=""
+        held_write(
+            reply, status=ReplyStatus.SENT, remote_id=published.remote_id, sent_at=now, error=""
         )
         Interaction.objects.filter(pk=interaction.pk).update(replies_sent=F("replies_sent") + 1)
         Interaction.objects.filter(pk=interaction.pk, answered_at__isnull=True).update(
@@ -380,7 +381,7 @@ def _reply_send(reply: Reply, connector: Connector) -> PublishedPost:
         recorded=partial(channel_recorded_ids, channel=interaction.channel),
     )
     if published is None:
-        Reply.objects.filter(pk=reply.pk).update(attempted_at=timezone.now())
+        held_for_send(reply, attempted_at=timezone.now())
         faults.point("reply.before_network")
         published = connector.reply(
             to_remote_id=interaction.remote_id,
@@ -401,7 +402,7 @@ def _private_reply_send(reply: Reply, connector: Connector) -> PublishedPost:
     again; elsewhere a person checks, since a second message is worse than a late one."""
     if reply.attempted_at is not None and not connector.idempotent:
         raise PersonDecides(_("a private message cannot be looked for on the network"))
-    Reply.objects.filter(pk=reply.pk).update(attempted_at=timezone.now())
+    held_for_send(reply, attempted_at=timezone.now())
     faults.point("reply.before_network")
     try:
         published = connector.private_reply(
@@ -411,7 +412,7 @@ def _private_reply_send(reply: Reply, connector: Connector) -> PublishedPost:
         )
     except RateLimited:
         # Refused, so nothing went out: the retry sends it without asking anyone.
-        Reply.objects.filter(pk=reply.pk).update(attempted_at=None)
+        held_write(reply, attempted_at=None)
         raise
     faults.point("reply.after_network")
     return published

@@ -52,7 +52,7 @@ from palabre.publishing.public_media import media_public_url
 from palabre.publishing.quotes import quoted_post_id
 from palabre.publishing.signals import target_published
 from palabre.publishing.workflow import post_edited, post_may_go_out, post_settle
-from palabre.worker.jobs import RetryAt
+from palabre.worker.jobs import LeaseLost, RetryAt, held_for_send, held_write
 
 log = logging.getLogger("palabre.publishing")
 
@@ -66,15 +66,6 @@ def post_publish_now(*, post: Post, actor: User | None = None) -> list[PostTarge
 
 def post_target_publish(target: PostTarget) -> datetime | None:
     """The worker's step: returns when to try again, or None when the target is settled."""
-    try:
-        return _publish(target)
-    except LeaseLost:
-        # Another worker has it (this outcome then writes nothing), or nobody does: it is
-        # taken again at once, from the row as it is then.
-        return timezone.now()
-
-
-def _publish(target: PostTarget) -> datetime | None:
     # The content is read once, checked, and what is sent is that very content: a save
     # that lands after the check does not reach the network (it sends the post back).
     content = post_content(target.post)
@@ -260,11 +251,6 @@ def _left_behind(
     )
 
 
-class LeaseLost(Exception):
-    """The worker no longer holds the target (its lease ran out, the post was cancelled):
-    nothing is sent."""
-
-
 @contextmanager
 def _attempt(target: PostTarget) -> Iterator[None]:
     """Around a send that may reach the network: when it began, for a retry to look. A send
@@ -279,18 +265,10 @@ def _attempt(target: PostTarget) -> Iterator[None]:
 
 
 def _begin_send(target: PostTarget) -> None:
-    """Record the attempt. A worker's target is sent only while that worker still holds
-    it, and is held a whole lease from now (longer than the longest send: Threads' 6
-    minutes) so that no other worker takes it while the send is under way."""
-    if not target.claimed_by:  # not a worker's (the demo publishes its posts at once)
-        _set_attempted(target, timezone.now())
-        return
+    """Record the attempt, only while the worker still holds the target (the post cancelled
+    meanwhile, another worker took it: LeaseLost, nothing is sent)."""
     now = timezone.now()
-    held = PostTarget.objects.filter(
-        pk=target.pk, claimed_by=target.claimed_by, claimed_until__gt=now
-    ).update(attempted_at=now, claimed_until=now + timedelta(seconds=settings.WORKER_LEASE_SECONDS))
-    if not held:
-        raise LeaseLost
+    held_for_send(target, attempted_at=now)
     target.attempted_at = now
 
 
@@ -300,18 +278,15 @@ def _set_attempted(target: PostTarget, when: datetime | None) -> None:
 
 
 def _write(target: PostTarget, **fields: Any) -> None:
-    """Every write of a publish, made only while this worker still holds the target: one
-    whose send outlasted its lease, while another worker took the target and published it,
-    wrote its own late outcome over that one ("publishing" again, due never). Not held any
-    more is the end of this worker's turn (LeaseLost): the holder's outcome stands. A
-    target nobody claimed (the demo publishes at once) is written as it is."""
-    held = PostTarget.objects.filter(pk=target.pk, claimed_by=target.claimed_by)
-    if not held.update(**fields):
-        if fields.get("remote_id") or fields.get("part_ids") or fields.get("comment_id"):
+    """Every write of a publish: only while this worker holds the target (held_write)."""
+    try:
+        held_write(target, **fields)
+    except LeaseLost:
+        if {"remote_id", "part_ids", "comment_id"} & fields.keys():
             # On the network, and another worker holds the target: it looks for what this
             # send left (its attempt is recorded) unless it already sent its own.
             log.warning("post target %s: sent %s after its lease was lost", target.pk, fields)
-        raise LeaseLost
+        raise
 
 
 # Where a post's page may link to: the web, and the demo network's own addresses (which

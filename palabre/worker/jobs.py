@@ -18,6 +18,7 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -32,6 +33,11 @@ class RetryAt(Exception):
         super().__init__(reason)
         self.when = when
         self.reason = reason
+
+
+class LeaseLost(Exception):
+    """Raised by a handler whose worker no longer holds its row (the lease ran out and
+    another worker took it, or its work went): this turn ends and writes nothing more."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,11 @@ def run_claimed(job: Job, row: Any) -> None:
     }
     try:
         next_at = job.handle(row)
+    except LeaseLost:
+        log.warning(
+            "job %s: %s #%s taken over while working, left to its holder", job.name, row, row.pk
+        )
+        return
     except RetryAt as wait:
         outcome.update(next_attempt_at=wait.when, last_error=wait.reason[:2000])
     except Exception as error:
@@ -131,6 +142,34 @@ def _hold(job: Job, row: Any) -> bool:
         return False
     row.refresh_from_db()
     return True
+
+
+def held_write(row: Any, **fields: Any) -> None:
+    """A handler's write, made only while its worker still holds the row: one whose request
+    outlasted its lease, while another worker took the row and settled it, would otherwise
+    write its own late outcome over that one. A row nobody claimed (written outside the
+    worker: the demo, a test) is written as it is."""
+    if not _held(row).update(**fields):
+        raise LeaseLost
+
+
+def held_for_send(row: Any, **fields: Any) -> None:
+    """Just before a request that may reach a network: only while the lease still runs (no
+    other worker can have taken the row), renewed a whole WORKER_LEASE_SECONDS from now,
+    longer than the outbound guard lets a request last, so that none takes it while the
+    request is under way (it would send a second time)."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+    mine = _held(row)
+    if row.claimed_by:
+        mine = mine.filter(claimed_until__gt=now)
+        fields["claimed_until"] = now + lease
+    if not mine.update(**fields):
+        raise LeaseLost
+
+
+def _held(row: Any) -> Any:
+    return type(row)._default_manager.filter(pk=row.pk, claimed_by=row.claimed_by)
 
 
 def release(job: Job, rows: list[Any]) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,7 @@ from palabre.networks.base import (
     Rejected,
 )
 from palabre.webhooks.emit import interaction_hidden_emit
+from palabre.worker.jobs import held_for_send, held_write
 
 # The models (numpy, SciPy, scikit-learn, the sentence encoder) are imported by the functions
 # that classify: a web process that only shows the inbox never loads them (docs/scaling.md).
@@ -554,17 +556,54 @@ def moderation_event_apply(event: ModerationEvent) -> datetime | None:
     if problem:
         _network_failed(event, problem)
         return None
+    if _overtaken(event):
+        held_write(event, network_status=NetworkStatus.NOT_NEEDED)
+        return None
+    held_for_send(event)  # a report sent twice is a second report to the moderators
     try:
         _carry(event, connector)
     except RateLimited as error:
         raise wait_out(error) from None
     except (Rejected, AuthExpired) as error:
+        _network_failed(event, error.reason)
         if isinstance(error, AuthExpired):  # as a reply or a publication does
             channel_mark_needs_reconnect(channel=channel, reason=error.reason)
-        _network_failed(event, error.reason)
         return None
-    ModerationEvent.objects.filter(pk=event.pk).update(network_status=NetworkStatus.DONE)
+    held_write(event, network_status=NetworkStatus.DONE)
     return None
+
+
+# What undoes what on the network: of two such decisions, the later is the one carried.
+UNDOING = {
+    EventAction.HIDE: EventAction.UNHIDE,
+    EventAction.UNHIDE: EventAction.HIDE,
+    EventAction.MUTE: EventAction.UNMUTE,
+    EventAction.UNMUTE: EventAction.MUTE,
+    EventAction.BLOCK: EventAction.UNBLOCK,
+    EventAction.UNBLOCK: EventAction.BLOCK,
+}
+
+
+def _overtaken(event: ModerationEvent) -> bool:
+    """A later decision on the same comment or author for the network (an unhide after a
+    hide whose send waits for a retry): carried after it, this one would undo it there,
+    the comment hidden on the network while Palabre shows it. It is not carried."""
+    undoing = UNDOING.get(EventAction(event.action))
+    if undoing is None:
+        return False
+    same: dict[str, int | None] = {"interaction_id": event.interaction_id}
+    if event.action not in (EventAction.HIDE, EventAction.UNHIDE):
+        interaction = event.interaction
+        same = {
+            "interaction__identity_id": interaction.identity_id,
+            "interaction__channel_id": interaction.channel_id,
+        }
+    later = ModerationEvent.objects.filter(
+        Q(created_at__gt=event.created_at) | Q(created_at=event.created_at, pk__gt=event.pk),
+        action__in=[event.action, undoing],
+        **same,
+    )
+    return later.exclude(network_status=NetworkStatus.NOT_NEEDED).exists()
 
 
 def _not_carried(event: ModerationEvent, connector: Connector) -> str:
@@ -605,9 +644,7 @@ def _carry(event: ModerationEvent, connector: Connector) -> None:
 
 
 def _network_failed(event: ModerationEvent, reason: str) -> None:
-    ModerationEvent.objects.filter(pk=event.pk).update(
-        network_status=NetworkStatus.FAILED, network_error=reason[:1000]
-    )
+    held_write(event, network_status=NetworkStatus.FAILED, network_error=reason[:1000])
 
 
 def workspace_labels(workspace: Workspace) -> tuple[list[str], list[int]]:

@@ -164,7 +164,8 @@ def held_for_send(row: Any, **fields: Any) -> None:
     if row.claimed_by:
         mine = mine.filter(claimed_until__gt=now)
         fields["claimed_until"] = now + lease
-    if not mine.update(**fields):
+    held = mine.update(**fields) if fields else mine.exists()
+    if not held:
         raise LeaseLost
 
 

@@ -229,6 +229,7 @@ class _Watch:
         self.request = request  # one request's (re-armed once it is sent), or a block's
         self.sockets: list[socket.socket] = []
         self.cut = False
+        self.ends_at = 0.0  # time.monotonic()'s
         self._over = False
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
@@ -240,6 +241,7 @@ class _Watch:
                 self._timer.cancel()
             if self._over or self.cut:
                 return
+            self.ends_at = time.monotonic() + seconds
             self._timer = threading.Timer(seconds, self.shut)
             self._timer.daemon = True
             self._timer.start()
@@ -295,10 +297,15 @@ def _watched(seconds: float, *, request: bool = True) -> Iterator[_Watch]:
 
 
 def deadline(seconds: float) -> Any:
-    """A block whose requests (requests' and httpx's TLS handshakes, here, in this thread)
-    end `seconds` from now at the latest, however many there are: a detection of several
-    documents shares one deadline."""
+    """A block whose requests (requests' and httpx's, here, in this thread) end `seconds`
+    from now at the latest, however many there are: a detection of several documents
+    shares one deadline."""
     return _watched(seconds, request=False)
+
+
+def _block_ends() -> float | None:
+    """When the innermost-ending `deadline` block around this thread's work ends."""
+    return min((w.ends_at for w in _watches() if not w.request), default=None)
 
 
 def _watch(sock: socket.socket | None) -> None:
@@ -323,7 +330,8 @@ class _WatchedSSLSocket(ssl.SSLSocket):
 
 
 class _Deadlined(httpcore.NetworkStream):
-    """A connection whose reads stop ANSWER_SECONDS after the request was last written."""
+    """A connection whose reads stop ANSWER_SECONDS after the request was last written, or
+    at the end of a `deadline` block around them, whichever comes first."""
 
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
@@ -334,8 +342,9 @@ class _Deadlined(httpcore.NetworkStream):
         self._deadline = time.monotonic() + ANSWER_SECONDS
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        if self._deadline is not None:
-            left = self._deadline - time.monotonic()
+        ends = [t for t in (self._deadline, _block_ends()) if t is not None]
+        if ends:
+            left = min(ends) - time.monotonic()
             if left <= 0:
                 raise httpcore.ReadTimeout("the answer took too long")
             timeout = left if timeout is None else min(timeout, left)

@@ -37,10 +37,13 @@ from palabre.webhooks.services import (
     subscriptions_previous_secret_forget,
 )
 from palabre.webhooks.signing import signed_headers
-from palabre.worker.jobs import RetryAt
+from palabre.worker.jobs import RetryAt, held_write
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 READ_SECONDS = 10.0  # the whole answer, however slowly it trickles
+# The whole attempt, its headers trickled a byte at a time included: well within the job's
+# lease, so that no other worker takes a delivery while it is under way.
+ATTEMPT_SECONDS = 20.0
 READ_LIMIT = 64 * 1024  # more is not read (a 2xx still delivers)
 RETRY_BASE = timedelta(seconds=30)
 RETRY_MAX = timedelta(hours=1)
@@ -99,9 +102,7 @@ def delivery_send(delivery: Delivery) -> datetime | None:
         "response_excerpt": answer.excerpt,
     }
     if not answer.error:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.DELIVERED, delivered_at=now, **seen
-        )
+        held_write(delivery, status=DeliveryStatus.DELIVERED, delivered_at=now, **seen)
         Subscription.objects.filter(pk=subscription.pk).exclude(failing_since=None).update(
             failing_since=None
         )
@@ -109,7 +110,9 @@ def delivery_send(delivery: Delivery) -> datetime | None:
         if subscription.previous_secret_encrypted and not subscription.previous_secret_signs:
             subscriptions_previous_secret_forget()  # its day is over: not kept (leaked?)
         return None
-    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, **seen)
+    # Only while this worker holds it: a late failure written over the delivery another
+    # worker made held every later event of its key, for good.
+    held_write(delivery, status=DeliveryStatus.FAILED, **seen)
     _failure_record(subscription, now)
     raise RetryAt(now + retry_delay(delivery.attempts + 1), answer.error)
 
@@ -143,9 +146,12 @@ def delivery_post(*, subscription: Subscription, delivery: Delivery) -> Answer:
     )
     headers |= {"content-type": "application/json", "user-agent": USER_AGENT}
     try:
-        with httpx.Client(**outbound.httpx_options(), timeout=TIMEOUT) as client:
-            with client.stream("POST", subscription.url, content=body, headers=headers) as response:
-                raw = _read(response)
+        with (
+            outbound.deadline(ATTEMPT_SECONDS),
+            httpx.Client(**outbound.httpx_options(), timeout=TIMEOUT) as client,
+            client.stream("POST", subscription.url, content=body, headers=headers) as response,
+        ):
+            raw = _read(response)
     except httpx.TimeoutException:
         return Answer(status=None, excerpt="", error=TIMED_OUT)
     except (httpx.HTTPError, OSError) as failure:

@@ -12,7 +12,8 @@ JOBS = [
         model=Delivery,
         handle=delivery_send,
         due=DUE,
-        # An attempt lasts 15 s at most (delivery.py): a worker that died frees it soon.
+        # An attempt lasts ATTEMPT_SECONDS at most (delivery.py): a worker that died frees
+        # it soon.
         lease=timedelta(minutes=2),
         # A receiver's failures are retried by delivery_send itself (RetryAt), for 24 hours;
         # this backoff is for Palabre's own errors, which must not drop an event either.

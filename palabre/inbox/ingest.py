@@ -275,6 +275,7 @@ def _store(interaction: Interaction, rules: list[ModerationRule]) -> None:
     interaction.needs_answer = _needs_answer(interaction)
     decision = decide(interaction, rules)
     interaction.next_attempt_at = clock_next(interaction) if interaction.needs_answer else None
+    interaction.save(update_fields=["abuse_kind", "needs_answer", "next_attempt_at"])
     # Both once what a receiver filters on (needs_answer, the kind) is known.
     interaction_event_emit(interaction=interaction, event=events.INTERACTION_RECEIVED)
     interaction_event_emit(interaction=interaction, event=events.INTERACTION_CLASSIFIED)

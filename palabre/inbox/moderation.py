@@ -354,9 +354,11 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
             rule=decision.review_by or auto,
             reason=_cannot_hide_reason(interaction, decision.cannot_hide),
         )
+    changed: list[str] = []
     if decision.hide:
         interaction.hidden = True
         interaction.needs_answer = False
+        changed += ["hidden", "needs_answer"]
         event_record(
             interaction,
             EventAction.HIDE,
@@ -366,6 +368,7 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
         )
     elif decision.review:
         interaction.in_review = True
+        changed.append("in_review")
         event_record(
             interaction,
             EventAction.REVIEW,
@@ -375,12 +378,17 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
     for label, rule in decision.labels:
         if label not in interaction.labels:
             interaction.labels = [*interaction.labels, label]
+            changed.append("labels")
         event_record(interaction, EventAction.LABEL, rule=rule, reason=label)
     if decision.assign:
         user, rule = decision.assign
         interaction.assigned_to = user
+        changed.append("assigned_to")
         event_record(interaction, EventAction.ASSIGN, rule=rule, reason=str(user))
-    interaction.save()
+    if changed:
+        # Only what was decided: the answer clock's copy is minutes old, and its whole
+        # save undid a hide, an answer or a note made meanwhile.
+        interaction.save(update_fields=sorted(set(changed)))
     for rule in decision.alerts:
         interaction_alert(interaction=interaction, reason=rule)
 

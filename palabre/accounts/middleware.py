@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -8,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from palabre.accounts.permissions import TwoFactorRequired
+from palabre.accounts.permissions import SignInRequired, TwoFactorRequired
+from palabre.lib.paths import site_path
 
 
 class UserPreferencesMiddleware:
@@ -27,6 +29,8 @@ class UserPreferencesMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, SignInRequired):
+            return _sign_in_first(request)
         if isinstance(exception, TwoFactorRequired):
             messages.warning(
                 request,
@@ -35,3 +39,28 @@ class UserPreferencesMiddleware:
             )
             return HttpResponseRedirect(reverse("account_two_factor"))
         return None
+
+
+def _sign_in_first(request: HttpRequest) -> HttpResponse:
+    """The sign-in page, which comes back here after: the page asked for, or, for a form
+    sent or an htmx request, the page it was sent from (a form's address may not be
+    opened)."""
+    if request.method in ("GET", "HEAD") and not request.headers.get("HX-Request"):
+        back = request.get_full_path()
+    else:
+        sent_from = request.headers.get("HX-Current-URL") or request.headers.get("Referer", "")
+        back = site_path(request, _path_of(sent_from), default="")
+    login = reverse("login")
+    address = f"{login}?{urlencode({'next': back})}" if back else login
+    if request.headers.get("HX-Request"):  # htmx would put the sign-in page inside this one
+        return HttpResponse(status=204, headers={"HX-Redirect": address})
+    return HttpResponseRedirect(address)
+
+
+def _path_of(url: str) -> str:
+    """ "/w/lumiere/inbox/?page=2" of "https://palabre.example/w/lumiere/inbox/?page=2"."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path

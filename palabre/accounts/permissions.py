@@ -92,6 +92,11 @@ def can(membership: Membership | None, action: Action) -> bool:
     return membership is not None and Role(membership.role) in ALLOWED[action]
 
 
+class SignInRequired(Exception):
+    """Nobody is signed in: the page is asked for again once somebody is (a link in an
+    e-mail, a session that ended). Whether the workspace exists is not told."""
+
+
 class TwoFactorRequired(Exception):
     """The workspace requires two-factor login and this person has not set it up."""
 
@@ -114,7 +119,7 @@ def membership_for(request: HttpRequest, slug: str, action: Action) -> Membershi
     Also makes the workspace's time zone the one every date on the page is shown in.
     """
     if not request.user.is_authenticated:
-        raise Http404
+        raise SignInRequired
     membership = (
         Membership.objects.select_related("workspace", "user")
         .filter(workspace__slug=slug, user=request.user)

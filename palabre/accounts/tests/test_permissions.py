@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -136,8 +138,48 @@ def test_outsider_gets_404_everywhere(client: Client, objects, view: str) -> Non
 
 
 @pytest.mark.parametrize("view", sorted(EXPECTED_GET))
-def test_anonymous_gets_404_everywhere(client: Client, objects, view: str) -> None:
-    assert client.get(f"/w/lumiere/{_path(view, objects)}").status_code == 404
+def test_anonymous_is_asked_to_sign_in_then_brought_back(
+    client: Client, objects, view: str
+) -> None:
+    """A link in an e-mail (an approval to give, a comment unanswered) opened where nobody
+    is signed in answered "page not found"."""
+    page = f"/w/lumiere/{_path(view, objects)}"
+    response = client.get(page)
+    assert response.status_code == 302
+    assert response.url == f"/login/?{urlencode({'next': page})}"
+
+
+def test_anonymous_is_told_nothing_of_which_workspaces_exist(client: Client, cast) -> None:
+    here, nowhere = client.get("/w/lumiere/inbox/"), client.get("/w/nowhere/inbox/")
+    assert here.status_code == nowhere.status_code == 302
+    assert here.url.replace("lumiere", "nowhere") == nowhere.url
+
+
+def test_signing_in_from_an_e_mails_link_opens_its_page(client: Client, objects) -> None:
+    page = f"/w/lumiere/posts/{objects['post']}/review/"
+    login = client.get(page).url
+    form = {"email": "anna@example.com", "password": "correct horse battery"}
+    response = client.post(login, {**form, "next": page})
+    assert response.status_code == 302 and response.url == page
+    assert client.get(page).status_code == 200
+
+
+def test_a_form_sent_after_the_session_ended_signs_in_back_to_its_page(
+    client: Client, objects
+) -> None:
+    item = f"/w/lumiere/inbox/{objects['item']}/"
+    response = client.post(
+        f"{item}reply/", {"text": "Merci !"}, HTTP_REFERER=f"http://testserver{item}"
+    )
+    assert response.status_code == 302
+    assert response.url == f"/login/?{urlencode({'next': item})}"
+    htmx = client.post(
+        f"{item}note/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{item}"
+    )
+    assert htmx.status_code == 204
+    assert htmx["HX-Redirect"] == f"/login/?{urlencode({'next': item})}"
+    foreign = client.post(f"{item}reply/", HTTP_REFERER="https://evil.example//evil.example/x")
+    assert foreign.url == "/login/"
 
 
 def _path(view: str, objects: dict[str, int]) -> str:

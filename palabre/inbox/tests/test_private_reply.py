@@ -274,7 +274,7 @@ def test_only_the_community_team_replies_privately_and_only_in_its_workspace(cas
     assert "private-reply" not in _page(editor, interaction)
     assert _post(editor, interaction).status_code == 403
     assert _post(outsider, interaction).status_code == 404
-    assert Client().post(f"/w/lumiere/inbox/{interaction.pk}/private-reply/").status_code == 404
+    assert Client().post(f"/w/lumiere/inbox/{interaction.pk}/private-reply/").url == "/login/"
     assert not Reply.objects.exists()
 
 

@@ -198,6 +198,11 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "promotional": _promotional(request, workspace, post),
         "threshold": round(workspace.crosspost_threshold * 100),
         "can_publish": can(membership, Action.PUBLISH),
+        # Now is another time than the approved one: refused to whoever the client would
+        # not let move it (workflow.post_schedule). Not offered, and said why.
+        "now_needs_approval": workspace.approval_required
+        and post.publish_at is not None
+        and not workflow.approval_kept_by(workspace=workspace, actor=membership.user),
         "can_add_media": can(membership, Action.MANAGE_MEDIA),
         "theirs": theirs,
         "locked": services.post_locked_networks(post=post),

@@ -316,7 +316,12 @@ def post_schedule(*, post: Post, actor: User | None, publish_at: datetime) -> li
     # publishes.
     moved = post.publish_at is not None and publish_at != post.publish_at
     if moved and not approval_kept_by(workspace=post.workspace, actor=actor):
-        raise TransitionRefused(_("A new time must be approved: submit the post for review."))
+        raise TransitionRefused(
+            _(
+                "A new time must be approved: change the time and save, and the approvers "
+                "are asked again."
+            )
+        )
     return _schedule(post, actor, publish_at)
 
 

@@ -199,3 +199,20 @@ def test_acting_on_a_post_settles_ones_own_notices_about_it(approval) -> None:
     workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna)
     assert not Notice.objects.filter(user=approval.anna, read_at__isnull=True).exists()
     assert Notice.objects.filter(user=approval.charlie, read_at__isnull=True).count() == 1
+
+
+def test_publish_now_is_offered_only_to_whoever_it_would_not_refuse(approval) -> None:
+    """The owner pressed "Publish now" on a post the client approved for noon: refused ("a
+    new time must be approved") with nothing on the page to do it. The composer now offers
+    it only to those the client lets move the time, and tells the others how."""
+    from palabre.publishing.tests.test_trust import _as
+
+    post = _approved(approval)
+    workflow.post_schedule(post=post, actor=approval.anna, publish_at=post.publish_at)
+    with translation.override("en"):
+        owner = _as(approval.bob).get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert 'value="publish"' not in owner and "change the time above and save" in owner
+    approval.workspace.approval_required = False
+    approval.workspace.save()
+    owner = _as(approval.bob).get(f"/w/lumiere/posts/{post.pk}/").content.decode()
+    assert 'value="publish"' in owner

@@ -135,9 +135,19 @@ def grant_token_refresh(grant: ChannelGrant) -> datetime | None:
         # Refused without saying the token is bad: try again tomorrow, until it expires.
         log.warning("channel %s: Threads refused a token refresh: %s", channel.pk, error.reason)
         return timezone.now() + timedelta(days=1)
-    channel.save_credentials({**channel.credentials, "access_token": fresh.value})
+    if not channel.save_credentials_if_unchanged(
+        {**channel.credentials, "access_token": fresh.value}
+    ):
+        return _changed_meanwhile(channel)
     Channel.objects.filter(pk=channel.pk).update(credentials_expire_at=fresh.expires_at)
     return refresh_due(fresh.expires_at)
+
+
+def _changed_meanwhile(channel: Channel) -> datetime:
+    """Its credentials changed while a refresh was under way (forgotten, reconnected): what
+    the refresh brought is dropped, and the channel looked at again as it is now."""
+    log.info("channel %s: credentials changed during a refresh, left as they are", channel.pk)
+    return timezone.now()
 
 
 # --- LinkedIn: refresh where granted, otherwise tell the owners --------------------------
@@ -199,14 +209,16 @@ def _linkedin_keep_alive(channel: Channel) -> datetime | None:
             # The refresh token no longer works: the access still does, until it expires.
             log.warning("channel %s: LinkedIn refused a refresh: %s", channel.pk, error.reason)
             credentials = {k: v for k, v in credentials.items() if not k.startswith("refresh_")}
-            channel.save_credentials(credentials)
+            if not channel.save_credentials_if_unchanged(credentials):
+                return _changed_meanwhile(channel)
         except RateLimited as error:
             raise wait_out(error) from None
         except Rejected as error:
             log.warning("channel %s: LinkedIn refused a refresh: %s", channel.pk, error.reason)
             return timezone.now() + timedelta(days=1)
         else:
-            channel.save_credentials({**credentials, **fresh.credentials()})
+            if not channel.save_credentials_if_unchanged({**credentials, **fresh.credentials()}):
+                return _changed_meanwhile(channel)
             Channel.objects.filter(pk=channel.pk).update(credentials_expire_at=fresh.expires_at)
             channel.credentials_expire_at = fresh.expires_at
             return linkedin_next_step(channel)
@@ -215,7 +227,10 @@ def _linkedin_keep_alive(channel: Channel) -> datetime | None:
         channel_owners_tell(
             channel=channel, message=LINKEDIN_EXPIRES, params=_linkedin_expiry_params(channel)
         )
-        channel.save_credentials({**credentials, "expiry_told": expires.isoformat()})
+        if not channel.save_credentials_if_unchanged(
+            {**credentials, "expiry_told": expires.isoformat()}
+        ):
+            return _changed_meanwhile(channel)
     return linkedin_next_step(channel)
 
 

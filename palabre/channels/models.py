@@ -154,6 +154,17 @@ class Channel(models.Model):
         self.credentials_encrypted = crypto.encrypt_json(credentials)
         self.save(update_fields=["credentials_encrypted"])
 
+    def save_credentials_if_unchanged(self, credentials: dict[str, Any]) -> bool:
+        """Written only over the credentials this copy was read with: a token refreshed in
+        the background must not bring back what a data-deletion request or a disconnection
+        forgot meanwhile, nor replace a reconnection's. False when they changed."""
+        new = crypto.encrypt_json(credentials)
+        seen = Channel.objects.filter(pk=self.pk, credentials_encrypted=self.credentials_encrypted)
+        if not seen.update(credentials_encrypted=new):
+            return False
+        self.credentials_encrypted = new
+        return True
+
     @property
     def bills_requests(self) -> bool:
         """X bills each API request: its channels (and the demo's, which plays X) count them

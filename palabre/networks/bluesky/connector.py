@@ -162,8 +162,9 @@ class BlueskyConnector(Connector):
         def keep(event: SessionEvent, session: Any) -> None:
             if event == SessionEvent.IMPORT:
                 return  # what we just read from the channel
-            # The SDK created or refreshed the session: keep it, so the next run needs no password.
-            self.channel.save_credentials(
+            # The SDK created or refreshed the session: keep it, so the next run needs no
+            # password (unless the channel was reconnected or forgotten meanwhile).
+            self.channel.save_credentials_if_unchanged(
                 self.channel.credentials | {"session": client.export_session_string()}
             )
 
@@ -179,7 +180,9 @@ class BlueskyConnector(Connector):
             client.login(
                 credentials["handle"], credentials["app_password"], fetch_bsky_profile=False
             )
-        self.channel.save_credentials(credentials | {"session": client.export_session_string()})
+        self.channel.save_credentials_if_unchanged(
+            credentials | {"session": client.export_session_string()}
+        )
         return client
 
     def publish(self, post: OutgoingPost) -> PublishedPost:

@@ -133,6 +133,8 @@ class MonthlyReport(JobFields):
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="report")
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     last_month_sent = models.CharField(max_length=7, blank=True)  # "2026-10"
+    # Who has the month being sent: {"period": "2026-11", "sent": [user ids]} (each_once).
+    sent_to = models.JSONField(default=dict, blank=True)
 
 
 class MonthStat(models.Model):

@@ -18,6 +18,7 @@ from palabre.analytics.models import MonthlyReport
 from palabre.formats.written import date_text
 from palabre.lib.months import month_after, month_before
 from palabre.lib.oneline import one_line
+from palabre.worker.jobs import each_once, held_write
 
 SEND_AT = time(7, 0)  # workspace time, on the 1st
 
@@ -55,9 +56,16 @@ def monthly_report_send(row: MonthlyReport) -> datetime | None:
     month = previous_month(timezone.now(), workspace)
     key = f"{month:%Y-%m}"
     if row.last_month_sent != key:
-        for user in row.recipients.filter(memberships__workspace=workspace).distinct():
-            report_email(workspace=workspace, month=month, user=user)
-        MonthlyReport.objects.filter(pk=row.pk).update(last_month_sent=key)
+        each_once(
+            row,
+            field="sent_to",
+            period=key,
+            people=row.recipients.filter(memberships__workspace=workspace)
+            .distinct()
+            .order_by("pk"),
+            send=lambda user: report_email(workspace=workspace, month=month, user=user),
+        )
+        held_write(row, last_month_sent=key)
     return next_first_of_month(timezone.now(), workspace)
 
 

@@ -94,6 +94,8 @@ class Strategy(JobFields):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     webhook_token_hash = models.CharField(max_length=64, blank=True)  # sha256 of the token
     last_week_reviewed = models.DateField(null=True, blank=True)  # the Monday of that week
+    # Who was told of the week being reviewed: {"period": Monday, "sent": [ids]} (each_once).
+    week_told = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=0)  # of the guidelines: lib/concurrency.py
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from palabre.accounts.models import User, Workspace
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.notices import notice_send, sentence
 from palabre.strategy.models import NetworkPlan, Strategy, TimeEntry
+from palabre.worker.jobs import each_once, held_write
 
 REVIEW_AT = time(8, 0)  # Monday morning, workspace time: the week before is over
 TIMER_CAP_MINUTES = 600  # a timer forgotten overnight counts 10 hours, not 16
@@ -179,9 +180,14 @@ def week_review(strategy: Strategy) -> datetime | None:
     if strategy.last_week_reviewed != last_monday:
         week = week_summary(workspace=workspace, strategy=strategy, monday=last_monday)
         if week.under_minimum or week.short:
-            for user in workspace.managers():
-                _remind(workspace, user, week)
-        Strategy.objects.filter(pk=strategy.pk).update(last_week_reviewed=last_monday)
+            each_once(
+                strategy,
+                field="week_told",
+                period=last_monday.isoformat(),
+                people=workspace.managers(),
+                send=lambda user: _remind(workspace, user, week),
+            )
+        held_write(strategy, last_week_reviewed=last_monday)
     return next_review_time(workspace, now)
 
 

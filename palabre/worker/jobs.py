@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -20,7 +20,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 log = logging.getLogger("palabre.worker")
@@ -163,10 +164,29 @@ def held_for_send(row: Any, **fields: Any) -> None:
     mine = _held(row)
     if row.claimed_by:
         mine = mine.filter(claimed_until__gt=now)
-        fields["claimed_until"] = now + lease
+        # Never shortened: a job may claim for longer (a report's PDF).
+        fields["claimed_until"] = Greatest(F("claimed_until"), Value(now + lease))
     held = mine.update(**fields) if fields else mine.exists()
     if not held:
         raise LeaseLost
+
+
+def each_once(
+    row: Any, *, field: str, period: str, people: Iterable[Any], send: Callable[[Any], None]
+) -> None:
+    """`send` to each of `people` once for `period` ("2026-11", a week's Monday), each
+    recorded on the row's JSON `field` as it goes: a mail server failing on the third
+    recipient made the retry send to the first two again (and a weekly reminder retries for
+    days). Sent only while this worker holds the row."""
+    progress = getattr(row, field) or {}
+    done = set(progress.get("sent", [])) if progress.get("period") == period else set()
+    for person in people:
+        if person.pk in done:
+            continue
+        held_for_send(row)
+        send(person)
+        done.add(person.pk)
+        held_write(row, **{field: {"period": period, "sent": sorted(done)}})
 
 
 def _held(row: Any) -> Any:

@@ -67,6 +67,31 @@ def test_the_monthly_email_goes_to_the_chosen_members_once(cast) -> None:
     assert len(mail.outbox) == 2
 
 
+def test_a_mail_server_failing_midway_sends_no_one_the_report_twice(cast, monkeypatch) -> None:
+    """The mail server refused the second recipient: the retry sent the first one the
+    report again (and the weekly reminder, which retries for days, dozens of times)."""
+    from palabre.analytics import report as reporting
+
+    report = MonthlyReport.objects.get(workspace=cast.workspace)
+    report.recipients.set([cast.alice, cast.anna])
+    original = reporting.report_email
+
+    def refused_for_anna(*, workspace, month, user):  # type: ignore[no-untyped-def]
+        if user == cast.anna:
+            raise ConnectionRefusedError("the mail server is down")
+        original(workspace=workspace, month=month, user=user)
+
+    monkeypatch.setattr(reporting, "report_email", refused_for_anna)
+    with pytest.raises(ConnectionRefusedError):
+        monthly_report_send(MonthlyReport.objects.get(pk=report.pk))
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    monkeypatch.setattr(reporting, "report_email", original)
+    monthly_report_send(MonthlyReport.objects.get(pk=report.pk))  # the worker's retry
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "anna@example.com"]
+    monthly_report_send(MonthlyReport.objects.get(pk=report.pk))
+    assert len(mail.outbox) == 2
+
+
 def test_a_recipient_who_left_gets_nothing(cast) -> None:
     report = MonthlyReport.objects.get(workspace=cast.workspace)
     report.recipients.set([cast.anna])

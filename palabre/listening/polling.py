@@ -45,6 +45,7 @@ from palabre.networks.base import (
     Rejected,
 )
 from palabre.networks.registry import CONNECTORS, connector_class
+from palabre.worker.jobs import held_for_send, held_write
 
 log = logging.getLogger("palabre.listening")
 
@@ -158,7 +159,8 @@ def search_poll_run(poll: SearchPoll) -> datetime | None:
         poll.refused = ""  # a query was answered
     elif stopped is None and refusals and len(refusals) == len(answers):
         poll.refused = next(iter(refusals.values()))[:500]
-    SearchPoll.objects.filter(pk=poll.pk).update(
+    held_write(
+        poll,
         since=poll.since,
         last_polled_at=now,
         requests_day=poll.requests_day,
@@ -253,11 +255,11 @@ def _send(
     answers: dict[str, list[PublicPost]] = {}
     refusals: dict[str, str] = {}
     for query, since in queries.items():
-        # Counted before it is sent, on the row: whatever fails after, it was spent.
+        # Counted before it is sent, on the row: whatever fails after, it was spent. Only
+        # while this worker holds the poll: two workers sending the same billed queries
+        # each wrote its own count over the other's, and X's budget was overspent.
         poll.requests_made += 1
-        SearchPoll.objects.filter(pk=poll.pk).update(
-            requests_day=poll.requests_day, requests_made=poll.requests_made
-        )
+        held_for_send(poll, requests_day=poll.requests_day, requests_made=poll.requests_made)
         try:
             answers[query] = connector.search_posts(query=query, since=since)
         except Rejected as error:

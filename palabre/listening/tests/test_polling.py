@@ -489,3 +489,34 @@ def test_on_takahe_a_post_with_a_followed_hashtag_appears_in_the_listening_page(
     page = client.get(reverse("listening", args=[cast.workspace.slug]))
     assert page.status_code == 200
     assert f"Une belle fournée #{tag}" in page.content.decode()
+
+
+def test_a_worker_that_lost_its_poll_sends_no_more_and_counts_nothing_over(
+    cast: Any, fake: FakeConnector
+) -> None:
+    """X bills each search: a worker whose queries outlasted its lease went on sending them
+    beside the worker that took the poll over, and each wrote its own count over the other's
+    (the daily budget counted fewer requests than were billed). Found by an audit."""
+    from palabre.worker.jobs import run_claimed
+
+    job = next(j for j in JOBS if j.name == "listening-search")
+    channel = _channel(cast, "x")
+    _search(cast, "Fournil", "fournil, four")
+    ListeningSettings.objects.filter(workspace=cast.workspace).update(x_requests_per_day=10)
+    SearchPoll.objects.update(next_attempt_at=timezone.now())
+    [stale] = claim(job, worker_id="A", limit=10)
+    first = fake.search_posts
+
+    def slow_first(*, query: str, since: datetime | None = None) -> list[PublicPost]:
+        if len(fake.asked) == 0:  # A's first query hangs past its lease; B takes the poll
+            SearchPoll.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+            fake.search_posts = first  # type: ignore[method-assign]
+            [taken] = claim(job, worker_id="B", limit=10)
+            run_claimed(job, taken)
+        return first(query=query, since=since)
+
+    fake.search_posts = slow_first  # type: ignore[method-assign]
+    run_claimed(job, stale)
+    poll = SearchPoll.objects.get(channel=channel)
+    assert len(fake.asked) == 3  # B's two, A's first: A sent nothing more
+    assert poll.requests_made == 3 and poll.claimed_by == ""

@@ -138,7 +138,10 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
     ),
     "supporters": (
         _("Supporters to thank"),
-        _("People who liked and shared our posts most in the period."),
+        _(
+            "People who liked and shared our posts most in the period, but for those whose "
+            "words in the period were abuse or spam, or hidden."
+        ),
     ),
     "insights": (
         _("What works"),

@@ -508,8 +508,22 @@ def top_contributors(scope: Scope, *, limit: int = 10) -> list[PersonRow]:
 
 
 def top_supporters(scope: Scope, *, limit: int = 10) -> list[PersonRow]:
-    """Who liked and shared us most in the period: people to thank."""
-    return _ranked(scope, "supporters", limit) or _people(scope, SUPPORT_KINDS, limit)
+    """Who liked and shared us most in the period: people to thank, but for those whose
+    words in the period were abuse or spam, or hidden (the report named first, "to thank",
+    someone whose insults the team had hidden that month)."""
+    asked = min(limit + PEOPLE_POOL, RANKED_LIMIT) if limit <= RANKED_LIMIT else limit
+    found = _ranked(scope, "supporters", asked) or _people(scope, SUPPORT_KINDS, asked)
+    moderated = set(
+        Interaction.objects.filter(
+            Q(category__in=NOT_TO_ANSWER) | Q(hidden=True),
+            scope.on_channels(),
+            workspace=scope.workspace,
+            created_at__gte=scope.start,
+            created_at__lt=scope.end,
+            identity__contact_id__in=[p.contact_id for p in found],
+        ).values_list("identity__contact_id", flat=True)
+    )
+    return [p for p in found if p.contact_id not in moderated][:limit]
 
 
 RANKED_DAYS = (30, 90, 365)

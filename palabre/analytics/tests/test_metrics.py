@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -128,6 +128,27 @@ def test_people_to_thank_and_contributors(history, june) -> None:
         ("Vera", 1),
         ("Wanda", 1),
     ]
+
+
+def test_no_one_whose_words_were_hidden_is_named_to_thank(history, june) -> None:
+    """The demo's report named first "to thank" a man whose insults the team had hidden."""
+    from palabre.inbox.models import Interaction
+
+    quentin = history.people["Quentin"].identities.get()
+    insult = Interaction.objects.create(
+        workspace=june.workspace,
+        channel=history.a,
+        remote_id="insult",
+        kind="comment",
+        identity=quentin,
+        text="Bande de nuls.",
+        hidden=True,
+        created_at=june.start + timedelta(days=3),
+    )
+    assert "Quentin" not in [p.name for p in metrics.top_supporters(june)]
+    assert [p.name for p in metrics.top_supporters(june)][0] == "Paula"
+    Interaction.objects.filter(pk=insult.pk).update(hidden=False, category="criticism")
+    assert metrics.top_supporters(june)[0].name == "Quentin"  # a complaint is no reason
 
 
 def test_drifting_list(history, cast) -> None:

@@ -32,11 +32,14 @@ def new_composer_forms(
     data: QueryDict | None, workspace: Workspace
 ) -> tuple[IdeaForm, dict[str, VariantForm]]:
     """The idea and a variant form for every network; the networks of the connected
-    channels are ticked (every network before any is connected)."""
+    channels that the strategy chose are ticked (all connected ones where it chose none of
+    them; every network before any is connected)."""
     connected = sorted(
         set(scoped(Channel.objects.all(), workspace).values_list("network", flat=True))
     )
-    initial = {"networks": connected or list(NETWORKS), "version": 0}
+    planned = set(workspace.network_plans.values_list("network", flat=True))
+    ticked = [n for n in connected if n in planned] or connected or list(NETWORKS)
+    initial = {"networks": ticked, "version": 0}
     idea_form = IdeaForm(data, initial=initial, prefix="post")
     media = scoped(MediaItem.objects.all(), workspace)
     shown = _offered(workspace, media)

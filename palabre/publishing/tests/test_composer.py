@@ -65,6 +65,24 @@ def test_an_idea_becomes_one_variant_per_network_with_its_channels(
     assert list(variants["x"].channels.all()) == [channels["x"]]
 
 
+def test_the_networks_ticked_at_first_are_the_connected_ones_the_strategy_chose(
+    editor: Client, cast, channels
+) -> None:
+    """The demo's composer ticked all seven networks while its strategy chose four."""
+    from palabre.strategy.models import NetworkPlan
+
+    def ticked() -> set[str]:
+        page = editor.get("/w/lumiere/compose/").content.decode()
+        return set(re.findall(r'name="post-networks" value="(\w+)"[^>]*checked', page))
+
+    assert ticked() == {"x", "bluesky", "mastodon"}  # no plan: every connected one
+    for network in ("bluesky", "mastodon", "instagram"):  # Instagram: not connected
+        NetworkPlan.objects.create(
+            workspace=cast.workspace, network=network, reason="r", weekly_budget_minutes=30
+        )
+    assert ticked() == {"bluesky", "mastodon"}
+
+
 def test_the_editor_shows_each_network_counted_its_own_way(editor: Client, channels) -> None:
     post = _create(editor)
     page = editor.get(f"/w/lumiere/posts/{post.pk}/").content.decode()

@@ -1,6 +1,7 @@
 """The workspace's editorial guidelines, applied in the composer as warnings (a person may
-still decide to publish): words to avoid, hashtags per network, and the promotional share
-of the coming weeks against the workspace's maximum."""
+still decide to publish): words to avoid, hashtags per network, "tu" where the workspace
+says "vous" in French, and the promotional share of the coming weeks against the
+workspace's maximum."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostStatus
 from palabre.publishing.rules.base import Problem
 from palabre.publishing.rules.entities import hashtags
-from palabre.strategy.models import NetworkPlan, Strategy
+from palabre.strategy.models import Address, NetworkPlan, Strategy
 
 COMING_DAYS = 28  # "the coming weeks" whose mix a new promotional post changes
 
@@ -33,9 +34,26 @@ def words_found(text: str, words: list[str]) -> list[str]:
     ]
 
 
+# "tu" and the words that go with it. "ton" after an article is the noun ("sur un ton
+# léger", "a ton of"); "t’" is followed by a verb ("t’attend"). Not only in texts read as
+# French: a short one is often read as another language ("On t’attend samedi !"), and a
+# warning too many costs less than a client addressed as "tu".
+TUTOIEMENT = regex.compile(
+    r"(?<!\w)(?:tu|te|toi|ta|tes|(?<!\b(?:le|un|du|de|ce|son|mon|au|a) )ton)(?!\w)"
+    r"|(?<!\w)t['’](?=\w)",
+    regex.IGNORECASE,
+)
+
+
+def tutoiement_found(text: str) -> list[str]:
+    """The "tu" forms `text` holds, each once, in lower case."""
+    return list(dict.fromkeys(m.group(0).casefold() for m in TUTOIEMENT.finditer(text)))
+
+
 @dataclass(frozen=True)
 class Breach:
-    """One guideline a variant breaks: a word to avoid, or more hashtags than allowed."""
+    """One guideline a variant breaks: a word to avoid, "tu" where the workspace says
+    "vous", or more hashtags than allowed."""
 
     code: str
     word: str = ""
@@ -44,10 +62,13 @@ class Breach:
 
 
 def variant_breaches(
-    *, words: list[str], plan: NetworkPlan | None, texts: list[str]
+    *, words: list[str], plan: NetworkPlan | None, texts: list[str], address: str = ""
 ) -> list[Breach]:
     """What one variant (its text, thread parts and first comment) does against the guidelines."""
     found = [Breach("guidelines.word", word=word) for word in words_found("\n".join(texts), words)]
+    if address == Address.VOUS:
+        forms = [form for text in texts for form in tutoiement_found(text)]
+        found += [Breach("guidelines.address", word=form) for form in dict.fromkeys(forms)]
     if plan is not None and plan.max_hashtags is not None:
         count = max((len(hashtags(text)) for text in texts), default=0)
         if count > plan.max_hashtags:
@@ -58,6 +79,9 @@ def variant_breaches(
 def _breach_problem(breach: Breach) -> Problem:
     if breach.code == "guidelines.word":
         message = _("Guidelines: “%(word)s” is on the workspace’s list of words to avoid.")
+        return Problem(breach.code, message % {"word": breach.word})
+    if breach.code == "guidelines.address":
+        message = _("Guidelines: “%(word)s” says “tu”, where the workspace says “vous”.")
         return Problem(breach.code, message % {"word": breach.word})
     message = ngettext(
         "Guidelines: %(count)s hashtags where the policy for this network allows %(max)s.",
@@ -72,9 +96,12 @@ def _breaches_by_network(
 ) -> dict[str, list[Breach]]:
     strategy = Strategy.objects.filter(workspace=workspace).first()
     words = strategy.avoided_words() if strategy else []
+    address = strategy.address if strategy else ""
     plans = {p.network: p for p in NetworkPlan.objects.filter(workspace=workspace)}
     return {
-        network: variant_breaches(words=words, plan=plans.get(network), texts=texts)
+        network: variant_breaches(
+            words=words, plan=plans.get(network), texts=texts, address=address
+        )
         for network, texts in variants.items()
     }
 
@@ -106,6 +133,11 @@ def _grouped_problem(breach: Breach, labels: list[str]) -> Problem:
     if breach.code == "guidelines.word":
         message = _(
             "Guidelines: “%(word)s” is on the workspace’s list of words to avoid (%(networks)s)."
+        )
+        return Problem(breach.code, message % {"word": breach.word, "networks": networks})
+    if breach.code == "guidelines.address":
+        message = _(
+            "Guidelines: “%(word)s” says “tu” (%(networks)s), where the workspace says “vous”."
         )
         return Problem(breach.code, message % {"word": breach.word, "networks": networks})
     message = ngettext(

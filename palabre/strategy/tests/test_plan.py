@@ -191,6 +191,30 @@ def test_words_to_avoid_match_whole_words_whatever_the_case() -> None:
     assert words_found("Une PROMO ! Pas cher.", ["promo", "pas cher"]) == ["promo", "pas cher"]
 
 
+def test_tu_is_found_where_the_noun_and_vous_are_not() -> None:
+    from palabre.strategy.guidelines import tutoiement_found
+
+    assert tutoiement_found("Viens goûter, tu vas adorer ta brioche") == ["tu", "ta"]
+    assert tutoiement_found("On t’attend samedi !") == ["t’"]  # read as English by fastText
+    for formal in ("Venez goûter, vous allez adorer", "Sur un ton léger", "Va-t-il pleuvoir ?"):
+        assert tutoiement_found(formal) == [], formal
+    assert tutoiement_found("A ton of butter, tested by our team") == []
+
+
+def test_the_composer_warns_of_tu_where_the_workspace_says_vous(client: Client, cast) -> None:
+    """The strategy's "address people as" was shown, never checked (a walkthrough's
+    "tu vas adorer" went through without a word)."""
+    client.force_login(cast.erin)
+    channel_create_demo(workspace=cast.workspace, network="mastodon", name="M")
+    Strategy.objects.filter(workspace=cast.workspace).update(address="vous")
+    data = {"post-idea": "Viens goûter, tu vas adorer", "post-networks": ["mastodon"]}
+    live = client.post("/w/lumiere/compose/check/", data).content.decode()
+    assert 'data-code="guidelines.address"' in live and "tu" in live
+    Strategy.objects.filter(workspace=cast.workspace).update(address="tu")
+    live = client.post("/w/lumiere/compose/check/", data).content.decode()
+    assert "guidelines.address" not in live
+
+
 def test_the_composer_warns_against_the_guidelines(client: Client, cast) -> None:
     ws = cast.workspace
     client.force_login(cast.erin)

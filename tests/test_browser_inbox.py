@@ -149,7 +149,9 @@ def test_a_community_manager_works_the_queue_with_the_keyboard(
     page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{insult.pk}/")
     with page.expect_navigation():
         page.keyboard.press("u")
-    assert page.get_by_text("Réaffiché, ici et sur le réseau.").is_visible()
+    assert page.get_by_text(
+        "Réaffiché dans Palabre\u00a0; sur le réseau dans un instant."
+    ).is_visible()
     loop.run(stop=threading.Event(), until_idle=True)
     assert not DemoActivity.objects.get(pk=int(insult.remote_id.removeprefix("act:"))).hidden
     page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/log/")

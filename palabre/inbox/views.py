@@ -345,12 +345,16 @@ def _hiding(
     network = interaction.channel.network_label
     if verb == "hide":
         if moderation.interaction_hide(interaction=interaction, actor=user, reason=reason):
-            messages.success(request, _("Hidden here and on the network; “Show again” undoes it."))
+            # The network's part is carried by the worker: said as under way, not done.
+            messages.success(
+                request,
+                _("Hidden in Palabre; on the network in a moment. “Show again” undoes it."),
+            )
         else:
             messages.warning(request, _palabre_only_hidden(interaction, network))
     elif verb == "unhide":
         if moderation.interaction_unhide(interaction=interaction, actor=user, reason=reason):
-            messages.success(request, _("Shown again, here and on the network."))
+            messages.success(request, _("Shown again in Palabre; on the network in a moment."))
         else:
             messages.success(request, _("Shown again in Palabre."))
     else:
@@ -358,7 +362,16 @@ def _hiding(
         moderation.interaction_judge(
             interaction=interaction, actor=user, abusive=abusive, reason=reason
         )
-        messages.success(request, _("Noted: this decision also teaches the workspace's model."))
+        if abusive and not was_hidden and interaction.hides_on_network:
+            said = _(
+                "Hidden as abuse in Palabre; on the network in a moment. This decision also "
+                "teaches the workspace's model."
+            )
+        elif abusive:
+            said = _("Marked as abuse: this decision also teaches the workspace's model.")
+        else:
+            said = _("Marked as not abuse: this decision also teaches the workspace's model.")
+        messages.success(request, said)
         if abusive and not was_hidden and not interaction.hides_on_network:
             messages.warning(request, _palabre_only_hidden(interaction, network))
 

@@ -231,7 +231,10 @@ def test_a_comment_in_review_has_one_way_to_hide_it_the_verdict_with_its_reason(
     verdict = page.split("data-verdict>")[1].split("</form>")[0]
     assert f'formaction="/w/lumiere/inbox/{item.pk}/not-abuse/"' in verdict
     assert 'name="reason"' in verdict and "<kbd>h</kbd>" in verdict
-    bob.post(f"/w/lumiere/inbox/{item.pk}/abuse/", {"reason": "insulte la vendeuse"})
+    done = bob.post(f"/w/lumiere/inbox/{item.pk}/abuse/", {"reason": "insulte la vendeuse"})
+    # Said as hidden (it only said "noted"), the network's part as under way.
+    said = bob.get(done.url).content.decode()
+    assert "Masqué comme abus dans Palabre" in said and "dans un instant" in said
     item.refresh_from_db()
     assert item.hidden and not item.in_review
     hide = ModerationEvent.objects.get(action=EventAction.HIDE)

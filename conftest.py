@@ -192,6 +192,18 @@ def _empty_cache(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _notices_mailed_at_once(request: pytest.FixtureRequest, monkeypatch: Any) -> None:
+    # A notice's e-mail goes once its transaction commits (notices.once_committed); each
+    # test runs inside one that never commits, so here it goes at once. The test of the
+    # commit itself is marked `mailed_on_commit`.
+    if "mailed_on_commit" in request.keywords:
+        return
+    from palabre.publishing import notices
+
+    monkeypatch.setattr(notices, "once_committed", lambda send: send())
+
+
+@pytest.fixture(autouse=True)
 def _fresh_connectors() -> None:
     # Workers keep one connector per channel; a test's channels are new each time.
     from palabre.channels import connectors

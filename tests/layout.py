@@ -211,3 +211,23 @@ def no_check_errors(page, network: str) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     expect(page.locator(f"#check-{network} .problems.errors")).to_have_count(0)
+
+
+# The composer's networks, as its checkboxes are labelled (French).
+COMPOSER_NETWORKS = (
+    "X",
+    "Bluesky",
+    "Mastodon",
+    "Threads",
+    "LinkedIn",
+    "Page Facebook",
+    "Instagram",
+)
+
+
+def networks_ticked(page, wanted: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    """Tick these networks in the composer and untick the others, whatever it ticked first
+    (the connected networks the strategy chose)."""
+    for network in COMPOSER_NETWORKS:
+        box = page.get_by_role("checkbox", name=network, exact=True)
+        box.set_checked(network in wanted)

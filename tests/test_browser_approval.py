@@ -18,6 +18,7 @@ from palabre.networks.demo.models import DemoPost
 from palabre.publishing.models import Post, PostStatus
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
 from palabre.worker import loop
+from tests.layout import networks_ticked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,8 +47,7 @@ def test_the_approval_path_ends_in_the_calendar_and_on_the_network(
     editor = _log_in(browser, base, "ines@lumiere.example")
     editor.goto(f"{base}/w/{DEMO_SLUG}/compose/")
     editor.get_by_label("L’idée").fill("Portes ouvertes du fournil dimanche matin")
-    for network in ("X", "Bluesky", "Threads", "LinkedIn", "Page Facebook", "Instagram"):
-        editor.get_by_label(network, exact=True).uncheck()
+    networks_ticked(editor, ("Mastodon",))
     editor.get_by_role(
         "button", name="Enregistrer le brouillon"
     ).click()  # the idea on every network

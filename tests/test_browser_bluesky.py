@@ -14,6 +14,7 @@ from django.core.management import call_command
 from palabre.accounts.models import Workspace
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
 from palabre.worker import loop
+from tests.layout import networks_ticked
 
 pytestmark = [pytest.mark.browser, pytest.mark.network, pytest.mark.django_db(transaction=True)]
 
@@ -46,8 +47,7 @@ def test_connect_bluesky_then_publish_from_the_composer(
     page.get_by_role("navigation", name="Rubriques").get_by_role("link", name="Rédiger").click()
     text = "Premier pain publié depuis Palabre sur un vrai réseau Bluesky #levain"
     page.get_by_label("L’idée").fill(text)
-    for network in ("X", "Mastodon", "Threads", "LinkedIn", "Page Facebook", "Instagram"):
-        page.get_by_label(network, exact=True).uncheck()
+    networks_ticked(page, ("Bluesky",))
     page.get_by_role("button", name="Enregistrer le brouillon").click()  # the idea on every network
     page.wait_for_url("**/posts/*/")
     page.get_by_label(

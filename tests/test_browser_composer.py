@@ -13,6 +13,7 @@ from palabre.publishing.models import MediaItem, Post
 from palabre.publishing.tests import media_samples
 from palabre.publishing.tests.test_rules import EXAMPLE
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
+from tests.layout import networks_ticked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,8 +53,7 @@ def test_typing_the_example_shows_each_networks_own_count(
     _log_in(page, site)
     page.get_by_role("navigation", name="Rubriques").get_by_role("link", name="Rédiger").click()
     page.get_by_label("L’idée").fill("Notre nouveau pain au levain")
-    for network in ("Threads", "LinkedIn", "Page Facebook", "Instagram"):
-        page.get_by_label(network, exact=True).uncheck()
+    networks_ticked(page, ("X", "Bluesky", "Mastodon"))
     page.get_by_label("Catégorie").select_option("promotional")
     page.get_by_role("button", name="Enregistrer le brouillon").click()  # the idea on every network
     page.wait_for_url("**/posts/*/")
@@ -134,8 +134,7 @@ def test_a_photo_added_from_the_composer_is_chosen_without_losing_the_text(
     page.goto(f"{site}/w/{DEMO_SLUG}/compose/")
     idea = "La vitrine de Noël est installée"
     page.get_by_label("L’idée").fill(idea)
-    for network in ("Threads", "LinkedIn", "Page Facebook", "X", "Mastodon"):
-        page.get_by_label(network, exact=True).uncheck()
+    networks_ticked(page, ("Bluesky", "Instagram"))
     page.get_by_role("tab", name="Instagram").click()
     panel = page.locator('section.variant[data-network="instagram"]')
     required = page.locator('#check-instagram [data-code="instagram.media_required"]')

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from palabre.inbox.models import WAITING, Interaction, Reply
 from palabre.publishing.models import Post, PostStatus
 from palabre.web.demo import DEMO_PASSWORD, DEMO_SLUG
-from tests.layout import DEMO_PEOPLE, log_in
+from tests.layout import DEMO_PEOPLE, log_in, networks_ticked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,8 +78,7 @@ def test_the_editor_writes_sees_each_counter_and_takes_the_next_free_slot(
     page = _open(browser, width)
     log_in(page, demo_site, DEMO_PEOPLE["editor"], DEMO_PASSWORD)
     page.goto(f"{demo_site}/w/{DEMO_SLUG}/compose/")
-    for network in ("Instagram", "Page Facebook", "LinkedIn", "Threads"):
-        page.get_by_label(network, exact=True).uncheck()
+    networks_ticked(page, ("X", "Bluesky", "Mastodon"))
     idea = "Pain aux figues ce samedi, sortie du four à 9 h !"
     page.get_by_label("L’idée").press_sequentially(idea)
     for label, key in (("X", "x"), ("Bluesky", "bluesky"), ("Mastodon", "mastodon")):

@@ -52,8 +52,12 @@ def _sign_in_first(request: HttpRequest) -> HttpResponse:
         back = site_path(request, _path_of(sent_from), default="")
     login = reverse("login")
     address = f"{login}?{urlencode({'next': back})}" if back else login
-    if request.headers.get("HX-Request"):  # htmx would put the sign-in page inside this one
-        return HttpResponse(status=204, headers={"HX-Redirect": address})
+    if request.headers.get("HX-Request"):
+        # Typing on a page whose session ended (a live check, a note): leaving the page
+        # for the sign-in one would lose what is typed. Nothing on it is replaced; the
+        # page says so, with the sign-in page to open in another tab (shell.js).
+        said = _("You are signed out. Sign in again in another tab, then carry on here.")
+        return HttpResponse(said, status=401, headers={"X-Sign-In": address})
     return HttpResponseRedirect(address)
 
 

@@ -173,11 +173,16 @@ def test_a_form_sent_after_the_session_ended_signs_in_back_to_its_page(
     )
     assert response.status_code == 302
     assert response.url == f"/login/?{urlencode({'next': item})}"
+    # htmx (a live check while typing): nothing replaced, nothing left; the page says so.
     htmx = client.post(
-        f"{item}note/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{item}"
+        f"{item}note/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{item}",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert htmx.status_code == 204
-    assert htmx["HX-Redirect"] == f"/login/?{urlencode({'next': item})}"
+    assert htmx.status_code == 401 and "HX-Redirect" not in htmx
+    assert htmx["X-Sign-In"] == f"/login/?{urlencode({'next': item})}"
+    assert "another tab" in htmx.content.decode()
     foreign = client.post(f"{item}reply/", HTTP_REFERER="https://evil.example//evil.example/x")
     assert foreign.url == "/login/"
 

@@ -53,4 +53,20 @@
     tick();
     setInterval(tick, 30000);
   });
+  // Signed out while the page was open: an htmx request is answered 401 and nothing on the
+  // page is replaced (what is typed stays). Said once, with the sign-in page in a new tab.
+  function signedOut(event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || xhr.status !== 401 || document.getElementById("signed-out")) return;
+    var note = document.createElement("a");
+    note.id = "signed-out";
+    note.className = "signed-out";
+    note.setAttribute("role", "alert");
+    note.href = xhr.getResponseHeader("X-Sign-In") || "/login/";
+    note.target = "_blank";
+    note.rel = "noopener";
+    note.textContent = xhr.responseText;
+    document.body.insertBefore(note, document.body.firstChild);
+  }
+  document.addEventListener("htmx:responseError", signedOut);
 })();

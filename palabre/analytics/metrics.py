@@ -20,6 +20,7 @@ from palabre.inbox.models import (
     CONVERSATION_KINDS,
     WAITING,
     Contact,
+    EventAction,
     Identity,
     Interaction,
 )
@@ -513,9 +514,11 @@ def top_supporters(scope: Scope, *, limit: int = 10) -> list[PersonRow]:
     someone whose insults the team had hidden that month)."""
     asked = min(limit + PEOPLE_POOL, RANKED_LIMIT) if limit <= RANKED_LIMIT else limit
     found = _ranked(scope, "supporters", asked) or _people(scope, SUPPORT_KINDS, asked)
+    # Read as abuse or spam and not cleared by a person ("not abuse"), or hidden.
+    judged_abusive = Q(category__in=NOT_TO_ANSWER) & ~Q(events__action=EventAction.NOT_ABUSE)
     moderated = set(
         Interaction.objects.filter(
-            Q(category__in=NOT_TO_ANSWER) | Q(hidden=True),
+            judged_abusive | Q(hidden=True),
             scope.on_channels(),
             workspace=scope.workspace,
             created_at__gte=scope.start,

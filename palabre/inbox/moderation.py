@@ -375,6 +375,9 @@ def decision_apply(*, interaction: Interaction, decision: Decision) -> None:
             rule=decision.review_by or auto,
             reason=decision.review,
         )
+    if decision.labels and interaction.pk:  # as they are now: a person may have added one
+        stored = Interaction.objects.filter(pk=interaction.pk).values_list("labels", flat=True)
+        interaction.labels = stored.first() or []
     for label, rule in decision.labels:
         if label not in interaction.labels:
             interaction.labels = [*interaction.labels, label]
@@ -611,7 +614,13 @@ def _overtaken(event: ModerationEvent) -> bool:
         action__in=[event.action, undoing],
         **same,
     )
-    return later.exclude(network_status=NetworkStatus.NOT_NEEDED).exists()
+    if event.action in (EventAction.HIDE, EventAction.UNHIDE):
+        # Palabre shows the comment as the later decision says, whatever the network did.
+        return later.exclude(network_status=NetworkStatus.NOT_NEEDED).exists()
+    # An author's standing is read from the network's answers (authors.py): a later undo
+    # the network refused leaves this one to carry.
+    pending_or_done = [NetworkStatus.PENDING, NetworkStatus.DONE]
+    return later.filter(network_status__in=pending_or_done).exists()
 
 
 def _not_carried(event: ModerationEvent, connector: Connector) -> str:

@@ -369,6 +369,8 @@ def _hiding(
             )
         elif abusive:
             said = _("Marked as abuse: this decision also teaches the workspace's model.")
+        elif was_hidden:
+            said = _("Shown again as not abuse. This decision also teaches the workspace's model.")
         else:
             said = _("Marked as not abuse: this decision also teaches the workspace's model.")
         messages.success(request, said)

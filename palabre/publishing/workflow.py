@@ -317,10 +317,7 @@ def post_schedule(*, post: Post, actor: User | None, publish_at: datetime) -> li
     moved = post.publish_at is not None and publish_at != post.publish_at
     if moved and not approval_kept_by(workspace=post.workspace, actor=actor):
         raise TransitionRefused(
-            _(
-                "A new time must be approved: change the time and save, and the approvers "
-                "are asked again."
-            )
+            _("A new time must be approved: change its time, and the approvers are asked again.")
         )
     return _schedule(post, actor, publish_at)
 

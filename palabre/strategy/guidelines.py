@@ -34,19 +34,22 @@ def words_found(text: str, words: list[str]) -> list[str]:
     ]
 
 
-# "tu" and the words that go with it. "ton" after an article is the noun ("sur un ton
-# léger", "a ton of"); "t’" is followed by a verb ("t’attend"). Not only in texts read as
-# French: a short one is often read as another language ("On t’attend samedi !"), and a
-# warning too many costs less than a client addressed as "tu".
+# "tu" and the words that go with it. "ton" after an article or a possessive is the noun
+# ("sur un ton léger", "le même ton" aside), as in English "a ton of"; "t’" is followed by
+# a verb ("t’attend"). Addresses are left out ("/ta/"). Not only in texts read as French: a
+# short one is often read as another language ("On t’attend samedi !"), and a warning too
+# many costs less than a client addressed as "tu".
 TUTOIEMENT = regex.compile(
-    r"(?<!\w)(?:tu|te|toi|ta|tes|(?<!\b(?:le|un|du|de|ce|son|mon|au|a) )ton)(?!\w)"
-    r"|(?<!\w)t['’](?=\w)",
+    r"(?<!\w)(?:tu|te|toi|ta|tes|(?<!\b(?:le|un|du|ce|son|mon|au|même|bon|sur|quel) )ton(?!\s+(?:of|sur)\b))"
+    r"(?![\w-])|(?<!\w)t['’](?=\w)",
     regex.IGNORECASE,
 )
+ADDRESS = regex.compile(r"\S*(?:https?://|www\.)\S*|\S+\.\w{2,}/\S*")
 
 
 def tutoiement_found(text: str) -> list[str]:
     """The "tu" forms `text` holds, each once, in lower case."""
+    text = ADDRESS.sub(" ", text)
     return list(dict.fromkeys(m.group(0).casefold() for m in TUTOIEMENT.finditer(text)))
 
 

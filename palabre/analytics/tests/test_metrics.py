@@ -132,7 +132,7 @@ def test_people_to_thank_and_contributors(history, june) -> None:
 
 def test_no_one_whose_words_were_hidden_is_named_to_thank(history, june) -> None:
     """The demo's report named first "to thank" a man whose insults the team had hidden."""
-    from palabre.inbox.models import Interaction
+    from palabre.inbox.models import EventAction, Interaction, ModerationEvent
 
     quentin = history.people["Quentin"].identities.get()
     insult = Interaction.objects.create(
@@ -147,7 +147,14 @@ def test_no_one_whose_words_were_hidden_is_named_to_thank(history, june) -> None
     )
     assert "Quentin" not in [p.name for p in metrics.top_supporters(june)]
     assert [p.name for p in metrics.top_supporters(june)][0] == "Paula"
-    Interaction.objects.filter(pk=insult.pk).update(hidden=False, category="criticism")
+    Interaction.objects.filter(pk=insult.pk).update(hidden=False, category="abuse")
+    assert "Quentin" not in [p.name for p in metrics.top_supporters(june)]  # read as abuse
+    ModerationEvent.objects.create(
+        workspace=june.workspace, interaction=insult, action=EventAction.NOT_ABUSE
+    )
+    assert metrics.top_supporters(june)[0].name == "Quentin"  # a person cleared it
+    Interaction.objects.filter(pk=insult.pk).update(category="criticism")
+    ModerationEvent.objects.all().delete()
     assert metrics.top_supporters(june)[0].name == "Quentin"  # a complaint is no reason
 
 

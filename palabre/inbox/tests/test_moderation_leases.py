@@ -124,3 +124,31 @@ def test_a_report_whose_lease_ran_out_reaches_the_moderators_once(cast, monkeypa
     report = ModerationEvent.objects.get(action=EventAction.REPORT)
     assert (report.network_status, report.network_error) == (NetworkStatus.DONE, "")
     assert DemoReport.objects.count() == 1 and len(calls) == 2
+
+
+def test_a_mute_waiting_is_carried_when_the_later_unmute_was_refused(cast, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An author's standing is read from the network's answers: an unmute the network
+    refused left the mute "in force" in Palabre while it never reached the network."""
+    item, _ = _item(cast, "demo_mastodon")
+    original = DemoMastodonConnector.mute_author
+    tries: list[str] = []
+
+    def times_out_once(self, *, author_id):  # type: ignore[no-untyped-def]
+        tries.append(author_id)
+        if len(tries) == 1:
+            raise Unavailable("timed out")
+        return original(self, author_id=author_id)
+
+    def refused(self, *, author_id):  # type: ignore[no-untyped-def]
+        raise Rejected("Record not found")
+
+    monkeypatch.setattr(DemoMastodonConnector, "mute_author", times_out_once)
+    monkeypatch.setattr(DemoMastodonConnector, "unmute_author", refused)
+    authors.author_mute(interaction=item, actor=cast.bob)
+    _step()
+    authors.author_unmute(interaction=item, actor=cast.bob)
+    _step()  # refused by the network
+    _retry_is_due(EventAction.MUTE)
+    _step()
+    assert len(tries) == 2 and DemoAuthor.objects.get(author_id="@grincheux").muted
+    assert authors.author_standing(item).muted

@@ -196,9 +196,18 @@ def test_tu_is_found_where_the_noun_and_vous_are_not() -> None:
 
     assert tutoiement_found("Viens goûter, tu vas adorer ta brioche") == ["tu", "ta"]
     assert tutoiement_found("On t’attend samedi !") == ["t’"]  # read as English by fastText
-    for formal in ("Venez goûter, vous allez adorer", "Sur un ton léger", "Va-t-il pleuvoir ?"):
+    assert tutoiement_found("Profite de ton samedi") == ["ton"]
+    assert tutoiement_found("Il a ton numéro") == ["ton"]
+    for formal in (
+        "Venez goûter, vous allez adorer",
+        "Sur un ton léger",
+        "C’est de bon ton, ton sur ton",
+        "Va-t-il pleuvoir ?",
+        "Ouvert Tu-Sa 9h-18h",
+        "Voir https://lumiere.example/ta/page",
+        "A ton of butter, tested by our team",
+    ):
         assert tutoiement_found(formal) == [], formal
-    assert tutoiement_found("A ton of butter, tested by our team") == []
 
 
 def test_the_composer_warns_of_tu_where_the_workspace_says_vous(client: Client, cast) -> None:

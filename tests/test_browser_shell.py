@@ -90,3 +90,38 @@ def test_chromium_reads_the_manifest_a_phone_installs_palabre_from(browser, live
     assert found["errors"] == [], found["errors"]
     assert json.loads(found["data"])["display"] == "standalone"
     page.close()
+
+
+def test_signed_out_while_typing_keeps_the_text_and_says_so(
+    browser, demo_site, screenshot_dir: Path
+) -> None:
+    """The session ends while a post is being written (signed out in another tab): the
+    composer's live check used to send the page to the sign-in page, and the text was lost.
+    An e-mail's link opened signed out asks to sign in, then opens the page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    page = context.new_page()
+    _log_in(page, demo_site, "ines@lumiere.example")
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/compose/")
+    idea = page.get_by_label("L’idée")
+    idea.fill("Notre pain du dimanche")
+    context.clear_cookies(name="palabre_session")  # signed out elsewhere (CSRF cookie stays)
+    idea.press_sequentially(", au levain")
+    banner = page.locator("#signed-out")
+    banner.wait_for()
+    assert "Reconnectez-vous dans un autre onglet" in banner.inner_text()
+    assert page.url.endswith("/compose/")
+    assert idea.input_value() == "Notre pain du dimanche, au levain"
+    page.screenshot(path=screenshot_dir / "signed-out-while-typing.png")
+    with page.expect_popup() as opened:
+        banner.click()
+    login = opened.value
+    login.wait_for_load_state()
+    assert "/login/?next=" in login.url and "compose" in login.url
+
+    reviewed = f"{demo_site}/w/{DEMO_SLUG}/inbox/"
+    page.goto(reviewed)  # an e-mail's link, signed out
+    page.get_by_label("Adresse e-mail").fill("camille@lumiere.example")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(reviewed)
+    context.close()

@@ -38,18 +38,25 @@ def _item(cast, connector: str = "demo") -> tuple[Interaction, DemoActivity]:  #
     return ingested(activity), activity
 
 
-def test_a_hide_retried_after_the_persons_unhide_is_not_carried(cast, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    item, activity = _item(cast)
-    original = DemoConnector.hide
+def _times_out_once(monkeypatch, connector, method: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """`connector.method` times out the first time it is called, then does its work; the
+    list of what it was called with is returned."""
+    original = getattr(connector, method)
     tries: list[str] = []
 
-    def times_out_once(self, *, remote_id):  # type: ignore[no-untyped-def]
-        tries.append(remote_id)
+    def times_out_once(self, **kwargs):  # type: ignore[no-untyped-def]
+        tries.append(next(iter(kwargs.values())))
         if len(tries) == 1:
             raise Unavailable("timed out")
-        return original(self, remote_id=remote_id)
+        return original(self, **kwargs)
 
-    monkeypatch.setattr(DemoConnector, "hide", times_out_once)
+    monkeypatch.setattr(connector, method, times_out_once)
+    return tries
+
+
+def test_a_hide_retried_after_the_persons_unhide_is_not_carried(cast, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    item, activity = _item(cast)
+    tries = _times_out_once(monkeypatch, DemoConnector, "hide")
     interaction_hide(interaction=item, actor=cast.bob)
     _step()  # the network times out: the hide waits for its retry
     interaction_unhide(interaction=Interaction.objects.get(pk=item.pk), actor=cast.bob)
@@ -65,16 +72,7 @@ def test_a_hide_retried_after_the_persons_unhide_is_not_carried(cast, monkeypatc
 
 def test_a_mute_retried_after_the_unmute_is_not_carried(cast, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     item, _ = _item(cast, "demo_mastodon")
-    original = DemoMastodonConnector.mute_author
-    tries: list[str] = []
-
-    def times_out_once(self, *, author_id):  # type: ignore[no-untyped-def]
-        tries.append(author_id)
-        if len(tries) == 1:
-            raise Unavailable("timed out")
-        return original(self, author_id=author_id)
-
-    monkeypatch.setattr(DemoMastodonConnector, "mute_author", times_out_once)
+    tries = _times_out_once(monkeypatch, DemoMastodonConnector, "mute_author")
     authors.author_mute(interaction=item, actor=cast.bob)
     _step()
     authors.author_unmute(interaction=item, actor=cast.bob)
@@ -130,19 +128,11 @@ def test_a_mute_waiting_is_carried_when_the_later_unmute_was_refused(cast, monke
     """An author's standing is read from the network's answers: an unmute the network
     refused left the mute "in force" in Palabre while it never reached the network."""
     item, _ = _item(cast, "demo_mastodon")
-    original = DemoMastodonConnector.mute_author
-    tries: list[str] = []
-
-    def times_out_once(self, *, author_id):  # type: ignore[no-untyped-def]
-        tries.append(author_id)
-        if len(tries) == 1:
-            raise Unavailable("timed out")
-        return original(self, author_id=author_id)
+    tries = _times_out_once(monkeypatch, DemoMastodonConnector, "mute_author")
 
     def refused(self, *, author_id):  # type: ignore[no-untyped-def]
         raise Rejected("Record not found")
 
-    monkeypatch.setattr(DemoMastodonConnector, "mute_author", times_out_once)
     monkeypatch.setattr(DemoMastodonConnector, "unmute_author", refused)
     authors.author_mute(interaction=item, actor=cast.bob)
     _step()

@@ -44,12 +44,16 @@ class AmountField(forms.DecimalField):
     localized field drops the grouping only with USE_THOUSAND_SEPARATOR, which this project
     leaves off (it would group the numbers written into attributes and scripts too)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, percent_sign: bool = False, **kwargs: Any) -> None:
+        # A target of "90 %" where the figure may be a percentage: the sign is read past.
+        self.percent_sign = percent_sign
         super().__init__(localize=True, **kwargs)
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: int
         if isinstance(value, str):
             value = re.sub(r"\s", "", value)  # \s covers no-break spaces, narrow ones too
+            if self.percent_sign:
+                value = value.removesuffix("%")
             if formats.get_format("DECIMAL_SEPARATOR") == "." and _COMMA_GROUPED.match(value):
                 value = value.replace(",", "")
         return super().to_python(value)

@@ -156,7 +156,7 @@ class NetworkPlanForm(forms.Form):
 
 class ObjectiveForm(DatedForm):
     metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
-    target = _amount(_("Target"))
+    target = _amount(_("Target"), percent_sign=True)  # a response rate's "90 %"
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
 
     def clean_deadline(self) -> date:

@@ -78,6 +78,23 @@ def test_a_french_decimal_comma_is_understood(manager: Client, cast) -> None:
     assert Strategy.objects.get(workspace=cast.workspace).hourly_cost == Decimal("27.40")
 
 
+def test_a_percentage_target_may_carry_its_sign(manager: Client, cast) -> None:
+    """A walkthrough's "90 %" for a response rate was refused: "Enter a number"."""
+    from palabre.strategy.models import Objective
+
+    manager.post(
+        PAGE,
+        {
+            "kind": "objective",
+            "objective-metric": "response_rate",
+            "objective-target": "90\u00a0%",
+            "objective-deadline": "2030-01-31",
+        },
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert Objective.objects.get(workspace=cast.workspace).target == Decimal("90")
+
+
 def test_audiences_networks_and_objectives_are_added_and_removed(manager: Client, cast) -> None:
     manager.post(
         PAGE, {"kind": "audience", "audience-name": "Parents", "audience-description": "Ateliers"}

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import Role, validate_timezone
+from palabre.lib.numbers import AmountField
 from palabre.lib.oneline import validate_one_line
 
 COMMON_TIMEZONES = [
@@ -138,7 +139,7 @@ class WorkspaceSettingsForm(WorkspaceForm):
         initial=90,
         help_text=_("Variants of one post at least this alike are flagged in the composer."),
     )
-    x_monthly_cap_usd = forms.DecimalField(
+    x_monthly_cap_usd = AmountField(  # "25,00" on a French page, as people type it
         label=_("Monthly cap on X API spending (USD)"),
         required=False,
         min_value=0,

@@ -259,6 +259,14 @@ def test_amounts_are_written_with_the_currencys_sign(manager: Client, cast) -> N
     cast.workspace.save()
     settings_page = html_text.unescape(manager.get("/w/lumiere/settings/").content.decode())
     assert "25,00\u00a0$" in settings_page and "$25" not in settings_page
+    # The channels page said "$25.00" on the French page (a walkthrough).
+    from palabre.channels.services import channel_create_demo
+
+    channel_create_demo(workspace=cast.workspace, network="x", name="X")
+    channels_page = html_text.unescape(
+        manager.get("/w/lumiere/settings/channels/").content.decode()
+    )
+    assert "25,00\u00a0$" in channels_page and "25.00" not in channels_page
 
 
 @pytest.mark.parametrize(

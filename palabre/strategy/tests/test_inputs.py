@@ -262,7 +262,8 @@ def test_amounts_are_written_with_the_currencys_sign(manager: Client, cast) -> N
     # The channels page said "$25.00" on the French page (a walkthrough).
     from palabre.channels.services import channel_create_demo
 
-    channel_create_demo(workspace=cast.workspace, network="x", name="X")
+    x = channel_create_demo(workspace=cast.workspace, network="x", name="X")
+    type(x).objects.filter(pk=x.pk).update(connector="demo_x")  # the demo's, billed as X
     channels_page = html_text.unescape(
         manager.get("/w/lumiere/settings/channels/").content.decode()
     )

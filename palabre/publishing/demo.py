@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import io
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import reportlab
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from palabre.accounts.models import User, Workspace
+from palabre.accounts.models import Role, User, Workspace
 from palabre.channels.models import Channel
 from palabre.publishing.media import media_store
 from palabre.publishing.models import MediaItem, Post, PostVariant, ReplyControl
 from palabre.publishing.planning import local_moment
 from palabre.publishing.publisher import post_publish_now, post_target_publish
 from palabre.publishing.services import post_create
-from palabre.publishing.workflow import post_schedule, post_submit
+from palabre.publishing.workflow import post_request_changes, post_schedule, post_submit
 
 LAUNCH = (
     "Nouveauté à la boulangerie Lumière : notre pain au levain bio, pétri chaque matin à la main, "
@@ -103,6 +103,8 @@ WORKSHOP = (
     "Mercredi, atelier pain pour les enfants de 6 à 10 ans : ils repartent avec leur petite "
     "miche ! Places limitées, inscription en boutique."
 )
+FIGS = "Le pain aux figues revient ce week-end, en quantité limitée."
+FIGS_ASKED = "Pouvez-vous ajouter le prix et l’heure de sortie du four ? Merci !"
 BRIOCHE = "Nouvelle recette : la brioche au sucre perlé arrive vendredi. Vous la préférez tiède ou froide ?"
 
 
@@ -145,6 +147,22 @@ def _plan(workspace: Workspace, author: User, launch: Post, photos: list[MediaIt
     workspace.approval_required = True
     workspace.save(update_fields=["approval_required"])
     post_submit(post=Post.objects.get(pk=brioche.pk), actor=author)
+    _changes_asked(workspace, author, friday + timedelta(days=1))
+
+
+def _changes_asked(workspace: Workspace, author: User, when: datetime) -> None:
+    """A post the client's approver sent back: the editor's home shows what she asked."""
+    approver = User.objects.filter(
+        memberships__workspace=workspace, memberships__role=Role.APPROVER
+    ).first()
+    if approver is None:
+        return
+    figs = post_create(
+        workspace=workspace, author=author, idea=FIGS, category="promotional", networks=["facebook"]
+    )
+    Post.objects.filter(pk=figs.pk).update(publish_at=when)
+    post_submit(post=Post.objects.get(pk=figs.pk), actor=author)
+    post_request_changes(post=Post.objects.get(pk=figs.pk), actor=approver, comment=FIGS_ASKED)
 
 
 def _photo(

@@ -28,6 +28,7 @@ WAITING_SHOWN = 5
 APPROVALS_SHOWN = 5
 NEXT_SHOWN = 6
 MEDIA_SHOWN = 6
+CHANGES_SHOWN = 5
 PLANNED = (PostStatus.IN_REVIEW, PostStatus.APPROVED, PostStatus.SCHEDULED)
 
 
@@ -77,6 +78,32 @@ def approvals(workspace: Workspace) -> tuple[list[Approval], int]:
 
 
 TROUBLE = (TargetStatus.FAILED, TargetStatus.HELD, TargetStatus.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class ChangesAsked:
+    post: Post
+    said: str  # what the approver asked, as they wrote it
+    by: User | None
+
+
+def changes_asked(workspace: Workspace, user: User) -> tuple[list[ChangesAsked], int]:
+    """Posts an approver sent back with changes to make, the person's own first: the
+    author saw nothing of it on their home, and the post left "to come" (a walkthrough)."""
+    rows = scoped(Post.objects.all(), workspace).filter(status=PostStatus.CHANGES_REQUESTED)
+    mine_first = rows.annotate(mine=Exists(Post.objects.filter(pk=OuterRef("pk"), author=user)))
+    shown = []
+    for post in mine_first.order_by("-mine", "-updated_at")[:CHANGES_SHOWN]:
+        asked = (
+            post.transitions.filter(to_status=PostStatus.CHANGES_REQUESTED)
+            .select_related("actor")
+            .order_by("-at", "-pk")
+            .first()
+        )
+        shown.append(
+            ChangesAsked(post, asked.note if asked else "", asked.actor if asked else None)
+        )
+    return shown, rows.count()
 
 
 def trouble(workspace: Workspace) -> QuerySet[PostTarget]:

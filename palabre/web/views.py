@@ -42,6 +42,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         context["waiting"], context["waiting_count"] = home.waiting_items(workspace)
     if context["can_approve"]:
         context["approvals"], context["approvals_count"] = home.approvals(workspace)
+    if context["can_compose"]:
+        context["changes"], context["changes_count"] = home.changes_asked(
+            workspace, cast(User, request.user)
+        )
     if can(membership, Action.VIEW_CALENDAR):
         context["upcoming"] = home.upcoming(workspace)
         context["trouble"] = home.trouble(workspace)

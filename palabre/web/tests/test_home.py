@@ -267,3 +267,19 @@ def test_a_save_landing_while_the_review_page_is_drawn_cannot_be_approved(
     seen = re.search(r'name="seen" value="([0-9a-f]{64})"', page).group(1)
     approver.post(f"/w/lumiere/posts/{in_review.pk}/workflow/", {"action": "approve", "seen": seen})
     assert Post.objects.get(pk=in_review.pk).status == PostStatus.IN_REVIEW
+
+
+def test_changes_asked_by_the_approver_wait_on_the_authors_home(cast, in_review) -> None:
+    """The approver asked for changes: the author's home said nothing of it, and the post
+    left "to come" (a walkthrough)."""
+    workflow.post_request_changes(
+        post=in_review, actor=cast.anna, comment="Précisez l’heure de fin, s’il vous plaît."
+    )
+    page = _as(cast.erin).get("/w/lumiere/").content.decode()
+    assert "changes" in _parts(page)
+    part = page.split('data-home="changes"')[1].split("</section>")[0]
+    assert "Atelier pain samedi" in part and "Précisez l’heure de fin" in part
+    assert f"/w/lumiere/posts/{in_review.pk}/" in part
+    assert "changes" not in _parts(_as(cast.anna).get("/w/lumiere/").content.decode())
+    workflow.post_submit(post=Post.objects.get(pk=in_review.pk), actor=cast.erin)
+    assert "changes" not in _parts(_as(cast.erin).get("/w/lumiere/").content.decode())

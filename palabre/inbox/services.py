@@ -179,7 +179,8 @@ def interaction_reply(
     # "Waiting for an answer for 4 h": answered now, for everyone who was told.
     notices_settled(url=item_path(interaction))
     if interaction.reply_draft and not thanks:  # the draft was the starting point: it is used
-        Interaction.objects.filter(pk=interaction.pk).update(
+        # That draft only: one written since (an API token's, a colleague's) is kept.
+        Interaction.objects.filter(pk=interaction.pk, reply_draft=interaction.reply_draft).update(
             reply_draft="", reply_draft_by=None, reply_draft_at=None, reply_draft_via=""
         )
     return reply

@@ -108,3 +108,24 @@ def test_a_late_refusal_does_not_write_over_the_answer_sent(cast, question, monk
     assert (reply.status, reply.error, reply.claimed_by) == (ReplyStatus.SENT, "", "")
     assert _answers(question) == 1 and len(calls) == 2
     assert Interaction.objects.get(pk=question.pk).replies_sent == 1
+
+
+def test_an_answer_sent_clears_only_the_draft_it_started_from(cast, question) -> None:  # type: ignore[no-untyped-def]
+    """The page was opened with a draft; an API token wrote a new one meanwhile: sending
+    the answer cleared the new draft too (an audit)."""
+    from palabre.inbox.services import interaction_draft_reply
+
+    interaction_draft_reply(interaction=question, actor=cast.bob, text="Oui, le mardi.")
+    page = Interaction.objects.get(pk=question.pk)  # as the person's page read it
+    interaction_draft_reply(
+        interaction=Interaction.objects.get(pk=question.pk),
+        actor=cast.bob,
+        text="Oui, le mardi et le jeudi.",
+        via="Assistant",
+    )
+    interaction_reply(interaction=page, actor=cast.bob, text="Oui, le mardi.")
+    assert Interaction.objects.get(pk=question.pk).reply_draft == "Oui, le mardi et le jeudi."
+    interaction_reply(
+        interaction=Interaction.objects.get(pk=question.pk), actor=cast.bob, text="Et le jeudi."
+    )
+    assert Interaction.objects.get(pk=question.pk).reply_draft == ""

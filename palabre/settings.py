@@ -281,10 +281,13 @@ WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", 600)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "palabre.lib.refusals_log.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # A 403 is one line, without the refusal's traceback (lib/refusals_log.py).
+        "django.request": {"filters": ["refusals"]},
         # httpx logs each request's URL at INFO. Graph calls carry their token in a header,
         # but Meta's token exchanges take the app secret and tokens in the query string, as
         # Meta documents them: kept at WARNING, credentials are never logged

@@ -122,6 +122,13 @@ def test_a_community_manager_works_the_queue_with_the_keyboard(
     assert page.evaluate("document.activeElement.name") == "text"
     page.get_by_label("Réponse type").select_option(label="Horaires (fr)")
     assert "nous sommes ouverts" in page.get_by_label("Votre réponse").input_value()
+    # Counted as its network counts it, as it is typed (the saved reply's length, then more).
+    answer = page.get_by_label("Votre réponse").input_value()
+    count = page.locator("#reply-count")
+    count.get_by_text(f"{len(answer)}/", exact=False).wait_for()
+    page.get_by_label("Votre réponse").press_sequentially(" Merci !")
+    count.get_by_text(f"{len(answer) + 8}/", exact=False).wait_for()
+    page.screenshot(path=screenshot_dir / "inbox-item-counted.png")
     page.get_by_role("button", name="Répondre dans le fil").click()
     assert page.get_by_text("Votre réponse part dans le fil.").is_visible()
     page.screenshot(path=screenshot_dir / "inbox-item-answered.png", full_page=True)

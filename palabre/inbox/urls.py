@@ -8,6 +8,7 @@ urlpatterns = [
     path(f"{W}/inbox/", views.inbox, name="inbox"),
     path(f"{W}/inbox/<int:pk>/", views.inbox_item, name="inbox_item"),
     path(f"{W}/inbox/<int:pk>/reply/", views.inbox_reply, name="inbox_reply"),
+    path(f"{W}/inbox/<int:pk>/reply/count/", views.inbox_reply_count, name="inbox_reply_count"),
     path(
         f"{W}/inbox/<int:pk>/private-reply/",
         views.inbox_private_reply,

@@ -199,6 +199,17 @@ def inbox_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+def inbox_reply_count(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """htmx: the answer as typed, counted as its network counts it (the composer's rules),
+    so that a long one is seen before it is refused on sending."""
+    _membership, interaction = _acting(request, slug, pk, Action.ANSWER)
+    counted = services.reply_counted(
+        channel=interaction.channel, text=str(request.POST.get("text", ""))
+    )
+    return render(request, "inbox/_reply_count.html", {"counted": counted})
+
+
+@require_POST
 def inbox_private_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The one private message a network lets the brand send a comment's author."""
     membership, interaction = _acting(request, slug, pk, Action.ANSWER)

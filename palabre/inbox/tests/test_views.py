@@ -340,3 +340,23 @@ def test_one_conversations_badges_are_in_the_singular(bob, target) -> None:
     page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()  # bob reads French
     badges = re.findall(r'<span class="badge (?:failed|published)">([^<]*)</span>', page)
     assert "Masqué" in badges and "Masqués" not in badges and "Traités" not in badges
+
+
+def test_the_answer_is_counted_as_its_network_counts_it_while_typed(bob, cast, target) -> None:
+    """A walkthrough learnt only on sending that Mastodon would refuse its 816 characters."""
+    comment(target, "Vous livrez à Lyon ?", handle="@claire")
+    poll(target.channel)
+    item = Interaction.objects.get(kind="comment")
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    count_url = f"/w/lumiere/inbox/{item.pk}/reply/count/"
+    assert f'hx-post="{count_url}"' in page and 'id="reply-count"' in page
+    short = bob.post(count_url, {"text": "Oui, le mardi 🚚"}).content.decode()
+    assert "15/500" in short and "over" not in short  # Mastodon counts an emoji once
+    long = bob.post(count_url, {"text": "pain " * 120}).content.decode()
+    assert "600/500" in long and 'class="over"' in long
+    nina = Client()
+    nina.force_login(cast.nina)  # the analyst reads the inbox, answers nothing
+    assert nina.post(count_url, {"text": "x"}).status_code == 403
+    charlie = Client()
+    charlie.force_login(cast.charlie)
+    assert charlie.post(count_url, {"text": "x"}).status_code == 404

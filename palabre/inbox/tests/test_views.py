@@ -349,7 +349,8 @@ def test_the_answer_is_counted_as_its_network_counts_it_while_typed(bob, cast, t
     item = Interaction.objects.get(kind="comment")
     page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
     count_url = f"/w/lumiere/inbox/{item.pk}/reply/count/"
-    assert f'hx-post="{count_url}"' in page and 'id="reply-count"' in page
+    form = page.split('class="reply-form"')[1].split(">")[0]  # the answer's own form
+    assert f'hx-post="{count_url}"' in form and 'id="reply-count"' in page
     short = bob.post(count_url, {"text": "Oui, le mardi 🚚"}).content.decode()
     assert "15/500" in short and "over" not in short  # Mastodon counts an emoji once
     long = bob.post(count_url, {"text": "pain " * 120}).content.decode()

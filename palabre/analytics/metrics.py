@@ -512,7 +512,7 @@ def top_supporters(scope: Scope, *, limit: int = 10) -> list[PersonRow]:
     """Who liked and shared us most in the period: people to thank, but for those whose
     words in the period were abuse or spam, or hidden (the report named first, "to thank",
     someone whose insults the team had hidden that month)."""
-    asked = min(limit + PEOPLE_POOL, RANKED_LIMIT) if limit <= RANKED_LIMIT else limit
+    asked = max(limit, RANKED_LIMIT)  # room for those left out
     found = _ranked(scope, "supporters", asked) or _people(scope, SUPPORT_KINDS, asked)
     # Read as abuse or spam and not cleared by a person ("not abuse"), or hidden.
     judged_abusive = Q(category__in=NOT_TO_ANSWER) & ~Q(events__action=EventAction.NOT_ABUSE)

@@ -102,10 +102,13 @@ class OnceField(forms.Field):
         return value if isinstance(value, str) and ONCE.fullmatch(value) else ""
 
 
+ANSWER_MAX = 5000  # characters of an answer as typed
+
+
 class ReplyForm(forms.Form):
     once = OnceField()
     text = forms.CharField(
-        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=ANSWER_MAX
     )
     # Who will read it: the page offers the audiences that fit (inbox/audience.py), in
     # words; the service refuses a wider one than what it answers.

@@ -192,11 +192,11 @@ REFUSED_TEXT = ("too_long", "too_many_bytes", "invalid_characters")
 
 def reply_counted(*, channel: Channel, text: str) -> rules.TextCheck | None:
     """An answer counted as its channel's network counts it (None: a network Palabre does
-    not count). Bounded: past the form's 5,000 characters nothing more is counted."""
+    not count)."""
     if channel.network not in rules.NETWORKS:
         return None
     return rules.check_text(
-        channel.network, text[:5001], max_chars=channel.max_chars or None, suggest_thread=False
+        channel.network, text, max_chars=channel.max_chars or None, suggest_thread=False
     )
 
 
@@ -204,11 +204,9 @@ def _refuse_what_the_network_would(channel: Channel, text: str) -> None:
     """An answer the network would refuse is refused now, while the person still has it in
     hand. The mentions a network needs (Mastodon's) are added when it is sent: close to the
     limit, it may still be refused then, and the failure is shown."""
-    if channel.network not in rules.NETWORKS:
+    check = reply_counted(channel=channel, text=text)
+    if check is None:
         return
-    check = rules.check_text(
-        channel.network, text, max_chars=channel.max_chars or None, suggest_thread=False
-    )
     for problem in check.errors:
         if problem.code.endswith(REFUSED_TEXT):
             raise InboxRefused(

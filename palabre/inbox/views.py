@@ -19,6 +19,7 @@ from palabre.accounts.models import Membership, User
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for
 from palabre.inbox import audience, authors, moderation, queues, services, waiting
 from palabre.inbox.forms import (
+    ANSWER_MAX,
     QUEUES,
     AssignForm,
     FilterForm,
@@ -203,9 +204,9 @@ def inbox_reply_count(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """htmx: the answer as typed, counted as its network counts it (the composer's rules),
     so that a long one is seen before it is refused on sending."""
     _membership, interaction = _acting(request, slug, pk, Action.ANSWER)
-    counted = services.reply_counted(
-        channel=interaction.channel, text=str(request.POST.get("text", ""))
-    )
+    # Past what the form takes, nothing more is counted (it is asked at each keystroke).
+    typed = str(request.POST.get("text", ""))[: ANSWER_MAX + 1]
+    counted = services.reply_counted(channel=interaction.channel, text=typed)
     return render(request, "inbox/_reply_count.html", {"counted": counted})
 
 

@@ -163,3 +163,29 @@ def test_a_photo_added_from_the_composer_is_chosen_without_losing_the_text(
     media = {v.network: list(v.media.all()) for v in post.variants.all()}
     assert media == {"instagram": [item], "bluesky": []}
     page.close()
+
+
+def test_back_after_saving_then_save_again_keeps_one_post_with_the_new_text(
+    browser, site, screenshot_dir: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    _log_in(page, site)
+    before = Post.objects.count()
+    page.goto(f"{site}/w/{DEMO_SLUG}/compose/")
+    page.get_by_label("L’idée").fill("Galette des rois dès le 2 janvier")
+    networks_ticked(page, ("Mastodon",))
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.wait_for_url("**/posts/*/")
+    saved = page.url
+    page.go_back()  # the browser gives the page back as it was typed
+    page.get_by_label("L’idée").fill("Galette des rois dès le 2 janvier, frangipane maison")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.wait_for_url("**/posts/*/")
+    assert page.url == saved
+    page.get_by_text("Brouillon enregistré.").wait_for()
+    assert page.get_by_text("pas une deuxième").is_visible()
+    assert Post.objects.count() == before + 1
+    post = Post.objects.order_by("-pk").first()
+    assert post.idea == "Galette des rois dès le 2 janvier, frangipane maison"
+    page.screenshot(path=screenshot_dir / "composer-saved-again-after-back.png", full_page=True)
+    page.close()

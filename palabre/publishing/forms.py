@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,12 @@ from palabre.publishing.quotes import quote_address
 from palabre.publishing.rules.base import MAX_CHECKED_LENGTH
 
 TEXT_LIMIT = MAX_CHECKED_LENGTH
+# What `new_compose_key` makes (secrets.token_urlsafe(16)).
+COMPOSE_KEY = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+def new_compose_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class IdeaForm(forms.Form):
@@ -40,10 +47,17 @@ class IdeaForm(forms.Form):
     )
     # The version the composer was opened at: a save based on an older one is refused.
     version = VersionField()
+    # The new composer page's own key (services.post_compose): saved twice, one post.
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_networks(self) -> list[str]:
         """Each network once, whatever a hand-made request repeats."""
         return list(dict.fromkeys(self.cleaned_data.get("networks") or []))
+
+    def clean_key(self) -> str:
+        """A key as the page makes it; anything else reads as none (a new post)."""
+        key: str = self.cleaned_data.get("key") or ""
+        return key if COMPOSE_KEY.fullmatch(key) else ""
 
     def clean_publish_at(self) -> datetime | None:
         """To come and within five years; a time already saved (a failed post's) may stay."""

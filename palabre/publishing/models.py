@@ -125,9 +125,19 @@ class Post(models.Model):
     approved_digest = models.CharField(max_length=64, blank=True)
     approved_version = models.PositiveIntegerField(null=True, blank=True)
     approved_content = models.JSONField(null=True, blank=True)
+    # The new composer page's own key: that page saved twice (the browser's Back, then Save;
+    # a double click) saves this one post again rather than a second one.
+    compose_key = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "compose_key"],
+                condition=~models.Q(compose_key=""),
+                name="post_compose_key_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.idea[:60]

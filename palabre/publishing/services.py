@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
-from palabre.lib.concurrency import version_advance
+from palabre.lib.concurrency import StaleVersion, version_advance
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import MediaItem, Post, PostVariant, ReplyControl, gone_out
 from palabre.publishing.quotes import quote_address
@@ -23,12 +23,24 @@ from palabre.strategy.guidelines import grouped_guideline_problems, variants_gui
 
 @transaction.atomic
 def post_create(
-    *, workspace: Workspace, author: User, idea: str, category: str, networks: list[str]
+    *,
+    workspace: Workspace,
+    author: User,
+    idea: str,
+    category: str,
+    networks: list[str],
+    key: str = "",
 ) -> Post:
-    post = Post.objects.create(workspace=workspace, author=author, idea=idea, category=category)
+    post = Post.objects.create(
+        workspace=workspace, author=author, idea=idea, category=category, compose_key=key
+    )
     for network in networks:
         _variant_add(post, network)
     return post
+
+
+# The version `post_compose` leaves a new post at (created at 0, saved once).
+COMPOSED_VERSION = 1
 
 
 @transaction.atomic
@@ -41,11 +53,14 @@ def post_compose(
     networks: list[str],
     variants: dict[str, VariantData],
     publish_at: datetime | None = None,
+    key: str = "",
 ) -> Post:
     """A new post written on one page: the idea, each network's variant (an empty one
-    takes the idea) and its time, saved at once."""
-    post = post_create(
-        workspace=workspace, author=author, idea=idea, category=category, networks=networks
+    takes the idea) and its time, saved at once. `key`: the page's own; the same page
+    saved again saves its post again, while nobody changed it since (StaleVersion) and
+    nothing of it went out (ContentLocked)."""
+    post, seen = _post_composed(
+        workspace=workspace, author=author, idea=idea, category=category, networks=networks, key=key
     )
     filled = {
         network: data if data.text.strip() else replace(data, text=idea)
@@ -59,8 +74,43 @@ def post_compose(
         networks=networks,
         variants=filled,
         publish_at=publish_at,
-        seen_version=post.version,
+        seen_version=seen,
     )
+
+
+def _post_composed(
+    *, workspace: Workspace, author: User, idea: str, category: str, networks: list[str], key: str
+) -> tuple[Post, int]:
+    """The post this page saved before (and the version it left it at), or a new one."""
+    earlier = _post_of_key(workspace, author, key)
+    if earlier is not None:
+        return earlier, COMPOSED_VERSION
+    try:
+        with transaction.atomic():
+            post = post_create(
+                workspace=workspace,
+                author=author,
+                idea=idea,
+                category=category,
+                networks=networks,
+                key=key,
+            )
+    except IntegrityError:
+        # The same page's other save (a double click) created it meanwhile.
+        earlier = _post_of_key(workspace, author, key)
+        if earlier is None:
+            raise
+        return earlier, COMPOSED_VERSION
+    return post, post.version
+
+
+def _post_of_key(workspace: Workspace, author: User, key: str) -> Post | None:
+    if not key:
+        return None
+    post = Post.objects.filter(workspace=workspace, compose_key=key).first()
+    if post is not None and post.author_id != author.pk:
+        raise StaleVersion  # not theirs to save over: their text is shown again, kept
+    return post
 
 
 def _variant_add(post: Post, network: str) -> PostVariant:

@@ -44,6 +44,7 @@ from palabre.publishing.forms import (
     MediaEditForm,
     MediaUploadForm,
     VariantForm,
+    new_compose_key,
 )
 from palabre.publishing.media import (
     MediaRefused,
@@ -75,25 +76,42 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     _refuse_before_saving(membership, action)
     slot = _free_slot(workspace, scoped(Channel.objects.all(), workspace))
     idea_form, forms = composer.new_composer_forms(data, workspace)
+    theirs = None
     if data is not None and idea_form.is_valid():
         chosen = idea_form.cleaned_data["networks"]
         if all(forms[n].is_valid() for n in chosen):
-            post = services.post_compose(
-                workspace=workspace,
-                author=cast(User, request.user),
-                idea=idea_form.cleaned_data["idea"],
-                category=idea_form.cleaned_data["category"],
-                networks=chosen,
-                # A network whose fields were not sent keeps the defaults: the idea, and
-                # every channel of that network.
-                variants=composer.forms_variant_data(
-                    {n: forms[n] for n in chosen if f"{n}-text" in data}
-                ),
-                publish_at=idea_form.cleaned_data["publish_at"],
-            )
-            _after_save(request, membership, post, action, sent_back=False)
-            return redirect("post_edit", slug=slug, post_id=post.pk)
+            try:
+                post = services.post_compose(
+                    workspace=workspace,
+                    author=cast(User, request.user),
+                    idea=idea_form.cleaned_data["idea"],
+                    category=idea_form.cleaned_data["category"],
+                    networks=chosen,
+                    # A network whose fields were not sent keeps the defaults: the idea,
+                    # and every channel of that network.
+                    variants=composer.forms_variant_data(
+                        {n: forms[n] for n in chosen if f"{n}-text" in data}
+                    ),
+                    publish_at=idea_form.cleaned_data["publish_at"],
+                    key=idea_form.cleaned_data["key"],
+                )
+            except (StaleVersion, services.ContentLocked):
+                theirs = _saved_before(request, workspace, idea_form.cleaned_data["key"])
+                data["post-key"] = new_compose_key()  # saved again: a post of its own
+                idea_form, forms = composer.new_composer_forms(data, workspace)
+            else:
+                # Saved again from the same page (Back, then Save): changes since its
+                # first save may send it back for approval, as from its own page.
+                sent_back = workflow.post_edited(post=post, actor=cast(User, request.user))
+                if post.version > services.COMPOSED_VERSION:
+                    messages.info(
+                        request,
+                        _("Saved again: the post this page saved before, not a second one."),
+                    )
+                _after_save(request, membership, post, action, sent_back)
+                return redirect("post_edit", slug=slug, post_id=post.pk)
     context = _new_composer_context(request, membership, idea_form, forms) | {
+        "theirs": theirs,
         "next_slot": slot,
         # What is still being written; what is approved or planned lives in the calendar.
         "drafts": scoped(Post.objects.all(), workspace)
@@ -110,6 +128,29 @@ def compose_check_new(request: HttpRequest, slug: str) -> HttpResponse:
     idea_form, forms = composer.new_composer_forms(request.POST, membership.workspace)
     context = _new_composer_context(request, membership, idea_form, forms)
     return render(request, "publishing/_checks.html", context)
+
+
+def _saved_before(request: HttpRequest, workspace: Workspace, key: str) -> dict[str, Any] | None:
+    """What this page saved before, changed since (or gone out): its content beside the
+    person's text, which stays in the form, and a link to it."""
+    messages.error(
+        request,
+        _(
+            "Not saved: this page saved a post before, and it has changed since. Your text is in the form; save again to keep it as a new post."
+        ),
+    )
+    post = Post.objects.filter(workspace=workspace, compose_key=key).first()
+    if post is None or post.author_id != request.user.pk:
+        return None
+    return _saved_content(post) | {"address": reverse("post_edit", args=[workspace.slug, post.pk])}
+
+
+def _saved_content(post: Post) -> dict[str, Any]:
+    """A post's saved content, shown beside what the person typed (`theirs`)."""
+    content = post_content(post)
+    for variant in content["variants"]:
+        variant["label"] = NETWORKS[variant["network"]].label
+    return content
 
 
 def _free_slot(workspace: Workspace, channels: Any, *, post: Post | None = None) -> datetime | None:
@@ -170,9 +211,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         except StaleVersion:
             # Their save stays; this person's input is shown again beside it, nothing lost.
             post.refresh_from_db()
-            theirs = post_content(post)
-            for variant in theirs["variants"]:
-                variant["label"] = NETWORKS[variant["network"]].label
+            theirs = _saved_content(post)
             data["post-version"] = str(post.version)
             idea_form, forms = composer.composer_forms(data, post, workspace)
             messages.error(

@@ -68,6 +68,19 @@
   sync();
 })();
 
+// A new post's page key (services.post_compose): the page saved again is one post. The
+// browser's Back shows the page as it was typed, re-asked of the server (a new key) or not:
+// the key is set here, after the page is read, so the browser keeps it with what was typed
+// and gives both back together (a key the server set is not kept; a fresh page, or a reload
+// that empties the fields, gets a new one).
+(function () {
+  const field = document.querySelector('input[name="post-key"][data-served]');
+  if (!field || field.value !== field.dataset.served) return;  // given back with the text
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const text = btoa(String.fromCharCode(...bytes));
+  field.value = text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+})();
+
 // The live check replaces each network's panel as the person types (or leaves a field): a
 // detail they opened, such as Bluesky's facets, stays open instead of folding under the cursor.
 document.body.addEventListener('htmx:oobBeforeSwap', (event) => {

@@ -195,9 +195,7 @@ def reply_counted(*, channel: Channel, text: str) -> rules.TextCheck | None:
     not count)."""
     if channel.network not in rules.NETWORKS:
         return None
-    return rules.check_text(
-        channel.network, text, max_chars=channel.max_chars or None, suggest_thread=False
-    )
+    return rules.check_comment(channel.network, text, max_chars=channel.max_chars or None)
 
 
 def _refuse_what_the_network_would(channel: Channel, text: str) -> None:

@@ -14,7 +14,7 @@ from palabre.lib.concurrency import StaleVersion, version_advance
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import MediaItem, Post, PostVariant, ReplyControl, gone_out
 from palabre.publishing.quotes import quote_address
-from palabre.publishing.rules import check_text
+from palabre.publishing.rules import THREADABLE, check_comment, check_text
 from palabre.publishing.rules.base import Problem, TextCheck
 from palabre.publishing.rules.crosspost import same_text_everywhere
 from palabre.publishing.rules.media import check_media
@@ -271,7 +271,7 @@ def _extra_problems(network: str, data: VariantData, max_chars: int | None) -> l
     """Each part of a thread, and the first comment, follow the network's rules too."""
     found = []
     for number, part in enumerate(data.thread, start=2):
-        for problem in check_text(network, part, max_chars=max_chars, suggest_thread=False).errors:
+        for problem in _part_check(network, part, max_chars).errors:
             found.append(
                 Problem(
                     f"{problem.code}.part{number}",
@@ -279,9 +279,7 @@ def _extra_problems(network: str, data: VariantData, max_chars: int | None) -> l
                 )
             )
     if data.first_comment.strip():
-        for problem in check_text(
-            network, data.first_comment, max_chars=max_chars, suggest_thread=False
-        ).errors:
+        for problem in check_comment(network, data.first_comment, max_chars=max_chars).errors:
             found.append(
                 Problem(
                     f"{problem.code}.comment",
@@ -289,6 +287,13 @@ def _extra_problems(network: str, data: VariantData, max_chars: int | None) -> l
                 )
             )
     return found
+
+
+def _part_check(network: str, part: str, max_chars: int | None) -> TextCheck:
+    """A thread's next part: a reply where the network threads posts, else a comment."""
+    if network in THREADABLE:
+        return check_text(network, part, max_chars=max_chars, suggest_thread=False)
+    return check_comment(network, part, max_chars=max_chars)
 
 
 def variant_split(*, variant: PostVariant) -> bool:

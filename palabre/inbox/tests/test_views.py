@@ -121,6 +121,23 @@ def test_an_answer_is_counted_as_its_network_counts_before_it_is_queued(cast, bo
     assert Reply.objects.count() == 1
 
 
+def test_a_linkedin_answer_is_counted_against_what_a_comment_holds(cast, bob) -> None:
+    """LinkedIn takes 3,000 characters in a post, 1,250 in a comment: an answer is one."""
+    cast.bob.language = "en"
+    cast.bob.save(update_fields=["language"])
+    target = published(cast.workspace, cast.bob, network="linkedin")
+    asked = comment(target, "Do you deliver to Lyon?")
+    poll(target.channel)
+    question = ingested(asked)
+    url = f"/w/lumiere/inbox/{question.pk}/reply/"
+    counted = bob.post(url + "count/", {"text": "a" * 1251}).content.decode()
+    assert "1,251/1,250" in counted and 'class="over"' in counted
+    said = bob.post(url, {"text": "a" * 1251}).content.decode()
+    assert "LinkedIn would refuse this answer: 1,251 characters, over the limit of 1,250" in said
+    assert not Reply.objects.exists()
+    assert bob.post(url, {"text": "a" * 1250}).status_code == 302
+
+
 @pytest.mark.parametrize(
     ("language", "message"),
     [("fr", "Ce champ est obligatoire."), ("en", "This field is required.")],

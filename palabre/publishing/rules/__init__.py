@@ -1,6 +1,6 @@
 """The rules engine: each network's text checked exactly as that network counts it.
 
-`check_text` is the one entry point, shared by the composer, `palabre check-post` and the
+`check_text` is the one entry point (`check_comment` for what goes out as a comment), shared by the composer, `palabre check-post` and the
 publisher. Bad input (lone surrogates, a megabyte of text) gets a clear error, never an
 exception.
 """
@@ -61,6 +61,24 @@ def check_text(
         parts = split_thread(network, text, max_chars=max_chars)
         if parts:
             result.warnings.append(messages.thread_possible(network, len(parts)))
+    return result
+
+
+# Where a network takes less in a comment (an answer, a first comment, a thread's next
+# part where it goes out as a comment) than in a post: docs/networks.md gives the sources.
+COMMENT_LIMITS = {"linkedin": others.LINKEDIN_COMMENT_MAX}
+
+
+def check_comment(network: str, text: str, *, max_chars: int | None = None) -> TextCheck:
+    """A comment counted as its network counts it, against what that network takes in one."""
+    result = check_text(network, text, max_chars=max_chars, suggest_thread=False)
+    limit = COMMENT_LIMITS.get(network)
+    if limit is None or limit >= result.max:
+        return result
+    result.errors = [e for e in result.errors if not e.code.endswith(".too_long")]
+    if result.length > limit:
+        result.errors.append(messages.too_long(network, result.length, limit, result.unit))
+    result.max = limit
     return result
 
 

@@ -44,6 +44,9 @@ def threads(text: str) -> TextCheck:
 # reserved characters around these; the 3,000 are counted on the text as written, before
 # escaping (uncertain whether LinkedIn counts before or after: docs/networks.md).
 LINKEDIN_MAX = 3000
+# A comment holds 1,250 characters [3p] (LinkedIn's own comment box; uncertain for the API:
+# docs/networks.md).
+LINKEDIN_COMMENT_MAX = 1250
 LINKEDIN_MENTION = regex.compile(
     r"@\[(?P<name>[^\[\]\n]{1,200})\]\((?P<urn>urn:li:(?:organization|person):[A-Za-z0-9_-]{1,100})\)"
 )

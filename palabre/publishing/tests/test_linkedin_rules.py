@@ -11,9 +11,10 @@ from django.test import Client
 from palabre.channels.services import channel_create_demo
 from palabre.lib.mediainfo import MediaInfo, UnreadableMedia, inspect
 from palabre.publishing.models import MediaItem, Post
-from palabre.publishing.rules import check_text
+from palabre.publishing.rules import check_comment, check_text
 from palabre.publishing.rules.media import check_media
 from palabre.publishing.rules.others import linkedin_shown
+from palabre.publishing.services import VariantData, variant_check
 
 ORG = "@[Moulin Dupré](urn:li:organization:2414183)"
 PERSON = "@[Inès Haddad](urn:li:person:8675309AbC-_)"
@@ -228,3 +229,24 @@ def test_the_fold_never_splits_a_hashtag_or_a_word() -> None:
     assert '<span class="tag">#boulangerie</span>' in after and "#boul" not in before
     assert fold_index("aaa bbbbbb", 6) == 4 and fold_index("aaa bbbbbb", 3) == 3
     assert fold_index("a" * 300, 125) == 125  # one endless word: cut where it stands
+
+
+def test_a_comment_holds_1250_characters_where_a_post_holds_3000() -> None:
+    """An answer, a first comment or a next part goes out as a LinkedIn comment."""
+    assert check_comment("linkedin", "a" * 1250).valid
+    over = check_comment("linkedin", "a" * 1251)
+    assert over.max == 1250 and [e.code for e in over.errors] == ["linkedin.too_long"]
+    assert "limite de 1\u00a0250" in over.errors[0].message  # French, the default language
+    assert check_text("linkedin", "a" * 3000).valid  # a post still holds 3,000
+    # Counted as LinkedIn shows it: a mention is its name.
+    assert check_comment("linkedin", ORG + " " + "a" * 1237).valid
+    # Elsewhere a comment holds what a post does.
+    assert check_comment("instagram", "a" * 2200).valid
+
+
+def test_the_first_comment_and_the_next_parts_of_a_linkedin_variant_are_comments() -> None:
+    data = VariantData(text="Pain au levain", first_comment="b" * 1251, thread=["c" * 1300])
+    codes = {e.code for e in variant_check(network="linkedin", data=data).text.errors}
+    assert codes == {"linkedin.too_long.comment", "linkedin.too_long.part2"}
+    fits = VariantData(text="Pain au levain", first_comment="b" * 1250, thread=["c" * 1250])
+    assert variant_check(network="linkedin", data=fits).text.valid

@@ -50,6 +50,7 @@ from palabre.networks.base import (
 from palabre.publishing.models import PostTarget
 from palabre.webhooks import events
 from palabre.webhooks.emit import interaction_event_emit
+from palabre.worker.jobs import held_for_send, held_write
 
 log = logging.getLogger("palabre.inbox")
 
@@ -84,6 +85,7 @@ def channel_sync_poll(sync: ChannelSync) -> datetime | None:
         return None
     if x_poll_over_cap(channel):  # X bills each request: the workspace's cap is reached
         return timezone.now() + poll_interval(channel)
+    held_for_send(sync)  # X bills each read: none from a worker whose lease ran out
     try:
         page = connector.fetch_interactions(cursor=sync.cursor or None)
     except RateLimited as error:
@@ -96,12 +98,12 @@ def channel_sync_poll(sync: ChannelSync) -> datetime | None:
         return timezone.now() + 10 * poll_interval(channel)
     try:
         added = interactions_ingest(
-            channel=channel, items=list(page.items), cursor=page.next_cursor
+            channel=channel, items=list(page.items), cursor=page.next_cursor, sync=sync
         )
     except IntegrityError:
         # The stream stored one of these between our read and our write: read again.
         added = interactions_ingest(
-            channel=channel, items=list(page.items), cursor=page.next_cursor
+            channel=channel, items=list(page.items), cursor=page.next_cursor, sync=sync
         )
     ChannelSync.objects.filter(pk=sync.pk).update(last_polled_at=timezone.now(), last_count=added)
     if added >= FULL_PAGE:
@@ -172,13 +174,24 @@ def _target(channel: Channel, *remote_ids: str) -> PostTarget | None:
 
 
 def interactions_ingest(
-    *, channel: Channel, items: list[IncomingInteraction], cursor: str | None
+    *,
+    channel: Channel,
+    items: list[IncomingInteraction],
+    cursor: str | None,
+    sync: ChannelSync | None = None,
 ) -> int:
-    """Store the new items of one page and advance the cursor. Returns how many were new."""
+    """Store the new items of one page and advance the cursor. Returns how many were new.
+    `sync`: the worker's claimed row, whose cursor moves only while the worker holds it
+    (LeaseLost, nothing stored): a poll that outlasted its lease would otherwise put back
+    the older cursor of the page it read, over the one the next worker moved on."""
     readings = _read_ahead(channel, items)
     with transaction.atomic():
         added = interactions_store(channel=channel, items=items, readings=readings)
-        ChannelSync.objects.filter(channel=channel).update(cursor=_clip(cursor or "", 500))
+        moved = {"cursor": _clip(cursor or "", 500)}
+        if sync is None:
+            ChannelSync.objects.filter(channel=channel).update(**moved)
+        else:
+            held_write(sync, **moved)
     return added
 
 

@@ -92,7 +92,8 @@ def test_create_a_webhook_see_its_secret_once_and_read_the_demo_log(
     assert "Test event queued" in page.locator(".messages").inner_text()
     assert page.locator("tr[data-status='pending']", has_text="webhook.test").count() == 1
     page.screenshot(path=screenshot_dir / "webhook-log-test.png", full_page=True)
-    page.get_by_role("button", name="New secret").click()
+    page.get_by_role("button", name="New secret…").click()  # it asks first
+    page.get_by_role("button", name="Give it a new secret").click()
     secret = page.locator("#webhook-secret").inner_text()
     assert secret.startswith("whsec_") and "signed with the new secret and the one before" in (
         page.locator("main").inner_text()

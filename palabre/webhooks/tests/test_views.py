@@ -272,6 +272,22 @@ def test_a_new_secret_is_shown_once_and_the_old_one_signs_for_a_day(client: Clie
     assert hooked.secrets_signing == [hooked.secret]
 
 
+def test_a_new_secret_is_asked_first_and_says_what_a_second_one_drops(
+    client: Client, hooked
+) -> None:
+    _as(client, "bob")
+    log = reverse("workspace_settings_webhook", args=["lumiere", hooked.pk])
+    page = client.get(log).content.decode()
+    confirm = page[page.index('<details class="confirm">') :]
+    assert "New secret…" in confirm[: confirm.index("</summary>")]  # a click opens, asks
+    assert "still signs for a day" in confirm and "stops signing now" not in page
+    client.post(reverse("workspace_settings_webhook_secret", args=["lumiere", hooked.pk]))
+    page = client.get(log).content.decode()
+    confirm, after = page.split('<details class="confirm">')[1].split("</details>", 1)
+    assert "The secret given last time stops signing now" in confirm
+    assert "The previous secret still signs until" in after  # in view, not folded
+
+
 def test_only_owners_and_managers_of_the_workspace_give_a_new_secret(
     client: Client, cast, hooked
 ) -> None:

@@ -336,10 +336,7 @@ def _decide_fast(r: _Reading) -> Decided:
         return "abuse", "review", f"abuse score {r.abuse:.2f} in the grey zone", "insult"
     if not len(r.guess):
         return "other", "none", "", ""
-    kind = r.fast_kind
-    if kind == "question":
-        return "question", "answer_first", "question", ""
-    return kind, "none", "praise" if kind == "praise" else "", ""
+    return _civil(r.fast_kind, r)
 
 
 def _decide_meaning(r: _Reading, second: _SecondReading, abuse: float) -> Decided:
@@ -380,9 +377,17 @@ def _decide_meaning(r: _Reading, second: _SecondReading, abuse: float) -> Decide
     if _reads_as_abuse(r, second, abusive, abuse):
         reason = f"{abuse_kind} {kinds[abuse_kind]:.2f}, abuse score {abuse:.2f}"
         return "abuse", "review", reason, abuse_kind
-    if civil_kind in ("criticism", "question"):
-        return civil_kind, "answer_first", civil_kind, ""
-    return civil_kind, "none", civil_kind if civil_kind == "praise" else "", ""
+    return _civil(civil_kind, r)
+
+
+def _civil(kind: str, r: _Reading) -> Decided:
+    """A civil comment's queue. Praise that asks something ("Super, merci ! Est-ce que la
+    fougasse en contient ?") is a question: it waits for its answer (product rule 2)."""
+    if kind == "praise" and r.question:
+        kind = "question"
+    if kind in ("criticism", "question"):
+        return kind, "answer_first", kind, ""
+    return kind, "none", "praise" if kind == "praise" else "", ""
 
 
 def _reads_as_abuse(r: _Reading, second: _SecondReading, abusive: float, abuse: float) -> bool:

@@ -95,6 +95,9 @@ def write_markdown(report: Report, fast: Report, target: Path) -> None:
         "as criticism (criticism at least as likely as all abuse kinds together, abuse score "
         "under 0.8) goes to the top of the “answer first” queue; a workspace rule that would "
         "hide criticism is turned into a review, and the refusal is logged.",
+        "- **A question is answered first**, praise that asks something too (“Super, merci ! "
+        "Est-ce que la fougasse en contient ?”, a question mark or a question's first words): "
+        "a question left unanswered costs more than a thank-you answered.",
         "- **Where the network cannot hide replies** (Mastodon, LinkedIn), a hide the policy "
         "or a rule decides becomes a review, logged with that reason.",
         "- Hiding thresholds are chosen at training time, per kind and language, on "

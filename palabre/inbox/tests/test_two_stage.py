@@ -147,6 +147,14 @@ def test_about_one_comment_in_five_of_a_real_inbox_reaches_the_second_stage() ->
             "criticism",
             "answer_first",
         ),
+        # Praise that asks something waits for its answer (a new user's walk: it read as praise).
+        (
+            "Super, merci ! Est-ce que la fougasse aux olives en contient aussi ?",
+            "question",
+            "answer_first",
+        ),
+        ("Merci beaucoup ! Vous ouvrez dimanche ?", "question", "answer_first"),
+        ("Super bon le pain, bravo !", "praise", "none"),
     ],
 )
 def test_the_demo_comments_are_sorted_as_the_demo_shows_them(

@@ -7,6 +7,8 @@ exactly as the page does.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -53,6 +55,13 @@ def new_composer_forms(
             "Empty: the idea as it is. Adapt it to this network."
         )
     return idea_form, forms
+
+
+def sending_digest(data: QueryDict) -> str:
+    """What one sending of the composer page carried (its fields and the button pressed):
+    the same twice is a double click."""
+    fields = sorted((k, data.getlist(k)) for k in data if k != "csrfmiddlewaretoken")
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
 def composer_forms(

@@ -28,6 +28,20 @@ def new_compose_key() -> str:
     return secrets.token_urlsafe(16)
 
 
+class ComposeKeyField(forms.Field):
+    """A key as the page makes it; anything else (mangled, forged) reads as none, a new
+    post, never as an error the page has nowhere to show."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = value if isinstance(value, str) else ""
+        return text if COMPOSE_KEY.fullmatch(text) else ""
+
+
 class IdeaForm(forms.Form):
     idea = forms.CharField(
         label=_("The idea"),
@@ -47,17 +61,12 @@ class IdeaForm(forms.Form):
     )
     # The version the composer was opened at: a save based on an older one is refused.
     version = VersionField()
-    # The new composer page's own key (services.post_compose): saved twice, one post.
-    key = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The new composer page's own key (services.post_compose_once): sent twice, one post.
+    key = ComposeKeyField()
 
     def clean_networks(self) -> list[str]:
         """Each network once, whatever a hand-made request repeats."""
         return list(dict.fromkeys(self.cleaned_data.get("networks") or []))
-
-    def clean_key(self) -> str:
-        """A key as the page makes it; anything else reads as none (a new post)."""
-        key: str = self.cleaned_data.get("key") or ""
-        return key if COMPOSE_KEY.fullmatch(key) else ""
 
     def clean_publish_at(self) -> datetime | None:
         """To come and within five years; a time already saved (a failed post's) may stay."""

@@ -125,9 +125,13 @@ class Post(models.Model):
     approved_digest = models.CharField(max_length=64, blank=True)
     approved_version = models.PositiveIntegerField(null=True, blank=True)
     approved_content = models.JSONField(null=True, blank=True)
-    # The new composer page's own key: that page saved twice (the browser's Back, then Save;
-    # a double click) saves this one post again rather than a second one.
+    # The new composer page's own key: that page sent twice (the browser's Back, then Save;
+    # a double click) saves this one post again rather than a second one
+    # (services.post_compose_once), with the version that page's last save left and a
+    # digest of what it sent (the same sending twice is done once).
     compose_key = models.CharField(max_length=32, blank=True, default="")
+    compose_version = models.PositiveIntegerField(default=0)
+    compose_sending = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-updated_at"]

@@ -6,13 +6,21 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import StaleVersion, version_advance
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import MediaItem, Post, PostVariant, ReplyControl, gone_out
+from palabre.publishing.models import (
+    MediaItem,
+    Post,
+    PostStatus,
+    PostVariant,
+    ReplyControl,
+    gone_out,
+)
 from palabre.publishing.quotes import quote_address
 from palabre.publishing.rules import THREADABLE, check_comment, check_text
 from palabre.publishing.rules.base import Problem, TextCheck
@@ -39,10 +47,6 @@ def post_create(
     return post
 
 
-# The version `post_compose` leaves a new post at (created at 0, saved once).
-COMPOSED_VERSION = 1
-
-
 @transaction.atomic
 def post_compose(
     *,
@@ -53,15 +57,24 @@ def post_compose(
     networks: list[str],
     variants: dict[str, VariantData],
     publish_at: datetime | None = None,
-    key: str = "",
 ) -> Post:
     """A new post written on one page: the idea, each network's variant (an empty one
-    takes the idea) and its time, saved at once. `key`: the page's own; the same page
-    saved again saves its post again, while nobody changed it since (StaleVersion) and
-    nothing of it went out (ContentLocked)."""
-    post, seen = _post_composed(
-        workspace=workspace, author=author, idea=idea, category=category, networks=networks, key=key
+    takes the idea) and its time, saved at once."""
+    post = post_create(
+        workspace=workspace, author=author, idea=idea, category=category, networks=networks
     )
+    return _compose_fill(post, idea, category, networks, variants, publish_at, post.version)
+
+
+def _compose_fill(
+    post: Post,
+    idea: str,
+    category: str,
+    networks: list[str],
+    variants: dict[str, VariantData],
+    publish_at: datetime | None,
+    seen: int,
+) -> Post:
     filled = {
         network: data if data.text.strip() else replace(data, text=idea)
         for network, data in variants.items()
@@ -78,36 +91,81 @@ def post_compose(
     )
 
 
-def _post_composed(
-    *, workspace: Workspace, author: User, idea: str, category: str, networks: list[str], key: str
-) -> tuple[Post, int]:
-    """The post this page saved before (and the version it left it at), or a new one."""
+@dataclass(frozen=True)
+class Composed:
+    """What `post_compose_once` did. `again`: saved over the post this page saved before;
+    `repeat`: the very same sending again (a double click), so nothing was done twice."""
+
+    post: Post
+    again: bool = False
+    repeat: bool = False
+
+
+class PostMovedOn(Exception):
+    """The post this page saved is no longer a draft (sent for approval, approved,
+    scheduled, gone out): a page gone back to does not change it."""
+
+    def __init__(self, post: Post) -> None:
+        super().__init__(post.pk)
+        self.post = post
+
+
+@transaction.atomic
+def post_compose_once(
+    *,
+    workspace: Workspace,
+    author: User,
+    key: str,
+    sending: str,
+    idea: str,
+    category: str,
+    networks: list[str],
+    variants: dict[str, VariantData],
+    publish_at: datetime | None = None,
+) -> Composed:
+    """`post_compose` for the composer page, whose `key` is its own: the page sent again
+    (the browser's Back, then Save; a double click) saves one post. `sending`: a digest of
+    what was sent, to know a double click. Saved over only while it is a draft
+    (PostMovedOn) that nobody changed since this page's last save (StaleVersion)."""
     earlier = _post_of_key(workspace, author, key)
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                post = post_create(
+                    workspace=workspace,
+                    author=author,
+                    idea=idea,
+                    category=category,
+                    networks=networks,
+                    key=key,
+                )
+        except IntegrityError:  # the page's other sending (a double click) made it meanwhile
+            earlier = _post_of_key(workspace, author, key)
+            if earlier is None:
+                raise
     if earlier is not None:
-        return earlier, COMPOSED_VERSION
-    try:
-        with transaction.atomic():
-            post = post_create(
-                workspace=workspace,
-                author=author,
-                idea=idea,
-                category=category,
-                networks=networks,
-                key=key,
-            )
-    except IntegrityError:
-        # The same page's other save (a double click) created it meanwhile.
-        earlier = _post_of_key(workspace, author, key)
-        if earlier is None:
-            raise
-        return earlier, COMPOSED_VERSION
-    return post, post.version
+        if sending and earlier.compose_sending == sending:
+            return Composed(earlier, repeat=True)
+        if earlier.status != PostStatus.DRAFT:
+            raise PostMovedOn(earlier)
+        post = earlier
+    seen = earlier.compose_version if earlier else post.version
+    _compose_fill(post, idea, category, networks, variants, publish_at, seen)
+    Post.objects.filter(pk=post.pk).update(compose_sending=sending, compose_version=F("version"))
+    return Composed(post, again=earlier is not None)
+
+
+def post_compose_settled(*, post: Post) -> None:
+    """After the page's button did its work (publish now, split: each moves the version):
+    the version this page left, which its next sending must still find."""
+    Post.objects.filter(pk=post.pk).update(compose_version=F("version"))
 
 
 def _post_of_key(workspace: Workspace, author: User, key: str) -> Post | None:
+    """The post this page saved before, locked (the page's sendings wait for each other)."""
     if not key:
         return None
-    post = Post.objects.filter(workspace=workspace, compose_key=key).first()
+    post = Post.objects.select_for_update().filter(workspace=workspace, compose_key=key).first()
     if post is not None and post.author_id != author.pk:
         raise StaleVersion  # not theirs to save over: their text is shown again, kept
     return post

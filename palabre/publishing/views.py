@@ -81,9 +81,11 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
         chosen = idea_form.cleaned_data["networks"]
         if all(forms[n].is_valid() for n in chosen):
             try:
-                post = services.post_compose(
+                composed = services.post_compose_once(
                     workspace=workspace,
                     author=cast(User, request.user),
+                    key=idea_form.cleaned_data["key"],
+                    sending=composer.sending_digest(data),
                     idea=idea_form.cleaned_data["idea"],
                     category=idea_form.cleaned_data["category"],
                     networks=chosen,
@@ -93,23 +95,22 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
                         {n: forms[n] for n in chosen if f"{n}-text" in data}
                     ),
                     publish_at=idea_form.cleaned_data["publish_at"],
-                    key=idea_form.cleaned_data["key"],
                 )
+            except services.PostMovedOn as moved:
+                # The page keeps its key: sent again, it finds that post again, never
+                # makes a second one (a double click on "Publish now" publishing twice).
+                theirs = _saved_before(request, moved.post, _moved_on(moved.post))
             except (StaleVersion, services.ContentLocked):
-                theirs = _saved_before(request, workspace, idea_form.cleaned_data["key"])
-                data["post-key"] = new_compose_key()  # saved again: a post of its own
+                mine = Post.objects.filter(
+                    workspace=workspace,
+                    compose_key=idea_form.cleaned_data["key"],
+                    author=request.user.pk,
+                ).first()
+                theirs = _saved_before(request, mine, _changed_since())
+                data["post-key"] = new_compose_key()  # sent again: a post of its own
                 idea_form, forms = composer.new_composer_forms(data, workspace)
             else:
-                # Saved again from the same page (Back, then Save): changes since its
-                # first save may send it back for approval, as from its own page.
-                sent_back = workflow.post_edited(post=post, actor=cast(User, request.user))
-                if post.version > services.COMPOSED_VERSION:
-                    messages.info(
-                        request,
-                        _("Saved again: the post this page saved before, not a second one."),
-                    )
-                _after_save(request, membership, post, action, sent_back)
-                return redirect("post_edit", slug=slug, post_id=post.pk)
+                return _composed(request, membership, composed, action)
     context = _new_composer_context(request, membership, idea_form, forms) | {
         "theirs": theirs,
         "next_slot": slot,
@@ -130,19 +131,44 @@ def compose_check_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "publishing/_checks.html", context)
 
 
-def _saved_before(request: HttpRequest, workspace: Workspace, key: str) -> dict[str, Any] | None:
-    """What this page saved before, changed since (or gone out): its content beside the
-    person's text, which stays in the form, and a link to it."""
-    messages.error(
-        request,
-        _(
-            "Not saved: this page saved a post before, and it has changed since. Your text is in the form; save again to keep it as a new post."
-        ),
+def _changed_since() -> str:
+    return _(
+        "Not saved: this page saved a post before, and it has changed since. Your text is in the form; save again to keep it as a new post."
     )
-    post = Post.objects.filter(workspace=workspace, compose_key=key).first()
-    if post is None or post.author_id != request.user.pk:
+
+
+def _moved_on(post: Post) -> str:
+    return _(
+        "Not saved: the post this page saved is now “%(status)s”, and a page gone back to does not change it. Your text is still in the form: open that post to change it."
+    ) % {"status": post.get_status_display()}
+
+
+def _composed(
+    request: HttpRequest, membership: Membership, composed: services.Composed, action: str
+) -> HttpResponse:
+    """The composer page's sending done: its button pressed, once."""
+    post = composed.post
+    target = redirect("post_edit", slug=membership.workspace.slug, post_id=post.pk)
+    if composed.repeat:
+        messages.info(request, _("This page was sent twice: it is saved once."))
+        return target
+    # Saved over this page's earlier post (Back, then Save): as from the post's own page.
+    sent_back = workflow.post_edited(post=post, actor=cast(User, request.user))
+    if composed.again:
+        messages.info(request, _("Saved again: the post this page saved before, not a second one."))
+    _after_save(request, membership, post, action, sent_back)
+    services.post_compose_settled(post=post)
+    return target
+
+
+def _saved_before(request: HttpRequest, post: Post | None, message: str) -> dict[str, Any] | None:
+    """What this page saved before, beside the person's text (which stays in the form),
+    with a link to it."""
+    messages.error(request, message)
+    if post is None:
         return None
-    return _saved_content(post) | {"address": reverse("post_edit", args=[workspace.slug, post.pk])}
+    address = reverse("post_edit", args=[post.workspace.slug, post.pk])
+    return _saved_content(post) | {"address": address}
 
 
 def _saved_content(post: Post) -> dict[str, Any]:

@@ -68,11 +68,12 @@
   sync();
 })();
 
-// A new post's page key (services.post_compose): the page saved again is one post. The
-// browser's Back shows the page as it was typed, re-asked of the server (a new key) or not:
-// the key is set here, after the page is read, so the browser keeps it with what was typed
-// and gives both back together (a key the server set is not kept; a fresh page, or a reload
-// that empties the fields, gets a new one).
+// A new post's page key (services.post_compose_once): the page sent again is one post.
+// The browser's Back shows the page as it was typed, re-asked of the server (a new key) or
+// not: the key of a fresh page is set here, after the page is read, so the browser keeps it
+// with what was typed and gives both back together (a key the server set is not kept; a
+// fresh page, or a reload that empties the fields, gets a new one). A page the server
+// answered a sending with keeps the key it carries (no data-served).
 (function () {
   const field = document.querySelector('input[name="post-key"][data-served]');
   if (!field || field.value !== field.dataset.served) return;  // given back with the text

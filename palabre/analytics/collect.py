@@ -46,6 +46,12 @@ URL = re.compile(r"https?://\S+", re.IGNORECASE)
 # The reach alert: 3 days running under the 10th percentile of the 28 days before them.
 ALERT_DAYS, BASELINE_DAYS, BASELINE_MIN = 3, 28, 21
 REACH_LOW = gettext_noop(
+    "Reach on %(channel)s has stayed unusually low for 3 days (%(reach)s on the last "
+    "one, when 9 days in 10 of the 28 before were above %(threshold)s). The network may "
+    "have changed how it shows posts."
+)
+# The words of the notices sent before 2026-12-07, still translated where they are read.
+REACH_LOW_BEFORE = gettext_noop(
     "Reach on %(channel)s has stayed under its usual level for 3 days "
     "(%(reach)s against a 10th percentile of %(threshold)s over the 28 days "
     "before). The network may have changed how it shows posts."

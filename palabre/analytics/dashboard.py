@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
 from django.utils import timezone
@@ -87,7 +87,7 @@ def supporters(scope: Scope, full: bool) -> Section:
 
 def drifting(scope: Scope, full: bool) -> Section:
     found = list(metrics.drifting(scope.workspace, limit=CSV_ROWS if full else 10))
-    return Section(tables.drifting_table(found))
+    return Section(tables.drifting_table(found, scope.workspace.tzinfo))
 
 
 def trend(scope: Scope, full: bool) -> Section:
@@ -191,7 +191,7 @@ def build(scope: Scope, *, full: bool = False, people: bool = True) -> dict[str,
 
 
 def _withheld(key: str) -> Section:
-    table = tables.drifting_table([]) if key == "drifting" else tables.people_table(key, [])
+    table = tables.drifting_table([], UTC) if key == "drifting" else tables.people_table(key, [])
     table.withheld = True
     table.empty = _(
         "Names are shown to those who may open the Community page: the owner, the "

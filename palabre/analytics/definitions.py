@@ -77,9 +77,9 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
     "response_time": (
         _("Time to first response"),
         _(
-            "From the moment a message was posted to the brand's first reply: median and "
-            "90th percentile over the messages answered. In business hours only when the "
-            "workspace counts that way (reports settings)."
+            "From the moment a message was posted to the brand's first reply, over the "
+            "messages answered: the time within which half were answered, and 9 in 10. In "
+            "business hours only when the workspace counts that way (reports settings)."
         ),
     ),
     "dialogue_threads": (
@@ -151,11 +151,21 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
             "said under 30 posts in a channel or 8 in a group."
         ),
     ),
+    "likely_range": (
+        _("Likely range"),
+        _(
+            "Where the group's true engagement rate most likely lies, given how few posts it "
+            "has (a 95 percent confidence interval): the fewer posts, the wider. “Clearly "
+            "better” when the whole range is above the channel's average; otherwise the group "
+            "ahead could be ahead by chance."
+        ),
+    ),
     "reach_alert": (
         _("Reach alert"),
         _(
-            "Raised when a channel's daily reach stays under the 10th percentile of the 28 "
-            "days before for 3 days running: the network may have changed how it shows posts."
+            "Raised when a channel's daily reach stays, 3 days running, under a level that 9 "
+            "days in 10 of the 28 before reached: the network may have changed how it shows "
+            "posts."
         ),
     ),
 }

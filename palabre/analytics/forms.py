@@ -63,7 +63,11 @@ class ScopeForm(forms.Form):
         text = self.cleaned_data.get("month") or ""
         month = parse_month(text)
         if text and month is None:
-            raise forms.ValidationError(_("Choose a month between 2000 and 2100."))
+            # Where the browser shows no month picker (Safari on a Mac), people type it.
+            raise forms.ValidationError(
+                _("Type the month as year-month, such as %(example)s, between 2000 and 2100.")
+                % {"example": f"{timezone.localdate():%Y-%m}"}
+            )
         return month
 
     def query(self) -> str:

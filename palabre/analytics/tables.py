@@ -283,8 +283,8 @@ def dialogue_table(scope: Scope) -> Table:
         [
             Column("figure", _("Figure")),
             Column("value", _("Value"), "row"),
-            Column("numerator", _("Numerator"), "num"),
-            Column("denominator", _("Denominator"), "num"),
+            Column("numerator", _("Counted"), "num"),
+            Column("denominator", _("Out of"), "num"),
             Column("unit", _("Unit")),  # the CSV's reader sees seconds, not "1 h 3 min"
         ],
         page_columns=("figure", "value", "numerator", "denominator"),
@@ -300,8 +300,8 @@ def dialogue_table(scope: Scope) -> Table:
     ]
     names = [
         label("response_rate"),
-        label("response_time") + " – " + _("median") + time_note,
-        label("response_time") + " – " + _("90th percentile") + time_note,
+        label("response_time") + " – " + _("half within") + time_note,
+        label("response_time") + " – " + _("9 in 10 within") + time_note,
         label("dialogue_threads"),
         label("dialogue_replies"),
         label("unanswered"),
@@ -425,7 +425,7 @@ def _told_apart(people: list[tuple[int, str]]) -> dict[int, str]:
     return {pk: f"{name} ({handles[pk]})" if pk in handles else name for pk, name in people}
 
 
-def drifting_table(contacts: list[Contact]) -> Table:
+def drifting_table(contacts: list[Contact], tz: tzinfo) -> Table:
     table = Table(
         "drifting",
         label("drifting"),
@@ -439,10 +439,16 @@ def drifting_table(contacts: list[Contact]) -> Table:
         empty=_("No regular has drifted away."),
     )
     names = _told_apart([(c.pk, c.name) for c in contacts])
+    # In the workspace's time (the PDF is made by the worker, where no request set it).
     table.rows = [
-        [names[c.pk], c.interactions_12m, c.months_active, c.last_seen_at] for c in contacts
+        [names[c.pk], c.interactions_12m, c.months_active, _local(c.last_seen_at, tz)]
+        for c in contacts
     ]
     return table
+
+
+def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
+    return moment.astimezone(tz) if moment else None
 
 
 def trend_table(rows: list[metrics.MonthRow]) -> Table:
@@ -479,11 +485,11 @@ def insights_table(found: list[Insight]) -> Table:
         [
             Column("channel", _("Channel")),
             Column("dimension", _("What")),
-            Column("best", _("Best")),
+            Column("best", _("Group ahead")),
             Column("n", _("Posts (group)"), "int"),
             Column("mean", label("rate_followers"), "pct", "rate_followers"),
-            Column("low", _("95% CI low"), "pct"),
-            Column("high", _("95% CI high"), "pct"),
+            Column("low", _("Likely range: from"), "pct", "likely_range"),
+            Column("high", _("Likely range: to"), "pct", "likely_range"),
             Column("posts", _("Posts (channel)"), "int"),
             Column("average", _("Channel average"), "pct"),
             Column("verdict", _("Verdict")),

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from palabre.analytics import metrics
+from palabre.analytics import metrics, tables
 from palabre.analytics.community import community_refresh, followers_total, funnel_counts
 from palabre.analytics.forms import month_bounds
 from palabre.analytics.metrics import Scope
@@ -161,6 +161,18 @@ def test_no_one_whose_words_were_hidden_is_named_to_thank(history, june) -> None
 def test_drifting_list(history, cast) -> None:
     community_refresh(workspace=cast.workspace, now=NOW)
     assert [c.name for c in metrics.drifting(cast.workspace)] == ["Sacha"]
+
+
+def test_drifting_people_are_last_seen_in_the_workspaces_time(history, cast) -> None:
+    """A new user's walk: 27/09 22:37 on the page and in the PDF, 28/09 00:37 in Paris."""
+    community_refresh(workspace=cast.workspace, now=NOW)
+    late = datetime(2026, 9, 27, 22, 37, tzinfo=UTC)
+    Contact.objects.filter(name="Sacha").update(last_seen_at=late)
+    paris = ZoneInfo("Europe/Paris")
+    table = tables.drifting_table(list(metrics.drifting(cast.workspace)), paris)
+    [[_name, _count, _months, seen]] = table.rows
+    assert seen == late and seen.utcoffset() == timedelta(hours=2)
+    assert tables.display("date", seen).startswith("28/09/2026 00:37")
 
 
 def test_monthly_trend(history, june) -> None:

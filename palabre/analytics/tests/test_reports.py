@@ -159,7 +159,8 @@ def test_scope_form_bad_input_falls_back_to_30_days(cast) -> None:
 
 
 @pytest.mark.parametrize(
-    "language, message", [("fr", "entre 2000 et 2100"), ("en", "between 2000 and 2100")]
+    "language, message",
+    [("fr", "sous la forme année-mois, par exemple"), ("en", "as year-month, such as")],
 )
 def test_a_month_out_of_range_is_refused_with_a_message(cast, language: str, message: str) -> None:
     cast.alice.language = language
@@ -233,6 +234,16 @@ def test_community_page_ranks_by_relationship(cast) -> None:
     assert accounts == ["Paula (Mastodon)", "Vera (Mastodon)"]  # the network as people name it
     page = _client("nina").get("/w/lumiere/community/?show=advocate").content.decode()
     assert "@Paula (Mastodon)" in page and "mastodon\u00a0:" not in page
+
+
+def test_the_reports_say_their_statistics_in_plain_words(cast) -> None:
+    """A new user's walk: "90e centile", "Numérateur", "IC 95 %" meant nothing to them."""
+    build(cast.workspace)
+    page = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
+    for jargon in ("centile", "Numérateur", "Dénominateur", "IC 95", "Le meilleur"):
+        assert jargon not in page, jargon
+    for plain in ("la moitié en moins de", "9 sur 10 en moins de", "Fourchette probable"):
+        assert plain in page, plain
 
 
 def test_reports_page_in_english(cast) -> None:

@@ -40,9 +40,16 @@ KIND = "linkedin"  # marks a pending row as LinkedIn's (Meta's hold a list)
 
 def linkedin_not_configured_text() -> str:
     return _(
-        "LinkedIn is not set up on this instance yet: its administrator must create a LinkedIn "
-        "app with the Community Management API and set PALABRE_LINKEDIN_CLIENT_ID and "
-        "PALABRE_LINKEDIN_CLIENT_SECRET (docs/networks/linkedin.md explains each step)."
+        "LinkedIn cannot be connected yet: whoever installed Palabre must first register it "
+        "with LinkedIn."
+    )
+
+
+def linkedin_setup_text() -> str:
+    return _(
+        "LinkedIn: create a LinkedIn app with the Community Management API and set "
+        "PALABRE_LINKEDIN_CLIENT_ID and PALABRE_LINKEDIN_CLIENT_SECRET "
+        "(docs/networks/linkedin.md explains each step)."
     )
 
 

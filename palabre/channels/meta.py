@@ -151,17 +151,31 @@ def meta_connect_start(*, redirect_uri: str, state: str) -> str:
 
 def meta_not_configured_text() -> str:
     return _(
-        "Facebook and Instagram are not set up on this instance yet: its administrator must "
-        "create a Meta app and set PALABRE_META_APP_ID, PALABRE_META_APP_SECRET and "
-        "PALABRE_META_CONFIG_ID (docs/networks/meta.md explains each step)."
+        "Facebook and Instagram cannot be connected yet: whoever installed Palabre must "
+        "first register it with Meta."
+    )
+
+
+def meta_setup_text() -> str:
+    """What whoever installed Palabre sets, in words for them (the page folds it)."""
+    return _(
+        "Facebook and Instagram: create a Meta app and set PALABRE_META_APP_ID, "
+        "PALABRE_META_APP_SECRET and PALABRE_META_CONFIG_ID (docs/networks/meta.md explains "
+        "each step)."
     )
 
 
 def threads_not_configured_text() -> str:
     return _(
-        "Threads is not set up on this instance yet: its administrator must add the Threads "
-        "use case to a Meta app and set PALABRE_THREADS_APP_ID and PALABRE_THREADS_APP_SECRET "
-        "(docs/networks/meta.md explains each step)."
+        "Threads cannot be connected yet: whoever installed Palabre must first register it "
+        "with Meta for Threads."
+    )
+
+
+def threads_setup_text() -> str:
+    return _(
+        "Threads: add the Threads use case to a Meta app and set PALABRE_THREADS_APP_ID and "
+        "PALABRE_THREADS_APP_SECRET (docs/networks/meta.md explains each step)."
     )
 
 

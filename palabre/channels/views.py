@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +28,28 @@ from palabre.networks.meta import login, threads_login
 from palabre.networks.x import oauth as x_oauth
 
 
+def _not_configured() -> dict[str, Any]:
+    """The networks whose app whoever installed Palabre has not registered yet: a plain
+    sentence each, and what to set (the page folds it) for that person."""
+    missing = {
+        "meta_missing": (login, meta.meta_not_configured_text, meta.meta_setup_text),
+        "threads_missing": (
+            threads_login,
+            meta.threads_not_configured_text,
+            meta.threads_setup_text,
+        ),
+        "x_missing": (x_oauth, x.x_not_configured_text, x.x_setup_text),
+        "linkedin_missing": (
+            linkedin_oauth,
+            linkedin.linkedin_not_configured_text,
+            linkedin.linkedin_setup_text,
+        ),
+    }
+    said = {key: "" if app.configured() else plain() for key, (app, plain, _s) in missing.items()}
+    steps = [setup() for app, _p, setup in missing.values() if not app.configured()]
+    return said | {"setup_steps": steps}
+
+
 def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.MANAGE_CHANNELS)
     form = DemoChannelForm(request.POST or None)
@@ -46,13 +69,8 @@ def channel_list(request: HttpRequest, slug: str) -> HttpResponse:
         "gone_out": set(services.channels_gone_out(channels).values_list("pk", flat=True)),
         "form": form,
         "bluesky_form": BlueskyConnectForm(),
-        # What the administrator must set first, instead of a button that fails.
-        "meta_missing": "" if login.configured() else meta.meta_not_configured_text(),
-        "threads_missing": "" if threads_login.configured() else meta.threads_not_configured_text(),
-        "x_missing": "" if x_oauth.configured() else x.x_not_configured_text(),
-        "linkedin_missing": ""
-        if linkedin_oauth.configured()
-        else linkedin.linkedin_not_configured_text(),
+        # Said instead of a button that fails; what to set, folded, for whoever installed it.
+        **_not_configured(),
         "x_month": (
             workspace_x_month(membership.workspace)
             if channels.filter(connector__in=BILLED_CONNECTORS).exists()

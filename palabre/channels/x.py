@@ -26,10 +26,13 @@ class XStart:
 
 
 def x_not_configured_text() -> str:
+    return _("X cannot be connected yet: whoever installed Palabre must first register it with X.")
+
+
+def x_setup_text() -> str:
     return _(
-        "X is not set up on this instance yet: its administrator must create an X app with "
-        "OAuth 2.0 and set PALABRE_X_CLIENT_ID and PALABRE_X_CLIENT_SECRET "
-        "(docs/networks/x.md explains each step)."
+        "X: create an X app with OAuth 2.0 and set PALABRE_X_CLIENT_ID and "
+        "PALABRE_X_CLIENT_SECRET (docs/networks/x.md explains each step)."
     )
 
 

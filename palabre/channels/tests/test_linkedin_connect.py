@@ -75,7 +75,7 @@ def test_without_the_apps_settings_the_button_says_what_to_set(
     assert "PALABRE_LINKEDIN_CLIENT_ID" in page
     response = owner.post(f"{CHANNELS}linkedin/")
     assert response["Location"] == CHANNELS
-    assert "LinkedIn is not set up on this instance yet" in said(owner)
+    assert "LinkedIn cannot be connected yet" in said(owner)
 
 
 def test_pick_which_administered_pages_become_channels(

@@ -29,7 +29,26 @@ def bad_request_saying(request: HttpRequest, text: str) -> HttpResponse:
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     text = _("Your role in this workspace does not give access to this page.")
+    owners = _owners_to_ask(request)
+    if owners:
+        text += " " + _("To change your role, ask %(owners)s.") % {"owners": owners}
     return _page(request, 403, _("Not allowed"), text)
+
+
+def _owners_to_ask(request: HttpRequest) -> str:
+    """The owners of the workspace the refused page is in, named to its members only (a
+    page with no way forward left them stuck)."""
+    from palabre.accounts.models import Membership, Role
+
+    parts = request.path.split("/")
+    if len(parts) < 3 or parts[1] != "w" or not request.user.is_authenticated:
+        return ""
+    mine = Membership.objects.filter(workspace__slug=parts[2], user=request.user.pk)
+    if not mine.exists():
+        return ""
+    owners = Membership.objects.filter(workspace__slug=parts[2], role=Role.OWNER)
+    names = [m.user.name or m.user.email for m in owners.select_related("user")[:3]]
+    return ", ".join(names)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

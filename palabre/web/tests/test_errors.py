@@ -15,7 +15,13 @@ def test_403_says_why(client: Client, cast) -> None:
     client.force_login(cast.carl)  # contributor: media only
     response = client.get("/w/lumiere/inbox/")
     assert response.status_code == 403
-    assert "Votre rôle" in response.content.decode()
+    page = response.content.decode()
+    # And who can change it (a new user's walk: the page left them stuck).
+    assert "Votre rôle" in page and "Pour changer de rôle, demandez à Alice." in page
+    charlie = Client()
+    charlie.force_login(cast.charlie)  # not a member: learns no name here
+    refused = charlie.get("/w/lumiere/inbox/")
+    assert refused.status_code == 404 and "Alice" not in refused.content.decode()
 
 
 @pytest.mark.django_db

@@ -155,6 +155,34 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst (read only)")
 
 
+# What each role may do, in the words the members page shows. accounts/permissions.py
+# decides: a change there is a change here.
+ROLE_TEXTS = {
+    Role.OWNER: _("Everything, the workspace's settings and its members included."),
+    Role.MANAGER: _(
+        "Writes, approves and publishes posts; answers and moderates the inbox; manages the "
+        "channels, the strategy, listening, the reports' settings and the integrations. Not "
+        "the members."
+    ),
+    Role.EDITOR: _(
+        "Writes posts and sends them for approval; reads the inbox and the calendar; writes "
+        "listening's searches; notes the time spent. Publishes and answers nothing."
+    ),
+    Role.CONTRIBUTOR: _(
+        "Adds photos, videos and documents to the media library, and notes the time spent. "
+        "Nothing else."
+    ),
+    Role.APPROVER: _(
+        "Reads the posts and approves them or asks for changes; reads the calendar, the "
+        "strategy, listening and the reports."
+    ),
+    Role.ANALYST: _(
+        "Reads the inbox, the calendar, the strategy, listening, the community and the "
+        "reports, and notes the time spent. Changes nothing else."
+    ),
+}
+
+
 class Membership(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")

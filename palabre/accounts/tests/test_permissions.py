@@ -417,3 +417,16 @@ def test_object_of_another_workspace_answers_404_even_to_its_owner_path(
     response = client.post(f"/w/lumiere/settings/channels/{theirs.pk}/remove/")
     assert response.status_code == 404
     assert type(theirs).objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_members_page_says_what_each_role_may_do(cast) -> None:
+    from django.test import Client
+
+    from palabre.accounts.models import ROLE_TEXTS, Role
+
+    assert set(ROLE_TEXTS) == set(Role)
+    client = Client()
+    client.force_login(cast.alice)
+    page = client.get("/w/lumiere/settings/members/").content.decode()
+    assert "Ce que chaque rôle permet" in page and "Enregistrer le rôle" in page
+    assert "<dt>Valideur (client)</dt>" in page and "demande des modifications" in page

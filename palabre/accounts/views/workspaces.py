@@ -23,7 +23,7 @@ from palabre.accounts.forms import (
     WorkspaceForm,
     WorkspaceSettingsForm,
 )
-from palabre.accounts.models import Invitation, Membership, User
+from palabre.accounts.models import ROLE_TEXTS, Invitation, Membership, Role, User
 from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for
 
 
@@ -141,6 +141,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "members": workspace.memberships.select_related("user").order_by("created_at"),
         "invitations": workspace.invitations.filter(accepted_at=None).order_by("-created_at"),
         "role_form": RoleForm(),
+        "role_texts": [(r.value, r.label, ROLE_TEXTS[r]) for r in Role],
     }
     return render(request, "accounts/members.html", context)
 

@@ -288,6 +288,14 @@ def test_a_new_secret_is_asked_first_and_says_what_a_second_one_drops(
     assert "The previous secret still signs until" in after  # in view, not folded
 
 
+def test_a_failing_webhook_says_what_to_check(client: Client, hooked) -> None:
+    Subscription.objects.filter(pk=hooked.pk).update(failing_since=timezone.now())
+    _as(client, "bob")
+    page = client.get(reverse("workspace_settings_webhook", args=["lumiere", hooked.pk]))
+    said = page.content.decode()
+    assert "check that the receiving tool is running and its address is right" in said
+
+
 def test_only_owners_and_managers_of_the_workspace_give_a_new_secret(
     client: Client, cast, hooked
 ) -> None:

@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from django.core.cache import caches
 from django.db.models import Sum
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
@@ -170,6 +170,11 @@ def _engaged_basis(period: Scope, last_day: Callable[[datetime], date | None]) -
         days=STALE_DAYS
     ):
         basis = _("people active in the 90 days before %(day)s (not counted since)") % {
+            "day": date_text(day, "SHORT_DATE_FORMAT")
+        }
+    elif day is not None and day < period.workspace.local_date(timezone.now()):
+        # A past month (the monthly PDF): its last day's count, not today's.
+        basis = _("people active in the 90 days to %(day)s") % {
             "day": date_text(day, "SHORT_DATE_FORMAT")
         }
     if period.channel_ids:

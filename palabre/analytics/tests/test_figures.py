@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from palabre.analytics.figures import home_figures, key_figures, sparkline
 from palabre.analytics.metrics import Scope
@@ -117,7 +117,16 @@ def test_engaged_people_say_when_they_were_last_counted_and_that_they_span_every
     assert stale.value == "12"
     assert "10/11/2026" in stale.basis  # not today's count, and said so
     CommunityDay.objects.create(workspace=cast.workspace, day=date(2026, 11, 30), engaged=15)
-    one_channel = Scope(cast.workspace, NOW - timedelta(days=28), NOW, (channel.pk,))
+    now = timezone.now()
+    today = cast.workspace.local_date(now)
+    CommunityDay.objects.create(workspace=cast.workspace, day=today, engaged=16)
+    one_channel = Scope(cast.workspace, now - timedelta(days=28), now, (channel.pk,))
+    past_month = Scope(cast.workspace, NOW - timedelta(days=29), NOW, (channel.pk,))
     with translation.override("en"):
         engaged = {f.key: f for f in key_figures(one_channel)}["engaged"]
+        in_the_pdf = {f.key: f for f in key_figures(past_month)}["engaged"]
     assert engaged.basis == "people active in the last 90 days · all channels"
+    # A past month (the monthly PDF, read later) says its own day, not "the last 90 days".
+    assert in_the_pdf.value == "15"
+    assert in_the_pdf.basis.startswith("people active in the 90 days to ")
+    assert "2026" in in_the_pdf.basis

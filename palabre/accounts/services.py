@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,8 @@ from palabre.accounts.models import (
 from palabre.accounts.permissions import Action, members_who
 from palabre.lib import crypto
 from palabre.lib.oneline import has_control_characters, one_line
+
+log = logging.getLogger("palabre.accounts")
 
 
 class ServiceError(Exception):
@@ -310,6 +313,23 @@ def user_disable_totp(*, user: User, password: str, code: str, ip: str | None = 
     login_attempts_clear(email=user.email, ip=ip)
     user.totp_secret_encrypted = ""
     user.save(update_fields=["totp_secret_encrypted"])
+
+
+def user_totp_reset(*, user: User) -> None:
+    """Two-factor login turned off by whoever runs Palabre (`palabre two-factor-off`), for
+    a person who lost the phone with the app: the only way back in. Logged, and the person
+    is told by e-mail, so that a reset they did not ask for does not go unnoticed. A
+    workspace that requires it asks them to set it up again at their next login."""
+    user.totp_secret_encrypted = ""
+    user.save(update_fields=["totp_secret_encrypted"])
+    log.warning("accounts: two-factor login turned off for user %s from the command line", user.pk)
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = _("Two-factor login was turned off for your Palabre account")
+        body = render_to_string(
+            "accounts/email/two_factor_off.txt",
+            {"link": settings.SITE_URL + reverse("account")},
+        )
+    send_mail(subject, body, None, [user.email])
 
 
 def throttled_message() -> str:

@@ -378,3 +378,24 @@ def test_the_answer_is_counted_as_its_network_counts_it_while_typed(bob, cast, t
     charlie = Client()
     charlie.force_login(cast.charlie)
     assert charlie.post(count_url, {"text": "x"}).status_code == 404
+
+
+def test_a_comment_on_a_post_made_outside_palabre_says_so(bob, cast) -> None:
+    """A new user's walk: some comments showed no post, and nothing said why."""
+    from palabre.channels.services import channel_create_demo
+
+    channel = channel_create_demo(workspace=cast.workspace, network="mastodon", name="Moulin")
+    elsewhere = DemoPost.objects.create(channel=channel, idempotency_key="own", text="Du pain")
+    DemoActivity.objects.create(
+        channel=channel, kind="comment", author_handle="@hugo", text="Quel moulin ?", post=elsewhere
+    )
+    poll(channel)
+    item = Interaction.objects.get(text="Quel moulin ?")
+    assert item.target is None
+    page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
+    assert "Un commentaire sur une publication de Moulin faite hors de Palabre." in page
+    target = published(cast.workspace, cast.bob, network="bluesky")
+    comment(target, "Et le vôtre ?", handle="@ana")
+    poll(target.channel)
+    ours = Interaction.objects.get(text="Et le vôtre ?")
+    assert "faite hors de Palabre" not in bob.get(f"/w/lumiere/inbox/{ours.pk}/").content.decode()

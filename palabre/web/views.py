@@ -17,6 +17,7 @@ from palabre.accounts.models import User
 from palabre.accounts.permissions import Action, can, membership_for, scoped
 from palabre.analytics.figures import home_figures
 from palabre.channels.models import Channel
+from palabre.lib.home_return import home_part
 from palabre.web import home
 
 
@@ -55,6 +56,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         context["media"], context["media_count"] = home.media_without_alt(workspace)
     if context["can_reports"]:
         context["figures"] = home_figures(workspace, timezone.now())
+    shown = {"waiting": context["can_inbox"], "approvals": context["can_approve"]}
+    shown["trouble"] = bool(context.get("trouble"))
+    context["messages_at"] = home_part(request, {k for k, v in shown.items() if v})
     return render(request, "web/dashboard.html", context)
 
 

@@ -125,6 +125,29 @@ def test_the_manager_answers_the_oldest_question_from_home(cast, waiting) -> Non
     assert Reply.objects.get().interaction == oldest
 
 
+def test_an_answer_from_home_comes_back_at_the_questions_with_its_message_there(
+    cast, waiting
+) -> None:
+    """A new user's walk: each answer sent from home reloaded it at the top, the questions
+    out of view; the message at the top would be out of view at the questions."""
+    manager = _as(cast.bob)
+    oldest, _newest = waiting
+    answer = manager.post(
+        f"/w/lumiere/inbox/{oldest.pk}/reply/", {"text": "Oui !", "back": "home", "at": "waiting"}
+    )
+    assert answer["Location"] == f"{HOME}?at=waiting#h-waiting"
+    page = manager.get(answer["Location"]).content.decode()
+    waiting_part = page[page.index('data-home="waiting"') :]
+    assert 'class="messages"' in waiting_part and page.count('class="messages"') == 1
+    # Only the home's own parts: anything else comes back to the top, its message there.
+    for at in ("https://evil.example/", "trouble", "nowhere"):
+        manager.post(
+            f"/w/lumiere/inbox/{_newest.pk}/reply/", {"text": "?", "back": "home", "at": at}
+        )
+        page = manager.get(f"{HOME}?at={at}").content.decode()
+        assert page.index('class="messages"') < page.index('data-home="waiting"'), at
+
+
 def test_an_answered_question_leaves_home_and_the_inbox_s_queue_together(cast, waiting) -> None:
     manager = _as(cast.bob)
     oldest, newest = waiting

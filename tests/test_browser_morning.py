@@ -44,8 +44,12 @@ def test_the_manager_answers_the_oldest_question_from_home(
     page.screenshot(path=screenshot_dir / f"morning-manager-{width}.png", full_page=True)
     first.locator("textarea").fill("Bonjour, oui : nous ouvrons à 7 h 30 tous les jours.")
     first.get_by_role("button", name="Envoyer la réponse").click()
-    page.wait_for_url(f"{demo_site}/w/{DEMO_SLUG}/")
-    assert page.locator(".messages").is_visible()
+    # Back at the questions, not the top of the page, what happened said there in view.
+    page.wait_for_url(f"{demo_site}/w/{DEMO_SLUG}/?at=waiting#h-waiting")
+    said = page.locator('[data-home="waiting"] .messages')
+    assert said.is_visible() and said.evaluate("e => e.getBoundingClientRect().top") >= 0
+    assert said.evaluate("e => e.getBoundingClientRect().bottom <= window.innerHeight")
+    page.screenshot(path=screenshot_dir / f"morning-manager-answered-{width}.png")
     assert Reply.objects.get(interaction=oldest).text.startswith("Bonjour, oui")
     page.close()
 
@@ -64,7 +68,8 @@ def test_the_approver_approves_from_home_after_the_previews(
         assert card.locator(f".preview-{network}").is_visible()
     page.screenshot(path=screenshot_dir / f"morning-approver-{width}.png", full_page=True)
     card.get_by_role("button", name="Valider cette version").click()
-    page.wait_for_url(f"{demo_site}/w/{DEMO_SLUG}/")
+    page.wait_for_url(f"{demo_site}/w/{DEMO_SLUG}/?at=approvals#h-approvals")
+    assert page.locator('[data-home="approvals"] .messages').is_visible()
     post.refresh_from_db()
     assert post.status in (PostStatus.APPROVED, PostStatus.SCHEDULED)
     assert not page.locator(f'[data-approval="{post.pk}"]').count()

@@ -24,6 +24,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from palabre.worker.kept import KeptHeld
+
 log = logging.getLogger("palabre.worker")
 
 
@@ -104,7 +106,8 @@ def run_claimed(job: Job, row: Any) -> None:
         "claimed_until": None,
     }
     try:
-        next_at = job.handle(row)
+        with KeptHeld(row, job.lease):  # no other worker takes it while this one works
+            next_at = job.handle(row)
     except LeaseLost:
         log.warning(
             "job %s: %s #%s taken over while working, left to its holder", job.name, row, row.pk

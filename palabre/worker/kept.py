@@ -1,0 +1,73 @@
+"""A worker keeps the row it works on for as long as it works on it.
+
+A lease is how a row claimed by a worker that died comes back to the others. A worker that
+is alive and still working (a 90 MB video uploaded slowly, a network that answers late)
+must not lose its row to another, which would send it again: the first send was under way.
+So while a handler runs, a thread renews the row's lease every third of it. The lease then
+runs out only when the worker died or froze; the handler's writes stay conditional on
+still holding the row (jobs.held_write), for that case.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from types import TracebackType
+from typing import Any
+
+from django.db import DatabaseError, connections
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+log = logging.getLogger("palabre.worker")
+
+
+class KeptHeld:
+    """`with KeptHeld(row, lease):` around a handler's run renews the row's lease (never
+    shortening it) until the block ends, or until the row is found no longer this worker's."""
+
+    def __init__(self, row: Any, lease: timedelta) -> None:
+        self._row = row
+        self._lease = lease
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._keep, name="palabre-lease", daemon=True)
+
+    def __enter__(self) -> KeptHeld:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._done.set()
+        # A renewal waiting on a lock (the handler's own open transaction) is not waited
+        # for long: the outcome's write does not depend on it.
+        self._thread.join(timeout=5)
+
+    def _keep(self) -> None:
+        try:
+            while not self._done.wait(self._lease.total_seconds() / 3):
+                if not self._renew():
+                    return
+        finally:
+            connections.close_all()  # this thread's own connection, if it opened one
+
+    def _renew(self) -> bool:
+        row = self._row
+        now = timezone.now()
+        mine = type(row)._default_manager.filter(
+            pk=row.pk, claimed_by=row.claimed_by, claimed_until__gt=now
+        )
+        try:
+            kept = mine.update(claimed_until=Greatest(F("claimed_until"), Value(now + self._lease)))
+        except DatabaseError:  # busy for now (SQLite's lock): the next turn tries again
+            log.warning("worker: the lease of %s #%s could not be renewed now", row, row.pk)
+            return True
+        if not kept:
+            log.warning("worker: %s #%s is no longer this worker's", row, row.pk)
+        return bool(kept)

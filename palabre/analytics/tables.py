@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -304,7 +305,7 @@ def dialogue_table(scope: Scope) -> Table:
         label("response_time") + " – " + _("9 in 10 within") + time_note,
         label("dialogue_threads"),
         label("dialogue_replies"),
-        label("unanswered"),
+        label("unanswered") + _counted_on(scope),
     ]
     for name, (key, kind, value, counts) in zip(names, rows, strict=True):
         table.rows.append([name, value, *counts, _unit(kind)])
@@ -445,6 +446,15 @@ def drifting_table(contacts: list[Contact], tz: tzinfo) -> Table:
         for c in contacts
     ]
     return table
+
+
+def _counted_on(scope: Scope) -> str:
+    """ "Now" is the day it was counted, said where the period is over (a past month, the
+    monthly PDF read days later)."""
+    today = scope.workspace.local_date(timezone.now())
+    if scope.workspace.local_date(scope.end) >= today:
+        return ""
+    return " (" + date_text(today, "SHORT_DATE_FORMAT") + ")"
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:

@@ -9,7 +9,7 @@ import pypdfium2
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from PIL import ImageStat
 
 from palabre.analytics.dashboard import SECTIONS
@@ -244,6 +244,11 @@ def test_the_reports_say_their_statistics_in_plain_words(cast) -> None:
         assert jargon not in page, jargon
     for plain in ("la moitié en moins de", "9 sur 10 en moins de", "Fourchette probable"):
         assert plain in page, plain
+    # June is over: "now" is the day it was counted (the monthly PDF is read days later).
+    today = cast.workspace.local_date(timezone.now())
+    assert f"Sans réponse maintenant ({today:%d/%m/%Y})" in page
+    current = _client("nina").get("/w/lumiere/reports/").content.decode()
+    assert "Sans réponse maintenant (" not in current
 
 
 def test_reports_page_in_english(cast) -> None:

@@ -189,6 +189,9 @@ EMAIL_PORT = envint("EMAIL_PORT", 587)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+# A mail server that stops answering mid-send must not hold a worker (and the row it keeps,
+# worker/kept.py) for good.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 60)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Palabre <palabre@localhost>")
 
 # Behind an HTTPS reverse proxy (production): secure cookies, HSTS, redirect to HTTPS.
@@ -277,6 +280,10 @@ if envstr("PALABRE_INBOX_POLL_SECONDS"):
 # its rows this long before another takes them. Longer than the longest send (Threads waits
 # up to 6 minutes for its containers), or another worker could send again meanwhile.
 WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", 600)
+# A handler's row is kept while it works (worker/kept.py), up to this long: past it, a
+# handler stuck for good lets its row go to another worker. Longer than the longest send
+# the outbound guard allows (a 99 MB video at its slowest: about 2 hours).
+WORKER_MAX_HOLD_SECONDS = envint("WORKER_MAX_HOLD_SECONDS", 3 * 3600)
 
 LOGGING = {
     "version": 1,

@@ -162,11 +162,12 @@ ROLE_TEXTS = {
     Role.MANAGER: _(
         "Writes, approves and publishes posts; answers and moderates the inbox; manages the "
         "channels, the strategy, listening, the reports' settings and the integrations. Not "
-        "the members."
+        "the workspace's general settings, nor its members."
     ),
     Role.EDITOR: _(
-        "Writes posts and sends them for approval; reads the inbox and the calendar; writes "
-        "listening's searches; notes the time spent. Publishes and answers nothing."
+        "Writes posts and sends them for approval, or schedules them where the workspace asks "
+        "for none; reads the inbox and the calendar; writes listening's searches; notes the "
+        "time spent. Never publishes at once; answers nobody."
     ),
     Role.CONTRIBUTOR: _(
         "Adds photos, videos and documents to the media library, and notes the time spent. "

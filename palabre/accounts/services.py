@@ -315,11 +315,12 @@ def user_disable_totp(*, user: User, password: str, code: str, ip: str | None = 
     user.save(update_fields=["totp_secret_encrypted"])
 
 
-def user_totp_reset(*, user: User) -> None:
+def user_totp_reset(*, user: User) -> bool:
     """Two-factor login turned off by whoever runs Palabre (`palabre two-factor-off`), for
     a person who lost the phone with the app: the only way back in. Logged, and the person
     is told by e-mail, so that a reset they did not ask for does not go unnoticed. A
-    workspace that requires it asks them to set it up again at their next login."""
+    workspace that requires it asks them to set it up again at their next login. False when
+    the e-mail could not be sent (whoever ran the command tells them)."""
     user.totp_secret_encrypted = ""
     user.save(update_fields=["totp_secret_encrypted"])
     log.warning("accounts: two-factor login turned off for user %s from the command line", user.pk)
@@ -329,7 +330,12 @@ def user_totp_reset(*, user: User) -> None:
             "accounts/email/two_factor_off.txt",
             {"link": settings.SITE_URL + reverse("account")},
         )
-    send_mail(subject, body, None, [user.email])
+    try:
+        send_mail(subject, body, None, [user.email])
+    except OSError:  # the mail server refused or did not answer (smtplib's errors too)
+        log.exception("accounts: the two-factor notice to user %s was not sent", user.pk)
+        return False
+    return True
 
 
 def throttled_message() -> str:

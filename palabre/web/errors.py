@@ -36,19 +36,20 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def _owners_to_ask(request: HttpRequest) -> str:
-    """The owners of the workspace the refused page is in, named to its members only (a
-    page with no way forward left them stuck)."""
+    """The owners of the workspace the refused page is in, by name, to its members only (a
+    page with no way forward left them stuck); an owner without a name is "an owner" (their
+    address is not for every role to read)."""
     from palabre.accounts.models import Membership, Role
 
-    parts = request.path.split("/")
-    if len(parts) < 3 or parts[1] != "w" or not request.user.is_authenticated:
+    match = getattr(request, "resolver_match", None)
+    slug = match.kwargs.get("slug") if match else None
+    if not slug or not request.user.is_authenticated:
         return ""
-    mine = Membership.objects.filter(workspace__slug=parts[2], user=request.user.pk)
-    if not mine.exists():
+    if not Membership.objects.filter(workspace__slug=slug, user=request.user.pk).exists():
         return ""
-    owners = Membership.objects.filter(workspace__slug=parts[2], role=Role.OWNER)
-    names = [m.user.name or m.user.email for m in owners.select_related("user")[:3]]
-    return ", ".join(names)
+    owners = Membership.objects.filter(workspace__slug=slug, role=Role.OWNER)
+    names = [m.user.name for m in owners.select_related("user")[:3] if m.user.name.strip()]
+    return ", ".join(names) or _("an owner of this workspace")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

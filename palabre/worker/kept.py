@@ -3,20 +3,23 @@
 A lease is how a row claimed by a worker that died comes back to the others. A worker that
 is alive and still working (a 90 MB video uploaded slowly, a network that answers late)
 must not lose its row to another, which would send it again: the first send was under way.
-So while a handler runs, a thread renews the row's lease every third of it. The lease then
-runs out only when the worker died or froze; the handler's writes stay conditional on
-still holding the row (jobs.held_write), for that case.
+So while a handler runs, a thread renews the row's lease every third of it, for at most
+WORKER_MAX_HOLD_SECONDS (a handler stuck for good lets its row go). The lease then runs out
+only when the worker died or froze, or its handler was stuck that long; the handler's
+writes stay conditional on still holding the row (jobs.held_write), for those cases.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 from types import TracebackType
 from typing import Any
 
-from django.db import DatabaseError, connections
+from django.conf import settings
+from django.db import Error, connection, connections
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -35,7 +38,10 @@ class KeptHeld:
         self._thread = threading.Thread(target=self._keep, name="palabre-lease", daemon=True)
 
     def __enter__(self) -> KeptHeld:
-        self._thread.start()
+        # Inside a transaction (a test, the demo), the row's claim is not committed: a
+        # thread of its own could neither see it nor renew it, only wait on its lock.
+        if not connection.in_atomic_block:
+            self._thread.start()
         return self
 
     def __exit__(
@@ -45,17 +51,24 @@ class KeptHeld:
         trace: TracebackType | None,
     ) -> None:
         self._done.set()
-        # A renewal waiting on a lock (the handler's own open transaction) is not waited
-        # for long: the outcome's write does not depend on it.
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            # A renewal waiting on a lock is not waited for long: the outcome's write does
+            # not depend on it.
+            self._thread.join(timeout=5)
 
     def _keep(self) -> None:
-        try:
-            while not self._done.wait(self._lease.total_seconds() / 3):
+        until = time.monotonic() + settings.WORKER_MAX_HOLD_SECONDS
+        while not self._done.wait(self._lease.total_seconds() / 3):
+            if time.monotonic() > until:
+                log.warning("worker: %s #%s held too long, let go", self._row, self._row.pk)
+                return
+            try:
                 if not self._renew():
                     return
-        finally:
-            connections.close_all()  # this thread's own connection, if it opened one
+            finally:
+                # A connection idle for a third of a lease may be cut meanwhile (a proxy,
+                # a restart): each renewal opens its own, so none fails for good.
+                connections.close_all()
 
     def _renew(self) -> bool:
         row = self._row
@@ -65,7 +78,7 @@ class KeptHeld:
         )
         try:
             kept = mine.update(claimed_until=Greatest(F("claimed_until"), Value(now + self._lease)))
-        except DatabaseError:  # busy for now (SQLite's lock): the next turn tries again
+        except Error:  # busy for now (SQLite's lock), cut: the next turn tries again
             log.warning("worker: the lease of %s #%s could not be renewed now", row, row.pk)
             return True
         if not kept:

@@ -430,3 +430,5 @@ def test_the_members_page_says_what_each_role_may_do(cast) -> None:
     page = client.get("/w/lumiere/settings/members/").content.decode()
     assert "Ce que chaque rôle permet" in page and "Enregistrer le rôle" in page
     assert "<dt>Valideur (client)</dt>" in page and "demande des modifications" in page
+    # An editor schedules where the workspace asks for no approval (a reviewer's finding).
+    assert "les programme là où l’espace de travail n’en demande pas" in page

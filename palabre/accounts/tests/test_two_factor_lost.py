@@ -46,3 +46,21 @@ def test_the_code_page_says_what_to_do_when_the_phone_is_lost(cast: Any) -> None
     client.post("/login/", {"email": "alice@example.com", "password": PASSWORD})
     page = html.unescape(client.get("/login/code/").content.decode())
     assert "Vous avez perdu le téléphone" in page
+
+
+def test_a_notice_that_could_not_be_sent_is_said_to_whoever_ran_the_command(
+    cast: Any, settings: Any, monkeypatch: Any
+) -> None:
+    import smtplib
+
+    from palabre.accounts import services
+
+    _enable_totp(cast.bob)
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr(services, "send_mail", refused)
+    with pytest.raises(CommandError, match="tell them yourself"):
+        call_command("two-factor-off", "bob@example.com", stdout=StringIO())
+    assert not User.objects.get(pk=cast.bob.pk).has_totp  # off all the same: the way back in

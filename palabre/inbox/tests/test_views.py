@@ -393,9 +393,9 @@ def test_a_comment_on_a_post_made_outside_palabre_says_so(bob, cast) -> None:
     item = Interaction.objects.get(text="Quel moulin ?")
     assert item.target is None
     page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
-    assert "Un commentaire sur une publication de Moulin faite hors de Palabre." in page
+    assert "Un commentaire sur une publication de Moulin que Palabre ne peut pas montrer" in page
     target = published(cast.workspace, cast.bob, network="bluesky")
     comment(target, "Et le vôtre ?", handle="@ana")
     poll(target.channel)
     ours = Interaction.objects.get(text="Et le vôtre ?")
-    assert "faite hors de Palabre" not in bob.get(f"/w/lumiere/inbox/{ours.pk}/").content.decode()
+    assert "ne peut pas montrer" not in bob.get(f"/w/lumiere/inbox/{ours.pk}/").content.decode()

@@ -22,6 +22,11 @@ def test_403_says_why(client: Client, cast) -> None:
     charlie.force_login(cast.charlie)  # not a member: learns no name here
     refused = charlie.get("/w/lumiere/inbox/")
     assert refused.status_code == 404 and "Alice" not in refused.content.decode()
+    # An owner without a name is "an owner": their address is not for every role to read.
+    cast.alice.name = ""
+    cast.alice.save(update_fields=["name"])
+    page = client.get("/w/lumiere/inbox/").content.decode()
+    assert "alice@example.com" not in page and "un·e propriétaire de cet espace de travail" in page
 
 
 @pytest.mark.django_db

@@ -61,3 +61,65 @@ def test_a_row_taken_meanwhile_is_no_longer_renewed(cast) -> None:  # type: igno
     post.refresh_from_db()
     assert seen == ["B:other"] and post.claimed_by == "B:other"
     assert post.claimed_until > timezone.now() + timedelta(minutes=50)  # B's own, untouched
+
+
+def test_a_handler_stuck_past_the_longest_hold_lets_its_row_go(cast, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.WORKER_MAX_HOLD_SECONDS = 1
+    _post(cast)
+    others: list[list[DemoPost]] = []
+
+    def stuck(row: DemoPost) -> None:
+        for _ in range(4):
+            time.sleep(LEASE.total_seconds())
+            others.append(claim(job, worker_id="B", limit=5))
+
+    job = Job(name="stuck", model=DemoPost, handle=stuck, lease=LEASE)
+    [row] = claim(job, worker_id="A", limit=5)
+    run_claimed(job, row)
+    assert others[0] == [] and any(others[1:])  # kept a while, then let go
+
+
+def test_a_renewal_survives_its_connection_being_cut(cast) -> None:  # type: ignore[no-untyped-def]
+    """A connection idle between renewals cut by a proxy or a restart (a reviewer's
+    finding: the renewals then failed for good, and another worker took the row)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL cuts another session's connection; SQLite has none")
+    _post(cast)
+    others: list[list[DemoPost]] = []
+
+    def cut_then_slow(row: DemoPost) -> None:
+        for _ in range(3):
+            time.sleep(LEASE.total_seconds())
+            with connection.cursor() as cursor:  # every other session of this database
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            others.append(claim(job, worker_id="B", limit=5))
+
+    job = Job(name="cut", model=DemoPost, handle=cut_then_slow, lease=LEASE)
+    [row] = claim(job, worker_id="A", limit=5)
+    run_claimed(job, row)
+    assert others == [[], [], []]
+
+
+def test_inside_a_transaction_no_thread_waits_on_the_row(cast) -> None:  # type: ignore[no-untyped-def]
+    """A test or the demo runs a handler inside its transaction: no renewing thread starts
+    (it could not see the uncommitted claim, only wait on its lock)."""
+    import threading
+
+    from django.db import transaction
+
+    _post(cast)
+    threads: list[list[str]] = []
+
+    def quick(row: DemoPost) -> None:
+        threads.append([t.name for t in threading.enumerate()])
+
+    job = Job(name="atomic", model=DemoPost, handle=quick, lease=LEASE)
+    with transaction.atomic():
+        [row] = claim(job, worker_id="A", limit=5)
+        run_claimed(job, row)
+    assert "palabre-lease" not in threads[0]

@@ -31,7 +31,14 @@ class Command(PalabreCommand):
                 _("Two-factor login is already off for %(email)s.") % {"email": email}
             )
             return
-        user_totp_reset(user=user)
+        if not user_totp_reset(user=user):
+            raise CommandError(
+                _(
+                    "Two-factor login is off for %(email)s, but the e-mail telling them could "
+                    "not be sent: tell them yourself."
+                )
+                % {"email": email}
+            )
         self.stdout.write(
             _("Two-factor login is off for %(email)s; they were told by e-mail.") % {"email": email}
         )

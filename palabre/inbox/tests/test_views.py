@@ -394,6 +394,7 @@ def test_a_comment_on_a_post_made_outside_palabre_says_so(bob, cast) -> None:
     assert item.target is None
     page = bob.get(f"/w/lumiere/inbox/{item.pk}/").content.decode()
     assert "Un commentaire sur une publication de Moulin que Palabre ne peut pas montrer" in page
+    assert "{#" not in page and "{%" not in page  # no template note printed
     target = published(cast.workspace, cast.bob, network="bluesky")
     comment(target, "Et le vôtre ?", handle="@ana")
     poll(target.channel)

@@ -102,6 +102,7 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         if not can(membership, Action.COMPOSE)
         or workflow.approval_kept_by(workspace=workspace, actor=cast(User, request.user))
         else [PostStatus.APPROVED, PostStatus.SCHEDULED],
+        "undated": planning.posts_undated(workspace),
         "ical_url": request.build_absolute_uri(reverse("ical_feed", args=[workspace.ical_token])),
         "can_reset": can(membership, Action.MANAGE_WORKSPACE),
     }

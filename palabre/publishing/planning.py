@@ -296,3 +296,14 @@ def ical(workspace: Workspace, posts: QuerySet[Post], link: Callable[[Post], str
         ]
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+UNDATED_SHOWN = 50
+
+
+def posts_undated(workspace: Workspace) -> list[Post]:
+    """Posts past the draft that nothing sends yet, for want of a time: sent for approval,
+    approved, or sent back with changes asked (drafts are the composer's list)."""
+    waiting = (PostStatus.IN_REVIEW, PostStatus.APPROVED, PostStatus.CHANGES_REQUESTED)
+    posts = Post.objects.filter(workspace=workspace, publish_at__isnull=True, status__in=waiting)
+    return list(posts.order_by("updated_at")[:UNDATED_SHOWN])

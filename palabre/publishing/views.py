@@ -366,6 +366,14 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
             messages.success(request, _("Duplicated: this is the copy."))
             return redirect("post_edit", slug=slug, post_id=result.pk)
         messages.success(request, WORKFLOW_DONE[action]())
+        if action == "approve" and post.publish_at is None:
+            # Nothing sends it yet: a new user's walk lost sight of such a post.
+            messages.info(
+                request,
+                _(
+                    "It has no time yet: it waits in the calendar, under “No date yet”, until it is given one."
+                ),
+            )
         return back_home(request, slug) or redirect(back, slug=slug, post_id=post.pk)
     return redirect(back, slug=slug, post_id=post.pk)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -520,3 +521,37 @@ def test_the_calendar_asks_before_a_drop_sends_an_approved_post_back_for_approva
     cast.workspace.save()
     page = client.get(f"/w/lumiere/calendar/?view=week&date={day}").content.decode()
     assert "data-move-confirm" not in page
+
+
+def test_a_post_approved_without_a_time_waits_in_view(client: Client, cast, channel) -> None:
+    """A new user's walk: approved with no time, a post left every list and never went
+    out. The approval says so, and the calendar lists it under "No date yet"."""
+    cast.workspace.approval_required = True
+    cast.workspace.save(update_fields=["approval_required"])
+    post = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="Galette des rois",
+        category="promotional",
+        networks=["x"],
+    )
+    draft = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="Brouillon",
+        category="helpful",
+        networks=["x"],
+    )
+    workflow.post_submit(post=post, actor=cast.erin)
+    client.force_login(cast.anna)  # the approver
+    review = client.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
+    seen = re.search(r'name="seen" value="([0-9a-f]{64})"', review).group(1)
+    done = client.post(
+        f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "approve", "seen": seen}, follow=True
+    )
+    assert Post.objects.get(pk=post.pk).status == PostStatus.APPROVED
+    assert "Elle n’a pas encore d’heure" in html.unescape(done.content.decode())
+    page = client.get("/w/lumiere/calendar/").content.decode()
+    undated = page[page.index('id="h-undated"') : page.index('id="calendar-grid"')]
+    assert "Galette des rois" in undated and "Brouillon" not in undated
+    assert f"/posts/{post.pk}/review/" in undated  # the approver's page, not the composer

@@ -278,14 +278,30 @@ def test_a_new_secret_is_asked_first_and_says_what_a_second_one_drops(
     _as(client, "bob")
     log = reverse("workspace_settings_webhook", args=["lumiere", hooked.pk])
     page = client.get(log).content.decode()
-    confirm = page[page.index('<details class="confirm">') :]
-    assert "New secret…" in confirm[: confirm.index("</summary>")]  # a click opens, asks
+
+    def secret_confirm(page: str) -> tuple[str, str]:
+        [confirm] = [c for c in page.split('<details class="confirm">') if "New secret…" in c]
+        inside, after = confirm.split("</details>", 1)
+        return inside, after
+
+    confirm, _after = secret_confirm(page)
+    assert confirm.index("New secret…") < confirm.index("</summary>")  # a click opens, asks
     assert "still signs for a day" in confirm and "stops signing now" not in page
     client.post(reverse("workspace_settings_webhook_secret", args=["lumiere", hooked.pk]))
     page = client.get(log).content.decode()
-    confirm, after = page.split('<details class="confirm">')[1].split("</details>", 1)
+    confirm, after = secret_confirm(page)
     assert "The secret given last time stops signing now" in confirm
     assert "The previous secret still signs until" in after  # in view, not folded
+
+
+def test_deleting_a_webhook_asks_first(client: Client, hooked) -> None:
+    _as(client, "bob")
+    page = client.get(reverse("workspace_settings_webhook", args=["lumiere", hooked.pk]))
+    said = page.content.decode()
+    delete = reverse("workspace_settings_webhook_delete", args=["lumiere", hooked.pk])
+    confirm = said[said.index(f'action="{delete}"') - 600 :]
+    assert '<details class="confirm">' in confirm and "Delete…" in confirm
+    assert "the events waiting are not sent" in confirm
 
 
 def test_a_failing_webhook_says_what_to_check(client: Client, hooked) -> None:

@@ -108,3 +108,32 @@ def test_the_editor_writes_sees_each_counter_and_takes_the_next_free_slot(
     assert post.variants.get(network="x").text == "Pain aux figues samedi 9 h #boulangerie"
     assert post.variants.get(network="bluesky").text == idea
     page.close()
+
+
+def test_an_answer_typed_beside_the_one_sent_is_asked_about_before_it_is_lost(
+    browser, demo_site
+) -> None:
+    """A new user's walk: an answer sent from home reloaded the page, and the answer typed
+    in the next box was gone. The browser now asks before leaving it behind."""
+    page = _open(browser, 1280)
+    log_in(page, demo_site, DEMO_PEOPLE["manager"], DEMO_PASSWORD)
+    first, second = page.locator("[data-waiting]").nth(0), page.locator("[data-waiting]").nth(1)
+    second.locator("textarea").fill("Une réponse à garder")
+    first.locator("textarea").fill("Bonjour, oui !")
+    asked: list[str] = []
+
+    def stay(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.once("dialog", stay)
+    first.get_by_role("button", name="Envoyer la réponse").click()
+    page.wait_for_timeout(1000)
+    assert asked == ["beforeunload"]
+    assert second.locator("textarea").input_value() == "Une réponse à garder"
+    # With nothing typed elsewhere, an answer goes without a question.
+    second.locator("textarea").fill("")
+    first.get_by_role("button", name="Envoyer la réponse").click()
+    page.wait_for_url(f"{demo_site}/w/{DEMO_SLUG}/?at=waiting#h-waiting")
+    assert asked == ["beforeunload"]
+    page.close()

@@ -69,4 +69,23 @@
     document.body.insertBefore(note, document.body.firstChild);
   }
   document.addEventListener("htmx:responseError", signedOut);
+  // Text typed in a form marked data-keep-typed and not sent is asked about before the
+  // page is left (another answer sent from home reloaded it, and an answer typed beside
+  // it was gone). The form being sent is not asked about: what it holds goes with it.
+  var sending = null;
+  document.addEventListener("submit", function (event) { sending = event.target; }, true);
+  function typedAndUnsent(form) {
+    if (form === sending) return false;
+    return Array.prototype.some.call(form.querySelectorAll("textarea, input[type=text]"), function (field) {
+      return !field.hidden && field.value.trim() !== "" && field.value !== field.defaultValue;
+    });
+  }
+  window.addEventListener("beforeunload", function (event) {
+    var forms = document.querySelectorAll("form[data-keep-typed]");
+    if (Array.prototype.some.call(forms, typedAndUnsent)) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+    sending = null;
+  });
 })();

@@ -57,7 +57,14 @@ UNREACHABLE = gettext_noop(
     "The receiver could not be reached: its name is unknown, or nothing answered at that address."
 )
 TIMED_OUT = gettext_noop("The receiver took longer than 10 seconds to answer.")
+# The guard refuses a name that does not resolve as it refuses a private address (telling
+# them apart would map a private network's names): said as one.
 GUARDED = gettext_noop(
+    "Not sent: the address's name is unknown, or it leads to a local or private network, "
+    "which Palabre refuses unless PALABRE_OUTBOUND_ALLOWED_HOSTS lists it."
+)
+# The words of the deliveries logged before 2026-12-07, still translated where they are read.
+GUARDED_BEFORE = gettext_noop(
     "Not sent: the address leads to a local or private network, which Palabre refuses unless "
     "PALABRE_OUTBOUND_ALLOWED_HOSTS lists it."
 )

@@ -189,6 +189,20 @@ def test_the_guard_refuses_a_loopback_address_at_delivery(
     )
 
 
+def test_a_name_that_does_not_resolve_is_not_called_a_private_network(
+    cast, receiver: Receiver, settings
+) -> None:
+    """A new user's walk: a receiver whose name did not resolve was logged as "leads to a
+    local or private network". The guard tells the two apart to nobody; the words now
+    say either."""
+    hook = subscribe(cast.workspace, cast.bob, receiver.url)[0]
+    Subscription.objects.filter(pk=hook.pk).update(url="https://nowhere.invalid/hook")
+    _emit(cast.workspace, "post:1", 0)
+    run_worker_round()
+    row = Delivery.objects.get()
+    assert row.last_error == sending.GUARDED and "name is unknown" in row.last_error
+
+
 def test_a_redirect_is_not_followed(cast, receiver: Receiver) -> None:
     subscribe(cast.workspace, cast.bob, receiver.url)
     receiver.status = 307

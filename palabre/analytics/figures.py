@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
 from palabre.analytics.definitions import DEFINITIONS
-from palabre.analytics.forms import DEFAULT_DAYS, last_days
+from palabre.analytics.forms import DEFAULT_DAYS, last_days, month_bounds
 from palabre.analytics.metrics import Response, Scope, responses
 from palabre.analytics.models import CommunityDay, PostStat
 from palabre.formats.written import date_text
 from palabre.lib.durations import duration_text
+from palabre.lib.months import month_before
 from palabre.lib.percent import percent_text, share_text, signed_text
 
 STEPS = 8
@@ -61,11 +62,9 @@ class Figure:
         return sparkline(self.points, self.label)
 
 
-def key_figures(scope: Scope, before: Scope | None = None) -> list[Figure]:
-    """The figures of `scope`, compared with `before` (by default the period of the same
-    length just before; the monthly report passes the calendar month before)."""
-    length = scope.end - scope.start
-    before = before or Scope(scope.workspace, scope.start - length, scope.start, scope.channel_ids)
+def key_figures(scope: Scope) -> list[Figure]:
+    """The figures of `scope`, compared with the period before (`period_before`)."""
+    before = period_before(scope)
     steps = [before.start + (scope.end - before.start) * i / STEPS for i in range(STEPS + 1)]
     # One reading of the answers for every range, shared by the rate and the median.
     now, then, *each_step = responses(
@@ -136,6 +135,18 @@ def _median_response(answers: Answers) -> Figure:
         "n": formats.number_format(now.answered_times, force_grouping=True)
     }
     return Figure("response_time", shown, change, better, basis, points)
+
+
+def period_before(scope: Scope) -> Scope:
+    """A calendar month's is the month before (the page and the monthly PDF said two
+    changes for the same month); another period's, the same length just before."""
+    workspace = scope.workspace
+    first = workspace.local_date(scope.start)
+    if not scope.rolling_days and (scope.start, scope.end) == month_bounds(first, workspace):
+        start, _end = month_bounds(month_before(first), workspace)
+        return Scope(workspace, start, scope.start, scope.channel_ids)
+    length = scope.end - scope.start
+    return Scope(workspace, scope.start - length, scope.start, scope.channel_ids)
 
 
 def _engaged(period: Scope, before: Scope, steps: list[datetime]) -> Figure:

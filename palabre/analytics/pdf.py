@@ -39,11 +39,9 @@ from palabre.analytics import dashboard
 from palabre.analytics.charts import Chart, axis_ticks, axis_top, value_text
 from palabre.analytics.definitions import DEFINITIONS
 from palabre.analytics.figures import key_figures
-from palabre.analytics.forms import month_bounds
 from palabre.analytics.metrics import Scope
 from palabre.analytics.tables import NUMERIC, Column, Table
 from palabre.formats.written import date_text
-from palabre.lib.months import month_before
 
 FONT, BOLD = "Vera", "VeraBd"
 ACCENT = colors.HexColor("#2b6cb0")
@@ -161,9 +159,7 @@ def month_in_words(scope: Scope, month: date) -> list[str]:
     """The month told in plain sentences, each figure with its change over the month
     before, as the report's opening."""
     name = date_text(month, "YEAR_MONTH_FORMAT")
-    start, _end = month_bounds(month_before(month), scope.workspace)
-    before = Scope(scope.workspace, start, scope.start, scope.channel_ids)  # the month before
-    figures = {f.key: f for f in key_figures(scope, before)}
+    figures = {f.key: f for f in key_figures(scope)}  # against the month before
     lines = []
     for key in ("response_rate", "response_time", "engaged", "reach"):
         figure = figures[key]

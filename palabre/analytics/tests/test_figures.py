@@ -130,3 +130,16 @@ def test_engaged_people_say_when_they_were_last_counted_and_that_they_span_every
     assert in_the_pdf.value == "15"
     assert in_the_pdf.basis.startswith("people active in the 90 days to ")
     assert "2026" in in_the_pdf.basis
+
+
+def test_a_month_is_compared_with_the_month_before_on_the_page_as_in_the_pdf(cast) -> None:
+    """A new user's walk: November's page said reach +91 % (the 30 days before), its PDF
+    +85 % (October, 31 days)."""
+    from palabre.analytics.figures import period_before
+    from palabre.analytics.forms import month_bounds
+
+    start, end = month_bounds(date(2026, 11, 1), cast.workspace)
+    before = period_before(Scope(cast.workspace, start, end))
+    assert (before.start, before.end) == (month_bounds(date(2026, 10, 1), cast.workspace)[0], start)
+    rolling = Scope(cast.workspace, NOW - timedelta(days=30), NOW, rolling_days=30)
+    assert period_before(rolling).start == NOW - timedelta(days=60)

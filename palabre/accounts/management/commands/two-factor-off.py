@@ -13,9 +13,9 @@ from palabre.lib.command import PalabreCommand
 
 class Command(PalabreCommand):
     help = gettext_noop(
-        "Turn two-factor login off for one account, whose phone with the authenticator app "
-        "was lost. The person is told by e-mail; their password alone logs them in, and a "
-        "workspace that requires two-factor login asks them to set it up again."
+        "Turn off two-factor login for one account (its phone lost). The person is told by "
+        "e-mail; their password alone logs them in, and a workspace that requires two-factor "
+        "login asks them to set it up again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

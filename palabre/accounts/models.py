@@ -166,8 +166,9 @@ ROLE_TEXTS = {
     ),
     Role.EDITOR: _(
         "Writes posts and sends them for approval, or schedules them where the workspace asks "
-        "for none; reads the inbox and the calendar; writes listening's searches; notes the "
-        "time spent. Never publishes at once; answers nobody."
+        "for none; adds to the media library; reads the inbox, the calendar and the strategy; "
+        "writes listening's searches; notes the time spent. Never publishes at once; answers "
+        "nobody."
     ),
     Role.CONTRIBUTOR: _(
         "Adds photos, videos and documents to the media library, and notes the time spent. "

@@ -17,7 +17,12 @@ from palabre.publishing.models import MediaItem, Post, PostVariant, ReplyControl
 from palabre.publishing.planning import local_moment
 from palabre.publishing.publisher import post_publish_now, post_target_publish
 from palabre.publishing.services import post_create
-from palabre.publishing.workflow import post_request_changes, post_schedule, post_submit
+from palabre.publishing.workflow import (
+    post_approve,
+    post_request_changes,
+    post_schedule,
+    post_submit,
+)
 
 LAUNCH = (
     "Nouveauté à la boulangerie Lumière : notre pain au levain bio, pétri chaque matin à la main, "
@@ -148,6 +153,7 @@ def _plan(workspace: Workspace, author: User, launch: Post, photos: list[MediaIt
     workspace.save(update_fields=["approval_required"])
     post_submit(post=Post.objects.get(pk=brioche.pk), actor=author)
     _changes_asked(workspace, author, friday + timedelta(days=1))
+    _approved_undated(workspace, author)
 
 
 def _changes_asked(workspace: Workspace, author: User, when: datetime) -> None:
@@ -163,6 +169,26 @@ def _changes_asked(workspace: Workspace, author: User, when: datetime) -> None:
     Post.objects.filter(pk=figs.pk).update(publish_at=when)
     post_submit(post=Post.objects.get(pk=figs.pk), actor=author)
     post_request_changes(post=Post.objects.get(pk=figs.pk), actor=approver, comment=FIGS_ASKED)
+
+
+HOLIDAYS = (
+    "Pendant les fêtes, la boutique ouvre aussi le lundi 21 et le lundi 28 décembre, de 7 h "
+    "à 13 h. Pensez à réserver vos bûches !"
+)
+
+
+def _approved_undated(workspace: Workspace, author: User) -> None:
+    """Approved by the client before anyone chose its time: the calendar's "No date yet"."""
+    approver = User.objects.filter(
+        memberships__workspace=workspace, memberships__role=Role.APPROVER
+    ).first()
+    if approver is None:
+        return
+    holidays = post_create(
+        workspace=workspace, author=author, idea=HOLIDAYS, category="helpful", networks=["facebook"]
+    )
+    post_submit(post=holidays, actor=author)
+    post_approve(post=Post.objects.get(pk=holidays.pk), actor=approver)
 
 
 def _photo(

@@ -61,7 +61,7 @@ def test_demo_has_drafts_photos_and_a_published_post(settings, tmp_path) -> None
     # The year of history the reports read is set aside: its targets are marked.
     history = Post.objects.filter(history_marked("targets__"))
     posts = Post.objects.exclude(pk__in=history)
-    assert posts.count() == 5
+    assert posts.count() == 6
     # One photo has no alt text, so that the library shows its reminder.
     assert MediaItem.objects.filter(alt_text="").count() == 1
     targets = PostTarget.objects.exclude(history_marked())
@@ -69,7 +69,9 @@ def test_demo_has_drafts_photos_and_a_published_post(settings, tmp_path) -> None
     assert statuses == [TargetStatus.PUBLISHED] * 3 + [TargetStatus.SCHEDULED] * 2
     assert posts.filter(status="in_review").count() == 1  # waiting for Hélène, the approver
     assert posts.filter(status="changes_requested").count() == 1  # Hélène asked for changes
-    assert posts.filter(publish_at__isnull=False).count() == 5  # all in the calendar
+    assert posts.filter(publish_at__isnull=False).count() == 5  # in the calendar's grid
+    # Approved by Hélène before anyone chose its time: listed under "No date yet".
+    assert posts.filter(status="approved", publish_at__isnull=True).count() == 1
 
 
 @pytest.mark.django_db

@@ -158,9 +158,7 @@ def _plan(workspace: Workspace, author: User, launch: Post, photos: list[MediaIt
 
 def _changes_asked(workspace: Workspace, author: User, when: datetime) -> None:
     """A post the client's approver sent back: the editor's home shows what she asked."""
-    approver = User.objects.filter(
-        memberships__workspace=workspace, memberships__role=Role.APPROVER
-    ).first()
+    approver = _approver(workspace)
     if approver is None:
         return
     figs = post_create(
@@ -171,6 +169,13 @@ def _changes_asked(workspace: Workspace, author: User, when: datetime) -> None:
     post_request_changes(post=Post.objects.get(pk=figs.pk), actor=approver, comment=FIGS_ASKED)
 
 
+def _approver(workspace: Workspace) -> User | None:
+    """The client's approver (Hélène), when the demo's people include one."""
+    return User.objects.filter(
+        memberships__workspace=workspace, memberships__role=Role.APPROVER
+    ).first()
+
+
 HOLIDAYS = (
     "Pendant les fêtes, la boutique ouvre aussi le lundi 21 et le lundi 28 décembre, de 7 h "
     "à 13 h. Pensez à réserver vos bûches !"
@@ -179,9 +184,7 @@ HOLIDAYS = (
 
 def _approved_undated(workspace: Workspace, author: User) -> None:
     """Approved by the client before anyone chose its time: the calendar's "No date yet"."""
-    approver = User.objects.filter(
-        memberships__workspace=workspace, memberships__role=Role.APPROVER
-    ).first()
+    approver = _approver(workspace)
     if approver is None:
         return
     holidays = post_create(

@@ -10,12 +10,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 from mcp.server.mcpserver.exceptions import ToolError
 
 from palabre.mcp.client import ApiUnreachable, PalabreApi, UnsafeUrl, api_base
+from palabre.mcp.tests.own_loop import own_loop
 from palabre.mcp.tools import CATALOGUE, PalabreTools
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -92,7 +92,7 @@ def refusal(call: Callable[[], Awaitable[Any]]) -> str:
         await call()
 
     with pytest.raises(ToolError) as raised:
-        anyio.run(called)
+        own_loop(called)
     return str(raised.value)
 
 
@@ -155,7 +155,7 @@ def test_a_retried_post_keeps_its_idempotency_key() -> None:
     async def noted() -> None:
         assert await tools.add_note(conversation_id=1, text="Rappeler") == {"id": 7}
 
-    anyio.run(noted)
+    own_loop(noted)
     assert len(keys) == 2 and keys[0] == keys[1]
 
 
@@ -169,7 +169,7 @@ def test_twice_unreachable_raises_the_clients_own_error() -> None:
         await api.get("workspace")
 
     with pytest.raises(ApiUnreachable, match="Cannot reach Palabre at https://palabre.example"):
-        anyio.run(fetched)
+        own_loop(fetched)
 
 
 # Arguments for each tool: a new tool without a sample fails the test below.
@@ -204,7 +204,7 @@ def test_each_tool_calls_exactly_the_operations_it_declares(name: str) -> None:
     async def call() -> None:
         await getattr(tools, name)(**SAMPLES[name])
 
-    anyio.run(call)
+    own_loop(call)
     assert called == list(CATALOGUE[name].calls)
 
 

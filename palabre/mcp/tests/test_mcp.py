@@ -21,6 +21,7 @@ from mcp.types import CallToolResult, TextContent
 from palabre.api.tokens import token_create
 from palabre.inbox.models import Interaction, Reply
 from palabre.inbox.tests.helpers import comment, ingested, poll, published
+from palabre.mcp.tests.own_loop import own_loop
 from palabre.networks.demo.models import DemoPost
 from palabre.publishing.models import Post
 
@@ -76,7 +77,7 @@ def run(scenario: Callable[[], Awaitable[None]]) -> None:
         with anyio.fail_after(90):  # a hung server fails the test, never the run
             await scenario()
 
-    anyio.run(bounded)
+    own_loop(bounded)
 
 
 def leaves(group: BaseExceptionGroup[Any]) -> list[BaseException]:

@@ -158,7 +158,9 @@ def _engaged(period: Scope, before: Scope, steps: list[datetime]) -> Figure:
     recorded = dict(days.order_by("day").values_list("day", "engaged"))
 
     def last_day(moment: datetime) -> date | None:
-        day = workspace.local_date(moment)
+        # A period ends just before `moment` (November's end is 1 December, 00:00): its last
+        # day is the day before, as the funnel reads it (Scope.end_day).
+        day = workspace.local_date(moment - timedelta(microseconds=1))
         return max((d for d in recorded if d <= day), default=None)
 
     def on(moment: datetime) -> int | None:

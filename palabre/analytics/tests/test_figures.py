@@ -143,3 +143,17 @@ def test_a_month_is_compared_with_the_month_before_on_the_page_as_in_the_pdf(cas
     assert (before.start, before.end) == (month_bounds(date(2026, 10, 1), cast.workspace)[0], start)
     rolling = Scope(cast.workspace, NOW - timedelta(days=30), NOW, rolling_days=30)
     assert period_before(rolling).start == NOW - timedelta(days=60)
+
+
+def test_a_months_engaged_people_are_its_last_days_as_in_its_funnel(cast) -> None:
+    """A new user's walk: November's headline said 464 engaged (1 December's count), its
+    funnel 461 (30 November's)."""
+    from palabre.analytics.forms import month_bounds
+    from palabre.analytics.tables import funnel_table
+
+    CommunityDay.objects.create(workspace=cast.workspace, day=date(2026, 11, 30), engaged=461)
+    CommunityDay.objects.create(workspace=cast.workspace, day=date(2026, 12, 1), engaged=464)
+    november = Scope(cast.workspace, *month_bounds(date(2026, 11, 1), cast.workspace))
+    engaged = {f.key: f for f in key_figures(november)}["engaged"]
+    funnel = {row[0]: row[1] for row in funnel_table(november).rows}
+    assert engaged.value == "461" and 461 in funnel.values()

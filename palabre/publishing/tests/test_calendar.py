@@ -535,7 +535,7 @@ def test_a_post_approved_without_a_time_waits_in_view(client: Client, cast, chan
         category="promotional",
         networks=["x"],
     )
-    draft = post_create(
+    post_create(  # a draft: the composer's list, not this one
         workspace=cast.workspace,
         author=cast.erin,
         idea="Brouillon",

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-import uuid
 from typing import Any
 
 from django import forms
@@ -23,7 +21,7 @@ from palabre.inbox.models import (
 )
 from palabre.inbox.moderation import rule_author, rule_keywords
 from palabre.inbox.saved_replies import TEXT_MAX, saved_reply_text_problem
-from palabre.lib.concurrency import VersionField
+from palabre.lib.concurrency import OnceField, VersionField
 from palabre.networks.base import Visibility
 
 QUEUES = {
@@ -83,23 +81,6 @@ class LogFilterForm(forms.Form):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _filters_set(self, workspace, {"action": _("Action"), "by": _("By")})
-
-
-ONCE = re.compile(r"[0-9a-f]{32}")
-
-
-class OnceField(forms.Field):
-    """The token an answer's page carries: sent twice (a double click, a page sent again),
-    it queues one answer (services.interaction_reply's `once`). A token that is not one
-    the page gave is dropped, not refused: the person could not correct a hidden field."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self) -> None:
-        super().__init__(required=False, initial=lambda: uuid.uuid4().hex)
-
-    def clean(self, value: Any) -> str:
-        return value if isinstance(value, str) and ONCE.fullmatch(value) else ""
 
 
 ANSWER_MAX = 5000  # characters of an answer as typed

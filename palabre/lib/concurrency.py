@@ -10,6 +10,8 @@ the other person saved: nothing is lost.
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from django import forms
@@ -48,3 +50,26 @@ class VersionField(forms.Field):
     def to_python(self, value: Any) -> int:
         text = str(value or "")
         return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else -1
+
+
+ONCE = re.compile(r"[0-9a-f]{32}")
+
+
+def new_once() -> str:
+    return uuid.uuid4().hex
+
+
+class OnceField(forms.Field):
+    """The token a page carries so that it is acted on once: sent twice (a double click, a
+    page sent again after the browser's Back), an answer is queued once
+    (inbox.services.interaction_reply's `once`), a new post saved once
+    (publishing.services.post_compose_once). A token that is not one a page gave is
+    dropped, not refused: the person could not correct a hidden field."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self) -> None:
+        super().__init__(required=False, initial=new_once)
+
+    def clean(self, value: Any) -> str:
+        return value if isinstance(value, str) and ONCE.fullmatch(value) else ""

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, members_who
 from palabre.channels.models import Channel
-from palabre.inbox.forms import OnceField, VersionedForm
+from palabre.inbox.forms import VersionedForm
 from palabre.inbox.models import LANGUAGES, REPLY_LANGUAGES, Category
+from palabre.lib.concurrency import OnceField
 from palabre.listening.actions import searchable_networks
 from palabre.listening.definitions import DefinitionError, terms_read
 from palabre.listening.models import ListeningSettings, Role, Search

@@ -23,7 +23,7 @@ from palabre.accounts.permissions import scoped
 from palabre.channels.models import Channel
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import services
-from palabre.publishing.forms import IdeaForm, VariantForm, new_compose_key
+from palabre.publishing.forms import IdeaForm, VariantForm
 from palabre.publishing.limits import post_limit_problems
 from palabre.publishing.models import MediaItem, Post
 from palabre.publishing.public_media import unreachable_media_problems
@@ -41,7 +41,7 @@ def new_composer_forms(
     )
     planned = set(workspace.network_plans.values_list("network", flat=True))
     ticked = [n for n in connected if n in planned] or connected or list(NETWORKS)
-    initial = {"networks": ticked, "version": 0, "key": new_compose_key()}
+    initial = {"networks": ticked, "version": 0}
     idea_form = IdeaForm(data, initial=initial, prefix="post")
     media = scoped(MediaItem.objects.all(), workspace)
     shown = _offered(workspace, media)

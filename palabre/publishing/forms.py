@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +10,7 @@ from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from palabre.channels.models import Channel
-from palabre.lib.concurrency import VersionField
+from palabre.lib.concurrency import OnceField, VersionField
 from palabre.lib.ids import parse_id
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.publishing import workflow
@@ -20,26 +19,6 @@ from palabre.publishing.quotes import quote_address
 from palabre.publishing.rules.base import MAX_CHECKED_LENGTH
 
 TEXT_LIMIT = MAX_CHECKED_LENGTH
-# What `new_compose_key` makes (secrets.token_urlsafe(16)).
-COMPOSE_KEY = re.compile(r"[A-Za-z0-9_-]{22}")
-
-
-def new_compose_key() -> str:
-    return secrets.token_urlsafe(16)
-
-
-class ComposeKeyField(forms.Field):
-    """A key as the page makes it; anything else (mangled, forged) reads as none, a new
-    post, never as an error the page has nowhere to show."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(required=False, **kwargs)
-
-    def to_python(self, value: Any) -> str:
-        text = value if isinstance(value, str) else ""
-        return text if COMPOSE_KEY.fullmatch(text) else ""
 
 
 class IdeaForm(forms.Form):
@@ -62,7 +41,7 @@ class IdeaForm(forms.Form):
     # The version the composer was opened at: a save based on an older one is refused.
     version = VersionField()
     # The new composer page's own key (services.post_compose_once): sent twice, one post.
-    key = ComposeKeyField()
+    key = OnceField()
 
     def clean_networks(self) -> list[str]:
         """Each network once, whatever a hand-made request repeats."""

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
-from palabre.lib.concurrency import StaleVersion
+from palabre.lib.concurrency import StaleVersion, new_once
 from palabre.lib.home_return import back_home
 from palabre.lib.ids import parse_id
 from palabre.lib.media_storage import storage_error_reason, storage_errors, storage_stream
@@ -44,7 +44,6 @@ from palabre.publishing.forms import (
     MediaEditForm,
     MediaUploadForm,
     VariantForm,
-    new_compose_key,
 )
 from palabre.publishing.media import (
     MediaRefused,
@@ -107,7 +106,7 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
                     author=request.user.pk,
                 ).first()
                 theirs = _saved_before(request, mine, _changed_since())
-                data["post-key"] = new_compose_key()  # sent again: a post of its own
+                data["post-key"] = new_once()  # sent again: a post of its own
                 idea_form, forms = composer.new_composer_forms(data, workspace)
             else:
                 return _composed(request, membership, composed, action)

@@ -77,9 +77,8 @@
 (function () {
   const field = document.querySelector('input[name="post-key"][data-served]');
   if (!field || field.value !== field.dataset.served) return;  // given back with the text
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  const text = btoa(String.fromCharCode(...bytes));
-  field.value = text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const bytes = crypto.getRandomValues(new Uint8Array(16));  // as lib/concurrency.py's ONCE
+  field.value = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 })();
 
 // The live check replaces each network's panel as the person types (or leaves a field): a

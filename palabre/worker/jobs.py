@@ -20,11 +20,10 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models import F, Q
 from django.utils import timezone
 
-from palabre.worker.kept import KeptHeld
+from palabre.worker.kept import KeptHeld, lease_renewed
 
 log = logging.getLogger("palabre.worker")
 
@@ -162,14 +161,11 @@ def held_for_send(row: Any, **fields: Any) -> None:
     other worker can have taken the row), renewed a whole WORKER_LEASE_SECONDS from now,
     longer than the outbound guard lets a request last, so that none takes it while the
     request is under way (it would send a second time)."""
-    now = timezone.now()
-    lease = timedelta(seconds=settings.WORKER_LEASE_SECONDS)
-    mine = _held(row)
     if row.claimed_by:
-        mine = mine.filter(claimed_until__gt=now)
-        # Never shortened: a job may claim for longer (a report's PDF).
-        fields["claimed_until"] = Greatest(F("claimed_until"), Value(now + lease))
-    held = mine.update(**fields) if fields else mine.exists()
+        held = lease_renewed(row, timedelta(seconds=settings.WORKER_LEASE_SECONDS), **fields)
+    else:  # a row nobody claimed (the demo, a test): written as it is
+        mine = _held(row)
+        held = bool(mine.update(**fields)) if fields else mine.exists()
     if not held:
         raise LeaseLost
 

@@ -72,15 +72,23 @@ class KeptHeld:
 
     def _renew(self) -> bool:
         row = self._row
-        now = timezone.now()
-        mine = type(row)._default_manager.filter(
-            pk=row.pk, claimed_by=row.claimed_by, claimed_until__gt=now
-        )
         try:
-            kept = mine.update(claimed_until=Greatest(F("claimed_until"), Value(now + self._lease)))
+            kept = lease_renewed(row, self._lease)
         except Error:  # busy for now (SQLite's lock), cut: the next turn tries again
             log.warning("worker: the lease of %s #%s could not be renewed now", row, row.pk)
             return True
         if not kept:
             log.warning("worker: %s #%s is no longer this worker's", row, row.pk)
-        return bool(kept)
+        return kept
+
+
+def lease_renewed(row: Any, lease: timedelta, **fields: Any) -> bool:
+    """The row's lease renewed to `lease` from now, never shortened (a job may claim for
+    longer: a report's PDF), and `fields` written with it: only while the row is still this
+    worker's and its lease runs (no other worker can have taken it)."""
+    now = timezone.now()
+    mine = type(row)._default_manager.filter(
+        pk=row.pk, claimed_by=row.claimed_by, claimed_until__gt=now
+    )
+    renewed = Greatest(F("claimed_until"), Value(now + lease))
+    return bool(mine.update(claimed_until=renewed, **fields))

@@ -29,25 +29,18 @@ from palabre.networks.x import oauth as x_oauth
 
 
 def _not_configured() -> dict[str, Any]:
-    """The networks whose app whoever installed Palabre has not registered yet: a plain
-    sentence each, and what to set (the page folds it) for that person."""
-    missing = {
-        "meta_missing": (login, meta.meta_not_configured_text, meta.meta_setup_text),
-        "threads_missing": (
-            threads_login,
-            meta.threads_not_configured_text,
-            meta.threads_setup_text,
-        ),
-        "x_missing": (x_oauth, x.x_not_configured_text, x.x_setup_text),
-        "linkedin_missing": (
-            linkedin_oauth,
-            linkedin.linkedin_not_configured_text,
-            linkedin.linkedin_setup_text,
-        ),
+    """The networks whose app whoever installed Palabre has not registered yet: their
+    buttons greyed, and what to set (the page folds it) for that person."""
+    apps = {
+        "meta_missing": (login, meta.meta_setup_text),
+        "threads_missing": (threads_login, meta.threads_setup_text),
+        "x_missing": (x_oauth, x.x_setup_text),
+        "linkedin_missing": (linkedin_oauth, linkedin.linkedin_setup_text),
     }
-    said = {key: "" if app.configured() else plain() for key, (app, plain, _s) in missing.items()}
-    steps = [setup() for app, _p, setup in missing.values() if not app.configured()]
-    return said | {"setup_steps": steps}
+    missing = {key: setup for key, (app, setup) in apps.items() if not app.configured()}
+    return {key: key in missing for key in apps} | {
+        "setup_steps": [setup() for setup in missing.values()]
+    }
 
 
 def channel_list(request: HttpRequest, slug: str) -> HttpResponse:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -451,8 +450,8 @@ def drifting_table(contacts: list[Contact], tz: tzinfo) -> Table:
 def _counted_on(scope: Scope) -> str:
     """ "Now" is the day it was counted, said where the period is over (a past month, the
     monthly PDF read days later)."""
-    today = scope.workspace.local_date(timezone.now())
-    if scope.workspace.local_date(scope.end) >= today:
+    today = scope.workspace.local_date()
+    if scope.end_day >= today:  # as funnel_table tells a past period
         return ""
     return " (" + date_text(today, "SHORT_DATE_FORMAT") + ")"
 

@@ -56,9 +56,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         context["media"], context["media_count"] = home.media_without_alt(workspace)
     if context["can_reports"]:
         context["figures"] = home_figures(workspace, timezone.now())
-    shown = {"waiting": context["can_inbox"], "approvals": context["can_approve"]}
-    shown["trouble"] = bool(context.get("trouble"))
-    context["messages_at"] = home_part(request, {k for k, v in shown.items() if v})
+    shown = {
+        "waiting": context["can_inbox"],
+        "approvals": context["can_approve"],
+        "trouble": bool(context.get("trouble")),
+    }
+    context["messages_at"] = home_part(request, {part for part, on in shown.items() if on})
     return render(request, "web/dashboard.html", context)
 
 

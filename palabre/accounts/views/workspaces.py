@@ -141,7 +141,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "members": workspace.memberships.select_related("user").order_by("created_at"),
         "invitations": workspace.invitations.filter(accepted_at=None).order_by("-created_at"),
         "role_form": RoleForm(),
-        "role_texts": [(r.value, r.label, ROLE_TEXTS[r]) for r in Role],
+        "role_texts": [(r.label, ROLE_TEXTS[r]) for r in Role],
     }
     return render(request, "accounts/members.html", context)
 

@@ -1,8 +1,8 @@
 """The rules engine: each network's text checked exactly as that network counts it.
 
-`check_text` is the one entry point (`check_comment` for what goes out as a comment), shared by the composer, `palabre check-post` and the
-publisher. Bad input (lone surrogates, a megabyte of text) gets a clear error, never an
-exception.
+`check_text` is the one entry point (`check_comment` for what goes out as a comment),
+shared by the composer, `palabre check-post` and the publisher. Bad input (lone
+surrogates, a megabyte of text) gets a clear error, never an exception.
 """
 
 from __future__ import annotations

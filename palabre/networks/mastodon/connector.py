@@ -238,10 +238,10 @@ class MastodonConnector(Connector):
                 page = api.notifications(min_id=after, limit=PAGE, types=NOTIFIED)
                 read_at = read_at or server_now(api)
                 notes += page
-                newest = max(map(parse.sort_key, page), default=0)
+                newest = parse.note_id(max(page, key=parse.sort_key, default=None))
                 if len(page) < PAGE or not newest:
                     break
-                after = str(newest)
+                after = newest
         notes.sort(key=parse.sort_key)
         next_cursor = _settled(notes, cursor, read_at or server_now(api))
         items = [i for i in map(parse.notification, notes) if i is not None]
@@ -262,8 +262,8 @@ class MastodonConnector(Connector):
                 ancestors = api.status_context(item.remote_id).get("ancestors") or []
         except ConnectorError:  # a thread unread is a thread by its parent only
             return item
-        first = parse.sort_key(ancestors[0]) if ancestors else 0
-        return replace(item, root=str(ancestors[0]["id"])) if first else item
+        first = parse.note_id(ancestors[0]) if ancestors else ""
+        return replace(item, root=first) if first else item
 
     def post_metrics(self, *, remote_ids: list[str]) -> dict[str, PostMetrics]:
         api = self.api()
@@ -403,13 +403,20 @@ def _settled(notes: list[Any], cursor: str | None, now: datetime) -> str | None:
     none, where this poll started (on a first poll, just before its oldest: it read the
     newest page)."""
     recent = now - REREAD
-    settled = 0
+    settled = ""
     for note in notes:
         made = parse.created_at(note)
         if made is not None and made > recent:
             break
-        settled = parse.sort_key(note) or settled
+        settled = parse.note_id(note) or settled
     if settled:
-        return str(settled)
-    oldest = min(map(parse.sort_key, notes), default=0)
-    return cursor if cursor or not oldest else str(oldest - 1)
+        return settled
+    oldest = next(filter(None, map(parse.note_id, notes)), "")
+    return cursor if cursor or not oldest else _just_before(oldest)
+
+
+def _just_before(remote_id: str) -> str:
+    """The cursor that reads `remote_id` again. A ULID or an Akkoma id has no "one less" a
+    server would take: the cursor is the id itself, and that notification, read by this
+    poll, is not read again."""
+    return str(int(remote_id) - 1) if remote_id.isdigit() else remote_id

@@ -168,6 +168,15 @@ def created_at(raw: Any) -> datetime | None:
     return _dated(_dict(raw).get("created_at"))
 
 
-def sort_key(raw: Any) -> int:
+def note_id(raw: Any) -> str:
+    """The id of a notification or status, "" when it has none Palabre can order. Mastodon's
+    and Takahē's are numbers; GoToSocial's (ULIDs) and Akkoma's are letters and digits."""
     value = _id(_dict(raw).get("id"))
-    return int(value) if value.isascii() and value.isdigit() else 0  # not "²"
+    return value if value.isascii() and value.isalnum() else ""  # not "²"
+
+
+def sort_key(raw: Any) -> tuple[int, str]:
+    """Older first, for every server's ids: a number with more digits is newer, and ids of
+    one length (ULIDs, Akkoma's) sort as their characters do."""
+    value = note_id(raw)
+    return len(value), value

@@ -28,6 +28,11 @@ class Notifications(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.committed: list[dict[str, Any]] = []
         self.skew = timedelta(0)  # how far the server's clock is from ours
+        self.id_of = str  # Mastodon's ids are numbers
+
+    def letter_ids(self) -> None:
+        """Ids as GoToSocial makes them: ULIDs, 26 characters that sort as they read."""
+        self.id_of = lambda number: f"01HZ{number:022X}"
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.skew
@@ -52,7 +57,7 @@ class Notifications(ThreadingHTTPServer):
             "created_at": created,
             "account": fan,
         }
-        note = {"id": str(number), "type": "mention", "created_at": created}
+        note = {"id": self.id_of(number), "type": "mention", "created_at": created}
         self.committed.append(note | {"account": fan, "status": status})
         return status["id"]
 
@@ -70,10 +75,11 @@ class _Handler(BaseHTTPRequestHandler):
             answer_json(self, 404, {"error": "Record not found"})
             return
         query = parse_qs(url.query)
-        after = int(query.get("min_id", ["0"])[0])
+        after = _order(query.get("min_id", [""])[0])
         limit = int(query.get("limit", ["40"])[0])
         newer = sorted(
-            (n for n in self.server.committed if int(n["id"]) > after), key=lambda n: int(n["id"])
+            (n for n in self.server.committed if _order(n["id"]) > after),
+            key=lambda n: _order(n["id"]),
         )
         page = newer[:limit] if "min_id" in query else newer[-limit:]
         answer_json(self, 200, list(reversed(page)))
@@ -83,6 +89,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
+
+
+def _order(remote_id: str) -> tuple[int, str]:
+    return len(remote_id), remote_id  # as the server orders its own ids
 
 
 @pytest.fixture
@@ -178,3 +188,23 @@ def test_the_reread_is_measured_when_the_notifications_were_read(
     _seen, cursor = _ids(connector, None)
     server.commit(5, private_answer=True)
     assert _ids(connector, cursor)[1] == "1"  # 5 is read again: 4 may still come
+
+
+def test_ids_made_of_letters_page_and_reread_as_numbers_do(
+    connector: MastodonConnector, server: Notifications, monkeypatch
+) -> None:
+    """GoToSocial's and Akkoma's ids are not numbers: read as 0, the second page was never
+    asked for and the cursor never moved."""
+    monkeypatch.setattr(mastodon, "PAGE", 2)
+    server.letter_ids()
+    first = server.commit(1, age=timedelta(seconds=5))
+    seen, cursor = _ids(connector, None)
+    assert (seen, cursor) == ([first], server.id_of(1))  # no "one less" than a ULID
+    more = [server.commit(n, age=timedelta(hours=1)) for n in (2, 3, 4)]
+    ten = server.commit(10)
+    eleven = server.commit(11)
+    seen, cursor = _ids(connector, cursor)
+    assert seen == [*more, ten, eleven], "three pages of two"
+    assert cursor == server.id_of(4)  # 10 and 11 are read again
+    nine = server.commit(9)  # showed after 10 and 11
+    assert _ids(connector, cursor)[0] == [nine, ten, eleven]

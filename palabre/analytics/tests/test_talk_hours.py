@@ -103,15 +103,19 @@ def test_late_changes_are_counted_at_the_next_refresh(workspace) -> None:
 
 
 def test_what_came_since_the_refresh_counts_at_once(workspace) -> None:
-    talk_hours_refresh(workspace=workspace, now=timezone.now())
+    refreshed = timezone.now()
+    talk_hours_refresh(workspace=workspace, now=refreshed)
     channel = workspace.channels.first()
+    # Not before the hour the refresh stopped at: at 13:00:02, five seconds ago is in an
+    # hour already counted, which the next refresh counts (a message that arrives late).
+    this_hour = refreshed.replace(minute=0, second=0, microsecond=0)
     Interaction.objects.create(
         workspace=workspace,
         channel=channel,
         remote_id="just-now",
         kind="comment",
         category="question",
-        created_at=timezone.now() - timedelta(seconds=5),
+        created_at=max(this_hour, timezone.now() - timedelta(seconds=5)),
     )
     _assert_as_counted(workspace)
 

@@ -171,6 +171,13 @@ def _post_of_key(workspace: Workspace, author: User, key: str) -> Post | None:
     return post
 
 
+def post_of_page(*, workspace: Workspace, author: User, key: str) -> Post | None:
+    """The post this composer page saved before, if `author` wrote it (for the page's words
+    after a refused save; `_post_of_key` is the one that saves over it)."""
+    found = Post.objects.filter(workspace=workspace, compose_key=key, author=author)
+    return found.first() if key else None
+
+
 def _variant_add(post: Post, network: str) -> PostVariant:
     variant = PostVariant.objects.create(post=post, network=network, text=post.idea)
     # Every channel of that network is proposed by default; none is fine for a draft.

@@ -100,11 +100,11 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
                 # makes a second one (a double click on "Publish now" publishing twice).
                 theirs = _saved_before(request, moved.post, _moved_on(moved.post))
             except (StaleVersion, services.ContentLocked):
-                mine = Post.objects.filter(
+                mine = services.post_of_page(
                     workspace=workspace,
-                    compose_key=idea_form.cleaned_data["key"],
-                    author=request.user.pk,
-                ).first()
+                    author=cast(User, request.user),
+                    key=idea_form.cleaned_data["key"],
+                )
                 theirs = _saved_before(request, mine, _changed_since())
                 data["post-key"] = new_once()  # sent again: a post of its own
                 idea_form, forms = composer.new_composer_forms(data, workspace)

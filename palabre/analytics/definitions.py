@@ -11,7 +11,7 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
         _("Reach"),
         _(
             "People who saw the post at least once, as the network counts them. Empty where "
-            "the network does not say (Bluesky and Mastodon do not)."
+            "the network does not say (Bluesky, Mastodon, Threads and X do not)."
         ),
     ),
     "impressions": (
@@ -22,7 +22,7 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
         _("Saves"),
         _(
             "People who kept the post to come back to it, where the network gives it "
-            "(Facebook, Instagram)."
+            "(Instagram, and X's bookmarks)."
         ),
     ),
     "video_views": (
@@ -146,9 +146,9 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
     "insights": (
         _("What works"),
         _(
-            "Per channel, the mean engagement rate by followers of each group of posts of "
-            "the last 12 months, with its sample size and 95 percent confidence interval. Nothing is "
-            "said under 30 posts in a channel or 8 in a group."
+            "Per channel, the average engagement rate by followers of each group of posts of "
+            "the last 12 months, with how many posts it rests on and its likely range. Nothing "
+            "is said under 30 posts in a channel or 8 in a group."
         ),
     ),
     "likely_range": (

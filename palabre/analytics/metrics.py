@@ -99,7 +99,7 @@ class PostRow:
     impressions: int | None
     reach: int | None
     followers: int | None
-    saves: int | None = None  # where the network gives them (Facebook, Instagram)
+    saves: int | None = None  # where the network gives them (Instagram, X's bookmarks)
     video_views: int | None = None
     clicks: int | None = None  # LinkedIn
 

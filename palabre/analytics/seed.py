@@ -55,6 +55,7 @@ from palabre.inbox.models import (
 )
 from palabre.lib.businesshours import business_seconds
 from palabre.networks.bluesky.tid import tid_for
+from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category as PostCategory
 from palabre.publishing.models import Post, PostStatus, PostTarget, PostVariant, TargetStatus
 from palabre.publishing.planning import local_moment
@@ -215,7 +216,9 @@ def _channel_days(
         for offset in range(total_days + 1):
             count *= 1 + growth + rng.normal(0, 0.0008)
             day = start.date() + timedelta(days=offset)
-            reach = int(count * rng.uniform(0.2, 0.4))
+            reach = int(count * rng.uniform(0.2, 0.4))  # drawn always: the same history
+            if not NETWORKS[channel.network].account_reach:
+                reach = None
             rows.append(ChannelDay(channel=channel, day=day, followers=int(count), reach=reach))
         followers[channel.pk] = int(count)
     ChannelDay.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
@@ -274,8 +277,6 @@ def _posts(
                     reposts=int(rng.poisson(engaged * 0.1)),
                     replies=int(rng.poisson(engaged * 0.15)),
                     quotes=int(rng.poisson(engaged * 0.05)),
-                    reach=reach,
-                    impressions=int(reach * 1.3),
                     **_network_counts(channel.network, fmt, reach),
                     followers=base,
                     collections=6,
@@ -402,16 +403,17 @@ def _demo_address(channel: Channel, remote_id: str) -> str:
 
 
 def _network_counts(network: str, fmt: str, reach: int) -> dict[str, int | None]:
-    """Saves and video views (Facebook's and Instagram's insights), clicks (LinkedIn's share
-    statistics), where the network gives them: drawn from the reach, with no random draw, so
-    that every other figure of a seeded history stays what it was."""
-    counts: dict[str, int | None] = {"saves": None, "video_views": None, "clicks": None}
-    if network == "linkedin":
-        counts["clicks"] = reach // 40
-    if network in ("facebook", "instagram"):
-        counts["saves"] = reach // (25 if network == "instagram" else 60)
-        counts["video_views"] = int(reach * 1.6) if fmt == "video" else None
-    return counts
+    """Reach, views, saves, video views and clicks where the network tells them (kinds.py):
+    drawn from the reach, with no random draw, so that every other figure of a seeded
+    history stays what it was."""
+    figures: dict[str, int | None] = {
+        "reach": reach,
+        "impressions": int(reach * 1.3),
+        "saves": reach // (25 if network == "instagram" else 60),
+        "video_views": int(reach * 1.6) if fmt == "video" else None,
+        "clicks": reach // 40,
+    }
+    return NETWORKS[network].told(figures)
 
 
 def _interactions(

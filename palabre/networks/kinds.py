@@ -19,13 +19,25 @@ class Network:
     key: str
     label: str | Promise
     limits: Limits
+    # What the network tells of a post beyond its four counts (PostMetrics' optional
+    # figures; never more: the contract suite checks), and whether it tells the account's
+    # reach over a day. The demo network and the seeded history tell only these.
+    post_figures: frozenset[str] = frozenset()
+    account_reach: bool = False
+
+    def told(self, figures: dict[str, int | None]) -> dict[str, int | None]:
+        """`figures` (PostMetrics' optional ones, by name), None where this network is silent."""
+        return {name: v if name in self.post_figures else None for name, v in figures.items()}
 
 
 NETWORKS: dict[str, Network] = {
     n.key: n
     for n in [
         Network(
-            "x", "X", Limits(max_chars=280, max_images=4, max_videos=1, alt_text_required=False)
+            "x",
+            "X",
+            Limits(max_chars=280, max_images=4, max_videos=1, alt_text_required=False),
+            post_figures=frozenset({"impressions", "saves"}),
         ),
         Network(
             "mastodon",
@@ -41,21 +53,27 @@ NETWORKS: dict[str, Network] = {
             "threads",
             "Threads",
             Limits(max_chars=500, max_images=20, max_videos=1, alt_text_required=False),
+            post_figures=frozenset({"impressions"}),
         ),
         Network(
             "linkedin",
             "LinkedIn",
             Limits(max_chars=3000, max_images=20, max_videos=1, alt_text_required=False),
+            post_figures=frozenset({"impressions", "reach", "clicks"}),
         ),
         Network(
             "facebook",
             _("Facebook Page"),
             Limits(max_chars=63206, max_images=10, max_videos=1, alt_text_required=False),
+            post_figures=frozenset({"impressions", "reach", "video_views"}),
+            account_reach=True,
         ),
         Network(
             "instagram",
             "Instagram",
             Limits(max_chars=2200, max_images=10, max_videos=1, alt_text_required=False),
+            post_figures=frozenset({"impressions", "reach", "saves", "video_views"}),
+            account_reach=True,
         ),
     ]
 }

@@ -44,13 +44,15 @@ def test_a_published_post_gets_its_counts_read_on_a_decaying_schedule(cast) -> N
     assert post_stat_collect(stat) is None
 
 
-def test_followers_are_read_daily(cast) -> None:
-    target = published(cast.workspace, cast.bob)
+@pytest.mark.parametrize(("network", "reach"), [("mastodon", None), ("facebook", 107)])
+def test_followers_are_read_daily(cast, network: str, reach: int | None) -> None:
+    """With the day's reach where the network tells it (Facebook does, Mastodon does not)."""
+    target = published(cast.workspace, cast.bob, network=network)
     DemoAccount.objects.update_or_create(channel=target.channel, defaults={"followers": 321})
     daily = ChannelDaily.objects.get(channel=target.channel)
     next_at = channel_daily_collect(daily)
     [day] = ChannelDay.objects.filter(channel=target.channel)
-    assert (day.followers, day.reach) == (321, 107)
+    assert (day.followers, day.reach) == (321, reach)
     assert next_at is not None and next_at > timezone.now() + timedelta(hours=23)
     channel_daily_collect(daily)  # twice the same day: one row, updated
     assert ChannelDay.objects.filter(channel=target.channel).count() == 1

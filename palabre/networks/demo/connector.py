@@ -36,6 +36,7 @@ from palabre.networks.demo.models import (
     DemoPost,
     DemoReport,
 )
+from palabre.networks.kinds import NETWORKS, Network
 
 PAGE_SIZE = 50
 AUDIENCE_DELAY = timedelta(seconds=40)
@@ -191,25 +192,36 @@ class DemoConnector(Connector):
             reposts = counts.filter(kind=InteractionKind.REPOST).count()
             replies = counts.filter(kind=InteractionKind.COMMENT).count()
             quotes = counts.filter(kind=InteractionKind.QUOTE).count()
-            # The demo network tells everything, reach included: a fifth of the followers
-            # plus what the engagements carry further.
+            # Reach: a fifth of the followers plus what the engagements carry further; one
+            # reader in 25 keeps the post, one in 40 clicks (no video: no video views). Each
+            # only where the network played tells it.
             reach = self._followers() // 5 + 15 * (likes + reposts + replies + quotes)
+            figures = {
+                "reach": reach,
+                "impressions": reach * 13 // 10,
+                "saves": reach // 25,
+                "clicks": reach // 40,
+            }
             result[remote_id] = PostMetrics(
                 likes=likes,
                 reposts=reposts,
                 replies=replies,
                 quotes=quotes,
-                reach=reach,
-                impressions=reach * 13 // 10,
+                **self._played().told(figures),
             )
         return result
+
+    def _played(self) -> Network:
+        """The network this channel stands for."""
+        return NETWORKS[self.channel.network]
 
     def delete(self, *, remote_id: str) -> None:
         DemoPost.objects.filter(channel=self.channel, pk=_post_pk(remote_id)).delete()
 
     def account_metrics(self) -> AccountMetrics:
         followers = self._followers()
-        return AccountMetrics(followers=followers, reach=followers // 3)
+        reach = followers // 3 if self._played().account_reach else None
+        return AccountMetrics(followers=followers, reach=reach)
 
     def _followers(self) -> int:
         account, _created = DemoAccount.objects.get_or_create(channel=self.channel)

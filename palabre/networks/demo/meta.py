@@ -10,7 +10,6 @@ and Threads channels show what only they offer, with no account anywhere:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from typing import ClassVar
 
@@ -19,7 +18,6 @@ from django.utils import timezone
 from palabre.networks.base import (
     Capability,
     InteractionKind,
-    PostMetrics,
     PublishedPost,
     PublishingLimit,
     Rejected,
@@ -66,15 +64,6 @@ class DemoFacebookConnector(DemoConnector):
     label = "Demo network (Facebook)"
     capabilities = DemoConnector.capabilities | Capability.PRIVATE_REPLY
     visibilities = (Visibility.PUBLIC,)
-
-    def post_metrics(self, *, remote_ids: list[str]) -> dict[str, PostMetrics]:
-        """Saves too, as Facebook's and Instagram's insights give them: one reader in 25
-        keeps the post. (The demo's posts carry no video, so no video views.)"""
-        counts = super().post_metrics(remote_ids=remote_ids)
-        return {
-            remote_id: replace(figures, saves=(figures.reach or 0) // 25)
-            for remote_id, figures in counts.items()
-        }
 
     def private_reply(self, *, to_remote_id: str, text: str, idempotency_key: str) -> PublishedPost:
         return _private_reply(

@@ -74,22 +74,32 @@ def test_a_facebook_comment_was_answered_privately_and_instagram_offers_it(baker
     assert "data-private-reply-taken" in page and reply.text in page
 
 
-def test_saves_and_video_views_only_on_facebook_and_instagram(bakery) -> None:
+def test_each_channel_has_the_figures_its_network_tells_and_no_other(bakery) -> None:
+    """Saves on Instagram and X, video views on Facebook and Instagram, reach on neither
+    Bluesky nor Mastodon: what the real networks give (networks/kinds.py)."""
     from palabre.analytics.collect import post_stat_collect
 
     stats = PostStat.objects.filter(channel__workspace__slug=demo.DEMO_SLUG)
-    meta = stats.filter(channel__network__in=["facebook", "instagram"])
-    history = meta.filter(history_marked("target__"))
-    assert history.exists() and not history.filter(saves__isnull=True).exists()
-    # The post published today: its saves come with its first reading, as on Facebook.
-    fresh = meta.exclude(history_marked("target__")).get()
+    history = stats.filter(history_marked("target__"))
+    for network, told in (
+        ("instagram", {"saves", "reach", "impressions"}),
+        ("x", {"saves", "impressions"}),
+        ("facebook", {"reach", "impressions"}),
+        ("bluesky", set()),
+        ("mastodon", set()),
+    ):
+        kept = history.filter(channel__network=network)
+        assert kept.exists()
+        for figure in ("saves", "reach", "impressions"):
+            given = kept.filter(**{f"{figure}__isnull": False}).exists()
+            assert given is (figure in told), (network, figure)
+    # The post published today: its reach comes with its first reading, as on Facebook.
+    fresh = stats.filter(channel__network="facebook").exclude(history_marked("target__")).get()
     post_stat_collect(fresh)
     fresh.refresh_from_db()
-    assert fresh.saves is not None
-    assert meta.filter(media_format="video", video_views__gt=0).exists()
-    others = stats.exclude(channel__network__in=["facebook", "instagram"])
-    assert not others.filter(saves__isnull=False).exists()
-    assert not others.filter(video_views__isnull=False).exists()
+    assert fresh.reach is not None and fresh.saves is None
+    video = stats.filter(media_format="video", video_views__gt=0)
+    assert set(video.values_list("channel__network", flat=True)) == {"facebook", "instagram"}
 
 
 def test_answers_on_meta_channels_are_public_as_on_those_networks(bakery) -> None:

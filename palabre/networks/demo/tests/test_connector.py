@@ -88,8 +88,28 @@ def test_reply_hide_unhide_and_metrics(connector) -> None:
     assert not DemoActivity.objects.get(pk=comment.pk).hidden
     metrics = connector.post_metrics(remote_ids=[post.remote_id])[post.remote_id]
     assert (metrics.likes, metrics.replies) == (1, 1)
-    # No followers: the reach is what the two engagements carry (15 each).
-    assert (metrics.reach, metrics.impressions) == (30, 39)
+    # It plays Bluesky, which tells neither how many people a post reached nor its views.
+    assert (metrics.reach, metrics.impressions, metrics.saves) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("network", "told"),
+    [
+        ("instagram", {"reach": 30, "impressions": 39, "saves": 1, "clicks": None}),
+        ("linkedin", {"reach": 30, "impressions": 39, "saves": None, "clicks": 0}),
+        ("x", {"reach": None, "impressions": 39, "saves": 1, "clicks": None}),
+        ("mastodon", {"reach": None, "impressions": None, "saves": None, "clicks": None}),
+    ],
+)
+def test_a_post_s_figures_are_those_its_network_tells(cast, network, told) -> None:
+    channel = channel_create_demo(workspace=cast.workspace, network=network, name="N")
+    connector = channel.get_connector()
+    post = connector.publish(OutgoingPost(text="Pain", idempotency_key="p"))
+    row = DemoPost.objects.get()
+    for kind in ("like", "comment"):  # no followers: each carries it to 15 people
+        DemoActivity.objects.create(channel=channel, kind=kind, author_handle="@a", post=row)
+    metrics = connector.post_metrics(remote_ids=[post.remote_id])[post.remote_id]
+    assert {name: getattr(metrics, name) for name in told} == told
 
 
 def test_hiding_something_unknown_is_rejected(connector) -> None:
@@ -102,7 +122,12 @@ def test_hiding_something_unknown_is_rejected(connector) -> None:
 def test_account_metrics(connector) -> None:
     DemoAccount.objects.create(channel=connector.channel, followers=42)
     assert connector.account_metrics().followers == 42
-    assert connector.account_metrics().reach == 14  # a third of the followers, every day
+    assert connector.account_metrics().reach is None  # Bluesky does not tell it
+    facebook = channel_create_demo(
+        workspace=connector.channel.workspace, network="facebook", name="F"
+    )
+    DemoAccount.objects.create(channel=facebook, followers=42)
+    assert facebook.get_connector().account_metrics().reach == 14  # a third, every day
 
 
 def test_credentials_never_show_in_repr(connector) -> None:

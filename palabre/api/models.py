@@ -20,6 +20,16 @@ class Scope(models.TextChoices):
     PEOPLE = "people", _("People's data: contacts, merge, export, erase")
 
 
+# A scope in a word, for the tokens' table (the form says each in full, with its code).
+SCOPE_WORDS = {
+    Scope.READ: _("Read"),
+    Scope.WRITE: _("Write"),
+    Scope.PUBLISH: _("Publish"),
+    Scope.MODERATE: _("Moderate"),
+    Scope.PEOPLE: _("People’s data"),
+}
+
+
 class ApiToken(models.Model):
     """A secret a program sends as `Authorization: Bearer palabre_…`.
 
@@ -55,6 +65,11 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def scope_words(self) -> list[tuple[str, str]]:
+        """Each of its scopes as a word and in full, in the form's order."""
+        return [(str(SCOPE_WORDS[s]), str(s.label)) for s in Scope if s in self.scopes]
 
     @property
     def usable(self) -> bool:

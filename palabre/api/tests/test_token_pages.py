@@ -254,3 +254,12 @@ def test_the_page_is_linked_from_the_settings_and_the_account(cast) -> None:
     # An editor has no settings' tabs: the page stands alone, its sections under its title.
     assert 'class="tabs"' not in page and '<h2 id="h-make">' in page
     assert '<h3 id="h-make">' in _client(cast.bob).get(PAGE).content.decode()
+
+
+def test_the_list_says_each_scope_in_a_word_and_in_full_on_hover(cast) -> None:
+    client = _client(cast.erin)
+    _make(client, name="Moderation", scopes=["moderate", "read"])
+    token = ApiToken.objects.get(name="Moderation")
+    row = _row(client.get(PAGE).content.decode(), token)
+    assert '<span title="Read">Read</span>, <span title="Hide and show comments">Moderate' in row
+    assert "<code>" not in row.replace(f"<code>{token.prefix}…</code>", "")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import Workspace
 from palabre.lib import crypto
-from palabre.webhooks.events import event_label
+from palabre.webhooks.events import event_label, event_subject
 from palabre.worker.models import JobFields
 
 URL_MAX = 2000
@@ -121,3 +121,7 @@ class Delivery(JobFields):
     @property
     def event_label(self) -> str:
         return event_label(self.event)
+
+    @property
+    def subject(self) -> str:
+        return event_subject(self.payload)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -26,12 +27,13 @@ def hooked(cast, settings) -> Subscription:
 
 
 def _delivery(subscription: Subscription, n: int = 0, **fields) -> Delivery:
+    empty = {"type": "post.published", "timestamp": "2026-12-04T09:00:00Z", "data": {}}
     return Delivery.objects.create(
         subscription=subscription,
         message_id=f"msg_{subscription.pk}_{n}",
         event="post.published",
         key=f"post:{n}",
-        payload={"type": "post.published", "timestamp": "2026-12-04T09:00:00Z", "data": {}},
+        payload=fields.pop("payload", empty),
         **fields,
     )
 
@@ -325,3 +327,20 @@ def test_only_owners_and_managers_of_the_workspace_give_a_new_secret(
     assert guarded.post(url).status_code == 403  # no CSRF token
     hooked.refresh_from_db()
     assert hooked.secret_encrypted == before and hooked.previous_secret_encrypted == ""
+
+
+def test_each_row_of_the_log_says_what_its_event_is_about(client: Client, hooked) -> None:
+    """Rows of one type looked alike: which post and where, who wrote what, which channel."""
+    went = {"post": {"idea": "Pain <b>du jour</b>"}, "publication": {"channel": {"name": "X"}}}
+    said = {"interaction": {"author": {"name": "Claire"}, "text": "Ouvert dimanche ? " * 5}}
+    alert = {"alert": {"channel": {"name": "Insta"}}}
+    for n, data in enumerate((went, said, alert, {})):
+        _delivery(hooked, n, payload={"type": "post.published", "data": data})
+    _as(client, "alice")
+    page = client.get(reverse("workspace_settings_webhook", args=["lumiere", hooked.pk]))
+    found = re.findall(r'<span class="ugc small" data-subject>(.*?)</span>', page.content.decode())
+    assert found == [
+        "Insta",
+        "Claire: “Ouvert dimanche ? Ouvert dimanche ? Ouvert dimanche ? Ouver…”",  # 60
+        "“Pain &lt;b&gt;du jour&lt;/b&gt;” · X",
+    ]

@@ -419,4 +419,5 @@ def _just_before(remote_id: str) -> str:
     """The cursor that reads `remote_id` again. A ULID or an Akkoma id has no "one less" a
     server would take: the cursor is the id itself, and that notification, read by this
     poll, is not read again."""
-    return str(int(remote_id) - 1) if remote_id.isdigit() else remote_id
+    number = remote_id.isdigit() and not remote_id.startswith("0")  # "09" - 1 sorts after
+    return str(int(remote_id) - 1) if number else remote_id

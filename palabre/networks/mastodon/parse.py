@@ -170,7 +170,8 @@ def created_at(raw: Any) -> datetime | None:
 
 def note_id(raw: Any) -> str:
     """The id of a notification or status, "" when it has none Palabre can order. Mastodon's
-    and Takahē's are numbers; GoToSocial's (ULIDs) and Akkoma's are letters and digits."""
+    and Takahē's are numbers; GoToSocial's (ULIDs), and Akkoma's and Pleroma's for statuses,
+    are letters and digits."""
     value = _id(_dict(raw).get("id"))
     return value if value.isascii() and value.isalnum() else ""  # not "²"
 

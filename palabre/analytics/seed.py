@@ -261,6 +261,7 @@ def _posts(
         targets = _published(workspace, channel, author, specs, chosen)
         stats = []
         base = followers[channel.pk]
+        network = NETWORKS[channel.network]
         for target, (moment, category, fmt, _length) in zip(targets, specs, strict=True):
             local = moment.astimezone(tz)
             effect = FORMAT_EFFECT[fmt] * CATEGORY_EFFECT[category]
@@ -276,7 +277,7 @@ def _posts(
                     likes=int(rng.poisson(engaged * 0.7)),
                     reposts=int(rng.poisson(engaged * 0.1)),
                     replies=int(rng.poisson(engaged * 0.15)),
-                    quotes=int(rng.poisson(engaged * 0.05)),
+                    quotes=int(rng.poisson(engaged * 0.05)) * network.counts_quotes,
                     **_network_counts(channel.network, fmt, reach),
                     followers=base,
                     collections=6,

@@ -6,12 +6,12 @@ the ones each network documents (see docs/networks.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from palabre.networks.base import Limits
+from palabre.networks.base import Limits, PostMetrics
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,22 @@ class Network:
     # reach over a day. The demo network and the seeded history tell only these.
     post_figures: frozenset[str] = frozenset()
     account_reach: bool = False
+    counts_quotes: bool = False  # a post's quotes apart from its reposts (elsewhere 0)
+
+    def __post_init__(self) -> None:
+        if unknown := self.post_figures - OPTIONAL_FIGURES:
+            raise ValueError(f"{self.key}: no such figure {unknown}")
 
     def told(self, figures: dict[str, int | None]) -> dict[str, int | None]:
         """`figures` (PostMetrics' optional ones, by name), None where this network is silent."""
         return {name: v if name in self.post_figures else None for name, v in figures.items()}
+
+
+# PostMetrics' figures a network may not give (None then); likes, reposts, replies and
+# quotes are counts, 0 when none.
+OPTIONAL_FIGURES = frozenset(
+    f.name for f in fields(PostMetrics) if f.name not in ("likes", "reposts", "replies", "quotes")
+)
 
 
 NETWORKS: dict[str, Network] = {
@@ -38,6 +50,7 @@ NETWORKS: dict[str, Network] = {
             "X",
             Limits(max_chars=280, max_images=4, max_videos=1, alt_text_required=False),
             post_figures=frozenset({"impressions", "saves"}),
+            counts_quotes=True,
         ),
         Network(
             "mastodon",
@@ -48,12 +61,14 @@ NETWORKS: dict[str, Network] = {
             "bluesky",
             "Bluesky",
             Limits(max_chars=300, max_images=4, max_videos=1, alt_text_required=True),
+            counts_quotes=True,
         ),
         Network(
             "threads",
             "Threads",
             Limits(max_chars=500, max_images=20, max_videos=1, alt_text_required=False),
             post_figures=frozenset({"impressions"}),
+            counts_quotes=True,
         ),
         Network(
             "linkedin",

@@ -36,7 +36,7 @@ from palabre.networks.base import (
     Unavailable,
     Visibility,
 )
-from palabre.networks.kinds import NETWORKS
+from palabre.networks.kinds import NETWORKS, OPTIONAL_FIGURES
 from tests.networks.harness import NetworkServer, eventually
 from tests.networks.search_contract import search_contract
 
@@ -428,8 +428,9 @@ def test_metrics_count_what_people_did(
     metrics = eventually(counted)
     assert metrics.reposts == 0
     network = NETWORKS[connector.channel.network]
-    silent = {"impressions", "reach", "saves", "video_views", "clicks"} - network.post_figures
+    silent = OPTIONAL_FIGURES - network.post_figures
     assert {name: getattr(metrics, name) for name in silent} == dict.fromkeys(silent)
+    assert network.counts_quotes or metrics.quotes == 0
     account = connector.account_metrics()
     assert account.followers >= 0
     assert network.account_reach or account.reach is None

@@ -202,12 +202,15 @@ class DemoConnector(Connector):
                 "saves": reach // 25,
                 "clicks": reach // 40,
             }
+            played = self._played()
+            if not played.counts_quotes:  # a share with words is a share there
+                reposts, quotes = reposts + quotes, 0
             result[remote_id] = PostMetrics(
                 likes=likes,
                 reposts=reposts,
                 replies=replies,
                 quotes=quotes,
-                **self._played().told(figures),
+                **played.told(figures),
             )
         return result
 

@@ -68,8 +68,12 @@ class ApiToken(models.Model):
 
     @property
     def scope_words(self) -> list[tuple[str, str]]:
-        """Each of its scopes as a word and in full, in the form's order."""
-        return [(str(SCOPE_WORDS[s]), str(s.label)) for s in Scope if s in self.scopes]
+        """Each of its scopes as a word and in full, in the form's order (one Palabre no
+        longer has, as stored)."""
+        known = [
+            (str(SCOPE_WORDS.get(s, s.label)), str(s.label)) for s in Scope if s in self.scopes
+        ]
+        return known + [(s, s) for s in self.scopes if s not in Scope.values]
 
     @property
     def usable(self) -> bool:

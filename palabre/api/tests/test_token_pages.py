@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palabre.accounts.models import User, Workspace
 from palabre.api.models import ApiToken
@@ -263,3 +263,16 @@ def test_the_list_says_each_scope_in_a_word_and_in_full_on_hover(cast) -> None:
     row = _row(client.get(PAGE).content.decode(), token)
     assert '<span title="Read">Read</span>, <span title="Hide and show comments">Moderate' in row
     assert "<code>" not in row.replace(f"<code>{token.prefix}…</code>", "")
+
+
+def test_a_scope_palabre_no_longer_has_is_listed_as_stored(cast) -> None:
+    token = _token(cast.erin)
+    ApiToken.objects.filter(pk=token.pk).update(scopes=["read", "stats", "write"])
+    token.refresh_from_db()
+    with translation.override("en"):
+        words = token.scope_words
+    assert words == [
+        ("Read", "Read"),
+        ("Write", "Write drafts, notes and replies to approve"),
+        ("stats", "stats"),
+    ]

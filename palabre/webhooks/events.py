@@ -47,30 +47,36 @@ def event_label(event: str) -> str:
     return str(dict((*EVENT_TYPES, (WEBHOOK_TEST, TEST_LABEL))).get(event, event))
 
 
-def event_subject(payload: Any) -> str:
+# Where an event's subject is in its payload, by part: read by the log's query, which does
+# not read whole payloads (a post's variants are long) for a page of rows.
+SUBJECT_PATHS = {
+    "who": "data__interaction__author__name",
+    "handle": "data__interaction__author__handle",
+    "said": "data__interaction__text",
+    "idea": "data__post__idea",
+    "where": "data__publication__channel__name",
+    "channel": "data__alert__channel__name",
+    "conversion": "data__conversion__external_id",
+}
+SUBJECT_CHARS = 60
+
+
+def event_subject(parts: dict[str, Any]) -> str:
     """What a sent event is about, in a few words for its row in the log (rows of one type
-    look alike without it): who wrote what, the post's idea and where it went, the channel
-    whose reach dropped, the conversion's own id. "" when the event names nothing."""
-    data = _dict(_dict(payload).get("data"))
-    interaction, post, alert = (_dict(data.get(k)) for k in ("interaction", "post", "alert"))
-    if interaction:
-        author = _dict(interaction.get("author"))
-        who, text = author.get("name") or author.get("handle"), _short(interaction.get("text"))
-        if not isinstance(who, str) or not who:
-            return gettext("“%(text)s”") % {"text": text}
-        return gettext("%(who)s: “%(text)s”") % {"who": who, "text": text}
-    if post:
-        idea = gettext("“%(text)s”") % {"text": _short(post.get("idea"))}
-        where = _dict(_dict(data.get("publication")).get("channel")).get("name")
-        return f"{idea} · {where}" if isinstance(where, str) and where else idea
-    if alert:
-        return str(_dict(alert.get("channel")).get("name") or "")
-    return str(_dict(data.get("conversion")).get("external_id") or "")
+    look alike without it), from its SUBJECT_PATHS: who wrote what, the post's idea and
+    where it went, the channel whose reach dropped, the conversion's own id. "" when the
+    event names nothing."""
+    said, who = _words(parts.get("said")), _words(parts.get("who") or parts.get("handle"))
+    if said:
+        quoted = gettext("“%(text)s”") % {"text": said}
+        return gettext("%(who)s: “%(text)s”") % {"who": who, "text": said} if who else quoted
+    if idea := _words(parts.get("idea")):
+        quoted, where = gettext("“%(text)s”") % {"text": idea}, _words(parts.get("where"))
+        return f"{quoted} · {where}" if where else quoted
+    return _words(parts.get("channel")) or _words(parts.get("conversion"))
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _short(text: Any) -> str:
-    return Truncator(text if isinstance(text, str) else "").chars(60)
+def _words(text: Any) -> str:
+    """On one line, at most SUBJECT_CHARS characters."""
+    line = " ".join(text.split()) if isinstance(text, str) else ""
+    return Truncator(line).chars(SUBJECT_CHARS)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palabre.accounts.models import Workspace
 from palabre.lib import crypto
-from palabre.webhooks.events import event_label, event_subject
+from palabre.webhooks.events import SUBJECT_CHARS, SUBJECT_PATHS, event_label, event_subject
 from palabre.worker.models import JobFields
 
 URL_MAX = 2000
@@ -83,6 +85,17 @@ class DeliveryStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
 
 
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def with_subject(self) -> DeliveryQuerySet:
+        """Rows with what each event is about (`Delivery.subject`), whole payloads unread.
+        Cut in the query: a comment's text may be long."""
+        cut = SUBJECT_CHARS * 2  # more than shown: the subject then says it was cut
+        parts = {
+            f"about_{k}": Substr(KT(f"payload__{p}"), 1, cut) for k, p in SUBJECT_PATHS.items()
+        }
+        return self.defer("payload").annotate(**parts)
+
+
 class Delivery(JobFields):
     """One event for one subscription. Its job: send it, until the receiver answers 2xx."""
 
@@ -106,6 +119,8 @@ class Delivery(JobFields):
     response_excerpt = models.TextField(blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = DeliveryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-pk"]
         indexes = [
@@ -124,4 +139,5 @@ class Delivery(JobFields):
 
     @property
     def subject(self) -> str:
-        return event_subject(self.payload)
+        """What the event is about; "" unless read by `with_subject()`."""
+        return event_subject({k: getattr(self, f"about_{k}", None) for k in SUBJECT_PATHS})

@@ -53,7 +53,7 @@ def webhook_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 def webhook_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership, subscription = _subscription(request, slug, pk)
-    page = Paginator(subscription.deliveries.defer("payload").order_by("-pk"), PAGE).get_page(
+    page = Paginator(subscription.deliveries.with_subject().order_by("-pk"), PAGE).get_page(
         request.GET.get("page")
     )
     context = {"membership": membership, "subscription": subscription, "page": page}

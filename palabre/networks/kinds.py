@@ -56,6 +56,7 @@ NETWORKS: dict[str, Network] = {
             "mastodon",
             "Mastodon",
             Limits(max_chars=500, max_images=4, max_videos=1, alt_text_required=False),
+            counts_quotes=True,  # 4.5 and later; older servers have no quotes
         ),
         Network(
             "bluesky",

@@ -61,7 +61,8 @@ NOTIFICATION_PAGES = 5  # per poll, when the inbox is behind
 REREAD = timedelta(minutes=2)
 RECENT_PAGES = 20  # how far back recent_posts reads each list, at most
 TAG_PAGES = 3  # how far back a search reads a hashtag timeline, at most
-NOTIFIED = ["mention", "favourite", "reblog", "follow"]
+# "quote": Mastodon 4.5 and later; servers that do not know it leave it out.
+NOTIFIED = ["mention", "quote", "favourite", "reblog", "follow"]
 REPORT_LIMIT = 1000  # Mastodon's longest report comment
 
 
@@ -275,6 +276,7 @@ class MastodonConnector(Connector):
                     likes=status["favourites_count"],
                     reposts=status["reblogs_count"],
                     replies=status["replies_count"],
+                    quotes=_count(status.get("quotes_count")),  # 4.5 and later
                 )
         return result
 
@@ -394,6 +396,10 @@ class MastodonConnector(Connector):
         api = self.api()
         with translated(api, missing="reports to its moderators"):
             api.report(author_id, status_ids=statuses, comment=reason[:REPORT_LIMIT], forward=True)
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _settled(notes: list[Any], cursor: str | None, now: datetime) -> str | None:

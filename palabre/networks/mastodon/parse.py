@@ -95,6 +95,8 @@ def notification(raw: Any) -> IncomingInteraction | None:
             root=parent,
             visibility=audience.visibility(status.get("visibility")),
         )
+    if kind_name == "quote":
+        return _quote(status, author, created)
     reaction = KINDS.get(kind_name) if isinstance(kind_name, str) else None
     note_id = _id(note.get("id"))
     if reaction is None or not note_id:
@@ -108,6 +110,27 @@ def notification(raw: Any) -> IncomingInteraction | None:
         in_reply_to=target,
         root=target,
         visibility=audience.visibility(status.get("visibility")) if status else Visibility.PUBLIC,
+    )
+
+
+def _quote(status: dict[str, Any], author: Author, created: datetime) -> IncomingInteraction | None:
+    """Someone's status quoting one of the account's (Mastodon 4.5 and later): their words
+    about it, answered as a quote is. The quoted status is whole (`quoted_status`) or named
+    (`quoted_status_id`, a quote of a quote)."""
+    status_id = _id(status.get("id"))
+    if not status_id:
+        return None
+    quote = _dict(status.get("quote"))
+    quoted = _id(_dict(quote.get("quoted_status")).get("id")) or _id(quote.get("quoted_status_id"))
+    return IncomingInteraction(
+        status_id,
+        InteractionKind.QUOTE,
+        author,
+        created,
+        plain_text(status.get("content")),
+        in_reply_to=quoted or None,
+        root=quoted or None,
+        visibility=audience.visibility(status.get("visibility")),
     )
 
 

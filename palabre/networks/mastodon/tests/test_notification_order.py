@@ -17,6 +17,7 @@ import pytest
 
 from palabre.channels.models import Channel
 from palabre.channels.tests.loopback import answer_json, serving
+from palabre.networks.base import InteractionKind
 from palabre.networks.mastodon import connector as mastodon
 from palabre.networks.mastodon.connector import MastodonConnector
 
@@ -61,6 +62,23 @@ class Notifications(ThreadingHTTPServer):
         self.committed.append(note | {"account": fan, "status": status})
         return status["id"]
 
+    def quote(self, number: int, *, of: str) -> str:
+        """Notification `number`: someone's status quoting the account's status `of`, as
+        Mastodon 4.5 gives it (the Quote entity's shape, docs.joinmastodon.org)."""
+        fan = {"id": "8", "acct": "critique@example.org", "username": "critique"}
+        quoted = {"id": of, "content": "<p>Notre pain</p>", "account": {"id": "1"}}
+        status = {
+            "id": f"9{number}",
+            "content": "<p>Toujours aussi cher, ce pain.</p>",
+            "visibility": "public",
+            "created_at": self.now().isoformat(),
+            "account": fan,
+            "quote": {"state": "accepted", "quoted_status": quoted},
+        }
+        note = {"id": self.id_of(number), "type": "quote", "created_at": status["created_at"]}
+        self.committed.append(note | {"account": fan, "status": status})
+        return status["id"]
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: Notifications
@@ -71,14 +89,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.skew += timedelta(minutes=10)
             answer_json(self, 200, {"ancestors": [], "descendants": []})
             return
+        if url.path.startswith("/api/v1/statuses/"):  # its counts; quotes from 4.5 on
+            counts = {"favourites_count": 1, "reblogs_count": 2, "replies_count": 3}
+            quotes = {"quotes_count": 4} if url.path.endswith("/80") else {}
+            answer_json(self, 200, {"id": url.path.rsplit("/", 1)[1]} | counts | quotes)
+            return
         if url.path != "/api/v1/notifications":
             answer_json(self, 404, {"error": "Record not found"})
             return
         query = parse_qs(url.query)
         after = _order(query.get("min_id", [""])[0])
         limit = int(query.get("limit", ["40"])[0])
+        types = set(query.get("types[]", [])) or {"mention", "quote"}  # as asked, as Mastodon
         newer = sorted(
-            (n for n in self.server.committed if _order(n["id"]) > after),
+            (n for n in self.server.committed if _order(n["id"]) > after and n["type"] in types),
             key=lambda n: _order(n["id"]),
         )
         page = newer[:limit] if "min_id" in query else newer[-limit:]
@@ -208,3 +232,28 @@ def test_ids_made_of_letters_page_and_reread_as_numbers_do(
     assert cursor == server.id_of(4)  # 10 and 11 are read again
     nine = server.commit(9)  # showed after 10 and 11
     assert _ids(connector, cursor)[0] == [nine, ten, eleven]
+
+
+def test_a_quote_of_the_accounts_post_comes_to_the_inbox(
+    connector: MastodonConnector, server: Notifications
+) -> None:
+    """Mastodon 4.5's quote posts: someone's words about the brand's post, to answer."""
+    server.commit(1, age=timedelta(hours=1))
+    _seen, cursor = _ids(connector, None)
+    quoting = server.quote(2, of="80")
+    [item] = connector.fetch_interactions(cursor=cursor).items
+    assert (item.remote_id, item.kind, item.in_reply_to) == (quoting, InteractionKind.QUOTE, "80")
+    assert (item.text, item.author.handle) == (
+        "Toujours aussi cher, ce pain.",
+        "@critique@example.org",
+    )
+
+
+def test_a_posts_quotes_are_counted_where_the_server_counts_them(
+    connector: MastodonConnector,
+) -> None:
+    figures = connector.post_metrics(remote_ids=["80", "81"])
+    assert [(m.likes, m.reposts, m.replies, m.quotes) for m in figures.values()] == [
+        (1, 2, 3, 4),
+        (1, 2, 3, 0),  # a server before 4.5 has no quotes
+    ]

@@ -424,15 +424,25 @@ def _refuse(interaction: Interaction, *, hidden: bool | None) -> None:
         raise InboxRefused(refusal)
 
 
+def _locked(interaction: Interaction) -> None:
+    """In a transaction: its row locked, its moderation state read again. Two moderators
+    (or a double click) hiding at once hide once, with one request to the network."""
+    fresh = Interaction.objects.select_for_update().values("hidden", "in_review", "needs_answer")
+    state = fresh.get(pk=interaction.pk)
+    interaction.hidden, interaction.in_review = state["hidden"], state["in_review"]
+    interaction.needs_answer = state["needs_answer"]
+
+
 def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
     """Hides it in Palabre and on the network, or in Palabre only where the network cannot
     hide replies (the log says so). Returns whether the network hides it too. InboxRefused
     when there is nothing to hide (moderation_refusal)."""
-    _refuse(interaction, hidden=True)
     on_network = interaction.hides_on_network
     if not on_network:
         reason = _palabre_only(interaction, reason)
     with transaction.atomic():
+        _locked(interaction)
+        _refuse(interaction, hidden=True)
         interaction.hidden, interaction.in_review = True, False
         interaction.save(update_fields=["hidden", "in_review"])
         event_record(interaction, EventAction.HIDE, actor=actor, reason=reason, network=on_network)
@@ -443,11 +453,12 @@ def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "
     """Reverses a hide, on the network too: the reply shows again in the thread. Returns
     whether the network is told (not where it cannot hide). InboxRefused when there is
     nothing to show again (moderation_refusal)."""
-    _refuse(interaction, hidden=False)
     on_network = interaction.hides_on_network
     if not on_network:
         reason = _palabre_only(interaction, reason)
     with transaction.atomic():
+        _locked(interaction)
+        _refuse(interaction, hidden=False)
         interaction.hidden, interaction.in_review = False, False
         interaction.save(update_fields=["hidden", "in_review"])
         event_record(
@@ -503,9 +514,10 @@ def interaction_delete(*, interaction: Interaction, actor: User, reason: str = "
             _("Not done: %(network)s does not let your account delete this.")
             % {"network": interaction.channel.network_label}
         )
-    if comment_deleted(interaction):
-        raise InboxRefused(_("Already deleted, or on its way to the network."))
     with transaction.atomic():
+        _locked(interaction)
+        if comment_deleted(interaction):
+            raise InboxRefused(_("Already deleted, or on its way to the network."))
         interaction.hidden, interaction.in_review, interaction.needs_answer = True, False, False
         interaction.save(update_fields=["hidden", "in_review", "needs_answer"])
         event_record(interaction, EventAction.DELETE, actor=actor, reason=reason, network=True)
@@ -516,28 +528,25 @@ def interaction_judge(
 ) -> None:
     """A reviewer's verdict on the grey zone: "abuse" (and hide) or "not abuse" (keep),
     logged with their reason when they gave one."""
-    _refuse(interaction, hidden=None)
-    if abusive:
-        with transaction.atomic():
-            event_record(interaction, EventAction.IS_ABUSE, actor=actor, reason=reason)
-            if not interaction.hidden:
-                interaction_hide(
-                    interaction=interaction,
-                    actor=actor,
-                    reason=reason or reasons.JUDGED_ABUSIVE,
-                )
-            else:
-                interaction.in_review = False
-                interaction.save(update_fields=["in_review"])
-        return
     with transaction.atomic():
-        event_record(interaction, EventAction.NOT_ABUSE, actor=actor, reason=reason)
-        interaction.in_review = False
-        if interaction.hidden:
+        _locked(interaction)  # two verdicts at once: the second finds the first's state
+        _refuse(interaction, hidden=None)
+        event_record(
+            interaction,
+            EventAction.IS_ABUSE if abusive else EventAction.NOT_ABUSE,
+            actor=actor,
+            reason=reason,
+        )
+        if abusive and not interaction.hidden:
+            interaction_hide(
+                interaction=interaction, actor=actor, reason=reason or reasons.JUDGED_ABUSIVE
+            )
+        elif not abusive and interaction.hidden:
             interaction_unhide(
                 interaction=interaction, actor=actor, reason=reason or reasons.NOT_ABUSE
             )
         else:
+            interaction.in_review = False
             interaction.save(update_fields=["in_review"])
 
 

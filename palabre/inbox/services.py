@@ -323,11 +323,14 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
     ).first()
     template = saved.text if saved else DEFAULT_THANKS[lang]
     text = saved_reply_render(text=template, interaction=interaction)
-    if interaction_thanked(interaction):  # a second "t", a double click: thanked once
-        raise InboxRefused(_("Already thanked."))
-    reply = interaction_reply(
-        interaction=interaction, actor=actor, text=text, thanks=True, once="thanks"
-    )
+    with transaction.atomic():
+        # Two people thanking at once, a second "t", a double click: thanked once.
+        Interaction.objects.select_for_update().values_list("pk").get(pk=interaction.pk)
+        if interaction_thanked(interaction):
+            raise InboxRefused(_("Already thanked."))
+        reply = interaction_reply(
+            interaction=interaction, actor=actor, text=text, thanks=True, once="thanks"
+        )
     interaction_done(interaction=interaction)
     return reply
 

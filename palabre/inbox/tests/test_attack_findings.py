@@ -5,9 +5,11 @@ copies; a merge that lost conversions; a thank-you sent twice; hides sent twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import connections
 from django.utils import translation
 
 from palabre.accounts import services as accounts
@@ -90,6 +92,87 @@ def test_hiding_twice_or_hiding_a_like_asks_the_network_nothing_more(cast, targe
     like = _item(target, "", kind="like", handle="@fan")
     with pytest.raises(services.InboxRefused, match="nothing to hide"):
         moderation.interaction_hide(interaction=like, actor=cast.bob)
+
+
+def test_a_page_opened_before_a_colleague_acted_acts_no_more(cast, target) -> None:
+    """Each service reads the comment's state again under a lock: the row a page loaded
+    before a colleague hid it (or judged it) asks the network nothing more."""
+    item = _item(target)
+    opened = [Interaction.objects.get(pk=item.pk) for _ in range(3)]
+    moderation.interaction_hide(interaction=item, actor=cast.bob)
+    with pytest.raises(services.InboxRefused, match="Already hidden"):
+        moderation.interaction_hide(interaction=opened[0], actor=cast.alice)
+    moderation.interaction_judge(interaction=opened[1], actor=cast.alice, abusive=True)
+    moderation.interaction_unhide(interaction=item, actor=cast.bob)
+    with pytest.raises(services.InboxRefused, match="Already shown"):
+        moderation.interaction_unhide(interaction=opened[2], actor=cast.alice)
+    events = ModerationEvent.objects.filter(interaction=item).order_by("pk")
+    actions = [EventAction.HIDE, EventAction.IS_ABUSE, EventAction.UNHIDE]
+    assert [e.action for e in events] == actions
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_moderators_acting_at_the_same_moment_act_once(cast) -> None:
+    """Six hides, six thanks and six deletions sent at the same moment (two moderators, a
+    double click): one each, one request each to the network."""
+    target = published(cast.workspace, cast.bob)
+    linkedin = published(cast.workspace, cast.bob, network="linkedin", connector="demo_linkedin")
+    hidden, thanked, deleted = (
+        _item(target),
+        _item(target, "Merci !", handle="@fan"),
+        _item(linkedin),
+    )
+    people = [cast.bob, cast.alice] * 3
+    at_once(
+        [
+            *(
+                lambda p=p: moderation.interaction_hide(interaction=_fresh(hidden), actor=p)
+                for p in people
+            ),
+            *(
+                lambda p=p: services.interaction_thank(interaction=_fresh(thanked), actor=p)
+                for p in people
+            ),
+            *(
+                lambda p=p: moderation.interaction_delete(interaction=_fresh(deleted), actor=p)
+                for p in people
+            ),
+        ]
+    )
+    assert ModerationEvent.objects.filter(interaction=hidden, action=EventAction.HIDE).count() == 1
+    assert Reply.objects.filter(interaction=thanked, thanks=True).count() == 1
+    assert (
+        ModerationEvent.objects.filter(interaction=deleted, action=EventAction.DELETE).count() == 1
+    )
+
+
+def _fresh(item: Interaction) -> Interaction:
+    return Interaction.objects.select_related("channel").get(pk=item.pk)
+
+
+def at_once(actions: list[Callable[[], object]]) -> None:
+    """Each action in a thread of its own, all let go at the same moment; a refusal ("Already
+    hidden") is an answer, anything else fails the test."""
+    barrier, failures = threading.Barrier(len(actions)), []
+
+    def run(action: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            action()
+        except services.InboxRefused:
+            pass
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
 
 
 def test_thanking_twice_thanks_once(cast, target, client) -> None:

@@ -71,8 +71,10 @@ def contact_merge_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     if form.is_valid():
         contact_merge(into=contact, other=form.cleaned_data["other"])
         messages.success(request, _("Merged: one person, every account."))
-    else:
+    elif "other" in form.errors:
         messages.error(request, _("Choose the other contact to merge with."))
+    else:
+        messages.error(request, _("Not merged: tick the box that says they are the same person."))
     return redirect("contact_detail", slug=slug, pk=pk)
 
 

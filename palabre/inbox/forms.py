@@ -303,15 +303,32 @@ class ContactForm(forms.ModelForm):
         return super().save(commit)
 
 
+class _PersonChoice(forms.ModelChoiceField):
+    """A person by name and accounts: two "Anna Baker" are told apart by where they write."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        accounts = ", ".join(i.account_label for i in obj.identities.all())
+        return f"{obj.name} — {accounts}" if accounts else str(obj.name)
+
+
 class MergeForm(forms.Form):
-    other = forms.ModelChoiceField(
-        queryset=Contact.objects.none(), label=_("Same person as"), empty_label=None
+    """Merging cannot be undone: nobody is chosen beforehand, and the person says so."""
+
+    other = _PersonChoice(
+        queryset=Contact.objects.none(),
+        label=_("Same person as"),
+        empty_label=_("Choose the person"),
+    )
+    sure = forms.BooleanField(
+        label=_(
+            "They are the same person: their accounts, history and notes become one. "
+            "This cannot be undone."
+        )
     )
 
     def __init__(self, *args: Any, contact: Contact, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["other"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Contact.objects.filter(workspace_id=contact.workspace_id).exclude(
-            pk=contact.pk
-        )
+        others = Contact.objects.filter(workspace_id=contact.workspace_id).exclude(pk=contact.pk)
+        field.queryset = others.order_by("name", "pk").prefetch_related("identities")

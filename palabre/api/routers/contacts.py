@@ -201,7 +201,8 @@ def contacts_merge(request: HttpRequest, pk: int, body: MergeIn) -> ContactDetai
     """One person with accounts on several networks: `other`'s accounts move here, and
     `other` is gone."""
     contact = _contact(request, pk)
-    data = form_valid(MergeForm({"other": body.other}, contact=contact))
+    # The page asks a person to tick that they are sure; a program's call says it.
+    data = form_valid(MergeForm({"other": body.other, "sure": True}, contact=contact))
     merged = contact_merge(into=contact, other=data["other"])
     return contact_detail_out(_contact(request, merged.pk))
 

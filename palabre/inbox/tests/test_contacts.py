@@ -41,6 +41,28 @@ def test_merge_gives_one_person_every_account(cast, target) -> None:
     assert Interaction.objects.filter(identity__contact=first, kind="comment").count() == 2
 
 
+def test_merging_on_the_page_names_nobody_beforehand_and_asks_to_be_sure(
+    cast, client: Client, target
+) -> None:
+    """A select that held the first name of 500, and one click merged for good."""
+    comment(target, "Bonjour", handle="@claire", name="Claire Martin")
+    comment(target, "Salut", handle="@anna", name="Anna Baker")
+    poll(target.channel)
+    claire, anna = (Contact.objects.get(name=n) for n in ("Claire Martin", "Anna Baker"))
+    cast.bob.language = "en"
+    cast.bob.save()
+    client.force_login(cast.bob)
+    page = client.get(f"/w/lumiere/contacts/{claire.pk}/").content.decode()
+    assert '<option value="" selected>Choose the person</option>' in page
+    assert "Anna Baker — @anna (Mastodon)</option>" in page
+    merge = f"/w/lumiere/contacts/{claire.pk}/merge/"
+    refused = client.post(merge, {"other": anna.pk}, follow=True).content.decode()
+    assert "tick the box that says they are the same person" in refused
+    assert Contact.objects.count() == 2
+    client.post(merge, {"other": anna.pk, "sure": "on"})
+    assert list(Contact.objects.values_list("name", flat=True)) == ["Claire Martin"]
+
+
 def test_export_holds_everything_about_a_person(cast, client: Client, target) -> None:
     asked = comment(target, "Vous livrez ?", handle="@claire")
     poll(target.channel)

@@ -130,7 +130,10 @@ def objective_add(
             )
     except IntegrityError:
         raise AlreadyThere(
-            _("This metric already has an objective for that day: remove it first to change it.")
+            _(
+                "This metric already has an objective for that day: to change it, remove it "
+                "(“Remove…” on its card), then add the new one."
+            )
         ) from None
 
 

@@ -94,6 +94,13 @@ def time_entry_add(
     )
 
 
+def time_entry_delete(*, workspace: Workspace, user: User, entry_id: int | None) -> bool:
+    """One of the person's own logged entries deleted (to log it again, right); whether
+    there was one."""
+    mine = time_entries_logged(workspace=workspace, user=user).filter(pk=entry_id)
+    return entry_id is not None and mine.delete()[0] > 0
+
+
 # --- Weeks ---------------------------------------------------------------------------------
 
 

@@ -273,7 +273,9 @@ def time_spent(request: HttpRequest, slug: str) -> HttpResponse:
     )
     running = timesheet.running_timer(workspace=workspace, user=user)
     if request.method == "POST":
-        done = _time_post(kind, workspace, user, running, timer_form, entry_form)
+        done = _time_post(
+            kind, workspace, user, running, timer_form, entry_form, request.POST.get("id", "")
+        )
         if done:
             messages.success(request, done)
             return redirect("time_spent", slug=slug)
@@ -302,6 +304,7 @@ def _time_post(
     running: TimeEntry | None,
     timer_form: TimerForm,
     entry_form: TimeEntryForm,
+    request_id: str,
 ) -> str | None:
     """Carry out the posted action; its message, or None when a form has errors to show."""
     if kind == "start" and timer_form.is_valid():
@@ -315,6 +318,11 @@ def _time_post(
     if kind == "entry" and entry_form.is_valid():
         timesheet.time_entry_add(workspace=workspace, user=user, **entry_form.cleaned_data)
         return _("Time logged.")
+    if kind == "delete":
+        entry_id = parse_id(request_id)
+        if timesheet.time_entry_delete(workspace=workspace, user=user, entry_id=entry_id):
+            return _("Entry deleted: log it again if it was wrong.")
+        return _("That entry was already deleted.")
     return None
 
 

@@ -49,6 +49,34 @@ def test_a_contributor_times_work_and_logs_time_afterwards(client: Client, cast)
     assert "40 min" in page  # the week's total
 
 
+def test_a_wrong_entry_is_deleted_by_whoever_logged_it_only(client: Client, cast) -> None:
+    """450 minutes typed for 45: nothing corrected it."""
+    today = timezone.localdate()
+    typo = time_entry_add(
+        workspace=cast.workspace,
+        user=cast.carl,
+        day=today,
+        network="x",
+        activity="answering",
+        minutes=450,
+    )
+    theirs = time_entry_add(
+        workspace=cast.workspace,
+        user=cast.bob,
+        day=today,
+        network="x",
+        activity="answering",
+        minutes=30,
+    )
+    client.force_login(cast.carl)
+    assert f'name="id" value="{theirs.pk}"' not in client.get(PAGE).content.decode()
+    for refused in (theirs.pk, "abc", "", "9" * 30):
+        assert client.post(PAGE, {"kind": "delete", "id": refused}).status_code == 302
+    assert TimeEntry.objects.count() == 2
+    client.post(PAGE, {"kind": "delete", "id": typo.pk})
+    assert list(TimeEntry.objects.values_list("user", flat=True)) == [cast.bob.pk]
+
+
 def test_starting_a_timer_stops_the_one_running(cast) -> None:
     first = timer_start(workspace=cast.workspace, user=cast.erin, network="x", activity="writing")
     TimeEntry.objects.filter(pk=first.pk).update(started_at=timezone.now() - timedelta(hours=20))

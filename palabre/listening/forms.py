@@ -132,7 +132,10 @@ class ListeningSettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         days = self.fields["retention_days"]
-        days.validators += [MinValueValidator(1), MaxValueValidator(365)]
+        # Its own bounds only: with the column's (0 and over) beside them, −5 was told two.
+        bounds = (MinValueValidator, MaxValueValidator)
+        kept = [v for v in days.validators if not isinstance(v, bounds)]
+        days.validators = [*kept, MinValueValidator(1), MaxValueValidator(365)]
         days.widget.attrs.update(min="1", max="365")
         budget = self.fields["x_requests_per_day"]
         budget.validators.append(MaxValueValidator(1_000_000))

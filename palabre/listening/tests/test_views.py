@@ -441,12 +441,17 @@ def test_adding_the_author_as_a_contact(cast, bob) -> None:
 # --- Settings and erasure ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("days", "kept"), [("0", False), ("366", False), ("30", True)])
+@pytest.mark.parametrize(
+    ("days", "kept"), [("0", False), ("-5", False), ("366", False), ("30", True)]
+)
 def test_the_retention_period_is_between_1_and_365_days(cast, bob, days: str, kept: bool) -> None:
     response = bob.post(BASE + "/settings/", {"retention_days": days, "x_requests_per_day": "0"})
     assert (response.status_code == 302) is kept
     expected = int(days) if kept else 90
     assert ListeningSettings.objects.get(workspace=cast.workspace).retention_days == expected
+    if not kept:  # one bound said, not the column's too ("0 or more" beside "1 or more")
+        errors = response.context["settings_form"].errors["retention_days"]
+        assert len(errors) == 1, errors
 
 
 def test_the_x_budget_comes_with_an_estimate(cast, bob) -> None:

@@ -216,9 +216,8 @@ def _channel_days(
         for offset in range(total_days + 1):
             count *= 1 + growth + rng.normal(0, 0.0008)
             day = start.date() + timedelta(days=offset)
-            reach = int(count * rng.uniform(0.2, 0.4))  # drawn always: the same history
-            if not NETWORKS[channel.network].account_reach:
-                reach = None
+            drawn = int(count * rng.uniform(0.2, 0.4))  # drawn always: the same history
+            reach = drawn if NETWORKS[channel.network].account_reach else None
             rows.append(ChannelDay(channel=channel, day=day, followers=int(count), reach=reach))
         followers[channel.pk] = int(count)
     ChannelDay.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)

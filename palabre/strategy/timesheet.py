@@ -97,8 +97,10 @@ def time_entry_add(
 def time_entry_delete(*, workspace: Workspace, user: User, entry_id: int | None) -> bool:
     """One of the person's own logged entries deleted (to log it again, right); whether
     there was one."""
+    if entry_id is None:
+        return False
     mine = time_entries_logged(workspace=workspace, user=user).filter(pk=entry_id)
-    return entry_id is not None and mine.delete()[0] > 0
+    return mine.delete()[0] > 0
 
 
 # --- Weeks ---------------------------------------------------------------------------------

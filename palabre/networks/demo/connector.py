@@ -196,7 +196,7 @@ class DemoConnector(Connector):
             # reader in 25 keeps the post, one in 40 clicks (no video: no video views). Each
             # only where the network played tells it.
             reach = self._followers() // 5 + 15 * (likes + reposts + replies + quotes)
-            figures = {
+            figures: dict[str, int | None] = {
                 "reach": reach,
                 "impressions": reach * 13 // 10,
                 "saves": reach // 25,

@@ -51,22 +51,16 @@ def test_a_contributor_times_work_and_logs_time_afterwards(client: Client, cast)
 
 def test_a_wrong_entry_is_deleted_by_whoever_logged_it_only(client: Client, cast) -> None:
     """450 minutes typed for 45: nothing corrected it."""
-    today = timezone.localdate()
-    typo = time_entry_add(
-        workspace=cast.workspace,
-        user=cast.carl,
-        day=today,
-        network="x",
-        activity="answering",
-        minutes=450,
-    )
-    theirs = time_entry_add(
-        workspace=cast.workspace,
-        user=cast.bob,
-        day=today,
-        network="x",
-        activity="answering",
-        minutes=30,
+    typo, theirs = (
+        time_entry_add(
+            workspace=cast.workspace,
+            user=user,
+            day=timezone.localdate(),
+            network="x",
+            activity="answering",
+            minutes=minutes,
+        )
+        for user, minutes in ((cast.carl, 450), (cast.bob, 30))
     )
     client.force_login(cast.carl)
     assert f'name="id" value="{theirs.pk}"' not in client.get(PAGE).content.decode()

@@ -127,16 +127,27 @@ class NetworkWeek:
     def percent(self) -> int | None:
         return round(self.minutes * 100 / self.budget) if self.budget else None
 
+    @property
+    def left(self) -> int:
+        return max(0, self.budget - self.minutes) if self.budget is not None else 0
+
 
 @dataclass(frozen=True)
 class Week:
     monday: date
     rows: list[NetworkWeek]
     minimum: int
+    # This week: what is not spent yet is still to come, not a shortfall (on Monday
+    # morning, every network was "under budget").
+    ongoing: bool = False
 
     @property
     def total(self) -> int:
         return sum(row.minutes for row in self.rows)
+
+    @property
+    def left(self) -> int:
+        return max(0, self.minimum - self.total)
 
     @property
     def under_minimum(self) -> bool:
@@ -178,7 +189,8 @@ def week_summary(*, workspace: Workspace, strategy: Strategy, monday: date) -> W
         for key in keys
         if key in NETWORKS
     ]
-    return Week(monday, rows, strategy.weekly_minimum_minutes)
+    ongoing = monday == week_start(workspace.local_date())
+    return Week(monday, rows, strategy.weekly_minimum_minutes, ongoing=ongoing)
 
 
 def week_review(strategy: Strategy) -> datetime | None:

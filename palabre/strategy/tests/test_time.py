@@ -139,6 +139,24 @@ def test_a_week_against_the_budgets_and_the_minimum(cast) -> None:
     assert (week.total, week.under_minimum) == (40, False)
 
 
+def test_this_week_says_what_is_still_to_come_the_weeks_before_what_fell_short(
+    client: Client, cast
+) -> None:
+    """On Monday morning every network read "under budget" in orange."""
+    NetworkPlan.objects.create(
+        workspace=cast.workspace, network="mastodon", reason="r", weekly_budget_minutes=60
+    )
+    cast.bob.language = "en"
+    cast.bob.save()
+    client.force_login(cast.bob)
+    now = client.get(PAGE).content.decode()
+    assert "1 h to go" in now and "to go before the minimum" in now
+    assert '<span class="under">' not in now
+    before = client.get(PAGE + "?week=2026-01-05").content.decode()
+    assert '<span class="under">under budget' in before
+    assert '<span class="under">under the minimum' in before and "to go" not in before
+
+
 def test_monday_tells_the_managers_once_when_a_week_fell_short(cast, monkeypatch) -> None:
     monday = _week(cast)
     strategy = Strategy.objects.get(workspace=cast.workspace)

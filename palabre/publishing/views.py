@@ -655,7 +655,12 @@ def media_edit(request: HttpRequest, slug: str, media_id: int) -> HttpResponse:
             messages.success(request, _("“%(name)s” saved.") % {"name": item.name})
         else:
             messages.error(
-                request, _("Not saved: the alt text is at most 2,000 characters, the tags 300.")
+                request,
+                _(
+                    "“%(name)s” not saved: its alt text is at most 2,000 characters, its tags "
+                    "300."
+                )
+                % {"name": item.name},
             )
             return redirect("media", slug=slug)
     except MediaWentOut as kept:

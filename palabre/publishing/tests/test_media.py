@@ -150,6 +150,17 @@ def test_without_approval_a_new_alt_text_moves_no_post(
     assert "validation" not in response.content.decode().split("<main")[-1]
 
 
+def test_an_alt_text_too_long_names_the_file_it_was_not_saved_for(
+    contributor: Client, photo: MediaItem
+) -> None:
+    answer = contributor.post(
+        f"/w/lumiere/media/{photo.pk}/", {"alt_text": "x" * 2001, "tags": ""}, follow=True
+    )
+    assert "«\u00a0miche.jpg\u00a0» non enregistré" in answer.content.decode()
+    photo.refresh_from_db()
+    assert photo.alt_text == "Une miche"
+
+
 def _png_header(width: int, height: int) -> bytes:
     """A PNG that declares a size and holds almost nothing: a decompression bomb's header."""
 

@@ -656,10 +656,7 @@ def media_edit(request: HttpRequest, slug: str, media_id: int) -> HttpResponse:
         else:
             messages.error(
                 request,
-                _(
-                    "“%(name)s” not saved: its alt text is at most 2,000 characters, its tags "
-                    "300."
-                )
+                _("“%(name)s” not saved: its alt text is at most 2,000 characters, its tags 300.")
                 % {"name": item.name},
             )
             return redirect("media", slug=slug)

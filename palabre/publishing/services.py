@@ -24,7 +24,7 @@ from palabre.publishing.models import (
 from palabre.publishing.quotes import quote_address
 from palabre.publishing.rules import THREADABLE, check_comment, check_text
 from palabre.publishing.rules.base import Problem, TextCheck
-from palabre.publishing.rules.crosspost import same_text_everywhere
+from palabre.publishing.rules.crosspost import media_on_some_networks, same_text_everywhere
 from palabre.publishing.rules.media import check_media
 from palabre.strategy.guidelines import grouped_guideline_problems, variants_guideline_problems
 
@@ -394,7 +394,8 @@ def post_checks(
         checks[network].text.warnings += problems
     labels = {str(NETWORKS[n].label): d.text for n, d in variants.items() if d.text.strip()}
     crosspost = same_text_everywhere(labels, threshold=workspace.crosspost_threshold)
-    return checks, crosspost
+    carrying = {str(NETWORKS[n].label): bool(d.media) for n, d in variants.items()}
+    return checks, crosspost + media_on_some_networks(carrying)
 
 
 def post_review_checks(

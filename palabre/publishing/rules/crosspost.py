@@ -76,3 +76,12 @@ def _group_alike(group: list[str], alike: dict[frozenset[str], int]) -> str:
     return messages.list_separator().join(
         messages.alike(sorted(p), [alike[p]]) for p in pairs if p in alike
     )
+
+
+def media_on_some_networks(carrying: dict[str, bool]) -> list[Problem]:
+    """Files chosen in some networks' tabs and not in others' (network label → whether it
+    carries any): said, never blocking. Each network may carry its own files (rule 1), but a
+    photo ticked in the first tab only is more often forgotten than chosen."""
+    some = sorted(label for label, carries in carrying.items() if carries)
+    none = sorted(label for label, carries in carrying.items() if not carries)
+    return [messages.media_on_some(some, none)] if some and none else []

@@ -301,6 +301,20 @@ def same_text(groups: list[str]) -> Problem:
     )
 
 
+def media_on_some(carrying: list[str], without: list[str]) -> Problem:
+    return Problem(
+        "post.media_on_some_networks",
+        _(
+            "Files on %(carrying)s only: %(without)s go out without them. Choose them in "
+            "each network's tab where they belong too."
+        )
+        % {
+            "carrying": get_text_list(carrying, _("and")),
+            "without": get_text_list(without, _("and")),
+        },
+    )
+
+
 def alike(labels: list[str], percents: list[int]) -> str:
     """ "X and Mastodon are 100% alike", "X, Bluesky and Threads are 91 to 97% alike"."""
     networks = get_text_list(labels, _("and"))

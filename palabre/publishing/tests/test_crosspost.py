@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from palabre.publishing.rules.crosspost import same_text_everywhere, similarity
 
@@ -88,3 +89,35 @@ def test_observation_18_splitting_a_long_idea_reads_it_a_bounded_number_of_times
         costs.append(read[0] / len(IDEA * repeat))
     assert costs[1] < costs[0] * 1.2, costs  # per character of text: about constant
     assert costs[1] < 4, costs  # each character read a few times, not once per part
+
+
+@pytest.mark.django_db
+def test_a_file_chosen_in_some_networks_tabs_only_is_said(cast) -> None:
+    """A photo ticked in the Instagram tab, and Facebook and Mastodon went out as text."""
+    from palabre.publishing.media import media_store
+    from palabre.publishing.services import VariantData, post_checks
+    from palabre.publishing.tests.media_samples import image
+
+    photo = media_store(
+        workspace=cast.workspace,
+        uploaded_by=cast.bob,
+        name="pain.jpg",
+        data=image(1080, 1080),
+        alt_text="Un pain",
+        tags=[],
+    )
+    variants = {
+        "instagram": VariantData(text="Le pain du jour", media=[photo]),
+        "facebook": VariantData(text="Le pain du jour est là"),
+        "mastodon": VariantData(text="Du pain, ce matin"),
+    }
+    with translation.override("en"):
+        _checks, warnings = post_checks(workspace=cast.workspace, variants=variants)
+        said = [w.message for w in warnings if w.code == "post.media_on_some_networks"]
+    assert said == [
+        "Files on Instagram only: Facebook Page and Mastodon go out without them. Choose them "
+        "in each network's tab where they belong too."
+    ]
+    everywhere = {n: VariantData(text=v.text, media=[photo]) for n, v in variants.items()}
+    _checks, warnings = post_checks(workspace=cast.workspace, variants=everywhere)
+    assert "post.media_on_some_networks" not in {w.code for w in warnings}

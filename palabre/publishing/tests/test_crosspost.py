@@ -121,3 +121,17 @@ def test_a_file_chosen_in_some_networks_tabs_only_is_said(cast) -> None:
     everywhere = {n: VariantData(text=v.text, media=[photo]) for n, v in variants.items()}
     _checks, warnings = post_checks(workspace=cast.workspace, variants=everywhere)
     assert "post.media_on_some_networks" not in {w.code for w in warnings}
+
+
+def test_the_likeness_threshold_is_said_under_the_same_text_warning_only() -> None:
+    from django.template.loader import render_to_string
+
+    from palabre.publishing.rules import messages
+
+    with translation.override("en"):
+        files = messages.media_on_some(["Instagram"], ["X"])
+        alone = render_to_string("publishing/_crosspost.html", {"crosspost": [files]})
+        same = same_text_everywhere({"X": IDEA, "Bluesky": IDEA})
+        both = render_to_string("publishing/_crosspost.html", {"crosspost": [*same, files]})
+    assert "Flagged from" not in alone and "Files on Instagram only" in alone
+    assert both.index("Same text") < both.index("Flagged from") < both.index("Files on")

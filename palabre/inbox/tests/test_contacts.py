@@ -41,6 +41,21 @@ def test_merge_gives_one_person_every_account(cast, target) -> None:
     assert Interaction.objects.filter(identity__contact=first, kind="comment").count() == 2
 
 
+def test_a_persons_page_says_where_they_stand_with_us(cast, client: Client, target) -> None:
+    comment(target, "Bonjour", handle="@claire", name="Claire Martin")
+    poll(target.channel)
+    claire = Contact.objects.get()
+    Contact.objects.filter(pk=claire.pk).update(
+        stage="member", drifting=True, interactions_12m=7, months_active=3
+    )
+    cast.bob.language = "en"
+    cast.bob.save()
+    client.force_login(cast.bob)
+    page = client.get(f"/w/lumiere/contacts/{claire.pk}/").content.decode()
+    assert '<span class="badge stage-member">Member</span>' in page
+    assert "drifting away" in page and "7 interactions in the last 12 months, in 3 of them" in page
+
+
 def test_merging_on_the_page_names_nobody_beforehand_and_asks_to_be_sure(
     cast, client: Client, target
 ) -> None:

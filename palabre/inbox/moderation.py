@@ -427,7 +427,10 @@ def _refuse(interaction: Interaction, *, hidden: bool | None) -> None:
 def _locked(interaction: Interaction) -> None:
     """In a transaction: its row locked, its moderation state read again. Two moderators
     (or a double click) hiding at once hide once, with one request to the network."""
-    fresh = Interaction.objects.select_for_update().values("hidden", "in_review", "needs_answer")
+    # no_key: replies, events and answers that point at the row are not held up.
+    fresh = Interaction.objects.select_for_update(no_key=True).values(
+        "hidden", "in_review", "needs_answer"
+    )
     state = fresh.get(pk=interaction.pk)
     interaction.hidden, interaction.in_review = state["hidden"], state["in_review"]
     interaction.needs_answer = state["needs_answer"]
@@ -525,11 +528,14 @@ def interaction_delete(*, interaction: Interaction, actor: User, reason: str = "
 
 def interaction_judge(
     *, interaction: Interaction, actor: User, abusive: bool, reason: str = ""
-) -> None:
+) -> bool:
     """A reviewer's verdict on the grey zone: "abuse" (and hide) or "not abuse" (keep),
-    logged with their reason when they gave one."""
+    logged with their reason when they gave one. Returns whether it hid or showed again
+    (False: it was so already, by a colleague's verdict a moment before, say)."""
     with transaction.atomic():
-        _locked(interaction)  # two verdicts at once: the second finds the first's state
+        # Two verdicts at once: each is logged, and the second hides or shows again only
+        # what the first left otherwise.
+        _locked(interaction)
         _refuse(interaction, hidden=None)
         event_record(
             interaction,
@@ -541,13 +547,15 @@ def interaction_judge(
             interaction_hide(
                 interaction=interaction, actor=actor, reason=reason or reasons.JUDGED_ABUSIVE
             )
-        elif not abusive and interaction.hidden:
+            return True
+        if not abusive and interaction.hidden:
             interaction_unhide(
                 interaction=interaction, actor=actor, reason=reason or reasons.NOT_ABUSE
             )
-        else:
-            interaction.in_review = False
-            interaction.save(update_fields=["in_review"])
+            return True
+        interaction.in_review = False
+        interaction.save(update_fields=["in_review"])
+        return False
 
 
 # What each event needs from the network, and what it asks of the connector.

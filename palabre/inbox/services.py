@@ -325,7 +325,7 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
     text = saved_reply_render(text=template, interaction=interaction)
     with transaction.atomic():
         # Two people thanking at once, a second "t", a double click: thanked once.
-        Interaction.objects.select_for_update().values_list("pk").get(pk=interaction.pk)
+        Interaction.objects.select_for_update(no_key=True).values_list("pk").get(pk=interaction.pk)
         if interaction_thanked(interaction):
             raise InboxRefused(_("Already thanked."))
         reply = interaction_reply(

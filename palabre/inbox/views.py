@@ -370,23 +370,24 @@ def _hiding(
         else:
             messages.success(request, _("Shown again in Palabre."))
     else:
-        abusive, was_hidden = verb == "abuse", interaction.hidden
-        moderation.interaction_judge(
+        abusive = verb == "abuse"
+        # What this verdict did, not what the page saw: a colleague may have judged first.
+        changed = moderation.interaction_judge(
             interaction=interaction, actor=user, abusive=abusive, reason=reason
         )
-        if abusive and not was_hidden and interaction.hides_on_network:
+        if abusive and changed and interaction.hides_on_network:
             said = _(
                 "Hidden as abuse in Palabre; on the network in a moment. This decision also "
                 "teaches the workspace's model."
             )
         elif abusive:
             said = _("Marked as abuse: this decision also teaches the workspace's model.")
-        elif was_hidden:
+        elif changed:
             said = _("Shown again as not abuse. This decision also teaches the workspace's model.")
         else:
             said = _("Marked as not abuse: this decision also teaches the workspace's model.")
         messages.success(request, said)
-        if abusive and not was_hidden and not interaction.hides_on_network:
+        if abusive and changed and not interaction.hides_on_network:
             messages.warning(request, _palabre_only_hidden(interaction, network))
 
 

@@ -79,6 +79,9 @@ def notification(raw: Any) -> IncomingInteraction | None:
         if not status_id:
             return None
         parent = _id(status.get("in_reply_to_id")) or None
+        if not parent and status.get("visibility") != "direct" and status.get("quote"):
+            # A quote that names the account comes twice (mention, quote): one item either way.
+            return _quote(status, author, created)
         if status.get("visibility") == "direct":
             kind = InteractionKind.MESSAGE
         elif parent:

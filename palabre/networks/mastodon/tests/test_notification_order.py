@@ -62,7 +62,7 @@ class Notifications(ThreadingHTTPServer):
         self.committed.append(note | {"account": fan, "status": status})
         return status["id"]
 
-    def quote(self, number: int, *, of: str) -> str:
+    def quote(self, number: int, *, of: str, kind: str = "quote") -> str:
         """Notification `number`: someone's status quoting the account's status `of`, as
         Mastodon 4.5 gives it (the Quote entity's shape, docs.joinmastodon.org)."""
         fan = {"id": "8", "acct": "critique@example.org", "username": "critique"}
@@ -75,7 +75,7 @@ class Notifications(ThreadingHTTPServer):
             "account": fan,
             "quote": {"state": "accepted", "quoted_status": quoted},
         }
-        note = {"id": self.id_of(number), "type": "quote", "created_at": status["created_at"]}
+        note = {"id": self.id_of(number), "type": kind, "created_at": status["created_at"]}
         self.committed.append(note | {"account": fan, "status": status})
         return status["id"]
 
@@ -234,13 +234,15 @@ def test_ids_made_of_letters_page_and_reread_as_numbers_do(
     assert _ids(connector, cursor)[0] == [nine, ten, eleven]
 
 
+@pytest.mark.parametrize("notified_as", ["quote", "mention"])
 def test_a_quote_of_the_accounts_post_comes_to_the_inbox(
-    connector: MastodonConnector, server: Notifications
+    connector: MastodonConnector, server: Notifications, notified_as: str
 ) -> None:
-    """Mastodon 4.5's quote posts: someone's words about the brand's post, to answer."""
+    """Mastodon 4.5's quote posts: someone's words about the brand's post, to answer. One
+    that names the account comes as a mention too: the same item either way."""
     server.commit(1, age=timedelta(hours=1))
     _seen, cursor = _ids(connector, None)
-    quoting = server.quote(2, of="80")
+    quoting = server.quote(2, of="80", kind=notified_as)
     [item] = connector.fetch_interactions(cursor=cursor).items
     assert (item.remote_id, item.kind, item.in_reply_to) == (quoting, InteractionKind.QUOTE, "80")
     assert (item.text, item.author.handle) == (

@@ -201,7 +201,8 @@ def composer_checks(
 ) -> tuple[dict[str, services.VariantCheck], list[Problem]]:
     """`services.post_checks`, and the warnings only the composer gives: each channel's
     day against its network's daily quota, and media a network could not fetch."""
-    checks, crosspost = services.post_checks(workspace=workspace, variants=variants)
+    gone = frozenset(services.post_locked_networks(post=post)) if post.pk else frozenset()
+    checks, crosspost = services.post_checks(workspace=workspace, variants=variants, gone=gone)
     for network, variant in variants.items():
         checks[network].text.warnings += post_limit_problems(
             post=post, channels=variant.channels, publish_at=publish_at

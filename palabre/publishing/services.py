@@ -385,9 +385,10 @@ def _instance_limit(network: str, channels: list[Channel]) -> int | None:
 
 
 def post_checks(
-    *, workspace: Workspace, variants: dict[str, VariantData]
+    *, workspace: Workspace, variants: dict[str, VariantData], gone: frozenset[str] = frozenset()
 ) -> tuple[dict[str, VariantCheck], list[Problem]]:
-    """Each variant's checks, the guidelines among its warnings; and the cross-post warning."""
+    """Each variant's checks, the guidelines among its warnings; and the cross-post warnings.
+    `gone`: the networks it went out on, whose files can no longer be chosen."""
     checks = _variant_checks(variants)
     guidelines = variants_guideline_problems(workspace=workspace, variants=_texts(variants))
     for network, problems in guidelines.items():
@@ -395,7 +396,8 @@ def post_checks(
     labels = {str(NETWORKS[n].label): d.text for n, d in variants.items() if d.text.strip()}
     crosspost = same_text_everywhere(labels, threshold=workspace.crosspost_threshold)
     carrying = {str(NETWORKS[n].label): bool(d.media) for n, d in variants.items()}
-    return checks, crosspost + media_on_some_networks(carrying)
+    locked = frozenset(str(NETWORKS[n].label) for n in gone if n in NETWORKS)
+    return checks, crosspost + media_on_some_networks(carrying, gone=locked)
 
 
 def post_review_checks(

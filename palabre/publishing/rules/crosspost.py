@@ -78,10 +78,13 @@ def _group_alike(group: list[str], alike: dict[frozenset[str], int]) -> str:
     )
 
 
-def media_on_some_networks(carrying: dict[str, bool]) -> list[Problem]:
+def media_on_some_networks(
+    carrying: dict[str, bool], *, gone: frozenset[str] = frozenset()
+) -> list[Problem]:
     """Files chosen in some networks' tabs and not in others' (network label → whether it
     carries any): said, never blocking. Each network may carry its own files (rule 1), but a
-    photo ticked in the first tab only is more often forgotten than chosen."""
+    photo ticked in the first tab only is more often forgotten than chosen. `gone`: those
+    that went out already, whose tabs are locked: never asked to choose."""
     some = sorted(label for label, carries in carrying.items() if carries)
-    none = sorted(label for label, carries in carrying.items() if not carries)
+    none = sorted(label for label, carries in carrying.items() if not carries and label not in gone)
     return [messages.media_on_some(some, none)] if some and none else []

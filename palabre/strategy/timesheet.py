@@ -189,7 +189,7 @@ def week_summary(*, workspace: Workspace, strategy: Strategy, monday: date) -> W
         for key in keys
         if key in NETWORKS
     ]
-    ongoing = monday == week_start(workspace.local_date())
+    ongoing = monday >= week_start(workspace.local_date())  # a week to come too
     return Week(monday, rows, strategy.weekly_minimum_minutes, ongoing=ongoing)
 
 

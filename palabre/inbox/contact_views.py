@@ -20,6 +20,7 @@ from palabre.inbox.contacts import (
     contact_history,
     contact_merge,
     contacts_found,
+    merge_candidates,
 )
 from palabre.inbox.forms import ContactForm, MergeForm
 from palabre.inbox.models import Contact
@@ -50,6 +51,7 @@ def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Saved."))
         return redirect("contact_detail", slug=slug, pk=pk)
+    same = request.GET.get("same", "")[:200]  # whom to merge with, by name or handle
     context = {
         **rights(membership),
         "membership": membership,
@@ -58,6 +60,8 @@ def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "history": contact_history(contact)[:200],
         "form": form,
         "merge_form": MergeForm(contact=contact),
+        "same": same,
+        "candidates": merge_candidates(contact=contact, text=same) if manage else [],
         "can_manage": manage,
     }
     return render(request, "inbox/contact.html", context)

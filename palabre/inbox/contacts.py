@@ -58,6 +58,22 @@ def contacts_found(*, workspace: Workspace, text: str = "", stage: str = "") -> 
     return rows.annotate(talks=Count("identities__interactions")).order_by("-talks", "name")
 
 
+MERGE_CANDIDATES = 20
+
+
+def merge_candidates(*, contact: Contact, text: str = "") -> list[Contact]:
+    """Whom a person may be merged with, a short list: those found by name or handle
+    (`text`), else those of the same name. Never the whole workspace: thousands of names
+    in one list help nobody."""
+    workspace = contact.workspace
+    if text.strip():
+        found = contacts_found(workspace=workspace, text=text.strip())
+    else:
+        found = Contact.objects.filter(workspace=workspace, name__iexact=contact.name)
+    rows = found.exclude(pk=contact.pk).order_by("name", "pk").prefetch_related("identities")
+    return list(rows[:MERGE_CANDIDATES])
+
+
 def contact_interactions(contact: Contact) -> QuerySet[Interaction]:
     """What a person said and did in the workspace, newest first."""
     return (

@@ -303,22 +303,11 @@ class ContactForm(forms.ModelForm):
         return super().save(commit)
 
 
-class _PersonChoice(forms.ModelChoiceField):
-    """A person by name and accounts: two "Anna Baker" are told apart by where they write."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        accounts = ", ".join(i.account_label for i in obj.identities.all())
-        return f"{obj.name} — {accounts}" if accounts else str(obj.name)
-
-
 class MergeForm(forms.Form):
-    """Merging cannot be undone: nobody is chosen beforehand, and the person says so."""
+    """Merging cannot be undone: nobody is chosen beforehand, and the person says so. The
+    page offers a short list (contacts.merge_candidates); any of the workspace is taken."""
 
-    other = _PersonChoice(
-        queryset=Contact.objects.none(),
-        label=_("Same person as"),
-        empty_label=_("Choose the person"),
-    )
+    other = forms.ModelChoiceField(queryset=Contact.objects.none(), label=_("Same person as"))
     sure = forms.BooleanField(
         label=_(
             "They are the same person: their accounts, history and notes become one. "
@@ -331,4 +320,4 @@ class MergeForm(forms.Form):
         field = self.fields["other"]
         assert isinstance(field, forms.ModelChoiceField)
         others = Contact.objects.filter(workspace_id=contact.workspace_id).exclude(pk=contact.pk)
-        field.queryset = others.order_by("name", "pk").prefetch_related("identities")
+        field.queryset = others

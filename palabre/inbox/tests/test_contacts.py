@@ -62,23 +62,44 @@ def test_a_persons_page_says_where_they_stand_with_us(cast, client: Client, targ
 def test_merging_on_the_page_names_nobody_beforehand_and_asks_to_be_sure(
     cast, client: Client, target
 ) -> None:
-    """A select that held the first name of 500, and one click merged for good."""
+    """A select that held the first name of 500, and one click merged for good: namesakes
+    are offered, anyone else is found by name or handle, and the person says they are sure."""
     comment(target, "Bonjour", handle="@claire", name="Claire Martin")
+    comment(target, "Re", handle="@claire.m", name="Claire Martin")
     comment(target, "Salut", handle="@anna", name="Anna Baker")
     poll(target.channel)
-    claire, anna = (Contact.objects.get(name=n) for n in ("Claire Martin", "Anna Baker"))
+    claire, namesake = Contact.objects.filter(name="Claire Martin").order_by("pk")
+    anna = Contact.objects.get(name="Anna Baker")
     cast.bob.language = "en"
     cast.bob.save()
     client.force_login(cast.bob)
     page = client.get(f"/w/lumiere/contacts/{claire.pk}/").content.decode()
-    assert '<option value="" selected>Choose the person</option>' in page
-    assert "Anna Baker — @anna (Mastodon)</option>" in page
+    assert f'name="other" value="{namesake.pk}" required>' in page
+    assert "@claire.m (Mastodon)" in page and "checked" not in page.split('id="merge"')[1]
+    assert f'value="{anna.pk}"' not in page
+    found = client.get(f"/w/lumiere/contacts/{claire.pk}/?same=anna").content.decode()
+    assert f'name="other" value="{anna.pk}"' in found and "@anna (Mastodon)" in found
+    nobody = client.get(f"/w/lumiere/contacts/{claire.pk}/?same=zzz").content.decode()
+    assert "Nobody else found for “zzz”" in nobody
     merge = f"/w/lumiere/contacts/{claire.pk}/merge/"
     refused = client.post(merge, {"other": anna.pk}, follow=True).content.decode()
     assert "tick the box that says they are the same person" in refused
-    assert Contact.objects.count() == 2
+    assert Contact.objects.count() == 3
     client.post(merge, {"other": anna.pk, "sure": "on"})
-    assert list(Contact.objects.values_list("name", flat=True)) == ["Claire Martin"]
+    assert sorted(Contact.objects.values_list("name", flat=True)) == ["Claire Martin"] * 2
+
+
+def test_the_merge_list_is_short_however_many_people_there_are(cast, target) -> None:
+    from palabre.inbox.contacts import MERGE_CANDIDATES, merge_candidates
+
+    comment(target, "Bonjour", handle="@claire", name="Claire Martin")
+    poll(target.channel)
+    claire = Contact.objects.get()
+    Contact.objects.bulk_create(
+        Contact(workspace=cast.workspace, name="Claire Martin") for _ in range(50)
+    )
+    assert len(merge_candidates(contact=claire)) == MERGE_CANDIDATES
+    assert claire not in merge_candidates(contact=claire, text="claire")
 
 
 def test_export_holds_everything_about_a_person(cast, client: Client, target) -> None:

@@ -424,9 +424,10 @@ def _refuse(interaction: Interaction, *, hidden: bool | None) -> None:
         raise InboxRefused(refusal)
 
 
-def _locked(interaction: Interaction) -> None:
+def interaction_lock(interaction: Interaction) -> None:
     """In a transaction: its row locked, its moderation state read again. Two moderators
-    (or a double click) hiding at once hide once, with one request to the network."""
+    (or a double click) hiding or thanking at once do it once, with one request to the
+    network."""
     # no_key: replies, events and answers that point at the row are not held up.
     fresh = Interaction.objects.select_for_update(no_key=True).values(
         "hidden", "in_review", "needs_answer"
@@ -444,7 +445,7 @@ def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "")
     if not on_network:
         reason = _palabre_only(interaction, reason)
     with transaction.atomic():
-        _locked(interaction)
+        interaction_lock(interaction)
         _refuse(interaction, hidden=True)
         interaction.hidden, interaction.in_review = True, False
         interaction.save(update_fields=["hidden", "in_review"])
@@ -460,7 +461,7 @@ def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "
     if not on_network:
         reason = _palabre_only(interaction, reason)
     with transaction.atomic():
-        _locked(interaction)
+        interaction_lock(interaction)
         _refuse(interaction, hidden=False)
         interaction.hidden, interaction.in_review = False, False
         interaction.save(update_fields=["hidden", "in_review"])
@@ -518,7 +519,7 @@ def interaction_delete(*, interaction: Interaction, actor: User, reason: str = "
             % {"network": interaction.channel.network_label}
         )
     with transaction.atomic():
-        _locked(interaction)
+        interaction_lock(interaction)
         if comment_deleted(interaction):
             raise InboxRefused(_("Already deleted, or on its way to the network."))
         interaction.hidden, interaction.in_review, interaction.needs_answer = True, False, False
@@ -535,7 +536,7 @@ def interaction_judge(
     with transaction.atomic():
         # Two verdicts at once: each is logged, and the second hides or shows again only
         # what the first left otherwise.
-        _locked(interaction)
+        interaction_lock(interaction)
         _refuse(interaction, hidden=None)
         event_record(
             interaction,

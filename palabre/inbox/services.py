@@ -35,7 +35,7 @@ from palabre.inbox.models import (
     ReplyStatus,
     SavedReply,
 )
-from palabre.inbox.moderation import comment_deleted, event_record
+from palabre.inbox.moderation import comment_deleted, event_record, interaction_lock
 from palabre.inbox.saved_replies import saved_reply_render
 from palabre.lib import faults
 from palabre.lib.businesshours import business_seconds
@@ -325,7 +325,7 @@ def interaction_thank(*, interaction: Interaction, actor: User) -> Reply:
     text = saved_reply_render(text=template, interaction=interaction)
     with transaction.atomic():
         # Two people thanking at once, a second "t", a double click: thanked once.
-        Interaction.objects.select_for_update(no_key=True).values_list("pk").get(pk=interaction.pk)
+        interaction_lock(interaction)
         if interaction_thanked(interaction):
             raise InboxRefused(_("Already thanked."))
         reply = interaction_reply(

@@ -92,7 +92,7 @@ def test_observation_18_splitting_a_long_idea_reads_it_a_bounded_number_of_times
 
 
 @pytest.mark.django_db
-def test_a_file_chosen_in_some_networks_tabs_only_is_said(cast) -> None:
+def test_a_file_chosen_in_some_networks_tabs_only_is_said(cast, disk_storage) -> None:
     """A photo ticked in the Instagram tab, and Facebook and Mastodon went out as text."""
     from palabre.publishing.media import media_store
     from palabre.publishing.services import VariantData, post_checks

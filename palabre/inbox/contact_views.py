@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for
+from palabre.analytics.community_views import FILTERS
 from palabre.inbox.contacts import (
     contact_erase,
     contact_export,
@@ -40,6 +43,27 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _came_from(request: HttpRequest) -> dict[str, str]:
+    """The community list this page was opened from (with its filter), kept through the
+    page's forms so that "←" goes back to it; empty means the people list."""
+    if request.GET.get("back") != "community":
+        return {}
+    show = request.GET.get("show", "")
+    return {"back": "community", "show": show if show in FILTERS else ""}
+
+
+def _detail_url(slug: str, pk: int, came_from: dict[str, str]) -> str:
+    url = reverse("contact_detail", args=[slug, pk])
+    return f"{url}?{urlencode(came_from)}" if came_from else url
+
+
+def _back(slug: str, came_from: dict[str, str]) -> tuple[str, str]:
+    """Where "←" goes, and its words."""
+    if not came_from:
+        return reverse("contacts", args=[slug]), _("People")
+    return f"{reverse('community', args=[slug])}?show={came_from['show']}", _("Community")
+
+
 def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_COMMUNITY)
     contact = get_scoped_or_404(Contact.objects.all(), membership.workspace, pk=pk)
@@ -50,8 +74,9 @@ def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))
-        return redirect("contact_detail", slug=slug, pk=pk)
+        return redirect(_detail_url(slug, pk, _came_from(request)))
     same = request.GET.get("same", "")[:200]  # whom to merge with, by name or handle
+    came_from = _came_from(request)
     context = {
         **rights(membership),
         "membership": membership,
@@ -63,6 +88,9 @@ def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "same": same,
         "candidates": merge_candidates(contact=contact, text=same) if manage else [],
         "can_manage": manage,
+        "came_from": came_from,
+        "came_query": urlencode(came_from),
+        "back": _back(slug, came_from),
     }
     return render(request, "inbox/contact.html", context)
 
@@ -79,7 +107,7 @@ def contact_merge_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         messages.error(request, _("Choose the other contact to merge with."))
     else:
         messages.error(request, _("Not merged: tick the box that says they are the same person."))
-    return redirect("contact_detail", slug=slug, pk=pk)
+    return redirect(_detail_url(slug, pk, _came_from(request)))
 
 
 def contact_export_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

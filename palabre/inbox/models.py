@@ -106,9 +106,10 @@ class WorkspaceModel(models.Model):
 class Stage(models.TextChoices):
     """A contact's relationship with the workspace, highest first (docs/metrics.md)."""
 
-    ADVOCATE = "advocate", _("Advocate")
-    MEMBER = "member", _("Member")
-    ENGAGED = "engaged", _("Engaged")
+    # One person's badge: French says "Engagé" of one, "Engagés" over the community's column.
+    ADVOCATE = "advocate", pgettext_lazy("relationship stage", "Advocate")
+    MEMBER = "member", pgettext_lazy("relationship stage", "Member")
+    ENGAGED = "engaged", pgettext_lazy("relationship stage", "Engaged")
     NONE = "none", pgettext_lazy("relationship stage", "Past or silent")
 
 

@@ -59,6 +59,34 @@ def test_a_persons_page_says_where_they_stand_with_us(cast, client: Client, targ
     )
 
 
+def test_a_person_opened_from_the_drifting_list_leads_back_to_it(
+    cast, client: Client, target
+) -> None:
+    """"← People" led to the inbox's people list whatever list the person was opened from;
+    the community's filter is kept through the page's search and forms. One person's badge
+    is singular in French ("Engagé", not the column's "Engagés")."""
+    comment(target, "Bonjour", handle="@claire", name="Claire Martin")
+    poll(target.channel)
+    claire = Contact.objects.get()
+    Contact.objects.filter(pk=claire.pk).update(stage="engaged", drifting=True)
+    client.force_login(cast.bob)
+    community = client.get("/w/lumiere/community/?show=drifting").content.decode()
+    opened = f"/w/lumiere/contacts/{claire.pk}/?back=community&amp;show=drifting"
+    assert f'href="{opened}"' in community
+    page = client.get(opened.replace("&amp;", "&")).content.decode()
+    assert '<a href="/w/lumiere/community/?show=drifting">← Communauté</a>' in page
+    assert '<span class="badge stage-engaged">Engagé</span>' in page
+    assert '<input type="hidden" name="show" value="drifting">' in page
+    merged = client.post(
+        f"/w/lumiere/contacts/{claire.pk}/merge/?back=community&show=drifting", follow=True
+    )
+    assert merged.redirect_chain[-1][0].endswith("?back=community&show=drifting")
+    hostile = client.get(f"/w/lumiere/contacts/{claire.pk}/?back=community&show=<b>")
+    assert '<a href="/w/lumiere/community/?show=">' in hostile.content.decode()
+    plain = client.get(f"/w/lumiere/contacts/{claire.pk}/").content.decode()
+    assert '<a href="/w/lumiere/contacts/">← Personnes</a>' in plain
+
+
 def test_merging_on_the_page_names_nobody_beforehand_and_asks_to_be_sure(
     cast, client: Client, target
 ) -> None:

@@ -218,3 +218,5 @@ def test_the_people_page_reaches_every_person_a_page_at_a_time(cast, client: Cli
     assert 'href="?text=Personne&amp;page=2"' in first
     second = client.get("/w/lumiere/contacts/?text=Personne&page=2").content.decode()
     assert "Personne 52" in second and second.count("Personne ") == 3
+    # Its count is not the community's (12 months, no follows or abuse): it says so.
+    assert "Toutes les interactions" in first and "La page Communauté compte" in first

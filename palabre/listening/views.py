@@ -321,7 +321,10 @@ def _preview(
         preview = actions.search_preview(search=trial)
     shown = {"preview": preview, "problems": problems}
     if _htmx(request):
-        return render(request, "listening/_preview.html", shown)
+        # The fields' errors of a save refused earlier are left on screen: the preview says
+        # what is wrong now, so they go (Django names each field's list "id_<name>_error").
+        stale = [form[name].auto_id + "_error" for name in ("terms", "exclusions")]
+        return render(request, "listening/_preview.html", shown | {"stale_errors": stale})
     return _searches_page(request, membership, form=form, editing=search, **shown)
 
 

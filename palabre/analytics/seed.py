@@ -434,6 +434,8 @@ def _interactions(
     # More activity as the account grows: times drawn from a rising density.
     moments = np.sort(start.timestamp() + span * np.sqrt(rng.uniform(0, 1, n)))
     kinds = rng.choice(len(KINDS), size=n, p=KIND_SHARES)
+    if not NETWORKS[channel.network].counts_quotes:  # a share with words is a share there
+        kinds[kinds == KINDS.index("quote")] = KINDS.index("repost")
     authors = (people * rng.uniform(0, 1, n) ** 3).astype(int)  # a few people do a lot
     categories = rng.choice(len(CATEGORIES), size=n, p=CATEGORY_SHARES)
     answered = rng.uniform(0, 1, n) < plan.answered_share

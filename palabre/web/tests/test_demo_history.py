@@ -20,6 +20,7 @@ from palabre.analytics.seed import history_marked
 from palabre.channels.models import Channel
 from palabre.inbox.ml import language
 from palabre.inbox.models import EventAction, Interaction, ModerationEvent
+from palabre.networks.kinds import NETWORKS
 from palabre.publishing import planning
 from palabre.publishing.models import Category, PostTarget, PostVariant
 from palabre.publishing.services import variant_check, variant_data
@@ -103,6 +104,14 @@ def test_the_moderation_log_matches_what_is_hidden(bakery) -> None:
     assert item is not None
     page = _manager().get(f"/w/{demo.DEMO_SLUG}/inbox/{item.pk}/").content.decode()
     assert f"/inbox/{item.pk}/unhide/" in page
+
+
+def test_quotes_come_only_where_the_network_has_them(bakery) -> None:
+    """Facebook, Instagram and LinkedIn have no quote posts: the history's quotes there were
+    shares (as the demo network counts them)."""
+    quoted = Interaction.objects.filter(workspace=bakery, kind="quote")
+    networks = set(quoted.values_list("channel__network", flat=True))
+    assert networks and networks <= {n for n, net in NETWORKS.items() if net.counts_quotes}
 
 
 def test_the_community_funnel_is_recorded_for_every_day_of_the_year(bakery) -> None:

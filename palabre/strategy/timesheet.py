@@ -170,6 +170,39 @@ def minutes_by_network(workspace: Workspace, start: datetime, end: datetime) -> 
     return {row["network"]: row["total"] for row in rows}
 
 
+@dataclass(frozen=True)
+class PersonWeek:
+    name: str
+    minutes: int
+    networks: list[tuple[str, int]]  # (label, minutes), the most first
+
+
+def week_by_person(*, workspace: Workspace, monday: date) -> list[PersonWeek]:
+    """Who spent the week's time, and on which networks: the most first. For those who set
+    the budgets (a team's time is its cost; each member sees their own entries only)."""
+    start = local_midnight(monday, workspace)
+    end = local_midnight(monday + timedelta(days=7), workspace)
+    rows = (
+        TimeEntry.objects.filter(
+            workspace=workspace, started_at__gte=start, started_at__lt=end, minutes__isnull=False
+        )
+        .values("user_id", "user__name", "user__email", "network")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    people: dict[int, tuple[str, list[tuple[str, int]]]] = {}
+    for row in rows:
+        name = row["user__name"] or row["user__email"]
+        network = NETWORKS.get(row["network"])
+        label = str(network.label) if network else row["network"]
+        people.setdefault(row["user_id"], (name, []))[1].append((label, row["total"]))
+    found = [
+        PersonWeek(name, sum(m for _, m in spent), sorted(spent, key=lambda n: (-n[1], n[0])))
+        for name, spent in people.values()
+    ]
+    return sorted(found, key=lambda p: (-p.minutes, p.name))
+
+
 def weekly_budgets(workspace: Workspace) -> dict[str, int]:
     """network → its weekly time budget in minutes, for the networks of the plan."""
     plans = NetworkPlan.objects.filter(workspace=workspace)

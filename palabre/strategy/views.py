@@ -293,6 +293,9 @@ def time_spent(request: HttpRequest, slug: str) -> HttpResponse:
         "next": monday + timedelta(days=7) if monday < _this_monday(workspace) else None,
         "entries": timesheet.time_entries_logged(workspace=workspace, user=user)[:20],
         "can_plan": can(membership, Action.VIEW_STRATEGY),
+        "by_person": timesheet.week_by_person(workspace=workspace, monday=monday)
+        if can(membership, Action.MANAGE_STRATEGY)
+        else None,
     }
     return render(request, "strategy/time.html", context)
 

@@ -71,6 +71,42 @@ def test_a_wrong_entry_is_deleted_by_whoever_logged_it_only(client: Client, cast
     assert list(TimeEntry.objects.values_list("user", flat=True)) == [cast.bob.pk]
 
 
+def test_those_who_set_the_budgets_see_who_spent_the_week(client: Client, cast) -> None:
+    """The owner saw the team's total only: not that one person logged seven hours."""
+    today = timezone.localdate()
+    for user, network, minutes in (
+        (cast.carl, "instagram", 300),
+        (cast.carl, "x", 120),
+        (cast.erin, "x", 45),
+        (cast.erin, "x", 15),
+    ):
+        time_entry_add(
+            workspace=cast.workspace,
+            user=user,
+            day=today,
+            network=network,
+            activity="answering",
+            minutes=minutes,
+        )
+    time_entry_add(  # last week: not this one's
+        workspace=cast.workspace,
+        user=cast.bob,
+        day=today - timedelta(days=7),
+        network="x",
+        activity="answering",
+        minutes=99,
+    )
+    cast.alice.language = "en"
+    cast.alice.save()
+    client.force_login(cast.alice)
+    page = client.get(PAGE).content.decode()
+    people = page.split("Who spent it")[1]
+    assert people.index("Carl") < people.index("Erin") and "Bob" not in people
+    assert "Instagram 5 h · X 2 h" in people and "X 1 h" in people
+    client.force_login(cast.carl)  # a contributor sees their own entries only
+    assert "Erin" not in client.get(PAGE).content.decode()
+
+
 def test_starting_a_timer_stops_the_one_running(cast) -> None:
     first = timer_start(workspace=cast.workspace, user=cast.erin, network="x", activity="writing")
     TimeEntry.objects.filter(pk=first.pk).update(started_at=timezone.now() - timedelta(hours=20))

@@ -155,13 +155,19 @@ class NetworkPlanForm(forms.Form):
 
 
 class ObjectiveForm(DatedForm):
+    # Both empty: a new objective; else the one changed, at the version it was opened at.
+    objective = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+    )
+    version = version_field(required=False)
     metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
     target = _amount(_("Target"), percent_sign=True)  # a response rate's "90 %"
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
 
     def clean_deadline(self) -> date:
         deadline: date = self.cleaned_data["deadline"]
-        if deadline < self.today:
+        kept = deadline == self.initial.get("deadline")  # an objective changed, its day kept
+        if deadline < self.today and not kept:
             raise forms.ValidationError(_("The deadline cannot be in the past."))
         if deadline > years_later(self.today, OBJECTIVE_YEARS):
             raise forms.ValidationError(

@@ -163,6 +163,7 @@ class Objective(models.Model):
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
     deadline = models.DateField(_("deadline"))
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=0)  # lib/concurrency.py
 
     class Meta:
         ordering = ["deadline", "pk"]

@@ -118,21 +118,38 @@ def network_plan_save(
     return plan
 
 
-def objective_add(
-    *, workspace: Workspace, metric: str, target: Decimal, deadline: date
+def objective_save(
+    *,
+    workspace: Workspace,
+    metric: str,
+    target: Decimal,
+    deadline: date,
+    objective: int | None = None,
+    version: int | None = None,
 ) -> Objective:
-    """Add an objective; AlreadyThere when this metric has one for that day (two targets for
-    one figure on one day would contradict each other: remove the old one first)."""
+    """Add an objective, or change `objective` (opened at `version`: StaleVersion if someone
+    saved it since; removed since, it is simply made again). AlreadyThere when this metric
+    has another objective for that day: two targets for one figure on one day would
+    contradict each other."""
+    values = {"metric": metric, "target": target, "deadline": deadline}
     try:
         with transaction.atomic():
-            return Objective.objects.create(
-                workspace=workspace, metric=metric, target=target, deadline=deadline
-            )
+            mine = Objective.objects.filter(workspace=workspace)
+            found = None if objective is None else mine.filter(pk=objective).first()
+            if found is None:
+                return Objective.objects.create(workspace=workspace, **values)
+            if version is None:  # a form that lost its version cannot say what it saw
+                raise StaleVersion
+            version_advance(found, seen=version)
+            for name, value in values.items():
+                setattr(found, name, value)
+            found.save(update_fields=list(values))
+            return found
     except IntegrityError:
         raise AlreadyThere(
             _(
-                "This metric already has an objective for that day: to change it, remove it "
-                "(“Remove…” on its card), then add the new one."
+                "This metric already has an objective for that day: change that one "
+                "(“Change” on its card), or choose another day."
             )
         ) from None
 

@@ -60,6 +60,7 @@ from palabre.strategy.links import link_create, link_follow, links_counted, shor
 from palabre.strategy.models import (
     Audience,
     NetworkPlan,
+    Objective,
     Strategy,
     TimeEntry,
 )
@@ -107,7 +108,7 @@ PLAN_FORMS: dict[str, tuple[type[forms.Form], Callable[..., object], Any]] = {
     "guidelines": (GuidelinesForm, services.guidelines_save, gettext_lazy("Guidelines saved.")),
     "audience": (AudienceForm, services.audience_add, gettext_lazy("Audience added.")),
     "network": (NetworkPlanForm, services.network_plan_save, gettext_lazy("Network saved.")),
-    "objective": (ObjectiveForm, services.objective_add, gettext_lazy("Objective added.")),
+    "objective": (ObjectiveForm, services.objective_save, gettext_lazy("Objective saved.")),
 }
 
 
@@ -129,7 +130,14 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
         if network in NETWORKS
         else None
     )
-    forms_by_kind = _plan_forms(request.POST if kind else None, kind, plan, editing)
+    # ?objective=<id> opens that objective's form the same way.
+    objective_id = parse_id(request.GET.get("objective", ""))
+    changing = (
+        None
+        if objective_id is None
+        else Objective.objects.filter(workspace=workspace, pk=objective_id).first()
+    )
+    forms_by_kind = _plan_forms(request.POST if kind else None, kind, plan, editing, changing)
     stale: list[tuple[str, str]] = []
     if request.method == "POST":
         form = forms_by_kind[kind]
@@ -150,6 +158,7 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
         "strategy": plan,
         "forms": forms_by_kind,
         "editing": editing,
+        "changing": changing,
         "stale": stale,
         "stale_kind": kind if stale else "",
         "audiences": Audience.objects.filter(workspace=workspace),
@@ -161,11 +170,19 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _plan_forms(
-    data: Any, kind: str, plan: Strategy, editing: NetworkPlan | None
+    data: Any,
+    kind: str,
+    plan: Strategy,
+    editing: NetworkPlan | None,
+    changing: Objective | None = None,
 ) -> dict[str, forms.Form]:
-    """The page's four forms; the posted one bound. The guidelines and a chosen network
-    carry the version they were opened at (optimistic concurrency)."""
-    initial = {"guidelines": _initial(plan), "network": _plan_initial(editing)}
+    """The page's four forms; the posted one bound. The guidelines, a chosen network and an
+    objective carry the version they were opened at (optimistic concurrency)."""
+    initial = {
+        "guidelines": _initial(plan),
+        "network": _plan_initial(editing),
+        "objective": _objective_initial(changing),
+    }
     today = plan.workspace.local_date()
     found = {}
     for name, (form_class, _service, _done) in PLAN_FORMS.items():
@@ -203,19 +220,30 @@ def _plan_initial(plan: NetworkPlan | None) -> dict[str, object] | None:
     }
 
 
+def _objective_initial(objective: Objective | None) -> dict[str, object] | None:
+    if objective is None:
+        return None
+    fields = ("version", "metric", "target", "deadline")
+    return {"objective": objective.pk} | {name: getattr(objective, name) for name in fields}
+
+
 def _stale(kind: str, form: forms.Form, workspace: Workspace) -> list[tuple[str, str]]:
     """A save refused because someone saved meanwhile: the form keeps this person's input,
     moves to the version now saved (so saving again, having seen it, keeps theirs), and says
     so; the values now saved are returned, label by label, to be shown beside it."""
     if kind == "guidelines":
         saved: dict[str, object] | None = _initial(services.strategy_for(workspace))
+    elif kind == "objective":
+        objective = form.cleaned_data["objective"]
+        found = Objective.objects.filter(workspace=workspace, pk=objective).first()
+        saved = _objective_initial(found)
     else:
         saved = _plan_initial(
             NetworkPlan.objects.filter(
                 workspace=workspace, network=form.cleaned_data["network"]
             ).first()
         )
-    saved = saved or {}  # a network removed meanwhile: nothing to show
+    saved = saved or {}  # a network or an objective removed meanwhile: nothing to show
     data = cast(QueryDict, form.data).copy()
     data[form.add_prefix("version")] = str(saved.get("version", ""))
     form.data = data
@@ -229,7 +257,7 @@ def _stale(kind: str, form: forms.Form, workspace: Workspace) -> list[tuple[str,
     return [
         (str(form.fields[name].label), _shown(form.fields[name], value))
         for name, value in saved.items()
-        if name != "version" and name in form.fields
+        if name in form.fields and not form.fields[name].widget.is_hidden
     ]
 
 

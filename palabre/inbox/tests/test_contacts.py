@@ -62,9 +62,9 @@ def test_a_persons_page_says_where_they_stand_with_us(cast, client: Client, targ
 def test_a_person_opened_from_the_drifting_list_leads_back_to_it(
     cast, client: Client, target
 ) -> None:
-    """"← People" led to the inbox's people list whatever list the person was opened from;
-    the community's filter is kept through the page's search and forms. One person's badge
-    is singular in French ("Engagé", not the column's "Engagés")."""
+    """The "← People" link led to the inbox's people list, whatever list the person was
+    opened from; the community's filter is kept through the page's search and forms. One
+    person's badge is singular in French ("Engagé", not the column's "Engagés")."""
     comment(target, "Bonjour", handle="@claire", name="Claire Martin")
     poll(target.channel)
     claire = Contact.objects.get()

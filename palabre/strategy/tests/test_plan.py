@@ -3,7 +3,7 @@ and the guidelines applied in the composer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -306,6 +306,68 @@ def test_an_objective_or_audience_added_twice_is_kept_once_with_a_message(
     assert again.status_code == 200
     assert "Un public s’appelle déjà «\u00a0élèves\u00a0»." in again.content.decode()
     assert list(Audience.objects.values_list("name", flat=True)) == ["Élèves"]
+
+
+def test_an_objective_is_changed_in_place_at_the_version_it_was_opened_at(
+    manager: Client, cast
+) -> None:
+    """A target set too high could only be removed and added again."""
+    clicks = Objective.objects.create(
+        workspace=cast.workspace, metric="clicks", target=Decimal("40"), deadline=date(2030, 1, 31)
+    )
+    opened = manager.get(f"{PAGE}?objective={clicks.pk}").content.decode()
+    assert f'name="objective-objective" value="{clicks.pk}"' in opened
+    assert 'name="objective-target" value="40' in opened and "Enregistrer l’objectif" in opened
+    change = {
+        "kind": "objective",
+        "objective-objective": clicks.pk,
+        "objective-version": "0",
+        "objective-metric": "clicks",
+        "objective-target": "25",
+        "objective-deadline": "2030-03-31",
+    }
+    assert manager.post(f"{PAGE}?objective={clicks.pk}", change).status_code == 302
+    clicks.refresh_from_db()
+    assert (clicks.target, clicks.deadline, clicks.version) == (Decimal(25), date(2030, 3, 31), 1)
+    assert Objective.objects.count() == 1
+    # The same form sent again (another tab opened at version 0): refused, both shown.
+    stale = manager.post(f"{PAGE}?objective={clicks.pk}", {**change, "objective-target": "99"})
+    assert stale.status_code == 200 and 'data-stale="objective"' in stale.content.decode()
+    clicks.refresh_from_db()
+    assert clicks.target == Decimal(25)
+    # Another workspace's objective is not opened, nor changed: a new one is added here.
+    theirs = Objective.objects.create(
+        workspace=cast.other_workspace, metric="clicks", target=1, deadline=date(2030, 1, 31)
+    )
+    elsewhere = manager.get(f"{PAGE}?objective={theirs.pk}").content.decode()
+    assert f'value="{theirs.pk}"' not in elsewhere
+    manager.post(
+        PAGE,
+        {
+            **change,
+            "objective-objective": theirs.pk,
+            "objective-target": "7",
+            "objective-deadline": "2030-09-30",
+        },
+    )
+    theirs.refresh_from_db()
+    assert theirs.target == 1 and Objective.objects.filter(workspace=cast.workspace).count() == 2
+    # One behind its deadline keeps it when its target is changed; no other past day is taken.
+    late = Objective.objects.create(
+        workspace=cast.workspace, metric="conversions", target=5, deadline=date(2020, 1, 1)
+    )
+    past = {
+        **change,
+        "objective-objective": late.pk,
+        "objective-metric": "conversions",
+        "objective-deadline": "2020-01-01",
+    }
+    assert manager.post(f"{PAGE}?objective={late.pk}", past).status_code == 302
+    other_day = manager.post(
+        f"{PAGE}?objective={late.pk}",
+        {**past, "objective-version": "1", "objective-deadline": "2020-01-02"},
+    )
+    assert "L’échéance ne peut pas être dans le passé" in other_day.content.decode()
 
 
 def test_the_database_refuses_a_second_audience_of_the_same_name(cast) -> None:

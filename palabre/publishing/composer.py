@@ -12,9 +12,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.forms import ChoiceField
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -76,10 +77,11 @@ def composer_forms(
     their saved value whatever is sent). `lock=False` leaves the fields open, so that a
     change to what went out reaches `post_update`, which refuses it (ContentLocked).
     `adding`: networks ticked that have no variant yet, each with a form of its own."""
+    chosen = [v.network for v in post.variants.all()]
     initial = {
         "idea": post.idea,
         "category": post.category,
-        "networks": [v.network for v in post.variants.all()],
+        "networks": chosen,
         "publish_at": post.publish_at,
         "version": post.version,
     }
@@ -92,6 +94,13 @@ def composer_forms(
         for network in locked & set(forms):
             for field in forms[network].fields.values():
                 field.disabled = True
+        networks = cast(ChoiceField, idea_form.fields["networks"])
+        offered = cast(list[tuple[str, Any]], networks.choices)
+        networks.choices = [(key, label) for key, label in offered if key in chosen]
+        networks.error_messages["invalid_choice"] = _(
+            "Already published: no network is added any more. To publish on another one "
+            "too, duplicate the post."
+        )
     return idea_form, forms
 
 

@@ -253,6 +253,17 @@ def _check_locked(
             )
             % {"networks": names}
         )
+    # A network ticked now would get a variant that no approval and no publishing ever
+    # reaches (the post is past both), while the calendar listed it as published.
+    added = set(networks) - set(post.variants.values_list("network", flat=True))
+    if added:
+        raise ContentLocked(
+            _(
+                "Already published on %(networks)s: no network is added any more. To publish "
+                "on %(added)s too, duplicate the post."
+            )
+            % {"networks": names, "added": ", ".join(sorted(str(NETWORKS[n].label) for n in added))}
+        )
     removed = locked - set(networks)
     changed = {
         n for n in locked & set(variants) if not _same(post.variants.get(network=n), variants[n])

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palabre.channels.models import Channel, ChannelStatus
 from palabre.channels.services import channel_create_demo
@@ -464,6 +464,39 @@ def _half_published(cast, monkeypatch) -> Post:
     target = PostTarget.objects.get()
     assert target.remote_id and target.status == TargetStatus.SCHEDULED
     return Post.objects.get(pk=post.pk)
+
+
+def test_cancelling_an_approved_post_says_first_that_its_approval_is_lost(approval) -> None:
+    """One click turned a client-approved post back into a draft."""
+    post = _approved(approval)
+    page = _page(_as(approval.erin).get(f"/w/lumiere/posts/{post.pk}/"))
+    asked = page.split("Annuler la publication…")[1].split("</details>")[0]
+    assert "perd sa validation" in asked and 'value="cancel"' in asked
+    _as(approval.erin).post(f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "cancel"})
+    assert Post.objects.get(pk=post.pk).status == S.DRAFT
+
+
+def test_a_published_post_takes_no_new_network(approval, monkeypatch) -> None:
+    """Ticking X on a published post saved a variant no approval and no publishing would
+    ever reach, and the calendar listed the post as published on X."""
+    post = _half_published(approval, monkeypatch)
+    page = _page(_as(approval.erin).get(f"/w/lumiere/posts/{post.pk}/"))
+    assert 'value="x"' not in page and "pour publier aussi sur un autre réseau" in page
+    sent = _form(post, "save", **{"post-networks": ["mastodon", "x"]})
+    refused = _page(_as(approval.erin).post(f"/w/lumiere/posts/{post.pk}/", sent))
+    assert "Déjà publiée\u00a0: plus aucun réseau ne s’ajoute" in refused
+    assert list(post.variants.values_list("network", flat=True)) == ["mastodon"]
+    with pytest.raises(ContentLocked, match="To publish on X too, duplicate the post"):
+        with translation.override("en"):
+            services.post_update(
+                post=post,
+                idea=post.idea,
+                category=post.category,
+                networks=["mastodon", "x"],
+                variants={"mastodon": services.variant_data(post.variants.get())},
+                publish_at=post.publish_at,
+            )
+    assert list(post.variants.values_list("network", flat=True)) == ["mastodon"]
 
 
 def test_a_half_published_post_is_out_an_edit_keeps_its_target_and_sends_nothing_twice(

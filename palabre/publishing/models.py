@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -240,6 +241,21 @@ class PostTarget(JobFields):
 
     def __str__(self) -> str:
         return f"{self.variant} → {self.channel} ({self.status})"
+
+
+# A publication due this long ago that no worker holds: the worker is stopped or far behind.
+# The web process never publishes in its place (a duplicate is worse than a late post): it
+# says so, on the home page and the post's.
+LATE_AFTER = timedelta(minutes=10)
+
+
+def late(now: datetime) -> models.Q:
+    """The publications (PostTarget) late at `now`."""
+    due = models.Q(
+        status__in=[TargetStatus.SCHEDULED, TargetStatus.PUBLISHING],
+        next_attempt_at__lt=now - LATE_AFTER,
+    )
+    return due & ~models.Q(claimed_until__gt=now)
 
 
 class PostTransition(models.Model):

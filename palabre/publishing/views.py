@@ -57,7 +57,7 @@ from palabre.publishing.media import (
     media_went_out_message,
     parse_tags,
 )
-from palabre.publishing.models import MediaItem, Notice, Post, PostStatus
+from palabre.publishing.models import MediaItem, Notice, Post, PostStatus, late
 from palabre.publishing.public_media import media_for_public_token
 from palabre.publishing.rules.base import Problem
 from palabre.strategy.guidelines import promotional_share_problem
@@ -281,6 +281,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 def _workflow_context(membership: Membership, post: Post) -> dict[str, Any]:
     return {
         "targets": post.targets.select_related("channel").order_by("channel__network"),
+        "late": set(post.targets.filter(late(timezone.now())).values_list("pk", flat=True)),
         "transitions": post.transitions.select_related("actor"),
         "comments": post.comments.filter(parent=None)
         .select_related("author")

@@ -19,7 +19,14 @@ from palabre.inbox.waiting import waiting
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import services
 from palabre.publishing.content import post_digest
-from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, TargetStatus
+from palabre.publishing.models import (
+    MediaItem,
+    Post,
+    PostStatus,
+    PostTarget,
+    TargetStatus,
+    late,
+)
 from palabre.strategy import timesheet
 from palabre.strategy.services import strategy_for
 from palabre.strategy.timesheet import local_midnight
@@ -110,6 +117,12 @@ def trouble(workspace: Workspace) -> QuerySet[PostTarget]:
     """Publications that failed, are held for a reconnection, or may have gone out."""
     rows = PostTarget.objects.filter(post__workspace=workspace, status__in=TROUBLE)
     return rows.select_related("post", "channel").order_by("-post__publish_at")[:10]
+
+
+def late_publications(workspace: Workspace) -> QuerySet[PostTarget]:
+    """Publications due a while ago that no worker has taken (models.late)."""
+    rows = PostTarget.objects.filter(late(timezone.now()), post__workspace=workspace)
+    return rows.select_related("post", "channel").order_by("next_attempt_at")[:10]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if can(membership, Action.VIEW_CALENDAR):
         context["upcoming"] = home.upcoming(workspace)
         context["trouble"] = home.trouble(workspace)
+        context["late"] = home.late_publications(workspace)
     if context["can_time"]:
         context |= home.time_week(workspace, cast(User, request.user))
     if context["can_media"]:

@@ -192,6 +192,32 @@ def test_failed_and_held_publications_come_with_their_fix(cast) -> None:
     assert 'value="retry"' not in _as(cast.erin).get(HOME).content.decode()  # no PUBLISH
 
 
+def test_a_publication_no_worker_took_is_said_to_be_late(cast) -> None:
+    """With the worker stopped, a post due at 17:26 stayed "Scheduled" with a past time,
+    left "Upcoming", and nothing anywhere said it had not gone out."""
+    target = published(cast.workspace, cast.alice, network="bluesky")
+    due = timezone.now() - timedelta(minutes=25)
+    PostTarget.objects.filter(pk=target.pk).update(
+        status=TargetStatus.SCHEDULED, next_attempt_at=due, published_at=None
+    )
+    cast.bob.language = "en"
+    cast.bob.save()
+    page = _as(cast.bob).get(HOME).content.decode()
+    assert 'data-home="late"' in page and f'data-late="{target.pk}"' in page
+    assert "Late: due 25\xa0minutes ago, and no worker has taken it." in page
+    post = _as(cast.bob).get(f"/w/lumiere/posts/{target.post_id}/").content.decode()
+    assert "no worker has taken it" in post
+    # Taken by a worker (its lease running), waiting for a retry, or just due: not late.
+    for change in (
+        {"claimed_until": timezone.now() + timedelta(minutes=1)},
+        {"next_attempt_at": timezone.now() + timedelta(minutes=5)},
+        {"next_attempt_at": timezone.now() - timedelta(minutes=2)},
+    ):
+        reset = {"next_attempt_at": due, "claimed_until": None}
+        PostTarget.objects.filter(pk=target.pk).update(**reset | change)
+        assert 'data-home="late"' not in _as(cast.bob).get(HOME).content.decode()
+
+
 def test_the_running_timer_shows_in_every_pages_header(cast) -> None:
     timer_start(workspace=cast.workspace, user=cast.erin, network="mastodon", activity="reply")
     client = _as(cast.erin)

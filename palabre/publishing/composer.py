@@ -19,7 +19,7 @@ from django.forms import ChoiceField
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from palabre.accounts.models import Workspace
+from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import scoped
 from palabre.channels.models import Channel
 from palabre.networks.kinds import NETWORKS
@@ -178,9 +178,11 @@ def forms_variant_data(forms: dict[str, VariantForm]) -> dict[str, services.Vari
     }
 
 
-def composer_save(*, post: Post, idea_form: IdeaForm, forms: dict[str, VariantForm]) -> None:
-    """The composer's valid forms saved onto `post` (StaleVersion, ContentLocked as the
-    service raises them)."""
+def composer_save(
+    *, post: Post, idea_form: IdeaForm, forms: dict[str, VariantForm], actor: User | None
+) -> None:
+    """The composer's valid forms saved onto `post` by `actor` (StaleVersion, ContentLocked
+    as the service raises them)."""
     data = idea_form.cleaned_data
     services.post_update(
         post=post,
@@ -190,6 +192,7 @@ def composer_save(*, post: Post, idea_form: IdeaForm, forms: dict[str, VariantFo
         variants=forms_variant_data(forms),
         publish_at=data["publish_at"],
         seen_version=data["version"],
+        actor=actor,
     )
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from palabre.accounts.models import User
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import Post, PostVariant, ReplyControl
+from palabre.publishing.models import Post, PostChange, PostVariant, ReplyControl
 
 
 def post_content(post: Post) -> dict[str, Any]:
@@ -73,15 +75,18 @@ def post_digest(post: Post) -> str:
     return content_digest(post_content(post))
 
 
-def content_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
-    """What changed since `before` (the approved content), named for the approver."""
+def content_changes(
+    before: dict[str, Any] | None, after: dict[str, Any], *, tz: tzinfo | None = None
+) -> list[str]:
+    """What changed since `before` (the approved content, or the one before a save), named
+    for the reader; with `tz`, a new time says which it was and which it is."""
     if not before:
         return []
     changes = []
     if before.get("idea") != after["idea"]:
         changes.append(_("the idea"))
     if before.get("publish_at") != after["publish_at"]:
-        changes.append(_("the publication time"))
+        changes.append(_time_change(before.get("publish_at"), after["publish_at"], tz))
     old = {v["network"]: v for v in before.get("variants", [])}
     new = {v["network"]: v for v in after["variants"]}
     for network in sorted(old.keys() | new.keys()):
@@ -97,6 +102,29 @@ def content_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> lis
                 names = ", ".join(str(FIELD_NAMES.get(k, k)) for k in fields)
                 changes.append(_("%(network)s: %(fields)s") % {"network": label, "fields": names})
     return changes
+
+
+def _time_change(old: str | None, new: str | None, tz: tzinfo | None) -> str:
+    """A new time named; with `tz`, which it was and which it is."""
+    if tz is not None and old and new:
+        times = {"old": _when(old, tz), "new": _when(new, tz)}
+        return _("the publication time, from %(old)s to %(new)s") % times
+    if tz is not None and new:
+        return _("the publication time, set to %(new)s") % {"new": _when(new, tz)}
+    if tz is not None and old:
+        return _("the publication time, removed (it was %(old)s)") % {"old": _when(old, tz)}
+    return _("the publication time")
+
+
+def _when(moment: str, tz: tzinfo) -> str:
+    return date_format(datetime.fromisoformat(moment).astimezone(tz), "DATETIME_FORMAT")
+
+
+def post_change_record(*, post: Post, actor: User | None, before: dict[str, Any]) -> None:
+    """Keep, in the post's history, what a save changed (nothing when nothing did)."""
+    after = post_content(post)
+    if after != before:
+        PostChange.objects.create(post=post, actor=actor, before=before, after=after)
 
 
 FIELD_NAMES = {

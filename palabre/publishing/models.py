@@ -277,6 +277,26 @@ class PostTransition(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
+class PostChange(models.Model):
+    """A save that changed a post's content (the composer, the calendar, a new time given at
+    approval): who, when, and the content before and after (publishing/content.py), so that
+    the post's history says what changed, in the reader's language."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField()
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} changed at {self.at:%Y-%m-%d %H:%M}"
+
+
 class PostComment(models.Model):
     """Review comments, threaded: a reply points to the comment it answers."""
 

@@ -13,6 +13,7 @@ from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import StaleVersion, version_advance
 from palabre.networks.kinds import NETWORKS
+from palabre.publishing.content import post_change_record, post_content
 from palabre.publishing.models import (
     MediaItem,
     Post,
@@ -74,7 +75,11 @@ def _compose_fill(
     variants: dict[str, VariantData],
     publish_at: datetime | None,
     seen: int,
+    *,
+    again_by: User | None = None,
 ) -> Post:
+    """The page's content written onto the post just made (none of it a change to keep in
+    the history), or onto the one this page made before (`again_by` sent it again)."""
     filled = {
         network: data if data.text.strip() else replace(data, text=idea)
         for network, data in variants.items()
@@ -88,6 +93,8 @@ def _compose_fill(
         variants=filled,
         publish_at=publish_at,
         seen_version=seen,
+        actor=again_by,
+        history=again_by is not None,
     )
 
 
@@ -150,7 +157,8 @@ def post_compose_once(
             raise PostMovedOn(earlier)
         post = earlier
     seen = earlier.compose_version if earlier else post.version
-    _compose_fill(post, idea, category, networks, variants, publish_at, seen)
+    again_by = author if earlier is not None else None
+    _compose_fill(post, idea, category, networks, variants, publish_at, seen, again_by=again_by)
     Post.objects.filter(pk=post.pk).update(compose_sending=sending, compose_version=F("version"))
     return Composed(post, again=earlier is not None)
 
@@ -292,11 +300,16 @@ def post_update(
     variants: dict[str, VariantData],
     publish_at: datetime | None = None,
     seen_version: int | None = None,
+    actor: User | None = None,
+    history: bool = True,
 ) -> Post:
     """Save the composer. `seen_version`: the version the form was opened at (StaleVersion
-    if someone saved since; None skips the check). What went out stays (ContentLocked)."""
+    if someone saved since; None skips the check). What went out stays (ContentLocked).
+    What changed is kept in the post's history, as `actor`'s (`history`: unless the post
+    is being made)."""
     version_advance(post, seen=seen_version)
     _check_locked(post, idea, networks, variants, publish_at)
+    before = post_content(post)
     post.idea, post.category, post.publish_at = idea, category, publish_at
     post.save(update_fields=["idea", "category", "publish_at", "updated_at"])
     post.variants.exclude(network__in=networks).delete()
@@ -316,6 +329,8 @@ def post_update(
         variant.save()
         variant.channels.set(data.channels)
         variant.media.set(data.media)
+    if history:
+        post_change_record(post=post, actor=actor, before=before)
     return post
 
 

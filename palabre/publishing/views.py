@@ -232,7 +232,9 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     theirs = None
     if data is not None and idea_form.is_valid() and all(f.is_valid() for f in forms.values()):
         try:
-            composer.composer_save(post=post, idea_form=idea_form, forms=forms)
+            composer.composer_save(
+                post=post, idea_form=idea_form, forms=forms, actor=cast(User, request.user)
+            )
         except StaleVersion:
             # Their save stays; this person's input is shown again beside it, nothing lost.
             post.refresh_from_db()
@@ -278,11 +280,24 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     return render(request, "publishing/post_edit.html", context)
 
 
+def _history(post: Post) -> list[tuple[str, Any, list[str]]]:
+    """The post's moves (transitions) and its saves (what each changed), oldest first."""
+    tz = post.workspace.tzinfo
+    moves: list[tuple[str, Any, list[str]]] = [
+        ("move", t, []) for t in post.transitions.select_related("actor")
+    ]
+    saves = [
+        ("save", c, content_changes(c.before, c.after, tz=tz))
+        for c in post.changes.select_related("actor")
+    ]
+    return sorted([*moves, *saves], key=lambda entry: entry[1].at)
+
+
 def _workflow_context(membership: Membership, post: Post) -> dict[str, Any]:
     return {
         "targets": post.targets.select_related("channel").order_by("channel__network"),
         "late": set(post.targets.filter(late(timezone.now())).values_list("pk", flat=True)),
-        "transitions": post.transitions.select_related("actor"),
+        "history": _history(post),
         "comments": post.comments.filter(parent=None)
         .select_related("author")
         .prefetch_related("replies__author"),
@@ -313,7 +328,7 @@ def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(shown, workspace, pk=post_id)
     data = services.post_variants_data(post)
     checks, guidelines = services.post_review_checks(workspace=workspace, variants=data)
-    changes = content_changes(post.approved_content, post_content(post))
+    changes = content_changes(post.approved_content, post_content(post), tz=workspace.tzinfo)
     context = {
         "membership": membership,
         "post": post,

@@ -26,7 +26,13 @@ from django.utils.translation import gettext_noop
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.lib.concurrency import version_advance
 from palabre.lib.excerpt import excerpt
-from palabre.publishing.content import content_at, content_digest, post_content, post_digest
+from palabre.publishing.content import (
+    content_at,
+    content_digest,
+    post_change_record,
+    post_content,
+    post_digest,
+)
 from palabre.publishing.models import (
     Post,
     PostComment,
@@ -130,9 +136,11 @@ def post_edit_goes_out(*, post: Post) -> bool:
     return cleared and not post.workspace.approval_required
 
 
-def post_content_written(*, post: Post) -> None:
-    """Every write of the content moves the version: a form opened before it is stale."""
+def post_content_written(*, post: Post, actor: User | None, before: dict[str, Any]) -> None:
+    """Every write of the content moves the version (a form opened before it is stale) and
+    is kept in the post's history, `before` being the content it replaced."""
     version_advance(post, seen=None)
+    post_change_record(post=post, actor=actor, before=before)
 
 
 def approval_kept_by(*, workspace: Workspace, actor: User | None) -> bool:
@@ -237,9 +245,10 @@ def post_approve(
         }
     if publish_at is not None:
         publish_at_check(publish_at)
+        before = post_content(post)
         post.publish_at = publish_at
         post.save(update_fields=["publish_at", "updated_at"])
-        post_content_written(post=post)
+        post_content_written(post=post, actor=actor, before=before)
         content = content_at(content, publish_at)
     elif post.publish_at and post.publish_at < timezone.now() - GRACE:
         raise TimePassed(_("The planned time has passed: choose a new time to approve it."))
@@ -345,13 +354,14 @@ def _schedule(
     chosen = [t.pk for t in targets]
     post.targets.filter(status=TargetStatus.SCHEDULED, remote_id="").exclude(pk__in=chosen).delete()
     moved = post.publish_at != publish_at
+    before = post_content(post) if moved else {}
     post.publish_at = publish_at
     if post.status != S.SCHEDULED:
         _move(post, S.SCHEDULED, actor)
     else:
         post.save(update_fields=["publish_at", "updated_at"])
     if moved:
-        post_content_written(post=post)
+        post_content_written(post=post, actor=actor, before=before)
     if moved or not post.workspace.approval_required:
         _clear(post)  # checked above: whoever scheduled it may clear it
     return targets
@@ -537,9 +547,10 @@ def post_reschedule(*, post: Post, actor: User, publish_at: datetime) -> None:
         post_schedule(post=post, actor=actor, publish_at=publish_at)
         return
     cleared = post_cleared(post)
+    before = post_content(post)
     post.publish_at = publish_at
     post.save(update_fields=["publish_at", "updated_at"])
-    post_content_written(post=post)
+    post_content_written(post=post, actor=actor, before=before)
     if post.status == S.APPROVED and approver and cleared:
         _clear(post)
     else:

@@ -654,7 +654,7 @@ def post_edit(
     _valid(idea_form, forms, list(forms))
     try:
         with refusals():
-            composer.composer_save(post=post, idea_form=idea_form, forms=forms)
+            composer.composer_save(post=post, idea_form=idea_form, forms=forms, actor=caller.user)
     except StaleVersion:
         raise version_stale(post) from None
     workflow.post_edited(post=post, actor=caller.user)

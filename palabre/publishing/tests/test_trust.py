@@ -635,3 +635,31 @@ def test_the_composer_says_before_a_save_that_an_approved_post_goes_back(approva
     assert "renvoie en validation" not in _page(
         _as(approval.erin).get(f"/w/lumiere/posts/{draft.pk}/")
     )
+
+
+def test_the_history_says_who_changed_what_and_which_time_became_which(approval) -> None:
+    """The idea edited twice, the time moved in review: the history said only "Created as a
+    draft", and "New time: back to review" gave neither time."""
+    post = _post(approval)
+    approval.erin.language = "en"
+    approval.erin.save()
+    editor = _as(approval.erin)
+    url = f"/w/lumiere/posts/{post.pk}/"
+    editor.post(url, _form(post, "save", **{"post-idea": "Atelier pain, samedi 10 h."}))
+    editor.post(url, _form(Post.objects.get(pk=post.pk), "save", **{"mastodon-text": NEW_TEXT}))
+    editor.post(url, _form(Post.objects.get(pk=post.pk), "save"))  # nothing changed
+    workflow.post_submit(post=Post.objects.get(pk=post.pk), actor=approval.erin)
+    old = timezone.localtime(post.publish_at, approval.workspace.tzinfo)
+    new = old + timedelta(days=3)
+    moved = editor.post(
+        "/w/lumiere/calendar/move/", {"post": post.pk, "date": f"{new:%Y-%m-%d}"}, follow=True
+    )
+    assert moved.status_code == 200
+    page = _page(editor.get(url))
+    said = re.findall(r"<li data-change>(.*?)</li>", page, re.S)
+    assert len(said) == 3 and all("Erin · changed" in s for s in said)
+    assert "changed the idea" in said[0] and "changed Mastodon: text" in said[1]
+    when = f"from {old.day} {old:%B %Y, %H:%M} to {new.day} {new:%B %Y, %H:%M}"
+    assert f"changed the publication time, {when}" in said[2]
+    # Moves and saves in the order they happened.
+    assert page.index("changed the idea") < page.index('data-transition="draft-in_review"')

@@ -13,6 +13,7 @@ from palabre.channels.services import channel_create_demo
 from palabre.inbox.models import Interaction, Reply
 from palabre.inbox.tests.helpers import comment, poll, published
 from palabre.publishing import workflow
+from palabre.publishing.content import post_content
 from palabre.publishing.media import media_store
 from palabre.publishing.models import Post, PostStatus, PostTarget, PostVariant, TargetStatus
 from palabre.publishing.services import post_create
@@ -99,10 +100,11 @@ def test_an_approval_of_a_version_that_changed_meanwhile_approves_nothing(cast, 
     approver = _as(cast.anna)
     page = approver.get(HOME).content.decode()
     seen = re.search(r'name="seen" value="([0-9a-f]{64})"', page).group(1)
+    before = post_content(in_review)
     variant = in_review.variants.get()
     variant.text = "Atelier annulé."
     variant.save()
-    workflow.post_content_written(post=in_review)
+    workflow.post_content_written(post=in_review, actor=cast.erin, before=before)
     answer = approver.post(
         f"/w/lumiere/posts/{in_review.pk}/workflow/",
         {"action": "approve", "seen": seen, "back": "home"},
@@ -285,13 +287,14 @@ def test_the_previews_show_everything_that_goes_out(cast, in_review) -> None:
         alt_text="Le four à bois allumé",
         tags=[],
     )
+    before = post_content(in_review)
     variant = in_review.variants.get()
     variant.thread = ["Deuxième partie du fil."]
     variant.first_comment = "Code promo PAIN10 en premier commentaire."
     variant.save()
     variant.channels.add(other)
     variant.media.set([photo])
-    workflow.post_content_written(post=in_review)
+    workflow.post_content_written(post=in_review, actor=cast.erin, before=before)
     for url in (HOME, f"/w/lumiere/posts/{in_review.pk}/review/"):
         page = _as(cast.anna).get(url).content.decode()
         for shown in ("Deuxième partie du fil.", "PAIN10", "Le four à bois allumé", "Second"):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from palabre.accounts.models import User, Workspace
 from palabre.analytics.metrics import Scope
 from palabre.channels.models import Channel
+from palabre.lib.ids import IdsField
 from palabre.lib.months import month_after, parse_month
 
 DEFAULT_DAYS = 30  # the reports' period when none is chosen, and the home page's
@@ -108,7 +109,7 @@ def last_days(
     return Scope(workspace, end - timedelta(days=days), end, channel_ids, rolling_days=days)
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(IdsField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.email})"
 

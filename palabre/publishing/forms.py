@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import OnceField, VersionField
-from palabre.lib.ids import parse_id
+from palabre.lib.ids import IdsField
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.publishing import workflow
 from palabre.publishing.models import Category, InstagramFormat, MediaItem, ReplyControl
@@ -81,21 +81,6 @@ class ApproveForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class IdsField(forms.ModelMultipleChoiceField):
-    """Rows picked by id: a value that is no id any column can hold is refused as a wrong
-    choice before it reaches the database (SQLite overflows on it)."""
-
-    def clean(self, value: Any) -> Any:
-        values = value if isinstance(value, list | tuple) else [value] if value else []
-        if any(parse_id(str(v)) is None for v in values):
-            raise forms.ValidationError(
-                self.error_messages["invalid_pk_value"],
-                code="invalid_pk_value",
-                params={"pk": next(v for v in values if parse_id(str(v)) is None)},
-            )
-        return super().clean(value)
 
 
 class VariantForm(forms.Form):

@@ -212,6 +212,22 @@ def test_settings_save_hours_and_recipients(cast) -> None:
     assert set(report.recipients.all()) == {cast.anna, cast.alice}
 
 
+@pytest.mark.parametrize("recipient", ["99999999999999999999", str(2**63), "²", "-1"])
+def test_a_recipient_no_id_column_holds_is_a_wrong_choice_not_a_500(cast, recipient) -> None:
+    """SQLite overflowed on 2**63 (an attacker's find)."""
+    response = _client("bob").post(
+        "/w/lumiere/reports/settings/",
+        {
+            "business_start": "09:00",
+            "business_end": "18:00",
+            "business_days": ["0"],
+            "recipients": [cast.anna.pk, recipient],
+        },
+    )
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not MonthlyReport.objects.filter(recipients=cast.anna).exists()
+
+
 def test_community_page_ranks_by_relationship(cast) -> None:
     from palabre.analytics.community import community_refresh
     from palabre.analytics.tests.handmade import NOW

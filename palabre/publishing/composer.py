@@ -43,7 +43,7 @@ def new_composer_forms(
     planned = set(workspace.network_plans.values_list("network", flat=True))
     ticked = [n for n in connected if n in planned] or connected or list(NETWORKS)
     initial = {"networks": ticked, "version": 0}
-    idea_form = IdeaForm(data, initial=initial, prefix="post")
+    idea_form = IdeaForm(data, initial=initial, prefix="post", zone=workspace.timezone)
     media = scoped(MediaItem.objects.all(), workspace)
     shown = _offered(workspace, media)
     forms = {}
@@ -85,7 +85,7 @@ def composer_forms(
         "publish_at": post.publish_at,
         "version": post.version,
     }
-    idea_form = IdeaForm(data, initial=initial, prefix="post")
+    idea_form = IdeaForm(data, initial=initial, prefix="post", zone=workspace.timezone)
     locked = services.post_locked_networks(post=post)
     forms = variant_forms(data, post, workspace, adding=adding)
     if locked and lock:

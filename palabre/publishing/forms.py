@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIteratorValue
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palabre.channels.models import Channel
@@ -42,6 +43,13 @@ class IdeaForm(forms.Form):
     version = VersionField()
     # The new composer page's own key (services.post_compose_once): sent twice, one post.
     key = OnceField()
+
+    def __init__(self, *args: Any, zone: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if zone:  # an agency's workspaces live in several zones: say which
+            self.fields["publish_at"].help_text = gettext(
+                "In the workspace's time zone: %(zone)s."
+            ) % {"zone": zone}
 
     def clean_networks(self) -> list[str]:
         """Each network once, whatever a hand-made request repeats."""

@@ -218,3 +218,36 @@ def test_the_owner_sets_the_cross_post_threshold(client: Client, cast) -> None:
     assert client.post("/w/lumiere/settings/", data).status_code == 302
     cast.workspace.refresh_from_db()
     assert cast.workspace.crosspost_threshold == 0.75
+
+
+def test_a_new_time_zone_says_the_planned_posts_local_times_moved(client: Client, cast) -> None:
+    """Europe/Paris to America/Montreal moved every planned post from 08:00 to 02:00, and
+    the page said only "Settings saved"."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from palabre.publishing.models import Post, PostStatus
+
+    Post.objects.create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="Atelier",
+        status=PostStatus.SCHEDULED,
+        publish_at=timezone.now() + timedelta(days=2),
+    )
+    cast.alice.language = "en"
+    cast.alice.save()
+    client.force_login(cast.alice)
+    data = {"name": "Lumière", "timezone": "Europe/Paris", "crosspost_percent": 75}
+    same = client.post("/w/lumiere/settings/", data, follow=True).content.decode()
+    assert "Time zone changed" not in same
+    moved = client.post(
+        "/w/lumiere/settings/", data | {"timezone": "America/Montreal"}, follow=True
+    ).content.decode()
+    assert "Time zone changed from Europe/Paris to America/Montreal." in moved
+    paris = datetime.combine(cast.workspace.local_date(), time(8), tzinfo=ZoneInfo("Europe/Paris"))
+    then = paris.astimezone(ZoneInfo("America/Montreal"))  # 02:00, 03:00 when the DSTs differ
+    assert "The 1 planned post keeps its moment" in moved
+    assert f"08:00 there is {then:%H:%M} here" in moved

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -10,7 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from palabre.accounts import logo, services
@@ -23,8 +28,9 @@ from palabre.accounts.forms import (
     WorkspaceForm,
     WorkspaceSettingsForm,
 )
-from palabre.accounts.models import ROLE_TEXTS, Invitation, Membership, Role, User
+from palabre.accounts.models import ROLE_TEXTS, Invitation, Membership, Role, User, Workspace
 from palabre.accounts.permissions import Action, get_scoped_or_404, membership_for
+from palabre.publishing.models import Post, PostStatus
 
 
 @login_required
@@ -52,6 +58,35 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/workspace_list.html", context)
 
 
+def _zone_moved(workspace: Workspace, before: str) -> str:
+    """A new time zone keeps every planned post's moment: their local times move, which
+    "Settings saved" alone did not say (08:00 in Paris became 02:00 in Montreal)."""
+    planned = Post.objects.filter(
+        workspace=workspace,
+        status__in=[PostStatus.IN_REVIEW, PostStatus.APPROVED, PostStatus.SCHEDULED],
+        publish_at__gte=timezone.now(),
+    ).count()
+    eight = datetime.combine(workspace.local_date(), time(8, 0), tzinfo=ZoneInfo(before))
+    said = {
+        "before": before,
+        "after": workspace.timezone,
+        "then": date_format(eight.astimezone(workspace.tzinfo), "TIME_FORMAT"),
+        "n": planned,
+    }
+    return (
+        ngettext(
+            "Time zone changed from %(before)s to %(after)s. The %(n)s planned post keeps its "
+            "moment, so its local time moved (08:00 there is %(then)s here): check it in the "
+            "calendar.",
+            "Time zone changed from %(before)s to %(after)s. The %(n)s planned posts keep their "
+            "moment, so their local times moved (08:00 there is %(then)s here): check them in the "
+            "calendar.",
+            planned,
+        )
+        % said
+    )
+
+
 def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_SETTINGS)
     workspace = membership.workspace
@@ -67,6 +102,7 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         membership = membership_for(request, slug, Action.MANAGE_WORKSPACE)
         if form.is_valid():
+            zone_before = workspace.timezone
             services.workspace_update(
                 workspace=workspace,
                 name=form.cleaned_data["name"],
@@ -77,6 +113,8 @@ def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 x_monthly_cap_usd=form.cleaned_data["x_monthly_cap_usd"],
             )
             messages.success(request, _("Settings saved."))
+            if workspace.timezone != zone_before:
+                messages.warning(request, _zone_moved(workspace, zone_before))
             return redirect("workspace_settings", slug=workspace.slug)
     context = {
         "membership": membership,

@@ -83,6 +83,14 @@ def test_the_networks_ticked_at_first_are_the_connected_ones_the_strategy_chose(
     assert ticked() == {"bluesky", "mastodon"}
 
 
+def test_the_time_field_names_the_workspaces_zone(editor: Client, cast, channels) -> None:
+    """An agency's workspaces live in several zones: "the workspace's time zone" said none."""
+    cast.workspace.timezone = "America/Montreal"
+    cast.workspace.save()
+    page = editor.get("/w/lumiere/compose/").content.decode()
+    assert "fuseau horaire de l’espace de travail\u00a0: America/Montreal." in page
+
+
 def test_the_editor_shows_each_network_counted_its_own_way(editor: Client, channels) -> None:
     post = _create(editor)
     page = editor.get(f"/w/lumiere/posts/{post.pk}/").content.decode()

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
@@ -170,17 +171,18 @@ def _check_row(
         errors.append(_("This line contains a NUL character: remove it."))  # PostgreSQL refuses
     if network not in NETWORKS:
         errors.append(_("Unknown network “%(name)s”.") % {"name": network})
-    if category not in Category.values:
+    values["category"] = _categories().get(category, category)
+    if values["category"] not in Category.values:
+        named = ", ".join(f"{c.value} ({c.label})" for c in Category)
         errors.append(
             _("Unknown category “%(name)s”: use %(names)s.")
-            % {"name": category, "names": ", ".join(Category.values)}
+            % {"name": category[:100], "names": named}
         )
     when = (row.get("publish_at") or "").strip()
     if when:
-        try:
-            parsed = datetime.strptime(when, DATE_FORMAT)
-        except ValueError:
-            errors.append(_("Date “%(value)s” is not YYYY-MM-DD HH:MM.") % {"value": when[:40]})
+        parsed = _moment(when)
+        if parsed is None:
+            errors.append(_date_refused(when))
         else:
             # Outside these years a calendar cannot show it, and year 1 overflows in UTC.
             if FIRST_YEAR <= parsed.year <= LAST_YEAR:
@@ -205,4 +207,37 @@ def _check_row(
             )
     if network in NETWORKS:
         errors += [p.message for p in check_text(network, text).errors]
+    elif not text:  # said with the network's rules where there is one
+        errors.append(_("Write something: the text is empty."))
     return number, errors, values
+
+
+def _categories() -> dict[str, str]:
+    """Each category by its code, or by its name in English or in the reader's language
+    (a spreadsheet written in French says "Promotionnel")."""
+    with translation.override("en"):
+        english = {str(c.label).casefold(): c.value for c in Category}
+    return english | {str(c.label).casefold(): c.value for c in Category}
+
+
+# French readers write dates day first: read so when the page is in French, never otherwise
+# (03/04 is the 3rd of April there, the 4th of March in the United States).
+DAY_FIRST = {"fr": "%d/%m/%Y %H:%M"}
+
+
+def _moment(text: str) -> datetime | None:
+    formats = [DATE_FORMAT, DAY_FIRST.get(translation.get_language() or "", DATE_FORMAT)]
+    for pattern in formats:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def _date_refused(text: str) -> str:
+    if (translation.get_language() or "") in DAY_FIRST:
+        return _("Date “%(value)s” is not YYYY-MM-DD HH:MM nor DD/MM/YYYY HH:MM.") % {
+            "value": text[:40]
+        }
+    return _("Date “%(value)s” is not YYYY-MM-DD HH:MM.") % {"value": text[:40]}

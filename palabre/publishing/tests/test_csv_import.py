@@ -179,3 +179,25 @@ def test_a_channel_whose_name_holds_the_export_separator_is_found(editor: Client
     text = HEADER + "2026-12-20 09:00,helpful,mastodon,Pain | Levain,Pain\n"
     assert "1 post imported as a draft." in _import(editor, text)[1]
     assert Post.objects.get().variants.get().channels.get().name == "Pain | Levain"
+
+
+def test_a_french_spreadsheet_is_read_as_french_people_write_it(client: Client, cast) -> None:
+    """Categories had to be the English codes and dates year first in the French interface;
+    an empty text was not said on a line with other problems."""
+    client.force_login(cast.erin)  # reads French
+    text = HEADER + "20/12/2031 09:00,Promotionnel,mastodon,,Brioche\n"
+    text += "2031-12-21 09:00,Helpful or informative,mastodon,,Pain\n"
+    status, page = _import(client, text)
+    assert status == 200 and "2 publications importées" in page
+    assert sorted(Post.objects.values_list("category", "publish_at__day")) == [
+        ("helpful", 21),
+        ("promotional", 20),
+    ]
+    wrong = _import(client, HEADER + "32/12/2031 09:00,nope,fakebook,,\n")[1]
+    said = _line(wrong, 2)
+    assert "ni JJ/MM/AAAA HH:MM" in said and "promotional (Promotionnel)" in said
+    assert "le texte est vide" in said
+    cast.erin.language = "en"
+    cast.erin.save()
+    english = _import(client, HEADER + "03/04/2031 09:00,helpful,mastodon,,Pain\n")[1]
+    assert "Date “03/04/2031 09:00” is not YYYY-MM-DD HH:MM." in _line(english, 2)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from palabre.accounts.models import Workspace
+from palabre.lib.percent import percent_text
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing.models import Category, Post, PostStatus
 from palabre.publishing.rules.base import Problem
@@ -183,8 +184,13 @@ def promotional_share_problem(*, workspace: Workspace, post: Post, category: str
         "guidelines.promotional_share",
         _(
             "Guidelines: with this post, %(promo)s of the %(total)s posts planned for the next "
-            "4 weeks are promotional (%(share)s percent), above the workspace’s maximum of "
-            "%(max)s percent. Give more than you take: plan a helpful or conversational post."
+            "4 weeks are promotional (%(share)s), above the workspace’s maximum of %(max)s. "
+            "Give more than you take: plan a helpful or conversational post."
         )
-        % {"promo": promotional, "total": total, "share": round(share), "max": maximum},
+        % {
+            "promo": promotional,
+            "total": total,
+            "share": percent_text(share),
+            "max": percent_text(maximum),
+        },
     )

@@ -267,7 +267,7 @@ def test_the_composer_warns_against_the_guidelines(client: Client, cast) -> None
     html = client.get(f"/w/lumiere/posts/{post.pk}/").content.decode()
     assert 'data-code="guidelines.word"' in html and "pas cher" in html
     assert 'data-code="guidelines.hashtags"' in html
-    assert 'data-code="guidelines.promotional_share"' in html and "(80 pour cent)" in html
+    assert 'data-code="guidelines.promotional_share"' in html and "(80\u00a0%)" in html
     # Typed as helpful in the live check, the post no longer tips the mix.
     data = {
         "post-idea": post.idea,

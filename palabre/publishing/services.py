@@ -421,6 +421,8 @@ def post_checks(
         checks[network].text.warnings += problems
     labels = {str(NETWORKS[n].label): d.text for n, d in variants.items() if d.text.strip()}
     crosspost = same_text_everywhere(labels, threshold=workspace.crosspost_threshold)
+    if set(variants) <= gone:  # every text went out: nothing left to adapt
+        crosspost = []
     carrying = {str(NETWORKS[n].label): bool(d.media) for n, d in variants.items()}
     locked = frozenset(str(NETWORKS[n].label) for n in gone if n in NETWORKS)
     return checks, crosspost + media_on_some_networks(carrying, gone=locked)

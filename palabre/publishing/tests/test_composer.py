@@ -138,6 +138,14 @@ def test_near_identical_variants_are_flagged_with_the_workspace_threshold(
     cast.workspace.crosspost_threshold = 0.7  # these two are 72% alike
     cast.workspace.save()
     assert "same_text_everywhere" in editor.post(url, different).content.decode()
+    # Once both went out, nothing is left to adapt: the warning no longer repeats itself.
+    from palabre.publishing.services import post_checks, post_variants_data
+
+    data = post_variants_data(post)
+    gone = frozenset({"x"})
+    assert post_checks(workspace=cast.workspace, variants=data, gone=gone)[1]
+    gone = frozenset({"x", "mastodon"})
+    assert not post_checks(workspace=cast.workspace, variants=data, gone=gone)[1]
 
 
 def test_a_mastodon_channel_with_its_own_limit_counts_against_it(editor: Client, channels) -> None:

@@ -32,17 +32,17 @@ from palabre.publishing.rules.base import Problem
 
 
 def new_composer_forms(
-    data: QueryDict | None, workspace: Workspace
+    data: QueryDict | None, workspace: Workspace, *, publish_at: datetime | None = None
 ) -> tuple[IdeaForm, dict[str, VariantForm]]:
     """The idea and a variant form for every network; the networks of the connected
     channels that the strategy chose are ticked (all connected ones where it chose none of
-    them; every network before any is connected)."""
+    them; every network before any is connected); `publish_at` filled in, if given."""
     connected = sorted(
         set(scoped(Channel.objects.all(), workspace).values_list("network", flat=True))
     )
     planned = set(workspace.network_plans.values_list("network", flat=True))
     ticked = [n for n in connected if n in planned] or connected or list(NETWORKS)
-    initial = {"networks": ticked, "version": 0}
+    initial = {"networks": ticked, "version": 0, "publish_at": publish_at}
     idea_form = IdeaForm(data, initial=initial, prefix="post", zone=workspace.timezone)
     media = scoped(MediaItem.objects.all(), workspace)
     shown = _offered(workspace, media)

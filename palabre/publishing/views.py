@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any, cast
 
@@ -65,6 +65,17 @@ from palabre.strategy.guidelines import promotional_share_problem
 log = logging.getLogger("palabre.publishing")
 
 
+def _asked_day(request: HttpRequest, workspace: Workspace) -> datetime | None:
+    """?day=YYYY-MM-DD (the calendar's "+" on a day): that day at 09:00, the workspace's
+    time, when that is still to come; otherwise no time (the person chooses)."""
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return None
+    moment = datetime.combine(day, time(9, 0), tzinfo=workspace.tzinfo)
+    return moment if moment > timezone.now() else None
+
+
 def compose(request: HttpRequest, slug: str) -> HttpResponse:
     """A new post on one page: the idea, each network's variant with its counter and
     preview, the time (the next free slot in view), and what to do with it."""
@@ -74,7 +85,9 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     action = request.POST.get("action", "save")
     _refuse_before_saving(membership, action)
     slot = _free_slot(workspace, scoped(Channel.objects.all(), workspace))
-    idea_form, forms = composer.new_composer_forms(data, workspace)
+    idea_form, forms = composer.new_composer_forms(
+        data, workspace, publish_at=_asked_day(request, workspace)
+    )
     theirs = None
     if data is not None and idea_form.is_valid():
         chosen = idea_form.cleaned_data["networks"]

@@ -141,6 +141,26 @@ def test_a_crowded_day_of_the_month_lists_its_first_posts_and_links_the_rest(
     assert "autres publications" not in week.content.decode()
 
 
+def test_a_day_of_the_calendar_opens_the_composer_at_that_day(
+    editor: Client, cast, channel
+) -> None:
+    """There was no way to write a post from the day it is meant for."""
+    today = timezone.localdate(timezone=cast.workspace.tzinfo)
+    later = today + timedelta(days=3)
+    grid = editor.get(f"/w/lumiere/calendar/?date={later:%Y-%m-%d}").content.decode()
+    assert f'href="/w/lumiere/compose/?day={later:%Y-%m-%d}"' in grid
+    yesterday = today - timedelta(days=1)
+    assert f"compose/?day={yesterday:%Y-%m-%d}" not in grid  # a day gone by: none
+    page = editor.get(f"/w/lumiere/compose/?day={later:%Y-%m-%d}").content.decode()
+    assert f'name="post-publish_at" value="{later:%Y-%m-%d}T09:00"' in page
+    for wrong in (f"{yesterday:%Y-%m-%d}", "2031-02-30", "x" * 500):
+        page = editor.get(f"/w/lumiere/compose/?day={wrong}").content.decode()
+        assert 'name="post-publish_at" value=' not in page
+    reader = Client()
+    reader.force_login(cast.nina)  # the analyst reads the calendar, writes nothing
+    assert "compose/?day=" not in reader.get("/w/lumiere/calendar/").content.decode()
+
+
 def test_drag_and_drop_moves_a_post_keeping_its_time(editor: Client, cast, channel) -> None:
     year = timezone.now().year + 1  # a November to come: Paris is UTC+1 then
     post = _scheduled(cast, channel, datetime(year, 11, 24, 17, 30, tzinfo=UTC))

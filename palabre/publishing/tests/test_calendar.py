@@ -363,7 +363,10 @@ def test_csv_import_is_all_or_nothing_with_a_report_per_row(editor: Client) -> N
     )
     page = html.unescape(response.content.decode())
     assert not Post.objects.exists()
-    assert 'data-line="2"' in page and "«\u00a0demain\u00a0» n’est pas au format" in page
+    assert (
+        'data-line="2"' in page
+        and "«\u00a0demain\u00a0» n’est ni AAAA-MM-JJ HH:MM ni JJ/MM/AAAA" in page
+    )
     assert "myspace" in page and "gossip" in page and "Inconnu" in page
     missing = editor.post(
         "/w/lumiere/posts/import/", {"file": SimpleUploadedFile("p.csv", b"a,b\n1,2\n")}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from palabre.accounts.models import User
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import Post, PostChange, PostVariant, ReplyControl
+from palabre.publishing.models import Post, PostChange, PostStatus, PostVariant, ReplyControl
 
 
 def post_content(post: Post) -> dict[str, Any]:
@@ -125,6 +125,16 @@ def post_change_record(*, post: Post, actor: User | None, before: dict[str, Any]
     after = post_content(post)
     if after != before:
         PostChange.objects.create(post=post, actor=actor, before=before, after=after)
+
+
+def changes_since_asked(post: Post, current: dict[str, Any], *, tz: tzinfo) -> list[str]:
+    """What the author changed since the approver last asked for changes, for the approver
+    who reads it again (no approval to compare with: the post never had one, or not since)."""
+    asked = post.transitions.filter(to_status=PostStatus.CHANGES_REQUESTED).last()
+    if asked is None:
+        return []
+    first = post.changes.filter(at__gte=asked.at).first()
+    return content_changes(first.before, current, tz=tz) if first else []
 
 
 FIELD_NAMES = {

@@ -35,7 +35,12 @@ from palabre.lib.media_storage import storage_error_reason, storage_errors, stor
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import composer, planning, publisher, services, workflow
-from palabre.publishing.content import content_changes, post_content, post_digest
+from palabre.publishing.content import (
+    changes_since_asked,
+    content_changes,
+    post_content,
+    post_digest,
+)
 from palabre.publishing.forms import (
     TEXT_LIMIT,
     ApproveForm,
@@ -341,13 +346,17 @@ def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(shown, workspace, pk=post_id)
     data = services.post_variants_data(post)
     checks, guidelines = services.post_review_checks(workspace=workspace, variants=data)
-    changes = content_changes(post.approved_content, post_content(post), tz=workspace.tzinfo)
+    current = post_content(post)
+    changes = content_changes(post.approved_content, current, tz=workspace.tzinfo)
     context = {
         "membership": membership,
         "post": post,
         "panels": [(NETWORKS[n], None, checks[n]) for n in sorted(checks)],
         "guidelines": guidelines,
         "changes": changes if post.status == PostStatus.IN_REVIEW else [],
+        "changed_since_asked": changes_since_asked(post, current, tz=workspace.tzinfo)
+        if post.status == PostStatus.IN_REVIEW
+        else [],
     } | _workflow_context(membership, post)
     return render(request, "publishing/post_review.html", context)
 

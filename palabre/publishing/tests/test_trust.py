@@ -663,3 +663,21 @@ def test_the_history_says_who_changed_what_and_which_time_became_which(approval)
     assert f"changed the publication time, {when}" in said[2]
     # Moves and saves in the order they happened.
     assert page.index("changed the idea") < page.index('data-transition="draft-in_review"')
+
+
+def test_the_approver_reads_what_changed_since_changes_were_asked(approval) -> None:
+    """Changes asked, the post written again and sent back: the approver saw no difference."""
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    workflow.post_request_changes(
+        post=Post.objects.get(pk=post.pk), actor=approval.anna, comment="Plus court"
+    )
+    approval.anna.language = "en"
+    approval.anna.save()
+    review = f"/w/lumiere/posts/{post.pk}/review/"
+    editor = _as(approval.erin)
+    editor.post(f"/w/lumiere/posts/{post.pk}/", _form(post, "save", **{"mastodon-text": NEW_TEXT}))
+    workflow.post_submit(post=Post.objects.get(pk=post.pk), actor=approval.erin)
+    page = _page(_as(approval.anna).get(review))
+    assert "Changed since changes were asked: Mastodon: text" in page
+    assert "Changed since the last approval" not in page  # it never had one

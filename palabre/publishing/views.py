@@ -363,7 +363,8 @@ def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 
 @require_POST
 def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    """Approve, request changes, comment, cancel, duplicate, retry or confirm a publication."""
+    """Approve, request changes, comment, withdraw, cancel, duplicate, retry or confirm a
+    publication."""
     membership = membership_for(request, slug, Action.VIEW_CALENDAR)
     post = get_scoped_or_404(Post.objects.all(), membership.workspace, pk=post_id)
     action, actor = request.POST.get("action", ""), cast(User, request.user)
@@ -371,6 +372,7 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
         "approve": Action.APPROVE,
         "request_changes": Action.APPROVE,
         "cancel": Action.COMPOSE,
+        "withdraw": Action.COMPOSE,
         "duplicate": Action.COMPOSE,
         "retry": Action.PUBLISH,
         "confirm": Action.PUBLISH,
@@ -420,6 +422,9 @@ WORKFLOW_DONE = {
     "request_changes": lambda: _("Changes requested: the author is told."),
     "comment": lambda: _("Comment added."),
     "cancel": lambda: _("Cancelled: the post is a draft again."),
+    "withdraw": lambda: _(
+        "Withdrawn from review: the post is a draft again, to change and send again."
+    ),
     "retry": lambda: _("Publishing again."),
     "confirm": lambda: _("Marked as published."),
 }
@@ -443,6 +448,8 @@ def _workflow_action(
             )
     elif action == "cancel":
         workflow.post_cancel(post=post, actor=actor)
+    elif action == "withdraw":
+        workflow.post_withdraw(post=post, actor=actor)
     elif action == "duplicate":
         return workflow.post_duplicate(post=post, actor=actor)
     else:

@@ -368,6 +368,16 @@ def _schedule(
 
 
 @transaction.atomic
+def post_withdraw(*, post: Post, actor: User) -> None:
+    """Back to the drafts before anyone decided: its writer wants to change it first. The
+    approvers' notices about it are settled (nothing waits for them any more)."""
+    _require(post, {S.IN_REVIEW})
+    _move(post, S.DRAFT, actor)
+    for user in _approvers(post.workspace):
+        notices_settled(post=post, user=user)
+
+
+@transaction.atomic
 def post_cancel(*, post: Post, actor: User) -> None:
     _require(post, {S.SCHEDULED, S.APPROVED})
     if _anything_out(post):

@@ -681,3 +681,20 @@ def test_the_approver_reads_what_changed_since_changes_were_asked(approval) -> N
     page = _page(_as(approval.anna).get(review))
     assert "Changed since changes were asked: Mastodon: text" in page
     assert "Changed since the last approval" not in page  # it never had one
+
+
+def test_the_writer_withdraws_a_post_from_review_to_change_it_first(approval) -> None:
+    """Sent for approval a moment too soon: nothing took it back before a decision."""
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    editor, url = _as(approval.erin), f"/w/lumiere/posts/{post.pk}/"
+    assert 'value="withdraw"' in editor.get(url).content.decode()
+    assert 'value="withdraw"' not in _as(approval.anna).get(f"{url}review/").content.decode()
+    refused = _as(approval.anna).post(f"{url}workflow/", {"action": "withdraw"})
+    assert refused.status_code == 403  # the approver decides; withdrawing is the writer's
+    done = _page(editor.post(f"{url}workflow/", {"action": "withdraw"}, follow=True))
+    assert "Retirée de la validation" in done
+    assert Post.objects.get(pk=post.pk).status == S.DRAFT
+    assert not Notice.objects.filter(post=post, user=approval.anna, read_at__isnull=True).exists()
+    again = _page(editor.post(f"{url}workflow/", {"action": "withdraw"}, follow=True))
+    assert "Impossible tant que la publication est" in again  # a second click: nothing more

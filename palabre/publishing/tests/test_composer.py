@@ -401,3 +401,12 @@ def test_publish_now_from_someone_who_may_not_publish_saves_nothing(
     )
     assert answer.status_code == 403
     assert not Post.objects.exists()
+
+
+def test_the_drafts_say_which_date_is_which(editor: Client, cast, channels) -> None:
+    """A lone date after each draft read as its publication date; it was its last change."""
+    post = _create(editor, idea="Brioche du dimanche", networks=("mastodon",))
+    Post.objects.filter(pk=post.pk).update(publish_at=timezone.now() + timedelta(days=3))
+    page = editor.get("/w/lumiere/compose/").content.decode()
+    drafts = page.split('id="drafts"')[1]
+    assert "modifiée " in drafts and "prévue " in drafts

@@ -35,7 +35,13 @@ Cell = str | int | float | bool | None
 
 class PeriodIn(Schema):
     period: ShortText = Field("", description="30, 90 or 365: the last N days (30 by default).")
-    month: ShortText = Field("", description="YYYY-MM: a calendar month; wins over `period`.")
+    month: ShortText = Field("", description="YYYY-MM: a calendar month; wins over the others.")
+    start: ShortText = Field(
+        "",
+        description="YYYY-MM-DD, with `end`: the days from `start` to `end` (both included, "
+        "two years at most); wins over `period`.",
+    )
+    end: ShortText = Field("", description="YYYY-MM-DD: the last day, with `start`.")
     channel: int | None = Field(None, description="One channel's id; all channels by default.")
 
 
@@ -86,7 +92,13 @@ class ReportOut(Schema):
 def _scope(caller: Caller, query: PeriodIn) -> metrics.Scope:
     """The period as the reports page reads it, refused (422) where its form refuses."""
     form = ScopeForm(
-        {"period": query.period, "month": query.month, "channel": query.channel or ""},
+        {
+            "period": query.period,
+            "month": query.month,
+            "start": query.start,
+            "end": query.end,
+            "channel": query.channel or "",
+        },
         workspace=caller.workspace,
     )
     form_valid(form)

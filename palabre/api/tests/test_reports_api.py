@@ -44,7 +44,14 @@ def _shown_figures(page: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "query", [JUNE, {"month": "2026-06", "channel": "A"}, {"period": "365"}, {}]
+    "query",
+    [
+        JUNE,
+        {"month": "2026-06", "channel": "A"},
+        {"period": "365"},
+        {},
+        {"start": "2026-06-01", "end": "2026-06-30"},  # June by its dates: June's figures
+    ],
 )
 def test_the_key_figures_are_the_ones_the_page_shows(
     cast, history, make_api: MakeApi, query: dict[str, str]
@@ -193,3 +200,28 @@ def test_another_channel_of_the_workspace_is_one_channel(cast, history, make_api
     assert times["response_rate"] == {"numerator": 0, "denominator": 0, "value": None}
     everything = api.get("/api/v1/reports/response-times", **JUNE).json()
     assert everything["response_rate"]["denominator"] > 0
+
+
+def test_a_range_of_days_is_what_both_report(cast, history, make_api: MakeApi) -> None:
+    """Only 30, 90 or 365 days, or a month: a campaign's fortnight could not be reported."""
+    api = make_api(cast.nina, cast.workspace, ["read"])
+    june = api.get("/api/v1/reports", **JUNE).json()
+    by_dates = api.get("/api/v1/reports", start="2026-06-01", end="2026-06-30").json()
+    assert by_dates["period"] == june["period"] and by_dates["figures"] == june["figures"]
+    fortnight = api.get("/api/v1/reports", start="2026-06-08", end="2026-06-21").json()
+    assert fortnight["period"]["start"].startswith("2026-06-08")
+    assert fortnight["period"]["end"].startswith("2026-06-22")  # excluded
+    for wrong in (
+        {"start": "2026-06-21", "end": "2026-06-08"},
+        {"start": "2026-06-08"},
+        {"start": "2020-01-01", "end": "2026-01-01"},
+        {"start": "1999-12-31", "end": "2000-01-02"},
+        {"start": "demain", "end": "2026-06-08"},
+    ):
+        answer = api.get("/api/v1/reports", **wrong)
+        assert answer.status_code == 422 and answer["Content-Type"] == PROBLEM, wrong
+    page = _page(cast.nina, "start=2026-06-08&end=2026-06-21").content.decode()
+    assert 'name="start" value="2026-06-08"' in page and 'name="period"' in page
+    assert '<option value="" selected>' in page  # the period says nothing then
+    refused = _page(cast.nina, "start=2026-06-21&end=2026-06-08").content.decode()
+    assert "La fin vient avant le début." in html.unescape(refused)

@@ -1,5 +1,5 @@
-// The reports' period and month: choosing one empties the other, so that the form never
-// says one thing while the report (where a month wins) shows another.
+// The reports' period, month and dates (from, to): choosing one empties the others, so that
+// the form never says one thing while the report (a month, then dates, win) shows another.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -7,12 +7,19 @@
     if (!form) return;
     var period = form.querySelector("[name=period]");
     var month = form.querySelector("[name=month]");
-    if (!period || !month) return;
-    period.addEventListener("change", function () {
-      if (period.value) month.value = "";
-    });
-    month.addEventListener("change", function () {
-      if (month.value) period.value = "";
+    var start = form.querySelector("[name=start]");
+    var end = form.querySelector("[name=end]");
+    if (!period || !month || !start || !end) return;
+    var groups = [[period], [month], [start, end]];
+    groups.forEach(function (group) {
+      group.forEach(function (field) {
+        field.addEventListener("change", function () {
+          if (!field.value) return;
+          groups.forEach(function (other) {
+            if (other !== group) other.forEach(function (f) { f.value = ""; });
+          });
+        });
+      });
     });
   });
 })();

@@ -87,6 +87,8 @@ def test_a_community_manager_previews_a_search_then_works_what_was_heard(
     page.get_by_role("button", name="Preview").click()  # the refused save's error goes
     preview.get_by_text("posts heard in the last 90 days match").wait_for()
     assert page.get_by_text("looks like a pattern").count() == 0
+    assert page.locator("#id_terms").get_attribute("aria-invalid") is None  # no longer said
+    assert page.locator("#id_terms").input_value() == '"pain au levain"\nlevain lyon'
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Search “Levain à Lyon” saved.").wait_for()
     assert Search.objects.filter(name="Levain à Lyon").exists()

@@ -1,5 +1,6 @@
-"""A percentage, a label's colon or a quotation, written as the active language writes it:
-English "77%", "Bluesky:" and “pain”, French "77 %", "Bluesky :" and « pain »."""
+"""A percentage, a label's colon, clauses' semicolons or a quotation, written as the active
+language writes it: English "77%", "Bluesky:", "a; b" and “pain”, French "77 %",
+"Bluesky :", "a ; b" and « pain »."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ def _sign(sign: str) -> str:
 def quoted_text(text: str) -> str:
     """Someone's words in the language's quotation marks (French: « », spaced)."""
     return gettext("“%(text)s”") % {"text": text}
+
+
+def listed_text(items: list[str]) -> str:
+    """Clauses one after the other, as the language separates them: "a; b", "a ; b"."""
+    return (_sign(";") + " ").join(str(item) for item in items)
 
 
 def colon_text() -> str:

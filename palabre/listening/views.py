@@ -322,9 +322,16 @@ def _preview(
     shown = {"preview": preview, "problems": problems}
     if _htmx(request):
         # The fields' errors of a save refused earlier are left on screen: the preview says
-        # what is wrong now, so they go (Django names each field's list "id_<name>_error").
-        stale = [form[name].auto_id + "_error" for name in ("terms", "exclusions")]
-        return render(request, "listening/_preview.html", shown | {"stale_errors": stale})
+        # what is wrong now, so they go (Django names each field's list "id_<name>_error"),
+        # and the fields come again as typed, no longer marked invalid for screen readers.
+        names = ("terms", "exclusions")
+        stale = [form[name].auto_id + "_error" for name in names]
+        typed = SearchForm(
+            initial={n: form.data.get(n, "") for n in names}, workspace=form.workspace
+        )
+        fields = [typed[n].as_widget(attrs={"hx-swap-oob": "true"}) for n in names]
+        context = shown | {"stale_errors": stale, "fresh_fields": fields}
+        return render(request, "listening/_preview.html", context)
     return _searches_page(request, membership, form=form, editing=search, **shown)
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from palabre.accounts.models import User
 from palabre.networks.kinds import NETWORKS
-from palabre.publishing.models import Post, PostChange, PostStatus, PostVariant, ReplyControl
+from palabre.publishing.models import Post, PostChange, PostVariant, ReplyControl
 
 
 def post_content(post: Post) -> dict[str, Any]:
@@ -78,30 +78,55 @@ def post_digest(post: Post) -> str:
 def content_changes(
     before: dict[str, Any] | None, after: dict[str, Any], *, tz: tzinfo | None = None
 ) -> list[str]:
-    """What changed since `before` (the approved content, or the one before a save), named
-    for the reader; with `tz`, a new time says which it was and which it is."""
-    if not before:
-        return []
-    changes = []
-    if before.get("idea") != after["idea"]:
-        changes.append(_("the idea"))
-    if before.get("publish_at") != after["publish_at"]:
-        changes.append(_time_change(before.get("publish_at"), after["publish_at"], tz))
+    """What changed since `before` (the approved content, or the one when changes were
+    asked), named for the reader; with `tz`, a new time says which it was and which it is."""
+    return diff_said(content_diff(before, after), tz=tz) if before else []
+
+
+def content_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Which parts differ, without their texts (the history keeps only this): the idea
+    (True), the time ([old, new], ISO), each network "added", "removed" or its fields."""
+    diff: dict[str, Any] = {}
+    if before.get("idea") != after.get("idea"):
+        diff["idea"] = True
+    if before.get("publish_at") != after.get("publish_at"):
+        diff["publish_at"] = [before.get("publish_at"), after.get("publish_at")]
     old = {v["network"]: v for v in before.get("variants", [])}
-    new = {v["network"]: v for v in after["variants"]}
+    new = {v["network"]: v for v in after.get("variants", [])}
+    variants: dict[str, Any] = {}
     for network in sorted(old.keys() | new.keys()):
-        label = str(NETWORKS[network].label) if network in NETWORKS else network
         if network not in new:
-            changes.append(_("%(network)s removed") % {"network": label})
+            variants[network] = "removed"
         elif network not in old:
-            changes.append(_("%(network)s added") % {"network": label})
+            variants[network] = "added"
         else:
             keys = list(new[network]) + [k for k in old[network] if k not in new[network]]
             fields = [k for k in keys if new[network].get(k) != old[network].get(k)]
             if fields:
-                names = ", ".join(str(FIELD_NAMES.get(k, k)) for k in fields)
-                changes.append(_("%(network)s: %(fields)s") % {"network": label, "fields": names})
-    return changes
+                variants[network] = fields
+    if variants:
+        diff["variants"] = variants
+    return diff
+
+
+def diff_said(diff: dict[str, Any], *, tz: tzinfo | None = None) -> list[str]:
+    """A content_diff in the reader's words."""
+    said = []
+    if diff.get("idea"):
+        said.append(_("the idea"))
+    if "publish_at" in diff:
+        old, new = diff["publish_at"]
+        said.append(_time_change(old, new, tz))
+    for network, change in diff.get("variants", {}).items():
+        label = str(NETWORKS[network].label) if network in NETWORKS else network
+        if change == "removed":
+            said.append(_("%(network)s removed") % {"network": label})
+        elif change == "added":
+            said.append(_("%(network)s added") % {"network": label})
+        else:
+            names = ", ".join(str(FIELD_NAMES.get(k, k)) for k in change)
+            said.append(_("%(network)s: %(fields)s") % {"network": label, "fields": names})
+    return said
 
 
 def _time_change(old: str | None, new: str | None, tz: tzinfo | None) -> str:
@@ -121,20 +146,17 @@ def _when(moment: str, tz: tzinfo) -> str:
 
 
 def post_change_record(*, post: Post, actor: User | None, before: dict[str, Any]) -> None:
-    """Keep, in the post's history, what a save changed (nothing when nothing did)."""
-    after = post_content(post)
-    if after != before:
-        PostChange.objects.create(post=post, actor=actor, before=before, after=after)
+    """Keep, in the post's history, which parts a save changed (nothing when none did; never
+    the texts themselves: the post holds them, and a history of every draft grows)."""
+    diff = content_diff(before, post_content(post))
+    if diff:
+        PostChange.objects.create(post=post, actor=actor, what=diff)
 
 
 def changes_since_asked(post: Post, current: dict[str, Any], *, tz: tzinfo) -> list[str]:
-    """What the author changed since the approver last asked for changes, for the approver
-    who reads it again (no approval to compare with: the post never had one, or not since)."""
-    asked = post.transitions.filter(to_status=PostStatus.CHANGES_REQUESTED).last()
-    if asked is None:
-        return []
-    first = post.changes.filter(at__gte=asked.at).first()
-    return content_changes(first.before, current, tz=tz) if first else []
+    """What the author changed since the approver last asked for changes (the content then
+    is kept on the post), for the approver who reads it again."""
+    return content_changes(post.asked_content, current, tz=tz)
 
 
 FIELD_NAMES = {

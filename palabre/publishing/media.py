@@ -45,6 +45,7 @@ from palabre.lib.mediameta import (
     video_blank_metadata,
 )
 from palabre.publishing import workflow
+from palabre.publishing.content import post_change_record, post_content
 from palabre.publishing.models import MediaItem, Post, PostStatus, PostTarget, gone_out
 
 APPROVED = (PostStatus.APPROVED, PostStatus.SCHEDULED)
@@ -259,8 +260,11 @@ def media_update(*, item: MediaItem, alt_text: str, tags: list[str], actor: User
         item.tags = tags
         item.save(update_fields=["tags"])
         return MediaChange(alt_kept=went_out if new_alt else [])
+    before = {post.pk: post_content(post) for post in users}
     item.alt_text, item.tags = alt_text, tags
     item.save(update_fields=["alt_text", "tags"])
+    for post in users:  # each post that shows it: its history says so
+        post_change_record(post=post, actor=actor, before=before[post.pk])
     return MediaChange(back_to_review=_back_to_review(users, actor))
 
 

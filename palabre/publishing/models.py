@@ -126,6 +126,9 @@ class Post(models.Model):
     approved_digest = models.CharField(max_length=64, blank=True)
     approved_version = models.PositiveIntegerField(null=True, blank=True)
     approved_content = models.JSONField(null=True, blank=True)
+    # The content when the approver last asked for changes: what changed since is shown to
+    # them when it comes back.
+    asked_content = models.JSONField(null=True, blank=True)
     # The new composer page's own key: that page sent twice (the browser's Back, then Save;
     # a double click) saves this one post again rather than a second one
     # (services.post_compose_once), with the version that page's last save left and a
@@ -250,12 +253,12 @@ LATE_AFTER = timedelta(minutes=10)
 
 
 def late(now: datetime) -> models.Q:
-    """The publications (PostTarget) late at `now`."""
-    due = models.Q(
-        status__in=[TargetStatus.SCHEDULED, TargetStatus.PUBLISHING],
-        next_attempt_at__lt=now - LATE_AFTER,
-    )
-    return due & ~models.Q(claimed_until__gt=now)
+    """The publications (PostTarget) late at `now`: due a while ago and held by no worker,
+    or given up by the worker after repeated unexpected errors (no next attempt)."""
+    waiting = models.Q(status__in=[TargetStatus.SCHEDULED, TargetStatus.PUBLISHING])
+    due = models.Q(next_attempt_at__lt=now - LATE_AFTER)
+    given_up = models.Q(next_attempt_at__isnull=True, publish_at__lt=now - LATE_AFTER)
+    return waiting & (due | given_up) & ~models.Q(claimed_until__gt=now)
 
 
 class PostTransition(models.Model):
@@ -279,16 +282,15 @@ class PostTransition(models.Model):
 
 class PostChange(models.Model):
     """A save that changed a post's content (the composer, the calendar, a new time given at
-    approval): who, when, and the content before and after (publishing/content.py), so that
-    the post's history says what changed, in the reader's language."""
+    approval, a thread split, an alt text): who, when, and which parts (content.content_diff:
+    no texts), so that the post's history says what changed, in the reader's language."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    before = models.JSONField()
-    after = models.JSONField()
+    what = models.JSONField()
 
     class Meta:
         ordering = ["at", "pk"]

@@ -387,9 +387,10 @@ def _part_check(network: str, part: str, max_chars: int | None) -> TextCheck:
     return check_comment(network, part, max_chars=max_chars)
 
 
-def variant_split(*, variant: PostVariant) -> bool:
+def variant_split(*, variant: PostVariant, actor: User | None = None) -> bool:
     """Replace an over-long text by a numbered thread whose parts each fit; False if none fits
-    or the text needs no thread. A variant that went out stays as it is (ContentLocked)."""
+    or the text needs no thread. A variant that went out stays as it is (ContentLocked).
+    Kept in the post's history as `actor`'s."""
     from palabre.publishing.rules.threads import split_thread
 
     if variant.network in post_locked_networks(post=variant.post):
@@ -398,9 +399,11 @@ def variant_split(*, variant: PostVariant) -> bool:
     parts = split_thread(variant.network, variant.text, max_chars=max_chars)
     if len(parts) < 2:
         return False
+    before = post_content(variant.post)
     variant.text, variant.thread = parts[0], parts[1:]
     variant.save(update_fields=["text", "thread"])
     version_advance(variant.post, seen=None)
+    post_change_record(post=variant.post, actor=actor, before=before)
     return True
 
 

@@ -38,6 +38,7 @@ from palabre.publishing import composer, planning, publisher, services, workflow
 from palabre.publishing.content import (
     changes_since_asked,
     content_changes,
+    diff_said,
     post_content,
     post_digest,
 )
@@ -76,6 +77,8 @@ def _asked_day(request: HttpRequest, workspace: Workspace) -> datetime | None:
     try:
         day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
+        return None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the calendar's years
         return None
     moment = datetime.combine(day, time(9, 0), tzinfo=workspace.tzinfo)
     return moment if moment > timezone.now() else None
@@ -304,10 +307,7 @@ def _history(post: Post) -> list[tuple[str, Any, list[str]]]:
     moves: list[tuple[str, Any, list[str]]] = [
         ("move", t, []) for t in post.transitions.select_related("actor")
     ]
-    saves = [
-        ("save", c, content_changes(c.before, c.after, tz=tz))
-        for c in post.changes.select_related("actor")
-    ]
+    saves = [("save", c, diff_said(c.what, tz=tz)) for c in post.changes.select_related("actor")]
     return sorted([*moves, *saves], key=lambda entry: entry[1].at)
 
 
@@ -521,7 +521,7 @@ def _after_save(
             messages.success(request, text % {"count": len(targets)})
         elif action.startswith("split-"):
             variant = post.variants.filter(network=action.removeprefix("split-")).first()
-            if variant is None or not services.variant_split(variant=variant):
+            if variant is None or not services.variant_split(variant=variant, actor=actor):
                 raise workflow.TransitionRefused(
                     _("This text cannot be split into posts that each fit.")
                 )

@@ -264,6 +264,8 @@ def post_approve(
 def post_request_changes(*, post: Post, actor: User, comment: str) -> PostComment:
     _require(post, {S.IN_REVIEW, S.APPROVED})
     note = post_comment(post=post, author=actor, text=comment)
+    post.asked_content = post_content(post)  # what changed since is shown when it is back
+    Post.objects.filter(pk=post.pk).update(asked_content=post.asked_content)
     _move(post, S.CHANGES_REQUESTED, actor, note=comment)
     if post.author:
         _notify(post.author, post, gettext_noop("Changes requested on “%(idea)s”."))

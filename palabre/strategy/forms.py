@@ -166,7 +166,11 @@ class ObjectiveForm(DatedForm):
 
     def clean_deadline(self) -> date:
         deadline: date = self.cleaned_data["deadline"]
-        kept = deadline == self.initial.get("deadline")  # an objective changed, its day kept
+        # An objective changed keeps its day, past or not: the one this form was opened for
+        # (the page's ?objective=), not whichever id the form sends.
+        opened = self.initial.get("objective")
+        changed = opened is not None and self.cleaned_data.get("objective") == opened
+        kept = changed and deadline == self.initial.get("deadline")
         if deadline < self.today and not kept:
             raise forms.ValidationError(_("The deadline cannot be in the past."))
         if deadline > years_later(self.today, OBJECTIVE_YEARS):

@@ -249,5 +249,9 @@ def test_a_new_time_zone_says_the_planned_posts_local_times_moved(client: Client
     assert "Time zone changed from Europe/Paris to America/Montreal." in moved
     paris = datetime.combine(cast.workspace.local_date(), time(8), tzinfo=ZoneInfo("Europe/Paris"))
     then = paris.astimezone(ZoneInfo("America/Montreal"))  # 02:00, 03:00 when the DSTs differ
-    assert "The 1 planned post keeps its moment" in moved
+    assert "The 1 post to come keeps its moment" in moved
     assert f"08:00 there is {then:%H:%M} here" in moved
+    Post.objects.all().delete()
+    back = client.post("/w/lumiere/settings/", data, follow=True).content.decode()
+    assert "Time zone changed from America/Montreal to Europe/Paris." in back
+    assert "to come" not in back  # nothing planned: nothing moved

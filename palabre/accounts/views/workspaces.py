@@ -61,11 +61,11 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
 def _zone_moved(workspace: Workspace, before: str) -> str:
     """A new time zone keeps every planned post's moment: their local times move, which
     "Settings saved" alone did not say (08:00 in Paris became 02:00 in Montreal)."""
-    planned = Post.objects.filter(
-        workspace=workspace,
-        status__in=[PostStatus.IN_REVIEW, PostStatus.APPROVED, PostStatus.SCHEDULED],
-        publish_at__gte=timezone.now(),
-    ).count()
+    planned = (
+        Post.objects.filter(workspace=workspace, publish_at__gte=timezone.now())
+        .exclude(status__in=[PostStatus.PUBLISHED, PostStatus.FAILED, PostStatus.UNKNOWN])
+        .count()
+    )
     eight = datetime.combine(workspace.local_date(), time(8, 0), tzinfo=ZoneInfo(before))
     said = {
         "before": before,
@@ -73,18 +73,17 @@ def _zone_moved(workspace: Workspace, before: str) -> str:
         "then": date_format(eight.astimezone(workspace.tzinfo), "TIME_FORMAT"),
         "n": planned,
     }
-    return (
-        ngettext(
-            "Time zone changed from %(before)s to %(after)s. The %(n)s planned post keeps its "
-            "moment, so its local time moved (08:00 there is %(then)s here): check it in the "
-            "calendar.",
-            "Time zone changed from %(before)s to %(after)s. The %(n)s planned posts keep their "
-            "moment, so their local times moved (08:00 there is %(then)s here): check them in the "
-            "calendar.",
-            planned,
-        )
-        % said
+    changed = _("Time zone changed from %(before)s to %(after)s.") % said
+    if not planned:
+        return changed
+    moved = ngettext(
+        "The %(n)s post to come keeps its moment, so its local time moved (08:00 there is "
+        "%(then)s here): check it in the calendar.",
+        "The %(n)s posts to come keep their moment, so their local times moved (08:00 there "
+        "is %(then)s here): check them in the calendar.",
+        planned,
     )
+    return f"{changed} {moved % said}"
 
 
 def workspace_settings(request: HttpRequest, slug: str) -> HttpResponse:

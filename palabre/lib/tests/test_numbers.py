@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from palabre.lib.numbers import AmountField, number_text
-from palabre.lib.percent import percent_text, share_text, signed_text
+from palabre.lib.percent import listed_text, percent_text, share_text, signed_text
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,14 @@ def test_a_negative_amount_keeps_its_minus_before_the_sign() -> None:
         assert money_text(-5, "EUR") in {"-€5.00", "−€5.00"}
     with translation.override("fr"):
         assert money_text(-5, "EUR").endswith("5,00\u00a0€")
+
+
+def test_clauses_are_listed_with_the_languages_semicolon() -> None:
+    """A French history read "l’idée; Mastodon : texte": no space before the semicolon."""
+    with translation.override("fr"):
+        assert (
+            listed_text(["l’idée", "Mastodon\u00a0: texte"])
+            == "l’idée\u00a0; Mastodon\u00a0: texte"
+        )
+    with translation.override("en"):
+        assert listed_text(["the idea", "X: text"]) == "the idea; X: text"

@@ -153,7 +153,7 @@ def test_a_day_of_the_calendar_opens_the_composer_at_that_day(
     assert f"compose/?day={yesterday:%Y-%m-%d}" not in grid  # a day gone by: none
     page = editor.get(f"/w/lumiere/compose/?day={later:%Y-%m-%d}").content.decode()
     assert f'name="post-publish_at" value="{later:%Y-%m-%d}T09:00"' in page
-    for wrong in (f"{yesterday:%Y-%m-%d}", "2031-02-30", "x" * 500):
+    for wrong in (f"{yesterday:%Y-%m-%d}", "2031-02-30", "9999-12-31", "x" * 500):
         page = editor.get(f"/w/lumiere/compose/?day={wrong}").content.decode()
         assert 'name="post-publish_at" value=' not in page
     reader = Client()

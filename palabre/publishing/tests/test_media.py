@@ -90,6 +90,9 @@ def test_observation_5_new_alt_text_sends_the_approved_posts_back_to_review(
     photo.refresh_from_db()
     assert photo.alt_text == "Deux miches"
     assert (_status(first), _status(second)) == (S.IN_REVIEW, S.IN_REVIEW)
+    for post in (first, second):  # each one's history says what changed and who changed it
+        change = post.changes.get()
+        assert change.actor == cast.carl and change.what == {"variants": {"mastodon": ["media"]}}
     assert not PostTarget.objects.filter(status=TargetStatus.SCHEDULED).exists()
     after = response.content.decode()
     assert "retournent en validation" in after

@@ -94,3 +94,5 @@ def test_the_composer_splits_an_over_long_text(client: Client, cast) -> None:
     variant.refresh_from_db()
     assert variant.thread and all(check_text("x", p).valid for p in [variant.text, *variant.thread])
     assert f"({1 + len(variant.thread)}/{1 + len(variant.thread)})" in variant.thread[-1]
+    split = draft.changes.last()  # the history says so, and who split it
+    assert split.actor == cast.erin and split.what == {"variants": {"x": ["text", "thread"]}}

@@ -368,6 +368,20 @@ def test_an_objective_is_changed_in_place_at_the_version_it_was_opened_at(
         {**past, "objective-version": "1", "objective-deadline": "2020-01-02"},
     )
     assert "L’échéance ne peut pas être dans le passé" in other_day.content.decode()
+    # Opened for the late one, sent for another: that other one takes no past day.
+    other = Objective.objects.filter(workspace=cast.workspace, metric="clicks").first()
+    switched = manager.post(
+        f"{PAGE}?objective={late.pk}",
+        {
+            **past,
+            "objective-version": "1",
+            "objective-objective": other.pk,
+            "objective-metric": "clicks",
+        },
+    )
+    assert "L’échéance ne peut pas être dans le passé" in switched.content.decode()
+    new = manager.post(f"{PAGE}?objective={late.pk}", {**past, "objective-objective": ""})
+    assert "L’échéance ne peut pas être dans le passé" in new.content.decode()
 
 
 def test_the_database_refuses_a_second_audience_of_the_same_name(cast) -> None:

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from palabre.lib.durations import minutes_text
 from palabre.lib.numbers import number_text
-from palabre.lib.percent import colon_text, money_text, percent_text, quoted_text
+from palabre.lib.percent import colon_text, listed_text, money_text, percent_text, quoted_text
 from palabre.web.context_processors import navigation
 
 register = template.Library()
@@ -134,6 +134,12 @@ def money(amount: float) -> str:
 def percent_figure(number: float) -> str:
     """A figure already in percent (77 for 77 %) as the language writes it: "77%", "77 %"."""
     return percent_text(number)
+
+
+@register.filter
+def listed(items: list[str]) -> str:
+    """Clauses joined with the language's semicolon ("a; b", "a ; b")."""
+    return listed_text(items)
 
 
 @register.simple_tag

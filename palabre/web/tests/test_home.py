@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -206,9 +207,21 @@ def test_a_publication_no_worker_took_is_said_to_be_late(cast) -> None:
     cast.bob.save()
     page = _as(cast.bob).get(HOME).content.decode()
     assert 'data-home="late"' in page and f'data-late="{target.pk}"' in page
-    assert "Late: due 25\xa0minutes ago, and no worker has taken it." in page
+    assert "Late: due 25\xa0minutes ago, and not sent yet. No worker has taken it" in page
     post = _as(cast.bob).get(f"/w/lumiere/posts/{target.post_id}/").content.decode()
-    assert "no worker has taken it" in post
+    assert "No worker has taken it" in post
+    cast.erin.language = "en"  # who cannot publish is not sent to the worker
+    cast.erin.save()
+    theirs = _as(cast.erin).get(HOME).content.decode()
+    assert "and not sent yet." in theirs and "worker" not in theirs
+    # Given up by the worker after repeated errors: no next attempt, late all the same.
+    PostTarget.objects.filter(pk=target.pk).update(
+        next_attempt_at=None, publish_at=due, last_error="TypeError: boom", attempts=8
+    )
+    page = _as(cast.bob).get(HOME).content.decode()
+    assert "Palabre stopped trying after repeated errors." in page
+    assert "The last one: “TypeError: boom”" in html.unescape(page)
+    PostTarget.objects.filter(pk=target.pk).update(next_attempt_at=due)
     # Taken by a worker (its lease running), waiting for a retry, or just due: not late.
     for change in (
         {"claimed_until": timezone.now() + timedelta(minutes=1)},

@@ -313,7 +313,7 @@ def _history(post: Post) -> list[tuple[str, Any, list[str]]]:
 
 def _workflow_context(membership: Membership, post: Post) -> dict[str, Any]:
     return {
-        "targets": post.targets.select_related("channel").order_by("channel__network"),
+        "targets": post.targets.select_related("channel", "stat").order_by("channel__network"),
         "late": set(post.targets.filter(late(timezone.now())).values_list("pk", flat=True)),
         "history": _history(post),
         "comments": post.comments.filter(parent=None)

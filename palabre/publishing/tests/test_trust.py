@@ -702,3 +702,31 @@ def test_the_writer_withdraws_a_post_from_review_to_change_it_first(approval) ->
     assert not Notice.objects.filter(post=post, user=approval.anna, read_at__isnull=True).exists()
     again = _page(editor.post(f"{url}workflow/", {"action": "withdraw"}, follow=True))
     assert "Impossible tant que la publication est" in again  # a second click: nothing more
+
+
+def test_a_published_post_shows_its_own_figures_on_each_network(cast) -> None:
+    """The post's page said where it went, never how it did."""
+    from palabre.analytics.models import PostStat
+    from palabre.inbox.tests.helpers import published
+
+    target = published(cast.workspace, cast.alice, network="bluesky")
+    page = _page(_as(cast.bob).get(f"/w/lumiere/posts/{target.post_id}/"))
+    assert "data-figures" not in page  # not counted yet: nothing said
+    PostStat.objects.update_or_create(  # made when it went out, counted later
+        target=target,
+        defaults={
+            "workspace": cast.workspace,
+            "channel": target.channel,
+            "published_at": timezone.now(),
+            "likes": 1234,
+            "reposts": 3,
+            "replies": 5,
+            "collected_at": timezone.now() - timedelta(hours=2),
+        },
+    )
+    cast.bob.language = "en"
+    cast.bob.save()
+    page = _page(_as(cast.bob).get(f"/w/lumiere/posts/{target.post_id}/"))
+    figures = page.split("data-figures>")[1].split("</span>")[0]
+    assert "Likes 1,234 · Shares 3 · Replies 5" in figures and "as counted " in figures
+    assert "Reach" not in figures  # Bluesky gives none

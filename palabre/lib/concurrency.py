@@ -23,6 +23,17 @@ class StaleVersion(Exception):
     """Someone saved this object since the form was opened; nothing was written."""
 
 
+def saved_at_version(instance: models.Model, *, seen: int | None, values: dict[str, Any]) -> None:
+    """Write `values` onto `instance`, which a form opened at version `seen`: StaleVersion if
+    someone saved it since, or if the form sent no version (it cannot say what it saw)."""
+    if seen is None:
+        raise StaleVersion
+    version_advance(instance, seen=seen)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=list(values))
+
+
 def version_advance(instance: models.Model, *, seen: int | None) -> int:
     """Move `instance` from version `seen` to the next, or raise StaleVersion.
 

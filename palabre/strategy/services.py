@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import Workspace
-from palabre.lib.concurrency import StaleVersion, version_advance
+from palabre.lib.concurrency import StaleVersion, saved_at_version, version_advance
 from palabre.strategy.models import AdSpend, Audience, NetworkPlan, Objective, Strategy
 from palabre.strategy.timesheet import next_review_time
 
@@ -109,12 +109,8 @@ def network_plan_save(
                 return NetworkPlan.objects.create(workspace=workspace, network=network, **values)
         except IntegrityError:  # chosen by someone else a moment ago
             raise StaleVersion from None
-    if version is None:  # chosen by someone else since the page was opened
-        raise StaleVersion
-    version_advance(plan, seen=version)
-    for name, value in values.items():
-        setattr(plan, name, value)
-    plan.save(update_fields=list(values))
+    # No version: the form was opened to choose it, and someone chose it since.
+    saved_at_version(plan, seen=version, values=values)
     return plan
 
 
@@ -138,12 +134,7 @@ def objective_save(
             found = None if objective is None else mine.filter(pk=objective).first()
             if found is None:
                 return Objective.objects.create(workspace=workspace, **values)
-            if version is None:  # a form that lost its version cannot say what it saw
-                raise StaleVersion
-            version_advance(found, seen=version)
-            for name, value in values.items():
-                setattr(found, name, value)
-            found.save(update_fields=list(values))
+            saved_at_version(found, seen=version, values=values)
             return found
     except IntegrityError:
         raise AlreadyThere(

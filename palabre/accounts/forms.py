@@ -196,6 +196,16 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+class NameForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        help_text=_(
+            "As your colleagues see it: in the history of each post, the time spent, the inbox."
+        ),
+    )
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 

@@ -208,6 +208,11 @@ def _assignments_release(workspace: Workspace, user: User) -> None:
         Heard.objects.filter(workspace=workspace, assigned_to=user).update(assigned_to=None)
 
 
+def user_update_name(*, user: User, name: str) -> None:
+    user.name = name.strip()
+    user.save(update_fields=["name"])
+
+
 def user_update_language(*, user: User, language: str) -> None:
     user.language = language
     user.save(update_fields=["language"])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("setup/", auth.setup, name="setup"),
     path("language/", account.set_language, name="set_language"),
     path("account/", account.account, name="account"),
+    path("account/name/", account.account_name, name="account_name"),
     path("account/two-factor/", account.two_factor, name="account_two_factor"),
     path(
         "account/two-factor/disable/", account.two_factor_disable, name="account_two_factor_disable"

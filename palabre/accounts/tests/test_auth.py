@@ -255,3 +255,17 @@ def test_a_new_time_zone_says_the_planned_posts_local_times_moved(client: Client
     back = client.post("/w/lumiere/settings/", data, follow=True).content.decode()
     assert "Time zone changed from America/Montreal to Europe/Paris." in back
     assert "to come" not in back  # nothing planned: nothing moved
+
+
+def test_a_person_changes_their_own_name_and_finds_their_workspaces(client: Client, cast) -> None:
+    """The account page had neither: a name typed at the invitation stayed for good."""
+    cast.carl.language = "en"
+    cast.carl.save()
+    client.force_login(cast.carl)
+    page = client.get("/account/").content.decode()
+    assert 'name="name" value="Carl"' in page and 'href="/w/lumiere/"' in page
+    assert "Ailleurs" not in page  # not one of theirs
+    refused = client.post("/account/name/", {"name": "   "}).content.decode()
+    assert "This field is required." in refused
+    client.post("/account/name/", {"name": "Carl Petit"})
+    assert User.objects.get(pk=cast.carl.pk).name == "Carl Petit"

@@ -1,4 +1,4 @@
-"""A person's own settings: language, two-factor login, password."""
+"""A person's own settings: name, language, two-factor login, password."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from palabre.accounts import services
 from palabre.accounts.forms import (
     LanguageForm,
+    NameForm,
     TotpDisableForm,
     TotpEnableForm,
     TotpReplaceForm,
@@ -41,9 +42,27 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _account_page(request: HttpRequest, disable_form: TotpDisableForm) -> HttpResponse:
-    context = {"language_form": LanguageForm(), "disable_form": disable_form}
+def _account_page(
+    request: HttpRequest, disable_form: TotpDisableForm, name_form: NameForm | None = None
+) -> HttpResponse:
+    name_form = name_form or NameForm(initial={"name": cast(User, request.user).name})
+    context = {
+        "language_form": LanguageForm(),
+        "disable_form": disable_form,
+        "name_form": name_form,
+    }
     return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def account_name(request: HttpRequest) -> HttpResponse:
+    form = NameForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, TotpDisableForm(), name_form=form)
+    services.user_update_name(user=cast(User, request.user), name=form.cleaned_data["name"])
+    messages.success(request, _("Your name is saved."))
+    return redirect("account")
 
 
 @login_required

@@ -44,6 +44,10 @@ class FilterForm(forms.Form):
         choices=[("", _("Open")), ("yes", _("Done")), ("any", _("Open and done"))], required=False
     )
     text = forms.CharField(required=False, max_length=200, label=_("Search"))
+    # One post's replies and mentions (its page links here).
+    post = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

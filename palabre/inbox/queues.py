@@ -38,6 +38,8 @@ def queue_filtered(
         rows = rows.filter(category=data["category"])
     if data.get("lang"):
         rows = rows.filter(lang=data["lang"])
+    if data.get("post"):
+        rows = rows.filter(target__post_id=data["post"])
     if data.get("text"):
         words = data["text"]
         rows = rows.filter(Q(text__icontains=words) | Q(identity__handle__icontains=words))

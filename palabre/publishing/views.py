@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from palabre.accounts.models import Membership, Role, User, Workspace
 from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.channels.models import Channel
+from palabre.inbox.queues import conversations
 from palabre.lib.concurrency import StaleVersion, new_once
 from palabre.lib.home_return import back_home
 from palabre.lib.ids import parse_id
@@ -315,6 +316,10 @@ def _workflow_context(membership: Membership, post: Post) -> dict[str, Any]:
     return {
         "targets": post.targets.select_related("channel", "stat").order_by("channel__network"),
         "late": set(post.targets.filter(late(timezone.now())).values_list("pk", flat=True)),
+        # What answers or mentions it, for those who read the inbox: one click to it.
+        "talk_count": conversations(membership.workspace).filter(target__post=post).count()
+        if can(membership, Action.VIEW_INBOX)
+        else 0,
         "history": _history(post),
         "comments": post.comments.filter(parent=None)
         .select_related("author")

@@ -157,7 +157,9 @@ class SetupForm(WorkspaceForm):
     """The very first account of a new installation, and its first workspace."""
 
     field_order = ["your_name", "email", "password", "name", "timezone"]
-    your_name = forms.CharField(label=_("Your name"), max_length=100)
+    your_name = forms.CharField(
+        label=_("Your name"), max_length=100, validators=[validate_one_line]
+    )
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
 
@@ -168,7 +170,7 @@ class SetupForm(WorkspaceForm):
 
 
 class SignupForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=100)
+    name = forms.CharField(label=_("Your name"), max_length=100, validators=[validate_one_line])
     password = forms.CharField(label=_("Password"), max_length=128, widget=forms.PasswordInput)
     password_again = forms.CharField(
         label=_("Password again"), max_length=128, widget=forms.PasswordInput
@@ -200,6 +202,7 @@ class NameForm(forms.Form):
     name = forms.CharField(
         label=_("Your name"),
         max_length=100,
+        validators=[validate_one_line],
         help_text=_(
             "As your colleagues see it: in the history of each post, the time spent, the inbox."
         ),

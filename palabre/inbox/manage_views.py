@@ -140,7 +140,9 @@ def _values(form: VersionedForm, instance: Model) -> list[tuple[str, object]]:
 @require_POST
 def inbox_saved_reply_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = membership_for(request, slug, Action.ANSWER)
-    get_scoped_or_404(SavedReply.objects.all(), membership.workspace, pk=pk).delete()
+    saved = get_scoped_or_404(SavedReply.objects.all(), membership.workspace, pk=pk)
+    saved.delete()
+    messages.success(request, _("“%(name)s” deleted.") % {"name": saved.title})
     return redirect("inbox_saved_replies", slug=slug)
 
 

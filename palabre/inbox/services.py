@@ -12,6 +12,7 @@ from typing import TypeVar
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from palabre.accounts.models import User, Workspace
@@ -162,6 +163,8 @@ def interaction_reply(
             return queued
     try:
         with transaction.atomic():
+            interaction_lock(interaction)  # two tabs sending at once: one answer
+            _refuse_the_same_answer_again(interaction, text)
             reply = Reply.objects.create(
                 interaction=interaction,
                 author=actor,
@@ -184,6 +187,28 @@ def interaction_reply(
             reply_draft="", reply_draft_by=None, reply_draft_at=None, reply_draft_via=""
         )
     return reply
+
+
+SAME_ANSWER_WINDOW = timedelta(hours=1)
+
+
+def _refuse_the_same_answer_again(interaction: Interaction, text: str) -> None:
+    """The same words to the same comment within the hour are one answer sent twice (a page
+    opened in two tabs, the browser's Back then Send), never meant: said, not sent. Each
+    page's own token only catches a page sent twice."""
+    since = timezone.now() - SAME_ANSWER_WINDOW
+    earlier = (
+        Reply.objects.filter(interaction=interaction, created_at__gte=since)
+        .exclude(status=ReplyStatus.FAILED)
+        .select_related("author")
+        .order_by("-created_at")
+    )
+    for reply in earlier:
+        if reply.text.strip() == text.strip():
+            raise InboxRefused(
+                _("%(who)s sent this same answer %(when)s ago: it is not sent twice.")
+                % {"who": reply.author or "Palabre", "when": timesince(reply.created_at)}
+            )
 
 
 # What a network refuses outright, counted as it counts (the composer's rules).

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.models import Membership, User
-from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for
+from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
 from palabre.inbox import audience, authors, moderation, queues, services, waiting
 from palabre.inbox.forms import (
     ANSWER_MAX,
@@ -32,6 +32,7 @@ from palabre.inbox.models import Interaction, SavedReply
 from palabre.inbox.saved_replies import saved_reply_render
 from palabre.lib.home_return import back_home
 from palabre.networks.base import Capability, Visibility
+from palabre.publishing.models import Post
 
 PAGE = 50
 
@@ -50,7 +51,10 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     workspace = membership.workspace
     queue = request.GET.get("q", "answer")
     queue = queue if queue in QUEUES else "answer"
-    form = FilterForm(request.GET or None, workspace=workspace)
+    data = request.GET.copy()
+    if queue in ("all", "hidden") and not data.get("done"):  # the filter says what is shown
+        data["done"] = "any"
+    form = FilterForm(data or None, workspace=workspace)
     user = cast(User, request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     talk = queues.conversations(workspace)
@@ -61,6 +65,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         request.GET.get("page")
     )
     counts = queues.queue_counts(workspace, user)
+    about = filters.get("post")
     context = {
         "membership": membership,
         "queue": queue,
@@ -68,6 +73,9 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": counts,
         "form": form,
         "page": page,
+        "about_post": scoped(Post.objects.all(), workspace).filter(pk=about).first()
+        if about
+        else None,
     } | rights(membership)
     return render(request, "inbox/inbox.html", context)
 
@@ -207,7 +215,10 @@ def inbox_reply_count(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # Past what the form takes, nothing more is counted (it is asked at each keystroke).
     typed = str(request.POST.get("text", ""))[: ANSWER_MAX + 1]
     counted = services.reply_counted(channel=interaction.channel, text=typed)
-    return render(request, "inbox/_reply_count.html", {"counted": counted})
+    # The answer box takes ANSWER_MAX: a network that takes more (Facebook, 8,000) is not
+    # shown as the limit, or a long paste is cut without a word.
+    most = min(counted.max, ANSWER_MAX) if counted else ANSWER_MAX
+    return render(request, "inbox/_reply_count.html", {"counted": counted, "most": most})
 
 
 @require_POST

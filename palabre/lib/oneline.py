@@ -12,9 +12,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# C0 and C1 control characters (tab, line feed, carriage return among them) and the Unicode
-# line and paragraph separators.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 control characters (tab, line feed, carriage return among them), the Unicode
+# line and paragraph separators, and the bidirectional embeddings, overrides and isolates
+# (a name with U+202E writes the rest of "who changed what" backwards).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def has_control_characters(value: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -42,8 +43,21 @@ def navigation(membership: Membership, current: str) -> list[dict[str, Any]]:
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
+    here = {"here": page_to_come_back_to(request)}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return here
     workspaces = Membership.objects.filter(user=user).select_related("workspace")
-    return {"my_memberships": workspaces}
+    return here | {"my_memberships": workspaces}
+
+
+def page_to_come_back_to(request: HttpRequest) -> str:
+    """Where the language switch comes back to: this page, or, for a page drawn in answer to
+    a form (a refused answer, at /inbox/10/reply/, which takes only POST), the page the form
+    was sent from (a 405 otherwise). set_language keeps it only if it is this site's."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    sent_from = urlsplit(request.headers.get("Referer", ""))
+    if sent_from.netloc != request.get_host() or not sent_from.path:
+        return "/"
+    return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")

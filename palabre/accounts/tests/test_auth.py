@@ -269,3 +269,8 @@ def test_a_person_changes_their_own_name_and_finds_their_workspaces(client: Clie
     assert "This field is required." in refused
     client.post("/account/name/", {"name": "Carl Petit"})
     assert User.objects.get(pk=cast.carl.pk).name == "Carl Petit"
+    # A paragraph above an invitation's link, or a name that writes the rest backwards.
+    for hostile in ("Carl\n\nYour access expires: https://evil.example", "Carl\u202elivE"):
+        said = client.post("/account/name/", {"name": hostile}).content.decode()
+        assert "A name cannot contain a line break" in said
+    assert User.objects.get(pk=cast.carl.pk).name == "Carl Petit"

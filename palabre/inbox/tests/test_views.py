@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -34,8 +35,31 @@ def test_the_answer_first_queue_lists_questions_and_criticism_oldest_first(bob, 
     assert "Merci, super pain" not in page and "te tuer" not in page
     hidden = bob.get("/w/lumiere/inbox/?q=hidden").content.decode()
     assert "te tuer" in hidden
+    # "All" shows open and done alike, and its filter says so (it said "Open").
+    assert '<option value="any" selected>' in bob.get("/w/lumiere/inbox/?q=all").content.decode()
     everything = bob.get("/w/lumiere/inbox/?q=all&category=praise").content.decode()
     assert "Merci, super pain" in everything and "Ouvert dimanche" not in everything
+
+
+def test_a_posts_page_leads_to_what_answers_it_in_the_inbox(cast, bob, target) -> None:
+    """A post's page said nothing of the replies to it; the inbox had no way to show them."""
+    other = published(cast.workspace, cast.bob, network="bluesky")
+    comment(target, "Ouvert dimanche ?")
+    comment(target, "Merci !")
+    comment(other, "Et le pain aux noix ?")
+    poll(target.channel)
+    poll(other.channel)
+    page = bob.get(f"/w/lumiere/posts/{target.post_id}/").content.decode()
+    link = f'href="/w/lumiere/inbox/?q=all&amp;post={target.post_id}" data-talk>2 réponses'
+    assert link in page
+    inbox = bob.get(f"/w/lumiere/inbox/?q=all&post={target.post_id}").content.decode()
+    assert "Ouvert dimanche" in inbox and "Merci" in inbox and "noix" not in inbox
+    assert "data-about-post" in inbox and f'name="post" value="{target.post_id}"' in inbox
+    theirs = published(cast.other_workspace, cast.charlie)
+    elsewhere = bob.get(f"/w/lumiere/inbox/?q=all&post={theirs.post_id}").content.decode()
+    assert "data-about-post" not in elsewhere and "Ouvert dimanche" not in elsewhere
+    for wrong in ("abc", "9" * 30, "-1"):  # a filter that reads nothing: the whole queue
+        assert "noix" in bob.get(f"/w/lumiere/inbox/?q=all&post={wrong}").content.decode()
 
 
 def test_answering_posts_into_the_thread_on_the_network(bob, target) -> None:
@@ -90,15 +114,33 @@ def test_the_answer_form_sent_twice_queues_one_answer(bob, target) -> None:
     Reply.objects.filter(text="Mais le mardi, si.").update(status="failed")
     bob.post(url, {"text": "Mais le mardi, si.", "once": token[1]})
     assert Reply.objects.filter(text="Mais le mardi, si.", status="queued").count() == 1
-    # A fresh page has a fresh token: a second answer, written on purpose, goes out.
+    # A fresh page has a fresh token: a second answer, written on purpose, goes out; the
+    # same words again within the hour (a second tab, Back then Send) are said, not sent.
     again = bob.get(f"/w/lumiere/inbox/{question.pk}/").content.decode()
     fresh = re.search(r'name="once" value="([0-9a-f]{32})"', again)
     assert fresh is not None and fresh[1] != token[1]
-    bob.post(url, {"text": "Non, le lundi on pétrit.", "once": fresh[1]})
+    twice = bob.post(url, {"text": "Non, le lundi on pétrit.", "once": fresh[1]})
+    assert "Bob a envoyé cette même réponse il y a" in html.unescape(twice.content.decode())
+    assert "Non, le lundi on pétrit." in html.unescape(twice.content.decode())  # kept
+    assert Reply.objects.count() == 3
+    bob.post(url, {"text": "Non, le lundi on pétrit. Le mardi oui !", "once": fresh[1]})
     assert Reply.objects.count() == 4
     # A token the page did not give is dropped, not refused: the answer still goes.
     assert bob.post(url, {"text": "Et le mardi ?", "once": "x" * 100_000}).status_code == 302
     assert Reply.objects.filter(text="Et le mardi ?").exists()
+
+
+def test_the_language_switch_on_a_refused_answer_comes_back_to_the_conversation(
+    bob, target
+) -> None:
+    """It came back to /reply/, which takes only POST: a bare "405"."""
+    asked = comment(target, "Une question ?")
+    poll(target.channel)
+    item = f"/w/lumiere/inbox/{ingested(asked).pk}/"
+    refused = bob.post(f"{item}reply/", {"text": " "}, HTTP_REFERER=f"http://testserver{item}")
+    assert f'name="next" value="{item}"' in refused.content.decode()
+    elsewhere = bob.post(f"{item}reply/", {"text": " "}, HTTP_REFERER="https://evil.example/x")
+    assert 'name="next" value="/"' in elsewhere.content.decode()
 
 
 def test_an_answer_is_counted_as_its_network_counts_before_it_is_queued(cast, bob) -> None:
@@ -372,6 +414,14 @@ def test_the_answer_is_counted_as_its_network_counts_it_while_typed(bob, cast, t
     assert "15/500" in short and "over" not in short  # Mastodon counts an emoji once
     long = bob.post(count_url, {"text": "pain " * 120}).content.decode()
     assert "600/500" in long and 'class="over"' in long
+    # Facebook takes more than the answer box does (5,000): the box's limit is the one said.
+    facebook = published(cast.workspace, cast.bob, network="facebook")
+    comment(facebook, "Et en Ardèche ?", handle="ardeche")
+    poll(facebook.channel)
+    there = Interaction.objects.get(kind="comment", channel=facebook.channel)
+    pasted = bob.post(f"/w/lumiere/inbox/{there.pk}/reply/count/", {"text": "x" * 5001})
+    said = pasted.content.decode()
+    assert "5\xa0001/5\xa0000" in said and "trop longue pour une réponse depuis Palabre" in said
     nina = Client()
     nina.force_login(cast.nina)  # the analyst reads the inbox, answers nothing
     assert nina.post(count_url, {"text": "x"}).status_code == 403

@@ -145,7 +145,8 @@ def test_an_answer_from_home_comes_back_at_the_questions_with_its_message_there(
     # Only the home's own parts: anything else comes back to the top, its message there.
     for at in ("https://evil.example/", "trouble", "nowhere"):
         manager.post(
-            f"/w/lumiere/inbox/{_newest.pk}/reply/", {"text": "?", "back": "home", "at": at}
+            f"/w/lumiere/inbox/{_newest.pk}/reply/",
+            {"text": f"Réponse pour {at}", "back": "home", "at": at},  # the same twice: refused
         )
         page = manager.get(f"{HOME}?at={at}").content.decode()
         assert page.index('class="messages"') < page.index('data-home="waiting"'), at

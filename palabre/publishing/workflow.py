@@ -121,11 +121,12 @@ def _clear(post: Post, content: dict[str, Any] | None = None) -> None:
     """Record the content (as now, or exactly as checked by the caller) as what may go out."""
     content = content if content is not None else post_content(post)
     post.approved_content, post.approved_digest = content, content_digest(content)
-    post.approved_version = post.version
+    post.approved_version, post.asked_content = post.version, None  # the asking is answered
     Post.objects.filter(pk=post.pk).update(
         approved_content=content,
         approved_digest=post.approved_digest,
         approved_version=post.version,
+        asked_content=None,
     )
 
 

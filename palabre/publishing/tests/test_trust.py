@@ -685,6 +685,8 @@ def test_the_approver_reads_what_changed_since_changes_were_asked(approval) -> N
     page = _page(_as(approval.anna).get(review))
     assert "Changed since changes were asked: Mastodon: text" in page
     assert "Changed since the last approval" not in page  # it never had one
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna)
+    assert Post.objects.get(pk=post.pk).asked_content is None  # answered: not said again
 
 
 def test_the_writer_withdraws_a_post_from_review_to_change_it_first(approval) -> None:

@@ -36,6 +36,7 @@ WAITING = gettext_noop("Unanswered for over %(hours)s h on %(channel)s: “%(tex
 # read): kept in the catalogue so that they are still said in the reader's language.
 WAITING_BEFORE = gettext_noop("Waiting for an answer for %(hours)s h on %(channel)s: “%(text)s”")
 RULE_ALERT = gettext_noop("Rule “%(rule)s” on %(channel)s: “%(text)s”")
+ASSIGNED = gettext_noop("%(who)s gave you a conversation on %(channel)s: “%(text)s”")
 TEXT_QUOTED = 120  # characters of what the person wrote, in the notice and its e-mail
 
 
@@ -159,3 +160,23 @@ def _tell(
         notice_send(
             workspace=interaction.workspace, user=user, message=template, params=params, url=link
         )
+
+
+def assigned_tell(interaction: Interaction, *, actor: User, assignee: User) -> None:
+    """The person a conversation was given to is told, in the app (the waiting alerts
+    e-mail them later if it is still unanswered); not someone who took it themselves."""
+    if assignee == actor:
+        return
+    params = {
+        "who": str(actor),
+        "channel": interaction.channel.name,
+        "text": excerpt(interaction.text, TEXT_QUOTED),
+    }
+    notice_send(
+        workspace=interaction.workspace,
+        user=assignee,
+        message=ASSIGNED,
+        params=params,
+        url=item_path(interaction),
+        email=False,
+    )

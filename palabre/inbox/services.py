@@ -24,7 +24,7 @@ from palabre.channels.services import (
     channel_recorded_ids,
 )
 from palabre.inbox import audience, reasons
-from palabre.inbox.alerts import item_path
+from palabre.inbox.alerts import assigned_tell, item_path
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
     LISTENED,
@@ -67,7 +67,9 @@ class InboxRefused(Exception):
 
 
 def interaction_assign(*, interaction: Interaction, actor: User, assignee: User | None) -> None:
+    """Give it to `assignee` (None: to nobody); they are told, unless they took it."""
     with transaction.atomic():
+        before = interaction.assigned_to_id
         interaction.assigned_to = assignee
         interaction.save(update_fields=["assigned_to"])
         event_record(
@@ -76,6 +78,8 @@ def interaction_assign(*, interaction: Interaction, actor: User, assignee: User 
             actor=actor,
             reason=str(assignee) if assignee else reasons.NOBODY,
         )
+        if assignee is not None and assignee.pk != before:
+            assigned_tell(interaction, actor=actor, assignee=assignee)
 
 
 def interaction_note(*, interaction: Interaction, actor: User, text: str) -> Note:

@@ -229,6 +229,15 @@ def test_notes_assignment_and_done(cast, bob, target) -> None:
     mine = Client()
     mine.login(email="alice@example.com", password="correct horse battery")
     assert "Ouvert lundi" in mine.get("/w/lumiere/inbox/?q=mine&done=any").content.decode()
+    # Given a conversation, one is told (nobody was); taking it oneself tells nobody.
+    from palabre.publishing.models import Notice
+
+    told = Notice.objects.get(user=cast.alice)
+    assert told.url == f"/w/lumiere/inbox/{item.pk}/" and "Bob" in told.text
+    assert "Ouvert lundi" in told.text
+    bob.post(f"/w/lumiere/inbox/{item.pk}/assign/", {"assignee": cast.alice.pk})  # again
+    bob.post(f"/w/lumiere/inbox/{item.pk}/assign/", {"assignee": cast.bob.pk})  # takes it
+    assert Notice.objects.filter(user__in=[cast.alice, cast.bob]).count() == 1
 
 
 def test_each_box_of_a_conversation_has_its_own_id_and_label(bob, target) -> None:

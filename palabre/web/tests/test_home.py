@@ -234,6 +234,22 @@ def test_a_publication_no_worker_took_is_said_to_be_late(cast) -> None:
         assert 'data-home="late"' not in _as(cast.bob).get(HOME).content.decode()
 
 
+def test_the_moderators_see_what_waits_for_review_threats_first(cast, waiting) -> None:
+    """Threats waiting for a moderator were only in the inbox's "To review", not on home."""
+    older, newer = waiting
+    Interaction.objects.filter(pk=older.pk).update(in_review=True, category="abuse")
+    Interaction.objects.filter(pk=newer.pk).update(
+        in_review=True, category="abuse", abuse_kind="threat"
+    )
+    page = _as(cast.bob).get(HOME).content.decode()
+    part = page.split('data-home="review"')[1].split("</section>")[0]
+    assert part.index(f'data-review="{newer.pk}"') < part.index(f'data-review="{older.pk}"')
+    assert 'data-home="review"' not in _as(cast.erin).get(HOME).content.decode()  # no MODERATE
+    Interaction.objects.filter(pk=newer.pk).update(hidden=True)  # decided: gone from there
+    page = _as(cast.bob).get(HOME).content.decode()
+    assert f'data-review="{newer.pk}"' not in page and f'data-review="{older.pk}"' in page
+
+
 def test_the_running_timer_shows_in_every_pages_header(cast) -> None:
     timer_start(workspace=cast.workspace, user=cast.erin, network="mastodon", activity="reply")
     client = _as(cast.erin)

@@ -60,7 +60,9 @@ def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     found = dashboard.find_table(scope, table)
     if found is None:
         raise Http404
-    name = f"palabre-{slug}-{table}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.csv"
+    # The days it covers, both included, as the page says them (the end is excluded).
+    first = scope.start.astimezone(membership.workspace.tzinfo)
+    name = f"palabre-{slug}-{table}-{first:%Y%m%d}-{scope.end_day:%Y%m%d}.csv"
     return download(name, found.csv(tz=membership.workspace.tzinfo))
 
 

@@ -223,5 +223,9 @@ def test_a_range_of_days_is_what_both_report(cast, history, make_api: MakeApi) -
     page = _page(cast.nina, "start=2026-06-08&end=2026-06-21").content.decode()
     assert 'name="start" value="2026-06-08"' in page and 'name="period"' in page
     assert '<option value="" selected>' in page  # the period says nothing then
+    browser = Client()
+    browser.force_login(cast.nina)
+    csv = browser.get("/w/lumiere/reports/channels.csv?start=2026-06-08&end=2026-06-21")
+    assert "-20260608-20260621.csv" in csv["Content-Disposition"]  # both days included
     refused = _page(cast.nina, "start=2026-06-21&end=2026-06-08").content.decode()
     assert "La fin vient avant le début." in html.unescape(refused)

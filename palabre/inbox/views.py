@@ -301,6 +301,7 @@ def inbox_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _membership, interaction = _acting(request, slug, pk, Action.ANSWER)
     done = request.POST.get("done", "1") == "1"
     services.interaction_done(interaction=interaction, done=done)
+    messages.success(request, _("Done: out of the queues.") if done else _("Open again."))
     if done and request.POST.get("next") == "queue":
         return redirect("inbox", slug=slug)
     return _back(slug, interaction)

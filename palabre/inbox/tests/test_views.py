@@ -222,7 +222,8 @@ def test_notes_assignment_and_done(cast, bob, target) -> None:
     item = Interaction.objects.get(kind="comment")
     bob.post(f"/w/lumiere/inbox/{item.pk}/note/", {"text": "Client fidèle depuis 2019"})
     bob.post(f"/w/lumiere/inbox/{item.pk}/assign/", {"assignee": cast.alice.pk})
-    bob.post(f"/w/lumiere/inbox/{item.pk}/done/", {"done": "1"})
+    done = bob.post(f"/w/lumiere/inbox/{item.pk}/done/", {"done": "1"}, follow=True)
+    assert "Terminé\u00a0: sorti des files." in done.content.decode()  # said, not silent
     item.refresh_from_db()
     assert Note.objects.get().text == "Client fidèle depuis 2019"
     assert item.assigned_to == cast.alice and item.done_at is not None

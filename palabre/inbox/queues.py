@@ -28,6 +28,9 @@ def queue_rows(rows: QuerySet[Interaction], queue: str, user: User) -> QuerySet[
     return rows.order_by("-created_at")
 
 
+MAX_WORDS = 8  # a search's words: each one a condition
+
+
 def queue_filtered(
     rows: QuerySet[Interaction], data: dict[str, Any], queue: str
 ) -> QuerySet[Interaction]:
@@ -40,9 +43,14 @@ def queue_filtered(
         rows = rows.filter(lang=data["lang"])
     if data.get("post"):
         rows = rows.filter(target__post_id=data["post"])
-    if data.get("text"):
-        words = data["text"]
-        rows = rows.filter(Q(text__icontains=words) | Q(identity__handle__icontains=words))
+    # Each word, anywhere: in the text, the handle or the name ("fougasse olives" found
+    # nothing where the two words were apart; "Nadia Kaci" nothing, the name not searched).
+    for word in (data.get("text") or "").split()[:MAX_WORDS]:
+        rows = rows.filter(
+            Q(text__icontains=word)
+            | Q(identity__handle__icontains=word)
+            | Q(identity__display_name__icontains=word)
+        )
     done = data.get("done") or ("any" if queue in ("all", "hidden") else "")
     if done == "":
         rows = rows.filter(done_at__isnull=True)

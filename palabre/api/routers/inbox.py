@@ -141,7 +141,9 @@ class ConversationFilters(Schema):
     channel: int | None = None
     category: Literal["", "question", "criticism", "praise", "abuse", "spam", "other"] = ""
     lang: Literal["", "fr", "en", "other"] = ""
-    text: ShortText = ""
+    text: ShortText = Field(
+        "", description="Words, each found in the text, the author's handle or name (8 at most)."
+    )
     done: Literal["", "yes", "any"] = ""
     cursor: str | None = None
     limit: int = Field(50, ge=1, le=200)

@@ -39,6 +39,10 @@ def test_the_answer_first_queue_lists_questions_and_criticism_oldest_first(bob, 
     assert '<option value="any" selected>' in bob.get("/w/lumiere/inbox/?q=all").content.decode()
     everything = bob.get("/w/lumiere/inbox/?q=all&category=praise").content.decode()
     assert "Merci, super pain" in everything and "Ouvert dimanche" not in everything
+    # Words apart, in any order, and people by their name.
+    found = bob.get("/w/lumiere/inbox/?q=all&text=pain+merci").content.decode()
+    assert "Merci, super pain" in found and "Ouvert dimanche" not in found
+    assert "te tuer" in bob.get("/w/lumiere/inbox/?q=all&text=troll").content.decode()
 
 
 def test_a_posts_page_leads_to_what_answers_it_in_the_inbox(cast, bob, target) -> None:
@@ -60,6 +64,14 @@ def test_a_posts_page_leads_to_what_answers_it_in_the_inbox(cast, bob, target) -
     assert "data-about-post" not in elsewhere and "Ouvert dimanche" not in elsewhere
     for wrong in ("abc", "9" * 30, "-1"):  # a filter that reads nothing: the whole queue
         assert "noix" in bob.get(f"/w/lumiere/inbox/?q=all&post={wrong}").content.decode()
+
+
+def test_the_inbox_finds_people_by_their_name(bob, target) -> None:
+    comment(target, "Ma commande était froide", handle="@nk", name="Nadia Kaci")
+    comment(target, "Bonjour", handle="@autre", name="Autre Personne")
+    poll(target.channel)
+    found = bob.get("/w/lumiere/inbox/?q=all&text=kaci+nadia").content.decode()
+    assert "Ma commande" in found and "Bonjour" not in found
 
 
 def test_answering_posts_into_the_thread_on_the_network(bob, target) -> None:

@@ -158,16 +158,16 @@ class Week:
         return [row for row in self.rows if row.under_budget]
 
 
-def minutes_by_network(workspace: Workspace, start: datetime, end: datetime) -> dict[str, int]:
-    rows = (
-        TimeEntry.objects.filter(
-            workspace=workspace, started_at__gte=start, started_at__lt=end, minutes__isnull=False
-        )
-        .values("network")
-        .annotate(total=Sum("minutes"))
-        .order_by()
+def _logged(workspace: Workspace, start: datetime, end: datetime) -> QuerySet[TimeEntry]:
+    """The entries logged in [start, end) (a running timer is not one yet)."""
+    return TimeEntry.objects.filter(
+        workspace=workspace, started_at__gte=start, started_at__lt=end, minutes__isnull=False
     )
-    return {row["network"]: row["total"] for row in rows}
+
+
+def minutes_by_network(workspace: Workspace, start: datetime, end: datetime) -> dict[str, int]:
+    rows = _logged(workspace, start, end).values("network").annotate(total=Sum("minutes"))
+    return {row["network"]: row["total"] for row in rows.order_by()}
 
 
 @dataclass(frozen=True)
@@ -183,9 +183,7 @@ def week_by_person(*, workspace: Workspace, monday: date) -> list[PersonWeek]:
     start = local_midnight(monday, workspace)
     end = local_midnight(monday + timedelta(days=7), workspace)
     rows = (
-        TimeEntry.objects.filter(
-            workspace=workspace, started_at__gte=start, started_at__lt=end, minutes__isnull=False
-        )
+        _logged(workspace, start, end)
         .values("user_id", "user__name", "user__email", "network")
         .annotate(total=Sum("minutes"))
         .order_by()

@@ -147,36 +147,37 @@ def item_path(interaction: Interaction) -> str:
 
 
 def _tell(
-    interaction: Interaction, people: list[User], template: str, *, rule: str = "", hours: int = 0
+    interaction: Interaction,
+    people: list[User],
+    template: str,
+    *,
+    rule: str = "",
+    hours: int = 0,
+    who: User | None = None,
+    email: bool = True,
 ) -> None:
     link = item_path(interaction)
-    params = {
+    params: dict[str, object] = {
         "hours": hours,
         "channel": interaction.channel.name,
         "text": excerpt(interaction.text, TEXT_QUOTED),
         "rule": rule,
     }
+    if who is not None:
+        params["who"] = str(who)
     for user in people:
         notice_send(
-            workspace=interaction.workspace, user=user, message=template, params=params, url=link
+            workspace=interaction.workspace,
+            user=user,
+            message=template,
+            params=params,
+            url=link,
+            email=email,
         )
 
 
 def assigned_tell(interaction: Interaction, *, actor: User, assignee: User) -> None:
     """The person a conversation was given to is told, in the app (the waiting alerts
     e-mail them later if it is still unanswered); not someone who took it themselves."""
-    if assignee == actor:
-        return
-    params = {
-        "who": str(actor),
-        "channel": interaction.channel.name,
-        "text": excerpt(interaction.text, TEXT_QUOTED),
-    }
-    notice_send(
-        workspace=interaction.workspace,
-        user=assignee,
-        message=ASSIGNED,
-        params=params,
-        url=item_path(interaction),
-        email=False,
-    )
+    if assignee != actor:
+        _tell(interaction, [assignee], ASSIGNED, who=actor, email=False)

@@ -93,7 +93,8 @@ def import_posts(
     channels = {
         (c.name.casefold(), c.network): c for c in Channel.objects.filter(workspace=workspace)
     }
-    checked = [_check_row(line, row, workspace, channels) for line, row in read.rows]
+    categories = _categories()  # read once: every row looks its category up in it
+    checked = [_check_row(line, row, workspace, channels, categories) for line, row in read.rows]
     for line, errors, _values in checked:
         if line in read.overflowing:
             errors.insert(0, overflowing_line())
@@ -154,7 +155,11 @@ def _twice(checked: list[tuple[int, list[str], dict[str, Any]]], workspace: Work
 
 
 def _check_row(
-    number: int, row: dict[str, Any], workspace: Workspace, channels: dict[tuple[str, str], Channel]
+    number: int,
+    row: dict[str, Any],
+    workspace: Workspace,
+    channels: dict[tuple[str, str], Channel],
+    categories: dict[str, str],
 ) -> tuple[int, list[str], dict[str, Any]]:
     errors: list[str] = []
     text = (row.get("text") or "").strip()
@@ -171,7 +176,7 @@ def _check_row(
         errors.append(_("This line contains a NUL character: remove it."))  # PostgreSQL refuses
     if network not in NETWORKS:
         errors.append(_("Unknown network “%(name)s”.") % {"name": network})
-    values["category"] = _categories().get(category, category)
+    values["category"] = categories.get(category, category)
     if values["category"] not in Category.values:
         named = ", ".join(f"{c.value} ({c.label})" for c in Category)
         errors.append(

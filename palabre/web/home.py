@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from palabre.accounts.models import Membership, User, Workspace
 from palabre.accounts.permissions import scoped
+from palabre.inbox import queues
 from palabre.inbox.models import AbuseKind, Interaction
 from palabre.inbox.waiting import waiting
 from palabre.networks.kinds import NETWORKS
@@ -58,11 +59,11 @@ REVIEW_FIRST = Case(
 )
 
 
-def review_items(workspace: Workspace) -> tuple[list[Interaction], int]:
+def review_items(workspace: Workspace, user: User) -> tuple[list[Interaction], int]:
     """The comments Palabre was not sure enough to hide, nor to leave: threats and hate
-    first, then the oldest; and how many in all (the inbox's "To review" queue)."""
-    rows = scoped(Interaction.objects.all(), workspace).filter(in_review=True, hidden=False)
-    rows = rows.filter(done_at__isnull=True).select_related("channel", "identity__contact")
+    first, then the oldest; and how many in all (the inbox's "To review" queue, open)."""
+    queue = queues.queue_rows(queues.conversations(workspace), "review", user)
+    rows = queue.filter(done_at__isnull=True).select_related("channel", "identity__contact")
     shown = rows.annotate(first=REVIEW_FIRST).order_by("first", "created_at")
     return list(shown[:REVIEW_SHOWN]), rows.count()
 

@@ -42,7 +42,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if context["can_inbox"]:
         context["waiting"], context["waiting_count"] = home.waiting_items(workspace)
     if can(membership, Action.MODERATE):
-        context["review"], context["review_count"] = home.review_items(workspace)
+        context["review"], context["review_count"] = home.review_items(
+            workspace, cast(User, request.user)
+        )
     if context["can_approve"]:
         context["approvals"], context["approvals_count"] = home.approvals(workspace)
     if context["can_compose"]:

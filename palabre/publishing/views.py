@@ -81,7 +81,7 @@ def _asked_day(request: HttpRequest, workspace: Workspace) -> datetime | None:
         return None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the calendar's years
         return None
-    moment = datetime.combine(day, time(9, 0), tzinfo=workspace.tzinfo)
+    moment = planning.local_moment(day, time(9, 0), workspace.tzinfo)
     return moment if moment > timezone.now() else None
 
 

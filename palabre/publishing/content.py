@@ -153,12 +153,6 @@ def post_change_record(*, post: Post, actor: User | None, before: dict[str, Any]
         PostChange.objects.create(post=post, actor=actor, what=diff)
 
 
-def changes_since_asked(post: Post, current: dict[str, Any], *, tz: tzinfo) -> list[str]:
-    """What the author changed since the approver last asked for changes (the content then
-    is kept on the post), for the approver who reads it again."""
-    return content_changes(post.asked_content, current, tz=tz)
-
-
 FIELD_NAMES = {
     "text": gettext_lazy("text"),
     "content_warning": gettext_lazy("content warning"),

@@ -37,7 +37,6 @@ from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import composer, planning, publisher, services, workflow
 from palabre.publishing.content import (
-    changes_since_asked,
     content_changes,
     diff_said,
     post_content,
@@ -359,7 +358,8 @@ def post_review(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "panels": [(NETWORKS[n], None, checks[n]) for n in sorted(checks)],
         "guidelines": guidelines,
         "changes": changes if post.status == PostStatus.IN_REVIEW else [],
-        "changed_since_asked": changes_since_asked(post, current, tz=workspace.tzinfo)
+        # Since the approver asked for changes (the content then is kept on the post).
+        "changed_since_asked": content_changes(post.asked_content, current, tz=workspace.tzinfo)
         if post.status == PostStatus.IN_REVIEW
         else [],
     } | _workflow_context(membership, post)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +23,8 @@ from palabre.inbox.models import (
     Reply,
     WorkspaceSweep,
 )
+from palabre.lib.folded_sql import Folded
+from palabre.lib.folding import fold
 
 ERASED_TEXT = ""
 SWEEP_EVERY = timedelta(days=1)
@@ -51,8 +53,13 @@ def contacts_found(*, workspace: Workspace, text: str = "", stage: str = "") -> 
     a join would count each interaction once per account of a merged person."""
     rows = Contact.objects.filter(workspace=workspace)
     if text:
-        handles = Identity.objects.filter(workspace=workspace, handle__icontains=text)
-        rows = rows.filter(Q(name__icontains=text) | Q(pk__in=handles.values("contact_id")))
+        # Folded on both sides: "helene" finds "Hélène", "CAFE" finds "café_lumière".
+        wanted = fold(text)
+        handles = Identity.objects.filter(workspace=workspace).alias(h=Folded("handle"))
+        handles = handles.filter(h__contains=wanted)
+        rows = rows.alias(n=Folded("name")).filter(
+            Q(n__contains=wanted) | Q(pk__in=handles.values("contact_id"))
+        )
     if stage:
         rows = rows.filter(stage=stage)
     return rows.annotate(talks=Count("identities__interactions")).order_by("-talks", "name")
@@ -80,6 +87,15 @@ def contact_interactions(contact: Contact) -> QuerySet[Interaction]:
         Interaction.objects.filter(identity__contact=contact)
         .select_related("channel", "identity")
         .order_by("-created_at")
+    )
+
+
+def contact_timeline(contact: Contact) -> QuerySet[Interaction]:
+    """The person's page: what they said, newest first, each with what we answered (and
+    who) and our internal notes, read in three queries whatever the page's length."""
+    return contact_interactions(contact).prefetch_related(
+        Prefetch("replies", queryset=Reply.objects.select_related("author")),
+        Prefetch("notes", queryset=Note.objects.select_related("author")),
     )
 
 

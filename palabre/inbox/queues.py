@@ -10,6 +10,8 @@ from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import scoped
 from palabre.inbox import waiting
 from palabre.inbox.models import CONVERSATION_KINDS, Interaction
+from palabre.lib.folded_sql import Folded
+from palabre.lib.folding import fold
 
 
 def conversations(workspace: Workspace) -> QuerySet[Interaction]:
@@ -44,12 +46,20 @@ def queue_filtered(
     if data.get("post"):
         rows = rows.filter(target__post_id=data["post"])
     # Each word, anywhere: in the text, the handle or the name ("fougasse olives" found
-    # nothing where the two words were apart; "Nadia Kaci" nothing, the name not searched).
-    for word in (data.get("text") or "").split()[:MAX_WORDS]:
+    # nothing where the two words were apart; "Nadia Kaci" nothing, the name not searched),
+    # folded on both sides ("creme brulee" finds "Crème brûlée", "helene" finds "Hélène").
+    words = fold(data.get("text") or "").split()[:MAX_WORDS]
+    if words:
+        rows = rows.alias(
+            folded_text=Folded("text"),
+            folded_handle=Folded("identity__handle"),
+            folded_name=Folded("identity__display_name"),
+        )
+    for word in words:
         rows = rows.filter(
-            Q(text__icontains=word)
-            | Q(identity__handle__icontains=word)
-            | Q(identity__display_name__icontains=word)
+            Q(folded_text__contains=word)
+            | Q(folded_handle__contains=word)
+            | Q(folded_name__contains=word)
         )
     done = data.get("done") or ("any" if queue in ("all", "hidden") else "")
     if done == "":

@@ -8,37 +8,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from palabre.lib.folding import fold
 
-def _fold_table() -> dict[int, str | None]:
-    """Each accented Latin letter to its base letters, built once (str.translate is C)."""
-    table: dict[int, str | None] = {
-        ord("’"): "'",
-        ord("œ"): "oe",
-        ord("Œ"): "oe",
-        ord("æ"): "ae",
-        ord("Æ"): "ae",
-    }
-    # Accents written as a letter and a combining mark (decomposed text, as some phones and
-    # macOS send it): the mark goes, or "lumière" would be read as "lumie" and "re".
-    for code in range(0x0300, 0x0370):
-        table[code] = None
-    for code in range(0x00C0, 0x0250):
-        base = unicodedata.normalize("NFKD", chr(code))[:1]
-        if base.isascii() and base.isalpha() and base != chr(code):
-            table[code] = base
-    return table
-
-
-FOLD = _fold_table()
 # Words, and hashtags ("#" and its word), found in one pass each (the regex engine is C).
 # Apostrophes, hyphens and dots cut words ("l'atelier": "l", "atelier"); a search written
 # that way is read as the same sequence.
 WORD = re.compile(r"\w+")
 HASHTAG = re.compile(r"#\w+")
-
-
-def fold(text: str) -> str:
-    return text.translate(FOLD).lower()
 
 
 def spelled(text: str) -> list[str]:

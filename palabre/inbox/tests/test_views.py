@@ -74,6 +74,18 @@ def test_the_inbox_finds_people_by_their_name(bob, target) -> None:
     assert "Ma commande" in found and "Bonjour" not in found
 
 
+def test_the_inbox_search_reads_past_accents_and_case(bob, target) -> None:
+    """ "creme brulee" found nothing where people wrote "Crème brûlée": a phone keyboard in
+    a hurry, or an English one, types no accents."""
+    comment(target, "La CRÈME BRÛLÉE était parfaite", handle="@h", name="Hélène Œuvray")
+    comment(target, "Bonjour", handle="@autre", name="Autre Personne")
+    poll(target.channel)
+    for typed in ("creme brulee", "Crème", "helene", "HÉLÈNE", "oeuvray"):
+        found = bob.get(f"/w/lumiere/inbox/?q=all&text={typed}").content.decode()
+        assert "CRÈME BRÛLÉE" in found and "Bonjour" not in found, typed
+    assert "CRÈME" not in bob.get("/w/lumiere/inbox/?q=all&text=cremes").content.decode()
+
+
 def test_answering_posts_into_the_thread_on_the_network(bob, target) -> None:
     asked = comment(target, "Vous livrez à Lyon ?")
     poll(target.channel)

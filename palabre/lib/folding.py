@@ -1,0 +1,34 @@
+"""Text folded for searching: case and accents gone ("Crème", "CREME" and "creme" are one
+word), so that what a person types finds what people wrote however either was spelled.
+Plain Python; `palabre.lib.folded_sql` is the same fold in the database."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def _fold_table() -> dict[int, str | None]:
+    """Each accented Latin letter to its base letters, built once (str.translate is C)."""
+    table: dict[int, str | None] = {
+        ord("’"): "'",
+        ord("œ"): "oe",
+        ord("Œ"): "oe",
+        ord("æ"): "ae",
+        ord("Æ"): "ae",
+    }
+    # Accents written as a letter and a combining mark (decomposed text, as some phones and
+    # macOS send it): the mark goes, or "lumière" would be read as "lumie" and "re".
+    for code in range(0x0300, 0x0370):
+        table[code] = None
+    for code in range(0x00C0, 0x0250):
+        base = unicodedata.normalize("NFKD", chr(code))[:1]
+        if base.isascii() and base.isalpha() and base != chr(code):
+            table[code] = base
+    return table
+
+
+FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    return text.translate(FOLD).lower()

@@ -20,8 +20,8 @@ from palabre.analytics.community_views import FILTERS
 from palabre.inbox.contacts import (
     contact_erase,
     contact_export,
-    contact_history,
     contact_merge,
+    contact_timeline,
     contacts_found,
     merge_candidates,
 )
@@ -29,6 +29,8 @@ from palabre.inbox.forms import ContactForm, MergeForm
 from palabre.inbox.models import Contact
 from palabre.inbox.views import rights
 from palabre.lib.downloads import download
+
+HISTORY_PAGE = 25  # a person's page stays a page: their details were 12,000 pixels down
 
 
 def contacts(request: HttpRequest, slug: str) -> HttpResponse:
@@ -82,7 +84,9 @@ def contact_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "membership": membership,
         "contact": contact,
         "identities": contact.identities.all(),
-        "history": contact_history(contact)[:200],
+        "history": Paginator(contact_timeline(contact), HISTORY_PAGE).get_page(
+            request.GET.get("page")
+        ),
         "form": form,
         "merge_form": MergeForm(contact=contact),
         "same": same,

@@ -23,6 +23,7 @@ from palabre.inbox.models import (
     SavedReply,
 )
 from palabre.inbox.services import (
+    interaction_note,
     interaction_private_reply,
     interaction_reply,
     reply_send,
@@ -188,6 +189,7 @@ def demo_inbox(workspace: Workspace) -> None:
     for sync in ChannelSync.objects.filter(channel__workspace=workspace):
         channel_sync_poll(sync)
     _private_reply(workspace)
+    _note(workspace)
 
 
 # On Facebook, a comment answered with the one private reply the network allows: the
@@ -208,6 +210,22 @@ def _private_reply(workspace: Workspace) -> None:
         return
     reply = interaction_private_reply(interaction=comment, actor=manager.user, text=PRIVATE_REPLY)
     reply_send(reply)
+
+
+# An internal note, seen on the conversation and on the person's page: what the team found
+# out before answering.
+NOTE_ON = "Déçue : ma commande de 12 croissants"
+NOTE = (
+    "Vu avec l'équipe du matin : la commande était notée pour 9 h, pas 8 h. "
+    "Lui proposer les croissants offerts sur sa prochaine commande."
+)
+
+
+def _note(workspace: Workspace) -> None:
+    comment = Interaction.objects.filter(workspace=workspace, text__startswith=NOTE_ON).first()
+    editor = Membership.objects.filter(workspace=workspace, role=Role.EDITOR).first()
+    if comment is not None and editor is not None:
+        interaction_note(interaction=comment, actor=editor.user, text=NOTE)
 
 
 def _thread(target: PostTarget) -> None:

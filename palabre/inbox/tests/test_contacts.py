@@ -59,6 +59,31 @@ def test_a_persons_page_says_where_they_stand_with_us(cast, client: Client, targ
     )
 
 
+def test_a_persons_history_shows_both_sides_a_page_at_a_time(cast, client: Client, target) -> None:
+    """It listed what they wrote, 200 rows long, and nothing of what we answered or noted:
+    the relationship was told from one side, and their details were pages below."""
+    from palabre.inbox.services import interaction_note, interaction_reply
+
+    for n in range(27):
+        comment(target, f"Message {n:02d}", handle="@claire", name="Claire Martin")
+    poll(target.channel)
+    claire = Contact.objects.get()
+    newest = Interaction.objects.filter(text="Message 26").get()
+    interaction_reply(interaction=newest, actor=cast.bob, text="Avec plaisir, Claire !")
+    interaction_note(interaction=newest, actor=cast.erin, text="Cliente du samedi, très fidèle")
+    Contact.objects.filter(pk=claire.pk).update(notes="Allergique aux noix")
+    client.force_login(cast.bob)
+    url = f"/w/lumiere/contacts/{claire.pk}/?back=community&show=drifting"
+    first = client.get(url).content.decode()
+    assert "Allergique aux noix" in first.split('id="history"')[0]  # read before the history
+    assert "Avec plaisir, Claire !" in first and "Cliente du samedi" in first
+    assert str(cast.bob) in first.split("Avec plaisir")[0].rsplit("data-answer", 1)[1]
+    assert "Message 26" in first and "Message 01" not in first
+    assert 'href="?back=community&amp;show=drifting&amp;page=2"' in first
+    second = client.get(url + "&page=2").content.decode()
+    assert "Message 01" in second and "Message 26" not in second
+
+
 def test_a_person_opened_from_the_drifting_list_leads_back_to_it(
     cast, client: Client, target
 ) -> None:
@@ -220,3 +245,13 @@ def test_the_people_page_reaches_every_person_a_page_at_a_time(cast, client: Cli
     assert "Personne 52" in second and second.count("Personne ") == 3
     # Its count is not the community's (12 months, no follows or abuse): it says so.
     assert "Toutes les interactions" in first and "La page Communauté compte" in first
+
+
+def test_the_people_page_finds_a_name_typed_without_its_accents(cast, client: Client) -> None:
+    """ "helene" found nobody where the person was "Hélène Dupré"."""
+    Contact.objects.create(workspace=cast.workspace, name="Hélène Dupré")
+    Contact.objects.create(workspace=cast.workspace, name="Marc Martin")
+    client.force_login(cast.bob)
+    for typed in ("helene", "DUPRE", "Hélène d"):
+        found = client.get(f"/w/lumiere/contacts/?text={typed}").content.decode()
+        assert "Hélène Dupré" in found and "Marc Martin" not in found, typed

@@ -204,3 +204,29 @@ def test_shortcut_letters_show_where_there_is_a_keyboard_only(browser, demo_site
         page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{item.pk}/")
         assert page.locator("button kbd").first.is_visible() is shown
         context.close()
+
+
+def test_a_saved_reply_joins_the_words_typed_never_replaces_them(
+    browser, demo_site, screenshot_dir: Path
+) -> None:
+    """Choosing a saved reply replaced the whole box: "Bonjour Marc," typed first was gone.
+    And an English question was offered the French replies first."""
+    english = Interaction.objects.filter(WAITING, lang="en").order_by("created_at").first()
+    assert english is not None
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    _log_in(page, demo_site)
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/{english.pk}/")
+    offered = page.locator("#saved-reply option").all_inner_texts()[1:]
+    assert offered[0].endswith("(en)") and offered[-1].endswith("(fr)"), offered
+    box = page.get_by_label("Votre réponse")
+    box.fill("")
+    page.get_by_label("Réponse type").select_option(label="Opening hours (en)")
+    hours = box.input_value()
+    assert hours.startswith("Hi ") and "7am" in hours
+    page.get_by_label("Réponse type").select_option(label="Thanks (en)")  # another one: replaced
+    assert box.input_value().startswith("Thank you so much")
+    box.fill("Hello Joanna,")
+    page.get_by_label("Réponse type").select_option(label="Opening hours (en)")
+    assert box.input_value() == f"Hello Joanna, {hours}"
+    page.screenshot(path=screenshot_dir / "inbox-saved-reply-joined.png")
+    page.close()

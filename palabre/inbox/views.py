@@ -128,7 +128,10 @@ def _item_context(
     membership: Membership, interaction: Interaction, chosen: str = ""
 ) -> dict[str, object]:
     workspace = membership.workspace
-    saved = SavedReply.objects.filter(workspace=workspace)
+    # The comment's own language first: an English question offered "Horaires (fr)" first.
+    saved = sorted(
+        SavedReply.objects.filter(workspace=workspace), key=lambda s: s.lang != interaction.lang
+    )
     return (
         {
             "membership": membership,

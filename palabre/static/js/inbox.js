@@ -45,9 +45,30 @@
     });
     var saved = item.querySelector("[data-saved-replies]");
     if (saved) {
+      // A saved reply fills an empty box (or replaces the one chosen into it before); where
+      // the person had typed words of their own, it goes in where their cursor was (at the
+      // end if they never placed it), never over their words.
+      var box = item.querySelector(".reply-form textarea");
+      var inserted = null, placed = false;
+      if (box) {
+        ["input", "click", "keyup"].forEach(function (name) {
+          box.addEventListener(name, function () { placed = true; });
+        });
+      }
       saved.addEventListener("change", function () {
-        var box = item.querySelector(".reply-form textarea");
-        if (box && saved.value) { box.value = saved.value; box.focus(); }
+        if (!box || !saved.value) return;
+        if (box.value.trim() === "" || box.value === inserted) {
+          box.value = inserted = saved.value;
+        } else {
+          var at = placed ? box.selectionStart : box.value.length;
+          var end = placed ? box.selectionEnd : at;
+          var before = box.value.slice(0, at), after = box.value.slice(end);
+          var gap = before && !/\s$/.test(before) ? " " : "";
+          box.value = before + gap + saved.value + after;
+          box.selectionStart = box.selectionEnd = (before + gap + saved.value).length;
+          inserted = null;
+        }
+        box.focus();
       });
     }
   }

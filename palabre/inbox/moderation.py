@@ -437,6 +437,9 @@ def interaction_lock(interaction: Interaction) -> None:
     interaction.needs_answer = state["needs_answer"]
 
 
+UNHIDDEN_TO_REVIEW = (Category.ABUSE, Category.SPAM)
+
+
 def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
     """Hides it in Palabre and on the network, or in Palabre only where the network cannot
     hide replies (the log says so). Returns whether the network hides it too. InboxRefused
@@ -453,17 +456,24 @@ def interaction_hide(*, interaction: Interaction, actor: User, reason: str = "")
     return on_network
 
 
-def interaction_unhide(*, interaction: Interaction, actor: User, reason: str = "") -> bool:
+def interaction_unhide(
+    *, interaction: Interaction, actor: User, reason: str = "", judged: bool = False
+) -> bool:
     """Reverses a hide, on the network too: the reply shows again in the thread. Returns
     whether the network is told (not where it cannot hide). InboxRefused when there is
-    nothing to show again (moderation_refusal)."""
+    nothing to show again (moderation_refusal).
+
+    Shown again without a verdict ("Show again", not `judged` "not abuse"), what the
+    machine read as abuse or spam waits in review for one: it left every queue, and an
+    insult shown again by a slip stayed public with nobody to look at it again."""
     on_network = interaction.hides_on_network
     if not on_network:
         reason = _palabre_only(interaction, reason)
     with transaction.atomic():
         interaction_lock(interaction)
         _refuse(interaction, hidden=False)
-        interaction.hidden, interaction.in_review = False, False
+        interaction.hidden = False
+        interaction.in_review = not judged and interaction.category in UNHIDDEN_TO_REVIEW
         interaction.save(update_fields=["hidden", "in_review"])
         event_record(
             interaction, EventAction.UNHIDE, actor=actor, reason=reason, network=on_network
@@ -551,7 +561,10 @@ def interaction_judge(
             return True
         if not abusive and interaction.hidden:
             interaction_unhide(
-                interaction=interaction, actor=actor, reason=reason or reasons.NOT_ABUSE
+                interaction=interaction,
+                actor=actor,
+                reason=reason or reasons.NOT_ABUSE,
+                judged=True,
             )
             return True
         interaction.in_review = False
@@ -683,7 +696,8 @@ def _network_failed(event: ModerationEvent, reason: str) -> None:
 
 
 def workspace_labels(workspace: Workspace) -> tuple[list[str], list[int]]:
-    """Every person's decision, the latest per interaction: 1 abusive, 0 not."""
+    """Every person's decision, the latest per interaction: 1 abusive, 0 not. One shown
+    again and waiting in review for a verdict teaches nothing until it has one."""
     positive = {EventAction.HIDE, EventAction.IS_ABUSE}
     negative = {EventAction.UNHIDE, EventAction.NOT_ABUSE}
     latest: dict[int, int] = {}
@@ -692,7 +706,7 @@ def workspace_labels(workspace: Workspace) -> tuple[list[str], list[int]]:
         workspace=workspace, actor__isnull=False, action__in=positive | negative
     ).select_related("interaction")
     for event in events.order_by("created_at", "pk"):
-        if event.interaction.erased:
+        if event.interaction.erased or event.interaction.in_review:
             continue
         latest[event.interaction_id] = int(event.action in positive)
         texts[event.interaction_id] = event.interaction.text

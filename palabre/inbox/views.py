@@ -384,6 +384,8 @@ def _hiding(
             messages.success(request, _("Shown again in Palabre; on the network in a moment."))
         else:
             messages.success(request, _("Shown again in Palabre."))
+        if interaction.in_review:
+            messages.info(request, _("It waits in “To review” for a verdict: abuse or not."))
     else:
         abusive = verb == "abuse"
         # What this verdict did, not what the page saw: a colleague may have judged first.

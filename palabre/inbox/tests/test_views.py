@@ -86,6 +86,38 @@ def test_the_inbox_search_reads_past_accents_and_case(bob, target) -> None:
     assert "CRÈME" not in bob.get("/w/lumiere/inbox/?q=all&text=cremes").content.decode()
 
 
+def test_an_insult_shown_again_waits_in_review_for_a_verdict(cast, bob, target) -> None:
+    """"Show again" on an insult took it out of every queue: public again, and nobody
+    would look at it (a walk through the demo). And the undo taught the workspace's model
+    that an insult was fine."""
+    from palabre.inbox.moderation import workspace_labels
+
+    said = comment(target, "Ferme ta gueule, espèce de connard", handle="@k")
+    poll(target.channel)
+    insult = ingested(said)
+    assert insult.category == "abuse"
+    hide, unhide = (f"/w/lumiere/inbox/{insult.pk}/{verb}/" for verb in ("hide", "unhide"))
+    bob.post(hide)
+    page = bob.post(unhide, follow=True).content.decode()
+    assert "Il attend dans «\u00a0À examiner\u00a0» un verdict" in page
+    insult.refresh_from_db()
+    assert not insult.hidden and insult.in_review
+    assert "espèce de connard" in bob.get("/w/lumiere/inbox/?q=review").content.decode()
+    assert insult.text not in workspace_labels(cast.workspace)[0]  # no verdict yet
+    bob.post(f"/w/lumiere/inbox/{insult.pk}/not-abuse/")
+    insult.refresh_from_db()
+    assert not insult.in_review and workspace_labels(cast.workspace) == ([insult.text], [0])
+    # A question hidden by a slip and shown again goes back where it was: to be answered.
+    asked = comment(target, "Vous ouvrez à quelle heure dimanche ?")
+    poll(target.channel)
+    question = ingested(asked)
+    bob.post(f"/w/lumiere/inbox/{question.pk}/hide/")
+    bob.post(f"/w/lumiere/inbox/{question.pk}/unhide/")
+    question.refresh_from_db()
+    assert not question.in_review
+    assert "dimanche" in bob.get("/w/lumiere/inbox/").content.decode()
+
+
 def test_answering_posts_into_the_thread_on_the_network(bob, target) -> None:
     asked = comment(target, "Vous livrez à Lyon ?")
     poll(target.channel)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import scoped
 from palabre.inbox import waiting
-from palabre.inbox.models import CONVERSATION_KINDS, Interaction
+from palabre.inbox.models import CONVERSATION_KINDS, AbuseKind, Interaction
 from palabre.lib.folded_sql import Folded
 from palabre.lib.folding import fold
 
@@ -18,11 +18,21 @@ def conversations(workspace: Workspace) -> QuerySet[Interaction]:
     return scoped(Interaction.objects.all(), workspace).filter(kind__in=CONVERSATION_KINDS)
 
 
+# What cannot wait for a moderator: threats and hate first (they may be hidden for good),
+# then the oldest.
+REVIEW_FIRST = Case(
+    When(abuse_kind__in=[AbuseKind.THREAT, AbuseKind.HATE], then=Value(0)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
 def queue_rows(rows: QuerySet[Interaction], queue: str, user: User) -> QuerySet[Interaction]:
     if queue == "answer":
         return waiting.waiting(rows).order_by("created_at")  # the longest wait first
-    if queue == "review":
-        return rows.filter(in_review=True, hidden=False).order_by("created_at")
+    if queue == "review":  # what cannot wait first (the home page's "To review" too)
+        rows = rows.filter(in_review=True, hidden=False).annotate(severity=REVIEW_FIRST)
+        return rows.order_by("severity", "created_at")
     if queue == "hidden":
         return rows.filter(hidden=True).order_by("-created_at")
     if queue == "mine":

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from palabre.accounts.models import Membership, User, Workspace
 from palabre.accounts.permissions import scoped
 from palabre.inbox import queues
-from palabre.inbox.models import AbuseKind, Interaction
+from palabre.inbox.models import Interaction
 from palabre.inbox.waiting import waiting
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import services
@@ -51,12 +51,6 @@ def waiting_items(workspace: Workspace) -> tuple[list[Interaction], int]:
 
 
 REVIEW_SHOWN = 3
-# What cannot wait for a moderator: threats and hate first (they may be hidden for good).
-REVIEW_FIRST = Case(
-    When(abuse_kind__in=[AbuseKind.THREAT, AbuseKind.HATE], then=Value(0)),
-    default=Value(1),
-    output_field=IntegerField(),
-)
 
 
 def review_items(workspace: Workspace, user: User) -> tuple[list[Interaction], int]:
@@ -64,8 +58,7 @@ def review_items(workspace: Workspace, user: User) -> tuple[list[Interaction], i
     first, then the oldest; and how many in all (the inbox's "To review" queue, open)."""
     queue = queues.queue_rows(queues.conversations(workspace), "review", user)
     rows = queue.filter(done_at__isnull=True).select_related("channel", "identity__contact")
-    shown = rows.annotate(first=REVIEW_FIRST).order_by("first", "created_at")
-    return list(shown[:REVIEW_SHOWN]), rows.count()
+    return list(rows[:REVIEW_SHOWN]), rows.count()
 
 
 @dataclass(frozen=True)

@@ -244,6 +244,10 @@ def test_the_moderators_see_what_waits_for_review_threats_first(cast, waiting) -
     page = _as(cast.bob).get(HOME).content.decode()
     part = page.split('data-home="review"')[1].split("</section>")[0]
     assert part.index(f'data-review="{newer.pk}"') < part.index(f'data-review="{older.pk}"')
+    # The inbox's "To review" in the same order: it listed the oldest first, spam before a
+    # threat, against what the home page had just said (a walk through the demo).
+    inbox = _as(cast.bob).get("/w/lumiere/inbox/?q=review").content.decode()
+    assert inbox.index(newer.text) < inbox.index(older.text)
     assert 'data-home="review"' not in _as(cast.erin).get(HOME).content.decode()  # no MODERATE
     Interaction.objects.filter(pk=newer.pk).update(hidden=True)  # decided: gone from there
     page = _as(cast.bob).get(HOME).content.decode()

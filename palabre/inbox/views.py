@@ -56,7 +56,10 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         data["done"] = "any"
     form = FilterForm(data or None, workspace=workspace)
     user = cast(User, request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    # The filters that hold, even when one does not: a bookmark whose channel was removed
+    # listed the whole queue under a search box still showing its words.
+    filters = getattr(form, "cleaned_data", {})
     talk = queues.conversations(workspace)
     rows = waiting.with_answer_state(
         queues.queue_filtered(queues.queue_rows(talk, queue, user), filters, queue)
@@ -73,11 +76,25 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": counts,
         "form": form,
         "page": page,
+        "left_out": _left_out(form),
+        "narrowed": any(filters.get(name) for name in NARROWING),
         "about_post": scoped(Post.objects.all(), workspace).filter(pk=about).first()
         if about
         else None,
     } | rights(membership)
     return render(request, "inbox/inbox.html", context)
+
+
+NARROWING = ("channel", "category", "lang", "text", "post")
+
+
+def _left_out(form: FilterForm) -> list[tuple[str, str]]:
+    """The filters not applied, each with its name and why."""
+    return [
+        (str(form.fields[name].widget.attrs.get("aria-label", form.fields[name].label)), errors[0])
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
 
 
 def _thread(interaction: Interaction) -> list[Interaction]:

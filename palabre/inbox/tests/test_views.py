@@ -66,6 +66,23 @@ def test_a_posts_page_leads_to_what_answers_it_in_the_inbox(cast, bob, target) -
         assert "noix" in bob.get(f"/w/lumiere/inbox/?q=all&post={wrong}").content.decode()
 
 
+def test_a_filter_that_no_longer_holds_leaves_the_others_applied_and_says_so(
+    cast, bob, target
+) -> None:
+    """A bookmark whose channel was removed listed the whole queue, its search ignored
+    with its words still in the box, and nothing said why (an attack on the filters). And
+    a search that found nothing said the inbox was empty."""
+    comment(target, "La fougasse aux olives, dispo samedi ?")
+    comment(target, "Bonjour !")
+    poll(target.channel)
+    page = bob.get("/w/lumiere/inbox/?q=all&channel=999999&text=fougasse").content.decode()
+    assert "fougasse aux olives" in page and "Bonjour !" not in page
+    assert "data-left-out" in page and "Canal (" in page
+    nothing = bob.get("/w/lumiere/inbox/?q=all&text=brioche").content.decode()
+    assert "Rien ne correspond à ces filtres." in nothing
+    assert "arrivent ici" not in nothing and "data-left-out" not in nothing
+
+
 def test_the_inbox_finds_people_by_their_name(bob, target) -> None:
     comment(target, "Ma commande était froide", handle="@nk", name="Nadia Kaci")
     comment(target, "Bonjour", handle="@autre", name="Autre Personne")

@@ -68,6 +68,8 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         request.GET.get("page")
     )
     counts = queues.queue_counts(workspace, user)
+    undo = request.session.pop(UNDO_DONE, None)
+    undo_done = talk.filter(pk=undo, done_at__isnull=False).first() if undo else None
     about = filters.get("post")
     context = {
         "membership": membership,
@@ -77,6 +79,8 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "page": page,
         "left_out": _left_out(form),
+        "undo_done": undo_done,
+        "messages_at": "inbox" if undo_done and can(membership, Action.ANSWER) else None,
         "narrowed": any(filters.get(name) for name in NARROWING),
         "about_post": scoped(Post.objects.all(), workspace).filter(pk=about).first()
         if about
@@ -321,10 +325,18 @@ def inbox_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _membership, interaction = _acting(request, slug, pk, Action.ANSWER)
     done = request.POST.get("done", "1") == "1"
     services.interaction_done(interaction=interaction, done=done)
-    messages.success(request, _("Done: out of the queues.") if done else _("Open again."))
     if done and request.POST.get("next") == "queue":
+        # The queue says it with an undo: a tap on "Mark done" by a slip, on a phone, took
+        # a question out of every queue with no way back but the "All" list.
+        request.session[UNDO_DONE] = interaction.pk
+        return redirect("inbox", slug=slug)
+    messages.success(request, _("Done: out of the queues.") if done else _("Open again."))
+    if request.POST.get("next") == "queue":
         return redirect("inbox", slug=slug)
     return _back(slug, interaction)
+
+
+UNDO_DONE = "inbox_undo_done"
 
 
 # A person's moderation verbs: hiding (and its undoing, and a review's verdict), and

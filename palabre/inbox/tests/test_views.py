@@ -83,6 +83,21 @@ def test_a_filter_that_no_longer_holds_leaves_the_others_applied_and_says_so(
     assert "arrivent ici" not in nothing and "data-left-out" not in nothing
 
 
+def test_marking_done_by_a_slip_is_undone_from_the_queue(bob, target) -> None:
+    """One tap on "Mark done" took a question out of every queue, no undo offered."""
+    asked = comment(target, "Vous faites des galettes des rois ?")
+    poll(target.channel)
+    question = ingested(asked)
+    done = f"/w/lumiere/inbox/{question.pk}/done/"
+    queue = bob.post(done, {"next": "queue"}, follow=True).content.decode()
+    assert "data-undo-done" in queue and "galettes des rois" not in queue.split("</form>")[-1]
+    undone = bob.post(done, {"done": "0", "next": "queue"}, follow=True).content.decode()
+    question.refresh_from_db()
+    assert question.done_at is None and "Vous faites des galettes" in undone
+    assert "data-undo-done" not in undone
+    assert "data-undo-done" not in bob.get("/w/lumiere/inbox/").content.decode()
+
+
 def test_the_inbox_finds_people_by_their_name(bob, target) -> None:
     comment(target, "Ma commande était froide", handle="@nk", name="Nadia Kaci")
     comment(target, "Bonjour", handle="@autre", name="Autre Personne")

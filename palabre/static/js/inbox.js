@@ -25,6 +25,14 @@
     });
   }
 
+  // A filter applies as it is chosen (the search still waits for Enter or "Filter").
+  var filters = document.querySelector("form.inbox-filters");
+  if (filters) {
+    filters.addEventListener("change", function (event) {
+      if (event.target.tagName === "SELECT") filters.requestSubmit();
+    });
+  }
+
   // One conversation: r answer, a assign to me, d done, t thank, h hide, u show again.
   var item = document.querySelector("[data-inbox-item]");
   if (item) {

@@ -200,6 +200,13 @@ def _withheld(key: str) -> Section:
     return Section(table)
 
 
+def table_csv_name(scope: Scope, key: str) -> str:
+    """A table's CSV file name: the days it covers, both included, in the workspace's zone,
+    as the page says them (the scope's end is the instant after its last day)."""
+    first = scope.start.astimezone(scope.workspace.tzinfo)
+    return f"palabre-{scope.workspace.slug}-{key}-{first:%Y%m%d}-{scope.end_day:%Y%m%d}.csv"
+
+
 def find_table(scope: Scope, key: str) -> Table | None:
     """The whole table called `key` (for its CSV), or None if there is no such table."""
     make = SECTIONS.get(key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -56,13 +57,16 @@ def report_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     # A list of named people follows the Community page's permission, not the reports'.
     action = Action.VIEW_COMMUNITY if table in dashboard.PEOPLE else Action.VIEW_REPORTS
     membership = membership_for(request, slug, action)
-    scope = ScopeForm(request.GET or None, workspace=membership.workspace).scope()
+    form = ScopeForm(request.GET or None, workspace=membership.workspace)
+    if form.is_bound and not form.is_valid():
+        # A saved link whose period no longer reads (reversed, too long): the page says
+        # why, where the file gave another period's figures without a word.
+        return redirect(f"{reverse('reports', args=[slug])}?{request.GET.urlencode()}")
+    scope = form.scope()
     found = dashboard.find_table(scope, table)
     if found is None:
         raise Http404
-    # The days it covers, both included, as the page says them (the end is excluded).
-    first = scope.start.astimezone(membership.workspace.tzinfo)
-    name = f"palabre-{slug}-{table}-{first:%Y%m%d}-{scope.end_day:%Y%m%d}.csv"
+    name = dashboard.table_csv_name(scope, table)
     return download(name, found.csv(tz=membership.workspace.tzinfo))
 
 

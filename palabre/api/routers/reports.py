@@ -207,9 +207,8 @@ def report_table_csv(request: HttpRequest, key: str, query: Query[PeriodIn]) -> 
     """The table's CSV file, exactly as the reports page exports it (cells that a
     spreadsheet would run as formulas are made text)."""
     scope, table = _whole_table(request, key, query)
-    workspace = scope.workspace
-    name = f"palabre-{workspace.slug}-{key}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.csv"
-    return download(name, table.csv(tz=workspace.tzinfo))
+    name = dashboard.table_csv_name(scope, key)
+    return download(name, table.csv(tz=scope.workspace.tzinfo))
 
 
 class RatioOut(Schema):

@@ -227,5 +227,14 @@ def test_a_range_of_days_is_what_both_report(cast, history, make_api: MakeApi) -
     browser.force_login(cast.nina)
     csv = browser.get("/w/lumiere/reports/channels.csv?start=2026-06-08&end=2026-06-21")
     assert "-20260608-20260621.csv" in csv["Content-Disposition"]  # both days included
+    # The API's file is named the same (it ended on the day after the period).
+    by_api = api.get("/api/v1/reports/tables/channels/csv", start="2026-06-08", end="2026-06-21")
+    assert "-20260608-20260621.csv" in by_api["Content-Disposition"]
+    month = api.get("/api/v1/reports/tables/channels/csv", month="2026-06")
+    assert "-20260601-20260630.csv" in month["Content-Disposition"]
+    # A saved link whose period no longer reads goes to the page that says why, not to
+    # another period's figures.
+    wrong = browser.get("/w/lumiere/reports/channels.csv?start=2026-06-21&end=2026-06-08")
+    assert wrong.status_code == 302 and "/reports/?start=2026-06-21" in wrong["Location"]
     refused = _page(cast.nina, "start=2026-06-21&end=2026-06-08").content.decode()
     assert "La fin vient avant le début." in html.unescape(refused)

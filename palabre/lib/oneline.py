@@ -8,6 +8,7 @@ elsewhere goes through one_line() before it becomes a header.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +28,22 @@ def one_line(value: str) -> str:
     return re.sub(r" {2,}", " ", _CONTROL.sub(" ", value)).strip()
 
 
+# Letters that draw nothing (Hangul fillers, the braille blank, the grapheme joiner): with
+# the format characters (zero-width space, bidirectional marks), spaces and lone combining
+# marks, a name of nothing else shows as a blank wherever it is said.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
+_DRAWS_NOTHING = ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me")
+
+
+def _visible(char: str) -> bool:
+    return char not in _BLANK_LETTERS and unicodedata.category(char) not in _DRAWS_NOTHING
+
+
 def validate_one_line(value: str) -> None:
     if has_control_characters(value):
         raise ValidationError(
             _("A name cannot contain a line break, a tab or another control character."),
             code="control_characters",
         )
+    if value and not any(_visible(char) for char in value):
+        raise ValidationError(_("A name needs at least one visible character."), code="invisible")

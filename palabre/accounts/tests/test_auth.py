@@ -273,4 +273,7 @@ def test_a_person_changes_their_own_name_and_finds_their_workspaces(client: Clie
     for hostile in ("Carl\n\nYour access expires: https://evil.example", "Carl\u202elivE"):
         said = client.post("/account/name/", {"name": hostile}).content.decode()
         assert "A name cannot contain a line break" in said
+    for blank in ("\u200b", "\u3164"):  # drawn as nothing, wherever Carl is named
+        said = client.post("/account/name/", {"name": blank}).content.decode()
+        assert "A name needs at least one visible character." in said
     assert User.objects.get(pk=cast.carl.pk).name == "Carl Petit"

@@ -25,6 +25,17 @@ def test_ordinary_names_pass_unchanged() -> None:
         validate_one_line(name)
 
 
+@pytest.mark.parametrize(
+    "value", ["\u200b", "\u2063", "\u3164", "\u200f\u200f", "\u00a0\u200b", "\u2800", "\u0301"]
+)
+def test_a_name_that_draws_nothing_is_refused(value: str) -> None:
+    """A zero-width space or a Hangul filler made a person or a workspace blank wherever
+    they were named (an attack on the name forms)."""
+    with pytest.raises(ValidationError, match="visible"):
+        validate_one_line(value)
+    validate_one_line(f"Zoé{value}")  # beside a letter, it is the person's own business
+
+
 def test_the_upgrade_puts_old_names_on_one_line(db) -> None:
     Workspace.objects.create(name="Lumière\r\n  Bcc: x@example.com", slug="lumiere")
     Workspace.objects.create(name="\n", slug="vide")

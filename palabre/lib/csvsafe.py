@@ -174,12 +174,21 @@ class CsvRows:
     # quotes ("Bonjour, à demain"), whose end would be lost.
     overflowing: list[int] = field(default_factory=list)
 
+    @property
+    def twice(self) -> list[str]:
+        """The columns named more than once: only the last one's cells would be read."""
+        return sorted({name for name in self.header if name and self.header.count(name) > 1})
+
 
 def csv_rows(text: str, *, most: int) -> CsvRows:
     """The rows of `text` (a header line first), at most `most` + 1 of them: one more says
     the file is over the limit. Each cell goes through cell_read()."""
     # strict: a quote left open is an error, not the rest of the file read as one cell.
-    reader = csv.reader(io.StringIO(text), delimiter=detect_delimiter(text), strict=True)
+    # newline=None: lines ended by a carriage return alone (old Mac, some exports) are lines,
+    # not one endless line said to be "a field over 128 KB".
+    reader = csv.reader(
+        io.StringIO(text, newline=None), delimiter=detect_delimiter(text), strict=True
+    )
     try:
         header = [cell_read(name).strip().lower() for name in next(reader, [])]
     except csv.Error:  # the reader's own limit: a field over 128 KB
@@ -198,6 +207,11 @@ def csv_rows(text: str, *, most: int) -> CsvRows:
     except csv.Error:  # a quote left open, a field too long: the rows before it stand
         read.stopped_at = number + 1  # `number` is the last row read whole
     return read
+
+
+def columns_twice(names: list[str]) -> str:
+    """What both imports say of a header that names a column more than once."""
+    return _("Columns named twice: %(names)s. Keep one of each.") % {"names": ", ".join(names)}
 
 
 def overflowing_line() -> str:

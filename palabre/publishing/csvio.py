@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import User, Workspace
 from palabre.channels.models import Channel
 from palabre.lib.csvsafe import (
+    columns_twice,
     csv_rows,
     csv_writer,
     not_utf8,
@@ -72,6 +73,8 @@ def import_posts(
     read = csv_rows(text, most=MAX_ROWS)
     if read.stopped_at == 1:
         return 0, [{"line": 1, "errors": [unreadable_line()]}]
+    if read.twice:
+        return 0, [{"line": 1, "errors": [columns_twice(read.twice)]}]
     missing = [
         c for c in IMPORT_COLUMNS if c not in read.header and ALIASES.get(c) not in read.header
     ]
@@ -175,7 +178,7 @@ def _check_row(
     if any("\x00" in value for value in row.values() if isinstance(value, str)):
         errors.append(_("This line contains a NUL character: remove it."))  # PostgreSQL refuses
     if network not in NETWORKS:
-        errors.append(_("Unknown network “%(name)s”.") % {"name": network})
+        errors.append(_("Unknown network “%(name)s”.") % {"name": network[:100]})
     values["category"] = categories.get(category, category)
     if values["category"] not in Category.values:
         named = ", ".join(f"{c.value} ({c.label})" for c in Category)

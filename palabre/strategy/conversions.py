@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from palabre.accounts.models import Workspace
 from palabre.analytics.community import TAG_CUSTOMER
 from palabre.inbox.models import Contact, Identity
-from palabre.lib.csvsafe import csv_rows, not_utf8, overflowing_line, unreadable_line, utf8_text
+from palabre.lib.csvsafe import (
+    columns_twice,
+    csv_rows,
+    not_utf8,
+    overflowing_line,
+    unreadable_line,
+    utf8_text,
+)
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.lib.storable import unstorable
 from palabre.networks.kinds import NETWORKS
@@ -241,6 +248,8 @@ def _csv_rows(raw: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     read = csv_rows(text, most=MAX_ROWS)
     if read.stopped_at == 1:
         return [], [_line_error(1, unreadable_line())]
+    if read.twice:
+        return [], [_line_error(1, columns_twice(read.twice))]
     missing = [name for name in ("id", "date") if name not in read.header]
     if missing:
         return [], [

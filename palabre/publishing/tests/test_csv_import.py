@@ -201,3 +201,24 @@ def test_a_french_spreadsheet_is_read_as_french_people_write_it(client: Client, 
     cast.erin.save()
     english = _import(client, HEADER + "03/04/2031 09:00,helpful,mastodon,,Pain\n")[1]
     assert "Date “03/04/2031 09:00” is not YYYY-MM-DD HH:MM." in _line(english, 2)
+
+
+def test_a_column_named_twice_is_refused_not_read_from_its_last(editor: Client) -> None:
+    """"text;text" imported the second cell and dropped the first without a word."""
+    text = "text;text;publish_at;category;network;channel\nA;B;2027-01-16 10:00;helpful;x;\n"
+    status, page = _import(editor, text)
+    assert status == 200 and "Columns named twice: text. Keep one of each." in _line(page, 1)
+    assert not Post.objects.exists()
+
+
+def test_lines_ended_by_a_carriage_return_alone_are_lines(editor: Client) -> None:
+    """An old Mac export was "a field over 128 KB or a quote left open"."""
+    text = (HEADER + "2026-12-20 09:00,helpful,mastodon,,Pain\n").replace("\n", "\r")
+    assert "1 post imported as a draft." in _import(editor, text)[1]
+    assert Post.objects.get().idea == "Pain"
+
+
+def test_an_unknown_network_is_named_shortly(editor: Client) -> None:
+    """A 100,000-character network cell came back whole: a 105 KB error page."""
+    status, page = _import(editor, HEADER + f"2026-12-20 09:00,helpful,{'x' * 100_000},,Pain\n")
+    assert status == 200 and len(page) < 30_000 and "Unknown network" in _line(page, 2)

@@ -73,7 +73,8 @@ log = logging.getLogger("palabre.publishing")
 
 def _asked_day(request: HttpRequest, workspace: Workspace) -> datetime | None:
     """?day=YYYY-MM-DD (the calendar's "+" on a day): that day at 09:00, the workspace's
-    time, when that is still to come; otherwise no time (the person chooses)."""
+    time, when it could be scheduled (to come, and within the scheduling horizon: a day
+    taken here and refused when scheduled lost the person's time); otherwise no time."""
     try:
         day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
@@ -81,6 +82,10 @@ def _asked_day(request: HttpRequest, workspace: Workspace) -> datetime | None:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the calendar's years
         return None
     moment = planning.local_moment(day, time(9, 0), workspace.tzinfo)
+    try:
+        workflow.publish_at_check(moment)
+    except workflow.TransitionRefused:
+        return None
     return moment if moment > timezone.now() else None
 
 

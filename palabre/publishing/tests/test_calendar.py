@@ -153,7 +153,8 @@ def test_a_day_of_the_calendar_opens_the_composer_at_that_day(
     assert f"compose/?day={yesterday:%Y-%m-%d}" not in grid  # a day gone by: none
     page = editor.get(f"/w/lumiere/compose/?day={later:%Y-%m-%d}").content.decode()
     assert f'name="post-publish_at" value="{later:%Y-%m-%d}T09:00"' in page
-    for wrong in (f"{yesterday:%Y-%m-%d}", "2031-02-30", "9999-12-31", "x" * 500):
+    too_far = f"{today.year + 7}-06-01"  # taken, then refused when scheduled (an attack)
+    for wrong in (f"{yesterday:%Y-%m-%d}", "2031-02-30", "9999-12-31", "x" * 500, too_far):
         page = editor.get(f"/w/lumiere/compose/?day={wrong}").content.decode()
         assert 'name="post-publish_at" value=' not in page
     reader = Client()

@@ -19,7 +19,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -264,7 +264,11 @@ def _stale(kind: str, form: forms.Form, workspace: Workspace) -> list[tuple[str,
 def _shown(field: forms.Field, value: object) -> str:
     if isinstance(field, forms.ChoiceField):
         value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
-    return "—" if value in (None, "") else str(value)
+    if value in (None, ""):
+        return "—"
+    # As the field shows it, in the page's language: "500,00" and "7 mars 2027" on a French
+    # page, not "600.00" and "2027-03-07" beside a field that says "500,00".
+    return str(formats.localize(value, use_l10n=True))
 
 
 @require_POST

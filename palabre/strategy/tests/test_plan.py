@@ -333,6 +333,9 @@ def test_an_objective_is_changed_in_place_at_the_version_it_was_opened_at(
     # The same form sent again (another tab opened at version 0): refused, both shown.
     stale = manager.post(f"{PAGE}?objective={clicks.pk}", {**change, "objective-target": "99"})
     assert stale.status_code == 200 and 'data-stale="objective"' in stale.content.decode()
+    saved_meanwhile = stale.content.decode().split('data-stale="objective"')[1]
+    saved_meanwhile = saved_meanwhile.split("</aside>")[0]
+    assert "31 mars 2030" in saved_meanwhile and "2030-03-31" not in saved_meanwhile
     clicks.refresh_from_db()
     assert clicks.target == Decimal(25)
     # Another workspace's objective is not opened, nor changed: a new one is added here.

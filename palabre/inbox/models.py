@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,7 +17,7 @@ from palabre.channels.models import Channel
 from palabre.inbox import reasons
 from palabre.networks.base import InteractionKind
 from palabre.networks.registry import connector_class
-from palabre.publishing.models import PostTarget
+from palabre.publishing.models import LATE_AFTER, PostTarget
 from palabre.worker.models import JobFields
 
 # Kinds that carry words and may need an answer; the others (likes, reposts, follows)
@@ -411,6 +412,13 @@ class Reply(JobFields):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+def replies_late(now: datetime) -> models.Q:
+    """The answers (Reply) late at `now`: to send a while ago, and held by no worker (the
+    worker stopped, or never started: they said "Sending" for good)."""
+    due = models.Q(status=ReplyStatus.QUEUED, next_attempt_at__lt=now - LATE_AFTER)
+    return due & ~models.Q(claimed_until__gt=now)
 
 
 class RuleAction(models.TextChoices):

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,7 @@ from palabre.inbox.forms import (
     ReasonForm,
     ReplyForm,
 )
-from palabre.inbox.models import Interaction, SavedReply
+from palabre.inbox.models import Interaction, SavedReply, replies_late
 from palabre.inbox.saved_replies import saved_reply_render
 from palabre.lib.home_return import back_home
 from palabre.networks.base import Capability, Visibility
@@ -160,6 +161,11 @@ def _item_context(
             "thread": _thread(interaction),
             "children": interaction.children.select_related("identity").order_by("created_at"),
             "replies": interaction.replies.select_related("author"),
+            "late_replies": set(
+                interaction.replies.filter(replies_late(timezone.now())).values_list(
+                    "pk", flat=True
+                )
+            ),
             "notes": interaction.notes.select_related("author"),
             "history": _history(interaction),
             # Sent within seconds: meanwhile the item says so instead of "waiting".

@@ -15,7 +15,7 @@ from django.utils import timezone
 from palabre.accounts.models import Membership, User, Workspace
 from palabre.accounts.permissions import scoped
 from palabre.inbox import queues
-from palabre.inbox.models import Interaction
+from palabre.inbox.models import Interaction, Reply, replies_late
 from palabre.inbox.waiting import waiting
 from palabre.networks.kinds import NETWORKS
 from palabre.publishing import services
@@ -135,6 +135,13 @@ def late_publications(workspace: Workspace) -> QuerySet[PostTarget]:
     """Publications due a while ago that no worker has taken (models.late)."""
     rows = PostTarget.objects.filter(late(timezone.now()), post__workspace=workspace)
     return rows.select_related("post", "channel").order_by("next_attempt_at")[:10]
+
+
+def late_answers(workspace: Workspace) -> int:
+    """Answers to send a while ago that no worker has taken (inbox.models.replies_late)."""
+    return Reply.objects.filter(
+        replies_late(timezone.now()), interaction__workspace=workspace
+    ).count()
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if context["can_inbox"]:
         context["waiting"], context["waiting_count"] = home.waiting_items(workspace)
+        context["late_answers"] = home.late_answers(workspace)
     if can(membership, Action.MODERATE):
         context["review"], context["review_count"] = home.review_items(
             workspace, cast(User, request.user)

@@ -234,6 +234,26 @@ def test_a_publication_no_worker_took_is_said_to_be_late(cast) -> None:
         assert 'data-home="late"' not in _as(cast.bob).get(HOME).content.decode()
 
 
+def test_an_answer_no_worker_took_is_said_to_be_late(cast, waiting) -> None:
+    """With no worker running, an answer said "Sending" for good, and nothing anywhere said
+    it was not going out (a walk through the demo)."""
+    from palabre.inbox.services import interaction_reply
+
+    older, _newer = waiting
+    reply = interaction_reply(interaction=older, actor=cast.bob, text="Oui, dès 7 h.")
+    cast.bob.language = "en"
+    cast.bob.save()
+    assert "data-late-answers" not in _as(cast.bob).get(HOME).content.decode()  # just queued
+    Reply.objects.filter(pk=reply.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=14))
+    page = _as(cast.bob).get(HOME).content.decode()
+    assert "1 answer waits to be sent for more than 10 minutes" in page
+    item = _as(cast.bob).get(f"/w/lumiere/inbox/{older.pk}/").content.decode()
+    assert "data-late-reply" in item and "Check that Palabre’s worker is running" in item
+    held = {"claimed_until": timezone.now() + timedelta(minutes=1)}  # a worker has it
+    Reply.objects.filter(pk=reply.pk).update(**held)
+    assert "data-late-answers" not in _as(cast.bob).get(HOME).content.decode()
+
+
 def test_the_moderators_see_what_waits_for_review_threats_first(cast, waiting) -> None:
     """Threats waiting for a moderator were only in the inbox's "To review", not on home."""
     older, newer = waiting

@@ -160,6 +160,11 @@ def _approvers(workspace: Workspace) -> list[User]:
 
 
 def _move(post: Post, to: str, actor: User | None, note: str = "") -> None:
+    if post.status == S.IN_REVIEW and to != S.IN_REVIEW:
+        # Decided (by anyone), or withdrawn: nothing about it waits for an approver any more.
+        # A colleague's approval left "to approve" in the others' notices for good.
+        for user in _approvers(post.workspace):
+            notices_settled(post=post, user=user)
     PostTransition.objects.create(
         post=post, actor=actor, from_status=post.status, to_status=to, note=note[:500]
     )
@@ -373,11 +378,9 @@ def _schedule(
 @transaction.atomic
 def post_withdraw(*, post: Post, actor: User) -> None:
     """Back to the drafts before anyone decided: its writer wants to change it first. The
-    approvers' notices about it are settled (nothing waits for them any more)."""
+    approvers' notices about it are settled (_move: nothing waits for them any more)."""
     _require(post, {S.IN_REVIEW})
     _move(post, S.DRAFT, actor)
-    for user in _approvers(post.workspace):
-        notices_settled(post=post, user=user)
 
 
 @transaction.atomic

@@ -706,6 +706,21 @@ def test_the_writer_withdraws_a_post_from_review_to_change_it_first(approval) ->
     assert "Impossible tant que la publication est" in again  # a second click: nothing more
 
 
+def test_one_approvers_decision_settles_the_others_notices(approval) -> None:
+    """Two approvers asked: one approved, the other's notices still said "to approve" (a
+    walk through the demo)."""
+    from palabre.accounts.models import Membership, Role, User
+
+    zoe = User.objects.create_user("zoe@example.com", "correct horse battery", name="Zoé")
+    Membership.objects.create(workspace=approval.workspace, user=zoe, role=Role.APPROVER)
+    post = _post(approval)
+    workflow.post_submit(post=post, actor=approval.erin)
+    unread = Notice.objects.filter(post=post, read_at__isnull=True)
+    assert unread.filter(user=zoe).exists() and unread.filter(user=approval.anna).exists()
+    workflow.post_approve(post=Post.objects.get(pk=post.pk), actor=approval.anna)
+    assert not unread.filter(user__in=[zoe, approval.anna]).exists()
+
+
 def test_a_published_post_shows_its_own_figures_on_each_network(cast) -> None:
     """The post's page said where it went, never how it did."""
     from palabre.analytics.models import PostStat

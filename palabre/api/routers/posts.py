@@ -673,6 +673,17 @@ def post_submit_for_review(request: HttpRequest, pk: int, response: HttpResponse
     return post_out(post, response)
 
 
+@router.post("/{int:pk}/withdraw", response={200: PostOut, **CONFLICTS})
+@allowed(Action.COMPOSE, Scope.WRITE)
+def post_withdraw(request: HttpRequest, pk: int, response: HttpResponse) -> PostOut:
+    """Back to the drafts from review, before anyone decided (to change it first); the
+    approvers' notices about it are settled. Refused in any other state (409)."""
+    caller, post = caller_of(request), _post(request, pk)
+    with refusals():
+        workflow.post_withdraw(post=post, actor=caller.user)
+    return post_out(post, response)
+
+
 class ApproveIn(Schema):
     digest: str = Field(
         min_length=1, max_length=64, description="The `digest` of the post as read."

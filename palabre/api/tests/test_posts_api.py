@@ -292,6 +292,23 @@ def test_with_approval_every_step_until_the_post_goes_out_on_the_demo_network(
     assert cancelled.status_code == 409 and cancelled.json()["code"] == "transition_refused"
 
 
+def test_a_post_sent_for_approval_too_soon_is_withdrawn_through_the_api(
+    cast, channels, make_api: MakeApi
+) -> None:
+    """The page had "Withdraw"; the API had no way back from review but a decision."""
+    cast.workspace.approval_required = True
+    cast.workspace.save()
+    editor = make_api(cast.erin, cast.workspace, ["read", "write"])
+    approver = make_api(cast.anna, cast.workspace, ["read", "write", "publish"])
+    body = _new(networks=["mastodon"], variants={"mastodon": {"text": "Levain samedi"}})
+    path = editor.post("/api/v1/posts", body | {"then": "submit"})["Location"]
+    assert approver.post(f"{path}/withdraw").status_code == 403  # the writer's, not theirs
+    withdrawn = editor.post(f"{path}/withdraw")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "draft"
+    again = editor.post(f"{path}/withdraw")
+    assert again.status_code == 409 and again.json()["code"] == "transition_refused"
+
+
 def test_without_approval_an_editor_schedules_and_a_manager_cancels(
     cast, channels, make_api: MakeApi
 ) -> None:

@@ -44,8 +44,13 @@ def test_the_client_reads_the_reports_and_downloads_the_pdf(
     assert "Taux de réponse" in dialogue.inner_text()
     rate = dialogue.locator("tbody tr").first.locator("td").first.inner_text()
     assert rate.endswith("%") and rate != "–"  # the demo's year of history is measured
-    tip = dialogue.locator(".tip").first.get_attribute("title") or ""
-    assert "réponse de la marque" in tip  # the definition, in French
+    # A "?" shows its definition, in French, on a tap or the keyboard's focus (a title
+    # showed it on hover only: nothing on a phone).
+    dialogue.locator(".tip").first.focus()
+    bubble = page.get_by_role("tooltip")
+    assert "réponse de la marque" in bubble.inner_text()
+    page.keyboard.press("Escape")
+    assert bubble.count() == 0
     assert page.locator("svg.chart").count() >= 4
     alert = page.locator(".report-alerts")
     assert "portée quotidienne" in alert.inner_text()  # the demo's Instagram dip
@@ -101,3 +106,27 @@ def test_the_analyst_sees_people_ranked_by_relationship(
     assert page.locator("tbody tr").count() > 0
     page.screenshot(path=screenshot_dir / "community-375.png", full_page=True)
     page.close()
+
+
+def test_a_definition_opens_on_a_phone_with_a_tap_inside_the_screen(
+    browser, demo_site, screenshot_dir: Path
+) -> None:
+    """The "?" showed its definition on hover only: on a phone, none could be read."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="fr-FR"
+    )
+    page = context.new_page()
+    _log_in(page, demo_site, "helene@lumiere.example")
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/reports/")
+    # (A column's "?" is in its table's header row, folded away on a phone's stacked
+    # tables: the figures', the tables' and the rows' are the ones a thumb reaches.)
+    tips = page.locator(".figure-label .tip, h3 .tip, tbody .tip").locator("visible=true")
+    for index in (0, tips.count() - 1):  # the first, and the last (near the right edge)
+        tips.nth(index).scroll_into_view_if_needed()
+        tips.nth(index).tap()
+        bubble = page.get_by_role("tooltip")
+        box = bubble.bounding_box()
+        assert box is not None and bubble.inner_text().strip()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    page.screenshot(path=screenshot_dir / "reports-phone-definition.png")
+    context.close()

@@ -55,7 +55,7 @@ def test_a_persons_page_says_where_they_stand_with_us(cast, client: Client, targ
     assert '<span class="badge stage-member">Member</span>' in page
     assert (
         "drifting away" in page
-        and "7 interactions in the last 12 months, in 3 of them (counted" in page
+        and "7 interactions in the last 12 months; active in 3 of those 12 months (counted" in page
     )
 
 

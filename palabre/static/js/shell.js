@@ -31,7 +31,10 @@
       if (!head || table.classList.contains("calendar")) return;
       var names = [];
       Array.prototype.forEach.call(head.cells, function (cell) {
-        for (var i = 0; i < (cell.colSpan || 1); i++) names.push(cell.textContent.trim());
+        // The column's name without its "?" (it read "Taux de réponse ?" on a phone).
+        var name = cell.cloneNode(true);
+        name.querySelectorAll(".tip").forEach(function (tip) { tip.remove(); });
+        for (var i = 0; i < (cell.colSpan || 1); i++) names.push(name.textContent.trim());
       });
       table.classList.add("cards-on-phone");
       var bodies = Array.prototype.slice.call(table.tBodies);
@@ -47,8 +50,50 @@
       });
     });
   }
+  // A figure's "?": its definition in a bubble on a tap, on the keyboard's focus or under
+  // the pointer. A title showed on hover only: nothing on a phone, nothing with Tab.
+  function tips() {
+    var bubble = null;
+    function hide() {
+      if (bubble) { bubble.remove(); bubble = null; }
+    }
+    function show(tip) {
+      hide();
+      bubble = document.createElement("div");
+      bubble.className = "tip-bubble";
+      bubble.setAttribute("role", "tooltip");
+      bubble.textContent = tip.getAttribute("aria-label");
+      document.body.appendChild(bubble);
+      // Under the "?", inside the screen however near its edge the "?" is.
+      var box = tip.getBoundingClientRect();
+      var room = document.documentElement.clientWidth - bubble.offsetWidth - 8;
+      var left = Math.max(8, Math.min(box.left + box.width / 2 - bubble.offsetWidth / 2, room));
+      bubble.style.left = left + window.scrollX + "px";
+      bubble.style.top = box.bottom + window.scrollY + 6 + "px";
+    }
+    function tipOf(event) {
+      return event.target.closest ? event.target.closest(".tip") : null;
+    }
+    document.addEventListener("focusin", function (event) {
+      if (tipOf(event)) show(tipOf(event));
+    });
+    document.addEventListener("focusout", function (event) {
+      if (tipOf(event)) hide();
+    });
+    document.addEventListener("mouseover", function (event) {
+      if (tipOf(event)) show(tipOf(event));
+    });
+    document.addEventListener("mouseout", function (event) {
+      var tip = tipOf(event);
+      if (tip && document.activeElement !== tip) hide();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") hide();
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     labelCells();
+    tips();
     menu();
     tick();
     setInterval(tick, 30000);

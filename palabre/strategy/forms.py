@@ -179,6 +179,14 @@ class ObjectiveForm(DatedForm):
             )
         return deadline
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # A share of the messages answered: 5,000 % could never be reached (an attack).
+        target = data.get("target")
+        if data.get("metric") == Metric.RESPONSE_RATE and target is not None and target > 100:
+            self.add_error("target", _("A response rate is at most 100 %."))
+        return data
+
 
 class TimerForm(forms.Form):
     network = forms.ChoiceField(label=_("Network"), choices=NETWORK_CHOICES)

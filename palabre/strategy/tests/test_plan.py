@@ -162,6 +162,12 @@ def test_a_bad_objective_re_renders_with_a_message_and_keeps_the_rest(manager: C
     assert response.status_code == 200
     assert "supérieure ou égale à 0" in html and "Saisissez une date valide" in html
     assert not Objective.objects.exists()
+    # A response rate of 5,000 % could never be reached; 100 % can.
+    rate = {"kind": "objective", "objective-metric": "response_rate"}
+    rate |= {"objective-deadline": "2030-01-31", "objective-target": "5000"}
+    refused = manager.post(PAGE, rate).content.decode()
+    assert "Un taux de réponse vaut au plus 100\u00a0%." in refused
+    assert manager.post(PAGE, rate | {"objective-target": "100"}).status_code == 302
 
 
 def test_readers_see_the_plan_but_cannot_change_it(client: Client, cast) -> None:

@@ -38,6 +38,10 @@ def dialogue(scope: Scope, full: bool) -> Section:
     return Section(tables.dialogue_table(scope))
 
 
+def talk_kinds(scope: Scope, full: bool) -> Section:
+    return Section(tables.talk_kinds_table(scope))
+
+
 def channels(scope: Scope, full: bool) -> Section:
     return Section(tables.channels_table(scope))
 
@@ -137,6 +141,7 @@ def insights(scope: Scope, full: bool) -> Section:
 # Keyed by table: /reports/<key>.csv exports the whole table.
 SECTIONS: dict[str, Callable[[Scope, bool], Section]] = {
     "dialogue": dialogue,
+    "talk_kinds": talk_kinds,
     "channels": channels,
     "posts": posts,
     "content_mix": content_mix,

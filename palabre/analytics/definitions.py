@@ -94,6 +94,14 @@ DEFINITIONS: dict[str, tuple[Promise, Promise]] = {
         _("Unanswered now"),
         _("Questions and criticisms nobody has answered or closed yet, at this moment."),
     ),
+    "talk_kinds": (
+        _("Answered, by kind of message"),
+        _(
+            "The messages received in the period, kind by kind as Palabre sorted them "
+            "(questions, criticism, praise, the rest; abuse and spam aside): how many, how "
+            "many the brand answered through Palabre, and the median time to the first answer."
+        ),
+    ),
     "content_mix": (
         _("Content mix"),
         _(

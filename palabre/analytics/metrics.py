@@ -19,6 +19,7 @@ from palabre.channels.models import Channel
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
     WAITING,
+    Category,
     Contact,
     EventAction,
     Identity,
@@ -417,6 +418,58 @@ def dialogue(scope: Scope, counts: dict[str, Any] | None = None) -> Dialogue:
         replies_per_comment=Ratio(counts["replies"], counts["total"]),
         unanswered_now=waiting.count(),
     )
+
+
+# What people write to us, in the order a community manager answers it (abuse and spam are
+# not answered: inbound() leaves them out).
+TALK_KINDS = (Category.QUESTION, Category.CRITICISM, Category.PRAISE, Category.OTHER)
+
+
+@dataclass(frozen=True)
+class KindTalk:
+    """One kind of message (Category: question, criticism, praise, other) over a period."""
+
+    category: str
+    rate: Ratio  # answered / received
+    median_seconds: float | None  # the first response's median, over those timed
+    timed: int
+
+
+def talk_by_kind(scope: Scope) -> list[KindTalk]:
+    """The response figures kind by kind: were the questions answered, and how fast? (The
+    dialogue's totals mix a thank-you for a compliment with an answer to a question.)
+    Counted on the spot in one grouped pass; the medians, on SQLite, read."""
+    column = _time_column(scope)
+    timed = Q(**{f"{column}__isnull": False})
+    figures: dict[str, Any] = {
+        "received": Count("created_at"),
+        "answered": Count("created_at", filter=Q(answered_at__isnull=False)),
+        "timed": Count(column, filter=timed),
+    }
+    if connection.vendor == "postgresql":
+        figures["percentiles"] = Percentiles(column, filter=timed)
+    grouped = inbound(scope).values("category").annotate(**figures).order_by()
+    found: dict[str, dict[str, Any]] = {row["category"]: dict(row) for row in grouped}
+    if connection.vendor != "postgresql":
+        times: dict[str, list[float]] = {}
+        for category, seconds in inbound(scope).filter(timed).values_list("category", column):
+            times.setdefault(category, []).append(float(seconds))
+        for category, counted in found.items():
+            spread = times.get(category)
+            counted["percentiles"] = percentiles(spread, [50]) if spread else None
+    kinds = []
+    for category in TALK_KINDS:
+        row = found.get(category, {"received": 0, "answered": 0, "timed": 0})
+        points = [float(v) for v in row.get("percentiles") or []]
+        kinds.append(
+            KindTalk(
+                category=category,
+                rate=Ratio(row["answered"], row["received"]),
+                median_seconds=points[0] if points else None,
+                timed=row["timed"],
+            )
+        )
+    return kinds
 
 
 # --- Content mix ---------------------------------------------------------------------------

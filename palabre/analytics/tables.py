@@ -17,6 +17,7 @@ from palabre.analytics.insights import Insight
 from palabre.analytics.metrics import Ratio, Scope
 from palabre.analytics.models import CommunityDay
 from palabre.formats.written import date_text
+from palabre.inbox.models import Category as MessageKind
 from palabre.inbox.models import Contact, Identity, Stage
 from palabre.lib.csvsafe import csv_text, date_cell
 from palabre.lib.durations import duration_text
@@ -310,6 +311,38 @@ def dialogue_table(scope: Scope) -> Table:
         table.rows.append([name, value, *counts, _unit(kind)])
         table.row_kinds.append(kind)
         table.row_definitions.append(key)
+    return table
+
+
+def talk_kinds_table(scope: Scope) -> Table:
+    """The dialogue kind by kind: how many questions came, how many were answered, and how
+    fast (half within), and the same for criticism, praise and the rest."""
+    time_note = _(" (business hours)") if scope.workspace.business_hours else ""
+    table = Table(
+        "talk_kinds",
+        _("Answered, by kind of message"),
+        [
+            Column("kind", _("Kind")),
+            Column("received", _("Received"), "int"),
+            Column("answered", pgettext("messages, counted", "Answered"), "int"),
+            Column("rate", label("response_rate"), "pct", "response_rate"),
+            Column("median", _("Half answered within") + time_note, "duration", "response_time"),
+            Column("timed", _("Answers timed"), "int"),
+        ],
+        definition="talk_kinds",
+        page_columns=("kind", "received", "answered", "rate", "median"),
+    )
+    for kind in metrics.talk_by_kind(scope):
+        table.rows.append(
+            [
+                str(MessageKind(kind.category).label),
+                int(kind.rate.denominator),
+                int(kind.rate.numerator),
+                kind.rate.value,
+                kind.median_seconds,
+                kind.timed,
+            ]
+        )
     return table
 
 

@@ -16,7 +16,7 @@ from palabre.analytics.dashboard import SECTIONS
 from palabre.analytics.metrics import Scope
 from palabre.analytics.models import MonthlyReport, PostStat
 from palabre.analytics.report import monthly_report_send, report_pdf
-from palabre.analytics.tables import channels_table, posts_table
+from palabre.analytics.tables import channels_table, posts_table, talk_kinds_table
 from palabre.analytics.tests.handmade import build
 from palabre.inbox.tests.helpers import published
 from palabre.lib.tests.csvfiles import csv_rows
@@ -302,6 +302,24 @@ def test_a_posts_publication_time_is_read_in_the_workspaces_time_zone(cast) -> N
     assert row[0][1] == "01/07/2026 08:27"
     _header, line = csv_rows(table.csv(tz=cast.workspace.tzinfo))
     assert line[0] == "2026-07-01 08:27:00"
+
+
+def test_questions_answered_and_how_fast_are_told_apart_from_praise(cast) -> None:
+    """ "How many questions did we answer this month, and how fast?": the dialogue's totals
+    counted a compliment left unanswered as a question unanswered (a walk through the demo)."""
+    build(cast.workspace)
+    june = Scope(cast.workspace, datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC))
+    with translation.override("en"):
+        table = talk_kinds_table(june)
+    rows = {row[0]: row[1:] for row in table.rows}
+    assert list(rows) == ["Question", "Criticism", "Praise", "Other"]
+    assert rows["Question"] == [3, 2, 2 / 3, 2100.0, 2]  # 1 h and 10 min: half within 35 min
+    assert rows["Criticism"] == [1, 1, 1.0, 10800.0, 1]
+    assert rows["Praise"] == [1, 0, 0.0, None, 0]
+    assert rows["Other"] == [0, 0, None, None, 0]  # nothing came: no rate, not 0 %
+    page = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
+    part = page.split('id="table-talk_kinds"')[1].split("</table>")[0]
+    assert "Question" in part and ">35 min<" in part and "66,7\u00a0%" in part
 
 
 def test_the_channels_table_names_each_network_in_words(cast) -> None:

@@ -98,6 +98,18 @@ def test_marking_done_by_a_slip_is_undone_from_the_queue(bob, target) -> None:
     assert "data-undo-done" not in bob.get("/w/lumiere/inbox/").content.decode()
 
 
+def test_the_keyboard_hint_names_only_the_keys_this_role_can_use(cast, bob, target) -> None:
+    """The analyst, who reads, was told "r to answer", "h hide"."""
+    asked = comment(target, "Vous ouvrez lundi ?")
+    poll(target.channel)
+    url = f"/w/lumiere/inbox/{ingested(asked).pk}/"
+    reader = Client()
+    reader.force_login(cast.nina)
+    hint = reader.get(url).content.decode().split('class="small shortcuts-hint">')[1]
+    assert hint.startswith("Clavier\u00a0: Échap pour revenir")
+    assert "r pour répondre" in bob.get(url).content.decode()
+
+
 def test_the_inbox_finds_people_by_their_name(bob, target) -> None:
     comment(target, "Ma commande était froide", handle="@nk", name="Nadia Kaci")
     comment(target, "Bonjour", handle="@autre", name="Autre Personne")

@@ -31,6 +31,7 @@ from palabre.inbox.forms import (
 )
 from palabre.inbox.models import Interaction, SavedReply, replies_late
 from palabre.inbox.saved_replies import saved_reply_render
+from palabre.lib.filters import left_out
 from palabre.lib.home_return import back_home
 from palabre.networks.base import Capability, Visibility
 from palabre.publishing.models import Post
@@ -79,7 +80,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": counts,
         "form": form,
         "page": page,
-        "left_out": _left_out(form),
+        "left_out": left_out(form),
         "undo_done": undo_done,
         "messages_at": "inbox" if undo_done and can(membership, Action.ANSWER) else None,
         "narrowed": any(filters.get(name) for name in NARROWING),
@@ -91,15 +92,6 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 NARROWING = ("channel", "category", "lang", "text", "post")
-
-
-def _left_out(form: FilterForm) -> list[tuple[str, str]]:
-    """The filters not applied, each with its name and why."""
-    return [
-        (str(form.fields[name].widget.attrs.get("aria-label", form.fields[name].label)), errors[0])
-        for name, errors in form.errors.items()
-        if name in form.fields
-    ]
 
 
 def _thread(interaction: Interaction) -> list[Interaction]:

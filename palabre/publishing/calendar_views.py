@@ -1,4 +1,5 @@
-"""The editorial calendar: month and week views, rescheduling, the iCal feed, CSV in and out."""
+"""The editorial calendar: month and week views, rescheduling, the iCal feed, CSV in and out,
+and every post found by its words."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,11 +24,15 @@ from palabre.accounts.permissions import Action, can, get_scoped_or_404, members
 from palabre.channels.models import Channel
 from palabre.formats.written import date_text
 from palabre.lib.downloads import download
+from palabre.lib.filters import left_out
 from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR, month_after, month_before
 from palabre.publishing import csvio, limits, planning, workflow
+from palabre.publishing.forms import PostSearchForm
+from palabre.publishing.listing import posts_found
 from palabre.publishing.models import Category, Post, PostStatus
 
+LIST_PAGE = 50
 MONTH_DAY_SHOWN = 5  # posts listed in a day of the month view; the rest in its week
 
 
@@ -236,3 +242,26 @@ def posts_import(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, done % {"count": imported})
     context = {"membership": membership, "report": report, "columns": csvio.IMPORT_COLUMNS}
     return render(request, "publishing/import.html", context)
+
+
+def posts_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every post, newest first, found by its words, status and network."""
+    membership = membership_for(request, slug, Action.VIEW_CALENDAR)
+    form = PostSearchForm(request.GET or None)
+    form.is_valid()
+    wanted = getattr(form, "cleaned_data", {})  # the filters that hold (a bad one is said)
+    rows = posts_found(
+        workspace=membership.workspace,
+        text=wanted.get("text", ""),
+        status=wanted.get("status", ""),
+        network=wanted.get("network", ""),
+    )
+    context = {
+        "membership": membership,
+        "form": form,
+        "page": Paginator(rows, LIST_PAGE).get_page(request.GET.get("page")),
+        "narrowed": any(wanted.get(name) for name in ("text", "status", "network")),
+        "left_out": left_out(form),
+        "can_move": can(membership, Action.COMPOSE),
+    }
+    return render(request, "publishing/posts.html", context)

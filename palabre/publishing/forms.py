@@ -15,7 +15,13 @@ from palabre.lib.concurrency import OnceField, VersionField
 from palabre.lib.ids import IdsField
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.publishing import workflow
-from palabre.publishing.models import Category, InstagramFormat, MediaItem, ReplyControl
+from palabre.publishing.models import (
+    Category,
+    InstagramFormat,
+    MediaItem,
+    PostStatus,
+    ReplyControl,
+)
 from palabre.publishing.quotes import quote_address
 from palabre.publishing.rules.base import MAX_CHECKED_LENGTH
 
@@ -236,3 +242,20 @@ class CommentForm(forms.Form):
         label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class PostSearchForm(forms.Form):
+    """The posts list's filters (the page shows no labels: each select names itself)."""
+
+    text = forms.CharField(required=False, max_length=200, label=_("Search"))
+    status = forms.ChoiceField(
+        choices=[("", _("Every status")), *PostStatus.choices], required=False
+    )
+    network = forms.ChoiceField(
+        choices=[("", _("Every network")), *NETWORK_CHOICES], required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.attrs["aria-label"] = _("Status")
+        self.fields["network"].widget.attrs["aria-label"] = _("Network")

@@ -6,6 +6,7 @@ urlpatterns = [
     path("w/<slug:slug>/compose/", views.compose, name="compose"),
     path("w/<slug:slug>/compose/check/", views.compose_check_new, name="compose_check_new"),
     path("w/<slug:slug>/compose/media/", views.compose_media_add, name="compose_media_add"),
+    path("w/<slug:slug>/posts/", calendar_views.posts_list, name="posts_list"),
     path("w/<slug:slug>/posts/<int:post_id>/", views.post_edit, name="post_edit"),
     path("w/<slug:slug>/posts/<int:post_id>/check/", views.compose_check, name="compose_check"),
     path("w/<slug:slug>/posts/<int:post_id>/review/", views.post_review, name="post_review"),

@@ -131,7 +131,7 @@ def test_the_inbox_search_reads_past_accents_and_case(bob, target) -> None:
 
 
 def test_an_insult_shown_again_waits_in_review_for_a_verdict(cast, bob, target) -> None:
-    """"Show again" on an insult took it out of every queue: public again, and nobody
+    """ "Show again" on an insult took it out of every queue: public again, and nobody
     would look at it (a walk through the demo). And the undo taught the workspace's model
     that an insult was fine."""
     from palabre.inbox.moderation import workspace_labels

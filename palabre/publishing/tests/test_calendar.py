@@ -579,3 +579,45 @@ def test_a_post_approved_without_a_time_waits_in_view(client: Client, cast, chan
     undated = page[page.index('id="h-undated"') : page.index('id="calendar-grid"')]
     assert "Galette des rois" in undated and "Brouillon" not in undated
     assert f"/posts/{post.pk}/review/" in undated  # the approver's page, not the composer
+
+
+def test_every_post_is_found_by_its_words_status_and_network(editor: Client, cast) -> None:
+    """A post of last spring was found only by paging the calendar month by month."""
+    brioche = post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="Crème brûlée du dimanche",
+        category="helpful",
+        networks=["mastodon", "bluesky"],
+    )
+    brioche.variants.filter(network="bluesky").update(text="La brioche tressée revient")
+    post_create(
+        workspace=cast.workspace,
+        author=cast.erin,
+        idea="Horaires de Noël",
+        category="helpful",
+        networks=["x"],
+    )
+    theirs = post_create(
+        workspace=cast.other_workspace,
+        author=cast.charlie,
+        idea="Crème brûlée ailleurs",
+        category="helpful",
+        networks=["mastodon"],
+    )
+    listed = editor.get("/w/lumiere/posts/").content.decode()
+    assert "Crème brûlée du dimanche" in listed and "Horaires de Noël" in listed
+    assert "ailleurs" not in listed and f'data-post="{theirs.pk}"' not in listed
+    for typed in ("creme BRULEE", "brioche tressee", "dimanche brioche"):  # idea, a text, both
+        found = editor.get(f"/w/lumiere/posts/?text={typed}").content.decode()
+        assert f'data-post="{brioche.pk}"' in found and "Horaires" not in found, typed
+    by_network = editor.get("/w/lumiere/posts/?network=x").content.decode()
+    assert "Horaires de Noël" in by_network and "Crème" not in by_network
+    nothing = editor.get("/w/lumiere/posts/?text=galette").content.decode()
+    assert "Rien ne correspond à ces filtres." in nothing
+    wrong = editor.get("/w/lumiere/posts/?status=gone&text=noel").content.decode()
+    assert "data-left-out" in wrong and "Horaires de Noël" in wrong and "Crème" not in wrong
+    reader = Client()
+    reader.force_login(cast.nina)  # the analyst reads the calendar: the list too, to review
+    assert f"/posts/{brioche.pk}/review/" in reader.get("/w/lumiere/posts/").content.decode()
+    assert "data-find-post" in editor.get("/w/lumiere/calendar/").content.decode()

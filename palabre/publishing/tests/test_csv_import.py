@@ -204,7 +204,7 @@ def test_a_french_spreadsheet_is_read_as_french_people_write_it(client: Client, 
 
 
 def test_a_column_named_twice_is_refused_not_read_from_its_last(editor: Client) -> None:
-    """"text;text" imported the second cell and dropped the first without a word."""
+    """ "text;text" imported the second cell and dropped the first without a word."""
     text = "text;text;publish_at;category;network;channel\nA;B;2027-01-16 10:00;helpful;x;\n"
     status, page = _import(editor, text)
     assert status == 200 and "Columns named twice: text. Keep one of each." in _line(page, 1)

@@ -1,0 +1,35 @@
+"""Every post of a workspace, found by its words: the calendar shows a month, this finds
+"the brioche post of last spring" without paging through the months."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from palabre.accounts.models import Workspace
+from palabre.accounts.permissions import scoped
+from palabre.lib.folded_sql import Folded
+from palabre.lib.folding import fold
+from palabre.publishing.models import Post, PostVariant
+
+MAX_WORDS = 8  # a search's words: each one a condition
+
+
+def posts_found(
+    *, workspace: Workspace, text: str = "", status: str = "", network: str = ""
+) -> QuerySet[Post]:
+    """Newest first (by creation). Each word must be in the idea or in one network's text,
+    accents and case aside ("creme" finds "Crème")."""
+    rows = scoped(Post.objects.all(), workspace)
+    if status:
+        rows = rows.filter(status=status)
+    if network:
+        rows = rows.filter(Exists(PostVariant.objects.filter(post=OuterRef("pk"), network=network)))
+    words = fold(text).split()[:MAX_WORDS]
+    if words:
+        rows = rows.alias(idea_folded=Folded("idea"))
+    for word in words:
+        in_a_variant = PostVariant.objects.filter(post=OuterRef("pk")).alias(t=Folded("text"))
+        rows = rows.filter(
+            Q(idea_folded__contains=word) | Exists(in_a_variant.filter(t__contains=word))
+        )
+    return rows.select_related("author").prefetch_related("variants").order_by("-created_at", "-pk")

@@ -23,8 +23,7 @@ from palabre.inbox.models import (
     Reply,
     WorkspaceSweep,
 )
-from palabre.lib.folded_sql import Folded
-from palabre.lib.folding import fold
+from palabre.lib.folded_sql import folded, word_found
 
 ERASED_TEXT = ""
 SWEEP_EVERY = timedelta(days=1)
@@ -53,12 +52,11 @@ def contacts_found(*, workspace: Workspace, text: str = "", stage: str = "") -> 
     a join would count each interaction once per account of a merged person."""
     rows = Contact.objects.filter(workspace=workspace)
     if text:
-        # Folded on both sides: "helene" finds "Hélène", "CAFE" finds "café_lumière".
-        wanted = fold(text)
-        handles = Identity.objects.filter(workspace=workspace).alias(h=Folded("handle"))
-        handles = handles.filter(h__contains=wanted)
-        rows = rows.alias(n=Folded("name")).filter(
-            Q(n__contains=wanted) | Q(pk__in=handles.values("contact_id"))
+        # Accents and case aside: "helene" finds "Hélène", "CAFE" finds "café_lumière".
+        handles = Identity.objects.filter(workspace=workspace).alias(**folded("handle"))
+        handles = handles.filter(word_found("handle", text))
+        rows = rows.alias(**folded("name")).filter(
+            word_found("name", text) | Q(pk__in=handles.values("contact_id"))
         )
     if stage:
         rows = rows.filter(stage=stage)
@@ -86,7 +84,7 @@ def contact_interactions(contact: Contact) -> QuerySet[Interaction]:
     return (
         Interaction.objects.filter(identity__contact=contact)
         .select_related("channel", "identity")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")  # a page's rows stay put when two share a time
     )
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import scoped
 from palabre.inbox import waiting
 from palabre.inbox.models import CONVERSATION_KINDS, AbuseKind, Interaction
-from palabre.lib.folded_sql import Folded
-from palabre.lib.folding import fold
+from palabre.lib.folded_sql import folded, word_found
 
 
 def conversations(workspace: Workspace) -> QuerySet[Interaction]:
@@ -58,18 +57,14 @@ def queue_filtered(
     # Each word, anywhere: in the text, the handle or the name ("fougasse olives" found
     # nothing where the two words were apart; "Nadia Kaci" nothing, the name not searched),
     # folded on both sides ("creme brulee" finds "Crème brûlée", "helene" finds "Hélène").
-    words = fold(data.get("text") or "").split()[:MAX_WORDS]
+    words = (data.get("text") or "").split()[:MAX_WORDS]
     if words:
-        rows = rows.alias(
-            folded_text=Folded("text"),
-            folded_handle=Folded("identity__handle"),
-            folded_name=Folded("identity__display_name"),
-        )
+        rows = rows.alias(**folded("text", "identity__handle", "identity__display_name"))
     for word in words:
         rows = rows.filter(
-            Q(folded_text__contains=word)
-            | Q(folded_handle__contains=word)
-            | Q(folded_name__contains=word)
+            word_found("text", word)
+            | word_found("identity__handle", word)
+            | word_found("identity__display_name", word)
         )
     done = data.get("done") or ("any" if queue in ("all", "hidden") else "")
     if done == "":

@@ -20,7 +20,8 @@ def _fold_table() -> dict[int, str | None]:
     # macOS send it): the mark goes, or "lumière" would be read as "lumie" and "re".
     for code in range(0x0300, 0x0370):
         table[code] = None
-    for code in range(0x00C0, 0x0250):
+    # Latin-1, Extended-A and B, and Extended Additional (Vietnamese: "Nguyễn").
+    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
         base = unicodedata.normalize("NFKD", chr(code))[:1]
         if base.isascii() and base.isalpha() and base != chr(code):
             table[code] = base

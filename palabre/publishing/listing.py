@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from palabre.accounts.models import Workspace
 from palabre.accounts.permissions import scoped
-from palabre.lib.folded_sql import Folded
-from palabre.lib.folding import fold
+from palabre.lib.folded_sql import folded, word_found
 from palabre.publishing.models import Post, PostVariant
 
 MAX_WORDS = 8  # a search's words: each one a condition
@@ -24,12 +23,12 @@ def posts_found(
         rows = rows.filter(status=status)
     if network:
         rows = rows.filter(Exists(PostVariant.objects.filter(post=OuterRef("pk"), network=network)))
-    words = fold(text).split()[:MAX_WORDS]
+    words = text.split()[:MAX_WORDS]
     if words:
-        rows = rows.alias(idea_folded=Folded("idea"))
+        rows = rows.alias(**folded("idea"))
     for word in words:
-        in_a_variant = PostVariant.objects.filter(post=OuterRef("pk")).alias(t=Folded("text"))
+        in_a_variant = PostVariant.objects.filter(post=OuterRef("pk")).alias(**folded("text"))
         rows = rows.filter(
-            Q(idea_folded__contains=word) | Exists(in_a_variant.filter(t__contains=word))
+            word_found("idea", word) | Exists(in_a_variant.filter(word_found("text", word)))
         )
     return rows.select_related("author").prefetch_related("variants").order_by("-created_at", "-pk")

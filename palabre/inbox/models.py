@@ -415,10 +415,13 @@ class Reply(JobFields):
 
 
 def replies_late(now: datetime) -> models.Q:
-    """The answers (Reply) late at `now`: to send a while ago, and held by no worker (the
-    worker stopped, or never started: they said "Sending" for good)."""
-    due = models.Q(status=ReplyStatus.QUEUED, next_attempt_at__lt=now - LATE_AFTER)
-    return due & ~models.Q(claimed_until__gt=now)
+    """The answers (Reply) late at `now`: to send a while ago and held by no worker (the
+    worker stopped, or never started: they said "Sending" for good), or given up by the
+    worker after repeated unexpected errors (no next attempt), as publishing.models.late."""
+    queued = models.Q(status=ReplyStatus.QUEUED)
+    due = models.Q(next_attempt_at__lt=now - LATE_AFTER)
+    given_up = models.Q(next_attempt_at__isnull=True, created_at__lt=now - LATE_AFTER)
+    return queued & (due | given_up) & ~models.Q(claimed_until__gt=now)
 
 
 class RuleAction(models.TextChoices):

@@ -249,6 +249,11 @@ def test_an_answer_no_worker_took_is_said_to_be_late(cast, waiting) -> None:
     assert "1 answer waits to be sent for more than 10 minutes" in page
     item = _as(cast.bob).get(f"/w/lumiere/inbox/{older.pk}/").content.decode()
     assert "data-late-reply" in item and "Check that Palabre’s worker is running" in item
+    # Given up by the worker after repeated errors: no next attempt, late all the same.
+    gone = {"next_attempt_at": None, "created_at": timezone.now() - timedelta(minutes=30)}
+    Reply.objects.filter(pk=reply.pk).update(**gone)
+    item = _as(cast.bob).get(f"/w/lumiere/inbox/{older.pk}/").content.decode()
+    assert "Palabre stopped trying after repeated errors" in item
     held = {"claimed_until": timezone.now() + timedelta(minutes=1)}  # a worker has it
     Reply.objects.filter(pk=reply.pk).update(**held)
     assert "data-late-answers" not in _as(cast.bob).get(HOME).content.decode()

@@ -40,7 +40,13 @@ from palabre.publishing.models import Notice, Post
 TEXT_MAX = 500  # Notice.text
 
 
-def notices_settled(*, url: str = "", post: Post | None = None, user: User | None = None) -> int:
+def notices_settled(
+    *,
+    url: str = "",
+    post: Post | None = None,
+    user: User | None = None,
+    messages: tuple[str, ...] = (),
+) -> int:
     """Unread notices about what was just dealt with, marked read: a post someone acted on
     (their notices about it), a comment answered or done (everyone's notices pointing at
     it: it waited, a rule's alert). The badge counts what is still to do."""
@@ -50,6 +56,8 @@ def notices_settled(*, url: str = "", post: Post | None = None, user: User | Non
     unread = unread.filter(post=post) if post is not None else unread.filter(url=url)
     if user is not None:
         unread = unread.filter(user=user)
+    if messages:  # only these (their msgids)
+        unread = unread.filter(message__in=messages)
     return unread.update(read_at=timezone.now())
 
 

@@ -159,12 +159,18 @@ def _approvers(workspace: Workspace) -> list[User]:
     return found or [m.user for m in memberships if m.role in {Role.OWNER, Role.MANAGER}]
 
 
+# What the approvers are told: settled for all of them once anyone decides.
+TO_APPROVE = gettext_noop("A post waits for your approval: “%(idea)s”.")
+TO_APPROVE_AGAIN = gettext_noop("Changed after your approval, to approve again: “%(idea)s”.")
+
+
 def _move(post: Post, to: str, actor: User | None, note: str = "") -> None:
     if post.status == S.IN_REVIEW and to != S.IN_REVIEW:
         # Decided (by anyone), or withdrawn: nothing about it waits for an approver any more.
-        # A colleague's approval left "to approve" in the others' notices for good.
+        # A colleague's approval left "to approve" in the others' notices for good. Only
+        # those: a manager approving in a workspace without approvers keeps "it failed".
         for user in _approvers(post.workspace):
-            notices_settled(post=post, user=user)
+            notices_settled(post=post, user=user, messages=(TO_APPROVE, TO_APPROVE_AGAIN))
     PostTransition.objects.create(
         post=post, actor=actor, from_status=post.status, to_status=to, note=note[:500]
     )
@@ -207,7 +213,7 @@ def post_submit(*, post: Post, actor: User) -> None:
     _move(post, S.IN_REVIEW, actor)
     for user in _approvers(post.workspace):
         _notify(
-            user, post, gettext_noop("A post waits for your approval: “%(idea)s”."), review=True
+            user, post, TO_APPROVE, review=True
         )
 
 
@@ -427,7 +433,7 @@ def post_send_back(*, post: Post, actor: User | None, reason: str = "") -> None:
         _notify(
             user,
             post,
-            gettext_noop("Changed after your approval, to approve again: “%(idea)s”."),
+            TO_APPROVE_AGAIN,
             review=True,
         )
 

@@ -46,7 +46,7 @@ class FilterForm(forms.Form):
     text = forms.CharField(required=False, max_length=200, label=_("Search"))
     # One post's replies and mentions (its page links here).
     post = forms.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+        label=_("Post"), required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
     )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:

@@ -70,8 +70,10 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         request.GET.get("page")
     )
     counts = queues.queue_counts(workspace, user)
-    undo = request.session.pop(UNDO_DONE, None)
+    undo = request.session.pop(f"{UNDO_DONE}:{workspace.slug}", None)
     undo_done = talk.filter(pk=undo, done_at__isnull=False).first() if undo else None
+    if undo and undo_done is None:  # opened again meanwhile: said without its undo
+        messages.success(request, _("Done: out of the queues."))
     about = filters.get("post")
     context = {
         "membership": membership,
@@ -326,7 +328,7 @@ def inbox_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if done and request.POST.get("next") == "queue":
         # The queue says it with an undo: a tap on "Mark done" by a slip, on a phone, took
         # a question out of every queue with no way back but the "All" list.
-        request.session[UNDO_DONE] = interaction.pk
+        request.session[f"{UNDO_DONE}:{slug}"] = interaction.pk
         return redirect("inbox", slug=slug)
     messages.success(request, _("Done: out of the queues.") if done else _("Open again."))
     if request.POST.get("next") == "queue":
@@ -334,7 +336,7 @@ def inbox_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _back(slug, interaction)
 
 
-UNDO_DONE = "inbox_undo_done"
+UNDO_DONE = "inbox_undo_done"  # per workspace: another's inbox in another tab keeps it
 
 
 # A person's moderation verbs: hiding (and its undoing, and a review's verdict), and

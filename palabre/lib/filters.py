@@ -8,11 +8,10 @@ from django import forms
 def left_out(form: forms.Form) -> list[tuple[str, str]]:
     """After form.is_valid(): each filter not applied, as (its name, why). A filter bar shows
     no labels: a select's name is its aria-label."""
-    return [
-        (
-            str(form.fields[name].widget.attrs.get("aria-label", form.fields[name].label)),
-            str(errors[0]),
-        )
-        for name, errors in form.errors.items()
-        if name in form.fields
-    ]
+    said = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        called = field and (field.widget.attrs.get("aria-label") or field.label)
+        if called:  # an unnamed one (the inbox's queue) falls back to its default unsaid
+            said.append((str(called), str(errors[0])))
+    return said

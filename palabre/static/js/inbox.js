@@ -25,11 +25,16 @@
     });
   }
 
-  // A filter applies as it is chosen (the search still waits for Enter or "Filter").
+  // A filter chosen with a pointer or a finger applies at once (the search still waits for
+  // Enter or "Filter"). Not one chosen with the keyboard: arrow keys in a closed select
+  // change it at each press, and the page would reload under the person's fingers.
   var filters = document.querySelector("form.inbox-filters");
   if (filters) {
+    var pointed = null;
+    filters.addEventListener("pointerdown", function (event) { pointed = event.target; });
+    filters.addEventListener("keydown", function () { pointed = null; });
     filters.addEventListener("change", function (event) {
-      if (event.target.tagName === "SELECT") filters.requestSubmit();
+      if (event.target.tagName === "SELECT" && pointed === event.target) filters.submit();
     });
   }
 
@@ -59,7 +64,8 @@
       var box = item.querySelector(".reply-form textarea");
       var inserted = null, placed = false;
       if (box) {
-        ["input", "click", "keyup"].forEach(function (name) {
+        // Where the person typed, clicked or selected (Tab into the box places nothing).
+        ["input", "mouseup", "select"].forEach(function (name) {
           box.addEventListener(name, function () { placed = true; });
         });
       }

@@ -9,7 +9,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, F, Field, Max, Q, QuerySet, Sum
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    F,
+    Field,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
@@ -448,20 +461,29 @@ def talk_by_kind(scope: Scope) -> list[KindTalk]:
     }
     if connection.vendor == "postgresql":
         figures["percentiles"] = Percentiles(column, filter=timed)
-    grouped = inbound(scope).values("category").annotate(**figures).order_by()
-    found: dict[str, dict[str, Any]] = {row["category"]: dict(row) for row in grouped}
+    # Not sorted yet (a comment read while the classifier was down): with the rest, so that
+    # the kinds add up to the dialogue's totals.
+    kinds = inbound(scope).annotate(
+        talk_kind=Case(
+            When(category__in=TALK_KINDS, then=F("category")),
+            default=Value(Category.OTHER),
+            output_field=CharField(),
+        )
+    )
+    grouped = kinds.values("talk_kind").annotate(**figures).order_by()
+    found: dict[str, dict[str, Any]] = {row["talk_kind"]: dict(row) for row in grouped}
     if connection.vendor != "postgresql":
         times: dict[str, list[float]] = {}
-        for category, seconds in inbound(scope).filter(timed).values_list("category", column):
+        for category, seconds in kinds.filter(timed).values_list("talk_kind", column):
             times.setdefault(category, []).append(float(seconds))
         for category, counted in found.items():
             spread = times.get(category)
             counted["percentiles"] = percentiles(spread, [50]) if spread else None
-    kinds = []
+    said = []
     for category in TALK_KINDS:
         row = found.get(category, {"received": 0, "answered": 0, "timed": 0})
         points = [float(v) for v in row.get("percentiles") or []]
-        kinds.append(
+        said.append(
             KindTalk(
                 category=category,
                 rate=Ratio(row["answered"], row["received"]),
@@ -469,7 +491,7 @@ def talk_by_kind(scope: Scope) -> list[KindTalk]:
                 timed=row["timed"],
             )
         )
-    return kinds
+    return said
 
 
 # --- Content mix ---------------------------------------------------------------------------

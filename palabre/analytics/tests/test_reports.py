@@ -18,6 +18,7 @@ from palabre.analytics.models import MonthlyReport, PostStat
 from palabre.analytics.report import monthly_report_send, report_pdf
 from palabre.analytics.tables import channels_table, posts_table, talk_kinds_table
 from palabre.analytics.tests.handmade import build
+from palabre.inbox.models import Interaction
 from palabre.inbox.tests.helpers import published
 from palabre.lib.tests.csvfiles import csv_rows
 
@@ -317,6 +318,11 @@ def test_questions_answered_and_how_fast_are_told_apart_from_praise(cast) -> Non
     assert rows["Criticism"] == [1, 1, 1.0, 10800.0, 1]
     assert rows["Praise"] == [1, 0, 0.0, None, 0]
     assert rows["Other"] == [0, 0, None, None, 0]  # nothing came: no rate, not 0 %
+    # One not sorted yet counts with the rest: the kinds add up to the dialogue's totals.
+    Interaction.objects.filter(category="praise").update(category="")
+    with translation.override("en"):
+        rows = {row[0]: row[1:] for row in talk_kinds_table(june).rows}
+    assert rows["Praise"][0] == 0 and rows["Other"] == [1, 0, 0.0, None, 0]
     page = _client("nina").get("/w/lumiere/reports/?month=2026-06").content.decode()
     part = page.split('id="table-talk_kinds"')[1].split("</table>")[0]
     assert "Question" in part and ">35 min<" in part and "66,7\u00a0%" in part

@@ -54,6 +54,7 @@ from palabre.lib.months import FIRST_YEAR, LAST_YEAR
 from palabre.publishing import composer, planning, publisher, services, workflow
 from palabre.publishing.content import content_digest, post_content
 from palabre.publishing.forms import ApproveForm, CommentForm, IdeaForm, VariantForm
+from palabre.publishing.listing import posts_found
 from palabre.publishing.models import Post, PostComment, PostStatus
 from palabre.publishing.rules.base import Problem as RuleProblem
 from palabre.strategy.guidelines import promotional_share_problem
@@ -229,6 +230,11 @@ class PostFilters(Schema):
     status: StatusName | None = None
     network: Network | None = None
     category: CategoryName | None = None
+    text: str = Field(
+        "",
+        max_length=200,
+        description="Words, each in the idea or a network's text (accents aside).",
+    )
     since: date | None = Field(None, alias="from", description="Publication day from (local).")
     until: date | None = Field(None, alias="to", description="Publication day to, included.")
     cursor: str | None = None
@@ -247,6 +253,9 @@ def posts_list(request: HttpRequest, filters: Query[PostFilters]) -> PostPage:
         rows = rows.filter(category=filters.category)
     if filters.network:
         rows = rows.filter(variants__network=filters.network)
+    if filters.text.strip():  # found as the posts page finds them
+        found = posts_found(workspace=caller.workspace, text=filters.text)
+        rows = rows.filter(pk__in=found.values("pk"))
     dated = filters.since is not None or filters.until is not None
     if dated:
         rows = rows.filter(_between(caller, filters.since, filters.until))

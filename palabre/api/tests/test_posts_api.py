@@ -518,3 +518,14 @@ def test_bad_edits_and_steps_are_refused_as_problems(cast, channels, make_api: M
         assert 400 <= answer.status_code < 500, (step, body, answer.content)
         assert answer["Content-Type"] == "application/problem+json"
     assert Post.objects.get().version == int(etag.strip('W/"'))
+
+
+def test_posts_are_found_by_their_words_as_the_posts_page_finds_them(
+    cast, channels, make_api: MakeApi
+) -> None:
+    api = make_api(cast.erin, cast.workspace, ["read", "write"])
+    api.post("/api/v1/posts", _new(idea="Crème brûlée du dimanche", networks=["x"]))
+    api.post("/api/v1/posts", _new(idea="Horaires de Noël", networks=["x"]))
+    found = api.get("/api/v1/posts", text="creme brulee").json()["items"]
+    assert [p["idea"] for p in found] == ["Crème brûlée du dimanche"]
+    assert api.get("/api/v1/posts", text="x" * 201).status_code == 422

@@ -212,9 +212,7 @@ def post_submit(*, post: Post, actor: User) -> None:
         raise PublishRefused(problems)
     _move(post, S.IN_REVIEW, actor)
     for user in _approvers(post.workspace):
-        _notify(
-            user, post, TO_APPROVE, review=True
-        )
+        _notify(user, post, TO_APPROVE, review=True)
 
 
 @transaction.atomic

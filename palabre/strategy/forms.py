@@ -180,7 +180,7 @@ class ObjectiveForm(DatedForm):
         return deadline
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         # A share of the messages answered: 5,000 % could never be reached (an attack).
         target = data.get("target")
         if data.get("metric") == Metric.RESPONSE_RATE and target is not None and target > 100:

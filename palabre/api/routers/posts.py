@@ -254,8 +254,8 @@ def posts_list(request: HttpRequest, filters: Query[PostFilters]) -> PostPage:
     if filters.network:
         rows = rows.filter(variants__network=filters.network)
     if filters.text.strip():  # found as the posts page finds them
-        found = posts_found(workspace=caller.workspace, text=filters.text)
-        rows = rows.filter(pk__in=found.values("pk"))
+        matching = posts_found(workspace=caller.workspace, text=filters.text)
+        rows = rows.filter(pk__in=matching.values("pk"))
     dated = filters.since is not None or filters.until is not None
     if dated:
         rows = rows.filter(_between(caller, filters.since, filters.until))

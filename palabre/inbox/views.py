@@ -8,6 +8,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -70,10 +71,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         request.GET.get("page")
     )
     counts = queues.queue_counts(workspace, user)
-    undo = request.session.pop(f"{UNDO_DONE}:{workspace.slug}", None)
-    undo_done = talk.filter(pk=undo, done_at__isnull=False).first() if undo else None
-    if undo and undo_done is None:  # opened again meanwhile: said without its undo
-        messages.success(request, _("Done: out of the queues."))
+    undo_done = _just_done(request, workspace.slug, talk)
     about = filters.get("post")
     context = {
         "membership": membership,
@@ -94,6 +92,16 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 NARROWING = ("channel", "category", "lang", "text", "post")
+
+
+def _just_done(request: HttpRequest, slug: str, talk: QuerySet[Interaction]) -> Interaction | None:
+    """What this person just marked done from its page (inbox_done), to offer its undo once;
+    opened again meanwhile, "done" is said without one."""
+    pk = request.session.pop(f"{UNDO_DONE}:{slug}", None)
+    found = talk.filter(pk=pk, done_at__isnull=False).first() if pk else None
+    if pk and found is None:
+        messages.success(request, _("Done: out of the queues."))
+    return found
 
 
 def _thread(interaction: Interaction) -> list[Interaction]:

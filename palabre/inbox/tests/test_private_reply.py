@@ -58,6 +58,14 @@ def test_a_comment_is_answered_privately_once_and_logged(cast) -> None:
     [event] = ModerationEvent.objects.filter(interaction=interaction)
     assert (event.action, event.actor) == (EventAction.PRIVATE_REPLY, cast.bob)
     assert event.network_status == "" and event.next_attempt_at is None  # nothing to carry
+    # The log says who answered, not the model's version and score (no moderation here).
+    client = Client()
+    client.force_login(cast.bob)
+    row = (
+        client.get("/w/lumiere/inbox/log/").content.decode().split('data-action="private_reply"')[1]
+    )
+    row = row.split("</tr>")[0]
+    assert event.model_version and "<code>" not in row and "Bob" in row
     with pytest.raises(services.InboxRefused):
         services.interaction_private_reply(interaction=interaction, actor=cast.bob, text="Encore")
     assert Reply.objects.filter(interaction=interaction).count() == 1

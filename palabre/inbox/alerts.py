@@ -7,6 +7,7 @@ after twice that the managers are; time rules ("unanswered for N hours") fire to
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django.urls import reverse
@@ -28,6 +29,7 @@ from palabre.inbox.moderation import (
     rule_matches,
 )
 from palabre.lib.excerpt import excerpt
+from palabre.lib.folding import fold
 from palabre.publishing.notices import notice_send
 from palabre.webhooks.emit import interaction_waiting_emit
 
@@ -37,6 +39,7 @@ WAITING = gettext_noop("Unanswered for over %(hours)s h on %(channel)s: “%(tex
 WAITING_BEFORE = gettext_noop("Waiting for an answer for %(hours)s h on %(channel)s: “%(text)s”")
 RULE_ALERT = gettext_noop("Rule “%(rule)s” on %(channel)s: “%(text)s”")
 ASSIGNED = gettext_noop("%(who)s gave you a conversation on %(channel)s: “%(text)s”")
+MENTIONED = gettext_noop("%(who)s mentioned you in a note on %(channel)s: “%(text)s”")
 TEXT_QUOTED = 120  # characters of what the person wrote, in the notice and its e-mail
 
 
@@ -181,3 +184,34 @@ def assigned_tell(interaction: Interaction, *, actor: User, assignee: User) -> N
     e-mail them later if it is still unanswered); not someone who took it themselves."""
     if assignee != actor:
         _tell(interaction, [assignee], ASSIGNED, who=actor, email=False)
+
+
+# "@ines", "@Inès", "@lucas.garnier": a word after "@" in an internal note.
+MENTION = re.compile(r"(?<![\w@])@([\w.-]+)")
+
+
+def mentioned(interaction: Interaction, text: str, *, actor: User) -> list[User]:
+    """The colleagues a note names with "@": each word after "@" is a first name or the
+    part of an e-mail address before "@", accents and case aside, of one member who can
+    open the comment (a name two members share names neither: ask with the address)."""
+    words = {fold(word).rstrip(".-") for word in MENTION.findall(text)}
+    if not words:
+        return []
+    members = list(members_who(interaction.workspace, Action.VIEW_INBOX))
+    called = {
+        member.pk: {fold(member.email.split("@")[0]), fold((member.name.split() or [""])[0])}
+        for member in members
+    }
+    found = []
+    for word in sorted(words):
+        matching = [member for member in members if word in called[member.pk]]
+        if len(matching) == 1 and matching[0] != actor and matching[0] not in found:
+            found.append(matching[0])
+    return found
+
+
+def mentioned_tell(interaction: Interaction, text: str, *, actor: User) -> list[User]:
+    """The colleagues a note names are told, in the app; returns them."""
+    people = mentioned(interaction, text, actor=actor)
+    _tell(interaction, people, MENTIONED, who=actor, email=False)
+    return people

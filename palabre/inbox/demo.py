@@ -213,11 +213,11 @@ def _private_reply(workspace: Workspace) -> None:
 
 
 # An internal note, seen on the conversation and on the person's page: what the team found
-# out before answering.
+# out before answering, and whom it asks.
 NOTE_ON = "Déçue : ma commande de 12 croissants"
-NOTE = (
+NOTE = (  # "@lucas": the manager is told, in his notices
     "Vu avec l'équipe du matin : la commande était notée pour 9 h, pas 8 h. "
-    "Lui proposer les croissants offerts sur sa prochaine commande."
+    "@lucas, tu lui proposes les croissants offerts sur sa prochaine commande ?"
 )
 
 

@@ -24,7 +24,7 @@ from palabre.channels.services import (
     channel_recorded_ids,
 )
 from palabre.inbox import audience, reasons
-from palabre.inbox.alerts import assigned_tell, item_path
+from palabre.inbox.alerts import assigned_tell, item_path, mentioned_tell
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
     LISTENED,
@@ -82,8 +82,13 @@ def interaction_assign(*, interaction: Interaction, actor: User, assignee: User 
             assigned_tell(interaction, actor=actor, assignee=assignee)
 
 
-def interaction_note(*, interaction: Interaction, actor: User, text: str) -> Note:
-    return Note.objects.create(interaction=interaction, author=actor, text=text)
+def interaction_note(
+    *, interaction: Interaction, actor: User, text: str
+) -> tuple[Note, list[User]]:
+    """An internal note, and the colleagues it names with "@", who are told
+    (alerts.mentioned)."""
+    note = Note.objects.create(interaction=interaction, author=actor, text=text)
+    return note, mentioned_tell(interaction, text, actor=actor)
 
 
 def interaction_draft_reply(

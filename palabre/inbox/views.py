@@ -305,9 +305,13 @@ def inbox_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = _item_context(membership, interaction) | {"note_form": form}
         return render(request, "inbox/item.html", context)
-    services.interaction_note(
+    _note, told = services.interaction_note(
         interaction=interaction, actor=cast(User, request.user), text=form.cleaned_data["text"]
     )
+    if told:
+        messages.success(
+            request, _("Note added; told: %(people)s.") % {"people": ", ".join(map(str, told))}
+        )
     return _back(slug, interaction)
 
 

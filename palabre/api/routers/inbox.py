@@ -302,7 +302,7 @@ def conversation_note(request: HttpRequest, pk: int, body: TextIn) -> Status:
     """An internal note: never sent to the network."""
     caller, row = caller_of(request), _conversation(request, pk)
     data = form_valid(NoteForm({"text": body.text}))
-    note = services.interaction_note(interaction=row, actor=caller.user, text=data["text"])
+    note, _told = services.interaction_note(interaction=row, actor=caller.user, text=data["text"])
     out = NoteOut(
         id=note.pk, text=note.text, created_at=note.created_at, author=_user_ref(caller.user)
     )

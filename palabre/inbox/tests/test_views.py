@@ -110,6 +110,33 @@ def test_the_keyboard_hint_names_only_the_keys_this_role_can_use(cast, bob, targ
     assert "r pour répondre" in bob.get(url).content.decode()
 
 
+def test_a_note_that_names_a_colleague_with_at_tells_them(cast, bob, target) -> None:
+    """A note asking "@erin, can you check?" reached Erin only if she happened to open the
+    comment."""
+    from palabre.accounts.models import Membership, Role, User
+    from palabre.publishing.models import Notice
+
+    asked = comment(target, "Ma commande de 12 croissants n'était pas prête")
+    poll(target.channel)
+    item = ingested(asked)
+    other = User.objects.create_user("erin.b@example.com", "correct horse battery", name="Erin B")
+    Membership.objects.create(workspace=cast.workspace, user=other, role=Role.EDITOR)
+    note = "@ÉLISE? Non : @nina, @carl, @charlie et @erin.b — tu peux vérifier ? @bob @erin"
+    page = bob.post(f"/w/lumiere/inbox/{item.pk}/note/", {"text": note}, follow=True)
+    told = set(
+        Notice.objects.filter(url=f"/w/lumiere/inbox/{item.pk}/").values_list(
+            "user__email", flat=True
+        )
+    )
+    # Nina reads the inbox; Erin B by her address ("@erin" names two: neither); Carl cannot
+    # open the comment, Charlie is elsewhere, Bob wrote it.
+    assert told == {"nina@example.com", "erin.b@example.com"}
+    said = page.content.decode()
+    assert (
+        "Note ajoutée\u00a0; prévenu·es\u00a0: " in said and "Nina" in said.split("prévenu·es")[1]
+    )
+
+
 def test_the_inbox_finds_people_by_their_name(bob, target) -> None:
     comment(target, "Ma commande était froide", handle="@nk", name="Nadia Kaci")
     comment(target, "Bonjour", handle="@autre", name="Autre Personne")

@@ -23,7 +23,7 @@ from palabre.inbox.models import (
     Reply,
     WorkspaceSweep,
 )
-from palabre.lib.folded_sql import folded, word_found
+from palabre.lib.wordsearch import word_found
 
 ERASED_TEXT = ""
 SWEEP_EVERY = timedelta(days=1)
@@ -53,11 +53,8 @@ def contacts_found(*, workspace: Workspace, text: str = "", stage: str = "") -> 
     rows = Contact.objects.filter(workspace=workspace)
     if text:
         # Accents and case aside: "helene" finds "Hélène", "CAFE" finds "café_lumière".
-        handles = Identity.objects.filter(workspace=workspace).alias(**folded("handle"))
-        handles = handles.filter(word_found("handle", text))
-        rows = rows.alias(**folded("name")).filter(
-            word_found("name", text) | Q(pk__in=handles.values("contact_id"))
-        )
+        handles = Identity.objects.filter(workspace=workspace).filter(word_found("handle", text))
+        rows = rows.filter(word_found("name", text) | Q(pk__in=handles.values("contact_id")))
     if stage:
         rows = rows.filter(stage=stage)
     return rows.annotate(talks=Count("identities__interactions")).order_by("-talks", "name")

@@ -10,7 +10,7 @@ from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import scoped
 from palabre.inbox import waiting
 from palabre.inbox.models import CONVERSATION_KINDS, AbuseKind, Interaction
-from palabre.lib.folded_sql import folded, word_found
+from palabre.lib.wordsearch import search_words, word_found
 
 
 def conversations(workspace: Workspace) -> QuerySet[Interaction]:
@@ -39,9 +39,6 @@ def queue_rows(rows: QuerySet[Interaction], queue: str, user: User) -> QuerySet[
     return rows.order_by("-created_at")
 
 
-MAX_WORDS = 8  # a search's words: each one a condition
-
-
 def queue_filtered(
     rows: QuerySet[Interaction], data: dict[str, Any], queue: str
 ) -> QuerySet[Interaction]:
@@ -56,11 +53,8 @@ def queue_filtered(
         rows = rows.filter(target__post_id=data["post"])
     # Each word, anywhere: in the text, the handle or the name ("fougasse olives" found
     # nothing where the two words were apart; "Nadia Kaci" nothing, the name not searched),
-    # folded on both sides ("creme brulee" finds "Crème brûlée", "helene" finds "Hélène").
-    words = (data.get("text") or "").split()[:MAX_WORDS]
-    if words:
-        rows = rows.alias(**folded("text", "identity__handle", "identity__display_name"))
-    for word in words:
+    # accents and case aside ("creme brulee" finds "Crème brûlée", "helene" "Hélène").
+    for word in search_words(data.get("text") or ""):
         rows = rows.filter(
             word_found("text", word)
             | word_found("identity__handle", word)

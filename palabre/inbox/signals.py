@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
-from palabre.lib.folded_sql import teach_sqlite
-
-# The inbox and people searches fold text in SQL (palabre.lib.folded_sql).
-connection_created.connect(teach_sqlite, dispatch_uid="palabre-fold")
 
 
 @receiver(post_save, sender=Channel)

@@ -1,6 +1,6 @@
 """Text folded for searching: case and accents gone ("Crème", "CREME" and "creme" are one
 word), so that what a person types finds what people wrote however either was spelled.
-Plain Python; `palabre.lib.folded_sql` is the same fold in the database."""
+Plain Python; `palabre.lib.wordsearch` finds a folded word in the database."""
 
 from __future__ import annotations
 

@@ -7,10 +7,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from palabre.accounts.models import Workspace
 from palabre.accounts.permissions import scoped
-from palabre.lib.folded_sql import folded, word_found
+from palabre.lib.wordsearch import search_words, word_found
 from palabre.publishing.models import Post, PostVariant
-
-MAX_WORDS = 8  # a search's words: each one a condition
 
 
 def posts_found(
@@ -23,11 +21,8 @@ def posts_found(
         rows = rows.filter(status=status)
     if network:
         rows = rows.filter(Exists(PostVariant.objects.filter(post=OuterRef("pk"), network=network)))
-    words = text.split()[:MAX_WORDS]
-    if words:
-        rows = rows.alias(**folded("idea"))
-    for word in words:
-        in_a_variant = PostVariant.objects.filter(post=OuterRef("pk")).alias(**folded("text"))
+    for word in search_words(text):
+        in_a_variant = PostVariant.objects.filter(post=OuterRef("pk"))
         rows = rows.filter(
             word_found("idea", word) | Exists(in_a_variant.filter(word_found("text", word)))
         )

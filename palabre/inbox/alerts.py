@@ -8,6 +8,7 @@ after twice that the managers are; time rules ("unanswered for N hours") fire to
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.urls import reverse
@@ -186,32 +187,46 @@ def assigned_tell(interaction: Interaction, *, actor: User, assignee: User) -> N
         _tell(interaction, [assignee], ASSIGNED, who=actor, email=False)
 
 
-# "@ines", "@Inès", "@lucas.garnier": a word after "@" in an internal note.
-MENTION = re.compile(r"(?<![\w@])@([\w.-]+)")
+# "@ines", "@Inès" (its accent written apart too), "@lucas.garnier", "@o’brien": a word
+# after "@" in an internal note.
+MENTION = re.compile(r"(?<![\w@])@((?:[\w.’'-]|[\u0300-\u036f])+)")
 
 
-def mentioned(interaction: Interaction, text: str, *, actor: User) -> list[User]:
-    """The colleagues a note names with "@": each word after "@" is a first name or the
-    part of an e-mail address before "@", accents and case aside, of one member who can
-    open the comment (a name two members share names neither: ask with the address)."""
-    words = {fold(word).rstrip(".-") for word in MENTION.findall(text)}
-    if not words:
-        return []
+@dataclass(frozen=True)
+class Mentions:
+    told: list[User]  # each named colleague who can open the comment, once
+    unknown: list[str]  # the words after "@" that named nobody who could be told
+
+
+def mentioned(interaction: Interaction, text: str, *, actor: User) -> Mentions:
+    """The colleagues a note names with "@": a word after "@" is the part of an e-mail
+    address before "@" of one member who can open the comment, else the first name of one
+    (accents and case aside). An address wins over a first name: "@camille" is the owner
+    camille@… even beside a Camille Dupont; a first name two members share names neither."""
+    words = {fold(word).rstrip(".-'’"): word for word in MENTION.findall(text)}
     members = list(members_who(interaction.workspace, Action.VIEW_INBOX))
-    called = {
-        member.pk: {fold(member.email.split("@")[0]), fold((member.name.split() or [""])[0])}
-        for member in members
-    }
-    found = []
-    for word in sorted(words):
-        matching = [member for member in members if word in called[member.pk]]
-        if len(matching) == 1 and matching[0] != actor and matching[0] not in found:
-            found.append(matching[0])
+    told: list[User] = []
+    unknown: list[str] = []
+    for word, as_written in sorted(words.items()):
+        member = _named(members, word)
+        if member is None:
+            unknown.append(as_written)
+        elif member != actor and member not in told:
+            told.append(member)
+    return Mentions(told=told, unknown=unknown)
+
+
+def _named(members: list[User], word: str) -> User | None:
+    by_address = [m for m in members if fold(m.email.split("@")[0]) == word]
+    by_name = [m for m in members if fold((m.name.split() or [""])[0]) == word]
+    for found in (by_address, by_name):
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def mentioned_tell(interaction: Interaction, text: str, *, actor: User) -> Mentions:
+    """The colleagues a note names are told, in the app; returns whom, and who was not."""
+    found = mentioned(interaction, text, actor=actor)
+    _tell(interaction, found.told, MENTIONED, who=actor, email=False)
     return found
-
-
-def mentioned_tell(interaction: Interaction, text: str, *, actor: User) -> list[User]:
-    """The colleagues a note names are told, in the app; returns them."""
-    people = mentioned(interaction, text, actor=actor)
-    _tell(interaction, people, MENTIONED, who=actor, email=False)
-    return people

@@ -24,7 +24,7 @@ from palabre.channels.services import (
     channel_recorded_ids,
 )
 from palabre.inbox import audience, reasons
-from palabre.inbox.alerts import assigned_tell, item_path, mentioned_tell
+from palabre.inbox.alerts import Mentions, assigned_tell, item_path, mentioned_tell
 from palabre.inbox.models import (
     CONVERSATION_KINDS,
     LISTENED,
@@ -82,11 +82,9 @@ def interaction_assign(*, interaction: Interaction, actor: User, assignee: User 
             assigned_tell(interaction, actor=actor, assignee=assignee)
 
 
-def interaction_note(
-    *, interaction: Interaction, actor: User, text: str
-) -> tuple[Note, list[User]]:
-    """An internal note, and the colleagues it names with "@", who are told
-    (alerts.mentioned)."""
+def interaction_note(*, interaction: Interaction, actor: User, text: str) -> tuple[Note, Mentions]:
+    """An internal note, and whom it names with "@": those told, and the words that named
+    nobody who could be (alerts.mentioned)."""
     note = Note.objects.create(interaction=interaction, author=actor, text=text)
     return note, mentioned_tell(interaction, text, actor=actor)
 

@@ -305,12 +305,21 @@ def inbox_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = _item_context(membership, interaction) | {"note_form": form}
         return render(request, "inbox/item.html", context)
-    _note, told = services.interaction_note(
+    _note, mentions = services.interaction_note(
         interaction=interaction, actor=cast(User, request.user), text=form.cleaned_data["text"]
     )
-    if told:
-        messages.success(
-            request, _("Note added; told: %(people)s.") % {"people": ", ".join(map(str, told))}
+    if mentions.told:
+        people = ", ".join(map(str, mentions.told))
+        messages.success(request, _("Note added; told: %(people)s.") % {"people": people})
+    if mentions.unknown:  # the writer thought them told
+        words = ", ".join(f"@{word}" for word in mentions.unknown)
+        messages.warning(
+            request,
+            _(
+                "Nobody told for %(words)s: no colleague who can open the inbox answers to "
+                "it alone. Use their address before the @."
+            )
+            % {"words": words},
         )
     return _back(slug, interaction)
 

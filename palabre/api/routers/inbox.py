@@ -86,6 +86,11 @@ class NoteOut(Out):
     author: Ref | None
 
 
+class NoteAddedOut(NoteOut):
+    told: list[Ref] = Field(description="The colleagues the note named with @, told.")
+    unknown: list[str] = Field(description="Words after @ that named nobody who could be told.")
+
+
 class OnPost(Out):
     post_id: int
     text: str = Field(description="The variant this channel published.")
@@ -296,15 +301,23 @@ def conversation_draft_reply(request: HttpRequest, pk: int, body: TextIn) -> Con
     return conversation_out(row)
 
 
-@router.post("/{int:pk}/notes", response={201: NoteOut, **REFUSALS})
+@router.post("/{int:pk}/notes", response={201: NoteAddedOut, **REFUSALS})
 @allowed(Action.ANSWER, Scope.WRITE)
 def conversation_note(request: HttpRequest, pk: int, body: TextIn) -> Status:
-    """An internal note: never sent to the network."""
+    """An internal note: never sent to the network. An "@" and a colleague's first name (or
+    address before the @) tells them in their notices (`told`; `unknown`: named nobody)."""
     caller, row = caller_of(request), _conversation(request, pk)
     data = form_valid(NoteForm({"text": body.text}))
-    note, _told = services.interaction_note(interaction=row, actor=caller.user, text=data["text"])
-    out = NoteOut(
-        id=note.pk, text=note.text, created_at=note.created_at, author=_user_ref(caller.user)
+    note, mentions = services.interaction_note(
+        interaction=row, actor=caller.user, text=data["text"]
+    )
+    out = NoteAddedOut(
+        id=note.pk,
+        text=note.text,
+        created_at=note.created_at,
+        author=_user_ref(caller.user),
+        told=[ref for ref in map(_user_ref, mentions.told) if ref is not None],
+        unknown=mentions.unknown,
     )
     return Status(201, out)
 

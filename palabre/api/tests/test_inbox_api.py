@@ -110,6 +110,10 @@ def test_notes_assign_done_and_hiding(cast, target, make_api: MakeApi) -> None:
         api.post(f"/api/v1/conversations/{row.pk}/notes", {"text": "Rappeler"}).status_code == 201
     )
     assert Note.objects.get().text == "Rappeler"
+    # "@" and a colleague's first name tells them; the answer says whom, and whom not.
+    asking = api.post(f"/api/v1/conversations/{row.pk}/notes", {"text": "@erin @personne ?"})
+    assert [ref["id"] for ref in asking.json()["told"]] == [cast.erin.pk]
+    assert asking.json()["unknown"] == ["personne"]
     assigned = api.post(f"/api/v1/conversations/{row.pk}/assign", {"assignee": cast.alice.pk})
     assert assigned.json()["assigned_to"]["id"] == cast.alice.pk
     reader = api.post(f"/api/v1/conversations/{row.pk}/assign", {"assignee": cast.erin.pk})

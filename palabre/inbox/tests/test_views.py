@@ -113,27 +113,33 @@ def test_the_keyboard_hint_names_only_the_keys_this_role_can_use(cast, bob, targ
 def test_a_note_that_names_a_colleague_with_at_tells_them(cast, bob, target) -> None:
     """A note asking "@erin, can you check?" reached Erin only if she happened to open the
     comment."""
+    import unicodedata
+
     from palabre.accounts.models import Membership, Role, User
     from palabre.publishing.models import Notice
 
     asked = comment(target, "Ma commande de 12 croissants n'était pas prête")
     poll(target.channel)
     item = ingested(asked)
-    other = User.objects.create_user("erin.b@example.com", "correct horse battery", name="Erin B")
-    Membership.objects.create(workspace=cast.workspace, user=other, role=Role.EDITOR)
-    note = "@ÉLISE? Non : @nina, @carl, @charlie et @erin.b — tu peux vérifier ? @bob @erin"
-    page = bob.post(f"/w/lumiere/inbox/{item.pk}/note/", {"text": note}, follow=True)
-    told = set(
-        Notice.objects.filter(url=f"/w/lumiere/inbox/{item.pk}/").values_list(
-            "user__email", flat=True
-        )
+    url = f"/w/lumiere/inbox/{item.pk}/"
+    # Two Erins: "@erin" is erin@… by her address; "Erin Bis" by "@erin.bis" only.
+    other = User.objects.create_user(
+        "erin.bis@example.com", "correct horse battery", name="Erin Bis"
     )
-    # Nina reads the inbox; Erin B by her address ("@erin" names two: neither); Carl cannot
-    # open the comment, Charlie is elsewhere, Bob wrote it.
-    assert told == {"nina@example.com", "erin.b@example.com"}
-    said = page.content.decode()
+    Membership.objects.create(workspace=cast.workspace, user=other, role=Role.EDITOR)
+    Membership.objects.filter(user=cast.nina).update(role=Role.EDITOR)
+    cast.nina.name = "Ninà"
+    cast.nina.save()
+    ninà = unicodedata.normalize("NFD", "@NINÀ")  # its accent written apart, as phones may
+    note = f"@élise? {ninà}, @carl, @charlie, @erin et @erin.bis — tu peux vérifier ? @bob"
+    said = bob.post(f"{url}note/", {"text": note}, follow=True).content.decode()
+    told = set(Notice.objects.filter(url=url).values_list("user__email", flat=True))
+    # Carl cannot open the comment, Charlie is elsewhere, Élise is nobody, Bob wrote it.
+    assert told == {"nina@example.com", "erin@example.com", "erin.bis@example.com"}
+    assert "Note ajoutée\u00a0; prévenu·es\u00a0: " in said
+    nobody = said.split("Personne n’a été prévenu pour")[1].split("</p>")[0]
     assert (
-        "Note ajoutée\u00a0; prévenu·es\u00a0: " in said and "Nina" in said.split("prévenu·es")[1]
+        "@carl" in nobody and "@charlie" in nobody and "@élise" in nobody and "@bob" not in nobody
     )
 
 

@@ -58,6 +58,7 @@ GET_ONLY = {
     "password_reset_done": "a message page",
     "password_reset_complete": "a message page",
     "dashboard": "a page",
+    "posts_list": "a page; its search form is a GET",
     "notices": "a page (opening it marks the notices read)",
     "media_file": "a download",
     "public_media": "a file fetched by Instagram and Threads at its signed address (GET, HEAD)",
@@ -396,6 +397,13 @@ def _extra_seeds(workspace: Workspace) -> list[str]:
         # A third page of the same shape would be over the crawl's bound: the inbox's own
         # "back to the queue" parameter (which the item page ignores) makes it another shape.
         pages.append(f"/w/{workspace.slug}/inbox/{linkedin.pk}/?q=review")
+    # The webhook's delivery log (its forms: send again, test, a new secret), deep in the
+    # settings: the pages the crawl opens first (a list of every post) left it past bound.
+    from palabre.webhooks.models import Subscription
+
+    subscription = Subscription.objects.filter(workspace=workspace).first()
+    if subscription is not None:
+        pages.append(f"/w/{workspace.slug}/settings/webhooks/{subscription.pk}/")
     return pages
 
 

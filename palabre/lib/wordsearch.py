@@ -40,7 +40,8 @@ def _letter(char: str) -> str:
         others += "’"
     if char == "σ":
         others += "ς"  # Greek: the final form lowers to the same letter
-    shapes = sorted({char, char.upper(), *others} - {""})
+    upper = char.upper() if len(char.upper()) == 1 else char  # "ß" is "SS": not one letter
+    shapes = sorted({char, upper, *others})
     if len(shapes) == 1:
         return re.escape(char)
     return "[" + "".join(re.escape(shape) for shape in shapes) + "]"

@@ -230,3 +230,26 @@ def test_a_saved_reply_joins_the_words_typed_never_replaces_them(
     assert box.input_value() == f"Hello Joanna, {hours}"
     page.screenshot(path=screenshot_dir / "inbox-saved-reply-joined.png")
     page.close()
+
+
+def test_a_filter_chosen_with_a_finger_applies_at_once_not_with_arrow_keys(
+    browser, demo_site
+) -> None:
+    """On a phone, a filter needed a 30 px "Filter" button; with the keyboard, applying at
+    each arrow key would reload the page under the person's fingers."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, locale="fr-FR"
+    )
+    page = context.new_page()
+    _log_in(page, demo_site)
+    page.goto(f"{demo_site}/w/{DEMO_SLUG}/inbox/?q=all")
+    language = page.locator("form.inbox-filters select[name=lang]")
+    language.focus()
+    page.keyboard.press("ArrowDown")  # a closed select changes with the arrow keys
+    page.wait_for_timeout(500)
+    assert "lang=" not in page.url
+    with page.expect_navigation():
+        language.tap()
+        language.select_option("en")
+    assert "lang=en" in page.url and "q=all" in page.url
+    context.close()

@@ -32,7 +32,7 @@ from palabre.inbox.forms import (
 )
 from palabre.inbox.models import Interaction, SavedReply, replies_late
 from palabre.inbox.saved_replies import saved_reply_render
-from palabre.lib.filters import left_out
+from palabre.lib.filters import applied, left_out
 from palabre.lib.home_return import back_home
 from palabre.networks.base import Capability, Visibility
 from palabre.publishing.models import Post
@@ -59,10 +59,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         data["done"] = "any"
     form = FilterForm(data or None, workspace=workspace)
     user = cast(User, request.user)
-    form.is_valid()
-    # The filters that hold, even when one does not: a bookmark whose channel was removed
-    # listed the whole queue under a search box still showing its words.
-    filters = getattr(form, "cleaned_data", {})
+    filters = applied(form)
     talk = queues.conversations(workspace)
     rows = waiting.with_answer_state(
         queues.queue_filtered(queues.queue_rows(talk, queue, user), filters, queue)

@@ -24,7 +24,7 @@ from palabre.accounts.permissions import Action, can, get_scoped_or_404, members
 from palabre.channels.models import Channel
 from palabre.formats.written import date_text
 from palabre.lib.downloads import download
-from palabre.lib.filters import left_out
+from palabre.lib.filters import applied, left_out
 from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR, month_after, month_before
 from palabre.publishing import csvio, limits, planning, workflow
@@ -248,8 +248,7 @@ def posts_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every post, newest first, found by its words, status and network."""
     membership = membership_for(request, slug, Action.VIEW_CALENDAR)
     form = PostSearchForm(request.GET or None)
-    form.is_valid()
-    wanted = getattr(form, "cleaned_data", {})  # the filters that hold (a bad one is said)
+    wanted = applied(form)  # a filter that does not hold is said (left_out)
     rows = posts_found(
         workspace=membership.workspace,
         text=wanted.get("text", ""),

@@ -28,7 +28,7 @@ from ninja import HeaderEx, P, Query, Schema, Status
 from pydantic import Field
 
 from palabre.accounts.models import User, Workspace
-from palabre.accounts.permissions import Action, can, get_scoped_or_404, scoped
+from palabre.accounts.permissions import Action, can, get_scoped_or_404
 from palabre.api.access import ApiRouter, allowed, caller_of, check
 from palabre.api.errors import ApiError, invalid, not_found
 from palabre.api.models import Scope
@@ -246,21 +246,19 @@ class PostFilters(Schema):
 def posts_list(request: HttpRequest, filters: Query[PostFilters]) -> PostPage:
     """Newest first; with `from` or `to`, by publication time (the calendar's order)."""
     caller = caller_of(request)
-    rows = scoped(Post.objects.all(), caller.workspace)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
+    rows = posts_found(  # as the posts page finds them
+        workspace=caller.workspace,
+        text=filters.text,
+        status=filters.status or "",
+        network=filters.network or "",
+    )
     if filters.category:
         rows = rows.filter(category=filters.category)
-    if filters.network:
-        rows = rows.filter(variants__network=filters.network)
-    if filters.text.strip():  # found as the posts page finds them
-        matching = posts_found(workspace=caller.workspace, text=filters.text)
-        rows = rows.filter(pk__in=matching.values("pk"))
     dated = filters.since is not None or filters.until is not None
     if dated:
         rows = rows.filter(_between(caller, filters.since, filters.until))
     found, cursor = page(
-        rows.distinct().select_related("author").prefetch_related("variants"),
+        rows,
         field="publish_at" if dated else "created_at",
         descending=not dated,
         cursor=filters.cursor,

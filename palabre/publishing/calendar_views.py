@@ -43,6 +43,26 @@ def _day(value: str | None, today: date) -> date:
         return today
 
 
+def _agenda(
+    days: dict[date, planning.DayPosts],
+    weeks: list[list[date]],
+    view: str,
+    day: date,
+    today: date,
+    empty: planning.DayPosts,
+) -> list[tuple[date, planning.DayPosts]]:
+    """The phone's agenda: the days of the period that have posts, in order, and today even
+    when nothing is planned (the agenda opens there; without it, at the 1st of the month)."""
+    shown = dict(days)
+    if weeks[0][0] <= today <= weeks[-1][-1]:
+        shown.setdefault(today, empty)
+    return [
+        (d, shown[d])
+        for d in sorted(shown)
+        if view == "week" or (d.year, d.month) == (day.year, day.month)
+    ]
+
+
 def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_CALENDAR)
     workspace = membership.workspace
@@ -83,12 +103,7 @@ def calendar_page(request: HttpRequest, slug: str) -> HttpResponse:
         "day": day,
         "today": today,
         "weeks": [[(d, days.get(d, empty)) for d in week] for week in weeks],
-        # The phone's agenda: the days of the period that have posts, in order.
-        "agenda": [
-            (d, days[d])
-            for d in sorted(days)
-            if view == "week" or (d.year, d.month) == (day.year, day.month)
-        ],
+        "agenda": _agenda(days, weeks, view, day, today, empty),
         "previous": previous,
         "following": following,
         "filters": filters,

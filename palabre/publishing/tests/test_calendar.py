@@ -162,6 +162,26 @@ def test_a_day_of_the_calendar_opens_the_composer_at_that_day(
     assert "compose/?day=" not in reader.get("/w/lumiere/calendar/").content.decode()
 
 
+def test_the_phone_agenda_holds_today_even_with_nothing_planned(
+    editor: Client, cast, channel
+) -> None:
+    """The agenda listed only the days with posts: on a day without one it opened at the
+    1st of the month (CI found it past midnight in Paris, the demo's posts all yesterday)."""
+    today = timezone.localdate(timezone=cast.workspace.tzinfo)
+    later = today + timedelta(days=1 if today.day < 28 else -1)
+    _scheduled(cast, channel, datetime.combine(later, time(12, 0), tzinfo=PARIS))
+    page = html.unescape(editor.get("/w/lumiere/calendar/").content.decode())
+    agenda = page.split('class="agenda"')[1].split("</ol>")[0]
+    days = re.findall(r'data-agenda-date="([0-9-]+)"', agenda)
+    assert days == sorted([f"{today:%Y-%m-%d}", f"{later:%Y-%m-%d}"])
+    today_part = agenda.split(f'id="agenda-{today:%Y-%m-%d}" class="agenda-day today"')[1]
+    assert "Rien de prévu aujourd’hui." in today_part.split("</li>")[0] + "</li>"
+    assert "Pain du jour" in agenda.split(f'id="agenda-{later:%Y-%m-%d}"')[1]
+    other_month = today.replace(day=1) + timedelta(days=40)
+    page = editor.get(f"/w/lumiere/calendar/?date={other_month:%Y-%m-%d}").content.decode()
+    assert "agenda-day today" not in page and "Rien de prévu ce" not in page
+
+
 def test_drag_and_drop_moves_a_post_keeping_its_time(editor: Client, cast, channel) -> None:
     year = timezone.now().year + 1  # a November to come: Paris is UTC+1 then
     post = _scheduled(cast, channel, datetime(year, 11, 24, 17, 30, tzinfo=UTC))

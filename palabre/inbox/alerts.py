@@ -159,12 +159,14 @@ def _tell(
     hours: int = 0,
     who: User | None = None,
     email: bool = True,
+    quoted: str | None = None,
 ) -> None:
+    """`quoted`: the words the notice quotes, when not the comment's (a note's)."""
     link = item_path(interaction)
     params: dict[str, object] = {
         "hours": hours,
         "channel": interaction.channel.name,
-        "text": excerpt(interaction.text, TEXT_QUOTED),
+        "text": excerpt(interaction.text if quoted is None else quoted, TEXT_QUOTED),
         "rule": rule,
     }
     if who is not None:
@@ -228,5 +230,6 @@ def _named(members: list[User], word: str) -> User | None:
 def mentioned_tell(interaction: Interaction, text: str, *, actor: User) -> Mentions:
     """The colleagues a note names are told, in the app; returns whom, and who was not."""
     found = mentioned(interaction, text, actor=actor)
-    _tell(interaction, found.told, MENTIONED, who=actor, email=False)
+    # The note's words, not the comment's: they say what is asked of the person.
+    _tell(interaction, found.told, MENTIONED, who=actor, email=False, quoted=text)
     return found

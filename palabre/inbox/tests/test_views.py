@@ -136,6 +136,9 @@ def test_a_note_that_names_a_colleague_with_at_tells_them(cast, bob, target) -> 
     told = set(Notice.objects.filter(url=url).values_list("user__email", flat=True))
     # Carl cannot open the comment, Charlie is elsewhere, Élise is nobody, Bob wrote it.
     assert told == {"nina@example.com", "erin@example.com", "erin.bis@example.com"}
+    # The notice quotes the note (what is asked of them), not the comment.
+    quoted = Notice.objects.filter(url=url, user=cast.erin).get().reader_text
+    assert "tu peux vérifier" in quoted and "croissants" not in quoted
     assert "Note ajoutée\u00a0; prévenu·es\u00a0: " in said
     nobody = said.split("Personne n’a été prévenu pour")[1].split("</p>")[0]
     assert (

@@ -25,24 +25,31 @@ from palabre.inbox.contacts import (
     contacts_found,
     merge_candidates,
 )
-from palabre.inbox.forms import ContactForm, MergeForm
+from palabre.inbox.forms import ContactForm, MergeForm, PeopleSearchForm
 from palabre.inbox.models import Contact
 from palabre.inbox.views import rights
 from palabre.lib.downloads import download
+from palabre.lib.filters import applied, left_out
+from palabre.lib.wordsearch import search_words
 
 HISTORY_PAGE = 25  # a person's page stays a page: their details were 12,000 pixels down
 
 
 def contacts(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_for(request, slug, Action.VIEW_COMMUNITY)
-    text = request.GET.get("text", "")[:200]
+    form = PeopleSearchForm(request.GET or None)
+    text = applied(form).get("text", "")  # too long, it is said (left_out), not cut unsaid
     rows = contacts_found(workspace=membership.workspace, text=text)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "inbox/contacts.html",
-        {"membership": membership, "page": page, "text": text, **rights(membership)},
-    )
+    context = {
+        "membership": membership,
+        "page": page,
+        "text": form["text"].value() or "",
+        "searched": bool(search_words(text)),
+        "left_out": left_out(form, searched="text"),
+        **rights(membership),
+    }
+    return render(request, "inbox/contacts.html", context)
 
 
 def _came_from(request: HttpRequest) -> dict[str, str]:

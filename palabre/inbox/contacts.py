@@ -23,7 +23,7 @@ from palabre.inbox.models import (
     Reply,
     WorkspaceSweep,
 )
-from palabre.lib.wordsearch import word_found
+from palabre.lib.wordsearch import search_words, word_found
 
 ERASED_TEXT = ""
 SWEEP_EVERY = timedelta(days=1)
@@ -51,10 +51,11 @@ def contacts_found(*, workspace: Workspace, text: str = "", stage: str = "") -> 
     most talkative first, found by name or handle. The handle is searched in a subquery:
     a join would count each interaction once per account of a merged person."""
     rows = Contact.objects.filter(workspace=workspace)
-    if text:
-        # Accents and case aside: "helene" finds "Hélène", "CAFE" finds "café_lumière".
-        handles = Identity.objects.filter(workspace=workspace).filter(word_found("handle", text))
-        rows = rows.filter(word_found("name", text) | Q(pk__in=handles.values("contact_id")))
+    # Each word in the name or an account, accents and case aside: "helene" finds
+    # "Hélène", "CAFE" finds "café_lumière", "kaci nadia" finds "Nadia Kaci".
+    for word in search_words(text):
+        handles = Identity.objects.filter(workspace=workspace).filter(word_found("handle", word))
+        rows = rows.filter(word_found("name", word) | Q(pk__in=handles.values("contact_id")))
     if stage:
         rows = rows.filter(stage=stage)
     return rows.annotate(talks=Count("identities__interactions")).order_by("-talks", "name")

@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from palabre.accounts.models import User, Workspace
-from palabre.accounts.permissions import Action, members_who
+from palabre.accounts.permissions import Action, members_who, scoped
 from palabre.channels.models import Channel
 from palabre.inbox.models import (
     LANGUAGES,
@@ -23,6 +24,7 @@ from palabre.inbox.moderation import rule_author, rule_keywords
 from palabre.inbox.saved_replies import TEXT_MAX, saved_reply_text_problem
 from palabre.lib.concurrency import OnceField, VersionField
 from palabre.networks.base import Visibility
+from palabre.publishing.models import Post
 
 QUEUES = {
     "answer": _("Answer first"),
@@ -43,7 +45,9 @@ class FilterForm(forms.Form):
     done = forms.ChoiceField(
         choices=[("", _("Open")), ("yes", _("Done")), ("any", _("Open and done"))], required=False
     )
-    text = forms.CharField(required=False, max_length=200, label=_("Search"))
+    text = forms.CharField(
+        required=False, max_length=200, label=pgettext_lazy("a filter", "Search")
+    )
     # One post's replies and mentions (its page links here).
     post = forms.IntegerField(
         label=_("Post"), required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
@@ -51,8 +55,16 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.workspace = workspace
         labels = {"category": _("Category"), "lang": _("Language"), "done": _("Open or done")}
         _filters_set(self, workspace, labels)
+
+    def clean_post(self) -> int | None:
+        """Another workspace's post (or a deleted one) is said, not read as "no replies"."""
+        pk = self.cleaned_data.get("post")
+        if pk and not scoped(Post.objects.filter(pk=pk), self.workspace).exists():
+            raise forms.ValidationError(_("no such post in this workspace"))
+        return pk
 
 
 def _filters_set(form: forms.Form, workspace: Workspace, labels: dict[str, Any]) -> None:
@@ -64,6 +76,12 @@ def _filters_set(form: forms.Form, workspace: Workspace, labels: dict[str, Any])
     field.empty_label = _("All channels")
     for name, label in (labels | {"channel": _("Channel")}).items():
         form.fields[name].widget.attrs["aria-label"] = label
+
+
+class PeopleSearchForm(forms.Form):
+    text = forms.CharField(
+        required=False, max_length=200, label=pgettext_lazy("a filter", "Search")
+    )
 
 
 class LogFilterForm(forms.Form):

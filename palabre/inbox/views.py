@@ -77,7 +77,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": counts,
         "form": form,
         "page": page,
-        "left_out": left_out(form),
+        "left_out": left_out(form, searched="text"),
         "undo_done": undo_done,
         "messages_at": "inbox" if undo_done and can(membership, Action.ANSWER) else None,
         "narrowed": any(filters.get(name) for name in NARROWING),

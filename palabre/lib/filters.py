@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+
+from palabre.lib.wordsearch import MAX_WORDS, words_beyond
 
 
 def applied(form: forms.Form) -> dict[str, Any]:
@@ -14,13 +17,24 @@ def applied(form: forms.Form) -> dict[str, Any]:
     return getattr(form, "cleaned_data", {})
 
 
-def left_out(form: forms.Form) -> list[tuple[str, str]]:
+def left_out(form: forms.Form, *, searched: str = "") -> list[tuple[str, str]]:
     """After applied(form): each filter not applied, as (its name, why). A filter bar shows
-    no labels: a select's name is its aria-label."""
+    no labels: a select's name is its aria-label. `searched`: the field whose words are
+    searched, the words past the search's bound named too (they were dropped unsaid)."""
     said = []
     for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        called = field and (field.widget.attrs.get("aria-label") or field.label)
+        called = _called(form, name)
         if called:  # an unnamed one (the inbox's queue) falls back to its default unsaid
-            said.append((str(called), str(errors[0])))
+            said.append((called, str(errors[0])))
+    beyond = words_beyond(applied(form).get(searched) or "") if searched else []
+    if beyond:
+        why = _("only the first %(count)d words are searched; left out: %(words)s")
+        said.append(
+            (_called(form, searched), why % {"count": MAX_WORDS, "words": " ".join(beyond)})
+        )
     return said
+
+
+def _called(form: forms.Form, name: str) -> str:
+    field = form.fields.get(name)
+    return str(field and (field.widget.attrs.get("aria-label") or field.label) or "")

@@ -67,7 +67,16 @@ def word_pattern(word: str) -> str:
 def search_words(text: str) -> list[str]:
     """The words of a search that say something once folded (a lone accent says nothing:
     it matched every row)."""
-    return [word for word in text.split() if fold(word).strip()][:MAX_WORDS]
+    return _words(text)[:MAX_WORDS]
+
+
+def words_beyond(text: str) -> list[str]:
+    """The words past MAX_WORDS, which a search leaves out (and says so)."""
+    return _words(text)[MAX_WORDS:]
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in text.split() if fold(word).strip()]
 
 
 def word_found(field: str, word: str) -> Q:

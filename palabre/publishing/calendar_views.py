@@ -275,7 +275,7 @@ def posts_list(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "page": Paginator(rows, LIST_PAGE).get_page(request.GET.get("page")),
         "narrowed": any(wanted.get(name) for name in ("text", "status", "network")),
-        "left_out": left_out(form),
+        "left_out": left_out(form, searched="text"),
         "can_move": can(membership, Action.COMPOSE),
     }
     return render(request, "publishing/posts.html", context)

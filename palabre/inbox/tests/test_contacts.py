@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -255,3 +256,20 @@ def test_the_people_page_finds_a_name_typed_without_its_accents(cast, client: Cl
     for typed in ("helene", "DUPRE", "Hélène d"):
         found = client.get(f"/w/lumiere/contacts/?text={typed}").content.decode()
         assert "Hélène Dupré" in found and "Marc Martin" not in found, typed
+
+
+def test_the_people_search_reads_each_word_and_says_what_it_found_or_left(
+    cast, client: Client
+) -> None:
+    """ "dupre helene" found nobody (the words were one phrase); a search that found nobody
+    said "Nobody yet: people appear as they comment"; 201 characters were cut unsaid."""
+    Contact.objects.create(workspace=cast.workspace, name="Hélène Dupré")
+    Contact.objects.create(workspace=cast.workspace, name="Marc Martin")
+    client.force_login(cast.bob)
+    found = client.get("/w/lumiere/contacts/?text=dupre+helene").content.decode()
+    assert "Hélène Dupré" in found and "Marc Martin" not in found
+    nobody = html.unescape(client.get("/w/lumiere/contacts/?text=zoe").content.decode())
+    assert "Personne ne correspond à «\u00a0zoe\u00a0»." in nobody
+    assert "Personne pour l’instant" not in nobody and "data-left-out" not in nobody
+    long = html.unescape(client.get(f"/w/lumiere/contacts/?text={'m' * 201}").content.decode())
+    assert "Non appliqué\u00a0: Recherche (" in long and "Marc Martin" in long

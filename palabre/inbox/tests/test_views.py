@@ -61,7 +61,10 @@ def test_a_posts_page_leads_to_what_answers_it_in_the_inbox(cast, bob, target) -
     assert "data-about-post" in inbox and f'name="post" value="{target.post_id}"' in inbox
     theirs = published(cast.other_workspace, cast.charlie)
     elsewhere = bob.get(f"/w/lumiere/inbox/?q=all&post={theirs.post_id}").content.decode()
-    assert "data-about-post" not in elsewhere and "Ouvert dimanche" not in elsewhere
+    # Said, not read as "no replies" (an attack: "nothing matches" hid that it was not here);
+    # the queue then is the whole queue, as for any filter that does not hold.
+    assert "data-about-post" not in elsewhere and "noix" in elsewhere
+    assert "Publication (cette publication n’existe pas dans cet espace de travail)" in elsewhere
     for wrong in ("abc", "9" * 30, "-1"):  # a filter that reads nothing: the whole queue
         assert "noix" in bob.get(f"/w/lumiere/inbox/?q=all&post={wrong}").content.decode()
 
@@ -81,6 +84,14 @@ def test_a_filter_that_no_longer_holds_leaves_the_others_applied_and_says_so(
     nothing = bob.get("/w/lumiere/inbox/?q=all&text=brioche").content.decode()
     assert "Rien ne correspond à ces filtres." in nothing
     assert "arrivent ici" not in nothing and "data-left-out" not in nothing
+    # Words past the eighth were dropped unsaid.
+    ten = "fougasse olives dispo samedi a b c d trop tard"
+    page = html.unescape(bob.get(f"/w/lumiere/inbox/?q=all&text={ten}").content.decode())
+    assert "fougasse aux olives" not in page  # "a", "b"… are searched: nothing has them all
+    assert (
+        "Recherche (seuls les 8 premiers mots sont cherchés\u00a0; laissés de côté\u00a0: trop tard)"
+        in page
+    )
 
 
 def test_marking_done_by_a_slip_is_undone_from_the_queue(bob, target) -> None:

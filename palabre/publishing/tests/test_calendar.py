@@ -637,6 +637,8 @@ def test_every_post_is_found_by_its_words_status_and_network(editor: Client, cas
     assert "Rien ne correspond à ces filtres." in nothing
     wrong = editor.get("/w/lumiere/posts/?status=gone&text=noel").content.decode()
     assert "data-left-out" in wrong and "Horaires de Noël" in wrong and "Crème" not in wrong
+    nine = html.unescape(editor.get("/w/lumiere/posts/?text=h o r a i r e s noel").content.decode())
+    assert "Horaires de Noël" in nine and "laissés de côté\u00a0: noel)" in nine
     reader = Client()
     reader.force_login(cast.nina)  # the analyst reads the calendar: the list too, to review
     assert f"/posts/{brioche.pk}/review/" in reader.get("/w/lumiere/posts/").content.decode()

@@ -17,7 +17,8 @@ from palabre.channels.models import Channel
 from palabre.inbox import reasons
 from palabre.networks.base import InteractionKind
 from palabre.networks.registry import connector_class
-from palabre.publishing.models import LATE_AFTER, PostTarget
+from palabre.publishing.models import PostTarget
+from palabre.worker import jobs
 from palabre.worker.models import JobFields
 
 # Kinds that carry words and may need an answer; the others (likes, reposts, follows)
@@ -415,13 +416,8 @@ class Reply(JobFields):
 
 
 def replies_late(now: datetime) -> models.Q:
-    """The answers (Reply) late at `now`: to send a while ago and held by no worker (the
-    worker stopped, or never started: they said "Sending" for good), or given up by the
-    worker after repeated unexpected errors (no next attempt), as publishing.models.late."""
-    queued = models.Q(status=ReplyStatus.QUEUED)
-    due = models.Q(next_attempt_at__lt=now - LATE_AFTER)
-    given_up = models.Q(next_attempt_at__isnull=True, created_at__lt=now - LATE_AFTER)
-    return queued & (due | given_up) & ~models.Q(claimed_until__gt=now)
+    """The answers (Reply) late at `now` (worker.jobs.late): they said "Sending" for good."""
+    return jobs.late(now, waiting=models.Q(status=ReplyStatus.QUEUED), since="created_at")
 
 
 class RuleAction(models.TextChoices):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,7 @@ from palabre.accounts.models import Workspace
 from palabre.channels.models import Channel
 from palabre.lib.mediainfo import MediaInfo
 from palabre.networks.kinds import NETWORK_CHOICES
+from palabre.worker import jobs
 from palabre.worker.models import JobFields
 
 
@@ -249,16 +250,10 @@ class PostTarget(JobFields):
 # A publication due this long ago that no worker holds: the worker is stopped or far behind.
 # The web process never publishes in its place (a duplicate is worse than a late post): it
 # says so, on the home page and the post's.
-LATE_AFTER = timedelta(minutes=10)
-
-
 def late(now: datetime) -> models.Q:
-    """The publications (PostTarget) late at `now`: due a while ago and held by no worker,
-    or given up by the worker after repeated unexpected errors (no next attempt)."""
+    """The publications (PostTarget) late at `now` (worker.jobs.late)."""
     waiting = models.Q(status__in=[TargetStatus.SCHEDULED, TargetStatus.PUBLISHING])
-    due = models.Q(next_attempt_at__lt=now - LATE_AFTER)
-    given_up = models.Q(next_attempt_at__isnull=True, publish_at__lt=now - LATE_AFTER)
-    return waiting & (due | given_up) & ~models.Q(claimed_until__gt=now)
+    return jobs.late(now, waiting=waiting, since="publish_at")
 
 
 class PostTransition(models.Model):

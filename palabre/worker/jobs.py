@@ -68,6 +68,18 @@ def _due(job: Job, now: datetime) -> Q:
     return Q(next_attempt_at__lte=now) & free & job.due
 
 
+LATE_AFTER = timedelta(minutes=10)  # due this long ago and held by no worker: say it
+
+
+def late(now: datetime, *, waiting: Q, since: str) -> Q:
+    """A job's rows late at `now` (the pages say so: a worker stopped, or never started):
+    `waiting` and due a while ago, held by no worker, or given up by the worker after
+    repeated unexpected errors (no next attempt) and waiting since `since` a while ago."""
+    due = Q(next_attempt_at__lt=now - LATE_AFTER)
+    given_up = Q(next_attempt_at__isnull=True, **{f"{since}__lt": now - LATE_AFTER})
+    return waiting & (due | given_up) & ~Q(claimed_until__gt=now)
+
+
 def next_due(job: Job) -> datetime | None:
     """When this step's next row falls due (unclaimed rows only)."""
     unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lt=timezone.now())

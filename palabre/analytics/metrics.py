@@ -399,14 +399,24 @@ def _talk_counted(scope: Scope) -> dict[str, Any]:
     if connection.vendor == "postgresql":
         figures["percentiles"] = Percentiles(column, filter=timed)
     found = inbound(scope).aggregate(**figures)
-    found_percentiles = found.pop("percentiles", None)
+    if connection.vendor == "postgresql":
+        spread = found.pop("percentiles")
+    else:
+        spread = _percentiles_read(inbound(scope).filter(timed), column, [50, 90]).get(None)
     counts: dict[str, Any] = {key: int(value or 0) for key, value in found.items()}
-    if connection.vendor != "postgresql":
-        rows = inbound(scope).filter(timed).values_list(column, flat=True)
-        times = [float(t) for t in rows.iterator()]
-        found_percentiles = percentiles(times, [50, 90]) if times else None
-    counts["percentiles"] = found_percentiles
+    counts["percentiles"] = spread
     return counts
+
+
+def _percentiles_read(
+    rows: QuerySet[Any], column: str, points: list[int], *, by: str = ""
+) -> dict[Any, list[float]]:
+    """SQLite has no percentile function: the response times are read, whole (under the
+    key None) or for each value of `by`."""
+    times: dict[Any, list[float]] = {}
+    for row in rows.values_list(*filter(None, (by, column))).iterator():
+        times.setdefault(row[0] if by else None, []).append(float(row[-1]))
+    return {key: percentiles(spread, points) for key, spread in times.items()}
 
 
 def response(scope: Scope, counts: dict[str, Any] | None = None) -> Response:
@@ -473,12 +483,9 @@ def talk_by_kind(scope: Scope) -> list[KindTalk]:
     grouped = kinds.values("talk_kind").annotate(**figures).order_by()
     found: dict[str, dict[str, Any]] = {row["talk_kind"]: dict(row) for row in grouped}
     if connection.vendor != "postgresql":
-        times: dict[str, list[float]] = {}
-        for category, seconds in kinds.filter(timed).values_list("talk_kind", column):
-            times.setdefault(category, []).append(float(seconds))
+        read = _percentiles_read(kinds.filter(timed), column, [50], by="talk_kind")
         for category, counted in found.items():
-            spread = times.get(category)
-            counted["percentiles"] = percentiles(spread, [50]) if spread else None
+            counted["percentiles"] = read.get(category)
     said = []
     for category in TALK_KINDS:
         row = found.get(category, {"received": 0, "answered": 0, "timed": 0})

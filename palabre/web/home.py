@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from palabre.accounts.models import Membership, User, Workspace
@@ -25,6 +25,7 @@ from palabre.publishing.models import (
     Post,
     PostStatus,
     PostTarget,
+    PostTransition,
     TargetStatus,
     late,
 )
@@ -111,14 +112,15 @@ def changes_asked(workspace: Workspace, user: User) -> tuple[list[ChangesAsked],
     author saw nothing of it on their home, and the post left "to come" (a walkthrough)."""
     rows = scoped(Post.objects.all(), workspace).filter(status=PostStatus.CHANGES_REQUESTED)
     mine_first = rows.annotate(mine=Exists(Post.objects.filter(pk=OuterRef("pk"), author=user)))
+    # What was asked, for the posts shown in one query (not one per post).
+    requests = PostTransition.objects.filter(to_status=PostStatus.CHANGES_REQUESTED)
+    latest_first = requests.select_related("actor").order_by("-at", "-pk")
+    asked_for = Prefetch("transitions", queryset=latest_first, to_attr="asked")
     shown = []
-    for post in mine_first.order_by("-mine", "-updated_at")[:CHANGES_SHOWN]:
-        asked = (
-            post.transitions.filter(to_status=PostStatus.CHANGES_REQUESTED)
-            .select_related("actor")
-            .order_by("-at", "-pk")
-            .first()
-        )
+    for post in mine_first.order_by("-mine", "-updated_at").prefetch_related(asked_for)[
+        :CHANGES_SHOWN
+    ]:
+        asked = post.asked[0] if post.asked else None
         shown.append(
             ChangesAsked(post, asked.note if asked else "", asked.actor if asked else None)
         )

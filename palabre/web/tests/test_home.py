@@ -394,3 +394,30 @@ def test_changes_asked_by_the_approver_wait_on_the_authors_home(cast, in_review)
     assert "changes" not in _parts(_as(cast.anna).get("/w/lumiere/").content.decode())
     workflow.post_submit(post=Post.objects.get(pk=in_review.pk), actor=cast.erin)
     assert "changes" not in _parts(_as(cast.erin).get("/w/lumiere/").content.decode())
+
+
+def test_what_approvers_asked_is_read_in_one_query_however_many_posts(cast, in_review) -> None:
+    """The home read each post's request for changes with a query of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from palabre.web.home import changes_asked
+
+    workflow.post_request_changes(post=in_review, actor=cast.anna, comment="Revoir l’heure")
+    with CaptureQueriesContext(connection) as one:
+        changes_asked(cast.workspace, cast.erin)
+    for n in range(4):
+        again = post_create(
+            workspace=cast.workspace,
+            author=cast.erin,
+            idea=f"Autre {n}",
+            category="helpful",
+            networks=["mastodon"],
+        )
+        workflow.post_submit(post=again, actor=cast.erin)
+        workflow.post_request_changes(post=again, actor=cast.anna, comment=f"Revoir {n}")
+    with CaptureQueriesContext(connection) as five:
+        shown, count = changes_asked(cast.workspace, cast.erin)
+    assert count == 5 and len(five) == len(one)
+    assert {c.said for c in shown} == {"Revoir l’heure", *(f"Revoir {n}" for n in range(4))}
+    assert {c.by for c in shown} == {cast.anna}

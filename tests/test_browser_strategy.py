@@ -5,6 +5,7 @@ imports conversions, and reads the return per network."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -103,10 +104,12 @@ def test_plan_time_links_conversions_and_return(
 
     # Conversions imported from the shop's CSV: two through the LinkedIn link.
     csv = tmp_path / "ventes.csv"
+    # Within the return page's 30 days whenever the test runs (fixed dates went out of it).
+    first, second = (date.today() - timedelta(days=d) for d in (11, 10))
     csv.write_text(
         "id;date;value;network;link;contact;customer\n"
-        f"LI-1;2026-11-20;120,00;;{code};;\n"
-        f"LI-2;2026-11-21;80;;{code};;\n",
+        f"LI-1;{first:%Y-%m-%d};120,00;;{code};;\n"
+        f"LI-2;{second:%Y-%m-%d};80;;{code};;\n",
         encoding="utf-8",
     )
     page.get_by_role("link", name="Retour par réseau").click()

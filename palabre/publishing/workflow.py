@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from palabre.accounts.models import Membership, Role, User, Workspace
+from palabre.accounts.permissions import Action, can
 from palabre.lib.concurrency import version_advance
 from palabre.lib.excerpt import excerpt
 from palabre.publishing.content import (
@@ -273,7 +274,7 @@ def post_approve(
 @transaction.atomic
 def post_request_changes(*, post: Post, actor: User, comment: str) -> PostComment:
     _require(post, {S.IN_REVIEW, S.APPROVED})
-    note = post_comment(post=post, author=actor, text=comment)
+    note = post_comment(post=post, author=actor, text=comment, tell=False)  # "changes requested"
     post.asked_content = post_content(post)  # what changed since is shown when it is back
     Post.objects.filter(pk=post.pk).update(asked_content=post.asked_content)
     _move(post, S.CHANGES_REQUESTED, actor, note=comment)
@@ -282,14 +283,53 @@ def post_request_changes(*, post: Post, actor: User, comment: str) -> PostCommen
     return note
 
 
+COMMENTED = gettext_noop("%(who)s commented on “%(idea)s”: “%(text)s”")
+COMMENT_QUOTED = 120  # characters of a comment quoted in its notice
+
+
 def post_comment(
-    *, post: Post, author: User, text: str, parent: PostComment | None = None
+    *,
+    post: Post,
+    author: User,
+    text: str,
+    parent: PostComment | None = None,
+    tell: bool = True,
 ) -> PostComment:
+    """A comment in the post's discussion; its author and the others in the discussion are
+    told in the app (`tell`): a client's question before approving reached nobody who did
+    not open the post."""
     if not text.strip():
         raise TransitionRefused(_("Write a comment first."))
     if parent is not None and parent.post_id != post.pk:
         raise TransitionRefused(_("That comment belongs to another post."))
-    return PostComment.objects.create(post=post, author=author, text=text.strip(), parent=parent)
+    comment = PostComment.objects.create(post=post, author=author, text=text.strip(), parent=parent)
+    if tell:
+        _comment_tell(post, comment)
+    return comment
+
+
+def _comment_tell(post: Post, comment: PostComment) -> None:
+    said = {post.author_id, *post.comments.values_list("author_id", flat=True)}
+    people = {pk for pk in said if pk is not None and pk != comment.author_id}
+    members = Membership.objects.filter(workspace=post.workspace, user_id__in=people)
+    params = {
+        "who": str(comment.author),
+        "idea": excerpt(post.idea, IDEA_QUOTED),
+        "text": excerpt(comment.text, COMMENT_QUOTED),
+    }
+    for member in members.select_related("user"):
+        if can(member, Action.VIEW_CALENDAR):  # not one whose role no longer reads posts
+            # The notices page links a post's notice to the post, as the reader's role
+            # opens it.
+            notice_send(
+                workspace=post.workspace,
+                user=member.user,
+                message=COMMENTED,
+                params=params,
+                url="",
+                post=post,
+                email=False,
+            )
 
 
 def post_problems(post: Post, *, to_publish: bool = True) -> list[str]:

@@ -204,6 +204,29 @@ def test_comments_are_threaded(client: Client, cast, post) -> None:
     assert "Joli !" in page and "Merci" in page
 
 
+def test_a_comment_reaches_the_author_and_the_others_in_the_discussion(
+    client: Client, cast, post
+) -> None:
+    """The client's approver asked a question, then approved: the author was told only
+    "Approved", the question reached nobody who did not open the post (a walk)."""
+    workflow.post_submit(post=post, actor=cast.erin)
+    approver = _as(client, cast.anna)
+    url = f"/w/lumiere/posts/{post.pk}/workflow/"
+    approver.post(url, {"action": "comment", "text": "Peut-on préciser le prix ?"})
+    told = Notice.objects.filter(post=post, message=workflow.COMMENTED)
+    assert [n.user for n in told] == [cast.erin]
+    assert "Anna a commenté «\u00a0Atelier pain samedi" in told.get().reader_text
+    assert "Peut-on préciser le prix ?" in told.get().reader_text
+    # The author answers: the approver is told.
+    _as(Client(), cast.erin).post(url, {"action": "comment", "text": "5 € la part"})
+    to_anna = Notice.objects.get(post=post, message=workflow.COMMENTED, user=cast.anna)
+    assert "5 € la part" in to_anna.text
+    # A request for changes says so once ("changes requested"), not also as a comment.
+    before = told.count()
+    workflow.post_request_changes(post=post, actor=cast.anna, comment="Et l’heure de fin ?")
+    assert told.count() == before
+
+
 @pytest.mark.parametrize(
     ("who", "action", "status"),
     [

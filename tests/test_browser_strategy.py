@@ -44,7 +44,7 @@ def test_plan_time_links_conversions_and_return(
 
     # The strategy page: a new network with its budget, an objective, the guidelines.
     page.get_by_role("link", name="Stratégie").first.click()
-    page.get_by_text("Choisir un réseau, ou en modifier un").click()
+    page.get_by_text("Choisir un réseau", exact=True).click()
     page.locator("#id_network-network").select_option("linkedin")
     page.locator("#id_network-reason").fill(
         "Les entreprises du quartier commandent pour leurs réunions."

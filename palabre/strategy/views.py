@@ -32,7 +32,7 @@ from palabre.lib.concurrency import StaleVersion
 from palabre.lib.durations import minutes_text
 from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR
-from palabre.networks.kinds import NETWORKS
+from palabre.networks.kinds import NETWORK_CHOICES, NETWORKS
 from palabre.strategy import services, timesheet
 from palabre.strategy.conversions import (
     Invalid,
@@ -189,8 +189,17 @@ def _plan_forms(
         extra: dict[str, Any] = {"today": today} if issubclass(form_class, DatedForm) else {}
         bound = data if name == kind else None
         found[name] = form_class(bound, prefix=name, initial=initial.get(name), **extra)
+    chooser = found["network"].fields["network"]
+    assert isinstance(chooser, forms.ChoiceField)
     if editing is not None:  # its version is this network's: the form saves no other
-        found["network"].fields["network"].disabled = True
+        chooser.disabled = True
+    elif not found["network"].is_bound:
+        # To choose one not in the plan yet: one in it, chosen here, showed an empty form
+        # and, saved, "someone saved this meanwhile" (each is changed from its row).
+        planned = set(
+            NetworkPlan.objects.filter(workspace=plan.workspace).values_list("network", flat=True)
+        )
+        chooser.choices = [(k, v) for k, v in NETWORK_CHOICES if k not in planned]
     return found
 
 

@@ -148,6 +148,25 @@ def test_audiences_networks_and_objectives_are_added_and_removed(manager: Client
     assert Audience.objects.filter(pk=other.pk).exists()
 
 
+def test_the_network_chooser_offers_only_networks_not_in_the_plan(manager: Client, cast) -> None:
+    """Choosing one already in the plan showed an empty form; saved, it said "someone saved
+    this meanwhile" while nobody had, and saving again would have wiped its settings (a
+    walk). Each chosen network is changed from its row."""
+    NetworkPlan.objects.create(
+        workspace=cast.workspace, network="mastodon", reason="r", weekly_budget_minutes=30
+    )
+    page = manager.get(PAGE).content.decode()
+    chooser = page.split('name="network-network"')[1].split("</select>")[0]
+    assert 'value="instagram"' in chooser and 'value="mastodon"' not in chooser
+    changing = manager.get(f"{PAGE}?network=mastodon").content.decode()
+    assert 'value="mastodon" selected' in changing.split('name="network-network"')[1]
+    for network in ("x", "bluesky", "threads", "linkedin", "facebook", "instagram"):
+        NetworkPlan.objects.create(
+            workspace=cast.workspace, network=network, reason="r", weekly_budget_minutes=30
+        )
+    assert 'name="network-network"' not in manager.get(PAGE).content.decode()  # all chosen
+
+
 def test_a_bad_objective_re_renders_with_a_message_and_keeps_the_rest(manager: Client) -> None:
     response = manager.post(
         PAGE,

@@ -35,5 +35,15 @@
 (function () {
   const today = document.querySelector('.agenda .agenda-day.today');
   if (!today || today.offsetParent === null || window.location.hash) return;
-  today.scrollIntoView({ block: 'start' });
+  const show = () => today.scrollIntoView({ block: 'start' });
+  show();
+  if (document.readyState === 'complete') return;
+  // Again once the page is laid out whole: on a phone the days above today grew after the
+  // first pass and today ended a screen lower. Not if the person has moved meanwhile.
+  let moved = false;
+  const mine = () => { moved = true; };
+  for (const kind of ['touchstart', 'wheel', 'keydown']) {
+    window.addEventListener(kind, mine, { once: true, passive: true });
+  }
+  window.addEventListener('load', () => { if (!moved) show(); }, { once: true });
 })();

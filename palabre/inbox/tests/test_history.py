@@ -23,7 +23,7 @@ def test_the_history_lists_the_answers_and_thanks_sent_newest_first(cast) -> Non
     client.force_login(cast.bob)
     waiting = client.get(f"/w/lumiere/inbox/{praise.pk}/").content.decode()
     # Not yet sent: it said "Thanks sent" while no worker had taken it.
-    assert "Réponse · Envoi en cours" in waiting.split('class="events small"')[1]
+    assert "Remerciement · Envoi en cours" in waiting.split('class="events small"')[1]
     run_worker()
 
     client = Client()

@@ -29,7 +29,7 @@ from palabre.inbox.forms import ContactForm, MergeForm, PeopleSearchForm
 from palabre.inbox.models import Contact
 from palabre.inbox.views import rights
 from palabre.lib.downloads import download
-from palabre.lib.filters import applied, left_out
+from palabre.lib.filters import applied, left_out, words_left
 from palabre.lib.wordsearch import search_words
 
 HISTORY_PAGE = 25  # a person's page stays a page: their details were 12,000 pixels down
@@ -45,8 +45,9 @@ def contacts(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "page": page,
         "text": form["text"].value() or "",
-        "searched": bool(search_words(text)),
-        "left_out": left_out(form, searched="text"),
+        "searched": " ".join(search_words(text)),  # what "nobody matches" quotes
+        "left_out": left_out(form),
+        "words_left": words_left(form),
         **rights(membership),
     }
     return render(request, "inbox/contacts.html", context)

@@ -32,7 +32,7 @@ from palabre.inbox.forms import (
 )
 from palabre.inbox.models import Interaction, SavedReply, replies_late
 from palabre.inbox.saved_replies import saved_reply_render
-from palabre.lib.filters import applied, left_out
+from palabre.lib.filters import applied, left_out, words_left
 from palabre.lib.home_return import back_home
 from palabre.networks.base import Capability, Visibility
 from palabre.publishing.models import Post
@@ -77,7 +77,8 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": counts,
         "form": form,
         "page": page,
-        "left_out": left_out(form, searched="text"),
+        "left_out": left_out(form),
+        "words_left": words_left(form),
         "undo_done": undo_done,
         "messages_at": "inbox" if undo_done and can(membership, Action.ANSWER) else None,
         "narrowed": any(filters.get(name) for name in NARROWING),

@@ -17,22 +17,27 @@ def applied(form: forms.Form) -> dict[str, Any]:
     return getattr(form, "cleaned_data", {})
 
 
-def left_out(form: forms.Form, *, searched: str = "") -> list[tuple[str, str]]:
+def left_out(form: forms.Form) -> list[tuple[str, str]]:
     """After applied(form): each filter not applied, as (its name, why). A filter bar shows
-    no labels: a select's name is its aria-label. `searched`: the field whose words are
-    searched, the words past the search's bound named too (they were dropped unsaid)."""
+    no labels: a select's name is its aria-label."""
     said = []
     for name, errors in form.errors.items():
         called = _called(form, name)
         if called:  # an unnamed one (the inbox's queue) falls back to its default unsaid
             said.append((called, str(errors[0])))
-    beyond = words_beyond(applied(form).get(searched) or "") if searched else []
-    if beyond:
-        why = _("only the first %(count)d words are searched; left out: %(words)s")
-        said.append(
-            (_called(form, searched), why % {"count": MAX_WORDS, "words": " ".join(beyond)})
-        )
     return said
+
+
+def words_left(form: forms.Form, field: str = "text") -> str:
+    """After applied(form): the words of its search past the bound, which were dropped
+    unsaid ("" for none); the page says the first ones were searched, these not."""
+    beyond = words_beyond(applied(form).get(field) or "")
+    if not beyond:
+        return ""
+    return _("Only the first %(count)d words are searched; left out: %(words)s") % {
+        "count": MAX_WORDS,
+        "words": " ".join(beyond),
+    }
 
 
 def _called(form: forms.Form, name: str) -> str:

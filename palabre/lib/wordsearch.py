@@ -13,6 +13,7 @@ PostgreSQL's translate(): 20 s for a word over 100,000 comments.)
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from django.db.models import Q
@@ -76,7 +77,15 @@ def words_beyond(text: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    return [word for word in text.split() if fold(word).strip()]
+    """Each word once (as folded), in the order typed, without invisible characters (a
+    zero-width space pasted with a name found nobody); a word of marks alone is none."""
+    seen: dict[str, str] = {}
+    for typed in text.split():
+        word = "".join(c for c in typed if unicodedata.category(c) != "Cf")
+        folded = fold(word).strip()
+        if any(not unicodedata.category(c).startswith("M") for c in folded):
+            seen.setdefault(folded, word)
+    return list(seen.values())
 
 
 def word_found(field: str, word: str) -> Q:

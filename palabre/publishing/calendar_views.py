@@ -24,7 +24,7 @@ from palabre.accounts.permissions import Action, can, get_scoped_or_404, members
 from palabre.channels.models import Channel
 from palabre.formats.written import date_text
 from palabre.lib.downloads import download
-from palabre.lib.filters import applied, left_out
+from palabre.lib.filters import applied, left_out, words_left
 from palabre.lib.ids import parse_id
 from palabre.lib.months import FIRST_YEAR, LAST_YEAR, month_after, month_before
 from palabre.publishing import csvio, limits, planning, workflow
@@ -275,7 +275,8 @@ def posts_list(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "page": Paginator(rows, LIST_PAGE).get_page(request.GET.get("page")),
         "narrowed": any(wanted.get(name) for name in ("text", "status", "network")),
-        "left_out": left_out(form, searched="text"),
+        "left_out": left_out(form),
+        "words_left": words_left(form),
         "can_move": can(membership, Action.COMPOSE),
     }
     return render(request, "publishing/posts.html", context)

@@ -7,7 +7,7 @@ import unicodedata
 
 from palabre.inbox.models import Contact
 from palabre.lib.folding import fold
-from palabre.lib.wordsearch import search_words, word_found
+from palabre.lib.wordsearch import search_words, word_found, words_beyond
 
 WRITTEN = {
     "Crème BRÛLÉE": ["creme", "brulee", "CRÈME", "rème"],
@@ -49,3 +49,12 @@ def test_fold_drops_case_and_accents_and_keeps_the_rest() -> None:
     assert fold(unicodedata.normalize("NFD", "Noël")) == "noel"
     assert fold("Nguyễn") == "nguyen"
     assert fold("🥐 #levain 42") == "🥐 #levain 42"
+
+
+def test_invisible_characters_and_repeated_words_make_no_search_word() -> None:
+    """A zero-width space or a byte-order mark pasted with a name made a word that found
+    nobody; a word typed twice was counted twice against the bound (an attack)."""
+    assert search_words("kaci \ufeff \u200b") == ["kaci"]
+    assert search_words("ka\u200bci") == ["kaci"]
+    assert search_words("lea \u0483 \u00ad LÉA lea kaci") == ["lea", "kaci"]
+    assert words_beyond("a b c d e f g h a b i") == ["i"]

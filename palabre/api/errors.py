@@ -129,6 +129,8 @@ def _reason(kind: str, ctx: dict[str, Any]) -> str:
         return _("Out of range (%(bound)s).") % {"bound": bound}
     if kind == "string_too_long":
         return _("At most %(count)s characters.") % {"count": ctx.get("max_length", "")}
+    if kind == "too_many_words":  # a list's search (api.schemas.SearchText)
+        return _("At most %(count)s words.") % {"count": ctx.get("count", "")}
     if kind.startswith("string_"):
         return _("Enter text.")
     if kind in ("list_type", "tuple_type", "set_type"):

@@ -7,8 +7,10 @@ from typing import Annotated, Any
 from django import forms
 from ninja import Schema
 from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from palabre.api.errors import ApiError, invalid
+from palabre.lib.wordsearch import MAX_WORDS, words_beyond
 
 
 def _no_nul(value: str) -> str:
@@ -20,6 +22,20 @@ def _no_nul(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_no_nul)]
 ShortText = Annotated[str, AfterValidator(_no_nul), Field(max_length=500)]
+
+
+def _few_words(value: str) -> str:
+    # The pages search the first words and say which were left; an API refuses, rather
+    # than answer for a search it did not make.
+    if words_beyond(value):
+        raise PydanticCustomError("too_many_words", "at most {count} words", {"count": MAX_WORDS})
+    return value
+
+
+# A list's search: its words, each found (palabre.lib.wordsearch), as the pages take them.
+SearchText = Annotated[
+    str, AfterValidator(_no_nul), AfterValidator(_few_words), Field(max_length=200)
+]
 
 
 class Problem(Schema):

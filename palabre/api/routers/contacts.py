@@ -22,7 +22,7 @@ from palabre.api.access import ApiRouter, allowed, caller_of
 from palabre.api.errors import ApiError
 from palabre.api.models import Scope
 from palabre.api.pagination import page
-from palabre.api.schemas import REFUSALS, Page, Ref, ShortText, form_valid
+from palabre.api.schemas import REFUSALS, Page, Ref, SearchText, form_valid
 from palabre.inbox.contacts import (
     contact_erase,
     contact_export,
@@ -159,7 +159,9 @@ def _contact(request: HttpRequest, pk: int) -> Contact:
 
 
 class ContactFilters(Schema):
-    text: ShortText = Field("", description="In the name or an account's handle.")
+    text: SearchText = Field(
+        "", description="Words, each in the name or an account's handle (8 at most)."
+    )
     stage: Stage | None = None
     cursor: str | None = None
     limit: int = Field(50, ge=1, le=200)
@@ -172,7 +174,7 @@ def contacts_list(request: HttpRequest, filters: Query[ContactFilters]) -> Conta
     workspace = caller_of(request).workspace
     rows = contacts_found(
         workspace=workspace,
-        text=filters.text[:200],
+        text=filters.text,
         stage=filters.stage.value if filters.stage else "",
     ).prefetch_related("identities")
     found, cursor = page(

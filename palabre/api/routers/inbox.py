@@ -24,6 +24,7 @@ from palabre.api.schemas import (
     Out,
     Page,
     Ref,
+    SearchText,
     ShortText,
     Text,
     form_valid,
@@ -146,7 +147,7 @@ class ConversationFilters(Schema):
     channel: int | None = None
     category: Literal["", "question", "criticism", "praise", "abuse", "spam", "other"] = ""
     lang: Literal["", "fr", "en", "other"] = ""
-    text: ShortText = Field(
+    text: SearchText = Field(
         "", description="Words, each found in the text, the author's handle or name (8 at most)."
     )
     done: Literal["", "yes", "any"] = ""

@@ -39,6 +39,7 @@ from palabre.api.schemas import (
     Page,
     Problem,
     Ref,
+    SearchText,
     ShortText,
     Text,
     form_valid,
@@ -230,10 +231,8 @@ class PostFilters(Schema):
     status: StatusName | None = None
     network: Network | None = None
     category: CategoryName | None = None
-    text: str = Field(
-        "",
-        max_length=200,
-        description="Words, each in the idea or a network's text (accents aside).",
+    text: SearchText = Field(
+        "", description="Words, each in the idea or a network's text, accents aside (8 at most)."
     )
     since: date | None = Field(None, alias="from", description="Publication day from (local).")
     until: date | None = Field(None, alias="to", description="Publication day to, included.")

@@ -213,6 +213,8 @@ def _cursor(value: object, pk: int) -> str:
         {"limit": "abc"},
         {"stage": "vip"},
         {"text": "x" * 501},
+        {"text": "x" * 201},  # was cut at 200 unsaid (the page refuses it and says so)
+        {"text": "lea lea b c d e f g h kaci"},  # nine words: the ninth was dropped unsaid
         {"cursor": "nonsense!"},
         {"cursor": _cursor("abc", 1)},
         {"cursor": _cursor(None, 1)},

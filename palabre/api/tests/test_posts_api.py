@@ -529,3 +529,7 @@ def test_posts_are_found_by_their_words_as_the_posts_page_finds_them(
     found = api.get("/api/v1/posts", text="creme brulee").json()["items"]
     assert [p["idea"] for p in found] == ["Crème brûlée du dimanche"]
     assert api.get("/api/v1/posts", text="x" * 201).status_code == 422
+    # Nine words: the ninth was dropped unsaid, the answer for another search (an attack).
+    nine = api.get("/api/v1/posts", text="a b c d e f g h noel")
+    assert nine.status_code == 422 and "8 mots au plus" in nine.json()["errors"][0]["message"]
+    assert api.get("/api/v1/conversations", text="a b c d e f g h noel").status_code == 422

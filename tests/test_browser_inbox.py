@@ -223,7 +223,8 @@ def test_a_saved_reply_joins_the_words_typed_never_replaces_them(
     page.get_by_label("Réponse type").select_option(label="Opening hours (en)")
     hours = box.input_value()
     assert hours.startswith("Hi ") and "7am" in hours
-    page.get_by_label("Réponse type").select_option(label="Thanks (en)")  # another one: replaced
+    # Another one: replaced.
+    page.get_by_label("Réponse type").select_option(label="Thank you note (en)")
     assert box.input_value().startswith("Thank you so much")
     box.fill("Hello Joanna,")
     page.get_by_label("Réponse type").select_option(label="Opening hours (en)")

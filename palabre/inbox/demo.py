@@ -141,7 +141,7 @@ SAVED = [
         False,
     ),
     ("Opening hours", "en", "Hi {first_name}, we're open Tuesday to Sunday, 7am to 7:30pm.", False),
-    ("Thanks", "en", "Thank you so much {first_name}, that means a lot!", True),
+    ("Thank you note", "en", "Thank you so much {first_name}, that means a lot!", True),
 ]
 
 NETIQUETTE = (

@@ -143,7 +143,9 @@ def test_the_monthly_rankings_and_the_drifting_list_are_those_counted(workspace)
         scope = Scope(workspace, *month_bounds(month, workspace))
         assert metrics._calendar_month(scope) == month
         ranked = metrics._ranked(scope, "supporters", 10)
-        assert ranked and ranked == metrics._people(scope, metrics.SUPPORT_KINDS, 10)
+        assert ranked == metrics._people(scope, metrics.SUPPORT_KINDS, 10)
+        # Some to compare, but the running month may be minutes old (the 1st after midnight).
+        assert ranked or month == this_month
         assert metrics._ranked(scope, "contributors", 10) == metrics._people(
             scope, tuple(metrics.CONVERSATION_KINDS), 10
         )

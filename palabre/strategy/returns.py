@@ -70,6 +70,12 @@ class NetworkReturn:
         return round((self.revenue - self.cost) / self.cost * 100)
 
     @property
+    def judged_roi_percent(self) -> int | None:
+        """The return the page prints: none on fewer conversions than FEW_CONVERSIONS (the
+        page said "too few to judge" beside a return of −100 % or 943 %)."""
+        return self.roi_percent if self.conversions >= FEW_CONVERSIONS else None
+
+    @property
     def verdict(self) -> str:
         """A code the page turns into a sentence (see _verdict.html)."""
         if not self.cost:

@@ -194,6 +194,13 @@ def test_results_and_costs_per_result(returns) -> None:
 
 def test_verdicts(returns) -> None:
     rows = {r.network: r for r in returns.rows}
+    # The page prints a return only where it judges one (5 conversions at least): it said
+    # "too few to judge" beside −80 % (a walk).
+    assert [rows[n].judged_roi_percent for n in ("mastodon", "bluesky", "instagram")] == [
+        122,
+        None,
+        None,
+    ]
     assert rows["mastodon"].verdict == "pays"
     assert rows["bluesky"].verdict == "too_few"  # one conversion: too early to judge
     assert rows["instagram"].verdict == "nothing"

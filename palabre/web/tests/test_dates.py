@@ -136,6 +136,7 @@ def test_the_first_of_a_month_is_an_ordinal_in_french_only() -> None:
         "mar. 1er déc. / 1er décembre 2026 / 2",
     ]
     assert said["en"][:3] == ["1 December 2026", "Tue 1 Dec", "Tuesday 1 December"]
+    assert said["en"][4] == "1 Dec 2026"  # never 01/12/2026, 12 January to some readers
     assert said["en"][-1] == "Tue 1 Dec / 1 December 2026 / 2"
 
 

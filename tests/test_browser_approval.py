@@ -75,7 +75,7 @@ def test_the_approval_path_ends_in_the_calendar_and_on_the_network(
 
     approver.goto(post_url + "review/")
     approver.get_by_role("button", name="Valider").click()
-    approver.get_by_text("Validée.").wait_for()
+    approver.get_by_text("Validée\u00a0: elle part le ").wait_for()
     assert approver.locator("[data-post-status]").inner_text() == "Programmée"
     approver.screenshot(path=screenshot_dir / "approved.png", full_page=True)
 
@@ -141,7 +141,7 @@ def test_an_approved_post_edited_goes_back_and_exactly_the_version_approved_goes
     assert edited in approver.locator(".review-previews").inner_text()
     approver.screenshot(path=screenshot_dir / "review-after-edit.png", full_page=True)
     approver.get_by_role("button", name="Valider cette version", exact=True).click()
-    approver.get_by_text("Validée.").wait_for()
+    approver.get_by_text("Validée\u00a0: elle part le ").wait_for()
     assert approver.locator("[data-post-status]").inner_text() == "Programmée"
 
     workshop.targets.update(next_attempt_at=timezone.now())  # its time has come

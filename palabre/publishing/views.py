@@ -21,6 +21,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -414,7 +415,8 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
         if isinstance(result, Post):
             messages.success(request, _("Duplicated: this is the copy."))
             return redirect("post_edit", slug=slug, post_id=result.pk)
-        messages.success(request, WORKFLOW_DONE[action]())
+        said = _approved_when(post) if action == "approve" else ""
+        messages.success(request, said or WORKFLOW_DONE[action]())
         if action == "approve" and post.publish_at is None:
             # Nothing sends it yet: a new user's walk lost sight of such a post.
             messages.info(
@@ -425,6 +427,19 @@ def post_workflow(request: HttpRequest, slug: str, post_id: int) -> HttpResponse
             )
         return back_home(request, slug) or redirect(back, slug=slug, post_id=post.pk)
     return redirect(back, slug=slug, post_id=post.pk)
+
+
+def _approved_when(post: Post) -> str:
+    """ "Approved." told the client nothing of what follows: when it goes out, and where."""
+    fresh = Post.objects.filter(pk=post.pk, status=PostStatus.SCHEDULED).first()
+    if fresh is None or fresh.publish_at is None:
+        return ""
+    networks = sorted({str(t.channel.name) for t in fresh.targets.select_related("channel")})
+    when = date_format(fresh.publish_at.astimezone(fresh.workspace.tzinfo), "LONG_DAY_TIME_FORMAT")
+    return _("Approved: it goes out on %(when)s, on %(channels)s.") % {
+        "when": when,
+        "channels": ", ".join(networks),
+    }
 
 
 WORKFLOW_DONE = {

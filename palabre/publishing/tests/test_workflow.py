@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from palabre.channels.models import Channel
 from palabre.channels.services import channel_create_demo
@@ -89,8 +90,16 @@ def test_the_approval_path_from_draft_to_published(client: Client, cast, post) -
     editor.post(f"/w/lumiere/posts/{post.pk}/", form)
     page = approver.get(f"/w/lumiere/posts/{post.pk}/review/").content.decode()
     seen = re.search(r'name="seen" value="([0-9a-f]{64})"', page).group(1)  # what was read
-    approver.post(f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "approve", "seen": seen})
+    said = approver.post(
+        f"/w/lumiere/posts/{post.pk}/workflow/", {"action": "approve", "seen": seen}, follow=True
+    )
     assert _status(post) == S.SCHEDULED  # approved with a time: scheduled by the approval
+    # The client is told when it goes out, and where ("Approved." told her nothing).
+    local = timezone.localtime(post.publish_at, post.workspace.tzinfo)
+    told = html.unescape(said.content.decode())
+    assert (
+        f"Validée\u00a0: elle part le {date_format(local, 'LONG_DAY_TIME_FORMAT')}, sur M." in told
+    )
     target = PostTarget.objects.get()
     assert target.next_attempt_at == Post.objects.get(pk=post.pk).publish_at
 

@@ -557,7 +557,7 @@ def test_the_calendar_asks_before_a_drop_sends_an_approved_post_back_for_approva
     through the demo): the post says so beforehand, to those whose move would undo it."""
     post = _approved(cast, approver=cast.anna)
     client.force_login(getattr(cast, who))
-    day = f"{post.publish_at:%Y-%m-%d}"
+    day = f"{timezone.localtime(post.publish_at, cast.workspace.tzinfo):%Y-%m-%d}"  # its day, here
     page = html.unescape(client.get(f"/w/lumiere/calendar/?view=week&date={day}").content.decode())
     entry = page.split(f'data-post="{post.pk}"')[0].rsplit("<li", 1)[1]
     assert ("data-move-confirm=" in entry) is asked

@@ -83,6 +83,10 @@ def test_a_filter_that_no_longer_holds_leaves_the_others_applied_and_says_so(
     assert "data-left-out" in page and "Canal (" in page
     nothing = bob.get("/w/lumiere/inbox/?q=all&text=brioche").content.decode()
     assert "Rien ne correspond à ces filtres." in nothing
+    # In a queue, a way to the same search in every message ("show everything" kept the
+    # queue: what was searched for was under "All", a walk).
+    queue = html.unescape(bob.get("/w/lumiere/inbox/?q=answer&text=brioche").content.decode())
+    assert 'href="?q=all&text=brioche" data-search-all' in queue
     assert "arrivent ici" not in nothing and "data-left-out" not in nothing
     # Words past the eighth were dropped unsaid.
     ten = "fougasse olives dispo samedi a b c d trop tard"

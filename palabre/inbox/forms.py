@@ -308,6 +308,13 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["name", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        # An "@ines" here told nobody, and nothing said so (a walk): where "@" does.
+        help_texts = {
+            "notes": _(
+                "What the team should know about this person. To ask a colleague something, "
+                "write a note on one of their messages: an @ there tells them."
+            )
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

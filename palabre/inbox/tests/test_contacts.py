@@ -273,3 +273,11 @@ def test_the_people_search_reads_each_word_and_says_what_it_found_or_left(
     assert "Personne pour l’instant" not in nobody and "data-left-out" not in nobody
     long = html.unescape(client.get(f"/w/lumiere/contacts/?text={'m' * 201}").content.decode())
     assert "Non appliqué\u00a0: Recherche (" in long and "Marc Martin" in long
+
+
+def test_the_notes_field_says_where_an_at_tells_a_colleague(cast, client: Client) -> None:
+    """ "@ines" in a person's notes told nobody, and nothing said so (a walk)."""
+    person = Contact.objects.create(workspace=cast.workspace, name="Chloé Benali")
+    client.force_login(cast.bob)
+    page = html.unescape(client.get(f"/w/lumiere/contacts/{person.pk}/").content.decode())
+    assert "écrivez une note sur l’un de ses messages\u00a0: un @ y prévient la personne" in page

@@ -8,7 +8,7 @@ after twice that the managers are; time rules ("unanswered for N hours") fire to
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.urls import reverse
@@ -198,6 +198,9 @@ MENTION = re.compile(r"(?<![\w@])@((?:[\w.’'-]|[\u0300-\u036f])+)")
 class Mentions:
     told: list[User]  # each named colleague who can open the comment, once
     unknown: list[str]  # the words after "@" that named nobody who could be told
+    # Of those, the words that name a member whose role does not open the inbox ("use their
+    # address" would not help them).
+    out_of_reach: list[str] = field(default_factory=list)
 
 
 def mentioned(interaction: Interaction, text: str, *, actor: User) -> Mentions:
@@ -207,15 +210,19 @@ def mentioned(interaction: Interaction, text: str, *, actor: User) -> Mentions:
     camille@… even beside a Camille Dupont; a first name two members share names neither."""
     words = {fold(word).rstrip(".-'’"): word for word in MENTION.findall(text)}
     members = list(members_who(interaction.workspace, Action.VIEW_INBOX))
+    everyone = list(User.objects.filter(memberships__workspace=interaction.workspace))
     told: list[User] = []
     unknown: list[str] = []
+    out_of_reach: list[str] = []
     for word, as_written in sorted(words.items()):
         member = _named(members, word)
         if member is None:
             unknown.append(as_written)
+            if _named(everyone, word) is not None:
+                out_of_reach.append(as_written)
         elif member != actor and member not in told:
             told.append(member)
-    return Mentions(told=told, unknown=unknown)
+    return Mentions(told=told, unknown=unknown, out_of_reach=out_of_reach)
 
 
 def _named(members: list[User], word: str) -> User | None:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.models import Membership, User
@@ -309,8 +309,16 @@ def inbox_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if mentions.told:
         people = ", ".join(map(str, mentions.told))
         messages.success(request, _("Note added; told: %(people)s.") % {"people": people})
-    if mentions.unknown:  # the writer thought them told
-        words = ", ".join(f"@{word}" for word in mentions.unknown)
+    if mentions.out_of_reach:
+        words = ", ".join(f"@{word}" for word in mentions.out_of_reach)
+        said = ngettext(
+            "Nobody told for %(words)s: their role does not open the inbox.",
+            "Nobody told for %(words)s: their roles do not open the inbox.",
+            len(mentions.out_of_reach),
+        )
+        messages.warning(request, said % {"words": words})
+    if unknown := [w for w in mentions.unknown if w not in mentions.out_of_reach]:
+        words = ", ".join(f"@{word}" for word in unknown)
         messages.warning(
             request,
             _(

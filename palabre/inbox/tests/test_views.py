@@ -153,10 +153,12 @@ def test_a_note_that_names_a_colleague_with_at_tells_them(cast, bob, target) -> 
     quoted = Notice.objects.filter(url=url, user=cast.erin).get().reader_text
     assert "tu peux vérifier" in quoted and "croissants" not in quoted
     assert "Note ajoutée\u00a0; prévenu·es\u00a0: " in said
-    nobody = said.split("Personne n’a été prévenu pour")[1].split("</p>")[0]
-    assert (
-        "@carl" in nobody and "@charlie" in nobody and "@élise" in nobody and "@bob" not in nobody
-    )
+    # Carl is a colleague whose role does not open the inbox: "use their address" would not
+    # help (an attack); Charlie and Élise named nobody here.
+    said = html.unescape(said)
+    assert "Personne n’a été prévenu pour @carl\u00a0: son rôle n’ouvre pas la boîte" in said
+    nobody = said.split("Personne n’a été prévenu pour @charlie")[1].split("</p>")[0]
+    assert "@élise" in nobody and "@carl" not in nobody and "@bob" not in nobody
 
 
 def test_the_inbox_finds_people_by_their_name(bob, target) -> None:

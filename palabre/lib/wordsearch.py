@@ -41,6 +41,8 @@ def _letter(char: str) -> str:
         others += "’"
     if char == "σ":
         others += "ς"  # Greek: the final form lowers to the same letter
+    if char == "ß":
+        others += "ẞ"  # its capital, which lowers to it (TOM ẞTRASSE found nobody)
     upper = char.upper() if len(char.upper()) == 1 else char  # "ß" is "SS": not one letter
     shapes = sorted({char, upper, *others})
     if len(shapes) == 1:

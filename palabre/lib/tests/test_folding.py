@@ -18,6 +18,7 @@ WRITTEN = {
     "NGUYỄN Thị Ánh": ["nguyen", "thi", "anh"],
     "МОСКВА и Σοφός": ["москва", "Москва", "σοφός", "ΣΟΦΌΣ"],  # Latin accents only are folded
     "100% pur [beurre] (x)": ["100%", "[beurre]", "(x)"],
+    "Tom ẞTRASSE, Straße": ["ẞTRASSE", "straße", "STRAẞE", "ßtrasse"],  # its capital too
 }
 
 

@@ -40,7 +40,11 @@ WAITING = gettext_noop("Unanswered for over %(hours)s h on %(channel)s: “%(tex
 WAITING_BEFORE = gettext_noop("Waiting for an answer for %(hours)s h on %(channel)s: “%(text)s”")
 RULE_ALERT = gettext_noop("Rule “%(rule)s” on %(channel)s: “%(text)s”")
 ASSIGNED = gettext_noop("%(who)s gave you a conversation on %(channel)s: “%(text)s”")
-MENTIONED = gettext_noop("%(who)s mentioned you in a note on %(channel)s: “%(text)s”")
+MENTIONED = gettext_noop(
+    "%(who)s mentioned you in a note on a message from %(author)s (%(channel)s): “%(text)s”"
+)
+# Notices written before it named the message's author still read in their own words.
+MENTIONED_BEFORE = gettext_noop("%(who)s mentioned you in a note on %(channel)s: “%(text)s”")
 TEXT_QUOTED = 120  # characters of what the person wrote, in the notice and its e-mail
 
 
@@ -171,6 +175,7 @@ def _tell(
     }
     if who is not None:
         params["who"] = str(who)
+    params["author"] = interaction.author_name
     for user in people:
         notice_send(
             workspace=interaction.workspace,
@@ -234,9 +239,18 @@ def _named(members: list[User], word: str) -> User | None:
     return None
 
 
+def _asked(note: str) -> str:
+    """What a notice quotes of a note: from its first "@" when the note is too long to be
+    quoted whole (its first 120 characters held neither the name nor the question)."""
+    at = note.find("@")
+    if len(note) <= TEXT_QUOTED or at <= 0:
+        return note
+    return "…" + note[at:]
+
+
 def mentioned_tell(interaction: Interaction, text: str, *, actor: User) -> Mentions:
     """The colleagues a note names are told, in the app; returns whom, and who was not."""
     found = mentioned(interaction, text, actor=actor)
     # The note's words, not the comment's: they say what is asked of the person.
-    _tell(interaction, found.told, MENTIONED, who=actor, email=False, quoted=text)
+    _tell(interaction, found.told, MENTIONED, who=actor, email=False, quoted=_asked(text))
     return found

@@ -152,6 +152,12 @@ def test_a_note_that_names_a_colleague_with_at_tells_them(cast, bob, target) -> 
     # The notice quotes the note (what is asked of them), not the comment.
     quoted = Notice.objects.filter(url=url, user=cast.erin).get().reader_text
     assert "tu peux vérifier" in quoted and "croissants" not in quoted
+    assert quoted.startswith("Bob vous a mentionné·e dans une note sur un message de ")
+    # A long note is quoted from its "@": its first words held neither the name nor the ask.
+    long = "Contexte : " + "bla " * 40 + "@erin peux-tu rembourser les 40 € ?"
+    bob.post(f"{url}note/", {"text": long})
+    newest = Notice.objects.filter(url=url, user=cast.erin).order_by("-pk").first().reader_text
+    assert "«\u00a0…@erin peux-tu rembourser" in newest
     assert "Note ajoutée\u00a0; prévenu·es\u00a0: " in said
     # Carl is a colleague whose role does not open the inbox: "use their address" would not
     # help (an attack); Charlie and Élise named nobody here.

@@ -29,3 +29,9 @@ from palabre.lib.excerpt import excerpt
 def test_it_cuts_at_a_word_with_an_ellipsis(text: str, limit: int, quoted: str) -> None:
     assert excerpt(text, limit) == quoted
     assert len(excerpt(text, limit)) <= limit
+
+
+def test_a_direction_override_left_open_does_not_turn_the_notice_around() -> None:
+    """An unclosed right-to-left override in a note reversed the notice's closing quote
+    (an attack); the words stay."""
+    assert excerpt("merci \u202egnihtemos\u2066 à vous", 120) == "merci gnihtemos à vous"

@@ -58,6 +58,9 @@ class Table:
     page_columns: tuple[str, ...] = ()
     row_links: list[str] = field(default_factory=list)  # a query string per row: drill down
     row_kinds: list[str] = field(default_factory=list)  # a kind per row, for "row" columns
+    # The page shows the first rows of `of` (the CSV has them all): said above the rows, a
+    # page listing 15 of 69 posts read as the whole list.
+    of: int = 0
 
     @property
     def shown_columns(self) -> list[Column]:
@@ -251,7 +254,10 @@ def posts_table(scope: Scope, *, limit: int | None = None) -> Table:
         page_columns=("published", "channel", "idea", "engagements", "reach", "rate_followers"),
     )
     tz = scope.workspace.tzinfo  # the PDF is made by the worker, where no request set it
-    for r in metrics.post_rows(scope, limit=limit):
+    rows = metrics.post_rows(scope, limit=limit)
+    if limit and len(rows) == limit:
+        table.of = metrics.post_stats(scope).count()
+    for r in rows:
         table.rows.append(
             [
                 r.published_at.astimezone(tz),

@@ -305,6 +305,17 @@ def test_a_posts_publication_time_is_read_in_the_workspaces_time_zone(cast) -> N
     assert line[0] == "2026-07-01 08:27:00"
 
 
+def test_the_page_says_its_posts_are_the_first_of_how_many(cast) -> None:
+    """The page listed the 15 most engaging posts of 69 as if they were all (a walk)."""
+    moment = datetime(2026, 7, 1, 6, 27, tzinfo=UTC)
+    for network in ("instagram", "mastodon", "bluesky"):
+        target = published(cast.workspace, cast.bob, network=network)
+        PostStat.objects.filter(target=target).update(published_at=moment)
+    scope = Scope(cast.workspace, moment - timedelta(days=1), moment + timedelta(days=1))
+    assert (len(posts_table(scope, limit=2).rows), posts_table(scope, limit=2).of) == (2, 3)
+    assert posts_table(scope, limit=3).of <= 3 and posts_table(scope).of == 0  # all shown
+
+
 def test_questions_answered_and_how_fast_are_told_apart_from_praise(cast) -> None:
     """ "How many questions did we answer this month, and how fast?": the dialogue's totals
     counted a compliment left unanswered as a question unanswered (a walk through the demo)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -173,6 +174,12 @@ def test_a_week_against_the_budgets_and_the_minimum(cast) -> None:
         True,
     )  # 16th: next week
     assert (week.total, week.under_minimum) == (40, False)
+    # Over budget, its bar is drawn as such (it was full green beside "5 min over budget").
+    client = Client()
+    client.force_login(cast.bob)
+    page = client.get(f"{PAGE}?week={monday:%Y-%m-%d}").content.decode()
+    bars = re.findall(r"<progress [^>]*>", page)
+    assert [b for b in bars if "over-budget" in b] == [b for b in bars if 'max="20"' in b]
 
 
 def test_this_week_says_what_is_still_to_come_the_weeks_before_what_fell_short(

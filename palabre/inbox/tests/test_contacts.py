@@ -263,11 +263,15 @@ def test_the_people_search_reads_each_word_and_says_what_it_found_or_left(
 ) -> None:
     """ "dupre helene" found nobody (the words were one phrase); a search that found nobody
     said "Nobody yet: people appear as they comment"; 201 characters were cut unsaid."""
-    Contact.objects.create(workspace=cast.workspace, name="Hélène Dupré")
+    helene = Contact.objects.create(workspace=cast.workspace, name="Hélène Dupré")
     Contact.objects.create(workspace=cast.workspace, name="Marc Martin")
+    helene.identities.create(
+        workspace=cast.workspace, network="mastodon", remote_id="1", handle="hd"
+    )
     client.force_login(cast.bob)
     found = client.get("/w/lumiere/contacts/?text=dupre+helene").content.decode()
     assert "Hélène Dupré" in found and "Marc Martin" not in found
+    assert "@hd (Mastodon)" in found and "mastodon:" not in found  # the network's name
     nobody = html.unescape(client.get("/w/lumiere/contacts/?text=zoe").content.decode())
     assert "Personne ne correspond à «\u00a0zoe\u00a0»." in nobody
     assert "Personne pour l’instant" not in nobody and "data-left-out" not in nobody

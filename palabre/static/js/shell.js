@@ -8,7 +8,8 @@
       if (isNaN(since) || !shown) return;
       var minutes = Math.max(0, Math.floor((Date.now() - since) / 60000));
       var rest = minutes % 60;
-      shown.textContent = Math.floor(minutes / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+      // As the page wrote it (palabre.elapsed): "0 h 07", never "0:07", read as seconds.
+      shown.textContent = Math.floor(minutes / 60) + "\u00a0h\u00a0" + (rest < 10 ? "0" : "") + rest;
     });
   }
   // The menu on phones: one button folds the sections and the tools away.

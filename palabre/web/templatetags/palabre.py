@@ -101,9 +101,10 @@ def minutes(value: int | None) -> str:
 
 @register.filter
 def elapsed(since: datetime) -> str:
-    """Time since `since` as a running clock reads: '0:07', '1:42' (hours:minutes)."""
+    """Time since `since` in hours and minutes: '0 h 07', '1 h 42' ('0:01' read as a
+    second; shell.js ticks it in the same form)."""
     seconds = max(0, int((timezone.now() - since).total_seconds()))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}"
+    return f"{seconds // 3600}\u00a0h\u00a0{seconds // 60 % 60:02d}"
 
 
 @register.filter

@@ -450,17 +450,19 @@ def people_table(key: str, rows: list[metrics.PersonRow]) -> Table:
 
 
 def _told_apart(people: list[tuple[int, str]]) -> dict[int, str]:
-    """Each person's name, with a handle where two people of the table share the name
-    (a client reading "Zoé Simon" twice cannot tell whom to thank)."""
+    """Each person's name, with a handle and its network where two people of the table
+    share the name (a client reading "Zoé Simon" twice cannot tell whom to thank; the same
+    handle on Instagram and Threads told nothing either)."""
     counted = Counter(name for _pk, name in people)
     shared = [pk for pk, name in people if counted[name] > 1]
     handles: dict[int, str] = {}
-    for contact_id, handle in (
+    for contact_id, handle, network in (
         Identity.objects.filter(contact_id__in=shared)
         .order_by("pk")
-        .values_list("contact_id", "handle")
+        .values_list("contact_id", "handle", "network")
     ):
-        handles.setdefault(contact_id, handle)
+        known = NETWORKS.get(network)
+        handles.setdefault(contact_id, f"{handle}, {known.label if known else network}")
     return {pk: f"{name} ({handles[pk]})" if pk in handles else name for pk, name in people}
 
 

@@ -76,12 +76,12 @@ def test_two_people_of_the_same_name_are_told_apart_by_a_handle(cast) -> None:
     from palabre.inbox.models import Contact, Identity
 
     people = []
-    for handle in ("@zoe.s", "@zsimon"):
+    for handle, network in [("@zoe.s", "bluesky"), ("@zsimon", "bluesky"), ("@zsimon", "threads")]:
         contact = Contact.objects.create(workspace=cast.workspace, name="Zoé Simon")
         Identity.objects.create(
             workspace=cast.workspace,
             contact=contact,
-            network="bluesky",
+            network=network,
             remote_id=handle,
             handle=handle,
         )
@@ -89,4 +89,9 @@ def test_two_people_of_the_same_name_are_told_apart_by_a_handle(cast) -> None:
     alone = Contact.objects.create(workspace=cast.workspace, name="Malik Benali")
     people.append(PersonRow(alone.pk, "Malik Benali", 2, "engaged"))
     names = [row[0] for row in people_table("supporters", people).rows]
-    assert names == ["Zoé Simon (@zoe.s)", "Zoé Simon (@zsimon)", "Malik Benali"]
+    assert names == [
+        "Zoé Simon (@zoe.s, Bluesky)",
+        "Zoé Simon (@zsimon, Bluesky)",
+        "Zoé Simon (@zsimon, Threads)",  # the same handle elsewhere: its network tells them apart
+        "Malik Benali",
+    ]

@@ -25,6 +25,17 @@ _MARKS = "[\u0300-\u036f]*"  # accents written apart, after their letter
 
 
 @cache
+def _joined() -> dict[str, str]:
+    """Each pair of letters one letter folds to ("oe": œ, "ss": ß, "ij": ĳ), and those
+    letters, upper case included."""
+    found: dict[str, set[str]] = {}
+    for code, to in FOLD.items():
+        if to is not None and len(to) == 2:
+            found.setdefault(to.lower(), set()).add(chr(code))
+    return {pair: "".join(sorted(letters)) for pair, letters in found.items()}
+
+
+@cache
 def _variants() -> dict[str, str]:
     """Each folded letter, and every letter that folds to it (upper case included)."""
     found: dict[str, set[str]] = {}
@@ -41,8 +52,6 @@ def _letter(char: str) -> str:
         others += "’"
     if char == "σ":
         others += "ς"  # Greek: the final form lowers to the same letter
-    if char == "ß":
-        others += "ẞ"  # its capital, which lowers to it (TOM ẞTRASSE found nobody)
     upper = char.upper() if len(char.upper()) == 1 else char  # "ß" is "SS": not one letter
     shapes = sorted({char, upper, *others})
     if len(shapes) == 1:
@@ -56,9 +65,10 @@ def word_pattern(word: str) -> str:
     parts, index = [], 0
     while index < len(folded):
         pair = folded[index : index + 2]
-        if pair in ("oe", "ae"):  # also the one letter œ or æ
-            joined = "[œŒ]" if pair == "oe" else "[æÆ]"
-            parts.append(f"(?:{_letter(pair[0])}{_MARKS}{_letter(pair[1])}|{joined})")
+        joined = _joined().get(pair)
+        if joined:  # also the one letter: "oe" is œ too, "ss" is ß
+            one = "[" + "".join(re.escape(c) for c in joined) + "]"
+            parts.append(f"(?:{_letter(pair[0])}{_MARKS}{_letter(pair[1])}|{one})")
             index += 2
         else:
             parts.append(_letter(folded[index]))

@@ -109,7 +109,8 @@ def test_the_last_use_shows_after_a_call(cast) -> None:
     assert ApiClient(secret).get("/api/v1/workspace").status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
-    shown = timezone.localtime(token.last_used_at, cast.workspace.tzinfo).strftime("%d/%m/%Y %H:%M")
+    local = timezone.localtime(token.last_used_at, cast.workspace.tzinfo)
+    shown = f"{local.day} {local:%b %Y, %H:%M}"  # "8 Dec 2026, 01:49": English, day first
     assert f"<td data-last-used>{shown}</td>" in _row(client.get(PAGE).content.decode(), token)
 
 

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
 
 from palabre.api.errors import ApiError, invalid
-from palabre.lib.wordsearch import MAX_WORDS, words_beyond
+from palabre.lib.wordsearch import MAX_LENGTH, MAX_WORDS, words_beyond
 
 
 def _no_nul(value: str) -> str:
@@ -34,7 +34,7 @@ def _few_words(value: str) -> str:
 
 # A list's search: its words, each found (palabre.lib.wordsearch), as the pages take them.
 SearchText = Annotated[
-    str, AfterValidator(_no_nul), AfterValidator(_few_words), Field(max_length=200)
+    str, AfterValidator(_no_nul), AfterValidator(_few_words), Field(max_length=MAX_LENGTH)
 ]
 
 

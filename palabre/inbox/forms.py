@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from palabre.accounts.models import User, Workspace
 from palabre.accounts.permissions import Action, members_who, scoped
@@ -23,6 +22,7 @@ from palabre.inbox.models import (
 from palabre.inbox.moderation import rule_author, rule_keywords
 from palabre.inbox.saved_replies import TEXT_MAX, saved_reply_text_problem
 from palabre.lib.concurrency import OnceField, VersionField
+from palabre.lib.filters import search_field
 from palabre.networks.base import Visibility
 from palabre.publishing.models import Post
 
@@ -45,9 +45,7 @@ class FilterForm(forms.Form):
     done = forms.ChoiceField(
         choices=[("", _("Open")), ("yes", _("Done")), ("any", _("Open and done"))], required=False
     )
-    text = forms.CharField(
-        required=False, max_length=200, label=pgettext_lazy("a filter", "Search")
-    )
+    text = search_field()
     # One post's replies and mentions (its page links here).
     post = forms.IntegerField(
         label=_("Post"), required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
@@ -79,9 +77,7 @@ def _filters_set(form: forms.Form, workspace: Workspace, labels: dict[str, Any])
 
 
 class PeopleSearchForm(forms.Form):
-    text = forms.CharField(
-        required=False, max_length=200, label=pgettext_lazy("a filter", "Search")
-    )
+    text = search_field()
 
 
 class LogFilterForm(forms.Form):

@@ -6,8 +6,16 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from palabre.lib.wordsearch import MAX_WORDS, words_beyond
+from palabre.lib.wordsearch import MAX_LENGTH, MAX_WORDS, words_beyond
+
+
+def search_field() -> forms.CharField:
+    """A filter bar's search box: its words (palabre.lib.wordsearch), named in left_out."""
+    return forms.CharField(
+        required=False, max_length=MAX_LENGTH, label=pgettext_lazy("a filter", "Search")
+    )
 
 
 def applied(form: forms.Form) -> dict[str, Any]:

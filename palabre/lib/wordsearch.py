@@ -21,6 +21,7 @@ from django.db.models import Q
 from palabre.lib.folding import FOLD, fold
 
 MAX_WORDS = 8  # a search's words: each one a condition
+MAX_LENGTH = 200  # a search's characters, on the pages and in the API
 _MARKS = "[\u0300-\u036f]*"  # accents written apart, after their letter
 
 

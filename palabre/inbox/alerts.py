@@ -215,19 +215,20 @@ def mentioned(interaction: Interaction, text: str, *, actor: User) -> Mentions:
     camille@… even beside a Camille Dupont; a first name two members share names neither."""
     words = {fold(word).rstrip(".-'’"): word for word in MENTION.findall(text)}
     members = list(members_who(interaction.workspace, Action.VIEW_INBOX))
-    everyone = list(User.objects.filter(memberships__workspace=interaction.workspace))
     told: list[User] = []
-    unknown: list[str] = []
-    out_of_reach: list[str] = []
+    unknown: dict[str, str] = {}  # as folded: as written
     for word, as_written in sorted(words.items()):
         member = _named(members, word)
         if member is None:
-            unknown.append(as_written)
-            if _named(everyone, word) is not None:
-                out_of_reach.append(as_written)
+            unknown[word] = as_written
         elif member != actor and member not in told:
             told.append(member)
-    return Mentions(told=told, unknown=unknown, out_of_reach=out_of_reach)
+    # The whole team is read only for the words that named nobody who could be told.
+    everyone = (
+        list(User.objects.filter(memberships__workspace=interaction.workspace)) if unknown else []
+    )
+    out_of_reach = [said for word, said in unknown.items() if _named(everyone, word) is not None]
+    return Mentions(told=told, unknown=list(unknown.values()), out_of_reach=out_of_reach)
 
 
 def _named(members: list[User], word: str) -> User | None:

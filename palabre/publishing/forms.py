@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIteratorValue
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palabre.channels.models import Channel
 from palabre.lib.concurrency import OnceField, VersionField
+from palabre.lib.filters import search_field
 from palabre.lib.ids import IdsField
 from palabre.networks.kinds import NETWORK_CHOICES
 from palabre.publishing import workflow
@@ -247,9 +248,7 @@ class CommentForm(forms.Form):
 class PostSearchForm(forms.Form):
     """The posts list's filters (the page shows no labels: each select names itself)."""
 
-    text = forms.CharField(
-        required=False, max_length=200, label=pgettext_lazy("a filter", "Search")
-    )
+    text = search_field()
     status = forms.ChoiceField(
         choices=[("", _("Every status")), *PostStatus.choices], required=False
     )

@@ -54,14 +54,18 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.workspace = workspace
+        self.about: Post | None = None  # the post whose replies are listed (clean_post)
         labels = {"category": _("Category"), "lang": _("Language"), "done": _("Open or done")}
         _filters_set(self, workspace, labels)
 
     def clean_post(self) -> int | None:
-        """Another workspace's post (or a deleted one) is said, not read as "no replies"."""
+        """Another workspace's post (or a deleted one) is said, not read as "no replies";
+        the one found is kept for the page (`about`)."""
         pk = self.cleaned_data.get("post")
-        if pk and not scoped(Post.objects.filter(pk=pk), self.workspace).exists():
-            raise forms.ValidationError(_("no such post in this workspace"))
+        if pk:
+            self.about = scoped(Post.objects.filter(pk=pk), self.workspace).first()
+            if self.about is None:
+                raise forms.ValidationError(_("no such post in this workspace"))
         return pk
 
 

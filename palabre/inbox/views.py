@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from palabre.accounts.models import Membership, User
-from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for, scoped
+from palabre.accounts.permissions import Action, can, get_scoped_or_404, membership_for
 from palabre.inbox import audience, authors, moderation, queues, services, waiting
 from palabre.inbox.forms import (
     ANSWER_MAX,
@@ -35,7 +35,6 @@ from palabre.inbox.saved_replies import saved_reply_render
 from palabre.lib.filters import applied, left_out, words_left
 from palabre.lib.home_return import back_home
 from palabre.networks.base import Capability, Visibility
-from palabre.publishing.models import Post
 
 PAGE = 50
 
@@ -69,7 +68,6 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     )
     counts = queues.queue_counts(workspace, user)
     undo_done = _just_done(request, workspace.slug, talk)
-    about = filters.get("post")
     context = {
         "membership": membership,
         "queue": queue,
@@ -82,9 +80,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "undo_done": undo_done,
         "messages_at": "inbox" if undo_done and can(membership, Action.ANSWER) else None,
         "narrowed": any(filters.get(name) for name in NARROWING),
-        "about_post": scoped(Post.objects.all(), workspace).filter(pk=about).first()
-        if about
-        else None,
+        "about_post": form.about,
     } | rights(membership)
     return render(request, "inbox/inbox.html", context)
 
